@@ -1,0 +1,41 @@
+// npm run demo [-- <scene>]: loads the built bundle into the emulated debugger and replays every sample scene,
+// printing what a WinDbg user would see.
+import * as fs from "fs";
+import * as path from "path";
+import { DebuggerSession } from "../test/emulator/session";
+import { Scene } from "./scene";
+
+export function loadScenes(): Scene[] {
+  const dir = path.join(__dirname, "scenes");
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith(".ts"))
+    .sort()
+    .map((f) => (require(path.join(dir, f)) as { scene: Scene }).scene);
+}
+
+/** The transcript of one scene: each command after the prompt, then its output. */
+export function replay(scene: Scene): string {
+  const target = scene.build();
+  const prompt = target.isKernel ? "kd> " : "0:000> ";
+  const session = DebuggerSession.load(target);
+  let text = prompt + ".scriptload leaktools.js\n";
+  for (const command of scene.commands) {
+    text += prompt + command + "\n" + session.run(command).output;
+    target.seconds += 5;
+  }
+  return text;
+}
+
+if (require.main === module) {
+  const only = process.argv[2];
+  const scenes = loadScenes().filter((s) => !only || s.id === only);
+  if (scenes.length === 0) {
+    console.error("no scene " + only + "; scenes: " + loadScenes().map((s) => s.id).join(", "));
+    process.exit(2);
+  }
+  for (const scene of scenes) {
+    console.log("=== " + scene.id + ": " + scene.title + " ===");
+    console.log(replay(scene));
+  }
+}

@@ -1,0 +1,19 @@
+// What a command is: a name, a usage line, and a function from the target and its arguments to records.
+import { Printer } from "../core/printer";
+import type { Target } from "../host/target";
+
+export interface CommandContext {
+  target: Target;
+  out: Printer;
+}
+
+export interface Command {
+  /** The alias: `!name` and `dx @$name(...)`. */
+  name: string;
+  /** As the user types it: `!leaktag ["Tag"]`. */
+  usage: string;
+  /** One line for !leaktools. */
+  summary: string;
+  /** Prints through ctx.out and returns the records `dx` shows; never lets an exception out (the runner guards). */
+  run(ctx: CommandContext, args: unknown[]): unknown;
+}

@@ -1,0 +1,198 @@
+// Target memory: batched reads with a cache that lives for one command. A failed read comes back as an
+// Unreadable value. Reads are exact ranges, not whole pages: a walk that touches 0x40 bytes in each of 5,000
+// scattered blocks must not pay 4 KB each.
+import { Address } from "../core/address";
+import { Unreadable } from "../core/missing";
+import { PAGE_SIZE, limits } from "../core/limits";
+import { addressToHost } from "./int64";
+
+export interface MemoryStats {
+  readCalls: number;
+  bytesRead: number;
+  failedReads: number;
+}
+
+export interface Segment {
+  start: Address;
+  bytes: Uint8Array;
+}
+
+/** What a partial read of a range returns: the readable pieces, and the unreadable pages between them. */
+export interface PartialRead {
+  pieces: Segment[];
+  unreadable: { start: Address; size: number }[];
+}
+
+export class TargetMemory {
+  private readonly segments = new Map<string, Segment[]>();
+  private readonly badPages = new Set<string>();
+  readonly stats: MemoryStats = { readCalls: 0, bytesRead: 0, failedReads: 0 };
+
+  constructor(readonly pointerSize: 4 | 8) {}
+
+  /** Reads `size` bytes; the result is cached for the rest of the command unless `cache` is false. */
+  read(address: Address, size: number, what: string, cache = true): Uint8Array | Unreadable {
+    if (!(size > 0) || size > limits.maxImageBytes) return new Unreadable(address, size, what + " (size out of range)");
+    const hit = this.lookup(address, size);
+    if (hit) return hit;
+    if (this.knownBad(address, size)) return new Unreadable(this.firstBadPage(address, size) || address, size, what);
+    const chunks: Uint8Array[] = [];
+    let cursor = address;
+    let remaining = size;
+    while (remaining > 0) {
+      const n = Math.min(remaining, limits.maxReadBytes);
+      const bytes = this.hostRead(cursor, n);
+      if (!bytes) {
+        this.markBad(cursor, n);
+        return new Unreadable(cursor, size - (size - remaining), what);
+      }
+      chunks.push(bytes);
+      cursor = cursor.add(n);
+      remaining -= n;
+    }
+    const bytes = chunks.length === 1 ? chunks[0] : concat(chunks, size);
+    if (cache) this.store(address, bytes);
+    return bytes;
+  }
+
+  /**
+   * Reads a range that may have holes (a driver image with paged-out or discarded pages): one large read when it
+   * all reads, otherwise page by page so that every readable page is still returned. Never cached.
+   */
+  readPartial(address: Address, size: number): PartialRead {
+    const result: PartialRead = { pieces: [], unreadable: [] };
+    let cursor = address;
+    let remaining = size;
+    while (remaining > 0) {
+      const n = Math.min(remaining, limits.maxReadBytes);
+      const bytes = this.hostRead(cursor, n);
+      if (bytes) {
+        appendPiece(result, cursor, bytes);
+      } else {
+        this.readPagesOf(cursor, n, result);
+      }
+      cursor = cursor.add(n);
+      remaining -= n;
+    }
+    result.pieces = coalesce(result.pieces);
+    return result;
+  }
+
+  readPointer(address: Address, what: string): Address | Unreadable {
+    const bytes = this.read(address, this.pointerSize, what);
+    if (bytes instanceof Unreadable) return bytes;
+    return this.pointerSize === 8
+      ? new Address(word(bytes, 4), word(bytes, 0))
+      : new Address(0, word(bytes, 0));
+  }
+
+  private readPagesOf(start: Address, size: number, result: PartialRead): void {
+    let cursor = start;
+    let remaining = size;
+    while (remaining > 0) {
+      const pageEnd = PAGE_SIZE - (cursor.lo % PAGE_SIZE);
+      const n = Math.min(remaining, pageEnd);
+      const bytes = this.hostRead(cursor, n);
+      if (bytes) appendPiece(result, cursor, bytes);
+      else {
+        const last = result.unreadable[result.unreadable.length - 1];
+        if (last && last.start.add(last.size).equals(cursor)) last.size += n;
+        else result.unreadable.push({ start: cursor, size: n });
+      }
+      cursor = cursor.add(n);
+      remaining -= n;
+    }
+  }
+
+  private hostRead(address: Address, size: number): Uint8Array | null {
+    this.stats.readCalls++;
+    try {
+      const values = host.memory.readMemoryValues(addressToHost(address), size, 1);
+      this.stats.bytesRead += size;
+      // Copy into this realm's Uint8Array: the provider's typed array may come from another realm.
+      return new Uint8Array(values);
+    } catch (e) {
+      this.stats.failedReads++;
+      return null;
+    }
+  }
+
+  private lookup(address: Address, size: number): Uint8Array | null {
+    const list = this.segments.get(address.alignDown(PAGE_SIZE).key);
+    if (!list) return null;
+    for (const seg of list) {
+      const offset = address.distanceFrom(seg.start);
+      if (offset !== null && offset + size <= seg.bytes.length) return seg.bytes.subarray(offset, offset + size);
+    }
+    return null;
+  }
+
+  private store(address: Address, bytes: Uint8Array): void {
+    const segment = { start: address, bytes };
+    let page = address.alignDown(PAGE_SIZE);
+    const end = address.add(bytes.length);
+    while (page.compare(end) < 0) {
+      const list = this.segments.get(page.key);
+      if (list) list.push(segment);
+      else this.segments.set(page.key, [segment]);
+      page = page.add(PAGE_SIZE);
+    }
+  }
+
+  private markBad(address: Address, size: number): void {
+    // Only a single-page failure pins the page as bad; a larger failed read may still hold readable pages.
+    if (address.lo % PAGE_SIZE + size <= PAGE_SIZE) this.badPages.add(address.alignDown(PAGE_SIZE).key);
+  }
+
+  private knownBad(address: Address, size: number): boolean {
+    return this.firstBadPage(address, size) !== null;
+  }
+
+  private firstBadPage(address: Address, size: number): Address | null {
+    if (this.badPages.size === 0) return null;
+    let page = address.alignDown(PAGE_SIZE);
+    const end = address.add(size);
+    while (page.compare(end) < 0) {
+      if (this.badPages.has(page.key)) return page.compare(address) < 0 ? address : page;
+      page = page.add(PAGE_SIZE);
+    }
+    return null;
+  }
+}
+
+function word(bytes: Uint8Array, offset: number): number {
+  return (bytes[offset] | (bytes[offset + 1] << 8) | (bytes[offset + 2] << 16) | (bytes[offset + 3] << 24)) >>> 0;
+}
+
+function concat(chunks: Uint8Array[], size: number): Uint8Array {
+  const out = new Uint8Array(size);
+  let offset = 0;
+  for (const c of chunks) {
+    out.set(c, offset);
+    offset += c.length;
+  }
+  return out;
+}
+
+function appendPiece(result: PartialRead, start: Address, bytes: Uint8Array): void {
+  result.pieces.push({ start, bytes });
+}
+
+/** Joins adjacent pieces, one copy per run. */
+function coalesce(pieces: Segment[]): Segment[] {
+  const out: Segment[] = [];
+  let run: Segment[] = [];
+  const flush = () => {
+    if (run.length === 0) return;
+    const size = run.reduce((n, p) => n + p.bytes.length, 0);
+    out.push({ start: run[0].start, bytes: run.length === 1 ? run[0].bytes : concat(run.map((p) => p.bytes), size) });
+    run = [];
+  };
+  for (const piece of pieces) {
+    const last = run[run.length - 1];
+    if (last && !last.start.add(last.bytes.length).equals(piece.start)) flush();
+    run.push(piece);
+  }
+  flush();
+  return out;
+}

@@ -1,0 +1,25 @@
+// Records become data-model objects: addresses become host Int64 values (so dx shows them as addresses and LINQ
+// compares them), missing values become their description, and each record keeps its display string.
+import { Address } from "../core/address";
+import { NotApplicable, Unreadable } from "../core/missing";
+import { addressToHost } from "./int64";
+
+const MAX_DEPTH = 8;
+
+export function toModel(value: unknown, depth = 0): unknown {
+  if (value === null || value === undefined) return value;
+  if (value instanceof Address) return addressToHost(value);
+  if (value instanceof Unreadable || value instanceof NotApplicable) return value.toString();
+  if (typeof value !== "object") return value;
+  if (depth > MAX_DEPTH) return String(value);
+  if (Array.isArray(value)) return value.map((v) => toModel(v, depth + 1));
+  const source = value as { [key: string]: unknown };
+  const out: { [key: string]: unknown } = {};
+  for (const key of Object.keys(source)) out[key] = toModel(source[key], depth + 1);
+  const display = source.toString;
+  if (typeof display === "function" && display !== Object.prototype.toString) {
+    const text = String(display.call(source));
+    Object.defineProperty(out, "toString", { value: () => text, enumerable: false });
+  }
+  return out;
+}

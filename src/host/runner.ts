@@ -1,0 +1,22 @@
+// One guard per command: whatever escapes a command becomes a plain message; the script host never sees an
+// exception. A fresh Target per call: target facts are read on each call, never at load.
+import { Command } from "../commands/command";
+import { messages } from "../core/messages";
+import { HostPrinter } from "./output";
+import { Target, errorText } from "./target";
+import { toModel } from "./model";
+
+export function invokeCommand(command: Command, args: unknown[]): unknown {
+  const out = new HostPrinter();
+  try {
+    const target = new Target();
+    return toModel(command.run({ target, out }, args));
+  } catch (e) {
+    try {
+      out.line(messages.internalError(command.name, errorText(e)));
+    } catch (printError) {
+      // Nothing more can be done without output; still no exception reaches the host.
+    }
+    return undefined;
+  }
+}

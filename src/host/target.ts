@@ -1,0 +1,244 @@
+// The one door to the debugger. Everything the toolkit learns about the target comes through a Target, which lives
+// for one command: its memory cache and its symbol answers are dropped when the command returns.
+import { Address } from "../core/address";
+import { Unreadable } from "../core/missing";
+import { SafeArg } from "../core/validate";
+import { limits } from "../core/limits";
+import { addressFromHost, addressToHost, numberFromHost } from "./int64";
+import { TargetMemory } from "./memory";
+import { TypeInfo, FieldInfo } from "../layouts/types";
+
+export interface ModuleInfo {
+  /** The image's file name as loaded (`myfault.sys`, `ntdll.dll`). */
+  fileName: string;
+  /** The name `lm` shows: the file name without its extension (`myfault`). */
+  name: string;
+  base: Address;
+  size: number;
+  /** The full path when the debugger gives one. */
+  path: string;
+}
+
+export interface CommandOutput {
+  lines: string[];
+  error?: string;
+}
+
+export interface HostCallStats {
+  symbolLookups: number;
+  typeLookups: number;
+  commands: number;
+}
+
+export class Target {
+  readonly pointerSize: 4 | 8;
+  readonly isKernel: boolean;
+  readonly isDump: boolean;
+  readonly memory: TargetMemory;
+  readonly calls: HostCallStats = { symbolLookups: 0, typeLookups: 0, commands: 0 };
+  private readonly symbolCache = new Map<string, Address | null>();
+  private readonly typeCache = new Map<string, TypeInfo | null>();
+  private moduleCache: ModuleInfo[] | null = null;
+  private buildCache: number | null | undefined;
+
+  constructor() {
+    const attributes = host.currentSession.Attributes;
+    this.pointerSize = attributes.Machine.PointerSize === 4 ? 4 : 8;
+    this.isKernel = !!attributes.Target.IsKernelTarget;
+    const details = attributes.Target.Details;
+    this.isDump = !!(details && details.DumpFileName);
+    this.memory = new TargetMemory(this.pointerSize);
+  }
+
+  formatAddress(address: Address): string {
+    return address.format(this.pointerSize);
+  }
+
+  /** The address of `module!name`, or null when the symbol is missing (null or a throw, §2 of the reference). */
+  symbolAddress(module: string, name: string): Address | null {
+    const key = module + "!" + name;
+    if (this.symbolCache.has(key)) return this.symbolCache.get(key) as Address | null;
+    this.calls.symbolLookups++;
+    let address: Address | null = null;
+    try {
+      const value = host.getModuleSymbolAddress(module, name);
+      address = value === null || value === undefined ? null : addressFromHost(value);
+      if (address && address.isNull) address = null;
+    } catch (e) {
+      address = null;
+    }
+    this.symbolCache.set(key, address);
+    return address;
+  }
+
+  /** The value of a pointer-sized global such as `nt!PoolTrackTable`; null when missing, Unreadable when unreadable. */
+  readGlobalPointer(module: string, name: string): Address | Unreadable | null {
+    const at = this.symbolAddress(module, name);
+    if (!at) return null;
+    return this.memory.readPointer(at, module + "!" + name);
+  }
+
+  /** A structure's size and field offsets from the symbols, or null when the type is not there. */
+  type(module: string, typeName: string): TypeInfo | null {
+    const key = module + "!" + typeName;
+    if (this.typeCache.has(key)) return this.typeCache.get(key) as TypeInfo | null;
+    this.calls.typeLookups++;
+    let info: TypeInfo | null = null;
+    try {
+      const type = host.getModuleType(module, typeName);
+      if (type) info = typeInfoFrom(type);
+    } catch (e) {
+      info = null;
+    }
+    this.typeCache.set(key, info);
+    return info;
+  }
+
+  /** The loaded modules: the kernel's in a kernel session, the process's in user mode. */
+  modules(): ModuleInfo[] {
+    if (this.moduleCache) return this.moduleCache;
+    const list: ModuleInfo[] = [];
+    try {
+      for (const m of host.currentProcess.Modules) {
+        const base = addressFromHost(m.BaseAddress);
+        const size = numberFromHost(m.Size);
+        if (!base || size === null) continue;
+        const path = String(m.Name);
+        const fileName = path.replace(/^.*[\\/]/, "");
+        list.push({ fileName, name: fileName.replace(/\.[^.]*$/, ""), base, size, path });
+        if (list.length >= limits.maxListEntries) break;
+      }
+    } catch (e) {
+      // A session without a process (or a provider that throws here) has no module list; callers report it.
+    }
+    this.moduleCache = list;
+    return list;
+  }
+
+  moduleContaining(address: Address): ModuleInfo | null {
+    for (const m of this.modules()) if (address.isWithin(m.base, m.size)) return m;
+    return null;
+  }
+
+  /**
+   * The Windows build number: `nt!NtBuildNumber` in a kernel session, the PEB's OSBuildNumber in user mode.
+   * Null when neither can be read; layouts then fall back to the newest variant and say so.
+   */
+  windowsBuild(): number | null {
+    if (this.buildCache !== undefined) return this.buildCache;
+    let build: number | null = null;
+    if (this.isKernel) {
+      const at = this.symbolAddress("nt", "NtBuildNumber");
+      if (at) {
+        const bytes = this.memory.read(at, 4, "nt!NtBuildNumber");
+        if (!(bytes instanceof Unreadable)) build = (bytes[0] | (bytes[1] << 8)) & 0xffff;
+      }
+    } else {
+      const peb = this.pebAddress();
+      if (peb) {
+        // _PEB.OSBuildNumber: +0x120 on x64, +0xAC on x86, unchanged since Windows XP (dt ntdll!_PEB).
+        const bytes = this.memory.read(peb.add(this.pointerSize === 8 ? 0x120 : 0xac), 2, "_PEB.OSBuildNumber");
+        if (!(bytes instanceof Unreadable)) build = bytes[0] | (bytes[1] << 8);
+      }
+    }
+    this.buildCache = build && build > 0 ? build : null;
+    return this.buildCache;
+  }
+
+  /** The current process's PEB: from the process object, else the `$peb` pseudo-register (reference §2.5). */
+  pebAddress(): Address | null {
+    try {
+      const env = host.currentProcess.Environment;
+      const block = env && env.EnvironmentBlock;
+      const address = block && block.address !== undefined ? addressFromHost(block.address) : null;
+      if (address && !address.isNull) return address;
+    } catch (e) {
+      // Without _PEB in the symbols the EnvironmentBlock is undefined or throws; try the pseudo-register.
+    }
+    try {
+      const state = host.namespace.Debugger.State;
+      const general = state && state.PseudoRegisters && state.PseudoRegisters.General;
+      const address = general ? addressFromHost(general.peb) : null;
+      if (address && !address.isNull) return address;
+    } catch (e) {
+      // No PEB to be had: user-mode commands report it.
+    }
+    return null;
+  }
+
+  /**
+   * Runs a debugger command built from a literal of ours and validated arguments only. The literal is written in
+   * the toolkit's source; arguments come from `core/validate`. Output lines are capped.
+   */
+  executeCommand(literal: string, ...args: SafeArg[]): CommandOutput {
+    const command = args.length ? literal + " " + args.join(" ") : literal;
+    this.calls.commands++;
+    try {
+      const lines: string[] = [];
+      for (const line of host.namespace.Debugger.Utility.Control.ExecuteCommand(command)) {
+        lines.push(String(line));
+        if (lines.length >= limits.maxCommandLines) break;
+      }
+      return { lines };
+    } catch (e) {
+      return { lines: [], error: errorText(e) };
+    }
+  }
+
+  /** Lines of a text file on the debugger's machine, or null when it does not exist or cannot be read. */
+  readTextFile(path: string): string[] | null {
+    try {
+      const fs = host.namespace.Debugger.Utility.FileSystem;
+      if (!fs.FileExists(path)) return null;
+      const file = fs.OpenFile(path);
+      try {
+        const lines: string[] = [];
+        for (const line of fs.CreateTextReader(file, "Ascii").ReadLineContents()) {
+          lines.push(String(line));
+          if (lines.length >= limits.maxCommandLines) break;
+        }
+        return lines;
+      } finally {
+        file.Close();
+      }
+    } catch (e) {
+      return null;
+    }
+  }
+
+  toHostAddress(address: Address): JsProvider.Int64 {
+    return addressToHost(address);
+  }
+}
+
+function typeInfoFrom(type: JsProvider.TypeObject): TypeInfo | null {
+  const size = numberFromHost(type.size);
+  if (size === null) return null;
+  return { name: String(type.name), size, fields: fieldsOf(type, 0) };
+}
+
+/** Flattens nested structures into dotted names (`BusyBlock.Size`) so layouts can name inner fields. */
+function fieldsOf(type: JsProvider.TypeObject, depth: number): { [name: string]: FieldInfo } {
+  const out: { [name: string]: FieldInfo } = {};
+  const fields = type.fields;
+  if (!fields || depth > 3) return out;
+  for (const name of Object.keys(fields)) {
+    const field = fields[name];
+    const offset = numberFromHost(field.offset);
+    if (offset === null) continue;
+    const size = field.type ? numberFromHost(field.type.size) : null;
+    out[name] = { offset, size: size === null ? 0 : size };
+    if (field.type && field.type.typeKind === "udt") {
+      const inner = fieldsOf(field.type, depth + 1);
+      for (const innerName of Object.keys(inner)) {
+        out[name + "." + innerName] = { offset: offset + inner[innerName].offset, size: inner[innerName].size };
+      }
+    }
+  }
+  return out;
+}
+
+export function errorText(e: unknown): string {
+  if (e && typeof e === "object" && "message" in e) return String((e as { message: unknown }).message);
+  return String(e);
+}

@@ -1,0 +1,58 @@
+// Structure layouts as data. A layout names the fields a decoder needs; variants give their offsets per Windows
+// build range and pointer size, each citing its source.
+
+export interface FieldInfo {
+  offset: number;
+  /** Bytes; 0 when the type did not say. */
+  size: number;
+}
+
+/** What the symbols say of a type (see Target.type). */
+export interface TypeInfo {
+  name: string;
+  size: number;
+  fields: { [name: string]: FieldInfo };
+}
+
+export interface LayoutVariant {
+  /** Shown to the user when this variant is used: "Win10 1709+ x64". */
+  label: string;
+  pointerSize: 4 | 8;
+  /** Inclusive build range; omit for open ends. */
+  minBuild?: number;
+  maxBuild?: number;
+  size: number;
+  offsets: { [field: string]: number };
+  /** Field sizes in bytes where decoders need them (counters that are 4 bytes on one build and 8 on another). */
+  sizes?: { [field: string]: number };
+  /** Where the offsets come from: a section of research/layouts.md or `dt` output. */
+  source: string;
+}
+
+export interface LayoutSpec {
+  module: string;
+  typeName: string;
+  /** The fields decoders use; dotted names reach into nested structures (`BusyBlock.Size`). */
+  fields: string[];
+  variants: LayoutVariant[];
+}
+
+export interface ResolvedLayout {
+  typeName: string;
+  size: number;
+  offsets: { [field: string]: number };
+  /** Field sizes in bytes; 0 where neither the symbols nor the built-in layout say. */
+  sizes: { [field: string]: number };
+  /** "symbols" when every field came from the target's type information, "built-in" otherwise. */
+  origin: "symbols" | "built-in";
+  /** For the user: "symbols (nt!_POOL_TRACKER_TABLE)" or "built-in layout Win10 1709+ x64 (layouts.md §2.2)". */
+  description: string;
+  /** True when the Windows build was unknown and the variant was chosen by pointer size alone. */
+  guessed: boolean;
+}
+
+export interface LayoutMissing {
+  kind: "layoutMissing";
+  typeName: string;
+  reason: string;
+}

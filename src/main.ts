@@ -1,0 +1,16 @@
+// The script's entry points. initializeScript returns one registration list and touches nothing on the target.
+import { Command } from "./commands/command";
+import { leaktoolsCommand } from "./commands/leaktools";
+import { registrations } from "./host/registration";
+
+const commands: Command[] = [
+  leaktoolsCommand(() => commands),
+];
+
+export function initializeScript(): object[] {
+  return registrations(commands);
+}
+
+export function uninitializeScript(): void {
+  // Records returned by initializeScript are undone by the provider; nothing else was registered.
+}

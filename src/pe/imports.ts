@@ -1,0 +1,193 @@
+// The import directory of an image in memory: descriptors, name thunks (INT), the IAT and hint/name entries.
+// Callers read the bytes in a few large reads (the directory, then each table whole) through an RvaReader.
+import { u32, asciiz } from "../core/bytes";
+import { Address } from "../core/address";
+import { PeHeaders, directory, DIRECTORY_IMPORT } from "./image";
+
+/** Reads `size` bytes at an RVA of the image; null when unreadable (paged out, discarded INIT). */
+export type RvaReader = (rva: number, size: number) => Uint8Array | null;
+
+/** Caps: descriptor lists and thunk arrays without an end are bounded here and reported. */
+export const MAX_IMPORT_DESCRIPTORS = 4096;
+export const MAX_THUNKS_PER_DESCRIPTOR = 65536;
+const NAME_BYTES = 256;
+
+export interface ImportEntry {
+  /** The DLL named by the descriptor, as written in the image (`ntoskrnl.exe`, `HAL.dll`). */
+  dll: string;
+  /** Null for an import by ordinal or when the name is unreadable. */
+  name: string | null;
+  ordinal: number | null;
+  /** True when the name thunks could not be read (paged out, discarded): `name` is unknown, not absent. */
+  nameUnreadable: boolean;
+  /** RVA of the IAT slot. */
+  iatRva: number;
+  /** The slot's value: the bound address. Null when the IAT is unreadable. */
+  target: Address | null;
+  delayLoad: boolean;
+}
+
+export interface ImportTable {
+  entries: ImportEntry[];
+  problems: string[];
+}
+
+interface Descriptor {
+  originalFirstThunk: number;
+  name: number;
+  firstThunk: number;
+}
+
+export function parseImports(headers: PeHeaders, read: RvaReader, imageSize: number): ImportTable {
+  const result: ImportTable = { entries: [], problems: [] };
+  const dir = directory(headers, DIRECTORY_IMPORT);
+  if (!dir) return result;
+  const descriptors = readDescriptors(dir.rva, dir.size, read, imageSize, result.problems);
+  const thunkSize = headers.is64 ? 8 : 4;
+  for (const d of descriptors) {
+    const dll = d.name && d.name < imageSize ? readName(read, d.name) : null;
+    if (dll === null) result.problems.push("import descriptor name at RVA 0x" + d.name.toString(16) + " is unreadable");
+    const iatBytes = readThunkArray(read, d.firstThunk, thunkSize, imageSize);
+    const intBytes = d.originalFirstThunk ? readThunkArray(read, d.originalFirstThunk, thunkSize, imageSize) : null;
+    const count = Math.max(iatBytes ? iatBytes.length / thunkSize : 0, intBytes ? intBytes.length / thunkSize : 0);
+    if (!iatBytes && !intBytes) {
+      result.problems.push("import tables of " + (dll || "?") + " are unreadable");
+      continue;
+    }
+    for (let i = 0; i < count; i++) {
+      const slot = iatBytes && i * thunkSize < iatBytes.length ? thunkValue(iatBytes, i * thunkSize, thunkSize) : null;
+      const entry: ImportEntry = {
+        dll: dll || "?",
+        name: null,
+        ordinal: null,
+        nameUnreadable: false,
+        iatRva: d.firstThunk + i * thunkSize,
+        target: slot,
+        delayLoad: false,
+      };
+      const nameThunk = intBytes && i * thunkSize < intBytes.length ? thunkValue(intBytes, i * thunkSize, thunkSize) : null;
+      decodeNameThunk(entry, nameThunk, headers.is64, read, imageSize);
+      result.entries.push(entry);
+    }
+  }
+  return result;
+}
+
+/** Fills name/ordinal from a name-table thunk (null when the INT is missing or unreadable). */
+export function decodeNameThunk(entry: ImportEntry, thunk: Address | null, is64: boolean, read: RvaReader, imageSize: number): void {
+  if (!thunk) {
+    entry.nameUnreadable = true;
+    return;
+  }
+  const byOrdinal = is64 ? (thunk.hi & 0x80000000) !== 0 : (thunk.lo & 0x80000000) !== 0;
+  if (byOrdinal) {
+    entry.ordinal = thunk.lo & 0xffff;
+    return;
+  }
+  const rva = thunk.lo;
+  if (thunk.hi !== 0 || rva === 0 || rva + 2 >= imageSize) {
+    entry.nameUnreadable = true;
+    return;
+  }
+  const name = readName(read, rva + 2);
+  if (name === null) entry.nameUnreadable = true;
+  else entry.name = name;
+}
+
+function readDescriptors(rva: number, size: number, read: RvaReader, imageSize: number, problems: string[]): Descriptor[] {
+  const out: Descriptor[] = [];
+  // One read of the whole directory; the declared size may be short or absurd, so the terminator decides.
+  const declared = Math.min(Math.max(size, 0x14), MAX_IMPORT_DESCRIPTORS * 0x14, imageSize - rva);
+  let bytes = declared > 0 ? read(rva, declared) : null;
+  if (!bytes) {
+    problems.push("import directory at RVA 0x" + rva.toString(16) + " is unreadable");
+    return out;
+  }
+  let offset = 0;
+  for (;;) {
+    if (offset + 0x14 > bytes.length) {
+      // The terminator lies past the declared size: read on, bounded.
+      if (out.length >= MAX_IMPORT_DESCRIPTORS || rva + offset + 0x14 > imageSize) {
+        problems.push("import descriptor list has no terminator within " + out.length + " entries");
+        break;
+      }
+      const more = read(rva + offset, Math.min(0x14 * 64, imageSize - rva - offset));
+      if (!more) {
+        problems.push("import descriptor list is unreadable after " + out.length + " entries");
+        break;
+      }
+      const joined = new Uint8Array(offset + more.length);
+      joined.set(bytes.subarray(0, offset), 0);
+      joined.set(more, offset);
+      bytes = joined;
+    }
+    const d = { originalFirstThunk: u32(bytes, offset), name: u32(bytes, offset + 0xc), firstThunk: u32(bytes, offset + 0x10) };
+    if (d.originalFirstThunk === 0 && d.name === 0 && d.firstThunk === 0) break;
+    if (d.firstThunk === 0 || d.firstThunk >= imageSize) {
+      problems.push("import descriptor " + out.length + " has an IAT outside the image");
+    } else {
+      out.push(d);
+    }
+    offset += 0x14;
+  }
+  return out;
+}
+
+/** The thunk array at `rva` up to its zero terminator, read in growing batches; null when unreadable. */
+export function readThunkArray(read: RvaReader, rva: number, thunkSize: number, imageSize: number): Uint8Array | null {
+  if (rva === 0 || rva >= imageSize) return null;
+  let batch = 64;
+  let collected: Uint8Array = new Uint8Array(0);
+  let cursor = rva;
+  while (collected.length / thunkSize < MAX_THUNKS_PER_DESCRIPTOR) {
+    const size = Math.min(batch * thunkSize, imageSize - cursor);
+    if (size < thunkSize) break;
+    const bytes = read(cursor, size - (size % thunkSize)) || readToFailure(read, cursor, thunkSize, size);
+    if (!bytes || bytes.length === 0) return collected.length ? collected : null;
+    for (let i = 0; i + thunkSize <= bytes.length; i += thunkSize) {
+      let zero = true;
+      for (let j = 0; j < thunkSize; j++) if (bytes[i + j] !== 0) zero = false;
+      if (zero) return join(collected, bytes.subarray(0, i));
+    }
+    collected = join(collected, bytes);
+    cursor += bytes.length;
+    batch *= 4;
+  }
+  return collected;
+}
+
+/**
+ * After a batch read fails: the readable thunks up to the first unreadable one. Tries the rest of the page in one
+ * read first (residency is per page), then single thunks, which stop at once on a truly unreadable page.
+ */
+function readToFailure(read: RvaReader, rva: number, thunkSize: number, max: number): Uint8Array | null {
+  const toPageEnd = Math.min(max, 0x1000 - (rva % 0x1000));
+  const page = toPageEnd >= thunkSize ? read(rva, toPageEnd - (toPageEnd % thunkSize)) : null;
+  if (page) return page;
+  const parts: Uint8Array[] = [];
+  for (let at = rva; at + thunkSize <= rva + toPageEnd; at += thunkSize) {
+    const one = read(at, thunkSize);
+    if (!one) break;
+    parts.push(one);
+  }
+  return parts.length ? parts.reduce((a, b) => join(a, b), new Uint8Array(0)) : null;
+}
+
+function thunkValue(bytes: Uint8Array, offset: number, size: number): Address {
+  return size === 8 ? new Address(u32(bytes, offset + 4), u32(bytes, offset)) : new Address(0, u32(bytes, offset));
+}
+
+function readName(read: RvaReader, rva: number): string | null {
+  const bytes = read(rva, NAME_BYTES) || read(rva, 64);
+  if (!bytes) return null;
+  const name = asciiz(bytes, 0, NAME_BYTES);
+  return name.length ? name : null;
+}
+
+function join(a: Uint8Array, b: Uint8Array): Uint8Array {
+  if (a.length === 0) return b.slice();
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a, 0);
+  out.set(b, a.length);
+  return out;
+}

@@ -1,0 +1,110 @@
+// `!name args` as dx evaluates it (reference §1, function aliases): the text after the alias is a dx expression;
+// literals are C++ (decimal unless 0x; backtick-split hex as WinDbg writes addresses), strings are C literals
+// with escapes, several arguments go in parentheses, a bare word is a symbol, an omitted argument is undefined.
+// Values of 32 bits or fewer arrive as numbers, larger ones as Int64.
+
+export type DxArg =
+  | { kind: "number"; value: bigint }
+  | { kind: "string"; value: string }
+  | { kind: "symbol"; name: string };
+
+export class DxSyntaxError extends Error {}
+
+export function parseAliasArguments(text: string): DxArg[] {
+  const p = new Parser(text.trim());
+  if (p.done()) return [];
+  let args: DxArg[];
+  if (p.peek() === "(") {
+    p.next();
+    args = [];
+    p.skipSpace();
+    if (p.peek() !== ")") {
+      for (;;) {
+        args.push(p.value());
+        p.skipSpace();
+        if (p.peek() === ",") {
+          p.next();
+          continue;
+        }
+        break;
+      }
+    }
+    p.expect(")");
+  } else {
+    args = [p.value()];
+  }
+  p.skipSpace();
+  if (!p.done()) throw new DxSyntaxError("Unexpected token at '" + p.rest() + "'");
+  return args;
+}
+
+class Parser {
+  private i = 0;
+  constructor(private readonly s: string) {}
+  done() {
+    return this.i >= this.s.length;
+  }
+  peek() {
+    return this.s[this.i];
+  }
+  next() {
+    return this.s[this.i++];
+  }
+  rest() {
+    return this.s.slice(this.i);
+  }
+  skipSpace() {
+    while (!this.done() && /\s/.test(this.s[this.i])) this.i++;
+  }
+  expect(ch: string) {
+    this.skipSpace();
+    if (this.next() !== ch) throw new DxSyntaxError("Expected '" + ch + "'");
+  }
+  value(): DxArg {
+    this.skipSpace();
+    const c = this.peek();
+    if (c === '"') return { kind: "string", value: this.string() };
+    if (c === "-" || /[0-9]/.test(c)) return { kind: "number", value: this.number() };
+    const m = /^[A-Za-z_][A-Za-z0-9_!@$]*/.exec(this.rest());
+    if (m) {
+      this.i += m[0].length;
+      return { kind: "symbol", name: m[0] };
+    }
+    throw new DxSyntaxError("Unexpected token at '" + this.rest() + "'");
+  }
+  string(): string {
+    this.next();
+    let out = "";
+    for (;;) {
+      if (this.done()) throw new DxSyntaxError("Unterminated string literal");
+      const ch = this.next();
+      if (ch === '"') return out;
+      if (ch !== "\\") {
+        out += ch;
+        continue;
+      }
+      const e = this.next();
+      const map: Record<string, string> = { n: "\n", t: "\t", r: "\r", "0": "\0", "\\": "\\", '"': '"', "'": "'" };
+      if (e === "x") {
+        const h = /^[0-9a-fA-F]{1,2}/.exec(this.rest());
+        if (!h) throw new DxSyntaxError("Bad escape");
+        this.i += h[0].length;
+        out += String.fromCharCode(parseInt(h[0], 16));
+      } else if (e in map) out += map[e];
+      else throw new DxSyntaxError("Unrecognized escape sequence '\\" + e + "'");
+    }
+  }
+  number(): bigint {
+    let negative = false;
+    if (this.peek() === "-") {
+      negative = true;
+      this.next();
+    }
+    const m = /^(0x[0-9a-fA-F`]+|[0-9]+)/.exec(this.rest());
+    if (!m) throw new DxSyntaxError("Bad number at '" + this.rest() + "'");
+    this.i += m[0].length;
+    const text = m[0].replace(/`/g, "");
+    const v = BigInt(text);
+    return negative ? BigInt.asUintN(64, -v) : v;
+  }
+}

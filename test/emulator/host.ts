@@ -1,0 +1,402 @@
+// An in-process implementation of the JsProvider `host` API (shared research jsprovider-api.md; its §6 checklist)
+// over an EmulatedTarget. Where the reference is silent the choice is written down next to the code.
+import * as vm from "vm";
+import { EmulatedTarget, TypeDef } from "./target";
+import { makeInt64Class, int64Value } from "./int64";
+
+export interface HostCounters {
+  /** Every call into a host function (memory, symbols, types, commands, files, typed-object field reads). */
+  hostCalls: number;
+  readCalls: number;
+  bytesRead: number;
+  /** Over KDNET each read moves at most 4,000 bytes per packet: ceil(bytes / 4000), at least one. */
+  packets: number;
+  failedReads: number;
+}
+
+export interface HostControl {
+  host: Record<string, unknown>;
+  counters: HostCounters;
+  log: string[];
+  /** Every command the script asked the debugger to run. */
+  executed: string[];
+  /** Calls of memory- or register-writing APIs: the toolkit must never make one. */
+  violations: string[];
+  aliases: Map<string, (...args: unknown[]) => unknown>;
+  apiVersion: { major: number; minor: number };
+  enterPhase2(): void;
+  resetCounters(): void;
+  int64: ReturnType<typeof makeInt64Class>;
+}
+
+export const KD_PACKET_BYTES = 4000;
+
+export function readErrorMessage(address: bigint): string {
+  return "Unable to read target memory at '0x" + address.toString(16) + "' in method 'readMemoryValues'";
+}
+
+export function createHost(target: EmulatedTarget, context: vm.Context): HostControl {
+  const int64 = makeInt64Class();
+  const counters: HostCounters = { hostCalls: 0, readCalls: 0, bytesRead: 0, packets: 0, failedReads: 0 };
+  const log: string[] = [];
+  const executed: string[] = [];
+  const violations: string[] = [];
+  const aliases = new Map<string, (...args: unknown[]) => unknown>();
+  const apiVersion = { major: 1, minor: 0 };
+  const realm = {
+    Uint8Array: vm.runInContext("Uint8Array", context) as Uint8ArrayConstructor,
+    Uint16Array: vm.runInContext("Uint16Array", context) as Uint16ArrayConstructor,
+    Uint32Array: vm.runInContext("Uint32Array", context) as Uint32ArrayConstructor,
+    Int8Array: vm.runInContext("Int8Array", context) as Int8ArrayConstructor,
+    Int16Array: vm.runInContext("Int16Array", context) as Int16ArrayConstructor,
+    Int32Array: vm.runInContext("Int32Array", context) as Int32ArrayConstructor,
+    Array: vm.runInContext("Array", context) as ArrayConstructor,
+    Error: vm.runInContext("Error", context) as ErrorConstructor,
+  };
+
+  const call = () => {
+    counters.hostCalls++;
+  };
+  const toAddress = (location: unknown): bigint => {
+    if (location && typeof location === "object" && "__typedAddress" in (location as object)) {
+      return (location as { __typedAddress: bigint }).__typedAddress;
+    }
+    return int64Value(location);
+  };
+  const newError = (message: string) => new realm.Error(message);
+
+  function readBytes(address: bigint, size: number): Uint8Array {
+    counters.readCalls++;
+    const n = counters.readCalls;
+    const failNow =
+      (target.failReadFrom !== null && n >= target.failReadFrom) || (target.failReadNumber !== null && n === target.failReadNumber);
+    const result = failNow ? { unreadableAt: address } : target.memory.read(address, size);
+    if (!(result instanceof Uint8Array)) {
+      counters.failedReads++;
+      counters.packets += 1;
+      throw newError(readErrorMessage(result.unreadableAt));
+    }
+    counters.bytesRead += size;
+    counters.packets += Math.max(1, Math.ceil(size / KD_PACKET_BYTES));
+    return result;
+  }
+
+  function readMemoryValues(location: unknown, count: number, elementSize?: number, isSigned?: unknown): unknown {
+    call();
+    const size = elementSize === undefined ? 1 : elementSize;
+    if (![1, 2, 4, 8].includes(size)) throw newError("readMemoryValues: invalid element size");
+    if (!(count >= 0) || count * size > 0x40000000) throw newError("readMemoryValues: invalid count");
+    const address = toAddress(location);
+    const bytes = readBytes(address, count * size);
+    const signed = !!isSigned;
+    if (size === 8) {
+      const out = new realm.Array();
+      const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      for (let i = 0; i < count; i++) out.push(int64.fromBig(view.getBigUint64(i * 8, true)));
+      return out;
+    }
+    const ctor =
+      size === 1 ? (signed ? realm.Int8Array : realm.Uint8Array)
+      : size === 2 ? (signed ? realm.Int16Array : realm.Uint16Array)
+      : signed ? realm.Int32Array : realm.Uint32Array;
+    const copy = new realm.Uint8Array(bytes.length);
+    copy.set(bytes);
+    return new ctor(copy.buffer, 0, count);
+  }
+
+  function readString(wide: boolean) {
+    return (location: unknown, length?: unknown) => {
+      call();
+      const address = toAddress(location);
+      const unit = wide ? 2 : 1;
+      const max = typeof length === "number" ? length : 0x1000;
+      let text = "";
+      for (let i = 0; i < max; i++) {
+        const b = readBytes(address + BigInt(i * unit), unit);
+        const c = wide ? b[0] | (b[1] << 8) : b[0];
+        if (c === 0 && typeof length !== "number") break;
+        text += String.fromCharCode(c);
+      }
+      return text;
+    };
+  }
+
+  function moduleKey(module: string): string {
+    const m = module.toLowerCase();
+    return m === "ntoskrnl" || m === "ntkrnlmp" || m === "ntkrnlpa" ? "nt" : m;
+  }
+
+  function missing(what: string): null {
+    // §2: at API >= 1.1 a missing symbol or type is null; at 1.0 it throws (text not known; this one is ours).
+    if (apiVersion.major > 1 || apiVersion.minor >= 1) return null;
+    throw newError("Could not find " + what);
+  }
+
+  function typeObject(def: TypeDef): object {
+    const fields: Record<string, unknown> = {};
+    for (const [name, f] of Object.entries(def.fields || {})) {
+      // `offset` is 64-bit in the reference: an Int64 here, so callers must accept both forms.
+      fields[name] = { name, offset: int64.fromBig(BigInt(f.offset)), type: typeObject(f.type), locationKind: "member" };
+    }
+    return {
+      name: def.name,
+      size: int64.fromBig(BigInt(def.size)),
+      typeKind: def.typeKind,
+      baseType: def.pointee ? typeObject(def.pointee) : null,
+      fields,
+      toString: () => def.name,
+    };
+  }
+
+  function findType(module: string, typeName: string): TypeDef | undefined {
+    const name = typeName.replace(/\s*\*+$/, "");
+    return target.types.get(moduleKey(module) + "!" + name);
+  }
+
+  /** A native typed object: each field access is one host call and one memory read, as in the provider. */
+  function typedObject(address: bigint, def: TypeDef): unknown {
+    if (def.typeKind === "intrinsic") {
+      const b = readBytes(address, def.size);
+      const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+      if (def.size === 8) return int64.fromBig(view.getBigUint64(0, true));
+      return def.size === 1 ? b[0] : def.size === 2 ? view.getUint16(0, true) : view.getUint32(0, true);
+    }
+    if (def.typeKind === "pointer") {
+      const b = readBytes(address, target.pointerSize);
+      const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+      const value = target.pointerSize === 8 ? view.getBigUint64(0, true) : BigInt(view.getUint32(0, true));
+      return pointerObject(value, def.pointee!);
+    }
+    const base = {
+      __typedAddress: address,
+      address: int64.fromBig(address),
+      targetLocation: int64.fromBig(address),
+      targetSize: def.size,
+      targetType: typeObject(def),
+      toString: () => "[Type: " + def.name + "]",
+    } as Record<string, unknown>;
+    return new Proxy(base, {
+      get(obj, prop) {
+        if (typeof prop === "string" && def.fields && prop in def.fields) {
+          call();
+          const f = def.fields[prop];
+          return typedObject(address + BigInt(f.offset), f.type);
+        }
+        return obj[prop as string];
+      },
+    });
+  }
+
+  function pointerObject(value: bigint, pointee: TypeDef): unknown {
+    const base = {
+      address: int64.fromBig(value),
+      __typedAddress: value,
+      isNull: value === 0n,
+      dereference: () => {
+        call();
+        return typedObject(value, pointee);
+      },
+      add: (n: number) => pointerObject(value + BigInt(n) * BigInt(pointee.size), pointee),
+      toString: () => "0x" + value.toString(16),
+    } as Record<string, unknown>;
+    return new Proxy(base, {
+      get(obj, prop) {
+        if (typeof prop === "string" && pointee.fields && prop in pointee.fields) {
+          call();
+          const f = pointee.fields[prop];
+          return typedObject(value + BigInt(f.offset), f.type);
+        }
+        return obj[prop as string];
+      },
+    });
+  }
+
+  function linq<T>(items: T[]) {
+    const out = realm.Array.from(items) as T[] & Record<string, unknown>;
+    out.First = (pred?: (v: T) => boolean) => (pred ? items.find(pred) : items[0]);
+    out.Last = () => items[items.length - 1];
+    out.Count = () => items.length;
+    out.Where = (pred: (v: T) => boolean) => linq(items.filter(pred));
+    out.Select = (f: (v: T) => unknown) => linq(items.map(f));
+    return out;
+  }
+
+  const modulesView = () =>
+    linq(
+      target.modules.map((m) => ({
+        Name: m.name,
+        BaseAddress: int64.fromBig(m.base),
+        Size: int64.fromBig(BigInt(m.size)),
+        toString: () => m.name,
+      })),
+    );
+
+  const files = {
+    FileExists: (path: string) => {
+      call();
+      return target.files.has(String(path).toLowerCase());
+    },
+    OpenFile: (path: string) => {
+      call();
+      const key = String(path).toLowerCase();
+      if (!target.files.has(key)) throw newError("The system cannot find the file specified.");
+      return { __path: key, Close: () => undefined };
+    },
+    CreateTextReader: (file: unknown) => {
+      call();
+      const key = typeof file === "string" ? file.toLowerCase() : (file as { __path: string }).__path;
+      const text = target.files.get(key);
+      if (text === undefined) throw newError("The system cannot find the file specified.");
+      return { ReadLineContents: () => linq(text.split(/\r?\n/)) };
+    },
+  };
+
+  const control = {
+    ExecuteCommand: (command: string) => {
+      call();
+      const text = String(command);
+      executed.push(text);
+      for (const c of target.commands) {
+        if (typeof c.match === "string" ? c.match === text : c.match.test(text)) return linq(c.handler(text));
+      }
+      // An unknown command prints the debugger's own complaint; it is returned as output, not thrown.
+      return linq(["No export " + text.split(/\s/)[0].replace(/^!/, "") + " found"]);
+    },
+  };
+
+  const host: Record<string, unknown> = {
+    Int64: int64.Int64,
+    parseInt64: int64.parseInt64,
+    functionAlias: function (this: Record<string, unknown>, fn: unknown, name: unknown) {
+      this.__kind = "functionAlias";
+      this.fn = fn;
+      this.name = name;
+    },
+    apiVersionSupport: function (this: Record<string, unknown>, major: unknown, minor: unknown) {
+      this.__kind = "apiVersionSupport";
+      this.major = major;
+      this.minor = minor;
+    },
+    namedModelParent: function (this: Record<string, unknown>, obj: unknown, name: unknown) {
+      this.__kind = "namedModelParent";
+      this.obj = obj;
+      this.name = name;
+    },
+    diagnostics: {
+      debugLog: (...values: unknown[]) => {
+        log.push(values.map((v) => String(v)).join(""));
+      },
+    },
+    metadata: { defineMetadata: () => undefined },
+  };
+
+  const phase2: Record<string, unknown> = {
+    indexedValue: function (this: Record<string, unknown>, value: unknown, indices: unknown) {
+      this.value = value;
+      this.indices = indices;
+    },
+    memory: {
+      readMemoryValues,
+      readString: readString(false),
+      readWideString: readString(true),
+      writeMemoryValues: () => {
+        violations.push("writeMemoryValues");
+        throw newError("writes are forbidden in the emulator");
+      },
+    },
+    currentSession: {
+      Attributes: {
+        Target: {
+          IsKernelTarget: target.isKernel,
+          Details: target.dumpFileName ? { DumpFileName: target.dumpFileName } : {},
+        },
+        Machine: { PointerSize: target.pointerSize, PageSize: 0x1000 },
+      },
+    },
+    get currentProcess() {
+      call();
+      const pebType = findType("ntdll", "_PEB") || findType("nt", "_PEB");
+      return {
+        Name: target.processName,
+        Id: 4,
+        get Modules() {
+          call();
+          return modulesView();
+        },
+        Environment: {
+          // §2.5: undefined when the ntdll symbols lack _PEB.
+          get EnvironmentBlock() {
+            return target.pebAddress !== null && pebType ? typedObject(target.pebAddress, pebType) : undefined;
+          },
+        },
+      };
+    },
+    currentThread: { Id: 1 },
+    namespace: {
+      Debugger: {
+        Utility: { Control: control, FileSystem: files },
+        State: {
+          PseudoRegisters: {
+            General: {
+              get peb() {
+                return target.pebAddress === null ? undefined : int64.fromBig(target.pebAddress);
+              },
+            },
+          },
+        },
+      },
+    },
+    getModuleType: (module: string, typeName: string) => {
+      call();
+      const def = findType(module, typeName);
+      return def ? typeObject(def) : missing("type " + module + "!" + typeName);
+    },
+    getModuleSymbolAddress: (module: string, name: string) => {
+      call();
+      const a = target.symbols.get(moduleKey(module) + "!" + name);
+      return a === undefined ? missing("symbol " + module + "!" + name) : int64.fromBig(a);
+    },
+    getModuleSymbol: (module: string, name: string, typeName?: string) => {
+      call();
+      const a = target.symbols.get(moduleKey(module) + "!" + name);
+      if (a === undefined) return missing("symbol " + module + "!" + name);
+      const def = typeName ? findType(module, typeName) : undefined;
+      return def ? typedObject(a, def) : { address: int64.fromBig(a), toString: () => module + "!" + name };
+    },
+    createTypedObject: (location: unknown, module: string, typeName: string) => {
+      call();
+      const def = findType(module, typeName);
+      if (!def) throw newError("Unable to find type '" + typeName + "'");
+      return typedObject(toAddress(location), def);
+    },
+    createPointerObject: (location: unknown, module: string, typeName: string) => {
+      call();
+      const def = findType(module, typeName);
+      if (!def) throw newError("Unable to find type '" + typeName + "'");
+      return pointerObject(toAddress(location), def);
+    },
+    evaluateExpression: (expression: string) => {
+      call();
+      throw newError("evaluateExpression is not emulated: " + expression);
+    },
+  };
+
+  return {
+    host,
+    counters,
+    log,
+    executed,
+    violations,
+    aliases,
+    apiVersion,
+    int64,
+    enterPhase2() {
+      for (const key of Object.keys(phase2)) {
+        Object.defineProperty(host, key, Object.getOwnPropertyDescriptor(phase2, key)!);
+      }
+    },
+    resetCounters() {
+      counters.hostCalls = counters.readCalls = counters.bytesRead = counters.packets = counters.failedReads = 0;
+    },
+  };
+}

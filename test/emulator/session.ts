@@ -1,0 +1,182 @@
+// A debugger session over an emulated target: loads the built bundle the way `.scriptload` does (root code, then
+// initializeScript, then the registration records; the host's phase-2 members appear only after that) and runs
+// `!alias args` lines the way dx does, printing what WinDbg would print.
+import * as fs from "fs";
+import * as path from "path";
+import * as vm from "vm";
+import { EmulatedTarget } from "./target";
+import { createHost, HostControl } from "./host";
+import { parseAliasArguments, DxArg, DxSyntaxError } from "./dx";
+import { int64Value } from "./int64";
+
+export const BUNDLE_PATH = path.resolve(__dirname, "../../dist/leaktools.js");
+
+let cachedBundle: { path: string; mtime: number; source: string } | null = null;
+
+function bundleSource(file: string): string {
+  const mtime = fs.statSync(file).mtimeMs;
+  if (!cachedBundle || cachedBundle.path !== file || cachedBundle.mtime !== mtime) {
+    cachedBundle = { path: file, mtime, source: fs.readFileSync(file, "utf8") };
+  }
+  return cachedBundle.source;
+}
+
+export interface RunResult {
+  /** Everything the debugger's command window shows for the command, as one string. */
+  output: string;
+  /** The function's return value as the data model sees it. */
+  value: unknown;
+  /** The text of an exception that escaped into the script host, if one did (it must never). */
+  escaped: string | null;
+}
+
+export class DebuggerSession {
+  readonly control: HostControl;
+  readonly context: vm.Context;
+  private readonly scriptName: string;
+
+  private constructor(readonly target: EmulatedTarget, source: string, file: string) {
+    this.scriptName = path.basename(file).replace(/\.js$/, "");
+    // Chakra has no globalThis, require or process; the context offers none either.
+    this.context = vm.createContext({});
+    vm.runInContext("delete globalThis.globalThis; Symbol.metadataDescriptor = Symbol('metadataDescriptor');", this.context);
+    this.control = createHost(target, this.context);
+    this.context.host = this.control.host;
+    this.patchNumberPrototype();
+    vm.runInContext(source, this.context, { filename: file });
+    const init = this.context.initializeScript;
+    const records = typeof init === "function" ? (init() as unknown[]) : [];
+    for (const r of records || []) {
+      const record = r as Record<string, unknown>;
+      if (record.__kind === "apiVersionSupport") {
+        this.control.apiVersion.major = record.major as number;
+        this.control.apiVersion.minor = record.minor as number;
+      } else if (record.__kind === "functionAlias") {
+        this.control.aliases.set(String(record.name), record.fn as (...a: unknown[]) => unknown);
+      }
+    }
+    this.control.enterPhase2();
+  }
+
+  static load(target: EmulatedTarget, file = BUNDLE_PATH): DebuggerSession {
+    return new DebuggerSession(target, bundleSource(file), file);
+  }
+
+  /** Runs `!name args` (or `dx @$name(args)`) and returns what the command window shows plus the value. */
+  run(line: string): RunResult {
+    const m = /^\s*(?:dx\s+(?:-g\s+)?@\$([A-Za-z_][A-Za-z0-9_]*)\s*\((.*)\)\s*|!([A-Za-z_][A-Za-z0-9_]*)(.*))$/.exec(line);
+    if (!m) throw new Error("the emulator runs `!alias args` or `dx @$alias(args)`: " + line);
+    const name = m[1] || m[3];
+    const argText = m[1] ? (m[2].trim() ? "(" + m[2] + ")" : "") : m[4];
+    const fn = this.control.aliases.get(name);
+    const logStart = this.control.log.length;
+    if (!fn) return { output: "No export " + name + " found\n", value: undefined, escaped: null };
+    let args: unknown[];
+    try {
+      args = parseAliasArguments(argText).map((a) => this.toScriptValue(a));
+    } catch (e) {
+      const message = e instanceof DxSyntaxError || e instanceof SymbolError ? e.message : String(e);
+      return { output: "Error: " + message + "\n", value: undefined, escaped: null };
+    }
+    let value: unknown;
+    let escaped: string | null = null;
+    try {
+      value = fn(...args);
+    } catch (e) {
+      escaped = e && typeof e === "object" && "message" in e ? String((e as Error).message) : String(e);
+    }
+    const printed = this.control.log.slice(logStart).join("");
+    const call = "@$" + name + "(" + args.map((a) => this.displayArg(a)).join(", ") + ")";
+    let shown: string;
+    if (escaped !== null) shown = "Error: " + escaped + " [at " + this.scriptName + " (line ? col ?)]\n";
+    else shown = displayValue(call, value);
+    return { output: printed + shown, value, escaped };
+  }
+
+  private toScriptValue(arg: DxArg): unknown {
+    switch (arg.kind) {
+      case "string":
+        return arg.value;
+      case "number":
+        return arg.value <= 0xffffffffn ? Number(arg.value) : this.control.int64.fromBig(arg.value);
+      case "symbol": {
+        for (const [key, address] of this.target.symbols) {
+          const [module, symbol] = key.split("!");
+          if (symbol === arg.name || key === arg.name.toLowerCase()) return this.symbolObject(module, symbol, address);
+        }
+        throw new SymbolError("Couldn't resolve error at '" + arg.name + "'");
+      }
+    }
+  }
+
+  /** A bare symbol as dx hands it over: a native object with an address (API >= 1.1) and a display string. */
+  private symbolObject(module: string, symbol: string, address: bigint): unknown {
+    const int64 = this.control.int64.fromBig(address);
+    return {
+      address: int64,
+      targetLocation: int64,
+      targetType: { name: symbol, typeKind: "function", toString: () => symbol },
+      toString: () => module + "!" + symbol + " (0x" + address.toString(16) + ")",
+    };
+  }
+
+  private displayArg(a: unknown): string {
+    if (typeof a === "string") return JSON.stringify(a);
+    if (typeof a === "number") return String(a);
+    if (a && typeof a === "object" && "getLowPart" in (a as object)) return "0x" + int64Value(a).toString(16);
+    return String(a);
+  }
+
+  private patchNumberPrototype(): void {
+    // §2.1: numbers gain the Int64 math methods. Whether they return numbers or Int64 is unknown; Int64 here.
+    const methods = ["add", "subtract", "multiply", "divide", "modulo", "bitwiseAnd", "bitwiseOr", "bitwiseXor", "bitwiseShiftLeft", "bitwiseShiftRight", "compareTo"];
+    const Int64 = this.control.int64.Int64;
+    const proto = vm.runInContext("Number.prototype", this.context) as Record<string, unknown>;
+    for (const m of methods) {
+      Object.defineProperty(proto, m, {
+        value: function (this: number, v: unknown) {
+          const self = Int64(Number(this)) as unknown as Record<string, (x: unknown) => unknown>;
+          return self[m](v);
+        },
+        enumerable: false,
+        configurable: true,
+      });
+    }
+  }
+}
+
+class SymbolError extends Error {}
+
+/** How dx shows a function's result: `call : display`, then one level of children for objects and arrays. */
+export function displayValue(call: string, value: unknown): string {
+  if (value === undefined) return call + "\n";
+  const lines = [call + " : " + scalar(value)];
+  if (value && typeof value === "object" && !isInt64Like(value)) {
+    const entries: [string, unknown][] = Array.isArray(value)
+      ? value.map((v, i) => ["[0x" + i.toString(16) + "]", v] as [string, unknown])
+      : Object.keys(value).filter((k) => !k.startsWith("__")).map((k) => [k, (value as Record<string, unknown>)[k]] as [string, unknown]);
+    const width = entries.reduce((w, [k]) => Math.max(w, k.length), 0);
+    for (const [k, v] of entries.slice(0, 100)) lines.push("    " + k.padEnd(width) + " : " + scalar(v));
+    if (entries.length > 100) lines.push("    [...]");
+  }
+  return lines.join("\n") + "\n";
+}
+
+function isInt64Like(v: unknown): boolean {
+  return !!v && typeof v === "object" && "getLowPart" in (v as object);
+}
+
+function scalar(v: unknown): string {
+  if (v === null) return "null";
+  if (typeof v === "number") return Number.isInteger(v) && v >= 0 ? "0x" + v.toString(16) : String(v);
+  if (typeof v === "string") return JSON.stringify(v);
+  if (typeof v === "boolean") return v ? "true" : "false";
+  if (isInt64Like(v)) return "0x" + int64Value(v).toString(16);
+  if (Array.isArray(v)) return "[object Array] (" + v.length + " entries)";
+  if (v && typeof v === "object") {
+    const t = (v as { toString?: () => string }).toString;
+    if (typeof t === "function" && t !== Object.prototype.toString) return String(t.call(v));
+    return "[object Object]";
+  }
+  return String(v);
+}

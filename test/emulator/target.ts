@@ -1,0 +1,95 @@
+// The description of an emulated debug target: memory, modules, symbols, types, recorded command output and
+// files. Builders in test/targets fill it from real layouts; the emulated host answers from it.
+import { SparseMemory } from "./memory";
+
+export type PrimitiveName = "u8" | "u16" | "u32" | "u64" | "ptr";
+
+export interface TypeDef {
+  name: string;
+  size: number;
+  typeKind: "udt" | "pointer" | "intrinsic" | "array";
+  fields?: { [name: string]: { offset: number; type: TypeDef } };
+  /** For pointers: what they point at. */
+  pointee?: TypeDef;
+}
+
+export interface ModuleDef {
+  /** As the debugger's Modules collection reports it (a full path in user mode). */
+  name: string;
+  base: bigint;
+  size: number;
+}
+
+export type CommandHandler = (command: string) => string[];
+
+export class EmulatedTarget {
+  readonly memory = new SparseMemory();
+  readonly modules: ModuleDef[] = [];
+  /** Key: `module!name`, module in lower case ("nt" is the kernel). */
+  readonly symbols = new Map<string, bigint>();
+  readonly types = new Map<string, TypeDef>();
+  readonly commands: { match: string | RegExp; handler: CommandHandler }[] = [];
+  readonly files = new Map<string, string>();
+  /** Clock of a live target, in seconds; tests advance it between calls. */
+  seconds = 0;
+  pebAddress: bigint | null = null;
+  /** Fail the Nth readMemoryValues call (1-based) and every one after it with the provider's error, when set. */
+  failReadFrom: number | null = null;
+  /** Fail exactly the Nth read call. */
+  failReadNumber: number | null = null;
+  processName = "System";
+
+  constructor(
+    readonly kind: "kernel" | "user",
+    readonly pointerSize: 4 | 8,
+    readonly dumpFileName: string | null = null,
+  ) {}
+
+  get isKernel(): boolean {
+    return this.kind === "kernel";
+  }
+
+  addModule(name: string, base: bigint, size: number): void {
+    this.modules.push({ name, base, size });
+  }
+
+  addSymbol(module: string, name: string, address: bigint): void {
+    this.symbols.set(module.toLowerCase() + "!" + name, address);
+  }
+
+  removeSymbol(module: string, name: string): void {
+    this.symbols.delete(module.toLowerCase() + "!" + name);
+  }
+
+  addType(module: string, type: TypeDef): void {
+    this.types.set(module.toLowerCase() + "!" + type.name, type);
+  }
+
+  removeType(module: string, name: string): void {
+    this.types.delete(module.toLowerCase() + "!" + name);
+  }
+
+  /** Answers ExecuteCommand: an exact command string or a pattern, with recorded output lines. */
+  onCommand(match: string | RegExp, output: string[] | CommandHandler): void {
+    this.commands.push({ match, handler: typeof output === "function" ? output : () => output });
+  }
+
+  addFile(path: string, text: string): void {
+    this.files.set(path.toLowerCase(), text);
+  }
+}
+
+export function intrinsic(name: string, size: number): TypeDef {
+  return { name, size, typeKind: "intrinsic" };
+}
+
+export function pointerTo(pointee: TypeDef, pointerSize: 4 | 8): TypeDef {
+  return { name: pointee.name + " *", size: pointerSize, typeKind: "pointer", pointee };
+}
+
+/** A structure type from (name, offset, type) triples. */
+export function struct(name: string, size: number, fields: [string, number, TypeDef][]): TypeDef {
+  const out: TypeDef = { name, size, typeKind: "udt", fields: {} };
+  for (const [fieldName, offset, type] of fields) out.fields![fieldName] = { offset, type };
+  return out;
+}

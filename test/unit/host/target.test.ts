@@ -1,0 +1,146 @@
+import { installHost } from "../../support/host-global";
+import { kernelTarget, userTarget, BUILDS } from "../../targets/builder";
+import { poolTrackerLayout } from "../../targets/layouts";
+import { Target } from "../../../src/host/target";
+import { Address } from "../../../src/core/address";
+import { Unreadable } from "../../../src/core/missing";
+import { resolveLayout, isLayoutMissing } from "../../../src/layouts/resolve";
+import { POOL_TRACKER_TABLE } from "../../../src/layouts/pool";
+import { ResolvedLayout } from "../../../src/layouts/types";
+
+const addr = (v: bigint) => Address.parse(v.toString(16))!;
+
+describe("target memory", () => {
+  test("an unreadable address comes back as an Unreadable value naming it, never as an exception", () => {
+    const b = kernelTarget({ pointerSize: 8, build: BUILDS.win10_22h2 });
+    const hole = b.reserveUnmapped(0x2000);
+    const control = installHost(b.target);
+    const t = new Target();
+    const r = t.memory.read(addr(hole + 0x10n), 0x20, "test structure");
+    expect(r).toBeInstanceOf(Unreadable);
+    expect((r as Unreadable).describe(8)).toBe("test structure at " + addr(hole + 0x10n).format(8) + " (32 bytes) is unreadable");
+    expect(control.counters.failedReads).toBe(1);
+  });
+
+  test("a second read of cached bytes costs no host call", () => {
+    const b = kernelTarget({ pointerSize: 8, build: BUILDS.win10_22h2 });
+    const a = b.alloc(0x3000);
+    b.memory.writeU32(a + 0x1800n, 0xdeadbeef);
+    const control = installHost(b.target);
+    const t = new Target();
+    const whole = t.memory.read(addr(a), 0x3000, "block");
+    expect(whole).toBeInstanceOf(Uint8Array);
+    const calls = control.counters.readCalls;
+    const inner = t.memory.read(addr(a + 0x1800n), 4, "field") as Uint8Array;
+    expect(Array.from(inner)).toEqual([0xef, 0xbe, 0xad, 0xde]);
+    expect(control.counters.readCalls).toBe(calls);
+  });
+
+  test("a range with a hole returns every readable page and names the hole", () => {
+    const b = kernelTarget({ pointerSize: 8, build: BUILDS.win10_22h2 });
+    const a = b.alloc(0x5000, 0x1000);
+    b.memory.writeU32(a + 0x4000n, 0x6b61654c);
+    b.memory.unmap(a + 0x1000n, 0x2000);
+    installHost(b.target);
+    const t = new Target();
+    const r = t.memory.readPartial(addr(a), 0x5000);
+    expect(r.pieces.map((p) => [p.start.toHex(), p.bytes.length])).toEqual([
+      [addr(a).toHex(), 0x1000],
+      [addr(a + 0x3000n).toHex(), 0x2000],
+    ]);
+    expect(r.unreadable.map((u) => [u.start.toHex(), u.size])).toEqual([[addr(a + 0x1000n).toHex(), 0x2000]]);
+  });
+
+  test.each([4, 8] as const)("pointers on a %i-byte target", (pointerSize) => {
+    const b = kernelTarget({ pointerSize, build: BUILDS.win10_22h2 });
+    const a = b.alloc(16);
+    const value = pointerSize === 8 ? 0xfffff80747f50000n : 0x82a41030n;
+    b.writePtr(a, value);
+    installHost(b.target);
+    const t = new Target();
+    expect(t.pointerSize).toBe(pointerSize);
+    const p = t.memory.readPointer(addr(a), "pointer") as Address;
+    expect(p.format(pointerSize)).toBe(pointerSize === 8 ? "fffff807`47f50000" : "82a41030");
+  });
+});
+
+describe("session facts", () => {
+  test("kernel build from nt!NtBuildNumber, user build from the PEB", () => {
+    installHost(kernelTarget({ pointerSize: 8, build: BUILDS.win10_22h2 }).target);
+    expect(new Target().windowsBuild()).toBe(19045);
+    installHost(userTarget({ pointerSize: 4, build: BUILDS.win7sp1 }).target);
+    const t = new Target();
+    expect(t.isKernel).toBe(false);
+    expect(t.windowsBuild()).toBe(7601);
+  });
+
+  test("modules come with lm's names and exact 64-bit bases", () => {
+    const b = userTarget({ pointerSize: 8, build: BUILDS.win10_22h2 });
+    installHost(b.target);
+    const ntdll = new Target().modules()[0];
+    expect(ntdll.fileName).toBe("ntdll.dll");
+    expect(ntdll.name).toBe("ntdll");
+    expect(ntdll.base.format(8)).toBe("00007ff8`00000000");
+  });
+
+  test("a missing symbol is null whether the host returns null (API 1.1+) or throws (1.0)", () => {
+    const b = kernelTarget({ pointerSize: 8, build: BUILDS.win10_22h2 });
+    installHost(b.target, 3);
+    expect(new Target().symbolAddress("nt", "PoolTrackTable")).toBeNull();
+    installHost(b.target, 0);
+    expect(new Target().symbolAddress("nt", "PoolTrackTable")).toBeNull();
+    expect(new Target().symbolAddress("nt", "NtBuildNumber")).not.toBeNull();
+  });
+
+  test("commands and files answer from the debugger; failures are values", () => {
+    const b = kernelTarget({ pointerSize: 8, build: BUILDS.win10_22h2 });
+    b.target.onCommand("!poolused 2", ["line one", "line two"]);
+    b.target.addFile("C:\\Debuggers\\triage\\pooltag.txt", "a\r\nb");
+    installHost(b.target);
+    const t = new Target();
+    expect(t.executeCommand("!poolused 2").lines).toEqual(["line one", "line two"]);
+    expect(t.readTextFile("C:\\Debuggers\\triage\\pooltag.txt")).toEqual(["a", "b"]);
+    expect(t.readTextFile("C:\\nowhere.txt")).toBeNull();
+  });
+});
+
+describe("layout resolution: symbols first, built-in otherwise, and say which", () => {
+  function resolveOn(build: number, pointerSize: 4 | 8, withType: boolean, knownBuild = true) {
+    const b = kernelTarget({ pointerSize, build });
+    if (withType) b.typeFromLayout("nt", "_POOL_TRACKER_TABLE", poolTrackerLayout(build, pointerSize) as unknown as Record<string, unknown>);
+    if (!knownBuild) b.target.removeSymbol("nt", "NtBuildNumber");
+    installHost(b.target);
+    const t = new Target();
+    return resolveLayout(POOL_TRACKER_TABLE, (m, n) => t.type(m, n), t.pointerSize, t.windowsBuild());
+  }
+
+  test("with the type in the symbols, offsets come from the symbols", () => {
+    const r = resolveOn(BUILDS.win10_22h2, 8, true) as ResolvedLayout;
+    expect(r.origin).toBe("symbols");
+    expect(r.description).toBe("symbols (nt!_POOL_TRACKER_TABLE)");
+    expect(r.offsets.NonPagedBytes).toBe(8);
+    expect(r.sizes.NonPagedAllocs).toBe(8);
+  });
+
+  test("without it, the built-in layout for the build is used and named", () => {
+    const r = resolveOn(BUILDS.win10_22h2, 8, false) as ResolvedLayout;
+    expect(r.origin).toBe("built-in");
+    expect(r.description).toBe("built-in layout Win10 1709-22H2 x64 (layouts.md §2.2)");
+    expect(r.offsets).toMatchObject({ NonPagedBytes: 8, NonPagedAllocs: 0x10, PagedBytes: 0x20 });
+    const old = resolveOn(BUILDS.win7sp1, 4, false) as ResolvedLayout;
+    expect(old.description).toContain("Win7 SP1-Win10 1703 x86");
+    expect(old.offsets).toMatchObject({ NonPagedAllocs: 4, NonPagedBytes: 0xc });
+    expect(old.size).toBe(0x1c);
+  });
+
+  test("an unknown build picks the newest layout and says it guessed", () => {
+    const r = resolveOn(BUILDS.win10_22h2, 8, false, false) as ResolvedLayout;
+    expect(r.guessed).toBe(true);
+    expect(r.description).toMatch(/guessed: the Windows build is unknown/);
+  });
+
+  test("a build outside every variant is reported, not guessed", () => {
+    const r = resolveLayout({ ...POOL_TRACKER_TABLE, variants: POOL_TRACKER_TABLE.variants.filter((v) => v.minBuild) }, () => null, 8, 7601);
+    expect(isLayoutMissing(r)).toBe(true);
+  });
+});
