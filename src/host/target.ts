@@ -2,7 +2,8 @@
 // for one command: its memory cache and its symbol answers are dropped when the command returns.
 import { Address } from "../core/address";
 import { Unreadable } from "../core/missing";
-import { SafeArg } from "../core/validate";
+import { SafeArg, addressArg } from "../core/validate";
+import { parseDisassemblyHeader, SymbolizedAddress } from "../core/symbol-line";
 import { limits } from "../core/limits";
 import { addressFromHost, addressToHost, numberFromHost } from "./int64";
 import { TargetMemory } from "./memory";
@@ -39,6 +40,7 @@ export class Target {
   private readonly symbolCache = new Map<string, Address | null>();
   private readonly typeCache = new Map<string, TypeInfo | null>();
   private moduleCache: ModuleInfo[] | null = null;
+  private readonly symbolizeCache = new Map<string, SymbolizedAddress>();
   private buildCache: number | null | undefined;
 
   constructor() {
@@ -204,6 +206,20 @@ export class Target {
     } catch (e) {
       return null;
     }
+  }
+
+  /**
+   * The symbol and source line of a code address, from the header line of `u <address> L1` (its format is real
+   * debugger output in seed 002). One debugger command per distinct address, cached for the command.
+   */
+  symbolize(address: Address): SymbolizedAddress {
+    const cached = this.symbolizeCache.get(address.key);
+    if (cached) return cached;
+    // "L1" is our own literal, not target data.
+    const out = this.executeCommand("u", addressArg(address, this.pointerSize), "L1" as SafeArg);
+    const result = out.error ? { symbol: null, file: null, line: null } : parseDisassemblyHeader(out.lines);
+    this.symbolizeCache.set(address.key, result);
+    return result;
   }
 
   toHostAddress(address: Address): JsProvider.Int64 {

@@ -1,0 +1,34 @@
+import { parseDisassemblyHeader, formatSource } from "../../../src/core/symbol-line";
+import { parseBugCheckCommand, decodeKiBugCheckData } from "../../../src/bugcheck/data";
+
+test("the header of `u` gives the symbol and the source line (real output, seed 002)", () => {
+  const lines = [
+    "test!DriverEntry+0x33 [e:\\driver\\test\\test.c @ 20]:",
+    "fffff880`04c73043 4889442428      mov     qword ptr [rsp+28h],rax",
+  ];
+  const s = parseDisassemblyHeader(lines);
+  expect(s).toEqual({ symbol: "test!DriverEntry+0x33", file: "e:\\driver\\test\\test.c", line: 20 });
+  expect(formatSource(s)).toBe("e:\\driver\\test\\test.c:20");
+});
+
+test("without line information, and without any symbol", () => {
+  expect(parseDisassemblyHeader(["nt!ExAllocatePoolWithTag+0x5f:", "fffff800`01234567 90 nop"])).toEqual({ symbol: "nt!ExAllocatePoolWithTag+0x5f", file: null, line: null });
+  expect(parseDisassemblyHeader(["fffff880`04c73043 4889442428      mov     qword ptr [rsp+28h],rax"]).symbol).toBeNull();
+});
+
+test(".bugcheck output and KiBugCheckData decode to the same bugcheck (seed 002 values)", () => {
+  const parsed = parseBugCheckCommand(["Bugcheck code 000000C4", "Arguments 00000000`00000062 fffffa80`059c5c88 fffffa80`04f5a010 00000000`00000001"]);
+  expect(parsed).toMatchObject({ code: 0xc4, source: ".bugcheck" });
+  const bytes = new Uint8Array(40);
+  const dv = new DataView(bytes.buffer);
+  dv.setUint32(0, 0xc4, true);
+  dv.setBigUint64(8, 0x62n, true);
+  dv.setBigUint64(16, 0xfffffa80059c5c88n, true);
+  dv.setBigUint64(24, 0xfffffa8004f5a010n, true);
+  dv.setBigUint64(32, 1n, true);
+  const decoded = decodeKiBugCheckData(bytes, 8);
+  expect(decoded).toMatchObject({ code: 0xc4 });
+  const p = (decoded as { parameters: { format(n: 8): string }[] }).parameters.map((a) => a.format(8));
+  expect(p).toEqual(["00000000`00000062", "fffffa80`059c5c88", "fffffa80`04f5a010", "00000000`00000001"]);
+  expect(decodeKiBugCheckData(new Uint8Array(40), 8)).toEqual({ kind: "none" });
+});
