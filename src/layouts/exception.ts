@@ -12,14 +12,14 @@ export const EXCEPTION_RECORD: LayoutSpec = {
   fields: ["ExceptionCode", "ExceptionFlags", "ExceptionRecord", "ExceptionAddress", "NumberParameters", "ExceptionInformation"],
   variants: [
     {
-      label: "x64 (winnt.h)",
+      label: "x64",
       pointerSize: 8,
       size: 0x98,
       offsets: { ExceptionCode: 0, ExceptionFlags: 4, ExceptionRecord: 8, ExceptionAddress: 0x10, NumberParameters: 0x18, ExceptionInformation: 0x20 },
       source: "winnt.h EXCEPTION_RECORD",
     },
     {
-      label: "x86 (winnt.h)",
+      label: "x86",
       pointerSize: 4,
       size: 0x50,
       offsets: { ExceptionCode: 0, ExceptionFlags: 4, ExceptionRecord: 8, ExceptionAddress: 0xc, NumberParameters: 0x10, ExceptionInformation: 0x14 },
@@ -34,8 +34,8 @@ export const EXCEPTION_POINTERS: LayoutSpec = {
   typeName: "_EXCEPTION_POINTERS",
   fields: ["ExceptionRecord", "ContextRecord"],
   variants: [
-    { label: "x64 (winnt.h)", pointerSize: 8, size: 0x10, offsets: { ExceptionRecord: 0, ContextRecord: 8 }, source: "winnt.h EXCEPTION_POINTERS" },
-    { label: "x86 (winnt.h)", pointerSize: 4, size: 8, offsets: { ExceptionRecord: 0, ContextRecord: 4 }, source: "winnt.h EXCEPTION_POINTERS" },
+    { label: "x64", pointerSize: 8, size: 0x10, offsets: { ExceptionRecord: 0, ContextRecord: 8 }, source: "winnt.h EXCEPTION_POINTERS" },
+    { label: "x86", pointerSize: 4, size: 8, offsets: { ExceptionRecord: 0, ContextRecord: 4 }, source: "winnt.h EXCEPTION_POINTERS" },
   ],
 };
 
@@ -44,14 +44,14 @@ export const CONTEXT_X64: LayoutSpec = {
   module: "nt",
   typeName: "_CONTEXT",
   fields: ["Rsp", "Rip"],
-  variants: [{ label: "x64 (winnt.h)", pointerSize: 8, size: 0x4d0, offsets: { Rsp: 0x98, Rip: 0xf8 }, source: "winnt.h CONTEXT (AMD64)" }],
+  variants: [{ label: "x64", pointerSize: 8, size: 0x4d0, offsets: { Rsp: 0x98, Rip: 0xf8 }, source: "winnt.h CONTEXT (AMD64)" }],
 };
 
 export const CONTEXT_X86: LayoutSpec = {
   module: "nt",
   typeName: "_CONTEXT",
   fields: ["Eip", "Esp"],
-  variants: [{ label: "x86 (winnt.h)", pointerSize: 4, size: 0x2cc, offsets: { Eip: 0xb8, Esp: 0xc4 }, source: "winnt.h CONTEXT (i386)" }],
+  variants: [{ label: "x86", pointerSize: 4, size: 0x2cc, offsets: { Eip: 0xb8, Esp: 0xc4 }, source: "winnt.h CONTEXT (i386)" }],
 };
 
 /** _POOL_HEADER: the block sits right after it; PoolTag at +4; BlockSize in bits 16-23 (x64, ×16) or 16-24 (x86, ×8). */

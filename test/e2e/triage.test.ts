@@ -23,7 +23,7 @@ describe("!triage on seed 004 (0x154 UNEXPECTED_STORE_EXCEPTION)", () => {
     expectGolden("triage-seed004", r.output);
     expect(r.output).toContain("Bugcheck 0x154 UNEXPECTED_STORE_EXCEPTION (from nt!KiBugCheckData)");
     expect(r.output).toContain("Verdict: " + SEED_VERDICT);
-    expect(r.output).toContain("Layout: _EXCEPTION_RECORD: built-in layout x64 (winnt.h)");
+    expect(r.output).toContain("Layout: _EXCEPTION_RECORD: built-in layout x64 (winnt.h EXCEPTION_RECORD)");
   });
 
   test("decodes the exception record and context as .exr and .cxr show them", () => {
