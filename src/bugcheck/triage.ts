@@ -69,7 +69,7 @@ export function triageBugCheck(target: Target, bugcheck: BugCheck): TriageRecord
     // A decoder that stops still leaves the name, the parameters and what it found so far.
     w.findings.push(messages.triageDecoderStopped(e && (e as Error).message ? (e as Error).message : String(e)));
   }
-  if (!w.verdict) w.verdict = info ? messages.triageNoDecoder(info.name) : messages.triageUnknownCode(hex8(bugcheck.code));
+  if (!w.verdict) w.verdict = info ? messages.triageNoDecoder(info.name) : messages.triageUnknownCode(hex(bugcheck.code));
   w.next.unshift({ Command: "!analyze -v", Why: "the debugger's own analysis of this bugcheck", toString: () => "!analyze -v" });
   const name = info ? info.name : "unknown bugcheck";
   const parameters = bugcheck.parameters.map((value, i) => {

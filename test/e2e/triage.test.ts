@@ -1,6 +1,6 @@
 import { DebuggerSession } from "../emulator/session";
 import { kernelTarget, userTarget, BUILDS } from "../targets/builder";
-import { bugcheckTarget, storeExceptionScene, poolBlock, symbolAt, debuggerAddress, DUMP } from "../targets/bugcheck";
+import { bugcheckTarget, storeExceptionScene, storeExceptionScene32, poolBlock, symbolAt, debuggerAddress, DUMP } from "../targets/bugcheck";
 import * as seed004 from "../fixtures/triage/seed004";
 import { expectGolden } from "../support/golden";
 import { failEachRead } from "../support/faults";
@@ -78,6 +78,16 @@ describe("!triage on seed 004 (0x154 UNEXPECTED_STORE_EXCEPTION)", () => {
     expect(out).toContain("Verdict: " + SEED_VERDICT);
   });
 
+  test("EXCEPTION_POINTERS holding null pointers: both reads are named unreadable", () => {
+    const b = storeExceptionScene();
+    b.memory.writeU64(v.args[1], 0n);
+    b.memory.writeU64(v.args[1] + 8n, 0n);
+    const out = run(b).output;
+    expect(out).toContain("Unreadable: EXCEPTION_RECORD at 00000000`00000000");
+    expect(out).toContain("Unreadable: CONTEXT at 00000000`00000000");
+    expect(out).toContain("Verdict: ");
+  });
+
   test("!thread failing does not stop the verdict", () => {
     const b = storeExceptionScene();
     b.target.commands.splice(1, 1); // drop the !thread answer: the debugger's own complaint comes back
@@ -96,6 +106,24 @@ describe("!triage on seed 004 (0x154 UNEXPECTED_STORE_EXCEPTION)", () => {
       expect(r.result.output).toMatch(/Unreadable: |could not be read|the Windows build is unknown/);
       expect(r.result.output).toMatch(/Verdict: |The bugcheck code could not be read/);
     }
+  });
+});
+
+describe("!triage on a 32-bit kernel dump", () => {
+  test("0x154 with the x86 EXCEPTION_RECORD and CONTEXT", () => {
+    const { b, record, ctx } = storeExceptionScene32(
+      { code: 0xc0000006, address: 0x82a4bbd0n, parameters: [0n, 0x0e3f99f0n, 0xc000009dn] },
+      { eip: 0x82a4bbd0n, esp: 0x8f53f0f8n },
+    );
+    b.target.onCommand("u 82a4bbd0 L1", ["nt!RtlDecompressBufferXpressLz+0x50:", "82a4bbd0 8b08            mov     ecx,dword ptr [eax]"]);
+    b.target.onCommand("!thread", seed004.thread.map((l) => l.replace(/ffffb402/g, "")));
+    const out = run(b).output;
+    expect(out).toContain("ExceptionRecord " + record.toString(16) + ", ContextRecord " + ctx.toString(16));
+    expect(out).toContain("Exception c0000006 STATUS_IN_PAGE_ERROR (in-page I/O error) at 82a4bbd0 nt!RtlDecompressBufferXpressLz+0x50");
+    expect(out).toContain("read of 0e3f99f0, I/O status c000009d STATUS_DEVICE_NOT_CONNECTED");
+    expect(out).toContain("Context: instruction pointer 82a4bbd0, stack pointer 8f53f0f8");
+    expect(out).toContain("Layout: _CONTEXT: built-in layout x86 (winnt.h CONTEXT (i386))");
+    expect(out).toContain("Verdict: in-page I/O error while reading a compressed page from the memory-compression store: the storage stack reported c000009d (device not connected)");
   });
 });
 
@@ -181,7 +209,7 @@ describe("!triage on other memory bugchecks", () => {
     const out = run(bugcheckTarget(0x1337, [1n, 0xffffb40200000000n, 3n, 4n])).output;
     expect(out).toContain("Bugcheck 0x1337 unknown bugcheck");
     expect(out).toContain("Arg2  ffffb402`00000000  Unknown");
-    expect(out).toContain("Verdict: Bugcheck 00001337 is not in leaktools' table");
+    expect(out).toContain("Verdict: Bugcheck 0x1337 is not in leaktools' table");
   });
 
   test("a known code without a decoder: its name", () => {

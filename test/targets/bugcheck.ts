@@ -8,16 +8,41 @@ import * as seed004 from "../fixtures/triage/seed004";
 
 export const EXR64 = { ExceptionCode: 0, ExceptionFlags: 4, ExceptionRecord: 8, ExceptionAddress: 0x10, NumberParameters: 0x18, ExceptionInformation: 0x20, size: 0x98 };
 export const CONTEXT64 = { Rax: 0x78, Rcx: 0x80, Rdx: 0x88, Rbx: 0x90, Rsp: 0x98, Rbp: 0xa0, Rsi: 0xa8, Rdi: 0xb0, R8: 0xb8, Rip: 0xf8, size: 0x4d0 };
+export const EXR32 = { ExceptionCode: 0, ExceptionFlags: 4, ExceptionRecord: 8, ExceptionAddress: 0xc, NumberParameters: 0x10, ExceptionInformation: 0x14, size: 0x50 };
+export const CONTEXT32 = { Eip: 0xb8, Esp: 0xc4, size: 0x2cc };
 export const POOL_HEADER64 = { BlockSizeShift: 16, BlockUnit: 16, PoolTag: 4, size: 0x10 };
 
 export const DUMP = "C:\\Windows\\MEMORY.DMP";
 
-export function bugcheckTarget(code: number, args: bigint[], options: { dump?: string | null } = {}): TargetBuilder {
-  const b = kernelTarget({ pointerSize: 8, build: BUILDS.win10_2004, dump: options.dump === null ? undefined : options.dump || DUMP });
-  const at = b.global("nt", "KiBugCheckData", 5 * 8);
+export function bugcheckTarget(code: number, args: bigint[], options: { dump?: string | null; pointerSize?: 4 | 8 } = {}): TargetBuilder {
+  const pointerSize = options.pointerSize || 8;
+  const b = kernelTarget({ pointerSize, build: BUILDS.win10_2004, dump: options.dump === null ? undefined : options.dump || DUMP });
+  const at = b.global("nt", "KiBugCheckData", 5 * pointerSize);
   b.writePtr(at, BigInt(code));
-  args.forEach((a, i) => b.writePtr(at + BigInt(8 * (i + 1)), a));
+  args.forEach((a, i) => b.writePtr(at + BigInt(pointerSize * (i + 1)), a));
   return b;
+}
+
+/** A 32-bit 0x154: EXCEPTION_POINTERS, an x86 EXCEPTION_RECORD and CONTEXT laid out from winnt.h (i386). */
+export function storeExceptionScene32(exception: { code: number; address: bigint; parameters: bigint[] }, context: { eip: bigint; esp: bigint }) {
+  const b = kernelTarget({ pointerSize: 4, build: BUILDS.win10_2004, dump: DUMP });
+  const pointers = b.alloc(8, 8);
+  const record = b.alloc(EXR32.size, 8);
+  const ctx = b.alloc(CONTEXT32.size, 8);
+  b.writePtr(pointers, record);
+  b.writePtr(pointers + 4n, ctx);
+  b.memory.writeU32(record + BigInt(EXR32.ExceptionCode), exception.code);
+  b.memory.writeU32(record + BigInt(EXR32.ExceptionAddress), Number(exception.address));
+  b.memory.writeU32(record + BigInt(EXR32.NumberParameters), exception.parameters.length);
+  exception.parameters.forEach((p, i) => b.memory.writeU32(record + BigInt(EXR32.ExceptionInformation + 4 * i), Number(p)));
+  b.memory.writeU32(ctx + BigInt(CONTEXT32.Eip), Number(context.eip));
+  b.memory.writeU32(ctx + BigInt(CONTEXT32.Esp), Number(context.esp));
+  const at = b.global("nt", "KiBugCheckData", 5 * 4);
+  b.writePtr(at, 0x154);
+  b.writePtr(at + 4n, 0x85001000n);
+  b.writePtr(at + 8n, pointers);
+  b.writePtr(at + 12n, 2);
+  return { b, pointers, record, ctx };
 }
 
 /** `u <address> L1` answered with a symbol header line, as the debugger prints it. */
