@@ -170,8 +170,8 @@ function decodeStoreException(w: Work): void {
     symbol = t.symbolize(r.ExceptionAddress).symbol;
     w.findings.push(messages.triageException(statusText(r.ExceptionCode), fmt(w, r.ExceptionAddress), symbol, r.ExceptionFlags, r.NumberParameters));
     if (r.countCapped) w.findings.push(messages.triageParameterCountCapped(r.NumberParameters));
-    const params = r.Parameters.map((p, i) => "[" + i + "] " + p.format(8));
-    if (params.length) w.findings.push("Exception parameters: " + params.join(", "));
+    const params = r.Parameters.map((p, i) => "[" + i + "] " + fmt(w, p));
+    if (params.length) w.findings.push(messages.triageExceptionParameters(params.join(", ")));
     fault = memoryFault(r);
     if (fault) {
       w.findings.push(messages.triageMemoryFault(fault.access, fmt(w, fault.address), fault.ioStatus === null ? null : statusText(fault.ioStatus)));
@@ -219,7 +219,7 @@ function storeVerdict(w: Work, code: number | null, fault: { address: Address; i
   if (code === 0xc0000006 && fault && fault.ioStatus !== null) {
     const status = NTSTATUS[fault.ioStatus];
     const advice = status && status.storageAdvice ? status.storageAdvice : messages.triageStorageAdviceUnknown();
-    w.verdict = messages.triageStoreInpage(compressed, hex8(fault.ioStatus), status ? status.meaning : "an NTSTATUS leaktools does not name", advice);
+    w.verdict = messages.triageStoreInpage(compressed, hex8(fault.ioStatus), status ? status.meaning : messages.triageUnnamedStatus(), advice);
     if (compressed) addNext(w, "Disable-MMAgent -MemoryCompression", "PowerShell (elevated) on the crashed machine: turns memory compression off, avoiding the store path");
     addNext(w, "!pte " + fmt(w, fault.address), "the page table entry of the address that could not be paged in");
     return;
@@ -253,10 +253,10 @@ function decodeKernelInpage(w: Work): void {
   }
   w.findings.push(messages.triageInpageLayout(kind === "lock" ? "1 (lock type, process)" : kind === "inPageSupport" ? "2 (lock type, InPageSupport)" : "3 (PTE address and contents)"));
   const status = p2.lo;
-  w.findings.push("I/O status: " + statusText(status));
-  w.findings.push("Address that could not be paged in: " + fmt(w, p4));
+  w.findings.push(messages.triageIoStatus(statusText(status)));
+  w.findings.push(messages.triageNotPagedIn(fmt(w, p4)));
   const info = NTSTATUS[status];
-  w.verdict = messages.triageKernelInpage(hex8(status), info ? info.meaning : "an NTSTATUS leaktools does not name", info && info.storageAdvice ? info.storageAdvice : messages.triageStorageAdviceUnknown());
+  w.verdict = messages.triageKernelInpage(hex8(status), info ? info.meaning : messages.triageUnnamedStatus(), info && info.storageAdvice ? info.storageAdvice : messages.triageStorageAdviceUnknown());
   addNext(w, "!pte " + fmt(w, p4), "the page table entry of the address that could not be paged in");
   if (kind === "pte") addNext(w, "!pte " + fmt(w, p1), "the PTE the bugcheck names");
 }
@@ -266,15 +266,15 @@ function decodeKernelInpage(w: Work): void {
 function decodePageFault(w: Work): void {
   const [p1, p2, p3, p4] = w.bugcheck.parameters;
   const access = p2.hi !== 0 ? null : p2.lo === 0 ? "read" : p2.lo === 1 ? "write" : p2.lo === 2 || p2.lo === 8 ? "execute" : null;
-  w.findings.push("Access: " + (access || "unknown (" + p2.toString() + ")") + " of " + fmt(w, p1));
+  w.findings.push(messages.triageAccess(access || "unknown access (" + p2.toString() + ")", fmt(w, p1)));
   let where: string | null = null;
   if (!p3.isNull) {
     where = w.target.symbolize(p3).symbol;
-    w.findings.push("Faulting instruction: " + fmt(w, p3) + (where ? " " + where : " (no symbol)"));
+    w.findings.push(messages.triageFaultingInstruction(fmt(w, p3), where));
     addNext(w, "ln " + fmt(w, p3), "the nearest symbol to the faulting instruction");
   }
   if (p4.hi === 0 && (p4.lo === 3 || p4.lo === 4)) {
-    w.findings.push(p4.lo === 3 ? "Fault type 3: a session address touched from the wrong session (or none)" : "Fault type 4: the address is not canonical");
+    w.findings.push(messages.triageFaultType(p4.lo));
   }
   w.verdict = messages.triagePageFault(access || "an access", fmt(w, p1), where || (p3.isNull ? null : fmt(w, p3)));
   addNext(w, "!pte " + fmt(w, p1), "whether the address was ever mapped");

@@ -47,6 +47,15 @@ export const messages = {
     "NumberParameters is " + count + ", above the 15 an EXCEPTION_RECORD holds: the record is corrupt; 15 were read.",
   triageMemoryFault: (access: string, address: string, ioStatus: string | null) =>
     "In-page operation failed: " + access + " of " + address + (ioStatus ? ", I/O status " + ioStatus : ""),
+  triageExceptionParameters: (list: string) => "Exception parameters: " + list,
+  triageIoStatus: (status: string) => "I/O status: " + status,
+  triageNotPagedIn: (address: string) => "Address that could not be paged in: " + address,
+  triageAccess: (access: string, address: string) => "Access: " + access + " of " + address,
+  triageFaultingInstruction: (address: string, symbol: string | null) =>
+    "Faulting instruction: " + address + (symbol ? " " + symbol : " (no symbol; .reload /f and try again)"),
+  triageFaultType: (type: number) =>
+    type === 3 ? "Fault type 3: a session address touched from the wrong session (or none)" : "Fault type 4: the address is not canonical",
+  triageUnnamedStatus: () => "an NTSTATUS leaktools does not name",
   triageContext: (ip: string, sp: string) => "Context: instruction pointer " + ip + ", stack pointer " + sp,
   triageThreadUnknown: (why: string) => "Could not tell which process the thread is attached to: !thread failed (" + why + ").",
   triageAttached: (image: string, address: string, memCompression: boolean) =>

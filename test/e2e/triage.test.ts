@@ -1,6 +1,6 @@
 import { DebuggerSession } from "../emulator/session";
 import { kernelTarget, userTarget, BUILDS } from "../targets/builder";
-import { bugcheckTarget, storeExceptionScene, storeExceptionScene32, poolBlock, symbolAt, debuggerAddress, DUMP } from "../targets/bugcheck";
+import { EXR64, bugcheckTarget, storeExceptionScene, storeExceptionScene32, poolBlock, symbolAt, debuggerAddress, DUMP } from "../targets/bugcheck";
 import * as seed004 from "../fixtures/triage/seed004";
 import { expectGolden } from "../support/golden";
 import { failEachRead } from "../support/faults";
@@ -62,6 +62,14 @@ describe("!triage on seed 004 (0x154 UNEXPECTED_STORE_EXCEPTION)", () => {
     expect(out).toContain("The thread is not attached to another process (owning process: <Invalid process>)");
     expect(out).toContain("Verdict: in-page I/O error in the store manager: the storage stack reported c0000185 (device I/O error)");
     expect(out).not.toContain("Disable-MMAgent");
+  });
+
+  test("with nt!_EXCEPTION_RECORD in the symbols, the layout says so", () => {
+    const b = storeExceptionScene();
+    b.typeFromLayout("nt", "_EXCEPTION_RECORD", { size: EXR64.size, ExceptionCode: [0, 4], ExceptionFlags: [4, 4], ExceptionRecord: 8, ExceptionAddress: 0x10, NumberParameters: [0x18, 4], ExceptionInformation: 0x20 });
+    const out = run(b).output;
+    expect(out).toContain("Layout: _EXCEPTION_RECORD: symbols (nt!_EXCEPTION_RECORD).");
+    expect(out).toContain("Verdict: " + SEED_VERDICT);
   });
 
   test("an unreadable exception record is named, and a verdict is still given", () => {

@@ -78,7 +78,7 @@ export function storeExceptionScene(options: StoreSceneOptions = {}): TargetBuil
   }
   m.map(v.cxrAt, CONTEXT64.size);
   const regs = /(\w+)=([0-9a-f]{16})/g;
-  const text = seed004.cxr.join(" ");
+  const text = seed004.cxr.slice(1).join(" ");
   let r: RegExpExecArray | null;
   while ((r = regs.exec(text))) {
     const field = (r[1][0].toUpperCase() + r[1].slice(1)) as keyof typeof CONTEXT64;
