@@ -1,10 +1,12 @@
 // The script's entry points. initializeScript returns one registration list and touches nothing on the target.
 import { Command } from "./commands/command";
 import { leaktoolsCommand } from "./commands/leaktools";
+import { triageCommand } from "./commands/triage";
 import { registrations } from "./host/registration";
 
 const commands: Command[] = [
   leaktoolsCommand(() => commands),
+  triageCommand,
 ];
 
 export function initializeScript(): object[] {

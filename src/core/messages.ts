@@ -26,4 +26,71 @@ export const messages = {
   // --- unloadleaks ---
 
   // --- triage ---
+  triageNoBugcheck: (why: string) =>
+    "No bugcheck: " + why + ". !triage reads a kernel crash dump (MEMORY.DMP or a minidump); open one with windbg -z.",
+  triageUnavailable: (reason: string) =>
+    "The bugcheck code could not be read: " + reason + ", and .bugcheck gave nothing. Load the kernel's symbols (.symfix; .reload /f nt) and try again.",
+  triageDecoderStopped: (detail: string) => "Decoding stopped: " + detail.replace(/[\x00-\x1f]/g, " ") + "; what was found before is shown.",
+  triageNoDecoder: (name: string) =>
+    name + ": leaktools has no decoder for this case; the parameters above are the bugcheck's own. Run !analyze -v.",
+  triageUnknownCode: (code: string) =>
+    "Bugcheck " + code + " is not in leaktools' table; the raw parameters are shown. Run !analyze -v for its meaning.",
+  triageUnknownSubcode: (subcode: string, source: string) =>
+    "Subcode " + subcode + " is not in leaktools' table; see " + source + ".",
+  triageNoLayout: (typeName: string, reason: string) => "No layout for " + typeName + ": " + reason + ".",
+  triageUnreadable: (what: string) => "Unreadable: " + what + "; the verdict uses what was read.",
+  triageExceptionPointers: (arg2: string, record: string, context: string) =>
+    "Arg2 " + arg2 + " is EXCEPTION_POINTERS: ExceptionRecord " + record + ", ContextRecord " + context,
+  triageException: (code: string, address: string, symbol: string | null, flags: number, count: number) =>
+    "Exception " + code + " at " + address + " " + (symbol || "(no symbol)") + ", flags " + flags.toString(16) + ", " + count + " parameters",
+  triageParameterCountCapped: (count: number) =>
+    "NumberParameters is " + count + ", above the 15 an EXCEPTION_RECORD holds: the record is corrupt; 15 were read.",
+  triageMemoryFault: (access: string, address: string, ioStatus: string | null) =>
+    "In-page operation failed: " + access + " of " + address + (ioStatus ? ", I/O status " + ioStatus : ""),
+  triageExceptionParameters: (list: string) => "Exception parameters: " + list,
+  triageIoStatus: (status: string) => "I/O status: " + status,
+  triageNotPagedIn: (address: string) => "Address that could not be paged in: " + address,
+  triageAccess: (access: string, address: string) => "Access: " + access + " of " + address,
+  triageFaultingInstruction: (address: string, symbol: string | null) =>
+    "Faulting instruction: " + address + (symbol ? " " + symbol : " (no symbol; .reload /f and try again)"),
+  triageFaultType: (type: number) =>
+    type === 3 ? "Fault type 3: a session address touched from the wrong session (or none)" : "Fault type 4: the address is not canonical",
+  triageUnnamedStatus: () => "an NTSTATUS leaktools does not name",
+  triageContext: (ip: string, sp: string) => "Context: instruction pointer " + ip + ", stack pointer " + sp,
+  triageThreadUnknown: (why: string) => "Could not tell which process the thread is attached to: !thread failed (" + why + ").",
+  triageAttached: (image: string, address: string, memCompression: boolean) =>
+    "The thread is attached to " + image + " (" + address + ")" + (memCompression ? ": the memory-compression store's process" : ""),
+  triageNotAttached: (owner: string) => "The thread is not attached to another process (owning process: " + owner + ")",
+  triageStorageAdviceUnknown: () => "check the disk, its controller and the System event log",
+  triageStoreInpage: (compressed: boolean, status: string, meaning: string, advice: string) =>
+    (compressed
+      ? "in-page I/O error while reading a compressed page from the memory-compression store: the storage stack reported "
+      : "in-page I/O error in the store manager: the storage stack reported ") +
+    status + " (" + meaning + ") \u2014 " + advice + (compressed ? "; disabling memory compression avoids the store path" : ""),
+  triageStoreOther: (code: string) =>
+    "the store manager caught exception " + code + "; follow the context record (.cxr) to the faulting code",
+  triageStoreUnknownException: () =>
+    "the store manager caught an exception leaktools could not read; follow Arg2 by hand with the commands below",
+  triageInpageLayout: (which: string) => "Parameter layout " + which + " of the 0x7A page applies",
+  triageKernelInpage: (status: string, meaning: string, advice: string) =>
+    "a kernel page could not be read back in: the storage stack reported " + status + " (" + meaning + ") \u2014 " + advice,
+  triagePageFault: (access: string, address: string, where: string | null) =>
+    "invalid memory referenced: a " + access + " of " + address + (where ? " from " + where : "") +
+    " \u2014 the code there used a bad or freed pointer; !pte and !pool tell whether the address was ever valid",
+  triageVerifierLeak: (count: number | null) =>
+    "a driver unloaded with " + (count === null ? "some" : String(count)) + " pool allocation" + (count === 1 ? "" : "s") +
+    " Driver Verifier still tracked \u2014 a memory leak in that driver; !unloadleaks lists them",
+  triageVerifier: (meaning: string) => "Driver Verifier stopped the system: " + meaning,
+  triageVerifierUnknown: (subcode: string) =>
+    "Driver Verifier stopped the system with subcode " + subcode + ", which leaktools does not name; run !analyze -v",
+  triagePoolHeader: (block: string, header: string, tag: string, blockSize: number) =>
+    "Pool header of " + block + " at " + header + ": tag '" + tag + "', BlockSize 0x" + blockSize.toString(16),
+  triageDoubleFree: (tag: string | null) =>
+    "double free: a pool block" + (tag ? " tagged '" + tag + "'" : "") + " was freed twice \u2014 the driver that owns " +
+    (tag ? "the tag" : "the block") + " frees it on two paths; enable special pool for it to catch the first free",
+  triageBadPoolCaller: (meaning: string) => "a driver misused the pool: " + meaning,
+  triagePoolCorruption: (meaning: string | null, tag: string | null) =>
+    "pool corruption" + (meaning ? ": " + meaning : "") + (tag ? " (block tagged '" + tag + "')" : "") +
+    " \u2014 the damage was done earlier, usually by the owner of the block before; enable special pool or Driver Verifier on suspects",
+  triageMemoryManagement: (meaning: string) => "memory manager consistency check failed: " + meaning,
 };

@@ -1,0 +1,130 @@
+// Bugcheck names, parameter meanings, subcodes and NTSTATUS names: data, each table citing its source.
+// MSD = Microsoft's bug check reference pages (learn.microsoft.com/windows-hardware/drivers/debugger/bug-check-0x..),
+// as cited in research/layouts.md §5. NTSTATUS names: ntstatus.h (windows-sys constants), meanings: MSD 0x7A page.
+
+export interface CodeInfo {
+  name: string;
+  /** Meanings of Arg1..Arg4 when no subcode says otherwise. */
+  parameters: [string, string, string, string];
+  source: string;
+}
+
+export interface SubcodeInfo {
+  meaning: string;
+  /** Meanings of Arg2..Arg4 for this subcode, where the page gives them. */
+  parameters?: [string, string, string];
+}
+
+const SUBCODE = "Subcode: the kind of violation (see below)";
+
+export const BUGCHECK_CODES: { [code: number]: CodeInfo } = {
+  0x0a: { name: "IRQL_NOT_LESS_OR_EQUAL", parameters: ["Memory referenced", "IRQL at the time of the reference", "Operation (bit 0: write, bit 3: execute)", "Address that referenced the memory"], source: "MSD bug-check-0xa" },
+  0x19: { name: "BAD_POOL_HEADER", parameters: [SUBCODE, "Depends on the subcode", "Depends on the subcode", "Depends on the subcode"], source: "MSD bug-check-0x19--bad-pool-header (layouts.md §5)" },
+  0x1a: { name: "MEMORY_MANAGEMENT", parameters: [SUBCODE, "Depends on the subcode", "Depends on the subcode", "Depends on the subcode"], source: "MSD bug-check-0x1a--memory-management" },
+  0x1e: { name: "KMODE_EXCEPTION_NOT_HANDLED", parameters: ["Exception code", "Address of the exception", "Exception parameter 0", "Exception parameter 1"], source: "MSD bug-check-0x1e" },
+  0x3b: { name: "SYSTEM_SERVICE_EXCEPTION", parameters: ["Exception code", "Address of the instruction that caused the exception", "Address of the context record", "Reserved"], source: "MSD bug-check-0x3b" },
+  0x50: { name: "PAGE_FAULT_IN_NONPAGED_AREA", parameters: ["Memory address referenced", "Access: 0 read, 1 write, 2 or 8 execute", "Address of the instruction that referenced the memory (if known)", "Fault type: 3 wrong session, 4 address not canonical"], source: "MSD bug-check-0x50--page-fault-in-nonpaged-area (layouts.md §5)" },
+  0x7a: { name: "KERNEL_DATA_INPAGE_ERROR", parameters: ["Lock type, or the PTE address (see the layout below)", "Error status (NTSTATUS)", "Current process, InPageSupport address or PTE contents (see the layout)", "Virtual address that could not be paged in"], source: "MSD bug-check-0x7a--kernel-data-inpage-error (layouts.md §5)" },
+  0x7e: { name: "SYSTEM_THREAD_EXCEPTION_NOT_HANDLED", parameters: ["Exception code", "Address of the exception", "Address of the exception record", "Address of the context record"], source: "MSD bug-check-0x7e" },
+  0xc2: { name: "BAD_POOL_CALLER", parameters: [SUBCODE, "Depends on the subcode", "Depends on the subcode", "Depends on the subcode"], source: "MSD bug-check-0xc2--bad-pool-caller (layouts.md §5)" },
+  0xc4: { name: "DRIVER_VERIFIER_DETECTED_VIOLATION", parameters: [SUBCODE, "Depends on the subcode", "Depends on the subcode", "Depends on the subcode"], source: "MSD bug-check-0xc4--driver-verifier-detected-violation (layouts.md §5)" },
+  0xd1: { name: "DRIVER_IRQL_NOT_LESS_OR_EQUAL", parameters: ["Memory referenced", "IRQL at the time of the reference", "Operation (0 read, 1 write, 2 or 8 execute)", "Address that referenced the memory"], source: "MSD bug-check-0xd1" },
+  0x154: { name: "UNEXPECTED_STORE_EXCEPTION", parameters: ["Pointer to the store context or data manager", "Exception information", "Reserved", "Reserved"], source: "MSD bug-check-0x154--unexpected-store-exception (layouts.md §5)" },
+};
+
+export const SUBCODES: { [code: number]: { [subcode: number]: SubcodeInfo } } = {
+  // MSD bug-check-0xc4--driver-verifier-detected-violation, table "0x00 to 0x70".
+  0xc4: {
+    0x00: { meaning: "The driver requested a zero-byte pool allocation", parameters: ["Current IRQL", "Pool type", "Number of bytes"] },
+    0x01: { meaning: "The driver allocated paged pool at IRQL > APC_LEVEL", parameters: ["Current IRQL", "Pool type", "Size of allocation, in bytes"] },
+    0x02: { meaning: "The driver allocated nonpaged pool at IRQL > DISPATCH_LEVEL", parameters: ["Current IRQL", "Pool type", "Size of allocation, in bytes"] },
+    0x10: { meaning: "The driver freed an address that no allocation returned", parameters: ["Bad address", "0", "0"] },
+    0x11: { meaning: "The driver freed paged pool at IRQL > APC_LEVEL", parameters: ["Current IRQL", "Pool type", "Address of the pool"] },
+    0x12: { meaning: "The driver freed nonpaged pool at IRQL > DISPATCH_LEVEL", parameters: ["Current IRQL", "Pool type", "Address of the pool"] },
+    0x13: { meaning: "The driver freed pool that was already freed", parameters: ["Reserved", "Pointer to the pool header", "Pool header contents"] },
+    0x14: { meaning: "The driver freed pool that was already freed", parameters: ["Reserved", "Pointer to the pool header", "Pool header contents"] },
+    0x15: { meaning: "The pool being freed contains an active timer", parameters: ["Timer entry", "Pool type", "Pool address being freed"] },
+    0x16: { meaning: "The driver freed pool at a bad address or passed bad parameters to a memory routine", parameters: ["Reserved", "Pool address", "0"] },
+    // layouts.md §5; MS "Debugging memory leaks - DRIVER_VERIFIER_DETECTED_VIOLATION (C4): 0x62".
+    0x62: { meaning: "A driver unloaded with pool allocations Driver Verifier still tracks (a leak)", parameters: ["Name of the driver", "Verifier internal structure with the driver's information", "Total number of paged and nonpaged allocations not freed"] },
+  },
+  // layouts.md §5 (MSD 0xC2 page).
+  0xc2: {
+    0x00: { meaning: "Zero-byte pool allocation" },
+    0x01: { meaning: "Pool header corrupt" },
+    0x02: { meaning: "Pool header corrupt" },
+    0x04: { meaning: "Pool header corrupt" },
+    0x06: { meaning: "The caller freed pool that was already freed (double free)" },
+    0x07: { meaning: "The caller freed pool that was already freed (double free)", parameters: ["Reserved", "Pool header contents", "Address of the block being freed"] },
+    0x08: { meaning: "Pool allocated at a bad IRQL" },
+    0x09: { meaning: "Pool freed at a bad IRQL" },
+    0x0a: { meaning: "Pool freed with a tag other than the one it was allocated with" },
+    0x99: { meaning: "Free of an invalid pool address" },
+    0x9a: { meaning: "Allocation with the obsolete MUST_SUCCEED pool type" },
+    0x9b: { meaning: "Allocation with tag 0" },
+    0x9c: { meaning: "Allocation with the tag \"BIG\"" },
+    0x9d: { meaning: "Allocation with a tag that is not alphanumeric" },
+  },
+  // layouts.md §5 (MSD 0x19 page).
+  0x19: {
+    0x02: { meaning: "The special pool pattern check failed: the owner probably corrupted the block", parameters: ["The pool entry being checked", "Size of the block", "0"] },
+    0x03: { meaning: "The pool free list is corrupt (in a healthy list Arg2, Arg3 and Arg4 are equal)", parameters: ["The pool entry being checked", "Free list Flink read back", "Free list Blink read back"] },
+    0x05: { meaning: "Two adjacent pool headers contradict each other" },
+    0x06: { meaning: "A pool header's size is wrong" },
+    0x07: { meaning: "A pool header's size is wrong" },
+    0x08: { meaning: "A pool header's size is wrong" },
+    0x09: { meaning: "A pool header's size is wrong" },
+    0x0a: { meaning: "A pool header's size is wrong" },
+    0x0d: { meaning: "A freed pool header was modified" },
+    0x0e: { meaning: "A freed pool header was modified" },
+    0x0f: { meaning: "A freed pool header was modified" },
+    0x20: { meaning: "A pool block header's size is corrupt", parameters: ["The pool entry that should have been found", "The next pool entry", "Reserved"] },
+    0x21: { meaning: "Data after the pool block is corrupt", parameters: ["Pointer to the pool block", "Number of bytes", "The corrupted value"] },
+    0x22: { meaning: "A freed address has no tracking entry", parameters: ["Address being freed", "Reserved", "Reserved"] },
+    0x23: { meaning: "A freed pool header was modified" },
+    0x24: { meaning: "A freed pool header was modified" },
+    0x25: { meaning: "A freed pool header was modified" },
+  },
+  // MSD bug-check-0x1a--memory-management; 0x41284 and 0x41790 as !analyze -v words them.
+  0x1a: {
+    0x31: { meaning: "An image's relocation fix-up table or code stream is corrupt; probably a hardware error" },
+    0x3f: { meaning: "An in-page operation failed a CRC check", parameters: ["Page file offset", "CRC of the page", "Expected CRC"] },
+    0x403: { meaning: "Page table and PFNs are out of sync; probably a hardware error, especially if Arg3 and Arg4 differ in one bit" },
+    0x404: { meaning: "Deleting a system page found the PFN and the PTE pointer inconsistent", parameters: ["Expected PTE", "PTE contents", "PTE of the PFN"] },
+    0x411: { meaning: "A PTE is corrupt", parameters: ["Address of the PTE", "Reserved", "Reserved"] },
+    0x1010: { meaning: "The caller unlocked a pageable section that is not locked" },
+    0x1233: { meaning: "A driver mapped a physical page that is not locked", parameters: ["PFN the driver tried to map", "Reserved", "Reserved"] },
+    0x1234: { meaning: "The caller locked a pageable section that does not exist" },
+    0x1235: { meaning: "The caller protected an MDL with an invalid mapping" },
+    0x1236: { meaning: "The caller passed an MDL with unlocked or invalid physical pages", parameters: ["MDL", "Pointer to the invalid PFN", "Invalid PFN value"] },
+    0x1240: { meaning: "The caller built an MDL for a virtual range that is not resident", parameters: ["MDL", "PTE pointer", "Reserved"] },
+    0x3300: { meaning: "A write touched an address wrongly marked copy-on-write", parameters: ["Faulting address", "PTE contents", "Reserved"] },
+    0x41284: { meaning: "A PTE or the working set list is corrupt" },
+    0x41790: { meaning: "A page table page is corrupt" },
+  },
+};
+
+export interface StatusInfo {
+  name: string;
+  /** In plain words, as the verdict uses it: "device I/O error". */
+  meaning: string;
+  /** What to look at when the storage stack reports it (MSD 0x7A page), or null when it is not a storage error. */
+  storageAdvice: string | null;
+}
+
+export const NTSTATUS: { [status: number]: StatusInfo } = {
+  0xc0000005: { name: "STATUS_ACCESS_VIOLATION", meaning: "access violation", storageAdvice: null },
+  0xc0000006: { name: "STATUS_IN_PAGE_ERROR", meaning: "in-page I/O error", storageAdvice: null },
+  0xc000000e: { name: "STATUS_NO_SUCH_DEVICE", meaning: "no such device", storageAdvice: "a hardware failure or a wrong drive configuration: check the drive and its configuration" },
+  0xc000009a: { name: "STATUS_INSUFFICIENT_RESOURCES", meaning: "insufficient resources", storageAdvice: "the system ran out of resources (nonpaged pool, PTEs); look for a leak before suspecting the disk" },
+  0xc000009c: { name: "STATUS_DEVICE_DATA_ERROR", meaning: "device data error", storageAdvice: "bad blocks on the disk: check the disk (chkdsk /r) and its SMART data" },
+  0xc000009d: { name: "STATUS_DEVICE_NOT_CONNECTED", meaning: "device not connected", storageAdvice: "the controller cannot see the disk: check the cabling and the controller" },
+  0xc000016a: { name: "STATUS_DISK_OPERATION_FAILED", meaning: "disk operation failed", storageAdvice: "check the disk" },
+  0xc0000185: { name: "STATUS_IO_DEVICE_ERROR", meaning: "device I/O error", storageAdvice: "check the disk and its controller" },
+};
+
+export function statusText(status: number): string {
+  const info = NTSTATUS[status];
+  const hex = ("00000000" + status.toString(16)).slice(-8);
+  return info ? hex + " " + info.name + " (" + info.meaning + ")" : hex + " (an NTSTATUS leaktools does not name)";
+}

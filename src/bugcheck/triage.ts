@@ -1,0 +1,376 @@
+// What a bugcheck means and where to look next: the code's name, each parameter's meaning, what the parameters
+// point at (exception records, pool headers), a verdict and commands to copy. Reads through a Target; no output.
+import { Address } from "../core/address";
+import { u32, asciiz } from "../core/bytes";
+import { Unreadable } from "../core/missing";
+import { messages } from "../core/messages";
+import { resolveLayout, isLayoutMissing } from "../layouts/resolve";
+import { LayoutSpec, ResolvedLayout } from "../layouts/types";
+import { CONTEXT_X64, CONTEXT_X86, EXCEPTION_POINTERS, EXCEPTION_RECORD, POOL_HEADER, poolBlockSizeField } from "../layouts/exception";
+import type { Target } from "../host/target";
+import { BugCheck } from "./data";
+import { BUGCHECK_CODES, NTSTATUS, SUBCODES, statusText } from "./codes";
+import { contextBytesNeeded, decodeContext, decodeExceptionPointers, decodeExceptionRecord, memoryFault } from "./exception";
+import { isMemCompression, parseThreadProcesses } from "./thread";
+
+export interface ParameterRecord {
+  Name: string;
+  Value: Address;
+  Meaning: string;
+  toString(): string;
+}
+
+export interface NextCommand {
+  Command: string;
+  Why: string;
+  toString(): string;
+}
+
+export interface TriageRecord {
+  Code: number;
+  Name: string;
+  Parameters: ParameterRecord[];
+  Findings: string[];
+  Verdict: string;
+  NextCommands: NextCommand[];
+  /** Where the code and parameters came from: nt!KiBugCheckData or .bugcheck. */
+  Source: string;
+  /** The layouts the decoding used, for the `Layout:` lines. */
+  Layouts: string[];
+  toString(): string;
+}
+
+interface Work {
+  target: Target;
+  bugcheck: BugCheck;
+  meanings: string[];
+  findings: string[];
+  next: NextCommand[];
+  layouts: string[];
+  verdict: string | null;
+}
+
+export function triageBugCheck(target: Target, bugcheck: BugCheck): TriageRecord {
+  const info = BUGCHECK_CODES[bugcheck.code];
+  const w: Work = {
+    target,
+    bugcheck,
+    meanings: info ? info.parameters.slice() : ["Unknown", "Unknown", "Unknown", "Unknown"],
+    findings: [],
+    next: [],
+    layouts: [],
+    verdict: null,
+  };
+  applySubcode(w);
+  try {
+    const decoder = DECODERS[bugcheck.code];
+    if (decoder) decoder(w);
+  } catch (e) {
+    // A decoder that stops still leaves the name, the parameters and what it found so far.
+    w.findings.push(messages.triageDecoderStopped(e && (e as Error).message ? (e as Error).message : String(e)));
+  }
+  if (!w.verdict) w.verdict = info ? messages.triageNoDecoder(info.name) : messages.triageUnknownCode(hex(bugcheck.code));
+  w.next.unshift({ Command: "!analyze -v", Why: "the debugger's own analysis of this bugcheck", toString: () => "!analyze -v" });
+  const name = info ? info.name : "unknown bugcheck";
+  const parameters = bugcheck.parameters.map((value, i) => {
+    const meaning = w.meanings[i];
+    const label = "Arg" + (i + 1);
+    return { Name: label, Value: value, Meaning: meaning, toString: () => label + ": " + value.format(target.pointerSize) + " " + meaning };
+  });
+  const verdict = w.verdict;
+  return {
+    Code: bugcheck.code,
+    Name: name,
+    Parameters: parameters,
+    Findings: w.findings,
+    Verdict: verdict,
+    NextCommands: w.next,
+    Source: bugcheck.source,
+    Layouts: w.layouts,
+    toString: () => name + " (" + hex(bugcheck.code) + "): " + verdict,
+  };
+}
+
+/** For codes whose Arg1 is a subcode: its meaning and the meanings of Arg2..Arg4, or say it is unknown. */
+function applySubcode(w: Work): void {
+  const table = SUBCODES[w.bugcheck.code];
+  if (!table) return;
+  const p1 = w.bugcheck.parameters[0];
+  const sub = p1.hi === 0 ? table[p1.lo] : undefined;
+  if (!sub) {
+    w.findings.push(messages.triageUnknownSubcode(p1.toString(), BUGCHECK_CODES[w.bugcheck.code].source));
+    return;
+  }
+  w.meanings[0] = "Subcode " + p1.toString() + ": " + sub.meaning;
+  if (sub.parameters) for (let i = 0; i < 3; i++) w.meanings[i + 1] = sub.parameters[i];
+}
+
+const DECODERS: { [code: number]: (w: Work) => void } = {
+  0x154: decodeStoreException,
+  0x7a: decodeKernelInpage,
+  0x50: decodePageFault,
+  0xc4: decodeVerifier,
+  0xc2: decodeBadPoolCaller,
+  0x19: decodeBadPoolHeader,
+  0x1a: decodeMemoryManagement,
+};
+
+function fmt(w: Work, a: Address): string {
+  return a.format(w.target.pointerSize);
+}
+
+function addNext(w: Work, command: string, why: string): void {
+  for (const n of w.next) if (n.Command === command) return;
+  w.next.push({ Command: command, Why: why, toString: () => command });
+}
+
+function layout(w: Work, spec: LayoutSpec): ResolvedLayout | null {
+  const t = w.target;
+  const resolved = resolveLayout(spec, (m, name) => t.type(m, name), t.pointerSize, t.isKernel ? t.windowsBuild() : null);
+  if (isLayoutMissing(resolved)) {
+    w.findings.push(messages.triageNoLayout(spec.typeName, resolved.reason));
+    return null;
+  }
+  const line = spec.typeName + ": " + resolved.description;
+  if (w.layouts.indexOf(line) < 0) w.layouts.push(line);
+  return resolved;
+}
+
+// --- 0x154 UNEXPECTED_STORE_EXCEPTION ---
+
+// Assumption, from seed 004: on x64 Arg2 points at an EXCEPTION_POINTERS pair {ExceptionRecord*, ContextRecord*}.
+// There Arg2 was ffffe607`bc53df30 while !analyze -v followed `.exr ffffe607bc53eeb8` and `.cxr ffffe607bc53e6f0`,
+// and the same Arg2 is the second argument of nt!SMKM_STORE::SmStUnhandledExceptionFilter on the stack: an
+// exception filter, whose argument is EXCEPTION_POINTERS (_C_specific_handler calls it so).
+function decodeStoreException(w: Work): void {
+  const t = w.target;
+  const info = w.bugcheck.parameters[1];
+  const pointersLayout = layout(w, EXCEPTION_POINTERS);
+  if (!pointersLayout) return storeVerdict(w, null, null, false);
+  const pointers = t.memory.read(info, pointersLayout.size, "EXCEPTION_POINTERS (Arg2)");
+  if (pointers instanceof Unreadable) {
+    w.findings.push(messages.triageUnreadable(pointers.describe(t.pointerSize)));
+    addNext(w, "dq " + fmt(w, info) + " L2", "the exception record and context pointers, if another source has the page");
+    return storeVerdict(w, null, null, false);
+  }
+  const ep = decodeExceptionPointers(pointers, pointersLayout, t.pointerSize);
+  w.findings.push(messages.triageExceptionPointers(fmt(w, info), fmt(w, ep.ExceptionRecord), fmt(w, ep.ContextRecord)));
+  addNext(w, ".exr " + fmt(w, ep.ExceptionRecord), "the exception record, as the debugger shows it");
+  addNext(w, ".cxr " + fmt(w, ep.ContextRecord) + " ; k", "the registers and stack at the exception");
+
+  let fault = null;
+  let symbol: string | null = null;
+  let code: number | null = null;
+  const recordLayout = layout(w, EXCEPTION_RECORD);
+  const record = recordLayout ? t.memory.read(ep.ExceptionRecord, recordLayout.size, "EXCEPTION_RECORD") : null;
+  if (record instanceof Unreadable) w.findings.push(messages.triageUnreadable(record.describe(t.pointerSize)));
+  else if (record && recordLayout) {
+    const r = decodeExceptionRecord(record, recordLayout, t.pointerSize);
+    code = r.ExceptionCode;
+    symbol = t.symbolize(r.ExceptionAddress).symbol;
+    w.findings.push(messages.triageException(statusText(r.ExceptionCode), fmt(w, r.ExceptionAddress), symbol, r.ExceptionFlags, r.NumberParameters));
+    if (r.countCapped) w.findings.push(messages.triageParameterCountCapped(r.NumberParameters));
+    const params = r.Parameters.map((p, i) => "[" + i + "] " + fmt(w, p));
+    if (params.length) w.findings.push(messages.triageExceptionParameters(params.join(", ")));
+    fault = memoryFault(r);
+    if (fault) {
+      w.findings.push(messages.triageMemoryFault(fault.access, fmt(w, fault.address), fault.ioStatus === null ? null : statusText(fault.ioStatus)));
+    }
+  }
+
+  const contextLayout = layout(w, t.pointerSize === 8 ? CONTEXT_X64 : CONTEXT_X86);
+  if (contextLayout) {
+    const context = t.memory.read(ep.ContextRecord, contextBytesNeeded(contextLayout, t.pointerSize), "CONTEXT");
+    if (context instanceof Unreadable) w.findings.push(messages.triageUnreadable(context.describe(t.pointerSize)));
+    else {
+      const c = decodeContext(context, contextLayout, t.pointerSize);
+      w.findings.push(messages.triageContext(fmt(w, c.InstructionPointer), fmt(w, c.StackPointer)));
+    }
+  }
+
+  const attached = attachedToMemCompression(w);
+  storeVerdict(w, code, fault, attached || (!!symbol && /Decompress/i.test(symbol)));
+}
+
+/** Whether the bugchecking thread is attached to MemCompression, from `!thread` (see bugcheck/thread.ts). */
+function attachedToMemCompression(w: Work): boolean {
+  const out = w.target.executeCommand("!thread");
+  if (out.error) {
+    w.findings.push(messages.triageThreadUnknown(out.error));
+    return false;
+  }
+  const threads = parseThreadProcesses(out.lines);
+  if (!threads.owning && !threads.attached && !threads.thread) {
+    w.findings.push(messages.triageThreadUnknown("no THREAD or process lines in its output"));
+    return false;
+  }
+  const attached = threads.attached;
+  const yes = isMemCompression(attached);
+  w.findings.push(
+    attached
+      ? messages.triageAttached(attached.image, attached.address ? fmt(w, attached.address) : "?", yes)
+      : messages.triageNotAttached(threads.owning ? threads.owning.image : "?"),
+  );
+  addNext(w, "!thread", "the thread that bugchecked, its owning and attached process");
+  return yes;
+}
+
+function storeVerdict(w: Work, code: number | null, fault: { address: Address; ioStatus: number | null } | null, compressed: boolean): void {
+  if (code === 0xc0000006 && fault && fault.ioStatus !== null) {
+    const status = NTSTATUS[fault.ioStatus];
+    const advice = status && status.storageAdvice ? status.storageAdvice : messages.triageStorageAdviceUnknown();
+    w.verdict = messages.triageStoreInpage(compressed, hex8(fault.ioStatus), status ? status.meaning : messages.triageUnnamedStatus(), advice);
+    if (compressed) addNext(w, "Disable-MMAgent -MemoryCompression", "PowerShell (elevated) on the crashed machine: turns memory compression off, avoiding the store path");
+    addNext(w, "!pte " + fmt(w, fault.address), "the page table entry of the address that could not be paged in");
+    return;
+  }
+  if (code !== null) {
+    w.verdict = messages.triageStoreOther(statusText(code));
+    return;
+  }
+  w.verdict = messages.triageStoreUnknownException();
+}
+
+// --- 0x7A KERNEL_DATA_INPAGE_ERROR ---
+
+/** The three parameter layouts of MSD 0x7A (layouts.md §5). */
+export function inpageLayout(p1: Address, p3: Address): "lock" | "inPageSupport" | "pte" {
+  const small = p1.hi === 0 ? p1.lo : -1;
+  if (small === 1 || small === 2 || (small === 3 && p3.isNull)) return "lock";
+  if (small === 3 || small === 4) return "inPageSupport";
+  return "pte";
+}
+
+function decodeKernelInpage(w: Work): void {
+  const [p1, p2, p3, p4] = w.bugcheck.parameters;
+  const kind = inpageLayout(p1, p3);
+  if (kind === "lock") {
+    w.meanings = ["Lock type (" + p1.lo + ")", "Error status (NTSTATUS)", p1.lo === 1 ? "Current process" : "0", "Virtual address that could not be paged in"];
+  } else if (kind === "inPageSupport") {
+    w.meanings = ["Lock type (" + p1.lo + ")", "Error status (NTSTATUS)", "Address of the InPageSupport structure", "Faulting address"];
+  } else {
+    w.meanings = ["Address of the PTE", "Error status (NTSTATUS)", "Contents of the PTE", "Faulting address"];
+  }
+  w.findings.push(messages.triageInpageLayout(kind === "lock" ? "1 (lock type, process)" : kind === "inPageSupport" ? "2 (lock type, InPageSupport)" : "3 (PTE address and contents)"));
+  const status = p2.lo;
+  w.findings.push(messages.triageIoStatus(statusText(status)));
+  w.findings.push(messages.triageNotPagedIn(fmt(w, p4)));
+  const info = NTSTATUS[status];
+  w.verdict = messages.triageKernelInpage(hex8(status), info ? info.meaning : messages.triageUnnamedStatus(), info && info.storageAdvice ? info.storageAdvice : messages.triageStorageAdviceUnknown());
+  addNext(w, "!pte " + fmt(w, p4), "the page table entry of the address that could not be paged in");
+  if (kind === "pte") addNext(w, "!pte " + fmt(w, p1), "the PTE the bugcheck names");
+}
+
+// --- 0x50 PAGE_FAULT_IN_NONPAGED_AREA ---
+
+function decodePageFault(w: Work): void {
+  const [p1, p2, p3, p4] = w.bugcheck.parameters;
+  const access = p2.hi !== 0 ? null : p2.lo === 0 ? "read" : p2.lo === 1 ? "write" : p2.lo === 2 || p2.lo === 8 ? "execute" : null;
+  w.findings.push(messages.triageAccess(access || "unknown access (" + p2.toString() + ")", fmt(w, p1)));
+  let where: string | null = null;
+  if (!p3.isNull) {
+    where = w.target.symbolize(p3).symbol;
+    w.findings.push(messages.triageFaultingInstruction(fmt(w, p3), where));
+    addNext(w, "ln " + fmt(w, p3), "the nearest symbol to the faulting instruction");
+  }
+  if (p4.hi === 0 && (p4.lo === 3 || p4.lo === 4)) {
+    w.findings.push(messages.triageFaultType(p4.lo));
+  }
+  w.verdict = messages.triagePageFault(access || "an access", fmt(w, p1), where || (p3.isNull ? null : fmt(w, p3)));
+  addNext(w, "!pte " + fmt(w, p1), "whether the address was ever mapped");
+  addNext(w, "!pool " + fmt(w, p1), "whether the address is (freed) pool, and its tag");
+}
+
+// --- 0xC4 DRIVER_VERIFIER_DETECTED_VIOLATION ---
+
+function decodeVerifier(w: Work): void {
+  const [p1, , , p4] = w.bugcheck.parameters;
+  const sub = p1.hi === 0 ? SUBCODES[0xc4][p1.lo] : undefined;
+  if (p1.hi === 0 && p1.lo === 0x62) {
+    const count = p4.isSafeNumber ? p4.toNumber() : null;
+    w.verdict = messages.triageVerifierLeak(count);
+    addNext(w, "!unloadleaks", "the leaked allocations of the unloaded driver, by tag and size");
+    addNext(w, "!verifier 3", "Driver Verifier's own view of the outstanding allocations");
+    return;
+  }
+  w.verdict = sub ? messages.triageVerifier(sub.meaning) : messages.triageVerifierUnknown(p1.toString());
+  addNext(w, "!verifier", "Driver Verifier's settings and counters");
+}
+
+// --- 0xC2 BAD_POOL_CALLER and 0x19 BAD_POOL_HEADER ---
+
+interface PoolHeaderFacts {
+  header: Address;
+  tag: string;
+  blockSize: number;
+}
+
+/** Reads the _POOL_HEADER at `header` (§2.4): the tag and the block size; a finding either way. */
+function readPoolHeader(w: Work, header: Address, block: string): PoolHeaderFacts | null {
+  const l = layout(w, POOL_HEADER);
+  if (!l) return null;
+  const bytes = w.target.memory.read(header, l.size, "_POOL_HEADER");
+  if (bytes instanceof Unreadable) {
+    w.findings.push(messages.triageUnreadable(bytes.describe(w.target.pointerSize)));
+    return null;
+  }
+  const field = poolBlockSizeField(w.target.pointerSize);
+  const first = u32(bytes, 0);
+  const blockSize = ((first >>> field.shift) & ((1 << field.bits) - 1)) * field.unit;
+  const tag = asciiz(bytes, l.offsets.PoolTag, 4);
+  w.findings.push(messages.triagePoolHeader(block, fmt(w, header), tag, blockSize));
+  return { header, tag, blockSize };
+}
+
+function poolNext(w: Work, address: Address, facts: PoolHeaderFacts | null): void {
+  addNext(w, "!pool " + fmt(w, address), "the pool page around the block, with each block's tag");
+  if (facts && /^[A-Za-z0-9_]{1,4}$/.test(facts.tag)) addNext(w, "!poolused 2 " + facts.tag, "how much pool the tag holds");
+}
+
+function decodeBadPoolCaller(w: Work): void {
+  const [p1, , , p4] = w.bugcheck.parameters;
+  const sub = p1.hi === 0 ? SUBCODES[0xc2][p1.lo] : undefined;
+  if (p1.hi === 0 && (p1.lo === 6 || p1.lo === 7)) {
+    let facts: PoolHeaderFacts | null = null;
+    if (p1.lo === 7) {
+      const l = layout(w, POOL_HEADER);
+      facts = l ? readPoolHeader(w, p4.subtract(l.size), "block " + fmt(w, p4)) : null;
+      poolNext(w, p4, facts);
+    }
+    w.verdict = messages.triageDoubleFree(facts ? facts.tag : null);
+    return;
+  }
+  w.verdict = sub ? messages.triageBadPoolCaller(sub.meaning) : messages.triageNoDecoder("BAD_POOL_CALLER");
+}
+
+function decodeBadPoolHeader(w: Work): void {
+  const [p1, p2] = w.bugcheck.parameters;
+  const sub = p1.hi === 0 ? SUBCODES[0x19][p1.lo] : undefined;
+  let facts: PoolHeaderFacts | null = null;
+  if (p1.hi === 0 && (p1.lo === 2 || p1.lo === 3 || p1.lo === 0x20)) {
+    // Arg2 is the pool entry: the header itself.
+    facts = readPoolHeader(w, p2, "pool entry " + fmt(w, p2));
+    poolNext(w, p2, facts);
+  } else if (p1.hi === 0 && (p1.lo === 0x21 || p1.lo === 0x22)) {
+    const l = layout(w, POOL_HEADER);
+    facts = l ? readPoolHeader(w, p2.subtract(l.size), "block " + fmt(w, p2)) : null;
+    poolNext(w, p2, facts);
+  }
+  w.verdict = messages.triagePoolCorruption(sub ? sub.meaning : null, facts ? facts.tag : null);
+}
+
+// --- 0x1A MEMORY_MANAGEMENT ---
+
+function decodeMemoryManagement(w: Work): void {
+  const p1 = w.bugcheck.parameters[0];
+  const sub = p1.hi === 0 ? SUBCODES[0x1a][p1.lo] : undefined;
+  w.verdict = sub ? messages.triageMemoryManagement(sub.meaning) : messages.triageNoDecoder("MEMORY_MANAGEMENT");
+}
+
+export function hex(value: number): string {
+  return "0x" + value.toString(16).toUpperCase();
+}
+
+function hex8(value: number): string {
+  return ("00000000" + value.toString(16)).slice(-8);
+}

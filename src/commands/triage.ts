@@ -1,0 +1,68 @@
+// kd> !triage
+// What a memory-related bugcheck means and where to look next: the code, each parameter's meaning, what the
+// parameters point at, a verdict, and commands to copy. dx @$triage() returns Code, Name, Parameters, Findings,
+// Verdict and NextCommands.
+import { Command } from "./command";
+import { messages } from "../core/messages";
+import { renderTable } from "../render/table";
+import { readBugCheck, isBugCheck } from "../bugcheck/data";
+import { triageBugCheck, hex, ParameterRecord, NextCommand, TriageRecord } from "../bugcheck/triage";
+import { Printer } from "../core/printer";
+
+export const triageCommand: Command = {
+  name: "triage",
+  usage: "!triage",
+  summary: "What a memory-related bugcheck means and where to look next",
+  run(ctx, args) {
+    if (args.length > 0) ctx.out.line("!triage takes no arguments; the ones given were ignored.");
+    const target = ctx.target;
+    if (!target.isKernel) return none(ctx.out, messages.triageNoBugcheck("this is a user-mode session, which has no bugcheck"));
+    const bugcheck = readBugCheck(target);
+    if (!isBugCheck(bugcheck)) {
+      if ((bugcheck as { kind: string }).kind === "unavailable") {
+        return none(ctx.out, messages.triageUnavailable((bugcheck as { reason: string }).reason));
+      }
+      return none(ctx.out, messages.triageNoBugcheck(target.isDump ? "the dump records bugcheck code 0" : "this live session has not crashed"));
+    }
+    const record = triageBugCheck(target, bugcheck);
+    render(ctx.out, record, target.pointerSize);
+    return record;
+  },
+};
+
+/** One line and no value: dx then shows nothing more. */
+function none(out: Printer, line: string): undefined {
+  out.line(line);
+  return undefined;
+}
+
+function render(out: Printer, r: TriageRecord, pointerSize: 4 | 8): void {
+  out.line("Bugcheck " + hex(r.Code) + " " + r.Name + " (from " + r.Source + ")");
+  out.lines(
+    renderTable(
+      [
+        { header: "Arg", value: (p: ParameterRecord) => p.Name },
+        { header: "Value", value: (p: ParameterRecord) => p.Value.format(pointerSize) },
+        { header: "Meaning", value: (p: ParameterRecord) => p.Meaning },
+      ],
+      r.Parameters,
+    ),
+  );
+  for (const l of r.Layouts) out.line(messages.layoutFallback(l));
+  if (r.Findings.length) {
+    out.line("Findings:");
+    for (const f of r.Findings) out.line("  " + f);
+  }
+  out.line("Verdict: " + r.Verdict);
+  out.line("Next:");
+  out.lines(
+    renderTable(
+      [
+        { header: "Command", value: (n: NextCommand) => n.Command },
+        { header: "Why", value: (n: NextCommand) => n.Why },
+      ],
+      r.NextCommands,
+      "  ",
+    ),
+  );
+}

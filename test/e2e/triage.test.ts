@@ -1,0 +1,269 @@
+import { DebuggerSession } from "../emulator/session";
+import { kernelTarget, userTarget, BUILDS } from "../targets/builder";
+import { EXR64, bugcheckTarget, storeExceptionScene, storeExceptionScene32, poolBlock, symbolAt, debuggerAddress, DUMP } from "../targets/bugcheck";
+import * as seed004 from "../fixtures/triage/seed004";
+import { expectGolden } from "../support/golden";
+import { failEachRead } from "../support/faults";
+
+const run = (b: { target: import("../emulator/target").EmulatedTarget }, line = "!triage") => {
+  const r = DebuggerSession.load(b.target).run(line);
+  expect(r.escaped).toBeNull();
+  return r;
+};
+
+const SEED_VERDICT =
+  "in-page I/O error while reading a compressed page from the memory-compression store: the storage stack reported " +
+  "c0000185 (device I/O error) \u2014 check the disk and its controller; disabling memory compression avoids the store path";
+
+describe("!triage on seed 004 (0x154 UNEXPECTED_STORE_EXCEPTION)", () => {
+  const v = seed004.seedValues();
+
+  test("reaches the article's conclusion by itself (golden)", () => {
+    const r = run(storeExceptionScene());
+    expectGolden("triage-seed004", r.output);
+    expect(r.output).toContain("Bugcheck 0x154 UNEXPECTED_STORE_EXCEPTION (from nt!KiBugCheckData)");
+    expect(r.output).toContain("Verdict: " + SEED_VERDICT);
+    expect(r.output).toContain("Layout: _EXCEPTION_RECORD: built-in layout x64 (winnt.h EXCEPTION_RECORD)");
+  });
+
+  test("decodes the exception record and context as .exr and .cxr show them", () => {
+    const out = run(storeExceptionScene()).output;
+    expect(out).toContain("ExceptionRecord " + debuggerAddress(v.exrAt) + ", ContextRecord " + debuggerAddress(v.cxrAt));
+    expect(out).toContain("Exception c0000006 STATUS_IN_PAGE_ERROR (in-page I/O error) at " + debuggerAddress(v.exceptionAddress) + " " + v.symbol);
+    expect(out).toContain(v.exceptionParameters.map((p, i) => "[" + i + "] " + debuggerAddress(p)).join(", "));
+    expect(out).toContain("read of " + debuggerAddress(v.exceptionParameters[1]) + ", I/O status c0000185 STATUS_IO_DEVICE_ERROR (device I/O error)");
+    expect(out).toContain("instruction pointer " + debuggerAddress(v.rip) + ", stack pointer " + debuggerAddress(v.rsp));
+    expect(out).toContain("The thread is attached to MemCompression (ffffb402`b984a040)");
+    for (const c of ["!analyze -v", ".exr " + debuggerAddress(v.exrAt), ".cxr " + debuggerAddress(v.cxrAt) + " ; k", "Disable-MMAgent -MemoryCompression"]) {
+      expect(out).toContain("  " + c + " ");
+    }
+  });
+
+  test("dx @$triage() returns Code, Name, Parameters, Findings, Verdict", () => {
+    const r = run(storeExceptionScene(), "dx @$triage()");
+    const value = r.value as { Code: number; Name: string; Parameters: { Value: { toString(r: number): string }; Meaning: string }[]; Findings: string[]; Verdict: string };
+    expect(value.Code).toBe(0x154);
+    expect(value.Name).toBe("UNEXPECTED_STORE_EXCEPTION");
+    expect(value.Parameters).toHaveLength(4);
+    expect(value.Parameters.map((p) => BigInt("0x" + p.Value.toString(16)))).toEqual(v.args);
+    expect(value.Parameters[1].Meaning).toBe("Exception information");
+    expect(value.Findings.length).toBeGreaterThan(3);
+    expect(value.Verdict).toBe(SEED_VERDICT);
+  });
+
+  test("without the attached MemCompression the verdict does not claim the compressed store", () => {
+    const thread = seed004.thread.map((l) => l.replace(/^Attached Process.*$/, "Attached Process          N/A            Image:         N/A"));
+    const b = storeExceptionScene({ thread });
+    // Another faulting function: no Decompress in the symbol either.
+    b.target.commands.splice(0, b.target.commands.length);
+    symbolAt(b, v.exceptionAddress, "nt!MiCopyPage+0x50");
+    b.target.onCommand("!thread", thread);
+    const out = run(b).output;
+    expect(out).toContain("The thread is not attached to another process (owning process: <Invalid process>)");
+    expect(out).toContain("Verdict: in-page I/O error in the store manager: the storage stack reported c0000185 (device I/O error)");
+    expect(out).not.toContain("Disable-MMAgent");
+  });
+
+  test("with nt!_EXCEPTION_RECORD in the symbols, the layout says so", () => {
+    const b = storeExceptionScene();
+    b.typeFromLayout("nt", "_EXCEPTION_RECORD", { size: EXR64.size, ExceptionCode: [0, 4], ExceptionFlags: [4, 4], ExceptionRecord: 8, ExceptionAddress: 0x10, NumberParameters: [0x18, 4], ExceptionInformation: 0x20 });
+    const out = run(b).output;
+    expect(out).toContain("Layout: _EXCEPTION_RECORD: symbols (nt!_EXCEPTION_RECORD).");
+    expect(out).toContain("Verdict: " + SEED_VERDICT);
+  });
+
+  test("an unreadable exception record is named, and a verdict is still given", () => {
+    const out = run(storeExceptionScene({ exrUnreadable: true })).output;
+    expect(out).toContain("Unreadable: EXCEPTION_RECORD at " + debuggerAddress(v.exrAt));
+    expect(out).toContain("Unreadable: CONTEXT at " + debuggerAddress(v.cxrAt));
+    expect(out).toMatch(/Verdict: the store manager caught an exception leaktools could not read/);
+    expect(out).toContain(".exr " + debuggerAddress(v.exrAt));
+  });
+
+  test("an absurd NumberParameters is capped at 15 and reported", () => {
+    const out = run(storeExceptionScene({ numberParameters: 0xffffffff })).output;
+    expect(out).toContain("NumberParameters is 4294967295, above the 15 an EXCEPTION_RECORD holds");
+    expect(out).toContain("Verdict: " + SEED_VERDICT);
+  });
+
+  test("EXCEPTION_POINTERS holding null pointers: both reads are named unreadable", () => {
+    const b = storeExceptionScene();
+    b.memory.writeU64(v.args[1], 0n);
+    b.memory.writeU64(v.args[1] + 8n, 0n);
+    const out = run(b).output;
+    expect(out).toContain("Unreadable: EXCEPTION_RECORD at 00000000`00000000");
+    expect(out).toContain("Unreadable: CONTEXT at 00000000`00000000");
+    expect(out).toContain("Verdict: ");
+  });
+
+  test("!thread failing does not stop the verdict", () => {
+    const b = storeExceptionScene();
+    b.target.commands.splice(1, 1); // drop the !thread answer: the debugger's own complaint comes back
+    const out = run(b).output;
+    expect(out).toContain("Could not tell which process the thread is attached to");
+    expect(out).toContain("Verdict: in-page I/O error while reading a compressed page"); // the Decompress frame still says so
+  });
+
+  test("every failed read is handled: no escape, no write, and the output names what was unreadable", () => {
+    const summary = failEachRead(() => storeExceptionScene().target, "!triage");
+    expect(summary.injected).toBeGreaterThanOrEqual(4);
+    expect(summary.escaped).toBe(0);
+    expect(summary.writes).toBe(0);
+    for (const r of summary.runs) {
+      // A failed nt!NtBuildNumber read shows as the layout note; every other read as an Unreadable finding.
+      expect(r.result.output).toMatch(/Unreadable: |could not be read|the Windows build is unknown/);
+      expect(r.result.output).toMatch(/Verdict: |The bugcheck code could not be read/);
+    }
+  });
+});
+
+describe("!triage on a 32-bit kernel dump", () => {
+  test("0x154 with the x86 EXCEPTION_RECORD and CONTEXT", () => {
+    const { b, record, ctx } = storeExceptionScene32(
+      { code: 0xc0000006, address: 0x82a4bbd0n, parameters: [0n, 0x0e3f99f0n, 0xc000009dn] },
+      { eip: 0x82a4bbd0n, esp: 0x8f53f0f8n },
+    );
+    b.target.onCommand("u 82a4bbd0 L1", ["nt!RtlDecompressBufferXpressLz+0x50:", "82a4bbd0 8b08            mov     ecx,dword ptr [eax]"]);
+    b.target.onCommand("!thread", seed004.thread.map((l) => l.replace(/ffffb402/g, "")));
+    const out = run(b).output;
+    expect(out).toContain("ExceptionRecord " + record.toString(16) + ", ContextRecord " + ctx.toString(16));
+    expect(out).toContain("Exception c0000006 STATUS_IN_PAGE_ERROR (in-page I/O error) at 82a4bbd0 nt!RtlDecompressBufferXpressLz+0x50");
+    expect(out).toContain("read of 0e3f99f0, I/O status c000009d STATUS_DEVICE_NOT_CONNECTED");
+    expect(out).toContain("Context: instruction pointer 82a4bbd0, stack pointer 8f53f0f8");
+    expect(out).toContain("Layout: _CONTEXT: built-in layout x86 (winnt.h CONTEXT (i386))");
+    expect(out).toContain("Verdict: in-page I/O error while reading a compressed page from the memory-compression store: the storage stack reported c000009d (device not connected)");
+  });
+});
+
+describe("!triage on other memory bugchecks", () => {
+  test("0xC4/0x62 hands over to !unloadleaks", () => {
+    const b = bugcheckTarget(0xc4, [0x62n, 0xffffb40212345678n, 0xffffb40212340000n, 0x1cn]);
+    const out = run(b).output;
+    expectGolden("triage-c4-62", out);
+    expect(out).toContain("Bugcheck 0xC4 DRIVER_VERIFIER_DETECTED_VIOLATION");
+    expect(out).toContain("Subcode 0x62: A driver unloaded with pool allocations Driver Verifier still tracks");
+    expect(out).toContain("Total number of paged and nonpaged allocations not freed");
+    expect(out).toContain("Verdict: a driver unloaded with 28 pool allocations");
+    expect(out).toMatch(/\n  !unloadleaks +/);
+  });
+
+  test("0xC2/0x7 double free: the block's pool header and tag", () => {
+    const b = kernelTarget({ pointerSize: 8, build: BUILDS.win10_2004, dump: DUMP });
+    const pool = poolBlock(b, "Leak", 0x40);
+    const k = bugcheckTargetOn(b, 0xc2, [7n, 0x1097n, 0x04050001n, pool.block]);
+    const out = run(k).output;
+    expect(out).toContain("Address of the block being freed");
+    expect(out).toContain("Pool header of block " + debuggerAddress(pool.block) + " at " + debuggerAddress(pool.header) + ": tag 'Leak', BlockSize 0x50");
+    expect(out).toContain("Verdict: double free: a pool block tagged 'Leak' was freed twice");
+    expect(out).toContain("Layout: _POOL_HEADER: built-in layout x64 7SP1-W11 (layouts.md §2.4)");
+    expect(out).toMatch(/\n  !poolused 2 Leak +/);
+  });
+
+  test("0x19/0x20: the pool entry's tag", () => {
+    const b = kernelTarget({ pointerSize: 8, build: BUILDS.win10_2004, dump: DUMP });
+    const pool = poolBlock(b, "Ddk ", 0x30);
+    const k = bugcheckTargetOn(b, 0x19, [0x20n, pool.header, pool.header + 0x40n, 0x4040000n]);
+    const out = run(k).output;
+    expect(out).toContain("The pool entry that should have been found");
+    expect(out).toContain("at " + debuggerAddress(pool.header) + ": tag 'Ddk ', BlockSize 0x40");
+    expect(out).toContain("Verdict: pool corruption: A pool block header's size is corrupt (block tagged 'Ddk ')");
+    expect(out).toContain("!pool " + debuggerAddress(pool.header));
+  });
+
+  test("0x19/0x20 with an unreadable pool entry says so", () => {
+    const b = kernelTarget({ pointerSize: 8, build: BUILDS.win10_2004, dump: DUMP });
+    const gone = b.reserveUnmapped(0x1000);
+    const out = run(bugcheckTargetOn(b, 0x19, [0x20n, gone, gone + 0x40n, 0n])).output;
+    expect(out).toContain("Unreadable: _POOL_HEADER at " + debuggerAddress(gone));
+    expect(out).toContain("Verdict: pool corruption: A pool block header's size is corrupt");
+  });
+
+  test("0x7A with c000009c: the layout, the status and the faulting address", () => {
+    const b = bugcheckTarget(0x7a, [0xfffff6fb40001230n, 0xc000009cn, 0x2f4c5860n, 0xfffff68000246000n]);
+    const out = run(b).output;
+    expect(out).toContain("Parameter layout 3 (PTE address and contents) of the 0x7A page applies");
+    expect(out).toContain("I/O status: c000009c STATUS_DEVICE_DATA_ERROR (device data error)");
+    expect(out).toContain("Address that could not be paged in: fffff680`00246000");
+    expect(out).toContain("Verdict: a kernel page could not be read back in: the storage stack reported c000009c (device data error) \u2014 bad blocks on the disk");
+    expect(out).toContain("!pte fffff680`00246000");
+  });
+
+  test("0x7A lock-type layouts", () => {
+    let out = run(bugcheckTarget(0x7a, [2n, 0xc0000185n, 0n, 0xfffff80012345000n])).output;
+    expect(out).toContain("Parameter layout 1 (lock type, process)");
+    out = run(bugcheckTarget(0x7a, [3n, 0xc000000en, 0xffffb40200001000n, 0xfffff80012345000n])).output;
+    expect(out).toContain("Parameter layout 2 (lock type, InPageSupport)");
+    expect(out).toContain("c000000e STATUS_NO_SUCH_DEVICE");
+  });
+
+  test("0x50: the access, the faulting instruction's symbol", () => {
+    const b = bugcheckTarget(0x50, [0xffffb4021234a000n, 0n, 0xfffff80727a91530n, 2n]);
+    symbolAt(b, 0xfffff80727a91530n, "myfault!MyfaultDispatch+0x30");
+    const out = run(b).output;
+    expect(out).toContain("Access: read of ffffb402`1234a000");
+    expect(out).toContain("Faulting instruction: fffff807`27a91530 myfault!MyfaultDispatch+0x30");
+    expect(out).toContain("Verdict: invalid memory referenced: a read of ffffb402`1234a000 from myfault!MyfaultDispatch+0x30");
+    expect(out).toContain("!pool ffffb402`1234a000");
+  });
+
+  test("0x1A: a known subcode and an unknown one", () => {
+    let out = run(bugcheckTarget(0x1a, [0x41790n, 0xffff86800762e9d0n, 0n, 1n])).output;
+    expect(out).toContain("Verdict: memory manager consistency check failed: A page table page is corrupt");
+    out = run(bugcheckTarget(0x1a, [0x61941n, 0n, 0n, 0n])).output;
+    expect(out).toContain("Subcode 0x61941 is not in leaktools' table");
+  });
+
+  test("an unknown code: number, raw parameters, never an error", () => {
+    const out = run(bugcheckTarget(0x1337, [1n, 0xffffb40200000000n, 3n, 4n])).output;
+    expect(out).toContain("Bugcheck 0x1337 unknown bugcheck");
+    expect(out).toContain("Arg2  ffffb402`00000000  Unknown");
+    expect(out).toContain("Verdict: Bugcheck 0x1337 is not in leaktools' table");
+  });
+
+  test("a known code without a decoder: its name", () => {
+    const out = run(bugcheckTarget(0xd1, [0x10n, 2n, 0n, 0xfffff80727a91530n])).output;
+    expect(out).toContain("Bugcheck 0xD1 DRIVER_IRQL_NOT_LESS_OR_EQUAL");
+    expect(out).toContain("Memory referenced");
+  });
+
+  test("without nt!KiBugCheckData the dump header answers through .bugcheck", () => {
+    const b = kernelTarget({ pointerSize: 8, build: BUILDS.win10_2004, dump: DUMP });
+    b.target.onCommand(".bugcheck", ["Bugcheck code 000000C4", "Arguments 00000000`00000062 ffffb402`12345678 ffffb402`12340000 00000000`00000003"]);
+    const out = run(b).output;
+    expect(out).toContain("Bugcheck 0xC4 DRIVER_VERIFIER_DETECTED_VIOLATION (from .bugcheck)");
+    expect(out).toContain("Verdict: a driver unloaded with 3 pool allocations");
+  });
+});
+
+describe("!triage without a bugcheck", () => {
+  test("a live kernel session: one line", () => {
+    const b = bugcheckTarget(0, [0n, 0n, 0n, 0n], { dump: null });
+    const lines = run(b).output.split("\n").filter(Boolean);
+    expect(lines[0]).toBe("No bugcheck: this live session has not crashed. !triage reads a kernel crash dump (MEMORY.DMP or a minidump); open one with windbg -z.");
+    expect(lines.slice(1)).toEqual(["@$triage()"]); // the emulated dx echo of an empty value
+  });
+
+  test("a user-mode session: one line", () => {
+    const out = run(userTarget({ pointerSize: 8, build: BUILDS.win10_22h2 })).output;
+    expect(out.split("\n").filter(Boolean)).toHaveLength(2); // the line and the dx echo of an empty value
+    expect(out).toContain("No bugcheck: this is a user-mode session");
+  });
+
+  test("no symbol and no .bugcheck answer: says what to do", () => {
+    const out = run(kernelTarget({ pointerSize: 8, build: BUILDS.win10_2004, dump: DUMP })).output;
+    expect(out).toContain("The bugcheck code could not be read: nt!KiBugCheckData was not found");
+  });
+
+  test("arguments are ignored with a note", () => {
+    const out = run(storeExceptionScene(), "!triage 5").output;
+    expect(out).toContain("!triage takes no arguments");
+    expect(out).toContain("Verdict: " + SEED_VERDICT);
+  });
+});
+
+function bugcheckTargetOn(b: ReturnType<typeof kernelTarget>, code: number, args: bigint[]) {
+  const at = b.global("nt", "KiBugCheckData", 5 * 8);
+  b.writePtr(at, BigInt(code));
+  args.forEach((a, i) => b.writePtr(at + BigInt(8 * (i + 1)), a));
+  return b;
+}

@@ -1,0 +1,108 @@
+// Kernel dumps with a bugcheck, for !triage. Offsets transcribed here, never imported from src/layouts:
+//   EXCEPTION_POINTERS / EXCEPTION_RECORD / CONTEXT (x64): winnt.h — ExceptionCode +0, ExceptionFlags +4,
+//   ExceptionRecord +8, ExceptionAddress +0x10, NumberParameters +0x18, ExceptionInformation +0x20; CONTEXT Rsp +0x98,
+//   Rip +0xF8, size 0x4D0. _POOL_HEADER x64: layouts.md §2.4 (BlockSize bits 16-23 ×16, PoolTag +4, size 0x10).
+//   nt!KiBugCheckData: ULONG_PTR[5], layouts.md §5.
+import { kernelTarget, BUILDS, TargetBuilder } from "./builder";
+import * as seed004 from "../fixtures/triage/seed004";
+
+export const EXR64 = { ExceptionCode: 0, ExceptionFlags: 4, ExceptionRecord: 8, ExceptionAddress: 0x10, NumberParameters: 0x18, ExceptionInformation: 0x20, size: 0x98 };
+export const CONTEXT64 = { Rax: 0x78, Rcx: 0x80, Rdx: 0x88, Rbx: 0x90, Rsp: 0x98, Rbp: 0xa0, Rsi: 0xa8, Rdi: 0xb0, R8: 0xb8, Rip: 0xf8, size: 0x4d0 };
+export const EXR32 = { ExceptionCode: 0, ExceptionFlags: 4, ExceptionRecord: 8, ExceptionAddress: 0xc, NumberParameters: 0x10, ExceptionInformation: 0x14, size: 0x50 };
+export const CONTEXT32 = { Eip: 0xb8, Esp: 0xc4, size: 0x2cc };
+export const POOL_HEADER64 = { BlockSizeShift: 16, BlockUnit: 16, PoolTag: 4, size: 0x10 };
+
+export const DUMP = "C:\\Windows\\MEMORY.DMP";
+
+export function bugcheckTarget(code: number, args: bigint[], options: { dump?: string | null; pointerSize?: 4 | 8 } = {}): TargetBuilder {
+  const pointerSize = options.pointerSize || 8;
+  const b = kernelTarget({ pointerSize, build: BUILDS.win10_2004, dump: options.dump === null ? undefined : options.dump || DUMP });
+  const at = b.global("nt", "KiBugCheckData", 5 * pointerSize);
+  b.writePtr(at, BigInt(code));
+  args.forEach((a, i) => b.writePtr(at + BigInt(pointerSize * (i + 1)), a));
+  return b;
+}
+
+/** A 32-bit 0x154: EXCEPTION_POINTERS, an x86 EXCEPTION_RECORD and CONTEXT laid out from winnt.h (i386). */
+export function storeExceptionScene32(exception: { code: number; address: bigint; parameters: bigint[] }, context: { eip: bigint; esp: bigint }) {
+  const b = kernelTarget({ pointerSize: 4, build: BUILDS.win10_2004, dump: DUMP });
+  const pointers = b.alloc(8, 8);
+  const record = b.alloc(EXR32.size, 8);
+  const ctx = b.alloc(CONTEXT32.size, 8);
+  b.writePtr(pointers, record);
+  b.writePtr(pointers + 4n, ctx);
+  b.memory.writeU32(record + BigInt(EXR32.ExceptionCode), exception.code);
+  b.memory.writeU32(record + BigInt(EXR32.ExceptionAddress), Number(exception.address));
+  b.memory.writeU32(record + BigInt(EXR32.NumberParameters), exception.parameters.length);
+  exception.parameters.forEach((p, i) => b.memory.writeU32(record + BigInt(EXR32.ExceptionInformation + 4 * i), Number(p)));
+  b.memory.writeU32(ctx + BigInt(CONTEXT32.Eip), Number(context.eip));
+  b.memory.writeU32(ctx + BigInt(CONTEXT32.Esp), Number(context.esp));
+  const at = b.global("nt", "KiBugCheckData", 5 * 4);
+  b.writePtr(at, 0x154);
+  b.writePtr(at + 4n, 0x85001000n);
+  b.writePtr(at + 8n, pointers);
+  b.writePtr(at + 12n, 2);
+  return { b, pointers, record, ctx };
+}
+
+/** `u <address> L1` answered with a symbol header line, as the debugger prints it. */
+export function symbolAt(b: TargetBuilder, address: bigint, symbol: string): void {
+  const formatted = debuggerAddress(address);
+  b.target.onCommand("u " + formatted + " L1", [symbol + ":", formatted + " 90              nop"]);
+}
+
+export interface StoreSceneOptions {
+  /** Leave the exception record's page (which also holds the context) unmapped. */
+  exrUnreadable?: boolean;
+  numberParameters?: number;
+  /** `!thread` output; defaults to the seed's. */
+  thread?: string[];
+}
+
+/** Seed 004: bugcheck 0x154 with its exception record, context, faulting symbol and thread, at the seed's addresses. */
+export function storeExceptionScene(options: StoreSceneOptions = {}): TargetBuilder {
+  const v = seed004.seedValues();
+  const b = bugcheckTarget(v.code, v.args);
+  const m = b.memory;
+  const pointers = v.args[1];
+  m.map(pointers, 0x10);
+  m.writeU64(pointers, v.exrAt);
+  m.writeU64(pointers + 8n, v.cxrAt);
+  {
+    m.map(v.exrAt, EXR64.size);
+    m.writeU32(v.exrAt + BigInt(EXR64.ExceptionCode), v.exceptionCode);
+    m.writeU32(v.exrAt + BigInt(EXR64.ExceptionFlags), 0);
+    m.writeU64(v.exrAt + BigInt(EXR64.ExceptionAddress), v.exceptionAddress);
+    m.writeU32(v.exrAt + BigInt(EXR64.NumberParameters), options.numberParameters === undefined ? v.exceptionParameters.length : options.numberParameters);
+    v.exceptionParameters.forEach((p, i) => m.writeU64(v.exrAt + BigInt(EXR64.ExceptionInformation + 8 * i), p));
+  }
+  m.map(v.cxrAt, CONTEXT64.size);
+  const regs = /(\w+)=([0-9a-f]{16})/g;
+  const text = seed004.cxr.slice(1).join(" ");
+  let r: RegExpExecArray | null;
+  while ((r = regs.exec(text))) {
+    const field = (r[1][0].toUpperCase() + r[1].slice(1)) as keyof typeof CONTEXT64;
+    if (field in CONTEXT64 && field !== "size") m.writeU64(v.cxrAt + BigInt(CONTEXT64[field]), BigInt("0x" + r[2]));
+  }
+  // The record shares its page with the context (seed addresses): a paged-out page loses both.
+  if (options.exrUnreadable) m.unmap(v.exrAt, 1);
+  b.target.onCommand("u " + debuggerAddress(v.exceptionAddress) + " L1", seed004.disassembly);
+  b.target.onCommand("!thread", options.thread || seed004.thread);
+  return b;
+}
+
+/** A pool block with its _POOL_HEADER (x64, §2.4) in front; returns the block's address. */
+export function poolBlock(b: TargetBuilder, tag: string, size: number): { header: bigint; block: bigint } {
+  const total = POOL_HEADER64.size + size;
+  const header = b.alloc(total, 16);
+  const blockUnits = Math.ceil(total / POOL_HEADER64.BlockUnit);
+  b.memory.writeU32(header, (blockUnits << POOL_HEADER64.BlockSizeShift) >>> 0);
+  for (let i = 0; i < 4; i++) b.memory.write(header + BigInt(POOL_HEADER64.PoolTag + i), new Uint8Array([tag.charCodeAt(i)]));
+  return { header, block: header + BigInt(POOL_HEADER64.size) };
+}
+
+/** `fffff800\`25b04bd0`, as the debugger prints a 64-bit address. */
+export function debuggerAddress(address: bigint): string {
+  const text = address.toString(16).padStart(16, "0");
+  return text.slice(0, 8) + "`" + text.slice(8);
+}
