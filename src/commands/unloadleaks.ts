@@ -185,14 +185,20 @@ function render(ctx: CommandContext, driver: string, allocations: VerifierAlloca
       records,
     ),
   );
-  const byCaller = groupBy(records, (r) => r.CallerSymbol === messages.unloadleaksNoSymbol() ? target.formatAddress(r.Caller) : r.CallerSymbol);
+  const siteOf = (r: UnloadLeak) => (r.CallerSymbol === messages.unloadleaksNoSymbol() ? target.formatAddress(r.Caller) : r.CallerSymbol);
+  const byCaller = groupBy(records, siteOf);
   printGroups(ctx, "By tag", "Tag", groupBy(records, (r) => r.Tag));
   printGroups(ctx, "By call site", "CallerSymbol", byCaller);
   printGroups(ctx, "By caller function", "CallerFunction", groupBy(records, (r) => r.CallerFunction));
   out.line("");
   out.line(messages.unloadleaksGrouping());
   const wrapper = likelyWrapper(byCaller, records.length);
-  if (wrapper) out.line(messages.unloadleaksWrapper(wrapper.key, wrapper.allocations, records.length));
+  if (wrapper) {
+    out.line(messages.unloadleaksWrapper(wrapper.key, wrapper.allocations, records.length));
+    const through = records.filter((r) => siteOf(r) === wrapper.key);
+    printGroups(ctx, "Through " + wrapper.key + ", by the tag its callers passed", "Tag", groupBy(through, (r) => r.Tag));
+    out.line("");
+  }
   out.line(messages.unloadleaksSymbolsNote());
   return records;
 }

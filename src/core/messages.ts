@@ -80,7 +80,7 @@ export const messages = {
     "address per allocation and no stack, so callers of an allocation wrapper cannot be told apart here.",
   unloadleaksWrapper: (site: string, count: number, total: number) =>
     site + " made " + count + " of " + total + " allocations: probably an allocation wrapper. Its callers are not " +
-    "recorded; the tags below may separate them, and !verifier 0x80 <Address> shows the verifier's pool log, with " +
+    "recorded; the tags it was given may separate them (below), and !verifier 0x80 <Address> shows the verifier's pool log, with " +
     "stacks, for allocations still in it.",
   unloadleaksSymbolsNote: () => "Symbols and source lines: u <Caller> L1, one debugger command per distinct caller.",
 

@@ -1,7 +1,7 @@
 import { DebuggerSession } from "../emulator/session";
 import { kernelTarget, userTarget, BUILDS } from "../targets/builder";
 import { seed002Target } from "../targets/seed002";
-import { fixtureLines, SEED002, writeBugCheck, writeVerifiedData, writeWideName, answerDisassembly } from "../targets/verifier";
+import { fixtureLines, SEED002, writeBugCheck, writeWideName, answerDisassembly, wrapperScene, verifierText } from "../targets/verifier";
 import { expectGolden } from "../support/golden";
 import { failEachRead } from "../support/faults";
 
@@ -206,5 +206,63 @@ describe("!unloadleaks on corrupted verifier data", () => {
     const r = DebuggerSession.load(b.target).run("!unloadleaks");
     expect(r.output).toContain("which is not a page");
     expect(r.output).toContain("The verifier's counters say 2147483647 allocation(s)");
+  });
+});
+
+describe("!unloadleaks on Win10/11 x64 and x86: many allocations through one wrapper", () => {
+  test("Win10 2004 x64: every allocation listed, one `u` per distinct caller, the wrapper named (golden)", () => {
+    const { b, allocations, callers } = wrapperScene({ build: BUILDS.win10_2004, pointerSize: 8, throughWrapper: 300 });
+    const s = DebuggerSession.load(b.target);
+    const r = s.run("dx @$unloadleaks()");
+    expect(r.escaped).toBeNull();
+    const records = r.value as Record<string, unknown>[];
+    expect(records).toHaveLength(allocations.length);
+    expect(records.map((x) => hex(x.Address)).sort()).toEqual(allocations.map((a) => a.address.toString(16)).sort());
+    expect(s.control.executed).toHaveLength(callers.size);
+    expect(r.output).toContain("Layout: _VF_TARGET_VERIFIED_DRIVER_DATA from built-in layout Win10 2004-22H2 x64 (layouts.md §4)");
+    expect(r.output).toContain("drv!MyAlloc+0x21 made 300 of 305 allocations: probably an allocation wrapper.");
+    expect(r.output).toContain("Grouping shown: by call site and by caller function (symbol without offset).");
+    expect(r.output).not.toContain("The verifier's counters say");
+    expect(r.output).toMatch(/Through drv!MyAlloc\+0x21, by the tag its callers passed \(largest first\):\n.*\n.*\n\s+6,400\s+100\s+DrvC\n\s+4,800\s+100\s+DrvB\n\s+3,200\s+100\s+DrvA\n/);
+    // By caller function, the wrapper's two call sites add up; largest first.
+    const byFunction = r.output.split("By caller function (largest first):")[1].split("\n").slice(3, 5).map((l) => l.trim().split(/\s+/));
+    const wrapperBytes = allocations.filter((a) => a.caller !== BigInt(0) && !/Init/.test(a.tag)).reduce((n, a) => n + a.size, 0);
+    expect(byFunction).toEqual([[wrapperBytes.toLocaleString("en-US"), "304", "drv!MyAlloc"], ["4,096", "1", "drv!Init"]]);
+    const init = records.find((x) => x.Tag === "Init")!;
+    expect([init.CallerSymbol, init.Source]).toEqual(["drv!Init+0x10", "(no line information)"]);
+    const golden = r.output.split("\n").filter((l) => !/^[0-9a-f]{8}`[0-9a-f]{8} /.test(l) && !/^    \[0x/.test(l)).join("\n");
+    expectGolden("unloadleaks-win10-wrapper", golden);
+  });
+
+  test.each([
+    [BUILDS.win10_1809, 8],
+    [BUILDS.win10_22h2, 4],
+    [BUILDS.win11_22h2, 8],
+    [BUILDS.win7sp1, 4],
+  ] as const)("build %i, %i-byte pointers: the pages decode to the same allocations", (build, pointerSize) => {
+    const { b, allocations } = wrapperScene({ build, pointerSize, throughWrapper: 200 });
+    const r = DebuggerSession.load(b.target).run("dx @$unloadleaks()");
+    const records = r.value as Record<string, unknown>[];
+    expect(r.output).not.toContain("counters say");
+    expect(records.map((x) => [hex(x.Address), x.Size, x.Tag])).toEqual(allocations.map((a) => [a.address.toString(16), (a.size + 3) & ~3, a.tag]));
+  });
+
+  test("with the verifier types in the symbols, the layout says so", () => {
+    const { b } = wrapperScene({ build: BUILDS.win11_22h2, pointerSize: 8, throughWrapper: 20, withTypes: true });
+    const out = DebuggerSession.load(b.target).run("!unloadleaks").output;
+    expect(out).toContain("Layout: _VF_TARGET_VERIFIED_DRIVER_DATA from symbols (nt!_VF_TARGET_VERIFIED_DRIVER_DATA); _VI_POOL_ENTRY_INUSE from symbols (nt!_VI_POOL_ENTRY_INUSE).");
+    expect(out).toContain("25 outstanding allocation(s) of drv.sys");
+  });
+
+  test("live session: !unloadleaks \"drv.sys\" lists the same allocations before the unload", () => {
+    const { b, allocations } = wrapperScene({ build: BUILDS.win10_22h2, pointerSize: 8, throughWrapper: 50, bugcheck: false });
+    b.target.onCommand("!verifier 3 drv.sys", verifierText("drv.sys", allocations, 8));
+    const s = DebuggerSession.load(b.target);
+    const r = s.run('dx @$unloadleaks("drv.sys")');
+    const records = r.value as Record<string, unknown>[];
+    expect(records.map((x) => [hex(x.Address), x.Tag, x.CallerSymbol])).toEqual(
+      allocations.map((a) => [a.address.toString(16), a.tag, a.tag === "Init" ? "drv!Init+0x10" : a.paged ? "drv!MyAlloc+0x4a" : "drv!MyAlloc+0x21"]),
+    );
+    expect(s.control.executed[0]).toBe("!verifier 3 drv.sys");
   });
 });

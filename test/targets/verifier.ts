@@ -2,7 +2,7 @@
 // independently of src/layouts/verifier.ts.
 import * as fs from "fs";
 import * as path from "path";
-import { TargetBuilder } from "./builder";
+import { kernelTarget, TargetBuilder } from "./builder";
 import { BUILDS } from "./layouts";
 
 /** §4 `_VF_TARGET_VERIFIED_DRIVER_DATA` columns; null where §4 has no column (Win8-1803, 24H2). */
@@ -179,3 +179,84 @@ export const SEED002 = {
   page: 0xfffffa8004f6b000n,
   allocation: { address: 0xfffff9800933eff0n, size: 0xc, tag: "test", caller: 0xfffff88004c73043n },
 };
+
+export interface WrapperSceneOptions {
+  build: number;
+  pointerSize: 4 | 8;
+  /** Allocations made through drv!MyAlloc+0x21 (the wrapper's one call to ExAllocatePoolWithTag). */
+  throughWrapper: number;
+  /** Give nt's types for the verifier structures (the "with symbols" variant). */
+  withTypes?: boolean;
+  /** Place the bugcheck (C4/62 for drv.sys); without it the target is a live session. */
+  bugcheck?: boolean;
+}
+
+/**
+ * A Win10/11 driver `drv.sys` that allocates through a wrapper: most allocations come from drv!MyAlloc+0x21 with
+ * one of three tags its callers pass, a few from drv!MyAlloc+0x4a (its paged path) and one from drv!Init+0x10.
+ * Symbol headers use the `u` format of seed 002.
+ */
+export function wrapperScene(options: WrapperSceneOptions): { b: TargetBuilder; allocations: Allocation[]; verified: { at: bigint; pages: bigint[] }; callers: Map<bigint, string> } {
+  const b = kernelTarget({ pointerSize: options.pointerSize, build: options.build, dump: options.bugcheck === false ? undefined : "C:\\Windows\\MEMORY.DMP" });
+  const drvBase = b.moduleRange(0x8000);
+  const callers = new Map<bigint, string>([
+    [drvBase + 0x1021n, "drv!MyAlloc+0x21 [c:\\src\\drv\\alloc.c @ 14]:"],
+    [drvBase + 0x104an, "drv!MyAlloc+0x4a [c:\\src\\drv\\alloc.c @ 19]:"],
+    [drvBase + 0x2010n, "drv!Init+0x10:"],
+  ]);
+  const [wrapper, pagedPath, init] = Array.from(callers.keys());
+  const allocations: Allocation[] = [];
+  const pool = b.alloc(0x10 * (options.throughWrapper + 8), 0x1000);
+  let cursor = pool;
+  const add = (size: number, tag: string, caller: bigint, paged = false) => {
+    allocations.push({ address: cursor, size, tag, caller, paged });
+    cursor += 0x10n;
+  };
+  const tags = ["DrvA", "DrvB", "DrvC"];
+  for (let i = 0; i < options.throughWrapper; i++) add(0x20 + (i % 3) * 0x10, tags[i % 3], wrapper);
+  for (let i = 0; i < 4; i++) add(0x100, "DrvP", pagedPath, true);
+  add(0x1000, "Init", init);
+  const verified = writeVerifiedData(b, allocations, { freeEvery: 7 });
+  if (options.withTypes) {
+    const l = verifiedDataLayout(options.build, options.pointerSize)!;
+    const ps = options.pointerSize;
+    b.typeFromLayout("nt", "_VF_TARGET_VERIFIED_DRIVER_DATA", {
+      size: l.size, SuspectDriverEntry: 0, PoolPageHeaders: [l.PoolPageHeaders, ps * 2], PoolTrackers: [l.PoolPageHeaders + ps * 2, ps * 2],
+      CurrentPagedPoolAllocations: [l.CurrentPaged, 4], CurrentNonPagedPoolAllocations: [l.CurrentNonPaged, 4],
+      PagedBytes: [l.PagedBytes, ps], NonPagedBytes: [l.NonPagedBytes, ps],
+    });
+    const e = poolEntryLayout(ps);
+    b.typeFromLayout("nt", "_VI_POOL_ENTRY_INUSE", { size: e.size, VirtualAddress: e.VirtualAddress, CallingAddress: e.CallingAddress, NumberOfBytes: [e.NumberOfBytes, ps], Tag: [e.Tag, 4] });
+  }
+  if (options.bugcheck !== false) {
+    const name = b.alloc(0x40, 8);
+    writeWideName(b, name, "drv.sys");
+    writeBugCheck(b, 0xc4, [0x62n, name, verified.at, BigInt(allocations.length)]);
+  } else {
+    writeBugCheck(b, 0, [0n, 0n, 0n, 0n]);
+  }
+  for (const [caller, header] of callers) answerDisassembly(b, caller, [header, "(instruction)"]);
+  return { b, allocations, verified, callers };
+}
+
+/** `!verifier 3 <driver>` text in the seed 002 format for a scene's allocations (for the live path). */
+export function verifierText(driver: string, allocations: Allocation[], pointerSize: 4 | 8): string[] {
+  const h = (v: bigint | number, w: number) => v.toString(16).padStart(w, "0");
+  const nonPaged = allocations.filter((a) => !a.paged);
+  const paged = allocations.filter((a) => a.paged);
+  const bytes = (l: Allocation[]) => l.reduce((n, a) => n + ((a.size + 3) & ~3), 0);
+  const w = pointerSize * 2;
+  return [
+    "Driver Verification List",
+    "",
+    "Entry     State           NonPagedPool   PagedPool   Module",
+    "",
+    h(0xfffffa8003c2f740n, w) + " Loaded           " + h(bytes(nonPaged), 8) + "       " + h(bytes(paged), 8) + "    " + driver,
+    "",
+    "Current Pool Allocations  " + h(nonPaged.length, 8) + "    " + h(paged.length, 8),
+    "Current Pool Bytes        " + h(bytes(nonPaged), 8) + "    " + h(bytes(paged), 8),
+    "",
+    "PoolAddress  SizeInBytes    Tag       CallersAddress",
+    ...allocations.map((a) => h(a.address, w) + "     0x" + h((a.size + 3) & ~3, 8) + "     " + a.tag + "      " + h(a.caller, w)),
+  ];
+}
