@@ -1,7 +1,7 @@
 import { DebuggerSession } from "../emulator/session";
 import { kernelTarget, userTarget, BUILDS } from "../targets/builder";
 import { seed002Target } from "../targets/seed002";
-import { fixtureLines, SEED002, writeBugCheck, writeWideName, answerDisassembly, wrapperScene, verifierText } from "../targets/verifier";
+import { fixtureLines, SEED002, writeBugCheck, writeWideName, answerDisassembly, wrapperScene, verifierText, writeVerifiedData } from "../targets/verifier";
 import { expectGolden } from "../support/golden";
 import { failEachRead } from "../support/faults";
 
@@ -264,5 +264,24 @@ describe("!unloadleaks on Win10/11 x64 and x86: many allocations through one wra
       allocations.map((a) => [a.address.toString(16), a.tag, a.tag === "Init" ? "drv!Init+0x10" : a.paged ? "drv!MyAlloc+0x4a" : "drv!MyAlloc+0x21"]),
     );
     expect(s.control.executed[0]).toBe("!verifier 3 drv.sys");
+  });
+});
+
+describe("!unloadleaks bounds the debugger commands it runs", () => {
+  test("more distinct callers than the cap: the first 512 are symbolized, the rest are counted", () => {
+    const b = kernelTarget({ pointerSize: 8, build: BUILDS.win10_22h2 });
+    const base = 0xfffff80750000000n;
+    const allocations = Array.from({ length: 600 }, (_, i) => ({ address: 0xffffb40300000000n + BigInt(i * 0x40), size: 0x30, tag: "Many", caller: base + BigInt(i * 0x10) }));
+    const verified = writeVerifiedData(b, allocations);
+    const name = b.alloc(0x20, 8);
+    writeWideName(b, name, "many.sys");
+    writeBugCheck(b, 0xc4, [0x62n, name, verified.at, 600n]);
+    const s = DebuggerSession.load(b.target);
+    const r = s.run("dx @$unloadleaks()");
+    expect(s.control.executed.filter((c) => c.startsWith("u "))).toHaveLength(512);
+    expect(r.output).toContain("88 caller address(es) beyond the first 512 distinct ones were not symbolized");
+    const records = r.value as Record<string, unknown>[];
+    expect(records).toHaveLength(600);
+    expect(records[599].CallerSymbol).toBe("(no symbol)");
   });
 });
