@@ -285,3 +285,27 @@ describe("!unloadleaks bounds the debugger commands it runs", () => {
     expect(records[599].CallerSymbol).toBe("(no symbol)");
   });
 });
+
+describe("!unloadleaks with unreadable pages in a larger list", () => {
+  test("each read failing in turn: no exception, no write; a lost page keeps the pages before it", () => {
+    const build = () => wrapperScene({ build: BUILDS.win10_22h2, pointerSize: 8, throughWrapper: 400 }).b.target;
+    const summary = failEachRead(build, "dx @$unloadleaks()");
+    expect(summary.escaped).toBe(0);
+    expect(summary.writes).toBe(0);
+    const lostPage = summary.runs.filter((r) => /Stopped early: the tracking page at \S+ is unreadable/.test(r.result.output));
+    expect(lostPage.length).toBeGreaterThan(1);
+    for (const r of lostPage) {
+      const n = (r.result.value as unknown[]).length;
+      expect(n).toBeLessThan(405);
+      expect(r.result.output).toMatch(/Arg4 says 405 allocation\(s\) were not freed; \d+ are listed\./);
+    }
+  });
+
+  test("an unreadable Arg2 name: said, and the list still comes from Arg3", () => {
+    const b = seed002Target();
+    b.memory.unmap(SEED002.arg2, 0x10);
+    const r = DebuggerSession.load(b.target).run("dx @$unloadleaks()");
+    expect(r.output).toMatch(/The driver name \(Arg2\) could not be read: driver name \(Arg2\) at fffffa80`059c5c88 .* is unreadable\./);
+    expect((r.value as unknown[]).length).toBe(1);
+  });
+});
