@@ -13,7 +13,7 @@ import { Unreadable } from "../core/missing";
 import { formatSource } from "../core/symbol-line";
 import { fileNameArg, SafeArg } from "../core/validate";
 import { bytesWithUnit, groupDigits, hex } from "../render/format";
-import { renderTable, oneLine } from "../render/table";
+import { renderTable } from "../render/table";
 import { isBugCheck, readBugCheck, BugCheck } from "../bugcheck/data";
 import { isLayoutMissing, resolveLayout } from "../layouts/resolve";
 import { VF_TARGET_VERIFIED_DRIVER_DATA, VI_POOL_ENTRY_INUSE } from "../layouts/verifier";
@@ -93,15 +93,15 @@ function fromBugCheck(ctx: CommandContext, bug: BugCheck, requested: SafeArg | n
     if (name.truncated) out.line(messages.unloadleaksNameTruncated(limits.maxTargetString));
   }
   const arg4 = countArg.isSafeNumber ? countArg.toNumber() : -1;
-  out.line(messages.unloadleaksBugcheck(bug.source, oneLine(driver), groupDigits(arg4)));
+  out.line(messages.unloadleaksBugcheck(bug.source, shownName(driver), groupDigits(arg4)));
   if (requested && requested.toLowerCase() !== driver.toLowerCase()) {
-    out.line(messages.unloadleaksOtherDriver(oneLine(driver), requested));
+    out.line(messages.unloadleaksOtherDriver(shownName(driver), requested));
     return fromText(ctx, requested);
   }
   const safeName = name instanceof Unreadable ? null : fileNameArg(driver);
   if (!safeName && !(name instanceof Unreadable)) out.line(messages.unloadleaksBadName("read from Arg2", shownName(driver)));
   if (dataAt.isNull) {
-    out.line(messages.unloadleaksNoVerifierData(oneLine(driver)));
+    out.line(messages.unloadleaksNoVerifierData(shownName(driver)));
     return [];
   }
   out.line(messages.unloadleaksVerifierData(target.formatAddress(dataAt)));
@@ -165,13 +165,13 @@ function fromText(ctx: CommandContext, name: SafeArg): UnloadLeak[] {
 function render(ctx: CommandContext, driver: string, allocations: VerifierAllocation[]): UnloadLeak[] {
   const { target, out } = ctx;
   if (allocations.length === 0) {
-    out.line(messages.unloadleaksNone(oneLine(driver)));
+    out.line(messages.unloadleaksNone(shownName(driver)));
     return [];
   }
   const records = symbolizeAll(target, driver, allocations, out);
   const total = records.reduce((n, r) => n + r.Size, 0);
   out.line("");
-  out.line(groupDigits(records.length) + " outstanding allocation(s) of " + oneLine(driver) + ", " + bytesWithUnit(total) + ":");
+  out.line(groupDigits(records.length) + " outstanding allocation(s) of " + shownName(driver) + ", " + bytesWithUnit(total) + ":");
   out.lines(
     renderTable<UnloadLeak>(
       [
@@ -269,5 +269,6 @@ function describeProblem(p: WalkProblem, target: Target): string {
 
 function shownName(name: string): string {
   const s = name.length > 40 ? name.slice(0, 40) + "..." : name;
-  return s.replace(/[\x00-\x1f\x7f]/g, "?");
+  // Driver names are ASCII file names; anything else (controls, bidi overrides) is shown as `?`.
+  return s.replace(/[^\x20-\x7e]/g, "?");
 }

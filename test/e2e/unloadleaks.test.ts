@@ -309,3 +309,34 @@ describe("!unloadleaks with unreadable pages in a larger list", () => {
     expect((r.value as unknown[]).length).toBe(1);
   });
 });
+
+describe("!unloadleaks with a driver name on a 0xC4/0x62 dump", () => {
+  test("the bugcheck's own driver (any case): read from the structures, no !verifier command", () => {
+    const s = DebuggerSession.load(seed002Target({ verifierText: true }).target);
+    const r = s.run('dx @$unloadleaks("TEST.SYS")');
+    expect((r.value as unknown[]).length).toBe(1);
+    expect(r.output).toContain("Walked 1 verifier tracking page(s)");
+    expect(s.control.executed).toEqual(["u fffff880`04c73043 L1"]);
+  });
+
+  test("another driver: said, and listed from !verifier 3", () => {
+    const b = seed002Target();
+    b.target.onCommand("!verifier 3 other.sys", ["Driver Verification List", "fffffa8003c2f740 Loaded           00000000       00000000    other.sys", "Current Pool Allocations  00000000    00000000"]);
+    const s = DebuggerSession.load(b.target);
+    const r = s.run('!unloadleaks "other.sys"');
+    expect(r.output).toContain("The bugcheck names test.sys, not other.sys; listing other.sys from !verifier 3.");
+    expect(r.output).toContain("other.sys has no outstanding verifier-tracked pool allocations.");
+    expect(s.control.executed).toEqual(["!verifier 3 other.sys"]);
+  });
+
+  test("an Arg2 name with no end: cut at the limit and never put in a command", () => {
+    const b = seed002Target({ build: 9600, verifierText: true });
+    b.memory.write(SEED002.arg2, Uint8Array.from({ length: 2000 }, (_, i) => (i % 2 ? 0 : 0x41))); // "AAAA..." in UTF-16, no NUL
+    const s = DebuggerSession.load(b.target);
+    const out = s.run("!unloadleaks").output;
+    expect(out).toContain("The driver name (Arg2) has no end within 512 characters; it is cut there.");
+    expect(out).toContain('Refused the driver name read from Arg2 "' + "A".repeat(40) + '..."');
+    expect(out).toContain("(from nt!KiBugCheckData): " + "A".repeat(40) + "... was unloaded");
+    expect(s.control.executed).toEqual([]);
+  });
+});
