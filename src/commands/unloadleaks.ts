@@ -109,12 +109,12 @@ function fromBugCheck(ctx: CommandContext, bug: BugCheck, requested: SafeArg | n
   const typeSource = (m: string, t: string) => target.type(m, t);
   const data = resolveLayout(VF_TARGET_VERIFIED_DRIVER_DATA, typeSource, target.pointerSize, build);
   const entry = resolveLayout(VI_POOL_ENTRY_INUSE, typeSource, target.pointerSize, build);
-  let failure: string | null = null;
-  if (isLayoutMissing(data)) failure = messages.unloadleaksLayoutMissing(data.typeName, data.reason);
-  else if (isLayoutMissing(entry)) failure = messages.unloadleaksLayoutMissing(entry.typeName, entry.reason);
-  else if (data.guessed) failure = messages.unloadleaksBuildUnknown();
-  if (failure || isLayoutMissing(data) || isLayoutMissing(entry)) {
-    out.line(failure as string);
+  if (isLayoutMissing(data) || isLayoutMissing(entry) || data.guessed) {
+    out.line(
+      isLayoutMissing(data) ? messages.unloadleaksLayoutMissing(data.typeName, data.reason)
+      : isLayoutMissing(entry) ? messages.unloadleaksLayoutMissing(entry.typeName, entry.reason)
+      : messages.unloadleaksBuildUnknown(),
+    );
     return textFallback(ctx, safeName);
   }
   out.line(messages.layoutFallback(data.typeName + " from " + data.description + "; " + entry.typeName + " from " + entry.description));
