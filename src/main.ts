@@ -2,11 +2,13 @@
 import { Command } from "./commands/command";
 import { leaktoolsCommand } from "./commands/leaktools";
 import { triageCommand } from "./commands/triage";
+import { unloadleaksCommand } from "./commands/unloadleaks";
 import { registrations } from "./host/registration";
 
 const commands: Command[] = [
   leaktoolsCommand(() => commands),
   triageCommand,
+  unloadleaksCommand,
 ];
 
 export function initializeScript(): object[] {

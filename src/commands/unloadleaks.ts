@@ -1,0 +1,274 @@
+// kd> !unloadleaks
+// kd> !unloadleaks "test.sys"
+// A driver unloaded without freeing its pool (bugcheck 0xC4, Arg1 0x62): every outstanding verifier-tracked
+// allocation with its caller's symbol and source line. Without an argument it reads the bugcheck (Arg2 the driver's
+// name, Arg3 its _VF_TARGET_VERIFIED_DRIVER_DATA, Arg4 the count); with a driver name it lists that driver's
+// allocations from `!verifier 3` (a live session, before the unload). Seed article 002.
+import { Command, CommandContext } from "./command";
+import { Address } from "../core/address";
+import { argKind, describeArg } from "../core/args";
+import { limits } from "../core/limits";
+import { messages } from "../core/messages";
+import { Unreadable } from "../core/missing";
+import { formatSource } from "../core/symbol-line";
+import { fileNameArg, SafeArg } from "../core/validate";
+import { bytesWithUnit, groupDigits, hex } from "../render/format";
+import { renderTable } from "../render/table";
+import { isBugCheck, readBugCheck, BugCheck } from "../bugcheck/data";
+import { isLayoutMissing, resolveLayout } from "../layouts/resolve";
+import { VF_TARGET_VERIFIED_DRIVER_DATA, VI_POOL_ENTRY_INUSE } from "../layouts/verifier";
+import { readVerifiedDriverData, verifierLimits, VerifierAllocation, WalkProblem } from "../verifier/pool";
+import { readWideName } from "../verifier/name";
+import { parseVerifierOutput } from "../verifier/text";
+import { functionOf, groupBy, likelyWrapper, Group } from "../verifier/groups";
+import type { Target } from "../host/target";
+
+/** Distinct caller addresses symbolized per run: each costs one `u <address> L1` round trip. */
+export const MAX_SYMBOLIZED_CALLERS = 512;
+
+export interface UnloadLeak {
+  Address: Address;
+  Size: number;
+  Tag: string;
+  Caller: Address;
+  CallerSymbol: string;
+  /** `e:\driver\test\test.c:20`, or a note that line information is not available. */
+  Source: string;
+  /** CallerSymbol without its offset: `drv!MyAlloc`. */
+  CallerFunction: string;
+  Driver: string;
+  toString(): string;
+}
+
+const BUGCHECK_DRIVER_VERIFIER = 0xc4;
+const SUBCODE_UNLOAD_LEAKS = 0x62;
+
+export const unloadleaksCommand: Command = {
+  name: "unloadleaks",
+  usage: '!unloadleaks ["drv.sys"]',
+  summary: "Pool a driver left allocated at unload (bugcheck 0xC4/0x62): caller and source line",
+  run(ctx, args) {
+    const { target, out } = ctx;
+    if (!target.isKernel) {
+      out.line(messages.needsKernel("unloadleaks"));
+      return [];
+    }
+    const kind = argKind(args[0]);
+    if (args.length > 1 || (kind !== "missing" && kind !== "string")) {
+      out.line(messages.unloadleaksUsage(args.length > 1 ? args.length + " arguments" : describeArg(args[0])));
+      return [];
+    }
+    let requested: SafeArg | null = null;
+    if (kind === "string") {
+      requested = fileNameArg(args[0] as string);
+      if (!requested) {
+        out.line(messages.unloadleaksBadName("given", shownName(args[0] as string)));
+        return [];
+      }
+    }
+    const bug = readBugCheck(target);
+    const isUnloadLeak = isBugCheck(bug) && bug.code === BUGCHECK_DRIVER_VERIFIER && bug.parameters[0].equals(new Address(0, SUBCODE_UNLOAD_LEAKS));
+    if (isUnloadLeak) return fromBugCheck(ctx, bug as BugCheck, requested);
+    if (requested) {
+      out.line(messages.unloadleaksLiveAvl());
+      return fromText(ctx, requested);
+    }
+    if (isBugCheck(bug)) out.line(messages.unloadleaksOtherBugcheck(hex(bug.code).toUpperCase().replace("0X", "0x"), bug.parameters[0].toString()));
+    else if ((bug as { kind: string }).kind === "none") out.line(messages.unloadleaksNoBugcheck());
+    else out.line(messages.unloadleaksBugcheckUnavailable((bug as { reason: string }).reason));
+    return [];
+  },
+};
+
+function fromBugCheck(ctx: CommandContext, bug: BugCheck, requested: SafeArg | null): UnloadLeak[] {
+  const { target, out } = ctx;
+  const [, nameAt, dataAt, countArg] = bug.parameters;
+  const name = readWideName(target, nameAt);
+  let driver: string;
+  if (name instanceof Unreadable) {
+    out.line(messages.unloadleaksNameUnreadable(name.describe(target.pointerSize)));
+    driver = "(unreadable name)";
+  } else {
+    driver = name.text;
+    if (name.truncated) out.line(messages.unloadleaksNameTruncated(limits.maxTargetString));
+  }
+  const arg4 = countArg.isSafeNumber ? countArg.toNumber() : -1;
+  out.line(messages.unloadleaksBugcheck(bug.source, shownName(driver), groupDigits(arg4)));
+  if (requested && requested.toLowerCase() !== driver.toLowerCase()) {
+    out.line(messages.unloadleaksOtherDriver(shownName(driver), requested));
+    return fromText(ctx, requested);
+  }
+  const safeName = name instanceof Unreadable ? null : fileNameArg(driver);
+  if (!safeName && !(name instanceof Unreadable)) out.line(messages.unloadleaksBadName("read from Arg2", shownName(driver)));
+  if (dataAt.isNull) {
+    out.line(messages.unloadleaksNoVerifierData(shownName(driver)));
+    return [];
+  }
+  out.line(messages.unloadleaksVerifierData(target.formatAddress(dataAt)));
+  const build = target.windowsBuild();
+  const typeSource = (m: string, t: string) => target.type(m, t);
+  const data = resolveLayout(VF_TARGET_VERIFIED_DRIVER_DATA, typeSource, target.pointerSize, build);
+  const entry = resolveLayout(VI_POOL_ENTRY_INUSE, typeSource, target.pointerSize, build);
+  if (isLayoutMissing(data) || isLayoutMissing(entry) || data.guessed) {
+    out.line(
+      isLayoutMissing(data) ? messages.unloadleaksLayoutMissing(data.typeName, data.reason)
+      : isLayoutMissing(entry) ? messages.unloadleaksLayoutMissing(entry.typeName, entry.reason)
+      : messages.unloadleaksBuildUnknown(),
+    );
+    return textFallback(ctx, safeName);
+  }
+  out.line(messages.layoutFallback(data.typeName + " from " + data.description + "; " + entry.typeName + " from " + entry.description));
+  const walked = readVerifiedDriverData(target, dataAt, data, entry);
+  if (walked instanceof Unreadable) {
+    out.line(messages.unloadleaksDataUnreadable(walked.describe(target.pointerSize)));
+    return textFallback(ctx, safeName);
+  }
+  for (const p of walked.problems) out.line(messages.unloadleaksWalkProblem(describeProblem(p, target)));
+  const allocations = walked.allocations;
+  out.line(messages.unloadleaksWalk(walked.pagesWalked, allocations.length));
+  const c = walked.counters;
+  const countedBytes = allocations.reduce((n, a) => n + a.size, 0);
+  const counterAllocations = c.pagedAllocations + c.nonPagedAllocations;
+  const counterBytes = c.pagedBytes + c.nonPagedBytes;
+  if (counterAllocations !== allocations.length || counterBytes !== countedBytes) {
+    out.line(messages.unloadleaksCountersDiffer(allocations.length, countedBytes, counterAllocations, counterBytes));
+  }
+  if (arg4 !== allocations.length) out.line(messages.unloadleaksArg4Differs(arg4, allocations.length));
+  return render(ctx, driver, allocations);
+}
+
+function textFallback(ctx: CommandContext, name: SafeArg | null): UnloadLeak[] {
+  if (!name) {
+    ctx.out.line(messages.unloadleaksFallbackRefused());
+    return [];
+  }
+  return fromText(ctx, name);
+}
+
+function fromText(ctx: CommandContext, name: SafeArg): UnloadLeak[] {
+  const { target, out } = ctx;
+  out.line(messages.unloadleaksFallback(name));
+  const result = target.executeCommand("!verifier 3", name);
+  if (result.error) {
+    out.line(messages.unloadleaksCommandFailed("!verifier 3 " + name, result.error));
+    return [];
+  }
+  const report = parseVerifierOutput(result.lines, name, verifierLimits.maxAllocations);
+  if (report.skippedRows) out.line(messages.unloadleaksSkippedRows(report.skippedRows));
+  if (!report.driverListed && report.allocations.length === 0) {
+    out.line(messages.unloadleaksNotListed(name));
+    return [];
+  }
+  return render(ctx, name, report.allocations);
+}
+
+function render(ctx: CommandContext, driver: string, allocations: VerifierAllocation[]): UnloadLeak[] {
+  const { target, out } = ctx;
+  if (allocations.length === 0) {
+    out.line(messages.unloadleaksNone(shownName(driver)));
+    return [];
+  }
+  const records = symbolizeAll(target, driver, allocations, out);
+  const total = records.reduce((n, r) => n + r.Size, 0);
+  out.line("");
+  out.line(groupDigits(records.length) + " outstanding allocation(s) of " + shownName(driver) + ", " + bytesWithUnit(total) + ":");
+  out.lines(
+    renderTable<UnloadLeak>(
+      [
+        { header: "Address", value: (r) => target.formatAddress(r.Address) },
+        { header: "Size", align: "right", value: (r) => hex(r.Size) },
+        { header: "Tag", value: (r) => r.Tag },
+        { header: "Caller", value: (r) => target.formatAddress(r.Caller) },
+        { header: "CallerSymbol", value: (r) => r.CallerSymbol },
+        { header: "Source", value: (r) => r.Source },
+      ],
+      records,
+    ),
+  );
+  const siteOf = (r: UnloadLeak) => (r.CallerSymbol === messages.unloadleaksNoSymbol() ? target.formatAddress(r.Caller) : r.CallerSymbol);
+  const byCaller = groupBy(records, siteOf);
+  printGroups(ctx, "By tag", "Tag", groupBy(records, (r) => r.Tag));
+  printGroups(ctx, "By call site", "CallerSymbol", byCaller);
+  printGroups(ctx, "By caller function", "CallerFunction", groupBy(records, (r) => r.CallerFunction));
+  out.line("");
+  out.line(messages.unloadleaksGrouping());
+  const wrapper = likelyWrapper(byCaller, records.length);
+  if (wrapper) {
+    out.line(messages.unloadleaksWrapper(wrapper.key, wrapper.allocations, records.length));
+    const through = records.filter((r) => siteOf(r) === wrapper.key);
+    printGroups(ctx, "Through " + wrapper.key + ", by the tag its callers passed", "Tag", groupBy(through, (r) => r.Tag));
+    out.line("");
+  }
+  out.line(messages.unloadleaksSymbolsNote());
+  return records;
+}
+
+function printGroups(ctx: CommandContext, title: string, keyHeader: string, groups: Group[]): void {
+  ctx.out.line("");
+  ctx.out.line(title + " (largest first):");
+  ctx.out.lines(
+    renderTable<Group>(
+      [
+        { header: "Bytes", align: "right", value: (g) => groupDigits(g.bytes) },
+        { header: "Allocations", align: "right", value: (g) => groupDigits(g.allocations) },
+        { header: keyHeader, value: (g) => g.key },
+      ],
+      groups,
+      "  ",
+    ),
+  );
+}
+
+function symbolizeAll(target: Target, driver: string, allocations: VerifierAllocation[], out: CommandContext["out"]): UnloadLeak[] {
+  const seen = new Map<string, { symbol: string; source: string }>();
+  let skipped = 0;
+  const records: UnloadLeak[] = [];
+  for (const a of allocations) {
+    let known = seen.get(a.caller.key);
+    if (!known) {
+      if (seen.size < MAX_SYMBOLIZED_CALLERS) {
+        const s = target.symbolize(a.caller);
+        known = { symbol: s.symbol || messages.unloadleaksNoSymbol(), source: formatSource(s) || messages.unloadleaksNoLines() };
+        seen.set(a.caller.key, known);
+      } else {
+        skipped++;
+        known = { symbol: messages.unloadleaksNoSymbol(), source: messages.unloadleaksNoLines() };
+      }
+    }
+    const text = target.formatAddress(a.address) + " " + hex(a.size) + " " + a.tag + " " + known.symbol;
+    records.push({
+      Address: a.address,
+      Size: a.size,
+      Tag: a.tag,
+      Caller: a.caller,
+      CallerSymbol: known.symbol,
+      Source: known.source,
+      CallerFunction: known.symbol === messages.unloadleaksNoSymbol() ? target.formatAddress(a.caller) : functionOf(known.symbol),
+      Driver: driver,
+      toString: () => text,
+    });
+  }
+  if (skipped) out.line(messages.unloadleaksSymbolCap(MAX_SYMBOLIZED_CALLERS, skipped));
+  return records;
+}
+
+function describeProblem(p: WalkProblem, target: Target): string {
+  switch (p.kind) {
+    case "unreadablePage":
+      return "the tracking page at " + target.formatAddress(p.address) + " is unreadable";
+    case "cycle":
+      return "the page list loops back to " + target.formatAddress(p.address);
+    case "misalignedPage":
+      return "the page list points at " + target.formatAddress(p.address) + ", which is not a page";
+    case "pageLimit":
+      return "more than " + p.limit + " tracking pages";
+    case "allocationLimit":
+      return "more than " + p.limit + " allocations";
+  }
+}
+
+function shownName(name: string): string {
+  const s = name.length > 40 ? name.slice(0, 40) + "..." : name;
+  // Driver names are ASCII file names; anything else (controls, bidi overrides) is shown as `?`.
+  return s.replace(/[^\x20-\x7e]/g, "?");
+}
