@@ -2,9 +2,12 @@
 import { Command } from "./commands/command";
 import { leaktoolsCommand } from "./commands/leaktools";
 import { registrations } from "./host/registration";
+import { virtblocksCommand, virtstacksCommand } from "./commands/virtblocks";
 
 const commands: Command[] = [
   leaktoolsCommand(() => commands),
+  virtblocksCommand(),
+  virtstacksCommand(),
 ];
 
 export function initializeScript(): object[] {
