@@ -88,16 +88,7 @@ function analyze(ctx: CommandContext, args: unknown[]): Analysis | null {
     }
   }
   const ps = target.pointerSize;
-  const build = target.windowsBuild();
-  const types = (m: string, t: string) => target.type(m, t);
-  const heapLayout = resolveLayout(HEAP, types, ps, build);
-  const entryLayout = resolveLayout(HEAP_VIRTUAL_ALLOC_ENTRY, types, ps, build);
-  if (isLayoutMissing(heapLayout) || isLayoutMissing(entryLayout)) {
-    out.line(messages.virtblocksLayoutMissing(isLayoutMissing(heapLayout) ? heapLayout.reason : (entryLayout as { reason: string }).reason));
-    return null;
-  }
   const constants = heapConstants(ps);
-  const layouts: HeapLayouts = { heap: heapLayout, entry: entryLayout, segment: resolveLayout(SEGMENT_HEAP, types, ps, build), constants };
   const peb = target.pebAddress();
   if (!peb) {
     out.line(messages.virtblocksNoPeb());
@@ -108,6 +99,15 @@ function analyze(ctx: CommandContext, args: unknown[]): Analysis | null {
     out.line(messages.unreadable("the PEB's heap list", process.address.format(ps)));
     return null;
   }
+  const build = target.windowsBuild();
+  const types = (m: string, t: string) => target.type(m, t);
+  const heapLayout = resolveLayout(HEAP, types, ps, build);
+  const entryLayout = resolveLayout(HEAP_VIRTUAL_ALLOC_ENTRY, types, ps, build);
+  if (isLayoutMissing(heapLayout) || isLayoutMissing(entryLayout)) {
+    out.line(messages.virtblocksLayoutMissing(isLayoutMissing(heapLayout) ? heapLayout.reason : (entryLayout as { reason: string }).reason));
+    return null;
+  }
+  const layouts: HeapLayouts = { heap: heapLayout, entry: entryLayout, segment: resolveLayout(SEGMENT_HEAP, types, ps, build), constants };
   out.line(
     "PEB " + peb.format(ps) + ": " + process.heaps.length + " heaps, NtGlobalFlag " + hex(process.ntGlobalFlag) +
       (process.ust ? " (+ust: allocation stacks recorded)" : ""),

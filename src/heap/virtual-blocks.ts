@@ -73,7 +73,7 @@ export interface HeapReport {
 export function readProcessHeaps(target: Target, peb: Address, constants: HeapConstants): ProcessHeaps | Unreadable {
   const p = constants.peb;
   const ps = target.pointerSize;
-  const header = target.memory.read(peb, p.ProcessHeaps + ps, "_PEB");
+  const header = target.memory.read(peb, Math.max(p.ProcessHeaps + ps, p.OSBuildNumber + 2), "_PEB");
   if (header instanceof Unreadable) return header;
   const ntGlobalFlag = u32(header, p.NtGlobalFlag);
   const count = u32(header, p.NumberOfHeaps);

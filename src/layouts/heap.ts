@@ -105,8 +105,9 @@ export interface HeapConstants {
   signatureOffset: number;
   /** Offset inside a _HEAP_ENTRY of the 8 bytes that are XOR-encoded (§1.2: +8 on x64, +0 on x86). */
   encodedEntryOffset: number;
-  /** _PEB.NtGlobalFlag, NumberOfHeaps, ProcessHeaps (§1.5). */
-  peb: { NtGlobalFlag: number; NumberOfHeaps: number; ProcessHeaps: number };
+  /** _PEB.NtGlobalFlag, NumberOfHeaps, ProcessHeaps (§1.5); OSBuildNumber (dt ntdll!_PEB, as Target reads it),
+   *  so that the one PEB read also answers the build lookup from the cache. */
+  peb: { NtGlobalFlag: number; NumberOfHeaps: number; ProcessHeaps: number; OSBuildNumber: number };
   /** With +ust the ust pointer sits right after the _HEAP_VIRTUAL_ALLOC_ENTRY and the user data after this
    *  prefix (§1.4, §1.7: user data at +0x60 x64 / +0x30 x86). */
   ustPrefix: number;
@@ -121,8 +122,8 @@ export const FLG_USER_STACK_TRACE_DB = 0x1000;
 
 export function heapConstants(pointerSize: 4 | 8): HeapConstants {
   return pointerSize === 8
-    ? { signatureOffset: 0x10, encodedEntryOffset: 8, peb: { NtGlobalFlag: 0xbc, NumberOfHeaps: 0xe8, ProcessHeaps: 0xf0 }, ustPrefix: 0x20 }
-    : { signatureOffset: 0x8, encodedEntryOffset: 0, peb: { NtGlobalFlag: 0x68, NumberOfHeaps: 0x88, ProcessHeaps: 0x90 }, ustPrefix: 0x10 };
+    ? { signatureOffset: 0x10, encodedEntryOffset: 8, peb: { NtGlobalFlag: 0xbc, NumberOfHeaps: 0xe8, ProcessHeaps: 0xf0, OSBuildNumber: 0x120 }, ustPrefix: 0x20 }
+    : { signatureOffset: 0x8, encodedEntryOffset: 0, peb: { NtGlobalFlag: 0x68, NumberOfHeaps: 0x88, ProcessHeaps: 0x90, OSBuildNumber: 0xac }, ustPrefix: 0x10 };
 }
 
 /** _STACK_TRACE_DATABASE and _RTL_STACK_TRACE_ENTRY (§1.6; x64 confirmed 7SP1 and 1903, x86 7SP1). */
