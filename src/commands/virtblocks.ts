@@ -232,7 +232,9 @@ function blockRecords(ctx: CommandContext, a: Analysis): VirtualBlockRecord[] {
 
 function groupRecord(g: StackGroup, a: Analysis): StackGroupRecord {
   const frames = framesOf(g, a);
-  const first = frames instanceof NotApplicable ? "(" + frames.reason + ")" : frames[0] || "(empty)";
+  // The first frame past ntdll's allocator is the one that names the caller.
+  const caller = frames instanceof NotApplicable ? null : frames.filter((f) => !/^ntdll[!+]/i.test(f))[0] || frames[0];
+  const first = frames instanceof NotApplicable ? "(" + frames.reason + ")" : caller || "(empty)";
   return {
     Frames: frames,
     Count: g.blocks.length,

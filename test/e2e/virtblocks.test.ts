@@ -162,7 +162,8 @@ describe("segment heaps", () => {
     p.t.finish();
     const r = run(p.t, "!virtblocks");
     expect(r.output).toContain("Layout: _SEGMENT_HEAP: built-in layout Win10 1903+ x64 (layouts.md §1.8).");
-    const line = r.output.split("\n").find((l) => l.startsWith(seg.toString(16).padStart(8, "0").replace(/^(.{0})/, "").slice(0, 0) + "00000200`" ) && l.includes("segment"));
+    const shown = (seg >> 32n).toString(16).padStart(8, "0") + "`" + (seg & 0xffffffffn).toString(16).padStart(8, "0");
+    const line = r.output.split("\n").find((l) => l.startsWith(shown));
     expect(line).toContain("segment heap - large allocations: committed 37,748,736 (36.0 MB), reserved 41,943,040 (40.0 MB)");
     expect((r.value as BlockRecord[]).length).toBe(3);
   });
