@@ -129,7 +129,7 @@ function analyze(ctx: CommandContext, args: unknown[]): Analysis | null {
     try {
       reports.push(walkHeap(target, heap, layouts, process.ust));
     } catch (e) {
-      reports.push({ heap, kind: "unreadable", encoded: false, blocks: [], problem: "walk failed: " + String(e), segmentTotals: null });
+      reports.push({ heap, kind: "unreadable", encoded: false, blocks: [], problem: "walk failed: " + String(e), segmentTotals: null, segments: null });
     }
   }
   if (reports.some((r) => r.kind === "segment")) {
@@ -162,6 +162,7 @@ function printHeaps(ctx: CommandContext, reports: HeapReport[]): void {
         { header: "Blocks", align: "right", value: (r) => (r.kind === "nt" ? groupDigits(r.blocks.length) : "") },
         { header: "Committed (blocks)", align: "right", value: (r) => (r.kind === "nt" ? bytesWithUnit(sum(r, (b) => b.commitSize)) : "") },
         { header: "User bytes", align: "right", value: (r) => (r.kind === "nt" ? bytesWithUnit(sum(r, (b) => b.userSize)) : "") },
+        { header: "Heap committed (segments)", align: "right", value: (r) => (r.segments ? bytesWithUnit(r.segments.committedBytes) : "") },
         { header: "Note", value: (r) => heapNote(r) },
       ],
       reports,
@@ -169,10 +170,17 @@ function printHeaps(ctx: CommandContext, reports: HeapReport[]): void {
   );
   const total = reports.reduce((n, r) => n + r.blocks.length, 0);
   const committed = reports.reduce((n, r) => n + sum(r, (b) => b.commitSize), 0);
-  ctx.out.line("Total: " + groupDigits(total) + " virtual blocks, " + bytesWithUnit(committed) + " committed.");
+  const segments = reports.reduce((n, r) => n + (r.segments ? r.segments.committedBytes : 0), 0);
+  ctx.out.line(
+    "Total: " + groupDigits(total) + " virtual blocks, " + bytesWithUnit(committed) + " committed; the heaps' segments: " +
+      bytesWithUnit(segments) + " committed.",
+  );
   ctx.out.line(messages.virtblocksHeapCommitNote());
   for (const r of reports) {
     if (r.problem && r.kind === "nt") ctx.out.line("Heap " + r.heap.format(ps) + ": the walk stopped: " + r.problem + "; the blocks before it are shown.");
+    if (r.segments && r.segments.problem) {
+      ctx.out.line("Heap " + r.heap.format(ps) + ": the segment walk stopped: " + r.segments.problem + "; its committed bytes cover " + r.segments.count + " segments.");
+    }
   }
 }
 

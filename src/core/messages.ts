@@ -34,8 +34,8 @@ export const messages = {
     "Allocation stacks: not recorded (NtGlobalFlag " + flags + " has no +ust). To record them, run gflags /i app.exe +ust " +
     "(your executable's name), restart the process and reproduce the growth.",
   virtblocksHeapCommitNote: () =>
-    "Committed (blocks) is what the virtual blocks hold; the heap's own segments are not walked here (!heap -s shows " +
-    "them in its Commit column, without these blocks).",
+    "Committed (blocks) is what the virtual blocks hold. Heap committed (segments) is the heap's own segments, the " +
+    "Commit column of !heap -s, which leaves the virtual blocks out.",
   virtblocksSegmentNotWalked: () => "segment heap - not walked (no large-allocation layout for this build)",
 
   // --- unloadleaks ---

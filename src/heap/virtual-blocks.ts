@@ -20,6 +20,8 @@ export const virtblockLimits = {
   /** Virtual blocks in one heap: each is at least 512 KB (x64) of address space, so 2^20 of them would need
    *  512 GB; more than this is a corrupted list. */
   maxBlocksPerHeap: 200000,
+  /** Segments in one heap: a growable heap doubles each new segment, so even 64 segments is far beyond real use. */
+  maxSegmentsPerHeap: 1024,
 } as const;
 
 export interface HeapLayouts {
@@ -58,6 +60,15 @@ export interface SegmentHeapTotals {
   committedBytes: number;
 }
 
+/** The heap's own segments: what `!heap -s` shows as Reserv and Commit (virtual blocks not included). */
+export interface HeapSegments {
+  count: number;
+  reservedBytes: number;
+  committedBytes: number;
+  /** Why the segment walk stopped early; the totals then cover the segments before it. */
+  problem: string | null;
+}
+
 export interface HeapReport {
   heap: Address;
   kind: "nt" | "segment" | "unknown" | "unreadable";
@@ -67,6 +78,8 @@ export interface HeapReport {
   problem: string | null;
   /** Segment heaps: the large-allocation counters when the layout is known, else null. */
   segmentTotals: SegmentHeapTotals | null;
+  /** NT heaps: their segments' reserved and committed bytes; null for other kinds. */
+  segments: HeapSegments | null;
 }
 
 /** PEB.NtGlobalFlag, NumberOfHeaps and ProcessHeaps in one read, then the heap pointer array in one read. */
@@ -104,10 +117,10 @@ export function isPlausibleUserAddress(address: Address, pointerSize: 4 | 8): bo
 
 export function walkHeap(target: Target, heap: Address, layouts: HeapLayouts, ust: boolean): HeapReport {
   const ps = target.pointerSize;
-  const report: HeapReport = { heap, kind: "unreadable", encoded: false, blocks: [], problem: null, segmentTotals: null };
+  const report: HeapReport = { heap, kind: "unreadable", encoded: false, blocks: [], problem: null, segmentTotals: null, segments: null };
   const h = layouts.heap.offsets;
   const enc = layouts.constants.encodedEntryOffset;
-  let headerSize = Math.max(h.VirtualAllocdBlocks + 2 * ps, h.Encoding + enc + 8, h.EncodeFlagMask + 4, layouts.constants.signatureOffset + 4);
+  let headerSize = Math.max(h.VirtualAllocdBlocks + 2 * ps, h.SegmentList + 2 * ps, h.NumberOfUnCommittedPages + 4, h.Encoding + enc + 8, h.EncodeFlagMask + 4, layouts.constants.signatureOffset + 4);
   const seg = layouts.segment;
   if (!("kind" in seg)) {
     headerSize = Math.max(headerSize, seg.offsets.LargeReservedPages + 8, seg.offsets.LargeCommittedPages + 8);
@@ -133,6 +146,7 @@ export function walkHeap(target: Target, heap: Address, layouts: HeapLayouts, us
     return report;
   }
   report.kind = "nt";
+  report.segments = walkSegments(target, heap, header, layouts);
   report.encoded = (u32(header, h.EncodeFlagMask) & HEAP_ENCODING_ENABLED) !== 0;
   const key = header.subarray(h.Encoding + enc, h.Encoding + enc + 8);
   const head = heap.add(h.VirtualAllocdBlocks);
@@ -193,4 +207,52 @@ function decodeEntry(bytes: Uint8Array, heap: Address, entry: Address, layouts: 
     trace: trace && !trace.isNull ? trace : null,
     traceIndex: u16(bytes, e.offsets.ExtraStuff),
   };
+}
+
+/**
+ * The heap's segments through _HEAP.SegmentList (the heap itself is the first): reserved = LastValidEntry - base,
+ * committed = reserved - NumberOfUnCommittedPages pages, as `!heap -h` prints "Segment at X to Y (Z bytes committed)".
+ * One read per segment other than the heap itself.
+ */
+function walkSegments(target: Target, heap: Address, header: Uint8Array, layouts: HeapLayouts): HeapSegments {
+  const ps = target.pointerSize;
+  const h = layouts.heap.offsets;
+  const result: HeapSegments = { count: 0, reservedBytes: 0, committedBytes: 0, problem: null };
+  const head = heap.add(h.SegmentList);
+  const visited = new Set<string>();
+  let link = pointer(header, h.SegmentList, ps);
+  let from = head;
+  const size = h.NumberOfUnCommittedPages + 4;
+  while (!link.equals(head)) {
+    const where = "the segment link at " + from.format(ps) + " (" + link.format(ps) + ")";
+    if (result.count >= virtblockLimits.maxSegmentsPerHeap) {
+      result.problem = "more than " + virtblockLimits.maxSegmentsPerHeap + " segments (maxSegmentsPerHeap); stopped at " + where;
+      break;
+    }
+    if (!isPlausibleUserAddress(link, ps) || visited.has(link.key)) {
+      result.problem = where + (visited.has(link.key) ? " points back to a segment already walked (a cycle)" : " points outside the process");
+      break;
+    }
+    visited.add(link.key);
+    const base = link.subtract(h.SegmentListEntry);
+    const bytes = base.equals(heap) ? header : target.memory.read(base, size, "_HEAP_SEGMENT", false);
+    if (bytes instanceof Unreadable) {
+      result.problem = where + " leads to an unreadable segment: " + bytes.describe(ps);
+      break;
+    }
+    const end = pointer(bytes, h.LastValidEntry, ps);
+    const reserved = end.distanceFrom(base);
+    const uncommitted = u32(bytes, h.NumberOfUnCommittedPages) * 0x1000;
+    if (reserved === null || uncommitted > reserved) {
+      result.problem = "the segment at " + base.format(ps) + " has LastValidEntry " + end.format(ps) + " and " +
+        uncommitted / 0x1000 + " uncommitted pages, which do not fit";
+      break;
+    }
+    result.count++;
+    result.reservedBytes += reserved;
+    result.committedBytes += reserved - uncommitted;
+    from = link;
+    link = pointer(bytes, h.SegmentListEntry, ps);
+  }
+  return result;
 }

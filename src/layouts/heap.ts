@@ -11,14 +11,16 @@ const WIN10_1903 = 18362;
 export const HEAP: LayoutSpec = {
   module: "ntdll",
   typeName: "_HEAP",
-  fields: ["SegmentSignature", "EncodeFlagMask", "Encoding", "VirtualAllocdBlocks"],
+  // SegmentListEntry, LastValidEntry and NumberOfUnCommittedPages are the _HEAP_SEGMENT fields the _HEAP begins with
+  // (§1.1: "the _HEAP is also the first segment"); other segments are read with the same offsets.
+  fields: ["SegmentSignature", "SegmentListEntry", "LastValidEntry", "NumberOfUnCommittedPages", "EncodeFlagMask", "Encoding", "VirtualAllocdBlocks", "SegmentList"],
   variants: [
     {
       label: "Win7 SP1 x64",
       pointerSize: 8,
       maxBuild: WIN8 - 1,
       size: 0x208,
-      offsets: { SegmentSignature: 0x10, EncodeFlagMask: 0x7c, Encoding: 0x80, VirtualAllocdBlocks: 0x118 },
+      offsets: { SegmentSignature: 0x10, SegmentListEntry: 0x18, LastValidEntry: 0x48, NumberOfUnCommittedPages: 0x50, EncodeFlagMask: 0x7c, Encoding: 0x80, VirtualAllocdBlocks: 0x118, SegmentList: 0x128 },
       source: "layouts.md §1.1",
     },
     {
@@ -26,7 +28,7 @@ export const HEAP: LayoutSpec = {
       pointerSize: 4,
       maxBuild: WIN8 - 1,
       size: 0x138,
-      offsets: { SegmentSignature: 0x8, EncodeFlagMask: 0x4c, Encoding: 0x50, VirtualAllocdBlocks: 0xa0 },
+      offsets: { SegmentSignature: 0x8, SegmentListEntry: 0x10, LastValidEntry: 0x28, NumberOfUnCommittedPages: 0x2c, EncodeFlagMask: 0x4c, Encoding: 0x50, VirtualAllocdBlocks: 0xa0, SegmentList: 0xa8 },
       source: "layouts.md §1.1",
     },
     {
@@ -34,7 +36,7 @@ export const HEAP: LayoutSpec = {
       pointerSize: 8,
       minBuild: WIN8,
       size: 0x2c0,
-      offsets: { SegmentSignature: 0x10, EncodeFlagMask: 0x7c, Encoding: 0x80, VirtualAllocdBlocks: 0x110 },
+      offsets: { SegmentSignature: 0x10, SegmentListEntry: 0x18, LastValidEntry: 0x48, NumberOfUnCommittedPages: 0x50, EncodeFlagMask: 0x7c, Encoding: 0x80, VirtualAllocdBlocks: 0x110, SegmentList: 0x120 },
       source: "layouts.md §1.1",
     },
     {
@@ -42,7 +44,7 @@ export const HEAP: LayoutSpec = {
       pointerSize: 4,
       minBuild: WIN8,
       size: 0x258,
-      offsets: { SegmentSignature: 0x8, EncodeFlagMask: 0x4c, Encoding: 0x50, VirtualAllocdBlocks: 0x9c },
+      offsets: { SegmentSignature: 0x8, SegmentListEntry: 0x10, LastValidEntry: 0x28, NumberOfUnCommittedPages: 0x2c, EncodeFlagMask: 0x4c, Encoding: 0x50, VirtualAllocdBlocks: 0x9c, SegmentList: 0xa4 },
       source: "layouts.md §1.1",
     },
   ],

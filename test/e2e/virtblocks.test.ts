@@ -81,6 +81,26 @@ describe("!virtblocks on the seed's process (Win7 SP1 x64, +ust, no _HEAP_VIRTUA
     expect(groups.reduce((n, g) => n + g.Count, 0)).toBe(190);
   });
 
+  test("next to the heap's own committed bytes: the 9 segments of 29fb0000 add up to !heap -s's 67408 KB", () => {
+    const t = seedTarget();
+    t.finish();
+    const out = run(t, "!virtblocks").output;
+    const committed = SEED.leakingSegments.reduce((n, s) => n + s[2], 0);
+    expect(committed).toBe(67408 * 1024);
+    expect(out).toMatch(new RegExp("00000000`29fb0000\\s+NT \\(encoded\\)\\s+189\\s.*\\s" + committed.toLocaleString("en-US") + " \\(65.8 MB\\)$", "m"));
+    expect(out).toMatch(/00000000`00060000 .* 17,625,088 \(16.8 MB\)$/m);
+  });
+
+  test("a broken segment list still shows the virtual blocks, and says where the segment walk stopped", () => {
+    const t = seedTarget();
+    t.finish();
+    t.b.memory.unmap(SEED.leakingSegments[3][0], 0x1000);
+    const r = run(t, "!virtblocks 0x29fb0000");
+    expect(r.output).toContain("Heap 00000000`29fb0000: the segment walk stopped: the segment link at 00000000`27d10018 (00000000`318a0018) leads to an unreadable segment");
+    expect(r.output).toContain("its committed bytes cover 3 segments.");
+    expect((r.value as BlockRecord[]).length).toBe(189);
+  });
+
   test("!virtblocks 0x29fb0000 limits the walk to that heap", () => {
     const t = seedTarget();
     t.finish();
@@ -95,8 +115,8 @@ describe("!virtblocks on the seed's process (Win7 SP1 x64, +ust, no _HEAP_VIRTUA
     t.finish();
     const s = DebuggerSession.load(t.b.target);
     s.run("!virtblocks");
-    // PEB, heap array, 5 heap headers, 190 entries, 5 traces.
-    expect(s.control.counters.readCalls).toBe(2 + 5 + 190 + 5);
+    // PEB, heap array, 5 heap headers, 8 more segments of 29fb0000, 190 entries, 5 traces.
+    expect(s.control.counters.readCalls).toBe(2 + 5 + 8 + 190 + 5);
   });
 });
 

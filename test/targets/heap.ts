@@ -3,12 +3,13 @@
 import { TargetBuilder, userTarget, BUILDS } from "./builder";
 import { pebLayout } from "./layouts";
 
-/** §1.1 _HEAP fields ([offset, size]); Win7 SP1 vs Win8+ (VirtualAllocdBlocks +0x118/+0x110 x64, +0xA0/+0x9C x86). */
+/** §1.1 _HEAP fields ([offset, size]); Win7 SP1 vs Win8+ (VirtualAllocdBlocks +0x118/+0x110 x64, +0xA0/+0x9C x86).
+ *  The segment fields (SegmentListEntry, LastValidEntry, NumberOfUnCommittedPages) are also each _HEAP_SEGMENT's. */
 export function heapLayout(build: number, pointerSize: 4 | 8) {
   const win7 = build < 9200;
   return pointerSize === 8
-    ? { size: win7 ? 0x208 : 0x2c0, SegmentSignature: [0x10, 4], EncodeFlagMask: [0x7c, 4], Encoding: [0x80, 16], VirtualAllocdBlocks: [win7 ? 0x118 : 0x110, 16] } as const
-    : { size: win7 ? 0x138 : 0x258, SegmentSignature: [0x8, 4], EncodeFlagMask: [0x4c, 4], Encoding: [0x50, 8], VirtualAllocdBlocks: [win7 ? 0xa0 : 0x9c, 8] } as const;
+    ? { size: win7 ? 0x208 : 0x2c0, SegmentSignature: [0x10, 4], SegmentListEntry: [0x18, 16], LastValidEntry: [0x48, 8], NumberOfUnCommittedPages: [0x50, 4], EncodeFlagMask: [0x7c, 4], Encoding: [0x80, 16], VirtualAllocdBlocks: [win7 ? 0x118 : 0x110, 16], SegmentList: [win7 ? 0x128 : 0x120, 16] } as const
+    : { size: win7 ? 0x138 : 0x258, SegmentSignature: [0x8, 4], SegmentListEntry: [0x10, 8], LastValidEntry: [0x28, 4], NumberOfUnCommittedPages: [0x2c, 4], EncodeFlagMask: [0x4c, 4], Encoding: [0x50, 8], VirtualAllocdBlocks: [win7 ? 0xa0 : 0x9c, 8], SegmentList: [win7 ? 0xa8 : 0xa4, 8] } as const;
 }
 
 /** §1.4 _HEAP_VIRTUAL_ALLOC_ENTRY. */
@@ -51,6 +52,7 @@ export interface BlockSpec {
 
 interface NtHeap {
   address: bigint;
+  segments: bigint[];
   encoded: boolean;
   key: Uint8Array;
   entries: bigint[];
@@ -95,7 +97,7 @@ export class HeapTarget {
   }
 
   /** An NT heap; `encoded` sets EncodeFlagMask 0x100000 and a non-zero Encoding key. */
-  ntHeap(options: { at?: bigint; encoded?: boolean } = {}): bigint {
+  ntHeap(options: { at?: bigint; encoded?: boolean; end?: bigint; committed?: number } = {}): bigint {
     const address = this.map(options.at, this.h.size, 0x10000);
     const m = this.b.memory;
     m.writeU32(address + BigInt(this.h.SegmentSignature[0]), 0xffeeffee);
@@ -108,8 +110,25 @@ export class HeapTarget {
       m.write(address + BigInt(this.h.Encoding[0] + (this.ps === 8 ? 8 : 0)), key);
     }
     this.heaps.push(address);
-    this.nt.set(address, { address, encoded, key, entries: [] });
+    this.writeSegment(address, options.end !== undefined ? options.end : address + 0x100000n, options.committed !== undefined ? options.committed : 0x10000);
+    this.nt.set(address, { address, segments: [address], encoded, key, entries: [] });
     return address;
+  }
+
+  /** The segment fields of a _HEAP or _HEAP_SEGMENT at `at` spanning [at, end) with `committed` bytes committed. */
+  private writeSegment(at: bigint, end: bigint, committed: number): void {
+    const m = this.b.memory;
+    m.writeU32(at + BigInt(this.h.SegmentSignature[0]), 0xffeeffee);
+    this.b.writePtr(at + BigInt(this.h.LastValidEntry[0]), end);
+    m.writeU32(at + BigInt(this.h.NumberOfUnCommittedPages[0]), Number(end - at - BigInt(committed)) / 0x1000);
+  }
+
+  /** Another segment of `heap` (`!heap -h`: "Segment at <at> to <end> (<committed> bytes committed)"). */
+  segment(heap: bigint, at: bigint, end: bigint, committed: number): bigint {
+    this.map(at, this.h.size, 0x10000);
+    this.writeSegment(at, end, committed);
+    this.nt.get(heap)!.segments.push(at);
+    return at;
   }
 
   /** A segment heap: Signature 0xDDEEDDEE and the §1.8 large-allocation page counters (1903+). */
@@ -197,13 +216,17 @@ export class HeapTarget {
 
   /** Writes each heap's list (Flink/Blink) and the PEB's NtGlobalFlag, NumberOfHeaps and ProcessHeaps. */
   finish(): TargetBuilder {
-    for (const h of this.nt.values()) {
-      const head = h.address + BigInt(this.h.VirtualAllocdBlocks[0]);
-      const chain = [head, ...h.entries, head];
+    const link = (chain: bigint[]) => {
       for (let i = 1; i < chain.length; i++) {
         this.b.writePtr(chain[i - 1], chain[i]); // Flink
         this.b.writePtr(chain[i] + BigInt(this.ps), chain[i - 1]); // Blink
       }
+    };
+    for (const h of this.nt.values()) {
+      const head = h.address + BigInt(this.h.VirtualAllocdBlocks[0]);
+      link([head, ...h.entries, head]);
+      const segments = h.address + BigInt(this.h.SegmentList[0]);
+      link([segments, ...h.segments.map((s) => s + BigInt(this.h.SegmentListEntry[0])), segments]);
     }
     const peb = pebLayout(this.ps);
     const pebAddress = this.b.target.pebAddress!;

@@ -3,13 +3,28 @@
 // counts from `!heap -s` (0x60000: 1, 0x29fb0000: 189), the list of heap 0x29fb0000 (`dt _LIST_ENTRY
 // 29fb0000+0x118`: Flink 0x43500000 → 0x47240000, Blink 0x32970000 ← 0x4ee90000), the first block (`!heap -p -a
 // 43500030`: UserPtr 43500060, UserSize 1000040, Size 100100 → CommitSize 0x1001000) and its stack (ntdll, five
-// halcon frames, one JIT frame for !ip2md). Invented, since the article shows them only as screenshots: the second
+// halcon frames, one JIT frame for !ip2md), the nine segments of 29fb0000 (`!heap -h`; their committed bytes add up
+// to the 67408 KB `!heap -s` shows). Invented, since the article shows them only as screenshots: the second
 // stack's frames, the 88 MB size of the blocks of the two main stacks ("大量的 88M 内存占用,大体上归为两类"), the
 // split 75/74 between them, and the 40 smaller blocks from three other stacks.
 import { HeapTarget, BUILDS } from "./heap";
 
 export const SEED = {
   heaps: [0x60000n, 0x10000n, 0x8810000n, 0x29fb0000n, 0x29870000n],
+  /** !heap -s Reserv/Commit (KB) of the heaps (one segment each, except 29fb0000 whose segments !heap -h lists). */
+  heapKb: [[32576, 17212], [64, 8], [1088, 500], [0, 67408], [512, 8]],
+  /** !heap -h 29fb0000: "Segment at <start> to <end> (<committed> bytes committed)", in SegmentList order. */
+  leakingSegments: [
+    [0x29fb0000n, 0x2a7b0000n, 0x007eb000],
+    [0x26070000n, 0x26170000n, 0x000ff000],
+    [0x27d10000n, 0x27f10000n, 0x001f7000],
+    [0x318a0000n, 0x31ca0000n, 0x00400000],
+    [0x44a00000n, 0x45200000n, 0x005f1000],
+    [0x4ae90000n, 0x4be60000n, 0x00efc000],
+    [0x5b3b0000n, 0x5c380000n, 0x00e2e000],
+    [0x5d8c0000n, 0x5e890000n, 0x00cf1000],
+    [0x5c380000n, 0x5d350000n, 0x002e7000],
+  ] as [bigint, bigint, number][],
   leakingHeap: 0x29fb0000n,
   firstEntry: 0x43500000n,
   firstUserSize: 0x1000040,
@@ -45,7 +60,15 @@ export function seedTarget(options: { heapTypes?: boolean } = {}): HeapTarget {
   }
   t.module("C:\\Program Files\\MVTec\\HALCON-12.0\\bin\\x64-win64\\halcon.dll", SEED.halcon.base, SEED.halcon.size);
   for (const [address, text] of SYMBOLS) t.symbol(address, text);
-  const heaps = SEED.heaps.map((at) => t.ntHeap({ at, encoded: true }));
+  const heaps = SEED.heaps.map((at, i) => {
+    if (at === SEED.leakingHeap) {
+      const [, end, committed] = SEED.leakingSegments[0];
+      return t.ntHeap({ at, encoded: true, end, committed });
+    }
+    const [reserveKb, commitKb] = SEED.heapKb[i];
+    return t.ntHeap({ at, encoded: true, end: at + BigInt(reserveKb * 1024), committed: commitKb * 1024 });
+  });
+  for (const [start, end, committed] of SEED.leakingSegments.slice(1)) t.segment(SEED.leakingHeap, start, end, committed);
   const traceA = t.stackTrace(SEED.stackA);
   const traceB = t.stackTrace(SEED.stackB);
   const small = [0x7fed2300100n, 0x7fed2300200n, 0x7fed2300300n].map((f) => t.stackTrace([0x775bc35bn, f]));
