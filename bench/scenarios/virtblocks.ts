@@ -66,11 +66,11 @@ export const scenario: BenchScenario = {
   build,
   commands: ["!virtblocks"],
   naive,
-  // PEB NtGlobalFlag..ProcessHeaps; the heap array; each heap's signature..VirtualAllocdBlocks; each entry's header
+  // PEB NtGlobalFlag..ProcessHeaps; the heap array; each heap's signature..SegmentList; each entry's header
   // and ust pointer; each distinct trace's header and frames.
   floor: () => {
     const ranges = [0xf8 - 0xbc, HEAPS * 8];
-    for (let h = 0; h < HEAPS; h++) ranges.push(0x120 - 0x10);
+    for (let h = 0; h < HEAPS; h++) ranges.push(0x130 - 0x10);
     for (let i = 0; i < BLOCKS; i++) ranges.push(0x48);
     for (let i = 0; i < TRACES; i++) ranges.push(0x10 + DEPTH * 8);
     return { ranges };
