@@ -97,7 +97,7 @@ export function readProcessHeaps(target: Target, peb: Address, constants: HeapCo
   if (shown === 0) return result;
   const bytes = target.memory.read(array, shown * ps, "_PEB.ProcessHeaps array");
   if (bytes instanceof Unreadable) {
-    result.problem = bytes.describe(ps);
+    result.problem = (result.problem ? result.problem + "; " : "") + bytes.describe(ps);
     return result;
   }
   for (let i = 0; i < shown; i++) {

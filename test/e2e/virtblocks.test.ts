@@ -262,6 +262,43 @@ describe("corrupted lists end that heap's walk, naming the bad link; other heaps
   });
 });
 
+describe("hostile numbers and odd heaps", () => {
+  test("an absurd NumberOfHeaps is capped (maxHeaps) and the short array is reported unreadable", () => {
+    const p = smallProcess({ pointerSize: 8, build: BUILDS.win10_22h2, ust: false });
+    p.t.finish();
+    p.t.b.memory.writeU32(p.t.b.target.pebAddress! + 0xe8n, 0xffffffff);
+    const r = run(p.t, "!virtblocks");
+    expect(r.output).toContain("PEB heap list: NumberOfHeaps is 4294967295; only the first 4096 (maxHeaps) are walked");
+    expect(r.output).toMatch(/_PEB.ProcessHeaps array at \S+ \(32768 bytes\) is unreadable/);
+  });
+
+  test("a BusyBlock that does not decode: user size falls back to the commit size, and the output says so", () => {
+    const p = smallProcess({ pointerSize: 8, build: BUILDS.win10_22h2, ust: false, heaps: 1 });
+    p.t.finish();
+    p.t.b.memory.writeU64(p.entries[0][1] + 0x38n, 0x1122334455667788n);
+    const r = run(p.t, "!virtblocks");
+    expect(r.output).toContain("some BusyBlocks did not decode: user size = commit size");
+    const b = (r.value as BlockRecord[])[1];
+    expect(b.UserSize).toBe(b.CommitSize);
+  });
+
+  test("a heap with neither signature is named, not walked", () => {
+    const p = smallProcess({ pointerSize: 8, build: BUILDS.win10_22h2, ust: false });
+    p.t.finish();
+    p.t.b.memory.writeU32(p.heaps[0] + 0x10n, 0x12345678);
+    const r = run(p.t, "!virtblocks");
+    expect(r.output).toContain("the signature at +0x10 is 0x12345678, neither an NT heap (0xffeeffee) nor a segment heap (0xddeeddee)");
+    expect((r.value as BlockRecord[]).length).toBe(3);
+  });
+
+  test("no PEB", () => {
+    const p = smallProcess({ pointerSize: 8, build: BUILDS.win10_22h2, ust: false });
+    p.t.finish();
+    p.t.b.target.pebAddress = null;
+    expect(run(p.t, "!virtblocks").output).toContain("The process's PEB could not be found");
+  });
+});
+
 describe("stacks from the trace index in ExtraStuff (AllocatorBackTraceIndex)", () => {
   test("resolved through ntdll!RtlpStackTraceDataBase's EntryIndexArray", () => {
     const t = new HeapTarget({ pointerSize: 8, build: BUILDS.win7sp1, ust: true });
