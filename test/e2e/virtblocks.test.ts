@@ -291,6 +291,27 @@ describe("hostile numbers and odd heaps", () => {
     expect((r.value as BlockRecord[]).length).toBe(3);
   });
 
+  test("a list longer than maxBlocksPerHeap (200,000) is treated as corruption, not walked forever", () => {
+    const p = smallProcess({ pointerSize: 8, build: BUILDS.win10_22h2, ust: false, heaps: 2, perHeap: 1 });
+    p.t.finish();
+    // 200,001 entries packed 0x50 apart, each Flink to the next, the last back to the list head.
+    const n = 200001;
+    const stride = 0x50;
+    const base = 0x300000000n;
+    const bytes = new Uint8Array(n * stride);
+    const view = new DataView(bytes.buffer);
+    const head = p.heaps[0] + 0x110n;
+    for (let i = 0; i < n; i++) {
+      view.setBigUint64(i * stride, i + 1 < n ? base + BigInt((i + 1) * stride) : head, true);
+      view.setBigUint64(i * stride + 0x20, 0x81000n, true);
+    }
+    p.t.b.memory.write(base, bytes);
+    p.t.b.writePtr(head, base);
+    const r = run(p.t, "!virtblocks");
+    expect(r.output).toContain("the walk stopped: more than 200000 entries (maxBlocksPerHeap); stopped at the link at");
+    expect((r.value as BlockRecord[]).length).toBe(200000 + 1);
+  }, 30000);
+
   test("no PEB", () => {
     const p = smallProcess({ pointerSize: 8, build: BUILDS.win10_22h2, ust: false });
     p.t.finish();
