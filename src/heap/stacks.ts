@@ -108,6 +108,11 @@ export function groupByStack(blocks: VirtualBlock[], reader: TraceReader): Stack
 export function describeFrame(target: Target, frame: Address): { text: string; jit: boolean } {
   const ps = target.pointerSize;
   const module = target.moduleContaining(frame);
+  // Without a module list (a dump without loader data) "outside every module" says nothing: symbolize only.
+  if (!module && target.modules().length === 0) {
+    const symbol = target.symbolize(frame).symbol;
+    return { text: symbol || frame.format(ps), jit: false };
+  }
   if (!module) return { text: frame.format(ps) + " (JIT? !ip2md " + frame.format(ps) + ")", jit: true };
   const symbol = target.symbolize(frame).symbol;
   if (symbol) return { text: symbol, jit: false };

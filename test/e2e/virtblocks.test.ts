@@ -312,6 +312,14 @@ describe("hostile numbers and odd heaps", () => {
     expect((r.value as BlockRecord[]).length).toBe(200000 + 1);
   }, 30000);
 
+  test("without a module list, frames are symbolized but not called JIT", () => {
+    const p = smallProcess({ pointerSize: 8, build: BUILDS.win10_22h2, ust: true, heaps: 1 });
+    p.t.finish();
+    p.t.b.target.modules.length = 0;
+    const blocks = run(p.t, "dx @$virtblocks()").value as BlockRecord[];
+    expect(blocks[0].Stack).toEqual(["ntdll!RtlpAllocateHeap+0x1234", "ntdll!RtlAllocateHeap+0x78", "00007ffe`12340000"]);
+  });
+
   test("no PEB", () => {
     const p = smallProcess({ pointerSize: 8, build: BUILDS.win10_22h2, ust: false });
     p.t.finish();
