@@ -50,7 +50,7 @@ export function virtblocksCommand(): Command {
     usage: "!virtblocks [heap]",
     summary: "Every NT heap's virtual blocks (> 512 KB), their totals and the top allocation stacks",
     run(ctx, args) {
-      const analysis = analyze(ctx, args);
+      const analysis = analyze(ctx, args, "virtblocks");
       if (!analysis) return undefined;
       printTopStacks(ctx, analysis, TOP_STACKS);
       return blockRecords(ctx, analysis);
@@ -64,7 +64,7 @@ export function virtstacksCommand(): Command {
     usage: "!virtstacks [heap]",
     summary: "Virtual blocks grouped by allocation stack (+ust), largest first",
     run(ctx, args) {
-      const analysis = analyze(ctx, args);
+      const analysis = analyze(ctx, args, "virtstacks");
       if (!analysis) return undefined;
       printTopStacks(ctx, analysis, TOP_STACKS);
       return analysis.groups.map((g) => groupRecord(g, analysis));
@@ -72,9 +72,8 @@ export function virtstacksCommand(): Command {
   };
 }
 
-function analyze(ctx: CommandContext, args: unknown[]): Analysis | null {
+function analyze(ctx: CommandContext, args: unknown[], name: string): Analysis | null {
   const { target, out } = ctx;
-  const name = "virtblocks";
   if (target.isKernel) {
     out.line(messages.needsUserMode(name));
     return null;
@@ -83,7 +82,7 @@ function analyze(ctx: CommandContext, args: unknown[]): Analysis | null {
   if (args.length > 1 || (args.length === 1 && argKind(args[0]) !== "missing")) {
     only = args.length === 1 ? addressArg(args[0]) : null;
     if (!only || only.isNull) {
-      out.line(messages.virtblocksUsage(describeArg(args.length === 1 ? args[0] : "several arguments")));
+      out.line(messages.virtblocksUsage(name, describeArg(args.length === 1 ? args[0] : "several arguments")));
       return null;
     }
   }

@@ -22,8 +22,8 @@ export const messages = {
   // --- findimporter ---
 
   // --- virtblocks ---
-  virtblocksUsage: (given: string) =>
-    "!virtblocks takes an optional heap address (!virtblocks 0x29fb0000), not " + given + ". Run !heap -s for the heaps.",
+  virtblocksUsage: (command: string, given: string) =>
+    "!" + command + " takes an optional heap address (!" + command + " 0x29fb0000), not " + given + ". Run !heap -s for the heaps.",
   virtblocksNoPeb: () =>
     "The process's PEB could not be found (neither the process's EnvironmentBlock nor $peb). Run .reload /f ntdll and try again.",
   virtblocksHeapNotInProcess: (heap: string) =>

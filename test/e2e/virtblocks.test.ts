@@ -349,8 +349,10 @@ describe("stacks from the trace index in ExtraStuff (AllocatorBackTraceIndex)", 
 describe("arguments and sessions", () => {
   test("a kernel session needs a user-mode target", () => {
     const b = kernelTarget({ pointerSize: 8, build: BUILDS.win10_22h2 });
-    const r = DebuggerSession.load(b.target).run("!virtblocks");
-    expect(r.output).toContain("!virtblocks needs a user-mode target");
+    const s = DebuggerSession.load(b.target);
+    expect(s.run("!virtblocks").output).toContain("!virtblocks needs a user-mode target");
+    expect(s.run("!virtstacks").output).toContain("!virtstacks needs a user-mode target");
+    expect(s.control.counters.readCalls).toBe(0);
   });
 
   test("bad arguments", () => {
@@ -358,6 +360,7 @@ describe("arguments and sessions", () => {
     p.t.finish();
     expect(run(p.t, '!virtblocks "heap"').output).toContain('!virtblocks takes an optional heap address (!virtblocks 0x29fb0000), not the string "heap"');
     expect(run(p.t, "dx @$virtblocks(1, 2)").output).toContain("!virtblocks takes an optional heap address");
+    expect(run(p.t, "dx @$virtstacks(0)").output).toContain("!virtstacks takes an optional heap address (!virtstacks 0x29fb0000), not the number 0");
     const r = run(p.t, "!virtblocks 0x12340000");
     expect(r.output).toContain("Heap 00000000`12340000 is not in the PEB's ProcessHeaps list");
     expect(r.output).toMatch(/00000000`12340000\s+unreadable/);
