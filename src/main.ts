@@ -4,11 +4,14 @@ import { leaktoolsCommand } from "./commands/leaktools";
 import { triageCommand } from "./commands/triage";
 import { unloadleaksCommand } from "./commands/unloadleaks";
 import { registrations } from "./host/registration";
+import { virtblocksCommand, virtstacksCommand } from "./commands/virtblocks";
 
 const commands: Command[] = [
   leaktoolsCommand(() => commands),
   triageCommand,
   unloadleaksCommand,
+  virtblocksCommand(),
+  virtstacksCommand(),
 ];
 
 export function initializeScript(): object[] {

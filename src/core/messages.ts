@@ -22,6 +22,21 @@ export const messages = {
   // --- findimporter ---
 
   // --- virtblocks ---
+  virtblocksUsage: (command: string, given: string) =>
+    "!" + command + " takes an optional heap address (!" + command + " 0x29fb0000), not " + given + ". Run !heap -s for the heaps.",
+  virtblocksNoPeb: () =>
+    "The process's PEB could not be found (neither the process's EnvironmentBlock nor $peb). Run .reload /f ntdll and try again.",
+  virtblocksHeapNotInProcess: (heap: string) =>
+    "Heap " + heap + " is not in the PEB's ProcessHeaps list; run !heap -s for the heaps of this process.",
+  virtblocksLayoutMissing: (reason: string) =>
+    "No layout for the heap structures: " + reason + ". Load ntdll's symbols (.symfix; .reload /f ntdll) and try again.",
+  virtblocksUstOff: (flags: string) =>
+    "Allocation stacks: not recorded (NtGlobalFlag " + flags + " has no +ust). To record them, run gflags /i app.exe +ust " +
+    "(your executable's name), restart the process and reproduce the growth.",
+  virtblocksHeapCommitNote: () =>
+    "Committed (blocks) is what the virtual blocks hold. Heap committed (segments) is the heap's own segments, the " +
+    "Commit column of !heap -s, which leaves the virtual blocks out.",
+  virtblocksSegmentNotWalked: () => "segment heap - not walked (no large-allocation layout for this build)",
 
   // --- unloadleaks ---
   unloadleaksUsage: (got: string) =>

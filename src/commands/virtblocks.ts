@@ -1,0 +1,251 @@
+// 0:000> !virtblocks
+// 0:000> !virtblocks 0x29fb0000
+// 0:000> dx @$virtblocks().Where(b => b.UserSize > 0x1000000).Count()
+// 0:000> dx -g @$virtstacks()
+// Every NT heap's VirtualAllocdBlocks (the blocks over 512 KB that !heap -s leaves out of its Commit column), with
+// their allocation stacks from the +ust database, even when !heap fails and the heap types are missing.
+import { Command, CommandContext } from "./command";
+import { Address } from "../core/address";
+import { addressArg, argKind, describeArg } from "../core/args";
+import { messages } from "../core/messages";
+import { NotApplicable, Unreadable } from "../core/missing";
+import { bytesWithUnit, groupDigits, hex } from "../render/format";
+import { renderTable } from "../render/table";
+import { isLayoutMissing, resolveLayout } from "../layouts/resolve";
+import { HEAP, HEAP_VIRTUAL_ALLOC_ENTRY, SEGMENT_HEAP, heapConstants, stackTraceLayout } from "../layouts/heap";
+import { HeapLayouts, HeapReport, VirtualBlock, readProcessHeaps, walkHeap } from "../heap/virtual-blocks";
+import { StackGroup, TraceReader, describeFrame, groupByStack } from "../heap/stacks";
+
+const TOP_STACKS = 10;
+
+interface Analysis {
+  reports: HeapReport[];
+  groups: StackGroup[];
+  ust: boolean;
+  /** Symbolized frames per frame address key. */
+  frameText: Map<string, string>;
+}
+
+export interface VirtualBlockRecord {
+  Heap: Address;
+  Entry: Address;
+  UserAddress: Address;
+  UserSize: number;
+  CommitSize: number;
+  ReserveSize: number;
+  Stack: string[] | NotApplicable;
+  toString(): string;
+}
+
+export interface StackGroupRecord {
+  Frames: string[] | NotApplicable;
+  Count: number;
+  TotalBytes: number;
+  toString(): string;
+}
+
+export function virtblocksCommand(): Command {
+  return {
+    name: "virtblocks",
+    usage: "!virtblocks [heap]",
+    summary: "Every NT heap's virtual blocks (> 512 KB), their totals and the top allocation stacks",
+    run(ctx, args) {
+      const analysis = analyze(ctx, args, "virtblocks");
+      if (!analysis) return undefined;
+      printTopStacks(ctx, analysis, TOP_STACKS);
+      return blockRecords(ctx, analysis);
+    },
+  };
+}
+
+export function virtstacksCommand(): Command {
+  return {
+    name: "virtstacks",
+    usage: "!virtstacks [heap]",
+    summary: "Virtual blocks grouped by allocation stack (+ust), largest first",
+    run(ctx, args) {
+      const analysis = analyze(ctx, args, "virtstacks");
+      if (!analysis) return undefined;
+      printTopStacks(ctx, analysis, TOP_STACKS);
+      return analysis.groups.map((g) => groupRecord(g, analysis));
+    },
+  };
+}
+
+function analyze(ctx: CommandContext, args: unknown[], name: string): Analysis | null {
+  const { target, out } = ctx;
+  if (target.isKernel) {
+    out.line(messages.needsUserMode(name));
+    return null;
+  }
+  let only: Address | null = null;
+  if (args.length > 1 || (args.length === 1 && argKind(args[0]) !== "missing")) {
+    only = args.length === 1 ? addressArg(args[0]) : null;
+    if (!only || only.isNull) {
+      out.line(messages.virtblocksUsage(name, describeArg(args.length === 1 ? args[0] : "several arguments")));
+      return null;
+    }
+  }
+  const ps = target.pointerSize;
+  const constants = heapConstants(ps);
+  const peb = target.pebAddress();
+  if (!peb) {
+    out.line(messages.virtblocksNoPeb());
+    return null;
+  }
+  const process = readProcessHeaps(target, peb, constants);
+  if (process instanceof Unreadable) {
+    out.line(messages.unreadable("the PEB's heap list", process.address.format(ps)));
+    return null;
+  }
+  const build = target.windowsBuild();
+  const types = (m: string, t: string) => target.type(m, t);
+  const heapLayout = resolveLayout(HEAP, types, ps, build);
+  const entryLayout = resolveLayout(HEAP_VIRTUAL_ALLOC_ENTRY, types, ps, build);
+  if (isLayoutMissing(heapLayout) || isLayoutMissing(entryLayout)) {
+    out.line(messages.virtblocksLayoutMissing(isLayoutMissing(heapLayout) ? heapLayout.reason : (entryLayout as { reason: string }).reason));
+    return null;
+  }
+  const layouts: HeapLayouts = { heap: heapLayout, entry: entryLayout, segment: resolveLayout(SEGMENT_HEAP, types, ps, build), constants };
+  out.line(
+    "PEB " + peb.format(ps) + ": " + process.heaps.length + " heaps, NtGlobalFlag " + hex(process.ntGlobalFlag) +
+      (process.ust ? " (+ust: allocation stacks recorded)" : ""),
+  );
+  out.line(messages.layoutFallback("_HEAP: " + heapLayout.description));
+  out.line(messages.layoutFallback("_HEAP_VIRTUAL_ALLOC_ENTRY: " + entryLayout.description));
+  if (process.problem) out.line("PEB heap list: " + process.problem + ".");
+  let heaps = process.heaps;
+  if (only) {
+    const wanted = only;
+    heaps = heaps.filter((h) => h.equals(wanted));
+    if (heaps.length === 0) {
+      out.line(messages.virtblocksHeapNotInProcess(only.format(ps)));
+      heaps = [only];
+    }
+  }
+  const reports: HeapReport[] = [];
+  for (const heap of heaps) {
+    try {
+      reports.push(walkHeap(target, heap, layouts, process.ust));
+    } catch (e) {
+      reports.push({ heap, kind: "unreadable", encoded: false, blocks: [], problem: "walk failed: " + String(e), segmentTotals: null, segments: null });
+    }
+  }
+  if (reports.some((r) => r.kind === "segment")) {
+    out.line(messages.layoutFallback("_SEGMENT_HEAP: " + (isLayoutMissing(layouts.segment) ? "none (" + layouts.segment.reason + ")" : layouts.segment.description)));
+  }
+  printHeaps(ctx, reports);
+  const blocks: VirtualBlock[] = [];
+  for (const r of reports) for (const b of r.blocks) blocks.push(b);
+  const reader = new TraceReader(target, stackTraceLayout(ps));
+  const groups = process.ust ? groupByStack(blocks, reader) : [];
+  const frameText = new Map<string, string>();
+  for (const g of groups) {
+    for (const f of g.frames) {
+      if (frameText.has(f.key)) continue;
+      frameText.set(f.key, describeFrame(target, f).text);
+    }
+  }
+  if (!process.ust) out.line(messages.virtblocksUstOff(hex(process.ntGlobalFlag)));
+  return { reports, groups, ust: process.ust, frameText };
+}
+
+function printHeaps(ctx: CommandContext, reports: HeapReport[]): void {
+  const ps = ctx.target.pointerSize;
+  const sum = (r: HeapReport, f: (b: VirtualBlock) => number) => r.blocks.reduce((n, b) => n + f(b), 0);
+  ctx.out.lines(
+    renderTable<HeapReport>(
+      [
+        { header: "Heap", value: (r) => r.heap.format(ps) },
+        { header: "Kind", value: (r) => (r.kind === "nt" ? "NT" + (r.encoded ? " (encoded)" : "") : r.kind) },
+        { header: "Blocks", align: "right", value: (r) => (r.kind === "nt" ? groupDigits(r.blocks.length) : "") },
+        { header: "Committed (blocks)", align: "right", value: (r) => (r.kind === "nt" ? bytesWithUnit(sum(r, (b) => b.commitSize)) : "") },
+        { header: "User bytes", align: "right", value: (r) => (r.kind === "nt" ? bytesWithUnit(sum(r, (b) => b.userSize)) : "") },
+        { header: "Heap committed (segments)", align: "right", value: (r) => (r.segments ? bytesWithUnit(r.segments.committedBytes) : "") },
+        { header: "Note", value: (r) => heapNote(r) },
+      ],
+      reports,
+    ),
+  );
+  const total = reports.reduce((n, r) => n + r.blocks.length, 0);
+  const committed = reports.reduce((n, r) => n + sum(r, (b) => b.commitSize), 0);
+  const segments = reports.reduce((n, r) => n + (r.segments ? r.segments.committedBytes : 0), 0);
+  ctx.out.line(
+    "Total: " + groupDigits(total) + " virtual blocks, " + bytesWithUnit(committed) + " committed; the heaps' segments: " +
+      bytesWithUnit(segments) + " committed.",
+  );
+  ctx.out.line(messages.virtblocksHeapCommitNote());
+  for (const r of reports) {
+    if (r.problem && r.kind === "nt") ctx.out.line("Heap " + r.heap.format(ps) + ": the walk stopped: " + r.problem + "; the blocks before it are shown.");
+    if (r.segments && r.segments.problem) {
+      ctx.out.line("Heap " + r.heap.format(ps) + ": the segment walk stopped: " + r.segments.problem + "; its committed bytes cover " + r.segments.count + " segments.");
+    }
+  }
+}
+
+function heapNote(r: HeapReport): string {
+  if (r.kind === "segment") {
+    return r.segmentTotals
+      ? "segment heap - large allocations: committed " + bytesWithUnit(r.segmentTotals.committedBytes) + ", reserved " + bytesWithUnit(r.segmentTotals.reservedBytes)
+      : messages.virtblocksSegmentNotWalked();
+  }
+  if (r.kind !== "nt") return r.problem || "";
+  if (r.problem) return "walk stopped (see below)";
+  return r.blocks.some((b) => !b.sizeDecoded) ? "some BusyBlocks did not decode: user size = commit size" : "";
+}
+
+function framesOf(g: StackGroup, a: Analysis): string[] | NotApplicable {
+  if (g.problem !== null) return new NotApplicable(g.problem);
+  return g.frames.map((f) => a.frameText.get(f.key) || f.toString());
+}
+
+function printTopStacks(ctx: CommandContext, a: Analysis, top: number): void {
+  if (!a.ust || a.groups.length === 0) return;
+  ctx.out.line("");
+  ctx.out.line("Top " + Math.min(top, a.groups.length) + " allocation stacks by user bytes (of " + a.groups.length + "):");
+  a.groups.slice(0, top).forEach((g, i) => {
+    ctx.out.line("#" + (i + 1) + "  " + groupDigits(g.blocks.length) + " blocks, " + bytesWithUnit(g.totalBytes));
+    const frames = framesOf(g, a);
+    if (frames instanceof NotApplicable) ctx.out.line("      (" + frames.reason + ")");
+    else for (const f of frames) ctx.out.line("      " + f);
+  });
+}
+
+function blockRecords(ctx: CommandContext, a: Analysis): VirtualBlockRecord[] {
+  const ps = ctx.target.pointerSize;
+  const stackOf = new Map<VirtualBlock, string[] | NotApplicable>();
+  for (const g of a.groups) {
+    const frames = framesOf(g, a);
+    for (const b of g.blocks) stackOf.set(b, frames);
+  }
+  const noUst = new NotApplicable("+ust is off: gflags /i app.exe +ust");
+  const records: VirtualBlockRecord[] = [];
+  for (const r of a.reports) {
+    for (const b of r.blocks) {
+      records.push({
+        Heap: b.heap,
+        Entry: b.entry,
+        UserAddress: b.userAddress,
+        UserSize: b.userSize,
+        CommitSize: b.commitSize,
+        ReserveSize: b.reserveSize,
+        Stack: a.ust ? stackOf.get(b) || noUst : noUst,
+        toString: () => b.entry.format(ps) + " " + hex(b.userSize) + " bytes at " + b.userAddress.format(ps),
+      });
+    }
+  }
+  return records;
+}
+
+function groupRecord(g: StackGroup, a: Analysis): StackGroupRecord {
+  const frames = framesOf(g, a);
+  // The first frame past ntdll's allocator is the one that names the caller.
+  const caller = frames instanceof NotApplicable ? null : frames.filter((f) => !/^ntdll[!+]/i.test(f))[0] || frames[0];
+  const first = frames instanceof NotApplicable ? "(" + frames.reason + ")" : caller || "(empty)";
+  return {
+    Frames: frames,
+    Count: g.blocks.length,
+    TotalBytes: g.totalBytes,
+    toString: () => g.blocks.length + " blocks, " + hex(g.totalBytes) + " bytes: " + first,
+  };
+}

@@ -1,0 +1,146 @@
+// User-mode NT heap structures read by !virtblocks. Source: research/layouts.md §1 (VR: Vergilius PDB dumps; R2:
+// WinDbg dt of ntdll; HS/DLG: third-party heap walkers). The seed article (001) shows Win7 SP1 x64:
+// `+0x118 VirtualAllocdBlocks`, and `dt nt!_HEAP_VIRTUAL_ALLOC_ENTRY` with CommitSize +0x20, BusyBlock +0x30.
+import { LayoutSpec } from "./types";
+
+/** Windows 8: the first build with VirtualAllocdBlocks at +0x110 (x64) / +0x9C (x86) (layouts.md §1.1, HS). */
+const WIN8 = 9200;
+/** Windows 10 1903: the first build whose _SEGMENT_HEAP large-allocation counters are confirmed (§1.8). */
+const WIN10_1903 = 18362;
+
+export const HEAP: LayoutSpec = {
+  module: "ntdll",
+  typeName: "_HEAP",
+  // SegmentListEntry, LastValidEntry and NumberOfUnCommittedPages are the _HEAP_SEGMENT fields the _HEAP begins with
+  // (§1.1: "the _HEAP is also the first segment"); other segments are read with the same offsets.
+  fields: ["SegmentSignature", "SegmentListEntry", "LastValidEntry", "NumberOfUnCommittedPages", "EncodeFlagMask", "Encoding", "VirtualAllocdBlocks", "SegmentList"],
+  variants: [
+    {
+      label: "Win7 SP1 x64",
+      pointerSize: 8,
+      maxBuild: WIN8 - 1,
+      size: 0x208,
+      offsets: { SegmentSignature: 0x10, SegmentListEntry: 0x18, LastValidEntry: 0x48, NumberOfUnCommittedPages: 0x50, EncodeFlagMask: 0x7c, Encoding: 0x80, VirtualAllocdBlocks: 0x118, SegmentList: 0x128 },
+      source: "layouts.md §1.1",
+    },
+    {
+      label: "Win7 SP1 x86",
+      pointerSize: 4,
+      maxBuild: WIN8 - 1,
+      size: 0x138,
+      offsets: { SegmentSignature: 0x8, SegmentListEntry: 0x10, LastValidEntry: 0x28, NumberOfUnCommittedPages: 0x2c, EncodeFlagMask: 0x4c, Encoding: 0x50, VirtualAllocdBlocks: 0xa0, SegmentList: 0xa8 },
+      source: "layouts.md §1.1",
+    },
+    {
+      label: "Win8+ x64",
+      pointerSize: 8,
+      minBuild: WIN8,
+      size: 0x2c0,
+      offsets: { SegmentSignature: 0x10, SegmentListEntry: 0x18, LastValidEntry: 0x48, NumberOfUnCommittedPages: 0x50, EncodeFlagMask: 0x7c, Encoding: 0x80, VirtualAllocdBlocks: 0x110, SegmentList: 0x120 },
+      source: "layouts.md §1.1",
+    },
+    {
+      label: "Win8+ x86",
+      pointerSize: 4,
+      minBuild: WIN8,
+      size: 0x258,
+      offsets: { SegmentSignature: 0x8, SegmentListEntry: 0x10, LastValidEntry: 0x28, NumberOfUnCommittedPages: 0x2c, EncodeFlagMask: 0x4c, Encoding: 0x50, VirtualAllocdBlocks: 0x9c, SegmentList: 0xa4 },
+      source: "layouts.md §1.1",
+    },
+  ],
+};
+
+export const HEAP_VIRTUAL_ALLOC_ENTRY: LayoutSpec = {
+  module: "ntdll",
+  typeName: "_HEAP_VIRTUAL_ALLOC_ENTRY",
+  fields: ["Entry", "ExtraStuff", "CommitSize", "ReserveSize", "BusyBlock"],
+  variants: [
+    {
+      label: "Win7 SP1+ x64",
+      pointerSize: 8,
+      size: 0x40,
+      offsets: { Entry: 0, ExtraStuff: 0x10, CommitSize: 0x20, ReserveSize: 0x28, BusyBlock: 0x30 },
+      sizes: { CommitSize: 8, ReserveSize: 8 },
+      source: "layouts.md §1.4",
+    },
+    {
+      label: "Win7 SP1+ x86",
+      pointerSize: 4,
+      size: 0x20,
+      offsets: { Entry: 0, ExtraStuff: 0x8, CommitSize: 0x10, ReserveSize: 0x14, BusyBlock: 0x18 },
+      sizes: { CommitSize: 4, ReserveSize: 4 },
+      source: "layouts.md §1.4",
+    },
+  ],
+};
+
+/** _SEGMENT_HEAP large-allocation counters (pages). Only Signature is stable before 1903 (§1.8). */
+export const SEGMENT_HEAP: LayoutSpec = {
+  module: "ntdll",
+  typeName: "_SEGMENT_HEAP",
+  fields: ["Signature", "LargeReservedPages", "LargeCommittedPages"],
+  variants: [
+    {
+      label: "Win10 1903+ x64",
+      pointerSize: 8,
+      minBuild: WIN10_1903,
+      size: 0x800,
+      offsets: { Signature: 0x10, LargeReservedPages: 0x58, LargeCommittedPages: 0x60 },
+      sizes: { LargeReservedPages: 8, LargeCommittedPages: 8 },
+      source: "layouts.md §1.8",
+    },
+    {
+      label: "Win10 1903+ x86",
+      pointerSize: 4,
+      minBuild: WIN10_1903,
+      size: 0x580,
+      offsets: { Signature: 0x8, LargeReservedPages: 0x4c, LargeCommittedPages: 0x50 },
+      sizes: { LargeReservedPages: 4, LargeCommittedPages: 4 },
+      source: "layouts.md §1.8",
+    },
+  ],
+};
+
+/** Heap facts that do not vary by build (§1.1, §1.2, §1.4, §1.5, §1.7, §1.8). */
+export interface HeapConstants {
+  /** ULONG at heap+this: 0xFFEEFFEE for an NT heap, 0xDDEEDDEE for a segment heap (§1.8). */
+  signatureOffset: number;
+  /** Offset inside a _HEAP_ENTRY of the 8 bytes that are XOR-encoded (§1.2: +8 on x64, +0 on x86). */
+  encodedEntryOffset: number;
+  /** _PEB.NtGlobalFlag, NumberOfHeaps, ProcessHeaps (§1.5); OSBuildNumber (dt ntdll!_PEB, as Target reads it),
+   *  so that the one PEB read also answers the build lookup from the cache. */
+  peb: { NtGlobalFlag: number; NumberOfHeaps: number; ProcessHeaps: number; OSBuildNumber: number };
+  /** With +ust the ust pointer sits right after the _HEAP_VIRTUAL_ALLOC_ENTRY and the user data after this
+   *  prefix (§1.4, §1.7: user data at +0x60 x64 / +0x30 x86). */
+  ustPrefix: number;
+}
+
+export const NT_HEAP_SIGNATURE = 0xffeeffee;
+export const SEGMENT_HEAP_SIGNATURE = 0xddeeddee;
+/** _HEAP.EncodeFlagMask bit: heap entries are XOR-encoded with _HEAP.Encoding (§1.2, DLG). */
+export const HEAP_ENCODING_ENABLED = 0x100000;
+/** _PEB.NtGlobalFlag FLG_USER_STACK_TRACE_DB (gflags +ust) (§1.5). */
+export const FLG_USER_STACK_TRACE_DB = 0x1000;
+
+export function heapConstants(pointerSize: 4 | 8): HeapConstants {
+  return pointerSize === 8
+    ? { signatureOffset: 0x10, encodedEntryOffset: 8, peb: { NtGlobalFlag: 0xbc, NumberOfHeaps: 0xe8, ProcessHeaps: 0xf0, OSBuildNumber: 0x120 }, ustPrefix: 0x20 }
+    : { signatureOffset: 0x8, encodedEntryOffset: 0, peb: { NtGlobalFlag: 0x68, NumberOfHeaps: 0x88, ProcessHeaps: 0x90, OSBuildNumber: 0xac }, ustPrefix: 0x10 };
+}
+
+/** _STACK_TRACE_DATABASE and _RTL_STACK_TRACE_ENTRY (§1.6; x64 confirmed 7SP1 and 1903, x86 7SP1). */
+export interface StackTraceLayout {
+  dbNumberOfEntriesAdded: number;
+  dbEntryIndexArray: number;
+  entryIndex: number;
+  entryDepth: number;
+  entryBackTrace: number;
+  entrySize: number;
+  maxDepth: number;
+}
+
+export function stackTraceLayout(pointerSize: 4 | 8): StackTraceLayout {
+  return pointerSize === 8
+    ? { dbNumberOfEntriesAdded: 0xb4, dbEntryIndexArray: 0xb8, entryIndex: 0xc, entryDepth: 0xe, entryBackTrace: 0x10, entrySize: 0x110, maxDepth: 32 }
+    : { dbNumberOfEntriesAdded: 0x60, dbEntryIndexArray: 0x64, entryIndex: 0x8, entryDepth: 0xa, entryBackTrace: 0xc, entrySize: 0x8c, maxDepth: 32 };
+}

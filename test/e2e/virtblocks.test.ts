@@ -1,0 +1,368 @@
+import { DebuggerSession } from "../emulator/session";
+import { int64Value } from "../emulator/int64";
+import { kernelTarget } from "../targets/builder";
+import { HeapTarget, BUILDS } from "../targets/heap";
+import { SEED, seedTarget } from "../targets/virtblocks-seed";
+import { expectGolden } from "../support/golden";
+import { failEachRead } from "../support/faults";
+
+interface BlockRecord { Heap: unknown; Entry: unknown; UserAddress: unknown; UserSize: number; CommitSize: number; ReserveSize: number; Stack: unknown }
+interface GroupRecord { Frames: unknown; Count: number; TotalBytes: number }
+
+function run(t: HeapTarget | { b: HeapTarget["b"] }, line: string) {
+  const r = DebuggerSession.load(t.b.target).run(line);
+  expect(r.escaped).toBeNull();
+  return r;
+}
+
+/** A small process: `heaps` NT heaps with `perHeap` blocks each, two stacks; ntdll holds the frames. */
+function smallProcess(options: { pointerSize: 4 | 8; build: number; ust: boolean; heapTypes?: boolean; encoded?: boolean; heaps?: number; perHeap?: number }) {
+  const t = new HeapTarget({ pointerSize: options.pointerSize, build: options.build, ust: options.ust, heapTypes: options.heapTypes });
+  const ntdll = t.b.target.modules[0];
+  const f1 = ntdll.base + 0x1234n;
+  const f2 = ntdll.base + 0x5678n;
+  t.symbol(f1, "ntdll!RtlpAllocateHeap+0x1234");
+  t.symbol(f2, "ntdll!RtlAllocateHeap+0x78");
+  const jit = options.pointerSize === 8 ? 0x7ffe12340000n : 0x12340000n;
+  const traceA = t.stackTrace([f1, f2, jit]);
+  const traceB = t.stackTrace([f1]);
+  const heaps: bigint[] = [];
+  const entries: bigint[][] = [];
+  for (let h = 0; h < (options.heaps || 2); h++) {
+    const heap = t.ntHeap({ encoded: options.encoded !== false });
+    heaps.push(heap);
+    const list: bigint[] = [];
+    for (let i = 0; i < (options.perHeap || 3); i++) {
+      list.push(t.virtualBlock(heap, { userSize: 0x100000 + 0x10 * i + h, trace: i % 2 === 0 ? traceA : traceB }));
+    }
+    entries.push(list);
+  }
+  return { t, heaps, entries, traceA, traceB, jit };
+}
+
+describe("!virtblocks on the seed's process (Win7 SP1 x64, +ust, no _HEAP_VIRTUAL_ALLOC_ENTRY type)", () => {
+  test("transcript (golden)", () => {
+    const t = seedTarget();
+    t.finish();
+    const r = run(t, "!virtblocks");
+    expectGolden("virtblocks-seed", r.output);
+  });
+
+  test("189 blocks in heap 29fb0000, the first of 0x1000040 user bytes at 43500060, two main stacks", () => {
+    const t = seedTarget();
+    t.finish();
+    const blocks = run(t, "dx @$virtblocks()").value as BlockRecord[];
+    const leaking = blocks.filter((b) => int64Value(b.Heap) === SEED.leakingHeap);
+    expect(leaking.length).toBe(189);
+    expect(blocks.filter((b) => int64Value(b.Heap) === SEED.heaps[0]).length).toBe(1);
+    const first = leaking[0];
+    expect(int64Value(first.Entry)).toBe(SEED.firstEntry);
+    expect(int64Value(first.UserAddress)).toBe(SEED.firstEntry + 0x60n); // !heap -p -a: UserPtr 0000000043500060
+    expect(first.UserSize).toBe(SEED.firstUserSize);
+    expect(first.CommitSize).toBe(0x100100 * 16); // !heap -p -a: Size 100100 (granules)
+    expect(int64Value(leaking[1].Entry)).toBe(SEED.fixedEntries.second);
+    expect(int64Value(leaking[188].Entry)).toBe(SEED.fixedEntries.last);
+    expect(first.Stack).toEqual([
+      "ntdll+0x2c35b",
+      "halcon!HXmalloc+0x8b",
+      "halcon!HXAllocRLTmp+0x265d",
+      "halcon!HXAllocTmp+0xa80",
+      "halcon!HCancelWait+0x7a",
+      "halcon!CCallHProc+0x73f",
+      "000007fe`83e3bcf6 (JIT? !ip2md 000007fe`83e3bcf6)",
+    ]);
+
+    const groups = run(t, "dx @$virtstacks()").value as GroupRecord[];
+    expect(groups[0].Count).toBe(SEED.countA);
+    expect(groups[0].TotalBytes).toBe(SEED.firstUserSize + (SEED.countA - 1) * SEED.bigBlock);
+    expect(groups[1].Count).toBe(SEED.countB);
+    expect(groups[1].TotalBytes).toBe(SEED.countB * SEED.bigBlock);
+    expect((groups[1].Frames as string[])[4]).toBe("halcon!HXThreadRun+0x40");
+    expect(groups.reduce((n, g) => n + g.Count, 0)).toBe(190);
+  });
+
+  test("next to the heap's own committed bytes: the 9 segments of 29fb0000 add up to !heap -s's 67408 KB", () => {
+    const t = seedTarget();
+    t.finish();
+    const out = run(t, "!virtblocks").output;
+    const committed = SEED.leakingSegments.reduce((n, s) => n + s[2], 0);
+    expect(committed).toBe(67408 * 1024);
+    expect(out).toMatch(new RegExp("00000000`29fb0000\\s+NT \\(encoded\\)\\s+189\\s.*\\s" + committed.toLocaleString("en-US") + " \\(65.8 MB\\)$", "m"));
+    expect(out).toMatch(/00000000`00060000 .* 17,625,088 \(16.8 MB\)$/m);
+  });
+
+  test("a broken segment list still shows the virtual blocks, and says where the segment walk stopped", () => {
+    const t = seedTarget();
+    t.finish();
+    t.b.memory.unmap(SEED.leakingSegments[3][0], 0x1000);
+    const r = run(t, "!virtblocks 0x29fb0000");
+    expect(r.output).toContain("Heap 00000000`29fb0000: the segment walk stopped: the segment link at 00000000`27d10018 (00000000`318a0018) leads to an unreadable segment");
+    expect(r.output).toContain("its committed bytes cover 3 segments.");
+    expect((r.value as BlockRecord[]).length).toBe(189);
+  });
+
+  test("!virtblocks 0x29fb0000 limits the walk to that heap", () => {
+    const t = seedTarget();
+    t.finish();
+    const r = run(t, "!virtblocks 0x29fb0000");
+    expect(r.output).toMatch(/00000000`29fb0000\s+NT \(encoded\)\s+189/);
+    expect(r.output).not.toContain("00000000`00060000");
+    expect((r.value as BlockRecord[]).length).toBe(189);
+  });
+
+  test("reads each entry once and each distinct stack trace once", () => {
+    const t = seedTarget();
+    t.finish();
+    const s = DebuggerSession.load(t.b.target);
+    s.run("!virtblocks");
+    // PEB, heap array, 5 heap headers, 8 more segments of 29fb0000, 190 entries, 5 traces.
+    expect(s.control.counters.readCalls).toBe(2 + 5 + 8 + 190 + 5);
+  });
+});
+
+describe("layouts: symbols first, built-in otherwise, and the output says which", () => {
+  test.each([
+    ["Win7 SP1 x64, built-in (+0x118)", 8, BUILDS.win7sp1, false, "_HEAP: built-in layout Win7 SP1 x64 (layouts.md §1.1)"],
+    ["Win7 SP1 x64, heap types in the symbols", 8, BUILDS.win7sp1, true, "_HEAP: symbols (ntdll!_HEAP)"],
+    ["Win10 x64, built-in (+0x110)", 8, BUILDS.win10_22h2, false, "_HEAP: built-in layout Win8+ x64 (layouts.md §1.1)"],
+    ["Win10 x64, heap types in the symbols", 8, BUILDS.win10_22h2, true, "_HEAP: symbols (ntdll!_HEAP)"],
+    ["Win10 x86, built-in (+0x9C)", 4, BUILDS.win10_22h2, false, "_HEAP: built-in layout Win8+ x86 (layouts.md §1.1)"],
+    ["Win7 SP1 x86, built-in (+0xA0)", 4, BUILDS.win7sp1, false, "_HEAP: built-in layout Win7 SP1 x86 (layouts.md §1.1)"],
+  ] as const)("%s", (_name, pointerSize, build, heapTypes, layoutLine) => {
+    for (const ust of [true, false]) {
+      const p = smallProcess({ pointerSize, build, ust, heapTypes });
+      p.t.finish();
+      const r = run(p.t, "dx @$virtblocks()");
+      expect(r.output).toContain("Layout: " + layoutLine + ".");
+      expect(r.output).toContain(heapTypes ? "_HEAP_VIRTUAL_ALLOC_ENTRY: symbols (ntdll!_HEAP_VIRTUAL_ALLOC_ENTRY)" : "_HEAP_VIRTUAL_ALLOC_ENTRY: built-in layout");
+      const blocks = r.value as BlockRecord[];
+      expect(blocks.map((b) => int64Value(b.Entry))).toEqual(p.entries.flat());
+      const header = pointerSize === 8 ? 0x40n : 0x20n;
+      const prefix = ust ? (pointerSize === 8 ? 0x20n : 0x10n) : 0n;
+      blocks.forEach((b, i) => {
+        const h = Math.floor(i / 3);
+        expect(b.UserSize).toBe(0x100000 + 0x10 * (i % 3) + h);
+        expect(int64Value(b.UserAddress)).toBe(int64Value(b.Entry) + header + prefix);
+        expect(b.CommitSize % 0x1000).toBe(0);
+        expect(b.ReserveSize).toBe(b.CommitSize);
+      });
+      if (ust) {
+        expect((blocks[0].Stack as string[])[0]).toBe("ntdll!RtlpAllocateHeap+0x1234");
+        expect((blocks[0].Stack as string[])[2]).toContain("!ip2md");
+        expect(r.output).toContain("Top 2 allocation stacks by user bytes (of 2):");
+      } else {
+        expect(String(blocks[0].Stack)).toContain("gflags /i app.exe +ust");
+        expect(r.output).toContain("Allocation stacks: not recorded (NtGlobalFlag 0x0 has no +ust). To record them, run gflags /i app.exe +ust");
+        expect(r.output).not.toContain("Top ");
+      }
+    }
+  });
+
+  test("unencoded heap entries (EncodeFlagMask clear) are read as they are", () => {
+    const p = smallProcess({ pointerSize: 8, build: BUILDS.win10_22h2, ust: false, encoded: false });
+    p.t.finish();
+    const r = run(p.t, "!virtblocks");
+    expect(r.output).toMatch(/NT\s+3\s/);
+    expect((r.value as BlockRecord[])[1].UserSize).toBe(0x100010);
+  });
+
+  test("Win10 x86 with +ust: 32-bit addresses and sizes", () => {
+    const p = smallProcess({ pointerSize: 4, build: BUILDS.win10_22h2, ust: true });
+    p.t.finish();
+    const r = run(p.t, "!virtblocks");
+    expectGolden("virtblocks-win10-x86", r.output);
+    expect(r.output).toMatch(new RegExp(p.heaps[0].toString(16).padStart(8, "0") + "\\s+NT \\(encoded\\)\\s+3"));
+  });
+});
+
+describe("segment heaps", () => {
+  test("reported with their large-allocation totals (1903+), never walked as NT heaps", () => {
+    const p = smallProcess({ pointerSize: 8, build: BUILDS.win10_22h2, ust: true, heaps: 1 });
+    const seg = p.t.segmentHeap(0x2400, 0x2800);
+    p.t.finish();
+    const r = run(p.t, "!virtblocks");
+    expect(r.output).toContain("Layout: _SEGMENT_HEAP: built-in layout Win10 1903+ x64 (layouts.md §1.8).");
+    const shown = (seg >> 32n).toString(16).padStart(8, "0") + "`" + (seg & 0xffffffffn).toString(16).padStart(8, "0");
+    const line = r.output.split("\n").find((l) => l.startsWith(shown));
+    expect(line).toContain("segment heap - large allocations: committed 37,748,736 (36.0 MB), reserved 41,943,040 (40.0 MB)");
+    expect((r.value as BlockRecord[]).length).toBe(3);
+  });
+
+  test("on a build whose segment heap layout is unknown: 'segment heap - not walked'", () => {
+    const p = smallProcess({ pointerSize: 8, build: BUILDS.win10_1809, ust: false, heaps: 1 });
+    p.t.segmentHeap(1, 1);
+    p.t.finish();
+    const r = run(p.t, "!virtblocks");
+    expect(r.output).toContain("segment heap - not walked");
+    expect(r.output).toContain("Layout: _SEGMENT_HEAP: none (no built-in layout for build 17763).");
+  });
+
+  test("x86 segment heap", () => {
+    const p = smallProcess({ pointerSize: 4, build: BUILDS.win10_22h2, ust: false, heaps: 1 });
+    p.t.segmentHeap(0x10, 0x20);
+    p.t.finish();
+    const r = run(p.t, "!virtblocks");
+    expect(r.output).toContain("segment heap - large allocations: committed 65,536 (64.0 KB), reserved 131,072 (128 KB)");
+  });
+});
+
+describe("corrupted lists end that heap's walk, naming the bad link; other heaps still report", () => {
+  test("a cycle", () => {
+    const p = smallProcess({ pointerSize: 8, build: BUILDS.win10_22h2, ust: true, perHeap: 4 });
+    p.t.finish();
+    const [e0, , , e3] = p.entries[0];
+    p.t.b.writePtr(e3, e0); // the last entry's Flink points back at the first
+    const r = run(p.t, "!virtblocks");
+    const f = (a: bigint) => p.t.b.target.pointerSize === 8 ? (a >> 32n).toString(16).padStart(8, "0") + "`" + (a & 0xffffffffn).toString(16).padStart(8, "0") : "";
+    expect(r.output).toContain("Heap " + f(p.heaps[0]) + ": the walk stopped: the link at " + f(e3) + " (" + f(e0) + ") points back to an entry already walked (a cycle)");
+    expect((r.value as BlockRecord[]).length).toBe(8);
+  });
+
+  test("an unreadable entry", () => {
+    const p = smallProcess({ pointerSize: 8, build: BUILDS.win10_22h2, ust: true });
+    p.t.finish();
+    const bad = p.entries[0][1];
+    p.t.b.memory.unmap(bad, 0x1000);
+    const r = run(p.t, "!virtblocks");
+    expect(r.output).toMatch(/the walk stopped: the link at \S+ \(\S+\) leads to an unreadable entry: _HEAP_VIRTUAL_ALLOC_ENTRY at \S+ \(72 bytes\) is unreadable/);
+    const blocks = r.value as BlockRecord[];
+    expect(blocks.length).toBe(1 + 3);
+    expect(int64Value(blocks[1].Heap)).toBe(p.heaps[1]);
+  });
+
+  test("a link outside the process", () => {
+    const p = smallProcess({ pointerSize: 8, build: BUILDS.win10_22h2, ust: false });
+    p.t.finish();
+    p.t.b.writePtr(p.entries[1][0], 0xffff800012340000n);
+    const r = run(p.t, "!virtblocks");
+    expect(r.output).toContain("(ffff8000`12340000) points outside the process");
+    expect((r.value as BlockRecord[]).length).toBe(3 + 1);
+  });
+
+  test("an unreadable heap header and an unreadable stack trace", () => {
+    const p = smallProcess({ pointerSize: 8, build: BUILDS.win10_22h2, ust: true });
+    p.t.finish();
+    p.t.b.writePtr(p.entries[0][1] + 0x40n, p.t.b.reserveUnmapped(0x1000)); // the ust pointer of one block
+    p.t.b.memory.unmap(p.heaps[1], 0x1000);
+    const r = run(p.t, "!virtblocks");
+    expect(r.output).toMatch(/unreadable\s+the heap header _HEAP at \S+ \(\d+ bytes\) is unreadable/);
+    expect(r.output).toContain("(_RTL_STACK_TRACE_ENTRY at");
+    expect((r.value as BlockRecord[]).length).toBe(3);
+  });
+
+  test("every read failing in turn: no exception escapes, nothing is written, the output names what was unreadable", () => {
+    const summary = failEachRead(() => {
+      const p = smallProcess({ pointerSize: 8, build: BUILDS.win10_22h2, ust: true });
+      return p.t.finish().target;
+    }, "!virtblocks");
+    expect(summary.injected).toBeGreaterThan(8);
+    expect(summary.escaped).toBe(0);
+    expect(summary.writes).toBe(0);
+    for (const run of summary.runs) expect(run.result.output).toMatch(/unreadable|Could not read/);
+  });
+});
+
+describe("hostile numbers and odd heaps", () => {
+  test("an absurd NumberOfHeaps is capped (maxHeaps) and the short array is reported unreadable", () => {
+    const p = smallProcess({ pointerSize: 8, build: BUILDS.win10_22h2, ust: false });
+    p.t.finish();
+    p.t.b.memory.writeU32(p.t.b.target.pebAddress! + 0xe8n, 0xffffffff);
+    const r = run(p.t, "!virtblocks");
+    expect(r.output).toContain("PEB heap list: NumberOfHeaps is 4294967295; only the first 4096 (maxHeaps) are walked");
+    expect(r.output).toMatch(/_PEB.ProcessHeaps array at \S+ \(32768 bytes\) is unreadable/);
+  });
+
+  test("a BusyBlock that does not decode: user size falls back to the commit size, and the output says so", () => {
+    const p = smallProcess({ pointerSize: 8, build: BUILDS.win10_22h2, ust: false, heaps: 1 });
+    p.t.finish();
+    p.t.b.memory.writeU64(p.entries[0][1] + 0x38n, 0x1122334455667788n);
+    const r = run(p.t, "!virtblocks");
+    expect(r.output).toContain("some BusyBlocks did not decode: user size = commit size");
+    const b = (r.value as BlockRecord[])[1];
+    expect(b.UserSize).toBe(b.CommitSize);
+  });
+
+  test("a heap with neither signature is named, not walked", () => {
+    const p = smallProcess({ pointerSize: 8, build: BUILDS.win10_22h2, ust: false });
+    p.t.finish();
+    p.t.b.memory.writeU32(p.heaps[0] + 0x10n, 0x12345678);
+    const r = run(p.t, "!virtblocks");
+    expect(r.output).toContain("the signature at +0x10 is 0x12345678, neither an NT heap (0xffeeffee) nor a segment heap (0xddeeddee)");
+    expect((r.value as BlockRecord[]).length).toBe(3);
+  });
+
+  test("a list longer than maxBlocksPerHeap (200,000) is treated as corruption, not walked forever", () => {
+    const p = smallProcess({ pointerSize: 8, build: BUILDS.win10_22h2, ust: false, heaps: 2, perHeap: 1 });
+    p.t.finish();
+    // 200,001 entries packed 0x50 apart, each Flink to the next, the last back to the list head.
+    const n = 200001;
+    const stride = 0x50;
+    const base = 0x300000000n;
+    const bytes = new Uint8Array(n * stride);
+    const view = new DataView(bytes.buffer);
+    const head = p.heaps[0] + 0x110n;
+    for (let i = 0; i < n; i++) {
+      view.setBigUint64(i * stride, i + 1 < n ? base + BigInt((i + 1) * stride) : head, true);
+      view.setBigUint64(i * stride + 0x20, 0x81000n, true);
+    }
+    p.t.b.memory.write(base, bytes);
+    p.t.b.writePtr(head, base);
+    const r = run(p.t, "!virtblocks");
+    expect(r.output).toContain("the walk stopped: more than 200000 entries (maxBlocksPerHeap); stopped at the link at");
+    expect((r.value as BlockRecord[]).length).toBe(200000 + 1);
+  }, 30000);
+
+  test("without a module list, frames are symbolized but not called JIT", () => {
+    const p = smallProcess({ pointerSize: 8, build: BUILDS.win10_22h2, ust: true, heaps: 1 });
+    p.t.finish();
+    p.t.b.target.modules.length = 0;
+    const blocks = run(p.t, "dx @$virtblocks()").value as BlockRecord[];
+    expect(blocks[0].Stack).toEqual(["ntdll!RtlpAllocateHeap+0x1234", "ntdll!RtlAllocateHeap+0x78", "00007ffe`12340000"]);
+  });
+
+  test("no PEB", () => {
+    const p = smallProcess({ pointerSize: 8, build: BUILDS.win10_22h2, ust: false });
+    p.t.finish();
+    p.t.b.target.pebAddress = null;
+    expect(run(p.t, "!virtblocks").output).toContain("The process's PEB could not be found");
+  });
+});
+
+describe("stacks from the trace index in ExtraStuff (AllocatorBackTraceIndex)", () => {
+  test("resolved through ntdll!RtlpStackTraceDataBase's EntryIndexArray", () => {
+    const t = new HeapTarget({ pointerSize: 8, build: BUILDS.win7sp1, ust: true });
+    const base = t.b.target.modules[0].base;
+    t.symbol(base + 0x100n, "ntdll!RtlAllocateHeap+0x100");
+    t.stackTrace([base + 0x200n]);
+    t.stackTrace([base + 0x100n, base + 0x300n]);
+    t.stackTraceDatabase();
+    const heap = t.ntHeap({ encoded: true });
+    t.virtualBlock(heap, { userSize: 0x80000, traceIndex: 2 });
+    t.virtualBlock(heap, { userSize: 0x80000, traceIndex: 7 });
+    t.finish();
+    const blocks = run(t, "dx @$virtblocks()").value as BlockRecord[];
+    expect(blocks[0].Stack).toEqual(["ntdll!RtlAllocateHeap+0x100", "ntdll+0x300"]);
+    expect(String(blocks[1].Stack)).toContain("trace index 7 is beyond NumberOfEntriesAdded (2)");
+  });
+});
+
+describe("arguments and sessions", () => {
+  test("a kernel session needs a user-mode target", () => {
+    const b = kernelTarget({ pointerSize: 8, build: BUILDS.win10_22h2 });
+    const s = DebuggerSession.load(b.target);
+    expect(s.run("!virtblocks").output).toContain("!virtblocks needs a user-mode target");
+    expect(s.run("!virtstacks").output).toContain("!virtstacks needs a user-mode target");
+    expect(s.control.counters.readCalls).toBe(0);
+  });
+
+  test("bad arguments", () => {
+    const p = smallProcess({ pointerSize: 8, build: BUILDS.win10_22h2, ust: false });
+    p.t.finish();
+    expect(run(p.t, '!virtblocks "heap"').output).toContain('!virtblocks takes an optional heap address (!virtblocks 0x29fb0000), not the string "heap"');
+    expect(run(p.t, "dx @$virtblocks(1, 2)").output).toContain("!virtblocks takes an optional heap address");
+    expect(run(p.t, "dx @$virtstacks(0)").output).toContain("!virtstacks takes an optional heap address (!virtstacks 0x29fb0000), not the number 0");
+    const r = run(p.t, "!virtblocks 0x12340000");
+    expect(r.output).toContain("Heap 00000000`12340000 is not in the PEB's ProcessHeaps list");
+    expect(r.output).toMatch(/00000000`12340000\s+unreadable/);
+  });
+});
