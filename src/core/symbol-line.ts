@@ -11,7 +11,9 @@ export interface SymbolizedAddress {
   line: number | null;
 }
 
-const HEADER = /^([A-Za-z0-9_.$?@<>~:\-]+![^\s\[]*?)(?: \[(.+) @ (\d+)\])?:\s*$/;
+// The symbol part may hold spaces and backticks (`ntdll! ?? ::FNODOBFM::\`string'+0x153eb`, seed 001); an instruction
+// line never matches because it starts with an address, whose backtick is not a module-name character.
+const HEADER = /^([A-Za-z0-9_.$?@<>~\-]+!.*?)(?: \[(.+) @ (\d+)\])?:\s*$/;
 
 export function parseDisassemblyHeader(lines: string[]): SymbolizedAddress {
   for (const raw of lines) {

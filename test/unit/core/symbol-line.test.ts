@@ -32,3 +32,7 @@ test(".bugcheck output and KiBugCheckData decode to the same bugcheck (seed 002 
   expect(p).toEqual(["00000000`00000062", "fffffa80`059c5c88", "fffffa80`04f5a010", "00000000`00000001"]);
   expect(decodeKiBugCheckData(new Uint8Array(40), 8)).toEqual({ kind: "none" });
 });
+
+test("symbols with spaces and backticks, as in seed 001's stacks", () => {
+  expect(parseDisassemblyHeader(["ntdll! ?? ::FNODOBFM::`string'+0x153eb:", "00000000`77c8c35b 90 nop"]).symbol).toBe("ntdll! ?? ::FNODOBFM::`string'+0x153eb");
+});
