@@ -1,10 +1,12 @@
 // The script's entry points. initializeScript returns one registration list and touches nothing on the target.
 import { Command } from "./commands/command";
 import { leaktoolsCommand } from "./commands/leaktools";
+import { findimporterCommand } from "./commands/findimporter";
 import { registrations } from "./host/registration";
 
 const commands: Command[] = [
   leaktoolsCommand(() => commands),
+  findimporterCommand,
 ];
 
 export function initializeScript(): object[] {

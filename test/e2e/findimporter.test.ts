@@ -1,0 +1,157 @@
+import { DebuggerSession } from "../emulator/session";
+import { expectGolden } from "../support/golden";
+import { failEachRead } from "../support/faults";
+import {
+  seed003Target, SEED003, x64KernelTarget, X64, userProcessTarget,
+  addMalformedHeader, addEndlessDescriptors, addUnreadableModule,
+} from "../targets/importers";
+
+type Match = {
+  Module: string; Function: string; ImportedFrom: string; ByOrdinal: boolean; Ordinal: number | null; DelayLoad: boolean;
+  IatAddress: unknown; Target: unknown; TargetModule: string; Redirected: boolean; MatchedBy: string; NamesReadable: boolean;
+};
+
+const hex = (v: unknown) => {
+  const o = v as { getHighPart(): number; getLowPart(): number };
+  return ((BigInt(o.getHighPart() >>> 0) << 32n) | BigInt(o.getLowPart() >>> 0)).toString(16);
+};
+
+describe("!findimporter on the seed 003 scene (x86 Server 2003, names discarded)", () => {
+  test("finds the GUID driver by the IAT value of nt!ExAllocatePool (golden)", () => {
+    const r = DebuggerSession.load(seed003Target().target).run("!findimporter ExAllocatePool");
+    expect(r.escaped).toBeNull();
+    expectGolden("findimporter-seed003", r.output);
+    const matches = r.value as Match[];
+    expect(matches.length).toBe(1);
+    expect(matches[0].Module).toBe(SEED003.driverName.replace(/\.sys$/, ""));
+    expect(hex(matches[0].IatAddress)).toBe(SEED003.iatAddress.toString(16));
+    expect(hex(matches[0].Target)).toBe(SEED003.ExAllocatePool.toString(16));
+    expect(matches[0].MatchedBy).toBe("value");
+    expect(matches[0].NamesReadable).toBe(false);
+    expect(r.output).toContain("f50b3000");
+    expect(r.output).toContain("Import names unreadable");
+  });
+
+  test("an address argument gives the same importer", () => {
+    const s = DebuggerSession.load(seed003Target().target);
+    const m = s.run("dx @$findimporter(0xe0894d1f)").value as Match[];
+    expect(m.map((x) => [x.Module, hex(x.IatAddress)])).toEqual([[SEED003.driverName.replace(/\.sys$/, ""), "f50b8058"]]);
+  });
+
+  test("reads each module's pages in a handful of reads, never one slot per read", () => {
+    const s = DebuggerSession.load(seed003Target().target);
+    s.control.resetCounters();
+    s.run('!findimporter "nt!ExAllocatePool"');
+    // 5 modules: header page, descriptor page, IAT page each at most, plus the failed INIT reads.
+    expect(s.control.counters.readCalls).toBeLessThanOrEqual(5 * 4);
+  });
+});
+
+describe("!findimporter on a Windows 10 x64 kernel", () => {
+  test('"ExAllocatePool*" lists the family grouped by function, with the redirected slot (golden)', () => {
+    const b = x64KernelTarget();
+    const r = DebuggerSession.load(b.target).run('!findimporter "ExAllocatePool*"');
+    expect(r.escaped).toBeNull();
+    expectGolden("findimporter-x64-family", r.output);
+    const m = r.value as Match[];
+    const byFn = (fn: string) => m.filter((x) => x.Function === fn).map((x) => x.Module).sort();
+    expect(byFn("ExAllocatePool")).toEqual(["fewdirs", "legacy", "quota"]);
+    expect(byFn("ExAllocatePoolWithQuotaTag")).toEqual(["quota"]);
+    expect(byFn("ExAllocatePoolWithTag")).toEqual(["disk", "hooked", "twocase"]);
+  });
+
+  test("a slot bound outside the exporting module is Redirected and matched by name only", () => {
+    const m = DebuggerSession.load(x64KernelTarget().target).run('dx @$findimporter("nt!ExAllocatePoolWithTag")').value as Match[];
+    const hooked = m.find((x) => x.Module === "hooked")!;
+    expect(hooked.Redirected).toBe(true);
+    expect(hooked.MatchedBy).toBe("name");
+    expect(hooked.TargetModule).toBe("hooker");
+    expect(hex(hooked.Target)).toBe((X64.hookBase + 0x1230n).toString(16));
+    expect(m.filter((x) => x.Module !== "hooked").every((x) => !x.Redirected && x.MatchedBy === "both")).toBe(true);
+  });
+
+  test("two descriptors for the same DLL in different case both count", () => {
+    const m = DebuggerSession.load(x64KernelTarget().target).run('dx @$findimporter("ntoskrnl!*")').value as Match[];
+    const twocase = m.filter((x) => x.Module === "twocase").map((x) => [x.ImportedFrom, x.Function]);
+    expect(twocase).toEqual([["NTOSKRNL.EXE", "ExAllocatePoolWithTag"], ["ntoskrnl.exe", "IoCreateDevice"]]);
+  });
+
+  test("an optional header with 2 data directories still yields its imports", () => {
+    const m = DebuggerSession.load(x64KernelTarget().target).run('dx @$findimporter("ExAllocatePool")').value as Match[];
+    expect(m.find((x) => x.Module === "fewdirs")!.MatchedBy).toBe("both");
+  });
+
+  test("malformed, endless and unreadable images are reported, not fatal", () => {
+    const b = x64KernelTarget();
+    addMalformedHeader(b, "bad.sys");
+    addEndlessDescriptors(b, "endless.sys");
+    addUnreadableModule(b, "gone.sys");
+    const r = DebuggerSession.load(b.target).run('!findimporter "ExAllocatePool"');
+    expect(r.escaped).toBeNull();
+    expect(r.output).toMatch(/bad: malformed PE header: e_lfanew 0xfff0 points outside the header/);
+    expect(r.output).toMatch(/gone: PE header page at fffff807`[0-9a-f]{8} is unreadable/);
+    expect(r.output).toMatch(/endless: import descriptor list has no terminator within \d+ entries/);
+    expect((r.value as Match[]).length).toBe(3);
+  });
+});
+
+describe("!findimporter in a user-mode process", () => {
+  test('"ntdll!RtlAllocateHeap" by name and value', () => {
+    const { b } = userProcessTarget();
+    const m = DebuggerSession.load(b.target).run('dx @$findimporter("ntdll!RtlAllocateHeap")').value as Match[];
+    expect(m.map((x) => [x.Module, x.ImportedFrom, x.MatchedBy, x.Redirected])).toEqual([["app", "ntdll.dll", "both", false]]);
+  });
+
+  test("a delay-load import not yet bound points at its own stub and is not redirected", () => {
+    const { b, appBase } = userProcessTarget();
+    const m = DebuggerSession.load(b.target).run('dx @$findimporter("GetFileVersionInfoW")').value as Match[];
+    expect(m.length).toBe(1);
+    expect(m[0].DelayLoad).toBe(true);
+    expect(m[0].Redirected).toBe(false);
+    expect(hex(m[0].Target)).toBe((appBase + 0x1100n).toString(16));
+  });
+
+  test("an import by ordinal is found by its bound address", () => {
+    const { b } = userProcessTarget();
+    const ws2 = b.target.modules.find((x) => /WS2_32/.test(x.name))!;
+    const s = DebuggerSession.load(b.target);
+    const m = s.run("dx @$findimporter(0x" + (ws2.base + 0x1a40n).toString(16) + ")").value as Match[];
+    expect(m.map((x) => [x.Module, x.ImportedFrom, x.ByOrdinal, x.Ordinal, x.Function, x.MatchedBy])).toEqual([["app", "WS2_32.dll", true, 12, "#12", "value"]]);
+  });
+});
+
+describe("!findimporter arguments", () => {
+  test.each([
+    ['!findimporter ""', 'got the string ""'],
+    ["!findimporter", "got nothing"],
+    ['!findimporter "two words"', 'got the string "two words" (not a function name)'],
+    ["!findimporter 0", "got the number 0 (not an address)"],
+  ])("%s gets a one-line usage message", (line, said) => {
+    const r = DebuggerSession.load(x64KernelTarget().target).run(line);
+    expect(r.escaped).toBeNull();
+    const first = r.output.split("\n")[0];
+    expect(first).toMatch(/^Usage: !findimporter/);
+    expect(first).toContain(said);
+  });
+
+  test("a name that neither resolves nor is imported says what was tried", () => {
+    const r = DebuggerSession.load(x64KernelTarget().target).run('!findimporter "NoSuchFunction"');
+    expect(r.output.split("\n")[0]).toBe(
+      'Usage: !findimporter "Function" - no loaded module imports "NoSuchFunction" by name and nt!NoSuchFunction did not resolve; check the spelling (x nt!ExAllocate*) or load symbols (.reload /f nt).',
+    );
+  });
+});
+
+describe("!findimporter under failing reads", () => {
+  test("every single failed read is handled, nothing is written, and the output names what was unreadable", () => {
+    const summary = failEachRead(() => seed003Target().target, '!findimporter "nt!ExAllocatePool"');
+    expect(summary.injected).toBeGreaterThan(5);
+    expect(summary.escaped).toBe(0);
+    expect(summary.writes).toBe(0);
+    for (const run of summary.runs) {
+      expect(run.result.output).toMatch(/unreadable|Importers of/);
+    }
+    // A failed header read names the module.
+    expect(summary.runs.some((r) => /PE header page at .* is unreadable/.test(r.result.output))).toBe(true);
+  });
+});
