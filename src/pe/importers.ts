@@ -3,7 +3,7 @@
 // Seed 003: tag `None` is ExAllocatePool; the author searched every driver for nt!ExAllocatePool's address.
 import { Address } from "../core/address";
 import { argKind, addressArg, describeArg } from "../core/args";
-import { pointer } from "../core/bytes";
+import { pointer, u16, u32 } from "../core/bytes";
 import type { Target, ModuleInfo } from "../host/target";
 import { parseHeaders, isPeError, directory, PeHeaders, DIRECTORY_IAT } from "./image";
 import { parseAllImports, ImportEntry } from "./imports";
@@ -228,7 +228,7 @@ export function findImporters(target: Target, query: ImporterQuery | string): Im
 
 function examine(target: Target, module: ModuleInfo, result: ImporterResult): ParsedModule | null {
   const image = pagedImageReader(target, module.base, module.size, module.name + " image");
-  const headerBytes = image.read(0, Math.min(0x1000, module.size));
+  const headerBytes = readHeaderBytes(image.read, module.size);
   if (!headerBytes) {
     result.notExamined.push({ Module: module.name, Base: module.base, Reason: "PE header page at " + target.formatAddress(module.base) + " is unreadable" });
     return null;
@@ -269,6 +269,19 @@ function examine(target: Target, module: ModuleInfo, result: ImporterResult): Pa
     result.problems.push({ Module: module.name, Problem: (distinct.length - MAX_PROBLEMS_PER_MODULE) + " more problems not shown" });
   }
   return { module, headers, entries: table.entries, orphanSlots };
+}
+
+/**
+ * The headers through the section table: the first 0x800 bytes (one KDNET packet) hold them in almost every image;
+ * the whole first page when the section table runs further.
+ */
+function readHeaderBytes(read: (rva: number, size: number) => Uint8Array | null, imageSize: number): Uint8Array | null {
+  const small = read(0, Math.min(0x800, imageSize));
+  if (!small || small.length < 0x40) return small;
+  const nt = u32(small, 0x3c);
+  if (nt + 0x18 > small.length) return read(0, Math.min(0x1000, imageSize)) || small;
+  const end = nt + 0x18 + u16(small, nt + 0x14) + u16(small, nt + 6) * 0x28;
+  return end > small.length && imageSize > small.length ? read(0, Math.min(0x1000, imageSize)) || small : small;
 }
 
 /** The addresses to match by value: the argument's, or each matching name resolved in its exporter's symbols. */

@@ -11,6 +11,7 @@ export type RvaReader = (rva: number, size: number) => Uint8Array | null;
 export const MAX_IMPORT_DESCRIPTORS = 4096;
 export const MAX_THUNKS_PER_DESCRIPTOR = 65536;
 const NAME_BYTES = 256;
+const FIRST_NAME_BYTES = 64;
 
 export interface ImportEntry {
   /** The DLL named by the descriptor, as written in the image (`ntoskrnl.exe`, `HAL.dll`). */
@@ -239,13 +240,19 @@ function thunkValue(bytes: Uint8Array, offset: number, size: number): Address {
  * end must not fail because the next page is paged out), then on into the next page only when no NUL was found.
  */
 function readName(read: RvaReader, rva: number): string | null {
-  const toPageEnd = Math.min(NAME_BYTES, 0x1000 - (rva % 0x1000));
-  const first = read(rva, toPageEnd);
+  // Most names are short: a first look of 64 bytes keeps the read inside the reader's cached window.
+  const firstSize = Math.min(FIRST_NAME_BYTES, 0x1000 - (rva % 0x1000));
+  const first = read(rva, firstSize);
   if (!first) return null;
   let bytes = first;
-  if (first.indexOf(0) < 0 && toPageEnd < NAME_BYTES) {
-    const rest = read(rva + toPageEnd, NAME_BYTES - toPageEnd);
-    if (rest) bytes = join(first, rest);
+  if (first.indexOf(0) < 0) {
+    const toPageEnd = Math.min(NAME_BYTES, 0x1000 - (rva % 0x1000));
+    const more = toPageEnd > firstSize ? read(rva, toPageEnd) : null;
+    if (more) bytes = more;
+    if (bytes.indexOf(0) < 0 && bytes.length < NAME_BYTES) {
+      const rest = read(rva + bytes.length, NAME_BYTES - bytes.length);
+      if (rest) bytes = join(bytes, rest);
+    }
   }
   const name = asciiz(bytes, 0, NAME_BYTES);
   return name.length ? name : null;

@@ -1,6 +1,7 @@
-// An RvaReader over a module image in target memory, page-granular: the first touch of a page reads the whole
-// page (or one read for a run of missing pages), so the hint/name entries and thunks that share a page cost one
-// host read between them. A page that fails is remembered and never asked for again in this command.
+// An RvaReader over a module image in target memory with a granule cache: the first touch of a granule reads all of
+// it (one read for a run of missing granules), so the hint/name entries and thunks that share it cost one host read
+// between them. The granule is half a page: a whole 4 KB page is two KDNET packets (4,000 bytes each), half a page
+// is one. Residency is per page, so a failed granule marks its whole page unreadable for the rest of the command.
 import { Address } from "../core/address";
 import { Unreadable } from "../core/missing";
 import { PAGE_SIZE } from "../core/limits";
@@ -9,24 +10,30 @@ import { RvaReader } from "./imports";
 
 export interface PagedImage {
   read: RvaReader;
-  /** Pages of the image that could not be read, by RVA. */
+  /** Granules of the image that could not be read, by RVA. */
   unreadablePages(): number[];
 }
 
+/** Bytes per cache entry: one KDNET packet's worth, a divisor of the page. */
+export const GRANULE = 0x800;
+const PER_PAGE = PAGE_SIZE / GRANULE;
+
 export function pagedImageReader(target: Target, base: Address, imageSize: number, what: string): PagedImage {
+  // Keyed by granule index.
   const pages = new Map<number, Uint8Array | null>();
-  const pageCount = Math.ceil(imageSize / PAGE_SIZE);
+  const pageCount = Math.ceil(imageSize / GRANULE);
 
   const fetchRun = (first: number, last: number) => {
-    const start = first * PAGE_SIZE;
-    const size = Math.min((last + 1) * PAGE_SIZE, imageSize) - start;
+    const start = first * GRANULE;
+    const size = Math.min((last + 1) * GRANULE, imageSize) - start;
     const bytes = target.memory.read(base.add(start), size, what, false);
     if (!(bytes instanceof Unreadable)) {
-      for (let p = first; p <= last; p++) pages.set(p, bytes.subarray((p - first) * PAGE_SIZE, Math.min((p - first + 1) * PAGE_SIZE, bytes.length)));
+      for (let p = first; p <= last; p++) pages.set(p, bytes.subarray((p - first) * GRANULE, Math.min((p - first + 1) * GRANULE, bytes.length)));
       return;
     }
     if (first === last) {
-      pages.set(first, null);
+      const page = first - (first % PER_PAGE);
+      for (let g = page; g < page + PER_PAGE; g++) pages.set(g, null);
       return;
     }
     // A run with a hole: page by page, so every resident page is still used.
@@ -35,8 +42,8 @@ export function pagedImageReader(target: Target, base: Address, imageSize: numbe
 
   const read: RvaReader = (rva, size) => {
     if (!(size > 0) || rva < 0 || rva + size > imageSize) return null;
-    const first = Math.floor(rva / PAGE_SIZE);
-    const last = Math.min(Math.floor((rva + size - 1) / PAGE_SIZE), pageCount - 1);
+    const first = Math.floor(rva / GRANULE);
+    const last = Math.min(Math.floor((rva + size - 1) / GRANULE), pageCount - 1);
     let missingFrom = -1;
     for (let p = first; p <= last + 1; p++) {
       const missing = p <= last && !pages.has(p);
@@ -49,17 +56,17 @@ export function pagedImageReader(target: Target, base: Address, imageSize: numbe
     if (first === last) {
       const page = pages.get(first);
       if (!page) return null;
-      const offset = rva - first * PAGE_SIZE;
+      const offset = rva - first * GRANULE;
       return offset + size <= page.length ? page.subarray(offset, offset + size) : null;
     }
     const out = new Uint8Array(size);
     for (let p = first; p <= last; p++) {
       const page = pages.get(p);
       if (!page) return null;
-      const from = Math.max(rva, p * PAGE_SIZE);
-      const to = Math.min(rva + size, p * PAGE_SIZE + page.length);
-      if (to - from < Math.min(rva + size, (p + 1) * PAGE_SIZE) - from) return null;
-      out.set(page.subarray(from - p * PAGE_SIZE, to - p * PAGE_SIZE), from - rva);
+      const from = Math.max(rva, p * GRANULE);
+      const to = Math.min(rva + size, p * GRANULE + page.length);
+      if (to - from < Math.min(rva + size, (p + 1) * GRANULE) - from) return null;
+      out.set(page.subarray(from - p * GRANULE, to - p * GRANULE), from - rva);
     }
     return out;
   };
@@ -69,7 +76,7 @@ export function pagedImageReader(target: Target, base: Address, imageSize: numbe
     unreadablePages: () => {
       const out: number[] = [];
       pages.forEach((v, k) => {
-        if (v === null) out.push(k * PAGE_SIZE);
+        if (v === null) out.push(k * GRANULE);
       });
       return out.sort((a, b) => a - b);
     },
