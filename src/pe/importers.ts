@@ -394,8 +394,8 @@ function match(target: Target, q: ImporterQuery, parsed: ParsedModule[], result:
 
 /**
  * A name-matched slot is redirected when its value is neither the function's resolved address nor inside the
- * exporting module. Forwarded exports (HAL to nt) bind to the forwardee's address, which the resolved address
- * covers; an unbound delay-load slot points into the importer's own stub and is not a redirection.
+ * exporting module. Forwarded exports (HAL to nt) bind to the forwardee's address: a slot whose module resolves the
+ * same name to it is not redirected. An unbound delay-load slot points into the importer's own stub: not either.
  */
 function isRedirected(target: Target, importer: ModuleInfo, e: ImportEntry, byAddress: Map<string, ResolvedFunction>): boolean {
   if (!e.target || e.target.isNull) return false;
@@ -403,7 +403,14 @@ function isRedirected(target: Target, importer: ModuleInfo, e: ImportEntry, byAd
   if (e.delayLoad && e.target.isWithin(importer.base, importer.size)) return false;
   const exporter = exportingModule(target, e.dll);
   if (!exporter) return false;
-  return !e.target.isWithin(exporter.base, exporter.size);
+  if (e.target.isWithin(exporter.base, exporter.size)) return false;
+  // A forwarded export (HAL.dll!X forwarded to nt!X) is bound to the forwardee: the name resolves there.
+  const holder = target.moduleContaining(e.target);
+  if (holder && e.name) {
+    const forwardee = target.symbolAddress(target.isKernel && holder === target.modules()[0] ? "nt" : holder.name, e.name);
+    if (forwardee && forwardee.equals(e.target)) return false;
+  }
+  return true;
 }
 
 interface MatchFields {

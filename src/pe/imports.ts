@@ -95,6 +95,7 @@ function addEntries(result: ImportTable, headers: PeHeaders, read: RvaReader, im
     result.problems.push("import tables of " + (dll || "?") + " are unreadable");
     return;
   }
+  if (!iatBytes) result.problems.push("import address table of " + (dll || "?") + " at RVA 0x" + d.firstThunk.toString(16) + " is unreadable; slot values unknown");
   for (let i = 0; i < count; i++) {
     const slot = iatBytes && i * thunkSize < iatBytes.length ? thunkValue(iatBytes, i * thunkSize, thunkSize) : null;
     const entry: ImportEntry = {
