@@ -4,7 +4,7 @@
 import { Command } from "./command";
 import { messages } from "../core/messages";
 import { renderTable } from "../render/table";
-import { findImporters, parseImporterQuery, ImportMatch, ImporterResult } from "../pe/importers";
+import { findImporters, parseImporterQuery, ImportMatch, ImporterResult, MAX_MODULES } from "../pe/importers";
 import type { Target } from "../host/target";
 
 export const findimporterCommand: Command = {
@@ -97,5 +97,5 @@ function printTrailer(target: Target, result: ImporterResult, line: (text: strin
     line(messages.findimporterProblems());
     for (const p of result.problems) line("  " + p.Module + ": " + p.Problem);
   }
-  if (result.skippedModules > 0) line(messages.findimporterTooManyModules(result.skippedModules));
+  if (result.skippedModules > 0) line(messages.findimporterTooManyModules(result.skippedModules, MAX_MODULES));
 }

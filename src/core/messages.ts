@@ -34,7 +34,7 @@ export const messages = {
     "Import names unreadable (paged out or INIT discarded) in: " + modules + "; those were matched by IAT value only.",
   findimporterNotExamined: () => "Not examined:",
   findimporterProblems: () => "Problems found in import tables (bounded and skipped):",
-  findimporterTooManyModules: (skipped: number) => skipped + " modules past the first 4096 were not examined.",
+  findimporterTooManyModules: (skipped: number, limit: number) => skipped + " modules past the first " + limit + " were not examined.",
 
   // --- virtblocks ---
 

@@ -12,6 +12,8 @@ export const MAX_IMPORT_DESCRIPTORS = 4096;
 export const MAX_THUNKS_PER_DESCRIPTOR = 65536;
 const NAME_BYTES = 256;
 const FIRST_NAME_BYTES = 64;
+/** Thunk batches end on this boundary (the image reader's cache window, src/pe/rva-reader.ts GRANULE). */
+export const READ_ALIGNMENT = 0x800;
 
 export interface ImportEntry {
   /** The DLL named by the descriptor, as written in the image (`ntoskrnl.exe`, `HAL.dll`). */
@@ -199,7 +201,10 @@ export function readThunkArray(read: RvaReader, rva: number, thunkSize: number, 
   let collected: Uint8Array = new Uint8Array(0);
   let cursor = rva;
   while (collected.length / thunkSize < MAX_THUNKS_PER_DESCRIPTOR) {
-    const size = Math.min(batch * thunkSize, imageSize - cursor);
+    // Batches end on a READ_ALIGNMENT boundary: a cached reader fetches whole windows anyway, and a batch that
+    // stops just past a boundary would cost a read of a window holding nothing but the terminator's neighbours.
+    const end = Math.ceil((cursor + batch * thunkSize) / READ_ALIGNMENT) * READ_ALIGNMENT;
+    const size = Math.min(end - cursor, imageSize - cursor);
     if (size < thunkSize) break;
     const bytes = read(cursor, size - (size % thunkSize)) || readToFailure(read, cursor, thunkSize, size);
     if (!bytes || bytes.length === 0) return collected.length ? collected : null;

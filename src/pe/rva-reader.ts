@@ -6,7 +6,7 @@ import { Address } from "../core/address";
 import { Unreadable } from "../core/missing";
 import { PAGE_SIZE } from "../core/limits";
 import type { Target } from "../host/target";
-import { RvaReader } from "./imports";
+import { RvaReader, READ_ALIGNMENT } from "./imports";
 
 export interface PagedImage {
   read: RvaReader;
@@ -14,8 +14,8 @@ export interface PagedImage {
   unreadablePages(): number[];
 }
 
-/** Bytes per cache entry: one KDNET packet's worth, a divisor of the page. */
-export const GRANULE = 0x800;
+/** Bytes per cache entry (0x800): one KDNET packet's worth, a divisor of the page. */
+export const GRANULE = READ_ALIGNMENT;
 const PER_PAGE = PAGE_SIZE / GRANULE;
 
 export function pagedImageReader(target: Target, base: Address, imageSize: number, what: string): PagedImage {
@@ -37,7 +37,7 @@ export function pagedImageReader(target: Target, base: Address, imageSize: numbe
       return;
     }
     // A run with a hole: page by page, so every resident page is still used.
-    for (let p = first; p <= last; p++) fetchRun(p, p);
+    for (let p = first; p <= last; p++) if (!pages.has(p)) fetchRun(p, p);
   };
 
   const read: RvaReader = (rva, size) => {

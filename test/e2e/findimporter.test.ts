@@ -109,6 +109,25 @@ describe("!findimporter on a Windows 10 x64 kernel", () => {
   });
 });
 
+describe("reads", () => {
+  test("a driver with 120 imports costs three reads: headers, IAT, and the granules of descriptors, INT and names", () => {
+    const b = x64KernelTarget();
+    const functions = Array.from({ length: 120 }, (_, i) => "Fn" + i);
+    const d = buildDriver({ is64: true, imports: [{ dll: "ntoskrnl.exe", functions }] });
+    loadDriver(b, "big.sys", b.moduleRange(d.sizeOfImage), d);
+    const s = DebuggerSession.load(b.target);
+    s.run('!findimporter "ExFreePoolWithTag"');
+    const before = s.control.counters.readCalls;
+    b.target.modules.splice(0, b.target.modules.length - 1);
+    const only = DebuggerSession.load(b.target);
+    only.run('!findimporter "Fn7"');
+    // INIT holds 0x14*2 + 121*8 + 13 + 120 names (~1,600 bytes): one 2 KB granule, or two when it straddles one.
+    expect(only.control.counters.readCalls).toBeLessThanOrEqual(4);
+    expect(before).toBeGreaterThan(0);
+    expect((only.run('dx @$findimporter("Fn*")').value as unknown[]).length).toBe(120);
+  });
+});
+
 describe("!findimporter in a user-mode process", () => {
   test('"ntdll!RtlAllocateHeap" by name and value', () => {
     const { b } = userProcessTarget();
