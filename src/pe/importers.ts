@@ -4,6 +4,7 @@
 import { Address } from "../core/address";
 import { argKind, addressArg, describeArg } from "../core/args";
 import { pointer, u16, u32 } from "../core/bytes";
+import { symbolPatternArg } from "../core/validate";
 import type { Target, ModuleInfo } from "../host/target";
 import { parseHeaders, isPeError, directory, PeHeaders, DIRECTORY_IAT } from "./image";
 import { parseAllImports, ImportEntry } from "./imports";
@@ -332,6 +333,32 @@ function resolveFunctions(target: Target, q: ImporterQuery, parsed: ParsedModule
   for (const c of candidates) {
     const address = target.symbolAddress(c.module, c.name);
     add(c.name, c.module, address, "symbol " + c.module + "!" + c.name);
+  }
+  // A wildcard also asks the symbols (`x nt!ExAllocatePool*`): importers whose names are all gone are still found.
+  const module = q.module || (target.isKernel ? "nt" : null);
+  if (q.isWildcard && module) {
+    for (const s of symbolsMatching(target, module, q.name)) {
+      if (out.length >= MAX_RESOLVED_NAMES) break;
+      add(s.name, module, s.address, "x " + module + "!" + q.name);
+    }
+  }
+  return out;
+}
+
+/**
+ * Symbols matching a wildcard, from `x module!pattern`. Its lines are `<address> module!name ...` (seed 003:
+ * `e0894d1f nt!ExAllocatePool`); lines of any other shape are skipped, so format changes lose names, never crash.
+ */
+function symbolsMatching(target: Target, module: string, pattern: string): { name: string; address: Address }[] {
+  const arg = symbolPatternArg(module, pattern);
+  if (!arg) return [];
+  const result = target.executeCommand("x", arg);
+  const out: { name: string; address: Address }[] = [];
+  for (const line of result.lines) {
+    const m = /^\s*([0-9a-fA-F]{8}(?:`?[0-9a-fA-F]{8})?)\s+[^!\s]+!([^\s(]+)/.exec(line);
+    const address = m ? Address.parse(m[1]) : null;
+    if (m && address && !address.isNull) out.push({ name: m[2], address });
+    if (out.length >= MAX_RESOLVED_NAMES) break;
   }
   return out;
 }

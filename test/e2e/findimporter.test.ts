@@ -32,6 +32,24 @@ describe("!findimporter on the seed 003 scene (x86 Server 2003, names discarded)
     expect(r.output).toContain("Import names unreadable");
   });
 
+  test('"ExAllocatePool*" resolves the family with x nt!ExAllocatePool* and finds the driver by value', () => {
+    const b = seed003Target();
+    const s = DebuggerSession.load(b.target);
+    const r = s.run('!findimporter "ExAllocatePool*"');
+    expect(s.control.executed).toEqual(["x nt!ExAllocatePool*"]);
+    const m = r.value as Match[];
+    expect(m.map((x) => [x.Function, x.Module, hex(x.IatAddress), x.MatchedBy])).toEqual([
+      ["ExAllocatePool", SEED003.driverName.replace(/\.sys$/, ""), "f50b8058", "value"],
+      ["ExAllocatePoolWithTag", "tcpip", "f7402000", "value"],
+      ["ExAllocatePoolWithTag", "afd", "f7a02000", "value"],
+    ]);
+    // Without an answer from x (no symbols), only readable names could match: none here, and no crash.
+    b.target.commands.length = 0;
+    const bare = DebuggerSession.load(b.target).run('!findimporter "ExAllocatePool*"');
+    expect(bare.escaped).toBeNull();
+    expect(bare.output).toContain("No loaded module imports ExAllocatePool*");
+  });
+
   test("an address argument gives the same importer", () => {
     const s = DebuggerSession.load(seed003Target().target);
     const m = s.run("dx @$findimporter(0xe0894d1f)").value as Match[];

@@ -149,6 +149,25 @@ export function buildDriver(spec: DriverSpec): BuiltDriver {
   return { bytes, sizeOfImage, iatRva, rdataRva, initRva, initSize };
 }
 
+/**
+ * Answers `x module!pattern` from the target's symbols as the debugger prints it: `<address> module!name`, one per
+ * line (seed 003: `e0894d1f nt!ExAllocatePool`; x64 addresses with the backtick).
+ */
+export function answerSymbolSearch(b: TargetBuilder): void {
+  b.target.onCommand(/^x \S+!\S+$/, (command) => {
+    const [module, pattern] = command.slice(2).split("!");
+    const re = new RegExp("^" + pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".") + "$");
+    const lines: string[] = [];
+    for (const [key, address] of b.target.symbols) {
+      const [m, name] = key.split("!");
+      if (m !== module.toLowerCase() || !re.test(name)) continue;
+      const hex = address.toString(16).padStart(b.pointerSize * 2, "0");
+      lines.push((b.pointerSize === 8 ? hex.slice(0, 8) + "`" + hex.slice(8) : hex) + " " + m + "!" + name);
+    }
+    return lines;
+  });
+}
+
 /** Maps a driver at `base` as module `fileName`; `discardInit` frees INIT as the kernel does after DriverEntry. */
 export function loadDriver(b: TargetBuilder, fileName: string, base: bigint, d: BuiltDriver, discardInit = false): void {
   loadImage(b, fileName, base, d);
@@ -223,6 +242,7 @@ export function seed003Target(): TargetBuilder {
   });
   loadDriver(b, SEED003.driverName, SEED003.driverBase, guilty, true);
   ordinary("afd.sys", 0xf7a00000n, ["ExAllocatePoolWithTag", "IoCreateDevice", "KeWaitForSingleObject"]);
+  answerSymbolSearch(b);
   return b;
 }
 
@@ -272,6 +292,7 @@ export function x64KernelTarget(): TargetBuilder {
   // fewer than 16 data directories (pe-builder writes NumberOfRvaAndSizes = 2).
   const few = buildPe({ is64: true, directoryCount: 2, sections: [{ name: ".text", characteristics: SCN.CODE | SCN.EXECUTE, size: 0x100 }], imports: [{ dll: "ntoskrnl.exe", functions: ["ExAllocatePool"], bound: ntExports }] });
   loadImage(b, "fewdirs.sys", b.moduleRange(few.sizeOfImage), few);
+  answerSymbolSearch(b);
   return b;
 }
 
