@@ -9,5 +9,6 @@ export const scene: Scene = {
   commands: [
     "!findimporter ExAllocatePool",
     'dx @$findimporter("nt!ExAllocatePool")',
+    '!findimporter "ExAllocatePool*"',
   ],
 };

@@ -78,3 +78,14 @@ describe("parseImporterQuery", () => {
     expect(parseImporterQuery({ toString: () => "x" })).toEqual({ kind: "badQuery", tried: "a symbol object without an address" });
   });
 });
+
+describe("symbolPatternArg (what reaches `x`)", () => {
+  const { symbolPatternArg } = require("../../../src/core/validate") as typeof import("../../../src/core/validate");
+  test("module!pattern with wildcards only", () => {
+    expect(symbolPatternArg("nt", "ExAllocatePool*")).toBe("nt!ExAllocatePool*");
+    expect(symbolPatternArg("nt", "Ex?llocate*")).toBe("nt!Ex?llocate*");
+    expect(symbolPatternArg("nt", "a;.shell calc")).toBeNull();
+    expect(symbolPatternArg("nt\"", "a")).toBeNull();
+    expect(symbolPatternArg("nt", "")).toBeNull();
+  });
+});
