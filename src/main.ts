@@ -3,6 +3,7 @@ import { Command } from "./commands/command";
 import { leaktoolsCommand } from "./commands/leaktools";
 import { triageCommand } from "./commands/triage";
 import { unloadleaksCommand } from "./commands/unloadleaks";
+import { findimporterCommand } from "./commands/findimporter";
 import { registrations } from "./host/registration";
 import { virtblocksCommand, virtstacksCommand } from "./commands/virtblocks";
 
@@ -12,6 +13,7 @@ const commands: Command[] = [
   unloadleaksCommand,
   virtblocksCommand(),
   virtstacksCommand(),
+  findimporterCommand,
 ];
 
 export function initializeScript(): object[] {

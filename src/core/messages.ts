@@ -20,6 +20,21 @@ export const messages = {
   // --- leaktag / pooltags / leaks ---
 
   // --- findimporter ---
+  findimporterUsage: (tried: string) =>
+    'Usage: !findimporter "Function" | "module!Function" | "Pattern*" | <address> - got ' + tried +
+    '; quote names (!findimporter "ExAllocatePool"), or pass an address (!findimporter 0xe0894d1f).',
+  findimporterUnresolved: (query: string, tried: string) =>
+    'Usage: !findimporter "Function" - no loaded module imports ' + query + " by name and " + tried +
+    " did not resolve; check the spelling (x nt!ExAllocate*) or load symbols (.reload /f nt).",
+  findimporterNoMatch: (query: string, examined: number) =>
+    "No loaded module imports " + query + " (" + examined + " modules examined).",
+  findimporterLooking: (what: string, examined: number, total: number) =>
+    "Importers of " + what + ": " + examined + " of " + total + " modules examined.",
+  findimporterNamesUnreadable: (modules: string) =>
+    "Import names unreadable (paged out or INIT discarded) in: " + modules + "; those were matched by IAT value only.",
+  findimporterNotExamined: () => "Not examined:",
+  findimporterProblems: () => "Problems found in import tables (bounded and skipped):",
+  findimporterTooManyModules: (skipped: number, limit: number) => skipped + " modules past the first " + limit + " were not examined.",
 
   // --- virtblocks ---
   virtblocksUsage: (command: string, given: string) =>

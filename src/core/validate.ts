@@ -25,3 +25,10 @@ export function isFileName(name: string): boolean {
 export function numberArg(value: number): SafeArg | null {
   return Number.isInteger(value) && value >= 0 && value < 0x10000 ? (String(value) as SafeArg) : null;
 }
+
+const SYMBOL_PATTERN = /^[A-Za-z0-9_@$?*]{1,128}$/;
+
+/** `module!pattern` for the `x` command: a module name and a symbol name with `*`/`?` wildcards, nothing else. */
+export function symbolPatternArg(module: string, pattern: string): SafeArg | null {
+  return FILE_NAME.test(module) && SYMBOL_PATTERN.test(pattern) ? ((module + "!" + pattern) as SafeArg) : null;
+}

@@ -2,7 +2,7 @@
 // Callers read the bytes in a few large reads (the directory, then each table whole) through an RvaReader.
 import { u32, asciiz } from "../core/bytes";
 import { Address } from "../core/address";
-import { PeHeaders, directory, DIRECTORY_IMPORT } from "./image";
+import { PeHeaders, directory, DIRECTORY_IMPORT, DIRECTORY_DELAY_IMPORT } from "./image";
 
 /** Reads `size` bytes at an RVA of the image; null when unreadable (paged out, discarded INIT). */
 export type RvaReader = (rva: number, size: number) => Uint8Array | null;
@@ -11,6 +11,9 @@ export type RvaReader = (rva: number, size: number) => Uint8Array | null;
 export const MAX_IMPORT_DESCRIPTORS = 4096;
 export const MAX_THUNKS_PER_DESCRIPTOR = 65536;
 const NAME_BYTES = 256;
+const FIRST_NAME_BYTES = 64;
+/** Thunk batches end on this boundary (the image reader's cache window, src/pe/rva-reader.ts GRANULE). */
+export const READ_ALIGNMENT = 0x800;
 
 export interface ImportEntry {
   /** The DLL named by the descriptor, as written in the image (`ntoskrnl.exe`, `HAL.dll`). */
@@ -43,34 +46,74 @@ export function parseImports(headers: PeHeaders, read: RvaReader, imageSize: num
   const dir = directory(headers, DIRECTORY_IMPORT);
   if (!dir) return result;
   const descriptors = readDescriptors(dir.rva, dir.size, read, imageSize, result.problems);
-  const thunkSize = headers.is64 ? 8 : 4;
-  for (const d of descriptors) {
-    const dll = d.name && d.name < imageSize ? readName(read, d.name) : null;
-    if (dll === null) result.problems.push("import descriptor name at RVA 0x" + d.name.toString(16) + " is unreadable");
-    const iatBytes = readThunkArray(read, d.firstThunk, thunkSize, imageSize);
-    const intBytes = d.originalFirstThunk ? readThunkArray(read, d.originalFirstThunk, thunkSize, imageSize) : null;
-    const count = Math.max(iatBytes ? iatBytes.length / thunkSize : 0, intBytes ? intBytes.length / thunkSize : 0);
-    if (!iatBytes && !intBytes) {
-      result.problems.push("import tables of " + (dll || "?") + " are unreadable");
+  for (const d of descriptors) addEntries(result, headers, read, imageSize, d, false);
+  return result;
+}
+
+/** IMAGE_DELAYLOAD_DESCRIPTOR (layouts.md §6): 0x20 bytes, zero-terminated. */
+const DELAY_DESCRIPTOR_SIZE = 0x20;
+
+/**
+ * The delay-load directory (layouts.md §6, IMAGE_DELAYLOAD_DESCRIPTOR). Its IAT slots point into the importer's own
+ * stubs until the first call binds them. Descriptors with Attributes.RvaBased clear (pre-VC7 images) hold VAs; they
+ * are reported and skipped rather than guessed at.
+ */
+export function parseDelayImports(headers: PeHeaders, read: RvaReader, imageSize: number): ImportTable {
+  const result: ImportTable = { entries: [], problems: [] };
+  const dir = directory(headers, DIRECTORY_DELAY_IMPORT);
+  if (!dir) return result;
+  const raw = readZeroTerminated(dir.rva, dir.size, DELAY_DESCRIPTOR_SIZE, read, imageSize, "delay-load descriptor", result.problems);
+  for (const d of raw) {
+    const attributes = u32(d.bytes, d.offset);
+    const descriptor = { name: u32(d.bytes, d.offset + 4), firstThunk: u32(d.bytes, d.offset + 0xc), originalFirstThunk: u32(d.bytes, d.offset + 0x10) };
+    if ((attributes & 1) === 0) {
+      result.problems.push("delay-load descriptor " + d.index + " holds VAs (Attributes.RvaBased clear); skipped");
       continue;
     }
-    for (let i = 0; i < count; i++) {
-      const slot = iatBytes && i * thunkSize < iatBytes.length ? thunkValue(iatBytes, i * thunkSize, thunkSize) : null;
-      const entry: ImportEntry = {
-        dll: dll || "?",
-        name: null,
-        ordinal: null,
-        nameUnreadable: false,
-        iatRva: d.firstThunk + i * thunkSize,
-        target: slot,
-        delayLoad: false,
-      };
-      const nameThunk = intBytes && i * thunkSize < intBytes.length ? thunkValue(intBytes, i * thunkSize, thunkSize) : null;
-      decodeNameThunk(entry, nameThunk, headers.is64, read, imageSize);
-      result.entries.push(entry);
+    if (descriptor.firstThunk === 0 || descriptor.firstThunk >= imageSize) {
+      result.problems.push("delay-load descriptor " + d.index + " has an IAT outside the image");
+      continue;
     }
+    addEntries(result, headers, read, imageSize, descriptor, true);
   }
   return result;
+}
+
+/** Both directories: ordinary imports first, then delay-load ones. */
+export function parseAllImports(headers: PeHeaders, read: RvaReader, imageSize: number): ImportTable {
+  const normal = parseImports(headers, read, imageSize);
+  const delayed = parseDelayImports(headers, read, imageSize);
+  return { entries: normal.entries.concat(delayed.entries), problems: normal.problems.concat(delayed.problems) };
+}
+
+function addEntries(result: ImportTable, headers: PeHeaders, read: RvaReader, imageSize: number, d: Descriptor, delayLoad: boolean): void {
+  const thunkSize = headers.is64 ? 8 : 4;
+  const dll = d.name && d.name < imageSize ? readName(read, d.name) : null;
+  if (dll === null) result.problems.push((delayLoad ? "delay-load" : "import") + " descriptor name at RVA 0x" + d.name.toString(16) + " is unreadable");
+  const iatBytes = readThunkArray(read, d.firstThunk, thunkSize, imageSize);
+  const intBytes = d.originalFirstThunk ? readThunkArray(read, d.originalFirstThunk, thunkSize, imageSize) : null;
+  const count = Math.max(iatBytes ? iatBytes.length / thunkSize : 0, intBytes ? intBytes.length / thunkSize : 0);
+  if (!iatBytes && !intBytes) {
+    result.problems.push("import tables of " + (dll || "?") + " are unreadable");
+    return;
+  }
+  if (!iatBytes) result.problems.push("import address table of " + (dll || "?") + " at RVA 0x" + d.firstThunk.toString(16) + " is unreadable; slot values unknown");
+  for (let i = 0; i < count; i++) {
+    const slot = iatBytes && i * thunkSize < iatBytes.length ? thunkValue(iatBytes, i * thunkSize, thunkSize) : null;
+    const entry: ImportEntry = {
+      dll: dll || "?",
+      name: null,
+      ordinal: null,
+      nameUnreadable: false,
+      iatRva: d.firstThunk + i * thunkSize,
+      target: slot,
+      delayLoad,
+    };
+    // Without an INT (bound images of old linkers) the unbound IAT is the name table; once bound, names are lost.
+    const nameThunk = intBytes && i * thunkSize < intBytes.length ? thunkValue(intBytes, i * thunkSize, thunkSize) : null;
+    decodeNameThunk(entry, nameThunk, headers.is64, read, imageSize);
+    result.entries.push(entry);
+  }
 }
 
 /** Fills name/ordinal from a name-table thunk (null when the INT is missing or unreadable). */
@@ -96,24 +139,45 @@ export function decodeNameThunk(entry: ImportEntry, thunk: Address | null, is64:
 
 function readDescriptors(rva: number, size: number, read: RvaReader, imageSize: number, problems: string[]): Descriptor[] {
   const out: Descriptor[] = [];
-  // One read of the whole directory; the declared size may be short or absurd, so the terminator decides.
-  const declared = Math.min(Math.max(size, 0x14), MAX_IMPORT_DESCRIPTORS * 0x14, imageSize - rva);
-  let bytes = declared > 0 ? read(rva, declared) : null;
+  for (const d of readZeroTerminated(rva, size, 0x14, read, imageSize, "import descriptor", problems)) {
+    const descriptor = { originalFirstThunk: u32(d.bytes, d.offset), name: u32(d.bytes, d.offset + 0xc), firstThunk: u32(d.bytes, d.offset + 0x10) };
+    if (descriptor.firstThunk === 0 || descriptor.firstThunk >= imageSize) {
+      problems.push("import descriptor " + d.index + " has an IAT outside the image");
+    } else {
+      out.push(descriptor);
+    }
+  }
+  return out;
+}
+
+interface RawRecord {
+  bytes: Uint8Array;
+  offset: number;
+  index: number;
+}
+
+/**
+ * Fixed-size records up to an all-zero one. One read of the declared directory; the declared size may be short
+ * or absurd, so the terminator decides, and a list without one is bounded by MAX_IMPORT_DESCRIPTORS and the image.
+ */
+function readZeroTerminated(rva: number, size: number, recordSize: number, read: RvaReader, imageSize: number, what: string, problems: string[]): RawRecord[] {
+  const out: RawRecord[] = [];
+  const declared = Math.min(Math.max(size, recordSize), MAX_IMPORT_DESCRIPTORS * recordSize, imageSize - rva);
+  let bytes = declared >= recordSize ? read(rva, declared - (declared % recordSize)) : null;
   if (!bytes) {
-    problems.push("import directory at RVA 0x" + rva.toString(16) + " is unreadable");
+    problems.push(what + " list at RVA 0x" + rva.toString(16) + " is unreadable");
     return out;
   }
   let offset = 0;
   for (;;) {
-    if (offset + 0x14 > bytes.length) {
-      // The terminator lies past the declared size: read on, bounded.
-      if (out.length >= MAX_IMPORT_DESCRIPTORS || rva + offset + 0x14 > imageSize) {
-        problems.push("import descriptor list has no terminator within " + out.length + " entries");
+    if (offset + recordSize > bytes.length) {
+      if (out.length >= MAX_IMPORT_DESCRIPTORS || rva + offset + recordSize > imageSize) {
+        problems.push(what + " list has no terminator within " + out.length + " entries");
         break;
       }
-      const more = read(rva + offset, Math.min(0x14 * 64, imageSize - rva - offset));
-      if (!more) {
-        problems.push("import descriptor list is unreadable after " + out.length + " entries");
+      const more = read(rva + offset, Math.min(recordSize * 64, imageSize - rva - offset) - (Math.min(recordSize * 64, imageSize - rva - offset) % recordSize));
+      if (!more || more.length < recordSize) {
+        problems.push(what + " list is unreadable after " + out.length + " entries");
         break;
       }
       const joined = new Uint8Array(offset + more.length);
@@ -121,14 +185,11 @@ function readDescriptors(rva: number, size: number, read: RvaReader, imageSize: 
       joined.set(more, offset);
       bytes = joined;
     }
-    const d = { originalFirstThunk: u32(bytes, offset), name: u32(bytes, offset + 0xc), firstThunk: u32(bytes, offset + 0x10) };
-    if (d.originalFirstThunk === 0 && d.name === 0 && d.firstThunk === 0) break;
-    if (d.firstThunk === 0 || d.firstThunk >= imageSize) {
-      problems.push("import descriptor " + out.length + " has an IAT outside the image");
-    } else {
-      out.push(d);
-    }
-    offset += 0x14;
+    let zero = true;
+    for (let i = 0; i < recordSize; i++) if (bytes[offset + i] !== 0) zero = false;
+    if (zero) break;
+    out.push({ bytes, offset, index: out.length });
+    offset += recordSize;
   }
   return out;
 }
@@ -140,7 +201,10 @@ export function readThunkArray(read: RvaReader, rva: number, thunkSize: number, 
   let collected: Uint8Array = new Uint8Array(0);
   let cursor = rva;
   while (collected.length / thunkSize < MAX_THUNKS_PER_DESCRIPTOR) {
-    const size = Math.min(batch * thunkSize, imageSize - cursor);
+    // Batches end on a READ_ALIGNMENT boundary: a cached reader fetches whole windows anyway, and a batch that
+    // stops just past a boundary would cost a read of a window holding nothing but the terminator's neighbours.
+    const end = Math.ceil((cursor + batch * thunkSize) / READ_ALIGNMENT) * READ_ALIGNMENT;
+    const size = Math.min(end - cursor, imageSize - cursor);
     if (size < thunkSize) break;
     const bytes = read(cursor, size - (size % thunkSize)) || readToFailure(read, cursor, thunkSize, size);
     if (!bytes || bytes.length === 0) return collected.length ? collected : null;
@@ -177,9 +241,25 @@ function thunkValue(bytes: Uint8Array, offset: number, size: number): Address {
   return size === 8 ? new Address(u32(bytes, offset + 4), u32(bytes, offset)) : new Address(0, u32(bytes, offset));
 }
 
+/**
+ * A NUL-terminated ASCII name. Reads to the end of its page first (residency is per page, and a name near a page's
+ * end must not fail because the next page is paged out), then on into the next page only when no NUL was found.
+ */
 function readName(read: RvaReader, rva: number): string | null {
-  const bytes = read(rva, NAME_BYTES) || read(rva, 64);
-  if (!bytes) return null;
+  // Most names are short: a first look of 64 bytes keeps the read inside the reader's cached window.
+  const firstSize = Math.min(FIRST_NAME_BYTES, 0x1000 - (rva % 0x1000));
+  const first = read(rva, firstSize);
+  if (!first) return null;
+  let bytes = first;
+  if (first.indexOf(0) < 0) {
+    const toPageEnd = Math.min(NAME_BYTES, 0x1000 - (rva % 0x1000));
+    const more = toPageEnd > firstSize ? read(rva, toPageEnd) : null;
+    if (more) bytes = more;
+    if (bytes.indexOf(0) < 0 && bytes.length < NAME_BYTES) {
+      const rest = read(rva + bytes.length, NAME_BYTES - bytes.length);
+      if (rest) bytes = join(bytes, rest);
+    }
+  }
   const name = asciiz(bytes, 0, NAME_BYTES);
   return name.length ? name : null;
 }

@@ -1,0 +1,478 @@
+// Which loaded modules import a function: by name (the import's module and function name) and by value (an IAT slot
+// holding the function's address, which still finds the importer when its name tables are paged out or discarded).
+// Seed 003: tag `None` is ExAllocatePool; the author searched every driver for nt!ExAllocatePool's address.
+import { Address } from "../core/address";
+import { argKind, addressArg, describeArg } from "../core/args";
+import { pointer, u16, u32 } from "../core/bytes";
+import { symbolPatternArg } from "../core/validate";
+import type { Target, ModuleInfo } from "../host/target";
+import { parseHeaders, isPeError, directory, PeHeaders, DIRECTORY_IAT } from "./image";
+import { parseAllImports, ImportEntry } from "./imports";
+import { pagedImageReader } from "./rva-reader";
+
+/** Modules examined per command; a module list longer than this is cut and the rest reported. */
+export const MAX_MODULES = 4096;
+/** Distinct function names a wildcard may resolve to addresses (one symbol lookup each). */
+export const MAX_RESOLVED_NAMES = 256;
+/** Problems kept per module; the rest are counted. */
+export const MAX_PROBLEMS_PER_MODULE = 8;
+
+export interface ImporterQuery {
+  /** What the user gave, as said back in messages: `"nt!ExAllocatePool*"`, `0xe0894d1f`. */
+  text: string;
+  /** The exporting module the user named (`nt`, `ntdll`), or null. */
+  module: string | null;
+  /** The function name or pattern; null for a bare address. */
+  name: string | null;
+  /** Matches a function name (case-sensitive, as exports are); null for a bare address. */
+  pattern: RegExp | null;
+  isWildcard: boolean;
+  /** An address the user handed over (a number, an Int64 or a resolved symbol). */
+  address: Address | null;
+}
+
+export interface BadQuery {
+  kind: "badQuery";
+  /** What was tried, for the one-line usage message. */
+  tried: string;
+}
+
+export interface ResolvedFunction {
+  /** `nt!ExAllocatePool`, or the address when no name is known. */
+  display: string;
+  name: string | null;
+  address: Address;
+  /** How the address was found: `symbol nt!ExAllocatePool`, `argument`. */
+  source: string;
+}
+
+export interface ImportMatch {
+  Module: string;
+  ModuleBase: Address;
+  ModuleEnd: Address;
+  Function: string;
+  ImportedFrom: string;
+  ByOrdinal: boolean;
+  Ordinal: number | null;
+  DelayLoad: boolean;
+  IatAddress: Address;
+  /** The slot's value. */
+  Target: Address | null;
+  /** The module the slot's value lies in, as `lm` names it; empty when in none. */
+  TargetModule: string;
+  /** A slot matched by name whose value lies outside the exporting module and is not the function's address. */
+  Redirected: boolean;
+  MatchedBy: "name" | "value" | "both";
+  /** False when the slot came from the IAT directory because the import names were unreadable. */
+  NamesReadable: boolean;
+  toString(): string;
+}
+
+export interface ModuleNotExamined {
+  Module: string;
+  Base: Address;
+  Reason: string;
+}
+
+export interface ModuleProblem {
+  Module: string;
+  Problem: string;
+}
+
+export interface ImporterResult {
+  query: ImporterQuery;
+  /** Addresses matched by value. */
+  functions: ResolvedFunction[];
+  matches: ImportMatch[];
+  examined: number;
+  notExamined: ModuleNotExamined[];
+  problems: ModuleProblem[];
+  /** Modules whose import names were unreadable: only value matching could find them. */
+  namesUnreadable: string[];
+  /** Modules beyond MAX_MODULES. */
+  skippedModules: number;
+}
+
+/**
+ * The query from a command argument: a string (`"ExAllocatePool"`, `"nt!ExAllocatePool*"`), a number or Int64
+ * address, or the object dx hands over for a bare symbol. Assumption (test/emulator/session.ts symbolObject, the
+ * provider's behaviour for a resolved function symbol): that object has `.address` (an Int64 or number) and a
+ * toString of the form `module!name (0x...)`; the address is used, and the name when the string has that form.
+ */
+export function parseImporterQuery(arg: unknown): ImporterQuery | BadQuery {
+  const kind = argKind(arg);
+  if (kind === "string") return parseText((arg as string).trim(), describeArg(arg));
+  if (kind === "number" || kind === "int64") {
+    const address = addressArg(arg);
+    if (!address || address.isNull) return { kind: "badQuery", tried: describeArg(arg) + " (not an address)" };
+    return { text: address.toString(), module: null, name: null, pattern: null, isWildcard: false, address };
+  }
+  if (kind === "object") {
+    const object = arg as { address?: unknown; toString?: () => string };
+    const address = object.address !== undefined ? addressArg(object.address) : null;
+    let text = "";
+    try {
+      text = String(object.toString ? object.toString() : "");
+    } catch (e) {
+      text = "";
+    }
+    const m = /^\s*([^!\s(]+)!([^\s(]+)/.exec(text);
+    if (!address || address.isNull) return { kind: "badQuery", tried: "a symbol object without an address" + (m ? " (" + m[1] + "!" + m[2] + ")" : "") };
+    if (!m) return { text: address.toString(), module: null, name: null, pattern: null, isWildcard: false, address };
+    return { text: m[1] + "!" + m[2], module: m[1], name: m[2], pattern: exactPattern(m[2]), isWildcard: false, address };
+  }
+  return { kind: "badQuery", tried: describeArg(arg) };
+}
+
+function parseText(text: string, described: string): ImporterQuery | BadQuery {
+  if (!text) return { kind: "badQuery", tried: described };
+  const bang = text.indexOf("!");
+  const module = bang >= 0 ? text.slice(0, bang) : null;
+  const name = bang >= 0 ? text.slice(bang + 1) : text;
+  if (!name || (module !== null && !/^[\w.\-{}]+$/.test(module)) || !/^[\w@?*$.:<>~\-]+$/.test(name)) {
+    const asAddress = module === null ? Address.parse(text) : null;
+    if (asAddress && !asAddress.isNull) return { text, module: null, name: null, pattern: null, isWildcard: false, address: asAddress };
+    return { kind: "badQuery", tried: described + " (not a function name)" };
+  }
+  // A quoted hex number (`"0xe0894d1f"`, `"fffff807\`22a41030"`) is an address, not a name.
+  if (module === null && /^(0x[0-9a-f]+|[0-9a-f]+`[0-9a-f]+)$/i.test(name)) {
+    const asAddress = Address.parse(name);
+    if (asAddress && !asAddress.isNull) return { text, module: null, name: null, pattern: null, isWildcard: false, address: asAddress };
+  }
+  const isWildcard = /[*?]/.test(name);
+  return { text, module, name, pattern: isWildcard ? wildcardPattern(name) : exactPattern(name), isWildcard, address: null };
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.+^${}()|[\]\\]/g, "\\$&");
+}
+
+function exactPattern(name: string): RegExp {
+  return new RegExp("^" + escapeRegExp(name).replace(/[*?]/g, "\\$&") + "$");
+}
+
+function wildcardPattern(name: string): RegExp {
+  return new RegExp("^" + escapeRegExp(name).replace(/\*/g, ".*").replace(/\?/g, ".") + "$");
+}
+
+/** The DLL name an import names, without its extension, in lower case: `ntoskrnl.exe` -> `ntoskrnl`. */
+function dllStem(dll: string): string {
+  return dll.toLowerCase().replace(/\.(dll|exe|sys|drv)$/, "");
+}
+
+/** The kernel's file names (ntoskrnl, ntkrnlpa, ntkrnlmp, ntkrpamp); the debugger calls the kernel module `nt`. */
+function isKernelImage(stem: string): boolean {
+  return /^nt(oskrnl|krnl\w*|krpamp)$/.test(stem);
+}
+
+/** The loaded module an import's DLL name refers to (case-insensitive), or null when it is not loaded. */
+export function exportingModule(target: Target, dll: string): ModuleInfo | null {
+  const stem = dllStem(dll);
+  const modules = target.modules();
+  for (const m of modules) if (dllStem(m.fileName) === stem || m.name.toLowerCase() === stem) return m;
+  if (target.isKernel && isKernelImage(stem)) {
+    for (const m of modules) if (m.name.toLowerCase() === "nt" || isKernelImage(dllStem(m.fileName))) return m;
+    // The kernel is the first module of a kernel session's list.
+    return modules.length ? modules[0] : null;
+  }
+  return null;
+}
+
+/** The module name for a symbol lookup: `nt` for the kernel, else the loaded module's name, else the DLL stem. */
+function symbolModuleName(target: Target, dll: string): string {
+  const m = exportingModule(target, dll);
+  if (target.isKernel && isKernelImage(dllStem(dll))) return "nt";
+  return m ? m.name : dllStem(dll);
+}
+
+interface ParsedModule {
+  module: ModuleInfo;
+  headers: PeHeaders;
+  entries: ImportEntry[];
+  /** IAT slots read from the IAT directory when the import directory could not give them (names unreadable). */
+  orphanSlots: { rva: number; value: Address }[];
+}
+
+/**
+ * Finds the importers of a function in every loaded module. `query` is a parsed query or the text a user would
+ * quote (`"ExAllocatePool*"`); a text that names no function comes back as a BadQuery.
+ */
+export function findImporters(target: Target, query: ImporterQuery | string): ImporterResult | BadQuery {
+  const q = typeof query === "string" ? parseImporterQuery(query) : query;
+  if ("kind" in q) return q;
+  const all = target.modules();
+  const modules = all.slice(0, MAX_MODULES);
+  const result: ImporterResult = {
+    query: q,
+    functions: [],
+    matches: [],
+    examined: 0,
+    notExamined: [],
+    problems: [],
+    namesUnreadable: [],
+    skippedModules: all.length - modules.length,
+  };
+  const parsed: ParsedModule[] = [];
+  for (const module of modules) {
+    try {
+      const p = examine(target, module, result);
+      if (p) parsed.push(p);
+    } catch (e) {
+      result.notExamined.push({ Module: module.name, Base: module.base, Reason: "stopped: " + String(e && (e as Error).message ? (e as Error).message : e) });
+    }
+  }
+  result.examined = parsed.length;
+  result.functions = resolveFunctions(target, q, parsed);
+  match(target, q, parsed, result);
+  return result;
+}
+
+function examine(target: Target, module: ModuleInfo, result: ImporterResult): ParsedModule | null {
+  const image = pagedImageReader(target, module.base, module.size, module.name + " image");
+  const headerBytes = readHeaderBytes(image.read, module.size);
+  if (!headerBytes) {
+    result.notExamined.push({ Module: module.name, Base: module.base, Reason: "PE header page at " + target.formatAddress(module.base) + " is unreadable" });
+    return null;
+  }
+  const headers = parseHeaders(headerBytes, module.size);
+  if (isPeError(headers)) {
+    result.notExamined.push({ Module: module.name, Base: module.base, Reason: "malformed PE header: " + headers.reason });
+    return null;
+  }
+  const table = parseAllImports(headers, image.read, module.size);
+  const problems = headers.problems.concat(table.problems);
+  const named = table.entries.filter((e) => !e.nameUnreadable);
+  const covered = new Set<number>();
+  for (const e of table.entries) covered.add(e.iatRva);
+  const orphanSlots: { rva: number; value: Address }[] = [];
+  // Names gone (INIT discarded, pages out): the IAT directory still lists the bound slots, in .rdata.
+  if (table.entries.length === 0 || named.length < table.entries.length || table.problems.length) {
+    const iat = directory(headers, DIRECTORY_IAT);
+    if (iat) {
+      const size = Math.min(iat.size, module.size - iat.rva);
+      const bytes = size > 0 ? image.read(iat.rva, size) : null;
+      if (!bytes) problems.push("import address table at RVA 0x" + iat.rva.toString(16) + " is unreadable");
+      else {
+        for (let at = 0; at + target.pointerSize <= bytes.length; at += target.pointerSize) {
+          const value = pointer(bytes, at, target.pointerSize);
+          if (!value.isNull && !covered.has(iat.rva + at)) orphanSlots.push({ rva: iat.rva + at, value });
+        }
+      }
+    }
+    if (table.entries.length !== named.length || (table.entries.length === 0 && orphanSlots.length)) result.namesUnreadable.push(module.name);
+  }
+  // Unreadable tables of a module listed under namesUnreadable are said once there; the rest once each.
+  const namesGone = result.namesUnreadable[result.namesUnreadable.length - 1] === module.name;
+  const distinct: string[] = [];
+  for (const p of problems) if (distinct.indexOf(p) < 0 && !(namesGone && / (is|are) unreadable/.test(p))) distinct.push(p);
+  for (let i = 0; i < distinct.length && i < MAX_PROBLEMS_PER_MODULE; i++) result.problems.push({ Module: module.name, Problem: distinct[i] });
+  if (distinct.length > MAX_PROBLEMS_PER_MODULE) {
+    result.problems.push({ Module: module.name, Problem: (distinct.length - MAX_PROBLEMS_PER_MODULE) + " more problems not shown" });
+  }
+  return { module, headers, entries: table.entries, orphanSlots };
+}
+
+/**
+ * The headers through the section table: the first 0x800 bytes (one KDNET packet) hold them in almost every image;
+ * the whole first page when the section table runs further.
+ */
+function readHeaderBytes(read: (rva: number, size: number) => Uint8Array | null, imageSize: number): Uint8Array | null {
+  const small = read(0, Math.min(0x800, imageSize));
+  if (!small || small.length < 0x40) return small;
+  const nt = u32(small, 0x3c);
+  if (nt + 0x18 > small.length) return read(0, Math.min(0x1000, imageSize)) || small;
+  const end = nt + 0x18 + u16(small, nt + 0x14) + u16(small, nt + 6) * 0x28;
+  return end > small.length && imageSize > small.length ? read(0, Math.min(0x1000, imageSize)) || small : small;
+}
+
+/** The addresses to match by value: the argument's, or each matching name resolved in its exporter's symbols. */
+function resolveFunctions(target: Target, q: ImporterQuery, parsed: ParsedModule[]): ResolvedFunction[] {
+  const out: ResolvedFunction[] = [];
+  const seen = new Set<string>();
+  const add = (name: string | null, module: string | null, address: Address | null, source: string) => {
+    if (!address || address.isNull || seen.has(address.key)) return;
+    seen.add(address.key);
+    out.push({ display: name ? (module ? module + "!" : "") + name : address.toString(), name, address, source });
+  };
+  if (q.address) {
+    add(q.name, q.module, q.address, q.name ? "symbol " + q.module + "!" + q.name : "argument");
+    if (q.name) return out;
+    // A bare address: a slot matched by name elsewhere that holds it names the function.
+    for (const p of parsed) {
+      for (const e of p.entries) {
+        if (e.name && e.target && e.target.equals(q.address)) {
+          out[0].name = e.name;
+          out[0].display = symbolModuleName(target, e.dll) + "!" + e.name;
+          return out;
+        }
+      }
+    }
+    return out;
+  }
+  if (!q.name || !q.pattern) return out;
+  // Candidate (module, name) pairs: the user's, and the exporter of every import whose name matches.
+  const candidates: { module: string; name: string }[] = [];
+  const keys = new Set<string>();
+  const candidate = (module: string, name: string) => {
+    const key = module.toLowerCase() + "!" + name;
+    if (keys.has(key) || candidates.length >= MAX_RESOLVED_NAMES) return;
+    keys.add(key);
+    candidates.push({ module, name });
+  };
+  if (!q.isWildcard) {
+    if (q.module) candidate(q.module, q.name);
+    else if (target.isKernel) candidate("nt", q.name);
+  }
+  for (const p of parsed) {
+    for (const e of p.entries) {
+      if (!e.name || !q.pattern.test(e.name)) continue;
+      if (q.module && !sameModule(target, q.module, e.dll)) continue;
+      candidate(symbolModuleName(target, e.dll), e.name);
+    }
+  }
+  for (const c of candidates) {
+    const address = target.symbolAddress(c.module, c.name);
+    add(c.name, c.module, address, "symbol " + c.module + "!" + c.name);
+  }
+  // A wildcard also asks the symbols (`x nt!ExAllocatePool*`): importers whose names are all gone are still found.
+  const module = q.module || (target.isKernel ? "nt" : null);
+  if (q.isWildcard && module) {
+    for (const s of symbolsMatching(target, module, q.name)) {
+      if (out.length >= MAX_RESOLVED_NAMES) break;
+      add(s.name, module, s.address, "x " + module + "!" + q.name);
+    }
+  }
+  return out;
+}
+
+/**
+ * Symbols matching a wildcard, from `x module!pattern`. Its lines are `<address> module!name ...` (seed 003:
+ * `e0894d1f nt!ExAllocatePool`); lines of any other shape are skipped, so format changes lose names, never crash.
+ */
+function symbolsMatching(target: Target, module: string, pattern: string): { name: string; address: Address }[] {
+  const arg = symbolPatternArg(module, pattern);
+  if (!arg) return [];
+  const result = target.executeCommand("x", arg);
+  const out: { name: string; address: Address }[] = [];
+  for (const line of result.lines) {
+    const m = /^\s*([0-9a-fA-F]{8}(?:`?[0-9a-fA-F]{8})?)\s+[^!\s]+!([^\s(]+)/.exec(line);
+    const address = m ? Address.parse(m[1]) : null;
+    if (m && address && !address.isNull) out.push({ name: m[2], address });
+    if (out.length >= MAX_RESOLVED_NAMES) break;
+  }
+  return out;
+}
+
+/** True when the user's module name (`nt`, `ntdll`, `HAL.dll`) names the DLL an import names. */
+function sameModule(target: Target, userModule: string, dll: string): boolean {
+  const a = dllStem(userModule);
+  const b = dllStem(dll);
+  if (a === b) return true;
+  if (target.isKernel && (a === "nt" || isKernelImage(a)) && isKernelImage(b)) return true;
+  const exporter = exportingModule(target, dll);
+  return !!exporter && (exporter.name.toLowerCase() === a || dllStem(exporter.fileName) === a);
+}
+
+function match(target: Target, q: ImporterQuery, parsed: ParsedModule[], result: ImporterResult): void {
+  const byAddress = new Map<string, ResolvedFunction>();
+  for (const f of result.functions) byAddress.set(f.address.key, f);
+  for (const p of parsed) {
+    const end = p.module.base.add(p.module.size);
+    for (const e of p.entries) {
+      const nameHit = !!(e.name && q.pattern && q.pattern.test(e.name) && (!q.module || sameModule(target, q.module, e.dll)));
+      const valueFn = e.target ? byAddress.get(e.target.key) : undefined;
+      if (!nameHit && !valueFn) continue;
+      const fnName = e.name || (valueFn && valueFn.name) || (e.ordinal !== null ? "#" + e.ordinal : "?");
+      result.matches.push(
+        record(target, p.module, end, {
+          fn: fnName,
+          dll: e.dll,
+          ordinal: e.ordinal,
+          delayLoad: e.delayLoad,
+          iatRva: e.iatRva,
+          value: e.target,
+          redirected: nameHit && isRedirected(target, p.module, e, byAddress),
+          by: nameHit && valueFn ? "both" : nameHit ? "name" : "value",
+          namesReadable: !e.nameUnreadable,
+        }),
+      );
+    }
+    for (const s of p.orphanSlots) {
+      const fn = byAddress.get(s.value.key);
+      if (!fn) continue;
+      const exporter = target.moduleContaining(s.value);
+      result.matches.push(
+        record(target, p.module, end, {
+          fn: fn.name || fn.display,
+          dll: exporter ? exporter.fileName : "?",
+          ordinal: null,
+          delayLoad: false,
+          iatRva: s.rva,
+          value: s.value,
+          redirected: false,
+          by: "value",
+          namesReadable: false,
+        }),
+      );
+    }
+  }
+  result.matches.sort((a, b) => (a.Function < b.Function ? -1 : a.Function > b.Function ? 1 : a.ModuleBase.compare(b.ModuleBase)));
+}
+
+/**
+ * A name-matched slot is redirected when its value is neither the function's resolved address nor inside the
+ * exporting module. Forwarded exports (HAL to nt) bind to the forwardee's address: a slot whose module resolves the
+ * same name to it is not redirected. An unbound delay-load slot points into the importer's own stub: not either.
+ */
+function isRedirected(target: Target, importer: ModuleInfo, e: ImportEntry, byAddress: Map<string, ResolvedFunction>): boolean {
+  if (!e.target || e.target.isNull) return false;
+  if (byAddress.has(e.target.key)) return false;
+  if (e.delayLoad && e.target.isWithin(importer.base, importer.size)) return false;
+  const exporter = exportingModule(target, e.dll);
+  if (!exporter) return false;
+  if (e.target.isWithin(exporter.base, exporter.size)) return false;
+  // A forwarded export (HAL.dll!X forwarded to nt!X) is bound to the forwardee: the name resolves there.
+  const holder = target.moduleContaining(e.target);
+  if (holder && e.name) {
+    const forwardee = target.symbolAddress(target.isKernel && holder === target.modules()[0] ? "nt" : holder.name, e.name);
+    if (forwardee && forwardee.equals(e.target)) return false;
+  }
+  return true;
+}
+
+interface MatchFields {
+  fn: string;
+  dll: string;
+  ordinal: number | null;
+  delayLoad: boolean;
+  iatRva: number;
+  value: Address | null;
+  redirected: boolean;
+  by: "name" | "value" | "both";
+  namesReadable: boolean;
+}
+
+function record(target: Target, module: ModuleInfo, end: Address, f: MatchFields): ImportMatch {
+  const iat = module.base.add(f.iatRva);
+  const targetModule = f.value ? target.moduleContaining(f.value) : null;
+  const m: ImportMatch = {
+    Module: module.name,
+    ModuleBase: module.base,
+    ModuleEnd: end,
+    Function: f.fn,
+    ImportedFrom: f.dll,
+    ByOrdinal: f.ordinal !== null,
+    Ordinal: f.ordinal,
+    DelayLoad: f.delayLoad,
+    IatAddress: iat,
+    Target: f.value,
+    TargetModule: targetModule ? targetModule.name : "",
+    Redirected: f.redirected,
+    MatchedBy: f.by,
+    NamesReadable: f.namesReadable,
+    toString: () =>
+      module.name + " imports " + f.dll + "!" + f.fn + " at " + target.formatAddress(iat) +
+      (f.value ? " -> " + target.formatAddress(f.value) : "") + (f.redirected ? " (redirected)" : ""),
+  };
+  return m;
+}

@@ -1,0 +1,144 @@
+// Maps a real PE file into an emulated target as the Windows loader does: the headers, then each section's raw
+// data at its virtual address (zero-filled up to VirtualSize), then every IAT slot bound to the address the
+// exporting module's export has. Reads the file with its own few lines of PE/COFF (layouts.md §6), independent of
+// src/pe, so a parser bug there cannot be copied into the target.
+import { TargetBuilder } from "./builder";
+import { buildDriver } from "./importers";
+
+export interface FileImport {
+  dll: string;
+  /** RVA of the descriptor's first IAT slot. */
+  iatRva: number;
+  functions: { name: string | null; ordinal: number | null }[];
+}
+
+export interface MappedImage {
+  base: bigint;
+  sizeOfImage: number;
+  is64: boolean;
+  imports: FileImport[];
+}
+
+/** Resolves an import to the address its slot is bound to. */
+export type Binder = (dll: string, fn: { name: string | null; ordinal: number | null }) => bigint;
+
+interface Layout {
+  is64: boolean;
+  sizeOfImage: number;
+  sizeOfHeaders: number;
+  importRva: number;
+  sections: { va: number; virtualSize: number; rawOffset: number; rawSize: number }[];
+}
+
+function layoutOf(file: Uint8Array): Layout {
+  const v = new DataView(file.buffer, file.byteOffset, file.byteLength);
+  if (v.getUint16(0, true) !== 0x5a4d) throw new Error("not an MZ file");
+  const nt = v.getUint32(0x3c, true);
+  if (v.getUint32(nt, true) !== 0x4550) throw new Error("no PE signature");
+  const sectionCount = v.getUint16(nt + 6, true);
+  const optionalSize = v.getUint16(nt + 0x14, true);
+  const opt = nt + 0x18;
+  const is64 = v.getUint16(opt, true) === 0x20b;
+  const dirs = opt + (is64 ? 0x70 : 0x60);
+  const sections = [];
+  for (let i = 0; i < sectionCount; i++) {
+    const s = opt + optionalSize + i * 0x28;
+    sections.push({ virtualSize: v.getUint32(s + 8, true), va: v.getUint32(s + 0xc, true), rawSize: v.getUint32(s + 0x10, true), rawOffset: v.getUint32(s + 0x14, true) });
+  }
+  return { is64, sizeOfImage: v.getUint32(opt + 0x38, true), sizeOfHeaders: v.getUint32(opt + 0x3c, true), importRva: v.getUint32(dirs + 8, true), sections };
+}
+
+/** The image as it lies in memory, before binding. */
+function memoryImage(file: Uint8Array, l: Layout): Uint8Array {
+  const image = new Uint8Array(l.sizeOfImage);
+  image.set(file.subarray(0, Math.min(l.sizeOfHeaders, file.length)));
+  for (const s of l.sections) {
+    const n = Math.min(s.rawSize, s.virtualSize || s.rawSize, file.length - s.rawOffset);
+    if (n > 0) image.set(file.subarray(s.rawOffset, s.rawOffset + n), s.va);
+  }
+  return image;
+}
+
+function cString(b: Uint8Array, at: number): string {
+  let s = "";
+  while (at < b.length && b[at] !== 0) s += String.fromCharCode(b[at++]);
+  return s;
+}
+
+/** The import descriptors of a mapped image, read from the INT (or the IAT when there is no INT). */
+function importsOf(image: Uint8Array, l: Layout): FileImport[] {
+  const v = new DataView(image.buffer);
+  const out: FileImport[] = [];
+  const thunk = l.is64 ? 8 : 4;
+  for (let d = l.importRva; l.importRva && d + 0x14 <= image.length; d += 0x14) {
+    const oft = v.getUint32(d, true);
+    const name = v.getUint32(d + 0xc, true);
+    const ft = v.getUint32(d + 0x10, true);
+    if (oft === 0 && name === 0 && ft === 0) break;
+    const functions: FileImport["functions"] = [];
+    for (let t = oft || ft; ; t += thunk) {
+      const lo = v.getUint32(t, true);
+      const hi = l.is64 ? v.getUint32(t + 4, true) : 0;
+      if (lo === 0 && hi === 0) break;
+      const byOrdinal = l.is64 ? (hi & 0x80000000) !== 0 : (lo & 0x80000000) !== 0;
+      functions.push(byOrdinal ? { name: null, ordinal: lo & 0xffff } : { name: cString(image, lo + 2), ordinal: null });
+    }
+    out.push({ dll: cString(image, name), iatRva: ft, functions });
+  }
+  return out;
+}
+
+/** Maps `file` at `base` as module `moduleName` and binds its IAT through `bind`. */
+export function mapPeFile(b: TargetBuilder, moduleName: string, base: bigint, file: Uint8Array, bind: Binder): MappedImage {
+  const l = layoutOf(file);
+  const image = memoryImage(file, l);
+  const imports = importsOf(image, l);
+  const v = new DataView(image.buffer);
+  for (const d of imports) {
+    d.functions.forEach((fn, i) => {
+      const at = d.iatRva + i * (l.is64 ? 8 : 4);
+      const address = bind(d.dll, fn);
+      if (l.is64) v.setBigUint64(at, address, true);
+      else v.setUint32(at, Number(address & 0xffffffffn), true);
+    });
+  }
+  b.memory.write(base, image);
+  b.target.addModule(moduleName, base, l.sizeOfImage);
+  return { base, sizeOfImage: l.sizeOfImage, is64: l.is64, imports };
+}
+
+/**
+ * Exporters for DLLs whose files are not in the fixtures (kernel32.dll, ucrtbase.dll, ...): a module with a PE
+ * header page, each function bound to its own 16-byte stub inside it and listed as a symbol, as an export is.
+ */
+export class StubExporters {
+  private readonly modules = new Map<string, { base: bigint; next: bigint; byName: Map<string, bigint> }>();
+
+  constructor(private readonly b: TargetBuilder, private readonly size = 0x100000) {}
+
+  /** Registers a module that exists already (nt), with known export addresses. */
+  known(dll: string, base: bigint, exports: Record<string, bigint>): void {
+    this.modules.set(dll.toLowerCase(), { base, next: base + 0x1000n, byName: new Map(Object.entries(exports)) });
+  }
+
+  bind: Binder = (dll, fn) => {
+    const key = dll.toLowerCase();
+    let m = this.modules.get(key);
+    if (!m) {
+      const base = this.b.moduleRange(this.size);
+      this.b.memory.write(base, buildDriver({ is64: this.b.pointerSize === 8, imports: [] }).bytes.subarray(0, 0x1000));
+      this.b.target.addModule(dll, base, this.size);
+      m = { base, next: base + 0x1000n, byName: new Map() };
+      this.modules.set(key, m);
+    }
+    const name = fn.name || "#" + fn.ordinal;
+    let address = m.byName.get(name);
+    if (address === undefined) {
+      address = m.next;
+      m.next += 0x10n;
+      m.byName.set(name, address);
+      if (fn.name) this.b.target.addSymbol(dll.replace(/\.[^.]*$/, ""), fn.name, address);
+    }
+    return address;
+  };
+}
