@@ -1,10 +1,18 @@
 // The script's entry points. initializeScript returns one registration list and touches nothing on the target.
 import { Command } from "./commands/command";
 import { leaktoolsCommand } from "./commands/leaktools";
+import { leaktagCommand } from "./commands/leaktag";
+import { pooltagsCommand } from "./commands/pooltags";
+import { leaksCommand } from "./commands/leaks";
+import { pooltagfileCommand } from "./commands/pooltagfile";
 import { registrations } from "./host/registration";
 
 const commands: Command[] = [
   leaktoolsCommand(() => commands),
+  leaktagCommand,
+  pooltagsCommand,
+  leaksCommand,
+  pooltagfileCommand,
 ];
 
 export function initializeScript(): object[] {
