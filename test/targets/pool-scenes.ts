@@ -3,6 +3,7 @@
 // and `s -a` finds "Leak" at +0x1559 and +0x15c7 with the bytes used below. Seed 003 (32-bit): `None 246479
 // 50827424 0 0 call to ExAllocatePool`.
 import { PoolTargetBuilder, BUILDS, SCN } from "./pool";
+import { buildPe } from "./pe-builder";
 
 /** 40 MB: NotMyFault's leak size in seed 000 (ExAllocatePool2(POOL_FLAG_NON_PAGED, 40*1024*1024, "Leak")). */
 export const LEAK_SIZE = 40 * 1024 * 1024;
@@ -53,6 +54,8 @@ export function seed000(options: Seed000Options = {}): PoolTargetBuilder {
   p.bigPage("EtwB", 0x10000, { paged: true });
 
   const ntBase = BigInt(p.target.modules[0].base);
+  // nt's headers are resident on a real system; a one-section image stands in for the kernel here.
+  p.target.memory.write(ntBase, buildPe({ is64: true, sections: [{ name: ".text", characteristics: SCN.CODE | SCN.EXECUTE | SCN.READ, size: 0x1000 }] }).bytes);
   const text = new Uint8Array(0x2000);
   text.set(HIT1, 0x1559 - 2 - 0x1000);
   text.set(HIT2, 0x15c7 - 2 - 0x1000);
@@ -94,6 +97,12 @@ export function seed000(options: Seed000Options = {}): PoolTargetBuilder {
       { name: ".data", characteristics: SCN.INITIALIZED_DATA | SCN.READ | SCN.WRITE, content: table },
     ],
   }, 0xfffff80723c00000n);
+  // The debugger's triage\pooltag.txt: lines written in its format from the descriptions seed 000's !poolused
+  // printed ("Etw Buffer , Binary: nt!etw"); not a copy of Microsoft's file.
+  p.target.addFile(
+    "C:\\Program Files (x86)\\Windows Kits\\10\\Debuggers\\x64\\triage\\pooltag.txt",
+    ["//", "// Pool tag file (test copy)", "//", "EtwB - nt!etw       - Etw Buffer", "EtwR - nt!etw       - Etw KM RegEntry", "File - nt!io        - File objects", "Thre - nt!ps        - Thread objects"].join("\r\n"),
+  );
   if (options.noTrackerSymbols) {
     for (const s of ["PoolTrackTable", "PoolTrackTableSize", "ExPoolTagTables", "PoolTrackTableExpansion", "PoolTrackTableExpansionSize", "KeNumberProcessors"]) p.target.removeSymbol("nt", s);
   }
