@@ -8,8 +8,8 @@ import { POOL_TRACKER_BIG_PAGES, bigPagePoolTypeShift } from "../layouts/pool";
 import type { Target } from "../host/target";
 import { TagPattern, tagFromKey } from "./tags";
 
-/** Entries read at most: 16M entries is 384 MB of table, far beyond any machine's PoolBigPageTableSize. */
-export const MAX_BIG_PAGE_ENTRIES = 0x1000000;
+/** Entries read at most: 8M entries is 192-256 MB of table (the largest single read, limits.maxImageBytes), far beyond any machine's PoolBigPageTableSize. */
+export const MAX_BIG_PAGE_ENTRIES = 0x800000;
 
 export interface BigAllocation {
   address: Address;

@@ -111,18 +111,36 @@ export function immediateFormAt(bytes: Uint8Array, at: number, is64: boolean): I
 }
 
 /**
- * The RVA an indirect `call [slot]` (ff 15 disp32) reaches within `window` bytes after `from`: x64 disp32 is
- * RIP-relative, x86 disp32 is an absolute address. `codeRva` is the RVA of bytes[0].
+ * The IAT RVAs that calls within `window` bytes after `from` reach: `ff 15 disp32` (call [slot]; x64 disp32 is
+ * RIP-relative, x86 disp32 an absolute address), and `e8 rel32` into an import thunk `ff 25 disp32` (jmp [slot]),
+ * which is how MinGW-built drivers call imports. `codeRva` is the RVA of bytes[0]; `readRva` reads a thunk.
  */
-export function indirectCallTargets(bytes: Uint8Array, from: number, window: number, codeRva: number, is64: boolean, imageBase: Address): number[] {
+export function indirectCallTargets(
+  bytes: Uint8Array,
+  from: number,
+  window: number,
+  codeRva: number,
+  is64: boolean,
+  imageBase: Address,
+  readRva?: (rva: number, size: number) => Uint8Array | null,
+): number[] {
   const out: number[] = [];
-  const end = Math.min(bytes.length - 6, from + window);
+  const slotOf = (b: Uint8Array, at: number, rva: number): number | null => {
+    if (is64) return rva + 6 + i32(b, at + 2);
+    return new Address(0, u32(b, at + 2)).distanceFrom(imageBase);
+  };
+  const end = Math.min(bytes.length - 5, from + window);
   for (let i = from; i <= end; i++) {
-    if (bytes[i] !== 0xff || bytes[i + 1] !== 0x15) continue;
-    if (is64) out.push(codeRva + i + 6 + i32(bytes, i + 2));
-    else {
-      const delta = new Address(0, u32(bytes, i + 2)).distanceFrom(imageBase);
-      if (delta !== null) out.push(delta);
+    if (bytes[i] === 0xff && bytes[i + 1] === 0x15 && i + 6 <= bytes.length) {
+      const slot = slotOf(bytes, i, codeRva + i);
+      if (slot !== null) out.push(slot);
+    } else if (bytes[i] === 0xe8 && readRva) {
+      const thunkRva = codeRva + i + 5 + i32(bytes, i + 1);
+      const thunk = thunkRva > 0 ? readRva(thunkRva, 6) : null;
+      if (thunk && thunk[0] === 0xff && thunk[1] === 0x25) {
+        const slot = slotOf(thunk, 0, thunkRva);
+        if (slot !== null) out.push(slot);
+      }
     }
   }
   return out;
@@ -183,7 +201,8 @@ function searchModule(target: Target, module: ModuleInfo, tag: Uint8Array, resul
         let allocator: string | null = null;
         if (form) {
           if (!allocatorSlots) allocatorSlots = allocatorIatSlots(target, module, headers, pieces);
-          for (const slot of indirectCallTargets(bytes, at + 4, CALL_WINDOW, from, headers.is64, module.base)) {
+          const readRva = (rva: number, size: number) => pieceAt(pieces, rva, size);
+          for (const slot of indirectCallTargets(bytes, at + 4, CALL_WINDOW, from, headers.is64, module.base, readRva)) {
             const name = allocatorSlots.get(slot);
             if (name) {
               allocator = name;
@@ -213,13 +232,19 @@ function searchModule(target: Target, module: ModuleInfo, tag: Uint8Array, resul
   result.owners.push(owner);
 }
 
+function pieceAt(pieces: { rva: number; bytes: Uint8Array }[], rva: number, size: number): Uint8Array | null {
+  for (const p of pieces) {
+    if (rva >= p.rva && rva + size <= p.rva + p.bytes.length) return p.bytes.subarray(rva - p.rva, rva - p.rva + size);
+  }
+  return null;
+}
+
 /** RVA of each IAT slot that imports an allocator, from the module's import directory. */
 function allocatorIatSlots(target: Target, module: ModuleInfo, headers: PeHeaders, pieces: { rva: number; bytes: Uint8Array }[]): Map<number, string> {
   const slots = new Map<number, string>();
   const read = (rva: number, size: number): Uint8Array | null => {
-    for (const p of pieces) {
-      if (rva >= p.rva && rva + size <= p.rva + p.bytes.length) return p.bytes.subarray(rva - p.rva, rva - p.rva + size);
-    }
+    const cached = pieceAt(pieces, rva, size);
+    if (cached) return cached;
     if (rva < 0 || size <= 0 || rva + size > module.size) return null;
     const bytes = target.memory.read(module.base.add(rva), size, module.name + " imports");
     return bytes instanceof Unreadable ? null : bytes;

@@ -2,7 +2,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { DebuggerSession } from "../emulator/session";
 import { seed000, seed003, LEAK_SIZE } from "../targets/pool-scenes";
-import { PoolTargetBuilder, BUILDS } from "../targets/pool";
+import { PoolTargetBuilder, BUILDS, SCN } from "../targets/pool";
+import { buildPe, loadImage } from "../targets/pe-builder";
 import { userTarget } from "../targets/builder";
 import { expectGolden } from "../support/golden";
 import { failEachRead } from "../support/faults";
@@ -123,5 +124,37 @@ describe("!pooltagfile", () => {
     const rows = s.run("dx @$pooltags()").value as Rec[];
     expect(rows.find((x) => x.Tag === "EtwB")!.Description).toBe("Etw Buffer (nt!etw)");
     expect(s.run('!pooltagfile "C:\\\\nope.txt"').output).toContain("Could not read");
+  });
+});
+
+describe("owners on a 32-bit driver and corrupted tables", () => {
+  test("x86: push 'Abc ' then call [IAT ExAllocatePoolWithTag] is a high-confidence owner", () => {
+    const p = new PoolTargetBuilder({ pointerSize: 4, build: BUILDS.win7sp1, processors: 2 });
+    p.tag({ tag: "Abc", pagedAllocs: 36405, pagedBytes: 33930272 });
+    p.bigPage("Abc", 0x5000, { paged: true });
+    const imports = [{ dll: "ntoskrnl.exe", functions: ["ExAllocatePoolWithTag", "ExFreePoolWithTag"] }];
+    const base = BigInt(p.b.moduleRange(0x10000));
+    const probe = buildPe({ is64: false, sections: [{ name: ".text", characteristics: SCN.CODE | SCN.EXECUTE | SCN.READ, size: 0x1000 }], imports });
+    const slot = Number(base) + probe.iatRva["ntoskrnl.exe!ExAllocatePoolWithTag"];
+    // push 'Abc '; push 0x100; push 1; call dword ptr [slot]
+    const code = Uint8Array.from([0x68, 0x41, 0x62, 0x63, 0x20, 0x68, 0x00, 0x01, 0x00, 0x00, 0x6a, 0x01, 0xff, 0x15, slot & 0xff, (slot >> 8) & 0xff, (slot >> 16) & 0xff, slot >>> 24]);
+    const image = buildPe({ is64: false, sections: [{ name: ".text", characteristics: SCN.CODE | SCN.EXECUTE | SCN.READ, content: code, size: 0x1000 }], imports });
+    loadImage(p.b, "abc.sys", base, image);
+    const v = DebuggerSession.load(p.target).run('!leaktag "Abc"').value as Rec;
+    const owners = v.Owners as Rec[];
+    expect(owners.map((o) => [o.Module, o.Confidence])).toEqual([["abc", "high"]]);
+    expect(((owners[0].Hits as Rec[])[0]).Allocator).toBe("ExAllocatePoolWithTag");
+    expect((v.BigAllocations as Rec[]).map((b) => [b.Size, b.Paged])).toEqual([[0x5000, true]]);
+  });
+
+  test("absurd big-page count and processor count are capped and reported", () => {
+    const p = seed000();
+    p.b.writePtr(p.target.symbols.get("nt!PoolBigPageTableSize")!, 0x7fffffffn);
+    p.b.memory.writeU32(p.target.symbols.get("nt!KeNumberProcessors")!, 100000);
+    const r = DebuggerSession.load(p.target).run('!leaktag "Leak"');
+    expect(r.escaped).toBeNull();
+    expect(r.output).toContain("nt!PoolBigPageTableSize is 2147483647; only the first 8388608 entries were read");
+    expect(r.output).toContain("nt!KeNumberProcessors is 100000");
+    expect((r.value as Rec).Usage).toMatchObject({ NonPagedBytes: 4991221760 }); // the null-terminated array still works
   });
 });

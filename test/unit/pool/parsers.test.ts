@@ -72,3 +72,26 @@ describe("instruction classifier", () => {
     expect(indirectCallTargets(x86, 5, 40, 0x1000, false, new Address(0, 0x400000))).toEqual([0x3078]);
   });
 });
+
+describe("classifier on real compiled code (libwine 8.0~repack-4, see test/fixtures/leaktag/wine-code.txt)", () => {
+  const entries = new Map<string, { offset: number; bytes: Uint8Array }>();
+  for (const line of fs.readFileSync(path.join(__dirname, "../../fixtures/leaktag/wine-code.txt"), "utf8").split("\n")) {
+    if (!line || line.startsWith("#")) continue;
+    const [name, , , offset, , hexBytes] = line.split("|");
+    entries.set(name, { offset: parseInt(offset, 16), bytes: Uint8Array.from(hexBytes.split(" ").map((h) => parseInt(h, 16))) });
+  }
+  test("mov dword ptr [rsp+0x30], 'RIFF' (qcap.dll) and mov edx/mov ecx (user32.dll)", () => {
+    expect(immediateFormAt(entries.get("qcap-riff")!.bytes, 4, true)!.name).toBe("mov dword ptr [rsp+disp8], imm32");
+    const user32 = entries.get("user32-riff")!.bytes;
+    expect(immediateFormAt(user32, 1, true)!.name).toBe("mov edx, imm32");
+    expect(immediateFormAt(user32, 11, true)!.name).toBe("mov ecx, imm32");
+    expect(immediateFormAt(user32, 6, true)).toBeNull(); // inside `mov [rsp+0x20], rax`
+  });
+  test("MinGW import thunk: call rel32 -> jmp [IAT] reaches the ExAllocatePool slot (hidclass.sys)", () => {
+    const call = entries.get("hidclass-call")!;
+    const thunk = entries.get("hidclass-thunk")!;
+    const readRva = (rva: number, size: number) => (rva === thunk.offset && size <= thunk.bytes.length ? thunk.bytes.subarray(0, size) : null);
+    expect(indirectCallTargets(call.bytes, 0, 40, call.offset, true, new Address(0, 0x40000000), readRva)).toEqual([0xf368]);
+    expect(indirectCallTargets(call.bytes, 0, 40, call.offset, true, new Address(0, 0x40000000))).toEqual([]);
+  });
+});
