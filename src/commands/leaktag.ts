@@ -19,7 +19,7 @@ import type { Target } from "../host/target";
 export const TOP_NONPAGED = 20;
 export const TOP_PAGED = 10;
 /** Big allocations printed (all are returned). */
-const BIG_ROWS_SHOWN = 10;
+const BIG_ROWS_SHOWN = 5;
 /** Code hits symbolized through `u <address> L1` (one debugger command each). */
 const MAX_SYMBOLIZED = 16;
 
