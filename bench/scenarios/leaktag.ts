@@ -4,7 +4,7 @@ import { BenchScenario } from "../scenario";
 import { EmulatedTarget } from "../../test/emulator/target";
 import { HostControl } from "../../test/emulator/host";
 import { PoolTargetBuilder, BUILDS, SCN } from "../../test/targets/pool";
-import { poolTrackerLayout, bigPagesLayout } from "../../test/targets/layouts";
+import { poolTrackerLayout } from "../../test/targets/layouts";
 
 const MODULES = 200;
 const IMAGE_BYTES = 150 * 1024 * 1024;
@@ -70,16 +70,22 @@ export const trackerScenario: BenchScenario = {
   build: trackerTarget,
   commands: ["!leaktag", "dx @$leaks()", "dx @$leaks()"],
   // Public scripts: one typed-object field read per counter per entry per processor table.
-  naive(control) {
+  naive(control, target) {
     const mem = (control.host as unknown as { memory: Mem }).memory;
     const layout = poolTrackerLayout(BUILDS.win10_22h2, 8);
-    void bigPagesLayout;
+    // The table addresses, as such a script would get them from dx nt!ExPoolTagTables (not counted).
+    const arrayAt = target.symbols.get("nt!ExPoolTagTables")!;
+    const tables: bigint[] = [];
+    for (let t = 0; t < CPUS; t++) {
+      const b = target.memory.read(arrayAt + BigInt(t * 8), 8) as Uint8Array;
+      tables.push(new DataView(b.buffer, b.byteOffset).getBigUint64(0, true));
+    }
     for (let run = 0; run < 3; run++) {
-      for (let t = 0; t < CPUS; t++) {
+      for (const table of tables) {
         for (let i = 0; i < TABLE; i++) {
           for (const f of ["Key", "NonPagedAllocs", "NonPagedFrees", "NonPagedBytes", "PagedAllocs", "PagedFrees", "PagedBytes"] as const) {
             try {
-              mem.readMemoryValues(ptr(control, 0xffffb40200000000n + BigInt(t * TABLE * layout.size + i * layout.size + layout[f][0])), 1, layout[f][1]);
+              mem.readMemoryValues(ptr(control, table + BigInt(i * layout.size + layout[f][0])), 1, layout[f][1]);
             } catch (e) {
               // counted all the same
             }

@@ -253,6 +253,7 @@ function showTag(ctx: CommandContext, pattern: TagPattern): unknown {
         "  ",
       ),
     );
+    for (const o of search.owners) for (const problem of o.problems) ctx.out.line("  " + o.module.name + ": " + problem);
     const best = search.owners[0];
     if (best.confidence === "high" && (search.owners.length === 1 || search.owners[1].confidence !== "high")) {
       ctx.out.line("=> " + best.module.fileName + " allocates '" + tag + "' (" + best.hits.filter((h) => h.allocator).length + " allocator call(s)).");

@@ -22,7 +22,8 @@ export const messages = {
     'Usage: !leaktag ["Tag"] - a pool tag of 1-4 characters in quotes, ? and * as wildcards (!leaktag "Leak", !leaktag "Le*"); got ' +
     given + ".",
   tagUsageUnavailable: (detail: string) =>
-    "No pool tag usage: " + detail + ". Load the kernel's symbols (.symfix; .reload /f nt) and try again.",
+    "No pool tag usage: " + detail + ". If nt's symbols are missing, load them (.symfix; .reload /f nt); " +
+    "if the memory is unreadable, a small or partial dump may not hold it (a kernel or complete dump does).",
   tagNotTracked: (tag: string) =>
     "Tag '" + tag + "' has no entry in the pool tag tables (no allocation recorded, or pool tagging is off).",
   untaggedTag: (tag: string) =>

@@ -76,6 +76,8 @@ export interface TagOwner {
   confidence: Confidence;
   hits: TagHit[];
   hitsNotKept: number;
+  /** Why allocator calls could not be checked (import tables unreadable), as plain sentences. */
+  problems: string[];
 }
 
 export interface NotSearched {
@@ -182,7 +184,7 @@ function searchModule(target: Target, module: ModuleInfo, tag: Uint8Array, resul
   const last = sections.reduce((a, b) => Math.max(a, Math.min(module.size, b.virtualAddress + b.virtualSize)), 0);
   const span = target.memory.readPartial(module.base.add(first), last - first);
   const pieces = span.pieces.map((p) => ({ rva: first + (p.start.distanceFrom(module.base.add(first)) || 0), bytes: p.bytes }));
-  const owner: TagOwner = { module, confidence: "low", hits: [], hitsNotKept: 0 };
+  const owner: TagOwner = { module, confidence: "low", hits: [], hitsNotKept: 0, problems: [] };
   let allocatorSlots: Map<number, string> | null = null;
   for (const section of sections) {
     const end = Math.min(module.size, section.virtualAddress + section.virtualSize);
@@ -200,7 +202,11 @@ function searchModule(target: Target, module: ModuleInfo, tag: Uint8Array, resul
         const form = section.isCode ? immediateFormAt(bytes, at, headers.is64) : null;
         let allocator: string | null = null;
         if (form) {
-          if (!allocatorSlots) allocatorSlots = allocatorIatSlots(target, module, headers, pieces);
+          if (!allocatorSlots) {
+            const found = allocatorIatSlots(target, module, headers, pieces);
+            allocatorSlots = found.slots;
+            for (const problem of found.problems) owner.problems.push(problem + "; calls to allocators could not be checked");
+          }
           const readRva = (rva: number, size: number) => pieceAt(pieces, rva, size);
           for (const slot of indirectCallTargets(bytes, at + 4, CALL_WINDOW, from, headers.is64, module.base, readRva)) {
             const name = allocatorSlots.get(slot);
@@ -223,7 +229,7 @@ function searchModule(target: Target, module: ModuleInfo, tag: Uint8Array, resul
         section: section.name,
         start: module.base.add(section.virtualAddress),
         size: missing,
-        reason: section.isDiscardable ? "discarded or paged out (discardable section)" : "not resident",
+        reason: section.isDiscardable ? "unreadable: discarded or paged out (discardable section)" : "unreadable: paged out or not resident",
       });
     }
   }
@@ -240,7 +246,7 @@ function pieceAt(pieces: { rva: number; bytes: Uint8Array }[], rva: number, size
 }
 
 /** RVA of each IAT slot that imports an allocator, from the module's import directory. */
-function allocatorIatSlots(target: Target, module: ModuleInfo, headers: PeHeaders, pieces: { rva: number; bytes: Uint8Array }[]): Map<number, string> {
+function allocatorIatSlots(target: Target, module: ModuleInfo, headers: PeHeaders, pieces: { rva: number; bytes: Uint8Array }[]): { slots: Map<number, string>; problems: string[] } {
   const slots = new Map<number, string>();
   const read = (rva: number, size: number): Uint8Array | null => {
     const cached = pieceAt(pieces, rva, size);
@@ -253,6 +259,8 @@ function allocatorIatSlots(target: Target, module: ModuleInfo, headers: PeHeader
   for (const entry of imports.entries) {
     if (entry.name && ALLOCATOR_IMPORTS.indexOf(entry.name) >= 0) slots.set(entry.iatRva, entry.name);
   }
-  return slots;
+  const problems = imports.problems.slice();
+  if (imports.entries.some((e) => e.nameUnreadable)) problems.push("some import names of " + module.fileName + " are unreadable");
+  return { slots, problems };
 }
 

@@ -49,13 +49,14 @@ export function outstanding(allocs: number, frees: number): number {
 }
 
 export function readPoolTracker(target: Target): TrackerRead | TrackerMissing {
-  const layout = resolveLayout(POOL_TRACKER_TABLE, (m, t) => target.type(m, t), target.pointerSize, target.windowsBuild());
+  let layout = resolveLayout(POOL_TRACKER_TABLE, (m, t) => target.type(m, t), target.pointerSize, target.windowsBuild());
   if (isLayoutMissing(layout)) return { kind: "trackerMissing", reason: layout.reason };
   const tableAt = target.readGlobalPointer("nt", "PoolTrackTable");
-  if (tableAt === null) return { kind: "trackerMissing", reason: "nt!PoolTrackTable" };
-  if (tableAt instanceof Unreadable) return { kind: "trackerMissing", reason: "nt!PoolTrackTable (unreadable)" };
+  if (tableAt === null) return { kind: "trackerMissing", reason: "nt!PoolTrackTable is not in the symbols" };
+  if (tableAt instanceof Unreadable) return { kind: "trackerMissing", reason: tableAt.describe(target.pointerSize) };
   const sizeValue = readSizeT(target, "PoolTrackTableSize");
-  if (sizeValue === null) return { kind: "trackerMissing", reason: "nt!PoolTrackTableSize" };
+  if (sizeValue === null) return { kind: "trackerMissing", reason: "nt!PoolTrackTableSize is not in the symbols" };
+  if (sizeValue instanceof Unreadable) return { kind: "trackerMissing", reason: sizeValue.describe(target.pointerSize) };
 
   const problems: string[] = [];
   let entries = sizeValue;
@@ -63,6 +64,7 @@ export function readPoolTracker(target: Target): TrackerRead | TrackerMissing {
     problems.push("nt!PoolTrackTableSize is " + entries + "; only the first " + limits.maxPoolTrackEntries + " entries were read");
     entries = limits.maxPoolTrackEntries;
   }
+  if (layout.guessed) layout = choosePlausibleLayout(target, tableAt, entries, layout);
   const totals = new Map<number, TagUsage>();
   const tables = processorTables(target, tableAt, problems);
   let tablesRead = 0;
@@ -73,7 +75,9 @@ export function readPoolTracker(target: Target): TrackerRead | TrackerMissing {
   let expansionEntries = 0;
   const expansionAt = target.readGlobalPointer("nt", "PoolTrackTableExpansion");
   const expansionSize = readSizeT(target, "PoolTrackTableExpansionSize");
-  if (expansionAt instanceof Address && expansionSize !== null && expansionSize > 0) {
+  if (expansionSize instanceof Unreadable) {
+    problems.push(expansionSize.describe(target.pointerSize) + "; the expansion table was not summed");
+  } else if (expansionAt instanceof Address && expansionSize !== null && expansionSize > 0) {
     expansionEntries = Math.min(expansionSize, limits.maxPoolTrackEntries);
     if (expansionSize > expansionEntries) problems.push("nt!PoolTrackTableExpansionSize is " + expansionSize + "; only " + expansionEntries + " entries were read");
     sumTable(target, layout, expansionAt, expansionEntries, totals, problems);
@@ -85,13 +89,56 @@ export function readPoolTracker(target: Target): TrackerRead | TrackerMissing {
   return { kind: "tracker", rows, layout, processorTables: tablesRead, expansionEntries, entriesPerTable: entries, problems };
 }
 
-/** A SIZE_T global as a number, or null when the symbol is missing or unreadable. */
-function readSizeT(target: Target, name: string): number | null {
+/** A SIZE_T global as a number; null when the symbol is missing. */
+function readSizeT(target: Target, name: string): number | Unreadable | null {
   const at = target.symbolAddress("nt", name);
   if (!at) return null;
   const bytes = target.memory.read(at, target.pointerSize, "nt!" + name);
-  if (bytes instanceof Unreadable) return null;
+  if (bytes instanceof Unreadable) return bytes;
   return unsigned(bytes, 0, target.pointerSize);
+}
+
+/**
+ * Without the Windows build (nt!NtBuildNumber unreadable) the variant is a guess. The table itself tells: with the
+ * right stride every used entry's Key is four printable characters; with a wrong one Keys land on counters. The
+ * variant with the most printable Keys in PoolTrackTable wins, and the description says it was chosen so.
+ */
+function choosePlausibleLayout(target: Target, tableAt: Address, entries: number, guess: ResolvedLayout): ResolvedLayout {
+  const variants = POOL_TRACKER_TABLE.variants.filter((v) => v.pointerSize === target.pointerSize).sort((a, b) => b.size - a.size);
+  let best: { score: number; layout: ResolvedLayout } | null = null;
+  for (const v of variants) {
+    const bytes = target.memory.read(tableAt, entries * v.size, "nt!PoolTrackTable");
+    if (bytes instanceof Unreadable) return guess;
+    let score = 0;
+    for (let i = 0; i < entries; i++) {
+      const key = u32(bytes, i * v.size + v.offsets.Key);
+      if (key === 0) continue;
+      score += isPrintableKey(key) ? 1 : -1;
+    }
+    if (!best || score > best.score) {
+      best = {
+        score,
+        layout: {
+          typeName: POOL_TRACKER_TABLE.typeName,
+          size: v.size,
+          offsets: v.offsets,
+          sizes: v.sizes || {},
+          origin: "built-in",
+          description: "built-in layout " + v.label + " (" + v.source + "), chosen from the table's contents: the Windows build is unknown (nt!NtBuildNumber missing or unreadable)",
+          guessed: true,
+        },
+      };
+    }
+  }
+  return best ? best.layout : guess;
+}
+
+function isPrintableKey(key: number): boolean {
+  for (let i = 0; i < 4; i++) {
+    const c = (key >>> (i * 8)) & 0xff;
+    if (c < 0x20 || c > 0x7e) return false;
+  }
+  return true;
 }
 
 /**

@@ -72,7 +72,13 @@ describe("!leaktag on the seed 000 scene (Win10 x64, 1709+ layout, 4 processor t
     const summary = failEachRead(() => seed000().target, '!leaktag "Leak"', 60);
     expect(summary.escaped).toBe(0);
     expect(summary.writes).toBe(0);
-    for (const run of summary.runs) expect(run.result.output).toMatch(/unreadable|not resident|not available|could not|No pool tag usage/i);
+    // Each run either names what it could not read, or recovered (a failed 1 MB read is retried page by page) and
+    // still gives the full answer.
+    for (const run of summary.runs) {
+      const out = run.result.output;
+      const recovered = out.includes("=> myfault.sys allocates 'Leak'") && out.includes("119 live, 4,991,221,760");
+      if (!recovered) expect(out).toMatch(/unreadable/);
+    }
   });
 });
 
@@ -156,5 +162,28 @@ describe("owners on a 32-bit driver and corrupted tables", () => {
     expect(r.output).toContain("nt!PoolBigPageTableSize is 2147483647; only the first 8388608 entries were read");
     expect(r.output).toContain("nt!KeNumberProcessors is 100000");
     expect((r.value as Rec).Usage).toMatchObject({ NonPagedBytes: 4991221760 }); // the null-terminated array still works
+  });
+});
+
+describe("more targets and faults", () => {
+  test("32-bit live session: @$leaks() reads the clock at 0xFFDF0014", () => {
+    const p = seed003();
+    const live = new PoolTargetBuilder({ pointerSize: 4, build: BUILDS.win7sp1, processors: 1 });
+    live.tag({ tag: "None", nonPagedAllocs: 10, nonPagedBytes: 1000 });
+    const s = DebuggerSession.load(live.target);
+    s.run("dx @$leaks()");
+    live.target.seconds += 4;
+    live.tag({ tag: "None", nonPagedAllocs: 4, nonPagedBytes: 400 });
+    expect(s.run("dx @$leaks()").value).toEqual([expect.objectContaining({ Tag: "None", BytesDelta: 400, Seconds: 4, BytesPerSecond: 100 })]);
+    expect(DebuggerSession.load(p.target).run("!leaktag").output).toContain("over 2 processor tables");
+  });
+
+  test("!leaktag and @$pooltags under failing reads", () => {
+    for (const command of ["!leaktag", "dx @$pooltags()", "dx @$leaks()"]) {
+      const summary = failEachRead(() => seed000().target, command, 40);
+      expect(summary.escaped).toBe(0);
+      expect(summary.writes).toBe(0);
+      for (const run of summary.runs) expect(run.result.output).toMatch(/unreadable/i);
+    }
   });
 });
