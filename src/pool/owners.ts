@@ -8,6 +8,7 @@ import { Unreadable } from "../core/missing";
 import { i32, u32, indexOfBytes } from "../core/bytes";
 import { parseHeaders, isPeError, PeHeaders } from "../pe/image";
 import { parseImports } from "../pe/imports";
+import { limits } from "../core/limits";
 import type { Target, ModuleInfo } from "../host/target";
 
 /** Imports that allocate tagged pool. A call into one of these right after the tag is the allocation. */
@@ -165,6 +166,7 @@ export function findTagOwners(target: Target, tag: Uint8Array): OwnerSearch {
 }
 
 function searchModule(target: Target, module: ModuleInfo, tag: Uint8Array, result: OwnerSearch): void {
+  // The header page first: a module whose headers do not read is skipped without walking its pages.
   const headerBytes = target.memory.read(module.base, Math.min(0x1000, module.size), module.name + " headers");
   if (headerBytes instanceof Unreadable) {
     result.notSearched.push({ module: module.name, section: "image", start: module.base, size: module.size, reason: "headers unreadable" });
@@ -176,18 +178,22 @@ function searchModule(target: Target, module: ModuleInfo, tag: Uint8Array, resul
     return;
   }
   result.modulesSearched++;
-  const sections = headers.sections.filter((s) => s.virtualSize > 0 && s.virtualAddress < module.size);
-  // One partial read over the span of all sections: sections are contiguous in memory, and the reader splits it
-  // into 1 MB host reads and falls back to pages only around holes.
+  const size = Math.min(module.size, limits.maxImageBytes);
+  if (size < module.size) {
+    result.notSearched.push({ module: module.name, section: "image", start: module.base.add(size), size: module.size - size, reason: "beyond the " + (limits.maxImageBytes >>> 20) + " MB searched per image" });
+  }
+  const sections = headers.sections.filter((s) => s.virtualSize > 0 && s.virtualAddress < size);
   if (sections.length === 0) return;
+  // Then one partial read over the span of all sections (contiguous in memory): 1 MB host reads, page by page
+  // only around holes.
   const first = sections.reduce((a, b) => Math.min(a, b.virtualAddress), Number.MAX_VALUE);
-  const last = sections.reduce((a, b) => Math.max(a, Math.min(module.size, b.virtualAddress + b.virtualSize)), 0);
+  const last = sections.reduce((a, b) => Math.max(a, Math.min(size, b.virtualAddress + b.virtualSize)), 0);
   const span = target.memory.readPartial(module.base.add(first), last - first);
-  const pieces = span.pieces.map((p) => ({ rva: first + (p.start.distanceFrom(module.base.add(first)) || 0), bytes: p.bytes }));
+  const pieces = span.pieces.map((p) => ({ rva: p.start.distanceFrom(module.base) || 0, bytes: p.bytes }));
   const owner: TagOwner = { module, confidence: "low", hits: [], hitsNotKept: 0, problems: [] };
   let allocatorSlots: Map<number, string> | null = null;
   for (const section of sections) {
-    const end = Math.min(module.size, section.virtualAddress + section.virtualSize);
+    const end = Math.min(size, section.virtualAddress + section.virtualSize);
     let covered = 0;
     for (const piece of pieces) {
       const from = Math.max(section.virtualAddress, piece.rva);
