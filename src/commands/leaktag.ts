@@ -232,7 +232,7 @@ function showTag(ctx: CommandContext, pattern: TagPattern): unknown {
       let symbol: string | null = null;
       if (h.kind === "code" && owner.confidence !== "low" && symbolized < MAX_SYMBOLIZED) {
         symbolized++;
-        symbol = target.symbolize(h.address).symbol;
+        symbol = target.symbolize(h.instructionAddress).symbol;
       }
       return hitRecord(target, owner.module.name, h, symbol);
     });

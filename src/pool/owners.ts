@@ -66,6 +66,8 @@ export interface TagHit {
   kind: HitKind;
   /** The instruction form for a code hit ("mov r8d, imm32"). */
   instruction: string | null;
+  /** Where that instruction starts (the tag is its operand); the hit's address for data. */
+  instructionAddress: Address;
   /** The allocator the following `call [IAT]` reaches, when it does. */
   allocator: string | null;
 }
@@ -99,6 +101,8 @@ export interface OwnerSearch {
 
 export interface ImmediateMatch {
   name: string;
+  /** Bytes of the instruction before its imm32 operand. */
+  prefixLength: number;
 }
 
 /** The instruction form whose imm32 operand starts at `at`, or null. */
@@ -108,7 +112,7 @@ export function immediateFormAt(bytes: Uint8Array, at: number, is64: boolean): I
     if (start < 0) continue;
     let ok = true;
     for (let i = 0; i < form.bytes.length && ok; i++) if (form.bytes[i] >= 0 && bytes[start + i] !== form.bytes[i]) ok = false;
-    if (ok) return { name: form.name };
+    if (ok) return { name: form.name, prefixLength: form.bytes.length };
   }
   return null;
 }
@@ -222,7 +226,7 @@ function searchModule(target: Target, module: ModuleInfo, tag: Uint8Array, resul
             }
           }
         }
-        const hit: TagHit = { address: module.base.add(rva), rva, section: section.name, kind: form ? "code" : "data", instruction: form ? form.name : null, allocator };
+        const hit: TagHit = { address: module.base.add(rva), rva, section: section.name, kind: form ? "code" : "data", instruction: form ? form.name : null, instructionAddress: module.base.add(form ? rva - form.prefixLength : rva), allocator };
         if (owner.hits.length < MAX_HITS_PER_MODULE) owner.hits.push(hit);
         else owner.hitsNotKept++;
         at = indexOfBytes(bytes, tag, at + 1);

@@ -187,3 +187,31 @@ describe("more targets and faults", () => {
     }
   });
 });
+
+describe("every tracker layout of layouts.md §2.2, three processor tables", () => {
+  const cases: [string, number, 4 | 8][] = [
+    ["Win7 SP1 x64", BUILDS.win7sp1, 8],
+    ["Win10 1703 x64", BUILDS.win10_1703, 8],
+    ["Win10 1709 x64", BUILDS.win10_1709, 8],
+    ["Win11 22H2 x64 (0x50)", BUILDS.win11_22h2, 8],
+    ["Win7 SP1 x86", BUILDS.win7sp1, 4],
+    ["Win10 1709 x86", BUILDS.win10_1709, 4],
+  ];
+  test.each(cases)("%s", (_label, build, pointerSize) => {
+    const p = new PoolTargetBuilder({ pointerSize, build, processors: 3, expansionTags: [{ tag: "Xp", pagedAllocs: 2, pagedFrees: 1, pagedBytes: 64 }] });
+    p.tag({ tag: "Leak", nonPagedAllocs: 1000, nonPagedFrees: 881, nonPagedBytes: 119 * 4096 });
+    p.tag({ tag: "Ab", pagedAllocs: 7, pagedBytes: 7 * 128 });
+    p.bigPage("Leak", 0x3000);
+    p.bigPage("Leak", 0x5000, { paged: true });
+    p.bigPage("Leak", 0x2000, { free: true });
+    const s = DebuggerSession.load(p.target);
+    const rows = s.run("dx @$pooltags()").value as Rec[];
+    expect(rows.map((x) => [x.Tag, x.NonPagedAllocs, x.NonPagedFrees, x.NonPagedBytes, x.PagedAllocs, x.PagedFrees, x.PagedBytes])).toEqual([
+      ["Ab  ", 0, 0, 0, 7, 0, 896],
+      ["Leak", 1000, 881, 487424, 0, 0, 0],
+      ["Xp  ", 0, 0, 0, 2, 1, 64],
+    ]);
+    const big = (s.run('!leaktag "Leak"').value as Rec).BigAllocations as Rec[];
+    expect(big.map((b) => [b.Size, b.Paged])).toEqual([[0x3000, false], [0x5000, true]]);
+  });
+});
