@@ -71,7 +71,7 @@ export const leaksCommand: Command = {
       const top = usage.rows.slice().sort((a, b) => total(b) - total(a)).slice(0, TOP_ON_DUMP);
       return top.map((u) => ({ Tag: u.tag, Bytes: total(u), toString: () => u.tag + " " + humanBytes(total(u)) }));
     }
-    let seconds = targetSeconds(target);
+    const seconds = targetSeconds(target);
     if (seconds === null) ctx.out.line(messages.leaksNoClock());
     const snapshot = { seconds: seconds === null ? NaN : seconds, usage: new Map<string, TagUsage>() };
     for (const u of usage.rows) snapshot.usage.set(u.tag, u);
