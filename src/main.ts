@@ -1,19 +1,27 @@
 // The script's entry points. initializeScript returns one registration list and touches nothing on the target.
 import { Command } from "./commands/command";
 import { leaktoolsCommand } from "./commands/leaktools";
-import { triageCommand } from "./commands/triage";
-import { unloadleaksCommand } from "./commands/unloadleaks";
+import { leaktagCommand } from "./commands/leaktag";
+import { pooltagsCommand } from "./commands/pooltags";
+import { leaksCommand } from "./commands/leaks";
+import { pooltagfileCommand } from "./commands/pooltagfile";
 import { findimporterCommand } from "./commands/findimporter";
-import { registrations } from "./host/registration";
 import { virtblocksCommand, virtstacksCommand } from "./commands/virtblocks";
+import { unloadleaksCommand } from "./commands/unloadleaks";
+import { triageCommand } from "./commands/triage";
+import { registrations } from "./host/registration";
 
 const commands: Command[] = [
   leaktoolsCommand(() => commands),
-  triageCommand,
-  unloadleaksCommand,
+  leaktagCommand,
+  pooltagsCommand,
+  leaksCommand,
+  pooltagfileCommand,
+  findimporterCommand,
   virtblocksCommand(),
   virtstacksCommand(),
-  findimporterCommand,
+  unloadleaksCommand,
+  triageCommand,
 ];
 
 export function initializeScript(): object[] {

@@ -56,3 +56,60 @@ export const POOL_TRACKER_TABLE: LayoutSpec = {
     },
   ],
 };
+
+const WIN10 = 10240;
+const WIN11 = 22000;
+
+/**
+ * nt!PoolBigPageTable entries. Source: research/layouts.md §2.3 (VR, VG, VG24). `Va` bit 0 set marks a free entry.
+ * The pool type is the ULONG after Key: a plain PoolType before Windows 10, a bit field (Pattern:8, PoolType:12,
+ * SlushSize:12) from Windows 10 on, so decoders shift it by `poolTypeShift(build)`; symbols give no bit positions.
+ */
+export const POOL_TRACKER_BIG_PAGES: LayoutSpec = {
+  module: "nt",
+  typeName: "_POOL_TRACKER_BIG_PAGES",
+  fields: ["Va", "Key", "NumberOfBytes"],
+  variants: [
+    {
+      label: "Win7 SP1-8.1 x64",
+      pointerSize: 8,
+      maxBuild: WIN10 - 1,
+      size: 0x18,
+      offsets: { Va: 0, Key: 8, PoolType: 0xc, NumberOfBytes: 0x10 },
+      sizes: { Va: 8, Key: 4, PoolType: 4, NumberOfBytes: 8 },
+      source: "layouts.md §2.3",
+    },
+    {
+      label: "Win10 1507-22H2 x64",
+      pointerSize: 8,
+      minBuild: WIN10,
+      maxBuild: WIN11 - 1,
+      size: 0x18,
+      offsets: { Va: 0, Key: 8, PoolType: 0xc, NumberOfBytes: 0x10 },
+      sizes: { Va: 8, Key: 4, PoolType: 4, NumberOfBytes: 8 },
+      source: "layouts.md §2.3",
+    },
+    {
+      label: "Win11 21H2-24H2 x64",
+      pointerSize: 8,
+      minBuild: WIN11,
+      size: 0x20,
+      offsets: { Va: 0, Key: 8, PoolType: 0xc, NumberOfBytes: 0x10 },
+      sizes: { Va: 8, Key: 4, PoolType: 4, NumberOfBytes: 8 },
+      source: "layouts.md §2.3",
+    },
+    {
+      label: "Win7 SP1-Win10 x86",
+      pointerSize: 4,
+      size: 0x10,
+      offsets: { Va: 0, Key: 4, PoolType: 8, NumberOfBytes: 0xc },
+      sizes: { Va: 4, Key: 4, PoolType: 4, NumberOfBytes: 4 },
+      source: "layouts.md §2.3",
+    },
+  ],
+};
+
+/** Bits to shift the ULONG after Key to reach PoolType: 0 before Windows 10, 8 from it (layouts.md §2.3). */
+export function bigPagePoolTypeShift(build: number | null): number {
+  return build !== null && build < WIN10 ? 0 : 8;
+}

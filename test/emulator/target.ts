@@ -30,8 +30,17 @@ export class EmulatedTarget {
   readonly types = new Map<string, TypeDef>();
   readonly commands: { match: string | RegExp; handler: CommandHandler }[] = [];
   readonly files = new Map<string, string>();
+  private clockSeconds = 0;
+  /** Called when the clock moves, so a builder can mirror it into target memory (KUSER_SHARED_DATA.SystemTime). */
+  readonly clockListeners: ((seconds: number) => void)[] = [];
   /** Clock of a live target, in seconds; tests advance it between calls. */
-  seconds = 0;
+  get seconds(): number {
+    return this.clockSeconds;
+  }
+  set seconds(value: number) {
+    this.clockSeconds = value;
+    for (const listener of this.clockListeners) listener(value);
+  }
   pebAddress: bigint | null = null;
   /** Fail the Nth readMemoryValues call (1-based) and every one after it with the provider's error, when set. */
   failReadFrom: number | null = null;

@@ -1,0 +1,1 @@
+export { trackerScenario as scenario } from "./leaktag";

@@ -1,0 +1,330 @@
+// kd> !leaktag "Leak"
+// Kernel pool leaks: with no argument, ranks pool tags by bytes in use; with a tag, shows its usage, its live big
+// pool allocations and the loaded drivers whose code holds the tag (the allocator ranked first).
+import { findImporters } from "../pe/importers";
+import { Command, CommandContext } from "./command";
+import { messages } from "../core/messages";
+import { describeArg } from "../core/args";
+import { NotApplicable } from "../core/missing";
+import { renderTable } from "../render/table";
+import { bytesWithUnit, groupDigits, hex, humanBytes } from "../render/format";
+import { parseTagPattern, isUntaggedTag, tagBytes, TagPattern } from "../pool/tags";
+import { TagUsage, outstanding } from "../pool/tracker";
+import { readBigPages, BigAllocation } from "../pool/bigpages";
+import { findTagOwners, TagOwner, TagHit } from "../pool/owners";
+import { readTagUsage, loadDescriptions, UsageRead } from "../pool/usage";
+import { describeTag, TagDescriptions } from "../pool/pooltag-file";
+import type { Target } from "../host/target";
+
+/** Rows of the no-argument ranking. */
+export const TOP_NONPAGED = 20;
+export const TOP_PAGED = 10;
+/** Big allocations printed (all are returned). */
+const BIG_ROWS_SHOWN = 5;
+/** Code hits symbolized through `u <address> L1` (one debugger command each). */
+const MAX_SYMBOLIZED = 16;
+
+export interface TagUsageRecord {
+  Tag: string;
+  NonPagedAllocs: number;
+  NonPagedFrees: number | NotApplicable;
+  NonPagedBytes: number;
+  PagedAllocs: number;
+  PagedFrees: number | NotApplicable;
+  PagedBytes: number;
+  Description: string;
+  toString(): string;
+}
+
+export function usageRecord(u: TagUsage, description: string, fromPoolused: boolean): TagUsageRecord {
+  const noFrees = new NotApplicable("!poolused shows outstanding allocations only");
+  return {
+    Tag: u.tag,
+    NonPagedAllocs: u.nonPagedAllocs,
+    NonPagedFrees: fromPoolused ? noFrees : u.nonPagedFrees,
+    NonPagedBytes: u.nonPagedBytes,
+    PagedAllocs: u.pagedAllocs,
+    PagedFrees: fromPoolused ? noFrees : u.pagedFrees,
+    PagedBytes: u.pagedBytes,
+    Description: description,
+    toString: () => u.tag + ": nonpaged " + humanBytes(u.nonPagedBytes) + ", paged " + humanBytes(u.pagedBytes),
+  };
+}
+
+export function tagDescription(usage: UsageRead, descriptions: TagDescriptions, tag: string): string {
+  return describeTag(descriptions, tag) || usage.poolusedDescriptions.get(tag) || "";
+}
+
+export const leaktagCommand: Command = {
+  name: "leaktag",
+  usage: '!leaktag ["Tag"]',
+  summary: "Rank pool tags by bytes; with a tag, its big allocations and the driver that owns it",
+  run(ctx, args) {
+    if (!ctx.target.isKernel) {
+      ctx.out.line(messages.needsKernel("leaktag"));
+      return undefined;
+    }
+    if (args.length === 0 || args[0] === undefined) return rankTags(ctx);
+    const pattern = parseTagPattern(args[0]);
+    if (!pattern || args.length > 1) {
+      ctx.out.line(messages.leaktagUsage(describeArg(args[0])));
+      return undefined;
+    }
+    return showTag(ctx, pattern);
+  },
+};
+
+function readUsageOrSay(ctx: CommandContext): { usage: UsageRead; descriptions: TagDescriptions } | null {
+  const usage = readTagUsage(ctx.target);
+  for (const note of usage.notes) ctx.out.line(note);
+  for (const problem of usage.problems) ctx.out.line("  " + problem);
+  if (usage.failure) {
+    ctx.out.line(messages.tagUsageUnavailable(usage.failure));
+    return null;
+  }
+  const { descriptions, files } = loadDescriptions(ctx.target);
+  if (files.length) ctx.out.line("Descriptions: " + files.join(", ") + ".");
+  return { usage, descriptions };
+}
+
+function rankTags(ctx: CommandContext): unknown {
+  const read = readUsageOrSay(ctx);
+  if (!read) return undefined;
+  const { usage, descriptions } = read;
+  const record = (u: TagUsage) => usageRecord(u, tagDescription(usage, descriptions, u.tag), usage.fromPoolused);
+  const byNonPaged = usage.rows.filter((u) => u.nonPagedBytes > 0).sort((a, b) => b.nonPagedBytes - a.nonPagedBytes).slice(0, TOP_NONPAGED);
+  const byPaged = usage.rows.filter((u) => u.pagedBytes > 0).sort((a, b) => b.pagedBytes - a.pagedBytes).slice(0, TOP_PAGED);
+  const table = (rows: TagUsage[], paged: boolean) =>
+    renderTable(
+      [
+        { header: "Tag", value: (u: TagUsage) => "'" + u.tag + "'" },
+        { header: "Allocs", align: "right", value: (u: TagUsage) => groupDigits(paged ? outstandingOf(u, true, usage.fromPoolused) : outstandingOf(u, false, usage.fromPoolused)) },
+        { header: "Bytes", align: "right", value: (u: TagUsage) => groupDigits(paged ? u.pagedBytes : u.nonPagedBytes) },
+        { header: "", value: (u: TagUsage) => humanBytes(paged ? u.pagedBytes : u.nonPagedBytes) },
+        { header: "Description", value: (u: TagUsage) => shortText(describeTagOnly(descriptions, usage, u.tag), 48) },
+        { header: "Owner", value: (u: TagUsage) => ownerHint(descriptions, u.tag) },
+      ],
+      rows,
+      "  ",
+    );
+  ctx.out.line("");
+  ctx.out.line("Top " + TOP_NONPAGED + " tags by nonpaged bytes (" + usage.rows.length + " tags in use):");
+  ctx.out.lines(table(byNonPaged, false));
+  ctx.out.line("");
+  ctx.out.line("Top " + TOP_PAGED + " tags by paged bytes:");
+  ctx.out.lines(table(byPaged, true));
+  ctx.out.line("");
+  ctx.out.line('Next: !leaktag "<Tag>" finds the driver that holds a tag; dx @$leaks() watches tags grow.');
+  const seen = new Set<string>();
+  const records: TagUsageRecord[] = [];
+  for (const u of byNonPaged.concat(byPaged)) {
+    if (seen.has(u.tag)) continue;
+    seen.add(u.tag);
+    records.push(record(u));
+  }
+  return records;
+}
+
+function outstandingOf(u: TagUsage, paged: boolean, fromPoolused: boolean): number {
+  if (fromPoolused) return paged ? u.pagedAllocs : u.nonPagedAllocs;
+  return paged ? outstanding(u.pagedAllocs, u.pagedFrees) : outstanding(u.nonPagedAllocs, u.nonPagedFrees);
+}
+
+function describeTagOnly(descriptions: TagDescriptions, usage: UsageRead, tag: string): string {
+  const d = descriptions.get(tag);
+  if (d) return d.description;
+  return usage.poolusedDescriptions.get(tag) || "";
+}
+
+function ownerHint(descriptions: TagDescriptions, tag: string): string {
+  const d = descriptions.get(tag);
+  return d && d.binary && d.binary !== "<unknown>" ? d.binary : "";
+}
+
+function shortText(text: string, max: number): string {
+  return text.length > max ? text.slice(0, max - 1) + "…" : text;
+}
+
+interface HitRecord {
+  Address: unknown;
+  Section: string;
+  Kind: string;
+  Instruction: string | null;
+  Allocator: string | null;
+  Symbol: string | null;
+  toString(): string;
+}
+
+function showTag(ctx: CommandContext, pattern: TagPattern): unknown {
+  const target = ctx.target;
+  const read = readUsageOrSay(ctx);
+  const usage = read ? read.usage : null;
+  const descriptions = read ? read.descriptions : new Map();
+  const matching = usage ? usage.rows.filter((u) => pattern.matches(u.tag)).sort((a, b) => b.nonPagedBytes + b.pagedBytes - (a.nonPagedBytes + a.pagedBytes)) : [];
+  const fromPoolused = usage ? usage.fromPoolused : false;
+  ctx.out.line("");
+  if (pattern.hasWildcards) {
+    ctx.out.lines(usageTable(matching, fromPoolused));
+    if (matching.length !== 1) {
+      ctx.out.line(messages.wildcardOwners(matching.length));
+      return matching.map((u) => usageRecord(u, usage ? tagDescription(usage, descriptions, u.tag) : "", fromPoolused));
+    }
+  }
+  const tag = pattern.hasWildcards ? matching[0].tag : pattern.text;
+  const row = pattern.hasWildcards ? matching[0] : matching.find((u) => u.tag === tag) || null;
+  if (row) {
+    ctx.out.line(
+      "Tag '" + tag + "': nonpaged " + groupDigits(outstandingOf(row, false, fromPoolused)) + " allocations, " + bytesWithUnit(row.nonPagedBytes) +
+        "; paged " + groupDigits(outstandingOf(row, true, fromPoolused)) + " allocations, " + bytesWithUnit(row.pagedBytes) + ".",
+    );
+  } else if (usage) ctx.out.line(messages.tagNotTracked(tag));
+  const description = usage ? tagDescription(usage, descriptions, tag) : "";
+  if (description) ctx.out.line("Description: " + description);
+
+  if (isUntaggedTag(tag)) {
+    ctx.out.line(messages.untaggedTag(tag));
+    const importers = untaggedAllocatorImporters(target);
+    if (importers) ctx.out.line("Drivers importing ExAllocatePool: " + (importers.length ? importers.join(", ") : "none found"));
+  }
+
+  // Big pool allocations (>= a page) of this tag.
+  const exact = parseTagPattern(tag) as TagPattern;
+  const big = readBigPages(target, exact);
+  let bigRecords: unknown[] = [];
+  ctx.out.line("");
+  if (big.kind === "bigPagesMissing") {
+    ctx.out.line("Big pool allocations: not available (" + big.reason + ").");
+  } else {
+    const total = big.allocations.reduce((n, a) => n + a.size, 0);
+    ctx.out.line(
+      "Big pool allocations (nt!PoolBigPageTable, " + big.entries + " entries; layout: " + big.layoutDescription + "): " +
+        big.allocations.length + " live, " + bytesWithUnit(total) + ".",
+    );
+    for (const p of big.problems) ctx.out.line("  " + p);
+    if (big.allocations.length) {
+      ctx.out.lines(
+        renderTable(
+          [
+            { header: "Address", value: (a: BigAllocation) => target.formatAddress(a.address) },
+            { header: "Size", align: "right", value: (a: BigAllocation) => groupDigits(a.size) },
+            { header: "Pool", value: (a: BigAllocation) => (a.paged ? "paged" : "nonpaged") },
+          ],
+          big.allocations.slice(0, BIG_ROWS_SHOWN),
+          "  ",
+        ),
+      );
+      if (big.allocations.length > BIG_ROWS_SHOWN) ctx.out.line("  ... " + (big.allocations.length - BIG_ROWS_SHOWN) + " more (dx @$leaktag(\"" + tag.trim() + "\").BigAllocations)");
+    }
+    bigRecords = big.allocations.map((a) => ({
+      Address: a.address,
+      Size: a.size,
+      Paged: a.paged,
+      toString: () => target.formatAddress(a.address) + " " + groupDigits(a.size) + (a.paged ? " paged" : " nonpaged"),
+    }));
+  }
+
+  // Owners.
+  const search = findTagOwners(target, tagBytes(tag));
+  ctx.out.line("");
+  ctx.out.line(messages.ownersHeader(search.modulesSearched, humanBytes(search.bytesSearched)));
+  let symbolized = 0;
+  const ownerRecords = search.owners.map((owner) => {
+    const hits = owner.hits.map((h) => {
+      let symbol: string | null = null;
+      if (h.kind === "code" && owner.confidence !== "low" && symbolized < MAX_SYMBOLIZED) {
+        symbolized++;
+        symbol = target.symbolize(h.instructionAddress).symbol;
+      }
+      return hitRecord(target, owner.module.name, h, symbol);
+    });
+    return { owner, hits };
+  });
+  if (search.owners.length === 0) ctx.out.line(messages.noOwners(tag));
+  else {
+    const lines: { module: string; confidence: string; hit: HitRecord }[] = [];
+    for (const o of ownerRecords) for (const h of o.hits.slice(0, 4)) lines.push({ module: o.owner.module.name, confidence: o.owner.confidence, hit: h });
+    ctx.out.lines(
+      renderTable(
+        [
+          { header: "Module", value: (l: (typeof lines)[0]) => l.module },
+          { header: "Confidence", value: (l: (typeof lines)[0]) => l.confidence },
+          { header: "Hit", value: (l: (typeof lines)[0]) => l.hit.toString() },
+        ],
+        lines,
+        "  ",
+      ),
+    );
+    for (const o of search.owners) for (const problem of o.problems) ctx.out.line("  " + o.module.name + ": " + problem);
+    const best = search.owners[0];
+    if (best.confidence === "high" && (search.owners.length === 1 || search.owners[1].confidence !== "high")) {
+      ctx.out.line("=> " + best.module.fileName + " allocates '" + tag + "' (" + best.hits.filter((h) => h.allocator).length + " allocator call(s)).");
+    }
+  }
+  if (search.notSearched.length) {
+    ctx.out.line(messages.notSearched(search.notSearched.length));
+    for (const n of search.notSearched.slice(0, 20)) {
+      ctx.out.line("  " + n.module + " " + n.section + " " + target.formatAddress(n.start) + " (" + hex(n.size) + " bytes): " + n.reason);
+    }
+    if (search.notSearched.length > 20) ctx.out.line("  ... " + (search.notSearched.length - 20) + " more");
+  }
+  return {
+    Tag: tag,
+    Usage: row ? usageRecord(row, description, fromPoolused) : null,
+    BigAllocations: bigRecords,
+    Owners: ownerRecords.map((o) => ownerRecord(o.owner, o.hits)),
+    NotSearched: search.notSearched.map((n) => ({
+      Module: n.module,
+      Section: n.section,
+      Address: n.start,
+      Size: n.size,
+      Reason: n.reason,
+      toString: () => n.module + " " + n.section + ": " + n.reason,
+    })),
+    toString: () => "Tag '" + tag + "'" + (search.owners.length ? ", owner " + search.owners[0].module.name : ""),
+  };
+}
+
+function usageTable(rows: TagUsage[], fromPoolused: boolean): string[] {
+  return renderTable(
+    [
+      { header: "Tag", value: (u: TagUsage) => "'" + u.tag + "'" },
+      { header: "NP allocs", align: "right", value: (u: TagUsage) => groupDigits(outstandingOf(u, false, fromPoolused)) },
+      { header: "NP bytes", align: "right", value: (u: TagUsage) => groupDigits(u.nonPagedBytes) },
+      { header: "P allocs", align: "right", value: (u: TagUsage) => groupDigits(outstandingOf(u, true, fromPoolused)) },
+      { header: "P bytes", align: "right", value: (u: TagUsage) => groupDigits(u.pagedBytes) },
+    ],
+    rows,
+    "  ",
+  );
+}
+
+function hitRecord(target: Target, module: string, h: TagHit, symbol: string | null): HitRecord {
+  const text =
+    target.formatAddress(h.address) + " " + module + "+" + hex(h.rva) + " (" + h.section + ") " + h.kind +
+    (h.instruction ? " (" + h.instruction + ")" : "") + (h.allocator ? " -> call " + h.allocator : "") + (symbol ? " " + symbol : "");
+  return { Address: h.address, Section: h.section, Kind: h.kind, Instruction: h.instruction, Allocator: h.allocator, Symbol: symbol, toString: () => text };
+}
+
+function ownerRecord(owner: TagOwner, hits: HitRecord[]) {
+  return {
+    Module: owner.module.name,
+    Confidence: owner.confidence,
+    Hits: hits,
+    toString: () => owner.module.name + " (" + owner.confidence + ", " + owner.hits.length + " hit" + (owner.hits.length === 1 ? "" : "s") + ")",
+  };
+}
+
+/**
+ * The drivers that import the untagged ExAllocatePool, by name or by IAT value (!findimporter's search), so that tag
+ * `None` names its candidates at once. Null when nt!ExAllocatePool cannot be resolved and no import names match.
+ */
+export function untaggedAllocatorImporters(target: Target): string[] | null {
+  const result = findImporters(target, "nt!ExAllocatePool");
+  if ("kind" in result) return null;
+  const names: string[] = [];
+  for (const m of result.matches) {
+    const label = m.Module + (m.MatchedBy === "value" ? " (by IAT value)" : "");
+    if (names.indexOf(label) < 0) names.push(label);
+  }
+  return names;
+}

@@ -1,0 +1,276 @@
+// Which loaded driver allocates with a tag: every module whose image holds the tag's four bytes, read section by
+// section in large batched reads. A hit is `code` when the bytes are the immediate operand of an instruction in an
+// executable section (`41 b8 <tag>`: mov r8d, tag, the third argument of ExAllocatePoolWithTag/ExAllocatePool2);
+// a code hit followed within a few instructions by `ff 15 disp32` into an allocator's IAT slot is the allocation
+// itself, and ranks its module first.
+import { Address } from "../core/address";
+import { Unreadable } from "../core/missing";
+import { i32, u32, indexOfBytes } from "../core/bytes";
+import { parseHeaders, isPeError, PeHeaders } from "../pe/image";
+import { parseImports } from "../pe/imports";
+import { limits } from "../core/limits";
+import type { Target, ModuleInfo } from "../host/target";
+
+/** Imports that allocate tagged pool. A call into one of these right after the tag is the allocation. */
+export const ALLOCATOR_IMPORTS = [
+  "ExAllocatePool",
+  "ExAllocatePoolWithTag",
+  "ExAllocatePoolWithQuotaTag",
+  "ExAllocatePool2",
+  "ExAllocatePool3",
+  "ExAllocatePoolWithTagPriority",
+  "ExAllocatePoolZero",
+  "ExAllocatePoolQuotaZero",
+  "ExAllocatePoolUninitialized",
+];
+
+/** Bytes after the tag searched for the allocator call: the seed's two calls are 9 and 7 bytes after it. */
+export const CALL_WINDOW = 40;
+/** Modules searched at most; a kernel has a few hundred. */
+export const MAX_MODULES = 4096;
+/** Hits kept per module (the rest are counted). */
+export const MAX_HITS_PER_MODULE = 64;
+
+/** An instruction whose last four bytes are an imm32 operand; `-1` matches any byte (a displacement). */
+interface ImmediateForm {
+  bytes: number[];
+  name: string;
+}
+
+const X64_FORMS: ImmediateForm[] = [
+  { bytes: [0x41, 0xb8], name: "mov r8d, imm32" },
+  { bytes: [0x41, 0xb9], name: "mov r9d, imm32" },
+  { bytes: [0xc7, 0x44, 0x24, -1], name: "mov dword ptr [rsp+disp8], imm32" },
+  { bytes: [0xc7, 0x45, -1], name: "mov dword ptr [rbp+disp8], imm32" },
+  { bytes: [0xba], name: "mov edx, imm32" },
+  { bytes: [0xb9], name: "mov ecx, imm32" },
+  { bytes: [0x68], name: "push imm32" },
+];
+
+const X86_FORMS: ImmediateForm[] = [
+  { bytes: [0x68], name: "push imm32" },
+  { bytes: [0xc7, 0x44, 0x24, -1], name: "mov dword ptr [esp+disp8], imm32" },
+  { bytes: [0xc7, 0x04, 0x24], name: "mov dword ptr [esp], imm32" },
+  { bytes: [0xc7, 0x45, -1], name: "mov dword ptr [ebp+disp8], imm32" },
+  { bytes: [0xba], name: "mov edx, imm32" },
+  { bytes: [0xb9], name: "mov ecx, imm32" },
+  { bytes: [0xb8], name: "mov eax, imm32" },
+];
+
+export type HitKind = "code" | "data";
+
+export interface TagHit {
+  address: Address;
+  rva: number;
+  section: string;
+  kind: HitKind;
+  /** The instruction form for a code hit ("mov r8d, imm32"). */
+  instruction: string | null;
+  /** Where that instruction starts (the tag is its operand); the hit's address for data. */
+  instructionAddress: Address;
+  /** The allocator the following `call [IAT]` reaches, when it does. */
+  allocator: string | null;
+}
+
+export type Confidence = "high" | "medium" | "low";
+
+export interface TagOwner {
+  module: ModuleInfo;
+  confidence: Confidence;
+  hits: TagHit[];
+  hitsNotKept: number;
+  /** Why allocator calls could not be checked (import tables unreadable), as plain sentences. */
+  problems: string[];
+}
+
+export interface NotSearched {
+  module: string;
+  /** Section name or "image" when the headers were unreadable. */
+  section: string;
+  start: Address;
+  size: number;
+  reason: string;
+}
+
+export interface OwnerSearch {
+  owners: TagOwner[];
+  notSearched: NotSearched[];
+  modulesSearched: number;
+  bytesSearched: number;
+}
+
+export interface ImmediateMatch {
+  name: string;
+  /** Bytes of the instruction before its imm32 operand. */
+  prefixLength: number;
+}
+
+/** The instruction form whose imm32 operand starts at `at`, or null. */
+export function immediateFormAt(bytes: Uint8Array, at: number, is64: boolean): ImmediateMatch | null {
+  for (const form of is64 ? X64_FORMS : X86_FORMS) {
+    const start = at - form.bytes.length;
+    if (start < 0) continue;
+    let ok = true;
+    for (let i = 0; i < form.bytes.length && ok; i++) if (form.bytes[i] >= 0 && bytes[start + i] !== form.bytes[i]) ok = false;
+    if (ok) return { name: form.name, prefixLength: form.bytes.length };
+  }
+  return null;
+}
+
+/**
+ * The IAT RVAs that calls within `window` bytes after `from` reach: `ff 15 disp32` (call [slot]; x64 disp32 is
+ * RIP-relative, x86 disp32 an absolute address), and `e8 rel32` into an import thunk `ff 25 disp32` (jmp [slot]),
+ * which is how MinGW-built drivers call imports. `codeRva` is the RVA of bytes[0]; `readRva` reads a thunk.
+ */
+export function indirectCallTargets(
+  bytes: Uint8Array,
+  from: number,
+  window: number,
+  codeRva: number,
+  is64: boolean,
+  imageBase: Address,
+  readRva?: (rva: number, size: number) => Uint8Array | null,
+): number[] {
+  const out: number[] = [];
+  const slotOf = (b: Uint8Array, at: number, rva: number): number | null => {
+    if (is64) return rva + 6 + i32(b, at + 2);
+    return new Address(0, u32(b, at + 2)).distanceFrom(imageBase);
+  };
+  const end = Math.min(bytes.length - 5, from + window);
+  for (let i = from; i <= end; i++) {
+    if (bytes[i] === 0xff && bytes[i + 1] === 0x15 && i + 6 <= bytes.length) {
+      const slot = slotOf(bytes, i, codeRva + i);
+      if (slot !== null) out.push(slot);
+    } else if (bytes[i] === 0xe8 && readRva) {
+      const thunkRva = codeRva + i + 5 + i32(bytes, i + 1);
+      const thunk = thunkRva > 0 ? readRva(thunkRva, 6) : null;
+      if (thunk && thunk[0] === 0xff && thunk[1] === 0x25) {
+        const slot = slotOf(thunk, 0, thunkRva);
+        if (slot !== null) out.push(slot);
+      }
+    }
+  }
+  return out;
+}
+
+/** Searches every module for the tag's bytes. `allocatorSlots` maps a module to its allocator IAT RVAs (lazily). */
+export function findTagOwners(target: Target, tag: Uint8Array): OwnerSearch {
+  const result: OwnerSearch = { owners: [], notSearched: [], modulesSearched: 0, bytesSearched: 0 };
+  const modules = target.modules().slice(0, MAX_MODULES);
+  for (const module of modules) {
+    try {
+      searchModule(target, module, tag, result);
+    } catch (e) {
+      result.notSearched.push({ module: module.name, section: "image", start: module.base, size: module.size, reason: "error: " + String(e) });
+    }
+  }
+  const rank = { high: 0, medium: 1, low: 2 };
+  result.owners.sort((a, b) => rank[a.confidence] - rank[b.confidence] || b.hits.length - a.hits.length);
+  return result;
+}
+
+function searchModule(target: Target, module: ModuleInfo, tag: Uint8Array, result: OwnerSearch): void {
+  // The header page first: a module whose headers do not read is skipped without walking its pages.
+  const headerBytes = target.memory.read(module.base, Math.min(0x1000, module.size), module.name + " headers");
+  if (headerBytes instanceof Unreadable) {
+    result.notSearched.push({ module: module.name, section: "image", start: module.base, size: module.size, reason: "headers unreadable" });
+    return;
+  }
+  const headers = parseHeaders(headerBytes, module.size);
+  if (isPeError(headers)) {
+    result.notSearched.push({ module: module.name, section: "image", start: module.base, size: module.size, reason: headers.reason });
+    return;
+  }
+  result.modulesSearched++;
+  const size = Math.min(module.size, limits.maxImageBytes);
+  if (size < module.size) {
+    result.notSearched.push({ module: module.name, section: "image", start: module.base.add(size), size: module.size - size, reason: "beyond the " + (limits.maxImageBytes >>> 20) + " MB searched per image" });
+  }
+  const sections = headers.sections.filter((s) => s.virtualSize > 0 && s.virtualAddress < size);
+  if (sections.length === 0) return;
+  // Then one partial read over the span of all sections (contiguous in memory): 1 MB host reads, page by page
+  // only around holes.
+  const first = sections.reduce((a, b) => Math.min(a, b.virtualAddress), Number.MAX_VALUE);
+  const last = sections.reduce((a, b) => Math.max(a, Math.min(size, b.virtualAddress + b.virtualSize)), 0);
+  const span = target.memory.readPartial(module.base.add(first), last - first);
+  const pieces = span.pieces.map((p) => ({ rva: p.start.distanceFrom(module.base) || 0, bytes: p.bytes }));
+  const owner: TagOwner = { module, confidence: "low", hits: [], hitsNotKept: 0, problems: [] };
+  let allocatorSlots: Map<number, string> | null = null;
+  for (const section of sections) {
+    const end = Math.min(size, section.virtualAddress + section.virtualSize);
+    let covered = 0;
+    for (const piece of pieces) {
+      const from = Math.max(section.virtualAddress, piece.rva);
+      const to = Math.min(end, piece.rva + piece.bytes.length);
+      if (to <= from) continue;
+      covered += to - from;
+      const bytes = piece.bytes.subarray(from - piece.rva, to - piece.rva);
+      result.bytesSearched += bytes.length;
+      let at = indexOfBytes(bytes, tag, 0);
+      while (at >= 0) {
+        const rva = from + at;
+        const form = section.isCode ? immediateFormAt(bytes, at, headers.is64) : null;
+        let allocator: string | null = null;
+        if (form) {
+          if (!allocatorSlots) {
+            const found = allocatorIatSlots(target, module, headers, pieces);
+            allocatorSlots = found.slots;
+            for (const problem of found.problems) owner.problems.push(problem + "; calls to allocators could not be checked");
+          }
+          const readRva = (rva: number, size: number) => pieceAt(pieces, rva, size);
+          for (const slot of indirectCallTargets(bytes, at + 4, CALL_WINDOW, from, headers.is64, module.base, readRva)) {
+            const name = allocatorSlots.get(slot);
+            if (name) {
+              allocator = name;
+              break;
+            }
+          }
+        }
+        const hit: TagHit = { address: module.base.add(rva), rva, section: section.name, kind: form ? "code" : "data", instruction: form ? form.name : null, instructionAddress: module.base.add(form ? rva - form.prefixLength : rva), allocator };
+        if (owner.hits.length < MAX_HITS_PER_MODULE) owner.hits.push(hit);
+        else owner.hitsNotKept++;
+        at = indexOfBytes(bytes, tag, at + 1);
+      }
+    }
+    if (covered < end - section.virtualAddress) {
+      const missing = end - section.virtualAddress - covered;
+      result.notSearched.push({
+        module: module.name,
+        section: section.name,
+        start: module.base.add(section.virtualAddress),
+        size: missing,
+        reason: section.isDiscardable ? "unreadable: discarded or paged out (discardable section)" : "unreadable: paged out or not resident",
+      });
+    }
+  }
+  if (owner.hits.length === 0) return;
+  owner.confidence = owner.hits.some((h) => h.allocator) ? "high" : owner.hits.some((h) => h.kind === "code") ? "medium" : "low";
+  result.owners.push(owner);
+}
+
+function pieceAt(pieces: { rva: number; bytes: Uint8Array }[], rva: number, size: number): Uint8Array | null {
+  for (const p of pieces) {
+    if (rva >= p.rva && rva + size <= p.rva + p.bytes.length) return p.bytes.subarray(rva - p.rva, rva - p.rva + size);
+  }
+  return null;
+}
+
+/** RVA of each IAT slot that imports an allocator, from the module's import directory. */
+function allocatorIatSlots(target: Target, module: ModuleInfo, headers: PeHeaders, pieces: { rva: number; bytes: Uint8Array }[]): { slots: Map<number, string>; problems: string[] } {
+  const slots = new Map<number, string>();
+  const read = (rva: number, size: number): Uint8Array | null => {
+    const cached = pieceAt(pieces, rva, size);
+    if (cached) return cached;
+    if (rva < 0 || size <= 0 || rva + size > module.size) return null;
+    const bytes = target.memory.read(module.base.add(rva), size, module.name + " imports");
+    return bytes instanceof Unreadable ? null : bytes;
+  };
+  const imports = parseImports(headers, read, module.size);
+  for (const entry of imports.entries) {
+    if (entry.name && ALLOCATOR_IMPORTS.indexOf(entry.name) >= 0) slots.set(entry.iatRva, entry.name);
+  }
+  const problems = imports.problems.slice();
+  if (imports.entries.some((e) => e.nameUnreadable)) problems.push("some import names of " + module.fileName + " are unreadable");
+  return { slots, problems };
+}
+

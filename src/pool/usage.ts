@@ -1,0 +1,72 @@
+// Tag usage for the pool commands: the tracker tables when nt's symbols have them, `!poolused 2` output otherwise;
+// descriptions from the debugger's pooltag.txt and the user's `!pooltagfile`.
+import type { Target } from "../host/target";
+import { numberArg, SafeArg } from "../core/validate";
+import { readPoolTracker, TagUsage } from "./tracker";
+import { parsePoolused } from "./poolused";
+import { parsePoolTagFile, TagDescriptions, TRIAGE_POOLTAG_PATHS } from "./pooltag-file";
+import { sessionState } from "./session-state";
+
+export interface UsageRead {
+  rows: TagUsage[];
+  /** Lines for the user: which layout and tables, or that !poolused was parsed instead. */
+  notes: string[];
+  problems: string[];
+  fromPoolused: boolean;
+  /** Descriptions !poolused printed, by tag (fallback only). */
+  poolusedDescriptions: Map<string, string>;
+  /** Set when neither source worked. */
+  failure: string | null;
+}
+
+export function readTagUsage(target: Target): UsageRead {
+  const tracker = readPoolTracker(target);
+  if (tracker.kind === "tracker") {
+    return {
+      rows: tracker.rows,
+      notes: [
+        "Layout: " + tracker.layout.description + ".",
+        "Summed nt!PoolTrackTable (" + tracker.entriesPerTable + " entries) over " + tracker.processorTables + " processor table" +
+          (tracker.processorTables === 1 ? "" : "s") + (tracker.expansionEntries ? " + " + tracker.expansionEntries + " expansion entries" : "") + ".",
+      ],
+      problems: tracker.problems,
+      fromPoolused: false,
+      poolusedDescriptions: new Map(),
+      failure: null,
+    };
+  }
+  const out = target.executeCommand("!poolused", numberArg(2) as SafeArg);
+  const parsed = out.error ? [] : parsePoolused(out.lines);
+  const descriptions = new Map<string, string>();
+  for (const r of parsed) descriptions.set(r.usage.tag, r.description);
+  return {
+    rows: parsed.map((r) => r.usage),
+    notes: ["The tag tables could not be read (" + tracker.reason + "); these figures are parsed from !poolused 2 output (outstanding allocations only, no frees)."],
+    problems: [],
+    fromPoolused: true,
+    poolusedDescriptions: descriptions,
+    failure: parsed.length ? null : tracker.reason + (out.error ? "; !poolused 2 failed: " + out.error : "; !poolused 2 printed no rows"),
+  };
+}
+
+/** The debugger's pooltag.txt (first path that exists) merged with the user's file, which wins. */
+export function loadDescriptions(target: Target): { descriptions: TagDescriptions; files: string[] } {
+  const descriptions: TagDescriptions = new Map();
+  const files: string[] = [];
+  for (const path of TRIAGE_POOLTAG_PATHS) {
+    const lines = target.readTextFile(path);
+    if (lines) {
+      parsePoolTagFile(lines, descriptions);
+      files.push(path);
+      break;
+    }
+  }
+  if (sessionState.userPoolTagFile) {
+    const lines = target.readTextFile(sessionState.userPoolTagFile);
+    if (lines) {
+      parsePoolTagFile(lines, descriptions);
+      files.push(sessionState.userPoolTagFile);
+    }
+  }
+  return { descriptions, files };
+}

@@ -1,0 +1,217 @@
+import * as fs from "fs";
+import * as path from "path";
+import { DebuggerSession } from "../emulator/session";
+import { seed000, seed003, LEAK_SIZE } from "../targets/pool-scenes";
+import { PoolTargetBuilder, BUILDS, SCN } from "../targets/pool";
+import { buildPe, loadImage } from "../targets/pe-builder";
+import { userTarget } from "../targets/builder";
+import { expectGolden } from "../support/golden";
+import { failEachRead } from "../support/faults";
+
+type Rec = Record<string, unknown>;
+
+describe("!leaktag on the seed 000 scene (Win10 x64, 1709+ layout, 4 processor tables)", () => {
+  test("Leak: usage, 119 big pages of 40 MB, myfault the single high-confidence owner (golden)", () => {
+    const r = DebuggerSession.load(seed000().target).run('!leaktag "Leak"');
+    expect(r.escaped).toBeNull();
+    expectGolden("leaktag-seed000-leak", r.output);
+    const v = r.value as Rec;
+    const usage = v.Usage as Rec;
+    expect((usage.NonPagedAllocs as number) - (usage.NonPagedFrees as number)).toBe(119);
+    expect(usage.NonPagedBytes).toBe(4991221760);
+    const big = v.BigAllocations as Rec[];
+    expect(big.length).toBe(119);
+    expect(big.every((b) => b.Size === LEAK_SIZE && b.Paged === false)).toBe(true);
+    const owners = v.Owners as Rec[];
+    expect(owners.filter((o) => o.Confidence === "high").map((o) => o.Module)).toEqual(["myfault"]);
+    const hits = owners[0].Hits as Rec[];
+    expect(hits.map((h) => [String(h.toString()).split(" ")[0], h.Kind, h.Allocator])).toEqual([
+      ["fffff807`47f51559", "code", "ExAllocatePool2"],
+      ["fffff807`47f515c7", "code", "ExAllocatePool2"],
+    ]);
+    expect(owners.slice(1).every((o) => o.Confidence === "low")).toBe(true);
+    expect(r.output).toMatch(/myfault INIT fffff807`47f55000 .*discard/);
+  });
+
+  test("!leaktag ranks tags by nonpaged then paged bytes", () => {
+    const r = DebuggerSession.load(seed000().target).run("!leaktag");
+    expect(r.escaped).toBeNull();
+    expectGolden("leaktag-seed000-rank", r.output);
+    const rows = r.value as Rec[];
+    expect(rows[0].Tag).toBe("Leak");
+    expect(rows.find((x) => x.Tag === "EtwB")!.PagedBytes).toBe(131072);
+  });
+
+  test("dx @$pooltags() returns every tag summed over the processor tables", () => {
+    const rows = DebuggerSession.load(seed000().target).run("dx @$pooltags()").value as Rec[];
+    expect(rows.length).toBe(9);
+    const ketr = rows.find((x) => x.Tag === "KETR")!;
+    expect([ketr.NonPagedAllocs, ketr.NonPagedFrees, ketr.NonPagedBytes]).toEqual([16410, 0, 8117664]);
+  });
+
+  test("wildcards, bad arguments, user mode", () => {
+    const s = DebuggerSession.load(seed000().target);
+    expect(s.run('!leaktag "Le*"').output).toContain("=> myfault.sys allocates 'Leak'");
+    expect(s.run('!leaktag "Etw*"').output).toContain("2 tags match");
+    for (const bad of ['!leaktag ""', '!leaktag "Leaky"', "!leaktag 5"]) expect(s.run(bad).output).toMatch(/^Usage: !leaktag/);
+    const u = DebuggerSession.load(userTarget({ pointerSize: 8, build: BUILDS.win10_22h2 }).target).run('!leaktag "Leak"');
+    expect(u.output).toContain("needs a kernel target");
+  });
+
+  test("without tracker symbols it parses !poolused 2 and says so", () => {
+    const p = seed000({ noTrackerSymbols: true });
+    const seedText = fs.readFileSync(path.join(__dirname, "../fixtures/pool/poolused-seed000.txt"), "utf8").split("\n").filter((l) => l && !l.startsWith("# "));
+    p.target.onCommand("!poolused 2", seedText);
+    const r = DebuggerSession.load(p.target).run('!leaktag "Leak"');
+    expect(r.output).toContain("parsed from !poolused 2");
+    expect((r.value as Rec).Usage).toMatchObject({ Tag: "Leak", NonPagedAllocs: 119, NonPagedBytes: 4991221760 });
+    expect(r.output).toContain("=> myfault.sys allocates 'Leak'");
+  });
+
+  test("every failed read is handled: no exception, no write, and the output names what was unreadable", () => {
+    const summary = failEachRead(() => seed000().target, '!leaktag "Leak"', 60);
+    expect(summary.escaped).toBe(0);
+    expect(summary.writes).toBe(0);
+    // Each run either names what it could not read, or recovered (a failed 1 MB read is retried page by page) and
+    // still gives the full answer.
+    for (const run of summary.runs) {
+      const out = run.result.output;
+      const recovered = out.includes("=> myfault.sys allocates 'Leak'") && out.includes("119 live, 4,991,221,760");
+      if (!recovered) expect(out).toMatch(/unreadable/);
+    }
+  });
+});
+
+describe("Win7 x86 (old layout), two processor tables, seed 003's None", () => {
+  test("None is the untagged ExAllocatePool and points to !findimporter", () => {
+    const r = DebuggerSession.load(seed003().target).run('!leaktag "None"');
+    expect(r.escaped).toBeNull();
+    expect(r.output).toContain("Layout: built-in layout Win7 SP1-Win10 1703 x86 (layouts.md §2.2).");
+    expect(r.output).toContain("Tag 'None': nonpaged 246,479 allocations, 50,827,424 (48.5 MB)");
+    expect(r.output).toContain('!findimporter "ExAllocatePool"');
+  });
+  test("expansion table entries are summed; corrupt counts are capped", () => {
+    const p = new PoolTargetBuilder({ pointerSize: 4, build: BUILDS.win7sp1, processors: 2, expansionTags: [{ tag: "Xpan", nonPagedAllocs: 5, nonPagedBytes: 500 }] });
+    p.tag({ tag: "Abc", pagedAllocs: 36405, pagedBytes: 33930272 });
+    const rows = DebuggerSession.load(p.target).run("dx @$pooltags()").value as Rec[];
+    expect(rows.map((x) => x.Tag)).toEqual(["Abc ", "Xpan"]);
+    expect(rows[0].PagedBytes).toBe(33930272);
+    p.b.writePtr(p.target.symbols.get("nt!PoolTrackTableSize")!, 0x7fffffff);
+    expect(DebuggerSession.load(p.target).run("!leaktag").output).toMatch(/PoolTrackTableSize is 2147483647/);
+  });
+});
+
+describe("dx @$leaks() on a live session", () => {
+  test("baseline, then the growing tag with its rate over the target's clock", () => {
+    const p = seed000({ dump: false });
+    const s = DebuggerSession.load(p.target);
+    expect(s.run("dx @$leaks()").output).toContain("Baseline recorded: 9 tags");
+    p.target.seconds += 10;
+    p.tag({ tag: "Leak", nonPagedAllocs: 10, nonPagedBytes: 10 * LEAK_SIZE }); // a second entry of the same tag adds up
+    const r = s.run("dx @$leaks()");
+    const rows = r.value as Rec[];
+    expect(rows.length).toBe(1);
+    expect(rows[0]).toMatchObject({ Tag: "Leak", BytesDelta: 10 * LEAK_SIZE, AllocsDelta: 10, Seconds: 10, BytesPerSecond: LEAK_SIZE, Trend: "▁█" });
+    expect(s.run('dx @$leaks("reset")').output).toContain("Snapshots cleared");
+  });
+  test("on a dump it says a second snapshot needs a live target", () => {
+    const r = DebuggerSession.load(seed000().target).run("dx @$leaks()");
+    expect(r.output).toContain("needs a live target");
+    expect((r.value as Rec[])[0].Tag).toBe("Leak");
+  });
+});
+
+describe("!pooltagfile", () => {
+  test("user descriptions are remembered for later commands", () => {
+    const p = seed000();
+    p.target.addFile("C:\\tags\\mine.txt", fs.readFileSync(path.join(__dirname, "../fixtures/pool/pooltag.txt"), "utf8"));
+    const s = DebuggerSession.load(p.target);
+    expect(s.run('!pooltagfile "C:\\\\tags\\\\mine.txt"').output).toContain("Loaded 5 tag descriptions");
+    const rows = s.run("dx @$pooltags()").value as Rec[];
+    expect(rows.find((x) => x.Tag === "EtwB")!.Description).toBe("Etw Buffer (nt!etw)");
+    expect(s.run('!pooltagfile "C:\\\\nope.txt"').output).toContain("Could not read");
+  });
+});
+
+describe("owners on a 32-bit driver and corrupted tables", () => {
+  test("x86: push 'Abc ' then call [IAT ExAllocatePoolWithTag] is a high-confidence owner", () => {
+    const p = new PoolTargetBuilder({ pointerSize: 4, build: BUILDS.win7sp1, processors: 2 });
+    p.tag({ tag: "Abc", pagedAllocs: 36405, pagedBytes: 33930272 });
+    p.bigPage("Abc", 0x5000, { paged: true });
+    const imports = [{ dll: "ntoskrnl.exe", functions: ["ExAllocatePoolWithTag", "ExFreePoolWithTag"] }];
+    const base = BigInt(p.b.moduleRange(0x10000));
+    const probe = buildPe({ is64: false, sections: [{ name: ".text", characteristics: SCN.CODE | SCN.EXECUTE | SCN.READ, size: 0x1000 }], imports });
+    const slot = Number(base) + probe.iatRva["ntoskrnl.exe!ExAllocatePoolWithTag"];
+    // push 'Abc '; push 0x100; push 1; call dword ptr [slot]
+    const code = Uint8Array.from([0x68, 0x41, 0x62, 0x63, 0x20, 0x68, 0x00, 0x01, 0x00, 0x00, 0x6a, 0x01, 0xff, 0x15, slot & 0xff, (slot >> 8) & 0xff, (slot >> 16) & 0xff, slot >>> 24]);
+    const image = buildPe({ is64: false, sections: [{ name: ".text", characteristics: SCN.CODE | SCN.EXECUTE | SCN.READ, content: code, size: 0x1000 }], imports });
+    loadImage(p.b, "abc.sys", base, image);
+    const v = DebuggerSession.load(p.target).run('!leaktag "Abc"').value as Rec;
+    const owners = v.Owners as Rec[];
+    expect(owners.map((o) => [o.Module, o.Confidence])).toEqual([["abc", "high"]]);
+    expect(((owners[0].Hits as Rec[])[0]).Allocator).toBe("ExAllocatePoolWithTag");
+    expect((v.BigAllocations as Rec[]).map((b) => [b.Size, b.Paged])).toEqual([[0x5000, true]]);
+  });
+
+  test("absurd big-page count and processor count are capped and reported", () => {
+    const p = seed000();
+    p.b.writePtr(p.target.symbols.get("nt!PoolBigPageTableSize")!, 0x7fffffffn);
+    p.b.memory.writeU32(p.target.symbols.get("nt!KeNumberProcessors")!, 100000);
+    const r = DebuggerSession.load(p.target).run('!leaktag "Leak"');
+    expect(r.escaped).toBeNull();
+    expect(r.output).toContain("nt!PoolBigPageTableSize is 2147483647; only the first 8388608 entries were read");
+    expect(r.output).toContain("nt!KeNumberProcessors is 100000");
+    expect((r.value as Rec).Usage).toMatchObject({ NonPagedBytes: 4991221760 }); // the null-terminated array still works
+  });
+});
+
+describe("more targets and faults", () => {
+  test("32-bit live session: @$leaks() reads the clock at 0xFFDF0014", () => {
+    const p = seed003();
+    const live = new PoolTargetBuilder({ pointerSize: 4, build: BUILDS.win7sp1, processors: 1 });
+    live.tag({ tag: "None", nonPagedAllocs: 10, nonPagedBytes: 1000 });
+    const s = DebuggerSession.load(live.target);
+    s.run("dx @$leaks()");
+    live.target.seconds += 4;
+    live.tag({ tag: "None", nonPagedAllocs: 4, nonPagedBytes: 400 });
+    expect(s.run("dx @$leaks()").value).toEqual([expect.objectContaining({ Tag: "None", BytesDelta: 400, Seconds: 4, BytesPerSecond: 100 })]);
+    expect(DebuggerSession.load(p.target).run("!leaktag").output).toContain("over 2 processor tables");
+  });
+
+  test("!leaktag and @$pooltags under failing reads", () => {
+    for (const command of ["!leaktag", "dx @$pooltags()", "dx @$leaks()"]) {
+      const summary = failEachRead(() => seed000().target, command, 40);
+      expect(summary.escaped).toBe(0);
+      expect(summary.writes).toBe(0);
+      for (const run of summary.runs) expect(run.result.output).toMatch(/unreadable/i);
+    }
+  });
+});
+
+describe("every tracker layout of layouts.md §2.2, three processor tables", () => {
+  const cases: [string, number, 4 | 8][] = [
+    ["Win7 SP1 x64", BUILDS.win7sp1, 8],
+    ["Win10 1703 x64", BUILDS.win10_1703, 8],
+    ["Win10 1709 x64", BUILDS.win10_1709, 8],
+    ["Win11 22H2 x64 (0x50)", BUILDS.win11_22h2, 8],
+    ["Win7 SP1 x86", BUILDS.win7sp1, 4],
+    ["Win10 1709 x86", BUILDS.win10_1709, 4],
+  ];
+  test.each(cases)("%s", (_label, build, pointerSize) => {
+    const p = new PoolTargetBuilder({ pointerSize, build, processors: 3, expansionTags: [{ tag: "Xp", pagedAllocs: 2, pagedFrees: 1, pagedBytes: 64 }] });
+    p.tag({ tag: "Leak", nonPagedAllocs: 1000, nonPagedFrees: 881, nonPagedBytes: 119 * 4096 });
+    p.tag({ tag: "Ab", pagedAllocs: 7, pagedBytes: 7 * 128 });
+    p.bigPage("Leak", 0x3000);
+    p.bigPage("Leak", 0x5000, { paged: true });
+    p.bigPage("Leak", 0x2000, { free: true });
+    const s = DebuggerSession.load(p.target);
+    const rows = s.run("dx @$pooltags()").value as Rec[];
+    expect(rows.map((x) => [x.Tag, x.NonPagedAllocs, x.NonPagedFrees, x.NonPagedBytes, x.PagedAllocs, x.PagedFrees, x.PagedBytes])).toEqual([
+      ["Ab  ", 0, 0, 0, 7, 0, 896],
+      ["Leak", 1000, 881, 487424, 0, 0, 0],
+      ["Xp  ", 0, 0, 0, 2, 1, 64],
+    ]);
+    const big = (s.run('!leaktag "Leak"').value as Rec).BigAllocations as Rec[];
+    expect(big.map((b) => [b.Size, b.Paged])).toEqual([[0x3000, false], [0x5000, true]]);
+  });
+});
