@@ -670,6 +670,8 @@ const LINQ: Record<string, true> = {
 
 export interface DisplayOptions {
   decimal?: boolean;
+  /** Levels of children `dx` expands (`-rN`; default 1). */
+  depth?: number;
 }
 
 export function scalarText(v: unknown, opts: DisplayOptions = {}): string {
@@ -702,16 +704,25 @@ function children(value: unknown): [string, unknown][] {
     .map((k) => [k, (value as Record<string, unknown>)[k]] as [string, unknown]);
 }
 
-/** `dx expr`: `expr : display`, then one level of children for objects and collections. */
+/**
+ * `dx expr`: `expr : display`, then children to `opts.depth` levels (1 by default, `-rN` sets it), each level
+ * indented four more spaces, at most 100 children per object (then `[...]`).
+ */
 export function displayTree(expr: string, value: unknown, opts: DisplayOptions = {}): string {
   if (value === undefined) return expr + "\n";
   const lines = [expr + " : " + scalarText(value, opts)];
-  if (value && typeof value === "object" && !isInt64Like(value)) {
-    const entries = children(value);
+  const expand = (v: unknown, level: number) => {
+    if (level > (opts.depth === undefined ? 1 : opts.depth) || !v || typeof v !== "object" || isInt64Like(v)) return;
+    const entries = children(v);
+    const indent = "    ".repeat(level);
     const width = entries.reduce((w, [k]) => Math.max(w, k.length), 0);
-    for (const [k, v] of entries.slice(0, 100)) lines.push("    " + k.padEnd(width) + " : " + scalarText(v, opts));
-    if (entries.length > 100) lines.push("    [...]");
-  }
+    for (const [k, c] of entries.slice(0, 100)) {
+      lines.push(indent + k.padEnd(width) + " : " + scalarText(c, opts));
+      expand(c, level + 1);
+    }
+    if (entries.length > 100) lines.push(indent + "[...]");
+  };
+  expand(value, 1);
   return lines.join("\n") + "\n";
 }
 

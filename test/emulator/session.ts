@@ -70,7 +70,7 @@ export class DebuggerSession {
 
   /** Runs `!name args` (or `dx @$name(args)`) and returns what the command window shows plus the value. */
   run(line: string): RunResult {
-    if (/^\s*dx\s/.test(line)) return this.runDx(line);
+    if (/^\s*dx(\s|$)/.test(line)) return this.runDx(line);
     const m = /^\s*(?:dx\s+(?:-g\s+)?@\$([A-Za-z_][A-Za-z0-9_]*)\s*\((.*)\)\s*|!([A-Za-z_][A-Za-z0-9_]*)(.*))$/.exec(line);
     if (!m) throw new Error("the emulator runs `!alias args` or `dx @$alias(args)`: " + line);
     const name = m[1] || m[3];
@@ -101,17 +101,24 @@ export class DebuggerSession {
   }
 
   /**
-   * `dx [-g] expr[,d]`: expr is an alias call followed by any chain of properties, indexes and LINQ methods
+   * `dx [-g] [-rN] expr[,d]`: expr is an alias call followed by any chain of properties, indexes and LINQ methods
    * (test/emulator/dx-eval.ts). Errors in the expression print `Error: ...`; nothing escapes run().
    */
   private runDx(line: string): RunResult {
     const logStart = this.control.log.length;
-    const m = /^\s*dx\s+(-g\s+)?([\s\S]*?)\s*$/.exec(line)!;
-    const grid = !!m[1];
-    let expr = m[2];
+    // Switches: -g (grid) and -rN (recursion depth); others are refused as dx refuses unknown switches.
+    const m = /^\s*dx((?:\s+-\S+)*)(?:\s+([\s\S]*?))?\s*$/.exec(line)!;
+    let grid = false;
+    let depth: number | undefined;
+    for (const flag of m[1].trim().split(/\s+/).filter((f) => f)) {
+      if (flag === "-g") grid = true;
+      else if (/^-r\d+$/.test(flag)) depth = Number(flag.slice(2));
+      else return { output: "Error: Unknown switch '" + flag + "'\n", value: undefined, escaped: null };
+    }
+    let expr = m[2] || "";
     const radix = /,\s*([dx])$/.exec(expr);
     if (radix) expr = expr.slice(0, radix.index).trimEnd();
-    const opts = { decimal: !!radix && radix[1] === "d" };
+    const opts = { decimal: !!radix && radix[1] === "d", depth };
     let escaped: string | null = null;
     let missing: string | null = null;
     let header = expr;

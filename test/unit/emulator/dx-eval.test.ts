@@ -109,6 +109,26 @@ describe("dx expressions after an alias call", () => {
     );
   });
 
+  test("dx -rN expands N levels of children; -r0 none; unknown switches are refused", () => {
+    const s = session();
+    expect(s.run("dx -r2 @$tags().Skip(1).Take(1)").output).toBe(
+      [
+        "@$tags().Skip(1).Take(1) : [object Array] (1 entries)",
+        "    [0x0] : Proc 2048",
+        '        Tag           : "Proc"',
+        "        NonPagedBytes : 0x800",
+        "        PagedBytes    : 0x100",
+        "        Address       : 0x1000",
+        "        Owners        : [object Array] (1 entries)",
+        "",
+      ].join("\n"),
+    );
+    expect(s.run("dx -r3 @$tags()[1].Owners,d").output).toBe('@$tags()[1].Owners : [object Array] (1 entries)\n    [0x0] : "nt"\n');
+    expect(s.run("dx -r0 @$tags()").output).toBe("@$tags() : [object Array] (4 entries)\n");
+    expect(s.run("dx -q @$tags()").output).toBe("Error: Unknown switch '-q'\n");
+    expect(s.run("dx").output).toBe("Error: Unexpected token at end of expression\n");
+  });
+
   test("dx -g prints one row per element and one column per property", () => {
     const out = session().run("dx -g @$tags().Where(t => t.Tag == \"Leak\").Select(t => t.Owners.Count())").output;
     expect(out.split("\n")[0]).toBe('@$tags().Where(t => t.Tag == "Leak").Select(t => t.Owners.Count())');
@@ -156,7 +176,8 @@ describe("dx expressions after an alias call", () => {
     expect(value("dx @$echo(2, 3).A + @$echo(2, 3).B * 4")).toBe(14);
     expect(value("dx (@$echo(2, 3).A + @$echo(2, 3).B) * 4")).toBe(20);
     expect(value("dx @$echo(1, 0).A == 1 || @$echo(1, 0).B == 1 && false")).toBe(true);
-    expect(value("dx -@$echo(5, 0).A + 7")).toBe(2);
+    expect(value("dx (-@$echo(5, 0).A) + 7")).toBe(2);
+    expect(value("dx 7 - @$echo(5, 0).A - 1")).toBe(1);
     expect(parseDx("@$a().Where(x => x.B > 1 && x.C)").k).toBe("call");
   });
 });
