@@ -676,11 +676,9 @@ export interface DisplayOptions {
 
 export function scalarText(v: unknown, opts: DisplayOptions = {}): string {
   if (v === null) return "null";
-  if (typeof v === "bigint") return opts.decimal ? v.toString(10) : (v < 0n ? "-0x" + (-v).toString(16) : "0x" + v.toString(16));
-  if (typeof v === "number") {
-    if (!Number.isInteger(v) || opts.decimal) return String(v);
-    return v >= 0 ? "0x" + v.toString(16) : "-0x" + (-v).toString(16);
-  }
+  // Non-negative integers in hex unless `,d`; negative and fractional numbers in decimal (as before this file).
+  if (typeof v === "bigint") return opts.decimal || v < 0n ? v.toString(10) : "0x" + v.toString(16);
+  if (typeof v === "number") return Number.isInteger(v) && v >= 0 && !opts.decimal ? "0x" + v.toString(16) : String(v);
   if (typeof v === "string") return JSON.stringify(v);
   if (typeof v === "boolean") return v ? "true" : "false";
   if (isInt64Like(v)) return opts.decimal ? int64Value(v).toString(10) : "0x" + int64Value(v).toString(16);
