@@ -8,6 +8,7 @@ import { EmulatedTarget } from "./target";
 import { createHost, HostControl } from "./host";
 import { parseAliasArguments, DxArg, DxSyntaxError } from "./dx";
 import { int64Value } from "./int64";
+import { DxEvaluator, DxEvalError, displayGrid, displayTree, tokenize } from "./dx-eval";
 
 export const BUNDLE_PATH = path.resolve(__dirname, "../../dist/leaktools.js");
 
@@ -62,8 +63,14 @@ export class DebuggerSession {
     return new DebuggerSession(target, bundleSource(file), file);
   }
 
+  /** A session over a script given as source text (tests: a tiny fake bundle registering its own aliases). */
+  static fromSource(target: EmulatedTarget, source: string, file = "fake.js"): DebuggerSession {
+    return new DebuggerSession(target, source, file);
+  }
+
   /** Runs `!name args` (or `dx @$name(args)`) and returns what the command window shows plus the value. */
   run(line: string): RunResult {
+    if (/^\s*dx(\s|$)/.test(line)) return this.runDx(line);
     const m = /^\s*(?:dx\s+(?:-g\s+)?@\$([A-Za-z_][A-Za-z0-9_]*)\s*\((.*)\)\s*|!([A-Za-z_][A-Za-z0-9_]*)(.*))$/.exec(line);
     if (!m) throw new Error("the emulator runs `!alias args` or `dx @$alias(args)`: " + line);
     const name = m[1] || m[3];
@@ -90,6 +97,66 @@ export class DebuggerSession {
     let shown: string;
     if (escaped !== null) shown = "Error: " + escaped + " [at " + this.scriptName + " (line ? col ?)]\n";
     else shown = displayValue(call, value);
+    return { output: printed + shown, value, escaped };
+  }
+
+  /**
+   * `dx [-g] [-rN] expr[,d]`: expr is an alias call followed by any chain of properties, indexes and LINQ methods
+   * (test/emulator/dx-eval.ts). Errors in the expression print `Error: ...`; nothing escapes run().
+   */
+  private runDx(line: string): RunResult {
+    const logStart = this.control.log.length;
+    // Switches: -g (grid) and -rN (recursion depth); others are refused as dx refuses unknown switches.
+    const m = /^\s*dx((?:\s+-\S+)*)(?:\s+([\s\S]*?))?\s*$/.exec(line)!;
+    let grid = false;
+    let depth: number | undefined;
+    for (const flag of m[1].trim().split(/\s+/).filter((f) => f)) {
+      if (flag === "-g") grid = true;
+      else if (/^-r\d+$/.test(flag)) depth = Number(flag.slice(2));
+      else return { output: "Error: Unknown switch '" + flag + "'\n", value: undefined, escaped: null };
+    }
+    let expr = m[2] || "";
+    const radix = /,\s*([dx])$/.exec(expr);
+    if (radix) expr = expr.slice(0, radix.index).trimEnd();
+    const opts = { decimal: !!radix && radix[1] === "d", depth };
+    let escaped: string | null = null;
+    let missing: string | null = null;
+    let header = expr;
+    const evaluator = new DxEvaluator({
+      fromBig: (v) => this.control.int64.fromBig(v),
+      callAlias: (name, argText) => {
+        const fn = this.control.aliases.get(name);
+        if (!fn) {
+          missing = name;
+          throw new DxEvalError("No export " + name + " found");
+        }
+        let args: unknown[];
+        try {
+          args = parseAliasArguments(argText.trim() ? "(" + argText + ")" : "").map((a) => this.toScriptValue(a));
+        } catch (e) {
+          throw new DxEvalError(e instanceof Error ? e.message : String(e));
+        }
+        const call = "@$" + name + "(" + args.map((a) => this.displayArg(a)).join(", ") + ")";
+        if (/^@\$[A-Za-z_][A-Za-z0-9_]*\s*\([\s\S]*\)$/.test(expr) && tokenize(expr).length === 2) header = call;
+        try {
+          return fn(...args);
+        } catch (e) {
+          escaped = e && typeof e === "object" && "message" in e ? String((e as Error).message) : String(e);
+          throw new DxEvalError(escaped + " [at " + this.scriptName + " (line ? col ?)]");
+        }
+      },
+    });
+    let value: unknown;
+    let shown: string;
+    try {
+      value = evaluator.evaluate(expr);
+      shown = grid ? displayGrid(header, value, opts) : displayTree(header, value, opts);
+    } catch (e) {
+      value = undefined;
+      if (missing !== null && escaped === null) shown = "No export " + missing + " found\n";
+      else shown = "Error: " + (e instanceof Error ? e.message : String(e)) + "\n";
+    }
+    const printed = this.control.log.slice(logStart).join("");
     return { output: printed + shown, value, escaped };
   }
 
@@ -149,34 +216,5 @@ class SymbolError extends Error {}
 
 /** How dx shows a function's result: `call : display`, then one level of children for objects and arrays. */
 export function displayValue(call: string, value: unknown): string {
-  if (value === undefined) return call + "\n";
-  const lines = [call + " : " + scalar(value)];
-  if (value && typeof value === "object" && !isInt64Like(value)) {
-    const entries: [string, unknown][] = Array.isArray(value)
-      ? value.map((v, i) => ["[0x" + i.toString(16) + "]", v] as [string, unknown])
-      : Object.keys(value).filter((k) => !k.startsWith("__")).map((k) => [k, (value as Record<string, unknown>)[k]] as [string, unknown]);
-    const width = entries.reduce((w, [k]) => Math.max(w, k.length), 0);
-    for (const [k, v] of entries.slice(0, 100)) lines.push("    " + k.padEnd(width) + " : " + scalar(v));
-    if (entries.length > 100) lines.push("    [...]");
-  }
-  return lines.join("\n") + "\n";
-}
-
-function isInt64Like(v: unknown): boolean {
-  return !!v && typeof v === "object" && "getLowPart" in (v as object);
-}
-
-function scalar(v: unknown): string {
-  if (v === null) return "null";
-  if (typeof v === "number") return Number.isInteger(v) && v >= 0 ? "0x" + v.toString(16) : String(v);
-  if (typeof v === "string") return JSON.stringify(v);
-  if (typeof v === "boolean") return v ? "true" : "false";
-  if (isInt64Like(v)) return "0x" + int64Value(v).toString(16);
-  if (Array.isArray(v)) return "[object Array] (" + v.length + " entries)";
-  if (v && typeof v === "object") {
-    const t = (v as { toString?: () => string }).toString;
-    if (typeof t === "function" && t !== Object.prototype.toString) return String(t.call(v));
-    return "[object Object]";
-  }
-  return String(v);
+  return displayTree(call, value);
 }
