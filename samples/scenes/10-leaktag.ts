@@ -7,5 +7,10 @@ export const scene: Scene = {
   id: "leaktag",
   title: "Seed 000: which driver allocates 4.65 GB of nonpaged pool tagged 'Leak'?",
   build: () => seed000().target,
-  commands: ["!leaktag", '!leaktag "Leak"', "dx @$pooltags()"],
+  commands: [
+    "!leaktag",
+    '!leaktag "Leak"',
+    'dx @$leaktag("Leak").Owners.Where(o => o.Confidence == "high").Select(o => o.Module)',
+    "dx -g @$pooltags().OrderByDescending(t => t.NonPagedBytes).Take(5)",
+  ],
 };

@@ -11,5 +11,6 @@ export const scene: Scene = {
   commands: [
     "!unloadleaks",
     "dx @$unloadleaks()",
+    'dx @$unloadleaks().Where(a => a.Tag == "test").Sum(a => a.Size)',
   ],
 };
