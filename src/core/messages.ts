@@ -81,6 +81,9 @@ export const messages = {
   virtblocksHeapCommitNote: () =>
     "Committed (blocks) is what the virtual blocks hold. Heap committed (segments) is the heap's own segments, the " +
     "Commit column of !heap -s, which leaves the virtual blocks out.",
+  virtblocksNext: (heap: string, userAddress: string) =>
+    "Next: dx -g @$virtblocks(" + heap + ") lists that heap's blocks; !heap -p -a " + userAddress +
+    " shows one block as the debugger sees it (with +ust, its stack).",
   virtblocksSegmentNotWalked: () => "segment heap - not walked (no large-allocation layout for this build)",
 
   // --- unloadleaks ---
