@@ -379,8 +379,11 @@ describe("hostile numbers and odd heaps", () => {
 });
 
 describe("stacks from the trace index in ExtraStuff (AllocatorBackTraceIndex)", () => {
-  test("resolved through ntdll!RtlpStackTraceDataBase's EntryIndexArray", () => {
-    const t = new HeapTarget({ pointerSize: 8, build: BUILDS.win7sp1, ust: true });
+  test.each([
+    ["Win7 SP1 x64", 8, BUILDS.win7sp1],
+    ["Win7 SP1 x86", 4, BUILDS.win7sp1],
+  ] as const)("%s: resolved through ntdll!RtlpStackTraceDataBase's EntryIndexArray", (_name, pointerSize, build) => {
+    const t = new HeapTarget({ pointerSize, build, ust: true });
     const base = t.b.target.modules[0].base;
     t.symbol(base + 0x100n, "ntdll!RtlAllocateHeap+0x100");
     t.stackTrace([base + 0x200n]);
