@@ -194,13 +194,28 @@ function render(ctx: CommandContext, driver: string, allocations: VerifierAlloca
   out.line(messages.unloadleaksGrouping());
   const wrapper = likelyWrapper(byCaller, records.length);
   if (wrapper) {
-    out.line(messages.unloadleaksWrapper(wrapper.key, wrapper.allocations, records.length));
     const through = records.filter((r) => siteOf(r) === wrapper.key);
+    out.line(messages.unloadleaksWrapper(wrapper.key, wrapper.allocations, records.length, target.formatAddress(through[0].Address)));
     printGroups(ctx, "Through " + wrapper.key + ", by the tag its callers passed", "Tag", groupBy(through, (r) => r.Tag));
     out.line("");
   }
   out.line(messages.unloadleaksSymbolsNote());
+  out.line(nextCommands(target, driver, records, byCaller[0].key, siteOf));
   return records;
+}
+
+/** Commands to copy: the code of the largest call site, the bytes of the largest allocation, the verifier's report. */
+function nextCommands(target: Target, driver: string, records: UnloadLeak[], topSite: string, siteOf: (r: UnloadLeak) => string): string {
+  const atTopSite = records.filter((r) => siteOf(r) === topSite)[0];
+  const largest = records.reduce((a, b) => (b.Size > a.Size ? b : a));
+  const parts = [
+    "u " + target.formatAddress(atTopSite.Caller) + " (the code at the largest call site)",
+    "db " + target.formatAddress(largest.Address) + " L" + hex(Math.min(largest.Size, 0x100)) + " (the largest allocation's bytes)",
+  ];
+  // Only a name that passed the file-name check is offered as a command, even as text to copy.
+  const safe = fileNameArg(driver);
+  if (safe) parts.push("!verifier 3 " + safe + " (the verifier's own report)");
+  return "Next: " + parts.join("; ") + ".";
 }
 
 function printGroups(ctx: CommandContext, title: string, keyHeader: string, groups: Group[]): void {

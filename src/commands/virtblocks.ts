@@ -175,6 +175,8 @@ function printHeaps(ctx: CommandContext, reports: HeapReport[]): void {
       bytesWithUnit(segments) + " committed.",
   );
   ctx.out.line(messages.virtblocksHeapCommitNote());
+  const largest = reports.reduce<HeapReport | null>((best, r) => (r.blocks.length > 0 && (!best || r.blocks.length > best.blocks.length) ? r : best), null);
+  if (largest) ctx.out.line(messages.virtblocksNext("0x" + largest.heap.toHex(), largest.blocks[0].userAddress.format(ps)));
   for (const r of reports) {
     if (r.problem && r.kind === "nt") ctx.out.line("Heap " + r.heap.format(ps) + ": the walk stopped: " + r.problem + "; the blocks before it are shown.");
     if (r.segments && r.segments.problem) {
@@ -204,7 +206,9 @@ function printTopStacks(ctx: CommandContext, a: Analysis, top: number): void {
   ctx.out.line("");
   ctx.out.line("Top " + Math.min(top, a.groups.length) + " allocation stacks by user bytes (of " + a.groups.length + "):");
   a.groups.slice(0, top).forEach((g, i) => {
-    ctx.out.line("#" + (i + 1) + "  " + groupDigits(g.blocks.length) + " blocks, " + bytesWithUnit(g.totalBytes));
+    // One block of the group, for the debugger's own view of it (the seed's author checked a block this way).
+    const example = "!heap -p -a " + g.blocks[0].userAddress.format(ctx.target.pointerSize);
+    ctx.out.line("#" + (i + 1) + "  " + groupDigits(g.blocks.length) + " blocks, " + bytesWithUnit(g.totalBytes) + "   e.g. " + example);
     const frames = framesOf(g, a);
     if (frames instanceof NotApplicable) ctx.out.line("      (" + frames.reason + ")");
     else for (const f of frames) ctx.out.line("      " + f);

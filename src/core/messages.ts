@@ -81,6 +81,9 @@ export const messages = {
   virtblocksHeapCommitNote: () =>
     "Committed (blocks) is what the virtual blocks hold. Heap committed (segments) is the heap's own segments, the " +
     "Commit column of !heap -s, which leaves the virtual blocks out.",
+  virtblocksNext: (heap: string, userAddress: string) =>
+    "Next: dx -g @$virtblocks(" + heap + ") lists that heap's blocks; !heap -p -a " + userAddress +
+    " shows one block as the debugger sees it (with +ust, its stack).",
   virtblocksSegmentNotWalked: () => "segment heap - not walked (no large-allocation layout for this build)",
 
   // --- unloadleaks ---
@@ -138,10 +141,10 @@ export const messages = {
   unloadleaksGrouping: () =>
     "Grouping shown: by call site and by caller function (symbol without offset). The verifier keeps one return " +
     "address per allocation and no stack, so callers of an allocation wrapper cannot be told apart here.",
-  unloadleaksWrapper: (site: string, count: number, total: number) =>
+  unloadleaksWrapper: (site: string, count: number, total: number, example: string) =>
     site + " made " + count + " of " + total + " allocations: probably an allocation wrapper. Its callers are not " +
-    "recorded; the tags it was given may separate them (below), and !verifier 0x80 <Address> shows the verifier's pool log, with " +
-    "stacks, for allocations still in it.",
+    "recorded; the tags it was given may separate them (below), and !verifier 0x80 <Address> (e.g. !verifier 0x80 " +
+    example + ") shows the verifier's pool log, with stacks, for allocations still in it.",
   unloadleaksSymbolsNote: () => "Symbols and source lines: u <Caller> L1, one debugger command per distinct caller.",
 
   // --- triage ---

@@ -21,6 +21,27 @@ describe("!unloadleaks on the seed 002 bugcheck (Win7 SP1 x64, C4 {62, fffffa800
     expect(s.control.executed).toEqual(["u fffff880`04c73043 L1"]);
   });
 
+  test("ends with commands to copy: the caller's code, the allocation's bytes, the verifier's report", () => {
+    const out = DebuggerSession.load(seed002Target().target).run("!unloadleaks").output;
+    // The commands the article's author typed by hand: u on CallersAddress, db on PoolAddress, !verifier 3 test.sys.
+    expect(out).toContain(
+      "Next: u fffff880`04c73043 (the code at the largest call site); db fffff980`0933eff0 L0xc (the largest allocation's bytes); " +
+        "!verifier 3 test.sys (the verifier's own report).",
+    );
+  });
+
+  test("without nt!KiBugCheckData the bugcheck comes from .bugcheck (the dump header)", () => {
+    const b = seed002Target();
+    b.target.removeSymbol("nt", "KiBugCheckData");
+    // .bugcheck's documented form, with the seed's values (BugCheck C4, {62, fffffa80059c5c88, fffffa8004f5a010, 1}).
+    b.target.onCommand(".bugcheck", ["Bugcheck code 000000C4", "Arguments 00000000`00000062 fffffa80`059c5c88 fffffa80`04f5a010 00000000`00000001"]);
+    const s = DebuggerSession.load(b.target);
+    const r = s.run("dx @$unloadleaks()");
+    expect(r.output).toContain("Bugcheck 0xC4/0x62 (from .bugcheck): test.sys was unloaded with 1 pool allocation(s) not freed (Arg4).");
+    expect((r.value as unknown[]).length).toBe(1);
+    expect(s.control.executed).toEqual([".bugcheck", "u fffff880`04c73043 L1"]);
+  });
+
   test("dx @$unloadleaks() returns the allocation with its properties", () => {
     const s = DebuggerSession.load(seed002Target().target);
     const r = s.run("dx @$unloadleaks()");
@@ -114,6 +135,9 @@ describe("!unloadleaks refuses what must not reach a debugger command", () => {
     ['"..\\\\..\\\\evil.sys"', "path"],
     ['"test sys"', "space"],
     ['""', "empty"],
+    ['"a|b.sys"', "pipe"],
+    ['"drv*.sys"', "wildcard"],
+    ['"drvé.sys"', "non-ASCII"],
   ])("the given name %s (%s)", (arg) => {
     const b = kernelTarget({ pointerSize: 8, build: BUILDS.win10_22h2 });
     const s = DebuggerSession.load(b.target);
@@ -132,6 +156,9 @@ describe("!unloadleaks refuses what must not reach a debugger command", () => {
     expect(r.output).toContain('Refused the driver name read from Arg2 "test.sys";.reboot;""');
     expect(r.output).toMatch(/fffff980`0933eff0\s+0xc\s+test/);
     expect(s.control.executed.filter((c) => c.includes("verifier"))).toEqual([]);
+    // Not even offered as a command to copy.
+    expect(r.output).toMatch(/^Next: u fffff880`04c73043 \(the code at the largest call site\); db fffff980`0933eff0 L0xc \(the largest allocation's bytes\)\.$/m);
+    expect(r.output).not.toContain("!verifier 3 test.sys");
   });
 
   test("a hostile Arg2 name where the fallback would be needed: refused, no command", () => {
@@ -180,7 +207,10 @@ describe("!unloadleaks: one clear line when there is nothing to list", () => {
     writeBugCheck(b, 0xc4, [0x62n, SEED002.arg2, 0n, 1n]);
     writeWideName(b, SEED002.arg2, "test.sys");
     const out = DebuggerSession.load(b.target).run("!unloadleaks").output;
-    expect(out).toContain("No verifier data for test.sys: Arg3 is 0.");
+    expect(oneLine(out)).toEqual([
+      "Bugcheck 0xC4/0x62 (from nt!KiBugCheckData): test.sys was unloaded with 1 pool allocation(s) not freed (Arg4).",
+      expect.stringMatching(/^No verifier data for test\.sys: Arg3 is 0\. Enable pool tracking for it \(verifier \/flags 0x8 \/driver test\.sys\)/),
+    ]);
   });
 
   test("a user-mode target", () => {
@@ -221,6 +251,9 @@ describe("!unloadleaks on Win10/11 x64 and x86: many allocations through one wra
     expect(s.control.executed).toHaveLength(callers.size);
     expect(r.output).toContain("Layout: _VF_TARGET_VERIFIED_DRIVER_DATA from built-in layout Win10 2004-22H2 x64 (layouts.md §4)");
     expect(r.output).toContain("drv!MyAlloc+0x21 made 300 of 305 allocations: probably an allocation wrapper.");
+    // The pool-log command names a real allocation made through the wrapper, ready to copy.
+    const first = allocations.find((a) => a.tag === "DrvA")!.address.toString(16).padStart(16, "0");
+    expect(r.output).toContain("(e.g. !verifier 0x80 " + first.slice(0, 8) + "`" + first.slice(8) + ")");
     expect(r.output).toContain("Grouping shown: by call site and by caller function (symbol without offset).");
     expect(r.output).not.toContain("The verifier's counters say");
     expect(r.output).toMatch(/Through drv!MyAlloc\+0x21, by the tag its callers passed \(largest first\):\n.*\n.*\n\s+6,400\s+100\s+DrvC\n\s+4,800\s+100\s+DrvB\n\s+3,200\s+100\s+DrvA\n/);

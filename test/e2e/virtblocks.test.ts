@@ -63,7 +63,7 @@ describe("!virtblocks on the seed's process (Win7 SP1 x64, +ust, no _HEAP_VIRTUA
     expect(int64Value(leaking[1].Entry)).toBe(SEED.fixedEntries.second);
     expect(int64Value(leaking[188].Entry)).toBe(SEED.fixedEntries.last);
     expect(first.Stack).toEqual([
-      "ntdll+0x2c35b",
+      "ntdll! ?? ::FNODOBFM::`string'+0x153eb",
       "halcon!HXmalloc+0x8b",
       "halcon!HXAllocRLTmp+0x265d",
       "halcon!HXAllocTmp+0xa80",
@@ -79,6 +79,31 @@ describe("!virtblocks on the seed's process (Win7 SP1 x64, +ust, no _HEAP_VIRTUA
     expect(groups[1].TotalBytes).toBe(SEED.countB * SEED.bigBlock);
     expect((groups[1].Frames as string[])[4]).toBe("halcon!HXThreadRun+0x40");
     expect(groups.reduce((n, g) => n + g.Count, 0)).toBe(190);
+  });
+
+  test("dx: the properties the issue names, and the LINQ query over them", () => {
+    const t = seedTarget();
+    t.finish();
+    const s = DebuggerSession.load(t.b.target);
+    const blocks = s.run("dx @$virtblocks()").value as BlockRecord[];
+    expect(Object.keys(blocks[0]).filter((k) => k !== "toString").sort()).toEqual(["CommitSize", "Entry", "Heap", "ReserveSize", "Stack", "UserAddress", "UserSize"]);
+    const groups = s.run("dx @$virtstacks()").value as GroupRecord[];
+    expect(Object.keys(groups[0]).filter((k) => k !== "toString").sort()).toEqual(["Count", "Frames", "TotalBytes"]);
+    // Over 16 MB: the seed's first block (0x1000040) and the 148 blocks of 88 MB; not the 1-2 MB ones.
+    const bigger = blocks.filter((b) => b.UserSize > 0x1000000).length;
+    expect(bigger).toBe(1 + (SEED.countA - 1) + SEED.countB);
+    const r = s.run("dx @$virtblocks().Where(b => b.UserSize > 0x1000000).Count()");
+    expect(r.escaped).toBeNull();
+    expect(r.value).toBe(bigger);
+    expect(r.output).toMatch(/: 0x95$/m);
+  });
+
+  test("each top stack names one of its blocks for !heap -p -a, and the output ends with copyable next commands", () => {
+    const t = seedTarget();
+    t.finish();
+    const out = run(t, "!virtblocks").output;
+    expect(out).toContain("#1  75 blocks, 6,845,104,192 (6.38 GB)   e.g. !heap -p -a 00000000`43500060\n      ntdll! ?? ::FNODOBFM::`string'+0x153eb\n");
+    expect(out).toContain("Next: dx -g @$virtblocks(0x29fb0000) lists that heap's blocks; !heap -p -a 00000000`43500060 shows one block");
   });
 
   test("next to the heap's own committed bytes: the 9 segments of 29fb0000 add up to !heap -s's 67408 KB", () => {
@@ -172,6 +197,31 @@ describe("layouts: symbols first, built-in otherwise, and the output says which"
     const r = run(p.t, "!virtblocks");
     expectGolden("virtblocks-win10-x86", r.output);
     expect(r.output).toMatch(new RegExp(p.heaps[0].toString(16).padStart(8, "0") + "\\s+NT \\(encoded\\)\\s+3"));
+  });
+});
+
+describe("the top 10 stacks", () => {
+  test("12 stacks: the 10 largest are shown, largest first; dx @$virtstacks() returns all 12", () => {
+    const t = new HeapTarget({ pointerSize: 8, build: BUILDS.win10_22h2, ust: true });
+    const base = t.b.target.modules[0].base;
+    const heap = t.ntHeap({ encoded: true });
+    for (let s = 0; s < 12; s++) {
+      t.symbol(base + BigInt(0x1000 + s * 0x10), "ntdll!Caller" + s + "+0x10");
+      const trace = t.stackTrace([base + BigInt(0x1000 + s * 0x10)]);
+      // Stack s holds s + 1 blocks of 0x100000 bytes: stack 11 is the largest.
+      for (let i = 0; i <= s; i++) t.virtualBlock(heap, { userSize: 0x100000, trace });
+    }
+    t.finish();
+    const r = run(t, "!virtblocks");
+    expect(r.output).toContain("Top 10 allocation stacks by user bytes (of 12):");
+    const shown = r.output.split("\n").filter((l) => /^#\d+ /.test(l)).map((l) => l.split(/\s+/)[1]);
+    expect(shown).toEqual(["12", "11", "10", "9", "8", "7", "6", "5", "4", "3"]);
+    expect(r.output).not.toContain("ntdll!Caller1+0x10");
+    expect(r.output).not.toContain("#11");
+    const groups = run(t, "dx @$virtstacks()").value as GroupRecord[];
+    expect(groups.map((g) => g.Count)).toEqual([12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1]);
+    expect(groups[0].TotalBytes).toBe(12 * 0x100000);
+    expect(groups[0].Frames).toEqual(["ntdll!Caller11+0x10"]);
   });
 });
 
@@ -329,8 +379,11 @@ describe("hostile numbers and odd heaps", () => {
 });
 
 describe("stacks from the trace index in ExtraStuff (AllocatorBackTraceIndex)", () => {
-  test("resolved through ntdll!RtlpStackTraceDataBase's EntryIndexArray", () => {
-    const t = new HeapTarget({ pointerSize: 8, build: BUILDS.win7sp1, ust: true });
+  test.each([
+    ["Win7 SP1 x64", 8, BUILDS.win7sp1],
+    ["Win7 SP1 x86", 4, BUILDS.win7sp1],
+  ] as const)("%s: resolved through ntdll!RtlpStackTraceDataBase's EntryIndexArray", (_name, pointerSize, build) => {
+    const t = new HeapTarget({ pointerSize, build, ust: true });
     const base = t.b.target.modules[0].base;
     t.symbol(base + 0x100n, "ntdll!RtlAllocateHeap+0x100");
     t.stackTrace([base + 0x200n]);

@@ -43,7 +43,9 @@ export const SEED = {
 };
 
 const SYMBOLS: [bigint, string][] = [
-  // The article's `ntdll! ?? ::FNODOBFM::\`string'+0x153eb` has spaces: the u header parser leaves it as module+offset.
+  // !heap -p -a prints this frame as `ntdll! ?? ::FNODOBFM::\`string'+0x00000000000153eb` (the offset 16 digits
+  // wide); `u` prints the same symbol with a short offset in its header line.
+  [0x775bc35bn, "ntdll! ?? ::FNODOBFM::`string'+0x153eb"],
   [0x7fed230483bn, "halcon!HXmalloc+0x8b"],
   [0x7fed22dd81dn, "halcon!HXAllocRLTmp+0x265d"],
   [0x7fed22d6bd0n, "halcon!HXAllocTmp+0xa80"],
