@@ -417,9 +417,14 @@ function decodeBadPoolHeader(w: Work): void {
 // --- 0x1A MEMORY_MANAGEMENT ---
 
 function decodeMemoryManagement(w: Work): void {
-  const p1 = w.bugcheck.parameters[0];
-  const sub = p1.hi === 0 ? SUBCODES[0x1a][p1.lo] : undefined;
+  const p = w.bugcheck.parameters;
+  const subcode = p[0].hi === 0 ? p[0].lo : -1;
+  const sub = subcode >= 0 ? SUBCODES[0x1a][subcode] : undefined;
   w.verdict = sub ? messages.triageMemoryManagement(sub.meaning) : messages.triageNoDecoder("MEMORY_MANAGEMENT");
+  // Arguments the page names as a PTE or a pool block: commands to look at them.
+  if (subcode === 0x411 || subcode === 0x41792) addNext(w, "!pte " + fmt(w, p[1]), "the corrupt PTE");
+  if (subcode === 0x5200) addNext(w, "!pool " + fmt(w, p[1]), "the free pool block whose contents changed");
+  if (subcode === 0x403 || subcode === 0x5003 || subcode === 0x31) addNext(w, "mdsched", "Windows Memory Diagnostic on the crashed machine: the page suggests a hardware error");
 }
 
 export function hex(value: number): string {

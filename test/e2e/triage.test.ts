@@ -255,8 +255,12 @@ describe("!triage on other memory bugchecks", () => {
   test("0x1A: a known subcode and an unknown one", () => {
     let out = run(bugcheckTarget(0x1a, [0x41790n, 0xffff86800762e9d0n, 0n, 1n])).output;
     expect(out).toContain("Verdict: memory manager consistency check failed: A page table page is corrupt");
-    out = run(bugcheckTarget(0x1a, [0x61941n, 0n, 0n, 0n])).output;
-    expect(out).toContain("Subcode 0x61941 is not in leaktools' table");
+    out = run(bugcheckTarget(0x1a, [0x5200n, 0xffffb4021234a000n, 0x41414141n, 0n])).output;
+    expect(out).toContain("Verdict: memory manager consistency check failed: A page on a free pool SLIST is corrupt");
+    expect(out).toContain("Arg3  00000000`41414141  Value found");
+    expect(out).toContain("!pool ffffb402`1234a000");
+    out = run(bugcheckTarget(0x1a, [0x61999n, 0n, 0n, 0n])).output;
+    expect(out).toContain("Subcode 0x61999 is not in leaktools' table");
   });
 
   test("an unknown code: number, raw parameters, never an error", () => {
