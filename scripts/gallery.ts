@@ -53,7 +53,7 @@ export function galleryFiles(): Record<string, string> {
     '      <Namespace Name="leaktools Gallery">',
     '        <Setting Name="Id" Type="VT_BSTR" Value="' + GALLERY_ID + '"></Setting>',
     "        <!-- Set this to the full path of this folder (dist\\gallery of your leaktools checkout). -->",
-    '        <Setting Name="LocalCacheRootFolder" Type="VT_BSTR" Value="C:\\leaktools\\dist\\gallery"></Setting>',
+    '        <Setting Name="LocalCacheRootFolder" Type="VT_BSTR" Value="C:\\tools\\leaktools\\dist\\gallery"></Setting>',
     '        <Setting Name="IsEnabled" Type="VT_BOOL" Value="true"></Setting>',
     "      </Namespace>",
     "    </Namespace>",

@@ -2,6 +2,8 @@
 // MSD = Microsoft's bug check reference pages (learn.microsoft.com/windows-hardware/drivers/debugger/bug-check-0x..),
 // as cited in research/layouts.md §5. NTSTATUS names: ntstatus.h (windows-sys constants), meanings: MSD 0x7A page.
 
+import { VERIFIER_SUBCODES } from "./verifier-subcodes";
+
 export interface CodeInfo {
   name: string;
   /** Meanings of Arg1..Arg4 when no subcode says otherwise. */
@@ -33,65 +35,76 @@ export const BUGCHECK_CODES: { [code: number]: CodeInfo } = {
 };
 
 export const SUBCODES: { [code: number]: { [subcode: number]: SubcodeInfo } } = {
-  // MSD bug-check-0xc4--driver-verifier-detected-violation, table "0x00 to 0x70".
-  0xc4: {
-    0x00: { meaning: "The driver requested a zero-byte pool allocation", parameters: ["Current IRQL", "Pool type", "Number of bytes"] },
-    0x01: { meaning: "The driver allocated paged pool at IRQL > APC_LEVEL", parameters: ["Current IRQL", "Pool type", "Size of allocation, in bytes"] },
-    0x02: { meaning: "The driver allocated nonpaged pool at IRQL > DISPATCH_LEVEL", parameters: ["Current IRQL", "Pool type", "Size of allocation, in bytes"] },
-    0x10: { meaning: "The driver freed an address that no allocation returned", parameters: ["Bad address", "0", "0"] },
-    0x11: { meaning: "The driver freed paged pool at IRQL > APC_LEVEL", parameters: ["Current IRQL", "Pool type", "Address of the pool"] },
-    0x12: { meaning: "The driver freed nonpaged pool at IRQL > DISPATCH_LEVEL", parameters: ["Current IRQL", "Pool type", "Address of the pool"] },
-    0x13: { meaning: "The driver freed pool that was already freed", parameters: ["Reserved", "Pointer to the pool header", "Pool header contents"] },
-    0x14: { meaning: "The driver freed pool that was already freed", parameters: ["Reserved", "Pointer to the pool header", "Pool header contents"] },
-    0x15: { meaning: "The pool being freed contains an active timer", parameters: ["Timer entry", "Pool type", "Pool address being freed"] },
-    0x16: { meaning: "The driver freed pool at a bad address or passed bad parameters to a memory routine", parameters: ["Reserved", "Pool address", "0"] },
-    // layouts.md §5; MS "Debugging memory leaks - DRIVER_VERIFIER_DETECTED_VIOLATION (C4): 0x62".
-    0x62: { meaning: "A driver unloaded with pool allocations Driver Verifier still tracks (a leak)", parameters: ["Name of the driver", "Verifier internal structure with the driver's information", "Total number of paged and nonpaged allocations not freed"] },
-  },
-  // layouts.md §5 (MSD 0xC2 page).
+  // Every documented Parameter 1: see verifier-subcodes.ts.
+  0xc4: VERIFIER_SUBCODES,
+  // MSD bug-check-0xc2--bad-pool-caller (MicrosoftDocs/windows-driver-docs, windows-driver-docs-pr/debugger/
+  // bug-check-0xc2--bad-pool-caller.md at commit 06b862bd): every Parameter 1 the page lists.
   0xc2: {
-    0x00: { meaning: "Zero-byte pool allocation" },
-    0x01: { meaning: "Pool header corrupt" },
-    0x02: { meaning: "Pool header corrupt" },
-    0x04: { meaning: "Pool header corrupt" },
-    0x06: { meaning: "The caller freed pool that was already freed (double free)" },
+    0x00: { meaning: "The caller requested a zero-byte pool allocation", parameters: ["0", "Pool type", "Pool tag"] },
+    0x01: { meaning: "A pool header is corrupt", parameters: ["Pointer to the pool header", "First part of the pool header's contents", "0"] },
+    0x02: { meaning: "A pool header is corrupt", parameters: ["Pointer to the pool header", "First part of the pool header's contents", "0"] },
+    0x04: { meaning: "A pool header is corrupt", parameters: ["Pointer to the pool header", "First part of the pool header's contents", "0"] },
+    0x06: { meaning: "The caller freed pool that was already freed (double free)", parameters: ["Reserved", "Pointer to the pool header", "Pool header contents"] },
     0x07: { meaning: "The caller freed pool that was already freed (double free)", parameters: ["Reserved", "Pool header contents", "Address of the block being freed"] },
-    0x08: { meaning: "Pool allocated at a bad IRQL" },
-    0x09: { meaning: "Pool freed at a bad IRQL" },
-    0x0a: { meaning: "Pool freed with a tag other than the one it was allocated with" },
-    0x99: { meaning: "Free of an invalid pool address" },
-    0x9a: { meaning: "Allocation with the obsolete MUST_SUCCEED pool type" },
-    0x9b: { meaning: "Allocation with tag 0" },
-    0x9c: { meaning: "Allocation with the tag \"BIG\"" },
-    0x9d: { meaning: "Allocation with a tag that is not alphanumeric" },
+    0x08: { meaning: "The caller allocated pool at an invalid IRQL", parameters: ["Current IRQL", "Pool type", "Size of the allocation, in bytes"] },
+    0x09: { meaning: "The caller freed pool at an invalid IRQL", parameters: ["Current IRQL", "Pool type", "Address of the pool"] },
+    0x0a: { meaning: "The caller freed pool with a tag other than the one it was allocated with (it may belong to another component)", parameters: ["Address of the pool", "Allocator's tag", "Tag used in the free"] },
+    0x0b: { meaning: "The caller released quota on a corrupt pool allocation", parameters: ["Address of the pool", "The allocation's tag", "Bad quota process pointer"] },
+    0x0c: { meaning: "The caller released quota on a corrupt pool allocation", parameters: ["Address of the pool", "The allocation's tag", "Bad quota process pointer"] },
+    0x0d: { meaning: "The caller released quota on a corrupt pool allocation", parameters: ["Address of the pool", "The allocation's tag", "Bad quota process pointer"] },
+    0x40: { meaning: "The caller freed kernel pool at a user-mode address", parameters: ["Starting address", "Start of system address space", "0"] },
+    0x41: { meaning: "The caller freed a nonpaged pool address that is not allocated", parameters: ["Starting address", "Physical page frame", "Highest physical page frame"] },
+    0x42: { meaning: "The caller freed a virtual address that was never in any pool", parameters: ["Address being freed", "0", "0"] },
+    0x43: { meaning: "The caller freed a virtual address that was never in any pool", parameters: ["Address being freed", "0", "0"] },
+    0x44: { meaning: "The caller freed a nonpaged pool address that is not allocated", parameters: ["Starting address", "Reserved", "0"] },
+    0x46: { meaning: "The caller freed an invalid pool address", parameters: ["Starting address", "0", "0"] },
+    0x47: { meaning: "The caller freed a nonpaged pool address that is not allocated", parameters: ["Starting address", "Physical page frame", "Highest physical page frame"] },
+    0x48: { meaning: "The caller freed a paged pool address that is not allocated", parameters: ["Starting address", "Reserved", "Reserved"] },
+    0x50: { meaning: "The caller freed a paged pool address that is not allocated", parameters: ["Starting address", "Start offset from the beginning of paged pool, in pages", "Size of paged pool, in bytes"] },
+    0x60: { meaning: "MmFreeContiguousMemory was given an invalid address", parameters: ["Starting address", "0", "0"] },
+    0x99: { meaning: "The caller freed pool at an invalid address (or the pool header is corrupt)", parameters: ["Address being freed", "0", "0"] },
+    0x9a: { meaning: "The caller asked for the obsolete MUST_SUCCEED pool type", parameters: ["Pool type", "Number of bytes requested", "Pool tag"] },
+    0x9b: { meaning: "The caller allocated pool with tag 0 (untrackable)", parameters: ["Pool type", "Number of bytes requested", "Caller's address"] },
+    0x9c: { meaning: "The caller allocated pool with the tag \"BIG\" (untrackable)", parameters: ["Pool type", "Number of bytes requested", "Caller's address"] },
+    0x9d: { meaning: "The caller allocated pool with a tag that has no letter or digit", parameters: ["Incorrect pool tag", "Pool type", "Caller's address"] },
+    0x41286: { meaning: "The caller freed a paged pool address in the middle of an allocation", parameters: ["Reserved", "Reserved", "Start offset from the beginning of paged pool, in pages"] },
   },
-  // layouts.md §5 (MSD 0x19 page).
+  // MSD bug-check-0x19--bad-pool-header (MicrosoftDocs/windows-driver-docs, windows-driver-docs-pr/debugger/
+  // bug-check-0x19--bad-pool-header.md at commit 06dca44b): every Parameter 1 the page lists.
   0x19: {
-    0x02: { meaning: "The special pool pattern check failed: the owner probably corrupted the block", parameters: ["The pool entry being checked", "Size of the block", "0"] },
+    0x02: { meaning: "The special pool pattern check failed: the owner probably corrupted the block", parameters: ["The pool entry being checked", "Size of the pool block", "0"] },
     0x03: { meaning: "The pool free list is corrupt (in a healthy list Arg2, Arg3 and Arg4 are equal)", parameters: ["The pool entry being checked", "Free list Flink read back", "Free list Blink read back"] },
-    0x05: { meaning: "Two adjacent pool headers contradict each other" },
-    0x06: { meaning: "A pool header's size is wrong" },
-    0x07: { meaning: "A pool header's size is wrong" },
-    0x08: { meaning: "A pool header's size is wrong" },
-    0x09: { meaning: "A pool header's size is wrong" },
-    0x0a: { meaning: "A pool header's size is wrong" },
-    0x0d: { meaning: "A freed pool header was modified" },
-    0x0e: { meaning: "A freed pool header was modified" },
-    0x0f: { meaning: "A freed pool header was modified" },
+    0x05: { meaning: "Two adjacent pool headers contradict each other: at least one is corrupt", parameters: ["One of the pool entries", "Reserved", "The other pool entry"] },
+    0x06: { meaning: "A pool block header's previous size is too large", parameters: ["The entry calculated wrongly", "Reserved", "The bad entry that caused the miscalculation"] },
+    0x07: { meaning: "A pool block header's size is corrupt", parameters: ["0", "Reserved", "The bad pool entry"] },
+    0x08: { meaning: "A pool block header's size is zero", parameters: ["0", "Reserved", "The bad pool entry"] },
+    0x09: { meaning: "A pool block header's size is corrupt (too large)", parameters: ["The entry calculated wrongly", "Reserved", "The bad entry that caused the miscalculation"] },
+    0x0a: { meaning: "A pool block header's size is corrupt", parameters: ["The pool entry that should have been found", "Reserved", "Virtual address of the page that should have held it"] },
+    0x0d: { meaning: "A freed block's pool header was modified after the free (usually an overrun of the block before it)", parameters: ["Reserved", "Reserved", "Reserved"] },
+    0x0e: { meaning: "A freed block's pool header was modified after the free (usually an overrun of the block before it)", parameters: ["Reserved", "Reserved", "Reserved"] },
+    0x0f: { meaning: "A freed block's pool header was modified after the free (usually an overrun of the block before it)", parameters: ["Reserved", "Reserved", "Reserved"] },
     0x20: { meaning: "A pool block header's size is corrupt", parameters: ["The pool entry that should have been found", "The next pool entry", "Reserved"] },
-    0x21: { meaning: "Data after the pool block is corrupt", parameters: ["Pointer to the pool block", "Number of bytes", "The corrupted value"] },
-    0x22: { meaning: "A freed address has no tracking entry", parameters: ["Address being freed", "Reserved", "Reserved"] },
-    0x23: { meaning: "A freed pool header was modified" },
-    0x24: { meaning: "A freed pool header was modified" },
-    0x25: { meaning: "A freed pool header was modified" },
+    0x21: { meaning: "The data after the pool block being freed is corrupt: its user overran it", parameters: ["The pool pointer being freed", "Number of bytes allocated for the block", "The corrupted value found after the block"] },
+    0x22: { meaning: "A freed address has no tracking entry (freed twice, or never allocated)", parameters: ["The address being freed", "Reserved", "Reserved"] },
+    0x23: { meaning: "A freed block's pool header was modified after the free (usually an overrun of the block before it)", parameters: ["Reserved", "Reserved", "Reserved"] },
+    0x24: { meaning: "A freed block's pool header was modified after the free (usually an overrun of the block before it)", parameters: ["Reserved", "Reserved", "Reserved"] },
+    0x25: { meaning: "A freed block's pool header was modified after the free (usually an overrun of the block before it)", parameters: ["Reserved", "Reserved", "Reserved"] },
   },
-  // MSD bug-check-0x1a--memory-management; 0x41284 and 0x41790 as !analyze -v words them.
+  // MSD bug-check-0x1a--memory-management (MicrosoftDocs/windows-driver-docs, windows-driver-docs-pr/debugger/
+  // bug-check-0x1a--memory-management.md at commit 0122b7ff), every row; 0x3f, 0x404, 0x1236, 0x1240, 0x3300 from
+  // the page as published today; 0x41790's meaning on 32-bit differs (Arg2 points at the used-PTE count).
   0x1a: {
+    0x01: { meaning: "The fork clone block reference count is corrupt (checked builds only)" },
     0x31: { meaning: "An image's relocation fix-up table or code stream is corrupt; probably a hardware error" },
     0x3f: { meaning: "An in-page operation failed a CRC check", parameters: ["Page file offset", "CRC of the page", "Expected CRC"] },
     0x403: { meaning: "Page table and PFNs are out of sync; probably a hardware error, especially if Arg3 and Arg4 differ in one bit" },
     0x404: { meaning: "Deleting a system page found the PFN and the PTE pointer inconsistent", parameters: ["Expected PTE", "PTE contents", "PTE of the PFN"] },
     0x411: { meaning: "A PTE is corrupt", parameters: ["Address of the PTE", "Reserved", "Reserved"] },
+    0x777: { meaning: "The caller unlocked a system cache address that is not locked (never mapped, or unlocked twice)" },
+    0x778: { meaning: "The system is using the very last system cache view address instead of preserving it" },
+    0x780: { meaning: "The PTEs mapping a system cache view are corrupt" },
+    0x781: { meaning: "The PTEs mapping a system cache view are corrupt" },
+    0x1000: { meaning: "MmGetSystemAddressForMdl* was refused mapping a cached page as non-cached, and the MDL asked for a bug check on failure" },
     0x1010: { meaning: "The caller unlocked a pageable section that is not locked" },
     0x1233: { meaning: "A driver mapped a physical page that is not locked", parameters: ["PFN the driver tried to map", "Reserved", "Reserved"] },
     0x1234: { meaning: "The caller locked a pageable section that does not exist" },
@@ -99,8 +112,28 @@ export const SUBCODES: { [code: number]: { [subcode: number]: SubcodeInfo } } = 
     0x1236: { meaning: "The caller passed an MDL with unlocked or invalid physical pages", parameters: ["MDL", "Pointer to the invalid PFN", "Invalid PFN value"] },
     0x1240: { meaning: "The caller built an MDL for a virtual range that is not resident", parameters: ["MDL", "PTE pointer", "Reserved"] },
     0x3300: { meaning: "A write touched an address wrongly marked copy-on-write", parameters: ["Faulting address", "PTE contents", "Reserved"] },
+    0x3451: { meaning: "The PTEs of a swapped-out kernel thread stack are corrupt" },
+    0x4477: { meaning: "A driver wrote to an unallocated user-space address of the System process", parameters: ["Address written", "Reserved", "Reserved"] },
+    0x5003: { meaning: "The working set free list is corrupt; probably a hardware error" },
+    0x5100: { meaning: "The allocation bitmap is corrupt: a virtual address in use was about to be reused" },
+    0x5200: { meaning: "A page on a free pool SLIST is corrupt: a write after free or an overrun of the page before", parameters: ["Address of the free pool block", "Value found", "Value expected"] },
+    0x8884: { meaning: "Two standby-list pages that should have the same page priority do not (Windows 7)", parameters: ["Reserved", "Reserved", "The differing priorities"] },
+    0x8888: { meaning: "Memory manager structures are corrupt" },
+    0x8889: { meaning: "Memory manager structures are corrupt" },
+    0x888a: { meaning: "Memory manager structures (likely a PTE or PFN) are corrupt" },
+    0x41283: { meaning: "The working set index encoded in a PTE is corrupt" },
     0x41284: { meaning: "A PTE or the working set list is corrupt" },
-    0x41790: { meaning: "A page table page is corrupt" },
+    0x41286: { meaning: "The caller freed an invalid pool address" },
+    0x41287: { meaning: "An illegal page fault while holding working set synchronization", parameters: ["Referenced virtual address", "Reserved", "Reserved"] },
+    0x41785: { meaning: "The working set list is corrupt" },
+    0x41790: { meaning: "A page table page is corrupt", parameters: ["x64: address of the PFN of the page table page; x86: pointer to the used-PTE count", "x86: the used-PTE count", "Reserved"] },
+    0x41792: { meaning: "A corrupt PTE was detected", parameters: ["Address of the PTE", "Low part of the PTE", "High part of the PTE"] },
+    0x61940: { meaning: "A PDE was invalidated unexpectedly" },
+    0x61941: { meaning: "The paging hierarchy is corrupt", parameters: ["Pointer to the virtual address that caused the fault", "Reserved", "Reserved"] },
+    0x61946: { meaning: "A flawed MDL is being built: almost always the driver calling MmProbeAndLockPages (a write MDL for a paging read)" },
+    0x61949: { meaning: "The IoPageFrameNode is null", parameters: ["PageFrameIndex", "Reserved", "Reserved"] },
+    0x03030303: { meaning: "The boot loader is broken (Itanium only)" },
+    0x03030308: { meaning: "A range to remove is in use by the loader", parameters: ["HighestPhysicalPage", "Reserved", "Reserved"] },
   },
 };
 

@@ -283,17 +283,37 @@ function decodePageFault(w: Work): void {
 
 // --- 0xC4 DRIVER_VERIFIER_DETECTED_VIOLATION ---
 
+/** Which argument holds a pool address worth `!pool`, or a pointer to a _POOL_HEADER, per 0xC4 subcode (MSD table). */
+const VERIFIER_POOL_ADDRESS: { [subcode: number]: number } = { 0x10: 1, 0x11: 3, 0x12: 3, 0x15: 3, 0x16: 2, 0x17: 3, 0xcc: 2, 0xd2: 2, 0x13a: 1, 0x13b: 1, 0x13c: 1, 0x13d: 1, 0x13e: 1, 0x13f: 1 };
+const VERIFIER_POOL_HEADER: { [subcode: number]: number } = { 0x13: 2, 0x14: 2 };
+
 function decodeVerifier(w: Work): void {
-  const [p1, , , p4] = w.bugcheck.parameters;
-  const sub = p1.hi === 0 ? SUBCODES[0xc4][p1.lo] : undefined;
-  if (p1.hi === 0 && p1.lo === 0x62) {
-    const count = p4.isSafeNumber ? p4.toNumber() : null;
+  const p = w.bugcheck.parameters;
+  const p1 = p[0];
+  const subcode = p1.hi === 0 ? p1.lo : -1;
+  const sub = subcode >= 0 ? SUBCODES[0xc4][subcode] : undefined;
+  if (subcode === 0x62) {
+    const count = p[3].isSafeNumber ? p[3].toNumber() : null;
     w.verdict = messages.triageVerifierLeak(count);
     addNext(w, "!unloadleaks", "the leaked allocations of the unloaded driver, by tag and size");
     addNext(w, "!verifier 3", "Driver Verifier's own view of the outstanding allocations");
     return;
   }
-  w.verdict = sub ? messages.triageVerifier(sub.meaning) : messages.triageVerifierUnknown(p1.toString());
+  let tag: string | null = null;
+  if (VERIFIER_POOL_HEADER[subcode] !== undefined) {
+    const header = p[VERIFIER_POOL_HEADER[subcode]];
+    const facts = readPoolHeader(w, header, "the block");
+    tag = facts ? facts.tag : null;
+    addNext(w, "!pool " + fmt(w, header), "the pool page around the block, with each block's tag");
+  } else if (VERIFIER_POOL_ADDRESS[subcode] !== undefined) {
+    addNext(w, "!pool " + fmt(w, p[VERIFIER_POOL_ADDRESS[subcode]]), "the pool page around the address, with each block's tag");
+  }
+  w.verdict = sub ? messages.triageVerifier(sub.meaning + (tag ? " (block tagged '" + tag + "')" : "")) : messages.triageVerifierUnknown(p1.toString());
+  if (subcode >= 0x1000 && subcode <= 0x100b) addNext(w, "!deadlock", "Driver Verifier's deadlock detection: the locks and threads involved");
+  if (sub && sub.parameters && /!ruleinfo/.test(sub.parameters[1])) {
+    addNext(w, "!ruleinfo " + hex(subcode) + " " + fmt(w, p[2]) + " " + fmt(w, p[3]), "the DDI compliance rule and its state");
+  }
+  if (subcode >= 0xa0 && subcode <= 0xa2) addNext(w, "!devobj " + fmt(w, p[2]), "the lower device that returned the bad sector");
   addNext(w, "!verifier", "Driver Verifier's settings and counters");
 }
 
@@ -322,39 +342,74 @@ function readPoolHeader(w: Work, header: Address, block: string): PoolHeaderFact
   return { header, tag, blockSize };
 }
 
+/** The header in front of a block's data: the block address minus the header's size. */
+function readHeaderOfBlock(w: Work, block: Address): PoolHeaderFacts | null {
+  const l = layout(w, POOL_HEADER);
+  return l ? readPoolHeader(w, block.subtract(l.size), "block " + fmt(w, block)) : null;
+}
+
 function poolNext(w: Work, address: Address, facts: PoolHeaderFacts | null): void {
   addNext(w, "!pool " + fmt(w, address), "the pool page around the block, with each block's tag");
   if (facts && /^[A-Za-z0-9_]{1,4}$/.test(facts.tag)) addNext(w, "!poolused 2 " + facts.tag, "how much pool the tag holds");
 }
 
+/** A pool tag carried in a parameter's low four bytes, as ExAllocatePoolWithTag takes it ('Leak' = 0x6b61654c). */
+export function tagOfValue(value: Address): string {
+  let text = "";
+  for (let i = 0; i < 4; i++) {
+    const c = (value.lo >>> (8 * i)) & 0xff;
+    text += c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : ".";
+  }
+  return text;
+}
+
 function decodeBadPoolCaller(w: Work): void {
-  const [p1, , , p4] = w.bugcheck.parameters;
-  const sub = p1.hi === 0 ? SUBCODES[0xc2][p1.lo] : undefined;
-  if (p1.hi === 0 && (p1.lo === 6 || p1.lo === 7)) {
-    let facts: PoolHeaderFacts | null = null;
-    if (p1.lo === 7) {
-      const l = layout(w, POOL_HEADER);
-      facts = l ? readPoolHeader(w, p4.subtract(l.size), "block " + fmt(w, p4)) : null;
-      poolNext(w, p4, facts);
-    }
+  const p = w.bugcheck.parameters;
+  const subcode = p[0].hi === 0 ? p[0].lo : -1;
+  const sub = subcode >= 0 ? SUBCODES[0xc2][subcode] : undefined;
+  let facts: PoolHeaderFacts | null = null;
+  if (subcode === 1 || subcode === 2 || subcode === 4) {
+    facts = readPoolHeader(w, p[1], "the corrupt header");
+    poolNext(w, p[1], facts);
+  } else if (subcode === 6) {
+    facts = readPoolHeader(w, p[2], "the block");
+    poolNext(w, p[2], facts);
+  } else if (subcode === 7) {
+    facts = readHeaderOfBlock(w, p[3]);
+    poolNext(w, p[3], facts);
+  } else if (subcode === 0x0a) {
+    w.findings.push(messages.triageWrongTag(tagOfValue(p[2]), tagOfValue(p[3])));
+    poolNext(w, p[1], null);
+  } else if (subcode === 0x09 || subcode === 0x0b || subcode === 0x0c || subcode === 0x0d || (subcode >= 0x40 && subcode <= 0x60) || subcode === 0x99) {
+    const address = subcode === 0x09 ? p[3] : p[1];
+    addNext(w, "!pool " + fmt(w, address), "what the address is: pool, freed pool, or no pool at all");
+  }
+  if (subcode === 6 || subcode === 7) {
     w.verdict = messages.triageDoubleFree(facts ? facts.tag : null);
     return;
   }
-  w.verdict = sub ? messages.triageBadPoolCaller(sub.meaning) : messages.triageNoDecoder("BAD_POOL_CALLER");
+  w.verdict = sub ? messages.triageBadPoolCaller(sub.meaning + (facts ? " (block tagged '" + facts.tag + "')" : "")) : messages.triageNoDecoder("BAD_POOL_CALLER");
 }
 
+/** Which arguments of 0x19 are pool entries (headers), per subcode (MSD 0x19 table); 0x21/0x22 give the block. */
+const BAD_POOL_HEADER_ENTRIES: { [subcode: number]: number[] } = { 0x02: [1], 0x03: [1], 0x05: [1, 3], 0x06: [3], 0x07: [3], 0x08: [3], 0x09: [3], 0x0a: [1], 0x20: [1, 2] };
+
 function decodeBadPoolHeader(w: Work): void {
-  const [p1, p2] = w.bugcheck.parameters;
-  const sub = p1.hi === 0 ? SUBCODES[0x19][p1.lo] : undefined;
+  const p = w.bugcheck.parameters;
+  const subcode = p[0].hi === 0 ? p[0].lo : -1;
+  const sub = subcode >= 0 ? SUBCODES[0x19][subcode] : undefined;
   let facts: PoolHeaderFacts | null = null;
-  if (p1.hi === 0 && (p1.lo === 2 || p1.lo === 3 || p1.lo === 0x20)) {
-    // Arg2 is the pool entry: the header itself.
-    facts = readPoolHeader(w, p2, "pool entry " + fmt(w, p2));
-    poolNext(w, p2, facts);
-  } else if (p1.hi === 0 && (p1.lo === 0x21 || p1.lo === 0x22)) {
-    const l = layout(w, POOL_HEADER);
-    facts = l ? readPoolHeader(w, p2.subtract(l.size), "block " + fmt(w, p2)) : null;
-    poolNext(w, p2, facts);
+  const entries = BAD_POOL_HEADER_ENTRIES[subcode];
+  if (entries) {
+    for (const i of entries) {
+      if (p[i].isNull) continue;
+      const read = readPoolHeader(w, p[i], "pool entry " + fmt(w, p[i]) + " (Arg" + (i + 1) + ")");
+      if (!facts) facts = read;
+      poolNext(w, p[i], read);
+    }
+  } else if (subcode === 0x21 || subcode === 0x22) {
+    facts = readHeaderOfBlock(w, p[1]);
+    poolNext(w, p[1], facts);
   }
   w.verdict = messages.triagePoolCorruption(sub ? sub.meaning : null, facts ? facts.tag : null);
 }
@@ -362,9 +417,14 @@ function decodeBadPoolHeader(w: Work): void {
 // --- 0x1A MEMORY_MANAGEMENT ---
 
 function decodeMemoryManagement(w: Work): void {
-  const p1 = w.bugcheck.parameters[0];
-  const sub = p1.hi === 0 ? SUBCODES[0x1a][p1.lo] : undefined;
+  const p = w.bugcheck.parameters;
+  const subcode = p[0].hi === 0 ? p[0].lo : -1;
+  const sub = subcode >= 0 ? SUBCODES[0x1a][subcode] : undefined;
   w.verdict = sub ? messages.triageMemoryManagement(sub.meaning) : messages.triageNoDecoder("MEMORY_MANAGEMENT");
+  // Arguments the page names as a PTE or a pool block: commands to look at them.
+  if (subcode === 0x411 || subcode === 0x41792) addNext(w, "!pte " + fmt(w, p[1]), "the corrupt PTE");
+  if (subcode === 0x5200) addNext(w, "!pool " + fmt(w, p[1]), "the free pool block whose contents changed");
+  if (subcode === 0x403 || subcode === 0x5003 || subcode === 0x31) addNext(w, "mdsched", "Windows Memory Diagnostic on the crashed machine: the page suggests a hardware error");
 }
 
 export function hex(value: number): string {

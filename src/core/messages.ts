@@ -210,6 +210,8 @@ export const messages = {
   triageDoubleFree: (tag: string | null) =>
     "double free: a pool block" + (tag ? " tagged '" + tag + "'" : "") + " was freed twice \u2014 the driver that owns " +
     (tag ? "the tag" : "the block") + " frees it on two paths; enable special pool for it to catch the first free",
+  triageWrongTag: (allocated: string, freed: string) =>
+    "The block was allocated with tag '" + allocated + "' and freed with tag '" + freed + "'",
   triageBadPoolCaller: (meaning: string) => "a driver misused the pool: " + meaning,
   triagePoolCorruption: (meaning: string | null, tag: string | null) =>
     "pool corruption" + (meaning ? ": " + meaning : "") + (tag ? " (block tagged '" + tag + "')" : "") +

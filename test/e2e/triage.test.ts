@@ -147,6 +147,42 @@ describe("!triage on other memory bugchecks", () => {
     expect(out).toMatch(/\n  !unloadleaks +/);
   });
 
+  test("0xC4/0x13 double free under the verifier: the pool header Arg3 points at, and its tag", () => {
+    const b = kernelTarget({ pointerSize: 8, build: BUILDS.win10_2004, dump: DUMP });
+    const pool = poolBlock(b, "Leak", 0x40);
+    const out = run(bugcheckTargetOn(b, 0xc4, [0x13n, 0n, pool.header, 0x6b61654c04050001n])).output;
+    expect(out).toContain("Subcode 0x13: The driver freed pool that was already freed");
+    expect(out).toContain("Arg3  " + debuggerAddress(pool.header) + "  Pointer to the pool header");
+    expect(out).toContain("at " + debuggerAddress(pool.header) + ": tag 'Leak', BlockSize 0x50");
+    expect(out).toContain("Verdict: Driver Verifier stopped the system: The driver freed pool that was already freed (block tagged 'Leak')");
+    expect(out).toMatch(new RegExp("\\n  !pool " + debuggerAddress(pool.header) + " +"));
+  });
+
+  test("0xC4 DDI compliance rule: the rule's name and a !ruleinfo to copy", () => {
+    const out = run(bugcheckTarget(0xc4, [0x40003n, 0xfffff80712345000n, 0xffffb40200001000n, 0xffffb40200002000n])).output;
+    expect(out).toContain("Subcode 0x40003: DDI compliance rule CriticalRegions violated");
+    expect(out).toContain("Rule state (second argument of !ruleinfo)");
+    expect(out).toMatch(/\n  !ruleinfo 0x40003 ffffb402`00001000 ffffb402`00002000 +the DDI compliance rule/);
+  });
+
+  test("0xC4 deadlock detection: !deadlock", () => {
+    const out = run(bugcheckTarget(0xc4, [0x1001n, 0xffffb40200003000n, 0n, 0n])).output;
+    expect(out).toContain("Deadlock: a lock hierarchy violation (Deadlock Detection)");
+    expect(out).toMatch(/\n  !deadlock +/);
+  });
+
+  test("0xC4 with a subcode Microsoft does not document: raw parameters and a pointer to the page", () => {
+    const out = run(bugcheckTarget(0xc4, [0x7777n, 1n, 2n, 3n])).output;
+    expect(out).toContain("Subcode 0x7777 is not in leaktools' table");
+    expect(out).toContain("Verdict: Driver Verifier stopped the system with subcode 0x7777");
+  });
+
+  test("0xC2/0xA: the tags of the allocation and of the free", () => {
+    const out = run(bugcheckTarget(0xc2, [0xan, 0xffffb4021234a000n, 0x6b61654cn, 0x656e6f4en])).output;
+    expect(out).toContain("The block was allocated with tag 'Leak' and freed with tag 'None'");
+    expect(out).toContain("!pool ffffb402`1234a000");
+  });
+
   test("0xC2/0x7 double free: the block's pool header and tag", () => {
     const b = kernelTarget({ pointerSize: 8, build: BUILDS.win10_2004, dump: DUMP });
     const pool = poolBlock(b, "Leak", 0x40);
@@ -168,6 +204,16 @@ describe("!triage on other memory bugchecks", () => {
     expect(out).toContain("at " + debuggerAddress(pool.header) + ": tag 'Ddk ', BlockSize 0x40");
     expect(out).toContain("Verdict: pool corruption: A pool block header's size is corrupt (block tagged 'Ddk ')");
     expect(out).toContain("!pool " + debuggerAddress(pool.header));
+  });
+
+  test("0x19/0x5: both contradicting pool entries are read", () => {
+    const b = kernelTarget({ pointerSize: 8, build: BUILDS.win10_2004, dump: DUMP });
+    const one = poolBlock(b, "Ntfx", 0x30);
+    const other = poolBlock(b, "Irp ", 0x90);
+    const out = run(bugcheckTargetOn(b, 0x19, [5n, one.header, 0n, other.header])).output;
+    expect(out).toContain("pool entry " + debuggerAddress(one.header) + " (Arg2) at " + debuggerAddress(one.header) + ": tag 'Ntfx'");
+    expect(out).toContain("pool entry " + debuggerAddress(other.header) + " (Arg4) at " + debuggerAddress(other.header) + ": tag 'Irp '");
+    expect(out).toContain("Verdict: pool corruption: Two adjacent pool headers contradict each other");
   });
 
   test("0x19/0x20 with an unreadable pool entry says so", () => {
@@ -209,8 +255,12 @@ describe("!triage on other memory bugchecks", () => {
   test("0x1A: a known subcode and an unknown one", () => {
     let out = run(bugcheckTarget(0x1a, [0x41790n, 0xffff86800762e9d0n, 0n, 1n])).output;
     expect(out).toContain("Verdict: memory manager consistency check failed: A page table page is corrupt");
-    out = run(bugcheckTarget(0x1a, [0x61941n, 0n, 0n, 0n])).output;
-    expect(out).toContain("Subcode 0x61941 is not in leaktools' table");
+    out = run(bugcheckTarget(0x1a, [0x5200n, 0xffffb4021234a000n, 0x41414141n, 0n])).output;
+    expect(out).toContain("Verdict: memory manager consistency check failed: A page on a free pool SLIST is corrupt");
+    expect(out).toContain("Arg3  00000000`41414141  Value found");
+    expect(out).toContain("!pool ffffb402`1234a000");
+    out = run(bugcheckTarget(0x1a, [0x61999n, 0n, 0n, 0n])).output;
+    expect(out).toContain("Subcode 0x61999 is not in leaktools' table");
   });
 
   test("an unknown code: number, raw parameters, never an error", () => {
