@@ -383,10 +383,12 @@ function match(target: Target, q: ImporterQuery, parsed: ParsedModule[], result:
       const valueFn = e.target ? byAddress.get(e.target.key) : undefined;
       if (!nameHit && !valueFn) continue;
       const fnName = e.name || (valueFn && valueFn.name) || (e.ordinal !== null ? "#" + e.ordinal : "?");
+      // A descriptor whose DLL name is unreadable: the module the slot's value lies in, as for an orphan slot.
+      const holder = e.dll === "?" && e.target ? target.moduleContaining(e.target) : null;
       result.matches.push(
         record(target, p.module, end, {
           fn: fnName,
-          dll: e.dll,
+          dll: holder ? holder.fileName : e.dll,
           ordinal: e.ordinal,
           delayLoad: e.delayLoad,
           iatRva: e.iatRva,

@@ -44,7 +44,7 @@ interface Descriptor {
 export function parseImports(headers: PeHeaders, read: RvaReader, imageSize: number): ImportTable {
   const result: ImportTable = { entries: [], problems: [] };
   const dir = directory(headers, DIRECTORY_IMPORT);
-  if (!dir) return result;
+  if (!dir || pastImage(result.problems, "import directory", dir.rva, 0x14, imageSize)) return result;
   const descriptors = readDescriptors(dir.rva, dir.size, read, imageSize, result.problems);
   for (const d of descriptors) addEntries(result, headers, read, imageSize, d, false);
   return result;
@@ -61,7 +61,7 @@ const DELAY_DESCRIPTOR_SIZE = 0x20;
 export function parseDelayImports(headers: PeHeaders, read: RvaReader, imageSize: number): ImportTable {
   const result: ImportTable = { entries: [], problems: [] };
   const dir = directory(headers, DIRECTORY_DELAY_IMPORT);
-  if (!dir) return result;
+  if (!dir || pastImage(result.problems, "delay-load directory", dir.rva, DELAY_DESCRIPTOR_SIZE, imageSize)) return result;
   const raw = readZeroTerminated(dir.rva, dir.size, DELAY_DESCRIPTOR_SIZE, read, imageSize, "delay-load descriptor", result.problems);
   for (const d of raw) {
     const attributes = u32(d.bytes, d.offset);
@@ -79,6 +79,13 @@ export function parseDelayImports(headers: PeHeaders, read: RvaReader, imageSize
   return result;
 }
 
+/** True (and said in `problems`) when `size` bytes at `rva` do not fit in the image: a malformed header, not a page out. */
+function pastImage(problems: string[], what: string, rva: number, size: number, imageSize: number): boolean {
+  if (rva >= 0 && rva + size <= imageSize) return false;
+  problems.push(what + " at RVA 0x" + (rva >>> 0).toString(16) + " lies past the image (SizeOfImage 0x" + imageSize.toString(16) + ")");
+  return true;
+}
+
 /** Both directories: ordinary imports first, then delay-load ones. */
 export function parseAllImports(headers: PeHeaders, read: RvaReader, imageSize: number): ImportTable {
   const normal = parseImports(headers, read, imageSize);
@@ -88,10 +95,13 @@ export function parseAllImports(headers: PeHeaders, read: RvaReader, imageSize: 
 
 function addEntries(result: ImportTable, headers: PeHeaders, read: RvaReader, imageSize: number, d: Descriptor, delayLoad: boolean): void {
   const thunkSize = headers.is64 ? 8 : 4;
-  const dll = d.name && d.name < imageSize ? readName(read, d.name) : null;
-  if (dll === null) result.problems.push((delayLoad ? "delay-load" : "import") + " descriptor name at RVA 0x" + d.name.toString(16) + " is unreadable");
+  const kind = delayLoad ? "delay-load" : "import";
+  const nameInside = !pastImage(result.problems, kind + " descriptor name", d.name, 1, imageSize);
+  const dll = nameInside ? readName(read, d.name) : null;
+  if (dll === null && nameInside) result.problems.push(kind + " descriptor name at RVA 0x" + d.name.toString(16) + " is unreadable");
   const iatBytes = readThunkArray(read, d.firstThunk, thunkSize, imageSize);
-  const intBytes = d.originalFirstThunk ? readThunkArray(read, d.originalFirstThunk, thunkSize, imageSize) : null;
+  const intInside = d.originalFirstThunk !== 0 && !pastImage(result.problems, kind + " name table of " + (dll || "?"), d.originalFirstThunk, thunkSize, imageSize);
+  const intBytes = intInside ? readThunkArray(read, d.originalFirstThunk, thunkSize, imageSize) : null;
   const count = Math.max(iatBytes ? iatBytes.length / thunkSize : 0, intBytes ? intBytes.length / thunkSize : 0);
   if (!iatBytes && !intBytes) {
     result.problems.push("import tables of " + (dll || "?") + " are unreadable");

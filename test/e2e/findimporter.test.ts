@@ -3,7 +3,7 @@ import { expectGolden } from "../support/golden";
 import { failEachRead } from "../support/faults";
 import {
   seed003Target, SEED003, x64KernelTarget, X64, userProcessTarget,
-  addMalformedHeader, addEndlessDescriptors, addUnreadableModule, buildDriver, loadDriver,
+  addMalformedHeader, addEndlessDescriptors, addUnreadableModule, addOffsetsPastImage, buildDriver, loadDriver,
 } from "../targets/importers";
 
 type Match = {
@@ -124,6 +124,24 @@ describe("!findimporter on a Windows 10 x64 kernel", () => {
     expect(r.output).toMatch(/gone: PE header page at fffff807`[0-9a-f]{8} is unreadable/);
     expect(r.output).toMatch(/endless: import descriptor list has no terminator within \d+ entries/);
     expect((r.value as Match[]).length).toBe(3);
+  });
+});
+
+describe("!findimporter on offsets past the image", () => {
+  test("an import directory past SizeOfImage, and a descriptor whose Name and INT lie past it, are bounded and reported", () => {
+    const b = x64KernelTarget();
+    const past = addOffsetsPastImage(b, "past", X64.ExAllocatePool);
+    const s = DebuggerSession.load(b.target);
+    s.control.resetCounters();
+    const r = s.run('!findimporter "ExAllocatePool"');
+    expect(r.escaped).toBeNull();
+    expect(r.output).toMatch(/past-dir: import directory at RVA 0x[0-9a-f]+ lies past the image \(SizeOfImage 0x[0-9a-f]+\)/);
+    expect(r.output).toMatch(/past-names: import descriptor name at RVA 0x[0-9a-f]+ lies past the image/);
+    expect(r.output).toMatch(/past-names: import name table of \? at RVA 0xfffff000 lies past the image/);
+    // The slot is still found by its value, its name unknown.
+    const m = (r.value as Match[]).find((x) => x.Module === "past-names")!;
+    expect([hex(m.IatAddress), m.MatchedBy, m.NamesReadable, m.ImportedFrom]).toEqual([past.iatAddress.toString(16), "value", false, "nt"]);
+    expect(s.control.counters.readCalls).toBeLessThan(40);
   });
 });
 
