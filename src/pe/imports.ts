@@ -4,16 +4,21 @@ import { u32, asciiz } from "../core/bytes";
 import { Address } from "../core/address";
 import { PeHeaders, directory, DIRECTORY_IMPORT, DIRECTORY_DELAY_IMPORT } from "./image";
 
-/** Reads `size` bytes at an RVA of the image; null when unreadable (paged out, discarded INIT). */
-export type RvaReader = (rva: number, size: number) => Uint8Array | null;
+/**
+ * Reads `size` bytes at an RVA of the image; null when unreadable (paged out, discarded INIT). `keptFrom`, when the
+ * reader keeps what it read: the bytes already in hand from `rva` on (at most `max`), without a host call, so a
+ * table or name whose end lies in them needs no further read.
+ */
+export interface RvaReader {
+  (rva: number, size: number): Uint8Array | null;
+  keptFrom?: (rva: number, max: number) => Uint8Array | null;
+}
 
 /** Caps: descriptor lists and thunk arrays without an end are bounded here and reported. */
 export const MAX_IMPORT_DESCRIPTORS = 4096;
 export const MAX_THUNKS_PER_DESCRIPTOR = 65536;
 const NAME_BYTES = 256;
 const FIRST_NAME_BYTES = 64;
-/** Thunk batches end on this boundary (the image reader's cache window, src/pe/rva-reader.ts GRANULE). */
-export const READ_ALIGNMENT = 0x800;
 
 export interface ImportEntry {
   /** The DLL named by the descriptor, as written in the image (`ntoskrnl.exe`, `HAL.dll`). */
@@ -211,12 +216,12 @@ export function readThunkArray(read: RvaReader, rva: number, thunkSize: number, 
   let collected: Uint8Array = new Uint8Array(0);
   let cursor = rva;
   while (collected.length / thunkSize < MAX_THUNKS_PER_DESCRIPTOR) {
-    // Batches end on a READ_ALIGNMENT boundary: a cached reader fetches whole windows anyway, and a batch that
-    // stops just past a boundary would cost a read of a window holding nothing but the terminator's neighbours.
-    const end = Math.ceil((cursor + batch * thunkSize) / READ_ALIGNMENT) * READ_ALIGNMENT;
-    const size = Math.min(end - cursor, imageSize - cursor);
+    const size = Math.min(batch * thunkSize, imageSize - cursor);
     if (size < thunkSize) break;
-    const bytes = read(cursor, size - (size % thunkSize)) || readToFailure(read, cursor, thunkSize, size);
+    // Bytes in hand that hold the terminator end the array without a read.
+    const kept = read.keptFrom ? read.keptFrom(cursor, size) : null;
+    const inHand = kept && kept.length >= thunkSize && hasZeroThunk(kept, thunkSize) ? kept.subarray(0, kept.length - (kept.length % thunkSize)) : null;
+    const bytes = inHand || read(cursor, size - (size % thunkSize)) || readToFailure(read, cursor, thunkSize, size);
     if (!bytes || bytes.length === 0) return collected.length ? collected : null;
     for (let i = 0; i + thunkSize <= bytes.length; i += thunkSize) {
       let zero = true;
@@ -247,6 +252,15 @@ function readToFailure(read: RvaReader, rva: number, thunkSize: number, max: num
   return parts.length ? parts.reduce((a, b) => join(a, b), new Uint8Array(0)) : null;
 }
 
+function hasZeroThunk(bytes: Uint8Array, thunkSize: number): boolean {
+  for (let i = 0; i + thunkSize <= bytes.length; i += thunkSize) {
+    let zero = true;
+    for (let j = 0; j < thunkSize; j++) if (bytes[i + j] !== 0) zero = false;
+    if (zero) return true;
+  }
+  return false;
+}
+
 function thunkValue(bytes: Uint8Array, offset: number, size: number): Address {
   return size === 8 ? new Address(u32(bytes, offset + 4), u32(bytes, offset)) : new Address(0, u32(bytes, offset));
 }
@@ -256,7 +270,9 @@ function thunkValue(bytes: Uint8Array, offset: number, size: number): Address {
  * end must not fail because the next page is paged out), then on into the next page only when no NUL was found.
  */
 function readName(read: RvaReader, rva: number): string | null {
-  // Most names are short: a first look of 64 bytes keeps the read inside the reader's cached window.
+  // A name whose NUL lies in bytes already in hand costs no read; else a first look of 64 bytes (most names are short).
+  const kept = read.keptFrom ? read.keptFrom(rva, NAME_BYTES) : null;
+  if (kept && kept.indexOf(0) > 0) return asciiz(kept, 0, NAME_BYTES);
   const firstSize = Math.min(FIRST_NAME_BYTES, 0x1000 - (rva % 0x1000));
   const first = read(rva, firstSize);
   if (!first) return null;
