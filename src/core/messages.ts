@@ -61,7 +61,7 @@ export const messages = {
   findimporterLooking: (what: string, examined: number, total: number) =>
     "Importers of " + what + ": " + examined + " of " + total + " modules examined.",
   findimporterNamesUnreadable: (modules: string) =>
-    "Import names unreadable (paged out or INIT discarded) in: " + modules + "; those were matched by IAT value only.",
+    "Import names unreadable (paged out, INIT discarded, or malformed) in: " + modules + "; those were matched by IAT value only.",
   findimporterNotExamined: () => "Not examined:",
   findimporterProblems: () => "Problems found in import tables (bounded and skipped):",
   findimporterTooManyModules: (skipped: number, limit: number) => skipped + " modules past the first " + limit + " were not examined.",

@@ -52,9 +52,10 @@ export interface PeError {
 
 /**
  * Parses the DOS header, NT headers, data directories and section table from the image's first bytes (the header
- * page; pass at least SizeOfHeaders bytes when they are known, 0x1000 otherwise).
+ * page; pass at least SizeOfHeaders bytes when they are known, 0x1000 otherwise). `sectionTableRead` false: the
+ * bytes end after the data directories on purpose, and a section table past them is not a problem.
  */
-export function parseHeaders(bytes: Uint8Array, imageSize: number): PeHeaders | PeError {
+export function parseHeaders(bytes: Uint8Array, imageSize: number, sectionTableRead = true): PeHeaders | PeError {
   if (bytes.length < 0x40 || u16(bytes, 0) !== 0x5a4d) return { kind: "peError", reason: "no MZ signature" };
   const nt = u32(bytes, 0x3c);
   if (nt < 0x40 || nt + 0x18 > bytes.length) return { kind: "peError", reason: "e_lfanew 0x" + nt.toString(16) + " points outside the header" };
@@ -91,6 +92,8 @@ export function parseHeaders(bytes: Uint8Array, imageSize: number): PeHeaders | 
   if (sectionCount > MAX_SECTIONS) problems.push("NumberOfSections is " + sectionCount + "; read the first " + MAX_SECTIONS);
   for (let i = 0; i < limit; i++) {
     const s = table + i * 0x28;
+    // A caller that read only through the data directories gets the sections that happen to lie in its bytes.
+    if (s + 0x28 > bytes.length && !sectionTableRead) break;
     if (s + 0x28 > bytes.length) {
       problems.push("section table runs past the header bytes after " + i + " sections");
       break;

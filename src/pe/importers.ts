@@ -6,9 +6,9 @@ import { argKind, addressArg, describeArg } from "../core/args";
 import { pointer, u16, u32 } from "../core/bytes";
 import { symbolPatternArg } from "../core/validate";
 import type { Target, ModuleInfo } from "../host/target";
-import { parseHeaders, isPeError, directory, PeHeaders, DIRECTORY_IAT } from "./image";
+import { parseHeaders, isPeError, directory, PeHeaders, DIRECTORY_IAT, DIRECTORY_IMPORT, DIRECTORY_DELAY_IMPORT } from "./image";
 import { parseAllImports, ImportEntry } from "./imports";
-import { pagedImageReader } from "./rva-reader";
+import { imageReader, ImageReader } from "./rva-reader";
 
 /** Modules examined per command; a module list longer than this is cut and the rest reported. */
 export const MAX_MODULES = 4096;
@@ -227,18 +227,26 @@ export function findImporters(target: Target, query: ImporterQuery | string): Im
   return result;
 }
 
+/** Planning passes before the parse that may read: each pass reads what the previous one found missing. */
+const PLAN_PASSES = 3;
+/** Bytes per hint/name entry assumed when planning the first read (2-byte hint, a ~20-character name, NUL). */
+const NAME_ENTRY_GUESS = 24;
+/** Bytes per missing name or thunk batch asked for in a planning pass; what is still missing is asked next pass. */
+const PLAN_MISS_BYTES = 0x100;
+
 function examine(target: Target, module: ModuleInfo, result: ImporterResult): ParsedModule | null {
-  const image = pagedImageReader(target, module.base, module.size, module.name + " image");
+  const image = imageReader(target, module.base, module.size, module.name + " image");
   const headerBytes = readHeaderBytes(image.read, module.size);
   if (!headerBytes) {
     result.notExamined.push({ Module: module.name, Base: module.base, Reason: "PE header page at " + target.formatAddress(module.base) + " is unreadable" });
     return null;
   }
-  const headers = parseHeaders(headerBytes, module.size);
+  const headers = parseHeaders(headerBytes, module.size, false);
   if (isPeError(headers)) {
     result.notExamined.push({ Module: module.name, Base: module.base, Reason: "malformed PE header: " + headers.reason });
     return null;
   }
+  planReads(image, headers, module.size);
   const table = parseAllImports(headers, image.read, module.size);
   const problems = headers.problems.concat(table.problems);
   const named = table.entries.filter((e) => !e.nameUnreadable);
@@ -273,16 +281,48 @@ function examine(target: Target, module: ModuleInfo, result: ImporterResult): Pa
 }
 
 /**
- * The headers through the section table: the first 0x800 bytes (one KDNET packet) hold them in almost every image;
- * the whole first page when the section table runs further.
+ * The headers through the data directories: the first 0x200 bytes hold them in almost every image (one packet);
+ * the rest up to the directories' end when e_lfanew lies further. The section table is not read: the import tables
+ * are found through the directories alone.
  */
 function readHeaderBytes(read: (rva: number, size: number) => Uint8Array | null, imageSize: number): Uint8Array | null {
-  const small = read(0, Math.min(0x800, imageSize));
+  const small = read(0, Math.min(0x200, imageSize));
   if (!small || small.length < 0x40) return small;
   const nt = u32(small, 0x3c);
-  if (nt + 0x18 > small.length) return read(0, Math.min(0x1000, imageSize)) || small;
-  const end = nt + 0x18 + u16(small, nt + 0x14) + u16(small, nt + 6) * 0x28;
-  return end > small.length && imageSize > small.length ? read(0, Math.min(0x1000, imageSize)) || small : small;
+  if (nt + 0x18 > small.length) return nt + 0x18 <= 0x1000 ? read(0, Math.min(0x1000, imageSize)) || small : small;
+  const end = Math.min(nt + 0x18 + u16(small, nt + 0x14), 0x1000, imageSize);
+  return end > small.length ? read(0, end) || small : small;
+}
+
+/**
+ * Reads what parsing the import tables will need in a few joined reads: the IAT directory, the import descriptors
+ * with a guess at the name tables and hint/name entries that follow them (as linkers lay them out), the delay-load
+ * descriptors; then dry parses, each reading together what the previous one found missing. The parse that follows
+ * reads anything still missing itself.
+ */
+function planReads(image: ImageReader, headers: PeHeaders, imageSize: number): void {
+  const ranges: [number, number][] = [];
+  const iat = directory(headers, DIRECTORY_IAT);
+  const imports = directory(headers, DIRECTORY_IMPORT);
+  const delayed = directory(headers, DIRECTORY_DELAY_IMPORT);
+  const pointer = headers.is64 ? 8 : 4;
+  if (iat) ranges.push([iat.rva, iat.rva + iat.size]);
+  if (imports) {
+    const end = imports.rva + Math.max(imports.size, 0x14);
+    // The INT mirrors the IAT; then a hint/name entry per slot. The guess stops at the page's end: a discarded or
+    // paged-out neighbour must not fail the read of what is resident (what lies past it is read in a later pass).
+    const slots = iat ? iat.size / pointer : 0;
+    const guess = (iat ? iat.size : 0) + slots * NAME_ENTRY_GUESS;
+    ranges.push([imports.rva, Math.max(end, Math.min(end + guess, Math.ceil(end / 0x1000) * 0x1000))]);
+  }
+  if (delayed) ranges.push([delayed.rva, delayed.rva + delayed.size]);
+  image.prefetch(ranges);
+  for (let pass = 0; pass < PLAN_PASSES; pass++) {
+    const misses: [number, number][] = [];
+    parseAllImports(headers, image.dry(misses), imageSize);
+    if (misses.length === 0) return;
+    image.prefetch(misses.map(([s, e]) => [s, Math.min(e, s + PLAN_MISS_BYTES)] as [number, number]));
+  }
 }
 
 /** The addresses to match by value: the argument's, or each matching name resolved in its exporter's symbols. */
@@ -383,10 +423,12 @@ function match(target: Target, q: ImporterQuery, parsed: ParsedModule[], result:
       const valueFn = e.target ? byAddress.get(e.target.key) : undefined;
       if (!nameHit && !valueFn) continue;
       const fnName = e.name || (valueFn && valueFn.name) || (e.ordinal !== null ? "#" + e.ordinal : "?");
+      // A descriptor whose DLL name is unreadable: the module the slot's value lies in, as for an orphan slot.
+      const holder = e.dll === "?" && e.target ? target.moduleContaining(e.target) : null;
       result.matches.push(
         record(target, p.module, end, {
           fn: fnName,
-          dll: e.dll,
+          dll: holder ? holder.fileName : e.dll,
           ordinal: e.ordinal,
           delayLoad: e.delayLoad,
           iatRva: e.iatRva,

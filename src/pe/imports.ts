@@ -4,16 +4,21 @@ import { u32, asciiz } from "../core/bytes";
 import { Address } from "../core/address";
 import { PeHeaders, directory, DIRECTORY_IMPORT, DIRECTORY_DELAY_IMPORT } from "./image";
 
-/** Reads `size` bytes at an RVA of the image; null when unreadable (paged out, discarded INIT). */
-export type RvaReader = (rva: number, size: number) => Uint8Array | null;
+/**
+ * Reads `size` bytes at an RVA of the image; null when unreadable (paged out, discarded INIT). `keptFrom`, when the
+ * reader keeps what it read: the bytes already in hand from `rva` on (at most `max`), without a host call, so a
+ * table or name whose end lies in them needs no further read.
+ */
+export interface RvaReader {
+  (rva: number, size: number): Uint8Array | null;
+  keptFrom?: (rva: number, max: number) => Uint8Array | null;
+}
 
 /** Caps: descriptor lists and thunk arrays without an end are bounded here and reported. */
 export const MAX_IMPORT_DESCRIPTORS = 4096;
 export const MAX_THUNKS_PER_DESCRIPTOR = 65536;
 const NAME_BYTES = 256;
 const FIRST_NAME_BYTES = 64;
-/** Thunk batches end on this boundary (the image reader's cache window, src/pe/rva-reader.ts GRANULE). */
-export const READ_ALIGNMENT = 0x800;
 
 export interface ImportEntry {
   /** The DLL named by the descriptor, as written in the image (`ntoskrnl.exe`, `HAL.dll`). */
@@ -44,7 +49,7 @@ interface Descriptor {
 export function parseImports(headers: PeHeaders, read: RvaReader, imageSize: number): ImportTable {
   const result: ImportTable = { entries: [], problems: [] };
   const dir = directory(headers, DIRECTORY_IMPORT);
-  if (!dir) return result;
+  if (!dir || pastImage(result.problems, "import directory", dir.rva, 0x14, imageSize)) return result;
   const descriptors = readDescriptors(dir.rva, dir.size, read, imageSize, result.problems);
   for (const d of descriptors) addEntries(result, headers, read, imageSize, d, false);
   return result;
@@ -61,7 +66,7 @@ const DELAY_DESCRIPTOR_SIZE = 0x20;
 export function parseDelayImports(headers: PeHeaders, read: RvaReader, imageSize: number): ImportTable {
   const result: ImportTable = { entries: [], problems: [] };
   const dir = directory(headers, DIRECTORY_DELAY_IMPORT);
-  if (!dir) return result;
+  if (!dir || pastImage(result.problems, "delay-load directory", dir.rva, DELAY_DESCRIPTOR_SIZE, imageSize)) return result;
   const raw = readZeroTerminated(dir.rva, dir.size, DELAY_DESCRIPTOR_SIZE, read, imageSize, "delay-load descriptor", result.problems);
   for (const d of raw) {
     const attributes = u32(d.bytes, d.offset);
@@ -79,6 +84,13 @@ export function parseDelayImports(headers: PeHeaders, read: RvaReader, imageSize
   return result;
 }
 
+/** True (and said in `problems`) when `size` bytes at `rva` do not fit in the image: a malformed header, not a page out. */
+function pastImage(problems: string[], what: string, rva: number, size: number, imageSize: number): boolean {
+  if (rva >= 0 && rva + size <= imageSize) return false;
+  problems.push(what + " at RVA 0x" + (rva >>> 0).toString(16) + " lies past the image (SizeOfImage 0x" + imageSize.toString(16) + ")");
+  return true;
+}
+
 /** Both directories: ordinary imports first, then delay-load ones. */
 export function parseAllImports(headers: PeHeaders, read: RvaReader, imageSize: number): ImportTable {
   const normal = parseImports(headers, read, imageSize);
@@ -88,10 +100,13 @@ export function parseAllImports(headers: PeHeaders, read: RvaReader, imageSize: 
 
 function addEntries(result: ImportTable, headers: PeHeaders, read: RvaReader, imageSize: number, d: Descriptor, delayLoad: boolean): void {
   const thunkSize = headers.is64 ? 8 : 4;
-  const dll = d.name && d.name < imageSize ? readName(read, d.name) : null;
-  if (dll === null) result.problems.push((delayLoad ? "delay-load" : "import") + " descriptor name at RVA 0x" + d.name.toString(16) + " is unreadable");
+  const kind = delayLoad ? "delay-load" : "import";
+  const nameInside = !pastImage(result.problems, kind + " descriptor name", d.name, 1, imageSize);
+  const dll = nameInside ? readName(read, d.name) : null;
+  if (dll === null && nameInside) result.problems.push(kind + " descriptor name at RVA 0x" + d.name.toString(16) + " is unreadable");
   const iatBytes = readThunkArray(read, d.firstThunk, thunkSize, imageSize);
-  const intBytes = d.originalFirstThunk ? readThunkArray(read, d.originalFirstThunk, thunkSize, imageSize) : null;
+  const intInside = d.originalFirstThunk !== 0 && !pastImage(result.problems, kind + " name table of " + (dll || "?"), d.originalFirstThunk, thunkSize, imageSize);
+  const intBytes = intInside ? readThunkArray(read, d.originalFirstThunk, thunkSize, imageSize) : null;
   const count = Math.max(iatBytes ? iatBytes.length / thunkSize : 0, intBytes ? intBytes.length / thunkSize : 0);
   if (!iatBytes && !intBytes) {
     result.problems.push("import tables of " + (dll || "?") + " are unreadable");
@@ -201,12 +216,12 @@ export function readThunkArray(read: RvaReader, rva: number, thunkSize: number, 
   let collected: Uint8Array = new Uint8Array(0);
   let cursor = rva;
   while (collected.length / thunkSize < MAX_THUNKS_PER_DESCRIPTOR) {
-    // Batches end on a READ_ALIGNMENT boundary: a cached reader fetches whole windows anyway, and a batch that
-    // stops just past a boundary would cost a read of a window holding nothing but the terminator's neighbours.
-    const end = Math.ceil((cursor + batch * thunkSize) / READ_ALIGNMENT) * READ_ALIGNMENT;
-    const size = Math.min(end - cursor, imageSize - cursor);
+    const size = Math.min(batch * thunkSize, imageSize - cursor);
     if (size < thunkSize) break;
-    const bytes = read(cursor, size - (size % thunkSize)) || readToFailure(read, cursor, thunkSize, size);
+    // Bytes in hand that hold the terminator end the array without a read.
+    const kept = read.keptFrom ? read.keptFrom(cursor, size) : null;
+    const inHand = kept && kept.length >= thunkSize && hasZeroThunk(kept, thunkSize) ? kept.subarray(0, kept.length - (kept.length % thunkSize)) : null;
+    const bytes = inHand || read(cursor, size - (size % thunkSize)) || readToFailure(read, cursor, thunkSize, size);
     if (!bytes || bytes.length === 0) return collected.length ? collected : null;
     for (let i = 0; i + thunkSize <= bytes.length; i += thunkSize) {
       let zero = true;
@@ -237,6 +252,15 @@ function readToFailure(read: RvaReader, rva: number, thunkSize: number, max: num
   return parts.length ? parts.reduce((a, b) => join(a, b), new Uint8Array(0)) : null;
 }
 
+function hasZeroThunk(bytes: Uint8Array, thunkSize: number): boolean {
+  for (let i = 0; i + thunkSize <= bytes.length; i += thunkSize) {
+    let zero = true;
+    for (let j = 0; j < thunkSize; j++) if (bytes[i + j] !== 0) zero = false;
+    if (zero) return true;
+  }
+  return false;
+}
+
 function thunkValue(bytes: Uint8Array, offset: number, size: number): Address {
   return size === 8 ? new Address(u32(bytes, offset + 4), u32(bytes, offset)) : new Address(0, u32(bytes, offset));
 }
@@ -246,7 +270,9 @@ function thunkValue(bytes: Uint8Array, offset: number, size: number): Address {
  * end must not fail because the next page is paged out), then on into the next page only when no NUL was found.
  */
 function readName(read: RvaReader, rva: number): string | null {
-  // Most names are short: a first look of 64 bytes keeps the read inside the reader's cached window.
+  // A name whose NUL lies in bytes already in hand costs no read; else a first look of 64 bytes (most names are short).
+  const kept = read.keptFrom ? read.keptFrom(rva, NAME_BYTES) : null;
+  if (kept && kept.indexOf(0) > 0) return asciiz(kept, 0, NAME_BYTES);
   const firstSize = Math.min(FIRST_NAME_BYTES, 0x1000 - (rva % 0x1000));
   const first = read(rva, firstSize);
   if (!first) return null;

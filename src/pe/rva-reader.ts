@@ -1,84 +1,143 @@
-// An RvaReader over a module image in target memory with a granule cache: the first touch of a granule reads all of
-// it (one read for a run of missing granules), so the hint/name entries and thunks that share it cost one host read
-// between them. The granule is half a page: a whole 4 KB page is two KDNET packets (4,000 bytes each), half a page
-// is one. Residency is per page, so a failed granule marks its whole page unreadable for the rest of the command.
+// An RvaReader over a module image in target memory that reads exact ranges and keeps what it read. The caller
+// plans: `prefetch` takes the ranges a parse will need (the import descriptors, the IAT, ...), joins those that lie
+// close together into one read each, and reads them; `dry` is a reader that answers from what is kept and notes
+// what is missing, so a parse can be run to learn its next ranges without a host call per field. A range that fails
+// is retried page by page (residency is per page) and its unreadable pages are remembered for the command.
 import { Address } from "../core/address";
 import { Unreadable } from "../core/missing";
 import { PAGE_SIZE } from "../core/limits";
 import type { Target } from "../host/target";
-import { RvaReader, READ_ALIGNMENT } from "./imports";
+import { RvaReader } from "./imports";
 
-export interface PagedImage {
+/** Ranges closer than this are read as one: a KDNET round trip costs more than a few hundred unneeded bytes. */
+export const COALESCE_GAP = 0x100;
+
+export interface ImageReader {
   read: RvaReader;
-  /** Granules of the image that could not be read, by RVA. */
+  /** Reads the ranges ([start, end) RVAs) not yet kept, joining close ones; clipped to the image. */
+  prefetch(ranges: [number, number][]): void;
+  /** A reader answering only from kept bytes; each miss is pushed onto `misses` as [start, end). */
+  dry(misses: [number, number][]): RvaReader;
+  /** Pages of the image that could not be read, by RVA. */
   unreadablePages(): number[];
 }
 
-/** Bytes per cache entry (0x800): one KDNET packet's worth, a divisor of the page. */
-export const GRANULE = READ_ALIGNMENT;
-const PER_PAGE = PAGE_SIZE / GRANULE;
+interface Kept {
+  start: number;
+  bytes: Uint8Array;
+}
 
-export function pagedImageReader(target: Target, base: Address, imageSize: number, what: string): PagedImage {
-  // Keyed by granule index.
-  const pages = new Map<number, Uint8Array | null>();
-  const pageCount = Math.ceil(imageSize / GRANULE);
+export function imageReader(target: Target, base: Address, imageSize: number, what: string): ImageReader {
+  // Non-overlapping, non-adjacent, sorted by start: adjacent ranges are merged on insert.
+  let kept: Kept[] = [];
+  const badPages = new Set<number>();
 
-  const fetchRun = (first: number, last: number) => {
-    const start = first * GRANULE;
-    const size = Math.min((last + 1) * GRANULE, imageSize) - start;
-    const bytes = target.memory.read(base.add(start), size, what, false);
-    if (!(bytes instanceof Unreadable)) {
-      for (let p = first; p <= last; p++) pages.set(p, bytes.subarray((p - first) * GRANULE, Math.min((p - first + 1) * GRANULE, bytes.length)));
-      return;
+  const keep = (start: number, bytes: Uint8Array) => {
+    let lo = start;
+    let hi = start + bytes.length;
+    const touching = kept.filter((k) => k.start <= hi && k.start + k.bytes.length >= lo);
+    if (touching.length === 0) {
+      kept.push({ start, bytes });
+    } else {
+      for (const k of touching) {
+        lo = Math.min(lo, k.start);
+        hi = Math.max(hi, k.start + k.bytes.length);
+      }
+      const merged = new Uint8Array(hi - lo);
+      for (const k of touching) merged.set(k.bytes, k.start - lo);
+      merged.set(bytes, start - lo);
+      kept = kept.filter((k) => touching.indexOf(k) < 0);
+      kept.push({ start: lo, bytes: merged });
     }
-    if (first === last) {
-      const page = first - (first % PER_PAGE);
-      for (let g = page; g < page + PER_PAGE; g++) pages.set(g, null);
-      return;
-    }
-    // A run with a hole: page by page, so every resident page is still used.
-    for (let p = first; p <= last; p++) if (!pages.has(p)) fetchRun(p, p);
+    kept.sort((a, b) => a.start - b.start);
   };
 
-  const read: RvaReader = (rva, size) => {
-    if (!(size > 0) || rva < 0 || rva + size > imageSize) return null;
-    const first = Math.floor(rva / GRANULE);
-    const last = Math.min(Math.floor((rva + size - 1) / GRANULE), pageCount - 1);
-    let missingFrom = -1;
-    for (let p = first; p <= last + 1; p++) {
-      const missing = p <= last && !pages.has(p);
-      if (missing && missingFrom < 0) missingFrom = p;
-      if (!missing && missingFrom >= 0) {
-        fetchRun(missingFrom, p - 1);
-        missingFrom = -1;
+  /** The kept bytes from `rva` on (at most `max`), or null when `rva` itself is not kept. */
+  const keptFrom = (rva: number, max: number): Uint8Array | null => {
+    for (const k of kept) {
+      if (rva >= k.start && rva < k.start + k.bytes.length) return k.bytes.subarray(rva - k.start, Math.min(k.bytes.length, rva - k.start + max));
+    }
+    return null;
+  };
+
+  const fetch = (start: number, end: number) => {
+    start = Math.max(0, start);
+    end = Math.min(end, imageSize);
+    if (end <= start) return;
+    const firstPage = Math.floor(start / PAGE_SIZE);
+    const lastPage = Math.floor((end - 1) / PAGE_SIZE);
+    for (let p = firstPage; p <= lastPage; p++) {
+      if (badPages.has(p)) {
+        // Read around a page known to be unreadable.
+        if (p > firstPage) fetch(start, p * PAGE_SIZE);
+        if (p < lastPage) fetch((p + 1) * PAGE_SIZE, end);
+        return;
       }
     }
-    if (first === last) {
-      const page = pages.get(first);
-      if (!page) return null;
-      const offset = rva - first * GRANULE;
-      return offset + size <= page.length ? page.subarray(offset, offset + size) : null;
+    const bytes = target.memory.read(base.add(start), end - start, what, false);
+    if (!(bytes instanceof Unreadable)) {
+      keep(start, bytes);
+      return;
     }
-    const out = new Uint8Array(size);
-    for (let p = first; p <= last; p++) {
-      const page = pages.get(p);
-      if (!page) return null;
-      const from = Math.max(rva, p * GRANULE);
-      const to = Math.min(rva + size, p * GRANULE + page.length);
-      if (to - from < Math.min(rva + size, (p + 1) * GRANULE) - from) return null;
-      out.set(page.subarray(from - p * GRANULE, to - p * GRANULE), from - rva);
+    if (firstPage === lastPage) {
+      badPages.add(firstPage);
+      return;
     }
-    return out;
+    // A range with a hole: page by page, so every resident page is still used.
+    for (let p = firstPage; p <= lastPage; p++) fetch(Math.max(start, p * PAGE_SIZE), Math.min(end, (p + 1) * PAGE_SIZE));
+  };
+
+  /** [start, end) minus the kept bytes at its start: the part a read must still fetch. */
+  const missing = (start: number, end: number): [number, number] | null => {
+    const have = keptFrom(start, end - start);
+    const from = have ? start + have.length : start;
+    return from < end ? [from, end] : null;
+  };
+
+  const inImage = (rva: number, size: number) => size > 0 && rva >= 0 && rva + size <= imageSize;
+
+  const read: RvaReader = (rva, size) => {
+    if (!inImage(rva, size)) return null;
+    const gap = missing(rva, rva + size);
+    if (gap) fetch(gap[0], gap[1]);
+    const have = keptFrom(rva, size);
+    return have && have.length === size ? have : null;
+  };
+  read.keptFrom = keptFrom;
+
+  const prefetch = (ranges: [number, number][]) => {
+    const todo: [number, number][] = [];
+    for (const [s, e] of ranges) {
+      const gap = missing(Math.max(0, s), Math.min(e, imageSize));
+      if (gap) todo.push(gap);
+    }
+    todo.sort((a, b) => a[0] - b[0]);
+    const hulls: [number, number][] = [];
+    for (const r of todo) {
+      const last = hulls[hulls.length - 1];
+      if (last && r[0] <= last[1] + COALESCE_GAP) last[1] = Math.max(last[1], r[1]);
+      else hulls.push([r[0], r[1]]);
+    }
+    for (const [s, e] of hulls) fetch(s, e);
+  };
+
+  const dry = (misses: [number, number][]): RvaReader => {
+    const r: RvaReader = (rva, size) => {
+      if (!inImage(rva, size)) return null;
+      const have = keptFrom(rva, size);
+      if (have && have.length === size) return have;
+      const page = Math.floor(rva / PAGE_SIZE);
+      if (!badPages.has(page)) misses.push([rva, rva + size]);
+      return null;
+    };
+    r.keptFrom = keptFrom;
+    return r;
   };
 
   return {
     read,
-    unreadablePages: () => {
-      const out: number[] = [];
-      pages.forEach((v, k) => {
-        if (v === null) out.push(k * GRANULE);
-      });
-      return out.sort((a, b) => a - b);
-    },
+    prefetch,
+    dry,
+    unreadablePages: () => Array.from(badPages).sort((a, b) => a - b).map((p) => p * PAGE_SIZE),
   };
 }

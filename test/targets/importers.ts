@@ -321,6 +321,36 @@ export function addEndlessDescriptors(b: TargetBuilder, fileName: string): bigin
   return base;
 }
 
+/** The import directory's entry in a PE32+ image's optional header (PE/COFF: data directory 1). */
+function importDirectoryEntry(bytes: Uint8Array): number {
+  const v = new DataView(bytes.buffer, bytes.byteOffset);
+  const opt = v.getUint32(0x3c, true) + 0x18;
+  return opt + (v.getUint16(opt, true) === 0x20b ? 0x70 : 0x60) + 8;
+}
+
+/**
+ * Adds two images whose offsets point past the image: `<name>-dir.sys`, whose import directory RVA lies past
+ * SizeOfImage; `<name>-names.sys`, importing ExAllocatePool (bound to `ntExAllocatePool`) through a descriptor whose
+ * Name and OriginalFirstThunk RVAs lie past SizeOfImage, its IAT intact.
+ */
+export function addOffsetsPastImage(b: TargetBuilder, name: string, ntExAllocatePool: bigint): { dirBase: bigint; namesBase: bigint; iatAddress: bigint } {
+  const is64 = b.pointerSize === 8;
+  const dir = buildDriver({ is64, imports: [{ dll: "ntoskrnl.exe", functions: ["ExFreePoolWithTag"] }] });
+  const dirBytes = dir.bytes.slice();
+  new DataView(dirBytes.buffer).setUint32(importDirectoryEntry(dirBytes), dir.sizeOfImage + 0x2000, true);
+  const dirBase = b.moduleRange(dir.sizeOfImage);
+  loadImage(b, name + "-dir.sys", dirBase, { bytes: dirBytes, sizeOfImage: dir.sizeOfImage });
+  const names = buildDriver({ is64, imports: [{ dll: "ntoskrnl.exe", functions: ["ExAllocatePool"], bound: { ExAllocatePool: ntExAllocatePool } }] });
+  const namesBytes = names.bytes.slice();
+  const v = new DataView(namesBytes.buffer);
+  const descriptor = v.getUint32(importDirectoryEntry(namesBytes), true);
+  v.setUint32(descriptor, 0xfffff000, true); // OriginalFirstThunk
+  v.setUint32(descriptor + 0xc, names.sizeOfImage + 0x10, true); // Name
+  const namesBase = b.moduleRange(names.sizeOfImage);
+  loadImage(b, name + "-names.sys", namesBase, { bytes: namesBytes, sizeOfImage: names.sizeOfImage });
+  return { dirBase, namesBase, iatAddress: namesBase + BigInt(names.iatRva["ntoskrnl.exe!ExAllocatePool"]) };
+}
+
 /** Adds a module whose header page is not in the dump. */
 export function addUnreadableModule(b: TargetBuilder, fileName: string): bigint {
   const base = b.moduleRange(0x8000);

@@ -26,6 +26,8 @@ interface Layout {
   is64: boolean;
   sizeOfImage: number;
   sizeOfHeaders: number;
+  exportRva: number;
+  exportSize: number;
   importRva: number;
   sections: { va: number; virtualSize: number; rawOffset: number; rawSize: number }[];
 }
@@ -45,7 +47,15 @@ function layoutOf(file: Uint8Array): Layout {
     const s = opt + optionalSize + i * 0x28;
     sections.push({ virtualSize: v.getUint32(s + 8, true), va: v.getUint32(s + 0xc, true), rawSize: v.getUint32(s + 0x10, true), rawOffset: v.getUint32(s + 0x14, true) });
   }
-  return { is64, sizeOfImage: v.getUint32(opt + 0x38, true), sizeOfHeaders: v.getUint32(opt + 0x3c, true), importRva: v.getUint32(dirs + 8, true), sections };
+  return {
+    is64,
+    sizeOfImage: v.getUint32(opt + 0x38, true),
+    sizeOfHeaders: v.getUint32(opt + 0x3c, true),
+    exportRva: v.getUint32(dirs, true),
+    exportSize: v.getUint32(dirs + 4, true),
+    importRva: v.getUint32(dirs + 8, true),
+    sections,
+  };
 }
 
 /** The image as it lies in memory, before binding. */
@@ -88,8 +98,47 @@ function importsOf(image: Uint8Array, l: Layout): FileImport[] {
   return out;
 }
 
-/** Maps `file` at `base` as module `moduleName` and binds its IAT through `bind`. */
-export function mapPeFile(b: TargetBuilder, moduleName: string, base: bigint, file: Uint8Array, bind: Binder): MappedImage {
+/** An export: its RVA, or the `dll.Name` it forwards to (an RVA inside the export directory names a forwarder). */
+export type FileExport = { rva: number } | { forwardedTo: string };
+
+export interface FileExports {
+  byName: Map<string, FileExport>;
+  byOrdinal: Map<number, FileExport>;
+}
+
+/** The export directory (IMAGE_EXPORT_DIRECTORY, PE/COFF spec 6.3) of a file. */
+export function exportsOf(file: Uint8Array): FileExports {
+  const l = layoutOf(file);
+  const image = memoryImage(file, l);
+  const v = new DataView(image.buffer);
+  const out: FileExports = { byName: new Map(), byOrdinal: new Map() };
+  if (!l.exportRva) return out;
+  const ordinalBase = v.getUint32(l.exportRva + 0x10, true);
+  const functionCount = v.getUint32(l.exportRva + 0x14, true);
+  const nameCount = v.getUint32(l.exportRva + 0x18, true);
+  const functions = v.getUint32(l.exportRva + 0x1c, true);
+  const names = v.getUint32(l.exportRva + 0x20, true);
+  const nameOrdinals = v.getUint32(l.exportRva + 0x24, true);
+  const exportAt = (index: number): FileExport => {
+    const rva = v.getUint32(functions + index * 4, true);
+    const forwarded = rva >= l.exportRva && rva < l.exportRva + l.exportSize;
+    return forwarded ? { forwardedTo: cString(image, rva) } : { rva };
+  };
+  for (let i = 0; i < functionCount; i++) if (v.getUint32(functions + i * 4, true)) out.byOrdinal.set(ordinalBase + i, exportAt(i));
+  for (let i = 0; i < nameCount; i++) out.byName.set(cString(image, v.getUint32(names + i * 4, true)), exportAt(v.getUint16(nameOrdinals + i * 2, true)));
+  return out;
+}
+
+/** SizeOfImage of a file, to reserve its range before mapping. */
+export function sizeOfImage(file: Uint8Array): number {
+  return layoutOf(file).sizeOfImage;
+}
+
+/**
+ * Maps `file` at `base` as module `moduleName` and binds its IAT through `bind`. `existingModule`: the module is in
+ * the list already (the kernel, `nt`); its size becomes the image's.
+ */
+export function mapPeFile(b: TargetBuilder, moduleName: string, base: bigint, file: Uint8Array, bind: Binder, existingModule = false): MappedImage {
   const l = layoutOf(file);
   const image = memoryImage(file, l);
   const imports = importsOf(image, l);
@@ -103,7 +152,12 @@ export function mapPeFile(b: TargetBuilder, moduleName: string, base: bigint, fi
     });
   }
   b.memory.write(base, image);
-  b.target.addModule(moduleName, base, l.sizeOfImage);
+  if (!existingModule) b.target.addModule(moduleName, base, l.sizeOfImage);
+  else {
+    const m = b.target.modules.find((x) => x.name === moduleName && x.base === base);
+    if (!m) throw new Error("no module " + moduleName + " at " + base.toString(16));
+    m.size = l.sizeOfImage;
+  }
   return { base, sizeOfImage: l.sizeOfImage, is64: l.is64, imports };
 }
 
@@ -141,4 +195,38 @@ export class StubExporters {
     }
     return address;
   };
+}
+
+/**
+ * The loader's binding against images of the scene: an import of a registered file is bound to that image's base +
+ * its export's RVA (by name or ordinal; a forwarder `dll.Name` is followed), every other DLL to `fallback`. An
+ * import the registered image does not export is an error, as it is for the loader.
+ */
+export class ImageExporters {
+  private readonly images = new Map<string, { base: bigint; exports: FileExports }>();
+
+  constructor(private readonly fallback: Binder) {}
+
+  /** Registers `file` as the exporter named `dll` (its file name: `ntoskrnl.exe`), to be mapped at `base`. */
+  register(dll: string, base: bigint, file: Uint8Array): FileExports {
+    const exports = exportsOf(file);
+    this.images.set(dll.toLowerCase(), { base, exports });
+    return exports;
+  }
+
+  bind: Binder = (dll, fn) => this.resolve(dll, fn, 0);
+
+  private resolve(dll: string, fn: { name: string | null; ordinal: number | null }, depth: number): bigint {
+    const image = this.images.get(dll.toLowerCase());
+    if (!image) return this.fallback(dll, fn);
+    const e = fn.name !== null ? image.exports.byName.get(fn.name) : image.exports.byOrdinal.get(fn.ordinal as number);
+    if (!e) throw new Error(dll + " exports no " + (fn.name || "#" + fn.ordinal));
+    if ("rva" in e) return image.base + BigInt(e.rva);
+    if (depth > 8) throw new Error("forwarder loop at " + dll + "!" + fn.name);
+    const dot = e.forwardedTo.lastIndexOf(".");
+    const target = e.forwardedTo.slice(0, dot);
+    const name = e.forwardedTo.slice(dot + 1);
+    const next = name.startsWith("#") ? { name: null, ordinal: parseInt(name.slice(1), 10) } : { name, ordinal: null };
+    return this.resolve(/\./.test(target) ? target : target + ".dll", next, depth + 1);
+  }
 }
