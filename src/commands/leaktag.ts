@@ -151,6 +151,8 @@ interface HitRecord {
   Kind: string;
   Instruction: string | null;
   Allocator: string | null;
+  /** The driver's own function the call goes through to reach Allocator (an allocation wrapper), or null. */
+  Wrapper: unknown;
   Symbol: string | null;
   toString(): string;
 }
@@ -301,8 +303,11 @@ function usageTable(rows: TagUsage[], fromPoolused: boolean): string[] {
 function hitRecord(target: Target, module: string, h: TagHit, symbol: string | null): HitRecord {
   const text =
     target.formatAddress(h.address) + " " + module + "+" + hex(h.rva) + " (" + h.section + ") " + h.kind +
-    (h.instruction ? " (" + h.instruction + ")" : "") + (h.allocator ? " -> call " + h.allocator : "") + (symbol ? " " + symbol : "");
-  return { Address: h.address, Section: h.section, Kind: h.kind, Instruction: h.instruction, Allocator: h.allocator, Symbol: symbol, toString: () => text };
+    (h.instruction ? " (" + h.instruction + ")" : "") +
+    (h.allocator ? " -> call " + (h.wrapperRva !== null ? module + "+" + hex(h.wrapperRva) + " (wrapper) -> " : "") + h.allocator : "") +
+    (symbol ? " " + symbol : "");
+  const wrapper = h.wrapperRva !== null ? h.address.add(h.wrapperRva - h.rva) : null;
+  return { Address: h.address, Section: h.section, Kind: h.kind, Instruction: h.instruction, Allocator: h.allocator, Wrapper: wrapper, Symbol: symbol, toString: () => text };
 }
 
 function ownerRecord(owner: TagOwner, hits: HitRecord[]) {
