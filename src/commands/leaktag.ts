@@ -14,6 +14,7 @@ import { readBigPages, BigAllocation } from "../pool/bigpages";
 import { findTagOwners, TagOwner, TagHit } from "../pool/owners";
 import { readTagUsage, loadDescriptions, UsageRead } from "../pool/usage";
 import { describeTag, TagDescriptions } from "../pool/pooltag-file";
+import { BufferedPrinter, printReport } from "../pool/repeat";
 import type { Target } from "../host/target";
 
 /** Rows of the no-argument ranking. */
@@ -64,15 +65,29 @@ export const leaktagCommand: Command = {
       ctx.out.line(messages.needsKernel("leaktag"));
       return undefined;
     }
-    if (args.length === 0 || args[0] === undefined) return rankTags(ctx);
+    if (args.length === 0 || args[0] === undefined) return reportOnce(ctx, "!leaktag", rankTags);
     const pattern = parseTagPattern(args[0]);
     if (!pattern || args.length > 1) {
       ctx.out.line(messages.leaktagUsage(describeArg(args[0])));
       return undefined;
     }
-    return showTag(ctx, pattern);
+    return reportOnce(ctx, '!leaktag "' + pattern.text.replace(/ +$/, "") + '"', (c) => showTag(c, pattern));
   },
 };
+
+/** Runs a report into a buffer and prints it unless it repeats the last one word for word (src/pool/repeat.ts). */
+function reportOnce(ctx: CommandContext, command: string, report: (ctx: CommandContext) => unknown): unknown {
+  const buffered = new BufferedPrinter(ctx.out);
+  let value: unknown;
+  try {
+    value = report({ target: ctx.target, out: buffered });
+  } catch (e) {
+    ctx.out.lines(buffered.buffer); // What was found before the failure; the runner then names the error.
+    throw e;
+  }
+  printReport(ctx.out, command, buffered.buffer);
+  return value;
+}
 
 function readUsageOrSay(ctx: CommandContext): { usage: UsageRead; descriptions: TagDescriptions } | null {
   const usage = readTagUsage(ctx.target);
