@@ -68,7 +68,10 @@ export const leaktagCommand: Command = {
     if (args.length === 0 || args[0] === undefined) return reportOnce(ctx, "!leaktag", rankTags);
     const pattern = parseTagPattern(args[0]);
     if (!pattern || args.length > 1) {
-      ctx.out.line(messages.leaktagUsage(describeArg(args[0])));
+      // A tag of digits typed without quotes (`!leaktag 2872`) arrives as a number, in the debugger's radix, so its
+      // digits cannot be echoed back reliably: say that quotes are needed.
+      const hint = typeof args[0] === "number" ? " (a tag made of digits needs quotes too)" : "";
+      ctx.out.line(messages.leaktagUsage(describeArg(args[0]) + hint));
       return undefined;
     }
     return reportOnce(ctx, '!leaktag "' + pattern.text.replace(/ +$/, "") + '"', (c) => showTag(c, pattern));
@@ -275,6 +278,10 @@ function showTag(ctx: CommandContext, pattern: TagPattern): unknown {
     const best = search.owners[0];
     if (best.confidence === "high" && (search.owners.length === 1 || search.owners[1].confidence !== "high")) {
       ctx.out.line("=> " + best.module.fileName + " allocates '" + tag + "' (" + best.hits.filter((h) => h.allocator).length + " allocator call(s)).");
+      // Commands to copy: the module's version and timestamp, and the first allocation site disassembled. Built
+      // from addresses only: a module name read from the target never reaches a command line.
+      const site = target.formatAddress(best.hits.filter((h) => h.allocator)[0].instructionAddress);
+      ctx.out.line("Next: lm v a " + site + "; u " + site + " L5");
     }
   }
   if (search.notSearched.length) {

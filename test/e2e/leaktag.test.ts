@@ -31,6 +31,7 @@ describe("!leaktag on the seed 000 scene (Win10 x64, 1709+ layout, 4 processor t
       ["fffff807`47f515c7", "code", "ExAllocatePool2"],
     ]);
     expect(owners.slice(1).every((o) => o.Confidence === "low")).toBe(true);
+    expect(r.output).toContain("Next: lm v a fffff807`47f51557; u fffff807`47f51557 L5");
     expect(r.output).toMatch(/myfault INIT fffff807`47f55000 .*discard/);
   });
 
@@ -55,6 +56,7 @@ describe("!leaktag on the seed 000 scene (Win10 x64, 1709+ layout, 4 processor t
     expect(s.run('!leaktag "Le*"').output).toContain("=> myfault.sys allocates 'Leak'");
     expect(s.run('!leaktag "Etw*"').output).toContain("2 tags match");
     for (const bad of ['!leaktag ""', '!leaktag "Leaky"', "!leaktag 5"]) expect(s.run(bad).output).toMatch(/^Usage: !leaktag/);
+    expect(s.run("!leaktag 2872").output).toMatch(/^Usage: !leaktag.*\(a tag made of digits needs quotes too\)\.$/m);
     const u = DebuggerSession.load(userTarget({ pointerSize: 8, build: BUILDS.win10_22h2 }).target).run('!leaktag "Leak"');
     expect(u.output).toContain("needs a kernel target");
   });
