@@ -19,7 +19,14 @@ export const MAX_SNAPSHOTS = 32;
 const TOP_ON_DUMP = 20;
 const SPARK = "▁▂▃▄▅▆▇█";
 
-/** KUSER_SHARED_DATA is mapped at a fixed kernel address; SystemTime (KSYSTEM_TIME) is at +0x14. */
+/**
+ * The clock of @$leaks(): KUSER_SHARED_DATA.SystemTime, read from the target. Assumptions (jsprovider-api.md and
+ * layouts.md are silent; from the WDK's ntddk.h/wdm.h): KUSER_SHARED_DATA is mapped at the fixed kernel address
+ * KI_USER_SHARED_DATA (0xFFFFF780`00000000 on x64, 0xFFDF0000 on x86) and SystemTime, a KSYSTEM_TIME (LowPart,
+ * High1Time, High2Time; 100 ns since 1601, UTC), is at +0x14 on every build. It is the target's wall clock, not the
+ * debugger host's: it stands still while the target is broken in, so Seconds is the target time between the two
+ * break-ins at which the snapshots were taken (and follows the target if someone sets its clock).
+ */
 export function systemTimeAddress(pointerSize: 4 | 8): Address {
   return pointerSize === 8 ? new Address(0xfffff780, 0x14) : new Address(0, 0xffdf0014);
 }

@@ -14,6 +14,7 @@ import { readBigPages, BigAllocation } from "../pool/bigpages";
 import { findTagOwners, TagOwner, TagHit } from "../pool/owners";
 import { readTagUsage, loadDescriptions, UsageRead } from "../pool/usage";
 import { describeTag, TagDescriptions } from "../pool/pooltag-file";
+import { BufferedPrinter, printReport } from "../pool/repeat";
 import type { Target } from "../host/target";
 
 /** Rows of the no-argument ranking. */
@@ -64,15 +65,32 @@ export const leaktagCommand: Command = {
       ctx.out.line(messages.needsKernel("leaktag"));
       return undefined;
     }
-    if (args.length === 0 || args[0] === undefined) return rankTags(ctx);
+    if (args.length === 0 || args[0] === undefined) return reportOnce(ctx, "!leaktag", rankTags);
     const pattern = parseTagPattern(args[0]);
     if (!pattern || args.length > 1) {
-      ctx.out.line(messages.leaktagUsage(describeArg(args[0])));
+      // A tag of digits typed without quotes (`!leaktag 2872`) arrives as a number, in the debugger's radix, so its
+      // digits cannot be echoed back reliably: say that quotes are needed.
+      const hint = typeof args[0] === "number" ? " (a tag made of digits needs quotes too)" : "";
+      ctx.out.line(messages.leaktagUsage(describeArg(args[0]) + hint));
       return undefined;
     }
-    return showTag(ctx, pattern);
+    return reportOnce(ctx, '!leaktag "' + pattern.text.replace(/ +$/, "") + '"', (c) => showTag(c, pattern));
   },
 };
+
+/** Runs a report into a buffer and prints it unless it repeats the last one word for word (src/pool/repeat.ts). */
+function reportOnce(ctx: CommandContext, command: string, report: (ctx: CommandContext) => unknown): unknown {
+  const buffered = new BufferedPrinter(ctx.out);
+  let value: unknown;
+  try {
+    value = report({ target: ctx.target, out: buffered });
+  } catch (e) {
+    ctx.out.lines(buffered.buffer); // What was found before the failure; the runner then names the error.
+    throw e;
+  }
+  printReport(ctx.out, command, buffered.buffer);
+  return value;
+}
 
 function readUsageOrSay(ctx: CommandContext): { usage: UsageRead; descriptions: TagDescriptions } | null {
   const usage = readTagUsage(ctx.target);
@@ -151,6 +169,8 @@ interface HitRecord {
   Kind: string;
   Instruction: string | null;
   Allocator: string | null;
+  /** The driver's own function the call goes through to reach Allocator (an allocation wrapper), or null. */
+  Wrapper: unknown;
   Symbol: string | null;
   toString(): string;
 }
@@ -258,6 +278,10 @@ function showTag(ctx: CommandContext, pattern: TagPattern): unknown {
     const best = search.owners[0];
     if (best.confidence === "high" && (search.owners.length === 1 || search.owners[1].confidence !== "high")) {
       ctx.out.line("=> " + best.module.fileName + " allocates '" + tag + "' (" + best.hits.filter((h) => h.allocator).length + " allocator call(s)).");
+      // Commands to copy: the module's version and timestamp, and the first allocation site disassembled. Built
+      // from addresses only: a module name read from the target never reaches a command line.
+      const site = target.formatAddress(best.hits.filter((h) => h.allocator)[0].instructionAddress);
+      ctx.out.line("Next: lm v a " + site + "; u " + site + " L5");
     }
   }
   if (search.notSearched.length) {
@@ -301,8 +325,11 @@ function usageTable(rows: TagUsage[], fromPoolused: boolean): string[] {
 function hitRecord(target: Target, module: string, h: TagHit, symbol: string | null): HitRecord {
   const text =
     target.formatAddress(h.address) + " " + module + "+" + hex(h.rva) + " (" + h.section + ") " + h.kind +
-    (h.instruction ? " (" + h.instruction + ")" : "") + (h.allocator ? " -> call " + h.allocator : "") + (symbol ? " " + symbol : "");
-  return { Address: h.address, Section: h.section, Kind: h.kind, Instruction: h.instruction, Allocator: h.allocator, Symbol: symbol, toString: () => text };
+    (h.instruction ? " (" + h.instruction + ")" : "") +
+    (h.allocator ? " -> call " + (h.wrapperRva !== null ? module + "+" + hex(h.wrapperRva) + " (wrapper) -> " : "") + h.allocator : "") +
+    (symbol ? " " + symbol : "");
+  const wrapper = h.wrapperRva !== null ? h.address.add(h.wrapperRva - h.rva) : null;
+  return { Address: h.address, Section: h.section, Kind: h.kind, Instruction: h.instruction, Allocator: h.allocator, Wrapper: wrapper, Symbol: symbol, toString: () => text };
 }
 
 function ownerRecord(owner: TagOwner, hits: HitRecord[]) {

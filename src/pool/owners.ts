@@ -2,7 +2,8 @@
 // section in large batched reads. A hit is `code` when the bytes are the immediate operand of an instruction in an
 // executable section (`41 b8 <tag>`: mov r8d, tag, the third argument of ExAllocatePoolWithTag/ExAllocatePool2);
 // a code hit followed within a few instructions by `ff 15 disp32` into an allocator's IAT slot is the allocation
-// itself, and ranks its module first.
+// itself, and ranks its module first. So is a call to the driver's own allocation wrapper: a `call rel32` whose
+// target calls or jumps through an allocator's IAT slot within its first WRAPPER_BYTES bytes.
 import { Address } from "../core/address";
 import { Unreadable } from "../core/missing";
 import { i32, u32, indexOfBytes } from "../core/bytes";
@@ -26,6 +27,8 @@ export const ALLOCATOR_IMPORTS = [
 
 /** Bytes after the tag searched for the allocator call: the seed's two calls are 9 and 7 bytes after it. */
 export const CALL_WINDOW = 40;
+/** Bytes of a called function searched for the allocator call that makes it an allocation wrapper. */
+export const WRAPPER_BYTES = 0x60;
 /** Modules searched at most; a kernel has a few hundred. */
 export const MAX_MODULES = 4096;
 /** Hits kept per module (the rest are counted). */
@@ -70,6 +73,8 @@ export interface TagHit {
   instructionAddress: Address;
   /** The allocator the following `call [IAT]` reaches, when it does. */
   allocator: string | null;
+  /** RVA of the driver's own function the call goes through to reach `allocator` (a wrapper), or null. */
+  wrapperRva: number | null;
 }
 
 export type Confidence = "high" | "medium" | "low";
@@ -119,8 +124,9 @@ export function immediateFormAt(bytes: Uint8Array, at: number, is64: boolean): I
 
 /**
  * The IAT RVAs that calls within `window` bytes after `from` reach: `ff 15 disp32` (call [slot]; x64 disp32 is
- * RIP-relative, x86 disp32 an absolute address), and `e8 rel32` into an import thunk `ff 25 disp32` (jmp [slot]),
- * which is how MinGW-built drivers call imports. `codeRva` is the RVA of bytes[0]; `readRva` reads a thunk.
+ * RIP-relative, x86 disp32 an absolute address; a `48` REX prefix before it changes nothing), and `e8 rel32` into an
+ * import thunk `ff 25 disp32` (jmp [slot]), which is how MinGW-built drivers call imports. `codeRva` is the RVA of
+ * bytes[0]; `readRva` reads a thunk. With `tailJumps`, `ff 25 disp32` itself counts (a wrapper's tail call).
  */
 export function indirectCallTargets(
   bytes: Uint8Array,
@@ -130,23 +136,56 @@ export function indirectCallTargets(
   is64: boolean,
   imageBase: Address,
   readRva?: (rva: number, size: number) => Uint8Array | null,
+  tailJumps = false,
 ): number[] {
-  const out: number[] = [];
+  return callTargets(bytes, from, window, codeRva, is64, imageBase, readRva, tailJumps).filter((t) => t.wrapperRva === null).map((t) => t.slot);
+}
+
+/** A call after the tag that reaches an IAT slot, directly (`wrapperRva` null) or through a function of the image. */
+export interface CallTarget {
+  slot: number;
+  wrapperRva: number | null;
+}
+
+/**
+ * indirectCallTargets plus the driver's own wrappers: an `e8 rel32` whose target is not an import thunk is read
+ * (WRAPPER_BYTES) and the IAT slots it calls or tail-jumps to are returned with the wrapper's RVA. One level only:
+ * a wrapper of a wrapper is not followed.
+ */
+export function callTargets(
+  bytes: Uint8Array,
+  from: number,
+  window: number,
+  codeRva: number,
+  is64: boolean,
+  imageBase: Address,
+  readRva?: (rva: number, size: number) => Uint8Array | null,
+  tailJumps = false,
+  followWrappers = false,
+): CallTarget[] {
+  const out: CallTarget[] = [];
   const slotOf = (b: Uint8Array, at: number, rva: number): number | null => {
     if (is64) return rva + 6 + i32(b, at + 2);
     return new Address(0, u32(b, at + 2)).distanceFrom(imageBase);
   };
   const end = Math.min(bytes.length - 5, from + window);
   for (let i = from; i <= end; i++) {
-    if (bytes[i] === 0xff && bytes[i + 1] === 0x15 && i + 6 <= bytes.length) {
+    if (bytes[i] === 0xff && (bytes[i + 1] === 0x15 || (tailJumps && bytes[i + 1] === 0x25)) && i + 6 <= bytes.length) {
       const slot = slotOf(bytes, i, codeRva + i);
-      if (slot !== null) out.push(slot);
+      if (slot !== null) out.push({ slot, wrapperRva: null });
     } else if (bytes[i] === 0xe8 && readRva) {
-      const thunkRva = codeRva + i + 5 + i32(bytes, i + 1);
-      const thunk = thunkRva > 0 ? readRva(thunkRva, 6) : null;
+      const calleeRva = codeRva + i + 5 + i32(bytes, i + 1);
+      if (calleeRva <= 0) continue;
+      const thunk = readRva(calleeRva, 6);
       if (thunk && thunk[0] === 0xff && thunk[1] === 0x25) {
-        const slot = slotOf(thunk, 0, thunkRva);
-        if (slot !== null) out.push(slot);
+        const slot = slotOf(thunk, 0, calleeRva);
+        if (slot !== null) out.push({ slot, wrapperRva: null });
+      } else if (followWrappers) {
+        // The callee may end its section (or the readable bytes) before WRAPPER_BYTES: take what reads.
+        let body: Uint8Array | null = null;
+        for (let size = WRAPPER_BYTES; size >= 6 && !body; size--) body = readRva(calleeRva, size);
+        if (!body) continue;
+        for (const inner of callTargets(body, 0, body.length, calleeRva, is64, imageBase, readRva, true, false)) out.push({ slot: inner.slot, wrapperRva: calleeRva });
       }
     }
   }
@@ -165,7 +204,10 @@ export function findTagOwners(target: Target, tag: Uint8Array): OwnerSearch {
     }
   }
   const rank = { high: 0, medium: 1, low: 2 };
-  result.owners.sort((a, b) => rank[a.confidence] - rank[b.confidence] || b.hits.length - a.hits.length);
+  const direct = (o: TagOwner) => o.hits.filter((h) => h.allocator && h.wrapperRva === null).length;
+  const code = (o: TagOwner) => o.hits.filter((h) => h.kind === "code").length;
+  // High first; among equals, direct allocator calls, then code hits, then any hits.
+  result.owners.sort((a, b) => rank[a.confidence] - rank[b.confidence] || direct(b) - direct(a) || code(b) - code(a) || b.hits.length - a.hits.length);
   return result;
 }
 
@@ -211,6 +253,7 @@ function searchModule(target: Target, module: ModuleInfo, tag: Uint8Array, resul
         const rva = from + at;
         const form = section.isCode ? immediateFormAt(bytes, at, headers.is64) : null;
         let allocator: string | null = null;
+        let wrapperRva: number | null = null;
         if (form) {
           if (!allocatorSlots) {
             const found = allocatorIatSlots(target, module, headers, pieces);
@@ -218,15 +261,17 @@ function searchModule(target: Target, module: ModuleInfo, tag: Uint8Array, resul
             for (const problem of found.problems) owner.problems.push(problem + "; calls to allocators could not be checked");
           }
           const readRva = (rva: number, size: number) => pieceAt(pieces, rva, size);
-          for (const slot of indirectCallTargets(bytes, at + 4, CALL_WINDOW, from, headers.is64, module.base, readRva)) {
-            const name = allocatorSlots.get(slot);
+          // A direct call wins over a wrapper: the first target in the window that reaches an allocator is kept.
+          for (const call of callTargets(bytes, at + 4, CALL_WINDOW, from, headers.is64, module.base, readRva, false, true)) {
+            const name = allocatorSlots.get(call.slot);
             if (name) {
               allocator = name;
+              wrapperRva = call.wrapperRva;
               break;
             }
           }
         }
-        const hit: TagHit = { address: module.base.add(rva), rva, section: section.name, kind: form ? "code" : "data", instruction: form ? form.name : null, instructionAddress: module.base.add(form ? rva - form.prefixLength : rva), allocator };
+        const hit: TagHit = { address: module.base.add(rva), rva, section: section.name, kind: form ? "code" : "data", instruction: form ? form.name : null, instructionAddress: module.base.add(form ? rva - form.prefixLength : rva), allocator, wrapperRva };
         if (owner.hits.length < MAX_HITS_PER_MODULE) owner.hits.push(hit);
         else owner.hitsNotKept++;
         at = indexOfBytes(bytes, tag, at + 1);

@@ -1,5 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
+import * as vm from "vm";
 import { DebuggerSession } from "../emulator/session";
 import { seed000, seed003, LEAK_SIZE } from "../targets/pool-scenes";
 import { PoolTargetBuilder, BUILDS, SCN } from "../targets/pool";
@@ -30,6 +31,7 @@ describe("!leaktag on the seed 000 scene (Win10 x64, 1709+ layout, 4 processor t
       ["fffff807`47f515c7", "code", "ExAllocatePool2"],
     ]);
     expect(owners.slice(1).every((o) => o.Confidence === "low")).toBe(true);
+    expect(r.output).toContain("Next: lm v a fffff807`47f51557; u fffff807`47f51557 L5");
     expect(r.output).toMatch(/myfault INIT fffff807`47f55000 .*discard/);
   });
 
@@ -54,6 +56,7 @@ describe("!leaktag on the seed 000 scene (Win10 x64, 1709+ layout, 4 processor t
     expect(s.run('!leaktag "Le*"').output).toContain("=> myfault.sys allocates 'Leak'");
     expect(s.run('!leaktag "Etw*"').output).toContain("2 tags match");
     for (const bad of ['!leaktag ""', '!leaktag "Leaky"', "!leaktag 5"]) expect(s.run(bad).output).toMatch(/^Usage: !leaktag/);
+    expect(s.run("!leaktag 2872").output).toMatch(/^Usage: !leaktag.*\(a tag made of digits needs quotes too\)\.$/m);
     const u = DebuggerSession.load(userTarget({ pointerSize: 8, build: BUILDS.win10_22h2 }).target).run('!leaktag "Leak"');
     expect(u.output).toContain("needs a kernel target");
   });
@@ -213,5 +216,79 @@ describe("every tracker layout of layouts.md §2.2, three processor tables", () 
     ]);
     const big = (s.run('!leaktag "Leak"').value as Rec).BigAllocations as Rec[];
     expect(big.map((b) => [b.Size, b.Paged])).toEqual([[0x3000, false], [0x5000, true]]);
+  });
+});
+
+describe("owners through the driver's own allocation wrapper", () => {
+  // Real bytes from Wine's ntoskrnl.exe (test/fixtures/leaktag/wine-code.txt): create_file_object's
+  // `mov r8d, imm32 ... call alloc_kernel_object`, and alloc_kernel_object's first 0x36 bytes, which call HeapAlloc
+  // through the IAT. Placed in a driver with the tag as the immediate, the call's rel32 re-aimed at the wrapper and the
+  // wrapper's disp32 re-aimed at the driver's ExAllocatePoolWithTag slot; every other byte is as compiled.
+  const fixture = new Map<string, number[]>();
+  for (const line of fs.readFileSync(path.join(__dirname, "../fixtures/leaktag/wine-code.txt"), "utf8").split("\n")) {
+    if (!line || line.startsWith("#")) continue;
+    const f = line.split("|");
+    fixture.set(f[0], f[5].split(" ").map((h) => parseInt(h, 16)));
+  }
+  const le32 = (v: number) => [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff];
+
+  test("mov r8d, 'Wrap'; call MyAlloc, where MyAlloc calls [ExAllocatePoolWithTag]: high, via the wrapper", () => {
+    const p = new PoolTargetBuilder({ pointerSize: 8, build: BUILDS.win10_22h2, processors: 2 });
+    p.tag({ tag: "Wrap", nonPagedAllocs: 50, nonPagedBytes: 50 * 0x2000 });
+    const imports = [{ dll: "ntoskrnl.exe", functions: ["ExAllocatePoolWithTag", "ExFreePoolWithTag"] }];
+    const textSpec = { name: ".text", characteristics: SCN.CODE | SCN.EXECUTE | SCN.READ, size: 0x1000 };
+    const probe = buildPe({ is64: true, sections: [textSpec], imports });
+    const slotRva = probe.iatRva["ntoskrnl.exe!ExAllocatePoolWithTag"];
+    const textRva = probe.sectionRva[".text"];
+    const CALLER = 0x100;
+    const WRAPPER = 0x400;
+    const call = fixture.get("ntoskrnl-wrapper-call")!.slice();
+    call.splice(2, 4, ...[0x57, 0x72, 0x61, 0x70]); // 'Wrap'
+    call.splice(17, 4, ...le32(WRAPPER - (CALLER + 21)));
+    const body = fixture.get("ntoskrnl-wrapper-body")!;
+    const code = new Uint8Array(0x1000);
+    code.set(call, CALLER);
+    code.set(body, WRAPPER);
+    // disp32 of `ff 15` at WRAPPER+48 is relative to the next instruction at WRAPPER+54 (RVAs).
+    const disp = slotRva - (textRva + WRAPPER + 54);
+    code.set(le32(disp), WRAPPER + 50);
+    const drv = p.driver("wrapdrv.sys", { sections: [{ ...textSpec, content: code }], imports });
+    expect(drv.image.iatRva["ntoskrnl.exe!ExAllocatePoolWithTag"]).toBe(slotRva);
+    const r = DebuggerSession.load(p.target).run('!leaktag "Wrap"');
+    expect(r.escaped).toBeNull();
+    const owners = (r.value as Rec).Owners as Rec[];
+    expect(owners.map((o) => [o.Module, o.Confidence])).toEqual([["wrapdrv", "high"]]);
+    const hit = (owners[0].Hits as Rec[])[0];
+    expect(hit.Allocator).toBe("ExAllocatePoolWithTag");
+    expect(hit.Wrapper).not.toBeNull();
+    expect(r.output).toContain("wrapdrv+0x" + (textRva + WRAPPER).toString(16) + " (wrapper) -> ExAllocatePoolWithTag");
+    expect(r.output).toContain("=> wrapdrv.sys allocates 'Wrap'");
+  });
+});
+
+describe("dx over @$leaktag() does not repeat an identical report", () => {
+  test("the dx query prints one line instead of the report; a changed pool prints it in full", () => {
+    const p = seed000({ dump: false });
+    const s = DebuggerSession.load(p.target);
+    const first = s.run('!leaktag "Leak"');
+    expect(first.output).toContain("Big pool allocations");
+    const again = s.run('dx @$leaktag("Leak").Owners.Where(o => o.Confidence == "high").Select(o => o.Module)');
+    expect(again.output).not.toContain("Big pool allocations");
+    expect(again.output).toMatch(/^\(!leaktag "Leak": the same report as the previous one, not printed again; the result below was read just now\.\)$/m);
+    expect(again.value).toEqual(["myfault"]);
+    // The live target allocates more: the report differs and is printed whole.
+    p.tag({ tag: "Leak", nonPagedAllocs: 1, nonPagedBytes: LEAK_SIZE });
+    const changed = s.run('dx @$leaktag("Leak").Usage');
+    expect(changed.output).toContain("Tag 'Leak': nonpaged 120 allocations");
+    // Another tag, then the first again: not consecutive, printed whole.
+    s.run('!leaktag "ConT"');
+    expect(s.run('!leaktag "Leak"').output).toContain("Big pool allocations");
+    // The window is the host's clock: two minutes later the same report is printed again.
+    const now = Date.now();
+    vm.runInContext("Date.now = function () { return " + (now + 121000) + "; };", s.context);
+    expect(s.run('!leaktag "Leak"').output).toContain("Big pool allocations");
+    // The ranking too.
+    s.run("!leaktag");
+    expect(s.run("dx @$leaktag().Count()").output).toMatch(/^\(!leaktag: the same report/m);
   });
 });

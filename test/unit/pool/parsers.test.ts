@@ -3,7 +3,7 @@ import * as path from "path";
 import { parsePoolused } from "../../../src/pool/poolused";
 import { parsePoolTagFile } from "../../../src/pool/pooltag-file";
 import { parseTagPattern, tagFromKey } from "../../../src/pool/tags";
-import { immediateFormAt, indirectCallTargets } from "../../../src/pool/owners";
+import { immediateFormAt, indirectCallTargets, callTargets } from "../../../src/pool/owners";
 import { Address } from "../../../src/core/address";
 
 const fixture = (name: string) =>
@@ -93,5 +93,56 @@ describe("classifier on real compiled code (libwine 8.0~repack-4, see test/fixtu
     const readRva = (rva: number, size: number) => (rva === thunk.offset && size <= thunk.bytes.length ? thunk.bytes.subarray(0, size) : null);
     expect(indirectCallTargets(call.bytes, 0, 40, call.offset, true, new Address(0, 0x40000000), readRva)).toEqual([0xf368]);
     expect(indirectCallTargets(call.bytes, 0, 40, call.offset, true, new Address(0, 0x40000000))).toEqual([]);
+  });
+
+  // Each case: the immediate's form from the real bytes, and the IAT slot the call after it reaches, which objdump's
+  // `<__imp_X>` annotation (or `objdump -p` for i386) names in the fixture's note.
+  const entry = (name: string) => entries.get(name)!;
+  const reader = (...names: string[]) => (rva: number, size: number) => {
+    for (const n of names) {
+      const e = entry(n);
+      if (rva >= e.offset && rva + size <= e.offset + e.bytes.length) return e.bytes.subarray(rva - e.offset, rva - e.offset + size);
+    }
+    return null;
+  };
+  test("x64 `41 b8 imm32` then `ff 15` into the IAT (kernelbase.dll -> RtlAllocateHeap)", () => {
+    const e = entry("kernelbase-heapalloc");
+    expect(immediateFormAt(e.bytes, 2, true)!.name).toBe("mov r8d, imm32");
+    expect(indirectCallTargets(e.bytes, 6, 40, e.offset, true, new Address(0, 0x7b000000))).toEqual([0xd4270]);
+  });
+  test("x64 `48 ff 15` (MSVC's REX.W form) reaches the same slot: the REX byte is not part of the match", () => {
+    // Not from a binary: the kernelbase bytes with `48` inserted before `ff 15` (no MSVC-built image is in the
+    // Debian archive). The displacement is relative to the next instruction, which moves by one byte too.
+    const e = entry("kernelbase-heapalloc");
+    const rex = Uint8Array.from([...e.bytes.subarray(0, 10), 0x48, 0xff, 0x15, 0xe8, 0x2f, 0x0c, 0x00]);
+    expect(indirectCallTargets(rex, 6, 40, e.offset, true, new Address(0, 0x7b000000))).toEqual([0xd4270]);
+  });
+  test("x64 `ba imm32` (second argument, as ExFreePoolWithTag takes the tag) then `ff 15` (kernelbase.dll -> RtlFreeHeap)", () => {
+    const e = entry("kernelbase-freeheap");
+    expect(immediateFormAt(e.bytes, 1, true)!.name).toBe("mov edx, imm32");
+    expect(indirectCallTargets(e.bytes, 5, 40, e.offset, true, new Address(0, 0x7b000000))).toEqual([0xd4448]);
+  });
+  test("x64 call to the image's own allocation wrapper (ntoskrnl.exe create_file_object -> alloc_kernel_object -> HeapAlloc)", () => {
+    const e = entry("ntoskrnl-wrapper-call");
+    const base = new Address(0x3, 0x1ca90000);
+    expect(immediateFormAt(e.bytes, 2, true)!.name).toBe("mov r8d, imm32");
+    const read = reader("ntoskrnl-wrapper-body");
+    // Not an import call by itself...
+    expect(indirectCallTargets(e.bytes, 6, 40, e.offset, true, base, read)).toEqual([]);
+    // ...but the callee calls through the HeapAlloc slot 0x30 bytes in.
+    expect(callTargets(e.bytes, 6, 40, e.offset, true, base, read, false, true)).toEqual([{ slot: 0x52680, wrapperRva: 0xfde0 }]);
+    // Unreadable callee: nothing is claimed.
+    expect(callTargets(e.bytes, 6, 40, e.offset, true, base, () => null, false, true)).toEqual([]);
+  });
+  test("x86 `mov [esp+4], imm32` then call rel32 -> `jmp [abs32]` thunk into the ExAllocatePool slot (i386 hidclass.sys)", () => {
+    const e = entry("i386-hidclass-call");
+    expect(immediateFormAt(e.bytes, 4, false)!.name).toBe("mov dword ptr [esp+disp8], imm32");
+    expect(immediateFormAt(e.bytes, 11, false)!.name).toBe("mov dword ptr [esp], imm32");
+    expect(indirectCallTargets(e.bytes, 8, 40, e.offset, false, new Address(0, 0x6c0c0000), reader("i386-hidclass-thunk"))).toEqual([0xe228]);
+  });
+  test("x86 `68 imm32` push (i386 winedbg.exe)", () => {
+    const e = entry("i386-winedbg-push");
+    expect(immediateFormAt(e.bytes, 1, false)!.name).toBe("push imm32");
+    expect(immediateFormAt(e.bytes, 6, false)).toBeNull(); // the rel32 of the call that follows
   });
 });
