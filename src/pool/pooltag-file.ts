@@ -1,25 +1,58 @@
-// pooltag.txt, the debugger's tag descriptions: `//` comment lines, then `Tag - binary - description` lines
-// (`AcpA - acpi.sys     - ACPI arbiter data`). A tag shorter than four characters is padded with spaces.
+// pooltag.txt, the debugger's tag descriptions. The shipped file (test/fixtures/pool/pooltag-real-excerpt.txt) has
+// `//` and `rem` comment lines, then `Tag - binary - description` lines (`AcpA - acpi.sys     - ACPI arbiter data`),
+// some with no binary (`ATmp - AppTag mount point`), sub-entries whose description is indented
+// (`AfdA - afd.sys      -     Afd EA buffer`), and group entries whose tag is a `?`/`*` pattern (`Afd?`, `Aml*`)
+// that describe every tag of the group without a line of its own. Short tags are padded with spaces.
+import { parseTagPattern, TagPattern } from "./tags";
 
 export interface TagDescription {
   binary: string;
   description: string;
 }
 
-export type TagDescriptions = Map<string, TagDescription>;
+/** Exact tags first; a tag without a line of its own takes the last group pattern that matches it. */
+export class TagDescriptions {
+  private readonly exact = new Map<string, TagDescription>();
+  private readonly patterns: { pattern: TagPattern; description: TagDescription }[] = [];
+
+  set(tag: string, description: TagDescription): void {
+    const pattern = /[?*]/.test(tag) ? parseTagPattern(tag.replace(/ +$/, "")) : null;
+    if (pattern) this.patterns.push({ pattern, description });
+    else this.exact.set((tag + "    ").slice(0, 4), description);
+  }
+
+  get(tag: string): TagDescription | undefined {
+    const d = this.exact.get(tag);
+    if (d) return d;
+    // Later lines win, as for exact tags: the user's file is parsed after the debugger's.
+    for (let i = this.patterns.length - 1; i >= 0; i--) if (this.patterns[i].pattern.matches(tag)) return this.patterns[i].description;
+    return undefined;
+  }
+
+  get size(): number {
+    return this.exact.size + this.patterns.length;
+  }
+}
 
 /** Lines parsed at most from one file (the shipped file has about 4,000). */
 export const MAX_POOLTAG_LINES = 100000;
 
-export function parsePoolTagFile(lines: string[], into: TagDescriptions = new Map()): TagDescriptions {
+const COMMENT = /^\s*(\/\/|rem(\s|$)|$)/i;
+/** The tag is the 1-4 characters before the first ` - ` (a tag may hold a `-` itself: `-` then a space ends it). */
+const TAG_AND_REST = /^(.{1,4}?)\s*-\s+(.*)$/;
+/** `binary - description`, where the binary is one word (`acpi.sys`, `nt!cc`, `<unknown>`). */
+const BINARY_AND_DESCRIPTION = /^(\S+)\s+-\s+(.*)$/;
+
+export function parsePoolTagFile(lines: string[], into: TagDescriptions = new TagDescriptions()): TagDescriptions {
   const count = Math.min(lines.length, MAX_POOLTAG_LINES);
   for (let i = 0; i < count; i++) {
     const line = lines[i].replace(/\r$/, "");
-    if (/^\s*(\/\/|$)/.test(line)) continue;
-    const m = /^(.{1,4}?)\s*-\s*(.*?)\s*-\s*(.*?)\s*$/.exec(line);
+    if (COMMENT.test(line)) continue;
+    const m = TAG_AND_REST.exec(line);
     if (!m) continue;
-    const tag = (m[1] + "    ").slice(0, 4);
-    into.set(tag, { binary: m[2], description: m[3] });
+    const rest = m[2].trim();
+    const b = BINARY_AND_DESCRIPTION.exec(rest);
+    into.set(m[1], b ? { binary: b[1], description: b[2].trim() } : { binary: "", description: rest });
   }
   return into;
 }

@@ -51,7 +51,7 @@ export function readTagUsage(target: Target): UsageRead {
 
 /** The debugger's pooltag.txt (first path that exists) merged with the user's file, which wins. */
 export function loadDescriptions(target: Target): { descriptions: TagDescriptions; files: string[] } {
-  const descriptions: TagDescriptions = new Map();
+  const descriptions = new TagDescriptions();
   const files: string[] = [];
   for (const path of TRIAGE_POOLTAG_PATHS) {
     const lines = target.readTextFile(path);

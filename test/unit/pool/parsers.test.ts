@@ -44,6 +44,39 @@ describe("pooltag.txt parser", () => {
   });
 });
 
+describe("pooltag.txt parser on the real file's lines", () => {
+  const tags = parsePoolTagFile(fixture("pool/pooltag-real-excerpt.txt"));
+  test("the copyright and rem header give no tags", () => {
+    expect(tags.get("rem ")).toBeUndefined();
+    expect(tags.get("//  ")).toBeUndefined();
+  });
+  test("binary and description, short tags padded, indented sub-entries trimmed", () => {
+    expect(tags.get("AcpA")).toEqual({ binary: "acpi.sys", description: "ACPI arbiter data" });
+    expect(tags.get("Cc  ")).toEqual({ binary: "nt!cc", description: "Cache Manager allocations (catch-all)" });
+    expect(tags.get("@MP ")).toEqual({ binary: "<unknown>", description: "(Intel video driver) Miniport related memory" });
+    expect(tags.get("AfdA")).toEqual({ binary: "afd.sys", description: "Afd EA buffer" });
+    expect(tags.get("Afdi")!.description).toBe('Afd "set inline mode" buffer');
+    expect(tags.get("BDD ")).toEqual({ binary: "BasicDisplay.sys", description: "Microsoft Basic Display Driver" });
+    expect(tags.get("Asy1")).toEqual({ binary: "<unknown>", description: "ndis / ASYNC_IOCTX_TAG" });
+  });
+  test("a line without a binary keeps its whole description", () => {
+    expect(tags.get("ATmp")).toEqual({ binary: "", description: "AppTag mount point" });
+  });
+  test("group patterns describe the tags of their group that have no line of their own", () => {
+    expect(tags.get("AfdZ")).toEqual({ binary: "afd.sys", description: "AFD objects" });
+    expect(tags.get("AfdB")!.description).toBe("Afd data buffer");
+    expect(tags.get("AmlQ")!.description).toBe("ACPI AMLI Pooltags");
+    expect(tags.get("Bu  ")!.description).toBe("burneng.sys from adaptec");
+    expect(tags.get("CLbX")!.binary).toBe("clusbflt.sys");
+    expect(tags.get("Ar  ")).toBeUndefined();
+    expect(tags.get("Leak")).toBeUndefined();
+  });
+  test("every entry line of the excerpt is taken", () => {
+    const entries = fixture("pool/pooltag-real-excerpt.txt").filter((l) => l.trim() && !/^(\/\/|rem)/.test(l));
+    expect(tags.size).toBe(entries.length);
+  });
+});
+
 describe("tags", () => {
   test("patterns", () => {
     expect(parseTagPattern("Abc")!.text).toBe("Abc ");
