@@ -179,7 +179,7 @@ function showTag(ctx: CommandContext, pattern: TagPattern): unknown {
   const target = ctx.target;
   const read = readUsageOrSay(ctx);
   const usage = read ? read.usage : null;
-  const descriptions = read ? read.descriptions : new Map();
+  const descriptions = read ? read.descriptions : new TagDescriptions();
   const matching = usage ? usage.rows.filter((u) => pattern.matches(u.tag)).sort((a, b) => b.nonPagedBytes + b.pagedBytes - (a.nonPagedBytes + a.pagedBytes)) : [];
   const fromPoolused = usage ? usage.fromPoolused : false;
   ctx.out.line("");

@@ -28,7 +28,7 @@ export const pooltagfileCommand: Command = {
     sessionState.userPoolTagFile = path;
     ctx.out.line(messages.pooltagfileLoaded(path, tags.size));
     const out: { Tag: string; Binary: string; Description: string; toString(): string }[] = [];
-    tags.forEach((d, tag) => out.push({ Tag: tag, Binary: d.binary, Description: d.description, toString: () => tag + " - " + d.description }));
+    for (const { tag, description: d } of tags.entries()) out.push({ Tag: tag, Binary: d.binary, Description: d.description, toString: () => tag + " - " + d.description });
     return out;
   },
 };

@@ -29,6 +29,14 @@ export class TagDescriptions {
     return undefined;
   }
 
+  /** Every line taken, exact tags then patterns (`Afd?`), each under its tag as written. */
+  entries(): { tag: string; description: TagDescription }[] {
+    const out: { tag: string; description: TagDescription }[] = [];
+    this.exact.forEach((description, tag) => out.push({ tag, description }));
+    for (const p of this.patterns) out.push({ tag: p.pattern.text, description: p.description });
+    return out;
+  }
+
   get size(): number {
     return this.exact.size + this.patterns.length;
   }

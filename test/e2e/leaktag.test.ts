@@ -134,6 +134,17 @@ describe("!pooltagfile", () => {
     expect(rows.find((x) => x.Tag === "EtwB")!.Description).toBe("Etw Buffer (nt!etw)");
     expect(s.run('!pooltagfile "C:\\\\nope.txt"').output).toContain("Could not read");
   });
+  test("lines of the real pooltag.txt: a tag without a line of its own takes its group's description (Afd?)", () => {
+    const p = seed000();
+    p.tag({ tag: "AfdZ", nonPagedAllocs: 3, nonPagedBytes: 0x3000 });
+    const real = fs.readFileSync(path.join(__dirname, "../fixtures/pool/pooltag-real-excerpt.txt"), "utf8").split("\n").filter((l) => !l.startsWith("# "));
+    p.target.addFile("C:\\tags\\real.txt", real.join("\r\n"));
+    const s = DebuggerSession.load(p.target);
+    expect(s.run('!pooltagfile "C:\\\\tags\\\\real.txt"').output).toContain("Loaded 35 tag descriptions");
+    const rows = s.run("dx @$pooltags()").value as Rec[];
+    expect(rows.find((x) => x.Tag === "AfdZ")!.Description).toBe("AFD objects (afd.sys)");
+    expect(s.run("!leaktag").output).toMatch(/'AfdZ'\s+3\s+12,288\s+12.0 KB\s+AFD objects\s+afd.sys/);
+  });
 });
 
 describe("owners on a 32-bit driver and corrupted tables", () => {
