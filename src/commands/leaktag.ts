@@ -127,10 +127,10 @@ function rankTags(ctx: CommandContext): unknown {
     );
   ctx.out.line("");
   ctx.out.line("Top " + TOP_NONPAGED + " tags by nonpaged bytes (" + usage.rows.length + " tags in use):");
-  ctx.out.lines(table(byNonPaged, false));
+  ctx.out.lines(byNonPaged.length ? table(byNonPaged, false) : ["  No tag holds nonpaged pool."]);
   ctx.out.line("");
   ctx.out.line("Top " + TOP_PAGED + " tags by paged bytes:");
-  ctx.out.lines(table(byPaged, true));
+  ctx.out.lines(byPaged.length ? table(byPaged, true) : ["  No tag holds paged pool."]);
   ctx.out.line("");
   ctx.out.line('Next: !leaktag "<Tag>" finds the driver that holds a tag; dx @$leaks() watches tags grow.');
   const seen = new Set<string>();

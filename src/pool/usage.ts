@@ -26,8 +26,10 @@ export function readTagUsage(target: Target): UsageRead {
       rows: tracker.rows,
       notes: [
         "Layout: " + tracker.layout.description + ".",
-        "Summed nt!PoolTrackTable (" + tracker.entriesPerTable + " entries) over " + tracker.processorTables + " processor table" +
-          (tracker.processorTables === 1 ? "" : "s") + (tracker.expansionEntries ? " + " + tracker.expansionEntries + " expansion entries" : "") + ".",
+        (tracker.processorTables === 1
+          ? "Read nt!PoolTrackTable (" + tracker.entriesPerTable + " entries; no per-processor tables)"
+          : "Summed nt!PoolTrackTable (" + tracker.entriesPerTable + " entries) over " + tracker.processorTables + " processor tables") +
+          (tracker.expansionEntries ? " + " + tracker.expansionEntries + " expansion entries" : "") + ".",
       ],
       problems: tracker.problems,
       fromPoolused: false,

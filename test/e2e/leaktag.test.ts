@@ -85,7 +85,7 @@ describe("!leaktag on the seed 000 scene (Win10 x64, 1709+ layout, 4 processor t
   });
 });
 
-describe("Win7 x86 (old layout), two processor tables, seed 003's None", () => {
+describe("old layout on x86: Win7 (one table; nt!ExPoolTagTables is Win8+) and Win8.1 (per-processor tables)", () => {
   test("None is the untagged ExAllocatePool and points to !findimporter", () => {
     const r = DebuggerSession.load(seed003().target).run('!leaktag "None"');
     expect(r.escaped).toBeNull();
@@ -93,8 +93,8 @@ describe("Win7 x86 (old layout), two processor tables, seed 003's None", () => {
     expect(r.output).toContain("Tag 'None': nonpaged 246,479 allocations, 50,827,424 (48.5 MB)");
     expect(r.output).toContain('!findimporter "ExAllocatePool"');
   });
-  test("expansion table entries are summed; corrupt counts are capped", () => {
-    const p = new PoolTargetBuilder({ pointerSize: 4, build: BUILDS.win7sp1, processors: 2, expansionTags: [{ tag: "Xpan", nonPagedAllocs: 5, nonPagedBytes: 500 }] });
+  test("Win8.1 x86: expansion table entries are summed; corrupt counts are capped", () => {
+    const p = new PoolTargetBuilder({ pointerSize: 4, build: BUILDS.win81, processors: 2, expansionTags: [{ tag: "Xpan", nonPagedAllocs: 5, nonPagedBytes: 500 }] });
     p.tag({ tag: "Abc", pagedAllocs: 36405, pagedBytes: 33930272 });
     const rows = DebuggerSession.load(p.target).run("dx @$pooltags()").value as Rec[];
     expect(rows.map((x) => x.Tag)).toEqual(["Abc ", "Xpan"]);
@@ -149,7 +149,7 @@ describe("!pooltagfile", () => {
 
 describe("owners on a 32-bit driver and corrupted tables", () => {
   test("x86: push 'Abc ' then call [IAT ExAllocatePoolWithTag] is a high-confidence owner", () => {
-    const p = new PoolTargetBuilder({ pointerSize: 4, build: BUILDS.win7sp1, processors: 2 });
+    const p = new PoolTargetBuilder({ pointerSize: 4, build: BUILDS.win7sp1 });
     p.tag({ tag: "Abc", pagedAllocs: 36405, pagedBytes: 33930272 });
     p.bigPage("Abc", 0x5000, { paged: true });
     const imports = [{ dll: "ntoskrnl.exe", functions: ["ExAllocatePoolWithTag", "ExFreePoolWithTag"] }];
@@ -189,7 +189,9 @@ describe("more targets and faults", () => {
     live.target.seconds += 4;
     live.tag({ tag: "None", nonPagedAllocs: 4, nonPagedBytes: 400 });
     expect(s.run("dx @$leaks()").value).toEqual([expect.objectContaining({ Tag: "None", BytesDelta: 400, Seconds: 4, BytesPerSecond: 100 })]);
-    expect(DebuggerSession.load(p.target).run("!leaktag").output).toContain("over 2 processor tables");
+    const ranking = DebuggerSession.load(p.target).run("!leaktag").output;
+    expect(ranking).toContain("Read nt!PoolTrackTable (512 entries; no per-processor tables).");
+    expect(ranking).toContain("Top 10 tags by paged bytes:\n  No tag holds paged pool.");
   });
 
   test("!leaktag and @$pooltags under failing reads", () => {
@@ -202,17 +204,19 @@ describe("more targets and faults", () => {
   });
 });
 
-describe("every tracker layout of layouts.md §2.2, three processor tables", () => {
-  const cases: [string, number, 4 | 8][] = [
-    ["Win7 SP1 x64", BUILDS.win7sp1, 8],
-    ["Win10 1703 x64", BUILDS.win10_1703, 8],
-    ["Win10 1709 x64", BUILDS.win10_1709, 8],
-    ["Win11 22H2 x64 (0x50)", BUILDS.win11_22h2, 8],
-    ["Win7 SP1 x86", BUILDS.win7sp1, 4],
-    ["Win10 1709 x86", BUILDS.win10_1709, 4],
+describe("every tracker layout of layouts.md §2.2, with three processor tables from Win8 on", () => {
+  const cases: [string, number, 4 | 8, number][] = [
+    ["Win7 SP1 x64, one table", BUILDS.win7sp1, 8, 1],
+    ["Win8.1 x64", BUILDS.win81, 8, 3],
+    ["Win10 1703 x64", BUILDS.win10_1703, 8, 3],
+    ["Win10 1709 x64", BUILDS.win10_1709, 8, 3],
+    ["Win11 22H2 x64 (0x50)", BUILDS.win11_22h2, 8, 3],
+    ["Win7 SP1 x86, one table", BUILDS.win7sp1, 4, 1],
+    ["Win8.1 x86", BUILDS.win81, 4, 3],
+    ["Win10 1709 x86", BUILDS.win10_1709, 4, 3],
   ];
-  test.each(cases)("%s", (_label, build, pointerSize) => {
-    const p = new PoolTargetBuilder({ pointerSize, build, processors: 3, expansionTags: [{ tag: "Xp", pagedAllocs: 2, pagedFrees: 1, pagedBytes: 64 }] });
+  test.each(cases)("%s", (_label, build, pointerSize, processors) => {
+    const p = new PoolTargetBuilder({ pointerSize, build, processors, expansionTags: [{ tag: "Xp", pagedAllocs: 2, pagedFrees: 1, pagedBytes: 64 }] });
     p.tag({ tag: "Leak", nonPagedAllocs: 1000, nonPagedFrees: 881, nonPagedBytes: 119 * 4096 });
     p.tag({ tag: "Ab", pagedAllocs: 7, pagedBytes: 7 * 128 });
     p.bigPage("Leak", 0x3000);

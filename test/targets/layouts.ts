@@ -4,6 +4,7 @@
 
 export const BUILDS = {
   win7sp1: 7601,
+  win81: 9600,
   win10_1703: 15063,
   win10_1709: 16299,
   win10_1809: 17763,

@@ -126,7 +126,7 @@ function moveIat(p: PoolTargetBuilder, base: bigint, image: { bytes: Uint8Array;
 
 /** Seed 003: a 32-bit Windows 7 kernel whose top nonpaged tag is `None` (untagged ExAllocatePool). */
 export function seed003(): PoolTargetBuilder {
-  const p = new PoolTargetBuilder({ pointerSize: 4, build: BUILDS.win7sp1, dump: "C:\\Windows\\MEMORY.DMP", tableSize: 512, processors: 2 });
+  const p = new PoolTargetBuilder({ pointerSize: 4, build: BUILDS.win7sp1, dump: "C:\\Windows\\MEMORY.DMP", tableSize: 512 });
   p.tag({ tag: "None", nonPagedAllocs: 246479, nonPagedBytes: 50827424 });
   p.tag({ tag: "MmCm", nonPagedAllocs: 1198, nonPagedBytes: 18462512 });
   return p;

@@ -57,6 +57,10 @@ export class PoolTargetBuilder {
     this.big = bigPagesLayout(options.build, options.pointerSize);
     this.tableSize = options.tableSize || 256;
     const processors = options.processors || 1;
+    // layouts.md §2.1: nt!ExPoolTagTables (per-processor tag tables) exists from Windows 8 (build 9200) on.
+    if ((processors > 1 || options.withProcessorCount) && options.build < 9200) {
+      throw new Error("build " + options.build + " has no nt!ExPoolTagTables (Windows 8 and later, layouts.md §2.1): use processors 1");
+    }
     for (let i = 0; i < processors; i++) this.tables.push(this.b.alloc(this.tableSize * this.tracker.size, 0x1000));
     this.b.globalPointer("nt", "PoolTrackTable", this.tables[0]);
     this.sizeT(this.b.global("nt", "PoolTrackTableSize", this.b.pointerSize), this.tableSize);
