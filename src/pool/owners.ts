@@ -8,7 +8,7 @@ import { Unreadable } from "../core/missing";
 import { i32, u32, indexOfBytes } from "../core/bytes";
 import { parseHeaders, isPeError, PeHeaders } from "../pe/image";
 import { parseImports } from "../pe/imports";
-import { limits } from "../core/limits";
+import { workLimit, raiseHint } from "../core/limits";
 import type { Target, ModuleInfo } from "../host/target";
 
 /** Imports that allocate tagged pool. A call into one of these right after the tag is the allocation. */
@@ -26,8 +26,6 @@ export const ALLOCATOR_IMPORTS = [
 
 /** Bytes after the tag searched for the allocator call: the seed's two calls are 9 and 7 bytes after it. */
 export const CALL_WINDOW = 40;
-/** Modules searched at most; a kernel has a few hundred. */
-export const MAX_MODULES = 4096;
 /** Hits kept per module (the rest are counted). */
 export const MAX_HITS_PER_MODULE = 64;
 
@@ -154,10 +152,21 @@ export function indirectCallTargets(
 }
 
 /** Searches every module for the tag's bytes. `allocatorSlots` maps a module to its allocator IAT RVAs (lazily). */
-export function findTagOwners(target: Target, tag: Uint8Array): OwnerSearch {
+/** Modules searched at most (workLimit "maxModules"); a kernel has a few hundred. `onModule` is told the image
+ *  bytes covered so far, for progress. */
+export function findTagOwners(target: Target, tag: Uint8Array, onModule?: (bytesDone: number, bytesTotal: number) => void): OwnerSearch {
   const result: OwnerSearch = { owners: [], notSearched: [], modulesSearched: 0, bytesSearched: 0 };
-  const modules = target.modules().slice(0, MAX_MODULES);
+  const all = target.modules();
+  const modules = all.slice(0, workLimit("maxModules"));
+  for (const module of all.slice(modules.length)) {
+    result.notSearched.push({ module: module.name, section: "image", start: module.base, size: module.size, reason: "past the first " + modules.length + " modules (maxModules; " + raiseHint("maxModules") + ")" });
+  }
+  const perImage = workLimit("maxSearchBytesPerImage");
+  const total = modules.reduce((n, m) => n + Math.min(m.size, perImage), 0);
+  let done = 0;
   for (const module of modules) {
+    if (onModule) onModule(done, total);
+    done += Math.min(module.size, perImage);
     try {
       searchModule(target, module, tag, result);
     } catch (e) {
@@ -182,9 +191,10 @@ function searchModule(target: Target, module: ModuleInfo, tag: Uint8Array, resul
     return;
   }
   result.modulesSearched++;
-  const size = Math.min(module.size, limits.maxImageBytes);
+  const perImage = workLimit("maxSearchBytesPerImage");
+  const size = Math.min(module.size, perImage);
   if (size < module.size) {
-    result.notSearched.push({ module: module.name, section: "image", start: module.base.add(size), size: module.size - size, reason: "beyond the " + (limits.maxImageBytes >>> 20) + " MB searched per image" });
+    result.notSearched.push({ module: module.name, section: "image", start: module.base.add(size), size: module.size - size, reason: "beyond the " + Math.floor(perImage / 0x100000) + " MB searched per image (maxSearchBytesPerImage; " + raiseHint("maxSearchBytesPerImage") + ")" });
   }
   const sections = headers.sections.filter((s) => s.virtualSize > 0 && s.virtualAddress < size);
   if (sections.length === 0) return;
