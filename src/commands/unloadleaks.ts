@@ -74,6 +74,8 @@ export const unloadleaksCommand: Command = {
     const isUnloadLeak = isBugCheck(bug) && bug.code === BUGCHECK_DRIVER_VERIFIER && bug.parameters[0].equals(new Address(0, SUBCODE_UNLOAD_LEAKS));
     if (isUnloadLeak) return fromBugCheck(ctx, bug as BugCheck, requested);
     if (requested) {
+      const reason = (bug as { reason?: string }).reason;
+      if (reason && /unreadable/.test(reason)) out.line(messages.unloadleaksBugcheckUnreadable(reason));
       out.line(messages.unloadleaksLiveAvl());
       return fromText(ctx, requested);
     }

@@ -7,6 +7,9 @@ export const messages = {
   internalError: (command: string, detail: string) =>
     "!" + command + " stopped: " + detail.replace(/[\x00-\x1f]/g, " ") +
     ". This is a bug in leaktools; please report it with the command you ran (see !leaktools).",
+  noArguments: (usage: string) => "Usage: " + usage + " - this command takes no arguments.",
+  buildUnreadable: (what: string) =>
+    "Could not read the Windows build: " + what + "; built-in layouts were chosen without it (guessed).",
   needsKernel: (command: string) =>
     "!" + command + " needs a kernel target (a kernel dump or a kd/KDNET session); this is a user-mode session.",
   needsUserMode: (command: string) =>
@@ -142,6 +145,7 @@ export const messages = {
   unloadleaksArg4Differs: (arg4: number, found: number) =>
     "Arg4 says " + arg4 + " allocation(s) were not freed; " + found + " are listed.",
   unloadleaksWalkProblem: (what: string) => "Stopped early: " + what + "; the allocations before it are listed.",
+  unloadleaksBugcheckUnreadable: (reason: string) => "The bugcheck could not be read (" + reason + "); listing the named driver instead.",
   unloadleaksNone: (name: string) => name + " has no outstanding verifier-tracked pool allocations.",
   unloadleaksSkippedRows: (n: number) => n + " line(s) of the allocation table did not parse and are not listed.",
   unloadleaksSymbolCap: (limit: number, skipped: number) =>
