@@ -28,6 +28,23 @@ function checkBundle(source) {
       problems.push("require()" + at);
     }
     if (node.type === "Literal" && node.regex && /[su]/.test(node.regex.flags)) problems.push("regex flag " + node.regex.flags + at);
+    // rollup rewrites a module's top-level `this` to `undefined` (unless context is "this"): `undefined.x` or
+    // `defineMetadata(undefined, ...)` in the bundle is that rewrite.
+    if (node.type === "MemberExpression" && node.object.type === "Identifier" && node.object.name === "undefined") {
+      problems.push("top-level this rewritten to undefined" + at);
+    }
+    if (node.type === "CallExpression" && node.arguments.length && node.arguments[0].type === "Identifier" && node.arguments[0].name === "undefined" &&
+        node.callee.type === "MemberExpression" && node.callee.property.name === "defineMetadata") {
+      problems.push("top-level this rewritten to undefined" + at);
+    }
+    // Regular expressions built at run time escape the parser: check constant patterns given to RegExp.
+    if ((node.type === "NewExpression" || node.type === "CallExpression") && node.callee.type === "Identifier" && node.callee.name === "RegExp") {
+      const [pattern, flags] = node.arguments;
+      if (pattern && pattern.type === "Literal" && typeof pattern.value === "string" && /\(\?<[=!]|\(\?<[A-Za-z]/.test(pattern.value)) {
+        problems.push("RegExp with lookbehind or a named group" + at);
+      }
+      if (flags && flags.type === "Literal" && typeof flags.value === "string" && /[sdv]/.test(flags.value)) problems.push("RegExp flag " + flags.value + at);
+    }
   });
   const publicNames = [];
   for (const statement of ast.body) {

@@ -9,6 +9,7 @@ import { findimporterCommand } from "./commands/findimporter";
 import { virtblocksCommand, virtstacksCommand } from "./commands/virtblocks";
 import { unloadleaksCommand } from "./commands/unloadleaks";
 import { triageCommand } from "./commands/triage";
+import { ltlimitsCommand } from "./commands/ltlimits";
 import { registrations } from "./host/registration";
 
 const commands: Command[] = [
@@ -22,6 +23,7 @@ const commands: Command[] = [
   virtstacksCommand(),
   unloadleaksCommand,
   triageCommand,
+  ltlimitsCommand,
 ];
 
 export function initializeScript(): object[] {

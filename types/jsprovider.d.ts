@@ -119,10 +119,13 @@ declare namespace JsProvider {
   interface Memory {
     /** §2.2: typed arrays for 1/2/4-byte elements, an Array of Int64 for 8. Throws
      * `Unable to read target memory at '0x…' in method 'readMemoryValues'` when unreadable. */
-    readMemoryValues(location: Int64 | number, numElements: number, elementSize?: 1): Uint8Array;
-    readMemoryValues(location: Int64 | number, numElements: number, elementSize: 2): Uint16Array;
-    readMemoryValues(location: Int64 | number, numElements: number, elementSize: 4): Uint32Array;
-    readMemoryValues(location: Int64 | number, numElements: number, elementSize: 8): Int64[];
+    readMemoryValues(location: Int64 | number, numElements: number, elementSize?: 1, isSigned?: false, context?: object): Uint8Array;
+    readMemoryValues(location: Int64 | number, numElements: number, elementSize: 2, isSigned?: false, context?: object): Uint16Array;
+    readMemoryValues(location: Int64 | number, numElements: number, elementSize: 4, isSigned?: false, context?: object): Uint32Array;
+    /** Signed elements: Int8Array, Int16Array or Int32Array. */
+    readMemoryValues(location: Int64 | number, numElements: number, elementSize: 1 | 2 | 4, isSigned: true, context?: object): Int8Array | Int16Array | Int32Array;
+    /** Expensive (§5): one Int64 object per element. */
+    readMemoryValues(location: Int64 | number, numElements: number, elementSize: 8, isSigned?: boolean, context?: object): Int64[];
     readString(location: Int64 | number, length?: number): string;
     readWideString(location: Int64 | number, length?: number): string;
   }
@@ -134,6 +137,13 @@ declare namespace JsProvider {
 
   interface Metadata {
     defineMetadata(target: object, descriptor: object): void;
+    /** §2.6: a value carrying display metadata (`PreferredRadix`, `PreferredExpansionDepth`, ...). */
+    readonly valueWithMetadata: new (value: unknown, descriptor: object) => object;
+  }
+
+  /** §2.5: only what leaktools may read; registers are never written (read-only toward the target). */
+  interface Thread {
+    readonly Id?: number;
   }
 
   /** Registration records returned by initializeScript (§1). */
@@ -154,7 +164,7 @@ declare namespace JsProvider {
     readonly memory: Memory;
     readonly currentSession: Session;
     readonly currentProcess: Process;
-    readonly currentThread: unknown;
+    readonly currentThread: Thread;
     readonly namespace: Namespace;
     /** At API >= 1.1 returns null when missing; earlier versions throw (§2). */
     getModuleType(module: string, typeName: string): TypeObject | null;

@@ -12,6 +12,8 @@ export interface Command {
   name: string;
   /** As the user types it: `!leaktag ["Tag"]`. */
   usage: string;
+  /** When true the runner answers any argument with the usage line, and the command is not run. */
+  takesNoArguments?: boolean;
   /** One line for !leaktools. */
   summary: string;
   /** Prints through ctx.out and returns the records `dx` shows; never lets an exception out (the runner guards). */

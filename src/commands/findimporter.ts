@@ -4,8 +4,13 @@
 import { Command } from "./command";
 import { messages } from "../core/messages";
 import { renderTable } from "../render/table";
-import { findImporters, parseImporterQuery, ImportMatch, ImporterResult, MAX_MODULES } from "../pe/importers";
+import { findImporters, parseImporterQuery, ImportMatch, ImporterResult } from "../pe/importers";
+import { workLimit } from "../core/limits";
+import { Progress, countOf } from "../core/progress";
 import type { Target } from "../host/target";
+
+/** Modules from which the search prints progress every 10%. */
+const LARGE_MODULE_COUNT = 100;
 
 export const findimporterCommand: Command = {
   name: "findimporter",
@@ -17,7 +22,12 @@ export const findimporterCommand: Command = {
       ctx.out.line(messages.findimporterUsage(query.tried));
       return [];
     }
-    const result = findImporters(ctx.target, query);
+    // Each module costs a few round trips over KDNET; from 100 modules on the search prints 10% steps.
+    let progress: Progress | null = null;
+    const result = findImporters(ctx.target, query, (done, total) => {
+      if (!progress) progress = new Progress(ctx.out, "Examining modules", total, total >= LARGE_MODULE_COUNT, countOf("modules"));
+      progress.update(done);
+    });
     if ("kind" in result) {
       ctx.out.line(messages.findimporterUsage(result.tried));
       return [];
@@ -97,5 +107,5 @@ function printTrailer(target: Target, result: ImporterResult, line: (text: strin
     line(messages.findimporterProblems());
     for (const p of result.problems) line("  " + p.Module + ": " + p.Problem);
   }
-  if (result.skippedModules > 0) line(messages.findimporterTooManyModules(result.skippedModules, MAX_MODULES));
+  if (result.skippedModules > 0) line(messages.findimporterTooManyModules(result.skippedModules, workLimit("maxModules")));
 }

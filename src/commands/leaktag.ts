@@ -11,6 +11,7 @@ import { bytesWithUnit, groupDigits, hex, humanBytes } from "../render/format";
 import { parseTagPattern, isUntaggedTag, tagBytes, TagPattern } from "../pool/tags";
 import { TagUsage, outstanding } from "../pool/tracker";
 import { readBigPages, BigAllocation } from "../pool/bigpages";
+import { Progress, bytesOf } from "../core/progress";
 import { findTagOwners, TagOwner, TagHit } from "../pool/owners";
 import { readTagUsage, loadDescriptions, UsageRead } from "../pool/usage";
 import { describeTag, TagDescriptions } from "../pool/pooltag-file";
@@ -24,6 +25,8 @@ export const TOP_PAGED = 10;
 const BIG_ROWS_SHOWN = 5;
 /** Code hits symbolized through `u <address> L1` (one debugger command each). */
 const MAX_SYMBOLIZED = 16;
+/** Image bytes above which the tag search prints progress every 10%. */
+const LARGE_IMAGE_SEARCH = 16 * 1024 * 1024;
 
 export interface TagUsageRecord {
   Tag: string;
@@ -244,7 +247,12 @@ function showTag(ctx: CommandContext, pattern: TagPattern): unknown {
   }
 
   // Owners.
-  const search = findTagOwners(target, tagBytes(tag));
+  // Over KDNET reads run at ~8 MB/s: 16 MB of images is a couple of seconds, worth 10% steps.
+  let progress: Progress | null = null;
+  const search = findTagOwners(target, tagBytes(tag), (done, total) => {
+    if (!progress) progress = new Progress(ctx.out, "Searching images for '" + tag + "'", total, total >= LARGE_IMAGE_SEARCH, bytesOf);
+    progress.update(done);
+  });
   ctx.out.line("");
   ctx.out.line(messages.ownersHeader(search.modulesSearched, humanBytes(search.bytesSearched)));
   let symbolized = 0;

@@ -10,6 +10,7 @@ import type { Target } from "../host/target";
 export function leaktoolsCommand(all: () => Command[]): Command {
   return {
     name: "leaktools",
+  takesNoArguments: true,
     usage: "!leaktools",
     summary: "List the leaktools commands and what they will use on this target",
     run(ctx) {

@@ -7,6 +7,7 @@ import { usageRecord, tagDescription } from "./leaktag";
 
 export const pooltagsCommand: Command = {
   name: "pooltags",
+  takesNoArguments: true,
   usage: "dx @$pooltags()",
   summary: "Every pool tag: allocations, frees and bytes, nonpaged and paged",
   run(ctx) {

@@ -11,10 +11,10 @@ import { Printer } from "../core/printer";
 
 export const triageCommand: Command = {
   name: "triage",
+  takesNoArguments: true,
   usage: "!triage",
   summary: "What a memory-related bugcheck means and where to look next",
   run(ctx, args) {
-    if (args.length > 0) ctx.out.line("!triage takes no arguments; the ones given were ignored.");
     const target = ctx.target;
     if (!target.isKernel) return none(ctx.out, messages.triageNoBugcheck("this is a user-mode session, which has no bugcheck"));
     const bugcheck = readBugCheck(target);

@@ -4,6 +4,8 @@
 // allocation with its caller's symbol and source line. Without an argument it reads the bugcheck (Arg2 the driver's
 // name, Arg3 its _VF_TARGET_VERIFIED_DRIVER_DATA, Arg4 the count); with a driver name it lists that driver's
 // allocations from `!verifier 3` (a live session, before the unload). Seed article 002.
+import { workLimit, raiseHint } from "../core/limits";
+import { Progress, countOf } from "../core/progress";
 import { Command, CommandContext } from "./command";
 import { Address } from "../core/address";
 import { argKind, describeArg } from "../core/args";
@@ -23,8 +25,10 @@ import { parseVerifierOutput } from "../verifier/text";
 import { functionOf, groupBy, likelyWrapper, Group } from "../verifier/groups";
 import type { Target } from "../host/target";
 
-/** Distinct caller addresses symbolized per run: each costs one `u <address> L1` round trip. */
-export const MAX_SYMBOLIZED_CALLERS = 512;
+/** From this many allocations, or this many distinct callers to symbolize (one `u` round trip each), the command
+ *  prints progress every 10%. */
+const LARGE_ALLOCATION_COUNT = 2000;
+const LARGE_CALLER_COUNT = 50;
 
 export interface UnloadLeak {
   Address: Address;
@@ -70,6 +74,8 @@ export const unloadleaksCommand: Command = {
     const isUnloadLeak = isBugCheck(bug) && bug.code === BUGCHECK_DRIVER_VERIFIER && bug.parameters[0].equals(new Address(0, SUBCODE_UNLOAD_LEAKS));
     if (isUnloadLeak) return fromBugCheck(ctx, bug as BugCheck, requested);
     if (requested) {
+      const reason = (bug as { reason?: string }).reason;
+      if (reason && /unreadable/.test(reason)) out.line(messages.unloadleaksBugcheckUnreadable(reason));
       out.line(messages.unloadleaksLiveAvl());
       return fromText(ctx, requested);
     }
@@ -235,13 +241,20 @@ function printGroups(ctx: CommandContext, title: string, keyHeader: string, grou
 }
 
 function symbolizeAll(target: Target, driver: string, allocations: VerifierAllocation[], out: CommandContext["out"]): UnloadLeak[] {
+  // Distinct caller addresses symbolized per run: the maxSymbolizedCallers work limit.
+  const maxCallers = workLimit("maxSymbolizedCallers");
   const seen = new Map<string, { symbol: string; source: string }>();
+  const callers = new Set<string>();
+  for (const a of allocations) callers.add(a.caller.key);
+  const large = allocations.length >= LARGE_ALLOCATION_COUNT || Math.min(callers.size, maxCallers) >= LARGE_CALLER_COUNT;
+  const progress = new Progress(out, "Symbolizing callers", allocations.length, large, countOf("allocations"));
   let skipped = 0;
   const records: UnloadLeak[] = [];
   for (const a of allocations) {
+    progress.update(records.length);
     let known = seen.get(a.caller.key);
     if (!known) {
-      if (seen.size < MAX_SYMBOLIZED_CALLERS) {
+      if (seen.size < maxCallers) {
         const s = target.symbolize(a.caller);
         known = { symbol: s.symbol || messages.unloadleaksNoSymbol(), source: formatSource(s) || messages.unloadleaksNoLines() };
         seen.set(a.caller.key, known);
@@ -263,7 +276,7 @@ function symbolizeAll(target: Target, driver: string, allocations: VerifierAlloc
       toString: () => text,
     });
   }
-  if (skipped) out.line(messages.unloadleaksSymbolCap(MAX_SYMBOLIZED_CALLERS, skipped));
+  if (skipped) out.line(messages.unloadleaksSymbolCap(maxCallers, skipped));
   return records;
 }
 
@@ -278,7 +291,7 @@ function describeProblem(p: WalkProblem, target: Target): string {
     case "pageLimit":
       return "more than " + p.limit + " tracking pages";
     case "allocationLimit":
-      return "more than " + p.limit + " allocations";
+      return "more than " + p.limit + " allocations (maxAllocations; " + raiseHint("maxAllocations") + ")";
   }
 }
 

@@ -4,6 +4,7 @@
 // 0:000> dx -g @$virtstacks()
 // Every NT heap's VirtualAllocdBlocks (the blocks over 512 KB that !heap -s leaves out of its Commit column), with
 // their allocation stacks from the +ust database, even when !heap fails and the heap types are missing.
+import { Progress } from "../core/progress";
 import { Command, CommandContext } from "./command";
 import { Address } from "../core/address";
 import { addressArg, argKind, describeArg } from "../core/args";
@@ -25,6 +26,9 @@ interface Analysis {
   /** Symbolized frames per frame address key. */
   frameText: Map<string, string>;
 }
+
+/** Blocks (one read each over KDNET, ~2.5 s per 5,000) from which the walk prints progress every 10%. */
+const LARGE_BLOCK_COUNT = 1000;
 
 export interface VirtualBlockRecord {
   Heap: Address;
@@ -124,9 +128,20 @@ function analyze(ctx: CommandContext, args: unknown[], name: string): Analysis |
     }
   }
   const reports: HeapReport[] = [];
-  for (const heap of heaps) {
+  // Progress in heaps walked; worth 10% steps once the walk has met LARGE_BLOCK_COUNT blocks (one read each).
+  let walked = 0;
+  const progress = new Progress(out, "Walking heaps", heaps.length, false, (done, total) => done + " of " + total + " heaps, " + walked + " blocks");
+  for (let i = 0; i < heaps.length; i++) {
+    const heap = heaps[i];
+    progress.update(i);
     try {
-      reports.push(walkHeap(target, heap, layouts, process.ust));
+      reports.push(
+        walkHeap(target, heap, layouts, process.ust, () => {
+          walked++;
+          if (walked === LARGE_BLOCK_COUNT) progress.large = true;
+          if (walked % 64 === 0) progress.update(i);
+        }),
+      );
     } catch (e) {
       reports.push({ heap, kind: "unreadable", encoded: false, blocks: [], problem: "walk failed: " + String(e), segmentTotals: null, segments: null });
     }

@@ -6,7 +6,8 @@ export const limits = {
   /** Largest single host read. Over KDNET the debugger splits reads into 4,000-byte packets itself; larger reads
    *  only save host calls, and 1 MiB bounds the memory one call can pin. */
   maxReadBytes: 0x100000,
-  /** Bytes of one module image searched for a tag; drivers are rarely above 64 MB (ntoskrnl is ~11 MB). */
+  /** Largest range one command reads as a whole (an image searched for a tag, a table): 256 MB. Larger is a
+   *  corrupt size, not a module or a table. */
   maxImageBytes: 0x10000000,
   /** A tag table larger than this (entries) is corrupt: real PoolTrackTableSize values are 2^11..2^16. */
   maxPoolTrackEntries: 0x100000,
@@ -19,3 +20,85 @@ export const limits = {
 export const PAGE_SIZE = 0x1000;
 /** The kd protocol moves at most this many bytes of memory per packet (PACKET_MAX_SIZE). */
 export const KD_PACKET_BYTES = 4000;
+
+/**
+ * Caps on how much work one command does on a large target. Unlike the caps above (which tell a corrupt value
+ * from a real one), these trade completeness for time over a slow link, so the user can raise them for the
+ * session with `!ltlimits ("name", value)`; each command that hits one says so and names it.
+ */
+export interface WorkLimit {
+  readonly name: WorkLimitName;
+  /** The commands it bounds, for !ltlimits. */
+  readonly commands: string;
+  readonly defaultValue: number;
+  /** Values above this are refused: past it the cap would no longer protect the session from a corrupt target. */
+  readonly ceiling: number;
+  readonly reason: string;
+}
+
+export type WorkLimitName = "maxSearchBytesPerImage" | "maxModules" | "maxBlocksPerHeap" | "maxSymbolizedCallers" | "maxAllocations";
+
+export const WORK_LIMITS: readonly WorkLimit[] = [
+  {
+    name: "maxSearchBytesPerImage",
+    commands: '!leaktag "Tag"',
+    defaultValue: 0x4000000,
+    ceiling: limits.maxImageBytes,
+    reason: "bytes of one module searched for a tag; drivers are rarely above 64 MB (ntoskrnl is ~11 MB), and over KDNET 64 MB is ~8 s",
+  },
+  {
+    name: "maxModules",
+    commands: '!findimporter, !leaktag "Tag"',
+    defaultValue: 4096,
+    ceiling: 0x10000,
+    reason: "modules examined; a real system loads a few hundred",
+  },
+  {
+    name: "maxBlocksPerHeap",
+    commands: "!virtblocks, !virtstacks",
+    defaultValue: 200000,
+    ceiling: 0x1000000,
+    reason: "virtual blocks walked in one heap; each is at least 512 KB of address space (x64), so more is a corrupted list",
+  },
+  {
+    name: "maxSymbolizedCallers",
+    commands: "!unloadleaks",
+    defaultValue: 512,
+    ceiling: 0x10000,
+    reason: "distinct caller addresses symbolized; each costs one `u <address> L1` round trip",
+  },
+  {
+    name: "maxAllocations",
+    commands: "!unloadleaks",
+    defaultValue: 1000000,
+    ceiling: 0x1000000,
+    reason: "verifier-tracked allocations listed for one driver",
+  },
+];
+
+const current: { [name: string]: number } = {};
+
+/** The value in force for this session (the default until !ltlimits raises it). */
+export function workLimit(name: WorkLimitName): number {
+  const value = current[name];
+  return value === undefined ? findWorkLimit(name)!.defaultValue : value;
+}
+
+export function findWorkLimit(name: string): WorkLimit | null {
+  for (const l of WORK_LIMITS) if (l.name === name) return l;
+  return null;
+}
+
+/** Sets a limit for the session; the value must be a whole number from 1 to the limit's ceiling. */
+export function setWorkLimit(name: WorkLimitName, value: number): void {
+  current[name] = value;
+}
+
+export function resetWorkLimits(): void {
+  for (const key of Object.keys(current)) delete current[key];
+}
+
+/** The hint a command prints beside a limit it hit. */
+export function raiseHint(name: WorkLimitName): string {
+  return "raise it with !ltlimits (\"" + name + "\", " + Math.min(workLimit(name) * 4, findWorkLimit(name)!.ceiling) + ")";
+}

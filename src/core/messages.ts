@@ -1,11 +1,15 @@
 // Every message the user reads, in one place. Each says what was tried and what to do next.
 // Sections per command keep additions from colliding.
+import { raiseHint } from "./limits";
 
 export const messages = {
   // --- toolkit-wide ---
   internalError: (command: string, detail: string) =>
     "!" + command + " stopped: " + detail.replace(/[\x00-\x1f]/g, " ") +
     ". This is a bug in leaktools; please report it with the command you ran (see !leaktools).",
+  noArguments: (usage: string) => "Usage: " + usage + " - this command takes no arguments.",
+  buildUnreadable: (what: string) =>
+    "Could not read the Windows build: " + what + "; built-in layouts were chosen without it (guessed).",
   needsKernel: (command: string) =>
     "!" + command + " needs a kernel target (a kernel dump or a kd/KDNET session); this is a user-mode session.",
   needsUserMode: (command: string) =>
@@ -16,6 +20,17 @@ export const messages = {
   layoutFallback: (description: string) => "Layout: " + description + ".",
   unreadable: (what: string, address: string) => "Could not read " + what + " at " + address + "; the rest is shown.",
   noModules: () => "The debugger reported no loaded modules. Run .reload and try again.",
+
+  // --- ltlimits ---
+  ltlimitsUsage: (problem: string, names: string[]) =>
+    'Usage: !ltlimits, !ltlimits ("name", value) or !ltlimits "reset" (' + problem + "; limits: " + names.join(", ") + ").",
+  ltlimitsBadValue: (name: string, given: string, ceiling: number) =>
+    "Usage: !ltlimits (\"" + name + "\", value) with a whole number from 1 to " + ceiling + "; got " + given + ".",
+  ltlimitsSet: (name: string, before: number, after: number) =>
+    name + ": " + before + " -> " + after + ' for this session (!ltlimits "reset" restores the defaults).',
+  ltlimitsReset: () => "Work limits reset to their defaults.",
+  ltlimitsHint: () =>
+    'A command that hits a limit says which; raise it with !ltlimits ("name", value). Long work prints progress as it goes.',
 
   // --- leaktag / pooltags / leaks ---
   leaktagUsage: (given: string) =>
@@ -64,7 +79,8 @@ export const messages = {
     "Import names unreadable (paged out, INIT discarded, or malformed) in: " + modules + "; those were matched by IAT value only.",
   findimporterNotExamined: () => "Not examined:",
   findimporterProblems: () => "Problems found in import tables (bounded and skipped):",
-  findimporterTooManyModules: (skipped: number, limit: number) => skipped + " modules past the first " + limit + " were not examined.",
+  findimporterTooManyModules: (skipped: number, limit: number) =>
+    skipped + " modules past the first " + limit + " were not examined (maxModules; " + raiseHint("maxModules") + ").",
 
   // --- virtblocks ---
   virtblocksUsage: (command: string, given: string) =>
@@ -132,10 +148,11 @@ export const messages = {
   unloadleaksArg4Differs: (arg4: number, found: number) =>
     "Arg4 says " + arg4 + " allocation(s) were not freed; " + found + " are listed.",
   unloadleaksWalkProblem: (what: string) => "Stopped early: " + what + "; the allocations before it are listed.",
+  unloadleaksBugcheckUnreadable: (reason: string) => "The bugcheck could not be read (" + reason + "); listing the named driver instead.",
   unloadleaksNone: (name: string) => name + " has no outstanding verifier-tracked pool allocations.",
   unloadleaksSkippedRows: (n: number) => n + " line(s) of the allocation table did not parse and are not listed.",
   unloadleaksSymbolCap: (limit: number, skipped: number) =>
-    skipped + " caller address(es) beyond the first " + limit + " distinct ones were not symbolized (one debugger command each).",
+    skipped + " caller address(es) beyond the first " + limit + " distinct ones were not symbolized (one debugger command each; maxSymbolizedCallers, " + raiseHint("maxSymbolizedCallers") + ").",
   unloadleaksNoLines: () => "(no line information)",
   unloadleaksNoSymbol: () => "(no symbol)",
   unloadleaksGrouping: () =>

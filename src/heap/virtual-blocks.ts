@@ -3,6 +3,7 @@
 // the PEB once, the heap pointer array once, each heap's header once, each entry's header and ust pointer once.
 import { Address } from "../core/address";
 import { Unreadable } from "../core/missing";
+import { workLimit, raiseHint } from "../core/limits";
 import { pointer, u16, u32, unsigned } from "../core/bytes";
 import type { Target } from "../host/target";
 import { LayoutMissing, ResolvedLayout } from "../layouts/types";
@@ -18,8 +19,10 @@ export const virtblockLimits = {
   /** Heaps in one process: real processes have tens, rarely a few hundred (MaximumNumberOfHeaps grows by 16). */
   maxHeaps: 4096,
   /** Virtual blocks in one heap: each is at least 512 KB (x64) of address space, so 2^20 of them would need
-   *  512 GB; more than this is a corrupted list. */
-  maxBlocksPerHeap: 200000,
+   *  512 GB; more than the work limit (200,000 unless raised with !ltlimits) is a corrupted list. */
+  get maxBlocksPerHeap(): number {
+    return workLimit("maxBlocksPerHeap");
+  },
   /** Segments in one heap: a growable heap doubles each new segment, so even 64 segments is far beyond real use. */
   maxSegmentsPerHeap: 1024,
 } as const;
@@ -115,7 +118,8 @@ export function isPlausibleUserAddress(address: Address, pointerSize: 4 | 8): bo
   return pointerSize === 8 ? address.hi < 0x8000 : address.hi === 0;
 }
 
-export function walkHeap(target: Target, heap: Address, layouts: HeapLayouts, ust: boolean): HeapReport {
+/** `onBlock` is called once per entry walked, for progress. */
+export function walkHeap(target: Target, heap: Address, layouts: HeapLayouts, ust: boolean, onBlock?: () => void): HeapReport {
   const ps = target.pointerSize;
   const report: HeapReport = { heap, kind: "unreadable", encoded: false, blocks: [], problem: null, segmentTotals: null, segments: null };
   const h = layouts.heap.offsets;
@@ -156,9 +160,10 @@ export function walkHeap(target: Target, heap: Address, layouts: HeapLayouts, us
   const e = layouts.entry;
   const readSize = ust ? e.size + ps : e.size;
   while (!link.equals(head)) {
+    if (onBlock) onBlock();
     const where = "the link at " + from.format(ps) + " (" + link.format(ps) + ")";
     if (report.blocks.length >= virtblockLimits.maxBlocksPerHeap) {
-      report.problem = "more than " + virtblockLimits.maxBlocksPerHeap + " entries (maxBlocksPerHeap); stopped at " + where;
+      report.problem = "more than " + virtblockLimits.maxBlocksPerHeap + " entries (maxBlocksPerHeap); stopped at " + where + " (" + raiseHint("maxBlocksPerHeap") + ")";
       break;
     }
     if (!isPlausibleUserAddress(link, ps)) {

@@ -10,7 +10,14 @@ export function invokeCommand(command: Command, args: unknown[]): unknown {
   const out = new HostPrinter();
   try {
     const target = new Target();
-    return toModel(command.run({ target, out }, args));
+    // Commands that take no arguments refuse them with their usage line (an omitted argument is undefined).
+    if (command.takesNoArguments && args.some((a) => a !== undefined)) {
+      out.line(messages.noArguments(command.usage));
+      return undefined;
+    }
+    const records = toModel(command.run({ target, out }, args));
+    for (const problem of target.problems) out.line(problem);
+    return records;
   } catch (e) {
     try {
       out.line(messages.internalError(command.name, errorText(e)));

@@ -5,6 +5,7 @@ import { Unreadable } from "../core/missing";
 import { SafeArg, addressArg } from "../core/validate";
 import { parseDisassemblyHeader, SymbolizedAddress } from "../core/symbol-line";
 import { limits } from "../core/limits";
+import { messages } from "../core/messages";
 import { addressFromHost, addressToHost, numberFromHost } from "./int64";
 import { TargetMemory } from "./memory";
 import { TypeInfo, FieldInfo } from "../layouts/types";
@@ -126,6 +127,9 @@ export class Target {
    * The Windows build number: `nt!NtBuildNumber` in a kernel session, the PEB's OSBuildNumber in user mode.
    * Null when neither can be read; layouts then fall back to the newest variant and say so.
    */
+  /** Target facts the host layer could not read, told to the user once at the end of the command (runner.ts). */
+  readonly problems: string[] = [];
+
   windowsBuild(): number | null {
     if (this.buildCache !== undefined) return this.buildCache;
     let build: number | null = null;
@@ -134,6 +138,7 @@ export class Target {
       if (at) {
         const bytes = this.memory.read(at, 4, "nt!NtBuildNumber");
         if (!(bytes instanceof Unreadable)) build = (bytes[0] | (bytes[1] << 8)) & 0xffff;
+        else this.problems.push(messages.buildUnreadable(bytes.describe(this.pointerSize)));
       }
     } else {
       const peb = this.pebAddress();
@@ -141,6 +146,7 @@ export class Target {
         // _PEB.OSBuildNumber: +0x120 on x64, +0xAC on x86, unchanged since Windows XP (dt ntdll!_PEB).
         const bytes = this.memory.read(peb.add(this.pointerSize === 8 ? 0x120 : 0xac), 2, "_PEB.OSBuildNumber");
         if (!(bytes instanceof Unreadable)) build = bytes[0] | (bytes[1] << 8);
+        else this.problems.push(messages.buildUnreadable(bytes.describe(this.pointerSize)));
       }
     }
     this.buildCache = build && build > 0 ? build : null;

@@ -5,13 +5,12 @@ import { Address } from "../core/address";
 import { argKind, addressArg, describeArg } from "../core/args";
 import { pointer, u16, u32 } from "../core/bytes";
 import { symbolPatternArg } from "../core/validate";
+import { workLimit } from "../core/limits";
 import type { Target, ModuleInfo } from "../host/target";
 import { parseHeaders, isPeError, directory, PeHeaders, DIRECTORY_IAT, DIRECTORY_IMPORT, DIRECTORY_DELAY_IMPORT } from "./image";
 import { parseAllImports, ImportEntry } from "./imports";
 import { imageReader, ImageReader } from "./rva-reader";
 
-/** Modules examined per command; a module list longer than this is cut and the rest reported. */
-export const MAX_MODULES = 4096;
 /** Distinct function names a wildcard may resolve to addresses (one symbol lookup each). */
 export const MAX_RESOLVED_NAMES = 256;
 /** Problems kept per module; the rest are counted. */
@@ -89,7 +88,7 @@ export interface ImporterResult {
   problems: ModuleProblem[];
   /** Modules whose import names were unreadable: only value matching could find them. */
   namesUnreadable: string[];
-  /** Modules beyond MAX_MODULES. */
+  /** Modules beyond the maxModules work limit. */
   skippedModules: number;
 }
 
@@ -197,11 +196,12 @@ interface ParsedModule {
  * Finds the importers of a function in every loaded module. `query` is a parsed query or the text a user would
  * quote (`"ExAllocatePool*"`); a text that names no function comes back as a BadQuery.
  */
-export function findImporters(target: Target, query: ImporterQuery | string): ImporterResult | BadQuery {
+/** Modules examined at most: workLimit "maxModules". `onModule` is told how many were examined, for progress. */
+export function findImporters(target: Target, query: ImporterQuery | string, onModule?: (done: number, total: number) => void): ImporterResult | BadQuery {
   const q = typeof query === "string" ? parseImporterQuery(query) : query;
   if ("kind" in q) return q;
   const all = target.modules();
-  const modules = all.slice(0, MAX_MODULES);
+  const modules = all.slice(0, workLimit("maxModules"));
   const result: ImporterResult = {
     query: q,
     functions: [],
@@ -213,7 +213,9 @@ export function findImporters(target: Target, query: ImporterQuery | string): Im
     skippedModules: all.length - modules.length,
   };
   const parsed: ParsedModule[] = [];
-  for (const module of modules) {
+  for (let i = 0; i < modules.length; i++) {
+    const module = modules[i];
+    if (onModule) onModule(i, modules.length);
     try {
       const p = examine(target, module, result);
       if (p) parsed.push(p);

@@ -9,7 +9,7 @@ import { Unreadable } from "../core/missing";
 import { i32, u32, indexOfBytes } from "../core/bytes";
 import { parseHeaders, isPeError, PeHeaders } from "../pe/image";
 import { parseImports } from "../pe/imports";
-import { limits } from "../core/limits";
+import { workLimit, raiseHint } from "../core/limits";
 import type { Target, ModuleInfo } from "../host/target";
 
 /** Imports that allocate tagged pool. A call into one of these right after the tag is the allocation. */
@@ -29,8 +29,6 @@ export const ALLOCATOR_IMPORTS = [
 export const CALL_WINDOW = 40;
 /** Bytes of a called function searched for the allocator call that makes it an allocation wrapper. */
 export const WRAPPER_BYTES = 0x60;
-/** Modules searched at most; a kernel has a few hundred. */
-export const MAX_MODULES = 4096;
 /** Hits kept per module (the rest are counted). */
 export const MAX_HITS_PER_MODULE = 64;
 
@@ -122,25 +120,6 @@ export function immediateFormAt(bytes: Uint8Array, at: number, is64: boolean): I
   return null;
 }
 
-/**
- * The IAT RVAs that calls within `window` bytes after `from` reach: `ff 15 disp32` (call [slot]; x64 disp32 is
- * RIP-relative, x86 disp32 an absolute address; a `48` REX prefix before it changes nothing), and `e8 rel32` into an
- * import thunk `ff 25 disp32` (jmp [slot]), which is how MinGW-built drivers call imports. `codeRva` is the RVA of
- * bytes[0]; `readRva` reads a thunk. With `tailJumps`, `ff 25 disp32` itself counts (a wrapper's tail call).
- */
-export function indirectCallTargets(
-  bytes: Uint8Array,
-  from: number,
-  window: number,
-  codeRva: number,
-  is64: boolean,
-  imageBase: Address,
-  readRva?: (rva: number, size: number) => Uint8Array | null,
-  tailJumps = false,
-): number[] {
-  return callTargets(bytes, from, window, codeRva, is64, imageBase, readRva, tailJumps).filter((t) => t.wrapperRva === null).map((t) => t.slot);
-}
-
 /** A call after the tag that reaches an IAT slot, directly (`wrapperRva` null) or through a function of the image. */
 export interface CallTarget {
   slot: number;
@@ -148,7 +127,11 @@ export interface CallTarget {
 }
 
 /**
- * indirectCallTargets plus the driver's own wrappers: an `e8 rel32` whose target is not an import thunk is read
+ * The IAT slots that calls within `window` bytes after `from` reach: `ff 15 disp32` (call [slot]; x64 disp32 is
+ * RIP-relative, x86 disp32 an absolute address; a `48` REX prefix before it changes nothing), and `e8 rel32` into an
+ * import thunk `ff 25 disp32` (jmp [slot]), which is how MinGW-built drivers call imports. `codeRva` is the RVA of
+ * bytes[0]; `readRva` reads a thunk. With `tailJumps`, `ff 25 disp32` itself counts (a wrapper's tail call).
+ * With `followWrappers`, the driver's own wrappers too: an `e8 rel32` whose target is not an import thunk is read
  * (WRAPPER_BYTES) and the IAT slots it calls or tail-jumps to are returned with the wrapper's RVA. One level only:
  * a wrapper of a wrapper is not followed.
  */
@@ -193,10 +176,21 @@ export function callTargets(
 }
 
 /** Searches every module for the tag's bytes. `allocatorSlots` maps a module to its allocator IAT RVAs (lazily). */
-export function findTagOwners(target: Target, tag: Uint8Array): OwnerSearch {
+/** Modules searched at most (workLimit "maxModules"); a kernel has a few hundred. `onModule` is told the image
+ *  bytes covered so far, for progress. */
+export function findTagOwners(target: Target, tag: Uint8Array, onModule?: (bytesDone: number, bytesTotal: number) => void): OwnerSearch {
   const result: OwnerSearch = { owners: [], notSearched: [], modulesSearched: 0, bytesSearched: 0 };
-  const modules = target.modules().slice(0, MAX_MODULES);
+  const all = target.modules();
+  const modules = all.slice(0, workLimit("maxModules"));
+  for (const module of all.slice(modules.length)) {
+    result.notSearched.push({ module: module.name, section: "image", start: module.base, size: module.size, reason: "past the first " + modules.length + " modules (maxModules; " + raiseHint("maxModules") + ")" });
+  }
+  const perImage = workLimit("maxSearchBytesPerImage");
+  const total = modules.reduce((n, m) => n + Math.min(m.size, perImage), 0);
+  let done = 0;
   for (const module of modules) {
+    if (onModule) onModule(done, total);
+    done += Math.min(module.size, perImage);
     try {
       searchModule(target, module, tag, result);
     } catch (e) {
@@ -224,9 +218,10 @@ function searchModule(target: Target, module: ModuleInfo, tag: Uint8Array, resul
     return;
   }
   result.modulesSearched++;
-  const size = Math.min(module.size, limits.maxImageBytes);
+  const perImage = workLimit("maxSearchBytesPerImage");
+  const size = Math.min(module.size, perImage);
   if (size < module.size) {
-    result.notSearched.push({ module: module.name, section: "image", start: module.base.add(size), size: module.size - size, reason: "beyond the " + (limits.maxImageBytes >>> 20) + " MB searched per image" });
+    result.notSearched.push({ module: module.name, section: "image", start: module.base.add(size), size: module.size - size, reason: "beyond the " + Math.floor(perImage / 0x100000) + " MB searched per image (maxSearchBytesPerImage; " + raiseHint("maxSearchBytesPerImage") + ")" });
   }
   const sections = headers.sections.filter((s) => s.virtualSize > 0 && s.virtualAddress < size);
   if (sections.length === 0) return;

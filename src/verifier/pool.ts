@@ -8,14 +8,17 @@ import { PAGE_SIZE } from "../core/limits";
 import { Unreadable } from "../core/missing";
 import { ResolvedLayout } from "../layouts/types";
 import type { Target } from "../host/target";
+import { workLimit } from "../core/limits";
 import { slistFirst } from "./slist";
 
 /** Caps for numbers read from the verifier's structures. */
 export const verifierLimits = {
   /** Tracking pages walked per driver: 0x10000 pages hold ~8 million records, far beyond any real driver. */
   maxPoolPages: 0x10000,
-  /** Allocations listed per driver. */
-  maxAllocations: 1000000,
+  /** Allocations listed per driver: the work limit (1,000,000 unless raised with !ltlimits). */
+  get maxAllocations(): number {
+    return workLimit("maxAllocations");
+  },
 } as const;
 
 export interface VerifierAllocation {

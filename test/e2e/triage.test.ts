@@ -304,10 +304,9 @@ describe("!triage without a bugcheck", () => {
     expect(out).toContain("The bugcheck code could not be read: nt!KiBugCheckData was not found");
   });
 
-  test("arguments are ignored with a note", () => {
+  test("arguments are refused with one usage line (issue 9: bad arguments)", () => {
     const out = run(storeExceptionScene(), "!triage 5").output;
-    expect(out).toContain("!triage takes no arguments");
-    expect(out).toContain("Verdict: " + SEED_VERDICT);
+    expect(out).toBe("Usage: !triage - this command takes no arguments.\n@$triage(5)\n");
   });
 });
 

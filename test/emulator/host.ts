@@ -1,7 +1,7 @@
 // An in-process implementation of the JsProvider `host` API (shared research jsprovider-api.md; its §6 checklist)
 // over an EmulatedTarget. Where the reference is silent the choice is written down next to the code.
 import * as vm from "vm";
-import { EmulatedTarget, TypeDef } from "./target";
+import { EmulatedTarget, TypeDef, CorruptionMode } from "./target";
 import { makeInt64Class, int64Value } from "./int64";
 
 export interface HostCounters {
@@ -65,12 +65,26 @@ export function createHost(target: EmulatedTarget, context: vm.Context): HostCon
   };
   const newError = (message: string) => new realm.Error(message);
 
+  /** Read-only toward the target: a memory or register write is recorded (the suite fails on it) and refused. */
+  function forbidden(what: string): never {
+    violations.push(what);
+    throw newError("writes are forbidden in the emulator: " + what);
+  }
+
   function readBytes(address: bigint, size: number): Uint8Array {
     counters.readCalls++;
     const n = counters.readCalls;
     const failNow =
       (target.failReadFrom !== null && n >= target.failReadFrom) || (target.failReadNumber !== null && n === target.failReadNumber);
-    const result = failNow ? { unreadableAt: address } : target.memory.read(address, size);
+    if (target.maxReadCalls !== null && n > target.maxReadCalls) {
+      // A walk that does not stop: end it here so the suite can report a hang instead of hanging itself.
+      counters.failedReads++;
+      throw newError("emulator: more than " + target.maxReadCalls + " reads; the command does not stop");
+    }
+    let result = failNow ? { unreadableAt: address } : target.memory.read(address, size);
+    if (result instanceof Uint8Array && target.corruptRead !== null && target.corruptRead.number === n) {
+      result = corrupt(result, address, target.corruptRead.mode);
+    }
     if (!(result instanceof Uint8Array)) {
       counters.failedReads++;
       counters.packets += 1;
@@ -79,6 +93,29 @@ export function createHost(target: EmulatedTarget, context: vm.Context): HostCon
     counters.bytesRead += size;
     counters.packets += Math.max(1, Math.ceil(size / KD_PACKET_BYTES));
     return result;
+  }
+
+  /** Corrupted structures (issue 9): every pointer-sized slot of the bytes read is replaced. */
+  function corrupt(bytes: Uint8Array, address: bigint, mode: CorruptionMode): Uint8Array {
+    const out = new Uint8Array(bytes);
+    const view = new DataView(out.buffer);
+    const ps = target.pointerSize;
+    if (mode === "ones") {
+      out.fill(0xff);
+      return out;
+    }
+    let unmapped = (address + 0x10000000n) & ~0xfffn;
+    while (target.memory.isMapped(unmapped)) unmapped += 0x10000000n;
+    for (let at = 0; at + ps <= out.length; at += ps) {
+      const old = ps === 8 ? view.getBigUint64(at, true) : BigInt(view.getUint32(at, true));
+      const value =
+        mode === "self" ? address + BigInt(at) // a list entry linking to itself: a cycle
+        : mode === "misaligned" ? old + 3n
+        : unmapped; // "unmapped": links into a hole of the target
+      if (ps === 8) view.setBigUint64(at, BigInt.asUintN(64, value), true);
+      else view.setUint32(at, Number(BigInt.asUintN(32, value)), true);
+    }
+    return out;
   }
 
   function readMemoryValues(location: unknown, count: number, elementSize?: number, isSigned?: unknown): unknown {
@@ -175,7 +212,11 @@ export function createHost(target: EmulatedTarget, context: vm.Context): HostCon
       targetType: typeObject(def),
       toString: () => "[Type: " + def.name + "]",
     } as Record<string, unknown>;
+    base.setObjectValue = () => forbidden("setObjectValue");
     return new Proxy(base, {
+      set(obj, prop) {
+        return forbidden("assignment to field " + String(prop) + " of " + def.name);
+      },
       get(obj, prop) {
         if (typeof prop === "string" && def.fields && prop in def.fields) {
           call();
@@ -200,6 +241,9 @@ export function createHost(target: EmulatedTarget, context: vm.Context): HostCon
       toString: () => "0x" + value.toString(16),
     } as Record<string, unknown>;
     return new Proxy(base, {
+      set(obj, prop) {
+        return forbidden("assignment to field " + String(prop) + " through a pointer");
+      },
       get(obj, prop) {
         if (typeof prop === "string" && pointee.fields && prop in pointee.fields) {
           call();
@@ -299,10 +343,7 @@ export function createHost(target: EmulatedTarget, context: vm.Context): HostCon
       readMemoryValues,
       readString: readString(false),
       readWideString: readString(true),
-      writeMemoryValues: () => {
-        violations.push("writeMemoryValues");
-        throw newError("writes are forbidden in the emulator");
-      },
+      writeMemoryValues: () => forbidden("writeMemoryValues"),
     },
     currentSession: {
       Attributes: {
@@ -331,7 +372,17 @@ export function createHost(target: EmulatedTarget, context: vm.Context): HostCon
         },
       };
     },
-    currentThread: { Id: 1 },
+    currentThread: {
+      Id: 1,
+      // Registers read as values; any assignment is a register write.
+      Registers: {
+        User: new Proxy({} as Record<string, unknown>, {
+          get: (_o, prop) => (typeof prop === "string" ? int64.fromBig(0n) : undefined),
+          set: (_o, prop) => forbidden("register write " + String(prop)),
+        }),
+      },
+    },
+    setModuleSymbol: () => forbidden("setModuleSymbol"),
     namespace: {
       Debugger: {
         Utility: { Control: control, FileSystem: files },

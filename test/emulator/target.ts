@@ -20,6 +20,10 @@ export interface ModuleDef {
   size: number;
 }
 
+/** ones: every byte 0xff (counts and sizes near 2^32 and 2^64, links out of range); self: every pointer slot
+ *  points at itself (cycles); misaligned: every pointer slot + 3; unmapped: every pointer slot into a hole. */
+export type CorruptionMode = "ones" | "self" | "misaligned" | "unmapped";
+
 export type CommandHandler = (command: string) => string[];
 
 export class EmulatedTarget {
@@ -46,6 +50,10 @@ export class EmulatedTarget {
   failReadFrom: number | null = null;
   /** Fail exactly the Nth read call. */
   failReadNumber: number | null = null;
+  /** Replace the bytes of exactly the Nth read (1-based) with a corrupted version (see host.ts `corrupt`). */
+  corruptRead: { number: number; mode: CorruptionMode } | null = null;
+  /** Reads allowed before the emulator stops a walk that does not end (the fault suite's hang guard). */
+  maxReadCalls: number | null = null;
   processName = "System";
 
   constructor(

@@ -1,24 +1,58 @@
-// The fault-injection suite (issue 9) over every sample scene's commands: each read failing in turn, each symbol and
-// type removed in turn, hostile module names, and bad arguments to every command. Shared by the jest spec and
-// `npm run faults`, which prints the summary the README quotes.
+// The fault-injection suite (issue 9) over every command: each sample scene's commands plus the commands no scene
+// runs, against every fault class: each memory read failing in turn (every read, one at a time), each read's bytes
+// corrupted in turn (all ones, self-links, misaligned links, links into holes), each symbol and type removed in
+// turn, hostile names from the target and from the user on every path that builds a debugger command, bad
+// arguments, and kernel-only commands in user mode and the reverse. Shared by the jest spec and `npm run faults`,
+// which prints the summary the README quotes.
 import { DebuggerSession, RunResult } from "../emulator/session";
-import { EmulatedTarget } from "../emulator/target";
+import { EmulatedTarget, CorruptionMode } from "../emulator/target";
 import { loadScenes } from "../../samples/demo";
+import { seed002Target } from "../targets/seed002";
+import { SEED002, writeWideName } from "../targets/verifier";
 
 /** What a debugger command built by the toolkit may look like: a literal of ours with validated arguments. */
 export const SAFE_COMMAND = /^(u [0-9a-f]{8}(`[0-9a-f]{8})? L1|\.bugcheck|!thread|x [A-Za-z0-9_][A-Za-z0-9_.\-]{0,63}![A-Za-z0-9_?*@$]{1,128}|!poolused 2|!verifier 3 [A-Za-z0-9_][A-Za-z0-9_.\-]{0,63})$/;
 
+/** Debugger-command and DML syntax an attacker would put in a driver, module, tag or string. */
 export const HOSTILE_NAMES = [
   'evil";.shell calc;"',
   "a;.reboot",
   "x\n!process 0 0",
   "$$>a<c:\\x.txt",
+  ".shell -ci \"dir\" cmd",
   "<link cmd=\".kill\">m</link>",
+  '<exec cmd="ed nt!Kd_Default_Mask 0">x</exec>',
   "`ed nt!Kd_Default_Mask`",
   "drv&amp;.sys",
 ];
 
-export const BAD_ARGUMENTS = ['""', '"ThisIsMuchTooLongForAnything"', "42", "0xffffffffffffffff", '"\\x01\\x02"', '"非ASCII"', '(1, 2, 3)'];
+/** Arguments no command accepts as they are (per command exceptions in ACCEPTED_ARGUMENTS). */
+export const BAD_ARGUMENTS = [
+  '""',
+  '"' + "A".repeat(300) + '"',
+  "42",
+  "0xffffffffffffffff",
+  '"\\x01\\x02"',
+  '"非ASCII"',
+  '"Le\\nak"',
+  "(1, 2, 3)",
+];
+
+/** Commands for which an argument of the list is valid input, not a bad argument (a number is an address). */
+const ACCEPTED_ARGUMENTS: { [alias: string]: string[] } = {
+  findimporter: ["42", "0xffffffffffffffff", "(1, 2, 3)"],
+  // A number is a heap address: the command says the heap is not in the process and reads it as asked.
+  virtblocks: ["42", "0xffffffffffffffff"],
+  virtstacks: ["42", "0xffffffffffffffff"],
+};
+
+/** Every command of the toolkit; the suite fails if one has no case. */
+export const ALL_ALIASES = ["leaktools", "leaktag", "pooltags", "leaks", "pooltagfile", "findimporter", "virtblocks", "virtstacks", "unloadleaks", "triage", "ltlimits"];
+const KERNEL_ONLY = ["leaktag", "pooltags", "leaks", "unloadleaks", "triage"];
+const USER_ONLY = ["virtblocks", "virtstacks"];
+
+/** Words with which output says that something could not be read. */
+const SAYS_UNREADABLE = /unreadable|could not (be )?read|not read|cannot be read|not searched|not examined|is not readable/i;
 
 export interface Outcome {
   fault: string;
@@ -27,6 +61,8 @@ export interface Outcome {
   hung: boolean;
   writes: number;
   injected: string[];
+  /** Why the run fails the suite beyond an exception, hang, write or command (e.g. a silent zero). */
+  problem: string | null;
 }
 
 export interface Summary {
@@ -36,76 +72,202 @@ export interface Summary {
   hangs: number;
   injectedCommands: number;
   writes: number;
+  /** Runs whose output changed after a failed read without saying what could not be read. */
+  silent: number;
+  /** Fault runs per class, for the report. */
+  byClass: { [name: string]: number };
+  /** Aliases that ran at least once. */
+  aliases: string[];
   failures: Outcome[];
 }
 
 interface Case {
   build: () => EmulatedTarget;
+  /** Run first, fault-free, on the same session (dx @$leaks() needs its first snapshot). */
+  setup: string[];
   command: string;
+}
+
+export interface SuiteOptions {
+  /** At most this many failed-read runs per command (sampled evenly above it); Infinity: every read, one at a time. */
+  maxReadFaults: number;
+  /** At most this many corrupted-read runs per command and mode (reads are sampled evenly above it); Infinity: all. */
+  maxCorruptionsPerMode: number;
+}
+
+const HANG_MS = 10000;
+
+function aliasOf(command: string): string | null {
+  const m = /^(?:dx\s+(?:-g\s+)?@\$(\w+)|!(\w+))/.exec(command);
+  return m ? m[1] || m[2] : null;
 }
 
 function cases(): Case[] {
   const out: Case[] = [];
-  for (const scene of loadScenes()) for (const command of scene.commands) out.push({ build: scene.build, command });
+  for (const scene of loadScenes()) {
+    scene.commands.forEach((command, i) => out.push({ build: scene.build, setup: scene.commands.slice(0, i), command }));
+  }
+  const scene = (id: string) => loadScenes().find((s) => s.id === id)!.build;
+  // Commands no scene runs as such.
+  const withTagFile = () => {
+    const t = scene("leaktag")();
+    t.addFile("C:\\tags\\mine.txt", "Leak - leak.sys - " + HOSTILE_NAMES.join(" ") + "\r\nEvil - <link cmd=\".kill\">x</link> - \"; .reboot");
+    return t;
+  };
+  out.push({ build: withTagFile, setup: [], command: '!pooltagfile "C:\\\\tags\\\\mine.txt"' });
+  out.push({ build: withTagFile, setup: ['!pooltagfile "C:\\\\tags\\\\mine.txt"'], command: '!leaktag "Leak"' });
+  out.push({ build: scene("leaktag"), setup: [], command: '!leaktag "None"' });
+  out.push({ build: scene("virtblocks"), setup: [], command: "!virtblocks" });
+  out.push({ build: scene("virtblocks"), setup: [], command: "!virtstacks" });
+  out.push({ build: scene("virtblocks"), setup: [], command: "!leaktools" });
+  out.push({ build: scene("leaktag"), setup: [], command: "!ltlimits" });
+  out.push({ build: scene("leaktag"), setup: ['!ltlimits ("maxModules", 2)'], command: '!leaktag "Leak"' });
+  out.push({ build: () => seed002Target({ verifierText: true }).target, setup: [], command: '!unloadleaks "test.sys"' });
   return out;
 }
 
-function judge(fault: string, command: string, session: DebuggerSession, result: RunResult, baselineReads: number): Outcome {
-  const injected = session.control.executed.filter((c) => !SAFE_COMMAND.test(c));
-  // A hang in a synchronous command shows as a walk that does not stop: far more reads than the healthy run.
-  const hung = session.control.counters.readCalls > baselineReads * 4 + 100;
-  return { fault, command, result, hung, writes: session.control.violations.length, injected };
+interface Run {
+  session: DebuggerSession;
+  result: RunResult;
+  ms: number;
 }
 
-function runOne(target: EmulatedTarget, command: string): { session: DebuggerSession; result: RunResult } {
+/** Builds the target, applies the fault after the setup commands, runs the command. */
+function runCase(c: Case, fault: (t: EmulatedTarget) => void, maxReads: number | null): Run {
+  const target = c.build();
   const session = DebuggerSession.load(target);
-  return { session, result: session.run(command) };
+  for (const line of c.setup) session.run(line);
+  session.control.resetCounters();
+  session.control.executed.length = 0;
+  fault(target);
+  target.maxReadCalls = maxReads;
+  const start = Date.now();
+  const result = session.run(c.command);
+  return { session, result, ms: Date.now() - start };
 }
 
-export function runSuite(maxReadFaultsPerCommand = 60): Summary {
+function judge(fault: string, command: string, run: Run, baselineReads: number, problem: string | null = null): Outcome {
+  const { session, result } = run;
+  const injected = session.control.executed.filter((c) => !SAFE_COMMAND.test(c));
+  // A synchronous walk that does not stop shows as far more reads than the healthy run (the emulator ends it).
+  const hung = session.control.counters.readCalls > baselineReads * 4 + 100 || run.ms > HANG_MS;
+  return { fault, command, result, hung, writes: session.control.violations.length, injected, problem };
+}
+
+/** The printed lines of a run, without dx's trailing `@$name(...)` line and its children. */
+export function printedLines(output: string): string[] {
+  const lines = output.split("\n");
+  const end = lines.findIndex((l) => l.startsWith("@$"));
+  return (end < 0 ? lines : lines.slice(0, end)).filter((l) => l.trim() !== "");
+}
+
+export function runSuite(options: SuiteOptions = { maxReadFaults: Infinity, maxCorruptionsPerMode: Infinity }): Summary {
   const outcomes: Outcome[] = [];
+  const byClass: { [name: string]: number } = {};
+  const aliases = new Set<string>();
+  const add = (cls: string, o: Outcome) => {
+    byClass[cls] = (byClass[cls] || 0) + 1;
+    outcomes.push(o);
+  };
   for (const c of cases()) {
-    const probe = runOne(c.build(), c.command);
+    const alias = aliasOf(c.command);
+    if (alias) aliases.add(alias);
+    const probe = runCase(c, () => undefined, null);
     const reads = probe.session.control.counters.readCalls;
-    const step = Math.max(1, Math.ceil(reads / maxReadFaultsPerCommand));
-    for (let n = 1; n <= reads; n += step) {
-      const t = c.build();
-      t.failReadNumber = n;
-      const { session, result } = runOne(t, c.command);
-      outcomes.push(judge("read " + n + " fails", c.command, session, result, reads));
+    const baseline = probe.result.output;
+    const ceiling = reads * 4 + 200;
+
+    // Unreadable memory: every read of the command fails in turn, one at a time.
+    const readStep = Math.max(1, Math.ceil(reads / options.maxReadFaults));
+    for (let n = 1; n <= reads; n += readStep) {
+      const run = runCase(c, (t) => (t.failReadNumber = n), ceiling);
+      // No silent zero: the output is the healthy one (the read was retried or not needed), or it says what it
+      // could not read.
+      const out = run.result.output;
+      const silent = out !== baseline && !SAYS_UNREADABLE.test(out) ? "output changed after read " + n + " failed, without saying what was not read" : null;
+      add("unreadable memory", judge("read " + n + " fails", c.command, run, reads, silent));
     }
+
+    // Corrupted structures: each read's bytes replaced in turn.
+    const modes: CorruptionMode[] = ["ones", "self", "misaligned", "unmapped"];
+    const step = Math.max(1, Math.ceil(reads / options.maxCorruptionsPerMode));
+    for (const mode of modes) {
+      for (let n = 1; n <= reads; n += step) {
+        const run = runCase(c, (t) => (t.corruptRead = { number: n, mode }), ceiling);
+        add("corrupted structures", judge("read " + n + " corrupted (" + mode + ")", c.command, run, reads));
+      }
+    }
+
+    // Missing symbols and types, one at a time.
     const base = c.build();
     for (const key of [...base.symbols.keys()]) {
-      const t = c.build();
-      t.symbols.delete(key);
-      const { session, result } = runOne(t, c.command);
-      outcomes.push(judge("symbol " + key + " missing", c.command, session, result, reads));
+      const run = runCase(c, (t) => t.symbols.delete(key), ceiling);
+      // The fallback is said, or what is missing and what to run: the output is the healthy one, or it names the
+      // symbol, a command to load symbols, or a built-in/guessed layout.
+      const out = run.result.output;
+      const symbol = key.split("!")[1];
+      const said = out === baseline || out.indexOf(symbol) >= 0 || /\.reload|\.symfix|built-in|guessed|unknown|without symbols/.test(out);
+      add("missing symbols", judge("symbol " + key + " missing", c.command, run, reads, said ? null : "symbol " + key + " removed: the output changed without saying what is missing"));
     }
     for (const key of [...base.types.keys()]) {
-      const t = c.build();
-      t.types.delete(key);
-      const { session, result } = runOne(t, c.command);
-      outcomes.push(judge("type " + key + " missing", c.command, session, result, reads));
+      const run = runCase(c, (t) => t.types.delete(key), ceiling);
+      add("missing types", judge("type " + key + " missing", c.command, run, reads));
     }
+
+    // Hostile names read from the target: every module's name.
     HOSTILE_NAMES.forEach((name, i) => {
-      const t = c.build();
-      for (const m of t.modules) m.name = m.name.replace(/[^\\]*$/, name + "_" + i + ".sys");
-      const { session, result } = runOne(t, c.command);
-      outcomes.push(judge("hostile module name " + JSON.stringify(name), c.command, session, result, reads));
+      const run = runCase(c, (t) => {
+        for (const m of t.modules) m.name = m.name.replace(/[^\\]*$/, name + "_" + i + ".sys");
+      }, ceiling);
+      add("hostile names", judge("hostile module name " + JSON.stringify(name), c.command, run, reads));
     });
   }
-  const seen = new Set<string>();
-  for (const c of cases()) {
-    const name = /^(?:dx\s+(?:-g\s+)?@\$(\w+)|!(\w+))/.exec(c.command);
-    const alias = name ? name[1] || name[2] : null;
-    if (!alias || seen.has(alias)) continue;
-    seen.add(alias);
-    for (const arg of BAD_ARGUMENTS) {
-      const { session, result } = runOne(c.build(), "!" + alias + " " + arg);
-      outcomes.push(judge("argument " + arg, "!" + alias, session, result, 1000));
+
+  // Hostile names elsewhere: the driver name bugcheck 0xC4/0x62 passes in Arg2 (it would become !verifier 3 <name>),
+  // and names typed by the user on every command that takes a name.
+  for (const name of HOSTILE_NAMES) {
+    const build = () => {
+      const b = seed002Target({ verifierText: true });
+      writeWideName(b, SEED002.arg2, name.slice(0, 60));
+      return b.target;
+    };
+    const run = runCase({ build, setup: [], command: "!unloadleaks" }, () => undefined, 10000);
+    add("hostile names", judge("hostile Arg2 driver name " + JSON.stringify(name), "!unloadleaks", run, 10000));
+    const literal = JSON.stringify(name);
+    for (const [alias, scene] of [["leaktag", "leaktag"], ["findimporter", "findimporter"], ["unloadleaks", "unloadleaks"], ["pooltagfile", "leaktag"], ["virtblocks", "virtblocks"], ["ltlimits", "leaktag"]]) {
+      const c: Case = { build: loadScenes().find((s) => s.id === scene)!.build, setup: [], command: "!" + alias + " " + literal };
+      add("hostile names", judge("hostile argument " + literal, c.command, runCase(c, () => undefined, 10000), 10000));
     }
   }
-  const failures = outcomes.filter((o) => o.result.escaped !== null || o.hung || o.writes > 0 || o.injected.length > 0 || /bug in leaktools/.test(o.result.output));
+
+  // Bad arguments: one usage line each, on a target of the kind the command needs.
+  const sceneFor = (alias: string) => loadScenes().find((s) => s.id === (USER_ONLY.indexOf(alias) >= 0 ? "virtblocks" : alias === "unloadleaks" ? "unloadleaks" : "leaktag"))!.build;
+  for (const alias of ALL_ALIASES) {
+    for (const arg of BAD_ARGUMENTS) {
+      const command = "!" + alias + " " + arg;
+      const run = runCase({ build: sceneFor(alias), setup: [], command }, () => undefined, 10000);
+      const accepted = (ACCEPTED_ARGUMENTS[alias] || []).indexOf(arg) >= 0;
+      const lines = printedLines(run.result.output);
+      const problem = accepted || lines.length === 1 ? null : "a bad argument printed " + lines.length + " lines, not one usage line";
+      add("bad arguments", judge("argument " + arg, command, run, 10000, problem));
+    }
+  }
+
+  // A kernel-only command in a user-mode session and the reverse: one line saying so.
+  const kernel = loadScenes().find((s) => s.id === "leaktag")!.build;
+  const user = loadScenes().find((s) => s.id === "virtblocks")!.build;
+  for (const [aliasList, build, kind] of [[KERNEL_ONLY, user, "user-mode"], [USER_ONLY, kernel, "kernel"]] as const) {
+    for (const alias of aliasList) {
+      const run = runCase({ build, setup: [], command: "!" + alias }, () => undefined, 10000);
+      const lines = printedLines(run.result.output);
+      const problem = lines.length === 1 ? null : "!" + alias + " in a " + kind + " session printed " + lines.length + " lines";
+      add("wrong target kind", judge(kind + " session", "!" + alias, run, 10000, problem));
+    }
+  }
+
+  const failed = (o: Outcome) =>
+    o.result.escaped !== null || o.hung || o.writes > 0 || o.injected.length > 0 || o.problem !== null || /bug in leaktools/.test(o.result.output);
+  const failures = outcomes.filter(failed);
   return {
     injected: outcomes.length,
     handled: outcomes.length - failures.length,
@@ -113,10 +275,17 @@ export function runSuite(maxReadFaultsPerCommand = 60): Summary {
     hangs: outcomes.filter((o) => o.hung).length,
     injectedCommands: outcomes.reduce((n, o) => n + o.injected.length, 0),
     writes: outcomes.reduce((n, o) => n + o.writes, 0),
+    silent: outcomes.filter((o) => o.problem !== null && /without saying/.test(o.problem)).length,
+    byClass,
+    aliases: [...aliases].sort(),
     failures,
   };
 }
 
 export function summaryLine(s: Summary): string {
   return s.injected + " faults injected, " + s.handled + " handled, " + s.escaped + " escaped exceptions, " + s.hangs + " hangs, " + s.injectedCommands + " injected commands, " + s.writes + " memory writes";
+}
+
+export function describeFailure(f: Outcome): string {
+  return f.command + " / " + f.fault + ": " + (f.result.escaped || f.injected.join(" | ") || f.problem || (f.hung ? "hang" : "") || f.result.output.slice(-300));
 }

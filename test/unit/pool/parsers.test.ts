@@ -3,8 +3,11 @@ import * as path from "path";
 import { parsePoolused } from "../../../src/pool/poolused";
 import { parsePoolTagFile } from "../../../src/pool/pooltag-file";
 import { parseTagPattern, tagFromKey } from "../../../src/pool/tags";
-import { immediateFormAt, indirectCallTargets, callTargets } from "../../../src/pool/owners";
+import { immediateFormAt, callTargets } from "../../../src/pool/owners";
 import { Address } from "../../../src/core/address";
+
+/** The IAT slots reached by direct calls (no wrapper followed). */
+const indirectCallTargets = (...args: Parameters<typeof callTargets>) => callTargets(...args).filter((t) => t.wrapperRva === null).map((t) => t.slot);
 
 const fixture = (name: string) =>
   fs.readFileSync(path.join(__dirname, "../../fixtures", name), "utf8").split("\n").filter((l) => !l.startsWith("# ")).slice(1);
