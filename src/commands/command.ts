@@ -14,6 +14,11 @@ export interface Command {
   usage: string;
   /** When true the runner answers any argument with the usage line, and the command is not run. */
   takesNoArguments?: boolean;
+  /**
+   * A report of the target's state, so an identical report printed again within the window is one line instead
+   * (src/core/repeat.ts): what `dx @$name(...).Where(...)` after `!name` needs. Not for commands that change state.
+   */
+  quietRepeats?: boolean;
   /** One line for !leaktools. */
   summary: string;
   /** Prints through ctx.out and returns the records `dx` shows; never lets an exception out (the runner guards). */

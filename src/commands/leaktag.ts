@@ -15,7 +15,6 @@ import { Progress, bytesOf } from "../core/progress";
 import { findTagOwners, TagOwner, TagHit } from "../pool/owners";
 import { readTagUsage, loadDescriptions, UsageRead } from "../pool/usage";
 import { describeTag, TagDescriptions } from "../pool/pooltag-file";
-import { BufferedPrinter, printReport } from "../pool/repeat";
 import type { Target } from "../host/target";
 
 /** Rows of the no-argument ranking. */
@@ -63,12 +62,13 @@ export const leaktagCommand: Command = {
   name: "leaktag",
   usage: '!leaktag ["Tag"]',
   summary: "Rank pool tags by bytes; with a tag, its big allocations and the driver that owns it",
+  quietRepeats: true,
   run(ctx, args) {
     if (!ctx.target.isKernel) {
       ctx.out.line(messages.needsKernel("leaktag"));
       return undefined;
     }
-    if (args.length === 0 || args[0] === undefined) return reportOnce(ctx, "!leaktag", rankTags);
+    if (args.length === 0 || args[0] === undefined) return rankTags(ctx);
     const pattern = parseTagPattern(args[0]);
     if (!pattern || args.length > 1) {
       // A tag of digits typed without quotes (`!leaktag 2872`) arrives as a number, in the debugger's radix, so its
@@ -77,23 +77,9 @@ export const leaktagCommand: Command = {
       ctx.out.line(messages.leaktagUsage(describeArg(args[0]) + hint));
       return undefined;
     }
-    return reportOnce(ctx, '!leaktag "' + pattern.text.replace(/ +$/, "") + '"', (c) => showTag(c, pattern));
+    return showTag(ctx, pattern);
   },
 };
-
-/** Runs a report into a buffer and prints it unless it repeats the last one word for word (src/pool/repeat.ts). */
-function reportOnce(ctx: CommandContext, command: string, report: (ctx: CommandContext) => unknown): unknown {
-  const buffered = new BufferedPrinter(ctx.out);
-  let value: unknown;
-  try {
-    value = report({ target: ctx.target, out: buffered });
-  } catch (e) {
-    ctx.out.lines(buffered.buffer); // What was found before the failure; the runner then names the error.
-    throw e;
-  }
-  printReport(ctx.out, command, buffered.buffer);
-  return value;
-}
 
 function readUsageOrSay(ctx: CommandContext): { usage: UsageRead; descriptions: TagDescriptions } | null {
   const usage = readTagUsage(ctx.target);

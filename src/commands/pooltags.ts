@@ -10,6 +10,7 @@ export const pooltagsCommand: Command = {
   takesNoArguments: true,
   usage: "dx @$pooltags()",
   summary: "Every pool tag: allocations, frees and bytes, nonpaged and paged",
+  quietRepeats: true,
   run(ctx) {
     if (!ctx.target.isKernel) {
       ctx.out.line(messages.needsKernel("pooltags"));

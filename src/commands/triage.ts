@@ -14,6 +14,7 @@ export const triageCommand: Command = {
   takesNoArguments: true,
   usage: "!triage",
   summary: "What a memory-related bugcheck means and where to look next",
+  quietRepeats: true,
   run(ctx, args) {
     const target = ctx.target;
     if (!target.isKernel) return none(ctx.out, messages.triageNoBugcheck("this is a user-mode session, which has no bugcheck"));

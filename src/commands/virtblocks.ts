@@ -53,6 +53,7 @@ export function virtblocksCommand(): Command {
     name: "virtblocks",
     usage: "!virtblocks [heap]",
     summary: "Every NT heap's virtual blocks (> 512 KB), their totals and the top allocation stacks",
+    quietRepeats: true,
     run(ctx, args) {
       const analysis = analyze(ctx, args, "virtblocks");
       if (!analysis) return undefined;
@@ -67,6 +68,7 @@ export function virtstacksCommand(): Command {
     name: "virtstacks",
     usage: "!virtstacks [heap]",
     summary: "Virtual blocks grouped by allocation stack (+ust), largest first",
+    quietRepeats: true,
     run(ctx, args) {
       const analysis = analyze(ctx, args, "virtstacks");
       if (!analysis) return undefined;
