@@ -41,11 +41,15 @@ function describeTarget(target: Target): string[] {
       (target.isDump ? " dump" : " live session") +
       ", " + (target.pointerSize * 8) + "-bit" +
       ", Windows build " + (build === null ? "unknown" : String(build)) +
-      ", " + target.modules().length + " modules loaded",
+      ", " + plural(target.modules().length, "module") + " loaded",
   ];
   if (target.isKernel) {
     const layout = resolveLayout(POOL_TRACKER_TABLE, (m, t) => target.type(m, t), target.pointerSize, build);
     lines.push("Pool tag tracker layout: " + (isLayoutMissing(layout) ? "none (" + layout.reason + ")" : layout.description));
   }
   return lines;
+}
+
+function plural(n: number, noun: string): string {
+  return n + " " + noun + (n === 1 ? "" : "s");
 }

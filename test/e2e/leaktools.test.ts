@@ -18,7 +18,7 @@ describe("!leaktools", () => {
   test("says when a layout comes from the symbols and when from the built-in table", () => {
     const b = kernelTarget({ pointerSize: 8, build: BUILDS.win10_22h2 });
     let out = DebuggerSession.load(b.target).run("!leaktools").output;
-    expect(out).toContain("Target: kernel live session, 64-bit, Windows build 19045, 1 modules loaded");
+    expect(out).toContain("Target: kernel live session, 64-bit, Windows build 19045, 1 module loaded");
     expect(out).toContain("Pool tag tracker layout: built-in layout Win10 1709-22H2 x64 (layouts.md §2.2)");
     b.typeFromLayout("nt", "_POOL_TRACKER_TABLE", poolTrackerLayout(BUILDS.win10_22h2, 8) as unknown as Record<string, unknown>);
     out = DebuggerSession.load(b.target).run("!leaktools").output;
@@ -28,7 +28,7 @@ describe("!leaktools", () => {
   test("on a 32-bit user-mode process", () => {
     const b = userTarget({ pointerSize: 4, build: BUILDS.win7sp1 });
     const out = DebuggerSession.load(b.target).run("dx @$leaktools()").output;
-    expect(out).toContain("Target: user-mode live session, 32-bit, Windows build 7601, 1 modules loaded");
+    expect(out).toContain("Target: user-mode live session, 32-bit, Windows build 7601, 1 module loaded");
     expect(out).toContain("@$leaktools() : [object Array]");
   });
 });
