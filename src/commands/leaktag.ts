@@ -81,7 +81,8 @@ export const leaktagCommand: Command = {
   },
 };
 
-function readUsageOrSay(ctx: CommandContext): { usage: UsageRead; descriptions: TagDescriptions } | null {
+/** The tags' usage and descriptions, with what was read said; null (and why) when neither tracker nor !poolused answered. */
+export function readUsageOrSay(ctx: CommandContext): { usage: UsageRead; descriptions: TagDescriptions } | null {
   const usage = readTagUsage(ctx.target);
   for (const note of usage.notes) ctx.out.line(note);
   for (const problem of usage.problems) ctx.out.line("  " + problem);

@@ -2,8 +2,7 @@
 // Every pool tag in use, as records for dx and LINQ.
 import { Command } from "./command";
 import { messages } from "../core/messages";
-import { readTagUsage, loadDescriptions } from "../pool/usage";
-import { usageRecord, tagDescription } from "./leaktag";
+import { usageRecord, tagDescription, readUsageOrSay } from "./leaktag";
 
 export const pooltagsCommand: Command = {
   name: "pooltags",
@@ -16,14 +15,9 @@ export const pooltagsCommand: Command = {
       ctx.out.line(messages.needsKernel("pooltags"));
       return undefined;
     }
-    const usage = readTagUsage(ctx.target);
-    for (const note of usage.notes) ctx.out.line(note);
-    for (const problem of usage.problems) ctx.out.line("  " + problem);
-    if (usage.failure) {
-      ctx.out.line(messages.tagUsageUnavailable(usage.failure));
-      return undefined;
-    }
-    const { descriptions } = loadDescriptions(ctx.target);
+    const read = readUsageOrSay(ctx);
+    if (!read) return undefined;
+    const { usage, descriptions } = read;
     return usage.rows
       .slice()
       .sort((a, b) => (a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0))
