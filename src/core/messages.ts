@@ -89,6 +89,13 @@ export const messages = {
     "The process's PEB could not be found (neither the process's EnvironmentBlock nor $peb). Run .reload /f ntdll and try again.",
   virtblocksHeapNotInProcess: (heap: string) =>
     "Heap " + heap + " is not in the PEB's ProcessHeaps list; run !heap -s for the heaps of this process.",
+  /** One line for a heap argument that cannot be a heap of this process; `heaps` are the PEB's, as formatted. */
+  virtblocksNotAHeap: (command: string, given: string, why: string, heaps: string[], more: number) =>
+    given + " is not a heap of this process (" + why + "). " +
+    (heaps.length === 0
+      ? "The PEB lists no heaps"
+      : "Its heaps: " + heaps.join(", ") + (more > 0 ? " and " + more + " more" : "")) +
+    "; !" + command + " with no argument walks them all.",
   virtblocksLayoutMissing: (reason: string) =>
     "No layout for the heap structures: " + reason + ". Load ntdll's symbols (.symfix; .reload /f ntdll) and try again.",
   virtblocksUstOff: (flags: string) =>

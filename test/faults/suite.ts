@@ -41,9 +41,6 @@ export const BAD_ARGUMENTS = [
 /** Commands for which an argument of the list is valid input, not a bad argument (a number is an address). */
 const ACCEPTED_ARGUMENTS: { [alias: string]: string[] } = {
   findimporter: ["42", "0xffffffffffffffff", "(1, 2, 3)"],
-  // A number is a heap address: the command says the heap is not in the process and reads it as asked.
-  virtblocks: ["42", "0xffffffffffffffff"],
-  virtstacks: ["42", "0xffffffffffffffff"],
 };
 
 /** Every command of the toolkit; the suite fails if one has no case. */
