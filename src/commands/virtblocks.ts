@@ -20,6 +20,8 @@ import { StackGroup, TraceReader, describeFrame, groupByStack } from "../heap/st
 const TOP_STACKS = 10;
 /** Heaps named in the one line that refuses a heap argument: enough to pick from, short enough for one line. */
 const HEAPS_NAMED = 8;
+/** Entries named per heap when their BusyBlock does not decode; the rest are counted. */
+const ENTRIES_NAMED = 5;
 
 interface Analysis {
   reports: HeapReport[];
@@ -216,6 +218,15 @@ function printHeaps(ctx: CommandContext, reports: HeapReport[]): void {
   const largest = reports.reduce<HeapReport | null>((best, r) => (r.blocks.length > 0 && (!best || r.blocks.length > best.blocks.length) ? r : best), null);
   if (largest) ctx.out.line(messages.virtblocksNext("0x" + largest.heap.toHex(), largest.blocks[0].userAddress.format(ps)));
   for (const r of reports) {
+    const undecoded = r.blocks.filter((b) => !b.sizeDecoded);
+    if (undecoded.length) {
+      const shown = undecoded.slice(0, ENTRIES_NAMED).map((b) => b.entry.format(ps)).join(", ");
+      ctx.out.line(
+        "Heap " + r.heap.format(ps) + ": the BusyBlock of the entr" + (undecoded.length === 1 ? "y" : "ies") + " at " + shown +
+          (undecoded.length > ENTRIES_NAMED ? " and " + (undecoded.length - ENTRIES_NAMED) + " more" : "") +
+          " fails its checksum or size check (decoded with the heap's Encoding); the user size shown is the commit size.",
+      );
+    }
     if (r.problem && r.kind === "nt") ctx.out.line("Heap " + r.heap.format(ps) + ": the walk stopped: " + r.problem + "; the blocks before it are shown.");
     if (r.segments && r.segments.problem) {
       ctx.out.line("Heap " + r.heap.format(ps) + ": the segment walk stopped: " + r.segments.problem + "; its committed bytes cover " + r.segments.count + " segments.");

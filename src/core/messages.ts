@@ -150,7 +150,9 @@ export const messages = {
   unloadleaksWalk: (pages: number, found: number) =>
     "Walked " + pages + " verifier tracking page(s): " + found + " outstanding allocation(s).",
   unloadleaksCountersDiffer: (counted: number, bytes: number, allocations: number, totalBytes: number) =>
-    "The verifier's counters say " + allocations + " allocation(s), " + totalBytes + " bytes; the pages hold " + counted +
+    "The verifier's counters say " + allocations + " allocation(s), " +
+    // Above 2^53 a number has lost its low digits: say it is absurd rather than print a rounded value.
+    (totalBytes > Number.MAX_SAFE_INTEGER ? "more than 2^53 (absurd)" : totalBytes) + " bytes; the pages hold " + counted +
     " in use, " + bytes + " bytes. The list may be incomplete or the layout may not fit this build.",
   unloadleaksArg4Differs: (arg4: number, found: number) =>
     "Arg4 says " + arg4 + " allocation(s) were not freed; " + found + " are listed.",
@@ -185,6 +187,8 @@ export const messages = {
     "Subcode " + subcode + " is not in leaktools' table; see " + source + ".",
   triageNoLayout: (typeName: string, reason: string) => "No layout for " + typeName + ": " + reason + ".",
   triageUnreadable: (what: string) => "Unreadable: " + what + "; the verdict uses what was read.",
+  triagePointsIntoArg2: (field: string, value: string, arg2: string) =>
+    field + " " + value + " points back into the EXCEPTION_POINTERS at " + arg2 + " (Arg2) itself: corrupt, not decoded",
   triageExceptionPointers: (arg2: string, record: string, context: string) =>
     "Arg2 " + arg2 + " is EXCEPTION_POINTERS: ExceptionRecord " + record + ", ContextRecord " + context,
   triageException: (code: string, address: string, symbol: string | null, flags: number, count: number) =>
