@@ -5,7 +5,7 @@
 // per-command e2e tests that check the same corruption in more detail.
 import { EmulatedTarget } from "../emulator/target";
 import { TargetBuilder } from "../targets/builder";
-import { pebLayout, poolTrackerLayout } from "../targets/layouts";
+import { pebLayout } from "../targets/layouts";
 import { seed000 } from "../targets/pool-scenes";
 import { PoolTargetBuilder, BUILDS } from "../targets/pool";
 import { HeapTarget, virtualAllocEntryLayout } from "../targets/heap";
@@ -97,7 +97,7 @@ function poolCase(name: string, corrupt: (p: PoolTargetBuilder) => void, names: 
   };
 }
 
-/** A Win10 x64 process with +ust: two encoded NT heaps of four virtual blocks each. */
+/** A Win10 x64 process without +ust: two encoded NT heaps of four virtual blocks each. */
 function heapProcess() {
   const t = new HeapTarget({ pointerSize: 8, build: BUILDS.win10_22h2, ust: false });
   const heaps = [t.ntHeap({ encoded: true }), t.ntHeap({ encoded: true })];
@@ -243,6 +243,3 @@ function verifierCase(name: string, corrupt: (s: ReturnType<typeof wrapperScene>
   };
   return { name, build: () => make().b.target, command: "!unloadleaks", names: names(make()), rest: [/drv!MyAlloc\+0x21/], seeAlso: "test/e2e/unloadleaks.test.ts: on corrupted verifier data" };
 }
-
-/** Used by typed scenes and tests that need the tracker's real layout. */
-export { poolTrackerLayout };
