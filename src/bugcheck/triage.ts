@@ -162,7 +162,12 @@ function decodeStoreException(w: Work): void {
   let symbol: string | null = null;
   let code: number | null = null;
   const recordLayout = layout(w, EXCEPTION_RECORD);
-  const record = recordLayout ? t.memory.read(ep.ExceptionRecord, recordLayout.size, "EXCEPTION_RECORD") : null;
+  // A record or context that overlaps the EXCEPTION_POINTERS pair (a pointer back at Arg2 itself) is not one:
+  // decoding it would show the pointers as an exception code and registers.
+  const overlapsPointers = (at: Address, size: number) => at.isWithin(info, pointersLayout.size) || info.isWithin(at, size);
+  const recordLoops = recordLayout !== null && overlapsPointers(ep.ExceptionRecord, recordLayout.size);
+  if (recordLoops) w.findings.push(messages.triagePointsIntoArg2("ExceptionRecord", fmt(w, ep.ExceptionRecord), fmt(w, info)));
+  const record = recordLayout && !recordLoops ? t.memory.read(ep.ExceptionRecord, recordLayout.size, "EXCEPTION_RECORD") : null;
   if (record instanceof Unreadable) w.findings.push(messages.triageUnreadable(record.describe(t.pointerSize)));
   else if (record && recordLayout) {
     const r = decodeExceptionRecord(record, recordLayout, t.pointerSize);
@@ -179,7 +184,9 @@ function decodeStoreException(w: Work): void {
   }
 
   const contextLayout = layout(w, t.pointerSize === 8 ? CONTEXT_X64 : CONTEXT_X86);
-  if (contextLayout) {
+  const contextLoops = contextLayout !== null && overlapsPointers(ep.ContextRecord, contextBytesNeeded(contextLayout, t.pointerSize));
+  if (contextLoops) w.findings.push(messages.triagePointsIntoArg2("ContextRecord", fmt(w, ep.ContextRecord), fmt(w, info)));
+  if (contextLayout && !contextLoops) {
     const context = t.memory.read(ep.ContextRecord, contextBytesNeeded(contextLayout, t.pointerSize), "CONTEXT");
     if (context instanceof Unreadable) w.findings.push(messages.triageUnreadable(context.describe(t.pointerSize)));
     else {

@@ -14,10 +14,14 @@ import { bytesWithUnit, groupDigits, hex } from "../render/format";
 import { renderTable } from "../render/table";
 import { isLayoutMissing, resolveLayout } from "../layouts/resolve";
 import { HEAP, HEAP_VIRTUAL_ALLOC_ENTRY, SEGMENT_HEAP, heapConstants, stackTraceLayout } from "../layouts/heap";
-import { HeapLayouts, HeapReport, VirtualBlock, readProcessHeaps, walkHeap } from "../heap/virtual-blocks";
+import { HeapLayouts, HeapReport, VirtualBlock, isPlausibleUserAddress, readProcessHeaps, walkHeap } from "../heap/virtual-blocks";
 import { StackGroup, TraceReader, describeFrame, groupByStack } from "../heap/stacks";
 
 const TOP_STACKS = 10;
+/** Heaps named in the one line that refuses a heap argument: enough to pick from, short enough for one line. */
+const HEAPS_NAMED = 8;
+/** Entries named per heap when their BusyBlock does not decode; the rest are counted. */
+const ENTRIES_NAMED = 5;
 
 interface Analysis {
   reports: HeapReport[];
@@ -87,7 +91,7 @@ function analyze(ctx: CommandContext, args: unknown[], name: string): Analysis |
   let only: Address | null = null;
   if (args.length > 1 || (args.length === 1 && argKind(args[0]) !== "missing")) {
     only = args.length === 1 ? addressArg(args[0]) : null;
-    if (!only || only.isNull) {
+    if (!only) {
       out.line(messages.virtblocksUsage(name, describeArg(args.length === 1 ? args[0] : "several arguments")));
       return null;
     }
@@ -103,6 +107,14 @@ function analyze(ctx: CommandContext, args: unknown[], name: string): Analysis |
   if (process instanceof Unreadable) {
     out.line(messages.unreadable("the PEB's heap list", process.address.format(ps)));
     return null;
+  }
+  if (only) {
+    const why = notAHeapReason(only, process.heaps, process.problem !== null, ps);
+    if (why) {
+      const shown = process.heaps.slice(0, HEAPS_NAMED);
+      out.line(messages.virtblocksNotAHeap(name, "0x" + only.toHex(), why, shown.map((h) => h.format(ps)), process.heaps.length - shown.length));
+      return null;
+    }
   }
   const build = target.windowsBuild();
   const types = (m: string, t: string) => target.type(m, t);
@@ -167,6 +179,19 @@ function analyze(ctx: CommandContext, args: unknown[], name: string): Analysis |
   return { reports, groups, ust: process.ust, frameText };
 }
 
+/**
+ * Why `heap` cannot be a heap of this process, or null when it may be one. A heap is a user-mode address, aligned
+ * (heaps start on a page: they are reserved with NtAllocateVirtualMemory), and listed in the PEB's ProcessHeaps.
+ * When that list could not be read in full, an address missing from it is read as asked (the caller says so).
+ */
+function notAHeapReason(heap: Address, heaps: Address[], listIncomplete: boolean, ps: 4 | 8): string | null {
+  if (heap.isNull) return "a null address";
+  if (!isPlausibleUserAddress(heap, ps)) return ps === 8 && heap.hi >= 0x8000 ? "a kernel address, outside the process's user range" : "not a user-mode address of this process";
+  if (heaps.some((h) => h.equals(heap))) return null;
+  if (listIncomplete) return null;
+  return "not in the PEB's ProcessHeaps list";
+}
+
 function printHeaps(ctx: CommandContext, reports: HeapReport[]): void {
   const ps = ctx.target.pointerSize;
   const sum = (r: HeapReport, f: (b: VirtualBlock) => number) => r.blocks.reduce((n, b) => n + f(b), 0);
@@ -195,6 +220,15 @@ function printHeaps(ctx: CommandContext, reports: HeapReport[]): void {
   const largest = reports.reduce<HeapReport | null>((best, r) => (r.blocks.length > 0 && (!best || r.blocks.length > best.blocks.length) ? r : best), null);
   if (largest) ctx.out.line(messages.virtblocksNext("0x" + largest.heap.toHex(), largest.blocks[0].userAddress.format(ps)));
   for (const r of reports) {
+    const undecoded = r.blocks.filter((b) => !b.sizeDecoded);
+    if (undecoded.length) {
+      const shown = undecoded.slice(0, ENTRIES_NAMED).map((b) => b.entry.format(ps)).join(", ");
+      ctx.out.line(
+        "Heap " + r.heap.format(ps) + ": the BusyBlock of the entr" + (undecoded.length === 1 ? "y" : "ies") + " at " + shown +
+          (undecoded.length > ENTRIES_NAMED ? " and " + (undecoded.length - ENTRIES_NAMED) + " more" : "") +
+          " fails its checksum or size check (decoded with the heap's Encoding); the user size shown is the commit size.",
+      );
+    }
     if (r.problem && r.kind === "nt") ctx.out.line("Heap " + r.heap.format(ps) + ": the walk stopped: " + r.problem + "; the blocks before it are shown.");
     if (r.segments && r.segments.problem) {
       ctx.out.line("Heap " + r.heap.format(ps) + ": the segment walk stopped: " + r.segments.problem + "; its committed bytes cover " + r.segments.count + " segments.");

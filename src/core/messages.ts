@@ -89,6 +89,13 @@ export const messages = {
     "The process's PEB could not be found (neither the process's EnvironmentBlock nor $peb). Run .reload /f ntdll and try again.",
   virtblocksHeapNotInProcess: (heap: string) =>
     "Heap " + heap + " is not in the PEB's ProcessHeaps list; run !heap -s for the heaps of this process.",
+  /** One line for a heap argument that cannot be a heap of this process; `heaps` are the PEB's, as formatted. */
+  virtblocksNotAHeap: (command: string, given: string, why: string, heaps: string[], more: number) =>
+    given + " is not a heap of this process (" + why + "). " +
+    (heaps.length === 0
+      ? "The PEB lists no heaps"
+      : "Its heaps: " + heaps.join(", ") + (more > 0 ? " and " + more + " more" : "")) +
+    "; !" + command + " with no argument walks them all.",
   virtblocksLayoutMissing: (reason: string) =>
     "No layout for the heap structures: " + reason + ". Load ntdll's symbols (.symfix; .reload /f ntdll) and try again.",
   virtblocksUstOff: (flags: string) =>
@@ -143,7 +150,9 @@ export const messages = {
   unloadleaksWalk: (pages: number, found: number) =>
     "Walked " + pages + " verifier tracking page(s): " + found + " outstanding allocation(s).",
   unloadleaksCountersDiffer: (counted: number, bytes: number, allocations: number, totalBytes: number) =>
-    "The verifier's counters say " + allocations + " allocation(s), " + totalBytes + " bytes; the pages hold " + counted +
+    "The verifier's counters say " + allocations + " allocation(s), " +
+    // Above 2^53 a number has lost its low digits: say it is absurd rather than print a rounded value.
+    (totalBytes > Number.MAX_SAFE_INTEGER ? "more than 2^53 (absurd)" : totalBytes) + " bytes; the pages hold " + counted +
     " in use, " + bytes + " bytes. The list may be incomplete or the layout may not fit this build.",
   unloadleaksArg4Differs: (arg4: number, found: number) =>
     "Arg4 says " + arg4 + " allocation(s) were not freed; " + found + " are listed.",
@@ -178,6 +187,8 @@ export const messages = {
     "Subcode " + subcode + " is not in leaktools' table; see " + source + ".",
   triageNoLayout: (typeName: string, reason: string) => "No layout for " + typeName + ": " + reason + ".",
   triageUnreadable: (what: string) => "Unreadable: " + what + "; the verdict uses what was read.",
+  triagePointsIntoArg2: (field: string, value: string, arg2: string) =>
+    field + " " + value + " points back into the EXCEPTION_POINTERS at " + arg2 + " (Arg2) itself: corrupt, not decoded",
   triageExceptionPointers: (arg2: string, record: string, context: string) =>
     "Arg2 " + arg2 + " is EXCEPTION_POINTERS: ExceptionRecord " + record + ", ContextRecord " + context,
   triageException: (code: string, address: string, symbol: string | null, flags: number, count: number) =>

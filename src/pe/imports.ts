@@ -107,7 +107,14 @@ function addEntries(result: ImportTable, headers: PeHeaders, read: RvaReader, im
   const iatBytes = readThunkArray(read, d.firstThunk, thunkSize, imageSize);
   const intInside = d.originalFirstThunk !== 0 && !pastImage(result.problems, kind + " name table of " + (dll || "?"), d.originalFirstThunk, thunkSize, imageSize);
   const intBytes = intInside ? readThunkArray(read, d.originalFirstThunk, thunkSize, imageSize) : null;
-  const count = Math.max(iatBytes ? iatBytes.length / thunkSize : 0, intBytes ? intBytes.length / thunkSize : 0);
+  const endless = (bytes: Uint8Array | null, rva: number) =>
+    bytes !== null && (bytes.length / thunkSize >= MAX_THUNKS_PER_DESCRIPTOR || rva + bytes.length + thunkSize > imageSize);
+  const intEndless = endless(intBytes, d.originalFirstThunk);
+  const iatEndless = endless(iatBytes, d.firstThunk);
+  if (intEndless) result.problems.push(kind + " name table of " + (dll || "?") + " at RVA 0x" + d.originalFirstThunk.toString(16) + " has no terminator within " + (intBytes as Uint8Array).length / thunkSize + " thunks" + (iatBytes && !iatEndless ? "; only the " + iatBytes.length / thunkSize + " slot(s) of its import address table were read" : ""));
+  if (iatEndless) result.problems.push("import address table of " + (dll || "?") + " at RVA 0x" + d.firstThunk.toString(16) + " has no terminator within " + (iatBytes as Uint8Array).length / thunkSize + " slots");
+  // A name table without an end is bounded by the IAT it describes when that one ends.
+  const count = intEndless && iatBytes && !iatEndless ? iatBytes.length / thunkSize : Math.max(iatBytes ? iatBytes.length / thunkSize : 0, intBytes ? intBytes.length / thunkSize : 0);
   if (!iatBytes && !intBytes) {
     result.problems.push("import tables of " + (dll || "?") + " are unreadable");
     return;

@@ -4,6 +4,7 @@ import { Address } from "../core/address";
 import { Unreadable } from "../core/missing";
 import { u32, unsigned, pointer } from "../core/bytes";
 import { resolveLayout, isLayoutMissing } from "../layouts/resolve";
+import { readTablePrefix, exactCount } from "./prefix";
 import { POOL_TRACKER_BIG_PAGES, bigPagePoolTypeShift } from "../layouts/pool";
 import type { Target } from "../host/target";
 import { TagPattern, tagFromKey } from "./tags";
@@ -45,7 +46,7 @@ export function readBigPages(target: Target, pattern: TagPattern): BigPagesRead 
   const problems: string[] = [];
   let entries = unsigned(sizeBytes, 0, target.pointerSize);
   if (entries > MAX_BIG_PAGE_ENTRIES) {
-    problems.push("nt!PoolBigPageTableSize is " + entries + "; only the first " + MAX_BIG_PAGE_ENTRIES + " entries were read");
+    problems.push("nt!PoolBigPageTableSize is " + exactCount(sizeBytes, 0, target.pointerSize) + "; only the first " + MAX_BIG_PAGE_ENTRIES + " entries were read");
     entries = MAX_BIG_PAGE_ENTRIES;
   }
   const stride = layout.size;
@@ -56,10 +57,18 @@ export function readBigPages(target: Target, pattern: TagPattern): BigPagesRead 
   const sizeWidth = layout.sizes.NumberOfBytes || target.pointerSize;
   const allocations: BigAllocation[] = [];
   if (entries > 0) {
-    const bytes = target.memory.read(tableAt, entries * stride, "nt!PoolBigPageTable");
-    if (bytes instanceof Unreadable) {
-      problems.push("the big page table at " + target.formatAddress(tableAt) + " (" + entries + " entries) is unreadable");
-    } else {
+    const prefix = readTablePrefix(target, tableAt, entries * stride, "nt!PoolBigPageTable");
+    const bytes = prefix.bytes;
+    if (prefix.stoppedAt) {
+      const readable = Math.floor(bytes.length / stride);
+      problems.push(
+        readable === 0
+          ? "the big page table at " + target.formatAddress(tableAt) + " (" + entries + " entries) is unreadable"
+          : "the big page table at " + target.formatAddress(tableAt) + " is readable for " + readable + " of " + entries + " entries (unreadable from " + target.formatAddress(prefix.stoppedAt) + ")",
+      );
+      entries = readable;
+    }
+    {
       for (let i = 0; i < entries; i++) {
         const base = i * stride;
         const va = pointer(bytes, base + o.Va, target.pointerSize);

@@ -11,6 +11,7 @@ import { POOL_TRACKER_TABLE } from "../layouts/pool";
 import { ResolvedLayout } from "../layouts/types";
 import type { Target } from "../host/target";
 import { tagFromKey } from "./tags";
+import { readTablePrefix, exactCount } from "./prefix";
 
 /** More processor tables than this is a corrupt array: Windows supports at most 2,048 logical processors. */
 export const MAX_PROCESSOR_TABLES = 2048;
@@ -59,9 +60,16 @@ export function readPoolTracker(target: Target): TrackerRead | TrackerMissing {
   if (sizeValue instanceof Unreadable) return { kind: "trackerMissing", reason: sizeValue.describe(target.pointerSize) };
 
   const problems: string[] = [];
-  let entries = sizeValue;
+  let entries = sizeValue.value;
+  if (entries === 0) {
+    // A live kernel never has an empty tracker (it is sized at boot from the pool size): the global is corrupt.
+    return { kind: "trackerMissing", reason: "nt!PoolTrackTableSize is 0 (corrupt: the kernel sizes the table at boot), so nt!PoolTrackTable at " + target.formatAddress(tableAt) + " cannot be read" };
+  }
   if (entries > limits.maxPoolTrackEntries) {
-    problems.push("nt!PoolTrackTableSize is " + entries + "; only the first " + limits.maxPoolTrackEntries + " entries were read");
+    problems.push(
+      "nt!PoolTrackTableSize is " + sizeValue.text + " (corrupt); at most the first " + limits.maxPoolTrackEntries +
+        " entries were read, and as the table's real end is unknown the sums may include memory past it",
+    );
     entries = limits.maxPoolTrackEntries;
   }
   if (layout.guessed) layout = choosePlausibleLayout(target, tableAt, entries, layout);
@@ -77,9 +85,9 @@ export function readPoolTracker(target: Target): TrackerRead | TrackerMissing {
   const expansionSize = readSizeT(target, "PoolTrackTableExpansionSize");
   if (expansionSize instanceof Unreadable) {
     problems.push(expansionSize.describe(target.pointerSize) + "; the expansion table was not summed");
-  } else if (expansionAt instanceof Address && expansionSize !== null && expansionSize > 0) {
-    expansionEntries = Math.min(expansionSize, limits.maxPoolTrackEntries);
-    if (expansionSize > expansionEntries) problems.push("nt!PoolTrackTableExpansionSize is " + expansionSize + "; only " + expansionEntries + " entries were read");
+  } else if (expansionAt instanceof Address && expansionSize !== null && expansionSize.value > 0) {
+    expansionEntries = Math.min(expansionSize.value, limits.maxPoolTrackEntries);
+    if (expansionSize.value > expansionEntries) problems.push("nt!PoolTrackTableExpansionSize is " + expansionSize.text + "; only " + expansionEntries + " entries were read");
     sumTable(target, layout, expansionAt, expansionEntries, totals, problems);
   } else if (expansionAt instanceof Unreadable) {
     problems.push(expansionAt.describe(target.pointerSize));
@@ -89,13 +97,13 @@ export function readPoolTracker(target: Target): TrackerRead | TrackerMissing {
   return { kind: "tracker", rows, layout, processorTables: tablesRead, expansionEntries, entriesPerTable: entries, problems };
 }
 
-/** A SIZE_T global as a number; null when the symbol is missing. */
-function readSizeT(target: Target, name: string): number | Unreadable | null {
+/** A SIZE_T global as a number and as exact text (2^64-1 rounds as a number); null when the symbol is missing. */
+function readSizeT(target: Target, name: string): { value: number; text: string } | Unreadable | null {
   const at = target.symbolAddress("nt", name);
   if (!at) return null;
   const bytes = target.memory.read(at, target.pointerSize, "nt!" + name);
   if (bytes instanceof Unreadable) return bytes;
-  return unsigned(bytes, 0, target.pointerSize);
+  return { value: unsigned(bytes, 0, target.pointerSize), text: exactCount(bytes, 0, target.pointerSize) };
 }
 
 /**
@@ -191,10 +199,16 @@ function processorTables(target: Target, first: Address, problems: string[]): Ad
 
 function sumTable(target: Target, layout: ResolvedLayout, at: Address, entries: number, totals: Map<number, TagUsage>, problems: string[]): boolean {
   const stride = layout.size;
-  const bytes = target.memory.read(at, entries * stride, "_POOL_TRACKER_TABLE[" + entries + "]");
-  if (bytes instanceof Unreadable) {
-    problems.push("the tag table at " + target.formatAddress(at) + " (" + entries + " entries) is unreadable; it was not summed");
-    return false;
+  const prefix = readTablePrefix(target, at, entries * stride, "_POOL_TRACKER_TABLE[" + entries + "]");
+  const bytes = prefix.bytes;
+  const readable = Math.floor(bytes.length / stride);
+  if (prefix.stoppedAt) {
+    if (readable === 0) {
+      problems.push("the tag table at " + target.formatAddress(at) + " (" + entries + " entries) is unreadable; it was not summed");
+      return false;
+    }
+    problems.push("the tag table at " + target.formatAddress(at) + " is readable for " + readable + " of " + entries + " entries (unreadable from " + target.formatAddress(prefix.stoppedAt) + "); those were summed");
+    entries = readable;
   }
   const o = layout.offsets;
   const s = layout.sizes;

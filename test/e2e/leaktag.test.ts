@@ -199,7 +199,13 @@ describe("more targets and faults", () => {
       const summary = failEachRead(() => seed000().target, command, 40);
       expect(summary.escaped).toBe(0);
       expect(summary.writes).toBe(0);
-      for (const run of summary.runs) expect(run.result.output).toMatch(/unreadable/i);
+      // A tag table whose whole read failed is read again in steps (src/pool/prefix.ts): the run then matches the
+      // healthy one; otherwise it says what was unreadable.
+      const healthy = DebuggerSession.load(seed000().target).run(command).output;
+      for (const run of summary.runs) {
+        if (run.result.output !== healthy) expect(run.result.output).toMatch(/unreadable/i);
+      }
+      expect(summary.runs.filter((r) => /unreadable/i.test(r.result.output)).length).toBeGreaterThan(summary.runs.length / 2);
     }
   });
 });

@@ -1,10 +1,13 @@
 import { DebuggerSession } from "../emulator/session";
 import { int64Value } from "../emulator/int64";
 import { kernelTarget } from "../targets/builder";
+import { pebLayout } from "../targets/layouts";
+import { debuggerAddress } from "../targets/bugcheck";
 import { HeapTarget, BUILDS } from "../targets/heap";
 import { SEED, seedTarget } from "../targets/virtblocks-seed";
 import { expectGolden } from "../support/golden";
 import { failEachRead } from "../support/faults";
+import { printedLines } from "../faults/suite";
 
 interface BlockRecord { Heap: unknown; Entry: unknown; UserAddress: unknown; UserSize: number; CommitSize: number; ReserveSize: number; Stack: unknown }
 interface GroupRecord { Frames: unknown; Count: number; TotalBytes: number }
@@ -413,9 +416,50 @@ describe("arguments and sessions", () => {
     p.t.finish();
     expect(run(p.t, '!virtblocks "heap"').output).toContain('!virtblocks takes an optional heap address (!virtblocks 0x29fb0000), not the string "heap"');
     expect(run(p.t, "dx @$virtblocks(1, 2)").output).toContain("!virtblocks takes an optional heap address");
-    expect(run(p.t, "dx @$virtstacks(0)").output).toContain("!virtstacks takes an optional heap address (!virtstacks 0x29fb0000), not the number 0");
+  });
+
+  // Issue 9: an argument that cannot be a heap of this process is one line naming the heaps that exist, as
+  // `!heap -s` would show them, not a heap header read at that address.
+  test("a heap argument that is not a heap of this process: one line naming the process's heaps, nothing walked", () => {
+    const p = smallProcess({ pointerSize: 8, build: BUILDS.win10_22h2, ust: false, heaps: 3 });
+    p.t.finish();
+    const heaps = p.heaps.map(debuggerAddress).join(", ");
+    const cases: [string, string][] = [
+      ["!virtblocks 0xffffffffffffffff", "0xffffffffffffffff is not a heap of this process (a kernel address, outside the process's user range)"],
+      ["!virtblocks 0xfffff80720000000", "0xfffff80720000000 is not a heap of this process (a kernel address, outside the process's user range)"],
+      ["!virtblocks 0", "0x0 is not a heap of this process (a null address)"],
+      ["dx @$virtstacks(0)", "0x0 is not a heap of this process (a null address)"],
+      ["!virtblocks 0x12340000", "0x12340000 is not a heap of this process (not in the PEB's ProcessHeaps list)"],
+      ["!virtstacks 0x12340001", "0x12340001 is not a heap of this process (not a user-mode address of this process)"],
+    ];
+    for (const [command, said] of cases) {
+      const s = DebuggerSession.load(p.t.b.target);
+      const r = s.run(command);
+      expect(r.escaped).toBeNull();
+      const alias = /virtstacks/.test(command) ? "virtstacks" : "virtblocks";
+      expect(printedLines(r.output)).toEqual([said + ". Its heaps: " + heaps + "; !" + alias + " with no argument walks them all."]);
+      // Only the PEB and its heap array were read: no heap header at the given address.
+      expect(s.control.counters.readCalls).toBeLessThanOrEqual(2);
+    }
+    // A heap of the list is walked as before.
+    expect(run(p.t, "!virtblocks 0x" + p.heaps[1].toString(16)).output).toMatch(/Total: 3 virtual blocks/);
+  });
+
+  test("many heaps: the line names the first 8 and counts the rest", () => {
+    const p = smallProcess({ pointerSize: 4, build: BUILDS.win10_22h2, ust: false, heaps: 11, perHeap: 1 });
+    p.t.finish();
+    const lines = printedLines(run(p.t, "!virtblocks 0x7fff0000").output);
+    expect(lines.length).toBe(1);
+    expect(lines[0]).toContain("0x7fff0000 is not a heap of this process (not in the PEB's ProcessHeaps list). Its heaps: " + p.heaps.slice(0, 8).map((h) => h.toString(16).padStart(8, "0")).join(", ") + " and 3 more; !virtblocks with no argument walks them all.");
+  });
+
+  test("a heap list that could not be read in full: an address missing from it is read as asked, and said", () => {
+    const p = smallProcess({ pointerSize: 8, build: BUILDS.win10_22h2, ust: false });
+    p.t.finish();
+    const peb = p.t.b.target.pebAddress!;
+    p.t.b.memory.writeU32(peb + BigInt(pebLayout(8).NumberOfHeaps), 0x10000); // past maxHeaps (4096): the list is cut
     const r = run(p.t, "!virtblocks 0x12340000");
+    expect(r.output).toContain("NumberOfHeaps is 65536; only the first 4096 (maxHeaps) are walked");
     expect(r.output).toContain("Heap 00000000`12340000 is not in the PEB's ProcessHeaps list");
-    expect(r.output).toMatch(/00000000`12340000\s+unreadable/);
   });
 });

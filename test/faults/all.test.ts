@@ -1,15 +1,30 @@
 import { runSuite, summaryLine, describeFailure, SAFE_COMMAND, ALL_ALIASES } from "./suite";
+import { namedCases } from "./named";
+import { TYPES_USED } from "./typed-scenes";
 
 // npm test samples the reads (every read is failed by `npm run faults`); each class still reaches every command.
 test("every command survives every fault class: no exception, hang, write, injected command or silent value", () => {
-  const summary = runSuite({ maxReadFaults: 25, maxCorruptionsPerMode: 4 });
+  const summary = runSuite({ maxReadFaults: 20, maxCorruptionsPerMode: 3 });
   console.log("fault injection (sampled): " + summaryLine(summary));
   expect(summary.failures.slice(0, 10).map(describeFailure)).toEqual([]);
   expect(summary.aliases).toEqual([...ALL_ALIASES].sort());
-  for (const cls of ["unreadable memory", "corrupted structures", "missing symbols", "missing types", "hostile names", "bad arguments", "wrong target kind"]) {
+  for (const cls of ["unreadable memory", "corrupted structures", "missing symbols", "missing types", "hostile names", "bad arguments", "wrong target kind", "named corruption"]) {
     expect(summary.byClass[cls]).toBeGreaterThan(0);
   }
   expect(summary.handled).toBe(summary.injected);
+
+  // Every named corruption case ran and is counted in the summary line.
+  expect(summary.named.map((n) => n.name)).toEqual(namedCases().map((n) => n.name));
+  expect(summary.byClass["named corruption"]).toBe(namedCases().length);
+
+  // Missing types: every type each command looks up was removed in turn while the command used it, and said; no
+  // command looks up a type the list does not name (so a new lookup needs a typed scene).
+  for (const alias of Object.keys(TYPES_USED)) {
+    expect([alias, summary.typesRemoved[alias] || []]).toEqual([alias, [...TYPES_USED[alias]].sort()]);
+  }
+  for (const alias of Object.keys(summary.typesLookedUp)) {
+    for (const key of summary.typesLookedUp[alias]) expect([alias, key, (TYPES_USED[alias] || []).indexOf(key) >= 0]).toEqual([alias, key, true]);
+  }
 });
 
 test("the safe-command pattern refuses what an attacker would inject", () => {

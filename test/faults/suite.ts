@@ -9,6 +9,8 @@ import { EmulatedTarget, CorruptionMode } from "../emulator/target";
 import { loadScenes } from "../../samples/demo";
 import { seed002Target } from "../targets/seed002";
 import { SEED002, writeWideName } from "../targets/verifier";
+import { namedCases } from "./named";
+import { typedScenes } from "./typed-scenes";
 
 /** What a debugger command built by the toolkit may look like: a literal of ours with validated arguments. */
 export const SAFE_COMMAND = /^(u [0-9a-f]{8}(`[0-9a-f]{8})? L1|\.bugcheck|!thread|x [A-Za-z0-9_][A-Za-z0-9_.\-]{0,63}![A-Za-z0-9_?*@$]{1,128}|!poolused 2|!verifier 3 [A-Za-z0-9_][A-Za-z0-9_.\-]{0,63})$/;
@@ -41,9 +43,6 @@ export const BAD_ARGUMENTS = [
 /** Commands for which an argument of the list is valid input, not a bad argument (a number is an address). */
 const ACCEPTED_ARGUMENTS: { [alias: string]: string[] } = {
   findimporter: ["42", "0xffffffffffffffff", "(1, 2, 3)"],
-  // A number is a heap address: the command says the heap is not in the process and reads it as asked.
-  virtblocks: ["42", "0xffffffffffffffff"],
-  virtstacks: ["42", "0xffffffffffffffff"],
 };
 
 /** Every command of the toolkit; the suite fails if one has no case. */
@@ -78,6 +77,12 @@ export interface Summary {
   byClass: { [name: string]: number };
   /** Aliases that ran at least once. */
   aliases: string[];
+  /** Per alias, the types its runs looked up (module!type), for the check that each was removed in turn. */
+  typesLookedUp: { [alias: string]: string[] };
+  /** Per alias, the types removed while the command used them, and said. */
+  typesRemoved: { [alias: string]: string[] };
+  /** The named corruption cases run, with the e2e tests that check them too. */
+  named: { name: string; seeAlso?: string }[];
   failures: Outcome[];
 }
 
@@ -165,6 +170,8 @@ export function runSuite(options: SuiteOptions = { maxReadFaults: Infinity, maxC
   const outcomes: Outcome[] = [];
   const byClass: { [name: string]: number } = {};
   const aliases = new Set<string>();
+  const typesLookedUp: { [alias: string]: Set<string> } = {};
+  const typesRemoved: { [alias: string]: Set<string> } = {};
   const add = (cls: string, o: Outcome) => {
     byClass[cls] = (byClass[cls] || 0) + 1;
     outcomes.push(o);
@@ -209,10 +216,7 @@ export function runSuite(options: SuiteOptions = { maxReadFaults: Infinity, maxC
       const said = out === baseline || out.indexOf(symbol) >= 0 || /\.reload|\.symfix|built-in|guessed|unknown|without symbols/.test(out);
       add("missing symbols", judge("symbol " + key + " missing", c.command, run, reads, said ? null : "symbol " + key + " removed: the output changed without saying what is missing"));
     }
-    for (const key of [...base.types.keys()]) {
-      const run = runCase(c, (t) => t.types.delete(key), ceiling);
-      add("missing types", judge("type " + key + " missing", c.command, run, reads));
-    }
+    missingTypes(c, alias, add, typesLookedUp, typesRemoved);
 
     // Hostile names read from the target: every module's name.
     HOSTILE_NAMES.forEach((name, i) => {
@@ -221,6 +225,27 @@ export function runSuite(options: SuiteOptions = { maxReadFaults: Infinity, maxC
       }, ceiling);
       add("hostile names", judge("hostile module name " + JSON.stringify(name), c.command, run, reads));
     });
+  }
+
+  // Missing types on scenes whose symbols carry every type the commands use.
+  for (const scene of typedScenes()) {
+    scene.commands.forEach((command, i) => {
+      const c: Case = { build: scene.build, setup: scene.commands.slice(0, i), command };
+      const alias = aliasOf(command);
+      missingTypes(c, alias, add, typesLookedUp, typesRemoved);
+    });
+  }
+
+  // Named corruption cases: one structure made hostile on a real-layout target; the output names it and reports
+  // the rest.
+  const named: { name: string; seeAlso?: string }[] = [];
+  for (const n of namedCases()) {
+    named.push({ name: n.name, seeAlso: n.seeAlso });
+    const run = runCase({ build: n.build, setup: [], command: n.command }, () => undefined, 20000);
+    const out = run.result.output;
+    const missing = n.names.filter((re) => !re.test(out)).map((re) => "does not name the problem (" + re + ")")
+      .concat(n.rest.filter((re) => !re.test(out)).map((re) => "does not report the rest (" + re + ")"));
+    add("named corruption", judge(n.name, n.command, run, 5000, missing.length ? missing.join("; ") : null));
   }
 
   // Hostile names elsewhere: the driver name bugcheck 0xC4/0x62 passes in Arg2 (it would become !verifier 3 <name>),
@@ -278,8 +303,61 @@ export function runSuite(options: SuiteOptions = { maxReadFaults: Infinity, maxC
     silent: outcomes.filter((o) => o.problem !== null && /without saying/.test(o.problem)).length,
     byClass,
     aliases: [...aliases].sort(),
+    typesLookedUp: mapOfSorted(typesLookedUp),
+    typesRemoved: mapOfSorted(typesRemoved),
+    named,
     failures,
   };
+}
+
+function mapOfSorted(m: { [k: string]: Set<string> }): { [k: string]: string[] } {
+  const out: { [k: string]: string[] } = {};
+  for (const k of Object.keys(m)) out[k] = [...m[k]].sort();
+  return out;
+}
+
+/** Records which types the host is asked for on `target` from now on (the emulator's lookups by key). */
+function recordTypeLookups(target: EmulatedTarget, into: Set<string>): EmulatedTarget {
+  const get = target.types.get.bind(target.types);
+  target.types.get = (key: string) => {
+    into.add(key);
+    return get(key);
+  };
+  return target;
+}
+
+/**
+ * Each type of the case's target removed in turn. A type the command looked up must, once removed, change the
+ * output to say so: the type's name with the built-in layout used, or with what to run (.reload /f, .symfix). A
+ * type it did not look up must change nothing.
+ */
+function missingTypes(c: Case, alias: string | null, add: (cls: string, o: Outcome) => void, lookedUp: { [a: string]: Set<string> }, removed: { [a: string]: Set<string> }): void {
+  const used = new Set<string>();
+  // Lookups are recorded from the command itself on, not during its setup commands.
+  const probe = runCase(c, (t) => recordTypeLookups(t, used), null);
+  const reads = probe.session.control.counters.readCalls;
+  const baseline = probe.result.output;
+  const keys = [...c.build().types.keys()];
+  const a = alias || "?";
+  lookedUp[a] = lookedUp[a] || new Set();
+  removed[a] = removed[a] || new Set();
+  for (const k of used) if (keys.indexOf(k) >= 0) lookedUp[a].add(k);
+  for (const key of keys) {
+    const run = runCase(c, (t) => t.types.delete(key), reads * 4 + 200);
+    const out = run.result.output;
+    const typeName = key.split("!")[1];
+    let problem: string | null = null;
+    if (used.has(key)) {
+      // A line the healthy run did not print says the fallback (a built-in layout) or names the type or what to run.
+      const before = new Set(baseline.split("\n"));
+      const said = out.split("\n").some((l) => !before.has(l) && (l.indexOf(typeName) >= 0 || /built-in layout|\.reload|\.symfix/.test(l)));
+      if (out === baseline || !said) problem = "type " + key + " removed: the output does not say that the built-in layout was used or what to load";
+      else removed[a].add(key);
+    } else if (out !== baseline) {
+      problem = "type " + key + " (not looked up) removed: the output changed";
+    }
+    add("missing types", judge("type " + key + " missing", c.command, run, reads, problem));
+  }
 }
 
 export function summaryLine(s: Summary): string {
