@@ -12,7 +12,7 @@ import { parseTagPattern, isUntaggedTag, tagBytes, TagPattern } from "../pool/ta
 import { TagUsage, outstanding } from "../pool/tracker";
 import { readBigPages, BigAllocation } from "../pool/bigpages";
 import { Progress, bytesOf } from "../core/progress";
-import { findTagOwners, TagOwner, TagHit } from "../pool/owners";
+import { findTagOwners, TagHit } from "../pool/owners";
 import { readTagUsage, loadDescriptions, UsageRead } from "../pool/usage";
 import { describeTag, TagDescriptions } from "../pool/pooltag-file";
 import type { Target } from "../host/target";
@@ -191,11 +191,7 @@ function showTag(ctx: CommandContext, pattern: TagPattern): unknown {
   const description = usage ? tagDescription(usage, descriptions, tag) : "";
   if (description) ctx.out.line("Description: " + description);
 
-  if (isUntaggedTag(tag)) {
-    ctx.out.line(messages.untaggedTag(tag));
-    const importers = untaggedAllocatorImporters(target);
-    if (importers) ctx.out.line("Drivers importing ExAllocatePool: " + (importers.length ? importers.join(", ") : "none found"));
-  }
+  if (isUntaggedTag(tag)) ctx.out.line(messages.untaggedTag(tag));
 
   // Big pool allocations (>= a page) of this tag.
   const exact = parseTagPattern(tag) as TagPattern;
@@ -233,7 +229,25 @@ function showTag(ctx: CommandContext, pattern: TagPattern): unknown {
     }));
   }
 
-  // Owners.
+  const owners = isUntaggedTag(tag) ? untaggedOwners(ctx) : searchOwners(ctx, tag);
+  return {
+    Tag: tag,
+    Usage: row ? usageRecord(row, description, fromPoolused) : null,
+    BigAllocations: bigRecords,
+    Owners: owners.records,
+    NotSearched: owners.notSearched,
+    toString: () => "Tag '" + tag + "'" + (owners.records.length ? ", owner " + owners.records[0].Module : ""),
+  };
+}
+
+interface OwnerSearch {
+  records: ReturnType<typeof ownerRecord>[];
+  notSearched: { Module: string; Section: string; Address: unknown; Size: number; Reason: string; toString(): string }[];
+}
+
+/** The drivers whose images hold the tag's bytes, best first (the seed 000 author's `s -a` over every driver). */
+function searchOwners(ctx: CommandContext, tag: string): OwnerSearch {
+  const target = ctx.target;
   // Over KDNET reads run at ~8 MB/s: 16 MB of images is a couple of seconds, worth 10% steps.
   let progress: Progress | null = null;
   const search = findTagOwners(target, tagBytes(tag), (done, total) => {
@@ -287,20 +301,65 @@ function showTag(ctx: CommandContext, pattern: TagPattern): unknown {
     if (search.notSearched.length > 20) ctx.out.line("  ... " + (search.notSearched.length - 20) + " more");
   }
   return {
-    Tag: tag,
-    Usage: row ? usageRecord(row, description, fromPoolused) : null,
-    BigAllocations: bigRecords,
-    Owners: ownerRecords.map((o) => ownerRecord(o.owner, o.hits)),
-    NotSearched: search.notSearched.map((n) => ({
+    records: ownerRecords.map((o) => ownerRecord(o.owner.module.name, o.owner.confidence, o.hits)),
+    notSearched: search.notSearched.map((n) => ({
       Module: n.module,
       Section: n.section,
-      Address: n.start,
+      Address: n.start as unknown,
       Size: n.size,
       Reason: n.reason,
       toString: () => n.module + " " + n.section + ": " + n.reason,
     })),
-    toString: () => "Tag '" + tag + "'" + (search.owners.length ? ", owner " + search.owners[0].module.name : ""),
   };
+}
+
+/**
+ * Tag `None`: ExAllocatePool writes it itself, so no driver image holds those bytes as its tag (ntoskrnl's own code
+ * does, which would point at the kernel). The owners are the modules that import ExAllocatePool, found by name or
+ * by IAT value as !findimporter finds them; searching every image for the bytes would cost the whole image search
+ * over KDNET for nothing.
+ */
+function untaggedOwners(ctx: CommandContext): OwnerSearch {
+  const target = ctx.target;
+  const result = findImporters(target, "nt!ExAllocatePool");
+  ctx.out.line("");
+  if ("kind" in result) {
+    ctx.out.line(messages.untaggedImportersUnknown());
+    return { records: [], notSearched: [] };
+  }
+  const modules: string[] = [];
+  for (const m of result.matches) if (modules.indexOf(m.Module) < 0) modules.push(m.Module);
+  // One importer is the allocator; with several, any of them may be.
+  const confidence = modules.length === 1 ? "high" : "medium";
+  const records = modules.map((module) => {
+    const hits: HitRecord[] = result.matches
+      .filter((m) => m.Module === module)
+      .map((m) => {
+        const text = target.formatAddress(m.IatAddress) + " " + module + " IAT slot of " + m.ImportedFrom + "!" + (m.Function || "ExAllocatePool") + " (matched by " + m.MatchedBy + ")";
+        return { Address: m.IatAddress, Section: "IAT", Kind: "import", Instruction: null, Allocator: "ExAllocatePool", Wrapper: null, Symbol: null, toString: () => text };
+      });
+    return ownerRecord(module, confidence, hits);
+  });
+  ctx.out.line(messages.untaggedOwnersHeader(modules.length));
+  if (records.length) {
+    const lines: { module: string; confidence: string; hit: HitRecord }[] = [];
+    for (const r of records) for (const h of r.Hits) lines.push({ module: r.Module, confidence: r.Confidence, hit: h });
+    ctx.out.lines(
+      renderTable(
+        [
+          { header: "Module", value: (l: (typeof lines)[0]) => l.module },
+          { header: "Confidence", value: (l: (typeof lines)[0]) => l.confidence },
+          { header: "Import", value: (l: (typeof lines)[0]) => l.hit.toString() },
+        ],
+        lines,
+        "  ",
+      ),
+    );
+  }
+  // Built from an address only: a module name read from the target never reaches a command line.
+  const firstSlot = records.length ? " !lmi " + target.formatAddress(result.matches[0].IatAddress) + " (the first importer's image: path, version, timestamp);" : "";
+  ctx.out.line("Next:" + firstSlot + ' !findimporter "ExAllocatePool" (every importer with its range and IAT slot).');
+  return { records, notSearched: [] };
 }
 
 function usageTable(rows: TagUsage[], fromPoolused: boolean): string[] {
@@ -327,26 +386,12 @@ function hitRecord(target: Target, module: string, h: TagHit, symbol: string | n
   return { Address: h.address, Section: h.section, Kind: h.kind, Instruction: h.instruction, Allocator: h.allocator, Wrapper: wrapper, Symbol: symbol, toString: () => text };
 }
 
-function ownerRecord(owner: TagOwner, hits: HitRecord[]) {
+function ownerRecord(module: string, confidence: string, hits: HitRecord[]) {
   return {
-    Module: owner.module.name,
-    Confidence: owner.confidence,
+    Module: module,
+    Confidence: confidence,
     Hits: hits,
-    toString: () => owner.module.name + " (" + owner.confidence + ", " + owner.hits.length + " hit" + (owner.hits.length === 1 ? "" : "s") + ")",
+    toString: () => module + " (" + confidence + ", " + hits.length + " hit" + (hits.length === 1 ? "" : "s") + ")",
   };
 }
 
-/**
- * The drivers that import the untagged ExAllocatePool, by name or by IAT value (!findimporter's search), so that tag
- * `None` names its candidates at once. Null when nt!ExAllocatePool cannot be resolved and no import names match.
- */
-export function untaggedAllocatorImporters(target: Target): string[] | null {
-  const result = findImporters(target, "nt!ExAllocatePool");
-  if ("kind" in result) return null;
-  const names: string[] = [];
-  for (const m of result.matches) {
-    const label = m.Module + (m.MatchedBy === "value" ? " (by IAT value)" : "");
-    if (names.indexOf(label) < 0) names.push(label);
-  }
-  return names;
-}

@@ -42,8 +42,13 @@ export const messages = {
   tagNotTracked: (tag: string) =>
     "Tag '" + tag + "' has no entry in the pool tag tables (no allocation recorded, or pool tagging is off).",
   untaggedTag: (tag: string) =>
-    "Tag '" + tag + "' is what ExAllocatePool records: the allocations carry no tag of their own. " +
-    "Find the drivers that import it with: !findimporter \"ExAllocatePool\"",
+    "Tag '" + tag + "' is what ExAllocatePool records: the allocations carry no tag of their own, so the drivers that " +
+    "allocate them are those that import ExAllocatePool (below; !findimporter \"ExAllocatePool\" shows them in full).",
+  untaggedOwnersHeader: (modules: number) =>
+    "Owners: " + (modules === 0 ? "no module imports" : modules === 1 ? "1 module imports" : modules + " modules import") +
+    " ExAllocatePool (by name or by IAT value); images were not searched for the tag's bytes, which the kernel writes itself.",
+  untaggedImportersUnknown: () =>
+    "Owners: nt!ExAllocatePool could not be resolved and no import names it, so its importers are unknown (.reload /f nt, then !findimporter \"ExAllocatePool\").",
   ownersHeader: (modules: number, bytes: string) => "Owners: searched " + modules + " modules, " + bytes + " of image sections.",
   noOwners: (tag: string) =>
     "No loaded module holds the bytes of '" + tag + "'. The allocator may build the tag at run time, or it was unloaded (lm shows unloaded modules).",
