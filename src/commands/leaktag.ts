@@ -7,7 +7,7 @@ import { messages } from "../core/messages";
 import { describeArg } from "../core/args";
 import { NotApplicable } from "../core/missing";
 import { renderTable } from "../render/table";
-import { bytesWithUnit, groupDigits, hex, humanBytes } from "../render/format";
+import { bytesWithUnit, groupDigits, hex, humanBytes, plural } from "../render/format";
 import { parseTagPattern, isUntaggedTag, tagBytes, TagPattern } from "../pool/tags";
 import { TagUsage, outstanding } from "../pool/tracker";
 import { readBigPages, BigAllocation } from "../pool/bigpages";
@@ -286,7 +286,7 @@ function searchOwners(ctx: CommandContext, tag: string): OwnerSearch {
     for (const o of search.owners) for (const problem of o.problems) ctx.out.line("  " + o.module.name + ": " + problem);
     const best = search.owners[0];
     if (best.confidence === "high" && (search.owners.length === 1 || search.owners[1].confidence !== "high")) {
-      ctx.out.line("=> " + best.module.fileName + " allocates '" + tag + "' (" + best.hits.filter((h) => h.allocator).length + " allocator call(s)).");
+      ctx.out.line("=> " + best.module.fileName + " allocates '" + tag + "' (" + plural(best.hits.filter((h) => h.allocator).length, "allocator call") + ").");
       // Commands to copy: the module's version and timestamp, and the first allocation site disassembled. Built
       // from addresses only: a module name read from the target never reaches a command line.
       const site = target.formatAddress(best.hits.filter((h) => h.allocator)[0].instructionAddress);

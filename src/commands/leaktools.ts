@@ -1,5 +1,6 @@
 // kd> !leaktools
 // Lists the toolkit's commands with their usage and version, and what it knows of the current target.
+import { plural } from "../render/format";
 import { Command } from "./command";
 import { VERSION } from "../core/version";
 import { renderTable } from "../render/table";
@@ -48,8 +49,4 @@ function describeTarget(target: Target): string[] {
     lines.push("Pool tag tracker layout: " + (isLayoutMissing(layout) ? "none (" + layout.reason + ")" : layout.description));
   }
   return lines;
-}
-
-function plural(n: number, noun: string): string {
-  return n + " " + noun + (n === 1 ? "" : "s");
 }

@@ -1,6 +1,7 @@
 // Every message the user reads, in one place. Each says what was tried and what to do next.
 // Sections per command keep additions from colliding.
 import { raiseHint } from "./limits";
+import { plural } from "../render/format";
 
 export const messages = {
   // --- toolkit-wide ---
@@ -52,7 +53,7 @@ export const messages = {
   ownersHeader: (modules: number, bytes: string) => "Owners: searched " + modules + " modules, " + bytes + " of image sections.",
   noOwners: (tag: string) =>
     "No loaded module holds the bytes of '" + tag + "'. The allocator may build the tag at run time, or it was unloaded (lm shows unloaded modules).",
-  notSearched: (count: number) => count + " section range(s) were not resident and were NOT searched:",
+  notSearched: (count: number) => plural(count, "section range was", "section ranges were") + " not resident and NOT searched:",
   wildcardOwners: (count: number) =>
     count + " tags match; run !leaktag on one tag (in quotes, no wildcard) to find its owner.",
   leaksBaseline: (tags: number) =>

@@ -1,6 +1,7 @@
 // The import directory of an image in memory: descriptors, name thunks (INT), the IAT and hint/name entries.
 // Callers read the bytes in a few large reads (the directory, then each table whole) through an RvaReader.
 import { u32, asciiz } from "../core/bytes";
+import { plural } from "../render/format";
 import { Address } from "../core/address";
 import { PeHeaders, directory, DIRECTORY_IMPORT, DIRECTORY_DELAY_IMPORT } from "./image";
 
@@ -111,7 +112,7 @@ function addEntries(result: ImportTable, headers: PeHeaders, read: RvaReader, im
     bytes !== null && (bytes.length / thunkSize >= MAX_THUNKS_PER_DESCRIPTOR || rva + bytes.length + thunkSize > imageSize);
   const intEndless = endless(intBytes, d.originalFirstThunk);
   const iatEndless = endless(iatBytes, d.firstThunk);
-  if (intEndless) result.problems.push(kind + " name table of " + (dll || "?") + " at RVA 0x" + d.originalFirstThunk.toString(16) + " has no terminator within " + (intBytes as Uint8Array).length / thunkSize + " thunks" + (iatBytes && !iatEndless ? "; only the " + iatBytes.length / thunkSize + " slot(s) of its import address table were read" : ""));
+  if (intEndless) result.problems.push(kind + " name table of " + (dll || "?") + " at RVA 0x" + d.originalFirstThunk.toString(16) + " has no terminator within " + (intBytes as Uint8Array).length / thunkSize + " thunks" + (iatBytes && !iatEndless ? "; only the " + plural(iatBytes.length / thunkSize, "slot") + " of its import address table were read" : ""));
   if (iatEndless) result.problems.push("import address table of " + (dll || "?") + " at RVA 0x" + d.firstThunk.toString(16) + " has no terminator within " + (iatBytes as Uint8Array).length / thunkSize + " slots");
   // A name table without an end is bounded by the IAT it describes when that one ends.
   const count = intEndless && iatBytes && !iatEndless ? iatBytes.length / thunkSize : Math.max(iatBytes ? iatBytes.length / thunkSize : 0, intBytes ? intBytes.length / thunkSize : 0);

@@ -36,3 +36,8 @@ export function bytesWithUnit(value: number): string {
 export function hex(value: number): string {
   return (value < 0 ? "-0x" : "0x") + Math.abs(value).toString(16);
 }
+
+/** "1 allocation", "3 allocations": English plurals in the messages, not "allocation(s)". */
+export function plural(count: number, noun: string, nounPlural: string = noun + "s"): string {
+  return groupDigits(count) + " " + (count === 1 ? noun : nounPlural);
+}
