@@ -218,7 +218,7 @@ function render(ctx: CommandContext, driver: string, allocations: VerifierAlloca
     }
     out.line("");
   }
-  out.line(messages.unloadleaksSymbolsNote());
+  out.line(messages.unloadleaksSymbolsNote(callers ? callers.sitesSymbolized : 0));
   out.line(nextCommands(target, driver, records, byCaller[0].key, siteOf));
   return records;
 }
@@ -236,6 +236,8 @@ interface WrapperCallers {
   unmatched: CallSite[];
   siteName: (site: CallSite) => string;
   sitesNotSymbolized: number;
+  /** `u` commands run for call sites. */
+  sitesSymbolized: number;
 }
 
 /**
@@ -246,7 +248,7 @@ interface WrapperCallers {
 function wrapperCallers(ctx: CommandContext, wrapperKey: string, records: UnloadLeak[], commandsUsed: number): WrapperCallers {
   const { target } = ctx;
   const start = wrapperStartOf(wrapperKey);
-  const result: WrapperCallers = { wrapperName: "", wrapperStart: new Address(0, 0), offset: 0, attributions: null, reason: "", scan: null, unmatched: [], siteName: () => "", sitesNotSymbolized: 0 };
+  const result: WrapperCallers = { wrapperName: "", wrapperStart: new Address(0, 0), offset: 0, attributions: null, reason: "", scan: null, unmatched: [], siteName: () => "", sitesNotSymbolized: 0, sitesSymbolized: 0 };
   if (!start) {
     result.reason = messages.unloadleaksWrapperNoSymbols(wrapperKey);
     return result;
@@ -275,10 +277,11 @@ function wrapperCallers(ctx: CommandContext, wrapperKey: string, records: Unload
   const names = new Map<number, string>();
   const moduleName = shownName(scan.module.name);
   const nameOf = (site: CallSite): string => {
-    const known = names.get(site.rva);
-    if (known !== undefined) return known;
+    const cached = names.get(site.rva);
+    if (cached !== undefined) return cached;
     let name = moduleName + "+0x" + site.rva.toString(16);
     if (names.size < budget) {
+      result.sitesSymbolized++;
       const s = target.symbolize(scan.module.base.add(site.rva));
       if (s.symbol) name = s.symbol;
     } else {

@@ -208,7 +208,9 @@ export const messages = {
     site + " made " + count + " of " + total + " allocations: probably an allocation wrapper. Its callers are not " +
     "recorded; the tags it was given may separate them (below), and !verifier 0x80 <Address> (e.g. !verifier 0x80 " +
     example + ") shows the verifier's pool log, with stacks, for allocations still in it.",
-  unloadleaksSymbolsNote: () => "Symbols and source lines: u <Caller> L1, one debugger command per distinct caller.",
+  unloadleaksSymbolsNote: (callSites: number) =>
+    "Symbols and source lines: u <Caller> L1, one debugger command per distinct caller" +
+    (callSites ? ", and one per listed call site of the wrapper (" + callSites + ")." : "."),
 
   // --- triage ---
   triageNoBugcheck: (why: string) =>

@@ -29,7 +29,7 @@ export interface WrapperStart {
 
 /** `drv!MyAlloc+0x21` -> { name: "drv!MyAlloc", offset: 0x21 }; null without a function symbol and an offset. */
 export function wrapperStartOf(symbol: string): WrapperStart | null {
-  const m = /^([^!\s]+![^+]+)\+0x([0-9a-fA-F]{1,8})$/.exec(symbol);
+  const m = /^([^!\s]+!.+)\+0x([0-9a-fA-F]{1,8})$/.exec(symbol);
   if (!m) return null;
   const offset = parseInt(m[2], 16);
   return offset > 0 && offset <= MAX_WRAPPER_OFFSET ? { name: m[1], offset } : null;
