@@ -23,7 +23,7 @@ import { readVerifiedDriverData, verifierLimits, VerifierAllocation, WalkProblem
 import { readWideName } from "../verifier/name";
 import { parseVerifierOutput } from "../verifier/text";
 import { functionOf, groupBy, likelyWrapper, Group } from "../verifier/groups";
-import { wrapperStartOf, scanWrapperCallers, isScanFailure, attributeTags, CallSite, TagAttribution, WrapperScan } from "../verifier/wrapper-callers";
+import { MAX_WRAPPER_OFFSET, wrapperStartOf, scanWrapperCallers, isScanFailure, attributeTags, CallSite, TagAttribution, WrapperScan } from "../verifier/wrapper-callers";
 import type { Target } from "../host/target";
 
 /** From this many allocations, or this many distinct callers to symbolize (one `u` round trip each), the command
@@ -204,7 +204,16 @@ function render(ctx: CommandContext, driver: string, allocations: VerifierAlloca
   printGroups(ctx, "By call site", "CallerSymbol", byCaller);
   printGroups(ctx, "By caller function", "CallerFunction", groupBy(records, (r) => r.CallerFunction));
   const wrapper = likelyWrapper(byCaller, records.length);
-  const callers = wrapper ? wrapperCallers(ctx, wrapper.key, records, symbolized.commands) : null;
+  let callers: WrapperCallers | null = null;
+  if (wrapper) {
+    // A failure here loses the callers, not the list above: caught at this boundary and said.
+    try {
+      callers = wrapperCallers(ctx, wrapper.key, records, symbolized.commands);
+    } catch (e) {
+      for (const r of records) r.WrapperCallers = [];
+      callers = { wrapperName: "", wrapperStart: new Address(0, 0), offset: 0, attributions: null, reason: messages.unloadleaksWrapperFailed(String(e)), scan: null, unmatched: [], siteName: () => "", sitesNotSymbolized: 0, sitesSymbolized: 0 };
+    }
+  }
   out.line("");
   out.line(!wrapper ? messages.unloadleaksGrouping() : callers && callers.attributions ? messages.unloadleaksGroupingWrapperCallers() : messages.unloadleaksGroupingWrapperTags());
   if (wrapper) {
@@ -259,7 +268,7 @@ function wrapperCallers(ctx: CommandContext, wrapperKey: string, records: Unload
   result.offset = start.offset;
   result.wrapperStart = wrapperRecord.Caller.subtract(start.offset);
   // How far into the wrapper its allocations return: its bytes before that may write a tag of their own.
-  const bodyEnd = inWrapper.reduce((n, r) => Math.max(n, r.Caller.distanceFrom(result.wrapperStart) || 0), start.offset);
+  const bodyEnd = Math.min(MAX_WRAPPER_OFFSET, inWrapper.reduce((n, r) => Math.max(n, r.Caller.distanceFrom(result.wrapperStart) || 0), start.offset));
   const known = new Set(inWrapper.map((r) => r.Tag));
   const scan = scanWrapperCallers(target, result.wrapperStart, bodyEnd, known);
   if (isScanFailure(scan)) {

@@ -184,6 +184,8 @@ export const messages = {
   unloadleaksWrapperImageUnreadable: (name: string, file: string, reason: string) =>
     "The wrapper's callers could not be found because the image of " + file + " is not readable (" + reason + "); " +
     name + "'s allocations are grouped by tag only.",
+  unloadleaksWrapperFailed: (detail: string) =>
+    "The wrapper's callers could not be found (" + detail.replace(/[\x00-\x1f]/g, " ") + "); its allocations are grouped by tag only.",
   unloadleaksWrapperCallersHeader: (name: string, file: string) =>
     "Through " + name + ", by the call sites that pass each tag (largest first). Callers found by scanning " + file +
     " for calls to " + name + "; an allocation is matched to a caller by its tag, not by a recorded stack:",
