@@ -23,6 +23,7 @@ import { readVerifiedDriverData, verifierLimits, VerifierAllocation, WalkProblem
 import { readWideName } from "../verifier/name";
 import { parseVerifierOutput } from "../verifier/text";
 import { functionOf, groupBy, likelyWrapper, Group } from "../verifier/groups";
+import { MAX_WRAPPER_OFFSET, wrapperStartOf, scanWrapperCallers, isScanFailure, attributeTags, CallSite, TagAttribution, WrapperScan } from "../verifier/wrapper-callers";
 import type { Target } from "../host/target";
 
 /** From this many allocations, or this many distinct callers to symbolize (one `u` round trip each), the command
@@ -41,6 +42,10 @@ export interface UnloadLeak {
   /** CallerSymbol without its offset: `drv!MyAlloc`. */
   CallerFunction: string;
   Driver: string;
+  /** For an allocation made through a likely wrapper: the call sites of the wrapper that pass its tag (or, for a tag
+   *  the wrapper writes itself, those that pass none), by symbol. Inferred from the driver's code, not recorded;
+   *  empty when nothing matched. */
+  WrapperCallers: string[];
   toString(): string;
 }
 
@@ -175,7 +180,8 @@ function render(ctx: CommandContext, driver: string, allocations: VerifierAlloca
     out.line(messages.unloadleaksNone(shownName(driver)));
     return [];
   }
-  const records = symbolizeAll(target, driver, allocations, out);
+  const symbolized = symbolizeAll(target, driver, allocations, out);
+  const records = symbolized.records;
   const total = records.reduce((n, r) => n + r.Size, 0);
   out.line("");
   out.line(groupDigits(records.length) + " outstanding allocation(s) of " + shownName(driver) + ", " + bytesWithUnit(total) + ":");
@@ -197,18 +203,151 @@ function render(ctx: CommandContext, driver: string, allocations: VerifierAlloca
   printGroups(ctx, "By tag", "Tag", groupBy(records, (r) => r.Tag));
   printGroups(ctx, "By call site", "CallerSymbol", byCaller);
   printGroups(ctx, "By caller function", "CallerFunction", groupBy(records, (r) => r.CallerFunction));
-  out.line("");
-  out.line(messages.unloadleaksGrouping());
   const wrapper = likelyWrapper(byCaller, records.length);
+  let callers: WrapperCallers | null = null;
+  if (wrapper) {
+    // A failure here loses the callers, not the list above: caught at this boundary and said.
+    try {
+      callers = wrapperCallers(ctx, wrapper.key, records, symbolized.commands);
+    } catch (e) {
+      for (const r of records) r.WrapperCallers = [];
+      callers = { wrapperName: "", wrapperStart: new Address(0, 0), offset: 0, attributions: null, reason: messages.unloadleaksWrapperFailed(String(e)), scan: null, unmatched: [], siteName: () => "", sitesNotSymbolized: 0, sitesSymbolized: 0 };
+    }
+  }
+  out.line("");
+  out.line(!wrapper ? messages.unloadleaksGrouping() : callers && callers.attributions ? messages.unloadleaksGroupingWrapperCallers() : messages.unloadleaksGroupingWrapperTags());
   if (wrapper) {
     const through = records.filter((r) => siteOf(r) === wrapper.key);
     out.line(messages.unloadleaksWrapper(wrapper.key, wrapper.allocations, records.length, target.formatAddress(through[0].Address)));
-    printGroups(ctx, "Through " + wrapper.key + ", by the tag its callers passed", "Tag", groupBy(through, (r) => r.Tag));
+    if (callers && callers.attributions) {
+      printWrapperCallers(ctx, callers);
+    } else {
+      if (callers) out.line(callers.reason);
+      printGroups(ctx, "Through " + wrapper.key + ", by the tag its callers passed", "Tag", groupBy(through, (r) => r.Tag));
+    }
     out.line("");
   }
-  out.line(messages.unloadleaksSymbolsNote());
+  out.line(messages.unloadleaksSymbolsNote(callers ? callers.sitesSymbolized : 0));
   out.line(nextCommands(target, driver, records, byCaller[0].key, siteOf));
   return records;
+}
+
+interface WrapperCallers {
+  /** `drv!MyAlloc`. */
+  wrapperName: string;
+  wrapperStart: Address;
+  offset: number;
+  /** Null when the callers could not be found; `reason` says why. */
+  attributions: TagAttribution[] | null;
+  reason: string;
+  scan: WrapperScan | null;
+  /** Sites whose tag no outstanding allocation has. */
+  unmatched: CallSite[];
+  siteName: (site: CallSite) => string;
+  sitesNotSymbolized: number;
+  /** `u` commands run for call sites. */
+  sitesSymbolized: number;
+}
+
+/**
+ * The wrapper's callers, found by scanning the driver for calls to the wrapper's start (caller - offset from the
+ * caller's symbol) and matched to the wrapper's allocations by the tag each call site passes. Sets WrapperCallers on
+ * the matched records. `commandsUsed` is the `u` commands already run, counted against maxSymbolizedCallers.
+ */
+function wrapperCallers(ctx: CommandContext, wrapperKey: string, records: UnloadLeak[], commandsUsed: number): WrapperCallers {
+  const { target } = ctx;
+  const start = wrapperStartOf(wrapperKey);
+  const result: WrapperCallers = { wrapperName: "", wrapperStart: new Address(0, 0), offset: 0, attributions: null, reason: "", scan: null, unmatched: [], siteName: () => "", sitesNotSymbolized: 0, sitesSymbolized: 0 };
+  if (!start) {
+    result.reason = messages.unloadleaksWrapperNoSymbols(wrapperKey);
+    return result;
+  }
+  const inWrapper = records.filter((r) => r.CallerFunction === start.name);
+  const wrapperRecord = records.filter((r) => r.CallerSymbol === wrapperKey)[0];
+  result.wrapperName = start.name;
+  result.offset = start.offset;
+  result.wrapperStart = wrapperRecord.Caller.subtract(start.offset);
+  // How far into the wrapper its allocations return: its bytes before that may write a tag of their own.
+  const bodyEnd = Math.min(MAX_WRAPPER_OFFSET, inWrapper.reduce((n, r) => Math.max(n, r.Caller.distanceFrom(result.wrapperStart) || 0), start.offset));
+  const known = new Set(inWrapper.map((r) => r.Tag));
+  const scan = scanWrapperCallers(target, result.wrapperStart, bodyEnd, known);
+  if (isScanFailure(scan)) {
+    result.reason =
+      scan.kind === "notInModule"
+        ? messages.unloadleaksWrapperNoModule(start.name, target.formatAddress(result.wrapperStart))
+        : messages.unloadleaksWrapperImageUnreadable(start.name, shownName(scan.module.fileName), scan.reason);
+    return result;
+  }
+  result.scan = scan;
+  const attributions = attributeTags(groupBy(inWrapper, (r) => r.Tag), scan);
+  result.unmatched = scan.sites.filter((s) => s.tag !== null && !known.has(s.tag));
+  // One `u` per distinct listed call site, within what maxSymbolizedCallers leaves after the allocations' callers.
+  const budget = Math.max(0, workLimit("maxSymbolizedCallers") - commandsUsed);
+  const names = new Map<number, string>();
+  const moduleName = shownName(scan.module.name);
+  const nameOf = (site: CallSite): string => {
+    const cached = names.get(site.rva);
+    if (cached !== undefined) return cached;
+    let name = moduleName + "+0x" + site.rva.toString(16);
+    if (names.size < budget) {
+      result.sitesSymbolized++;
+      const s = target.symbolize(scan.module.base.add(site.rva));
+      if (s.symbol) name = s.symbol;
+    } else {
+      result.sitesNotSymbolized++;
+    }
+    if (site.kind === "jmp") name += " (jmp)";
+    names.set(site.rva, name);
+    return name;
+  };
+  for (const a of attributions) {
+    const sites = a.passedBy.concat(a.passingNoTag);
+    const symbols = sites.map(nameOf);
+    for (const r of inWrapper) if (r.Tag === a.tag) r.WrapperCallers = symbols.slice();
+  }
+  result.siteName = nameOf;
+  result.attributions = attributions;
+  return result;
+}
+
+function printWrapperCallers(ctx: CommandContext, w: WrapperCallers): void {
+  const { target, out } = ctx;
+  const scan = w.scan!;
+  out.line("");
+  out.line(messages.unloadleaksWrapperCallersHeader(w.wrapperName, shownName(scan.module.fileName)));
+  for (const a of w.attributions!) {
+    const head = "  tag '" + a.tag + "' \u2014 " + groupDigits(a.allocations) + " allocation(s), " + hex(a.bytes) + " bytes \u2014 ";
+    const parts: string[] = [];
+    if (a.passedBy.length) {
+      parts.push("passed to " + w.wrapperName + " by " + a.passedBy.map(w.siteName).join(", ") + (a.passedBy.length > 1 ? " (" + a.passedBy.length + " call sites; how the allocations split between them is unknown)" : ""));
+    }
+    if (a.hardCodedAt.length) {
+      const where = a.hardCodedAt.map((rva) => w.wrapperName + "+0x" + (rva - scan.startRva).toString(16)).join(", ");
+      parts.push(
+        "written by " + w.wrapperName + " itself (at " + where + "); " +
+          (a.passingNoTag.length ? "call sites that pass no tag: " + a.passingNoTag.map(w.siteName).join(", ") : "no call site passes it none"),
+      );
+    }
+    if (parts.length === 0) parts.push(messages.unloadleaksWrapperTagNotFound(w.wrapperName));
+    out.line(head + parts.join("; "));
+  }
+  const calls = scan.sites.filter((s) => s.kind === "call").length;
+  const jumps = scan.sites.length - calls;
+  const noTag = scan.sites.filter((s) => s.tag === null).length;
+  const hardCoded = scan.hardCoded.length > 0;
+  out.line(
+    messages.unloadleaksWrapperScan(
+      w.wrapperName, target.formatAddress(w.wrapperStart), hex(w.offset), scan.sections.join(", "), hex(scan.bytesScanned), scan.sites.length, calls, jumps,
+    ),
+  );
+  if (scan.sitesNotKept) out.line(messages.unloadleaksWrapperSitesCap(scan.sites.length, scan.sitesNotKept));
+  if (scan.bytesUnreadable) out.line(messages.unloadleaksWrapperPartlyUnreadable(hex(scan.bytesUnreadable)));
+  if (noTag && !hardCoded) out.line(messages.unloadleaksWrapperNoTagSites(noTag, w.wrapperName));
+  if (w.unmatched.length) {
+    const tags = w.unmatched.map((s) => "'" + s.tag + "'").filter((t, i, all) => all.indexOf(t) === i);
+    out.line(messages.unloadleaksWrapperUnmatched(w.unmatched.length, tags.join(", ")));
+  }
+  if (w.sitesNotSymbolized) out.line(messages.unloadleaksWrapperSitesNotSymbolized(w.sitesNotSymbolized, workLimit("maxSymbolizedCallers")));
 }
 
 /** Commands to copy: the code of the largest call site, the bytes of the largest allocation, the verifier's report. */
@@ -241,7 +380,8 @@ function printGroups(ctx: CommandContext, title: string, keyHeader: string, grou
   );
 }
 
-function symbolizeAll(target: Target, driver: string, allocations: VerifierAllocation[], out: CommandContext["out"]): UnloadLeak[] {
+/** The records, and how many `u` commands were run for them. */
+function symbolizeAll(target: Target, driver: string, allocations: VerifierAllocation[], out: CommandContext["out"]): { records: UnloadLeak[]; commands: number } {
   // Distinct caller addresses symbolized per run: the maxSymbolizedCallers work limit.
   const maxCallers = workLimit("maxSymbolizedCallers");
   const seen = new Map<string, { symbol: string; source: string }>();
@@ -274,11 +414,12 @@ function symbolizeAll(target: Target, driver: string, allocations: VerifierAlloc
       Source: known.source,
       CallerFunction: known.symbol === messages.unloadleaksNoSymbol() ? target.formatAddress(a.caller) : functionOf(known.symbol),
       Driver: driver,
+      WrapperCallers: [],
       toString: () => text,
     });
   }
   if (skipped) out.line(messages.unloadleaksSymbolCap(maxCallers, skipped));
-  return records;
+  return { records, commands: seen.size };
 }
 
 function describeProblem(p: WalkProblem, target: Target): string {

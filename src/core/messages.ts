@@ -173,11 +173,52 @@ export const messages = {
   unloadleaksGrouping: () =>
     "Grouping shown: by call site and by caller function (symbol without offset). The verifier keeps one return " +
     "address per allocation and no stack, so callers of an allocation wrapper cannot be told apart here.",
+  unloadleaksGroupingWrapperCallers: () =>
+    "Grouping shown: by tag, by call site and by caller function (symbol without offset); then the wrapper's " +
+    "allocations by the call sites that pass their tag. The verifier keeps one return address per allocation and no " +
+    "stack, so the wrapper's callers are inferred from the driver's code, not read from a record.",
+  unloadleaksGroupingWrapperTags: () =>
+    "Grouping shown: by tag, by call site and by caller function (symbol without offset); then the wrapper's " +
+    "allocations by tag only, because its callers could not be found (below). The verifier keeps one return address " +
+    "per allocation and no stack.",
+  unloadleaksWrapperNoSymbols: (site: string) =>
+    "The wrapper's callers cannot be found without symbols: " + site + " is not a function symbol with an offset, so " +
+    "the wrapper's start is unknown. Load the driver's symbols (.reload /f) and run the command again.",
+  unloadleaksWrapperNoModule: (name: string, start: string) =>
+    "The wrapper's callers could not be found: " + start + " (the start of " + name + ") is in no loaded module, so " +
+    "there is no image to scan.",
+  unloadleaksWrapperImageUnreadable: (name: string, file: string, reason: string) =>
+    "The wrapper's callers could not be found because the image of " + file + " is not readable (" + reason + "); " +
+    name + "'s allocations are grouped by tag only.",
+  unloadleaksWrapperFailed: (detail: string) =>
+    "The wrapper's callers could not be found (" + detail.replace(/[\x00-\x1f]/g, " ") + "); its allocations are grouped by tag only.",
+  unloadleaksWrapperCallersHeader: (name: string, file: string) =>
+    "Through " + name + ", by the call sites that pass each tag (largest first). Callers found by scanning " + file +
+    " for calls to " + name + "; an allocation is matched to a caller by its tag, not by a recorded stack:",
+  unloadleaksWrapperTagNotFound: (name: string) =>
+    "no call to " + name + " found passing it (a call through a pointer, a tag computed at run time, or a caller in another image)",
+  unloadleaksWrapperScan: (name: string, start: string, offset: string, sections: string, bytes: string, sites: number, calls: number, jumps: number) =>
+    "Scanned " + sections + " (" + bytes + " bytes) for call and jmp rel32 to " + start + " (" + name + ": the caller " +
+    "minus " + offset + "): " + sites + " call site(s), " + calls + " call and " + jumps + " jmp (tail call).",
+  unloadleaksWrapperSitesCap: (kept: number, more: number) =>
+    more + " call site(s) beyond the first " + kept + " were not examined.",
+  unloadleaksWrapperPartlyUnreadable: (bytes: string) =>
+    bytes + " bytes of its executable sections are unreadable (paged out); calls there are not found.",
+  unloadleaksWrapperNoTagSites: (count: number, name: string) =>
+    count + " call site(s) load no tag before calling " + name + " (the tag comes from a register or a variable); " +
+    "they are not matched to any allocation.",
+  unloadleaksWrapperUnmatched: (count: number, tags: string) =>
+    count + " call site(s) pass a tag with no outstanding allocation (" + tags + "); they are not listed.",
+  unloadleaksWrapperSitesNotSymbolized: (count: number, limit: number) =>
+    count + " call site(s) are shown as module+offset: past the first " + limit + " distinct addresses symbolized " +
+    "(one debugger command each; maxSymbolizedCallers, " + raiseHint("maxSymbolizedCallers") + ").",
   unloadleaksWrapper: (site: string, count: number, total: number, example: string) =>
     site + " made " + count + " of " + total + " allocations: probably an allocation wrapper. Its callers are not " +
     "recorded; the tags it was given may separate them (below), and !verifier 0x80 <Address> (e.g. !verifier 0x80 " +
     example + ") shows the verifier's pool log, with stacks, for allocations still in it.",
-  unloadleaksSymbolsNote: () => "Symbols and source lines: u <Caller> L1, one debugger command per distinct caller.",
+  unloadleaksSymbolsNote: (callSites: number) =>
+    "Symbols and source lines: u <Caller> L1, one debugger command per distinct caller" +
+    (callSites ? ", and one per listed call site of the wrapper (" + callSites + ")." : "."),
 
   // --- triage ---
   triageNoBugcheck: (why: string) =>

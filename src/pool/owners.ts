@@ -7,7 +7,7 @@
 import { Address } from "../core/address";
 import { Unreadable } from "../core/missing";
 import { i32, u32, indexOfBytes } from "../core/bytes";
-import { parseHeaders, isPeError, PeHeaders } from "../pe/image";
+import { parseHeaders, isPeError, PeHeaders, Section } from "../pe/image";
 import { parseImports } from "../pe/imports";
 import { workLimit, raiseHint } from "../core/limits";
 import type { Target, ModuleInfo } from "../host/target";
@@ -205,43 +205,86 @@ export function findTagOwners(target: Target, tag: Uint8Array, onModule?: (bytes
   return result;
 }
 
-function searchModule(target: Target, module: ModuleInfo, tag: Uint8Array, result: OwnerSearch): void {
+/** A module's sections as read from the target: the parsed headers and the readable pieces of their span. */
+export interface ImageSections {
+  headers: PeHeaders;
+  /** The sections read (those `which` chose, clipped to `size`), by RVA. */
+  sections: Section[];
+  /** Readable pieces of the span from the first chosen section to the end of the last, by RVA. */
+  pieces: ImagePiece[];
+  /** Bytes of the image considered: its size, capped by maxSearchBytesPerImage. */
+  size: number;
+}
+
+export interface ImagePiece {
+  rva: number;
+  bytes: Uint8Array;
+}
+
+export interface ImageNotRead {
+  kind: "imageNotRead";
+  reason: string;
+}
+
+export function isImageNotRead(value: unknown): value is ImageNotRead {
+  return typeof value === "object" && value !== null && (value as ImageNotRead).kind === "imageNotRead";
+}
+
+/**
+ * Reads a module's header page, then one partial read over the span of the sections `which` chooses (sections lie
+ * contiguous in memory): 1 MB host reads, page by page only around holes. Two host calls for a resident image.
+ */
+export function readImageSections(target: Target, module: ModuleInfo, which: (s: Section) => boolean): ImageSections | ImageNotRead {
   // The header page first: a module whose headers do not read is skipped without walking its pages.
   const headerBytes = target.memory.read(module.base, Math.min(0x1000, module.size), module.name + " headers");
-  if (headerBytes instanceof Unreadable) {
-    result.notSearched.push({ module: module.name, section: "image", start: module.base, size: module.size, reason: "headers unreadable" });
-    return;
-  }
+  if (headerBytes instanceof Unreadable) return { kind: "imageNotRead", reason: "headers unreadable" };
   const headers = parseHeaders(headerBytes, module.size);
-  if (isPeError(headers)) {
-    result.notSearched.push({ module: module.name, section: "image", start: module.base, size: module.size, reason: headers.reason });
-    return;
-  }
-  result.modulesSearched++;
-  const perImage = workLimit("maxSearchBytesPerImage");
-  const size = Math.min(module.size, perImage);
-  if (size < module.size) {
-    result.notSearched.push({ module: module.name, section: "image", start: module.base.add(size), size: module.size - size, reason: "beyond the " + Math.floor(perImage / 0x100000) + " MB searched per image (maxSearchBytesPerImage; " + raiseHint("maxSearchBytesPerImage") + ")" });
-  }
-  const sections = headers.sections.filter((s) => s.virtualSize > 0 && s.virtualAddress < size);
-  if (sections.length === 0) return;
-  // Then one partial read over the span of all sections (contiguous in memory): 1 MB host reads, page by page
-  // only around holes.
+  if (isPeError(headers)) return { kind: "imageNotRead", reason: headers.reason };
+  const size = Math.min(module.size, workLimit("maxSearchBytesPerImage"));
+  const sections = headers.sections.filter((s) => s.virtualSize > 0 && s.virtualAddress < size && which(s));
+  if (sections.length === 0) return { headers, sections, pieces: [], size };
   const first = sections.reduce((a, b) => Math.min(a, b.virtualAddress), Number.MAX_VALUE);
   const last = sections.reduce((a, b) => Math.max(a, Math.min(size, b.virtualAddress + b.virtualSize)), 0);
   const span = target.memory.readPartial(module.base.add(first), last - first);
   const pieces = span.pieces.map((p) => ({ rva: p.start.distanceFrom(module.base) || 0, bytes: p.bytes }));
+  return { headers, sections, pieces, size };
+}
+
+/** The readable parts of one section, by RVA, and how many of its bytes did not read. */
+export function sectionPieces(section: Section, image: ImageSections): { pieces: ImagePiece[]; missing: number } {
+  const end = Math.min(image.size, section.virtualAddress + section.virtualSize);
+  const pieces: ImagePiece[] = [];
+  let covered = 0;
+  for (const piece of image.pieces) {
+    const from = Math.max(section.virtualAddress, piece.rva);
+    const to = Math.min(end, piece.rva + piece.bytes.length);
+    if (to <= from) continue;
+    covered += to - from;
+    pieces.push({ rva: from, bytes: piece.bytes.subarray(from - piece.rva, to - piece.rva) });
+  }
+  return { pieces, missing: end - section.virtualAddress - covered };
+}
+
+function searchModule(target: Target, module: ModuleInfo, tag: Uint8Array, result: OwnerSearch): void {
+  const image = readImageSections(target, module, () => true);
+  if (isImageNotRead(image)) {
+    result.notSearched.push({ module: module.name, section: "image", start: module.base, size: module.size, reason: image.reason });
+    return;
+  }
+  const { headers, sections, pieces, size } = image;
+  result.modulesSearched++;
+  const perImage = workLimit("maxSearchBytesPerImage");
+  if (size < module.size) {
+    result.notSearched.push({ module: module.name, section: "image", start: module.base.add(size), size: module.size - size, reason: "beyond the " + Math.floor(perImage / 0x100000) + " MB searched per image (maxSearchBytesPerImage; " + raiseHint("maxSearchBytesPerImage") + ")" });
+  }
+  if (sections.length === 0) return;
   const owner: TagOwner = { module, confidence: "low", hits: [], hitsNotKept: 0, problems: [] };
   let allocatorSlots: Map<number, string> | null = null;
   for (const section of sections) {
-    const end = Math.min(size, section.virtualAddress + section.virtualSize);
-    let covered = 0;
-    for (const piece of pieces) {
-      const from = Math.max(section.virtualAddress, piece.rva);
-      const to = Math.min(end, piece.rva + piece.bytes.length);
-      if (to <= from) continue;
-      covered += to - from;
-      const bytes = piece.bytes.subarray(from - piece.rva, to - piece.rva);
+    const { pieces: parts, missing } = sectionPieces(section, image);
+    for (const part of parts) {
+      const from = part.rva;
+      const bytes = part.bytes;
       result.bytesSearched += bytes.length;
       let at = indexOfBytes(bytes, tag, 0);
       while (at >= 0) {
@@ -272,8 +315,7 @@ function searchModule(target: Target, module: ModuleInfo, tag: Uint8Array, resul
         at = indexOfBytes(bytes, tag, at + 1);
       }
     }
-    if (covered < end - section.virtualAddress) {
-      const missing = end - section.virtualAddress - covered;
+    if (missing > 0) {
       result.notSearched.push({
         module: module.name,
         section: section.name,
@@ -288,7 +330,7 @@ function searchModule(target: Target, module: ModuleInfo, tag: Uint8Array, resul
   result.owners.push(owner);
 }
 
-function pieceAt(pieces: { rva: number; bytes: Uint8Array }[], rva: number, size: number): Uint8Array | null {
+export function pieceAt(pieces: ImagePiece[], rva: number, size: number): Uint8Array | null {
   for (const p of pieces) {
     if (rva >= p.rva && rva + size <= p.rva + p.bytes.length) return p.bytes.subarray(rva - p.rva, rva - p.rva + size);
   }

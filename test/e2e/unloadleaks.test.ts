@@ -241,22 +241,26 @@ describe("!unloadleaks on corrupted verifier data", () => {
 
 describe("!unloadleaks on Win10/11 x64 and x86: many allocations through one wrapper", () => {
   test("Win10 2004 x64: every allocation listed, one `u` per distinct caller, the wrapper named (golden)", () => {
-    const { b, allocations, callers } = wrapperScene({ build: BUILDS.win10_2004, pointerSize: 8, throughWrapper: 300 });
+    const { b, allocations, callers, sites } = wrapperScene({ build: BUILDS.win10_2004, pointerSize: 8, throughWrapper: 300 });
     const s = DebuggerSession.load(b.target);
     const r = s.run("dx @$unloadleaks()");
     expect(r.escaped).toBeNull();
     const records = r.value as Record<string, unknown>[];
     expect(records).toHaveLength(allocations.length);
     expect(records.map((x) => hex(x.Address)).sort()).toEqual(allocations.map((a) => a.address.toString(16)).sort());
-    expect(s.control.executed).toHaveLength(callers.size);
+    // One `u` per distinct caller, then one per call site of the wrapper that is listed (not Unused's, whose tag
+    // 'DrvU' no allocation has).
+    const listedSites = sites.filter((x) => x.tag !== "DrvU");
+    expect(s.control.executed.slice(0, callers.size)).toEqual(Array.from(callers.keys()).map((c) => "u " + c.toString(16).replace(/^(.{8})/, "$1`") + " L1"));
+    expect(s.control.executed.slice(callers.size).sort()).toEqual(listedSites.map((x) => "u " + x.address.toString(16).replace(/^(.{8})/, "$1`") + " L1").sort());
     expect(r.output).toContain("Layout: _VF_TARGET_VERIFIED_DRIVER_DATA from built-in layout Win10 2004-22H2 x64 (layouts.md §4)");
     expect(r.output).toContain("drv!MyAlloc+0x21 made 300 of 305 allocations: probably an allocation wrapper.");
     // The pool-log command names a real allocation made through the wrapper, ready to copy.
     const first = allocations.find((a) => a.tag === "DrvA")!.address.toString(16).padStart(16, "0");
     expect(r.output).toContain("(e.g. !verifier 0x80 " + first.slice(0, 8) + "`" + first.slice(8) + ")");
-    expect(r.output).toContain("Grouping shown: by call site and by caller function (symbol without offset).");
+    expect(r.output).toContain("Grouping shown: by tag, by call site and by caller function (symbol without offset); then the wrapper's allocations by the call sites that pass their tag.");
     expect(r.output).not.toContain("The verifier's counters say");
-    expect(r.output).toMatch(/Through drv!MyAlloc\+0x21, by the tag its callers passed \(largest first\):\n.*\n.*\n\s+6,400\s+100\s+DrvC\n\s+4,800\s+100\s+DrvB\n\s+3,200\s+100\s+DrvA\n/);
+    expect(r.output).toContain("tag 'DrvA' \u2014 90 allocation(s), 0xb40 bytes \u2014 passed to drv!MyAlloc by drv!Foo+0x12, drv!Bar+0x40 (2 call sites; how the allocations split between them is unknown)");
     // By caller function, the wrapper's two call sites add up; largest first.
     const byFunction = r.output.split("By caller function (largest first):")[1].split("\n").slice(3, 5).map((l) => l.trim().split(/\s+/));
     const wrapperBytes = allocations.filter((a) => a.caller !== BigInt(0) && !/Init/.test(a.tag)).reduce((n, a) => n + a.size, 0);
@@ -371,5 +375,152 @@ describe("!unloadleaks with a driver name on a 0xC4/0x62 dump", () => {
     expect(out).toContain('Refused the driver name read from Arg2 "' + "A".repeat(40) + '..."');
     expect(out).toContain("(from nt!KiBugCheckData): " + "A".repeat(40) + "... was unloaded");
     expect(s.control.executed).toEqual([]);
+  });
+});
+
+describe("!unloadleaks: the wrapper's callers, found by scanning the driver's code for calls to it", () => {
+  type Rec = Record<string, unknown>;
+  const shown = (v: bigint, pointerSize: 4 | 8) => (pointerSize === 8 ? v.toString(16).padStart(16, "0").replace(/^(.{8})/, "$1`") : v.toString(16).padStart(8, "0"));
+
+  /** What the output must say per tag, derived from the scene's own code and allocations (largest first). */
+  function expectedLines(scene: ReturnType<typeof wrapperScene>) {
+    const wrapperCallers = [scene.drvBase + 0x1021n, scene.drvBase + 0x104an];
+    const through = scene.allocations.filter((a) => wrapperCallers.includes(a.caller));
+    const byTag = new Map<string, { n: number; bytes: number }>();
+    for (const a of through) {
+      const g = byTag.get(a.tag) || { n: 0, bytes: 0 };
+      g.n++;
+      g.bytes += (a.size + 3) & ~3;
+      byTag.set(a.tag, g);
+    }
+    const name = (x: (typeof scene.sites)[number]) => x.symbol + (x.kind === "jmp" ? " (jmp)" : "");
+    const noTag = scene.sites.filter((x) => x.tag === null).map(name);
+    const callersOf = new Map<string, string[]>();
+    const lines = Array.from(byTag.entries())
+      .sort((a, b) => b[1].bytes - a[1].bytes || b[1].n - a[1].n)
+      .map(([tag, g]) => {
+        const passing = scene.sites.filter((x) => x.tag === tag).map(name);
+        const head = "  tag '" + tag + "' \u2014 " + g.n + " allocation(s), 0x" + g.bytes.toString(16) + " bytes \u2014 ";
+        if (tag === "DrvH") {
+          callersOf.set(tag, noTag);
+          return head + "written by drv!MyAlloc itself (at drv!MyAlloc+0x" + scene.hardCodedTagAt.toString(16) + "); call sites that pass no tag: " + noTag.join(", ");
+        }
+        callersOf.set(tag, passing);
+        return head + "passed to drv!MyAlloc by " + passing.join(", ") + (passing.length > 1 ? " (" + passing.length + " call sites; how the allocations split between them is unknown)" : "");
+      });
+    return { lines, callersOf, through };
+  }
+
+  test.each([
+    ["x64", BUILDS.win10_22h2, 8],
+    ["x86", BUILDS.win10_22h2, 4],
+    ["Win11 x64", BUILDS.win11_22h2, 8],
+  ] as const)("%s: each tag of the wrapper's allocations with the call sites that pass it; records carry WrapperCallers", (_, build, pointerSize) => {
+    const scene = wrapperScene({ build, pointerSize, throughWrapper: 300 });
+    const s = DebuggerSession.load(scene.b.target);
+    const r = s.run("dx @$unloadleaks()");
+    expect(r.escaped).toBeNull();
+    const { lines, callersOf, through } = expectedLines(scene);
+    // Every tag the scene's callers pass, plus the wrapper's own: DrvC, DrvB, DrvA, DrvH, DrvP.
+    expect(lines).toHaveLength(5);
+    const out = r.output;
+    const header = "Through drv!MyAlloc, by the call sites that pass each tag (largest first). Callers found by scanning drv.sys for calls to drv!MyAlloc; an allocation is matched to a caller by its tag, not by a recorded stack:";
+    expect(out).toContain([header, ...lines].join("\n"));
+    expect(out).toContain(
+      "Scanned .text (0x1100 bytes) for call and jmp rel32 to " + shown(scene.drvBase + 0x1000n, pointerSize) + " (drv!MyAlloc: the caller minus 0x21): 8 call site(s), 7 call and 1 jmp (tail call).",
+    );
+    // Unused passes 'DrvU', which no outstanding allocation has: counted, not listed, never symbolized.
+    expect(out).toContain("1 call site(s) pass a tag with no outstanding allocation ('DrvU'); they are not listed.");
+    const unused = scene.sites.find((x) => x.tag === "DrvU")!;
+    expect(out).not.toContain("drv!Unused");
+    expect(s.control.executed).not.toContain("u " + shown(unused.address, pointerSize) + " L1");
+    expect(out).toMatch(/^Grouping shown: by tag, by call site and by caller function \(symbol without offset\); then the wrapper's allocations by the call sites that pass their tag\. The verifier keeps one return address per allocation and no stack, so the wrapper's callers are inferred from the driver's code, not read from a record\.$/m);
+    // The records: every allocation made in MyAlloc names the call sites that pass its tag; Init's names none.
+    const records = r.value as Rec[];
+    const inWrapper = records.filter((x) => String(x.CallerFunction) === "drv!MyAlloc");
+    expect(inWrapper).toHaveLength(through.length);
+    for (const x of inWrapper) expect(x.WrapperCallers).toEqual(callersOf.get(String(x.Tag)));
+    expect(records.find((x) => x.Tag === "Init")!.WrapperCallers).toEqual([]);
+  });
+
+  test("dx: the allocations one caller may have made, by LINQ over WrapperCallers", () => {
+    const scene = wrapperScene({ build: BUILDS.win10_2004, pointerSize: 8, throughWrapper: 300 });
+    const s = DebuggerSession.load(scene.b.target);
+    s.run("!unloadleaks");
+    const baz = s.run('dx @$unloadleaks().Where(a => a.WrapperCallers.Any(c => c == "drv!Baz+0x14")).Count()');
+    expect(baz.value).toBe(scene.allocations.filter((a) => a.tag === "DrvB").length);
+    const noTag = s.run('dx @$unloadleaks().Where(a => a.WrapperCallers.Any(c => c == "drv!NoTag+0x9")).Select(a => a.Tag).Distinct()');
+    expect(noTag.value).toEqual(["DrvH"]);
+    const unmatched = s.run("dx @$unloadleaks().Where(a => a.WrapperCallers.Count() == 0).Select(a => a.Tag)");
+    expect(unmatched.value).toEqual(["Init"]);
+  });
+
+  test("the driver's code is read in two host reads (headers, then the executable span), whatever its call sites", () => {
+    const reads = (image: "mapped" | "unlisted") => {
+      const s = DebuggerSession.load(wrapperScene({ build: BUILDS.win10_22h2, pointerSize: 8, throughWrapper: 300, image }).b.target);
+      const r = s.run("dx @$unloadleaks()");
+      return { reads: s.control.counters.readCalls, out: r.output };
+    };
+    const mapped = reads("mapped");
+    const unlisted = reads("unlisted");
+    expect(unlisted.out).toContain("is in no loaded module, so there is no image to scan.");
+    expect(mapped.reads - unlisted.reads).toBe(2);
+  });
+
+  test("an unreadable image (the driver gone, or its pages out): said, and the wrapper's allocations stay grouped by tag", () => {
+    const scene = wrapperScene({ build: BUILDS.win10_22h2, pointerSize: 8, throughWrapper: 300, image: "unreadable" });
+    const s = DebuggerSession.load(scene.b.target);
+    const r = s.run("dx @$unloadleaks()");
+    expect(r.escaped).toBeNull();
+    expect(r.output).toContain("The wrapper's callers could not be found because the image of drv.sys is not readable (headers unreadable); drv!MyAlloc's allocations are grouped by tag only.");
+    expect(r.output).toMatch(/^Grouping shown: by tag, by call site and by caller function \(symbol without offset\); then the wrapper's allocations by tag only, because its callers could not be found \(below\)\./m);
+    expect(r.output).toMatch(/Through drv!MyAlloc\+0x21, by the tag its callers passed \(largest first\):\n.*\n.*\n\s+5,760\s+90\s+DrvC\n\s+4,320\s+90\s+DrvB\n\s+2,880\s+90\s+DrvA\n\s+1,440\s+30\s+DrvH\n/);
+    const records = r.value as Rec[];
+    expect(records).toHaveLength(scene.allocations.length);
+    expect(records.every((x) => (x.WrapperCallers as unknown[]).length === 0)).toBe(true);
+    // Only the allocations' callers were symbolized.
+    expect(s.control.executed).toHaveLength(scene.callers.size);
+  });
+
+  test("headers readable, .text paged out: the same, naming the executable sections", () => {
+    const scene = wrapperScene({ build: BUILDS.win10_22h2, pointerSize: 4, throughWrapper: 300 });
+    scene.b.memory.unmap(scene.drvBase + 0x1000n, 0x2000);
+    const r = DebuggerSession.load(scene.b.target).run("!unloadleaks");
+    expect(r.output).toContain("The wrapper's callers could not be found because the image of drv.sys is not readable (its executable sections are unreadable (paged out, or the image is gone)); drv!MyAlloc's allocations are grouped by tag only.");
+    expect(r.output).toContain("305 outstanding allocation(s) of drv.sys");
+  });
+
+  test("without symbols: the wrapper's start is unknown, and the output says its callers cannot be found", () => {
+    const scene = wrapperScene({ build: BUILDS.win10_22h2, pointerSize: 8, throughWrapper: 300, symbols: false });
+    const s = DebuggerSession.load(scene.b.target);
+    const r = s.run("dx @$unloadleaks()");
+    const wrapper = shown(scene.drvBase + 0x1021n, 8);
+    expect(r.output).toContain(wrapper + " made 300 of 305 allocations: probably an allocation wrapper.");
+    expect(r.output).toContain("The wrapper's callers cannot be found without symbols: " + wrapper + " is not a function symbol with an offset, so the wrapper's start is unknown.");
+    expect(r.output).toContain("Through " + wrapper + ", by the tag its callers passed (largest first):");
+    // Neither the image nor any call site was read for it: the three callers' `u` and nothing else.
+    expect(s.control.executed).toHaveLength(3);
+    expect((r.value as Rec[]).every((x) => (x.WrapperCallers as unknown[]).length === 0)).toBe(true);
+  });
+
+  test("call sites past maxSymbolizedCallers are shown as module+offset, and counted", () => {
+    const scene = wrapperScene({ build: BUILDS.win10_22h2, pointerSize: 8, throughWrapper: 300 });
+    const s = DebuggerSession.load(scene.b.target);
+    s.run('!ltlimits ("maxSymbolizedCallers", 5)');
+    const r = s.run("dx @$unloadleaks()");
+    s.run('!ltlimits ("maxSymbolizedCallers", 512)');
+    // 3 callers, then 2 call sites (DrvC's Qux and AllocC, listed first); the other 5 listed sites are drv+0x...
+    expect(s.control.executed.filter((c) => c.startsWith("u "))).toHaveLength(5);
+    expect(r.output).toContain("tag 'DrvC' \u2014 90 allocation(s), 0x1680 bytes \u2014 passed to drv!MyAlloc by drv!Qux+0xf, drv!AllocC+0x5 (jmp)");
+    expect(r.output).toContain("passed to drv!MyAlloc by drv+0x1112, drv+0x1240 (2 call sites");
+    expect(r.output).toMatch(/^5 call site\(s\) are shown as module\+offset: past the first 5 distinct addresses symbolized/m);
+  });
+
+  test("live session: the same grouping from !verifier 3's text", () => {
+    const scene = wrapperScene({ build: BUILDS.win10_22h2, pointerSize: 8, throughWrapper: 50, bugcheck: false });
+    scene.b.target.onCommand("!verifier 3 drv.sys", verifierText("drv.sys", scene.allocations, 8));
+    const r = DebuggerSession.load(scene.b.target).run('dx @$unloadleaks("drv.sys")');
+    const { lines } = expectedLines(scene);
+    expect(r.output).toContain(lines.join("\n"));
   });
 });

@@ -3,6 +3,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { kernelTarget, TargetBuilder } from "./builder";
+import { buildPe, loadImage, SCN } from "./pe-builder";
 import { BUILDS } from "./layouts";
 
 /** §4 `_VF_TARGET_VERIFIED_DRIVER_DATA` columns; null where §4 has no column (Win8-1803, 24H2). */
@@ -189,22 +190,175 @@ export interface WrapperSceneOptions {
   withTypes?: boolean;
   /** Place the bugcheck (C4/62 for drv.sys); without it the target is a live session. */
   bugcheck?: boolean;
+  /** drv.sys's image: mapped and listed (the default), listed but unreadable (unloaded and gone, or paged out), or
+   *  not in the module list at all. */
+  image?: "mapped" | "unreadable" | "unlisted";
+  /** Without symbols `u` prints the instruction alone, no `drv!Function+0x..` header (the default is with). */
+  symbols?: boolean;
+}
+
+/** A function of drv.sys's .text: its RVA and its bytes, and the call sites in it to name. */
+interface CodeFunction {
+  name: string;
+  rva: number;
+  bytes: number[];
+}
+
+/** What the scene's drv.sys passes to drv!MyAlloc, call site by call site (the test's expectations). */
+export interface WrapperCallSite {
+  /** `drv!Foo+0x12`, the symbol `u` gives for the call instruction. */
+  symbol: string;
+  address: bigint;
+  kind: "call" | "jmp";
+  /** The tag loaded before the call; null when the call site loads none. */
+  tag: string | null;
+}
+
+const le32 = (v: number) => [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff];
+const tagBytes = (tag: string) => le32(tagValue(tag));
+const nops = (n: number) => new Array<number>(n).fill(0x90);
+
+/** drv.sys's code layout (RVAs), shared by the x64 and x86 images. MyAlloc's two allocator calls return to +0x21 and
+ *  +0x4a, Init's to +0x10: the callers the verifier records. */
+const TEXT_RVA = 0x1000;
+const MY_ALLOC = 0x1000;
+const INIT = 0x2000;
+
+/**
+ * drv.sys's .text, instruction by instruction (encodings from the Intel SDM; the x64 `mov r8d, imm32; mov rdx, rcx;
+ * mov rcx, [rip+x]; call rel32` and the x86 `mov [esp+4], imm32; mov [esp], imm32; call rel32` sequences are the
+ * real ones of test/fixtures/leaktag/wine-code.txt, `ntoskrnl-wrapper-call` and `i386-hidclass-call`, with their
+ * immediates and targets changed). MyAlloc(size, tag) allocates with `tag ? tag : 'DrvH'`: the wrapper hard-codes
+ * one tag itself, for the callers that pass 0. Callers: Foo and Bar pass 'DrvA', Baz 'DrvB', Qux 'DrvC', AllocC
+ * tail-jumps with 'DrvC', Paged passes 'DrvP' (the paged path, MyAlloc+0x4a), NoTag passes a register (no tag at the
+ * call site), Unused passes 'DrvU', which no outstanding allocation has.
+ */
+function driverCode(is64: boolean, base: bigint, allocatorSlotRva: number): { functions: CodeFunction[]; sites: { fn: string; offset: number; kind: "call" | "jmp"; tag: string | null }[]; hardCodedTagAt: number } {
+  const functions: CodeFunction[] = [];
+  const sites: { fn: string; offset: number; kind: "call" | "jmp"; tag: string | null }[] = [];
+  // call [__imp_ExAllocatePoolWithTag]: x64 RIP-relative disp32, x86 an absolute address.
+  const callIat = (rva: number) => [0xff, 0x15, ...le32(is64 ? allocatorSlotRva - (rva + 6) : Number(base) + allocatorSlotRva)];
+  const fn = (name: string, rva: number, parts: (number[] | { call: "call" | "jmp"; tag: string | null })[]) => {
+    const bytes: number[] = [];
+    for (const part of parts) {
+      if (Array.isArray(part)) {
+        bytes.push(...part);
+        continue;
+      }
+      const at = rva + bytes.length;
+      sites.push({ fn: name, offset: bytes.length, kind: part.call, tag: part.tag });
+      bytes.push(part.call === "call" ? 0xe8 : 0xe9, ...le32(MY_ALLOC - (at + 5)));
+    }
+    functions.push({ name, rva, bytes });
+  };
+  // The verifier's callers are the return addresses after MyAlloc's two `call [ExAllocatePoolWithTag]`.
+  const pushWrapper = (bytes: number[]) => {
+    for (const ret of [0x21, 0x4a]) if (bytes[ret - 6] !== 0xff || bytes[ret - 5] !== 0x15) throw new Error("drv.sys: MyAlloc's call does not return to +0x" + ret.toString(16));
+    functions.push({ name: "MyAlloc", rva: MY_ALLOC, bytes });
+  };
+  if (is64) {
+    const myAlloc: number[] = [
+      0x48, 0x83, 0xec, 0x28, //           sub rsp, 28h
+      0x85, 0xd2, //                       test edx, edx
+      0x41, 0xb8, ...tagBytes("DrvH"), //  mov r8d, 'DrvH'
+      0x44, 0x0f, 0x45, 0xc2, //           cmovne r8d, edx
+      0x48, 0x8b, 0xd1, //                 mov rdx, rcx
+      0xb9, 0x00, 0x02, 0x00, 0x00, //     mov ecx, 200h (NonPagedPoolNx)
+      0x0f, 0x1f, 0x00, //                 nop dword ptr [rax]
+    ];
+    myAlloc.push(...callIat(MY_ALLOC + myAlloc.length)); // +0x1b: call [ExAllocatePoolWithTag], returns to +0x21
+    myAlloc.push(0x48, 0x83, 0xc4, 0x28, 0xc3); //         add rsp, 28h; ret
+    while (myAlloc.length < 0x30) myAlloc.push(0xcc);
+    // The paged path (reached when the caller asks for paged pool).
+    myAlloc.push(0x48, 0x83, 0xec, 0x28, 0x44, 0x8b, 0xc2, 0x48, 0x8b, 0xd1, 0xb9, 0x01, 0x00, 0x00, 0x00, 0x0f, 0x1f, 0x44, 0x00, 0x00);
+    myAlloc.push(...callIat(MY_ALLOC + myAlloc.length)); // +0x44, returns to +0x4a
+    myAlloc.push(0x48, 0x83, 0xc4, 0x28, 0xc3);
+    functions.push({ name: "MyAlloc", rva: MY_ALLOC, bytes: myAlloc });
+    // push rbx (40 53); then ntoskrnl-wrapper-call's sequence: the call lands at Foo+0x12.
+    fn("Foo", 0x1100, [[0x40, 0x53, 0x41, 0xb8, ...tagBytes("DrvA"), 0x48, 0x89, 0xca, 0x48, 0x8b, 0x0d, 0x61, 0x62, 0x01, 0x00], { call: "call", tag: "DrvA" }]);
+    fn("Bar", 0x1200, [[0x48, 0x83, 0xec, 0x28], nops(0x40 - 4 - 8), [0x48, 0x8b, 0xcb, 0xba, ...tagBytes("DrvA")], { call: "call", tag: "DrvA" }]);
+    fn("Baz", 0x1300, [[0x48, 0x83, 0xec, 0x38, 0xc7, 0x44, 0x24, 0x20, ...tagBytes("DrvB"), 0x45, 0x33, 0xc9, 0xba, 0x40, 0x00, 0x00, 0x00], { call: "call", tag: "DrvB" }]);
+    fn("Qux", 0x1400, [[0x48, 0x83, 0xec, 0x28, 0x41, 0xb8, ...tagBytes("DrvC"), 0xba, 0x30, 0x00, 0x00, 0x00], { call: "call", tag: "DrvC" }]);
+    fn("AllocC", 0x1500, [[0xba, ...tagBytes("DrvC")], { call: "jmp", tag: "DrvC" }]);
+    fn("Paged", 0x1600, [[0x48, 0x83, 0xec, 0x28, 0x41, 0xb8, ...tagBytes("DrvP"), 0xb9, 0x01, 0x00, 0x00, 0x00], { call: "call", tag: "DrvP" }]);
+    fn("NoTag", 0x1700, [[0x48, 0x83, 0xec, 0x28, 0x33, 0xd2, 0x48, 0x8b, 0xcf], { call: "call", tag: null }]);
+    fn("Unused", 0x1800, [[0x48, 0x83, 0xec, 0x28, 0x41, 0xb8, ...tagBytes("DrvU"), 0xba, 0x10, 0x00, 0x00, 0x00], { call: "call", tag: "DrvU" }]);
+  } else {
+    const myAlloc: number[] = [
+      0x8b, 0xff, 0x55, 0x8b, 0xec, //     mov edi, edi; push ebp; mov ebp, esp
+      0x8b, 0x45, 0x0c, //                 mov eax, [ebp+0Ch] (tag)
+      0x85, 0xc0, 0x75, 0x05, //           test eax, eax; jne +5
+      0xb8, ...tagBytes("DrvH"), //        mov eax, 'DrvH'
+      0x50, 0xff, 0x75, 0x08, 0x6a, 0x00, // push eax; push [ebp+8]; push 0 (NonPagedPool)
+      0x90, 0x90, 0x90, 0x90,
+    ];
+    myAlloc.push(...callIat(MY_ALLOC + myAlloc.length)); // +0x1b, returns to +0x21
+    myAlloc.push(0x5d, 0xc2, 0x08, 0x00); //                pop ebp; ret 8
+    while (myAlloc.length < 0x32) myAlloc.push(0xcc);
+    myAlloc.push(0x8b, 0xff, 0x55, 0x8b, 0xec, 0xff, 0x75, 0x0c, 0xff, 0x75, 0x08, 0x6a, 0x01, 0x90, 0x90, 0x90, 0x90, 0x90);
+    myAlloc.push(...callIat(MY_ALLOC + myAlloc.length)); // +0x44, returns to +0x4a
+    myAlloc.push(0x5d, 0xc2, 0x08, 0x00);
+    pushWrapper(myAlloc);
+    fn("Foo", 0x1100, [[0x8b, 0xff, 0x55, 0x8b, 0xec], nops(7), [0x68, ...tagBytes("DrvA"), 0x56], { call: "call", tag: "DrvA" }]);
+    // i386-hidclass-call's sequence: mov dword ptr [esp+4], tag; mov dword ptr [esp], 40h; call.
+    fn("Bar", 0x1200, [[0x8b, 0xff, 0x55, 0x8b, 0xec], nops(0x40 - 5 - 15), [0xc7, 0x44, 0x24, 0x04, ...tagBytes("DrvA"), 0xc7, 0x04, 0x24, 0x40, 0x00, 0x00, 0x00], { call: "call", tag: "DrvA" }]);
+    fn("Baz", 0x1300, [[0x8b, 0xff, 0x55, 0x8b, 0xec, 0x83, 0xec, 0x08, 0xc7, 0x44, 0x24, 0x04, ...tagBytes("DrvB"), 0xc7, 0x04, 0x24, 0x80, 0x00, 0x00, 0x00], { call: "call", tag: "DrvB" }]);
+    fn("Qux", 0x1400, [[0x8b, 0xff, 0x55, 0x8b, 0xec, 0x68, ...tagBytes("DrvC"), 0x6a, 0x30], { call: "call", tag: "DrvC" }]);
+    fn("AllocC", 0x1500, [[0xc7, 0x44, 0x24, 0x08, ...tagBytes("DrvC")], { call: "jmp", tag: "DrvC" }]);
+    fn("Paged", 0x1600, [[0x8b, 0xff, 0x55, 0x8b, 0xec, 0x68, ...tagBytes("DrvP"), 0x68, 0x00, 0x01, 0x00, 0x00], { call: "call", tag: "DrvP" }]);
+    fn("NoTag", 0x1700, [[0x8b, 0xff, 0x55, 0x8b, 0xec, 0xff, 0x75, 0x0c, 0xff, 0x75, 0x08], { call: "call", tag: null }]);
+    fn("Unused", 0x1800, [[0x8b, 0xff, 0x55, 0x8b, 0xec, 0x68, ...tagBytes("DrvU"), 0x6a, 0x10], { call: "call", tag: "DrvU" }]);
+  }
+  // Init allocates directly: call [ExAllocatePoolWithTag] at +0xa returns to +0x10.
+  const init = is64 ? [0x48, 0x83, 0xec, 0x28, ...nops(6)] : [0x8b, 0xff, 0x55, 0x8b, 0xec, ...nops(5)];
+  functions.push({ name: "Init", rva: INIT, bytes: [...init, ...callIat(INIT + init.length), 0xc3] });
+  // Where MyAlloc's own `mov r8d, 'DrvH'` (x64, 41 b8) or `mov eax, 'DrvH'` (x86, b8) starts.
+  const wrapperBytes = functions.find((f) => f.name === "MyAlloc")!.bytes;
+  const tagAt = wrapperBytes.findIndex((_, i) => tagBytes("DrvH").every((v, k) => wrapperBytes[i + k] === v));
+  return { functions, sites, hardCodedTagAt: tagAt - (is64 ? 2 : 1) };
 }
 
 /**
  * A Win10/11 driver `drv.sys` that allocates through a wrapper: most allocations come from drv!MyAlloc+0x21 with
- * one of three tags its callers pass, a few from drv!MyAlloc+0x4a (its paged path) and one from drv!Init+0x10.
- * Symbol headers use the `u` format of seed 002.
+ * one of the tags its callers pass (DrvA, DrvB, DrvC) or the one it writes itself (DrvH, every tenth), a few from
+ * drv!MyAlloc+0x4a (its paged path) and one from drv!Init+0x10. drv.sys is a PE image built by pe-builder whose
+ * .text holds those functions and the wrapper's call sites (driverCode). Symbol headers use the `u` format of seed 002.
  */
-export function wrapperScene(options: WrapperSceneOptions): { b: TargetBuilder; allocations: Allocation[]; verified: { at: bigint; pages: bigint[] }; callers: Map<bigint, string> } {
+export function wrapperScene(options: WrapperSceneOptions): {
+  b: TargetBuilder;
+  allocations: Allocation[];
+  verified: { at: bigint; pages: bigint[] };
+  callers: Map<bigint, string>;
+  sites: WrapperCallSite[];
+  drvBase: bigint;
+  /** Offset in MyAlloc of the instruction that writes its own tag 'DrvH'. */
+  hardCodedTagAt: number;
+} {
   const b = kernelTarget({ pointerSize: options.pointerSize, build: options.build, dump: options.bugcheck === false ? undefined : "C:\\Windows\\MEMORY.DMP" });
-  const drvBase = b.moduleRange(0x8000);
+  const is64 = options.pointerSize === 8;
+  const imports = [{ dll: "ntoskrnl.exe", functions: ["ExAllocatePoolWithTag", "ExFreePoolWithTag"] }];
+  const textSpec = { name: ".text", characteristics: SCN.CODE | SCN.EXECUTE | SCN.READ, size: INIT + 0x100 - TEXT_RVA };
+  const dataSpec = { name: ".data", characteristics: SCN.INITIALIZED_DATA | SCN.READ | SCN.WRITE, size: 0x200 };
+  const probe = buildPe({ is64, sections: [textSpec, dataSpec], imports });
+  if (probe.sectionRva[".text"] !== TEXT_RVA) throw new Error("drv.sys: .text is not at RVA 0x" + TEXT_RVA.toString(16));
+  const drvBase = b.moduleRange(probe.sizeOfImage);
+  const code = driverCode(is64, drvBase, probe.iatRva["ntoskrnl.exe!ExAllocatePoolWithTag"]);
+  const text = new Uint8Array(textSpec.size);
+  for (const f of code.functions) text.set(f.bytes, f.rva - TEXT_RVA);
+  const image = buildPe({ is64, sections: [{ ...textSpec, content: text }, dataSpec], imports });
+  const where = options.image || "mapped";
+  if (where === "mapped") loadImage(b, "drv.sys", drvBase, image);
+  else if (where === "unreadable") b.target.addModule("drv.sys", drvBase, image.sizeOfImage);
   const callers = new Map<bigint, string>([
     [drvBase + 0x1021n, "drv!MyAlloc+0x21 [c:\\src\\drv\\alloc.c @ 14]:"],
     [drvBase + 0x104an, "drv!MyAlloc+0x4a [c:\\src\\drv\\alloc.c @ 19]:"],
     [drvBase + 0x2010n, "drv!Init+0x10:"],
   ]);
   const [wrapper, pagedPath, init] = Array.from(callers.keys());
+  const sites: WrapperCallSite[] = code.sites.map((site) => {
+    const rva = code.functions.find((f) => f.name === site.fn)!.rva;
+    return { symbol: "drv!" + site.fn + "+0x" + site.offset.toString(16), address: drvBase + BigInt(rva + site.offset), kind: site.kind, tag: site.tag };
+  });
   const allocations: Allocation[] = [];
   const pool = b.alloc(0x10 * (options.throughWrapper + 8), 0x1000);
   let cursor = pool;
@@ -213,7 +367,7 @@ export function wrapperScene(options: WrapperSceneOptions): { b: TargetBuilder; 
     cursor += 0x10n;
   };
   const tags = ["DrvA", "DrvB", "DrvC"];
-  for (let i = 0; i < options.throughWrapper; i++) add(0x20 + (i % 3) * 0x10, tags[i % 3], wrapper);
+  for (let i = 0; i < options.throughWrapper; i++) add(0x20 + (i % 3) * 0x10, i % 10 === 9 ? "DrvH" : tags[i % 3], wrapper);
   for (let i = 0; i < 4; i++) add(0x100, "DrvP", pagedPath, true);
   add(0x1000, "Init", init);
   const verified = writeVerifiedData(b, allocations, { freeEvery: 7 });
@@ -235,8 +389,11 @@ export function wrapperScene(options: WrapperSceneOptions): { b: TargetBuilder; 
   } else {
     writeBugCheck(b, 0, [0n, 0n, 0n, 0n]);
   }
-  for (const [caller, header] of callers) answerDisassembly(b, caller, [header, "(instruction)"]);
-  return { b, allocations, verified, callers };
+  // Without symbols `u` prints no header line: the instruction alone (seed 002's format, less its first line).
+  const symbols = options.symbols !== false;
+  for (const [caller, header] of callers) answerDisassembly(b, caller, symbols ? [header, "(instruction)"] : ["(instruction)"]);
+  for (const site of sites) answerDisassembly(b, site.address, symbols ? [site.symbol + ":", "(instruction)"] : ["(instruction)"]);
+  return { b, allocations, verified, callers, sites, drvBase, hardCodedTagAt: code.hardCodedTagAt };
 }
 
 /** `!verifier 3 <driver>` text in the seed 002 format for a scene's allocations (for the live path). */
