@@ -14,7 +14,7 @@ import { messages } from "../core/messages";
 import { Unreadable } from "../core/missing";
 import { formatSource } from "../core/symbol-line";
 import { fileNameArg, SafeArg } from "../core/validate";
-import { bytesWithUnit, groupDigits, hex } from "../render/format";
+import { bytesWithUnit, groupDigits, hex, plural } from "../render/format";
 import { renderTable } from "../render/table";
 import { isBugCheck, readBugCheck, BugCheck } from "../bugcheck/data";
 import { isLayoutMissing, resolveLayout } from "../layouts/resolve";
@@ -184,7 +184,7 @@ function render(ctx: CommandContext, driver: string, allocations: VerifierAlloca
   const records = symbolized.records;
   const total = records.reduce((n, r) => n + r.Size, 0);
   out.line("");
-  out.line(groupDigits(records.length) + " outstanding allocation(s) of " + shownName(driver) + ", " + bytesWithUnit(total) + ":");
+  out.line(plural(records.length, "outstanding allocation") + " of " + shownName(driver) + ", " + bytesWithUnit(total) + ":");
   out.lines(
     renderTable<UnloadLeak>(
       [
@@ -316,7 +316,7 @@ function printWrapperCallers(ctx: CommandContext, w: WrapperCallers): void {
   out.line("");
   out.line(messages.unloadleaksWrapperCallersHeader(w.wrapperName, shownName(scan.module.fileName)));
   for (const a of w.attributions!) {
-    const head = "  tag '" + a.tag + "' \u2014 " + groupDigits(a.allocations) + " allocation(s), " + hex(a.bytes) + " bytes \u2014 ";
+    const head = "  tag '" + a.tag + "' \u2014 " + plural(a.allocations, "allocation") + ", " + hex(a.bytes) + " bytes \u2014 ";
     const parts: string[] = [];
     if (a.passedBy.length) {
       parts.push("passed to " + w.wrapperName + " by " + a.passedBy.map(w.siteName).join(", ") + (a.passedBy.length > 1 ? " (" + a.passedBy.length + " call sites; how the allocations split between them is unknown)" : ""));

@@ -1,7 +1,7 @@
 // Every message the user reads, in one place. Each says what was tried and what to do next.
 // Sections per command keep additions from colliding.
 import { raiseHint } from "./limits";
-import { plural } from "../render/format";
+import { groupDigits, plural } from "../render/format";
 
 export const messages = {
   // --- toolkit-wide ---
@@ -130,7 +130,7 @@ export const messages = {
     "This is bugcheck " + code + " (Arg1 " + p1 + "), not 0xC4/0x62 (a driver unloaded without freeing its pool). " +
     'Name a driver to read its verifier data anyway: !unloadleaks "drv.sys".',
   unloadleaksBugcheck: (source: string, name: string, count: string) =>
-    "Bugcheck 0xC4/0x62 (from " + source + "): " + name + " was unloaded with " + count + " pool allocation(s) not freed (Arg4).",
+    "Bugcheck 0xC4/0x62 (from " + source + "): " + name + " was unloaded with " + count + (count === "1" ? " pool allocation" : " pool allocations") + " not freed (Arg4).",
   unloadleaksNameUnreadable: (detail: string) => "The driver name (Arg2) could not be read: " + detail + ".",
   unloadleaksNameTruncated: (max: number) => "The driver name (Arg2) has no end within " + max + " characters; it is cut there.",
   unloadleaksNoVerifierData: (name: string) =>
@@ -154,20 +154,20 @@ export const messages = {
   unloadleaksOtherDriver: (bugcheckName: string, requested: string) =>
     "The bugcheck names " + bugcheckName + ", not " + requested + "; listing " + requested + " from !verifier 3.",
   unloadleaksWalk: (pages: number, found: number) =>
-    "Walked " + pages + " verifier tracking page(s): " + found + " outstanding allocation(s).",
+    "Walked " + plural(pages, "verifier tracking page") + ": " + plural(found, "outstanding allocation") + ".",
   unloadleaksCountersDiffer: (counted: number, bytes: number, allocations: number, totalBytes: number) =>
-    "The verifier's counters say " + allocations + " allocation(s), " +
+    "The verifier's counters say " + plural(allocations, "allocation") + ", " +
     // Above 2^53 a number has lost its low digits: say it is absurd rather than print a rounded value.
     (totalBytes > Number.MAX_SAFE_INTEGER ? "more than 2^53 (absurd)" : totalBytes) + " bytes; the pages hold " + counted +
     " in use, " + bytes + " bytes. The list may be incomplete or the layout may not fit this build.",
   unloadleaksArg4Differs: (arg4: number, found: number) =>
-    "Arg4 says " + arg4 + " allocation(s) were not freed; " + found + " are listed.",
+    "Arg4 says " + plural(arg4, "allocation was", "allocations were") + " not freed; " + groupDigits(found) + (found === 1 ? " is" : " are") + " listed.",
   unloadleaksWalkProblem: (what: string) => "Stopped early: " + what + "; the allocations before it are listed.",
   unloadleaksBugcheckUnreadable: (reason: string) => "The bugcheck could not be read (" + reason + "); listing the named driver instead.",
   unloadleaksNone: (name: string) => name + " has no outstanding verifier-tracked pool allocations.",
-  unloadleaksSkippedRows: (n: number) => n + " line(s) of the allocation table did not parse and are not listed.",
+  unloadleaksSkippedRows: (n: number) => plural(n, "line", "lines") + " of the allocation table did not parse and " + (n === 1 ? "is" : "are") + " not listed.",
   unloadleaksSymbolCap: (limit: number, skipped: number) =>
-    skipped + " caller address(es) beyond the first " + limit + " distinct ones were not symbolized (one debugger command each; maxSymbolizedCallers, " + raiseHint("maxSymbolizedCallers") + ").",
+    plural(skipped, "caller address", "caller addresses") + " beyond the first " + limit + " distinct ones were not symbolized (one debugger command each; maxSymbolizedCallers, " + raiseHint("maxSymbolizedCallers") + ").",
   unloadleaksNoLines: () => "(no line information)",
   unloadleaksNoSymbol: () => "(no symbol)",
   unloadleaksGrouping: () =>
@@ -199,18 +199,18 @@ export const messages = {
     "no call to " + name + " found passing it (a call through a pointer, a tag computed at run time, or a caller in another image)",
   unloadleaksWrapperScan: (name: string, start: string, offset: string, sections: string, bytes: string, sites: number, calls: number, jumps: number) =>
     "Scanned " + sections + " (" + bytes + " bytes) for call and jmp rel32 to " + start + " (" + name + ": the caller " +
-    "minus " + offset + "): " + sites + " call site(s), " + calls + " call and " + jumps + " jmp (tail call).",
+    "minus " + offset + "): " + plural(sites, "call site") + ", " + groupDigits(calls) + " call and " + groupDigits(jumps) + " jmp (tail call).",
   unloadleaksWrapperSitesCap: (kept: number, more: number) =>
-    more + " call site(s) beyond the first " + kept + " were not examined.",
+    plural(more, "call site") + " beyond the first " + kept + (more === 1 ? " was" : " were") + " not examined.",
   unloadleaksWrapperPartlyUnreadable: (bytes: string) =>
     bytes + " bytes of its executable sections are unreadable (paged out); calls there are not found.",
   unloadleaksWrapperNoTagSites: (count: number, name: string) =>
-    count + " call site(s) load no tag before calling " + name + " (the tag comes from a register or a variable); " +
+    plural(count, "call site loads", "call sites load") + " no tag before calling " + name + " (the tag comes from a register or a variable); " +
     "they are not matched to any allocation.",
   unloadleaksWrapperUnmatched: (count: number, tags: string) =>
-    count + " call site(s) pass a tag with no outstanding allocation (" + tags + "); they are not listed.",
+    plural(count, "call site passes", "call sites pass") + " a tag with no outstanding allocation (" + tags + "); " + (count === 1 ? "it is" : "they are") + " not listed.",
   unloadleaksWrapperSitesNotSymbolized: (count: number, limit: number) =>
-    count + " call site(s) are shown as module+offset: past the first " + limit + " distinct addresses symbolized " +
+    plural(count, "call site is", "call sites are") + " shown as module+offset: past the first " + limit + " distinct addresses symbolized " +
     "(one debugger command each; maxSymbolizedCallers, " + raiseHint("maxSymbolizedCallers") + ").",
   unloadleaksWrapper: (site: string, count: number, total: number, example: string) =>
     site + " made " + count + " of " + total + " allocations: probably an allocation wrapper. Its callers are not " +

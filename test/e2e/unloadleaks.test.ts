@@ -14,7 +14,7 @@ describe("!unloadleaks on the seed 002 bugcheck (Win7 SP1 x64, C4 {62, fffffa800
     const r = s.run("!unloadleaks");
     expect(r.escaped).toBeNull();
     expectGolden("unloadleaks-seed002", r.output);
-    expect(r.output).toContain("Bugcheck 0xC4/0x62 (from nt!KiBugCheckData): test.sys was unloaded with 1 pool allocation(s) not freed (Arg4).");
+    expect(r.output).toContain("Bugcheck 0xC4/0x62 (from nt!KiBugCheckData): test.sys was unloaded with 1 pool allocation not freed (Arg4).");
     expect(r.output).toContain("Layout: _VF_TARGET_VERIFIED_DRIVER_DATA from built-in layout Win7 SP1 x64 (layouts.md §4)");
     expect(r.output).toMatch(/fffff980`0933eff0\s+0xc\s+test\s+fffff880`04c73043\s+test!DriverEntry\+0x33\s+e:\\driver\\test\\test\.c:20/);
     // One `u` per distinct caller, nothing else run: the structures answered.
@@ -37,7 +37,7 @@ describe("!unloadleaks on the seed 002 bugcheck (Win7 SP1 x64, C4 {62, fffffa800
     b.target.onCommand(".bugcheck", ["Bugcheck code 000000C4", "Arguments 00000000`00000062 fffffa80`059c5c88 fffffa80`04f5a010 00000000`00000001"]);
     const s = DebuggerSession.load(b.target);
     const r = s.run("dx @$unloadleaks()");
-    expect(r.output).toContain("Bugcheck 0xC4/0x62 (from .bugcheck): test.sys was unloaded with 1 pool allocation(s) not freed (Arg4).");
+    expect(r.output).toContain("Bugcheck 0xC4/0x62 (from .bugcheck): test.sys was unloaded with 1 pool allocation not freed (Arg4).");
     expect((r.value as unknown[]).length).toBe(1);
     expect(s.control.executed).toEqual([".bugcheck", "u fffff880`04c73043 L1"]);
   });
@@ -61,7 +61,7 @@ describe("!unloadleaks on the seed 002 bugcheck (Win7 SP1 x64, C4 {62, fffffa800
   test("the legacy Header8 SLIST format links the same page", () => {
     const r = DebuggerSession.load(seed002Target({ slist: "header8" }).target).run("dx @$unloadleaks()");
     expect((r.value as unknown[]).length).toBe(1);
-    expect(r.output).toContain("Walked 1 verifier tracking page(s): 1 outstanding allocation(s).");
+    expect(r.output).toContain("Walked 1 verifier tracking page: 1 outstanding allocation.");
   });
 
   test("without line information the Source says so", () => {
@@ -208,7 +208,7 @@ describe("!unloadleaks: one clear line when there is nothing to list", () => {
     writeWideName(b, SEED002.arg2, "test.sys");
     const out = DebuggerSession.load(b.target).run("!unloadleaks").output;
     expect(oneLine(out)).toEqual([
-      "Bugcheck 0xC4/0x62 (from nt!KiBugCheckData): test.sys was unloaded with 1 pool allocation(s) not freed (Arg4).",
+      "Bugcheck 0xC4/0x62 (from nt!KiBugCheckData): test.sys was unloaded with 1 pool allocation not freed (Arg4).",
       expect.stringMatching(/^No verifier data for test\.sys: Arg3 is 0\. Enable pool tracking for it \(verifier \/flags 0x8 \/driver test\.sys\)/),
     ]);
   });
@@ -235,7 +235,7 @@ describe("!unloadleaks on corrupted verifier data", () => {
     b.memory.writeU32(SEED002.arg3 + 0x54n, 0x7fffffff);
     const r = DebuggerSession.load(b.target).run("!unloadleaks");
     expect(r.output).toContain("which is not a page");
-    expect(r.output).toContain("The verifier's counters say 2147483647 allocation(s)");
+    expect(r.output).toContain("The verifier's counters say 2,147,483,647 allocations");
   });
 });
 
@@ -260,7 +260,7 @@ describe("!unloadleaks on Win10/11 x64 and x86: many allocations through one wra
     expect(r.output).toContain("(e.g. !verifier 0x80 " + first.slice(0, 8) + "`" + first.slice(8) + ")");
     expect(r.output).toContain("Grouping shown: by tag, by call site and by caller function (symbol without offset); then the wrapper's allocations by the call sites that pass their tag.");
     expect(r.output).not.toContain("The verifier's counters say");
-    expect(r.output).toContain("tag 'DrvA' \u2014 90 allocation(s), 0xb40 bytes \u2014 passed to drv!MyAlloc by drv!Foo+0x12, drv!Bar+0x40 (2 call sites; how the allocations split between them is unknown)");
+    expect(r.output).toContain("tag 'DrvA' \u2014 90 allocations, 0xb40 bytes \u2014 passed to drv!MyAlloc by drv!Foo+0x12, drv!Bar+0x40 (2 call sites; how the allocations split between them is unknown)");
     // By caller function, the wrapper's two call sites add up; largest first.
     const byFunction = r.output.split("By caller function (largest first):")[1].split("\n").slice(3, 5).map((l) => l.trim().split(/\s+/));
     const wrapperBytes = allocations.filter((a) => a.caller !== BigInt(0) && !/Init/.test(a.tag)).reduce((n, a) => n + a.size, 0);
@@ -288,7 +288,7 @@ describe("!unloadleaks on Win10/11 x64 and x86: many allocations through one wra
     const { b } = wrapperScene({ build: BUILDS.win11_22h2, pointerSize: 8, throughWrapper: 20, withTypes: true });
     const out = DebuggerSession.load(b.target).run("!unloadleaks").output;
     expect(out).toContain("Layout: _VF_TARGET_VERIFIED_DRIVER_DATA from symbols (nt!_VF_TARGET_VERIFIED_DRIVER_DATA); _VI_POOL_ENTRY_INUSE from symbols (nt!_VI_POOL_ENTRY_INUSE).");
-    expect(out).toContain("25 outstanding allocation(s) of drv.sys");
+    expect(out).toContain("25 outstanding allocations of drv.sys");
   });
 
   test("live session: !unloadleaks \"drv.sys\" lists the same allocations before the unload", () => {
@@ -316,7 +316,7 @@ describe("!unloadleaks bounds the debugger commands it runs", () => {
     const s = DebuggerSession.load(b.target);
     const r = s.run("dx @$unloadleaks()");
     expect(s.control.executed.filter((c) => c.startsWith("u "))).toHaveLength(512);
-    expect(r.output).toContain("88 caller address(es) beyond the first 512 distinct ones were not symbolized");
+    expect(r.output).toContain("88 caller addresses beyond the first 512 distinct ones were not symbolized");
     const records = r.value as Record<string, unknown>[];
     expect(records).toHaveLength(600);
     expect(records[599].CallerSymbol).toBe("(no symbol)");
@@ -334,7 +334,7 @@ describe("!unloadleaks with unreadable pages in a larger list", () => {
     for (const r of lostPage) {
       const n = (r.result.value as unknown[]).length;
       expect(n).toBeLessThan(405);
-      expect(r.result.output).toMatch(/Arg4 says 405 allocation\(s\) were not freed; \d+ are listed\./);
+      expect(r.result.output).toMatch(/Arg4 says 405 allocations were not freed; \d+ (is|are) listed\./);
     }
   });
 
@@ -352,7 +352,7 @@ describe("!unloadleaks with a driver name on a 0xC4/0x62 dump", () => {
     const s = DebuggerSession.load(seed002Target({ verifierText: true }).target);
     const r = s.run('dx @$unloadleaks("TEST.SYS")');
     expect((r.value as unknown[]).length).toBe(1);
-    expect(r.output).toContain("Walked 1 verifier tracking page(s)");
+    expect(r.output).toContain("Walked 1 verifier tracking page:");
     expect(s.control.executed).toEqual(["u fffff880`04c73043 L1"]);
   });
 
@@ -400,7 +400,7 @@ describe("!unloadleaks: the wrapper's callers, found by scanning the driver's co
       .sort((a, b) => b[1].bytes - a[1].bytes || b[1].n - a[1].n)
       .map(([tag, g]) => {
         const passing = scene.sites.filter((x) => x.tag === tag).map(name);
-        const head = "  tag '" + tag + "' \u2014 " + g.n + " allocation(s), 0x" + g.bytes.toString(16) + " bytes \u2014 ";
+        const head = "  tag '" + tag + "' \u2014 " + g.n + (g.n === 1 ? " allocation" : " allocations") + ", 0x" + g.bytes.toString(16) + " bytes \u2014 ";
         if (tag === "DrvH") {
           callersOf.set(tag, noTag);
           return head + "written by drv!MyAlloc itself (at drv!MyAlloc+0x" + scene.hardCodedTagAt.toString(16) + "); call sites that pass no tag: " + noTag.join(", ");
@@ -427,10 +427,10 @@ describe("!unloadleaks: the wrapper's callers, found by scanning the driver's co
     const header = "Through drv!MyAlloc, by the call sites that pass each tag (largest first). Callers found by scanning drv.sys for calls to drv!MyAlloc; an allocation is matched to a caller by its tag, not by a recorded stack:";
     expect(out).toContain([header, ...lines].join("\n"));
     expect(out).toContain(
-      "Scanned .text (0x1100 bytes) for call and jmp rel32 to " + shown(scene.drvBase + 0x1000n, pointerSize) + " (drv!MyAlloc: the caller minus 0x21): 8 call site(s), 7 call and 1 jmp (tail call).",
+      "Scanned .text (0x1100 bytes) for call and jmp rel32 to " + shown(scene.drvBase + 0x1000n, pointerSize) + " (drv!MyAlloc: the caller minus 0x21): 8 call sites, 7 call and 1 jmp (tail call).",
     );
     // Unused passes 'DrvU', which no outstanding allocation has: counted, not listed, never symbolized.
-    expect(out).toContain("1 call site(s) pass a tag with no outstanding allocation ('DrvU'); they are not listed.");
+    expect(out).toContain("1 call site passes a tag with no outstanding allocation ('DrvU'); it is not listed.");
     const unused = scene.sites.find((x) => x.tag === "DrvU")!;
     expect(out).not.toContain("drv!Unused");
     expect(s.control.executed).not.toContain("u " + shown(unused.address, pointerSize) + " L1");
@@ -487,7 +487,7 @@ describe("!unloadleaks: the wrapper's callers, found by scanning the driver's co
     scene.b.memory.unmap(scene.drvBase + 0x1000n, 0x2000);
     const r = DebuggerSession.load(scene.b.target).run("!unloadleaks");
     expect(r.output).toContain("The wrapper's callers could not be found because the image of drv.sys is not readable (its executable sections are unreadable (paged out, or the image is gone)); drv!MyAlloc's allocations are grouped by tag only.");
-    expect(r.output).toContain("305 outstanding allocation(s) of drv.sys");
+    expect(r.output).toContain("305 outstanding allocations of drv.sys");
   });
 
   test("without symbols: the wrapper's start is unknown, and the output says its callers cannot be found", () => {
@@ -511,9 +511,9 @@ describe("!unloadleaks: the wrapper's callers, found by scanning the driver's co
     s.run('!ltlimits ("maxSymbolizedCallers", 512)');
     // 3 callers, then 2 call sites (DrvC's Qux and AllocC, listed first); the other 5 listed sites are drv+0x...
     expect(s.control.executed.filter((c) => c.startsWith("u "))).toHaveLength(5);
-    expect(r.output).toContain("tag 'DrvC' \u2014 90 allocation(s), 0x1680 bytes \u2014 passed to drv!MyAlloc by drv!Qux+0xf, drv!AllocC+0x5 (jmp)");
+    expect(r.output).toContain("tag 'DrvC' \u2014 90 allocations, 0x1680 bytes \u2014 passed to drv!MyAlloc by drv!Qux+0xf, drv!AllocC+0x5 (jmp)");
     expect(r.output).toContain("passed to drv!MyAlloc by drv+0x1112, drv+0x1240 (2 call sites");
-    expect(r.output).toMatch(/^5 call site\(s\) are shown as module\+offset: past the first 5 distinct addresses symbolized/m);
+    expect(r.output).toMatch(/^5 call sites are shown as module\+offset: past the first 5 distinct addresses symbolized/m);
   });
 
   test("live session: the same grouping from !verifier 3's text", () => {

@@ -204,7 +204,7 @@ export function namedCases(): NamedCase[] {
       const l = verifiedDataLayout(BUILDS.win11_22h2, 8)!;
       s.b.memory.writeU32(s.verified.at + BigInt(l.CurrentNonPaged), 0xfffffffe);
       s.b.writePtr(s.verified.at + BigInt(l.NonPagedBytes), 0xfffffffffffffff0n);
-    }, () => [/counters say 4294967298 allocation\(s\), more than 2\^53 \(absurd\) bytes; the pages hold 305 in use/]),
+    }, () => [/counters say 4,294,967,298 allocations, more than 2\^53 \(absurd\) bytes; the pages hold 305 in use/]),
 
     // --- Bugcheck exception pointers (triage) ---
     {
