@@ -183,14 +183,14 @@ describe("!findimporter on real delay-load images (bufferutil.node, PE32+ and PE
   ];
 
   /** The process: node.exe (the delay-loaded exporter, always loaded: it is the process) and the addon. */
-  function scene(name: string, pointerSize: 4 | 8, bindDelayLoads: boolean) {
+  function scene(name: string, pointerSize: 4 | 8, bindDelayLoads: boolean, exporterLoaded = true) {
     const b = userTarget({ pointerSize, build: BUILDS.win10_22h2 });
     const exporters = new StubExporters(b);
     const e = expected(name);
     const delayed = e.imports.filter((d) => d.delayLoad);
     // node.exe's exports, as a stub module with a symbol per function, before the addon is mapped.
     const nodeExports = new Map<string, bigint>();
-    for (const d of delayed) for (const fn of d.functions) nodeExports.set(fn.name as string, exporters.bind(d.dll, { name: fn.name, ordinal: fn.ordinal === undefined ? null : fn.ordinal }));
+    if (exporterLoaded) for (const d of delayed) for (const fn of d.functions) nodeExports.set(fn.name as string, exporters.bind(d.dll, { name: fn.name, ordinal: fn.ordinal === undefined ? null : fn.ordinal }));
     const image = mapPeFile(b, "C:\\app\\node_modules\\bufferutil\\" + name, b.moduleRange(0x100000), file(name), exporters.bind, false, bindDelayLoads);
     const session = DebuggerSession.load(b.target);
     const module = name.replace(/\.[^.]*$/, "");
@@ -258,6 +258,15 @@ describe("!findimporter on real delay-load images (bufferutil.node, PE32+ and PE
       expect(rows[0]).toMatch(bound ? /\(node\)\s+no\s+both$/ : /\(bufferutil-x(64|86)\)\s+not yet resolved\s+name$/);
       expect(r.output.includes("1 delay-load slot is not yet resolved")).toBe(!bound);
     }
+  });
+
+  test.each(cases)("%s, its exporter not loaded (as a delay-loaded DLL is until first use): found by name, not yet resolved", (name, pointerSize) => {
+    const s = scene(name, pointerSize, false, false);
+    const r = s.session.run('!findimporter "napi_create_function"');
+    expect(r.escaped).toBeNull();
+    const m = r.value as Match[];
+    expect(m.map((x) => [x.Module, x.ImportedFrom, x.DelayLoad, x.TargetModule, x.Redirected, x.NotYetResolved, x.MatchedBy])).toEqual([[s.module, "node.exe", true, s.module, false, true, "name"]]);
+    expect(r.output).toMatch(/^Importers of "napi_create_function" \(by name only: no address resolved\)/m);
   });
 
   test.each(cases)("%s: a delay slot bound outside node.exe and outside the addon is redirected", (name, pointerSize) => {
