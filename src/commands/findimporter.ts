@@ -86,7 +86,7 @@ function table(target: Target, rows: ImportMatch[]): string[] {
       { header: "Import", value: (m: ImportMatch) => (!m.NamesReadable ? "unknown" : m.ByOrdinal ? "ordinal " + m.Ordinal : "name") + (m.DelayLoad ? ", delay-load" : "") },
       { header: "IatAddress", value: (m: ImportMatch) => f(m.IatAddress) },
       { header: "Target", value: (m: ImportMatch) => f(m.Target) + (m.TargetModule ? " (" + m.TargetModule + ")" : "") },
-      { header: "Redirected", value: (m: ImportMatch) => (m.Redirected ? "YES" : "no") },
+      { header: "Redirected", value: (m: ImportMatch) => (m.Redirected ? "YES" : m.NotYetResolved ? "not yet resolved" : "no") },
       { header: "MatchedBy", value: (m: ImportMatch) => m.MatchedBy },
     ],
     rows,
@@ -94,6 +94,11 @@ function table(target: Target, rows: ImportMatch[]): string[] {
 }
 
 function printTrailer(target: Target, result: ImporterResult, line: (text: string) => void): void {
+  const unresolved = result.matches.filter((m) => m.NotYetResolved).length;
+  if (unresolved) {
+    line("");
+    line(messages.findimporterNotYetResolved(unresolved));
+  }
   if (result.namesUnreadable.length) {
     line("");
     line(messages.findimporterNamesUnreadable(result.namesUnreadable.join(", ")));

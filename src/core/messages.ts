@@ -83,6 +83,9 @@ export const messages = {
     "Importers of " + what + ": " + examined + " of " + total + " modules examined.",
   findimporterNamesUnreadable: (modules: string) =>
     "Import names unreadable (paged out, INIT discarded, or malformed) in: " + modules + "; those were matched by IAT value only.",
+  findimporterNotYetResolved: (count: number) =>
+    (count === 1 ? "1 delay-load slot is" : count + " delay-load slots are") +
+    " not yet resolved: until the function's first call the slot holds the importer's own delay-load thunk, not a hook; a search by address cannot find such a slot.",
   findimporterNotExamined: () => "Not examined:",
   findimporterProblems: () => "Problems found in import tables (bounded and skipped):",
   findimporterTooManyModules: (skipped: number, limit: number) =>

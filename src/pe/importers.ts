@@ -61,6 +61,12 @@ export interface ImportMatch {
   TargetModule: string;
   /** A slot matched by name whose value lies outside the exporting module and is not the function's address. */
   Redirected: boolean;
+  /**
+   * A delay-load slot not bound yet: it still holds the address of the importer's own delay-load thunk, which the
+   * delay-load helper replaces with the function's address on the first call. Not a hook; a search by address
+   * cannot find it (its value is not the function's).
+   */
+  NotYetResolved: boolean;
   MatchedBy: "name" | "value" | "both";
   /** False when the slot came from the IAT directory because the import names were unreadable. */
   NamesReadable: boolean;
@@ -436,6 +442,7 @@ function match(target: Target, q: ImporterQuery, parsed: ParsedModule[], result:
           iatRva: e.iatRva,
           value: e.target,
           redirected: nameHit && isRedirected(target, p.module, e, byAddress),
+          notYetResolved: isUnresolvedDelayLoad(p.module, e),
           by: nameHit && valueFn ? "both" : nameHit ? "name" : "value",
           namesReadable: !e.nameUnreadable,
         }),
@@ -454,6 +461,7 @@ function match(target: Target, q: ImporterQuery, parsed: ParsedModule[], result:
           iatRva: s.rva,
           value: s.value,
           redirected: false,
+          notYetResolved: false,
           by: "value",
           namesReadable: false,
         }),
@@ -471,7 +479,7 @@ function match(target: Target, q: ImporterQuery, parsed: ParsedModule[], result:
 function isRedirected(target: Target, importer: ModuleInfo, e: ImportEntry, byAddress: Map<string, ResolvedFunction>): boolean {
   if (!e.target || e.target.isNull) return false;
   if (byAddress.has(e.target.key)) return false;
-  if (e.delayLoad && e.target.isWithin(importer.base, importer.size)) return false;
+  if (isUnresolvedDelayLoad(importer, e)) return false;
   const exporter = exportingModule(target, e.dll);
   if (!exporter) return false;
   if (e.target.isWithin(exporter.base, exporter.size)) return false;
@@ -484,6 +492,15 @@ function isRedirected(target: Target, importer: ModuleInfo, e: ImportEntry, byAd
   return true;
 }
 
+/**
+ * A delay-load slot whose value lies inside the importer: the image's own delay-load thunk (the linker's
+ * `__imp_load_<name>` stub calling `__delayLoadHelper2`), there until the first call binds the slot. A hook placed
+ * inside the importer itself would look the same; the section table is not read to tell them apart.
+ */
+function isUnresolvedDelayLoad(importer: ModuleInfo, e: ImportEntry): boolean {
+  return e.delayLoad && !!e.target && !e.target.isNull && e.target.isWithin(importer.base, importer.size);
+}
+
 interface MatchFields {
   fn: string;
   dll: string;
@@ -492,6 +509,7 @@ interface MatchFields {
   iatRva: number;
   value: Address | null;
   redirected: boolean;
+  notYetResolved: boolean;
   by: "name" | "value" | "both";
   namesReadable: boolean;
 }
@@ -512,11 +530,12 @@ function record(target: Target, module: ModuleInfo, end: Address, f: MatchFields
     Target: f.value,
     TargetModule: targetModule ? targetModule.name : "",
     Redirected: f.redirected,
+    NotYetResolved: f.notYetResolved,
     MatchedBy: f.by,
     NamesReadable: f.namesReadable,
     toString: () =>
       module.name + " imports " + f.dll + "!" + f.fn + " at " + target.formatAddress(iat) +
-      (f.value ? " -> " + target.formatAddress(f.value) : "") + (f.redirected ? " (redirected)" : ""),
+      (f.value ? " -> " + target.formatAddress(f.value) : "") + (f.redirected ? " (redirected)" : f.notYetResolved ? " (delay-load, not yet resolved)" : ""),
   };
   return m;
 }

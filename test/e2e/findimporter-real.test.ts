@@ -12,11 +12,14 @@ const file = (name: string) => new Uint8Array(fs.readFileSync(path.join(DIR, nam
 
 interface Expected {
   command: string;
-  imports: { dll: string; delayLoad: boolean; iatRva: number; functions: { name: string | null; ordinal?: number }[] }[];
+  /** The preferred ImageBase (written for images with a delay-load directory). */
+  imageBase?: number;
+  /** `fileSlot`, delay-load functions only: the slot's value in the file, the VA of the image's thunk at imageBase. */
+  imports: { dll: string; delayLoad: boolean; iatRva: number; functions: { name: string | null; ordinal?: number; fileSlot?: number }[] }[];
 }
 const expected = (name: string): Expected => JSON.parse(fs.readFileSync(path.join(DIR, "expected", name + ".json"), "utf8"));
 
-type Match = { Module: string; Function: string; ImportedFrom: string; IatAddress: unknown; Target: unknown; TargetModule: string; Redirected: boolean; MatchedBy: string; DelayLoad: boolean; ByOrdinal: boolean };
+type Match = { Module: string; Function: string; ImportedFrom: string; IatAddress: unknown; Target: unknown; TargetModule: string; Redirected: boolean; NotYetResolved: boolean; MatchedBy: string; DelayLoad: boolean; ByOrdinal: boolean; Ordinal: number | null };
 const big = (v: unknown) => {
   const o = v as { getHighPart(): number; getLowPart(): number };
   return (BigInt(o.getHighPart() >>> 0) << 32n) | BigInt(o.getLowPart() >>> 0);
@@ -167,5 +170,115 @@ describe("!findimporter on user-mode DLLs and installer stubs", () => {
     const r = DebuggerSession.load(b.target).run('!findimporter "KERNEL32!GetProcAddress"');
     expect(r.escaped).toBeNull();
     expect((r.value as Match[]).map((x) => [x.Module, x.ImportedFrom])).toEqual([["setup", "KERNEL32.dll"]]);
+  });
+});
+
+// Real delay-load images. No PE in Debian bookworm has a delay-load directory (see PROVENANCE.md): these are the
+// prebuilt N-API addons of npm's bufferutil 4.1.0, linked by MSVC with node-gyp's /DELAYLOAD:node.exe, so every N-API
+// function they call (6) is a delay-load import of node.exe, next to their ordinary KERNEL32.dll imports.
+describe("!findimporter on real delay-load images (bufferutil.node, PE32+ and PE32)", () => {
+  const cases: [string, 4 | 8][] = [
+    ["bufferutil-x64.node", 8],
+    ["bufferutil-x86.node", 4],
+  ];
+
+  /** The process: node.exe (the delay-loaded exporter, always loaded: it is the process) and the addon. */
+  function scene(name: string, pointerSize: 4 | 8, bindDelayLoads: boolean, exporterLoaded = true) {
+    const b = userTarget({ pointerSize, build: BUILDS.win10_22h2 });
+    const exporters = new StubExporters(b);
+    const e = expected(name);
+    const delayed = e.imports.filter((d) => d.delayLoad);
+    // node.exe's exports, as a stub module with a symbol per function, before the addon is mapped.
+    const nodeExports = new Map<string, bigint>();
+    if (exporterLoaded) for (const d of delayed) for (const fn of d.functions) nodeExports.set(fn.name as string, exporters.bind(d.dll, { name: fn.name, ordinal: fn.ordinal === undefined ? null : fn.ordinal }));
+    const image = mapPeFile(b, "C:\\app\\node_modules\\bufferutil\\" + name, b.moduleRange(0x100000), file(name), exporters.bind, false, bindDelayLoads);
+    const session = DebuggerSession.load(b.target);
+    const module = name.replace(/\.[^.]*$/, "");
+    return { b, e, delayed, image, session, module, nodeExports };
+  }
+
+  /** Where llvm-readobj's file slot value lands once the image is relocated to `base`. */
+  const thunkAt = (e: Expected, base: bigint, fileSlot: number) => base + BigInt(fileSlot) - BigInt(e.imageBase as number);
+
+  test.each(cases)("%s: llvm-readobj lists a delay-load directory of node.exe with 6 functions", (name) => {
+    const e = expected(name);
+    expect(e.imports.filter((d) => d.delayLoad).map((d) => [d.dll, d.functions.length])).toEqual([["node.exe", 6]]);
+    expect(e.imports.filter((d) => !d.delayLoad).map((d) => d.dll)).toEqual(["KERNEL32.dll"]);
+  });
+
+  test.each(cases)("%s, before any call: every import, delay-load ones included, matches llvm-readobj; delay slots hold the image's own thunks", (name, pointerSize) => {
+    const s = scene(name, pointerSize, false);
+    const m = s.session.run('dx @$findimporter("*")').value as Match[];
+    expect(ourSlots(m, s.module)).toEqual(expectedSlots(s.e, s.image.base, pointerSize));
+    const mine = m.filter((x) => x.Module === s.module);
+    // Slot values: the ordinary imports bound to KERNEL32's stubs (both); each delay slot the relocated thunk
+    // llvm-readobj reads in the file, inside the addon itself: not yet resolved, matched by name only, not redirected.
+    const want: string[] = [];
+    for (const d of s.delayed) {
+      d.functions.forEach((fn, i) => {
+        want.push([fn.name, (s.image.base + BigInt(d.iatRva + i * pointerSize)).toString(16), thunkAt(s.e, s.image.base, fn.fileSlot as number).toString(16), s.module, "name", false, true].join(" "));
+      });
+    }
+    const delayRows = mine.filter((x) => x.DelayLoad);
+    expect(delayRows.map((x) => [x.Function, big(x.IatAddress).toString(16), big(x.Target).toString(16), x.TargetModule, x.MatchedBy, x.Redirected, x.NotYetResolved].join(" ")).sort()).toEqual(want.sort());
+    expect(mine.filter((x) => !x.DelayLoad).every((x) => x.MatchedBy === "both" && !x.Redirected && !x.NotYetResolved && x.ImportedFrom === "KERNEL32.dll")).toBe(true);
+    // The loader stub kept what the file has: its own reading of the delay directory agrees with llvm-readobj.
+    expect(s.image.delayImports.map((d) => [d.dll, d.iatRva, d.functions.map((f) => f.name)])).toEqual(s.delayed.map((d) => [d.dll, d.iatRva, d.functions.map((f) => f.name)]));
+  });
+
+  test.each(cases)("%s, after the first calls bound them: delay slots hold node.exe's functions, matched by name and value", (name, pointerSize) => {
+    const s = scene(name, pointerSize, true);
+    const m = s.session.run('dx @$findimporter("*")').value as Match[];
+    expect(ourSlots(m, s.module)).toEqual(expectedSlots(s.e, s.image.base, pointerSize));
+    const delayRows = m.filter((x) => x.Module === s.module && x.DelayLoad);
+    expect(delayRows.length).toBe(6);
+    expect(delayRows.map((x) => [x.Function, big(x.Target), x.TargetModule, x.MatchedBy, x.Redirected, x.NotYetResolved])).toEqual(
+      delayRows.map((x) => [x.Function, s.nodeExports.get(x.Function), "node", "both", false, false]),
+    );
+  });
+
+  test.each(cases)('%s: !findimporter "napi_create_function" reports the delay-load slot, unresolved then bound', (name, pointerSize) => {
+    for (const bound of [false, true]) {
+      const s = scene(name, pointerSize, bound);
+      const d = s.delayed[0];
+      const i = d.functions.findIndex((f) => f.name === "napi_create_function");
+      expect(i).toBeGreaterThanOrEqual(0);
+      const iat = s.image.base + BigInt(d.iatRva + i * pointerSize);
+      const r = s.session.run('!findimporter "napi_create_function"');
+      expect(r.escaped).toBeNull();
+      const m = r.value as Match[];
+      const value = bound ? (s.nodeExports.get("napi_create_function") as bigint) : thunkAt(s.e, s.image.base, d.functions[i].fileSlot as number);
+      expect(m.map((x) => [x.Module, x.Function, x.ImportedFrom, x.DelayLoad, x.ByOrdinal, big(x.IatAddress), big(x.Target), x.Redirected, x.NotYetResolved, x.MatchedBy])).toEqual([
+        [s.module, "napi_create_function", "node.exe", true, false, iat, value, false, !bound, bound ? "both" : "name"],
+      ]);
+      // The table says it in words: the Import column names the delay load, the Redirected column the state.
+      const rows = r.output.split("\n").filter((l) => /^\S+\s+\S+\s+bufferutil-x(64|86)\s+node\.exe\s/.test(l));
+      expect(rows.length).toBe(1);
+      expect(rows[0]).toContain("name, delay-load");
+      expect(rows[0]).toMatch(bound ? /\(node\)\s+no\s+both$/ : /\(bufferutil-x(64|86)\)\s+not yet resolved\s+name$/);
+      expect(r.output.includes("1 delay-load slot is not yet resolved")).toBe(!bound);
+    }
+  });
+
+  test.each(cases)("%s, its exporter not loaded (as a delay-loaded DLL is until first use): found by name, not yet resolved", (name, pointerSize) => {
+    const s = scene(name, pointerSize, false, false);
+    const r = s.session.run('!findimporter "napi_create_function"');
+    expect(r.escaped).toBeNull();
+    const m = r.value as Match[];
+    expect(m.map((x) => [x.Module, x.ImportedFrom, x.DelayLoad, x.TargetModule, x.Redirected, x.NotYetResolved, x.MatchedBy])).toEqual([[s.module, "node.exe", true, s.module, false, true, "name"]]);
+    expect(r.output).toMatch(/^Importers of "napi_create_function" \(by name only: no address resolved\)/m);
+  });
+
+  test.each(cases)("%s: a delay slot bound outside node.exe and outside the addon is redirected", (name, pointerSize) => {
+    const s = scene(name, pointerSize, true);
+    const d = s.delayed[0];
+    const i = d.functions.findIndex((f) => f.name === "napi_create_function");
+    const iat = s.image.base + BigInt(d.iatRva + i * pointerSize);
+    // A hook: the slot rewritten to point into another module (a KERNEL32 stub stands for the hooking DLL).
+    const k32 = s.b.target.modules.find((x) => /KERNEL32/i.test(x.name))!;
+    const hook = k32.base + 0x8000n;
+    s.b.memory.writePtr(iat, hook, pointerSize);
+    const m = DebuggerSession.load(s.b.target).run('dx @$findimporter("napi_create_function")').value as Match[];
+    expect(m.map((x) => [x.Module, x.DelayLoad, big(x.Target), x.Redirected, x.NotYetResolved, x.MatchedBy])).toEqual([[s.module, true, hook, true, false, "name"]]);
   });
 });

@@ -9,7 +9,7 @@ import { wineKernelTarget } from "../targets/wine-kernel";
 
 type Match = {
   Module: string; Function: string; ImportedFrom: string; ByOrdinal: boolean; Ordinal: number | null; DelayLoad: boolean;
-  IatAddress: unknown; Target: unknown; TargetModule: string; Redirected: boolean; MatchedBy: string; NamesReadable: boolean;
+  IatAddress: unknown; Target: unknown; TargetModule: string; Redirected: boolean; NotYetResolved: boolean; MatchedBy: string; NamesReadable: boolean;
 };
 
 const hex = (v: unknown) => {
@@ -199,6 +199,7 @@ describe("!findimporter in a user-mode process", () => {
     expect(m.length).toBe(1);
     expect(m[0].DelayLoad).toBe(true);
     expect(m[0].Redirected).toBe(false);
+    expect(m[0].NotYetResolved).toBe(true);
     expect(hex(m[0].Target)).toBe((appBase + 0x1100n).toString(16));
   });
 

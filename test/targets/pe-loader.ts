@@ -1,6 +1,8 @@
 // Maps a real PE file into an emulated target as the Windows loader does: the headers, then each section's raw
-// data at its virtual address (zero-filled up to VirtualSize), then every IAT slot bound to the address the
-// exporting module's export has. Reads the file with its own few lines of PE/COFF (layouts.md §6), independent of
+// data at its virtual address (zero-filled up to VirtualSize), the base relocations applied when the image lies
+// elsewhere than its preferred ImageBase, then every IAT slot bound to the address the exporting module's export
+// has. Delay-load slots are left as the file has them (relocated): the address of the image's own delay-load thunk,
+// which the delay-load helper replaces with the export's address on the first call (`bindDelayLoads` does that). Reads the file with its own few lines of PE/COFF (layouts.md §6), independent of
 // src/pe, so a parser bug there cannot be copied into the target.
 import { TargetBuilder } from "./builder";
 import { buildDriver } from "./importers";
@@ -17,6 +19,10 @@ export interface MappedImage {
   sizeOfImage: number;
   is64: boolean;
   imports: FileImport[];
+  /** The delay-load descriptors (IMAGE_DELAYLOAD_DESCRIPTOR, RVA-based): `iatRva` is the descriptor's IAT. */
+  delayImports: FileImport[];
+  /** Each delay-load slot's value after mapping (relocated), by the slot's RVA: its thunk in this image. */
+  delaySlots: Map<number, bigint>;
 }
 
 /** Resolves an import to the address its slot is bound to. */
@@ -24,11 +30,15 @@ export type Binder = (dll: string, fn: { name: string | null; ordinal: number | 
 
 interface Layout {
   is64: boolean;
+  imageBase: bigint;
   sizeOfImage: number;
   sizeOfHeaders: number;
   exportRva: number;
   exportSize: number;
   importRva: number;
+  relocRva: number;
+  relocSize: number;
+  delayImportRva: number;
   sections: { va: number; virtualSize: number; rawOffset: number; rawSize: number }[];
 }
 
@@ -42,6 +52,8 @@ function layoutOf(file: Uint8Array): Layout {
   const opt = nt + 0x18;
   const is64 = v.getUint16(opt, true) === 0x20b;
   const dirs = opt + (is64 ? 0x70 : 0x60);
+  const dirCount = v.getUint32(dirs - 4, true);
+  const dir = (i: number, field: 0 | 4) => (i < dirCount ? v.getUint32(dirs + i * 8 + field, true) : 0);
   const sections = [];
   for (let i = 0; i < sectionCount; i++) {
     const s = opt + optionalSize + i * 0x28;
@@ -49,11 +61,15 @@ function layoutOf(file: Uint8Array): Layout {
   }
   return {
     is64,
+    imageBase: is64 ? v.getBigUint64(opt + 0x18, true) : BigInt(v.getUint32(opt + 0x1c, true)),
     sizeOfImage: v.getUint32(opt + 0x38, true),
     sizeOfHeaders: v.getUint32(opt + 0x3c, true),
-    exportRva: v.getUint32(dirs, true),
-    exportSize: v.getUint32(dirs + 4, true),
-    importRva: v.getUint32(dirs + 8, true),
+    exportRva: dir(0, 0),
+    exportSize: dir(0, 4),
+    importRva: dir(1, 0),
+    relocRva: dir(5, 0),
+    relocSize: dir(5, 4),
+    delayImportRva: dir(13, 0),
     sections,
   };
 }
@@ -75,27 +91,74 @@ function cString(b: Uint8Array, at: number): string {
   return s;
 }
 
+/** The names of a thunk array (the INT; or the IAT when there is no INT) up to its zero terminator. */
+function thunkNames(image: Uint8Array, l: Layout, at: number): FileImport["functions"] {
+  const v = new DataView(image.buffer);
+  const functions: FileImport["functions"] = [];
+  for (let t = at; ; t += l.is64 ? 8 : 4) {
+    const lo = v.getUint32(t, true);
+    const hi = l.is64 ? v.getUint32(t + 4, true) : 0;
+    if (lo === 0 && hi === 0) break;
+    const byOrdinal = l.is64 ? (hi & 0x80000000) !== 0 : (lo & 0x80000000) !== 0;
+    functions.push(byOrdinal ? { name: null, ordinal: lo & 0xffff } : { name: cString(image, lo + 2), ordinal: null });
+  }
+  return functions;
+}
+
 /** The import descriptors of a mapped image, read from the INT (or the IAT when there is no INT). */
 function importsOf(image: Uint8Array, l: Layout): FileImport[] {
   const v = new DataView(image.buffer);
   const out: FileImport[] = [];
-  const thunk = l.is64 ? 8 : 4;
   for (let d = l.importRva; l.importRva && d + 0x14 <= image.length; d += 0x14) {
     const oft = v.getUint32(d, true);
     const name = v.getUint32(d + 0xc, true);
     const ft = v.getUint32(d + 0x10, true);
     if (oft === 0 && name === 0 && ft === 0) break;
-    const functions: FileImport["functions"] = [];
-    for (let t = oft || ft; ; t += thunk) {
-      const lo = v.getUint32(t, true);
-      const hi = l.is64 ? v.getUint32(t + 4, true) : 0;
-      if (lo === 0 && hi === 0) break;
-      const byOrdinal = l.is64 ? (hi & 0x80000000) !== 0 : (lo & 0x80000000) !== 0;
-      functions.push(byOrdinal ? { name: null, ordinal: lo & 0xffff } : { name: cString(image, lo + 2), ordinal: null });
-    }
-    out.push({ dll: cString(image, name), iatRva: ft, functions });
+    out.push({ dll: cString(image, name), iatRva: ft, functions: thunkNames(image, l, oft || ft) });
   }
   return out;
+}
+
+/**
+ * The delay-load descriptors (IMAGE_DELAYLOAD_DESCRIPTOR, 0x20 bytes: Attributes, DllNameRVA, ModuleHandleRVA,
+ * ImportAddressTableRVA, ImportNameTableRVA, ...), up to an all-zero one. Only RVA-based ones (Attributes bit 0,
+ * every linker since VC7): the fixtures have no other kind.
+ */
+function delayImportsOf(image: Uint8Array, l: Layout): FileImport[] {
+  const v = new DataView(image.buffer);
+  const out: FileImport[] = [];
+  for (let d = l.delayImportRva; l.delayImportRva && d + 0x20 <= image.length; d += 0x20) {
+    let zero = true;
+    for (let i = 0; i < 0x20; i += 4) if (v.getUint32(d + i, true)) zero = false;
+    if (zero) break;
+    if ((v.getUint32(d, true) & 1) === 0) throw new Error("delay-load descriptor holding VAs: not handled");
+    out.push({ dll: cString(image, v.getUint32(d + 4, true)), iatRva: v.getUint32(d + 0xc, true), functions: thunkNames(image, l, v.getUint32(d + 0x10, true)) });
+  }
+  return out;
+}
+
+/**
+ * Applies the base relocations (PE/COFF spec 6.6: blocks of a page RVA, the block's size and 16-bit entries, type in
+ * the top 4 bits) for an image placed `delta` bytes from its preferred ImageBase, as the loader does.
+ */
+function relocate(image: Uint8Array, l: Layout, delta: bigint): void {
+  if (delta === 0n || !l.relocRva) return;
+  const v = new DataView(image.buffer);
+  for (let block = l.relocRva; block + 8 <= l.relocRva + l.relocSize; ) {
+    const page = v.getUint32(block, true);
+    const size = v.getUint32(block + 4, true);
+    if (size < 8) break;
+    for (let e = block + 8; e + 2 <= block + size; e += 2) {
+      const entry = v.getUint16(e, true);
+      const type = entry >> 12;
+      const at = page + (entry & 0xfff);
+      if (type === 0) continue; // IMAGE_REL_BASED_ABSOLUTE: padding
+      else if (type === 3) v.setUint32(at, Number((BigInt(v.getUint32(at, true)) + delta) & 0xffffffffn), true); // HIGHLOW
+      else if (type === 10) v.setBigUint64(at, BigInt.asUintN(64, v.getBigUint64(at, true) + delta), true); // DIR64
+      else throw new Error("base relocation type " + type + " not handled");
+    }
+    block += size;
+  }
 }
 
 /** An export: its RVA, or the `dll.Name` it forwards to (an RVA inside the export directory names a forwarder). */
@@ -136,16 +199,28 @@ export function sizeOfImage(file: Uint8Array): number {
 
 /**
  * Maps `file` at `base` as module `moduleName` and binds its IAT through `bind`. `existingModule`: the module is in
- * the list already (the kernel, `nt`); its size becomes the image's.
+ * the list already (the kernel, `nt`); its size becomes the image's. `bindDelayLoads`: also bind every delay-load
+ * slot through `bind`, as the delay-load helper does on each function's first call (the descriptor's module handle
+ * is not written: nothing reads it); otherwise they hold the image's own thunks, as before any call.
  */
-export function mapPeFile(b: TargetBuilder, moduleName: string, base: bigint, file: Uint8Array, bind: Binder, existingModule = false): MappedImage {
+export function mapPeFile(b: TargetBuilder, moduleName: string, base: bigint, file: Uint8Array, bind: Binder, existingModule = false, bindDelayLoads = false): MappedImage {
   const l = layoutOf(file);
   const image = memoryImage(file, l);
+  relocate(image, l, base - l.imageBase);
   const imports = importsOf(image, l);
+  const delayImports = delayImportsOf(image, l);
   const v = new DataView(image.buffer);
-  for (const d of imports) {
+  const thunk = l.is64 ? 8 : 4;
+  const delaySlots = new Map<number, bigint>();
+  for (const d of delayImports) {
+    d.functions.forEach((_, i) => {
+      const at = d.iatRva + i * thunk;
+      delaySlots.set(at, l.is64 ? v.getBigUint64(at, true) : BigInt(v.getUint32(at, true)));
+    });
+  }
+  for (const d of bindDelayLoads ? imports.concat(delayImports) : imports) {
     d.functions.forEach((fn, i) => {
-      const at = d.iatRva + i * (l.is64 ? 8 : 4);
+      const at = d.iatRva + i * thunk;
       const address = bind(d.dll, fn);
       if (l.is64) v.setBigUint64(at, address, true);
       else v.setUint32(at, Number(address & 0xffffffffn), true);
@@ -158,7 +233,7 @@ export function mapPeFile(b: TargetBuilder, moduleName: string, base: bigint, fi
     if (!m) throw new Error("no module " + moduleName + " at " + base.toString(16));
     m.size = l.sizeOfImage;
   }
-  return { base, sizeOfImage: l.sizeOfImage, is64: l.is64, imports };
+  return { base, sizeOfImage: l.sizeOfImage, is64: l.is64, imports, delayImports, delaySlots };
 }
 
 /**
