@@ -146,9 +146,30 @@ describe("classifier on real compiled code (libwine 8.0~repack-4, see test/fixtu
     expect(immediateFormAt(e.bytes, 2, true)!.name).toBe("mov r8d, imm32");
     expect(indirectCallTargets(e.bytes, 6, 40, e.offset, true, new Address(0, 0x7b000000))).toEqual([0xd4270]);
   });
+  test("MSVC x64 code (bufferutil-x64.node, npm bufferutil 4.1.0): `41 b8 imm32` then `ff 15` into the delay-load IAT", () => {
+    // Read straight from the committed image (test/fixtures/pe/PROVENANCE.md); the slot must be the one llvm-readobj
+    // lists for node.exe!napi_get_buffer_info (test/fixtures/pe/expected/bufferutil-x64.node.json).
+    const file = new Uint8Array(fs.readFileSync(path.join(__dirname, "../../fixtures/pe/bufferutil-x64.node")));
+    const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
+    const pe = view.getUint32(0x3c, true);
+    const sections = pe + 24 + view.getUint16(pe + 20, true);
+    const text = { va: view.getUint32(sections + 12, true), raw: view.getUint32(sections + 20, true) };
+    expect(String.fromCharCode(...file.subarray(sections, sections + 5))).toBe(".text");
+    const fileOffset = 0x497; // mov r8d, 0Bh ... call qword ptr [__imp_napi_get_buffer_info]
+    const bytes = file.subarray(fileOffset, fileOffset + 64);
+    const codeRva = text.va + fileOffset - text.raw;
+    expect(immediateFormAt(bytes, 2, true)!.name).toBe("mov r8d, imm32");
+    const expected = JSON.parse(fs.readFileSync(path.join(__dirname, "../../fixtures/pe/expected/bufferutil-x64.node.json"), "utf8")) as {
+      imports: { dll: string; iatRva: number; delayLoad: boolean; functions: { name: string | null }[] }[];
+    };
+    const node = expected.imports.find((d) => d.dll === "node.exe" && d.delayLoad)!;
+    const slot = node.iatRva + 8 * node.functions.findIndex((f) => f.name === "napi_get_buffer_info");
+    expect(indirectCallTargets(bytes, 6, 40, codeRva, true, new Address(0x1, 0x80000000))).toEqual([slot]);
+  });
   test("x64 `48 ff 15` (MSVC's REX.W form) reaches the same slot: the REX byte is not part of the match", () => {
-    // Not from a binary: the kernelbase bytes with `48` inserted before `ff 15` (no MSVC-built image is in the
-    // Debian archive). The displacement is relative to the next instruction, which moves by one byte too.
+    // Not from a binary: the kernelbase bytes with `48` inserted before `ff 15` (neither the Debian archive's PE
+    // images nor the MSVC-built bufferutil addon use the REX form). The displacement is relative to the next
+    // instruction, which moves by one byte too.
     const e = entry("kernelbase-heapalloc");
     const rex = Uint8Array.from([...e.bytes.subarray(0, 10), 0x48, 0xff, 0x15, 0xe8, 0x2f, 0x0c, 0x00]);
     expect(indirectCallTargets(rex, 6, 40, e.offset, true, new Address(0, 0x7b000000))).toEqual([0xd4270]);
