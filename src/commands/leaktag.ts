@@ -268,21 +268,10 @@ function searchOwners(ctx: CommandContext, tag: string): OwnerSearch {
     });
     return { owner, hits };
   });
+  const records = ownerRecords.map((o) => ownerRecord(o.owner.module.name, o.owner.confidence, o.hits));
   if (search.owners.length === 0) ctx.out.line(messages.noOwners(tag));
   else {
-    const lines: { module: string; confidence: string; hit: HitRecord }[] = [];
-    for (const o of ownerRecords) for (const h of o.hits.slice(0, 4)) lines.push({ module: o.owner.module.name, confidence: o.owner.confidence, hit: h });
-    ctx.out.lines(
-      renderTable(
-        [
-          { header: "Module", value: (l: (typeof lines)[0]) => l.module },
-          { header: "Confidence", value: (l: (typeof lines)[0]) => l.confidence },
-          { header: "Hit", value: (l: (typeof lines)[0]) => l.hit.toString() },
-        ],
-        lines,
-        "  ",
-      ),
-    );
+    ctx.out.lines(ownerTable(records, "Hit", HITS_SHOWN_PER_OWNER));
     for (const o of search.owners) for (const problem of o.problems) ctx.out.line("  " + o.module.name + ": " + problem);
     const best = search.owners[0];
     if (best.confidence === "high" && (search.owners.length === 1 || search.owners[1].confidence !== "high")) {
@@ -301,7 +290,7 @@ function searchOwners(ctx: CommandContext, tag: string): OwnerSearch {
     if (search.notSearched.length > 20) ctx.out.line("  ... " + (search.notSearched.length - 20) + " more");
   }
   return {
-    records: ownerRecords.map((o) => ownerRecord(o.owner.module.name, o.owner.confidence, o.hits)),
+    records,
     notSearched: search.notSearched.map((n) => ({
       Module: n.module,
       Section: n.section,
@@ -341,21 +330,7 @@ function untaggedOwners(ctx: CommandContext): OwnerSearch {
     return ownerRecord(module, confidence, hits);
   });
   ctx.out.line(messages.untaggedOwnersHeader(modules.length));
-  if (records.length) {
-    const lines: { module: string; confidence: string; hit: HitRecord }[] = [];
-    for (const r of records) for (const h of r.Hits) lines.push({ module: r.Module, confidence: r.Confidence, hit: h });
-    ctx.out.lines(
-      renderTable(
-        [
-          { header: "Module", value: (l: (typeof lines)[0]) => l.module },
-          { header: "Confidence", value: (l: (typeof lines)[0]) => l.confidence },
-          { header: "Import", value: (l: (typeof lines)[0]) => l.hit.toString() },
-        ],
-        lines,
-        "  ",
-      ),
-    );
-  }
+  if (records.length) ctx.out.lines(ownerTable(records, "Import", Infinity));
   // Built from an address only: a module name read from the target never reaches a command line.
   const firstSlot = records.length ? " !lmi " + target.formatAddress(result.matches[0].IatAddress) + " (the first importer's image: path, version, timestamp);" : "";
   ctx.out.line("Next:" + firstSlot + ' !findimporter "ExAllocatePool" (every importer with its range and IAT slot).');
@@ -384,6 +359,24 @@ function hitRecord(target: Target, module: string, h: TagHit, symbol: string | n
     (symbol ? " " + symbol : "");
   const wrapper = h.wrapperRva !== null ? h.address.add(h.wrapperRva - h.rva) : null;
   return { Address: h.address, Section: h.section, Kind: h.kind, Instruction: h.instruction, Allocator: h.allocator, Wrapper: wrapper, Symbol: symbol, toString: () => text };
+}
+
+/** Hits shown per owner in the table; dx @$leaktag("Tag").Owners has them all. */
+const HITS_SHOWN_PER_OWNER = 4;
+
+/** One line per hit: module, confidence, and the hit as text. */
+function ownerTable(records: ReturnType<typeof ownerRecord>[], hitHeader: string, hitsPerOwner: number): string[] {
+  const lines: { module: string; confidence: string; hit: HitRecord }[] = [];
+  for (const r of records) for (const h of r.Hits.slice(0, hitsPerOwner)) lines.push({ module: r.Module, confidence: r.Confidence, hit: h });
+  return renderTable(
+    [
+      { header: "Module", value: (l: (typeof lines)[0]) => l.module },
+      { header: "Confidence", value: (l: (typeof lines)[0]) => l.confidence },
+      { header: hitHeader, value: (l: (typeof lines)[0]) => l.hit.toString() },
+    ],
+    lines,
+    "  ",
+  );
 }
 
 function ownerRecord(module: string, confidence: string, hits: HitRecord[]) {
