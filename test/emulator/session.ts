@@ -7,8 +7,7 @@ import * as vm from "vm";
 import { EmulatedTarget } from "./target";
 import { createHost, HostControl } from "./host";
 import { parseAliasArguments, DxArg, DxSyntaxError } from "./dx";
-import { int64Value } from "./int64";
-import { DxEvaluator, DxEvalError, displayGrid, displayTree, tokenize } from "./dx-eval";
+import { DxEvaluator, DxEvalError, displayGrid, displayTree } from "./dx-eval";
 
 export const BUNDLE_PATH = path.resolve(__dirname, "../../dist/leaktools.js");
 
@@ -93,7 +92,9 @@ export class DebuggerSession {
       escaped = e && typeof e === "object" && "message" in e ? String((e as Error).message) : String(e);
     }
     const printed = this.control.log.slice(logStart).join("");
-    const call = "@$" + name + "(" + args.map((a) => this.displayArg(a)).join(", ") + ")";
+    // WinDbg turns `!name args` into `dx @$name(args)` and echoes the arguments as typed, not their values
+    // (0vercl0k's telescope README: `!telescope @rsp` ends with `@$telescope(@rsp)`).
+    const call = "@$" + name + "(" + typedArguments(argText) + ")";
     let shown: string;
     if (escaped !== null) shown = "Error: " + escaped + " [at " + this.scriptName + " (line ? col ?)]\n";
     else shown = displayValue(call, value);
@@ -121,7 +122,8 @@ export class DebuggerSession {
     const opts = { decimal: !!radix && radix[1] === "d", depth };
     let escaped: string | null = null;
     let missing: string | null = null;
-    let header = expr;
+    // dx echoes the expression as typed (`dx @$createchain(0x0000005be1ffcf08)` shows that text).
+    const header = expr;
     const evaluator = new DxEvaluator({
       fromBig: (v) => this.control.int64.fromBig(v),
       callAlias: (name, argText) => {
@@ -136,8 +138,6 @@ export class DebuggerSession {
         } catch (e) {
           throw new DxEvalError(e instanceof Error ? e.message : String(e));
         }
-        const call = "@$" + name + "(" + args.map((a) => this.displayArg(a)).join(", ") + ")";
-        if (/^@\$[A-Za-z_][A-Za-z0-9_]*\s*\([\s\S]*\)$/.test(expr) && tokenize(expr).length === 2) header = call;
         try {
           return fn(...args);
         } catch (e) {
@@ -187,13 +187,6 @@ export class DebuggerSession {
     };
   }
 
-  private displayArg(a: unknown): string {
-    if (typeof a === "string") return JSON.stringify(a);
-    if (typeof a === "number") return String(a);
-    if (a && typeof a === "object" && "getLowPart" in (a as object)) return "0x" + int64Value(a).toString(16);
-    return String(a);
-  }
-
   private patchNumberPrototype(): void {
     // §2.1: numbers gain the Int64 math methods. Whether they return numbers or Int64 is unknown; Int64 here.
     const methods = ["add", "subtract", "multiply", "divide", "modulo", "bitwiseAnd", "bitwiseOr", "bitwiseXor", "bitwiseShiftLeft", "bitwiseShiftRight", "compareTo"];
@@ -217,4 +210,10 @@ class SymbolError extends Error {}
 /** How dx shows a function's result: `call : display`, then one level of children for objects and arrays. */
 export function displayValue(call: string, value: unknown): string {
   return displayTree(call, value);
+}
+
+/** `!name "a"` -> `"a"`, `!name ("a", 2)` -> `"a", 2`: the text between the alias call's parentheses. */
+function typedArguments(argText: string): string {
+  const t = argText.trim();
+  return /^\([\s\S]*\)$/.test(t) ? t.slice(1, -1).trim() : t;
 }

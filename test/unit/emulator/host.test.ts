@@ -161,4 +161,11 @@ describe("loading a script as .scriptload does, and calling it as !name args", (
     expect(run('!echo (5, "a")')).toMatch(/\|number:5\|string:a\|n=2$/);
     expect(run("!echo")).toMatch(/\|n=0$/);
   });
+  test("the result line echoes the arguments as typed, as WinDbg does (`!telescope @rsp` -> `@$telescope(@rsp)`)", () => {
+    const session = () => DebuggerSession.fromSource(new EmulatedTarget("kernel", 8), script);
+    expect(session().run("!echo 0x29fb0000").output).toMatch(/^@\$echo\(0x29fb0000\) : /m);
+    expect(session().run('!echo (5, "a")').output).toMatch(/^@\$echo\(5, "a"\) : /m);
+    expect(session().run("!echo").output).toMatch(/^@\$echo\(\) : /m);
+    expect(session().run("dx @$echo(0x10).Length").output).toMatch(/^@\$echo\(0x10\)\.Length : /m);
+  });
 });
