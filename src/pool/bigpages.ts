@@ -4,7 +4,7 @@ import { Address } from "../core/address";
 import { Unreadable } from "../core/missing";
 import { u32, unsigned, pointer } from "../core/bytes";
 import { resolveLayout, isLayoutMissing } from "../layouts/resolve";
-import { readTablePrefix, exactCount } from "./prefix";
+import { readTableEntries, exactCount } from "./prefix";
 import { POOL_TRACKER_BIG_PAGES, bigPagePoolTypeShift } from "../layouts/pool";
 import type { Target } from "../host/target";
 import { TagPattern, tagFromKey } from "./tags";
@@ -57,29 +57,20 @@ export function readBigPages(target: Target, pattern: TagPattern): BigPagesRead 
   const sizeWidth = layout.sizes.NumberOfBytes || target.pointerSize;
   const allocations: BigAllocation[] = [];
   if (entries > 0) {
-    const prefix = readTablePrefix(target, tableAt, entries * stride, "nt!PoolBigPageTable");
-    const bytes = prefix.bytes;
-    if (prefix.stoppedAt) {
-      const readable = Math.floor(bytes.length / stride);
-      problems.push(
-        readable === 0
-          ? "the big page table at " + target.formatAddress(tableAt) + " (" + entries + " entries) is unreadable"
-          : "the big page table at " + target.formatAddress(tableAt) + " is readable for " + readable + " of " + entries + " entries (unreadable from " + target.formatAddress(prefix.stoppedAt) + ")",
-      );
-      entries = readable;
-    }
-    {
-      for (let i = 0; i < entries; i++) {
-        const base = i * stride;
-        const va = pointer(bytes, base + o.Va, target.pointerSize);
-        if (va.isNull || (va.lo & 1) !== 0) continue;
-        const key = u32(bytes, base + o.Key);
-        if (key === 0) continue;
-        const tag = tagFromKey(key);
-        if (!pattern.matches(tag)) continue;
-        const poolType = (u32(bytes, base + poolTypeAt) >>> shift) & 0xfff;
-        allocations.push({ address: va, size: unsigned(bytes, base + o.NumberOfBytes, sizeWidth), paged: (poolType & 1) === 1, tag });
-      }
+    const table = readTableEntries(target, tableAt, entries, stride, "nt!PoolBigPageTable", "the big page table");
+    const bytes = table.bytes;
+    if (table.problem) problems.push(table.problem);
+    entries = table.entries;
+    for (let i = 0; i < entries; i++) {
+      const base = i * stride;
+      const va = pointer(bytes, base + o.Va, target.pointerSize);
+      if (va.isNull || (va.lo & 1) !== 0) continue;
+      const key = u32(bytes, base + o.Key);
+      if (key === 0) continue;
+      const tag = tagFromKey(key);
+      if (!pattern.matches(tag)) continue;
+      const poolType = (u32(bytes, base + poolTypeAt) >>> shift) & 0xfff;
+      allocations.push({ address: va, size: unsigned(bytes, base + o.NumberOfBytes, sizeWidth), paged: (poolType & 1) === 1, tag });
     }
   }
   return { kind: "bigPages", allocations, layoutDescription: layout.description, entries, problems };

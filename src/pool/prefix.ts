@@ -44,6 +44,28 @@ export function readTablePrefix(target: Target, at: Address, size: number, what:
   return { bytes, stoppedAt };
 }
 
+/**
+ * A table of `entries` records of `stride` bytes (`name` says what it is: "the tag table"): the records that read,
+ * and when not all did, a problem line naming where reading stopped.
+ */
+export function readTableEntries(
+  target: Target,
+  at: Address,
+  entries: number,
+  stride: number,
+  what: string,
+  name: string,
+): { bytes: Uint8Array; entries: number; problem: string | null } {
+  const prefix = readTablePrefix(target, at, entries * stride, what);
+  if (!prefix.stoppedAt) return { bytes: prefix.bytes, entries, problem: null };
+  const readable = Math.floor(prefix.bytes.length / stride);
+  const problem =
+    readable === 0
+      ? name + " at " + target.formatAddress(at) + " (" + entries + " entries) is unreadable"
+      : name + " at " + target.formatAddress(at) + " is readable for " + readable + " of " + entries + " entries (unreadable from " + target.formatAddress(prefix.stoppedAt) + ")";
+  return { bytes: prefix.bytes, entries: readable, problem };
+}
+
 /** A count read from the target, exact: decimal up to 2^53, hexadecimal above (a number would round it). */
 export function exactCount(bytes: Uint8Array, offset: number, size: number): string {
   let hi = 0;

@@ -11,7 +11,7 @@ import { POOL_TRACKER_TABLE } from "../layouts/pool";
 import { ResolvedLayout } from "../layouts/types";
 import type { Target } from "../host/target";
 import { tagFromKey } from "./tags";
-import { readTablePrefix, exactCount } from "./prefix";
+import { readTableEntries, exactCount } from "./prefix";
 
 /** More processor tables than this is a corrupt array: Windows supports at most 2,048 logical processors. */
 export const MAX_PROCESSOR_TABLES = 2048;
@@ -199,17 +199,11 @@ function processorTables(target: Target, first: Address, problems: string[]): Ad
 
 function sumTable(target: Target, layout: ResolvedLayout, at: Address, entries: number, totals: Map<number, TagUsage>, problems: string[]): boolean {
   const stride = layout.size;
-  const prefix = readTablePrefix(target, at, entries * stride, "_POOL_TRACKER_TABLE[" + entries + "]");
-  const bytes = prefix.bytes;
-  const readable = Math.floor(bytes.length / stride);
-  if (prefix.stoppedAt) {
-    if (readable === 0) {
-      problems.push("the tag table at " + target.formatAddress(at) + " (" + entries + " entries) is unreadable; it was not summed");
-      return false;
-    }
-    problems.push("the tag table at " + target.formatAddress(at) + " is readable for " + readable + " of " + entries + " entries (unreadable from " + target.formatAddress(prefix.stoppedAt) + "); those were summed");
-    entries = readable;
-  }
+  const table = readTableEntries(target, at, entries, stride, "_POOL_TRACKER_TABLE[" + entries + "]", "the tag table");
+  const bytes = table.bytes;
+  if (table.problem) problems.push(table.problem + (table.entries === 0 ? "; it was not summed" : "; those were summed"));
+  if (table.entries === 0) return false;
+  entries = table.entries;
   const o = layout.offsets;
   const s = layout.sizes;
   // Per-processor counters wrap: a block allocated on one processor and freed on another leaves one table's count
