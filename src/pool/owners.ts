@@ -175,9 +175,10 @@ export function callTargets(
   return out;
 }
 
-/** Searches every module for the tag's bytes. `allocatorSlots` maps a module to its allocator IAT RVAs (lazily). */
-/** Modules searched at most (workLimit "maxModules"); a kernel has a few hundred. `onModule` is told the image
- *  bytes covered so far, for progress. */
+/**
+ * Searches every module for the tag's bytes, at most workLimit("maxModules") of them (a kernel has a few hundred).
+ * `onModule` is told the image bytes covered so far, for progress.
+ */
 export function findTagOwners(target: Target, tag: Uint8Array, onModule?: (bytesDone: number, bytesTotal: number) => void): OwnerSearch {
   const result: OwnerSearch = { owners: [], notSearched: [], modulesSearched: 0, bytesSearched: 0 };
   const all = target.modules();

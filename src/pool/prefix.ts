@@ -10,7 +10,7 @@ const STEP = 0x10000;
 const PAGE = 0x1000;
 
 /** The whole table, or its readable prefix (possibly empty) with the address where reading stopped. */
-export function readTablePrefix(target: Target, at: Address, size: number, what: string): { bytes: Uint8Array; stoppedAt: Address | null } {
+function readTablePrefix(target: Target, at: Address, size: number, what: string): { bytes: Uint8Array; stoppedAt: Address | null } {
   const whole = target.memory.read(at, size, what, false);
   if (!(whole instanceof Unreadable)) return { bytes: whole, stoppedAt: null };
   const pieces: Uint8Array[] = [];

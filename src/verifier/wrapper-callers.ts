@@ -150,7 +150,7 @@ export function scanWrapperCallers(target: Target, start: Address, bodyEnd: numb
     }
   }
   if (scan.bytesScanned === 0) return { kind: "imageUnreadable", module, reason: "its executable sections are unreadable (paged out, or the image is gone)" };
-  const body = pieceAt(readable, startRva, bodyEnd) || null;
+  const body = pieceAt(readable, startRva, bodyEnd);
   if (body) {
     for (const t of tagImmediates(body, 0, body.length, is64, known)) {
       if (known.has(t.tag)) scan.hardCoded.push({ tag: t.tag, rva: startRva + t.at - t.prefixLength, instruction: t.instruction });
