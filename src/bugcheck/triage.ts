@@ -131,7 +131,7 @@ function layout(w: Work, spec: LayoutSpec): ResolvedLayout | null {
     w.findings.push(messages.triageNoLayout(spec.typeName, resolved.reason));
     return null;
   }
-  const line = spec.typeName + ": " + resolved.description;
+  const line = resolved.description;
   if (w.layouts.indexOf(line) < 0) w.layouts.push(line);
   return resolved;
 }

@@ -203,9 +203,9 @@ function showTag(ctx: CommandContext, pattern: TagPattern): unknown {
   } else {
     const total = big.allocations.reduce((n, a) => n + a.size, 0);
     ctx.out.line(
-      "Big pool allocations (nt!PoolBigPageTable, " + big.entries + " entries; layout: " + big.layoutDescription + "): " +
-        big.allocations.length + " live, " + bytesWithUnit(total) + ".",
+      "Big pool allocations (nt!PoolBigPageTable, " + big.entries + " entries): " + big.allocations.length + " live, " + bytesWithUnit(total) + ".",
     );
+    ctx.out.line(messages.layoutFallback(big.layoutDescription));
     for (const p of big.problems) ctx.out.line("  " + p);
     if (big.allocations.length) {
       ctx.out.lines(

@@ -129,7 +129,8 @@ function fromBugCheck(ctx: CommandContext, bug: BugCheck, requested: SafeArg | n
     );
     return textFallback(ctx, safeName);
   }
-  out.line(messages.layoutFallback(data.typeName + " from " + data.description + "; " + entry.typeName + " from " + entry.description));
+  out.line(messages.layoutFallback(data.description));
+  out.line(messages.layoutFallback(entry.description));
   const walked = readVerifiedDriverData(target, dataAt, data, entry);
   if (walked instanceof Unreadable) {
     out.line(messages.unloadleaksDataUnreadable(walked.describe(target.pointerSize)));

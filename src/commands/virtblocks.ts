@@ -129,8 +129,8 @@ function analyze(ctx: CommandContext, args: unknown[], name: string): Analysis |
     "PEB " + peb.format(ps) + ": " + process.heaps.length + " heaps, NtGlobalFlag " + hex(process.ntGlobalFlag) +
       (process.ust ? " (+ust: allocation stacks recorded)" : ""),
   );
-  out.line(messages.layoutFallback("_HEAP: " + heapLayout.description));
-  out.line(messages.layoutFallback("_HEAP_VIRTUAL_ALLOC_ENTRY: " + entryLayout.description));
+  out.line(messages.layoutFallback(heapLayout.description));
+  out.line(messages.layoutFallback(entryLayout.description));
   if (process.problem) out.line("PEB heap list: " + process.problem + ".");
   let heaps = process.heaps;
   if (only) {
@@ -161,7 +161,7 @@ function analyze(ctx: CommandContext, args: unknown[], name: string): Analysis |
     }
   }
   if (reports.some((r) => r.kind === "segment")) {
-    out.line(messages.layoutFallback("_SEGMENT_HEAP: " + (isLayoutMissing(layouts.segment) ? "none (" + layouts.segment.reason + ")" : layouts.segment.description)));
+    out.line(messages.layoutFallback(isLayoutMissing(layouts.segment) ? "_SEGMENT_HEAP: none (" + layouts.segment.reason + ")" : layouts.segment.description));
   }
   printHeaps(ctx, reports);
   const blocks: VirtualBlock[] = [];

@@ -1,7 +1,7 @@
 // The structures behind a bugcheck's exception information and a pool block's header.
 // EXCEPTION_RECORD, EXCEPTION_POINTERS and CONTEXT: public winnt.h (Windows SDK), unchanged since Windows XP x64;
 // the x64 EXCEPTION_RECORD offsets are also the ones the issue and `.exr` rely on. _POOL_HEADER: layouts.md §2.4.
-import { LayoutSpec } from "./types";
+import { ALL_X64_PDBS, LayoutSpec } from "./types";
 
 /** EXCEPTION_MAXIMUM_PARAMETERS (winnt.h): ExceptionInformation has 15 slots. */
 export const EXCEPTION_MAXIMUM_PARAMETERS = 15;
@@ -12,14 +12,15 @@ export const EXCEPTION_RECORD: LayoutSpec = {
   fields: ["ExceptionCode", "ExceptionFlags", "ExceptionRecord", "ExceptionAddress", "NumberParameters", "ExceptionInformation"],
   variants: [
     {
-      label: "x64",
+      label: "every x64 build",
       pointerSize: 8,
       size: 0x98,
       offsets: { ExceptionCode: 0, ExceptionFlags: 4, ExceptionRecord: 8, ExceptionAddress: 0x10, NumberParameters: 0x18, ExceptionInformation: 0x20 },
       source: "winnt.h EXCEPTION_RECORD",
+      checkedAgainst: ALL_X64_PDBS,
     },
     {
-      label: "x86",
+      label: "every x86 build",
       pointerSize: 4,
       size: 0x50,
       offsets: { ExceptionCode: 0, ExceptionFlags: 4, ExceptionRecord: 8, ExceptionAddress: 0xc, NumberParameters: 0x10, ExceptionInformation: 0x14 },
@@ -34,8 +35,8 @@ export const EXCEPTION_POINTERS: LayoutSpec = {
   typeName: "_EXCEPTION_POINTERS",
   fields: ["ExceptionRecord", "ContextRecord"],
   variants: [
-    { label: "x64", pointerSize: 8, size: 0x10, offsets: { ExceptionRecord: 0, ContextRecord: 8 }, source: "winnt.h EXCEPTION_POINTERS" },
-    { label: "x86", pointerSize: 4, size: 8, offsets: { ExceptionRecord: 0, ContextRecord: 4 }, source: "winnt.h EXCEPTION_POINTERS" },
+    { label: "every x64 build", pointerSize: 8, size: 0x10, offsets: { ExceptionRecord: 0, ContextRecord: 8 }, source: "winnt.h EXCEPTION_POINTERS", checkedAgainst: ALL_X64_PDBS },
+    { label: "every x86 build", pointerSize: 4, size: 8, offsets: { ExceptionRecord: 0, ContextRecord: 4 }, source: "winnt.h EXCEPTION_POINTERS" },
   ],
 };
 
@@ -44,14 +45,14 @@ export const CONTEXT_X64: LayoutSpec = {
   module: "nt",
   typeName: "_CONTEXT",
   fields: ["Rsp", "Rip"],
-  variants: [{ label: "x64", pointerSize: 8, size: 0x4d0, offsets: { Rsp: 0x98, Rip: 0xf8 }, source: "winnt.h CONTEXT (AMD64)" }],
+  variants: [{ label: "every x64 build", pointerSize: 8, size: 0x4d0, offsets: { Rsp: 0x98, Rip: 0xf8 }, source: "winnt.h CONTEXT (AMD64)", checkedAgainst: ALL_X64_PDBS }],
 };
 
 export const CONTEXT_X86: LayoutSpec = {
   module: "nt",
   typeName: "_CONTEXT",
   fields: ["Eip", "Esp"],
-  variants: [{ label: "x86", pointerSize: 4, size: 0x2cc, offsets: { Eip: 0xb8, Esp: 0xc4 }, source: "winnt.h CONTEXT (i386)" }],
+  variants: [{ label: "every x86 build", pointerSize: 4, size: 0x2cc, offsets: { Eip: 0xb8, Esp: 0xc4 }, source: "winnt.h CONTEXT (i386)" }],
 };
 
 /** _POOL_HEADER: the block sits right after it; PoolTag at +4; BlockSize in bits 16-23 (x64, ×16) or 16-24 (x86, ×8). */
@@ -60,8 +61,8 @@ export const POOL_HEADER: LayoutSpec = {
   typeName: "_POOL_HEADER",
   fields: ["PoolTag"],
   variants: [
-    { label: "x64 7SP1-W11", pointerSize: 8, size: 0x10, offsets: { PoolTag: 4 }, source: "layouts.md §2.4" },
-    { label: "x86 7SP1-Win10", pointerSize: 4, size: 8, offsets: { PoolTag: 4 }, source: "layouts.md §2.4" },
+    { label: "every x64 build", pointerSize: 8, size: 0x10, offsets: { PoolTag: 4 }, source: "layouts.md §2.4", checkedAgainst: ALL_X64_PDBS },
+    { label: "every x86 build", pointerSize: 4, size: 8, offsets: { PoolTag: 4 }, source: "layouts.md §2.4" },
   ],
 };
 

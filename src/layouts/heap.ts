@@ -1,12 +1,22 @@
 // User-mode NT heap structures read by !virtblocks. Source: research/layouts.md §1 (VR: Vergilius PDB dumps; R2:
 // WinDbg dt of ntdll; HS/DLG: third-party heap walkers). The seed article (001) shows Win7 SP1 x64:
 // `+0x118 VirtualAllocdBlocks`, and `dt nt!_HEAP_VIRTUAL_ALLOC_ENTRY` with CommitSize +0x20, BusyBlock +0x30.
-import { LayoutSpec } from "./types";
+// The x64 variants are held against the kernel's copies of these types in Microsoft's PDBs (test/fixtures/
+// pdb-layouts; ntdll's are the same source compiled into ntdll): they split _HEAP's size by build and give
+// _SEGMENT_HEAP's counters from 1809 on.
+import { ALL_X64_PDBS, LayoutSpec } from "./types";
 
 /** Windows 8: the first build with VirtualAllocdBlocks at +0x110 (x64) / +0x9C (x86) (layouts.md §1.1, HS). */
 const WIN8 = 9200;
-/** Windows 10 1903: the first build whose _SEGMENT_HEAP large-allocation counters are confirmed (§1.8). */
+/** Windows 10 1903: the first build whose _SEGMENT_HEAP large-allocation counters layouts.md confirms (§1.8). */
 const WIN10_1903 = 18362;
+/** Windows 10 1809: the first build whose PDB has _SEGMENT_HEAP (its counters at the 1903 offsets). */
+const WIN10_1809 = 17763;
+const WIN10 = 10240;
+const WIN10_1607 = 14393;
+/** Windows Server 2022: _SEGMENT_HEAP grows to 0x840 (its PDB). */
+const SERVER_2022 = 20348;
+const HEAP_X64_OFFSETS = { SegmentSignature: 0x10, SegmentListEntry: 0x18, LastValidEntry: 0x48, NumberOfUnCommittedPages: 0x50, EncodeFlagMask: 0x7c, Encoding: 0x80, VirtualAllocdBlocks: 0x110, SegmentList: 0x120 };
 
 export const HEAP: LayoutSpec = {
   module: "ntdll",
@@ -16,15 +26,16 @@ export const HEAP: LayoutSpec = {
   fields: ["SegmentSignature", "SegmentListEntry", "LastValidEntry", "NumberOfUnCommittedPages", "EncodeFlagMask", "Encoding", "VirtualAllocdBlocks", "SegmentList"],
   variants: [
     {
-      label: "Win7 SP1 x64",
+      label: "Windows 7 SP1 x64",
       pointerSize: 8,
       maxBuild: WIN8 - 1,
       size: 0x208,
       offsets: { SegmentSignature: 0x10, SegmentListEntry: 0x18, LastValidEntry: 0x48, NumberOfUnCommittedPages: 0x50, EncodeFlagMask: 0x7c, Encoding: 0x80, VirtualAllocdBlocks: 0x118, SegmentList: 0x128 },
       source: "layouts.md §1.1",
+      checkedAgainst: [7601],
     },
     {
-      label: "Win7 SP1 x86",
+      label: "Windows 7 SP1 x86",
       pointerSize: 4,
       maxBuild: WIN8 - 1,
       size: 0x138,
@@ -32,15 +43,36 @@ export const HEAP: LayoutSpec = {
       source: "layouts.md §1.1",
     },
     {
-      label: "Win8+ x64",
+      label: "Windows 8 and 8.1 x64",
       pointerSize: 8,
       minBuild: WIN8,
-      size: 0x2c0,
-      offsets: { SegmentSignature: 0x10, SegmentListEntry: 0x18, LastValidEntry: 0x48, NumberOfUnCommittedPages: 0x50, EncodeFlagMask: 0x7c, Encoding: 0x80, VirtualAllocdBlocks: 0x110, SegmentList: 0x120 },
-      source: "layouts.md §1.1",
+      maxBuild: WIN10 - 1,
+      size: 0x298,
+      offsets: HEAP_X64_OFFSETS,
+      source: "layouts.md §1.1; size from build 9600's PDB",
+      checkedAgainst: [9600],
     },
     {
-      label: "Win8+ x86",
+      label: "Windows 10 1507-1607 x64",
+      pointerSize: 8,
+      minBuild: WIN10,
+      maxBuild: WIN10_1607,
+      size: 0x2a0,
+      offsets: HEAP_X64_OFFSETS,
+      source: "layouts.md §1.1; size from build 14393's PDB",
+      checkedAgainst: [WIN10_1607],
+    },
+    {
+      label: "Windows 10 1703 and later x64",
+      pointerSize: 8,
+      minBuild: WIN10_1607 + 1,
+      size: 0x2c0,
+      offsets: HEAP_X64_OFFSETS,
+      source: "layouts.md §1.1",
+      checkedAgainst: [17763, 18326, 18362, 19041, 20348, 22000],
+    },
+    {
+      label: "Windows 8 and later x86",
       pointerSize: 4,
       minBuild: WIN8,
       size: 0x258,
@@ -56,15 +88,16 @@ export const HEAP_VIRTUAL_ALLOC_ENTRY: LayoutSpec = {
   fields: ["Entry", "ExtraStuff", "CommitSize", "ReserveSize", "BusyBlock"],
   variants: [
     {
-      label: "Win7 SP1+ x64",
+      label: "every x64 build",
       pointerSize: 8,
       size: 0x40,
       offsets: { Entry: 0, ExtraStuff: 0x10, CommitSize: 0x20, ReserveSize: 0x28, BusyBlock: 0x30 },
       sizes: { CommitSize: 8, ReserveSize: 8 },
       source: "layouts.md §1.4",
+      checkedAgainst: ALL_X64_PDBS,
     },
     {
-      label: "Win7 SP1+ x86",
+      label: "every x86 build",
       pointerSize: 4,
       size: 0x20,
       offsets: { Entry: 0, ExtraStuff: 0x8, CommitSize: 0x10, ReserveSize: 0x14, BusyBlock: 0x18 },
@@ -74,23 +107,35 @@ export const HEAP_VIRTUAL_ALLOC_ENTRY: LayoutSpec = {
   ],
 };
 
-/** _SEGMENT_HEAP large-allocation counters (pages). Only Signature is stable before 1903 (§1.8). */
+/** _SEGMENT_HEAP large-allocation counters (pages). x64: at these offsets from 1809 (its PDB); x86: from 1903 (§1.8). */
 export const SEGMENT_HEAP: LayoutSpec = {
   module: "ntdll",
   typeName: "_SEGMENT_HEAP",
   fields: ["Signature", "LargeReservedPages", "LargeCommittedPages"],
   variants: [
     {
-      label: "Win10 1903+ x64",
+      label: "Windows 10 1809-22H2 x64",
       pointerSize: 8,
-      minBuild: WIN10_1903,
+      minBuild: WIN10_1809,
+      maxBuild: SERVER_2022 - 1,
       size: 0x800,
       offsets: { Signature: 0x10, LargeReservedPages: 0x58, LargeCommittedPages: 0x60 },
       sizes: { LargeReservedPages: 8, LargeCommittedPages: 8 },
-      source: "layouts.md §1.8",
+      source: "layouts.md §1.8; 1809 from its PDB",
+      checkedAgainst: [17763, 18326, 18362, 19041],
     },
     {
-      label: "Win10 1903+ x86",
+      label: "Windows Server 2022 and Windows 11 x64",
+      pointerSize: 8,
+      minBuild: SERVER_2022,
+      size: 0x840,
+      offsets: { Signature: 0x10, LargeReservedPages: 0x58, LargeCommittedPages: 0x60 },
+      sizes: { LargeReservedPages: 8, LargeCommittedPages: 8 },
+      source: "layouts.md §1.8; size from Server 2022's PDB",
+      checkedAgainst: [SERVER_2022, 22000],
+    },
+    {
+      label: "Windows 10 1903 and later x86",
       pointerSize: 4,
       minBuild: WIN10_1903,
       size: 0x580,

@@ -1,7 +1,10 @@
-// Kernel pool tracking structures. Source: research/layouts.md §2.2 (VR: Vergilius PDB dumps; VG24; ND).
+// Kernel pool tracking structures. Source: research/layouts.md §2.2 (VR: Vergilius PDB dumps; VG24; ND); the x64
+// variants are held against Microsoft's PDBs of 213 builds (test/fixtures/pdb-layouts, `checkedAgainst`).
 import { LayoutSpec } from "./types";
 
 const WIN10_1709 = 16299;
+/** Windows Server 2022: the first build with the Windows 11 pool tracker sizes (0x50, big pages 0x20; its PDB). */
+const SERVER_2022 = 20348;
 
 export const POOL_TRACKER_TABLE: LayoutSpec = {
   module: "nt",
@@ -9,16 +12,17 @@ export const POOL_TRACKER_TABLE: LayoutSpec = {
   fields: ["Key", "NonPagedAllocs", "NonPagedFrees", "NonPagedBytes", "PagedAllocs", "PagedFrees", "PagedBytes"],
   variants: [
     {
-      label: "Win7 SP1-Win10 1703 x64",
+      label: "Windows 7 SP1 to 10 1703 x64",
       pointerSize: 8,
       maxBuild: WIN10_1709 - 1,
       size: 0x28,
       offsets: { Key: 0, NonPagedAllocs: 4, NonPagedFrees: 8, NonPagedBytes: 0x10, PagedAllocs: 0x18, PagedFrees: 0x1c, PagedBytes: 0x20 },
       sizes: { Key: 4, NonPagedAllocs: 4, NonPagedFrees: 4, NonPagedBytes: 8, PagedAllocs: 4, PagedFrees: 4, PagedBytes: 8 },
       source: "layouts.md §2.2",
+      checkedAgainst: [7601, 9600, 14393],
     },
     {
-      label: "Win7 SP1-Win10 1703 x86",
+      label: "Windows 7 SP1 to 10 1703 x86",
       pointerSize: 4,
       maxBuild: WIN10_1709 - 1,
       size: 0x1c,
@@ -27,17 +31,18 @@ export const POOL_TRACKER_TABLE: LayoutSpec = {
       source: "layouts.md §2.2",
     },
     {
-      label: "Win10 1709-22H2 x64",
+      label: "Windows 10 1709-22H2 x64",
       pointerSize: 8,
       minBuild: WIN10_1709,
-      maxBuild: 21999,
+      maxBuild: SERVER_2022 - 1,
       size: 0x38,
       offsets: { Key: 0, NonPagedBytes: 8, NonPagedAllocs: 0x10, NonPagedFrees: 0x18, PagedBytes: 0x20, PagedAllocs: 0x28, PagedFrees: 0x30 },
       sizes: { Key: 4, NonPagedAllocs: 8, NonPagedFrees: 8, NonPagedBytes: 8, PagedAllocs: 8, PagedFrees: 8, PagedBytes: 8 },
       source: "layouts.md §2.2",
+      checkedAgainst: [17763, 18326, 18362, 19041],
     },
     {
-      label: "Win10 1709+ x86",
+      label: "Windows 10 1709 and later x86",
       pointerSize: 4,
       minBuild: WIN10_1709,
       size: 0x30,
@@ -46,19 +51,19 @@ export const POOL_TRACKER_TABLE: LayoutSpec = {
       source: "layouts.md §2.2",
     },
     {
-      label: "Win11 21H2-24H2 x64",
+      label: "Windows Server 2022 and Windows 11 21H2-24H2 x64",
       pointerSize: 8,
-      minBuild: 22000,
+      minBuild: SERVER_2022,
       size: 0x50,
       offsets: { Key: 0, NonPagedBytes: 8, NonPagedAllocs: 0x10, NonPagedFrees: 0x18, PagedBytes: 0x20, PagedAllocs: 0x28, PagedFrees: 0x30 },
       sizes: { Key: 4, NonPagedAllocs: 8, NonPagedFrees: 8, NonPagedBytes: 8, PagedAllocs: 8, PagedFrees: 8, PagedBytes: 8 },
-      source: "layouts.md §2.2",
+      source: "layouts.md §2.2; Server 2022's PDB",
+      checkedAgainst: [20348, 22000],
     },
   ],
 };
 
 const WIN10 = 10240;
-const WIN11 = 22000;
 
 /**
  * nt!PoolBigPageTable entries. Source: research/layouts.md §2.3 (VR, VG, VG24). `Va` bit 0 set marks a free entry.
@@ -71,35 +76,38 @@ export const POOL_TRACKER_BIG_PAGES: LayoutSpec = {
   fields: ["Va", "Key", "NumberOfBytes"],
   variants: [
     {
-      label: "Win7 SP1-8.1 x64",
+      label: "Windows 7 SP1 to 8.1 x64",
       pointerSize: 8,
       maxBuild: WIN10 - 1,
       size: 0x18,
       offsets: { Va: 0, Key: 8, PoolType: 0xc, NumberOfBytes: 0x10 },
       sizes: { Va: 8, Key: 4, PoolType: 4, NumberOfBytes: 8 },
       source: "layouts.md §2.3",
+      checkedAgainst: [7601, 9600],
     },
     {
-      label: "Win10 1507-22H2 x64",
+      label: "Windows 10 1507-22H2 x64",
       pointerSize: 8,
       minBuild: WIN10,
-      maxBuild: WIN11 - 1,
+      maxBuild: SERVER_2022 - 1,
       size: 0x18,
       offsets: { Va: 0, Key: 8, PoolType: 0xc, NumberOfBytes: 0x10 },
       sizes: { Va: 8, Key: 4, PoolType: 4, NumberOfBytes: 8 },
       source: "layouts.md §2.3",
+      checkedAgainst: [14393, 17763, 18326, 18362, 19041],
     },
     {
-      label: "Win11 21H2-24H2 x64",
+      label: "Windows Server 2022 and Windows 11 21H2-24H2 x64",
       pointerSize: 8,
-      minBuild: WIN11,
+      minBuild: SERVER_2022,
       size: 0x20,
       offsets: { Va: 0, Key: 8, PoolType: 0xc, NumberOfBytes: 0x10 },
       sizes: { Va: 8, Key: 4, PoolType: 4, NumberOfBytes: 8 },
-      source: "layouts.md §2.3",
+      source: "layouts.md §2.3; Server 2022's PDB",
+      checkedAgainst: [20348, 22000],
     },
     {
-      label: "Win7 SP1-Win10 x86",
+      label: "Windows 7 SP1 to 10 x86",
       pointerSize: 4,
       size: 0x10,
       offsets: { Va: 0, Key: 4, PoolType: 8, NumberOfBytes: 0xc },

@@ -1,7 +1,17 @@
-// Symbols first, a built-in layout otherwise, and say which.
+// Symbols first, a built-in layout otherwise, and say which, why, and how far the built-in one was checked.
 import { LayoutMissing, LayoutSpec, LayoutVariant, ResolvedLayout, TypeInfo } from "./types";
 
 export type TypeSource = (module: string, typeName: string) => TypeInfo | null;
+
+/**
+ * The kernel build behind a reported build number: Windows 10 1909 (18363) runs 1903's kernel (18362), 20H2 to
+ * 22H2 (19042-19045) run 2004's (19041); their enablement packages change the number NtBuildNumber reports only.
+ */
+export function kernelBuildOf(reported: number): number {
+  if (reported === 18363) return 18362;
+  if (reported >= 19042 && reported <= 19045) return 19041;
+  return reported;
+}
 
 export function resolveLayout(
   spec: LayoutSpec,
@@ -9,34 +19,58 @@ export function resolveLayout(
   pointerSize: 4 | 8,
   build: number | null,
 ): ResolvedLayout | LayoutMissing {
-  const fromSymbols = layoutFromType(spec, typeSource(spec.module, spec.typeName));
+  const type = typeSource(spec.module, spec.typeName);
+  const fromSymbols = layoutFromType(spec, type);
   if (fromSymbols) return fromSymbols;
+  const why = type ? symbolsLackField(spec, type) : notInSymbols(spec);
   const candidates = spec.variants.filter((v) => v.pointerSize === pointerSize);
   if (candidates.length === 0) {
-    return { kind: "layoutMissing", typeName: spec.typeName, reason: "no built-in layout for " + pointerSize * 8 + "-bit targets" };
+    return { kind: "layoutMissing", typeName: spec.typeName, reason: why + "; no built-in layout for " + pointerSize * 8 + "-bit targets" };
   }
-  let chosen: LayoutVariant | undefined;
-  let guessed = false;
   if (build !== null) {
-    chosen = candidates.find((v) => (v.minBuild === undefined || build >= v.minBuild) && (v.maxBuild === undefined || build <= v.maxBuild));
-    if (!chosen) {
-      return { kind: "layoutMissing", typeName: spec.typeName, reason: "no built-in layout for build " + build };
-    }
-  } else {
-    // Unknown build: the newest variant is the likeliest on a machine being debugged today, and we say it is a guess.
-    chosen = candidates.reduce((a, b) => ((b.minBuild || 0) > (a.minBuild || 0) ? b : a));
-    guessed = true;
+    const chosen = candidates.find((v) => (v.minBuild === undefined || build >= v.minBuild) && (v.maxBuild === undefined || build <= v.maxBuild));
+    if (!chosen) return { kind: "layoutMissing", typeName: spec.typeName, reason: why + "; no built-in layout for build " + build };
+    return builtInLayout(spec, chosen, why + "; using the built-in layout for " + chosen.label + checkedNote(chosen, build), false);
   }
+  // Unknown build: the newest variant is the likeliest on a machine being debugged today, and we say it is a guess.
+  const newest = candidates.reduce((a, b) => ((b.minBuild || 0) > (a.minBuild || 0) ? b : a));
+  return builtInLayout(spec, newest, why + "; the Windows build is unknown, so this guesses the built-in layout for " + newest.label + " (the newest)", true);
+}
+
+/** A resolved layout from a built-in variant, described by `description` (see ResolvedLayout.description). */
+export function builtInLayout(spec: LayoutSpec, variant: LayoutVariant, description: string, guessed: boolean): ResolvedLayout {
   return {
     typeName: spec.typeName,
-    size: chosen.size,
-    offsets: chosen.offsets,
-    sizes: chosen.sizes || {},
+    size: variant.size,
+    offsets: variant.offsets,
+    sizes: variant.sizes || {},
     origin: "built-in",
-    description:
-      "built-in layout " + chosen.label + " (" + chosen.source + ")" + (guessed ? ", guessed: the Windows build is unknown" : ""),
+    description: spec.typeName + ": " + description,
     guessed,
   };
+}
+
+/** Why the symbols were not used, when the type is absent: with the command that loads them. */
+export function notInSymbols(spec: LayoutSpec): string {
+  return "not in the symbols (.reload /f " + (spec.module === "nt" ? "nt" : spec.module + ".dll") + " to get them)";
+}
+
+function symbolsLackField(spec: LayoutSpec, type: TypeInfo): string {
+  const missing = spec.fields.filter((f) => !type.fields[f]);
+  return "the symbols' " + spec.module + "!" + spec.typeName + " has no " + missing.join(", ") + " (a layout leaktools does not know)";
+}
+
+/** ", checked against build 19041's PDB" when the variant was held against this build's kernel, or how far it was. */
+export function checkedNote(variant: LayoutVariant, build: number | null): string {
+  const checked = variant.checkedAgainst || [];
+  if (checked.length === 0) return " (not checked against a PDB)";
+  const kernel = build === null ? null : kernelBuildOf(build);
+  if (kernel !== null && checked.indexOf(kernel) >= 0) return ", checked against build " + kernel + "'s PDB";
+  const list =
+    checked.length === 1 ? "build " + checked[0] + "'s PDB"
+    : checked.length <= 3 ? "the PDBs of builds " + checked.slice(0, -1).join(", ") + " and " + checked[checked.length - 1]
+    : "the PDBs of " + checked.length + " builds from " + checked[0] + " to " + checked[checked.length - 1];
+  return ", checked against " + list + (build === null ? "" : " (not this build's)");
 }
 
 function layoutFromType(spec: LayoutSpec, type: TypeInfo | null): ResolvedLayout | null {
@@ -55,7 +89,7 @@ function layoutFromType(spec: LayoutSpec, type: TypeInfo | null): ResolvedLayout
     offsets,
     sizes,
     origin: "symbols",
-    description: "symbols (" + spec.module + "!" + spec.typeName + ")",
+    description: spec.typeName + ": from " + spec.module + "'s symbols",
     guessed: false,
   };
 }

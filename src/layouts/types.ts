@@ -27,6 +27,11 @@ export interface LayoutVariant {
   sizes?: { [field: string]: number };
   /** Where the offsets come from: a section of research/layouts.md or `dt` output. */
   source: string;
+  /**
+   * The kernel builds whose public PDB (test/fixtures/pdb-layouts) has exactly this layout; the layout test holds
+   * the list to the data, so the output may say so. Empty or absent: not checked against a PDB (x86, ntdll-only).
+   */
+  checkedAgainst?: number[];
 }
 
 export interface LayoutSpec {
@@ -45,7 +50,11 @@ export interface ResolvedLayout {
   sizes: { [field: string]: number };
   /** "symbols" when every field came from the target's type information, "built-in" otherwise. */
   origin: "symbols" | "built-in";
-  /** For the user: "symbols (nt!_POOL_TRACKER_TABLE)" or "built-in layout Win10 1709+ x64 (layouts.md §2.2)". */
+  /**
+   * For the user, what was used and why, starting with the type's name: "_POOL_TRACKER_TABLE: from nt's symbols",
+   * or "_POOL_TRACKER_TABLE: not in the symbols (.reload /f nt to get them); using the built-in layout for Windows
+   * 10 1709-22H2 x64, checked against build 19041's PDB".
+   */
   description: string;
   /** True when the Windows build was unknown and the variant was chosen by pointer size alone. */
   guessed: boolean;
@@ -56,3 +65,6 @@ export interface LayoutMissing {
   typeName: string;
   reason: string;
 }
+
+/** The x64 kernel builds whose PDBs the layout test holds the built-in layouts against (test/fixtures/pdb-layouts). */
+export const ALL_X64_PDBS = [7601, 9600, 14393, 17763, 18326, 18362, 19041, 20348, 22000];

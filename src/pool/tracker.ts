@@ -6,7 +6,7 @@ import { Address } from "../core/address";
 import { Unreadable } from "../core/missing";
 import { u32, i32, unsigned, pointer } from "../core/bytes";
 import { limits } from "../core/limits";
-import { resolveLayout, isLayoutMissing } from "../layouts/resolve";
+import { resolveLayout, isLayoutMissing, builtInLayout, notInSymbols } from "../layouts/resolve";
 import { POOL_TRACKER_TABLE } from "../layouts/pool";
 import { ResolvedLayout } from "../layouts/types";
 import type { Target } from "../host/target";
@@ -118,23 +118,24 @@ function choosePlausibleLayout(target: Target, tableAt: Address, entries: number
     const bytes = target.memory.read(tableAt, entries * v.size, "nt!PoolTrackTable");
     if (bytes instanceof Unreadable) return guess;
     let score = 0;
+    let used = 0;
     for (let i = 0; i < entries; i++) {
       const key = u32(bytes, i * v.size + v.offsets.Key);
       if (key === 0) continue;
+      used++;
       score += isPrintableKey(key) ? 1 : -1;
     }
     if (!best || score > best.score) {
+      const printable = (used + score) / 2;
       best = {
         score,
-        layout: {
-          typeName: POOL_TRACKER_TABLE.typeName,
-          size: v.size,
-          offsets: v.offsets,
-          sizes: v.sizes || {},
-          origin: "built-in",
-          description: "built-in layout " + v.label + " (" + v.source + "), chosen from the table's contents: the Windows build is unknown (nt!NtBuildNumber missing or unreadable)",
-          guessed: true,
-        },
+        layout: builtInLayout(
+          POOL_TRACKER_TABLE,
+          v,
+          notInSymbols(POOL_TRACKER_TABLE) + " and the Windows build is unknown (nt!NtBuildNumber missing or unreadable); using the built-in layout for " +
+            v.label + ", inferred from the table: with its 0x" + v.size.toString(16) + "-byte entries " + printable + " of " + used + " used entries hold a printable tag",
+          true,
+        ),
       };
     }
   }

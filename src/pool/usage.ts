@@ -1,6 +1,7 @@
 // Tag usage for the pool commands: the tracker tables when nt's symbols have them, `!poolused 2` output otherwise;
 // descriptions from the debugger's pooltag.txt and the user's `!pooltagfile`.
 import type { Target } from "../host/target";
+import { messages } from "../core/messages";
 import { numberArg, SafeArg } from "../core/validate";
 import { readPoolTracker, TagUsage } from "./tracker";
 import { parsePoolused } from "./poolused";
@@ -25,7 +26,7 @@ export function readTagUsage(target: Target): UsageRead {
     return {
       rows: tracker.rows,
       notes: [
-        "Layout: " + tracker.layout.description + ".",
+        messages.layoutFallback(tracker.layout.description),
         (tracker.processorTables === 1
           ? "Read nt!PoolTrackTable (" + tracker.entriesPerTable + " entries; no per-processor tables)"
           : "Summed nt!PoolTrackTable (" + tracker.entriesPerTable + " entries) over " + tracker.processorTables + " processor tables") +
