@@ -66,6 +66,8 @@ interface IsfType {
   count?: number;
   bit_position?: number;
   bit_length?: number;
+  /** Inline definitions of unnamed nested types (see inlineUnnamed). */
+  fields?: [string, number, IsfType][];
 }
 
 interface IsfUserType {
@@ -117,8 +119,8 @@ function bitPosition(t: IsfType): number {
 /** Structures and unions a field holds by value (not through a pointer). */
 function embedded(t: IsfType, out: string[]): void {
   if ((t.kind === "struct" || t.kind === "union") && t.name && !/^__(unnamed|anonymous)_/.test(t.name)) out.push(t.name);
-  else if ((t.kind === "struct" || t.kind === "union") && (t as { fields?: [string, number, IsfType][] }).fields) {
-    for (const f of (t as { fields: [string, number, IsfType][] }).fields) embedded(f[2], out);
+  else if ((t.kind === "struct" || t.kind === "union") && t.fields) {
+    for (const f of t.fields) embedded(f[2], out);
   }
   else if (t.kind === "array" && t.subtype) embedded(t.subtype, out);
   else if (t.kind === "bitfield" && t.type) embedded(t.type, out);
