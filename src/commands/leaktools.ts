@@ -46,7 +46,7 @@ function describeTarget(target: Target): string[] {
   ];
   if (target.isKernel) {
     const layout = resolveLayout(POOL_TRACKER_TABLE, (m, t) => target.type(m, t), target.pointerSize, build);
-    lines.push("Pool tag tracker layout: " + (isLayoutMissing(layout) ? "none (" + layout.reason + ")" : layout.description));
+    lines.push("Pool tag tracker layout: " + (isLayoutMissing(layout) ? layout.typeName + ": " + layout.reason : layout.description));
   }
   return lines;
 }

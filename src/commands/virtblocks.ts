@@ -161,7 +161,7 @@ function analyze(ctx: CommandContext, args: unknown[], name: string): Analysis |
     }
   }
   if (reports.some((r) => r.kind === "segment")) {
-    out.line(messages.layoutFallback(isLayoutMissing(layouts.segment) ? "_SEGMENT_HEAP: none (" + layouts.segment.reason + ")" : layouts.segment.description));
+    out.line(messages.layoutFallback(isLayoutMissing(layouts.segment) ? layouts.segment.typeName + ": " + layouts.segment.reason : layouts.segment.description));
   }
   printHeaps(ctx, reports);
   const blocks: VirtualBlock[] = [];

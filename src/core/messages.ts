@@ -140,7 +140,7 @@ export const messages = {
     "No verifier data for " + name + ": Arg3 is 0. Enable pool tracking for it (verifier /flags 0x8 /driver " + name + "), reboot, and reproduce.",
   unloadleaksVerifierData: (address: string) => "Verifier data: _VF_TARGET_VERIFIED_DRIVER_DATA at " + address + " (Arg3).",
   unloadleaksLayoutMissing: (typeName: string, reason: string) =>
-    "The verifier's structures cannot be read here: " + typeName + " has " + reason + ".",
+    "The verifier's structures cannot be read here: " + typeName + ": " + reason + ".",
   unloadleaksBuildUnknown: () =>
     "The Windows build could not be read (nt!NtBuildNumber), and the verifier's layout differs between builds; " +
     "not guessing it.",

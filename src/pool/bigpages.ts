@@ -90,7 +90,8 @@ const STRIDE_SAMPLE = 2048;
  */
 function inferBigPageLayout(target: Target, tableAt: Address, entries: number, guess: ResolvedLayout): ResolvedLayout {
   const ps = target.pointerSize;
-  const variants = POOL_TRACKER_BIG_PAGES.variants.filter((v) => v.pointerSize === ps);
+  // One candidate per entry size, the newest variant of each (the pool type shift for an unknown build is Win10's).
+  const variants = POOL_TRACKER_BIG_PAGES.variants.filter((v) => v.pointerSize === ps).sort((a, b) => (b.minBuild || 0) - (a.minBuild || 0));
   const strides = variants.filter((v, i) => variants.findIndex((w) => w.size === v.size) === i);
   const sample = Math.min(entries, STRIDE_SAMPLE);
   const why = notInSymbols(POOL_TRACKER_BIG_PAGES) + " and the Windows build is unknown (nt!NtBuildNumber missing or unreadable)";

@@ -89,7 +89,7 @@ describe("old layout on x86: Win7 (one table; nt!ExPoolTagTables is Win8+) and W
   test("None is the untagged ExAllocatePool and points to !findimporter", () => {
     const r = DebuggerSession.load(seed003().target).run('!leaktag "None"');
     expect(r.escaped).toBeNull();
-    expect(r.output).toContain("Layout: built-in layout Win7 SP1-Win10 1703 x86 (layouts.md §2.2).");
+    expect(r.output).toContain("Layout: _POOL_TRACKER_TABLE: not in the symbols (.reload /f nt to get them); using the built-in layout for Windows 7 SP1 to 10 1703 x86 (not checked against a PDB).");
     expect(r.output).toContain("Tag 'None': nonpaged 246,479 allocations, 50,827,424 (48.5 MB)");
     expect(r.output).toContain('!findimporter "ExAllocatePool"');
   });
@@ -210,12 +210,18 @@ describe("more targets and faults", () => {
   });
 });
 
-describe("every tracker layout of layouts.md §2.2, with three processor tables from Win8 on", () => {
+describe("every tracker layout (x64 targets from the PDBs of their build where the data set has it, layouts.md §2.2 otherwise), with three processor tables from Win8 on", () => {
   const cases: [string, number, 4 | 8, number][] = [
     ["Win7 SP1 x64, one table", BUILDS.win7sp1, 8, 1],
     ["Win8.1 x64", BUILDS.win81, 8, 3],
+    ["Win10 1607 / Server 2016 x64", 14393, 8, 3],
     ["Win10 1703 x64", BUILDS.win10_1703, 8, 3],
     ["Win10 1709 x64", BUILDS.win10_1709, 8, 3],
+    ["Win10 1809 / Server 2019 x64", BUILDS.win10_1809, 8, 3],
+    ["Win10 1909 x64 (reports 18363 on 18362's kernel)", 18363, 8, 3],
+    ["Win10 22H2 x64 (reports 19045 on 19041's kernel)", BUILDS.win10_22h2, 8, 3],
+    ["Server 2022 x64 (0x50, big pages 0x20)", 20348, 8, 3],
+    ["Win11 21H2 x64 (0x50)", BUILDS.win11_21h2, 8, 3],
     ["Win11 22H2 x64 (0x50)", BUILDS.win11_22h2, 8, 3],
     ["Win7 SP1 x86, one table", BUILDS.win7sp1, 4, 1],
     ["Win8.1 x86", BUILDS.win81, 4, 3],
@@ -311,5 +317,66 @@ describe("dx over @$leaktag() does not repeat an identical report", () => {
     // The ranking too.
     s.run("!leaktag");
     expect(s.run("dx @$leaktag().Count()").output).toMatch(/^\(!leaktag: the same report/m);
+  });
+});
+
+describe("Windows Server 2022 without symbols (issue 14: it has Windows 11's sizes, from its PDB)", () => {
+  /** A Server 2022 kernel dump: tracker entries 0x50 and big-page entries 0x20 (build 20348's PDB, via the builder). */
+  function server2022(options: { knownBuild: boolean }) {
+    const p = new PoolTargetBuilder({ pointerSize: 8, build: 20348, processors: 4, dump: "C:\\Windows\\MEMORY.DMP", tableSize: 1024, bigPageTableSize: 1024 });
+    p.tag({ tag: "Leak", nonPagedAllocs: 5000, nonPagedFrees: 4881, nonPagedBytes: 119 * 0x200000 });
+    p.tag({ tag: "Srv2", nonPagedAllocs: 300, nonPagedFrees: 100, nonPagedBytes: 200 * 0x40, pagedAllocs: 77, pagedFrees: 7, pagedBytes: 70 * 0x100 });
+    p.tag({ tag: "File", nonPagedAllocs: 9734, nonPagedBytes: 3877408 });
+    for (let i = 0; i < 119; i++) p.bigPage("Leak", 0x200000);
+    p.bigPage("Leak", 0x200000, { free: true });
+    p.bigPage("Srv2", 0x3000, { paged: true });
+    if (!options.knownBuild) p.target.removeSymbol("nt", "NtBuildNumber");
+    return p;
+  }
+
+  test("!leaktag: exact tag figures and every big page, and the layout lines say which PDB they were checked against", () => {
+    const r = DebuggerSession.load(server2022({ knownBuild: true }).target).run('!leaktag "Leak"');
+    expect(r.escaped).toBeNull();
+    const v = r.value as Rec;
+    const usage = v.Usage as Rec;
+    expect([usage.NonPagedAllocs, usage.NonPagedFrees, usage.NonPagedBytes, usage.PagedAllocs, usage.PagedBytes]).toEqual([5000, 4881, 119 * 0x200000, 0, 0]);
+    const big = v.BigAllocations as Rec[];
+    expect(big.length).toBe(119);
+    expect(big.every((b) => b.Size === 0x200000 && b.Paged === false)).toBe(true);
+    expect(r.output).toContain(
+      "Layout: _POOL_TRACKER_TABLE: not in the symbols (.reload /f nt to get them); using the built-in layout for Windows Server 2022 and Windows 11 21H2-24H2 x64, checked against build 20348's PDB.",
+    );
+    expect(r.output).toContain(
+      "Layout: _POOL_TRACKER_BIG_PAGES: not in the symbols (.reload /f nt to get them); using the built-in layout for Windows Server 2022 and Windows 11 21H2-24H2 x64, checked against build 20348's PDB.",
+    );
+    const rows = DebuggerSession.load(server2022({ knownBuild: true }).target).run("dx @$pooltags()").value as Rec[];
+    expect(rows.map((x) => [x.Tag, x.NonPagedAllocs, x.NonPagedFrees, x.NonPagedBytes, x.PagedAllocs, x.PagedFrees, x.PagedBytes])).toEqual([
+      ["File", 9734, 0, 3877408, 0, 0, 0],
+      ["Leak", 5000, 4881, 119 * 0x200000, 0, 0, 0],
+      ["Srv2", 300, 100, 200 * 0x40, 77, 7, 70 * 0x100],
+    ]);
+  });
+
+  test("with the build unreadable, both strides are inferred from the tables' contents and the output says so", () => {
+    const r = DebuggerSession.load(server2022({ knownBuild: false }).target).run('!leaktag "Leak"');
+    expect(r.escaped).toBeNull();
+    const v = r.value as Rec;
+    expect((v.Usage as Rec).NonPagedBytes).toBe(119 * 0x200000);
+    expect((v.BigAllocations as Rec[]).length).toBe(119);
+    expect(r.output).toMatch(/_POOL_TRACKER_TABLE: .*the Windows build is unknown .*; using the built-in layout for Windows Server 2022 and Windows 11 21H2-24H2 x64, inferred from the table: with its 0x50-byte entries/);
+    expect(r.output).toContain(
+      "Layout: _POOL_TRACKER_BIG_PAGES: not in the symbols (.reload /f nt to get them) and the Windows build is unknown (nt!NtBuildNumber missing or unreadable); " +
+        "using the built-in layout for Windows Server 2022 and Windows 11 21H2-24H2 x64, inferred from the table: with its 0x20-byte entries 121 of the first 121 used entries hold a page-aligned kernel address, a printable tag and a plausible size.",
+    );
+  });
+
+  test("a 22H2 table (0x18 entries) with the build unreadable is not taken for the newest layout", () => {
+    const p = new PoolTargetBuilder({ pointerSize: 8, build: BUILDS.win10_22h2, processors: 2, bigPageTableSize: 256 });
+    p.tag({ tag: "Leak", nonPagedAllocs: 10, nonPagedBytes: 10 * 0x100000 });
+    for (let i = 0; i < 10; i++) p.bigPage("Leak", 0x100000);
+    p.target.removeSymbol("nt", "NtBuildNumber");
+    const r = DebuggerSession.load(p.target).run('!leaktag "Leak"');
+    expect(((r.value as Rec).BigAllocations as Rec[]).map((b) => b.Size)).toEqual(new Array(10).fill(0x100000));
+    expect(r.output).toContain("using the built-in layout for Windows 10 1507-22H2 x64, inferred from the table: with its 0x18-byte entries 10 of the first 10 used entries");
   });
 });

@@ -23,7 +23,7 @@ describe("!triage on seed 004 (0x154 UNEXPECTED_STORE_EXCEPTION)", () => {
     expectGolden("triage-seed004", r.output);
     expect(r.output).toContain("Bugcheck 0x154 UNEXPECTED_STORE_EXCEPTION (from nt!KiBugCheckData)");
     expect(r.output).toContain("Verdict: " + SEED_VERDICT);
-    expect(r.output).toContain("Layout: _EXCEPTION_RECORD: built-in layout x64 (winnt.h EXCEPTION_RECORD)");
+    expect(r.output).toContain("Layout: _EXCEPTION_RECORD: not in the symbols (.reload /f nt to get them); using the built-in layout for every x64 build, checked against");
   });
 
   test("decodes the exception record and context as .exr and .cxr show them", () => {
@@ -68,7 +68,7 @@ describe("!triage on seed 004 (0x154 UNEXPECTED_STORE_EXCEPTION)", () => {
     const b = storeExceptionScene();
     b.typeFromLayout("nt", "_EXCEPTION_RECORD", { size: EXR64.size, ExceptionCode: [0, 4], ExceptionFlags: [4, 4], ExceptionRecord: 8, ExceptionAddress: 0x10, NumberParameters: [0x18, 4], ExceptionInformation: 0x20 });
     const out = run(b).output;
-    expect(out).toContain("Layout: _EXCEPTION_RECORD: symbols (nt!_EXCEPTION_RECORD).");
+    expect(out).toContain("Layout: _EXCEPTION_RECORD: from nt's symbols.");
     expect(out).toContain("Verdict: " + SEED_VERDICT);
   });
 
@@ -130,7 +130,7 @@ describe("!triage on a 32-bit kernel dump", () => {
     expect(out).toContain("Exception c0000006 STATUS_IN_PAGE_ERROR (in-page I/O error) at 82a4bbd0 nt!RtlDecompressBufferXpressLz+0x50");
     expect(out).toContain("read of 0e3f99f0, I/O status c000009d STATUS_DEVICE_NOT_CONNECTED");
     expect(out).toContain("Context: instruction pointer 82a4bbd0, stack pointer 8f53f0f8");
-    expect(out).toContain("Layout: _CONTEXT: built-in layout x86 (winnt.h CONTEXT (i386))");
+    expect(out).toContain("Layout: _CONTEXT: not in the symbols (.reload /f nt to get them); using the built-in layout for every x86 build (not checked against a PDB)");
     expect(out).toContain("Verdict: in-page I/O error while reading a compressed page from the memory-compression store: the storage stack reported c000009d (device not connected)");
   });
 });
@@ -191,7 +191,7 @@ describe("!triage on other memory bugchecks", () => {
     expect(out).toContain("Address of the block being freed");
     expect(out).toContain("Pool header of block " + debuggerAddress(pool.block) + " at " + debuggerAddress(pool.header) + ": tag 'Leak', BlockSize 0x50");
     expect(out).toContain("Verdict: double free: a pool block tagged 'Leak' was freed twice");
-    expect(out).toContain("Layout: _POOL_HEADER: built-in layout x64 7SP1-W11 (layouts.md §2.4)");
+    expect(out).toContain("Layout: _POOL_HEADER: not in the symbols (.reload /f nt to get them); using the built-in layout for every x64 build, checked against");
     expect(out).toMatch(/\n  !poolused 2 Leak +/);
   });
 

@@ -15,7 +15,7 @@ describe("!unloadleaks on the seed 002 bugcheck (Win7 SP1 x64, C4 {62, fffffa800
     expect(r.escaped).toBeNull();
     expectGolden("unloadleaks-seed002", r.output);
     expect(r.output).toContain("Bugcheck 0xC4/0x62 (from nt!KiBugCheckData): test.sys was unloaded with 1 pool allocation not freed (Arg4).");
-    expect(r.output).toContain("Layout: _VF_TARGET_VERIFIED_DRIVER_DATA from built-in layout Win7 SP1 x64 (layouts.md §4)");
+    expect(r.output).toContain("Layout: _VF_TARGET_VERIFIED_DRIVER_DATA: not in the symbols (.reload /f nt to get them); using the built-in layout for Windows 7 SP1 x64, checked against build 7601's PDB.");
     expect(r.output).toMatch(/fffff980`0933eff0\s+0xc\s+test\s+fffff880`04c73043\s+test!DriverEntry\+0x33\s+e:\\driver\\test\\test\.c:20/);
     // One `u` per distinct caller, nothing else run: the structures answered.
     expect(s.control.executed).toEqual(["u fffff880`04c73043 L1"]);
@@ -93,10 +93,10 @@ describe("!unloadleaks on the seed 002 bugcheck (Win7 SP1 x64, C4 {62, fffffa800
 });
 
 describe("!unloadleaks falls back to the text of !verifier 3 (the seed's real output)", () => {
-  test("on a build without a built-in layout (Win8.1), the bugcheck's driver is listed from !verifier 3 test.sys", () => {
-    const s = DebuggerSession.load(seed002Target({ build: 9600, verifierText: true }).target);
+  test("on a build without a built-in layout (Win10 1703), the bugcheck's driver is listed from !verifier 3 test.sys", () => {
+    const s = DebuggerSession.load(seed002Target({ build: BUILDS.win10_1703, verifierText: true }).target);
     const r = s.run("dx @$unloadleaks()");
-    expect(r.output).toContain("The verifier's structures cannot be read here: _VF_TARGET_VERIFIED_DRIVER_DATA has no built-in layout for build 9600.");
+    expect(r.output).toContain("The verifier's structures cannot be read here: _VF_TARGET_VERIFIED_DRIVER_DATA: not in the symbols (.reload /f nt to get them); no built-in layout for build 15063.");
     expect(r.output).toContain("Falling back to the text of !verifier 3 test.sys");
     expect(s.control.executed).toEqual(["!verifier 3 test.sys", "u fffff880`04c73043 L1"]);
     const a = (r.value as Record<string, unknown>[])[0];
@@ -162,7 +162,7 @@ describe("!unloadleaks refuses what must not reach a debugger command", () => {
   });
 
   test("a hostile Arg2 name where the fallback would be needed: refused, no command", () => {
-    const b = seed002Target({ build: 9600, verifierText: true });
+    const b = seed002Target({ build: BUILDS.win10_1703, verifierText: true });
     writeWideName(b, SEED002.arg2, "a\nb.sys");
     const s = DebuggerSession.load(b.target);
     const r = s.run("!unloadleaks");
@@ -253,7 +253,7 @@ describe("!unloadleaks on Win10/11 x64 and x86: many allocations through one wra
     const listedSites = sites.filter((x) => x.tag !== "DrvU");
     expect(s.control.executed.slice(0, callers.size)).toEqual(Array.from(callers.keys()).map((c) => "u " + c.toString(16).replace(/^(.{8})/, "$1`") + " L1"));
     expect(s.control.executed.slice(callers.size).sort()).toEqual(listedSites.map((x) => "u " + x.address.toString(16).replace(/^(.{8})/, "$1`") + " L1").sort());
-    expect(r.output).toContain("Layout: _VF_TARGET_VERIFIED_DRIVER_DATA from built-in layout Win10 2004-22H2 x64 (layouts.md §4)");
+    expect(r.output).toContain("Layout: _VF_TARGET_VERIFIED_DRIVER_DATA: not in the symbols (.reload /f nt to get them); using the built-in layout for Windows 10 2004-22H2 x64, checked against build 19041's PDB.");
     expect(r.output).toContain("drv!MyAlloc+0x21 made 300 of 305 allocations: probably an allocation wrapper.");
     // The pool-log command names a real allocation made through the wrapper, ready to copy.
     const first = allocations.find((a) => a.tag === "DrvA")!.address.toString(16).padStart(16, "0");
@@ -287,7 +287,7 @@ describe("!unloadleaks on Win10/11 x64 and x86: many allocations through one wra
   test("with the verifier types in the symbols, the layout says so", () => {
     const { b } = wrapperScene({ build: BUILDS.win11_22h2, pointerSize: 8, throughWrapper: 20, withTypes: true });
     const out = DebuggerSession.load(b.target).run("!unloadleaks").output;
-    expect(out).toContain("Layout: _VF_TARGET_VERIFIED_DRIVER_DATA from symbols (nt!_VF_TARGET_VERIFIED_DRIVER_DATA); _VI_POOL_ENTRY_INUSE from symbols (nt!_VI_POOL_ENTRY_INUSE).");
+    expect(out).toContain("Layout: _VF_TARGET_VERIFIED_DRIVER_DATA: from nt's symbols.\nLayout: _VI_POOL_ENTRY_INUSE: from nt's symbols.");
     expect(out).toContain("25 outstanding allocations of drv.sys");
   });
 
@@ -367,7 +367,7 @@ describe("!unloadleaks with a driver name on a 0xC4/0x62 dump", () => {
   });
 
   test("an Arg2 name with no end: cut at the limit and never put in a command", () => {
-    const b = seed002Target({ build: 9600, verifierText: true });
+    const b = seed002Target({ build: BUILDS.win10_1703, verifierText: true });
     b.memory.write(SEED002.arg2, Uint8Array.from({ length: 2000 }, (_, i) => (i % 2 ? 0 : 0x41))); // "AAAA..." in UTF-16, no NUL
     const s = DebuggerSession.load(b.target);
     const out = s.run("!unloadleaks").output;

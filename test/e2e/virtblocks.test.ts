@@ -150,19 +150,19 @@ describe("!virtblocks on the seed's process (Win7 SP1 x64, +ust, no _HEAP_VIRTUA
 
 describe("layouts: symbols first, built-in otherwise, and the output says which", () => {
   test.each([
-    ["Win7 SP1 x64, built-in (+0x118)", 8, BUILDS.win7sp1, false, "_HEAP: built-in layout Win7 SP1 x64 (layouts.md §1.1)"],
-    ["Win7 SP1 x64, heap types in the symbols", 8, BUILDS.win7sp1, true, "_HEAP: symbols (ntdll!_HEAP)"],
-    ["Win10 x64, built-in (+0x110)", 8, BUILDS.win10_22h2, false, "_HEAP: built-in layout Win8+ x64 (layouts.md §1.1)"],
-    ["Win10 x64, heap types in the symbols", 8, BUILDS.win10_22h2, true, "_HEAP: symbols (ntdll!_HEAP)"],
-    ["Win10 x86, built-in (+0x9C)", 4, BUILDS.win10_22h2, false, "_HEAP: built-in layout Win8+ x86 (layouts.md §1.1)"],
-    ["Win7 SP1 x86, built-in (+0xA0)", 4, BUILDS.win7sp1, false, "_HEAP: built-in layout Win7 SP1 x86 (layouts.md §1.1)"],
+    ["Win7 SP1 x64, built-in (+0x118)", 8, BUILDS.win7sp1, false, "_HEAP: not in the symbols (.reload /f ntdll.dll to get them); using the built-in layout for Windows 7 SP1 x64, checked against build 7601's PDB"],
+    ["Win7 SP1 x64, heap types in the symbols", 8, BUILDS.win7sp1, true, "_HEAP: from ntdll's symbols"],
+    ["Win10 x64, built-in (+0x110)", 8, BUILDS.win10_22h2, false, "_HEAP: not in the symbols (.reload /f ntdll.dll to get them); using the built-in layout for Windows 10 1703 and later x64, checked against build 19041's PDB"],
+    ["Win10 x64, heap types in the symbols", 8, BUILDS.win10_22h2, true, "_HEAP: from ntdll's symbols"],
+    ["Win10 x86, built-in (+0x9C)", 4, BUILDS.win10_22h2, false, "_HEAP: not in the symbols (.reload /f ntdll.dll to get them); using the built-in layout for Windows 8 and later x86 (not checked against a PDB)"],
+    ["Win7 SP1 x86, built-in (+0xA0)", 4, BUILDS.win7sp1, false, "_HEAP: not in the symbols (.reload /f ntdll.dll to get them); using the built-in layout for Windows 7 SP1 x86 (not checked against a PDB)"],
   ] as const)("%s", (_name, pointerSize, build, heapTypes, layoutLine) => {
     for (const ust of [true, false]) {
       const p = smallProcess({ pointerSize, build, ust, heapTypes });
       p.t.finish();
       const r = run(p.t, "dx @$virtblocks()");
       expect(r.output).toContain("Layout: " + layoutLine + ".");
-      expect(r.output).toContain(heapTypes ? "_HEAP_VIRTUAL_ALLOC_ENTRY: symbols (ntdll!_HEAP_VIRTUAL_ALLOC_ENTRY)" : "_HEAP_VIRTUAL_ALLOC_ENTRY: built-in layout");
+      expect(r.output).toContain(heapTypes ? "_HEAP_VIRTUAL_ALLOC_ENTRY: from ntdll's symbols" : "_HEAP_VIRTUAL_ALLOC_ENTRY: not in the symbols (.reload /f ntdll.dll to get them); using the built-in layout");
       const blocks = r.value as BlockRecord[];
       expect(blocks.map((b) => int64Value(b.Entry))).toEqual(p.entries.flat());
       const header = pointerSize === 8 ? 0x40n : 0x20n;
@@ -234,7 +234,7 @@ describe("segment heaps", () => {
     const seg = p.t.segmentHeap(0x2400, 0x2800);
     p.t.finish();
     const r = run(p.t, "!virtblocks");
-    expect(r.output).toContain("Layout: _SEGMENT_HEAP: built-in layout Win10 1903+ x64 (layouts.md §1.8).");
+    expect(r.output).toContain("Layout: _SEGMENT_HEAP: not in the symbols (.reload /f ntdll.dll to get them); using the built-in layout for Windows 10 1809-22H2 x64, checked against build 19041's PDB.");
     const shown = (seg >> 32n).toString(16).padStart(8, "0") + "`" + (seg & 0xffffffffn).toString(16).padStart(8, "0");
     const line = r.output.split("\n").find((l) => l.startsWith(shown));
     expect(line).toContain("segment heap - large allocations: committed 37,748,736 (36.0 MB), reserved 41,943,040 (40.0 MB)");
@@ -242,12 +242,12 @@ describe("segment heaps", () => {
   });
 
   test("on a build whose segment heap layout is unknown: 'segment heap - not walked'", () => {
-    const p = smallProcess({ pointerSize: 8, build: BUILDS.win10_1809, ust: false, heaps: 1 });
+    const p = smallProcess({ pointerSize: 8, build: BUILDS.win10_1709, ust: false, heaps: 1 });
     p.t.segmentHeap(1, 1);
     p.t.finish();
     const r = run(p.t, "!virtblocks");
     expect(r.output).toContain("segment heap - not walked");
-    expect(r.output).toContain("Layout: _SEGMENT_HEAP: none (no built-in layout for build 17763).");
+    expect(r.output).toContain("Layout: _SEGMENT_HEAP: not in the symbols (.reload /f ntdll.dll to get them); no built-in layout for build 16299.");
   });
 
   test("x86 segment heap", () => {

@@ -180,6 +180,10 @@ export function createHost(target: EmulatedTarget, context: vm.Context): HostCon
       size: int64.fromBig(BigInt(def.size)),
       typeKind: def.typeKind,
       baseType: def.pointee ? typeObject(def.pointee) : null,
+      // jsprovider-api.md §2.4 lists isBitField and bitFieldPositions; their lsb/length shape follows dbgmodel's
+      // IDebugHostType::GetBitField(lsbOfField, lengthOfField) (inferred: the JS projection's names are not documented).
+      isBitField: !!def.bitField,
+      bitFieldPositions: def.bitField ? { lsb: def.bitField.lsb, length: def.bitField.length } : undefined,
       fields,
       toString: () => def.name,
     };
@@ -195,8 +199,11 @@ export function createHost(target: EmulatedTarget, context: vm.Context): HostCon
     if (def.typeKind === "intrinsic") {
       const b = readBytes(address, def.size);
       const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
-      if (def.size === 8) return int64.fromBig(view.getBigUint64(0, true));
-      return def.size === 1 ? b[0] : def.size === 2 ? view.getUint16(0, true) : view.getUint32(0, true);
+      const raw = def.size === 8 ? view.getBigUint64(0, true) : BigInt(def.size === 1 ? b[0] : def.size === 2 ? view.getUint16(0, true) : view.getUint32(0, true));
+      // A bit field's value is its bits, shifted down (GetBitField's remarks: "GetRawObject will automatically do this").
+      const value = def.bitField ? (raw >> BigInt(def.bitField.lsb)) & ((1n << BigInt(def.bitField.length)) - 1n) : raw;
+      if (def.size === 8) return int64.fromBig(value);
+      return Number(value);
     }
     if (def.typeKind === "pointer") {
       const b = readBytes(address, target.pointerSize);

@@ -9,8 +9,11 @@ export interface TypeDef {
   size: number;
   typeKind: "udt" | "pointer" | "intrinsic" | "array";
   fields?: { [name: string]: { offset: number; type: TypeDef } };
-  /** For pointers: what they point at. */
+  /** For pointers: what they point at; for arrays: the element type (the data model's `baseType` of both). */
   pointee?: TypeDef;
+  /** A bit field: the type is its storage unit, the value bits [lsb, lsb + length) of it (dbgmodel
+   *  IDebugHostType::GetBitField; the JsProvider's type object shows it as `isBitField` and `bitFieldPositions`). */
+  bitField?: { lsb: number; length: number };
 }
 
 export interface ModuleDef {

@@ -1,4 +1,5 @@
-// Target builders: kernel and user-mode targets laid out from real layouts (test/targets/layouts.ts). A builder owns
+// Target builders: kernel and user-mode targets laid out from real layouts (test/targets/layouts.ts: Microsoft's
+// PDBs where the data set has the build, layouts.md otherwise). A builder owns
 // an address-space allocator so that tests place structures by name, never by offsets poked by hand.
 import { EmulatedTarget, intrinsic, struct, TypeDef } from "../emulator/target";
 import { BUILDS, pebLayout } from "./layouts";
@@ -130,7 +131,7 @@ export function kernelTarget(options: TargetOptions): TargetBuilder {
 /** A user-mode process: a PEB with its OSBuildNumber and ntdll loaded. */
 export function userTarget(options: TargetOptions & { processName?: string }): TargetBuilder {
   const b = new TargetBuilder("user", options);
-  const peb = pebLayout(options.pointerSize);
+  const peb = pebLayout(options.pointerSize, options.build);
   const pebAddress = b.alloc(peb.size, 0x1000);
   b.memory.writeU16(pebAddress + BigInt(peb.OSBuildNumber), options.build);
   b.target.pebAddress = pebAddress;

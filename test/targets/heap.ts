@@ -1,19 +1,28 @@
 // User-mode heap targets for !virtblocks: NT heaps with VirtualAllocdBlocks lists, segment heaps, the +ust stack
-// trace database. Offsets transcribed from research/layouts.md §1 (never from src/layouts).
+// trace database. x64 builds of the PDB data set take the kernel PDB's copies of the heap types (test/fixtures/
+// pdb-layouts; ntdll has the same types, and the data set has no ntdll PDB); others the offsets transcribed from
+// research/layouts.md §1. Never from src/layouts.
 import { TargetBuilder, userTarget, BUILDS } from "./builder";
 import { pebLayout } from "./layouts";
+import { hasPdbData, pdbLayout, pdbTypeDef } from "./pdb-layouts";
+
+const HEAP_FIELDS = ["SegmentSignature", "SegmentListEntry", "LastValidEntry", "NumberOfUnCommittedPages", "EncodeFlagMask", "Encoding", "VirtualAllocdBlocks", "SegmentList"] as const;
+const ENTRY_FIELDS = ["Entry", "ExtraStuff", "CommitSize", "ReserveSize", "BusyBlock"] as const;
+type FieldTable<F extends string> = { size: number } & { [K in F]: readonly [number, number] };
 
 /** §1.1 _HEAP fields ([offset, size]); Win7 SP1 vs Win8+ (VirtualAllocdBlocks +0x118/+0x110 x64, +0xA0/+0x9C x86).
  *  The segment fields (SegmentListEntry, LastValidEntry, NumberOfUnCommittedPages) are also each _HEAP_SEGMENT's. */
-export function heapLayout(build: number, pointerSize: 4 | 8) {
+export function heapLayout(build: number, pointerSize: 4 | 8): FieldTable<(typeof HEAP_FIELDS)[number]> {
+  if (hasPdbData(build, pointerSize)) return pdbLayout(build, "_HEAP", HEAP_FIELDS)!;
   const win7 = build < 9200;
   return pointerSize === 8
     ? { size: win7 ? 0x208 : 0x2c0, SegmentSignature: [0x10, 4], SegmentListEntry: [0x18, 16], LastValidEntry: [0x48, 8], NumberOfUnCommittedPages: [0x50, 4], EncodeFlagMask: [0x7c, 4], Encoding: [0x80, 16], VirtualAllocdBlocks: [win7 ? 0x118 : 0x110, 16], SegmentList: [win7 ? 0x128 : 0x120, 16] } as const
     : { size: win7 ? 0x138 : 0x258, SegmentSignature: [0x8, 4], SegmentListEntry: [0x10, 8], LastValidEntry: [0x28, 4], NumberOfUnCommittedPages: [0x2c, 4], EncodeFlagMask: [0x4c, 4], Encoding: [0x50, 8], VirtualAllocdBlocks: [win7 ? 0xa0 : 0x9c, 8], SegmentList: [win7 ? 0xa8 : 0xa4, 8] } as const;
 }
 
-/** §1.4 _HEAP_VIRTUAL_ALLOC_ENTRY. */
-export function virtualAllocEntryLayout(pointerSize: 4 | 8) {
+/** _HEAP_VIRTUAL_ALLOC_ENTRY: the PDB's, else §1.4. */
+export function virtualAllocEntryLayout(pointerSize: 4 | 8, build?: number): FieldTable<(typeof ENTRY_FIELDS)[number]> {
+  if (build !== undefined && hasPdbData(build, pointerSize)) return pdbLayout(build, "_HEAP_VIRTUAL_ALLOC_ENTRY", ENTRY_FIELDS)!;
   return pointerSize === 8
     ? { size: 0x40, Entry: [0, 16], ExtraStuff: [0x10, 16], CommitSize: [0x20, 8], ReserveSize: [0x28, 8], BusyBlock: [0x30, 16] } as const
     : { size: 0x20, Entry: [0, 8], ExtraStuff: [0x8, 8], CommitSize: [0x10, 4], ReserveSize: [0x14, 4], BusyBlock: [0x18, 8] } as const;
@@ -72,10 +81,14 @@ export class HeapTarget {
   constructor(readonly options: HeapTargetOptions) {
     this.b = userTarget({ pointerSize: options.pointerSize, build: options.build, dump: options.dump });
     this.h = heapLayout(options.build, options.pointerSize);
-    this.e = virtualAllocEntryLayout(options.pointerSize);
+    this.e = virtualAllocEntryLayout(options.pointerSize, options.build);
     this.st = stackTraceLayouts(options.pointerSize);
     if (options.ntdllBase !== undefined) this.b.target.modules[0].base = options.ntdllBase;
-    if (options.heapTypes) {
+    if (options.heapTypes && hasPdbData(options.build, options.pointerSize)) {
+      // What a real symbol file gives: the whole types, nested _LIST_ENTRY and _HEAP_ENTRY, unions and bit fields.
+      this.b.type("ntdll", pdbTypeDef(options.build, "_HEAP"));
+      this.b.type("ntdll", pdbTypeDef(options.build, "_HEAP_VIRTUAL_ALLOC_ENTRY"));
+    } else if (options.heapTypes) {
       this.b.typeFromLayout("ntdll", "_HEAP", this.h as unknown as Record<string, unknown>);
       this.b.typeFromLayout("ntdll", "_HEAP_VIRTUAL_ALLOC_ENTRY", this.e as unknown as Record<string, unknown>);
     }
@@ -133,8 +146,19 @@ export class HeapTarget {
 
   /** A segment heap: Signature 0xDDEEDDEE and the §1.8 large-allocation page counters (1903+). */
   segmentHeap(largeCommittedPages: number, largeReservedPages: number): bigint {
-    const address = this.b.alloc(this.ps === 8 ? 0x800 : 0x580, 0x10000);
     const m = this.b.memory;
+    if (hasPdbData(this.options.build, this.ps)) {
+      const l = pdbLayout(this.options.build, "_SEGMENT_HEAP", ["Signature", "LargeReservedPages", "LargeCommittedPages"] as const);
+      if (l) {
+        const at = this.b.alloc(l.size, 0x10000);
+        m.writeU32(at + BigInt(l.Signature[0]), 0xddeeddee);
+        m.writeU64(at + BigInt(l.LargeReservedPages[0]), largeReservedPages);
+        m.writeU64(at + BigInt(l.LargeCommittedPages[0]), largeCommittedPages);
+        this.heaps.push(at);
+        return at;
+      }
+    }
+    const address = this.b.alloc(this.ps === 8 ? 0x800 : 0x580, 0x10000);
     m.writeU32(address + (this.ps === 8 ? 0x10n : 0x8n), 0xddeeddee);
     if (this.ps === 8) {
       m.writeU64(address + 0x58n, largeReservedPages);
@@ -228,7 +252,7 @@ export class HeapTarget {
       const segments = h.address + BigInt(this.h.SegmentList[0]);
       link([segments, ...h.segments.map((s) => s + BigInt(this.h.SegmentListEntry[0])), segments]);
     }
-    const peb = pebLayout(this.ps);
+    const peb = pebLayout(this.ps, this.options.build);
     const pebAddress = this.b.target.pebAddress!;
     this.b.memory.writeU32(pebAddress + BigInt(peb.NtGlobalFlag), this.options.ust ? 0x1000 : 0);
     this.b.memory.writeU32(pebAddress + BigInt(peb.NumberOfHeaps), this.heaps.length);

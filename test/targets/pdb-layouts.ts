@@ -2,6 +2,7 @@
 // by build for the target builders and the layout test. Never imports src/layouts: the code is held against this.
 import * as fs from "fs";
 import * as path from "path";
+import { intrinsic, struct, TypeDef } from "../emulator/target";
 
 /** A field's type as the ISF writes it. */
 export interface IsfType {
@@ -191,4 +192,50 @@ export function pdbLayout<F extends string>(reported: number, typeName: string, 
     out[f] = [field.offset, field.size] as const;
   }
   return out as { size: number } & { [K in F]: readonly [number, number] };
+}
+
+/** The data model's names of the ISF's base types (`dt` shows `Uint8B` but `dx` and type objects `unsigned __int64`). */
+const WINDBG_NAMES: { [isf: string]: string } = {
+  "long long": "__int64",
+  "unsigned long long": "unsigned __int64",
+  wchar: "wchar_t",
+};
+
+/**
+ * A PDB type as the emulated debugger's symbols present it (getModuleType, typed objects): every field with its real
+ * name and offset, structures and unions held by value nested whole (_LIST_ENTRY, _SLIST_HEADER, <unnamed-tag>),
+ * arrays with their element type, bit fields as their storage type carrying lsb and length. A pointer's pointee is
+ * the named type without its fields, which keeps self-referencing types (_LIST_ENTRY.Flink) finite.
+ */
+export function pdbTypeDef(reported: number, name: string): TypeDef {
+  const row = buildRow(reported);
+  if (!row || !row.types[name]) throw new Error(name + " is not in build " + reported + "'s PDB data");
+  const types = row.types;
+  const convert = (t: IsfType, asPointee: boolean): TypeDef => {
+    switch (t.kind) {
+      case "base":
+        return intrinsic(WINDBG_NAMES[t.name!] || t.name!, isfSize(t, types));
+      case "enum":
+        return intrinsic(t.name || "enum", 4);
+      case "function":
+        return intrinsic("<function>", 8);
+      case "bitfield":
+        return { ...convert(t.type!, false), bitField: { lsb: t.bit_position!, length: t.bit_length! } };
+      case "pointer": {
+        const pointee = convert(t.subtype!, true);
+        return { name: pointee.name + " *", size: 8, typeKind: "pointer", pointee };
+      }
+      case "array": {
+        const element = convert(t.subtype!, asPointee);
+        return { name: element.name + " [" + t.count + "]", size: isfSize(t, types), typeKind: "array", pointee: element };
+      }
+      default: {
+        const def = t.fields ? { name: "<unnamed-tag>", size: t.size!, fields: t.fields, partial: false } : types[t.name!];
+        if (asPointee || !def) return { name: t.name!, size: def ? def.size : 0, typeKind: "udt", fields: {} };
+        if (def.partial) throw new Error(t.name + " is kept partially in the fixture: not a symbol file's type");
+        return struct(def.name, def.size, def.fields.map(([n, offset, ft]) => [n, offset, convert(ft, false)] as [string, number, TypeDef]));
+      }
+    }
+  };
+  return convert({ kind: types[name].kind, name }, false);
 }

@@ -1,13 +1,32 @@
-// Driver Verifier pool tracking targets, transcribed from research/layouts.md §4 (and §5 for the bugcheck data),
-// independently of src/layouts/verifier.ts.
+// Driver Verifier pool tracking targets, independently of src/layouts/verifier.ts: x64 builds of the PDB data set
+// from Microsoft's PDBs (test/fixtures/pdb-layouts), others transcribed from research/layouts.md §4 (and §5 for the
+// bugcheck data).
 import * as fs from "fs";
 import * as path from "path";
 import { kernelTarget, TargetBuilder } from "./builder";
 import { buildPe, loadImage, SCN } from "./pe-builder";
 import { BUILDS } from "./layouts";
+import { hasPdbData, pdbField, pdbType, pdbTypeDef } from "./pdb-layouts";
 
-/** §4 `_VF_TARGET_VERIFIED_DRIVER_DATA` columns; null where §4 has no column (Win8-1803, 24H2). */
-export function verifiedDataLayout(build: number, pointerSize: 4 | 8) {
+interface VerifiedDataLayout {
+  size: number;
+  PoolPageHeaders: number;
+  CurrentPaged: number;
+  CurrentNonPaged: number;
+  PagedBytes: number;
+  NonPagedBytes: number;
+}
+
+/** `_VF_TARGET_VERIFIED_DRIVER_DATA` offsets: the PDB's, else §4's columns; null where neither has the build
+ *  (Win8, 1507-1803, 24H2). */
+export function verifiedDataLayout(build: number, pointerSize: 4 | 8): VerifiedDataLayout | null {
+  if (hasPdbData(build, pointerSize)) {
+    const at = (f: string) => pdbField(build, "_VF_TARGET_VERIFIED_DRIVER_DATA", f)!.offset;
+    return {
+      size: pdbType(build, "_VF_TARGET_VERIFIED_DRIVER_DATA")!.size, PoolPageHeaders: at("PoolPageHeaders"),
+      CurrentPaged: at("CurrentPagedPoolAllocations"), CurrentNonPaged: at("CurrentNonPagedPoolAllocations"), PagedBytes: at("PagedBytes"), NonPagedBytes: at("NonPagedBytes"),
+    };
+  }
   const x64 = pointerSize === 8;
   if (build === BUILDS.win7sp1) {
     return x64
@@ -30,9 +49,17 @@ export function verifiedDataLayout(build: number, pointerSize: 4 | 8) {
   return null;
 }
 
-/** §4 `_VI_POOL_ENTRY` (0x20 x64 / 0x10 x86): page header {NextPage, VerifierEntry}, in-use {VirtualAddress,
- *  CallingAddress, NumberOfBytes, Tag}. */
-export function poolEntryLayout(pointerSize: 4 | 8) {
+/** `_VI_POOL_ENTRY` (0x20 x64 / 0x10 x86): page header {NextPage, VerifierEntry}, in-use {VirtualAddress,
+ *  CallingAddress, NumberOfBytes, Tag}; the PDB's (every x64 build of the data set has the same), else §4. */
+export function poolEntryLayout(pointerSize: 4 | 8, build?: number): { size: number; NextPage: number; VerifierEntry: number; VirtualAddress: number; CallingAddress: number; NumberOfBytes: number; Tag: number } {
+  if (build !== undefined && hasPdbData(build, pointerSize)) {
+    const inUse = (f: string) => pdbField(build, "_VI_POOL_ENTRY_INUSE", f)!.offset;
+    const header = (f: string) => pdbField(build, "_VI_POOL_PAGE_HEADER", f)!.offset;
+    return {
+      size: pdbType(build, "_VI_POOL_ENTRY")!.size, NextPage: header("NextPage"), VerifierEntry: header("VerifierEntry"),
+      VirtualAddress: inUse("VirtualAddress"), CallingAddress: inUse("CallingAddress"), NumberOfBytes: inUse("NumberOfBytes"), Tag: inUse("Tag"),
+    };
+  }
   return pointerSize === 8
     ? { size: 0x20, NextPage: 0, VerifierEntry: 8, VirtualAddress: 0, CallingAddress: 8, NumberOfBytes: 0x10, Tag: 0x18 }
     : { size: 0x10, NextPage: 0, VerifierEntry: 4, VirtualAddress: 0, CallingAddress: 4, NumberOfBytes: 8, Tag: 0xc };
@@ -69,7 +96,7 @@ export function writeVerifiedData(b: TargetBuilder, allocations: Allocation[], o
   const ps = b.pointerSize;
   const layout = verifiedDataLayout(b.build, ps);
   if (!layout) throw new Error("layouts.md §4 has no column for build " + b.build);
-  const e = poolEntryLayout(ps);
+  const e = poolEntryLayout(ps, b.build);
   const at = options.at !== undefined ? options.at : b.alloc(layout.size, 0x10);
   b.memory.map(at, layout.size);
   const perPage = 0x1000 / e.size - 1;
@@ -371,7 +398,11 @@ export function wrapperScene(options: WrapperSceneOptions): {
   for (let i = 0; i < 4; i++) add(0x100, "DrvP", pagedPath, true);
   add(0x1000, "Init", init);
   const verified = writeVerifiedData(b, allocations, { freeEvery: 7 });
-  if (options.withTypes) {
+  if (options.withTypes && hasPdbData(options.build, options.pointerSize)) {
+    // What a real symbol file gives: the PDB's types whole (_SLIST_HEADER nested, the unnamed union u1, ...).
+    b.type("nt", pdbTypeDef(options.build, "_VF_TARGET_VERIFIED_DRIVER_DATA"));
+    b.type("nt", pdbTypeDef(options.build, "_VI_POOL_ENTRY_INUSE"));
+  } else if (options.withTypes) {
     const l = verifiedDataLayout(options.build, options.pointerSize)!;
     const ps = options.pointerSize;
     b.typeFromLayout("nt", "_VF_TARGET_VERIFIED_DRIVER_DATA", {

@@ -117,7 +117,7 @@ describe("layout resolution: symbols first, built-in otherwise, and say which", 
   test("with the type in the symbols, offsets come from the symbols", () => {
     const r = resolveOn(BUILDS.win10_22h2, 8, true) as ResolvedLayout;
     expect(r.origin).toBe("symbols");
-    expect(r.description).toBe("symbols (nt!_POOL_TRACKER_TABLE)");
+    expect(r.description).toBe("_POOL_TRACKER_TABLE: from nt's symbols");
     expect(r.offsets.NonPagedBytes).toBe(8);
     expect(r.sizes.NonPagedAllocs).toBe(8);
   });
@@ -125,10 +125,12 @@ describe("layout resolution: symbols first, built-in otherwise, and say which", 
   test("without it, the built-in layout for the build is used and named", () => {
     const r = resolveOn(BUILDS.win10_22h2, 8, false) as ResolvedLayout;
     expect(r.origin).toBe("built-in");
-    expect(r.description).toBe("built-in layout Win10 1709-22H2 x64 (layouts.md §2.2)");
+    expect(r.description).toBe(
+      "_POOL_TRACKER_TABLE: not in the symbols (.reload /f nt to get them); using the built-in layout for Windows 10 1709-22H2 x64, checked against build 19041's PDB",
+    );
     expect(r.offsets).toMatchObject({ NonPagedBytes: 8, NonPagedAllocs: 0x10, PagedBytes: 0x20 });
     const old = resolveOn(BUILDS.win7sp1, 4, false) as ResolvedLayout;
-    expect(old.description).toContain("Win7 SP1-Win10 1703 x86");
+    expect(old.description).toContain("Windows 7 SP1 to 10 1703 x86 (not checked against a PDB)");
     expect(old.offsets).toMatchObject({ NonPagedAllocs: 4, NonPagedBytes: 0xc });
     expect(old.size).toBe(0x1c);
   });
@@ -136,7 +138,9 @@ describe("layout resolution: symbols first, built-in otherwise, and say which", 
   test("an unknown build picks the newest layout and says it guessed", () => {
     const r = resolveOn(BUILDS.win10_22h2, 8, false, false) as ResolvedLayout;
     expect(r.guessed).toBe(true);
-    expect(r.description).toMatch(/guessed: the Windows build is unknown/);
+    expect(r.description).toBe(
+      "_POOL_TRACKER_TABLE: not in the symbols (.reload /f nt to get them); the Windows build is unknown, so this guesses the built-in layout for Windows Server 2022 and Windows 11 21H2-24H2 x64 (the newest)",
+    );
   });
 
   test("a build outside every variant is reported, not guessed", () => {
