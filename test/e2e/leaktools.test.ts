@@ -20,7 +20,7 @@ describe("!leaktools", () => {
     let out = DebuggerSession.load(b.target).run("!leaktools").output;
     expect(out).toContain("Target: kernel live session, 64-bit, Windows build 19045, 1 module loaded");
     expect(out).toContain("Pool tag tracker layout: _POOL_TRACKER_TABLE: not in the symbols (.reload /f nt to get them); using the built-in layout for Windows 10 1709-22H2 x64, checked against build 19041's PDB");
-    b.typeFromLayout("nt", "_POOL_TRACKER_TABLE", poolTrackerLayout(BUILDS.win10_22h2, 8) as unknown as Record<string, unknown>);
+    b.pdbTypes("nt", ["_POOL_TRACKER_TABLE"]);
     out = DebuggerSession.load(b.target).run("!leaktools").output;
     expect(out).toContain("Pool tag tracker layout: _POOL_TRACKER_TABLE: from nt's symbols");
   });

@@ -291,6 +291,30 @@ describe("!unloadleaks on Win10/11 x64 and x86: many allocations through one wra
     expect(out).toContain("25 outstanding allocations of drv.sys");
   });
 
+  test.each([
+    ["Win10 22H2 (19041's PDB)", BUILDS.win10_22h2],
+    ["Server 2022 (20348's PDB)", 20348],
+    ["Win10 1909 (18362's PDB, reports 18363)", 18363],
+  ] as const)("%s: the PDB's own types in the symbols (nested _SLIST_HEADER, unions): read through them", (_n, build) => {
+    const { b, allocations } = wrapperScene({ build, pointerSize: 8, throughWrapper: 20, withTypes: true });
+    const r = DebuggerSession.load(b.target).run("dx @$unloadleaks()");
+    expect(r.output).toContain("Layout: _VF_TARGET_VERIFIED_DRIVER_DATA: from nt's symbols.\nLayout: _VI_POOL_ENTRY_INUSE: from nt's symbols.");
+    const records = r.value as Record<string, unknown>[];
+    expect(records.map((x) => [hex(x.Address), x.Size, x.Tag])).toEqual(allocations.map((a) => [a.address.toString(16), (a.size + 3) & ~3, a.tag]));
+  });
+
+  test.each([
+    ["Server 2022", 20348],
+    ["Win8.1", BUILDS.win81],
+    ["Win10 1607", 14393],
+  ] as const)("%s without symbols: the built-in layout checked against its PDB", (_n, build) => {
+    const { b, allocations } = wrapperScene({ build, pointerSize: 8, throughWrapper: 20 });
+    const r = DebuggerSession.load(b.target).run("dx @$unloadleaks()");
+    expect(r.output).toContain("checked against build " + build + "'s PDB.");
+    const records = r.value as Record<string, unknown>[];
+    expect(records.map((x) => [hex(x.Address), x.Size, x.Tag])).toEqual(allocations.map((a) => [a.address.toString(16), (a.size + 3) & ~3, a.tag]));
+  });
+
   test("live session: !unloadleaks \"drv.sys\" lists the same allocations before the unload", () => {
     const { b, allocations } = wrapperScene({ build: BUILDS.win10_22h2, pointerSize: 8, throughWrapper: 50, bugcheck: false });
     b.target.onCommand("!verifier 3 drv.sys", verifierText("drv.sys", allocations, 8));

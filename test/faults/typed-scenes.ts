@@ -28,8 +28,10 @@ export interface TypedScene {
   commands: string[];
 }
 
-/** nt's pool tracking types on seed 000 (Win10 22H2 x64): §2.2 and §2.3 of layouts.md via test/targets/layouts. */
+/** nt's pool tracking types on seed 000 (Win10 22H2 x64): the PDB's where the data set has the build, else §2.2 and
+ *  §2.3 of layouts.md via test/targets/layouts. */
 function poolTypes(b: TargetBuilder): void {
+  if (b.hasPdbTypes) return b.pdbTypes("nt", ["_POOL_TRACKER_TABLE", "_POOL_TRACKER_BIG_PAGES"]);
   const big = bigPagesLayout(b.build, b.pointerSize);
   b.typeFromLayout("nt", "_POOL_TRACKER_TABLE", poolTrackerLayout(b.build, b.pointerSize) as unknown as Record<string, unknown>);
   b.typeFromLayout("nt", "_POOL_TRACKER_BIG_PAGES", { size: big.size, Va: big.Va, Key: [big.Key, 4], PoolType: [big.PoolType, 4], NumberOfBytes: big.NumberOfBytes });
@@ -38,8 +40,8 @@ function poolTypes(b: TargetBuilder): void {
 /** A Win10 22H2 x64 process with +ust: an encoded NT heap with three virtual blocks and a segment heap. */
 function typedProcess(): EmulatedTarget {
   const t = new HeapTarget({ pointerSize: 8, build: BUILDS.win10_22h2, ust: true, heapTypes: true });
-  // layouts.md §1.8 (1903+ x64): Signature +0x10, LargeReservedPages +0x58, LargeCommittedPages +0x60; as segmentHeap() writes.
-  t.b.typeFromLayout("ntdll", "_SEGMENT_HEAP", { size: 0x800, Signature: [0x10, 4], LargeReservedPages: [0x58, 8], LargeCommittedPages: [0x60, 8] });
+  // The PDB's _SEGMENT_HEAP (19041's kernel copy), as segmentHeap() writes it.
+  t.b.pdbTypes("ntdll", ["_SEGMENT_HEAP"]);
   const ntdll = t.b.target.modules[0].base;
   t.symbol(ntdll + 0x1234n, "ntdll!RtlpAllocateHeap+0x1234");
   const trace = t.stackTrace([ntdll + 0x1234n]);
@@ -57,6 +59,7 @@ function typedStoreException(): EmulatedTarget {
 }
 
 function exceptionTypes(b: TargetBuilder): void {
+  if (b.hasPdbTypes) return b.pdbTypes("nt", ["_EXCEPTION_POINTERS", "_EXCEPTION_RECORD", "_CONTEXT"]);
   b.typeFromLayout("nt", "_EXCEPTION_POINTERS", { size: 0x10, ExceptionRecord: 0, ContextRecord: 8 });
   b.typeFromLayout("nt", "_EXCEPTION_RECORD", { size: EXR64.size, ExceptionCode: [EXR64.ExceptionCode, 4], ExceptionFlags: [EXR64.ExceptionFlags, 4], ExceptionRecord: EXR64.ExceptionRecord, ExceptionAddress: EXR64.ExceptionAddress, NumberParameters: [EXR64.NumberParameters, 4], ExceptionInformation: EXR64.ExceptionInformation });
   b.typeFromLayout("nt", "_CONTEXT", { size: CONTEXT64.size, Rsp: CONTEXT64.Rsp, Rip: CONTEXT64.Rip });
@@ -66,7 +69,7 @@ function exceptionTypes(b: TargetBuilder): void {
 function typedDoubleFree(): EmulatedTarget {
   const b = kernelTarget({ pointerSize: 8, build: BUILDS.win10_2004, dump: DUMP });
   const pool = poolBlock(b, "Leak", 0x40);
-  b.typeFromLayout("nt", "_POOL_HEADER", { size: POOL_HEADER64.size, PoolTag: [POOL_HEADER64.PoolTag, 4] });
+  b.pdbTypes("nt", ["_POOL_HEADER"]);
   writeBugCheck(b, 0xc2, [7n, 0x1097n, 0x04050001n, pool.block]);
   return b.target;
 }

@@ -3,6 +3,7 @@
 // an address-space allocator so that tests place structures by name, never by offsets poked by hand.
 import { EmulatedTarget, intrinsic, struct, TypeDef } from "../emulator/target";
 import { BUILDS, pebLayout } from "./layouts";
+import { hasPdbData, pdbTypeDef } from "./pdb-layouts";
 
 export interface TargetOptions {
   pointerSize: 4 | 8;
@@ -100,6 +101,16 @@ export class TargetBuilder {
   /** A type in the target's symbols (for "with symbols" variants). */
   type(module: string, def: TypeDef): void {
     this.target.addType(module, def);
+  }
+
+  /** True when this build's x64 kernel PDB is in the data set (test/fixtures/pdb-layouts). */
+  get hasPdbTypes(): boolean {
+    return hasPdbData(this.build, this.pointerSize);
+  }
+
+  /** Types as this build's PDB has them (names, nesting, unions, bit fields, sizes), in `module`'s symbols. */
+  pdbTypes(module: string, names: string[]): void {
+    for (const name of names) this.target.addType(module, pdbTypeDef(this.build, name));
   }
 
   /** A type from an offsets table `{ size, Field: offset | [offset, size] }`; fields without a size are pointers. */

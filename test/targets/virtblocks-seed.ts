@@ -58,7 +58,7 @@ export function seedTarget(options: { heapTypes?: boolean } = {}): HeapTarget {
   const t = new HeapTarget({ pointerSize: 8, build: BUILDS.win7sp1, ust: true, ntdllBase: SEED.ntdll.base });
   if (options.heapTypes !== false) {
     // dt nt!_HEAP 29fb0000 worked in the article; only _HEAP_VIRTUAL_ALLOC_ENTRY was missing.
-    t.b.typeFromLayout("ntdll", "_HEAP", t.h as unknown as Record<string, unknown>);
+    t.b.pdbTypes("ntdll", ["_HEAP"]); // Build 7601's (the kernel PDB's copy of ntdll's type).
   }
   t.module("C:\\Program Files\\MVTec\\HALCON-12.0\\bin\\x64-win64\\halcon.dll", SEED.halcon.base, SEED.halcon.size);
   for (const [address, text] of SYMBOLS) t.symbol(address, text);

@@ -107,7 +107,8 @@ describe("session facts", () => {
 describe("layout resolution: symbols first, built-in otherwise, and say which", () => {
   function resolveOn(build: number, pointerSize: 4 | 8, withType: boolean, knownBuild = true) {
     const b = kernelTarget({ pointerSize, build });
-    if (withType) b.typeFromLayout("nt", "_POOL_TRACKER_TABLE", poolTrackerLayout(build, pointerSize) as unknown as Record<string, unknown>);
+    if (withType && b.hasPdbTypes) b.pdbTypes("nt", ["_POOL_TRACKER_TABLE"]);
+    else if (withType) b.typeFromLayout("nt", "_POOL_TRACKER_TABLE", poolTrackerLayout(build, pointerSize) as unknown as Record<string, unknown>);
     if (!knownBuild) b.target.removeSymbol("nt", "NtBuildNumber");
     installHost(b.target);
     const t = new Target();
