@@ -1,16 +1,30 @@
-// Kernel dumps with a bugcheck, for !triage. Offsets transcribed here, never imported from src/layouts:
-//   EXCEPTION_POINTERS / EXCEPTION_RECORD / CONTEXT (x64): winnt.h — ExceptionCode +0, ExceptionFlags +4,
-//   ExceptionRecord +8, ExceptionAddress +0x10, NumberParameters +0x18, ExceptionInformation +0x20; CONTEXT Rsp +0x98,
-//   Rip +0xF8, size 0x4D0. _POOL_HEADER x64: layouts.md §2.4 (BlockSize bits 16-23 ×16, PoolTag +4, size 0x10).
-//   nt!KiBugCheckData: ULONG_PTR[5], layouts.md §5.
+// Kernel dumps with a bugcheck, for !triage. Never imported from src/layouts:
+//   EXCEPTION_RECORD, CONTEXT and _POOL_HEADER (x64): from build 19041's PDB (test/fixtures/pdb-layouts; the same in
+//   every PDB of the data set, 7601-22000), i.e. winnt.h's ExceptionCode +0 ... ExceptionInformation +0x20, CONTEXT
+//   Rsp +0x98, Rip +0xF8, size 0x4D0; _POOL_HEADER BlockSize bits 16-23 (×16, layouts.md §2.4), PoolTag +4.
+//   x86: winnt.h (i386), transcribed. nt!KiBugCheckData: ULONG_PTR[5], layouts.md §5.
 import { kernelTarget, BUILDS, TargetBuilder } from "./builder";
+import { pdbField, pdbType } from "./pdb-layouts";
 import * as seed004 from "../fixtures/triage/seed004";
 
-export const EXR64 = { ExceptionCode: 0, ExceptionFlags: 4, ExceptionRecord: 8, ExceptionAddress: 0x10, NumberParameters: 0x18, ExceptionInformation: 0x20, size: 0x98 };
-export const CONTEXT64 = { Rax: 0x78, Rcx: 0x80, Rdx: 0x88, Rbx: 0x90, Rsp: 0x98, Rbp: 0xa0, Rsi: 0xa8, Rdi: 0xb0, R8: 0xb8, Rip: 0xf8, size: 0x4d0 };
+const at = (type: string, field: string) => pdbField(BUILDS.win10_2004, type, field)!.offset;
+const sizeOf = (type: string) => pdbType(BUILDS.win10_2004, type)!.size;
+const exr = (f: string) => at("_EXCEPTION_RECORD", f);
+const ctx = (f: string) => at("_CONTEXT", f);
+const blockSize = pdbField(BUILDS.win10_2004, "_POOL_HEADER", "BlockSize")!;
+
+export const EXR64 = {
+  ExceptionCode: exr("ExceptionCode"), ExceptionFlags: exr("ExceptionFlags"), ExceptionRecord: exr("ExceptionRecord"), ExceptionAddress: exr("ExceptionAddress"),
+  NumberParameters: exr("NumberParameters"), ExceptionInformation: exr("ExceptionInformation"), size: sizeOf("_EXCEPTION_RECORD"),
+};
+export const CONTEXT64 = {
+  Rax: ctx("Rax"), Rcx: ctx("Rcx"), Rdx: ctx("Rdx"), Rbx: ctx("Rbx"), Rsp: ctx("Rsp"), Rbp: ctx("Rbp"), Rsi: ctx("Rsi"), Rdi: ctx("Rdi"), R8: ctx("R8"), Rip: ctx("Rip"),
+  size: sizeOf("_CONTEXT"),
+};
 export const EXR32 = { ExceptionCode: 0, ExceptionFlags: 4, ExceptionRecord: 8, ExceptionAddress: 0xc, NumberParameters: 0x10, ExceptionInformation: 0x14, size: 0x50 };
 export const CONTEXT32 = { Eip: 0xb8, Esp: 0xc4, size: 0x2cc };
-export const POOL_HEADER64 = { BlockSizeShift: 16, BlockUnit: 16, PoolTag: 4, size: 0x10 };
+/** BlockUnit (16 bytes per BlockSize unit on x64) is not in a PDB: layouts.md §2.4. */
+export const POOL_HEADER64 = { BlockSizeShift: blockSize.offset * 8 + (blockSize.bitPosition || 0), BlockUnit: 16, PoolTag: at("_POOL_HEADER", "PoolTag"), size: sizeOf("_POOL_HEADER") };
 
 export const DUMP = "C:\\Windows\\MEMORY.DMP";
 
