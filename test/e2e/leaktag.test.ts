@@ -370,6 +370,17 @@ describe("Windows Server 2022 without symbols (issue 14: it has Windows 11's siz
     );
   });
 
+  test("an empty big page table with the build unreadable: the guess stands and says the contents did not confirm it", () => {
+    const p = new PoolTargetBuilder({ pointerSize: 8, build: 20348, processors: 2, bigPageTableSize: 64 });
+    p.tag({ tag: "Leak", nonPagedAllocs: 3, nonPagedBytes: 0x300 });
+    p.target.removeSymbol("nt", "NtBuildNumber");
+    const r = DebuggerSession.load(p.target).run('!leaktag "Leak"');
+    expect(r.output).toContain(
+      "Layout: _POOL_TRACKER_BIG_PAGES: not in the symbols (.reload /f nt to get them); the Windows build is unknown, so this guesses the built-in layout for " +
+        "Windows Server 2022 and Windows 11 21H2-24H2 x64 (the newest); the table's contents did not confirm it.",
+    );
+  });
+
   test("a 22H2 table (0x18 entries) with the build unreadable is not taken for the newest layout", () => {
     const p = new PoolTargetBuilder({ pointerSize: 8, build: BUILDS.win10_22h2, processors: 2, bigPageTableSize: 256 });
     p.tag({ tag: "Leak", nonPagedAllocs: 10, nonPagedBytes: 10 * 0x100000 });
