@@ -1,9 +1,10 @@
 // Kernel pool targets: tag tracker tables (per processor + expansion), the big page table, KUSER_SHARED_DATA's
-// clock, and driver images holding tags. Offsets from test/targets/layouts.ts (layouts.md §2.2, §2.3), never from
-// src/layouts.
+// clock, and driver images holding tags. Offsets from test/targets/layouts.ts (the build's PDB where the data set has
+// it, layouts.md §2.2, §2.3 otherwise), never from src/layouts.
 import { kernelTarget, TargetBuilder, BUILDS } from "./builder";
 import { poolTrackerLayout, bigPagesLayout } from "./layouts";
 import { buildPe, loadImage, SCN, SectionSpec } from "./pe-builder";
+import { hasPdbData, pdbField } from "./pdb-layouts";
 
 export interface TagSpec {
   tag: string;
@@ -78,9 +79,11 @@ export class PoolTargetBuilder {
     this.bigTableAt = this.b.alloc(this.bigTableSize * this.big.size, 0x1000);
     this.b.globalPointer("nt", "PoolBigPageTable", this.bigTableAt);
     this.sizeT(this.b.global("nt", "PoolBigPageTableSize", this.b.pointerSize), this.bigTableSize);
-    // KUSER_SHARED_DATA.SystemTime (+0x14, KSYSTEM_TIME: LowPart, High1Time, High2Time) follows the target's clock.
+    // KUSER_SHARED_DATA.SystemTime (KSYSTEM_TIME: LowPart, High1Time, High2Time) follows the target's clock; +0x14
+    // in the PDBs, and in the WDK's ntddk.h for the builds the data set lacks.
     const target = this.b.target;
-    const at = KUSER[options.pointerSize] + 0x14n;
+    const systemTime = hasPdbData(options.build, options.pointerSize) ? pdbField(options.build, "_KUSER_SHARED_DATA", "SystemTime")!.offset : 0x14;
+    const at = KUSER[options.pointerSize] + BigInt(systemTime);
     const writeClock = (seconds: number) => {
       const t = EPOCH_100NS + BigInt(Math.round(seconds * 1e7));
       target.memory.writeU32(at, Number(t & 0xffffffffn));
