@@ -14,6 +14,7 @@ export function leaktoolsCommand(all: () => Command[]): Command {
   takesNoArguments: true,
     usage: "!leaktools",
     summary: "List the leaktools commands and what they will use on this target",
+    resultNoun: ["command", "commands"],
     run(ctx) {
       const commands = all();
       ctx.out.line("leaktools " + VERSION + " - memory-leak and crash triage for WinDbg");

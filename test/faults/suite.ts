@@ -46,8 +46,8 @@ const ACCEPTED_ARGUMENTS: { [alias: string]: string[] } = {
 };
 
 /** Every command of the toolkit; the suite fails if one has no case. */
-export const ALL_ALIASES = ["leaktools", "leaktag", "pooltags", "leaks", "pooltagfile", "findimporter", "virtblocks", "virtstacks", "unloadleaks", "triage", "ltlimits"];
-const KERNEL_ONLY = ["leaktag", "pooltags", "leaks", "unloadleaks", "triage"];
+export const ALL_ALIASES = ["leaktools", "leaktag", "pooltags", "leaks", "pooltagfile", "findimporter", "virtblocks", "virtstacks", "unloadleaks", "crashtriage", "ltlimits"];
+const KERNEL_ONLY = ["leaktag", "pooltags", "leaks", "unloadleaks", "crashtriage"];
 const USER_ONLY = ["virtblocks", "virtstacks"];
 
 /** Words with which output says that something could not be read. */

@@ -88,7 +88,7 @@ export function typedScenes(): TypedScene[] {
       build: () => wrapperScene({ build: BUILDS.win11_22h2, pointerSize: 8, throughWrapper: 6, withTypes: true }).b.target,
       commands: ["!unloadleaks"],
     },
-    { id: "0x154 with types", build: typedStoreException, commands: ["!triage"] },
-    { id: "0xC2/0x7 with types", build: typedDoubleFree, commands: ["!triage"] },
+    { id: "0x154 with types", build: typedStoreException, commands: ["!crashtriage"] },
+    { id: "0xC2/0x7 with types", build: typedDoubleFree, commands: ["!crashtriage"] },
   ];
 }

@@ -1,4 +1,4 @@
-// Kernel dumps with a bugcheck, for !triage. Offsets transcribed here, never imported from src/layouts:
+// Kernel dumps with a bugcheck, for !crashtriage. Offsets transcribed here, never imported from src/layouts:
 //   EXCEPTION_POINTERS / EXCEPTION_RECORD / CONTEXT (x64): winnt.h — ExceptionCode +0, ExceptionFlags +4,
 //   ExceptionRecord +8, ExceptionAddress +0x10, NumberParameters +0x18, ExceptionInformation +0x20; CONTEXT Rsp +0x98,
 //   Rip +0xF8, size 0x4D0. _POOL_HEADER x64: layouts.md §2.4 (BlockSize bits 16-23 ×16, PoolTag +4, size 0x10).
