@@ -40,7 +40,7 @@ function describeTarget(target: Target): string[] {
   const lines = [
     "Target: " +
       (target.isKernel ? "kernel" : "user-mode") +
-      (target.isDump ? " dump" : " live session") +
+      (!target.dumpKnown ? " session (dump or live: not known)" : target.isDump ? " dump" : " live session") +
       ", " + (target.pointerSize * 8) + "-bit" +
       ", Windows build " + (build === null ? "unknown" : String(build)) +
       ", " + plural(target.modules().length, "module") + " loaded",
