@@ -58,12 +58,13 @@ describe("@$peb: the pseudo-register is a typed pointer, not a number", () => {
 });
 
 describe("pointer size in a kernel session comes from the kernel, not from the current thread's machine", () => {
-  test("Machine.PointerSize is an Int64, and 4 when a WoW64 thread broke in; kernel pointers stay 8 bytes", () => {
+  test.each(["Int64", "number"] as const)("Machine.PointerSize (as %s) is 4 when a WoW64 thread broke in; kernel pointers stay 8 bytes", (form) => {
     const b = kernelTarget({ pointerSize: 8, build: BUILDS.win10_22h2 });
     b.target.currentThreadWow64 = true;
+    b.target.pointerSizeForm = form;
     const control = installHost(b.target);
     const session = (control.host as { currentSession: { Attributes: { Machine: { PointerSize: unknown } } } }).currentSession;
-    expect(typeof session.Attributes.Machine.PointerSize).toBe("object");
+    expect(typeof session.Attributes.Machine.PointerSize).toBe(form === "Int64" ? "object" : "number");
     expect(int64Value(session.Attributes.Machine.PointerSize)).toBe(4n);
     expect(new Target().pointerSize).toBe(8);
   });
@@ -72,12 +73,20 @@ describe("pointer size in a kernel session comes from the kernel, not from the c
     const b = kernelTarget({ pointerSize: 8, build: BUILDS.win10_22h2 });
     b.target.modules.length = 0;
     b.target.currentThreadWow64 = true;
+    b.target.pointerSizeForm = "number";
     installHost(b.target);
     expect(new Target().pointerSize).toBe(8);
   });
 
-  test.each([4, 8] as const)("user mode takes Machine.PointerSize, an Int64, as %i", (pointerSize) => {
-    installHost(userTarget({ pointerSize, build: BUILDS.win10_22h2 }).target);
+  test.each([
+    [4, "Int64"],
+    [8, "Int64"],
+    [4, "number"],
+    [8, "number"],
+  ] as const)("user mode takes Machine.PointerSize as it is: %i as an %s", (pointerSize, form) => {
+    const b = userTarget({ pointerSize, build: BUILDS.win10_22h2 });
+    b.target.pointerSizeForm = form;
+    installHost(b.target);
     expect(new Target().pointerSize).toBe(pointerSize);
   });
 
@@ -85,6 +94,7 @@ describe("pointer size in a kernel session comes from the kernel, not from the c
     const plain = run(seed000().target, '!leaktag "Leak"').output;
     const scene = seed000();
     scene.target.currentThreadWow64 = true;
+    scene.target.pointerSizeForm = "number";
     expect(run(scene.target, '!leaktag "Leak"').output).toBe(plain);
   });
 });

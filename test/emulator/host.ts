@@ -393,7 +393,8 @@ export function createHost(target: EmulatedTarget, context: vm.Context): HostCon
           // An Int64: 0vercl0k's telescope.js calls `PointerSize.compareTo(8)` and `PointerSize.multiply(Idx)` on it.
           // 4 in a kernel session whose current thread runs WoW64 code (EmulatedTarget.currentThreadWow64).
           get PointerSize() {
-            return int64.fromBig(target.isKernel && target.currentThreadWow64 ? 4n : BigInt(target.pointerSize));
+            const size = target.isKernel && target.currentThreadWow64 ? 4 : target.pointerSize;
+            return target.pointerSizeForm === "number" ? size : int64.fromBig(BigInt(size));
           },
           PageSize: 0x1000,
         },

@@ -66,6 +66,12 @@ export class EmulatedTarget {
    */
   currentThreadWow64 = false;
   /**
+   * How `Attributes.Machine.PointerSize` arrives: an Int64 (0vercl0k's telescope.js calls `.compareTo(8)` and
+   * `.multiply(Idx)` on it) or a plain number (values of 32 bits or fewer arrive as numbers, §2.1). Not documented:
+   * both are emulated, the Int64 by default.
+   */
+  pointerSizeForm: "Int64" | "number" = "Int64";
+  /**
    * User-mode modules of the current process that a kernel session's `currentProcess.Modules` lists before the
    * kernel's own. Source: 0vercl0k/windbg-scripts telescope/telescope.js (HandleKernel) keeps only
    * `Modules.Where(p => p.BaseAddress.compareTo(MmUserProbeAddress) > 0)` of the System process's modules.
