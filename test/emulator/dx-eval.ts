@@ -610,6 +610,7 @@ export class DxEvaluator {
           groups[g].push(x);
         }
         Object.defineProperty(groups, GROUP_KEYS, { value: keys, enumerable: false });
+        for (const g of groups) Object.defineProperty(g, LINQ_RESULT, { value: true, enumerable: false });
         return groups;
       }
       case "Flatten": {
@@ -701,6 +702,10 @@ export function scalarText(v: unknown, opts: DisplayOptions = {}): string {
   return String(v);
 }
 
+function isLinqResult(v: unknown): boolean {
+  return Array.isArray(v) && !!(v as unknown as Record<symbol, unknown>)[LINQ_RESULT];
+}
+
 function children(value: unknown): [string, unknown][] {
   const groupKeys = (value as { [GROUP_KEYS]?: unknown[] })[GROUP_KEYS];
   if (groupKeys) return toArray(value).map((v, i) => ["[" + scalarText(groupKeys[i]) + "]", v] as [string, unknown]);
@@ -717,15 +722,14 @@ function children(value: unknown): [string, unknown][] {
  */
 export function displayTree(expr: string, value: unknown, opts: DisplayOptions = {}): string {
   if (value === undefined) return expr + "\n";
-  const isQuery = Array.isArray(value) && !!(value as unknown as Record<symbol, unknown>)[LINQ_RESULT];
-  const lines = [isQuery ? expr : expr + " : " + scalarText(value, opts)];
+  const lines = [isLinqResult(value) ? expr : expr + " : " + scalarText(value, opts)];
   const expand = (v: unknown, level: number) => {
     if (level > (opts.depth === undefined ? 1 : opts.depth) || !v || typeof v !== "object" || isInt64Like(v)) return;
     const entries = children(v);
     const indent = "    ".repeat(level);
     const width = entries.reduce((w, [k]) => Math.max(w, k.length), 0);
     for (const [k, c] of entries.slice(0, 100)) {
-      lines.push(indent + k.padEnd(width) + " : " + scalarText(c, opts));
+      lines.push(isLinqResult(c) ? indent + k : indent + k.padEnd(width) + " : " + scalarText(c, opts));
       expand(c, level + 1);
     }
     if (entries.length > 100) lines.push(indent + "[...]");
