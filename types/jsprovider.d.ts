@@ -71,7 +71,8 @@ declare namespace JsProvider {
     readonly Name?: string;
     readonly Id?: number;
     /** §2.5: iterable of modules; in user mode `Name` is the full path. Assumed: in a kernel session the current
-     * process's Modules include the loaded kernel modules, as `dx @$curprocess.Modules` shows them. */
+     * process's Modules include the loaded kernel modules, as `dx @$curprocess.Modules` shows them, and can include
+     * the process's user-mode DLLs too (telescope.js keeps only those above MmUserProbeAddress). */
     readonly Modules: Iterable<Module>;
     /** §2.5: undefined when the ntdll symbols lack `_PEB`. */
     readonly Environment?: { readonly EnvironmentBlock?: NativeObject };

@@ -126,7 +126,8 @@ export class Target {
     const raw = this.rawModules();
     if (!this.isKernel) return (this.moduleCache = raw);
     const systemStart = this.systemRangeStart();
-    const kernel = raw.filter((m) => m.base.compare(systemStart) >= 0);
+    // On a 32-bit kernel nothing lies above 4 GB: such a base is not a kernel module either.
+    const kernel = raw.filter((m) => m.base.compare(systemStart) >= 0 && (this.pointerSize === 8 || m.base.hi === 0));
     this.moduleCache = kernel.slice(0, limits.maxListEntries);
     return this.moduleCache;
   }

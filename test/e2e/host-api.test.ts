@@ -306,3 +306,46 @@ describe("!crashtriage, not !triage", () => {
     expect([...s.control.aliases.keys()]).not.toContain("triage");
   });
 });
+
+describe("every sample scene under each less kind answer", () => {
+  const variants: { name: string; apply(t: import("../emulator/target").EmulatedTarget): void }[] = [
+    { name: "a WoW64 thread current, PointerSize a number", apply: (t) => ((t.currentThreadWow64 = true), (t.pointerSizeForm = "number")) },
+    { name: "short reads", apply: (t) => (t.shortReads = true) },
+    {
+      name: "user-mode DLLs in a kernel session's module list",
+      apply: (t) =>
+        t.processUserModules.push(
+          { name: "C:\\Windows\\SysWOW64\\ntdll.dll", base: 0x77590000n, size: 0x1a9000 },
+          { name: "C:\\Windows\\System32\\ntdll.dll", base: 0x7ffd29460000n, size: 0x1ed000 },
+        ),
+    },
+  ];
+  const { loadScenes } = require("../../samples/demo") as typeof import("../../samples/demo");
+  for (const scene of loadScenes()) {
+    test.each(variants.map((v) => [v.name, v] as const))(scene.id + ": %s gives the walkthrough's output", (_name, variant) => {
+      const plain = DebuggerSession.load(scene.build());
+      const target = scene.build();
+      variant.apply(target);
+      const changed = DebuggerSession.load(target);
+      for (const command of scene.commands) {
+        const a = plain.run(command);
+        const b = changed.run(command);
+        expect(b.escaped).toBeNull();
+        expect([command, b.output]).toEqual([command, a.output]);
+      }
+    });
+  }
+
+  test.each(["absent", "throws"] as const)("Details %s: every scene's commands run without an internal error", (mode) => {
+    for (const scene of loadScenes()) {
+      const target = scene.build();
+      target.details = mode;
+      const s = DebuggerSession.load(target);
+      for (const command of scene.commands) {
+        const r = s.run(command);
+        expect(r.escaped).toBeNull();
+        expect([command, /internal error/i.test(r.output)]).toEqual([command, false]);
+      }
+    }
+  });
+});
