@@ -349,3 +349,35 @@ describe("every sample scene under each less kind answer", () => {
     }
   });
 });
+
+describe("the emulator answers as strictly as the sources say", () => {
+  type H = {
+    diagnostics: { debugLog(...v: unknown[]): void };
+    currentSession: { Attributes: { Target: { Details: unknown } } };
+    currentProcess: { Modules: Iterable<{ Name: string }> };
+  };
+
+  test("one debugLog call is cut at 16K characters (IDebugControl::Output remarks)", () => {
+    const control = installHost(kernelTarget({ pointerSize: 8, build: BUILDS.win10_22h2 }).target);
+    (control.host as unknown as H).diagnostics.debugLog("z".repeat(DEBUG_OUTPUT_LIMIT + 100));
+    expect(control.log[0].length).toBe(DEBUG_OUTPUT_LIMIT);
+    expect(control.counters.longestDebugLog).toBe(DEBUG_OUTPUT_LIMIT + 100);
+  });
+
+  test("Target.Details: an object, absent, or an error when read", () => {
+    const b = kernelTarget({ pointerSize: 8, build: BUILDS.win10_22h2, dump: "C:\\Windows\\MEMORY.DMP" });
+    const h = installHost(b.target).host as unknown as H;
+    expect(h.currentSession.Attributes.Target.Details).toEqual({ DumpFileName: "C:\\Windows\\MEMORY.DMP" });
+    b.target.details = "absent";
+    expect(h.currentSession.Attributes.Target.Details).toBeUndefined();
+    b.target.details = "throws";
+    expect(() => h.currentSession.Attributes.Target.Details).toThrow("Unspecified error (0x80004005)");
+  });
+
+  test("a kernel session's Modules list the process's user-mode DLLs first", () => {
+    const b = kernelTarget({ pointerSize: 8, build: BUILDS.win10_22h2 });
+    b.target.processUserModules.push({ name: "C:\\Windows\\System32\\ntdll.dll", base: 0x7ffd29460000n, size: 0x1ed000 });
+    const h = installHost(b.target).host as unknown as H;
+    expect([...h.currentProcess.Modules].map((m) => m.Name)).toEqual(["C:\\Windows\\System32\\ntdll.dll", "nt"]);
+  });
+});
