@@ -61,13 +61,16 @@ export class Target {
   }
 
   /**
-   * 8 when the kernel image (found by name in the module list) or, failing that, nt!NtBuildNumber lies above
-   * 4 GB, 4 when below: a 64-bit kernel always lives in the upper half of the address space. Null when neither is
-   * known; the caller then takes the session's Machine.PointerSize.
+   * 8 when nt!NtBuildNumber (looked up anyway for the build, and cached) or, without symbols, the kernel image
+   * found by name in the module list lies above 4 GB, 4 when below: a 64-bit kernel always lives in the upper half
+   * of the address space. Null when neither is known; the caller then takes the session's Machine.PointerSize.
    */
   private kernelPointerSize(): 4 | 8 | null {
-    const nt = findKernelImage(this.rawModules());
-    const at = nt ? nt.base : this.symbolAddress("nt", "NtBuildNumber");
+    let at = this.symbolAddress("nt", "NtBuildNumber");
+    if (!at) {
+      const nt = findKernelImage(this.rawModules());
+      at = nt ? nt.base : null;
+    }
     if (!at) return null;
     return at.hi !== 0 ? 8 : 4;
   }
@@ -355,10 +358,10 @@ export function errorText(e: unknown): string {
   return String(e);
 }
 
-/** The kernel's file names; the debugger calls the kernel module `nt`. */
+/** The kernel's file names (ntkrla57: the 5-level-paging kernel); the debugger calls the kernel module `nt`. */
 export function isKernelImageName(fileOrModuleName: string): boolean {
   const stem = fileOrModuleName.toLowerCase().replace(/^.*[\\/]/, "").replace(/\.(exe|dll|sys)$/, "");
-  return stem === "nt" || /^nt(oskrnl|krnlmp|krnlpa|krpamp)$/.test(stem);
+  return stem === "nt" || /^nt(oskrnl|krnlmp|krnlpa|krpamp|krla57)$/.test(stem);
 }
 
 function findKernelImage(modules: ModuleInfo[]): ModuleInfo | null {

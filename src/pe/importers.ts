@@ -165,9 +165,9 @@ function dllStem(dll: string): string {
   return dll.toLowerCase().replace(/\.(dll|exe|sys|drv)$/, "");
 }
 
-/** The kernel's file names (ntoskrnl, ntkrnlpa, ntkrnlmp, ntkrpamp); the debugger calls the kernel module `nt`. */
+/** The kernel's file names (ntoskrnl, ntkrnlpa, ntkrnlmp, ntkrpamp, ntkrla57); the debugger calls the kernel module `nt`. */
 function isKernelImage(stem: string): boolean {
-  return /^nt(oskrnl|krnl\w*|krpamp)$/.test(stem);
+  return /^nt(oskrnl|krnl\w*|krpamp|krla57)$/.test(stem);
 }
 
 /** The loaded module an import's DLL name refers to (case-insensitive), or null when it is not loaded. */

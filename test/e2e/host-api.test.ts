@@ -69,6 +69,17 @@ describe("pointer size in a kernel session comes from the kernel, not from the c
     expect(new Target().pointerSize).toBe(8);
   });
 
+  test("without nt's symbols, the kernel image's base in the module list decides", () => {
+    const b = kernelTarget({ pointerSize: 8, build: BUILDS.win10_22h2 });
+    b.target.removeSymbol("nt", "NtBuildNumber");
+    b.target.modules[0].name = "\\SystemRoot\\system32\\ntkrla57.exe";
+    b.target.processUserModules.push({ name: "C:\\Windows\\SysWOW64\\ntdll.dll", base: 0x77590000n, size: 0x1a9000 });
+    b.target.currentThreadWow64 = true;
+    b.target.pointerSizeForm = "number";
+    installHost(b.target);
+    expect(new Target().pointerSize).toBe(8);
+  });
+
   test("without the kernel in the module list, nt!NtBuildNumber's address decides", () => {
     const b = kernelTarget({ pointerSize: 8, build: BUILDS.win10_22h2 });
     b.target.modules.length = 0;
