@@ -43,6 +43,7 @@ declare namespace JsProvider {
     readonly size: number | Int64;
     readonly typeKind: string;
     readonly baseType?: TypeObject | null;
+    /** Look fields up by name: whether they enumerate (Object.keys) is not documented. */
     readonly fields: { [name: string]: FieldObject };
   }
 

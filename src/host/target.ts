@@ -135,7 +135,7 @@ export class Target {
     return this.moduleCache;
   }
 
-  /** The kernel image (ntoskrnl, ntkrnlmp, ntkrnlpa, ntkrpamp, or the debugger's `nt`), by name, never by position. */
+  /** The kernel image (ntoskrnl, ntkrnlmp, ntkrnlpa, ntkrpamp, ntkrla57, or the debugger's `nt`), by name, never by position. */
   kernelModule(): ModuleInfo | null {
     return this.isKernel ? findKernelImage(this.modules()) : null;
   }
@@ -337,7 +337,12 @@ function fieldsOf(type: JsProvider.TypeObject, depth: number): { [name: string]:
   const fields = type.fields;
   if (!fields || depth > 3) return out;
   for (const name of fieldNames(fields)) {
-    const field = fields[name];
+    let field: JsProvider.FieldObject | undefined;
+    try {
+      field = fields[name];
+    } catch (e) {
+      continue; // One field that cannot be read leaves the others (and lookup by name) usable.
+    }
     if (!field || typeof field !== "object") continue;
     const offset = numberFromHost(field.offset);
     if (offset === null) continue;
