@@ -43,6 +43,7 @@ declare namespace JsProvider {
     readonly size: number | Int64;
     readonly typeKind: string;
     readonly baseType?: TypeObject | null;
+    /** Look fields up by name: whether they enumerate (Object.keys) is not documented. */
     readonly fields: { [name: string]: FieldObject };
   }
 
@@ -71,7 +72,8 @@ declare namespace JsProvider {
     readonly Name?: string;
     readonly Id?: number;
     /** §2.5: iterable of modules; in user mode `Name` is the full path. Assumed: in a kernel session the current
-     * process's Modules include the loaded kernel modules, as `dx @$curprocess.Modules` shows them. */
+     * process's Modules include the loaded kernel modules, as `dx @$curprocess.Modules` shows them, and can include
+     * the process's user-mode DLLs too (telescope.js keeps only those above MmUserProbeAddress). */
     readonly Modules: Iterable<Module>;
     /** §2.5: undefined when the ntdll symbols lack `_PEB`. */
     readonly Environment?: { readonly EnvironmentBlock?: NativeObject };
@@ -81,10 +83,13 @@ declare namespace JsProvider {
     readonly Attributes: {
       readonly Target: {
         readonly IsKernelTarget: boolean;
-        /** Assumed: present with a non-empty DumpFileName only on dump targets (§2.5 lists `.Details.DumpFileName`). */
+        /** Assumed: present with a non-empty DumpFileName only on dump targets (§2.5 lists `.Details.DumpFileName`).
+         * May be absent, or throw when read, on some targets: read it inside a try. */
         readonly Details?: { readonly DumpFileName?: string };
       };
-      readonly Machine: { readonly PointerSize: number; readonly PageSize?: number };
+      /** PointerSize: a number or an Int64 (telescope.js calls `.compareTo(8)` on it); in a kernel session it follows
+       * the current thread's effective machine (4 for a WoW64 thread). */
+      readonly Machine: { readonly PointerSize: number | Int64; readonly PageSize?: number };
     };
   }
 
@@ -111,7 +116,8 @@ declare namespace JsProvider {
     readonly Debugger: {
       readonly Utility: { readonly Control: Control; readonly FileSystem: FileSystem };
       readonly State?: {
-        readonly PseudoRegisters?: { readonly General?: { readonly peb?: Int64 | number } };
+        /** `peb` is a typed pointer (`_PEB *`): its `.address` is the PEB's address (telescope.js). */
+        readonly PseudoRegisters?: { readonly General?: { readonly peb?: NativeObject | Int64 | number } };
       };
     };
   }

@@ -4,10 +4,10 @@ import * as seed004 from "../../test/fixtures/triage/seed004";
 
 // Seed 004's crash: bugcheck 0x154 with its exception pointers, record and context.
 export const scenario: BenchScenario = {
-  name: "!triage",
+  name: "!crashtriage",
   target: "Win10 2004 x64 kernel dump, bugcheck 0x154 (seed 004)",
   build: () => storeExceptionScene().target,
-  commands: ["!triage"],
+  commands: ["!crashtriage"],
   // The way public scripts do it: one readMemoryValues per KiBugCheckData slot and per record/context field.
   naive(control, target) {
     const v = seed004.seedValues();

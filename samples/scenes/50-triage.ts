@@ -7,5 +7,5 @@ export const scene: Scene = {
   id: "triage",
   title: "A memory-compression store crash (0x154 UNEXPECTED_STORE_EXCEPTION), seed 004",
   build: () => storeExceptionScene().target,
-  commands: ["!triage", "dx @$triage().Verdict", 'dx @$triage().Findings.Where(f => f.Contains("MemCompression"))'],
+  commands: ["!crashtriage", "dx @$crashtriage().Verdict", 'dx @$crashtriage().Findings.Where(f => f.Contains("MemCompression"))'],
 };

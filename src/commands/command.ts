@@ -21,6 +21,8 @@ export interface Command {
   quietRepeats?: boolean;
   /** One line for !leaktools. */
   summary: string;
+  /** What a returned collection holds, singular and plural: dx shows it as "189 virtual blocks" (host/model.ts). */
+  resultNoun?: [string, string];
   /** Prints through ctx.out and returns the records `dx` shows; never lets an exception out (the runner guards). */
   run(ctx: CommandContext, args: unknown[]): unknown;
 }

@@ -16,6 +16,7 @@ export const findimporterCommand: Command = {
   name: "findimporter",
   usage: '!findimporter "Function"',
   summary: "Modules that import a function (by name or IAT value), redirected slots",
+  resultNoun: ["import", "imports"],
   quietRepeats: true,
   run(ctx, args) {
     const query = parseImporterQuery(args[0]);

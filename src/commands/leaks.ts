@@ -51,6 +51,7 @@ export const leaksCommand: Command = {
   name: "leaks",
   usage: 'dx @$leaks(["reset"])',
   summary: "Snapshot pool tags and list those that grew since the first snapshot, with rates",
+  resultNoun: ["tag", "tags"],
   run(ctx, args) {
     const target = ctx.target;
     if (!target.isKernel) {

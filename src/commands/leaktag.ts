@@ -62,6 +62,7 @@ export const leaktagCommand: Command = {
   name: "leaktag",
   usage: '!leaktag ["Tag"]',
   summary: "Rank pool tags by bytes; with a tag, its big allocations and the driver that owns it",
+  resultNoun: ["tag", "tags"],
   quietRepeats: true,
   run(ctx, args) {
     if (!ctx.target.isKernel) {

@@ -14,6 +14,7 @@ export function leaktoolsCommand(all: () => Command[]): Command {
   takesNoArguments: true,
     usage: "!leaktools",
     summary: "List the leaktools commands and what they will use on this target",
+    resultNoun: ["command", "commands"],
     run(ctx) {
       const commands = all();
       ctx.out.line("leaktools " + VERSION + " - memory-leak and crash triage for WinDbg");
@@ -39,7 +40,7 @@ function describeTarget(target: Target): string[] {
   const lines = [
     "Target: " +
       (target.isKernel ? "kernel" : "user-mode") +
-      (target.isDump ? " dump" : " live session") +
+      (!target.dumpKnown ? " session (dump or live: not known)" : target.isDump ? " dump" : " live session") +
       ", " + (target.pointerSize * 8) + "-bit" +
       ", Windows build " + (build === null ? "unknown" : String(build)) +
       ", " + plural(target.modules().length, "module") + " loaded",

@@ -9,6 +9,7 @@ export const pooltagsCommand: Command = {
   takesNoArguments: true,
   usage: "dx @$pooltags()",
   summary: "Every pool tag: allocations, frees and bytes, nonpaged and paged",
+  resultNoun: ["tag", "tags"],
   quietRepeats: true,
   run(ctx) {
     if (!ctx.target.isKernel) {

@@ -1,7 +1,11 @@
-// kd> !triage
+// kd> !crashtriage
 // What a memory-related bugcheck means and where to look next: the code, each parameter's meaning, what the
-// parameters point at, a verdict, and commands to copy. dx @$triage() returns Code, Name, Parameters, Findings,
+// parameters point at, a verdict, and commands to copy. dx @$crashtriage() returns Code, Name, Parameters, Findings,
 // Verdict and NextCommands.
+// Not `!triage`: Microsoft still documents a `!triage` extension command (debuggercmds/-triage.md: "obsolete. Use
+// !analyze instead"), and `!name` can reach an extension DLL's export of that name instead of a script alias. No
+// Microsoft extension or documented command is named `crashtriage`. `@$triage` is not kept either: a functionAlias
+// always registers `!name` together with `@$name`, so keeping the dx name would bring the ambiguous `!triage` back.
 import { Command } from "./command";
 import { messages } from "../core/messages";
 import { renderTable } from "../render/table";
@@ -10,9 +14,9 @@ import { triageBugCheck, hex, ParameterRecord, NextCommand, TriageRecord } from 
 import { Printer } from "../core/printer";
 
 export const triageCommand: Command = {
-  name: "triage",
+  name: "crashtriage",
   takesNoArguments: true,
-  usage: "!triage",
+  usage: "!crashtriage",
   summary: "What a memory-related bugcheck means and where to look next",
   quietRepeats: true,
   run(ctx, args) {

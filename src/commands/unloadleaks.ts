@@ -56,6 +56,7 @@ export const unloadleaksCommand: Command = {
   name: "unloadleaks",
   usage: '!unloadleaks ["drv.sys"]',
   summary: "Pool a driver left allocated at unload (bugcheck 0xC4/0x62): caller and source line",
+  resultNoun: ["allocation", "allocations"],
   quietRepeats: true,
   run(ctx, args) {
     const { target, out } = ctx;

@@ -57,6 +57,7 @@ export function virtblocksCommand(): Command {
     name: "virtblocks",
     usage: "!virtblocks [heap]",
     summary: "Every NT heap's virtual blocks (> 512 KB), their totals and the top allocation stacks",
+    resultNoun: ["virtual block", "virtual blocks"],
     quietRepeats: true,
     run(ctx, args) {
       const analysis = analyze(ctx, args, "virtblocks");
@@ -72,6 +73,7 @@ export function virtstacksCommand(): Command {
     name: "virtstacks",
     usage: "!virtstacks [heap]",
     summary: "Virtual blocks grouped by allocation stack (+ust), largest first",
+    resultNoun: ["stack", "stacks"],
     quietRepeats: true,
     run(ctx, args) {
       const analysis = analyze(ctx, args, "virtstacks");

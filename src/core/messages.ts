@@ -225,7 +225,7 @@ export const messages = {
 
   // --- triage ---
   triageNoBugcheck: (why: string) =>
-    "No bugcheck: " + why + ". !triage reads a kernel crash dump (MEMORY.DMP or a minidump); open one with windbg -z.",
+    "No bugcheck: " + why + ". !crashtriage reads a kernel crash dump (MEMORY.DMP or a minidump); open one with windbg -z.",
   triageUnavailable: (reason: string) =>
     "The bugcheck code could not be read: " + reason + ", and .bugcheck gave nothing. Load the kernel's symbols (.symfix; .reload /f nt) and try again.",
   triageDecoderStopped: (detail: string) => "Decoding stopped: " + detail.replace(/[\x00-\x1f]/g, " ") + "; what was found before is shown.",

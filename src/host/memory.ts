@@ -108,6 +108,12 @@ export class TargetMemory {
     this.stats.readCalls++;
     try {
       const values = host.memory.readMemoryValues(addressToHost(address), size, 1);
+      // A partial read can hand back fewer elements than asked (IDebugHostMemory::ReadBytes returns S_FALSE with
+      // fewer bytes): the range is then not readable as a whole, and callers fall back as for a failed read.
+      if (!values || values.length !== size) {
+        this.stats.failedReads++;
+        return null;
+      }
       this.stats.bytesRead += size;
       // Copy into this realm's Uint8Array: the provider's typed array may come from another realm.
       return new Uint8Array(values);

@@ -6,13 +6,24 @@ import { addressToHost } from "./int64";
 
 const MAX_DEPTH = 8;
 
-export function toModel(value: unknown, depth = 0): unknown {
+/**
+ * `noun` names a returned collection's elements (["virtual block", "virtual blocks"]). dx displays an array through its
+ * toString, which for an array joins every element with commas (jsprovider-api.md §2.7): thousands of records on one
+ * line. Each array gets a one-line toString instead ("189 virtual blocks") and stays an array, so LINQ still works.
+ */
+export function toModel(value: unknown, depth = 0, noun?: [string, string]): unknown {
   if (value === null || value === undefined) return value;
   if (value instanceof Address) return addressToHost(value);
   if (value instanceof Unreadable || value instanceof NotApplicable) return value.toString();
   if (typeof value !== "object") return value;
   if (depth > MAX_DEPTH) return String(value);
-  if (Array.isArray(value)) return value.map((v) => toModel(v, depth + 1));
+  if (Array.isArray(value)) {
+    const out = value.map((v) => toModel(v, depth + 1));
+    const names = noun || ["entry", "entries"];
+    const text = out.length + " " + (out.length === 1 ? names[0] : names[1]);
+    Object.defineProperty(out, "toString", { value: () => text, enumerable: false });
+    return out;
+  }
   const source = value as { [key: string]: unknown };
   const out: { [key: string]: unknown } = {};
   for (const key of Object.keys(source)) out[key] = toModel(source[key], depth + 1);

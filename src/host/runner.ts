@@ -18,7 +18,7 @@ export function invokeCommand(command: Command, args: unknown[]): unknown {
       host.line(messages.noArguments(command.usage));
       return undefined;
     }
-    const records = toModel(command.run({ target, out }, args));
+    const records = toModel(command.run({ target, out }, args), 0, command.resultNoun);
     for (const problem of target.problems) out.line(problem);
     if (buffered) printReport(host, commandLine(command.name, args), buffered.buffer);
     return records;

@@ -36,21 +36,43 @@ export class Target {
   readonly pointerSize: 4 | 8;
   readonly isKernel: boolean;
   readonly isDump: boolean;
+  /** False when the session would not say whether it is a dump (Target.Details absent or throwing); isDump is then false. */
+  readonly dumpKnown: boolean;
   readonly memory: TargetMemory;
   readonly calls: HostCallStats = { symbolLookups: 0, typeLookups: 0, commands: 0 };
   private readonly symbolCache = new Map<string, Address | null>();
   private readonly typeCache = new Map<string, TypeInfo | null>();
   private moduleCache: ModuleInfo[] | null = null;
+  private rawModuleCache: ModuleInfo[] | null = null;
   private readonly symbolizeCache = new Map<string, SymbolizedAddress>();
   private buildCache: number | null | undefined;
 
   constructor() {
     const attributes = host.currentSession.Attributes;
-    this.pointerSize = attributes.Machine.PointerSize === 4 ? 4 : 8;
     this.isKernel = !!attributes.Target.IsKernelTarget;
-    const details = attributes.Target.Details;
-    this.isDump = !!(details && details.DumpFileName);
+    const dump = dumpFileName(attributes.Target);
+    this.dumpKnown = dump !== undefined;
+    this.isDump = !!dump;
+    // In a kernel session Machine.PointerSize follows the current thread's effective machine (4 when a WoW64
+    // thread broke in, .effmach docs), so the kernel's own address says how wide kernel pointers are.
+    const kernelWidth = this.isKernel ? this.kernelPointerSize() : null;
+    this.pointerSize = kernelWidth || machinePointerSize(attributes.Machine);
     this.memory = new TargetMemory(this.pointerSize);
+  }
+
+  /**
+   * 8 when nt!NtBuildNumber (looked up anyway for the build, and cached) or, without symbols, the kernel image
+   * found by name in the module list lies above 4 GB, 4 when below: a 64-bit kernel always lives in the upper half
+   * of the address space. Null when neither is known; the caller then takes the session's Machine.PointerSize.
+   */
+  private kernelPointerSize(): 4 | 8 | null {
+    let at = this.symbolAddress("nt", "NtBuildNumber");
+    if (!at) {
+      const nt = findKernelImage(this.rawModules());
+      at = nt ? nt.base : null;
+    }
+    if (!at) return null;
+    return at.hi !== 0 ? 8 : 4;
   }
 
   formatAddress(address: Address): string {
@@ -97,9 +119,40 @@ export class Target {
     return info;
   }
 
-  /** The loaded modules: the kernel's in a kernel session, the process's in user mode. */
+  /**
+   * The loaded modules: the kernel's in a kernel session, the process's in user mode. A kernel session's list can
+   * also hold the current process's user-mode DLLs (telescope.js keeps only modules above MmUserProbeAddress): only
+   * modules in kernel space are kept.
+   */
   modules(): ModuleInfo[] {
     if (this.moduleCache) return this.moduleCache;
+    const raw = this.rawModules();
+    if (!this.isKernel) return (this.moduleCache = raw);
+    const systemStart = this.systemRangeStart();
+    // On a 32-bit kernel nothing lies above 4 GB: such a base is not a kernel module either.
+    const kernel = raw.filter((m) => m.base.compare(systemStart) >= 0 && (this.pointerSize === 8 || m.base.hi === 0));
+    this.moduleCache = kernel.slice(0, limits.maxListEntries);
+    return this.moduleCache;
+  }
+
+  /** The kernel image (ntoskrnl, ntkrnlmp, ntkrnlpa, ntkrpamp, ntkrla57, or the debugger's `nt`), by name, never by position. */
+  kernelModule(): ModuleInfo | null {
+    return this.isKernel ? findKernelImage(this.modules()) : null;
+  }
+
+  /**
+   * Where kernel space begins: the upper half on 64-bit kernels; on 32-bit ones nt!MmSystemRangeStart when it can
+   * be read (0xC0000000 under /3GB), else 0x80000000.
+   */
+  private systemRangeStart(): Address {
+    if (this.pointerSize === 8) return new Address(0x80000000, 0);
+    const start = this.readGlobalPointer("nt", "MmSystemRangeStart");
+    return start instanceof Address && !start.isNull ? start : new Address(0, 0x80000000);
+  }
+
+  /** Every module the session lists, unfiltered (a few more than maxListEntries, so filtering can still fill it). */
+  private rawModules(): ModuleInfo[] {
+    if (this.rawModuleCache) return this.rawModuleCache;
     const list: ModuleInfo[] = [];
     try {
       for (const m of host.currentProcess.Modules) {
@@ -109,12 +162,12 @@ export class Target {
         const path = String(m.Name);
         const fileName = path.replace(/^.*[\\/]/, "");
         list.push({ fileName, name: fileName.replace(/\.[^.]*$/, ""), base, size, path });
-        if (list.length >= limits.maxListEntries) break;
+        if (list.length >= 2 * limits.maxListEntries) break;
       }
     } catch (e) {
       // A session without a process (or a provider that throws here) has no module list; callers report it.
     }
-    this.moduleCache = list;
+    this.rawModuleCache = list;
     return list;
   }
 
@@ -164,9 +217,13 @@ export class Target {
       // Without _PEB in the symbols the EnvironmentBlock is undefined or throws; try the pseudo-register.
     }
     try {
+      // The pseudo-register is a typed pointer (`_PEB *`) whose `.address` is the PEB's address (telescope.js reads
+      // `General.peb.address`); a plain number is accepted too, in case a debugger build answers with one.
       const state = host.namespace.Debugger.State;
       const general = state && state.PseudoRegisters && state.PseudoRegisters.General;
-      const address = general ? addressFromHost(general.peb) : null;
+      const peb = general ? general.peb : undefined;
+      const value = peb !== null && typeof peb === "object" && "address" in peb ? (peb as { address: unknown }).address : peb;
+      const address = addressFromHost(value);
       if (address && !address.isNull) return address;
     } catch (e) {
       // No PEB to be had: user-mode commands report it.
@@ -236,7 +293,42 @@ export class Target {
 function typeInfoFrom(type: JsProvider.TypeObject): TypeInfo | null {
   const size = numberFromHost(type.size);
   if (size === null) return null;
-  return { name: String(type.name), size, fields: fieldsOf(type, 0) };
+  return { name: String(type.name), size, fields: fieldsOf(type, 0), lookup: (name: string) => fieldByName(type, name) };
+}
+
+/**
+ * A field found by name, dotted names reaching into nested structures (`BusyBlock.Size`). The reference does not
+ * say that a type's fields enumerate (D-TYPE: "an object of field objects"); looking each one up by name works
+ * whether they do or not, so a typed target never falls back to a built-in layout for want of enumeration.
+ */
+function fieldByName(type: JsProvider.TypeObject, dotted: string): FieldInfo | null {
+  let current: JsProvider.TypeObject | null | undefined = type;
+  let offset = 0;
+  let size = 0;
+  for (const part of dotted.split(".")) {
+    if (!current || !current.fields) return null;
+    let field: JsProvider.FieldObject | undefined;
+    try {
+      field = current.fields[part];
+    } catch (e) {
+      return null;
+    }
+    if (!field || typeof field !== "object" || !("offset" in field)) return null;
+    const at = numberFromHost(field.offset);
+    if (at === null) return null;
+    offset += at;
+    current = field.type;
+    const fieldSize = current ? numberFromHost(current.size) : null;
+    size = fieldSize === null ? 0 : fieldSize;
+  }
+  return { offset, size };
+}
+
+/** The names a fields object shows: own names (enumerable or not) and enumerable inherited ones. */
+function fieldNames(fields: object): string[] {
+  const names = Object.getOwnPropertyNames(fields);
+  for (const name in fields) if (names.indexOf(name) < 0) names.push(name);
+  return names;
 }
 
 /** Flattens nested structures into dotted names (`BusyBlock.Size`) so layouts can name inner fields. */
@@ -244,8 +336,14 @@ function fieldsOf(type: JsProvider.TypeObject, depth: number): { [name: string]:
   const out: { [name: string]: FieldInfo } = {};
   const fields = type.fields;
   if (!fields || depth > 3) return out;
-  for (const name of Object.keys(fields)) {
-    const field = fields[name];
+  for (const name of fieldNames(fields)) {
+    let field: JsProvider.FieldObject | undefined;
+    try {
+      field = fields[name];
+    } catch (e) {
+      continue; // One field that cannot be read leaves the others (and lookup by name) usable.
+    }
+    if (!field || typeof field !== "object") continue;
     const offset = numberFromHost(field.offset);
     if (offset === null) continue;
     const size = field.type ? numberFromHost(field.type.size) : null;
@@ -263,4 +361,41 @@ function fieldsOf(type: JsProvider.TypeObject, depth: number): { [name: string]:
 export function errorText(e: unknown): string {
   if (e && typeof e === "object" && "message" in e) return String((e as { message: unknown }).message);
   return String(e);
+}
+
+/** The kernel's file names (ntkrla57: the 5-level-paging kernel); the debugger calls the kernel module `nt`. */
+export function isKernelImageName(fileOrModuleName: string): boolean {
+  const stem = fileOrModuleName.toLowerCase().replace(/^.*[\\/]/, "").replace(/\.(exe|dll|sys)$/, "");
+  return stem === "nt" || /^nt(oskrnl|krnlmp|krnlpa|krpamp|krla57)$/.test(stem);
+}
+
+function findKernelImage(modules: ModuleInfo[]): ModuleInfo | null {
+  for (const m of modules) if (isKernelImageName(m.fileName) || isKernelImageName(m.name)) return m;
+  return null;
+}
+
+/** Machine.PointerSize as a number or an Int64 (the reference does not say which; telescope.js treats it as Int64). */
+function machinePointerSize(machine: { PointerSize: unknown }): 4 | 8 {
+  let size: number | null = null;
+  try {
+    size = numberFromHost(machine.PointerSize);
+  } catch (e) {
+    size = null;
+  }
+  return size === 4 ? 4 : 8;
+}
+
+/**
+ * The dump file name: a string on dumps, null on live targets, undefined when the session does not say
+ * (Target.Details absent, or throwing when read, as it may on some targets).
+ */
+function dumpFileName(target: { Details?: { DumpFileName?: string } }): string | null | undefined {
+  try {
+    const details = target.Details;
+    if (!details) return undefined;
+    const name = details.DumpFileName;
+    return name ? String(name) : null;
+  } catch (e) {
+    return undefined;
+  }
 }

@@ -78,7 +78,7 @@ function layoutFromType(spec: LayoutSpec, type: TypeInfo | null): ResolvedLayout
   const offsets: { [field: string]: number } = {};
   const sizes: { [field: string]: number } = {};
   for (const field of spec.fields) {
-    const info = type.fields[field];
+    const info = type.fields[field] || (type.lookup ? type.lookup(field) : null);
     if (!info) return null; // A type without a field we need is a different layout: use the built-in one.
     offsets[field] = info.offset;
     sizes[field] = info.size;

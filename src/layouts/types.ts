@@ -12,6 +12,8 @@ export interface TypeInfo {
   name: string;
   size: number;
   fields: { [name: string]: FieldInfo };
+  /** A field by (dotted) name, for types whose fields do not enumerate (see Target.type). */
+  lookup?: (name: string) => FieldInfo | null;
 }
 
 export interface LayoutVariant {

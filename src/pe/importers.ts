@@ -165,9 +165,9 @@ function dllStem(dll: string): string {
   return dll.toLowerCase().replace(/\.(dll|exe|sys|drv)$/, "");
 }
 
-/** The kernel's file names (ntoskrnl, ntkrnlpa, ntkrnlmp, ntkrpamp); the debugger calls the kernel module `nt`. */
+/** The kernel's file names (ntoskrnl, ntkrnlpa, ntkrnlmp, ntkrpamp, ntkrla57); the debugger calls the kernel module `nt`. */
 function isKernelImage(stem: string): boolean {
-  return /^nt(oskrnl|krnl\w*|krpamp)$/.test(stem);
+  return /^nt(oskrnl|krnl\w*|krpamp|krla57)$/.test(stem);
 }
 
 /** The loaded module an import's DLL name refers to (case-insensitive), or null when it is not loaded. */
@@ -175,11 +175,8 @@ export function exportingModule(target: Target, dll: string): ModuleInfo | null 
   const stem = dllStem(dll);
   const modules = target.modules();
   for (const m of modules) if (dllStem(m.fileName) === stem || m.name.toLowerCase() === stem) return m;
-  if (target.isKernel && isKernelImage(stem)) {
-    for (const m of modules) if (m.name.toLowerCase() === "nt" || isKernelImage(dllStem(m.fileName))) return m;
-    // The kernel is the first module of a kernel session's list.
-    return modules.length ? modules[0] : null;
-  }
+  // The kernel by its image name, never by its place in the list (which can start with user-mode DLLs).
+  if (target.isKernel && isKernelImage(stem)) return target.kernelModule();
   return null;
 }
 
@@ -486,7 +483,7 @@ function isRedirected(target: Target, importer: ModuleInfo, e: ImportEntry, byAd
   // A forwarded export (HAL.dll!X forwarded to nt!X) is bound to the forwardee: the name resolves there.
   const holder = target.moduleContaining(e.target);
   if (holder && e.name) {
-    const forwardee = target.symbolAddress(target.isKernel && holder === target.modules()[0] ? "nt" : holder.name, e.name);
+    const forwardee = target.symbolAddress(target.isKernel && holder === target.kernelModule() ? "nt" : holder.name, e.name);
     if (forwardee && forwardee.equals(e.target)) return false;
   }
   return true;

@@ -66,17 +66,47 @@ export function parsePoolTagFile(lines: string[], into: TagDescriptions = new Ta
 }
 
 /**
- * Where the debugger keeps its copy (an assumption: the triage folder of the Windows Kits debuggers, 64- and
- * 32-bit, and the WinDbg app's install folder; the app's folder name carries a version, so only the stable
- * `C:\Program Files\WindowsApps` alias path used by the app's amd64 layout is tried).
+ * Fixed places tried after those `.chain` names (debuggerPoolTagPaths): the triage folder of the Windows Kits
+ * debuggers, 64- and 32-bit, and a hand-copied debugger folder. The WinDbg app is not here: it installs under a
+ * folder named after its version (`...\WindowsApps\Microsoft.WinDbg_1.2306.14001.0_x64__8wekyb3d8bbwe\amd64`,
+ * test/fixtures/chain), so only `.chain` can say where it is.
  */
 export const TRIAGE_POOLTAG_PATHS = [
   "C:\\Program Files (x86)\\Windows Kits\\10\\Debuggers\\x64\\triage\\pooltag.txt",
   "C:\\Program Files\\Windows Kits\\10\\Debuggers\\x64\\triage\\pooltag.txt",
   "C:\\Program Files (x86)\\Windows Kits\\10\\Debuggers\\x86\\triage\\pooltag.txt",
   "C:\\Debuggers\\triage\\pooltag.txt",
-  "C:\\Program Files\\WindowsApps\\Microsoft.WinDbg_8wekyb3d8bbwe\\amd64\\triage\\pooltag.txt",
 ];
+
+/** Folders of a debugger install that hold extension DLLs; the install folder (with `triage\`) is above them. */
+const EXTENSION_FOLDERS = /\\(winext\\arcade|winext|winxp|pri)$/i;
+const CHAIN_PATH = /^\s*\[path: (.+\\)[^\\\]]+\]\s*$/;
+const MAX_CHAIN_CANDIDATES = 8;
+
+/**
+ * Where pooltag.txt is, from the output of `.chain` (test/fixtures/chain): the folder of each loaded extension DLL
+ * (`[path: ...\amd64\WINXP\exts.dll]`), then each extension folder of the search path, taken up to the debugger's
+ * install folder, plus `triage\pooltag.txt`. In the order the debugger lists them, each once.
+ */
+export function poolTagPathsFromChain(lines: string[]): string[] {
+  const folders: string[] = [];
+  const add = (folder: string) => {
+    const install = folder.replace(/\\+$/, "").replace(EXTENSION_FOLDERS, "");
+    if (!/^[A-Za-z]:\\/.test(install) || /[\x00-\x1f"*?<>|]/.test(install)) return;
+    if (folders.some((f) => f.toLowerCase() === install.toLowerCase())) return;
+    if (folders.length < MAX_CHAIN_CANDIDATES) folders.push(install);
+  };
+  const searchPaths: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const m = CHAIN_PATH.exec(lines[i]);
+    if (m) add(m[1]);
+    else if (/^Extension DLL search Path:\s*$/.test(lines[i]) && i + 1 < lines.length) searchPaths.push(lines[i + 1]);
+  }
+  for (const line of searchPaths) {
+    for (const entry of line.trim().split(";")) if (EXTENSION_FOLDERS.test(entry.replace(/\\+$/, ""))) add(entry);
+  }
+  return folders.map((f) => f + "\\triage\\pooltag.txt");
+}
 
 /** A description as one short cell: "ACPI arbiter data (acpi.sys)". */
 export function describeTag(descriptions: TagDescriptions, tag: string): string {

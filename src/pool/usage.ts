@@ -5,7 +5,7 @@ import { messages } from "../core/messages";
 import { numberArg, SafeArg } from "../core/validate";
 import { readPoolTracker, TagUsage } from "./tracker";
 import { parsePoolused } from "./poolused";
-import { parsePoolTagFile, TagDescriptions, TRIAGE_POOLTAG_PATHS } from "./pooltag-file";
+import { parsePoolTagFile, poolTagPathsFromChain, TagDescriptions, TRIAGE_POOLTAG_PATHS } from "./pooltag-file";
 import { sessionState } from "./session-state";
 
 export interface UsageRead {
@@ -56,7 +56,7 @@ export function readTagUsage(target: Target): UsageRead {
 export function loadDescriptions(target: Target): { descriptions: TagDescriptions; files: string[] } {
   const descriptions = new TagDescriptions();
   const files: string[] = [];
-  for (const path of TRIAGE_POOLTAG_PATHS) {
+  for (const path of debuggerPoolTagPaths(target)) {
     const lines = target.readTextFile(path);
     if (lines) {
       parsePoolTagFile(lines, descriptions);
@@ -72,4 +72,16 @@ export function loadDescriptions(target: Target): { descriptions: TagDescription
     }
   }
   return { descriptions, files };
+}
+
+/**
+ * Where the running debugger's triage\pooltag.txt can be: next to the extensions `.chain` lists (the WinDbg app's
+ * folder carries its version, so no fixed path finds it), then the fixed Windows Kits places.
+ */
+export function debuggerPoolTagPaths(target: Target): string[] {
+  const chain = target.executeCommand(".chain");
+  const fromChain = chain.error ? [] : poolTagPathsFromChain(chain.lines);
+  const paths = fromChain.slice();
+  for (const p of TRIAGE_POOLTAG_PATHS) if (!paths.some((q) => q.toLowerCase() === p.toLowerCase())) paths.push(p);
+  return paths;
 }

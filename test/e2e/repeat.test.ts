@@ -5,20 +5,20 @@ import { storeExceptionScene } from "../targets/bugcheck";
 import { userTarget, BUILDS } from "../targets/builder";
 
 describe("identical reports within two minutes are one line", () => {
-  test("!triage then dx @$triage().Verdict: one line, the value read afresh", () => {
+  test("!crashtriage then dx @$crashtriage().Verdict: one line, the value read afresh", () => {
     const s = DebuggerSession.load(storeExceptionScene().target);
-    expect(s.run("!triage").output).toContain("Verdict: in-page I/O error");
-    const again = s.run("dx @$triage().Verdict");
-    expect(again.output.split("\n")[0]).toBe("(!triage: the same report as the previous one, not printed again; the result below was read just now.)");
+    expect(s.run("!crashtriage").output).toContain("Verdict: in-page I/O error");
+    const again = s.run("dx @$crashtriage().Verdict");
+    expect(again.output.split("\n")[0]).toBe("(!crashtriage: the same report as the previous one, not printed again; the result below was read just now.)");
     expect(again.output).not.toContain("Findings:");
     expect(String(again.value)).toContain("in-page I/O error");
   });
 
   test("a one-line refusal is printed every time", () => {
     const s = DebuggerSession.load(userTarget({ pointerSize: 8, build: BUILDS.win10_22h2 }).target);
-    const first = s.run("!triage").output;
+    const first = s.run("!crashtriage").output;
     expect(first.split("\n")[0]).toMatch(/^No bugcheck: this is a user-mode session/);
-    expect(s.run("!triage").output).toBe(first);
+    expect(s.run("!crashtriage").output).toBe(first);
   });
 
   test("the line names the command with its arguments as the user types them", () => {

@@ -5,7 +5,7 @@ import * as seed004 from "../fixtures/triage/seed004";
 import { expectGolden } from "../support/golden";
 import { failEachRead } from "../support/faults";
 
-const run = (b: { target: import("../emulator/target").EmulatedTarget }, line = "!triage") => {
+const run = (b: { target: import("../emulator/target").EmulatedTarget }, line = "!crashtriage") => {
   const r = DebuggerSession.load(b.target).run(line);
   expect(r.escaped).toBeNull();
   return r;
@@ -15,7 +15,7 @@ const SEED_VERDICT =
   "in-page I/O error while reading a compressed page from the memory-compression store: the storage stack reported " +
   "c0000185 (device I/O error) \u2014 check the disk and its controller; disabling memory compression avoids the store path";
 
-describe("!triage on seed 004 (0x154 UNEXPECTED_STORE_EXCEPTION)", () => {
+describe("!crashtriage on seed 004 (0x154 UNEXPECTED_STORE_EXCEPTION)", () => {
   const v = seed004.seedValues();
 
   test("reaches the article's conclusion by itself (golden)", () => {
@@ -39,8 +39,8 @@ describe("!triage on seed 004 (0x154 UNEXPECTED_STORE_EXCEPTION)", () => {
     }
   });
 
-  test("dx @$triage() returns Code, Name, Parameters, Findings, Verdict", () => {
-    const r = run(storeExceptionScene(), "dx @$triage()");
+  test("dx @$crashtriage() returns Code, Name, Parameters, Findings, Verdict", () => {
+    const r = run(storeExceptionScene(), "dx @$crashtriage()");
     const value = r.value as { Code: number; Name: string; Parameters: { Value: { toString(r: number): string }; Meaning: string }[]; Findings: string[]; Verdict: string };
     expect(value.Code).toBe(0x154);
     expect(value.Name).toBe("UNEXPECTED_STORE_EXCEPTION");
@@ -105,7 +105,7 @@ describe("!triage on seed 004 (0x154 UNEXPECTED_STORE_EXCEPTION)", () => {
   });
 
   test("every failed read is handled: no escape, no write, and the output names what was unreadable", () => {
-    const summary = failEachRead(() => storeExceptionScene().target, "!triage");
+    const summary = failEachRead(() => storeExceptionScene().target, "!crashtriage");
     expect(summary.injected).toBeGreaterThanOrEqual(4);
     expect(summary.escaped).toBe(0);
     expect(summary.writes).toBe(0);
@@ -117,7 +117,7 @@ describe("!triage on seed 004 (0x154 UNEXPECTED_STORE_EXCEPTION)", () => {
   });
 });
 
-describe("!triage on a 32-bit kernel dump", () => {
+describe("!crashtriage on a 32-bit kernel dump", () => {
   test("0x154 with the x86 EXCEPTION_RECORD and CONTEXT", () => {
     const { b, record, ctx } = storeExceptionScene32(
       { code: 0xc0000006, address: 0x82a4bbd0n, parameters: [0n, 0x0e3f99f0n, 0xc000009dn] },
@@ -135,7 +135,7 @@ describe("!triage on a 32-bit kernel dump", () => {
   });
 });
 
-describe("!triage on other memory bugchecks", () => {
+describe("!crashtriage on other memory bugchecks", () => {
   test("0xC4/0x62 hands over to !unloadleaks", () => {
     const b = bugcheckTarget(0xc4, [0x62n, 0xffffb40212345678n, 0xffffb40212340000n, 0x1cn]);
     const out = run(b).output;
@@ -285,12 +285,12 @@ describe("!triage on other memory bugchecks", () => {
   });
 });
 
-describe("!triage without a bugcheck", () => {
+describe("!crashtriage without a bugcheck", () => {
   test("a live kernel session: one line", () => {
     const b = bugcheckTarget(0, [0n, 0n, 0n, 0n], { dump: null });
     const lines = run(b).output.split("\n").filter(Boolean);
-    expect(lines[0]).toBe("No bugcheck: this live session has not crashed. !triage reads a kernel crash dump (MEMORY.DMP or a minidump); open one with windbg -z.");
-    expect(lines.slice(1)).toEqual(["@$triage()"]); // the emulated dx echo of an empty value
+    expect(lines[0]).toBe("No bugcheck: this live session has not crashed. !crashtriage reads a kernel crash dump (MEMORY.DMP or a minidump); open one with windbg -z.");
+    expect(lines.slice(1)).toEqual(["@$crashtriage()"]); // the emulated dx echo of an empty value
   });
 
   test("a user-mode session: one line", () => {
@@ -305,8 +305,8 @@ describe("!triage without a bugcheck", () => {
   });
 
   test("arguments are refused with one usage line (issue 9: bad arguments)", () => {
-    const out = run(storeExceptionScene(), "!triage 5").output;
-    expect(out).toBe("Usage: !triage - this command takes no arguments.\n@$triage(5)\n");
+    const out = run(storeExceptionScene(), "!crashtriage 5").output;
+    expect(out).toBe("Usage: !crashtriage - this command takes no arguments.\n@$crashtriage(5)\n");
   });
 });
 

@@ -294,6 +294,8 @@ function isIndexedValue(x: unknown): boolean {
 
 const ORDER = Symbol("dxOrderKeys");
 const GROUP_KEYS = Symbol("dxGroupKeys");
+/** Marks a collection made by a LINQ method: a data-model query has no display string, so dx prints the expression alone. */
+const LINQ_RESULT = Symbol("dxLinqResult");
 type OrderKey = { sel: (x: unknown) => unknown; desc: boolean };
 
 export class DxEvaluator {
@@ -482,7 +484,11 @@ export class DxEvaluator {
       return f as (x: unknown) => unknown;
     };
     if (typeof obj === "string") return this.stringMethod(obj, name, args);
-    if (isIterable(obj) && name in LINQ) return this.linq(toArray(obj), obj, name, args, fnArg);
+    if (isIterable(obj) && name in LINQ) {
+      const result = this.linq(toArray(obj), obj, name, args, fnArg);
+      if (Array.isArray(result)) Object.defineProperty(result, LINQ_RESULT, { value: true, enumerable: false });
+      return result;
+    }
     if (obj && typeof obj === "object" && name in (obj as object) && typeof (obj as Record<string, unknown>)[name] === "function") {
       return ((obj as Record<string, unknown>)[name] as (...a: unknown[]) => unknown)(...args);
     }
@@ -604,6 +610,7 @@ export class DxEvaluator {
           groups[g].push(x);
         }
         Object.defineProperty(groups, GROUP_KEYS, { value: keys, enumerable: false });
+        for (const g of groups) Object.defineProperty(g, LINQ_RESULT, { value: true, enumerable: false });
         return groups;
       }
       case "Flatten": {
@@ -682,7 +689,10 @@ export function scalarText(v: unknown, opts: DisplayOptions = {}): string {
   if (typeof v === "string") return JSON.stringify(v);
   if (typeof v === "boolean") return v ? "true" : "false";
   if (isInt64Like(v)) return opts.decimal ? int64Value(v).toString(10) : "0x" + int64Value(v).toString(16);
-  if (Array.isArray(v)) return "[object Array] (" + v.length + " entries)";
+  // An array is displayed through its toString (jsprovider-api.md §2.7, D-SCR: the display string is `toString()`):
+  // a script's array shows its own toString when it defines one, else Array.prototype.toString, every element
+  // joined by commas. A LINQ result has none (displayTree prints the expression alone).
+  if (Array.isArray(v)) return (v as unknown as Record<symbol, unknown>)[LINQ_RESULT] ? "" : String((v as { toString(): string }).toString());
   if (typeof v === "function") return "[function]";
   if (v && typeof v === "object") {
     const t = (v as { toString?: () => string }).toString;
@@ -690,6 +700,10 @@ export function scalarText(v: unknown, opts: DisplayOptions = {}): string {
     return "[object Object]";
   }
   return String(v);
+}
+
+function isLinqResult(v: unknown): boolean {
+  return Array.isArray(v) && !!(v as unknown as Record<symbol, unknown>)[LINQ_RESULT];
 }
 
 function children(value: unknown): [string, unknown][] {
@@ -708,14 +722,14 @@ function children(value: unknown): [string, unknown][] {
  */
 export function displayTree(expr: string, value: unknown, opts: DisplayOptions = {}): string {
   if (value === undefined) return expr + "\n";
-  const lines = [expr + " : " + scalarText(value, opts)];
+  const lines = [isLinqResult(value) ? expr : expr + " : " + scalarText(value, opts)];
   const expand = (v: unknown, level: number) => {
     if (level > (opts.depth === undefined ? 1 : opts.depth) || !v || typeof v !== "object" || isInt64Like(v)) return;
     const entries = children(v);
     const indent = "    ".repeat(level);
     const width = entries.reduce((w, [k]) => Math.max(w, k.length), 0);
     for (const [k, c] of entries.slice(0, 100)) {
-      lines.push(indent + k.padEnd(width) + " : " + scalarText(c, opts));
+      lines.push(isLinqResult(c) ? indent + k : indent + k.padEnd(width) + " : " + scalarText(c, opts));
       expand(c, level + 1);
     }
     if (entries.length > 100) lines.push(indent + "[...]");

@@ -12,6 +12,9 @@ export interface HostCounters {
   /** Over KDNET each read moves at most 4,000 bytes per packet: ceil(bytes / 4000), at least one. */
   packets: number;
   failedReads: number;
+  /** Calls of host.diagnostics.debugLog, and the longest text one call carried (before any truncation). */
+  debugLogCalls: number;
+  longestDebugLog: number;
 }
 
 export interface HostControl {
@@ -31,13 +34,21 @@ export interface HostControl {
 
 export const KD_PACKET_BYTES = 4000;
 
+/**
+ * The longest text one output call carries. IDebugControl::Output (learn.microsoft.com, dbgeng.h), Remarks: "some
+ * versions of the debugger engine have a 16K character limit for a single output. If you find that very large
+ * output is getting truncated, you might need to split your output into multiple requests." That debugLog reaches
+ * the same engine output is inferred; the emulator truncates as the strictest engine would.
+ */
+export const DEBUG_OUTPUT_LIMIT = 16 * 1024;
+
 export function readErrorMessage(address: bigint): string {
   return "Unable to read target memory at '0x" + address.toString(16) + "' in method 'readMemoryValues'";
 }
 
 export function createHost(target: EmulatedTarget, context: vm.Context): HostControl {
   const int64 = makeInt64Class();
-  const counters: HostCounters = { hostCalls: 0, readCalls: 0, bytesRead: 0, packets: 0, failedReads: 0 };
+  const counters: HostCounters = { hostCalls: 0, readCalls: 0, bytesRead: 0, packets: 0, failedReads: 0, debugLogCalls: 0, longestDebugLog: 0 };
   const log: string[] = [];
   const executed: string[] = [];
   const violations: string[] = [];
@@ -71,7 +82,7 @@ export function createHost(target: EmulatedTarget, context: vm.Context): HostCon
     throw newError("writes are forbidden in the emulator: " + what);
   }
 
-  function readBytes(address: bigint, size: number): Uint8Array {
+  function readBytes(address: bigint, size: number, allowShort = false): Uint8Array {
     counters.readCalls++;
     const n = counters.readCalls;
     const failNow =
@@ -84,6 +95,15 @@ export function createHost(target: EmulatedTarget, context: vm.Context): HostCon
     let result = failNow ? { unreadableAt: address } : target.memory.read(address, size);
     if (result instanceof Uint8Array && target.corruptRead !== null && target.corruptRead.number === n) {
       result = corrupt(result, address, target.corruptRead.mode);
+    }
+    if (!(result instanceof Uint8Array) && allowShort && target.shortReads && result.unreadableAt > address) {
+      // A partial read (IDebugHostMemory::ReadBytes' S_FALSE, see EmulatedTarget.shortReads): the readable prefix.
+      const prefix = target.memory.read(address, Number(result.unreadableAt - address));
+      if (prefix instanceof Uint8Array) {
+        counters.bytesRead += prefix.length;
+        counters.packets += Math.max(1, Math.ceil(prefix.length / KD_PACKET_BYTES));
+        return prefix;
+      }
     }
     if (!(result instanceof Uint8Array)) {
       counters.failedReads++;
@@ -124,7 +144,9 @@ export function createHost(target: EmulatedTarget, context: vm.Context): HostCon
     if (![1, 2, 4, 8].includes(size)) throw newError("readMemoryValues: invalid element size");
     if (!(count >= 0) || count * size > 0x40000000) throw newError("readMemoryValues: invalid count");
     const address = toAddress(location);
-    const bytes = readBytes(address, count * size);
+    const bytes = readBytes(address, count * size, true);
+    // A short read hands back the whole elements that were read, fewer than asked.
+    count = Math.floor(bytes.length / size);
     const signed = !!isSigned;
     if (size === 8) {
       const out = new realm.Array();
@@ -170,11 +192,19 @@ export function createHost(target: EmulatedTarget, context: vm.Context): HostCon
   }
 
   function typeObject(def: TypeDef): object {
-    const fields: Record<string, unknown> = {};
+    // D-TYPE documents `fields` as an object of field objects, not whether its names enumerate: a native object's
+    // members are reached through the provider by name (jsprovider-api.md §2.3: property access "walks provider
+    // names, then data-model keys, then fields"), so here each field is a getter on the prototype, found by name
+    // and by nothing else (Object.keys, getOwnPropertyNames and for-in see none of them).
+    const byName: Record<string, PropertyDescriptor> = {};
     for (const [name, f] of Object.entries(def.fields || {})) {
       // `offset` is 64-bit in the reference: an Int64 here, so callers must accept both forms.
-      fields[name] = { name, offset: int64.fromBig(BigInt(f.offset)), type: typeObject(f.type), locationKind: "member" };
+      byName[name] = {
+        get: () => ({ name, offset: int64.fromBig(BigInt(f.offset)), type: typeObject(f.type), locationKind: "member" }),
+        enumerable: false,
+      };
     }
+    const fields = Object.create(Object.defineProperties({}, byName));
     return {
       name: def.name,
       size: int64.fromBig(BigInt(def.size)),
@@ -274,7 +304,7 @@ export function createHost(target: EmulatedTarget, context: vm.Context): HostCon
 
   const modulesView = () =>
     linq(
-      target.modules.map((m) => ({
+      (target.isKernel ? target.processUserModules.concat(target.modules) : target.modules).map((m) => ({
         Name: m.name,
         BaseAddress: int64.fromBig(m.base),
         Size: int64.fromBig(BigInt(m.size)),
@@ -335,7 +365,10 @@ export function createHost(target: EmulatedTarget, context: vm.Context): HostCon
     },
     diagnostics: {
       debugLog: (...values: unknown[]) => {
-        log.push(values.map((v) => String(v)).join(""));
+        const text = values.map((v) => String(v)).join("");
+        counters.debugLogCalls++;
+        counters.longestDebugLog = Math.max(counters.longestDebugLog, text.length);
+        log.push(text.length > DEBUG_OUTPUT_LIMIT ? text.slice(0, DEBUG_OUTPUT_LIMIT) : text);
       },
     },
     metadata: { defineMetadata: () => undefined },
@@ -356,9 +389,22 @@ export function createHost(target: EmulatedTarget, context: vm.Context): HostCon
       Attributes: {
         Target: {
           IsKernelTarget: target.isKernel,
-          Details: target.dumpFileName ? { DumpFileName: target.dumpFileName } : {},
+          get Details() {
+            // EmulatedTarget.details: present, absent or throwing, each a form the toolkit must survive.
+            if (target.details === "throws") throw newError("Unspecified error (0x80004005)");
+            if (target.details === "absent") return undefined;
+            return target.dumpFileName ? { DumpFileName: target.dumpFileName } : {};
+          },
         },
-        Machine: { PointerSize: target.pointerSize, PageSize: 0x1000 },
+        Machine: {
+          // An Int64: 0vercl0k's telescope.js calls `PointerSize.compareTo(8)` and `PointerSize.multiply(Idx)` on it.
+          // 4 in a kernel session whose current thread runs WoW64 code (EmulatedTarget.currentThreadWow64).
+          get PointerSize() {
+            const size = target.isKernel && target.currentThreadWow64 ? 4 : target.pointerSize;
+            return target.pointerSizeForm === "number" ? size : int64.fromBig(BigInt(size));
+          },
+          PageSize: 0x1000,
+        },
       },
     },
     get currentProcess() {
@@ -396,8 +442,14 @@ export function createHost(target: EmulatedTarget, context: vm.Context): HostCon
         State: {
           PseudoRegisters: {
             General: {
+              // A typed pointer (`_PEB *`), not a number: 0vercl0k/windbg-scripts telescope/telescope.js (commit 87aa82d,
+              // the fix of its issue #2, where `EnvironmentBlock` was undefined for want of _PEB in the symbols)
+              // reads `General.peb.address`; hugsy/windbg_js_scripts EnumImages.js reads `General.peb.Ldr`.
+              // Without _PEB in the symbols it is still a pointer object with an address.
               get peb() {
-                return target.pebAddress === null ? undefined : int64.fromBig(target.pebAddress);
+                if (target.pebAddress === null) return undefined;
+                const pebType = findType("ntdll", "_PEB") || findType("nt", "_PEB") || { name: "_PEB", size: 0, typeKind: "udt" as const };
+                return pointerObject(target.pebAddress, pebType);
               },
             },
           },
@@ -455,6 +507,7 @@ export function createHost(target: EmulatedTarget, context: vm.Context): HostCon
     },
     resetCounters() {
       counters.hostCalls = counters.readCalls = counters.bytesRead = counters.packets = counters.failedReads = 0;
+      counters.debugLogCalls = counters.longestDebugLog = 0;
     },
   };
 }

@@ -59,6 +59,43 @@ export class EmulatedTarget {
   maxReadCalls: number | null = null;
   processName = "System";
 
+  // --- Host answers where the real debugger is less kind than a plain reading of the reference (issue 14) ---
+  /**
+   * Kernel session whose current thread is a WoW64 thread: `Attributes.Machine.PointerSize` answers 4 on a 64-bit
+   * kernel. Source: .effmach (learn.microsoft.com debuggercmds/-effmach--effective-machine-): the effective
+   * processor mode, which in kernel mode too follows "the code that is executing for the most recent event",
+   * decides "whether the process uses 32-bit or 64-bit pointers"; that the data model's PointerSize follows it is
+   * inferred, so the toolkit must be right under either reading.
+   */
+  currentThreadWow64 = false;
+  /**
+   * How `Attributes.Machine.PointerSize` arrives: an Int64 (0vercl0k's telescope.js calls `.compareTo(8)` and
+   * `.multiply(Idx)` on it) or a plain number (values of 32 bits or fewer arrive as numbers, §2.1). Not documented:
+   * both are emulated, the Int64 by default.
+   */
+  pointerSizeForm: "Int64" | "number" = "Int64";
+  /**
+   * User-mode modules of the current process that a kernel session's `currentProcess.Modules` lists before the
+   * kernel's own. Source: 0vercl0k/windbg-scripts telescope/telescope.js (HandleKernel) keeps only
+   * `Modules.Where(p => p.BaseAddress.compareTo(MmUserProbeAddress) > 0)` of the System process's modules.
+   */
+  processUserModules: ModuleDef[] = [];
+  /**
+   * `readMemoryValues` over a range whose tail is unreadable hands back the readable prefix instead of throwing.
+   * Source: IDebugHostMemory::ReadBytes (learn.microsoft.com, dbgmodel.h), which the provider reads through:
+   * "If the method can complete a partial read, S_FALSE will be returned and the value in bytesRead may be less
+   * than the requested number of bytes". Whether the provider then throws or returns fewer elements is not
+   * documented: both answers are emulated, this one on request.
+   */
+  shortReads = false;
+  /**
+   * `Attributes.Target.Details`: an object (DumpFileName on dumps), absent, or throwing when read. Source:
+   * jsprovider-api.md §2.5 lists `.Details.DumpFileName` as seen in scripts [obs], never documented; a property
+   * of the data model that the provider cannot compute for a target reads as an error (§4, "Error: Unspecified
+   * error (0x80004005)"), so every form is emulated.
+   */
+  details: "object" | "absent" | "throws" = "object";
+
   constructor(
     readonly kind: "kernel" | "user",
     readonly pointerSize: 4 | 8,

@@ -214,7 +214,7 @@ export function namedCases(): NamedCase[] {
         b.memory.unmap(v.args[1], 0x10);
         return b.target;
       },
-      command: "!triage",
+      command: "!crashtriage",
       names: [new RegExp("EXCEPTION_POINTERS \\(Arg2\\) at " + hex(v.args[1]) + ".*unreadable")],
       rest: [storeVerdict, /0x154/],
       seeAlso: "test/e2e/triage.test.ts: an unreadable exception record is named",
@@ -227,7 +227,7 @@ export function namedCases(): NamedCase[] {
         b.memory.writeU64(v.args[1] + 8n, v.args[1]);
         return b.target;
       },
-      command: "!triage",
+      command: "!crashtriage",
       names: [new RegExp("ExceptionRecord " + hex(v.args[1]) + " points back into the EXCEPTION_POINTERS at " + hex(v.args[1]) + " \\(Arg2\\) itself"), new RegExp("ContextRecord " + hex(v.args[1]) + " points back into")],
       rest: [storeVerdict],
     },

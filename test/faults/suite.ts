@@ -13,7 +13,7 @@ import { namedCases } from "./named";
 import { typedScenes } from "./typed-scenes";
 
 /** What a debugger command built by the toolkit may look like: a literal of ours with validated arguments. */
-export const SAFE_COMMAND = /^(u [0-9a-f]{8}(`[0-9a-f]{8})? L1|\.bugcheck|!thread|x [A-Za-z0-9_][A-Za-z0-9_.\-]{0,63}![A-Za-z0-9_?*@$]{1,128}|!poolused 2|!verifier 3 [A-Za-z0-9_][A-Za-z0-9_.\-]{0,63})$/;
+export const SAFE_COMMAND = /^(u [0-9a-f]{8}(`[0-9a-f]{8})? L1|\.bugcheck|!thread|x [A-Za-z0-9_][A-Za-z0-9_.\-]{0,63}![A-Za-z0-9_?*@$]{1,128}|!poolused 2|\.chain|!verifier 3 [A-Za-z0-9_][A-Za-z0-9_.\-]{0,63})$/;
 
 /** Debugger-command and DML syntax an attacker would put in a driver, module, tag or string. */
 export const HOSTILE_NAMES = [
@@ -46,8 +46,8 @@ const ACCEPTED_ARGUMENTS: { [alias: string]: string[] } = {
 };
 
 /** Every command of the toolkit; the suite fails if one has no case. */
-export const ALL_ALIASES = ["leaktools", "leaktag", "pooltags", "leaks", "pooltagfile", "findimporter", "virtblocks", "virtstacks", "unloadleaks", "triage", "ltlimits"];
-const KERNEL_ONLY = ["leaktag", "pooltags", "leaks", "unloadleaks", "triage"];
+export const ALL_ALIASES = ["leaktools", "leaktag", "pooltags", "leaks", "pooltagfile", "findimporter", "virtblocks", "virtstacks", "unloadleaks", "crashtriage", "ltlimits"];
+const KERNEL_ONLY = ["leaktag", "pooltags", "leaks", "unloadleaks", "crashtriage"];
 const USER_ONLY = ["virtblocks", "virtstacks"];
 
 /** Words with which output says that something could not be read. */

@@ -19,7 +19,7 @@ export const TYPES_USED: { [alias: string]: string[] } = {
   virtblocks: ["ntdll!_HEAP", "ntdll!_HEAP_VIRTUAL_ALLOC_ENTRY", "ntdll!_SEGMENT_HEAP"],
   virtstacks: ["ntdll!_HEAP", "ntdll!_HEAP_VIRTUAL_ALLOC_ENTRY", "ntdll!_SEGMENT_HEAP"],
   unloadleaks: ["nt!_VF_TARGET_VERIFIED_DRIVER_DATA", "nt!_VI_POOL_ENTRY_INUSE"],
-  triage: ["nt!_EXCEPTION_POINTERS", "nt!_EXCEPTION_RECORD", "nt!_CONTEXT", "nt!_POOL_HEADER"],
+  crashtriage: ["nt!_EXCEPTION_POINTERS", "nt!_EXCEPTION_RECORD", "nt!_CONTEXT", "nt!_POOL_HEADER"],
 };
 
 export interface TypedScene {
@@ -91,7 +91,7 @@ export function typedScenes(): TypedScene[] {
       build: () => wrapperScene({ build: BUILDS.win11_22h2, pointerSize: 8, throughWrapper: 6, withTypes: true }).b.target,
       commands: ["!unloadleaks"],
     },
-    { id: "0x154 with types", build: typedStoreException, commands: ["!triage"] },
-    { id: "0xC2/0x7 with types", build: typedDoubleFree, commands: ["!triage"] },
+    { id: "0x154 with types", build: typedStoreException, commands: ["!crashtriage"] },
+    { id: "0xC2/0x7 with types", build: typedDoubleFree, commands: ["!crashtriage"] },
   ];
 }

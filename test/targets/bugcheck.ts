@@ -1,4 +1,4 @@
-// Kernel dumps with a bugcheck, for !triage. Never imported from src/layouts:
+// Kernel dumps with a bugcheck, for !crashtriage. Never imported from src/layouts:
 //   EXCEPTION_RECORD, CONTEXT and _POOL_HEADER (x64): from build 19041's PDB (test/fixtures/pdb-layouts; the same in
 //   every PDB of the data set, 7601-22000), i.e. winnt.h's ExceptionCode +0 ... ExceptionInformation +0x20, CONTEXT
 //   Rsp +0x98, Rip +0xF8, size 0x4D0; _POOL_HEADER BlockSize bits 16-23 (×16, layouts.md §2.4), PoolTag +4.
