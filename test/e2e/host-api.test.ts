@@ -129,7 +129,7 @@ describe("a type's fields are looked up by name", () => {
   test("!leaktools on a kernel with _POOL_TRACKER_TABLE in the symbols uses them", () => {
     const b = kernelTarget({ pointerSize: 8, build: BUILDS.win10_22h2 });
     b.typeFromLayout("nt", "_POOL_TRACKER_TABLE", poolTrackerLayout(BUILDS.win10_22h2, 8) as unknown as Record<string, unknown>);
-    expect(run(b.target, "!leaktools").output).toContain("Pool tag tracker layout: symbols (nt!_POOL_TRACKER_TABLE)");
+    expect(run(b.target, "!leaktools").output).toContain("Pool tag tracker layout: _POOL_TRACKER_TABLE: from nt's symbols");
   });
 });
 

@@ -50,6 +50,8 @@ describe.each(pdbKernelBuilds().map((k) => [k]))("build %i's PDB types in the sy
     const vf = h.getModuleType("nt", "_VF_TARGET_VERIFIED_DRIVER_DATA") as { fields: Record<string, { type: { name: string; typeKind: string; fields: Record<string, unknown> } }> };
     expect(vf.fields.PoolPageHeaders.type.name).toBe("_SLIST_HEADER");
     expect(vf.fields.PoolPageHeaders.type.typeKind).toBe("udt");
-    expect(Object.keys(vf.fields.PoolPageHeaders.type.fields)).toEqual(expect.arrayContaining(["Alignment", "Region"]));
+    // Fields are reached by name: the emulator, like the debugger, does not enumerate them (test/e2e/host-api.test.ts).
+    const nested = vf.fields.PoolPageHeaders.type.fields;
+    expect(["Alignment", "Region"].map((name) => nested[name] !== undefined)).toEqual([true, true]);
   });
 });
