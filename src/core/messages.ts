@@ -295,4 +295,10 @@ export const messages = {
     "pool corruption" + (meaning ? ": " + meaning : "") + (tag ? " (block tagged '" + tag + "')" : "") +
     " \u2014 the damage was done earlier, usually by the owner of the block before; enable special pool or Driver Verifier on suspects",
   triageMemoryManagement: (meaning: string) => "memory manager consistency check failed: " + meaning,
+  // !poolused text fallback (issue 13): which layout was recognised, and rows that did not fit it.
+  poolusedSource: (trackerReason: string, layout: string | null, glued: boolean) =>
+    "The tag tables could not be read (" + trackerReason + "); these figures are parsed from !poolused 2 output" +
+    (layout ? ", layout " + layout : "") + (glued ? "; its line breaks were lost, so rows were cut out of one stream" : "") + ".",
+  poolusedUnparsed: (n: number, example: string) =>
+    plural(n, "line") + " after the !poolused header did not fit its layout and " + (n === 1 ? "is" : "are") + " not counted, e.g. `" + example.trim().slice(0, 100) + "`.",
 };
