@@ -301,4 +301,9 @@ export const messages = {
     (layout ? ", layout " + layout : "") + (glued ? "; its line breaks were lost, so rows were cut out of one stream" : "") + ".",
   poolusedUnparsed: (n: number, example: string) =>
     plural(n, "line") + " after the !poolused header did not fit its layout and " + (n === 1 ? "is" : "are") + " not counted, e.g. `" + example.trim().slice(0, 100) + "`.",
+  // !unloadleaks on !verifier 3 text (issue 13).
+  unloadleaksTextDriverState: (name: string, state: string) =>
+    "!verifier 3 lists " + name + " as " + state + ": its code may no longer be mapped, so callers the debugger cannot symbolize are named as !verifier printed them.",
+  unloadleaksSymbolsFromText: (n: number) =>
+    plural(n, "allocation") + " named by the caller symbol !verifier 3 printed (the debugger had none for the address now).",
 };

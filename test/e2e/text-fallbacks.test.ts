@@ -5,6 +5,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { DebuggerSession } from "../emulator/session";
 import { seed000 } from "../targets/pool-scenes";
+import { kernelTarget, BUILDS } from "../targets/builder";
+import { writeBugCheck } from "../targets/verifier";
 
 type Rec = Record<string, unknown>;
 
@@ -42,5 +44,54 @@ describe("!leaktag without tracker symbols: the !poolused layout is recognised b
     expect(r.escaped).toBeNull();
     expect(r.output).toContain("!poolused 2: layout not recognised: the header is `Tag    Allocs     Used`");
     expect(r.output).not.toContain("4,991,221,760");
+  });
+});
+
+describe("!unloadleaks \"drv.sys\" on !verifier 3 text of other Windows versions", () => {
+  test("Windows 7 x86, driver already unloaded: the caller's symbol !verifier printed is used, the closing line is no failed row", () => {
+    const b = kernelTarget({ pointerSize: 4, build: BUILDS.win7sp1 });
+    writeBugCheck(b, 0, [0n, 0n, 0n, 0n]);
+    b.target.onCommand("!verifier 3 Sample.sys", fixtureOutput("verifier/verifier3-poolhittag-win7-x86.txt"));
+    // The image is gone: WinDbg has no symbol and no bytes for the address (`??`).
+    b.target.onCommand("u a05c1047 L1", ["a05c1047 ??              ???"]);
+    const r = DebuggerSession.load(b.target).run('!unloadleaks "Sample.sys"');
+    expect(r.escaped).toBeNull();
+    expect(r.output).not.toMatch(/did not parse/);
+    expect(r.output).toMatch(/86491d10\s+0x70\s+abcd\s+a05c1047\s+Sample!DriverEntry\+0x27/);
+    const records = r.value as Rec[];
+    expect(records.map((x) => [x.Tag, x.Size, x.CallerSymbol, x.CallerFunction])).toEqual([["abcd", 0x70, "Sample!DriverEntry+0x27", "Sample!DriverEntry"]]);
+  });
+
+  test("Windows 8.1 x86 (MODULE: line, ( np / p ) counts): three allocations with their symbols", () => {
+    const b = kernelTarget({ pointerSize: 4, build: BUILDS.win81 });
+    writeBugCheck(b, 0, [0n, 0n, 0n, 0n]);
+    b.target.onCommand("!verifier 3 Mydriver.sys", fixtureOutput("verifier/verifier3-docs-win81-x86.txt"));
+    const r = DebuggerSession.load(b.target).run('!unloadleaks "Mydriver.sys"');
+    expect(r.escaped).toBeNull();
+    const records = r.value as Rec[];
+    expect(records.map((x) => [x.Tag, x.Size, x.CallerSymbol])).toEqual([
+      ["VMdl", 0x20, "MyDriver!DeviceControlDispatch"],
+      ["mdrv", 0x1008, "MyDriver!DeviceControlDispatch"],
+      ["Vfwi", 0x30, "MyDriver!GetNecessaryObjects"],
+    ]);
+  });
+
+  test("a loaded driver without symbols: module+offset, as WinDbg names it, not \"(no symbol)\"", () => {
+    const b = kernelTarget({ pointerSize: 8, build: BUILDS.win7sp1 });
+    writeBugCheck(b, 0, [0n, 0n, 0n, 0n]);
+    b.target.addModule("\\SystemRoot\\system32\\DRIVERS\\videoprt.sys", 0xfffff88002c00000n, 0x80000);
+    b.target.onCommand("!verifier 3 videoprt.sys", fixtureOutput("verifier/verifierf-docs-win7-x64.txt"));
+    // No symbol: `u` prints the instruction without a header line (seed 002's format without its first line).
+    b.target.onCommand(/^u fffff880`02c629(63|f7) L1$/, ["fffff880`02c62963 488bd8          mov     rbx,rax"]);
+    b.target.onCommand("u fffff880`02c628f7 L1", ["fffff880`02c628f7 488bd8          mov     rbx,rax"]);
+    const r = DebuggerSession.load(b.target).run('!unloadleaks "videoprt.sys"');
+    expect(r.escaped).toBeNull();
+    const records = r.value as Rec[];
+    expect(records.map((x) => [x.Tag, x.CallerSymbol, x.CallerFunction])).toEqual([
+      ["Vprt", "videoprt+0x62963", "videoprt+0x62963"],
+      ["Vprt", "videoprt+0x62963", "videoprt+0x62963"],
+      ["Vprt", "videoprt+0x628f7", "videoprt+0x628f7"],
+    ]);
+    expect(r.output).not.toContain("(no symbol)");
   });
 });
