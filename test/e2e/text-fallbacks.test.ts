@@ -7,6 +7,7 @@ import { DebuggerSession } from "../emulator/session";
 import { seed000 } from "../targets/pool-scenes";
 import { kernelTarget, BUILDS } from "../targets/builder";
 import { writeBugCheck } from "../targets/verifier";
+import { bugcheckTarget } from "../targets/bugcheck";
 
 type Rec = Record<string, unknown>;
 
@@ -93,5 +94,20 @@ describe("!unloadleaks \"drv.sys\" on !verifier 3 text of other Windows versions
       ["Vprt", "videoprt+0x628f7", "videoprt+0x628f7"],
     ]);
     expect(r.output).not.toContain("(no symbol)");
+  });
+});
+
+describe("bugcheck triage: an address without a symbol is named module+offset", () => {
+  // The command's current name; issue 14 renames it (update this line with it).
+  const TRIAGE = "!triage";
+  test("0x50 in a driver without symbols: the faulting instruction and the verdict say myfault+0x1530", () => {
+    const b = bugcheckTarget(0x50, [0xffffb4021234a000n, 0n, 0xfffff80727a91530n, 2n]);
+    b.target.addModule("\\SystemRoot\\system32\\drivers\\myfault.sys", 0xfffff80727a90000n, 0x9000);
+    // No symbol: `u` prints the instruction alone, without a header line.
+    b.target.onCommand("u fffff807`27a91530 L1", ["fffff807`27a91530 8b03            mov     eax,dword ptr [rbx]"]);
+    const out = DebuggerSession.load(b.target).run(TRIAGE).output;
+    expect(out).toContain("Faulting instruction: fffff807`27a91530 myfault+0x1530");
+    expect(out).toContain("from myfault+0x1530");
+    expect(out).not.toContain("no symbol");
   });
 });
