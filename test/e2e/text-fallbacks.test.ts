@@ -111,3 +111,41 @@ describe("bugcheck triage: an address without a symbol is named module+offset", 
     expect(out).not.toContain("no symbol");
   });
 });
+
+describe("real !analyze -v of 0xC4/0x62 on three Windows versions: triage reads the same bugcheck the same way", () => {
+  const TRIAGE = "!triage";
+  /** The bugcheck name and the Arguments block of `!analyze -v`, as the debugger prints them. */
+  function analyzeArguments(lines: string[]): { name: string; code: number; args: { value: string; label: string }[] } {
+    const title = lines.map((l) => /^([A-Z0-9_]+) \(([0-9a-f]+)\)\s*$/.exec(l)).filter((m) => m)[0]!;
+    const args = lines.map((l) => /^Arg[1-4]: ([0-9a-f`]+), (.*)$/.exec(l)).filter((m): m is RegExpExecArray => m !== null).map((m) => ({ value: m[1], label: m[2] }));
+    return { name: title[1], code: parseInt(title[2], 16), args };
+  }
+  const cases = [
+    ["Windows 8.1 x86 (Microsoft's page)", "analyze/analyze-docs-win81-x86-c4-62.txt"],
+    ["Windows 7 x86 (blog, the Sample.sys session)", "analyze/analyze-poolhittag-win7-x86-c4-62.txt"],
+    ["Windows x64 (ebpf-for-windows #2197)", "analyze/analyze-ebpf2197-x64-c4-62.txt"],
+  ];
+  for (const [what, file] of cases) {
+    test(what, () => {
+      const a = analyzeArguments(fixtureOutput(file));
+      expect(a.args).toHaveLength(4);
+      const pointerSize = a.args[0].value.length > 8 ? 8 : 4;
+      const b = bugcheckTarget(a.code, a.args.map((x) => BigInt("0x" + x.value)), { pointerSize });
+      const out = DebuggerSession.load(b.target).run(TRIAGE).output;
+      expect(out).toContain("Bugcheck 0x" + a.code.toString(16).toUpperCase() + " " + a.name);
+      expect(out).toContain("Subcode 0x62");
+      // Each argument's value, in the debugger's address form, with a label that says what !analyze says.
+      const shown = (v: string) => (pointerSize === 8 ? v.slice(0, 8) + "`" + v.slice(8) : v);
+      for (const x of a.args.slice(1)) expect(out).toContain(shown(x.value));
+      expect(a.args[1].label).toMatch(/name of the driver/i);
+      expect(out).toMatch(/Name of the driver/);
+      expect(a.args[2].label).toMatch(/verifier internal structure/i);
+      expect(out).toMatch(/Verifier internal structure/);
+      expect(a.args[3].label).toMatch(/paged\+nonpaged/);
+      expect(out).toMatch(/paged and nonpaged allocations not freed/);
+      const count = parseInt(a.args[3].value, 16);
+      expect(out).toContain("Verdict: a driver unloaded with " + count + " pool allocation" + (count === 1 ? "" : "s"));
+      expect(out).toMatch(/\n  !unloadleaks +/);
+    });
+  }
+});
