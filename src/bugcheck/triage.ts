@@ -3,6 +3,7 @@
 import { Address } from "../core/address";
 import { u32, asciiz } from "../core/bytes";
 import { Unreadable } from "../core/missing";
+import { moduleOffsetName } from "../core/symbol-line";
 import { messages } from "../core/messages";
 import { resolveLayout, isLayoutMissing } from "../layouts/resolve";
 import { LayoutSpec, ResolvedLayout } from "../layouts/types";
@@ -172,7 +173,7 @@ function decodeStoreException(w: Work): void {
   else if (record && recordLayout) {
     const r = decodeExceptionRecord(record, recordLayout, t.pointerSize);
     code = r.ExceptionCode;
-    symbol = t.symbolize(r.ExceptionAddress).symbol;
+    symbol = symbolOrModuleOffset(t, r.ExceptionAddress);
     w.findings.push(messages.triageException(statusText(r.ExceptionCode), fmt(w, r.ExceptionAddress), symbol, r.ExceptionFlags, r.NumberParameters));
     if (r.countCapped) w.findings.push(messages.triageParameterCountCapped(r.NumberParameters));
     const params = r.Parameters.map((p, i) => "[" + i + "] " + fmt(w, p));
@@ -276,7 +277,7 @@ function decodePageFault(w: Work): void {
   w.findings.push(messages.triageAccess(access || "unknown access (" + p2.toString() + ")", fmt(w, p1)));
   let where: string | null = null;
   if (!p3.isNull) {
-    where = w.target.symbolize(p3).symbol;
+    where = symbolOrModuleOffset(w.target, p3);
     w.findings.push(messages.triageFaultingInstruction(fmt(w, p3), where));
     addNext(w, "ln " + fmt(w, p3), "the nearest symbol to the faulting instruction");
   }
@@ -440,4 +441,9 @@ export function hex(value: number): string {
 
 function hex8(value: number): string {
   return ("00000000" + value.toString(16)).slice(-8);
+}
+
+/** The debugger's symbol for a code address, else `module+0x...` as WinDbg names it; null outside every module. */
+function symbolOrModuleOffset(target: Target, address: Address): string | null {
+  return target.symbolize(address).symbol || moduleOffsetName(address, target.modules());
 }

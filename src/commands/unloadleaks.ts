@@ -12,7 +12,7 @@ import { argKind, describeArg } from "../core/args";
 import { limits } from "../core/limits";
 import { messages } from "../core/messages";
 import { Unreadable } from "../core/missing";
-import { formatSource } from "../core/symbol-line";
+import { formatSource, moduleOffsetName } from "../core/symbol-line";
 import { fileNameArg, SafeArg } from "../core/validate";
 import { bytesWithUnit, groupDigits, hex, plural } from "../render/format";
 import { renderTable } from "../render/table";
@@ -21,7 +21,7 @@ import { isLayoutMissing, resolveLayout } from "../layouts/resolve";
 import { VF_TARGET_VERIFIED_DRIVER_DATA, VI_POOL_ENTRY_INUSE } from "../layouts/verifier";
 import { readVerifiedDriverData, verifierLimits, VerifierAllocation, WalkProblem } from "../verifier/pool";
 import { readWideName } from "../verifier/name";
-import { parseVerifierOutput } from "../verifier/text";
+import { parseVerifierOutput, VerifierTextAllocation } from "../verifier/text";
 import { functionOf, groupBy, likelyWrapper, Group } from "../verifier/groups";
 import { MAX_WRAPPER_OFFSET, wrapperStartOf, scanWrapperCallers, isScanFailure, attributeTags, CallSite, TagAttribution, WrapperScan } from "../verifier/wrapper-callers";
 import type { Target } from "../host/target";
@@ -173,6 +173,7 @@ function fromText(ctx: CommandContext, name: SafeArg): UnloadLeak[] {
     out.line(messages.unloadleaksNotListed(name));
     return [];
   }
+  if (report.driverState && /unloaded/i.test(report.driverState)) out.line(messages.unloadleaksTextDriverState(name, report.driverState));
   return render(ctx, name, report.allocations);
 }
 
@@ -393,17 +394,25 @@ function symbolizeAll(target: Target, driver: string, allocations: VerifierAlloc
   const progress = new Progress(out, "Symbolizing callers", allocations.length, large, countOf("allocations"));
   let skipped = 0;
   const records: UnloadLeak[] = [];
+  // Without a symbol from `u`: the one !verifier printed after the caller's address (an unloaded driver's code no
+  // longer symbolizes), else module+offset as WinDbg names it, else "(no symbol)".
+  let namedByText = 0;
+  const fallbackName = (a: VerifierAllocation): string => {
+    const printed = (a as Partial<VerifierTextAllocation>).callerSymbol;
+    if (printed) namedByText++;
+    return printed || moduleOffsetName(a.caller, target.modules()) || messages.unloadleaksNoSymbol();
+  };
   for (const a of allocations) {
     progress.update(records.length);
     let known = seen.get(a.caller.key);
     if (!known) {
       if (seen.size < maxCallers) {
         const s = target.symbolize(a.caller);
-        known = { symbol: s.symbol || messages.unloadleaksNoSymbol(), source: formatSource(s) || messages.unloadleaksNoLines() };
+        known = { symbol: s.symbol || fallbackName(a), source: formatSource(s) || messages.unloadleaksNoLines() };
         seen.set(a.caller.key, known);
       } else {
         skipped++;
-        known = { symbol: messages.unloadleaksNoSymbol(), source: messages.unloadleaksNoLines() };
+        known = { symbol: fallbackName(a), source: messages.unloadleaksNoLines() };
       }
     }
     const text = target.formatAddress(a.address) + " " + hex(a.size) + " " + a.tag + " " + known.symbol;
@@ -414,13 +423,15 @@ function symbolizeAll(target: Target, driver: string, allocations: VerifierAlloc
       Caller: a.caller,
       CallerSymbol: known.symbol,
       Source: known.source,
-      CallerFunction: known.symbol === messages.unloadleaksNoSymbol() ? target.formatAddress(a.caller) : functionOf(known.symbol),
+      // module+offset names a place, not a function: it stays whole.
+      CallerFunction: known.symbol === messages.unloadleaksNoSymbol() ? target.formatAddress(a.caller) : known.symbol.indexOf("!") < 0 ? known.symbol : functionOf(known.symbol),
       Driver: driver,
       WrapperCallers: [],
       toString: () => text,
     });
   }
   if (skipped) out.line(messages.unloadleaksSymbolCap(maxCallers, skipped));
+  if (namedByText) out.line(messages.unloadleaksSymbolsFromText(namedByText));
   return { records, commands: seen.size };
 }
 

@@ -295,4 +295,15 @@ export const messages = {
     "pool corruption" + (meaning ? ": " + meaning : "") + (tag ? " (block tagged '" + tag + "')" : "") +
     " \u2014 the damage was done earlier, usually by the owner of the block before; enable special pool or Driver Verifier on suspects",
   triageMemoryManagement: (meaning: string) => "memory manager consistency check failed: " + meaning,
+  // !poolused text fallback (issue 13): which layout was recognised, and rows that did not fit it.
+  poolusedSource: (trackerReason: string, layout: string | null, glued: boolean) =>
+    "The tag tables could not be read (" + trackerReason + "); these figures are parsed from !poolused 2 output" +
+    (layout ? ", layout " + layout : "") + (glued ? "; its line breaks were lost, so rows were cut out of one stream" : "") + ".",
+  poolusedUnparsed: (n: number, example: string) =>
+    plural(n, "line") + " after the !poolused header did not fit its layout and " + (n === 1 ? "is" : "are") + " not counted, e.g. `" + example.trim().slice(0, 100) + "`.",
+  // !unloadleaks on !verifier 3 text (issue 13).
+  unloadleaksTextDriverState: (name: string, state: string) =>
+    "!verifier 3 lists " + name + " as " + state + ": its code may no longer be mapped, so callers the debugger cannot symbolize are named as !verifier printed them.",
+  unloadleaksSymbolsFromText: (n: number) =>
+    plural(n, "allocation") + " named by the caller symbol !verifier 3 printed (the debugger had none for the address now).",
 };

@@ -3,6 +3,8 @@
 // (real output, seed article 002). Without line information the bracket is absent; without any symbol the header
 // line is absent and the first line is the instruction itself.
 
+import { Address } from "./address";
+
 export interface SymbolizedAddress {
   /** `test!DriverEntry+0x33`, or null when the debugger knows no symbol for the address. */
   symbol: string | null;
@@ -29,4 +31,25 @@ export function parseDisassemblyHeader(lines: string[]): SymbolizedAddress {
 /** `e:\driver\test\test.c:20`, the form editors and build logs use. */
 export function formatSource(s: SymbolizedAddress): string | null {
   return s.file && s.line !== null ? s.file + ":" + s.line : null;
+}
+
+/** A loaded module as far as naming an address needs it (`lm`'s name, its base and size). */
+export interface ModuleSpan {
+  name: string;
+  base: Address;
+  size: number;
+}
+
+/**
+ * `myfault+0x1559`: how WinDbg names an address inside a module it has no symbol for (`ln`, `k`, `u` headers);
+ * null outside every module. Used where the debugger gives no symbol, instead of "(no symbol)".
+ */
+export function moduleOffsetName(address: Address, modules: ModuleSpan[]): string | null {
+  for (const m of modules) {
+    if (!address.isWithin(m.base, m.size)) continue;
+    const offset = address.distanceFrom(m.base);
+    if (offset === null) continue;
+    return m.name + "+0x" + offset.toString(16);
+  }
+  return null;
 }

@@ -7,6 +7,7 @@ import { readPoolTracker, TagUsage } from "./tracker";
 import { parsePoolused } from "./poolused";
 import { parsePoolTagFile, poolTagPathsFromChain, TagDescriptions, TRIAGE_POOLTAG_PATHS } from "./pooltag-file";
 import { sessionState } from "./session-state";
+import { messages } from "../core/messages";
 
 export interface UsageRead {
   rows: TagUsage[];
@@ -39,16 +40,21 @@ export function readTagUsage(target: Target): UsageRead {
     };
   }
   const out = target.executeCommand("!poolused", numberArg(2) as SafeArg);
-  const parsed = out.error ? [] : parsePoolused(out.lines);
+  const parsed = out.error ? null : parsePoolused(out.lines);
+  const rows = parsed ? parsed.rows : [];
   const descriptions = new Map<string, string>();
-  for (const r of parsed) descriptions.set(r.usage.tag, r.description);
+  for (const r of rows) descriptions.set(r.usage.tag, r.description);
+  const problems: string[] = [];
+  if (parsed && parsed.unparsed.length) problems.push(messages.poolusedUnparsed(parsed.unparsed.length, parsed.unparsed[0]));
   return {
-    rows: parsed.map((r) => r.usage),
-    notes: ["The tag tables could not be read (" + tracker.reason + "); these figures are parsed from !poolused 2 output (outstanding allocations only, no frees)."],
-    problems: [],
+    rows: rows.map((r) => r.usage),
+    notes: [messages.poolusedSource(tracker.reason, parsed && parsed.layout ? parsed.layout.columns + " (" + parsed.layout.meaning + ")" : null, parsed ? parsed.glued : false)],
+    problems,
     fromPoolused: true,
     poolusedDescriptions: descriptions,
-    failure: parsed.length ? null : tracker.reason + (out.error ? "; !poolused 2 failed: " + out.error : "; !poolused 2 printed no rows"),
+    failure: rows.length
+      ? null
+      : tracker.reason + (out.error ? "; !poolused 2 failed: " + out.error : parsed && parsed.problem ? "; !poolused 2: " + parsed.problem : "; !poolused 2 printed no rows"),
   };
 }
 

@@ -518,7 +518,9 @@ describe("!unloadleaks: the wrapper's callers, found by scanning the driver's co
     const scene = wrapperScene({ build: BUILDS.win10_22h2, pointerSize: 8, throughWrapper: 300, symbols: false });
     const s = DebuggerSession.load(scene.b.target);
     const r = s.run("dx @$unloadleaks()");
-    const wrapper = shown(scene.drvBase + 0x1021n, 8);
+    // No symbol: the call site is named module+offset, as WinDbg names it (issue 13), not by its bare address.
+    const wrapper = "drv+0x1021";
+    expect(r.output).not.toContain(shown(scene.drvBase + 0x1021n, 8) + " made");
     expect(r.output).toContain(wrapper + " made 300 of 305 allocations: probably an allocation wrapper.");
     expect(r.output).toContain("The wrapper's callers cannot be found without symbols: " + wrapper + " is not a function symbol with an offset, so the wrapper's start is unknown.");
     expect(r.output).toContain("Through " + wrapper + ", by the tag its callers passed (largest first):");

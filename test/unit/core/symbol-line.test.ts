@@ -1,4 +1,5 @@
-import { parseDisassemblyHeader, formatSource } from "../../../src/core/symbol-line";
+import { parseDisassemblyHeader, formatSource, moduleOffsetName } from "../../../src/core/symbol-line";
+import { Address } from "../../../src/core/address";
 import { parseBugCheckCommand, decodeKiBugCheckData } from "../../../src/bugcheck/data";
 
 test("the header of `u` gives the symbol and the source line (real output, seed 002)", () => {
@@ -35,4 +36,17 @@ test(".bugcheck output and KiBugCheckData decode to the same bugcheck (seed 002 
 
 test("symbols with spaces and backticks, as in seed 001's stacks", () => {
   expect(parseDisassemblyHeader(["ntdll! ?? ::FNODOBFM::`string'+0x153eb:", "00000000`77c8c35b 90 nop"]).symbol).toBe("ntdll! ?? ::FNODOBFM::`string'+0x153eb");
+});
+
+test("no symbol: the address as module+offset, as WinDbg names it; outside every module, nothing", () => {
+  // seed 000: `lm` shows myfault at fffff807`47f50000-fffff807`47f59000 and "Leak" is loaded at +0x1559.
+  const modules = [
+    { name: "nt", base: Address.parse("fffff807`23c00000")!, size: 0x1046000 },
+    { name: "myfault", base: Address.parse("fffff807`47f50000")!, size: 0x9000 },
+  ];
+  expect(moduleOffsetName(Address.parse("fffff807`47f51559")!, modules)).toBe("myfault+0x1559");
+  expect(moduleOffsetName(Address.parse("fffff807`47f50000")!, modules)).toBe("myfault+0x0");
+  expect(moduleOffsetName(Address.parse("fffff807`47f59000")!, modules)).toBeNull();
+  expect(moduleOffsetName(Address.parse("a05c1047")!, [{ name: "Sample", base: Address.parse("a05c0000")!, size: 0x6000 }])).toBe("Sample+0x1047");
+  expect(moduleOffsetName(Address.parse("a05c1047")!, [])).toBeNull();
 });

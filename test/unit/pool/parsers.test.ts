@@ -13,28 +13,90 @@ const fixture = (name: string) =>
   fs.readFileSync(path.join(__dirname, "../../fixtures", name), "utf8").split("\n").filter((l) => !l.startsWith("# ")).slice(1);
 
 describe("!poolused parser", () => {
+  const usage = (rows: ReturnType<typeof parsePoolused>["rows"], tag: string) => rows.find((r) => r.usage.tag === tag)!.usage;
   test("documented layout: fixed columns, description glued to the last number", () => {
-    const rows = parsePoolused(fixture("pool/poolused-docs-1.txt"));
+    const p = parsePoolused(fixture("pool/poolused-docs-1.txt"));
+    expect(p.layout!.id).toBe("summary");
+    expect(p.sortedBy).toBe("Tag");
+    // The page's "..." elision and the TOTAL line are not rows, and not unparsed rows either.
+    expect(p.unparsed).toEqual([]);
+    const rows = p.rows;
     const ohci = rows.find((r) => r.usage.tag === "ohci")!;
     expect(ohci.usage.nonPagedAllocs).toBe(1);
     expect(ohci.usage.nonPagedBytes).toBe(136);
     expect(ohci.usage.pagedBytes).toBe(0);
     expect(ohci.description).toBe("1394 OHCI host controller driver");
-    expect(rows.find((r) => r.usage.tag === "AGP ")!.usage.pagedBytes).toBe(384);
-    expect(rows.find((r) => r.usage.tag === "Wmip")!.usage.pagedAllocs).toBe(182);
+    expect(usage(rows, "AGP ").pagedBytes).toBe(384);
+    expect(usage(rows, "Wmip").pagedAllocs).toBe(182);
+    expect(rows.some((r) => r.usage.tag.startsWith("TOT"))).toBe(false);
+    // Printed one column short on the page: still a row, its description not cut into the number.
+    expect(usage(rows, "rx..")).toMatchObject({ nonPagedAllocs: 3, nonPagedBytes: 1248 });
   });
   test("!poolused 4 sample with a three-character tag", () => {
-    const rows = parsePoolused(fixture("pool/poolused-docs-2.txt"));
-    expect(rows.map((r) => r.usage.tag)).toEqual(["Abc ", "Tron", "IoN7", "Gla5", "Ggb "]);
-    expect(rows[0].usage.pagedBytes).toBe(33930272);
+    const p = parsePoolused(fixture("pool/poolused-docs-2.txt"));
+    expect(p.layout!.id).toBe("summary");
+    expect(p.sortedBy).toBe("Paged Pool Consumed");
+    expect(p.rows.map((r) => r.usage.tag)).toEqual(["Abc ", "Tron", "IoN7", "Gla5", "Ggb "]);
+    expect(p.rows[0].usage.pagedBytes).toBe(33930272);
   });
   test("seed 000 text whose line breaks were lost", () => {
-    const rows = parsePoolused(fixture("pool/poolused-seed000.txt"));
+    const p = parsePoolused(fixture("pool/poolused-seed000.txt"));
+    expect(p.layout!.id).toBe("summary");
+    expect(p.glued).toBe(true);
+    const rows = p.rows;
     expect(rows.slice(0, 6).map((r) => [r.usage.tag, r.usage.nonPagedAllocs, r.usage.nonPagedBytes])).toEqual([
       ["Leak", 119, 4991221760], ["ConT", 238, 14499840], ["KETR", 16410, 8117664], ["EtwB", 196, 7565568], ["2872", 6, 5660864], ["287R", 1026, 4183040],
     ]);
     expect(rows[3].description).toBe("Etw Buffer , Binary: nt!etw");
     expect(rows[3].usage.pagedBytes).toBe(131072);
+  });
+  test("seed 003 (Server 2003 x86), line breaks lost too", () => {
+    const p = parsePoolused(fixture("pool/poolused-seed003.txt"));
+    expect(p.layout!.id).toBe("summary");
+    expect(p.rows.map((r) => [r.usage.tag, r.usage.nonPagedAllocs, r.usage.nonPagedBytes])).toEqual([["None", 246479, 50827424], ["MmCm", 1198, 18462512]]);
+  });
+  test("current debugger, summary layout (Windows 10/11): tab before the description, TOTAL line cut short", () => {
+    const p = parsePoolused(fixture("pool/poolused-win10-wfpsampler.txt"));
+    expect(p.layout!.id).toBe("summary");
+    expect(p.sortedBy).toBe("NonPaged Pool Consumed");
+    expect(p.rows).toHaveLength(1);
+    expect(p.rows[0].usage).toMatchObject({ tag: "Fecf", nonPagedAllocs: 95, nonPagedBytes: 13680, pagedAllocs: 0, pagedBytes: 0 });
+    expect(p.rows[0].description).toBe("WFP filter engine callout context , Binary: netio.sys");
+    expect(p.rows[0].cumulative).toBeNull();
+    expect(p.unparsed).toEqual([]);
+  });
+  test("verbose layout (Allocs Frees Diff Used per pool): Used is bytes, Frees is not", () => {
+    const p = parsePoolused(fixture("pool/poolused-win10-verbose.txt"));
+    expect(p.layout!.id).toBe("verbose");
+    expect(p.header).toBe(" Tag       Allocs       Frees      Diff         Used       Allocs       Frees      Diff         Used");
+    expect(p.rows.map((r) => r.usage.tag)).toEqual(["-UMD", ".UMD", "ALPC", "APpt"]);
+    // Outstanding allocations are the Diff column; the bytes are Used.
+    expect(usage(p.rows, "ALPC")).toMatchObject({ nonPagedAllocs: 2417, nonPagedBytes: 1440624, pagedAllocs: 0, pagedBytes: 0 });
+    expect(usage(p.rows, "APpt")).toMatchObject({ nonPagedAllocs: 968, nonPagedBytes: 124112, pagedAllocs: 2342, pagedBytes: 255952 });
+    expect(p.rows.find((r) => r.usage.tag === "APpt")!.cumulative).toEqual({ nonPagedAllocs: 968, nonPagedFrees: 0, pagedAllocs: 109457, pagedFrees: 107115 });
+    expect(p.rows[2].description).toBe("ALPC port objects , Binary: nt!alpc");
+    expect(p.unparsed).toEqual([]);
+  });
+  test("a header whose columns are not a known layout: no rows, and the header is given back", () => {
+    const lines = [" Sorting by Tag", "", " Tag    Allocs     Used", " Abcd        3      120"];
+    const p = parsePoolused(lines);
+    expect(p.layout).toBeNull();
+    expect(p.rows).toEqual([]);
+    expect(p.header).toBe(" Tag    Allocs     Used");
+    expect(p.problem).toContain("layout not recognised");
+    expect(p.problem).toContain("Tag    Allocs     Used");
+  });
+  test("no header at all: no rows, and says so", () => {
+    const p = parsePoolused(["unable to get tag table."]);
+    expect(p.layout).toBeNull();
+    expect(p.rows).toEqual([]);
+    expect(p.problem).toMatch(/no column header/);
+  });
+  test("a row that does not fit the recognised layout is counted, not guessed", () => {
+    const lines = [" Tag     Allocs         Used     Allocs         Used", "", " Good        1           16          0            0\tok", " Bad1        1           16\tcut short"];
+    const p = parsePoolused(lines);
+    expect(p.rows.map((r) => r.usage.tag)).toEqual(["Good"]);
+    expect(p.unparsed).toEqual([" Bad1        1           16\tcut short"]);
   });
 });
 

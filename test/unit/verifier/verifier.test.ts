@@ -53,6 +53,59 @@ describe("the text of !verifier 3 (real output, seed 002)", () => {
   });
 });
 
+describe("the text of !verifier 3 as other Windows versions print it (real output, test/fixtures/verifier/)", () => {
+  const rows = (r: ReturnType<typeof parseVerifierOutput>) => r.allocations.map((a) => [a.address.format(8), a.size, a.tag, a.caller.format(8), a.callerSymbol]);
+  test("Windows 8.1 x86: MODULE: line, counts in ( nonpaged / paged ), the caller's symbol after its address", () => {
+    const r = parseVerifierOutput(fixtureLines("verifier3-docs-win81-x86.txt"), "Mydriver.sys", 100);
+    expect(r.driverListed).toBe(true);
+    expect(r.driverState).toBe("Loaded");
+    expect(r.currentAllocations).toEqual({ nonPaged: 3, paged: 0 });
+    expect(r.currentBytes).toEqual({ nonPaged: 0x1058, paged: 0 });
+    expect(r.skippedRows).toBe(0);
+    expect(rows(r)).toEqual([
+      ["00000000`982a8fe0", 0x20, "VMdl", "00000000`9a3bf6ac", "MyDriver!DeviceControlDispatch"],
+      ["00000000`8645a000", 0x1008, "mdrv", "00000000`9a3bf687", "MyDriver!DeviceControlDispatch"],
+      ["00000000`9a836fd0", 0x30, "Vfwi", "00000000`9a3bf6ed", "MyDriver!GetNecessaryObjects"],
+    ]);
+  });
+  test("Windows 7 x86 after the unload: nt!_VF_TARGET_DRIVER line, and the closing line is not a row that failed", () => {
+    const r = parseVerifierOutput(fixtureLines("verifier3-poolhittag-win7-x86.txt"), "Sample.sys", 100);
+    expect(r.driverListed).toBe(true);
+    expect(r.driverState).toBe("Loaded and Unloaded");
+    expect(r.currentAllocations).toEqual({ nonPaged: 0, paged: 1 });
+    expect(r.currentBytes).toEqual({ nonPaged: 0, paged: 0x70 });
+    expect(rows(r)).toEqual([["00000000`86491d10", 0x70, "abcd", "00000000`a05c1047", "Sample!DriverEntry+0x27"]]);
+    // "Contiguous allocations are not displayed with public symbols." ends the table.
+    expect(r.skippedRows).toBe(0);
+  });
+  test("x64 (2023 CI run): 64-bit 0x addresses, the header's \"Caller Address\"", () => {
+    const r = parseVerifierOutput(fixtureLines("verifier3-ebpf1908-x64.txt"), "ebpfcore.sys", 100);
+    expect(r.driverListed).toBe(true);
+    expect(r.currentAllocations).toEqual({ nonPaged: 1, paged: 0 });
+    expect(rows(r)).toEqual([["ffffcb84`3b87aff0", 4, "ebpf", "fffff803`569c53e1", "ebpfcore!ebpf_allocate+0x21"]]);
+    expect(r.skippedRows).toBe(0);
+  });
+  test("Windows 7 x64, two verified drivers: each table belongs to its driver; the logs after the tables are no rows", () => {
+    const lines = fixtureLines("verifierf-docs-win7-x64.txt");
+    const usb = parseVerifierOutput(lines, "usbport.sys", 100);
+    expect(usb.driverListed).toBe(true);
+    expect(usb.currentAllocations).toEqual({ nonPaged: 0xe1, paged: 7 });
+    expect(usb.allocations.map((a) => a.tag)).toEqual(["usbp", "usbp", "usbp"]);
+    expect(usb.skippedRows).toBe(0);
+    const video = parseVerifierOutput(lines, "videoprt.sys", 100);
+    expect(video.currentBytes).toEqual({ nonPaged: 0xa0, paged: 0x854 });
+    expect(video.allocations.map((a) => [a.tag, a.caller.format(8)])).toEqual([
+      ["Vprt", "fffff880`02c62963"], ["Vprt", "fffff880`02c62963"], ["Vprt", "fffff880`02c628f7"],
+    ]);
+    expect(video.allocations[0].callerSymbol).toBeNull();
+    expect(video.skippedRows).toBe(0);
+  });
+  test("a row-like line that does not parse is still counted", () => {
+    const lines = ["      Address     Length      Tag   Caller", "      0x86491d10  0x0000zz70  abcd  0xa05c1047  Sample!DriverEntry+0x27"];
+    expect(parseVerifierOutput(lines, "Sample.sys", 100).skippedRows).toBe(1);
+  });
+});
+
 describe("tracking pages", () => {
   const e = poolEntryLayout(8);
   const layout: ResolvedLayout = {
