@@ -7,7 +7,6 @@ import { readPoolTracker, TagUsage } from "./tracker";
 import { parsePoolused } from "./poolused";
 import { parsePoolTagFile, poolTagPathsFromChain, TagDescriptions, TRIAGE_POOLTAG_PATHS } from "./pooltag-file";
 import { sessionState } from "./session-state";
-import { messages } from "../core/messages";
 
 export interface UsageRead {
   rows: TagUsage[];
