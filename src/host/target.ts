@@ -48,9 +48,23 @@ export class Target {
     const attributes = host.currentSession.Attributes;
     this.pointerSize = attributes.Machine.PointerSize === 4 ? 4 : 8;
     this.isKernel = !!attributes.Target.IsKernelTarget;
-    const details = attributes.Target.Details;
-    this.isDump = !!(details && details.DumpFileName);
+    this.isDump = this.dumpFileName() !== null;
     this.memory = new TargetMemory(this.pointerSize);
+  }
+
+  /**
+   * The dump file the debugger opened (`Attributes.Target.Details.DumpFileName`), or null: on a live target, and
+   * whenever the property is absent or throws (jsprovider-api.md §2.5 names it; which providers fill it is not
+   * documented), so it is read in a guard of its own and never trusted to be a string.
+   */
+  dumpFileName(): string | null {
+    try {
+      const details = host.currentSession.Attributes.Target.Details;
+      const name = details ? details.DumpFileName : undefined;
+      return typeof name === "string" && name.length > 0 ? name.slice(0, limits.maxTargetString) : null;
+    } catch (e) {
+      return null;
+    }
   }
 
   formatAddress(address: Address): string {

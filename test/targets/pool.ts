@@ -28,6 +28,13 @@ export interface PoolOptions {
   /** Tags placed in the expansion table instead of the hash table. */
   expansionTags?: TagSpec[];
   bigPageTableSize?: number;
+  /** The target's clock (seconds, as EmulatedTarget.seconds) when it booted: InterruptTime counts from there.
+   *  Default: five hours before the clock's zero. */
+  bootAtSeconds?: number;
+  /** KUSER_SHARED_DATA.BootId (written from build 14393 on). Default 12. */
+  bootId?: number;
+  /** KUSER_SHARED_DATA.NumberOfPhysicalPages. Default 0x400000 (16 GB). */
+  physicalPages?: number;
 }
 
 export function tagKey(tag: string): number {
@@ -78,15 +85,23 @@ export class PoolTargetBuilder {
     this.bigTableAt = this.b.alloc(this.bigTableSize * this.big.size, 0x1000);
     this.b.globalPointer("nt", "PoolBigPageTable", this.bigTableAt);
     this.sizeT(this.b.global("nt", "PoolBigPageTableSize", this.b.pointerSize), this.bigTableSize);
-    // KUSER_SHARED_DATA.SystemTime (+0x14, KSYSTEM_TIME: LowPart, High1Time, High2Time) follows the target's clock.
+    // KUSER_SHARED_DATA.SystemTime (+0x14, KSYSTEM_TIME: LowPart, High1Time, High2Time) follows the target's clock,
+    // and InterruptTime (+0x08, 100 ns since boot) with it. BootId +0x2C4 (builds 14393+) and NumberOfPhysicalPages
+    // +0x2E8: offsets of _KUSER_SHARED_DATA in shared research isf/ (the same on every build that has the field).
     const target = this.b.target;
-    const at = KUSER[options.pointerSize] + 0x14n;
-    const writeClock = (seconds: number) => {
-      const t = EPOCH_100NS + BigInt(Math.round(seconds * 1e7));
+    const kuser = KUSER[options.pointerSize];
+    const bootAt = options.bootAtSeconds !== undefined ? options.bootAtSeconds : -5 * 3600;
+    const writeTime = (at: bigint, t: bigint) => {
       target.memory.writeU32(at, Number(t & 0xffffffffn));
       target.memory.writeU32(at + 4n, Number(t >> 32n));
       target.memory.writeU32(at + 8n, Number(t >> 32n));
     };
+    const writeClock = (seconds: number) => {
+      writeTime(kuser + 0x14n, EPOCH_100NS + BigInt(Math.round(seconds * 1e7)));
+      writeTime(kuser + 0x08n, BigInt(Math.round((seconds - bootAt) * 1e7)));
+    };
+    if (options.build >= 14393) target.memory.writeU32(kuser + 0x2c4n, options.bootId !== undefined ? options.bootId : 12);
+    target.memory.writeU32(kuser + 0x2e8n, options.physicalPages !== undefined ? options.physicalPages : 0x400000);
     writeClock(target.seconds);
     target.clockListeners.push(writeClock);
   }
