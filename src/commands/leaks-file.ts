@@ -14,7 +14,7 @@ import { renderTable } from "../render/table";
 import { groupDigits, humanBytes, plural } from "../render/format";
 import { readTagUsage, loadDescriptions, UsageRead } from "../pool/usage";
 import { TagUsage } from "../pool/tracker";
-import { describeTag, TagDescriptions } from "../pool/pooltag-file";
+import { TagDescriptions } from "../pool/pooltag-file";
 import { KUSER, KUSER_SHARED_DATA_X64, KUSER_SHARED_DATA_X86 } from "../layouts/kuser";
 import {
   SNAPSHOT_VERSION,
@@ -209,7 +209,11 @@ export function compareSnapshot(ctx: CommandContext, path: string): unknown {
   const { grown, shrunk, gone } = tagGrowth(snapshot.tags, usage.rows);
   const seconds = elapsed !== null && elapsed > 0 ? elapsed : null;
   const rate = (g: TagGrowth) => (seconds === null ? null : (g.bytesNow - g.bytesThen) / seconds);
-  const description = (tag: string) => describeTag(descriptions, tag) || usage.poolusedDescriptions.get(tag) || "";
+  // The Description and Owner columns of !leaktag's ranking: pooltag.txt's text and binary, or !poolused's text.
+  const description = (tag: string) => {
+    const d = descriptions.get(tag);
+    return d ? d.description : usage.poolusedDescriptions.get(tag) || "";
+  };
   if (grown.length === 0) {
     ctx.out.line(messages.leaksCompareNoGrowth(usage.rows.length));
     return [];

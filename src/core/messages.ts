@@ -326,11 +326,11 @@ export const messages = {
   leaksFileTooLarge: (path: string, maxChars: number) =>
     path + " is larger than " + groupDigits(maxChars) + " characters: not a leaktools snapshot (one holds at most one line per pool tag).",
   leaksFileTruncated: (path: string, detail: string) =>
-    path + " ends before the snapshot does (truncated; " + oneLine(detail) + "). Copy the whole file again, or save a new snapshot.",
+    path + " ends before the snapshot does (truncated; " + flat(detail) + "). Copy the whole file again, or save a new snapshot.",
   leaksFileMalformed: (path: string, detail: string) =>
-    path + " is a damaged leaktools snapshot: " + oneLine(detail) + ". Save a new one with dx @$leaks(\"save\", ...), or fix that line.",
+    path + " is a damaged leaktools snapshot: " + flat(detail) + ". Save a new one with dx @$leaks(\"save\", ...), or fix that line.",
   leaksFileNotSnapshot: (path: string, detail: string) =>
-    path + " is not a leaktools snapshot (" + oneLine(detail) + '). Compare with a file written by dx @$leaks("save", "C:\\\\cases\\\\before.json").',
+    path + " is not a leaktools snapshot (" + flat(detail) + '). Compare with a file written by dx @$leaks("save", "C:\\\\cases\\\\before.json").',
   leaksFileNewer: (path: string, version: number, supported: number) =>
     path + " was written by a newer leaktools (snapshot format version " + version + "; this one reads version " + supported +
     "). Load the newer leaktools.js with .scriptload, or save the earlier target again with this one.",
@@ -347,6 +347,11 @@ export const messages = {
 
 /** Provider error texts end with their own period and may span lines; one sentence on one line. */
 function oneLine(detail: string): string {
-  const text = detail.replace(/[\x00-\x1f]+/g, " ").trim();
+  const text = flat(detail);
   return /[.!?]$/.test(text) ? text : text + ".";
+}
+
+/** A provider's or parser's text inside a sentence of ours: one line, without its closing period. */
+function flat(detail: string): string {
+  return detail.replace(/[\x00-\x1f]+/g, " ").trim().replace(/\.$/, "");
 }

@@ -106,6 +106,16 @@ export class EmulatedFileSystem {
     return f ? fromBytes(f.bytes) : undefined;
   }
 
+  /** Copies the files of `other` that are not here (a target builder's pooltag.txt into a shared machine). */
+  mergeFrom(other: EmulatedFileSystem): this {
+    other.files.forEach((f, key) => {
+      if (this.files.has(key)) return;
+      this.mkdir(parentOf(f.path));
+      this.files.set(key, { path: f.path, bytes: f.bytes.slice() });
+    });
+    return this;
+  }
+
   exists(path: string): boolean {
     try {
       return this.files.has(this.resolve(path).toLowerCase());
