@@ -51,8 +51,8 @@ const allocs = (u: TagUsage) => u.nonPagedAllocs - u.nonPagedFrees + (u.pagedAll
 
 export const leaksCommand: Command = {
   name: "leaks",
-  usage: 'dx @$leaks(["reset"]) | dx @$leaks("save" | "compare", "C:\\cases\\before.json")',
-  summary: "Snapshot pool tags and list those that grew since the first snapshot, with rates",
+  usage: 'dx @$leaks([op, "x.json"])',
+  summary: 'Tags that grew since a snapshot; "reset", or "save"/"compare" a file across dumps',
   run(ctx, args) {
     const target = ctx.target;
     if (!target.isKernel) {

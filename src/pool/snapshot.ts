@@ -144,12 +144,13 @@ export function parseSnapshot(text: string, maxTags: number): { snapshot: Snapsh
   if (systemTimeMs === "bad") return bad('"target.systemTime" is not a UTC time like 2026-01-01T00:00:00.000Z');
   if (bootTimeMs === "bad") return bad('"target.bootTime" is not a UTC time like 2026-01-01T00:00:00.000Z');
   if (typeof data.source !== "string") return bad('"source" is missing');
-  if (!Array.isArray(data.tags)) return bad('"tags" is not a list');
-  if (data.tags.length > maxTags) return bad('"tags" has ' + data.tags.length + " entries, more than the " + maxTags + " a tag table can hold");
+  const entries = data.tags;
+  if (!Array.isArray(entries)) return bad('"tags" is not a list');
+  if (entries.length > maxTags) return bad('"tags" has ' + entries.length + " entries, more than the " + maxTags + " a tag table can hold");
   const tags: TagUsage[] = [];
   const seen: { [tag: string]: boolean } = {};
-  for (let i = 0; i < data.tags.length; i++) {
-    const e = data.tags[i];
+  for (let i = 0; i < entries.length; i++) {
+    const e: unknown = entries[i];
     if (!isObject(e) || typeof e.tag !== "string" || e.tag.length < 1 || e.tag.length > 4) return bad("tag entry " + (i + 1) + ' has no "tag" of 1-4 characters');
     if (seen["$" + e.tag]) return bad("tag '" + e.tag + "' is listed twice");
     seen["$" + e.tag] = true;
@@ -181,7 +182,7 @@ export function parseSnapshot(text: string, maxTags: number): { snapshot: Snapsh
   };
 }
 
-function isObject(v: unknown): v is { [key: string]: any } {
+function isObject(v: unknown): v is { [key: string]: unknown } {
   return !!v && typeof v === "object" && !Array.isArray(v);
 }
 
