@@ -187,6 +187,7 @@ export function compareSnapshot(ctx: CommandContext, path: string): unknown {
   const { descriptions, files } = loadDescriptions(ctx.target);
   if (files.length) ctx.out.line("Descriptions: " + files.join(", ") + ".");
   const now = readTargetFacts(ctx.target);
+  if (now.systemTimeMs === null) ctx.out.line(messages.leaksNoClock());
   const then = snapshot.target;
   ctx.out.line(
     "Snapshot " + path + " (format version " + snapshot.version + (snapshot.writtenBy ? ", " + snapshot.writtenBy : "") + "): " +
@@ -195,7 +196,7 @@ export function compareSnapshot(ctx: CommandContext, path: string): unknown {
   const elapsed = then.systemTimeMs !== null && now.systemTimeMs !== null ? (now.systemTimeMs - then.systemTimeMs) / 1000 : null;
   ctx.out.line(
     "This target: " + describeTarget(now) + ", target time " + readableTime(now.systemTimeMs) +
-      (elapsed === null ? " (the interval is unknown: a clock is missing; rates are not shown)." : ": " + duration(elapsed) + (elapsed >= 0 ? " later." : " earlier.")),
+      (elapsed === null ? " (the interval is unknown; rates are not shown)." : ": " + duration(elapsed) + (elapsed >= 0 ? " later." : " earlier.")),
   );
   const warnings = compareFacts(then, now);
   for (const w of warnings) {

@@ -10,6 +10,8 @@ export const SNAPSHOT_FORMAT = "leaktools pool snapshot";
 export const SNAPSHOT_VERSION = 1;
 /** 1601-01-01 to 1970-01-01 in milliseconds: SystemTime counts from 1601, JavaScript dates from 1970. */
 const MS_1601_TO_1970 = 11644473600000;
+const EARLIEST_MS = Date.UTC(2000, 0, 1);
+const LATEST_MS = Date.UTC(2200, 0, 1);
 
 /** What the target says about itself: when, which Windows, which boot and machine. Null where unreadable. */
 export interface TargetFacts {
@@ -44,9 +46,12 @@ export function decodeKuser(bytes: Uint8Array, build: number | null): Pick<Targe
   const sinceBootMs = Math.round(time100ns(KUSER.InterruptTime) / 1e4);
   const bootId = build !== null && build >= KUSER.BootIdFromBuild ? u32(bytes, KUSER.BootId) : null;
   const pages = u32(bytes, KUSER.NumberOfPhysicalPages);
+  // A clock outside 2000-2200, or a boot after it, is a corrupt or unmapped page read as data: unknown, not a date.
+  const plausible = systemTimeMs >= EARLIEST_MS && systemTimeMs <= LATEST_MS;
+  const bootTimeMs = systemTimeMs - sinceBootMs;
   return {
-    systemTimeMs,
-    bootTimeMs: systemTimeMs - sinceBootMs,
+    systemTimeMs: plausible ? systemTimeMs : null,
+    bootTimeMs: plausible && bootTimeMs >= EARLIEST_MS && bootTimeMs <= systemTimeMs ? bootTimeMs : null,
     bootId,
     physicalPages: pages > 0 ? pages : null,
   };
