@@ -156,7 +156,8 @@ export function parseSnapshot(text: string, maxTags: number): { snapshot: Snapsh
   const seen: { [tag: string]: boolean } = {};
   for (let i = 0; i < entries.length; i++) {
     const e: unknown = entries[i];
-    if (!isObject(e) || typeof e.tag !== "string" || e.tag.length < 1 || e.tag.length > 4) return bad("tag entry " + (i + 1) + ' has no "tag" of 1-4 characters');
+    // Tags are written as tagFromKey shows them: printable ASCII only (a control character would reach the output).
+    if (!isObject(e) || typeof e.tag !== "string" || !/^[\x20-\x7e]{1,4}$/.test(e.tag)) return bad("tag entry " + (i + 1) + ' has no "tag" of 1-4 printable characters');
     if (seen["$" + e.tag]) return bad("tag '" + e.tag + "' is listed twice");
     seen["$" + e.tag] = true;
     const u: TagUsage = { tag: e.tag, key: 0, nonPagedAllocs: 0, nonPagedFrees: 0, nonPagedBytes: 0, pagedAllocs: 0, pagedFrees: 0, pagedBytes: 0 };
@@ -170,12 +171,12 @@ export function parseSnapshot(text: string, maxTags: number): { snapshot: Snapsh
   return {
     snapshot: {
       version,
-      writtenBy: typeof data.writtenBy === "string" ? data.writtenBy : "",
-      source: data.source,
+      writtenBy: typeof data.writtenBy === "string" ? printable(data.writtenBy, 64) : "",
+      source: printable(data.source, 64),
       tags,
       target: {
         kind: t.kind,
-        dumpFile: typeof t.dumpFile === "string" ? t.dumpFile : null,
+        dumpFile: typeof t.dumpFile === "string" ? printable(t.dumpFile, 260) : null,
         windowsBuild: isCount(t.windowsBuild) ? (t.windowsBuild as number) : null,
         pointerSize: t.pointerSize,
         systemTimeMs,
@@ -185,6 +186,12 @@ export function parseSnapshot(text: string, maxTags: number): { snapshot: Snapsh
       },
     },
   };
+}
+
+/** Text from the file that the output shows: control characters become spaces, and it is cut at `max`. */
+function printable(text: string, max: number): string {
+  const flat = text.replace(/[\x00-\x1f\x7f]/g, " ");
+  return flat.length > max ? flat.slice(0, max - 1) + "\u2026" : flat;
 }
 
 function isObject(v: unknown): v is { [key: string]: unknown } {

@@ -36,6 +36,13 @@ describe("snapshot files", () => {
     expect(parsed).toEqual({ snapshot: { ...snapshot, writtenBy: "leaktools \u00e9" } });
   });
 
+  test("hostile file text: control characters in a tag are refused, in other strings replaced", () => {
+    const text = formatSnapshot({ ...snapshot, source: "a\u0007b", tags: [{ ...leak, tag: "L\nk" }] });
+    expect(parseSnapshot(text, 10)).toEqual({ problem: { kind: "malformed", detail: 'tag entry 1 has no "tag" of 1-4 printable characters' } });
+    const ok = parseSnapshot(formatSnapshot({ ...snapshot, source: "a\u0007b" }), 10);
+    expect("snapshot" in ok && ok.snapshot.source).toBe("a b");
+  });
+
   test("bounded: more tags than a table holds is refused", () => {
     const many = formatSnapshot({ ...snapshot, tags: [leak, { ...leak, tag: "Lea2" }, { ...leak, tag: "Lea3" }] });
     expect(parseSnapshot(many, 2)).toEqual({ problem: { kind: "malformed", detail: '"tags" has 3 entries, more than the 2 a tag table can hold' } });
