@@ -16,13 +16,24 @@ export function loadScenes(): Scene[] {
 
 /** The transcript of one scene: each command after the prompt, then its output. */
 export function replay(scene: Scene): string {
-  const target = scene.build();
-  const prompt = target.isKernel ? "kd> " : "0:000> ";
-  const session = DebuggerSession.load(target);
-  let text = prompt + ".scriptload leaktools.js\n";
-  for (const command of scene.commands) {
-    text += prompt + command + "\n" + session.run(command).output;
-    target.seconds += 5;
+  const first = scene.build();
+  let text = "";
+  const sessions = [{ opening: "", target: first, commands: scene.commands }];
+  for (const next of scene.then || []) {
+    const target = next.build();
+    // The same debugger machine: the first session's files (and this target's own, such as pooltag.txt).
+    target.fileSystem = first.fileSystem.mergeFrom(target.fileSystem);
+    sessions.push({ opening: next.opening, target, commands: next.commands });
+  }
+  for (const { opening, target, commands } of sessions) {
+    const prompt = target.isKernel ? "kd> " : "0:000> ";
+    if (opening) text += "\n> " + opening + "\n";
+    const session = DebuggerSession.load(target);
+    text += prompt + ".scriptload leaktools.js\n";
+    for (const command of commands) {
+      text += prompt + command + "\n" + session.run(command).output;
+      target.seconds += 5;
+    }
   }
   return text;
 }

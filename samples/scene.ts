@@ -8,4 +8,9 @@ export interface Scene {
   build(): EmulatedTarget;
   /** As typed at the prompt: `!leaktag "Leak"`, `dx -g @$pooltags()...`. */
   commands: string[];
+  /**
+   * Later debugger sessions on other targets (the next dump of the same machine), run after `commands` on the same
+   * debugger machine: they see the files the first session wrote. `opening` is how the analyst opened the target.
+   */
+  then?: { opening: string; build(): EmulatedTarget; commands: string[] }[];
 }

@@ -97,6 +97,12 @@ declare namespace JsProvider {
     ReadLineContents(): Iterable<string>;
   }
 
+  /** §2.8, D-FS "Text Writer Objects": Write without a newline, WriteLine with one. */
+  interface TextWriter {
+    Write(value: unknown): void;
+    WriteLine(value: unknown): void;
+  }
+
   interface File {
     Close(): void;
   }
@@ -104,7 +110,10 @@ declare namespace JsProvider {
   interface FileSystem {
     FileExists(path: string): boolean;
     OpenFile(path: string): File;
+    /** §2.8, D-FS: creates the file and opens it for writing; the disposition's default is not documented. */
+    CreateFile(path: string, disposition?: "OpenExisting" | "CreateNew" | "CreateAlways"): File;
     CreateTextReader(file: File | string, encoding?: "Ascii" | "Utf8" | "Utf16"): TextReader;
+    CreateTextWriter(file: File | string, encoding?: "Ascii" | "Utf8" | "Utf16"): TextWriter;
   }
 
   interface Control {

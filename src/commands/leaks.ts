@@ -1,6 +1,7 @@
 // kd> dx @$leaks()
 // Watches pool tags grow on a live target: the first call records a baseline, each later call lists the tags whose
 // bytes grew since then, with their rate over the target's own clock and a trend over all snapshots.
+// dx @$leaks("save", path) and dx @$leaks("compare", path) do the same across sessions and dumps (leaks-file.ts).
 import { Command } from "./command";
 import { messages } from "../core/messages";
 import { describeArg } from "../core/args";
@@ -12,6 +13,7 @@ import { groupDigits, humanBytes } from "../render/format";
 import { readTagUsage } from "../pool/usage";
 import { TagUsage } from "../pool/tracker";
 import { sessionState } from "../pool/session-state";
+import { checkPath, saveSnapshot, compareSnapshot } from "./leaks-file";
 import type { Target } from "../host/target";
 
 /** Snapshots kept; older ones are dropped (the trend shows the most recent). */
@@ -49,14 +51,23 @@ const allocs = (u: TagUsage) => u.nonPagedAllocs - u.nonPagedFrees + (u.pagedAll
 
 export const leaksCommand: Command = {
   name: "leaks",
-  usage: 'dx @$leaks(["reset"])',
-  summary: "Snapshot pool tags and list those that grew since the first snapshot, with rates",
+  usage: 'dx @$leaks([op, "x.json"])',
+  summary: 'Tags that grew since a snapshot; "reset", or "save"/"compare" a file across dumps',
   resultNoun: ["tag", "tags"],
   run(ctx, args) {
     const target = ctx.target;
     if (!target.isKernel) {
       ctx.out.line(messages.needsKernel("leaks"));
       return undefined;
+    }
+    if (args[0] === "save" || args[0] === "compare") {
+      if (args.length > 2) {
+        ctx.out.line(messages.leaksFileUsage(args[0], args.length + " arguments"));
+        return undefined;
+      }
+      const path = checkPath(ctx, args[0], args[1]);
+      if (path === null) return undefined;
+      return args[0] === "save" ? saveSnapshot(ctx, path) : compareSnapshot(ctx, path);
     }
     if (args.length > 1 || (args.length === 1 && args[0] !== "reset")) {
       ctx.out.line(messages.leaksUsage(describeArg(args[0])));

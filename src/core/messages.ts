@@ -59,11 +59,15 @@ export const messages = {
   leaksBaseline: (tags: number) =>
     "Baseline recorded: " + tags + " tags. Run dx @$leaks() again after a while to see which tags grew.",
   leaksNeedLive: () =>
-    "This is a dump: a second snapshot needs a live target. The largest consumers are listed instead.",
+    "This is a dump: a second snapshot needs a live target. The largest consumers are listed instead. To compare " +
+    'two dumps, save this one, dx @$leaks("save", "C:\\\\cases\\\\before.json"), and compare the later one with it, ' +
+    'dx @$leaks("compare", "C:\\\\cases\\\\before.json").',
   leaksReset: () => "Snapshots cleared. The next dx @$leaks() records a new baseline.",
   leaksNoClock: () => "The target's clock (KUSER_SHARED_DATA.SystemTime) is unreadable; rates are not shown.",
   leaksNoGrowth: (seconds: string) => "No tag grew in the last " + seconds + " seconds.",
-  leaksUsage: (given: string) => 'Usage: dx @$leaks() or dx @$leaks("reset"); got ' + given + ".",
+  leaksUsage: (given: string) =>
+    'Usage: dx @$leaks(), dx @$leaks("reset"), dx @$leaks("save", "C:\\\\cases\\\\before.json") or ' +
+    'dx @$leaks("compare", "C:\\\\cases\\\\before.json"); got ' + given + ".",
   pooltagfileUsage: (given: string) =>
     'Usage: !pooltagfile "C:\\path\\tags.txt" - a text file of "Tag - binary - description" lines; got ' + given + ".",
   pooltagfileUnreadable: (path: string) => "Could not read " + path + "; check the path (backslashes doubled inside quotes).",
@@ -306,4 +310,59 @@ export const messages = {
     "!verifier 3 lists " + name + " as " + state + ": its code may no longer be mapped, so callers the debugger cannot symbolize are named as !verifier printed them.",
   unloadleaksSymbolsFromText: (n: number) =>
     plural(n, "allocation") + " named by the caller symbol !verifier 3 printed (the debugger had none for the address now).",
+  // --- leaks: snapshot files (save / compare) ---
+  leaksFileUsage: (verb: string, given: string) =>
+    'Usage: dx @$leaks("' + verb + '", "C:\\\\cases\\\\before.json") - a file path in quotes, backslashes doubled; got ' + given + ".",
+  leaksPathMangled: (what: string, verb: string, typed: string) =>
+    "The path contains " + what + ": inside quotes dx reads a backslash as the start of an escape (\\t is a tab, " +
+    '\\n a new line), so single backslashes were lost. Double every backslash: dx @$leaks("' + verb + '", "' + typed + '").',
+  leaksPathDriveRelative: (path: string, verb: string) =>
+    'The path "' + path + '" has no backslash after the drive letter, so Windows reads it relative to the debugger\'s ' +
+    "current folder; if you typed single backslashes, dx dropped them. Double every backslash: " +
+    'dx @$leaks("' + verb + '", "C:\\\\cases\\\\before.json").',
+  leaksPathInvalid: (path: string, verb: string) =>
+    'The path "' + path + '" is not a valid Windows file name (it contains < > " | ? or *). Type a path such as ' +
+    'dx @$leaks("' + verb + '", "C:\\\\cases\\\\before.json").',
+  leaksSaveFailed: (path: string, detail: string) =>
+    "Could not write " + path + ": " + oneLine(detail) + " Check that the folder exists and that you may write there " +
+    '(backslashes doubled inside quotes), e.g. dx @$leaks("save", "C:\\\\cases\\\\before.json").',
+  leaksSaveReplaced: (path: string) => "Replaced the file that was at " + path + ".",
+  leaksFileMissing: (path: string, typed: string) =>
+    "There is no file " + path + ". Check the path (backslashes doubled inside quotes), or write the snapshot first " +
+    'on the earlier target: dx @$leaks("save", "' + typed + '").',
+  leaksFileUnreadable: (path: string, detail: string) =>
+    "Could not read " + path + ": " + oneLine(detail) + " Close the program that holds it, or copy it and compare with the copy.",
+  leaksFileEmpty: (path: string) =>
+    path + ' is empty, not a leaktools snapshot. Write one on the earlier target: dx @$leaks("save", "C:\\\\cases\\\\before.json").',
+  leaksFileTooLarge: (path: string, maxChars: number) =>
+    path + " is larger than " + groupDigits(maxChars) + " characters: not a leaktools snapshot (one holds at most one line per pool tag).",
+  leaksFileTruncated: (path: string, detail: string) =>
+    path + " ends before the snapshot does (truncated; " + flat(detail) + "). Copy the whole file again, or save a new snapshot.",
+  leaksFileMalformed: (path: string, detail: string) =>
+    path + " is a damaged leaktools snapshot: " + flat(detail) + ". Save a new one with dx @$leaks(\"save\", ...), or fix that line.",
+  leaksFileNotSnapshot: (path: string, detail: string) =>
+    path + " is not a leaktools snapshot (" + flat(detail) + '). Compare with a file written by dx @$leaks("save", "C:\\\\cases\\\\before.json").',
+  leaksFileNewer: (path: string, version: number, supported: number) =>
+    path + " was written by a newer leaktools (snapshot format version " + version + "; this one reads version " + supported +
+    "). Load the newer leaktools.js with .scriptload, or save the earlier target again with this one.",
+  leaksWarnLater: (then: string, now: string) =>
+    "Warning: the snapshot was taken after this target's time (" + then + " then, " + now + " now): the file is the later " +
+    "one, so growth here is shrinkage there, and rates are not shown. Compare the later target with the earlier snapshot.",
+  leaksWarnOtherMachine: (what: string) =>
+    "Warning: the snapshot comes from another machine (" + what + "): the deltas compare two systems, not growth on one.",
+  leaksWarnReboot: (what: string) =>
+    "Warning: the target rebooted between the snapshot and now (" + what + "): pool counters restart at boot, so a delta " +
+    "is not growth over the whole interval.",
+  leaksCompareNoGrowth: (tags: number) => "No tag grew since the snapshot (" + plural(tags, "tag") + " compared).",
 };
+
+/** Provider error texts end with their own period and may span lines; one sentence on one line. */
+function oneLine(detail: string): string {
+  const text = flat(detail);
+  return /[.!?]$/.test(text) ? text : text + ".";
+}
+
+/** A provider's or parser's text inside a sentence of ours: one line, without its closing period. */
+function flat(detail: string): string {
+  return detail.replace(/[\x00-\x1f]+/g, " ").trim().replace(/\.$/, "");
+}

@@ -38,6 +38,7 @@ export class Target {
   readonly isDump: boolean;
   /** False when the session would not say whether it is a dump (Target.Details absent or throwing); isDump is then false. */
   readonly dumpKnown: boolean;
+  private readonly dumpName: string | null;
   readonly memory: TargetMemory;
   readonly calls: HostCallStats = { symbolLookups: 0, typeLookups: 0, commands: 0 };
   private readonly symbolCache = new Map<string, Address | null>();
@@ -53,11 +54,20 @@ export class Target {
     const dump = dumpFileName(attributes.Target);
     this.dumpKnown = dump !== undefined;
     this.isDump = !!dump;
+    this.dumpName = dump ? dump.slice(0, limits.maxTargetString) : null;
     // In a kernel session Machine.PointerSize follows the current thread's effective machine (4 when a WoW64
     // thread broke in, .effmach docs), so the kernel's own address says how wide kernel pointers are.
     const kernelWidth = this.isKernel ? this.kernelPointerSize() : null;
     this.pointerSize = kernelWidth || machinePointerSize(attributes.Machine);
     this.memory = new TargetMemory(this.pointerSize);
+  }
+
+  /**
+   * The dump file the debugger opened (`Attributes.Target.Details.DumpFileName`), or null: on a live target, and
+   * whenever the property is absent or throws (read once, in the constructor's guard).
+   */
+  dumpFileName(): string | null {
+    return this.dumpName;
   }
 
   /**

@@ -3,6 +3,7 @@
 import * as vm from "vm";
 import { EmulatedTarget, TypeDef, CorruptionMode } from "./target";
 import { makeInt64Class, int64Value } from "./int64";
+import { fileSystemNamespace } from "./filesystem";
 
 export interface HostCounters {
   /** Every call into a host function (memory, symbols, types, commands, files, typed-object field reads). */
@@ -312,25 +313,7 @@ export function createHost(target: EmulatedTarget, context: vm.Context): HostCon
       })),
     );
 
-  const files = {
-    FileExists: (path: string) => {
-      call();
-      return target.files.has(String(path).toLowerCase());
-    },
-    OpenFile: (path: string) => {
-      call();
-      const key = String(path).toLowerCase();
-      if (!target.files.has(key)) throw newError("The system cannot find the file specified.");
-      return { __path: key, Close: () => undefined };
-    },
-    CreateTextReader: (file: unknown) => {
-      call();
-      const key = typeof file === "string" ? file.toLowerCase() : (file as { __path: string }).__path;
-      const text = target.files.get(key);
-      if (text === undefined) throw newError("The system cannot find the file specified.");
-      return { ReadLineContents: () => linq(text.split(/\r?\n/)) };
-    },
-  };
+  const files = fileSystemNamespace(() => target.fileSystem, { call, newError, collection: linq });
 
   const control = {
     ExecuteCommand: (command: string) => {

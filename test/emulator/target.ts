@@ -1,6 +1,7 @@
 // The description of an emulated debug target: memory, modules, symbols, types, recorded command output and
 // files. Builders in test/targets fill it from real layouts; the emulated host answers from it.
 import { SparseMemory } from "./memory";
+import { EmulatedFileSystem } from "./filesystem";
 
 export type PrimitiveName = "u8" | "u16" | "u32" | "u64" | "ptr";
 
@@ -36,7 +37,8 @@ export class EmulatedTarget {
   readonly symbols = new Map<string, bigint>();
   readonly types = new Map<string, TypeDef>();
   readonly commands: { match: string | RegExp; handler: CommandHandler }[] = [];
-  readonly files = new Map<string, string>();
+  /** The debugger machine's files; two sessions (two dumps) share them when given the same one. */
+  fileSystem = new EmulatedFileSystem();
   private clockSeconds = 0;
   /** Called when the clock moves, so a builder can mirror it into target memory (KUSER_SHARED_DATA.SystemTime). */
   readonly clockListeners: ((seconds: number) => void)[] = [];
@@ -132,7 +134,7 @@ export class EmulatedTarget {
   }
 
   addFile(path: string, text: string): void {
-    this.files.set(path.toLowerCase(), text);
+    this.fileSystem.writeText(path, text);
   }
 }
 

@@ -128,6 +128,16 @@ function cases(): Case[] {
   out.push({ build: scene("leaktag"), setup: [], command: "!ltlimits" });
   out.push({ build: scene("leaktag"), setup: ['!ltlimits ("maxModules", 2)'], command: '!leaktag "Leak"' });
   out.push({ build: () => seed002Target({ verifierText: true }).target, setup: [], command: '!unloadleaks "test.sys"' });
+  // dx @$leaks("compare", ...) on after.dmp, with the file the scene's first session saved from before.dmp.
+  const dumps = loadScenes().find((s) => s.id === "leaks-dumps")!;
+  const afterDump = () => {
+    const before = dumps.build();
+    DebuggerSession.load(before).run(dumps.commands[0]);
+    const after = dumps.then![0].build();
+    after.fileSystem = before.fileSystem.mergeFrom(after.fileSystem);
+    return after;
+  };
+  out.push({ build: afterDump, setup: [], command: dumps.then![0].commands[0] });
   return out;
 }
 

@@ -36,13 +36,22 @@ export interface Seed000Options {
   processors?: number;
   /** Leave the tracker symbols out (the !poolused fallback). */
   noTrackerSymbols?: boolean;
+  /** The dump file's name (default C:\Windows\MEMORY.DMP); ignored when `dump` is false. */
+  dumpFile?: string;
+  /** Boot facts in KUSER_SHARED_DATA (PoolOptions). */
+  bootAtSeconds?: number;
+  bootId?: number;
+  physicalPages?: number;
 }
 
 export function seed000(options: Seed000Options = {}): PoolTargetBuilder {
   const p = new PoolTargetBuilder({
     pointerSize: 8,
     build: BUILDS.win10_22h2,
-    dump: options.dump === false ? undefined : "C:\\Windows\\MEMORY.DMP",
+    dump: options.dump === false ? undefined : options.dumpFile || "C:\\Windows\\MEMORY.DMP",
+    bootAtSeconds: options.bootAtSeconds,
+    bootId: options.bootId,
+    physicalPages: options.physicalPages,
     tableSize: 2048,
     processors: options.processors || 4,
     bigPageTableSize: 4096,

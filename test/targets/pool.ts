@@ -29,6 +29,13 @@ export interface PoolOptions {
   /** Tags placed in the expansion table instead of the hash table. */
   expansionTags?: TagSpec[];
   bigPageTableSize?: number;
+  /** The target's clock (seconds, as EmulatedTarget.seconds) when it booted: InterruptTime counts from there.
+   *  Default: five hours before the clock's zero. */
+  bootAtSeconds?: number;
+  /** KUSER_SHARED_DATA.BootId (written from build 14393 on). Default 12. */
+  bootId?: number;
+  /** KUSER_SHARED_DATA.NumberOfPhysicalPages. Default 0x400000 (16 GB). */
+  physicalPages?: number;
 }
 
 export function tagKey(tag: string): number {
@@ -79,17 +86,28 @@ export class PoolTargetBuilder {
     this.bigTableAt = this.b.alloc(this.bigTableSize * this.big.size, 0x1000);
     this.b.globalPointer("nt", "PoolBigPageTable", this.bigTableAt);
     this.sizeT(this.b.global("nt", "PoolBigPageTableSize", this.b.pointerSize), this.bigTableSize);
-    // KUSER_SHARED_DATA.SystemTime (KSYSTEM_TIME: LowPart, High1Time, High2Time) follows the target's clock; +0x14
-    // in the PDBs, and in the WDK's ntddk.h for the builds the data set lacks.
+    // KUSER_SHARED_DATA.SystemTime (KSYSTEM_TIME: LowPart, High1Time, High2Time) follows the target's clock,
+    // and InterruptTime (100 ns since boot) with it; BootId (builds 14393+) and NumberOfPhysicalPages identify the
+    // machine and its boot. Offsets from the PDB extract where it has the field, else the WDK's ntddk.h (the same
+    // on every build of the data set: +0x08, +0x14, +0x2C4, +0x2E8).
     const target = this.b.target;
-    const systemTime = hasPdbData(options.build, options.pointerSize) ? pdbField(options.build, "_KUSER_SHARED_DATA", "SystemTime")!.offset : 0x14;
-    const at = KUSER[options.pointerSize] + BigInt(systemTime);
-    const writeClock = (seconds: number) => {
-      const t = EPOCH_100NS + BigInt(Math.round(seconds * 1e7));
+    const kuser = KUSER[options.pointerSize];
+    const kuserField = (name: string, fallback: number) => {
+      const field = hasPdbData(options.build, options.pointerSize) ? pdbField(options.build, "_KUSER_SHARED_DATA", name) : undefined;
+      return kuser + BigInt(field ? field.offset : fallback);
+    };
+    const bootAt = options.bootAtSeconds !== undefined ? options.bootAtSeconds : -5 * 3600;
+    const writeTime = (at: bigint, t: bigint) => {
       target.memory.writeU32(at, Number(t & 0xffffffffn));
       target.memory.writeU32(at + 4n, Number(t >> 32n));
       target.memory.writeU32(at + 8n, Number(t >> 32n));
     };
+    const writeClock = (seconds: number) => {
+      writeTime(kuserField("SystemTime", 0x14), EPOCH_100NS + BigInt(Math.round(seconds * 1e7)));
+      writeTime(kuserField("InterruptTime", 0x08), BigInt(Math.round((seconds - bootAt) * 1e7)));
+    };
+    if (options.build >= 14393) target.memory.writeU32(kuserField("BootId", 0x2c4), options.bootId !== undefined ? options.bootId : 12);
+    target.memory.writeU32(kuserField("NumberOfPhysicalPages", 0x2e8), options.physicalPages !== undefined ? options.physicalPages : 0x400000);
     writeClock(target.seconds);
     target.clockListeners.push(writeClock);
   }
