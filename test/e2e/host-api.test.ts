@@ -241,8 +241,8 @@ describe("triage\\pooltag.txt found from .chain", () => {
   test("!leaktag describes tags from the app's pooltag.txt", () => {
     const scene = seed000();
     const sdk = "C:\\Program Files (x86)\\Windows Kits\\10\\Debuggers\\x64\\triage\\pooltag.txt";
-    const text = scene.target.files.get(sdk.toLowerCase())!;
-    scene.target.files.delete(sdk.toLowerCase());
+    const text = scene.target.fileSystem.readText(sdk)!;
+    scene.target.fileSystem.delete(sdk);
     scene.target.addFile("C:\\Program Files\\WindowsApps\\Microsoft.WinDbg_1.2306.14001.0_x64__8wekyb3d8bbwe\\amd64\\triage\\pooltag.txt", text);
     scene.target.onCommand(".chain", fixture("windbg-app-1.2306.txt"));
     const r = DebuggerSession.load(scene.target);
