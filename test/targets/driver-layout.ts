@@ -27,8 +27,8 @@ export interface DriverSizes {
 export function driverSizes(bytes: number, seed = 0): DriverSizes {
   const odd = (n: number, k: number) => Math.max(0x100, Math.floor(n) - 0x1000 + ((seed * 0x1d3 + k * 0x95) % 0xf00) + 0x40);
   return {
-    text: odd(bytes * 0.55, 1),
-    page: odd(bytes * 0.15, 2),
+    text: odd(bytes * 0.57, 1),
+    page: odd(bytes * 0.16, 2),
     rdata: odd(bytes * 0.13, 3),
     data: odd(bytes * 0.04, 4),
     pdata: odd(bytes * 0.05, 5),
