@@ -235,7 +235,8 @@ export function isImageNotRead(value: unknown): value is ImageNotRead {
 /**
  * Reads a module's header page, then the sections `which` chooses as planSectionReads plans them: one read per run
  * of adjacent resident sections, each discardable or PAGE* section on its own (a freed one costs a one-page probe),
- * holes found by halving (TargetMemory.readPartial). Three or four host calls for a resident driver.
+ * holes found by halving (TargetMemory.readPartial). Six host calls for a WDK driver: headers, .text, PAGE, .rdata
+ * through .pdata, and a one-page probe each of its freed INIT and .reloc.
  */
 export function readImageSections(target: Target, module: ModuleInfo, which: (s: Section) => boolean): ImageSections | ImageNotRead {
   // The header page first: a module whose headers do not read is skipped without walking its pages.
