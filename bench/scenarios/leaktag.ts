@@ -1,10 +1,12 @@
-// !leaktag on a large kernel: the owner search over 200 driver images (150 MB), and the tag ranking plus two
+// !leaktag on a large kernel: the owner search over 200 driver images (150 MB, laid out as real drivers), and the tag ranking plus two
 // @$leaks() snapshots over 2,048 tracker entries x 16 processors + an expansion table + 65,536 big-page entries.
 import { BenchScenario } from "../scenario";
 import { EmulatedTarget } from "../../test/emulator/target";
 import { HostControl } from "../../test/emulator/host";
-import { PoolTargetBuilder, BUILDS, SCN } from "../../test/targets/pool";
-import { poolTrackerLayout } from "../../test/targets/layouts";
+import { PoolTargetBuilder, BUILDS } from "../../test/targets/pool";
+import { poolTrackerLayout, bigPagesLayout } from "../../test/targets/layouts";
+import { BuiltImage } from "../../test/targets/pe-builder";
+import { driverSizes, driverSections, settleDriver, residentSectionRuns, DriverSizes } from "../../test/targets/driver-layout";
 
 const MODULES = 200;
 const IMAGE_BYTES = 150 * 1024 * 1024;
@@ -12,22 +14,39 @@ const TABLE = 2048;
 const CPUS = 16;
 const EXPANSION = 64;
 const BIG = 65536;
+const IMAGES_TABLE = 256;
+const IMAGES_BIG = 256;
 
+const drivers = new WeakMap<EmulatedTarget, { base: bigint; image: BuiltImage; sizes: DriverSizes }[]>();
+
+/**
+ * 200 drivers laid out as real ones are in a running kernel (test/targets/driver-layout.ts, modeled on the section
+ * tables of the real images in test/fixtures/pe): .text, PAGE, .rdata, .data, .pdata resident; INIT and .reloc
+ * freed; in one driver in eight, two pages of PAGE paged out.
+ */
 function imagesTarget(): EmulatedTarget {
-  const p = new PoolTargetBuilder({ pointerSize: 8, build: BUILDS.win10_22h2, dump: "C:\\Windows\\MEMORY.DMP", tableSize: 256, bigPageTableSize: 256 });
+  const p = new PoolTargetBuilder({ pointerSize: 8, build: BUILDS.win10_22h2, dump: "C:\\Windows\\MEMORY.DMP", tableSize: IMAGES_TABLE, bigPageTableSize: IMAGES_BIG });
   p.tag({ tag: "Leak", nonPagedAllocs: 119, nonPagedBytes: 119 * 40 * 1024 * 1024 });
   const per = Math.floor(IMAGE_BYTES / MODULES / 0x1000) * 0x1000;
   const code = new Uint8Array(0x100);
   code.set([0x41, 0xb8, 0x4c, 0x65, 0x61, 0x6b], 0x40);
+  const list: { base: bigint; image: BuiltImage; sizes: DriverSizes }[] = [];
   for (let i = 0; i < MODULES; i++) {
-    p.driver("drv" + i + ".sys", {
-      sections: [
-        { name: ".text", characteristics: SCN.CODE | SCN.EXECUTE | SCN.READ, content: i === 137 ? code : undefined, size: per - 0x4000 },
-        { name: ".data", characteristics: SCN.INITIALIZED_DATA | SCN.READ | SCN.WRITE, size: 0x1000 },
-      ],
-    });
+    const sizes = driverSizes(per, i);
+    const d = p.driver("drv" + i + ".sys", { sections: driverSections(sizes, { text: i === 137 ? code : undefined }) });
+    const pagedOut = i % 8 === 3 ? [1 + (i % 5), 9 + (i % 7)] : [];
+    settleDriver(p.target.memory, d.base, d.image, sizes, pagedOut);
+    list.push({ base: d.base, image: d.image, sizes });
   }
+  drivers.set(p.target, list);
   return p.target;
+}
+
+/** Header bytes a reader needs: through the section table. */
+function headerBytes(image: Uint8Array): number {
+  const v = new DataView(image.buffer, image.byteOffset);
+  const nt = v.getUint32(0x3c, true);
+  return nt + 0x18 + v.getUint16(nt + 0x14, true) + v.getUint16(nt + 6, true) * 0x28;
 }
 
 function trackerTarget(): EmulatedTarget {
@@ -44,7 +63,7 @@ type Mem = { readMemoryValues(l: unknown, n: number, s: number): unknown };
 
 export const scenario: BenchScenario = {
   name: '!leaktag "Leak"',
-  target: "Win10 22H2 x64 dump, 200 drivers, 150 MB of images",
+  target: "Win10 22H2 x64 dump, 200 drivers, 150 MB of images (INIT and .reloc freed, 1 in 8 with 2 PAGE pages out)",
   build: imagesTarget,
   commands: ['!leaktag "Leak"'],
   // The way public scripts search: `s -a` per module, which reads the image page by page.
@@ -60,8 +79,17 @@ export const scenario: BenchScenario = {
       }
     }
   },
-  // Every module's sections once (the image minus its header page), plus the tracker and big-page tables.
-  floor: (target) => ({ ranges: target.modules.filter((m) => m.name !== "nt").map((m) => m.size - 0x1000) }),
+  // Each driver's headers through its section table, then each run of resident section bytes, once; plus the
+  // tracker and big-page tables. A freed INIT or .reloc is not in the floor: nothing of it can be read.
+  floor: (target) => {
+    const ranges: number[] = [poolTrackerLayout(BUILDS.win10_22h2, 8).size * IMAGES_TABLE, bigPagesLayout(BUILDS.win10_22h2, 8).size * IMAGES_BIG];
+    for (const d of drivers.get(target) || []) {
+      ranges.push(headerBytes(d.image.bytes));
+      const sections = [".text", "PAGE", ".rdata", ".data", ".pdata", "INIT", ".reloc"].map((name, k) => ({ name, size: [d.sizes.text, d.sizes.page, d.sizes.rdata, d.sizes.data, d.sizes.pdata, d.sizes.init, d.sizes.reloc][k] }));
+      for (const [s, e] of residentSectionRuns(target.memory, d.base, d.image, sections)) ranges.push(e - s);
+    }
+    return { ranges };
+  },
 };
 
 export const trackerScenario: BenchScenario = {

@@ -56,26 +56,70 @@ export class TargetMemory {
   }
 
   /**
-   * Reads a range that may have holes (a driver image with paged-out or discarded pages): one large read when it
-   * all reads, otherwise page by page so that every readable page is still returned. Never cached.
+   * Reads a range that may have holes (a driver image with paged-out or discarded pages), never cached: one large
+   * read when it all reads. A read that fails is split at a page boundary near its middle and each half read again,
+   * down to single pages, which are then known unreadable for the command. A failed read returns nothing but still
+   * costs the link the bytes before its hole, so halving keeps a hole to a few reads and about the range's bytes
+   * again, where re-reading page by page paid one read (two 4,000-byte packets) per page. Pages already known to be
+   * unreadable are not asked again. With `stopAtUnreadableStart` the first page is read on its own, and when it does
+   * not read the whole range is taken as gone without another read: the kernel frees a driver's discardable sections
+   * (INIT, .reloc) whole once it is initialised, so a probe of one page is all a freed section should cost.
    */
-  readPartial(address: Address, size: number): PartialRead {
+  readPartial(address: Address, size: number, options: { stopAtUnreadableStart?: boolean } = {}): PartialRead {
     const result: PartialRead = { pieces: [], unreadable: [] };
+    if (options.stopAtUnreadableStart && size > 0) {
+      const firstPage = Math.min(size, PAGE_SIZE - (address.lo % PAGE_SIZE));
+      if (!this.readSpan(address, firstPage, result)) return { pieces: [], unreadable: [{ start: address, size }] };
+      address = address.add(firstPage);
+      size -= firstPage;
+    }
+    this.readSpans(address, size, result);
+    result.pieces = coalesce(result.pieces);
+    return result;
+  }
+
+  /** [address, address+size) in reads of at most maxReadBytes, each with its holes found by halving. */
+  private readSpans(address: Address, size: number, result: PartialRead): void {
     let cursor = address;
     let remaining = size;
     while (remaining > 0) {
       const n = Math.min(remaining, limits.maxReadBytes);
-      const bytes = this.hostRead(cursor, n);
-      if (bytes) {
-        appendPiece(result, cursor, bytes);
-      } else {
-        this.readPagesOf(cursor, n, result);
-      }
+      this.readSpan(cursor, n, result);
       cursor = cursor.add(n);
       remaining -= n;
     }
-    result.pieces = coalesce(result.pieces);
-    return result;
+  }
+
+  /** Reads one span, halving around holes; true when all of it read. */
+  private readSpan(start: Address, size: number, result: PartialRead): boolean {
+    const bad = this.firstBadPage(start, size);
+    if (bad) {
+      // Around a page already known to be unreadable, without asking again.
+      const before = bad.distanceFrom(start) || 0;
+      const pageEnd = Math.min(size, before + PAGE_SIZE - (bad.lo % PAGE_SIZE));
+      if (before > 0) this.readSpan(start, before, result);
+      addUnreadable(result, bad, pageEnd - before);
+      if (pageEnd < size) this.readSpan(start.add(pageEnd), size - pageEnd, result);
+      return false;
+    }
+    const bytes = this.hostRead(start, size);
+    if (bytes) {
+      appendPiece(result, start, bytes);
+      return true;
+    }
+    const inFirstPage = PAGE_SIZE - (start.lo % PAGE_SIZE);
+    if (size <= inFirstPage) {
+      this.markBad(start, size);
+      addUnreadable(result, start, size);
+      return false;
+    }
+    // Split at the page boundary nearest the middle (at least one page into the span).
+    const pages = Math.ceil((size - inFirstPage) / PAGE_SIZE);
+    const split = inFirstPage + Math.floor(pages / 2) * PAGE_SIZE;
+    const at = split >= size ? inFirstPage : split;
+    this.readSpan(start, at, result);
+    this.readSpan(start.add(at), size - at, result);
+    return false;
   }
 
   readPointer(address: Address, what: string): Address | Unreadable {
@@ -84,24 +128,6 @@ export class TargetMemory {
     return this.pointerSize === 8
       ? new Address(word(bytes, 4), word(bytes, 0))
       : new Address(0, word(bytes, 0));
-  }
-
-  private readPagesOf(start: Address, size: number, result: PartialRead): void {
-    let cursor = start;
-    let remaining = size;
-    while (remaining > 0) {
-      const pageEnd = PAGE_SIZE - (cursor.lo % PAGE_SIZE);
-      const n = Math.min(remaining, pageEnd);
-      const bytes = this.hostRead(cursor, n);
-      if (bytes) appendPiece(result, cursor, bytes);
-      else {
-        const last = result.unreadable[result.unreadable.length - 1];
-        if (last && last.start.add(last.size).equals(cursor)) last.size += n;
-        else result.unreadable.push({ start: cursor, size: n });
-      }
-      cursor = cursor.add(n);
-      remaining -= n;
-    }
   }
 
   private hostRead(address: Address, size: number): Uint8Array | null {
@@ -182,6 +208,13 @@ function concat(chunks: Uint8Array[], size: number): Uint8Array {
 
 function appendPiece(result: PartialRead, start: Address, bytes: Uint8Array): void {
   result.pieces.push({ start, bytes });
+}
+
+/** Notes an unreadable range, joined to the previous one when they touch. Halving finds holes in address order. */
+function addUnreadable(result: PartialRead, start: Address, size: number): void {
+  const last = result.unreadable[result.unreadable.length - 1];
+  if (last && last.start.add(last.size).equals(start)) last.size += size;
+  else result.unreadable.push({ start, size });
 }
 
 /** Joins adjacent pieces, one copy per run. */

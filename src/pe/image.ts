@@ -126,6 +126,16 @@ export function directory(headers: PeHeaders, index: number): DataDirectory | nu
   return d && d.rva !== 0 && d.size !== 0 ? d : null;
 }
 
+/**
+ * A directory the loader walks to its terminator (imports, delay-load imports): present when its RVA is set, whatever
+ * its Size. The Windows loader ignores the import directory's Size and stops at the all-zero descriptor, so images
+ * with Size 0 load and call their imports (small hand-made and packed PEs, some linkers); the caller bounds the walk.
+ */
+export function walkedDirectory(headers: PeHeaders, index: number): DataDirectory | null {
+  const d = headers.directories[index];
+  return d && d.rva !== 0 ? d : null;
+}
+
 /** The section holding an RVA, or null (headers, or outside every section). */
 export function sectionOf(headers: PeHeaders, rva: number): Section | null {
   for (const s of headers.sections) if (rva >= s.virtualAddress && rva < s.virtualAddress + s.virtualSize) return s;

@@ -7,8 +7,8 @@ import { pointer, u16, u32 } from "../core/bytes";
 import { symbolPatternArg } from "../core/validate";
 import { workLimit } from "../core/limits";
 import type { Target, ModuleInfo } from "../host/target";
-import { parseHeaders, isPeError, directory, PeHeaders, DIRECTORY_IAT, DIRECTORY_IMPORT, DIRECTORY_DELAY_IMPORT } from "./image";
-import { parseAllImports, ImportEntry } from "./imports";
+import { parseHeaders, isPeError, directory, walkedDirectory, PeHeaders, DIRECTORY_IAT, DIRECTORY_IMPORT, DIRECTORY_DELAY_IMPORT } from "./image";
+import { parseAllImports, ImportEntry, DELAY_DESCRIPTOR_SIZE } from "./imports";
 import { imageReader, ImageReader } from "./rva-reader";
 
 /** Distinct function names a wildcard may resolve to addresses (one symbol lookup each). */
@@ -308,8 +308,10 @@ function readHeaderBytes(read: (rva: number, size: number) => Uint8Array | null,
 function planReads(image: ImageReader, headers: PeHeaders, imageSize: number): void {
   const ranges: [number, number][] = [];
   const iat = directory(headers, DIRECTORY_IAT);
-  const imports = directory(headers, DIRECTORY_IMPORT);
-  const delayed = directory(headers, DIRECTORY_DELAY_IMPORT);
+  // Import and delay-load directories are walked to their null descriptor whatever their Size (the loader does so);
+  // the IAT directory is a plain range and needs its Size.
+  const imports = walkedDirectory(headers, DIRECTORY_IMPORT);
+  const delayed = walkedDirectory(headers, DIRECTORY_DELAY_IMPORT);
   const pointer = headers.is64 ? 8 : 4;
   if (iat) ranges.push([iat.rva, iat.rva + iat.size]);
   if (imports) {
@@ -320,7 +322,7 @@ function planReads(image: ImageReader, headers: PeHeaders, imageSize: number): v
     const guess = (iat ? iat.size : 0) + slots * NAME_ENTRY_GUESS;
     ranges.push([imports.rva, Math.max(end, Math.min(end + guess, Math.ceil(end / 0x1000) * 0x1000))]);
   }
-  if (delayed) ranges.push([delayed.rva, delayed.rva + delayed.size]);
+  if (delayed) ranges.push([delayed.rva, delayed.rva + Math.max(delayed.size, 2 * DELAY_DESCRIPTOR_SIZE)]);
   image.prefetch(ranges);
   for (let pass = 0; pass < PLAN_PASSES; pass++) {
     const misses: [number, number][] = [];

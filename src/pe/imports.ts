@@ -3,7 +3,7 @@
 import { u32, asciiz } from "../core/bytes";
 import { plural } from "../render/format";
 import { Address } from "../core/address";
-import { PeHeaders, directory, DIRECTORY_IMPORT, DIRECTORY_DELAY_IMPORT } from "./image";
+import { PeHeaders, walkedDirectory, DIRECTORY_IMPORT, DIRECTORY_DELAY_IMPORT } from "./image";
 
 /**
  * Reads `size` bytes at an RVA of the image; null when unreadable (paged out, discarded INIT). `keptFrom`, when the
@@ -49,7 +49,7 @@ interface Descriptor {
 
 export function parseImports(headers: PeHeaders, read: RvaReader, imageSize: number): ImportTable {
   const result: ImportTable = { entries: [], problems: [] };
-  const dir = directory(headers, DIRECTORY_IMPORT);
+  const dir = walkedDirectory(headers, DIRECTORY_IMPORT);
   if (!dir || pastImage(result.problems, "import directory", dir.rva, 0x14, imageSize)) return result;
   const descriptors = readDescriptors(dir.rva, dir.size, read, imageSize, result.problems);
   for (const d of descriptors) addEntries(result, headers, read, imageSize, d, false);
@@ -57,7 +57,7 @@ export function parseImports(headers: PeHeaders, read: RvaReader, imageSize: num
 }
 
 /** IMAGE_DELAYLOAD_DESCRIPTOR (layouts.md §6): 0x20 bytes, zero-terminated. */
-const DELAY_DESCRIPTOR_SIZE = 0x20;
+export const DELAY_DESCRIPTOR_SIZE = 0x20;
 
 /**
  * The delay-load directory (layouts.md §6, IMAGE_DELAYLOAD_DESCRIPTOR). Its IAT slots point into the importer's own
@@ -66,7 +66,7 @@ const DELAY_DESCRIPTOR_SIZE = 0x20;
  */
 export function parseDelayImports(headers: PeHeaders, read: RvaReader, imageSize: number): ImportTable {
   const result: ImportTable = { entries: [], problems: [] };
-  const dir = directory(headers, DIRECTORY_DELAY_IMPORT);
+  const dir = walkedDirectory(headers, DIRECTORY_DELAY_IMPORT);
   if (!dir || pastImage(result.problems, "delay-load directory", dir.rva, DELAY_DESCRIPTOR_SIZE, imageSize)) return result;
   const raw = readZeroTerminated(dir.rva, dir.size, DELAY_DESCRIPTOR_SIZE, read, imageSize, "delay-load descriptor", result.problems);
   for (const d of raw) {

@@ -1,10 +1,9 @@
 // An RvaReader over a module image in target memory that reads exact ranges and keeps what it read. The caller
 // plans: `prefetch` takes the ranges a parse will need (the import descriptors, the IAT, ...), joins those that lie
 // close together into one read each, and reads them; `dry` is a reader that answers from what is kept and notes
-// what is missing, so a parse can be run to learn its next ranges without a host call per field. A range that fails
-// is retried page by page (residency is per page) and its unreadable pages are remembered for the command.
+// what is missing, so a parse can be run to learn its next ranges without a host call per field. A range with a hole
+// is split by halving (TargetMemory.readPartial; residency is per page) and its unreadable pages are remembered.
 import { Address } from "../core/address";
-import { Unreadable } from "../core/missing";
 import { PAGE_SIZE } from "../core/limits";
 import type { Target } from "../host/target";
 import { RvaReader } from "./imports";
@@ -74,17 +73,14 @@ export function imageReader(target: Target, base: Address, imageSize: number, wh
         return;
       }
     }
-    const bytes = target.memory.read(base.add(start), end - start, what, false);
-    if (!(bytes instanceof Unreadable)) {
-      keep(start, bytes);
-      return;
+    // One read when the range is resident; around a hole, TargetMemory halves the range (a failed read still costs
+    // the bytes before its hole, so re-reading every page of the range would pay them twice and two packets a page).
+    const read = target.memory.readPartial(base.add(start), end - start);
+    for (const piece of read.pieces) keep(piece.start.distanceFrom(base) || 0, piece.bytes);
+    for (const hole of read.unreadable) {
+      const from = hole.start.distanceFrom(base) || 0;
+      for (let p = Math.floor(from / PAGE_SIZE); p * PAGE_SIZE < from + hole.size; p++) badPages.add(p);
     }
-    if (firstPage === lastPage) {
-      badPages.add(firstPage);
-      return;
-    }
-    // A range with a hole: page by page, so every resident page is still used.
-    for (let p = firstPage; p <= lastPage; p++) fetch(Math.max(start, p * PAGE_SIZE), Math.min(end, (p + 1) * PAGE_SIZE));
   };
 
   /** [start, end) minus the kept bytes at its start: the part a read must still fetch. */

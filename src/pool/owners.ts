@@ -9,6 +9,7 @@ import { Unreadable } from "../core/missing";
 import { i32, u32, indexOfBytes } from "../core/bytes";
 import { parseHeaders, isPeError, PeHeaders, Section } from "../pe/image";
 import { parseImports } from "../pe/imports";
+import { planSectionReads } from "../pe/section-reads";
 import { workLimit, raiseHint } from "../core/limits";
 import type { Target, ModuleInfo } from "../host/target";
 
@@ -211,7 +212,7 @@ export interface ImageSections {
   headers: PeHeaders;
   /** The sections read (those `which` chose, clipped to `size`), by RVA. */
   sections: Section[];
-  /** Readable pieces of the span from the first chosen section to the end of the last, by RVA. */
+  /** Readable pieces of the chosen sections, by RVA. */
   pieces: ImagePiece[];
   /** Bytes of the image considered: its size, capped by maxSearchBytesPerImage. */
   size: number;
@@ -232,8 +233,10 @@ export function isImageNotRead(value: unknown): value is ImageNotRead {
 }
 
 /**
- * Reads a module's header page, then one partial read over the span of the sections `which` chooses (sections lie
- * contiguous in memory): 1 MB host reads, page by page only around holes. Two host calls for a resident image.
+ * Reads a module's header page, then the sections `which` chooses as planSectionReads plans them: one read per run
+ * of adjacent resident sections, each discardable or PAGE* section on its own (a freed one costs a one-page probe),
+ * holes found by halving (TargetMemory.readPartial). Six host calls for a WDK driver: headers, .text, PAGE, .rdata
+ * through .pdata, and a one-page probe each of its freed INIT and .reloc.
  */
 export function readImageSections(target: Target, module: ModuleInfo, which: (s: Section) => boolean): ImageSections | ImageNotRead {
   // The header page first: a module whose headers do not read is skipped without walking its pages.
@@ -243,11 +246,11 @@ export function readImageSections(target: Target, module: ModuleInfo, which: (s:
   if (isPeError(headers)) return { kind: "imageNotRead", reason: headers.reason };
   const size = Math.min(module.size, workLimit("maxSearchBytesPerImage"));
   const sections = headers.sections.filter((s) => s.virtualSize > 0 && s.virtualAddress < size && which(s));
-  if (sections.length === 0) return { headers, sections, pieces: [], size };
-  const first = sections.reduce((a, b) => Math.min(a, b.virtualAddress), Number.MAX_VALUE);
-  const last = sections.reduce((a, b) => Math.max(a, Math.min(size, b.virtualAddress + b.virtualSize)), 0);
-  const span = target.memory.readPartial(module.base.add(first), last - first);
-  const pieces = span.pieces.map((p) => ({ rva: p.start.distanceFrom(module.base) || 0, bytes: p.bytes }));
+  const pieces: ImagePiece[] = [];
+  for (const planned of planSectionReads(sections, size)) {
+    const read = target.memory.readPartial(module.base.add(planned.rva), planned.size, { stopAtUnreadableStart: planned.discardable });
+    for (const p of read.pieces) pieces.push({ rva: p.start.distanceFrom(module.base) || 0, bytes: p.bytes });
+  }
   return { headers, sections, pieces, size };
 }
 

@@ -15,7 +15,7 @@ describe("long commands print progress every 10% on large targets", () => {
     const r = DebuggerSession.load(leaktagImages.build()).run('!leaktag "Leak"');
     const lines = progressLines(r.output, "Searching images for 'Leak'");
     expect(percents(lines)).toEqual([10, 20, 30, 40, 50, 60, 70, 80, 90]);
-    expect(lines[0]).toBe("Searching images for 'Leak': 10% (16 of 158 MB)");
+    expect(lines[0]).toBe("Searching images for 'Leak': 10% (16 of 159 MB)");
     // Progress comes before the result it announces.
     expect(r.output.indexOf(lines[0])).toBeLessThan(r.output.indexOf("Owners"));
   });

@@ -9,6 +9,7 @@ export interface HostCounters {
   /** Every call into a host function (memory, symbols, types, commands, files, typed-object field reads). */
   hostCalls: number;
   readCalls: number;
+  /** Bytes that crossed the link, including those a failed read copied before its first unreadable page. */
   bytesRead: number;
   /** Over KDNET each read moves at most 4,000 bytes per packet: ceil(bytes / 4000), at least one. */
   packets: number;
@@ -107,8 +108,14 @@ export function createHost(target: EmulatedTarget, context: vm.Context): HostCon
       }
     }
     if (!(result instanceof Uint8Array)) {
+      // A failed read is not free over a kernel link: the debugger asks for at most a packet of memory at a time and
+      // the target copies until the first page it cannot read (ReactOS ntoskrnl/kd64/kdapi.c: KdpReadVirtualMemory
+      // caps each request at the packet size, KdpCopyMemoryChunks stops at the first failure and returns what it
+      // copied). So the bytes before the hole travel, in their packets, plus the one packet that fails.
+      const readable = result.unreadableAt > address ? Number(result.unreadableAt - address) : 0;
       counters.failedReads++;
-      counters.packets += 1;
+      counters.bytesRead += readable;
+      counters.packets += Math.ceil(readable / KD_PACKET_BYTES) + 1;
       throw newError(readErrorMessage(result.unreadableAt));
     }
     counters.bytesRead += size;

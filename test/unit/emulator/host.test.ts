@@ -93,6 +93,21 @@ describe("host.memory", () => {
     }
     expect(control.counters).toMatchObject({ hostCalls: 3, readCalls: 3, bytesRead: 32, failedReads: 1 });
   });
+
+  test("a failed read costs what the link spends on it: the bytes and packets before the hole, plus one packet", () => {
+    const t = new EmulatedTarget("kernel", 8);
+    const start = 0xfffff80747f50000n;
+    t.memory.map(start, 0x3000); // 12,288 readable bytes, then a hole
+    const c = hostOver(t);
+    const mem = c.host.memory as { readMemoryValues(l: unknown, n: number): unknown };
+    c.resetCounters();
+    expect(() => mem.readMemoryValues(c.int64.fromBig(start), 0x5000)).toThrow("Unable to read target memory");
+    // ceil(12288 / 4000) = 4 packets carry the readable pages, the fifth reports the failure.
+    expect(c.counters).toMatchObject({ readCalls: 1, failedReads: 1, bytesRead: 0x3000, packets: 5 });
+    c.resetCounters();
+    expect(() => mem.readMemoryValues(c.int64.fromBig(start + 0x3000n), 0x1000)).toThrow("Unable to read target memory");
+    expect(c.counters).toMatchObject({ bytesRead: 0, packets: 1 });
+  });
 });
 
 describe("symbols and types", () => {

@@ -51,6 +51,44 @@ describe("target memory", () => {
     expect(r.unreadable.map((u) => [u.start.toHex(), u.size])).toEqual([[addr(a + 0x1000n).toHex(), 0x2000]]);
   });
 
+  test("a hole in a large range costs a few reads by halving, not one read per page; known holes are not asked again", () => {
+    const b = kernelTarget({ pointerSize: 8, build: BUILDS.win10_22h2 });
+    const a = b.alloc(0x40000, 0x1000);
+    b.memory.unmap(a + 0x29000n, 0x1000);
+    const control = installHost(b.target);
+    const t = new Target();
+    control.resetCounters();
+    const r = t.memory.readPartial(addr(a), 0x40000);
+    expect(r.pieces.map((p) => [p.start.toHex(), p.bytes.length])).toEqual([
+      [addr(a).toHex(), 0x29000],
+      [addr(a + 0x2a000n).toHex(), 0x16000],
+    ]);
+    expect(r.unreadable.map((u) => [u.start.toHex(), u.size])).toEqual([[addr(a + 0x29000n).toHex(), 0x1000]]);
+    // The first read fails after copying 0x29000 bytes (43 packets + 1): the link has paid that, and the host
+    // returns nothing. Page by page then cost 64 more reads of two packets each (172 in all); halving, 13 reads.
+    expect(control.counters.readCalls).toBeLessThanOrEqual(14);
+    expect(control.counters.packets).toBeLessThanOrEqual(150);
+    const calls = control.counters.readCalls;
+    t.memory.readPartial(addr(a + 0x28000n), 0x3000);
+    expect(control.counters.readCalls).toBe(calls + 2);
+  });
+
+  test("stopAtUnreadableStart: a freed section costs one page's probe; a resident one reads whole", () => {
+    const b = kernelTarget({ pointerSize: 8, build: BUILDS.win10_22h2 });
+    const a = b.alloc(0x8000, 0x1000);
+    b.memory.unmap(a, 0x4000);
+    const control = installHost(b.target);
+    const t = new Target();
+    control.resetCounters();
+    const gone = t.memory.readPartial(addr(a), 0x4000, { stopAtUnreadableStart: true });
+    expect(gone.pieces).toEqual([]);
+    expect(gone.unreadable.map((u) => [u.start.toHex(), u.size])).toEqual([[addr(a).toHex(), 0x4000]]);
+    expect(control.counters).toMatchObject({ readCalls: 1, packets: 1, bytesRead: 0 });
+    const there = t.memory.readPartial(addr(a + 0x4000n), 0x4000, { stopAtUnreadableStart: true });
+    expect(there.pieces.map((p) => p.bytes.length)).toEqual([0x4000]);
+    expect(control.counters.readCalls).toBe(3);
+  });
+
   test.each([4, 8] as const)("pointers on a %i-byte target", (pointerSize) => {
     const b = kernelTarget({ pointerSize, build: BUILDS.win10_22h2 });
     const a = b.alloc(16);
