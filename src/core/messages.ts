@@ -295,4 +295,9 @@ export const messages = {
     "pool corruption" + (meaning ? ": " + meaning : "") + (tag ? " (block tagged '" + tag + "')" : "") +
     " \u2014 the damage was done earlier, usually by the owner of the block before; enable special pool or Driver Verifier on suspects",
   triageMemoryManagement: (meaning: string) => "memory manager consistency check failed: " + meaning,
+  ownerHitsNotKept: (module: string, count: number, allocations: number, tag: string) =>
+    module + ": " + plural(count, "more hit", "more hits") +
+    (allocations > 0
+      ? " were not kept, " + allocations + " of them allocator calls (past maxAllocationSitesPerModule: the image looks corrupt)."
+      : " (not allocator calls) were not kept; every allocator call is listed (dx @$leaktag(\"" + tag.trim() + "\").Owners)."),
 };
