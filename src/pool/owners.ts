@@ -31,8 +31,6 @@ export const ALLOCATOR_IMPORTS = [
 /** Imports that free tagged pool; the tag is their second argument. A call into one is a free site. */
 export const FREE_IMPORTS = ["ExFreePoolWithTag", "ExFreePool2"];
 
-/** Bytes after the tag searched for the allocator call: the seed's two calls are 9 and 7 bytes after it. */
-export const CALL_WINDOW = 40;
 /** Bytes of a called function searched for the allocator call that makes it an allocation wrapper. */
 export const WRAPPER_BYTES = 0x60;
 /** Hits kept per module besides allocator calls, which are all kept (the rest are counted): code first, then data. */
