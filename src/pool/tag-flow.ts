@@ -98,7 +98,7 @@ export function decodeInstruction(bytes: Uint8Array, at: number, is64: boolean):
   let i = at;
   let operandSize16 = false;
   let addressSizeOverride = false;
-  while (i < bytes.length && PREFIXES.indexOf(bytes[i]) >= 0 && i - at < 4) {
+  while (i < bytes.length && PREFIXES.indexOf(bytes[i]) >= 0 && i - at < 14) {
     if (bytes[i] === 0x66) operandSize16 = true;
     if (bytes[i] === 0x67) addressSizeOverride = true;
     i++;

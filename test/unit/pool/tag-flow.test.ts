@@ -34,6 +34,46 @@ describe("instruction lengths (objdump's)", () => {
     }
     expect(seen).toEqual(starts);
   });
+  test("every function of bufferutil-x64.node's .pdata decodes from its start exactly to its end", () => {
+    // The image's own unwind table (RUNTIME_FUNCTION: BeginAddress, EndAddress, UnwindInfo) gives each function's
+    // bounds, independently of any disassembler: decoding from the start must land on the end. Functions with AVX
+    // (VEX) code, which the decoder does not size, stop early, and a function with a `jmp reg` switch may hold its
+    // jump table in its range (rva 0x11cf0: offsets at 0x11fec): both are counted apart.
+    const view = new DataView(bufferutil.buffer, bufferutil.byteOffset, bufferutil.byteLength);
+    const pe = view.getUint32(0x3c, true);
+    const table = pe + 24 + view.getUint16(pe + 20, true);
+    const sections = new Map<string, { va: number; size: number; raw: number }>();
+    for (let i = 0; i < view.getUint16(pe + 6, true); i++) {
+      const at = table + i * 40;
+      const name = String.fromCharCode(...bufferutil.subarray(at, at + 8)).replace(/\0+$/, "");
+      sections.set(name, { va: view.getUint32(at + 12, true), size: view.getUint32(at + 8, true), raw: view.getUint32(at + 20, true) });
+    }
+    const pdata = sections.get(".pdata")!;
+    const text = sections.get(".text")!;
+    let exact = 0;
+    let undecoded = 0;
+    let tables = 0;
+    const wrong: string[] = [];
+    for (let entry = pdata.raw; entry + 12 <= pdata.raw + pdata.size; entry += 12) {
+      const begin = view.getUint32(entry, true);
+      const end = view.getUint32(entry + 4, true);
+      if (begin === 0) break;
+      const bytes = bufferutil.subarray(begin - text.va + text.raw, end - text.va + text.raw);
+      let at = 0;
+      let ins;
+      let jumpTable = false;
+      while (at < bytes.length && (ins = decodeInstruction(bytes, at, true))) {
+        if (ins.opcode === 0xff && ins.mod === 3 && (ins.reg & 7) === 4) jumpTable = true;
+        at += ins.length;
+      }
+      if (at === bytes.length) exact++;
+      else if (jumpTable) tables++;
+      else if (at < bytes.length && !decodeInstruction(bytes, at, true) && (bytes[at] === 0xc5 || bytes[at] === 0xc4)) undecoded++;
+      else wrong.push(begin.toString(16));
+    }
+    expect(wrong).toEqual([]);
+    expect([exact, undecoded, tables]).toEqual([444, 1, 3]); // of 448 functions
+  });
   test("x86: push r32, push r/m32 with disp32, call [abs32], call rel32, add esp, push imm32 (wininst-10.0.exe)", () => {
     const { bytes } = excerpts.get("x86-esi-push")!;
     const seen: number[] = [];
