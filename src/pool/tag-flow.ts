@@ -39,7 +39,7 @@ export interface Instruction {
   mod: number | null;
   reg: number;
   rm: number;
-  /** A memory operand based on rsp/esp or rbp/ebp (a stack slot). */
+  /** A memory operand based on rsp/esp (an outgoing argument's slot). */
   stackMemory: boolean;
   /** Offset and size of the immediate, 0 when none. */
   immediateAt: number;
@@ -151,7 +151,8 @@ export function decodeInstruction(bytes: Uint8Array, at: number, is64: boolean):
       } else if (mod === 0 && base === 5) i += 4;
       if (mod === 1) i += 1;
       if (mod === 2) i += 4;
-      stackMemory = base === 4 || (base === 5 && mod !== 0);
+      // Outgoing arguments live at [rsp+x] / [esp+x]; [rbp+x] is a local, and base 4 with REX.B is r12.
+      stackMemory = base === 4 && (rex & 1) === 0;
     }
   }
   if (opcode < 0x100) immediate = oneByteImmediate(opcode, z, rexW, is64, addressSizeOverride, reg & 7);

@@ -136,6 +136,21 @@ describe("the tag's way to its call", () => {
     expect(use).toMatchObject({ use: "allocation", allocatorCalls: 2, callRva: 0x1e38 });
   });
 
+  test("a callee-saved holder stored as the 5th argument and moved to r8d; other calls do not take it (wininst-14.0-amd64.exe rva 0x4d1d)", () => {
+    const e = excerpts.get("x64-ebx-stack-and-r8d")!;
+    const form = immediateFormAt(e.bytes, 1, true)!;
+    expect(form.name).toBe("mov ebx, imm32");
+    const flow = followTag(e.bytes, 5, form.holder, true);
+    // mov [rsp+0x20], ebx; call [IAT] | mov r8d, 0x50; call rel32 (not it) | mov [rsp+0x20], ebx; call [IAT] |
+    // mov r8d, ebx; call rel32 | mov dword ptr [rsp+0x20], 0x50; call [IAT] (not it: no argument has held it since the
+    // last call; ebx still does).
+    expect(flow.calls.map((c) => [c.at, c.moves])).toEqual([
+      [0x1b, ["mov [stack], ebx"]],
+      [0x5a, ["mov [stack], ebx"]],
+      [0x6f, ["mov r8d, ebx"]],
+    ]);
+  });
+
   test("MinGW: mov r8d, imm32 ... call rel32 into the image's wrapper, which calls [IAT] (Wine ntoskrnl.exe create_file_object)", () => {
     const call = excerpts.get("ntoskrnl-wrapper-call")!;
     const body = excerpts.get("ntoskrnl-wrapper-body")!;
