@@ -12,7 +12,7 @@ import { parseTagPattern, isUntaggedTag, tagBytes, TagPattern } from "../pool/ta
 import { TagUsage, outstanding } from "../pool/tracker";
 import { readBigPages, BigAllocation } from "../pool/bigpages";
 import { Progress, bytesOf } from "../core/progress";
-import { findTagOwners, TagHit } from "../pool/owners";
+import { findTagOwners, isAllocation, TagHit } from "../pool/owners";
 import { readTagUsage, loadDescriptions, UsageRead } from "../pool/usage";
 import { describeTag, TagDescriptions } from "../pool/pooltag-file";
 import type { Target } from "../host/target";
@@ -160,8 +160,13 @@ interface HitRecord {
   Kind: string;
   Instruction: string | null;
   Allocator: string | null;
+  /** "allocation" or "free" (Allocator is then ExFreePoolWithTag), null without a call that takes the tag. */
+  Use: string | null;
   /** The driver's own function the call goes through to reach Allocator (an allocation wrapper), or null. */
   Wrapper: unknown;
+  /** The call that takes the tag, and the register moves that brought the tag there (`mov r8d, ebp`). */
+  CallAddress: unknown;
+  Moves: string[];
   Symbol: string | null;
   toString(): string;
 }
@@ -269,17 +274,19 @@ function searchOwners(ctx: CommandContext, tag: string): OwnerSearch {
     });
     return { owner, hits };
   });
-  const records = ownerRecords.map((o) => ownerRecord(o.owner.module.name, o.owner.confidence, o.hits));
+  const records = ownerRecords.map((o) => ownerRecord(o.owner.module.name, o.owner.confidence, o.hits, o.owner.hitsNotKept));
   if (search.owners.length === 0) ctx.out.line(messages.noOwners(tag));
   else {
     ctx.out.lines(ownerTable(records, "Hit", HITS_SHOWN_PER_OWNER));
     for (const o of search.owners) for (const problem of o.problems) ctx.out.line("  " + o.module.name + ": " + problem);
+    for (const o of search.owners) if (o.hitsNotKept > 0) ctx.out.line("  " + messages.ownerHitsNotKept(o.module.name, o.hitsNotKept, o.allocationsNotKept, tag));
     const best = search.owners[0];
     if (best.confidence === "high" && (search.owners.length === 1 || search.owners[1].confidence !== "high")) {
-      ctx.out.line("=> " + best.module.fileName + " allocates '" + tag + "' (" + plural(best.hits.filter((h) => h.allocator).length, "allocator call") + ").");
+      const calls = best.hits.reduce((n, h) => n + h.allocatorCalls, 0);
+      ctx.out.line("=> " + best.module.fileName + " allocates '" + tag + "' (" + plural(calls, "allocator call") + ").");
       // Commands to copy: the module's version and timestamp, and the first allocation site disassembled. Built
       // from addresses only: a module name read from the target never reaches a command line.
-      const site = target.formatAddress(best.hits.filter((h) => h.allocator)[0].instructionAddress);
+      const site = target.formatAddress(best.hits.filter(isAllocation)[0].instructionAddress);
       ctx.out.line("Next: lm v a " + site + "; u " + site + " L5");
     }
   }
@@ -326,9 +333,9 @@ function untaggedOwners(ctx: CommandContext): OwnerSearch {
       .filter((m) => m.Module === module)
       .map((m) => {
         const text = target.formatAddress(m.IatAddress) + " " + module + " IAT slot of " + m.ImportedFrom + "!" + (m.Function || "ExAllocatePool") + " (matched by " + m.MatchedBy + ")";
-        return { Address: m.IatAddress, Section: "IAT", Kind: "import", Instruction: null, Allocator: "ExAllocatePool", Wrapper: null, Symbol: null, toString: () => text };
+        return { Address: m.IatAddress, Section: "IAT", Kind: "import", Instruction: null, Allocator: "ExAllocatePool", Use: "allocation", Wrapper: null, CallAddress: null, Moves: [], Symbol: null, toString: () => text };
       });
-    return ownerRecord(module, confidence, hits);
+    return ownerRecord(module, confidence, hits, 0);
   });
   ctx.out.line(messages.untaggedOwnersHeader(modules.length));
   if (records.length) ctx.out.lines(ownerTable(records, "Import", Infinity));
@@ -356,19 +363,37 @@ function hitRecord(target: Target, module: string, h: TagHit, symbol: string | n
   const text =
     target.formatAddress(h.address) + " " + module + "+" + hex(h.rva) + " (" + h.section + ") " + h.kind +
     (h.instruction ? " (" + h.instruction + ")" : "") +
+    (h.moves.length ? " -> " + h.moves.join(" -> ") : "") +
     (h.allocator ? " -> call " + (h.wrapperRva !== null ? module + "+" + hex(h.wrapperRva) + " (wrapper) -> " : "") + h.allocator : "") +
+    (h.use === "free" ? " (free)" : h.allocatorCalls > 1 ? " (" + h.allocatorCalls + " calls)" : "") +
     (symbol ? " " + symbol : "");
   const wrapper = h.wrapperRva !== null ? h.address.add(h.wrapperRva - h.rva) : null;
-  return { Address: h.address, Section: h.section, Kind: h.kind, Instruction: h.instruction, Allocator: h.allocator, Wrapper: wrapper, Symbol: symbol, toString: () => text };
+  return {
+    Address: h.address,
+    Section: h.section,
+    Kind: h.kind,
+    Instruction: h.instruction,
+    Allocator: h.allocator,
+    Use: h.use,
+    Wrapper: wrapper,
+    CallAddress: h.callAddress,
+    Moves: h.moves,
+    Symbol: symbol,
+    toString: () => text,
+  };
 }
 
 /** Hits shown per owner in the table; dx @$leaktag("Tag").Owners has them all. */
 const HITS_SHOWN_PER_OWNER = 4;
 
-/** One line per hit: module, confidence, and the hit as text. */
+/** One line per hit: module, confidence, and the hit as text; allocation sites first, then free sites, then the rest. */
 function ownerTable(records: ReturnType<typeof ownerRecord>[], hitHeader: string, hitsPerOwner: number): string[] {
   const lines: { module: string; confidence: string; hit: HitRecord }[] = [];
-  for (const r of records) for (const h of r.Hits.slice(0, hitsPerOwner)) lines.push({ module: r.Module, confidence: r.Confidence, hit: h });
+  const rank = (h: HitRecord) => (h.Use === "allocation" ? 0 : h.Use === "free" ? 1 : 2);
+  for (const r of records) {
+    const shown = r.Hits.map((h, order) => ({ h, order })).sort((a, b) => rank(a.h) - rank(b.h) || a.order - b.order).slice(0, hitsPerOwner);
+    for (const s of shown) lines.push({ module: r.Module, confidence: r.Confidence, hit: s.h });
+  }
   return renderTable(
     [
       { header: "Module", value: (l: (typeof lines)[0]) => l.module },
@@ -380,12 +405,14 @@ function ownerTable(records: ReturnType<typeof ownerRecord>[], hitHeader: string
   );
 }
 
-function ownerRecord(module: string, confidence: string, hits: HitRecord[]) {
+function ownerRecord(module: string, confidence: string, hits: HitRecord[], hitsNotKept: number) {
   return {
     Module: module,
     Confidence: confidence,
     Hits: hits,
-    toString: () => module + " (" + confidence + ", " + hits.length + " hit" + (hits.length === 1 ? "" : "s") + ")",
+    /** Hits found but not in Hits (never an allocator call, short of a corrupt image). */
+    HitsNotKept: hitsNotKept,
+    toString: () => module + " (" + confidence + ", " + hits.length + " hit" + (hits.length === 1 ? "" : "s") + (hitsNotKept ? ", " + hitsNotKept + " more not kept" : "") + ")",
   };
 }
 

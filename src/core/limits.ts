@@ -15,6 +15,9 @@ export const limits = {
   maxTargetString: 512,
   /** Lines of debugger command output parsed. */
   maxCommandLines: 200000,
+  /** Allocator call sites of one tag kept per module: real drivers have dozens (70+ in one Microsoft driver); each
+   *  takes ten bytes of code at least, so only a corrupt or crafted image comes near. */
+  maxAllocationSitesPerModule: 65536,
 } as const;
 
 export const PAGE_SIZE = 0x1000;

@@ -354,6 +354,11 @@ export const messages = {
     "Warning: the target rebooted between the snapshot and now (" + what + "): pool counters restart at boot, so a delta " +
     "is not growth over the whole interval.",
   leaksCompareNoGrowth: (tags: number) => "No tag grew since the snapshot (" + plural(tags, "tag") + " compared).",
+  ownerHitsNotKept: (module: string, count: number, allocations: number, tag: string) =>
+    module + ": " + plural(count, "more hit", "more hits") +
+    (allocations > 0
+      ? " were not kept, " + allocations + " of them allocator calls (past maxAllocationSitesPerModule: the image looks corrupt)."
+      : " (not allocator calls) were not kept; every allocator call is listed (dx @$leaktag(\"" + tag.trim() + "\").Owners)."),
 };
 
 /** Provider error texts end with their own period and may span lines; one sentence on one line. */

@@ -1,16 +1,19 @@
 // Which loaded driver allocates with a tag: every module whose image holds the tag's four bytes, read section by
 // section in large batched reads. A hit is `code` when the bytes are the immediate operand of an instruction in an
 // executable section (`41 b8 <tag>`: mov r8d, tag, the third argument of ExAllocatePoolWithTag/ExAllocatePool2);
-// a code hit followed within a few instructions by `ff 15 disp32` into an allocator's IAT slot is the allocation
+// a code hit whose tag is an argument of a call into an allocator's IAT slot (`ff 15 disp32`) is the allocation
 // itself, and ranks its module first. So is a call to the driver's own allocation wrapper: a `call rel32` whose
-// target calls or jumps through an allocator's IAT slot within its first WRAPPER_BYTES bytes.
+// target calls or jumps through an allocator's IAT slot within its first WRAPPER_BYTES bytes. The way from the tag to
+// the call is walked instruction by instruction (src/pool/tag-flow.ts): through register moves, and never past a
+// `jmp`, `ret` or `int3`. A call into ExFreePoolWithTag is a free site, not an allocation.
 import { Address } from "../core/address";
 import { Unreadable } from "../core/missing";
 import { i32, u32, indexOfBytes } from "../core/bytes";
 import { parseHeaders, isPeError, PeHeaders, Section } from "../pe/image";
 import { parseImports } from "../pe/imports";
 import { planSectionReads } from "../pe/section-reads";
-import { workLimit, raiseHint } from "../core/limits";
+import { workLimit, raiseHint, limits } from "../core/limits";
+import { followTag, TagHolder, REGISTER_NAMES } from "./tag-flow";
 import type { Target, ModuleInfo } from "../host/target";
 
 /** Imports that allocate tagged pool. A call into one of these right after the tag is the allocation. */
@@ -26,40 +29,66 @@ export const ALLOCATOR_IMPORTS = [
   "ExAllocatePoolUninitialized",
 ];
 
-/** Bytes after the tag searched for the allocator call: the seed's two calls are 9 and 7 bytes after it. */
-export const CALL_WINDOW = 40;
+/** Imports that free tagged pool; the tag is their second argument. A call into one is a free site. */
+export const FREE_IMPORTS = ["ExFreePoolWithTag", "ExFreePool2"];
+
 /** Bytes of a called function searched for the allocator call that makes it an allocation wrapper. */
 export const WRAPPER_BYTES = 0x60;
-/** Hits kept per module (the rest are counted). */
+/** Hits kept per module besides allocator calls, which are all kept (the rest are counted): code first, then data. */
 export const MAX_HITS_PER_MODULE = 64;
 
 /** An instruction whose last four bytes are an imm32 operand; `-1` matches any byte (a displacement). */
 interface ImmediateForm {
   bytes: number[];
   name: string;
+  /** Where the instruction leaves the tag: a register's number (tag-flow.ts REGISTER_NAMES) or the stack. */
+  holder: TagHolder;
+  /** Bytes of the instruction after the tag's first byte: 4, or 8 for `mov r64, imm64`. */
+  rest?: number;
 }
 
+const onStack: TagHolder = { register: null, stack: true };
+const inRegister = (r: number): TagHolder => ({ register: r, stack: false });
+
+/** `mov r32, imm32` (b8+r) for every register but esp; x64 adds REX.B (`41 b8+r`, r8d-r15d) and `mov r64, imm64`
+ *  (REX.W, the tag as the low dword). Compilers load a tag used more than once into a callee-saved register this way. */
+function registerForms(is64: boolean): ImmediateForm[] {
+  const forms: ImmediateForm[] = [];
+  for (let r = 0; r < (is64 ? 16 : 8); r++) {
+    if (r === 4) continue;
+    const opcode = 0xb8 + (r & 7);
+    const name = REGISTER_NAMES[r];
+    if (is64) {
+      const rexW = r < 8 ? 0x48 : 0x49;
+      forms.push({ bytes: [rexW, opcode], name: "mov " + (r < 8 ? "r" + name.slice(1) : name.slice(0, -1)) + ", imm64", holder: inRegister(r), rest: 8 });
+    }
+    forms.push({ bytes: r < 8 ? [opcode] : [0x41, opcode], name: "mov " + name + ", imm32", holder: inRegister(r) });
+  }
+  return forms;
+}
+
+const byLength = (a: ImmediateForm, b: ImmediateForm) => b.bytes.length - a.bytes.length;
+
+// Longest first: `41 b8` (mov r8d) ends with the `b8` of mov eax, and `48 b8` (mov rax, imm64) too.
 const X64_FORMS: ImmediateForm[] = [
-  { bytes: [0x41, 0xb8], name: "mov r8d, imm32" },
-  { bytes: [0x41, 0xb9], name: "mov r9d, imm32" },
-  { bytes: [0xc7, 0x44, 0x24, -1], name: "mov dword ptr [rsp+disp8], imm32" },
-  { bytes: [0xc7, 0x45, -1], name: "mov dword ptr [rbp+disp8], imm32" },
-  { bytes: [0xba], name: "mov edx, imm32" },
-  { bytes: [0xb9], name: "mov ecx, imm32" },
-  { bytes: [0x68], name: "push imm32" },
-];
+  { bytes: [0xc7, 0x44, 0x24, -1], name: "mov dword ptr [rsp+disp8], imm32", holder: onStack },
+  { bytes: [0xc7, 0x45, -1], name: "mov dword ptr [rbp+disp8], imm32", holder: onStack },
+  { bytes: [0x68], name: "push imm32", holder: onStack },
+]
+  .concat(registerForms(true))
+  .sort(byLength);
 
 const X86_FORMS: ImmediateForm[] = [
-  { bytes: [0x68], name: "push imm32" },
-  { bytes: [0xc7, 0x44, 0x24, -1], name: "mov dword ptr [esp+disp8], imm32" },
-  { bytes: [0xc7, 0x04, 0x24], name: "mov dword ptr [esp], imm32" },
-  { bytes: [0xc7, 0x45, -1], name: "mov dword ptr [ebp+disp8], imm32" },
-  { bytes: [0xba], name: "mov edx, imm32" },
-  { bytes: [0xb9], name: "mov ecx, imm32" },
-  { bytes: [0xb8], name: "mov eax, imm32" },
-];
+  { bytes: [0x68], name: "push imm32", holder: onStack },
+  { bytes: [0xc7, 0x44, 0x24, -1], name: "mov dword ptr [esp+disp8], imm32", holder: onStack },
+  { bytes: [0xc7, 0x04, 0x24], name: "mov dword ptr [esp], imm32", holder: onStack },
+  { bytes: [0xc7, 0x45, -1], name: "mov dword ptr [ebp+disp8], imm32", holder: onStack },
+]
+  .concat(registerForms(false))
+  .sort(byLength);
 
 export type HitKind = "code" | "data";
+export type TagUse = "allocation" | "free";
 
 export interface TagHit {
   address: Address;
@@ -70,8 +99,17 @@ export interface TagHit {
   instruction: string | null;
   /** Where that instruction starts (the tag is its operand); the hit's address for data. */
   instructionAddress: Address;
-  /** The allocator the following `call [IAT]` reaches, when it does. */
+  /** The import the call that takes the tag reaches: an allocator, or ExFreePoolWithTag for a free site. */
   allocator: string | null;
+  /** "allocation" when that import allocates, "free" when it frees, null without such a call. */
+  use: TagUse | null;
+  /** Calls into an allocator that take the tag from this one instruction (a tag held in a callee-saved register may
+   *  feed several); 0 for a free site or no call. */
+  allocatorCalls: number;
+  /** Where the (first) call that takes the tag is, or null. */
+  callAddress: Address | null;
+  /** The register moves that brought the tag to that call (`mov r8d, ebp`), oldest first. */
+  moves: string[];
   /** RVA of the driver's own function the call goes through to reach `allocator` (a wrapper), or null. */
   wrapperRva: number | null;
 }
@@ -81,8 +119,11 @@ export type Confidence = "high" | "medium" | "low";
 export interface TagOwner {
   module: ModuleInfo;
   confidence: Confidence;
+  /** Every allocator call site, then other hits up to MAX_HITS_PER_MODULE (code first), in address order. */
   hits: TagHit[];
+  /** Hits found but not kept (allocationsNotKept of them allocator calls: 0 unless the image is corrupt). */
   hitsNotKept: number;
+  allocationsNotKept: number;
   /** Why allocator calls could not be checked (import tables unreadable), as plain sentences. */
   problems: string[];
 }
@@ -107,6 +148,10 @@ export interface ImmediateMatch {
   name: string;
   /** Bytes of the instruction before its imm32 operand. */
   prefixLength: number;
+  /** Where the instruction leaves the tag. */
+  holder: TagHolder;
+  /** Bytes from the tag to the next instruction: 4, or 8 after an imm64. */
+  rest: number;
 }
 
 /** The instruction form whose imm32 operand starts at `at`, or null. */
@@ -116,7 +161,7 @@ export function immediateFormAt(bytes: Uint8Array, at: number, is64: boolean): I
     if (start < 0) continue;
     let ok = true;
     for (let i = 0; i < form.bytes.length && ok; i++) if (form.bytes[i] >= 0 && bytes[start + i] !== form.bytes[i]) ok = false;
-    if (ok) return { name: form.name, prefixLength: form.bytes.length };
+    if (ok) return { name: form.name, prefixLength: form.bytes.length, holder: form.holder, rest: form.rest || 4 };
   }
   return null;
 }
@@ -200,7 +245,7 @@ export function findTagOwners(target: Target, tag: Uint8Array, onModule?: (bytes
     }
   }
   const rank = { high: 0, medium: 1, low: 2 };
-  const direct = (o: TagOwner) => o.hits.filter((h) => h.allocator && h.wrapperRva === null).length;
+  const direct = (o: TagOwner) => o.hits.filter((h) => isAllocation(h) && h.wrapperRva === null).length;
   const code = (o: TagOwner) => o.hits.filter((h) => h.kind === "code").length;
   // High first; among equals, direct allocator calls, then code hits, then any hits.
   result.owners.sort((a, b) => rank[a.confidence] - rank[b.confidence] || direct(b) - direct(a) || code(b) - code(a) || b.hits.length - a.hits.length);
@@ -282,8 +327,10 @@ function searchModule(target: Target, module: ModuleInfo, tag: Uint8Array, resul
     result.notSearched.push({ module: module.name, section: "image", start: module.base.add(size), size: module.size - size, reason: "beyond the " + Math.floor(perImage / 0x100000) + " MB searched per image (maxSearchBytesPerImage; " + raiseHint("maxSearchBytesPerImage") + ")" });
   }
   if (sections.length === 0) return;
-  const owner: TagOwner = { module, confidence: "low", hits: [], hitsNotKept: 0, problems: [] };
+  const owner: TagOwner = { module, confidence: "low", hits: [], hitsNotKept: 0, allocationsNotKept: 0, problems: [] };
   let allocatorSlots: Map<number, string> | null = null;
+  // Every hit is classified and counted first; which are kept is decided at the end (keepHits).
+  const found: TagHit[] = [];
   for (const section of sections) {
     const { pieces: parts, missing } = sectionPieces(section, image);
     for (const part of parts) {
@@ -294,8 +341,7 @@ function searchModule(target: Target, module: ModuleInfo, tag: Uint8Array, resul
       while (at >= 0) {
         const rva = from + at;
         const form = section.isCode ? immediateFormAt(bytes, at, headers.is64) : null;
-        let allocator: string | null = null;
-        let wrapperRva: number | null = null;
+        let use: CodeUse | null = null;
         if (form) {
           if (!allocatorSlots) {
             const found = allocatorIatSlots(target, module, headers, pieces);
@@ -303,19 +349,22 @@ function searchModule(target: Target, module: ModuleInfo, tag: Uint8Array, resul
             for (const problem of found.problems) owner.problems.push(problem + "; calls to allocators could not be checked");
           }
           const readRva = (rva: number, size: number) => pieceAt(pieces, rva, size);
-          // A direct call wins over a wrapper: the first target in the window that reaches an allocator is kept.
-          for (const call of callTargets(bytes, at + 4, CALL_WINDOW, from, headers.is64, module.base, readRva, false, true)) {
-            const name = allocatorSlots.get(call.slot);
-            if (name) {
-              allocator = name;
-              wrapperRva = call.wrapperRva;
-              break;
-            }
-          }
+          use = classifyTagUse(bytes, at, form, from, headers.is64, module.base, allocatorSlots, readRva);
         }
-        const hit: TagHit = { address: module.base.add(rva), rva, section: section.name, kind: form ? "code" : "data", instruction: form ? form.name : null, instructionAddress: module.base.add(form ? rva - form.prefixLength : rva), allocator, wrapperRva };
-        if (owner.hits.length < MAX_HITS_PER_MODULE) owner.hits.push(hit);
-        else owner.hitsNotKept++;
+        found.push({
+          address: module.base.add(rva),
+          rva,
+          section: section.name,
+          kind: form ? "code" : "data",
+          instruction: form ? form.name : null,
+          instructionAddress: module.base.add(form ? rva - form.prefixLength : rva),
+          allocator: use ? use.allocator : null,
+          use: use ? use.use : null,
+          allocatorCalls: use ? use.allocatorCalls : 0,
+          callAddress: use && use.callRva !== null ? module.base.add(use.callRva) : null,
+          moves: use ? use.moves : [],
+          wrapperRva: use ? use.wrapperRva : null,
+        });
         at = indexOfBytes(bytes, tag, at + 1);
       }
     }
@@ -329,8 +378,12 @@ function searchModule(target: Target, module: ModuleInfo, tag: Uint8Array, resul
       });
     }
   }
+  const kept = keepHits(found, MAX_HITS_PER_MODULE, limits.maxAllocationSitesPerModule);
+  owner.hits = kept.hits;
+  owner.hitsNotKept = kept.notKept;
+  owner.allocationsNotKept = kept.allocationsNotKept;
   if (owner.hits.length === 0) return;
-  owner.confidence = owner.hits.some((h) => h.allocator) ? "high" : owner.hits.some((h) => h.kind === "code") ? "medium" : "low";
+  owner.confidence = owner.hits.some(isAllocation) ? "high" : owner.hits.some((h) => h.kind === "code") ? "medium" : "low";
   result.owners.push(owner);
 }
 
@@ -341,7 +394,7 @@ export function pieceAt(pieces: ImagePiece[], rva: number, size: number): Uint8A
   return null;
 }
 
-/** RVA of each IAT slot that imports an allocator, from the module's import directory. */
+/** RVA of each IAT slot that imports an allocator or a free (FREE_IMPORTS), from the module's import directory. */
 function allocatorIatSlots(target: Target, module: ModuleInfo, headers: PeHeaders, pieces: { rva: number; bytes: Uint8Array }[]): { slots: Map<number, string>; problems: string[] } {
   const slots = new Map<number, string>();
   const read = (rva: number, size: number): Uint8Array | null => {
@@ -353,10 +406,79 @@ function allocatorIatSlots(target: Target, module: ModuleInfo, headers: PeHeader
   };
   const imports = parseImports(headers, read, module.size);
   for (const entry of imports.entries) {
-    if (entry.name && ALLOCATOR_IMPORTS.indexOf(entry.name) >= 0) slots.set(entry.iatRva, entry.name);
+    if (entry.name && (ALLOCATOR_IMPORTS.indexOf(entry.name) >= 0 || FREE_IMPORTS.indexOf(entry.name) >= 0)) slots.set(entry.iatRva, entry.name);
   }
   const problems = imports.problems.slice();
   if (imports.entries.some((e) => e.nameUnreadable)) problems.push("some import names of " + module.fileName + " are unreadable");
   return { slots, problems };
 }
 
+
+export function isAllocation(hit: TagHit): boolean {
+  return hit.use === "allocation";
+}
+
+/**
+ * The hits kept: every allocation site (up to `maxAllocations`, a bound only a corrupt image reaches), then the other
+ * code hits (free sites first) and the data hits up to `maxOthers`, back in address order; the rest is counted.
+ */
+export function keepHits(hits: TagHit[], maxOthers: number, maxAllocations: number): { hits: TagHit[]; notKept: number; allocationsNotKept: number } {
+  const every = hits.filter(isAllocation);
+  const allocations = every.slice(0, maxAllocations);
+  const rank = (h: TagHit) => (h.use === "free" ? 0 : h.kind === "code" ? 1 : 2);
+  const others = hits
+    .filter((h) => !isAllocation(h))
+    .map((h, order) => ({ h, order }))
+    .sort((a, b) => rank(a.h) - rank(b.h) || a.order - b.order)
+    .slice(0, maxOthers)
+    .map((o) => o.h);
+  const kept = allocations.concat(others).sort((a, b) => a.rva - b.rva);
+  return { hits: kept, notKept: hits.length - kept.length, allocationsNotKept: every.length - allocations.length };
+}
+
+/** What the calls that take a tag reach. */
+export interface CodeUse {
+  /** The first allocator reached, or else the first free. */
+  allocator: string | null;
+  use: TagUse | null;
+  wrapperRva: number | null;
+  callRva: number | null;
+  moves: string[];
+  allocatorCalls: number;
+}
+
+/**
+ * Follows the tag of the instruction `form` matched at `at` (bytes[0] is at `codeRva`) to the calls that take it
+ * (tag-flow.ts), and names the imports they reach through `slots` (IAT slot RVA -> import name): directly, through a
+ * MinGW thunk, or through the driver's own wrapper (callTargets).
+ */
+export function classifyTagUse(
+  bytes: Uint8Array,
+  at: number,
+  form: ImmediateMatch,
+  codeRva: number,
+  is64: boolean,
+  imageBase: Address,
+  slots: Map<number, string>,
+  readRva?: (rva: number, size: number) => Uint8Array | null,
+): CodeUse {
+  const result: CodeUse = { allocator: null, use: null, wrapperRva: null, callRva: null, moves: [], allocatorCalls: 0 };
+  const flow = followTag(bytes, at + form.rest, form.holder, is64);
+  let free: CodeUse | null = null;
+  for (const call of flow.calls) {
+    // A direct call wins over a wrapper: the first target of this call that reaches an allocator is kept.
+    for (const target of callTargets(bytes, call.opcodeAt, 0, codeRva, is64, imageBase, readRva, call.jump, true)) {
+      const name = slots.get(target.slot);
+      if (!name) continue;
+      const found = { allocator: name, wrapperRva: target.wrapperRva, callRva: codeRva + call.at, moves: call.moves };
+      if (ALLOCATOR_IMPORTS.indexOf(name) >= 0) {
+        if (result.allocatorCalls === 0) Object.assign(result, found, { use: "allocation" });
+        result.allocatorCalls++;
+        break;
+      }
+      if (!free) free = Object.assign({}, found, { use: "free" as TagUse, allocatorCalls: 0 });
+      break;
+    }
+  }
+  return result.allocatorCalls > 0 ? result : free || result;
+}

@@ -391,3 +391,127 @@ describe("Windows Server 2022 without symbols (issue 14: it has Windows 11's siz
     expect(r.output).toContain("using the built-in layout for Windows 10 1507-22H2 x64, inferred from the table: with its 0x18-byte entries 10 of the first 10 used entries");
   });
 });
+
+describe("a driver that holds its tag 142 times, laid out as a real driver, from real MSVC instruction sequences", () => {
+  // Every code sequence is compiled code, byte for byte, with only the immediate set to the tag and each IAT
+  // displacement re-aimed at the driver's own slot:
+  //  - direct:   bufferutil-x64.node rva 0xafb1 (test/fixtures/pe, MSVC): mov r8d, imm32; lea rdx, [rbp-0x80]; call [IAT]
+  //  - hoisted:  bufferutil-x64.node rva 0x5187: mov ebp, imm32; lea rdx, [rsp+0x40]; mov r8d, ebp; call [IAT]
+  //  - free:     wininst-10.0-amd64.exe rva 0x4ff0 (test/fixtures/leaktag/msvc-code.txt, MSVC 14): mov edx, imm32;
+  //              call [IAT]; jmp; mov [rip+x], rcx; mov dword ptr [rip+x], 1; call [IAT] (the first call re-aimed at
+  //              ExFreePoolWithTag, the second, after the jmp, at ExAllocatePoolWithTag)
+  // Each sequence is followed by `ret` and `int3` padding to 16 bytes, as MSVC lays out functions.
+  const TAG = "Drv7";
+  const tagBytes = [...TAG].map((c) => c.charCodeAt(0));
+  const le32 = (v: number) => [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff];
+  const bufferutil = new Uint8Array(fs.readFileSync(path.join(__dirname, "../fixtures/pe/bufferutil-x64.node")));
+  const fromBufferutil = (rva: number, size: number) => Array.from(bufferutil.subarray(rva - 0xc00, rva - 0xc00 + size)); // .text: file offset = rva - 0xc00
+  const msvc = new Map<string, number[]>();
+  for (const line of fs.readFileSync(path.join(__dirname, "../fixtures/leaktag/msvc-code.txt"), "utf8").split("\n")) {
+    if (!line || line.startsWith("#")) continue;
+    const f = line.split("|");
+    msvc.set(f[0], f[5].split(" ").map((h) => parseInt(h, 16)));
+  }
+  /** A sequence: its bytes, where the tag goes, and the IAT displacements (offset of disp32, offset of the next instruction, import). */
+  interface Sequence { bytes: number[]; tagAt: number; calls: [number, number, string][] }
+  const direct: Sequence = { bytes: fromBufferutil(0xafb1, 16), tagAt: 2, calls: [[12, 16, "ExAllocatePoolWithTag"]] };
+  const hoisted: Sequence = { bytes: fromBufferutil(0x5187, 19), tagAt: 1, calls: [[15, 19, "ExAllocatePoolWithTag"]] };
+  const free: Sequence = { bytes: msvc.get("x64-call-jmp-call")!, tagAt: 1, calls: [[7, 11, "ExFreePoolWithTag"], [35, 39, "ExAllocatePoolWithTag"]] };
+
+  function build(pointerSize: 4 | 8) {
+    const p = new PoolTargetBuilder({ pointerSize, build: BUILDS.win10_22h2, processors: 2 });
+    p.tag({ tag: TAG, nonPagedAllocs: 900, nonPagedBytes: 900 * 0x100 });
+    return p;
+  }
+  const imports = [{ dll: "ntoskrnl.exe", functions: ["ExAllocatePoolWithTag", "ExFreePoolWithTag", "KeBugCheckEx"] }];
+  const CODE = SCN.CODE | SCN.EXECUTE | SCN.READ;
+  const DATA = SCN.INITIALIZED_DATA | SCN.READ;
+  const sectionsOf = (text: Uint8Array, page: Uint8Array, rdata: Uint8Array) => [
+    { name: ".text", characteristics: CODE, content: text, size: 0x4000 },
+    { name: "PAGE", characteristics: CODE, content: page, size: 0x3000 },
+    { name: ".rdata", characteristics: DATA, content: rdata, size: 0x1000 },
+    { name: ".data", characteristics: DATA | SCN.WRITE, size: 0x800 },
+    { name: ".pdata", characteristics: DATA, size: 0x400 },
+    { name: "INIT", characteristics: CODE | SCN.DISCARDABLE, size: 0x800 },
+    { name: ".reloc", characteristics: DATA | SCN.DISCARDABLE, size: 0x100 },
+  ];
+
+  test("every allocator call is kept and counted; free sites are frees; a tag hoisted into ebp is followed", () => {
+    const p = build(8);
+    const probe = buildPe({ is64: true, sections: sectionsOf(new Uint8Array(0x4000), new Uint8Array(0x3000), new Uint8Array(0x1000)), imports });
+    const rvaOf = (name: string) => probe.sectionRva[name];
+    const lay = (section: string, size: number, plan: Sequence[]) => {
+      const out = new Uint8Array(size).fill(0xcc);
+      const starts: number[] = [];
+      let at = 0x10;
+      for (const s of plan) {
+        const bytes = s.bytes.slice();
+        bytes.splice(s.tagAt, 4, ...tagBytes);
+        for (const [disp, next, fn] of s.calls) bytes.splice(disp, 4, ...le32(probe.iatRva["ntoskrnl.exe!" + fn] - (rvaOf(section) + at + next)));
+        out.set(bytes, at);
+        out[at + bytes.length] = 0xc3;
+        starts.push(rvaOf(section) + at + s.tagAt);
+        at += Math.ceil((bytes.length + 1) / 16) * 16;
+      }
+      return { out, starts };
+    };
+    const repeat = (s: Sequence, n: number) => new Array(n).fill(s) as Sequence[];
+    const text = lay(".text", 0x4000, [...repeat(free, 12), ...repeat(direct, 30)]);
+    const page = lay("PAGE", 0x3000, [...repeat(hoisted, 20), ...repeat(direct, 20)]);
+    // .rdata: a table of 60 tags (a driver's debug-name table, say): data hits.
+    const rdata = new Uint8Array(0x1000);
+    for (let i = 0; i < 60; i++) rdata.set(tagBytes, 0x100 + i * 8);
+    const drv = p.driver("tagdrv.sys", { sections: sectionsOf(text.out, page.out, rdata), imports });
+    expect(drv.image.iatRva).toEqual(probe.iatRva);
+    // INIT is discarded after DriverEntry: not resident.
+    p.b.memory.unmap(drv.base + BigInt(drv.image.sectionRva.INIT), 0x1000);
+
+    const r = DebuggerSession.load(p.target).run('!leaktag "' + TAG + '"');
+    expect(r.escaped).toBeNull();
+    const owners = (r.value as Rec).Owners as Rec[];
+    expect(owners.map((o) => [o.Module, o.Confidence])).toEqual([["tagdrv", "high"]]);
+    const hits = owners[0].Hits as Rec[];
+    const rvaOfHit = (h: Rec) => parseInt(String(h.toString()).split(" ")[1].split("+0x")[1], 16);
+    const byRva = new Map(hits.map((h) => [rvaOfHit(h), h]));
+    // The 70 allocation sites, all of them, including the 18 past the 64th hit in address order.
+    const allocations = hits.filter((h) => h.Use === "allocation");
+    expect(allocations.length).toBe(70);
+    expect(allocations.every((h) => h.Allocator === "ExAllocatePoolWithTag")).toBe(true);
+    expect(text.starts.slice(12).concat(page.starts).every((rva) => byRva.get(rva)!.Use === "allocation")).toBe(true);
+    // mov ebp, 'Drv7' ... mov r8d, ebp; call [ExAllocatePoolWithTag]
+    for (const rva of page.starts.slice(0, 20)) expect(byRva.get(rva)).toMatchObject({ Kind: "code", Instruction: "mov ebp, imm32", Allocator: "ExAllocatePoolWithTag", Use: "allocation" });
+    // mov edx, 'Drv7'; call [ExFreePoolWithTag]; jmp ...: a free site, not the allocation after the jmp.
+    for (const rva of text.starts.slice(0, 12)) expect(byRva.get(rva)).toMatchObject({ Kind: "code", Instruction: "mov edx, imm32", Allocator: "ExFreePoolWithTag", Use: "free" });
+    // 12 free sites and 60 data hits are not allocations: 64 of them are kept (code first), 8 counted.
+    expect(hits.filter((h) => h.Kind === "data").length).toBe(52);
+    expect(owners[0].HitsNotKept).toBe(8);
+    expect(r.output).toContain("=> tagdrv.sys allocates '" + TAG + "' (70 allocator calls).");
+    expect(r.output).toMatch(/tagdrv: 8 more hits \(not allocator calls\) were not kept; every allocator call is listed \(dx @\$leaktag\("Drv7"\).Owners\)/);
+    expect(String(byRva.get(text.starts[0])!.toString())).toMatch(/\(mov edx, imm32\) -> call ExFreePoolWithTag \(free\)$/);
+    expect(String(byRva.get(page.starts[0])!.toString())).toMatch(/\(mov ebp, imm32\) -> mov r8d, ebp -> call ExAllocatePoolWithTag$/);
+    // The table shows allocation sites first.
+    expect(r.output).toMatch(/tagdrv  high {8}\S+ tagdrv\+0x\w+ \(\.text\) code \(mov r8d, imm32\) -> call ExAllocatePoolWithTag\n/);
+  });
+
+  test("x86: mov esi, imm32 ... push esi ... call [IAT] (wininst-10.0.exe, MSVC 14)", () => {
+    const p = build(4);
+    const textSpec = { name: ".text", characteristics: CODE, size: 0x1000 };
+    const x86Imports = [{ dll: "ntoskrnl.exe", functions: ["ExAllocatePoolWithTag", "ExFreePoolWithTag"] }];
+    const probe = buildPe({ is64: false, sections: [textSpec], imports: x86Imports });
+    const base = BigInt(p.b.moduleRange(probe.sizeOfImage));
+    const seq = msvc.get("x86-esi-push")!.slice();
+    seq.splice(1, 4, ...tagBytes);
+    // Both `ff 15 abs32` re-aimed at the driver's slots (absolute addresses on x86): the first allocates, the second frees.
+    seq.splice(14, 4, ...le32(Number(base) + probe.iatRva["ntoskrnl.exe!ExAllocatePoolWithTag"]));
+    seq.splice(42, 4, ...le32(Number(base) + probe.iatRva["ntoskrnl.exe!ExFreePoolWithTag"]));
+    const code = new Uint8Array(0x1000).fill(0xcc);
+    code.set(seq, 0x200);
+    code[0x200 + seq.length] = 0xc3;
+    p.driver("x86drv.sys", { sections: [{ ...textSpec, content: code }], imports: x86Imports }, base);
+    const r = DebuggerSession.load(p.target).run('!leaktag "' + TAG + '"');
+    expect(r.escaped).toBeNull();
+    const owners = (r.value as Rec).Owners as Rec[];
+    expect(owners.map((o) => [o.Module, o.Confidence])).toEqual([["x86drv", "high"]]);
+    expect((owners[0].Hits as Rec[])[0]).toMatchObject({ Kind: "code", Instruction: "mov esi, imm32", Allocator: "ExAllocatePoolWithTag", Use: "allocation" });
+  });
+});
