@@ -295,4 +295,19 @@ export const messages = {
     "pool corruption" + (meaning ? ": " + meaning : "") + (tag ? " (block tagged '" + tag + "')" : "") +
     " \u2014 the damage was done earlier, usually by the owner of the block before; enable special pool or Driver Verifier on suspects",
   triageMemoryManagement: (meaning: string) => "memory manager consistency check failed: " + meaning,
+  // --- poolallocs ---
+  poolallocsUsage: (given: string) =>
+    'Usage: !poolallocs "Tag" or !poolallocs ("Tag", "all") - a pool tag of 1-4 characters in quotes, ? and * as wildcards; "all" walks every heap instead of stopping once the tracker\'s count is found; got ' +
+    given + ".",
+  poolallocsSmallNotWalked: (why: string, tag: string) =>
+    "Small blocks (under a page) are not walked: " + why + '. !poolfind "' + tag + '" finds them by scanning every pool page (hours over KDNET on a machine with GBs of pool; minutes on a local dump).',
+  poolallocsStopped: (found: number, tag: string) =>
+    "Stopped once the " + plural(found, "allocation") + " the tracker counts as outstanding were found; !poolallocs (\"" + tag + "\", \"all\") walks every heap.",
+  poolallocsCap: (notWalked: number, walked: string) =>
+    "Stopped at the cap on bytes walked (" + walked + "): " + plural(notWalked, "subsegment") + " not read; " + raiseHint("maxPoolBytesWalked") + ".",
+  poolallocsDiffer: (found: number, outstanding: number) =>
+    "Found " + groupDigits(found) + " of the " + groupDigits(outstanding) + " allocations the tracker counts as outstanding. " +
+    (found < outstanding
+      ? "The rest may be in flight (allocated or freed while the walk ran, on a live target), in a heap or page that could not be walked (listed above), or on paged-out pages of paged pool."
+      : "The extra ones were allocated after the tracker was read (live target), or their tag's counters are kept apart (a different tag table or session pool)."),
 };
