@@ -11,6 +11,7 @@ import { seed002Target } from "../targets/seed002";
 import { SEED002, writeWideName } from "../targets/verifier";
 import { namedCases } from "./named";
 import { typedScenes } from "./typed-scenes";
+import { leakScene } from "../targets/segment-heap-scenes";
 
 /** What a debugger command built by the toolkit may look like: a literal of ours with validated arguments. */
 export const SAFE_COMMAND = /^(u [0-9a-f]{8}(`[0-9a-f]{8})? L1|\.bugcheck|!thread|x [A-Za-z0-9_][A-Za-z0-9_.\-]{0,63}![A-Za-z0-9_?*@$]{1,128}|!poolused 2|!verifier 3 [A-Za-z0-9_][A-Za-z0-9_.\-]{0,63})$/;
@@ -46,8 +47,8 @@ const ACCEPTED_ARGUMENTS: { [alias: string]: string[] } = {
 };
 
 /** Every command of the toolkit; the suite fails if one has no case. */
-export const ALL_ALIASES = ["leaktools", "leaktag", "pooltags", "leaks", "pooltagfile", "findimporter", "virtblocks", "virtstacks", "unloadleaks", "triage", "ltlimits"];
-const KERNEL_ONLY = ["leaktag", "pooltags", "leaks", "unloadleaks", "triage"];
+export const ALL_ALIASES = ["leaktools", "leaktag", "pooltags", "leaks", "pooltagfile", "findimporter", "virtblocks", "virtstacks", "unloadleaks", "triage", "ltlimits", "poolallocs"];
+const KERNEL_ONLY = ["leaktag", "pooltags", "leaks", "unloadleaks", "triage", "poolallocs"];
 const USER_ONLY = ["virtblocks", "virtstacks"];
 
 /** Words with which output says that something could not be read. */
@@ -128,6 +129,9 @@ function cases(): Case[] {
   out.push({ build: scene("leaktag"), setup: [], command: "!ltlimits" });
   out.push({ build: scene("leaktag"), setup: ['!ltlimits ("maxModules", 2)'], command: '!leaktag "Leak"' });
   out.push({ build: () => seed002Target({ verifierText: true }).target, setup: [], command: '!unloadleaks "test.sys"' });
+  // The segment-heap walk on a small kernel (LFH and VS in three heaps, big pages), all of it and stopping early.
+  out.push({ build: () => leakScene({ build: 19041, seed: 11 }).s.target, setup: [], command: '!poolallocs ("Leak", "all")' });
+  out.push({ build: () => leakScene({ build: 22000, seed: 12 }).s.target, setup: [], command: '!poolallocs "Le*"' });
   return out;
 }
 
