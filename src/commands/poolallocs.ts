@@ -66,8 +66,8 @@ export interface AllocationRecord {
 
 export const poolallocsCommand: Command = {
   name: "poolallocs",
-  usage: '!poolallocs "Tag" [("Tag", "all")]',
-  summary: "Every live allocation of a pool tag, small blocks included, with what it holds and points to",
+  usage: '!poolallocs ("Tag"[, "all"])',
+  summary: "Every live allocation of a tag, small blocks too, and the modules they point into",
   quietRepeats: true,
   run(ctx, allArgs) {
     if (!ctx.target.isKernel) {
