@@ -196,3 +196,17 @@ function fmt(a: bigint): string {
   const h = a.toString(16).padStart(16, "0");
   return h.slice(0, 8) + "`" + h.slice(8);
 }
+
+describe("the cap on bytes walked", () => {
+  test("!ltlimits lowers maxPoolBytesWalked; the walk stops at it, says how many subsegments it left, and how to raise it", () => {
+    const scene = leakScene({ build: 22000, seed: 21 });
+    const session = DebuggerSession.load(scene.s.target);
+    expect(session.run("!ltlimits").output).toContain("maxPoolBytesWalked");
+    session.run('!ltlimits ("maxPoolBytesWalked", 8192)');
+    const r = session.run('!poolallocs ("Leak", "all")');
+    expect(r.escaped).toBeNull();
+    expect(r.output).toMatch(/Stopped at the cap on bytes walked \(8\.00 KB\): \d+ subsegments not read; raise it with !ltlimits \("maxPoolBytesWalked", 32768\)\./);
+    expect((r.value as Rec).Complete).toBe(false);
+    session.run('!ltlimits "reset"');
+  });
+});
