@@ -110,7 +110,10 @@ function aliasOf(command: string): string | null {
 
 function cases(): Case[] {
   const out: Case[] = [];
-  for (const scene of loadScenes()) {
+  // The poolallocs sample (20,000 blocks, four commands each replayed after the ones before it) would make every
+  // fault run build and walk that scene and keep its 20,000 records: the suite ran out of memory. Its command runs
+  // here on smaller segment-heap kernels instead (the cases and the typed scene below).
+  for (const scene of loadScenes().filter((s) => s.id !== "poolallocs")) {
     scene.commands.forEach((command, i) => out.push({ build: scene.build, setup: scene.commands.slice(0, i), command }));
   }
   const scene = (id: string) => loadScenes().find((s) => s.id === id)!.build;
