@@ -2,7 +2,7 @@
 // nt!ExPoolState down to each _POOL_HEADER. Pure logic over bytes read through a SegmentHeapReader; layouts are
 // resolved by the caller (symbols first, src/layouts/segment-heap.ts otherwise).
 //
-// Encoding facts, each checked against two public sources, and validated on every decode here:
+// Encoding facts, with their sources, each validated on every decode here:
 //  - Page segment signature: Signature == SegContext ^ PageSegment ^ RtlpHpHeapGlobals.HeapKey ^ 0xA2E64EADA2E64EAD.
 //    The kernel's own check (RtlpHpSegDescriptorValidate, in public decompilations of ntoskrnl) compares
 //    `SegContext ^ Segment ^ HeapKey ^ *(Segment+0x10)` with 0xA2E64EADA2E64EAD; MemProcFS (ufrisk/MemProcFS,
@@ -16,12 +16,14 @@
 //  - VS subsegment: valid when Size == Signature ^ 0x2BED; chunks start 0x30 bytes in; each chunk header's
 //    HeaderBits is encoded with HeapKey ^ (the chunk header's address); decoded, UnsafeSize (bits 16-31) is the
 //    chunk's size in 16-byte units and Allocated (bits 48-55) is odd for a busy chunk (MemProcFS VmmHeapAlloc_SegVS;
-//    Yason, "Windows 10 Segment Heap Internals", Black Hat USA 2016). In the kernel pool the _POOL_HEADER follows the
+//    the bit positions are the PDB's _HEAP_VS_CHUNK_HEADER_SIZE). In the kernel pool the _POOL_HEADER follows the
 //    16-byte chunk header, except that a block under 0xFF0 bytes that would cross a page starts at the next page
 //    (MemProcFS: "pool header will be found at start of new page").
 //  - LFH subsegment: BlockOffsets.EncodedData ^ LfhKey ^ (subsegment address >> 12) gives BlockSize (low 16 bits)
-//    and FirstBlockOffset (high 16 bits); BlockBitmap holds two bits per block, bit 0 set when the block is busy
-//    (MemProcFS VmmHeapAlloc_SegLFH; Yason 2016). Each block starts with its _POOL_HEADER ("Scoop the Windows 10 pool!").
+//    and FirstBlockOffset (high 16 bits); BlockBitmap holds two bits per block (MemProcFS VmmHeapAlloc_SegLFH). We
+//    read bit 0 as busy; MemProcFS lists a block only when the pair is exactly 01, so a block with both bits set is
+//    listed here and not there (bit 1's meaning was not confirmed from a source read for this code). Each block
+//    starts with its _POOL_HEADER ("Scoop the Windows 10 pool!").
 //  - _POOL_HEADER: BlockSize (bits 0-7 of the USHORT at +2) x 16 is the block size !pool shows; PoolTag at +4.
 import { Address } from "../core/address";
 import { Unreadable } from "../core/missing";
@@ -68,8 +70,9 @@ export interface SegmentHeapReader {
 }
 
 /**
- * The heaps of a pool node, by index. The Scoop paper names Heaps[0..2] NonPagedPool, NonPagedPoolNx and PagedPool;
- * the fourth holds paged session pool. Paged is what !pool and the tracker call it: index 2 and 3.
+ * The heaps of a pool node, by index: NonPagedPool, NonPagedPoolNx, PagedPool and a fourth (session) heap, as the
+ * Scoop paper describes ExPoolState (recalled, not re-read for this code: the order is an assumption the Pool column
+ * rests on, and the emulated kernels follow it). Indexes 2 and 3 count as paged.
  */
 export const HEAP_NAMES = ["NonPaged", "NonPagedNx", "Paged", "PagedSession"];
 
