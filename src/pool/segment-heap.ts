@@ -7,8 +7,8 @@
 //    The kernel's own check (RtlpHpSegDescriptorValidate, in public decompilations of ntoskrnl) compares
 //    `SegContext ^ Segment ^ HeapKey ^ *(Segment+0x10)` with 0xA2E64EADA2E64EAD; MemProcFS (ufrisk/MemProcFS,
 //    vmm/vmmheap.c, VmmHeapAlloc_SegInit) decodes `Signature ^ segment ^ HeapKey ^ 0xa2e64eada2e64ead` and requires
-//    one of the heap's two segment contexts. P. Fariello and C. Bayet, "Scoop the Windows 10 pool!" (SSTIC 2020)
-//    describe the same for the kernel pool.
+//    one of the heap's two segment contexts. P. Fariello and C. Bayet, "Scoop the Windows 10 pool!" (SSTIC 2020),
+//    describe the kernel pool's use of the segment heap (recalled, not re-read for this code).
 //  - Range descriptors: descriptor i covers unit i (i << UnitShift bytes into the segment); a range's first
 //    descriptor holds UnitSize; walking starts at the context's FirstDescriptorIndex. RangeFlags 0x0B is an LFH
 //    subsegment, 0x0F a VS subsegment, 0x03 a large range (MemProcFS, VmmHeapAlloc_SegRangeDescriptor; the kernel
@@ -23,7 +23,7 @@
 //    and FirstBlockOffset (high 16 bits); BlockBitmap holds two bits per block (MemProcFS VmmHeapAlloc_SegLFH). We
 //    read bit 0 as busy; MemProcFS lists a block only when the pair is exactly 01, so a block with both bits set is
 //    listed here and not there (bit 1's meaning was not confirmed from a source read for this code). Each block
-//    starts with its _POOL_HEADER ("Scoop the Windows 10 pool!").
+//    starts with its _POOL_HEADER ("Scoop the Windows 10 pool!", recalled).
 //  - _POOL_HEADER: BlockSize (bits 0-7 of the USHORT at +2) x 16 is the block size !pool shows; PoolTag at +4.
 import { Address } from "../core/address";
 import { Unreadable } from "../core/missing";
