@@ -10,6 +10,7 @@ import { virtblocksCommand, virtstacksCommand } from "./commands/virtblocks";
 import { unloadleaksCommand } from "./commands/unloadleaks";
 import { triageCommand } from "./commands/triage";
 import { ltlimitsCommand } from "./commands/ltlimits";
+import { poolallocsCommand } from "./commands/poolallocs";
 import { registrations } from "./host/registration";
 
 const commands: Command[] = [
@@ -24,6 +25,7 @@ const commands: Command[] = [
   unloadleaksCommand,
   triageCommand,
   ltlimitsCommand,
+  poolallocsCommand,
 ];
 
 export function initializeScript(): object[] {

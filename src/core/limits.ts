@@ -39,7 +39,7 @@ export interface WorkLimit {
   readonly reason: string;
 }
 
-export type WorkLimitName = "maxSearchBytesPerImage" | "maxModules" | "maxBlocksPerHeap" | "maxSymbolizedCallers" | "maxAllocations";
+export type WorkLimitName = "maxSearchBytesPerImage" | "maxModules" | "maxBlocksPerHeap" | "maxSymbolizedCallers" | "maxAllocations" | "maxPoolBytesWalked";
 
 export const WORK_LIMITS: readonly WorkLimit[] = [
   {
@@ -76,6 +76,13 @@ export const WORK_LIMITS: readonly WorkLimit[] = [
     defaultValue: 1000000,
     ceiling: 0x1000000,
     reason: "verifier-tracked allocations listed for one driver",
+  },
+  {
+    name: "maxPoolBytesWalked",
+    commands: '!poolallocs "Tag"',
+    defaultValue: 0x10000000,
+    ceiling: 0x1000000000,
+    reason: "bytes of pool subsegments read looking for a tag's small blocks; 256 MB is ~32 s over KDNET, and the walk stops sooner once the tracker's count is found",
   },
 ];
 

@@ -359,6 +359,21 @@ export const messages = {
     (allocations > 0
       ? " were not kept, " + allocations + " of them allocator calls (past maxAllocationSitesPerModule: the image looks corrupt)."
       : " (not allocator calls) were not kept; every allocator call is listed (dx @$leaktag(\"" + tag.trim() + "\").Owners)."),
+  // --- poolallocs ---
+  poolallocsUsage: (given: string) =>
+    'Usage: !poolallocs "Tag" or !poolallocs ("Tag", "all") - a pool tag of 1-4 characters in quotes, ? and * as wildcards; "all" walks every heap instead of stopping once the tracker\'s count is found; got ' +
+    given + ".",
+  poolallocsSmallNotWalked: (why: string, tag: string) =>
+    "Small blocks (under a page) are not walked: " + why + '. !poolfind "' + tag + '" finds them by scanning every pool page (hours over KDNET on a machine with GBs of pool; minutes on a local dump).',
+  poolallocsStopped: (found: number, tag: string) =>
+    "Stopped once the " + plural(found, "allocation") + " the tracker counts as outstanding were found; !poolallocs (\"" + tag + "\", \"all\") walks every heap.",
+  poolallocsCap: (notWalked: number, walked: string) =>
+    "Stopped at the cap on bytes walked (" + walked + "): " + plural(notWalked, "subsegment") + " not read; " + raiseHint("maxPoolBytesWalked") + ".",
+  poolallocsDiffer: (found: number, outstanding: number) =>
+    "Found " + groupDigits(found) + " of the " + groupDigits(outstanding) + " allocations the tracker counts as outstanding. " +
+    (found < outstanding
+      ? "The rest may be in flight (allocated or freed while the walk ran, on a live target), in a heap or page that could not be walked (listed above), or on paged-out pages of paged pool."
+      : "The extra ones were allocated after the tracker was read (live target), or their tag's counters are kept apart (a different tag table or session pool)."),
 };
 
 /** Provider error texts end with their own period and may span lines; one sentence on one line. */

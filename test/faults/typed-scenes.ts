@@ -8,6 +8,7 @@ import { seed000 } from "../targets/pool-scenes";
 import { poolTrackerLayout, bigPagesLayout } from "../targets/layouts";
 import { HeapTarget } from "../targets/heap";
 import { wrapperScene, writeBugCheck } from "../targets/verifier";
+import { leakScene } from "../targets/segment-heap-scenes";
 import { storeExceptionScene, poolBlock, EXR64, CONTEXT64, POOL_HEADER64, DUMP } from "../targets/bugcheck";
 
 /** Every type a command asks for, by module (as `dt module!type` names it). The suite checks each scene's list. */
@@ -20,6 +21,10 @@ export const TYPES_USED: { [alias: string]: string[] } = {
   virtstacks: ["ntdll!_HEAP", "ntdll!_HEAP_VIRTUAL_ALLOC_ENTRY", "ntdll!_SEGMENT_HEAP"],
   unloadleaks: ["nt!_VF_TARGET_VERIFIED_DRIVER_DATA", "nt!_VI_POOL_ENTRY_INUSE"],
   crashtriage: ["nt!_EXCEPTION_POINTERS", "nt!_EXCEPTION_RECORD", "nt!_CONTEXT", "nt!_POOL_HEADER"],
+  poolallocs: [
+    "nt!_EX_POOL_HEAP_MANAGER_STATE", "nt!_EX_HEAP_POOL_NODE", "nt!_RTLP_HP_HEAP_GLOBALS", "nt!_SEGMENT_HEAP", "nt!_HEAP_SEG_CONTEXT",
+    "nt!_HEAP_PAGE_SEGMENT", "nt!_HEAP_PAGE_RANGE_DESCRIPTOR", "nt!_HEAP_VS_SUBSEGMENT", "nt!_HEAP_VS_CHUNK_HEADER", "nt!_HEAP_LFH_SUBSEGMENT", "nt!_POOL_HEADER",
+  ],
 };
 
 export interface TypedScene {
@@ -93,5 +98,7 @@ export function typedScenes(): TypedScene[] {
     },
     { id: "0x154 with types", build: typedStoreException, commands: ["!crashtriage"] },
     { id: "0xC2/0x7 with types", build: typedDoubleFree, commands: ["!crashtriage"] },
+    // The segment-heap pool types of the real 20348 PDB (test/fixtures/segment-heap) in nt's symbols.
+    { id: "segment heap with types", build: () => leakScene({ build: 20348, withTypes: true, seed: 13 }).s.target, commands: ['!poolallocs ("Leak", "all")'] },
   ];
 }

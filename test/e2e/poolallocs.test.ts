@@ -1,0 +1,212 @@
+import { DebuggerSession } from "../emulator/session";
+import { leakScene } from "../targets/segment-heap-scenes";
+import { SLICE_BUILDS } from "../targets/segment-heap";
+
+type Rec = Record<string, unknown>;
+
+function addressOf(v: unknown): bigint {
+  const o = v as { getHighPart(): number; getLowPart(): number };
+  return (BigInt(o.getHighPart() >>> 0) << 32n) | BigInt(o.getLowPart() >>> 0);
+}
+
+function liveSet(records: Rec[]): string[] {
+  return records.map((r) => addressOf(r.Address).toString(16) + " " + (r.Size as number).toString(16) + " " + r.Kind).sort();
+}
+
+describe("!poolallocs on segment-heap kernels laid out from real PDB layouts", () => {
+  for (const build of SLICE_BUILDS) {
+    for (const withTypes of [false, true]) {
+      test(build + (withTypes ? " with types in the symbols" : " without types (built-in layout)") + ": exactly the live 'Leak' allocations", () => {
+        const scene = leakScene({ build, withTypes, seed: build + (withTypes ? 7 : 0) });
+        const r = DebuggerSession.load(scene.s.target).run('!poolallocs ("Leak", "all")');
+        expect(r.escaped).toBeNull();
+        const v = r.value as Rec;
+        const records = v.Allocations as Rec[];
+        const expected = scene.live.map((l) => l.address.toString(16) + " " + l.size.toString(16) + " " + l.kind).sort();
+        expect(liveSet(records)).toEqual(expected);
+        expect(r.output).toContain(withTypes ? "Segment heap layout: symbols" : "Segment heap layout: built-in layout");
+        expect(r.output).not.toMatch(/stopped: .*bug/);
+        // Every small block named leakdrv through its pointer into .data.
+        const modules = v.Modules as Rec[];
+        expect(modules[0].Module).toBe("leakdrv");
+        expect(modules[0].Allocations).toBe(records.filter((x) => (x.Pointers as Rec[]).length > 0).length);
+        expect(r.output).toMatch(/leakdrv\s+\d+\s+leakdrv\+0x/);
+      });
+    }
+  }
+
+  test("stops once the tracker's outstanding count is found, and says so", () => {
+    const scene = leakScene({ build: 19041, seed: 3 });
+    const r = DebuggerSession.load(scene.s.target).run('!poolallocs "Leak"');
+    expect(r.escaped).toBeNull();
+    expect(r.output).toContain("Stopped once the " + scene.live.length + " allocations the tracker counts as outstanding were found");
+    expect(r.output).toContain('!poolallocs ("Leak", "all") walks every heap');
+    expect(((r.value as Rec).Allocations as Rec[]).length).toBe(scene.live.length);
+  });
+});
+
+import { SegmentHeapBuilder, HEAP_INDEX, pointerBytes, loadSlice } from "../targets/segment-heap";
+import { PoolTargetBuilder, BUILDS } from "../targets/pool";
+import { seed000, seed003 } from "../targets/pool-scenes";
+
+/** Two page segments in the nonpaged heap (VS subsegments of 64 pages), LFH blocks in the paged heap. */
+function twoSegments(seed = 5) {
+  const s = new SegmentHeapBuilder({ build: 19041, seed });
+  const leak = (bytes: number) => ({ tag: "Leak", bytes, busy: true });
+  const vs = s.vs(HEAP_INDEX.NonPaged, Array.from({ length: 450 }, () => leak(0x7f0)), 100);
+  const lfh = s.lfh(HEAP_INDEX.Paged, Array.from({ length: 20 }, () => leak(0x70)));
+  s.trackTag("Leak");
+  s.finish();
+  expect(s.segments[0].length).toBe(2);
+  return { s, vs, lfh };
+}
+
+function run(s: SegmentHeapBuilder, line = '!poolallocs ("Leak", "all")') {
+  const r = DebuggerSession.load(s.target).run(line);
+  expect(r.escaped).toBeNull();
+  expect(r.output).not.toMatch(/stopped: .*bug/);
+  const records = ((r.value as Rec).Allocations as Rec[]) || [];
+  return { r, found: new Set(records.map((x) => addressOf(x.Address).toString(16))) };
+}
+
+describe("!poolallocs on hostile segment heaps: the damaged part is skipped with a line, the rest reported", () => {
+  test("a segment list that loops back", () => {
+    const { s, vs, lfh } = twoSegments();
+    const [first, second] = s.segments[0];
+    s.pool.b.writePtr(second, first);
+    const { r, found } = run(s);
+    expect(r.output).toMatch(/segment list loops back to ffffd100`00000000 after 2 segments/);
+    for (const p of vs.concat(lfh)) expect(found.has(p.address.toString(16))).toBe(true);
+  });
+
+  test("a segment list link outside kernel space", () => {
+    const { s, vs, lfh } = twoSegments();
+    s.pool.b.writePtr(s.segments[0][0], 0x00007ff612340000n);
+    const { r, found } = run(s);
+    expect(r.output).toMatch(/segment list link 00007ff6`12340000 is outside kernel space/);
+    const inFirst = vs.filter((p) => p.address < s.segments[0][1]);
+    expect(inFirst.length).toBeGreaterThan(0);
+    for (const p of inFirst.concat(lfh)) expect(found.has(p.address.toString(16))).toBe(true);
+    expect(found.size).toBe(inFirst.length + lfh.length);
+  });
+
+  test("a VS chunk whose decoded size runs past its subsegment", () => {
+    const { s, vs, lfh } = twoSegments();
+    // A block whose pool header was not moved to the next page: its chunk header is the 16 bytes in front.
+    const index = vs.findIndex((p, i) => i >= 2 && (p.header & 0xfffn) !== 0n);
+    const victim = vs[index];
+    const chunkHeader = victim.header - 16n;
+    const bits = (BigInt(0xfff0) << 16n) | (1n << 48n);
+    s.target.memory.writeU64(chunkHeader, (bits ^ chunkHeader ^ s.heapKey) & ((1n << 64n) - 1n));
+    const { r, found } = run(s);
+    expect(r.output).toMatch(/decodes to 0xfff00 bytes, past the subsegment's end/);
+    for (const p of vs.slice(0, index).concat(lfh)) expect(found.has(p.address.toString(16))).toBe(true);
+    expect(found.has(victim.address.toString(16))).toBe(false);
+  });
+
+  test("a wrong heap key: every signature fails, big allocations still listed", () => {
+    const { s } = twoSegments();
+    s.pool.bigPage("Leak", 0x2000);
+    s.target.memory.writeU64(s.globalsAt, s.heapKey ^ 0x1111n);
+    const { r, found } = run(s);
+    expect(r.output).toContain("No page segment's signature decoded with nt!RtlpHpHeapGlobals.HeapKey (3 tried)");
+    expect(found.size).toBe(1);
+  });
+
+  test("an LFH bitmap claiming more blocks than the subsegment holds", () => {
+    const { s, vs, lfh } = twoSegments();
+    const sub = s.subsegments.find((x) => x.kind === "LFH")!;
+    const slice = loadSlice(19041);
+    const blockCountAt = slice.types._HEAP_LFH_SUBSEGMENT.fields.find((f) => f[0] === "BlockCount")![1];
+    s.target.memory.writeU16(sub.address + BigInt(blockCountAt), 0xffff);
+    const { r, found } = run(s);
+    expect(r.output).toMatch(/its bitmap claims 65535 blocks of 0x80 bytes; the subsegment holds \d+; skipped/);
+    for (const p of vs) expect(found.has(p.address.toString(16))).toBe(true);
+    for (const p of lfh) expect(found.has(p.address.toString(16))).toBe(false);
+  });
+
+  test("unreadable pages: a subsegment page and a page segment's descriptors", () => {
+    const { s, vs, lfh } = twoSegments();
+    const sub = s.subsegments.find((x) => x.kind === "VS")!;
+    s.target.memory.unmap(sub.address + 0x3000n, 0x1000);
+    s.target.memory.unmap(s.segments[0][1], 0x2000);
+    const { r, found } = run(s);
+    expect(r.output).toMatch(/VS subsegment ffffd100`00002000: 1 unreadable page; blocks there were not seen/);
+    expect(r.output).toMatch(/chunk header at \+0x[0-9a-f]+ is unreadable; the rest of the subsegment was not walked/);
+    expect(r.output).toMatch(/page segment ffffd100`00100000 is unreadable; the rest of the list was not followed/);
+    for (const p of lfh) expect(found.has(p.address.toString(16))).toBe(true);
+    expect(found.has(vs[0].address.toString(16))).toBe(true);
+  });
+});
+
+describe("!poolallocs where the segment heap is not walked", () => {
+  test("before 1809: the big allocations, and one line on what was not walked", () => {
+    const p = new PoolTargetBuilder({ pointerSize: 8, build: BUILDS.win10_1709, bigPageTableSize: 64 });
+    p.tag({ tag: "Leak", nonPagedAllocs: 500, nonPagedBytes: 500 * 0x40 + 0x3000 });
+    const va = p.bigPage("Leak", 0x3000);
+    const r = DebuggerSession.load(p.target).run('!poolallocs "Leak"');
+    expect(r.escaped).toBeNull();
+    expect(r.output).toContain("Small blocks (under a page) are not walked: build 16299 predates the segment-heap pool of Windows 10 1809 (build 17763)");
+    expect(r.output).toContain('!poolfind "Leak" finds them by scanning every pool page');
+    expect(r.output).toContain("Found 1 of the 500 allocations the tracker counts as outstanding.");
+    expect(((r.value as Rec).Allocations as Rec[]).map((x) => addressOf(x.Address))).toEqual([va]);
+  });
+
+  test("32-bit: says so; seed 003's None", () => {
+    const r = DebuggerSession.load(seed003().target).run('!poolallocs "None"');
+    expect(r.escaped).toBeNull();
+    expect(r.output).toContain("covers 64-bit kernels, and this one is 32-bit");
+  });
+
+  test("seed 000: the 119 big Leak allocations are the tracker's 119, so no heap is walked", () => {
+    const r = DebuggerSession.load(seed000().target).run('!poolallocs "Leak"');
+    expect(r.escaped).toBeNull();
+    expect(((r.value as Rec).Allocations as Rec[]).length).toBe(119);
+    expect(r.output).toContain("the big allocations already account for every outstanding allocation");
+  });
+
+  test("bad arguments and user mode", () => {
+    const s = DebuggerSession.load(seed000().target);
+    for (const bad of ["!poolallocs", '!poolallocs ""', '!poolallocs ("Leak", "some")', "!poolallocs 5", '!poolallocs ("Leak", "all", 1)']) {
+      expect(s.run(bad).output).toMatch(/^Usage: !poolallocs/m);
+    }
+  });
+});
+
+describe("pointers name the owner", () => {
+  test("a vtable pointer shows its class through the `vftable' symbol", () => {
+    const s = new SegmentHeapBuilder({ build: 22000, seed: 9 });
+    const drv = s.pool.driver("widget.sys", { sections: [{ name: ".rdata", characteristics: 0x40000040, size: 0x1000 }] });
+    const vtable = drv.base + 0x1000n;
+    s.target.onCommand(/^u [0-9a-f`]+ L1$/, (command) =>
+      command === "u " + fmt(vtable) + " L1" ? ["widget!CWidget::`vftable':", fmt(vtable) + " 0000 add byte ptr [rax],al"] : [],
+    );
+    const placed = s.lfh(HEAP_INDEX.NonPaged, [{ tag: "Wdgt", bytes: 0x30, busy: true, content: pointerBytes(vtable) }]);
+    s.trackTag("Wdgt");
+    s.finish();
+    const { r } = run(s, '!poolallocs "Wdgt"');
+    const rec = ((r.value as Rec).Allocations as Rec[])[0];
+    expect(addressOf(rec.Address)).toBe(placed[0].address);
+    expect((rec.Pointers as Rec[])[0]).toMatchObject({ Offset: 0, Target: "widget!CWidget::`vftable'", Class: "CWidget" });
+    expect(r.output).toContain("widget!CWidget::`vftable' (class CWidget) at +0x0");
+  });
+});
+
+function fmt(a: bigint): string {
+  const h = a.toString(16).padStart(16, "0");
+  return h.slice(0, 8) + "`" + h.slice(8);
+}
+
+describe("the cap on bytes walked", () => {
+  test("!ltlimits lowers maxPoolBytesWalked; the walk stops at it, says how many subsegments it left, and how to raise it", () => {
+    const scene = leakScene({ build: 22000, seed: 21 });
+    const session = DebuggerSession.load(scene.s.target);
+    expect(session.run("!ltlimits").output).toContain("maxPoolBytesWalked");
+    session.run('!ltlimits ("maxPoolBytesWalked", 8192)');
+    const r = session.run('!poolallocs ("Leak", "all")');
+    expect(r.escaped).toBeNull();
+    expect(r.output).toMatch(/Stopped at the cap on bytes walked \(8\.00 KB\): \d+ subsegments not read; raise it with !ltlimits \("maxPoolBytesWalked", 32768\)\./);
+    expect((r.value as Rec).Complete).toBe(false);
+    session.run('!ltlimits "reset"');
+  });
+});

@@ -1,0 +1,384 @@
+// Kernels whose small pool blocks live in the segment heap (Windows 10 1809+, x64), laid out from the real PDB
+// layouts of 17763, 19041, 20348 and 22000 (test/fixtures/segment-heap/, never src/layouts): nt!ExPoolState with one
+// node of three heaps, each heap's segment contexts and 1 MB page segments with encoded signatures and range
+// descriptors, LFH subsegments (encoded BlockOffsets, 2-bit bitmap) and VS subsegments (encoded chunk headers), a
+// _POOL_HEADER in front of every block; random keys in nt!RtlpHpHeapGlobals. The tracker and the big page table
+// come from PoolTargetBuilder. Encoding facts: see the sources cited in src/pool/segment-heap.ts (MemProcFS
+// vmm/vmmheap.c; "Scoop the Windows 10 pool!", SSTIC 2020; the kernel's RtlpHpSegDescriptorValidate); this file
+// implements them on its own, from those descriptions.
+import * as fs from "fs";
+import * as path from "path";
+import { PoolTargetBuilder } from "./pool";
+import { TypeDef } from "../emulator/target";
+
+export type SliceBuild = 17763 | 19041 | 20348 | 22000;
+export const SLICE_BUILDS: SliceBuild[] = [17763, 19041, 20348, 22000];
+
+type Field = [string, number, number, string, number?, number?];
+interface Slice {
+  build: number;
+  symbols: Record<string, number>;
+  types: Record<string, { size: number; kind: string; fields: Field[] }>;
+}
+
+export function loadSlice(build: SliceBuild): Slice {
+  const file = path.join(__dirname, "../fixtures/segment-heap/ntkrnlmp-" + build + ".json");
+  return JSON.parse(fs.readFileSync(file, "utf8")) as Slice;
+}
+
+/** Offset of a field of a type in the slice; throws when the PDB has no such field (a wrong test, not a wrong target). */
+function offsetOf(slice: Slice, type: string, field: string): number {
+  const t = slice.types[type];
+  const f = t && t.fields.find((x) => x[0] === field);
+  if (!f) throw new Error(type + "." + field + " is not in the " + slice.build + " slice");
+  return f[1];
+}
+
+function sizeOf(slice: Slice, type: string): number {
+  return slice.types[type].size;
+}
+
+/** The types as the debugger's symbols would give them (top-level fields with their sizes). */
+export function typesFromSlice(slice: Slice): TypeDef[] {
+  const out: TypeDef[] = [];
+  for (const [name, t] of Object.entries(slice.types)) {
+    if (t.kind !== "struct" && t.kind !== "union") continue;
+    // The big page table is PoolTargetBuilder's (test/targets/layouts.ts), whose 20348 entry is 0x18 bytes while this
+    // PDB's _POOL_TRACKER_BIG_PAGES is 0x20 (ProcessBilled added): publishing the PDB's type would describe a table
+    // the builder did not write. Issue 14 moves that builder to PDB data.
+    if (name === "_POOL_TRACKER_BIG_PAGES") continue;
+    const fields: TypeDef["fields"] = {};
+    for (const [fieldName, offset, size, typeName] of t.fields) {
+      const kind = size === 1 || size === 2 || size === 4 || size === 8 ? (typeName.endsWith("*") ? "pointer" : "intrinsic") : "array";
+      fields[fieldName] = { offset, type: { name: typeName, size, typeKind: kind as TypeDef["typeKind"] } };
+    }
+    out.push({ name, size: t.size, typeKind: "udt", fields });
+  }
+  return out;
+}
+
+/** mulberry32: a small seeded generator, so a failing case can be rebuilt from its seed. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export const HEAP_INDEX = { NonPaged: 0, NonPagedNx: 1, Paged: 2 } as const;
+const SEGMENT_BYTES = 0x100000;
+const UNIT = 0x1000;
+const SEG_MAGIC = 0xa2e64eada2e64eadn;
+const M64 = (1n << 64n) - 1n;
+
+export interface BlockSpec {
+  tag: string;
+  /** Bytes the driver asked for (LFH: fits the bucket; VS: the chunk is sized from it). */
+  bytes: number;
+  busy: boolean;
+  /** Written at the start of the block's data. */
+  content?: Uint8Array;
+}
+
+export interface Placed {
+  address: bigint;
+  header: bigint;
+  /** _POOL_HEADER.BlockSize x 16. */
+  size: number;
+  kind: "LFH" | "VS";
+  pool: "NonPaged" | "Paged";
+  tag: string;
+  busy: boolean;
+}
+
+interface SegmentState {
+  address: bigint;
+  nextUnit: number;
+}
+
+export interface SegmentHeapOptions {
+  build: SliceBuild;
+  /** Put the slice's types in the symbols (dt nt!_SEGMENT_HEAP works); otherwise the tool must use its built-ins. */
+  withTypes?: boolean;
+  seed?: number;
+  dump?: boolean;
+  bigPageTableSize?: number;
+  /** Where page segments start (1 MB aligned kernel addresses). */
+  segmentBase?: bigint;
+}
+
+export class SegmentHeapBuilder {
+  readonly pool: PoolTargetBuilder;
+  readonly slice: Slice;
+  readonly heapKey: bigint;
+  readonly lfhKey: bigint;
+  readonly heaps: bigint[] = [];
+  readonly segments: bigint[][] = [[], [], []];
+  readonly placed: Placed[] = [];
+  readonly subsegments: { address: bigint; size: number; kind: "LFH" | "VS"; heap: number }[] = [];
+  readonly random: () => number;
+  stateAt: bigint;
+  globalsAt: bigint;
+  private nextSegment: bigint;
+  private current: (SegmentState | null)[] = [null, null, null];
+  private finished = false;
+
+  constructor(readonly options: SegmentHeapOptions) {
+    this.slice = loadSlice(options.build);
+    this.random = prng(options.seed === undefined ? 1 : options.seed);
+    this.pool = new PoolTargetBuilder({
+      pointerSize: 8,
+      build: options.build,
+      dump: options.dump ? "C:\\Windows\\MEMORY.DMP" : undefined,
+      tableSize: 256,
+      processors: 2,
+      bigPageTableSize: options.bigPageTableSize || 256,
+    });
+    const rand64 = () => (BigInt(Math.floor(this.random() * 0x100000000)) << 32n) | BigInt(Math.floor(this.random() * 0x100000000));
+    this.heapKey = rand64();
+    this.lfhKey = rand64();
+    this.nextSegment = options.segmentBase || 0xffffd10000000000n;
+    const b = this.pool.b;
+    const s = this.slice;
+    this.globalsAt = b.global("nt", "RtlpHpHeapGlobals", sizeOf(s, "_RTLP_HP_HEAP_GLOBALS"));
+    b.memory.writeU64(this.globalsAt + BigInt(offsetOf(s, "_RTLP_HP_HEAP_GLOBALS", "HeapKey")), this.heapKey);
+    b.memory.writeU64(this.globalsAt + BigInt(offsetOf(s, "_RTLP_HP_HEAP_GLOBALS", "LfhKey")), this.lfhKey);
+    this.stateAt = b.global("nt", "ExPoolState", sizeOf(s, "_EX_POOL_HEAP_MANAGER_STATE"));
+    b.memory.writeU32(this.stateAt + BigInt(offsetOf(s, "_EX_POOL_HEAP_MANAGER_STATE", "NumberOfPools")), 1);
+    const node0 = this.stateAt + BigInt(offsetOf(s, "_EX_POOL_HEAP_MANAGER_STATE", "PoolNode")) + BigInt(offsetOf(s, "_EX_HEAP_POOL_NODE", "Heaps"));
+    for (let i = 0; i < 3; i++) {
+      const heap = b.alloc(sizeOf(s, "_SEGMENT_HEAP"), 0x1000);
+      this.heaps.push(heap);
+      b.writePtr(node0 + BigInt(i * 8), heap);
+      b.memory.writeU32(heap + BigInt(offsetOf(s, "_SEGMENT_HEAP", "Signature")), 0xddeeddee);
+      for (let c = 0; c < 2; c++) {
+        const ctx = this.contextAt(i, c);
+        // Context 0: 1 MB segments of 4 KB units; context 1: 16 MB segments of 64 KB units (256 descriptors each).
+        const unitShift = c === 0 ? 12 : 16;
+        b.memory.writeU64(ctx + BigInt(offsetOf(s, "_HEAP_SEG_CONTEXT", "SegmentMask")), M64 ^ ((1n << BigInt(unitShift + 8)) - 1n));
+        b.memory.writeU8(ctx + BigInt(offsetOf(s, "_HEAP_SEG_CONTEXT", "UnitShift")), unitShift);
+        // The descriptor array (8 KB) takes the first units: 2 pages, or part of one 64 KB unit.
+        b.memory.writeU8(ctx + BigInt(offsetOf(s, "_HEAP_SEG_CONTEXT", "FirstDescriptorIndex")), c === 0 ? 2 : 1);
+        b.writePtr(ctx + BigInt(offsetOf(s, "_HEAP_SEG_CONTEXT", "Heap")), heap);
+        const head = ctx + BigInt(offsetOf(s, "_HEAP_SEG_CONTEXT", "SegmentListHead"));
+        b.writePtr(head, head);
+        b.writePtr(head + 8n, head);
+      }
+    }
+    if (options.withTypes) for (const t of typesFromSlice(s)) b.type("nt", t);
+  }
+
+  get target() {
+    return this.pool.target;
+  }
+
+  contextAt(heap: number, context: number): bigint {
+    return this.heaps[heap] + BigInt(offsetOf(this.slice, "_SEGMENT_HEAP", "SegContexts") + context * sizeOf(this.slice, "_HEAP_SEG_CONTEXT"));
+  }
+
+  /** A page segment's encoded signature (MemProcFS / the kernel's RtlpHpSegDescriptorValidate). */
+  signatureOf(segment: bigint, context: bigint, heapKey = this.heapKey): bigint {
+    return (context ^ segment ^ heapKey ^ SEG_MAGIC) & M64;
+  }
+
+  /** `units` pages of heap `heap`, in its current 1 MB segment or a new one; returns the range's address. */
+  private range(heap: number, units: number, flags: number): bigint {
+    let seg = this.current[heap];
+    if (!seg || seg.nextUnit + units > 256) {
+      seg = { address: this.nextSegment, nextUnit: 2 };
+      this.nextSegment += BigInt(SEGMENT_BYTES);
+      this.current[heap] = seg;
+      this.segments[heap].push(seg.address);
+      const m = this.pool.b.memory;
+      m.map(seg.address, 0x2000);
+      m.writeU64(seg.address + BigInt(offsetOf(this.slice, "_HEAP_PAGE_SEGMENT", "Signature")), this.signatureOf(seg.address, this.contextAt(heap, 0)));
+    }
+    const first = seg.nextUnit;
+    const desc = (i: number) => seg!.address + BigInt(i * sizeOf(this.slice, "_HEAP_PAGE_RANGE_DESCRIPTOR"));
+    const flagsAt = BigInt(offsetOf(this.slice, "_HEAP_PAGE_RANGE_DESCRIPTOR", "RangeFlags"));
+    const unitAt = BigInt(offsetOf(this.slice, "_HEAP_PAGE_RANGE_DESCRIPTOR", "UnitSize"));
+    const m = this.pool.b.memory;
+    for (let k = 0; k < units; k++) {
+      // First descriptor: flags with bit 1 (first) and UnitSize; the others: bit 1 clear, UnitOffset back to the first.
+      m.writeU8(desc(first + k) + flagsAt, k === 0 ? flags : flags & ~2);
+      m.writeU8(desc(first + k) + unitAt, k === 0 ? units : k);
+    }
+    seg.nextUnit += units;
+    // The rest of the segment: one free range (first-descriptor bit only).
+    if (seg.nextUnit < 256) {
+      m.writeU8(desc(seg.nextUnit) + flagsAt, 0x02);
+      m.writeU8(desc(seg.nextUnit) + unitAt, 256 - seg.nextUnit);
+    }
+    const address = seg.address + BigInt(first * UNIT);
+    m.map(address, units * UNIT);
+    return address;
+  }
+
+  private poolHeader(at: bigint, blockBytes: number, tag: string): void {
+    const m = this.pool.b.memory;
+    m.writeU8(at + 2n, blockBytes / 16); // BlockSize: bits 0-7 of the USHORT at +2 (_POOL_HEADER in all four PDBs)
+    m.writeU32(at + BigInt(offsetOf(this.slice, "_POOL_HEADER", "PoolTag")), tagValue(tag));
+  }
+
+  /** LFH blocks of one bucket (block size = bytes + pool header, rounded to 16), in as many subsegments as needed. */
+  lfh(heap: number, specs: BlockSpec[], pagesPerSubsegment = 1): Placed[] {
+    const s = this.slice;
+    const blockSize = align16(Math.max(...specs.map((x) => x.bytes)) + 16);
+    const bitmapAt = offsetOf(s, "_HEAP_LFH_SUBSEGMENT", "BlockBitmap");
+    const size = pagesPerSubsegment * UNIT;
+    let count = Math.floor((size - bitmapAt) / blockSize);
+    while (count > 0 && align16(bitmapAt + Math.ceil((count * 2) / 8)) + count * blockSize > size) count--;
+    const first = align16(bitmapAt + Math.ceil((count * 2) / 8));
+    const out: Placed[] = [];
+    const m = this.pool.b.memory;
+    for (let start = 0; start < specs.length; start += count) {
+      const group = specs.slice(start, start + count);
+      const sub = this.range(heap, pagesPerSubsegment, 0x0b);
+      this.subsegments.push({ address: sub, size, kind: "LFH", heap });
+      m.writeU16(sub + BigInt(offsetOf(s, "_HEAP_LFH_SUBSEGMENT", "BlockCount")), count);
+      m.writeU16(sub + BigInt(offsetOf(s, "_HEAP_LFH_SUBSEGMENT", "FreeCount")), count - group.filter((g) => g.busy).length);
+      const encoded = (blockSize | (first << 16)) ^ Number(this.lfhKey & 0xffffffffn) ^ Number((sub >> 12n) & 0xffffffffn);
+      m.writeU32(sub + BigInt(offsetOf(s, "_HEAP_LFH_SUBSEGMENT", "BlockOffsets")), encoded >>> 0);
+      // Slots in random order, as the LFH hands them out.
+      const slots = shuffle(Array.from({ length: count }, (_, i) => i), this.random);
+      group.forEach((spec, k) => {
+        const slot = slots[k];
+        const header = sub + BigInt(first + slot * blockSize);
+        this.poolHeader(header, blockSize, spec.tag);
+        if (spec.content) m.write(header + 16n, spec.content);
+        if (spec.busy) {
+          const byteAt = sub + BigInt(bitmapAt + (slot >> 2));
+          const old = (m.read(byteAt, 1) as Uint8Array)[0];
+          m.writeU8(byteAt, old | (1 << ((slot & 3) * 2)));
+        }
+        out.push({ address: header + 16n, header, size: blockSize, kind: "LFH", pool: heap === 2 ? "Paged" : "NonPaged", tag: spec.tag, busy: spec.busy });
+      });
+    }
+    this.placed.push(...out);
+    return out;
+  }
+
+  /** VS chunks, packed into 64 KB VS subsegments; each chunk = chunk header + pool header + the bytes, rounded to 16. */
+  vs(heap: number, specs: BlockSpec[], pagesPerSubsegment = 16): Placed[] {
+    const s = this.slice;
+    const size = pagesPerSubsegment * UNIT;
+    const m = this.pool.b.memory;
+    const out: Placed[] = [];
+    let sub = 0n;
+    let offset = size;
+    let prevUnits = 0;
+    const chunk = (at: number, bytes: number, busy: boolean) => {
+      const address = sub + BigInt(at);
+      const bits = (BigInt(bytes / 16) << 16n) | (BigInt(prevUnits) << 32n) | (BigInt(busy ? 1 : 0) << 48n);
+      m.writeU64(address + BigInt(offsetOf(s, "_HEAP_VS_CHUNK_HEADER", "Sizes")), (bits ^ address ^ this.heapKey) & M64);
+      prevUnits = bytes / 16;
+    };
+    const closeSubsegment = () => {
+      if (sub !== 0n && size - offset >= 0x20) chunk(offset, size - offset, false);
+    };
+    for (const spec of specs) {
+      const bytes = align16(spec.bytes + 16) + 16;
+      if (offset + bytes > size - 0x20) {
+        closeSubsegment();
+        sub = this.range(heap, pagesPerSubsegment, 0x0f);
+        this.subsegments.push({ address: sub, size, kind: "VS", heap });
+        const units = size / 16;
+        m.writeU16(sub + BigInt(offsetOf(s, "_HEAP_VS_SUBSEGMENT", "Size")), units);
+        m.writeU16(sub + BigInt(offsetOf(s, "_HEAP_VS_SUBSEGMENT", "Signature")), ((units ^ 0x2bed) & 0x7fff) | 0x8000); // Signature:15 = Size ^ 0x2BED, FullCommit:1
+        offset = 0x30;
+        prevUnits = 0;
+      }
+      chunk(offset, bytes, spec.busy);
+      // A block under 0xFF0 bytes that runs more than 0x40 bytes into the next page starts at that page (MemProcFS).
+      const blockAt = sub + BigInt(offset + 16);
+      let blockBytes = bytes - 16;
+      let header = blockAt;
+      const inPage = Number(blockAt & 0xfffn);
+      if (blockBytes < 0xff0 && inPage + blockBytes > 0x1040) {
+        header = blockAt + BigInt(0x1000 - inPage);
+        blockBytes -= 0x1000 - inPage;
+      }
+      this.poolHeader(header, blockBytes, spec.tag);
+      if (spec.content) m.write(header + 16n, spec.content.subarray(0, Math.max(0, blockBytes - 16)));
+      out.push({ address: header + 16n, header, size: blockBytes, kind: "VS", pool: heap === 2 ? "Paged" : "NonPaged", tag: spec.tag, busy: spec.busy });
+      offset += bytes;
+    }
+    closeSubsegment();
+    this.placed.push(...out);
+    return out;
+  }
+
+  /** Links every heap's page segments into its context-0 list (Flink/Blink), and the counts. */
+  finish(): this {
+    if (this.finished) return this;
+    this.finished = true;
+    const s = this.slice;
+    const b = this.pool.b;
+    for (let heap = 0; heap < 3; heap++) {
+      const ctx = this.contextAt(heap, 0);
+      const head = ctx + BigInt(offsetOf(s, "_HEAP_SEG_CONTEXT", "SegmentListHead"));
+      const list = this.segments[heap];
+      const entries = [head, ...list];
+      for (let i = 0; i < entries.length; i++) {
+        const next = entries[(i + 1) % entries.length];
+        const prev = entries[(i + entries.length - 1) % entries.length];
+        b.writePtr(entries[i], next);
+        b.writePtr(entries[i] + 8n, prev);
+      }
+      b.writePtr(ctx + BigInt(offsetOf(s, "_HEAP_SEG_CONTEXT", "SegmentCount")), BigInt(list.length));
+    }
+    return this;
+  }
+
+  /** The tracker row the kernel would keep for a tag: its live blocks (small and big) in each pool. */
+  trackTag(tag: string, big: { size: number; paged?: boolean }[] = []): void {
+    const live = this.placed.filter((p) => p.tag === tag && p.busy);
+    const np = live.filter((p) => p.pool === "NonPaged");
+    const pg = live.filter((p) => p.pool === "Paged");
+    const npBig = big.filter((x) => !x.paged);
+    const pBig = big.filter((x) => x.paged);
+    const freed = this.placed.filter((p) => p.tag === tag && !p.busy);
+    const npFreed = freed.filter((p) => p.pool === "NonPaged").length;
+    const pFreed = freed.length - npFreed;
+    this.pool.tag({
+      tag,
+      nonPagedAllocs: np.length + npBig.length + npFreed,
+      nonPagedFrees: npFreed,
+      nonPagedBytes: np.reduce((n, p) => n + p.size, 0) + npBig.reduce((n, x) => n + x.size, 0),
+      pagedAllocs: pg.length + pBig.length + pFreed,
+      pagedFrees: pFreed,
+      pagedBytes: pg.reduce((n, p) => n + p.size, 0) + pBig.reduce((n, x) => n + x.size, 0),
+    });
+  }
+}
+
+export function tagValue(tag: string): number {
+  const t = (tag + "    ").slice(0, 4);
+  return (t.charCodeAt(0) | (t.charCodeAt(1) << 8) | (t.charCodeAt(2) << 16) | (t.charCodeAt(3) << 24)) >>> 0;
+}
+
+function align16(n: number): number {
+  return (n + 15) & ~15;
+}
+
+function shuffle<T>(items: T[], random: () => number): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    const t = items[i];
+    items[i] = items[j];
+    items[j] = t;
+  }
+  return items;
+}
+
+/** A pointer-sized value as bytes (little-endian). */
+export function pointerBytes(...values: bigint[]): Uint8Array {
+  const out = new Uint8Array(values.length * 8);
+  const view = new DataView(out.buffer);
+  values.forEach((v, i) => view.setBigUint64(i * 8, v & M64, true));
+  return out;
+}
