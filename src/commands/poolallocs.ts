@@ -124,7 +124,8 @@ function showAllocations(ctx: CommandContext, pattern: TagPattern, all: boolean)
   out.line("");
   if (big.kind === "bigPagesMissing") out.line("Big pool allocations: not available (" + big.reason + ").");
   else {
-    out.line("Big pool allocations (nt!PoolBigPageTable, " + big.entries + " entries; layout: " + big.layoutDescription + "): " + big.allocations.length + " live.");
+    out.line("Big pool allocations (nt!PoolBigPageTable, " + big.entries + " entries): " + big.allocations.length + " live.");
+    out.line(messages.layoutFallback(big.layoutDescription));
     for (const p of big.problems) out.line("  " + p);
   }
   const bigAllocations = big.kind === "bigPages" ? big.allocations : [];
