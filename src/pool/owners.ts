@@ -176,7 +176,7 @@ export interface CallTarget {
  * The IAT slots that calls within `window` bytes after `from` reach: `ff 15 disp32` (call [slot]; x64 disp32 is
  * RIP-relative, x86 disp32 an absolute address; a `48` REX prefix before it changes nothing), and `e8 rel32` into an
  * import thunk `ff 25 disp32` (jmp [slot]), which is how MinGW-built drivers call imports. `codeRva` is the RVA of
- * bytes[0]; `readRva` reads a thunk. With `tailJumps`, `ff 25 disp32` itself counts (a wrapper's tail call).
+ * bytes[0]; `readRva` reads a thunk. With `tailJumps`, `ff 25 disp32` and `e9 rel32` count too (tail calls).
  * With `followWrappers`, the driver's own wrappers too: an `e8 rel32` whose target is not an import thunk is read
  * (WRAPPER_BYTES) and the IAT slots it calls or tail-jumps to are returned with the wrapper's RVA. One level only:
  * a wrapper of a wrapper is not followed.
@@ -202,7 +202,8 @@ export function callTargets(
     if (bytes[i] === 0xff && (bytes[i + 1] === 0x15 || (tailJumps && bytes[i + 1] === 0x25)) && i + 6 <= bytes.length) {
       const slot = slotOf(bytes, i, codeRva + i);
       if (slot !== null) out.push({ slot, wrapperRva: null });
-    } else if (bytes[i] === 0xe8 && readRva) {
+    } else if ((bytes[i] === 0xe8 || (tailJumps && bytes[i] === 0xe9)) && readRva) {
+      // `e9 rel32` with tailJumps: a tail call, into an import thunk or the driver's own wrapper, as `e8` is.
       const calleeRva = codeRva + i + 5 + i32(bytes, i + 1);
       if (calleeRva <= 0) continue;
       const thunk = readRva(calleeRva, 6);
