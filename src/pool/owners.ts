@@ -8,8 +8,8 @@
 // `jmp`, `ret` or `int3`. A call into ExFreePoolWithTag is a free site, not an allocation.
 import { Address } from "../core/address";
 import { Unreadable } from "../core/missing";
-import { i32, u32, indexOfBytes } from "../core/bytes";
-import { parseHeaders, isPeError, PeHeaders, Section } from "../pe/image";
+import { i32, u32, indexOfBytes, pointer } from "../core/bytes";
+import { parseHeaders, isPeError, PeHeaders, Section, directory, DIRECTORY_IAT } from "../pe/image";
 import { parseImports } from "../pe/imports";
 import { planSectionReads } from "../pe/section-reads";
 import { workLimit, raiseHint, limits } from "../core/limits";
@@ -236,11 +236,23 @@ export function findTagOwners(target: Target, tag: Uint8Array, onModule?: (bytes
   const perImage = workLimit("maxSearchBytesPerImage");
   const total = modules.reduce((n, m) => n + Math.min(m.size, perImage), 0);
   let done = 0;
+  // nt's allocator and free addresses, looked up once per command and only when a driver's import names are gone.
+  let byValue: Map<string, string> | null = null;
+  const allocatorAddresses = (): Map<string, string> => {
+    if (!byValue) {
+      byValue = new Map<string, string>();
+      for (const name of ALLOCATOR_IMPORTS.concat(FREE_IMPORTS)) {
+        const address = target.symbolAddress("nt", name);
+        if (address && !address.isNull) byValue.set(address.key, name);
+      }
+    }
+    return byValue;
+  };
   for (const module of modules) {
     if (onModule) onModule(done, total);
     done += Math.min(module.size, perImage);
     try {
-      searchModule(target, module, tag, result);
+      searchModule(target, module, tag, result, allocatorAddresses);
     } catch (e) {
       result.notSearched.push({ module: module.name, section: "image", start: module.base, size: module.size, reason: "error: " + String(e) });
     }
@@ -315,7 +327,7 @@ export function sectionPieces(section: Section, image: ImageSections): { pieces:
   return { pieces, missing: end - section.virtualAddress - covered };
 }
 
-function searchModule(target: Target, module: ModuleInfo, tag: Uint8Array, result: OwnerSearch): void {
+function searchModule(target: Target, module: ModuleInfo, tag: Uint8Array, result: OwnerSearch, allocatorAddresses: () => Map<string, string>): void {
   const image = readImageSections(target, module, () => true);
   if (isImageNotRead(image)) {
     result.notSearched.push({ module: module.name, section: "image", start: module.base, size: module.size, reason: image.reason });
@@ -345,9 +357,10 @@ function searchModule(target: Target, module: ModuleInfo, tag: Uint8Array, resul
         let use: CodeUse | null = null;
         if (form) {
           if (!allocatorSlots) {
-            const found = allocatorIatSlots(target, module, headers, pieces);
+            const found = allocatorIatSlots(target, module, image, allocatorAddresses);
             allocatorSlots = found.slots;
             for (const problem of found.problems) owner.problems.push(problem + "; calls to allocators could not be checked");
+            if (found.note) owner.problems.push(found.note);
           }
           const readRva = (rva: number, size: number) => pieceAt(pieces, rva, size);
           use = classifyTagUse(bytes, at, form, from, headers.is64, module.base, allocatorSlots, readRva);
@@ -395,13 +408,34 @@ export function pieceAt(pieces: ImagePiece[], rva: number, size: number): Uint8A
   return null;
 }
 
-/** RVA of each IAT slot that imports an allocator or a free (FREE_IMPORTS), from the module's import directory. */
-function allocatorIatSlots(target: Target, module: ModuleInfo, headers: PeHeaders, pieces: { rva: number; bytes: Uint8Array }[]): { slots: Map<number, string>; problems: string[] } {
+/**
+ * RVA of each IAT slot that imports an allocator or a free (FREE_IMPORTS), from the module's import directory. A WDK
+ * driver keeps its import descriptors and names in INIT, which the kernel frees after DriverEntry, and its IAT at the
+ * start of .rdata: when the names are gone, the slots of the IAT directory are named by value instead (a slot holding
+ * nt!ExAllocatePoolWithTag's address imports it), and `note` says so. Bytes inside the image's sections that did not
+ * read when the sections were read are not asked again.
+ */
+function allocatorIatSlots(target: Target, module: ModuleInfo, image: ImageSections, allocatorAddresses: () => Map<string, string>): { slots: Map<number, string>; problems: string[]; note: string | null } {
+  const { headers, pieces } = image;
   const slots = new Map<number, string>();
+  const inSections = (rva: number) => rva < image.size && image.sections.some((s) => rva >= s.virtualAddress && rva < s.virtualAddress + s.virtualSize);
   const read = (rva: number, size: number): Uint8Array | null => {
+    if (rva < 0 || size <= 0 || rva + size > module.size) return null;
     const cached = pieceAt(pieces, rva, size);
     if (cached) return cached;
-    if (rva < 0 || size <= 0 || rva + size > module.size) return null;
+    // Across pieces (two planned reads, e.g. PAGE then .rdata) the bytes are in hand; a gap inside the sections read
+    // is a page that did not read (freed INIT, paged out) and is not asked again.
+    const joined = new Uint8Array(size);
+    let at = rva;
+    while (at < rva + size) {
+      const piece = pieces.find((p) => at >= p.rva && at < p.rva + p.bytes.length);
+      if (!piece) break;
+      const n = Math.min(rva + size, piece.rva + piece.bytes.length) - at;
+      joined.set(piece.bytes.subarray(at - piece.rva, at - piece.rva + n), at - rva);
+      at += n;
+    }
+    if (at >= rva + size) return joined;
+    if (inSections(at)) return null;
     const bytes = target.memory.read(module.base.add(rva), size, module.name + " imports");
     return bytes instanceof Unreadable ? null : bytes;
   };
@@ -411,9 +445,21 @@ function allocatorIatSlots(target: Target, module: ModuleInfo, headers: PeHeader
   }
   const problems = imports.problems.slice();
   if (imports.entries.some((e) => e.nameUnreadable)) problems.push("some import names of " + module.fileName + " are unreadable");
-  return { slots, problems };
+  const namesGone = imports.entries.length === 0 || problems.length > 0;
+  const iat = namesGone ? directory(headers, DIRECTORY_IAT) : null;
+  const iatBytes = iat && iat.rva < module.size ? read(iat.rva, Math.min(iat.size, module.size - iat.rva)) : null;
+  if (!iat || !iatBytes) return { slots, problems, note: null };
+  const ps = headers.is64 ? 8 : 4;
+  const known = allocatorAddresses();
+  // Without nt's symbols there is nothing to match the values to: the names' problems stand.
+  if (known.size === 0) return { slots, problems, note: null };
+  for (let at = 0; at + ps <= iatBytes.length; at += ps) {
+    const name = known.get(pointer(iatBytes, at, ps).key);
+    if (name && !slots.has(iat.rva + at)) slots.set(iat.rva + at, name);
+  }
+  if (problems.length === 0) return { slots, problems, note: null };
+  return { slots, problems: [], note: "import names unreadable (INIT discarded or paged out); IAT slots matched by value to nt's allocators and frees" };
 }
-
 
 export function isAllocation(hit: TagHit): boolean {
   return hit.use === "allocation";
