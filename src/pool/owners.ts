@@ -179,7 +179,9 @@ export interface CallTarget {
  * bytes[0]; `readRva` reads a thunk. With `tailJumps`, `ff 25 disp32` and `e9 rel32` count too (tail calls).
  * With `followWrappers`, the driver's own wrappers too: an `e8 rel32` whose target is not an import thunk is read
  * (WRAPPER_BYTES) and the IAT slots it calls or tail-jumps to are returned with the wrapper's RVA. One level only:
- * a wrapper of a wrapper is not followed.
+ * a wrapper of a wrapper is not followed. A `jmp rel32` (with `tailJumps`) is followed into a wrapper only when it
+ * lands on the start of a function of `functionStarts` (x64 .pdata): most `jmp rel32` are branches inside their own
+ * function, whose target is no wrapper; into an import thunk it is always followed (the thunk itself is the proof).
  */
 export function callTargets(
   bytes: Uint8Array,
@@ -191,6 +193,7 @@ export function callTargets(
   readRva?: (rva: number, size: number) => Uint8Array | null,
   tailJumps = false,
   followWrappers = false,
+  functionStarts?: Set<number>,
 ): CallTarget[] {
   const out: CallTarget[] = [];
   const slotOf = (b: Uint8Array, at: number, rva: number): number | null => {
@@ -210,7 +213,7 @@ export function callTargets(
       if (thunk && thunk[0] === 0xff && thunk[1] === 0x25) {
         const slot = slotOf(thunk, 0, calleeRva);
         if (slot !== null) out.push({ slot, wrapperRva: null });
-      } else if (followWrappers) {
+      } else if (followWrappers && (bytes[i] === 0xe8 || (functionStarts !== undefined && functionStarts.has(calleeRva)))) {
         // The callee may end its section (or the readable bytes) before WRAPPER_BYTES: take what reads.
         let body: Uint8Array | null = null;
         for (let size = WRAPPER_BYTES; size >= 6 && !body; size--) body = readRva(calleeRva, size);
@@ -342,6 +345,7 @@ function searchModule(target: Target, module: ModuleInfo, tag: Uint8Array, resul
   if (sections.length === 0) return;
   const owner: TagOwner = { module, confidence: "low", hits: [], hitsNotKept: 0, allocationsNotKept: 0, problems: [] };
   let allocatorSlots: Map<number, string> | null = null;
+  let functionStarts: Set<number> | null = null;
   // Every hit is classified and counted first; which are kept is decided at the end (keepHits).
   const found: TagHit[] = [];
   for (const section of sections) {
@@ -363,7 +367,8 @@ function searchModule(target: Target, module: ModuleInfo, tag: Uint8Array, resul
             if (found.note) owner.problems.push(found.note);
           }
           const readRva = (rva: number, size: number) => pieceAt(pieces, rva, size);
-          use = classifyTagUse(bytes, at, form, from, headers.is64, module.base, allocatorSlots, readRva);
+          if (!functionStarts) functionStarts = functionStartsOf(headers, pieces);
+          use = classifyTagUse(bytes, at, form, from, headers.is64, module.base, allocatorSlots, readRva, functionStarts);
         }
         found.push({
           address: module.base.add(rva),
@@ -461,6 +466,19 @@ function allocatorIatSlots(target: Target, module: ModuleInfo, image: ImageSecti
   return { slots, problems: [], note: "import names unreadable (INIT discarded or paged out); IAT slots matched by value to nt's allocators and frees" };
 }
 
+/** IMAGE_DIRECTORY_ENTRY_EXCEPTION: x64 RUNTIME_FUNCTION entries (BeginAddress, EndAddress, UnwindData; 12 bytes). */
+const DIRECTORY_EXCEPTION = 3;
+
+/** The BeginAddress of each x64 .pdata entry that was read: where the image's (non-leaf) functions start. */
+export function functionStartsOf(headers: PeHeaders, pieces: ImagePiece[]): Set<number> {
+  const starts = new Set<number>();
+  const pdata = headers.is64 ? directory(headers, DIRECTORY_EXCEPTION) : null;
+  const bytes = pdata ? pieceAt(pieces, pdata.rva, pdata.size - (pdata.size % 12)) : null;
+  if (!bytes) return starts;
+  for (let at = 0; at + 12 <= bytes.length; at += 12) starts.add(u32(bytes, at));
+  return starts;
+}
+
 export function isAllocation(hit: TagHit): boolean {
   return hit.use === "allocation";
 }
@@ -508,13 +526,14 @@ export function classifyTagUse(
   imageBase: Address,
   slots: Map<number, string>,
   readRva?: (rva: number, size: number) => Uint8Array | null,
+  functionStarts?: Set<number>,
 ): CodeUse {
   const result: CodeUse = { allocator: null, use: null, wrapperRva: null, callRva: null, moves: [], allocatorCalls: 0 };
   const flow = followTag(bytes, at + form.rest, form.holder, is64);
   let free: CodeUse | null = null;
   for (const call of flow.calls) {
     // A direct call wins over a wrapper: the first target of this call that reaches an allocator is kept.
-    for (const target of callTargets(bytes, call.opcodeAt, 0, codeRva, is64, imageBase, readRva, call.jump, true)) {
+    for (const target of callTargets(bytes, call.opcodeAt, 0, codeRva, is64, imageBase, readRva, call.jump, true, functionStarts)) {
       const name = slots.get(target.slot);
       if (!name) continue;
       const found = { allocator: name, wrapperRva: target.wrapperRva, callRva: codeRva + call.at, moves: call.moves };
