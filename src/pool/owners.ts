@@ -8,8 +8,8 @@
 // `jmp`, `ret` or `int3`. A call into ExFreePoolWithTag is a free site, not an allocation.
 import { Address } from "../core/address";
 import { Unreadable } from "../core/missing";
-import { i32, u32, indexOfBytes } from "../core/bytes";
-import { parseHeaders, isPeError, PeHeaders, Section } from "../pe/image";
+import { i32, u32, indexOfBytes, pointer } from "../core/bytes";
+import { parseHeaders, isPeError, PeHeaders, Section, directory, DIRECTORY_IAT } from "../pe/image";
 import { parseImports } from "../pe/imports";
 import { planSectionReads } from "../pe/section-reads";
 import { workLimit, raiseHint, limits } from "../core/limits";
@@ -176,10 +176,12 @@ export interface CallTarget {
  * The IAT slots that calls within `window` bytes after `from` reach: `ff 15 disp32` (call [slot]; x64 disp32 is
  * RIP-relative, x86 disp32 an absolute address; a `48` REX prefix before it changes nothing), and `e8 rel32` into an
  * import thunk `ff 25 disp32` (jmp [slot]), which is how MinGW-built drivers call imports. `codeRva` is the RVA of
- * bytes[0]; `readRva` reads a thunk. With `tailJumps`, `ff 25 disp32` itself counts (a wrapper's tail call).
+ * bytes[0]; `readRva` reads a thunk. With `tailJumps`, `ff 25 disp32` and `e9 rel32` count too (tail calls).
  * With `followWrappers`, the driver's own wrappers too: an `e8 rel32` whose target is not an import thunk is read
  * (WRAPPER_BYTES) and the IAT slots it calls or tail-jumps to are returned with the wrapper's RVA. One level only:
- * a wrapper of a wrapper is not followed.
+ * a wrapper of a wrapper is not followed. A `jmp rel32` (with `tailJumps`) is followed into a wrapper only when it
+ * lands on the start of a function of `functionStarts` (x64 .pdata): most `jmp rel32` are branches inside their own
+ * function, whose target is no wrapper; into an import thunk it is always followed (the thunk itself is the proof).
  */
 export function callTargets(
   bytes: Uint8Array,
@@ -191,6 +193,7 @@ export function callTargets(
   readRva?: (rva: number, size: number) => Uint8Array | null,
   tailJumps = false,
   followWrappers = false,
+  functionStarts?: Set<number>,
 ): CallTarget[] {
   const out: CallTarget[] = [];
   const slotOf = (b: Uint8Array, at: number, rva: number): number | null => {
@@ -202,14 +205,15 @@ export function callTargets(
     if (bytes[i] === 0xff && (bytes[i + 1] === 0x15 || (tailJumps && bytes[i + 1] === 0x25)) && i + 6 <= bytes.length) {
       const slot = slotOf(bytes, i, codeRva + i);
       if (slot !== null) out.push({ slot, wrapperRva: null });
-    } else if (bytes[i] === 0xe8 && readRva) {
+    } else if ((bytes[i] === 0xe8 || (tailJumps && bytes[i] === 0xe9)) && readRva) {
+      // `e9 rel32` with tailJumps: a tail call, into an import thunk or the driver's own wrapper, as `e8` is.
       const calleeRva = codeRva + i + 5 + i32(bytes, i + 1);
       if (calleeRva <= 0) continue;
       const thunk = readRva(calleeRva, 6);
       if (thunk && thunk[0] === 0xff && thunk[1] === 0x25) {
         const slot = slotOf(thunk, 0, calleeRva);
         if (slot !== null) out.push({ slot, wrapperRva: null });
-      } else if (followWrappers) {
+      } else if (followWrappers && (bytes[i] === 0xe8 || (functionStarts !== undefined && functionStarts.has(calleeRva)))) {
         // The callee may end its section (or the readable bytes) before WRAPPER_BYTES: take what reads.
         let body: Uint8Array | null = null;
         for (let size = WRAPPER_BYTES; size >= 6 && !body; size--) body = readRva(calleeRva, size);
@@ -235,11 +239,23 @@ export function findTagOwners(target: Target, tag: Uint8Array, onModule?: (bytes
   const perImage = workLimit("maxSearchBytesPerImage");
   const total = modules.reduce((n, m) => n + Math.min(m.size, perImage), 0);
   let done = 0;
+  // nt's allocator and free addresses, looked up once per command and only when a driver's import names are gone.
+  let byValue: Map<string, string> | null = null;
+  const allocatorAddresses = (): Map<string, string> => {
+    if (!byValue) {
+      byValue = new Map<string, string>();
+      for (const name of ALLOCATOR_IMPORTS.concat(FREE_IMPORTS)) {
+        const address = target.symbolAddress("nt", name);
+        if (address && !address.isNull) byValue.set(address.key, name);
+      }
+    }
+    return byValue;
+  };
   for (const module of modules) {
     if (onModule) onModule(done, total);
     done += Math.min(module.size, perImage);
     try {
-      searchModule(target, module, tag, result);
+      searchModule(target, module, tag, result, allocatorAddresses);
     } catch (e) {
       result.notSearched.push({ module: module.name, section: "image", start: module.base, size: module.size, reason: "error: " + String(e) });
     }
@@ -314,7 +330,7 @@ export function sectionPieces(section: Section, image: ImageSections): { pieces:
   return { pieces, missing: end - section.virtualAddress - covered };
 }
 
-function searchModule(target: Target, module: ModuleInfo, tag: Uint8Array, result: OwnerSearch): void {
+function searchModule(target: Target, module: ModuleInfo, tag: Uint8Array, result: OwnerSearch, allocatorAddresses: () => Map<string, string>): void {
   const image = readImageSections(target, module, () => true);
   if (isImageNotRead(image)) {
     result.notSearched.push({ module: module.name, section: "image", start: module.base, size: module.size, reason: image.reason });
@@ -329,6 +345,7 @@ function searchModule(target: Target, module: ModuleInfo, tag: Uint8Array, resul
   if (sections.length === 0) return;
   const owner: TagOwner = { module, confidence: "low", hits: [], hitsNotKept: 0, allocationsNotKept: 0, problems: [] };
   let allocatorSlots: Map<number, string> | null = null;
+  let functionStarts: Set<number> | null = null;
   // Every hit is classified and counted first; which are kept is decided at the end (keepHits).
   const found: TagHit[] = [];
   for (const section of sections) {
@@ -344,12 +361,14 @@ function searchModule(target: Target, module: ModuleInfo, tag: Uint8Array, resul
         let use: CodeUse | null = null;
         if (form) {
           if (!allocatorSlots) {
-            const found = allocatorIatSlots(target, module, headers, pieces);
+            const found = allocatorIatSlots(target, module, image, allocatorAddresses);
             allocatorSlots = found.slots;
             for (const problem of found.problems) owner.problems.push(problem + "; calls to allocators could not be checked");
+            if (found.note) owner.problems.push(found.note);
           }
           const readRva = (rva: number, size: number) => pieceAt(pieces, rva, size);
-          use = classifyTagUse(bytes, at, form, from, headers.is64, module.base, allocatorSlots, readRva);
+          if (!functionStarts) functionStarts = functionStartsOf(headers, pieces);
+          use = classifyTagUse(bytes, at, form, from, headers.is64, module.base, allocatorSlots, readRva, functionStarts);
         }
         found.push({
           address: module.base.add(rva),
@@ -394,13 +413,34 @@ export function pieceAt(pieces: ImagePiece[], rva: number, size: number): Uint8A
   return null;
 }
 
-/** RVA of each IAT slot that imports an allocator or a free (FREE_IMPORTS), from the module's import directory. */
-function allocatorIatSlots(target: Target, module: ModuleInfo, headers: PeHeaders, pieces: { rva: number; bytes: Uint8Array }[]): { slots: Map<number, string>; problems: string[] } {
+/**
+ * RVA of each IAT slot that imports an allocator or a free (FREE_IMPORTS), from the module's import directory. A WDK
+ * driver keeps its import descriptors and names in INIT, which the kernel frees after DriverEntry, and its IAT at the
+ * start of .rdata: when the names are gone, the slots of the IAT directory are named by value instead (a slot holding
+ * nt!ExAllocatePoolWithTag's address imports it), and `note` says so. Bytes inside the image's sections that did not
+ * read when the sections were read are not asked again.
+ */
+function allocatorIatSlots(target: Target, module: ModuleInfo, image: ImageSections, allocatorAddresses: () => Map<string, string>): { slots: Map<number, string>; problems: string[]; note: string | null } {
+  const { headers, pieces } = image;
   const slots = new Map<number, string>();
+  const inSections = (rva: number) => rva < image.size && image.sections.some((s) => rva >= s.virtualAddress && rva < s.virtualAddress + s.virtualSize);
   const read = (rva: number, size: number): Uint8Array | null => {
+    if (rva < 0 || size <= 0 || rva + size > module.size) return null;
     const cached = pieceAt(pieces, rva, size);
     if (cached) return cached;
-    if (rva < 0 || size <= 0 || rva + size > module.size) return null;
+    // Across pieces (two planned reads, e.g. PAGE then .rdata) the bytes are in hand; a gap inside the sections read
+    // is a page that did not read (freed INIT, paged out) and is not asked again.
+    const joined = new Uint8Array(size);
+    let at = rva;
+    while (at < rva + size) {
+      const piece = pieces.find((p) => at >= p.rva && at < p.rva + p.bytes.length);
+      if (!piece) break;
+      const n = Math.min(rva + size, piece.rva + piece.bytes.length) - at;
+      joined.set(piece.bytes.subarray(at - piece.rva, at - piece.rva + n), at - rva);
+      at += n;
+    }
+    if (at >= rva + size) return joined;
+    if (inSections(at)) return null;
     const bytes = target.memory.read(module.base.add(rva), size, module.name + " imports");
     return bytes instanceof Unreadable ? null : bytes;
   };
@@ -410,9 +450,34 @@ function allocatorIatSlots(target: Target, module: ModuleInfo, headers: PeHeader
   }
   const problems = imports.problems.slice();
   if (imports.entries.some((e) => e.nameUnreadable)) problems.push("some import names of " + module.fileName + " are unreadable");
-  return { slots, problems };
+  const namesGone = imports.entries.length === 0 || problems.length > 0;
+  const iat = namesGone ? directory(headers, DIRECTORY_IAT) : null;
+  const iatBytes = iat && iat.rva < module.size ? read(iat.rva, Math.min(iat.size, module.size - iat.rva)) : null;
+  if (!iat || !iatBytes) return { slots, problems, note: null };
+  const ps = headers.is64 ? 8 : 4;
+  const known = allocatorAddresses();
+  // Without nt's symbols there is nothing to match the values to: the names' problems stand.
+  if (known.size === 0) return { slots, problems, note: null };
+  for (let at = 0; at + ps <= iatBytes.length; at += ps) {
+    const name = known.get(pointer(iatBytes, at, ps).key);
+    if (name && !slots.has(iat.rva + at)) slots.set(iat.rva + at, name);
+  }
+  if (problems.length === 0) return { slots, problems, note: null };
+  return { slots, problems: [], note: "import names unreadable (INIT discarded or paged out); IAT slots matched by value to nt's allocators and frees" };
 }
 
+/** IMAGE_DIRECTORY_ENTRY_EXCEPTION: x64 RUNTIME_FUNCTION entries (BeginAddress, EndAddress, UnwindData; 12 bytes). */
+const DIRECTORY_EXCEPTION = 3;
+
+/** The BeginAddress of each x64 .pdata entry that was read: where the image's (non-leaf) functions start. */
+export function functionStartsOf(headers: PeHeaders, pieces: ImagePiece[]): Set<number> {
+  const starts = new Set<number>();
+  const pdata = headers.is64 ? directory(headers, DIRECTORY_EXCEPTION) : null;
+  const bytes = pdata ? pieceAt(pieces, pdata.rva, pdata.size - (pdata.size % 12)) : null;
+  if (!bytes) return starts;
+  for (let at = 0; at + 12 <= bytes.length; at += 12) starts.add(u32(bytes, at));
+  return starts;
+}
 
 export function isAllocation(hit: TagHit): boolean {
   return hit.use === "allocation";
@@ -461,13 +526,14 @@ export function classifyTagUse(
   imageBase: Address,
   slots: Map<number, string>,
   readRva?: (rva: number, size: number) => Uint8Array | null,
+  functionStarts?: Set<number>,
 ): CodeUse {
   const result: CodeUse = { allocator: null, use: null, wrapperRva: null, callRva: null, moves: [], allocatorCalls: 0 };
   const flow = followTag(bytes, at + form.rest, form.holder, is64);
   let free: CodeUse | null = null;
   for (const call of flow.calls) {
     // A direct call wins over a wrapper: the first target of this call that reaches an allocator is kept.
-    for (const target of callTargets(bytes, call.opcodeAt, 0, codeRva, is64, imageBase, readRva, call.jump, true)) {
+    for (const target of callTargets(bytes, call.opcodeAt, 0, codeRva, is64, imageBase, readRva, call.jump, true, functionStarts)) {
       const name = slots.get(target.slot);
       if (!name) continue;
       const found = { allocator: name, wrapperRva: target.wrapperRva, callRva: codeRva + call.at, moves: call.moves };

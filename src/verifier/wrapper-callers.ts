@@ -6,7 +6,7 @@
 // code, not a record of what ran, and the output says so.
 import { Address } from "../core/address";
 import { i32, u32 } from "../core/bytes";
-import { immediateFormAt, readImageSections, sectionPieces, isImageNotRead, pieceAt, ImagePiece } from "../pool/owners";
+import { immediateFormAt, readImageSections, sectionPieces, isImageNotRead, pieceAt, ImagePiece, functionStartsOf } from "../pool/owners";
 import { tagText } from "./pool";
 import type { Target, ModuleInfo } from "../host/target";
 
@@ -89,6 +89,23 @@ export function tagImmediates(bytes: Uint8Array, from: number, to: number, is64:
   return sorted.map((f) => ({ tag: f.tag, at: f.at, instruction: f.instruction, prefixLength: f.prefixLength }));
 }
 
+/**
+ * Where the search for a call site's tag starts in `bytes` (which start at `codeRva`): TAG_WINDOW bytes before the
+ * call, but not before the previous call to the wrapper (`previousEnd`; its tag belongs to that call) nor before the
+ * start of the function holding the call (x64 .pdata, `functionStarts`): a call near its function's start would
+ * otherwise take a tag from the end of the function before it (`mov edx, tag; call [ExFreePoolWithTag]; ret`).
+ */
+export function tagWindowStart(siteAt: number, codeRva: number, previousEnd: number, functionStarts: Set<number>): number {
+  let from = Math.max(previousEnd, siteAt - TAG_WINDOW, 0);
+  for (let at = siteAt; at > from; at--) {
+    if (functionStarts.has(codeRva + at)) {
+      from = at;
+      break;
+    }
+  }
+  return from;
+}
+
 export interface WrapperScan {
   module: ModuleInfo;
   /** RVA of the wrapper's start. */
@@ -122,13 +139,17 @@ export function scanWrapperCallers(target: Target, start: Address, bodyEnd: numb
   // image goes: seed 002's `u` on the caller disassembles test.sys); a driver already gone is reported, not searched.
   const module = target.moduleContaining(start);
   if (!module) return { kind: "notInModule" };
-  const image = readImageSections(target, module, (s) => s.isCode);
+  // The code, and on x64 the .pdata that says where its functions start (tagWindowStart; the exception directory
+  // is found in the bytes read, so a .pdata under another name only leaves the windows unbounded by functions).
+  const image = readImageSections(target, module, (s) => s.isCode || (s.name === ".pdata" && !s.isDiscardable));
   if (isImageNotRead(image)) return { kind: "imageUnreadable", module, reason: image.reason };
   const is64 = image.headers.is64;
   const startRva = start.distanceFrom(module.base) || 0;
   const scan: WrapperScan = { module, startRva, sites: [], sitesNotKept: 0, hardCoded: [], sections: [], bytesScanned: 0, bytesUnreadable: 0 };
   const readable: ImagePiece[] = [];
+  const functionStarts = functionStartsOf(image.headers, image.pieces);
   for (const section of image.sections) {
+    if (!section.isCode) continue;
     const { pieces, missing } = sectionPieces(section, image);
     scan.sections.push(section.name);
     scan.bytesUnreadable += missing;
@@ -138,7 +159,7 @@ export function scanWrapperCallers(target: Target, start: Address, bodyEnd: numb
       let previousEnd = 0;
       for (const site of callSitesTo(piece.bytes, piece.rva, startRva)) {
         // The window stops at the previous call to the wrapper: its tag belongs to that call.
-        const tags = tagImmediates(piece.bytes, Math.max(previousEnd, site.at - TAG_WINDOW), site.at, is64, known);
+        const tags = tagImmediates(piece.bytes, tagWindowStart(site.at, piece.rva, previousEnd, functionStarts), site.at, is64, known);
         previousEnd = site.at + 5;
         if (scan.sites.length >= MAX_CALL_SITES) {
           scan.sitesNotKept++;

@@ -21,6 +21,8 @@ export interface DriverSpec {
   textSize?: number;
   /** Offset of the first IAT slot inside .rdata (real drivers put a few constants first). */
   iatOffset?: number;
+  /** Bytes of code at the start of INIT before the descriptors (DriverEntry and GsDriverEntry in a WDK driver). */
+  initCodeSize?: number;
 }
 
 export interface BuiltDriver {
@@ -64,7 +66,8 @@ export function buildDriver(spec: DriverSpec): BuiltDriver {
   };
   const iat: number[] = [];
   const iatRva: Record<string, number> = {};
-  let cursor = (spec.imports.length + 1) * 0x14;
+  const descAt = spec.initCodeSize || 0;
+  let cursor = descAt + (spec.imports.length + 1) * 0x14;
   let iatCursor = iatOffset;
   spec.imports.forEach((imp, d) => {
     cursor = alignUp(cursor, thunk);
@@ -94,12 +97,12 @@ export function buildDriver(spec: DriverSpec): BuiltDriver {
     put(init, intAt + imp.functions.length * thunk, 0, thunk);
     put(iat, iatCursor, 0, thunk);
     iatCursor += thunk;
-    const desc = d * 0x14;
+    const desc = descAt + d * 0x14;
     put(init, desc, initRva + intAt, 4);
     put(init, desc + 0xc, initRva + dllAt, 4);
     put(init, desc + 0x10, firstThunk, 4);
   });
-  put(init, (spec.imports.length) * 0x14, 0, 0x14);
+  put(init, descAt + spec.imports.length * 0x14, 0, 0x14);
   const initSize = alignUp(Math.max(init.length, 1), PAGE);
   const sizeOfImage = initRva + initSize;
 
@@ -125,7 +128,7 @@ export function buildDriver(spec: DriverSpec): BuiltDriver {
   const dirs = opt + (is64 ? 0x70 : 0x60);
   view.setUint32(opt + (is64 ? 0x6c : 0x5c), 16, true);
   if (spec.imports.length) {
-    view.setUint32(dirs + 1 * 8, initRva, true);
+    view.setUint32(dirs + 1 * 8, initRva + descAt, true);
     view.setUint32(dirs + 1 * 8 + 4, (spec.imports.length + 1) * 0x14, true);
     view.setUint32(dirs + 12 * 8, rdataRva + iatOffset, true);
     view.setUint32(dirs + 12 * 8 + 4, iatSize, true);

@@ -4,7 +4,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { decodeInstruction, followTag } from "../../../src/pool/tag-flow";
-import { immediateFormAt, classifyTagUse, keepHits, TagHit } from "../../../src/pool/owners";
+import { immediateFormAt, classifyTagUse, keepHits, TagHit, functionStartsOf } from "../../../src/pool/owners";
+import { parseHeaders, PeHeaders } from "../../../src/pe/image";
 import { Address } from "../../../src/core/address";
 
 const bufferutil = new Uint8Array(fs.readFileSync(path.join(__dirname, "../../fixtures/pe/bufferutil-x64.node")));
@@ -158,6 +159,56 @@ describe("the tag's way to its call", () => {
     const form = immediateFormAt(call.bytes, 2, true)!;
     const use = classifyTagUse(call.bytes, 2, form, call.rva, true, new Address(0x3, 0x1ca90000), slots([[0x52680, "ExAllocatePoolWithTag"]]), read);
     expect(use).toMatchObject({ allocator: "ExAllocatePoolWithTag", use: "allocation", wrapperRva: 0xfde0, callRva: 0xff07 });
+  });
+
+  // A tail call: the tag's function ends in `jmp rel32` to the driver's wrapper (or to a MinGW import thunk) instead
+  // of `call rel32`; the wrapper's start is known from .pdata (x64 RUNTIME_FUNCTION.BeginAddress). Bytes
+  // hand-assembled and checked with `objdump -D -b binary -m i386:x86-64 -M intel`:
+  //   1000: 41 b8 4c 65 61 6b   mov r8d, 0x6b61654c ('Leak')
+  //   1006: e9 f5 0f 00 00      jmp 0x2000               (or e9 f5 10 00 00: jmp 0x2100)
+  //   2000: 48 83 ec 28         sub rsp, 0x28            2100: ff 25 02 0f 00 00  jmp [rip+0xf02] (slot 0x3008)
+  //   2004: ff 15 f6 0f 00 00   call [rip+0xff6] (slot 0x3000)
+  //   200a: 48 83 c4 28 / c3    add rsp, 0x28; ret
+  const tailCall = (rel: number[]) => Uint8Array.from([0x41, 0xb8, 0x4c, 0x65, 0x61, 0x6b, 0xe9, ...rel]);
+  const wrapperAt = (rva: number, size: number): Uint8Array | null => {
+    const wrapper = Uint8Array.from([0x48, 0x83, 0xec, 0x28, 0xff, 0x15, 0xf6, 0x0f, 0x00, 0x00, 0x48, 0x83, 0xc4, 0x28, 0xc3]);
+    const thunk = Uint8Array.from([0xff, 0x25, 0x02, 0x0f, 0x00, 0x00]);
+    if (rva >= 0x2000 && rva + size <= 0x2000 + wrapper.length) return wrapper.subarray(rva - 0x2000, rva - 0x2000 + size);
+    if (rva >= 0x2100 && rva + size <= 0x2100 + thunk.length) return thunk.subarray(rva - 0x2100, rva - 0x2100 + size);
+    return null;
+  };
+
+  test("a tail jmp rel32 to a function start (.pdata) of the image's wrapper, which calls [IAT], is an allocation through that wrapper", () => {
+    const bytes = tailCall([0xf5, 0x0f, 0x00, 0x00]);
+    const form = immediateFormAt(bytes, 2, true)!;
+    const use = classifyTagUse(bytes, 2, form, 0x1000, true, new Address(0x1, 0x40000000), slots([[0x3000, "ExAllocatePoolWithTag"]]), wrapperAt, new Set([0x1000, 0x2000]));
+    expect(use).toMatchObject({ allocator: "ExAllocatePoolWithTag", use: "allocation", wrapperRva: 0x2000, callRva: 0x1006, allocatorCalls: 1 });
+  });
+
+  test("a jmp rel32 to where no function starts is a branch inside a function, not a tail call into a wrapper", () => {
+    const bytes = tailCall([0xf5, 0x0f, 0x00, 0x00]);
+    const form = immediateFormAt(bytes, 2, true)!;
+    const use = classifyTagUse(bytes, 2, form, 0x1000, true, new Address(0x1, 0x40000000), slots([[0x3000, "ExAllocatePoolWithTag"]]), wrapperAt, new Set([0x1000]));
+    expect(use).toMatchObject({ allocator: null, use: null });
+  });
+
+  test("a tail jmp rel32 into an import thunk (jmp [IAT]) is a direct allocation", () => {
+    const bytes = tailCall([0xf5, 0x10, 0x00, 0x00]);
+    const form = immediateFormAt(bytes, 2, true)!;
+    const use = classifyTagUse(bytes, 2, form, 0x1000, true, new Address(0x1, 0x40000000), slots([[0x3008, "ExAllocatePoolWithTag"]]), wrapperAt);
+    expect(use).toMatchObject({ allocator: "ExAllocatePoolWithTag", use: "allocation", wrapperRva: null, callRva: 0x1006 });
+  });
+
+  test("function starts from the image's .pdata as read (bufferutil-x64.node: 448 RUNTIME_FUNCTIONs at RVA 0x27000)", () => {
+    // llvm-readobj-14 --sections: .pdata VirtualAddress 0x27000, VirtualSize 0x1500, PointerToRawData 0x23C00;
+    // the exception directory (entry 3) is 0x27000, 0x1500. First BeginAddresses: 0x1000, 0x1050, 0x128e.
+    const headers = parseHeaders(bufferutil.subarray(0, 0x1000), 0x2c000) as PeHeaders;
+    const starts = functionStartsOf(headers, [{ rva: 0x27000, bytes: bufferutil.subarray(0x23c00, 0x23c00 + 0x1500) }]);
+    expect(starts.size).toBe(448);
+    expect([0x1000, 0x1050, 0x128e].every((rva) => starts.has(rva))).toBe(true);
+    expect(starts.has(0x1001)).toBe(false);
+    // .pdata not read (paged out): no starts, so no jmp rel32 is taken for a tail call into a wrapper.
+    expect(functionStartsOf(headers, []).size).toBe(0);
   });
 
   test("a free site is a free: mov edx, 1; mov rcx, rsi; call [IAT] (Wine kernelbase.dll LocalFree)", () => {

@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { callSitesTo, looksLikeTag, tagImmediates, wrapperStartOf, attributeTags, WrapperScan } from "../../../src/verifier/wrapper-callers";
+import { callSitesTo, looksLikeTag, tagImmediates, wrapperStartOf, attributeTags, WrapperScan, tagWindowStart } from "../../../src/verifier/wrapper-callers";
 import { tagValue } from "../../targets/verifier";
 
 // Real instruction bytes from Wine's kernel images (test/fixtures/leaktag/wine-code.txt, provenance in its header).
@@ -59,6 +59,28 @@ describe("the tag loaded before a call", () => {
     bytes.set(le32(tagValue("Hid ")), 4);
     expect(tagImmediates(bytes, 0, 15, false, new Set())).toEqual([{ tag: "Hid ", at: 4, instruction: "mov dword ptr [esp+disp8], imm32", prefixLength: 4 }]);
   });
+  test("the window stops at the start of the calling function (.pdata): the tag of the free that ends the function before is not taken", () => {
+    // Hand-assembled, checked with `objdump -D -b binary -m i386:x86-64 -M intel --adjust-vma=0x1000`:
+    //   1000: ba 44 72 76 41      mov edx, 'DrvA'          (the end of function A: a free site)
+    //   1005: ff 15 00 10 00 00   call [rip+0x1000]
+    //   100b: 48 83 c4 28 / c3 / cc cc
+    //   1012: 48 83 ec 28         sub rsp, 0x28            (function B, whose tag the wrapper writes itself)
+    //   1016: b9 40 00 00 00      mov ecx, 0x40
+    //   101b: e8 e0 0f 00 00      call 0x2000              (the wrapper)
+    const bytes = Uint8Array.from([0xba, ...le32(tagValue("DrvA")), 0xff, 0x15, 0x00, 0x10, 0x00, 0x00, 0x48, 0x83, 0xc4, 0x28, 0xc3, 0xcc, 0xcc,
+      0x48, 0x83, 0xec, 0x28, 0xb9, 0x40, 0x00, 0x00, 0x00, 0xe8, ...le32(0x2000 - 0x1020)]);
+    const [site] = callSitesTo(bytes, 0x1000, 0x2000);
+    expect(site).toEqual({ rva: 0x101b, at: 0x1b, kind: "call" });
+    const known = new Set(["DrvA"]);
+    const tagsFrom = (starts: number[]) => tagImmediates(bytes, tagWindowStart(site.at, 0x1000, 0, new Set(starts)), site.at, true, known).map((t) => t.tag);
+    expect(tagsFrom([0x1000, 0x1012])).toEqual([]);
+    // Without .pdata (x86, or not read) the window is TAG_WINDOW bytes as before, and reaches into function A.
+    expect(tagsFrom([])).toEqual(["DrvA"]);
+    // A function start before the window changes nothing; the previous call to the wrapper still bounds it.
+    expect(tagWindowStart(site.at, 0x1000, 0, new Set([0x1000]))).toBe(0);
+    expect(tagWindowStart(site.at, 0x1000, 0x10, new Set([0x1000]))).toBe(0x10);
+  });
+
   test("a known tag comes before a nearer tag-shaped value no allocation has; the window's start bounds the search", () => {
     const bytes = Uint8Array.from([0x41, 0xb8, ...le32(tagValue("DrvA")), 0xba, ...le32(tagValue("Zzzz")), 0xe8, 0, 0, 0, 0]);
     expect(tagImmediates(bytes, 0, 11, true, new Set(["DrvA"])).map((t) => t.tag)).toEqual(["DrvA", "Zzzz"]);
