@@ -64,7 +64,11 @@ export function checkPath(ctx: CommandContext, verb: SnapshotVerb, value: unknow
 const ESCAPES: { [c: string]: string } = { "\t": "t", "\n": "n", "\r": "r", "\0": "0", "\x07": "a", "\b": "b", "\f": "f", "\x0b": "v" };
 
 function describeControls(found: string[]): string {
-  const names: { [c: string]: string } = { "\t": "a tab", "\n": "a line break", "\r": "a carriage return", "\0": "a NUL character" };
+  // dx's C++ string literals also take \a \b \f \v (C:\temp\before.json arrives with a tab and a backspace).
+  const names: { [c: string]: string } = {
+    "\t": "a tab", "\n": "a line break", "\r": "a carriage return", "\0": "a NUL character",
+    "\x07": "an alert (bell) character", "\b": "a backspace", "\f": "a form feed", "\x0b": "a vertical tab",
+  };
   const seen: string[] = [];
   for (const c of found) {
     const name = names[c] || "control character 0x" + c.charCodeAt(0).toString(16);
