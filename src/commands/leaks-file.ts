@@ -63,7 +63,8 @@ export function checkPath(ctx: CommandContext, verb: SnapshotVerb, value: unknow
 /** The escape a control character most likely came from (`\t` typed in `C:\temp`), for the message. */
 const ESCAPES: { [c: string]: string } = { "\t": "t", "\n": "n", "\r": "r", "\0": "0", "\x07": "a", "\b": "b", "\f": "f", "\x0b": "v" };
 
-function describeControls(found: string[]): string {
+/** The control characters of a mangled path, named once each (`a tab and a backspace`). */
+export function describeControls(found: string[]): string {
   // dx's C++ string literals also take \a \b \f \v (C:\temp\before.json arrives with a tab and a backspace).
   const names: { [c: string]: string } = {
     "\t": "a tab", "\n": "a line break", "\r": "a carriage return", "\0": "a NUL character",
