@@ -84,7 +84,7 @@ export function typedPath(path: string): string {
   for (const c of path) {
     if (c === "\\") out += "\\\\";
     else if (ESCAPES[c] !== undefined) out += "\\\\" + ESCAPES[c];
-    else if (c < " ") out += "\\\\";
+    else if (c < " ") out += "\\\\" + c.charCodeAt(0).toString(8); // an octal escape (`\1` in `C:\cases\1.json`)
     else out += c;
   }
   return out;
