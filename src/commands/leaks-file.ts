@@ -63,8 +63,13 @@ export function checkPath(ctx: CommandContext, verb: SnapshotVerb, value: unknow
 /** The escape a control character most likely came from (`\t` typed in `C:\temp`), for the message. */
 const ESCAPES: { [c: string]: string } = { "\t": "t", "\n": "n", "\r": "r", "\0": "0", "\x07": "a", "\b": "b", "\f": "f", "\x0b": "v" };
 
-function describeControls(found: string[]): string {
-  const names: { [c: string]: string } = { "\t": "a tab", "\n": "a line break", "\r": "a carriage return", "\0": "a NUL character" };
+/** The control characters of a mangled path, named once each (`a tab and a backspace`). */
+export function describeControls(found: string[]): string {
+  // dx's C++ string literals also take \a \b \f \v (C:\temp\before.json arrives with a tab and a backspace).
+  const names: { [c: string]: string } = {
+    "\t": "a tab", "\n": "a line break", "\r": "a carriage return", "\0": "a NUL character",
+    "\x07": "an alert (bell) character", "\b": "a backspace", "\f": "a form feed", "\x0b": "a vertical tab",
+  };
   const seen: string[] = [];
   for (const c of found) {
     const name = names[c] || "control character 0x" + c.charCodeAt(0).toString(16);
@@ -79,7 +84,7 @@ export function typedPath(path: string): string {
   for (const c of path) {
     if (c === "\\") out += "\\\\";
     else if (ESCAPES[c] !== undefined) out += "\\\\" + ESCAPES[c];
-    else if (c < " ") out += "\\\\";
+    else if (c < " ") out += "\\\\" + c.charCodeAt(0).toString(8); // an octal escape (`\1` in `C:\cases\1.json`)
     else out += c;
   }
   return out;

@@ -5,6 +5,7 @@ import { messages } from "../core/messages";
 import { describeArg } from "../core/args";
 import { parsePoolTagFile } from "../pool/pooltag-file";
 import { sessionState } from "../pool/session-state";
+import { describeControls, typedPath } from "./leaks-file";
 
 /** A Windows path of sane length without control characters. */
 const PATH = /^[^\x00-\x1f"*?<>|]{3,260}$/;
@@ -15,6 +16,12 @@ export const pooltagfileCommand: Command = {
   summary: "Use your own pooltag.txt descriptions in !leaktag and @$pooltags()",
   run(ctx, args) {
     const path = args[0];
+    const controls = typeof path === "string" && args.length === 1 ? path.match(/[\x00-\x1f]/g) : null;
+    if (controls) {
+      // Single backslashes: dx turned \t, \b, \n ... into control characters before the script saw the path.
+      ctx.out.line(messages.pathMangled(describeControls(controls), '!pooltagfile "' + typedPath(path as string) + '"'));
+      return undefined;
+    }
     if (typeof path !== "string" || !PATH.test(path) || args.length > 1) {
       ctx.out.line(messages.pooltagfileUsage(describeArg(path)));
       return undefined;

@@ -69,7 +69,7 @@ export const messages = {
     'Usage: dx @$leaks(), dx @$leaks("reset"), dx @$leaks("save", "C:\\\\cases\\\\before.json") or ' +
     'dx @$leaks("compare", "C:\\\\cases\\\\before.json"); got ' + given + ".",
   pooltagfileUsage: (given: string) =>
-    'Usage: !pooltagfile "C:\\path\\tags.txt" - a text file of "Tag - binary - description" lines; got ' + given + ".",
+    'Usage: !pooltagfile "C:\\\\path\\\\tags.txt" - a text file of "Tag - binary - description" lines; got ' + given + ".",
   pooltagfileUnreadable: (path: string) => "Could not read " + path + "; check the path (backslashes doubled inside quotes).",
   pooltagfileLoaded: (path: string, count: number) =>
     "Loaded " + count + " tag descriptions from " + path + "; !leaktag and dx @$pooltags() use them for the rest of this session.",
@@ -374,6 +374,10 @@ export const messages = {
     (found < outstanding
       ? "The rest may be in flight (allocated or freed while the walk ran, on a live target), in a heap or page that could not be walked (listed above), or on paged-out pages of paged pool."
       : "The extra ones were allocated after the tracker was read (live target), or their tag's counters are kept apart (a different tag table or session pool)."),
+  // --- a file path that dx's escapes mangled (any command taking a path; `typedCommand` is the command to type) ---
+  pathMangled: (what: string, typedCommand: string) =>
+    "The path contains " + what + ": inside quotes dx reads a backslash as the start of an escape (\\t is a tab, " +
+    "\\n a new line), so single backslashes were lost. Double every backslash: " + typedCommand + ".",
 };
 
 /** Provider error texts end with their own period and may span lines; one sentence on one line. */

@@ -236,6 +236,24 @@ describe("bad input: one plain line saying what is wrong and what to type, nothi
     ]);
     expect(files.exists("C:\\temp\\new.json")).toBe(false);
   });
+  test("single backslashes: \\b, \\f, \\v and \\a, which dx also takes as escapes, are named and the path given back typed right", () => {
+    expect(said('dx @$leaks("save", "C:\\temp\\before.json")')).toEqual([
+      'The path contains a tab and a backspace: inside quotes dx reads a backslash as the start of an escape (\\t is a tab, \\n a new line), so single backslashes were lost. Double every backslash: dx @$leaks("save", "C:\\\\temp\\\\before.json").',
+    ]);
+    expect(said('dx @$leaks("compare", "C:\\files\\volume.json")')).toEqual([
+      'The path contains a form feed and a vertical tab: inside quotes dx reads a backslash as the start of an escape (\\t is a tab, \\n a new line), so single backslashes were lost. Double every backslash: dx @$leaks("compare", "C:\\\\files\\\\volume.json").',
+    ]);
+    expect(said('dx @$leaks("save", "C:\\\\cases\\a.json")')).toEqual([
+      'The path contains an alert (bell) character: inside quotes dx reads a backslash as the start of an escape (\\t is a tab, \\n a new line), so single backslashes were lost. Double every backslash: dx @$leaks("save", "C:\\\\cases\\\\a.json").',
+    ]);
+    expect(files.exists("C:\\temp\\before.json")).toBe(false);
+    expect(files.exists("C:\\cases\\a.json")).toBe(false);
+  });
+  test("single backslashes before digits: dx read an octal escape; the path is given back with its digits", () => {
+    expect(said('dx @$leaks("save", "C:\\\\cases\\1.json")')).toEqual([
+      'The path contains control character 0x1: inside quotes dx reads a backslash as the start of an escape (\\t is a tab, \\n a new line), so single backslashes were lost. Double every backslash: dx @$leaks("save", "C:\\\\cases\\\\1.json").',
+    ]);
+  });
   test("a drive letter without a backslash, invalid characters, no path, a number, too many arguments", () => {
     expect(said('dx @$leaks("compare", "C:casesbefore.json")')[0]).toMatch(/^The path "C:casesbefore\.json" has no backslash after the drive letter/);
     expect(said('dx @$leaks("save", "C:\\\\cases\\\\a|b.json")')[0]).toMatch(/is not a valid Windows file name/);

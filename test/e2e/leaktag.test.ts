@@ -134,6 +134,15 @@ describe("!pooltagfile", () => {
     expect(rows.find((x) => x.Tag === "EtwB")!.Description).toBe("Etw Buffer (nt!etw)");
     expect(s.run('!pooltagfile "C:\\\\nope.txt"').output).toContain("Could not read");
   });
+  test("bad paths: the usage line shows backslashes doubled, and single backslashes that dx turned into a tab and a backspace are named", () => {
+    const s = DebuggerSession.load(seed000().target);
+    expect(s.run("!pooltagfile 5").output).toContain('Usage: !pooltagfile "C:\\\\path\\\\tags.txt" - a text file of "Tag - binary - description" lines; got the number 5.');
+    const r = s.run('!pooltagfile "C:\\temp\\before.txt"');
+    expect(r.escaped).toBeNull();
+    expect(r.output.split("\n")[0]).toBe(
+      'The path contains a tab and a backspace: inside quotes dx reads a backslash as the start of an escape (\\t is a tab, \\n a new line), so single backslashes were lost. Double every backslash: !pooltagfile "C:\\\\temp\\\\before.txt".',
+    );
+  });
   test("lines of the real pooltag.txt: a tag without a line of its own takes its group's description (Afd?)", () => {
     const p = seed000();
     p.tag({ tag: "AfdZ", nonPagedAllocs: 3, nonPagedBytes: 0x3000 });

@@ -7,6 +7,7 @@
 // Approximations, kept on purpose: LINQ results are materialized as arrays (the data model keeps them lazy); no
 // ternary, casts, bitwise operators, `@$` variables other than alias calls, or typed native objects.
 import { int64Value } from "./int64";
+import { readEscape } from "./dx";
 
 export class DxEvalError extends Error {}
 
@@ -50,10 +51,10 @@ export function tokenize(s: string): Tok[] {
         const ch = s[i++];
         if (ch === c) break;
         if (ch === "\\") {
-          const e = s[i++];
-          const map: Record<string, string> = { n: "\n", t: "\t", r: "\r", "0": "\0", "\\": "\\", '"': '"', "'": "'" };
-          if (!(e in map)) throw new DxEvalError("Unrecognized escape sequence '\\" + e + "'");
-          v += map[e];
+          const escape = readEscape(s, i);
+          if (typeof escape === "string") throw new DxEvalError(escape);
+          v += escape.char;
+          i = escape.next;
         } else v += ch;
       }
       out.push({ t: "str", v });

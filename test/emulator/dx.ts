@@ -83,15 +83,10 @@ class Parser {
         out += ch;
         continue;
       }
-      const e = this.next();
-      const map: Record<string, string> = { n: "\n", t: "\t", r: "\r", "0": "\0", "\\": "\\", '"': '"', "'": "'" };
-      if (e === "x") {
-        const h = /^[0-9a-fA-F]{1,2}/.exec(this.rest());
-        if (!h) throw new DxSyntaxError("Bad escape");
-        this.i += h[0].length;
-        out += String.fromCharCode(parseInt(h[0], 16));
-      } else if (e in map) out += map[e];
-      else throw new DxSyntaxError("Unrecognized escape sequence '\\" + e + "'");
+      const escape = readEscape(this.s, this.i);
+      if (typeof escape === "string") throw new DxSyntaxError(escape);
+      out += escape.char;
+      this.i = escape.next;
     }
   }
   number(): bigint {
@@ -107,4 +102,31 @@ class Parser {
     const v = BigInt(text);
     return negative ? BigInt.asUintN(64, -v) : v;
   }
+}
+
+/** The C++ simple escapes. The debugger's C++ expression evaluator takes "the standard C++ escape characters" in
+ *  character and string literals (learn.microsoft.com/windows-hardware/drivers/debuggercmds/c---numbers-and-operators,
+ *  "Characters and Strings in C++ Expressions"), and "? (Evaluate Expression)" warns that \n, \", \r and \b in a
+ *  quoted path are interpreted by the evaluator (learn.microsoft.com/windows-hardware/drivers/debuggercmds/
+ *  ---evaluate-expression-). The set is the C++ standard's [lex.ccon] table: \a \b \f \v are accepted like
+ *  \t and \n, so "C:\temp\before.json" typed with single backslashes arrives with a tab and a backspace in it.
+ *  Other letters after a backslash are refused (stricter than a lenient evaluator, never looser). */
+const SIMPLE_ESCAPES: Record<string, string> = {
+  n: "\n", t: "\t", r: "\r", a: "\x07", b: "\b", f: "\f", v: "\x0b", "\\": "\\", '"': '"', "'": "'", "?": "?",
+};
+
+/** The escape after the backslash at s[at - 1]: the character it stands for and where the literal goes on, or the
+ *  dx error text. Octal takes up to three digits (\0 is NUL), hex up to two (one byte). */
+export function readEscape(s: string, at: number): { char: string; next: number } | string {
+  const e = s[at];
+  if (e === undefined) return "Unterminated string literal";
+  if (e in SIMPLE_ESCAPES) return { char: SIMPLE_ESCAPES[e], next: at + 1 };
+  const octal = /^[0-7]{1,3}/.exec(s.slice(at, at + 3));
+  if (octal) return { char: String.fromCharCode(parseInt(octal[0], 8)), next: at + octal[0].length };
+  if (e === "x") {
+    const h = /^[0-9a-fA-F]{1,2}/.exec(s.slice(at + 1, at + 3));
+    if (!h) return "Bad escape";
+    return { char: String.fromCharCode(parseInt(h[0], 16)), next: at + 1 + h[0].length };
+  }
+  return "Unrecognized escape sequence '\\" + e + "'";
 }

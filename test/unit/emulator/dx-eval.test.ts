@@ -98,6 +98,12 @@ describe("dx expressions after an alias call", () => {
     expect(value("dx @$echo(0x10, 2).A")).toBe(16);
   });
 
+  test("string literals take the C++ escapes, \\a \\b \\f \\v \\? and octal among them, in alias arguments and in lambdas", () => {
+    expect(value('dx @$echo("C:\\temp\\before.json", 0).A')).toBe("C:\temp\before.json");
+    expect(value('dx @$echo("\\a\\f\\v\\?\\101", 0).A')).toBe("\x07\f\x0b?A");
+    expect(value('dx @$tags().Where(t => t.Tag == "\\114eak").Count()')).toBe(2);
+  });
+
   test("display: children with toString, hex by default, decimal with ,d", () => {
     const s = session();
     expect(s.run("dx @$tags().Take(2)").output).toBe(

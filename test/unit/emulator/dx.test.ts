@@ -12,6 +12,13 @@ describe("function-alias arguments are parsed as dx does", () => {
     expect(parseAliasArguments("ExAllocatePool")).toEqual([{ kind: "symbol", name: "ExAllocatePool" }]);
   });
 
+  test("the C++ simple escapes \\a \\b \\f \\v \\? and octal ones are accepted, as the C++ expression evaluator does", () => {
+    // "C:\\temp\\before.json" typed with single backslashes: \t is a tab and \b a backspace, not an error.
+    expect(parseAliasArguments('"C:\\temp\\before.json"')).toEqual([{ kind: "string", value: "C:\temp\before.json" }]);
+    expect(parseAliasArguments('"\\a\\b\\f\\v\\?"')).toEqual([{ kind: "string", value: "\x07\b\f\x0b?" }]);
+    expect(parseAliasArguments('"\\101\\0\\1234"')).toEqual([{ kind: "string", value: "A\0S4" }]);
+  });
+
   test("malformed input is a dx syntax error", () => {
     expect(() => parseAliasArguments('"unterminated')).toThrow(/Unterminated/);
     expect(() => parseAliasArguments("(1, 2")).toThrow();
