@@ -210,9 +210,10 @@ describe("more targets and faults", () => {
   });
 });
 
-describe("every tracker layout (x64 targets from the PDBs of their build where the data set has it, layouts.md §2.2 otherwise), with three processor tables from Win8 on", () => {
+describe("every tracker layout (x64 targets from the PDBs of their build where the data set has it, layouts.md §2.2 otherwise), with three processor tables wherever the kernel has nt!ExPoolTagTables", () => {
   const cases: [string, number, 4 | 8, number][] = [
     ["Win7 SP1 x64, one table", BUILDS.win7sp1, 8, 1],
+    ["Win7 SP1 x64, three tables (its PDB has nt!ExPoolTagTables)", BUILDS.win7sp1, 8, 3],
     ["Win8.1 x64", BUILDS.win81, 8, 3],
     ["Win10 1607 / Server 2016 x64", 14393, 8, 3],
     ["Win10 1703 x64", BUILDS.win10_1703, 8, 3],
