@@ -382,6 +382,24 @@ describe("Windows Server 2022 without symbols (issue 14: it has Windows 11's siz
     );
   });
 
+  test("a Win7 SP1 table (0x18 entries) with the build unreadable: the output says Paged is a guess", () => {
+    // Windows 7 and 8.1 keep PoolType in the whole ULONG after Key, Windows 10 in its bits 8-19 (the PDBs'
+    // _POOL_TRACKER_BIG_PAGES); 0x18-byte entries are both, so without the build a paged big page may read as nonpaged.
+    const p = new PoolTargetBuilder({ pointerSize: 8, build: BUILDS.win7sp1, processors: 1, bigPageTableSize: 256 });
+    p.tag({ tag: "Leak", pagedAllocs: 10, pagedBytes: 10 * 0x100000 });
+    for (let i = 0; i < 10; i++) p.bigPage("Leak", 0x100000, { paged: true });
+    p.target.removeSymbol("nt", "NtBuildNumber");
+    const r = DebuggerSession.load(p.target).run('!leaktag "Leak"');
+    expect(r.escaped).toBeNull();
+    expect(r.output).toMatch(/Layout: _POOL_TRACKER_BIG_PAGES: .*with its 0x18-byte entries .*; Paged is a guess: with entries of this size the pool type sits in other bits on Windows 7 and 8\.1 than on Windows 10, and it was read as Windows 10 keeps it\./);
+  });
+
+  test("a Server 2022 table (0x20 entries) with the build unreadable: Paged is not a guess, only Windows 10 and later have that size", () => {
+    const r = DebuggerSession.load(server2022({ knownBuild: false }).target).run('!leaktag "Srv2"');
+    expect(((r.value as Rec).BigAllocations as Rec[]).map((b) => b.Paged)).toEqual([true]);
+    expect(r.output).not.toContain("Paged is a guess");
+  });
+
   test("a 22H2 table (0x18 entries) with the build unreadable is not taken for the newest layout", () => {
     const p = new PoolTargetBuilder({ pointerSize: 8, build: BUILDS.win10_22h2, processors: 2, bigPageTableSize: 256 });
     p.tag({ tag: "Leak", nonPagedAllocs: 10, nonPagedBytes: 10 * 0x100000 });
