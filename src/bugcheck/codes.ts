@@ -34,6 +34,17 @@ export const BUGCHECK_CODES: { [code: number]: CodeInfo } = {
   0x154: { name: "UNEXPECTED_STORE_EXCEPTION", parameters: ["Pointer to the store context or data manager", "Exception information", "Reserved", "Reserved"], source: "MSD bug-check-0x154--unexpected-store-exception (layouts.md §5)" },
 };
 
+/**
+ * The reference page the user is pointed at: Microsoft's bug check page, whose address is the code and the name
+ * (learn.microsoft.com/.../bug-check-0xc4--driver-verifier-detected-violation). `source` above cites our research for
+ * developers; output never names a file of ours (issue 14, part 3).
+ */
+export function referencePage(code: number): string {
+  const info = BUGCHECK_CODES[code];
+  const slug = "bug-check-0x" + code.toString(16) + (info ? "--" + info.name.toLowerCase().replace(/_/g, "-") : "");
+  return "https://learn.microsoft.com/windows-hardware/drivers/debugger/" + slug;
+}
+
 export const SUBCODES: { [code: number]: { [subcode: number]: SubcodeInfo } } = {
   // Every documented Parameter 1: see verifier-subcodes.ts.
   0xc4: VERIFIER_SUBCODES,

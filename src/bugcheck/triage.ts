@@ -10,7 +10,7 @@ import { LayoutSpec, ResolvedLayout } from "../layouts/types";
 import { CONTEXT_X64, CONTEXT_X86, EXCEPTION_POINTERS, EXCEPTION_RECORD, POOL_HEADER, poolBlockSizeField } from "../layouts/exception";
 import type { Target } from "../host/target";
 import { BugCheck } from "./data";
-import { BUGCHECK_CODES, NTSTATUS, SUBCODES, statusText } from "./codes";
+import { BUGCHECK_CODES, NTSTATUS, SUBCODES, statusText, referencePage } from "./codes";
 import { contextBytesNeeded, decodeContext, decodeExceptionPointers, decodeExceptionRecord, memoryFault } from "./exception";
 import { isMemCompression, parseThreadProcesses } from "./thread";
 
@@ -99,7 +99,7 @@ function applySubcode(w: Work): void {
   const p1 = w.bugcheck.parameters[0];
   const sub = p1.hi === 0 ? table[p1.lo] : undefined;
   if (!sub) {
-    w.findings.push(messages.triageUnknownSubcode(p1.toString(), BUGCHECK_CODES[w.bugcheck.code].source));
+    w.findings.push(messages.triageUnknownSubcode(p1.toString(), referencePage(w.bugcheck.code)));
     return;
   }
   w.meanings[0] = "Subcode " + p1.toString() + ": " + sub.meaning;

@@ -121,3 +121,15 @@ export const POOL_TRACKER_BIG_PAGES: LayoutSpec = {
 export function bigPagePoolTypeShift(build: number | null): number {
   return build !== null && build < WIN10 ? 0 : 8;
 }
+
+/**
+ * Whether entries of this size pin the PoolType bits: 0x20-byte x64 entries exist only from Server 2022 on (bits 8-19);
+ * 0x18-byte x64 and 0x10-byte x86 entries are both Windows 7/8.1's plain ULONG and Windows 10's bit field, so without
+ * the build the shift is a guess (the PDBs of 7601 and 9600 against 14393-19041).
+ */
+export function bigPagePoolTypeShiftFollowsSize(size: number, pointerSize: 4 | 8): boolean {
+  const same = POOL_TRACKER_BIG_PAGES.variants.filter((v) => v.pointerSize === pointerSize && v.size === size);
+  const before = same.some((v) => (v.minBuild || 0) < WIN10);
+  const after = same.some((v) => v.maxBuild === undefined || v.maxBuild >= WIN10);
+  return !(before && after);
+}

@@ -55,8 +55,13 @@ export function notInSymbols(spec: LayoutSpec): string {
   return "not in the symbols (.reload /f " + (spec.module === "nt" ? "nt" : spec.module + ".dll") + " to get them)";
 }
 
+/** A field enumerated or, when fields do not enumerate (issue 14), found by name. */
+function fieldOf(type: TypeInfo, name: string) {
+  return type.fields[name] || (type.lookup ? type.lookup(name) : null);
+}
+
 function symbolsLackField(spec: LayoutSpec, type: TypeInfo): string {
-  const missing = spec.fields.filter((f) => !type.fields[f]);
+  const missing = spec.fields.filter((f) => !fieldOf(type, f));
   return "the symbols' " + spec.module + "!" + spec.typeName + " has no " + missing.join(", ") + " (a layout leaktools does not know)";
 }
 
@@ -78,7 +83,7 @@ function layoutFromType(spec: LayoutSpec, type: TypeInfo | null): ResolvedLayout
   const offsets: { [field: string]: number } = {};
   const sizes: { [field: string]: number } = {};
   for (const field of spec.fields) {
-    const info = type.fields[field] || (type.lookup ? type.lookup(field) : null);
+    const info = fieldOf(type, field);
     if (!info) return null; // A type without a field we need is a different layout: use the built-in one.
     offsets[field] = info.offset;
     sizes[field] = info.size;

@@ -6,7 +6,7 @@ import { u32, unsigned, pointer } from "../core/bytes";
 import { resolveLayout, isLayoutMissing, builtInLayout, notInSymbols } from "../layouts/resolve";
 import { ResolvedLayout } from "../layouts/types";
 import { readTableEntries, exactCount } from "./prefix";
-import { POOL_TRACKER_BIG_PAGES, bigPagePoolTypeShift } from "../layouts/pool";
+import { POOL_TRACKER_BIG_PAGES, bigPagePoolTypeShift, bigPagePoolTypeShiftFollowsSize } from "../layouts/pool";
 import type { Target } from "../host/target";
 import { TagPattern, tagFromKey } from "./tags";
 
@@ -51,6 +51,10 @@ export function readBigPages(target: Target, pattern: TagPattern): BigPagesRead 
     entries = MAX_BIG_PAGE_ENTRIES;
   }
   if (layout.guessed && entries > 0) layout = inferBigPageLayout(target, tableAt, entries, layout);
+  if (build === null && !bigPagePoolTypeShiftFollowsSize(layout.size, target.pointerSize)) {
+    // The shift below is Windows 10's; nothing in an entry tells a Windows 7/8.1 POOL_TYPE from Windows 10's bits.
+    layout = { ...layout, description: layout.description + "; Paged is a guess: with entries of this size the pool type sits in other bits on Windows 7 and 8.1 than on Windows 10, and it was read as Windows 10 keeps it" };
+  }
   const stride = layout.size;
   const o = layout.offsets;
   // PoolType is the ULONG after Key in every variant (layouts.md §2.3); symbols name it differently per build.

@@ -1,5 +1,6 @@
 // Pool tag usage from the kernel's tracking tables (layouts.md §2.1): nt!PoolTrackTable, the per-processor copies in
-// nt!ExPoolTagTables (Win8+; [0] is PoolTrackTable, counters are per processor, Keys are copied) and the linear
+// nt!ExPoolTagTables (wherever the symbol exists: layouts.md says Win8+, but Windows 7 SP1's PDB has it too; [0] is
+// PoolTrackTable, counters are per processor, Keys are copied) and the linear
 // nt!PoolTrackTableExpansion. Usage per tag is the sum over all of them, keyed by tag, as ExGetPoolTagInfo sums.
 // Each table is read whole in one read.
 import { Address } from "../core/address";
@@ -158,7 +159,7 @@ function processorTables(target: Target, first: Address, problems: string[]): Ad
   const out: Address[] = [first];
   const seen = new Set<string>([first.key]);
   const arrayAt = target.symbolAddress("nt", "ExPoolTagTables");
-  if (!arrayAt) return out; // Before Windows 8 there is one table.
+  if (!arrayAt) return out; // No symbol: one table. Its presence, not the build, decides (Windows 7 SP1 x64 has it).
   let count = MAX_PROCESSOR_TABLES;
   let counted = false;
   const ncpuAt = target.symbolAddress("nt", "KeNumberProcessors");

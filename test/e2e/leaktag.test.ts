@@ -219,9 +219,10 @@ describe("more targets and faults", () => {
   });
 });
 
-describe("every tracker layout (x64 targets from the PDBs of their build where the data set has it, layouts.md §2.2 otherwise), with three processor tables from Win8 on", () => {
+describe("every tracker layout (x64 targets from the PDBs of their build where the data set has it, layouts.md §2.2 otherwise), with three processor tables wherever the kernel has nt!ExPoolTagTables", () => {
   const cases: [string, number, 4 | 8, number][] = [
     ["Win7 SP1 x64, one table", BUILDS.win7sp1, 8, 1],
+    ["Win7 SP1 x64, three tables (its PDB has nt!ExPoolTagTables)", BUILDS.win7sp1, 8, 3],
     ["Win8.1 x64", BUILDS.win81, 8, 3],
     ["Win10 1607 / Server 2016 x64", 14393, 8, 3],
     ["Win10 1703 x64", BUILDS.win10_1703, 8, 3],
@@ -388,6 +389,24 @@ describe("Windows Server 2022 without symbols (issue 14: it has Windows 11's siz
       "Layout: _POOL_TRACKER_BIG_PAGES: not in the symbols (.reload /f nt to get them); the Windows build is unknown, so this guesses the built-in layout for " +
         "Windows Server 2022 and Windows 11 21H2-24H2 x64 (the newest); the table's contents did not confirm it.",
     );
+  });
+
+  test("a Win7 SP1 table (0x18 entries) with the build unreadable: the output says Paged is a guess", () => {
+    // Windows 7 and 8.1 keep PoolType in the whole ULONG after Key, Windows 10 in its bits 8-19 (the PDBs'
+    // _POOL_TRACKER_BIG_PAGES); 0x18-byte entries are both, so without the build a paged big page may read as nonpaged.
+    const p = new PoolTargetBuilder({ pointerSize: 8, build: BUILDS.win7sp1, processors: 1, bigPageTableSize: 256 });
+    p.tag({ tag: "Leak", pagedAllocs: 10, pagedBytes: 10 * 0x100000 });
+    for (let i = 0; i < 10; i++) p.bigPage("Leak", 0x100000, { paged: true });
+    p.target.removeSymbol("nt", "NtBuildNumber");
+    const r = DebuggerSession.load(p.target).run('!leaktag "Leak"');
+    expect(r.escaped).toBeNull();
+    expect(r.output).toMatch(/Layout: _POOL_TRACKER_BIG_PAGES: .*with its 0x18-byte entries .*; Paged is a guess: with entries of this size the pool type sits in other bits on Windows 7 and 8\.1 than on Windows 10, and it was read as Windows 10 keeps it\./);
+  });
+
+  test("a Server 2022 table (0x20 entries) with the build unreadable: Paged is not a guess, only Windows 10 and later have that size", () => {
+    const r = DebuggerSession.load(server2022({ knownBuild: false }).target).run('!leaktag "Srv2"');
+    expect(((r.value as Rec).BigAllocations as Rec[]).map((b) => b.Paged)).toEqual([true]);
+    expect(r.output).not.toContain("Paged is a guess");
   });
 
   test("a 22H2 table (0x18 entries) with the build unreadable is not taken for the newest layout", () => {

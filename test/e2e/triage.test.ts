@@ -175,7 +175,19 @@ describe("!crashtriage on other memory bugchecks", () => {
     const out = run(bugcheckTarget(0xc4, [0x7777n, 1n, 2n, 3n])).output;
     expect(out).toContain("Subcode 0x7777 is not in leaktools' table");
     expect(out).toContain("Verdict: Driver Verifier stopped the system with subcode 0x7777");
+    // Issue 14 part 3: the user is pointed at Microsoft's page, not at a file of ours.
+    expect(out).toContain("see https://learn.microsoft.com/windows-hardware/drivers/debugger/bug-check-0xc4--driver-verifier-detected-violation.");
+    expect(out).not.toMatch(/layouts\.md|§/);
   });
+
+  test.each([["0x19", 0x19, "bad-pool-header"], ["0x1a", 0x1a, "memory-management"], ["0xc2", 0xc2, "bad-pool-caller"], ["0xc4", 0xc4, "driver-verifier-detected-violation"]] as [string, number, string][])(
+    "bugcheck %s with an unknown subcode: the finding names Microsoft's page, no file of ours",
+    (_name, code, slug) => {
+      const out = run(bugcheckTarget(code, [0x7777777n, 1n, 2n, 3n])).output;
+      expect(out).toContain("Subcode 0x7777777 is not in leaktools' table; see https://learn.microsoft.com/windows-hardware/drivers/debugger/bug-check-0x" + code.toString(16) + "--" + slug + ".");
+      expect(out).not.toMatch(/layouts\.md|§/);
+    },
+  );
 
   test("0xC2/0xA: the tags of the allocation and of the free", () => {
     const out = run(bugcheckTarget(0xc2, [0xan, 0xffffb4021234a000n, 0x6b61654cn, 0x656e6f4en])).output;

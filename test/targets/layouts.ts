@@ -51,13 +51,6 @@ export function bigPagesLayout(build: number, pointerSize: 4 | 8): { size: numbe
   return { size: 0x18, Va: 0, Key: 8, PoolType: 0xc, NumberOfBytes: 0x10 };
 }
 
-/** §3 _KLDR_DATA_TABLE_ENTRY (x64 / x86). */
-export function kldrLayout(pointerSize: 4 | 8) {
-  return pointerSize === 8
-    ? { size: 0xa0, InLoadOrderLinks: 0, DllBase: 0x30, EntryPoint: 0x38, SizeOfImage: 0x40, FullDllName: 0x48, BaseDllName: 0x58, Flags: 0x68 }
-    : { size: 0x5c, InLoadOrderLinks: 0, DllBase: 0x18, EntryPoint: 0x1c, SizeOfImage: 0x20, FullDllName: 0x24, BaseDllName: 0x2c, Flags: 0x34 };
-}
-
 const PEB_FIELDS = ["ImageBaseAddress", "Ldr", "ProcessHeap", "NtGlobalFlag", "NumberOfHeaps", "MaximumNumberOfHeaps", "ProcessHeaps", "OSBuildNumber"] as const;
 
 /** _PEB fields: the PDB's (the kernel's _PEB is ntdll's), else layouts.md §1.5 plus OSBuildNumber (dt ntdll!_PEB:

@@ -4,7 +4,7 @@
 import { kernelTarget, TargetBuilder, BUILDS } from "./builder";
 import { poolTrackerLayout, bigPagesLayout } from "./layouts";
 import { buildPe, loadImage, SCN, SectionSpec } from "./pe-builder";
-import { hasPdbData, pdbField } from "./pdb-layouts";
+import { hasPdbData, pdbField, pdbSymbolRva } from "./pdb-layouts";
 
 export interface TagSpec {
   tag: string;
@@ -22,7 +22,7 @@ export interface PoolOptions {
   dump?: string;
   /** Entries per tracker table (PoolTrackTableSize). */
   tableSize?: number;
-  /** Processor tables (1 = no nt!ExPoolTagTables, as on Win7). */
+  /** Processor tables (1 = no nt!ExPoolTagTables, as in builds whose kernel lacks the symbol). */
   processors?: number;
   /** Write nt!KeNumberProcessors (otherwise the array ends at a null pointer). */
   withProcessorCount?: boolean;
@@ -65,9 +65,11 @@ export class PoolTargetBuilder {
     this.big = bigPagesLayout(options.build, options.pointerSize);
     this.tableSize = options.tableSize || 256;
     const processors = options.processors || 1;
-    // layouts.md §2.1: nt!ExPoolTagTables (per-processor tag tables) exists from Windows 8 (build 9200) on.
-    if ((processors > 1 || options.withProcessorCount) && options.build < 9200) {
-      throw new Error("build " + options.build + " has no nt!ExPoolTagTables (Windows 8 and later, layouts.md §2.1): use processors 1");
+    // nt!ExPoolTagTables (per-processor tag tables): where the data set has the build's PDB, the PDB says whether the
+    // symbol exists (every x64 kernel has it, Windows 7 SP1's too); otherwise layouts.md §2.1 (Windows 8, 9200, on).
+    const hasTagTables = hasPdbData(options.build, options.pointerSize) ? pdbSymbolRva(options.build, "ExPoolTagTables") !== null : options.build >= 9200;
+    if ((processors > 1 || options.withProcessorCount) && !hasTagTables) {
+      throw new Error("build " + options.build + " has no nt!ExPoolTagTables: use processors 1");
     }
     for (let i = 0; i < processors; i++) this.tables.push(this.b.alloc(this.tableSize * this.tracker.size, 0x1000));
     this.b.globalPointer("nt", "PoolTrackTable", this.tables[0]);

@@ -27,25 +27,13 @@ export function verifiedDataLayout(build: number, pointerSize: 4 | 8): VerifiedD
       CurrentPaged: at("CurrentPagedPoolAllocations"), CurrentNonPaged: at("CurrentNonPagedPoolAllocations"), PagedBytes: at("PagedBytes"), NonPagedBytes: at("NonPagedBytes"),
     };
   }
-  const x64 = pointerSize === 8;
-  if (build === BUILDS.win7sp1) {
-    return x64
-      ? { size: 0x100, PoolPageHeaders: 0x30, CurrentPaged: 0x50, CurrentNonPaged: 0x54, PagedBytes: 0x60, NonPagedBytes: 0x68 }
-      : { size: 0x90, PoolPageHeaders: 0x18, CurrentPaged: 0x28, CurrentNonPaged: 0x2c, PagedBytes: 0x38, NonPagedBytes: 0x3c };
+  // x64 builds the data set has took the PDB's above; §4's x64 column is left only for Windows 11 22H2/23H2.
+  if (pointerSize === 8) {
+    return build >= BUILDS.win11_21h2 && build <= BUILDS.win11_23h2 ? { size: 0x130, PoolPageHeaders: 0x40, CurrentPaged: 0x70, CurrentNonPaged: 0x74, PagedBytes: 0x80, NonPagedBytes: 0x88 } : null;
   }
-  if (build >= BUILDS.win10_1809 && build <= 18362) {
-    return x64
-      ? { size: 0x120, PoolPageHeaders: 0x40, CurrentPaged: 0x60, CurrentNonPaged: 0x64, PagedBytes: 0x70, NonPagedBytes: 0x78 }
-      : { size: 0xb0, PoolPageHeaders: 0x20, CurrentPaged: 0x30, CurrentNonPaged: 0x34, PagedBytes: 0x40, NonPagedBytes: 0x44 };
-  }
-  if (build >= BUILDS.win10_2004 && build <= BUILDS.win10_22h2) {
-    return x64
-      ? { size: 0x130, PoolPageHeaders: 0x40, CurrentPaged: 0x68, CurrentNonPaged: 0x6c, PagedBytes: 0x78, NonPagedBytes: 0x80 }
-      : { size: 0xb8, PoolPageHeaders: 0x20, CurrentPaged: 0x34, CurrentNonPaged: 0x38, PagedBytes: 0x44, NonPagedBytes: 0x48 };
-  }
-  if (x64 && build >= BUILDS.win11_21h2 && build <= BUILDS.win11_23h2) {
-    return { size: 0x130, PoolPageHeaders: 0x40, CurrentPaged: 0x70, CurrentNonPaged: 0x74, PagedBytes: 0x80, NonPagedBytes: 0x88 };
-  }
+  if (build === BUILDS.win7sp1) return { size: 0x90, PoolPageHeaders: 0x18, CurrentPaged: 0x28, CurrentNonPaged: 0x2c, PagedBytes: 0x38, NonPagedBytes: 0x3c };
+  if (build >= BUILDS.win10_1809 && build <= 18362) return { size: 0xb0, PoolPageHeaders: 0x20, CurrentPaged: 0x30, CurrentNonPaged: 0x34, PagedBytes: 0x40, NonPagedBytes: 0x44 };
+  if (build >= BUILDS.win10_2004 && build <= BUILDS.win10_22h2) return { size: 0xb8, PoolPageHeaders: 0x20, CurrentPaged: 0x34, CurrentNonPaged: 0x38, PagedBytes: 0x44, NonPagedBytes: 0x48 };
   return null;
 }
 
