@@ -12,7 +12,8 @@ import { Unreadable } from "../core/missing";
 import { VERSION } from "../core/version";
 import { renderTable } from "../render/table";
 import { groupDigits, humanBytes, plural } from "../render/format";
-import { readTagUsage, loadDescriptions, UsageRead } from "../pool/usage";
+import { loadDescriptions, UsageRead } from "../pool/usage";
+import { readUsageSaying } from "./leaktag";
 import { TagUsage } from "../pool/tracker";
 import { TagDescriptions } from "../pool/pooltag-file";
 import { KUSER, KUSER_SHARED_DATA_X64, KUSER_SHARED_DATA_X86 } from "../layouts/kuser";
@@ -100,16 +101,6 @@ export function readTargetFacts(target: Target): TargetFacts {
   return { kind: target.isDump ? "dump" : "live", dumpFile, windowsBuild: build, pointerSize: target.pointerSize, ...kuser };
 }
 
-function readUsage(ctx: CommandContext): UsageRead | null {
-  const usage = readTagUsage(ctx.target);
-  for (const note of usage.notes) ctx.out.line(note);
-  for (const problem of usage.problems) ctx.out.line("  " + problem);
-  if (usage.failure) {
-    ctx.out.line(messages.tagUsageUnavailable(usage.failure));
-    return null;
-  }
-  return usage;
-}
 
 const total = (u: TagUsage) => u.nonPagedBytes + u.pagedBytes;
 
@@ -127,7 +118,7 @@ function describeBoot(t: TargetFacts): string {
 }
 
 export function saveSnapshot(ctx: CommandContext, path: string): unknown {
-  const usage = readUsage(ctx);
+  const usage = readUsageSaying(ctx);
   if (!usage) return undefined;
   const facts = readTargetFacts(ctx.target);
   if (facts.systemTimeMs === null) ctx.out.line(messages.leaksNoClock());
@@ -187,7 +178,7 @@ export function compareSnapshot(ctx: CommandContext, path: string): unknown {
     return undefined;
   }
   const snapshot = parsed.snapshot;
-  const usage = readUsage(ctx);
+  const usage = readUsageSaying(ctx);
   if (!usage) return undefined;
   const { descriptions, files } = loadDescriptions(ctx.target);
   if (files.length) ctx.out.line("Descriptions: " + files.join(", ") + ".");

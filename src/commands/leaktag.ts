@@ -82,8 +82,8 @@ export const leaktagCommand: Command = {
   },
 };
 
-/** The tags' usage and descriptions, with what was read said; null (and why) when neither tracker nor !poolused answered. */
-export function readUsageOrSay(ctx: CommandContext): { usage: UsageRead; descriptions: TagDescriptions } | null {
+/** The tags' usage, with what was read said; null (and why) when neither tracker nor !poolused answered. */
+export function readUsageSaying(ctx: CommandContext): UsageRead | null {
   const usage = readTagUsage(ctx.target);
   for (const note of usage.notes) ctx.out.line(note);
   for (const problem of usage.problems) ctx.out.line("  " + problem);
@@ -91,6 +91,13 @@ export function readUsageOrSay(ctx: CommandContext): { usage: UsageRead; descrip
     ctx.out.line(messages.tagUsageUnavailable(usage.failure));
     return null;
   }
+  return usage;
+}
+
+/** The tags' usage and descriptions, with what was read said; null (and why) when neither tracker nor !poolused answered. */
+export function readUsageOrSay(ctx: CommandContext): { usage: UsageRead; descriptions: TagDescriptions } | null {
+  const usage = readUsageSaying(ctx);
+  if (!usage) return null;
   const { descriptions, files } = loadDescriptions(ctx.target);
   if (files.length) ctx.out.line("Descriptions: " + files.join(", ") + ".");
   return { usage, descriptions };
