@@ -1,7 +1,7 @@
 // Writes test/fixtures/pdb-layouts/kernel-x64.json: the structures and global symbols leaktools reads, for every
 // x64 kernel build of the shared ISF data set (research/isf: Volatility 3 symbol tables that JPCERT/CC generated
-// from Microsoft's public ntkrnlmp.pdb files, BSD-3-Clause). Reads ../shared only here, at generation time; tests
-// read the fixture. Run: npx tsx scripts/extract-pdb-layouts.ts [path/to/research/isf]
+// from Microsoft's public ntkrnlmp.pdb files, BSD-3-Clause). The data set is read only here, at generation time, from
+// the folder given; tests read the fixture. Run: npx tsx scripts/extract-pdb-layouts.ts <path/to/research/isf>
 //
 // Kept per structure: its whole ISF definition (every field, as the PDB has it) and, recursively, every structure or
 // union embedded in it by value (_LIST_ENTRY, _SLIST_HEADER, the unnamed unions), so that emulated targets "with
@@ -199,7 +199,11 @@ function compareVersions(a: string, b: string): number {
 }
 
 if (require.main === module) {
-  const isfDir = process.argv[2] || path.resolve(__dirname, "../../../shared/research/isf");
+  const isfDir = process.argv[2];
+  if (!isfDir) {
+    process.stderr.write("usage: npx tsx scripts/extract-pdb-layouts.ts <path/to/research/isf>\n");
+    process.exit(2);
+  }
   const outDir = path.resolve(__dirname, "../test/fixtures/pdb-layouts");
   fs.mkdirSync(outDir, { recursive: true });
   fs.writeFileSync(path.join(outDir, "kernel-x64.json"), extract(isfDir));
