@@ -31,6 +31,13 @@ export const ROOT_TYPES = [
   "_LDR_DATA_TABLE_ENTRY",
   "_KSYSTEM_TIME",
   "_KUSER_SHARED_DATA",
+  // The segment-heap pool (src/layouts/segment-heap.ts); _SEGMENT_HEAP above brings _HEAP_SEG_CONTEXT.
+  "_EX_POOL_HEAP_MANAGER_STATE",
+  "_RTLP_HP_HEAP_GLOBALS",
+  "_HEAP_PAGE_SEGMENT",
+  "_HEAP_VS_SUBSEGMENT",
+  "_HEAP_VS_CHUNK_HEADER",
+  "_HEAP_LFH_SUBSEGMENT",
 ];
 
 /**
@@ -41,6 +48,9 @@ export const PARTIAL_TYPES: { [name: string]: string[] } = {
   _PEB: ["ImageBaseAddress", "Ldr", "ProcessHeap", "NtGlobalFlag", "NumberOfHeaps", "MaximumNumberOfHeaps", "ProcessHeaps", "OSBuildNumber"],
   _LDR_DATA_TABLE_ENTRY: ["InLoadOrderLinks", "DllBase", "EntryPoint", "SizeOfImage", "FullDllName", "BaseDllName", "Flags"],
   _KUSER_SHARED_DATA: ["SystemTime"],
+  _EX_POOL_HEAP_MANAGER_STATE: ["NumberOfPools", "PoolNode"],
+  _EX_HEAP_POOL_NODE: ["Heaps"],
+  _RTLP_HP_HEAP_GLOBALS: ["HeapKey", "LfhKey"],
 };
 
 /** Global symbols the code looks up by name (src/pool, src/bugcheck, src/host, src/commands). */
@@ -56,6 +66,8 @@ export const SYMBOLS = [
   "PoolBigPageTableSize",
   "KiBugCheckData",
   "ViTargetDriversAvl",
+  "ExPoolState",
+  "RtlpHpHeapGlobals",
 ];
 
 interface IsfType {

@@ -1,13 +1,17 @@
 // The kernel's segment-heap pool structures (Windows 10 1809 and later, x64), as data. Offsets are the real PDB
-// layouts of four kernels, from the Volatility 3 symbol tables JPCERT/CC generated from Microsoft's public
+// layouts of five kernels, from the Volatility 3 symbol tables JPCERT/CC generated from Microsoft's public
 // ntkrnlmp.pdb files (research/isf/pool-slices, BSD-3-Clause; test/fixtures/segment-heap/PROVENANCE.md):
 //   17763: ntkrnlmp.pdb 8B11040A5928757B11390AC78F6B6925-1 (10.0.17763.379)
+//   18362: ntkrnlmp.pdb DCA4AD4BEEB4746D48F84C0125019E43-1 (10.0.18362.836; 18362-18363 share one kernel; the 19H1
+//          insider kernel 18326 has the same offsets)
 //   19041: ntkrnlmp.pdb BBED7C2955FBE4522AAA23F4B8677AD9-1 (10.0.19041.329; 19041-19045 share one kernel)
 //   20348: ntkrnlmp.pdb C2EADB24A615E9472CE47C8ADD31F130-1 (10.0.20348.288)
 //   22000: ntkrnlmp.pdb 32C1A669D5FFEFD41091F636CFDB6E99-1 (10.0.22000.318)
-// Builds between them (18362, 18363) and after them (22621+) have no built-in variant: their layouts must come from
-// the symbols, and the output says so. Bit fields (VS chunk sizes, the VS signature, the pool header's BlockSize)
-// sit at the same bits in all four PDBs; the decoders in src/pool/segment-heap.ts hold those positions.
+// test/unit/layouts/pdb-layouts.test.ts holds every row against all 154 PDBs of those kernels in the data set.
+// Builds the data set lacks (insider builds between them, 22621+) have no built-in variant: their layouts must come
+// from the symbols, and the output says so. Bit fields (VS chunk sizes, the VS signature, the pool header's BlockSize,
+// the LFH encoded offsets) sit at the same bits in all those PDBs (same test); the decoders in src/pool/segment-heap.ts
+// hold those positions.
 // One row per build, written from the slices by a script: a wrong number here is a wrong slice, fix it there.
 import { LayoutSpec } from "./types";
 
@@ -18,6 +22,7 @@ export const EX_POOL_HEAP_MANAGER_STATE: LayoutSpec = {
   fields: ["NumberOfPools", "PoolNode"],
   variants: [
     { label: "Win10 1809 / Server 2019 x64", pointerSize: 8, minBuild: 17763, maxBuild: 17763, size: 0x86140, offsets: { NumberOfPools: 0x30c8, PoolNode: 0x3100 }, sizes: { NumberOfPools: 4, PoolNode: 536576 }, source: "ntkrnlmp.pdb 8B11040A (10.0.17763.379)", checkedAgainst: [17763] },
+    { label: "Win10 1903/1909 x64", pointerSize: 8, minBuild: 18326, maxBuild: 18363, size: 0x86940, offsets: { NumberOfPools: 0x38d0, PoolNode: 0x3900 }, sizes: { NumberOfPools: 4, PoolNode: 536576 }, source: "ntkrnlmp.pdb DCA4AD4B (10.0.18362.836)", checkedAgainst: [18326, 18362] },
     { label: "Win10 2004-22H2 x64", pointerSize: 8, minBuild: 19041, maxBuild: 19045, size: 0x86940, offsets: { NumberOfPools: 0x38d0, PoolNode: 0x3900 }, sizes: { NumberOfPools: 4, PoolNode: 536576 }, source: "ntkrnlmp.pdb BBED7C29 (10.0.19041.329)", checkedAgainst: [19041] },
     { label: "Server 2022 x64", pointerSize: 8, minBuild: 20348, maxBuild: 20348, size: 0x86940, offsets: { NumberOfPools: 0x38e0, PoolNode: 0x3900 }, sizes: { NumberOfPools: 4, PoolNode: 536576 }, source: "ntkrnlmp.pdb C2EADB24 (10.0.20348.288)", checkedAgainst: [20348] },
     { label: "Win11 21H2 x64", pointerSize: 8, minBuild: 22000, maxBuild: 22000, size: 0x86940, offsets: { NumberOfPools: 0x38e0, PoolNode: 0x3900 }, sizes: { NumberOfPools: 4, PoolNode: 536576 }, source: "ntkrnlmp.pdb 32C1A669 (10.0.22000.318)", checkedAgainst: [22000] },
@@ -31,6 +36,7 @@ export const EX_HEAP_POOL_NODE: LayoutSpec = {
   fields: ["Heaps"],
   variants: [
     { label: "Win10 1809 / Server 2019 x64", pointerSize: 8, minBuild: 17763, maxBuild: 17763, size: 0x20c0, offsets: { Heaps: 0x0 }, sizes: { Heaps: 32 }, source: "ntkrnlmp.pdb 8B11040A (10.0.17763.379)", checkedAgainst: [17763] },
+    { label: "Win10 1903/1909 x64", pointerSize: 8, minBuild: 18326, maxBuild: 18363, size: 0x20c0, offsets: { Heaps: 0x0 }, sizes: { Heaps: 32 }, source: "ntkrnlmp.pdb DCA4AD4B (10.0.18362.836)", checkedAgainst: [18326, 18362] },
     { label: "Win10 2004-22H2 x64", pointerSize: 8, minBuild: 19041, maxBuild: 19045, size: 0x20c0, offsets: { Heaps: 0x0 }, sizes: { Heaps: 32 }, source: "ntkrnlmp.pdb BBED7C29 (10.0.19041.329)", checkedAgainst: [19041] },
     { label: "Server 2022 x64", pointerSize: 8, minBuild: 20348, maxBuild: 20348, size: 0x20c0, offsets: { Heaps: 0x0 }, sizes: { Heaps: 32 }, source: "ntkrnlmp.pdb C2EADB24 (10.0.20348.288)", checkedAgainst: [20348] },
     { label: "Win11 21H2 x64", pointerSize: 8, minBuild: 22000, maxBuild: 22000, size: 0x20c0, offsets: { Heaps: 0x0 }, sizes: { Heaps: 32 }, source: "ntkrnlmp.pdb 32C1A669 (10.0.22000.318)", checkedAgainst: [22000] },
@@ -44,6 +50,7 @@ export const RTLP_HP_HEAP_GLOBALS: LayoutSpec = {
   fields: ["HeapKey", "LfhKey"],
   variants: [
     { label: "Win10 1809 / Server 2019 x64", pointerSize: 8, minBuild: 17763, maxBuild: 17763, size: 0x38, offsets: { HeapKey: 0x0, LfhKey: 0x8 }, sizes: { HeapKey: 8, LfhKey: 8 }, source: "ntkrnlmp.pdb 8B11040A (10.0.17763.379)", checkedAgainst: [17763] },
+    { label: "Win10 1903/1909 x64", pointerSize: 8, minBuild: 18326, maxBuild: 18363, size: 0x38, offsets: { HeapKey: 0x0, LfhKey: 0x8 }, sizes: { HeapKey: 8, LfhKey: 8 }, source: "ntkrnlmp.pdb DCA4AD4B (10.0.18362.836)", checkedAgainst: [18326, 18362] },
     { label: "Win10 2004-22H2 x64", pointerSize: 8, minBuild: 19041, maxBuild: 19045, size: 0x38, offsets: { HeapKey: 0x0, LfhKey: 0x8 }, sizes: { HeapKey: 8, LfhKey: 8 }, source: "ntkrnlmp.pdb BBED7C29 (10.0.19041.329)", checkedAgainst: [19041] },
     { label: "Server 2022 x64", pointerSize: 8, minBuild: 20348, maxBuild: 20348, size: 0x40, offsets: { HeapKey: 0x0, LfhKey: 0x8 }, sizes: { HeapKey: 8, LfhKey: 8 }, source: "ntkrnlmp.pdb C2EADB24 (10.0.20348.288)", checkedAgainst: [20348] },
     { label: "Win11 21H2 x64", pointerSize: 8, minBuild: 22000, maxBuild: 22000, size: 0x40, offsets: { HeapKey: 0x0, LfhKey: 0x8 }, sizes: { HeapKey: 8, LfhKey: 8 }, source: "ntkrnlmp.pdb 32C1A669 (10.0.22000.318)", checkedAgainst: [22000] },
@@ -57,6 +64,7 @@ export const SEGMENT_HEAP: LayoutSpec = {
   fields: ["SegContexts"],
   variants: [
     { label: "Win10 1809 / Server 2019 x64", pointerSize: 8, minBuild: 17763, maxBuild: 17763, size: 0x800, offsets: { SegContexts: 0x100 }, sizes: { SegContexts: 384 }, source: "ntkrnlmp.pdb 8B11040A (10.0.17763.379)", checkedAgainst: [17763] },
+    { label: "Win10 1903/1909 x64", pointerSize: 8, minBuild: 18326, maxBuild: 18363, size: 0x800, offsets: { SegContexts: 0x100 }, sizes: { SegContexts: 384 }, source: "ntkrnlmp.pdb DCA4AD4B (10.0.18362.836)", checkedAgainst: [18326, 18362] },
     { label: "Win10 2004-22H2 x64", pointerSize: 8, minBuild: 19041, maxBuild: 19045, size: 0x800, offsets: { SegContexts: 0x100 }, sizes: { SegContexts: 384 }, source: "ntkrnlmp.pdb BBED7C29 (10.0.19041.329)", checkedAgainst: [19041] },
     { label: "Server 2022 x64", pointerSize: 8, minBuild: 20348, maxBuild: 20348, size: 0x840, offsets: { SegContexts: 0x140 }, sizes: { SegContexts: 384 }, source: "ntkrnlmp.pdb C2EADB24 (10.0.20348.288)", checkedAgainst: [20348] },
     { label: "Win11 21H2 x64", pointerSize: 8, minBuild: 22000, maxBuild: 22000, size: 0x840, offsets: { SegContexts: 0x140 }, sizes: { SegContexts: 384 }, source: "ntkrnlmp.pdb 32C1A669 (10.0.22000.318)", checkedAgainst: [22000] },
@@ -70,6 +78,7 @@ export const HEAP_SEG_CONTEXT: LayoutSpec = {
   fields: ["SegmentMask", "UnitShift", "FirstDescriptorIndex", "SegmentListHead", "SegmentCount"],
   variants: [
     { label: "Win10 1809 / Server 2019 x64", pointerSize: 8, minBuild: 17763, maxBuild: 17763, size: 0xc0, offsets: { SegmentMask: 0x0, UnitShift: 0x8, FirstDescriptorIndex: 0xa, SegmentListHead: 0x48, SegmentCount: 0x58 }, sizes: { SegmentMask: 8, UnitShift: 1, FirstDescriptorIndex: 1, SegmentListHead: 16, SegmentCount: 8 }, source: "ntkrnlmp.pdb 8B11040A (10.0.17763.379)", checkedAgainst: [17763] },
+    { label: "Win10 1903/1909 x64", pointerSize: 8, minBuild: 18326, maxBuild: 18363, size: 0xc0, offsets: { SegmentMask: 0x0, UnitShift: 0x8, FirstDescriptorIndex: 0xa, SegmentListHead: 0x48, SegmentCount: 0x58 }, sizes: { SegmentMask: 8, UnitShift: 1, FirstDescriptorIndex: 1, SegmentListHead: 16, SegmentCount: 8 }, source: "ntkrnlmp.pdb DCA4AD4B (10.0.18362.836)", checkedAgainst: [18326, 18362] },
     { label: "Win10 2004-22H2 x64", pointerSize: 8, minBuild: 19041, maxBuild: 19045, size: 0xc0, offsets: { SegmentMask: 0x0, UnitShift: 0x8, FirstDescriptorIndex: 0xa, SegmentListHead: 0x48, SegmentCount: 0x58 }, sizes: { SegmentMask: 8, UnitShift: 1, FirstDescriptorIndex: 1, SegmentListHead: 16, SegmentCount: 8 }, source: "ntkrnlmp.pdb BBED7C29 (10.0.19041.329)", checkedAgainst: [19041] },
     { label: "Server 2022 x64", pointerSize: 8, minBuild: 20348, maxBuild: 20348, size: 0xc0, offsets: { SegmentMask: 0x0, UnitShift: 0x8, FirstDescriptorIndex: 0xa, SegmentListHead: 0x48, SegmentCount: 0x58 }, sizes: { SegmentMask: 8, UnitShift: 1, FirstDescriptorIndex: 1, SegmentListHead: 16, SegmentCount: 8 }, source: "ntkrnlmp.pdb C2EADB24 (10.0.20348.288)", checkedAgainst: [20348] },
     { label: "Win11 21H2 x64", pointerSize: 8, minBuild: 22000, maxBuild: 22000, size: 0xc0, offsets: { SegmentMask: 0x0, UnitShift: 0x8, FirstDescriptorIndex: 0xa, SegmentListHead: 0x48, SegmentCount: 0x58 }, sizes: { SegmentMask: 8, UnitShift: 1, FirstDescriptorIndex: 1, SegmentListHead: 16, SegmentCount: 8 }, source: "ntkrnlmp.pdb 32C1A669 (10.0.22000.318)", checkedAgainst: [22000] },
@@ -83,6 +92,7 @@ export const HEAP_PAGE_SEGMENT: LayoutSpec = {
   fields: ["ListEntry", "Signature"],
   variants: [
     { label: "Win10 1809 / Server 2019 x64", pointerSize: 8, minBuild: 17763, maxBuild: 17763, size: 0x2000, offsets: { ListEntry: 0x0, Signature: 0x10 }, sizes: { ListEntry: 16, Signature: 8 }, source: "ntkrnlmp.pdb 8B11040A (10.0.17763.379)", checkedAgainst: [17763] },
+    { label: "Win10 1903/1909 x64", pointerSize: 8, minBuild: 18326, maxBuild: 18363, size: 0x2000, offsets: { ListEntry: 0x0, Signature: 0x10 }, sizes: { ListEntry: 16, Signature: 8 }, source: "ntkrnlmp.pdb DCA4AD4B (10.0.18362.836)", checkedAgainst: [18326, 18362] },
     { label: "Win10 2004-22H2 x64", pointerSize: 8, minBuild: 19041, maxBuild: 19045, size: 0x2000, offsets: { ListEntry: 0x0, Signature: 0x10 }, sizes: { ListEntry: 16, Signature: 8 }, source: "ntkrnlmp.pdb BBED7C29 (10.0.19041.329)", checkedAgainst: [19041] },
     { label: "Server 2022 x64", pointerSize: 8, minBuild: 20348, maxBuild: 20348, size: 0x2000, offsets: { ListEntry: 0x0, Signature: 0x10 }, sizes: { ListEntry: 16, Signature: 8 }, source: "ntkrnlmp.pdb C2EADB24 (10.0.20348.288)", checkedAgainst: [20348] },
     { label: "Win11 21H2 x64", pointerSize: 8, minBuild: 22000, maxBuild: 22000, size: 0x2000, offsets: { ListEntry: 0x0, Signature: 0x10 }, sizes: { ListEntry: 16, Signature: 8 }, source: "ntkrnlmp.pdb 32C1A669 (10.0.22000.318)", checkedAgainst: [22000] },
@@ -96,6 +106,7 @@ export const HEAP_PAGE_RANGE_DESCRIPTOR: LayoutSpec = {
   fields: ["RangeFlags", "UnitSize"],
   variants: [
     { label: "Win10 1809 / Server 2019 x64", pointerSize: 8, minBuild: 17763, maxBuild: 17763, size: 0x20, offsets: { RangeFlags: 0x18, UnitSize: 0x1f }, sizes: { RangeFlags: 1, UnitSize: 1 }, source: "ntkrnlmp.pdb 8B11040A (10.0.17763.379)", checkedAgainst: [17763] },
+    { label: "Win10 1903/1909 x64", pointerSize: 8, minBuild: 18326, maxBuild: 18363, size: 0x20, offsets: { RangeFlags: 0x18, UnitSize: 0x1f }, sizes: { RangeFlags: 1, UnitSize: 1 }, source: "ntkrnlmp.pdb DCA4AD4B (10.0.18362.836)", checkedAgainst: [18326, 18362] },
     { label: "Win10 2004-22H2 x64", pointerSize: 8, minBuild: 19041, maxBuild: 19045, size: 0x20, offsets: { RangeFlags: 0x18, UnitSize: 0x1f }, sizes: { RangeFlags: 1, UnitSize: 1 }, source: "ntkrnlmp.pdb BBED7C29 (10.0.19041.329)", checkedAgainst: [19041] },
     { label: "Server 2022 x64", pointerSize: 8, minBuild: 20348, maxBuild: 20348, size: 0x20, offsets: { RangeFlags: 0x18, UnitSize: 0x1f }, sizes: { RangeFlags: 1, UnitSize: 1 }, source: "ntkrnlmp.pdb C2EADB24 (10.0.20348.288)", checkedAgainst: [20348] },
     { label: "Win11 21H2 x64", pointerSize: 8, minBuild: 22000, maxBuild: 22000, size: 0x20, offsets: { RangeFlags: 0x18, UnitSize: 0x1f }, sizes: { RangeFlags: 1, UnitSize: 1 }, source: "ntkrnlmp.pdb 32C1A669 (10.0.22000.318)", checkedAgainst: [22000] },
@@ -109,6 +120,7 @@ export const HEAP_VS_SUBSEGMENT: LayoutSpec = {
   fields: ["Size", "Signature"],
   variants: [
     { label: "Win10 1809 / Server 2019 x64", pointerSize: 8, minBuild: 17763, maxBuild: 17763, size: 0x28, offsets: { Size: 0x20, Signature: 0x22 }, sizes: { Size: 2, Signature: 2 }, source: "ntkrnlmp.pdb 8B11040A (10.0.17763.379)", checkedAgainst: [17763] },
+    { label: "Win10 1903/1909 x64", pointerSize: 8, minBuild: 18326, maxBuild: 18363, size: 0x28, offsets: { Size: 0x20, Signature: 0x22 }, sizes: { Size: 2, Signature: 2 }, source: "ntkrnlmp.pdb DCA4AD4B (10.0.18362.836)", checkedAgainst: [18326, 18362] },
     { label: "Win10 2004-22H2 x64", pointerSize: 8, minBuild: 19041, maxBuild: 19045, size: 0x28, offsets: { Size: 0x20, Signature: 0x22 }, sizes: { Size: 2, Signature: 2 }, source: "ntkrnlmp.pdb BBED7C29 (10.0.19041.329)", checkedAgainst: [19041] },
     { label: "Server 2022 x64", pointerSize: 8, minBuild: 20348, maxBuild: 20348, size: 0x28, offsets: { Size: 0x20, Signature: 0x22 }, sizes: { Size: 2, Signature: 2 }, source: "ntkrnlmp.pdb C2EADB24 (10.0.20348.288)", checkedAgainst: [20348] },
     { label: "Win11 21H2 x64", pointerSize: 8, minBuild: 22000, maxBuild: 22000, size: 0x28, offsets: { Size: 0x20, Signature: 0x22 }, sizes: { Size: 2, Signature: 2 }, source: "ntkrnlmp.pdb 32C1A669 (10.0.22000.318)", checkedAgainst: [22000] },
@@ -122,6 +134,7 @@ export const HEAP_VS_CHUNK_HEADER: LayoutSpec = {
   fields: ["Sizes"],
   variants: [
     { label: "Win10 1809 / Server 2019 x64", pointerSize: 8, minBuild: 17763, maxBuild: 17763, size: 0x10, offsets: { Sizes: 0x0 }, sizes: { Sizes: 8 }, source: "ntkrnlmp.pdb 8B11040A (10.0.17763.379)", checkedAgainst: [17763] },
+    { label: "Win10 1903/1909 x64", pointerSize: 8, minBuild: 18326, maxBuild: 18363, size: 0x10, offsets: { Sizes: 0x0 }, sizes: { Sizes: 8 }, source: "ntkrnlmp.pdb DCA4AD4B (10.0.18362.836)", checkedAgainst: [18326, 18362] },
     { label: "Win10 2004-22H2 x64", pointerSize: 8, minBuild: 19041, maxBuild: 19045, size: 0x10, offsets: { Sizes: 0x0 }, sizes: { Sizes: 8 }, source: "ntkrnlmp.pdb BBED7C29 (10.0.19041.329)", checkedAgainst: [19041] },
     { label: "Server 2022 x64", pointerSize: 8, minBuild: 20348, maxBuild: 20348, size: 0x10, offsets: { Sizes: 0x0 }, sizes: { Sizes: 8 }, source: "ntkrnlmp.pdb C2EADB24 (10.0.20348.288)", checkedAgainst: [20348] },
     { label: "Win11 21H2 x64", pointerSize: 8, minBuild: 22000, maxBuild: 22000, size: 0x10, offsets: { Sizes: 0x0 }, sizes: { Sizes: 8 }, source: "ntkrnlmp.pdb 32C1A669 (10.0.22000.318)", checkedAgainst: [22000] },
@@ -135,6 +148,7 @@ export const HEAP_LFH_SUBSEGMENT: LayoutSpec = {
   fields: ["BlockCount", "BlockOffsets", "BlockBitmap"],
   variants: [
     { label: "Win10 1809 / Server 2019 x64", pointerSize: 8, minBuild: 17763, maxBuild: 17763, size: 0x38, offsets: { BlockCount: 0x22, BlockOffsets: 0x28, BlockBitmap: 0x30 }, sizes: { BlockCount: 2, BlockOffsets: 4, BlockBitmap: 8 }, source: "ntkrnlmp.pdb 8B11040A (10.0.17763.379)", checkedAgainst: [17763] },
+    { label: "Win10 1903/1909 x64", pointerSize: 8, minBuild: 18326, maxBuild: 18363, size: 0x38, offsets: { BlockCount: 0x22, BlockOffsets: 0x28, BlockBitmap: 0x30 }, sizes: { BlockCount: 2, BlockOffsets: 4, BlockBitmap: 8 }, source: "ntkrnlmp.pdb DCA4AD4B (10.0.18362.836)", checkedAgainst: [18326, 18362] },
     { label: "Win10 2004-22H2 x64", pointerSize: 8, minBuild: 19041, maxBuild: 19045, size: 0x38, offsets: { BlockCount: 0x22, BlockOffsets: 0x28, BlockBitmap: 0x30 }, sizes: { BlockCount: 2, BlockOffsets: 4, BlockBitmap: 8 }, source: "ntkrnlmp.pdb BBED7C29 (10.0.19041.329)", checkedAgainst: [19041] },
     { label: "Server 2022 x64", pointerSize: 8, minBuild: 20348, maxBuild: 20348, size: 0x38, offsets: { BlockCount: 0x22, BlockOffsets: 0x28, BlockBitmap: 0x30 }, sizes: { BlockCount: 2, BlockOffsets: 4, BlockBitmap: 8 }, source: "ntkrnlmp.pdb C2EADB24 (10.0.20348.288)", checkedAgainst: [20348] },
     { label: "Win11 21H2 x64", pointerSize: 8, minBuild: 22000, maxBuild: 22000, size: 0x38, offsets: { BlockCount: 0x22, BlockOffsets: 0x28, BlockBitmap: 0x30 }, sizes: { BlockCount: 2, BlockOffsets: 4, BlockBitmap: 8 }, source: "ntkrnlmp.pdb 32C1A669 (10.0.22000.318)", checkedAgainst: [22000] },
@@ -148,6 +162,7 @@ export const POOL_HEADER_X64: LayoutSpec = {
   fields: ["BlockSize", "PoolTag"],
   variants: [
     { label: "Win10 1809 / Server 2019 x64", pointerSize: 8, minBuild: 17763, maxBuild: 17763, size: 0x10, offsets: { BlockSize: 0x2, PoolTag: 0x4 }, sizes: { BlockSize: 2, PoolTag: 4 }, source: "ntkrnlmp.pdb 8B11040A (10.0.17763.379)", checkedAgainst: [17763] },
+    { label: "Win10 1903/1909 x64", pointerSize: 8, minBuild: 18326, maxBuild: 18363, size: 0x10, offsets: { BlockSize: 0x2, PoolTag: 0x4 }, sizes: { BlockSize: 2, PoolTag: 4 }, source: "ntkrnlmp.pdb DCA4AD4B (10.0.18362.836)", checkedAgainst: [18326, 18362] },
     { label: "Win10 2004-22H2 x64", pointerSize: 8, minBuild: 19041, maxBuild: 19045, size: 0x10, offsets: { BlockSize: 0x2, PoolTag: 0x4 }, sizes: { BlockSize: 2, PoolTag: 4 }, source: "ntkrnlmp.pdb BBED7C29 (10.0.19041.329)", checkedAgainst: [19041] },
     { label: "Server 2022 x64", pointerSize: 8, minBuild: 20348, maxBuild: 20348, size: 0x10, offsets: { BlockSize: 0x2, PoolTag: 0x4 }, sizes: { BlockSize: 2, PoolTag: 4 }, source: "ntkrnlmp.pdb C2EADB24 (10.0.20348.288)", checkedAgainst: [20348] },
     { label: "Win11 21H2 x64", pointerSize: 8, minBuild: 22000, maxBuild: 22000, size: 0x10, offsets: { BlockSize: 0x2, PoolTag: 0x4 }, sizes: { BlockSize: 2, PoolTag: 4 }, source: "ntkrnlmp.pdb 32C1A669 (10.0.22000.318)", checkedAgainst: [22000] },

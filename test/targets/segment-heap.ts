@@ -1,5 +1,5 @@
 // Kernels whose small pool blocks live in the segment heap (Windows 10 1809+, x64), laid out from the real PDB
-// layouts of 17763, 19041, 20348 and 22000 (test/fixtures/segment-heap/, never src/layouts): nt!ExPoolState with one
+// layouts of 17763, 18362, 19041, 20348 and 22000 (test/fixtures/segment-heap/, never src/layouts): nt!ExPoolState with one
 // node of three heaps, each heap's segment contexts and 1 MB page segments with encoded signatures and range
 // descriptors, LFH subsegments (encoded BlockOffsets, 2-bit bitmap) and VS subsegments (encoded chunk headers), a
 // _POOL_HEADER in front of every block; random keys in nt!RtlpHpHeapGlobals. The tracker and the big page table
@@ -11,8 +11,8 @@ import * as path from "path";
 import { PoolTargetBuilder } from "./pool";
 import { TypeDef } from "../emulator/target";
 
-export type SliceBuild = 17763 | 19041 | 20348 | 22000;
-export const SLICE_BUILDS: SliceBuild[] = [17763, 19041, 20348, 22000];
+export type SliceBuild = 17763 | 18362 | 19041 | 20348 | 22000;
+export const SLICE_BUILDS: SliceBuild[] = [17763, 18362, 19041, 20348, 22000];
 
 type Field = [string, number, number, string, number?, number?];
 interface Slice {

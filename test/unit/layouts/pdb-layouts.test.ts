@@ -8,6 +8,7 @@ import { POOL_TRACKER_TABLE, POOL_TRACKER_BIG_PAGES, bigPagePoolTypeShift } from
 import { VF_TARGET_VERIFIED_DRIVER_DATA, VI_POOL_ENTRY_INUSE } from "../../../src/layouts/verifier";
 import { HEAP, HEAP_VIRTUAL_ALLOC_ENTRY, SEGMENT_HEAP, heapConstants } from "../../../src/layouts/heap";
 import { EXCEPTION_RECORD, EXCEPTION_POINTERS, CONTEXT_X64, POOL_HEADER, poolBlockSizeField } from "../../../src/layouts/exception";
+import { SEGMENT_HEAP_LAYOUTS } from "../../../src/layouts/segment-heap";
 import { pdbBuilds, pdbKernelBuilds, reportedBuilds, pdbType, pdbField, pdbKernelFor } from "../../targets/pdb-layouts";
 
 const SPECS: LayoutSpec[] = [
@@ -24,13 +25,21 @@ const SPECS: LayoutSpec[] = [
   POOL_HEADER,
 ];
 
+// The walk of the segment-heap pool: its layouts exist where the pool is a segment heap (nt!ExPoolState's type is in
+// the PDB), even for types an older PDB also has (_POOL_HEADER).
+const POOL_HEAP_SPECS: LayoutSpec[] = Object.keys(SEGMENT_HEAP_LAYOUTS).map((k) => SEGMENT_HEAP_LAYOUTS[k as keyof typeof SEGMENT_HEAP_LAYOUTS]);
+const POOL_HEAP_MARK = "_EX_POOL_HEAP_MANAGER_STATE";
+
 const noSymbols = () => null;
 
 /** Every (reported build, spec) pair: 213 builds' kernels × the numbers each reports. */
-function cases(): [string, number, number, LayoutSpec][] {
-  const out: [string, number, number, LayoutSpec][] = [];
+function cases(): [string, number, number, LayoutSpec, boolean][] {
+  const out: [string, number, number, LayoutSpec, boolean][] = [];
   for (const kernel of pdbKernelBuilds()) {
-    for (const reported of reportedBuilds(kernel)) for (const spec of SPECS) out.push([spec.typeName + " on " + reported, reported, kernel, spec]);
+    for (const reported of reportedBuilds(kernel)) {
+      for (const spec of SPECS) out.push([spec.typeName + " on " + reported, reported, kernel, spec, false]);
+      for (const spec of POOL_HEAP_SPECS) out.push([spec.typeName + " (segment-heap pool) on " + reported, reported, kernel, spec, true]);
+    }
   }
   return out;
 }
@@ -61,8 +70,8 @@ describe("the data set", () => {
   });
 });
 
-describe.each(cases())("%s", (_name, reported, kernel, spec) => {
-  const type = pdbType(reported, spec.typeName);
+describe.each(cases())("%s", (_name, reported, kernel, spec, poolHeap) => {
+  const type = poolHeap && !pdbType(reported, POOL_HEAP_MARK) ? null : pdbType(reported, spec.typeName);
   const layout = resolveLayout(spec, noSymbols, 8, reported);
 
   test("the built-in layout exists exactly where the PDB has the type", () => {
@@ -97,7 +106,7 @@ describe.each(cases())("%s", (_name, reported, kernel, spec) => {
 });
 
 describe("checkedAgainst lists hold", () => {
-  test.each(SPECS.map((s) => [s.typeName, s] as [string, LayoutSpec]))("%s: each listed kernel resolves to that variant", (_n, spec) => {
+  test.each(SPECS.concat(POOL_HEAP_SPECS).map((s) => [s.typeName, s] as [string, LayoutSpec]))("%s: each listed kernel resolves to that variant", (_n, spec) => {
     for (const variant of spec.variants.filter((v) => v.pointerSize === 8)) {
       for (const kernel of variant.checkedAgainst || []) {
         const layout = resolveLayout(spec, noSymbols, 8, kernel);
@@ -128,10 +137,31 @@ describe("constants read without a layout spec", () => {
     expect(pdbField(build, "_KUSER_SHARED_DATA", "SystemTime")!.offset).toBe(0x14);
   });
 
-  test("the globals the code reads are in every build's PDB", () => {
+  test.each(pdbKernelBuilds().filter((k) => pdbType(k, POOL_HEAP_MARK)).map((k) => [k]))("build %i: the segment-heap bit fields src/pool/segment-heap.ts decodes", (build) => {
+    const bits = (type: string, path: string) => {
+      const f = pdbField(build, type, path)!;
+      return { path, bit: f.offset * 8 + (f.bitPosition || 0), length: f.bitLength === undefined ? f.size * 8 : f.bitLength };
+    };
+    // A VS chunk's decoded HeaderBits: UnsafeSize bits 16-31 (16-byte units), Allocated bits 48-55.
+    expect(bits("_HEAP_VS_CHUNK_HEADER", "Sizes.UnsafeSize")).toEqual({ path: "Sizes.UnsafeSize", bit: 16, length: 16 });
+    expect(bits("_HEAP_VS_CHUNK_HEADER", "Sizes.Allocated")).toEqual({ path: "Sizes.Allocated", bit: 48, length: 8 });
+    // The VS subsegment's Signature: the low 15 bits of its USHORT (FullCommit is bit 15).
+    const vs = pdbField(build, "_HEAP_VS_SUBSEGMENT", "Signature")!;
+    expect({ position: vs.bitPosition, length: vs.bitLength }).toEqual({ position: 0, length: 15 });
+    // The LFH subsegment's decoded offsets: BlockSize the low 16 bits, FirstBlockOffset the high 16.
+    const offsets = pdbField(build, "_HEAP_LFH_SUBSEGMENT", "BlockOffsets")!.offset;
+    expect(bits("_HEAP_LFH_SUBSEGMENT", "BlockOffsets.BlockSize")).toEqual({ path: "BlockOffsets.BlockSize", bit: offsets * 8, length: 16 });
+    expect(bits("_HEAP_LFH_SUBSEGMENT", "BlockOffsets.FirstBlockOffset")).toEqual({ path: "BlockOffsets.FirstBlockOffset", bit: offsets * 8 + 16, length: 16 });
+  });
+
+  test("the globals the code reads are in every build's PDB (the segment-heap pool's where the pool is one)", () => {
+    const poolHeapGlobals = ["ExPoolState", "RtlpHpHeapGlobals"];
     for (const b of pdbBuilds()) {
-      const missing = Object.keys(b.symbols).filter((s) => b.symbols[s] === null);
+      const segmentHeapPool = pdbType(b.build, POOL_HEAP_MARK) !== null;
+      const expected = Object.keys(b.symbols).filter((s) => poolHeapGlobals.indexOf(s) < 0 || segmentHeapPool);
+      const missing = expected.filter((s) => b.symbols[s] === null);
       expect({ version: b.version, missing }).toEqual({ version: b.version, missing: [] });
+      if (!segmentHeapPool) expect({ version: b.version, poolHeapGlobals: poolHeapGlobals.map((s) => b.symbols[s]) }).toEqual({ version: b.version, poolHeapGlobals: [null, null] });
     }
   });
 });
