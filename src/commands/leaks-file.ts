@@ -101,7 +101,6 @@ export function readTargetFacts(target: Target): TargetFacts {
   return { kind: target.isDump ? "dump" : "live", dumpFile, windowsBuild: build, pointerSize: target.pointerSize, ...kuser };
 }
 
-
 const total = (u: TagUsage) => u.nonPagedBytes + u.pagedBytes;
 
 function describeTarget(t: TargetFacts): string {
