@@ -21,11 +21,11 @@ export const EX_POOL_HEAP_MANAGER_STATE: LayoutSpec = {
   typeName: "_EX_POOL_HEAP_MANAGER_STATE",
   fields: ["NumberOfPools", "PoolNode"],
   variants: [
-    { label: "Win10 1809 / Server 2019 x64", pointerSize: 8, minBuild: 17763, maxBuild: 17763, size: 0x86140, offsets: { NumberOfPools: 0x30c8, PoolNode: 0x3100 }, sizes: { NumberOfPools: 4, PoolNode: 536576 }, source: "ntkrnlmp.pdb 8B11040A (10.0.17763.379)", checkedAgainst: [17763] },
-    { label: "Win10 1903/1909 x64", pointerSize: 8, minBuild: 18326, maxBuild: 18363, size: 0x86940, offsets: { NumberOfPools: 0x38d0, PoolNode: 0x3900 }, sizes: { NumberOfPools: 4, PoolNode: 536576 }, source: "ntkrnlmp.pdb DCA4AD4B (10.0.18362.836)", checkedAgainst: [18326, 18362] },
-    { label: "Win10 2004-22H2 x64", pointerSize: 8, minBuild: 19041, maxBuild: 19045, size: 0x86940, offsets: { NumberOfPools: 0x38d0, PoolNode: 0x3900 }, sizes: { NumberOfPools: 4, PoolNode: 536576 }, source: "ntkrnlmp.pdb BBED7C29 (10.0.19041.329)", checkedAgainst: [19041] },
-    { label: "Server 2022 x64", pointerSize: 8, minBuild: 20348, maxBuild: 20348, size: 0x86940, offsets: { NumberOfPools: 0x38e0, PoolNode: 0x3900 }, sizes: { NumberOfPools: 4, PoolNode: 536576 }, source: "ntkrnlmp.pdb C2EADB24 (10.0.20348.288)", checkedAgainst: [20348] },
-    { label: "Win11 21H2 x64", pointerSize: 8, minBuild: 22000, maxBuild: 22000, size: 0x86940, offsets: { NumberOfPools: 0x38e0, PoolNode: 0x3900 }, sizes: { NumberOfPools: 4, PoolNode: 536576 }, source: "ntkrnlmp.pdb 32C1A669 (10.0.22000.318)", checkedAgainst: [22000] },
+    { label: "Windows 10 1809 and Server 2019 x64", pointerSize: 8, minBuild: 17763, maxBuild: 17763, size: 0x86140, offsets: { NumberOfPools: 0x30c8, PoolNode: 0x3100 }, sizes: { NumberOfPools: 4, PoolNode: 536576 }, source: "ntkrnlmp.pdb 8B11040A (10.0.17763.379)", checkedAgainst: [17763] },
+    { label: "Windows 10 1903-1909 x64", pointerSize: 8, minBuild: 18326, maxBuild: 18363, size: 0x86940, offsets: { NumberOfPools: 0x38d0, PoolNode: 0x3900 }, sizes: { NumberOfPools: 4, PoolNode: 536576 }, source: "ntkrnlmp.pdb DCA4AD4B (10.0.18362.836)", checkedAgainst: [18326, 18362] },
+    { label: "Windows 10 2004-22H2 x64", pointerSize: 8, minBuild: 19041, maxBuild: 19045, size: 0x86940, offsets: { NumberOfPools: 0x38d0, PoolNode: 0x3900 }, sizes: { NumberOfPools: 4, PoolNode: 536576 }, source: "ntkrnlmp.pdb BBED7C29 (10.0.19041.329)", checkedAgainst: [19041] },
+    { label: "Windows Server 2022 x64", pointerSize: 8, minBuild: 20348, maxBuild: 20348, size: 0x86940, offsets: { NumberOfPools: 0x38e0, PoolNode: 0x3900 }, sizes: { NumberOfPools: 4, PoolNode: 536576 }, source: "ntkrnlmp.pdb C2EADB24 (10.0.20348.288)", checkedAgainst: [20348] },
+    { label: "Windows 11 21H2 x64", pointerSize: 8, minBuild: 22000, maxBuild: 22000, size: 0x86940, offsets: { NumberOfPools: 0x38e0, PoolNode: 0x3900 }, sizes: { NumberOfPools: 4, PoolNode: 536576 }, source: "ntkrnlmp.pdb 32C1A669 (10.0.22000.318)", checkedAgainst: [22000] },
   ],
 };
 
@@ -35,11 +35,11 @@ export const EX_HEAP_POOL_NODE: LayoutSpec = {
   typeName: "_EX_HEAP_POOL_NODE",
   fields: ["Heaps"],
   variants: [
-    { label: "Win10 1809 / Server 2019 x64", pointerSize: 8, minBuild: 17763, maxBuild: 17763, size: 0x20c0, offsets: { Heaps: 0x0 }, sizes: { Heaps: 32 }, source: "ntkrnlmp.pdb 8B11040A (10.0.17763.379)", checkedAgainst: [17763] },
-    { label: "Win10 1903/1909 x64", pointerSize: 8, minBuild: 18326, maxBuild: 18363, size: 0x20c0, offsets: { Heaps: 0x0 }, sizes: { Heaps: 32 }, source: "ntkrnlmp.pdb DCA4AD4B (10.0.18362.836)", checkedAgainst: [18326, 18362] },
-    { label: "Win10 2004-22H2 x64", pointerSize: 8, minBuild: 19041, maxBuild: 19045, size: 0x20c0, offsets: { Heaps: 0x0 }, sizes: { Heaps: 32 }, source: "ntkrnlmp.pdb BBED7C29 (10.0.19041.329)", checkedAgainst: [19041] },
-    { label: "Server 2022 x64", pointerSize: 8, minBuild: 20348, maxBuild: 20348, size: 0x20c0, offsets: { Heaps: 0x0 }, sizes: { Heaps: 32 }, source: "ntkrnlmp.pdb C2EADB24 (10.0.20348.288)", checkedAgainst: [20348] },
-    { label: "Win11 21H2 x64", pointerSize: 8, minBuild: 22000, maxBuild: 22000, size: 0x20c0, offsets: { Heaps: 0x0 }, sizes: { Heaps: 32 }, source: "ntkrnlmp.pdb 32C1A669 (10.0.22000.318)", checkedAgainst: [22000] },
+    { label: "Windows 10 1809 and Server 2019 x64", pointerSize: 8, minBuild: 17763, maxBuild: 17763, size: 0x20c0, offsets: { Heaps: 0x0 }, sizes: { Heaps: 32 }, source: "ntkrnlmp.pdb 8B11040A (10.0.17763.379)", checkedAgainst: [17763] },
+    { label: "Windows 10 1903-1909 x64", pointerSize: 8, minBuild: 18326, maxBuild: 18363, size: 0x20c0, offsets: { Heaps: 0x0 }, sizes: { Heaps: 32 }, source: "ntkrnlmp.pdb DCA4AD4B (10.0.18362.836)", checkedAgainst: [18326, 18362] },
+    { label: "Windows 10 2004-22H2 x64", pointerSize: 8, minBuild: 19041, maxBuild: 19045, size: 0x20c0, offsets: { Heaps: 0x0 }, sizes: { Heaps: 32 }, source: "ntkrnlmp.pdb BBED7C29 (10.0.19041.329)", checkedAgainst: [19041] },
+    { label: "Windows Server 2022 x64", pointerSize: 8, minBuild: 20348, maxBuild: 20348, size: 0x20c0, offsets: { Heaps: 0x0 }, sizes: { Heaps: 32 }, source: "ntkrnlmp.pdb C2EADB24 (10.0.20348.288)", checkedAgainst: [20348] },
+    { label: "Windows 11 21H2 x64", pointerSize: 8, minBuild: 22000, maxBuild: 22000, size: 0x20c0, offsets: { Heaps: 0x0 }, sizes: { Heaps: 32 }, source: "ntkrnlmp.pdb 32C1A669 (10.0.22000.318)", checkedAgainst: [22000] },
   ],
 };
 
@@ -49,11 +49,11 @@ export const RTLP_HP_HEAP_GLOBALS: LayoutSpec = {
   typeName: "_RTLP_HP_HEAP_GLOBALS",
   fields: ["HeapKey", "LfhKey"],
   variants: [
-    { label: "Win10 1809 / Server 2019 x64", pointerSize: 8, minBuild: 17763, maxBuild: 17763, size: 0x38, offsets: { HeapKey: 0x0, LfhKey: 0x8 }, sizes: { HeapKey: 8, LfhKey: 8 }, source: "ntkrnlmp.pdb 8B11040A (10.0.17763.379)", checkedAgainst: [17763] },
-    { label: "Win10 1903/1909 x64", pointerSize: 8, minBuild: 18326, maxBuild: 18363, size: 0x38, offsets: { HeapKey: 0x0, LfhKey: 0x8 }, sizes: { HeapKey: 8, LfhKey: 8 }, source: "ntkrnlmp.pdb DCA4AD4B (10.0.18362.836)", checkedAgainst: [18326, 18362] },
-    { label: "Win10 2004-22H2 x64", pointerSize: 8, minBuild: 19041, maxBuild: 19045, size: 0x38, offsets: { HeapKey: 0x0, LfhKey: 0x8 }, sizes: { HeapKey: 8, LfhKey: 8 }, source: "ntkrnlmp.pdb BBED7C29 (10.0.19041.329)", checkedAgainst: [19041] },
-    { label: "Server 2022 x64", pointerSize: 8, minBuild: 20348, maxBuild: 20348, size: 0x40, offsets: { HeapKey: 0x0, LfhKey: 0x8 }, sizes: { HeapKey: 8, LfhKey: 8 }, source: "ntkrnlmp.pdb C2EADB24 (10.0.20348.288)", checkedAgainst: [20348] },
-    { label: "Win11 21H2 x64", pointerSize: 8, minBuild: 22000, maxBuild: 22000, size: 0x40, offsets: { HeapKey: 0x0, LfhKey: 0x8 }, sizes: { HeapKey: 8, LfhKey: 8 }, source: "ntkrnlmp.pdb 32C1A669 (10.0.22000.318)", checkedAgainst: [22000] },
+    { label: "Windows 10 1809 and Server 2019 x64", pointerSize: 8, minBuild: 17763, maxBuild: 17763, size: 0x38, offsets: { HeapKey: 0x0, LfhKey: 0x8 }, sizes: { HeapKey: 8, LfhKey: 8 }, source: "ntkrnlmp.pdb 8B11040A (10.0.17763.379)", checkedAgainst: [17763] },
+    { label: "Windows 10 1903-1909 x64", pointerSize: 8, minBuild: 18326, maxBuild: 18363, size: 0x38, offsets: { HeapKey: 0x0, LfhKey: 0x8 }, sizes: { HeapKey: 8, LfhKey: 8 }, source: "ntkrnlmp.pdb DCA4AD4B (10.0.18362.836)", checkedAgainst: [18326, 18362] },
+    { label: "Windows 10 2004-22H2 x64", pointerSize: 8, minBuild: 19041, maxBuild: 19045, size: 0x38, offsets: { HeapKey: 0x0, LfhKey: 0x8 }, sizes: { HeapKey: 8, LfhKey: 8 }, source: "ntkrnlmp.pdb BBED7C29 (10.0.19041.329)", checkedAgainst: [19041] },
+    { label: "Windows Server 2022 x64", pointerSize: 8, minBuild: 20348, maxBuild: 20348, size: 0x40, offsets: { HeapKey: 0x0, LfhKey: 0x8 }, sizes: { HeapKey: 8, LfhKey: 8 }, source: "ntkrnlmp.pdb C2EADB24 (10.0.20348.288)", checkedAgainst: [20348] },
+    { label: "Windows 11 21H2 x64", pointerSize: 8, minBuild: 22000, maxBuild: 22000, size: 0x40, offsets: { HeapKey: 0x0, LfhKey: 0x8 }, sizes: { HeapKey: 8, LfhKey: 8 }, source: "ntkrnlmp.pdb 32C1A669 (10.0.22000.318)", checkedAgainst: [22000] },
   ],
 };
 
@@ -63,11 +63,11 @@ export const SEGMENT_HEAP: LayoutSpec = {
   typeName: "_SEGMENT_HEAP",
   fields: ["SegContexts"],
   variants: [
-    { label: "Win10 1809 / Server 2019 x64", pointerSize: 8, minBuild: 17763, maxBuild: 17763, size: 0x800, offsets: { SegContexts: 0x100 }, sizes: { SegContexts: 384 }, source: "ntkrnlmp.pdb 8B11040A (10.0.17763.379)", checkedAgainst: [17763] },
-    { label: "Win10 1903/1909 x64", pointerSize: 8, minBuild: 18326, maxBuild: 18363, size: 0x800, offsets: { SegContexts: 0x100 }, sizes: { SegContexts: 384 }, source: "ntkrnlmp.pdb DCA4AD4B (10.0.18362.836)", checkedAgainst: [18326, 18362] },
-    { label: "Win10 2004-22H2 x64", pointerSize: 8, minBuild: 19041, maxBuild: 19045, size: 0x800, offsets: { SegContexts: 0x100 }, sizes: { SegContexts: 384 }, source: "ntkrnlmp.pdb BBED7C29 (10.0.19041.329)", checkedAgainst: [19041] },
-    { label: "Server 2022 x64", pointerSize: 8, minBuild: 20348, maxBuild: 20348, size: 0x840, offsets: { SegContexts: 0x140 }, sizes: { SegContexts: 384 }, source: "ntkrnlmp.pdb C2EADB24 (10.0.20348.288)", checkedAgainst: [20348] },
-    { label: "Win11 21H2 x64", pointerSize: 8, minBuild: 22000, maxBuild: 22000, size: 0x840, offsets: { SegContexts: 0x140 }, sizes: { SegContexts: 384 }, source: "ntkrnlmp.pdb 32C1A669 (10.0.22000.318)", checkedAgainst: [22000] },
+    { label: "Windows 10 1809 and Server 2019 x64", pointerSize: 8, minBuild: 17763, maxBuild: 17763, size: 0x800, offsets: { SegContexts: 0x100 }, sizes: { SegContexts: 384 }, source: "ntkrnlmp.pdb 8B11040A (10.0.17763.379)", checkedAgainst: [17763] },
+    { label: "Windows 10 1903-1909 x64", pointerSize: 8, minBuild: 18326, maxBuild: 18363, size: 0x800, offsets: { SegContexts: 0x100 }, sizes: { SegContexts: 384 }, source: "ntkrnlmp.pdb DCA4AD4B (10.0.18362.836)", checkedAgainst: [18326, 18362] },
+    { label: "Windows 10 2004-22H2 x64", pointerSize: 8, minBuild: 19041, maxBuild: 19045, size: 0x800, offsets: { SegContexts: 0x100 }, sizes: { SegContexts: 384 }, source: "ntkrnlmp.pdb BBED7C29 (10.0.19041.329)", checkedAgainst: [19041] },
+    { label: "Windows Server 2022 x64", pointerSize: 8, minBuild: 20348, maxBuild: 20348, size: 0x840, offsets: { SegContexts: 0x140 }, sizes: { SegContexts: 384 }, source: "ntkrnlmp.pdb C2EADB24 (10.0.20348.288)", checkedAgainst: [20348] },
+    { label: "Windows 11 21H2 x64", pointerSize: 8, minBuild: 22000, maxBuild: 22000, size: 0x840, offsets: { SegContexts: 0x140 }, sizes: { SegContexts: 384 }, source: "ntkrnlmp.pdb 32C1A669 (10.0.22000.318)", checkedAgainst: [22000] },
   ],
 };
 
@@ -77,11 +77,11 @@ export const HEAP_SEG_CONTEXT: LayoutSpec = {
   typeName: "_HEAP_SEG_CONTEXT",
   fields: ["SegmentMask", "UnitShift", "FirstDescriptorIndex", "SegmentListHead", "SegmentCount"],
   variants: [
-    { label: "Win10 1809 / Server 2019 x64", pointerSize: 8, minBuild: 17763, maxBuild: 17763, size: 0xc0, offsets: { SegmentMask: 0x0, UnitShift: 0x8, FirstDescriptorIndex: 0xa, SegmentListHead: 0x48, SegmentCount: 0x58 }, sizes: { SegmentMask: 8, UnitShift: 1, FirstDescriptorIndex: 1, SegmentListHead: 16, SegmentCount: 8 }, source: "ntkrnlmp.pdb 8B11040A (10.0.17763.379)", checkedAgainst: [17763] },
-    { label: "Win10 1903/1909 x64", pointerSize: 8, minBuild: 18326, maxBuild: 18363, size: 0xc0, offsets: { SegmentMask: 0x0, UnitShift: 0x8, FirstDescriptorIndex: 0xa, SegmentListHead: 0x48, SegmentCount: 0x58 }, sizes: { SegmentMask: 8, UnitShift: 1, FirstDescriptorIndex: 1, SegmentListHead: 16, SegmentCount: 8 }, source: "ntkrnlmp.pdb DCA4AD4B (10.0.18362.836)", checkedAgainst: [18326, 18362] },
-    { label: "Win10 2004-22H2 x64", pointerSize: 8, minBuild: 19041, maxBuild: 19045, size: 0xc0, offsets: { SegmentMask: 0x0, UnitShift: 0x8, FirstDescriptorIndex: 0xa, SegmentListHead: 0x48, SegmentCount: 0x58 }, sizes: { SegmentMask: 8, UnitShift: 1, FirstDescriptorIndex: 1, SegmentListHead: 16, SegmentCount: 8 }, source: "ntkrnlmp.pdb BBED7C29 (10.0.19041.329)", checkedAgainst: [19041] },
-    { label: "Server 2022 x64", pointerSize: 8, minBuild: 20348, maxBuild: 20348, size: 0xc0, offsets: { SegmentMask: 0x0, UnitShift: 0x8, FirstDescriptorIndex: 0xa, SegmentListHead: 0x48, SegmentCount: 0x58 }, sizes: { SegmentMask: 8, UnitShift: 1, FirstDescriptorIndex: 1, SegmentListHead: 16, SegmentCount: 8 }, source: "ntkrnlmp.pdb C2EADB24 (10.0.20348.288)", checkedAgainst: [20348] },
-    { label: "Win11 21H2 x64", pointerSize: 8, minBuild: 22000, maxBuild: 22000, size: 0xc0, offsets: { SegmentMask: 0x0, UnitShift: 0x8, FirstDescriptorIndex: 0xa, SegmentListHead: 0x48, SegmentCount: 0x58 }, sizes: { SegmentMask: 8, UnitShift: 1, FirstDescriptorIndex: 1, SegmentListHead: 16, SegmentCount: 8 }, source: "ntkrnlmp.pdb 32C1A669 (10.0.22000.318)", checkedAgainst: [22000] },
+    { label: "Windows 10 1809 and Server 2019 x64", pointerSize: 8, minBuild: 17763, maxBuild: 17763, size: 0xc0, offsets: { SegmentMask: 0x0, UnitShift: 0x8, FirstDescriptorIndex: 0xa, SegmentListHead: 0x48, SegmentCount: 0x58 }, sizes: { SegmentMask: 8, UnitShift: 1, FirstDescriptorIndex: 1, SegmentListHead: 16, SegmentCount: 8 }, source: "ntkrnlmp.pdb 8B11040A (10.0.17763.379)", checkedAgainst: [17763] },
+    { label: "Windows 10 1903-1909 x64", pointerSize: 8, minBuild: 18326, maxBuild: 18363, size: 0xc0, offsets: { SegmentMask: 0x0, UnitShift: 0x8, FirstDescriptorIndex: 0xa, SegmentListHead: 0x48, SegmentCount: 0x58 }, sizes: { SegmentMask: 8, UnitShift: 1, FirstDescriptorIndex: 1, SegmentListHead: 16, SegmentCount: 8 }, source: "ntkrnlmp.pdb DCA4AD4B (10.0.18362.836)", checkedAgainst: [18326, 18362] },
+    { label: "Windows 10 2004-22H2 x64", pointerSize: 8, minBuild: 19041, maxBuild: 19045, size: 0xc0, offsets: { SegmentMask: 0x0, UnitShift: 0x8, FirstDescriptorIndex: 0xa, SegmentListHead: 0x48, SegmentCount: 0x58 }, sizes: { SegmentMask: 8, UnitShift: 1, FirstDescriptorIndex: 1, SegmentListHead: 16, SegmentCount: 8 }, source: "ntkrnlmp.pdb BBED7C29 (10.0.19041.329)", checkedAgainst: [19041] },
+    { label: "Windows Server 2022 x64", pointerSize: 8, minBuild: 20348, maxBuild: 20348, size: 0xc0, offsets: { SegmentMask: 0x0, UnitShift: 0x8, FirstDescriptorIndex: 0xa, SegmentListHead: 0x48, SegmentCount: 0x58 }, sizes: { SegmentMask: 8, UnitShift: 1, FirstDescriptorIndex: 1, SegmentListHead: 16, SegmentCount: 8 }, source: "ntkrnlmp.pdb C2EADB24 (10.0.20348.288)", checkedAgainst: [20348] },
+    { label: "Windows 11 21H2 x64", pointerSize: 8, minBuild: 22000, maxBuild: 22000, size: 0xc0, offsets: { SegmentMask: 0x0, UnitShift: 0x8, FirstDescriptorIndex: 0xa, SegmentListHead: 0x48, SegmentCount: 0x58 }, sizes: { SegmentMask: 8, UnitShift: 1, FirstDescriptorIndex: 1, SegmentListHead: 16, SegmentCount: 8 }, source: "ntkrnlmp.pdb 32C1A669 (10.0.22000.318)", checkedAgainst: [22000] },
   ],
 };
 
@@ -91,11 +91,11 @@ export const HEAP_PAGE_SEGMENT: LayoutSpec = {
   typeName: "_HEAP_PAGE_SEGMENT",
   fields: ["ListEntry", "Signature"],
   variants: [
-    { label: "Win10 1809 / Server 2019 x64", pointerSize: 8, minBuild: 17763, maxBuild: 17763, size: 0x2000, offsets: { ListEntry: 0x0, Signature: 0x10 }, sizes: { ListEntry: 16, Signature: 8 }, source: "ntkrnlmp.pdb 8B11040A (10.0.17763.379)", checkedAgainst: [17763] },
-    { label: "Win10 1903/1909 x64", pointerSize: 8, minBuild: 18326, maxBuild: 18363, size: 0x2000, offsets: { ListEntry: 0x0, Signature: 0x10 }, sizes: { ListEntry: 16, Signature: 8 }, source: "ntkrnlmp.pdb DCA4AD4B (10.0.18362.836)", checkedAgainst: [18326, 18362] },
-    { label: "Win10 2004-22H2 x64", pointerSize: 8, minBuild: 19041, maxBuild: 19045, size: 0x2000, offsets: { ListEntry: 0x0, Signature: 0x10 }, sizes: { ListEntry: 16, Signature: 8 }, source: "ntkrnlmp.pdb BBED7C29 (10.0.19041.329)", checkedAgainst: [19041] },
-    { label: "Server 2022 x64", pointerSize: 8, minBuild: 20348, maxBuild: 20348, size: 0x2000, offsets: { ListEntry: 0x0, Signature: 0x10 }, sizes: { ListEntry: 16, Signature: 8 }, source: "ntkrnlmp.pdb C2EADB24 (10.0.20348.288)", checkedAgainst: [20348] },
-    { label: "Win11 21H2 x64", pointerSize: 8, minBuild: 22000, maxBuild: 22000, size: 0x2000, offsets: { ListEntry: 0x0, Signature: 0x10 }, sizes: { ListEntry: 16, Signature: 8 }, source: "ntkrnlmp.pdb 32C1A669 (10.0.22000.318)", checkedAgainst: [22000] },
+    { label: "Windows 10 1809 and Server 2019 x64", pointerSize: 8, minBuild: 17763, maxBuild: 17763, size: 0x2000, offsets: { ListEntry: 0x0, Signature: 0x10 }, sizes: { ListEntry: 16, Signature: 8 }, source: "ntkrnlmp.pdb 8B11040A (10.0.17763.379)", checkedAgainst: [17763] },
+    { label: "Windows 10 1903-1909 x64", pointerSize: 8, minBuild: 18326, maxBuild: 18363, size: 0x2000, offsets: { ListEntry: 0x0, Signature: 0x10 }, sizes: { ListEntry: 16, Signature: 8 }, source: "ntkrnlmp.pdb DCA4AD4B (10.0.18362.836)", checkedAgainst: [18326, 18362] },
+    { label: "Windows 10 2004-22H2 x64", pointerSize: 8, minBuild: 19041, maxBuild: 19045, size: 0x2000, offsets: { ListEntry: 0x0, Signature: 0x10 }, sizes: { ListEntry: 16, Signature: 8 }, source: "ntkrnlmp.pdb BBED7C29 (10.0.19041.329)", checkedAgainst: [19041] },
+    { label: "Windows Server 2022 x64", pointerSize: 8, minBuild: 20348, maxBuild: 20348, size: 0x2000, offsets: { ListEntry: 0x0, Signature: 0x10 }, sizes: { ListEntry: 16, Signature: 8 }, source: "ntkrnlmp.pdb C2EADB24 (10.0.20348.288)", checkedAgainst: [20348] },
+    { label: "Windows 11 21H2 x64", pointerSize: 8, minBuild: 22000, maxBuild: 22000, size: 0x2000, offsets: { ListEntry: 0x0, Signature: 0x10 }, sizes: { ListEntry: 16, Signature: 8 }, source: "ntkrnlmp.pdb 32C1A669 (10.0.22000.318)", checkedAgainst: [22000] },
   ],
 };
 
@@ -105,11 +105,11 @@ export const HEAP_PAGE_RANGE_DESCRIPTOR: LayoutSpec = {
   typeName: "_HEAP_PAGE_RANGE_DESCRIPTOR",
   fields: ["RangeFlags", "UnitSize"],
   variants: [
-    { label: "Win10 1809 / Server 2019 x64", pointerSize: 8, minBuild: 17763, maxBuild: 17763, size: 0x20, offsets: { RangeFlags: 0x18, UnitSize: 0x1f }, sizes: { RangeFlags: 1, UnitSize: 1 }, source: "ntkrnlmp.pdb 8B11040A (10.0.17763.379)", checkedAgainst: [17763] },
-    { label: "Win10 1903/1909 x64", pointerSize: 8, minBuild: 18326, maxBuild: 18363, size: 0x20, offsets: { RangeFlags: 0x18, UnitSize: 0x1f }, sizes: { RangeFlags: 1, UnitSize: 1 }, source: "ntkrnlmp.pdb DCA4AD4B (10.0.18362.836)", checkedAgainst: [18326, 18362] },
-    { label: "Win10 2004-22H2 x64", pointerSize: 8, minBuild: 19041, maxBuild: 19045, size: 0x20, offsets: { RangeFlags: 0x18, UnitSize: 0x1f }, sizes: { RangeFlags: 1, UnitSize: 1 }, source: "ntkrnlmp.pdb BBED7C29 (10.0.19041.329)", checkedAgainst: [19041] },
-    { label: "Server 2022 x64", pointerSize: 8, minBuild: 20348, maxBuild: 20348, size: 0x20, offsets: { RangeFlags: 0x18, UnitSize: 0x1f }, sizes: { RangeFlags: 1, UnitSize: 1 }, source: "ntkrnlmp.pdb C2EADB24 (10.0.20348.288)", checkedAgainst: [20348] },
-    { label: "Win11 21H2 x64", pointerSize: 8, minBuild: 22000, maxBuild: 22000, size: 0x20, offsets: { RangeFlags: 0x18, UnitSize: 0x1f }, sizes: { RangeFlags: 1, UnitSize: 1 }, source: "ntkrnlmp.pdb 32C1A669 (10.0.22000.318)", checkedAgainst: [22000] },
+    { label: "Windows 10 1809 and Server 2019 x64", pointerSize: 8, minBuild: 17763, maxBuild: 17763, size: 0x20, offsets: { RangeFlags: 0x18, UnitSize: 0x1f }, sizes: { RangeFlags: 1, UnitSize: 1 }, source: "ntkrnlmp.pdb 8B11040A (10.0.17763.379)", checkedAgainst: [17763] },
+    { label: "Windows 10 1903-1909 x64", pointerSize: 8, minBuild: 18326, maxBuild: 18363, size: 0x20, offsets: { RangeFlags: 0x18, UnitSize: 0x1f }, sizes: { RangeFlags: 1, UnitSize: 1 }, source: "ntkrnlmp.pdb DCA4AD4B (10.0.18362.836)", checkedAgainst: [18326, 18362] },
+    { label: "Windows 10 2004-22H2 x64", pointerSize: 8, minBuild: 19041, maxBuild: 19045, size: 0x20, offsets: { RangeFlags: 0x18, UnitSize: 0x1f }, sizes: { RangeFlags: 1, UnitSize: 1 }, source: "ntkrnlmp.pdb BBED7C29 (10.0.19041.329)", checkedAgainst: [19041] },
+    { label: "Windows Server 2022 x64", pointerSize: 8, minBuild: 20348, maxBuild: 20348, size: 0x20, offsets: { RangeFlags: 0x18, UnitSize: 0x1f }, sizes: { RangeFlags: 1, UnitSize: 1 }, source: "ntkrnlmp.pdb C2EADB24 (10.0.20348.288)", checkedAgainst: [20348] },
+    { label: "Windows 11 21H2 x64", pointerSize: 8, minBuild: 22000, maxBuild: 22000, size: 0x20, offsets: { RangeFlags: 0x18, UnitSize: 0x1f }, sizes: { RangeFlags: 1, UnitSize: 1 }, source: "ntkrnlmp.pdb 32C1A669 (10.0.22000.318)", checkedAgainst: [22000] },
   ],
 };
 
@@ -119,11 +119,11 @@ export const HEAP_VS_SUBSEGMENT: LayoutSpec = {
   typeName: "_HEAP_VS_SUBSEGMENT",
   fields: ["Size", "Signature"],
   variants: [
-    { label: "Win10 1809 / Server 2019 x64", pointerSize: 8, minBuild: 17763, maxBuild: 17763, size: 0x28, offsets: { Size: 0x20, Signature: 0x22 }, sizes: { Size: 2, Signature: 2 }, source: "ntkrnlmp.pdb 8B11040A (10.0.17763.379)", checkedAgainst: [17763] },
-    { label: "Win10 1903/1909 x64", pointerSize: 8, minBuild: 18326, maxBuild: 18363, size: 0x28, offsets: { Size: 0x20, Signature: 0x22 }, sizes: { Size: 2, Signature: 2 }, source: "ntkrnlmp.pdb DCA4AD4B (10.0.18362.836)", checkedAgainst: [18326, 18362] },
-    { label: "Win10 2004-22H2 x64", pointerSize: 8, minBuild: 19041, maxBuild: 19045, size: 0x28, offsets: { Size: 0x20, Signature: 0x22 }, sizes: { Size: 2, Signature: 2 }, source: "ntkrnlmp.pdb BBED7C29 (10.0.19041.329)", checkedAgainst: [19041] },
-    { label: "Server 2022 x64", pointerSize: 8, minBuild: 20348, maxBuild: 20348, size: 0x28, offsets: { Size: 0x20, Signature: 0x22 }, sizes: { Size: 2, Signature: 2 }, source: "ntkrnlmp.pdb C2EADB24 (10.0.20348.288)", checkedAgainst: [20348] },
-    { label: "Win11 21H2 x64", pointerSize: 8, minBuild: 22000, maxBuild: 22000, size: 0x28, offsets: { Size: 0x20, Signature: 0x22 }, sizes: { Size: 2, Signature: 2 }, source: "ntkrnlmp.pdb 32C1A669 (10.0.22000.318)", checkedAgainst: [22000] },
+    { label: "Windows 10 1809 and Server 2019 x64", pointerSize: 8, minBuild: 17763, maxBuild: 17763, size: 0x28, offsets: { Size: 0x20, Signature: 0x22 }, sizes: { Size: 2, Signature: 2 }, source: "ntkrnlmp.pdb 8B11040A (10.0.17763.379)", checkedAgainst: [17763] },
+    { label: "Windows 10 1903-1909 x64", pointerSize: 8, minBuild: 18326, maxBuild: 18363, size: 0x28, offsets: { Size: 0x20, Signature: 0x22 }, sizes: { Size: 2, Signature: 2 }, source: "ntkrnlmp.pdb DCA4AD4B (10.0.18362.836)", checkedAgainst: [18326, 18362] },
+    { label: "Windows 10 2004-22H2 x64", pointerSize: 8, minBuild: 19041, maxBuild: 19045, size: 0x28, offsets: { Size: 0x20, Signature: 0x22 }, sizes: { Size: 2, Signature: 2 }, source: "ntkrnlmp.pdb BBED7C29 (10.0.19041.329)", checkedAgainst: [19041] },
+    { label: "Windows Server 2022 x64", pointerSize: 8, minBuild: 20348, maxBuild: 20348, size: 0x28, offsets: { Size: 0x20, Signature: 0x22 }, sizes: { Size: 2, Signature: 2 }, source: "ntkrnlmp.pdb C2EADB24 (10.0.20348.288)", checkedAgainst: [20348] },
+    { label: "Windows 11 21H2 x64", pointerSize: 8, minBuild: 22000, maxBuild: 22000, size: 0x28, offsets: { Size: 0x20, Signature: 0x22 }, sizes: { Size: 2, Signature: 2 }, source: "ntkrnlmp.pdb 32C1A669 (10.0.22000.318)", checkedAgainst: [22000] },
   ],
 };
 
@@ -133,11 +133,11 @@ export const HEAP_VS_CHUNK_HEADER: LayoutSpec = {
   typeName: "_HEAP_VS_CHUNK_HEADER",
   fields: ["Sizes"],
   variants: [
-    { label: "Win10 1809 / Server 2019 x64", pointerSize: 8, minBuild: 17763, maxBuild: 17763, size: 0x10, offsets: { Sizes: 0x0 }, sizes: { Sizes: 8 }, source: "ntkrnlmp.pdb 8B11040A (10.0.17763.379)", checkedAgainst: [17763] },
-    { label: "Win10 1903/1909 x64", pointerSize: 8, minBuild: 18326, maxBuild: 18363, size: 0x10, offsets: { Sizes: 0x0 }, sizes: { Sizes: 8 }, source: "ntkrnlmp.pdb DCA4AD4B (10.0.18362.836)", checkedAgainst: [18326, 18362] },
-    { label: "Win10 2004-22H2 x64", pointerSize: 8, minBuild: 19041, maxBuild: 19045, size: 0x10, offsets: { Sizes: 0x0 }, sizes: { Sizes: 8 }, source: "ntkrnlmp.pdb BBED7C29 (10.0.19041.329)", checkedAgainst: [19041] },
-    { label: "Server 2022 x64", pointerSize: 8, minBuild: 20348, maxBuild: 20348, size: 0x10, offsets: { Sizes: 0x0 }, sizes: { Sizes: 8 }, source: "ntkrnlmp.pdb C2EADB24 (10.0.20348.288)", checkedAgainst: [20348] },
-    { label: "Win11 21H2 x64", pointerSize: 8, minBuild: 22000, maxBuild: 22000, size: 0x10, offsets: { Sizes: 0x0 }, sizes: { Sizes: 8 }, source: "ntkrnlmp.pdb 32C1A669 (10.0.22000.318)", checkedAgainst: [22000] },
+    { label: "Windows 10 1809 and Server 2019 x64", pointerSize: 8, minBuild: 17763, maxBuild: 17763, size: 0x10, offsets: { Sizes: 0x0 }, sizes: { Sizes: 8 }, source: "ntkrnlmp.pdb 8B11040A (10.0.17763.379)", checkedAgainst: [17763] },
+    { label: "Windows 10 1903-1909 x64", pointerSize: 8, minBuild: 18326, maxBuild: 18363, size: 0x10, offsets: { Sizes: 0x0 }, sizes: { Sizes: 8 }, source: "ntkrnlmp.pdb DCA4AD4B (10.0.18362.836)", checkedAgainst: [18326, 18362] },
+    { label: "Windows 10 2004-22H2 x64", pointerSize: 8, minBuild: 19041, maxBuild: 19045, size: 0x10, offsets: { Sizes: 0x0 }, sizes: { Sizes: 8 }, source: "ntkrnlmp.pdb BBED7C29 (10.0.19041.329)", checkedAgainst: [19041] },
+    { label: "Windows Server 2022 x64", pointerSize: 8, minBuild: 20348, maxBuild: 20348, size: 0x10, offsets: { Sizes: 0x0 }, sizes: { Sizes: 8 }, source: "ntkrnlmp.pdb C2EADB24 (10.0.20348.288)", checkedAgainst: [20348] },
+    { label: "Windows 11 21H2 x64", pointerSize: 8, minBuild: 22000, maxBuild: 22000, size: 0x10, offsets: { Sizes: 0x0 }, sizes: { Sizes: 8 }, source: "ntkrnlmp.pdb 32C1A669 (10.0.22000.318)", checkedAgainst: [22000] },
   ],
 };
 
@@ -147,11 +147,11 @@ export const HEAP_LFH_SUBSEGMENT: LayoutSpec = {
   typeName: "_HEAP_LFH_SUBSEGMENT",
   fields: ["BlockCount", "BlockOffsets", "BlockBitmap"],
   variants: [
-    { label: "Win10 1809 / Server 2019 x64", pointerSize: 8, minBuild: 17763, maxBuild: 17763, size: 0x38, offsets: { BlockCount: 0x22, BlockOffsets: 0x28, BlockBitmap: 0x30 }, sizes: { BlockCount: 2, BlockOffsets: 4, BlockBitmap: 8 }, source: "ntkrnlmp.pdb 8B11040A (10.0.17763.379)", checkedAgainst: [17763] },
-    { label: "Win10 1903/1909 x64", pointerSize: 8, minBuild: 18326, maxBuild: 18363, size: 0x38, offsets: { BlockCount: 0x22, BlockOffsets: 0x28, BlockBitmap: 0x30 }, sizes: { BlockCount: 2, BlockOffsets: 4, BlockBitmap: 8 }, source: "ntkrnlmp.pdb DCA4AD4B (10.0.18362.836)", checkedAgainst: [18326, 18362] },
-    { label: "Win10 2004-22H2 x64", pointerSize: 8, minBuild: 19041, maxBuild: 19045, size: 0x38, offsets: { BlockCount: 0x22, BlockOffsets: 0x28, BlockBitmap: 0x30 }, sizes: { BlockCount: 2, BlockOffsets: 4, BlockBitmap: 8 }, source: "ntkrnlmp.pdb BBED7C29 (10.0.19041.329)", checkedAgainst: [19041] },
-    { label: "Server 2022 x64", pointerSize: 8, minBuild: 20348, maxBuild: 20348, size: 0x38, offsets: { BlockCount: 0x22, BlockOffsets: 0x28, BlockBitmap: 0x30 }, sizes: { BlockCount: 2, BlockOffsets: 4, BlockBitmap: 8 }, source: "ntkrnlmp.pdb C2EADB24 (10.0.20348.288)", checkedAgainst: [20348] },
-    { label: "Win11 21H2 x64", pointerSize: 8, minBuild: 22000, maxBuild: 22000, size: 0x38, offsets: { BlockCount: 0x22, BlockOffsets: 0x28, BlockBitmap: 0x30 }, sizes: { BlockCount: 2, BlockOffsets: 4, BlockBitmap: 8 }, source: "ntkrnlmp.pdb 32C1A669 (10.0.22000.318)", checkedAgainst: [22000] },
+    { label: "Windows 10 1809 and Server 2019 x64", pointerSize: 8, minBuild: 17763, maxBuild: 17763, size: 0x38, offsets: { BlockCount: 0x22, BlockOffsets: 0x28, BlockBitmap: 0x30 }, sizes: { BlockCount: 2, BlockOffsets: 4, BlockBitmap: 8 }, source: "ntkrnlmp.pdb 8B11040A (10.0.17763.379)", checkedAgainst: [17763] },
+    { label: "Windows 10 1903-1909 x64", pointerSize: 8, minBuild: 18326, maxBuild: 18363, size: 0x38, offsets: { BlockCount: 0x22, BlockOffsets: 0x28, BlockBitmap: 0x30 }, sizes: { BlockCount: 2, BlockOffsets: 4, BlockBitmap: 8 }, source: "ntkrnlmp.pdb DCA4AD4B (10.0.18362.836)", checkedAgainst: [18326, 18362] },
+    { label: "Windows 10 2004-22H2 x64", pointerSize: 8, minBuild: 19041, maxBuild: 19045, size: 0x38, offsets: { BlockCount: 0x22, BlockOffsets: 0x28, BlockBitmap: 0x30 }, sizes: { BlockCount: 2, BlockOffsets: 4, BlockBitmap: 8 }, source: "ntkrnlmp.pdb BBED7C29 (10.0.19041.329)", checkedAgainst: [19041] },
+    { label: "Windows Server 2022 x64", pointerSize: 8, minBuild: 20348, maxBuild: 20348, size: 0x38, offsets: { BlockCount: 0x22, BlockOffsets: 0x28, BlockBitmap: 0x30 }, sizes: { BlockCount: 2, BlockOffsets: 4, BlockBitmap: 8 }, source: "ntkrnlmp.pdb C2EADB24 (10.0.20348.288)", checkedAgainst: [20348] },
+    { label: "Windows 11 21H2 x64", pointerSize: 8, minBuild: 22000, maxBuild: 22000, size: 0x38, offsets: { BlockCount: 0x22, BlockOffsets: 0x28, BlockBitmap: 0x30 }, sizes: { BlockCount: 2, BlockOffsets: 4, BlockBitmap: 8 }, source: "ntkrnlmp.pdb 32C1A669 (10.0.22000.318)", checkedAgainst: [22000] },
   ],
 };
 
@@ -161,11 +161,11 @@ export const POOL_HEADER_X64: LayoutSpec = {
   typeName: "_POOL_HEADER",
   fields: ["BlockSize", "PoolTag"],
   variants: [
-    { label: "Win10 1809 / Server 2019 x64", pointerSize: 8, minBuild: 17763, maxBuild: 17763, size: 0x10, offsets: { BlockSize: 0x2, PoolTag: 0x4 }, sizes: { BlockSize: 2, PoolTag: 4 }, source: "ntkrnlmp.pdb 8B11040A (10.0.17763.379)", checkedAgainst: [17763] },
-    { label: "Win10 1903/1909 x64", pointerSize: 8, minBuild: 18326, maxBuild: 18363, size: 0x10, offsets: { BlockSize: 0x2, PoolTag: 0x4 }, sizes: { BlockSize: 2, PoolTag: 4 }, source: "ntkrnlmp.pdb DCA4AD4B (10.0.18362.836)", checkedAgainst: [18326, 18362] },
-    { label: "Win10 2004-22H2 x64", pointerSize: 8, minBuild: 19041, maxBuild: 19045, size: 0x10, offsets: { BlockSize: 0x2, PoolTag: 0x4 }, sizes: { BlockSize: 2, PoolTag: 4 }, source: "ntkrnlmp.pdb BBED7C29 (10.0.19041.329)", checkedAgainst: [19041] },
-    { label: "Server 2022 x64", pointerSize: 8, minBuild: 20348, maxBuild: 20348, size: 0x10, offsets: { BlockSize: 0x2, PoolTag: 0x4 }, sizes: { BlockSize: 2, PoolTag: 4 }, source: "ntkrnlmp.pdb C2EADB24 (10.0.20348.288)", checkedAgainst: [20348] },
-    { label: "Win11 21H2 x64", pointerSize: 8, minBuild: 22000, maxBuild: 22000, size: 0x10, offsets: { BlockSize: 0x2, PoolTag: 0x4 }, sizes: { BlockSize: 2, PoolTag: 4 }, source: "ntkrnlmp.pdb 32C1A669 (10.0.22000.318)", checkedAgainst: [22000] },
+    { label: "Windows 10 1809 and Server 2019 x64", pointerSize: 8, minBuild: 17763, maxBuild: 17763, size: 0x10, offsets: { BlockSize: 0x2, PoolTag: 0x4 }, sizes: { BlockSize: 2, PoolTag: 4 }, source: "ntkrnlmp.pdb 8B11040A (10.0.17763.379)", checkedAgainst: [17763] },
+    { label: "Windows 10 1903-1909 x64", pointerSize: 8, minBuild: 18326, maxBuild: 18363, size: 0x10, offsets: { BlockSize: 0x2, PoolTag: 0x4 }, sizes: { BlockSize: 2, PoolTag: 4 }, source: "ntkrnlmp.pdb DCA4AD4B (10.0.18362.836)", checkedAgainst: [18326, 18362] },
+    { label: "Windows 10 2004-22H2 x64", pointerSize: 8, minBuild: 19041, maxBuild: 19045, size: 0x10, offsets: { BlockSize: 0x2, PoolTag: 0x4 }, sizes: { BlockSize: 2, PoolTag: 4 }, source: "ntkrnlmp.pdb BBED7C29 (10.0.19041.329)", checkedAgainst: [19041] },
+    { label: "Windows Server 2022 x64", pointerSize: 8, minBuild: 20348, maxBuild: 20348, size: 0x10, offsets: { BlockSize: 0x2, PoolTag: 0x4 }, sizes: { BlockSize: 2, PoolTag: 4 }, source: "ntkrnlmp.pdb C2EADB24 (10.0.20348.288)", checkedAgainst: [20348] },
+    { label: "Windows 11 21H2 x64", pointerSize: 8, minBuild: 22000, maxBuild: 22000, size: 0x10, offsets: { BlockSize: 0x2, PoolTag: 0x4 }, sizes: { BlockSize: 2, PoolTag: 4 }, source: "ntkrnlmp.pdb 32C1A669 (10.0.22000.318)", checkedAgainst: [22000] },
   ],
 };
 
