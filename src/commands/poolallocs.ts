@@ -157,7 +157,7 @@ function showAllocations(ctx: CommandContext, pattern: TagPattern, all: boolean)
       bytesWithUnit(found.Paged.bytes) + " (LFH " + groupDigits(byKind.LFH) + ", VS " + groupDigits(byKind.VS) + ", big " + groupDigits(byKind.Big) + ").",
   );
   if (small.stoppedEarly) out.line(messages.poolallocsStopped(tracked ? tracked.count : records.length, tagText));
-  else if (tracked && records.length !== tracked.count) out.line(messages.poolallocsDiffer(records.length, tracked.count));
+  else if (tracked && records.length !== tracked.count) out.line(messages.poolallocsDiffer(records.length, tracked.count, small.walked));
 
   if (records.length) {
     out.line("");
@@ -216,6 +216,8 @@ interface SmallResult {
   stoppedEarly: boolean;
   /** True when every heap was walked to the end. */
   complete: boolean;
+  /** False when no small block was looked at (no layout, no keys, a 32-bit or pre-1809 kernel). */
+  walked: boolean;
   problems: string[];
 }
 
@@ -226,14 +228,14 @@ function walkSmallBlocks(ctx: CommandContext, pattern: TagPattern, stopAfter: nu
   const tagText = pattern.text.replace(/ +$/, "");
   const none = (why: string): SmallResult => {
     out.line(messages.poolallocsSmallNotWalked(why, tagText));
-    return { blocks: [], stoppedEarly: false, complete: false, problems: [why] };
+    return { blocks: [], stoppedEarly: false, complete: false, walked: false, problems: [why] };
   };
   const build = target.windowsBuild();
   if (target.pointerSize !== 8) return none("the segment-heap walk covers 64-bit kernels, and this one is 32-bit");
   if (build !== null && build < SEGMENT_HEAP_POOL_BUILD) return none("build " + build + " predates the segment-heap pool of Windows 10 1809 (build 17763), and leaktools does not walk the older pool");
   if (stopAfter === 0) {
     out.line("Small blocks: not walked, the big allocations already account for every outstanding allocation the tracker counts.");
-    return { blocks: [], stoppedEarly: true, complete: false, problems: [] };
+    return { blocks: [], stoppedEarly: true, complete: false, walked: false, problems: [] };
   }
   const layouts = resolveAll(target, build);
   if ("missing" in layouts) return none(layouts.missing + " (load nt's symbols: .symfix; .reload /f nt)");
@@ -250,7 +252,7 @@ function walkSmallBlocks(ctx: CommandContext, pattern: TagPattern, stopAfter: nu
   const heaps = readPoolHeaps(reader, stateAt, layouts.layouts, problems);
   if (!heaps) {
     for (const p of problems) out.line("  " + p);
-    return { blocks: [], stoppedEarly: false, complete: false, problems };
+    return { blocks: [], stoppedEarly: false, complete: false, walked: false, problems };
   }
   const meta = walkSegmentMetadata(reader, heaps, keys.heapKey, layouts.layouts, MAX_SEGMENTS_PER_LIST);
   const subBytes = meta.subsegments.reduce((n, s) => n + s.size, 0);
@@ -279,7 +281,7 @@ function walkSmallBlocks(ctx: CommandContext, pattern: TagPattern, stopAfter: nu
   for (const p of all.slice(0, SHOWN)) out.line("  " + p);
   if (all.length > SHOWN) out.line("  ... " + (all.length - SHOWN) + ' more: dx @$poolallocs("' + quoted(tagText) + '").NotWalked');
   if (!blocks.stoppedEarly && blocks.notWalked > 0) out.line(messages.poolallocsCap(blocks.notWalked, humanBytes(maxBytes)));
-  return { blocks: blocks.blocks, stoppedEarly: blocks.stoppedEarly, complete: all.length === 0 && blocks.notWalked === 0, problems: all };
+  return { blocks: blocks.blocks, stoppedEarly: blocks.stoppedEarly, complete: all.length === 0 && blocks.notWalked === 0, walked: true, problems: all };
 }
 
 function heapNames(heaps: { node: number; index: number }[]): string {

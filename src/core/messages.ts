@@ -369,11 +369,13 @@ export const messages = {
     "Stopped once the " + plural(found, "allocation") + " the tracker counts as outstanding were found; !poolallocs (\"" + tag + "\", \"all\") walks every heap.",
   poolallocsCap: (notWalked: number, walked: string) =>
     "Stopped at the cap on bytes walked (" + walked + "): " + plural(notWalked, "subsegment") + " not read; " + raiseHint("maxPoolBytesWalked") + ".",
-  poolallocsDiffer: (found: number, outstanding: number) =>
+  poolallocsDiffer: (found: number, outstanding: number, smallWalked: boolean) =>
     "Found " + groupDigits(found) + " of the " + groupDigits(outstanding) + " allocations the tracker counts as outstanding. " +
-    (found < outstanding
-      ? "The rest may be in flight (allocated or freed while the walk ran, on a live target), in a heap or page that could not be walked (listed above), or on paged-out pages of paged pool."
-      : "The extra ones were allocated after the tracker was read (live target), or their tag's counters are kept apart (a different tag table or session pool)."),
+    (found >= outstanding
+      ? "The extra ones were allocated after the tracker was read (live target), or their tag's counters are kept apart (a different tag table or session pool)."
+      : !smallWalked
+        ? "The rest are small blocks, which were not walked (the line above says why), or allocations in flight on a live target."
+        : "The rest may be in flight (allocated or freed while the walk ran, on a live target), in a heap or page that could not be walked (listed above), or on paged-out pages of paged pool."),
   // --- a file path that dx's escapes mangled (any command taking a path; `typedCommand` is the command to type) ---
   pathMangled: (what: string, typedCommand: string) =>
     "The path contains " + what + ": inside quotes dx reads a backslash as the start of an escape (\\t is a tab, " +

@@ -102,6 +102,11 @@ interface SegmentState {
 
 export interface SegmentHeapOptions {
   build: SliceBuild;
+  /**
+   * The build the kernel reports (nt!NtBuildNumber), when it is not the slice's: a kernel the data set has no PDB of
+   * (Windows 11 22H2, 22621) laid out with the nearest one's layout, to test what the tool does on such a build.
+   */
+  reportedBuild?: number;
   /** Put the slice's types in the symbols (dt nt!_SEGMENT_HEAP works); otherwise the tool must use its built-ins. */
   withTypes?: boolean;
   seed?: number;
@@ -132,7 +137,7 @@ export class SegmentHeapBuilder {
     this.random = prng(options.seed === undefined ? 1 : options.seed);
     this.pool = new PoolTargetBuilder({
       pointerSize: 8,
-      build: options.build,
+      build: options.reportedBuild || options.build,
       dump: options.dump ? "C:\\Windows\\MEMORY.DMP" : undefined,
       tableSize: 256,
       processors: 2,
