@@ -48,7 +48,7 @@ export const PARTIAL_TYPES: { [name: string]: string[] } = {
   _PEB: ["ImageBaseAddress", "Ldr", "ProcessHeap", "NtGlobalFlag", "NumberOfHeaps", "MaximumNumberOfHeaps", "ProcessHeaps", "OSBuildNumber"],
   _LDR_DATA_TABLE_ENTRY: ["InLoadOrderLinks", "DllBase", "EntryPoint", "SizeOfImage", "FullDllName", "BaseDllName", "Flags"],
   _KUSER_SHARED_DATA: ["SystemTime"],
-  _EX_POOL_HEAP_MANAGER_STATE: ["NumberOfPools", "PoolNode"],
+  _EX_POOL_HEAP_MANAGER_STATE: ["NumberOfPools", "PoolNode", "SpecialHeaps"],
   _EX_HEAP_POOL_NODE: ["Heaps"],
   _RTLP_HP_HEAP_GLOBALS: ["HeapKey", "LfhKey"],
 };

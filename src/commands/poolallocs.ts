@@ -27,8 +27,10 @@ import {
   readPoolHeaps,
   walkSegmentMetadata,
   walkSubsegments,
-  HEAP_NAMES,
+  heapName,
+  encodingOfBuild,
 } from "../pool/segment-heap";
+import type { BigAllocation } from "../pool/bigpages";
 import { ModuleIndex, PointerHit, findPointers, vftableClass } from "../pool/pointers";
 import type { Target } from "../host/target";
 
@@ -132,7 +134,7 @@ function showAllocations(ctx: CommandContext, pattern: TagPattern, all: boolean)
 
   // Small blocks: the segment heap.
   const stopAfter = all || !tracked ? null : Math.max(0, tracked.count - bigAllocations.length);
-  const small = walkSmallBlocks(ctx, pattern, stopAfter);
+  const small = walkSmallBlocks(ctx, pattern, stopAfter, bigAllocations);
 
   const modules = new ModuleIndex(target.modules());
   const symbolize = symbolizer(target);
@@ -222,7 +224,7 @@ interface SmallResult {
 }
 
 /** Resolves the layouts, reads the keys, walks metadata then subsegments, and prints what it did. */
-function walkSmallBlocks(ctx: CommandContext, pattern: TagPattern, stopAfter: number | null): SmallResult {
+function walkSmallBlocks(ctx: CommandContext, pattern: TagPattern, stopAfter: number | null, big: BigAllocation[]): SmallResult {
   const target = ctx.target;
   const out = ctx.out;
   const tagText = pattern.text.replace(/ +$/, "");
@@ -254,7 +256,10 @@ function walkSmallBlocks(ctx: CommandContext, pattern: TagPattern, stopAfter: nu
     for (const p of problems) out.line("  " + p);
     return { blocks: [], stoppedEarly: false, complete: false, walked: false, problems };
   }
-  const meta = walkSegmentMetadata(reader, heaps, keys.heapKey, layouts.layouts, MAX_SEGMENTS_PER_LIST);
+  const buildEncoding = encodingOfBuild(build);
+  const meta = walkSegmentMetadata(reader, heaps, keys.heapKey, layouts.layouts, MAX_SEGMENTS_PER_LIST, buildEncoding);
+  const encoding = meta.encoding || buildEncoding;
+  if (meta.encoding && meta.encoding !== buildEncoding) out.line(messages.poolallocsEncodingNotBuild(meta.encoding, build));
   const subBytes = meta.subsegments.reduce((n, s) => n + s.size, 0);
   const lfh = meta.subsegments.filter((s) => s.kind === "LFH").length;
   out.line(
@@ -263,9 +268,11 @@ function walkSmallBlocks(ctx: CommandContext, pattern: TagPattern, stopAfter: nu
   );
   const maxBytes = workLimit("maxPoolBytesWalked");
   let progress: Progress | null = null;
-  const blocks = walkSubsegments(reader, meta.subsegments, keys, layouts.layouts, {
+  const bigStarts = new Set(big.map((a) => a.address.key));
+  const blocks = walkSubsegments(reader, meta.subsegments, { heapKey: keys.heapKey, lfhKeyLow: keys.lfhKeyLow, encoding }, layouts.layouts, {
     pattern,
     stopAfter,
+    listedAsBig: (address) => bigStarts.has(address.key),
     maxBytes,
     onProgress: (done, total) => {
       if (!progress) progress = new Progress(out, "Walking pool subsegments", Math.min(total, maxBytes), total >= LARGE_WALK, bytesOf);
@@ -276,6 +283,7 @@ function walkSmallBlocks(ctx: CommandContext, pattern: TagPattern, stopAfter: nu
     "Walked " + plural(blocks.subsegmentsWalked, "subsegment") + " (" + humanBytes(blocks.bytesWalked) + "), " + plural(blocks.busyBlocks, "busy block") + "; " +
       plural(blocks.blocks.length, "block") + " tagged '" + pattern.text + "'.",
   );
+  if (blocks.alsoBig > 0) out.line(messages.poolallocsAlsoBig(blocks.alsoBig));
   const all = problems.concat(meta.problems, blocks.problems);
   const SHOWN = 20;
   for (const p of all.slice(0, SHOWN)) out.line("  " + p);
@@ -285,9 +293,9 @@ function walkSmallBlocks(ctx: CommandContext, pattern: TagPattern, stopAfter: nu
 }
 
 function heapNames(heaps: { node: number; index: number }[]): string {
-  const nodes = new Set(heaps.map((h) => h.node)).size;
+  const nodes = new Set(heaps.filter((h) => h.node >= 0).map((h) => h.node)).size;
   const names: string[] = [];
-  for (const h of heaps) if (names.indexOf(HEAP_NAMES[h.index]) < 0) names.push(HEAP_NAMES[h.index]);
+  for (const h of heaps) if (names.indexOf(heapName(h)) < 0) names.push(heapName(h));
   return names.join(", ") + (nodes > 1 ? " on " + nodes + " nodes" : "");
 }
 

@@ -367,6 +367,10 @@ export const messages = {
     "Small blocks (under a page) are not walked: " + why + '. !poolfind "' + tag + '" finds them by scanning every pool page (hours over KDNET on a machine with GBs of pool; minutes on a local dump).',
   poolallocsStopped: (found: number, tag: string) =>
     "Stopped once the " + plural(found, "allocation") + " the tracker counts as outstanding were found; !poolallocs (\"" + tag + "\", \"all\") walks every heap.",
+  poolallocsEncodingNotBuild: (encoding: string, build: number | null) =>
+    "Page segment signatures decode as on builds " + encoding + (build === null ? " (the build is unknown)" : ", not as build " + build + "'s") + ": the LFH offsets are decoded that way too.",
+  poolallocsAlsoBig: (count: number) =>
+    plural(count, "block") + " of the tag in VS subsegments " + (count === 1 ? "is an allocation" : "are allocations") + " the big page table lists above; each is listed once, as Big.",
   poolallocsCap: (notWalked: number, walked: string) =>
     "Stopped at the cap on bytes walked (" + walked + "): " + plural(notWalked, "subsegment") + " not read; " + raiseHint("maxPoolBytesWalked") + ".",
   poolallocsDiffer: (found: number, outstanding: number, smallWalked: boolean) =>

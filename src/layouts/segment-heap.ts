@@ -15,17 +15,17 @@
 // One row per build, written from the slices by a script: a wrong number here is a wrong slice, fix it there.
 import { LayoutSpec } from "./types";
 
-/** nt!ExPoolState: the pool's heap manager state, one _EX_HEAP_POOL_NODE per NUMA node. */
+/** nt!ExPoolState: the pool's heap manager state, one _EX_HEAP_POOL_NODE per NUMA node, and three (up to 1909) or four special heaps. */
 export const EX_POOL_HEAP_MANAGER_STATE: LayoutSpec = {
   module: "nt",
   typeName: "_EX_POOL_HEAP_MANAGER_STATE",
-  fields: ["NumberOfPools", "PoolNode"],
+  fields: ["NumberOfPools", "PoolNode", "SpecialHeaps"],
   variants: [
-    { label: "Windows 10 1809 and Server 2019 x64", pointerSize: 8, minBuild: 17763, maxBuild: 17763, size: 0x86140, offsets: { NumberOfPools: 0x30c8, PoolNode: 0x3100 }, sizes: { NumberOfPools: 4, PoolNode: 536576 }, source: "ntkrnlmp.pdb 8B11040A (10.0.17763.379)", checkedAgainst: [17763] },
-    { label: "Windows 10 1903-1909 x64", pointerSize: 8, minBuild: 18326, maxBuild: 18363, size: 0x86940, offsets: { NumberOfPools: 0x38d0, PoolNode: 0x3900 }, sizes: { NumberOfPools: 4, PoolNode: 536576 }, source: "ntkrnlmp.pdb DCA4AD4B (10.0.18362.836)", checkedAgainst: [18326, 18362] },
-    { label: "Windows 10 2004-22H2 x64", pointerSize: 8, minBuild: 19041, maxBuild: 19045, size: 0x86940, offsets: { NumberOfPools: 0x38d0, PoolNode: 0x3900 }, sizes: { NumberOfPools: 4, PoolNode: 536576 }, source: "ntkrnlmp.pdb BBED7C29 (10.0.19041.329)", checkedAgainst: [19041] },
-    { label: "Windows Server 2022 x64", pointerSize: 8, minBuild: 20348, maxBuild: 20348, size: 0x86940, offsets: { NumberOfPools: 0x38e0, PoolNode: 0x3900 }, sizes: { NumberOfPools: 4, PoolNode: 536576 }, source: "ntkrnlmp.pdb C2EADB24 (10.0.20348.288)", checkedAgainst: [20348] },
-    { label: "Windows 11 21H2 x64", pointerSize: 8, minBuild: 22000, maxBuild: 22000, size: 0x86940, offsets: { NumberOfPools: 0x38e0, PoolNode: 0x3900 }, sizes: { NumberOfPools: 4, PoolNode: 536576 }, source: "ntkrnlmp.pdb 32C1A669 (10.0.22000.318)", checkedAgainst: [22000] },
+    { label: "Windows 10 1809 and Server 2019 x64", pointerSize: 8, minBuild: 17763, maxBuild: 17763, size: 0x86140, offsets: { NumberOfPools: 0x30c8, PoolNode: 0x3100, SpecialHeaps: 0x86100 }, sizes: { NumberOfPools: 4, PoolNode: 536576, SpecialHeaps: 24 }, source: "ntkrnlmp.pdb 8B11040A (10.0.17763.379)", checkedAgainst: [17763] },
+    { label: "Windows 10 1903-1909 x64", pointerSize: 8, minBuild: 18326, maxBuild: 18363, size: 0x86940, offsets: { NumberOfPools: 0x38d0, PoolNode: 0x3900, SpecialHeaps: 0x86900 }, sizes: { NumberOfPools: 4, PoolNode: 536576, SpecialHeaps: 24 }, source: "ntkrnlmp.pdb DCA4AD4B (10.0.18362.836)", checkedAgainst: [18326, 18362] },
+    { label: "Windows 10 2004-22H2 x64", pointerSize: 8, minBuild: 19041, maxBuild: 19045, size: 0x86940, offsets: { NumberOfPools: 0x38d0, PoolNode: 0x3900, SpecialHeaps: 0x86900 }, sizes: { NumberOfPools: 4, PoolNode: 536576, SpecialHeaps: 32 }, source: "ntkrnlmp.pdb BBED7C29 (10.0.19041.329)", checkedAgainst: [19041] },
+    { label: "Windows Server 2022 x64", pointerSize: 8, minBuild: 20348, maxBuild: 20348, size: 0x86940, offsets: { NumberOfPools: 0x38e0, PoolNode: 0x3900, SpecialHeaps: 0x86900 }, sizes: { NumberOfPools: 4, PoolNode: 536576, SpecialHeaps: 32 }, source: "ntkrnlmp.pdb C2EADB24 (10.0.20348.288)", checkedAgainst: [20348] },
+    { label: "Windows 11 21H2 x64", pointerSize: 8, minBuild: 22000, maxBuild: 22000, size: 0x86940, offsets: { NumberOfPools: 0x38e0, PoolNode: 0x3900, SpecialHeaps: 0x86900 }, sizes: { NumberOfPools: 4, PoolNode: 536576, SpecialHeaps: 32 }, source: "ntkrnlmp.pdb 32C1A669 (10.0.22000.318)", checkedAgainst: [22000] },
   ],
 };
 

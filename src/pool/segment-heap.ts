@@ -7,8 +7,12 @@
 //    The kernel's own check (RtlpHpSegDescriptorValidate, in public decompilations of ntoskrnl) compares
 //    `SegContext ^ Segment ^ HeapKey ^ *(Segment+0x10)` with 0xA2E64EADA2E64EAD; MemProcFS (ufrisk/MemProcFS,
 //    vmm/vmmheap.c, VmmHeapAlloc_SegInit) decodes `Signature ^ segment ^ HeapKey ^ 0xa2e64eada2e64ead` and requires
-//    one of the heap's two segment contexts. P. Fariello and C. Bayet, "Scoop the Windows 10 pool!" (SSTIC 2020),
-//    describe the kernel pool's use of the segment heap (recalled, not re-read for this code).
+//    one of the heap's two segment contexts. From build 26100 (Windows 11 24H2) the constant is gone: MemProcFS
+//    (vmmwinpool.c, VmmWinPool_AllPool1903_Offsets; vmmheap.c) uses 0 there. The walk tries both and keeps the one a
+//    signature confirms (encodingOf), so a build it does not know is still read right. P. Fariello and C. Bayet,
+//    "Scoop the Windows 10 pool!" (SSTIC 2020), describe the kernel pool's use of the segment heap (recalled).
+//  - Heaps: each pool node's Heaps[4] and ExPoolState.SpecialHeaps[4], index 0 NonPagedPool, 1 NonPagedPoolNx,
+//    2 and 3 PagedPool (MemProcFS vmmwinpool.c, VmmWinPool_AllPool1903_1_HeapMgr, which walks both arrays).
 //  - Range descriptors: descriptor i covers unit i (i << UnitShift bytes into the segment); a range's first
 //    descriptor holds UnitSize; walking starts at the context's FirstDescriptorIndex. RangeFlags 0x0B is an LFH
 //    subsegment, 0x0F a VS subsegment, 0x03 a large range (MemProcFS, VmmHeapAlloc_SegRangeDescriptor; the kernel
@@ -19,11 +23,16 @@
 //    the bit positions are the PDB's _HEAP_VS_CHUNK_HEADER_SIZE). In the kernel pool the _POOL_HEADER follows the
 //    16-byte chunk header, except that a block under 0xFF0 bytes that would cross a page starts at the next page
 //    (MemProcFS: "pool header will be found at start of new page").
-//  - LFH subsegment: BlockOffsets.EncodedData ^ LfhKey ^ (subsegment address >> 12) gives BlockSize (low 16 bits)
-//    and FirstBlockOffset (high 16 bits); BlockBitmap holds two bits per block (MemProcFS VmmHeapAlloc_SegLFH). We
-//    read bit 0 as busy; MemProcFS lists a block only when the pair is exactly 01, so a block with both bits set is
-//    listed here and not there (bit 1's meaning was not confirmed from a source read for this code). Each block
-//    starts with its _POOL_HEADER ("Scoop the Windows 10 pool!", recalled).
+//  - LFH subsegment: BlockOffsets.EncodedData ^ (ULONG)LfhKey ^ shift gives BlockSize (low 16 bits) and
+//    FirstBlockOffset (high 16 bits), where shift is (ULONG)subsegment >> 12 before build 26100 and
+//    (ULONG)(subsegment >> 12) from 26100 on (MemProcFS VmmWinPool_AllPool1903_5_LFH_DoWork and VmmHeapAlloc_SegLFH:
+//    the two differ in bits 20-31 for kernel addresses). BlockBitmap holds two bits per block. We read bit 0 as busy;
+//    MemProcFS lists a block only when the pair is exactly 01, so a block with both bits set is listed here and not
+//    there (bit 1's meaning was not confirmed from a source read for this code). A block that would cross a page is
+//    never handed out (the pool's _RTL_HP_LFH_CONFIG.WitholdPageCrossingBlocks; MemProcFS skips such slots). Each
+//    block starts with its _POOL_HEADER ("Scoop the Windows 10 pool!", recalled).
+//  - Big allocations served from VS chunks are also in nt!PoolBigPageTable (MemProcFS skips those VS blocks as
+//    duplicates): the walk leaves out a block the big page table already lists.
 //  - _POOL_HEADER: BlockSize (bits 0-7 of the USHORT at +2) x 16 is the block size !pool shows; PoolTag at +4.
 import { Address } from "../core/address";
 import { Unreadable } from "../core/missing";
@@ -32,6 +41,15 @@ import type { ResolvedLayout } from "../layouts/types";
 import { TagPattern, tagFromKey } from "./tags";
 
 export const SEGMENT_SIGNATURE_XOR = new Address(0xa2e64ead, 0xa2e64ead);
+/** The first build whose page segment signatures carry no constant and whose LFH offsets shift the whole address. */
+export const ENCODING_CHANGE_BUILD = 26100;
+
+/** How a kernel encodes its segment heaps: before build 26100, or from it on. */
+export type SegmentHeapEncoding = "before 26100" | "26100 and later";
+
+export function encodingOfBuild(build: number | null): SegmentHeapEncoding {
+  return build !== null && build >= ENCODING_CHANGE_BUILD ? "26100 and later" : "before 26100";
+}
 export const VS_SIGNATURE_XOR = 0x2bed;
 export const RANGE_LFH = 0x0b;
 export const RANGE_VS = 0x0f;
@@ -69,12 +87,8 @@ export interface SegmentHeapReader {
   format(address: Address): string;
 }
 
-/**
- * The heaps of a pool node, by index: NonPagedPool, NonPagedPoolNx, PagedPool and a fourth (session) heap, as the
- * Scoop paper describes ExPoolState (recalled, not re-read for this code: the order is an assumption the Pool column
- * rests on, and the emulated kernels follow it). Indexes 2 and 3 count as paged.
- */
-export const HEAP_NAMES = ["NonPaged", "NonPagedNx", "Paged", "PagedSession"];
+/** The heaps of a pool node (and the special heaps), by index (MemProcFS vmmwinpool.c, see the header comment). */
+export const HEAP_NAMES = ["NonPaged", "NonPagedNx", "Paged", "Paged (heap 3)"];
 
 export function poolOfHeap(index: number): "NonPaged" | "Paged" {
   return index >= 2 ? "Paged" : "NonPaged";
@@ -82,8 +96,13 @@ export function poolOfHeap(index: number): "NonPaged" | "Paged" {
 
 export interface HeapRef {
   address: Address;
+  /** The pool node, or -1 for one of ExPoolState.SpecialHeaps. */
   node: number;
   index: number;
+}
+
+export function heapName(heap: { node: number; index: number }): string {
+  return (heap.node < 0 ? "special " : "") + HEAP_NAMES[heap.index];
 }
 
 export interface SmallBlock {
@@ -109,6 +128,8 @@ export interface Subsegment {
 export interface MetadataWalk {
   heaps: HeapRef[];
   segments: number;
+  /** The encoding the page segment signatures confirmed (null: none decoded either way). */
+  encoding: SegmentHeapEncoding | null;
   subsegments: Subsegment[];
   /** Bytes of metadata read (heap state, contexts, descriptor arrays). */
   metadataBytes: number;
@@ -123,6 +144,8 @@ export interface BlockWalk {
   subsegmentsWalked: number;
   /** Subsegments not read because the byte cap was reached. */
   notWalked: number;
+  /** Busy blocks of the tag left out because the big page table lists them. */
+  alsoBig: number;
   stoppedEarly: boolean;
   problems: string[];
 }
@@ -137,9 +160,17 @@ export function isKernelAddress(a: Address): boolean {
   return a.hi >= 0xffff8000;
 }
 
-/** The context a page segment's signature names: Signature ^ segment ^ HeapKey ^ 0xA2E64EADA2E64EAD. */
-export function decodeSegmentSignature(signature: Address, segment: Address, heapKey: Address): Address {
-  return xor64(xor64(xor64(signature, segment), heapKey), SEGMENT_SIGNATURE_XOR);
+/** The context a page segment's signature names: Signature ^ segment ^ HeapKey (^ 0xA2E64EADA2E64EAD before 26100). */
+export function decodeSegmentSignature(signature: Address, segment: Address, heapKey: Address, encoding: SegmentHeapEncoding): Address {
+  const owner = xor64(xor64(signature, segment), heapKey);
+  return encoding === "before 26100" ? xor64(owner, SEGMENT_SIGNATURE_XOR) : owner;
+}
+
+/** Which encoding makes a page segment's signature name its context, the build's first; null when neither does. */
+export function encodingOf(signature: Address, segment: Address, heapKey: Address, context: Address, preferred: SegmentHeapEncoding): SegmentHeapEncoding | null {
+  const other: SegmentHeapEncoding = preferred === "before 26100" ? "26100 and later" : "before 26100";
+  for (const e of [preferred, other]) if (decodeSegmentSignature(signature, segment, heapKey, e).equals(context)) return e;
+  return null;
 }
 
 /** A VS chunk header decoded: its size in bytes and whether it is busy; HeaderBits ^ HeapKey ^ header address. */
@@ -148,9 +179,9 @@ export function decodeVsChunkHeader(headerBits: Address, chunk: Address, heapKey
   return { bytes: (d.lo >>> 16) * 16, allocated: ((d.hi >>> 16) & 0xff & 1) === 1 };
 }
 
-/** LFH BlockOffsets decoded: EncodedData ^ LfhKey ^ (subsegment >> 12), low 32 bits. */
-export function decodeLfhOffsets(encoded: number, lfhKeyLow: number, subsegment: Address): { blockSize: number; firstBlockOffset: number } {
-  const shifted = ((subsegment.hi << 20) | (subsegment.lo >>> 12)) >>> 0;
+/** LFH BlockOffsets decoded: EncodedData ^ (ULONG)LfhKey ^ the subsegment's address shifted as the encoding does it. */
+export function decodeLfhOffsets(encoded: number, lfhKeyLow: number, subsegment: Address, encoding: SegmentHeapEncoding): { blockSize: number; firstBlockOffset: number } {
+  const shifted = encoding === "before 26100" ? subsegment.lo >>> 12 : ((subsegment.hi << 20) | (subsegment.lo >>> 12)) >>> 0;
   const d = (encoded ^ lfhKeyLow ^ shifted) >>> 0;
   return { blockSize: d & 0xffff, firstBlockOffset: d >>> 16 };
 }
@@ -169,7 +200,7 @@ export function vsPoolHeaderOffset(chunk: Address, chunkBytes: number): number {
   return 16;
 }
 
-/** The heaps of every pool node: NumberOfPools nodes (capped at the array's 64), four heap pointers each. */
+/** The heaps of every pool node (NumberOfPools nodes, capped at the array's 64, four heap pointers each), then the special heaps. */
 export function readPoolHeaps(reader: SegmentHeapReader, stateAt: Address, layouts: SegmentHeapLayouts, problems: string[]): HeapRef[] | null {
   const s = layouts.state;
   const countBytes = reader.read(stateAt.add(s.offsets.NumberOfPools), 4, "nt!ExPoolState.NumberOfPools");
@@ -184,22 +215,28 @@ export function readPoolHeaps(reader: SegmentHeapReader, stateAt: Address, layou
   }
   const heaps: HeapRef[] = [];
   const seen = new Set<string>();
-  for (let node = 0; node < nodes; node++) {
-    const at = stateAt.add(s.offsets.PoolNode + node * layouts.node.size + layouts.node.offsets.Heaps);
-    const bytes = reader.read(at, HEAPS_PER_NODE * 8, "pool node " + node + " heaps");
+  // Node -1: ExPoolState.SpecialHeaps, _SEGMENT_HEAP * [3] up to 1909 and [4] from 2004 (the PDBs); 3 when the
+  // size is not known, so that no pointer past the array is taken for a heap.
+  const specialCount = Math.min(HEAPS_PER_NODE, Math.floor((s.sizes.SpecialHeaps || 24) / 8));
+  for (let node = 0; node <= nodes; node++) {
+    const special = node === nodes;
+    const at = special ? stateAt.add(s.offsets.SpecialHeaps) : stateAt.add(s.offsets.PoolNode + node * layouts.node.size + layouts.node.offsets.Heaps);
+    const where = special ? "the special heaps" : "pool node " + node;
+    const count = special ? specialCount : HEAPS_PER_NODE;
+    const bytes = reader.read(at, count * 8, special ? "nt!ExPoolState.SpecialHeaps" : "pool node " + node + " heaps");
     if (bytes instanceof Unreadable) {
-      problems.push(bytes.describe(8) + "; node " + node + " skipped");
+      problems.push(bytes.describe(8) + "; " + where + " skipped");
       continue;
     }
-    for (let index = 0; index < HEAPS_PER_NODE; index++) {
+    for (let index = 0; index < count; index++) {
       const heap = u64Address(bytes, index * 8);
       if (heap.isNull || seen.has(heap.key)) continue;
       seen.add(heap.key);
       if (!isKernelAddress(heap)) {
-        problems.push("pool node " + node + " heap " + index + " is " + reader.format(heap) + ", outside kernel space; skipped");
+        problems.push(where + " heap " + index + " is " + reader.format(heap) + ", outside kernel space; skipped");
         continue;
       }
-      heaps.push({ address: heap, node, index });
+      heaps.push({ address: heap, node: special ? -1 : node, index });
     }
   }
   return heaps;
@@ -216,13 +253,14 @@ export function walkSegmentMetadata(
   heapKey: Address,
   layouts: SegmentHeapLayouts,
   maxSegments: number,
+  buildEncoding: SegmentHeapEncoding,
 ): MetadataWalk {
-  const result: MetadataWalk = { heaps, segments: 0, subsegments: [], metadataBytes: 0, problems: [] };
+  const result: MetadataWalk = { heaps, segments: 0, encoding: null, subsegments: [], metadataBytes: 0, problems: [] };
   const c = layouts.segContext;
   let failedSignatures = 0;
   let goodSignatures = 0;
   for (const heap of heaps) {
-    const name = "heap " + reader.format(heap.address) + " (node " + heap.node + ", " + HEAP_NAMES[heap.index] + ")";
+    const name = "heap " + reader.format(heap.address) + " (" + (heap.node < 0 ? "" : "node " + heap.node + ", ") + heapName(heap) + ")";
     const contextsAt = heap.address.add(layouts.heap.offsets.SegContexts);
     const contexts = reader.read(contextsAt, 2 * c.size, name + " segment contexts");
     if (contexts instanceof Unreadable) {
@@ -275,12 +313,15 @@ export function walkSegmentMetadata(
         result.metadataBytes += bytes.length;
         result.segments++;
         link = u64Address(bytes, layouts.pageSegment.offsets.ListEntry);
-        const owner = decodeSegmentSignature(u64Address(bytes, layouts.pageSegment.offsets.Signature), segment, heapKey);
-        if (!owner.equals(contextAt)) {
+        const signature = u64Address(bytes, layouts.pageSegment.offsets.Signature);
+        const encoding = encodingOf(signature, segment, heapKey, contextAt, result.encoding || buildEncoding);
+        if (!encoding) {
           failedSignatures++;
+          const owner = decodeSegmentSignature(signature, segment, heapKey, result.encoding || buildEncoding);
           result.problems.push(name + ": page segment " + reader.format(segment) + " signature does not decode to its context (decodes to " + reader.format(owner) + "); its subsegments were skipped");
           continue;
         }
+        if (!result.encoding) result.encoding = encoding;
         goodSignatures++;
         rangesOf(bytes, segment, unitShift, firstDescriptor, heap, layouts, result, name, reader);
       }
@@ -327,6 +368,8 @@ function rangesOf(
 
 export interface BlockWalkOptions {
   pattern: TagPattern;
+  /** True for a block's address that the big page table lists (such a block is left out, and counted). */
+  listedAsBig?: (address: Address) => boolean;
   /** Stop once this many matching blocks are found (null: walk everything). */
   stopAfter: number | null;
   maxBytes: number;
@@ -337,11 +380,11 @@ export interface BlockWalkOptions {
 export function walkSubsegments(
   reader: SegmentHeapReader,
   subsegments: Subsegment[],
-  keys: { heapKey: Address; lfhKeyLow: number },
+  keys: { heapKey: Address; lfhKeyLow: number; encoding: SegmentHeapEncoding },
   layouts: SegmentHeapLayouts,
   options: BlockWalkOptions,
 ): BlockWalk {
-  const out: BlockWalk = { blocks: [], busyBlocks: 0, bytesWalked: 0, subsegmentsWalked: 0, notWalked: 0, stoppedEarly: false, problems: [] };
+  const out: BlockWalk = { blocks: [], busyBlocks: 0, bytesWalked: 0, subsegmentsWalked: 0, notWalked: 0, alsoBig: 0, stoppedEarly: false, problems: [] };
   const total = subsegments.reduce((n, s) => n + s.size, 0);
   let batch: { start: Address; bytes: Uint8Array } | null = null;
   // Subsegments that follow each other in a page segment are read together: over KDNET a 4 KB read is two 4,000-byte
@@ -389,11 +432,11 @@ export function walkSubsegments(
     out.subsegmentsWalked++;
     if (options.onProgress) options.onProgress(out.bytesWalked, total);
     if (!view.readable(0, 0x40)) {
-      out.problems.push(sub.kind + " subsegment " + reader.format(sub.address) + " (" + HEAP_NAMES[sub.heap.index] + ") is unreadable" + pagedNote(sub) + "; skipped");
+      out.problems.push(sub.kind + " subsegment " + reader.format(sub.address) + " (" + heapName(sub.heap) + ") is unreadable" + pagedNote(sub) + "; skipped");
       continue;
     }
     if (view.holes > 0) out.problems.push(sub.kind + " subsegment " + reader.format(sub.address) + ": " + view.holes + " unreadable page" + (view.holes === 1 ? "" : "s") + pagedNote(sub) + "; blocks there were not seen");
-    if (sub.kind === "LFH") walkLfh(reader, sub, view, keys.lfhKeyLow, layouts, options, out);
+    if (sub.kind === "LFH") walkLfh(reader, sub, view, keys.lfhKeyLow, keys.encoding, layouts, options, out);
     else walkVs(reader, sub, view, keys.heapKey, layouts, options, out);
   }
   return out;
@@ -460,9 +503,20 @@ function blockOf(sub: Subsegment, view: RangeView, headerOffset: number, limit: 
   };
 }
 
-function walkLfh(reader: SegmentHeapReader, sub: Subsegment, view: RangeView, lfhKeyLow: number, layouts: SegmentHeapLayouts, options: BlockWalkOptions, out: BlockWalk): void {
+/** Keeps a block of the tag unless the big page table lists it; true when the walk has found enough. */
+function keep(block: SmallBlock | null, options: BlockWalkOptions, out: BlockWalk): boolean {
+  if (!block) return false;
+  if (options.listedAsBig && options.listedAsBig(block.address)) {
+    out.alsoBig++;
+    return false;
+  }
+  out.blocks.push(block);
+  return options.stopAfter !== null && out.blocks.length >= options.stopAfter;
+}
+
+function walkLfh(reader: SegmentHeapReader, sub: Subsegment, view: RangeView, lfhKeyLow: number, encoding: SegmentHeapEncoding, layouts: SegmentHeapLayouts, options: BlockWalkOptions, out: BlockWalk): void {
   const l = layouts.lfhSubsegment;
-  const { blockSize, firstBlockOffset } = decodeLfhOffsets(u32(view.bytes, l.offsets.BlockOffsets), lfhKeyLow, sub.address);
+  const { blockSize, firstBlockOffset } = decodeLfhOffsets(u32(view.bytes, l.offsets.BlockOffsets), lfhKeyLow, sub.address, encoding);
   const blockCount = u16(view.bytes, l.offsets.BlockCount);
   const name = "LFH subsegment " + reader.format(sub.address);
   if (blockSize < 0x20 || blockSize % 16 !== 0 || firstBlockOffset < l.offsets.BlockBitmap || firstBlockOffset >= sub.size) {
@@ -476,15 +530,13 @@ function walkLfh(reader: SegmentHeapReader, sub: Subsegment, view: RangeView, lf
     return;
   }
   for (let i = 0; i < blockCount; i++) {
-    if (!lfhBlockBusy(view.bytes, l.offsets.BlockBitmap, i)) continue;
     const headerOffset = firstBlockOffset + i * blockSize;
+    // Subsegments start on a page: a slot that would cross into the next page is withheld, never allocated.
+    if ((headerOffset & 0xfff) + blockSize > 0x1000) continue;
+    if (!lfhBlockBusy(view.bytes, l.offsets.BlockBitmap, i)) continue;
     if (!view.readable(headerOffset, POOL_HEADER_BYTES)) continue;
     out.busyBlocks++;
-    const block = blockOf(sub, view, headerOffset, headerOffset + blockSize, "LFH", options.pattern, layouts.poolHeader);
-    if (block) {
-      out.blocks.push(block);
-      if (options.stopAfter !== null && out.blocks.length >= options.stopAfter) return;
-    }
+    if (keep(blockOf(sub, view, headerOffset, headerOffset + blockSize, "LFH", options.pattern, layouts.poolHeader), options, out)) return;
   }
 }
 
@@ -515,11 +567,7 @@ function walkVs(reader: SegmentHeapReader, sub: Subsegment, view: RangeView, hea
       const headerOffset = offset + vsPoolHeaderOffset(chunk, decoded.bytes);
       if (headerOffset + POOL_HEADER_BYTES <= offset + decoded.bytes && view.readable(headerOffset, POOL_HEADER_BYTES)) {
         out.busyBlocks++;
-        const block = blockOf(sub, view, headerOffset, offset + decoded.bytes, "VS", options.pattern, layouts.poolHeader);
-        if (block) {
-          out.blocks.push(block);
-          if (options.stopAfter !== null && out.blocks.length >= options.stopAfter) return;
-        }
+        if (keep(blockOf(sub, view, headerOffset, offset + decoded.bytes, "VS", options.pattern, layouts.poolHeader), options, out)) return;
       }
     }
     offset += decoded.bytes;

@@ -235,3 +235,72 @@ describe("the cap on bytes walked", () => {
     session.run('!ltlimits "reset"');
   });
 });
+
+// What MemProcFS (ufrisk/MemProcFS, vmm/vmmwinpool.c) does on real kernels that the walk must do too: the 26100
+// encodings, ExPoolState.SpecialHeaps, big allocations served from VS chunks, withheld page-crossing LFH slots.
+describe("!poolallocs where real kernels differ from the first reading", () => {
+  const exact = (scene: { s: SegmentHeapBuilder; live: { address: bigint; size: number; kind: string }[] }, line = '!poolallocs ("Leak", "all")') => {
+    const r = DebuggerSession.load(scene.s.target).run(line);
+    expect(r.escaped).toBeNull();
+    const expected = scene.live.map((l) => l.address.toString(16) + " " + l.size.toString(16) + " " + l.kind).sort();
+    expect(liveSet((r.value as Rec).Allocations as Rec[])).toEqual(expected);
+    return r;
+  };
+
+  test("before 26100 the LFH offsets are keyed with (ULONG)subsegment >> 12: every LFH block of a 2004 kernel", () => {
+    // The scene's subsegments are at ffffd100`xxxxxxxx: the two shifts differ there, so the 26100 decode finds none.
+    const scene = leakScene({ build: 19041, seed: 41 });
+    const r = exact(scene);
+    expect(r.output).not.toContain("do not decode with nt!RtlpHpHeapGlobals.LfhKey");
+    expect(r.output).not.toContain("Page segment signatures decode as on builds");
+  });
+
+  test("a kernel reporting 26100 (Windows 11 24H2) is decoded the 26100 way: no constant in the signatures, the whole address shifted", () => {
+    const scene = leakScene({ build: 22000, reportedBuild: 26100, withTypes: true, seed: 42 });
+    const r = exact(scene);
+    expect(r.output).not.toContain("Page segment signatures decode as on builds");
+    expect(r.output).not.toContain("signature does not decode to its context");
+  });
+
+  test("the signatures decide when they disagree with the build: a 22000 kernel encoded the 26100 way is read, and said", () => {
+    const scene = leakScene({ build: 22000, encodeAs26100: true, seed: 43 });
+    const r = exact(scene);
+    expect(r.output).toContain("Page segment signatures decode as on builds 26100 and later, not as build 22000's: the LFH offsets are decoded that way too.");
+  });
+
+  test.each([17763, 19041] as const)("build %i: ExPoolState.SpecialHeaps ([3] up to 1909, [4] after) are walked with the nodes' heaps", (build) => {
+    const s = new SegmentHeapBuilder({ build, seed: 44, specialHeap: true });
+    const placed = s.lfh(HEAP_INDEX.SpecialNonPaged, Array.from({ length: 12 }, () => ({ tag: "Leak", bytes: 0x50, busy: true })));
+    s.lfh(HEAP_INDEX.NonPaged, Array.from({ length: 5 }, () => ({ tag: "Leak", bytes: 0x50, busy: true })));
+    s.trackTag("Leak");
+    s.finish();
+    const live = s.placed.filter((p) => p.busy).map((p) => ({ address: p.address, size: p.size, kind: p.kind }));
+    const r = exact({ s, live });
+    expect(r.output).toContain("Segment heap: 4 heaps (NonPaged, NonPagedNx, Paged, special NonPaged)");
+    const records = (r.value as Rec).Allocations as Rec[];
+    const special = new Set(placed.map((p) => p.address.toString(16)));
+    expect(records.filter((x) => special.has(addressOf(x.Address).toString(16))).map((x) => x.Pool)).toEqual(Array(12).fill("NonPaged"));
+  });
+
+  test("an allocation the big page table lists and a VS chunk serves is listed once, as Big, and the early stop is not fooled", () => {
+    const s = new SegmentHeapBuilder({ build: 19041, seed: 45 });
+    const va = s.vsBig(HEAP_INDEX.NonPaged, "Leak", 0x2000);
+    const small = s.vs(HEAP_INDEX.NonPagedNx, Array.from({ length: 6 }, () => ({ tag: "Leak", bytes: 0x300, busy: true })));
+    s.trackTag("Leak", [{ size: 0x2000 }]);
+    s.finish();
+    const live = [{ address: va, size: 0x2000, kind: "Big" }].concat(small.map((p) => ({ address: p.address, size: p.size, kind: p.kind as string })));
+    for (const line of ['!poolallocs ("Leak", "all")', '!poolallocs "Leak"']) {
+      const r = exact({ s, live }, line);
+      if (line.indexOf("all") > 0) expect(r.output).toContain("1 block of the tag in VS subsegments is an allocation the big page table lists above; each is listed once, as Big.");
+    }
+  });
+
+  test("a withheld page-crossing LFH slot is never listed, whatever its bitmap bit and stale header say", () => {
+    const s = new SegmentHeapBuilder({ build: 19041, seed: 46 });
+    s.lfh(HEAP_INDEX.Paged, Array.from({ length: 40 }, () => ({ tag: "Leak", bytes: 0x170, busy: true })), 2, "Leak");
+    s.trackTag("Leak");
+    s.finish();
+    const live = s.placed.filter((p) => p.busy).map((p) => ({ address: p.address, size: p.size, kind: p.kind }));
+    exact({ s, live });
+  });
+});

@@ -6,6 +6,7 @@ import { SCN } from "./pool";
 export interface SceneOptions {
   build: SliceBuild;
   reportedBuild?: number;
+  encodeAs26100?: boolean;
   withTypes?: boolean;
   seed?: number;
 }
@@ -19,7 +20,7 @@ export interface Scene {
 }
 
 export function leakScene(options: SceneOptions): Scene {
-  const s = new SegmentHeapBuilder({ build: options.build, reportedBuild: options.reportedBuild, withTypes: options.withTypes, seed: options.seed });
+  const s = new SegmentHeapBuilder({ build: options.build, reportedBuild: options.reportedBuild, encodeAs26100: options.encodeAs26100, withTypes: options.withTypes, seed: options.seed });
   const leakdrv = s.pool.driver("leakdrv.sys", {
     sections: [
       { name: ".text", characteristics: SCN.CODE | SCN.EXECUTE | SCN.READ, size: 0x2000 },

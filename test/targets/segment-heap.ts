@@ -69,7 +69,8 @@ export function prng(seed: number): () => number {
   };
 }
 
-export const HEAP_INDEX = { NonPaged: 0, NonPagedNx: 1, Paged: 2 } as const;
+/** The builder's heaps: node 0's first three, then (with `specialHeap`) ExPoolState.SpecialHeaps[0], a nonpaged one. */
+export const HEAP_INDEX = { NonPaged: 0, NonPagedNx: 1, Paged: 2, SpecialNonPaged: 3 } as const;
 const SEGMENT_BYTES = 0x100000;
 const UNIT = 0x1000;
 const SEG_MAGIC = 0xa2e64eada2e64eadn;
@@ -114,6 +115,18 @@ export interface SegmentHeapOptions {
   bigPageTableSize?: number;
   /** Where page segments start (1 MB aligned kernel addresses). */
   segmentBase?: bigint;
+  /** A fourth heap, in ExPoolState.SpecialHeaps[0] (nonpaged), which MemProcFS walks with the nodes' heaps. */
+  specialHeap?: boolean;
+  /** Encode as build 26100 and later do, whatever build the kernel reports. */
+  encodeAs26100?: boolean;
+}
+
+/**
+ * Build 26100 changed two encodings (MemProcFS vmm/vmmwinpool.c branches on it): page segment signatures lost their
+ * constant, and the LFH offsets are keyed with (ULONG)(subsegment >> 12) instead of (ULONG)subsegment >> 12.
+ */
+function encodesAs26100(build: number): boolean {
+  return build >= 26100;
 }
 
 export class SegmentHeapBuilder {
@@ -122,14 +135,14 @@ export class SegmentHeapBuilder {
   readonly heapKey: bigint;
   readonly lfhKey: bigint;
   readonly heaps: bigint[] = [];
-  readonly segments: bigint[][] = [[], [], []];
+  readonly segments: bigint[][] = [[], [], [], []];
   readonly placed: Placed[] = [];
   readonly subsegments: { address: bigint; size: number; kind: "LFH" | "VS"; heap: number }[] = [];
   readonly random: () => number;
   stateAt: bigint;
   globalsAt: bigint;
   private nextSegment: bigint;
-  private current: (SegmentState | null)[] = [null, null, null];
+  private current: (SegmentState | null)[] = [null, null, null, null];
   private finished = false;
 
   constructor(readonly options: SegmentHeapOptions) {
@@ -155,10 +168,11 @@ export class SegmentHeapBuilder {
     this.stateAt = b.global("nt", "ExPoolState", sizeOf(s, "_EX_POOL_HEAP_MANAGER_STATE"));
     b.memory.writeU32(this.stateAt + BigInt(offsetOf(s, "_EX_POOL_HEAP_MANAGER_STATE", "NumberOfPools")), 1);
     const node0 = this.stateAt + BigInt(offsetOf(s, "_EX_POOL_HEAP_MANAGER_STATE", "PoolNode")) + BigInt(offsetOf(s, "_EX_HEAP_POOL_NODE", "Heaps"));
-    for (let i = 0; i < 3; i++) {
+    const special0 = this.stateAt + BigInt(offsetOf(s, "_EX_POOL_HEAP_MANAGER_STATE", "SpecialHeaps"));
+    for (let i = 0; i < (options.specialHeap ? 4 : 3); i++) {
       const heap = b.alloc(sizeOf(s, "_SEGMENT_HEAP"), 0x1000);
       this.heaps.push(heap);
-      b.writePtr(node0 + BigInt(i * 8), heap);
+      b.writePtr(i < 3 ? node0 + BigInt(i * 8) : special0, heap);
       b.memory.writeU32(heap + BigInt(offsetOf(s, "_SEGMENT_HEAP", "Signature")), 0xddeeddee);
       for (let c = 0; c < 2; c++) {
         const ctx = this.contextAt(i, c);
@@ -187,7 +201,15 @@ export class SegmentHeapBuilder {
 
   /** A page segment's encoded signature (MemProcFS / the kernel's RtlpHpSegDescriptorValidate). */
   signatureOf(segment: bigint, context: bigint, heapKey = this.heapKey): bigint {
-    return (context ^ segment ^ heapKey ^ SEG_MAGIC) & M64;
+    return (context ^ segment ^ heapKey ^ (this.encodes26100 ? 0n : SEG_MAGIC)) & M64;
+  }
+
+  get reportedBuild(): number {
+    return this.options.reportedBuild || this.options.build;
+  }
+
+  get encodes26100(): boolean {
+    return this.options.encodeAs26100 === true || encodesAs26100(this.reportedBuild);
   }
 
   /** `units` pages of heap `heap`, in its current 1 MB segment or a new one; returns the range's address. */
@@ -229,8 +251,12 @@ export class SegmentHeapBuilder {
     m.writeU32(at + BigInt(offsetOf(this.slice, "_POOL_HEADER", "PoolTag")), tagValue(tag));
   }
 
-  /** LFH blocks of one bucket (block size = bytes + pool header, rounded to 16), in as many subsegments as needed. */
-  lfh(heap: number, specs: BlockSpec[], pagesPerSubsegment = 1): Placed[] {
+  /**
+   * LFH blocks of one bucket (block size = bytes + pool header, rounded to 16), in as many subsegments as needed.
+   * `staleWithheld`: in each subsegment, a withheld page-crossing slot gets this tag in a stale pool header and its
+   * busy bit set, as leftover bytes could read (a walk must not list it).
+   */
+  lfh(heap: number, specs: BlockSpec[], pagesPerSubsegment = 1, staleWithheld?: string): Placed[] {
     const s = this.slice;
     const blockSize = align16(Math.max(...specs.map((x) => x.bytes)) + 16);
     const bitmapAt = offsetOf(s, "_HEAP_LFH_SUBSEGMENT", "BlockBitmap");
@@ -238,18 +264,21 @@ export class SegmentHeapBuilder {
     let count = Math.floor((size - bitmapAt) / blockSize);
     while (count > 0 && align16(bitmapAt + Math.ceil((count * 2) / 8)) + count * blockSize > size) count--;
     const first = align16(bitmapAt + Math.ceil((count * 2) / 8));
+    // A slot that would cross a page is withheld (WitholdPageCrossingBlocks): never handed out.
+    const usable = Array.from({ length: count }, (_, i) => i).filter((i) => ((first + i * blockSize) & 0xfff) + blockSize <= 0x1000);
     const out: Placed[] = [];
     const m = this.pool.b.memory;
-    for (let start = 0; start < specs.length; start += count) {
-      const group = specs.slice(start, start + count);
+    for (let start = 0; start < specs.length; start += usable.length) {
+      const group = specs.slice(start, start + usable.length);
       const sub = this.range(heap, pagesPerSubsegment, 0x0b);
       this.subsegments.push({ address: sub, size, kind: "LFH", heap });
       m.writeU16(sub + BigInt(offsetOf(s, "_HEAP_LFH_SUBSEGMENT", "BlockCount")), count);
       m.writeU16(sub + BigInt(offsetOf(s, "_HEAP_LFH_SUBSEGMENT", "FreeCount")), count - group.filter((g) => g.busy).length);
-      const encoded = (blockSize | (first << 16)) ^ Number(this.lfhKey & 0xffffffffn) ^ Number((sub >> 12n) & 0xffffffffn);
+      const shift = this.encodes26100 ? (sub >> 12n) & 0xffffffffn : (sub & 0xffffffffn) >> 12n;
+      const encoded = (blockSize | (first << 16)) ^ Number(this.lfhKey & 0xffffffffn) ^ Number(shift);
       m.writeU32(sub + BigInt(offsetOf(s, "_HEAP_LFH_SUBSEGMENT", "BlockOffsets")), encoded >>> 0);
       // Slots in random order, as the LFH hands them out.
-      const slots = shuffle(Array.from({ length: count }, (_, i) => i), this.random);
+      const slots = shuffle(usable.slice(), this.random);
       group.forEach((spec, k) => {
         const slot = slots[k];
         const header = sub + BigInt(first + slot * blockSize);
@@ -262,6 +291,12 @@ export class SegmentHeapBuilder {
         }
         out.push({ address: header + 16n, header, size: blockSize, kind: "LFH", pool: heap === 2 ? "Paged" : "NonPaged", tag: spec.tag, busy: spec.busy });
       });
+      const withheld = Array.from({ length: count }, (_, i) => i).find((i) => usable.indexOf(i) < 0);
+      if (staleWithheld && withheld !== undefined) {
+        this.poolHeader(sub + BigInt(first + withheld * blockSize), blockSize, staleWithheld);
+        const byteAt = sub + BigInt(bitmapAt + (withheld >> 2));
+        m.writeU8(byteAt, (m.read(byteAt, 1) as Uint8Array)[0] | (1 << ((withheld & 3) * 2)));
+      }
     }
     this.placed.push(...out);
     return out;
@@ -317,13 +352,43 @@ export class SegmentHeapBuilder {
     return out;
   }
 
+  /**
+   * An allocation of a page or more served from a VS chunk and also listed in nt!PoolBigPageTable (MemProcFS skips such
+   * VS blocks as the big table's duplicates): a free chunk fills the subsegment up to 0xFE0, so that the busy chunk's
+   * pool header sits at 0xFF0 and its data starts on the next page, where the big page table's Va points.
+   */
+  vsBig(heap: number, tag: string, bytes: number): bigint {
+    const s = this.slice;
+    const m = this.pool.b.memory;
+    const busyBytes = align16(bytes + 32);
+    const size = Math.ceil((0xfe0 + busyBytes + 0x20) / UNIT) * UNIT;
+    const sub = this.range(heap, size / UNIT, 0x0f);
+    this.subsegments.push({ address: sub, size, kind: "VS", heap });
+    const units = size / 16;
+    m.writeU16(sub + BigInt(offsetOf(s, "_HEAP_VS_SUBSEGMENT", "Size")), units);
+    m.writeU16(sub + BigInt(offsetOf(s, "_HEAP_VS_SUBSEGMENT", "Signature")), ((units ^ 0x2bed) & 0x7fff) | 0x8000);
+    const chunk = (at: number, chunkBytes: number, busy: boolean, prev: number) => {
+      const address = sub + BigInt(at);
+      const bits = (BigInt(chunkBytes / 16) << 16n) | (BigInt(prev) << 32n) | (BigInt(busy ? 1 : 0) << 48n);
+      m.writeU64(address + BigInt(offsetOf(s, "_HEAP_VS_CHUNK_HEADER", "Sizes")), (bits ^ address ^ this.heapKey) & M64);
+    };
+    chunk(0x30, 0xfe0 - 0x30, false, 0);
+    chunk(0xfe0, busyBytes, true, (0xfe0 - 0x30) / 16);
+    if (size - 0xfe0 - busyBytes >= 0x20) chunk(0xfe0 + busyBytes, size - 0xfe0 - busyBytes, false, busyBytes / 16);
+    // The pool header's BlockSize is 8 bits of 16-byte units: a page or more does not fit, as for a big allocation.
+    m.writeU32(sub + 0xff0n + BigInt(offsetOf(s, "_POOL_HEADER", "PoolTag")), tagValue(tag));
+    const va = sub + 0x1000n;
+    this.pool.bigPage(tag, bytes, { va, paged: heap === HEAP_INDEX.Paged });
+    return va;
+  }
+
   /** Links every heap's page segments into its context-0 list (Flink/Blink), and the counts. */
   finish(): this {
     if (this.finished) return this;
     this.finished = true;
     const s = this.slice;
     const b = this.pool.b;
-    for (let heap = 0; heap < 3; heap++) {
+    for (let heap = 0; heap < this.heaps.length; heap++) {
       const ctx = this.contextAt(heap, 0);
       const head = ctx + BigInt(offsetOf(s, "_HEAP_SEG_CONTEXT", "SegmentListHead"));
       const list = this.segments[heap];

@@ -5,6 +5,8 @@ import {
   decodeSegmentSignature,
   decodeVsChunkHeader,
   decodeLfhOffsets,
+  encodingOf,
+  encodingOfBuild,
   lfhBlockBusy,
   vsPoolHeaderOffset,
   isKernelAddress,
@@ -21,8 +23,24 @@ test("a page segment's signature decodes to its context: Signature ^ segment ^ H
   // Signature = context ^ segment ^ key ^ magic, computed with BigInt here.
   const sig = BigInt("0xffffc58f10000140") ^ BigInt("0xffffc58f12300000") ^ BigInt("0x1234abcd87654321") ^ BigInt("0xa2e64eada2e64ead");
   const signature = A(sig.toString(16));
-  expect(decodeSegmentSignature(signature, segment, key).equals(context)).toBe(true);
-  expect(decodeSegmentSignature(signature, segment, A("1234abcd`87654320")).equals(context)).toBe(false);
+  expect(decodeSegmentSignature(signature, segment, key, "before 26100").equals(context)).toBe(true);
+  expect(decodeSegmentSignature(signature, segment, A("1234abcd`87654320"), "before 26100").equals(context)).toBe(false);
+  expect(encodingOf(signature, segment, key, context, "26100 and later")).toBe("before 26100");
+});
+
+test("from build 26100 the signature carries no constant (MemProcFS: static key 0), and the walk tells the two apart", () => {
+  const segment = A("ffffc58f`12300000");
+  const context = A("ffffc58f`10000140");
+  const key = A("1234abcd`87654321");
+  const sig = BigInt("0xffffc58f10000140") ^ BigInt("0xffffc58f12300000") ^ BigInt("0x1234abcd87654321");
+  const signature = A(sig.toString(16));
+  expect(decodeSegmentSignature(signature, segment, key, "26100 and later").equals(context)).toBe(true);
+  expect(decodeSegmentSignature(signature, segment, key, "before 26100").equals(context)).toBe(false);
+  expect(encodingOf(signature, segment, key, context, "before 26100")).toBe("26100 and later");
+  expect(encodingOf(signature, segment, A("1234abcd`87654320"), context, "before 26100")).toBeNull();
+  expect([17763, 22631, 26099, 26100, 26200, null].map((b) => encodingOfBuild(b))).toEqual([
+    "before 26100", "before 26100", "before 26100", "26100 and later", "26100 and later", "before 26100",
+  ]);
 });
 
 test("a VS chunk header: UnsafeSize (bits 16-31) x 16 and Allocated (bits 48-55) after HeapKey ^ address", () => {
@@ -35,12 +53,22 @@ test("a VS chunk header: UnsafeSize (bits 16-31) x 16 and Allocated (bits 48-55)
   expect(decodeVsChunkHeader(A(free.toString(16)), chunk, key)).toEqual({ bytes: 0x200, allocated: false });
 });
 
-test("LFH BlockOffsets: EncodedData ^ LfhKey ^ (subsegment >> 12), low 32 bits", () => {
+test("LFH BlockOffsets before 26100: EncodedData ^ LfhKey ^ ((ULONG)subsegment >> 12)", () => {
+  const sub = A("ffffc58f`12345000");
+  const lfhKey = 0x9e3779b9;
+  const shifted = 0x12345000 >>> 12; // the low 32 bits, then shifted: bits 20-31 are 0
+  const encoded = ((0x70 | (0x50 << 16)) ^ lfhKey ^ shifted) >>> 0;
+  expect(decodeLfhOffsets(encoded, lfhKey, sub, "before 26100")).toEqual({ blockSize: 0x70, firstBlockOffset: 0x50 });
+  // Decoded the 26100 way, the high address bits land in FirstBlockOffset: 0x50 ^ 0x58f0.
+  expect(decodeLfhOffsets(encoded, lfhKey, sub, "26100 and later")).toEqual({ blockSize: 0x70, firstBlockOffset: 0x50 ^ 0x58f0 });
+});
+
+test("LFH BlockOffsets from 26100: EncodedData ^ LfhKey ^ (ULONG)(subsegment >> 12)", () => {
   const sub = A("ffffc58f`12345000");
   const lfhKey = 0x9e3779b9;
   const shifted = Number((BigInt("0xffffc58f12345000") >> 12n) & 0xffffffffn);
   const encoded = ((0x70 | (0x50 << 16)) ^ lfhKey ^ shifted) >>> 0;
-  expect(decodeLfhOffsets(encoded, lfhKey, sub)).toEqual({ blockSize: 0x70, firstBlockOffset: 0x50 });
+  expect(decodeLfhOffsets(encoded, lfhKey, sub, "26100 and later")).toEqual({ blockSize: 0x70, firstBlockOffset: 0x50 });
 });
 
 test("LFH bitmap: two bits per block, bit 0 busy", () => {
