@@ -284,6 +284,7 @@ function walkSmallBlocks(ctx: CommandContext, pattern: TagPattern, stopAfter: nu
       plural(blocks.blocks.length, "block") + " tagged '" + pattern.text + "'.",
   );
   if (blocks.alsoBig > 0) out.line(messages.poolallocsAlsoBig(blocks.alsoBig));
+  if (blocks.staleHeaders > 0) out.line(messages.poolallocsStaleHeaders(blocks.staleHeaders, pattern.text));
   const all = problems.concat(meta.problems, blocks.problems);
   const SHOWN = 20;
   for (const p of all.slice(0, SHOWN)) out.line("  " + p);

@@ -371,6 +371,8 @@ export const messages = {
     "Page segment signatures decode as on builds " + encoding + (build === null ? " (the build is unknown)" : ", not as build " + build + "'s") + ": the LFH offsets are decoded that way too.",
   poolallocsAlsoBig: (count: number) =>
     plural(count, "block") + " of the tag in VS subsegments " + (count === 1 ? "is an allocation" : "are allocations") + " the big page table lists above; each is listed once, as Big.",
+  poolallocsStaleHeaders: (count: number, tag: string) =>
+    plural(count, "busy slot") + " with '" + tag + "' in a pool header whose size is not the slot's " + (count === 1 ? "was" : "were") + " left out (stale bytes, not a live block).",
   poolallocsCap: (notWalked: number, walked: string) =>
     "Stopped at the cap on bytes walked (" + walked + "): " + plural(notWalked, "subsegment") + " not read; " + raiseHint("maxPoolBytesWalked") + ".",
   poolallocsDiffer: (found: number, outstanding: number, smallWalked: boolean) =>

@@ -56,6 +56,8 @@ export const RANGE_VS = 0x0f;
 /** First VS chunk: the 0x28-byte _HEAP_VS_SUBSEGMENT rounded up to 16 (MemProcFS oVsChunkHdr = 0x30). */
 export const VS_FIRST_CHUNK = 0x30;
 export const POOL_HEADER_BYTES = 16;
+/** Blocks this large or larger carry no meaningful BlockSize (8 bits of 16-byte units; MemProcFS cbBigPoolThreshold). */
+export const BIG_THRESHOLD = 0xfe0;
 /** Bytes of each block kept for the preview and the pointer scan. */
 export const KEPT_BYTES = 256;
 /** Descriptors in a page segment: DescArray is _HEAP_PAGE_RANGE_DESCRIPTOR [256] in every PDB of the slices. */
@@ -146,6 +148,8 @@ export interface BlockWalk {
   notWalked: number;
   /** Busy blocks of the tag left out because the big page table lists them. */
   alsoBig: number;
+  /** Busy slots whose header carries the tag but not the slot's size: left out. */
+  staleHeaders: number;
   stoppedEarly: boolean;
   problems: string[];
 }
@@ -384,7 +388,7 @@ export function walkSubsegments(
   layouts: SegmentHeapLayouts,
   options: BlockWalkOptions,
 ): BlockWalk {
-  const out: BlockWalk = { blocks: [], busyBlocks: 0, bytesWalked: 0, subsegmentsWalked: 0, notWalked: 0, alsoBig: 0, stoppedEarly: false, problems: [] };
+  const out: BlockWalk = { blocks: [], busyBlocks: 0, bytesWalked: 0, subsegmentsWalked: 0, notWalked: 0, alsoBig: 0, staleHeaders: 0, stoppedEarly: false, problems: [] };
   const total = subsegments.reduce((n, s) => n + s.size, 0);
   let batch: { start: Address; bytes: Uint8Array } | null = null;
   // Subsegments that follow each other in a page segment are read together: over KDNET a 4 KB read is two 4,000-byte
@@ -485,10 +489,17 @@ function readRange(reader: SegmentHeapReader, address: Address, size: number): R
   };
 }
 
-function blockOf(sub: Subsegment, view: RangeView, headerOffset: number, limit: number, kind: "LFH" | "VS", pattern: TagPattern, ph: ResolvedLayout): SmallBlock | null {
+/**
+ * The block of the tag whose pool header starts at headerOffset, and runs to `limit`; "stale" when the header's
+ * BlockSize does not describe its slot (LFH: the block size; VS: the block, or the block less 16 bytes). MemProcFS
+ * (VmmWinPool_AllPool_PushItem) drops such blocks under 0xFE0 bytes: what is left there is not a live pool block.
+ */
+function blockOf(sub: Subsegment, view: RangeView, headerOffset: number, limit: number, kind: "LFH" | "VS", pattern: TagPattern, ph: ResolvedLayout): SmallBlock | "stale" | null {
   const tag = tagFromKey(u32(view.bytes, headerOffset + ph.offsets.PoolTag));
   if (!pattern.matches(tag)) return null;
   const size = (u16(view.bytes, headerOffset + ph.offsets.BlockSize) & 0xff) * 16;
+  const slot = limit - headerOffset;
+  if (slot < BIG_THRESHOLD && size !== slot && !(kind === "VS" && size + POOL_HEADER_BYTES === slot)) return "stale";
   const dataStart = headerOffset + POOL_HEADER_BYTES;
   let end = Math.min(dataStart + KEPT_BYTES, headerOffset + Math.max(size, POOL_HEADER_BYTES), limit);
   while (end > dataStart && !view.readable(dataStart, end - dataStart)) end -= Math.min(0x10, end - dataStart);
@@ -504,8 +515,12 @@ function blockOf(sub: Subsegment, view: RangeView, headerOffset: number, limit: 
 }
 
 /** Keeps a block of the tag unless the big page table lists it; true when the walk has found enough. */
-function keep(block: SmallBlock | null, options: BlockWalkOptions, out: BlockWalk): boolean {
+function keep(block: SmallBlock | "stale" | null, options: BlockWalkOptions, out: BlockWalk): boolean {
   if (!block) return false;
+  if (block === "stale") {
+    out.staleHeaders++;
+    return false;
+  }
   if (options.listedAsBig && options.listedAsBig(block.address)) {
     out.alsoBig++;
     return false;

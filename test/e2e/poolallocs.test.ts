@@ -295,6 +295,20 @@ describe("!poolallocs where real kernels differ from the first reading", () => {
     }
   });
 
+  test("a busy slot whose pool header does not give the slot's size is stale bytes: left out, and counted", () => {
+    const s = new SegmentHeapBuilder({ build: 19041, seed: 47 });
+    const lfh = s.lfh(HEAP_INDEX.NonPaged, Array.from({ length: 10 }, () => ({ tag: "Leak", bytes: 0x50, busy: true })));
+    const vs = s.vs(HEAP_INDEX.NonPagedNx, Array.from({ length: 4 }, () => ({ tag: "Leak", bytes: 0x200, busy: true })));
+    s.trackTag("Leak");
+    s.finish();
+    s.target.memory.writeU8(lfh[3].header + 2n, 0x20); // BlockSize 0x200 in a 0x60-byte slot
+    s.target.memory.writeU8(vs[1].header + 2n, 0x05);
+    const stale = new Set([lfh[3].address, vs[1].address]);
+    const live = s.placed.filter((p) => p.busy && !stale.has(p.address)).map((p) => ({ address: p.address, size: p.size, kind: p.kind }));
+    const r = exact({ s, live });
+    expect(r.output).toContain("2 busy slots with 'Leak' in a pool header whose size is not the slot's were left out (stale bytes, not a live block).");
+  });
+
   test("a withheld page-crossing LFH slot is never listed, whatever its bitmap bit and stale header say", () => {
     const s = new SegmentHeapBuilder({ build: 19041, seed: 46 });
     s.lfh(HEAP_INDEX.Paged, Array.from({ length: 40 }, () => ({ tag: "Leak", bytes: 0x170, busy: true })), 2, "Leak");
