@@ -26,11 +26,13 @@
 //  - LFH subsegment: BlockOffsets.EncodedData ^ (ULONG)LfhKey ^ shift gives BlockSize (low 16 bits) and
 //    FirstBlockOffset (high 16 bits), where shift is (ULONG)subsegment >> 12 before build 26100 and
 //    (ULONG)(subsegment >> 12) from 26100 on (MemProcFS VmmWinPool_AllPool1903_5_LFH_DoWork and VmmHeapAlloc_SegLFH:
-//    the two differ in bits 20-31 for kernel addresses). BlockBitmap holds two bits per block. We read bit 0 as busy;
-//    MemProcFS lists a block only when the pair is exactly 01, so a block with both bits set is listed here and not
-//    there (bit 1's meaning was not confirmed from a source read for this code). A block that would cross a page is
-//    never handed out (the pool's _RTL_HP_LFH_CONFIG.WitholdPageCrossingBlocks; MemProcFS skips such slots). Each
-//    block starts with its _POOL_HEADER ("Scoop the Windows 10 pool!", recalled).
+//    the two differ in bits 20-31 for kernel addresses; Y. Shafir's PoolViewer, PoolData.cpp
+//    FindPoolBlocksInLfhSubsegment, written before 26100, decodes `EncodedData ^ (ULONG)LfhKey ^
+//    ((ULONG)(ULONG_PTR)LfhSubsegment >> 0xc)`). BlockBitmap holds two bits per block; the first is busy (PoolViewer
+//    tests it; MemProcFS lists a block only when the pair is exactly 01, so a block with both bits set is listed here
+//    and not there). A block that would cross a page is never handed out (the pool's
+//    _RTL_HP_LFH_CONFIG.WitholdPageCrossingBlocks; MemProcFS and PoolViewer both skip such slots). Each block starts
+//    with its _POOL_HEADER, whose BlockSize x 16 is the slot's size (MemProcFS VmmWinPool_AllPool_PushItem checks it).
 //  - Big allocations served from VS chunks are also in nt!PoolBigPageTable (MemProcFS skips those VS blocks as
 //    duplicates): the walk leaves out a block the big page table already lists.
 //  - _POOL_HEADER: BlockSize (bits 0-7 of the USHORT at +2) x 16 is the block size !pool shows; PoolTag at +4.
