@@ -70,7 +70,7 @@ export const SYMBOLS = [
   "RtlpHpHeapGlobals",
 ];
 
-interface IsfType {
+export interface IsfType {
   kind: string;
   name?: string;
   subtype?: IsfType;

@@ -7,16 +7,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as assert from "assert";
+import type { IsfType } from "./extract-pdb-layouts";
 
-interface IsfType {
-  kind: string;
-  name?: string;
-  subtype?: IsfType;
-  type?: IsfType;
-  count?: number;
-  bit_position?: number;
-  bit_length?: number;
-}
 interface IsfUserType {
   kind: string;
   size: number;
