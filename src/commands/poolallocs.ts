@@ -268,11 +268,25 @@ function walkSmallBlocks(ctx: CommandContext, pattern: TagPattern, stopAfter: nu
   );
   const maxBytes = workLimit("maxPoolBytesWalked");
   let progress: Progress | null = null;
-  const bigStarts = new Set(big.map((a) => a.address.key));
+  // A block inside a big allocation's range is that allocation: a VS chunk serving it may put the data (or what the
+  // walk takes for a pool header) at or just after the big page table's Va.
+  const bigRanges = big.slice().sort((a, b) => a.address.compare(b.address));
+  const insideBig = (address: Address): boolean => {
+    let lo = 0;
+    let hi = bigRanges.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const offset = address.distanceFrom(bigRanges[mid].address);
+      if (offset === null) hi = mid - 1;
+      else if (offset < Math.max(1, bigRanges[mid].size)) return true;
+      else lo = mid + 1;
+    }
+    return false;
+  };
   const blocks = walkSubsegments(reader, meta.subsegments, { heapKey: keys.heapKey, lfhKeyLow: keys.lfhKeyLow, encoding }, layouts.layouts, {
     pattern,
     stopAfter,
-    listedAsBig: (address) => bigStarts.has(address.key),
+    listedAsBig: insideBig,
     maxBytes,
     onProgress: (done, total) => {
       if (!progress) progress = new Progress(out, "Walking pool subsegments", Math.min(total, maxBytes), total >= LARGE_WALK, bytesOf);

@@ -34,7 +34,8 @@
 //    _RTL_HP_LFH_CONFIG.WitholdPageCrossingBlocks; MemProcFS and PoolViewer both skip such slots). Each block starts
 //    with its _POOL_HEADER, whose BlockSize x 16 is the slot's size (MemProcFS VmmWinPool_AllPool_PushItem checks it).
 //  - Big allocations served from VS chunks are also in nt!PoolBigPageTable (MemProcFS skips those VS blocks as
-//    duplicates): the walk leaves out a block the big page table already lists.
+//    duplicates; PoolViewer reads chunks over a page as data with no pool header): the walk leaves out a block that
+//    lies inside a big allocation's range, under either reading.
 //  - _POOL_HEADER: BlockSize (bits 0-7 of the USHORT at +2) x 16 is the block size !pool shows; PoolTag at +4.
 import { Address } from "../core/address";
 import { Unreadable } from "../core/missing";

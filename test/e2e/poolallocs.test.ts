@@ -282,9 +282,9 @@ describe("!poolallocs where real kernels differ from the first reading", () => {
     expect(records.filter((x) => special.has(addressOf(x.Address).toString(16))).map((x) => x.Pool)).toEqual(Array(12).fill("NonPaged"));
   });
 
-  test("an allocation the big page table lists and a VS chunk serves is listed once, as Big, and the early stop is not fooled", () => {
+  test.each([true, false])("an allocation the big page table lists and a VS chunk serves (pool header before the data: %s) is listed once, as Big, and the early stop is not fooled", (withPoolHeader) => {
     const s = new SegmentHeapBuilder({ build: 19041, seed: 45 });
-    const va = s.vsBig(HEAP_INDEX.NonPaged, "Leak", 0x2000);
+    const va = s.vsBig(HEAP_INDEX.NonPaged, "Leak", 0x2000, withPoolHeader);
     const small = s.vs(HEAP_INDEX.NonPagedNx, Array.from({ length: 6 }, () => ({ tag: "Leak", bytes: 0x300, busy: true })));
     s.trackTag("Leak", [{ size: 0x2000 }]);
     s.finish();

@@ -357,11 +357,14 @@ export class SegmentHeapBuilder {
    * VS blocks as the big table's duplicates): a free chunk fills the subsegment up to 0xFE0, so that the busy chunk's
    * pool header sits at 0xFF0 and its data starts on the next page, where the big page table's Va points.
    */
-  vsBig(heap: number, tag: string, bytes: number): bigint {
+  vsBig(heap: number, tag: string, bytes: number, withPoolHeader = true): bigint {
     const s = this.slice;
     const m = this.pool.b.memory;
-    const busyBytes = align16(bytes + 32);
-    const size = Math.ceil((0xfe0 + busyBytes + 0x20) / UNIT) * UNIT;
+    // withPoolHeader false: PoolViewer's reading of chunks over a page, no pool header, the chunk at 0xFF0 and the data
+    // right after its header (here with the tag's bytes at data+4, the worst case for a walk that expects a header).
+    const chunkAt = withPoolHeader ? 0xfe0 : 0xff0;
+    const busyBytes = align16(bytes + (withPoolHeader ? 32 : 16));
+    const size = Math.ceil((chunkAt + busyBytes + 0x20) / UNIT) * UNIT;
     const sub = this.range(heap, size / UNIT, 0x0f);
     this.subsegments.push({ address: sub, size, kind: "VS", heap });
     const units = size / 16;
@@ -372,11 +375,11 @@ export class SegmentHeapBuilder {
       const bits = (BigInt(chunkBytes / 16) << 16n) | (BigInt(prev) << 32n) | (BigInt(busy ? 1 : 0) << 48n);
       m.writeU64(address + BigInt(offsetOf(s, "_HEAP_VS_CHUNK_HEADER", "Sizes")), (bits ^ address ^ this.heapKey) & M64);
     };
-    chunk(0x30, 0xfe0 - 0x30, false, 0);
-    chunk(0xfe0, busyBytes, true, (0xfe0 - 0x30) / 16);
-    if (size - 0xfe0 - busyBytes >= 0x20) chunk(0xfe0 + busyBytes, size - 0xfe0 - busyBytes, false, busyBytes / 16);
+    chunk(0x30, chunkAt - 0x30, false, 0);
+    chunk(chunkAt, busyBytes, true, (chunkAt - 0x30) / 16);
+    if (size - chunkAt - busyBytes >= 0x20) chunk(chunkAt + busyBytes, size - chunkAt - busyBytes, false, busyBytes / 16);
     // The pool header's BlockSize is 8 bits of 16-byte units: a page or more does not fit, as for a big allocation.
-    m.writeU32(sub + 0xff0n + BigInt(offsetOf(s, "_POOL_HEADER", "PoolTag")), tagValue(tag));
+    m.writeU32(sub + (withPoolHeader ? 0xff0n : 0x1000n) + BigInt(offsetOf(s, "_POOL_HEADER", "PoolTag")), tagValue(tag));
     const va = sub + 0x1000n;
     this.pool.bigPage(tag, bytes, { va, paged: heap === HEAP_INDEX.Paged });
     return va;
