@@ -12,7 +12,8 @@
 //    signature confirms (encodingOf), so a build it does not know is still read right. P. Fariello and C. Bayet,
 //    "Scoop the Windows 10 pool!" (SSTIC 2020), describe the kernel pool's use of the segment heap (recalled).
 //  - Heaps: each pool node's Heaps[4] and ExPoolState.SpecialHeaps[4], index 0 NonPagedPool, 1 NonPagedPoolNx,
-//    2 and 3 PagedPool (MemProcFS vmmwinpool.c, VmmWinPool_AllPool1903_1_HeapMgr, which walks both arrays).
+//    2 and 3 PagedPool (MemProcFS vmmwinpool.c, VmmWinPool_AllPool1903_1_HeapMgr, and PoolViewer's GetAllHeaps, which
+//    both walk the two arrays).
 //  - Range descriptors: descriptor i covers unit i (i << UnitShift bytes into the segment); a range's first
 //    descriptor holds UnitSize; walking starts at the context's FirstDescriptorIndex. RangeFlags 0x0B is an LFH
 //    subsegment, 0x0F a VS subsegment, 0x03 a large range (MemProcFS, VmmHeapAlloc_SegRangeDescriptor; the kernel
