@@ -518,7 +518,7 @@ function blockOf(sub: Subsegment, view: RangeView, headerOffset: number, limit: 
   };
 }
 
-/** Keeps a block of the tag unless the big page table lists it; true when the walk has found enough. */
+/** Keeps a block of the tag unless its header is stale or the big page table lists it; true when the walk has found enough. */
 function keep(block: SmallBlock | "stale" | null, options: BlockWalkOptions, out: BlockWalk): boolean {
   if (!block) return false;
   if (block === "stale") {
