@@ -266,6 +266,7 @@ export class SegmentHeapBuilder {
     const first = align16(bitmapAt + Math.ceil((count * 2) / 8));
     // A slot that would cross a page is withheld (WitholdPageCrossingBlocks): never handed out.
     const usable = Array.from({ length: count }, (_, i) => i).filter((i) => ((first + i * blockSize) & 0xfff) + blockSize <= 0x1000);
+    if (usable.length === 0) throw new Error("no LFH slot of 0x" + blockSize.toString(16) + " bytes fits a page");
     const out: Placed[] = [];
     const m = this.pool.b.memory;
     for (let start = 0; start < specs.length; start += usable.length) {
@@ -312,9 +313,7 @@ export class SegmentHeapBuilder {
     let offset = size;
     let prevUnits = 0;
     const chunk = (at: number, bytes: number, busy: boolean) => {
-      const address = sub + BigInt(at);
-      const bits = (BigInt(bytes / 16) << 16n) | (BigInt(prevUnits) << 32n) | (BigInt(busy ? 1 : 0) << 48n);
-      m.writeU64(address + BigInt(offsetOf(s, "_HEAP_VS_CHUNK_HEADER", "Sizes")), (bits ^ address ^ this.heapKey) & M64);
+      this.vsChunkHeader(sub + BigInt(at), bytes, busy, prevUnits);
       prevUnits = bytes / 16;
     };
     const closeSubsegment = () => {
@@ -324,11 +323,7 @@ export class SegmentHeapBuilder {
       const bytes = align16(spec.bytes + 16) + 16;
       if (offset + bytes > size - 0x20) {
         closeSubsegment();
-        sub = this.range(heap, pagesPerSubsegment, 0x0f);
-        this.subsegments.push({ address: sub, size, kind: "VS", heap });
-        const units = size / 16;
-        m.writeU16(sub + BigInt(offsetOf(s, "_HEAP_VS_SUBSEGMENT", "Size")), units);
-        m.writeU16(sub + BigInt(offsetOf(s, "_HEAP_VS_SUBSEGMENT", "Signature")), ((units ^ 0x2bed) & 0x7fff) | 0x8000); // Signature:15 = Size ^ 0x2BED, FullCommit:1
+        sub = this.vsSubsegment(heap, pagesPerSubsegment);
         offset = 0x30;
         prevUnits = 0;
       }
@@ -365,24 +360,34 @@ export class SegmentHeapBuilder {
     const chunkAt = withPoolHeader ? 0xfe0 : 0xff0;
     const busyBytes = align16(bytes + (withPoolHeader ? 32 : 16));
     const size = Math.ceil((chunkAt + busyBytes + 0x20) / UNIT) * UNIT;
-    const sub = this.range(heap, size / UNIT, 0x0f);
-    this.subsegments.push({ address: sub, size, kind: "VS", heap });
-    const units = size / 16;
-    m.writeU16(sub + BigInt(offsetOf(s, "_HEAP_VS_SUBSEGMENT", "Size")), units);
-    m.writeU16(sub + BigInt(offsetOf(s, "_HEAP_VS_SUBSEGMENT", "Signature")), ((units ^ 0x2bed) & 0x7fff) | 0x8000);
-    const chunk = (at: number, chunkBytes: number, busy: boolean, prev: number) => {
-      const address = sub + BigInt(at);
-      const bits = (BigInt(chunkBytes / 16) << 16n) | (BigInt(prev) << 32n) | (BigInt(busy ? 1 : 0) << 48n);
-      m.writeU64(address + BigInt(offsetOf(s, "_HEAP_VS_CHUNK_HEADER", "Sizes")), (bits ^ address ^ this.heapKey) & M64);
-    };
-    chunk(0x30, chunkAt - 0x30, false, 0);
-    chunk(chunkAt, busyBytes, true, (chunkAt - 0x30) / 16);
-    if (size - chunkAt - busyBytes >= 0x20) chunk(chunkAt + busyBytes, size - chunkAt - busyBytes, false, busyBytes / 16);
+    const sub = this.vsSubsegment(heap, size / UNIT);
+    this.vsChunkHeader(sub + 0x30n, chunkAt - 0x30, false, 0);
+    this.vsChunkHeader(sub + BigInt(chunkAt), busyBytes, true, (chunkAt - 0x30) / 16);
+    if (size - chunkAt - busyBytes >= 0x20) this.vsChunkHeader(sub + BigInt(chunkAt + busyBytes), size - chunkAt - busyBytes, false, busyBytes / 16);
     // The pool header's BlockSize is 8 bits of 16-byte units: a page or more does not fit, as for a big allocation.
     m.writeU32(sub + (withPoolHeader ? 0xff0n : 0x1000n) + BigInt(offsetOf(s, "_POOL_HEADER", "PoolTag")), tagValue(tag));
     const va = sub + 0x1000n;
     this.pool.bigPage(tag, bytes, { va, paged: heap === HEAP_INDEX.Paged });
     return va;
+  }
+
+  /** A VS subsegment of `pages` pages: its range, Size and Signature (Signature:15 = Size ^ 0x2BED, FullCommit:1). */
+  private vsSubsegment(heap: number, pages: number): bigint {
+    const s = this.slice;
+    const m = this.pool.b.memory;
+    const sub = this.range(heap, pages, 0x0f);
+    const size = pages * UNIT;
+    this.subsegments.push({ address: sub, size, kind: "VS", heap });
+    const units = size / 16;
+    m.writeU16(sub + BigInt(offsetOf(s, "_HEAP_VS_SUBSEGMENT", "Size")), units);
+    m.writeU16(sub + BigInt(offsetOf(s, "_HEAP_VS_SUBSEGMENT", "Signature")), ((units ^ 0x2bed) & 0x7fff) | 0x8000);
+    return sub;
+  }
+
+  /** A VS chunk header at `at`: UnsafeSize, UnsafePrevSize, Allocated, encoded with HeapKey ^ its address. */
+  private vsChunkHeader(at: bigint, bytes: number, busy: boolean, prevUnits: number): void {
+    const bits = (BigInt(bytes / 16) << 16n) | (BigInt(prevUnits) << 32n) | (BigInt(busy ? 1 : 0) << 48n);
+    this.pool.b.memory.writeU64(at + BigInt(offsetOf(this.slice, "_HEAP_VS_CHUNK_HEADER", "Sizes")), (bits ^ at ^ this.heapKey) & M64);
   }
 
   /** Links every heap's page segments into its context-0 list (Flink/Blink), and the counts. */
