@@ -1,0 +1,63 @@
+// What every user-mode heap walker returns (issue 20): the NT heap walker (backend, LFH, virtual blocks) and the
+// segment-heap walker (VS, LFH, large blocks) both produce these, and @$heapblocks / @$heapleaks / !crashtriage's
+// user-mode block lookup consume them. Pure data: no host, no output.
+import type { Address } from "../core/address";
+
+/** `Backend`, `LFH`, `Virtual` for an NT heap; `VS`, `LFH`, `Large` for a segment heap. */
+export type HeapBlockKind = "Backend" | "LFH" | "Virtual" | "VS" | "Large";
+
+/** One busy user allocation, as HeapAlloc handed it out. */
+export interface HeapBlock {
+  /** The user pointer HeapAlloc returned. */
+  address: Address;
+  /** What HeapSize returns: block size minus unused bytes, minus the +ust header where there is one. */
+  size: number;
+  /** The heap handle. */
+  heap: Address;
+  kind: HeapBlockKind;
+  /** The block's own header (the _HEAP_ENTRY or chunk header), where the block has one. */
+  header: Address | null;
+  /** With +ust: the stack trace record's address (the UMDH BackTrace key); else null. */
+  stackRecord: Address | null;
+  /** The first pointer-sized value of the user data, when it was read (a vtable for a C++ object); else null. */
+  firstPointer: Address | null;
+}
+
+/** A free block, kept only where a caller asks for them (crash triage: "the address is in a freed block"). */
+export interface FreeHeapBlock {
+  address: Address;
+  size: number;
+  heap: Address;
+  kind: HeapBlockKind;
+}
+
+export type HeapType = "NT" | "Segment" | "PageHeap" | "Unknown";
+
+/** One heap of the process and what the walk found in it. */
+export interface HeapWalkSummary {
+  heap: Address;
+  type: HeapType;
+  /** LFH enabled (NT heap) / LFH context present (segment heap). */
+  lfh: boolean;
+  blocks: number;
+  bytes: number;
+  /** Which layout was used, in the words of the other layout lines ("ntdll's symbols", "built-in layout for ..."). */
+  layout: string;
+}
+
+/** A part of a heap the walk could not walk: named by address and reason, with what to do where there is something. */
+export interface HeapPartNotWalked {
+  heap: Address;
+  /** "segment", "LFH UserBlocks", "virtual block list", "VS subsegment", "large block tree", "page heap", ... */
+  part: string;
+  address: Address | null;
+  reason: string;
+}
+
+export interface ProcessHeapWalk {
+  heaps: HeapWalkSummary[];
+  blocks: HeapBlock[];
+  notWalked: HeapPartNotWalked[];
+  /** FLG_USER_STACK_TRACE_DB (+ust) is set in the PEB's NtGlobalFlag. */
+  ust: boolean;
+}
