@@ -55,9 +55,26 @@ export interface HeapPartNotWalked {
 }
 
 export interface ProcessHeapWalk {
+  /** Filled only with HeapWalkOptions.includeFree. */
+  free: FreeHeapBlock[];
   heaps: HeapWalkSummary[];
   blocks: HeapBlock[];
   notWalked: HeapPartNotWalked[];
   /** FLG_USER_STACK_TRACE_DB (+ust) is set in the PEB's NtGlobalFlag. */
   ust: boolean;
+}
+
+/** What one heap's walker returns; the process walk joins them. `free` is filled only when the caller asks. */
+export interface HeapWalkPart {
+  summary: HeapWalkSummary;
+  blocks: HeapBlock[];
+  free: FreeHeapBlock[];
+  notWalked: HeapPartNotWalked[];
+}
+
+export interface HeapWalkOptions {
+  /** Keep free blocks too (crash triage: is an address in a freed block?). */
+  includeFree: boolean;
+  /** Read each busy block's first pointer-sized value (for `Type`). */
+  readFirstPointer: boolean;
 }
