@@ -477,19 +477,27 @@ function walkVs(w: Walk, range: Range, keys: Keys): void {
   }
 }
 
-/** The LFH offsets decoded with the key form ntdll uses, confirmed; else the other form; else null. */
-function lfhGeometry(w: Walk, encoded: number, keys: Keys, sub: Address, rangeBytes: number): { blockSize: number; first: number; slots: number; form: SegmentHeapEncoding } | null {
+/**
+ * The LFH offsets decoded with the key form ntdll uses, confirmed; else the other form; else null. Confirmed: a block
+ * size that is a multiple of the granule, a first block past a bitmap that fits, and slots for BlockCount +
+ * WitheldBlockCount blocks (BlockCount is the slot count less the withheld slots, userheap-facts §10.1). A form that
+ * accounts for exactly that many slots wins over one that only has room for them: the two forms differ only in the
+ * high half (the first block's offset), where a wrong one can still look aligned.
+ */
+function lfhGeometry(w: Walk, encoded: number, keys: Keys, sub: Address, rangeBytes: number, counted: number): { blockSize: number; first: number; slots: number; form: SegmentHeapEncoding } | null {
   const l = w.layouts.lfhSubsegment;
   const granule = w.ps === 8 ? 16 : 8;
+  let roomy: { blockSize: number; first: number; slots: number; form: SegmentHeapEncoding } | null = null;
   for (const form of ["26100 and later", "before 26100"] as SegmentHeapEncoding[]) {
     const { blockSize, firstBlockOffset } = decodeLfhOffsets(encoded, keys.lfhKeyLow, sub, form);
     const slots = lfhSlotCount(rangeBytes, firstBlockOffset, blockSize);
     const bitmapEnd = l.offsets.BlockBitmap + Math.ceil((slots * 2) / 8);
-    if (blockSize >= granule && blockSize % granule === 0 && slots > 0 && firstBlockOffset >= bitmapEnd && firstBlockOffset % granule === 0) {
-      return { blockSize, first: firstBlockOffset, slots, form };
-    }
+    if (blockSize < granule || blockSize % granule !== 0 || slots === 0 || firstBlockOffset < bitmapEnd || firstBlockOffset % granule !== 0 || counted > slots) continue;
+    const geometry = { blockSize, first: firstBlockOffset, slots, form };
+    if (counted === slots) return geometry;
+    if (!roomy) roomy = geometry;
   }
-  return null;
+  return roomy;
 }
 
 function walkLfh(w: Walk, range: Range, keys: Keys): void {
@@ -501,7 +509,8 @@ function walkLfh(w: Walk, range: Range, keys: Keys): void {
     return;
   }
   const encoded = u32(view.bytes, l.offsets.BlockOffsets);
-  const geometry = lfhGeometry(w, encoded, keys, range.address, range.bytes);
+  const withheldCount = u8(view.bytes, l.offsets.WitheldBlockCount);
+  const geometry = lfhGeometry(w, encoded, keys, range.address, range.bytes, u16(view.bytes, l.offsets.BlockCount) + withheldCount);
   if (!geometry) {
     const d = decodeLfhOffsets(encoded, keys.lfhKeyLow, range.address, "26100 and later");
     w.part.notWalked.push({
@@ -515,7 +524,7 @@ function walkLfh(w: Walk, range: Range, keys: Keys): void {
   if (geometry.form !== "26100 and later" && w.notes.indexOf(LFH_FALLBACK_NOTE) < 0) w.notes.push(LFH_FALLBACK_NOTE);
   holesNote(w, view, "LFH", range.address);
   const { blockSize, first, slots } = geometry;
-  const withheld = u8(view.bytes, l.offsets.WitheldBlockCount) > 0;
+  const withheld = withheldCount > 0;
   for (let i = 0; i < slots; i++) {
     const at = first + i * blockSize;
     if (withheld && crossesPage(at, blockSize)) continue;
