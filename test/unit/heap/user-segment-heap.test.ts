@@ -34,7 +34,7 @@ function process(options: UserSegmentHeapOptions): { b: UserSegmentHeapBuilder; 
     { size: 0x1f, stack: frames(3) },
   ];
   b.vs(vs);
-  // 0x60-byte slots in two pages: slot 41 crosses the first page and is withheld; the last slot (84) is live.
+  // 0x60-byte slots in two pages from +0x60: slot 41 (+0xFC0) crosses the first page and is withheld; the last slot (83) is live.
   const lfh = b.lfh(0x60, 2, [
     { slot: 0, spec: { size: 0x28, stack: frames(4) } },
     { slot: 5, spec: { size: 0x30, stack: frames(4) } },
