@@ -160,22 +160,25 @@ function walk(target: Target, heap: Address, options: HeapWalkOptions, part: Hea
     part.notWalked.push({ heap, part: "segment heap", address: heap, reason: "the signature at +0x" + h.offsets.Signature.toString(16) + " is 0x" + signature.toString(16) + ", not 0xddeeddee" });
     return;
   }
-  const keys = readKeys(w);
+  const wanted = (k: HeapBlockKind) => !options.kinds || options.kinds.indexOf(k) >= 0;
+  const backend = wanted("VS") || wanted("LFH") || wanted("Backend");
+  const keys = backend ? readKeys(w) : null;
   const ranges = keys ? walkBackend(w, header, keys) : [];
   for (const range of ranges) {
     if (w.full) break;
+    if (!wanted(range.kind)) continue;
     if (range.kind === "Backend") backendBlock(w, range);
     else if (range.kind === "VS") walkVs(w, range, keys!);
     else if (keys!.haveLfhKey) walkLfh(w, range, keys!);
   }
-  if (keys && !keys.haveLfhKey) {
+  if (keys && !keys.haveLfhKey && wanted("LFH")) {
     const lfh = ranges.filter((r) => r.kind === "LFH");
     if (lfh.length > 0) {
       part.notWalked.push({ heap, part: "LFH subsegments", address: lfh[0].address, reason: lfh.length + " LFH subsegment" + (lfh.length === 1 ? "" : "s") + " not walked: ntdll!RtlpHpHeapGlobals.LfhKey is not available (.reload /f ntdll.dll to load ntdll's symbols)" });
     }
   }
   part.summary.lfh = ranges.some((r) => r.kind === "LFH");
-  walkLargeBlocks(w, header);
+  if (wanted("Large")) walkLargeBlocks(w, header);
   if (notes.length > 0) part.summary.notes = notes;
 }
 
@@ -395,7 +398,7 @@ function pointerAt(bytes: Uint8Array, at: number, ps: 4 | 8): Address {
  * A busy block whose data runs over view[dataStart, dataEnd): the front padding, the unused bytes (from the tail
  * WORD when `recorded`), the +ust record from the extras trailer. Returns the block record.
  */
-function blockFrom(w: Walk, view: RangeView, base: Address, dataStart: number, dataEnd: number, recorded: boolean, kind: HeapBlockKind, header: Address | null): HeapBlock | null {
+function blockFrom(w: Walk, view: RangeView, base: Address, dataStart: number, dataEnd: number, recorded: boolean, kind: HeapBlockKind, header: Address | null, blockBytes: number): HeapBlock | null {
   const ps = w.ps;
   const avail = dataEnd - dataStart;
   let unused = 0;
@@ -421,7 +424,7 @@ function blockFrom(w: Walk, view: RangeView, base: Address, dataStart: number, d
   }
   let firstPointer: Address | null = null;
   if (w.options.readFirstPointer && size >= ps && view.readable(start, ps)) firstPointer = pointerAt(view.bytes, start, ps);
-  return { address, size, heap: w.heap, kind, header, stackRecord, firstPointer };
+  return { address, size, heap: w.heap, kind, header, stackRecord, firstPointer, blockBytes };
 }
 
 function walkVs(w: Walk, range: Range, keys: Keys): void {
@@ -468,7 +471,7 @@ function walkVs(w: Walk, range: Range, keys: Keys): void {
     }
     if (decoded.allocated) {
       const recorded = ((u32(view.bytes, offset + bitsAt) >>> 8) & 1) === 1;
-      const block = blockFrom(w, view, range.address, offset + chunkHeader, offset + decoded.bytes, recorded, "VS", chunk);
+      const block = blockFrom(w, view, range.address, offset + chunkHeader, offset + decoded.bytes, recorded, "VS", chunk, decoded.bytes);
       if (block && !push(w, block)) return;
     } else {
       pushFree(w, chunk.add(chunkHeader), decoded.bytes - chunkHeader, "VS");
@@ -534,7 +537,7 @@ function walkLfh(w: Walk, range: Range, keys: Keys): void {
       continue;
     }
     const recorded = lfhUnusedRecorded(view.bytes, l.offsets.BlockBitmap, i);
-    const block = blockFrom(w, view, range.address, at, at + blockSize, recorded, "LFH", null);
+    const block = blockFrom(w, view, range.address, at, at + blockSize, recorded, "LFH", null, blockSize);
     if (block && !push(w, block)) return;
   }
 }
@@ -573,7 +576,7 @@ function largeLike(w: Walk, block: Address, bytes: number, unused: number, extra
     const tail = w.target.memory.read(tailAt, Math.min(unused, 0x1000), "extras trailer");
     if (!(tail instanceof Unreadable)) stackRecord = findExtrasPointer(tail, tailAt, ps);
   }
-  return push(w, { address: block.add(pad), size, heap: w.heap, kind, header: null, stackRecord, firstPointer });
+  return push(w, { address: block.add(pad), size, heap: w.heap, kind, header: null, stackRecord, firstPointer, blockBytes: bytes });
 }
 
 /** The large blocks: the LargeAllocMetadata RB tree, depth first, each node read once (see the header comment on links). */
@@ -593,24 +596,25 @@ function walkLargeBlocks(w: Walk, header: Uint8Array): void {
     const candidates = stack.pop()!.filter((c) => !c.isNull);
     if (candidates.length === 0) continue;
     let taken: { node: Address; bytes: Uint8Array; decoded: ReturnType<typeof decodeLargeAlloc> } | null = null;
+    // The first candidate is the reading the tree's Encoded bit implies; its failure is the one reported.
     let why = "";
     for (const node of candidates) {
       if (!isUserPointer(node, ps)) {
-        why = "links to " + node.format(ps) + ", not a user-mode address";
+        why = why || "leads to " + node.format(ps) + ", not a user-mode address";
         continue;
       }
       if (visited.has(node.key)) {
-        why = "links back to " + node.format(ps) + " (a loop)";
+        why = why || "leads back to " + node.format(ps) + " (a loop)";
         continue;
       }
       const bytes = w.target.memory.read(node.subtract(a.offsets.TreeNode), a.size, "_HEAP_LARGE_ALLOC_DATA");
       if (bytes instanceof Unreadable) {
-        why = "the node at " + node.format(ps) + " is unreadable (" + bytes.describe(ps) + ")";
+        why = why || "leads to the node at " + node.format(ps) + ", which is unreadable (" + bytes.describe(ps) + ")";
         continue;
       }
       const decoded = decodeLargeAlloc(pointer(bytes, a.offsets.VirtualAddress, ps), ps === 8 ? u64Address(bytes, a.offsets.AllocatedPages) : new Address(0, u32(bytes, a.offsets.AllocatedPages)), ps);
       if (decoded.pages === 0 || decoded.block.lo % 0x1000 !== 0 || !isUserPointer(decoded.block, ps) || decoded.unused > decoded.pages * 0x1000) {
-        why = "the node at " + node.format(ps) + " holds VirtualAddress " + pointer(bytes, a.offsets.VirtualAddress, ps).format(ps) + " and " + decoded.pages + " pages, not a large block";
+        why = why || "leads to the node at " + node.format(ps) + ", which holds VirtualAddress " + pointer(bytes, a.offsets.VirtualAddress, ps).format(ps) + " and " + decoded.pages + " pages, not a large block";
         continue;
       }
       taken = { node, bytes, decoded };
