@@ -107,6 +107,24 @@ describe("Windows 11 x64 without ntdll's types and without +ust", () => {
   });
 });
 
+describe("a 32-bit Windows 10 process (x86 rows: research, not PDB-checked)", () => {
+  test("VS (8-byte headers), LFH with a withheld slot and a live last slot, direct ranges and large blocks, with +ust", () => {
+    const b = new UserSegmentHeapBuilder({ build: 19045, pointerSize: 4, ust: true });
+    const f = (n: number) => [0x77a01000n + BigInt(n) * 0x10n, 0x00401000n + BigInt(n)];
+    b.vs([{ size: 0x64, stack: f(1) }, { size: 0x20, busy: false }, { size: 0x1f1, stack: f(2) }, { size: 0x7, stack: f(1) }]);
+    const lfh = b.lfh(0x30, 2, [{ slot: 3, spec: { size: 0x10, stack: f(3) } }, { slot: "last", spec: { size: 0x14, stack: f(4) } }]);
+    expect(lfh.withheld.length).toBeGreaterThan(0);
+    b.backend({ size: 0x30000, stack: f(5) });
+    b.largeBlock({ size: 0x90000, stack: f(6) });
+    b.largeBlock({ size: 0x7f800, stack: f(6) });
+    b.finish();
+    const part = walk(b);
+    expectExactly(part, b.expected());
+    expect(part.notWalked).toEqual([]);
+    expect(part.summary.layout).toMatch(/built-in layout for Windows 10 1903 and later x86 \(not checked against a PDB\)/);
+  });
+});
+
 describe("the readings the sources leave open", () => {
   test("LFH offsets keyed with (ULONG)subsegment >> 12 decode through the fallback, and the notes say so", () => {
     const { b } = process({ build: 19045, ust: true, truncatedLfhKey: true });
