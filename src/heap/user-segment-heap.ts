@@ -304,9 +304,15 @@ function encodingX86(signature: Address, segment: Address, heapKey: Address, con
   return null;
 }
 
+/**
+ * The ranges a page segment's descriptors head. Every unit from FirstDescriptorIndex belongs to a range (free or
+ * allocated), so a segment where no descriptor heads one is read with a layout this build does not have: it is
+ * named instead of being passed over in silence.
+ */
 function rangesOf(w: Walk, bytes: Uint8Array, segment: Address, unit: number, firstDescriptor: number, out: Range[]): void {
   const d = w.layouts.descriptor;
   let i = Math.max(1, firstDescriptor);
+  let heads = 0;
   while (i < DESCRIPTORS) {
     const at = i * d.size;
     const flags = u8(bytes, at + d.offsets.RangeFlags);
@@ -320,6 +326,7 @@ function rangesOf(w: Walk, bytes: Uint8Array, segment: Address, unit: number, fi
       w.part.notWalked.push({ heap: w.heap, part: "page range", address: segment.add(i * unit), reason: "descriptor " + i + " of page segment " + segment.format(w.ps) + " claims " + units + " units; the rest of the segment was not walked" });
       return;
     }
+    heads++;
     if (kind !== "free") {
       out.push({
         address: segment.add(i * unit),
@@ -331,6 +338,9 @@ function rangesOf(w: Walk, bytes: Uint8Array, segment: Address, unit: number, fi
       });
     }
     i += units;
+  }
+  if (heads === 0) {
+    w.part.notWalked.push({ heap: w.heap, part: "page segment", address: segment, reason: "no range descriptor from index " + firstDescriptor + " heads a range (RangeFlags and UnitSize read at +0x" + d.offsets.RangeFlags.toString(16) + "/+0x" + d.offsets.UnitSize.toString(16) + "): a layout this build does not have, or damage; its ranges were not walked" });
   }
 }
 

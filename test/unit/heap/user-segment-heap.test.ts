@@ -217,6 +217,28 @@ describe("damage: named by address and reason, the rest still listed", () => {
     expect(part.notWalked[0]).toMatchObject({ part: "large block tree", address: A(leafNode), reason: expect.stringMatching(/unreadable/) });
   });
 
+  test("a page segment whose descriptors head no range (a layout the build does not have) is named, not skipped in silence", () => {
+    const b = new UserSegmentHeapBuilder({ build: 19045 });
+    b.vs([{ size: 0x100 }]);
+    b.finish();
+    for (let i = 2; i < 256; i++) b.b.memory.writeU8(b.segments[0] + BigInt(i * 0x20 + 0x18), 0);
+    const part = walk(b);
+    expect(part.blocks).toEqual([]);
+    expect(part.notWalked).toEqual([{ heap: A(b.heap), part: "page segment", address: A(b.segments[0]), reason: expect.stringMatching(/no range descriptor from index 2 heads a range/) }]);
+  });
+
+  test("few reads: the heap header, the keys, one per page segment, one per subsegment, one per large node and its ends", () => {
+    const { b } = process({ build: 22000, ust: true });
+    installHost(b.target);
+    const target = new Target();
+    const part = walkSegmentHeap(target, A(b.heap), { includeFree: false, readFirstPointer: false });
+    expectExactly(part, b.expected());
+    const large = b.expected().filter((p) => p.kind === "Large" || p.kind === "Backend").length;
+    // PEB build + header + keys + segments + subsegments + (node + trailer) per large block and (trailer) per backend range.
+    expect(target.memory.stats.readCalls).toBeGreaterThan(b.subsegments.length);
+    expect(target.memory.stats.readCalls).toBeLessThanOrEqual(3 + b.segments.length + b.subsegments.length + 2 * large);
+  });
+
   test("a heap whose signature is not 0xDDEEDDEE is named, not walked", () => {
     const b = new UserSegmentHeapBuilder({ build: 19045 });
     b.finish();
