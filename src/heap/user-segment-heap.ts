@@ -23,8 +23,11 @@
 //    only pairs equal to 01 and would miss busy blocks whose unused bytes are recorded (+ust makes that every block).
 //  - Large-tree links (§5.8): plain in DbgHelpUtils and ntoseye; _RTL_RB_TREE.Encoded (bit 0 of Min) marks an
 //    encoded tree, whose root is stored XORed with the tree's address and whose children with their parent's
-//    (decompiled RtlpHpSegPageRangeAllocate on FreePageRanges), while PoolViewer XORs node links with the tree's
-//    address. When the tree is encoded each link is decoded both ways and the one that leads to a valid node is kept.
+//    (decompiled RtlpHpSegPageRangeAllocate on FreePageRanges). A second reading XORs the children with the tree's
+//    address; it was attributed to PoolViewer, but the stored PoolViewer (yardenshafir/PoolViewer,
+//    PoolViewer/PoolData.cpp) walks no RB tree at all (its large allocations come from the VA manager's bitmap and
+//    the big page table), so that reading is unverified. When the tree is encoded each child link is decoded both
+//    ways (parent first) and the one that leads to a valid node is kept; a failure names the parent reading's node.
 import { Address } from "../core/address";
 import { Unreadable } from "../core/missing";
 import { pointer, u16, u32, u8, u64Address, unsigned } from "../core/bytes";
