@@ -64,8 +64,11 @@ export interface UserSegmentHeapOptions {
   dump?: boolean;
   /** Key the LFH offsets with (ULONG)subsegment >> 12 instead of (ULONG)(subsegment >> 12). */
   truncatedLfhKey?: boolean;
-  /** Store the large-block tree encoded (root ^ tree address, children ^ parent node, Min bit 0 set). */
-  encodedTree?: boolean;
+  /**
+   * Store the large-block tree encoded (root ^ tree address, Min bit 0 set): children ^ their parent node (true, the
+   * decompiled ntdll's form) or ^ the tree's address ("tree", the second reading).
+   */
+  encodedTree?: boolean | "tree";
 }
 
 /** What the builder placed: the ground truth a walk is compared with. */
@@ -405,8 +408,8 @@ export class UserSegmentHeapBuilder {
     this.b.writePtr(ctx + this.off("_HEAP_SEG_CONTEXT", "SegmentCount"), BigInt(this.segments.length));
     const tree = this.heap + this.off("_SEGMENT_HEAP", "LargeAllocMetadata");
     const sorted = this.large.slice().sort((a, b) => (a.block < b.block ? -1 : 1));
-    const enc = this.options.encodedTree === true;
-    const link = (child: bigint, holder: bigint) => (child === 0n ? 0n : enc ? child ^ holder : child);
+    const enc = this.options.encodedTree === true || this.options.encodedTree === "tree";
+    const link = (child: bigint, holder: bigint) => (child === 0n ? 0n : !enc ? child : this.options.encodedTree === "tree" ? child ^ tree : child ^ holder);
     const build = (lo: number, hi: number, parent: bigint): bigint => {
       if (lo > hi) return 0n;
       const mid = (lo + hi) >> 1;
@@ -417,7 +420,7 @@ export class UserSegmentHeapBuilder {
       return node;
     };
     const root = build(0, sorted.length - 1, 0n);
-    this.b.writePtr(tree, link(root, tree));
+    this.b.writePtr(tree, root === 0n ? 0n : enc ? root ^ tree : root);
     this.b.writePtr(tree + P, sorted.length ? sorted[0].node | (enc ? 1n : 0n) : 0n);
     this.b.writePtr(this.heap + this.off("_SEGMENT_HEAP", "LargeReservedPages"), BigInt(this.largeReserved));
     this.b.writePtr(this.heap + this.off("_SEGMENT_HEAP", "LargeCommittedPages"), BigInt(this.largeReserved));

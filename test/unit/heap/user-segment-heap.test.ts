@@ -139,6 +139,13 @@ describe("the readings the sources leave open", () => {
     expectExactly(part, b.expected());
   });
 
+  test("an encoded tree whose children are XORed with the tree's address (the second reading) is walked too", () => {
+    const { b } = process({ build: 19045, ust: true, encodedTree: "tree" });
+    const part = walk(b);
+    expectExactly(part, b.expected());
+    expect(part.notWalked).toEqual([]);
+  });
+
   test("front padding (ntdll up to 19041): the user pointer is past the padding value", () => {
     const b = new UserSegmentHeapBuilder({ build: 19045 });
     b.vs([{ size: 0x100, frontPad: 0x10 }, { size: 0x80 }]);
