@@ -588,6 +588,7 @@ function largeLike(w: Walk, block: Address, bytes: number, unused: number, extra
     const tailAt = block.add(pad + size);
     const tail = w.target.memory.read(tailAt, Math.min(unused, 0x1000), "extras trailer");
     if (!(tail instanceof Unreadable)) stackRecord = findExtrasPointer(tail, tailAt, ps);
+    else w.part.notWalked.push({ heap: w.heap, part: kind + " block trailer", address: tailAt, reason: "unreadable (" + tail.describe(ps) + "): the block is listed without its +ust stack" });
   }
   return push(w, { address: block.add(pad), size, heap: w.heap, kind, header: null, stackRecord, firstPointer, blockBytes: bytes });
 }

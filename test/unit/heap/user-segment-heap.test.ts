@@ -255,3 +255,30 @@ describe("damage: named by address and reason, the rest still listed", () => {
     expect(part.notWalked[0].reason).toMatch(/0x12345678, not 0xddeeddee/);
   });
 });
+
+describe("every read failing in turn (as an unreadable page fails in the provider)", () => {
+  test("no exception; the walk either lists every block with its stack or names what it could not read", () => {
+    const build = () => process({ build: 19045, ust: true }).b;
+    const probe = build();
+    installHost(probe.target);
+    const probeTarget = new Target();
+    walkSegmentHeap(probeTarget, A(probe.heap), { includeFree: false, readFirstPointer: true });
+    const reads = probeTarget.memory.stats.readCalls;
+    expect(reads).toBeGreaterThan(10);
+    const expected = probe.expected().map(key).sort();
+    let named = 0;
+    for (let n = 1; n <= reads; n++) {
+      const b = build();
+      b.target.failReadNumber = n;
+      installHost(b.target);
+      const part = walkSegmentHeap(new Target(), A(b.heap), { includeFree: false, readFirstPointer: true });
+      const same = JSON.stringify(part.blocks.map(key).sort()) === JSON.stringify(expected);
+      const said = part.notWalked.length > 0 || (part.summary.notes || []).length > 0 || /guesses/.test(part.summary.layout);
+      expect([n, same || said]).toEqual([n, true]);
+      if (part.notWalked.length > 0) named++;
+      expect(part.notWalked.every((x) => !/internal error/.test(x.reason))).toBe(true);
+    }
+    // The injection bites: most reads are of metadata whose loss must be named.
+    expect(named).toBeGreaterThan(reads / 2);
+  });
+});
