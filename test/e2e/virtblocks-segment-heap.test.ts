@@ -2,6 +2,7 @@
 // through the segment-heap walker, with their +ust stacks; the built process is test/targets/user-segment-heap.ts.
 import { DebuggerSession } from "../emulator/session";
 import { UserSegmentHeapBuilder } from "../targets/user-segment-heap";
+import { failEachRead } from "../support/faults";
 
 interface BlockRecord { Heap: unknown; Entry: unknown; UserAddress: unknown; UserSize: number; CommitSize: number; Stack: unknown }
 
@@ -42,4 +43,11 @@ describe("!virtblocks on a segment heap", () => {
     expect((r.value as BlockRecord[]).length).toBe(2);
     expect(r.output).toMatch(/the walk stopped: a link leads to the node at [0-9a-f`]+, which is unreadable/);
   });
+});
+
+test("every read failing in turn: no exception reaches the host, nothing is written", () => {
+  const s = failEachRead(() => processWithLargeBlocks().b.target, "!virtblocks");
+  expect(s.injected).toBeGreaterThan(10);
+  expect(s.escaped).toBe(0);
+  expect(s.writes).toBe(0);
 });
