@@ -32,6 +32,7 @@ import { Address } from "../core/address";
 import { Unreadable } from "../core/missing";
 import { pointer, u16, u32, u8, u64Address, unsigned } from "../core/bytes";
 import { workLimit, raiseHint } from "../core/limits";
+import { messages } from "../core/messages";
 import type { Target } from "../host/target";
 import { isLayoutMissing, resolveLayout } from "../layouts/resolve";
 import { LayoutMissing, ResolvedLayout } from "../layouts/types";
@@ -177,7 +178,7 @@ function walk(target: Target, heap: Address, options: HeapWalkOptions, part: Hea
   if (keys && !keys.haveLfhKey && wanted("LFH")) {
     const lfh = ranges.filter((r) => r.kind === "LFH");
     if (lfh.length > 0) {
-      part.notWalked.push({ heap, part: "LFH subsegments", address: lfh[0].address, reason: lfh.length + " LFH subsegment" + (lfh.length === 1 ? "" : "s") + " not walked: ntdll!RtlpHpHeapGlobals.LfhKey is not available (.reload /f ntdll.dll to load ntdll's symbols)" });
+      part.notWalked.push({ heap, part: "LFH subsegments", address: lfh[0].address, reason: messages.segmentHeapNoLfhKey(lfh.length) });
     }
   }
   part.summary.lfh = ranges.some((r) => r.kind === "LFH");
@@ -203,11 +204,11 @@ function readKeys(w: Walk): Keys | null {
       heap: w.heap,
       part: "VS and LFH subsegments",
       address: null,
-      reason: "the keys in ntdll!RtlpHpHeapGlobals are not available (" + (at ? "unreadable" : "no symbol") + ") and no page segment gave HeapKey; .reload /f ntdll.dll to load ntdll's symbols (a dump needs ntdll's data: .dump /ma)",
+      reason: messages.segmentHeapNoKeys(at ? "unreadable" : "no symbol ntdll!RtlpHpHeapGlobals"),
     });
     return null;
   }
-  w.notes.push("HeapKey was derived from a page segment's signature (ntdll!RtlpHpHeapGlobals is not available: .reload /f ntdll.dll)");
+  w.notes.push(messages.segmentHeapDerivedKey());
   return { heapKey: key, lfhKeyLow: 0, derived: true, haveLfhKey: false };
 }
 
