@@ -397,6 +397,7 @@ function push(w: Walk, block: HeapBlock): boolean {
     return false;
   }
   w.part.blocks.push(block);
+  if (w.options.onProgress && w.part.blocks.length % 4096 === 0) w.options.onProgress(w.part.blocks.length);
   return true;
 }
 

@@ -318,11 +318,7 @@ export class UserSegmentHeapBuilder {
     const bytes = pages * UNIT;
     this.subsegments.push({ address: sub, kind: "LFH", bytes });
     const bitmapAt = Number(this.off("_HEAP_LFH_SUBSEGMENT", "BlockBitmap"));
-    let count = Math.floor((bytes - bitmapAt) / blockSize);
-    while (count > 0 && align(bitmapAt + Math.ceil((count * 2) / 8), 16) + count * blockSize > bytes) count--;
-    const first = align(bitmapAt + Math.ceil((count * 2) / 8), 16);
-    const withheld: number[] = [];
-    for (let i = 0; i < count; i++) if (((first + i * blockSize) & 0xfff) + blockSize > 0x1000) withheld.push(i);
+    const { count, first, withheld } = this.lfhGeometry(blockSize, pages);
     const setBit = (bit: number) => {
       const at = sub + BigInt(bitmapAt + (bit >> 3));
       m.writeU8(at, (m.read(at, 1) as Uint8Array)[0] | (1 << (bit & 7)));
@@ -353,6 +349,18 @@ export class UserSegmentHeapBuilder {
     m.writeU16(sub + this.off("_HEAP_LFH_SUBSEGMENT", "FreeCount"), count - withheld.length - busyCount);
     this.placed.push(...out);
     return { subsegment: sub, placed: out, slots: count, withheld };
+  }
+
+  /** Slots of a subsegment: how many, where the first starts (after the bitmap), and which cross a page (withheld). */
+  lfhGeometry(blockSize: number, pages: number): { count: number; first: number; withheld: number[] } {
+    const bytes = pages * UNIT;
+    const bitmapAt = Number(this.off("_HEAP_LFH_SUBSEGMENT", "BlockBitmap"));
+    let count = Math.floor((bytes - bitmapAt) / blockSize);
+    while (count > 0 && align(bitmapAt + Math.ceil((count * 2) / 8), 16) + count * blockSize > bytes) count--;
+    const first = align(bitmapAt + Math.ceil((count * 2) / 8), 16);
+    const withheld: number[] = [];
+    for (let i = 0; i < count; i++) if (((first + i * blockSize) & 0xfff) + blockSize > 0x1000) withheld.push(i);
+    return { count, first, withheld };
   }
 
   /** A direct backend allocation (RangeFlags 0x03): whole pages, UnusedBytes and ExtraPresent in its descriptor. */

@@ -282,3 +282,20 @@ describe("every read failing in turn (as an unreadable page fails in the provide
     expect(named).toBeGreaterThan(reads / 2);
   });
 });
+
+test("progress: onProgress is called with the blocks found so far on a long walk", () => {
+  const b = new UserSegmentHeapBuilder({ build: 22000 });
+  for (let s = 0; s < 3; s++) {
+    const blocks: { slot: number; spec: AllocSpec }[] = [];
+    const g = b.lfhGeometry(0x20, 16);
+    for (let i = 0; i < g.count; i++) if (g.withheld.indexOf(i) < 0) blocks.push({ slot: i, spec: { size: 0x18 } });
+    b.lfh(0x20, 16, blocks);
+  }
+  b.finish();
+  const seen: number[] = [];
+  installHost(b.target);
+  const part = walkSegmentHeap(new Target(), A(b.heap), { includeFree: false, readFirstPointer: false, onProgress: (n) => seen.push(n) });
+  expectExactly(part, b.expected());
+  expect(part.blocks.length).toBeGreaterThan(4096);
+  expect(seen).toEqual([4096]);
+});
