@@ -103,7 +103,9 @@ export class UserSegmentHeapBuilder {
   readonly subsegments: { address: bigint; kind: "VS" | "LFH"; bytes: number }[] = [];
   readonly largeNodes: bigint[] = [];
   private nextSegment = 0x000001c000000000n;
-  private current: { address: bigint; nextUnit: number } | null = null;
+  private current: ({ address: bigint; nextUnit: number } | null)[] = [null, null];
+  /** Page segments of context 1 (16 MB, 64 KB units). */
+  readonly segments1: bigint[] = [];
   private readonly records = new Map<string, bigint>();
   private readonly random: () => number;
   private readonly large: { node: bigint; block: bigint }[] = [];
@@ -169,19 +171,25 @@ export class UserSegmentHeapBuilder {
     return this.options.build >= 26100;
   }
 
-  /** `units` 4 KB units of context 0 in the current page segment or a new one. */
-  private range(units: number, flags: number): { address: bigint; descriptor: bigint } {
+  /**
+   * `units` units of a context in its current page segment or a new one: context 0 has 1 MB segments of 4 KB units,
+   * context 1 16 MB segments of 64 KB units (both 256 descriptors).
+   */
+  private range(units: number, flags: number, context: 0 | 1 = 0): { address: bigint; descriptor: bigint } {
     const m = this.b.memory;
-    const descriptors = this.ps === 8 ? 2 : 1;
-    let seg = this.current;
+    const UNIT = context === 0 ? 0x1000 : 0x10000;
+    const descriptors = context === 1 ? 1 : this.ps === 8 ? 2 : 1;
+    let seg = this.current[context];
     if (!seg || seg.nextUnit + units > 256) {
-      seg = { address: this.nextSegment, nextUnit: descriptors };
-      this.nextSegment += BigInt(SEGMENT_BYTES);
-      this.current = seg;
-      this.segments.push(seg.address);
+      const segmentBytes = 256 * UNIT;
+      const at = (this.nextSegment + BigInt(segmentBytes - 1)) & ~BigInt(segmentBytes - 1);
+      seg = { address: at, nextUnit: descriptors };
+      this.nextSegment = at + BigInt(segmentBytes);
+      this.current[context] = seg;
+      (context === 0 ? this.segments : this.segments1).push(seg.address);
       m.map(seg.address, this.size("_HEAP_PAGE_SEGMENT"));
       const magic = this.encodes26100 ? 0n : this.ps === 8 ? SEG_MAGIC : SEG_MAGIC & 0xffffffffn;
-      this.b.writePtr(seg.address + this.off("_HEAP_PAGE_SEGMENT", "Signature"), this.contextAt(0) ^ seg.address ^ this.heapKey ^ magic);
+      this.b.writePtr(seg.address + this.off("_HEAP_PAGE_SEGMENT", "Signature"), this.contextAt(context) ^ seg.address ^ this.heapKey ^ magic);
     }
     const dsize = this.size("_HEAP_PAGE_RANGE_DESCRIPTOR");
     const desc = (i: number) => seg!.address + BigInt(i * dsize);
@@ -254,11 +262,12 @@ export class UserSegmentHeapBuilder {
   }
 
   /** VS chunks in one VS subsegment of `pages` pages: chunk header + the data and its tail, rounded to the granule. */
-  vs(specs: AllocSpec[], pages = 4): PlacedBlock[] {
+  vs(specs: AllocSpec[], pages = 4, context: 0 | 1 = 0): PlacedBlock[] {
     const m = this.b.memory;
     const g = this.granule;
     const headerBytes = this.size("_HEAP_VS_CHUNK_HEADER");
-    const { address: sub } = this.range(pages, 0x0f);
+    if (context === 1 && pages % 16 !== 0) throw new Error("context 1 ranges are whole 64 KB units");
+    const { address: sub } = this.range(context === 0 ? pages : pages / 16, 0x0f, context);
     const bytes = pages * UNIT;
     this.subsegments.push({ address: sub, kind: "VS", bytes });
     const firstChunk = align(this.size("_HEAP_VS_SUBSEGMENT"), g); // 0x30 x64, 0x18 x86
@@ -406,14 +415,16 @@ export class UserSegmentHeapBuilder {
   finish(): this {
     const ps = this.ps;
     const P = BigInt(ps);
-    const ctx = this.contextAt(0);
-    const head = ctx + this.off("_HEAP_SEG_CONTEXT", "SegmentListHead");
-    const entries = [head, ...this.segments];
-    for (let i = 0; i < entries.length; i++) {
-      this.b.writePtr(entries[i], entries[(i + 1) % entries.length]);
-      this.b.writePtr(entries[i] + P, entries[(i + entries.length - 1) % entries.length]);
-    }
-    this.b.writePtr(ctx + this.off("_HEAP_SEG_CONTEXT", "SegmentCount"), BigInt(this.segments.length));
+    [this.segments, this.segments1].forEach((list, c) => {
+      const ctx = this.contextAt(c);
+      const head = ctx + this.off("_HEAP_SEG_CONTEXT", "SegmentListHead");
+      const entries = [head, ...list];
+      for (let i = 0; i < entries.length; i++) {
+        this.b.writePtr(entries[i], entries[(i + 1) % entries.length]);
+        this.b.writePtr(entries[i] + P, entries[(i + entries.length - 1) % entries.length]);
+      }
+      this.b.writePtr(ctx + this.off("_HEAP_SEG_CONTEXT", "SegmentCount"), BigInt(list.length));
+    });
     const tree = this.heap + this.off("_SEGMENT_HEAP", "LargeAllocMetadata");
     const sorted = this.large.slice().sort((a, b) => (a.block < b.block ? -1 : 1));
     const enc = this.options.encodedTree === true || this.options.encodedTree === "tree";

@@ -125,6 +125,17 @@ describe("a 32-bit Windows 10 process (x86 rows: research, not PDB-checked)", ()
   });
 });
 
+test("context 1 (16 MB page segments of 64 KB units) is walked too", () => {
+  const b = new UserSegmentHeapBuilder({ build: 22000, ust: true });
+  b.vs([{ size: 0x100, stack: frames(1) }]);
+  b.vs([{ size: 0x6000, stack: frames(2) }, { size: 0x2000, busy: false }, { size: 0x3ff1, stack: frames(3) }], 16, 1);
+  b.finish();
+  expect(b.segments1.length).toBe(1);
+  const part = walk(b);
+  expectExactly(part, b.expected());
+  expect(part.notWalked).toEqual([]);
+});
+
 describe("the readings the sources leave open", () => {
   test("LFH offsets keyed with (ULONG)subsegment >> 12 decode through the fallback, and the notes say so", () => {
     const { b } = process({ build: 19045, ust: true, truncatedLfhKey: true });
