@@ -321,13 +321,16 @@ export class UserSegmentHeapBuilder {
    * One LFH subsegment of `pages` pages with slots of `blockSize` bytes. `blocks` maps a slot index ("last" = the last
    * position) to what it holds; page-crossing slots are withheld (busy bit set, WitheldBlockCount, BlockCount less).
    */
-  lfh(blockSize: number, pages: number, blocks: { slot: number | "last"; spec: AllocSpec }[]): { subsegment: bigint; placed: PlacedBlock[]; slots: number; withheld: number[] } {
+  lfh(blockSize: number, pages: number, blocks: { slot: number | "last"; spec: AllocSpec }[], withhold = true): { subsegment: bigint; placed: PlacedBlock[]; slots: number; withheld: number[] } {
     const m = this.b.memory;
     const { address: sub } = this.range(pages, 0x0b);
     const bytes = pages * UNIT;
     this.subsegments.push({ address: sub, kind: "LFH", bytes });
     const bitmapAt = Number(this.off("_HEAP_LFH_SUBSEGMENT", "BlockBitmap"));
-    const { count, first, withheld } = this.lfhGeometry(blockSize, pages);
+    const geometry = this.lfhGeometry(blockSize, pages);
+    const { count, first } = geometry;
+    // Without WitholdPageCrossingBlocks (builds that realign instead, userheap-facts §10.1) every slot is handed out.
+    const withheld = withhold ? geometry.withheld : [];
     const setBit = (bit: number) => {
       const at = sub + BigInt(bitmapAt + (bit >> 3));
       m.writeU8(at, (m.read(at, 1) as Uint8Array)[0] | (1 << (bit & 7)));

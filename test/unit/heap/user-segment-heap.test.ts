@@ -137,6 +137,16 @@ test("context 1 (16 MB page segments of 64 KB units) is walked too", () => {
 });
 
 describe("the readings the sources leave open", () => {
+  test("without withheld slots (WitheldBlockCount 0) a live page-crossing slot is an allocation and is listed", () => {
+    const b = new UserSegmentHeapBuilder({ build: 22000, ust: true });
+    const crossing = b.lfhGeometry(0x60, 2).withheld[0];
+    b.lfh(0x60, 2, [{ slot: crossing, spec: { size: 0x30, stack: frames(1) } }, { slot: "last", spec: { size: 0x28, stack: frames(2) } }], false);
+    b.finish();
+    const part = walk(b);
+    expectExactly(part, b.expected());
+    expect(part.blocks).toHaveLength(2);
+  });
+
   test("LFH offsets keyed with (ULONG)subsegment >> 12 decode through the fallback, and the notes say so", () => {
     const { b } = process({ build: 19045, ust: true, truncatedLfhKey: true });
     const part = walk(b);
