@@ -140,7 +140,8 @@ function walk(target: Target, heap: Address, options: HeapWalkOptions, part: Hea
       heap,
       part: "segment heap",
       address: heap,
-      reason: "no layout: " + missing.map((m) => m.typeName + " " + m.reason).join("; "),
+      // One reason says what to load; the others are the same words for other types.
+      reason: "no layout for " + missing.map((m) => m.typeName).join(", ") + ": " + missing[0].reason,
     });
     return;
   }

@@ -267,6 +267,15 @@ describe("damage: named by address and reason, the rest still listed", () => {
     expect(target.memory.stats.readCalls).toBeLessThanOrEqual(3 + b.segments.length + b.subsegments.length + 2 * large);
   });
 
+  test("a build without a layout (Windows 10 1803: one segment list, no SegContexts) is named with what to load", () => {
+    const b = new UserSegmentHeapBuilder({ build: 17134 });
+    b.finish();
+    const part = walk(b);
+    expect(part.blocks).toEqual([]);
+    expect(part.notWalked).toHaveLength(1);
+    expect(part.notWalked[0].reason).toMatch(/^no layout for _SEGMENT_HEAP, .*: not in the symbols \(\.reload \/f ntdll\.dll to get them\); no built-in layout for build 17134$/);
+  });
+
   test("a heap whose signature is not 0xDDEEDDEE is named, not walked", () => {
     const b = new UserSegmentHeapBuilder({ build: 19045 });
     b.finish();
