@@ -300,6 +300,14 @@ function walkBackend(w: Walk, header: Uint8Array, keys: Keys): Range[] {
       rangesOf(w, bytes, segment, unit, firstDescriptor, ranges);
     }
   }
+  if (bad > 0 && confirmed === null) {
+    w.part.notWalked.push({
+      heap: w.heap,
+      part: "segment heap keys",
+      address: null,
+      reason: "no page segment's signature decoded (" + bad + " tried): " + (keys.derived ? "the derived HeapKey" : "the HeapKey read from ntdll!RtlpHpHeapGlobals") + " is not the one this heap was encoded with",
+    });
+  }
   return ranges;
 }
 

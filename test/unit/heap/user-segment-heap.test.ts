@@ -276,6 +276,14 @@ describe("damage: named by address and reason, the rest still listed", () => {
     expect(part.notWalked[0].reason).toMatch(/^no layout for _SEGMENT_HEAP, .*: not in the symbols \(\.reload \/f ntdll\.dll to get them\); no built-in layout for build 17134$/);
   });
 
+  test("a HeapKey that is not this heap's: every page segment named, then the key; the large blocks still listed", () => {
+    const { b } = process({ build: 19045, ust: true });
+    b.b.memory.writeU64(BigInt(b.target.symbols.get("ntdll!RtlpHpHeapGlobals")!), 0x1234n);
+    const part = walk(b);
+    expectExactly(part, b.expected().filter((p) => p.kind === "Large"));
+    expect(part.notWalked.map((n) => n.part)).toEqual([...b.segments.map(() => "page segment"), "segment heap keys"]);
+  });
+
   test("a heap whose signature is not 0xDDEEDDEE is named, not walked", () => {
     const b = new UserSegmentHeapBuilder({ build: 19045 });
     b.finish();
