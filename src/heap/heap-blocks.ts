@@ -77,12 +77,12 @@ export interface HeapWalkPart {
 }
 
 export interface HeapWalkOptions {
+  /** Walk only the parts that hold these kinds (!virtblocks asks a segment heap for its Large blocks); all when absent. */
+  kinds?: HeapBlockKind[];
   /** Keep free blocks too (crash triage: is an address in a freed block?). */
   includeFree: boolean;
   /** Read each busy block's first pointer-sized value (for `Type`). */
   readFirstPointer: boolean;
   /** Called now and then with the blocks found so far in the heap being walked (for a progress line). */
   onProgress?: (blocksSoFar: number) => void;
-  /** Walk only the parts that hold these kinds (!virtblocks asks a segment heap for its Large blocks); all when absent. */
-  kinds?: HeapBlockKind[];
 }
