@@ -21,6 +21,8 @@ export interface HeapBlock {
   stackRecord: Address | null;
   /** The first pointer-sized value of the user data, when it was read (a vtable for a C++ object); else null. */
   firstPointer: Address | null;
+  /** The bytes the block takes in the heap (chunk, slot or pages), where the walker knows them. */
+  blockBytes?: number;
 }
 
 /** A free block, kept only where a caller asks for them (crash triage: "the address is in a freed block"). */
@@ -43,6 +45,8 @@ export interface HeapWalkSummary {
   bytes: number;
   /** Which layout was used, in the words of the other layout lines ("ntdll's symbols", "built-in layout for ..."). */
   layout: string;
+  /** What the walk assumed or fell back to, for the report (a key form, a derived key, a layout from elsewhere). */
+  notes?: string[];
 }
 
 /** A part of a heap the walk could not walk: named by address and reason, with what to do where there is something. */
@@ -73,8 +77,12 @@ export interface HeapWalkPart {
 }
 
 export interface HeapWalkOptions {
+  /** Walk only the parts that hold these kinds (!virtblocks asks a segment heap for its Large blocks); all when absent. */
+  kinds?: HeapBlockKind[];
   /** Keep free blocks too (crash triage: is an address in a freed block?). */
   includeFree: boolean;
   /** Read each busy block's first pointer-sized value (for `Type`). */
   readFirstPointer: boolean;
+  /** Called now and then with the blocks found so far in the heap being walked (for a progress line). */
+  onProgress?: (blocksSoFar: number) => void;
 }
