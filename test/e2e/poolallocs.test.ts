@@ -318,3 +318,33 @@ describe("!poolallocs where real kernels differ from the first reading", () => {
     exact({ s, live });
   });
 });
+
+// The kernel counts withheld page-crossing slots out of BlockCount while the slots keep their positions (research
+// notes, userheap-facts.md 10.1; MemProcFS walks (size - FirstBlockOffset) / BlockSize positions): a live block in the
+// last slot of a multi-page subsegment with a block size that does not divide a page lies past BlockCount slots.
+describe("!poolallocs walks every LFH slot position, not BlockCount slots", () => {
+  test.each([
+    [0x170, 2],
+    [0x2f0, 4],
+    [0xa0, 3],
+  ])("blocks of %i bytes in %i-page subsegments: the live block in the last slot is listed", (bytes, pages) => {
+    const s = new SegmentHeapBuilder({ build: 19041, seed: 48 + pages });
+    const placed = s.lfh(HEAP_INDEX.NonPaged, Array.from({ length: 6 }, (_, i) => ({ tag: "Leak", bytes, busy: i % 3 !== 2 })), pages, undefined, true);
+    s.trackTag("Leak");
+    s.finish();
+    const slice = loadSlice(19041);
+    const field = (name: string) => slice.types._HEAP_LFH_SUBSEGMENT.fields.find((f) => f[0] === name)![1];
+    const sub = s.subsegments[0].address;
+    const blockCount = (s.target.memory.read(sub + BigInt(field("BlockCount")), 2) as Uint8Array).reduce((n, b, i) => n + (b << (8 * i)), 0);
+    const blockSize = placed[0].size;
+    const firstOffset = Number(placed.reduce((a, p) => (p.header < a ? p.header : a), placed[0].header) - sub) % blockSize;
+    // The block in the last slot sits past the first BlockCount slots: a walk that stops at BlockCount misses it.
+    const lastSlot = Number(placed[0].header - sub - BigInt(firstOffset)) / blockSize;
+    expect(lastSlot).toBeGreaterThanOrEqual(blockCount);
+    const { r, found } = run(s);
+    expect(found.has(placed[0].address.toString(16))).toBe(true);
+    const live = placed.filter((p) => p.busy).map((p) => p.address.toString(16)).sort();
+    expect([...found].sort()).toEqual(live);
+    expect(r.output).not.toContain("its bitmap claims");
+  });
+});

@@ -252,11 +252,16 @@ export class SegmentHeapBuilder {
   }
 
   /**
-   * LFH blocks of one bucket (block size = bytes + pool header, rounded to 16), in as many subsegments as needed.
-   * `staleWithheld`: in each subsegment, a withheld page-crossing slot gets this tag in a stale pool header and its
-   * busy bit set, as leftover bytes could read (a walk must not list it).
+   * LFH blocks of one bucket (block size = bytes + pool header, rounded to 16), in as many subsegments as needed, each
+   * laid out as the kernel initialises it (RtlpHpLfhSubsegmentInitialize with WitholdPageCrossingBlocks, as the
+   * research notes' userheap-facts.md section 10.1 and MemProcFS's LFH loop describe it): slots at FirstBlockOffset + i x
+   * BlockSize to the subsegment's end, each page-crossing slot withheld (its busy bit set, counted out of BlockCount
+   * and FreeCount) while the slots after it keep their positions.
+   * `staleWithheld`: in each subsegment, a withheld slot also gets this tag in a stale pool header, as leftover bytes
+   * could read (a walk must not list it). `lastSlotFirst`: the first spec of each subsegment goes in its last usable
+   * slot (the slot a walk that stops at BlockCount never reaches), the others in random order.
    */
-  lfh(heap: number, specs: BlockSpec[], pagesPerSubsegment = 1, staleWithheld?: string): Placed[] {
+  lfh(heap: number, specs: BlockSpec[], pagesPerSubsegment = 1, staleWithheld?: string, lastSlotFirst = false): Placed[] {
     const s = this.slice;
     const blockSize = align16(Math.max(...specs.map((x) => x.bytes)) + 16);
     const bitmapAt = offsetOf(s, "_HEAP_LFH_SUBSEGMENT", "BlockBitmap");
@@ -264,48 +269,55 @@ export class SegmentHeapBuilder {
     let count = Math.floor((size - bitmapAt) / blockSize);
     while (count > 0 && align16(bitmapAt + Math.ceil((count * 2) / 8)) + count * blockSize > size) count--;
     const first = align16(bitmapAt + Math.ceil((count * 2) / 8));
-    // A slot that would cross a page is withheld (WitholdPageCrossingBlocks): never handed out.
     const usable = Array.from({ length: count }, (_, i) => i).filter((i) => ((first + i * blockSize) & 0xfff) + blockSize <= 0x1000);
+    const withheld = Array.from({ length: count }, (_, i) => i).filter((i) => usable.indexOf(i) < 0);
     if (usable.length === 0) throw new Error("no LFH slot of 0x" + blockSize.toString(16) + " bytes fits a page");
     const out: Placed[] = [];
     const m = this.pool.b.memory;
+    const setBusy = (sub: bigint, slot: number) => {
+      const byteAt = sub + BigInt(bitmapAt + (slot >> 2));
+      m.writeU8(byteAt, (m.read(byteAt, 1) as Uint8Array)[0] | (1 << ((slot & 3) * 2)));
+    };
     for (let start = 0; start < specs.length; start += usable.length) {
       const group = specs.slice(start, start + usable.length);
       const sub = this.range(heap, pagesPerSubsegment, 0x0b);
       this.subsegments.push({ address: sub, size, kind: "LFH", heap });
-      m.writeU16(sub + BigInt(offsetOf(s, "_HEAP_LFH_SUBSEGMENT", "BlockCount")), count);
-      m.writeU16(sub + BigInt(offsetOf(s, "_HEAP_LFH_SUBSEGMENT", "FreeCount")), count - group.filter((g) => g.busy).length);
+      // BlockCount and FreeCount without the withheld slots (the kernel decrements both once per withheld slot).
+      m.writeU16(sub + BigInt(offsetOf(s, "_HEAP_LFH_SUBSEGMENT", "BlockCount")), count - withheld.length);
+      m.writeU16(sub + BigInt(offsetOf(s, "_HEAP_LFH_SUBSEGMENT", "FreeCount")), count - withheld.length - group.filter((g) => g.busy).length);
       const shift = this.encodes26100 ? (sub >> 12n) & 0xffffffffn : (sub & 0xffffffffn) >> 12n;
       const encoded = (blockSize | (first << 16)) ^ Number(this.lfhKey & 0xffffffffn) ^ Number(shift);
       m.writeU32(sub + BigInt(offsetOf(s, "_HEAP_LFH_SUBSEGMENT", "BlockOffsets")), encoded >>> 0);
+      for (const slot of withheld) setBusy(sub, slot);
       // Slots in random order, as the LFH hands them out.
       const slots = shuffle(usable.slice(), this.random);
+      if (lastSlotFirst) {
+        const last = usable[usable.length - 1];
+        slots.splice(slots.indexOf(last), 1);
+        slots.unshift(last);
+      }
       group.forEach((spec, k) => {
         const slot = slots[k];
         const header = sub + BigInt(first + slot * blockSize);
         this.poolHeader(header, blockSize, spec.tag);
         if (spec.content) m.write(header + 16n, spec.content);
-        if (spec.busy) {
-          const byteAt = sub + BigInt(bitmapAt + (slot >> 2));
-          const old = (m.read(byteAt, 1) as Uint8Array)[0];
-          m.writeU8(byteAt, old | (1 << ((slot & 3) * 2)));
-        }
+        if (spec.busy) setBusy(sub, slot);
         out.push({ address: header + 16n, header, size: blockSize, kind: "LFH", pool: heap === 2 ? "Paged" : "NonPaged", tag: spec.tag, busy: spec.busy });
       });
-      const withheld = Array.from({ length: count }, (_, i) => i).find((i) => usable.indexOf(i) < 0);
-      if (staleWithheld && withheld !== undefined) {
-        this.poolHeader(sub + BigInt(first + withheld * blockSize), blockSize, staleWithheld);
-        const byteAt = sub + BigInt(bitmapAt + (withheld >> 2));
-        m.writeU8(byteAt, (m.read(byteAt, 1) as Uint8Array)[0] | (1 << ((withheld & 3) * 2)));
-      }
+      if (staleWithheld && withheld.length) this.poolHeader(sub + BigInt(first + withheld[0] * blockSize), blockSize, staleWithheld);
     }
     this.placed.push(...out);
     return out;
   }
 
-  /** VS chunks, packed into 64 KB VS subsegments; each chunk = chunk header + pool header + the bytes, rounded to 16. */
+  /**
+   * VS chunks, packed into 64 KB VS subsegments; each chunk = chunk header + pool header + the bytes, rounded to 16.
+   * A block under 0xFF0 bytes that would run more than 0x40 bytes into the next page starts at that page (MemProcFS:
+   * "pool header will be found at start of new page"): its chunk grows by the gap, so the driver still gets every
+   * byte it asked for and the pool header's BlockSize is the same wherever the block lands. A move whose chunk would
+   * reach 0xFF0 bytes is a layout no source describes (MemProcFS would not move it): the builder refuses it.
+   */
   vs(heap: number, specs: BlockSpec[], pagesPerSubsegment = 16): Placed[] {
-    const s = this.slice;
     const size = pagesPerSubsegment * UNIT;
     const m = this.pool.b.memory;
     const out: Placed[] = [];
@@ -319,24 +331,24 @@ export class SegmentHeapBuilder {
     const closeSubsegment = () => {
       if (sub !== 0n && size - offset >= 0x20) chunk(offset, size - offset, false);
     };
+    const gapAt = (chunkAt: number, blockBytes: number) => {
+      const inPage = (chunkAt + 16) & 0xfff;
+      return blockBytes < 0xff0 && inPage + blockBytes > 0x1040 ? 0x1000 - inPage : 0;
+    };
     for (const spec of specs) {
-      const bytes = align16(spec.bytes + 16) + 16;
-      if (offset + bytes > size - 0x20) {
+      const blockBytes = align16(spec.bytes + 16);
+      let gap = offset + 16 + blockBytes <= size ? gapAt(offset, blockBytes) : 0;
+      if (offset + 16 + gap + blockBytes > size - 0x20) {
         closeSubsegment();
         sub = this.vsSubsegment(heap, pagesPerSubsegment);
         offset = 0x30;
         prevUnits = 0;
+        gap = gapAt(offset, blockBytes);
       }
+      if (gap > 0 && gap + blockBytes >= 0xff0) throw new Error("a VS block of 0x" + blockBytes.toString(16) + " bytes moved 0x" + gap.toString(16) + " bytes to the next page: no source describes that chunk");
+      const bytes = 16 + gap + blockBytes;
       chunk(offset, bytes, spec.busy);
-      // A block under 0xFF0 bytes that runs more than 0x40 bytes into the next page starts at that page (MemProcFS).
-      const blockAt = sub + BigInt(offset + 16);
-      let blockBytes = bytes - 16;
-      let header = blockAt;
-      const inPage = Number(blockAt & 0xfffn);
-      if (blockBytes < 0xff0 && inPage + blockBytes > 0x1040) {
-        header = blockAt + BigInt(0x1000 - inPage);
-        blockBytes -= 0x1000 - inPage;
-      }
+      const header = sub + BigInt(offset + 16 + gap);
       this.poolHeader(header, blockBytes, spec.tag);
       if (spec.content) m.write(header + 16n, spec.content.subarray(0, Math.max(0, blockBytes - 16)));
       out.push({ address: header + 16n, header, size: blockBytes, kind: "VS", pool: heap === 2 ? "Paged" : "NonPaged", tag: spec.tag, busy: spec.busy });
