@@ -365,8 +365,14 @@ export const messages = {
     given + ".",
   poolallocsSmallNotWalked: (why: string, tag: string) =>
     "Small blocks (under a page) are not walked: " + why + '. !poolfind "' + tag + '" finds them by scanning every pool page (hours over KDNET on a machine with GBs of pool; minutes on a local dump).',
-  poolallocsStopped: (found: number, tag: string) =>
-    "Stopped once the " + plural(found, "allocation") + " the tracker counts as outstanding were found; !poolallocs (\"" + tag + "\", \"all\") walks every heap.",
+  poolallocsStopped: (outstanding: number, walked: number, total: number, left: number, leftBytes: string, tag: string) =>
+    "Stopped once the tracker's " + groupDigits(outstanding) + " outstanding were found: " + groupDigits(walked) + " of " + plural(total, "subsegment") + " walked, " +
+    (left === 0 ? "none left." : groupDigits(left) + " left unread (" + leftBytes + "); !poolallocs (\"" + tag + "\", \"all\") walks them too."),
+  poolallocsNoCount: (why: string) => "No outstanding count to stop at (" + why + "): the walk did not stop early.",
+  poolallocsBigAccountForAll: (tag: string) =>
+    "Small blocks not walked: the big allocations account for every outstanding allocation the tracker counts; !poolallocs (\"" + tag + "\", \"all\") walks them anyway.",
+  poolallocsCommonPrefix: (bytes: number, text: string) =>
+    "Every block listed starts with the same 0x" + bytes.toString(16) + " bytes (" + text + "); the column \"Bytes at +0x" + bytes.toString(16) + "\" shows what follows them.",
   poolallocsEncodingNotBuild: (encoding: string, build: number | null) =>
     "Page segment signatures decode as on builds " + encoding + (build === null ? " (the build is unknown)" : ", not as build " + build + "'s") + ": the LFH offsets are decoded that way too.",
   poolallocsAlsoBig: (count: number) =>

@@ -150,8 +150,10 @@ export interface BlockWalk {
   busyBlocks: number;
   bytesWalked: number;
   subsegmentsWalked: number;
-  /** Subsegments not read because the byte cap was reached. */
+  /** Subsegments not read: the walk stopped early or reached the byte cap. */
   notWalked: number;
+  /** Their bytes. */
+  bytesNotWalked: number;
   /** Busy blocks of the tag left out because the big page table lists them. */
   alsoBig: number;
   /** Busy slots whose header carries the tag but not the slot's size: left out. */
@@ -394,7 +396,7 @@ export function walkSubsegments(
   layouts: SegmentHeapLayouts,
   options: BlockWalkOptions,
 ): BlockWalk {
-  const out: BlockWalk = { blocks: [], busyBlocks: 0, bytesWalked: 0, subsegmentsWalked: 0, notWalked: 0, alsoBig: 0, staleHeaders: 0, stoppedEarly: false, problems: [] };
+  const out: BlockWalk = { blocks: [], busyBlocks: 0, bytesWalked: 0, subsegmentsWalked: 0, notWalked: 0, bytesNotWalked: 0, alsoBig: 0, staleHeaders: 0, stoppedEarly: false, problems: [] };
   const total = subsegments.reduce((n, s) => n + s.size, 0);
   let batch: { start: Address; bytes: Uint8Array } | null = null;
   // Subsegments that follow each other in a page segment are read together: over KDNET a 4 KB read is two 4,000-byte
@@ -426,15 +428,19 @@ export function walkSubsegments(
     }
     return readRange(reader, sub.address, sub.size);
   };
+  const leave = (k: number) => {
+    out.notWalked = subsegments.length - k;
+    for (let j = k; j < subsegments.length; j++) out.bytesNotWalked += subsegments[j].size;
+  };
   for (let k = 0; k < subsegments.length; k++) {
     const sub = subsegments[k];
     if (options.stopAfter !== null && out.blocks.length >= options.stopAfter) {
       out.stoppedEarly = true;
-      out.notWalked = subsegments.length - k;
+      leave(k);
       break;
     }
     if (out.bytesWalked + sub.size > options.maxBytes) {
-      out.notWalked = subsegments.length - k;
+      leave(k);
       break;
     }
     const view = viewOf(k);

@@ -40,9 +40,18 @@ describe("!poolallocs on segment-heap kernels laid out from real PDB layouts", (
     const scene = leakScene({ build: 19041, seed: 3 });
     const r = DebuggerSession.load(scene.s.target).run('!poolallocs "Leak"');
     expect(r.escaped).toBeNull();
-    expect(r.output).toContain("Stopped once the " + scene.live.length + " allocations the tracker counts as outstanding were found");
-    expect(r.output).toContain('!poolallocs ("Leak", "all") walks every heap');
-    expect(((r.value as Rec).Allocations as Rec[]).length).toBe(scene.live.length);
+    const v = r.value as Rec;
+    const left = v.SubsegmentsLeft as number;
+    const total = scene.s.subsegments.length;
+    // The scene's last subsegments hold no 'Leak' block: the early stop leaves them, and says how many.
+    expect(left).toBeGreaterThan(0);
+    expect(v.SubsegmentsWalked).toBe(total - left);
+    expect(v.LeftBecause).toBe("stopped once the tracker's outstanding count was found");
+    expect(r.output).toMatch(
+      new RegExp("^Stopped once the tracker's " + scene.live.length + " outstanding were found: " + (total - left) + " of " + total + " subsegments walked, " + left + ' left unread \\([0-9.]+ KB\\); !poolallocs \\("Leak", "all"\\) walks them too\\.$', "m"),
+    );
+    expect((v.Allocations as Rec[]).length).toBe(scene.live.length);
+    expect(r.output).toMatch(new RegExp('^  !poolallocs \\("Leak", "all"\\) +walk the ' + left + " subsegments? left unread too$", "m"));
   });
 });
 
@@ -187,7 +196,8 @@ describe("!poolallocs where the segment heap is not walked", () => {
     const r = DebuggerSession.load(seed000().target).run('!poolallocs "Leak"');
     expect(r.escaped).toBeNull();
     expect(((r.value as Rec).Allocations as Rec[]).length).toBe(119);
-    expect(r.output).toContain("the big allocations already account for every outstanding allocation");
+    expect(r.output).toContain("Small blocks not walked: the big allocations account for every outstanding allocation the tracker counts");
+    expect((r.value as Rec).LeftBecause).toBe("the big allocations account for every outstanding allocation the tracker counts");
   });
 
   test("bad arguments and user mode", () => {
@@ -231,7 +241,11 @@ describe("the cap on bytes walked", () => {
     const r = session.run('!poolallocs ("Leak", "all")');
     expect(r.escaped).toBeNull();
     expect(r.output).toMatch(/Stopped at the cap on bytes walked \(8\.00 KB\): \d+ subsegments not read; raise it with !ltlimits \("maxPoolBytesWalked", 32768\)\./);
-    expect((r.value as Rec).Complete).toBe(false);
+    const v = r.value as Rec;
+    expect(v.SubsegmentsLeft).toBeGreaterThan(0);
+    expect(v.SubsegmentsWalked).toBe(2);
+    expect(v.LeftBecause).toBe("the cap on bytes walked (maxPoolBytesWalked)");
+    expect(r.output).toMatch(/^Walked 2 of \d+ subsegments; \d+ left unread at the cap on bytes walked \(below\)\.$/m);
     session.run('!ltlimits "reset"');
   });
 });
