@@ -18,6 +18,7 @@ export const findimporterCommand: Command = {
   summary: "Modules that import a function (by name or IAT value), redirected slots",
   resultNoun: ["import", "imports"],
   quietRepeats: true,
+  keepsResult: true,
   run(ctx, args) {
     const query = parseImporterQuery(args[0]);
     if ("kind" in query) {

@@ -64,6 +64,7 @@ export const leaktagCommand: Command = {
   summary: "Rank pool tags by bytes; with a tag, its big allocations and the driver that owns it",
   resultNoun: ["tag", "tags"],
   quietRepeats: true,
+  keepsResult: true,
   run(ctx, args) {
     if (!ctx.target.isKernel) {
       ctx.out.line(messages.needsKernel("leaktag"));

@@ -72,6 +72,7 @@ export const poolallocsCommand: Command = {
   summary: "Every live allocation of a tag, small blocks too, and the modules they point into",
   resultNoun: ["allocation", "allocations"],
   quietRepeats: true,
+  keepsResult: true,
   run(ctx, allArgs) {
     if (!ctx.target.isKernel) {
       ctx.out.line(messages.needsKernel("poolallocs"));

@@ -11,6 +11,7 @@ export const pooltagsCommand: Command = {
   summary: "Every pool tag: allocations, frees and bytes, nonpaged and paged",
   resultNoun: ["tag", "tags"],
   quietRepeats: true,
+  keepsResult: true,
   run(ctx) {
     if (!ctx.target.isKernel) {
       ctx.out.line(messages.needsKernel("pooltags"));

@@ -58,6 +58,7 @@ export const unloadleaksCommand: Command = {
   summary: "Pool a driver left allocated at unload (bugcheck 0xC4/0x62): caller and source line",
   resultNoun: ["allocation", "allocations"],
   quietRepeats: true,
+  keepsResult: true,
   run(ctx, args) {
     const { target, out } = ctx;
     if (!target.isKernel) {

@@ -59,6 +59,7 @@ export function virtblocksCommand(): Command {
     summary: "Every NT heap's virtual blocks (> 512 KB), their totals and the top allocation stacks",
     resultNoun: ["virtual block", "virtual blocks"],
     quietRepeats: true,
+    keepsResult: true,
     run(ctx, args) {
       const analysis = analyze(ctx, args, "virtblocks");
       if (!analysis) return undefined;
@@ -75,6 +76,7 @@ export function virtstacksCommand(): Command {
     summary: "Virtual blocks grouped by allocation stack (+ust), largest first",
     resultNoun: ["stack", "stacks"],
     quietRepeats: true,
+    keepsResult: true,
     run(ctx, args) {
       const analysis = analyze(ctx, args, "virtstacks");
       if (!analysis) return undefined;

@@ -9,6 +9,8 @@ export const messages = {
     "!" + command + " stopped: " + detail.replace(/[\x00-\x1f]/g, " ") +
     ". This is a bug in leaktools; please report it with the command you ran (see !leaktools).",
   noArguments: (usage: string) => "Usage: " + usage + " - this command takes no arguments.",
+  // --- results kept for the session (src/host/runner.ts, issue 24) ---
+  resultKept: (why: string, refresh: string) => "the result kept from the earlier run (" + why + "); " + refresh + " reads the target again",
   buildUnreadable: (what: string) =>
     "Could not read the Windows build: " + what + "; built-in layouts were chosen without it (guessed).",
   needsKernel: (command: string) =>
