@@ -15,9 +15,12 @@ export const messages = {
     "Could not read the Windows build: " + what + "; built-in layouts were chosen without it (guessed).",
   needsKernel: (command: string) =>
     "!" + command + " needs a kernel target (a kernel dump or a kd/KDNET session); this is a user-mode session.",
-  needsUserMode: (command: string) =>
-    "!" + command + " needs a user-mode target (a process or a user-mode dump); this is a kernel session. " +
-    "Switch to the process first: .process /i <EPROCESS>, g, then run it again.",
+  /** The way to a user-mode session differs: a dump cannot be attached to, a live machine's process can. */
+  needsUserMode: (command: string, dump: boolean) =>
+    "!" + command + " needs a user-mode session (a process or its user-mode dump); this is a kernel " + (dump ? "dump" : "session") + ". " +
+    (dump
+      ? "Open a user-mode dump of the process instead (procdump -ma <pid>, or .dump /ma from a debugger attached to it)."
+      : "Attach a user-mode debugger to the process (windbg -p <pid>) or take its dump (procdump -ma <pid>) and run it there."),
   symbolMissing: (symbol: string) =>
     "The symbol " + symbol + " was not found. Load the kernel's symbols (.symfix; .reload /f nt) and try again.",
   layoutFallback: (description: string) => "Layout: " + description + ".",
@@ -119,9 +122,6 @@ export const messages = {
   virtblocksHeapCommitNote: () =>
     "Committed (blocks) is what the virtual blocks hold. Heap committed (segments) is the heap's own segments, the " +
     "Commit column of !heap -s, which leaves the virtual blocks out.",
-  virtblocksNext: (heap: string, userAddress: string) =>
-    "Next: dx -g @$virtblocks(" + heap + ") lists that heap's blocks; !heap -p -a " + userAddress +
-    " shows one block as the debugger sees it (with +ust, its stack).",
   virtblocksSegmentNotWalked: () => "segment heap - not walked (no large-allocation layout for this build)",
 
   // --- unloadleaks ---
