@@ -9,6 +9,8 @@ export const messages = {
     "!" + command + " stopped: " + detail.replace(/[\x00-\x1f]/g, " ") +
     ". This is a bug in leaktools; please report it with the command you ran (see !leaktools).",
   noArguments: (usage: string) => "Usage: " + usage + " - this command takes no arguments.",
+  leaktoolsNoSuchCommand: (given: string, names: string[]) =>
+    'Usage: !leaktools or !leaktools "name" with one of ' + names.join(", ") + ' (!leaktools "leaktag"); got ' + given + ".",
   // --- results kept for the session (src/host/runner.ts, issue 24) ---
   resultKept: (why: string, refresh: string) => "the result kept from the earlier run (" + why + "); " + refresh + " reads the target again",
   buildUnreadable: (what: string) =>
@@ -84,8 +86,8 @@ export const messages = {
     'Usage: !findimporter "Function" | "module!Function" | "Pattern*" | <address> - got ' + tried +
     '; quote names (!findimporter "ExAllocatePool"), or pass an address (!findimporter 0xe0894d1f).',
   findimporterUnresolved: (query: string, tried: string) =>
-    'Usage: !findimporter "Function" - no loaded module imports ' + query + " by name and " + tried +
-    " did not resolve; check the spelling (x nt!ExAllocate*) or load symbols (.reload /f nt).",
+    "No loaded module imports " + query + " by name, and " + tried +
+    " did not resolve to an address to search IAT values for; check the spelling (x nt!ExAllocate*) or load symbols (.reload /f nt).",
   findimporterNoMatch: (query: string, examined: number) =>
     "No loaded module imports " + query + " (" + examined + " modules examined).",
   findimporterLooking: (what: string, examined: number, total: number) =>
