@@ -8,16 +8,15 @@ import { Address } from "../core/address";
 import { BufferedPrinter } from "../core/repeat";
 import { messages } from "../core/messages";
 import { describeArg } from "../core/args";
-import { NotApplicable } from "../core/missing";
 import { renderTable } from "../render/table";
-import { bytesWithUnit, groupDigits, hex, humanBytes, plural } from "../render/format";
+import { groupDigits, hex, humanBytes, plural } from "../render/format";
 import { parseTagPattern, isUntaggedTag, tagBytes, TagPattern } from "../pool/tags";
-import { TagUsage, outstanding } from "../pool/tracker";
+import { TagUsage } from "../pool/tracker";
 import { readBigPages, BigAllocation } from "../pool/bigpages";
 import { Progress, bytesOf } from "../core/progress";
 import { findTagOwners, isAllocation, TagHit } from "../pool/owners";
-import { readTagUsage, loadDescriptions, UsageRead } from "../pool/usage";
-import { describeTag, TagDescriptions } from "../pool/pooltag-file";
+import { readUsageOrSay, tagDescription, usageRecord, outstandingOf, poolText, TagUsageRecord } from "../pool/usage-read";
+import { TagDescriptions } from "../pool/pooltag-file";
 import type { Target } from "../host/target";
 
 /** Rows of the no-argument ranking. */
@@ -29,53 +28,6 @@ const BIG_ROWS_SHOWN = 5;
 const MAX_SYMBOLIZED = 16;
 /** Image bytes above which the tag search prints progress every 10%. */
 const LARGE_IMAGE_SEARCH = 16 * 1024 * 1024;
-
-export interface TagUsageRecord {
-  Tag: string;
-  /** Since boot, as PoolMon shows them; not known from !poolused, which shows outstanding allocations only. */
-  NonPagedAllocs: number | NotApplicable;
-  NonPagedFrees: number | NotApplicable;
-  /** Allocs minus frees: blocks still allocated. */
-  NonPagedOutstanding: number;
-  NonPagedBytes: number;
-  PagedAllocs: number | NotApplicable;
-  PagedFrees: number | NotApplicable;
-  PagedOutstanding: number;
-  PagedBytes: number;
-  Description: string;
-  toString(): string;
-}
-
-export function usageRecord(u: TagUsage, description: string, fromPoolused: boolean): TagUsageRecord {
-  const onlyOutstanding = new NotApplicable("!poolused shows outstanding allocations only");
-  const np = outstandingOf(u, false, fromPoolused);
-  const p = outstandingOf(u, true, fromPoolused);
-  return {
-    Tag: u.tag,
-    NonPagedAllocs: fromPoolused ? onlyOutstanding : u.nonPagedAllocs,
-    NonPagedFrees: fromPoolused ? onlyOutstanding : u.nonPagedFrees,
-    NonPagedOutstanding: np,
-    NonPagedBytes: u.nonPagedBytes,
-    PagedAllocs: fromPoolused ? onlyOutstanding : u.pagedAllocs,
-    PagedFrees: fromPoolused ? onlyOutstanding : u.pagedFrees,
-    PagedOutstanding: p,
-    PagedBytes: u.pagedBytes,
-    Description: description,
-    toString: () => "'" + u.tag + "': " + poolText(np, u.nonPagedBytes, p, u.pagedBytes),
-  };
-}
-
-/** "119 outstanding, 0x129800000 (4.65 GB) NonPaged" and the Paged half when there is one. */
-function poolText(np: number, npBytes: number, p: number, pBytes: number): string {
-  const parts: string[] = [];
-  if (np || npBytes || !(p || pBytes)) parts.push(groupDigits(np) + " outstanding, " + sizeText(npBytes) + " NonPaged");
-  if (p || pBytes) parts.push(groupDigits(p) + " outstanding, " + sizeText(pBytes) + " Paged");
-  return parts.join("; ");
-}
-
-export function tagDescription(usage: UsageRead, descriptions: TagDescriptions, tag: string): string {
-  return describeTag(descriptions, tag) || usage.poolusedDescriptions.get(tag) || "";
-}
 
 export const leaktagCommand: Command = {
   name: "leaktag",
@@ -118,32 +70,10 @@ export const leaktagCommand: Command = {
   },
 };
 
-/** The tags' usage, with what was read said; null (and why) when neither tracker nor !poolused answered. */
-export function readUsageSaying(ctx: CommandContext): UsageRead | null {
-  const usage = readTagUsage(ctx.target);
-  if (usage.layout) ctx.out.lines(layoutNote(usage.layout));
-  for (const note of usage.notes) ctx.out.line(note);
-  for (const problem of usage.problems) ctx.out.line("  " + problem);
-  if (usage.failure) {
-    ctx.out.line(messages.tagUsageUnavailable(usage.failure));
-    return null;
-  }
-  return usage;
-}
-
-/** The tags' usage and descriptions, with what was read said; null (and why) when neither tracker nor !poolused answered. */
-export function readUsageOrSay(ctx: CommandContext): { usage: UsageRead; descriptions: TagDescriptions } | null {
-  const usage = readUsageSaying(ctx);
-  if (!usage) return null;
-  const { descriptions, files } = loadDescriptions(ctx.target);
-  if (files.length) ctx.out.line("Descriptions: " + files.join(", ") + ".");
-  return { usage, descriptions };
-}
-
 function rankTags(ctx: CommandContext): unknown {
   // The answer leads (output conventions 1): what was read is said after it.
   const details = new BufferedPrinter(ctx.out);
-  const read = readUsageOrSay({ target: ctx.target, out: details });
+  const read = readUsageOrSay(ctx.target, details);
   if (!read) {
     ctx.out.lines(details.buffer);
     return undefined;
@@ -194,21 +124,6 @@ function rankTags(ctx: CommandContext): unknown {
   return { Tags: records, Count: usage.rows.length, toString: () => plural(usage.rows.length, "tag") + " in use; " + records.length + " ranked" };
 }
 
-function outstandingOf(u: TagUsage, paged: boolean, fromPoolused: boolean): number {
-  if (fromPoolused) return paged ? u.pagedAllocs : u.nonPagedAllocs;
-  return paged ? outstanding(u.pagedAllocs, u.pagedFrees) : outstanding(u.nonPagedAllocs, u.nonPagedFrees);
-}
-
-function describeTagOnly(descriptions: TagDescriptions, usage: UsageRead, tag: string): string {
-  const d = descriptions.get(tag);
-  if (d) return d.description;
-  return usage.poolusedDescriptions.get(tag) || "";
-}
-
-function ownerHint(descriptions: TagDescriptions, tag: string): string {
-  const d = descriptions.get(tag);
-  return d && d.binary && d.binary !== "<unknown>" ? d.binary : "";
-}
 
 function shortText(text: string, max: number): string {
   return text.length > max ? text.slice(0, max - 3) + "..." : text;
@@ -239,7 +154,7 @@ function showTag(ctx: CommandContext, pattern: TagPattern): unknown {
   // The answer leads (output conventions 1): everything read on the way is kept and printed after it.
   const out = new BufferedPrinter(ctx.out);
   const dctx: CommandContext = { target, out };
-  const read = readUsageOrSay(dctx);
+  const read = readUsageOrSay(target, out);
   const usage = read ? read.usage : null;
   const descriptions = read ? read.descriptions : new TagDescriptions();
   const matching = usage ? usage.rows.filter((u) => pattern.matches(u.tag)).sort((a, b) => b.nonPagedBytes + b.pagedBytes - (a.nonPagedBytes + a.pagedBytes)) : [];

@@ -5,7 +5,7 @@ import { messages } from "../core/messages";
 import { BufferedPrinter } from "../core/repeat";
 import { plural } from "../render/format";
 import { sizeText } from "../render/report";
-import { usageRecord, tagDescription, readUsageOrSay } from "./leaktag";
+import { usageRecord, tagDescription, readUsageOrSay } from "../pool/usage-read";
 
 export const pooltagsCommand: Command = {
   name: "pooltags",
@@ -33,7 +33,7 @@ export const pooltagsCommand: Command = {
     }
     // The answer leads (output conventions 1): what was read is said after it.
     const details = new BufferedPrinter(ctx.out);
-    const read = readUsageOrSay({ target: ctx.target, out: details });
+    const read = readUsageOrSay(ctx.target, details);
     if (!read) {
       ctx.out.lines(details.buffer);
       return undefined;
