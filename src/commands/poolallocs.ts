@@ -11,12 +11,12 @@ import { workLimit } from "../core/limits";
 import { Progress, bytesOf } from "../core/progress";
 import { renderTable } from "../render/table";
 import { groupDigits, hex, humanBytes, plural } from "../render/format";
-import { nextBlock, NextStep, PoolName, sizeText } from "../render/report";
+import { layoutNote, nextBlock, NextStep, PoolName, sizeText } from "../render/report";
 import { BufferedPrinter } from "../core/repeat";
 import { parseTagPattern, TagPattern } from "../pool/tags";
 import { outstanding } from "../pool/tracker";
 import { readBigPages } from "../pool/bigpages";
-import { readUsageOrSay } from "./leaktag";
+import { readUsageOrSay } from "../pool/usage-read";
 import { resolveLayout, isLayoutMissing } from "../layouts/resolve";
 import { SEGMENT_HEAP_LAYOUTS, SegmentHeapLayoutName } from "../layouts/segment-heap";
 import type { ResolvedLayout } from "../layouts/types";
@@ -81,6 +81,29 @@ export const poolallocsCommand: Command = {
   summary: "Every live allocation of a tag, small blocks too, and the modules they point into",
   resultNoun: ["allocation", "allocations"],
   quietRepeats: true,
+  keepsResult: true,
+  help: {
+    arguments: [
+      { name: '"Tag"', text: "a pool tag of 1-4 characters in quotes (\"Leak\", \"Mdl \"), ? and * as wildcards" },
+      { name: '"all"', text: "optional: walk every subsegment instead of stopping once the tracker's outstanding count is found" },
+      { name: '"refresh"', text: "optional, last: walk the pool again instead of answering from the kept result" },
+    ],
+    records: [
+      { name: "Allocations", text: "every live allocation found: Address, Size, UserSize, Pool, Kind, Header, Tag, Preview, PreviewOffset, Pointers" },
+      { name: "Pointers", text: "per allocation, values that lead into a loaded module: Offset, Value, Target, Class" },
+      { name: "Modules", text: "the modules the allocations point into, most allocations first: Module, Allocations, Example" },
+      { name: "TopSizes", text: "the sizes found most often: Size, Kind, Count, Bytes" },
+      { name: "Tag, Outstanding", text: "the tag asked for and the tracker's outstanding count (null: no count)" },
+      { name: "SubsegmentsWalked, SubsegmentsLeft, LeftBecause", text: "how much of the segment heap was read, and why the rest was not" },
+      { name: "NotWalked", text: "each heap, segment or page that could not be read, and why" },
+    ],
+    examples: [
+      { command: '!poolallocs "Leak"', text: "big allocations, then the segment heap until the tracker's count is found" },
+      { command: '!poolallocs ("Leak", "all")', text: "walk every subsegment" },
+      { command: 'dx @$poolallocs("Leak").Allocations.Where(a => a.Kind == "VS")', text: "the VS blocks, from the kept walk" },
+      { command: 'dx @$poolallocs("Mdl ").Modules', text: "the modules the blocks point into, ranked" },
+    ],
+  },
   run(ctx, allArgs) {
     if (!ctx.target.isKernel) {
       ctx.out.line(messages.needsKernel("poolallocs"));
@@ -106,7 +129,7 @@ interface Outstanding {
 
 /** The tracker's outstanding figures for the tag, or why there are none (then every heap is walked). */
 function trackerCount(ctx: CommandContext, pattern: TagPattern): { tracked: Outstanding } | { unknown: string } {
-  const read = readUsageOrSay(ctx);
+  const read = readUsageOrSay(ctx.target, ctx.out);
   if (!read) return { unknown: "the tracker could not be read (above)" };
   const tracked: Outstanding = { count: 0, nonPaged: { count: 0, bytes: 0 }, paged: { count: 0, bytes: 0 } };
   let rows = 0;
@@ -148,7 +171,7 @@ function showAllocations(ctx: CommandContext, pattern: TagPattern, all: boolean)
   if (big.kind === "bigPagesMissing") details.line("Big pool allocations: not available (" + big.reason + ").");
   else {
     details.line("Big pool allocations (nt!PoolBigPageTable, " + groupDigits(big.entries) + " entries): " + groupDigits(big.allocations.length) + " live.");
-    details.line(messages.layoutFallback(big.layoutDescription));
+    details.lines(layoutNote(big.layout));
     for (const p of big.problems) details.line("  " + p);
   }
   const bigAllocations = big.kind === "bigPages" ? big.allocations : [];
@@ -192,6 +215,7 @@ function showAllocations(ctx: CommandContext, pattern: TagPattern, all: boolean)
   }
   for (const line of walkLines(small, tracked, "unknown" in count ? count.unknown : null, records.length, tagText)) out.line(line);
   if (tracked && !small.stoppedEarly && records.length !== tracked.count) out.line(messages.poolallocsDiffer(records.length, tracked.count, small.walked));
+  if (ctx.keptWhile) out.line(messages.poolallocsKept(tagText, all, ctx.keptWhile));
 
   if (records.length) {
     out.line("");
@@ -344,7 +368,13 @@ function walkSmallBlocks(ctx: CommandContext, pattern: TagPattern, stopAfter: nu
   const keyBytes = target.memory.read(globalsAt, Math.max(g.HeapKey, g.LfhKey) + 8, "nt!RtlpHpHeapGlobals");
   if (keyBytes instanceof Unreadable) return none(keyBytes.describe(8));
   const keys = decodeKeys(keyBytes, layouts.layouts.globals);
-  out.line("Segment heap layout: " + layouts.description + ".");
+  // Provenance once per session, short (output conventions 2): the full wording is in !leaktools.
+  if (layouts.builtIn) {
+    const count = Object.keys(SEGMENT_HEAP_LAYOUTS).length;
+    const typeName = layouts.builtIn.typeName + (layouts.builtInCount > 1 ? " and " + (layouts.builtInCount - 1) + " more segment-heap types" : "");
+    out.lines(layoutNote({ typeName, origin: "built-in", description: layouts.description, guessed: layouts.builtIn.guessed, variantLabel: layouts.builtIn.variantLabel }));
+    if (layouts.builtInCount < count) out.line("  " + (count - layouts.builtInCount) + " of " + count + " segment-heap types from the symbols.");
+  }
   const reader = readerOf(target);
   const problems: string[] = [];
   const heaps = readPoolHeaps(reader, stateAt, layouts.layouts, problems);
@@ -419,7 +449,7 @@ function heapNames(heaps: { node: number; index: number }[]): string {
   return names.join(", ") + (nodes > 1 ? " on " + nodes + " nodes" : "");
 }
 
-type Resolved = { layouts: SegmentHeapLayouts; description: string } | { missing: string };
+type Resolved = { layouts: SegmentHeapLayouts; description: string; builtIn: ResolvedLayout | null; builtInCount: number } | { missing: string };
 
 function resolveAll(target: Target, build: number | null): Resolved {
   const resolved: { [name: string]: ResolvedLayout } = {};
@@ -436,7 +466,7 @@ function resolveAll(target: Target, build: number | null): Resolved {
   const description =
     fromSymbols === count ? "symbols (nt!_SEGMENT_HEAP and " + (count - 1) + " more types)"
     : builtIn!.description + (fromSymbols ? "; " + fromSymbols + " of " + count + " types from the symbols" : "");
-  return { layouts: resolved as unknown as SegmentHeapLayouts, description };
+  return { layouts: resolved as unknown as SegmentHeapLayouts, description, builtIn, builtInCount: count - fromSymbols };
 }
 
 function readerOf(target: Target): SegmentHeapReader {

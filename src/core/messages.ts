@@ -9,13 +9,20 @@ export const messages = {
     "!" + command + " stopped: " + detail.replace(/[\x00-\x1f]/g, " ") +
     ". This is a bug in leaktools; please report it with the command you ran (see !leaktools).",
   noArguments: (usage: string) => "Usage: " + usage + " - this command takes no arguments.",
+  leaktoolsNoSuchCommand: (given: string, names: string[]) =>
+    'Usage: !leaktools or !leaktools "name" with one of ' + names.join(", ") + ' (!leaktools "leaktag"); got ' + given + ".",
+  // --- results kept for the session (src/host/runner.ts, issue 24) ---
+  resultKept: (why: string, refresh: string) => "the result kept from the earlier run (" + why + "); " + refresh + " reads the target again",
   buildUnreadable: (what: string) =>
     "Could not read the Windows build: " + what + "; built-in layouts were chosen without it (guessed).",
   needsKernel: (command: string) =>
     "!" + command + " needs a kernel target (a kernel dump or a kd/KDNET session); this is a user-mode session.",
-  needsUserMode: (command: string) =>
-    "!" + command + " needs a user-mode target (a process or a user-mode dump); this is a kernel session. " +
-    "Switch to the process first: .process /i <EPROCESS>, g, then run it again.",
+  /** The way to a user-mode session differs: a dump cannot be attached to, a live machine's process can. */
+  needsUserMode: (command: string, dump: boolean) =>
+    "!" + command + " needs a user-mode session (a process or its user-mode dump); this is a kernel " + (dump ? "dump" : "session") + ". " +
+    (dump
+      ? "Open a user-mode dump of the process instead (procdump -ma <pid>, or .dump /ma from a debugger attached to it)."
+      : "Attach a user-mode debugger to the process (windbg -p <pid>) or take its dump (procdump -ma <pid>) and run it there."),
   symbolMissing: (symbol: string) =>
     "The symbol " + symbol + " was not found. Load the kernel's symbols (.symfix; .reload /f nt) and try again.",
   layoutFallback: (description: string) => "Layout: " + description + ".",
@@ -79,8 +86,8 @@ export const messages = {
     'Usage: !findimporter "Function" | "module!Function" | "Pattern*" | <address> - got ' + tried +
     '; quote names (!findimporter "ExAllocatePool"), or pass an address (!findimporter 0xe0894d1f).',
   findimporterUnresolved: (query: string, tried: string) =>
-    'Usage: !findimporter "Function" - no loaded module imports ' + query + " by name and " + tried +
-    " did not resolve; check the spelling (x nt!ExAllocate*) or load symbols (.reload /f nt).",
+    "No loaded module imports " + query + " by name, and " + tried +
+    " did not resolve to an address to search IAT values for; check the spelling (x nt!ExAllocate*) or load symbols (.reload /f nt).",
   findimporterNoMatch: (query: string, examined: number) =>
     "No loaded module imports " + query + " (" + examined + " modules examined).",
   findimporterLooking: (what: string, examined: number, total: number) =>
@@ -117,9 +124,6 @@ export const messages = {
   virtblocksHeapCommitNote: () =>
     "Committed (blocks) is what the virtual blocks hold. Heap committed (segments) is the heap's own segments, the " +
     "Commit column of !heap -s, which leaves the virtual blocks out.",
-  virtblocksNext: (heap: string, userAddress: string) =>
-    "Next: dx -g @$virtblocks(" + heap + ") lists that heap's blocks; !heap -p -a " + userAddress +
-    " shows one block as the debugger sees it (with +ust, its stack).",
   virtblocksSegmentNotWalked: () => "segment heap - not walked (no large-allocation layout for this build)",
 
   // --- unloadleaks ---
@@ -310,6 +314,15 @@ export const messages = {
     "!verifier 3 lists " + name + " as " + state + ": its code may no longer be mapped, so callers the debugger cannot symbolize are named as !verifier printed them.",
   unloadleaksSymbolsFromText: (n: number) =>
     plural(n, "allocation") + " named by the caller symbol !verifier 3 printed (the debugger had none for the address now).",
+  // --- snapshot files, any kind (src/snapshot/; `command` is the command to type, with the path in it) ---
+  snapshotSaveRefused: (path: string, reason: string, command: string | null) =>
+    "Not saved: " + path + " is already there and " + reason + ". A save replaces only an earlier leaktools snapshot, " +
+    "so a dump or a notes file is never overwritten. " + (command ? "Save under another name: " + command + ", or move that file first." : "Choose another file name, or move that file first."),
+  snapshotUndecodable: (path: string, encoding: string) =>
+    "Could not read " + path + ": its text is " + encoding + ", which leaktools does not read (it reads UTF-8, and UTF-16 " +
+    "with a byte-order mark). Save it again as UTF-8 in an editor and compare with that.",
+  snapshotOtherKind: (path: string, found: string, expected: string, reader: string | null) =>
+    path + " is a " + found + ", not a " + expected + (reader ? ": compare it with " + reader + "." : "; this leaktools does not read that kind (load a newer leaktools.js)."),
   // --- leaks: snapshot files (save / compare) ---
   leaksFileUsage: (verb: string, given: string) =>
     'Usage: dx @$leaks("' + verb + '", "C:\\\\cases\\\\before.json") - a file path in quotes, backslashes doubled; got ' + given + ".",
@@ -326,7 +339,7 @@ export const messages = {
   leaksSaveFailed: (path: string, detail: string) =>
     "Could not write " + path + ": " + oneLine(detail) + " Check that the folder exists and that you may write there " +
     '(backslashes doubled inside quotes), e.g. dx @$leaks("save", "C:\\\\cases\\\\before.json").',
-  leaksSaveReplaced: (path: string) => "Replaced the file that was at " + path + ".",
+  leaksSaveReplaced: (path: string, format: string) => "Replaced the " + format + " that was at " + path + ".",
   leaksFileMissing: (path: string, typed: string) =>
     "There is no file " + path + ". Check the path (backslashes doubled inside quotes), or write the snapshot first " +
     'on the earlier target: dx @$leaks("save", "' + typed + '").',
@@ -368,6 +381,8 @@ export const messages = {
   poolallocsStopped: (outstanding: number, walked: number, total: number, left: number, leftBytes: string, tag: string) =>
     "Stopped once the tracker's " + groupDigits(outstanding) + " outstanding were found: " + groupDigits(walked) + " of " + plural(total, "subsegment") + " walked, " +
     (left === 0 ? "none left." : groupDigits(left) + " left unread (" + leftBytes + "); !poolallocs (\"" + tag + "\", \"all\") walks them too."),
+  poolallocsKept: (tag: string, all: boolean, keptWhile: string) =>
+    'Follow-up queries (dx @$poolallocs("' + tag + '"' + (all ? ', "all"' : "") + ").Allocations...) answer from this walk " + keptWhile + '; add "refresh" to walk again.',
   poolallocsNoCount: (why: string) => "No outstanding count to stop at (" + why + "): the walk did not stop early.",
   poolallocsBigAccountForAll: (tag: string) =>
     "Small blocks not walked: the big allocations account for every outstanding allocation the tracker counts; !poolallocs (\"" + tag + "\", \"all\") walks them anyway.",

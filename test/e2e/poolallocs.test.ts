@@ -23,15 +23,21 @@ describe("!poolallocs on segment-heap kernels laid out from real PDB layouts", (
     for (const withTypes of [false, true]) {
       test(build + (withTypes ? " with types in the symbols" : " without types (built-in layout)") + ": exactly the live 'Leak' allocations", () => {
         const scene = leakScene({ build, withTypes, seed: build + (withTypes ? 7 : 0) });
-        const r = DebuggerSession.load(scene.s.target).run('!poolallocs ("Leak", "all")');
+        const session = DebuggerSession.load(scene.s.target);
+        const r = session.run('!poolallocs ("Leak", "all")');
         expect(r.escaped).toBeNull();
         const v = r.value as Rec;
         const records = v.Allocations as Rec[];
         expect(liveSet(records)).toEqual(expectedSet(scene.live));
         // Both pools are in the scene, so the Pool field is tested on both values.
         expect(new Set(records.map((x) => x.Pool))).toEqual(new Set(["NonPaged", "Paged"]));
-        if (withTypes) expect(r.output).toContain("Segment heap layout: symbols");
-        else expect(r.output).toMatch(new RegExp("Segment heap layout: .*using the built-in layout for .*, checked against build " + build + "'s PDB"));
+        // Provenance: one short line after the answer when built in; the full wording in !leaktools.
+        if (withTypes) expect(r.output).not.toMatch(/segment-heap types/);
+        else {
+          expect(r.output).toMatch(/^Layout: built-in _EX_POOL_HEAP_MANAGER_STATE and 10 more segment-heap types \(Windows [^)]+ x64\), not from the symbols; !leaktools shows why\.$/m);
+          expect(r.output.indexOf("Layout: built-in _EX_POOL")).toBeGreaterThan(r.output.indexOf("Found: "));
+          expect(session.run("!leaktools").output).toMatch(new RegExp("_EX_POOL_HEAP_MANAGER_STATE: .*using the built-in layout for .*, checked against build " + build + "'s PDB"));
+        }
         expect(r.output).not.toMatch(/stopped: .*bug/);
         // Every small block named leakdrv through its pointer into .data.
         const modules = v.Modules as Rec[];
@@ -187,7 +193,7 @@ describe("!poolallocs where the segment heap is not walked", () => {
     const typed = leakScene({ build: 22000, reportedBuild: 22621, withTypes: true, seed: 6 });
     const t = DebuggerSession.load(typed.s.target).run('!poolallocs ("Leak", "all")');
     expect(t.escaped).toBeNull();
-    expect(t.output).toContain("Segment heap layout: symbols");
+    expect(t.output).not.toMatch(/segment-heap types/);
     expect(liveSet((t.value as Rec).Allocations as Rec[])).toEqual(expectedSet(typed.live));
   });
 
@@ -534,5 +540,31 @@ describe("!poolallocs: what each record field and each walk rule must hold", () 
       ["beta", 3],
     ]);
     expect(r.output).toMatch(/^They point into zeta \(7 of 10; zeta\+0x[0-9a-f]+ at \+0x0\), beta \(3\)\.$/m);
+  });
+});
+
+describe("!poolallocs keeps its walk where the target cannot have changed (the runner's kept results)", () => {
+  test("on a dump: the report says follow-ups answer from this walk, they read nothing, and \"refresh\" walks again", () => {
+    const s = new SegmentHeapBuilder({ build: 19041, seed: 71, dump: true });
+    s.lfh(HEAP_INDEX.NonPaged, Array.from({ length: 25 }, () => ({ tag: "Leak", bytes: 0x30, busy: true })));
+    s.trackTag("Leak");
+    s.finish();
+    const session = DebuggerSession.load(s.target);
+    const first = session.run('!poolallocs "Leak"');
+    expect(first.output).toContain('Follow-up queries (dx @$poolallocs("Leak").Allocations...) answer from this walk for the session: a dump cannot change; add "refresh" to walk again.');
+    session.control.resetCounters();
+    const follow = session.run('dx @$poolallocs("Leak").Allocations.Count()');
+    expect(follow.output).toMatch(/: 0x19$/m);
+    expect(session.control.counters.bytesRead).toBe(0);
+    session.control.resetCounters();
+    const again = session.run('!poolallocs ("Leak", "refresh")');
+    expect(((again.value as Rec).Allocations as Rec[]).length).toBe(25);
+    expect(session.control.counters.bytesRead).toBeGreaterThan(0x1000);
+  });
+
+  test("on a live target the line says until it runs again", () => {
+    const scene = leakScene({ build: 19041, seed: 72 });
+    const r = DebuggerSession.load(scene.s.target).run('!poolallocs "Leak"');
+    expect(r.output).toContain('Follow-up queries (dx @$poolallocs("Leak").Allocations...) answer from this walk until the target runs again; add "refresh" to walk again.');
   });
 });
