@@ -293,9 +293,9 @@ export function differingOffset(datas: (Uint8Array | null)[]): number {
   const first = present[0];
   let same = 0;
   while (same < shortest && present.every((d) => d[same] === first[same])) same++;
-  const at = same - (same % 8);
   // Alike to the end of the shortest: nothing tells them apart in what was kept, so show their start.
-  return at >= shortest ? 0 : at;
+  if (same >= shortest) return 0;
+  return same - (same % 8);
 }
 
 function hexBytes(bytes: Uint8Array): string {

@@ -1,6 +1,7 @@
 // Kernels whose small pool blocks live in the segment heap (Windows 10 1809+, x64), laid out from the real PDB
-// layouts of 17763, 18362, 19041, 20348 and 22000 (test/fixtures/segment-heap/, never src/layouts): nt!ExPoolState with one
-// node of three heaps, each heap's segment contexts and 1 MB page segments with encoded signatures and range
+// layouts of 17763, 18362, 19041, 20348 and 22000 (test/fixtures/segment-heap/, never src/layouts): nt!ExPoolState with
+// pool nodes of three heaps each (one by default), each heap's segment contexts and page segments (1 MB of 4 KB units,
+// or 16 MB of 64 KB units in context 1) with encoded signatures and range
 // descriptors, LFH subsegments (encoded BlockOffsets, 2-bit bitmap) and VS subsegments (encoded chunk headers), a
 // _POOL_HEADER in front of every block; random keys in nt!RtlpHpHeapGlobals. The tracker and the big page table
 // come from PoolTargetBuilder. Encoding facts: see the sources cited in src/pool/segment-heap.ts (MemProcFS
