@@ -16,7 +16,7 @@ import { BufferedPrinter } from "../core/repeat";
 import { parseTagPattern, TagPattern } from "../pool/tags";
 import { outstanding } from "../pool/tracker";
 import { readBigPages } from "../pool/bigpages";
-import { readUsageOrSay } from "../pool/usage-read";
+import { poolText, readUsageOrSay } from "../pool/usage-read";
 import { resolveLayout, isLayoutMissing } from "../layouts/resolve";
 import { SEGMENT_HEAP_LAYOUTS, SegmentHeapLayoutName } from "../layouts/segment-heap";
 import type { ResolvedLayout } from "../layouts/types";
@@ -159,12 +159,7 @@ function showAllocations(ctx: CommandContext, pattern: TagPattern, all: boolean)
   const dctx: CommandContext = { target, out: details };
   const count = trackerCount(dctx, pattern);
   const tracked = "tracked" in count ? count.tracked : null;
-  if (tracked) {
-    details.line(
-      "Tracker: '" + pattern.text + "' NonPaged " + plural(tracked.nonPaged.count, "allocation") + ", " + sizeText(tracked.nonPaged.bytes) +
-        "; Paged " + plural(tracked.paged.count, "allocation") + ", " + sizeText(tracked.paged.bytes) + " outstanding.",
-    );
-  }
+  if (tracked) details.line("Tracker: '" + pattern.text + "': " + poolText(tracked.nonPaged.count, tracked.nonPaged.bytes, tracked.paged.count, tracked.paged.bytes) + ".");
 
   // Big allocations first: one read of the table.
   const big = readBigPages(target, pattern);
@@ -201,11 +196,11 @@ function showAllocations(ctx: CommandContext, pattern: TagPattern, all: boolean)
   const moduleRows = pointedModules(records);
 
   // The answer.
-  const total = found.NonPaged.bytes + found.Paged.bytes;
+  const pools: string[] = [];
+  for (const pool of ["NonPaged", "Paged"]) if (found[pool].count || (pool === "NonPaged" && !found.Paged.count)) pools.push(groupDigits(found[pool].count) + " " + pool + ", " + sizeText(found[pool].bytes));
   out.line(
     "Found: " + (tracked ? groupDigits(records.length) + " of the " + groupDigits(tracked.count) + " outstanding" : groupDigits(records.length)) + " '" + pattern.text + "' " +
-      (records.length === 1 && !tracked ? "allocation" : "allocations") + ", " + sizeText(total) + ": NonPaged " + groupDigits(found.NonPaged.count) + ", Paged " +
-      groupDigits(found.Paged.count) + " (LFH " + groupDigits(byKind.LFH) + ", VS " + groupDigits(byKind.VS) + ", big " + groupDigits(byKind.Big) + ").",
+      (records.length === 1 && !tracked ? "allocation" : "allocations") + ": " + pools.join("; ") + "; LFH " + groupDigits(byKind.LFH) + ", VS " + groupDigits(byKind.VS) + ", big " + groupDigits(byKind.Big) + ".",
   );
   if (moduleRows.length) {
     out.line(

@@ -29,6 +29,15 @@ describe("!poolallocs on segment-heap kernels laid out from real PDB layouts", (
         const v = r.value as Rec;
         const records = v.Allocations as Rec[];
         expect(liveSet(records)).toEqual(expectedSet(scene.live));
+        // The answer's first line: counts and bytes per pool, from the scene's own figures.
+        const per = (pool: string) => scene.live.filter((l) => l.pool === pool);
+        const bytes = (pool: string) => per(pool).reduce((n, l) => n + l.size, 0);
+        const kinds = (kind: string) => scene.live.filter((l) => l.kind === kind).length;
+        expect(r.output.split("\n")[0]).toBe(
+          "Found: " + scene.live.length + " of the " + scene.live.length + " outstanding 'Leak' allocations: " + per("NonPaged").length + " NonPaged, 0x" + bytes("NonPaged").toString(16) +
+            " (" + (bytes("NonPaged") / 1024).toFixed(1) + " KB); " + per("Paged").length + " Paged, 0x" + bytes("Paged").toString(16) + " (" + (bytes("Paged") / 1024).toFixed(1) + " KB); LFH " +
+            kinds("LFH") + ", VS " + kinds("VS") + ", big " + kinds("Big") + ".",
+        );
         // Both pools are in the scene, so the Pool field is tested on both values.
         expect(new Set(records.map((x) => x.Pool))).toEqual(new Set(["NonPaged", "Paged"]));
         // Provenance: one short line after the answer when built in; the full wording in !leaktools.
@@ -466,7 +475,7 @@ describe("!poolallocs: what each record field and each walk rule must hold", () 
     const { r, found } = run(s, '!poolallocs "Untr"');
     expect(found.size).toBe(17);
     expect(r.output).toContain("No outstanding count to stop at (the tracker has no entry for 'Untr'): the walk did not stop early.");
-    expect(r.output).toMatch(/^Found: 17 'Untr' allocations, /m);
+    expect(r.output).toMatch(/^Found: 17 'Untr' allocations: 12 NonPaged, 0x300 \(768 bytes\); 5 Paged, 0x[0-9a-f]+ \([0-9.]+ KB\); LFH 12, VS 5, big 0\.$/m);
     expect((r.value as Rec).Outstanding).toBeNull();
     expect((r.value as Rec).SubsegmentsLeft).toBe(0);
   });
