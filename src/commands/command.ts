@@ -11,6 +11,8 @@ export interface CommandContext {
    * follow-up queries answer from this walk. Absent or null: nothing will be kept.
    */
   keptWhile?: string | null;
+  /** Set by the runner when it cannot keep this result for a reason the user should know (a clock not read). */
+  notKeptBecause?: string | null;
 }
 
 /** What `!leaktools "name"` prints for a command (DESIGN.md, output conventions 5). */

@@ -211,6 +211,7 @@ function showAllocations(ctx: CommandContext, pattern: TagPattern, all: boolean)
   for (const line of walkLines(small, tracked, "unknown" in count ? count.unknown : null, records.length, tagText)) out.line(line);
   if (tracked && !small.stoppedEarly && records.length !== tracked.count) out.line(messages.poolallocsDiffer(records.length, tracked.count, small.walked));
   if (ctx.keptWhile) out.line(messages.poolallocsKept(tagText, all, ctx.keptWhile));
+  else if (ctx.notKeptBecause) out.line(messages.poolallocsNotKept(ctx.notKeptBecause));
 
   if (records.length) {
     out.line("");

@@ -383,6 +383,7 @@ export const messages = {
     (left === 0 ? "none left." : groupDigits(left) + " left unread (" + leftBytes + "); !poolallocs (\"" + tag + "\", \"all\") walks them too."),
   poolallocsKept: (tag: string, all: boolean, keptWhile: string) =>
     'Follow-up queries (dx @$poolallocs("' + tag + '"' + (all ? ', "all"' : "") + ").Allocations...) answer from this walk " + keptWhile + '; add "refresh" to walk again.',
+  poolallocsNotKept: (why: string) => "This walk is not kept (" + why + "): a follow-up query walks the pool again.",
   poolallocsNoCount: (why: string) => "No outstanding count to stop at (" + why + "): the walk did not stop early.",
   poolallocsBigAccountForAll: (tag: string) =>
     "Small blocks not walked: the big allocations account for every outstanding allocation the tracker counts; !poolallocs (\"" + tag + "\", \"all\") walks them anyway.",

@@ -27,7 +27,8 @@ export function invokeCommand(command: Command, givenArgs: unknown[]): unknown {
     // descriptions, !ltlimits' caps): nothing kept before it is reused after it.
     if (!command.quietRepeats && !command.keepsResult) forgetKept();
     const line = commandLine(command.name, args);
-    const stamp = command.keepsResult ? targetStamp(target) : null;
+    const stamped = command.keepsResult ? targetStamp(target) : null;
+    const stamp = stamped !== null && "stamp" in stamped ? stamped : null;
     if (stamp !== null && !refresh) {
       const kept = findKept(line, stamp.stamp);
       if (kept) {
@@ -43,7 +44,8 @@ export function invokeCommand(command: Command, givenArgs: unknown[]): unknown {
         return kept.value;
       }
     }
-    const records = toModel(command.run({ target, out, keptWhile: stamp ? stamp.keptWhile : null }, args), 0, command.resultNoun);
+    const keeping = { keptWhile: stamp ? stamp.keptWhile : null, notKeptBecause: stamped !== null && "unreadable" in stamped ? stamped.unreadable : null };
+    const records = toModel(command.run({ target, out, keptWhile: keeping.keptWhile, notKeptBecause: keeping.notKeptBecause }, args), 0, command.resultNoun);
     for (const problem of target.problems) out.line(problem);
     if (buffered) printReport(host, line, buffered.buffer);
     if (stamp !== null && records !== undefined && target.problems.length === 0) {
@@ -72,12 +74,12 @@ export function invokeCommand(command: Command, givenArgs: unknown[]): unknown {
  *   is broken in, and no cheap value in its memory moves only when it runs (a breakpoint hit twice has the same
  *   registers). Nothing is kept there, which is never wrong, only slower.
  */
-function targetStamp(target: Target): { stamp: string; why: string; keptWhile: string } | null {
+function targetStamp(target: Target): { stamp: string; why: string; keptWhile: string } | { unreadable: string } | null {
   if (target.dumpKnown && target.isDump) return { stamp: "dump " + (target.dumpFileName() || ""), why: "a dump cannot change", keptWhile: "for the session: a dump cannot change" };
   if (!target.isKernel) return null;
   const at = target.pointerSize === 8 ? new Address(0xfffff780, 0x08) : new Address(0, 0xffdf0008);
   const bytes = target.memory.read(at, 24, "KUSER_SHARED_DATA clocks", false);
-  if (bytes instanceof Unreadable) return null;
+  if (bytes instanceof Unreadable) return { unreadable: "the target's clock (KUSER_SHARED_DATA) could not be read" };
   let text = "live ";
   for (let i = 0; i < bytes.length; i++) text += hex(bytes[i]);
   return { stamp: text, why: "the target has not run since", keptWhile: "until the target runs again" };

@@ -571,6 +571,14 @@ describe("!poolallocs keeps its walk where the target cannot have changed (the r
     expect(session.control.counters.bytesRead).toBeGreaterThan(0x1000);
   });
 
+  test("on a live target whose clock cannot be read nothing is kept, and the report says so", () => {
+    const scene = leakScene({ build: 19041, seed: 73 });
+    scene.s.target.memory.unmap(0xfffff78000000000n, 0x1000);
+    const r = DebuggerSession.load(scene.s.target).run('!poolallocs "Leak"');
+    expect(r.output).toContain("This walk is not kept (the target's clock (KUSER_SHARED_DATA) could not be read): a follow-up query walks the pool again.");
+    expect(r.output).not.toContain("Follow-up queries");
+  });
+
   test("on a live target the line says until it runs again", () => {
     const scene = leakScene({ build: 19041, seed: 72 });
     const r = DebuggerSession.load(scene.s.target).run('!poolallocs "Leak"');
