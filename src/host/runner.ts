@@ -4,7 +4,7 @@ import { Command } from "../commands/command";
 import { messages } from "../core/messages";
 import { HostPrinter } from "./output";
 import { BufferedPrinter, MIN_REPEAT_LINES, commandLine, printReport, recentReport } from "../core/repeat";
-import { findKept, forgetKept, keep, splitRefresh } from "../core/result-cache";
+import { findKept, forgetKept, hasKept, keep, splitRefresh } from "../core/result-cache";
 import { Address } from "../core/address";
 import { Unreadable } from "../core/missing";
 import { hex } from "../render/format";
@@ -27,12 +27,15 @@ export function invokeCommand(command: Command, givenArgs: unknown[]): unknown {
     // descriptions, !ltlimits' caps): nothing kept before it is reused after it.
     if (!command.quietRepeats && !command.keepsResult) forgetKept();
     const line = commandLine(command.name, args);
-    const stamp = command.keepsResult ? targetStamp(target) : null;
-    if (stamp !== null && !refresh) {
-      const kept = findKept(line, stamp.stamp);
+    // The stamp costs one small read on a live kernel target: read only when there is a result to compare or keep
+    // (a refusal reads nothing). Read after the run it is the same value: the target does not run during a command.
+    let stamp: { stamp: string; why: string } | null | undefined;
+    const stampNow = () => (stamp === undefined ? (stamp = targetStamp(target)) : stamp);
+    if (command.keepsResult && !refresh && hasKept(line) && stampNow() !== null) {
+      const kept = findKept(line, stamp!.stamp);
       if (kept) {
         const again = commandLine(command.name, args.filter((a) => a !== undefined).concat(["refresh"]));
-        const note = messages.resultKept(stamp.why, again);
+        const note = messages.resultKept(stamp!.why, again);
         // The report is above when it was printed recently; otherwise it is printed again (from the kept text:
         // nothing is read) so the user sees what the result is.
         if (kept.report.length >= MIN_REPEAT_LINES && recentReport(kept.report.join("\n"), Date.now())) printReport(host, line, kept.report, note);
@@ -46,8 +49,9 @@ export function invokeCommand(command: Command, givenArgs: unknown[]): unknown {
     const records = toModel(command.run({ target, out }, args), 0, command.resultNoun);
     for (const problem of target.problems) out.line(problem);
     if (buffered) printReport(host, line, buffered.buffer);
-    if (stamp !== null && records !== undefined && target.problems.length === 0) {
-      keep({ key: line, stamp: stamp.stamp, value: records, report: buffered ? buffered.buffer.slice() : [] });
+    if (command.keepsResult && records !== undefined && target.problems.length === 0) {
+      const now = stampNow();
+      if (now !== null) keep({ key: line, stamp: now.stamp, value: records, report: buffered ? buffered.buffer.slice() : [] });
     }
     return records;
   } catch (e) {
