@@ -20,6 +20,7 @@ const COLLECTION_NOUNS: { [field: string]: [string, string] } = {
   Frames: ["frame", "frames"],
   Stack: ["frame", "frames"],
   Heaps: ["heap", "heaps"],
+  Commands: ["command", "commands"],
   BigAllocations: ["big allocation", "big allocations"],
   NotSearched: ["section range", "section ranges"],
   Moves: ["move", "moves"],
