@@ -57,7 +57,7 @@ export const messages = {
     " ExAllocatePool (by name or by IAT value); images were not searched for the tag's bytes, which the kernel writes itself.",
   untaggedImportersUnknown: () =>
     "Owners: nt!ExAllocatePool could not be resolved and no import names it, so its importers are unknown (.reload /f nt, then !findimporter \"ExAllocatePool\").",
-  ownersHeader: (modules: number, bytes: string) => "Owners: searched " + modules + " modules, " + bytes + " of image sections.",
+  ownersHeader: (modules: number, bytes: string) => "Owners: searched " + plural(modules, "module") + ", " + bytes + " of image sections.",
   noOwners: (tag: string) =>
     "No loaded module holds the bytes of '" + tag + "'. The allocator may build the tag at run time, or it was unloaded (lm shows unloaded modules).",
   notSearched: (count: number) => plural(count, "section range was", "section ranges were") + " not resident and NOT searched:",
