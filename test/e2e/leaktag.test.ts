@@ -530,7 +530,7 @@ describe("a driver that holds its tag 142 times, laid out as a real driver, from
     // 12 free sites and 60 data hits are not allocations: 64 of them are kept (code first), 8 counted.
     expect(hits.filter((h) => h.Kind === "data").length).toBe(52);
     expect(owners[0].HitsNotKept).toBe(8);
-    expect(r.output).toContain("=> tagdrv.sys allocates '" + TAG + "' (70 allocator calls).");
+    expect(r.output).toContain("tagdrv.sys allocates it (tagdrv+0x1250, 70 allocator calls).");
     expect(r.output).toMatch(/tagdrv: 8 more hits \(not allocator calls\) were not kept; every allocator call is listed \(dx @\$leaktag\("Drv7"\).Owners\)/);
     expect(String(byRva.get(text.starts[0])!.toString())).toMatch(/\(mov edx, imm32\) -> call ExFreePoolWithTag \(free\)$/);
     expect(String(byRva.get(page.starts[0])!.toString())).toMatch(/\(mov ebp, imm32\) -> mov r8d, ebp -> call ExAllocatePoolWithTag$/);
