@@ -29,7 +29,7 @@ describe("dx expressions over the real bundle", () => {
   test("LINQ over the records: Where, Select, First", () => {
     const s = load();
     expect(s.run('dx @$leaktools().Commands.Where(c => c.Name == "leaktools").Select(c => c.Usage)').value).toEqual(['!leaktools ["command"]']);
-    expect(s.run('dx @$leaktools().Commands.First(c => c.Name.StartsWith("leak")).Name').output).toMatch(/@\$leaktools\(\)\.First\(c => c\.Name\.StartsWith\("leak"\)\)\.Name : "leaktools"\n$/);
+    expect(s.run('dx @$leaktools().Commands.First(c => c.Name.StartsWith("leak")).Name').output).toMatch(/@\$leaktools\(\)\.Commands\.First\(c => c\.Name\.StartsWith\("leak"\)\)\.Name : "leaktools"\n$/);
     expect(s.run("dx @$leaktools().Commands.Where(c => c.Nope)").output).toMatch(/Error: Unable to bind name 'Nope'\n$/);
   });
 });
