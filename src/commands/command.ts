@@ -6,13 +6,13 @@ export interface CommandContext {
   target: Target;
   out: Printer;
   /**
-   * Set by the runner for a command that keeps its result (keepsResult) when it will keep this one: how long, in
-   * words ("for the session: a dump cannot change", "until the target runs again"), so the report can say that
-   * follow-up queries answer from this walk. Absent or null: nothing will be kept.
+   * Given by the runner to a command that keeps its result (keepsResult): whether it will keep this one, so the report
+   * can say that follow-up queries answer from this walk. `keptWhile`: how long, in words ("for the session: a dump
+   * cannot change", "until the target runs again"); `notKeptBecause`: why not, when the user should know (a clock
+   * that could not be read); both null: nothing is kept (a user-mode process). Reads the stamp (one small read on a
+   * live kernel), so a command calls it only when it has a result.
    */
-  keptWhile?: string | null;
-  /** Set by the runner when it cannot keep this result for a reason the user should know (a clock not read). */
-  notKeptBecause?: string | null;
+  keeping?: () => { keptWhile: string | null; notKeptBecause: string | null };
 }
 
 /** What `!leaktools "name"` prints for a command (DESIGN.md, output conventions 5). */

@@ -97,7 +97,7 @@ export const findimporterCommand: Command = {
       Redirected: redirectedCount,
       Importers: matches,
       NotExamined: result.notExamined.map((n) => ({ Module: n.Module, Base: n.Base, Reason: n.Reason, toString: () => n.Module + ": " + n.Reason })),
-      toString: () => plural(matches.length, "importer") + " of " + shownQuery + (redirectedCount ? ", " + redirectedCount + " redirected" : ""),
+      toString: () => plural(matches.length, "import slot") + " of " + shownQuery + (redirectedCount ? ", " + redirectedCount + " redirected" : ""),
     };
   },
 };

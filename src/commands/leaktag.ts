@@ -218,7 +218,7 @@ function showTag(ctx: CommandContext, pattern: TagPattern): unknown {
     ? owners.verdict
     : owners.records.length
       ? "no module passes it to an allocator; the likeliest holder: " + owners.records[0].Module + " (" + owners.records[0].Confidence + " confidence)"
-      : "no loaded module holds its bytes";
+      : isUntaggedTag(tag) ? "no loaded module imports ExAllocatePool" : "no loaded module holds its bytes";
   ctx.out.line("'" + tag + "': " + usageText + "; " + who + ".");
   ctx.out.lines(out.buffer);
 

@@ -95,7 +95,7 @@ function describeTarget(target: Target): string[] {
   const used = builtInLayoutsThisSession();
   if (used.length) {
     lines.push("Built-in layouts used this session (the symbols lacked them):");
-    for (const u of used) lines.push("  " + u.description);
+    for (const u of used) lines.push("  Layout: " + u.description + ".");
   }
   return lines;
 }

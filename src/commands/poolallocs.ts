@@ -210,8 +210,9 @@ function showAllocations(ctx: CommandContext, pattern: TagPattern, all: boolean)
   }
   for (const line of walkLines(small, tracked, "unknown" in count ? count.unknown : null, records.length, tagText)) out.line(line);
   if (tracked && !small.stoppedEarly && records.length !== tracked.count) out.line(messages.poolallocsDiffer(records.length, tracked.count, small.walked));
-  if (ctx.keptWhile) out.line(messages.poolallocsKept(tagText, all, ctx.keptWhile));
-  else if (ctx.notKeptBecause) out.line(messages.poolallocsNotKept(ctx.notKeptBecause));
+  const keeping = ctx.keeping ? ctx.keeping() : null;
+  if (keeping && keeping.keptWhile) out.line(messages.poolallocsKept(tagText, all, keeping.keptWhile));
+  else if (keeping && keeping.notKeptBecause) out.line(messages.poolallocsNotKept(keeping.notKeptBecause));
 
   if (records.length) {
     out.line("");

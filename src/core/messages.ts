@@ -57,7 +57,7 @@ export const messages = {
     " ExAllocatePool (by name or by IAT value); images were not searched for the tag's bytes, which the kernel writes itself.",
   untaggedImportersUnknown: () =>
     "Owners: nt!ExAllocatePool could not be resolved and no import names it, so its importers are unknown (.reload /f nt, then !findimporter \"ExAllocatePool\").",
-  ownersHeader: (modules: number, bytes: string) => "Owners: searched " + modules + " modules, " + bytes + " of image sections.",
+  ownersHeader: (modules: number, bytes: string) => "Owners: searched " + plural(modules, "module") + ", " + bytes + " of image sections.",
   noOwners: (tag: string) =>
     "No loaded module holds the bytes of '" + tag + "'. The allocator may build the tag at run time, or it was unloaded (lm shows unloaded modules).",
   notSearched: (count: number) => plural(count, "section range was", "section ranges were") + " not resident and NOT searched:",
@@ -66,9 +66,7 @@ export const messages = {
   leaksBaseline: (tags: number) =>
     "Baseline recorded: " + tags + " tags. Run dx @$leaks() again after a while to see which tags grew.",
   leaksNeedLive: () =>
-    "This is a dump: a second snapshot needs a live target. The largest consumers are listed instead. To compare " +
-    'two dumps, save this one, dx @$leaks("save", "C:\\\\cases\\\\before.json"), and compare the later one with it, ' +
-    'dx @$leaks("compare", "C:\\\\cases\\\\before.json").',
+    "This is a dump: growth needs a second snapshot, of a live target or of a later dump (Next: below). The largest tags now:",
   leaksReset: () => "Snapshots cleared. The next dx @$leaks() records a new baseline.",
   leaksNoClock: () => "The target's clock (KUSER_SHARED_DATA.SystemTime) is unreadable; rates are not shown.",
   leaksNoGrowth: (seconds: string) => "No tag grew in the last " + seconds + " seconds.",

@@ -29,6 +29,10 @@ export function splitRefresh(args: unknown[]): { args: unknown[]; refresh: boole
   return { args, refresh: false };
 }
 
+export function hasKept(key: string): boolean {
+  return kept.some((k) => k.key === key);
+}
+
 export function findKept(key: string, stamp: string): KeptResult | null {
   for (const k of kept) if (k.key === key && k.stamp === stamp) return k;
   return null;

@@ -4,7 +4,7 @@ import { Command } from "../commands/command";
 import { messages } from "../core/messages";
 import { HostPrinter } from "./output";
 import { BufferedPrinter, MIN_REPEAT_LINES, commandLine, printReport, recentReport } from "../core/repeat";
-import { findKept, forgetKept, keep, splitRefresh } from "../core/result-cache";
+import { findKept, forgetKept, hasKept, keep, splitRefresh } from "../core/result-cache";
 import { Address } from "../core/address";
 import { Unreadable } from "../core/missing";
 import { hex } from "../render/format";
@@ -27,13 +27,21 @@ export function invokeCommand(command: Command, givenArgs: unknown[]): unknown {
     // descriptions, !ltlimits' caps): nothing kept before it is reused after it.
     if (!command.quietRepeats && !command.keepsResult) forgetKept();
     const line = commandLine(command.name, args);
-    const stamped = command.keepsResult ? targetStamp(target) : null;
-    const stamp = stamped !== null && "stamp" in stamped ? stamped : null;
-    if (stamp !== null && !refresh) {
-      const kept = findKept(line, stamp.stamp);
+    // The stamp costs one small read on a live kernel target: read only when there is a result to compare or keep
+    // (a refusal reads nothing). Read after the run it is the same value: the target does not run during a command.
+    let stamped: Stamp | undefined;
+    const stampNow = (): Stamp => (stamped === undefined ? (stamped = targetStamp(target)) : stamped);
+    let stamp: { stamp: string; why: string; keptWhile: string } | null = null;
+    const keptStamp = () => {
+      const s = stampNow();
+      stamp = s !== null && "stamp" in s ? s : null;
+      return stamp;
+    };
+    if (command.keepsResult && !refresh && hasKept(line) && keptStamp() !== null) {
+      const kept = findKept(line, stamp!.stamp);
       if (kept) {
         const again = commandLine(command.name, args.filter((a) => a !== undefined).concat(["refresh"]));
-        const note = messages.resultKept(stamp.why, again);
+        const note = messages.resultKept(stamp!.why, again);
         // The report is above when it was printed recently; otherwise it is printed again (from the kept text:
         // nothing is read) so the user sees what the result is.
         if (kept.report.length >= MIN_REPEAT_LINES && recentReport(kept.report.join("\n"), Date.now())) printReport(host, line, kept.report, note);
@@ -44,12 +52,17 @@ export function invokeCommand(command: Command, givenArgs: unknown[]): unknown {
         return kept.value;
       }
     }
-    const keeping = { keptWhile: stamp ? stamp.keptWhile : null, notKeptBecause: stamped !== null && "unreadable" in stamped ? stamped.unreadable : null };
-    const records = toModel(command.run({ target, out, keptWhile: keeping.keptWhile, notKeptBecause: keeping.notKeptBecause }, args), 0, command.resultNoun);
+    // A command may say in its report whether its result will be kept (the stamp is read then, once).
+    const keeping = () => {
+      const s = stampNow();
+      return { keptWhile: s !== null && "stamp" in s ? s.keptWhile : null, notKeptBecause: s !== null && "unreadable" in s ? s.unreadable : null };
+    };
+    const records = toModel(command.run({ target, out, keeping: command.keepsResult ? keeping : undefined }, args), 0, command.resultNoun);
     for (const problem of target.problems) out.line(problem);
     if (buffered) printReport(host, line, buffered.buffer);
-    if (stamp !== null && records !== undefined && target.problems.length === 0) {
-      keep({ key: line, stamp: stamp.stamp, value: records, report: buffered ? buffered.buffer.slice() : [] });
+    if (command.keepsResult && records !== undefined && target.problems.length === 0) {
+      const now = keptStamp();
+      if (now !== null) keep({ key: line, stamp: now.stamp, value: records, report: buffered ? buffered.buffer.slice() : [] });
     }
     return records;
   } catch (e) {
@@ -74,7 +87,10 @@ export function invokeCommand(command: Command, givenArgs: unknown[]): unknown {
  *   is broken in, and no cheap value in its memory moves only when it runs (a breakpoint hit twice has the same
  *   registers). Nothing is kept there, which is never wrong, only slower.
  */
-function targetStamp(target: Target): { stamp: string; why: string; keptWhile: string } | { unreadable: string } | null {
+/** How the target's state is told apart; `unreadable` says why nothing can be kept when the clock was not read. */
+type Stamp = { stamp: string; why: string; keptWhile: string } | { unreadable: string } | null;
+
+function targetStamp(target: Target): Stamp {
   if (target.dumpKnown && target.isDump) return { stamp: "dump " + (target.dumpFileName() || ""), why: "a dump cannot change", keptWhile: "for the session: a dump cannot change" };
   if (!target.isKernel) return null;
   const at = target.pointerSize === 8 ? new Address(0xfffff780, 0x08) : new Address(0, 0xffdf0008);
