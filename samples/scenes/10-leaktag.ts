@@ -11,6 +11,6 @@ export const scene: Scene = {
     "!leaktag",
     '!leaktag "Leak"',
     'dx @$leaktag("Leak").Owners.Where(o => o.Confidence == "high").Select(o => o.Module)',
-    "dx -g @$pooltags().OrderByDescending(t => t.NonPagedBytes).Take(5)",
+    "dx -g @$pooltags().Tags.OrderByDescending(t => t.NonPagedBytes).Take(5)",
   ],
 };

@@ -6,5 +6,9 @@ export const scene: Scene = {
   id: "virtblocks",
   title: "Seed 001: a Win7 SP1 x64 process whose heap 29fb0000 holds 189 virtual blocks (+ust on, no heap entry types)",
   build: () => seedTarget().finish().target,
-  commands: ["!virtblocks 0x29fb0000", "dx @$virtstacks()", "dx @$virtblocks().Where(b => b.UserSize > 0x1000000).Count()"],
+  commands: [
+    "!virtblocks 0x29fb0000",
+    "dx @$virtblocks(0x29fb0000).Blocks.Where(b => b.UserSize > 0x1000000).Count()",
+    "dx -g @$virtstacks(0x29fb0000).Stacks.Select(s => new { s.Caller, s.Count, s.Bytes })",
+  ],
 };

@@ -5,6 +5,8 @@
 // from that file to the current target, with rates over the two targets' clocks. The save and compare halves of
 // @$leaks (leaks.ts), imported by no other command: files, paths and target facts are src/snapshot/'s.
 import { CommandContext } from "./command";
+import { BufferedPrinter } from "../core/repeat";
+import { nextBlock, sizeText } from "../render/report";
 import { messages } from "../core/messages";
 import { limits } from "../core/limits";
 import { describeArg } from "../core/args";
@@ -13,7 +15,7 @@ import { renderTable } from "../render/table";
 import { groupDigits, humanBytes, plural } from "../render/format";
 import { loadDescriptions } from "../pool/usage";
 import { readUsageSaying } from "../pool/usage-read";
-import { TagDescriptions } from "../pool/pooltag-file";
+import { TagDescriptions, describeTag } from "../pool/pooltag-file";
 import { SNAPSHOT_VERSION, formatSnapshot, parseSnapshot, tagGrowth, TagGrowth } from "../pool/snapshot";
 import { POOL_SNAPSHOT } from "../snapshot/envelope";
 import { compareFacts, describeBoot, describeTarget, readTargetFacts, readableTime } from "../snapshot/target-facts";
@@ -42,9 +44,15 @@ export function pathOrSay(ctx: CommandContext, verb: SnapshotVerb, value: unknow
   return null;
 }
 
-export function saveSnapshot(ctx: CommandContext, path: string): unknown {
+export function saveSnapshot(outer: CommandContext, path: string): unknown {
+  // The answer ("Saved ...") leads; what was read is said after it (output conventions 1).
+  const notes = new BufferedPrinter(outer.out);
+  const ctx: CommandContext = { target: outer.target, out: notes };
   const usage = readUsageSaying(ctx.target, ctx.out);
-  if (!usage) return undefined;
+  if (!usage) {
+    outer.out.lines(notes.buffer);
+    return undefined;
+  }
   const facts = readTargetFacts(ctx.target);
   if (facts.systemTimeMs === null) ctx.out.line(messages.leaksNoClock());
   const rows = usage.rows.slice().sort((a, b) => (a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0));
@@ -53,9 +61,12 @@ export function saveSnapshot(ctx: CommandContext, path: string): unknown {
   const written = writeSnapshotFile(path, text);
   if (written.kind === "failed") {
     ctx.out.line(messages.leaksSaveFailed(path, written.detail));
+    outer.out.lines(notes.buffer);
     return undefined;
   }
   if (written.kind === "refused") {
+    outer.out.lines(notes.buffer);
+    ctx.out = outer.out;
     const instead = written.suggestion === null ? null : 'dx @$leaks("save", "' + typedPath(written.suggestion) + '")';
     ctx.out.line(messages.snapshotSaveRefused(written.fullPath, written.reason, instead));
     return undefined;
@@ -63,16 +74,18 @@ export function saveSnapshot(ctx: CommandContext, path: string): unknown {
   const fullPath = written.fullPath;
   const nonPaged = rows.reduce((n, u) => n + u.nonPagedBytes, 0);
   const paged = rows.reduce((n, u) => n + u.pagedBytes, 0);
-  ctx.out.line(
+  outer.out.line(
     "Saved " + plural(rows.length, "tag") + " to " + fullPath + " (snapshot format version " + SNAPSHOT_VERSION + ", " + groupDigits(text.length) +
-      " bytes): nonpaged " + humanBytes(nonPaged) + ", paged " + humanBytes(paged) + " in all, from " + source + ".",
+      " bytes): " + sizeText(nonPaged) + " NonPaged, " + sizeText(paged) + " Paged in all, from " + source + ".",
   );
+  outer.out.lines(notes.buffer);
+  ctx.out = outer.out;
   if (written.replaced !== null) ctx.out.line(messages.leaksSaveReplaced(fullPath, written.replaced));
   ctx.out.line("  Target: " + describeTarget(facts) + ".");
   ctx.out.line("  Target time: " + readableTime(facts.systemTimeMs) + " (KUSER_SHARED_DATA.SystemTime).");
   ctx.out.line("  Boot: " + describeBoot(facts) + ".");
   ctx.out.line("  Not saved: the computer name (it lives in the registry, which leaktools does not read from the target).");
-  ctx.out.line('Next: on the later dump, or on this target later: dx @$leaks("compare", "' + typedPath(fullPath) + '")');
+  ctx.out.lines(nextBlock([{ command: 'dx @$leaks("compare", "' + typedPath(fullPath) + '")', why: ctx.target.isDump ? "on the later dump: the tags that grew since this one" : "on this target later (after g): the tags that grew" }]));
   return {
     Path: fullPath,
     Tags: rows.length,
@@ -82,7 +95,8 @@ export function saveSnapshot(ctx: CommandContext, path: string): unknown {
   };
 }
 
-export function compareSnapshot(ctx: CommandContext, path: string): unknown {
+export function compareSnapshot(given: CommandContext, path: string): unknown {
+  let ctx = given;
   const read = readSnapshotText(path, MAX_SNAPSHOT_CHARS);
   if (read.kind === "missing") {
     ctx.out.line(messages.leaksFileMissing(read.fullPath, typedPath(read.fullPath)));
@@ -115,8 +129,15 @@ export function compareSnapshot(ctx: CommandContext, path: string): unknown {
     return undefined;
   }
   const snapshot = parsed.snapshot;
+  // The answer (which tag grew most, how fast) leads; what was read is said after it (output conventions 1).
+  const outer = ctx;
+  const notes = new BufferedPrinter(outer.out);
+  ctx = { target: outer.target, out: notes };
   const usage = readUsageSaying(ctx.target, ctx.out);
-  if (!usage) return undefined;
+  if (!usage) {
+    outer.out.lines(notes.buffer);
+    return undefined;
+  }
   const { descriptions, files } = loadDescriptions(ctx.target);
   if (files.length) ctx.out.line("Descriptions: " + files.join(", ") + ".");
   const now = readTargetFacts(ctx.target);
@@ -144,14 +165,20 @@ export function compareSnapshot(ctx: CommandContext, path: string): unknown {
   const seconds = elapsed !== null && elapsed > 0 ? elapsed : null;
   const rate = (g: TagGrowth) => (seconds === null ? null : (g.bytesNow - g.bytesThen) / seconds);
   // The Description and Owner columns of !leaktag's ranking: pooltag.txt's text and binary, or !poolused's text.
-  const description = (tag: string) => {
-    const d = descriptions.get(tag);
-    return d ? d.description : usage.poolusedDescriptions.get(tag) || "";
-  };
+  const description = (tag: string) => describeTag(descriptions, tag) || usage.poolusedDescriptions.get(tag) || "";
   if (grown.length === 0) {
-    ctx.out.line(messages.leaksCompareNoGrowth(usage.rows.length));
-    return [];
+    outer.out.line(messages.leaksCompareNoGrowth(usage.rows.length));
+    outer.out.lines(notes.buffer);
+    return { Tags: [], Seconds: seconds, toString: () => "no tag grew" };
   }
+  const top = grown[0];
+  const topRate = rate(top);
+  outer.out.line(
+    "'" + top.tag + "' grew the most: +" + sizeText(top.bytesNow - top.bytesThen) + (seconds === null ? "" : " in " + duration(seconds)) +
+      (topRate === null ? "" : ", " + humanBytes(Math.round(topRate)) + "/s") + "; " + plural(grown.length, "tag") + " grew since the snapshot.",
+  );
+  outer.out.lines(notes.buffer);
+  ctx = outer;
   ctx.out.line("");
   ctx.out.line(
     "Tags that grew (" + grown.length + " of " + plural(usage.rows.length, "tag") + (shrunk ? "; " + shrunk + " shrank" : "") + (gone ? "; " + gone + " no longer in use" : "") +
@@ -161,34 +188,35 @@ export function compareSnapshot(ctx: CommandContext, path: string): unknown {
     renderTable(
       [
         { header: "Tag", value: (g: TagGrowth) => "'" + g.tag + "'" },
-        { header: "Bytes then", align: "right", value: (g: TagGrowth) => groupDigits(g.bytesThen) },
-        { header: "Bytes now", align: "right", value: (g: TagGrowth) => groupDigits(g.bytesNow) },
-        { header: "Delta", align: "right", value: (g: TagGrowth) => "+" + groupDigits(g.bytesNow - g.bytesThen) },
-        { header: "", value: (g: TagGrowth) => humanBytes(g.bytesNow - g.bytesThen) },
-        { header: "Allocs", align: "right", value: (g: TagGrowth) => (g.allocsDelta >= 0 ? "+" : "") + groupDigits(g.allocsDelta) },
+        { header: "Bytes then", align: "right", value: (g: TagGrowth) => sizeText(g.bytesThen) },
+        { header: "Bytes now", align: "right", value: (g: TagGrowth) => sizeText(g.bytesNow) },
+        { header: "Delta", align: "right", value: (g: TagGrowth) => "+" + sizeText(g.bytesNow - g.bytesThen) },
+        { header: "Outstanding", align: "right", value: (g: TagGrowth) => (g.allocsDelta >= 0 ? "+" : "") + groupDigits(g.allocsDelta) },
         { header: "Rate", align: "right", value: (g: TagGrowth) => (rate(g) === null ? "?" : humanBytes(Math.round(rate(g) as number)) + "/s") },
-        { header: "Description", value: (g: TagGrowth) => shortText(description(g.tag), 40) },
-        { header: "Owner", value: (g: TagGrowth) => ownerHint(descriptions, g.tag) },
+        { header: "Description", value: (g: TagGrowth) => shortText(description(g.tag), 48) },
       ],
       grown.slice(0, TOP_GROWN),
       "  ",
     ),
   );
-  ctx.out.line('Next: !leaktag "' + grown[0].tag + '" finds the driver that allocates it.');
-  return grown.map((g) => ({
+  const steps = /^[\x21-\x7e ]{1,4}$/.test(top.tag) && top.tag.indexOf('"') < 0 && top.tag.indexOf("\\") < 0
+    ? [{ command: '!leaktag "' + top.tag.replace(/ +$/, "") + '"', why: "the driver that allocates it" }]
+    : [];
+  ctx.out.lines(nextBlock(steps));
+  const records = grown.map((g) => ({
     Tag: g.tag,
     BytesThen: g.bytesThen,
     BytesNow: g.bytesNow,
     BytesDelta: g.bytesNow - g.bytesThen,
     NonPagedDelta: g.nonPagedDelta,
     PagedDelta: g.pagedDelta,
-    AllocsDelta: g.allocsDelta,
+    OutstandingDelta: g.allocsDelta,
     Seconds: seconds,
     BytesPerSecond: rate(g),
     Description: description(g.tag),
-    Owner: ownerHint(descriptions, g.tag),
-    toString: () => g.tag + " +" + humanBytes(g.bytesNow - g.bytesThen) + (rate(g) === null ? "" : " (" + humanBytes(Math.round(rate(g) as number)) + "/s)"),
+    toString: () => "'" + g.tag + "' +" + sizeText(g.bytesNow - g.bytesThen) + (rate(g) === null ? "" : ", " + humanBytes(Math.round(rate(g) as number)) + "/s"),
   }));
+  return { Tags: records, Seconds: seconds, toString: () => plural(records.length, "tag") + " grew since the snapshot" };
 }
 
 /** `7,200 s (2.0 h)`: seconds for the rate's arithmetic, a larger unit to read. */
@@ -200,11 +228,6 @@ export function duration(seconds: number): string {
   return text + " (" + unit + ")";
 }
 
-function ownerHint(descriptions: TagDescriptions, tag: string): string {
-  const d = descriptions.get(tag);
-  return d && d.binary && d.binary !== "<unknown>" ? d.binary : "";
-}
-
 function shortText(text: string, max: number): string {
-  return text.length > max ? text.slice(0, max - 1) + "…" : text;
+  return text.length > max ? text.slice(0, max - 3) + "..." : text;
 }

@@ -3,13 +3,15 @@
 // bytes grew since then, with their rate over the target's own clock and a trend over all snapshots.
 // dx @$leaks("save", path) and dx @$leaks("compare", path) do the same across sessions and dumps (leaks-file.ts).
 import { Command } from "./command";
+import { BufferedPrinter } from "../core/repeat";
+import { nextBlock, sizeText } from "../render/report";
 import { messages } from "../core/messages";
 import { describeArg } from "../core/args";
 import { Address } from "../core/address";
 import { Unreadable } from "../core/missing";
 import { u32 } from "../core/bytes";
 import { renderTable } from "../render/table";
-import { groupDigits, humanBytes } from "../render/format";
+import { groupDigits, humanBytes, plural } from "../render/format";
 import { readUsageSaying } from "../pool/usage-read";
 import { TagUsage } from "../pool/tracker";
 import { sessionState } from "../pool/session-state";
@@ -19,7 +21,8 @@ import type { Target } from "../host/target";
 /** Snapshots kept; older ones are dropped (the trend shows the most recent). */
 export const MAX_SNAPSHOTS = 32;
 const TOP_ON_DUMP = 20;
-const SPARK = "▁▂▃▄▅▆▇█";
+/** Trend digits: 0 for the fewest bytes of the window, 9 for the most. ASCII, so the classic console shows them. */
+const SPARK = "0123456789";
 
 /**
  * The clock of @$leaks(): KUSER_SHARED_DATA.SystemTime, read from the target. Assumptions (jsprovider-api.md and
@@ -54,6 +57,24 @@ export const leaksCommand: Command = {
   usage: 'dx @$leaks([op, "x.json"])',
   summary: 'Tags that grew since a snapshot; "reset", or "save"/"compare" a file across dumps',
   resultNoun: ["tag", "tags"],
+  help: {
+    arguments: [
+      { name: "(none)", text: "live: the first call records a baseline, each later call lists the tags that grew since it" },
+      { name: '"reset"', text: "forget the snapshots" },
+      { name: '("save", "C:\\\\x.json")', text: "write the tag table and the target's clock, build and boot to a file (dump or live)" },
+      { name: '("compare", "C:\\\\x.json")', text: "the tags that grew from that file to this target (the next dump, or later)" },
+    ],
+    records: [
+      { name: "Tags", text: "the tags that grew: Tag, Bytes, BytesDelta, OutstandingDelta, Seconds, BytesPerSecond, Trend (compare: Tag, BytesThen, BytesNow, BytesDelta, NonPagedDelta, PagedDelta, OutstandingDelta, Seconds, BytesPerSecond, Description)" },
+      { name: "Seconds, Snapshots", text: "the target time the growth was measured over, and how many snapshots" },
+      { name: "Path, Replaced, SystemTime", text: "save: the file written, whether an earlier snapshot was replaced, the target's time" },
+    ],
+    examples: [
+      { command: "dx @$leaks()", text: "a baseline; after g and a break-in, again: the tags that grew" },
+      { command: 'dx @$leaks("save", "C:\\\\cases\\\\before.json")', text: "on the first dump" },
+      { command: 'dx @$leaks("compare", "C:\\\\cases\\\\before.json")', text: "on the later dump" },
+    ],
+  },
   run(ctx, args) {
     const target = ctx.target;
     if (!target.isKernel) {
@@ -78,15 +99,38 @@ export const leaksCommand: Command = {
       ctx.out.line(messages.leaksReset());
       return undefined;
     }
-    const usage = readUsageSaying(target, ctx.out);
-    if (!usage) return undefined;
+    // The answer leads (output conventions 1): what was read is said after it.
+    const notes = new BufferedPrinter(ctx.out);
+    const usage = readUsageSaying(target, notes);
+    if (!usage) {
+      ctx.out.lines(notes.buffer);
+      return undefined;
+    }
     if (target.isDump) {
-      ctx.out.line(messages.leaksNeedLive());
       const top = usage.rows.slice().sort((a, b) => total(b) - total(a)).slice(0, TOP_ON_DUMP);
-      return top.map((u) => ({ Tag: u.tag, Bytes: total(u), toString: () => u.tag + " " + humanBytes(total(u)) }));
+      ctx.out.line(messages.leaksNeedLive());
+      ctx.out.lines(notes.buffer);
+      ctx.out.lines(
+        renderTable(
+          [
+            { header: "Tag", value: (u: TagUsage) => "'" + u.tag + "'" },
+            { header: "Bytes", align: "right", value: (u: TagUsage) => sizeText(total(u)) },
+          ],
+          top,
+          "  ",
+        ),
+      );
+      ctx.out.lines(
+        nextBlock([
+          { command: 'dx @$leaks("save", "C:\\\\cases\\\\before.json")', why: "keep this dump's figures" },
+          { command: 'dx @$leaks("compare", "C:\\\\cases\\\\before.json")', why: "on the later dump: the tags that grew" },
+        ]),
+      );
+      const records = top.map((u) => ({ Tag: u.tag, Bytes: total(u), toString: () => "'" + u.tag + "' " + sizeText(total(u)) }));
+      return { Tags: records, toString: () => "the " + plural(records.length, "largest tag") + " (a dump: no second snapshot)" };
     }
     const seconds = targetSeconds(target);
-    if (seconds === null) ctx.out.line(messages.leaksNoClock());
+    if (seconds === null) notes.line(messages.leaksNoClock());
     const snapshot = { seconds: seconds === null ? NaN : seconds, usage: new Map<string, TagUsage>() };
     for (const u of usage.rows) snapshot.usage.set(u.tag, u);
     const history = sessionState.snapshots;
@@ -94,7 +138,9 @@ export const leaksCommand: Command = {
     if (history.length > MAX_SNAPSHOTS) history.splice(1, history.length - MAX_SNAPSHOTS); // Keep the baseline.
     if (history.length === 1) {
       ctx.out.line(messages.leaksBaseline(usage.rows.length));
-      return undefined;
+      ctx.out.lines(notes.buffer);
+      ctx.out.lines(nextBlock([{ command: "g", why: "let the target run; break in (Ctrl+Break) after a while" }, { command: "dx @$leaks()", why: "then: the tags that grew since this baseline" }]));
+      return { Tags: [], Snapshots: 1, toString: () => "baseline of " + plural(usage.rows.length, "tag") };
     }
     const base = history[0];
     const elapsed = snapshot.seconds - base.seconds;
@@ -114,16 +160,23 @@ export const leaksCommand: Command = {
     const rate = (delta: number) => (elapsed > 0 ? delta / elapsed : NaN);
     if (grown.length === 0) {
       ctx.out.line(messages.leaksNoGrowth(secondsText));
-      return [];
+      ctx.out.lines(notes.buffer);
+      return { Tags: [], Seconds: isNaN(elapsed) ? null : elapsed, Snapshots: history.length, toString: () => "no tag grew" };
     }
-    ctx.out.line("Tags that grew over " + secondsText + " s (" + history.length + " snapshots):");
+    const top = grown[0];
+    ctx.out.line(
+      "'" + top.u.tag + "' grew the most: +" + sizeText(top.delta) + " in " + secondsText + " s" +
+        (isNaN(rate(top.delta)) ? "" : ", " + humanBytes(Math.round(rate(top.delta))) + "/s") +
+        " (" + (top.allocDelta >= 0 ? "+" : "") + groupDigits(top.allocDelta) + " outstanding); " + plural(grown.length, "tag") + " grew over " + history.length + " snapshots.",
+    );
+    ctx.out.lines(notes.buffer);
     ctx.out.lines(
       renderTable(
         [
           { header: "Tag", value: (g: (typeof grown)[0]) => "'" + g.u.tag + "'" },
-          { header: "Bytes", align: "right", value: (g: (typeof grown)[0]) => groupDigits(total(g.u)) },
-          { header: "Delta", align: "right", value: (g: (typeof grown)[0]) => "+" + groupDigits(g.delta) },
-          { header: "Allocs", align: "right", value: (g: (typeof grown)[0]) => (g.allocDelta >= 0 ? "+" : "") + groupDigits(g.allocDelta) },
+          { header: "Bytes", align: "right", value: (g: (typeof grown)[0]) => sizeText(total(g.u)) },
+          { header: "Delta", align: "right", value: (g: (typeof grown)[0]) => "+" + sizeText(g.delta) },
+          { header: "Outstanding", align: "right", value: (g: (typeof grown)[0]) => (g.allocDelta >= 0 ? "+" : "") + groupDigits(g.allocDelta) },
           { header: "Rate", align: "right", value: (g: (typeof grown)[0]) => (isNaN(rate(g.delta)) ? "?" : humanBytes(Math.round(rate(g.delta))) + "/s") },
           { header: "Trend", value: (g: (typeof grown)[0]) => g.trend },
         ],
@@ -131,15 +184,25 @@ export const leaksCommand: Command = {
         "  ",
       ),
     );
-    return grown.map((g) => ({
+    const steps = /^[\x21-\x7e ]{1,4}$/.test(top.u.tag) && top.u.tag.indexOf('"') < 0 && top.u.tag.indexOf("\\") < 0
+      ? [{ command: '!leaktag "' + top.u.tag.replace(/ +$/, "") + '"', why: "the driver that allocates it" }]
+      : [];
+    ctx.out.lines(nextBlock(steps));
+    const records = grown.map((g) => ({
       Tag: g.u.tag,
       Bytes: total(g.u),
       BytesDelta: g.delta,
-      AllocsDelta: g.allocDelta,
+      OutstandingDelta: g.allocDelta,
       Seconds: isNaN(elapsed) ? null : elapsed,
       BytesPerSecond: isNaN(rate(g.delta)) ? null : rate(g.delta),
       Trend: g.trend,
-      toString: () => g.u.tag + " +" + humanBytes(g.delta) + " " + g.trend,
+      toString: () => "'" + g.u.tag + "' +" + sizeText(g.delta) + " " + g.trend,
     }));
+    return {
+      Tags: records,
+      Seconds: isNaN(elapsed) ? null : elapsed,
+      Snapshots: history.length,
+      toString: () => plural(records.length, "tag") + " grew over " + secondsText + " s",
+    };
   },
 };

@@ -3,17 +3,19 @@
 // pool allocations and the loaded drivers whose code holds the tag (the allocator ranked first).
 import { findImporters } from "../pe/importers";
 import { Command, CommandContext } from "./command";
+import { layoutNote, nextBlock, sizeText, NextStep, PoolName } from "../render/report";
+import { Address } from "../core/address";
+import { BufferedPrinter } from "../core/repeat";
 import { messages } from "../core/messages";
 import { describeArg } from "../core/args";
 import { renderTable } from "../render/table";
-import { bytesWithUnit, groupDigits, hex, humanBytes, plural } from "../render/format";
+import { groupDigits, hex, humanBytes, plural } from "../render/format";
 import { parseTagPattern, isUntaggedTag, tagBytes, TagPattern } from "../pool/tags";
-import { TagUsage, outstanding } from "../pool/tracker";
+import { TagUsage } from "../pool/tracker";
 import { readBigPages, BigAllocation } from "../pool/bigpages";
 import { Progress, bytesOf } from "../core/progress";
 import { findTagOwners, isAllocation, TagHit } from "../pool/owners";
-import { UsageRead } from "../pool/usage";
-import { readUsageOrSay, tagDescription, usageRecord, TagUsageRecord } from "../pool/usage-read";
+import { readUsageOrSay, tagDescription, usageRecord, outstandingOf, poolText, TagUsageRecord } from "../pool/usage-read";
 import { TagDescriptions } from "../pool/pooltag-file";
 import type { Target } from "../host/target";
 
@@ -33,6 +35,23 @@ export const leaktagCommand: Command = {
   summary: "Rank pool tags by bytes; with a tag, its big allocations and the driver that owns it",
   resultNoun: ["tag", "tags"],
   quietRepeats: true,
+  keepsResult: true,
+  help: {
+    arguments: [{ name: '"Tag"', text: 'optional: a pool tag of 1-4 characters in quotes, ? and * as wildcards ("Leak", "Le*"); none ranks every tag' }],
+    records: [
+      { name: "Tags", text: "without a tag: the ranked tags: Tag, NonPagedAllocs, NonPagedFrees, NonPagedOutstanding, NonPagedBytes, PagedAllocs, PagedFrees, PagedOutstanding, PagedBytes, Description" },
+      { name: "Tag, Usage, Outstanding, Bytes", text: "with a tag: the tag, its Tags record and its totals" },
+      { name: "BigAllocations", text: "its live big-pool allocations: Address, Size, Pool" },
+      { name: "Owners", text: "the modules holding the tag's bytes, best first: Module, Confidence, Hits, HitsNotKept" },
+      { name: "Hits", text: "each place the bytes are: Address, InstructionAddress, Section, Kind, Instruction, Allocator, Use, Wrapper, CallAddress, Moves, Symbol" },
+      { name: "NotSearched", text: "image ranges not resident, so not searched: Module, Section, Address, Size, Reason" },
+    ],
+    examples: [
+      { command: "!leaktag", text: "the top 20 tags by NonPaged bytes and the top 10 by Paged bytes" },
+      { command: '!leaktag "Leak"', text: "one tag: its usage, big allocations and the driver that allocates it" },
+      { command: 'dx @$leaktag("Leak").Owners.Where(o => o.Confidence == "high").Select(o => o.Module)', text: "the allocating modules" },
+    ],
+  },
   run(ctx, args) {
     if (!ctx.target.isKernel) {
       ctx.out.line(messages.needsKernel("leaktag"));
@@ -52,33 +71,49 @@ export const leaktagCommand: Command = {
 };
 
 function rankTags(ctx: CommandContext): unknown {
-  const read = readUsageOrSay(ctx.target, ctx.out);
-  if (!read) return undefined;
+  // The answer leads (output conventions 1): what was read is said after it.
+  const details = new BufferedPrinter(ctx.out);
+  const read = readUsageOrSay(ctx.target, details);
+  if (!read) {
+    ctx.out.lines(details.buffer);
+    return undefined;
+  }
   const { usage, descriptions } = read;
-  const record = (u: TagUsage) => usageRecord(u, tagDescription(usage, descriptions, u.tag), usage.fromPoolused);
+  const fromPoolused = usage.fromPoolused;
+  const record = (u: TagUsage) => usageRecord(u, tagDescription(usage, descriptions, u.tag), fromPoolused);
   const byNonPaged = usage.rows.filter((u) => u.nonPagedBytes > 0).sort((a, b) => b.nonPagedBytes - a.nonPagedBytes).slice(0, TOP_NONPAGED);
   const byPaged = usage.rows.filter((u) => u.pagedBytes > 0).sort((a, b) => b.pagedBytes - a.pagedBytes).slice(0, TOP_PAGED);
+  const top = (u: TagUsage | undefined, paged: boolean) =>
+    u ? "'" + u.tag + "' " + sizeText(paged ? u.pagedBytes : u.nonPagedBytes) + " in " + plural(outstandingOf(u, paged, fromPoolused), "allocation") : "none";
+  ctx.out.line(plural(usage.rows.length, "tag") + " in use. Most NonPaged: " + top(byNonPaged[0], false) + ". Most Paged: " + top(byPaged[0], true) + ".");
+  ctx.out.lines(details.buffer);
   const table = (rows: TagUsage[], paged: boolean) =>
     renderTable(
       [
         { header: "Tag", value: (u: TagUsage) => "'" + u.tag + "'" },
-        { header: "Allocs", align: "right", value: (u: TagUsage) => groupDigits(paged ? outstandingOf(u, true, usage.fromPoolused) : outstandingOf(u, false, usage.fromPoolused)) },
-        { header: "Bytes", align: "right", value: (u: TagUsage) => groupDigits(paged ? u.pagedBytes : u.nonPagedBytes) },
-        { header: "", value: (u: TagUsage) => humanBytes(paged ? u.pagedBytes : u.nonPagedBytes) },
-        { header: "Description", value: (u: TagUsage) => shortText(describeTagOnly(descriptions, usage, u.tag), 48) },
-        { header: "Owner", value: (u: TagUsage) => ownerHint(descriptions, u.tag) },
+        { header: "Outstanding", align: "right", value: (u: TagUsage) => groupDigits(outstandingOf(u, paged, fromPoolused)) },
+        { header: "Bytes", align: "right", value: (u: TagUsage) => sizeText(paged ? u.pagedBytes : u.nonPagedBytes) },
+        { header: "Description", value: (u: TagUsage) => shortText(tagDescription(usage, descriptions, u.tag), 48) },
       ],
       rows,
       "  ",
     );
   ctx.out.line("");
-  ctx.out.line("Top " + TOP_NONPAGED + " tags by nonpaged bytes (" + usage.rows.length + " tags in use):");
-  ctx.out.lines(byNonPaged.length ? table(byNonPaged, false) : ["  No tag holds nonpaged pool."]);
+  ctx.out.line("Top " + TOP_NONPAGED + " tags by NonPaged bytes:");
+  ctx.out.lines(byNonPaged.length ? table(byNonPaged, false) : ["  No tag holds NonPaged pool."]);
   ctx.out.line("");
-  ctx.out.line("Top " + TOP_PAGED + " tags by paged bytes:");
-  ctx.out.lines(byPaged.length ? table(byPaged, true) : ["  No tag holds paged pool."]);
+  ctx.out.line("Top " + TOP_PAGED + " tags by Paged bytes:");
+  ctx.out.lines(byPaged.length ? table(byPaged, true) : ["  No tag holds Paged pool."]);
+  const steps: NextStep[] = [];
+  const first = byNonPaged[0] || byPaged[0];
+  // A tag read from the target is shown in a command only when it is four printable characters without a quote.
+  if (first && /^[\x21-\x7e ]{1,4}$/.test(first.tag) && first.tag.indexOf('"') < 0 && first.tag.indexOf("\\") < 0) {
+    steps.push({ command: '!leaktag "' + first.tag.replace(/ +$/, "") + '"', why: "the driver that allocates the largest tag, and its big allocations" });
+  }
+  if (ctx.target.isDump) steps.push({ command: 'dx @$leaks("save", "C:\\\\cases\\\\before.json")', why: "keep these figures to compare a later dump with" });
+  else steps.push({ command: "dx @$leaks()", why: "a baseline now; again after g and a break-in, the tags that grew" });
   ctx.out.line("");
-  ctx.out.line('Next: !leaktag "<Tag>" finds the driver that holds a tag; dx @$leaks() watches tags grow.');
+  ctx.out.lines(nextBlock(steps));
   const seen = new Set<string>();
   const records: TagUsageRecord[] = [];
   for (const u of byNonPaged.concat(byPaged)) {
@@ -86,31 +121,19 @@ function rankTags(ctx: CommandContext): unknown {
     seen.add(u.tag);
     records.push(record(u));
   }
-  return records;
+  return { Tags: records, Count: usage.rows.length, toString: () => plural(usage.rows.length, "tag") + " in use; " + records.length + " ranked" };
 }
 
-function outstandingOf(u: TagUsage, paged: boolean, fromPoolused: boolean): number {
-  if (fromPoolused) return paged ? u.pagedAllocs : u.nonPagedAllocs;
-  return paged ? outstanding(u.pagedAllocs, u.pagedFrees) : outstanding(u.nonPagedAllocs, u.nonPagedFrees);
-}
-
-function describeTagOnly(descriptions: TagDescriptions, usage: UsageRead, tag: string): string {
-  const d = descriptions.get(tag);
-  if (d) return d.description;
-  return usage.poolusedDescriptions.get(tag) || "";
-}
-
-function ownerHint(descriptions: TagDescriptions, tag: string): string {
-  const d = descriptions.get(tag);
-  return d && d.binary && d.binary !== "<unknown>" ? d.binary : "";
-}
 
 function shortText(text: string, max: number): string {
-  return text.length > max ? text.slice(0, max - 1) + "…" : text;
+  return text.length > max ? text.slice(0, max - 3) + "..." : text;
 }
 
 interface HitRecord {
+  /** Where the tag's bytes are (for a code hit, the instruction's operand). */
   Address: unknown;
+  /** The instruction whose operand the tag is; null for data. */
+  InstructionAddress: unknown;
   Section: string;
   Kind: string;
   Instruction: string | null;
@@ -128,81 +151,112 @@ interface HitRecord {
 
 function showTag(ctx: CommandContext, pattern: TagPattern): unknown {
   const target = ctx.target;
-  const read = readUsageOrSay(ctx.target, ctx.out);
+  // The answer leads (output conventions 1): everything read on the way is kept and printed after it.
+  const out = new BufferedPrinter(ctx.out);
+  const dctx: CommandContext = { target, out };
+  const read = readUsageOrSay(target, out);
   const usage = read ? read.usage : null;
   const descriptions = read ? read.descriptions : new TagDescriptions();
   const matching = usage ? usage.rows.filter((u) => pattern.matches(u.tag)).sort((a, b) => b.nonPagedBytes + b.pagedBytes - (a.nonPagedBytes + a.pagedBytes)) : [];
   const fromPoolused = usage ? usage.fromPoolused : false;
-  ctx.out.line("");
-  if (pattern.hasWildcards) {
+  if (pattern.hasWildcards && matching.length !== 1) {
+    ctx.out.line(messages.wildcardOwners(matching.length));
+    ctx.out.lines(out.buffer);
+    ctx.out.line("");
     ctx.out.lines(usageTable(matching, fromPoolused));
-    if (matching.length !== 1) {
-      ctx.out.line(messages.wildcardOwners(matching.length));
-      return matching.map((u) => usageRecord(u, usage ? tagDescription(usage, descriptions, u.tag) : "", fromPoolused));
-    }
+    const records = matching.map((u) => usageRecord(u, usage ? tagDescription(usage, descriptions, u.tag) : "", fromPoolused));
+    return { Tags: records, Count: records.length, toString: () => plural(records.length, "tag") + " match '" + pattern.text + "'" };
   }
   const tag = pattern.hasWildcards ? matching[0].tag : pattern.text;
   const row = pattern.hasWildcards ? matching[0] : matching.find((u) => u.tag === tag) || null;
-  if (row) {
-    ctx.out.line(
-      "Tag '" + tag + "': nonpaged " + groupDigits(outstandingOf(row, false, fromPoolused)) + " allocations, " + bytesWithUnit(row.nonPagedBytes) +
-        "; paged " + groupDigits(outstandingOf(row, true, fromPoolused)) + " allocations, " + bytesWithUnit(row.pagedBytes) + ".",
-    );
-  } else if (usage) ctx.out.line(messages.tagNotTracked(tag));
+  if (!row && usage) out.line(messages.tagNotTracked(tag));
   const description = usage ? tagDescription(usage, descriptions, tag) : "";
-  if (description) ctx.out.line("Description: " + description);
-
-  if (isUntaggedTag(tag)) ctx.out.line(messages.untaggedTag(tag));
+  if (description) out.line("Description: " + description);
+  if (isUntaggedTag(tag)) out.line(messages.untaggedTag(tag));
 
   // Big pool allocations (>= a page) of this tag.
   const exact = parseTagPattern(tag) as TagPattern;
   const big = readBigPages(target, exact);
-  let bigRecords: unknown[] = [];
-  ctx.out.line("");
+  let bigRecords: { Address: Address; Size: number; Pool: PoolName; toString(): string }[] = [];
+  out.line("");
   if (big.kind === "bigPagesMissing") {
-    ctx.out.line("Big pool allocations: not available (" + big.reason + ").");
+    out.line("Big pool allocations: not available (" + big.reason + ").");
   } else {
     const total = big.allocations.reduce((n, a) => n + a.size, 0);
-    ctx.out.line(
-      "Big pool allocations (nt!PoolBigPageTable, " + big.entries + " entries): " + big.allocations.length + " live, " + bytesWithUnit(total) + ".",
-    );
-    ctx.out.line(messages.layoutFallback(big.layoutDescription));
-    for (const p of big.problems) ctx.out.line("  " + p);
+    out.line("Big pool allocations (nt!PoolBigPageTable, " + groupDigits(big.entries) + " entries): " + groupDigits(big.allocations.length) + " live, " + sizeText(total) + ".");
+    out.lines(layoutNote(big.layout));
+    for (const p of big.problems) out.line("  " + p);
     if (big.allocations.length) {
-      ctx.out.lines(
+      out.lines(
         renderTable(
           [
             { header: "Address", value: (a: BigAllocation) => target.formatAddress(a.address) },
-            { header: "Size", align: "right", value: (a: BigAllocation) => groupDigits(a.size) },
-            { header: "Pool", value: (a: BigAllocation) => (a.paged ? "paged" : "nonpaged") },
+            { header: "Size", align: "right", value: (a: BigAllocation) => sizeText(a.size) },
+            { header: "Pool", value: (a: BigAllocation) => poolName(a.paged) },
           ],
           big.allocations.slice(0, BIG_ROWS_SHOWN),
           "  ",
         ),
       );
-      if (big.allocations.length > BIG_ROWS_SHOWN) ctx.out.line("  ... " + (big.allocations.length - BIG_ROWS_SHOWN) + " more (dx @$leaktag(\"" + tag.trim() + "\").BigAllocations)");
+      if (big.allocations.length > BIG_ROWS_SHOWN) out.line("  ... " + groupDigits(big.allocations.length - BIG_ROWS_SHOWN) + " more (dx @$leaktag(\"" + tag.trim() + "\").BigAllocations)");
     }
     bigRecords = big.allocations.map((a) => ({
       Address: a.address,
       Size: a.size,
-      Paged: a.paged,
-      toString: () => target.formatAddress(a.address) + " " + groupDigits(a.size) + (a.paged ? " paged" : " nonpaged"),
+      Pool: poolName(a.paged),
+      toString: () => target.formatAddress(a.address) + " " + sizeText(a.size) + " " + poolName(a.paged),
     }));
   }
 
-  const owners = isUntaggedTag(tag) ? untaggedOwners(ctx) : searchOwners(ctx, tag);
+  const owners = isUntaggedTag(tag) ? untaggedOwners(dctx) : searchOwners(dctx, tag);
+
+  // The answer: the tag's outstanding blocks and bytes, and who allocates it.
+  const np = row ? outstandingOf(row, false, fromPoolused) : 0;
+  const p = row ? outstandingOf(row, true, fromPoolused) : 0;
+  const usageText = row ? poolText(np, row.nonPagedBytes, p, row.pagedBytes) : usage ? "not in the pool tag tables" : "usage unknown";
+  const who = owners.verdict
+    ? owners.verdict
+    : owners.records.length
+      ? "no module passes it to an allocator; the likeliest holder: " + owners.records[0].Module + " (" + owners.records[0].Confidence + " confidence)"
+      : isUntaggedTag(tag) ? "no loaded module imports ExAllocatePool" : "no loaded module holds its bytes";
+  ctx.out.line("'" + tag + "': " + usageText + "; " + who + ".");
+  ctx.out.lines(out.buffer);
+
+  const steps: NextStep[] = [];
+  const outstandingTotal = np + p;
+  // Big pages hold only blocks of a page or more: when they do not account for the outstanding count, the rest are
+  // small blocks, which !poolallocs walks.
+  if (!isUntaggedTag(tag) && outstandingTotal > bigRecords.length) {
+    steps.push({
+      command: '!poolallocs "' + tag.trim() + '"',
+      why: "every live block: big pages hold " + groupDigits(bigRecords.length) + " of the " + groupDigits(outstandingTotal) + " outstanding",
+    });
+  }
+  for (const step of owners.next) steps.push(step);
+  ctx.out.line("");
+  ctx.out.lines(nextBlock(steps));
+  const bytes = row ? row.nonPagedBytes + row.pagedBytes : 0;
   return {
     Tag: tag,
     Usage: row ? usageRecord(row, description, fromPoolused) : null,
+    Outstanding: outstandingTotal,
+    Bytes: bytes,
     BigAllocations: bigRecords,
     Owners: owners.records,
     NotSearched: owners.notSearched,
-    toString: () => "Tag '" + tag + "'" + (owners.records.length ? ", owner " + owners.records[0].Module : ""),
+    toString: () => "'" + tag + "': " + sizeText(bytes) + (owners.records.length ? ", owner " + owners.records[0].Module : ""),
   };
+}
+
+function poolName(paged: boolean): PoolName {
+  return paged ? "Paged" : "NonPaged";
 }
 
 interface OwnerSearch {
   records: ReturnType<typeof ownerRecord>[];
+  /** "myfault.sys allocates it (myfault+0x1559)" when one module's code passes the tag to an allocator. */
+  verdict: string | null;
+  next: NextStep[];
   notSearched: { Module: string; Section: string; Address: unknown; Size: number; Reason: string; toString(): string }[];
 }
 
@@ -211,6 +265,8 @@ function searchOwners(ctx: CommandContext, tag: string): OwnerSearch {
   const target = ctx.target;
   // Over KDNET reads run at ~8 MB/s: 16 MB of images is a couple of seconds, worth 10% steps.
   let progress: Progress | null = null;
+  let verdict: string | null = null;
+  const next: NextStep[] = [];
   const search = findTagOwners(target, tagBytes(tag), (done, total) => {
     if (!progress) progress = new Progress(ctx.out, "Searching images for '" + tag + "'", total, total >= LARGE_IMAGE_SEARCH, bytesOf);
     progress.update(done);
@@ -238,11 +294,17 @@ function searchOwners(ctx: CommandContext, tag: string): OwnerSearch {
     const best = search.owners[0];
     if (best.confidence === "high" && (search.owners.length === 1 || search.owners[1].confidence !== "high")) {
       const calls = best.hits.reduce((n, h) => n + h.allocatorCalls, 0);
-      ctx.out.line("=> " + best.module.fileName + " allocates '" + tag + "' (" + plural(calls, "allocator call") + ").");
-      // Commands to copy: the module's version and timestamp, and the first allocation site disassembled. Built
+      const first = best.hits.filter(isAllocation)[0];
+      const firstRecord = ownerRecords[0].hits[best.hits.indexOf(first)];
+      verdict = best.module.fileName + " allocates it (" + (firstRecord && firstRecord.Symbol ? firstRecord.Symbol : best.module.name + "+" + hex(first.rva - (first.address.distanceFrom(first.instructionAddress) || 0))) + (calls > 1 ? ", " + plural(calls, "allocator call") : "") + ")";
+      // Commands to copy: the first allocation site disassembled, and the module's version and timestamp. Built
       // from addresses only: a module name read from the target never reaches a command line.
-      const site = target.formatAddress(best.hits.filter(isAllocation)[0].instructionAddress);
-      ctx.out.line("Next: lm v a " + site + "; u " + site + " L5");
+      const site = target.formatAddress(first.instructionAddress);
+      next.push({ command: "u " + site + " L5", why: "the allocation site: the tag loaded, then the call" });
+      next.push({ command: "lm v a " + site, why: best.module.fileName + "'s path, version and timestamp" });
+    } else if (search.owners.length > 1 && search.owners[1].confidence === "high") {
+      verdict = plural(search.owners.filter((o) => o.confidence === "high").length, "module") + " pass it to an allocator: " +
+        search.owners.filter((o) => o.confidence === "high").map((o) => o.module.fileName).join(", ");
     }
   }
   if (search.notSearched.length) {
@@ -254,6 +316,8 @@ function searchOwners(ctx: CommandContext, tag: string): OwnerSearch {
   }
   return {
     records,
+    verdict,
+    next,
     notSearched: search.notSearched.map((n) => ({
       Module: n.module,
       Section: n.section,
@@ -277,7 +341,7 @@ function untaggedOwners(ctx: CommandContext): OwnerSearch {
   ctx.out.line("");
   if ("kind" in result) {
     ctx.out.line(messages.untaggedImportersUnknown());
-    return { records: [], notSearched: [] };
+    return { records: [], verdict: null, next: [{ command: '!findimporter "ExAllocatePool"', why: "its importers, once nt's symbols are loaded" }], notSearched: [] };
   }
   const modules: string[] = [];
   for (const m of result.matches) if (modules.indexOf(m.Module) < 0) modules.push(m.Module);
@@ -288,16 +352,18 @@ function untaggedOwners(ctx: CommandContext): OwnerSearch {
       .filter((m) => m.Module === module)
       .map((m) => {
         const text = target.formatAddress(m.IatAddress) + " " + module + " IAT slot of " + m.ImportedFrom + "!" + (m.Function || "ExAllocatePool") + " (matched by " + m.MatchedBy + ")";
-        return { Address: m.IatAddress, Section: "IAT", Kind: "import", Instruction: null, Allocator: "ExAllocatePool", Use: "allocation", Wrapper: null, CallAddress: null, Moves: [], Symbol: null, toString: () => text };
+        return { Address: m.IatAddress, InstructionAddress: null, Section: "IAT", Kind: "import", Instruction: null, Allocator: "ExAllocatePool", Use: "allocation", Wrapper: null, CallAddress: null, Moves: [], Symbol: module + " IAT slot", toString: () => text };
       });
     return ownerRecord(module, confidence, hits, 0);
   });
   ctx.out.line(messages.untaggedOwnersHeader(modules.length));
   if (records.length) ctx.out.lines(ownerTable(records, "Import", Infinity));
   // Built from an address only: a module name read from the target never reaches a command line.
-  const firstSlot = records.length ? " !lmi " + target.formatAddress(result.matches[0].IatAddress) + " (the first importer's image: path, version, timestamp);" : "";
-  ctx.out.line("Next:" + firstSlot + ' !findimporter "ExAllocatePool" (every importer with its range and IAT slot).');
-  return { records, notSearched: [] };
+  const next: NextStep[] = [];
+  if (records.length) next.push({ command: "lm v a " + target.formatAddress(result.matches[0].ModuleBase), why: "the first importer's path, version and timestamp" });
+  next.push({ command: '!findimporter "ExAllocatePool"', why: "every importer with its range and IAT slot" });
+  const verdict = modules.length === 0 ? null : modules.length === 1 ? modules[0] + " imports ExAllocatePool, so allocates it" : plural(modules.length, "module") + " import ExAllocatePool: " + modules.slice(0, 5).join(", ");
+  return { records, verdict, next, notSearched: [] };
 }
 
 function usageTable(rows: TagUsage[], fromPoolused: boolean): string[] {
@@ -315,16 +381,20 @@ function usageTable(rows: TagUsage[], fromPoolused: boolean): string[] {
 }
 
 function hitRecord(target: Target, module: string, h: TagHit, symbol: string | null): HitRecord {
+  // A code hit is shown at its instruction (where u and lm point), a data hit at its bytes.
+  const at = h.kind === "code" ? h.instructionAddress : h.address;
+  const rva = h.rva - (h.address.distanceFrom(at) || 0);
+  const named = symbol || module + "+" + hex(rva);
   const text =
-    target.formatAddress(h.address) + " " + module + "+" + hex(h.rva) + " (" + h.section + ") " + h.kind +
+    target.formatAddress(at) + " " + named + " (" + h.section + ") " + h.kind +
     (h.instruction ? " (" + h.instruction + ")" : "") +
     (h.moves.length ? " -> " + h.moves.join(" -> ") : "") +
     (h.allocator ? " -> call " + (h.wrapperRva !== null ? module + "+" + hex(h.wrapperRva) + " (wrapper) -> " : "") + h.allocator : "") +
-    (h.use === "free" ? " (free)" : h.allocatorCalls > 1 ? " (" + h.allocatorCalls + " calls)" : "") +
-    (symbol ? " " + symbol : "");
+    (h.use === "free" ? " (free)" : h.allocatorCalls > 1 ? " (" + h.allocatorCalls + " calls)" : "");
   const wrapper = h.wrapperRva !== null ? h.address.add(h.wrapperRva - h.rva) : null;
   return {
     Address: h.address,
+    InstructionAddress: h.kind === "code" ? h.instructionAddress : null,
     Section: h.section,
     Kind: h.kind,
     Instruction: h.instruction,
@@ -333,7 +403,7 @@ function hitRecord(target: Target, module: string, h: TagHit, symbol: string | n
     Wrapper: wrapper,
     CallAddress: h.callAddress,
     Moves: h.moves,
-    Symbol: symbol,
+    Symbol: named,
     toString: () => text,
   };
 }

@@ -22,6 +22,17 @@ export const ltlimitsCommand: Command = {
   name: "ltlimits",
   usage: '!ltlimits [("name", n)]',
   summary: "Show the work limits of long commands; raise one for this session",
+  help: {
+    arguments: [
+      { name: '("name", n)', text: "optional: a limit's name and its new value for this session (a whole number)" },
+      { name: '"reset"', text: "every limit back to its default" },
+    ],
+    records: [{ name: "(each limit)", text: "Name, Value, Default, Ceiling, Commands, Reason" }],
+    examples: [
+      { command: "!ltlimits", text: "every limit, its value and why it exists" },
+      { command: '!ltlimits ("maxModules", 2000)', text: "examine up to 2,000 modules in !findimporter and !leaktag" },
+    ],
+  },
   run(ctx, allArgs) {
     // An omitted argument arrives as undefined (reference §1); count only the ones given.
     let args = allArgs;

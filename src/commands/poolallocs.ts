@@ -10,11 +10,13 @@ import { Unreadable } from "../core/missing";
 import { workLimit } from "../core/limits";
 import { Progress, bytesOf } from "../core/progress";
 import { renderTable } from "../render/table";
-import { bytesWithUnit, groupDigits, hex, humanBytes, plural } from "../render/format";
+import { groupDigits, hex, humanBytes, plural } from "../render/format";
+import { layoutNote, nextBlock, NextStep, PoolName, sizeText } from "../render/report";
+import { BufferedPrinter } from "../core/repeat";
 import { parseTagPattern, TagPattern } from "../pool/tags";
 import { outstanding } from "../pool/tracker";
 import { readBigPages } from "../pool/bigpages";
-import { readUsageOrSay } from "../pool/usage-read";
+import { poolText, readUsageOrSay } from "../pool/usage-read";
 import { resolveLayout, isLayoutMissing } from "../layouts/resolve";
 import { SEGMENT_HEAP_LAYOUTS, SegmentHeapLayoutName } from "../layouts/segment-heap";
 import type { ResolvedLayout } from "../layouts/types";
@@ -23,6 +25,7 @@ import {
   SegmentHeapReader,
   SmallBlock,
   KEPT_BYTES,
+  POOL_HEADER_BYTES,
   decodeKeys,
   readPoolHeaps,
   walkSegmentMetadata,
@@ -56,12 +59,18 @@ export interface PointerRecord {
 
 export interface AllocationRecord {
   Address: Address;
+  /** The block as `!pool` counts it: _POOL_HEADER.BlockSize x 16 (pool header included); NumberOfBytes for a big one. */
   Size: number;
-  Pool: string;
+  /** The bytes the driver can use: Size less the 16-byte pool header (a big allocation has none). */
+  UserSize: number;
+  Pool: PoolName;
   Kind: "LFH" | "VS" | "Big";
   Header: Address | null;
   Tag: string;
+  /** 32 bytes from PreviewOffset, hex then ASCII as `db` shows them. */
   Preview: string;
+  /** Where Preview starts: the first 8-byte boundary at which the blocks of this result differ (0 when they differ at once). */
+  PreviewOffset: number;
   Pointers: PointerRecord[];
   toString(): string;
 }
@@ -72,6 +81,29 @@ export const poolallocsCommand: Command = {
   summary: "Every live allocation of a tag, small blocks too, and the modules they point into",
   resultNoun: ["allocation", "allocations"],
   quietRepeats: true,
+  keepsResult: true,
+  help: {
+    arguments: [
+      { name: '"Tag"', text: "a pool tag of 1-4 characters in quotes (\"Leak\", \"Mdl \"), ? and * as wildcards" },
+      { name: '"all"', text: "optional: walk every subsegment instead of stopping once the tracker's outstanding count is found" },
+      { name: '"refresh"', text: "optional, last: walk the pool again instead of answering from the kept result" },
+    ],
+    records: [
+      { name: "Allocations", text: "every live allocation found: Address, Size, UserSize, Pool, Kind, Header, Tag, Preview, PreviewOffset, Pointers" },
+      { name: "Pointers", text: "per allocation, values that lead into a loaded module: Offset, Value, Target, Class" },
+      { name: "Modules", text: "the modules the allocations point into, most allocations first: Module, Allocations, Example" },
+      { name: "TopSizes", text: "the sizes found most often: Size, Kind, Count, Bytes" },
+      { name: "Tag, Outstanding", text: "the tag asked for and the tracker's outstanding count (null: no count)" },
+      { name: "SubsegmentsWalked, SubsegmentsLeft, LeftBecause", text: "how much of the segment heap was read, and why the rest was not" },
+      { name: "NotWalked", text: "each heap, segment or page that could not be read, and why" },
+    ],
+    examples: [
+      { command: '!poolallocs "Leak"', text: "big allocations, then the segment heap until the tracker's count is found" },
+      { command: '!poolallocs ("Leak", "all")', text: "walk every subsegment" },
+      { command: 'dx @$poolallocs("Leak").Allocations.Where(a => a.Kind == "VS")', text: "the VS blocks, from the kept walk" },
+      { command: 'dx @$poolallocs("Mdl ").Modules', text: "the modules the blocks point into, ranked" },
+    ],
+  },
   run(ctx, allArgs) {
     if (!ctx.target.isKernel) {
       ctx.out.line(messages.needsKernel("poolallocs"));
@@ -95,57 +127,65 @@ interface Outstanding {
   paged: { count: number; bytes: number };
 }
 
+/** The tracker's outstanding figures for the tag, or why there are none (then every heap is walked). */
+function trackerCount(ctx: CommandContext, pattern: TagPattern): { tracked: Outstanding } | { unknown: string } {
+  const read = readUsageOrSay(ctx.target, ctx.out);
+  if (!read) return { unknown: "the tracker could not be read (above)" };
+  const tracked: Outstanding = { count: 0, nonPaged: { count: 0, bytes: 0 }, paged: { count: 0, bytes: 0 } };
+  let rows = 0;
+  for (const u of read.usage.rows) {
+    if (!pattern.matches(u.tag)) continue;
+    rows++;
+    const np = read.usage.fromPoolused ? u.nonPagedAllocs : outstanding(u.nonPagedAllocs, u.nonPagedFrees);
+    const p = read.usage.fromPoolused ? u.pagedAllocs : outstanding(u.pagedAllocs, u.pagedFrees);
+    tracked.nonPaged.count += np;
+    tracked.nonPaged.bytes += u.nonPagedBytes;
+    tracked.paged.count += p;
+    tracked.paged.bytes += u.pagedBytes;
+  }
+  // No row: the tag's counters are not kept (pool tagging off for it, a table partly unreadable), which is not a
+  // count of 0; the early stop would otherwise stop before reading anything.
+  if (rows === 0) return { unknown: "the tracker has no entry for '" + pattern.text + "'" + (read.usage.problems.length ? " (part of it could not be read, above)" : "") };
+  tracked.count = tracked.nonPaged.count + tracked.paged.count;
+  return { tracked };
+}
+
 function showAllocations(ctx: CommandContext, pattern: TagPattern, all: boolean): unknown {
   const target = ctx.target;
   const out = ctx.out;
   const tagText = pattern.text.replace(/ +$/, "");
-  const read = readUsageOrSay(ctx.target, ctx.out);
-  let tracked: Outstanding | null = null;
-  if (read) {
-    tracked = { count: 0, nonPaged: { count: 0, bytes: 0 }, paged: { count: 0, bytes: 0 } };
-    for (const u of read.usage.rows) {
-      if (!pattern.matches(u.tag)) continue;
-      const np = read.usage.fromPoolused ? u.nonPagedAllocs : outstanding(u.nonPagedAllocs, u.nonPagedFrees);
-      const p = read.usage.fromPoolused ? u.pagedAllocs : outstanding(u.pagedAllocs, u.pagedFrees);
-      tracked.nonPaged.count += np;
-      tracked.nonPaged.bytes += u.nonPagedBytes;
-      tracked.paged.count += p;
-      tracked.paged.bytes += u.pagedBytes;
-    }
-    tracked.count = tracked.nonPaged.count + tracked.paged.count;
-    out.line("");
-    out.line(
-      "Tracker: '" + pattern.text + "' nonpaged " + plural(tracked.nonPaged.count, "allocation") + ", " + bytesWithUnit(tracked.nonPaged.bytes) +
-        "; paged " + plural(tracked.paged.count, "allocation") + ", " + bytesWithUnit(tracked.paged.bytes) + " outstanding.",
-    );
-  }
+  // How the answer was reached goes after it (output conventions 1 and 2): everything the reads print is held here.
+  const details = new BufferedPrinter(out);
+  const dctx: CommandContext = { target, out: details };
+  const count = trackerCount(dctx, pattern);
+  const tracked = "tracked" in count ? count.tracked : null;
+  if (tracked) details.line("Tracker: '" + pattern.text + "': " + poolText(tracked.nonPaged.count, tracked.nonPaged.bytes, tracked.paged.count, tracked.paged.bytes) + ".");
 
   // Big allocations first: one read of the table.
-  const records: AllocationRecord[] = [];
   const big = readBigPages(target, pattern);
-  out.line("");
-  if (big.kind === "bigPagesMissing") out.line("Big pool allocations: not available (" + big.reason + ").");
+  if (big.kind === "bigPagesMissing") details.line("Big pool allocations: not available (" + big.reason + ").");
   else {
-    out.line("Big pool allocations (nt!PoolBigPageTable, " + big.entries + " entries): " + big.allocations.length + " live.");
-    out.line(messages.layoutFallback(big.layoutDescription));
-    for (const p of big.problems) out.line("  " + p);
+    details.line("Big pool allocations (nt!PoolBigPageTable, " + groupDigits(big.entries) + " entries): " + groupDigits(big.allocations.length) + " live.");
+    details.lines(layoutNote(big.layout));
+    for (const p of big.problems) details.line("  " + p);
   }
   const bigAllocations = big.kind === "bigPages" ? big.allocations : [];
 
-  // Small blocks: the segment heap.
+  // Small blocks: the segment heap, to the end when "all" was asked or the tracker gave no count.
   const stopAfter = all || !tracked ? null : Math.max(0, tracked.count - bigAllocations.length);
-  const small = walkSmallBlocks(ctx, pattern, stopAfter, bigAllocations);
+  const small = walkSmallBlocks({ target, out: details }, pattern, stopAfter, bigAllocations);
 
   const modules = new ModuleIndex(target.modules());
   const symbolize = symbolizer(target);
+  const raw: { address: Address; size: number; userSize: number; pool: PoolName; kind: "LFH" | "VS" | "Big"; header: Address | null; tag: string; data: Uint8Array | null }[] = [];
   for (const a of bigAllocations) {
     const bytes = target.memory.read(a.address, Math.min(KEPT_BYTES, Math.max(1, a.size)), "big allocation");
-    const data = bytes instanceof Unreadable ? null : bytes;
-    records.push(allocationRecord(target, a.address, a.size, a.paged ? "Paged" : "NonPaged", "Big", null, a.tag, data, modules, symbolize));
+    raw.push({ address: a.address, size: a.size, userSize: a.size, pool: a.paged ? "Paged" : "NonPaged", kind: "Big", header: null, tag: a.tag, data: bytes instanceof Unreadable ? null : bytes });
   }
-  for (const b of small.blocks) records.push(allocationRecord(target, b.address, b.size, b.pool, b.kind, b.header, b.tag, b.data, modules, symbolize));
+  for (const b of small.blocks) raw.push({ address: b.address, size: b.size, userSize: Math.max(0, b.size - POOL_HEADER_BYTES), pool: b.pool, kind: b.kind, header: b.header, tag: b.tag, data: b.data });
+  const previewAt = differingOffset(raw.map((r) => r.data));
+  const records = raw.map((r) => allocationRecord(target, r.address, r.size, r.userSize, r.pool, r.kind, r.header, r.tag, r.data, previewAt, modules, symbolize));
 
-  // Summary against the tracker.
   const found = { NonPaged: { count: 0, bytes: 0 }, Paged: { count: 0, bytes: 0 } } as { [pool: string]: { count: number; bytes: number } };
   const byKind: { [kind: string]: number } = { LFH: 0, VS: 0, Big: 0 };
   for (const r of records) {
@@ -153,35 +193,47 @@ function showAllocations(ctx: CommandContext, pattern: TagPattern, all: boolean)
     found[r.Pool].bytes += r.Size;
     byKind[r.Kind]++;
   }
-  out.line("");
+  const moduleRows = pointedModules(records);
+
+  // The answer.
+  const pools: string[] = [];
+  for (const pool of ["NonPaged", "Paged"]) if (found[pool].count || (pool === "NonPaged" && !found.Paged.count)) pools.push(groupDigits(found[pool].count) + " " + pool + ", " + sizeText(found[pool].bytes));
   out.line(
-    "Found: nonpaged " + plural(found.NonPaged.count, "allocation") + ", " + bytesWithUnit(found.NonPaged.bytes) + "; paged " + plural(found.Paged.count, "allocation") + ", " +
-      bytesWithUnit(found.Paged.bytes) + " (LFH " + groupDigits(byKind.LFH) + ", VS " + groupDigits(byKind.VS) + ", big " + groupDigits(byKind.Big) + ").",
+    "Found: " + (tracked ? groupDigits(records.length) + " of the " + groupDigits(tracked.count) + " outstanding" : groupDigits(records.length)) + " '" + pattern.text + "' " +
+      (records.length === 1 && !tracked ? "allocation" : "allocations") + ": " + pools.join("; ") + "; LFH " + groupDigits(byKind.LFH) + ", VS " + groupDigits(byKind.VS) + ", big " + groupDigits(byKind.Big) + ".",
   );
-  if (small.stoppedEarly) out.line(messages.poolallocsStopped(tracked ? tracked.count : records.length, tagText));
-  else if (tracked && records.length !== tracked.count) out.line(messages.poolallocsDiffer(records.length, tracked.count, small.walked));
+  if (moduleRows.length) {
+    out.line(
+      "They point into " + moduleRows.slice(0, 3).map((m, i) => m.Module + " (" + groupDigits(m.Allocations) + (i === 0 ? " of " + groupDigits(records.length) + "; " + m.Example : "") + ")").join(", ") +
+        (moduleRows.length > 3 ? " and " + plural(moduleRows.length - 3, "more module") : "") + ".",
+    );
+  }
+  for (const line of walkLines(small, tracked, "unknown" in count ? count.unknown : null, records.length, tagText)) out.line(line);
+  if (tracked && !small.stoppedEarly && records.length !== tracked.count) out.line(messages.poolallocsDiffer(records.length, tracked.count, small.walked));
+  const keeping = ctx.keeping ? ctx.keeping() : null;
+  if (keeping && keeping.keptWhile) out.line(messages.poolallocsKept(tagText, all, keeping.keptWhile));
+  else if (keeping && keeping.notKeptBecause) out.line(messages.poolallocsNotKept(keeping.notKeptBecause));
 
   if (records.length) {
     out.line("");
-    out.lines(allocationTable(target, records.slice(0, ROWS_SHOWN)));
+    if (previewAt > 0) out.line(messages.poolallocsCommonPrefix(previewAt, hexBytes(raw.find((r) => r.data && r.data.length >= previewAt)!.data!.subarray(0, Math.min(previewAt, 16))) + (previewAt > 16 ? " ..." : "")));
+    out.lines(allocationTable(target, records.slice(0, ROWS_SHOWN), previewAt));
     if (records.length > ROWS_SHOWN) out.line("  ... " + groupDigits(records.length - ROWS_SHOWN) + ' more: dx @$poolallocs("' + quoted(tagText) + '").Allocations');
     out.line("");
     out.line("Top sizes:");
-    const sizes = topSizes(records);
     out.lines(
       renderTable(
         [
           { header: "Size", align: "right", value: (s: SizeRow) => hex(s.Size) },
           { header: "Kind", value: (s: SizeRow) => s.Kind },
           { header: "Count", align: "right", value: (s: SizeRow) => groupDigits(s.Count) },
-          { header: "Bytes", align: "right", value: (s: SizeRow) => groupDigits(s.Size * s.Count) },
+          { header: "Bytes", align: "right", value: (s: SizeRow) => groupDigits(s.Bytes) },
         ],
-        sizes.slice(0, 5),
+        topSizes(records).slice(0, 5),
         "  ",
       ),
     );
   }
-  const moduleRows = pointedModules(records);
   out.line("");
   if (moduleRows.length) {
     out.line("Modules the allocations point into (a second way to name the owner; it works for shared tags):");
@@ -197,29 +249,96 @@ function showAllocations(ctx: CommandContext, pattern: TagPattern, all: boolean)
       ),
     );
   } else if (records.length) out.line("No allocation holds a pointer into a loaded module in its first " + KEPT_BYTES + " bytes.");
-  if (records.length) {
-    const first = records[0];
-    const at = target.formatAddress(first.Address);
-    out.line("Next: !pool " + at + "; db " + at + " L" + hex(Math.max(1, Math.min(first.Size, 0x1000))).slice(2) + '; !leaktag "' + quoted(tagText) + '"');
-  } else out.line('Next: !leaktag "' + quoted(tagText) + '" (usage and the driver that holds the tag).');
+
+  // How it was found.
+  out.line("");
+  out.lines(details.buffer);
+  out.line("");
+  out.lines(nextBlock(nextSteps(target, records, moduleRows, small, tagText)));
   return {
     Tag: pattern.text,
+    Outstanding: tracked ? tracked.count : null,
     Allocations: records,
     Modules: moduleRows,
     TopSizes: topSizes(records),
+    SubsegmentsWalked: small.subsegmentsWalked,
+    SubsegmentsLeft: small.subsegmentsLeft,
+    LeftBecause: small.leftBecause,
     NotWalked: small.problems.slice(),
-    Complete: !small.stoppedEarly && small.complete,
-    toString: () => "'" + pattern.text + "': " + plural(records.length, "allocation"),
+    toString: () => "'" + pattern.text + "': " + plural(records.length, "allocation") + (small.subsegmentsLeft ? ", " + plural(small.subsegmentsLeft, "subsegment") + " left unread" : ""),
   };
+}
+
+/** The lines that say how much of the pool was walked, and why the rest was not. */
+function walkLines(small: SmallResult, tracked: Outstanding | null, noCount: string | null, found: number, tagText: string): string[] {
+  if (!small.walked) return small.notWalked ? [small.notWalked] : [];
+  const lines: string[] = [];
+  if (noCount) lines.push(messages.poolallocsNoCount(noCount));
+  const left = small.subsegmentsLeft || 0;
+  const total = small.subsegmentsWalked + left;
+  if (small.stoppedEarly) lines.push(messages.poolallocsStopped(tracked ? tracked.count : found, small.subsegmentsWalked, total, left, humanBytes(small.bytesLeft), tagText));
+  else if (left === 0) lines.push("Walked all " + plural(total, "subsegment") + " (" + humanBytes(small.bytesWalked) + ").");
+  else lines.push("Walked " + groupDigits(small.subsegmentsWalked) + " of " + plural(total, "subsegment") + "; " + groupDigits(left) + " left unread at the cap on bytes walked (below).");
+  return lines;
+}
+
+/** The first 8-byte boundary at which the kept bytes of the blocks differ; 0 when they differ at once, or are all alike. */
+export function differingOffset(datas: (Uint8Array | null)[]): number {
+  const present = datas.filter((d): d is Uint8Array => d !== null && d.length > 0);
+  if (present.length < 2) return 0;
+  const shortest = Math.min(...present.map((d) => d.length));
+  const first = present[0];
+  let same = 0;
+  while (same < shortest && present.every((d) => d[same] === first[same])) same++;
+  // Alike to the end of the shortest: nothing tells them apart in what was kept, so show their start.
+  if (same >= shortest) return 0;
+  return same - (same % 8);
+}
+
+function hexBytes(bytes: Uint8Array): string {
+  const parts: string[] = [];
+  for (let i = 0; i < bytes.length; i++) parts.push(("0" + bytes[i].toString(16)).slice(-2));
+  return parts.join(" ");
+}
+
+/** Follow-ups with real values: the tag's usage and owner, the first block's pointers and bytes (its user size). */
+function nextSteps(target: Target, records: AllocationRecord[], moduleRows: ModuleRow[], small: SmallResult, tagText: string): NextStep[] {
+  const steps: NextStep[] = [{ command: '!leaktag "' + quoted(tagText) + '"', why: "the tag's usage and the driver whose code passes it to the allocator" }];
+  if (small.stoppedEarly && small.subsegmentsLeft) steps.push({ command: '!poolallocs ("' + quoted(tagText) + '", "all")', why: "walk the " + plural(small.subsegmentsLeft, "subsegment") + " left unread too" });
+  else if (small.stoppedEarly && !small.walked) steps.push({ command: '!poolallocs ("' + quoted(tagText) + '", "all")', why: "walk the segment heap anyway" });
+  const first = records[0];
+  if (first) {
+    const at = target.formatAddress(first.Address);
+    const user = Math.max(1, first.UserSize);
+    steps.push({ command: "dps " + at + " L0x" + Math.max(1, Math.min(Math.floor(user / 8), 0x40)).toString(16), why: "the first block's pointers, with symbols" });
+    steps.push({ command: "db " + at + " L0x" + Math.min(user, 0x1000).toString(16), why: user > 0x1000 ? "the first 0x1000 bytes of the first block" : "the first block's bytes (its user size, not into the next block)" });
+    const bigOne = records.find((r) => r.Kind === "Big");
+    // !pool reads a big allocation's entry in the big page table; on a segment-heap block it fails (README).
+    if (bigOne) steps.push({ command: "!pool " + target.formatAddress(bigOne.Address), why: "the big page table's entry for the first big allocation" });
+  }
+  const example = moduleRows.length ? records.find((r) => r.Pointers.some((p) => p.Target.split(/[!+]/)[0] === moduleRows[0].Module)) : undefined;
+  if (example) {
+    const pointer = example.Pointers.filter((p) => p.Target.split(/[!+]/)[0] === moduleRows[0].Module)[0];
+    steps.push({ command: "ln " + target.formatAddress(pointer.Value), why: "what in " + moduleRows[0].Module + " the blocks point to" });
+  }
+  return steps;
 }
 
 interface SmallResult {
   blocks: SmallBlock[];
+  /** The walk stopped because it had found the tracker's count (or the big allocations account for it). */
   stoppedEarly: boolean;
-  /** True when every heap was walked to the end. */
-  complete: boolean;
-  /** False when no small block was looked at (no layout, no keys, a 32-bit or pre-1809 kernel). */
+  /** False when no small block was looked at (no layout, no keys, a 32-bit or pre-1809 kernel, nothing to find). */
   walked: boolean;
+  /** Why no small block was looked at, for the answer (null when walked). */
+  notWalked: string | null;
+  subsegmentsWalked: number;
+  /** Subsegments the metadata names that were not read (null: the metadata was not read either). */
+  subsegmentsLeft: number | null;
+  bytesWalked: number;
+  bytesLeft: number;
+  /** Why subsegments were left: "" when none were. */
+  leftBecause: string;
   problems: string[];
 }
 
@@ -228,16 +347,14 @@ function walkSmallBlocks(ctx: CommandContext, pattern: TagPattern, stopAfter: nu
   const target = ctx.target;
   const out = ctx.out;
   const tagText = pattern.text.replace(/ +$/, "");
-  const none = (why: string): SmallResult => {
-    out.line(messages.poolallocsSmallNotWalked(why, tagText));
-    return { blocks: [], stoppedEarly: false, complete: false, walked: false, problems: [why] };
-  };
+  const empty = { blocks: [], walked: false, subsegmentsWalked: 0, subsegmentsLeft: null, bytesWalked: 0, bytesLeft: 0 };
+  const none = (why: string): SmallResult => ({ ...empty, stoppedEarly: false, notWalked: messages.poolallocsSmallNotWalked(why, tagText), leftBecause: "small blocks not walked: " + why, problems: [why] });
   const build = target.windowsBuild();
   if (target.pointerSize !== 8) return none("the segment-heap walk covers 64-bit kernels, and this one is 32-bit");
   if (build !== null && build < SEGMENT_HEAP_POOL_BUILD) return none("build " + build + " predates the segment-heap pool of Windows 10 1809 (build 17763), and leaktools does not walk the older pool");
   if (stopAfter === 0) {
-    out.line("Small blocks: not walked, the big allocations already account for every outstanding allocation the tracker counts.");
-    return { blocks: [], stoppedEarly: true, complete: false, walked: false, problems: [] };
+    const why = "the big allocations account for every outstanding allocation the tracker counts";
+    return { ...empty, stoppedEarly: true, notWalked: messages.poolallocsBigAccountForAll(tagText), leftBecause: why, problems: [] };
   }
   const layouts = resolveAll(target, build);
   if ("missing" in layouts) return none(layouts.missing + " (load nt's symbols: .symfix; .reload /f nt)");
@@ -248,14 +365,17 @@ function walkSmallBlocks(ctx: CommandContext, pattern: TagPattern, stopAfter: nu
   const keyBytes = target.memory.read(globalsAt, Math.max(g.HeapKey, g.LfhKey) + 8, "nt!RtlpHpHeapGlobals");
   if (keyBytes instanceof Unreadable) return none(keyBytes.describe(8));
   const keys = decodeKeys(keyBytes, layouts.layouts.globals);
-  out.line("Segment heap layout: " + layouts.description + ".");
+  // Provenance once per session, short (output conventions 2): the full wording is in !leaktools.
+  if (layouts.builtIn) {
+    const count = Object.keys(SEGMENT_HEAP_LAYOUTS).length;
+    const typeName = layouts.builtIn.typeName + (layouts.builtInCount > 1 ? " and " + (layouts.builtInCount - 1) + " more segment-heap types" : "");
+    out.lines(layoutNote({ typeName, origin: "built-in", description: layouts.description, guessed: layouts.builtIn.guessed, variantLabel: layouts.builtIn.variantLabel }));
+    if (layouts.builtInCount < count) out.line("  " + (count - layouts.builtInCount) + " of " + count + " segment-heap types from the symbols.");
+  }
   const reader = readerOf(target);
   const problems: string[] = [];
   const heaps = readPoolHeaps(reader, stateAt, layouts.layouts, problems);
-  if (!heaps) {
-    for (const p of problems) out.line("  " + p);
-    return { blocks: [], stoppedEarly: false, complete: false, walked: false, problems };
-  }
+  if (!heaps) return none(problems.join("; "));
   const buildEncoding = encodingOfBuild(build);
   const meta = walkSegmentMetadata(reader, heaps, keys.heapKey, layouts.layouts, MAX_SEGMENTS_PER_LIST, buildEncoding);
   const encoding = meta.encoding || buildEncoding;
@@ -294,7 +414,7 @@ function walkSmallBlocks(ctx: CommandContext, pattern: TagPattern, stopAfter: nu
     },
   });
   out.line(
-    "Walked " + plural(blocks.subsegmentsWalked, "subsegment") + " (" + humanBytes(blocks.bytesWalked) + "), " + plural(blocks.busyBlocks, "busy block") + "; " +
+    "Walked " + plural(blocks.subsegmentsWalked, "subsegment") + " of " + groupDigits(meta.subsegments.length) + " (" + humanBytes(blocks.bytesWalked) + "), " + plural(blocks.busyBlocks, "busy block") + "; " +
       plural(blocks.blocks.length, "block") + " tagged '" + pattern.text + "'.",
   );
   if (blocks.alsoBig > 0) out.line(messages.poolallocsAlsoBig(blocks.alsoBig));
@@ -303,8 +423,20 @@ function walkSmallBlocks(ctx: CommandContext, pattern: TagPattern, stopAfter: nu
   const SHOWN = 20;
   for (const p of all.slice(0, SHOWN)) out.line("  " + p);
   if (all.length > SHOWN) out.line("  ... " + (all.length - SHOWN) + ' more: dx @$poolallocs("' + quoted(tagText) + '").NotWalked');
-  if (!blocks.stoppedEarly && blocks.notWalked > 0) out.line(messages.poolallocsCap(blocks.notWalked, humanBytes(maxBytes)));
-  return { blocks: blocks.blocks, stoppedEarly: blocks.stoppedEarly, complete: all.length === 0 && blocks.notWalked === 0, walked: true, problems: all };
+  const capped = !blocks.stoppedEarly && blocks.notWalked > 0;
+  if (capped) out.line(messages.poolallocsCap(blocks.notWalked, humanBytes(maxBytes)));
+  return {
+    blocks: blocks.blocks,
+    stoppedEarly: blocks.stoppedEarly,
+    walked: true,
+    notWalked: null,
+    subsegmentsWalked: blocks.subsegmentsWalked,
+    subsegmentsLeft: blocks.notWalked,
+    bytesWalked: blocks.bytesWalked,
+    bytesLeft: blocks.bytesNotWalked,
+    leftBecause: blocks.notWalked === 0 ? "" : blocks.stoppedEarly ? "stopped once the tracker's outstanding count was found" : "the cap on bytes walked (maxPoolBytesWalked)",
+    problems: all,
+  };
 }
 
 function heapNames(heaps: { node: number; index: number }[]): string {
@@ -314,7 +446,7 @@ function heapNames(heaps: { node: number; index: number }[]): string {
   return names.join(", ") + (nodes > 1 ? " on " + nodes + " nodes" : "");
 }
 
-type Resolved = { layouts: SegmentHeapLayouts; description: string } | { missing: string };
+type Resolved = { layouts: SegmentHeapLayouts; description: string; builtIn: ResolvedLayout | null; builtInCount: number } | { missing: string };
 
 function resolveAll(target: Target, build: number | null): Resolved {
   const resolved: { [name: string]: ResolvedLayout } = {};
@@ -331,7 +463,7 @@ function resolveAll(target: Target, build: number | null): Resolved {
   const description =
     fromSymbols === count ? "symbols (nt!_SEGMENT_HEAP and " + (count - 1) + " more types)"
     : builtIn!.description + (fromSymbols ? "; " + fromSymbols + " of " + count + " types from the symbols" : "");
-  return { layouts: resolved as unknown as SegmentHeapLayouts, description };
+  return { layouts: resolved as unknown as SegmentHeapLayouts, description, builtIn, builtInCount: count - fromSymbols };
 }
 
 function readerOf(target: Target): SegmentHeapReader {
@@ -359,11 +491,13 @@ function allocationRecord(
   target: Target,
   address: Address,
   size: number,
-  pool: string,
+  userSize: number,
+  pool: PoolName,
   kind: "LFH" | "VS" | "Big",
   header: Address | null,
   tag: string,
   data: Uint8Array | null,
+  previewAt: number,
   modules: ModuleIndex,
   symbolize: (hit: PointerHit) => string,
 ): AllocationRecord {
@@ -374,15 +508,17 @@ function allocationRecord(
         return { Offset: hit.offset, Value: hit.value, Target: text, Class: cls, toString: () => "+" + hex(hit.offset) + " " + target.formatAddress(hit.value) + " " + text };
       })
     : [];
-  const preview = data ? previewText(data) : "unreadable";
+  const preview = data ? previewText(data.subarray(Math.min(previewAt, data.length))) : "unreadable";
   return {
     Address: address,
     Size: size,
+    UserSize: userSize,
     Pool: pool,
     Kind: kind,
     Header: header,
     Tag: tag,
     Preview: preview,
+    PreviewOffset: data ? Math.min(previewAt, data.length) : 0,
     Pointers: pointers,
     toString: () => target.formatAddress(address) + " " + hex(size) + " " + pool + " " + kind + (pointers.length ? " -> " + pointers[0].Target : ""),
   };
@@ -400,16 +536,17 @@ export function previewText(data: Uint8Array): string {
   return hexText + "  " + ascii;
 }
 
-function allocationTable(target: Target, rows: AllocationRecord[]): string[] {
+function allocationTable(target: Target, rows: AllocationRecord[], previewAt: number): string[] {
   return renderTable(
     [
       { header: "Address", value: (r: AllocationRecord) => target.formatAddress(r.Address) },
       { header: "Size", align: "right", value: (r: AllocationRecord) => hex(r.Size) },
+      { header: "User", align: "right", value: (r: AllocationRecord) => hex(r.UserSize) },
       { header: "Pool", value: (r: AllocationRecord) => r.Pool },
       { header: "Kind", value: (r: AllocationRecord) => r.Kind },
       { header: "Header", value: (r: AllocationRecord) => (r.Header ? target.formatAddress(r.Header) : "-") },
-      { header: "First bytes", value: (r: AllocationRecord) => shortPreview(r.Preview) },
-      { header: "Points to", value: (r: AllocationRecord) => (r.Pointers.length ? r.Pointers[0].Target + (r.Pointers.length > 1 ? " (+" + (r.Pointers.length - 1) + ")" : "") : "") },
+      { header: previewAt > 0 ? "Bytes at +" + hex(previewAt) : "First bytes", value: (r: AllocationRecord) => shortPreview(r.Preview) },
+      { header: "Points to", value: (r: AllocationRecord) => (r.Pointers.length ? r.Pointers[0].Target + (r.Pointers.length > 1 ? " (+" + (r.Pointers.length - 1) + " more)" : "") : "") },
     ],
     rows,
     "  ",
@@ -427,6 +564,7 @@ interface SizeRow {
   Size: number;
   Kind: string;
   Count: number;
+  Bytes: number;
   toString(): string;
 }
 
@@ -435,9 +573,11 @@ function topSizes(records: AllocationRecord[]): SizeRow[] {
   for (const r of records) {
     const key = r.Kind + ":" + r.Size;
     const row = bySize.get(key);
-    if (row) row.Count++;
-    else {
-      const created: SizeRow = { Size: r.Size, Kind: r.Kind, Count: 1, toString: () => hex(created.Size) + " " + created.Kind + " x " + created.Count };
+    if (row) {
+      row.Count++;
+      row.Bytes += r.Size;
+    } else {
+      const created: SizeRow = { Size: r.Size, Kind: r.Kind, Count: 1, Bytes: r.Size, toString: () => hex(created.Size) + " " + created.Kind + " x " + groupDigits(created.Count) };
       bySize.set(key, created);
     }
   }

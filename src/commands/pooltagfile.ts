@@ -14,6 +14,11 @@ export const pooltagfileCommand: Command = {
   name: "pooltagfile",
   usage: '!pooltagfile "C:\\\\path\\\\tags.txt"',
   summary: "Use your own pooltag.txt descriptions in !leaktag and @$pooltags()",
+  help: {
+    arguments: [{ name: '"C:\\\\path\\\\tags.txt"', text: "a file in pooltag.txt format on the debugger's machine; inside dx quotes every backslash is doubled" }],
+    records: [{ name: "(each entry)", text: "one per tag in the file: Tag, Binary, Description" }],
+    examples: [{ command: '!pooltagfile "C:\\\\tags\\\\mytags.txt"', text: "your descriptions win over the debugger's for the rest of the session" }],
+  },
   run(ctx, args) {
     const path = args[0];
     const controls = typeof path === "string" && args.length === 1 ? path.match(/[\x00-\x1f]/g) : null;

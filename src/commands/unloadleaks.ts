@@ -6,6 +6,8 @@
 // allocations from `!verifier 3` (a live session, before the unload). Seed article 002.
 import { workLimit, raiseHint } from "../core/limits";
 import { Progress, countOf } from "../core/progress";
+import { layoutNote, nextBlock, sizeText, NextStep } from "../render/report";
+import { BufferedPrinter } from "../core/repeat";
 import { Command, CommandContext } from "./command";
 import { Address } from "../core/address";
 import { argKind, describeArg } from "../core/args";
@@ -58,7 +60,49 @@ export const unloadleaksCommand: Command = {
   summary: "Pool a driver left allocated at unload (bugcheck 0xC4/0x62): caller and source line",
   resultNoun: ["allocation", "allocations"],
   quietRepeats: true,
+  keepsResult: true,
+  help: {
+    arguments: [{ name: '"drv.sys"', text: "optional: the driver's file name, quoted; without it, the driver the 0xC4/0x62 bugcheck names" }],
+    records: [
+      { name: "Allocations", text: "one per allocation not freed: Address, Size, Tag, Caller (a return address), CallerSymbol, CallerFunction, Source, Driver, WrapperCallers" },
+      { name: "Driver, Count, Bytes", text: "the driver and the allocations' count and bytes" },
+    ],
+    examples: [
+      { command: "!unloadleaks", text: "on a 0xC4/0x62 dump: what the unloaded driver left" },
+      { command: '!unloadleaks "test.sys"', text: "live, with Driver Verifier on the driver: its outstanding allocations" },
+      { command: 'dx @$unloadleaks().Allocations.Where(a => a.Tag == "test").Sum(a => a.Size)', text: "bytes of one tag" },
+    ],
+  },
   run(ctx, args) {
+    // The answer leads (output conventions 1): the walk's lines are kept and printed after it.
+    const details = new BufferedPrinter(ctx.out);
+    const records = findLeaks({ target: ctx.target, out: details }, args);
+    if (records.length === 0) {
+      ctx.out.lines(details.buffer);
+      return undefined;
+    }
+    const driver = records[0].Driver;
+    const bytes = records.reduce((n, r) => n + r.Size, 0);
+    const bySite = groupBy(records, (r) => r.CallerSymbol);
+    const top = records.filter((r) => r.CallerSymbol === bySite[0].key)[0];
+    const tags = groupBy(records, (r) => r.Tag).map((g) => "'" + g.key + "'");
+    ctx.out.line(
+      shownName(driver) + " left " + plural(records.length, "allocation") + " not freed at unload, " + sizeText(bytes) +
+        " (tag" + (tags.length === 1 ? " " : "s ") + tags.slice(0, 4).join(", ") + (tags.length > 4 ? " and " + (tags.length - 4) + " more" : "") + ")" +
+        "; the largest call site: " + top.CallerSymbol + (/:\d+$/.test(top.Source) ? " (" + top.Source + ")" : "") + ".",
+    );
+    ctx.out.lines(details.buffer);
+    return {
+      Driver: driver,
+      Count: records.length,
+      Bytes: bytes,
+      Allocations: records,
+      toString: () => shownName(driver) + ": " + plural(records.length, "allocation") + " not freed, " + sizeText(bytes),
+    };
+  },
+};
+
+function findLeaks(ctx: CommandContext, args: unknown[]): UnloadLeak[] {
     const { target, out } = ctx;
     if (!target.isKernel) {
       out.line(messages.needsKernel("unloadleaks"));
@@ -90,8 +134,7 @@ export const unloadleaksCommand: Command = {
     else if ((bug as { kind: string }).kind === "none") out.line(messages.unloadleaksNoBugcheck());
     else out.line(messages.unloadleaksBugcheckUnavailable((bug as { reason: string }).reason));
     return [];
-  },
-};
+}
 
 function fromBugCheck(ctx: CommandContext, bug: BugCheck, requested: SafeArg | null): UnloadLeak[] {
   const { target, out } = ctx;
@@ -130,8 +173,8 @@ function fromBugCheck(ctx: CommandContext, bug: BugCheck, requested: SafeArg | n
     );
     return textFallback(ctx, safeName);
   }
-  out.line(messages.layoutFallback(data.description));
-  out.line(messages.layoutFallback(entry.description));
+  out.lines(layoutNote(data));
+  out.lines(layoutNote(entry));
   const walked = readVerifiedDriverData(target, dataAt, data, entry);
   if (walked instanceof Unreadable) {
     out.line(messages.unloadleaksDataUnreadable(walked.describe(target.pointerSize)));
@@ -231,7 +274,7 @@ function render(ctx: CommandContext, driver: string, allocations: VerifierAlloca
     out.line("");
   }
   out.line(messages.unloadleaksSymbolsNote(callers ? callers.sitesSymbolized : 0));
-  out.line(nextCommands(target, driver, records, byCaller[0].key, siteOf));
+  out.lines(nextBlock(nextCommands(target, driver, records, byCaller[0].key, siteOf)));
   return records;
 }
 
@@ -354,17 +397,18 @@ function printWrapperCallers(ctx: CommandContext, w: WrapperCallers): void {
 }
 
 /** Commands to copy: the code of the largest call site, the bytes of the largest allocation, the verifier's report. */
-function nextCommands(target: Target, driver: string, records: UnloadLeak[], topSite: string, siteOf: (r: UnloadLeak) => string): string {
+function nextCommands(target: Target, driver: string, records: UnloadLeak[], topSite: string, siteOf: (r: UnloadLeak) => string): NextStep[] {
   const atTopSite = records.filter((r) => siteOf(r) === topSite)[0];
   const largest = records.reduce((a, b) => (b.Size > a.Size ? b : a));
-  const parts = [
-    "u " + target.formatAddress(atTopSite.Caller) + " (the code at the largest call site)",
-    "db " + target.formatAddress(largest.Address) + " L" + hex(Math.min(largest.Size, 0x100)) + " (the largest allocation's bytes)",
+  // Caller is a return address: ub shows the instructions before it, the call that allocated.
+  const steps: NextStep[] = [
+    { command: "ub " + target.formatAddress(atTopSite.Caller) + " L8", why: "the call at the largest call site (Caller is the return address after it)" },
+    { command: "db " + target.formatAddress(largest.Address) + " L" + hex(Math.min(largest.Size, 0x100)), why: "the largest allocation's bytes" },
   ];
   // Only a name that passed the file-name check is offered as a command, even as text to copy.
   const safe = fileNameArg(driver);
-  if (safe) parts.push("!verifier 3 " + safe + " (the verifier's own report)");
-  return "Next: " + parts.join("; ") + ".";
+  if (safe) steps.push({ command: "!verifier 3 " + safe, why: "the verifier's own report" });
+  return steps;
 }
 
 function printGroups(ctx: CommandContext, title: string, keyHeader: string, groups: Group[]): void {

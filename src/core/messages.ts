@@ -9,13 +9,20 @@ export const messages = {
     "!" + command + " stopped: " + detail.replace(/[\x00-\x1f]/g, " ") +
     ". This is a bug in leaktools; please report it with the command you ran (see !leaktools).",
   noArguments: (usage: string) => "Usage: " + usage + " - this command takes no arguments.",
+  leaktoolsNoSuchCommand: (given: string, names: string[]) =>
+    'Usage: !leaktools or !leaktools "name" with one of ' + names.join(", ") + ' (!leaktools "leaktag"); got ' + given + ".",
+  // --- results kept for the session (src/host/runner.ts, issue 24) ---
+  resultKept: (why: string, refresh: string) => "the result kept from the earlier run (" + why + "); " + refresh + " reads the target again",
   buildUnreadable: (what: string) =>
     "Could not read the Windows build: " + what + "; built-in layouts were chosen without it (guessed).",
   needsKernel: (command: string) =>
     "!" + command + " needs a kernel target (a kernel dump or a kd/KDNET session); this is a user-mode session.",
-  needsUserMode: (command: string) =>
-    "!" + command + " needs a user-mode target (a process or a user-mode dump); this is a kernel session. " +
-    "Switch to the process first: .process /i <EPROCESS>, g, then run it again.",
+  /** The way to a user-mode session differs: a dump cannot be attached to, a live machine's process can. */
+  needsUserMode: (command: string, dump: boolean) =>
+    "!" + command + " needs a user-mode session (a process or its user-mode dump); this is a kernel " + (dump ? "dump" : "session") + ". " +
+    (dump
+      ? "Open a user-mode dump of the process instead (procdump -ma <pid>, or .dump /ma from a debugger attached to it)."
+      : "Attach a user-mode debugger to the process (windbg -p <pid>) or take its dump (procdump -ma <pid>) and run it there."),
   symbolMissing: (symbol: string) =>
     "The symbol " + symbol + " was not found. Load the kernel's symbols (.symfix; .reload /f nt) and try again.",
   layoutFallback: (description: string) => "Layout: " + description + ".",
@@ -50,7 +57,7 @@ export const messages = {
     " ExAllocatePool (by name or by IAT value); images were not searched for the tag's bytes, which the kernel writes itself.",
   untaggedImportersUnknown: () =>
     "Owners: nt!ExAllocatePool could not be resolved and no import names it, so its importers are unknown (.reload /f nt, then !findimporter \"ExAllocatePool\").",
-  ownersHeader: (modules: number, bytes: string) => "Owners: searched " + modules + " modules, " + bytes + " of image sections.",
+  ownersHeader: (modules: number, bytes: string) => "Owners: searched " + plural(modules, "module") + ", " + bytes + " of image sections.",
   noOwners: (tag: string) =>
     "No loaded module holds the bytes of '" + tag + "'. The allocator may build the tag at run time, or it was unloaded (lm shows unloaded modules).",
   notSearched: (count: number) => plural(count, "section range was", "section ranges were") + " not resident and NOT searched:",
@@ -59,9 +66,7 @@ export const messages = {
   leaksBaseline: (tags: number) =>
     "Baseline recorded: " + tags + " tags. Run dx @$leaks() again after a while to see which tags grew.",
   leaksNeedLive: () =>
-    "This is a dump: a second snapshot needs a live target. The largest consumers are listed instead. To compare " +
-    'two dumps, save this one, dx @$leaks("save", "C:\\\\cases\\\\before.json"), and compare the later one with it, ' +
-    'dx @$leaks("compare", "C:\\\\cases\\\\before.json").',
+    "This is a dump: growth needs a second snapshot, of a live target or of a later dump (Next: below). The largest tags now:",
   leaksReset: () => "Snapshots cleared. The next dx @$leaks() records a new baseline.",
   leaksNoClock: () => "The target's clock (KUSER_SHARED_DATA.SystemTime) is unreadable; rates are not shown.",
   leaksNoGrowth: (seconds: string) => "No tag grew in the last " + seconds + " seconds.",
@@ -79,8 +84,8 @@ export const messages = {
     'Usage: !findimporter "Function" | "module!Function" | "Pattern*" | <address> - got ' + tried +
     '; quote names (!findimporter "ExAllocatePool"), or pass an address (!findimporter 0xe0894d1f).',
   findimporterUnresolved: (query: string, tried: string) =>
-    'Usage: !findimporter "Function" - no loaded module imports ' + query + " by name and " + tried +
-    " did not resolve; check the spelling (x nt!ExAllocate*) or load symbols (.reload /f nt).",
+    "No loaded module imports " + query + " by name, and " + tried +
+    " did not resolve to an address to search IAT values for; check the spelling (x nt!ExAllocate*) or load symbols (.reload /f nt).",
   findimporterNoMatch: (query: string, examined: number) =>
     "No loaded module imports " + query + " (" + examined + " modules examined).",
   findimporterLooking: (what: string, examined: number, total: number) =>
@@ -127,9 +132,6 @@ export const messages = {
   virtblocksHeapCommitNote: () =>
     "Committed (blocks) is what the virtual blocks hold. Heap committed (segments) is the heap's own segments, the " +
     "Commit column of !heap -s, which leaves the virtual blocks out.",
-  virtblocksNext: (heap: string, userAddress: string) =>
-    "Next: dx -g @$virtblocks(" + heap + ") lists that heap's blocks; !heap -p -a " + userAddress +
-    " shows one block as the debugger sees it (with +ust, its stack).",
   virtblocksSegmentNotWalked: () => "segment heap - not walked (no large-allocation layout for this build)",
 
   // --- unloadleaks ---
@@ -384,8 +386,17 @@ export const messages = {
     given + ".",
   poolallocsSmallNotWalked: (why: string, tag: string) =>
     "Small blocks (under a page) are not walked: " + why + '. !poolfind "' + tag + '" finds them by scanning every pool page (hours over KDNET on a machine with GBs of pool; minutes on a local dump).',
-  poolallocsStopped: (found: number, tag: string) =>
-    "Stopped once the " + plural(found, "allocation") + " the tracker counts as outstanding were found; !poolallocs (\"" + tag + "\", \"all\") walks every heap.",
+  poolallocsStopped: (outstanding: number, walked: number, total: number, left: number, leftBytes: string, tag: string) =>
+    "Stopped once the tracker's " + groupDigits(outstanding) + " outstanding were found: " + groupDigits(walked) + " of " + plural(total, "subsegment") + " walked, " +
+    (left === 0 ? "none left." : groupDigits(left) + " left unread (" + leftBytes + "); !poolallocs (\"" + tag + "\", \"all\") walks them too."),
+  poolallocsKept: (tag: string, all: boolean, keptWhile: string) =>
+    'Follow-up queries (dx @$poolallocs("' + tag + '"' + (all ? ', "all"' : "") + ").Allocations...) answer from this walk " + keptWhile + '; add "refresh" to walk again.',
+  poolallocsNotKept: (why: string) => "This walk is not kept (" + why + "): a follow-up query walks the pool again.",
+  poolallocsNoCount: (why: string) => "No outstanding count to stop at (" + why + "): the walk did not stop early.",
+  poolallocsBigAccountForAll: (tag: string) =>
+    "Small blocks not walked: the big allocations account for every outstanding allocation the tracker counts; !poolallocs (\"" + tag + "\", \"all\") walks them anyway.",
+  poolallocsCommonPrefix: (bytes: number, text: string) =>
+    "Every block listed starts with the same 0x" + bytes.toString(16) + " bytes (" + text + "); the column \"Bytes at +0x" + bytes.toString(16) + "\" shows what follows them.",
   poolallocsEncodingNotBuild: (encoding: string, build: number | null) =>
     "Page segment signatures decode as on builds " + encoding + (build === null ? " (the build is unknown)" : ", not as build " + build + "'s") + ": the LFH offsets are decoded that way too.",
   poolallocsAlsoBig: (count: number) =>

@@ -119,3 +119,22 @@ export function describeFrame(target: Target, frame: Address): { text: string; j
   const offset = frame.distanceFrom(module.base);
   return { text: module.name + "+0x" + (offset === null ? "?" : offset.toString(16)), jit: false };
 }
+
+/**
+ * Modules whose frames are the allocator, never the caller: the heap itself (ntdll), its Win32 front ends
+ * (kernel32, kernelbase) and the C runtimes' malloc/new (msvcrt, ucrtbase, msvcrNNN, vcruntimeNNN).
+ */
+const ALLOCATOR_MODULES = /^(ntdll|kernel32|kernelbase|msvcrt|ucrtbased?|msvcr\d+d?|vcruntime\d+d?)[!+]/i;
+/** Functions named as allocation wrappers (halcon!HXmalloc, HXAllocTmp, operator new, xmalloc): a name heuristic. */
+const WRAPPER_NAME = /!(?:[^+]*(?:alloc|malloc|operator new)[^+]*)\+/i;
+
+/**
+ * The caller of an allocation stack, innermost first: the first frame outside the allocator modules and outside
+ * functions whose names say they allocate (a heuristic, said so in the README). When every frame is one of those,
+ * the first frame past the allocator modules, else the innermost frame; null for an empty stack.
+ */
+export function callerFrame(frames: string[]): string | null {
+  const outside = frames.filter((f) => !ALLOCATOR_MODULES.test(f));
+  const caller = outside.filter((f) => !WRAPPER_NAME.test(f))[0];
+  return caller || outside[0] || frames[0] || null;
+}

@@ -6,6 +6,26 @@ import { addressToHost } from "./int64";
 
 const MAX_DEPTH = 8;
 
+/** What a record's named collection holds, by field name: dx shows `Blocks : 189 blocks`, not "189 entries". */
+const COLLECTION_NOUNS: { [field: string]: [string, string] } = {
+  Allocations: ["allocation", "allocations"],
+  Blocks: ["virtual block", "virtual blocks"],
+  Stacks: ["stack", "stacks"],
+  Importers: ["import slot", "import slots"],
+  NotExamined: ["module", "modules"],
+  Tags: ["tag", "tags"],
+  Groups: ["group", "groups"],
+  Owners: ["owner", "owners"],
+  Hits: ["hit", "hits"],
+  Frames: ["frame", "frames"],
+  Stack: ["frame", "frames"],
+  Heaps: ["heap", "heaps"],
+  Commands: ["command", "commands"],
+  BigAllocations: ["big allocation", "big allocations"],
+  NotSearched: ["section range", "section ranges"],
+  Moves: ["move", "moves"],
+};
+
 /**
  * `noun` names a returned collection's elements (["virtual block", "virtual blocks"]). dx displays an array through its
  * toString, which for an array joins every element with commas (jsprovider-api.md §2.7): thousands of records on one
@@ -26,7 +46,7 @@ export function toModel(value: unknown, depth = 0, noun?: [string, string]): unk
   }
   const source = value as { [key: string]: unknown };
   const out: { [key: string]: unknown } = {};
-  for (const key of Object.keys(source)) out[key] = toModel(source[key], depth + 1);
+  for (const key of Object.keys(source)) out[key] = toModel(source[key], depth + 1, COLLECTION_NOUNS[key]);
   const display = source.toString;
   if (typeof display === "function" && display !== Object.prototype.toString) {
     const text = String(display.call(source));

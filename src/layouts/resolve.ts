@@ -47,6 +47,7 @@ export function builtInLayout(spec: LayoutSpec, variant: LayoutVariant, descript
     origin: "built-in",
     description: spec.typeName + ": " + description,
     guessed,
+    variantLabel: variant.label,
   };
 }
 

@@ -60,6 +60,8 @@ export interface ResolvedLayout {
   description: string;
   /** True when the Windows build was unknown and the variant was chosen by pointer size alone. */
   guessed: boolean;
+  /** The built-in variant's label ("Windows 10 1709-22H2 x64") for the short provenance line; absent from symbols. */
+  variantLabel?: string;
 }
 
 export interface LayoutMissing {

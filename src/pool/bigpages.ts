@@ -24,6 +24,8 @@ export interface BigPagesRead {
   kind: "bigPages";
   allocations: BigAllocation[];
   layoutDescription: string;
+  /** The layout used, for the short provenance line (render/report.ts layoutNote). */
+  layout: ResolvedLayout;
   entries: number;
   problems: string[];
 }
@@ -79,7 +81,7 @@ export function readBigPages(target: Target, pattern: TagPattern): BigPagesRead 
       allocations.push({ address: va, size: unsigned(bytes, base + o.NumberOfBytes, sizeWidth), paged: (poolType & 1) === 1, tag });
     }
   }
-  return { kind: "bigPages", allocations, layoutDescription: layout.description, entries, problems };
+  return { kind: "bigPages", allocations, layoutDescription: layout.description, layout, entries, problems };
 }
 
 /** Entries sampled to infer the stride: 2,048 entries is 48-64 KB, a few packets. */

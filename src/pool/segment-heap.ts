@@ -32,7 +32,9 @@
 //    ((ULONG)(ULONG_PTR)LfhSubsegment >> 0xc)`). BlockBitmap holds two bits per block; the first is busy (PoolViewer
 //    tests it; MemProcFS lists a block only when the pair is exactly 01, so a block with both bits set is listed here
 //    and not there). A block that would cross a page is never handed out (the pool's
-//    _RTL_HP_LFH_CONFIG.WitholdPageCrossingBlocks; MemProcFS and PoolViewer both skip such slots). Each block starts
+//    _RTL_HP_LFH_CONFIG.WitholdPageCrossingBlocks; MemProcFS and PoolViewer both skip such slots), and BlockCount
+//    counts such withheld slots out while they keep their positions: every position up to the subsegment's end is
+//    walked (MemProcFS's LFH loop), BlockCount is only a sanity check. Each block starts
 //    with its _POOL_HEADER, whose BlockSize x 16 is the slot's size (MemProcFS VmmWinPool_AllPool_PushItem checks it).
 //  - Big allocations served from VS chunks are also in nt!PoolBigPageTable (MemProcFS skips those VS blocks as
 //    duplicates; PoolViewer reads chunks over a page as data with no pool header): the walk leaves out a block that
@@ -148,8 +150,10 @@ export interface BlockWalk {
   busyBlocks: number;
   bytesWalked: number;
   subsegmentsWalked: number;
-  /** Subsegments not read because the byte cap was reached. */
+  /** Subsegments not read: the walk stopped early or reached the byte cap. */
   notWalked: number;
+  /** Their bytes. */
+  bytesNotWalked: number;
   /** Busy blocks of the tag left out because the big page table lists them. */
   alsoBig: number;
   /** Busy slots whose header carries the tag but not the slot's size: left out. */
@@ -392,7 +396,7 @@ export function walkSubsegments(
   layouts: SegmentHeapLayouts,
   options: BlockWalkOptions,
 ): BlockWalk {
-  const out: BlockWalk = { blocks: [], busyBlocks: 0, bytesWalked: 0, subsegmentsWalked: 0, notWalked: 0, alsoBig: 0, staleHeaders: 0, stoppedEarly: false, problems: [] };
+  const out: BlockWalk = { blocks: [], busyBlocks: 0, bytesWalked: 0, subsegmentsWalked: 0, notWalked: 0, bytesNotWalked: 0, alsoBig: 0, staleHeaders: 0, stoppedEarly: false, problems: [] };
   const total = subsegments.reduce((n, s) => n + s.size, 0);
   let batch: { start: Address; bytes: Uint8Array } | null = null;
   // Subsegments that follow each other in a page segment are read together: over KDNET a 4 KB read is two 4,000-byte
@@ -424,15 +428,19 @@ export function walkSubsegments(
     }
     return readRange(reader, sub.address, sub.size);
   };
+  const leave = (k: number) => {
+    out.notWalked = subsegments.length - k;
+    for (let j = k; j < subsegments.length; j++) out.bytesNotWalked += subsegments[j].size;
+  };
   for (let k = 0; k < subsegments.length; k++) {
     const sub = subsegments[k];
     if (options.stopAfter !== null && out.blocks.length >= options.stopAfter) {
       out.stoppedEarly = true;
-      out.notWalked = subsegments.length - k;
+      leave(k);
       break;
     }
     if (out.bytesWalked + sub.size > options.maxBytes) {
-      out.notWalked = subsegments.length - k;
+      leave(k);
       break;
     }
     const view = viewOf(k);
@@ -542,15 +550,22 @@ function walkLfh(reader: SegmentHeapReader, sub: Subsegment, view: RangeView, lf
     out.problems.push(name + ": block size 0x" + blockSize.toString(16) + " and first block at +0x" + firstBlockOffset.toString(16) + " do not decode with nt!RtlpHpHeapGlobals.LfhKey; skipped");
     return;
   }
-  const fits = Math.floor((sub.size - firstBlockOffset) / blockSize);
-  const bitmapEnd = l.offsets.BlockBitmap + Math.ceil((blockCount * 2) / 8);
-  if (blockCount === 0 || blockCount > fits || bitmapEnd > firstBlockOffset) {
-    out.problems.push(name + ": its bitmap claims " + blockCount + " blocks of 0x" + blockSize.toString(16) + " bytes; the subsegment holds " + fits + "; skipped");
+  // Every slot position from FirstBlockOffset to the subsegment's end, as MemProcFS's LFH loop counts them
+  // (VmmWinPool_AllPool1903_5_LFH_DoWork: (cb - FirstBlockOffset) / BlockSize). BlockCount is not the number of
+  // positions: subsegment initialisation (RtlpHpLfhSubsegmentInitialize, pre-26100 kernels with
+  // WitholdPageCrossingBlocks) decrements it once per withheld page-crossing slot while the slots keep their places, so
+  // a walk that stopped at BlockCount would never read the last slots. A position is walked only while its two bitmap
+  // bits lie before the first block (past that the "bitmap" would be block data).
+  const positions = Math.min(Math.floor((sub.size - firstBlockOffset) / blockSize), (firstBlockOffset - l.offsets.BlockBitmap) * 4);
+  // BlockCount is the sanity check: never more slots than the positions hold.
+  if (blockCount === 0 || blockCount > positions) {
+    out.problems.push(name + ": its bitmap claims " + blockCount + " blocks of 0x" + blockSize.toString(16) + " bytes; the subsegment holds " + positions + "; skipped");
     return;
   }
-  for (let i = 0; i < blockCount; i++) {
+  for (let i = 0; i < positions; i++) {
     const headerOffset = firstBlockOffset + i * blockSize;
-    // Subsegments start on a page: a slot that would cross into the next page is withheld, never allocated.
+    // Subsegments start on a page: a slot that would cross into the next page is withheld, never allocated (its bits
+    // say busy: the kernel marks it so, to keep it from being handed out).
     if ((headerOffset & 0xfff) + blockSize > 0x1000) continue;
     if (!lfhBlockBusy(view.bytes, l.offsets.BlockBitmap, i)) continue;
     if (!view.readable(headerOffset, POOL_HEADER_BYTES)) continue;

@@ -7,9 +7,12 @@ import { readPoolTracker, TagUsage } from "./tracker";
 import { parsePoolused } from "./poolused";
 import { parsePoolTagFile, poolTagPathsFromChain, TagDescriptions, TRIAGE_POOLTAG_PATHS } from "./pooltag-file";
 import { sessionState } from "./session-state";
+import { ResolvedLayout } from "../layouts/types";
 
 export interface UsageRead {
   rows: TagUsage[];
+  /** The tracker's layout, for the short provenance line (render/report.ts layoutNote); null from !poolused. */
+  layout: ResolvedLayout | null;
   /** Lines for the user: which layout and tables, or that !poolused was parsed instead. */
   notes: string[];
   problems: string[];
@@ -25,8 +28,8 @@ export function readTagUsage(target: Target): UsageRead {
   if (tracker.kind === "tracker") {
     return {
       rows: tracker.rows,
+      layout: tracker.layout,
       notes: [
-        messages.layoutFallback(tracker.layout.description),
         (tracker.processorTables === 1
           ? "Read nt!PoolTrackTable (" + tracker.entriesPerTable + " entries; no per-processor tables)"
           : "Summed nt!PoolTrackTable (" + tracker.entriesPerTable + " entries) over " + tracker.processorTables + " processor tables") +
@@ -47,6 +50,7 @@ export function readTagUsage(target: Target): UsageRead {
   if (parsed && parsed.unparsed.length) problems.push(messages.poolusedUnparsed(parsed.unparsed.length, parsed.unparsed[0]));
   return {
     rows: rows.map((r) => r.usage),
+    layout: null,
     notes: [messages.poolusedSource(tracker.reason, parsed && parsed.layout ? parsed.layout.columns + " (" + parsed.layout.meaning + ")" : null, parsed ? parsed.glued : false)],
     problems,
     fromPoolused: true,

@@ -38,3 +38,40 @@ export function nextBlock(steps: NextStep[]): string[] {
 function pad(text: string, width: number): string {
   return text.length >= width ? text : text + " ".repeat(width - text.length);
 }
+
+/**
+ * Layout provenance (output conventions 2): which structures this session decoded with a built-in layout, and the
+ * full reason, for `!leaktools`. Module state lives as long as the script is loaded, i.e. one debugger session.
+ */
+const builtInLayoutsUsed = new Map<string, string>();
+
+/** The subset of a resolved layout the note needs (src/layouts/types.ts ResolvedLayout). */
+export interface LayoutProvenance {
+  typeName: string;
+  origin: "symbols" | "built-in";
+  description: string;
+  guessed: boolean;
+  variantLabel?: string;
+}
+
+/**
+ * The one short line a command prints after its answer when it decoded `layout` from a built-in variant, the first
+ * time in the session for that structure: `Layout: built-in _POOL_TRACKER_TABLE (Windows 10 1709-22H2 x64), not from
+ * nt's symbols; !leaktools shows why.` Empty when the symbols gave the layout or the line was already printed.
+ * A guessed layout (unknown build) says "guessed", since a guess must say so.
+ */
+export function layoutNote(layout: LayoutProvenance): string[] {
+  if (layout.origin !== "built-in") return [];
+  const seen = builtInLayoutsUsed.has(layout.typeName);
+  builtInLayoutsUsed.set(layout.typeName, layout.description);
+  if (seen) return [];
+  const label = layout.variantLabel ? " (" + layout.variantLabel + ")" : "";
+  return ["Layout: " + (layout.guessed ? "guessed " : "") + "built-in " + layout.typeName + label + ", not from the symbols; !leaktools shows why."];
+}
+
+/** Every built-in layout used this session with its full reason, for `!leaktools`. */
+export function builtInLayoutsThisSession(): { typeName: string; description: string }[] {
+  const out: { typeName: string; description: string }[] = [];
+  builtInLayoutsUsed.forEach((description, typeName) => out.push({ typeName, description }));
+  return out;
+}

@@ -58,6 +58,10 @@ function readobjImporters(fn: (name: string) => boolean): { image: string; fn: s
 
 const stem = (image: string) => image.replace(/\.(sys|exe)$/, "");
 
+
+/** The Importers collection of the record !findimporter returns. */
+const importersOf = (v: unknown): Match[] => (v as { Importers: Match[] }).Importers;
+
 describe("!findimporter on Wine's x86_64-windows folder: the real ntoskrnl.exe and its 17 drivers (libwine 8.0~repack-4)", () => {
   // One scene for the read-only queries below (mapping 5 MB of images takes a moment).
   const scene = wineKernelTarget();
@@ -78,7 +82,7 @@ describe("!findimporter on Wine's x86_64-windows folder: the real ntoskrnl.exe a
     expect(want.map((w) => w.image).sort()).toEqual(["hidclass.sys", "hidparse.sys", "usbd.sys", "winebus.sys", "wineusb.sys", "winexinput.sys"]);
     const r = session.run('!findimporter "ExAllocatePool"');
     expect(r.escaped).toBeNull();
-    const m = r.value as Match[];
+    const m = importersOf(r.value);
     const target = scene.ntBase + BigInt(exportsOf("ntoskrnl.exe").ExAllocatePool);
     const key = (x: [string, string, bigint, bigint, string, boolean]) => x.join(" ");
     expect(m.map((x) => key([x.Module, x.ImportedFrom, big(x.IatAddress), big(x.Target), x.MatchedBy, x.Redirected])).sort()).toEqual(
@@ -101,7 +105,7 @@ describe("!findimporter on Wine's x86_64-windows folder: the real ntoskrnl.exe a
     const address = (scene.ntBase + BigInt(exportsOf("ntoskrnl.exe").ExAllocatePool)).toString(16);
     const r = session.run(line.replace("$ADDR", address));
     expect(r.escaped).toBeNull();
-    expect((r.value as Match[]).map((x) => x.Module).sort()).toEqual(["hidclass", "hidparse", "usbd", "winebus", "wineusb", "winexinput"]);
+    expect(importersOf(r.value).map((x) => x.Module).sort()).toEqual(["hidclass", "hidparse", "usbd", "winebus", "wineusb", "winexinput"]);
   });
 
   // Wine's drivers import two members of the pool family: ExAllocatePool (6 drivers) and ExFreePool (5).
@@ -112,7 +116,7 @@ describe("!findimporter on Wine's x86_64-windows folder: the real ntoskrnl.exe a
     const want = readobjImporters((n) => re.test(n));
     const r = session.run('!findimporter "' + pattern + '"');
     expect(r.escaped).toBeNull();
-    const m = r.value as Match[];
+    const m = importersOf(r.value);
     const groups = (rows: { fn: string; module: string }[]) => {
       const g: Record<string, string[]> = {};
       for (const x of rows) (g[x.fn] = g[x.fn] || []).push(x.module);
@@ -130,7 +134,7 @@ describe("!findimporter on Wine's x86_64-windows folder: the real ntoskrnl.exe a
 
   let everything: Match[] | null = null;
   test.each(WINE_DRIVERS.concat(["ntoskrnl.exe"]))("%s: every import matches llvm-readobj", (name) => {
-    const m = everything || (everything = session.run('dx @$findimporter("*")').value as Match[]);
+    const m = everything || (everything = importersOf(session.run('dx @$findimporter("*")').value));
     const module = name === "ntoskrnl.exe" ? "nt" : stem(name);
     expect(ourSlots(m, module)).toEqual(expectedSlots(expected(name), scene.images[name].base, 8));
     // "*" resolves at most MAX_RESOLVED_NAMES names to addresses, so some slots match by name only; none is redirected.
@@ -138,7 +142,7 @@ describe("!findimporter on Wine's x86_64-windows folder: the real ntoskrnl.exe a
   });
 
   test("imports between drivers bind to the exporting driver: winehid imports hidclass.sys!HidRegisterMinidriver", () => {
-    const m = session.run('dx @$findimporter("hidclass!HidRegisterMinidriver")').value as Match[];
+    const m = importersOf(session.run('dx @$findimporter("hidclass!HidRegisterMinidriver")').value);
     const e = expected("winehid.sys").imports.find((d) => d.dll === "hidclass.sys")!;
     expect(m.map((x) => [x.Module, x.ImportedFrom, big(x.IatAddress), big(x.Target), x.TargetModule, x.MatchedBy])).toEqual([
       ["winehid", "hidclass.sys", scene.images["winehid.sys"].base + BigInt(e.iatRva), scene.images["hidclass.sys"].base + BigInt(exportsOf("hidclass.sys").HidRegisterMinidriver), "hidclass", "both"],
@@ -156,7 +160,7 @@ describe("!findimporter on user-mode DLLs and installer stubs", () => {
     const b = userTarget({ pointerSize, build: BUILDS.win10_22h2 });
     const exporters = new StubExporters(b);
     const image = mapPeFile(b, "C:\\app\\" + name, b.moduleRange(0x100000), file(name), exporters.bind);
-    const m = DebuggerSession.load(b.target).run('dx @$findimporter("*")').value as Match[];
+    const m = importersOf(DebuggerSession.load(b.target).run('dx @$findimporter("*")').value);
     const module = name.replace(/\.[^.]*$/, "");
     expect(ourSlots(m, module)).toEqual(expectedSlots(expected(name), image.base, pointerSize));
     expect(m.filter((x) => x.Module === module).every((x) => x.MatchedBy === "both" && !x.Redirected)).toBe(true);
@@ -169,7 +173,7 @@ describe("!findimporter on user-mode DLLs and installer stubs", () => {
     expect(new Set(expected("nsis-zlib-x86-unicode.exe").imports.map((d) => d.dll.toLowerCase())).size).toBe(7);
     const r = DebuggerSession.load(b.target).run('!findimporter "KERNEL32!GetProcAddress"');
     expect(r.escaped).toBeNull();
-    expect((r.value as Match[]).map((x) => [x.Module, x.ImportedFrom])).toEqual([["setup", "KERNEL32.dll"]]);
+    expect(importersOf(r.value).map((x) => [x.Module, x.ImportedFrom])).toEqual([["setup", "KERNEL32.dll"]]);
   });
 });
 
@@ -208,7 +212,7 @@ describe("!findimporter on real delay-load images (bufferutil.node, PE32+ and PE
 
   test.each(cases)("%s, before any call: every import, delay-load ones included, matches llvm-readobj; delay slots hold the image's own thunks", (name, pointerSize) => {
     const s = scene(name, pointerSize, false);
-    const m = s.session.run('dx @$findimporter("*")').value as Match[];
+    const m = importersOf(s.session.run('dx @$findimporter("*")').value);
     expect(ourSlots(m, s.module)).toEqual(expectedSlots(s.e, s.image.base, pointerSize));
     const mine = m.filter((x) => x.Module === s.module);
     // Slot values: the ordinary imports bound to KERNEL32's stubs (both); each delay slot the relocated thunk
@@ -228,7 +232,7 @@ describe("!findimporter on real delay-load images (bufferutil.node, PE32+ and PE
 
   test.each(cases)("%s, after the first calls bound them: delay slots hold node.exe's functions, matched by name and value", (name, pointerSize) => {
     const s = scene(name, pointerSize, true);
-    const m = s.session.run('dx @$findimporter("*")').value as Match[];
+    const m = importersOf(s.session.run('dx @$findimporter("*")').value);
     expect(ourSlots(m, s.module)).toEqual(expectedSlots(s.e, s.image.base, pointerSize));
     const delayRows = m.filter((x) => x.Module === s.module && x.DelayLoad);
     expect(delayRows.length).toBe(6);
@@ -246,7 +250,7 @@ describe("!findimporter on real delay-load images (bufferutil.node, PE32+ and PE
       const iat = s.image.base + BigInt(d.iatRva + i * pointerSize);
       const r = s.session.run('!findimporter "napi_create_function"');
       expect(r.escaped).toBeNull();
-      const m = r.value as Match[];
+      const m = importersOf(r.value);
       const value = bound ? (s.nodeExports.get("napi_create_function") as bigint) : thunkAt(s.e, s.image.base, d.functions[i].fileSlot as number);
       expect(m.map((x) => [x.Module, x.Function, x.ImportedFrom, x.DelayLoad, x.ByOrdinal, big(x.IatAddress), big(x.Target), x.Redirected, x.NotYetResolved, x.MatchedBy])).toEqual([
         [s.module, "napi_create_function", "node.exe", true, false, iat, value, false, !bound, bound ? "both" : "name"],
@@ -264,7 +268,7 @@ describe("!findimporter on real delay-load images (bufferutil.node, PE32+ and PE
     const s = scene(name, pointerSize, false, false);
     const r = s.session.run('!findimporter "napi_create_function"');
     expect(r.escaped).toBeNull();
-    const m = r.value as Match[];
+    const m = importersOf(r.value);
     expect(m.map((x) => [x.Module, x.ImportedFrom, x.DelayLoad, x.TargetModule, x.Redirected, x.NotYetResolved, x.MatchedBy])).toEqual([[s.module, "node.exe", true, s.module, false, true, "name"]]);
     expect(r.output).toMatch(/^Importers of "napi_create_function" \(by name only: no address resolved\)/m);
   });
@@ -278,7 +282,7 @@ describe("!findimporter on real delay-load images (bufferutil.node, PE32+ and PE
     const k32 = s.b.target.modules.find((x) => /KERNEL32/i.test(x.name))!;
     const hook = k32.base + 0x8000n;
     s.b.memory.writePtr(iat, hook, pointerSize);
-    const m = DebuggerSession.load(s.b.target).run('dx @$findimporter("napi_create_function")').value as Match[];
+    const m = importersOf(DebuggerSession.load(s.b.target).run('dx @$findimporter("napi_create_function")').value);
     expect(m.map((x) => [x.Module, x.DelayLoad, big(x.Target), x.Redirected, x.NotYetResolved, x.MatchedBy])).toEqual([[s.module, true, hook, true, false, "name"]]);
   });
 });

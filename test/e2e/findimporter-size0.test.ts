@@ -52,7 +52,7 @@ describe("!findimporter: import and delay-load directories whose Size is 0 are w
     const module = name.replace(/\.[^.]*$/, "");
     const r = DebuggerSession.load(b.target).run('dx @$findimporter("*")');
     expect(r.escaped).toBeNull();
-    const ours = (r.value as Match[]).filter((m) => m.Module === module).map((m) => [m.ImportedFrom, m.Function, big(m.IatAddress).toString(16), m.DelayLoad].join(" ")).sort();
+    const ours = (r.value as { Importers: Match[] }).Importers.filter((m) => m.Module === module).map((m) => [m.ImportedFrom, m.Function, big(m.IatAddress).toString(16), m.DelayLoad].join(" ")).sort();
     const want: string[] = [];
     for (const d of e.imports) d.functions.forEach((fn, i) => want.push([d.dll, fn.name, (image.base + BigInt(d.iatRva + i * pointerSize)).toString(16), d.delayLoad].join(" ")));
     expect(want.length).toBeGreaterThan(80);

@@ -12,6 +12,9 @@ type Match = {
   IatAddress: unknown; Target: unknown; TargetModule: string; Redirected: boolean; NotYetResolved: boolean; MatchedBy: string; NamesReadable: boolean;
 };
 
+/** The result's Importers collection (an empty list when the command printed a message and returned nothing). */
+const importersOf = (v: unknown): Match[] => (v ? (v as { Importers: Match[] }).Importers : []) || [];
+
 const hex = (v: unknown) => {
   const o = v as { getHighPart(): number; getLowPart(): number };
   return ((BigInt(o.getHighPart() >>> 0) << 32n) | BigInt(o.getLowPart() >>> 0)).toString(16);
@@ -22,7 +25,7 @@ describe("!findimporter on the seed 003 scene (x86 Server 2003, names discarded)
     const r = DebuggerSession.load(seed003Target().target).run("!findimporter ExAllocatePool");
     expect(r.escaped).toBeNull();
     expectGolden("findimporter-seed003", r.output);
-    const matches = r.value as Match[];
+    const matches = importersOf(r.value);
     expect(matches.length).toBe(1);
     expect(matches[0].Module).toBe(SEED003.driverName.replace(/\.sys$/, ""));
     expect(hex(matches[0].IatAddress)).toBe(SEED003.iatAddress.toString(16));
@@ -38,7 +41,7 @@ describe("!findimporter on the seed 003 scene (x86 Server 2003, names discarded)
     const s = DebuggerSession.load(b.target);
     const r = s.run('!findimporter "ExAllocatePool*"');
     expect(s.control.executed).toEqual(["x nt!ExAllocatePool*"]);
-    const m = r.value as Match[];
+    const m = importersOf(r.value);
     expect(m.map((x) => [x.Function, x.Module, hex(x.IatAddress), x.MatchedBy])).toEqual([
       ["ExAllocatePool", SEED003.driverName.replace(/\.sys$/, ""), "f50b8058", "value"],
       ["ExAllocatePoolWithTag", "tcpip", "f7402000", "value"],
@@ -53,7 +56,7 @@ describe("!findimporter on the seed 003 scene (x86 Server 2003, names discarded)
 
   test("an address argument gives the same importer", () => {
     const s = DebuggerSession.load(seed003Target().target);
-    const m = s.run("dx @$findimporter(0xe0894d1f)").value as Match[];
+    const m = importersOf(s.run("dx @$findimporter(0xe0894d1f)").value);
     expect(m.map((x) => [x.Module, hex(x.IatAddress)])).toEqual([[SEED003.driverName.replace(/\.sys$/, ""), "f50b8058"]]);
   });
 
@@ -74,7 +77,7 @@ describe("!findimporter on a Windows 10 x64 kernel", () => {
     const r = DebuggerSession.load(b.target).run('!findimporter "ExAllocatePool*"');
     expect(r.escaped).toBeNull();
     expectGolden("findimporter-x64-family", r.output);
-    const m = r.value as Match[];
+    const m = importersOf(r.value);
     const byFn = (fn: string) => m.filter((x) => x.Function === fn).map((x) => x.Module).sort();
     expect(byFn("ExAllocatePool")).toEqual(["fewdirs", "legacy", "quota"]);
     expect(byFn("ExAllocatePoolWithQuotaTag")).toEqual(["quota"]);
@@ -82,7 +85,7 @@ describe("!findimporter on a Windows 10 x64 kernel", () => {
   });
 
   test("a slot bound outside the exporting module is Redirected and matched by name only", () => {
-    const m = DebuggerSession.load(x64KernelTarget().target).run('dx @$findimporter("nt!ExAllocatePoolWithTag")').value as Match[];
+    const m = importersOf(DebuggerSession.load(x64KernelTarget().target).run('dx @$findimporter("nt!ExAllocatePoolWithTag")').value);
     const hooked = m.find((x) => x.Module === "hooked")!;
     expect(hooked.Redirected).toBe(true);
     expect(hooked.MatchedBy).toBe("name");
@@ -100,18 +103,18 @@ describe("!findimporter on a Windows 10 x64 kernel", () => {
     b.target.addSymbol("nt", "KeGetCurrentIrql", forwardee);
     const d = buildDriver({ is64: true, imports: [{ dll: "HAL.dll", functions: ["KeGetCurrentIrql"], bound: { KeGetCurrentIrql: forwardee } }] });
     loadDriver(b, "usesHal.sys", b.moduleRange(d.sizeOfImage), d);
-    const m = DebuggerSession.load(b.target).run('dx @$findimporter("HAL!KeGetCurrentIrql")').value as Match[];
+    const m = importersOf(DebuggerSession.load(b.target).run('dx @$findimporter("HAL!KeGetCurrentIrql")').value);
     expect(m.map((x) => [x.Module, x.ImportedFrom, x.TargetModule, x.Redirected])).toEqual([["usesHal", "HAL.dll", "nt", false]]);
   });
 
   test("two descriptors for the same DLL in different case both count", () => {
-    const m = DebuggerSession.load(x64KernelTarget().target).run('dx @$findimporter("ntoskrnl!*")').value as Match[];
+    const m = importersOf(DebuggerSession.load(x64KernelTarget().target).run('dx @$findimporter("ntoskrnl!*")').value);
     const twocase = m.filter((x) => x.Module === "twocase").map((x) => [x.ImportedFrom, x.Function]);
     expect(twocase).toEqual([["NTOSKRNL.EXE", "ExAllocatePoolWithTag"], ["ntoskrnl.exe", "IoCreateDevice"]]);
   });
 
   test("an optional header with 2 data directories still yields its imports", () => {
-    const m = DebuggerSession.load(x64KernelTarget().target).run('dx @$findimporter("ExAllocatePool")').value as Match[];
+    const m = importersOf(DebuggerSession.load(x64KernelTarget().target).run('dx @$findimporter("ExAllocatePool")').value);
     expect(m.find((x) => x.Module === "fewdirs")!.MatchedBy).toBe("both");
   });
 
@@ -125,7 +128,7 @@ describe("!findimporter on a Windows 10 x64 kernel", () => {
     expect(r.output).toMatch(/bad: malformed PE header: e_lfanew 0xfff0 points outside the header/);
     expect(r.output).toMatch(/gone: PE header page at fffff807`[0-9a-f]{8} is unreadable/);
     expect(r.output).toMatch(/endless: import descriptor list has no terminator within \d+ entries/);
-    expect((r.value as Match[]).length).toBe(3);
+    expect(importersOf(r.value).length).toBe(3);
   });
 });
 
@@ -141,7 +144,7 @@ describe("!findimporter on offsets past the image", () => {
     expect(r.output).toMatch(/past-names: import descriptor name at RVA 0x[0-9a-f]+ lies past the image/);
     expect(r.output).toMatch(/past-names: import name table of \? at RVA 0xfffff000 lies past the image/);
     // The slot is still found by its value, its name unknown.
-    const m = (r.value as Match[]).find((x) => x.Module === "past-names")!;
+    const m = importersOf(r.value).find((x) => x.Module === "past-names")!;
     expect([hex(m.IatAddress), m.MatchedBy, m.NamesReadable, m.ImportedFrom]).toEqual([past.iatAddress.toString(16), "value", false, "nt"]);
     expect(s.control.counters.readCalls).toBeLessThan(40);
   });
@@ -170,7 +173,7 @@ describe("reads", () => {
     const needed = headers + 122 * 8 + (last + 2 - d.initRva);
     expect(only.control.counters.bytesRead).toBeGreaterThanOrEqual(needed);
     expect(only.control.counters.bytesRead).toBeLessThanOrEqual(needed * 1.25);
-    expect((only.run('dx @$findimporter("KeSynth*")').value as unknown[]).length).toBe(120);
+    expect(importersOf(only.run('dx @$findimporter("KeSynth*")').value).length).toBe(120);
   });
 
   test("the real Wine images: two reads each (headers; .idata whole), one per stub exporter (headers, no imports)", () => {
@@ -189,13 +192,13 @@ describe("reads", () => {
 describe("!findimporter in a user-mode process", () => {
   test('"ntdll!RtlAllocateHeap" by name and value', () => {
     const { b } = userProcessTarget();
-    const m = DebuggerSession.load(b.target).run('dx @$findimporter("ntdll!RtlAllocateHeap")').value as Match[];
+    const m = importersOf(DebuggerSession.load(b.target).run('dx @$findimporter("ntdll!RtlAllocateHeap")').value);
     expect(m.map((x) => [x.Module, x.ImportedFrom, x.MatchedBy, x.Redirected])).toEqual([["app", "ntdll.dll", "both", false]]);
   });
 
   test("a delay-load import not yet bound points at its own stub and is not redirected", () => {
     const { b, appBase } = userProcessTarget();
-    const m = DebuggerSession.load(b.target).run('dx @$findimporter("GetFileVersionInfoW")').value as Match[];
+    const m = importersOf(DebuggerSession.load(b.target).run('dx @$findimporter("GetFileVersionInfoW")').value);
     expect(m.length).toBe(1);
     expect(m[0].DelayLoad).toBe(true);
     expect(m[0].Redirected).toBe(false);
@@ -207,7 +210,7 @@ describe("!findimporter in a user-mode process", () => {
     const { b } = userProcessTarget();
     const ws2 = b.target.modules.find((x) => /WS2_32/.test(x.name))!;
     const s = DebuggerSession.load(b.target);
-    const m = s.run("dx @$findimporter(0x" + (ws2.base + 0x1a40n).toString(16) + ")").value as Match[];
+    const m = importersOf(s.run("dx @$findimporter(0x" + (ws2.base + 0x1a40n).toString(16) + ")").value);
     expect(m.map((x) => [x.Module, x.ImportedFrom, x.ByOrdinal, x.Ordinal, x.Function, x.MatchedBy])).toEqual([["app", "WS2_32.dll", true, 12, "#12", "value"]]);
   });
 });
@@ -226,10 +229,10 @@ describe("!findimporter arguments", () => {
     expect(first).toContain(said);
   });
 
-  test("a name that neither resolves nor is imported says what was tried", () => {
+  test("a name that neither resolves nor is imported says what was tried, as a miss, not a usage error", () => {
     const r = DebuggerSession.load(x64KernelTarget().target).run('!findimporter "NoSuchFunction"');
     expect(r.output.split("\n")[0]).toBe(
-      'Usage: !findimporter "Function" - no loaded module imports "NoSuchFunction" by name and nt!NoSuchFunction did not resolve; check the spelling (x nt!ExAllocate*) or load symbols (.reload /f nt).',
+      'No loaded module imports "NoSuchFunction" by name, and nt!NoSuchFunction did not resolve to an address to search IAT values for; check the spelling (x nt!ExAllocate*) or load symbols (.reload /f nt).',
     );
   });
 });

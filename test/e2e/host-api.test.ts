@@ -53,8 +53,9 @@ describe("@$peb: the pseudo-register is a typed pointer, not a number", () => {
   test("!virtblocks on the seed process without _PEB type finds the heaps, not 'no PEB'", () => {
     const r = run(seedProcess(), "!virtblocks");
     expect(r.output).not.toContain("PEB could not be found");
-    expect(r.output.split("\n")[0]).toBe("PEB 00000200`00000000: 5 heaps, NtGlobalFlag 0x1000 (+ust: allocation stacks recorded)");
-    expect(r.output).toContain("00000000`" + SEED.leakingHeap.toString(16));
+    expect(r.output.split("\n")[0]).toMatch(/^190 virtual blocks in 5 heaps/);
+    expect(r.output).toContain("PEB 00000200`00000000: 5 heaps, NtGlobalFlag 0x1000 (+ust: allocation stacks recorded)");
+    expect(r.output).toContain("0x" + SEED.leakingHeap.toString(16));
   });
 });
 
@@ -261,23 +262,24 @@ describe("collections returned to dx", () => {
     expect(s.run("dx @$arr()").output.split("\n")[0]).toBe("@$arr() : 1,a,3");
   });
 
-  test("dx @$virtblocks() shows one line for the collection, and LINQ still works on it", () => {
+  test("dx @$virtblocks() shows one line for the record and for each collection, and LINQ still works on them", () => {
     const s = DebuggerSession.load(seedProcess());
     const root = s.run("dx @$virtblocks()");
     expect(root.escaped).toBeNull();
     const first = root.output.split("\n").find((l) => l.startsWith("@$virtblocks()"))!;
-    expect(first).toMatch(/^@\$virtblocks\(\) : \d+ virtual blocks$/);
-    const count = Number(/: (\d+) virtual blocks/.exec(first)![1]);
-    expect(s.run("dx @$virtblocks().Count(),d").output).toContain("@$virtblocks().Count() : " + count);
-    const where = s.run("dx @$virtblocks().Where(b => b.UserSize > 0x1000).Count(),d").output;
+    expect(first).toMatch(/^@\$virtblocks\(\) : \d+ virtual blocks, 0x[0-9a-f]+ \([\d.]+ GB\) committed$/);
+    const blocksLine = root.output.split("\n").find((l) => /^ {4}Blocks +:/.test(l))!;
+    const count = Number(/: (\d+) virtual blocks/.exec(blocksLine)![1]);
+    expect(s.run("dx @$virtblocks().Blocks.Count(),d").output).toContain("@$virtblocks().Blocks.Count() : " + count);
+    const where = s.run("dx @$virtblocks().Blocks.Where(b => b.UserSize > 0x1000).Count(),d").output;
     expect(where).toMatch(/Count\(\) : \d+/);
   });
 
   test("a LINQ result has no display string: dx prints the expression, then the elements", () => {
     const s = DebuggerSession.load(seedProcess());
-    const out = s.run("dx @$virtblocks().Take(2)").output.split("\n");
-    const at = out.findIndex((l) => l.startsWith("@$virtblocks().Take(2)"));
-    expect(out[at]).toBe("@$virtblocks().Take(2)");
+    const out = s.run("dx @$virtblocks().Blocks.Take(2)").output.split("\n");
+    const at = out.findIndex((l) => l.startsWith("@$virtblocks().Blocks.Take(2)"));
+    expect(out[at]).toBe("@$virtblocks().Blocks.Take(2)");
     expect(out[at + 1]).toMatch(/^ {4}\[0x0\]/);
   });
 });

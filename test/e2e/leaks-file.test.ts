@@ -53,7 +53,7 @@ describe("two dumps: save on before.dmp, compare on after.dmp", () => {
     expect(saved.output).toContain("  Target time: 2026-01-01 00:00:00 UTC (KUSER_SHARED_DATA.SystemTime).");
     expect(saved.output).toContain("  Boot: booted 2025-12-31 19:00:00 UTC (SystemTime - InterruptTime), BootId 12, 4,194,304 physical pages.");
     expect(saved.output).toContain("Not saved: the computer name");
-    expect(saved.output).toContain('Next: on the later dump, or on this target later: dx @$leaks("compare", "C:\\\\cases\\\\before.json")');
+    expect(saved.output).toContain('Next:\n  dx @$leaks("compare", "C:\\\\cases\\\\before.json")  on the later dump: the tags that grew since this one\n');
     expect(saved.output).not.toContain("Replaced the file");
   });
 
@@ -83,7 +83,7 @@ describe("two dumps: save on before.dmp, compare on after.dmp", () => {
 
   test("compare gives the exact deltas and the rate over the two dumps' own clocks", () => {
     expectClean(compared, files);
-    const rows = compared.value as Rec[];
+    const rows = (compared.value as { Tags: Rec[] }).Tags;
     expect(rows.map((r) => r.Tag)).toEqual(["Leak", "Thre", "NewT"]);
     expect(rows[0]).toMatchObject({
       Tag: "Leak",
@@ -92,18 +92,19 @@ describe("two dumps: save on before.dmp, compare on after.dmp", () => {
       BytesDelta: LEAK_GROWTH * LEAK_SIZE,
       NonPagedDelta: LEAK_GROWTH * LEAK_SIZE,
       PagedDelta: 0,
-      AllocsDelta: LEAK_GROWTH,
+      OutstandingDelta: LEAK_GROWTH,
       Seconds: INTERVAL,
       BytesPerSecond: 1024 * 1024,
     });
-    expect(rows[1]).toMatchObject({ Tag: "Thre", BytesDelta: 40 * 0x2000, AllocsDelta: 40, Description: "Thread objects", Owner: "nt!ps" });
-    expect(rows[2]).toMatchObject({ Tag: "NewT", BytesThen: 0, BytesDelta: 0x3000, PagedDelta: 0x3000, AllocsDelta: 3 });
+    expect(rows[1]).toMatchObject({ Tag: "Thre", BytesDelta: 40 * 0x2000, OutstandingDelta: 40, Description: "Thread objects (nt!ps)" });
+    expect(rows[2]).toMatchObject({ Tag: "NewT", BytesThen: 0, BytesDelta: 0x3000, PagedDelta: 0x3000, OutstandingDelta: 3 });
     expect(compared.output).toContain(
       "Snapshot C:\\cases\\before.json (format version 1, leaktools 0.1.0): 9 tags from nt!PoolTrackTable, dump C:\\cases\\before.dmp, Windows build 19045, 64-bit, target time 2026-01-01 00:00:00 UTC.",
     );
     expect(compared.output).toContain("This target: dump C:\\cases\\after.dmp, Windows build 19045, 64-bit, target time 2026-01-01 02:00:00 UTC: 7,200 s (2.0 h) later.");
-    expect(compared.output).toMatch(/'Leak'\s+4,991,221,760\s+12,540,968,960\s+\+7,549,747,200\s+7\.03 GB\s+\+180\s+1\.00 MB\/s/);
-    expect(compared.output).toContain('Next: !leaktag "Leak" finds the driver that allocates it.');
+    expect(compared.output).toMatch(/'Leak'\s+0x129800000 \(4\.65 GB\)\s+0x2eb800000 \(11\.7 GB\)\s+\+0x1c2000000 \(7\.03 GB\)\s+\+180\s+1\.00 MB\/s/);
+    expect(compared.output.split("\n")[0]).toBe("'Leak' grew the most: +0x1c2000000 (7.03 GB) in 7,200 s (2.0 h), 1.00 MB/s; 3 tags grew since the snapshot.");
+    expect(compared.output).toContain('Next:\n  !leaktag "Leak"  the driver that allocates it\n');
     expect(compared.output).not.toContain("Warning");
   });
 
@@ -129,9 +130,9 @@ describe("live: save now, compare later, and the in-session snapshots still work
     p.tag({ tag: "Leak", nonPagedAllocs: 10, nonPagedBytes: 10 * LEAK_SIZE });
     const compared = s.run('dx @$leaks("compare", "C:\\\\cases\\\\live.json")');
     expectClean(compared, p.target.fileSystem);
-    expect(compared.value as Rec[]).toEqual([expect.objectContaining({ Tag: "Leak", BytesDelta: 10 * LEAK_SIZE, AllocsDelta: 10, Seconds: 10, BytesPerSecond: LEAK_SIZE })]);
+    expect((compared.value as { Tags: Rec[] }).Tags).toEqual([expect.objectContaining({ Tag: "Leak", BytesDelta: 10 * LEAK_SIZE, OutstandingDelta: 10, Seconds: 10, BytesPerSecond: LEAK_SIZE })]);
     expect(compared.output).toContain("live target, Windows build 19045, 64-bit, target time 2026-01-01 00:00:10 UTC: 10.0 s later.");
-    const inSession = s.run("dx @$leaks()").value as Rec[];
+    const inSession = (s.run("dx @$leaks()").value as { Tags: Rec[] }).Tags;
     expect(inSession[0]).toMatchObject({ Tag: "Leak", BytesDelta: 10 * LEAK_SIZE, Seconds: 10 });
   });
 });
@@ -153,7 +154,7 @@ describe("compared with a warning that says which", () => {
     expectClean(r, files);
     expect(r.output).toContain("Warning: the snapshot comes from another machine (4194304 physical pages then, 2097152 now)");
     expect(r.output).not.toContain("rebooted");
-    expect((r.value as Rec[])[0]).toMatchObject({ Tag: "Leak", BytesDelta: LEAK_GROWTH * LEAK_SIZE });
+    expect((r.value as { Tags: Rec[] }).Tags[0]).toMatchObject({ Tag: "Leak", BytesDelta: LEAK_GROWTH * LEAK_SIZE });
   });
   test("a reboot in between: BootId and boot time", () => {
     const rebooted = dump(files, "rebooted.dmp", 3600, { bootId: 13, bootAtSeconds: 1800 });
@@ -314,7 +315,7 @@ describe("save never overwrites evidence: only an earlier leaktools snapshot is 
   test("a relative path is reported as the full path it resolved to, and the next command uses it", () => {
     const out = said('dx @$leaks("save", "before.json")');
     expect(out.filter((l) => l.startsWith("Saved "))[0]).toMatch(/^Saved 9 tags to C:\\Debuggers\\before\.json \(snapshot format version 1,/);
-    expect(out).toContain('Next: on the later dump, or on this target later: dx @$leaks("compare", "C:\\\\Debuggers\\\\before.json")');
+    expect(out).toContain('  dx @$leaks("compare", "C:\\\\Debuggers\\\\before.json")  on the later dump: the tags that grew since this one');
     expect(files.exists("C:\\Debuggers\\before.json")).toBe(true);
     expect(said('dx @$leaks("compare", "nothere.json")')[0]).toMatch(/^There is no file C:\\Debuggers\\nothere\.json\./);
   });
@@ -344,7 +345,7 @@ describe("compare reads the file in the encoding its byte-order mark says (an ed
       files.writeBytes("C:\\cases\\edited.json", bytes);
       const r = s.run('dx @$leaks("compare", "C:\\\\cases\\\\edited.json")');
       expectClean(r, files);
-      expect((r.value as Rec[]).map((x) => [x.Tag, x.BytesDelta])).toEqual([["Leak", LEAK_GROWTH * LEAK_SIZE], ["Thre", 40 * 0x2000], ["NewT", 0x3000]]);
+      expect((r.value as { Tags: Rec[] }).Tags.map((x) => [x.Tag, x.BytesDelta])).toEqual([["Leak", LEAK_GROWTH * LEAK_SIZE], ["Thre", 40 * 0x2000], ["NewT", 0x3000]]);
     });
   }
   test("UTF-32 and UTF-16 without a mark: the message names the encoding it could not read", () => {

@@ -6,7 +6,7 @@ import { seed003Target } from "../targets/importers";
 type Owner = { Module: string; Confidence: string; Hits: { Kind: string; Section: string; Allocator: string; Address: unknown }[] };
 
 test("!leaktag \"None\" on the seed 003 kernel names the driver that imports ExAllocatePool, found by IAT value", () => {
-  const direct = DebuggerSession.load(seed003Target().target).run('dx @$findimporter("nt!ExAllocatePool")').value as { Module: string; MatchedBy: string; IatAddress: unknown }[];
+  const direct = (DebuggerSession.load(seed003Target().target).run('dx @$findimporter("nt!ExAllocatePool")').value as { Importers: { Module: string; MatchedBy: string; IatAddress: unknown }[] }).Importers;
   expect(direct.map((m) => [m.Module, m.MatchedBy])).toEqual([["{XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}", "value"]]);
 
   const session = DebuggerSession.load(seed003Target().target);

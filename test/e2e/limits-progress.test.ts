@@ -66,20 +66,20 @@ describe("!ltlimits shows the work limits and raises one for the session", () =>
     s.run('!ltlimits ("maxModules", 8192)');
     const full = s.run('!findimporter "ExAllocatePool"');
     expect(full.output).not.toContain("were not examined");
-    expect((full.value as unknown[]).length).toBeGreaterThan((cut.value as unknown[]).length);
+    expect((full.value as { Importers: unknown[] }).Importers.length).toBeGreaterThan((cut.value as { Importers: unknown[] }).Importers.length);
     s.run('!ltlimits "reset"');
     expect((s.run("!ltlimits").value as { Name: string; Value: number }[]).find((l) => l.Name === "maxModules")!.Value).toBe(4096);
   });
 
   test("!virtblocks: maxBlocksPerHeap stops a long list and names the limit; raised, the walk completes", () => {
     const s = DebuggerSession.load(virtblocksHeaps.build());
-    const full = s.run("dx @$virtblocks().Count()");
+    const full = s.run("dx @$virtblocks().Blocks.Count()");
     s.run('!ltlimits ("maxBlocksPerHeap", 100)');
     const cut = s.run("!virtblocks");
     expect(cut.output).toMatch(/more than 100 entries \(maxBlocksPerHeap\); stopped at the link at .* \(raise it with !ltlimits \("maxBlocksPerHeap", 400\)\)/);
-    expect(s.run("dx @$virtblocks().Count()").value).toBe(800);
+    expect(s.run("dx @$virtblocks().Blocks.Count()").value).toBe(800);
     s.run('!ltlimits ("maxBlocksPerHeap", 1000)');
-    expect(s.run("dx @$virtblocks().Count()").value).toBe(full.value);
+    expect(s.run("dx @$virtblocks().Blocks.Count()").value).toBe(full.value);
   });
 
   test("!unloadleaks: maxSymbolizedCallers bounds the `u` commands", () => {

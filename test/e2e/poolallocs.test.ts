@@ -9,8 +9,13 @@ function addressOf(v: unknown): bigint {
   return (BigInt(o.getHighPart() >>> 0) << 32n) | BigInt(o.getLowPart() >>> 0);
 }
 
+/** Address, size, kind and pool of each record: the pool is checked with the rest (a walk that called every block NonPaged fails). */
 function liveSet(records: Rec[]): string[] {
-  return records.map((r) => addressOf(r.Address).toString(16) + " " + (r.Size as number).toString(16) + " " + r.Kind).sort();
+  return records.map((r) => addressOf(r.Address).toString(16) + " " + (r.Size as number).toString(16) + " " + r.Kind + " " + r.Pool).sort();
+}
+
+function expectedSet(live: { address: bigint; size: number; kind: string; pool: string }[]): string[] {
+  return live.map((l) => l.address.toString(16) + " " + l.size.toString(16) + " " + l.kind + " " + l.pool).sort();
 }
 
 describe("!poolallocs on segment-heap kernels laid out from real PDB layouts", () => {
@@ -18,14 +23,30 @@ describe("!poolallocs on segment-heap kernels laid out from real PDB layouts", (
     for (const withTypes of [false, true]) {
       test(build + (withTypes ? " with types in the symbols" : " without types (built-in layout)") + ": exactly the live 'Leak' allocations", () => {
         const scene = leakScene({ build, withTypes, seed: build + (withTypes ? 7 : 0) });
-        const r = DebuggerSession.load(scene.s.target).run('!poolallocs ("Leak", "all")');
+        const session = DebuggerSession.load(scene.s.target);
+        const r = session.run('!poolallocs ("Leak", "all")');
         expect(r.escaped).toBeNull();
         const v = r.value as Rec;
         const records = v.Allocations as Rec[];
-        const expected = scene.live.map((l) => l.address.toString(16) + " " + l.size.toString(16) + " " + l.kind).sort();
-        expect(liveSet(records)).toEqual(expected);
-        if (withTypes) expect(r.output).toContain("Segment heap layout: symbols");
-        else expect(r.output).toMatch(new RegExp("Segment heap layout: .*using the built-in layout for .*, checked against build " + build + "'s PDB"));
+        expect(liveSet(records)).toEqual(expectedSet(scene.live));
+        // The answer's first line: counts and bytes per pool, from the scene's own figures.
+        const per = (pool: string) => scene.live.filter((l) => l.pool === pool);
+        const bytes = (pool: string) => per(pool).reduce((n, l) => n + l.size, 0);
+        const kinds = (kind: string) => scene.live.filter((l) => l.kind === kind).length;
+        expect(r.output.split("\n")[0]).toBe(
+          "Found: " + scene.live.length + " of the " + scene.live.length + " outstanding 'Leak' allocations: " + per("NonPaged").length + " NonPaged, 0x" + bytes("NonPaged").toString(16) +
+            " (" + (bytes("NonPaged") / 1024).toFixed(1) + " KB); " + per("Paged").length + " Paged, 0x" + bytes("Paged").toString(16) + " (" + (bytes("Paged") / 1024).toFixed(1) + " KB); LFH " +
+            kinds("LFH") + ", VS " + kinds("VS") + ", big " + kinds("Big") + ".",
+        );
+        // Both pools are in the scene, so the Pool field is tested on both values.
+        expect(new Set(records.map((x) => x.Pool))).toEqual(new Set(["NonPaged", "Paged"]));
+        // Provenance: one short line after the answer when built in; the full wording in !leaktools.
+        if (withTypes) expect(r.output).not.toMatch(/segment-heap types/);
+        else {
+          expect(r.output).toMatch(/^Layout: built-in _EX_POOL_HEAP_MANAGER_STATE and 10 more segment-heap types \(Windows [^)]+ x64\), not from the symbols; !leaktools shows why\.$/m);
+          expect(r.output.indexOf("Layout: built-in _EX_POOL")).toBeGreaterThan(r.output.indexOf("Found: "));
+          expect(session.run("!leaktools").output).toMatch(new RegExp("_EX_POOL_HEAP_MANAGER_STATE: .*using the built-in layout for .*, checked against build " + build + "'s PDB"));
+        }
         expect(r.output).not.toMatch(/stopped: .*bug/);
         // Every small block named leakdrv through its pointer into .data.
         const modules = v.Modules as Rec[];
@@ -40,9 +61,18 @@ describe("!poolallocs on segment-heap kernels laid out from real PDB layouts", (
     const scene = leakScene({ build: 19041, seed: 3 });
     const r = DebuggerSession.load(scene.s.target).run('!poolallocs "Leak"');
     expect(r.escaped).toBeNull();
-    expect(r.output).toContain("Stopped once the " + scene.live.length + " allocations the tracker counts as outstanding were found");
-    expect(r.output).toContain('!poolallocs ("Leak", "all") walks every heap');
-    expect(((r.value as Rec).Allocations as Rec[]).length).toBe(scene.live.length);
+    const v = r.value as Rec;
+    const left = v.SubsegmentsLeft as number;
+    const total = scene.s.subsegments.length;
+    // The scene's last subsegments hold no 'Leak' block: the early stop leaves them, and says how many.
+    expect(left).toBeGreaterThan(0);
+    expect(v.SubsegmentsWalked).toBe(total - left);
+    expect(v.LeftBecause).toBe("stopped once the tracker's outstanding count was found");
+    expect(r.output).toMatch(
+      new RegExp("^Stopped once the tracker's " + scene.live.length + " outstanding were found: " + (total - left) + " of " + total + " subsegments walked, " + left + ' left unread \\([0-9.]+ KB\\); !poolallocs \\("Leak", "all"\\) walks them too\\.$', "m"),
+    );
+    expect((v.Allocations as Rec[]).length).toBe(scene.live.length);
+    expect(r.output).toMatch(new RegExp('^  !poolallocs \\("Leak", "all"\\) +walk the ' + left + " subsegments? left unread too$", "m"));
   });
 });
 
@@ -165,16 +195,15 @@ describe("!poolallocs where the segment heap is not walked", () => {
     );
     expect(r.output).toContain('!poolfind "Leak" finds them by scanning every pool page');
     expect(r.output).toMatch(/Found 2 of the \d+ allocations the tracker counts as outstanding\. The rest are small blocks, which were not walked/);
-    const big = bare.live.filter((l) => l.kind === "Big").map((l) => l.address.toString(16) + " " + l.size.toString(16) + " Big").sort();
+    const big = expectedSet(bare.live.filter((l) => l.kind === "Big"));
     expect(big.length).toBeGreaterThan(0);
     expect(liveSet((r.value as Rec).Allocations as Rec[])).toEqual(big);
 
     const typed = leakScene({ build: 22000, reportedBuild: 22621, withTypes: true, seed: 6 });
     const t = DebuggerSession.load(typed.s.target).run('!poolallocs ("Leak", "all")');
     expect(t.escaped).toBeNull();
-    expect(t.output).toContain("Segment heap layout: symbols");
-    const expected = typed.live.map((l) => l.address.toString(16) + " " + l.size.toString(16) + " " + l.kind).sort();
-    expect(liveSet((t.value as Rec).Allocations as Rec[])).toEqual(expected);
+    expect(t.output).not.toMatch(/segment-heap types/);
+    expect(liveSet((t.value as Rec).Allocations as Rec[])).toEqual(expectedSet(typed.live));
   });
 
   test("32-bit: says so; seed 003's None", () => {
@@ -187,7 +216,8 @@ describe("!poolallocs where the segment heap is not walked", () => {
     const r = DebuggerSession.load(seed000().target).run('!poolallocs "Leak"');
     expect(r.escaped).toBeNull();
     expect(((r.value as Rec).Allocations as Rec[]).length).toBe(119);
-    expect(r.output).toContain("the big allocations already account for every outstanding allocation");
+    expect(r.output).toContain("Small blocks not walked: the big allocations account for every outstanding allocation the tracker counts");
+    expect((r.value as Rec).LeftBecause).toBe("the big allocations account for every outstanding allocation the tracker counts");
   });
 
   test("bad arguments and user mode", () => {
@@ -231,7 +261,11 @@ describe("the cap on bytes walked", () => {
     const r = session.run('!poolallocs ("Leak", "all")');
     expect(r.escaped).toBeNull();
     expect(r.output).toMatch(/Stopped at the cap on bytes walked \(8\.00 KB\): \d+ subsegments not read; raise it with !ltlimits \("maxPoolBytesWalked", 32768\)\./);
-    expect((r.value as Rec).Complete).toBe(false);
+    const v = r.value as Rec;
+    expect(v.SubsegmentsLeft).toBeGreaterThan(0);
+    expect(v.SubsegmentsWalked).toBe(2);
+    expect(v.LeftBecause).toBe("the cap on bytes walked (maxPoolBytesWalked)");
+    expect(r.output).toMatch(/^Walked 2 of \d+ subsegments; \d+ left unread at the cap on bytes walked \(below\)\.$/m);
     session.run('!ltlimits "reset"');
   });
 });
@@ -239,11 +273,10 @@ describe("the cap on bytes walked", () => {
 // What MemProcFS (ufrisk/MemProcFS, vmm/vmmwinpool.c) does on real kernels that the walk must do too: the 26100
 // encodings, ExPoolState.SpecialHeaps, big allocations served from VS chunks, withheld page-crossing LFH slots.
 describe("!poolallocs where real kernels differ from the first reading", () => {
-  const exact = (scene: { s: SegmentHeapBuilder; live: { address: bigint; size: number; kind: string }[] }, line = '!poolallocs ("Leak", "all")') => {
+  const exact = (scene: { s: SegmentHeapBuilder; live: { address: bigint; size: number; kind: string; pool: string }[] }, line = '!poolallocs ("Leak", "all")') => {
     const r = DebuggerSession.load(scene.s.target).run(line);
     expect(r.escaped).toBeNull();
-    const expected = scene.live.map((l) => l.address.toString(16) + " " + l.size.toString(16) + " " + l.kind).sort();
-    expect(liveSet((r.value as Rec).Allocations as Rec[])).toEqual(expected);
+    expect(liveSet((r.value as Rec).Allocations as Rec[])).toEqual(expectedSet(scene.live));
     return r;
   };
 
@@ -274,7 +307,7 @@ describe("!poolallocs where real kernels differ from the first reading", () => {
     s.lfh(HEAP_INDEX.NonPaged, Array.from({ length: 5 }, () => ({ tag: "Leak", bytes: 0x50, busy: true })));
     s.trackTag("Leak");
     s.finish();
-    const live = s.placed.filter((p) => p.busy).map((p) => ({ address: p.address, size: p.size, kind: p.kind }));
+    const live = s.placed.filter((p) => p.busy).map((p) => ({ address: p.address, size: p.size, kind: p.kind, pool: p.pool }));
     const r = exact({ s, live });
     expect(r.output).toContain("Segment heap: 4 heaps (NonPaged, NonPagedNx, Paged, special NonPaged)");
     const records = (r.value as Rec).Allocations as Rec[];
@@ -288,7 +321,7 @@ describe("!poolallocs where real kernels differ from the first reading", () => {
     const small = s.vs(HEAP_INDEX.NonPagedNx, Array.from({ length: 6 }, () => ({ tag: "Leak", bytes: 0x300, busy: true })));
     s.trackTag("Leak", [{ size: 0x2000 }]);
     s.finish();
-    const live = [{ address: va, size: 0x2000, kind: "Big" }].concat(small.map((p) => ({ address: p.address, size: p.size, kind: p.kind as string })));
+    const live = [{ address: va, size: 0x2000, kind: "Big", pool: "NonPaged" }].concat(small.map((p) => ({ address: p.address, size: p.size, kind: p.kind as string, pool: p.pool as string })));
     for (const line of ['!poolallocs ("Leak", "all")', '!poolallocs "Leak"']) {
       const r = exact({ s, live }, line);
       if (line.indexOf("all") > 0) expect(r.output).toContain("1 block of the tag in VS subsegments is an allocation the big page table lists above; each is listed once, as Big.");
@@ -304,7 +337,7 @@ describe("!poolallocs where real kernels differ from the first reading", () => {
     s.target.memory.writeU8(lfh[3].header + 2n, 0x20); // BlockSize 0x200 in a 0x60-byte slot
     s.target.memory.writeU8(vs[1].header + 2n, 0x05);
     const stale = new Set([lfh[3].address, vs[1].address]);
-    const live = s.placed.filter((p) => p.busy && !stale.has(p.address)).map((p) => ({ address: p.address, size: p.size, kind: p.kind }));
+    const live = s.placed.filter((p) => p.busy && !stale.has(p.address)).map((p) => ({ address: p.address, size: p.size, kind: p.kind, pool: p.pool }));
     const r = exact({ s, live });
     expect(r.output).toContain("2 busy slots with 'Leak' in a pool header whose size is not the slot's were left out (stale bytes, not a live block).");
   });
@@ -314,7 +347,241 @@ describe("!poolallocs where real kernels differ from the first reading", () => {
     s.lfh(HEAP_INDEX.Paged, Array.from({ length: 40 }, () => ({ tag: "Leak", bytes: 0x170, busy: true })), 2, "Leak");
     s.trackTag("Leak");
     s.finish();
-    const live = s.placed.filter((p) => p.busy).map((p) => ({ address: p.address, size: p.size, kind: p.kind }));
+    const live = s.placed.filter((p) => p.busy).map((p) => ({ address: p.address, size: p.size, kind: p.kind, pool: p.pool }));
     exact({ s, live });
+  });
+});
+
+// The kernel counts withheld page-crossing slots out of BlockCount while the slots keep their positions (research
+// notes, userheap-facts.md 10.1; MemProcFS walks (size - FirstBlockOffset) / BlockSize positions): a live block in the
+// last slot of a multi-page subsegment with a block size that does not divide a page lies past BlockCount slots.
+describe("!poolallocs walks every LFH slot position, not BlockCount slots", () => {
+  test.each([
+    [0x170, 2],
+    [0x2f0, 4],
+    [0xa0, 3],
+  ])("blocks of %i bytes in %i-page subsegments: the live block in the last slot is listed", (bytes, pages) => {
+    const s = new SegmentHeapBuilder({ build: 19041, seed: 48 + pages });
+    const placed = s.lfh(HEAP_INDEX.NonPaged, Array.from({ length: 6 }, (_, i) => ({ tag: "Leak", bytes, busy: i % 3 !== 2 })), pages, undefined, true);
+    s.trackTag("Leak");
+    s.finish();
+    const slice = loadSlice(19041);
+    const field = (name: string) => slice.types._HEAP_LFH_SUBSEGMENT.fields.find((f) => f[0] === name)![1];
+    const sub = s.subsegments[0].address;
+    const blockCount = (s.target.memory.read(sub + BigInt(field("BlockCount")), 2) as Uint8Array).reduce((n, b, i) => n + (b << (8 * i)), 0);
+    const blockSize = placed[0].size;
+    const firstOffset = Number(placed.reduce((a, p) => (p.header < a ? p.header : a), placed[0].header) - sub) % blockSize;
+    // The block in the last slot sits past the first BlockCount slots: a walk that stops at BlockCount misses it.
+    const lastSlot = Number(placed[0].header - sub - BigInt(firstOffset)) / blockSize;
+    expect(lastSlot).toBeGreaterThanOrEqual(blockCount);
+    const { r, found } = run(s);
+    expect(found.has(placed[0].address.toString(16))).toBe(true);
+    const live = placed.filter((p) => p.busy).map((p) => p.address.toString(16)).sort();
+    expect([...found].sort()).toEqual(live);
+    expect(r.output).not.toContain("its bitmap claims");
+  });
+});
+
+// Behaviour a wrong walk or a wrong record would otherwise pass (issue 22, point 6).
+describe("!poolallocs: what each record field and each walk rule must hold", () => {
+  const bytesFrom = (start: number, n: number) => Uint8Array.from({ length: n }, (_, i) => (start + i) & 0xff);
+  const hexOf = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join(" ");
+  const asciiOf = (b: Uint8Array) => Array.from(b, (x) => (x >= 0x20 && x < 0x7f ? String.fromCharCode(x) : ".")).join("");
+
+  test("Preview is 32 bytes from PreviewOffset, where the blocks start to differ; UserSize is Size less the pool header", () => {
+    const s = new SegmentHeapBuilder({ build: 19041, seed: 61 });
+    const shared = pointerBytes(0xfffff80712345678n, 0xfffff80712345678n);
+    const content = (k: number) => {
+      const b = new Uint8Array(0x60);
+      b.set(shared, 0);
+      b.set(bytesFrom(0x41 + k, 0x40), 0x10);
+      return b;
+    };
+    const placed = s.lfh(HEAP_INDEX.NonPaged, [0, 1, 2].map((k) => ({ tag: "Prvw", bytes: 0x60, busy: true, content: content(k) })));
+    s.trackTag("Prvw");
+    s.finish();
+    const { r } = run(s, '!poolallocs "Prvw"');
+    const records = (r.value as Rec).Allocations as Rec[];
+    expect(records.length).toBe(3);
+    for (const rec of records) {
+      const k = placed.findIndex((p) => p.address === addressOf(rec.Address));
+      const expected = content(k).subarray(0x10, 0x30);
+      expect(rec.PreviewOffset).toBe(0x10);
+      expect(rec.Preview).toBe(hexOf(expected) + "  " + asciiOf(expected));
+      expect(rec.Size).toBe(0x70);
+      expect(rec.UserSize).toBe(0x60);
+    }
+    expect(r.output).toContain("Every block listed starts with the same 0x10 bytes (78 56 34 12 07 f8 ff ff 78 56 34 12 07 f8 ff ff)");
+    expect(r.output).toMatch(/Bytes at \+0x10/);
+    expect(r.output).toMatch(/^  db ffffd100`[0-9a-f]{8} L0x60 +the first block's bytes/m);
+  });
+
+  test("blocks that differ at once: Preview is their first 32 bytes", () => {
+    const s = new SegmentHeapBuilder({ build: 19041, seed: 62 });
+    const placed = s.lfh(HEAP_INDEX.NonPaged, [0, 1].map((k) => ({ tag: "Prvw", bytes: 0x50, busy: true, content: bytesFrom(0x30 + k, 0x50) })));
+    s.trackTag("Prvw");
+    s.finish();
+    const { r } = run(s, '!poolallocs "Prvw"');
+    for (const rec of (r.value as Rec).Allocations as Rec[]) {
+      const k = placed.findIndex((p) => p.address === addressOf(rec.Address));
+      expect(rec.PreviewOffset).toBe(0);
+      expect(rec.Preview).toBe(hexOf(bytesFrom(0x30 + k, 32)) + "  " + asciiOf(bytesFrom(0x30 + k, 32)));
+    }
+  });
+
+  test("a pointer's Value is the pointer read from the block, its Offset where it was read", () => {
+    const s = new SegmentHeapBuilder({ build: 22000, seed: 63 });
+    const drv = s.pool.driver("ptrdrv.sys", { sections: [{ name: ".data", characteristics: 0xc0000040, size: 0x1000 }] });
+    const target = drv.base + 0x1238n;
+    const content = new Uint8Array(0x40);
+    content.set(pointerBytes(target), 0x18);
+    s.lfh(HEAP_INDEX.NonPaged, [{ tag: "Ptrs", bytes: 0x40, busy: true, content }]);
+    s.trackTag("Ptrs");
+    s.finish();
+    const { r } = run(s, '!poolallocs "Ptrs"');
+    const pointers = (((r.value as Rec).Allocations as Rec[])[0].Pointers as Rec[]);
+    expect(pointers.length).toBe(1);
+    expect(addressOf(pointers[0].Value)).toBe(target);
+    expect(pointers[0].Offset).toBe(0x18);
+  });
+
+  test('"all" walks past the tracker\'s count: on a live target whose tracker lags, the early stop finds fewer', () => {
+    const s = new SegmentHeapBuilder({ build: 19041, seed: 64 });
+    s.lfh(HEAP_INDEX.NonPaged, Array.from({ length: 30 }, () => ({ tag: "Leak", bytes: 0x30, busy: true })));
+    s.lfh(HEAP_INDEX.Paged, Array.from({ length: 20 }, () => ({ tag: "Leak", bytes: 0x90, busy: true })), 2);
+    // The tracker was read before the last 20 allocations: it counts 30.
+    s.pool.tag({ tag: "Leak", nonPagedAllocs: 30, nonPagedBytes: 30 * 0x40 });
+    s.finish();
+    const stop = run(s, '!poolallocs "Leak"');
+    const sv = stop.r.value as Rec;
+    expect((sv.Allocations as Rec[]).length).toBe(30);
+    expect(sv.SubsegmentsLeft).toBeGreaterThan(0);
+    const walkAll = run(s, '!poolallocs ("Leak", "all")');
+    const av = walkAll.r.value as Rec;
+    expect((av.Allocations as Rec[]).length).toBe(50);
+    expect(av.SubsegmentsLeft).toBe(0);
+    expect(av.LeftBecause).toBe("");
+    expect(av.SubsegmentsWalked).toBe(s.subsegments.length);
+    expect(walkAll.r.output).toMatch(/^Walked all \d+ subsegments/m);
+    expect(walkAll.r.output).toContain("Found 50 of the 30 allocations the tracker counts as outstanding.");
+  });
+
+  test("a tag the tracker has no entry for: every subsegment is walked, and the report says why", () => {
+    const s = new SegmentHeapBuilder({ build: 19041, seed: 65 });
+    s.lfh(HEAP_INDEX.NonPaged, Array.from({ length: 12 }, () => ({ tag: "Untr", bytes: 0x30, busy: true })));
+    s.vs(HEAP_INDEX.Paged, Array.from({ length: 5 }, () => ({ tag: "Untr", bytes: 0x300, busy: true })));
+    s.trackTag("Othr");
+    s.finish();
+    const { r, found } = run(s, '!poolallocs "Untr"');
+    expect(found.size).toBe(17);
+    expect(r.output).toContain("No outstanding count to stop at (the tracker has no entry for 'Untr'): the walk did not stop early.");
+    expect(r.output).toMatch(/^Found: 17 'Untr' allocations: 12 NonPaged, 0x300 \(768 bytes\); 5 Paged, 0x[0-9a-f]+ \([0-9.]+ KB\); LFH 12, VS 5, big 0\.$/m);
+    expect((r.value as Rec).Outstanding).toBeNull();
+    expect((r.value as Rec).SubsegmentsLeft).toBe(0);
+  });
+
+  test("a walk over more than 16 MB prints progress every 10%", () => {
+    const s = new SegmentHeapBuilder({ build: 19041, seed: 66 });
+    // VS subsegments of 127 pages (Size is 15 bits of 16-byte units in the signature), two per 1 MB segment, full
+    // of 0x800-byte chunks: 9,200 of them fill ~18 MB.
+    s.vs(HEAP_INDEX.NonPaged, Array.from({ length: 9200 }, (_, i) => ({ tag: i % 100 === 0 ? "Leak" : "Othr", bytes: 0x7e0, busy: true })), 127);
+    s.trackTag("Leak");
+    s.finish();
+    expect(s.subsegments.length * 127 * 0x1000).toBeGreaterThan(16 * 1024 * 1024);
+    const { r, found } = run(s);
+    expect(found.size).toBe(92);
+    const lines = r.output.split("\n").filter((l) => l.startsWith("Walking pool subsegments: "));
+    const percents = lines.map((l) => Number(/: (\d+)% \(\d+ of \d+ MB\)$/.exec(l)![1]));
+    expect(percents.length).toBeGreaterThanOrEqual(8);
+    for (let i = 1; i < percents.length; i++) expect(percents[i]).toBeGreaterThan(percents[i - 1]);
+    expect(percents[0]).toBeLessThan(20);
+  });
+
+  test("two pool nodes: the heaps of both are walked", () => {
+    const s = new SegmentHeapBuilder({ build: 20348, seed: 67, nodes: 2 });
+    const a = s.lfh(HEAP_INDEX.NonPaged, Array.from({ length: 7 }, () => ({ tag: "Leak", bytes: 0x40, busy: true })));
+    const b = s.lfh(s.nodeHeap(1, 2), Array.from({ length: 9 }, () => ({ tag: "Leak", bytes: 0x40, busy: true })));
+    const c = s.vs(s.nodeHeap(1, 1), Array.from({ length: 3 }, () => ({ tag: "Leak", bytes: 0x200, busy: true })));
+    s.trackTag("Leak");
+    s.finish();
+    const live = a.concat(b, c).map((p) => ({ address: p.address, size: p.size, kind: p.kind as string, pool: p.pool as string }));
+    const r = DebuggerSession.load(s.target).run('!poolallocs ("Leak", "all")');
+    expect(liveSet((r.value as Rec).Allocations as Rec[])).toEqual(expectedSet(live));
+    expect(r.output).toContain("Segment heap: 6 heaps (NonPaged, NonPagedNx, Paged on 2 nodes)");
+    expect(b.every((p) => p.pool === "Paged")).toBe(true);
+  });
+
+  test("16 MB page segments of 64 KB units (segment context 1) are walked like 1 MB ones", () => {
+    const s = new SegmentHeapBuilder({ build: 19041, seed: 68 });
+    const small = s.lfh(HEAP_INDEX.NonPaged, Array.from({ length: 4 }, () => ({ tag: "Leak", bytes: 0x40, busy: true })));
+    s.context = 1;
+    const lfh = s.lfh(HEAP_INDEX.NonPaged, Array.from({ length: 40 }, () => ({ tag: "Leak", bytes: 0x170, busy: true })), 16, undefined, true);
+    const vs = s.vs(HEAP_INDEX.Paged, Array.from({ length: 12 }, () => ({ tag: "Leak", bytes: 0x500, busy: true })), 32);
+    s.trackTag("Leak");
+    s.finish();
+    expect(s.largeSegments[HEAP_INDEX.NonPaged].length).toBe(1);
+    expect(s.largeSegments[HEAP_INDEX.NonPaged][0] % 0x1000000n).toBe(0n);
+    const live = small.concat(lfh, vs).map((p) => ({ address: p.address, size: p.size, kind: p.kind as string, pool: p.pool as string }));
+    const r = DebuggerSession.load(s.target).run('!poolallocs ("Leak", "all")');
+    expect(r.escaped).toBeNull();
+    expect(liveSet((r.value as Rec).Allocations as Rec[])).toEqual(expectedSet(live));
+    expect(r.output).toMatch(/Segment heap: 3 heaps \(NonPaged, NonPagedNx, Paged\), 3 page segments/);
+  });
+
+  test("a tag shared by two drivers: the module ranking counts each driver's blocks", () => {
+    const s = new SegmentHeapBuilder({ build: 19041, seed: 69 });
+    const data = (name: string) => {
+      const d = s.pool.driver(name, { sections: [{ name: ".data", characteristics: 0xc0000040, size: 0x1000 }] });
+      return d.base + BigInt(d.image.sectionRva[".data"]);
+    };
+    // Names in the other order than the counts, and two pointers in each of zeta's blocks: the ranking counts
+    // allocations per module, most first (not pointers, not names).
+    const zeta = data("zeta.sys");
+    const beta = data("beta.sys");
+    const specs = Array.from({ length: 10 }, (_, i) => ({ tag: "None", bytes: 0x40, busy: true, content: i < 7 ? pointerBytes(zeta + 0x10n, zeta + 0x18n) : pointerBytes(0n, beta + 0x20n) }));
+    s.lfh(HEAP_INDEX.NonPaged, specs);
+    s.trackTag("None");
+    s.finish();
+    const { r } = run(s, '!poolallocs "None"');
+    const modules = (r.value as Rec).Modules as Rec[];
+    expect(modules.map((m) => [m.Module, m.Allocations])).toEqual([
+      ["zeta", 7],
+      ["beta", 3],
+    ]);
+    expect(r.output).toMatch(/^They point into zeta \(7 of 10; zeta\+0x[0-9a-f]+ at \+0x0\), beta \(3\)\.$/m);
+  });
+});
+
+describe("!poolallocs keeps its walk where the target cannot have changed (the runner's kept results)", () => {
+  test("on a dump: the report says follow-ups answer from this walk, they read nothing, and \"refresh\" walks again", () => {
+    const s = new SegmentHeapBuilder({ build: 19041, seed: 71, dump: true });
+    s.lfh(HEAP_INDEX.NonPaged, Array.from({ length: 25 }, () => ({ tag: "Leak", bytes: 0x30, busy: true })));
+    s.trackTag("Leak");
+    s.finish();
+    const session = DebuggerSession.load(s.target);
+    const first = session.run('!poolallocs "Leak"');
+    expect(first.output).toContain('Follow-up queries (dx @$poolallocs("Leak").Allocations...) answer from this walk for the session: a dump cannot change; add "refresh" to walk again.');
+    session.control.resetCounters();
+    const follow = session.run('dx @$poolallocs("Leak").Allocations.Count()');
+    expect(follow.output).toMatch(/: 0x19$/m);
+    expect(session.control.counters.bytesRead).toBe(0);
+    session.control.resetCounters();
+    const again = session.run('!poolallocs ("Leak", "refresh")');
+    expect(((again.value as Rec).Allocations as Rec[]).length).toBe(25);
+    expect(session.control.counters.bytesRead).toBeGreaterThan(0x1000);
+  });
+
+  test("on a live target whose clock cannot be read nothing is kept, and the report says so", () => {
+    const scene = leakScene({ build: 19041, seed: 73 });
+    scene.s.target.memory.unmap(0xfffff78000000000n, 0x1000);
+    const r = DebuggerSession.load(scene.s.target).run('!poolallocs "Leak"');
+    expect(r.output).toContain("This walk is not kept (the target's clock (KUSER_SHARED_DATA) could not be read): a follow-up query walks the pool again.");
+    expect(r.output).not.toContain("Follow-up queries");
+  });
+
+  test("on a live target the line says until it runs again", () => {
+    const scene = leakScene({ build: 19041, seed: 72 });
+    const r = DebuggerSession.load(scene.s.target).run('!poolallocs "Leak"');
+    expect(r.output).toContain('Follow-up queries (dx @$poolallocs("Leak").Allocations...) answer from this walk until the target runs again; add "refresh" to walk again.');
   });
 });

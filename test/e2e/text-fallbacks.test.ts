@@ -25,7 +25,7 @@ describe("!leaktag without tracker symbols: the !poolused layout is recognised b
     const r = DebuggerSession.load(p.target).run('!leaktag "ALPC"');
     expect(r.escaped).toBeNull();
     expect(r.output).toContain("parsed from !poolused 2 output, layout Tag Allocs Frees Diff Used Allocs Frees Diff Used");
-    expect((r.value as Rec).Usage).toMatchObject({ Tag: "ALPC", NonPagedAllocs: 2417, NonPagedBytes: 1440624, PagedBytes: 0 });
+    expect((r.value as Rec).Usage).toMatchObject({ Tag: "ALPC", NonPagedOutstanding: 2417, NonPagedBytes: 1440624, PagedBytes: 0 });
   });
 
   test("summary layout of a current debugger (tab, TOTAL line): the layout is named, the TOTAL line is no tag", () => {
@@ -34,7 +34,7 @@ describe("!leaktag without tracker symbols: the !poolused layout is recognised b
     const r = DebuggerSession.load(p.target).run("!leaktag");
     expect(r.escaped).toBeNull();
     expect(r.output).toContain("layout Tag Allocs Used Allocs Used (outstanding allocations and bytes per pool, no frees)");
-    expect((r.value as Rec[]).map((x) => x.Tag)).toEqual(["Fecf"]);
+    expect((r.value as { Tags: Rec[] }).Tags.map((x) => x.Tag)).toEqual(["Fecf"]);
     expect(r.output).not.toMatch(/did not fit/);
   });
 
@@ -59,7 +59,7 @@ describe("!unloadleaks \"drv.sys\" on !verifier 3 text of other Windows versions
     expect(r.escaped).toBeNull();
     expect(r.output).not.toMatch(/did not parse/);
     expect(r.output).toMatch(/86491d10\s+0x70\s+abcd\s+a05c1047\s+Sample!DriverEntry\+0x27/);
-    const records = r.value as Rec[];
+    const records = (r.value as { Allocations: Rec[] }).Allocations;
     expect(records.map((x) => [x.Tag, x.Size, x.CallerSymbol, x.CallerFunction])).toEqual([["abcd", 0x70, "Sample!DriverEntry+0x27", "Sample!DriverEntry"]]);
   });
 
@@ -69,7 +69,7 @@ describe("!unloadleaks \"drv.sys\" on !verifier 3 text of other Windows versions
     b.target.onCommand("!verifier 3 Mydriver.sys", fixtureOutput("verifier/verifier3-docs-win81-x86.txt"));
     const r = DebuggerSession.load(b.target).run('!unloadleaks "Mydriver.sys"');
     expect(r.escaped).toBeNull();
-    const records = r.value as Rec[];
+    const records = (r.value as { Allocations: Rec[] }).Allocations;
     expect(records.map((x) => [x.Tag, x.Size, x.CallerSymbol])).toEqual([
       ["VMdl", 0x20, "MyDriver!DeviceControlDispatch"],
       ["mdrv", 0x1008, "MyDriver!DeviceControlDispatch"],
@@ -87,7 +87,7 @@ describe("!unloadleaks \"drv.sys\" on !verifier 3 text of other Windows versions
     b.target.onCommand("u fffff880`02c628f7 L1", ["fffff880`02c628f7 488bd8          mov     rbx,rax"]);
     const r = DebuggerSession.load(b.target).run('!unloadleaks "videoprt.sys"');
     expect(r.escaped).toBeNull();
-    const records = r.value as Rec[];
+    const records = (r.value as { Allocations: Rec[] }).Allocations;
     expect(records.map((x) => [x.Tag, x.CallerSymbol, x.CallerFunction])).toEqual([
       ["Vprt", "videoprt+0x62963", "videoprt+0x62963"],
       ["Vprt", "videoprt+0x62963", "videoprt+0x62963"],

@@ -7,6 +7,10 @@ import { failEachRead } from "../support/faults";
 
 const hex = (v: unknown) => (v as { toString(r: number): string }).toString(16);
 
+
+/** The Allocations collection of the record !unloadleaks returns. */
+const allocs = (v: unknown): Record<string, unknown>[] => (v ? (v as { Allocations: Record<string, unknown>[] }).Allocations : []);
+
 describe("!unloadleaks on the seed 002 bugcheck (Win7 SP1 x64, C4 {62, fffffa80059c5c88, fffffa8004f5a010, 1})", () => {
   test("lists the one allocation with test!DriverEntry+0x33 and line 20 (golden)", () => {
     const b = seed002Target();
@@ -15,7 +19,9 @@ describe("!unloadleaks on the seed 002 bugcheck (Win7 SP1 x64, C4 {62, fffffa800
     expect(r.escaped).toBeNull();
     expectGolden("unloadleaks-seed002", r.output);
     expect(r.output).toContain("Bugcheck 0xC4/0x62 (from nt!KiBugCheckData): test.sys was unloaded with 1 pool allocation not freed (Arg4).");
-    expect(r.output).toContain("Layout: _VF_TARGET_VERIFIED_DRIVER_DATA: not in the symbols (.reload /f nt to get them); using the built-in layout for Windows 7 SP1 x64, checked against build 7601's PDB.");
+    expect(r.output).toContain("Layout: built-in _VF_TARGET_VERIFIED_DRIVER_DATA (Windows 7 SP1 x64), not from the symbols; !leaktools shows why.");
+    expect(r.output.split("\n")[0]).toBe("test.sys left 1 allocation not freed at unload, 0xc (12 bytes) (tag 'test'); the largest call site: test!DriverEntry+0x33 (e:\\driver\\test\\test.c:20).");
+    expect(s.run("!leaktools").output).toContain("Layout: _VF_TARGET_VERIFIED_DRIVER_DATA: not in the symbols (.reload /f nt to get them); using the built-in layout for Windows 7 SP1 x64, checked against build 7601's PDB.");
     expect(r.output).toMatch(/fffff980`0933eff0\s+0xc\s+test\s+fffff880`04c73043\s+test!DriverEntry\+0x33\s+e:\\driver\\test\\test\.c:20/);
     // One `u` per distinct caller, nothing else run: the structures answered.
     expect(s.control.executed).toEqual(["u fffff880`04c73043 L1"]);
@@ -24,9 +30,10 @@ describe("!unloadleaks on the seed 002 bugcheck (Win7 SP1 x64, C4 {62, fffffa800
   test("ends with commands to copy: the caller's code, the allocation's bytes, the verifier's report", () => {
     const out = DebuggerSession.load(seed002Target().target).run("!unloadleaks").output;
     // The commands the article's author typed by hand: u on CallersAddress, db on PoolAddress, !verifier 3 test.sys.
+    // Caller is the return address the verifier kept: ub shows the call before it.
     expect(out).toContain(
-      "Next: u fffff880`04c73043 (the code at the largest call site); db fffff980`0933eff0 L0xc (the largest allocation's bytes); " +
-        "!verifier 3 test.sys (the verifier's own report).",
+      "Next:\n  ub fffff880`04c73043 L8    the call at the largest call site (Caller is the return address after it)\n" +
+        "  db fffff980`0933eff0 L0xc  the largest allocation's bytes\n  !verifier 3 test.sys       the verifier's own report\n",
     );
   });
 
@@ -38,14 +45,14 @@ describe("!unloadleaks on the seed 002 bugcheck (Win7 SP1 x64, C4 {62, fffffa800
     const s = DebuggerSession.load(b.target);
     const r = s.run("dx @$unloadleaks()");
     expect(r.output).toContain("Bugcheck 0xC4/0x62 (from .bugcheck): test.sys was unloaded with 1 pool allocation not freed (Arg4).");
-    expect((r.value as unknown[]).length).toBe(1);
+    expect(allocs(r.value).length).toBe(1);
     expect(s.control.executed).toEqual([".bugcheck", "u fffff880`04c73043 L1"]);
   });
 
   test("dx @$unloadleaks() returns the allocation with its properties", () => {
     const s = DebuggerSession.load(seed002Target().target);
     const r = s.run("dx @$unloadleaks()");
-    const records = r.value as Record<string, unknown>[];
+    const records = allocs(r.value);
     expect(records).toHaveLength(1);
     const a = records[0];
     expect(hex(a.Address)).toBe("fffff9800933eff0");
@@ -60,7 +67,7 @@ describe("!unloadleaks on the seed 002 bugcheck (Win7 SP1 x64, C4 {62, fffffa800
 
   test("the legacy Header8 SLIST format links the same page", () => {
     const r = DebuggerSession.load(seed002Target({ slist: "header8" }).target).run("dx @$unloadleaks()");
-    expect((r.value as unknown[]).length).toBe(1);
+    expect(allocs(r.value).length).toBe(1);
     expect(r.output).toContain("Walked 1 verifier tracking page: 1 outstanding allocation.");
   });
 
@@ -69,7 +76,7 @@ describe("!unloadleaks on the seed 002 bugcheck (Win7 SP1 x64, C4 {62, fffffa800
     b.target.commands.length = 0;
     b.target.onCommand("u fffff880`04c73043 L1", ["test!DriverEntry+0x33:", "fffff880`04c73043 4889442428      mov     qword ptr [rsp+28h],rax"]);
     const r = DebuggerSession.load(b.target).run("dx @$unloadleaks()");
-    const a = (r.value as Record<string, unknown>[])[0];
+    const a = allocs(r.value)[0];
     expect(a.CallerSymbol).toBe("test!DriverEntry+0x33");
     expect(a.Source).toBe("(no line information)");
   });
@@ -99,7 +106,7 @@ describe("!unloadleaks falls back to the text of !verifier 3 (the seed's real ou
     expect(r.output).toContain("The verifier's structures cannot be read here: _VF_TARGET_VERIFIED_DRIVER_DATA: not in the symbols (.reload /f nt to get them); no built-in layout for build 15063.");
     expect(r.output).toContain("Falling back to the text of !verifier 3 test.sys");
     expect(s.control.executed).toEqual(["!verifier 3 test.sys", "u fffff880`04c73043 L1"]);
-    const a = (r.value as Record<string, unknown>[])[0];
+    const a = allocs(r.value)[0];
     expect([hex(a.Address), a.Size, a.Tag, hex(a.Caller), a.CallerSymbol, a.Source]).toEqual([
       "fffff9800933eff0", 0xc, "test", "fffff88004c73043", "test!DriverEntry+0x33", "e:\\driver\\test\\test.c:20",
     ]);
@@ -123,7 +130,7 @@ describe("!unloadleaks falls back to the text of !verifier 3 (the seed's real ou
     b.target.onCommand("!verifier 3 other.sys", fixtureLines("seed002-verifier3.txt").slice(0, 30));
     const r = DebuggerSession.load(b.target).run('!unloadleaks "other.sys"');
     expect(r.output).toContain("No verifier data for other.sys: !verifier 3 does not list it.");
-    expect(r.value).toEqual([]);
+    expect(r.value).toBeUndefined();
   });
 });
 
@@ -157,7 +164,7 @@ describe("!unloadleaks refuses what must not reach a debugger command", () => {
     expect(r.output).toMatch(/fffff980`0933eff0\s+0xc\s+test/);
     expect(s.control.executed.filter((c) => c.includes("verifier"))).toEqual([]);
     // Not even offered as a command to copy.
-    expect(r.output).toMatch(/^Next: u fffff880`04c73043 \(the code at the largest call site\); db fffff980`0933eff0 L0xc \(the largest allocation's bytes\)\.$/m);
+    expect(r.output).toMatch(/^Next:\n  ub fffff880`04c73043 L8 +the call at the largest call site \(Caller is the return address after it\)\n  db fffff980`0933eff0 L0xc +the largest allocation's bytes\n(?!  !verifier)/m);
     expect(r.output).not.toContain("!verifier 3 test.sys");
   });
 
@@ -226,7 +233,7 @@ describe("!unloadleaks on corrupted verifier data", () => {
     b.writePtr(SEED002.page, SEED002.page); // NextPage -> itself
     const r = DebuggerSession.load(b.target).run("dx @$unloadleaks()");
     expect(r.output).toContain("Stopped early: the page list loops back to fffffa80`04f6b000");
-    expect((r.value as unknown[]).length).toBe(1);
+    expect(allocs(r.value).length).toBe(1);
   });
 
   test("a page pointer that is not a page, and counters that disagree", () => {
@@ -245,7 +252,7 @@ describe("!unloadleaks on Win10/11 x64 and x86: many allocations through one wra
     const s = DebuggerSession.load(b.target);
     const r = s.run("dx @$unloadleaks()");
     expect(r.escaped).toBeNull();
-    const records = r.value as Record<string, unknown>[];
+    const records = allocs(r.value);
     expect(records).toHaveLength(allocations.length);
     expect(records.map((x) => hex(x.Address)).sort()).toEqual(allocations.map((a) => a.address.toString(16)).sort());
     // One `u` per distinct caller, then one per call site of the wrapper that is listed (not Unused's, whose tag
@@ -253,7 +260,8 @@ describe("!unloadleaks on Win10/11 x64 and x86: many allocations through one wra
     const listedSites = sites.filter((x) => x.tag !== "DrvU");
     expect(s.control.executed.slice(0, callers.size)).toEqual(Array.from(callers.keys()).map((c) => "u " + c.toString(16).replace(/^(.{8})/, "$1`") + " L1"));
     expect(s.control.executed.slice(callers.size).sort()).toEqual(listedSites.map((x) => "u " + x.address.toString(16).replace(/^(.{8})/, "$1`") + " L1").sort());
-    expect(r.output).toContain("Layout: _VF_TARGET_VERIFIED_DRIVER_DATA: not in the symbols (.reload /f nt to get them); using the built-in layout for Windows 10 2004-22H2 x64, checked against build 19041's PDB.");
+    expect(r.output).toContain("Layout: built-in _VF_TARGET_VERIFIED_DRIVER_DATA (Windows 10 2004-22H2 x64), not from the symbols; !leaktools shows why.");
+    expect(s.run("!leaktools").output).toContain("Layout: _VF_TARGET_VERIFIED_DRIVER_DATA: not in the symbols (.reload /f nt to get them); using the built-in layout for Windows 10 2004-22H2 x64, checked against build 19041's PDB.");
     expect(r.output).toContain("drv!MyAlloc+0x21 made 300 of 305 allocations: probably an allocation wrapper.");
     // The pool-log command names a real allocation made through the wrapper, ready to copy.
     const first = allocations.find((a) => a.tag === "DrvA")!.address.toString(16).padStart(16, "0");
@@ -279,7 +287,7 @@ describe("!unloadleaks on Win10/11 x64 and x86: many allocations through one wra
   ] as const)("build %i, %i-byte pointers: the pages decode to the same allocations", (build, pointerSize) => {
     const { b, allocations } = wrapperScene({ build, pointerSize, throughWrapper: 200 });
     const r = DebuggerSession.load(b.target).run("dx @$unloadleaks()");
-    const records = r.value as Record<string, unknown>[];
+    const records = allocs(r.value);
     expect(r.output).not.toContain("counters say");
     expect(records.map((x) => [hex(x.Address), x.Size, x.Tag])).toEqual(allocations.map((a) => [a.address.toString(16), (a.size + 3) & ~3, a.tag]));
   });
@@ -287,7 +295,8 @@ describe("!unloadleaks on Win10/11 x64 and x86: many allocations through one wra
   test("with the verifier types in the symbols, the layout says so", () => {
     const { b } = wrapperScene({ build: BUILDS.win11_22h2, pointerSize: 8, throughWrapper: 20, withTypes: true });
     const out = DebuggerSession.load(b.target).run("!unloadleaks").output;
-    expect(out).toContain("Layout: _VF_TARGET_VERIFIED_DRIVER_DATA: from nt's symbols.\nLayout: _VI_POOL_ENTRY_INUSE: from nt's symbols.");
+    // From the symbols: no layout line at all.
+    expect(out).not.toContain("Layout:");
     expect(out).toContain("25 outstanding allocations of drv.sys");
   });
 
@@ -298,8 +307,8 @@ describe("!unloadleaks on Win10/11 x64 and x86: many allocations through one wra
   ] as const)("%s: the PDB's own types in the symbols (nested _SLIST_HEADER, unions): read through them", (_n, build) => {
     const { b, allocations } = wrapperScene({ build, pointerSize: 8, throughWrapper: 20, withTypes: true });
     const r = DebuggerSession.load(b.target).run("dx @$unloadleaks()");
-    expect(r.output).toContain("Layout: _VF_TARGET_VERIFIED_DRIVER_DATA: from nt's symbols.\nLayout: _VI_POOL_ENTRY_INUSE: from nt's symbols.");
-    const records = r.value as Record<string, unknown>[];
+    expect(r.output).not.toContain("Layout:");
+    const records = allocs(r.value);
     expect(records.map((x) => [hex(x.Address), x.Size, x.Tag])).toEqual(allocations.map((a) => [a.address.toString(16), (a.size + 3) & ~3, a.tag]));
   });
 
@@ -309,9 +318,10 @@ describe("!unloadleaks on Win10/11 x64 and x86: many allocations through one wra
     ["Win10 1607", 14393],
   ] as const)("%s without symbols: the built-in layout checked against its PDB", (_n, build) => {
     const { b, allocations } = wrapperScene({ build, pointerSize: 8, throughWrapper: 20 });
-    const r = DebuggerSession.load(b.target).run("dx @$unloadleaks()");
-    expect(r.output).toContain("checked against build " + build + "'s PDB.");
-    const records = r.value as Record<string, unknown>[];
+    const s = DebuggerSession.load(b.target);
+    const r = s.run("dx @$unloadleaks()");
+    expect(s.run("!leaktools").output).toContain("checked against build " + build + "'s PDB.");
+    const records = allocs(r.value);
     expect(records.map((x) => [hex(x.Address), x.Size, x.Tag])).toEqual(allocations.map((a) => [a.address.toString(16), (a.size + 3) & ~3, a.tag]));
   });
 
@@ -320,7 +330,7 @@ describe("!unloadleaks on Win10/11 x64 and x86: many allocations through one wra
     b.target.onCommand("!verifier 3 drv.sys", verifierText("drv.sys", allocations, 8));
     const s = DebuggerSession.load(b.target);
     const r = s.run('dx @$unloadleaks("drv.sys")');
-    const records = r.value as Record<string, unknown>[];
+    const records = allocs(r.value);
     expect(records.map((x) => [hex(x.Address), x.Tag, x.CallerSymbol])).toEqual(
       allocations.map((a) => [a.address.toString(16), a.tag, a.tag === "Init" ? "drv!Init+0x10" : a.paged ? "drv!MyAlloc+0x4a" : "drv!MyAlloc+0x21"]),
     );
@@ -341,7 +351,7 @@ describe("!unloadleaks bounds the debugger commands it runs", () => {
     const r = s.run("dx @$unloadleaks()");
     expect(s.control.executed.filter((c) => c.startsWith("u "))).toHaveLength(512);
     expect(r.output).toContain("88 caller addresses beyond the first 512 distinct ones were not symbolized");
-    const records = r.value as Record<string, unknown>[];
+    const records = allocs(r.value);
     expect(records).toHaveLength(600);
     expect(records[599].CallerSymbol).toBe("(no symbol)");
   });
@@ -356,7 +366,7 @@ describe("!unloadleaks with unreadable pages in a larger list", () => {
     const lostPage = summary.runs.filter((r) => /Stopped early: the tracking page at \S+ is unreadable/.test(r.result.output));
     expect(lostPage.length).toBeGreaterThan(1);
     for (const r of lostPage) {
-      const n = (r.result.value as unknown[]).length;
+      const n = allocs(r.result.value).length;
       expect(n).toBeLessThan(405);
       expect(r.result.output).toMatch(/Arg4 says 405 allocations were not freed; \d+ (is|are) listed\./);
     }
@@ -367,7 +377,7 @@ describe("!unloadleaks with unreadable pages in a larger list", () => {
     b.memory.unmap(SEED002.arg2, 0x10);
     const r = DebuggerSession.load(b.target).run("dx @$unloadleaks()");
     expect(r.output).toMatch(/The driver name \(Arg2\) could not be read: driver name \(Arg2\) at fffffa80`059c5c88 .* is unreadable\./);
-    expect((r.value as unknown[]).length).toBe(1);
+    expect(allocs(r.value).length).toBe(1);
   });
 });
 
@@ -375,7 +385,7 @@ describe("!unloadleaks with a driver name on a 0xC4/0x62 dump", () => {
   test("the bugcheck's own driver (any case): read from the structures, no !verifier command", () => {
     const s = DebuggerSession.load(seed002Target({ verifierText: true }).target);
     const r = s.run('dx @$unloadleaks("TEST.SYS")');
-    expect((r.value as unknown[]).length).toBe(1);
+    expect(allocs(r.value).length).toBe(1);
     expect(r.output).toContain("Walked 1 verifier tracking page:");
     expect(s.control.executed).toEqual(["u fffff880`04c73043 L1"]);
   });
@@ -460,7 +470,7 @@ describe("!unloadleaks: the wrapper's callers, found by scanning the driver's co
     expect(s.control.executed).not.toContain("u " + shown(unused.address, pointerSize) + " L1");
     expect(out).toMatch(/^Grouping shown: by tag, by call site and by caller function \(symbol without offset\); then the wrapper's allocations by the call sites that pass their tag\. The verifier keeps one return address per allocation and no stack, so the wrapper's callers are inferred from the driver's code, not read from a record\.$/m);
     // The records: every allocation made in MyAlloc names the call sites that pass its tag; Init's names none.
-    const records = r.value as Rec[];
+    const records = allocs(r.value);
     const inWrapper = records.filter((x) => String(x.CallerFunction) === "drv!MyAlloc");
     expect(inWrapper).toHaveLength(through.length);
     for (const x of inWrapper) expect(x.WrapperCallers).toEqual(callersOf.get(String(x.Tag)));
@@ -471,11 +481,11 @@ describe("!unloadleaks: the wrapper's callers, found by scanning the driver's co
     const scene = wrapperScene({ build: BUILDS.win10_2004, pointerSize: 8, throughWrapper: 300 });
     const s = DebuggerSession.load(scene.b.target);
     s.run("!unloadleaks");
-    const baz = s.run('dx @$unloadleaks().Where(a => a.WrapperCallers.Any(c => c == "drv!Baz+0x14")).Count()');
+    const baz = s.run('dx @$unloadleaks().Allocations.Where(a => a.WrapperCallers.Any(c => c == "drv!Baz+0x14")).Count()');
     expect(baz.value).toBe(scene.allocations.filter((a) => a.tag === "DrvB").length);
-    const noTag = s.run('dx @$unloadleaks().Where(a => a.WrapperCallers.Any(c => c == "drv!NoTag+0x9")).Select(a => a.Tag).Distinct()');
+    const noTag = s.run('dx @$unloadleaks().Allocations.Where(a => a.WrapperCallers.Any(c => c == "drv!NoTag+0x9")).Select(a => a.Tag).Distinct()');
     expect(noTag.value).toEqual(["DrvH"]);
-    const unmatched = s.run("dx @$unloadleaks().Where(a => a.WrapperCallers.Count() == 0).Select(a => a.Tag)");
+    const unmatched = s.run("dx @$unloadleaks().Allocations.Where(a => a.WrapperCallers.Count() == 0).Select(a => a.Tag)");
     expect(unmatched.value).toEqual(["Init"]);
   });
 
@@ -499,7 +509,7 @@ describe("!unloadleaks: the wrapper's callers, found by scanning the driver's co
     expect(r.output).toContain("The wrapper's callers could not be found because the image of drv.sys is not readable (headers unreadable); drv!MyAlloc's allocations are grouped by tag only.");
     expect(r.output).toMatch(/^Grouping shown: by tag, by call site and by caller function \(symbol without offset\); then the wrapper's allocations by tag only, because its callers could not be found \(below\)\./m);
     expect(r.output).toMatch(/Through drv!MyAlloc\+0x21, by the tag its callers passed \(largest first\):\n.*\n.*\n\s+5,760\s+90\s+DrvC\n\s+4,320\s+90\s+DrvB\n\s+2,880\s+90\s+DrvA\n\s+1,440\s+30\s+DrvH\n/);
-    const records = r.value as Rec[];
+    const records = allocs(r.value);
     expect(records).toHaveLength(scene.allocations.length);
     expect(records.every((x) => (x.WrapperCallers as unknown[]).length === 0)).toBe(true);
     // Only the allocations' callers were symbolized.
@@ -526,7 +536,7 @@ describe("!unloadleaks: the wrapper's callers, found by scanning the driver's co
     expect(r.output).toContain("Through " + wrapper + ", by the tag its callers passed (largest first):");
     // Neither the image nor any call site was read for it: the three callers' `u` and nothing else.
     expect(s.control.executed).toHaveLength(3);
-    expect((r.value as Rec[]).every((x) => (x.WrapperCallers as unknown[]).length === 0)).toBe(true);
+    expect(allocs(r.value).every((x) => (x.WrapperCallers as unknown[]).length === 0)).toBe(true);
   });
 
   test("call sites past maxSymbolizedCallers are shown as module+offset, and counted", () => {

@@ -14,7 +14,7 @@ export interface SceneOptions {
 export interface Scene {
   s: SegmentHeapBuilder;
   /** The live 'Leak' allocations the kernel holds: small ones and big ones. */
-  live: { address: bigint; size: number; kind: "LFH" | "VS" | "Big" }[];
+  live: { address: bigint; size: number; kind: "LFH" | "VS" | "Big"; pool: "NonPaged" | "Paged" }[];
   leakdrvData: bigint;
   otherdrvData: bigint;
 }
@@ -67,8 +67,8 @@ export function leakScene(options: SceneOptions): Scene {
   s.finish();
   const live = s.placed
     .filter((p: Placed) => p.tag === "Leak" && p.busy)
-    .map((p) => ({ address: p.address, size: p.size, kind: p.kind as "LFH" | "VS" | "Big" }))
-    .concat(bigAddresses.map((a, i) => ({ address: a, size: bigs[i].size, kind: "Big" as const })));
+    .map((p) => ({ address: p.address, size: p.size, kind: p.kind as "LFH" | "VS" | "Big", pool: p.pool }))
+    .concat(bigAddresses.map((a, i) => ({ address: a, size: bigs[i].size, kind: "Big" as const, pool: bigs[i].paged ? ("Paged" as const) : ("NonPaged" as const) })));
   return { s, live, leakdrvData, otherdrvData };
 }
 
@@ -132,6 +132,6 @@ export function leakyDriverScene(count = 20000): Scene {
   s.trackTag("Nbuf");
   s.trackTag("CM31");
   s.finish();
-  const live = s.placed.filter((p) => p.tag === "Leak" && p.busy).map((p) => ({ address: p.address, size: p.size, kind: p.kind as "LFH" | "VS" | "Big" }));
+  const live = s.placed.filter((p) => p.tag === "Leak" && p.busy).map((p) => ({ address: p.address, size: p.size, kind: p.kind as "LFH" | "VS" | "Big", pool: p.pool }));
   return { s, live, leakdrvData: data, otherdrvData: netio };
 }

@@ -1,6 +1,7 @@
 // Kernels whose small pool blocks live in the segment heap (Windows 10 1809+, x64), laid out from the real PDB
-// layouts of 17763, 18362, 19041, 20348 and 22000 (test/fixtures/segment-heap/, never src/layouts): nt!ExPoolState with one
-// node of three heaps, each heap's segment contexts and 1 MB page segments with encoded signatures and range
+// layouts of 17763, 18362, 19041, 20348 and 22000 (test/fixtures/segment-heap/, never src/layouts): nt!ExPoolState with
+// pool nodes of three heaps each (one by default), each heap's segment contexts and page segments (1 MB of 4 KB units,
+// or 16 MB of 64 KB units in context 1) with encoded signatures and range
 // descriptors, LFH subsegments (encoded BlockOffsets, 2-bit bitmap) and VS subsegments (encoded chunk headers), a
 // _POOL_HEADER in front of every block; random keys in nt!RtlpHpHeapGlobals. The tracker and the big page table
 // come from PoolTargetBuilder. Encoding facts: see the sources cited in src/pool/segment-heap.ts (MemProcFS
@@ -73,6 +74,8 @@ export function prng(seed: number): () => number {
 export const HEAP_INDEX = { NonPaged: 0, NonPagedNx: 1, Paged: 2, SpecialNonPaged: 3 } as const;
 const SEGMENT_BYTES = 0x100000;
 const UNIT = 0x1000;
+const LARGE_SEGMENT_BYTES = 0x1000000;
+const LARGE_UNIT = 0x10000;
 const SEG_MAGIC = 0xa2e64eada2e64eadn;
 const M64 = (1n << 64n) - 1n;
 
@@ -119,6 +122,8 @@ export interface SegmentHeapOptions {
   specialHeap?: boolean;
   /** Encode as build 26100 and later do, whatever build the kernel reports. */
   encodeAs26100?: boolean;
+  /** Pool nodes (NumberOfPools): node 0's heaps come first, then the special heap, then three heaps per other node. */
+  nodes?: number;
 }
 
 /**
@@ -135,14 +140,25 @@ export class SegmentHeapBuilder {
   readonly heapKey: bigint;
   readonly lfhKey: bigint;
   readonly heaps: bigint[] = [];
-  readonly segments: bigint[][] = [[], [], [], []];
+  /** Each heap's page segments of context 0 (1 MB, 4 KB units). */
+  readonly segments: bigint[][] = [];
+  /** Each heap's page segments of context 1 (16 MB, 64 KB units). */
+  readonly largeSegments: bigint[][] = [];
+  /** Each heap's pool, by index in `heaps`. */
+  readonly heapPools: ("NonPaged" | "Paged")[] = [];
+  /**
+   * The segment context new subsegments go to: 0 (1 MB segments of 4 KB units) or 1 (16 MB segments of 64 KB
+   * units, whose subsegments are whole 64 KB units).
+   */
+  context: 0 | 1 = 0;
   readonly placed: Placed[] = [];
   readonly subsegments: { address: bigint; size: number; kind: "LFH" | "VS"; heap: number }[] = [];
   readonly random: () => number;
   stateAt: bigint;
   globalsAt: bigint;
   private nextSegment: bigint;
-  private current: (SegmentState | null)[] = [null, null, null, null];
+  private current: (SegmentState | null)[][] = [];
+  private nextLargeSegment = 0xffffd20000000000n;
   private finished = false;
 
   constructor(readonly options: SegmentHeapOptions) {
@@ -166,13 +182,24 @@ export class SegmentHeapBuilder {
     b.memory.writeU64(this.globalsAt + BigInt(offsetOf(s, "_RTLP_HP_HEAP_GLOBALS", "HeapKey")), this.heapKey);
     b.memory.writeU64(this.globalsAt + BigInt(offsetOf(s, "_RTLP_HP_HEAP_GLOBALS", "LfhKey")), this.lfhKey);
     this.stateAt = b.global("nt", "ExPoolState", sizeOf(s, "_EX_POOL_HEAP_MANAGER_STATE"));
-    b.memory.writeU32(this.stateAt + BigInt(offsetOf(s, "_EX_POOL_HEAP_MANAGER_STATE", "NumberOfPools")), 1);
-    const node0 = this.stateAt + BigInt(offsetOf(s, "_EX_POOL_HEAP_MANAGER_STATE", "PoolNode")) + BigInt(offsetOf(s, "_EX_HEAP_POOL_NODE", "Heaps"));
+    const nodes = options.nodes || 1;
+    b.memory.writeU32(this.stateAt + BigInt(offsetOf(s, "_EX_POOL_HEAP_MANAGER_STATE", "NumberOfPools")), nodes);
+    const nodeHeaps = (node: number) =>
+      this.stateAt + BigInt(offsetOf(s, "_EX_POOL_HEAP_MANAGER_STATE", "PoolNode") + node * sizeOf(s, "_EX_HEAP_POOL_NODE") + offsetOf(s, "_EX_HEAP_POOL_NODE", "Heaps"));
     const special0 = this.stateAt + BigInt(offsetOf(s, "_EX_POOL_HEAP_MANAGER_STATE", "SpecialHeaps"));
-    for (let i = 0; i < (options.specialHeap ? 4 : 3); i++) {
+    // Where each heap's pointer goes, in the order of HEAP_INDEX: node 0's NonPaged, NonPagedNx, Paged, the special
+    // heap, then the other nodes' three.
+    const slots: { at: bigint; pool: "NonPaged" | "Paged" }[] = [0, 1, 2].map((i) => ({ at: nodeHeaps(0) + BigInt(i * 8), pool: i === 2 ? "Paged" : "NonPaged" }));
+    if (options.specialHeap) slots.push({ at: special0, pool: "NonPaged" });
+    for (let node = 1; node < nodes; node++) for (const i of [0, 1, 2]) slots.push({ at: nodeHeaps(node) + BigInt(i * 8), pool: i === 2 ? "Paged" : "NonPaged" });
+    for (let i = 0; i < slots.length; i++) {
       const heap = b.alloc(sizeOf(s, "_SEGMENT_HEAP"), 0x1000);
       this.heaps.push(heap);
-      b.writePtr(i < 3 ? node0 + BigInt(i * 8) : special0, heap);
+      this.heapPools.push(slots[i].pool);
+      this.segments.push([]);
+      this.largeSegments.push([]);
+      this.current.push([null, null]);
+      b.writePtr(slots[i].at, heap);
       b.memory.writeU32(heap + BigInt(offsetOf(s, "_SEGMENT_HEAP", "Signature")), 0xddeeddee);
       for (let c = 0; c < 2; c++) {
         const ctx = this.contextAt(i, c);
@@ -212,17 +239,36 @@ export class SegmentHeapBuilder {
     return this.options.encodeAs26100 === true || encodesAs26100(this.reportedBuild);
   }
 
-  /** `units` pages of heap `heap`, in its current 1 MB segment or a new one; returns the range's address. */
-  private range(heap: number, units: number, flags: number): bigint {
-    let seg = this.current[heap];
+  /** The first heap of pool node `node` (1 and later; node 0's are HEAP_INDEX), `index` 0-2 as in HEAP_INDEX. */
+  nodeHeap(node: number, index: 0 | 1 | 2): number {
+    return 3 + (this.options.specialHeap ? 1 : 0) + (node - 1) * 3 + index;
+  }
+
+  /**
+   * `pages` pages of heap `heap`, in its current segment of the current context or a new one; returns the range's
+   * address. Context 1's units are 64 KB: `pages` must be a multiple of 16 there.
+   */
+  private range(heap: number, pages: number, flags: number): bigint {
+    const c = this.context;
+    const unit = c === 0 ? UNIT : LARGE_UNIT;
+    if ((pages * UNIT) % unit !== 0) throw new Error(pages + " pages is not a whole number of 0x" + unit.toString(16) + "-byte units");
+    const units = (pages * UNIT) / unit;
+    let seg = this.current[heap][c];
     if (!seg || seg.nextUnit + units > 256) {
-      seg = { address: this.nextSegment, nextUnit: 2 };
-      this.nextSegment += BigInt(SEGMENT_BYTES);
-      this.current[heap] = seg;
-      this.segments[heap].push(seg.address);
+      // Context 0: the descriptor array (8 KB) takes units 0-1; context 1: part of unit 0 (FirstDescriptorIndex).
+      if (c === 0) {
+        seg = { address: this.nextSegment, nextUnit: 2 };
+        this.nextSegment += BigInt(SEGMENT_BYTES);
+        this.segments[heap].push(seg.address);
+      } else {
+        seg = { address: this.nextLargeSegment, nextUnit: 1 };
+        this.nextLargeSegment += BigInt(LARGE_SEGMENT_BYTES);
+        this.largeSegments[heap].push(seg.address);
+      }
+      this.current[heap][c] = seg;
       const m = this.pool.b.memory;
       m.map(seg.address, 0x2000);
-      m.writeU64(seg.address + BigInt(offsetOf(this.slice, "_HEAP_PAGE_SEGMENT", "Signature")), this.signatureOf(seg.address, this.contextAt(heap, 0)));
+      m.writeU64(seg.address + BigInt(offsetOf(this.slice, "_HEAP_PAGE_SEGMENT", "Signature")), this.signatureOf(seg.address, this.contextAt(heap, c)));
     }
     const first = seg.nextUnit;
     const desc = (i: number) => seg!.address + BigInt(i * sizeOf(this.slice, "_HEAP_PAGE_RANGE_DESCRIPTOR"));
@@ -240,8 +286,8 @@ export class SegmentHeapBuilder {
       m.writeU8(desc(seg.nextUnit) + flagsAt, 0x02);
       m.writeU8(desc(seg.nextUnit) + unitAt, 256 - seg.nextUnit);
     }
-    const address = seg.address + BigInt(first * UNIT);
-    m.map(address, units * UNIT);
+    const address = seg.address + BigInt(first * unit);
+    m.map(address, units * unit);
     return address;
   }
 
@@ -252,11 +298,16 @@ export class SegmentHeapBuilder {
   }
 
   /**
-   * LFH blocks of one bucket (block size = bytes + pool header, rounded to 16), in as many subsegments as needed.
-   * `staleWithheld`: in each subsegment, a withheld page-crossing slot gets this tag in a stale pool header and its
-   * busy bit set, as leftover bytes could read (a walk must not list it).
+   * LFH blocks of one bucket (block size = bytes + pool header, rounded to 16), in as many subsegments as needed, each
+   * laid out as the kernel initialises it (RtlpHpLfhSubsegmentInitialize with WitholdPageCrossingBlocks, as the
+   * research notes' userheap-facts.md section 10.1 and MemProcFS's LFH loop describe it): slots at FirstBlockOffset + i x
+   * BlockSize to the subsegment's end, each page-crossing slot withheld (its busy bit set, counted out of BlockCount
+   * and FreeCount) while the slots after it keep their positions.
+   * `staleWithheld`: in each subsegment, a withheld slot also gets this tag in a stale pool header, as leftover bytes
+   * could read (a walk must not list it). `lastSlotFirst`: the first spec of each subsegment goes in its last usable
+   * slot (the slot a walk that stops at BlockCount never reaches), the others in random order.
    */
-  lfh(heap: number, specs: BlockSpec[], pagesPerSubsegment = 1, staleWithheld?: string): Placed[] {
+  lfh(heap: number, specs: BlockSpec[], pagesPerSubsegment = 1, staleWithheld?: string, lastSlotFirst = false): Placed[] {
     const s = this.slice;
     const blockSize = align16(Math.max(...specs.map((x) => x.bytes)) + 16);
     const bitmapAt = offsetOf(s, "_HEAP_LFH_SUBSEGMENT", "BlockBitmap");
@@ -264,48 +315,55 @@ export class SegmentHeapBuilder {
     let count = Math.floor((size - bitmapAt) / blockSize);
     while (count > 0 && align16(bitmapAt + Math.ceil((count * 2) / 8)) + count * blockSize > size) count--;
     const first = align16(bitmapAt + Math.ceil((count * 2) / 8));
-    // A slot that would cross a page is withheld (WitholdPageCrossingBlocks): never handed out.
     const usable = Array.from({ length: count }, (_, i) => i).filter((i) => ((first + i * blockSize) & 0xfff) + blockSize <= 0x1000);
+    const withheld = Array.from({ length: count }, (_, i) => i).filter((i) => usable.indexOf(i) < 0);
     if (usable.length === 0) throw new Error("no LFH slot of 0x" + blockSize.toString(16) + " bytes fits a page");
     const out: Placed[] = [];
     const m = this.pool.b.memory;
+    const setBusy = (sub: bigint, slot: number) => {
+      const byteAt = sub + BigInt(bitmapAt + (slot >> 2));
+      m.writeU8(byteAt, (m.read(byteAt, 1) as Uint8Array)[0] | (1 << ((slot & 3) * 2)));
+    };
     for (let start = 0; start < specs.length; start += usable.length) {
       const group = specs.slice(start, start + usable.length);
       const sub = this.range(heap, pagesPerSubsegment, 0x0b);
       this.subsegments.push({ address: sub, size, kind: "LFH", heap });
-      m.writeU16(sub + BigInt(offsetOf(s, "_HEAP_LFH_SUBSEGMENT", "BlockCount")), count);
-      m.writeU16(sub + BigInt(offsetOf(s, "_HEAP_LFH_SUBSEGMENT", "FreeCount")), count - group.filter((g) => g.busy).length);
+      // BlockCount and FreeCount without the withheld slots (the kernel decrements both once per withheld slot).
+      m.writeU16(sub + BigInt(offsetOf(s, "_HEAP_LFH_SUBSEGMENT", "BlockCount")), count - withheld.length);
+      m.writeU16(sub + BigInt(offsetOf(s, "_HEAP_LFH_SUBSEGMENT", "FreeCount")), count - withheld.length - group.filter((g) => g.busy).length);
       const shift = this.encodes26100 ? (sub >> 12n) & 0xffffffffn : (sub & 0xffffffffn) >> 12n;
       const encoded = (blockSize | (first << 16)) ^ Number(this.lfhKey & 0xffffffffn) ^ Number(shift);
       m.writeU32(sub + BigInt(offsetOf(s, "_HEAP_LFH_SUBSEGMENT", "BlockOffsets")), encoded >>> 0);
+      for (const slot of withheld) setBusy(sub, slot);
       // Slots in random order, as the LFH hands them out.
       const slots = shuffle(usable.slice(), this.random);
+      if (lastSlotFirst) {
+        const last = usable[usable.length - 1];
+        slots.splice(slots.indexOf(last), 1);
+        slots.unshift(last);
+      }
       group.forEach((spec, k) => {
         const slot = slots[k];
         const header = sub + BigInt(first + slot * blockSize);
         this.poolHeader(header, blockSize, spec.tag);
         if (spec.content) m.write(header + 16n, spec.content);
-        if (spec.busy) {
-          const byteAt = sub + BigInt(bitmapAt + (slot >> 2));
-          const old = (m.read(byteAt, 1) as Uint8Array)[0];
-          m.writeU8(byteAt, old | (1 << ((slot & 3) * 2)));
-        }
-        out.push({ address: header + 16n, header, size: blockSize, kind: "LFH", pool: heap === 2 ? "Paged" : "NonPaged", tag: spec.tag, busy: spec.busy });
+        if (spec.busy) setBusy(sub, slot);
+        out.push({ address: header + 16n, header, size: blockSize, kind: "LFH", pool: this.heapPools[heap], tag: spec.tag, busy: spec.busy });
       });
-      const withheld = Array.from({ length: count }, (_, i) => i).find((i) => usable.indexOf(i) < 0);
-      if (staleWithheld && withheld !== undefined) {
-        this.poolHeader(sub + BigInt(first + withheld * blockSize), blockSize, staleWithheld);
-        const byteAt = sub + BigInt(bitmapAt + (withheld >> 2));
-        m.writeU8(byteAt, (m.read(byteAt, 1) as Uint8Array)[0] | (1 << ((withheld & 3) * 2)));
-      }
+      if (staleWithheld && withheld.length) this.poolHeader(sub + BigInt(first + withheld[0] * blockSize), blockSize, staleWithheld);
     }
     this.placed.push(...out);
     return out;
   }
 
-  /** VS chunks, packed into 64 KB VS subsegments; each chunk = chunk header + pool header + the bytes, rounded to 16. */
+  /**
+   * VS chunks, packed into 64 KB VS subsegments; each chunk = chunk header + pool header + the bytes, rounded to 16.
+   * A block under 0xFF0 bytes that would run more than 0x40 bytes into the next page starts at that page (MemProcFS:
+   * "pool header will be found at start of new page"): its chunk grows by the gap, so the driver still gets every
+   * byte it asked for and the pool header's BlockSize is the same wherever the block lands. A move whose chunk would
+   * reach 0xFF0 bytes is a layout no source describes (MemProcFS would not move it): the builder refuses it.
+   */
   vs(heap: number, specs: BlockSpec[], pagesPerSubsegment = 16): Placed[] {
-    const s = this.slice;
     const size = pagesPerSubsegment * UNIT;
     const m = this.pool.b.memory;
     const out: Placed[] = [];
@@ -319,27 +377,27 @@ export class SegmentHeapBuilder {
     const closeSubsegment = () => {
       if (sub !== 0n && size - offset >= 0x20) chunk(offset, size - offset, false);
     };
+    const gapAt = (chunkAt: number, blockBytes: number) => {
+      const inPage = (chunkAt + 16) & 0xfff;
+      return blockBytes < 0xff0 && inPage + blockBytes > 0x1040 ? 0x1000 - inPage : 0;
+    };
     for (const spec of specs) {
-      const bytes = align16(spec.bytes + 16) + 16;
-      if (offset + bytes > size - 0x20) {
+      const blockBytes = align16(spec.bytes + 16);
+      let gap = offset + 16 + blockBytes <= size ? gapAt(offset, blockBytes) : 0;
+      if (offset + 16 + gap + blockBytes > size - 0x20) {
         closeSubsegment();
         sub = this.vsSubsegment(heap, pagesPerSubsegment);
         offset = 0x30;
         prevUnits = 0;
+        gap = gapAt(offset, blockBytes);
       }
+      if (gap > 0 && gap + blockBytes >= 0xff0) throw new Error("a VS block of 0x" + blockBytes.toString(16) + " bytes moved 0x" + gap.toString(16) + " bytes to the next page: no source describes that chunk");
+      const bytes = 16 + gap + blockBytes;
       chunk(offset, bytes, spec.busy);
-      // A block under 0xFF0 bytes that runs more than 0x40 bytes into the next page starts at that page (MemProcFS).
-      const blockAt = sub + BigInt(offset + 16);
-      let blockBytes = bytes - 16;
-      let header = blockAt;
-      const inPage = Number(blockAt & 0xfffn);
-      if (blockBytes < 0xff0 && inPage + blockBytes > 0x1040) {
-        header = blockAt + BigInt(0x1000 - inPage);
-        blockBytes -= 0x1000 - inPage;
-      }
+      const header = sub + BigInt(offset + 16 + gap);
       this.poolHeader(header, blockBytes, spec.tag);
       if (spec.content) m.write(header + 16n, spec.content.subarray(0, Math.max(0, blockBytes - 16)));
-      out.push({ address: header + 16n, header, size: blockBytes, kind: "VS", pool: heap === 2 ? "Paged" : "NonPaged", tag: spec.tag, busy: spec.busy });
+      out.push({ address: header + 16n, header, size: blockBytes, kind: "VS", pool: this.heapPools[heap], tag: spec.tag, busy: spec.busy });
       offset += bytes;
     }
     closeSubsegment();
@@ -367,7 +425,7 @@ export class SegmentHeapBuilder {
     // The pool header's BlockSize is 8 bits of 16-byte units: a page or more does not fit, as for a big allocation.
     m.writeU32(sub + (withPoolHeader ? 0xff0n : 0x1000n) + BigInt(offsetOf(s, "_POOL_HEADER", "PoolTag")), tagValue(tag));
     const va = sub + 0x1000n;
-    this.pool.bigPage(tag, bytes, { va, paged: heap === HEAP_INDEX.Paged });
+    this.pool.bigPage(tag, bytes, { va, paged: this.heapPools[heap] === "Paged" });
     return va;
   }
 
@@ -390,16 +448,16 @@ export class SegmentHeapBuilder {
     this.pool.b.memory.writeU64(at + BigInt(offsetOf(this.slice, "_HEAP_VS_CHUNK_HEADER", "Sizes")), (bits ^ at ^ this.heapKey) & M64);
   }
 
-  /** Links every heap's page segments into its context-0 list (Flink/Blink), and the counts. */
+  /** Links every heap's page segments into its contexts' lists (Flink/Blink), and the counts. */
   finish(): this {
     if (this.finished) return this;
     this.finished = true;
     const s = this.slice;
     const b = this.pool.b;
-    for (let heap = 0; heap < this.heaps.length; heap++) {
-      const ctx = this.contextAt(heap, 0);
+    for (let heap = 0; heap < this.heaps.length * 2; heap++) {
+      const ctx = this.contextAt(heap >> 1, heap & 1);
       const head = ctx + BigInt(offsetOf(s, "_HEAP_SEG_CONTEXT", "SegmentListHead"));
-      const list = this.segments[heap];
+      const list = (heap & 1 ? this.largeSegments : this.segments)[heap >> 1];
       const entries = [head, ...list];
       for (let i = 0; i < entries.length; i++) {
         const next = entries[(i + 1) % entries.length];

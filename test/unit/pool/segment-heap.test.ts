@@ -12,7 +12,7 @@ import {
   isKernelAddress,
 } from "../../../src/pool/segment-heap";
 import { ModuleIndex, findPointers, vftableClass } from "../../../src/pool/pointers";
-import { previewText } from "../../../src/commands/poolallocs";
+import { previewText, differingOffset } from "../../../src/commands/poolallocs";
 
 const A = (hex: string) => Address.parse(hex)!;
 
@@ -100,4 +100,18 @@ test("kernel addresses, the module index and pointers into modules", () => {
   expect(vftableClass("widget!CWidget::`vftable'")).toBe("CWidget");
   expect(vftableClass("widget!g_List+0x8")).toBeNull();
   expect(previewText(Uint8Array.of(0x4c, 0x65, 0x61, 0x6b, 0))).toBe("4c 65 61 6b 00  Leak.");
+});
+
+test("where a preview starts: the first 8-byte boundary at which the blocks differ", () => {
+  const list = (tail: number) => Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 9, 9, 9, 9, 9, 9, 9, 0, 0, 0, tail, 0, 0);
+  // Equal up to byte 0x13: the preview starts at 0x10, the boundary before it.
+  expect(differingOffset([list(1), list(2), list(3)])).toBe(0x10);
+  // Different in byte 5: from the start.
+  expect(differingOffset([Uint8Array.of(1, 2, 3, 4, 5, 6), Uint8Array.of(1, 2, 3, 4, 5, 7)])).toBe(0);
+  // One block, no block with bytes, or blocks alike to the end of the shortest: from the start.
+  expect(differingOffset([list(1)])).toBe(0);
+  expect(differingOffset([null, null])).toBe(0);
+  expect(differingOffset([list(1), list(1).subarray(0, 12)])).toBe(0);
+  // Unreadable blocks (null) do not count.
+  expect(differingOffset([list(4), null, list(5)])).toBe(0x10);
 });
