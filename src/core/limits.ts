@@ -39,7 +39,15 @@ export interface WorkLimit {
   readonly reason: string;
 }
 
-export type WorkLimitName = "maxSearchBytesPerImage" | "maxModules" | "maxBlocksPerHeap" | "maxSymbolizedCallers" | "maxAllocations" | "maxPoolBytesWalked";
+export type WorkLimitName =
+  | "maxSearchBytesPerImage"
+  | "maxModules"
+  | "maxBlocksPerHeap"
+  | "maxSymbolizedCallers"
+  | "maxAllocations"
+  | "maxPoolBytesWalked"
+  | "maxSymbolizedFrames"
+  | "maxHeapStackGroups";
 
 export const WORK_LIMITS: readonly WorkLimit[] = [
   {
@@ -83,6 +91,20 @@ export const WORK_LIMITS: readonly WorkLimit[] = [
     defaultValue: 0x10000000,
     ceiling: 0x1000000000,
     reason: "bytes of pool subsegments read looking for a tag's small blocks; 256 MB is ~32 s over KDNET, and the walk stops sooner once the tracker's count is found",
+  },
+  {
+    name: "maxSymbolizedFrames",
+    commands: "@$heapblocks, !heapleaks",
+    defaultValue: 1024,
+    ceiling: 0x10000,
+    reason: "distinct stack frames and type pointers symbolized; each costs one `u <address> L1` round trip (the rest show module+0x..)",
+  },
+  {
+    name: "maxHeapStackGroups",
+    commands: "!heapleaks",
+    defaultValue: 20,
+    ceiling: 0x100000,
+    reason: "allocation groups whose stacks are read and symbolized, largest first; the others carry their stack record's address",
   },
 ];
 

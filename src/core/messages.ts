@@ -122,6 +122,26 @@ export const messages = {
     " shows one block as the debugger sees it (with +ust, its stack).",
   virtblocksSegmentNotWalked: () => "segment heap - not walked (no large-allocation layout for this build)",
 
+  // --- heapblocks / heapleaks ---
+  heapNeedsProcess: (command: string) =>
+    "!" + command + " walks the heaps of a user-mode process; this is a kernel session with no user process to walk. " +
+    "Open the process's dump (.dump /ma in a user-mode session) or attach to the process (windbg -p <PID>), then run it again.",
+  heapblocksUsage: (given: string) =>
+    "@$heapblocks takes an optional heap handle as a number (dx @$heapblocks(0x29fb0000)), not " + given + ". Run !heap -s for the heaps.",
+  heapleaksUsage: (given: string) =>
+    '!heapleaks takes no argument, or one of: "reset", ("save", "C:\\\\cases\\\\before.json"), ("compare", "C:\\\\cases\\\\before.json"); not ' + given + ".",
+  heapleaksPathMissing: (verb: string, given: string) =>
+    '@$heapleaks("' + verb + '") needs a file path as its second argument, not ' + given + ': dx @$heapleaks("' + verb + '", "C:\\\\cases\\\\before.json").',
+  heapleaksReset: (forgotten: number) =>
+    forgotten > 0 ? "Baseline forgotten. The next !heapleaks records a new one." : "There was no baseline. The next !heapleaks records one.",
+  heapleaksOtherProcessBaseline: (then: string, now: string) =>
+    "The baseline was taken in " + then + "; this is " + now + ". A new baseline is recorded for this process.",
+  heapFramesCapped: (count: number, limit: number, hint: string) =>
+    plural(count, "address was", "addresses were") + " shown as module+0x.. without a symbol: " + limit + " were symbolized (maxSymbolizedFrames; " + hint + ").",
+  heapStackGroupsCapped: (shown: number, total: number, hint: string) =>
+    "Stacks were read for the first " + shown + " of " + groupDigits(total) + " groups (maxHeapStackGroups); the others carry their StackRecord (" + hint + ").",
+  heapleaksNoClock: () => "The target's clock (KUSER_SHARED_DATA.SystemTime) is unreadable; rates are not shown.",
+
   // --- unloadleaks ---
   unloadleaksUsage: (got: string) =>
     'Usage: !unloadleaks on a 0xC4/0x62 bugcheck, or !unloadleaks "drv.sys" (a quoted driver file name); got ' + got + ".",

@@ -18,8 +18,9 @@ export interface HeapGroup {
   typePointer: Address | null;
   allocations: number;
   bytes: number;
-  /** The first block of the group met in the walk. */
+  /** The first block of the group met in the walk, and its size. */
   example: Address;
+  exampleSize: number;
 }
 
 /** Says whether a value lies inside a loaded image (pointers.ts ModuleIndex.find). */
@@ -65,6 +66,7 @@ export function groupBlocks(blocks: HeapBlock[], ust: boolean, inImage: InImage)
         allocations: 0,
         bytes: 0,
         example: block.address,
+        exampleSize: block.size,
         types: record ? new Map() : null,
       };
       groups.set(key, group);
@@ -85,7 +87,7 @@ export function groupBlocks(blocks: HeapBlock[], ust: boolean, inImage: InImage)
         if (t.count * 2 > g.allocations) typePointer = t.pointer;
       });
     }
-    list.push({ key: g.key, stackRecord: g.stackRecord, size: g.size, typePointer, allocations: g.allocations, bytes: g.bytes, example: g.example });
+    list.push({ key: g.key, stackRecord: g.stackRecord, size: g.size, typePointer, allocations: g.allocations, bytes: g.bytes, example: g.example, exampleSize: g.exampleSize });
   });
   return list.sort(byBytes);
 }

@@ -3,7 +3,7 @@
 // the parts not walked, then one Next: block. Pure: a view in, lines out; the command fills the view.
 import { groupDigits, plural } from "../render/format";
 import { NextStep, nextBlock, sizeText } from "../render/report";
-import { renderTable } from "../render/table";
+import { Column, renderTable } from "../render/table";
 import { vftableClass } from "../pool/pointers";
 
 export type ReportMode = "all" | "baseline" | "growth" | "compare";
@@ -136,7 +136,7 @@ export function groupTable(v: LeakReportView): string[] {
   const growth = v.mode === "growth" || v.mode === "compare";
   const rows = v.shown.map((g, i) => ({ g, i }));
   type Row = (typeof rows)[0];
-  const columns = [{ header: "#", align: "right" as const, value: (r: Row) => String(r.i + 1) }];
+  const columns: Column<Row>[] = [{ header: "#", align: "right", value: (r: Row) => String(r.i + 1) }];
   if (growth) {
     columns.push(
       { header: "Delta bytes", align: "right" as const, value: (r: Row) => "+" + groupDigits(r.g.deltaBytes || 0) },
@@ -170,7 +170,7 @@ export function stackLines(v: LeakReportView): string[] {
   return lines;
 }
 
-export function heapLines(v: LeakReportView): string[] {
+export function heapLines(heaps: HeapLine[], notWalked: NotWalkedLine[]): string[] {
   const lines = ["Heaps walked:"].concat(
     renderTable(
       [
@@ -180,13 +180,13 @@ export function heapLines(v: LeakReportView): string[] {
         { header: "Bytes", align: "right", value: (h: HeapLine) => groupDigits(h.bytes) },
         { header: "Layout", value: (h: HeapLine) => h.layout },
       ],
-      v.heaps,
+      heaps,
       "  ",
     ),
   );
-  if (v.notWalked.length) {
+  if (notWalked.length) {
     lines.push("Not walked (the rest of each heap is listed):");
-    for (const n of v.notWalked) lines.push("  heap " + n.heap + ": " + n.part + (n.address ? " at " + n.address : "") + ": " + n.reason);
+    for (const n of notWalked) lines.push("  heap " + n.heap + ": " + n.part + (n.address ? " at " + n.address : "") + ": " + n.reason);
   }
   return lines;
 }
@@ -197,7 +197,7 @@ export function reportLines(v: LeakReportView): string[] {
   if (v.shown.length) lines = lines.concat([""], groupTable(v));
   const stacks = stackLines(v);
   if (stacks.length) lines = lines.concat([""], stacks);
-  lines = lines.concat([""], heapLines(v));
+  lines = lines.concat([""], heapLines(v.heaps, v.notWalked));
   const next = nextBlock(v.next);
   if (next.length) lines = lines.concat([""], next);
   return lines;

@@ -1,0 +1,228 @@
+// What @$heapblocks and !heapleaks share: the user-process check, the heap argument, the walk of every heap with a
+// progress line, and frames and types as text (symbolized once per distinct address, up to a work limit).
+import { CommandContext } from "./command";
+import { Address } from "../core/address";
+import { addressArg, argKind, describeArg } from "../core/args";
+import { messages } from "../core/messages";
+import { Unreadable } from "../core/missing";
+import { Progress } from "../core/progress";
+import { raiseHint, workLimit } from "../core/limits";
+import { heapConstants } from "../layouts/heap";
+import { ProcessHeaps, isPlausibleUserAddress, readProcessHeaps } from "../heap/virtual-blocks";
+import { walkProcessHeaps } from "../heap/process-heaps";
+import type { HeapPartNotWalked, HeapWalkOptions, HeapWalkSummary, ProcessHeapWalk } from "../heap/heap-blocks";
+import type { HeapLine, NotWalkedLine } from "../heap/leak-report";
+import { plural } from "../render/format";
+import { sizeText } from "../render/report";
+import { ModuleIndex } from "../pool/pointers";
+import { describeFrame } from "../heap/stacks";
+import { callerIndex } from "../heap/caller";
+import type { Target } from "../host/target";
+
+/** Heaps named in the line that refuses a heap argument. */
+const HEAPS_NAMED = 8;
+/** Blocks after which a walk is worth 10% progress steps (tens of thousands of headers are seconds over KDNET). */
+const LARGE_WALK_BLOCKS = 20000;
+
+export interface HeapRun {
+  walk: ProcessHeapWalk;
+  heapList: ProcessHeaps;
+  /** `app.exe`: the executable's name for the gflags advice, or a placeholder saying so. */
+  imageName: string;
+  peb: Address;
+}
+
+/** The PEB of the current user-mode process, or null after one plain line (kernel session, no PEB). */
+export function userProcessOrSay(ctx: CommandContext, name: string): Address | null {
+  if (ctx.target.isKernel) {
+    ctx.out.line(messages.heapNeedsProcess(name));
+    return null;
+  }
+  const peb = ctx.target.pebAddress();
+  if (!peb) ctx.out.line(messages.virtblocksNoPeb());
+  return peb;
+}
+
+/** The heap argument as an address; `undefined` for none; null after the usage line for anything else. */
+export function heapArgOrSay(ctx: CommandContext, name: string, value: unknown): Address | undefined | null {
+  if (argKind(value) === "missing") return undefined;
+  const heap = argKind(value) === "string" ? null : addressArg(value);
+  if (!heap) ctx.out.line(messages.heapblocksUsage(describeArg(value)));
+  return heap;
+}
+
+/** Why `heap` cannot be one of this process's heaps, or null when it may be (listed, or the list is incomplete). */
+export function notAHeapReason(heap: Address, list: ProcessHeaps, ps: 4 | 8): string | null {
+  if (heap.isNull) return "a null address";
+  if (!isPlausibleUserAddress(heap, ps)) return ps === 8 && heap.hi >= 0x8000 ? "a kernel address, outside the process's user range" : "not a user-mode address of this process";
+  if (list.heaps.some((h) => h.equals(heap))) return null;
+  if (list.problem !== null) return null;
+  return "not in the PEB's ProcessHeaps list";
+}
+
+/** The executable's name (the first .exe in the module list), for `gflags /i <name> +ust`. */
+export function imageNameOf(target: Target): string {
+  for (const m of target.modules()) if (/\.exe$/i.test(m.fileName) && /^[A-Za-z0-9_.\- ]{1,80}$/.test(m.fileName)) return m.fileName;
+  return "app.exe (your executable's name)";
+}
+
+/**
+ * Walks every heap of the process (or the one given), one heap at a time so that a progress line can follow a long
+ * walk. Null after a plain line when there is nothing to walk.
+ */
+export function walkHeapsOrSay(ctx: CommandContext, name: string, peb: Address, only: Address | null, options: HeapWalkOptions): HeapRun | null {
+  const target = ctx.target;
+  const ps = target.pointerSize;
+  const list = readProcessHeaps(target, peb, heapConstants(ps));
+  if (list instanceof Unreadable) {
+    ctx.out.line(messages.unreadable("the PEB's heap list", list.address.format(ps)));
+    return null;
+  }
+  let heaps = list.heaps;
+  if (only) {
+    const why = notAHeapReason(only, list, ps);
+    if (why) {
+      const shown = list.heaps.slice(0, HEAPS_NAMED).map((h) => "0x" + h.toHex());
+      ctx.out.line(messages.virtblocksNotAHeap(name, "0x" + only.toHex(), why, shown, list.heaps.length - shown.length));
+      return null;
+    }
+    const wanted = only;
+    heaps = heaps.filter((h) => h.equals(wanted));
+    if (heaps.length === 0) heaps = [only]; // The list was incomplete: walk the handle as asked; the walker checks it.
+  }
+  const joined: ProcessHeapWalk = { free: [], heaps: [], blocks: [], notWalked: [], ust: list.ust };
+  let blocks = 0;
+  const progress = new Progress(ctx.out, "Walking heaps", heaps.length, false, (done, total) => done + " of " + total + " heaps, " + blocks + " blocks");
+  for (let i = 0; i < heaps.length; i++) {
+    progress.update(i);
+    const seen = blocks;
+    // Within a large heap the 5-second progress line still comes, with the blocks found so far.
+    const withProgress: HeapWalkOptions = {
+      includeFree: options.includeFree,
+      readFirstPointer: options.readFirstPointer,
+      onProgress: (soFar: number) => {
+        blocks = seen + soFar;
+        progress.update(i);
+      },
+    };
+    const part = walkProcessHeaps(target, withProgress, heaps[i]);
+    blocks = seen;
+    for (const h of part.heaps) joined.heaps.push(h);
+    for (const b of part.blocks) joined.blocks.push(b);
+    for (const n of part.notWalked) joined.notWalked.push(n);
+    for (const f of part.free) joined.free.push(f);
+    joined.ust = joined.ust || part.ust;
+    blocks += part.blocks.length;
+    if (blocks >= LARGE_WALK_BLOCKS) progress.large = true;
+  }
+  return { walk: joined, heapList: list, imageName: imageNameOf(target), peb };
+}
+
+/**
+ * Frames and type pointers as text, each distinct address symbolized once through the validated `u <address> L1`
+ * (Target.symbolize), at most workLimit("maxSymbolizedFrames") of them; past the cap `module+0x..`, and the
+ * command says so.
+ */
+export class FrameNamer {
+  private readonly texts = new Map<string, string>();
+  private symbolized = 0;
+  /** Distinct addresses left as module+0x.. because of the cap. */
+  capped = 0;
+  private readonly modules: ModuleIndex;
+
+  constructor(private readonly target: Target) {
+    this.modules = new ModuleIndex(target.modules());
+  }
+
+  inImage = (value: Address): boolean => this.modules.find(value) !== null;
+
+  frame(address: Address): string {
+    const known = this.texts.get(address.key);
+    if (known !== undefined) return known;
+    let text: string;
+    if (this.symbolized < workLimit("maxSymbolizedFrames")) {
+      this.symbolized++;
+      text = describeFrame(this.target, address).text;
+    } else {
+      this.capped++;
+      text = this.plain(address);
+    }
+    this.texts.set(address.key, text);
+    return text;
+  }
+
+  /** `module+0x..` without a debugger command (groups beyond those shown). */
+  plain(address: Address): string {
+    const known = this.texts.get(address.key);
+    if (known !== undefined) return known;
+    const m = this.modules.find(address);
+    const offset = m ? address.distanceFrom(m.base) : null;
+    return m && offset !== null ? m.name + "+0x" + offset.toString(16) : address.format(this.target.pointerSize);
+  }
+
+  frames(addresses: Address[]): string[] {
+    return addresses.map((a) => this.frame(a));
+  }
+
+  /** The caller frame of a stack with its source line where the symbols have one (`app!Load+0x45 [c:\src\a.cpp @ 12]`). */
+  caller(addresses: Address[], texts: string[]): string | null {
+    const i = callerIndex(texts);
+    if (i < 0) return null;
+    const text = texts[i];
+    if (text.indexOf("!") < 0) return text;
+    const s = this.target.symbolize(addresses[i]);
+    return s.file ? text + " [" + s.file + " @ " + s.line + "]" : text;
+  }
+
+  cappedNote(): string | null {
+    return this.capped > 0 ? messages.heapFramesCapped(this.capped, workLimit("maxSymbolizedFrames"), raiseHint("maxSymbolizedFrames")) : null;
+  }
+}
+
+export interface HeapRecord {
+  Heap: Address;
+  Type: string;
+  LFH: boolean;
+  Blocks: number;
+  Bytes: number;
+  Layout: string;
+  toString(): string;
+}
+
+export interface NotWalkedRecord {
+  Heap: Address;
+  Part: string;
+  Address: Address | null;
+  Reason: string;
+  toString(): string;
+}
+
+export function heapLinesOf(heaps: HeapWalkSummary[], ps: 4 | 8): HeapLine[] {
+  return heaps.map((h) => ({ heap: h.heap.format(ps), type: h.type, lfh: h.lfh, blocks: h.blocks, bytes: h.bytes, layout: h.layout }));
+}
+
+export function notWalkedLinesOf(parts: HeapPartNotWalked[], ps: 4 | 8): NotWalkedLine[] {
+  return parts.map((n) => ({ heap: n.heap.format(ps), part: n.part, address: n.address ? n.address.format(ps) : null, reason: n.reason }));
+}
+
+export function heapRecords(heaps: HeapWalkSummary[], ps: 4 | 8): HeapRecord[] {
+  return heaps.map((h) => ({
+    Heap: h.heap,
+    Type: h.type,
+    LFH: h.lfh,
+    Blocks: h.blocks,
+    Bytes: h.bytes,
+    Layout: h.layout,
+    toString: () => h.heap.format(ps) + " " + h.type + ": " + plural(h.blocks, "block") + ", " + sizeText(h.bytes),
+  }));
+}
+
+export function notWalkedRecords(parts: HeapPartNotWalked[], ps: 4 | 8): NotWalkedRecord[] {
+  return parts.map((n) => ({
+    Heap: n.heap,
+    Part: n.part,
+    Address: n.address,
+    Reason: n.reason,
+    toString: () => n.part + (n.address ? " at " + n.address.format(ps) : "") + ": " + n.reason,
+  }));
+}
