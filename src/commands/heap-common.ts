@@ -8,19 +8,17 @@ import { Unreadable } from "../core/missing";
 import { Progress } from "../core/progress";
 import { raiseHint, workLimit } from "../core/limits";
 import { heapConstants } from "../layouts/heap";
-import { ProcessHeaps, isPlausibleUserAddress, readProcessHeaps } from "../heap/virtual-blocks";
-import { walkProcessHeaps } from "../heap/process-heaps";
+import { ProcessHeaps, readProcessHeaps } from "../heap/virtual-blocks";
+import { isHeapWalkFailure, walkProcessHeaps } from "../heap/process-heaps";
 import type { HeapPartNotWalked, HeapWalkOptions, HeapWalkSummary, ProcessHeapWalk } from "../heap/heap-blocks";
 import type { HeapLine, NotWalkedLine } from "../heap/leak-report";
-import { plural } from "../render/format";
+import { groupDigits, plural } from "../render/format";
 import { sizeText } from "../render/report";
 import { ModuleIndex } from "../pool/pointers";
 import { describeFrame } from "../heap/stacks";
 import { callerIndex } from "../heap/caller";
 import type { Target } from "../host/target";
 
-/** Heaps named in the line that refuses a heap argument. */
-const HEAPS_NAMED = 8;
 /** Blocks after which a walk is worth 10% progress steps (tens of thousands of headers are seconds over KDNET). */
 const LARGE_WALK_BLOCKS = 20000;
 
@@ -51,15 +49,6 @@ export function heapArgOrSay(ctx: CommandContext, name: string, value: unknown):
   return heap;
 }
 
-/** Why `heap` cannot be one of this process's heaps, or null when it may be (listed, or the list is incomplete). */
-export function notAHeapReason(heap: Address, list: ProcessHeaps, ps: 4 | 8): string | null {
-  if (heap.isNull) return "a null address";
-  if (!isPlausibleUserAddress(heap, ps)) return ps === 8 && heap.hi >= 0x8000 ? "a kernel address, outside the process's user range" : "not a user-mode address of this process";
-  if (list.heaps.some((h) => h.equals(heap))) return null;
-  if (list.problem !== null) return null;
-  return "not in the PEB's ProcessHeaps list";
-}
-
 /** The executable's name (the first .exe in the module list), for `gflags /i <name> +ust`. */
 export function imageNameOf(target: Target): string {
   for (const m of target.modules()) if (/\.exe$/i.test(m.fileName) && /^[A-Za-z0-9_.\- ]{1,80}$/.test(m.fileName)) return m.fileName;
@@ -67,10 +56,10 @@ export function imageNameOf(target: Target): string {
 }
 
 /**
- * Walks every heap of the process (or the one given), one heap at a time so that a progress line can follow a long
- * walk. Null after a plain line when there is nothing to walk.
+ * Walks every heap of the process one at a time, so that a progress line can follow a long walk, or only the heap
+ * given (the walker checks that it is one). Null after a plain line when there is nothing to walk.
  */
-export function walkHeapsOrSay(ctx: CommandContext, name: string, peb: Address, only: Address | null, options: HeapWalkOptions): HeapRun | null {
+export function walkHeapsOrSay(ctx: CommandContext, peb: Address, only: Address | null, options: HeapWalkOptions): HeapRun | null {
   const target = ctx.target;
   const ps = target.pointerSize;
   const list = readProcessHeaps(target, peb, heapConstants(ps));
@@ -78,21 +67,19 @@ export function walkHeapsOrSay(ctx: CommandContext, name: string, peb: Address, 
     ctx.out.line(messages.unreadable("the PEB's heap list", list.address.format(ps)));
     return null;
   }
-  let heaps = list.heaps;
   if (only) {
-    const why = notAHeapReason(only, list, ps);
-    if (why) {
-      const shown = list.heaps.slice(0, HEAPS_NAMED).map((h) => "0x" + h.toHex());
-      ctx.out.line(messages.virtblocksNotAHeap(name, "0x" + only.toHex(), why, shown, list.heaps.length - shown.length));
+    const walk = walkProcessHeaps(target, options, only);
+    if (isHeapWalkFailure(walk)) {
+      ctx.out.line(walk.message);
       return null;
     }
-    const wanted = only;
-    heaps = heaps.filter((h) => h.equals(wanted));
-    if (heaps.length === 0) heaps = [only]; // The list was incomplete: walk the handle as asked; the walker checks it.
+    return { walk, heapList: list, imageName: imageNameOf(target), peb };
   }
   const joined: ProcessHeapWalk = { free: [], heaps: [], blocks: [], notWalked: [], ust: list.ust };
+  if (list.problem) joined.notWalked.push({ heap: peb, part: "PEB heap list", address: peb, reason: list.problem });
+  const heaps = list.heaps;
   let blocks = 0;
-  const progress = new Progress(ctx.out, "Walking heaps", heaps.length, false, (done, total) => done + " of " + total + " heaps, " + blocks + " blocks");
+  const progress = new Progress(ctx.out, "Walking heaps", heaps.length, false, (done, total) => done + " of " + total + " heaps, " + groupDigits(blocks) + " blocks");
   for (let i = 0; i < heaps.length; i++) {
     progress.update(i);
     const seen = blocks;
@@ -107,9 +94,15 @@ export function walkHeapsOrSay(ctx: CommandContext, name: string, peb: Address, 
     };
     const part = walkProcessHeaps(target, withProgress, heaps[i]);
     blocks = seen;
+    if (isHeapWalkFailure(part)) {
+      // A listed handle without a heap signature: named, the other heaps still walked.
+      joined.notWalked.push({ heap: heaps[i], part: "heap", address: heaps[i], reason: part.message });
+      continue;
+    }
     for (const h of part.heaps) joined.heaps.push(h);
     for (const b of part.blocks) joined.blocks.push(b);
-    for (const n of part.notWalked) joined.notWalked.push(n);
+    // The PEB's own problem is reported once, above.
+    for (const n of part.notWalked) if (n.part !== "PEB heap list") joined.notWalked.push(n);
     for (const f of part.free) joined.free.push(f);
     joined.ust = joined.ust || part.ust;
     blocks += part.blocks.length;

@@ -75,7 +75,7 @@ const command = {
     if (only === null) return undefined;
     const peb = userProcessOrSay(ctx, "heapblocks");
     if (!peb) return undefined;
-    const run = walkHeapsOrSay(ctx, "heapblocks", peb, only || null, { includeFree: false, readFirstPointer: true });
+    const run = walkHeapsOrSay(ctx, peb, only || null, { includeFree: false, readFirstPointer: true });
     if (!run) return undefined;
     return blocksResult(ctx, run);
   },

@@ -102,7 +102,7 @@ const command = {
     }
     const peb = userProcessOrSay(ctx, "heapleaks");
     if (!peb) return undefined;
-    const run = walkHeapsOrSay(ctx, "heapleaks", peb, null, { includeFree: false, readFirstPointer: true });
+    const run = walkHeapsOrSay(ctx, peb, null, { includeFree: false, readFirstPointer: true });
     if (!run) return undefined;
     return showGroups(ctx, run);
   },
