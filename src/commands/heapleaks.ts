@@ -30,6 +30,7 @@ import {
   userProcessOrSay,
   walkHeapsOrSay,
 } from "./heap-common";
+import { heapFileBaseline, heapPathOrSay, saveHeapSnapshot } from "./heapleaks-file";
 import type { Target } from "../host/target";
 
 /** Rows of the groups table; dx @$heapleaks().Groups has them all. */
@@ -100,10 +101,17 @@ const command = {
       ctx.out.line(messages.heapleaksReset(had));
       return undefined;
     }
+    let path: string | null = null;
+    if (op.kind === "save" || op.kind === "compare") {
+      path = heapPathOrSay(ctx, op.kind, op.path);
+      if (path === null) return undefined;
+    }
     const peb = userProcessOrSay(ctx, "heapleaks");
     if (!peb) return undefined;
     const run = walkHeapsOrSay(ctx, peb, null, { includeFree: false, readFirstPointer: true });
     if (!run) return undefined;
+    if (op.kind === "save") return saveHeapSnapshot(ctx, run, path as string);
+    if (op.kind === "compare") return compareWithFile(ctx, run, path as string);
     return showGroups(ctx, run);
   },
 };
@@ -122,6 +130,10 @@ function parseOp(ctx: CommandContext, args: unknown[]): Op | null {
       return null;
     }
     return { kind: verb, path: given[1] };
+  }
+  if (typeof verb === "string" && /^(save|compare)$/i.test(verb.trim())) {
+    ctx.out.line(messages.heapleaksUsage(describeArg(verb) + " (the operations are lower case)"));
+    return null;
   }
   ctx.out.line(messages.heapleaksUsage(given.length > 2 ? given.length + " arguments" : describeArg(verb)));
   return null;
@@ -177,6 +189,26 @@ function showGroups(ctx: CommandContext, run: HeapRun): HeapLeaksResult {
     if (now === null) notes.push(messages.heapleaksNoClock());
   }
   return present(ctx, run, namer, { mode, list, allocations, bytes, seconds, shrunk, gone, since: "the baseline", notes });
+}
+
+function compareWithFile(ctx: CommandContext, run: HeapRun, path: string): unknown {
+  const walk = run.walk;
+  const namer = new FrameNamer(ctx.target);
+  const groups = groupBlocks(walk.blocks, walk.ust, namer.inImage);
+  const base = heapFileBaseline(ctx, run, path, groups, namer);
+  if (!base) return undefined;
+  const growth = groupGrowth(base.counts, base.groups);
+  return present(ctx, run, namer, {
+    mode: "compare",
+    list: growth.grown.map((g) => ({ group: g.group, deltaAllocations: g.deltaAllocations, deltaBytes: g.deltaBytes })),
+    allocations: walk.blocks.length,
+    bytes: walk.blocks.reduce((n, b) => n + b.size, 0),
+    seconds: base.seconds,
+    shrunk: growth.shrunk,
+    gone: growth.gone,
+    since: base.since,
+    notes: base.notes,
+  });
 }
 
 interface Presented {

@@ -141,6 +141,34 @@ export const messages = {
   heapStackGroupsCapped: (shown: number, total: number, hint: string) =>
     "Stacks were read for the first " + shown + " of " + groupDigits(total) + " groups (maxHeapStackGroups); the others carry their StackRecord (" + hint + ").",
   heapleaksNoClock: () => "The target's clock (KUSER_SHARED_DATA.SystemTime) is unreadable; rates are not shown.",
+  heapleaksPathMangled: (what: string, verb: string, typed: string) =>
+    "The path holds " + what + ": inside dx quotes a backslash starts an escape. Double each backslash: dx @$heapleaks(\"" + verb + "\", \"" + typed + "\").",
+  heapleaksPathInvalid: (path: string, verb: string) =>
+    "\"" + path + "\" is not a valid Windows file name (< > \" | ? * are not allowed); @$heapleaks(\"" + verb + "\") needs a file path.",
+  heapleaksPathDriveRelative: (path: string, verb: string) =>
+    path + " is relative to the current folder of its drive (no backslash after the colon): most likely dx dropped single backslashes. Type them doubled: dx @$heapleaks(\"" + verb + "\", \"C:\\\\cases\\\\before.json\").",
+  heapleaksSaveFailed: (path: string, detail: string) => "Could not write " + path + ": " + detail + ". Nothing was saved; check the folder exists and is writable.",
+  heapleaksSaveRefused: (path: string, reason: string, suggestion: string | null) =>
+    "Not saved: " + path + " is there and " + reason.replace(/^it /, "it ") + "; leaktools replaces only its own snapshot files." +
+    (suggestion ? " Save under another name: dx @$heapleaks(\"save\", \"" + suggestion + "\")." : " Choose another name."),
+  heapleaksFileMissing: (path: string) =>
+    "No file at " + path + ". Save one first on the earlier dump (dx @$heapleaks(\"save\", \"C:\\\\cases\\\\before.json\")), and double each backslash inside dx quotes.",
+  heapleaksFileUnreadable: (path: string, detail: string) => "Could not read " + path + ": " + detail + ".",
+  heapleaksFileProblem: (path: string, problem: string) => "Not compared: " + path + ": " + problem + ".",
+  heapleaksOtherArchitecture: (path: string, then: number, now: number) =>
+    "Not compared: " + path + " is a snapshot of a " + then + "-bit process; this one is " + now + "-bit. Compare two snapshots of the same program.",
+  heapleaksOtherProgram: (path: string, then: string, now: string) =>
+    "Not compared: " + path + " is a snapshot of " + then + "; this process is " + now + ". Heap groups of different programs do not match.",
+  heapleaksFileLater: (then: string, now: string) =>
+    "Note: the file was taken at " + then + ", after this target's time " + now + ": growth below is from the later to the earlier state.",
+  heapleaksOtherMachine: (what: string) => "Note: the file is from another machine or Windows (" + what + ").",
+  heapleaksReboot: (what: string) => "Note: the machine rebooted between the file and this target (" + what + "): another run of the program.",
+  heapleaksOtherProcess: (what: string) => "Note: another process of the same program (" + what + ").",
+  heapleaksMatchedByFrames: (unmatched: number) =>
+    "Stack records and vtable addresses differ between processes, so groups are matched by their module-relative frames and types" +
+    (unmatched > 0 ? "; " + plural(unmatched, "group of the file has", "groups of the file have") + " no frames and cannot be matched" : "") + ".",
+  heapleaksUstChanged: (then: boolean, now: boolean) =>
+    "Note: +ust was " + (then ? "on" : "off") + " when the file was written and is " + (now ? "on" : "off") + " now: the groups are of different kinds and will not match.",
 
   // --- unloadleaks ---
   unloadleaksUsage: (got: string) =>
