@@ -103,8 +103,11 @@ declare namespace JsProvider {
     WriteLine(value: unknown): void;
   }
 
+  /** §2.8, D-FS "File Object": Path is "the fully qualified path"; ReadBytes(n) reads n bytes from Position on. */
   interface File {
     Close(): void;
+    readonly Path?: unknown;
+    ReadBytes(count: number): Iterable<unknown>;
   }
 
   interface FileSystem {

@@ -2,34 +2,23 @@
 // kd> dx @$leaks("compare", "C:\\cases\\before.json")   (on the later dump, or the live target after the weekend)
 // Pool-tag snapshots that outlive the debugger session: the per-tag table with the target's own time, build, boot
 // and dump name goes to a JSON file (src/pool/snapshot.ts, README "Snapshot files"); compare lists the tags that grew
-// from that file to the current target, with rates over the two targets' clocks.
+// from that file to the current target, with rates over the two targets' clocks. The save and compare halves of
+// @$leaks (leaks.ts), imported by no other command: files, paths and target facts are src/snapshot/'s.
 import { CommandContext } from "./command";
 import { messages } from "../core/messages";
 import { limits } from "../core/limits";
 import { describeArg } from "../core/args";
-import { Address } from "../core/address";
-import { Unreadable } from "../core/missing";
 import { VERSION } from "../core/version";
 import { renderTable } from "../render/table";
 import { groupDigits, humanBytes, plural } from "../render/format";
-import { loadDescriptions, UsageRead } from "../pool/usage";
-import { readUsageSaying } from "./leaktag";
-import { TagUsage } from "../pool/tracker";
+import { loadDescriptions } from "../pool/usage";
+import { readUsageSaying } from "../pool/usage-read";
 import { TagDescriptions } from "../pool/pooltag-file";
-import { KUSER, KUSER_SHARED_DATA_X64, KUSER_SHARED_DATA_X86 } from "../layouts/kuser";
-import {
-  SNAPSHOT_VERSION,
-  TargetFacts,
-  compareFacts,
-  decodeKuser,
-  formatSnapshot,
-  parseSnapshot,
-  readableTime,
-  tagGrowth,
-  TagGrowth,
-} from "../pool/snapshot";
-import { readTextFileWhole, writeTextFile } from "../host/files";
-import type { Target } from "../host/target";
+import { SNAPSHOT_VERSION, formatSnapshot, parseSnapshot, tagGrowth, TagGrowth } from "../pool/snapshot";
+import { POOL_SNAPSHOT } from "../snapshot/envelope";
+import { compareFacts, describeBoot, describeTarget, readTargetFacts, readableTime } from "../snapshot/target-facts";
+import { checkPath, typedPath } from "../snapshot/paths";
+import { readSnapshotText, writeSnapshotFile } from "../snapshot/file";
 
 /** A snapshot holds one line per tag (about 150 characters) and tag tables hold at most 2^16 tags in practice: a
  *  file above 16 MB is not one of ours, and reading it whole would only pin the debugger's memory. */
@@ -39,145 +28,94 @@ const TOP_GROWN = 30;
 export type SnapshotVerb = "save" | "compare";
 
 /** The path argument checked for what dx does to backslashes; the path, or null after saying what is wrong. */
-export function checkPath(ctx: CommandContext, verb: SnapshotVerb, value: unknown): string | null {
-  if (typeof value !== "string" || value.trim() === "") {
-    ctx.out.line(messages.leaksFileUsage(verb, describeArg(value)));
-    return null;
-  }
-  const path = value;
-  const controls = path.match(/[\x00-\x1f\x7f]/g);
-  if (controls) {
-    ctx.out.line(messages.leaksPathMangled(describeControls(controls), verb, typedPath(path)));
-    return null;
-  }
-  if (/[<>"|?*]/.test(path) || path.length > 32767) {
-    ctx.out.line(messages.leaksPathInvalid(path.slice(0, 200), verb));
-    return null;
-  }
-  if (/^[A-Za-z]:[^\\/]/.test(path)) {
-    ctx.out.line(messages.leaksPathDriveRelative(path, verb));
-    return null;
-  }
-  return path;
-}
-
-/** The escape a control character most likely came from (`\t` typed in `C:\temp`), for the message. */
-const ESCAPES: { [c: string]: string } = { "\t": "t", "\n": "n", "\r": "r", "\0": "0", "\x07": "a", "\b": "b", "\f": "f", "\x0b": "v" };
-
-/** The control characters of a mangled path, named once each (`a tab and a backspace`). */
-export function describeControls(found: string[]): string {
-  // dx's C++ string literals also take \a \b \f \v (C:\temp\before.json arrives with a tab and a backspace).
-  const names: { [c: string]: string } = {
-    "\t": "a tab", "\n": "a line break", "\r": "a carriage return", "\0": "a NUL character",
-    "\x07": "an alert (bell) character", "\b": "a backspace", "\f": "a form feed", "\x0b": "a vertical tab",
-  };
-  const seen: string[] = [];
-  for (const c of found) {
-    const name = names[c] || "control character 0x" + c.charCodeAt(0).toString(16);
-    if (seen.indexOf(name) < 0) seen.push(name);
-  }
-  return seen.join(" and ");
-}
-
-/** The path as it must be typed inside dx quotes: backslashes doubled, control characters back to their escape. */
-export function typedPath(path: string): string {
-  let out = "";
-  for (const c of path) {
-    if (c === "\\") out += "\\\\";
-    else if (ESCAPES[c] !== undefined) out += "\\\\" + ESCAPES[c];
-    else if (c < " ") out += "\\\\" + c.charCodeAt(0).toString(8); // an octal escape (`\1` in `C:\cases\1.json`)
-    else out += c;
-  }
-  return out;
-}
-
-/** The target's own facts: one read of KUSER_SHARED_DATA for its clock and boot, the build, the dump's name. */
-export function readTargetFacts(target: Target): TargetFacts {
-  const base = target.pointerSize === 8 ? new Address(KUSER_SHARED_DATA_X64.high, KUSER_SHARED_DATA_X64.low) : new Address(0, KUSER_SHARED_DATA_X86);
-  const build = target.windowsBuild();
-  const bytes = target.memory.read(base, KUSER.bytesToRead, "KUSER_SHARED_DATA", false);
-  const kuser = bytes instanceof Unreadable ? { systemTimeMs: null, bootTimeMs: null, bootId: null, physicalPages: null } : decodeKuser(bytes, build);
-  const dumpFile = target.isDump ? target.dumpFileName() : null;
-  return { kind: target.isDump ? "dump" : "live", dumpFile, windowsBuild: build, pointerSize: target.pointerSize, ...kuser };
-}
-
-const total = (u: TagUsage) => u.nonPagedBytes + u.pagedBytes;
-
-function describeTarget(t: TargetFacts): string {
-  const what = t.kind === "dump" ? "dump" + (t.dumpFile ? " " + t.dumpFile : " (file name not available)") : "live target";
-  return what + ", Windows build " + (t.windowsBuild === null ? "unknown" : t.windowsBuild) + ", " + t.pointerSize * 8 + "-bit";
-}
-
-function describeBoot(t: TargetFacts): string {
-  const parts: string[] = [];
-  parts.push("booted " + readableTime(t.bootTimeMs) + " (SystemTime - InterruptTime)");
-  parts.push(t.bootId === null ? "BootId not available" + (t.windowsBuild !== null && t.windowsBuild < KUSER.BootIdFromBuild ? " before build " + KUSER.BootIdFromBuild : "") : "BootId " + t.bootId);
-  if (t.physicalPages !== null) parts.push(groupDigits(t.physicalPages) + " physical pages");
-  return parts.join(", ");
+export function pathOrSay(ctx: CommandContext, verb: SnapshotVerb, value: unknown): string | null {
+  const checked = checkPath(value);
+  if ("path" in checked) return checked.path;
+  const p = checked.problem;
+  const path = String(value);
+  ctx.out.line(
+    p === "missing" ? messages.leaksFileUsage(verb, describeArg(value))
+    : p === "mangled" ? messages.leaksPathMangled(checked.what, verb, checked.typed)
+    : p === "invalid" ? messages.leaksPathInvalid(path.slice(0, 200), verb)
+    : messages.leaksPathDriveRelative(path, verb),
+  );
+  return null;
 }
 
 export function saveSnapshot(ctx: CommandContext, path: string): unknown {
-  const usage = readUsageSaying(ctx);
+  const usage = readUsageSaying(ctx.target, ctx.out);
   if (!usage) return undefined;
   const facts = readTargetFacts(ctx.target);
   if (facts.systemTimeMs === null) ctx.out.line(messages.leaksNoClock());
   const rows = usage.rows.slice().sort((a, b) => (a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0));
   const source = usage.fromPoolused ? "!poolused 2" : "nt!PoolTrackTable";
   const text = formatSnapshot({ version: SNAPSHOT_VERSION, writtenBy: "leaktools " + VERSION, target: facts, source, tags: rows });
-  const written = writeTextFile(path, text);
+  const written = writeSnapshotFile(path, text);
   if (written.kind === "failed") {
     ctx.out.line(messages.leaksSaveFailed(path, written.detail));
     return undefined;
   }
+  if (written.kind === "refused") {
+    const instead = written.suggestion === null ? null : 'dx @$leaks("save", "' + typedPath(written.suggestion) + '")';
+    ctx.out.line(messages.snapshotSaveRefused(written.fullPath, written.reason, instead));
+    return undefined;
+  }
+  const fullPath = written.fullPath;
   const nonPaged = rows.reduce((n, u) => n + u.nonPagedBytes, 0);
   const paged = rows.reduce((n, u) => n + u.pagedBytes, 0);
   ctx.out.line(
-    "Saved " + plural(rows.length, "tag") + " to " + path + " (snapshot format version " + SNAPSHOT_VERSION + ", " + groupDigits(text.length) +
+    "Saved " + plural(rows.length, "tag") + " to " + fullPath + " (snapshot format version " + SNAPSHOT_VERSION + ", " + groupDigits(text.length) +
       " bytes): nonpaged " + humanBytes(nonPaged) + ", paged " + humanBytes(paged) + " in all, from " + source + ".",
   );
-  if (written.replaced) ctx.out.line(messages.leaksSaveReplaced(path));
+  if (written.replaced !== null) ctx.out.line(messages.leaksSaveReplaced(fullPath, written.replaced));
   ctx.out.line("  Target: " + describeTarget(facts) + ".");
   ctx.out.line("  Target time: " + readableTime(facts.systemTimeMs) + " (KUSER_SHARED_DATA.SystemTime).");
   ctx.out.line("  Boot: " + describeBoot(facts) + ".");
   ctx.out.line("  Not saved: the computer name (it lives in the registry, which leaktools does not read from the target).");
-  ctx.out.line('Next: on the later dump, or on this target later: dx @$leaks("compare", "' + typedPath(path) + '")');
+  ctx.out.line('Next: on the later dump, or on this target later: dx @$leaks("compare", "' + typedPath(fullPath) + '")');
   return {
-    Path: path,
+    Path: fullPath,
     Tags: rows.length,
-    Replaced: written.replaced,
+    Replaced: written.replaced !== null,
     SystemTime: readableTime(facts.systemTimeMs),
-    toString: () => "Saved " + plural(rows.length, "tag") + " to " + path,
+    toString: () => "Saved " + plural(rows.length, "tag") + " to " + fullPath,
   };
 }
 
 export function compareSnapshot(ctx: CommandContext, path: string): unknown {
-  const read = readTextFileWhole(path, MAX_SNAPSHOT_CHARS);
+  const read = readSnapshotText(path, MAX_SNAPSHOT_CHARS);
   if (read.kind === "missing") {
-    ctx.out.line(messages.leaksFileMissing(path, typedPath(path)));
+    ctx.out.line(messages.leaksFileMissing(read.fullPath, typedPath(read.fullPath)));
     return undefined;
   }
   if (read.kind === "unreadable") {
     ctx.out.line(messages.leaksFileUnreadable(path, read.detail));
     return undefined;
   }
-  if (read.truncated) {
-    ctx.out.line(messages.leaksFileTooLarge(path, MAX_SNAPSHOT_CHARS));
+  if (read.kind === "tooLarge") {
+    ctx.out.line(messages.leaksFileTooLarge(read.fullPath, MAX_SNAPSHOT_CHARS));
     return undefined;
   }
+  if (read.kind === "undecodable") {
+    ctx.out.line(messages.snapshotUndecodable(read.fullPath, read.encoding));
+    return undefined;
+  }
+  const fullPath = read.fullPath;
   const parsed = parseSnapshot(read.text, limits.maxPoolTrackEntries);
   if ("problem" in parsed) {
     const p = parsed.problem;
     ctx.out.line(
-      p.kind === "empty" ? messages.leaksFileEmpty(path)
-      : p.kind === "truncated" ? messages.leaksFileTruncated(path, p.detail)
-      : p.kind === "malformed" ? messages.leaksFileMalformed(path, p.detail)
-      : p.kind === "notSnapshot" ? messages.leaksFileNotSnapshot(path, p.detail)
-      : messages.leaksFileNewer(path, p.version, SNAPSHOT_VERSION),
+      p.kind === "empty" ? messages.leaksFileEmpty(fullPath)
+      : p.kind === "truncated" ? messages.leaksFileTruncated(fullPath, p.detail)
+      : p.kind === "malformed" ? messages.leaksFileMalformed(fullPath, p.detail)
+      : p.kind === "notSnapshot" ? messages.leaksFileNotSnapshot(fullPath, p.detail)
+      : p.kind === "otherKind" ? messages.snapshotOtherKind(fullPath, p.other ? p.other.noun : p.format, POOL_SNAPSHOT.noun, p.other ? p.other.reader : null)
+      : messages.leaksFileNewer(fullPath, p.version, p.supported),
     );
     return undefined;
   }
   const snapshot = parsed.snapshot;
-  const usage = readUsageSaying(ctx);
+  const usage = readUsageSaying(ctx.target, ctx.out);
   if (!usage) return undefined;
   const { descriptions, files } = loadDescriptions(ctx.target);
   if (files.length) ctx.out.line("Descriptions: " + files.join(", ") + ".");
@@ -185,7 +123,7 @@ export function compareSnapshot(ctx: CommandContext, path: string): unknown {
   if (now.systemTimeMs === null) ctx.out.line(messages.leaksNoClock());
   const then = snapshot.target;
   ctx.out.line(
-    "Snapshot " + path + " (format version " + snapshot.version + (snapshot.writtenBy ? ", " + snapshot.writtenBy : "") + "): " +
+    "Snapshot " + fullPath + " (format version " + snapshot.version + (snapshot.writtenBy ? ", " + snapshot.writtenBy : "") + "): " +
       plural(snapshot.tags.length, "tag") + " from " + snapshot.source + ", " + describeTarget(then) + ", target time " + readableTime(then.systemTimeMs) + ".",
   );
   const elapsed = then.systemTimeMs !== null && now.systemTimeMs !== null ? (now.systemTimeMs - then.systemTimeMs) / 1000 : null;
@@ -197,7 +135,7 @@ export function compareSnapshot(ctx: CommandContext, path: string): unknown {
   for (const w of warnings) {
     if (w.kind === "snapshotLater") ctx.out.line(messages.leaksWarnLater(readableTime(w.thenMs), readableTime(w.nowMs)));
     else if (w.kind === "otherMachine") ctx.out.line(messages.leaksWarnOtherMachine(w.what));
-    else ctx.out.line(messages.leaksWarnReboot(w.what));
+    else if (w.kind === "reboot") ctx.out.line(messages.leaksWarnReboot(w.what));
   }
   if (snapshot.source !== (usage.fromPoolused ? "!poolused 2" : "nt!PoolTrackTable")) {
     ctx.out.line("Note: the snapshot's figures come from " + snapshot.source + " and this target's from " + (usage.fromPoolused ? "!poolused 2" : "nt!PoolTrackTable") + "; both count outstanding allocations and bytes.");

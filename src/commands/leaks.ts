@@ -10,10 +10,10 @@ import { Unreadable } from "../core/missing";
 import { u32 } from "../core/bytes";
 import { renderTable } from "../render/table";
 import { groupDigits, humanBytes } from "../render/format";
-import { readTagUsage } from "../pool/usage";
+import { readUsageSaying } from "../pool/usage-read";
 import { TagUsage } from "../pool/tracker";
 import { sessionState } from "../pool/session-state";
-import { checkPath, saveSnapshot, compareSnapshot } from "./leaks-file";
+import { pathOrSay, saveSnapshot, compareSnapshot } from "./leaks-file";
 import type { Target } from "../host/target";
 
 /** Snapshots kept; older ones are dropped (the trend shows the most recent). */
@@ -65,7 +65,7 @@ export const leaksCommand: Command = {
         ctx.out.line(messages.leaksFileUsage(args[0], args.length + " arguments"));
         return undefined;
       }
-      const path = checkPath(ctx, args[0], args[1]);
+      const path = pathOrSay(ctx, args[0], args[1]);
       if (path === null) return undefined;
       return args[0] === "save" ? saveSnapshot(ctx, path) : compareSnapshot(ctx, path);
     }
@@ -78,13 +78,8 @@ export const leaksCommand: Command = {
       ctx.out.line(messages.leaksReset());
       return undefined;
     }
-    const usage = readTagUsage(target);
-    for (const note of usage.notes) ctx.out.line(note);
-    for (const problem of usage.problems) ctx.out.line("  " + problem);
-    if (usage.failure) {
-      ctx.out.line(messages.tagUsageUnavailable(usage.failure));
-      return undefined;
-    }
+    const usage = readUsageSaying(target, ctx.out);
+    if (!usage) return undefined;
     if (target.isDump) {
       ctx.out.line(messages.leaksNeedLive());
       const top = usage.rows.slice().sort((a, b) => total(b) - total(a)).slice(0, TOP_ON_DUMP);

@@ -5,7 +5,6 @@ import { findImporters } from "../pe/importers";
 import { Command, CommandContext } from "./command";
 import { messages } from "../core/messages";
 import { describeArg } from "../core/args";
-import { NotApplicable } from "../core/missing";
 import { renderTable } from "../render/table";
 import { bytesWithUnit, groupDigits, hex, humanBytes, plural } from "../render/format";
 import { parseTagPattern, isUntaggedTag, tagBytes, TagPattern } from "../pool/tags";
@@ -13,8 +12,9 @@ import { TagUsage, outstanding } from "../pool/tracker";
 import { readBigPages, BigAllocation } from "../pool/bigpages";
 import { Progress, bytesOf } from "../core/progress";
 import { findTagOwners, isAllocation, TagHit } from "../pool/owners";
-import { readTagUsage, loadDescriptions, UsageRead } from "../pool/usage";
-import { describeTag, TagDescriptions } from "../pool/pooltag-file";
+import { UsageRead } from "../pool/usage";
+import { readUsageOrSay, tagDescription, usageRecord, TagUsageRecord } from "../pool/usage-read";
+import { TagDescriptions } from "../pool/pooltag-file";
 import type { Target } from "../host/target";
 
 /** Rows of the no-argument ranking. */
@@ -26,37 +26,6 @@ const BIG_ROWS_SHOWN = 5;
 const MAX_SYMBOLIZED = 16;
 /** Image bytes above which the tag search prints progress every 10%. */
 const LARGE_IMAGE_SEARCH = 16 * 1024 * 1024;
-
-export interface TagUsageRecord {
-  Tag: string;
-  NonPagedAllocs: number;
-  NonPagedFrees: number | NotApplicable;
-  NonPagedBytes: number;
-  PagedAllocs: number;
-  PagedFrees: number | NotApplicable;
-  PagedBytes: number;
-  Description: string;
-  toString(): string;
-}
-
-export function usageRecord(u: TagUsage, description: string, fromPoolused: boolean): TagUsageRecord {
-  const noFrees = new NotApplicable("!poolused shows outstanding allocations only");
-  return {
-    Tag: u.tag,
-    NonPagedAllocs: u.nonPagedAllocs,
-    NonPagedFrees: fromPoolused ? noFrees : u.nonPagedFrees,
-    NonPagedBytes: u.nonPagedBytes,
-    PagedAllocs: u.pagedAllocs,
-    PagedFrees: fromPoolused ? noFrees : u.pagedFrees,
-    PagedBytes: u.pagedBytes,
-    Description: description,
-    toString: () => u.tag + ": nonpaged " + humanBytes(u.nonPagedBytes) + ", paged " + humanBytes(u.pagedBytes),
-  };
-}
-
-export function tagDescription(usage: UsageRead, descriptions: TagDescriptions, tag: string): string {
-  return describeTag(descriptions, tag) || usage.poolusedDescriptions.get(tag) || "";
-}
 
 export const leaktagCommand: Command = {
   name: "leaktag",
@@ -82,29 +51,8 @@ export const leaktagCommand: Command = {
   },
 };
 
-/** The tags' usage, with what was read said; null (and why) when neither tracker nor !poolused answered. */
-export function readUsageSaying(ctx: CommandContext): UsageRead | null {
-  const usage = readTagUsage(ctx.target);
-  for (const note of usage.notes) ctx.out.line(note);
-  for (const problem of usage.problems) ctx.out.line("  " + problem);
-  if (usage.failure) {
-    ctx.out.line(messages.tagUsageUnavailable(usage.failure));
-    return null;
-  }
-  return usage;
-}
-
-/** The tags' usage and descriptions, with what was read said; null (and why) when neither tracker nor !poolused answered. */
-export function readUsageOrSay(ctx: CommandContext): { usage: UsageRead; descriptions: TagDescriptions } | null {
-  const usage = readUsageSaying(ctx);
-  if (!usage) return null;
-  const { descriptions, files } = loadDescriptions(ctx.target);
-  if (files.length) ctx.out.line("Descriptions: " + files.join(", ") + ".");
-  return { usage, descriptions };
-}
-
 function rankTags(ctx: CommandContext): unknown {
-  const read = readUsageOrSay(ctx);
+  const read = readUsageOrSay(ctx.target, ctx.out);
   if (!read) return undefined;
   const { usage, descriptions } = read;
   const record = (u: TagUsage) => usageRecord(u, tagDescription(usage, descriptions, u.tag), usage.fromPoolused);
@@ -180,7 +128,7 @@ interface HitRecord {
 
 function showTag(ctx: CommandContext, pattern: TagPattern): unknown {
   const target = ctx.target;
-  const read = readUsageOrSay(ctx);
+  const read = readUsageOrSay(ctx.target, ctx.out);
   const usage = read ? read.usage : null;
   const descriptions = read ? read.descriptions : new TagDescriptions();
   const matching = usage ? usage.rows.filter((u) => pattern.matches(u.tag)).sort((a, b) => b.nonPagedBytes + b.pagedBytes - (a.nonPagedBytes + a.pagedBytes)) : [];

@@ -14,7 +14,7 @@ import { bytesWithUnit, groupDigits, hex, humanBytes, plural } from "../render/f
 import { parseTagPattern, TagPattern } from "../pool/tags";
 import { outstanding } from "../pool/tracker";
 import { readBigPages } from "../pool/bigpages";
-import { readUsageOrSay } from "./leaktag";
+import { readUsageOrSay } from "../pool/usage-read";
 import { resolveLayout, isLayoutMissing } from "../layouts/resolve";
 import { SEGMENT_HEAP_LAYOUTS, SegmentHeapLayoutName } from "../layouts/segment-heap";
 import type { ResolvedLayout } from "../layouts/types";
@@ -99,7 +99,7 @@ function showAllocations(ctx: CommandContext, pattern: TagPattern, all: boolean)
   const target = ctx.target;
   const out = ctx.out;
   const tagText = pattern.text.replace(/ +$/, "");
-  const read = readUsageOrSay(ctx);
+  const read = readUsageOrSay(ctx.target, ctx.out);
   let tracked: Outstanding | null = null;
   if (read) {
     tracked = { count: 0, nonPaged: { count: 0, bytes: 0 }, paged: { count: 0, bytes: 0 } };

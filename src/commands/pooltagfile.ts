@@ -5,7 +5,7 @@ import { messages } from "../core/messages";
 import { describeArg } from "../core/args";
 import { parsePoolTagFile } from "../pool/pooltag-file";
 import { sessionState } from "../pool/session-state";
-import { describeControls, typedPath } from "./leaks-file";
+import { describeControls, typedPath } from "../snapshot/paths";
 
 /** A Windows path of sane length without control characters. */
 const PATH = /^[^\x00-\x1f"*?<>|]{3,260}$/;

@@ -2,7 +2,7 @@
 // Every pool tag in use, as records for dx and LINQ.
 import { Command } from "./command";
 import { messages } from "../core/messages";
-import { usageRecord, tagDescription, readUsageOrSay } from "./leaktag";
+import { usageRecord, tagDescription, readUsageOrSay } from "../pool/usage-read";
 
 export const pooltagsCommand: Command = {
   name: "pooltags",
@@ -16,7 +16,7 @@ export const pooltagsCommand: Command = {
       ctx.out.line(messages.needsKernel("pooltags"));
       return undefined;
     }
-    const read = readUsageOrSay(ctx);
+    const read = readUsageOrSay(ctx.target, ctx.out);
     if (!read) return undefined;
     const { usage, descriptions } = read;
     return usage.rows

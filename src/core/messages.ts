@@ -358,6 +358,15 @@ export const messages = {
     "!verifier 3 lists " + name + " as " + state + ": its code may no longer be mapped, so callers the debugger cannot symbolize are named as !verifier printed them.",
   unloadleaksSymbolsFromText: (n: number) =>
     plural(n, "allocation") + " named by the caller symbol !verifier 3 printed (the debugger had none for the address now).",
+  // --- snapshot files, any kind (src/snapshot/; `command` is the command to type, with the path in it) ---
+  snapshotSaveRefused: (path: string, reason: string, command: string | null) =>
+    "Not saved: " + path + " is already there and " + reason + ". A save replaces only an earlier leaktools snapshot, " +
+    "so a dump or a notes file is never overwritten. " + (command ? "Save under another name: " + command + ", or move that file first." : "Choose another file name, or move that file first."),
+  snapshotUndecodable: (path: string, encoding: string) =>
+    "Could not read " + path + ": its text is " + encoding + ", which leaktools does not read (it reads UTF-8, and UTF-16 " +
+    "with a byte-order mark). Save it again as UTF-8 in an editor and compare with that.",
+  snapshotOtherKind: (path: string, found: string, expected: string, reader: string | null) =>
+    path + " is a " + found + ", not a " + expected + (reader ? ": compare it with " + reader + "." : "; this leaktools does not read that kind (load a newer leaktools.js)."),
   // --- leaks: snapshot files (save / compare) ---
   leaksFileUsage: (verb: string, given: string) =>
     'Usage: dx @$leaks("' + verb + '", "C:\\\\cases\\\\before.json") - a file path in quotes, backslashes doubled; got ' + given + ".",
@@ -374,7 +383,7 @@ export const messages = {
   leaksSaveFailed: (path: string, detail: string) =>
     "Could not write " + path + ": " + oneLine(detail) + " Check that the folder exists and that you may write there " +
     '(backslashes doubled inside quotes), e.g. dx @$leaks("save", "C:\\\\cases\\\\before.json").',
-  leaksSaveReplaced: (path: string) => "Replaced the file that was at " + path + ".",
+  leaksSaveReplaced: (path: string, format: string) => "Replaced the " + format + " that was at " + path + ".",
   leaksFileMissing: (path: string, typed: string) =>
     "There is no file " + path + ". Check the path (backslashes doubled inside quotes), or write the snapshot first " +
     'on the earlier target: dx @$leaks("save", "' + typed + '").',

@@ -110,7 +110,7 @@ describe("two dumps: save on before.dmp, compare on after.dmp", () => {
   test("save onto an existing file says it replaced it", () => {
     const r = DebuggerSession.load(after.target).run(SAVE);
     expectClean(r, files);
-    expect(r.output).toContain("Replaced the file that was at C:\\cases\\before.json.");
+    expect(r.output).toContain("Replaced the leaktools pool snapshot that was at C:\\cases\\before.json.");
     expect(JSON.parse(files.readText("C:\\cases\\before.json")!).target.dumpFile).toBe("C:\\cases\\after.dmp");
   });
 });
@@ -266,5 +266,99 @@ describe("bad input: one plain line saying what is wrong and what to type, nothi
     expect(lines[lines.length - 1]).toBe(
       'Could not write C:\\nowhere\\before.json: The system cannot find the path specified. Check that the folder exists and that you may write there (backslashes doubled inside quotes), e.g. dx @$leaks("save", "C:\\\\cases\\\\before.json").',
     );
+  });
+});
+
+describe("save never overwrites evidence: only an earlier leaktools snapshot is replaced (issue 23)", () => {
+  const files = machine();
+  const s = DebuggerSession.load(dump(files, "after.dmp", 0).target);
+  const dumpBytes = Array.from(Buffer.from("PAGEDU64\x0f\x00\x00\x00\x61\x4a\x00\x00", "latin1"));
+  const said = (line: string) => {
+    const r = s.run(line);
+    expectClean(r, files);
+    return r.output.split("\n").filter((l) => l && !l.startsWith("@$leaks("));
+  };
+
+  test("a crash dump is refused, left byte for byte, and a free name offered", () => {
+    files.writeBytes("C:\\cases\\after.dmp", dumpBytes);
+    expect(said('dx @$leaks("save", "C:\\\\cases\\\\after.dmp")').slice(-1)).toEqual([
+      "Not saved: C:\\cases\\after.dmp is already there and it is a crash dump (a kernel dump: it starts with PAGEDU64). A save replaces only an earlier leaktools snapshot, so a dump or a notes file is never overwritten. Save under another name: dx @$leaks(\"save\", \"C:\\\\cases\\\\after.json\"), or move that file first.",
+    ]);
+    expect(Array.from(Buffer.from(files.readText("C:\\cases\\after.dmp")!, "latin1"))).toEqual(dumpBytes);
+  });
+  test("the offered name skips files that exist", () => {
+    files.writeText("C:\\cases\\after.json", "notes");
+    expect(said('dx @$leaks("save", "C:\\\\cases\\\\after.dmp")').slice(-1)[0]).toContain('Save under another name: dx @$leaks("save", "C:\\\\cases\\\\after-2.json")');
+  });
+  test("a notes file, other JSON and an empty file are refused with the reason", () => {
+    files.writeText("C:\\cases\\notes.txt", "Case 4711: leak after the weekend\r\n");
+    expect(said('dx @$leaks("save", "C:\\\\cases\\\\notes.txt")').slice(-1)[0]).toMatch(/^Not saved: C:\\cases\\notes\.txt is already there and it is not a leaktools snapshot \(it starts with "Case 4711: leak after th"\)\./);
+    expect(files.readText("C:\\cases\\notes.txt")).toBe("Case 4711: leak after the weekend\r\n");
+    files.writeText("C:\\cases\\package.json", '{"name": "leaktools"}');
+    expect(said('dx @$leaks("save", "C:\\\\cases\\\\package.json")').slice(-1)[0]).toContain("is already there and it is JSON or similar, but not a leaktools snapshot");
+    files.writeText("C:\\cases\\empty.json", "");
+    expect(said('dx @$leaks("save", "C:\\\\cases\\\\empty.json")').slice(-1)[0]).toContain("is already there and it is an empty file, not a leaktools snapshot.");
+    expect(files.readText("C:\\cases\\empty.json")).toBe("");
+  });
+  test("a snapshot of another kind (a heap snapshot) is ours, so it is replaced, and the output says what it replaced", () => {
+    files.writeText("C:\\cases\\heap.json", '{\r\n  "format": "leaktools heap snapshot",\r\n  "version": 1\r\n}\r\n');
+    expect(said('dx @$leaks("save", "C:\\\\cases\\\\heap.json")')).toContain("Replaced the leaktools heap snapshot that was at C:\\cases\\heap.json.");
+    expect(JSON.parse(files.readText("C:\\cases\\heap.json")!).format).toBe("leaktools pool snapshot");
+  });
+  test("a file that cannot be opened to check is not replaced", () => {
+    files.writeText("C:\\cases\\locked.json", "x");
+    files.lockedFiles.add("c:\\cases\\locked.json");
+    expect(said('dx @$leaks("save", "C:\\\\cases\\\\locked.json")').slice(-1)[0]).toMatch(/^Not saved: C:\\cases\\locked\.json is already there and it could not be read to check that it is a leaktools snapshot \(The process cannot access the file/);
+    expect(files.readText("C:\\cases\\locked.json")).toBe("x");
+  });
+  test("a relative path is reported as the full path it resolved to, and the next command uses it", () => {
+    const out = said('dx @$leaks("save", "before.json")');
+    expect(out.filter((l) => l.startsWith("Saved "))[0]).toMatch(/^Saved 9 tags to C:\\Debuggers\\before\.json \(snapshot format version 1,/);
+    expect(out).toContain('Next: on the later dump, or on this target later: dx @$leaks("compare", "C:\\\\Debuggers\\\\before.json")');
+    expect(files.exists("C:\\Debuggers\\before.json")).toBe(true);
+    expect(said('dx @$leaks("compare", "nothere.json")')[0]).toMatch(/^There is no file C:\\Debuggers\\nothere\.json\./);
+  });
+});
+
+describe("compare reads the file in the encoding its byte-order mark says (an editor may have saved it again)", () => {
+  const files = machine();
+  DebuggerSession.load(dump(files, "before.dmp", 0).target).run(SAVE);
+  const text = files.readText("C:\\cases\\before.json")!;
+  const after = dump(files, "after.dmp", INTERVAL);
+  grow(after);
+  const s = DebuggerSession.load(after.target);
+  const utf16 = (t: string, bigEndian: boolean) => {
+    const out: number[] = [];
+    for (let i = 0; i < t.length; i++) out.push(...(bigEndian ? [t.charCodeAt(i) >> 8, t.charCodeAt(i) & 0xff] : [t.charCodeAt(i) & 0xff, t.charCodeAt(i) >> 8]));
+    return out;
+  };
+  const ascii = (t: string) => Array.from(Buffer.from(t, "latin1"));
+  const encodings: [string, number[]][] = [
+    ["UTF-8 with a byte-order mark", [0xef, 0xbb, 0xbf, ...ascii(text)]],
+    ["UTF-16 LE with a byte-order mark", [0xff, 0xfe, ...utf16(text, false)]],
+    ["UTF-16 BE with a byte-order mark", [0xfe, 0xff, ...utf16(text, true)]],
+    ["UTF-8 with LF line ends", ascii(text.replace(/\r\n/g, "\n"))],
+  ];
+  for (const [name, bytes] of encodings) {
+    test(name + ": the same deltas as the file as written", () => {
+      files.writeBytes("C:\\cases\\edited.json", bytes);
+      const r = s.run('dx @$leaks("compare", "C:\\\\cases\\\\edited.json")');
+      expectClean(r, files);
+      expect((r.value as Rec[]).map((x) => [x.Tag, x.BytesDelta])).toEqual([["Leak", LEAK_GROWTH * LEAK_SIZE], ["Thre", 40 * 0x2000], ["NewT", 0x3000]]);
+    });
+  }
+  test("UTF-32 and UTF-16 without a mark: the message names the encoding it could not read", () => {
+    files.writeBytes("C:\\cases\\edited.json", [0xff, 0xfe, 0, 0, 0x7b, 0, 0, 0]);
+    const r = s.run('dx @$leaks("compare", "C:\\\\cases\\\\edited.json")');
+    expectClean(r, files);
+    expect(r.output).toContain("Could not read C:\\cases\\edited.json: its text is UTF-32, which leaktools does not read (it reads UTF-8, and UTF-16 with a byte-order mark).");
+    files.writeBytes("C:\\cases\\edited.json", utf16(text, false));
+    expect(s.run('dx @$leaks("compare", "C:\\\\cases\\\\edited.json")').output).toContain("its text is UTF-16 without a byte-order mark");
+  });
+  test("a heap snapshot handed to @$leaks names the command that reads it", () => {
+    files.writeText("C:\\cases\\heap.json", text.replace("leaktools pool snapshot", "leaktools heap snapshot"));
+    const r = s.run('dx @$leaks("compare", "C:\\\\cases\\\\heap.json")');
+    expectClean(r, files);
+    expect(r.output).toContain('C:\\cases\\heap.json is a heap snapshot, not a pool-tag snapshot: compare it with dx @$heapleaks("compare", "C:\\\\cases\\\\before.json").');
   });
 });

@@ -100,6 +100,13 @@ export class EmulatedFileSystem {
     this.files.set(full.toLowerCase(), { path: full, bytes: toBytes(text, "Ascii") });
   }
 
+  /** Writes a file's exact bytes as a test fixture (a dump, a text saved as UTF-16 by an editor). */
+  writeBytes(path: string, bytes: number[]): void {
+    const full = this.resolve(path);
+    this.mkdir(parentOf(full));
+    this.files.set(full.toLowerCase(), { path: full, bytes: bytes.slice() });
+  }
+
   /** The file's text (each byte one character), or undefined. */
   readText(path: string): string | undefined {
     const f = this.files.get(this.resolve(path).toLowerCase());

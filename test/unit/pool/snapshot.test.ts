@@ -1,4 +1,5 @@
-import { decodeKuser, formatSnapshot, parseSnapshot, compareFacts, tagGrowth, TargetFacts, Snapshot } from "../../../src/pool/snapshot";
+import { formatSnapshot, parseSnapshot, tagGrowth, Snapshot } from "../../../src/pool/snapshot";
+import { decodeKuser, compareFacts, TargetFacts } from "../../../src/snapshot/target-facts";
 
 const facts: TargetFacts = {
   kind: "dump",
