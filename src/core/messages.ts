@@ -170,6 +170,21 @@ export const messages = {
   heapleaksUstChanged: (then: boolean, now: boolean) =>
     "Note: +ust was " + (then ? "on" : "off") + " when the file was written and is " + (now ? "on" : "off") + " now: the groups are of different kinds and will not match.",
 
+  // --- heap walk (issue 20: the process walk and the NT heap walker) ---
+  heapWalkKernel: () =>
+    "The heaps of a process need a user-mode target (a process or a user-mode dump); this is a kernel session with no " +
+    "user process to walk. Attach to the process, or open its dump.",
+  heapWalkNotAHeap: (given: string, why: string) =>
+    given + " is not a heap (" + why + "). Run !heap -s for the heaps of this process, or call without an argument to walk them all.",
+  heapWalkNotInPeb: (heap: string) =>
+    "heap " + heap + " is not in the PEB's ProcessHeaps list; it was walked because its signature is a heap's",
+  heapWalkNoLayout: (reason: string) =>
+    "no layout for the NT heap structures: " + reason + "; load ntdll's symbols (.symfix; .reload /f ntdll.dll)",
+  heapWalkSegmentHeapNotWired: () =>
+    "a segment heap: its walker is not part of this build of leaktools yet; !heap -s -h <heap> lists it",
+  heapWalkPageHeap: (heap: string) =>
+    "a full page heap (+hpa): its blocks live in the page heap's own tables, not in heap segments; list them with !heap -p -h " + heap,
+
   // --- unloadleaks ---
   unloadleaksUsage: (got: string) =>
     'Usage: !unloadleaks on a 0xC4/0x62 bugcheck, or !unloadleaks "drv.sys" (a quoted driver file name); got ' + got + ".",

@@ -77,4 +77,6 @@ export interface HeapWalkOptions {
   includeFree: boolean;
   /** Read each busy block's first pointer-sized value (for `Type`). */
   readFirstPointer: boolean;
+  /** Called now and then with the blocks found so far in the heap being walked (for a progress line). */
+  onProgress?: (blocksSoFar: number) => void;
 }

@@ -1,0 +1,89 @@
+// The NT heap walker on built processes (test/targets/nt-heap.ts), through the emulated host: every busy allocation
+// found with its exact user pointer, size, kind, header and stack record, nothing else listed.
+import { Address } from "../../../src/core/address";
+import { Target } from "../../../src/host/target";
+import { walkProcessHeaps, isHeapWalkFailure } from "../../../src/heap/process-heaps";
+import { HeapBlock, ProcessHeapWalk } from "../../../src/heap/heap-blocks";
+import { installHost } from "../../support/host-global";
+import { NtHeapProcess, ExpectedBlock } from "../../targets/nt-heap";
+import { BUILDS } from "../../targets/builder";
+
+const A = (v: bigint) => Address.parse(v.toString(16))!;
+
+function walk(p: NtHeapProcess, options = { includeFree: false, readFirstPointer: true }, only?: bigint) {
+  p.finish();
+  installHost(p.b.target);
+  const target = new Target();
+  const result = walkProcessHeaps(target, options, only === undefined ? undefined : A(only));
+  return { result, target };
+}
+
+function asExpected(b: HeapBlock): ExpectedBlock {
+  const big = (a: Address | null) => (a ? BigInt("0x" + a.toHex()) : null);
+  return { address: big(b.address)!, size: b.size, heap: big(b.heap)!, kind: b.kind as ExpectedBlock["kind"], header: big(b.header)!, stackRecord: big(b.stackRecord), firstPointer: big(b.firstPointer) };
+}
+
+const byAddress = (a: ExpectedBlock, b: ExpectedBlock) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0);
+
+function expectBlocks(result: ProcessHeapWalk | unknown, expected: ExpectedBlock[]) {
+  if (isHeapWalkFailure(result)) throw new Error(result.message);
+  const r = result as ProcessHeapWalk;
+  expect(r.blocks.map(asExpected).sort(byAddress)).toEqual(expected.slice().sort(byAddress));
+}
+
+/** A mixed heap: backend blocks of assorted sizes (0-byte, odd, escape-sized), free holes, an uncommitted range,
+ *  internal blocks, a second segment, LFH subsegments with free and delay-freed slots, virtual blocks. */
+function mixed(options: { pointerSize: 4 | 8; build: number; ust: boolean; symbols?: boolean; lfh?: boolean; encoded?: boolean }) {
+  const p = new NtHeapProcess({ pointerSize: options.pointerSize, build: options.build, ust: options.ust, symbols: options.symbols });
+  const ntdll = p.b.target.modules[0].base;
+  const t1 = p.traceRecord([ntdll + 0x1234n, ntdll + 0x5678n, 0x140001000n]);
+  const t2 = p.traceRecord([ntdll + 0x1234n, 0x140002000n]);
+  p.internalTrace = t2;
+  const h = p.heap({ reserve: 0x80000, encoded: options.encoded });
+  const expected: ExpectedBlock[] = [];
+  const vt = 0x7ff712340000n & (options.pointerSize === 8 ? 0xffffffffffffn : 0xffffffffn);
+  expected.push(h.alloc(0x100, { trace: t1, firstPointer: vt }));
+  expected.push(h.alloc(0, { trace: t2 }));
+  h.free(0x40);
+  expected.push(h.alloc(0x31, { trace: t1 }));
+  h.internal(0x200);
+  expected.push(h.alloc(0x48, { trace: t2, slack: 3, firstPointer: vt + 0x10n }));
+  h.uncommitted(3);
+  expected.push(h.alloc(0x1000, { trace: t1 }));
+  if (options.lfh !== false) {
+    const l = h.lfh(0x48, 40, { busy: (i) => i % 3 !== 1, trace: (i) => (i % 2 ? t1 : t2), firstPointer: (i) => vt + BigInt(i * 8), delayFree: [4] });
+    expected.push(...l.blocks);
+    const l2 = h.lfh(0x20, 10, { escape: options.build >= 9200, trace: () => t1 });
+    expected.push(...l2.blocks);
+  }
+  h.addSegment(0x40000);
+  expected.push(h.alloc(0x77, { trace: t2 }));
+  expected.push(h.virtual(0x180000, { trace: t1, firstPointer: vt }));
+  expected.push(h.virtual(0x100001, { trace: t2 }));
+  return { p, h, expected, t1, t2 };
+}
+
+describe("walkProcessHeaps: NT heaps, every block with its size, kind and stack record", () => {
+  test.each([
+    ["Windows 10 22H2 x64, +ust, ntdll's symbols", 8, BUILDS.win10_22h2, true, true],
+    ["Windows 10 22H2 x64, +ust, no symbols", 8, BUILDS.win10_22h2, true, false],
+    ["Windows 10 22H2 x64, no +ust", 8, BUILDS.win10_22h2, false, true],
+    ["Windows 7 SP1 x64, +ust", 8, BUILDS.win7sp1, true, true],
+    ["Windows 7 SP1 x64, no +ust, no symbols", 8, BUILDS.win7sp1, false, false],
+    ["Windows 10 22H2 x86, +ust", 4, BUILDS.win10_22h2, true, true],
+    ["Windows 10 22H2 x86, no +ust", 4, BUILDS.win10_22h2, false, true],
+    ["Windows 7 SP1 x86, +ust", 4, BUILDS.win7sp1, true, true],
+    ["Windows 8.1 x64, +ust", 8, BUILDS.win81, true, true],
+  ] as const)("%s", (_n, ps, build, ust, symbols) => {
+    const lfhWalkable = symbols || build < 9600;
+    const m = mixed({ pointerSize: ps, build, ust, symbols, lfh: true });
+    const { result } = walk(m.p);
+    if (isHeapWalkFailure(result)) throw new Error(result.message);
+    const expected = lfhWalkable ? m.expected : m.expected.filter((e) => e.kind !== "LFH");
+    expectBlocks(result, expected);
+    expect(result.ust).toBe(ust);
+    if (lfhWalkable) expect(result.notWalked).toEqual([]);
+    else expect(result.notWalked.map((n) => n.part + ": " + n.reason)).toEqual([expect.stringMatching(/^LFH UserBlocks: 2 LFH UserBlocks .*RtlpLFHKey.*\.reload \/f ntdll\.dll/)]);
+    expect(result.heaps[0].layout).toMatch(symbols ? /from ntdll's symbols/ : /built-in layout for Windows/);
+  });
+});
