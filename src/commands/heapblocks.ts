@@ -17,14 +17,14 @@ import {
   HeapRecord,
   HeapRun,
   NotWalkedRecord,
-  heapArgOrSay,
+  heapArg,
   heapLinesOf,
   heapRecords,
   notWalkedLinesOf,
   notWalkedRecords,
-  userProcessOrSay,
-  walkHeapsOrSay,
-} from "./heap-common";
+  userProcess,
+  walkHeaps,
+} from "../heap/heap-run";
 
 export interface HeapBlockRecord {
   Address: Address;
@@ -71,12 +71,12 @@ const command = {
       ctx.out.line(messages.heapblocksUsage(given.length + " arguments"));
       return undefined;
     }
-    const only = heapArgOrSay(ctx, "heapblocks", given[0]);
-    if (only === null) return undefined;
-    const peb = userProcessOrSay(ctx, "heapblocks");
-    if (!peb) return undefined;
-    const run = walkHeapsOrSay(ctx, peb, only || null, { includeFree: false, readFirstPointer: true });
-    if (!run) return undefined;
+    const only = heapArg(given[0]);
+    if (only !== undefined && !(only instanceof Address)) return say(ctx, only.problem);
+    const peb = userProcess(ctx.target, "heapblocks");
+    if (!(peb instanceof Address)) return say(ctx, peb.problem);
+    const run = walkHeaps(ctx.target, ctx.out, peb, only || null, { includeFree: false, readFirstPointer: true });
+    if ("problem" in run) return say(ctx, run.problem);
     return blocksResult(ctx, run);
   },
 };
@@ -153,4 +153,9 @@ function commonestSize(blocks: HeapBlock[]): number | null {
     }
   }
   return best;
+}
+
+function say(ctx: CommandContext, line: string): undefined {
+  ctx.out.line(line);
+  return undefined;
 }

@@ -16,7 +16,7 @@ import { TargetFacts, compareFacts, readTargetFacts, readableTime } from "../sna
 import { GroupCounts, HeapGroup, groupBlocks } from "../heap/groups";
 import { StackRecordReader } from "../heap/stack-records";
 import { HeapSnapshotGroup, MAX_HEAP_SNAPSHOT_ROWS, checkHeapRow, heapSnapshotRows, portableKey, snapshotGroup, snapshotGroups } from "../heap/heap-snapshot";
-import { FrameNamer, HeapRun } from "./heap-common";
+import { FrameNamer, HeapRun } from "../heap/heap-run";
 import type { Target } from "../host/target";
 
 /** A heap snapshot holds one line per group (~200 characters, more with frames): 256 MB of text is a million

@@ -27,9 +27,9 @@ import {
   heapRecords,
   notWalkedLinesOf,
   notWalkedRecords,
-  userProcessOrSay,
-  walkHeapsOrSay,
-} from "./heap-common";
+  userProcess,
+  walkHeaps,
+} from "../heap/heap-run";
 import { heapFileBaseline, heapPathOrSay, saveHeapSnapshot } from "./heapleaks-file";
 import type { Target } from "../host/target";
 
@@ -106,10 +106,10 @@ const command = {
       path = heapPathOrSay(ctx, op.kind, op.path);
       if (path === null) return undefined;
     }
-    const peb = userProcessOrSay(ctx, "heapleaks");
-    if (!peb) return undefined;
-    const run = walkHeapsOrSay(ctx, peb, null, { includeFree: false, readFirstPointer: true });
-    if (!run) return undefined;
+    const peb = userProcess(ctx.target, "heapleaks");
+    if (!(peb instanceof Address)) return say(ctx, peb.problem);
+    const run = walkHeaps(ctx.target, ctx.out, peb, null, { includeFree: false, readFirstPointer: true });
+    if ("problem" in run) return say(ctx, run.problem);
     if (op.kind === "save") return saveHeapSnapshot(ctx, run, path as string);
     if (op.kind === "compare") return compareWithFile(ctx, run, path as string);
     return showGroups(ctx, run);
@@ -342,4 +342,9 @@ function nextSteps(target: Target, mode: ReportMode, top: HeapGroup | null): Nex
   if (mode === "baseline") steps.push({ command: "!heapleaks", why: "after the program has run a while (g, then break in): the groups that grew" });
   if (mode === "all" && target.isDump) steps.push({ command: 'dx @$heapleaks("save", "C:\\\\cases\\\\before.json")', why: "keep these groups; compare them on a later dump" });
   return steps;
+}
+
+function say(ctx: CommandContext, line: string): undefined {
+  ctx.out.line(line);
+  return undefined;
 }

@@ -1,6 +1,7 @@
 // What @$heapblocks and !heapleaks share: the user-process check, the heap argument, the walk of every heap with a
-// progress line, and frames and types as text (symbolized once per distinct address, up to a work limit).
-import { CommandContext } from "./command";
+// progress line, frames and types as text (symbolized once per distinct address, up to a work limit), and the heap
+// and not-walked records. Takes a Target and a Printer for the progress line; the commands print the rest.
+import type { Printer } from "../core/printer";
 import { Address } from "../core/address";
 import { addressArg, argKind, describeArg } from "../core/args";
 import { messages } from "../core/messages";
@@ -8,15 +9,15 @@ import { Unreadable } from "../core/missing";
 import { Progress } from "../core/progress";
 import { raiseHint, workLimit } from "../core/limits";
 import { heapConstants } from "../layouts/heap";
-import { ProcessHeaps, readProcessHeaps } from "../heap/virtual-blocks";
-import { isHeapWalkFailure, walkProcessHeaps } from "../heap/process-heaps";
-import type { HeapPartNotWalked, HeapWalkOptions, HeapWalkSummary, ProcessHeapWalk } from "../heap/heap-blocks";
-import type { HeapLine, NotWalkedLine } from "../heap/leak-report";
+import { ProcessHeaps, readProcessHeaps } from "./virtual-blocks";
+import { isHeapWalkFailure, walkProcessHeaps } from "./process-heaps";
+import type { HeapPartNotWalked, HeapWalkOptions, HeapWalkSummary, ProcessHeapWalk } from "./heap-blocks";
+import type { HeapLine, NotWalkedLine } from "./leak-report";
 import { groupDigits, plural } from "../render/format";
 import { sizeText } from "../render/report";
 import { ModuleIndex } from "../pool/pointers";
-import { describeFrame } from "../heap/stacks";
-import { callerIndex } from "../heap/caller";
+import { describeFrame } from "./stacks";
+import { callerIndex } from "./caller";
 import type { Target } from "../host/target";
 
 /** Blocks after which a walk is worth 10% progress steps (tens of thousands of headers are seconds over KDNET). */
@@ -30,23 +31,18 @@ export interface HeapRun {
   peb: Address;
 }
 
-/** The PEB of the current user-mode process, or null after one plain line (kernel session, no PEB). */
-export function userProcessOrSay(ctx: CommandContext, name: string): Address | null {
-  if (ctx.target.isKernel) {
-    ctx.out.line(messages.heapNeedsProcess(name));
-    return null;
-  }
-  const peb = ctx.target.pebAddress();
-  if (!peb) ctx.out.line(messages.virtblocksNoPeb());
-  return peb;
+/** The PEB of the current user-mode process, or the line that says why there is none (kernel session, no PEB). */
+export function userProcess(target: Target, name: string): Address | { problem: string } {
+  if (target.isKernel) return { problem: messages.heapNeedsProcess(name) };
+  const peb = target.pebAddress();
+  return peb ? peb : { problem: messages.virtblocksNoPeb() };
 }
 
-/** The heap argument as an address; `undefined` for none; null after the usage line for anything else. */
-export function heapArgOrSay(ctx: CommandContext, name: string, value: unknown): Address | undefined | null {
+/** The heap argument as an address; `undefined` for none; the usage line for anything else. */
+export function heapArg(value: unknown): Address | undefined | { problem: string } {
   if (argKind(value) === "missing") return undefined;
   const heap = argKind(value) === "string" ? null : addressArg(value);
-  if (!heap) ctx.out.line(messages.heapblocksUsage(describeArg(value)));
-  return heap;
+  return heap ? heap : { problem: messages.heapblocksUsage(describeArg(value)) };
 }
 
 /** The executable's name (the first .exe in the module list), for `gflags /i <name> +ust`. */
@@ -57,29 +53,22 @@ export function imageNameOf(target: Target): string {
 
 /**
  * Walks every heap of the process one at a time, so that a progress line can follow a long walk, or only the heap
- * given (the walker checks that it is one). Null after a plain line when there is nothing to walk.
+ * given (the walker checks that it is one). A problem line when there is nothing to walk.
  */
-export function walkHeapsOrSay(ctx: CommandContext, peb: Address, only: Address | null, options: HeapWalkOptions): HeapRun | null {
-  const target = ctx.target;
+export function walkHeaps(target: Target, out: Printer, peb: Address, only: Address | null, options: HeapWalkOptions): HeapRun | { problem: string } {
   const ps = target.pointerSize;
   const list = readProcessHeaps(target, peb, heapConstants(ps));
-  if (list instanceof Unreadable) {
-    ctx.out.line(messages.unreadable("the PEB's heap list", list.address.format(ps)));
-    return null;
-  }
+  if (list instanceof Unreadable) return { problem: messages.unreadable("the PEB's heap list", list.address.format(ps)) };
   if (only) {
     const walk = walkProcessHeaps(target, options, only);
-    if (isHeapWalkFailure(walk)) {
-      ctx.out.line(walk.message);
-      return null;
-    }
+    if (isHeapWalkFailure(walk)) return { problem: walk.message };
     return { walk, heapList: list, imageName: imageNameOf(target), peb };
   }
   const joined: ProcessHeapWalk = { free: [], heaps: [], blocks: [], notWalked: [], ust: list.ust };
   if (list.problem) joined.notWalked.push({ heap: peb, part: "PEB heap list", address: peb, reason: list.problem });
   const heaps = list.heaps;
   let blocks = 0;
-  const progress = new Progress(ctx.out, "Walking heaps", heaps.length, false, (done, total) => done + " of " + total + " heaps, " + groupDigits(blocks) + " blocks");
+  const progress = new Progress(out, "Walking heaps", heaps.length, false, (done, total) => done + " of " + total + " heaps, " + groupDigits(blocks) + " blocks");
   for (let i = 0; i < heaps.length; i++) {
     progress.update(i);
     const seen = blocks;
