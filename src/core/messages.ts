@@ -127,11 +127,11 @@ export const messages = {
     "!" + command + " walks the heaps of a user-mode process; this is a kernel session with no user process to walk. " +
     "Open the process's dump (.dump /ma in a user-mode session) or attach to the process (windbg -p <PID>), then run it again.",
   heapblocksUsage: (given: string) =>
-    "@$heapblocks takes an optional heap handle as a number (dx @$heapblocks(0x29fb0000)), not " + given + ". Run !heap -s for the heaps.",
+    "dx @$heapblocks takes an optional heap handle as a number (dx @$heapblocks(0x29fb0000)), not " + given + ". Run !heap -s for the heaps.",
   heapleaksUsage: (given: string) =>
     '!heapleaks takes no argument, or one of: "reset", ("save", "C:\\\\cases\\\\before.json"), ("compare", "C:\\\\cases\\\\before.json"); not ' + given + ".",
   heapleaksPathMissing: (verb: string, given: string) =>
-    '@$heapleaks("' + verb + '") needs a file path as its second argument, not ' + given + ': dx @$heapleaks("' + verb + '", "C:\\\\cases\\\\before.json").',
+    'The "' + verb + '" operation needs a file path as its second argument, not ' + given + ': dx @$heapleaks("' + verb + '", "C:\\\\cases\\\\before.json").',
   heapleaksReset: (forgotten: number) =>
     forgotten > 0 ? "Baseline forgotten. The next !heapleaks records a new one." : "There was no baseline. The next !heapleaks records one.",
   heapleaksOtherProcessBaseline: (then: string, now: string) =>
@@ -147,13 +147,13 @@ export const messages = {
     "\"" + path + "\" is not a valid Windows file name (< > \" | ? * are not allowed); @$heapleaks(\"" + verb + "\") needs a file path.",
   heapleaksPathDriveRelative: (path: string, verb: string) =>
     path + " is relative to the current folder of its drive (no backslash after the colon): most likely dx dropped single backslashes. Type them doubled: dx @$heapleaks(\"" + verb + "\", \"C:\\\\cases\\\\before.json\").",
-  heapleaksSaveFailed: (path: string, detail: string) => "Could not write " + path + ": " + detail + ". Nothing was saved; check the folder exists and is writable.",
+  heapleaksSaveFailed: (path: string, detail: string) => "Could not write " + path + ": " + detail.replace(/[\s.]+$/, "") + ". Nothing was saved; check the folder exists and is writable.",
   heapleaksSaveRefused: (path: string, reason: string, suggestion: string | null) =>
     "Not saved: " + path + " is there and " + reason.replace(/^it /, "it ") + "; leaktools replaces only its own snapshot files." +
     (suggestion ? " Save under another name: dx @$heapleaks(\"save\", \"" + suggestion + "\")." : " Choose another name."),
   heapleaksFileMissing: (path: string) =>
     "No file at " + path + ". Save one first on the earlier dump (dx @$heapleaks(\"save\", \"C:\\\\cases\\\\before.json\")), and double each backslash inside dx quotes.",
-  heapleaksFileUnreadable: (path: string, detail: string) => "Could not read " + path + ": " + detail + ".",
+  heapleaksFileUnreadable: (path: string, detail: string) => "Could not read " + path + ": " + detail.replace(/[\s.]+$/, "") + ".",
   heapleaksFileProblem: (path: string, problem: string) => "Not compared: " + path + ": " + problem + ".",
   heapleaksOtherArchitecture: (path: string, then: number, now: number) =>
     "Not compared: " + path + " is a snapshot of a " + then + "-bit process; this one is " + now + "-bit. Compare two snapshots of the same program.",

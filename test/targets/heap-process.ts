@@ -52,6 +52,8 @@ export class HeapProcess {
       return text ? [text + ":", insn] : [insn];
     });
     this.kuser();
+    // The analyst's case folder on the debugger's machine, as in the @$leaks dump scenes.
+    t.fileSystem.mkdir("C:\\cases");
   }
 
   get ps(): 4 | 8 {
@@ -116,6 +118,8 @@ export interface LeakingProcessOptions {
   build: number;
   ust: boolean;
   symbols?: boolean;
+  /** ntdll!RtlpLFHKey's symbol without the types (public symbols); default: as `symbols`. */
+  lfhKeySymbol?: boolean;
   dump?: string;
   pid?: number;
   /** Leaking allocations made so far (each ProcessImage call leaks one 0x2000-byte buffer and one 640 KB image). */
@@ -133,6 +137,9 @@ export interface LeakingProcess {
   vtableReader: bigint;
   /** Bytes and count of the leaking stack's blocks. */
   leak: { allocations: number; bytes: number; example: bigint };
+  /** The UserBlocks of the CImageReader LFH subsegment (24 busy of 30). */
+  readersUserBlocks: bigint;
+  segment: bigint;
 }
 
 /**
@@ -147,6 +154,7 @@ export function leakingProcess(o: LeakingProcessOptions): LeakingProcess {
     build: o.build,
     ust: o.ust,
     symbols: o.symbols,
+    lfhKeySymbol: o.lfhKeySymbol,
     dump: o.dump,
     pid: o.pid,
     image: "imgsvc.exe",
@@ -200,7 +208,6 @@ export function leakingProcess(o: LeakingProcessOptions): LeakingProcess {
       leak.bytes += 0xa0000;
     }
   }
-  void readers;
   hp.finish();
-  return { hp, target: hp.target, heap: h.address, leakTrace, callerFrame, vtableImage, vtableReader, leak };
+  return { hp, target: hp.target, heap: h.address, leakTrace, callerFrame, vtableImage, vtableReader, leak, readersUserBlocks: readers.userBlocks, segment: h.address };
 }
