@@ -291,6 +291,10 @@ class NtHeapWalk {
       if (cursor < piece.start) {
         // The block after a hole: find the next header that checks out, from the piece's start.
         const found = this.resync(piece, 0, end);
+        if (found !== 0) {
+          this.notWalked("segment range", piece.start, "after the unreadable bytes before " + hex(piece.start) + ", " +
+            (found < 0 ? "no block header checks out up to " + hex(Math.min(pieceEnd, end)) : (found + " bytes were skipped to the next header that checks out at " + hex(piece.start + found))));
+        }
         if (found < 0) continue;
         cursor = piece.start + found;
         previousSize = -1;
