@@ -7,6 +7,7 @@ import { HeapBlock, ProcessHeapWalk } from "../../../src/heap/heap-blocks";
 import { installHost } from "../../support/host-global";
 import { NtHeapProcess, ExpectedBlock } from "../../targets/nt-heap";
 import { BUILDS, kernelTarget } from "../../targets/builder";
+import { UserSegmentHeapBuilder } from "../../targets/user-segment-heap";
 
 const A = (v: bigint) => Address.parse(v.toString(16))!;
 const hex = (v: bigint) => "0x" + v.toString(16);
@@ -113,17 +114,21 @@ describe("damage: the rest is listed, the damage named", () => {
 });
 
 describe("heap handles: dispatch by signature", () => {
-  test("a segment heap and a page heap are named with a reason and what to run; the NT heap is walked", () => {
-    const p = new NtHeapProcess({ pointerSize: 8, build: BUILDS.win10_22h2, ust: false });
+  test("an NT heap, a segment heap (walked by walkSegmentHeap) and a page heap (named, with what to run) in one process", () => {
+    const sh = new UserSegmentHeapBuilder({ build: BUILDS.win10_22h2, ust: true });
+    const vs = sh.vs([{ size: 0x100, stack: [0x140001000n] }, { size: 0x230, stack: [0x140002000n] }]);
+    sh.finish();
+    const p = new NtHeapProcess({ pointerSize: 8, build: BUILDS.win10_22h2, ust: true, builder: sh.b });
+    const t = p.traceRecord([0x140003000n]);
     const h = p.heap();
-    const b = h.alloc(0x20);
-    const seg = p.segmentHeapHandle();
+    const b = h.alloc(0x20, { trace: t });
+    p.listHeap(sh.heap);
     const dph = p.pageHeapHandle();
     const r = ok(run(p));
-    expect(addresses(r.blocks)).toEqual([b.address]);
+    expect(addresses(r.blocks)).toEqual([b.address, ...vs.map((v) => v.address)].sort((x, y) => (x < y ? -1 : 1)));
     expect(r.heaps.map((x) => x.type)).toEqual(["NT", "Segment", "PageHeap"]);
-    expect(r.notWalked.map((n) => [n.part, n.address!.toHex()])).toEqual([["segment heap", seg.toString(16)], ["page heap", dph.toString(16)]]);
-    expect(r.notWalked[1].reason).toMatch(/!heap -p -h 00000[0-9a-f]{3}`[0-9a-f]{8}/);
+    expect(r.notWalked.map((n) => [n.part, n.address!.toHex()])).toEqual([["page heap", dph.toString(16)]]);
+    expect(r.notWalked[0].reason).toMatch(/!heap -p -h 00000[0-9a-f]{3}`[0-9a-f]{8}/);
   });
 
   test("one heap asked for: only its blocks", () => {
