@@ -43,6 +43,8 @@ export interface HeapWalkSummary {
   bytes: number;
   /** Which layout was used, in the words of the other layout lines ("ntdll's symbols", "built-in layout for ..."). */
   layout: string;
+  /** What the walk assumed or fell back to, for the report (a key form, a derived key, a layout from elsewhere). */
+  notes?: string[];
 }
 
 /** A part of a heap the walk could not walk: named by address and reason, with what to do where there is something. */

@@ -291,6 +291,10 @@ class NtHeapWalk {
       if (cursor < piece.start) {
         // The block after a hole: find the next header that checks out, from the piece's start.
         const found = this.resync(piece, 0, end);
+        if (found !== 0) {
+          this.notWalked("segment range", piece.start, "after the unreadable bytes before " + hex(piece.start) + ", " +
+            (found < 0 ? "no block header checks out up to " + hex(Math.min(pieceEnd, end)) : (found + " bytes were skipped to the next header that checks out at " + hex(piece.start + found))));
+        }
         if (found < 0) continue;
         cursor = piece.start + found;
         previousSize = -1;
@@ -460,17 +464,29 @@ class NtHeapWalk {
     const blockBytes = blockSize * g;
     let first: number;
     let stride = blockBytes;
+    // MemProcFS VmmHeapAlloc_NtInitLfhUserData_VerifyEncoded: FirstAllocationOffset 8-aligned, at least 0x40 (x64) /
+    // 0x20 (x86) past the header, within a page; and here the stride must be the subsegment's BlockSize * gran.
+    const minFirst = this.layouts.flavour === "win7" ? ud.size : ps === 8 ? 0x40 : 0x20;
+    const fits = (f: number, s: number) => blockSize !== 0 && s === blockBytes && f % 8 === 0 && f >= minFirst && f <= 0x1000;
     if (this.layouts.flavour === "win7") {
       first = ud.size; // blocks right after the header (HeapStat, MemProcFS, DbgHelpUtils)
-    } else if (this.layouts.flavour === "win8") {
-      first = u16(bytes, hdr + ud.offsets.EncodedOffsets); // a plain FirstAllocationOffset on 8.0 (HeapStat x86)
     } else {
-      const d = decodeLfhOffsets(u32(bytes, hdr + ud.offsets.EncodedOffsets), ub >>> 0, this.frontEndHeap >>> 0, this.layouts.lfhKey!);
-      first = d.first;
-      stride = d.stride;
+      const raw = u32(bytes, hdr + ud.offsets.EncodedOffsets);
+      if (this.layouts.flavour === "win8") {
+        first = raw & 0xffff; // a plain FirstAllocationOffset on 8.0 (HeapStat x86)
+      } else {
+        const d = decodeLfhOffsets(raw, ub >>> 0, this.frontEndHeap >>> 0, this.layouts.lfhKey!);
+        first = d.first;
+        stride = d.stride;
+        // MemProcFS tries the plain reading first (FirstAllocationOffset == 0x40 / 0x20, as on 8.0): taken here only
+        // when the keyed one does not check out, for a build misreported as 8.1+.
+        if (!fits(first, stride) && fits(raw & 0xffff, raw >>> 16) && (raw & 0xffff) === minFirst) {
+          first = raw & 0xffff;
+          stride = raw >>> 16;
+        }
+      }
     }
-    // MemProcFS's sanity: FirstAllocationOffset 8-aligned, past the header, within a page; stride = BlockSize*gran.
-    if (blockSize === 0 || stride !== blockBytes || first % 8 !== 0 || first < ud.offsets.Signature + 4 || first > 0x1000) {
+    if (!fits(first, stride)) {
       this.notWalked("LFH UserBlocks", ub, "its block offsets do not check out (first block at +" + hex(first) + ", stride " + hex(stride) + ", BlockSize " + blockSize +
         (this.layouts.flavour === "win81" ? "): RtlpLFHKey or the _HEAP.FrontEndHeap it is combined with may be wrong" : ")"));
       return;

@@ -1,5 +1,5 @@
 // Every heap of the current process (PEB.ProcessHeaps), each dispatched by its signature to its walker: NT heaps to
-// walkNtHeap, segment heaps to the segment-heap walker, page heaps (+hpa) recognised and named. Sources:
+// walkNtHeap, segment heaps to walkSegmentHeap (user-segment-heap.ts), page heaps (+hpa) recognised and named. Sources:
 // research/userheap-facts.md §0.1 item 1, §1 (signatures at heap+0x10 x64 / +0x8 x86), §6 (page heap).
 import { Address } from "../core/address";
 import { Unreadable } from "../core/missing";
@@ -20,6 +20,7 @@ import { HeapType, HeapWalkOptions, HeapWalkPart, ProcessHeapWalk } from "./heap
 import { isPlausibleUserAddress, readProcessHeaps } from "./virtual-blocks";
 import { resolveNtHeapLayouts, walkNtHeap, NtHeapLayouts } from "./nt-heap";
 import { LayoutMissing } from "../layouts/types";
+import { walkSegmentHeap } from "./user-segment-heap";
 
 /** Why there is no walk at all: a kernel session, no PEB, a heap handle that is not a heap. */
 export interface HeapWalkFailure {
@@ -63,15 +64,6 @@ export function classifyHeap(target: Target, heap: Address, forceFlagsOffset: nu
     reason: "the signature at +0x" + c.signatureOffset.toString(16) + " is 0x" + signature.toString(16) +
       ": neither an NT heap (0xffeeffee) nor a segment heap (0xddeeddee), and no page-heap root (0xffeeddcc) one page on",
   };
-}
-
-/** The segment-heap walker, when it is wired in (src/heap/user-segment-heap.ts); null lists such heaps as not walked. */
-export type SegmentHeapWalker = (target: Target, heap: Address, options: HeapWalkOptions) => HeapWalkPart;
-let segmentHeapWalker: SegmentHeapWalker | null = null;
-
-/** Wires the segment-heap walker in (called once by the module that owns it, or by the commands). */
-export function setSegmentHeapWalker(walker: SegmentHeapWalker | null): void {
-  segmentHeapWalker = walker;
 }
 
 /**
@@ -124,8 +116,7 @@ function walkOne(target: Target, heap: Address, kind: HeapKind, layouts: NtHeapL
       if (isLayoutMissing(layouts)) return emptyPart(heap, "NT", "", "heap", messages.heapWalkNoLayout(layouts.typeName + ": " + layouts.reason));
       return walkNtHeap(target, heap, layouts, options);
     case "Segment":
-      if (segmentHeapWalker) return segmentHeapWalker(target, heap, options);
-      return emptyPart(heap, "Segment", "", "segment heap", messages.heapWalkSegmentHeapNotWired());
+      return walkSegmentHeap(target, heap, options);
     case "PageHeap":
       return emptyPart(heap, "PageHeap", "", "page heap", messages.heapWalkPageHeap(heap.format(ps)));
     default:

@@ -81,6 +81,8 @@ export interface NtHeapProcessOptions {
   dump?: string;
   /** The LFH key (RtlpLFHKey) value. */
   lfhKey?: number;
+  /** Lay the NT heaps into this process (one another builder made, e.g. with a segment heap) instead of a new one. */
+  builder?: TargetBuilder;
 }
 
 interface Segment {
@@ -505,7 +507,7 @@ export class NtHeapProcess {
   internalTrace: bigint | undefined;
 
   constructor(readonly options: NtHeapProcessOptions) {
-    this.b = userTarget({ pointerSize: options.pointerSize, build: options.build, dump: options.dump });
+    this.b = options.builder || userTarget({ pointerSize: options.pointerSize, build: options.build, dump: options.dump });
     this.heapFields = ntHeapFields(options.build, options.pointerSize);
     this.lfhKey = options.lfhKey === undefined ? 0x5e3a91c7 : options.lfhKey >>> 0;
     const symbols = options.symbols !== false;
@@ -568,6 +570,11 @@ export class NtHeapProcess {
     m.writeU32(at + BigInt(ps + 4), frames.length);
     frames.forEach((f, i) => this.b.writePtr(at + BigInt(head + i * ps), f));
     return at;
+  }
+
+  /** Lists a heap another builder laid out in this process (PEB.ProcessHeaps order: as listed). */
+  listHeap(address: bigint): void {
+    this.heaps.push(address);
   }
 
   /** A segment heap's handle (Signature 0xDDEEDDEE at +0x10 / +0x8), for the dispatch. */

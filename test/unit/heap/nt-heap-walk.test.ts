@@ -74,8 +74,10 @@ describe("walkProcessHeaps: NT heaps, every block with its size, kind and stack 
     ["Windows 10 22H2 x86, no +ust", 4, BUILDS.win10_22h2, false, true],
     ["Windows 7 SP1 x86, +ust", 4, BUILDS.win7sp1, true, true],
     ["Windows 8.1 x64, +ust", 8, BUILDS.win81, true, true],
+    ["Windows 8 x64 (9200: plain LFH offsets), no +ust, no symbols", 8, 9200, false, false],
+    ["Windows 11 24H2 x64 (no PDB in the data set), +ust, no symbols", 8, BUILDS.win11_24h2, true, false],
   ] as const)("%s", (_n, ps, build, ust, symbols) => {
-    const lfhWalkable = symbols || build < 9600;
+    const lfhWalkable = symbols || build < 9600; // 8.1+ needs RtlpLFHKey, which comes with the symbols
     const m = mixed({ pointerSize: ps, build, ust, symbols, lfh: true });
     const { result } = walk(m.p);
     if (isHeapWalkFailure(result)) throw new Error(result.message);
