@@ -4,6 +4,7 @@
 // name and PID, and KUSER_SHARED_DATA mapped at 0x7FFE0000 (wdm.h: MM_SHARED_USER_DATA_VA) with the target's clock.
 import { NtHeapProcess, NtHeapProcessOptions } from "./nt-heap";
 import { EmulatedTarget } from "../emulator/target";
+import type { TargetBuilder } from "./builder";
 
 /** 2026-01-01T00:00:00Z in 100 ns units since 1601 (as test/targets/pool.ts). */
 const EPOCH_100NS = 134116992000000000n;
@@ -28,7 +29,8 @@ export class HeapProcess {
   private readonly code = new Map<bigint, string>();
   private bootAtSeconds = -3 * 3600;
 
-  constructor(options: NtHeapProcessOptions & { image?: string; pid?: number; images?: ImageSpec[] }) {
+  /** `builder`: lay the process into one another builder made (a segment heap's, test/targets/user-segment-heap.ts). */
+  constructor(options: NtHeapProcessOptions & { image?: string; pid?: number; images?: ImageSpec[]; builder?: TargetBuilder }) {
     this.p = new NtHeapProcess(options);
     const t = this.p.b.target;
     t.processName = options.image || "app.exe";
