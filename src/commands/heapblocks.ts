@@ -8,7 +8,6 @@ import { Address } from "../core/address";
 import { messages } from "../core/messages";
 import { plural } from "../render/format";
 import { nextBlock, sizeText } from "../render/report";
-import { heapLines } from "../heap/leak-report";
 import type { HeapBlock, HeapBlockKind } from "../heap/heap-blocks";
 import { typePointerOf } from "../heap/groups";
 import { StackRecordReader } from "../heap/stack-records";
@@ -18,7 +17,6 @@ import {
   HeapRun,
   NotWalkedRecord,
   heapArg,
-  heapLinesOf,
   heapRecords,
   notWalkedLinesOf,
   notWalkedRecords,
@@ -49,7 +47,7 @@ export interface HeapBlocksResult {
 const command = {
   name: "heapblocks",
   usage: "dx @$heapblocks([heap])",
-  summary: "Every busy allocation of the process's heaps: Address, Size, Heap, Kind, Stack (+ust), Type",
+  summary: "Every busy allocation of the process's heaps, with its stack (+ust) and type",
   quietRepeats: true,
   help: {
     arguments: [{ name: "heap", text: "optional: one heap handle as a number (0x29fb0000); without it every heap of PEB.ProcessHeaps" }],
@@ -122,7 +120,9 @@ function blocksResult(ctx: CommandContext, run: HeapRun): HeapBlocksResult {
   for (const l of layouts) ctx.out.line("Layout: " + l + ".");
   const capped = namer.cappedNote();
   if (capped) ctx.out.line(capped);
-  ctx.out.lines(heapLines(heapLinesOf(walk.heaps, ps), notWalkedLinesOf(walk.notWalked, ps)));
+  // The heaps table is !heapleaks' (and this result's Heaps); here only what was not walked, so a dx query that
+  // follows stays short.
+  for (const n of notWalkedLinesOf(walk.notWalked, ps)) ctx.out.line("Not walked: heap " + n.heap + ", " + n.part + (n.address ? " at " + n.address : "") + ": " + n.reason);
   const sizes = commonestSize(walk.blocks);
   ctx.out.lines(
     nextBlock([

@@ -73,8 +73,8 @@ type Op = { kind: "show" } | { kind: "reset" } | { kind: "save" | "compare"; pat
 
 const command = {
   name: "heapleaks",
-  usage: '!heapleaks, dx @$heapleaks(["reset" | "save", path | "compare", path])',
-  summary: "UMDH in the debugger: the process's allocations by +ust stack (or size and type), what grew since a baseline or a file",
+  usage: '!heapleaks [(op, "x.json")]',
+  summary: 'Heap allocations by +ust stack (or size, type); what grew; "reset", "save"/"compare" a file',
   help: {
     arguments: [
       { name: "(none)", text: "a dump: every group, largest bytes first; live: the first call records a baseline, later calls show what grew" },

@@ -108,6 +108,7 @@ export function answerLines(v: LeakReportView): string[] {
         signed(top.deltaAllocations || 0) + " allocations" + (top.rate !== null ? " (" + rateText(top.rate) + ")" : "") +
         "; now " + sizeText(top.bytes) + " in " + plural(top.allocations, "allocation") + ".",
     );
+    if (top.type && top.caller) lines.push("  Its blocks begin with a pointer to " + typeText(top.type) + ".");
     lines.push(plural(v.groupCount, unit[0] + " grew", unit[1] + " grew") + "; " + groupDigits(v.shrunk) + " shrank, " + groupDigits(v.gone) + " disappeared.");
   } else if (!top) {
     lines.push("No busy allocations in the heaps walked.");
@@ -116,9 +117,9 @@ export function answerLines(v: LeakReportView): string[] {
       (v.ust ? "Largest allocation stack: " : "Largest group: ") + groupName(top) + " holds " + sizeText(top.bytes) + " in " +
         plural(top.allocations, "allocation") + " (of " + total + ", " + plural(v.groupCount, unit[0], unit[1]) + ").",
     );
+    if (top.type && top.caller) lines.push("  Its blocks begin with a pointer to " + typeText(top.type) + ".");
     if (v.mode === "baseline") lines.push("Baseline recorded (" + plural(v.groupCount, "group") + "): run !heapleaks again after the program has run to see what grew.");
   }
-  if (top && top.type && top.caller) lines.push("  Its blocks begin with a pointer to " + typeText(top.type) + ".");
   if (!v.ust) {
     lines.push(
       "No allocation stacks: +ust is off for this process. To record them: gflags /i " + v.imageName +

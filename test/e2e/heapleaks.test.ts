@@ -182,7 +182,7 @@ describe("live growth with a baseline", () => {
 
   test("the first call shows every group and records the baseline", () => {
     expect((baseline.value as LeaksResult).Mode).toBe("baseline");
-    expect(printedLines(baseline.output)[1]).toBe("Baseline recorded (3 groups): run !heapleaks again after the program has run to see what grew.");
+    expect(printedLines(baseline.output).slice(0, 3)).toContain("Baseline recorded (3 groups): run !heapleaks again after the program has run to see what grew.");
     expect(baseline.output).toContain("  !heapleaks ");
   });
 
@@ -198,7 +198,8 @@ describe("live growth with a baseline", () => {
     expectLeakGroup(later, g);
     const lines = printedLines(grown.output);
     expect(lines[0]).toMatch(/^Grew most since the baseline over 30\.0 s of target time: imgsvc!ProcessImage\+0x45 \[c:\\src\\imgsvc\\image\.cpp @ 212\], \+0x[0-9a-f]+ \(.*\) in \+15 allocations \(.*\/s\); now /);
-    expect(lines[1]).toBe("1 stack grew; 0 shrank, 0 disappeared.");
+    expect(lines[1]).toBe("  Its blocks begin with a pointer to imgsvc!CImageBuffer::`vftable' (class CImageBuffer).");
+    expect(lines[2]).toBe("1 stack grew; 0 shrank, 0 disappeared.");
   });
 
   test('"reset" forgets the baseline: the next call records a new one', () => {
