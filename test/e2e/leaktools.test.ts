@@ -29,7 +29,7 @@ describe("!leaktools", () => {
     const b = userTarget({ pointerSize: 4, build: BUILDS.win7sp1 });
     const out = DebuggerSession.load(b.target).run("dx @$leaktools()").output;
     expect(out).toContain("Target: user-mode live session, 32-bit, Windows build 7601, 1 module loaded");
-    expect(out).toContain("@$leaktools() : 12 commands");
+    expect(out).toContain("@$leaktools() : 14 commands");
   });
 });
 
