@@ -18,6 +18,7 @@ import {
   NotWalkedRecord,
   heapArg,
   heapRecords,
+  layoutLinesOf,
   notWalkedLinesOf,
   notWalkedRecords,
   userProcess,
@@ -115,9 +116,7 @@ function blocksResult(ctx: CommandContext, run: HeapRun): HeapBlocksResult {
     plural(blocks.length, "busy allocation") + ", " + sizeText(bytes) + ", in " + plural(walk.heaps.length, "heap") +
     (walk.ust ? "; allocation stacks recorded (+ust)." : "; no allocation stacks (+ust is off: gflags /i " + run.imageName + " +ust, then restart the program).");
   ctx.out.line(answer);
-  const layouts: string[] = [];
-  for (const h of walk.heaps) if (/built-in/i.test(h.layout) && layouts.indexOf(h.layout) < 0) layouts.push(h.layout);
-  for (const l of layouts) ctx.out.line("Layout: " + l + ".");
+  for (const l of layoutLinesOf(walk.heaps)) ctx.out.line(l);
   const capped = namer.cappedNote();
   if (capped) ctx.out.line(capped);
   // The heaps table is !heapleaks' (and this result's Heaps); here only what was not walked, so a dx query that

@@ -16,7 +16,7 @@ import { TargetFacts, compareFacts, readTargetFacts, readableTime } from "../sna
 import { GroupCounts, HeapGroup, groupBlocks } from "../heap/groups";
 import { StackRecordReader } from "../heap/stack-records";
 import { HeapSnapshotGroup, MAX_HEAP_SNAPSHOT_ROWS, checkHeapRow, heapSnapshotRows, portableKey, snapshotGroup, snapshotGroups } from "../heap/heap-snapshot";
-import { FrameNamer, HeapRun } from "../heap/heap-run";
+import { FrameNamer, HeapRun, layoutLinesOf, notWalkedLinesOf } from "../heap/heap-run";
 import type { Target } from "../host/target";
 
 /** A heap snapshot holds one line per group (~200 characters, more with frames): 256 MB of text is a million
@@ -91,6 +91,10 @@ export function saveHeapSnapshot(ctx: CommandContext, run: HeapRun, path: string
     "  Process: " + (p && p.image ? p.image : "(name not available)") + (p && p.pid !== null ? " (PID " + p.pid + ")" : "") + ", " + facts.pointerSize * 8 +
       "-bit, Windows build " + (facts.windowsBuild === null ? "unknown" : facts.windowsBuild) + "; target time " + readableTime(facts.systemTimeMs) + ".",
   );
+  // What the file rests on: a built-in layout, and the parts of the heaps not walked (their blocks are not in it).
+  for (const l of layoutLinesOf(walk.heaps)) ctx.out.line(l);
+  if (walk.notWalked.length) ctx.out.line(messages.heapleaksSavedWithout(walk.notWalked.length));
+  for (const n of notWalkedLinesOf(walk.notWalked, target.pointerSize)) ctx.out.line("  heap " + n.heap + ": " + n.part + (n.address ? " at " + n.address : "") + ": " + n.reason);
   ctx.out.lines(nextBlock([{ command: 'dx @$heapleaks("compare", "' + typedPath(path) + '")', why: "on the later dump of this program (or here later): the groups that grew" }]));
   return {
     Path: written.fullPath,

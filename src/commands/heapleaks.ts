@@ -25,6 +25,7 @@ import {
   NotWalkedRecord,
   heapLinesOf,
   heapRecords,
+  layoutLinesOf,
   notWalkedLinesOf,
   notWalkedRecords,
   userProcess,
@@ -291,8 +292,7 @@ export function present(ctx: CommandContext, run: HeapRun, namer: FrameNamer, p:
   if (capped) notes.push(capped);
   if (stacksSkipped > 0) notes.push(messages.heapStackGroupsCapped(stackGroups, p.list.length, raiseHint("maxHeapStackGroups")));
   const walk = run.walk;
-  const layoutLines: string[] = [];
-  for (const h of walk.heaps) if (/built-in/i.test(h.layout) && layoutLines.indexOf("Layout: " + h.layout + ".") < 0) layoutLines.push("Layout: " + h.layout + ".");
+  const layoutLines = layoutLinesOf(walk.heaps);
   const view: LeakReportView = {
     mode: p.mode,
     ust: walk.ust,

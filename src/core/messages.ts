@@ -151,6 +151,8 @@ export const messages = {
   heapleaksSaveRefused: (path: string, reason: string, suggestion: string | null) =>
     "Not saved: " + path + " is there and " + reason.replace(/^it /, "it ") + "; leaktools replaces only its own snapshot files." +
     (suggestion ? " Save under another name: dx @$heapleaks(\"save\", \"" + suggestion + "\")." : " Choose another name."),
+  heapleaksSavedWithout: (parts: number) =>
+    "Not in the file: the blocks of " + plural(parts, "part", "parts") + " of the heaps that could not be walked:",
   heapleaksFileMissing: (path: string) =>
     "No file at " + path + ". Save one first on the earlier dump (dx @$heapleaks(\"save\", \"C:\\\\cases\\\\before.json\")), and double each backslash inside dx quotes.",
   heapleaksFileUnreadable: (path: string, detail: string) => "Could not read " + path + ": " + detail.replace(/[\s.]+$/, "") + ".",

@@ -208,3 +208,13 @@ export function notWalkedRecords(parts: HeapPartNotWalked[], ps: 4 | 8): NotWalk
     toString: () => n.part + (n.address ? " at " + n.address.format(ps) : "") + ": " + n.reason,
   }));
 }
+
+/** One "Layout:" line per distinct layout that is not from the symbols (DESIGN output convention 2). */
+export function layoutLinesOf(heaps: HeapWalkSummary[]): string[] {
+  const lines: string[] = [];
+  for (const h of heaps) {
+    const line = "Layout: " + h.layout + ".";
+    if (/built-in/i.test(h.layout) && lines.indexOf(line) < 0) lines.push(line);
+  }
+  return lines;
+}
