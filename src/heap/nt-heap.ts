@@ -133,6 +133,9 @@ class NtHeapWalk {
   private frontEndHeap = 0;
   private readonly pieces: Piece[] = [];
   private readonly regions: LfhRegion[] = [];
+  /** Internal blocks without the UserBlocks signature: a UserBlocks whose signature was overwritten shows by its
+   *  subsegment pointing back at it (checked in walkLfh, from bytes already read). */
+  private readonly unsigned: LfhRegion[] = [];
 
   constructor(private readonly target: Target, private readonly heap: Address, private readonly layouts: NtHeapLayouts, private readonly options: HeapWalkOptions) {
     this.ps = target.pointerSize;
@@ -339,7 +342,7 @@ class NtHeapWalk {
     const limit = Math.min(bytes.length, end - piece.start);
     for (let p = from + ((g - (from % g)) % g); p + g <= limit; p += g) {
       const e = decodeEntry(bytes, p, this.ps, this.key);
-      if (!e.checksumOk || e.size === 0 || (e.flags & ~0xff) !== 0) continue;
+      if (!e.checksumOk || e.size === 0) continue;
       const next = p + e.size * g;
       if (next > limit) continue;
       if (next === end - piece.start) return p;
@@ -368,6 +371,8 @@ class NtHeapWalk {
       const sig = this.userDataSignatureOffset();
       if (sig >= 0 && userOff + sig + 4 <= bytes.length && u32(bytes, userOff + sig) === USERDATA_SIGNATURE) {
         this.regions.push({ userBlocks: piece.start + userOff, end: entry + blockBytes, piece });
+      } else if (userOff + this.ps <= bytes.length && this.unsigned.length < heapWalkLimits.maxPartsNotWalkedPerHeap) {
+        this.unsigned.push({ userBlocks: piece.start + userOff, end: entry + blockBytes, piece });
       }
       return;
     }
@@ -412,9 +417,10 @@ class NtHeapWalk {
   // --- LFH (§3) ---
 
   private walkLfh(): void {
-    if (this.regions.length === 0) return;
     const ud = this.layouts.userData;
     const ss = this.layouts.subsegment;
+    if (!isLayoutMissing(ss)) this.findDamagedUserBlocks(ss, isLayoutMissing(ud) ? -1 : ud.offsets.Signature);
+    if (this.regions.length === 0) return;
     const missing = isLayoutMissing(ud) ? ud : isLayoutMissing(ss) ? ss : null;
     const keyProblem = this.layouts.flavour === "win81" && this.layouts.lfhKey === null ? this.layouts.lfhKeyProblem : null;
     if (missing || keyProblem) {
@@ -423,6 +429,30 @@ class NtHeapWalk {
       return;
     }
     for (const region of this.regions) this.walkRegion(region, ud as ResolvedLayout, ss as ResolvedLayout);
+  }
+
+  /**
+   * An internal block whose first pointer leads to a subsegment (in memory already read: zones live in the heap's
+   * segments) whose UserBlocks points back at it is a UserBlocks whose signature is damaged: named, its blocks not
+   * listed (they cannot be told from stale bytes without the header).
+   */
+  private findDamagedUserBlocks(ss: ResolvedLayout, signatureOffset: number): void {
+    for (const c of this.unsigned) {
+      const off = c.userBlocks - c.piece.start;
+      const subsegment = this.readNumber(c.piece.bytes, off);
+      if (!this.plausible(subsegment)) continue;
+      let back = -1;
+      for (const p of this.pieces) {
+        const at = subsegment + ss.offsets.UserBlocks - p.start;
+        if (at >= 0 && at + this.ps <= p.bytes.length) {
+          back = this.readNumber(p.bytes, at);
+          break;
+        }
+      }
+      if (back !== c.userBlocks) continue;
+      const found = signatureOffset >= 0 && off + signatureOffset + 4 <= c.piece.bytes.length ? hex(u32(c.piece.bytes, off + signatureOffset)) : "unreadable";
+      this.notWalked("LFH UserBlocks", c.userBlocks, "its subsegment at " + hex(subsegment) + " points to it, but its signature is " + found + ", not 0xf0e0d0c0: its LFH blocks are not listed");
+    }
   }
 
   /** Bytes at `at` from the ranges already read (zones and subsegments live in the heap's own segments), else read. */
