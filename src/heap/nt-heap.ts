@@ -117,6 +117,12 @@ function hex(value: number): string {
   return "0x" + value.toString(16);
 }
 
+/** The bytes of _HEAP the walker reads in its first read (the process walk reads the same to classify the heap). */
+export function ntHeapHeaderSize(layouts: NtHeapLayouts, pointerSize: 4 | 8): number {
+  const h = layouts.heap.offsets;
+  return Math.max(layouts.heap.size, h.FrontEndHeapType + 1, h.SegmentList + 2 * pointerSize, h.VirtualAllocdBlocks + 2 * pointerSize);
+}
+
 /** Walks one NT heap. Never throws on target data: what it cannot walk is in `notWalked`, by address and reason. */
 export function walkNtHeap(target: Target, heap: Address, layouts: NtHeapLayouts, options: HeapWalkOptions): HeapWalkPart {
   return new NtHeapWalk(target, heap, layouts, options).run();
@@ -152,8 +158,7 @@ class NtHeapWalk {
   run(): HeapWalkPart {
     const h = this.layouts.heap.offsets;
     const ps = this.ps;
-    const size = Math.max(this.layouts.heap.size, h.FrontEndHeapType + 1, h.SegmentList + 2 * ps, h.VirtualAllocdBlocks + 2 * ps);
-    const header = this.target.memory.read(this.heap, size, "_HEAP");
+    const header = this.target.memory.read(this.heap, ntHeapHeaderSize(this.layouts, ps), "_HEAP");
     if (header instanceof Unreadable) {
       this.notWalked("heap", this.heapAt, "the heap header " + header.describe(ps));
       return this.part;
@@ -183,6 +188,12 @@ class NtHeapWalk {
 
   private plausible(value: number): boolean {
     return value !== 0 && value % this.ps === 0 && value < (this.ps === 8 ? 0x800000000000 : TWO_32);
+  }
+
+  /** A note for HeapWalkSummary.notes: what the walk assumed or fell back to, once each. */
+  private note(text: string): void {
+    const notes = this.part.summary.notes || (this.part.summary.notes = []);
+    if (notes.indexOf(text) < 0) notes.push(text);
   }
 
   private notWalked(part: string, address: number | null, reason: string): void {
@@ -513,6 +524,7 @@ class NtHeapWalk {
         if (!fits(first, stride) && fits(raw & 0xffff, raw >>> 16) && (raw & 0xffff) === minFirst) {
           first = raw & 0xffff;
           stride = raw >>> 16;
+          this.note("LFH offsets read in clear (as Windows 8.0 stores them) where RtlpLFHKey did not decode them");
         }
       }
     }

@@ -163,3 +163,17 @@ describe("options and per-block cases", () => {
     expect(target.memory.stats.readCalls).toBeLessThanOrEqual(12);
   });
 });
+
+test("LFH offsets in clear on a build reported as 8.1+: the keyed reading fails, the plain one is taken and noted (MemProcFS tries it first)", () => {
+  const p = new NtHeapProcess({ pointerSize: 8, build: 9200, ust: false });
+  const h = p.heap();
+  const l = h.lfh(0x30, 12);
+  p.finish();
+  // The PEB says 9600: the walker expects keyed offsets.
+  p.b.memory.writeU16(p.b.target.pebAddress! + 0x120n, 9600);
+  installHost(p.b.target);
+  const result = walkProcessHeaps(new Target(), { includeFree: false, readFirstPointer: false });
+  expectBlocks(result, l.blocks);
+  if (isHeapWalkFailure(result)) throw new Error(result.message);
+  expect(result.heaps[0].notes).toEqual(["LFH offsets read in clear (as Windows 8.0 stores them) where RtlpLFHKey did not decode them"]);
+});
