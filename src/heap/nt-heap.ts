@@ -186,8 +186,10 @@ class NtHeapWalk {
     return this.ps === 8 ? u32(bytes, offset + 4) * TWO_32 + u32(bytes, offset) : u32(bytes, offset);
   }
 
+  /** A user-mode address a heap link may hold: pointer-aligned, above the first 64 KB (never mapped), below the top
+   *  of user space. */
   private plausible(value: number): boolean {
-    return value !== 0 && value % this.ps === 0 && value < (this.ps === 8 ? 0x800000000000 : TWO_32);
+    return value >= 0x10000 && value % this.ps === 0 && value < (this.ps === 8 ? 0x800000000000 : TWO_32);
   }
 
   /** A note for HeapWalkSummary.notes: what the walk assumed or fell back to, once each. */
@@ -252,12 +254,26 @@ class NtHeapWalk {
       return;
     }
     const ucrs = this.readUncommittedRanges(base, seg, first, last);
+    const ranges: [number, number][] = [];
     let cursor = first;
     for (const ucr of ucrs) {
-      if (ucr.address > cursor) this.walkRange(cursor, ucr.address);
+      if (ucr.address > cursor) ranges.push([cursor, ucr.address]);
       cursor = Math.max(cursor, ucr.address + ucr.size);
     }
-    if (cursor < last) this.walkRange(cursor, last);
+    if (cursor < last) ranges.push([cursor, last]);
+    // What the segment says it has committed bounds what is read: an uncommitted-range list that lost entries would
+    // otherwise send the walk through reserved pages that do not read, each costing reads to find (§2.2).
+    const committed = last - base - u32(seg, h.NumberOfUnCommittedPages) * 0x1000;
+    let budget = Math.max(committed, 0) + heapWalkLimits.segmentCommitSlack;
+    for (const [start, end] of ranges) {
+      const stop = Math.min(end, start + Math.max(budget, 0));
+      if (stop > start) this.walkRange(start, stop);
+      budget -= stop - start;
+      if (stop < end) {
+        this.notWalked("segment range", stop, "the segment at " + hex(base) + " says " + hex(committed) + " bytes are committed; its uncommitted-range list accounts for less, so the range from " + hex(stop) + " to " + hex(last) + " was not read");
+        return;
+      }
+    }
   }
 
   /** The segment's _HEAP_UCR_DESCRIPTORs (per-segment UCRSegmentList, §2.1: DbgHelpUtils, ntoseye), sorted. */

@@ -153,3 +153,22 @@ describe("heap handles: dispatch by signature", () => {
     expect(isHeapWalkFailure(r) && r.message).toMatch(/user-mode target.*Attach to the process/);
   });
 });
+
+test("an uncommitted-range list that lost its entries: the walk reads no more than the segment says is committed", () => {
+  const p = new NtHeapProcess({ pointerSize: 8, build: BUILDS.win10_22h2, ust: false });
+  const h = p.heap({ reserve: 0x1000000 });
+  const blocks: ExpectedBlock[] = [];
+  for (let i = 0; i < 50; i++) blocks.push(h.alloc(0x100));
+  p.finish();
+  // Empty the heap segment's UCR list (Flink and Blink back to the head): 16 MB reserved, a few pages committed.
+  const head = h.address + BigInt(p.heapFields.UCRSegmentList);
+  p.b.writePtr(head, head);
+  p.b.writePtr(head + 8n, head);
+  installHost(p.b.target);
+  const target = new Target();
+  const r = ok(walkProcessHeaps(target, options));
+  expect(addresses(r.blocks)).toEqual(expectedAddresses(blocks));
+  expect(target.memory.stats.bytesRead).toBeLessThan(0x40000);
+  expect(r.notWalked.map((n) => n.part)).toEqual(expect.arrayContaining(["segment range"]));
+  expect(r.notWalked.some((n) => /says 0x[0-9a-f]+ bytes are committed; its uncommitted-range list accounts for less/.test(n.reason))).toBe(true);
+});
