@@ -387,9 +387,6 @@ class NtHeapWalk {
       if (this.options.includeFree) this.part.free.push({ address: addr(entry + this.gran), size: blockBytes - this.gran, heap: this.heap, kind: "Backend" });
       return;
     }
-    // Busy + LAST_ENTRY: the guard before an uncommitted range or the segment end (§2.2, §10.4: classified by flags,
-    // never by size - ReactOS makes it one granule, a Win7 x86 transcript shows 0x20 bytes).
-    if ((flags & ENTRY_LAST) !== 0) return;
     if ((flags & ENTRY_INTERNAL) !== 0) {
       // Internal: never listed. An LFH UserBlocks sits at its user pointer, after the +ust header when there is one
       // (§3.2: ntdll allocates UserBlocks through RtlAllocateHeap, so +ust prefixes them too).
@@ -403,6 +400,10 @@ class NtHeapWalk {
       }
       return;
     }
+    // Busy + LAST_ENTRY: the guard before an uncommitted range or the segment end (§2.2, §10.4: classified by flags,
+    // never by size - ReactOS makes it one granule, a Win7 x86 transcript shows 0x20 bytes). Tested after the
+    // internal flag, so that an internal block that happens to be last still has its UserBlocks found.
+    if ((flags & ENTRY_LAST) !== 0) return;
     const area = userArea(bytes, off, blockBytes, unusedBytes, this.ps, false, this.previousSizeKey);
     if (!area) {
       this.notWalked("backend block", entry, "the busy block at " + hex(entry) + " has UnusedBytes " + hex(unusedBytes) + ", which fits no reading of a " + hex(blockBytes) + "-byte block");
