@@ -172,3 +172,13 @@ test("an uncommitted-range list that lost its entries: the walk reads no more th
   expect(r.notWalked.map((n) => n.part)).toEqual(expect.arrayContaining(["segment range"]));
   expect(r.notWalked.some((n) => /says 0x[0-9a-f]+ bytes are committed; its uncommitted-range list accounts for less/.test(n.reason))).toBe(true);
 });
+
+test("a heap the PEB lists whose signature is damaged: asked for alone, it is named not walked (not refused)", () => {
+  const p = new NtHeapProcess({ pointerSize: 8, build: BUILDS.win10_22h2, ust: false });
+  const h = p.heap();
+  h.alloc(0x20);
+  const r = ok(run(p, h.address, () => p.b.memory.writeU32(h.address + 0x10n, 0x11223344)));
+  expect(r.blocks).toEqual([]);
+  expect(r.heaps.map((x) => x.type)).toEqual(["Unknown"]);
+  expect(r.notWalked.map((n) => [n.part, n.reason])).toEqual([["heap", expect.stringMatching(/the signature at \+0x10 is 0x11223344: neither an NT heap/)]]);
+});
