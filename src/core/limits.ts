@@ -30,6 +30,8 @@ export const heapWalkLimits = {
   maxSegmentBytes: 0x100000000,
   /** Virtual blocks of one heap: each is at least 512 KB (x64) of address space, so a million needs 512 GB. */
   maxVirtualBlocksPerHeap: 1000000,
+  /** Bytes of a segment read beyond what its header says is committed: one page, for a count rounded down. */
+  segmentCommitSlack: 0x1000,
   /** Parts named as not walked in one heap: a heap damaged everywhere is told in the first ones. */
   maxPartsNotWalkedPerHeap: 256,
 } as const;

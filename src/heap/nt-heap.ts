@@ -117,6 +117,12 @@ function hex(value: number): string {
   return "0x" + value.toString(16);
 }
 
+/** The bytes of _HEAP the walker reads in its first read (the process walk reads the same to classify the heap). */
+export function ntHeapHeaderSize(layouts: NtHeapLayouts, pointerSize: 4 | 8): number {
+  const h = layouts.heap.offsets;
+  return Math.max(layouts.heap.size, h.FrontEndHeapType + 1, h.SegmentList + 2 * pointerSize, h.VirtualAllocdBlocks + 2 * pointerSize);
+}
+
 /** Walks one NT heap. Never throws on target data: what it cannot walk is in `notWalked`, by address and reason. */
 export function walkNtHeap(target: Target, heap: Address, layouts: NtHeapLayouts, options: HeapWalkOptions): HeapWalkPart {
   return new NtHeapWalk(target, heap, layouts, options).run();
@@ -133,6 +139,9 @@ class NtHeapWalk {
   private frontEndHeap = 0;
   private readonly pieces: Piece[] = [];
   private readonly regions: LfhRegion[] = [];
+  /** Internal blocks without the UserBlocks signature: a UserBlocks whose signature was overwritten shows by its
+   *  subsegment pointing back at it (checked in walkLfh, from bytes already read). */
+  private readonly unsigned: LfhRegion[] = [];
 
   constructor(private readonly target: Target, private readonly heap: Address, private readonly layouts: NtHeapLayouts, private readonly options: HeapWalkOptions) {
     this.ps = target.pointerSize;
@@ -149,8 +158,7 @@ class NtHeapWalk {
   run(): HeapWalkPart {
     const h = this.layouts.heap.offsets;
     const ps = this.ps;
-    const size = Math.max(this.layouts.heap.size, h.FrontEndHeapType + 1, h.SegmentList + 2 * ps, h.VirtualAllocdBlocks + 2 * ps);
-    const header = this.target.memory.read(this.heap, size, "_HEAP");
+    const header = this.target.memory.read(this.heap, ntHeapHeaderSize(this.layouts, ps), "_HEAP");
     if (header instanceof Unreadable) {
       this.notWalked("heap", this.heapAt, "the heap header " + header.describe(ps));
       return this.part;
@@ -178,8 +186,16 @@ class NtHeapWalk {
     return this.ps === 8 ? u32(bytes, offset + 4) * TWO_32 + u32(bytes, offset) : u32(bytes, offset);
   }
 
+  /** A user-mode address a heap link may hold: pointer-aligned, above the first 64 KB (never mapped), below the top
+   *  of user space. */
   private plausible(value: number): boolean {
-    return value !== 0 && value % this.ps === 0 && value < (this.ps === 8 ? 0x800000000000 : TWO_32);
+    return value >= 0x10000 && value % this.ps === 0 && value < (this.ps === 8 ? 0x800000000000 : TWO_32);
+  }
+
+  /** A note for HeapWalkSummary.notes: what the walk assumed or fell back to, once each. */
+  private note(text: string): void {
+    const notes = this.part.summary.notes || (this.part.summary.notes = []);
+    if (notes.indexOf(text) < 0) notes.push(text);
   }
 
   private notWalked(part: string, address: number | null, reason: string): void {
@@ -238,12 +254,26 @@ class NtHeapWalk {
       return;
     }
     const ucrs = this.readUncommittedRanges(base, seg, first, last);
+    const ranges: [number, number][] = [];
     let cursor = first;
     for (const ucr of ucrs) {
-      if (ucr.address > cursor) this.walkRange(cursor, ucr.address);
+      if (ucr.address > cursor) ranges.push([cursor, ucr.address]);
       cursor = Math.max(cursor, ucr.address + ucr.size);
     }
-    if (cursor < last) this.walkRange(cursor, last);
+    if (cursor < last) ranges.push([cursor, last]);
+    // What the segment says it has committed bounds what is read: an uncommitted-range list that lost entries would
+    // otherwise send the walk through reserved pages that do not read, each costing reads to find (§2.2).
+    const committed = last - base - u32(seg, h.NumberOfUnCommittedPages) * 0x1000;
+    let budget = Math.max(committed, 0) + heapWalkLimits.segmentCommitSlack;
+    for (const [start, end] of ranges) {
+      const stop = Math.min(end, start + Math.max(budget, 0));
+      if (stop > start) this.walkRange(start, stop);
+      budget -= stop - start;
+      if (stop < end) {
+        this.notWalked("segment range", stop, "the segment at " + hex(base) + " says " + hex(committed) + " bytes are committed; its uncommitted-range list accounts for less, so the range from " + hex(stop) + " to " + hex(last) + " was not read");
+        return;
+      }
+    }
   }
 
   /** The segment's _HEAP_UCR_DESCRIPTORs (per-segment UCRSegmentList, §2.1: DbgHelpUtils, ntoseye), sorted. */
@@ -339,7 +369,7 @@ class NtHeapWalk {
     const limit = Math.min(bytes.length, end - piece.start);
     for (let p = from + ((g - (from % g)) % g); p + g <= limit; p += g) {
       const e = decodeEntry(bytes, p, this.ps, this.key);
-      if (!e.checksumOk || e.size === 0 || (e.flags & ~0xff) !== 0) continue;
+      if (!e.checksumOk || e.size === 0) continue;
       const next = p + e.size * g;
       if (next > limit) continue;
       if (next === end - piece.start) return p;
@@ -357,9 +387,6 @@ class NtHeapWalk {
       if (this.options.includeFree) this.part.free.push({ address: addr(entry + this.gran), size: blockBytes - this.gran, heap: this.heap, kind: "Backend" });
       return;
     }
-    // Busy + LAST_ENTRY: the guard before an uncommitted range or the segment end (§2.2, §10.4: classified by flags,
-    // never by size - ReactOS makes it one granule, a Win7 x86 transcript shows 0x20 bytes).
-    if ((flags & ENTRY_LAST) !== 0) return;
     if ((flags & ENTRY_INTERNAL) !== 0) {
       // Internal: never listed. An LFH UserBlocks sits at its user pointer, after the +ust header when there is one
       // (§3.2: ntdll allocates UserBlocks through RtlAllocateHeap, so +ust prefixes them too).
@@ -368,9 +395,15 @@ class NtHeapWalk {
       const sig = this.userDataSignatureOffset();
       if (sig >= 0 && userOff + sig + 4 <= bytes.length && u32(bytes, userOff + sig) === USERDATA_SIGNATURE) {
         this.regions.push({ userBlocks: piece.start + userOff, end: entry + blockBytes, piece });
+      } else if (userOff + this.ps <= bytes.length && this.unsigned.length < heapWalkLimits.maxPartsNotWalkedPerHeap) {
+        this.unsigned.push({ userBlocks: piece.start + userOff, end: entry + blockBytes, piece });
       }
       return;
     }
+    // Busy + LAST_ENTRY: the guard before an uncommitted range or the segment end (§2.2, §10.4: classified by flags,
+    // never by size - ReactOS makes it one granule, a Win7 x86 transcript shows 0x20 bytes). Tested after the
+    // internal flag, so that an internal block that happens to be last still has its UserBlocks found.
+    if ((flags & ENTRY_LAST) !== 0) return;
     const area = userArea(bytes, off, blockBytes, unusedBytes, this.ps, false, this.previousSizeKey);
     if (!area) {
       this.notWalked("backend block", entry, "the busy block at " + hex(entry) + " has UnusedBytes " + hex(unusedBytes) + ", which fits no reading of a " + hex(blockBytes) + "-byte block");
@@ -412,9 +445,10 @@ class NtHeapWalk {
   // --- LFH (§3) ---
 
   private walkLfh(): void {
-    if (this.regions.length === 0) return;
     const ud = this.layouts.userData;
     const ss = this.layouts.subsegment;
+    if (!isLayoutMissing(ss)) this.findDamagedUserBlocks(ss, isLayoutMissing(ud) ? -1 : ud.offsets.Signature);
+    if (this.regions.length === 0) return;
     const missing = isLayoutMissing(ud) ? ud : isLayoutMissing(ss) ? ss : null;
     const keyProblem = this.layouts.flavour === "win81" && this.layouts.lfhKey === null ? this.layouts.lfhKeyProblem : null;
     if (missing || keyProblem) {
@@ -423,6 +457,30 @@ class NtHeapWalk {
       return;
     }
     for (const region of this.regions) this.walkRegion(region, ud as ResolvedLayout, ss as ResolvedLayout);
+  }
+
+  /**
+   * An internal block whose first pointer leads to a subsegment (in memory already read: zones live in the heap's
+   * segments) whose UserBlocks points back at it is a UserBlocks whose signature is damaged: named, its blocks not
+   * listed (they cannot be told from stale bytes without the header).
+   */
+  private findDamagedUserBlocks(ss: ResolvedLayout, signatureOffset: number): void {
+    for (const c of this.unsigned) {
+      const off = c.userBlocks - c.piece.start;
+      const subsegment = this.readNumber(c.piece.bytes, off);
+      if (!this.plausible(subsegment)) continue;
+      let back = -1;
+      for (const p of this.pieces) {
+        const at = subsegment + ss.offsets.UserBlocks - p.start;
+        if (at >= 0 && at + this.ps <= p.bytes.length) {
+          back = this.readNumber(p.bytes, at);
+          break;
+        }
+      }
+      if (back !== c.userBlocks) continue;
+      const found = signatureOffset >= 0 && off + signatureOffset + 4 <= c.piece.bytes.length ? hex(u32(c.piece.bytes, off + signatureOffset)) : "unreadable";
+      this.notWalked("LFH UserBlocks", c.userBlocks, "its subsegment at " + hex(subsegment) + " points to it, but its signature is " + found + ", not 0xf0e0d0c0: its LFH blocks are not listed");
+    }
   }
 
   /** Bytes at `at` from the ranges already read (zones and subsegments live in the heap's own segments), else read. */
@@ -483,6 +541,7 @@ class NtHeapWalk {
         if (!fits(first, stride) && fits(raw & 0xffff, raw >>> 16) && (raw & 0xffff) === minFirst) {
           first = raw & 0xffff;
           stride = raw >>> 16;
+          this.note("LFH offsets read in clear (as Windows 8.0 stores them) where RtlpLFHKey did not decode them");
         }
       }
     }

@@ -18,7 +18,7 @@ import {
 } from "../layouts/heap";
 import { HeapType, HeapWalkOptions, HeapWalkPart, ProcessHeapWalk } from "./heap-blocks";
 import { isPlausibleUserAddress, readProcessHeaps } from "./virtual-blocks";
-import { resolveNtHeapLayouts, walkNtHeap, NtHeapLayouts } from "./nt-heap";
+import { resolveNtHeapLayouts, walkNtHeap, NtHeapLayouts, ntHeapHeaderSize } from "./nt-heap";
 import { LayoutMissing } from "../layouts/types";
 import { walkSegmentHeap } from "./user-segment-heap";
 
@@ -45,11 +45,13 @@ export interface HeapKind {
  * heap (MemProcFS VmmHeap_InitializeInternal, ntoseye classify, DbgHelpUtils is_process_heap; ReactOS
  * RtlpDphPointerFromHandle).
  */
-export function classifyHeap(target: Target, heap: Address, forceFlagsOffset: number | null): HeapKind {
+export function classifyHeap(target: Target, heap: Address, forceFlagsOffset: number | null, headerSize = 0): HeapKind {
   const ps = target.pointerSize;
   const c = heapConstants(ps);
   const size = Math.max(c.signatureOffset + 4, forceFlagsOffset === null ? 0 : forceFlagsOffset + 4);
-  const bytes = target.memory.read(heap, size, "heap signature");
+  // The whole _HEAP header when it reads (cached: the NT walker's own read of it is then free), else the signature.
+  const whole = headerSize > size ? target.memory.read(heap, headerSize, "_HEAP") : null;
+  const bytes = whole && !(whole instanceof Unreadable) ? whole : target.memory.read(heap, size, "heap signature");
   if (bytes instanceof Unreadable) return { type: "Unknown", reason: "its first bytes are unreadable (" + bytes.describe(ps) + ")" };
   const signature = u32(bytes, c.signatureOffset);
   if (signature === SEGMENT_HEAP_SIGNATURE) return { type: "Segment", reason: null };
@@ -83,17 +85,20 @@ export function walkProcessHeaps(target: Target, options: HeapWalkOptions, onlyH
   const build = target.windowsBuild();
   const layouts: NtHeapLayouts | LayoutMissing = resolveNtHeapLayouts(target, build);
   const forceFlags = isLayoutMissing(layouts) ? null : layouts.heap.offsets.ForceFlags;
+  const headerSize = isLayoutMissing(layouts) ? 0 : ntHeapHeaderSize(layouts, ps);
   let heaps = process.heaps;
   if (onlyHeap) {
     if (onlyHeap.isNull || !isPlausibleUserAddress(onlyHeap, ps)) return fail(messages.heapWalkNotAHeap(onlyHeap.format(ps), "not a user-mode address of this process"));
-    const kind = classifyHeap(target, onlyHeap, forceFlags);
-    if (kind.type === "Unknown") return fail(messages.heapWalkNotAHeap(onlyHeap.format(ps), kind.reason || "no heap signature"));
     const listed = heaps.some((h) => h.equals(onlyHeap));
+    // A handle the PEB lists is the process's heap even when damaged: walked (and named not walked) like the others,
+    // so a caller walking the heaps one by one gets the same answer as a walk of them all.
+    const kind = classifyHeap(target, onlyHeap, forceFlags, headerSize);
+    if (kind.type === "Unknown" && !listed) return fail(messages.heapWalkNotAHeap(onlyHeap.format(ps), kind.reason || "no heap signature"));
     if (!listed) result.notWalked.push({ heap: onlyHeap, part: "PEB heap list", address: peb, reason: messages.heapWalkNotInPeb(onlyHeap.format(ps)) });
     heaps = [onlyHeap];
   }
   for (const heap of heaps) {
-    const kind = classifyHeap(target, heap, forceFlags);
+    const kind = classifyHeap(target, heap, forceFlags, headerSize);
     let part: HeapWalkPart;
     try {
       part = walkOne(target, heap, kind, layouts, options);

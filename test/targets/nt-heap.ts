@@ -168,9 +168,10 @@ export class NtHeap {
   }
 
   private place(sizeGran: number): { s: Segment; off: number } {
-    const s = this.current;
     const bytes = sizeGran * this.gran;
-    if (s.cursor + bytes + 0x2000 > s.reserve) throw new Error("segment full: add a segment (addSegment) or reserve more");
+    // A full segment: the heap grows by a new segment of twice the reserve, as a growable heap does.
+    if (this.current.cursor + bytes + 0x2000 > this.current.reserve) this.addSegment(Math.max(2 * this.current.reserve, Math.ceil((bytes + 0x4000) / 0x10000) * 0x10000));
+    const s = this.current;
     const off = s.cursor;
     s.cursor += bytes;
     return { s, off };
@@ -481,6 +482,31 @@ export class NtHeap {
       }
       if (start < s.reserve) b.memory.write(s.base + BigInt(start), s.buffer.subarray(start, s.reserve));
     }
+  }
+
+  // --- damage, applied after NtHeapProcess.finish() (the cases issue 20 names) ---
+
+  /** Flips a bit of `block`'s encoded Size: its checksum fails. */
+  breakChecksum(block: ExpectedBlock): void {
+    const at = block.header + (this.ps === 8 ? 8n : 0n);
+    const byte = this.process.b.memory.read(at, 1) as Uint8Array;
+    this.process.b.memory.writeU8(at, byte[0] ^ 0x04);
+  }
+
+  /** Makes the segment list loop: the last segment's Flink points at itself. */
+  loopSegmentList(): void {
+    const last = this.segments[this.segments.length - 1].base + BigInt(this.process.heapFields.SegmentListEntry);
+    this.process.b.writePtr(last, last);
+  }
+
+  /** Drops the page holding `address` from the target (a page missing from the dump). */
+  dropPage(address: bigint): void {
+    this.process.b.memory.unmap(address & ~0xfffn, 0x1000);
+  }
+
+  /** Overwrites a UserBlocks' signature (0xF0E0D0C0). */
+  breakUserBlocksSignature(userBlocks: bigint): void {
+    this.process.b.memory.writeU32(userBlocks + BigInt(lfhFields(this.process.options.build, this.ps).header.Signature), 0x0badf00d);
   }
 
   /** A pointer in a segment buffer when `at` is in one, else straight to memory. */

@@ -44,14 +44,9 @@ function heapWithBlocks(ps: 4 | 8 = 8, build: number = BUILDS.win10_22h2, ust = 
 
 describe("damage: the rest is listed, the damage named", () => {
   test.each([[8], [4]] as const)("a header whose checksum fails (x%i): the blocks after it are found again", (ps) => {
-    const { p, first, lfh, second } = heapWithBlocks(ps === 8 ? 8 : 4);
+    const { p, h, first, lfh, second } = heapWithBlocks(ps === 8 ? 8 : 4);
     const bad = first[7];
-    const r = ok(run(p, undefined, () => {
-      // Flip a bit of the encoded Size: the checksum no longer holds.
-      const at = bad.header + (ps === 8 ? 8n : 0n);
-      const byte = p.b.memory.read(at, 1) as Uint8Array;
-      p.b.memory.writeU8(at, byte[0] ^ 0x04);
-    }));
+    const r = ok(run(p, undefined, () => h.breakChecksum(bad)));
     const expected = first.filter((b) => b !== bad).concat(lfh.blocks, second);
     expect(addresses(r.blocks)).toEqual(expectedAddresses(expected));
     expect(r.notWalked).toHaveLength(1);
@@ -62,22 +57,17 @@ describe("damage: the rest is listed, the damage named", () => {
 
   test("a segment list that loops: both segments walked once, the loop named", () => {
     const { p, h, first, lfh, second, seg } = heapWithBlocks();
-    const f = p.heapFields;
-    const r = ok(run(p, undefined, () => {
-      // The second segment's Flink points back at itself.
-      p.b.writePtr(seg + BigInt(f.SegmentListEntry), seg + BigInt(f.SegmentListEntry));
-    }));
+    const r = ok(run(p, undefined, () => h.loopSegmentList()));
     expect(addresses(r.blocks)).toEqual(expectedAddresses(first.concat(lfh.blocks, second)));
     expect(r.notWalked.map((n) => n.part)).toEqual(["segment list"]);
     expect(r.notWalked[0].reason).toMatch(new RegExp("loops.*leads back to the segment at " + hex(seg)));
-    expect(h.address).toBeDefined();
   });
 
   test("a page missing from the dump: the blocks on it are not listed, those after it are, the hole is named", () => {
     const { p, h, first, lfh, second } = heapWithBlocks(8, BUILDS.win10_22h2, false);
     const victim = first.find((b) => b.header >= h.address + 0x1000n)!;
     const page = victim.header & ~0xfffn;
-    const r = ok(run(p, undefined, () => p.b.memory.unmap(page, 0x1000)));
+    const r = ok(run(p, undefined, () => h.dropPage(page)));
     const onPage = (b: ExpectedBlock) => b.header + 16n > page && b.header < page + 0x1000n;
     // The LFH blocks go with their UserBlocks: when its header is on the missing page, none can be found.
     const all = first.concat(lfh.userBlocks >= page && lfh.userBlocks < page + 0x1000n ? [] : lfh.blocks, second);
@@ -88,10 +78,12 @@ describe("damage: the rest is listed, the damage named", () => {
     expect(r.notWalked.some((n) => n.part === "segment range" && n.address!.toHex() === page.toString(16) && /4096 bytes are unreadable/.test(n.reason))).toBe(true);
   });
 
-  test("an LFH UserBlocks with a wrong signature: its blocks are not listed (the backend ones are)", () => {
-    const { p, first, second, lfh } = heapWithBlocks();
-    const r = ok(run(p, undefined, () => p.b.memory.writeU32(lfh.userBlocks + 0x14n, 0x12345678)));
+  test("an LFH UserBlocks with a wrong signature: named by its address, its blocks not listed (the backend ones are)", () => {
+    const { p, h, first, second, lfh } = heapWithBlocks();
+    const r = ok(run(p, undefined, () => h.breakUserBlocksSignature(lfh.userBlocks)));
     expect(addresses(r.blocks)).toEqual(expectedAddresses(first.concat(second)));
+    expect(r.notWalked.map((n) => [n.part, n.address!.toHex()])).toEqual([["LFH UserBlocks", lfh.userBlocks.toString(16)]]);
+    expect(r.notWalked[0].reason).toMatch(/its subsegment at 0x[0-9a-f]+ points to it, but its signature is 0xbadf00d, not 0xf0e0d0c0/);
   });
 
   test("an LFH subsegment whose offsets do not decode (wrong key): named with what may be wrong", () => {
@@ -160,4 +152,33 @@ describe("heap handles: dispatch by signature", () => {
     const r = walkProcessHeaps(new Target(), options);
     expect(isHeapWalkFailure(r) && r.message).toMatch(/user-mode target.*Attach to the process/);
   });
+});
+
+test("an uncommitted-range list that lost its entries: the walk reads no more than the segment says is committed", () => {
+  const p = new NtHeapProcess({ pointerSize: 8, build: BUILDS.win10_22h2, ust: false });
+  const h = p.heap({ reserve: 0x1000000 });
+  const blocks: ExpectedBlock[] = [];
+  for (let i = 0; i < 50; i++) blocks.push(h.alloc(0x100));
+  p.finish();
+  // Empty the heap segment's UCR list (Flink and Blink back to the head): 16 MB reserved, a few pages committed.
+  const head = h.address + BigInt(p.heapFields.UCRSegmentList);
+  p.b.writePtr(head, head);
+  p.b.writePtr(head + 8n, head);
+  installHost(p.b.target);
+  const target = new Target();
+  const r = ok(walkProcessHeaps(target, options));
+  expect(addresses(r.blocks)).toEqual(expectedAddresses(blocks));
+  expect(target.memory.stats.bytesRead).toBeLessThan(0x40000);
+  expect(r.notWalked.map((n) => n.part)).toEqual(expect.arrayContaining(["segment range"]));
+  expect(r.notWalked.some((n) => /says 0x[0-9a-f]+ bytes are committed; its uncommitted-range list accounts for less/.test(n.reason))).toBe(true);
+});
+
+test("a heap the PEB lists whose signature is damaged: asked for alone, it is named not walked (not refused)", () => {
+  const p = new NtHeapProcess({ pointerSize: 8, build: BUILDS.win10_22h2, ust: false });
+  const h = p.heap();
+  h.alloc(0x20);
+  const r = ok(run(p, h.address, () => p.b.memory.writeU32(h.address + 0x10n, 0x11223344)));
+  expect(r.blocks).toEqual([]);
+  expect(r.heaps.map((x) => x.type)).toEqual(["Unknown"]);
+  expect(r.notWalked.map((n) => [n.part, n.reason])).toEqual([["heap", expect.stringMatching(/the signature at \+0x10 is 0x11223344: neither an NT heap/)]]);
 });

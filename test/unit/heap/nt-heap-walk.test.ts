@@ -89,3 +89,91 @@ describe("walkProcessHeaps: NT heaps, every block with its size, kind and stack 
     expect(result.heaps[0].layout).toMatch(symbols ? /from ntdll's symbols/ : /built-in layout for Windows/);
   });
 });
+
+describe("options and per-block cases", () => {
+  test("includeFree: free backend blocks and free LFH slots come back as FreeHeapBlocks; busy ones are unchanged", () => {
+    const p = new NtHeapProcess({ pointerSize: 8, build: BUILDS.win10_22h2, ust: false });
+    const h = p.heap();
+    const a = h.alloc(0x40);
+    const free = h.free(0x80);
+    const l = h.lfh(0x30, 8, { busy: (i) => i !== 2 && i !== 5 });
+    const { result } = walk(p, { includeFree: true, readFirstPointer: false });
+    if (isHeapWalkFailure(result)) throw new Error(result.message);
+    expectBlocks(result, [a, ...l.blocks]);
+    const frees = result.free.map((f) => [f.kind, f.address.toHex(), f.size]);
+    expect(frees).toContainEqual(["Backend", (free + 0x10n).toString(16), 0x70]);
+    const stride = 0x40; // 0x30 asked + the 0x10 header, in 0x10 granules
+    const slot = (i: number) => (l.userBlocks + 0x40n + BigInt(i * stride) + 0x10n).toString(16);
+    expect(frees.filter((f) => f[0] === "LFH")).toEqual([["LFH", slot(2), stride - 0x10], ["LFH", slot(5), stride - 0x10]]);
+  });
+
+  test("readFirstPointer off: no first pointers", () => {
+    const p = new NtHeapProcess({ pointerSize: 8, build: BUILDS.win10_22h2, ust: false });
+    p.heap().alloc(0x40, { firstPointer: 0x7ff712345678n });
+    const { result } = walk(p, { includeFree: false, readFirstPointer: false });
+    if (isHeapWalkFailure(result)) throw new Error(result.message);
+    expect(result.blocks.map((b) => b.firstPointer)).toEqual([null]);
+  });
+
+  test("+ust detected per block: a block without the UST header (allocated before the flag) among blocks with one", () => {
+    const p = new NtHeapProcess({ pointerSize: 8, build: BUILDS.win10_22h2, ust: true });
+    const t = p.traceRecord([0x140001000n]);
+    const h = p.heap();
+    const expected = [h.alloc(0x40, { trace: t }), h.alloc(0x40, { noUst: true }), h.alloc(0x28, { trace: t })];
+    const { result } = walk(p);
+    expectBlocks(result, expected);
+    expect(expected[1].stackRecord).toBeNull();
+  });
+
+  test("a heap without encoding (EncodeFlagMask clear): headers read as stored, the PreviousSize chain checked", () => {
+    const p = new NtHeapProcess({ pointerSize: 4, build: BUILDS.win10_22h2, ust: false });
+    const h = p.heap({ encoded: false });
+    const expected = [h.alloc(0x10), h.alloc(0x333), h.alloc(0)];
+    h.free(0x40);
+    expected.push(h.alloc(0x70));
+    const { result } = walk(p);
+    expectBlocks(result, expected);
+    if (isHeapWalkFailure(result)) throw new Error(result.message);
+    expect(result.notWalked).toEqual([]);
+  });
+
+  test("progress: called as the blocks add up", () => {
+    const p = new NtHeapProcess({ pointerSize: 8, build: BUILDS.win10_22h2, ust: false });
+    const h = p.heap({ reserve: 0x200000 });
+    for (let i = 0; i < 9000; i++) h.alloc(0x20);
+    const seen: number[] = [];
+    const { result } = walk(p, { includeFree: false, readFirstPointer: false, onProgress: (n: number) => seen.push(n) } as never);
+    if (isHeapWalkFailure(result)) throw new Error(result.message);
+    expect(result.blocks.length).toBe(9000);
+    expect(seen).toEqual([4096, 8192]);
+  });
+
+  test("reads: each committed range in large reads, not one read per block", () => {
+    const p = new NtHeapProcess({ pointerSize: 8, build: BUILDS.win10_22h2, ust: true });
+    const t = p.traceRecord([0x140001000n]);
+    const h = p.heap({ reserve: 0x400000 });
+    for (let i = 0; i < 5000; i++) h.alloc(0x100 + (i % 5) * 0x10, { trace: t });
+    h.lfh(0x40, 200, { trace: () => t });
+    h.uncommitted(2);
+    for (let i = 0; i < 500; i++) h.alloc(0x80, { trace: t });
+    const { result, target } = walk(p);
+    if (isHeapWalkFailure(result)) throw new Error(result.message);
+    expect(result.blocks.length).toBe(5700);
+    // PEB, heap array, build, RtlpLFHKey, heap header, UCR descriptor, two committed ranges (each at most 1 MB per read).
+    expect(target.memory.stats.readCalls).toBeLessThanOrEqual(12);
+  });
+});
+
+test("LFH offsets in clear on a build reported as 8.1+: the keyed reading fails, the plain one is taken and noted (MemProcFS tries it first)", () => {
+  const p = new NtHeapProcess({ pointerSize: 8, build: 9200, ust: false });
+  const h = p.heap();
+  const l = h.lfh(0x30, 12);
+  p.finish();
+  // The PEB says 9600: the walker expects keyed offsets.
+  p.b.memory.writeU16(p.b.target.pebAddress! + 0x120n, 9600);
+  installHost(p.b.target);
+  const result = walkProcessHeaps(new Target(), { includeFree: false, readFirstPointer: false });
+  expectBlocks(result, l.blocks);
+  if (isHeapWalkFailure(result)) throw new Error(result.message);
+  expect(result.heaps[0].notes).toEqual(["LFH offsets read in clear (as Windows 8.0 stores them) where RtlpLFHKey did not decode them"]);
+});
