@@ -327,10 +327,7 @@ describe("damage: the rest is listed, each part not walked is named by address a
     expect(result.Groups[0].Allocations).toBe(lp.leak.allocations - 1);
   });
 
-  // Known gap of the NT heap walker (src/heap/nt-heap.ts, branch ntheap): it finds UserBlocks by their signature
-  // through the backend, so a UserBlocks whose signature is wrong is skipped as an internal block without being
-  // named. test.failing keeps the expectation written; it fails (and must be turned into test) once the walker names it.
-  test.failing("an LFH UserBlocks with a wrong signature", () => {
+  test("an LFH UserBlocks with a wrong signature", () => {
     const lp = leakingProcess({ pointerSize: 8, build: BUILDS.win10_22h2, ust: true, dump: "C:\\dumps\\imgsvc.dmp" });
     const head = lp.target.memory.read(lp.readersUserBlocks, 0x40) as Uint8Array;
     const view = new DataView(head.buffer, head.byteOffset);
