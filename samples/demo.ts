@@ -1,5 +1,6 @@
 // npm run demo [-- <scene>]: loads the built bundle into the emulated debugger and replays every sample scene,
 // printing what a WinDbg user would see.
+import type { EmulatedTarget } from "../test/emulator/target";
 import * as fs from "fs";
 import * as path from "path";
 import { DebuggerSession } from "../test/emulator/session";
@@ -14,13 +15,18 @@ export function loadScenes(): Scene[] {
     .map((f) => (require(path.join(dir, f)) as { scene: Scene }).scene);
 }
 
-/** The transcript of one scene: each command after the prompt, then its output. */
-export function replay(scene: Scene): string {
+/**
+ * The transcript of one scene: each command after the prompt, then its output. `prepare` sets up each target before
+ * its session opens (test/e2e/host-api.test.ts replays every scene with the emulator answering less kindly).
+ */
+export function replay(scene: Scene, prepare: (target: EmulatedTarget) => void = () => undefined): string {
   const first = scene.build();
+  prepare(first);
   let text = "";
   const sessions = [{ opening: "", target: first, commands: scene.commands }];
   for (const next of scene.then || []) {
     const target = next.build();
+    prepare(target);
     // The same debugger machine: the first session's files (and this target's own, such as pooltag.txt).
     target.fileSystem = first.fileSystem.mergeFrom(target.fileSystem);
     sessions.push({ opening: next.opening, target, commands: next.commands });

@@ -57,13 +57,16 @@ export class TargetMemory {
 
   /**
    * Reads a range that may have holes (a driver image with paged-out or discarded pages), never cached: one large
-   * read when it all reads. A read that fails is split at a page boundary near its middle and each half read again,
-   * down to single pages, which are then known unreadable for the command. A failed read returns nothing but still
-   * costs the link the bytes before its hole, so halving keeps a hole to a few reads and about the range's bytes
-   * again, where re-reading page by page paid one read (two 4,000-byte packets) per page. Pages already known to be
-   * unreadable are not asked again. With `stopAtUnreadableStart` the first page is read on its own, and when it does
-   * not read the whole range is taken as gone without another read: the kernel frees a driver's discardable sections
-   * (INIT, .reloc) whole once it is initialised, so a probe of one page is all a freed section should cost.
+   * read when it all reads. Around a hole no byte is asked for twice beyond what the link forces. A failed read is
+   * not free over KDNET: the target copies the bytes before the hole and the provider then throws them away (or, as
+   * a partial ReadBytes may, hands them back: they are kept, and nothing is read again). What was lost is read once
+   * more, in one read when the provider's error names where the hole starts, else page by page up to the hole (each
+   * page either reads or fails at its start, which copies nothing); the page at the hole is probed on its own, and
+   * what follows it is read as a new range. Halving the failed range instead re-read the bytes before the hole at
+   * every level. Pages known to be unreadable are not asked again. With `stopAtUnreadableStart` the first page is
+   * read on its own, and when it does not read the whole range is taken as gone without another read: the kernel
+   * frees a driver's discardable sections (INIT, .reloc) whole once it is initialised, so a probe of one page is all
+   * a freed section should cost.
    */
   readPartial(address: Address, size: number, options: { stopAtUnreadableStart?: boolean } = {}): PartialRead {
     const result: PartialRead = { pieces: [], unreadable: [] };
@@ -78,7 +81,7 @@ export class TargetMemory {
     return result;
   }
 
-  /** [address, address+size) in reads of at most maxReadBytes, each with its holes found by halving. */
+  /** [address, address+size) in reads of at most maxReadBytes, each with its holes found as readSpan does. */
   private readSpans(address: Address, size: number, result: PartialRead): void {
     let cursor = address;
     let remaining = size;
@@ -90,7 +93,7 @@ export class TargetMemory {
     }
   }
 
-  /** Reads one span, halving around holes; true when all of it read. */
+  /** Reads one span, finding its holes without reading a byte twice; true when all of it read. */
   private readSpan(start: Address, size: number, result: PartialRead): boolean {
     const bad = this.firstBadPage(start, size);
     if (bad) {
@@ -102,24 +105,60 @@ export class TargetMemory {
       if (pageEnd < size) this.readSpan(start.add(pageEnd), size - pageEnd, result);
       return false;
     }
-    const bytes = this.hostRead(start, size);
-    if (bytes) {
-      appendPiece(result, start, bytes);
+    const read = this.hostReadPartial(start, size);
+    if (read.bytes.length === size) {
+      appendPiece(result, start, read.bytes);
       return true;
     }
     const inFirstPage = PAGE_SIZE - (start.lo % PAGE_SIZE);
     if (size <= inFirstPage) {
-      this.markBad(start, size);
-      addUnreadable(result, start, size);
+      // One page or less: a read that fails copied nothing before its hole worth finding within a page.
+      if (read.bytes.length > 0) appendPiece(result, start, read.bytes);
+      const at = read.bytes.length;
+      if (at === 0) this.markBad(start, size);
+      addUnreadable(result, start.add(at), size - at);
       return false;
     }
-    // Split at the page boundary nearest the middle (at least one page into the span).
-    const pages = Math.ceil((size - inFirstPage) / PAGE_SIZE);
-    const split = inFirstPage + Math.floor(pages / 2) * PAGE_SIZE;
-    const at = split >= size ? inFirstPage : split;
-    this.readSpan(start, at, result);
-    this.readSpan(start.add(at), size - at, result);
+    let holeAt: number | null = null;
+    if (read.bytes.length > 0) {
+      // The provider handed back what it read before the hole: keep it, the hole starts right after.
+      appendPiece(result, start, read.bytes);
+      holeAt = read.bytes.length;
+    } else if (read.failedAt !== null) {
+      // The error names an address inside the span at a page boundary: the hole's start (KDNET copies up to the first
+      // page it cannot read; the text is observed, not documented, so any other address is not taken as a hint).
+      const at = read.failedAt.distanceFrom(start);
+      if (at !== null && at > 0 && at < size && (at - inFirstPage) % PAGE_SIZE === 0) {
+        // The bytes before it travelled and were dropped: read them once more, in one read.
+        if (!this.readSpan(start, at, result)) return this.readRest(start, at, size, result);
+        holeAt = at;
+      }
+    }
+    if (holeAt === null) return this.readPageByPage(start, size, result);
+    // Probe the page at the hole on its own (copies nothing when it is unreadable), then read on past it.
+    const pageEnd = Math.min(size, holeAt + PAGE_SIZE - (start.add(holeAt).lo % PAGE_SIZE));
+    this.readSpan(start.add(holeAt), pageEnd - holeAt, result);
+    return this.readRest(start, pageEnd, size, result);
+  }
+
+  private readRest(start: Address, from: number, size: number, result: PartialRead): false {
+    if (from < size) this.readSpan(start.add(from), size - from, result);
     return false;
+  }
+
+  /**
+   * A span that failed without saying where: its pages one read each up to the first that fails (a page either
+   * reads or fails at its start, so nothing before the hole is copied twice), then the rest as a new span.
+   */
+  private readPageByPage(start: Address, size: number, result: PartialRead): false {
+    let at = 0;
+    while (at < size) {
+      const n = Math.min(size - at, PAGE_SIZE - (start.add(at).lo % PAGE_SIZE));
+      const ok = this.readSpan(start.add(at), n, result);
+      at += n;
+      if (!ok) break;
+    }
+    return this.readRest(start, at, size, result);
   }
 
   readPointer(address: Address, what: string): Address | Unreadable {
@@ -131,21 +170,27 @@ export class TargetMemory {
   }
 
   private hostRead(address: Address, size: number): Uint8Array | null {
+    const read = this.hostReadPartial(address, size);
+    return read.bytes.length === size ? read.bytes : null;
+  }
+
+  /**
+   * One host read. A short result (IDebugHostMemory::ReadBytes returns S_FALSE with fewer bytes) is what was read
+   * before the hole; a thrown error may name where the read failed (`Unable to read target memory at '0x...'`).
+   */
+  private hostReadPartial(address: Address, size: number): { bytes: Uint8Array; failedAt: Address | null } {
     this.stats.readCalls++;
     try {
       const values = host.memory.readMemoryValues(addressToHost(address), size, 1);
-      // A partial read can hand back fewer elements than asked (IDebugHostMemory::ReadBytes returns S_FALSE with
-      // fewer bytes): the range is then not readable as a whole, and callers fall back as for a failed read.
-      if (!values || values.length !== size) {
-        this.stats.failedReads++;
-        return null;
-      }
-      this.stats.bytesRead += size;
+      const n = values ? Math.min(size, values.length >>> 0) : 0;
+      this.stats.bytesRead += n;
+      if (n !== size) this.stats.failedReads++;
       // Copy into this realm's Uint8Array: the provider's typed array may come from another realm.
-      return new Uint8Array(values);
+      return { bytes: n === size ? new Uint8Array(values) : new Uint8Array(Array.prototype.slice.call(values || [], 0, n)), failedAt: null };
     } catch (e) {
       this.stats.failedReads++;
-      return null;
+      const m = /at '(0x[0-9a-fA-F`]{1,20})'/.exec(e && typeof e === "object" && "message" in e ? String((e as Error).message) : "");
+      return { bytes: new Uint8Array(0), failedAt: m ? Address.parse(m[1]) : null };
     }
   }
 

@@ -25,6 +25,8 @@ export interface HostControl {
   log: string[];
   /** Every command the script asked the debugger to run. */
   executed: string[];
+  /** Every memory read: where, and the bytes the link carried for it (a failed read: those before its hole). */
+  readLog: { address: bigint; size: number; carried: number; failed: boolean }[];
   /** Calls of memory- or register-writing APIs: the toolkit must never make one. */
   violations: string[];
   aliases: Map<string, (...args: unknown[]) => unknown>;
@@ -53,6 +55,7 @@ export function createHost(target: EmulatedTarget, context: vm.Context): HostCon
   const counters: HostCounters = { hostCalls: 0, readCalls: 0, bytesRead: 0, packets: 0, failedReads: 0, debugLogCalls: 0, longestDebugLog: 0 };
   const log: string[] = [];
   const executed: string[] = [];
+  const readLog: HostControl["readLog"] = [];
   const violations: string[] = [];
   const aliases = new Map<string, (...args: unknown[]) => unknown>();
   const apiVersion = { major: 1, minor: 0 };
@@ -104,6 +107,7 @@ export function createHost(target: EmulatedTarget, context: vm.Context): HostCon
       if (prefix instanceof Uint8Array) {
         counters.bytesRead += prefix.length;
         counters.packets += Math.max(1, Math.ceil(prefix.length / KD_PACKET_BYTES));
+        readLog.push({ address, size, carried: prefix.length, failed: true });
         return prefix;
       }
     }
@@ -116,10 +120,12 @@ export function createHost(target: EmulatedTarget, context: vm.Context): HostCon
       counters.failedReads++;
       counters.bytesRead += readable;
       counters.packets += Math.ceil(readable / KD_PACKET_BYTES) + 1;
-      throw newError(readErrorMessage(result.unreadableAt));
+      readLog.push({ address, size, carried: readable, failed: true });
+      throw newError(readErrorMessage(target.readErrorAddress === "start" ? address : result.unreadableAt));
     }
     counters.bytesRead += size;
     counters.packets += Math.max(1, Math.ceil(size / KD_PACKET_BYTES));
+    readLog.push({ address, size, carried: size, failed: false });
     return result;
   }
 
@@ -495,7 +501,9 @@ export function createHost(target: EmulatedTarget, context: vm.Context): HostCon
         Object.defineProperty(host, key, Object.getOwnPropertyDescriptor(phase2, key)!);
       }
     },
+    readLog,
     resetCounters() {
+      readLog.length = 0;
       counters.hostCalls = counters.readCalls = counters.bytesRead = counters.packets = counters.failedReads = 0;
       counters.debugLogCalls = counters.longestDebugLog = 0;
     },

@@ -11,14 +11,16 @@ import { DxEvaluator, DxEvalError, displayGrid, displayTree } from "./dx-eval";
 
 export const BUNDLE_PATH = path.resolve(__dirname, "../../dist/leaktools.js");
 
-let cachedBundle: { path: string; mtime: number; source: string } | null = null;
+let cachedBundle: { path: string; mtime: number; script: vm.Script } | null = null;
 
-function bundleSource(file: string): string {
+/** The bundle compiled once per file version: every session runs the same compiled script in its own fresh
+ *  context (a vm.Script is not bound to a context), as a new `.scriptload` would, without parsing it again. */
+function bundleScript(file: string): vm.Script {
   const mtime = fs.statSync(file).mtimeMs;
   if (!cachedBundle || cachedBundle.path !== file || cachedBundle.mtime !== mtime) {
-    cachedBundle = { path: file, mtime, source: fs.readFileSync(file, "utf8") };
+    cachedBundle = { path: file, mtime, script: new vm.Script(fs.readFileSync(file, "utf8"), { filename: file }) };
   }
-  return cachedBundle.source;
+  return cachedBundle.script;
 }
 
 export interface RunResult {
@@ -35,7 +37,7 @@ export class DebuggerSession {
   readonly context: vm.Context;
   private readonly scriptName: string;
 
-  private constructor(readonly target: EmulatedTarget, source: string, file: string) {
+  private constructor(readonly target: EmulatedTarget, script: vm.Script, file: string) {
     this.scriptName = path.basename(file).replace(/\.js$/, "");
     // Chakra has no globalThis, require or process; the context offers none either.
     this.context = vm.createContext({});
@@ -43,7 +45,7 @@ export class DebuggerSession {
     this.control = createHost(target, this.context);
     this.context.host = this.control.host;
     this.patchNumberPrototype();
-    vm.runInContext(source, this.context, { filename: file });
+    script.runInContext(this.context);
     const init = this.context.initializeScript;
     const records = typeof init === "function" ? (init() as unknown[]) : [];
     for (const r of records || []) {
@@ -59,12 +61,12 @@ export class DebuggerSession {
   }
 
   static load(target: EmulatedTarget, file = BUNDLE_PATH): DebuggerSession {
-    return new DebuggerSession(target, bundleSource(file), file);
+    return new DebuggerSession(target, bundleScript(file), file);
   }
 
   /** A session over a script given as source text (tests: a tiny fake bundle registering its own aliases). */
   static fromSource(target: EmulatedTarget, source: string, file = "fake.js"): DebuggerSession {
-    return new DebuggerSession(target, source, file);
+    return new DebuggerSession(target, new vm.Script(source, { filename: file }), file);
   }
 
   /** Runs `!name args` (or `dx @$name(args)`) and returns what the command window shows plus the value. */

@@ -93,6 +93,13 @@ export class EmulatedTarget {
    */
   shortReads = false;
   /**
+   * The address a failed read's error names: the first unreadable byte ("hole"), or the address the read asked for
+   * ("start"). The observed text (jsprovider-api.md §4, `Unable to read target memory at '0x280f6fa1850'`) names an
+   * address without saying which; both are emulated, the hole by default (KDNET copies up to the first page it
+   * cannot read, ReactOS KdpCopyMemoryChunks).
+   */
+  readErrorAddress: "hole" | "start" = "hole";
+  /**
    * `Attributes.Target.Details`: an object (DumpFileName on dumps), absent, or throwing when read. Source:
    * jsprovider-api.md §2.5 lists `.Details.DumpFileName` as seen in scripts [obs], never documented; a property
    * of the data model that the provider cannot compute for a target reads as an error (§4, "Error: Unspecified

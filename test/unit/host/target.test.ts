@@ -73,6 +73,88 @@ describe("target memory", () => {
     expect(control.counters.readCalls).toBe(calls + 2);
   });
 
+  describe("around holes no byte travels twice, failed reads included (issue 23)", () => {
+    /** Every byte the link carried, by address: a failed read carries those before its hole (KDNET). */
+    /** How many times the link carried each byte, by address: a failed read carries those before its hole (KDNET). */
+    const timesCarried = (log: { address: bigint; carried: number }[]) => {
+      const seen = new Map<bigint, number>();
+      for (const r of log) for (let i = 0n; i < BigInt(r.carried); i++) seen.set(r.address + i, (seen.get(r.address + i) || 0) + 1);
+      return seen;
+    };
+    const carriedTwice = (log: { address: bigint; carried: number }[]) => [...timesCarried(log).values()].filter((n) => n > 1).length;
+    /** A 0x40000-byte image region with holes at 0x0f000 (one page), 0x29000-0x2b000 and 0x3f000 (the last page). */
+    const scene = () => {
+      const b = kernelTarget({ pointerSize: 8, build: BUILDS.win10_22h2 });
+      const a = b.alloc(0x40000, 0x1000);
+      for (let i = 0; i < 0x40000; i += 0x100) b.memory.writeU32(a + BigInt(i), i);
+      b.memory.unmap(a + 0xf000n, 0x1000);
+      b.memory.unmap(a + 0x29000n, 0x2000);
+      b.memory.unmap(a + 0x3f000n, 0x1000);
+      return { b, a };
+    };
+    const expected = (a: bigint) => ({
+      pieces: [[a, 0xf000], [a + 0x10000n, 0x19000], [a + 0x2b000n, 0x14000]].map(([s, n]) => [addr(s as bigint).toHex(), n]),
+      unreadable: [[a + 0xf000n, 0x1000], [a + 0x29000n, 0x2000], [a + 0x3f000n, 0x1000]].map(([s, n]) => [addr(s as bigint).toHex(), n]),
+    });
+    const shape = (r: { pieces: { start: Address; bytes: Uint8Array }[]; unreadable: { start: Address; size: number }[] }) => ({
+      pieces: r.pieces.map((p) => [p.start.toHex(), p.bytes.length]),
+      unreadable: r.unreadable.map((u) => [u.start.toHex(), u.size]),
+    });
+
+    test.each([
+      ["the error names the hole", "hole", false],
+      ["the error names the address asked for", "start", false],
+      ["a short result hands back the bytes before the hole", "hole", true],
+    ] as const)("%s: every readable byte once, the holes named, no byte carried twice", (_name, errorAddress, short) => {
+      const { b, a } = scene();
+      b.target.readErrorAddress = errorAddress;
+      b.target.shortReads = short;
+      const control = installHost(b.target);
+      const t = new Target();
+      control.resetCounters();
+      const r = t.memory.readPartial(addr(a), 0x40000);
+      expect(shape(r)).toEqual(expected(a));
+      // The bytes are the target's, each where it belongs.
+      for (const p of r.pieces) for (let i = 0; i < p.bytes.length; i += 0x100) expect(new DataView(p.bytes.buffer, p.bytes.byteOffset).getUint32(i, true)).toBe(Number(BigInt("0x" + p.start.toHex()) - a) + i);
+      expect(control.readLog.length).toBeGreaterThan(3);
+      const lost = control.readLog.filter((x) => x.failed && !short).reduce((n, x) => n + x.carried, 0);
+      // A short result loses nothing, so no byte travels twice. A thrown read drops the bytes before its hole: those,
+      // and only those, travel once more (never a third time, as halving made them); no two failed reads and no two
+      // successful reads carry the same byte.
+      expect([...timesCarried(control.readLog).values()].reduce((m, n) => Math.max(m, n), 0)).toBe(short ? 1 : 2);
+      expect(carriedTwice(control.readLog)).toBe(lost);
+      expect(carriedTwice(control.readLog.filter((x) => x.failed))).toBe(0);
+      expect(carriedTwice(control.readLog.filter((x) => !x.failed))).toBe(0);
+    });
+
+    test("a short result: no byte is carried twice, and the lost-and-read-again count is zero", () => {
+      const { b, a } = scene();
+      b.target.shortReads = true;
+      const control = installHost(b.target);
+      const t = new Target();
+      control.resetCounters();
+      t.memory.readPartial(addr(a), 0x40000);
+      expect(carriedTwice(control.readLog)).toBe(0);
+      const carried = control.readLog.reduce((n, x) => n + x.carried, 0);
+      expect(carried).toBe(0x40000 - 0x4000); // exactly the readable bytes
+    });
+
+    test("the error names the hole: the bytes before it are read again in one read each, four reads per hole", () => {
+      const { b, a } = scene();
+      const control = installHost(b.target);
+      const t = new Target();
+      control.resetCounters();
+      t.memory.readPartial(addr(a), 0x40000);
+      // Each hole: the read that fails at it, the bytes before it again, the probe of its page; then the next range.
+      expect(control.readLog.map((x) => [Number(x.address - a).toString(16), x.size.toString(16), x.failed])).toEqual([
+        ["0", "40000", true], ["0", "f000", false], ["f000", "1000", true],
+        ["10000", "30000", true], ["10000", "19000", false], ["29000", "1000", true],
+        ["2a000", "16000", true], ["2a000", "1000", true],
+        ["2b000", "15000", true], ["2b000", "14000", false], ["3f000", "1000", true],
+      ]);
+    });
+  });
+
   test("stopAtUnreadableStart: a freed section costs one page's probe; a resident one reads whole", () => {
     const b = kernelTarget({ pointerSize: 8, build: BUILDS.win10_22h2 });
     const a = b.alloc(0x8000, 0x1000);

@@ -111,7 +111,7 @@ describe("the tag's way to its call", () => {
     expect(use).toMatchObject({ use: "allocation", allocatorCalls: 2, callRva: 0xd9b5 });
   });
 
-  test("the walk stops at the jmp after a free: mov edx, imm32; call [free]; jmp; ...; call [alloc] (wininst-10.0-amd64.exe rva 0x4ff0)", () => {
+  test("the walk stops at the call after a free, whose register it may change: mov edx, imm32; call [free]; jmp; ...; call [alloc] (wininst-10.0-amd64.exe rva 0x4ff0)", () => {
     const e = excerpts.get("x64-call-jmp-call")!;
     const form = immediateFormAt(e.bytes, 1, true)!;
     expect(form.name).toBe("mov edx, imm32");
@@ -124,6 +124,40 @@ describe("the tag's way to its call", () => {
     // Were the first call anything else, the allocation after the jmp is still not this tag's.
     const allocOnly = slots([[0x26478, "ExAllocatePoolWithTag"]]);
     expect(classifyTagUse(e.bytes, 1, form, e.rva, true, new Address(0x1, 0x40000000), allocOnly)).toMatchObject({ allocator: null, use: null });
+  });
+
+  // The stops of the walk while a callee-saved register still holds the tag: what follows a jmp, a ret or an int3 is
+  // another path or another function, so its calls are not this tag's. Bytes assembled for the test; each line is
+  // objdump -D -b binary -m i386:x86-64 -M intel of them:
+  //   0: bb 4c 65 61 6b     mov ebx, 0x6b61654c ('Leak')     d: <stop>
+  //   5: 8b d3              mov edx, ebx                     +0: 8b d3              mov edx, ebx
+  //   7: ff 15 00 10 00 00  call [rip+0x1000]                +2: ff 15 00 20 00 00  call [rip+0x2000]
+  describe("a callee-saved holder outlives the call; the walk still stops at", () => {
+    const head = [0xbb, 0x4c, 0x65, 0x61, 0x6b, 0x8b, 0xd3, 0xff, 0x15, 0x00, 0x10, 0x00, 0x00];
+    const tail = [0x8b, 0xd3, 0xff, 0x15, 0x00, 0x20, 0x00, 0x00];
+    const walk = (stop: number[]) => {
+      const bytes = Uint8Array.from([...head, ...stop, ...tail]);
+      const form = immediateFormAt(bytes, 1, true)!;
+      expect(form.name).toBe("mov ebx, imm32");
+      return followTag(bytes, 5, form.holder, true);
+    };
+    test("(control) a nop in the same place: the walk goes on to the second call, ebx still holding the tag", () => {
+      const flow = walk([0x90]);
+      expect(flow.calls.map((c) => c.at)).toEqual([0x07, 0x10]);
+    });
+    test.each([
+      ["jmp rel32", [0xe9, 0x00, 0x01, 0x00, 0x00], "jmp"],
+      ["jmp rel8", [0xeb, 0x10], "jmp"],
+      ["jmp [rip+disp32]", [0xff, 0x25, 0x00, 0x30, 0x00, 0x00], "jmp"],
+      ["ret", [0xc3], "ret"],
+      ["ret imm16", [0xc2, 0x08, 0x00], "ret"],
+      ["int3", [0xcc], "int3"],
+      ["ud2", [0x0f, 0x0b], "int3"],
+    ] as const)("%s: the call after it is not the tag's", (_name, stop, why) => {
+      const flow = walk([...stop]);
+      expect(flow.calls.map((c) => c.at)).toEqual([0x07]);
+      expect(flow.stop).toBe(why);
+    });
   });
 
   test("x86: mov esi, imm32; push esi; ... call [IAT]; ...; push esi; ... call [IAT] (wininst-10.0.exe rva 0x1e2c)", () => {

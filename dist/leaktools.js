@@ -1,0 +1,9878 @@
+// leaktools: WinDbg JavaScript extension. Load with .scriptload leaktools.js, then run !leaktools.
+var __leaktools = (function (exports) {
+    'use strict';
+
+    // Numbers as a WinDbg user reads them.
+    /** 4991221760 -> "4,991,221,760". */
+    function groupDigits(value) {
+        const sign = value < 0 ? "-" : "";
+        const digits = String(Math.floor(Math.abs(value)));
+        let out = "";
+        for (let i = 0; i < digits.length; i++) {
+            if (i > 0 && (digits.length - i) % 3 === 0)
+                out += ",";
+            out += digits[i];
+        }
+        return sign + out;
+    }
+    const UNITS = ["bytes", "KB", "MB", "GB", "TB", "PB"];
+    /** 4991221760 -> "4.65 GB"; below 1 KB the exact count. Binary units, as Task Manager and !vm use. */
+    function humanBytes(value) {
+        const sign = value < 0 ? "-" : "";
+        let n = Math.abs(value);
+        if (n < 1024)
+            return sign + n + " bytes";
+        let unit = 0;
+        while (n >= 1024 && unit < UNITS.length - 1) {
+            n /= 1024;
+            unit++;
+        }
+        return sign + (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2)) + " " + UNITS[unit];
+    }
+    /** "4,991,221,760 (4.65 GB)". */
+    function bytesWithUnit(value) {
+        return Math.abs(value) < 1024 ? groupDigits(value) + " bytes" : groupDigits(value) + " (" + humanBytes(value) + ")";
+    }
+    /** 0x1559 -> "0x1559". */
+    function hex$1(value) {
+        return (value < 0 ? "-0x" : "0x") + Math.abs(value).toString(16);
+    }
+    /** "1 allocation", "3 allocations": English plurals in the messages, not "allocation(s)". */
+    function plural(count, noun, nounPlural = noun + "s") {
+        return groupDigits(count) + " " + (count === 1 ? noun : nounPlural);
+    }
+
+    // Kept equal to package.json's version by a test.
+    const VERSION = "0.1.0";
+
+    // Aligned text tables for the debugger's command window.
+    /** Header, a rule, then one line per row; the last column is not padded. */
+    function renderTable(columns, rows, indent = "") {
+        const cells = rows.map((row) => columns.map((c) => oneLine$1(c.value(row))));
+        const widths = columns.map((c, i) => cells.reduce((w, r) => Math.max(w, r[i].length), c.header.length));
+        const line = (values) => indent +
+            values
+                .map((v, i) => {
+                const last = i === values.length - 1;
+                if (columns[i].align === "right")
+                    return pad(v, widths[i], true);
+                return last ? v : pad(v, widths[i], false);
+            })
+                .join("  ")
+                .replace(/\s+$/, "");
+        const out = [line(columns.map((c) => c.header)), indent + widths.map((w) => repeat("-", w)).join("  ")];
+        for (const r of cells)
+            out.push(line(r));
+        return out;
+    }
+    function pad(text, width, left) {
+        const fill = repeat(" ", Math.max(0, width - text.length));
+        return left ? fill + text : text + fill;
+    }
+    function repeat(ch, n) {
+        let s = "";
+        for (let i = 0; i < n; i++)
+            s += ch;
+        return s;
+    }
+    /** Target strings may hold newlines or control bytes; a table cell never does. */
+    function oneLine$1(text) {
+        return text.replace(/[\x00-\x1f\x7f]/g, "?");
+    }
+
+    /**
+     * The kernel build behind a reported build number: Windows 10 1909 (18363) runs 1903's kernel (18362), 20H2 to
+     * 22H2 (19042-19045) run 2004's (19041); their enablement packages change the number NtBuildNumber reports only.
+     */
+    function kernelBuildOf(reported) {
+        if (reported === 18363)
+            return 18362;
+        if (reported >= 19042 && reported <= 19045)
+            return 19041;
+        return reported;
+    }
+    function resolveLayout(spec, typeSource, pointerSize, build) {
+        const type = typeSource(spec.module, spec.typeName);
+        const fromSymbols = layoutFromType(spec, type);
+        if (fromSymbols)
+            return fromSymbols;
+        const why = type ? symbolsLackField(spec, type) : notInSymbols(spec);
+        const candidates = spec.variants.filter((v) => v.pointerSize === pointerSize);
+        if (candidates.length === 0) {
+            return { kind: "layoutMissing", typeName: spec.typeName, reason: why + "; no built-in layout for " + pointerSize * 8 + "-bit targets" };
+        }
+        if (build !== null) {
+            const chosen = candidates.find((v) => (v.minBuild === undefined || build >= v.minBuild) && (v.maxBuild === undefined || build <= v.maxBuild));
+            if (!chosen)
+                return { kind: "layoutMissing", typeName: spec.typeName, reason: why + "; no built-in layout for build " + build };
+            return builtInLayout(spec, chosen, why + "; using the built-in layout for " + chosen.label + checkedNote(chosen, build), false);
+        }
+        // Unknown build: the newest variant is the likeliest on a machine being debugged today, and we say it is a guess.
+        const newest = candidates.reduce((a, b) => ((b.minBuild || 0) > (a.minBuild || 0) ? b : a));
+        return builtInLayout(spec, newest, why + "; the Windows build is unknown, so this guesses the built-in layout for " + newest.label + " (the newest)", true);
+    }
+    /** A resolved layout from a built-in variant, described by `description` (see ResolvedLayout.description). */
+    function builtInLayout(spec, variant, description, guessed) {
+        return {
+            typeName: spec.typeName,
+            size: variant.size,
+            offsets: variant.offsets,
+            sizes: variant.sizes || {},
+            origin: "built-in",
+            description: spec.typeName + ": " + description,
+            guessed,
+        };
+    }
+    /** Why the symbols were not used, when the type is absent: with the command that loads them. */
+    function notInSymbols(spec) {
+        return "not in the symbols (.reload /f " + (spec.module === "nt" ? "nt" : spec.module + ".dll") + " to get them)";
+    }
+    /** A field enumerated or, when fields do not enumerate (issue 14), found by name. */
+    function fieldOf(type, name) {
+        return type.fields[name] || (type.lookup ? type.lookup(name) : null);
+    }
+    function symbolsLackField(spec, type) {
+        const missing = spec.fields.filter((f) => !fieldOf(type, f));
+        return "the symbols' " + spec.module + "!" + spec.typeName + " has no " + missing.join(", ") + " (a layout leaktools does not know)";
+    }
+    /** ", checked against build 19041's PDB" when the variant was held against this build's kernel, or how far it was. */
+    function checkedNote(variant, build) {
+        const checked = variant.checkedAgainst || [];
+        if (checked.length === 0)
+            return " (not checked against a PDB)";
+        const kernel = build === null ? null : kernelBuildOf(build);
+        if (kernel !== null && checked.indexOf(kernel) >= 0)
+            return ", checked against build " + kernel + "'s PDB";
+        const list = checked.length === 1 ? "build " + checked[0] + "'s PDB"
+            : checked.length <= 3 ? "the PDBs of builds " + checked.slice(0, -1).join(", ") + " and " + checked[checked.length - 1]
+                : "the PDBs of " + checked.length + " builds from " + checked[0] + " to " + checked[checked.length - 1];
+        return ", checked against " + list + (build === null ? "" : " (not this build's)");
+    }
+    function layoutFromType(spec, type) {
+        if (!type)
+            return null;
+        const offsets = {};
+        const sizes = {};
+        for (const field of spec.fields) {
+            const info = fieldOf(type, field);
+            if (!info)
+                return null; // A type without a field we need is a different layout: use the built-in one.
+            offsets[field] = info.offset;
+            sizes[field] = info.size;
+        }
+        return {
+            typeName: spec.typeName,
+            size: type.size,
+            offsets,
+            sizes,
+            origin: "symbols",
+            description: spec.typeName + ": from " + spec.module + "'s symbols",
+            guessed: false,
+        };
+    }
+    function isLayoutMissing(value) {
+        return typeof value === "object" && value !== null && value.kind === "layoutMissing";
+    }
+
+    const WIN10_1709 = 16299;
+    /** Windows Server 2022: the first build with the Windows 11 pool tracker sizes (0x50, big pages 0x20; its PDB). */
+    const SERVER_2022$2 = 20348;
+    const POOL_TRACKER_TABLE = {
+        module: "nt",
+        typeName: "_POOL_TRACKER_TABLE",
+        fields: ["Key", "NonPagedAllocs", "NonPagedFrees", "NonPagedBytes", "PagedAllocs", "PagedFrees", "PagedBytes"],
+        variants: [
+            {
+                label: "Windows 7 SP1 to 10 1703 x64",
+                pointerSize: 8,
+                maxBuild: WIN10_1709 - 1,
+                size: 0x28,
+                offsets: { Key: 0, NonPagedAllocs: 4, NonPagedFrees: 8, NonPagedBytes: 0x10, PagedAllocs: 0x18, PagedFrees: 0x1c, PagedBytes: 0x20 },
+                sizes: { Key: 4, NonPagedAllocs: 4, NonPagedFrees: 4, NonPagedBytes: 8, PagedAllocs: 4, PagedFrees: 4, PagedBytes: 8 },
+                source: "layouts.md §2.2",
+                checkedAgainst: [7601, 9600, 14393],
+            },
+            {
+                label: "Windows 7 SP1 to 10 1703 x86",
+                pointerSize: 4,
+                maxBuild: WIN10_1709 - 1,
+                size: 0x1c,
+                offsets: { Key: 0, NonPagedAllocs: 4, NonPagedFrees: 8, NonPagedBytes: 0xc, PagedAllocs: 0x10, PagedFrees: 0x14, PagedBytes: 0x18 },
+                sizes: { Key: 4, NonPagedAllocs: 4, NonPagedFrees: 4, NonPagedBytes: 4, PagedAllocs: 4, PagedFrees: 4, PagedBytes: 4 },
+                source: "layouts.md §2.2",
+            },
+            {
+                label: "Windows 10 1709-22H2 x64",
+                pointerSize: 8,
+                minBuild: WIN10_1709,
+                maxBuild: SERVER_2022$2 - 1,
+                size: 0x38,
+                offsets: { Key: 0, NonPagedBytes: 8, NonPagedAllocs: 0x10, NonPagedFrees: 0x18, PagedBytes: 0x20, PagedAllocs: 0x28, PagedFrees: 0x30 },
+                sizes: { Key: 4, NonPagedAllocs: 8, NonPagedFrees: 8, NonPagedBytes: 8, PagedAllocs: 8, PagedFrees: 8, PagedBytes: 8 },
+                source: "layouts.md §2.2",
+                checkedAgainst: [17763, 18326, 18362, 19041],
+            },
+            {
+                label: "Windows 10 1709 and later x86",
+                pointerSize: 4,
+                minBuild: WIN10_1709,
+                size: 0x30,
+                offsets: { Key: 0, NonPagedBytes: 4, NonPagedAllocs: 8, NonPagedFrees: 0x10, PagedBytes: 0x18, PagedAllocs: 0x20, PagedFrees: 0x28 },
+                sizes: { Key: 4, NonPagedAllocs: 8, NonPagedFrees: 8, NonPagedBytes: 4, PagedAllocs: 8, PagedFrees: 8, PagedBytes: 4 },
+                source: "layouts.md §2.2",
+            },
+            {
+                label: "Windows Server 2022 and Windows 11 21H2-24H2 x64",
+                pointerSize: 8,
+                minBuild: SERVER_2022$2,
+                size: 0x50,
+                offsets: { Key: 0, NonPagedBytes: 8, NonPagedAllocs: 0x10, NonPagedFrees: 0x18, PagedBytes: 0x20, PagedAllocs: 0x28, PagedFrees: 0x30 },
+                sizes: { Key: 4, NonPagedAllocs: 8, NonPagedFrees: 8, NonPagedBytes: 8, PagedAllocs: 8, PagedFrees: 8, PagedBytes: 8 },
+                source: "layouts.md §2.2; Server 2022's PDB",
+                checkedAgainst: [20348, 22000],
+            },
+        ],
+    };
+    const WIN10$1 = 10240;
+    /**
+     * nt!PoolBigPageTable entries. Source: research/layouts.md §2.3 (VR, VG, VG24). `Va` bit 0 set marks a free entry.
+     * The pool type is the ULONG after Key: a plain PoolType before Windows 10, a bit field (Pattern:8, PoolType:12,
+     * SlushSize:12) from Windows 10 on, so decoders shift it by `poolTypeShift(build)`; symbols give no bit positions.
+     */
+    const POOL_TRACKER_BIG_PAGES = {
+        module: "nt",
+        typeName: "_POOL_TRACKER_BIG_PAGES",
+        fields: ["Va", "Key", "NumberOfBytes"],
+        variants: [
+            {
+                label: "Windows 7 SP1 to 8.1 x64",
+                pointerSize: 8,
+                maxBuild: WIN10$1 - 1,
+                size: 0x18,
+                offsets: { Va: 0, Key: 8, PoolType: 0xc, NumberOfBytes: 0x10 },
+                sizes: { Va: 8, Key: 4, PoolType: 4, NumberOfBytes: 8 },
+                source: "layouts.md §2.3",
+                checkedAgainst: [7601, 9600],
+            },
+            {
+                label: "Windows 10 1507-22H2 x64",
+                pointerSize: 8,
+                minBuild: WIN10$1,
+                maxBuild: SERVER_2022$2 - 1,
+                size: 0x18,
+                offsets: { Va: 0, Key: 8, PoolType: 0xc, NumberOfBytes: 0x10 },
+                sizes: { Va: 8, Key: 4, PoolType: 4, NumberOfBytes: 8 },
+                source: "layouts.md §2.3",
+                checkedAgainst: [14393, 17763, 18326, 18362, 19041],
+            },
+            {
+                label: "Windows Server 2022 and Windows 11 21H2-24H2 x64",
+                pointerSize: 8,
+                minBuild: SERVER_2022$2,
+                size: 0x20,
+                offsets: { Va: 0, Key: 8, PoolType: 0xc, NumberOfBytes: 0x10 },
+                sizes: { Va: 8, Key: 4, PoolType: 4, NumberOfBytes: 8 },
+                source: "layouts.md §2.3; Server 2022's PDB",
+                checkedAgainst: [20348, 22000],
+            },
+            {
+                label: "Windows 7 SP1 to 10 x86",
+                pointerSize: 4,
+                size: 0x10,
+                offsets: { Va: 0, Key: 4, PoolType: 8, NumberOfBytes: 0xc },
+                sizes: { Va: 4, Key: 4, PoolType: 4, NumberOfBytes: 4 },
+                source: "layouts.md §2.3",
+            },
+        ],
+    };
+    /** Bits to shift the ULONG after Key to reach PoolType: 0 before Windows 10, 8 from it (layouts.md §2.3). */
+    function bigPagePoolTypeShift(build) {
+        return build !== null && build < WIN10$1 ? 0 : 8;
+    }
+    /**
+     * Whether entries of this size pin the PoolType bits: 0x20-byte x64 entries exist only from Server 2022 on (bits 8-19);
+     * 0x18-byte x64 and 0x10-byte x86 entries are both Windows 7/8.1's plain ULONG and Windows 10's bit field, so without
+     * the build the shift is a guess (the PDBs of 7601 and 9600 against 14393-19041).
+     */
+    function bigPagePoolTypeShiftFollowsSize(size, pointerSize) {
+        const same = POOL_TRACKER_BIG_PAGES.variants.filter((v) => v.pointerSize === pointerSize && v.size === size);
+        const before = same.some((v) => (v.minBuild || 0) < WIN10$1);
+        const after = same.some((v) => v.maxBuild === undefined || v.maxBuild >= WIN10$1);
+        return !(before && after);
+    }
+
+    // kd> !leaktools
+    // Lists the toolkit's commands with their usage and version, and what it knows of the current target.
+    function leaktoolsCommand(all) {
+        return {
+            name: "leaktools",
+            takesNoArguments: true,
+            usage: "!leaktools",
+            summary: "List the leaktools commands and what they will use on this target",
+            resultNoun: ["command", "commands"],
+            run(ctx) {
+                const commands = all();
+                ctx.out.line("leaktools " + VERSION + " - memory-leak and crash triage for WinDbg");
+                ctx.out.lines(renderTable([
+                    { header: "Command", value: (c) => c.usage },
+                    { header: "What it does", value: (c) => c.summary },
+                ], commands));
+                ctx.out.line('Arguments are dx expressions: quote strings (!leaktag "Leak"); every command is also dx @$name(...).');
+                ctx.out.line("");
+                for (const line of describeTarget$1(ctx.target))
+                    ctx.out.line(line);
+                return commands.map((c) => ({ Name: c.name, Usage: c.usage, Summary: c.summary, toString: () => c.usage }));
+            },
+        };
+    }
+    function describeTarget$1(target) {
+        const build = target.windowsBuild();
+        const lines = [
+            "Target: " +
+                (target.isKernel ? "kernel" : "user-mode") +
+                (!target.dumpKnown ? " session (dump or live: not known)" : target.isDump ? " dump" : " live session") +
+                ", " + (target.pointerSize * 8) + "-bit" +
+                ", Windows build " + (build === null ? "unknown" : String(build)) +
+                ", " + plural(target.modules().length, "module") + " loaded",
+        ];
+        if (target.isKernel) {
+            const layout = resolveLayout(POOL_TRACKER_TABLE, (m, t) => target.type(m, t), target.pointerSize, build);
+            lines.push("Pool tag tracker layout: " + (isLayoutMissing(layout) ? layout.typeName + ": " + layout.reason : layout.description));
+        }
+        return lines;
+    }
+
+    // A target address of up to 64 bits, held as two unsigned 32-bit halves. Kernel addresses such as
+    // fffff807`47f50000 lie above 2^53, where a JavaScript number loses bits, and BigInt is not available on the
+    // debugger's legacy engine.
+    const TWO_32 = 0x100000000;
+    class Address {
+        constructor(hi, lo) {
+            this.hi = hi >>> 0;
+            this.lo = lo >>> 0;
+        }
+        /** A non-negative integer below 2^53. */
+        static fromNumber(value) {
+            if (!(value >= 0) || value > Number.MAX_SAFE_INTEGER || Math.floor(value) !== value) {
+                throw new RangeError("address out of range: " + value);
+            }
+            return new Address(Math.floor(value / TWO_32), value % TWO_32);
+        }
+        /**
+         * Parses the forms a WinDbg user writes: `fffff807\`47f50000`, `0xfffff80747f50000`, `fffff80747f50000`,
+         * `e0894d1f`. Returns null for anything else.
+         */
+        static parse(text) {
+            let digits = text.trim().replace(/`/g, "");
+            if (/^0x/i.test(digits))
+                digits = digits.slice(2);
+            if (!/^[0-9a-fA-F]{1,16}$/.test(digits))
+                return null;
+            const padded = ("0000000000000000" + digits).slice(-16);
+            return new Address(parseInt(padded.slice(0, 8), 16), parseInt(padded.slice(8), 16));
+        }
+        get isNull() {
+            return this.hi === 0 && this.lo === 0;
+        }
+        /** True when the value fits a JavaScript number exactly. */
+        get isSafeNumber() {
+            return this.hi < 0x200000;
+        }
+        toNumber() {
+            if (!this.isSafeNumber)
+                throw new RangeError("address above 2^53: " + this.toHex());
+            return this.hi * TWO_32 + this.lo;
+        }
+        add(delta) {
+            if (delta < 0)
+                return this.subtract(-delta);
+            const lo = this.lo + (delta % TWO_32);
+            const hi = this.hi + Math.floor(delta / TWO_32) + (lo >= TWO_32 ? 1 : 0);
+            return new Address(hi % TWO_32, lo % TWO_32);
+        }
+        subtract(delta) {
+            if (delta < 0)
+                return this.add(-delta);
+            let lo = this.lo - (delta % TWO_32);
+            let hi = this.hi - Math.floor(delta / TWO_32);
+            if (lo < 0) {
+                lo += TWO_32;
+                hi -= 1;
+            }
+            if (hi < 0)
+                hi += TWO_32;
+            return new Address(hi, lo);
+        }
+        /** this - other as a number; null when negative or not exactly representable. */
+        distanceFrom(other) {
+            let hi = this.hi - other.hi;
+            let lo = this.lo - other.lo;
+            if (lo < 0) {
+                lo += TWO_32;
+                hi -= 1;
+            }
+            if (hi < 0 || hi >= 0x200000)
+                return null;
+            return hi * TWO_32 + lo;
+        }
+        compare(other) {
+            if (this.hi !== other.hi)
+                return this.hi < other.hi ? -1 : 1;
+            if (this.lo !== other.lo)
+                return this.lo < other.lo ? -1 : 1;
+            return 0;
+        }
+        equals(other) {
+            return this.hi === other.hi && this.lo === other.lo;
+        }
+        /** Low bits masked off: alignDown(0x1000) gives the page. */
+        alignDown(alignment) {
+            return new Address(this.hi, this.lo - (this.lo % alignment));
+        }
+        and(maskHi, maskLo) {
+            return new Address(this.hi & maskHi, this.lo & maskLo);
+        }
+        /** True when base <= this < base + size. */
+        isWithin(base, size) {
+            const offset = this.distanceFrom(base);
+            return offset !== null && offset < size;
+        }
+        /** Bare lowercase hex without leading zeros, the form `host.Int64.toString(16)` gives. */
+        toHex() {
+            if (this.hi === 0)
+                return this.lo.toString(16);
+            return this.hi.toString(16) + ("00000000" + this.lo.toString(16)).slice(-8);
+        }
+        /** A stable key for maps and visited sets. */
+        get key() {
+            return this.hi + ":" + this.lo;
+        }
+        /** As the debugger prints it: `fffff807\`47f50000` on 64-bit targets, `e0894d1f` on 32-bit ones. */
+        format(pointerSize) {
+            const lo = ("00000000" + this.lo.toString(16)).slice(-8);
+            if (pointerSize === 4 && this.hi === 0)
+                return lo;
+            return ("00000000" + this.hi.toString(16)).slice(-8) + "`" + lo;
+        }
+        toString() {
+            return "0x" + this.toHex();
+        }
+    }
+    Address.ZERO = new Address(0, 0);
+
+    // Arguments as dx hands them to a function alias: a JS string for a quoted literal, a number for values of 32 bits
+    // or fewer, a host Int64 for 64-bit values, undefined when omitted, or a native object (a bare symbol name).
+    function argKind(value) {
+        if (value === undefined || value === null)
+            return "missing";
+        if (typeof value === "string")
+            return "string";
+        if (typeof value === "number")
+            return "number";
+        if (typeof value === "object" && typeof value.getLowPart === "function")
+            return "int64";
+        return "object";
+    }
+    /** An address from a number, an Int64 or a string the user quoted (`"fffff807\`47f50000"`); null otherwise. */
+    function addressArg$1(value) {
+        switch (argKind(value)) {
+            case "number": {
+                const n = value;
+                return n >= 0 && Number.isInteger(n) && n <= Number.MAX_SAFE_INTEGER ? Address.fromNumber(n) : null;
+            }
+            case "int64": {
+                const v = value;
+                return new Address(v.getHighPart() >>> 0, v.getLowPart() >>> 0);
+            }
+            case "string":
+                return Address.parse(value);
+            default:
+                return null;
+        }
+    }
+    /** How an argument is described in a usage message, without echoing hostile or huge values verbatim. */
+    function describeArg(value) {
+        switch (argKind(value)) {
+            case "missing":
+                return "nothing";
+            case "string": {
+                const s = value;
+                const shown = s.length > 40 ? s.slice(0, 40) + "…" : s;
+                return 'the string "' + shown.replace(/[\x00-\x1f\x7f]/g, "?") + '"';
+            }
+            case "number":
+                return "the number " + String(value);
+            case "int64":
+                return "the 64-bit value " + addressArg$1(value).toString();
+            default:
+                return "an object";
+        }
+    }
+
+    // Little-endian readers over byte buffers. Every decoder in the toolkit works on bytes read in bulk.
+    function u8(bytes, offset) {
+        return bytes[offset];
+    }
+    function u16(bytes, offset) {
+        return bytes[offset] | (bytes[offset + 1] << 8);
+    }
+    function u32(bytes, offset) {
+        return (bytes[offset] | (bytes[offset + 1] << 8) | (bytes[offset + 2] << 16) | (bytes[offset + 3] << 24)) >>> 0;
+    }
+    function i32(bytes, offset) {
+        return bytes[offset] | (bytes[offset + 1] << 8) | (bytes[offset + 2] << 16) | (bytes[offset + 3] << 24);
+    }
+    function u64Address(bytes, offset) {
+        return new Address(u32(bytes, offset + 4), u32(bytes, offset));
+    }
+    /** A 64-bit counter as a number; exact below 2^53, which byte and allocation counts never reach in practice. */
+    function u64Number(bytes, offset) {
+        return u32(bytes, offset + 4) * 0x100000000 + u32(bytes, offset);
+    }
+    function pointer(bytes, offset, pointerSize) {
+        return pointerSize === 8 ? u64Address(bytes, offset) : new Address(0, u32(bytes, offset));
+    }
+    /** An unsigned field of 1, 2, 4 or 8 bytes as a number. */
+    function unsigned(bytes, offset, size) {
+        switch (size) {
+            case 1:
+                return u8(bytes, offset);
+            case 2:
+                return u16(bytes, offset);
+            case 4:
+                return u32(bytes, offset);
+            default:
+                return u64Number(bytes, offset);
+        }
+    }
+    /** Index of `needle` in `haystack` at or after `from`, or -1. */
+    function indexOfBytes(haystack, needle, from) {
+        const first = needle[0];
+        const last = haystack.length - needle.length;
+        for (let i = from; i <= last; i++) {
+            if (haystack[i] !== first)
+                continue;
+            let j = 1;
+            while (j < needle.length && haystack[i + j] === needle[j])
+                j++;
+            if (j === needle.length)
+                return i;
+        }
+        return -1;
+    }
+    /** ASCII text up to the first NUL, at most `max` bytes; other bytes become `?` so hostile names stay printable. */
+    function asciiz(bytes, offset, max) {
+        let text = "";
+        for (let i = offset; i < bytes.length && i < offset + max; i++) {
+            const c = bytes[i];
+            if (c === 0)
+                break;
+            text += c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : "?";
+        }
+        return text;
+    }
+
+    const FILE_NAME$1 = /^[A-Za-z0-9_][A-Za-z0-9_.\-]{0,63}$/;
+    function addressArg(address, pointerSize) {
+        return address.format(pointerSize);
+    }
+    /** A module or driver file name such as `test.sys`; null for anything with quotes, `;`, spaces or control bytes. */
+    function fileNameArg(name) {
+        return FILE_NAME$1.test(name) ? name : null;
+    }
+    /** A small decimal number such as the `2` of `!poolused 2`. */
+    function numberArg(value) {
+        return Number.isInteger(value) && value >= 0 && value < 0x10000 ? String(value) : null;
+    }
+    const SYMBOL_PATTERN = /^[A-Za-z0-9_@$?*]{1,128}$/;
+    /** `module!pattern` for the `x` command: a module name and a symbol name with `*`/`?` wildcards, nothing else. */
+    function symbolPatternArg(module, pattern) {
+        return FILE_NAME$1.test(module) && SYMBOL_PATTERN.test(pattern) ? (module + "!" + pattern) : null;
+    }
+
+    // Named caps on numbers that come from the target. Each says why it is the size it is.
+    const limits = {
+        /** A list longer than this is treated as corrupted: no heap or loader list in a sane process comes close. */
+        maxListEntries: 1000000,
+        /** Largest single host read. Over KDNET the debugger splits reads into 4,000-byte packets itself; larger reads
+         *  only save host calls, and 1 MiB bounds the memory one call can pin. */
+        maxReadBytes: 0x100000,
+        /** Largest range one command reads as a whole (an image searched for a tag, a table): 256 MB. Larger is a
+         *  corrupt size, not a module or a table. */
+        maxImageBytes: 0x10000000,
+        /** A tag table larger than this (entries) is corrupt: real PoolTrackTableSize values are 2^11..2^16. */
+        maxPoolTrackEntries: 0x100000,
+        /** Characters read from a target string before it is cut. */
+        maxTargetString: 512,
+        /** Lines of debugger command output parsed. */
+        maxCommandLines: 200000,
+        /** Allocator call sites of one tag kept per module: real drivers have dozens (70+ in one Microsoft driver); each
+         *  takes ten bytes of code at least, so only a corrupt or crafted image comes near. */
+        maxAllocationSitesPerModule: 65536,
+    };
+    const PAGE_SIZE = 0x1000;
+    const WORK_LIMITS = [
+        {
+            name: "maxSearchBytesPerImage",
+            commands: '!leaktag "Tag"',
+            defaultValue: 0x4000000,
+            ceiling: limits.maxImageBytes,
+            reason: "bytes of one module searched for a tag; drivers are rarely above 64 MB (ntoskrnl is ~11 MB), and over KDNET 64 MB is ~8 s",
+        },
+        {
+            name: "maxModules",
+            commands: '!findimporter, !leaktag "Tag"',
+            defaultValue: 4096,
+            ceiling: 0x10000,
+            reason: "modules examined; a real system loads a few hundred",
+        },
+        {
+            name: "maxBlocksPerHeap",
+            commands: "!virtblocks, !virtstacks",
+            defaultValue: 200000,
+            ceiling: 0x1000000,
+            reason: "virtual blocks walked in one heap; each is at least 512 KB of address space (x64), so more is a corrupted list",
+        },
+        {
+            name: "maxSymbolizedCallers",
+            commands: "!unloadleaks",
+            defaultValue: 512,
+            ceiling: 0x10000,
+            reason: "distinct caller addresses symbolized; each costs one `u <address> L1` round trip",
+        },
+        {
+            name: "maxAllocations",
+            commands: "!unloadleaks",
+            defaultValue: 1000000,
+            ceiling: 0x1000000,
+            reason: "verifier-tracked allocations listed for one driver",
+        },
+        {
+            name: "maxPoolBytesWalked",
+            commands: '!poolallocs "Tag"',
+            defaultValue: 0x10000000,
+            ceiling: 0x1000000000,
+            reason: "bytes of pool subsegments read looking for a tag's small blocks; 256 MB is ~32 s over KDNET, and the walk stops sooner once the tracker's count is found",
+        },
+    ];
+    const current = {};
+    /** The value in force for this session (the default until !ltlimits raises it). */
+    function workLimit(name) {
+        const value = current[name];
+        return value === undefined ? findWorkLimit(name).defaultValue : value;
+    }
+    function findWorkLimit(name) {
+        for (const l of WORK_LIMITS)
+            if (l.name === name)
+                return l;
+        return null;
+    }
+    /** Sets a limit for the session; the value must be a whole number from 1 to the limit's ceiling. */
+    function setWorkLimit(name, value) {
+        current[name] = value;
+    }
+    function resetWorkLimits() {
+        for (const key of Object.keys(current))
+            delete current[key];
+    }
+    /** The hint a command prints beside a limit it hit. */
+    function raiseHint(name) {
+        return "raise it with !ltlimits (\"" + name + "\", " + Math.min(workLimit(name) * 4, findWorkLimit(name).ceiling) + ")";
+    }
+
+    // PE images as they lie in memory (sections at their virtual addresses). Offsets: research/layouts.md §6 and the
+    // PE/COFF specification. Pure functions over byte buffers: the caller reads the header page and hands it in.
+    const IMAGE_SCN_CNT_CODE = 0x00000020;
+    const IMAGE_SCN_MEM_DISCARDABLE = 0x02000000;
+    const IMAGE_SCN_MEM_EXECUTE = 0x20000000;
+    const DIRECTORY_IMPORT = 1;
+    const DIRECTORY_IAT = 12;
+    const DIRECTORY_DELAY_IMPORT = 13;
+    /** Sections beyond this are a malformed header: the COFF format allows 96 in practice (the loader's limit). */
+    const MAX_SECTIONS = 96;
+    /**
+     * Parses the DOS header, NT headers, data directories and section table from the image's first bytes (the header
+     * page; pass at least SizeOfHeaders bytes when they are known, 0x1000 otherwise). `sectionTableRead` false: the
+     * bytes end after the data directories on purpose, and a section table past them is not a problem.
+     */
+    function parseHeaders(bytes, imageSize, sectionTableRead = true) {
+        if (bytes.length < 0x40 || u16(bytes, 0) !== 0x5a4d)
+            return { kind: "peError", reason: "no MZ signature" };
+        const nt = u32(bytes, 0x3c);
+        if (nt < 0x40 || nt + 0x18 > bytes.length)
+            return { kind: "peError", reason: "e_lfanew 0x" + nt.toString(16) + " points outside the header" };
+        if (u32(bytes, nt) !== 0x00004550)
+            return { kind: "peError", reason: "no PE signature at 0x" + nt.toString(16) };
+        const machine = u16(bytes, nt + 4);
+        const sectionCount = u16(bytes, nt + 6);
+        const timeDateStamp = u32(bytes, nt + 8);
+        const optionalSize = u16(bytes, nt + 0x14);
+        const opt = nt + 0x18;
+        if (opt + 2 > bytes.length)
+            return { kind: "peError", reason: "optional header outside the header" };
+        const magic = u16(bytes, opt);
+        if (magic !== 0x10b && magic !== 0x20b)
+            return { kind: "peError", reason: "optional header magic 0x" + magic.toString(16) };
+        const is64 = magic === 0x20b;
+        const problems = [];
+        const countOffset = is64 ? 0x6c : 0x5c;
+        const dirOffset = is64 ? 0x70 : 0x60;
+        const fits = (offset, size) => offset + size <= optionalSize && opt + offset + size <= bytes.length;
+        const sizeOfImage = fits(0x38, 4) ? u32(bytes, opt + 0x38) : imageSize;
+        const sizeOfHeaders = fits(0x3c, 4) ? u32(bytes, opt + 0x3c) : 0;
+        const directories = [];
+        if (fits(countOffset, 4)) {
+            let count = u32(bytes, opt + countOffset);
+            if (count > 16) {
+                problems.push("NumberOfRvaAndSizes is " + count + "; only 16 directories exist");
+                count = 16;
+            }
+            for (let i = 0; i < count && fits(dirOffset + i * 8, 8); i++) {
+                directories.push({ rva: u32(bytes, opt + dirOffset + i * 8), size: u32(bytes, opt + dirOffset + i * 8 + 4) });
+            }
+        }
+        const sections = [];
+        const table = opt + optionalSize;
+        const limit = Math.min(sectionCount, MAX_SECTIONS);
+        if (sectionCount > MAX_SECTIONS)
+            problems.push("NumberOfSections is " + sectionCount + "; read the first " + MAX_SECTIONS);
+        for (let i = 0; i < limit; i++) {
+            const s = table + i * 0x28;
+            // A caller that read only through the data directories gets the sections that happen to lie in its bytes.
+            if (s + 0x28 > bytes.length && !sectionTableRead)
+                break;
+            if (s + 0x28 > bytes.length) {
+                problems.push("section table runs past the header bytes after " + i + " sections");
+                break;
+            }
+            const characteristics = u32(bytes, s + 0x24);
+            const virtualSize = u32(bytes, s + 8);
+            const rawSize = u32(bytes, s + 0x10);
+            sections.push({
+                name: asciiz(bytes, s, 8),
+                virtualAddress: u32(bytes, s + 0xc),
+                virtualSize: virtualSize || rawSize,
+                characteristics,
+                isCode: (characteristics & (IMAGE_SCN_MEM_EXECUTE | IMAGE_SCN_CNT_CODE)) !== 0,
+                isDiscardable: (characteristics & IMAGE_SCN_MEM_DISCARDABLE) !== 0,
+            });
+        }
+        const bound = Math.max(sizeOfImage, imageSize);
+        for (const s of sections) {
+            if (s.virtualAddress + s.virtualSize > bound)
+                problems.push("section " + s.name + " runs past the image");
+        }
+        return { magic, is64, machine, sizeOfImage, sizeOfHeaders, timeDateStamp, directories, sections, problems };
+    }
+    function isPeError(value) {
+        return typeof value === "object" && value !== null && value.kind === "peError";
+    }
+    function directory(headers, index) {
+        const d = headers.directories[index];
+        return d && d.rva !== 0 && d.size !== 0 ? d : null;
+    }
+    /**
+     * A directory the loader walks to its terminator (imports, delay-load imports): present when its RVA is set, whatever
+     * its Size. The Windows loader ignores the import directory's Size and stops at the all-zero descriptor, so images
+     * with Size 0 load and call their imports (small hand-made and packed PEs, some linkers); the caller bounds the walk.
+     */
+    function walkedDirectory(headers, index) {
+        const d = headers.directories[index];
+        return d && d.rva !== 0 ? d : null;
+    }
+
+    // The import directory of an image in memory: descriptors, name thunks (INT), the IAT and hint/name entries.
+    // Callers read the bytes in a few large reads (the directory, then each table whole) through an RvaReader.
+    /** Caps: descriptor lists and thunk arrays without an end are bounded here and reported. */
+    const MAX_IMPORT_DESCRIPTORS = 4096;
+    const MAX_THUNKS_PER_DESCRIPTOR = 65536;
+    const NAME_BYTES = 256;
+    const FIRST_NAME_BYTES = 64;
+    function parseImports(headers, read, imageSize) {
+        const result = { entries: [], problems: [] };
+        const dir = walkedDirectory(headers, DIRECTORY_IMPORT);
+        if (!dir || pastImage(result.problems, "import directory", dir.rva, 0x14, imageSize))
+            return result;
+        const descriptors = readDescriptors(dir.rva, dir.size, read, imageSize, result.problems);
+        for (const d of descriptors)
+            addEntries(result, headers, read, imageSize, d, false);
+        return result;
+    }
+    /** IMAGE_DELAYLOAD_DESCRIPTOR (layouts.md §6): 0x20 bytes, zero-terminated. */
+    const DELAY_DESCRIPTOR_SIZE = 0x20;
+    /**
+     * The delay-load directory (layouts.md §6, IMAGE_DELAYLOAD_DESCRIPTOR). Its IAT slots point into the importer's own
+     * stubs until the first call binds them. Descriptors with Attributes.RvaBased clear (pre-VC7 images) hold VAs; they
+     * are reported and skipped rather than guessed at.
+     */
+    function parseDelayImports(headers, read, imageSize) {
+        const result = { entries: [], problems: [] };
+        const dir = walkedDirectory(headers, DIRECTORY_DELAY_IMPORT);
+        if (!dir || pastImage(result.problems, "delay-load directory", dir.rva, DELAY_DESCRIPTOR_SIZE, imageSize))
+            return result;
+        const raw = readZeroTerminated(dir.rva, dir.size, DELAY_DESCRIPTOR_SIZE, read, imageSize, "delay-load descriptor", result.problems);
+        for (const d of raw) {
+            const attributes = u32(d.bytes, d.offset);
+            const descriptor = { name: u32(d.bytes, d.offset + 4), firstThunk: u32(d.bytes, d.offset + 0xc), originalFirstThunk: u32(d.bytes, d.offset + 0x10) };
+            if ((attributes & 1) === 0) {
+                result.problems.push("delay-load descriptor " + d.index + " holds VAs (Attributes.RvaBased clear); skipped");
+                continue;
+            }
+            if (descriptor.firstThunk === 0 || descriptor.firstThunk >= imageSize) {
+                result.problems.push("delay-load descriptor " + d.index + " has an IAT outside the image");
+                continue;
+            }
+            addEntries(result, headers, read, imageSize, descriptor, true);
+        }
+        return result;
+    }
+    /** True (and said in `problems`) when `size` bytes at `rva` do not fit in the image: a malformed header, not a page out. */
+    function pastImage(problems, what, rva, size, imageSize) {
+        if (rva >= 0 && rva + size <= imageSize)
+            return false;
+        problems.push(what + " at RVA 0x" + (rva >>> 0).toString(16) + " lies past the image (SizeOfImage 0x" + imageSize.toString(16) + ")");
+        return true;
+    }
+    /** Both directories: ordinary imports first, then delay-load ones. */
+    function parseAllImports(headers, read, imageSize) {
+        const normal = parseImports(headers, read, imageSize);
+        const delayed = parseDelayImports(headers, read, imageSize);
+        return { entries: normal.entries.concat(delayed.entries), problems: normal.problems.concat(delayed.problems) };
+    }
+    function addEntries(result, headers, read, imageSize, d, delayLoad) {
+        const thunkSize = headers.is64 ? 8 : 4;
+        const kind = delayLoad ? "delay-load" : "import";
+        const nameInside = !pastImage(result.problems, kind + " descriptor name", d.name, 1, imageSize);
+        const dll = nameInside ? readName(read, d.name) : null;
+        if (dll === null && nameInside)
+            result.problems.push(kind + " descriptor name at RVA 0x" + d.name.toString(16) + " is unreadable");
+        const iatBytes = readThunkArray(read, d.firstThunk, thunkSize, imageSize);
+        const intInside = d.originalFirstThunk !== 0 && !pastImage(result.problems, kind + " name table of " + (dll || "?"), d.originalFirstThunk, thunkSize, imageSize);
+        const intBytes = intInside ? readThunkArray(read, d.originalFirstThunk, thunkSize, imageSize) : null;
+        const endless = (bytes, rva) => bytes !== null && (bytes.length / thunkSize >= MAX_THUNKS_PER_DESCRIPTOR || rva + bytes.length + thunkSize > imageSize);
+        const intEndless = endless(intBytes, d.originalFirstThunk);
+        const iatEndless = endless(iatBytes, d.firstThunk);
+        if (intEndless)
+            result.problems.push(kind + " name table of " + (dll || "?") + " at RVA 0x" + d.originalFirstThunk.toString(16) + " has no terminator within " + intBytes.length / thunkSize + " thunks" + (iatBytes && !iatEndless ? "; only the " + plural(iatBytes.length / thunkSize, "slot") + " of its import address table were read" : ""));
+        if (iatEndless)
+            result.problems.push("import address table of " + (dll || "?") + " at RVA 0x" + d.firstThunk.toString(16) + " has no terminator within " + iatBytes.length / thunkSize + " slots");
+        // A name table without an end is bounded by the IAT it describes when that one ends.
+        const count = intEndless && iatBytes && !iatEndless ? iatBytes.length / thunkSize : Math.max(iatBytes ? iatBytes.length / thunkSize : 0, intBytes ? intBytes.length / thunkSize : 0);
+        if (!iatBytes && !intBytes) {
+            result.problems.push("import tables of " + (dll || "?") + " are unreadable");
+            return;
+        }
+        if (!iatBytes)
+            result.problems.push("import address table of " + (dll || "?") + " at RVA 0x" + d.firstThunk.toString(16) + " is unreadable; slot values unknown");
+        for (let i = 0; i < count; i++) {
+            const slot = iatBytes && i * thunkSize < iatBytes.length ? thunkValue(iatBytes, i * thunkSize, thunkSize) : null;
+            const entry = {
+                dll: dll || "?",
+                name: null,
+                ordinal: null,
+                nameUnreadable: false,
+                iatRva: d.firstThunk + i * thunkSize,
+                target: slot,
+                delayLoad,
+            };
+            // Without an INT (bound images of old linkers) the unbound IAT is the name table; once bound, names are lost.
+            const nameThunk = intBytes && i * thunkSize < intBytes.length ? thunkValue(intBytes, i * thunkSize, thunkSize) : null;
+            decodeNameThunk(entry, nameThunk, headers.is64, read, imageSize);
+            result.entries.push(entry);
+        }
+    }
+    /** Fills name/ordinal from a name-table thunk (null when the INT is missing or unreadable). */
+    function decodeNameThunk(entry, thunk, is64, read, imageSize) {
+        if (!thunk) {
+            entry.nameUnreadable = true;
+            return;
+        }
+        const byOrdinal = is64 ? (thunk.hi & 0x80000000) !== 0 : (thunk.lo & 0x80000000) !== 0;
+        if (byOrdinal) {
+            entry.ordinal = thunk.lo & 0xffff;
+            return;
+        }
+        const rva = thunk.lo;
+        if (thunk.hi !== 0 || rva === 0 || rva + 2 >= imageSize) {
+            entry.nameUnreadable = true;
+            return;
+        }
+        const name = readName(read, rva + 2);
+        if (name === null)
+            entry.nameUnreadable = true;
+        else
+            entry.name = name;
+    }
+    function readDescriptors(rva, size, read, imageSize, problems) {
+        const out = [];
+        for (const d of readZeroTerminated(rva, size, 0x14, read, imageSize, "import descriptor", problems)) {
+            const descriptor = { originalFirstThunk: u32(d.bytes, d.offset), name: u32(d.bytes, d.offset + 0xc), firstThunk: u32(d.bytes, d.offset + 0x10) };
+            if (descriptor.firstThunk === 0 || descriptor.firstThunk >= imageSize) {
+                problems.push("import descriptor " + d.index + " has an IAT outside the image");
+            }
+            else {
+                out.push(descriptor);
+            }
+        }
+        return out;
+    }
+    /**
+     * Fixed-size records up to an all-zero one. One read of the declared directory; the declared size may be short
+     * or absurd, so the terminator decides, and a list without one is bounded by MAX_IMPORT_DESCRIPTORS and the image.
+     */
+    function readZeroTerminated(rva, size, recordSize, read, imageSize, what, problems) {
+        const out = [];
+        const declared = Math.min(Math.max(size, recordSize), MAX_IMPORT_DESCRIPTORS * recordSize, imageSize - rva);
+        let bytes = declared >= recordSize ? read(rva, declared - (declared % recordSize)) : null;
+        if (!bytes) {
+            problems.push(what + " list at RVA 0x" + rva.toString(16) + " is unreadable");
+            return out;
+        }
+        let offset = 0;
+        for (;;) {
+            if (offset + recordSize > bytes.length) {
+                if (out.length >= MAX_IMPORT_DESCRIPTORS || rva + offset + recordSize > imageSize) {
+                    problems.push(what + " list has no terminator within " + out.length + " entries");
+                    break;
+                }
+                const more = read(rva + offset, Math.min(recordSize * 64, imageSize - rva - offset) - (Math.min(recordSize * 64, imageSize - rva - offset) % recordSize));
+                if (!more || more.length < recordSize) {
+                    problems.push(what + " list is unreadable after " + out.length + " entries");
+                    break;
+                }
+                const joined = new Uint8Array(offset + more.length);
+                joined.set(bytes.subarray(0, offset), 0);
+                joined.set(more, offset);
+                bytes = joined;
+            }
+            let zero = true;
+            for (let i = 0; i < recordSize; i++)
+                if (bytes[offset + i] !== 0)
+                    zero = false;
+            if (zero)
+                break;
+            out.push({ bytes, offset, index: out.length });
+            offset += recordSize;
+        }
+        return out;
+    }
+    /** The thunk array at `rva` up to its zero terminator, read in growing batches; null when unreadable. */
+    function readThunkArray(read, rva, thunkSize, imageSize) {
+        if (rva === 0 || rva >= imageSize)
+            return null;
+        let batch = 64;
+        let collected = new Uint8Array(0);
+        let cursor = rva;
+        while (collected.length / thunkSize < MAX_THUNKS_PER_DESCRIPTOR) {
+            const size = Math.min(batch * thunkSize, imageSize - cursor);
+            if (size < thunkSize)
+                break;
+            // Bytes in hand that hold the terminator end the array without a read.
+            const kept = read.keptFrom ? read.keptFrom(cursor, size) : null;
+            const inHand = kept && kept.length >= thunkSize && hasZeroThunk(kept, thunkSize) ? kept.subarray(0, kept.length - (kept.length % thunkSize)) : null;
+            const bytes = inHand || read(cursor, size - (size % thunkSize)) || readToFailure(read, cursor, thunkSize, size);
+            if (!bytes || bytes.length === 0)
+                return collected.length ? collected : null;
+            for (let i = 0; i + thunkSize <= bytes.length; i += thunkSize) {
+                let zero = true;
+                for (let j = 0; j < thunkSize; j++)
+                    if (bytes[i + j] !== 0)
+                        zero = false;
+                if (zero)
+                    return join(collected, bytes.subarray(0, i));
+            }
+            collected = join(collected, bytes);
+            cursor += bytes.length;
+            batch *= 4;
+        }
+        return collected;
+    }
+    /**
+     * After a batch read fails: the readable thunks up to the first unreadable one. Tries the rest of the page in one
+     * read first (residency is per page), then single thunks, which stop at once on a truly unreadable page.
+     */
+    function readToFailure(read, rva, thunkSize, max) {
+        const toPageEnd = Math.min(max, 0x1000 - (rva % 0x1000));
+        const page = toPageEnd >= thunkSize ? read(rva, toPageEnd - (toPageEnd % thunkSize)) : null;
+        if (page)
+            return page;
+        const parts = [];
+        for (let at = rva; at + thunkSize <= rva + toPageEnd; at += thunkSize) {
+            const one = read(at, thunkSize);
+            if (!one)
+                break;
+            parts.push(one);
+        }
+        return parts.length ? parts.reduce((a, b) => join(a, b), new Uint8Array(0)) : null;
+    }
+    function hasZeroThunk(bytes, thunkSize) {
+        for (let i = 0; i + thunkSize <= bytes.length; i += thunkSize) {
+            let zero = true;
+            for (let j = 0; j < thunkSize; j++)
+                if (bytes[i + j] !== 0)
+                    zero = false;
+            if (zero)
+                return true;
+        }
+        return false;
+    }
+    function thunkValue(bytes, offset, size) {
+        return size === 8 ? new Address(u32(bytes, offset + 4), u32(bytes, offset)) : new Address(0, u32(bytes, offset));
+    }
+    /**
+     * A NUL-terminated ASCII name. Reads to the end of its page first (residency is per page, and a name near a page's
+     * end must not fail because the next page is paged out), then on into the next page only when no NUL was found.
+     */
+    function readName(read, rva) {
+        // A name whose NUL lies in bytes already in hand costs no read; else a first look of 64 bytes (most names are short).
+        const kept = read.keptFrom ? read.keptFrom(rva, NAME_BYTES) : null;
+        if (kept && kept.indexOf(0) > 0)
+            return asciiz(kept, 0, NAME_BYTES);
+        const firstSize = Math.min(FIRST_NAME_BYTES, 0x1000 - (rva % 0x1000));
+        const first = read(rva, firstSize);
+        if (!first)
+            return null;
+        let bytes = first;
+        if (first.indexOf(0) < 0) {
+            const toPageEnd = Math.min(NAME_BYTES, 0x1000 - (rva % 0x1000));
+            const more = toPageEnd > firstSize ? read(rva, toPageEnd) : null;
+            if (more)
+                bytes = more;
+            if (bytes.indexOf(0) < 0 && bytes.length < NAME_BYTES) {
+                const rest = read(rva + bytes.length, NAME_BYTES - bytes.length);
+                if (rest)
+                    bytes = join(bytes, rest);
+            }
+        }
+        const name = asciiz(bytes, 0, NAME_BYTES);
+        return name.length ? name : null;
+    }
+    function join(a, b) {
+        if (a.length === 0)
+            return b.slice();
+        const out = new Uint8Array(a.length + b.length);
+        out.set(a, 0);
+        out.set(b, a.length);
+        return out;
+    }
+
+    /** Ranges closer than this are read as one: a KDNET round trip costs more than a few hundred unneeded bytes. */
+    const COALESCE_GAP = 0x100;
+    function imageReader(target, base, imageSize, what) {
+        // Non-overlapping, non-adjacent, sorted by start: adjacent ranges are merged on insert.
+        let kept = [];
+        const badPages = new Set();
+        const keep = (start, bytes) => {
+            let lo = start;
+            let hi = start + bytes.length;
+            const touching = kept.filter((k) => k.start <= hi && k.start + k.bytes.length >= lo);
+            if (touching.length === 0) {
+                kept.push({ start, bytes });
+            }
+            else {
+                for (const k of touching) {
+                    lo = Math.min(lo, k.start);
+                    hi = Math.max(hi, k.start + k.bytes.length);
+                }
+                const merged = new Uint8Array(hi - lo);
+                for (const k of touching)
+                    merged.set(k.bytes, k.start - lo);
+                merged.set(bytes, start - lo);
+                kept = kept.filter((k) => touching.indexOf(k) < 0);
+                kept.push({ start: lo, bytes: merged });
+            }
+            kept.sort((a, b) => a.start - b.start);
+        };
+        /** The kept bytes from `rva` on (at most `max`), or null when `rva` itself is not kept. */
+        const keptFrom = (rva, max) => {
+            for (const k of kept) {
+                if (rva >= k.start && rva < k.start + k.bytes.length)
+                    return k.bytes.subarray(rva - k.start, Math.min(k.bytes.length, rva - k.start + max));
+            }
+            return null;
+        };
+        const fetch = (start, end) => {
+            start = Math.max(0, start);
+            end = Math.min(end, imageSize);
+            if (end <= start)
+                return;
+            const firstPage = Math.floor(start / PAGE_SIZE);
+            const lastPage = Math.floor((end - 1) / PAGE_SIZE);
+            for (let p = firstPage; p <= lastPage; p++) {
+                if (badPages.has(p)) {
+                    // Read around a page known to be unreadable.
+                    if (p > firstPage)
+                        fetch(start, p * PAGE_SIZE);
+                    if (p < lastPage)
+                        fetch((p + 1) * PAGE_SIZE, end);
+                    return;
+                }
+            }
+            // One read when the range is resident; around a hole, TargetMemory halves the range (a failed read still costs
+            // the bytes before its hole, so re-reading every page of the range would pay them twice and two packets a page).
+            const read = target.memory.readPartial(base.add(start), end - start);
+            for (const piece of read.pieces)
+                keep(piece.start.distanceFrom(base) || 0, piece.bytes);
+            for (const hole of read.unreadable) {
+                const from = hole.start.distanceFrom(base) || 0;
+                for (let p = Math.floor(from / PAGE_SIZE); p * PAGE_SIZE < from + hole.size; p++)
+                    badPages.add(p);
+            }
+        };
+        /** [start, end) minus the kept bytes at its start: the part a read must still fetch. */
+        const missing = (start, end) => {
+            const have = keptFrom(start, end - start);
+            const from = have ? start + have.length : start;
+            return from < end ? [from, end] : null;
+        };
+        const inImage = (rva, size) => size > 0 && rva >= 0 && rva + size <= imageSize;
+        const read = (rva, size) => {
+            if (!inImage(rva, size))
+                return null;
+            const gap = missing(rva, rva + size);
+            if (gap)
+                fetch(gap[0], gap[1]);
+            const have = keptFrom(rva, size);
+            return have && have.length === size ? have : null;
+        };
+        read.keptFrom = keptFrom;
+        const prefetch = (ranges) => {
+            const todo = [];
+            for (const [s, e] of ranges) {
+                const gap = missing(Math.max(0, s), Math.min(e, imageSize));
+                if (gap)
+                    todo.push(gap);
+            }
+            todo.sort((a, b) => a[0] - b[0]);
+            const hulls = [];
+            for (const r of todo) {
+                const last = hulls[hulls.length - 1];
+                if (last && r[0] <= last[1] + COALESCE_GAP)
+                    last[1] = Math.max(last[1], r[1]);
+                else
+                    hulls.push([r[0], r[1]]);
+            }
+            for (const [s, e] of hulls)
+                fetch(s, e);
+        };
+        const dry = (misses) => {
+            const r = (rva, size) => {
+                if (!inImage(rva, size))
+                    return null;
+                const have = keptFrom(rva, size);
+                if (have && have.length === size)
+                    return have;
+                const page = Math.floor(rva / PAGE_SIZE);
+                if (!badPages.has(page))
+                    misses.push([rva, rva + size]);
+                return null;
+            };
+            r.keptFrom = keptFrom;
+            return r;
+        };
+        return {
+            read,
+            prefetch,
+            dry,
+            unreadablePages: () => Array.from(badPages).sort((a, b) => a - b).map((p) => p * PAGE_SIZE),
+        };
+    }
+
+    // Which loaded modules import a function: by name (the import's module and function name) and by value (an IAT slot
+    // holding the function's address, which still finds the importer when its name tables are paged out or discarded).
+    // Seed 003: tag `None` is ExAllocatePool; the author searched every driver for nt!ExAllocatePool's address.
+    /** Distinct function names a wildcard may resolve to addresses (one symbol lookup each). */
+    const MAX_RESOLVED_NAMES = 256;
+    /** Problems kept per module; the rest are counted. */
+    const MAX_PROBLEMS_PER_MODULE = 8;
+    /**
+     * The query from a command argument: a string (`"ExAllocatePool"`, `"nt!ExAllocatePool*"`), a number or Int64
+     * address, or the object dx hands over for a bare symbol. Assumption (test/emulator/session.ts symbolObject, the
+     * provider's behaviour for a resolved function symbol): that object has `.address` (an Int64 or number) and a
+     * toString of the form `module!name (0x...)`; the address is used, and the name when the string has that form.
+     */
+    function parseImporterQuery(arg) {
+        const kind = argKind(arg);
+        if (kind === "string")
+            return parseText(arg.trim(), describeArg(arg));
+        if (kind === "number" || kind === "int64") {
+            const address = addressArg$1(arg);
+            if (!address || address.isNull)
+                return { kind: "badQuery", tried: describeArg(arg) + " (not an address)" };
+            return { text: address.toString(), module: null, name: null, pattern: null, isWildcard: false, address };
+        }
+        if (kind === "object") {
+            const object = arg;
+            const address = object.address !== undefined ? addressArg$1(object.address) : null;
+            let text = "";
+            try {
+                text = String(object.toString ? object.toString() : "");
+            }
+            catch (e) {
+                text = "";
+            }
+            const m = /^\s*([^!\s(]+)!([^\s(]+)/.exec(text);
+            if (!address || address.isNull)
+                return { kind: "badQuery", tried: "a symbol object without an address" + (m ? " (" + m[1] + "!" + m[2] + ")" : "") };
+            if (!m)
+                return { text: address.toString(), module: null, name: null, pattern: null, isWildcard: false, address };
+            return { text: m[1] + "!" + m[2], module: m[1], name: m[2], pattern: exactPattern(m[2]), isWildcard: false, address };
+        }
+        return { kind: "badQuery", tried: describeArg(arg) };
+    }
+    function parseText(text, described) {
+        if (!text)
+            return { kind: "badQuery", tried: described };
+        const bang = text.indexOf("!");
+        const module = bang >= 0 ? text.slice(0, bang) : null;
+        const name = bang >= 0 ? text.slice(bang + 1) : text;
+        if (!name || (module !== null && !/^[\w.\-{}]+$/.test(module)) || !/^[\w@?*$.:<>~\-]+$/.test(name)) {
+            const asAddress = module === null ? Address.parse(text) : null;
+            if (asAddress && !asAddress.isNull)
+                return { text, module: null, name: null, pattern: null, isWildcard: false, address: asAddress };
+            return { kind: "badQuery", tried: described + " (not a function name)" };
+        }
+        // A quoted hex number (`"0xe0894d1f"`, `"fffff807\`22a41030"`) is an address, not a name.
+        if (module === null && /^(0x[0-9a-f]+|[0-9a-f]+`[0-9a-f]+)$/i.test(name)) {
+            const asAddress = Address.parse(name);
+            if (asAddress && !asAddress.isNull)
+                return { text, module: null, name: null, pattern: null, isWildcard: false, address: asAddress };
+        }
+        const isWildcard = /[*?]/.test(name);
+        return { text, module, name, pattern: isWildcard ? wildcardPattern(name) : exactPattern(name), isWildcard, address: null };
+    }
+    function escapeRegExp(text) {
+        return text.replace(/[.+^${}()|[\]\\]/g, "\\$&");
+    }
+    function exactPattern(name) {
+        return new RegExp("^" + escapeRegExp(name).replace(/[*?]/g, "\\$&") + "$");
+    }
+    function wildcardPattern(name) {
+        return new RegExp("^" + escapeRegExp(name).replace(/\*/g, ".*").replace(/\?/g, ".") + "$");
+    }
+    /** The DLL name an import names, without its extension, in lower case: `ntoskrnl.exe` -> `ntoskrnl`. */
+    function dllStem(dll) {
+        return dll.toLowerCase().replace(/\.(dll|exe|sys|drv)$/, "");
+    }
+    /** The kernel's file names (ntoskrnl, ntkrnlpa, ntkrnlmp, ntkrpamp, ntkrla57); the debugger calls the kernel module `nt`. */
+    function isKernelImage(stem) {
+        return /^nt(oskrnl|krnl\w*|krpamp|krla57)$/.test(stem);
+    }
+    /** The loaded module an import's DLL name refers to (case-insensitive), or null when it is not loaded. */
+    function exportingModule(target, dll) {
+        const stem = dllStem(dll);
+        const modules = target.modules();
+        for (const m of modules)
+            if (dllStem(m.fileName) === stem || m.name.toLowerCase() === stem)
+                return m;
+        // The kernel by its image name, never by its place in the list (which can start with user-mode DLLs).
+        if (target.isKernel && isKernelImage(stem))
+            return target.kernelModule();
+        return null;
+    }
+    /** The module name for a symbol lookup: `nt` for the kernel, else the loaded module's name, else the DLL stem. */
+    function symbolModuleName(target, dll) {
+        const m = exportingModule(target, dll);
+        if (target.isKernel && isKernelImage(dllStem(dll)))
+            return "nt";
+        return m ? m.name : dllStem(dll);
+    }
+    /**
+     * Finds the importers of a function in every loaded module. `query` is a parsed query or the text a user would
+     * quote (`"ExAllocatePool*"`); a text that names no function comes back as a BadQuery.
+     */
+    /** Modules examined at most: workLimit "maxModules". `onModule` is told how many were examined, for progress. */
+    function findImporters(target, query, onModule) {
+        const q = typeof query === "string" ? parseImporterQuery(query) : query;
+        if ("kind" in q)
+            return q;
+        const all = target.modules();
+        const modules = all.slice(0, workLimit("maxModules"));
+        const result = {
+            query: q,
+            functions: [],
+            matches: [],
+            examined: 0,
+            notExamined: [],
+            problems: [],
+            namesUnreadable: [],
+            skippedModules: all.length - modules.length,
+        };
+        const parsed = [];
+        for (let i = 0; i < modules.length; i++) {
+            const module = modules[i];
+            if (onModule)
+                onModule(i, modules.length);
+            try {
+                const p = examine(target, module, result);
+                if (p)
+                    parsed.push(p);
+            }
+            catch (e) {
+                result.notExamined.push({ Module: module.name, Base: module.base, Reason: "stopped: " + String(e && e.message ? e.message : e) });
+            }
+        }
+        result.examined = parsed.length;
+        result.functions = resolveFunctions(target, q, parsed);
+        match(target, q, parsed, result);
+        return result;
+    }
+    /** Planning passes before the parse that may read: each pass reads what the previous one found missing. */
+    const PLAN_PASSES = 3;
+    /** Bytes per hint/name entry assumed when planning the first read (2-byte hint, a ~20-character name, NUL). */
+    const NAME_ENTRY_GUESS = 24;
+    /** Bytes per missing name or thunk batch asked for in a planning pass; what is still missing is asked next pass. */
+    const PLAN_MISS_BYTES = 0x100;
+    function examine(target, module, result) {
+        const image = imageReader(target, module.base, module.size, module.name + " image");
+        const headerBytes = readHeaderBytes(image.read, module.size);
+        if (!headerBytes) {
+            result.notExamined.push({ Module: module.name, Base: module.base, Reason: "PE header page at " + target.formatAddress(module.base) + " is unreadable" });
+            return null;
+        }
+        const headers = parseHeaders(headerBytes, module.size, false);
+        if (isPeError(headers)) {
+            result.notExamined.push({ Module: module.name, Base: module.base, Reason: "malformed PE header: " + headers.reason });
+            return null;
+        }
+        planReads(image, headers, module.size);
+        const table = parseAllImports(headers, image.read, module.size);
+        const problems = headers.problems.concat(table.problems);
+        const named = table.entries.filter((e) => !e.nameUnreadable);
+        const covered = new Set();
+        for (const e of table.entries)
+            covered.add(e.iatRva);
+        const orphanSlots = [];
+        // Names gone (INIT discarded, pages out): the IAT directory still lists the bound slots, in .rdata.
+        if (table.entries.length === 0 || named.length < table.entries.length || table.problems.length) {
+            const iat = directory(headers, DIRECTORY_IAT);
+            if (iat) {
+                const size = Math.min(iat.size, module.size - iat.rva);
+                const bytes = size > 0 ? image.read(iat.rva, size) : null;
+                if (!bytes)
+                    problems.push("import address table at RVA 0x" + iat.rva.toString(16) + " is unreadable");
+                else {
+                    for (let at = 0; at + target.pointerSize <= bytes.length; at += target.pointerSize) {
+                        const value = pointer(bytes, at, target.pointerSize);
+                        if (!value.isNull && !covered.has(iat.rva + at))
+                            orphanSlots.push({ rva: iat.rva + at, value });
+                    }
+                }
+            }
+            if (table.entries.length !== named.length || (table.entries.length === 0 && orphanSlots.length))
+                result.namesUnreadable.push(module.name);
+        }
+        // Unreadable tables of a module listed under namesUnreadable are said once there; the rest once each.
+        const namesGone = result.namesUnreadable[result.namesUnreadable.length - 1] === module.name;
+        const distinct = [];
+        for (const p of problems)
+            if (distinct.indexOf(p) < 0 && !(namesGone && / (is|are) unreadable/.test(p)))
+                distinct.push(p);
+        for (let i = 0; i < distinct.length && i < MAX_PROBLEMS_PER_MODULE; i++)
+            result.problems.push({ Module: module.name, Problem: distinct[i] });
+        if (distinct.length > MAX_PROBLEMS_PER_MODULE) {
+            result.problems.push({ Module: module.name, Problem: (distinct.length - MAX_PROBLEMS_PER_MODULE) + " more problems not shown" });
+        }
+        return { module, headers, entries: table.entries, orphanSlots };
+    }
+    /**
+     * The headers through the data directories: the first 0x200 bytes hold them in almost every image (one packet);
+     * the rest up to the directories' end when e_lfanew lies further. The section table is not read: the import tables
+     * are found through the directories alone.
+     */
+    function readHeaderBytes(read, imageSize) {
+        const small = read(0, Math.min(0x200, imageSize));
+        if (!small || small.length < 0x40)
+            return small;
+        const nt = u32(small, 0x3c);
+        if (nt + 0x18 > small.length)
+            return nt + 0x18 <= 0x1000 ? read(0, Math.min(0x1000, imageSize)) || small : small;
+        const end = Math.min(nt + 0x18 + u16(small, nt + 0x14), 0x1000, imageSize);
+        return end > small.length ? read(0, end) || small : small;
+    }
+    /**
+     * Reads what parsing the import tables will need in a few joined reads: the IAT directory, the import descriptors
+     * with a guess at the name tables and hint/name entries that follow them (as linkers lay them out), the delay-load
+     * descriptors; then dry parses, each reading together what the previous one found missing. The parse that follows
+     * reads anything still missing itself.
+     */
+    function planReads(image, headers, imageSize) {
+        const ranges = [];
+        const iat = directory(headers, DIRECTORY_IAT);
+        // Import and delay-load directories are walked to their null descriptor whatever their Size (the loader does so);
+        // the IAT directory is a plain range and needs its Size.
+        const imports = walkedDirectory(headers, DIRECTORY_IMPORT);
+        const delayed = walkedDirectory(headers, DIRECTORY_DELAY_IMPORT);
+        const pointer = headers.is64 ? 8 : 4;
+        if (iat)
+            ranges.push([iat.rva, iat.rva + iat.size]);
+        if (imports) {
+            const end = imports.rva + Math.max(imports.size, 0x14);
+            // The INT mirrors the IAT; then a hint/name entry per slot. The guess stops at the page's end: a discarded or
+            // paged-out neighbour must not fail the read of what is resident (what lies past it is read in a later pass).
+            const slots = iat ? iat.size / pointer : 0;
+            const guess = (iat ? iat.size : 0) + slots * NAME_ENTRY_GUESS;
+            ranges.push([imports.rva, Math.max(end, Math.min(end + guess, Math.ceil(end / 0x1000) * 0x1000))]);
+        }
+        if (delayed)
+            ranges.push([delayed.rva, delayed.rva + Math.max(delayed.size, 2 * DELAY_DESCRIPTOR_SIZE)]);
+        image.prefetch(ranges);
+        for (let pass = 0; pass < PLAN_PASSES; pass++) {
+            const misses = [];
+            parseAllImports(headers, image.dry(misses), imageSize);
+            if (misses.length === 0)
+                return;
+            image.prefetch(misses.map(([s, e]) => [s, Math.min(e, s + PLAN_MISS_BYTES)]));
+        }
+    }
+    /** The addresses to match by value: the argument's, or each matching name resolved in its exporter's symbols. */
+    function resolveFunctions(target, q, parsed) {
+        const out = [];
+        const seen = new Set();
+        const add = (name, module, address, source) => {
+            if (!address || address.isNull || seen.has(address.key))
+                return;
+            seen.add(address.key);
+            out.push({ display: name ? (module ? module + "!" : "") + name : address.toString(), name, address, source });
+        };
+        if (q.address) {
+            add(q.name, q.module, q.address, q.name ? "symbol " + q.module + "!" + q.name : "argument");
+            if (q.name)
+                return out;
+            // A bare address: a slot matched by name elsewhere that holds it names the function.
+            for (const p of parsed) {
+                for (const e of p.entries) {
+                    if (e.name && e.target && e.target.equals(q.address)) {
+                        out[0].name = e.name;
+                        out[0].display = symbolModuleName(target, e.dll) + "!" + e.name;
+                        return out;
+                    }
+                }
+            }
+            return out;
+        }
+        if (!q.name || !q.pattern)
+            return out;
+        // Candidate (module, name) pairs: the user's, and the exporter of every import whose name matches.
+        const candidates = [];
+        const keys = new Set();
+        const candidate = (module, name) => {
+            const key = module.toLowerCase() + "!" + name;
+            if (keys.has(key) || candidates.length >= MAX_RESOLVED_NAMES)
+                return;
+            keys.add(key);
+            candidates.push({ module, name });
+        };
+        if (!q.isWildcard) {
+            if (q.module)
+                candidate(q.module, q.name);
+            else if (target.isKernel)
+                candidate("nt", q.name);
+        }
+        for (const p of parsed) {
+            for (const e of p.entries) {
+                if (!e.name || !q.pattern.test(e.name))
+                    continue;
+                if (q.module && !sameModule(target, q.module, e.dll))
+                    continue;
+                candidate(symbolModuleName(target, e.dll), e.name);
+            }
+        }
+        for (const c of candidates) {
+            const address = target.symbolAddress(c.module, c.name);
+            add(c.name, c.module, address, "symbol " + c.module + "!" + c.name);
+        }
+        // A wildcard also asks the symbols (`x nt!ExAllocatePool*`): importers whose names are all gone are still found.
+        const module = q.module || (target.isKernel ? "nt" : null);
+        if (q.isWildcard && module) {
+            for (const s of symbolsMatching(target, module, q.name)) {
+                if (out.length >= MAX_RESOLVED_NAMES)
+                    break;
+                add(s.name, module, s.address, "x " + module + "!" + q.name);
+            }
+        }
+        return out;
+    }
+    /**
+     * Symbols matching a wildcard, from `x module!pattern`. Its lines are `<address> module!name ...` (seed 003:
+     * `e0894d1f nt!ExAllocatePool`); lines of any other shape are skipped, so format changes lose names, never crash.
+     */
+    function symbolsMatching(target, module, pattern) {
+        const arg = symbolPatternArg(module, pattern);
+        if (!arg)
+            return [];
+        const result = target.executeCommand("x", arg);
+        const out = [];
+        for (const line of result.lines) {
+            const m = /^\s*([0-9a-fA-F]{8}(?:`?[0-9a-fA-F]{8})?)\s+[^!\s]+!([^\s(]+)/.exec(line);
+            const address = m ? Address.parse(m[1]) : null;
+            if (m && address && !address.isNull)
+                out.push({ name: m[2], address });
+            if (out.length >= MAX_RESOLVED_NAMES)
+                break;
+        }
+        return out;
+    }
+    /** True when the user's module name (`nt`, `ntdll`, `HAL.dll`) names the DLL an import names. */
+    function sameModule(target, userModule, dll) {
+        const a = dllStem(userModule);
+        const b = dllStem(dll);
+        if (a === b)
+            return true;
+        if (target.isKernel && (a === "nt" || isKernelImage(a)) && isKernelImage(b))
+            return true;
+        const exporter = exportingModule(target, dll);
+        return !!exporter && (exporter.name.toLowerCase() === a || dllStem(exporter.fileName) === a);
+    }
+    function match(target, q, parsed, result) {
+        const byAddress = new Map();
+        for (const f of result.functions)
+            byAddress.set(f.address.key, f);
+        for (const p of parsed) {
+            const end = p.module.base.add(p.module.size);
+            for (const e of p.entries) {
+                const nameHit = !!(e.name && q.pattern && q.pattern.test(e.name) && (!q.module || sameModule(target, q.module, e.dll)));
+                const valueFn = e.target ? byAddress.get(e.target.key) : undefined;
+                if (!nameHit && !valueFn)
+                    continue;
+                const fnName = e.name || (valueFn && valueFn.name) || (e.ordinal !== null ? "#" + e.ordinal : "?");
+                // A descriptor whose DLL name is unreadable: the module the slot's value lies in, as for an orphan slot.
+                const holder = e.dll === "?" && e.target ? target.moduleContaining(e.target) : null;
+                result.matches.push(record$1(target, p.module, end, {
+                    fn: fnName,
+                    dll: holder ? holder.fileName : e.dll,
+                    ordinal: e.ordinal,
+                    delayLoad: e.delayLoad,
+                    iatRva: e.iatRva,
+                    value: e.target,
+                    redirected: nameHit && isRedirected(target, p.module, e, byAddress),
+                    notYetResolved: isUnresolvedDelayLoad(p.module, e),
+                    by: nameHit && valueFn ? "both" : nameHit ? "name" : "value",
+                    namesReadable: !e.nameUnreadable,
+                }));
+            }
+            for (const s of p.orphanSlots) {
+                const fn = byAddress.get(s.value.key);
+                if (!fn)
+                    continue;
+                const exporter = target.moduleContaining(s.value);
+                result.matches.push(record$1(target, p.module, end, {
+                    fn: fn.name || fn.display,
+                    dll: exporter ? exporter.fileName : "?",
+                    ordinal: null,
+                    delayLoad: false,
+                    iatRva: s.rva,
+                    value: s.value,
+                    redirected: false,
+                    notYetResolved: false,
+                    by: "value",
+                    namesReadable: false,
+                }));
+            }
+        }
+        result.matches.sort((a, b) => (a.Function < b.Function ? -1 : a.Function > b.Function ? 1 : a.ModuleBase.compare(b.ModuleBase)));
+    }
+    /**
+     * A name-matched slot is redirected when its value is neither the function's resolved address nor inside the
+     * exporting module. Forwarded exports (HAL to nt) bind to the forwardee's address: a slot whose module resolves the
+     * same name to it is not redirected. An unbound delay-load slot points into the importer's own stub: not either.
+     */
+    function isRedirected(target, importer, e, byAddress) {
+        if (!e.target || e.target.isNull)
+            return false;
+        if (byAddress.has(e.target.key))
+            return false;
+        if (isUnresolvedDelayLoad(importer, e))
+            return false;
+        const exporter = exportingModule(target, e.dll);
+        if (!exporter)
+            return false;
+        if (e.target.isWithin(exporter.base, exporter.size))
+            return false;
+        // A forwarded export (HAL.dll!X forwarded to nt!X) is bound to the forwardee: the name resolves there.
+        const holder = target.moduleContaining(e.target);
+        if (holder && e.name) {
+            const forwardee = target.symbolAddress(target.isKernel && holder === target.kernelModule() ? "nt" : holder.name, e.name);
+            if (forwardee && forwardee.equals(e.target))
+                return false;
+        }
+        return true;
+    }
+    /**
+     * A delay-load slot whose value lies inside the importer: the image's own delay-load thunk (the linker's
+     * `__imp_load_<name>` stub calling `__delayLoadHelper2`), there until the first call binds the slot. A hook placed
+     * inside the importer itself would look the same; the section table is not read to tell them apart.
+     */
+    function isUnresolvedDelayLoad(importer, e) {
+        return e.delayLoad && !!e.target && !e.target.isNull && e.target.isWithin(importer.base, importer.size);
+    }
+    function record$1(target, module, end, f) {
+        const iat = module.base.add(f.iatRva);
+        const targetModule = f.value ? target.moduleContaining(f.value) : null;
+        const m = {
+            Module: module.name,
+            ModuleBase: module.base,
+            ModuleEnd: end,
+            Function: f.fn,
+            ImportedFrom: f.dll,
+            ByOrdinal: f.ordinal !== null,
+            Ordinal: f.ordinal,
+            DelayLoad: f.delayLoad,
+            IatAddress: iat,
+            Target: f.value,
+            TargetModule: targetModule ? targetModule.name : "",
+            Redirected: f.redirected,
+            NotYetResolved: f.notYetResolved,
+            MatchedBy: f.by,
+            NamesReadable: f.namesReadable,
+            toString: () => module.name + " imports " + f.dll + "!" + f.fn + " at " + target.formatAddress(iat) +
+                (f.value ? " -> " + target.formatAddress(f.value) : "") + (f.redirected ? " (redirected)" : f.notYetResolved ? " (delay-load, not yet resolved)" : ""),
+        };
+        return m;
+    }
+
+    // Every message the user reads, in one place. Each says what was tried and what to do next.
+    // Sections per command keep additions from colliding.
+    const messages = {
+        // --- toolkit-wide ---
+        internalError: (command, detail) => "!" + command + " stopped: " + detail.replace(/[\x00-\x1f]/g, " ") +
+            ". This is a bug in leaktools; please report it with the command you ran (see !leaktools).",
+        noArguments: (usage) => "Usage: " + usage + " - this command takes no arguments.",
+        buildUnreadable: (what) => "Could not read the Windows build: " + what + "; built-in layouts were chosen without it (guessed).",
+        needsKernel: (command) => "!" + command + " needs a kernel target (a kernel dump or a kd/KDNET session); this is a user-mode session.",
+        needsUserMode: (command) => "!" + command + " needs a user-mode target (a process or a user-mode dump); this is a kernel session. " +
+            "Switch to the process first: .process /i <EPROCESS>, g, then run it again.",
+        symbolMissing: (symbol) => "The symbol " + symbol + " was not found. Load the kernel's symbols (.symfix; .reload /f nt) and try again.",
+        layoutFallback: (description) => "Layout: " + description + ".",
+        unreadable: (what, address) => "Could not read " + what + " at " + address + "; the rest is shown.",
+        noModules: () => "The debugger reported no loaded modules. Run .reload and try again.",
+        // --- ltlimits ---
+        ltlimitsUsage: (problem, names) => 'Usage: !ltlimits, !ltlimits ("name", value) or !ltlimits "reset" (' + problem + "; limits: " + names.join(", ") + ").",
+        ltlimitsBadValue: (name, given, ceiling) => "Usage: !ltlimits (\"" + name + "\", value) with a whole number from 1 to " + ceiling + "; got " + given + ".",
+        ltlimitsSet: (name, before, after) => name + ": " + before + " -> " + after + ' for this session (!ltlimits "reset" restores the defaults).',
+        ltlimitsReset: () => "Work limits reset to their defaults.",
+        ltlimitsHint: () => 'A command that hits a limit says which; raise it with !ltlimits ("name", value). Long work prints progress as it goes.',
+        // --- leaktag / pooltags / leaks ---
+        leaktagUsage: (given) => 'Usage: !leaktag ["Tag"] - a pool tag of 1-4 characters in quotes, ? and * as wildcards (!leaktag "Leak", !leaktag "Le*"); got ' +
+            given + ".",
+        tagUsageUnavailable: (detail) => "No pool tag usage: " + detail + ". If nt's symbols are missing, load them (.symfix; .reload /f nt); " +
+            "if the memory is unreadable, a small or partial dump may not hold it (a kernel or complete dump does).",
+        tagNotTracked: (tag) => "Tag '" + tag + "' has no entry in the pool tag tables (no allocation recorded, or pool tagging is off).",
+        untaggedTag: (tag) => "Tag '" + tag + "' is what ExAllocatePool records: the allocations carry no tag of their own, so the drivers that " +
+            "allocate them are those that import ExAllocatePool (below; !findimporter \"ExAllocatePool\" shows them in full).",
+        untaggedOwnersHeader: (modules) => "Owners: " + (modules === 0 ? "no module imports" : modules === 1 ? "1 module imports" : modules + " modules import") +
+            " ExAllocatePool (by name or by IAT value); images were not searched for the tag's bytes, which the kernel writes itself.",
+        untaggedImportersUnknown: () => "Owners: nt!ExAllocatePool could not be resolved and no import names it, so its importers are unknown (.reload /f nt, then !findimporter \"ExAllocatePool\").",
+        ownersHeader: (modules, bytes) => "Owners: searched " + modules + " modules, " + bytes + " of image sections.",
+        noOwners: (tag) => "No loaded module holds the bytes of '" + tag + "'. The allocator may build the tag at run time, or it was unloaded (lm shows unloaded modules).",
+        notSearched: (count) => plural(count, "section range was", "section ranges were") + " not resident and NOT searched:",
+        wildcardOwners: (count) => count + " tags match; run !leaktag on one tag (in quotes, no wildcard) to find its owner.",
+        leaksBaseline: (tags) => "Baseline recorded: " + tags + " tags. Run dx @$leaks() again after a while to see which tags grew.",
+        leaksNeedLive: () => "This is a dump: a second snapshot needs a live target. The largest consumers are listed instead. To compare " +
+            'two dumps, save this one, dx @$leaks("save", "C:\\\\cases\\\\before.json"), and compare the later one with it, ' +
+            'dx @$leaks("compare", "C:\\\\cases\\\\before.json").',
+        leaksReset: () => "Snapshots cleared. The next dx @$leaks() records a new baseline.",
+        leaksNoClock: () => "The target's clock (KUSER_SHARED_DATA.SystemTime) is unreadable; rates are not shown.",
+        leaksNoGrowth: (seconds) => "No tag grew in the last " + seconds + " seconds.",
+        leaksUsage: (given) => 'Usage: dx @$leaks(), dx @$leaks("reset"), dx @$leaks("save", "C:\\\\cases\\\\before.json") or ' +
+            'dx @$leaks("compare", "C:\\\\cases\\\\before.json"); got ' + given + ".",
+        pooltagfileUsage: (given) => 'Usage: !pooltagfile "C:\\\\path\\\\tags.txt" - a text file of "Tag - binary - description" lines; got ' + given + ".",
+        pooltagfileUnreadable: (path) => "Could not read " + path + "; check the path (backslashes doubled inside quotes).",
+        pooltagfileLoaded: (path, count) => "Loaded " + count + " tag descriptions from " + path + "; !leaktag and dx @$pooltags() use them for the rest of this session.",
+        // --- findimporter ---
+        findimporterUsage: (tried) => 'Usage: !findimporter "Function" | "module!Function" | "Pattern*" | <address> - got ' + tried +
+            '; quote names (!findimporter "ExAllocatePool"), or pass an address (!findimporter 0xe0894d1f).',
+        findimporterUnresolved: (query, tried) => 'Usage: !findimporter "Function" - no loaded module imports ' + query + " by name and " + tried +
+            " did not resolve; check the spelling (x nt!ExAllocate*) or load symbols (.reload /f nt).",
+        findimporterNoMatch: (query, examined) => "No loaded module imports " + query + " (" + examined + " modules examined).",
+        findimporterLooking: (what, examined, total) => "Importers of " + what + ": " + examined + " of " + total + " modules examined.",
+        findimporterNamesUnreadable: (modules) => "Import names unreadable (paged out, INIT discarded, or malformed) in: " + modules + "; those were matched by IAT value only.",
+        findimporterNotYetResolved: (count) => (count === 1 ? "1 delay-load slot is" : count + " delay-load slots are") +
+            " not yet resolved: until the function's first call the slot holds the importer's own delay-load thunk, not a hook; a search by address cannot find such a slot.",
+        findimporterNotExamined: () => "Not examined:",
+        findimporterProblems: () => "Problems found in import tables (bounded and skipped):",
+        findimporterTooManyModules: (skipped, limit) => skipped + " modules past the first " + limit + " were not examined (maxModules; " + raiseHint("maxModules") + ").",
+        // --- virtblocks ---
+        virtblocksUsage: (command, given) => "!" + command + " takes an optional heap address (!" + command + " 0x29fb0000), not " + given + ". Run !heap -s for the heaps.",
+        virtblocksNoPeb: () => "The process's PEB could not be found (neither the process's EnvironmentBlock nor $peb). Run .reload /f ntdll and try again.",
+        virtblocksHeapNotInProcess: (heap) => "Heap " + heap + " is not in the PEB's ProcessHeaps list; run !heap -s for the heaps of this process.",
+        /** One line for a heap argument that cannot be a heap of this process; `heaps` are the PEB's, as formatted. */
+        virtblocksNotAHeap: (command, given, why, heaps, more) => given + " is not a heap of this process (" + why + "). " +
+            (heaps.length === 0
+                ? "The PEB lists no heaps"
+                : "Its heaps: " + heaps.join(", ") + (more > 0 ? " and " + more + " more" : "")) +
+            "; !" + command + " with no argument walks them all.",
+        virtblocksLayoutMissing: (reason) => "No layout for the heap structures: " + reason + ". Load ntdll's symbols (.symfix; .reload /f ntdll) and try again.",
+        virtblocksUstOff: (flags) => "Allocation stacks: not recorded (NtGlobalFlag " + flags + " has no +ust). To record them, run gflags /i app.exe +ust " +
+            "(your executable's name), restart the process and reproduce the growth.",
+        virtblocksHeapCommitNote: () => "Committed (blocks) is what the virtual blocks hold. Heap committed (segments) is the heap's own segments, the " +
+            "Commit column of !heap -s, which leaves the virtual blocks out.",
+        virtblocksNext: (heap, userAddress) => "Next: dx -g @$virtblocks(" + heap + ") lists that heap's blocks; !heap -p -a " + userAddress +
+            " shows one block as the debugger sees it (with +ust, its stack).",
+        virtblocksSegmentNotWalked: () => "segment heap - not walked (no large-allocation layout for this build)",
+        // --- unloadleaks ---
+        unloadleaksUsage: (got) => 'Usage: !unloadleaks on a 0xC4/0x62 bugcheck, or !unloadleaks "drv.sys" (a quoted driver file name); got ' + got + ".",
+        unloadleaksBadName: (source, shown) => "Refused the driver name " + source + ' "' + shown + '": a driver name is a file name (letters, digits, _ . -), ' +
+            "and this one would not be passed to a debugger command safely.",
+        unloadleaksNoBugcheck: () => "No bugcheck on this target. On a live session name the driver to list its verifier-tracked pool: " +
+            '!unloadleaks "drv.sys".',
+        unloadleaksBugcheckUnavailable: (reason) => "The bugcheck could not be read (" + reason + '). Load the kernel symbols (.reload /f nt), or name the driver: !unloadleaks "drv.sys".',
+        unloadleaksOtherBugcheck: (code, p1) => "This is bugcheck " + code + " (Arg1 " + p1 + "), not 0xC4/0x62 (a driver unloaded without freeing its pool). " +
+            'Name a driver to read its verifier data anyway: !unloadleaks "drv.sys".',
+        unloadleaksBugcheck: (source, name, count) => "Bugcheck 0xC4/0x62 (from " + source + "): " + name + " was unloaded with " + count + (count === "1" ? " pool allocation" : " pool allocations") + " not freed (Arg4).",
+        unloadleaksNameUnreadable: (detail) => "The driver name (Arg2) could not be read: " + detail + ".",
+        unloadleaksNameTruncated: (max) => "The driver name (Arg2) has no end within " + max + " characters; it is cut there.",
+        unloadleaksNoVerifierData: (name) => "No verifier data for " + name + ": Arg3 is 0. Enable pool tracking for it (verifier /flags 0x8 /driver " + name + "), reboot, and reproduce.",
+        unloadleaksVerifierData: (address) => "Verifier data: _VF_TARGET_VERIFIED_DRIVER_DATA at " + address + " (Arg3).",
+        unloadleaksLayoutMissing: (typeName, reason) => "The verifier's structures cannot be read here: " + typeName + ": " + reason + ".",
+        unloadleaksBuildUnknown: () => "The Windows build could not be read (nt!NtBuildNumber), and the verifier's layout differs between builds; " +
+            "not guessing it.",
+        unloadleaksDataUnreadable: (detail) => "The verifier's structures cannot be read: " + detail + ".",
+        unloadleaksFallback: (name) => "Falling back to the text of !verifier 3 " + name + " (parsed; columns as the debugger prints them).",
+        unloadleaksFallbackRefused: () => "No fallback to !verifier 3: the driver name is not a safe file name (see above).",
+        unloadleaksCommandFailed: (command, detail) => command + " failed: " + detail.replace(/[\x00-\x1f]/g, " ") + ".",
+        unloadleaksNotListed: (name) => "No verifier data for " + name + ": !verifier 3 does not list it. Is Driver Verifier on for it with pool tracking " +
+            "(verifier /query)? Driver names are file names as lm shows them with .sys.",
+        unloadleaksLiveAvl: () => "nt!ViTargetDriversAvl is not walked (leaktools has no built-in layout for _VF_AVL_TREE); using !verifier 3 instead.",
+        unloadleaksOtherDriver: (bugcheckName, requested) => "The bugcheck names " + bugcheckName + ", not " + requested + "; listing " + requested + " from !verifier 3.",
+        unloadleaksWalk: (pages, found) => "Walked " + plural(pages, "verifier tracking page") + ": " + plural(found, "outstanding allocation") + ".",
+        unloadleaksCountersDiffer: (counted, bytes, allocations, totalBytes) => "The verifier's counters say " + plural(allocations, "allocation") + ", " +
+            // Above 2^53 a number has lost its low digits: say it is absurd rather than print a rounded value.
+            (totalBytes > Number.MAX_SAFE_INTEGER ? "more than 2^53 (absurd)" : totalBytes) + " bytes; the pages hold " + counted +
+            " in use, " + bytes + " bytes. The list may be incomplete or the layout may not fit this build.",
+        unloadleaksArg4Differs: (arg4, found) => "Arg4 says " + plural(arg4, "allocation was", "allocations were") + " not freed; " + groupDigits(found) + (found === 1 ? " is" : " are") + " listed.",
+        unloadleaksWalkProblem: (what) => "Stopped early: " + what + "; the allocations before it are listed.",
+        unloadleaksBugcheckUnreadable: (reason) => "The bugcheck could not be read (" + reason + "); listing the named driver instead.",
+        unloadleaksNone: (name) => name + " has no outstanding verifier-tracked pool allocations.",
+        unloadleaksSkippedRows: (n) => plural(n, "line", "lines") + " of the allocation table did not parse and " + (n === 1 ? "is" : "are") + " not listed.",
+        unloadleaksSymbolCap: (limit, skipped) => plural(skipped, "caller address", "caller addresses") + " beyond the first " + limit + " distinct ones were not symbolized (one debugger command each; maxSymbolizedCallers, " + raiseHint("maxSymbolizedCallers") + ").",
+        unloadleaksNoLines: () => "(no line information)",
+        unloadleaksNoSymbol: () => "(no symbol)",
+        unloadleaksGrouping: () => "Grouping shown: by call site and by caller function (symbol without offset). The verifier keeps one return " +
+            "address per allocation and no stack, so callers of an allocation wrapper cannot be told apart here.",
+        unloadleaksGroupingWrapperCallers: () => "Grouping shown: by tag, by call site and by caller function (symbol without offset); then the wrapper's " +
+            "allocations by the call sites that pass their tag. The verifier keeps one return address per allocation and no " +
+            "stack, so the wrapper's callers are inferred from the driver's code, not read from a record.",
+        unloadleaksGroupingWrapperTags: () => "Grouping shown: by tag, by call site and by caller function (symbol without offset); then the wrapper's " +
+            "allocations by tag only, because its callers could not be found (below). The verifier keeps one return address " +
+            "per allocation and no stack.",
+        unloadleaksWrapperNoSymbols: (site) => "The wrapper's callers cannot be found without symbols: " + site + " is not a function symbol with an offset, so " +
+            "the wrapper's start is unknown. Load the driver's symbols (.reload /f) and run the command again.",
+        unloadleaksWrapperNoModule: (name, start) => "The wrapper's callers could not be found: " + start + " (the start of " + name + ") is in no loaded module, so " +
+            "there is no image to scan.",
+        unloadleaksWrapperImageUnreadable: (name, file, reason) => "The wrapper's callers could not be found because the image of " + file + " is not readable (" + reason + "); " +
+            name + "'s allocations are grouped by tag only.",
+        unloadleaksWrapperFailed: (detail) => "The wrapper's callers could not be found (" + detail.replace(/[\x00-\x1f]/g, " ") + "); its allocations are grouped by tag only.",
+        unloadleaksWrapperCallersHeader: (name, file) => "Through " + name + ", by the call sites that pass each tag (largest first). Callers found by scanning " + file +
+            " for calls to " + name + "; an allocation is matched to a caller by its tag, not by a recorded stack:",
+        unloadleaksWrapperTagNotFound: (name) => "no call to " + name + " found passing it (a call through a pointer, a tag computed at run time, or a caller in another image)",
+        unloadleaksWrapperScan: (name, start, offset, sections, bytes, sites, calls, jumps) => "Scanned " + sections + " (" + bytes + " bytes) for call and jmp rel32 to " + start + " (" + name + ": the caller " +
+            "minus " + offset + "): " + plural(sites, "call site") + ", " + groupDigits(calls) + " call and " + groupDigits(jumps) + " jmp (tail call).",
+        unloadleaksWrapperSitesCap: (kept, more) => plural(more, "call site") + " beyond the first " + kept + (more === 1 ? " was" : " were") + " not examined.",
+        unloadleaksWrapperPartlyUnreadable: (bytes) => bytes + " bytes of its executable sections are unreadable (paged out); calls there are not found.",
+        unloadleaksWrapperNoTagSites: (count, name) => plural(count, "call site loads", "call sites load") + " no tag before calling " + name + " (the tag comes from a register or a variable); " +
+            "they are not matched to any allocation.",
+        unloadleaksWrapperUnmatched: (count, tags) => plural(count, "call site passes", "call sites pass") + " a tag with no outstanding allocation (" + tags + "); " + (count === 1 ? "it is" : "they are") + " not listed.",
+        unloadleaksWrapperSitesNotSymbolized: (count, limit) => plural(count, "call site is", "call sites are") + " shown as module+offset: past the first " + limit + " distinct addresses symbolized " +
+            "(one debugger command each; maxSymbolizedCallers, " + raiseHint("maxSymbolizedCallers") + ").",
+        unloadleaksWrapper: (site, count, total, example) => site + " made " + count + " of " + total + " allocations: probably an allocation wrapper. Its callers are not " +
+            "recorded; the tags it was given may separate them (below), and !verifier 0x80 <Address> (e.g. !verifier 0x80 " +
+            example + ") shows the verifier's pool log, with stacks, for allocations still in it.",
+        unloadleaksSymbolsNote: (callSites) => "Symbols and source lines: u <Caller> L1, one debugger command per distinct caller" +
+            (callSites ? ", and one per listed call site of the wrapper (" + callSites + ")." : "."),
+        // --- triage ---
+        triageNoBugcheck: (why) => "No bugcheck: " + why + ". !crashtriage reads a kernel crash dump (MEMORY.DMP or a minidump); open one with windbg -z.",
+        triageUnavailable: (reason) => "The bugcheck code could not be read: " + reason + ", and .bugcheck gave nothing. Load the kernel's symbols (.symfix; .reload /f nt) and try again.",
+        triageDecoderStopped: (detail) => "Decoding stopped: " + detail.replace(/[\x00-\x1f]/g, " ") + "; what was found before is shown.",
+        triageNoDecoder: (name) => name + ": leaktools has no decoder for this case; the parameters above are the bugcheck's own. Run !analyze -v.",
+        triageUnknownCode: (code) => "Bugcheck " + code + " is not in leaktools' table; the raw parameters are shown. Run !analyze -v for its meaning.",
+        triageUnknownSubcode: (subcode, source) => "Subcode " + subcode + " is not in leaktools' table; see " + source + ".",
+        triageNoLayout: (typeName, reason) => "No layout for " + typeName + ": " + reason + ".",
+        triageUnreadable: (what) => "Unreadable: " + what + "; the verdict uses what was read.",
+        triagePointsIntoArg2: (field, value, arg2) => field + " " + value + " points back into the EXCEPTION_POINTERS at " + arg2 + " (Arg2) itself: corrupt, not decoded",
+        triageExceptionPointers: (arg2, record, context) => "Arg2 " + arg2 + " is EXCEPTION_POINTERS: ExceptionRecord " + record + ", ContextRecord " + context,
+        triageException: (code, address, symbol, flags, count) => "Exception " + code + " at " + address + " " + (symbol || "(no symbol)") + ", flags " + flags.toString(16) + ", " + count + " parameters",
+        triageParameterCountCapped: (count) => "NumberParameters is " + count + ", above the 15 an EXCEPTION_RECORD holds: the record is corrupt; 15 were read.",
+        triageMemoryFault: (access, address, ioStatus) => "In-page operation failed: " + access + " of " + address + (ioStatus ? ", I/O status " + ioStatus : ""),
+        triageExceptionParameters: (list) => "Exception parameters: " + list,
+        triageIoStatus: (status) => "I/O status: " + status,
+        triageNotPagedIn: (address) => "Address that could not be paged in: " + address,
+        triageAccess: (access, address) => "Access: " + access + " of " + address,
+        triageFaultingInstruction: (address, symbol) => "Faulting instruction: " + address + (symbol ? " " + symbol : " (no symbol; .reload /f and try again)"),
+        triageFaultType: (type) => type === 3 ? "Fault type 3: a session address touched from the wrong session (or none)" : "Fault type 4: the address is not canonical",
+        triageUnnamedStatus: () => "an NTSTATUS leaktools does not name",
+        triageContext: (ip, sp) => "Context: instruction pointer " + ip + ", stack pointer " + sp,
+        triageThreadUnknown: (why) => "Could not tell which process the thread is attached to: !thread failed (" + why + ").",
+        triageAttached: (image, address, memCompression) => "The thread is attached to " + image + " (" + address + ")" + (memCompression ? ": the memory-compression store's process" : ""),
+        triageNotAttached: (owner) => "The thread is not attached to another process (owning process: " + owner + ")",
+        triageStorageAdviceUnknown: () => "check the disk, its controller and the System event log",
+        triageStoreInpage: (compressed, status, meaning, advice) => (compressed
+            ? "in-page I/O error while reading a compressed page from the memory-compression store: the storage stack reported "
+            : "in-page I/O error in the store manager: the storage stack reported ") +
+            status + " (" + meaning + ") \u2014 " + advice + (compressed ? "; disabling memory compression avoids the store path" : ""),
+        triageStoreOther: (code) => "the store manager caught exception " + code + "; follow the context record (.cxr) to the faulting code",
+        triageStoreUnknownException: () => "the store manager caught an exception leaktools could not read; follow Arg2 by hand with the commands below",
+        triageInpageLayout: (which) => "Parameter layout " + which + " of the 0x7A page applies",
+        triageKernelInpage: (status, meaning, advice) => "a kernel page could not be read back in: the storage stack reported " + status + " (" + meaning + ") \u2014 " + advice,
+        triagePageFault: (access, address, where) => "invalid memory referenced: a " + access + " of " + address + (where ? " from " + where : "") +
+            " \u2014 the code there used a bad or freed pointer; !pte and !pool tell whether the address was ever valid",
+        triageVerifierLeak: (count) => "a driver unloaded with " + (count === null ? "some" : String(count)) + " pool allocation" + (count === 1 ? "" : "s") +
+            " Driver Verifier still tracked \u2014 a memory leak in that driver; !unloadleaks lists them",
+        triageVerifier: (meaning) => "Driver Verifier stopped the system: " + meaning,
+        triageVerifierUnknown: (subcode) => "Driver Verifier stopped the system with subcode " + subcode + ", which leaktools does not name; run !analyze -v",
+        triagePoolHeader: (block, header, tag, blockSize) => "Pool header of " + block + " at " + header + ": tag '" + tag + "', BlockSize 0x" + blockSize.toString(16),
+        triageDoubleFree: (tag) => "double free: a pool block" + (tag ? " tagged '" + tag + "'" : "") + " was freed twice \u2014 the driver that owns " +
+            (tag ? "the tag" : "the block") + " frees it on two paths; enable special pool for it to catch the first free",
+        triageWrongTag: (allocated, freed) => "The block was allocated with tag '" + allocated + "' and freed with tag '" + freed + "'",
+        triageBadPoolCaller: (meaning) => "a driver misused the pool: " + meaning,
+        triagePoolCorruption: (meaning, tag) => "pool corruption" + (meaning ? ": " + meaning : "") + (tag ? " (block tagged '" + tag + "')" : "") +
+            " \u2014 the damage was done earlier, usually by the owner of the block before; enable special pool or Driver Verifier on suspects",
+        triageMemoryManagement: (meaning) => "memory manager consistency check failed: " + meaning,
+        // !poolused text fallback (issue 13): which layout was recognised, and rows that did not fit it.
+        poolusedSource: (trackerReason, layout, glued) => "The tag tables could not be read (" + trackerReason + "); these figures are parsed from !poolused 2 output" +
+            (layout ? ", layout " + layout : "") + (glued ? "; its line breaks were lost, so rows were cut out of one stream" : "") + ".",
+        poolusedUnparsed: (n, example) => plural(n, "line") + " after the !poolused header did not fit its layout and " + (n === 1 ? "is" : "are") + " not counted, e.g. `" + example.trim().slice(0, 100) + "`.",
+        // !unloadleaks on !verifier 3 text (issue 13).
+        unloadleaksTextDriverState: (name, state) => "!verifier 3 lists " + name + " as " + state + ": its code may no longer be mapped, so callers the debugger cannot symbolize are named as !verifier printed them.",
+        unloadleaksSymbolsFromText: (n) => plural(n, "allocation") + " named by the caller symbol !verifier 3 printed (the debugger had none for the address now).",
+        // --- snapshot files, any kind (src/snapshot/; `command` is the command to type, with the path in it) ---
+        snapshotSaveRefused: (path, reason, command) => "Not saved: " + path + " is already there and " + reason + ". A save replaces only an earlier leaktools snapshot, " +
+            "so a dump or a notes file is never overwritten. " + (command ? "Save under another name: " + command + ", or move that file first." : "Choose another file name, or move that file first."),
+        snapshotUndecodable: (path, encoding) => "Could not read " + path + ": its text is " + encoding + ", which leaktools does not read (it reads UTF-8, and UTF-16 " +
+            "with a byte-order mark). Save it again as UTF-8 in an editor and compare with that.",
+        snapshotOtherKind: (path, found, expected, reader) => path + " is a " + found + ", not a " + expected + (reader ? ": compare it with " + reader + "." : "; this leaktools does not read that kind (load a newer leaktools.js)."),
+        // --- leaks: snapshot files (save / compare) ---
+        leaksFileUsage: (verb, given) => 'Usage: dx @$leaks("' + verb + '", "C:\\\\cases\\\\before.json") - a file path in quotes, backslashes doubled; got ' + given + ".",
+        leaksPathMangled: (what, verb, typed) => "The path contains " + what + ": inside quotes dx reads a backslash as the start of an escape (\\t is a tab, " +
+            '\\n a new line), so single backslashes were lost. Double every backslash: dx @$leaks("' + verb + '", "' + typed + '").',
+        leaksPathDriveRelative: (path, verb) => 'The path "' + path + '" has no backslash after the drive letter, so Windows reads it relative to the debugger\'s ' +
+            "current folder; if you typed single backslashes, dx dropped them. Double every backslash: " +
+            'dx @$leaks("' + verb + '", "C:\\\\cases\\\\before.json").',
+        leaksPathInvalid: (path, verb) => 'The path "' + path + '" is not a valid Windows file name (it contains < > " | ? or *). Type a path such as ' +
+            'dx @$leaks("' + verb + '", "C:\\\\cases\\\\before.json").',
+        leaksSaveFailed: (path, detail) => "Could not write " + path + ": " + oneLine(detail) + " Check that the folder exists and that you may write there " +
+            '(backslashes doubled inside quotes), e.g. dx @$leaks("save", "C:\\\\cases\\\\before.json").',
+        leaksSaveReplaced: (path, format) => "Replaced the " + format + " that was at " + path + ".",
+        leaksFileMissing: (path, typed) => "There is no file " + path + ". Check the path (backslashes doubled inside quotes), or write the snapshot first " +
+            'on the earlier target: dx @$leaks("save", "' + typed + '").',
+        leaksFileUnreadable: (path, detail) => "Could not read " + path + ": " + oneLine(detail) + " Close the program that holds it, or copy it and compare with the copy.",
+        leaksFileEmpty: (path) => path + ' is empty, not a leaktools snapshot. Write one on the earlier target: dx @$leaks("save", "C:\\\\cases\\\\before.json").',
+        leaksFileTooLarge: (path, maxChars) => path + " is larger than " + groupDigits(maxChars) + " characters: not a leaktools snapshot (one holds at most one line per pool tag).",
+        leaksFileTruncated: (path, detail) => path + " ends before the snapshot does (truncated; " + flat(detail) + "). Copy the whole file again, or save a new snapshot.",
+        leaksFileMalformed: (path, detail) => path + " is a damaged leaktools snapshot: " + flat(detail) + ". Save a new one with dx @$leaks(\"save\", ...), or fix that line.",
+        leaksFileNotSnapshot: (path, detail) => path + " is not a leaktools snapshot (" + flat(detail) + '). Compare with a file written by dx @$leaks("save", "C:\\\\cases\\\\before.json").',
+        leaksFileNewer: (path, version, supported) => path + " was written by a newer leaktools (snapshot format version " + version + "; this one reads version " + supported +
+            "). Load the newer leaktools.js with .scriptload, or save the earlier target again with this one.",
+        leaksWarnLater: (then, now) => "Warning: the snapshot was taken after this target's time (" + then + " then, " + now + " now): the file is the later " +
+            "one, so growth here is shrinkage there, and rates are not shown. Compare the later target with the earlier snapshot.",
+        leaksWarnOtherMachine: (what) => "Warning: the snapshot comes from another machine (" + what + "): the deltas compare two systems, not growth on one.",
+        leaksWarnReboot: (what) => "Warning: the target rebooted between the snapshot and now (" + what + "): pool counters restart at boot, so a delta " +
+            "is not growth over the whole interval.",
+        leaksCompareNoGrowth: (tags) => "No tag grew since the snapshot (" + plural(tags, "tag") + " compared).",
+        ownerHitsNotKept: (module, count, allocations, tag) => module + ": " + plural(count, "more hit", "more hits") +
+            (allocations > 0
+                ? " were not kept, " + allocations + " of them allocator calls (past maxAllocationSitesPerModule: the image looks corrupt)."
+                : " (not allocator calls) were not kept; every allocator call is listed (dx @$leaktag(\"" + tag.trim() + "\").Owners)."),
+        // --- poolallocs ---
+        poolallocsUsage: (given) => 'Usage: !poolallocs "Tag" or !poolallocs ("Tag", "all") - a pool tag of 1-4 characters in quotes, ? and * as wildcards; "all" walks every heap instead of stopping once the tracker\'s count is found; got ' +
+            given + ".",
+        poolallocsSmallNotWalked: (why, tag) => "Small blocks (under a page) are not walked: " + why + '. !poolfind "' + tag + '" finds them by scanning every pool page (hours over KDNET on a machine with GBs of pool; minutes on a local dump).',
+        poolallocsStopped: (found, tag) => "Stopped once the " + plural(found, "allocation") + " the tracker counts as outstanding were found; !poolallocs (\"" + tag + "\", \"all\") walks every heap.",
+        poolallocsEncodingNotBuild: (encoding, build) => "Page segment signatures decode as on builds " + encoding + (build === null ? " (the build is unknown)" : ", not as build " + build + "'s") + ": the LFH offsets are decoded that way too.",
+        poolallocsAlsoBig: (count) => plural(count, "block") + " of the tag in VS subsegments " + (count === 1 ? "is an allocation" : "are allocations") + " the big page table lists above; each is listed once, as Big.",
+        poolallocsStaleHeaders: (count, tag) => plural(count, "busy slot") + " with '" + tag + "' in a pool header whose size is not the slot's " + (count === 1 ? "was" : "were") + " left out (stale bytes, not a live block).",
+        poolallocsCap: (notWalked, walked) => "Stopped at the cap on bytes walked (" + walked + "): " + plural(notWalked, "subsegment") + " not read; " + raiseHint("maxPoolBytesWalked") + ".",
+        poolallocsDiffer: (found, outstanding, smallWalked) => "Found " + groupDigits(found) + " of the " + groupDigits(outstanding) + " allocations the tracker counts as outstanding. " +
+            (found >= outstanding
+                ? "The extra ones were allocated after the tracker was read (live target), or their tag's counters are kept apart (a different tag table or session pool)."
+                : !smallWalked
+                    ? "The rest are small blocks, which were not walked (the line above says why), or allocations in flight on a live target."
+                    : "The rest may be in flight (allocated or freed while the walk ran, on a live target), in a heap or page that could not be walked (listed above), or on paged-out pages of paged pool."),
+        // --- a file path that dx's escapes mangled (any command taking a path; `typedCommand` is the command to type) ---
+        pathMangled: (what, typedCommand) => "The path contains " + what + ": inside quotes dx reads a backslash as the start of an escape (\\t is a tab, " +
+            "\\n a new line), so single backslashes were lost. Double every backslash: " + typedCommand + ".",
+    };
+    /** Provider error texts end with their own period and may span lines; one sentence on one line. */
+    function oneLine(detail) {
+        const text = flat(detail);
+        return /[.!?]$/.test(text) ? text : text + ".";
+    }
+    /** A provider's or parser's text inside a sentence of ours: one line, without its closing period. */
+    function flat(detail) {
+        return detail.replace(/[\x00-\x1f]+/g, " ").trim().replace(/\.$/, "");
+    }
+
+    // Pool tags: four bytes stored little-endian in a ULONG (`Leak` is 0x6b61654c), shown as four characters.
+    // Tags shorter than four characters are padded with spaces, as ExAllocatePoolWithTag callers write them.
+    /** The tag of a tracker Key: its four bytes in memory order, unprintable bytes as `.` (as !poolused shows them). */
+    function tagFromKey(key) {
+        let text = "";
+        for (let i = 0; i < 4; i++) {
+            const c = (key >>> (i * 8)) & 0xff;
+            text += c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : ".";
+        }
+        return text;
+    }
+    /** The four bytes of a tag as they lie in an image (`mov r8d, 'kaeL'` holds 4c 65 61 6b). */
+    function tagBytes(tag) {
+        const out = new Uint8Array(4);
+        for (let i = 0; i < 4; i++)
+            out[i] = i < tag.length ? tag.charCodeAt(i) & 0xff : 0x20;
+        return out;
+    }
+    /** The longest tag the user may type: four characters (wildcards included). */
+    const MAX_TAG_CHARS = 4;
+    /** A tag or a `?`/`*` pattern of 1-4 printable characters; null for anything else (empty, longer, not a string). */
+    function parseTagPattern(value) {
+        if (typeof value !== "string")
+            return null;
+        if (value.length < 1 || value.length > MAX_TAG_CHARS || /[\x00-\x1f\x7f-\uffff]/.test(value))
+            return null;
+        const hasWildcards = /[?*]/.test(value);
+        if (!hasWildcards) {
+            const text = (value + "    ").slice(0, 4);
+            return { text, hasWildcards, matches: (tag) => tag === text };
+        }
+        const source = value.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\?/g, ".").replace(/\*/g, ".*");
+        const re = new RegExp("^" + source + " *$");
+        return { text: value, hasWildcards, matches: (tag) => re.test(tag) };
+    }
+    /** `None` (and four spaces) is what ExAllocatePool without a tag records (seed 003: "call to ExAllocatePool"). */
+    function isUntaggedTag(tag) {
+        return tag === "None" || tag === "    ";
+    }
+
+    class Unreadable {
+        constructor(address, size, what) {
+            this.address = address;
+            this.size = size;
+            this.what = what;
+            this.kind = "unreadable";
+        }
+        describe(pointerSize) {
+            return this.what + " at " + this.address.format(pointerSize) + " (" + this.size + " bytes) is unreadable";
+        }
+        toString() {
+            return "<unreadable " + this.what + " at " + this.address.toString() + ">";
+        }
+    }
+    class NotApplicable {
+        constructor(reason) {
+            this.reason = reason;
+            this.kind = "notApplicable";
+        }
+        toString() {
+            return "<n/a: " + this.reason + ">";
+        }
+    }
+
+    // The readable start of a large kernel table whose declared size may be absurd (a corrupt nt!PoolTrackTableSize or
+    // nt!PoolBigPageTableSize): the table is read whole when it reads; otherwise in 64 KB steps up to the first hole,
+    // then page by page inside that step, so a size of 2^64-1 costs a handful of reads, not one per page of the claim.
+    /** Bytes per step once the whole read failed: 16 pages, so the page-by-page pass after a hole is at most 16 reads. */
+    const STEP = 0x10000;
+    const PAGE = 0x1000;
+    /** The whole table, or its readable prefix (possibly empty) with the address where reading stopped. */
+    function readTablePrefix(target, at, size, what) {
+        const whole = target.memory.read(at, size, what, false);
+        if (!(whole instanceof Unreadable))
+            return { bytes: whole, stoppedAt: null };
+        const pieces = [];
+        let done = 0;
+        let stoppedAt = null;
+        while (done < size && stoppedAt === null) {
+            const n = Math.min(STEP, size - done);
+            const step = target.memory.read(at.add(done), n, what, false);
+            if (!(step instanceof Unreadable)) {
+                pieces.push(step);
+                done += n;
+                continue;
+            }
+            // The hole is somewhere in this step: keep its readable pages.
+            for (let p = 0; p < n; p += PAGE) {
+                const page = target.memory.read(at.add(done), Math.min(PAGE - ((at.lo + done) % PAGE), size - done), what, false);
+                if (page instanceof Unreadable) {
+                    stoppedAt = at.add(done);
+                    break;
+                }
+                pieces.push(page);
+                done += page.length;
+            }
+        }
+        const bytes = new Uint8Array(done);
+        let o = 0;
+        for (const p of pieces) {
+            bytes.set(p, o);
+            o += p.length;
+        }
+        return { bytes, stoppedAt };
+    }
+    /**
+     * A table of `entries` records of `stride` bytes (`name` says what it is: "the tag table"): the records that read,
+     * and when not all did, a problem line naming where reading stopped.
+     */
+    function readTableEntries(target, at, entries, stride, what, name) {
+        const prefix = readTablePrefix(target, at, entries * stride, what);
+        if (!prefix.stoppedAt)
+            return { bytes: prefix.bytes, entries, problem: null };
+        const readable = Math.floor(prefix.bytes.length / stride);
+        const problem = readable === 0
+            ? name + " at " + target.formatAddress(at) + " (" + entries + " entries) is unreadable"
+            : name + " at " + target.formatAddress(at) + " is readable for " + readable + " of " + entries + " entries (unreadable from " + target.formatAddress(prefix.stoppedAt) + ")";
+        return { bytes: prefix.bytes, entries: readable, problem };
+    }
+    /** A count read from the target, exact: decimal up to 2^53, hexadecimal above (a number would round it). */
+    function exactCount(bytes, offset, size) {
+        let hi = 0;
+        let lo = 0;
+        for (let i = size - 1; i >= 0; i--) {
+            if (i >= 4)
+                hi = hi * 256 + bytes[offset + i];
+            else
+                lo = lo * 256 + bytes[offset + i];
+        }
+        const value = hi * 0x100000000 + lo;
+        if (value <= Number.MAX_SAFE_INTEGER)
+            return String(value);
+        return new Address(hi, lo).toString();
+    }
+
+    // Pool tag usage from the kernel's tracking tables (layouts.md §2.1): nt!PoolTrackTable, the per-processor copies in
+    // nt!ExPoolTagTables (wherever the symbol exists: layouts.md says Win8+, but Windows 7 SP1's PDB has it too; [0] is
+    // PoolTrackTable, counters are per processor, Keys are copied) and the linear
+    // nt!PoolTrackTableExpansion. Usage per tag is the sum over all of them, keyed by tag, as ExGetPoolTagInfo sums.
+    // Each table is read whole in one read.
+    /** More processor tables than this is a corrupt array: Windows supports at most 2,048 logical processors. */
+    const MAX_PROCESSOR_TABLES = 2048;
+    function outstanding(allocs, frees) {
+        return Math.max(0, allocs - frees);
+    }
+    function readPoolTracker(target) {
+        let layout = resolveLayout(POOL_TRACKER_TABLE, (m, t) => target.type(m, t), target.pointerSize, target.windowsBuild());
+        if (isLayoutMissing(layout))
+            return { kind: "trackerMissing", reason: layout.reason };
+        const tableAt = target.readGlobalPointer("nt", "PoolTrackTable");
+        if (tableAt === null)
+            return { kind: "trackerMissing", reason: "nt!PoolTrackTable is not in the symbols" };
+        if (tableAt instanceof Unreadable)
+            return { kind: "trackerMissing", reason: tableAt.describe(target.pointerSize) };
+        const sizeValue = readSizeT(target, "PoolTrackTableSize");
+        if (sizeValue === null)
+            return { kind: "trackerMissing", reason: "nt!PoolTrackTableSize is not in the symbols" };
+        if (sizeValue instanceof Unreadable)
+            return { kind: "trackerMissing", reason: sizeValue.describe(target.pointerSize) };
+        const problems = [];
+        let entries = sizeValue.value;
+        if (entries === 0) {
+            // A live kernel never has an empty tracker (it is sized at boot from the pool size): the global is corrupt.
+            return { kind: "trackerMissing", reason: "nt!PoolTrackTableSize is 0 (corrupt: the kernel sizes the table at boot), so nt!PoolTrackTable at " + target.formatAddress(tableAt) + " cannot be read" };
+        }
+        if (entries > limits.maxPoolTrackEntries) {
+            problems.push("nt!PoolTrackTableSize is " + sizeValue.text + " (corrupt); at most the first " + limits.maxPoolTrackEntries +
+                " entries were read, and as the table's real end is unknown the sums may include memory past it");
+            entries = limits.maxPoolTrackEntries;
+        }
+        if (layout.guessed)
+            layout = choosePlausibleLayout(target, tableAt, entries, layout);
+        const totals = new Map();
+        const tables = processorTables(target, tableAt, problems);
+        let tablesRead = 0;
+        for (const table of tables) {
+            if (sumTable(target, layout, table, entries, totals, problems))
+                tablesRead++;
+        }
+        let expansionEntries = 0;
+        const expansionAt = target.readGlobalPointer("nt", "PoolTrackTableExpansion");
+        const expansionSize = readSizeT(target, "PoolTrackTableExpansionSize");
+        if (expansionSize instanceof Unreadable) {
+            problems.push(expansionSize.describe(target.pointerSize) + "; the expansion table was not summed");
+        }
+        else if (expansionAt instanceof Address && expansionSize !== null && expansionSize.value > 0) {
+            expansionEntries = Math.min(expansionSize.value, limits.maxPoolTrackEntries);
+            if (expansionSize.value > expansionEntries)
+                problems.push("nt!PoolTrackTableExpansionSize is " + expansionSize.text + "; only " + expansionEntries + " entries were read");
+            sumTable(target, layout, expansionAt, expansionEntries, totals, problems);
+        }
+        else if (expansionAt instanceof Unreadable) {
+            problems.push(expansionAt.describe(target.pointerSize));
+        }
+        const rows = [];
+        totals.forEach((row) => rows.push(row));
+        return { kind: "tracker", rows, layout, processorTables: tablesRead, expansionEntries, entriesPerTable: entries, problems };
+    }
+    /** A SIZE_T global as a number and as exact text (2^64-1 rounds as a number); null when the symbol is missing. */
+    function readSizeT(target, name) {
+        const at = target.symbolAddress("nt", name);
+        if (!at)
+            return null;
+        const bytes = target.memory.read(at, target.pointerSize, "nt!" + name);
+        if (bytes instanceof Unreadable)
+            return bytes;
+        return { value: unsigned(bytes, 0, target.pointerSize), text: exactCount(bytes, 0, target.pointerSize) };
+    }
+    /**
+     * Without the Windows build (nt!NtBuildNumber unreadable) the variant is a guess. The table itself tells: with the
+     * right stride every used entry's Key is four printable characters; with a wrong one Keys land on counters. The
+     * variant with the most printable Keys in PoolTrackTable wins, and the description says it was chosen so.
+     */
+    function choosePlausibleLayout(target, tableAt, entries, guess) {
+        const variants = POOL_TRACKER_TABLE.variants.filter((v) => v.pointerSize === target.pointerSize).sort((a, b) => b.size - a.size);
+        let best = null;
+        for (const v of variants) {
+            const bytes = target.memory.read(tableAt, entries * v.size, "nt!PoolTrackTable");
+            if (bytes instanceof Unreadable)
+                return guess;
+            let score = 0;
+            let used = 0;
+            for (let i = 0; i < entries; i++) {
+                const key = u32(bytes, i * v.size + v.offsets.Key);
+                if (key === 0)
+                    continue;
+                used++;
+                score += isPrintableKey(key) ? 1 : -1;
+            }
+            if (!best || score > best.score) {
+                const printable = (used + score) / 2;
+                best = {
+                    score,
+                    layout: builtInLayout(POOL_TRACKER_TABLE, v, notInSymbols(POOL_TRACKER_TABLE) + " and the Windows build is unknown (nt!NtBuildNumber missing or unreadable); using the built-in layout for " +
+                        v.label + ", inferred from the table: with its 0x" + v.size.toString(16) + "-byte entries " + printable + " of " + used + " used entries hold a printable tag", true),
+                };
+            }
+        }
+        return best ? best.layout : guess;
+    }
+    function isPrintableKey(key) {
+        for (let i = 0; i < 4; i++) {
+            const c = (key >>> (i * 8)) & 0xff;
+            if (c < 0x20 || c > 0x7e)
+                return false;
+        }
+        return true;
+    }
+    /**
+     * PoolTrackTable and the per-processor tables. nt!KeNumberProcessors (a ULONG) gives the count when present;
+     * otherwise the array ends at its first null pointer, within MAX_PROCESSOR_TABLES.
+     */
+    function processorTables(target, first, problems) {
+        const out = [first];
+        const seen = new Set([first.key]);
+        const arrayAt = target.symbolAddress("nt", "ExPoolTagTables");
+        if (!arrayAt)
+            return out; // No symbol: one table. Its presence, not the build, decides (Windows 7 SP1 x64 has it).
+        let count = MAX_PROCESSOR_TABLES;
+        let counted = false;
+        const ncpuAt = target.symbolAddress("nt", "KeNumberProcessors");
+        if (ncpuAt) {
+            const bytes = target.memory.read(ncpuAt, 4, "nt!KeNumberProcessors");
+            if (!(bytes instanceof Unreadable)) {
+                const n = u32(bytes, 0);
+                if (n >= 1 && n <= MAX_PROCESSOR_TABLES) {
+                    count = n;
+                    counted = true;
+                }
+                else
+                    problems.push("nt!KeNumberProcessors is " + n + "; the table list was read up to its first null entry");
+            }
+        }
+        const ps = target.pointerSize;
+        let bytes = target.memory.read(arrayAt, count * ps, "nt!ExPoolTagTables");
+        if (bytes instanceof Unreadable) {
+            // The array may end before MAX_PROCESSOR_TABLES on an unreadable page: keep what reads.
+            const partial = target.memory.readPartial(arrayAt, count * ps);
+            const head = partial.pieces.length && partial.pieces[0].start.equals(arrayAt) ? partial.pieces[0].bytes : null;
+            if (!head) {
+                problems.push("nt!ExPoolTagTables at " + target.formatAddress(arrayAt) + " is unreadable; only nt!PoolTrackTable was summed");
+                return out;
+            }
+            if (counted)
+                problems.push("nt!ExPoolTagTables is readable for " + Math.floor(head.length / ps) + " of " + count + " processors");
+            bytes = head;
+        }
+        for (let i = 0; i + ps <= bytes.length; i += ps) {
+            const table = pointer(bytes, i, ps);
+            if (table.isNull) {
+                if (counted)
+                    continue;
+                break;
+            }
+            if (seen.has(table.key))
+                continue; // [0] is PoolTrackTable itself.
+            seen.add(table.key);
+            out.push(table);
+        }
+        return out;
+    }
+    function sumTable(target, layout, at, entries, totals, problems) {
+        const stride = layout.size;
+        const table = readTableEntries(target, at, entries, stride, "_POOL_TRACKER_TABLE[" + entries + "]", "the tag table");
+        const bytes = table.bytes;
+        if (table.problem)
+            problems.push(table.problem + (table.entries === 0 ? "; it was not summed" : "; those were summed"));
+        if (table.entries === 0)
+            return false;
+        entries = table.entries;
+        const o = layout.offsets;
+        const s = layout.sizes;
+        // Per-processor counters wrap: a block allocated on one processor and freed on another leaves one table's count
+        // "negative". Each field is read as signed and the sum taken modulo its width, as ExGetPoolTagInfo's sum wraps.
+        const width = (name) => s[name] || (name.indexOf("Bytes") >= 0 ? target.pointerSize : 4);
+        const field = (base, name) => signedValue(bytes, base + o[name], width(name));
+        for (let i = 0; i < entries; i++) {
+            const base = i * stride;
+            const key = u32(bytes, base + o.Key);
+            if (key === 0)
+                continue;
+            let row = totals.get(key);
+            if (!row) {
+                row = { tag: tagFromKey(key), key, nonPagedAllocs: 0, nonPagedFrees: 0, nonPagedBytes: 0, pagedAllocs: 0, pagedFrees: 0, pagedBytes: 0 };
+                totals.set(key, row);
+            }
+            row.nonPagedAllocs += field(base, "NonPagedAllocs");
+            row.nonPagedFrees += field(base, "NonPagedFrees");
+            row.nonPagedBytes += field(base, "NonPagedBytes");
+            row.pagedAllocs += field(base, "PagedAllocs");
+            row.pagedFrees += field(base, "PagedFrees");
+            row.pagedBytes += field(base, "PagedBytes");
+        }
+        totals.forEach((row) => {
+            row.nonPagedAllocs = wrap(row.nonPagedAllocs, width("NonPagedAllocs"));
+            row.nonPagedFrees = wrap(row.nonPagedFrees, width("NonPagedFrees"));
+            row.nonPagedBytes = wrap(row.nonPagedBytes, width("NonPagedBytes"));
+            row.pagedAllocs = wrap(row.pagedAllocs, width("PagedAllocs"));
+            row.pagedFrees = wrap(row.pagedFrees, width("PagedFrees"));
+            row.pagedBytes = wrap(row.pagedBytes, width("PagedBytes"));
+        });
+        return true;
+    }
+    /** A 4- or 8-byte two's-complement field as a number (exact below 2^53 in magnitude). */
+    function signedValue(bytes, offset, size) {
+        if (size === 4)
+            return i32(bytes, offset);
+        if (size !== 8)
+            return unsigned(bytes, offset, size);
+        const hi = i32(bytes, offset + 4);
+        return hi * 0x100000000 + u32(bytes, offset);
+    }
+    /** A 32-bit counter's running sum back into 0..2^32; wider sums stay as they are (a negative one is corrupt). */
+    function wrap(value, size) {
+        if (size !== 4)
+            return value;
+        const m = value % 0x100000000;
+        return m < 0 ? m + 0x100000000 : m;
+    }
+
+    /** Entries read at most: 8M entries is 192-256 MB of table (the largest single read, limits.maxImageBytes), far beyond any machine's PoolBigPageTableSize. */
+    const MAX_BIG_PAGE_ENTRIES = 0x800000;
+    function readBigPages(target, pattern) {
+        const build = target.windowsBuild();
+        let layout = resolveLayout(POOL_TRACKER_BIG_PAGES, (m, t) => target.type(m, t), target.pointerSize, build);
+        if (isLayoutMissing(layout))
+            return { kind: "bigPagesMissing", reason: layout.reason };
+        const tableAt = target.readGlobalPointer("nt", "PoolBigPageTable");
+        if (tableAt === null)
+            return { kind: "bigPagesMissing", reason: "nt!PoolBigPageTable" };
+        if (tableAt instanceof Unreadable)
+            return { kind: "bigPagesMissing", reason: tableAt.describe(target.pointerSize) };
+        const sizeAt = target.symbolAddress("nt", "PoolBigPageTableSize");
+        if (!sizeAt)
+            return { kind: "bigPagesMissing", reason: "nt!PoolBigPageTableSize" };
+        const sizeBytes = target.memory.read(sizeAt, target.pointerSize, "nt!PoolBigPageTableSize");
+        if (sizeBytes instanceof Unreadable)
+            return { kind: "bigPagesMissing", reason: sizeBytes.describe(target.pointerSize) };
+        const problems = [];
+        let entries = unsigned(sizeBytes, 0, target.pointerSize);
+        if (entries > MAX_BIG_PAGE_ENTRIES) {
+            problems.push("nt!PoolBigPageTableSize is " + exactCount(sizeBytes, 0, target.pointerSize) + "; only the first " + MAX_BIG_PAGE_ENTRIES + " entries were read");
+            entries = MAX_BIG_PAGE_ENTRIES;
+        }
+        if (layout.guessed && entries > 0)
+            layout = inferBigPageLayout(target, tableAt, entries, layout);
+        if (build === null && !bigPagePoolTypeShiftFollowsSize(layout.size, target.pointerSize)) {
+            // The shift below is Windows 10's; nothing in an entry tells a Windows 7/8.1 POOL_TYPE from Windows 10's bits.
+            layout = Object.assign(Object.assign({}, layout), { description: layout.description + "; Paged is a guess: with entries of this size the pool type sits in other bits on Windows 7 and 8.1 than on Windows 10, and it was read as Windows 10 keeps it" });
+        }
+        const stride = layout.size;
+        const o = layout.offsets;
+        // PoolType is the ULONG after Key in every variant (layouts.md §2.3); symbols name it differently per build.
+        const poolTypeAt = o.PoolType !== undefined ? o.PoolType : o.Key + 4;
+        const shift = bigPagePoolTypeShift(build);
+        const sizeWidth = layout.sizes.NumberOfBytes || target.pointerSize;
+        const allocations = [];
+        if (entries > 0) {
+            const table = readTableEntries(target, tableAt, entries, stride, "nt!PoolBigPageTable", "the big page table");
+            const bytes = table.bytes;
+            if (table.problem)
+                problems.push(table.problem);
+            entries = table.entries;
+            for (let i = 0; i < entries; i++) {
+                const base = i * stride;
+                const va = pointer(bytes, base + o.Va, target.pointerSize);
+                if (va.isNull || (va.lo & 1) !== 0)
+                    continue;
+                const key = u32(bytes, base + o.Key);
+                if (key === 0)
+                    continue;
+                const tag = tagFromKey(key);
+                if (!pattern.matches(tag))
+                    continue;
+                const poolType = (u32(bytes, base + poolTypeAt) >>> shift) & 0xfff;
+                allocations.push({ address: va, size: unsigned(bytes, base + o.NumberOfBytes, sizeWidth), paged: (poolType & 1) === 1, tag });
+            }
+        }
+        return { kind: "bigPages", allocations, layoutDescription: layout.description, entries, problems };
+    }
+    /** Entries sampled to infer the stride: 2,048 entries is 48-64 KB, a few packets. */
+    const STRIDE_SAMPLE = 2048;
+    /**
+     * Without the Windows build the entry size (0x18 up to Windows 10, 0x20 from Server 2022 on) is not known. The table
+     * tells: with the right stride a used entry (Va not null) holds a page-aligned kernel address (bit 0 marks a free
+     * entry), a tag of four printable characters and, when live, a size from one page to 4 GB; with a wrong one these
+     * land on each other's bytes. The candidate whose entries pass most often wins, and the description says it was
+     * inferred; when none passes more often than not, the guess stands and says that the contents did not confirm it.
+     */
+    function inferBigPageLayout(target, tableAt, entries, guess) {
+        const ps = target.pointerSize;
+        // One candidate per entry size, the newest variant of each (the pool type shift for an unknown build is Win10's).
+        const variants = POOL_TRACKER_BIG_PAGES.variants.filter((v) => v.pointerSize === ps).sort((a, b) => (b.minBuild || 0) - (a.minBuild || 0));
+        const strides = variants.filter((v, i) => variants.findIndex((w) => w.size === v.size) === i);
+        const sample = Math.min(entries, STRIDE_SAMPLE);
+        const why = notInSymbols(POOL_TRACKER_BIG_PAGES) + " and the Windows build is unknown (nt!NtBuildNumber missing or unreadable)";
+        let best = null;
+        for (const v of strides) {
+            const table = readTableEntries(target, tableAt, sample, v.size, "nt!PoolBigPageTable", "the big page table");
+            let valid = 0;
+            let used = 0;
+            for (let i = 0; i < table.entries; i++) {
+                const base = i * v.size;
+                const va = pointer(table.bytes, base + v.offsets.Va, ps);
+                if (va.isNull)
+                    continue;
+                used++;
+                if (plausibleBigPage(table.bytes, base, v.offsets, va, ps))
+                    valid++;
+            }
+            const score = valid - (used - valid);
+            if (used > 0 && (!best || score > best.score))
+                best = { score, valid, used, variant: v };
+        }
+        if (!best || best.score <= 0) {
+            return Object.assign(Object.assign({}, guess), { description: guess.description + "; the table's contents did not confirm it" });
+        }
+        const v = best.variant;
+        return builtInLayout(POOL_TRACKER_BIG_PAGES, v, why + "; using the built-in layout for " + v.label + ", inferred from the table: with its 0x" + v.size.toString(16) + "-byte entries " +
+            best.valid + " of the first " + best.used + " used entries hold a page-aligned kernel address, a printable tag and a plausible size", true);
+    }
+    function plausibleBigPage(bytes, base, o, va, ps) {
+        const free = (va.lo & 1) === 1;
+        if ((va.lo & 0xffe) !== 0)
+            return false;
+        // Kernel space: the top half of the address space (x64 canonical high half; x86 above 2 GB, 3 GB with /3GB).
+        if (ps === 8 ? va.hi < 0xffff8000 : va.lo < 0x80000000)
+            return false;
+        const key = u32(bytes, base + o.Key);
+        for (let i = 0; i < 4; i++) {
+            const c = (key >>> (i * 8)) & 0xff;
+            if (c < 0x20 || c > 0x7e)
+                return false;
+        }
+        if (free)
+            return true; // A free entry's size is stale.
+        const size = unsigned(bytes, base + o.NumberOfBytes, ps);
+        return size > 0 && size <= 0x100000000;
+    }
+
+    /** Seconds between two progress lines when the work is slower than expected. */
+    const PROGRESS_INTERVAL_MS = 5000;
+    class Progress {
+        /**
+         * `large`: the work is big enough to be worth 10% steps (each command sets its own threshold from the
+         * KDNET cost model: 8 MB/s of reads, or one round trip per debugger command). `describe` renders "done of total".
+         */
+        constructor(out, label, total, 
+        /** Public so that a walk whose size shows only as it goes can switch to 10% steps. */
+        large, describe, now = () => Date.now()) {
+            this.out = out;
+            this.label = label;
+            this.total = total;
+            this.large = large;
+            this.describe = describe;
+            this.now = now;
+            this.nextPercent = 10;
+            this.lastPrinted = now();
+        }
+        update(done) {
+            if (!(this.total > 0) || done >= this.total)
+                return;
+            const percent = Math.floor((done * 100) / this.total);
+            const time = this.now();
+            if ((this.large && percent >= this.nextPercent) || time - this.lastPrinted >= PROGRESS_INTERVAL_MS) {
+                this.out.progress(this.label + ": " + percent + "% (" + this.describe(done, this.total) + ")");
+                this.nextPercent = Math.floor(percent / 10) * 10 + 10;
+                this.lastPrinted = time;
+            }
+        }
+    }
+    /** "45 of 150 MB" with a unit that suits the total. */
+    function bytesOf(done, total) {
+        const mb = 1024 * 1024;
+        if (total >= 10 * mb)
+            return Math.floor(done / mb) + " of " + Math.floor(total / mb) + " MB";
+        return Math.floor(done / 1024) + " of " + Math.floor(total / 1024) + " KB";
+    }
+    function countOf(unit) {
+        return (done, total) => done + " of " + total + " " + unit;
+    }
+
+    // How to read a loaded image's sections over a slow link. On a running kernel a driver's last sections are nearly
+    // always discardable (INIT, .reloc: the kernel frees them once the driver is initialised) and its PAGE* sections are
+    // pageable, so one read from the first section to the last fails, and a failed read still pays for the bytes before
+    // its hole. So: one read per run of adjacent sections expected resident, and each section that may be absent
+    // (discardable, or named PAGE*) on its own; no byte planned twice.
+    /** Sections whose pages may be missing on a running system: freed after initialisation, or pageable. */
+    function mayBeAbsent(section) {
+        return section.isDiscardable || /^PAGE/i.test(section.name);
+    }
+    /**
+     * The reads that cover `sections` (clipped to `limit` bytes of image): adjacent sections expected resident joined
+     * into one read (the padding between two sections lies in the last page of the first, which is mapped with it),
+     * each section that may be absent alone. Sections that overlap (hostile headers) are read from where the previous
+     * read ended, so no byte is asked twice.
+     */
+    function planSectionReads(sections, limit) {
+        const sorted = sections.filter((s) => s.virtualSize > 0 && s.virtualAddress < limit).slice().sort((a, b) => a.virtualAddress - b.virtualAddress);
+        const reads = [];
+        let covered = 0;
+        let runOpen = false;
+        for (const s of sorted) {
+            const end = Math.min(limit, s.virtualAddress + s.virtualSize);
+            const start = Math.max(s.virtualAddress, covered);
+            if (end <= start)
+                continue;
+            const last = reads[reads.length - 1];
+            const alone = mayBeAbsent(s);
+            if (!alone && runOpen && last && start <= alignUp(last.rva + last.size)) {
+                last.size = end - last.rva;
+                last.sections.push(s.name);
+            }
+            else {
+                reads.push({ rva: start, size: end - start, discardable: s.isDiscardable, sections: [s.name] });
+            }
+            runOpen = !alone;
+            covered = end;
+        }
+        return reads;
+    }
+    function alignUp(value) {
+        return Math.ceil(value / PAGE_SIZE) * PAGE_SIZE;
+    }
+
+    // Where a tag loaded by one instruction goes: instruction by instruction from the tag's instruction to the calls it
+    // is an argument of. Compilers do not always load the tag into the argument register: MSVC hoists a constant used
+    // more than once into a callee-saved register (`mov ebp, imm32` ... `mov r8d, ebp` ... `call [IAT]`, bufferutil-x64.node
+    // rva 0x5187 and 0xd9a2, test/unit/pool/tag-flow.test.ts) and x86 code pushes a register (`mov esi, imm32` ...
+    // `push esi`). So the walk follows register moves, forgets what a call clobbers, and stops where the code stops
+    // running straight on: at a `jmp`, `ret` or `int3`, at a call once no callee-saved register holds the tag, or at the
+    // first byte it cannot decode. A raw byte scan of a fixed window instead runs past a free site's `jmp`/`ret` into the
+    // next function and takes that function's allocation for the tag's.
+    //
+    // The decoder knows instruction lengths (prefixes, REX, one- and two-byte opcodes, ModRM/SIB/displacement,
+    // immediates) and the few effects the walk needs; VEX/EVEX and far calls end the walk.
+    /** Bytes from the tag's instruction the walk may go: a hoisted tag is used within its function, and the callee-saved
+     *  register is reused by the next one. MSVC's uses in bufferutil-x64.node lie 0x12 to 0x44 bytes apart. */
+    const TAG_FLOW_BYTES = 0x200;
+    /** Instructions decoded at most per tag. */
+    const TAG_FLOW_INSTRUCTIONS = 160;
+    const REGISTER_NAMES = ["eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi", "r8d", "r9d", "r10d", "r11d", "r12d", "r13d", "r14d", "r15d"];
+    /** Registers a call may change (Microsoft x64 calling convention: rax, rcx, rdx, r8-r11; x86: eax, ecx, edx). */
+    const VOLATILE64 = [0, 1, 2, 8, 9, 10, 11];
+    const VOLATILE32 = [0, 1, 2];
+    /** Registers that carry arguments: rcx, rdx, r8, r9 (x64); ecx, edx for __fastcall wrappers (x86). */
+    const ARGUMENTS64 = [1, 2, 8, 9];
+    const ARGUMENTS32 = [1, 2];
+    const PREFIXES = [0x66, 0x67, 0xf0, 0xf2, 0xf3, 0x26, 0x2e, 0x36, 0x3e, 0x64, 0x65];
+    /** One-byte opcodes invalid in 64-bit mode (or VEX/EVEX/far forms this decoder does not size). */
+    const INVALID64 = [0x06, 0x07, 0x0e, 0x16, 0x17, 0x1e, 0x1f, 0x27, 0x2f, 0x37, 0x3f, 0x60, 0x61, 0x62, 0x82, 0x9a, 0xc4, 0xc5, 0xd4, 0xd5, 0xd6, 0xea];
+    const UNSIZED32 = [0x62, 0x9a, 0xc4, 0xc5, 0xea];
+    function oneByteHasModrm(b) {
+        if (b < 0x40)
+            return (b & 7) < 4;
+        if (b === 0x62 || b === 0x63 || b === 0x69 || b === 0x6b)
+            return true;
+        if (b >= 0x80 && b <= 0x8f)
+            return true;
+        if (b === 0xc0 || b === 0xc1 || b === 0xc6 || b === 0xc7)
+            return true;
+        if (b >= 0xd0 && b <= 0xd3)
+            return true;
+        if (b >= 0xd8 && b <= 0xdf)
+            return true;
+        return b === 0xf6 || b === 0xf7 || b === 0xfe || b === 0xff;
+    }
+    /** Immediate bytes of a one-byte opcode (`reg` is the ModRM reg field, for f6/f7). */
+    function oneByteImmediate(b, z, rexW, is64, addressSize32, reg) {
+        if (b < 0x40)
+            return (b & 7) === 4 ? 1 : (b & 7) === 5 ? z : 0;
+        if (b === 0x68 || b === 0x69 || b === 0x81 || b === 0xa9 || b === 0xc7)
+            return z;
+        if (b === 0x6a || b === 0x6b || b === 0x80 || b === 0x82 || b === 0x83 || b === 0xa8 || b === 0xc0 || b === 0xc1 || b === 0xc6)
+            return 1;
+        if (b >= 0x70 && b <= 0x7f)
+            return 1;
+        if (b >= 0xa0 && b <= 0xa3)
+            return is64 && !addressSize32 ? 8 : 4;
+        if (b >= 0xb0 && b <= 0xb7)
+            return 1;
+        if (b >= 0xb8 && b <= 0xbf)
+            return rexW ? 8 : z;
+        if (b === 0xc2 || b === 0xca)
+            return 2;
+        if (b === 0xc8)
+            return 3;
+        if (b === 0xcd || b === 0xd4 || b === 0xd5 || b === 0xeb)
+            return 1;
+        if (b >= 0xe0 && b <= 0xe7)
+            return 1;
+        if (b === 0xe8 || b === 0xe9)
+            return 4;
+        if ((b === 0xf6 || b === 0xf7) && reg < 2)
+            return b === 0xf6 ? 1 : z;
+        return 0;
+    }
+    function twoByteHasModrm(b) {
+        if ((b >= 0x05 && b <= 0x09) || b === 0x0b || b === 0x0e || b === 0x77)
+            return false;
+        if (b >= 0x30 && b <= 0x37)
+            return false;
+        if (b >= 0x80 && b <= 0x8f)
+            return false;
+        if (b === 0xa0 || b === 0xa1 || b === 0xa2 || b === 0xa8 || b === 0xa9 || b === 0xaa)
+            return false;
+        return !(b >= 0xc8 && b <= 0xcf);
+    }
+    function twoByteImmediate(b) {
+        if (b >= 0x80 && b <= 0x8f)
+            return 4;
+        if ((b >= 0x70 && b <= 0x73) || b === 0xa4 || b === 0xac || b === 0xba || b === 0xc2 || b === 0xc4 || b === 0xc5 || b === 0xc6 || b === 0x0f)
+            return 1;
+        return 0;
+    }
+    /** The instruction at `at`, or null when it is not one this decoder sizes (or runs past the bytes). */
+    function decodeInstruction(bytes, at, is64) {
+        let i = at;
+        let operandSize16 = false;
+        let addressSizeOverride = false;
+        while (i < bytes.length && PREFIXES.indexOf(bytes[i]) >= 0 && i - at < 14) {
+            if (bytes[i] === 0x66)
+                operandSize16 = true;
+            if (bytes[i] === 0x67)
+                addressSizeOverride = true;
+            i++;
+        }
+        // 16-bit addressing (0x67 in 32-bit code) is not met in drivers: stop rather than mis-size.
+        if (!is64 && addressSizeOverride)
+            return null;
+        let rex = 0;
+        if (is64 && i < bytes.length && bytes[i] >= 0x40 && bytes[i] <= 0x4f)
+            rex = bytes[i++];
+        if (i >= bytes.length)
+            return null;
+        const rexW = (rex & 8) !== 0;
+        const z = operandSize16 ? 2 : 4;
+        const opcodeAt = i - at;
+        let opcode = bytes[i++];
+        let hasModrm;
+        let immediate = 0;
+        let reg = 0;
+        if (opcode === 0x0f) {
+            if (i >= bytes.length)
+                return null;
+            const second = bytes[i++];
+            if (second === 0x38 || second === 0x3a) {
+                if (i >= bytes.length)
+                    return null;
+                opcode = (second === 0x38 ? 0x0f3800 : 0x0f3a00) | bytes[i++];
+                hasModrm = true;
+                immediate = second === 0x3a ? 1 : 0;
+            }
+            else {
+                opcode = 0x0f00 | second;
+                hasModrm = twoByteHasModrm(second);
+                immediate = twoByteImmediate(second);
+            }
+        }
+        else {
+            if ((is64 ? INVALID64 : UNSIZED32).indexOf(opcode) >= 0)
+                return null;
+            hasModrm = oneByteHasModrm(opcode);
+        }
+        let mod = null;
+        let rm = 0;
+        let stackMemory = false;
+        if (hasModrm) {
+            if (i >= bytes.length)
+                return null;
+            const modrm = bytes[i++];
+            mod = modrm >> 6;
+            reg = ((modrm >> 3) & 7) | ((rex & 4) << 1);
+            rm = (modrm & 7) | ((rex & 1) << 3);
+            if (mod !== 3) {
+                let base = modrm & 7;
+                if ((modrm & 7) === 4) {
+                    if (i >= bytes.length)
+                        return null;
+                    const sib = bytes[i++];
+                    base = sib & 7;
+                    if (mod === 0 && base === 5)
+                        i += 4;
+                }
+                else if (mod === 0 && base === 5)
+                    i += 4;
+                if (mod === 1)
+                    i += 1;
+                if (mod === 2)
+                    i += 4;
+                // Outgoing arguments live at [rsp+x] / [esp+x]; [rbp+x] is a local, and base 4 with REX.B is r12.
+                stackMemory = base === 4 && (rex & 1) === 0;
+            }
+        }
+        if (opcode < 0x100)
+            immediate = oneByteImmediate(opcode, z, rexW, is64, addressSizeOverride, reg & 7);
+        const immediateAt = i - at;
+        i += immediate;
+        if (i > bytes.length)
+            return null;
+        return { length: i - at, opcode, opcodeAt, rex, rexW, operandSize16, mod, reg, rm, stackMemory, immediateAt, immediateSize: immediate };
+    }
+    /**
+     * Walks from `from` (the instruction after the tag's) while the tag is held, and returns the calls (and the tail
+     * jump) made with the tag in an argument: x64 rcx/rdx/r8/r9 or a stack slot, x86 the stack or ecx/edx.
+     */
+    function followTag(bytes, from, holder, is64, maxBytes = TAG_FLOW_BYTES) {
+        const held = {};
+        if (holder.register !== null)
+            held[holder.register] = [];
+        let stack = holder.stack;
+        let stackMoves = [];
+        const volatile = is64 ? VOLATILE64 : VOLATILE32;
+        const argumentRegisters = is64 ? ARGUMENTS64 : ARGUMENTS32;
+        const calls = [];
+        const end = Math.min(bytes.length, from + maxBytes);
+        const holding = () => stack || Object.keys(held).length > 0;
+        const release = (r) => delete held[r];
+        let at = from;
+        for (let count = 0; count < TAG_FLOW_INSTRUCTIONS; count++) {
+            if (at >= end)
+                return { calls, stop: "window" };
+            const ins = decodeInstruction(bytes.subarray(0, end), at, is64);
+            if (!ins)
+                return { calls, stop: "undecoded" };
+            const op = ins.opcode;
+            const ext = ins.reg & 7;
+            const isCall = op === 0xe8 || (op === 0xff && ins.mod !== null && (ext === 2 || ext === 3));
+            const isJump = op === 0xe9 || op === 0xeb || (op === 0xff && ins.mod !== null && (ext === 4 || ext === 5));
+            if (isCall || isJump) {
+                const inArgument = argumentRegisters.filter((r) => held[r] !== undefined);
+                if (stack || inArgument.length) {
+                    const moves = inArgument.length ? held[inArgument[0]] : stackMoves;
+                    calls.push({ at, opcodeAt: at + ins.opcodeAt, moves: moves.slice(), jump: isJump });
+                }
+                if (isJump)
+                    return { calls, stop: "jmp" };
+                for (const r of volatile)
+                    release(r);
+                stack = false;
+                stackMoves = [];
+                if (!holding())
+                    return { calls, stop: "call" };
+                at += ins.length;
+                continue;
+            }
+            if (op === 0xc3 || op === 0xc2 || op === 0xcb || op === 0xca || op === 0xcf)
+                return { calls, stop: "ret" };
+            if (op === 0xcc || op === 0xcd || op === 0xf4 || op === 0x0f0b)
+                return { calls, stop: "int3" };
+            applyEffects(ins, held, (moves) => {
+                stack = true;
+                stackMoves = moves;
+            });
+            if (!holding())
+                return { calls, stop: "overwritten" };
+            at += ins.length;
+        }
+        return { calls, stop: "window" };
+    }
+    /** What an instruction does to the registers that hold the tag: moves copy it, writes drop it, stores and pushes of a
+     *  holder put it on the stack. */
+    function applyEffects(ins, held, toStack) {
+        const op = ins.opcode;
+        const drop = (r) => delete held[r];
+        const name = (r) => REGISTER_NAMES[r] || "r" + r;
+        const register = ins.mod === 3;
+        // mov r/m32, r32 (89) and mov r32, r/m32 (8b): register to register copies the tag; a store of a holder to a
+        // stack slot puts it on the stack; a load overwrites the destination.
+        if ((op === 0x89 || op === 0x8b) && !ins.operandSize16) {
+            const dst = op === 0x89 ? ins.rm : ins.reg;
+            const src = op === 0x89 ? ins.reg : ins.rm;
+            if (register) {
+                if (held[src] !== undefined)
+                    held[dst] = held[src].concat(["mov " + name(dst) + ", " + name(src)]);
+                else
+                    drop(dst);
+            }
+            else if (op === 0x89) {
+                if (held[src] !== undefined && ins.stackMemory)
+                    toStack(held[src].concat(["mov [stack], " + name(src)]));
+            }
+            else
+                drop(dst);
+            return;
+        }
+        // push r32/r64 (50+r; REX.B for r8-r15): x86 passes arguments this way.
+        if (op >= 0x50 && op <= 0x57) {
+            const r = (op - 0x50) | ((ins.rex & 1) << 3);
+            if (held[r] !== undefined)
+                toStack(held[r].concat(["push " + name(r)]));
+            return;
+        }
+        if (op >= 0x58 && op <= 0x5f) {
+            drop((op - 0x58) | ((ins.rex & 1) << 3));
+            return;
+        }
+        // mov r32, imm (b8+r): another value.
+        if (op >= 0xb8 && op <= 0xbf) {
+            drop((op - 0xb8) | ((ins.rex & 1) << 3));
+            return;
+        }
+        if (op >= 0xb0 && op <= 0xb7)
+            return; // 8-bit moves: a byte register, not the tag's dword
+        // Implicit writes: xchg eax, r; cdq/cwde; string instructions (rsi, rdi, rcx); mul/div (eax, edx); cpuid, rdtsc.
+        if (op >= 0x91 && op <= 0x97) {
+            drop(0);
+            drop(op - 0x90);
+            return;
+        }
+        if (op === 0x98 || op === 0x99) {
+            drop(op === 0x98 ? 0 : 2);
+            return;
+        }
+        if (op >= 0xa4 && op <= 0xaf) {
+            drop(1);
+            drop(6);
+            drop(7);
+            drop(0);
+            return;
+        }
+        if (op === 0x0fa2 || op === 0x0f31) {
+            drop(0);
+            drop(2);
+            if (op === 0x0fa2) {
+                drop(1);
+                drop(3);
+            }
+            return;
+        }
+        if (ins.mod === null)
+            return;
+        const ext = ins.reg & 7;
+        // Compares and tests write no register.
+        if ((op >= 0x38 && op <= 0x3b) || op === 0x84 || op === 0x85)
+            return;
+        if ((op === 0x80 || op === 0x81 || op === 0x83) && ext === 7)
+            return;
+        if ((op === 0xf6 || op === 0xf7) && ext < 2)
+            return;
+        if (op === 0xf7 && ext >= 4) {
+            drop(0);
+            drop(2);
+            return;
+        }
+        // ALU r/m, r (x0/x1) writes r/m; ALU r, r/m (x2/x3) writes r.
+        if (op < 0x40 && (op & 7) < 4) {
+            if ((op & 7) < 2) {
+                if (register)
+                    drop(ins.rm);
+            }
+            else
+                drop(ins.reg);
+            return;
+        }
+        // Group 1/2/3/5 on a register and mov r/m, imm: the r/m register changes (push r/m and call/jmp are handled apart).
+        if (op === 0x80 || op === 0x81 || op === 0x83 || op === 0xc0 || op === 0xc1 || (op >= 0xd0 && op <= 0xd3) || op === 0xf6 || op === 0xf7 || op === 0xfe || op === 0xc6 || op === 0xc7 || op === 0x8f) {
+            if (register)
+                drop(ins.rm);
+            return;
+        }
+        if (op === 0xff) {
+            if (register && ext < 2)
+                drop(ins.rm);
+            return;
+        }
+        // Writes to the reg field: lea, movsxd, imul, movzx/movsx, cmovcc, bsf/bsr, popcnt, bt* to r/m, xchg, xadd.
+        if (op === 0x8d || op === 0x63 || op === 0x69 || op === 0x6b || op === 0x0faf || op === 0x0fb6 || op === 0x0fb7 || op === 0x0fbe || op === 0x0fbf || op === 0x0fbc || op === 0x0fbd || op === 0x0fb8) {
+            drop(ins.reg);
+            return;
+        }
+        if (op >= 0x0f40 && op <= 0x0f4f) {
+            drop(ins.reg);
+            return;
+        }
+        if (op === 0x86 || op === 0x87 || op === 0x0fc0 || op === 0x0fc1) {
+            drop(ins.reg);
+            if (register)
+                drop(ins.rm);
+            return;
+        }
+        if (register && ((op >= 0x0f90 && op <= 0x0f9f) || op === 0x0fab || op === 0x0fb3 || op === 0x0fbb || op === 0x0fba || op === 0x0fa4 || op === 0x0fa5 || op === 0x0fac || op === 0x0fad)) {
+            drop(ins.rm);
+            return;
+        }
+        // mov r32, xmm (movd 66 0f 7e) and the like write a general register from the rm field.
+        if (op === 0x0f7e && register)
+            drop(ins.rm);
+    }
+
+    // Which loaded driver allocates with a tag: every module whose image holds the tag's four bytes, read section by
+    // section in large batched reads. A hit is `code` when the bytes are the immediate operand of an instruction in an
+    // executable section (`41 b8 <tag>`: mov r8d, tag, the third argument of ExAllocatePoolWithTag/ExAllocatePool2);
+    // a code hit whose tag is an argument of a call into an allocator's IAT slot (`ff 15 disp32`) is the allocation
+    // itself, and ranks its module first. So is a call to the driver's own allocation wrapper: a `call rel32` whose
+    // target calls or jumps through an allocator's IAT slot within its first WRAPPER_BYTES bytes. The way from the tag to
+    // the call is walked instruction by instruction (src/pool/tag-flow.ts): through register moves, and never past a
+    // `jmp`, `ret` or `int3`. A call into ExFreePoolWithTag is a free site, not an allocation.
+    /** Imports that allocate tagged pool. A call into one of these right after the tag is the allocation. */
+    const ALLOCATOR_IMPORTS = [
+        "ExAllocatePool",
+        "ExAllocatePoolWithTag",
+        "ExAllocatePoolWithQuotaTag",
+        "ExAllocatePool2",
+        "ExAllocatePool3",
+        "ExAllocatePoolWithTagPriority",
+        "ExAllocatePoolZero",
+        "ExAllocatePoolQuotaZero",
+        "ExAllocatePoolUninitialized",
+    ];
+    /** Imports that free tagged pool; the tag is their second argument. A call into one is a free site. */
+    const FREE_IMPORTS = ["ExFreePoolWithTag", "ExFreePool2"];
+    /** Bytes of a called function searched for the allocator call that makes it an allocation wrapper. */
+    const WRAPPER_BYTES = 0x60;
+    /** Hits kept per module besides allocator calls, which are all kept (the rest are counted): code first, then data. */
+    const MAX_HITS_PER_MODULE = 64;
+    const onStack = { register: null, stack: true };
+    const inRegister = (r) => ({ register: r, stack: false });
+    /** `mov r32, imm32` (b8+r) for every register but esp; x64 adds REX.B (`41 b8+r`, r8d-r15d) and `mov r64, imm64`
+     *  (REX.W, the tag as the low dword). Compilers load a tag used more than once into a callee-saved register this way. */
+    function registerForms(is64) {
+        const forms = [];
+        for (let r = 0; r < (is64 ? 16 : 8); r++) {
+            if (r === 4)
+                continue;
+            const opcode = 0xb8 + (r & 7);
+            const name = REGISTER_NAMES[r];
+            if (is64) {
+                const rexW = r < 8 ? 0x48 : 0x49;
+                forms.push({ bytes: [rexW, opcode], name: "mov " + (r < 8 ? "r" + name.slice(1) : name.slice(0, -1)) + ", imm64", holder: inRegister(r), rest: 8 });
+            }
+            forms.push({ bytes: r < 8 ? [opcode] : [0x41, opcode], name: "mov " + name + ", imm32", holder: inRegister(r) });
+        }
+        return forms;
+    }
+    const byLength = (a, b) => b.bytes.length - a.bytes.length;
+    // Longest first: `41 b8` (mov r8d) ends with the `b8` of mov eax, and `48 b8` (mov rax, imm64) too.
+    const X64_FORMS = [
+        { bytes: [0xc7, 0x44, 0x24, -1], name: "mov dword ptr [rsp+disp8], imm32", holder: onStack },
+        { bytes: [0xc7, 0x45, -1], name: "mov dword ptr [rbp+disp8], imm32", holder: onStack },
+        { bytes: [0x68], name: "push imm32", holder: onStack },
+    ]
+        .concat(registerForms(true))
+        .sort(byLength);
+    const X86_FORMS = [
+        { bytes: [0x68], name: "push imm32", holder: onStack },
+        { bytes: [0xc7, 0x44, 0x24, -1], name: "mov dword ptr [esp+disp8], imm32", holder: onStack },
+        { bytes: [0xc7, 0x04, 0x24], name: "mov dword ptr [esp], imm32", holder: onStack },
+        { bytes: [0xc7, 0x45, -1], name: "mov dword ptr [ebp+disp8], imm32", holder: onStack },
+    ]
+        .concat(registerForms(false))
+        .sort(byLength);
+    /** The instruction form whose imm32 operand starts at `at`, or null. */
+    function immediateFormAt(bytes, at, is64) {
+        for (const form of is64 ? X64_FORMS : X86_FORMS) {
+            const start = at - form.bytes.length;
+            if (start < 0)
+                continue;
+            let ok = true;
+            for (let i = 0; i < form.bytes.length && ok; i++)
+                if (form.bytes[i] >= 0 && bytes[start + i] !== form.bytes[i])
+                    ok = false;
+            if (ok)
+                return { name: form.name, prefixLength: form.bytes.length, holder: form.holder, rest: form.rest || 4 };
+        }
+        return null;
+    }
+    /**
+     * The IAT slots that calls within `window` bytes after `from` reach: `ff 15 disp32` (call [slot]; x64 disp32 is
+     * RIP-relative, x86 disp32 an absolute address; a `48` REX prefix before it changes nothing), and `e8 rel32` into an
+     * import thunk `ff 25 disp32` (jmp [slot]), which is how MinGW-built drivers call imports. `codeRva` is the RVA of
+     * bytes[0]; `readRva` reads a thunk. With `tailJumps`, `ff 25 disp32` and `e9 rel32` count too (tail calls).
+     * With `followWrappers`, the driver's own wrappers too: an `e8 rel32` whose target is not an import thunk is read
+     * (WRAPPER_BYTES) and the IAT slots it calls or tail-jumps to are returned with the wrapper's RVA. One level only:
+     * a wrapper of a wrapper is not followed. A `jmp rel32` (with `tailJumps`) is followed into a wrapper only when it
+     * lands on the start of a function of `functionStarts` (x64 .pdata): most `jmp rel32` are branches inside their own
+     * function, whose target is no wrapper; into an import thunk it is always followed (the thunk itself is the proof).
+     */
+    function callTargets(bytes, from, window, codeRva, is64, imageBase, readRva, tailJumps = false, followWrappers = false, functionStarts) {
+        const out = [];
+        const slotOf = (b, at, rva) => {
+            if (is64)
+                return rva + 6 + i32(b, at + 2);
+            return new Address(0, u32(b, at + 2)).distanceFrom(imageBase);
+        };
+        const end = Math.min(bytes.length - 5, from + window);
+        for (let i = from; i <= end; i++) {
+            if (bytes[i] === 0xff && (bytes[i + 1] === 0x15 || (tailJumps && bytes[i + 1] === 0x25)) && i + 6 <= bytes.length) {
+                const slot = slotOf(bytes, i, codeRva + i);
+                if (slot !== null)
+                    out.push({ slot, wrapperRva: null });
+            }
+            else if ((bytes[i] === 0xe8 || (tailJumps && bytes[i] === 0xe9)) && readRva) {
+                // `e9 rel32` with tailJumps: a tail call, into an import thunk or the driver's own wrapper, as `e8` is.
+                const calleeRva = codeRva + i + 5 + i32(bytes, i + 1);
+                if (calleeRva <= 0)
+                    continue;
+                const thunk = readRva(calleeRva, 6);
+                if (thunk && thunk[0] === 0xff && thunk[1] === 0x25) {
+                    const slot = slotOf(thunk, 0, calleeRva);
+                    if (slot !== null)
+                        out.push({ slot, wrapperRva: null });
+                }
+                else if (followWrappers && (bytes[i] === 0xe8 || (functionStarts !== undefined && functionStarts.has(calleeRva)))) {
+                    // The callee may end its section (or the readable bytes) before WRAPPER_BYTES: take what reads.
+                    let body = null;
+                    for (let size = WRAPPER_BYTES; size >= 6 && !body; size--)
+                        body = readRva(calleeRva, size);
+                    if (!body)
+                        continue;
+                    for (const inner of callTargets(body, 0, body.length, calleeRva, is64, imageBase, readRva, true, false))
+                        out.push({ slot: inner.slot, wrapperRva: calleeRva });
+                }
+            }
+        }
+        return out;
+    }
+    /**
+     * Searches every module for the tag's bytes, at most workLimit("maxModules") of them (a kernel has a few hundred).
+     * `onModule` is told the image bytes covered so far, for progress.
+     */
+    function findTagOwners(target, tag, onModule) {
+        const result = { owners: [], notSearched: [], modulesSearched: 0, bytesSearched: 0 };
+        const all = target.modules();
+        const modules = all.slice(0, workLimit("maxModules"));
+        for (const module of all.slice(modules.length)) {
+            result.notSearched.push({ module: module.name, section: "image", start: module.base, size: module.size, reason: "past the first " + modules.length + " modules (maxModules; " + raiseHint("maxModules") + ")" });
+        }
+        const perImage = workLimit("maxSearchBytesPerImage");
+        const total = modules.reduce((n, m) => n + Math.min(m.size, perImage), 0);
+        let done = 0;
+        // nt's allocator and free addresses, looked up once per command and only when a driver's import names are gone.
+        let byValue = null;
+        const allocatorAddresses = () => {
+            if (!byValue) {
+                byValue = new Map();
+                for (const name of ALLOCATOR_IMPORTS.concat(FREE_IMPORTS)) {
+                    const address = target.symbolAddress("nt", name);
+                    if (address && !address.isNull)
+                        byValue.set(address.key, name);
+                }
+            }
+            return byValue;
+        };
+        for (const module of modules) {
+            if (onModule)
+                onModule(done, total);
+            done += Math.min(module.size, perImage);
+            try {
+                searchModule(target, module, tag, result, allocatorAddresses);
+            }
+            catch (e) {
+                result.notSearched.push({ module: module.name, section: "image", start: module.base, size: module.size, reason: "error: " + String(e) });
+            }
+        }
+        const rank = { high: 0, medium: 1, low: 2 };
+        const direct = (o) => o.hits.filter((h) => isAllocation(h) && h.wrapperRva === null).length;
+        const code = (o) => o.hits.filter((h) => h.kind === "code").length;
+        // High first; among equals, direct allocator calls, then code hits, then any hits.
+        result.owners.sort((a, b) => rank[a.confidence] - rank[b.confidence] || direct(b) - direct(a) || code(b) - code(a) || b.hits.length - a.hits.length);
+        return result;
+    }
+    function isImageNotRead(value) {
+        return typeof value === "object" && value !== null && value.kind === "imageNotRead";
+    }
+    /**
+     * Reads a module's header page, then the sections `which` chooses as planSectionReads plans them: one read per run
+     * of adjacent resident sections, each discardable or PAGE* section on its own (a freed one costs a one-page probe),
+     * holes found by halving (TargetMemory.readPartial). Six host calls for a WDK driver: headers, .text, PAGE, .rdata
+     * through .pdata, and a one-page probe each of its freed INIT and .reloc.
+     */
+    function readImageSections(target, module, which) {
+        // The header page first: a module whose headers do not read is skipped without walking its pages.
+        const headerBytes = target.memory.read(module.base, Math.min(0x1000, module.size), module.name + " headers");
+        if (headerBytes instanceof Unreadable)
+            return { kind: "imageNotRead", reason: "headers unreadable" };
+        const headers = parseHeaders(headerBytes, module.size);
+        if (isPeError(headers))
+            return { kind: "imageNotRead", reason: headers.reason };
+        const size = Math.min(module.size, workLimit("maxSearchBytesPerImage"));
+        const sections = headers.sections.filter((s) => s.virtualSize > 0 && s.virtualAddress < size && which(s));
+        const pieces = [];
+        for (const planned of planSectionReads(sections, size)) {
+            const read = target.memory.readPartial(module.base.add(planned.rva), planned.size, { stopAtUnreadableStart: planned.discardable });
+            for (const p of read.pieces)
+                pieces.push({ rva: p.start.distanceFrom(module.base) || 0, bytes: p.bytes });
+        }
+        return { headers, sections, pieces, size };
+    }
+    /** The readable parts of one section, by RVA, and how many of its bytes did not read. */
+    function sectionPieces(section, image) {
+        const end = Math.min(image.size, section.virtualAddress + section.virtualSize);
+        const pieces = [];
+        let covered = 0;
+        for (const piece of image.pieces) {
+            const from = Math.max(section.virtualAddress, piece.rva);
+            const to = Math.min(end, piece.rva + piece.bytes.length);
+            if (to <= from)
+                continue;
+            covered += to - from;
+            pieces.push({ rva: from, bytes: piece.bytes.subarray(from - piece.rva, to - piece.rva) });
+        }
+        return { pieces, missing: end - section.virtualAddress - covered };
+    }
+    function searchModule(target, module, tag, result, allocatorAddresses) {
+        const image = readImageSections(target, module, () => true);
+        if (isImageNotRead(image)) {
+            result.notSearched.push({ module: module.name, section: "image", start: module.base, size: module.size, reason: image.reason });
+            return;
+        }
+        const { headers, sections, pieces, size } = image;
+        result.modulesSearched++;
+        const perImage = workLimit("maxSearchBytesPerImage");
+        if (size < module.size) {
+            result.notSearched.push({ module: module.name, section: "image", start: module.base.add(size), size: module.size - size, reason: "beyond the " + Math.floor(perImage / 0x100000) + " MB searched per image (maxSearchBytesPerImage; " + raiseHint("maxSearchBytesPerImage") + ")" });
+        }
+        if (sections.length === 0)
+            return;
+        const owner = { module, confidence: "low", hits: [], hitsNotKept: 0, allocationsNotKept: 0, problems: [] };
+        let allocatorSlots = null;
+        let functionStarts = null;
+        // Every hit is classified and counted first; which are kept is decided at the end (keepHits).
+        const found = [];
+        for (const section of sections) {
+            const { pieces: parts, missing } = sectionPieces(section, image);
+            for (const part of parts) {
+                const from = part.rva;
+                const bytes = part.bytes;
+                result.bytesSearched += bytes.length;
+                let at = indexOfBytes(bytes, tag, 0);
+                while (at >= 0) {
+                    const rva = from + at;
+                    const form = section.isCode ? immediateFormAt(bytes, at, headers.is64) : null;
+                    let use = null;
+                    if (form) {
+                        if (!allocatorSlots) {
+                            const found = allocatorIatSlots(target, module, image, allocatorAddresses);
+                            allocatorSlots = found.slots;
+                            for (const problem of found.problems)
+                                owner.problems.push(problem + "; calls to allocators could not be checked");
+                            if (found.note)
+                                owner.problems.push(found.note);
+                        }
+                        const readRva = (rva, size) => pieceAt(pieces, rva, size);
+                        if (!functionStarts)
+                            functionStarts = functionStartsOf(headers, pieces);
+                        use = classifyTagUse(bytes, at, form, from, headers.is64, module.base, allocatorSlots, readRva, functionStarts);
+                    }
+                    found.push({
+                        address: module.base.add(rva),
+                        rva,
+                        section: section.name,
+                        kind: form ? "code" : "data",
+                        instruction: form ? form.name : null,
+                        instructionAddress: module.base.add(form ? rva - form.prefixLength : rva),
+                        allocator: use ? use.allocator : null,
+                        use: use ? use.use : null,
+                        allocatorCalls: use ? use.allocatorCalls : 0,
+                        callAddress: use && use.callRva !== null ? module.base.add(use.callRva) : null,
+                        moves: use ? use.moves : [],
+                        wrapperRva: use ? use.wrapperRva : null,
+                    });
+                    at = indexOfBytes(bytes, tag, at + 1);
+                }
+            }
+            if (missing > 0) {
+                result.notSearched.push({
+                    module: module.name,
+                    section: section.name,
+                    start: module.base.add(section.virtualAddress),
+                    size: missing,
+                    reason: section.isDiscardable ? "unreadable: discarded or paged out (discardable section)" : "unreadable: paged out or not resident",
+                });
+            }
+        }
+        const kept = keepHits(found, MAX_HITS_PER_MODULE, limits.maxAllocationSitesPerModule);
+        owner.hits = kept.hits;
+        owner.hitsNotKept = kept.notKept;
+        owner.allocationsNotKept = kept.allocationsNotKept;
+        if (owner.hits.length === 0)
+            return;
+        owner.confidence = owner.hits.some(isAllocation) ? "high" : owner.hits.some((h) => h.kind === "code") ? "medium" : "low";
+        result.owners.push(owner);
+    }
+    function pieceAt(pieces, rva, size) {
+        for (const p of pieces) {
+            if (rva >= p.rva && rva + size <= p.rva + p.bytes.length)
+                return p.bytes.subarray(rva - p.rva, rva - p.rva + size);
+        }
+        return null;
+    }
+    /**
+     * RVA of each IAT slot that imports an allocator or a free (FREE_IMPORTS), from the module's import directory. A WDK
+     * driver keeps its import descriptors and names in INIT, which the kernel frees after DriverEntry, and its IAT at the
+     * start of .rdata: when the names are gone, the slots of the IAT directory are named by value instead (a slot holding
+     * nt!ExAllocatePoolWithTag's address imports it), and `note` says so. Bytes inside the image's sections that did not
+     * read when the sections were read are not asked again.
+     */
+    function allocatorIatSlots(target, module, image, allocatorAddresses) {
+        const { headers, pieces } = image;
+        const slots = new Map();
+        const inSections = (rva) => rva < image.size && image.sections.some((s) => rva >= s.virtualAddress && rva < s.virtualAddress + s.virtualSize);
+        const read = (rva, size) => {
+            if (rva < 0 || size <= 0 || rva + size > module.size)
+                return null;
+            const cached = pieceAt(pieces, rva, size);
+            if (cached)
+                return cached;
+            // Across pieces (two planned reads, e.g. PAGE then .rdata) the bytes are in hand; a gap inside the sections read
+            // is a page that did not read (freed INIT, paged out) and is not asked again.
+            const joined = new Uint8Array(size);
+            let at = rva;
+            while (at < rva + size) {
+                const piece = pieces.find((p) => at >= p.rva && at < p.rva + p.bytes.length);
+                if (!piece)
+                    break;
+                const n = Math.min(rva + size, piece.rva + piece.bytes.length) - at;
+                joined.set(piece.bytes.subarray(at - piece.rva, at - piece.rva + n), at - rva);
+                at += n;
+            }
+            if (at >= rva + size)
+                return joined;
+            if (inSections(at))
+                return null;
+            const bytes = target.memory.read(module.base.add(rva), size, module.name + " imports");
+            return bytes instanceof Unreadable ? null : bytes;
+        };
+        const imports = parseImports(headers, read, module.size);
+        for (const entry of imports.entries) {
+            if (entry.name && (ALLOCATOR_IMPORTS.indexOf(entry.name) >= 0 || FREE_IMPORTS.indexOf(entry.name) >= 0))
+                slots.set(entry.iatRva, entry.name);
+        }
+        const problems = imports.problems.slice();
+        if (imports.entries.some((e) => e.nameUnreadable))
+            problems.push("some import names of " + module.fileName + " are unreadable");
+        const namesGone = imports.entries.length === 0 || problems.length > 0;
+        const iat = namesGone ? directory(headers, DIRECTORY_IAT) : null;
+        const iatBytes = iat && iat.rva < module.size ? read(iat.rva, Math.min(iat.size, module.size - iat.rva)) : null;
+        if (!iat || !iatBytes)
+            return { slots, problems, note: null };
+        const ps = headers.is64 ? 8 : 4;
+        const known = allocatorAddresses();
+        // Without nt's symbols there is nothing to match the values to: the names' problems stand.
+        if (known.size === 0)
+            return { slots, problems, note: null };
+        for (let at = 0; at + ps <= iatBytes.length; at += ps) {
+            const name = known.get(pointer(iatBytes, at, ps).key);
+            if (name && !slots.has(iat.rva + at))
+                slots.set(iat.rva + at, name);
+        }
+        if (problems.length === 0)
+            return { slots, problems, note: null };
+        return { slots, problems: [], note: "import names unreadable (INIT discarded or paged out); IAT slots matched by value to nt's allocators and frees" };
+    }
+    /** IMAGE_DIRECTORY_ENTRY_EXCEPTION: x64 RUNTIME_FUNCTION entries (BeginAddress, EndAddress, UnwindData; 12 bytes). */
+    const DIRECTORY_EXCEPTION = 3;
+    /** The BeginAddress of each x64 .pdata entry that was read: where the image's (non-leaf) functions start. */
+    function functionStartsOf(headers, pieces) {
+        const starts = new Set();
+        const pdata = headers.is64 ? directory(headers, DIRECTORY_EXCEPTION) : null;
+        const bytes = pdata ? pieceAt(pieces, pdata.rva, pdata.size - (pdata.size % 12)) : null;
+        if (!bytes)
+            return starts;
+        for (let at = 0; at + 12 <= bytes.length; at += 12)
+            starts.add(u32(bytes, at));
+        return starts;
+    }
+    function isAllocation(hit) {
+        return hit.use === "allocation";
+    }
+    /**
+     * The hits kept: every allocation site (up to `maxAllocations`, a bound only a corrupt image reaches), then the other
+     * code hits (free sites first) and the data hits up to `maxOthers`, back in address order; the rest is counted.
+     */
+    function keepHits(hits, maxOthers, maxAllocations) {
+        const every = hits.filter(isAllocation);
+        const allocations = every.slice(0, maxAllocations);
+        const rank = (h) => (h.use === "free" ? 0 : h.kind === "code" ? 1 : 2);
+        const others = hits
+            .filter((h) => !isAllocation(h))
+            .map((h, order) => ({ h, order }))
+            .sort((a, b) => rank(a.h) - rank(b.h) || a.order - b.order)
+            .slice(0, maxOthers)
+            .map((o) => o.h);
+        const kept = allocations.concat(others).sort((a, b) => a.rva - b.rva);
+        return { hits: kept, notKept: hits.length - kept.length, allocationsNotKept: every.length - allocations.length };
+    }
+    /**
+     * Follows the tag of the instruction `form` matched at `at` (bytes[0] is at `codeRva`) to the calls that take it
+     * (tag-flow.ts), and names the imports they reach through `slots` (IAT slot RVA -> import name): directly, through a
+     * MinGW thunk, or through the driver's own wrapper (callTargets).
+     */
+    function classifyTagUse(bytes, at, form, codeRva, is64, imageBase, slots, readRva, functionStarts) {
+        const result = { allocator: null, use: null, wrapperRva: null, callRva: null, moves: [], allocatorCalls: 0 };
+        const flow = followTag(bytes, at + form.rest, form.holder, is64);
+        let free = null;
+        for (const call of flow.calls) {
+            // A direct call wins over a wrapper: the first target of this call that reaches an allocator is kept.
+            for (const target of callTargets(bytes, call.opcodeAt, 0, codeRva, is64, imageBase, readRva, call.jump, true, functionStarts)) {
+                const name = slots.get(target.slot);
+                if (!name)
+                    continue;
+                const found = { allocator: name, wrapperRva: target.wrapperRva, callRva: codeRva + call.at, moves: call.moves };
+                if (ALLOCATOR_IMPORTS.indexOf(name) >= 0) {
+                    if (result.allocatorCalls === 0)
+                        Object.assign(result, found, { use: "allocation" });
+                    result.allocatorCalls++;
+                    break;
+                }
+                if (!free)
+                    free = Object.assign({}, found, { use: "free", allocatorCalls: 0 });
+                break;
+            }
+        }
+        return result.allocatorCalls > 0 ? result : free || result;
+    }
+
+    const COLUMN_WORDS = "Allocs|Frees|Diff|Used";
+    // `Tag` then column names. No word boundary before `Tag`: in text whose line breaks were lost it follows `Paged`.
+    const HEADER$1 = new RegExp("Tag((?:[ \\t]+(?:" + COLUMN_WORDS + "))+)");
+    const LAYOUTS = [
+        {
+            columns: ["Allocs", "Used", "Allocs", "Used"],
+            layout: { id: "summary", columns: "Tag Allocs Used Allocs Used", meaning: "outstanding allocations and bytes per pool, no frees" },
+        },
+        {
+            columns: ["Allocs", "Frees", "Diff", "Used", "Allocs", "Frees", "Diff", "Used"],
+            layout: { id: "verbose", columns: "Tag Allocs Frees Diff Used Allocs Frees Diff Used", meaning: "allocations, frees, outstanding allocations (Diff) and bytes per pool" },
+        },
+    ];
+    /** Unparsed lines kept as examples; the count is what matters past that. */
+    const MAX_UNPARSED_KEPT = 20;
+    const MAX_GLUED_ROWS = 1000000;
+    function parsePoolused(lines) {
+        const clean = lines.map((l) => l.replace(/\r$/, ""));
+        const result = { rows: [], layout: null, header: null, sortedBy: sortedByOf(clean.join("\n")), glued: false, unparsed: [], problem: null };
+        const headerAt = clean.findIndex((l) => HEADER$1.test(l));
+        if (headerAt < 0) {
+            result.problem = "no column header (`Tag Allocs ...`) in the output";
+            return result;
+        }
+        const headerLine = clean[headerAt];
+        const m = HEADER$1.exec(headerLine);
+        const columns = m[1].trim().split(/\s+/);
+        const known = LAYOUTS.filter((l) => l.columns.join(" ") === columns.join(" "))[0];
+        // The header alone on its line is the normal case; text glued after it (rows on the same line) means the line
+        // breaks were lost, and the header line shown is only the header.
+        const rest = headerLine.slice(m.index + m[0].length);
+        result.glued = rest.trim().length > 0 && /\d/.test(rest);
+        result.header = result.glued ? ("Tag" + m[1]).trim() : headerLine.replace(/\s+$/, "");
+        if (!known) {
+            result.problem = "layout not recognised: the header is `" + result.header.trim() + "`";
+            return result;
+        }
+        result.layout = known.layout;
+        const numbers = known.columns.length;
+        if (result.glued) {
+            result.rows = parseGlued([rest].concat(clean.slice(headerAt + 1)).join(" "), known.layout, numbers);
+        }
+        else {
+            // Where the last column's name ends: right-aligned numbers end there, and an old debugger's description starts.
+            const numbersEnd = m.index + m[0].length;
+            for (const line of clean.slice(headerAt + 1)) {
+                if (!line.trim() || /^\s*\.\.\.\s*$/.test(line) || /^\s*TOTAL\b/.test(line))
+                    continue;
+                const row = parseRow(line, numbersEnd, known.layout, numbers);
+                if (row)
+                    result.rows.push(row);
+                else if (result.unparsed.length < MAX_UNPARSED_KEPT)
+                    result.unparsed.push(line);
+            }
+        }
+        return result;
+    }
+    function sortedByOf(text) {
+        const m = /Sorting by\s+(?:Session\s+)?(Tag|NonPaged Pool Consumed|Paged Pool Consumed)/.exec(text);
+        return m ? m[1] : null;
+    }
+    /**
+     * One row: the tag, the layout's numbers, the description. The description follows a tab (current debuggers) or
+     * starts right after the last number's column, glued to it (`0UNKNOWN pooltag`, `01394 OHCI ...`).
+     */
+    function parseRow(line, numbersEnd, layout, count) {
+        const pattern = new RegExp("^\\s?(\\S.{0,3}?)" + "\\s+(\\d+)".repeat(count) + "\\s*$");
+        const tab = line.indexOf("\t");
+        // Where the numbers end: at the tab; else at the header's last column, or one or two columns before it when the
+        // row is printed shorter (Microsoft's page has ` rx..       3     1248         0        0UNKNOWN`, one column
+        // short) and the character there is not a digit, so that no number is cut.
+        const ends = tab >= 0 ? [tab] : [numbersEnd, numbersEnd - 1, numbersEnd - 2].filter((end, i) => i === 0 || !/\d/.test(line.charAt(end)));
+        for (const end of ends) {
+            const m = pattern.exec(line.slice(0, end));
+            if (!m)
+                continue;
+            const description = line.slice(tab >= 0 ? tab + 1 : end).trim();
+            return row(m[1], m.slice(2, 2 + count).map((n) => parseInt(n, 10)), layout, description);
+        }
+        return null;
+    }
+    function parseGlued(text, layout, count) {
+        const re = new RegExp("(\\S{4}|\\S{1,3}(?= ))" + "\\s+(\\d+)".repeat(count), "g");
+        const found = [];
+        let m;
+        while ((m = re.exec(text)) !== null) {
+            found.push({ index: m.index, end: re.lastIndex, m });
+            if (found.length > MAX_GLUED_ROWS)
+                break;
+        }
+        return found
+            .filter((f) => f.m[1] !== "TOTAL" && f.m[1] !== "OTAL")
+            .map((f, i, all) => {
+            const next = i + 1 < all.length ? all[i + 1].index : text.length;
+            return row(f.m[1], f.m.slice(2, 2 + count).map((n) => parseInt(n, 10)), layout, text.slice(f.end, next).replace(/\s*TOTAL\b.*$/, "").trim());
+        });
+    }
+    function row(tag, n, layout, description) {
+        const padded = (tag + "    ").slice(0, 4);
+        if (layout.id === "verbose") {
+            // Allocs Frees Diff Used, nonpaged then paged.
+            return {
+                usage: { tag: padded, key: 0, nonPagedAllocs: n[2], nonPagedFrees: 0, nonPagedBytes: n[3], pagedAllocs: n[6], pagedFrees: 0, pagedBytes: n[7] },
+                description,
+                cumulative: { nonPagedAllocs: n[0], nonPagedFrees: n[1], pagedAllocs: n[4], pagedFrees: n[5] },
+            };
+        }
+        return {
+            usage: { tag: padded, key: 0, nonPagedAllocs: n[0], nonPagedFrees: 0, nonPagedBytes: n[1], pagedAllocs: n[2], pagedFrees: 0, pagedBytes: n[3] },
+            description,
+            cumulative: null,
+        };
+    }
+
+    // pooltag.txt, the debugger's tag descriptions. The shipped file (test/fixtures/pool/pooltag-real-excerpt.txt) has
+    // `//` and `rem` comment lines, then `Tag - binary - description` lines (`AcpA - acpi.sys     - ACPI arbiter data`),
+    // some with no binary (`ATmp - AppTag mount point`), sub-entries whose description is indented
+    // (`AfdA - afd.sys      -     Afd EA buffer`), and group entries whose tag is a `?`/`*` pattern (`Afd?`, `Aml*`)
+    // that describe every tag of the group without a line of its own. Short tags are padded with spaces.
+    /** Exact tags first; a tag without a line of its own takes the last group pattern that matches it. */
+    class TagDescriptions {
+        constructor() {
+            this.exact = new Map();
+            this.patterns = [];
+        }
+        set(tag, description) {
+            const pattern = /[?*]/.test(tag) ? parseTagPattern(tag.replace(/ +$/, "")) : null;
+            if (pattern)
+                this.patterns.push({ pattern, description });
+            else
+                this.exact.set((tag + "    ").slice(0, 4), description);
+        }
+        get(tag) {
+            const d = this.exact.get(tag);
+            if (d)
+                return d;
+            // Later lines win, as for exact tags: the user's file is parsed after the debugger's.
+            for (let i = this.patterns.length - 1; i >= 0; i--)
+                if (this.patterns[i].pattern.matches(tag))
+                    return this.patterns[i].description;
+            return undefined;
+        }
+        /** Every line taken, exact tags then patterns (`Afd?`), each under its tag as written. */
+        entries() {
+            const out = [];
+            this.exact.forEach((description, tag) => out.push({ tag, description }));
+            for (const p of this.patterns)
+                out.push({ tag: p.pattern.text, description: p.description });
+            return out;
+        }
+        get size() {
+            return this.exact.size + this.patterns.length;
+        }
+    }
+    /** Lines parsed at most from one file (the shipped file has about 4,000). */
+    const MAX_POOLTAG_LINES = 100000;
+    const COMMENT = /^\s*(\/\/|rem(\s|$)|$)/i;
+    /** The tag is the 1-4 characters before the first ` - ` (a tag may hold a `-` itself: `-` then a space ends it). */
+    const TAG_AND_REST = /^(.{1,4}?)\s*-\s+(.*)$/;
+    /** `binary - description`, where the binary is one word (`acpi.sys`, `nt!cc`, `<unknown>`). */
+    const BINARY_AND_DESCRIPTION = /^(\S+)\s+-\s+(.*)$/;
+    function parsePoolTagFile(lines, into = new TagDescriptions()) {
+        const count = Math.min(lines.length, MAX_POOLTAG_LINES);
+        for (let i = 0; i < count; i++) {
+            const line = lines[i].replace(/\r$/, "");
+            if (COMMENT.test(line))
+                continue;
+            const m = TAG_AND_REST.exec(line);
+            if (!m)
+                continue;
+            const rest = m[2].trim();
+            const b = BINARY_AND_DESCRIPTION.exec(rest);
+            into.set(m[1], b ? { binary: b[1], description: b[2].trim() } : { binary: "", description: rest });
+        }
+        return into;
+    }
+    /**
+     * Fixed places tried after those `.chain` names (debuggerPoolTagPaths): the triage folder of the Windows Kits
+     * debuggers, 64- and 32-bit, and a hand-copied debugger folder. The WinDbg app is not here: it installs under a
+     * folder named after its version (`...\WindowsApps\Microsoft.WinDbg_1.2306.14001.0_x64__8wekyb3d8bbwe\amd64`,
+     * test/fixtures/chain), so only `.chain` can say where it is.
+     */
+    const TRIAGE_POOLTAG_PATHS = [
+        "C:\\Program Files (x86)\\Windows Kits\\10\\Debuggers\\x64\\triage\\pooltag.txt",
+        "C:\\Program Files\\Windows Kits\\10\\Debuggers\\x64\\triage\\pooltag.txt",
+        "C:\\Program Files (x86)\\Windows Kits\\10\\Debuggers\\x86\\triage\\pooltag.txt",
+        "C:\\Debuggers\\triage\\pooltag.txt",
+    ];
+    /** Folders of a debugger install that hold extension DLLs; the install folder (with `triage\`) is above them. */
+    const EXTENSION_FOLDERS = /\\(winext\\arcade|winext|winxp|pri)$/i;
+    const CHAIN_PATH = /^\s*\[path: (.+\\)[^\\\]]+\]\s*$/;
+    const MAX_CHAIN_CANDIDATES = 8;
+    /**
+     * Where pooltag.txt is, from the output of `.chain` (test/fixtures/chain): the folder of each loaded extension DLL
+     * (`[path: ...\amd64\WINXP\exts.dll]`), then each extension folder of the search path, taken up to the debugger's
+     * install folder, plus `triage\pooltag.txt`. In the order the debugger lists them, each once.
+     */
+    function poolTagPathsFromChain(lines) {
+        const folders = [];
+        const add = (folder) => {
+            const install = folder.replace(/\\+$/, "").replace(EXTENSION_FOLDERS, "");
+            if (!/^[A-Za-z]:\\/.test(install) || /[\x00-\x1f"*?<>|]/.test(install))
+                return;
+            if (folders.some((f) => f.toLowerCase() === install.toLowerCase()))
+                return;
+            if (folders.length < MAX_CHAIN_CANDIDATES)
+                folders.push(install);
+        };
+        const searchPaths = [];
+        for (let i = 0; i < lines.length; i++) {
+            const m = CHAIN_PATH.exec(lines[i]);
+            if (m)
+                add(m[1]);
+            else if (/^Extension DLL search Path:\s*$/.test(lines[i]) && i + 1 < lines.length)
+                searchPaths.push(lines[i + 1]);
+        }
+        for (const line of searchPaths) {
+            for (const entry of line.trim().split(";"))
+                if (EXTENSION_FOLDERS.test(entry.replace(/\\+$/, "")))
+                    add(entry);
+        }
+        return folders.map((f) => f + "\\triage\\pooltag.txt");
+    }
+    /** A description as one short cell: "ACPI arbiter data (acpi.sys)". */
+    function describeTag(descriptions, tag) {
+        const d = descriptions.get(tag);
+        if (!d)
+            return "";
+        return d.binary && d.binary !== "<unknown>" ? d.description + " (" + d.binary + ")" : d.description;
+    }
+
+    const sessionState = {
+        userPoolTagFile: null,
+        snapshots: [],
+    };
+
+    function readTagUsage(target) {
+        const tracker = readPoolTracker(target);
+        if (tracker.kind === "tracker") {
+            return {
+                rows: tracker.rows,
+                notes: [
+                    messages.layoutFallback(tracker.layout.description),
+                    (tracker.processorTables === 1
+                        ? "Read nt!PoolTrackTable (" + tracker.entriesPerTable + " entries; no per-processor tables)"
+                        : "Summed nt!PoolTrackTable (" + tracker.entriesPerTable + " entries) over " + tracker.processorTables + " processor tables") +
+                        (tracker.expansionEntries ? " + " + tracker.expansionEntries + " expansion entries" : "") + ".",
+                ],
+                problems: tracker.problems,
+                fromPoolused: false,
+                poolusedDescriptions: new Map(),
+                failure: null,
+            };
+        }
+        const out = target.executeCommand("!poolused", numberArg(2));
+        const parsed = out.error ? null : parsePoolused(out.lines);
+        const rows = parsed ? parsed.rows : [];
+        const descriptions = new Map();
+        for (const r of rows)
+            descriptions.set(r.usage.tag, r.description);
+        const problems = [];
+        if (parsed && parsed.unparsed.length)
+            problems.push(messages.poolusedUnparsed(parsed.unparsed.length, parsed.unparsed[0]));
+        return {
+            rows: rows.map((r) => r.usage),
+            notes: [messages.poolusedSource(tracker.reason, parsed && parsed.layout ? parsed.layout.columns + " (" + parsed.layout.meaning + ")" : null, parsed ? parsed.glued : false)],
+            problems,
+            fromPoolused: true,
+            poolusedDescriptions: descriptions,
+            failure: rows.length
+                ? null
+                : tracker.reason + (out.error ? "; !poolused 2 failed: " + out.error : parsed && parsed.problem ? "; !poolused 2: " + parsed.problem : "; !poolused 2 printed no rows"),
+        };
+    }
+    /** The debugger's pooltag.txt (first path that exists) merged with the user's file, which wins. */
+    function loadDescriptions(target) {
+        const descriptions = new TagDescriptions();
+        const files = [];
+        for (const path of debuggerPoolTagPaths(target)) {
+            const lines = target.readTextFile(path);
+            if (lines) {
+                parsePoolTagFile(lines, descriptions);
+                files.push(path);
+                break;
+            }
+        }
+        if (sessionState.userPoolTagFile) {
+            const lines = target.readTextFile(sessionState.userPoolTagFile);
+            if (lines) {
+                parsePoolTagFile(lines, descriptions);
+                files.push(sessionState.userPoolTagFile);
+            }
+        }
+        return { descriptions, files };
+    }
+    /**
+     * Where the running debugger's triage\pooltag.txt can be: next to the extensions `.chain` lists (the WinDbg app's
+     * folder carries its version, so no fixed path finds it), then the fixed Windows Kits places.
+     */
+    function debuggerPoolTagPaths(target) {
+        const chain = target.executeCommand(".chain");
+        const fromChain = chain.error ? [] : poolTagPathsFromChain(chain.lines);
+        const paths = fromChain.slice();
+        for (const p of TRIAGE_POOLTAG_PATHS)
+            if (!paths.some((q) => q.toLowerCase() === p.toLowerCase()))
+                paths.push(p);
+        return paths;
+    }
+
+    function usageRecord(u, description, fromPoolused) {
+        const noFrees = new NotApplicable("!poolused shows outstanding allocations only");
+        return {
+            Tag: u.tag,
+            NonPagedAllocs: u.nonPagedAllocs,
+            NonPagedFrees: fromPoolused ? noFrees : u.nonPagedFrees,
+            NonPagedBytes: u.nonPagedBytes,
+            PagedAllocs: u.pagedAllocs,
+            PagedFrees: fromPoolused ? noFrees : u.pagedFrees,
+            PagedBytes: u.pagedBytes,
+            Description: description,
+            toString: () => u.tag + ": nonpaged " + humanBytes(u.nonPagedBytes) + ", paged " + humanBytes(u.pagedBytes),
+        };
+    }
+    function tagDescription(usage, descriptions, tag) {
+        return describeTag(descriptions, tag) || usage.poolusedDescriptions.get(tag) || "";
+    }
+    /** The tags' usage, with what was read said; null (and why) when neither tracker nor !poolused answered. */
+    function readUsageSaying(target, out) {
+        const usage = readTagUsage(target);
+        for (const note of usage.notes)
+            out.line(note);
+        for (const problem of usage.problems)
+            out.line("  " + problem);
+        if (usage.failure) {
+            out.line(messages.tagUsageUnavailable(usage.failure));
+            return null;
+        }
+        return usage;
+    }
+    /** The tags' usage and descriptions, with what was read said; null (and why) when neither tracker nor !poolused answered. */
+    function readUsageOrSay(target, out) {
+        const usage = readUsageSaying(target, out);
+        if (!usage)
+            return null;
+        const { descriptions, files } = loadDescriptions(target);
+        if (files.length)
+            out.line("Descriptions: " + files.join(", ") + ".");
+        return { usage, descriptions };
+    }
+
+    // kd> !leaktag "Leak"
+    // Kernel pool leaks: with no argument, ranks pool tags by bytes in use; with a tag, shows its usage, its live big
+    // pool allocations and the loaded drivers whose code holds the tag (the allocator ranked first).
+    /** Rows of the no-argument ranking. */
+    const TOP_NONPAGED = 20;
+    const TOP_PAGED = 10;
+    /** Big allocations printed (all are returned). */
+    const BIG_ROWS_SHOWN = 5;
+    /** Code hits symbolized through `u <address> L1` (one debugger command each). */
+    const MAX_SYMBOLIZED = 16;
+    /** Image bytes above which the tag search prints progress every 10%. */
+    const LARGE_IMAGE_SEARCH = 16 * 1024 * 1024;
+    const leaktagCommand = {
+        name: "leaktag",
+        usage: '!leaktag ["Tag"]',
+        summary: "Rank pool tags by bytes; with a tag, its big allocations and the driver that owns it",
+        resultNoun: ["tag", "tags"],
+        quietRepeats: true,
+        run(ctx, args) {
+            if (!ctx.target.isKernel) {
+                ctx.out.line(messages.needsKernel("leaktag"));
+                return undefined;
+            }
+            if (args.length === 0 || args[0] === undefined)
+                return rankTags(ctx);
+            const pattern = parseTagPattern(args[0]);
+            if (!pattern || args.length > 1) {
+                // A tag of digits typed without quotes (`!leaktag 2872`) arrives as a number, in the debugger's radix, so its
+                // digits cannot be echoed back reliably: say that quotes are needed.
+                const hint = typeof args[0] === "number" ? " (a tag made of digits needs quotes too)" : "";
+                ctx.out.line(messages.leaktagUsage(describeArg(args[0]) + hint));
+                return undefined;
+            }
+            return showTag(ctx, pattern);
+        },
+    };
+    function rankTags(ctx) {
+        const read = readUsageOrSay(ctx.target, ctx.out);
+        if (!read)
+            return undefined;
+        const { usage, descriptions } = read;
+        const record = (u) => usageRecord(u, tagDescription(usage, descriptions, u.tag), usage.fromPoolused);
+        const byNonPaged = usage.rows.filter((u) => u.nonPagedBytes > 0).sort((a, b) => b.nonPagedBytes - a.nonPagedBytes).slice(0, TOP_NONPAGED);
+        const byPaged = usage.rows.filter((u) => u.pagedBytes > 0).sort((a, b) => b.pagedBytes - a.pagedBytes).slice(0, TOP_PAGED);
+        const table = (rows, paged) => renderTable([
+            { header: "Tag", value: (u) => "'" + u.tag + "'" },
+            { header: "Allocs", align: "right", value: (u) => groupDigits(paged ? outstandingOf(u, true, usage.fromPoolused) : outstandingOf(u, false, usage.fromPoolused)) },
+            { header: "Bytes", align: "right", value: (u) => groupDigits(paged ? u.pagedBytes : u.nonPagedBytes) },
+            { header: "", value: (u) => humanBytes(paged ? u.pagedBytes : u.nonPagedBytes) },
+            { header: "Description", value: (u) => shortText$1(describeTagOnly(descriptions, usage, u.tag), 48) },
+            { header: "Owner", value: (u) => ownerHint$1(descriptions, u.tag) },
+        ], rows, "  ");
+        ctx.out.line("");
+        ctx.out.line("Top " + TOP_NONPAGED + " tags by nonpaged bytes (" + usage.rows.length + " tags in use):");
+        ctx.out.lines(byNonPaged.length ? table(byNonPaged, false) : ["  No tag holds nonpaged pool."]);
+        ctx.out.line("");
+        ctx.out.line("Top " + TOP_PAGED + " tags by paged bytes:");
+        ctx.out.lines(byPaged.length ? table(byPaged, true) : ["  No tag holds paged pool."]);
+        ctx.out.line("");
+        ctx.out.line('Next: !leaktag "<Tag>" finds the driver that holds a tag; dx @$leaks() watches tags grow.');
+        const seen = new Set();
+        const records = [];
+        for (const u of byNonPaged.concat(byPaged)) {
+            if (seen.has(u.tag))
+                continue;
+            seen.add(u.tag);
+            records.push(record(u));
+        }
+        return records;
+    }
+    function outstandingOf(u, paged, fromPoolused) {
+        if (fromPoolused)
+            return paged ? u.pagedAllocs : u.nonPagedAllocs;
+        return paged ? outstanding(u.pagedAllocs, u.pagedFrees) : outstanding(u.nonPagedAllocs, u.nonPagedFrees);
+    }
+    function describeTagOnly(descriptions, usage, tag) {
+        const d = descriptions.get(tag);
+        if (d)
+            return d.description;
+        return usage.poolusedDescriptions.get(tag) || "";
+    }
+    function ownerHint$1(descriptions, tag) {
+        const d = descriptions.get(tag);
+        return d && d.binary && d.binary !== "<unknown>" ? d.binary : "";
+    }
+    function shortText$1(text, max) {
+        return text.length > max ? text.slice(0, max - 1) + "…" : text;
+    }
+    function showTag(ctx, pattern) {
+        const target = ctx.target;
+        const read = readUsageOrSay(ctx.target, ctx.out);
+        const usage = read ? read.usage : null;
+        const descriptions = read ? read.descriptions : new TagDescriptions();
+        const matching = usage ? usage.rows.filter((u) => pattern.matches(u.tag)).sort((a, b) => b.nonPagedBytes + b.pagedBytes - (a.nonPagedBytes + a.pagedBytes)) : [];
+        const fromPoolused = usage ? usage.fromPoolused : false;
+        ctx.out.line("");
+        if (pattern.hasWildcards) {
+            ctx.out.lines(usageTable(matching, fromPoolused));
+            if (matching.length !== 1) {
+                ctx.out.line(messages.wildcardOwners(matching.length));
+                return matching.map((u) => usageRecord(u, usage ? tagDescription(usage, descriptions, u.tag) : "", fromPoolused));
+            }
+        }
+        const tag = pattern.hasWildcards ? matching[0].tag : pattern.text;
+        const row = pattern.hasWildcards ? matching[0] : matching.find((u) => u.tag === tag) || null;
+        if (row) {
+            ctx.out.line("Tag '" + tag + "': nonpaged " + groupDigits(outstandingOf(row, false, fromPoolused)) + " allocations, " + bytesWithUnit(row.nonPagedBytes) +
+                "; paged " + groupDigits(outstandingOf(row, true, fromPoolused)) + " allocations, " + bytesWithUnit(row.pagedBytes) + ".");
+        }
+        else if (usage)
+            ctx.out.line(messages.tagNotTracked(tag));
+        const description = usage ? tagDescription(usage, descriptions, tag) : "";
+        if (description)
+            ctx.out.line("Description: " + description);
+        if (isUntaggedTag(tag))
+            ctx.out.line(messages.untaggedTag(tag));
+        // Big pool allocations (>= a page) of this tag.
+        const exact = parseTagPattern(tag);
+        const big = readBigPages(target, exact);
+        let bigRecords = [];
+        ctx.out.line("");
+        if (big.kind === "bigPagesMissing") {
+            ctx.out.line("Big pool allocations: not available (" + big.reason + ").");
+        }
+        else {
+            const total = big.allocations.reduce((n, a) => n + a.size, 0);
+            ctx.out.line("Big pool allocations (nt!PoolBigPageTable, " + big.entries + " entries): " + big.allocations.length + " live, " + bytesWithUnit(total) + ".");
+            ctx.out.line(messages.layoutFallback(big.layoutDescription));
+            for (const p of big.problems)
+                ctx.out.line("  " + p);
+            if (big.allocations.length) {
+                ctx.out.lines(renderTable([
+                    { header: "Address", value: (a) => target.formatAddress(a.address) },
+                    { header: "Size", align: "right", value: (a) => groupDigits(a.size) },
+                    { header: "Pool", value: (a) => (a.paged ? "paged" : "nonpaged") },
+                ], big.allocations.slice(0, BIG_ROWS_SHOWN), "  "));
+                if (big.allocations.length > BIG_ROWS_SHOWN)
+                    ctx.out.line("  ... " + (big.allocations.length - BIG_ROWS_SHOWN) + " more (dx @$leaktag(\"" + tag.trim() + "\").BigAllocations)");
+            }
+            bigRecords = big.allocations.map((a) => ({
+                Address: a.address,
+                Size: a.size,
+                Paged: a.paged,
+                toString: () => target.formatAddress(a.address) + " " + groupDigits(a.size) + (a.paged ? " paged" : " nonpaged"),
+            }));
+        }
+        const owners = isUntaggedTag(tag) ? untaggedOwners(ctx) : searchOwners(ctx, tag);
+        return {
+            Tag: tag,
+            Usage: row ? usageRecord(row, description, fromPoolused) : null,
+            BigAllocations: bigRecords,
+            Owners: owners.records,
+            NotSearched: owners.notSearched,
+            toString: () => "Tag '" + tag + "'" + (owners.records.length ? ", owner " + owners.records[0].Module : ""),
+        };
+    }
+    /** The drivers whose images hold the tag's bytes, best first (the seed 000 author's `s -a` over every driver). */
+    function searchOwners(ctx, tag) {
+        const target = ctx.target;
+        // Over KDNET reads run at ~8 MB/s: 16 MB of images is a couple of seconds, worth 10% steps.
+        let progress = null;
+        const search = findTagOwners(target, tagBytes(tag), (done, total) => {
+            if (!progress)
+                progress = new Progress(ctx.out, "Searching images for '" + tag + "'", total, total >= LARGE_IMAGE_SEARCH, bytesOf);
+            progress.update(done);
+        });
+        ctx.out.line("");
+        ctx.out.line(messages.ownersHeader(search.modulesSearched, humanBytes(search.bytesSearched)));
+        let symbolized = 0;
+        const ownerRecords = search.owners.map((owner) => {
+            const hits = owner.hits.map((h) => {
+                let symbol = null;
+                if (h.kind === "code" && owner.confidence !== "low" && symbolized < MAX_SYMBOLIZED) {
+                    symbolized++;
+                    symbol = target.symbolize(h.instructionAddress).symbol;
+                }
+                return hitRecord(target, owner.module.name, h, symbol);
+            });
+            return { owner, hits };
+        });
+        const records = ownerRecords.map((o) => ownerRecord(o.owner.module.name, o.owner.confidence, o.hits, o.owner.hitsNotKept));
+        if (search.owners.length === 0)
+            ctx.out.line(messages.noOwners(tag));
+        else {
+            ctx.out.lines(ownerTable(records, "Hit", HITS_SHOWN_PER_OWNER));
+            for (const o of search.owners)
+                for (const problem of o.problems)
+                    ctx.out.line("  " + o.module.name + ": " + problem);
+            for (const o of search.owners)
+                if (o.hitsNotKept > 0)
+                    ctx.out.line("  " + messages.ownerHitsNotKept(o.module.name, o.hitsNotKept, o.allocationsNotKept, tag));
+            const best = search.owners[0];
+            if (best.confidence === "high" && (search.owners.length === 1 || search.owners[1].confidence !== "high")) {
+                const calls = best.hits.reduce((n, h) => n + h.allocatorCalls, 0);
+                ctx.out.line("=> " + best.module.fileName + " allocates '" + tag + "' (" + plural(calls, "allocator call") + ").");
+                // Commands to copy: the module's version and timestamp, and the first allocation site disassembled. Built
+                // from addresses only: a module name read from the target never reaches a command line.
+                const site = target.formatAddress(best.hits.filter(isAllocation)[0].instructionAddress);
+                ctx.out.line("Next: lm v a " + site + "; u " + site + " L5");
+            }
+        }
+        if (search.notSearched.length) {
+            ctx.out.line(messages.notSearched(search.notSearched.length));
+            for (const n of search.notSearched.slice(0, 20)) {
+                ctx.out.line("  " + n.module + " " + n.section + " " + target.formatAddress(n.start) + " (" + hex$1(n.size) + " bytes): " + n.reason);
+            }
+            if (search.notSearched.length > 20)
+                ctx.out.line("  ... " + (search.notSearched.length - 20) + " more");
+        }
+        return {
+            records,
+            notSearched: search.notSearched.map((n) => ({
+                Module: n.module,
+                Section: n.section,
+                Address: n.start,
+                Size: n.size,
+                Reason: n.reason,
+                toString: () => n.module + " " + n.section + ": " + n.reason,
+            })),
+        };
+    }
+    /**
+     * Tag `None`: ExAllocatePool writes it itself, so no driver image holds those bytes as its tag (ntoskrnl's own code
+     * does, which would point at the kernel). The owners are the modules that import ExAllocatePool, found by name or
+     * by IAT value as !findimporter finds them; searching every image for the bytes would cost the whole image search
+     * over KDNET for nothing.
+     */
+    function untaggedOwners(ctx) {
+        const target = ctx.target;
+        const result = findImporters(target, "nt!ExAllocatePool");
+        ctx.out.line("");
+        if ("kind" in result) {
+            ctx.out.line(messages.untaggedImportersUnknown());
+            return { records: [], notSearched: [] };
+        }
+        const modules = [];
+        for (const m of result.matches)
+            if (modules.indexOf(m.Module) < 0)
+                modules.push(m.Module);
+        // One importer is the allocator; with several, any of them may be.
+        const confidence = modules.length === 1 ? "high" : "medium";
+        const records = modules.map((module) => {
+            const hits = result.matches
+                .filter((m) => m.Module === module)
+                .map((m) => {
+                const text = target.formatAddress(m.IatAddress) + " " + module + " IAT slot of " + m.ImportedFrom + "!" + (m.Function || "ExAllocatePool") + " (matched by " + m.MatchedBy + ")";
+                return { Address: m.IatAddress, Section: "IAT", Kind: "import", Instruction: null, Allocator: "ExAllocatePool", Use: "allocation", Wrapper: null, CallAddress: null, Moves: [], Symbol: null, toString: () => text };
+            });
+            return ownerRecord(module, confidence, hits, 0);
+        });
+        ctx.out.line(messages.untaggedOwnersHeader(modules.length));
+        if (records.length)
+            ctx.out.lines(ownerTable(records, "Import", Infinity));
+        // Built from an address only: a module name read from the target never reaches a command line.
+        const firstSlot = records.length ? " !lmi " + target.formatAddress(result.matches[0].IatAddress) + " (the first importer's image: path, version, timestamp);" : "";
+        ctx.out.line("Next:" + firstSlot + ' !findimporter "ExAllocatePool" (every importer with its range and IAT slot).');
+        return { records, notSearched: [] };
+    }
+    function usageTable(rows, fromPoolused) {
+        return renderTable([
+            { header: "Tag", value: (u) => "'" + u.tag + "'" },
+            { header: "NP allocs", align: "right", value: (u) => groupDigits(outstandingOf(u, false, fromPoolused)) },
+            { header: "NP bytes", align: "right", value: (u) => groupDigits(u.nonPagedBytes) },
+            { header: "P allocs", align: "right", value: (u) => groupDigits(outstandingOf(u, true, fromPoolused)) },
+            { header: "P bytes", align: "right", value: (u) => groupDigits(u.pagedBytes) },
+        ], rows, "  ");
+    }
+    function hitRecord(target, module, h, symbol) {
+        const text = target.formatAddress(h.address) + " " + module + "+" + hex$1(h.rva) + " (" + h.section + ") " + h.kind +
+            (h.instruction ? " (" + h.instruction + ")" : "") +
+            (h.moves.length ? " -> " + h.moves.join(" -> ") : "") +
+            (h.allocator ? " -> call " + (h.wrapperRva !== null ? module + "+" + hex$1(h.wrapperRva) + " (wrapper) -> " : "") + h.allocator : "") +
+            (h.use === "free" ? " (free)" : h.allocatorCalls > 1 ? " (" + h.allocatorCalls + " calls)" : "") +
+            (symbol ? " " + symbol : "");
+        const wrapper = h.wrapperRva !== null ? h.address.add(h.wrapperRva - h.rva) : null;
+        return {
+            Address: h.address,
+            Section: h.section,
+            Kind: h.kind,
+            Instruction: h.instruction,
+            Allocator: h.allocator,
+            Use: h.use,
+            Wrapper: wrapper,
+            CallAddress: h.callAddress,
+            Moves: h.moves,
+            Symbol: symbol,
+            toString: () => text,
+        };
+    }
+    /** Hits shown per owner in the table; dx @$leaktag("Tag").Owners has them all. */
+    const HITS_SHOWN_PER_OWNER = 4;
+    /** One line per hit: module, confidence, and the hit as text; allocation sites first, then free sites, then the rest. */
+    function ownerTable(records, hitHeader, hitsPerOwner) {
+        const lines = [];
+        const rank = (h) => (h.Use === "allocation" ? 0 : h.Use === "free" ? 1 : 2);
+        for (const r of records) {
+            const shown = r.Hits.map((h, order) => ({ h, order })).sort((a, b) => rank(a.h) - rank(b.h) || a.order - b.order).slice(0, hitsPerOwner);
+            for (const s of shown)
+                lines.push({ module: r.Module, confidence: r.Confidence, hit: s.h });
+        }
+        return renderTable([
+            { header: "Module", value: (l) => l.module },
+            { header: "Confidence", value: (l) => l.confidence },
+            { header: hitHeader, value: (l) => l.hit.toString() },
+        ], lines, "  ");
+    }
+    function ownerRecord(module, confidence, hits, hitsNotKept) {
+        return {
+            Module: module,
+            Confidence: confidence,
+            Hits: hits,
+            /** Hits found but not in Hits (never an allocator call, short of a corrupt image). */
+            HitsNotKept: hitsNotKept,
+            toString: () => module + " (" + confidence + ", " + hits.length + " hit" + (hits.length === 1 ? "" : "s") + (hitsNotKept ? ", " + hitsNotKept + " more not kept" : "") + ")",
+        };
+    }
+
+    const pooltagsCommand = {
+        name: "pooltags",
+        takesNoArguments: true,
+        usage: "dx @$pooltags()",
+        summary: "Every pool tag: allocations, frees and bytes, nonpaged and paged",
+        resultNoun: ["tag", "tags"],
+        quietRepeats: true,
+        run(ctx) {
+            if (!ctx.target.isKernel) {
+                ctx.out.line(messages.needsKernel("pooltags"));
+                return undefined;
+            }
+            const read = readUsageOrSay(ctx.target, ctx.out);
+            if (!read)
+                return undefined;
+            const { usage, descriptions } = read;
+            return usage.rows
+                .slice()
+                .sort((a, b) => (a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0))
+                .map((u) => usageRecord(u, tagDescription(usage, descriptions, u.tag), usage.fromPoolused));
+        },
+    };
+
+    // KUSER_SHARED_DATA: the page the kernel shares with every process at a fixed address. Its layout is part of the
+    // user-mode ABI (ntddk.h asserts each offset with C_ASSERT, and user-mode code reads it at fixed offsets), so it is
+    // read at these offsets on every build rather than from the symbols. Offsets checked against the _KUSER_SHARED_DATA
+    // of all 213 x64 builds in shared research isf/ (Windows 7 SP1 to Windows 11 21H2): InterruptTime +0x08,
+    // SystemTime +0x14 and NumberOfPhysicalPages +0x2E8 on all of them; BootId +0x2C4 from build 14393 on (absent on
+    // 7601 and 9600; 10240-10586 are not in the set, so BootId is not read before 14393).
+    /** KI_USER_SHARED_DATA: 0xFFFFF780`00000000 on x64, 0xFFDF0000 on x86 (wdm.h). */
+    const KUSER_SHARED_DATA_X64 = { high: 0xfffff780, low: 0 };
+    const KUSER_SHARED_DATA_X86 = 0xffdf0000;
+    const KUSER = {
+        /** KSYSTEM_TIME (LowPart, High1Time, High2Time): 100 ns since boot, sleep and hibernation included. */
+        InterruptTime: 0x08,
+        /** KSYSTEM_TIME: 100 ns since 1601-01-01 UTC, the target's wall clock. */
+        SystemTime: 0x14,
+        /** ULONG, incremented at each boot (the registry's BootId), build 14393 and later. */
+        BootId: 0x2c4,
+        BootIdFromBuild: 14393,
+        /** ULONG: physical pages the memory manager uses. */
+        NumberOfPhysicalPages: 0x2e8,
+        /** Bytes read from the start of the page to cover every field above (one read). */
+        bytesToRead: 0x2ec,
+    };
+
+    // Who a snapshot was taken of, in the target's own words: its clock, build, boot and machine (KUSER_SHARED_DATA),
+    // the dump file, and for a user-mode snapshot the process. Saved in every snapshot file's "target" block and
+    // compared when a file is read back on another target, so a delta between two machines or across a reboot says so.
+    /** 1601-01-01 to 1970-01-01 in milliseconds: SystemTime counts from 1601, JavaScript dates from 1970. */
+    const MS_1601_TO_1970 = 11644473600000;
+    const EARLIEST_MS = Date.UTC(2000, 0, 1);
+    const LATEST_MS = Date.UTC(2200, 0, 1);
+    /** The clock and boot fields of KUSER_SHARED_DATA from the bytes of its first KUSER.bytesToRead bytes. */
+    function decodeKuser(bytes, build) {
+        const time100ns = (at) => u32(bytes, at + 4) * 0x100000000 + u32(bytes, at);
+        const systemTimeMs = Math.round(time100ns(KUSER.SystemTime) / 1e4) - MS_1601_TO_1970;
+        const sinceBootMs = Math.round(time100ns(KUSER.InterruptTime) / 1e4);
+        const bootId = build !== null && build >= KUSER.BootIdFromBuild ? u32(bytes, KUSER.BootId) : null;
+        const pages = u32(bytes, KUSER.NumberOfPhysicalPages);
+        // A clock outside 2000-2200, or a boot after it, is a corrupt or unmapped page read as data: unknown, not a date.
+        const plausible = systemTimeMs >= EARLIEST_MS && systemTimeMs <= LATEST_MS;
+        const bootTimeMs = systemTimeMs - sinceBootMs;
+        return {
+            systemTimeMs: plausible ? systemTimeMs : null,
+            bootTimeMs: plausible && bootTimeMs >= EARLIEST_MS && bootTimeMs <= systemTimeMs ? bootTimeMs : null,
+            bootId,
+            physicalPages: pages > 0 ? pages : null,
+        };
+    }
+    /**
+     * The target's own facts: one read of KUSER_SHARED_DATA for its clock and boot, the build, the dump's name. The page
+     * is mapped at the same address in every process too (user mode reads it at 0x7FFE0000, the kernel at
+     * KI_USER_SHARED_DATA; wdm.h), so a user-mode caller passes the process and `userMode`.
+     */
+    function readTargetFacts(target, process = null, userMode = false) {
+        const base = userMode
+            ? new Address(0, 0x7ffe0000)
+            : target.pointerSize === 8 ? new Address(KUSER_SHARED_DATA_X64.high, KUSER_SHARED_DATA_X64.low) : new Address(0, KUSER_SHARED_DATA_X86);
+        const build = target.windowsBuild();
+        const bytes = target.memory.read(base, KUSER.bytesToRead, "KUSER_SHARED_DATA", false);
+        const kuser = bytes instanceof Unreadable ? { systemTimeMs: null, bootTimeMs: null, bootId: null, physicalPages: null } : decodeKuser(bytes, build);
+        const dumpFile = target.isDump ? target.dumpFileName() : null;
+        const facts = Object.assign({ kind: target.isDump ? "dump" : "live", dumpFile, windowsBuild: build, pointerSize: target.pointerSize }, kuser);
+        if (process)
+            facts.process = process;
+        return facts;
+    }
+    function isoTime(ms) {
+        if (ms === null || !isFinite(ms))
+            return null;
+        const d = new Date(ms);
+        return isNaN(d.getTime()) ? null : d.toISOString();
+    }
+    /** `2026-01-01 00:00:00 UTC`, as a person reads it. */
+    function readableTime(ms) {
+        const iso = isoTime(ms);
+        return iso === null ? "unknown" : iso.replace("T", " ").replace(/\.\d+Z$/, " UTC");
+    }
+    /** `dump C:\cases\a.dmp, Windows build 19045, 64-bit` (and `, process app.exe (PID 1234)` for one process). */
+    function describeTarget(t) {
+        const what = t.kind === "dump" ? "dump" + (t.dumpFile ? " " + t.dumpFile : " (file name not available)") : "live target";
+        const p = t.process;
+        const process = p ? ", process " + (p.image === null ? "(name unreadable)" : p.image) + (p.pid === null ? "" : " (PID " + p.pid + ")") : "";
+        return what + ", Windows build " + (t.windowsBuild === null ? "unknown" : t.windowsBuild) + ", " + t.pointerSize * 8 + "-bit" + process;
+    }
+    /** `booted 2025-12-31 19:00:00 UTC (SystemTime - InterruptTime), BootId 12, 4,194,304 physical pages`. */
+    function describeBoot(t) {
+        const parts = [];
+        parts.push("booted " + readableTime(t.bootTimeMs) + " (SystemTime - InterruptTime)");
+        parts.push(t.bootId === null ? "BootId not available" + (t.windowsBuild !== null && t.windowsBuild < KUSER.BootIdFromBuild ? " before build " + KUSER.BootIdFromBuild : "") : "BootId " + t.bootId);
+        if (t.physicalPages !== null)
+            parts.push(groupDigits(t.physicalPages) + " physical pages");
+        return parts.join(", ");
+    }
+    /** Boot times further apart than this are different boots (clock adjustments move SystemTime - InterruptTime by
+     *  seconds, not by a quarter of an hour). */
+    const BOOT_TIME_TOLERANCE_MS = 15 * 60 * 1000;
+    /** What makes the comparison of two targets' counters questionable: order in time, machine, boot, process. */
+    function compareFacts(then, now) {
+        const out = [];
+        if (then.systemTimeMs !== null && now.systemTimeMs !== null && then.systemTimeMs > now.systemTimeMs) {
+            out.push({ kind: "snapshotLater", thenMs: then.systemTimeMs, nowMs: now.systemTimeMs });
+        }
+        const machine = [];
+        if (then.pointerSize !== now.pointerSize)
+            machine.push((then.pointerSize * 8) + "-bit then, " + (now.pointerSize * 8) + "-bit now");
+        if (then.windowsBuild !== null && now.windowsBuild !== null && then.windowsBuild !== now.windowsBuild) {
+            machine.push("Windows build " + then.windowsBuild + " then, " + now.windowsBuild + " now (or Windows was updated in between)");
+        }
+        if (then.physicalPages !== null && now.physicalPages !== null && then.physicalPages !== now.physicalPages) {
+            machine.push(then.physicalPages + " physical pages then, " + now.physicalPages + " now");
+        }
+        if (machine.length)
+            out.push({ kind: "otherMachine", what: machine.join("; ") });
+        else {
+            const reboot = [];
+            if (then.bootId !== null && now.bootId !== null && then.bootId !== now.bootId)
+                reboot.push("BootId " + then.bootId + " then, " + now.bootId + " now");
+            if (then.bootTimeMs !== null && now.bootTimeMs !== null && Math.abs(then.bootTimeMs - now.bootTimeMs) > BOOT_TIME_TOLERANCE_MS) {
+                reboot.push("booted " + readableTime(then.bootTimeMs) + " then, " + readableTime(now.bootTimeMs) + " now");
+            }
+            if (reboot.length)
+                out.push({ kind: "reboot", what: reboot.join("; ") });
+        }
+        // A process ends with its heaps: another image or PID is another process, whatever its heaps look like.
+        const a = then.process;
+        const b = now.process;
+        if (a && b) {
+            const process = [];
+            if (a.image !== null && b.image !== null && a.image.toLowerCase() !== b.image.toLowerCase())
+                process.push(a.image + " then, " + b.image + " now");
+            if (a.pid !== null && b.pid !== null && a.pid !== b.pid)
+                process.push("PID " + a.pid + " then, " + b.pid + " now");
+            if (process.length)
+                out.push({ kind: "otherProcess", what: process.join("; ") });
+        }
+        return out;
+    }
+
+    // The file every leaktools snapshot is: JSON with a format name saying its kind, a version, who wrote it, the
+    // target's facts (target-facts.ts) and one row per line (so two snapshots diff line by line). The rows are the
+    // kind's own (pool tags: src/pool/snapshot.ts; heap allocations: the heap commands); this module knows only that
+    // there is a list of them. Pure: text in, records out; a file is hostile input like target memory.
+    /** Pool-tag snapshots of `dx @$leaks("save", path)`. */
+    const POOL_SNAPSHOT = {
+        format: "leaktools pool snapshot",
+        noun: "pool-tag snapshot",
+        reader: 'dx @$leaks("compare", "C:\\\\cases\\\\before.json")',
+        version: 1,
+        rowsField: "tags",
+        rowsBound: "a tag table can hold",
+    };
+    /** Heap snapshots of one process (`dx @$heapleaks("save", path)`). */
+    const HEAP_SNAPSHOT = {
+        format: "leaktools heap snapshot",
+        noun: "heap snapshot",
+        reader: 'dx @$heapleaks("compare", "C:\\\\cases\\\\before.json")',
+        version: 1,
+        rowsField: "rows",
+        rowsBound: "a heap snapshot keeps",
+    };
+    /** Every kind this build knows, so a file of one kind handed to another's reader names the right command. */
+    const SNAPSHOT_KINDS = [POOL_SNAPSHOT, HEAP_SNAPSHOT];
+    /**
+     * The format names leaktools writes, now and in later versions: "leaktools <words> snapshot". A file whose JSON
+     * begins with such a "format" field is ours, whatever its kind; only such a file may be replaced by a save.
+     */
+    const OUR_FORMAT = /^leaktools [a-z][a-z0-9 -]{0,40} snapshot$/;
+    /** The snapshot format named at the start of a file's text (its first "format" field), or null: not one of ours. */
+    function snapshotFormatOf(text) {
+        const m = /^\uFEFF?\s*\{\s*"format"\s*:\s*"([^"\\]{1,80})"/.exec(text);
+        return m && OUR_FORMAT.test(m[1]) ? m[1] : null;
+    }
+    /** JSON text of a value, ASCII only (the rest escaped), so an "Ascii" text writer keeps every byte. */
+    function jsonAscii(v) {
+        return JSON.stringify(v).replace(/[\u007f-\uffff]/g, (c) => "\\u" + ("000" + c.charCodeAt(0).toString(16)).slice(-4));
+    }
+    /**
+     * The file's text: the envelope, then `rows` (each the JSON text of one row object, written with jsonAscii) one per
+     * line under the kind's rows field. CR LF line ends, as Notepad and the debugger's own writer use.
+     */
+    function formatSnapshotFile(e, rows) {
+        const j = jsonAscii;
+        const t = e.target;
+        const lines = [
+            "{",
+            '  "format": ' + j(e.kind.format) + ",",
+            '  "version": ' + e.version + ",",
+            '  "writtenBy": ' + j(e.writtenBy) + ",",
+            '  "target": {',
+            '    "kind": ' + j(t.kind) + ",",
+            '    "dumpFile": ' + j(t.dumpFile) + ",",
+            '    "windowsBuild": ' + j(t.windowsBuild) + ",",
+            '    "pointerSize": ' + t.pointerSize + ",",
+            '    "systemTime": ' + j(isoTime(t.systemTimeMs)) + ",",
+            '    "bootTime": ' + j(isoTime(t.bootTimeMs)) + ",",
+            '    "bootId": ' + j(t.bootId) + ",",
+            '    "physicalPages": ' + j(t.physicalPages) + ",",
+        ];
+        if (t.process)
+            lines.push('    "process": {"image": ' + j(t.process.image) + ', "pid": ' + j(t.process.pid) + "},");
+        lines.push('    "computerName": null', "  },", '  "source": ' + j(e.source) + ",", "  " + j(e.kind.rowsField) + ": [");
+        rows.forEach((r, i) => lines.push("    " + r + (i < rows.length - 1 ? "," : "")));
+        lines.push("  ]", "}");
+        return lines.join("\r\n") + "\r\n";
+    }
+    /**
+     * Parses and checks a snapshot of `kind`; every field is checked. `checkRow` sees each entry of the rows list in
+     * order (an unknown value from the file) and returns the row or what is wrong with it; at most `maxRows` entries.
+     */
+    function parseSnapshotFile(text, kind, maxRows, checkRow) {
+        const trimmed = text.replace(/^\uFEFF/, "").trim();
+        if (trimmed === "")
+            return { problem: { kind: "empty" } };
+        let data;
+        try {
+            data = JSON.parse(trimmed);
+        }
+        catch (e) {
+            const detail = e && typeof e === "object" && "message" in e ? String(e.message) : String(e);
+            if (trimmed.charAt(0) === "{" && !/}$/.test(trimmed))
+                return { problem: { kind: "truncated", detail } };
+            if (trimmed.charAt(0) !== "{" && trimmed.charAt(0) !== "[")
+                return { problem: { kind: "notSnapshot", detail: "it is not JSON" } };
+            return { problem: { kind: "malformed", detail } };
+        }
+        if (!isObject(data) || data.format !== kind.format) {
+            const format = isObject(data) && typeof data.format === "string" && OUR_FORMAT.test(data.format) ? data.format : null;
+            if (format !== null)
+                return { problem: { kind: "otherKind", format, other: SNAPSHOT_KINDS.filter((k) => k.format === format)[0] || null } };
+            return { problem: { kind: "notSnapshot", detail: isObject(data) ? 'no "format": "' + kind.format + '" field' : "the JSON is not an object" } };
+        }
+        const version = data.version;
+        if (typeof version !== "number" || !isCount(version) || version < 1)
+            return { problem: { kind: "malformed", detail: '"version" is not a positive whole number' } };
+        if (version > kind.version)
+            return { problem: { kind: "newer", version, supported: kind.version } };
+        const bad = (detail) => ({ problem: { kind: "malformed", detail } });
+        const t = data.target;
+        if (!isObject(t))
+            return bad('"target" is missing');
+        if (t.kind !== "live" && t.kind !== "dump")
+            return bad('"target.kind" is neither "live" nor "dump"');
+        if (t.pointerSize !== 4 && t.pointerSize !== 8)
+            return bad('"target.pointerSize" is neither 4 nor 8');
+        const optionalString = (v) => v === null || v === undefined || typeof v === "string";
+        const optionalCount = (v) => v === null || v === undefined || isCount(v);
+        for (const f of ["dumpFile", "systemTime", "bootTime"])
+            if (!optionalString(t[f]))
+                return bad('"target.' + f + '" is not a string or null');
+        for (const f of ["windowsBuild", "bootId", "physicalPages"])
+            if (!optionalCount(t[f]))
+                return bad('"target.' + f + '" is not a whole number or null');
+        const time = (v) => {
+            if (v === null || v === undefined)
+                return null;
+            // ISO 8601 in UTC as toISOString writes it; Date.parse reads that form the same way on every engine.
+            if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/.test(v))
+                return "bad";
+            const ms = Date.parse(v);
+            return isNaN(ms) ? "bad" : ms;
+        };
+        const systemTimeMs = time(t.systemTime);
+        const bootTimeMs = time(t.bootTime);
+        if (systemTimeMs === "bad")
+            return bad('"target.systemTime" is not a UTC time like 2026-01-01T00:00:00.000Z');
+        if (bootTimeMs === "bad")
+            return bad('"target.bootTime" is not a UTC time like 2026-01-01T00:00:00.000Z');
+        let process = null;
+        if (t.process !== undefined && t.process !== null) {
+            const p = t.process;
+            if (!isObject(p) || !optionalString(p.image) || !optionalCount(p.pid))
+                return bad('"target.process" is not {"image": name or null, "pid": number or null}');
+            process = { image: typeof p.image === "string" ? printable(p.image, 260) : null, pid: isCount(p.pid) ? p.pid : null };
+        }
+        if (typeof data.source !== "string")
+            return bad('"source" is missing');
+        const entries = data[kind.rowsField];
+        if (!Array.isArray(entries))
+            return bad(JSON.stringify(kind.rowsField) + " is not a list");
+        if (entries.length > maxRows)
+            return bad(JSON.stringify(kind.rowsField) + " has " + entries.length + " entries, more than the " + maxRows + " " + kind.rowsBound);
+        const rows = [];
+        for (let i = 0; i < entries.length; i++) {
+            const checked = checkRow(entries[i], i);
+            if ("problem" in checked)
+                return bad(checked.problem);
+            rows.push(checked.row);
+        }
+        const target = {
+            kind: t.kind,
+            dumpFile: typeof t.dumpFile === "string" ? printable(t.dumpFile, 260) : null,
+            windowsBuild: isCount(t.windowsBuild) ? t.windowsBuild : null,
+            pointerSize: t.pointerSize,
+            systemTimeMs,
+            bootTimeMs,
+            bootId: isCount(t.bootId) ? t.bootId : null,
+            physicalPages: isCount(t.physicalPages) ? t.physicalPages : null,
+        };
+        if (process)
+            target.process = process;
+        return {
+            envelope: {
+                kind,
+                version,
+                writtenBy: typeof data.writtenBy === "string" ? printable(data.writtenBy, 64) : "",
+                source: printable(data.source, 64),
+                target,
+            },
+            rows,
+        };
+    }
+    /** Text from the file that the output shows: control characters become spaces, and it is cut at `max`. */
+    function printable(text, max) {
+        const flat = text.replace(/[\x00-\x1f\x7f]/g, " ");
+        return flat.length > max ? flat.slice(0, max - 3) + "..." : flat;
+    }
+    function isObject(v) {
+        return !!v && typeof v === "object" && !Array.isArray(v);
+    }
+    /** A whole number of 0 or more that a double holds exactly. */
+    function isCount(v) {
+        return typeof v === "number" && isFinite(v) && Math.floor(v) === v && v >= 0 && v <= 9007199254740991;
+    }
+
+    // Pool-tag snapshot files: `dx @$leaks("save", path)` writes one, `dx @$leaks("compare", path)` reads it back on
+    // another target (a later dump, or the same live target after a while). The file is a leaktools snapshot
+    // (src/snapshot/envelope.ts: format name, version, target facts) whose rows are tags, one per line (README,
+    // "Snapshot files"). Pure: text in, records out.
+    POOL_SNAPSHOT.format;
+    /** The format version this build writes and the newest it reads. */
+    const SNAPSHOT_VERSION = POOL_SNAPSHOT.version;
+    const TAG_FIELDS = ["nonPagedAllocs", "nonPagedFrees", "nonPagedBytes", "pagedAllocs", "pagedFrees", "pagedBytes"];
+    /** The file's text: the envelope and one line per tag. */
+    function formatSnapshot(s) {
+        const j = jsonAscii;
+        const rows = s.tags.map((u) => "{" + j("tag") + ": " + j(u.tag) + ", " + TAG_FIELDS.map((f) => j(f) + ": " + u[f]).join(", ") + "}");
+        return formatSnapshotFile({ kind: POOL_SNAPSHOT, version: s.version, writtenBy: s.writtenBy, target: s.target, source: s.source }, rows);
+    }
+    /** Parses and checks a pool-tag snapshot's text; every field is checked, a file is hostile input like target data. */
+    function parseSnapshot(text, maxTags) {
+        const seen = {};
+        const checkTag = (e, i) => {
+            // Tags are written as tagFromKey shows them: printable ASCII only (a control character would reach the output).
+            if (!isObject(e) || typeof e.tag !== "string" || !/^[\x20-\x7e]{1,4}$/.test(e.tag))
+                return { problem: "tag entry " + (i + 1) + ' has no "tag" of 1-4 printable characters' };
+            if (seen["$" + e.tag])
+                return { problem: "tag '" + e.tag + "' is listed twice" };
+            seen["$" + e.tag] = true;
+            const u = { tag: e.tag, key: 0, nonPagedAllocs: 0, nonPagedFrees: 0, nonPagedBytes: 0, pagedAllocs: 0, pagedFrees: 0, pagedBytes: 0 };
+            for (const f of TAG_FIELDS) {
+                const v = e[f];
+                if (!isCount(v))
+                    return { problem: "tag '" + e.tag + "': " + JSON.stringify(f) + " is not a whole number of 0 or more" };
+                u[f] = v;
+            }
+            return { row: u };
+        };
+        const parsed = parseSnapshotFile(text, POOL_SNAPSHOT, maxTags, checkTag);
+        if ("problem" in parsed)
+            return parsed;
+        const e = parsed.envelope;
+        return { snapshot: { version: e.version, writtenBy: e.writtenBy, target: e.target, source: e.source, tags: parsed.rows } };
+    }
+    const totalBytes = (u) => u.nonPagedBytes + u.pagedBytes;
+    const outstandingAllocs = (u) => outstanding(u.nonPagedAllocs, u.nonPagedFrees) + outstanding(u.pagedAllocs, u.pagedFrees);
+    /** Tags whose bytes (nonpaged + paged) grew from `then` to `now`, largest growth first; a new tag grew from 0. */
+    function tagGrowth(then, now) {
+        const before = {};
+        for (const u of then)
+            before["$" + u.tag] = u;
+        const present = {};
+        const grown = [];
+        let shrunk = 0;
+        for (const u of now) {
+            present["$" + u.tag] = true;
+            const b = before["$" + u.tag];
+            const bytesThen = b ? totalBytes(b) : 0;
+            const delta = totalBytes(u) - bytesThen;
+            if (delta < 0)
+                shrunk++;
+            if (delta <= 0)
+                continue;
+            grown.push({
+                tag: u.tag,
+                bytesThen,
+                bytesNow: totalBytes(u),
+                nonPagedDelta: u.nonPagedBytes - (b ? b.nonPagedBytes : 0),
+                pagedDelta: u.pagedBytes - (b ? b.pagedBytes : 0),
+                allocsDelta: outstandingAllocs(u) - (b ? outstandingAllocs(b) : 0),
+            });
+        }
+        const gone = then.filter((u) => !present["$" + u.tag] && totalBytes(u) > 0).length;
+        grown.sort((a, b) => b.bytesNow - b.bytesThen - (a.bytesNow - a.bytesThen) || (a.tag < b.tag ? -1 : 1));
+        return { grown, shrunk, gone };
+    }
+
+    // A file path typed inside dx quotes, checked before any file is touched: dx reads `\t`, `\n`, `\b`... in a string
+    // literal as escapes, so `"C:\temp\before.json"` arrives with a tab and a backspace. Pure; used by every command that
+    // takes a path (@$leaks save/compare, !pooltagfile, @$heapleaks).
+    function checkPath(value) {
+        if (typeof value !== "string" || value.trim() === "")
+            return { problem: "missing" };
+        const controls = value.match(/[\x00-\x1f\x7f]/g);
+        if (controls)
+            return { problem: "mangled", what: describeControls(controls), typed: typedPath(value) };
+        if (/[<>"|?*]/.test(value) || value.length > 32767)
+            return { problem: "invalid" };
+        if (/^[A-Za-z]:[^\\/]/.test(value))
+            return { problem: "driveRelative" };
+        return { path: value };
+    }
+    /** The escape a control character most likely came from (`\t` typed in `C:\temp`), for the message. */
+    const ESCAPES = { "\t": "t", "\n": "n", "\r": "r", "\0": "0", "\x07": "a", "\b": "b", "\f": "f", "\x0b": "v" };
+    /** The control characters of a mangled path, named once each (`a tab and a backspace`). */
+    function describeControls(found) {
+        // dx's C++ string literals also take \a \b \f \v (C:\temp\before.json arrives with a tab and a backspace).
+        const names = {
+            "\t": "a tab", "\n": "a line break", "\r": "a carriage return", "\0": "a NUL character",
+            "\x07": "an alert (bell) character", "\b": "a backspace", "\f": "a form feed", "\x0b": "a vertical tab",
+        };
+        const seen = [];
+        for (const c of found) {
+            const name = names[c] || "control character 0x" + c.charCodeAt(0).toString(16);
+            if (seen.indexOf(name) < 0)
+                seen.push(name);
+        }
+        return seen.join(" and ");
+    }
+    /** The path as it must be typed inside dx quotes: backslashes doubled, control characters back to their escape. */
+    function typedPath(path) {
+        let out = "";
+        for (const c of path) {
+            if (c === "\\")
+                out += "\\\\";
+            else if (ESCAPES[c] !== undefined)
+                out += "\\\\" + ESCAPES[c];
+            else if (c < " ")
+                out += "\\\\" + c.charCodeAt(0).toString(8); // an octal escape (`\1` in `C:\cases\1.json`)
+            else
+                out += c;
+        }
+        return out;
+    }
+    /**
+     * Names to offer instead of a file that must not be replaced, best first: the same name with `.json`, then
+     * `-2.json` ... `-9.json` (`C:\cases\after.dmp` -> `C:\cases\after.json`, `C:\cases\after-2.json`).
+     */
+    function alternativeNames(path) {
+        const slash = Math.max(path.lastIndexOf("\\"), path.lastIndexOf("/"));
+        const dot = path.lastIndexOf(".");
+        const stem = dot > slash + 1 ? path.slice(0, dot) : path;
+        const out = [];
+        if (stem + ".json" !== path)
+            out.push(stem + ".json");
+        for (let n = 2; n <= 9; n++)
+            out.push(stem + "-" + n + ".json");
+        return out;
+    }
+    /**
+     * The full path a path names, for messages about a file that is not there (a file that is there reports its own
+     * File.Path): `before.json` in `C:\Debuggers` is `C:\Debuggers\before.json`. Absolute and UNC paths are kept; `.`
+     * and `..` are left for Windows to resolve.
+     */
+    function resolvedPath(path, currentDirectory) {
+        if (currentDirectory === null || /^[A-Za-z]:[\\/]/.test(path) || /^[\\/]{2}/.test(path))
+            return path;
+        if (/^[\\/]/.test(path))
+            return currentDirectory.slice(0, 2) + path;
+        return currentDirectory.replace(/[\\/]+$/, "") + "\\" + path;
+    }
+
+    // The header line the debugger prints before disassembly, `u <address> L1`:
+    //   test!DriverEntry+0x33 [e:\driver\test\test.c @ 20]:
+    // (real output, seed article 002). Without line information the bracket is absent; without any symbol the header
+    // line is absent and the first line is the instruction itself.
+    // The symbol part may hold spaces and backticks (`ntdll! ?? ::FNODOBFM::\`string'+0x153eb`, seed 001); an instruction
+    // line never matches because it starts with an address, whose backtick is not a module-name character.
+    const HEADER = /^([A-Za-z0-9_.$?@<>~\-]+!.*?)(?: \[(.+) @ (\d+)\])?:\s*$/;
+    function parseDisassemblyHeader(lines) {
+        for (const raw of lines) {
+            const line = raw.replace(/\r$/, "");
+            if (!line.trim())
+                continue;
+            const m = HEADER.exec(line);
+            if (!m)
+                break;
+            return { symbol: m[1], file: m[2] || null, line: m[3] ? parseInt(m[3], 10) : null };
+        }
+        return { symbol: null, file: null, line: null };
+    }
+    /** `e:\driver\test\test.c:20`, the form editors and build logs use. */
+    function formatSource(s) {
+        return s.file && s.line !== null ? s.file + ":" + s.line : null;
+    }
+    /**
+     * `myfault+0x1559`: how WinDbg names an address inside a module it has no symbol for (`ln`, `k`, `u` headers);
+     * null outside every module. Used where the debugger gives no symbol, instead of "(no symbol)".
+     */
+    function moduleOffsetName(address, modules) {
+        for (const m of modules) {
+            if (!address.isWithin(m.base, m.size))
+                continue;
+            const offset = address.distanceFrom(m.base);
+            if (offset === null)
+                continue;
+            return m.name + "+0x" + offset.toString(16);
+        }
+        return null;
+    }
+
+    // Conversions between host values and Address. 64-bit values arrive as host.Int64, values of 32 bits or fewer as
+    // numbers (jsprovider-api.md §2.1); both forms are accepted everywhere.
+    function isInt64(value) {
+        return (typeof value === "object" &&
+            value !== null &&
+            typeof value.getLowPart === "function" &&
+            typeof value.getHighPart === "function");
+    }
+    function addressFromHost(value) {
+        if (typeof value === "number") {
+            if (value >= 0 && value <= Number.MAX_SAFE_INTEGER && Math.floor(value) === value)
+                return Address.fromNumber(value);
+            if (value < 0 && value >= -2147483648)
+                return new Address(0, value >>> 0);
+            return null;
+        }
+        if (isInt64(value))
+            return new Address(value.getHighPart() >>> 0, value.getLowPart() >>> 0);
+        return null;
+    }
+    /** A size or offset from a type object: a number, or an Int64 (the reference types `size` as 64-bit). */
+    function numberFromHost(value) {
+        if (typeof value === "number")
+            return value;
+        if (isInt64(value)) {
+            const a = addressFromHost(value);
+            return a && a.isSafeNumber ? a.toNumber() : null;
+        }
+        return null;
+    }
+    function addressToHost(address) {
+        // Int64(low, high) packs two 32-bit halves (§2.1); a JS number literal above 2^53 would be rounded first.
+        return new host.Int64(address.lo, address.hi);
+    }
+
+    // Target memory: batched reads with a cache that lives for one command. A failed read comes back as an
+    // Unreadable value. Reads are exact ranges, not whole pages: a walk that touches 0x40 bytes in each of 5,000
+    // scattered blocks must not pay 4 KB each.
+    class TargetMemory {
+        constructor(pointerSize) {
+            this.pointerSize = pointerSize;
+            this.segments = new Map();
+            this.badPages = new Set();
+            this.stats = { readCalls: 0, bytesRead: 0, failedReads: 0 };
+        }
+        /** Reads `size` bytes; the result is cached for the rest of the command unless `cache` is false. */
+        read(address, size, what, cache = true) {
+            if (!(size > 0) || size > limits.maxImageBytes)
+                return new Unreadable(address, size, what + " (size out of range)");
+            const hit = this.lookup(address, size);
+            if (hit)
+                return hit;
+            if (this.knownBad(address, size))
+                return new Unreadable(this.firstBadPage(address, size) || address, size, what);
+            const chunks = [];
+            let cursor = address;
+            let remaining = size;
+            while (remaining > 0) {
+                const n = Math.min(remaining, limits.maxReadBytes);
+                const bytes = this.hostRead(cursor, n);
+                if (!bytes) {
+                    this.markBad(cursor, n);
+                    return new Unreadable(cursor, size - (size - remaining), what);
+                }
+                chunks.push(bytes);
+                cursor = cursor.add(n);
+                remaining -= n;
+            }
+            const bytes = chunks.length === 1 ? chunks[0] : concat(chunks, size);
+            if (cache)
+                this.store(address, bytes);
+            return bytes;
+        }
+        /**
+         * Reads a range that may have holes (a driver image with paged-out or discarded pages), never cached: one large
+         * read when it all reads. Around a hole no byte is asked for twice beyond what the link forces. A failed read is
+         * not free over KDNET: the target copies the bytes before the hole and the provider then throws them away (or, as
+         * a partial ReadBytes may, hands them back: they are kept, and nothing is read again). What was lost is read once
+         * more, in one read when the provider's error names where the hole starts, else page by page up to the hole (each
+         * page either reads or fails at its start, which copies nothing); the page at the hole is probed on its own, and
+         * what follows it is read as a new range. Halving the failed range instead re-read the bytes before the hole at
+         * every level. Pages known to be unreadable are not asked again. With `stopAtUnreadableStart` the first page is
+         * read on its own, and when it does not read the whole range is taken as gone without another read: the kernel
+         * frees a driver's discardable sections (INIT, .reloc) whole once it is initialised, so a probe of one page is all
+         * a freed section should cost.
+         */
+        readPartial(address, size, options = {}) {
+            const result = { pieces: [], unreadable: [] };
+            if (options.stopAtUnreadableStart && size > 0) {
+                const firstPage = Math.min(size, PAGE_SIZE - (address.lo % PAGE_SIZE));
+                if (!this.readSpan(address, firstPage, result))
+                    return { pieces: [], unreadable: [{ start: address, size }] };
+                address = address.add(firstPage);
+                size -= firstPage;
+            }
+            this.readSpans(address, size, result);
+            result.pieces = coalesce(result.pieces);
+            return result;
+        }
+        /** [address, address+size) in reads of at most maxReadBytes, each with its holes found as readSpan does. */
+        readSpans(address, size, result) {
+            let cursor = address;
+            let remaining = size;
+            while (remaining > 0) {
+                const n = Math.min(remaining, limits.maxReadBytes);
+                this.readSpan(cursor, n, result);
+                cursor = cursor.add(n);
+                remaining -= n;
+            }
+        }
+        /** Reads one span, finding its holes without reading a byte twice; true when all of it read. */
+        readSpan(start, size, result) {
+            const bad = this.firstBadPage(start, size);
+            if (bad) {
+                // Around a page already known to be unreadable, without asking again.
+                const before = bad.distanceFrom(start) || 0;
+                const pageEnd = Math.min(size, before + PAGE_SIZE - (bad.lo % PAGE_SIZE));
+                if (before > 0)
+                    this.readSpan(start, before, result);
+                addUnreadable(result, bad, pageEnd - before);
+                if (pageEnd < size)
+                    this.readSpan(start.add(pageEnd), size - pageEnd, result);
+                return false;
+            }
+            const read = this.hostReadPartial(start, size);
+            if (read.bytes.length === size) {
+                appendPiece(result, start, read.bytes);
+                return true;
+            }
+            const inFirstPage = PAGE_SIZE - (start.lo % PAGE_SIZE);
+            if (size <= inFirstPage) {
+                // One page or less: a read that fails copied nothing before its hole worth finding within a page.
+                if (read.bytes.length > 0)
+                    appendPiece(result, start, read.bytes);
+                const at = read.bytes.length;
+                if (at === 0)
+                    this.markBad(start, size);
+                addUnreadable(result, start.add(at), size - at);
+                return false;
+            }
+            let holeAt = null;
+            if (read.bytes.length > 0) {
+                // The provider handed back what it read before the hole: keep it, the hole starts right after.
+                appendPiece(result, start, read.bytes);
+                holeAt = read.bytes.length;
+            }
+            else if (read.failedAt !== null) {
+                // The error names an address inside the span at a page boundary: the hole's start (KDNET copies up to the first
+                // page it cannot read; the text is observed, not documented, so any other address is not taken as a hint).
+                const at = read.failedAt.distanceFrom(start);
+                if (at !== null && at > 0 && at < size && (at - inFirstPage) % PAGE_SIZE === 0) {
+                    // The bytes before it travelled and were dropped: read them once more, in one read.
+                    if (!this.readSpan(start, at, result))
+                        return this.readRest(start, at, size, result);
+                    holeAt = at;
+                }
+            }
+            if (holeAt === null)
+                return this.readPageByPage(start, size, result);
+            // Probe the page at the hole on its own (copies nothing when it is unreadable), then read on past it.
+            const pageEnd = Math.min(size, holeAt + PAGE_SIZE - (start.add(holeAt).lo % PAGE_SIZE));
+            this.readSpan(start.add(holeAt), pageEnd - holeAt, result);
+            return this.readRest(start, pageEnd, size, result);
+        }
+        readRest(start, from, size, result) {
+            if (from < size)
+                this.readSpan(start.add(from), size - from, result);
+            return false;
+        }
+        /**
+         * A span that failed without saying where: its pages one read each up to the first that fails (a page either
+         * reads or fails at its start, so nothing before the hole is copied twice), then the rest as a new span.
+         */
+        readPageByPage(start, size, result) {
+            let at = 0;
+            while (at < size) {
+                const n = Math.min(size - at, PAGE_SIZE - (start.add(at).lo % PAGE_SIZE));
+                const ok = this.readSpan(start.add(at), n, result);
+                at += n;
+                if (!ok)
+                    break;
+            }
+            return this.readRest(start, at, size, result);
+        }
+        readPointer(address, what) {
+            const bytes = this.read(address, this.pointerSize, what);
+            if (bytes instanceof Unreadable)
+                return bytes;
+            return this.pointerSize === 8
+                ? new Address(word(bytes, 4), word(bytes, 0))
+                : new Address(0, word(bytes, 0));
+        }
+        hostRead(address, size) {
+            const read = this.hostReadPartial(address, size);
+            return read.bytes.length === size ? read.bytes : null;
+        }
+        /**
+         * One host read. A short result (IDebugHostMemory::ReadBytes returns S_FALSE with fewer bytes) is what was read
+         * before the hole; a thrown error may name where the read failed (`Unable to read target memory at '0x...'`).
+         */
+        hostReadPartial(address, size) {
+            this.stats.readCalls++;
+            try {
+                const values = host.memory.readMemoryValues(addressToHost(address), size, 1);
+                const n = values ? Math.min(size, values.length >>> 0) : 0;
+                this.stats.bytesRead += n;
+                if (n !== size)
+                    this.stats.failedReads++;
+                // Copy into this realm's Uint8Array: the provider's typed array may come from another realm.
+                return { bytes: n === size ? new Uint8Array(values) : new Uint8Array(Array.prototype.slice.call(values || [], 0, n)), failedAt: null };
+            }
+            catch (e) {
+                this.stats.failedReads++;
+                const m = /at '(0x[0-9a-fA-F`]{1,20})'/.exec(e && typeof e === "object" && "message" in e ? String(e.message) : "");
+                return { bytes: new Uint8Array(0), failedAt: m ? Address.parse(m[1]) : null };
+            }
+        }
+        lookup(address, size) {
+            const list = this.segments.get(address.alignDown(PAGE_SIZE).key);
+            if (!list)
+                return null;
+            for (const seg of list) {
+                const offset = address.distanceFrom(seg.start);
+                if (offset !== null && offset + size <= seg.bytes.length)
+                    return seg.bytes.subarray(offset, offset + size);
+            }
+            return null;
+        }
+        store(address, bytes) {
+            const segment = { start: address, bytes };
+            let page = address.alignDown(PAGE_SIZE);
+            const end = address.add(bytes.length);
+            while (page.compare(end) < 0) {
+                const list = this.segments.get(page.key);
+                if (list)
+                    list.push(segment);
+                else
+                    this.segments.set(page.key, [segment]);
+                page = page.add(PAGE_SIZE);
+            }
+        }
+        markBad(address, size) {
+            // Only a single-page failure pins the page as bad; a larger failed read may still hold readable pages.
+            if (address.lo % PAGE_SIZE + size <= PAGE_SIZE)
+                this.badPages.add(address.alignDown(PAGE_SIZE).key);
+        }
+        knownBad(address, size) {
+            return this.firstBadPage(address, size) !== null;
+        }
+        firstBadPage(address, size) {
+            if (this.badPages.size === 0)
+                return null;
+            let page = address.alignDown(PAGE_SIZE);
+            const end = address.add(size);
+            while (page.compare(end) < 0) {
+                if (this.badPages.has(page.key))
+                    return page.compare(address) < 0 ? address : page;
+                page = page.add(PAGE_SIZE);
+            }
+            return null;
+        }
+    }
+    function word(bytes, offset) {
+        return (bytes[offset] | (bytes[offset + 1] << 8) | (bytes[offset + 2] << 16) | (bytes[offset + 3] << 24)) >>> 0;
+    }
+    function concat(chunks, size) {
+        const out = new Uint8Array(size);
+        let offset = 0;
+        for (const c of chunks) {
+            out.set(c, offset);
+            offset += c.length;
+        }
+        return out;
+    }
+    function appendPiece(result, start, bytes) {
+        result.pieces.push({ start, bytes });
+    }
+    /** Notes an unreadable range, joined to the previous one when they touch. Halving finds holes in address order. */
+    function addUnreadable(result, start, size) {
+        const last = result.unreadable[result.unreadable.length - 1];
+        if (last && last.start.add(last.size).equals(start))
+            last.size += size;
+        else
+            result.unreadable.push({ start, size });
+    }
+    /** Joins adjacent pieces, one copy per run. */
+    function coalesce(pieces) {
+        const out = [];
+        let run = [];
+        const flush = () => {
+            if (run.length === 0)
+                return;
+            const size = run.reduce((n, p) => n + p.bytes.length, 0);
+            out.push({ start: run[0].start, bytes: run.length === 1 ? run[0].bytes : concat(run.map((p) => p.bytes), size) });
+            run = [];
+        };
+        for (const piece of pieces) {
+            const last = run[run.length - 1];
+            if (last && !last.start.add(last.bytes.length).equals(piece.start))
+                flush();
+            run.push(piece);
+        }
+        flush();
+        return out;
+    }
+
+    // The one door to the debugger. Everything the toolkit learns about the target comes through a Target, which lives
+    // for one command: its memory cache and its symbol answers are dropped when the command returns.
+    class Target {
+        constructor() {
+            this.calls = { symbolLookups: 0, typeLookups: 0, commands: 0 };
+            this.symbolCache = new Map();
+            this.typeCache = new Map();
+            this.moduleCache = null;
+            this.rawModuleCache = null;
+            this.symbolizeCache = new Map();
+            /**
+             * The Windows build number: `nt!NtBuildNumber` in a kernel session, the PEB's OSBuildNumber in user mode.
+             * Null when neither can be read; layouts then fall back to the newest variant and say so.
+             */
+            /** Target facts the host layer could not read, told to the user once at the end of the command (runner.ts). */
+            this.problems = [];
+            const attributes = host.currentSession.Attributes;
+            this.isKernel = !!attributes.Target.IsKernelTarget;
+            const dump = dumpFileName(attributes.Target);
+            this.dumpKnown = dump !== undefined;
+            this.isDump = !!dump;
+            this.dumpName = dump ? dump.slice(0, limits.maxTargetString) : null;
+            // In a kernel session Machine.PointerSize follows the current thread's effective machine (4 when a WoW64
+            // thread broke in, .effmach docs), so the kernel's own address says how wide kernel pointers are.
+            const kernelWidth = this.isKernel ? this.kernelPointerSize() : null;
+            this.pointerSize = kernelWidth || machinePointerSize(attributes.Machine);
+            this.memory = new TargetMemory(this.pointerSize);
+        }
+        /**
+         * The dump file the debugger opened (`Attributes.Target.Details.DumpFileName`), or null: on a live target, and
+         * whenever the property is absent or throws (read once, in the constructor's guard).
+         */
+        dumpFileName() {
+            return this.dumpName;
+        }
+        /**
+         * 8 when nt!NtBuildNumber (looked up anyway for the build, and cached) or, without symbols, the kernel image
+         * found by name in the module list lies above 4 GB, 4 when below: a 64-bit kernel always lives in the upper half
+         * of the address space. Null when neither is known; the caller then takes the session's Machine.PointerSize.
+         */
+        kernelPointerSize() {
+            let at = this.symbolAddress("nt", "NtBuildNumber");
+            if (!at) {
+                const nt = findKernelImage(this.rawModules());
+                at = nt ? nt.base : null;
+            }
+            if (!at)
+                return null;
+            return at.hi !== 0 ? 8 : 4;
+        }
+        formatAddress(address) {
+            return address.format(this.pointerSize);
+        }
+        /** The address of `module!name`, or null when the symbol is missing (null or a throw, §2 of the reference). */
+        symbolAddress(module, name) {
+            const key = module + "!" + name;
+            if (this.symbolCache.has(key))
+                return this.symbolCache.get(key);
+            this.calls.symbolLookups++;
+            let address = null;
+            try {
+                const value = host.getModuleSymbolAddress(module, name);
+                address = value === null || value === undefined ? null : addressFromHost(value);
+                if (address && address.isNull)
+                    address = null;
+            }
+            catch (e) {
+                address = null;
+            }
+            this.symbolCache.set(key, address);
+            return address;
+        }
+        /** The value of a pointer-sized global such as `nt!PoolTrackTable`; null when missing, Unreadable when unreadable. */
+        readGlobalPointer(module, name) {
+            const at = this.symbolAddress(module, name);
+            if (!at)
+                return null;
+            return this.memory.readPointer(at, module + "!" + name);
+        }
+        /** A structure's size and field offsets from the symbols, or null when the type is not there. */
+        type(module, typeName) {
+            const key = module + "!" + typeName;
+            if (this.typeCache.has(key))
+                return this.typeCache.get(key);
+            this.calls.typeLookups++;
+            let info = null;
+            try {
+                const type = host.getModuleType(module, typeName);
+                if (type)
+                    info = typeInfoFrom(type);
+            }
+            catch (e) {
+                info = null;
+            }
+            this.typeCache.set(key, info);
+            return info;
+        }
+        /**
+         * The loaded modules: the kernel's in a kernel session, the process's in user mode. A kernel session's list can
+         * also hold the current process's user-mode DLLs (telescope.js keeps only modules above MmUserProbeAddress): only
+         * modules in kernel space are kept.
+         */
+        modules() {
+            if (this.moduleCache)
+                return this.moduleCache;
+            const raw = this.rawModules();
+            if (!this.isKernel)
+                return (this.moduleCache = raw);
+            const systemStart = this.systemRangeStart();
+            // On a 32-bit kernel nothing lies above 4 GB: such a base is not a kernel module either.
+            const kernel = raw.filter((m) => m.base.compare(systemStart) >= 0 && (this.pointerSize === 8 || m.base.hi === 0));
+            this.moduleCache = kernel.slice(0, limits.maxListEntries);
+            return this.moduleCache;
+        }
+        /** The kernel image (ntoskrnl, ntkrnlmp, ntkrnlpa, ntkrpamp, ntkrla57, or the debugger's `nt`), by name, never by position. */
+        kernelModule() {
+            return this.isKernel ? findKernelImage(this.modules()) : null;
+        }
+        /**
+         * Where kernel space begins: the upper half on 64-bit kernels; on 32-bit ones nt!MmSystemRangeStart when it can
+         * be read (0xC0000000 under /3GB), else 0x80000000.
+         */
+        systemRangeStart() {
+            if (this.pointerSize === 8)
+                return new Address(0x80000000, 0);
+            const start = this.readGlobalPointer("nt", "MmSystemRangeStart");
+            return start instanceof Address && !start.isNull ? start : new Address(0, 0x80000000);
+        }
+        /** Every module the session lists, unfiltered (a few more than maxListEntries, so filtering can still fill it). */
+        rawModules() {
+            if (this.rawModuleCache)
+                return this.rawModuleCache;
+            const list = [];
+            try {
+                for (const m of host.currentProcess.Modules) {
+                    const base = addressFromHost(m.BaseAddress);
+                    const size = numberFromHost(m.Size);
+                    if (!base || size === null)
+                        continue;
+                    const path = String(m.Name);
+                    const fileName = path.replace(/^.*[\\/]/, "");
+                    list.push({ fileName, name: fileName.replace(/\.[^.]*$/, ""), base, size, path });
+                    if (list.length >= 2 * limits.maxListEntries)
+                        break;
+                }
+            }
+            catch (e) {
+                // A session without a process (or a provider that throws here) has no module list; callers report it.
+            }
+            this.rawModuleCache = list;
+            return list;
+        }
+        moduleContaining(address) {
+            for (const m of this.modules())
+                if (address.isWithin(m.base, m.size))
+                    return m;
+            return null;
+        }
+        windowsBuild() {
+            if (this.buildCache !== undefined)
+                return this.buildCache;
+            let build = null;
+            if (this.isKernel) {
+                const at = this.symbolAddress("nt", "NtBuildNumber");
+                if (at) {
+                    const bytes = this.memory.read(at, 4, "nt!NtBuildNumber");
+                    if (!(bytes instanceof Unreadable))
+                        build = (bytes[0] | (bytes[1] << 8)) & 0xffff;
+                    else
+                        this.problems.push(messages.buildUnreadable(bytes.describe(this.pointerSize)));
+                }
+            }
+            else {
+                const peb = this.pebAddress();
+                if (peb) {
+                    // _PEB.OSBuildNumber: +0x120 on x64, +0xAC on x86, unchanged since Windows XP (dt ntdll!_PEB).
+                    const bytes = this.memory.read(peb.add(this.pointerSize === 8 ? 0x120 : 0xac), 2, "_PEB.OSBuildNumber");
+                    if (!(bytes instanceof Unreadable))
+                        build = bytes[0] | (bytes[1] << 8);
+                    else
+                        this.problems.push(messages.buildUnreadable(bytes.describe(this.pointerSize)));
+                }
+            }
+            this.buildCache = build && build > 0 ? build : null;
+            return this.buildCache;
+        }
+        /** The current process's PEB: from the process object, else the `$peb` pseudo-register (reference §2.5). */
+        pebAddress() {
+            try {
+                const env = host.currentProcess.Environment;
+                const block = env && env.EnvironmentBlock;
+                const address = block && block.address !== undefined ? addressFromHost(block.address) : null;
+                if (address && !address.isNull)
+                    return address;
+            }
+            catch (e) {
+                // Without _PEB in the symbols the EnvironmentBlock is undefined or throws; try the pseudo-register.
+            }
+            try {
+                // The pseudo-register is a typed pointer (`_PEB *`) whose `.address` is the PEB's address (telescope.js reads
+                // `General.peb.address`); a plain number is accepted too, in case a debugger build answers with one.
+                const state = host.namespace.Debugger.State;
+                const general = state && state.PseudoRegisters && state.PseudoRegisters.General;
+                const peb = general ? general.peb : undefined;
+                const value = peb !== null && typeof peb === "object" && "address" in peb ? peb.address : peb;
+                const address = addressFromHost(value);
+                if (address && !address.isNull)
+                    return address;
+            }
+            catch (e) {
+                // No PEB to be had: user-mode commands report it.
+            }
+            return null;
+        }
+        /**
+         * Runs a debugger command built from a literal of ours and validated arguments only. The literal is written in
+         * the toolkit's source; arguments come from `core/validate`. Output lines are capped.
+         */
+        executeCommand(literal, ...args) {
+            const command = args.length ? literal + " " + args.join(" ") : literal;
+            this.calls.commands++;
+            try {
+                const lines = [];
+                for (const line of host.namespace.Debugger.Utility.Control.ExecuteCommand(command)) {
+                    lines.push(String(line));
+                    if (lines.length >= limits.maxCommandLines)
+                        break;
+                }
+                return { lines };
+            }
+            catch (e) {
+                return { lines: [], error: errorText(e) };
+            }
+        }
+        /** Lines of a text file on the debugger's machine, or null when it does not exist or cannot be read. */
+        readTextFile(path) {
+            try {
+                const fs = host.namespace.Debugger.Utility.FileSystem;
+                if (!fs.FileExists(path))
+                    return null;
+                const file = fs.OpenFile(path);
+                try {
+                    const lines = [];
+                    for (const line of fs.CreateTextReader(file, "Ascii").ReadLineContents()) {
+                        lines.push(String(line));
+                        if (lines.length >= limits.maxCommandLines)
+                            break;
+                    }
+                    return lines;
+                }
+                finally {
+                    file.Close();
+                }
+            }
+            catch (e) {
+                return null;
+            }
+        }
+        /**
+         * The symbol and source line of a code address, from the header line of `u <address> L1` (its format is real
+         * debugger output in seed 002). One debugger command per distinct address, cached for the command.
+         */
+        symbolize(address) {
+            const cached = this.symbolizeCache.get(address.key);
+            if (cached)
+                return cached;
+            // "L1" is our own literal, not target data.
+            const out = this.executeCommand("u", addressArg(address, this.pointerSize), "L1");
+            const result = out.error ? { symbol: null, file: null, line: null } : parseDisassemblyHeader(out.lines);
+            this.symbolizeCache.set(address.key, result);
+            return result;
+        }
+        toHostAddress(address) {
+            return addressToHost(address);
+        }
+    }
+    function typeInfoFrom(type) {
+        const size = numberFromHost(type.size);
+        if (size === null)
+            return null;
+        return { name: String(type.name), size, fields: fieldsOf(type, 0), lookup: (name) => fieldByName(type, name) };
+    }
+    /**
+     * A field found by name, dotted names reaching into nested structures (`BusyBlock.Size`). The reference does not
+     * say that a type's fields enumerate (D-TYPE: "an object of field objects"); looking each one up by name works
+     * whether they do or not, so a typed target never falls back to a built-in layout for want of enumeration.
+     */
+    function fieldByName(type, dotted) {
+        let current = type;
+        let offset = 0;
+        let size = 0;
+        for (const part of dotted.split(".")) {
+            if (!current || !current.fields)
+                return null;
+            let field;
+            try {
+                field = current.fields[part];
+            }
+            catch (e) {
+                return null;
+            }
+            if (!field || typeof field !== "object" || !("offset" in field))
+                return null;
+            const at = numberFromHost(field.offset);
+            if (at === null)
+                return null;
+            offset += at;
+            current = field.type;
+            const fieldSize = current ? numberFromHost(current.size) : null;
+            size = fieldSize === null ? 0 : fieldSize;
+        }
+        return { offset, size };
+    }
+    /** The names a fields object shows: own names (enumerable or not) and enumerable inherited ones. */
+    function fieldNames(fields) {
+        const names = Object.getOwnPropertyNames(fields);
+        for (const name in fields)
+            if (names.indexOf(name) < 0)
+                names.push(name);
+        return names;
+    }
+    /** Flattens nested structures into dotted names (`BusyBlock.Size`) so layouts can name inner fields. */
+    function fieldsOf(type, depth) {
+        const out = {};
+        const fields = type.fields;
+        if (!fields || depth > 3)
+            return out;
+        for (const name of fieldNames(fields)) {
+            let field;
+            try {
+                field = fields[name];
+            }
+            catch (e) {
+                continue; // One field that cannot be read leaves the others (and lookup by name) usable.
+            }
+            if (!field || typeof field !== "object")
+                continue;
+            const offset = numberFromHost(field.offset);
+            if (offset === null)
+                continue;
+            const size = field.type ? numberFromHost(field.type.size) : null;
+            out[name] = { offset, size: size === null ? 0 : size };
+            if (field.type && field.type.typeKind === "udt") {
+                const inner = fieldsOf(field.type, depth + 1);
+                for (const innerName of Object.keys(inner)) {
+                    out[name + "." + innerName] = { offset: offset + inner[innerName].offset, size: inner[innerName].size };
+                }
+            }
+        }
+        return out;
+    }
+    function errorText(e) {
+        if (e && typeof e === "object" && "message" in e)
+            return String(e.message);
+        return String(e);
+    }
+    /** The kernel's file names (ntkrla57: the 5-level-paging kernel); the debugger calls the kernel module `nt`. */
+    function isKernelImageName(fileOrModuleName) {
+        const stem = fileOrModuleName.toLowerCase().replace(/^.*[\\/]/, "").replace(/\.(exe|dll|sys)$/, "");
+        return stem === "nt" || /^nt(oskrnl|krnlmp|krnlpa|krpamp|krla57)$/.test(stem);
+    }
+    function findKernelImage(modules) {
+        for (const m of modules)
+            if (isKernelImageName(m.fileName) || isKernelImageName(m.name))
+                return m;
+        return null;
+    }
+    /** Machine.PointerSize as a number or an Int64 (the reference does not say which; telescope.js treats it as Int64). */
+    function machinePointerSize(machine) {
+        let size = null;
+        try {
+            size = numberFromHost(machine.PointerSize);
+        }
+        catch (e) {
+            size = null;
+        }
+        return size === 4 ? 4 : 8;
+    }
+    /**
+     * The dump file name: a string on dumps, null on live targets, undefined when the session does not say
+     * (Target.Details absent, or throwing when read, as it may on some targets).
+     */
+    function dumpFileName(target) {
+        try {
+            const details = target.Details;
+            if (!details)
+                return undefined;
+            const name = details.DumpFileName;
+            return name ? String(name) : null;
+        }
+        catch (e) {
+            return undefined;
+        }
+    }
+
+    // Files on the debugger's machine, through `Debugger.Utility.FileSystem` (jsprovider-api.md §2.8; Microsoft Learn
+    // "The FileSystem Namespace", "File Object", "Text Reader Objects", "Text Writer Objects"). Only what the snapshot
+    // files need: the first bytes of a file (to recognise its encoding and whether it is ours), its text in one of the
+    // provider's encodings, and writing text without replacing a file unless told to. Every file opened here is closed
+    // before the call returns, as the File Object page asks of garbage-collected scripts. Nothing here throws: failures
+    // come back as values whose `detail` is the provider's own text, for the message to quote (its wording is not
+    // documented, so it is never parsed). The policy (which file may be replaced, which encoding) is src/snapshot/'s.
+    function fileSystem() {
+        return host.namespace.Debugger.Utility.FileSystem;
+    }
+    /** The file's fully qualified path (File.Path), or the path as given when the provider does not say. */
+    function fullPathOf(file, given) {
+        try {
+            const p = file.Path;
+            return typeof p === "string" && p !== "" ? p : given;
+        }
+        catch (e) {
+            return given;
+        }
+    }
+    /** The debugger's current folder (FileSystem.CurrentDirectory), against which a relative path resolves; null if unknown. */
+    function currentDirectory() {
+        try {
+            const d = fileSystem().CurrentDirectory;
+            return typeof d === "string" && d !== "" ? d : null;
+        }
+        catch (e) {
+            return null;
+        }
+    }
+    /** Whether a file is at `path`: true, false, or the provider's error text. */
+    function fileExists(path) {
+        try {
+            return !!fileSystem().FileExists(path);
+        }
+        catch (e) {
+            return { detail: errorText(e) };
+        }
+    }
+    /** At most `count` bytes from the start of the file (one ReadBytes call). */
+    function readFileHead(path, count) {
+        const exists = fileExists(path);
+        if (typeof exists !== "boolean")
+            return { kind: "unreadable", detail: exists.detail };
+        if (!exists)
+            return { kind: "missing" };
+        let file = null;
+        try {
+            file = fileSystem().OpenFile(path);
+            const bytes = [];
+            for (const b of file.ReadBytes(count)) {
+                bytes.push(Number(b) & 0xff);
+                if (bytes.length >= count)
+                    break;
+            }
+            return { kind: "bytes", bytes, fullPath: fullPathOf(file, path) };
+        }
+        catch (e) {
+            return { kind: "unreadable", detail: errorText(e) };
+        }
+        finally {
+            closeQuietly(file);
+        }
+    }
+    /**
+     * The whole text of a file read in `encoding`, lines joined with "\n", at most `maxChars` characters (the rest is
+     * dropped and `truncated` set: a file that large is not one of ours).
+     */
+    function readTextFileWhole(path, maxChars, encoding = "Ascii") {
+        const exists = fileExists(path);
+        if (typeof exists !== "boolean")
+            return { kind: "unreadable", detail: exists.detail };
+        if (!exists)
+            return { kind: "missing" };
+        let file = null;
+        try {
+            file = fileSystem().OpenFile(path);
+            const lines = [];
+            let size = 0;
+            let truncated = false;
+            for (const line of fileSystem().CreateTextReader(file, encoding).ReadLineContents()) {
+                const text = String(line);
+                size += text.length + 1;
+                if (size > maxChars) {
+                    truncated = true;
+                    break;
+                }
+                lines.push(text);
+            }
+            return { kind: "text", text: lines.join("\n"), truncated, fullPath: fullPathOf(file, path) };
+        }
+        catch (e) {
+            return { kind: "unreadable", detail: errorText(e) };
+        }
+        finally {
+            closeQuietly(file);
+        }
+    }
+    /**
+     * Writes `text` ("Ascii") to `path`. Without `replace` the file is created with "CreateNew", which fails when a file
+     * appeared there since the caller looked: nothing is ever replaced by accident. With `replace`, "CreateAlways".
+     * One Write call for the whole text: one host call, not one per line.
+     */
+    function writeTextFile(path, text, replace) {
+        let file = null;
+        try {
+            file = fileSystem().CreateFile(path, replace ? "CreateAlways" : "CreateNew");
+            fileSystem().CreateTextWriter(file, "Ascii").Write(text);
+            return { kind: "written", fullPath: fullPathOf(file, path) };
+        }
+        catch (e) {
+            return { kind: "failed", detail: errorText(e) };
+        }
+        finally {
+            closeQuietly(file);
+        }
+    }
+    function closeQuietly(file) {
+        if (!file)
+            return;
+        try {
+            file.Close();
+        }
+        catch (e) {
+            // Closing a handle the provider already dropped: nothing left to release.
+        }
+    }
+
+    // Reading and writing snapshot files on the debugger's machine, with the rules every command that writes a file
+    // follows: a save replaces only a file that is one of our snapshots (any kind, src/snapshot/envelope.ts), never a
+    // dump or a notes file; a file is read in the encoding its byte-order mark says (an editor may have saved it as
+    // UTF-16); paths are reported as the full path they resolved to. The I/O is src/host/files.ts.
+    /** Bytes read from an existing file to recognise its encoding and whether it is ours (the format field is in the
+     *  first hundred bytes of every snapshot we write, whatever the encoding). */
+    const HEAD_BYTES = 512;
+    /**
+     * The decoding a file's first bytes call for, or the name of an encoding we cannot read. The byte-order marks are
+     * Unicode's (The Unicode Standard, 23.8 "Byte Order Mark"): EF BB BF, FF FE, FE FF; FF FE 00 00 and 00 00 FE FF are
+     * UTF-32. Without a mark the text is read as UTF-8 (ASCII is UTF-8), unless zero bytes say it is UTF-16 without one.
+     */
+    function decodingOf(head) {
+        const starts = (...b) => b.every((x, i) => head[i] === x);
+        if (starts(0xff, 0xfe, 0, 0) || starts(0, 0, 0xfe, 0xff))
+            return { cannot: "UTF-32" };
+        if (starts(0xef, 0xbb, 0xbf))
+            return { name: "UTF-8 with a byte-order mark", reader: "Utf8", swapBytes: false };
+        if (starts(0xff, 0xfe))
+            return { name: "UTF-16 LE", reader: "Utf16", swapBytes: false };
+        if (starts(0xfe, 0xff))
+            return { name: "UTF-16 BE", reader: "Utf16", swapBytes: true };
+        const zeros = head.filter((b) => b === 0).length;
+        if (head.length >= 2 && zeros * 4 >= head.length)
+            return { cannot: "UTF-16 without a byte-order mark" };
+        return { name: "UTF-8", reader: "Utf8", swapBytes: false };
+    }
+    /** The text of `bytes` (a file's first bytes) in `d`, for recognising the file; the rest of the file is not needed. */
+    function decodeHead(bytes, d) {
+        // Bytes as Latin-1 characters: enough to recognise ASCII text; a UTF-8 mark's three bytes are dropped.
+        if (d.reader !== "Utf16")
+            return String.fromCharCode.apply(null, bytes.slice(bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0, HEAD_BYTES));
+        let s = "";
+        for (let i = 0; i + 1 < bytes.length; i += 2)
+            s += String.fromCharCode(d.swapBytes ? (bytes[i] << 8) | bytes[i + 1] : bytes[i] | (bytes[i + 1] << 8));
+        return s;
+    }
+    /** Text as the provider's UTF-16 reader returned a big-endian file: each code unit swapped, lines joined again. */
+    function swapUnits(text) {
+        let s = "";
+        for (let i = 0; i < text.length; i++) {
+            const c = text.charCodeAt(i);
+            s += String.fromCharCode(((c & 0xff) << 8) | (c >> 8));
+        }
+        return s;
+    }
+    /** A snapshot file's whole text (at most `maxChars` characters), decoded as its byte-order mark says. */
+    function readSnapshotText(path, maxChars) {
+        const head = readFileHead(path, HEAD_BYTES);
+        if (head.kind === "missing")
+            return { kind: "missing", fullPath: resolvedPath(path, currentDirectory()) };
+        if (head.kind !== "bytes")
+            return head;
+        const decoding = decodingOf(head.bytes);
+        if ("cannot" in decoding)
+            return { kind: "undecodable", encoding: decoding.cannot, fullPath: head.fullPath };
+        const read = readTextFileWhole(path, maxChars, decoding.reader);
+        if (read.kind === "missing")
+            return { kind: "missing", fullPath: resolvedPath(path, currentDirectory()) };
+        if (read.kind !== "text")
+            return read;
+        if (read.truncated)
+            return { kind: "tooLarge", fullPath: read.fullPath };
+        // A reader may keep the mark or drop it: drop it either way.
+        const text = (decoding.swapBytes ? swapUnits(read.text).replace(/\r?\n/g, "\n") : read.text).replace(/^\uFEFF/, "");
+        return { kind: "text", text, fullPath: read.fullPath, encoding: decoding.name };
+    }
+    /**
+     * Writes a snapshot's text to `path`. A file already there is replaced only when it is one of our snapshots (of any
+     * kind); anything else is left alone and the reason returned, with a free name to suggest.
+     */
+    function writeSnapshotFile(path, text) {
+        const head = readFileHead(path, HEAD_BYTES);
+        if (head.kind === "missing") {
+            const written = writeTextFile(path, text, false);
+            return written.kind === "written" ? { kind: "written", fullPath: written.fullPath, replaced: null } : written;
+        }
+        const refuse = (fullPath, reason) => ({ kind: "refused", fullPath, reason, suggestion: freeName(path) });
+        if (head.kind === "unreadable")
+            return refuse(path, "it could not be read to check that it is a leaktools snapshot (" + head.detail.replace(/[\x00-\x1f]/g, " ").trim() + ")");
+        const format = ourFormat(head.bytes);
+        if (format === null)
+            return refuse(head.fullPath, whatItIs(head.bytes));
+        const written = writeTextFile(path, text, true);
+        return written.kind === "written" ? { kind: "written", fullPath: written.fullPath, replaced: format } : written;
+    }
+    function ourFormat(bytes) {
+        const d = decodingOf(bytes);
+        return "cannot" in d ? null : snapshotFormatOf(decodeHead(bytes, d));
+    }
+    /** Why a file is not one of ours, from its first bytes: `it is a crash dump (it starts with PAGEDU64)`. */
+    function whatItIs(bytes) {
+        const ascii = String.fromCharCode.apply(null, bytes.slice(0, 8));
+        // Dump signatures: MINIDUMP_HEADER.Signature "MDMP" (minidumpapiset.h); kernel dumps' DUMP_HEADER "PAGEDUMP" / "PAGEDU64".
+        if (/^MDMP/.test(ascii))
+            return "it is a crash dump (a minidump: it starts with MDMP)";
+        if (/^PAGEDU(MP|64)/.test(ascii))
+            return "it is a crash dump (a kernel dump: it starts with " + ascii + ")";
+        if (bytes.length === 0)
+            return "it is an empty file, not a leaktools snapshot";
+        const d = decodingOf(bytes);
+        if ("cannot" in d)
+            return "it is not a leaktools snapshot (its text is " + d.cannot + ")";
+        const text = decodeHead(bytes, d).replace(/^\uFEFF/, "");
+        if (/^\s*[{[]/.test(text))
+            return "it is JSON or similar, but not a leaktools snapshot (no \"format\": \"leaktools ... snapshot\" at its start)";
+        const start = text.replace(/[^\x20-\x7e]+/g, " ").trim().slice(0, 24);
+        return "it is not a leaktools snapshot" + (start ? " (it starts with \"" + start + "\")" : "");
+    }
+    /** The first of alternativeNames(path) that no file holds. */
+    function freeName(path) {
+        for (const name of alternativeNames(path))
+            if (fileExists(name) === false)
+                return name;
+        return null;
+    }
+
+    /** A snapshot holds one line per tag (about 150 characters) and tag tables hold at most 2^16 tags in practice: a
+     *  file above 16 MB is not one of ours, and reading it whole would only pin the debugger's memory. */
+    const MAX_SNAPSHOT_CHARS = 16 * 1024 * 1024;
+    const TOP_GROWN = 30;
+    /** The path argument checked for what dx does to backslashes; the path, or null after saying what is wrong. */
+    function pathOrSay(ctx, verb, value) {
+        const checked = checkPath(value);
+        if ("path" in checked)
+            return checked.path;
+        const p = checked.problem;
+        const path = String(value);
+        ctx.out.line(p === "missing" ? messages.leaksFileUsage(verb, describeArg(value))
+            : p === "mangled" ? messages.leaksPathMangled(checked.what, verb, checked.typed)
+                : p === "invalid" ? messages.leaksPathInvalid(path.slice(0, 200), verb)
+                    : messages.leaksPathDriveRelative(path, verb));
+        return null;
+    }
+    function saveSnapshot(ctx, path) {
+        const usage = readUsageSaying(ctx.target, ctx.out);
+        if (!usage)
+            return undefined;
+        const facts = readTargetFacts(ctx.target);
+        if (facts.systemTimeMs === null)
+            ctx.out.line(messages.leaksNoClock());
+        const rows = usage.rows.slice().sort((a, b) => (a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0));
+        const source = usage.fromPoolused ? "!poolused 2" : "nt!PoolTrackTable";
+        const text = formatSnapshot({ version: SNAPSHOT_VERSION, writtenBy: "leaktools " + VERSION, target: facts, source, tags: rows });
+        const written = writeSnapshotFile(path, text);
+        if (written.kind === "failed") {
+            ctx.out.line(messages.leaksSaveFailed(path, written.detail));
+            return undefined;
+        }
+        if (written.kind === "refused") {
+            const instead = written.suggestion === null ? null : 'dx @$leaks("save", "' + typedPath(written.suggestion) + '")';
+            ctx.out.line(messages.snapshotSaveRefused(written.fullPath, written.reason, instead));
+            return undefined;
+        }
+        const fullPath = written.fullPath;
+        const nonPaged = rows.reduce((n, u) => n + u.nonPagedBytes, 0);
+        const paged = rows.reduce((n, u) => n + u.pagedBytes, 0);
+        ctx.out.line("Saved " + plural(rows.length, "tag") + " to " + fullPath + " (snapshot format version " + SNAPSHOT_VERSION + ", " + groupDigits(text.length) +
+            " bytes): nonpaged " + humanBytes(nonPaged) + ", paged " + humanBytes(paged) + " in all, from " + source + ".");
+        if (written.replaced !== null)
+            ctx.out.line(messages.leaksSaveReplaced(fullPath, written.replaced));
+        ctx.out.line("  Target: " + describeTarget(facts) + ".");
+        ctx.out.line("  Target time: " + readableTime(facts.systemTimeMs) + " (KUSER_SHARED_DATA.SystemTime).");
+        ctx.out.line("  Boot: " + describeBoot(facts) + ".");
+        ctx.out.line("  Not saved: the computer name (it lives in the registry, which leaktools does not read from the target).");
+        ctx.out.line('Next: on the later dump, or on this target later: dx @$leaks("compare", "' + typedPath(fullPath) + '")');
+        return {
+            Path: fullPath,
+            Tags: rows.length,
+            Replaced: written.replaced !== null,
+            SystemTime: readableTime(facts.systemTimeMs),
+            toString: () => "Saved " + plural(rows.length, "tag") + " to " + fullPath,
+        };
+    }
+    function compareSnapshot(ctx, path) {
+        const read = readSnapshotText(path, MAX_SNAPSHOT_CHARS);
+        if (read.kind === "missing") {
+            ctx.out.line(messages.leaksFileMissing(read.fullPath, typedPath(read.fullPath)));
+            return undefined;
+        }
+        if (read.kind === "unreadable") {
+            ctx.out.line(messages.leaksFileUnreadable(path, read.detail));
+            return undefined;
+        }
+        if (read.kind === "tooLarge") {
+            ctx.out.line(messages.leaksFileTooLarge(read.fullPath, MAX_SNAPSHOT_CHARS));
+            return undefined;
+        }
+        if (read.kind === "undecodable") {
+            ctx.out.line(messages.snapshotUndecodable(read.fullPath, read.encoding));
+            return undefined;
+        }
+        const fullPath = read.fullPath;
+        const parsed = parseSnapshot(read.text, limits.maxPoolTrackEntries);
+        if ("problem" in parsed) {
+            const p = parsed.problem;
+            ctx.out.line(p.kind === "empty" ? messages.leaksFileEmpty(fullPath)
+                : p.kind === "truncated" ? messages.leaksFileTruncated(fullPath, p.detail)
+                    : p.kind === "malformed" ? messages.leaksFileMalformed(fullPath, p.detail)
+                        : p.kind === "notSnapshot" ? messages.leaksFileNotSnapshot(fullPath, p.detail)
+                            : p.kind === "otherKind" ? messages.snapshotOtherKind(fullPath, p.other ? p.other.noun : p.format, POOL_SNAPSHOT.noun, p.other ? p.other.reader : null)
+                                : messages.leaksFileNewer(fullPath, p.version, p.supported));
+            return undefined;
+        }
+        const snapshot = parsed.snapshot;
+        const usage = readUsageSaying(ctx.target, ctx.out);
+        if (!usage)
+            return undefined;
+        const { descriptions, files } = loadDescriptions(ctx.target);
+        if (files.length)
+            ctx.out.line("Descriptions: " + files.join(", ") + ".");
+        const now = readTargetFacts(ctx.target);
+        if (now.systemTimeMs === null)
+            ctx.out.line(messages.leaksNoClock());
+        const then = snapshot.target;
+        ctx.out.line("Snapshot " + fullPath + " (format version " + snapshot.version + (snapshot.writtenBy ? ", " + snapshot.writtenBy : "") + "): " +
+            plural(snapshot.tags.length, "tag") + " from " + snapshot.source + ", " + describeTarget(then) + ", target time " + readableTime(then.systemTimeMs) + ".");
+        const elapsed = then.systemTimeMs !== null && now.systemTimeMs !== null ? (now.systemTimeMs - then.systemTimeMs) / 1000 : null;
+        ctx.out.line("This target: " + describeTarget(now) + ", target time " + readableTime(now.systemTimeMs) +
+            (elapsed === null ? " (the interval is unknown; rates are not shown)." : ": " + duration(elapsed) + (elapsed >= 0 ? " later." : " earlier.")));
+        const warnings = compareFacts(then, now);
+        for (const w of warnings) {
+            if (w.kind === "snapshotLater")
+                ctx.out.line(messages.leaksWarnLater(readableTime(w.thenMs), readableTime(w.nowMs)));
+            else if (w.kind === "otherMachine")
+                ctx.out.line(messages.leaksWarnOtherMachine(w.what));
+            else if (w.kind === "reboot")
+                ctx.out.line(messages.leaksWarnReboot(w.what));
+        }
+        if (snapshot.source !== (usage.fromPoolused ? "!poolused 2" : "nt!PoolTrackTable")) {
+            ctx.out.line("Note: the snapshot's figures come from " + snapshot.source + " and this target's from " + (usage.fromPoolused ? "!poolused 2" : "nt!PoolTrackTable") + "; both count outstanding allocations and bytes.");
+        }
+        const { grown, shrunk, gone } = tagGrowth(snapshot.tags, usage.rows);
+        const seconds = elapsed !== null && elapsed > 0 ? elapsed : null;
+        const rate = (g) => (seconds === null ? null : (g.bytesNow - g.bytesThen) / seconds);
+        // The Description and Owner columns of !leaktag's ranking: pooltag.txt's text and binary, or !poolused's text.
+        const description = (tag) => {
+            const d = descriptions.get(tag);
+            return d ? d.description : usage.poolusedDescriptions.get(tag) || "";
+        };
+        if (grown.length === 0) {
+            ctx.out.line(messages.leaksCompareNoGrowth(usage.rows.length));
+            return [];
+        }
+        ctx.out.line("");
+        ctx.out.line("Tags that grew (" + grown.length + " of " + plural(usage.rows.length, "tag") + (shrunk ? "; " + shrunk + " shrank" : "") + (gone ? "; " + gone + " no longer in use" : "") +
+            (grown.length > TOP_GROWN ? "; the top " + TOP_GROWN + " shown" : "") + "):");
+        ctx.out.lines(renderTable([
+            { header: "Tag", value: (g) => "'" + g.tag + "'" },
+            { header: "Bytes then", align: "right", value: (g) => groupDigits(g.bytesThen) },
+            { header: "Bytes now", align: "right", value: (g) => groupDigits(g.bytesNow) },
+            { header: "Delta", align: "right", value: (g) => "+" + groupDigits(g.bytesNow - g.bytesThen) },
+            { header: "", value: (g) => humanBytes(g.bytesNow - g.bytesThen) },
+            { header: "Allocs", align: "right", value: (g) => (g.allocsDelta >= 0 ? "+" : "") + groupDigits(g.allocsDelta) },
+            { header: "Rate", align: "right", value: (g) => (rate(g) === null ? "?" : humanBytes(Math.round(rate(g))) + "/s") },
+            { header: "Description", value: (g) => shortText(description(g.tag), 40) },
+            { header: "Owner", value: (g) => ownerHint(descriptions, g.tag) },
+        ], grown.slice(0, TOP_GROWN), "  "));
+        ctx.out.line('Next: !leaktag "' + grown[0].tag + '" finds the driver that allocates it.');
+        return grown.map((g) => ({
+            Tag: g.tag,
+            BytesThen: g.bytesThen,
+            BytesNow: g.bytesNow,
+            BytesDelta: g.bytesNow - g.bytesThen,
+            NonPagedDelta: g.nonPagedDelta,
+            PagedDelta: g.pagedDelta,
+            AllocsDelta: g.allocsDelta,
+            Seconds: seconds,
+            BytesPerSecond: rate(g),
+            Description: description(g.tag),
+            Owner: ownerHint(descriptions, g.tag),
+            toString: () => g.tag + " +" + humanBytes(g.bytesNow - g.bytesThen) + (rate(g) === null ? "" : " (" + humanBytes(Math.round(rate(g))) + "/s)"),
+        }));
+    }
+    /** `7,200 s (2.0 h)`: seconds for the rate's arithmetic, a larger unit to read. */
+    function duration(seconds) {
+        const s = Math.abs(seconds);
+        const text = groupDigits(Math.round(s)) + " s";
+        if (s < 120)
+            return s.toFixed(1) + " s";
+        const unit = s < 7200 ? (s / 60).toFixed(1) + " min" : s < 172800 ? (s / 3600).toFixed(1) + " h" : (s / 86400).toFixed(1) + " days";
+        return text + " (" + unit + ")";
+    }
+    function ownerHint(descriptions, tag) {
+        const d = descriptions.get(tag);
+        return d && d.binary && d.binary !== "<unknown>" ? d.binary : "";
+    }
+    function shortText(text, max) {
+        return text.length > max ? text.slice(0, max - 1) + "…" : text;
+    }
+
+    /** Snapshots kept; older ones are dropped (the trend shows the most recent). */
+    const MAX_SNAPSHOTS = 32;
+    const TOP_ON_DUMP = 20;
+    const SPARK = "▁▂▃▄▅▆▇█";
+    /**
+     * The clock of @$leaks(): KUSER_SHARED_DATA.SystemTime, read from the target. Assumptions (jsprovider-api.md and
+     * layouts.md are silent; from the WDK's ntddk.h/wdm.h): KUSER_SHARED_DATA is mapped at the fixed kernel address
+     * KI_USER_SHARED_DATA (0xFFFFF780`00000000 on x64, 0xFFDF0000 on x86) and SystemTime, a KSYSTEM_TIME (LowPart,
+     * High1Time, High2Time; 100 ns since 1601, UTC), is at +0x14 on every build. It is the target's wall clock, not the
+     * debugger host's: it stands still while the target is broken in, so Seconds is the target time between the two
+     * break-ins at which the snapshots were taken (and follows the target if someone sets its clock).
+     */
+    function systemTimeAddress(pointerSize) {
+        return pointerSize === 8 ? new Address(0xfffff780, 0x14) : new Address(0, 0xffdf0014);
+    }
+    /** Seconds since 1601 from KSYSTEM_TIME (LowPart, High1Time; 100 ns units), or null when unreadable. */
+    function targetSeconds(target) {
+        const bytes = target.memory.read(systemTimeAddress(target.pointerSize), 12, "KUSER_SHARED_DATA.SystemTime", false);
+        if (bytes instanceof Unreadable)
+            return null;
+        return (u32(bytes, 4) * 0x100000000 + u32(bytes, 0)) / 1e7;
+    }
+    function sparkline(values) {
+        const min = Math.min.apply(null, values);
+        const max = Math.max.apply(null, values);
+        return values.map((v) => SPARK[max === min ? 0 : Math.round(((v - min) / (max - min)) * (SPARK.length - 1))]).join("");
+    }
+    const total = (u) => u.nonPagedBytes + u.pagedBytes;
+    const allocs = (u) => u.nonPagedAllocs - u.nonPagedFrees + (u.pagedAllocs - u.pagedFrees);
+    const leaksCommand = {
+        name: "leaks",
+        usage: 'dx @$leaks([op, "x.json"])',
+        summary: 'Tags that grew since a snapshot; "reset", or "save"/"compare" a file across dumps',
+        resultNoun: ["tag", "tags"],
+        run(ctx, args) {
+            const target = ctx.target;
+            if (!target.isKernel) {
+                ctx.out.line(messages.needsKernel("leaks"));
+                return undefined;
+            }
+            if (args[0] === "save" || args[0] === "compare") {
+                if (args.length > 2) {
+                    ctx.out.line(messages.leaksFileUsage(args[0], args.length + " arguments"));
+                    return undefined;
+                }
+                const path = pathOrSay(ctx, args[0], args[1]);
+                if (path === null)
+                    return undefined;
+                return args[0] === "save" ? saveSnapshot(ctx, path) : compareSnapshot(ctx, path);
+            }
+            if (args.length > 1 || (args.length === 1 && args[0] !== "reset")) {
+                ctx.out.line(messages.leaksUsage(describeArg(args[0])));
+                return undefined;
+            }
+            if (args[0] === "reset") {
+                sessionState.snapshots = [];
+                ctx.out.line(messages.leaksReset());
+                return undefined;
+            }
+            const usage = readUsageSaying(target, ctx.out);
+            if (!usage)
+                return undefined;
+            if (target.isDump) {
+                ctx.out.line(messages.leaksNeedLive());
+                const top = usage.rows.slice().sort((a, b) => total(b) - total(a)).slice(0, TOP_ON_DUMP);
+                return top.map((u) => ({ Tag: u.tag, Bytes: total(u), toString: () => u.tag + " " + humanBytes(total(u)) }));
+            }
+            const seconds = targetSeconds(target);
+            if (seconds === null)
+                ctx.out.line(messages.leaksNoClock());
+            const snapshot = { seconds: seconds === null ? NaN : seconds, usage: new Map() };
+            for (const u of usage.rows)
+                snapshot.usage.set(u.tag, u);
+            const history = sessionState.snapshots;
+            history.push(snapshot);
+            if (history.length > MAX_SNAPSHOTS)
+                history.splice(1, history.length - MAX_SNAPSHOTS); // Keep the baseline.
+            if (history.length === 1) {
+                ctx.out.line(messages.leaksBaseline(usage.rows.length));
+                return undefined;
+            }
+            const base = history[0];
+            const elapsed = snapshot.seconds - base.seconds;
+            const grown = [];
+            snapshot.usage.forEach((u, tag) => {
+                const before = base.usage.get(tag);
+                const delta = total(u) - (before ? total(before) : 0);
+                if (delta <= 0)
+                    return;
+                const series = history.map((s) => {
+                    const v = s.usage.get(tag);
+                    return v ? total(v) : 0;
+                });
+                grown.push({ u, delta, allocDelta: allocs(u) - (before ? allocs(before) : 0), trend: sparkline(series) });
+            });
+            grown.sort((a, b) => b.delta - a.delta);
+            const secondsText = isNaN(elapsed) ? "?" : elapsed.toFixed(1);
+            const rate = (delta) => (elapsed > 0 ? delta / elapsed : NaN);
+            if (grown.length === 0) {
+                ctx.out.line(messages.leaksNoGrowth(secondsText));
+                return [];
+            }
+            ctx.out.line("Tags that grew over " + secondsText + " s (" + history.length + " snapshots):");
+            ctx.out.lines(renderTable([
+                { header: "Tag", value: (g) => "'" + g.u.tag + "'" },
+                { header: "Bytes", align: "right", value: (g) => groupDigits(total(g.u)) },
+                { header: "Delta", align: "right", value: (g) => "+" + groupDigits(g.delta) },
+                { header: "Allocs", align: "right", value: (g) => (g.allocDelta >= 0 ? "+" : "") + groupDigits(g.allocDelta) },
+                { header: "Rate", align: "right", value: (g) => (isNaN(rate(g.delta)) ? "?" : humanBytes(Math.round(rate(g.delta))) + "/s") },
+                { header: "Trend", value: (g) => g.trend },
+            ], grown, "  "));
+            return grown.map((g) => ({
+                Tag: g.u.tag,
+                Bytes: total(g.u),
+                BytesDelta: g.delta,
+                AllocsDelta: g.allocDelta,
+                Seconds: isNaN(elapsed) ? null : elapsed,
+                BytesPerSecond: isNaN(rate(g.delta)) ? null : rate(g.delta),
+                Trend: g.trend,
+                toString: () => g.u.tag + " +" + humanBytes(g.delta) + " " + g.trend,
+            }));
+        },
+    };
+
+    /** A Windows path of sane length without control characters. */
+    const PATH = /^[^\x00-\x1f"*?<>|]{3,260}$/;
+    const pooltagfileCommand = {
+        name: "pooltagfile",
+        usage: '!pooltagfile "C:\\\\path\\\\tags.txt"',
+        summary: "Use your own pooltag.txt descriptions in !leaktag and @$pooltags()",
+        run(ctx, args) {
+            const path = args[0];
+            const controls = typeof path === "string" && args.length === 1 ? path.match(/[\x00-\x1f]/g) : null;
+            if (controls) {
+                // Single backslashes: dx turned \t, \b, \n ... into control characters before the script saw the path.
+                ctx.out.line(messages.pathMangled(describeControls(controls), '!pooltagfile "' + typedPath(path) + '"'));
+                return undefined;
+            }
+            if (typeof path !== "string" || !PATH.test(path) || args.length > 1) {
+                ctx.out.line(messages.pooltagfileUsage(describeArg(path)));
+                return undefined;
+            }
+            const lines = ctx.target.readTextFile(path);
+            if (!lines) {
+                ctx.out.line(messages.pooltagfileUnreadable(path));
+                return undefined;
+            }
+            const tags = parsePoolTagFile(lines);
+            sessionState.userPoolTagFile = path;
+            ctx.out.line(messages.pooltagfileLoaded(path, tags.size));
+            const out = [];
+            for (const { tag, description: d } of tags.entries())
+                out.push({ Tag: tag, Binary: d.binary, Description: d.description, toString: () => tag + " - " + d.description });
+            return out;
+        },
+    };
+
+    /** Modules from which the search prints progress every 10%. */
+    const LARGE_MODULE_COUNT = 100;
+    const findimporterCommand = {
+        name: "findimporter",
+        usage: '!findimporter "Function"',
+        summary: "Modules that import a function (by name or IAT value), redirected slots",
+        resultNoun: ["import", "imports"],
+        quietRepeats: true,
+        run(ctx, args) {
+            const query = parseImporterQuery(args[0]);
+            if ("kind" in query) {
+                ctx.out.line(messages.findimporterUsage(query.tried));
+                return [];
+            }
+            // Each module costs a few round trips over KDNET; from 100 modules on the search prints 10% steps.
+            let progress = null;
+            const result = findImporters(ctx.target, query, (done, total) => {
+                if (!progress)
+                    progress = new Progress(ctx.out, "Examining modules", total, total >= LARGE_MODULE_COUNT, countOf("modules"));
+                progress.update(done);
+            });
+            if ("kind" in result) {
+                ctx.out.line(messages.findimporterUsage(result.tried));
+                return [];
+            }
+            const total = ctx.target.modules().length;
+            if (total === 0) {
+                ctx.out.line(messages.noModules());
+                return [];
+            }
+            if (result.matches.length === 0 && result.functions.length === 0 && !query.isWildcard && query.name) {
+                const tried = query.module ? query.module + "!" + query.name : ctx.target.isKernel ? "nt!" + query.name : query.name;
+                ctx.out.line(messages.findimporterUnresolved('"' + query.text + '"', tried));
+                printTrailer(ctx.target, result, (l) => ctx.out.line(l));
+                return [];
+            }
+            const what = describeQuery(ctx.target, result);
+            ctx.out.line(messages.findimporterLooking(what, result.examined, total));
+            if (result.matches.length === 0)
+                ctx.out.line(messages.findimporterNoMatch(query.address && !query.name ? ctx.target.formatAddress(query.address) : query.text, result.examined));
+            for (const group of groupByFunction(result.matches)) {
+                ctx.out.line("");
+                ctx.out.line(group.name + ": " + group.rows.length + (group.rows.length === 1 ? " importer" : " importers"));
+                ctx.out.lines(table(ctx.target, group.rows));
+            }
+            printTrailer(ctx.target, result, (l) => ctx.out.line(l));
+            return result.matches;
+        },
+    };
+    function describeQuery(target, result) {
+        const q = result.query;
+        const resolved = result.functions.map((f) => (f.name ? f.display + " at " : "") + target.formatAddress(f.address));
+        if (q.isWildcard)
+            return '"' + q.text + '"' + (resolved.length ? " (" + resolved.length + " resolved to addresses)" : "");
+        if (resolved.length)
+            return resolved.join(", ");
+        return '"' + q.text + '" (by name only: no address resolved)';
+    }
+    function groupByFunction(matches) {
+        const groups = [];
+        for (const m of matches) {
+            const last = groups[groups.length - 1];
+            if (last && last.name === m.Function)
+                last.rows.push(m);
+            else
+                groups.push({ name: m.Function, rows: [m] });
+        }
+        return groups;
+    }
+    function table(target, rows) {
+        const f = (a) => (a ? target.formatAddress(a) : "?");
+        return renderTable([
+            { header: "start", value: (m) => f(m.ModuleBase) },
+            { header: "end", value: (m) => f(m.ModuleEnd) },
+            { header: "module name", value: (m) => m.Module },
+            { header: "ImportedFrom", value: (m) => m.ImportedFrom },
+            { header: "Import", value: (m) => (!m.NamesReadable ? "unknown" : m.ByOrdinal ? "ordinal " + m.Ordinal : "name") + (m.DelayLoad ? ", delay-load" : "") },
+            { header: "IatAddress", value: (m) => f(m.IatAddress) },
+            { header: "Target", value: (m) => f(m.Target) + (m.TargetModule ? " (" + m.TargetModule + ")" : "") },
+            { header: "Redirected", value: (m) => (m.Redirected ? "YES" : m.NotYetResolved ? "not yet resolved" : "no") },
+            { header: "MatchedBy", value: (m) => m.MatchedBy },
+        ], rows);
+    }
+    function printTrailer(target, result, line) {
+        const unresolved = result.matches.filter((m) => m.NotYetResolved).length;
+        if (unresolved) {
+            line("");
+            line(messages.findimporterNotYetResolved(unresolved));
+        }
+        if (result.namesUnreadable.length) {
+            line("");
+            line(messages.findimporterNamesUnreadable(result.namesUnreadable.join(", ")));
+        }
+        if (result.notExamined.length) {
+            line("");
+            line(messages.findimporterNotExamined());
+            for (const n of result.notExamined)
+                line("  " + target.formatAddress(n.Base) + "  " + n.Module + ": " + n.Reason);
+        }
+        if (result.problems.length) {
+            line("");
+            line(messages.findimporterProblems());
+            for (const p of result.problems)
+                line("  " + p.Module + ": " + p.Problem);
+        }
+        if (result.skippedModules > 0)
+            line(messages.findimporterTooManyModules(result.skippedModules, workLimit("maxModules")));
+    }
+
+    // Structure layouts as data. A layout names the fields a decoder needs; variants give their offsets per Windows
+    // build range and pointer size, each citing its source.
+    /** The x64 kernel builds whose PDBs the layout test holds the built-in layouts against (test/fixtures/pdb-layouts). */
+    const ALL_X64_PDBS = [7601, 9600, 14393, 17763, 18326, 18362, 19041, 20348, 22000];
+
+    // User-mode NT heap structures read by !virtblocks. Source: research/layouts.md §1 (VR: Vergilius PDB dumps; R2:
+    // WinDbg dt of ntdll; HS/DLG: third-party heap walkers). The seed article (001) shows Win7 SP1 x64:
+    // `+0x118 VirtualAllocdBlocks`, and `dt nt!_HEAP_VIRTUAL_ALLOC_ENTRY` with CommitSize +0x20, BusyBlock +0x30.
+    // The x64 variants are held against the kernel's copies of these types in Microsoft's PDBs (test/fixtures/
+    // pdb-layouts; ntdll's are the same source compiled into ntdll): they split _HEAP's size by build and give
+    // _SEGMENT_HEAP's counters from 1809 on.
+    /** Windows 8: the first build with VirtualAllocdBlocks at +0x110 (x64) / +0x9C (x86) (layouts.md §1.1, HS). */
+    const WIN8$1 = 9200;
+    /** Windows 10 1903: the first build whose _SEGMENT_HEAP large-allocation counters layouts.md confirms (§1.8). */
+    const WIN10_1903 = 18362;
+    /** Windows 10 1809: the first build whose PDB has _SEGMENT_HEAP (its counters at the 1903 offsets). */
+    const WIN10_1809$1 = 17763;
+    const WIN10 = 10240;
+    const WIN10_1607$1 = 14393;
+    /** Windows Server 2022: _SEGMENT_HEAP grows to 0x840 (its PDB). */
+    const SERVER_2022$1 = 20348;
+    const HEAP_X64_OFFSETS = { SegmentSignature: 0x10, SegmentListEntry: 0x18, LastValidEntry: 0x48, NumberOfUnCommittedPages: 0x50, EncodeFlagMask: 0x7c, Encoding: 0x80, VirtualAllocdBlocks: 0x110, SegmentList: 0x120 };
+    const HEAP = {
+        module: "ntdll",
+        typeName: "_HEAP",
+        // SegmentListEntry, LastValidEntry and NumberOfUnCommittedPages are the _HEAP_SEGMENT fields the _HEAP begins with
+        // (§1.1: "the _HEAP is also the first segment"); other segments are read with the same offsets.
+        fields: ["SegmentSignature", "SegmentListEntry", "LastValidEntry", "NumberOfUnCommittedPages", "EncodeFlagMask", "Encoding", "VirtualAllocdBlocks", "SegmentList"],
+        variants: [
+            {
+                label: "Windows 7 SP1 x64",
+                pointerSize: 8,
+                maxBuild: WIN8$1 - 1,
+                size: 0x208,
+                offsets: { SegmentSignature: 0x10, SegmentListEntry: 0x18, LastValidEntry: 0x48, NumberOfUnCommittedPages: 0x50, EncodeFlagMask: 0x7c, Encoding: 0x80, VirtualAllocdBlocks: 0x118, SegmentList: 0x128 },
+                source: "layouts.md §1.1",
+                checkedAgainst: [7601],
+            },
+            {
+                label: "Windows 7 SP1 x86",
+                pointerSize: 4,
+                maxBuild: WIN8$1 - 1,
+                size: 0x138,
+                offsets: { SegmentSignature: 0x8, SegmentListEntry: 0x10, LastValidEntry: 0x28, NumberOfUnCommittedPages: 0x2c, EncodeFlagMask: 0x4c, Encoding: 0x50, VirtualAllocdBlocks: 0xa0, SegmentList: 0xa8 },
+                source: "layouts.md §1.1",
+            },
+            {
+                label: "Windows 8 and 8.1 x64",
+                pointerSize: 8,
+                minBuild: WIN8$1,
+                maxBuild: WIN10 - 1,
+                size: 0x298,
+                offsets: HEAP_X64_OFFSETS,
+                source: "layouts.md §1.1; size from build 9600's PDB",
+                checkedAgainst: [9600],
+            },
+            {
+                label: "Windows 10 1507-1607 x64",
+                pointerSize: 8,
+                minBuild: WIN10,
+                maxBuild: WIN10_1607$1,
+                size: 0x2a0,
+                offsets: HEAP_X64_OFFSETS,
+                source: "layouts.md §1.1; size from build 14393's PDB",
+                checkedAgainst: [WIN10_1607$1],
+            },
+            {
+                label: "Windows 10 1703 and later x64",
+                pointerSize: 8,
+                minBuild: WIN10_1607$1 + 1,
+                size: 0x2c0,
+                offsets: HEAP_X64_OFFSETS,
+                source: "layouts.md §1.1",
+                checkedAgainst: [17763, 18326, 18362, 19041, 20348, 22000],
+            },
+            {
+                label: "Windows 8 and later x86",
+                pointerSize: 4,
+                minBuild: WIN8$1,
+                size: 0x258,
+                offsets: { SegmentSignature: 0x8, SegmentListEntry: 0x10, LastValidEntry: 0x28, NumberOfUnCommittedPages: 0x2c, EncodeFlagMask: 0x4c, Encoding: 0x50, VirtualAllocdBlocks: 0x9c, SegmentList: 0xa4 },
+                source: "layouts.md §1.1",
+            },
+        ],
+    };
+    const HEAP_VIRTUAL_ALLOC_ENTRY = {
+        module: "ntdll",
+        typeName: "_HEAP_VIRTUAL_ALLOC_ENTRY",
+        fields: ["Entry", "ExtraStuff", "CommitSize", "ReserveSize", "BusyBlock"],
+        variants: [
+            {
+                label: "every x64 build",
+                pointerSize: 8,
+                size: 0x40,
+                offsets: { Entry: 0, ExtraStuff: 0x10, CommitSize: 0x20, ReserveSize: 0x28, BusyBlock: 0x30 },
+                sizes: { CommitSize: 8, ReserveSize: 8 },
+                source: "layouts.md §1.4",
+                checkedAgainst: ALL_X64_PDBS,
+            },
+            {
+                label: "every x86 build",
+                pointerSize: 4,
+                size: 0x20,
+                offsets: { Entry: 0, ExtraStuff: 0x8, CommitSize: 0x10, ReserveSize: 0x14, BusyBlock: 0x18 },
+                sizes: { CommitSize: 4, ReserveSize: 4 },
+                source: "layouts.md §1.4",
+            },
+        ],
+    };
+    /** _SEGMENT_HEAP large-allocation counters (pages). x64: at these offsets from 1809 (its PDB); x86: from 1903 (§1.8). */
+    const SEGMENT_HEAP$1 = {
+        module: "ntdll",
+        typeName: "_SEGMENT_HEAP",
+        fields: ["Signature", "LargeReservedPages", "LargeCommittedPages"],
+        variants: [
+            {
+                label: "Windows 10 1809-22H2 x64",
+                pointerSize: 8,
+                minBuild: WIN10_1809$1,
+                maxBuild: SERVER_2022$1 - 1,
+                size: 0x800,
+                offsets: { Signature: 0x10, LargeReservedPages: 0x58, LargeCommittedPages: 0x60 },
+                sizes: { LargeReservedPages: 8, LargeCommittedPages: 8 },
+                source: "layouts.md §1.8; 1809 from its PDB",
+                checkedAgainst: [17763, 18326, 18362, 19041],
+            },
+            {
+                label: "Windows Server 2022 and Windows 11 x64",
+                pointerSize: 8,
+                minBuild: SERVER_2022$1,
+                size: 0x840,
+                offsets: { Signature: 0x10, LargeReservedPages: 0x58, LargeCommittedPages: 0x60 },
+                sizes: { LargeReservedPages: 8, LargeCommittedPages: 8 },
+                source: "layouts.md §1.8; size from Server 2022's PDB",
+                checkedAgainst: [SERVER_2022$1, 22000],
+            },
+            {
+                label: "Windows 10 1903 and later x86",
+                pointerSize: 4,
+                minBuild: WIN10_1903,
+                size: 0x580,
+                offsets: { Signature: 0x8, LargeReservedPages: 0x4c, LargeCommittedPages: 0x50 },
+                sizes: { LargeReservedPages: 4, LargeCommittedPages: 4 },
+                source: "layouts.md §1.8",
+            },
+        ],
+    };
+    const NT_HEAP_SIGNATURE = 0xffeeffee;
+    const SEGMENT_HEAP_SIGNATURE = 0xddeeddee;
+    /** _HEAP.EncodeFlagMask bit: heap entries are XOR-encoded with _HEAP.Encoding (§1.2, DLG). */
+    const HEAP_ENCODING_ENABLED = 0x100000;
+    /** _PEB.NtGlobalFlag FLG_USER_STACK_TRACE_DB (gflags +ust) (§1.5). */
+    const FLG_USER_STACK_TRACE_DB = 0x1000;
+    function heapConstants(pointerSize) {
+        return pointerSize === 8
+            ? { signatureOffset: 0x10, encodedEntryOffset: 8, peb: { NtGlobalFlag: 0xbc, NumberOfHeaps: 0xe8, ProcessHeaps: 0xf0, OSBuildNumber: 0x120 }, ustPrefix: 0x20 }
+            : { signatureOffset: 0x8, encodedEntryOffset: 0, peb: { NtGlobalFlag: 0x68, NumberOfHeaps: 0x88, ProcessHeaps: 0x90, OSBuildNumber: 0xac }, ustPrefix: 0x10 };
+    }
+    function stackTraceLayout(pointerSize) {
+        return pointerSize === 8
+            ? { dbNumberOfEntriesAdded: 0xb4, dbEntryIndexArray: 0xb8, entryIndex: 0xc, entryDepth: 0xe, entryBackTrace: 0x10, entrySize: 0x110, maxDepth: 32 }
+            : { dbNumberOfEntriesAdded: 0x60, dbEntryIndexArray: 0x64, entryIndex: 0x8, entryDepth: 0xa, entryBackTrace: 0xc, entrySize: 0x8c, maxDepth: 32 };
+    }
+
+    const virtblockLimits = {
+        /** Heaps in one process: real processes have tens, rarely a few hundred (MaximumNumberOfHeaps grows by 16). */
+        maxHeaps: 4096,
+        /** Virtual blocks in one heap: each is at least 512 KB (x64) of address space, so 2^20 of them would need
+         *  512 GB; more than the work limit (200,000 unless raised with !ltlimits) is a corrupted list. */
+        get maxBlocksPerHeap() {
+            return workLimit("maxBlocksPerHeap");
+        },
+        /** Segments in one heap: a growable heap doubles each new segment, so even 64 segments is far beyond real use. */
+        maxSegmentsPerHeap: 1024,
+    };
+    /** PEB.NtGlobalFlag, NumberOfHeaps and ProcessHeaps in one read, then the heap pointer array in one read. */
+    function readProcessHeaps(target, peb, constants) {
+        const p = constants.peb;
+        const ps = target.pointerSize;
+        const header = target.memory.read(peb, Math.max(p.ProcessHeaps + ps, p.OSBuildNumber + 2), "_PEB");
+        if (header instanceof Unreadable)
+            return header;
+        const ntGlobalFlag = u32(header, p.NtGlobalFlag);
+        const count = u32(header, p.NumberOfHeaps);
+        const array = pointer(header, p.ProcessHeaps, ps);
+        const result = { peb, ntGlobalFlag, ust: (ntGlobalFlag & FLG_USER_STACK_TRACE_DB) !== 0, heaps: [], problem: null };
+        const shown = Math.min(count, virtblockLimits.maxHeaps);
+        if (count > shown)
+            result.problem = "NumberOfHeaps is " + count + "; only the first " + shown + " (maxHeaps) are walked";
+        if (shown === 0)
+            return result;
+        const bytes = target.memory.read(array, shown * ps, "_PEB.ProcessHeaps array");
+        if (bytes instanceof Unreadable) {
+            result.problem = (result.problem ? result.problem + "; " : "") + bytes.describe(ps);
+            return result;
+        }
+        for (let i = 0; i < shown; i++) {
+            const heap = pointer(bytes, i * ps, ps);
+            if (!heap.isNull)
+                result.heaps.push(heap);
+        }
+        return result;
+    }
+    /** A user-mode address a heap link may hold: non-null, below the top of user space, pointer-aligned. */
+    function isPlausibleUserAddress(address, pointerSize) {
+        if (address.isNull)
+            return false;
+        if (address.lo % pointerSize !== 0)
+            return false;
+        // x64 user space ends at 0x7FFF`FFFFFFFF (128 TB); a 32-bit process's at 4 GB.
+        return pointerSize === 8 ? address.hi < 0x8000 : address.hi === 0;
+    }
+    /** `onBlock` is called once per entry walked, for progress. */
+    function walkHeap(target, heap, layouts, ust, onBlock) {
+        const ps = target.pointerSize;
+        const report = { heap, kind: "unreadable", encoded: false, blocks: [], problem: null, segmentTotals: null, segments: null };
+        const h = layouts.heap.offsets;
+        const enc = layouts.constants.encodedEntryOffset;
+        let headerSize = Math.max(h.VirtualAllocdBlocks + 2 * ps, h.SegmentList + 2 * ps, h.NumberOfUnCommittedPages + 4, h.Encoding + enc + 8, h.EncodeFlagMask + 4, layouts.constants.signatureOffset + 4);
+        const seg = layouts.segment;
+        if (!("kind" in seg)) {
+            headerSize = Math.max(headerSize, seg.offsets.LargeReservedPages + 8, seg.offsets.LargeCommittedPages + 8);
+        }
+        const header = target.memory.read(heap, headerSize, "_HEAP");
+        if (header instanceof Unreadable) {
+            report.problem = "the heap header " + header.describe(ps);
+            return report;
+        }
+        const signature = u32(header, layouts.constants.signatureOffset);
+        if (signature === SEGMENT_HEAP_SIGNATURE) {
+            report.kind = "segment";
+            if (!("kind" in seg)) {
+                const pages = (field) => unsigned(header, seg.offsets[field], seg.sizes[field] || ps);
+                report.segmentTotals = { reservedBytes: pages("LargeReservedPages") * 0x1000, committedBytes: pages("LargeCommittedPages") * 0x1000 };
+            }
+            return report;
+        }
+        if (signature !== NT_HEAP_SIGNATURE) {
+            report.kind = "unknown";
+            report.problem = "the signature at +0x" + layouts.constants.signatureOffset.toString(16) + " is 0x" + signature.toString(16) +
+                ", neither an NT heap (0xffeeffee) nor a segment heap (0xddeeddee)";
+            return report;
+        }
+        report.kind = "nt";
+        report.segments = walkSegments(target, heap, header, layouts);
+        report.encoded = (u32(header, h.EncodeFlagMask) & HEAP_ENCODING_ENABLED) !== 0;
+        const key = header.subarray(h.Encoding + enc, h.Encoding + enc + 8);
+        const head = heap.add(h.VirtualAllocdBlocks);
+        const visited = new Set();
+        let link = pointer(header, h.VirtualAllocdBlocks, ps);
+        let from = head;
+        const e = layouts.entry;
+        const readSize = ust ? e.size + ps : e.size;
+        while (!link.equals(head)) {
+            if (onBlock)
+                onBlock();
+            const where = "the link at " + from.format(ps) + " (" + link.format(ps) + ")";
+            if (report.blocks.length >= virtblockLimits.maxBlocksPerHeap) {
+                report.problem = "more than " + virtblockLimits.maxBlocksPerHeap + " entries (maxBlocksPerHeap); stopped at " + where + " (" + raiseHint("maxBlocksPerHeap") + ")";
+                break;
+            }
+            if (!isPlausibleUserAddress(link, ps)) {
+                report.problem = where + " points outside the process";
+                break;
+            }
+            if (visited.has(link.key)) {
+                report.problem = where + " points back to an entry already walked (a cycle)";
+                break;
+            }
+            visited.add(link.key);
+            const bytes = target.memory.read(link, readSize, "_HEAP_VIRTUAL_ALLOC_ENTRY", false);
+            if (bytes instanceof Unreadable) {
+                report.problem = where + " leads to an unreadable entry: " + bytes.describe(ps);
+                break;
+            }
+            report.blocks.push(decodeEntry(bytes, heap, link, layouts, report.encoded ? key : null, ust, ps));
+            from = link;
+            link = pointer(bytes, e.offsets.Entry, ps);
+        }
+        return report;
+    }
+    function decodeEntry(bytes, heap, entry, layouts, key, ust, ps) {
+        const e = layouts.entry;
+        const commitSize = unsigned(bytes, e.offsets.CommitSize, e.sizes.CommitSize || ps);
+        const reserveSize = unsigned(bytes, e.offsets.ReserveSize, e.sizes.ReserveSize || ps);
+        // BusyBlock: its Size field holds the unused-byte count of a virtual block (§1.4); decoded with the heap's
+        // Encoding when entries are encoded (§1.2).
+        const at = e.offsets.BusyBlock + layouts.constants.encodedEntryOffset;
+        const b = new Uint8Array(8);
+        for (let i = 0; i < 8; i++)
+            b[i] = bytes[at + i] ^ (key ? key[i] : 0);
+        const unused = u16(b, 0);
+        const checksumOk = !key || (b[0] ^ b[1] ^ b[2] ^ b[3]) === 0;
+        const sizeDecoded = checksumOk && unused <= commitSize;
+        const userSize = sizeDecoded ? commitSize - unused : commitSize;
+        const trace = ust ? pointer(bytes, e.size, ps) : null;
+        return {
+            heap,
+            entry,
+            userAddress: entry.add(e.size + (ust ? layouts.constants.ustPrefix : 0)),
+            userSize,
+            commitSize,
+            reserveSize,
+            sizeDecoded,
+            trace: trace && !trace.isNull ? trace : null,
+            traceIndex: u16(bytes, e.offsets.ExtraStuff),
+        };
+    }
+    /**
+     * The heap's segments through _HEAP.SegmentList (the heap itself is the first): reserved = LastValidEntry - base,
+     * committed = reserved - NumberOfUnCommittedPages pages, as `!heap -h` prints "Segment at X to Y (Z bytes committed)".
+     * One read per segment other than the heap itself.
+     */
+    function walkSegments(target, heap, header, layouts) {
+        const ps = target.pointerSize;
+        const h = layouts.heap.offsets;
+        const result = { count: 0, reservedBytes: 0, committedBytes: 0, problem: null };
+        const head = heap.add(h.SegmentList);
+        const visited = new Set();
+        let link = pointer(header, h.SegmentList, ps);
+        let from = head;
+        const size = h.NumberOfUnCommittedPages + 4;
+        while (!link.equals(head)) {
+            const where = "the segment link at " + from.format(ps) + " (" + link.format(ps) + ")";
+            if (result.count >= virtblockLimits.maxSegmentsPerHeap) {
+                result.problem = "more than " + virtblockLimits.maxSegmentsPerHeap + " segments (maxSegmentsPerHeap); stopped at " + where;
+                break;
+            }
+            if (!isPlausibleUserAddress(link, ps) || visited.has(link.key)) {
+                result.problem = where + (visited.has(link.key) ? " points back to a segment already walked (a cycle)" : " points outside the process");
+                break;
+            }
+            visited.add(link.key);
+            const base = link.subtract(h.SegmentListEntry);
+            const bytes = base.equals(heap) ? header : target.memory.read(base, size, "_HEAP_SEGMENT", false);
+            if (bytes instanceof Unreadable) {
+                result.problem = where + " leads to an unreadable segment: " + bytes.describe(ps);
+                break;
+            }
+            const end = pointer(bytes, h.LastValidEntry, ps);
+            const reserved = end.distanceFrom(base);
+            const uncommitted = u32(bytes, h.NumberOfUnCommittedPages) * 0x1000;
+            if (reserved === null || uncommitted > reserved) {
+                result.problem = "the segment at " + base.format(ps) + " has LastValidEntry " + end.format(ps) + " and " +
+                    uncommitted / 0x1000 + " uncommitted pages, which do not fit";
+                break;
+            }
+            result.count++;
+            result.reservedBytes += reserved;
+            result.committedBytes += reserved - uncommitted;
+            from = link;
+            link = pointer(bytes, h.SegmentListEntry, ps);
+        }
+        return result;
+    }
+
+    // Allocation stacks of virtual blocks from the user-mode stack trace database (`gflags +ust`): each distinct
+    // _RTL_STACK_TRACE_ENTRY read once, blocks grouped by their frames, each distinct frame symbolized once.
+    /** Reads stack trace entries, each once; resolves AllocatorBackTraceIndex through RtlpStackTraceDataBase. */
+    class TraceReader {
+        constructor(target, layout) {
+            this.target = target;
+            this.layout = layout;
+            this.traces = new Map();
+        }
+        traceOf(block) {
+            if (block.trace)
+                return this.read(block.trace);
+            if (block.traceIndex) {
+                const entry = this.entryForIndex(block.traceIndex);
+                if (entry instanceof Address)
+                    return this.read(entry);
+                return { problem: entry };
+            }
+            return { problem: "no stack recorded for this block" };
+        }
+        read(address) {
+            const cached = this.traces.get(address.key);
+            if (cached)
+                return cached;
+            const ps = this.target.pointerSize;
+            const l = this.layout;
+            const bytes = this.target.memory.read(address, l.entrySize, "_RTL_STACK_TRACE_ENTRY");
+            let trace;
+            if (bytes instanceof Unreadable) {
+                trace = { problem: bytes.describe(ps) };
+            }
+            else {
+                // Depth, else the Index slot that HS/DLG read for +ust entries (§1.7, unconfirmed); never above 32.
+                let depth = u16(bytes, l.entryDepth);
+                if (depth < 1 || depth > l.maxDepth)
+                    depth = u16(bytes, l.entryIndex);
+                if (depth < 1 || depth > l.maxDepth) {
+                    trace = { problem: "the stack trace entry at " + address.format(ps) + " has an implausible depth" };
+                }
+                else {
+                    const frames = [];
+                    for (let i = 0; i < depth; i++)
+                        frames.push(pointer(bytes, l.entryBackTrace + i * ps, ps));
+                    trace = { frames };
+                }
+            }
+            this.traces.set(address.key, trace);
+            return trace;
+        }
+        /** `entry = *(EntryIndexArray - index * ptrsize)`, valid for 0 < index <= NumberOfEntriesAdded (§1.6). */
+        entryForIndex(index) {
+            const ps = this.target.pointerSize;
+            if (this.database === undefined) {
+                const db = this.target.readGlobalPointer("ntdll", "RtlpStackTraceDataBase");
+                if (db === null || db instanceof Unreadable || db.isNull) {
+                    this.database = db instanceof Unreadable ? db : null;
+                }
+                else {
+                    const bytes = this.target.memory.read(db, this.layout.dbEntryIndexArray + ps, "_STACK_TRACE_DATABASE");
+                    this.database = bytes instanceof Unreadable
+                        ? bytes
+                        : { added: u32(bytes, this.layout.dbNumberOfEntriesAdded), indexArray: pointer(bytes, this.layout.dbEntryIndexArray, ps) };
+                }
+            }
+            const db = this.database;
+            if (db === null)
+                return "ntdll!RtlpStackTraceDataBase was not found (symbols for ntdll are needed for trace indexes)";
+            if (db instanceof Unreadable)
+                return db.describe(ps);
+            if (index > db.added)
+                return "trace index " + index + " is beyond NumberOfEntriesAdded (" + db.added + ")";
+            const slot = this.target.memory.readPointer(db.indexArray.subtract(index * ps), "EntryIndexArray slot");
+            if (slot instanceof Unreadable)
+                return slot.describe(ps);
+            return slot;
+        }
+    }
+    /** Groups blocks by their frames (or by why they have none), largest total user bytes first. */
+    function groupByStack(blocks, reader) {
+        const groups = new Map();
+        for (const block of blocks) {
+            const trace = reader.traceOf(block);
+            const frames = "frames" in trace ? trace.frames : [];
+            const problem = "problem" in trace ? trace.problem : null;
+            const key = problem !== null ? "?" + problem : frames.map((f) => f.key).join(",");
+            let group = groups.get(key);
+            if (!group) {
+                group = { frames, problem, blocks: [], totalBytes: 0 };
+                groups.set(key, group);
+            }
+            group.blocks.push(block);
+            group.totalBytes += block.userSize;
+        }
+        const list = [];
+        groups.forEach((g) => list.push(g));
+        return list.sort((a, b) => b.totalBytes - a.totalBytes || b.blocks.length - a.blocks.length);
+    }
+    /** `module!symbol+0x..`; `module+0x..` without a symbol; outside every module: JIT code, with the SOS hint. */
+    function describeFrame(target, frame) {
+        const ps = target.pointerSize;
+        const module = target.moduleContaining(frame);
+        // Without a module list (a dump without loader data) "outside every module" says nothing: symbolize only.
+        if (!module && target.modules().length === 0) {
+            const symbol = target.symbolize(frame).symbol;
+            return { text: symbol || frame.format(ps), jit: false };
+        }
+        if (!module)
+            return { text: frame.format(ps) + " (JIT? !ip2md " + frame.format(ps) + ")", jit: true };
+        const symbol = target.symbolize(frame).symbol;
+        if (symbol)
+            return { text: symbol, jit: false };
+        const offset = frame.distanceFrom(module.base);
+        return { text: module.name + "+0x" + (offset === null ? "?" : offset.toString(16)), jit: false };
+    }
+
+    // 0:000> !virtblocks
+    // 0:000> !virtblocks 0x29fb0000
+    // 0:000> dx @$virtblocks().Where(b => b.UserSize > 0x1000000).Count()
+    // 0:000> dx -g @$virtstacks()
+    // Every NT heap's VirtualAllocdBlocks (the blocks over 512 KB that !heap -s leaves out of its Commit column), with
+    // their allocation stacks from the +ust database, even when !heap fails and the heap types are missing.
+    const TOP_STACKS = 10;
+    /** Heaps named in the one line that refuses a heap argument: enough to pick from, short enough for one line. */
+    const HEAPS_NAMED = 8;
+    /** Entries named per heap when their BusyBlock does not decode; the rest are counted. */
+    const ENTRIES_NAMED = 5;
+    /** Blocks (one read each over KDNET, ~2.5 s per 5,000) from which the walk prints progress every 10%. */
+    const LARGE_BLOCK_COUNT = 1000;
+    function virtblocksCommand() {
+        return {
+            name: "virtblocks",
+            usage: "!virtblocks [heap]",
+            summary: "Every NT heap's virtual blocks (> 512 KB), their totals and the top allocation stacks",
+            resultNoun: ["virtual block", "virtual blocks"],
+            quietRepeats: true,
+            run(ctx, args) {
+                const analysis = analyze(ctx, args, "virtblocks");
+                if (!analysis)
+                    return undefined;
+                printTopStacks(ctx, analysis, TOP_STACKS);
+                return blockRecords(ctx, analysis);
+            },
+        };
+    }
+    function virtstacksCommand() {
+        return {
+            name: "virtstacks",
+            usage: "!virtstacks [heap]",
+            summary: "Virtual blocks grouped by allocation stack (+ust), largest first",
+            resultNoun: ["stack", "stacks"],
+            quietRepeats: true,
+            run(ctx, args) {
+                const analysis = analyze(ctx, args, "virtstacks");
+                if (!analysis)
+                    return undefined;
+                printTopStacks(ctx, analysis, TOP_STACKS);
+                return analysis.groups.map((g) => groupRecord(g, analysis));
+            },
+        };
+    }
+    function analyze(ctx, args, name) {
+        const { target, out } = ctx;
+        if (target.isKernel) {
+            out.line(messages.needsUserMode(name));
+            return null;
+        }
+        let only = null;
+        if (args.length > 1 || (args.length === 1 && argKind(args[0]) !== "missing")) {
+            only = args.length === 1 ? addressArg$1(args[0]) : null;
+            if (!only) {
+                out.line(messages.virtblocksUsage(name, describeArg(args.length === 1 ? args[0] : "several arguments")));
+                return null;
+            }
+        }
+        const ps = target.pointerSize;
+        const constants = heapConstants(ps);
+        const peb = target.pebAddress();
+        if (!peb) {
+            out.line(messages.virtblocksNoPeb());
+            return null;
+        }
+        const process = readProcessHeaps(target, peb, constants);
+        if (process instanceof Unreadable) {
+            out.line(messages.unreadable("the PEB's heap list", process.address.format(ps)));
+            return null;
+        }
+        if (only) {
+            const why = notAHeapReason(only, process.heaps, process.problem !== null, ps);
+            if (why) {
+                const shown = process.heaps.slice(0, HEAPS_NAMED);
+                out.line(messages.virtblocksNotAHeap(name, "0x" + only.toHex(), why, shown.map((h) => h.format(ps)), process.heaps.length - shown.length));
+                return null;
+            }
+        }
+        const build = target.windowsBuild();
+        const types = (m, t) => target.type(m, t);
+        const heapLayout = resolveLayout(HEAP, types, ps, build);
+        const entryLayout = resolveLayout(HEAP_VIRTUAL_ALLOC_ENTRY, types, ps, build);
+        if (isLayoutMissing(heapLayout) || isLayoutMissing(entryLayout)) {
+            out.line(messages.virtblocksLayoutMissing(isLayoutMissing(heapLayout) ? heapLayout.reason : entryLayout.reason));
+            return null;
+        }
+        const layouts = { heap: heapLayout, entry: entryLayout, segment: resolveLayout(SEGMENT_HEAP$1, types, ps, build), constants };
+        out.line("PEB " + peb.format(ps) + ": " + process.heaps.length + " heaps, NtGlobalFlag " + hex$1(process.ntGlobalFlag) +
+            (process.ust ? " (+ust: allocation stacks recorded)" : ""));
+        out.line(messages.layoutFallback(heapLayout.description));
+        out.line(messages.layoutFallback(entryLayout.description));
+        if (process.problem)
+            out.line("PEB heap list: " + process.problem + ".");
+        let heaps = process.heaps;
+        if (only) {
+            const wanted = only;
+            heaps = heaps.filter((h) => h.equals(wanted));
+            if (heaps.length === 0) {
+                out.line(messages.virtblocksHeapNotInProcess(only.format(ps)));
+                heaps = [only];
+            }
+        }
+        const reports = [];
+        // Progress in heaps walked; worth 10% steps once the walk has met LARGE_BLOCK_COUNT blocks (one read each).
+        let walked = 0;
+        const progress = new Progress(out, "Walking heaps", heaps.length, false, (done, total) => done + " of " + total + " heaps, " + walked + " blocks");
+        for (let i = 0; i < heaps.length; i++) {
+            const heap = heaps[i];
+            progress.update(i);
+            try {
+                reports.push(walkHeap(target, heap, layouts, process.ust, () => {
+                    walked++;
+                    if (walked === LARGE_BLOCK_COUNT)
+                        progress.large = true;
+                    if (walked % 64 === 0)
+                        progress.update(i);
+                }));
+            }
+            catch (e) {
+                reports.push({ heap, kind: "unreadable", encoded: false, blocks: [], problem: "walk failed: " + String(e), segmentTotals: null, segments: null });
+            }
+        }
+        if (reports.some((r) => r.kind === "segment")) {
+            out.line(messages.layoutFallback(isLayoutMissing(layouts.segment) ? layouts.segment.typeName + ": " + layouts.segment.reason : layouts.segment.description));
+        }
+        printHeaps(ctx, reports);
+        const blocks = [];
+        for (const r of reports)
+            for (const b of r.blocks)
+                blocks.push(b);
+        const reader = new TraceReader(target, stackTraceLayout(ps));
+        const groups = process.ust ? groupByStack(blocks, reader) : [];
+        const frameText = new Map();
+        for (const g of groups) {
+            for (const f of g.frames) {
+                if (frameText.has(f.key))
+                    continue;
+                frameText.set(f.key, describeFrame(target, f).text);
+            }
+        }
+        if (!process.ust)
+            out.line(messages.virtblocksUstOff(hex$1(process.ntGlobalFlag)));
+        return { reports, groups, ust: process.ust, frameText };
+    }
+    /**
+     * Why `heap` cannot be a heap of this process, or null when it may be one. A heap is a user-mode address, aligned
+     * (heaps start on a page: they are reserved with NtAllocateVirtualMemory), and listed in the PEB's ProcessHeaps.
+     * When that list could not be read in full, an address missing from it is read as asked (the caller says so).
+     */
+    function notAHeapReason(heap, heaps, listIncomplete, ps) {
+        if (heap.isNull)
+            return "a null address";
+        if (!isPlausibleUserAddress(heap, ps))
+            return ps === 8 && heap.hi >= 0x8000 ? "a kernel address, outside the process's user range" : "not a user-mode address of this process";
+        if (heaps.some((h) => h.equals(heap)))
+            return null;
+        if (listIncomplete)
+            return null;
+        return "not in the PEB's ProcessHeaps list";
+    }
+    function printHeaps(ctx, reports) {
+        const ps = ctx.target.pointerSize;
+        const sum = (r, f) => r.blocks.reduce((n, b) => n + f(b), 0);
+        ctx.out.lines(renderTable([
+            { header: "Heap", value: (r) => r.heap.format(ps) },
+            { header: "Kind", value: (r) => (r.kind === "nt" ? "NT" + (r.encoded ? " (encoded)" : "") : r.kind) },
+            { header: "Blocks", align: "right", value: (r) => (r.kind === "nt" ? groupDigits(r.blocks.length) : "") },
+            { header: "Committed (blocks)", align: "right", value: (r) => (r.kind === "nt" ? bytesWithUnit(sum(r, (b) => b.commitSize)) : "") },
+            { header: "User bytes", align: "right", value: (r) => (r.kind === "nt" ? bytesWithUnit(sum(r, (b) => b.userSize)) : "") },
+            { header: "Heap committed (segments)", align: "right", value: (r) => (r.segments ? bytesWithUnit(r.segments.committedBytes) : "") },
+            { header: "Note", value: (r) => heapNote(r) },
+        ], reports));
+        const total = reports.reduce((n, r) => n + r.blocks.length, 0);
+        const committed = reports.reduce((n, r) => n + sum(r, (b) => b.commitSize), 0);
+        const segments = reports.reduce((n, r) => n + (r.segments ? r.segments.committedBytes : 0), 0);
+        ctx.out.line("Total: " + groupDigits(total) + " virtual blocks, " + bytesWithUnit(committed) + " committed; the heaps' segments: " +
+            bytesWithUnit(segments) + " committed.");
+        ctx.out.line(messages.virtblocksHeapCommitNote());
+        const largest = reports.reduce((best, r) => (r.blocks.length > 0 && (!best || r.blocks.length > best.blocks.length) ? r : best), null);
+        if (largest)
+            ctx.out.line(messages.virtblocksNext("0x" + largest.heap.toHex(), largest.blocks[0].userAddress.format(ps)));
+        for (const r of reports) {
+            const undecoded = r.blocks.filter((b) => !b.sizeDecoded);
+            if (undecoded.length) {
+                const shown = undecoded.slice(0, ENTRIES_NAMED).map((b) => b.entry.format(ps)).join(", ");
+                ctx.out.line("Heap " + r.heap.format(ps) + ": the BusyBlock of the entr" + (undecoded.length === 1 ? "y" : "ies") + " at " + shown +
+                    (undecoded.length > ENTRIES_NAMED ? " and " + (undecoded.length - ENTRIES_NAMED) + " more" : "") +
+                    " fails its checksum or size check (decoded with the heap's Encoding); the user size shown is the commit size.");
+            }
+            if (r.problem && r.kind === "nt")
+                ctx.out.line("Heap " + r.heap.format(ps) + ": the walk stopped: " + r.problem + "; the blocks before it are shown.");
+            if (r.segments && r.segments.problem) {
+                ctx.out.line("Heap " + r.heap.format(ps) + ": the segment walk stopped: " + r.segments.problem + "; its committed bytes cover " + r.segments.count + " segments.");
+            }
+        }
+    }
+    function heapNote(r) {
+        if (r.kind === "segment") {
+            return r.segmentTotals
+                ? "segment heap - large allocations: committed " + bytesWithUnit(r.segmentTotals.committedBytes) + ", reserved " + bytesWithUnit(r.segmentTotals.reservedBytes)
+                : messages.virtblocksSegmentNotWalked();
+        }
+        if (r.kind !== "nt")
+            return r.problem || "";
+        if (r.problem)
+            return "walk stopped (see below)";
+        return r.blocks.some((b) => !b.sizeDecoded) ? "some BusyBlocks did not decode: user size = commit size" : "";
+    }
+    function framesOf(g, a) {
+        if (g.problem !== null)
+            return new NotApplicable(g.problem);
+        return g.frames.map((f) => a.frameText.get(f.key) || f.toString());
+    }
+    function printTopStacks(ctx, a, top) {
+        if (!a.ust || a.groups.length === 0)
+            return;
+        ctx.out.line("");
+        ctx.out.line("Top " + Math.min(top, a.groups.length) + " allocation stacks by user bytes (of " + a.groups.length + "):");
+        a.groups.slice(0, top).forEach((g, i) => {
+            // One block of the group, for the debugger's own view of it (the seed's author checked a block this way).
+            const example = "!heap -p -a " + g.blocks[0].userAddress.format(ctx.target.pointerSize);
+            ctx.out.line("#" + (i + 1) + "  " + groupDigits(g.blocks.length) + " blocks, " + bytesWithUnit(g.totalBytes) + "   e.g. " + example);
+            const frames = framesOf(g, a);
+            if (frames instanceof NotApplicable)
+                ctx.out.line("      (" + frames.reason + ")");
+            else
+                for (const f of frames)
+                    ctx.out.line("      " + f);
+        });
+    }
+    function blockRecords(ctx, a) {
+        const ps = ctx.target.pointerSize;
+        const stackOf = new Map();
+        for (const g of a.groups) {
+            const frames = framesOf(g, a);
+            for (const b of g.blocks)
+                stackOf.set(b, frames);
+        }
+        const noUst = new NotApplicable("+ust is off: gflags /i app.exe +ust");
+        const records = [];
+        for (const r of a.reports) {
+            for (const b of r.blocks) {
+                records.push({
+                    Heap: b.heap,
+                    Entry: b.entry,
+                    UserAddress: b.userAddress,
+                    UserSize: b.userSize,
+                    CommitSize: b.commitSize,
+                    ReserveSize: b.reserveSize,
+                    Stack: a.ust ? stackOf.get(b) || noUst : noUst,
+                    toString: () => b.entry.format(ps) + " " + hex$1(b.userSize) + " bytes at " + b.userAddress.format(ps),
+                });
+            }
+        }
+        return records;
+    }
+    function groupRecord(g, a) {
+        const frames = framesOf(g, a);
+        // The first frame past ntdll's allocator is the one that names the caller.
+        const caller = frames instanceof NotApplicable ? null : frames.filter((f) => !/^ntdll[!+]/i.test(f))[0] || frames[0];
+        const first = frames instanceof NotApplicable ? "(" + frames.reason + ")" : caller || "(empty)";
+        return {
+            Frames: frames,
+            Count: g.blocks.length,
+            TotalBytes: g.totalBytes,
+            toString: () => g.blocks.length + " blocks, " + hex$1(g.totalBytes) + " bytes: " + first,
+        };
+    }
+
+    // The bugcheck code and its four parameters. nt!KiBugCheckData is ULONG_PTR[5] (layouts.md §5); when it cannot be
+    // read, `.bugcheck` answers from the dump header: "Bugcheck code 000000C4" then "Arguments <p1> <p2> <p3> <p4>"
+    // (format from the debugger's documentation of .bugcheck).
+    function readBugCheck(target) {
+        const at = target.symbolAddress("nt", "KiBugCheckData");
+        let reason = "nt!KiBugCheckData was not found";
+        if (at) {
+            const bytes = target.memory.read(at, 5 * target.pointerSize, "nt!KiBugCheckData");
+            if (!(bytes instanceof Unreadable))
+                return decodeKiBugCheckData(bytes, target.pointerSize);
+            reason = bytes.describe(target.pointerSize);
+        }
+        const out = target.executeCommand(".bugcheck");
+        const parsed = out.error ? null : parseBugCheckCommand(out.lines);
+        if (parsed)
+            return parsed;
+        return { kind: "unavailable", reason };
+    }
+    function decodeKiBugCheckData(bytes, pointerSize) {
+        const code = pointer(bytes, 0, pointerSize).lo;
+        if (code === 0)
+            return { kind: "none" };
+        const p = (i) => pointer(bytes, (i + 1) * pointerSize, pointerSize);
+        return { code, parameters: [p(0), p(1), p(2), p(3)], source: "nt!KiBugCheckData" };
+    }
+    function parseBugCheckCommand(lines) {
+        let code = null;
+        for (const line of lines) {
+            const c = /^\s*Bugcheck code\s+([0-9a-fA-F]{1,8})\s*$/.exec(line);
+            if (c)
+                code = parseInt(c[1], 16);
+            const a = /^\s*Arguments\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s*$/.exec(line);
+            if (a && code !== null) {
+                const params = [a[1], a[2], a[3], a[4]].map((t) => Address.parse(t));
+                if (params.some((p) => p === null))
+                    return null;
+                if (code === 0)
+                    return { kind: "none" };
+                return { code, parameters: params, source: ".bugcheck" };
+            }
+        }
+        return null;
+    }
+    function isBugCheck(value) {
+        return value.code !== undefined;
+    }
+
+    // Driver Verifier pool tracking. Source: research/layouts.md §4 (VR: Vergilius PDB dumps; ND; WRK verifier.c); the
+    // x64 variants for 8.1, 1607 and Server 2022, and the ranges reaching 1909 (18363), come from Microsoft's PDBs
+    // (test/fixtures/pdb-layouts), against which every x64 variant is held (`checkedAgainst`). Windows 8, 1507-1511,
+    // 1703-1803 and Windows 11 24H2 have no built-in variant: there the command falls back to `!verifier 3`.
+    const WIN7_SP1 = 7601;
+    const WIN81 = 9600;
+    const WIN10_1607 = 14393;
+    const WIN10_1809 = 17763;
+    /** 1909 reports 18363 on 1903's kernel (18362). */
+    const WIN10_1909 = 18363;
+    const WIN10_2004 = 19041;
+    const WIN10_22H2 = 19045;
+    const SERVER_2022 = 20348;
+    const WIN11_23H2 = 22631;
+    /** Win7 SP1's offsets, which 8.1 and 1607 keep (their PDBs). */
+    const WIN7_X64_OFFSETS = { SuspectDriverEntry: 0, PoolPageHeaders: 0x30, PoolTrackers: 0x40, CurrentPagedPoolAllocations: 0x50, CurrentNonPagedPoolAllocations: 0x54, PagedBytes: 0x60, NonPagedBytes: 0x68 };
+    const X64_SIZES = { CurrentPagedPoolAllocations: 4, CurrentNonPagedPoolAllocations: 4, PagedBytes: 8, NonPagedBytes: 8 };
+    /** The per-driver data bugcheck 0xC4/0x62 passes as Arg3 (`_VF_TARGET_VERIFIED_DRIVER_DATA*`, §4). */
+    const VF_TARGET_VERIFIED_DRIVER_DATA = {
+        module: "nt",
+        typeName: "_VF_TARGET_VERIFIED_DRIVER_DATA",
+        fields: [
+            "SuspectDriverEntry",
+            "PoolPageHeaders",
+            "PoolTrackers",
+            "CurrentPagedPoolAllocations",
+            "CurrentNonPagedPoolAllocations",
+            "PagedBytes",
+            "NonPagedBytes",
+        ],
+        variants: [
+            {
+                label: "Windows 7 SP1 x64",
+                pointerSize: 8,
+                minBuild: WIN7_SP1,
+                maxBuild: WIN7_SP1,
+                size: 0x100,
+                offsets: WIN7_X64_OFFSETS,
+                sizes: X64_SIZES,
+                source: "layouts.md §4",
+                checkedAgainst: [WIN7_SP1],
+            },
+            {
+                label: "Windows 8.1 and Server 2012 R2 x64",
+                pointerSize: 8,
+                minBuild: WIN81,
+                maxBuild: WIN81,
+                size: 0x100,
+                offsets: WIN7_X64_OFFSETS,
+                sizes: X64_SIZES,
+                source: "build 9600's PDB",
+                checkedAgainst: [WIN81],
+            },
+            {
+                label: "Windows 10 1607 and Server 2016 x64",
+                pointerSize: 8,
+                minBuild: WIN10_1607,
+                maxBuild: WIN10_1607,
+                size: 0x120,
+                offsets: WIN7_X64_OFFSETS,
+                sizes: X64_SIZES,
+                source: "build 14393's PDB",
+                checkedAgainst: [WIN10_1607],
+            },
+            {
+                label: "Windows 7 SP1 x86",
+                pointerSize: 4,
+                minBuild: WIN7_SP1,
+                maxBuild: WIN7_SP1,
+                size: 0x90,
+                offsets: { SuspectDriverEntry: 0, PoolPageHeaders: 0x18, PoolTrackers: 0x20, CurrentPagedPoolAllocations: 0x28, CurrentNonPagedPoolAllocations: 0x2c, PagedBytes: 0x38, NonPagedBytes: 0x3c },
+                sizes: { CurrentPagedPoolAllocations: 4, CurrentNonPagedPoolAllocations: 4, PagedBytes: 4, NonPagedBytes: 4 },
+                source: "layouts.md §4",
+            },
+            {
+                label: "Windows 10 1809-1909 and Server 2019 x64",
+                pointerSize: 8,
+                minBuild: WIN10_1809,
+                maxBuild: WIN10_1909,
+                size: 0x120,
+                offsets: { SuspectDriverEntry: 0, PoolPageHeaders: 0x40, PoolTrackers: 0x50, CurrentPagedPoolAllocations: 0x60, CurrentNonPagedPoolAllocations: 0x64, PagedBytes: 0x70, NonPagedBytes: 0x78 },
+                sizes: X64_SIZES,
+                source: "layouts.md §4",
+                checkedAgainst: [WIN10_1809, 18326, 18362],
+            },
+            {
+                label: "Windows 10 1809-1909 x86",
+                pointerSize: 4,
+                minBuild: WIN10_1809,
+                maxBuild: WIN10_1909,
+                size: 0xb0,
+                offsets: { SuspectDriverEntry: 0, PoolPageHeaders: 0x20, PoolTrackers: 0x28, CurrentPagedPoolAllocations: 0x30, CurrentNonPagedPoolAllocations: 0x34, PagedBytes: 0x40, NonPagedBytes: 0x44 },
+                sizes: { CurrentPagedPoolAllocations: 4, CurrentNonPagedPoolAllocations: 4, PagedBytes: 4, NonPagedBytes: 4 },
+                source: "layouts.md §4",
+            },
+            {
+                label: "Windows 10 2004-22H2 x64",
+                pointerSize: 8,
+                minBuild: WIN10_2004,
+                maxBuild: WIN10_22H2,
+                size: 0x130,
+                offsets: { SuspectDriverEntry: 0, PoolPageHeaders: 0x40, PoolTrackers: 0x50, CurrentPagedPoolAllocations: 0x68, CurrentNonPagedPoolAllocations: 0x6c, PagedBytes: 0x78, NonPagedBytes: 0x80 },
+                sizes: X64_SIZES,
+                source: "layouts.md §4",
+                checkedAgainst: [WIN10_2004],
+            },
+            {
+                label: "Windows 10 2004-22H2 x86",
+                pointerSize: 4,
+                minBuild: WIN10_2004,
+                maxBuild: WIN10_22H2,
+                size: 0xb8,
+                offsets: { SuspectDriverEntry: 0, PoolPageHeaders: 0x20, PoolTrackers: 0x28, CurrentPagedPoolAllocations: 0x34, CurrentNonPagedPoolAllocations: 0x38, PagedBytes: 0x44, NonPagedBytes: 0x48 },
+                sizes: { CurrentPagedPoolAllocations: 4, CurrentNonPagedPoolAllocations: 4, PagedBytes: 4, NonPagedBytes: 4 },
+                source: "layouts.md §4",
+            },
+            {
+                label: "Windows Server 2022 and Windows 11 21H2-23H2 x64",
+                pointerSize: 8,
+                minBuild: SERVER_2022,
+                maxBuild: WIN11_23H2,
+                size: 0x130,
+                offsets: { SuspectDriverEntry: 0, PoolPageHeaders: 0x40, PoolTrackers: 0x50, CurrentPagedPoolAllocations: 0x70, CurrentNonPagedPoolAllocations: 0x74, PagedBytes: 0x80, NonPagedBytes: 0x88 },
+                sizes: X64_SIZES,
+                source: "layouts.md §4; Server 2022's PDB",
+                checkedAgainst: [SERVER_2022, 22000],
+            },
+        ],
+    };
+    /**
+     * One tracking record in a verifier pool page (`_VI_POOL_ENTRY_INUSE`, §4: WRK verifier.c, the same on every build).
+     * Its size is the stride of the page's entry array; entry 0 of each page is the page header.
+     */
+    const VI_POOL_ENTRY_INUSE = {
+        module: "nt",
+        typeName: "_VI_POOL_ENTRY_INUSE",
+        fields: ["VirtualAddress", "CallingAddress", "NumberOfBytes", "Tag"],
+        variants: [
+            {
+                label: "every x64 build",
+                pointerSize: 8,
+                size: 0x20,
+                offsets: { VirtualAddress: 0, CallingAddress: 8, NumberOfBytes: 0x10, Tag: 0x18 },
+                // Tag is a ULONG_PTR (the PDBs); the tag is its low four bytes, which the decoder reads.
+                sizes: { NumberOfBytes: 8, Tag: 8 },
+                source: "layouts.md §4",
+                checkedAgainst: ALL_X64_PDBS,
+            },
+            {
+                label: "every x86 build",
+                pointerSize: 4,
+                size: 0x10,
+                offsets: { VirtualAddress: 0, CallingAddress: 4, NumberOfBytes: 8, Tag: 0xc },
+                sizes: { NumberOfBytes: 4, Tag: 4 },
+                source: "layouts.md §4",
+            },
+        ],
+    };
+
+    // The first entry of an SLIST_HEADER (layouts.md §4, "SLIST pointer decoding"):
+    //   x86: Next at +0.
+    //   x64 Win8+ (HeaderX64) and Win7 Header16 (HeaderType, bit 0 of the second qword, is 1): second qword & ~0xF.
+    //   Win7 legacy Header8 (HeaderType 0): NextEntry is bits 25-63 of the first qword, shifted left by 4.
+    // Entries after the first are linked through SLIST_ENTRY.Next, a plain pointer at +0 of each entry.
+    const WIN8 = 9200;
+    /** `bytes` holds the header (8 bytes on x86, 16 on x64); `at` is its address. Null for an empty list. */
+    function slistFirst(bytes, offset, pointerSize, build, at) {
+        if (pointerSize === 4) {
+            const next = new Address(0, u32(bytes, offset));
+            return next.isNull ? null : next;
+        }
+        const second = u64Address(bytes, offset + 8);
+        const header16 = (second.lo & 1) === 1 || (build !== null && build >= WIN8);
+        let next;
+        if (header16) {
+            next = second.and(0xffffffff, 0xfffffff0);
+        }
+        else {
+            // Header8: 39 bits of NextEntry (>> 4). The bits above 43 are not stored: Win7 x64's kernel space is the top
+            // 8 TB (fffff800`00000000 up), so a header in kernel space links kernel entries (assumption, not in §4).
+            const first = u64Address(bytes, offset);
+            const entry = first.hi * 128 + (first.lo >>> 25); // bits 25..63 as a number (39 bits, exact)
+            const low = Address.fromNumber(entry * 16);
+            next = at.hi >= 0xfffff800 && !low.isNull ? new Address(low.hi | 0xfffff800, low.lo) : low;
+        }
+        return next.isNull ? null : next;
+    }
+
+    /** Caps for numbers read from the verifier's structures. */
+    const verifierLimits = {
+        /** Tracking pages walked per driver: 0x10000 pages hold ~8 million records, far beyond any real driver. */
+        maxPoolPages: 0x10000,
+        /** Allocations listed per driver: the work limit (1,000,000 unless raised with !ltlimits). */
+        get maxAllocations() {
+            return workLimit("maxAllocations");
+        },
+    };
+    function readVerifiedDriverData(target, at, data, entry) {
+        const ps = target.pointerSize;
+        const bytes = target.memory.read(at, data.size, "_VF_TARGET_VERIFIED_DRIVER_DATA");
+        if (bytes instanceof Unreadable)
+            return bytes;
+        const o = data.offsets;
+        const field = (name, fallback) => unsigned(bytes, o[name], data.sizes[name] || fallback);
+        const counters = {
+            pagedAllocations: field("CurrentPagedPoolAllocations", 4),
+            nonPagedAllocations: field("CurrentNonPagedPoolAllocations", 4),
+            pagedBytes: field("PagedBytes", ps),
+            nonPagedBytes: field("NonPagedBytes", ps),
+        };
+        const result = { at, counters, allocations: [], pagesWalked: 0, problems: [] };
+        let page = slistFirst(bytes, o.PoolPageHeaders, ps, target.windowsBuild(), at.add(o.PoolPageHeaders));
+        const visited = new Set();
+        while (page) {
+            if (visited.has(page.key)) {
+                result.problems.push({ kind: "cycle", address: page });
+                break;
+            }
+            if (page.lo % PAGE_SIZE !== 0) {
+                result.problems.push({ kind: "misalignedPage", address: page });
+                break;
+            }
+            if (result.pagesWalked >= verifierLimits.maxPoolPages) {
+                result.problems.push({ kind: "pageLimit", limit: verifierLimits.maxPoolPages });
+                break;
+            }
+            visited.add(page.key);
+            // One read per tracking page; not cached: each page is decoded once.
+            const pageBytes = target.memory.read(page, PAGE_SIZE, "verifier pool tracking page", false);
+            if (pageBytes instanceof Unreadable) {
+                result.problems.push({ kind: "unreadablePage", address: page });
+                break;
+            }
+            result.pagesWalked++;
+            if (!decodePage(pageBytes, entry, ps, result))
+                break;
+            page = pointer(pageBytes, 0, ps);
+            if (page.isNull)
+                page = null;
+        }
+        return result;
+    }
+    /** Appends the page's in-use entries; false when the allocation cap was reached. */
+    function decodePage(bytes, entry, pointerSize, into) {
+        const stride = entry.size;
+        const o = entry.offsets;
+        const sizeBytes = entry.sizes.NumberOfBytes || pointerSize;
+        for (let at = stride; at + stride <= bytes.length; at += stride) {
+            const size = unsigned(bytes, at + o.NumberOfBytes, sizeBytes);
+            if (size & 1)
+                continue;
+            const raw = pointer(bytes, at + o.VirtualAddress, pointerSize);
+            if (raw.isNull)
+                continue;
+            if (into.allocations.length >= verifierLimits.maxAllocations) {
+                into.problems.push({ kind: "allocationLimit", limit: verifierLimits.maxAllocations });
+                return false;
+            }
+            into.allocations.push({
+                address: raw.and(0xffffffff, 0xfffffffe),
+                size,
+                tag: tagText(u32(bytes, at + o.Tag)),
+                caller: pointer(bytes, at + o.CallingAddress, pointerSize),
+            });
+        }
+        return true;
+    }
+    /** A pool tag as `!poolused` prints it; the protected-pool bit (0x80000000) is dropped. */
+    function tagText(value) {
+        let text = "";
+        for (let i = 0; i < 4; i++) {
+            let c = (value >>> (i * 8)) & 0xff;
+            if (i === 3)
+                c &= 0x7f;
+            text += c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : "?";
+        }
+        return text;
+    }
+
+    function readWideName(target, at) {
+        let text = "";
+        let cursor = at;
+        const maxBytes = limits.maxTargetString * 2;
+        let read = 0;
+        while (read < maxBytes) {
+            const n = Math.min(maxBytes - read, PAGE_SIZE - (cursor.lo % PAGE_SIZE));
+            const bytes = target.memory.read(cursor, n, "driver name (Arg2)");
+            if (bytes instanceof Unreadable) {
+                if (read === 0)
+                    return bytes;
+                return { text, truncated: true };
+            }
+            for (let i = 0; i + 1 < bytes.length; i += 2) {
+                const c = u16(bytes, i);
+                if (c === 0)
+                    return { text, truncated: false };
+                text += String.fromCharCode(c);
+            }
+            read += n;
+            cursor = cursor.add(n);
+        }
+        return { text, truncated: true };
+    }
+
+    // `!verifier 3 <driver>` output, for when the verifier's structures cannot be read. Shapes from real output
+    // (test/fixtures/verifier/, each file names its source):
+    //   Windows 7 x64 (seed 002; Microsoft's !verifier page):
+    //     Entry     State           NonPagedPool   PagedPool   Module
+    //     fffffa8003c2f740 Loaded           0000000c       00000000    test.sys
+    //     Current Pool Allocations  00000001    00000000
+    //     Current Pool Bytes        0000000c    00000000
+    //     PoolAddress  SizeInBytes    Tag       CallersAddress
+    //     fffff9800933eff0     0x0000000c     test      fffff88004c73043
+    //   Windows 7 x86 with a newer debugger, Windows 8.1, Windows 10 x64 (debugger docs, blog, GitHub issues):
+    //     nt!_VF_TARGET_DRIVER 0xa013f2c8: Sample.sys (Loaded and Unloaded)      or      MODULE: 0x84226b28 MyDriver.sys (Loaded)
+    //       Current Pool Allocations: ( 0x00000000 / 0x00000001 )
+    //       Current Pool Bytes:       ( 0x00000000 / 0x00000070 )
+    //       Address     Length      Tag   Caller          (x64: `Caller Address`)
+    //       ----------  ----------  ----  ----------
+    //       0x86491d10  0x00000070  abcd  0xa05c1047  Sample!DriverEntry+0x27
+    //     Contiguous allocations are not displayed with public symbols.
+    // With several drivers (`!verifier 0xf`) each driver line starts its own section: only the requested driver's
+    // counts and rows are taken. The caller's symbol, when printed, is kept: an unloaded driver's address may not
+    // symbolize later. A line of text (not an address) ends a table; a line that starts like a row but does not parse is
+    // counted, never guessed.
+    const ADDRESS = "(?:0x)?([0-9a-fA-F]{1,8}`?[0-9a-fA-F]{8}|[0-9a-fA-F]{8,16})";
+    const ROW = new RegExp("^\\s*" + ADDRESS + "\\s+(?:0x)?([0-9a-fA-F]+)\\s+(\\S.{0,3}?)\\s+" + ADDRESS + "(?:\\s+(\\S.*?))?\\s*$");
+    /** A line that starts with an address, as allocation rows do; anything else ends a table. */
+    const ROW_LIKE = /^\s*(?:0x)?[0-9a-fA-F`]{8,17}\s/;
+    const FILE_NAME = "([^\\s!:()]+\\.[A-Za-z0-9]{1,4})";
+    // `fffffa8003c2f740 Loaded           0000000c       00000000    test.sys`
+    const DRIVER_TABLE_LINE = new RegExp("^\\s*[0-9a-fA-F`]{8,17}\\s+([A-Za-z][A-Za-z ]*?)\\s+[0-9a-fA-F]{1,16}\\s+[0-9a-fA-F]{1,16}\\s+" + FILE_NAME + "\\s*$");
+    // `nt!_VF_TARGET_DRIVER 0xa013f2c8: Sample.sys (Loaded and Unloaded)` / `MODULE: 0x84226b28 MyDriver.sys (Loaded)`
+    const DRIVER_NAMED_LINE = new RegExp("^\\s*(?:nt!_VF_TARGET_DRIVER\\s+0x[0-9a-fA-F`]+:|MODULE:\\s+0x[0-9a-fA-F`]+)\\s+" + FILE_NAME + "(?:\\s+\\(([^)]*)\\))?\\s*$");
+    const COUNTS = /^\s*Current Pool (Allocations|Bytes)(?:\s+([0-9a-fA-F]+)\s+([0-9a-fA-F]+)|:\s*\(\s*0x([0-9a-fA-F]+)\s*\/\s*0x([0-9a-fA-F]+)\s*\))\s*$/;
+    const TABLE_HEADER = /^\s*(?:PoolAddress\s+SizeInBytes|Address\s+Length\s+Tag\s+Caller)/i;
+    function parseVerifierOutput(lines, driver, maxAllocations) {
+        const report = { driverListed: false, driverState: null, currentAllocations: null, currentBytes: null, allocations: [], skippedRows: 0 };
+        const lowerDriver = driver.toLowerCase();
+        // Before any driver line the section is the requested driver's: `!verifier 3 <image>` prints only that image.
+        let inDriver = true;
+        let inTable = false;
+        for (const raw of lines) {
+            const line = raw.replace(/\r$/, "");
+            const named = DRIVER_NAMED_LINE.exec(line);
+            const tabled = named ? null : DRIVER_TABLE_LINE.exec(line);
+            if (named || tabled) {
+                const name = named ? named[1] : tabled[2];
+                const state = named ? named[2] || null : tabled[1];
+                inDriver = name.toLowerCase() === lowerDriver;
+                inTable = false;
+                if (inDriver) {
+                    report.driverListed = true;
+                    report.driverState = state ? state.trim() : null;
+                }
+                continue;
+            }
+            if (TABLE_HEADER.test(line)) {
+                inTable = true;
+                continue;
+            }
+            const counts = COUNTS.exec(line);
+            if (counts) {
+                if (inDriver) {
+                    const nonPaged = parseInt(counts[2] || counts[4], 16);
+                    const paged = parseInt(counts[3] || counts[5], 16);
+                    if (counts[1] === "Allocations")
+                        report.currentAllocations = { nonPaged, paged };
+                    else
+                        report.currentBytes = { nonPaged, paged };
+                }
+                continue;
+            }
+            if (!inTable || !line.trim() || /^\s*-+(\s+-+)*\s*$/.test(line))
+                continue;
+            if (!ROW_LIKE.test(line)) {
+                // Text: the table is over (`Contiguous allocations are not displayed with public symbols.`, the page's `...`,
+                // the fault-injection log that follows).
+                inTable = false;
+                continue;
+            }
+            if (!inDriver)
+                continue;
+            const m = ROW.exec(line);
+            const address = m ? Address.parse(m[1]) : null;
+            const caller = m ? Address.parse(m[4]) : null;
+            if (!m || !address || !caller || report.allocations.length >= maxAllocations) {
+                report.skippedRows++;
+                continue;
+            }
+            report.allocations.push({ address, size: parseInt(m[2], 16), tag: (m[3] + "    ").slice(0, 4), caller, callerSymbol: m[5] || null });
+        }
+        return report;
+    }
+
+    // Totals of outstanding allocations by a key, largest first, and the sign of an allocation wrapper.
+    function groupBy(items, key) {
+        const map = new Map();
+        for (const item of items) {
+            const k = key(item);
+            let g = map.get(k);
+            if (!g) {
+                g = { key: k, allocations: 0, bytes: 0 };
+                map.set(k, g);
+            }
+            g.allocations++;
+            g.bytes += item.Size;
+        }
+        const groups = [];
+        map.forEach((g) => groups.push(g));
+        return groups.sort((a, b) => b.bytes - a.bytes || b.allocations - a.allocations || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    }
+    /** `drv!MyAlloc+0x21` -> `drv!MyAlloc`; a bare address stays as it is. */
+    function functionOf(symbol) {
+        return symbol.replace(/\+0x[0-9a-fA-F]+$/, "");
+    }
+    /** A wrapper shows as one call site behind most allocations: at least this many, and at least half. */
+    const WRAPPER_MIN_ALLOCATIONS = 10;
+    function likelyWrapper(byCaller, total) {
+        const top = byCaller.reduce((best, g) => (!best || g.allocations > best.allocations ? g : best), null);
+        if (!top || top.allocations < WRAPPER_MIN_ALLOCATIONS || top.allocations * 2 < total)
+            return null;
+        return top;
+    }
+
+    /** Bytes before a call searched for the tag's immediate. The real call sequences are 15 (x86: two `mov [esp+x]`) and
+     *  16 bytes (x64: `mov r8d, imm32; mov rdx, rcx; mov rcx, [rip+x]`) long (test/fixtures/leaktag/wine-code.txt); 0x20
+     *  leaves room for a few more argument loads without reaching far into the code before. */
+    const TAG_WINDOW = 0x20;
+    /** A return address further than this into a function is not a small allocation wrapper: the symbol is more likely
+     *  the nearest public name before unrelated code, and its "start" would be wrong. */
+    const MAX_WRAPPER_OFFSET = 0x1000;
+    /** Call sites kept; a wrapper called from more places than this is cut there and the rest counted. */
+    const MAX_CALL_SITES = 4096;
+    /** `drv!MyAlloc+0x21` -> { name: "drv!MyAlloc", offset: 0x21 }; null without a function symbol and an offset. */
+    function wrapperStartOf(symbol) {
+        const m = /^([^!\s]+!.+)\+0x([0-9a-fA-F]{1,8})$/.exec(symbol);
+        if (!m)
+            return null;
+        const offset = parseInt(m[2], 16);
+        return offset > 0 && offset <= MAX_WRAPPER_OFFSET ? { name: m[1], offset } : null;
+    }
+    /** Direct calls and jumps to `targetRva` in `bytes` (which start at `codeRva`): `e8 rel32` and `e9 rel32`. */
+    function callSitesTo(bytes, codeRva, targetRva) {
+        const out = [];
+        for (let i = 0; i + 5 <= bytes.length; i++) {
+            const op = bytes[i];
+            if (op !== 0xe8 && op !== 0xe9)
+                continue;
+            if (codeRva + i + 5 + i32(bytes, i + 1) === targetRva)
+                out.push({ rva: codeRva + i, at: i, kind: op === 0xe8 ? "call" : "jmp" });
+        }
+        return out;
+    }
+    /** Four bytes a driver writes as a pool tag: printable ASCII, the first a letter or digit (a size or a flag is not). */
+    function looksLikeTag(value) {
+        const first = value & 0xff;
+        if (!((first >= 0x30 && first <= 0x39) || (first >= 0x41 && first <= 0x5a) || (first >= 0x61 && first <= 0x7a)))
+            return false;
+        for (let i = 1; i < 4; i++) {
+            let c = (value >>> (i * 8)) & 0xff;
+            if (i === 3)
+                c &= 0x7f; // the protected-pool bit
+            if (c < 0x20 || c > 0x7e)
+                return false;
+        }
+        return true;
+    }
+    /**
+     * The tag immediates in bytes [from, to): every offset whose preceding bytes are one of the immediate forms and whose
+     * four bytes look like a tag, nearest to `to` first. `known` tags come before tag-shaped values that no allocation has.
+     */
+    function tagImmediates(bytes, from, to, is64, known) {
+        const found = [];
+        for (let at = to - 4; at >= Math.max(0, from); at--) {
+            const form = immediateFormAt(bytes, at, is64);
+            if (!form || at - form.prefixLength < from)
+                continue;
+            const value = u32(bytes, at);
+            if (!looksLikeTag(value))
+                continue;
+            const tag = tagText(value);
+            found.push({ tag, at, instruction: form.name, prefixLength: form.prefixLength, known: known.has(tag) });
+        }
+        // Stable: nearest first within each kind.
+        const sorted = found.filter((f) => f.known).concat(found.filter((f) => !f.known));
+        return sorted.map((f) => ({ tag: f.tag, at: f.at, instruction: f.instruction, prefixLength: f.prefixLength }));
+    }
+    /**
+     * Where the search for a call site's tag starts in `bytes` (which start at `codeRva`): TAG_WINDOW bytes before the
+     * call, but not before the previous call to the wrapper (`previousEnd`; its tag belongs to that call) nor before the
+     * start of the function holding the call (x64 .pdata, `functionStarts`): a call near its function's start would
+     * otherwise take a tag from the end of the function before it (`mov edx, tag; call [ExFreePoolWithTag]; ret`).
+     */
+    function tagWindowStart(siteAt, codeRva, previousEnd, functionStarts) {
+        let from = Math.max(previousEnd, siteAt - TAG_WINDOW, 0);
+        for (let at = siteAt; at > from; at--) {
+            if (functionStarts.has(codeRva + at)) {
+                from = at;
+                break;
+            }
+        }
+        return from;
+    }
+    function isScanFailure(value) {
+        return value.kind !== undefined;
+    }
+    /**
+     * Scans the executable sections of the module holding `start` for calls to it. `bodyEnd` is how far into the
+     * wrapper its allocations return (the largest caller offset); the wrapper's own bytes before it are searched for
+     * hard-coded tags. `known` holds the tags of the wrapper's outstanding allocations.
+     */
+    function scanWrapperCallers(target, start, bodyEnd, known) {
+        // At 0xC4/0x62 the driver is still mapped and listed (the bugcheck is raised from MiUnloadSystemImage before the
+        // image goes: seed 002's `u` on the caller disassembles test.sys); a driver already gone is reported, not searched.
+        const module = target.moduleContaining(start);
+        if (!module)
+            return { kind: "notInModule" };
+        // The code, and on x64 the .pdata that says where its functions start (tagWindowStart; the exception directory
+        // is found in the bytes read, so a .pdata under another name only leaves the windows unbounded by functions).
+        const image = readImageSections(target, module, (s) => s.isCode || (s.name === ".pdata" && !s.isDiscardable));
+        if (isImageNotRead(image))
+            return { kind: "imageUnreadable", module, reason: image.reason };
+        const is64 = image.headers.is64;
+        const startRva = start.distanceFrom(module.base) || 0;
+        const scan = { module, startRva, sites: [], sitesNotKept: 0, hardCoded: [], sections: [], bytesScanned: 0, bytesUnreadable: 0 };
+        const readable = [];
+        const functionStarts = functionStartsOf(image.headers, image.pieces);
+        for (const section of image.sections) {
+            if (!section.isCode)
+                continue;
+            const { pieces, missing } = sectionPieces(section, image);
+            scan.sections.push(section.name);
+            scan.bytesUnreadable += missing;
+            for (const piece of pieces) {
+                readable.push(piece);
+                scan.bytesScanned += piece.bytes.length;
+                let previousEnd = 0;
+                for (const site of callSitesTo(piece.bytes, piece.rva, startRva)) {
+                    // The window stops at the previous call to the wrapper: its tag belongs to that call.
+                    const tags = tagImmediates(piece.bytes, tagWindowStart(site.at, piece.rva, previousEnd, functionStarts), site.at, is64, known);
+                    previousEnd = site.at + 5;
+                    if (scan.sites.length >= MAX_CALL_SITES) {
+                        scan.sitesNotKept++;
+                        continue;
+                    }
+                    const t = tags[0];
+                    scan.sites.push({ rva: site.rva, kind: site.kind, tag: t ? t.tag : null, tagRva: t ? piece.rva + t.at - t.prefixLength : null, instruction: t ? t.instruction : null });
+                }
+            }
+        }
+        if (scan.bytesScanned === 0)
+            return { kind: "imageUnreadable", module, reason: "its executable sections are unreadable (paged out, or the image is gone)" };
+        const body = pieceAt(readable, startRva, bodyEnd);
+        if (body) {
+            for (const t of tagImmediates(body, 0, body.length, is64, known)) {
+                if (known.has(t.tag))
+                    scan.hardCoded.push({ tag: t.tag, rva: startRva + t.at - t.prefixLength, instruction: t.instruction });
+            }
+        }
+        return scan;
+    }
+    /** Each tag of the wrapper's allocations with the call sites that pass it; `groups` are largest first. */
+    function attributeTags(groups, scan) {
+        const noTag = scan.sites.filter((s) => s.tag === null);
+        return groups.map((g) => {
+            const hardCodedAt = scan.hardCoded.filter((h) => h.tag === g.key).map((h) => h.rva);
+            return {
+                tag: g.key,
+                allocations: g.allocations,
+                bytes: g.bytes,
+                passedBy: scan.sites.filter((s) => s.tag === g.key),
+                hardCodedAt,
+                passingNoTag: hardCodedAt.length ? noTag : [],
+            };
+        });
+    }
+
+    // kd> !unloadleaks
+    // kd> !unloadleaks "test.sys"
+    // A driver unloaded without freeing its pool (bugcheck 0xC4, Arg1 0x62): every outstanding verifier-tracked
+    // allocation with its caller's symbol and source line. Without an argument it reads the bugcheck (Arg2 the driver's
+    // name, Arg3 its _VF_TARGET_VERIFIED_DRIVER_DATA, Arg4 the count); with a driver name it lists that driver's
+    // allocations from `!verifier 3` (a live session, before the unload). Seed article 002.
+    /** From this many allocations, or this many distinct callers to symbolize (one `u` round trip each), the command
+     *  prints progress every 10%. */
+    const LARGE_ALLOCATION_COUNT = 2000;
+    const LARGE_CALLER_COUNT = 50;
+    const BUGCHECK_DRIVER_VERIFIER = 0xc4;
+    const SUBCODE_UNLOAD_LEAKS = 0x62;
+    const unloadleaksCommand = {
+        name: "unloadleaks",
+        usage: '!unloadleaks ["drv.sys"]',
+        summary: "Pool a driver left allocated at unload (bugcheck 0xC4/0x62): caller and source line",
+        resultNoun: ["allocation", "allocations"],
+        quietRepeats: true,
+        run(ctx, args) {
+            const { target, out } = ctx;
+            if (!target.isKernel) {
+                out.line(messages.needsKernel("unloadleaks"));
+                return [];
+            }
+            const kind = argKind(args[0]);
+            if (args.length > 1 || (kind !== "missing" && kind !== "string")) {
+                out.line(messages.unloadleaksUsage(args.length > 1 ? args.length + " arguments" : describeArg(args[0])));
+                return [];
+            }
+            let requested = null;
+            if (kind === "string") {
+                requested = fileNameArg(args[0]);
+                if (!requested) {
+                    out.line(messages.unloadleaksBadName("given", shownName(args[0])));
+                    return [];
+                }
+            }
+            const bug = readBugCheck(target);
+            const isUnloadLeak = isBugCheck(bug) && bug.code === BUGCHECK_DRIVER_VERIFIER && bug.parameters[0].equals(new Address(0, SUBCODE_UNLOAD_LEAKS));
+            if (isUnloadLeak)
+                return fromBugCheck(ctx, bug, requested);
+            if (requested) {
+                const reason = bug.reason;
+                if (reason && /unreadable/.test(reason))
+                    out.line(messages.unloadleaksBugcheckUnreadable(reason));
+                out.line(messages.unloadleaksLiveAvl());
+                return fromText(ctx, requested);
+            }
+            if (isBugCheck(bug))
+                out.line(messages.unloadleaksOtherBugcheck(hex$1(bug.code).toUpperCase().replace("0X", "0x"), bug.parameters[0].toString()));
+            else if (bug.kind === "none")
+                out.line(messages.unloadleaksNoBugcheck());
+            else
+                out.line(messages.unloadleaksBugcheckUnavailable(bug.reason));
+            return [];
+        },
+    };
+    function fromBugCheck(ctx, bug, requested) {
+        const { target, out } = ctx;
+        const [, nameAt, dataAt, countArg] = bug.parameters;
+        const name = readWideName(target, nameAt);
+        let driver;
+        if (name instanceof Unreadable) {
+            out.line(messages.unloadleaksNameUnreadable(name.describe(target.pointerSize)));
+            driver = "(unreadable name)";
+        }
+        else {
+            driver = name.text;
+            if (name.truncated)
+                out.line(messages.unloadleaksNameTruncated(limits.maxTargetString));
+        }
+        const arg4 = countArg.isSafeNumber ? countArg.toNumber() : -1;
+        out.line(messages.unloadleaksBugcheck(bug.source, shownName(driver), groupDigits(arg4)));
+        if (requested && requested.toLowerCase() !== driver.toLowerCase()) {
+            out.line(messages.unloadleaksOtherDriver(shownName(driver), requested));
+            return fromText(ctx, requested);
+        }
+        const safeName = name instanceof Unreadable ? null : fileNameArg(driver);
+        if (!safeName && !(name instanceof Unreadable))
+            out.line(messages.unloadleaksBadName("read from Arg2", shownName(driver)));
+        if (dataAt.isNull) {
+            out.line(messages.unloadleaksNoVerifierData(shownName(driver)));
+            return [];
+        }
+        out.line(messages.unloadleaksVerifierData(target.formatAddress(dataAt)));
+        const build = target.windowsBuild();
+        const typeSource = (m, t) => target.type(m, t);
+        const data = resolveLayout(VF_TARGET_VERIFIED_DRIVER_DATA, typeSource, target.pointerSize, build);
+        const entry = resolveLayout(VI_POOL_ENTRY_INUSE, typeSource, target.pointerSize, build);
+        if (isLayoutMissing(data) || isLayoutMissing(entry) || data.guessed) {
+            out.line(isLayoutMissing(data) ? messages.unloadleaksLayoutMissing(data.typeName, data.reason)
+                : isLayoutMissing(entry) ? messages.unloadleaksLayoutMissing(entry.typeName, entry.reason)
+                    : messages.unloadleaksBuildUnknown());
+            return textFallback(ctx, safeName);
+        }
+        out.line(messages.layoutFallback(data.description));
+        out.line(messages.layoutFallback(entry.description));
+        const walked = readVerifiedDriverData(target, dataAt, data, entry);
+        if (walked instanceof Unreadable) {
+            out.line(messages.unloadleaksDataUnreadable(walked.describe(target.pointerSize)));
+            return textFallback(ctx, safeName);
+        }
+        for (const p of walked.problems)
+            out.line(messages.unloadleaksWalkProblem(describeProblem(p, target)));
+        const allocations = walked.allocations;
+        out.line(messages.unloadleaksWalk(walked.pagesWalked, allocations.length));
+        const c = walked.counters;
+        const countedBytes = allocations.reduce((n, a) => n + a.size, 0);
+        const counterAllocations = c.pagedAllocations + c.nonPagedAllocations;
+        const counterBytes = c.pagedBytes + c.nonPagedBytes;
+        if (counterAllocations !== allocations.length || counterBytes !== countedBytes) {
+            out.line(messages.unloadleaksCountersDiffer(allocations.length, countedBytes, counterAllocations, counterBytes));
+        }
+        if (arg4 !== allocations.length)
+            out.line(messages.unloadleaksArg4Differs(arg4, allocations.length));
+        return render$1(ctx, driver, allocations);
+    }
+    function textFallback(ctx, name) {
+        if (!name) {
+            ctx.out.line(messages.unloadleaksFallbackRefused());
+            return [];
+        }
+        return fromText(ctx, name);
+    }
+    function fromText(ctx, name) {
+        const { target, out } = ctx;
+        out.line(messages.unloadleaksFallback(name));
+        const result = target.executeCommand("!verifier 3", name);
+        if (result.error) {
+            out.line(messages.unloadleaksCommandFailed("!verifier 3 " + name, result.error));
+            return [];
+        }
+        const report = parseVerifierOutput(result.lines, name, verifierLimits.maxAllocations);
+        if (report.skippedRows)
+            out.line(messages.unloadleaksSkippedRows(report.skippedRows));
+        if (!report.driverListed && report.allocations.length === 0) {
+            out.line(messages.unloadleaksNotListed(name));
+            return [];
+        }
+        if (report.driverState && /unloaded/i.test(report.driverState))
+            out.line(messages.unloadleaksTextDriverState(name, report.driverState));
+        return render$1(ctx, name, report.allocations);
+    }
+    function render$1(ctx, driver, allocations) {
+        const { target, out } = ctx;
+        if (allocations.length === 0) {
+            out.line(messages.unloadleaksNone(shownName(driver)));
+            return [];
+        }
+        const symbolized = symbolizeAll(target, driver, allocations, out);
+        const records = symbolized.records;
+        const total = records.reduce((n, r) => n + r.Size, 0);
+        out.line("");
+        out.line(plural(records.length, "outstanding allocation") + " of " + shownName(driver) + ", " + bytesWithUnit(total) + ":");
+        out.lines(renderTable([
+            { header: "Address", value: (r) => target.formatAddress(r.Address) },
+            { header: "Size", align: "right", value: (r) => hex$1(r.Size) },
+            { header: "Tag", value: (r) => r.Tag },
+            { header: "Caller", value: (r) => target.formatAddress(r.Caller) },
+            { header: "CallerSymbol", value: (r) => r.CallerSymbol },
+            { header: "Source", value: (r) => r.Source },
+        ], records));
+        const siteOf = (r) => (r.CallerSymbol === messages.unloadleaksNoSymbol() ? target.formatAddress(r.Caller) : r.CallerSymbol);
+        const byCaller = groupBy(records, siteOf);
+        printGroups(ctx, "By tag", "Tag", groupBy(records, (r) => r.Tag));
+        printGroups(ctx, "By call site", "CallerSymbol", byCaller);
+        printGroups(ctx, "By caller function", "CallerFunction", groupBy(records, (r) => r.CallerFunction));
+        const wrapper = likelyWrapper(byCaller, records.length);
+        let callers = null;
+        if (wrapper) {
+            // A failure here loses the callers, not the list above: caught at this boundary and said.
+            try {
+                callers = wrapperCallers(ctx, wrapper.key, records, symbolized.commands);
+            }
+            catch (e) {
+                for (const r of records)
+                    r.WrapperCallers = [];
+                callers = { wrapperName: "", wrapperStart: new Address(0, 0), offset: 0, attributions: null, reason: messages.unloadleaksWrapperFailed(String(e)), scan: null, unmatched: [], siteName: () => "", sitesNotSymbolized: 0, sitesSymbolized: 0 };
+            }
+        }
+        out.line("");
+        out.line(!wrapper ? messages.unloadleaksGrouping() : callers && callers.attributions ? messages.unloadleaksGroupingWrapperCallers() : messages.unloadleaksGroupingWrapperTags());
+        if (wrapper) {
+            const through = records.filter((r) => siteOf(r) === wrapper.key);
+            out.line(messages.unloadleaksWrapper(wrapper.key, wrapper.allocations, records.length, target.formatAddress(through[0].Address)));
+            if (callers && callers.attributions) {
+                printWrapperCallers(ctx, callers);
+            }
+            else {
+                if (callers)
+                    out.line(callers.reason);
+                printGroups(ctx, "Through " + wrapper.key + ", by the tag its callers passed", "Tag", groupBy(through, (r) => r.Tag));
+            }
+            out.line("");
+        }
+        out.line(messages.unloadleaksSymbolsNote(callers ? callers.sitesSymbolized : 0));
+        out.line(nextCommands(target, driver, records, byCaller[0].key, siteOf));
+        return records;
+    }
+    /**
+     * The wrapper's callers, found by scanning the driver for calls to the wrapper's start (caller - offset from the
+     * caller's symbol) and matched to the wrapper's allocations by the tag each call site passes. Sets WrapperCallers on
+     * the matched records. `commandsUsed` is the `u` commands already run, counted against maxSymbolizedCallers.
+     */
+    function wrapperCallers(ctx, wrapperKey, records, commandsUsed) {
+        const { target } = ctx;
+        const start = wrapperStartOf(wrapperKey);
+        const result = { wrapperName: "", wrapperStart: new Address(0, 0), offset: 0, attributions: null, reason: "", scan: null, unmatched: [], siteName: () => "", sitesNotSymbolized: 0, sitesSymbolized: 0 };
+        if (!start) {
+            result.reason = messages.unloadleaksWrapperNoSymbols(wrapperKey);
+            return result;
+        }
+        const inWrapper = records.filter((r) => r.CallerFunction === start.name);
+        const wrapperRecord = records.filter((r) => r.CallerSymbol === wrapperKey)[0];
+        result.wrapperName = start.name;
+        result.offset = start.offset;
+        result.wrapperStart = wrapperRecord.Caller.subtract(start.offset);
+        // How far into the wrapper its allocations return: its bytes before that may write a tag of their own.
+        const bodyEnd = Math.min(MAX_WRAPPER_OFFSET, inWrapper.reduce((n, r) => Math.max(n, r.Caller.distanceFrom(result.wrapperStart) || 0), start.offset));
+        const known = new Set(inWrapper.map((r) => r.Tag));
+        const scan = scanWrapperCallers(target, result.wrapperStart, bodyEnd, known);
+        if (isScanFailure(scan)) {
+            result.reason =
+                scan.kind === "notInModule"
+                    ? messages.unloadleaksWrapperNoModule(start.name, target.formatAddress(result.wrapperStart))
+                    : messages.unloadleaksWrapperImageUnreadable(start.name, shownName(scan.module.fileName), scan.reason);
+            return result;
+        }
+        result.scan = scan;
+        const attributions = attributeTags(groupBy(inWrapper, (r) => r.Tag), scan);
+        result.unmatched = scan.sites.filter((s) => s.tag !== null && !known.has(s.tag));
+        // One `u` per distinct listed call site, within what maxSymbolizedCallers leaves after the allocations' callers.
+        const budget = Math.max(0, workLimit("maxSymbolizedCallers") - commandsUsed);
+        const names = new Map();
+        const moduleName = shownName(scan.module.name);
+        const nameOf = (site) => {
+            const cached = names.get(site.rva);
+            if (cached !== undefined)
+                return cached;
+            let name = moduleName + "+0x" + site.rva.toString(16);
+            if (names.size < budget) {
+                result.sitesSymbolized++;
+                const s = target.symbolize(scan.module.base.add(site.rva));
+                if (s.symbol)
+                    name = s.symbol;
+            }
+            else {
+                result.sitesNotSymbolized++;
+            }
+            if (site.kind === "jmp")
+                name += " (jmp)";
+            names.set(site.rva, name);
+            return name;
+        };
+        for (const a of attributions) {
+            const sites = a.passedBy.concat(a.passingNoTag);
+            const symbols = sites.map(nameOf);
+            for (const r of inWrapper)
+                if (r.Tag === a.tag)
+                    r.WrapperCallers = symbols.slice();
+        }
+        result.siteName = nameOf;
+        result.attributions = attributions;
+        return result;
+    }
+    function printWrapperCallers(ctx, w) {
+        const { target, out } = ctx;
+        const scan = w.scan;
+        out.line("");
+        out.line(messages.unloadleaksWrapperCallersHeader(w.wrapperName, shownName(scan.module.fileName)));
+        for (const a of w.attributions) {
+            const head = "  tag '" + a.tag + "' \u2014 " + plural(a.allocations, "allocation") + ", " + hex$1(a.bytes) + " bytes \u2014 ";
+            const parts = [];
+            if (a.passedBy.length) {
+                parts.push("passed to " + w.wrapperName + " by " + a.passedBy.map(w.siteName).join(", ") + (a.passedBy.length > 1 ? " (" + a.passedBy.length + " call sites; how the allocations split between them is unknown)" : ""));
+            }
+            if (a.hardCodedAt.length) {
+                const where = a.hardCodedAt.map((rva) => w.wrapperName + "+0x" + (rva - scan.startRva).toString(16)).join(", ");
+                parts.push("written by " + w.wrapperName + " itself (at " + where + "); " +
+                    (a.passingNoTag.length ? "call sites that pass no tag: " + a.passingNoTag.map(w.siteName).join(", ") : "no call site passes it none"));
+            }
+            if (parts.length === 0)
+                parts.push(messages.unloadleaksWrapperTagNotFound(w.wrapperName));
+            out.line(head + parts.join("; "));
+        }
+        const calls = scan.sites.filter((s) => s.kind === "call").length;
+        const jumps = scan.sites.length - calls;
+        const noTag = scan.sites.filter((s) => s.tag === null).length;
+        const hardCoded = scan.hardCoded.length > 0;
+        out.line(messages.unloadleaksWrapperScan(w.wrapperName, target.formatAddress(w.wrapperStart), hex$1(w.offset), scan.sections.join(", "), hex$1(scan.bytesScanned), scan.sites.length, calls, jumps));
+        if (scan.sitesNotKept)
+            out.line(messages.unloadleaksWrapperSitesCap(scan.sites.length, scan.sitesNotKept));
+        if (scan.bytesUnreadable)
+            out.line(messages.unloadleaksWrapperPartlyUnreadable(hex$1(scan.bytesUnreadable)));
+        if (noTag && !hardCoded)
+            out.line(messages.unloadleaksWrapperNoTagSites(noTag, w.wrapperName));
+        if (w.unmatched.length) {
+            const tags = w.unmatched.map((s) => "'" + s.tag + "'").filter((t, i, all) => all.indexOf(t) === i);
+            out.line(messages.unloadleaksWrapperUnmatched(w.unmatched.length, tags.join(", ")));
+        }
+        if (w.sitesNotSymbolized)
+            out.line(messages.unloadleaksWrapperSitesNotSymbolized(w.sitesNotSymbolized, workLimit("maxSymbolizedCallers")));
+    }
+    /** Commands to copy: the code of the largest call site, the bytes of the largest allocation, the verifier's report. */
+    function nextCommands(target, driver, records, topSite, siteOf) {
+        const atTopSite = records.filter((r) => siteOf(r) === topSite)[0];
+        const largest = records.reduce((a, b) => (b.Size > a.Size ? b : a));
+        const parts = [
+            "u " + target.formatAddress(atTopSite.Caller) + " (the code at the largest call site)",
+            "db " + target.formatAddress(largest.Address) + " L" + hex$1(Math.min(largest.Size, 0x100)) + " (the largest allocation's bytes)",
+        ];
+        // Only a name that passed the file-name check is offered as a command, even as text to copy.
+        const safe = fileNameArg(driver);
+        if (safe)
+            parts.push("!verifier 3 " + safe + " (the verifier's own report)");
+        return "Next: " + parts.join("; ") + ".";
+    }
+    function printGroups(ctx, title, keyHeader, groups) {
+        ctx.out.line("");
+        ctx.out.line(title + " (largest first):");
+        ctx.out.lines(renderTable([
+            { header: "Bytes", align: "right", value: (g) => groupDigits(g.bytes) },
+            { header: "Allocations", align: "right", value: (g) => groupDigits(g.allocations) },
+            { header: keyHeader, value: (g) => g.key },
+        ], groups, "  "));
+    }
+    /** The records, and how many `u` commands were run for them. */
+    function symbolizeAll(target, driver, allocations, out) {
+        // Distinct caller addresses symbolized per run: the maxSymbolizedCallers work limit.
+        const maxCallers = workLimit("maxSymbolizedCallers");
+        const seen = new Map();
+        const callers = new Set();
+        for (const a of allocations)
+            callers.add(a.caller.key);
+        const large = allocations.length >= LARGE_ALLOCATION_COUNT || Math.min(callers.size, maxCallers) >= LARGE_CALLER_COUNT;
+        const progress = new Progress(out, "Symbolizing callers", allocations.length, large, countOf("allocations"));
+        let skipped = 0;
+        const records = [];
+        // Without a symbol from `u`: the one !verifier printed after the caller's address (an unloaded driver's code no
+        // longer symbolizes), else module+offset as WinDbg names it, else "(no symbol)".
+        let namedByText = 0;
+        const fallbackName = (a) => {
+            const printed = a.callerSymbol;
+            if (printed)
+                namedByText++;
+            return printed || moduleOffsetName(a.caller, target.modules()) || messages.unloadleaksNoSymbol();
+        };
+        for (const a of allocations) {
+            progress.update(records.length);
+            let known = seen.get(a.caller.key);
+            if (!known) {
+                if (seen.size < maxCallers) {
+                    const s = target.symbolize(a.caller);
+                    known = { symbol: s.symbol || fallbackName(a), source: formatSource(s) || messages.unloadleaksNoLines() };
+                    seen.set(a.caller.key, known);
+                }
+                else {
+                    skipped++;
+                    known = { symbol: fallbackName(a), source: messages.unloadleaksNoLines() };
+                }
+            }
+            const text = target.formatAddress(a.address) + " " + hex$1(a.size) + " " + a.tag + " " + known.symbol;
+            records.push({
+                Address: a.address,
+                Size: a.size,
+                Tag: a.tag,
+                Caller: a.caller,
+                CallerSymbol: known.symbol,
+                Source: known.source,
+                // module+offset names a place, not a function: it stays whole.
+                CallerFunction: known.symbol === messages.unloadleaksNoSymbol() ? target.formatAddress(a.caller) : known.symbol.indexOf("!") < 0 ? known.symbol : functionOf(known.symbol),
+                Driver: driver,
+                WrapperCallers: [],
+                toString: () => text,
+            });
+        }
+        if (skipped)
+            out.line(messages.unloadleaksSymbolCap(maxCallers, skipped));
+        if (namedByText)
+            out.line(messages.unloadleaksSymbolsFromText(namedByText));
+        return { records, commands: seen.size };
+    }
+    function describeProblem(p, target) {
+        switch (p.kind) {
+            case "unreadablePage":
+                return "the tracking page at " + target.formatAddress(p.address) + " is unreadable";
+            case "cycle":
+                return "the page list loops back to " + target.formatAddress(p.address);
+            case "misalignedPage":
+                return "the page list points at " + target.formatAddress(p.address) + ", which is not a page";
+            case "pageLimit":
+                return "more than " + p.limit + " tracking pages";
+            case "allocationLimit":
+                return "more than " + p.limit + " allocations (maxAllocations; " + raiseHint("maxAllocations") + ")";
+        }
+    }
+    function shownName(name) {
+        const s = name.length > 40 ? name.slice(0, 40) + "..." : name;
+        // Driver names are ASCII file names; anything else (controls, bidi overrides) is shown as `?`.
+        return s.replace(/[^\x20-\x7e]/g, "?");
+    }
+
+    // The structures behind a bugcheck's exception information and a pool block's header.
+    // EXCEPTION_RECORD, EXCEPTION_POINTERS and CONTEXT: public winnt.h (Windows SDK), unchanged since Windows XP x64;
+    // the x64 EXCEPTION_RECORD offsets are also the ones the issue and `.exr` rely on. _POOL_HEADER: layouts.md §2.4.
+    /** EXCEPTION_MAXIMUM_PARAMETERS (winnt.h): ExceptionInformation has 15 slots. */
+    const EXCEPTION_MAXIMUM_PARAMETERS = 15;
+    const EXCEPTION_RECORD = {
+        module: "nt",
+        typeName: "_EXCEPTION_RECORD",
+        fields: ["ExceptionCode", "ExceptionFlags", "ExceptionRecord", "ExceptionAddress", "NumberParameters", "ExceptionInformation"],
+        variants: [
+            {
+                label: "every x64 build",
+                pointerSize: 8,
+                size: 0x98,
+                offsets: { ExceptionCode: 0, ExceptionFlags: 4, ExceptionRecord: 8, ExceptionAddress: 0x10, NumberParameters: 0x18, ExceptionInformation: 0x20 },
+                source: "winnt.h EXCEPTION_RECORD",
+                checkedAgainst: ALL_X64_PDBS,
+            },
+            {
+                label: "every x86 build",
+                pointerSize: 4,
+                size: 0x50,
+                offsets: { ExceptionCode: 0, ExceptionFlags: 4, ExceptionRecord: 8, ExceptionAddress: 0xc, NumberParameters: 0x10, ExceptionInformation: 0x14 },
+                source: "winnt.h EXCEPTION_RECORD",
+            },
+        ],
+    };
+    /** EXCEPTION_POINTERS { PEXCEPTION_RECORD ExceptionRecord; PCONTEXT ContextRecord; } (winnt.h): two pointers. */
+    const EXCEPTION_POINTERS = {
+        module: "nt",
+        typeName: "_EXCEPTION_POINTERS",
+        fields: ["ExceptionRecord", "ContextRecord"],
+        variants: [
+            { label: "every x64 build", pointerSize: 8, size: 0x10, offsets: { ExceptionRecord: 0, ContextRecord: 8 }, source: "winnt.h EXCEPTION_POINTERS", checkedAgainst: ALL_X64_PDBS },
+            { label: "every x86 build", pointerSize: 4, size: 8, offsets: { ExceptionRecord: 0, ContextRecord: 4 }, source: "winnt.h EXCEPTION_POINTERS" },
+        ],
+    };
+    /** The instruction and stack pointers of a CONTEXT; the field names differ by architecture, so two specs. */
+    const CONTEXT_X64 = {
+        module: "nt",
+        typeName: "_CONTEXT",
+        fields: ["Rsp", "Rip"],
+        variants: [{ label: "every x64 build", pointerSize: 8, size: 0x4d0, offsets: { Rsp: 0x98, Rip: 0xf8 }, source: "winnt.h CONTEXT (AMD64)", checkedAgainst: ALL_X64_PDBS }],
+    };
+    const CONTEXT_X86 = {
+        module: "nt",
+        typeName: "_CONTEXT",
+        fields: ["Eip", "Esp"],
+        variants: [{ label: "every x86 build", pointerSize: 4, size: 0x2cc, offsets: { Eip: 0xb8, Esp: 0xc4 }, source: "winnt.h CONTEXT (i386)" }],
+    };
+    /** _POOL_HEADER: the block sits right after it; PoolTag at +4; BlockSize in bits 16-23 (x64, ×16) or 16-24 (x86, ×8). */
+    const POOL_HEADER = {
+        module: "nt",
+        typeName: "_POOL_HEADER",
+        fields: ["PoolTag"],
+        variants: [
+            { label: "every x64 build", pointerSize: 8, size: 0x10, offsets: { PoolTag: 4 }, source: "layouts.md §2.4", checkedAgainst: ALL_X64_PDBS },
+            { label: "every x86 build", pointerSize: 4, size: 8, offsets: { PoolTag: 4 }, source: "layouts.md §2.4" },
+        ],
+    };
+    /** BlockSize bit field of the header's first dword and its unit (layouts.md §2.4). */
+    function poolBlockSizeField(pointerSize) {
+        return pointerSize === 8 ? { shift: 16, bits: 8, unit: 16 } : { shift: 16, bits: 9, unit: 8 };
+    }
+
+    const IRQL = "Current IRQL";
+    const NONE = ["Reserved", "Reserved", "Reserved"];
+    const RULE = ["The violated rule condition (a string)", "Optional pointer to the rule's state", "Reserved"];
+    const RULEINFO = ["The violated rule condition (a string)", "Rule state (second argument of !ruleinfo)", "Supplemental state (third argument of !ruleinfo)"];
+    const FREE_TRACKED = "ExFreePool: a value Driver Verifier uses to track the allocation is wrong";
+    const OVERRUN = "The driver freed memory after writing past the end of the allocation (Pool Tracking)";
+    const DEADLOCK = " (Deadlock Detection)";
+    function rule(name, parameters = RULE) {
+        return { meaning: "DDI compliance rule " + name + " violated", parameters };
+    }
+    function vmSwitch(what, parameters) {
+        return { meaning: "Hyper-V extensible switch: " + what, parameters };
+    }
+    const VERIFIER_SUBCODES = {
+        0x00: { meaning: "The driver requested a zero-byte pool allocation", parameters: [IRQL, "Pool type", "Number of bytes"] },
+        0x01: { meaning: "The driver allocated paged pool at IRQL > APC_LEVEL", parameters: [IRQL, "Pool type", "Size of the allocation, in bytes"] },
+        0x02: { meaning: "The driver allocated nonpaged pool at IRQL > DISPATCH_LEVEL", parameters: [IRQL, "Pool type", "Size of the allocation, in bytes"] },
+        0x03: { meaning: "The driver asked for more than one page of must-succeed pool", parameters: NONE },
+        0x10: { meaning: "The driver freed an address that no allocation returned", parameters: ["Bad address", "0", "0"] },
+        0x11: { meaning: "The driver freed paged pool at IRQL > APC_LEVEL", parameters: [IRQL, "Pool type", "Address of the pool"] },
+        0x12: { meaning: "The driver freed nonpaged pool at IRQL > DISPATCH_LEVEL", parameters: [IRQL, "Pool type", "Address of the pool"] },
+        0x13: { meaning: "The driver freed pool that was already freed", parameters: ["Reserved", "Pointer to the pool header", "Pool header contents"] },
+        0x14: { meaning: "The driver freed pool that was already freed", parameters: ["Reserved", "Pointer to the pool header", "Pool header contents"] },
+        0x15: { meaning: "The pool being freed contains an active timer", parameters: ["Timer entry", "Pool type", "Pool address being freed"] },
+        0x16: { meaning: "The driver freed pool at a bad address or passed bad parameters to a memory routine", parameters: ["Reserved", "Pool address", "0"] },
+        0x17: { meaning: "The pool being freed contains an active ERESOURCE", parameters: ["Resource entry", "Pool type", "Pool address being freed"] },
+        0x30: { meaning: "KeRaiseIrql was given an IRQL below the current one or above HIGH_LEVEL", parameters: [IRQL, "Requested IRQL", "0"] },
+        0x31: { meaning: "KeLowerIrql was given an IRQL above the current one or above HIGH_LEVEL", parameters: [IRQL, "Requested IRQL", "0: the new IRQL is bad; 1: invalid inside a DPC routine"] },
+        0x32: { meaning: "KeReleaseSpinLock called at an IRQL other than DISPATCH_LEVEL (perhaps a double release)", parameters: [IRQL, "Spin lock address", "0"] },
+        0x33: { meaning: "The driver acquired a fast mutex at IRQL > APC_LEVEL", parameters: [IRQL, "Fast mutex address", "0"] },
+        0x34: { meaning: "The driver released a fast mutex at an IRQL other than APC_LEVEL", parameters: [IRQL, "Fast mutex address", "0"] },
+        0x35: { meaning: "The kernel released a spin lock at an IRQL other than DISPATCH_LEVEL", parameters: [IRQL, "Spin lock address", "Old IRQL"] },
+        0x36: { meaning: "The kernel released a queued spin lock at an IRQL other than DISPATCH_LEVEL", parameters: [IRQL, "Spin lock number", "Old IRQL"] },
+        0x37: { meaning: "The driver acquired a resource with APCs enabled", parameters: [IRQL, "Thread APC disable count", "Resource"] },
+        0x38: { meaning: "The driver released a resource with APCs enabled", parameters: [IRQL, "Thread APC disable count", "Resource"] },
+        0x39: { meaning: "The driver acquired a mutex \"unsafe\" at an IRQL other than APC_LEVEL", parameters: [IRQL, "Thread APC disable count", "Mutex"] },
+        0x3a: { meaning: "The driver released a mutex \"unsafe\" at an IRQL other than APC_LEVEL", parameters: [IRQL, "Thread APC disable count", "Mutex"] },
+        0x3c: { meaning: "ObReferenceObjectByHandle was given a bad handle", parameters: ["Handle passed to the routine", "Object type", "0"] },
+        0x3d: { meaning: "ExAcquireResourceExclusive was given a bad (unaligned) resource", parameters: ["0", "0", "Address of the bad resource"] },
+        0x3e: { meaning: "KeLeaveCriticalRegion called for a thread that is not in a critical region", parameters: ["0", "0", "0"] },
+        0x3f: { meaning: "ObReferenceObject or ObDereferenceObject applied to an object whose reference count is zero", parameters: ["Object address", "New reference count (-1: dereference, 1: reference)", "0"] },
+        0x40: { meaning: "KeAcquireSpinLockAtDpcLevel called at IRQL < DISPATCH_LEVEL", parameters: [IRQL, "Spin lock address", "0"] },
+        0x41: { meaning: "KeReleaseSpinLockFromDpcLevel called at IRQL < DISPATCH_LEVEL", parameters: [IRQL, "Spin lock address", "0"] },
+        0x42: { meaning: "KeAcquireSpinLock called at IRQL > DISPATCH_LEVEL", parameters: [IRQL, "Spin lock address", "0"] },
+        0x51: { meaning: OVERRUN, parameters: ["Base address of the allocation", "Address of the reference beyond the allocation", "Number of charged bytes"] },
+        0x52: { meaning: OVERRUN, parameters: ["Base address of the allocation", "Reserved", "Number of charged bytes"] },
+        0x53: { meaning: OVERRUN, parameters: ["Base address of the allocation", "Reserved", "Reserved"] },
+        0x54: { meaning: OVERRUN, parameters: ["Base address of the allocation", "Reserved", "Reserved"] },
+        0x59: { meaning: OVERRUN, parameters: ["Base address of the allocation", "Reserved", "Reserved"] },
+        0x60: { meaning: "The driver is unloading without freeing its pool allocations (Pool Tracking)", parameters: ["Bytes allocated from paged pool", "Bytes allocated from nonpaged pool", "Total number of allocations not freed"] },
+        0x61: { meaning: "A driver thread allocates pool while the driver is unloading (Pool Tracking)", parameters: ["Bytes allocated from paged pool", "Bytes allocated from nonpaged pool", "Total number of allocations not freed"] },
+        0x62: { meaning: "A driver unloaded with pool allocations Driver Verifier still tracks (a leak)", parameters: ["Name of the driver", "Verifier internal structure with the driver's information", "Total number of paged and nonpaged allocations not freed"] },
+        0x70: { meaning: "MmProbeAndLockPages called at IRQL > DISPATCH_LEVEL", parameters: [IRQL, "MDL address", "Access mode"] },
+        0x71: { meaning: "MmProbeAndLockProcessPages called at IRQL > DISPATCH_LEVEL", parameters: [IRQL, "MDL address", "Process address"] },
+        0x72: { meaning: "MmProbeAndLockSelectedPages called at IRQL > DISPATCH_LEVEL", parameters: [IRQL, "MDL address", "Process address"] },
+        0x73: { meaning: "MmMapIoSpace called at IRQL > DISPATCH_LEVEL", parameters: [IRQL, "Physical address (low 32 bits on 32-bit Windows)", "Number of bytes"] },
+        0x74: { meaning: "MmMapLockedPages (kernel mode) called at IRQL > DISPATCH_LEVEL", parameters: [IRQL, "MDL address", "Access mode"] },
+        0x75: { meaning: "MmMapLockedPages (user mode) called at IRQL > APC_LEVEL", parameters: [IRQL, "MDL address", "Access mode"] },
+        0x76: { meaning: "MmMapLockedPagesSpecifyCache (kernel mode) called at IRQL > DISPATCH_LEVEL", parameters: [IRQL, "MDL address", "Access mode"] },
+        0x77: { meaning: "MmMapLockedPagesSpecifyCache (user mode) called at IRQL > APC_LEVEL", parameters: [IRQL, "MDL address", "Access mode"] },
+        0x78: { meaning: "MmUnlockPages called at IRQL > DISPATCH_LEVEL", parameters: [IRQL, "MDL address", "0"] },
+        0x79: { meaning: "MmUnmapLockedPages (kernel mode) called at IRQL > DISPATCH_LEVEL", parameters: [IRQL, "Virtual address being unmapped", "MDL address"] },
+        0x7a: { meaning: "MmUnmapLockedPages (user mode) called at IRQL > APC_LEVEL", parameters: [IRQL, "Virtual address being unmapped", "MDL address"] },
+        0x7b: { meaning: "MmUnmapIoSpace called at IRQL > APC_LEVEL", parameters: [IRQL, "Virtual address being unmapped", "Number of bytes"] },
+        0x7c: { meaning: "MmUnlockPages given an MDL whose pages were never locked", parameters: ["MDL address", "MDL flags", "0"] },
+        0x7d: { meaning: "MmUnlockPages given an MDL of nonpaged pool (never unlocked)", parameters: ["MDL address", "MDL flags", "0"] },
+        0x7e: { meaning: "MmAllocatePagesForMdl(Ex) or MmFreePagesFromMdl called at IRQL > DISPATCH_LEVEL", parameters: [IRQL, "DISPATCH_LEVEL", "0"] },
+        0x7f: { meaning: "MmBuildMdlForNonPagedPool given an MDL of paged pool", parameters: [IRQL, "MDL address", "MDL flags"] },
+        0x80: { meaning: "KeSetEvent called at IRQL > DISPATCH_LEVEL", parameters: [IRQL, "Event address", "0"] },
+        0x81: { meaning: "The driver called MmMapLockedPages (use MmMapLockedPagesSpecifyCache with BugCheckOnFailure FALSE)", parameters: ["MDL address", "MDL flags", "0"] },
+        0x82: { meaning: "MmMapLockedPagesSpecifyCache called with BugCheckOnFailure TRUE", parameters: ["MDL address", "MDL flags", "0"] },
+        0x83: { meaning: "MmMapIoSpace called on physical pages that were not locked down", parameters: ["Start of the physical range to map", "Number of bytes to map", "First page frame number not locked down"] },
+        0x85: { meaning: "MmMapLockedPages called on MDL pages that were not locked down", parameters: ["MDL address", "Number of pages to map", "First page frame number not locked down"] },
+        0x89: { meaning: "An MDL not marked as I/O holds non-memory page addresses", parameters: ["MDL address", "Pointer to the non-memory page in the MDL", "The non-memory page number"] },
+        0x91: { meaning: "The driver switched stacks in an unsupported way (only KeExpandKernelStackAndCallout is)", parameters: NONE },
+        0xa0: { meaning: "Disk Integrity Checking found a CRC error on a disk sector", parameters: ["IRP of the read or write", "Device object of the lower device", "Sector number"] },
+        0xa1: { meaning: "Disk Integrity Checking found a CRC error on a sector (asynchronously)", parameters: ["Copy of the IRP of the read or write (the IRP itself has completed)", "Device object of the lower device", "Sector number"] },
+        0xa2: { meaning: "Disk Integrity Checking: the CRCDISK checksum copies differ (possibly a paging error)", parameters: ["IRP of the read or write, or a copy", "Device object of the lower device", "Sector number"] },
+        0xb0: { meaning: "MmProbeAndLockPages given an MDL with incorrect flags", parameters: ["MDL address", "MDL flags", "Incorrect MDL flags"] },
+        0xb1: { meaning: "MmProbeAndLockProcessPages given an MDL with incorrect flags", parameters: ["MDL address", "MDL flags", "Incorrect MDL flags"] },
+        0xb2: { meaning: "MmMapLockedPages given an MDL with incorrect flags (already mapped, or not locked)", parameters: ["MDL address", "MDL flags", "Incorrect MDL flags"] },
+        0xb3: { meaning: "MmMapLockedPages given an MDL missing expected flags (not locked)", parameters: ["MDL address", "MDL flags", "Missing MDL flags"] },
+        0xb4: { meaning: "MmUnlockPages called for a partial MDL (one built by IoBuildPartialMdl)", parameters: ["MDL address", "MDL flags", "Unexpected partial MDL flag"] },
+        0xb8: { meaning: "IoFreeMdl called while the MDL's pages are still mapped", parameters: ["MDL address", "MDL flags", "Reserved"] },
+        0xc0: { meaning: "IoCallDriver called with interrupts disabled", parameters: ["Address of the IRP", "Reserved", "Reserved"] },
+        0xc1: { meaning: "A dispatch routine returned with interrupts disabled", parameters: ["Address of the dispatch routine", "Reserved", "Reserved"] },
+        0xc2: { meaning: "A Fast I/O dispatch routine was called with interrupts disabled", parameters: NONE },
+        0xc3: { meaning: "A Fast I/O dispatch routine returned with interrupts disabled", parameters: ["Address of the Fast I/O dispatch routine", "Reserved", "Reserved"] },
+        0xc5: { meaning: "A dispatch routine changed the thread's APC disable count (unpaired critical region or mutex)", parameters: ["Address of the dispatch routine", "Current APC disable count", "APC disable count before the call"] },
+        0xc6: { meaning: "A Fast I/O dispatch routine changed the thread's APC disable count", parameters: ["Address of the Fast I/O dispatch routine", "Current APC disable count", "APC disable count before the call"] },
+        0xca: { meaning: "The driver re-initialized a lookaside list", parameters: ["Address of the lookaside list", "Reserved", "Reserved"] },
+        0xcb: { meaning: "The driver deleted an uninitialized lookaside list", parameters: ["Address of the lookaside list", "Reserved", "Reserved"] },
+        0xcc: { meaning: "The driver freed pool that contains an active lookaside list", parameters: ["Address of the lookaside list", "Start of the pool allocation", "Size of the pool allocation"] },
+        0xcd: { meaning: "The driver created a lookaside list with a block size that is too small", parameters: ["Address of the lookaside list", "Block size given", "Minimum block size"] },
+        0xd0: { meaning: "The driver re-initialized an ERESOURCE", parameters: ["Address of the ERESOURCE", "Reserved", "Reserved"] },
+        0xd1: { meaning: "The driver deleted an uninitialized ERESOURCE", parameters: ["Address of the ERESOURCE", "Reserved", "Reserved"] },
+        0xd2: { meaning: "The driver freed pool that contains an active ERESOURCE", parameters: ["Address of the ERESOURCE", "Start of the pool allocation", "Size of the pool allocation"] },
+        0xd5: { meaning: "IoReleaseRemoveLock's tag does not match the IoAcquireRemoveLock tag (I/O Verification)", parameters: ["Address of the remove lock (Driver Verifier's shadow lock)", "Current IoReleaseRemoveLock tag", "Reserved"] },
+        0xd6: { meaning: "IoReleaseRemoveLockAndWait's tag does not match the IoAcquireRemoveLock tag (I/O Verification)", parameters: ["Address of the remove lock (Driver Verifier's shadow lock)", "Tag that does not match", "Previous IoAcquireRemoveLock tag"] },
+        0xd7: { meaning: "A remove lock was re-initialized (other threads may still use it)", parameters: ["Driver Verifier's internal remove lock", "Remove lock given by the driver", "Reserved"] },
+        0xda: { meaning: "A driver unloaded without deregistering its WMI callback", parameters: ["Start address of the driver", "WMI callback address in the driver", "Reserved"] },
+        0xdb: { meaning: "A device object was deleted without being deregistered from WMI", parameters: ["Address of the device object", "Reserved", "Reserved"] },
+        0xdc: { meaning: "EtwUnregister was given an invalid RegHandle", parameters: NONE },
+        0xdd: { meaning: "A driver unloaded without calling EtwUnregister", parameters: ["Address of the EtwRegister call", "Start address of the unloading driver", "ETW RegHandle (Windows 8 and later)"] },
+        0xdf: { meaning: "A synchronization object lies in session address space", parameters: ["Synchronization object address", "Not documented", "Not documented"] },
+        0xe0: { meaning: "A kernel function was given a user-mode address", parameters: ["User-mode address passed", "Size of the address range, in bytes", "Reserved"] },
+        0xe1: { meaning: "A synchronization object's address is invalid or pageable", parameters: ["Address of the synchronization object", "Reserved", "Reserved"] },
+        0xe2: { meaning: "A kernel-mode IRP holds a user-mode address", parameters: ["Address of the IRP", "User-mode address in the IRP", "Reserved"] },
+        0xe3: { meaning: "A ZwXxx routine was called from kernel mode with a user-mode address", parameters: ["Address of the call", "User-mode address passed", "Reserved"] },
+        0xe4: { meaning: "A ZwXxx routine was called with a malformed UNICODE_STRING", parameters: ["Address of the call", "Address of the malformed UNICODE_STRING", "Reserved"] },
+        0xe5: { meaning: "A kernel API was called at the wrong IRQL", parameters: [IRQL, "Reserved", "Reserved"] },
+        0xe6: { meaning: "A Zw API was called above PASSIVE_LEVEL or with special kernel APCs disabled", parameters: ["Address in the driver of the Zw call", IRQL, "Special kernel APCs"] },
+        0xea: { meaning: "The driver acquired a pushlock with APCs enabled", parameters: [IRQL, "Thread APC disable count", "Address of the pushlock"] },
+        0xeb: { meaning: "The driver released a pushlock with APCs enabled", parameters: [IRQL, "Thread APC disable count", "Address of the pushlock"] },
+        0xf0: { meaning: "memcpy called with overlapping source and destination", parameters: ["Destination buffer", "Source buffer", "Number of bytes to copy"] },
+        0xf5: { meaning: "ObReferenceObjectByHandle was given a NULL handle", parameters: ["Address of the NULL handle", "Object type", "Reserved"] },
+        0xf6: { meaning: "The driver referenced a user-mode handle as kernel mode", parameters: ["Handle value", "Address of the current process", "Address in the driver of the reference"] },
+        0xf7: { meaning: "The driver made a user-mode reference to a kernel handle in the System process", parameters: ["Handle value", "Object type", "AccessMode"] },
+        0xfa: { meaning: "An IRP completion routine returned at a different IRQL than it was called at", parameters: ["Completion routine address", "IRQL before the call", "IRQL after the call"] },
+        0xfb: { meaning: "An IRP completion routine changed the thread's APC disable count", parameters: ["Completion routine address", "Current APC disable count", "APC disable count before the call"] },
+        0x105: { meaning: "The driver freed an IRP with ExFreePool instead of IoFreeIrp", parameters: ["Address of the IRP", "Not documented", "Not documented"] },
+        0x10a: { meaning: "The driver charged pool quota to the Idle process", parameters: NONE },
+        0x10b: { meaning: "The driver charged pool quota from a DPC routine (the process context is undefined)", parameters: NONE },
+        0x110: { meaning: "An interrupt service routine corrupted the extended thread context", parameters: ["Address of the ISR", "Extended context saved before the ISR", "Extended context saved after the ISR"] },
+        0x111: { meaning: "An interrupt service routine returned at a changed IRQL", parameters: ["Address of the ISR", "IRQL before the ISR", "IRQL after the ISR"] },
+        0x115: { meaning: "Shutdown has not completed after 20 minutes (a thread may be deadlocked)", parameters: ["The thread responsible for the shutdown", "Not documented", "Not documented"] },
+        0x11a: { meaning: "KeEnterCriticalRegion called at IRQL > APC_LEVEL", parameters: [IRQL, "Not documented", "Not documented"] },
+        0x11b: { meaning: "KeLeaveCriticalRegion called at IRQL > APC_LEVEL", parameters: [IRQL, "Not documented", "Not documented"] },
+        0x120: { meaning: "A wait (KeWaitForSingleObject/MultipleObjects) at IRQL > DISPATCH_LEVEL", parameters: ["Address of the IRQL value", "Address of the object waited on", "Address of the timeout value"] },
+        0x121: { meaning: "A wait at DISPATCH_LEVEL with a NULL timeout", parameters: ["Address of the IRQL value", "Address of the object waited on", "Address of the timeout value"] },
+        0x122: { meaning: "A wait at DISPATCH_LEVEL with a non-zero timeout (allowed only at IRQL <= APC_LEVEL)", parameters: ["Address of the IRQL value", "Address of the object waited on", "Address of the timeout value"] },
+        0x123: { meaning: "A UserMode wait on an object that lies on the kernel stack", parameters: ["Address of the object waited on", "Not documented", "Not documented"] },
+        0x130: { meaning: "A work item lies in session address space", parameters: ["Address of the work item", "Not documented", "Not documented"] },
+        0x131: { meaning: "A work item lies in pageable memory", parameters: ["Address of the work item", "Not documented", "Not documented"] },
+        0x135: { meaning: "A canceled IRP was not completed in the expected time", parameters: ["Address of the IRP", "Milliseconds allowed between IoCancelIrp and completion", "Not documented"] },
+        0x13a: { meaning: FREE_TRACKED, parameters: ["Address of the pool block being freed", "Incorrect value", "Address of the incorrect value"] },
+        0x13b: { meaning: FREE_TRACKED, parameters: ["Address of the pool block being freed", "Address of the incorrect value", "Address of a pointer to the incorrect memory page"] },
+        0x13c: { meaning: FREE_TRACKED, parameters: ["Address of the pool block being freed", "Incorrect value", "Address of the incorrect value"] },
+        0x13d: { meaning: FREE_TRACKED, parameters: ["Address of the pool block being freed", "Address of the incorrect value", "Value expected"] },
+        0x13e: { meaning: "ExFreePool: the address freed differs from the one Driver Verifier tracks", parameters: ["Pool block address given by the caller", "Pool block address Driver Verifier tracks", "Pointer to the tracked address"] },
+        0x13f: { meaning: "ExFreePool: the size freed differs from the size Driver Verifier tracks", parameters: ["Address of the pool block being freed", "Number of bytes being freed", "Pointer to the tracked number of bytes"] },
+        0x140: { meaning: "A non-locked MDL was built from pageable or tradable memory", parameters: [IRQL, "MDL address", "Virtual address of the MDL"] },
+        0x1000: { meaning: "Self-deadlock: the thread acquired a resource recursively" + DEADLOCK, parameters: ["Address of the resource", "Reserved", "Reserved"] },
+        0x1001: { meaning: "Deadlock: a lock hierarchy violation" + DEADLOCK, parameters: ["The resource that finally caused the deadlock", "Reserved", "Reserved"] },
+        0x1002: { meaning: "A resource was acquired before it was initialized" + DEADLOCK, parameters: ["Address of the resource", "Reserved", "Reserved"] },
+        0x1003: { meaning: "Resources were released in the wrong order" + DEADLOCK, parameters: ["The resource being released", "The resource that should have been released first", "Reserved"] },
+        0x1004: { meaning: "A resource was released by a thread other than its owner" + DEADLOCK, parameters: ["Address of the resource", "Thread that acquired the resource", "Current thread"] },
+        0x1005: { meaning: "A resource was initialized more than once" + DEADLOCK, parameters: ["Address of the resource", "Reserved", "Reserved"] },
+        0x1007: { meaning: "A resource was released before it was acquired" + DEADLOCK, parameters: ["Address of the resource", "Reserved", "Reserved"] },
+        0x1008: { meaning: "A lock was acquired with an API that does not match its type", parameters: ["Lock address", "Driver Verifier internal data", "Driver Verifier internal data"] },
+        0x1009: { meaning: "A lock was released with an API that does not match its type", parameters: ["Lock address", "Driver Verifier internal data", "Driver Verifier internal data"] },
+        0x100a: { meaning: "A thread terminated while owning a lock", parameters: ["Owner thread address", "Driver Verifier internal data", "Not documented"] },
+        0x100b: { meaning: "A deleted lock is still owned by a thread", parameters: ["Lock address", "Owner thread address", "Driver Verifier internal data"] },
+        0x2000: { meaning: "A Storport miniport passed a NULL pointer to StorPortInitialize", parameters: ["First argument of StorPortInitialize (driver object)", "Second argument of StorPortInitialize", "Reserved"] },
+        0xa001: vmSwitch("the NetBufferList's SourceHandle is not set", ["NetBufferList", "Virtual switch object (if not NULL)", "Reserved"]),
+        0xa002: vmSwitch("the NetBufferList's forwarding detail is not zero", ["NetBufferList", "Virtual switch object (if not NULL)", "Reserved"]),
+        0xa003: vmSwitch("a NetBufferList with a NULL packet header or routing context", ["NetBufferList", "Virtual switch object (if not NULL)", "Reserved"]),
+        0xa004: vmSwitch("an invalid port and NIC index combination", ["ID of the invalid port", "NIC index", "Virtual switch object (if not NULL)"]),
+        0xa005: vmSwitch("an invalid destination", ["NetBufferList", "Destination list", "Virtual switch object (if not NULL)"]),
+        0xa006: vmSwitch("an invalid source NIC or port", ["NetBufferList", "Virtual switch object (if not NULL)", "Reserved"]),
+        0xa007: vmSwitch("an invalid destination list", ["NetBufferList", "Virtual switch object (if not NULL)", "Reserved"]),
+        0xa008: vmSwitch("a NIC referenced when not allowed", ["Parent NIC object", "NIC index", "Virtual switch object (if not NULL)"]),
+        0xa009: vmSwitch("a port referenced when not allowed", ["Port referenced", "Virtual switch object (if not NULL)", "Reserved"]),
+        0xa00a: vmSwitch("the failure context is already set", ["NetBufferList", "ContextTypeInfo object", "Reserved"]),
+        0xa00b: vmSwitch("an invalid direction for a dropped NetBufferList", ["NetBufferList", "NDIS_SWITCH_REPORT_FILTERED_NBL_FLAGS_*", "Virtual switch object (if not NULL)"]),
+        0xa00c: vmSwitch("a NetBufferList chain with several source ports under NDIS_SEND_FLAGS_SWITCH_SINGLE_SOURCE", ["NetBufferList", "Send flags", "Virtual switch object (if not NULL)"]),
+        0xa00d: vmSwitch("NetBufferLists with an invalid destination under NDIS_RECEIVE_FLAGS_SWITCH_DESTINATION_GROUP", ["NetBufferList", "Virtual switch context", "Virtual switch object (if not NULL)"]),
+        0x20002: rule("IrqlApcLte"),
+        0x20003: rule("IrqlDispatch"),
+        0x20004: rule("IrqlExAllocatePool"),
+        0x20005: rule("IrqlExApcLte1"),
+        0x20006: rule("IrqlExApcLte2"),
+        0x20007: rule("IrqlExApcLte3"),
+        0x20008: rule("IrqlExPassive"),
+        0x20009: rule("IrqlIoApcLte"),
+        0x2000a: rule("IrqlIoPassive1"),
+        0x2000b: rule("IrqlIoPassive2"),
+        0x2000c: rule("IrqlIoPassive3"),
+        0x2000d: rule("IrqlIoPassive4"),
+        0x2000e: rule("IrqlIoPassive5"),
+        0x2000f: rule("IrqlKeApcLte1"),
+        0x20010: rule("IrqlKeApcLte2"),
+        0x20011: rule("IrqlKeDispatchLte"),
+        0x20015: rule("IrqlKeReleaseSpinLock"),
+        0x20016: rule("IrqlKeSetEvent"),
+        0x20019: rule("IrqlMmApcLte"),
+        0x2001a: rule("IrqlMmDispatch"),
+        0x2001b: rule("IrqlObPassive"),
+        0x2001c: rule("IrqlPsPassive"),
+        0x2001d: rule("IrqlReturn", RULEINFO),
+        0x2001e: rule("IrqlRtlPassive"),
+        0x2001f: rule("IrqlZwPassive"),
+        0x20022: rule("IrqlIoDispatch", ["The violated rule condition (a string)", "Reserved", "Reserved"]),
+        0x40003: rule("CriticalRegions", RULEINFO),
+        0x40006: rule("QueuedSpinLock", RULEINFO),
+        0x40007: rule("QueuedSpinLockRelease", RULEINFO),
+        0x40009: rule("SpinLock", RULEINFO),
+        0x4000b: rule("SpinlockRelease", RULEINFO),
+        0x4000e: rule("GuardedRegions", RULEINFO),
+        0x4100b: rule("RequestedPowerIrp", ["The violated rule condition (a string)", "Reserved", "Reserved"]),
+        0x4100f: rule("IoSetCompletionExCompleteIrp", RULEINFO),
+        0x43006: rule("PnpRemove", ["The violated rule condition (a string)", "Reserved", "Reserved"]),
+        0x91001: rule("NdisOidComplete", RULEINFO),
+        0x91002: rule("NdisOidDoubleComplete", RULEINFO),
+        0x9100e: rule("NdisOidDoubleRequest", RULEINFO),
+        0x92003: rule("NdisTimedOidComplete (NDIS/WiFi)", RULEINFO),
+        0x9200d: rule("NdisTimedDataSend (NDIS/WiFi)", RULEINFO),
+        0x9200f: rule("NdisTimedDataHang (NDIS/WiFi)", RULEINFO),
+        0x93004: rule("WlanAssociation (NDIS/WiFi)", RULEINFO),
+        0x93005: rule("WlanConnectionRoaming (NDIS/WiFi)", RULEINFO),
+        0x93006: rule("WlanDisassociation (NDIS/WiFi)", RULEINFO),
+        0x94007: rule("WlanTimedAssociation (NDIS/WiFi)", RULEINFO),
+        0x94008: rule("WlanTimedConnectionRoaming (NDIS/WiFi)", RULEINFO),
+        0x94009: rule("WlanTimedConnectRequest (NDIS/WiFi)", RULEINFO),
+        0x9400b: rule("WlanTimedLinkQuality (NDIS/WiFi)", RULEINFO),
+        0x9400c: rule("WlanTimedScan (NDIS/WiFi)", RULEINFO),
+    };
+
+    // Bugcheck names, parameter meanings, subcodes and NTSTATUS names: data, each table citing its source.
+    // MSD = Microsoft's bug check reference pages (learn.microsoft.com/windows-hardware/drivers/debugger/bug-check-0x..),
+    // as cited in research/layouts.md §5. NTSTATUS names: ntstatus.h (windows-sys constants), meanings: MSD 0x7A page.
+    const SUBCODE = "Subcode: the kind of violation (see below)";
+    const BUGCHECK_CODES = {
+        0x0a: { name: "IRQL_NOT_LESS_OR_EQUAL", parameters: ["Memory referenced", "IRQL at the time of the reference", "Operation (bit 0: write, bit 3: execute)", "Address that referenced the memory"], source: "MSD bug-check-0xa" },
+        0x19: { name: "BAD_POOL_HEADER", parameters: [SUBCODE, "Depends on the subcode", "Depends on the subcode", "Depends on the subcode"], source: "MSD bug-check-0x19--bad-pool-header (layouts.md §5)" },
+        0x1a: { name: "MEMORY_MANAGEMENT", parameters: [SUBCODE, "Depends on the subcode", "Depends on the subcode", "Depends on the subcode"], source: "MSD bug-check-0x1a--memory-management" },
+        0x1e: { name: "KMODE_EXCEPTION_NOT_HANDLED", parameters: ["Exception code", "Address of the exception", "Exception parameter 0", "Exception parameter 1"], source: "MSD bug-check-0x1e" },
+        0x3b: { name: "SYSTEM_SERVICE_EXCEPTION", parameters: ["Exception code", "Address of the instruction that caused the exception", "Address of the context record", "Reserved"], source: "MSD bug-check-0x3b" },
+        0x50: { name: "PAGE_FAULT_IN_NONPAGED_AREA", parameters: ["Memory address referenced", "Access: 0 read, 1 write, 2 or 8 execute", "Address of the instruction that referenced the memory (if known)", "Fault type: 3 wrong session, 4 address not canonical"], source: "MSD bug-check-0x50--page-fault-in-nonpaged-area (layouts.md §5)" },
+        0x7a: { name: "KERNEL_DATA_INPAGE_ERROR", parameters: ["Lock type, or the PTE address (see the layout below)", "Error status (NTSTATUS)", "Current process, InPageSupport address or PTE contents (see the layout)", "Virtual address that could not be paged in"], source: "MSD bug-check-0x7a--kernel-data-inpage-error (layouts.md §5)" },
+        0x7e: { name: "SYSTEM_THREAD_EXCEPTION_NOT_HANDLED", parameters: ["Exception code", "Address of the exception", "Address of the exception record", "Address of the context record"], source: "MSD bug-check-0x7e" },
+        0xc2: { name: "BAD_POOL_CALLER", parameters: [SUBCODE, "Depends on the subcode", "Depends on the subcode", "Depends on the subcode"], source: "MSD bug-check-0xc2--bad-pool-caller (layouts.md §5)" },
+        0xc4: { name: "DRIVER_VERIFIER_DETECTED_VIOLATION", parameters: [SUBCODE, "Depends on the subcode", "Depends on the subcode", "Depends on the subcode"], source: "MSD bug-check-0xc4--driver-verifier-detected-violation (layouts.md §5)" },
+        0xd1: { name: "DRIVER_IRQL_NOT_LESS_OR_EQUAL", parameters: ["Memory referenced", "IRQL at the time of the reference", "Operation (0 read, 1 write, 2 or 8 execute)", "Address that referenced the memory"], source: "MSD bug-check-0xd1" },
+        0x154: { name: "UNEXPECTED_STORE_EXCEPTION", parameters: ["Pointer to the store context or data manager", "Exception information", "Reserved", "Reserved"], source: "MSD bug-check-0x154--unexpected-store-exception (layouts.md §5)" },
+    };
+    /**
+     * The reference page the user is pointed at: Microsoft's bug check page, whose address is the code and the name
+     * (learn.microsoft.com/.../bug-check-0xc4--driver-verifier-detected-violation). `source` above cites our research for
+     * developers; output never names a file of ours (issue 14, part 3).
+     */
+    function referencePage(code) {
+        const info = BUGCHECK_CODES[code];
+        const slug = "bug-check-0x" + code.toString(16) + (info ? "--" + info.name.toLowerCase().replace(/_/g, "-") : "");
+        return "https://learn.microsoft.com/windows-hardware/drivers/debugger/" + slug;
+    }
+    const SUBCODES = {
+        // Every documented Parameter 1: see verifier-subcodes.ts.
+        0xc4: VERIFIER_SUBCODES,
+        // MSD bug-check-0xc2--bad-pool-caller (MicrosoftDocs/windows-driver-docs, windows-driver-docs-pr/debugger/
+        // bug-check-0xc2--bad-pool-caller.md at commit 06b862bd): every Parameter 1 the page lists.
+        0xc2: {
+            0x00: { meaning: "The caller requested a zero-byte pool allocation", parameters: ["0", "Pool type", "Pool tag"] },
+            0x01: { meaning: "A pool header is corrupt", parameters: ["Pointer to the pool header", "First part of the pool header's contents", "0"] },
+            0x02: { meaning: "A pool header is corrupt", parameters: ["Pointer to the pool header", "First part of the pool header's contents", "0"] },
+            0x04: { meaning: "A pool header is corrupt", parameters: ["Pointer to the pool header", "First part of the pool header's contents", "0"] },
+            0x06: { meaning: "The caller freed pool that was already freed (double free)", parameters: ["Reserved", "Pointer to the pool header", "Pool header contents"] },
+            0x07: { meaning: "The caller freed pool that was already freed (double free)", parameters: ["Reserved", "Pool header contents", "Address of the block being freed"] },
+            0x08: { meaning: "The caller allocated pool at an invalid IRQL", parameters: ["Current IRQL", "Pool type", "Size of the allocation, in bytes"] },
+            0x09: { meaning: "The caller freed pool at an invalid IRQL", parameters: ["Current IRQL", "Pool type", "Address of the pool"] },
+            0x0a: { meaning: "The caller freed pool with a tag other than the one it was allocated with (it may belong to another component)", parameters: ["Address of the pool", "Allocator's tag", "Tag used in the free"] },
+            0x0b: { meaning: "The caller released quota on a corrupt pool allocation", parameters: ["Address of the pool", "The allocation's tag", "Bad quota process pointer"] },
+            0x0c: { meaning: "The caller released quota on a corrupt pool allocation", parameters: ["Address of the pool", "The allocation's tag", "Bad quota process pointer"] },
+            0x0d: { meaning: "The caller released quota on a corrupt pool allocation", parameters: ["Address of the pool", "The allocation's tag", "Bad quota process pointer"] },
+            0x40: { meaning: "The caller freed kernel pool at a user-mode address", parameters: ["Starting address", "Start of system address space", "0"] },
+            0x41: { meaning: "The caller freed a nonpaged pool address that is not allocated", parameters: ["Starting address", "Physical page frame", "Highest physical page frame"] },
+            0x42: { meaning: "The caller freed a virtual address that was never in any pool", parameters: ["Address being freed", "0", "0"] },
+            0x43: { meaning: "The caller freed a virtual address that was never in any pool", parameters: ["Address being freed", "0", "0"] },
+            0x44: { meaning: "The caller freed a nonpaged pool address that is not allocated", parameters: ["Starting address", "Reserved", "0"] },
+            0x46: { meaning: "The caller freed an invalid pool address", parameters: ["Starting address", "0", "0"] },
+            0x47: { meaning: "The caller freed a nonpaged pool address that is not allocated", parameters: ["Starting address", "Physical page frame", "Highest physical page frame"] },
+            0x48: { meaning: "The caller freed a paged pool address that is not allocated", parameters: ["Starting address", "Reserved", "Reserved"] },
+            0x50: { meaning: "The caller freed a paged pool address that is not allocated", parameters: ["Starting address", "Start offset from the beginning of paged pool, in pages", "Size of paged pool, in bytes"] },
+            0x60: { meaning: "MmFreeContiguousMemory was given an invalid address", parameters: ["Starting address", "0", "0"] },
+            0x99: { meaning: "The caller freed pool at an invalid address (or the pool header is corrupt)", parameters: ["Address being freed", "0", "0"] },
+            0x9a: { meaning: "The caller asked for the obsolete MUST_SUCCEED pool type", parameters: ["Pool type", "Number of bytes requested", "Pool tag"] },
+            0x9b: { meaning: "The caller allocated pool with tag 0 (untrackable)", parameters: ["Pool type", "Number of bytes requested", "Caller's address"] },
+            0x9c: { meaning: "The caller allocated pool with the tag \"BIG\" (untrackable)", parameters: ["Pool type", "Number of bytes requested", "Caller's address"] },
+            0x9d: { meaning: "The caller allocated pool with a tag that has no letter or digit", parameters: ["Incorrect pool tag", "Pool type", "Caller's address"] },
+            0x41286: { meaning: "The caller freed a paged pool address in the middle of an allocation", parameters: ["Reserved", "Reserved", "Start offset from the beginning of paged pool, in pages"] },
+        },
+        // MSD bug-check-0x19--bad-pool-header (MicrosoftDocs/windows-driver-docs, windows-driver-docs-pr/debugger/
+        // bug-check-0x19--bad-pool-header.md at commit 06dca44b): every Parameter 1 the page lists.
+        0x19: {
+            0x02: { meaning: "The special pool pattern check failed: the owner probably corrupted the block", parameters: ["The pool entry being checked", "Size of the pool block", "0"] },
+            0x03: { meaning: "The pool free list is corrupt (in a healthy list Arg2, Arg3 and Arg4 are equal)", parameters: ["The pool entry being checked", "Free list Flink read back", "Free list Blink read back"] },
+            0x05: { meaning: "Two adjacent pool headers contradict each other: at least one is corrupt", parameters: ["One of the pool entries", "Reserved", "The other pool entry"] },
+            0x06: { meaning: "A pool block header's previous size is too large", parameters: ["The entry calculated wrongly", "Reserved", "The bad entry that caused the miscalculation"] },
+            0x07: { meaning: "A pool block header's size is corrupt", parameters: ["0", "Reserved", "The bad pool entry"] },
+            0x08: { meaning: "A pool block header's size is zero", parameters: ["0", "Reserved", "The bad pool entry"] },
+            0x09: { meaning: "A pool block header's size is corrupt (too large)", parameters: ["The entry calculated wrongly", "Reserved", "The bad entry that caused the miscalculation"] },
+            0x0a: { meaning: "A pool block header's size is corrupt", parameters: ["The pool entry that should have been found", "Reserved", "Virtual address of the page that should have held it"] },
+            0x0d: { meaning: "A freed block's pool header was modified after the free (usually an overrun of the block before it)", parameters: ["Reserved", "Reserved", "Reserved"] },
+            0x0e: { meaning: "A freed block's pool header was modified after the free (usually an overrun of the block before it)", parameters: ["Reserved", "Reserved", "Reserved"] },
+            0x0f: { meaning: "A freed block's pool header was modified after the free (usually an overrun of the block before it)", parameters: ["Reserved", "Reserved", "Reserved"] },
+            0x20: { meaning: "A pool block header's size is corrupt", parameters: ["The pool entry that should have been found", "The next pool entry", "Reserved"] },
+            0x21: { meaning: "The data after the pool block being freed is corrupt: its user overran it", parameters: ["The pool pointer being freed", "Number of bytes allocated for the block", "The corrupted value found after the block"] },
+            0x22: { meaning: "A freed address has no tracking entry (freed twice, or never allocated)", parameters: ["The address being freed", "Reserved", "Reserved"] },
+            0x23: { meaning: "A freed block's pool header was modified after the free (usually an overrun of the block before it)", parameters: ["Reserved", "Reserved", "Reserved"] },
+            0x24: { meaning: "A freed block's pool header was modified after the free (usually an overrun of the block before it)", parameters: ["Reserved", "Reserved", "Reserved"] },
+            0x25: { meaning: "A freed block's pool header was modified after the free (usually an overrun of the block before it)", parameters: ["Reserved", "Reserved", "Reserved"] },
+        },
+        // MSD bug-check-0x1a--memory-management (MicrosoftDocs/windows-driver-docs, windows-driver-docs-pr/debugger/
+        // bug-check-0x1a--memory-management.md at commit 0122b7ff), every row; 0x3f, 0x404, 0x1236, 0x1240, 0x3300 from
+        // the page as published today; 0x41790's meaning on 32-bit differs (Arg2 points at the used-PTE count).
+        0x1a: {
+            0x01: { meaning: "The fork clone block reference count is corrupt (checked builds only)" },
+            0x31: { meaning: "An image's relocation fix-up table or code stream is corrupt; probably a hardware error" },
+            0x3f: { meaning: "An in-page operation failed a CRC check", parameters: ["Page file offset", "CRC of the page", "Expected CRC"] },
+            0x403: { meaning: "Page table and PFNs are out of sync; probably a hardware error, especially if Arg3 and Arg4 differ in one bit" },
+            0x404: { meaning: "Deleting a system page found the PFN and the PTE pointer inconsistent", parameters: ["Expected PTE", "PTE contents", "PTE of the PFN"] },
+            0x411: { meaning: "A PTE is corrupt", parameters: ["Address of the PTE", "Reserved", "Reserved"] },
+            0x777: { meaning: "The caller unlocked a system cache address that is not locked (never mapped, or unlocked twice)" },
+            0x778: { meaning: "The system is using the very last system cache view address instead of preserving it" },
+            0x780: { meaning: "The PTEs mapping a system cache view are corrupt" },
+            0x781: { meaning: "The PTEs mapping a system cache view are corrupt" },
+            0x1000: { meaning: "MmGetSystemAddressForMdl* was refused mapping a cached page as non-cached, and the MDL asked for a bug check on failure" },
+            0x1010: { meaning: "The caller unlocked a pageable section that is not locked" },
+            0x1233: { meaning: "A driver mapped a physical page that is not locked", parameters: ["PFN the driver tried to map", "Reserved", "Reserved"] },
+            0x1234: { meaning: "The caller locked a pageable section that does not exist" },
+            0x1235: { meaning: "The caller protected an MDL with an invalid mapping" },
+            0x1236: { meaning: "The caller passed an MDL with unlocked or invalid physical pages", parameters: ["MDL", "Pointer to the invalid PFN", "Invalid PFN value"] },
+            0x1240: { meaning: "The caller built an MDL for a virtual range that is not resident", parameters: ["MDL", "PTE pointer", "Reserved"] },
+            0x3300: { meaning: "A write touched an address wrongly marked copy-on-write", parameters: ["Faulting address", "PTE contents", "Reserved"] },
+            0x3451: { meaning: "The PTEs of a swapped-out kernel thread stack are corrupt" },
+            0x4477: { meaning: "A driver wrote to an unallocated user-space address of the System process", parameters: ["Address written", "Reserved", "Reserved"] },
+            0x5003: { meaning: "The working set free list is corrupt; probably a hardware error" },
+            0x5100: { meaning: "The allocation bitmap is corrupt: a virtual address in use was about to be reused" },
+            0x5200: { meaning: "A page on a free pool SLIST is corrupt: a write after free or an overrun of the page before", parameters: ["Address of the free pool block", "Value found", "Value expected"] },
+            0x8884: { meaning: "Two standby-list pages that should have the same page priority do not (Windows 7)", parameters: ["Reserved", "Reserved", "The differing priorities"] },
+            0x8888: { meaning: "Memory manager structures are corrupt" },
+            0x8889: { meaning: "Memory manager structures are corrupt" },
+            0x888a: { meaning: "Memory manager structures (likely a PTE or PFN) are corrupt" },
+            0x41283: { meaning: "The working set index encoded in a PTE is corrupt" },
+            0x41284: { meaning: "A PTE or the working set list is corrupt" },
+            0x41286: { meaning: "The caller freed an invalid pool address" },
+            0x41287: { meaning: "An illegal page fault while holding working set synchronization", parameters: ["Referenced virtual address", "Reserved", "Reserved"] },
+            0x41785: { meaning: "The working set list is corrupt" },
+            0x41790: { meaning: "A page table page is corrupt", parameters: ["x64: address of the PFN of the page table page; x86: pointer to the used-PTE count", "x86: the used-PTE count", "Reserved"] },
+            0x41792: { meaning: "A corrupt PTE was detected", parameters: ["Address of the PTE", "Low part of the PTE", "High part of the PTE"] },
+            0x61940: { meaning: "A PDE was invalidated unexpectedly" },
+            0x61941: { meaning: "The paging hierarchy is corrupt", parameters: ["Pointer to the virtual address that caused the fault", "Reserved", "Reserved"] },
+            0x61946: { meaning: "A flawed MDL is being built: almost always the driver calling MmProbeAndLockPages (a write MDL for a paging read)" },
+            0x61949: { meaning: "The IoPageFrameNode is null", parameters: ["PageFrameIndex", "Reserved", "Reserved"] },
+            0x03030303: { meaning: "The boot loader is broken (Itanium only)" },
+            0x03030308: { meaning: "A range to remove is in use by the loader", parameters: ["HighestPhysicalPage", "Reserved", "Reserved"] },
+        },
+    };
+    const NTSTATUS = {
+        0xc0000005: { name: "STATUS_ACCESS_VIOLATION", meaning: "access violation", storageAdvice: null },
+        0xc0000006: { name: "STATUS_IN_PAGE_ERROR", meaning: "in-page I/O error", storageAdvice: null },
+        0xc000000e: { name: "STATUS_NO_SUCH_DEVICE", meaning: "no such device", storageAdvice: "a hardware failure or a wrong drive configuration: check the drive and its configuration" },
+        0xc000009a: { name: "STATUS_INSUFFICIENT_RESOURCES", meaning: "insufficient resources", storageAdvice: "the system ran out of resources (nonpaged pool, PTEs); look for a leak before suspecting the disk" },
+        0xc000009c: { name: "STATUS_DEVICE_DATA_ERROR", meaning: "device data error", storageAdvice: "bad blocks on the disk: check the disk (chkdsk /r) and its SMART data" },
+        0xc000009d: { name: "STATUS_DEVICE_NOT_CONNECTED", meaning: "device not connected", storageAdvice: "the controller cannot see the disk: check the cabling and the controller" },
+        0xc000016a: { name: "STATUS_DISK_OPERATION_FAILED", meaning: "disk operation failed", storageAdvice: "check the disk" },
+        0xc0000185: { name: "STATUS_IO_DEVICE_ERROR", meaning: "device I/O error", storageAdvice: "check the disk and its controller" },
+    };
+    function statusText(status) {
+        const info = NTSTATUS[status];
+        const hex = ("00000000" + status.toString(16)).slice(-8);
+        return info ? hex + " " + info.name + " (" + info.meaning + ")" : hex + " (an NTSTATUS leaktools does not name)";
+    }
+
+    function decodeExceptionPointers(bytes, layout, pointerSize) {
+        return {
+            ExceptionRecord: pointer(bytes, layout.offsets.ExceptionRecord, pointerSize),
+            ContextRecord: pointer(bytes, layout.offsets.ContextRecord, pointerSize),
+        };
+    }
+    function decodeExceptionRecord(bytes, layout, pointerSize) {
+        const o = layout.offsets;
+        const count = u32(bytes, o.NumberParameters);
+        const usable = Math.min(count, EXCEPTION_MAXIMUM_PARAMETERS);
+        const parameters = [];
+        for (let i = 0; i < usable; i++) {
+            const at = o.ExceptionInformation + i * pointerSize;
+            if (at + pointerSize > bytes.length)
+                break;
+            parameters.push(pointer(bytes, at, pointerSize));
+        }
+        return {
+            ExceptionCode: u32(bytes, o.ExceptionCode),
+            ExceptionFlags: u32(bytes, o.ExceptionFlags),
+            ExceptionAddress: pointer(bytes, o.ExceptionAddress, pointerSize),
+            NumberParameters: count,
+            Parameters: parameters,
+            countCapped: count > EXCEPTION_MAXIMUM_PARAMETERS,
+        };
+    }
+    /** Bytes of a CONTEXT worth reading: up to the end of the last field used, not the whole 0x4d0. */
+    function contextBytesNeeded(layout, pointerSize) {
+        let end = 0;
+        for (const field of Object.keys(layout.offsets))
+            end = Math.max(end, layout.offsets[field] + pointerSize);
+        return end;
+    }
+    function decodeContext(bytes, layout, pointerSize) {
+        const ip = layout.offsets.Rip !== undefined ? layout.offsets.Rip : layout.offsets.Eip;
+        const sp = layout.offsets.Rsp !== undefined ? layout.offsets.Rsp : layout.offsets.Esp;
+        return { InstructionPointer: pointer(bytes, ip, pointerSize), StackPointer: pointer(bytes, sp, pointerSize) };
+    }
+    function memoryFault(record) {
+        if (record.ExceptionCode !== 0xc0000005 && record.ExceptionCode !== 0xc0000006)
+            return null;
+        if (record.Parameters.length < 2)
+            return null;
+        const kind = record.Parameters[0];
+        const access = kind.hi !== 0 ? "unknown access" : kind.lo === 0 ? "read" : kind.lo === 1 ? "write" : kind.lo === 8 ? "execute (DEP)" : "unknown access";
+        const ioStatus = record.ExceptionCode === 0xc0000006 && record.Parameters.length >= 3 ? record.Parameters[2].lo : null;
+        return { access, address: record.Parameters[1], ioStatus };
+    }
+
+    // The owning and attached process of the current thread, from `!thread` output. Format (real output, seed 004):
+    //   Owning Process            ffffb402b8d58080       Image:         <Invalid process>
+    //   Attached Process          ffffb402b984a040       Image:         MemCompression
+    // A thread that is not attached prints N/A in both columns. In a kernel dump the current thread is the one that
+    // called KeBugCheckEx (`.thread` in seed 004 names it), so `!thread` without arguments describes it.
+    const THREAD = /^\s*THREAD\s+([0-9a-fA-F`]+)\s/;
+    const PROCESS = /^\s*(Owning|Attached) Process\s+(\S+)\s+Image:\s+(.*?)\s*$/;
+    function parseThreadProcesses(lines) {
+        const out = { thread: null, owning: null, attached: null };
+        for (const line of lines) {
+            const t = THREAD.exec(line);
+            if (t && !out.thread)
+                out.thread = Address.parse(t[1]);
+            const m = PROCESS.exec(line);
+            if (!m)
+                continue;
+            const ref = m[2] === "N/A" ? null : { address: Address.parse(m[2]), image: m[3] };
+            if (m[1] === "Owning")
+                out.owning = ref;
+            else
+                out.attached = ref;
+        }
+        return out;
+    }
+    /** The process that hosts the memory-compression store is named MemCompression (seed 004). */
+    function isMemCompression(ref) {
+        return !!ref && /^MemCompression$/i.test(ref.image);
+    }
+
+    function triageBugCheck(target, bugcheck) {
+        const info = BUGCHECK_CODES[bugcheck.code];
+        const w = {
+            target,
+            bugcheck,
+            meanings: info ? info.parameters.slice() : ["Unknown", "Unknown", "Unknown", "Unknown"],
+            findings: [],
+            next: [],
+            layouts: [],
+            verdict: null,
+        };
+        applySubcode(w);
+        try {
+            const decoder = DECODERS[bugcheck.code];
+            if (decoder)
+                decoder(w);
+        }
+        catch (e) {
+            // A decoder that stops still leaves the name, the parameters and what it found so far.
+            w.findings.push(messages.triageDecoderStopped(e && e.message ? e.message : String(e)));
+        }
+        if (!w.verdict)
+            w.verdict = info ? messages.triageNoDecoder(info.name) : messages.triageUnknownCode(hex(bugcheck.code));
+        w.next.unshift({ Command: "!analyze -v", Why: "the debugger's own analysis of this bugcheck", toString: () => "!analyze -v" });
+        const name = info ? info.name : "unknown bugcheck";
+        const parameters = bugcheck.parameters.map((value, i) => {
+            const meaning = w.meanings[i];
+            const label = "Arg" + (i + 1);
+            return { Name: label, Value: value, Meaning: meaning, toString: () => label + ": " + value.format(target.pointerSize) + " " + meaning };
+        });
+        const verdict = w.verdict;
+        return {
+            Code: bugcheck.code,
+            Name: name,
+            Parameters: parameters,
+            Findings: w.findings,
+            Verdict: verdict,
+            NextCommands: w.next,
+            Source: bugcheck.source,
+            Layouts: w.layouts,
+            toString: () => name + " (" + hex(bugcheck.code) + "): " + verdict,
+        };
+    }
+    /** For codes whose Arg1 is a subcode: its meaning and the meanings of Arg2..Arg4, or say it is unknown. */
+    function applySubcode(w) {
+        const table = SUBCODES[w.bugcheck.code];
+        if (!table)
+            return;
+        const p1 = w.bugcheck.parameters[0];
+        const sub = p1.hi === 0 ? table[p1.lo] : undefined;
+        if (!sub) {
+            w.findings.push(messages.triageUnknownSubcode(p1.toString(), referencePage(w.bugcheck.code)));
+            return;
+        }
+        w.meanings[0] = "Subcode " + p1.toString() + ": " + sub.meaning;
+        if (sub.parameters)
+            for (let i = 0; i < 3; i++)
+                w.meanings[i + 1] = sub.parameters[i];
+    }
+    const DECODERS = {
+        0x154: decodeStoreException,
+        0x7a: decodeKernelInpage,
+        0x50: decodePageFault,
+        0xc4: decodeVerifier,
+        0xc2: decodeBadPoolCaller,
+        0x19: decodeBadPoolHeader,
+        0x1a: decodeMemoryManagement,
+    };
+    function fmt(w, a) {
+        return a.format(w.target.pointerSize);
+    }
+    function addNext(w, command, why) {
+        for (const n of w.next)
+            if (n.Command === command)
+                return;
+        w.next.push({ Command: command, Why: why, toString: () => command });
+    }
+    function layout(w, spec) {
+        const t = w.target;
+        const resolved = resolveLayout(spec, (m, name) => t.type(m, name), t.pointerSize, t.isKernel ? t.windowsBuild() : null);
+        if (isLayoutMissing(resolved)) {
+            w.findings.push(messages.triageNoLayout(spec.typeName, resolved.reason));
+            return null;
+        }
+        const line = resolved.description;
+        if (w.layouts.indexOf(line) < 0)
+            w.layouts.push(line);
+        return resolved;
+    }
+    // --- 0x154 UNEXPECTED_STORE_EXCEPTION ---
+    // Assumption, from seed 004: on x64 Arg2 points at an EXCEPTION_POINTERS pair {ExceptionRecord*, ContextRecord*}.
+    // There Arg2 was ffffe607`bc53df30 while !analyze -v followed `.exr ffffe607bc53eeb8` and `.cxr ffffe607bc53e6f0`,
+    // and the same Arg2 is the second argument of nt!SMKM_STORE::SmStUnhandledExceptionFilter on the stack: an
+    // exception filter, whose argument is EXCEPTION_POINTERS (_C_specific_handler calls it so).
+    function decodeStoreException(w) {
+        const t = w.target;
+        const info = w.bugcheck.parameters[1];
+        const pointersLayout = layout(w, EXCEPTION_POINTERS);
+        if (!pointersLayout)
+            return storeVerdict(w, null, null, false);
+        const pointers = t.memory.read(info, pointersLayout.size, "EXCEPTION_POINTERS (Arg2)");
+        if (pointers instanceof Unreadable) {
+            w.findings.push(messages.triageUnreadable(pointers.describe(t.pointerSize)));
+            addNext(w, "dq " + fmt(w, info) + " L2", "the exception record and context pointers, if another source has the page");
+            return storeVerdict(w, null, null, false);
+        }
+        const ep = decodeExceptionPointers(pointers, pointersLayout, t.pointerSize);
+        w.findings.push(messages.triageExceptionPointers(fmt(w, info), fmt(w, ep.ExceptionRecord), fmt(w, ep.ContextRecord)));
+        addNext(w, ".exr " + fmt(w, ep.ExceptionRecord), "the exception record, as the debugger shows it");
+        addNext(w, ".cxr " + fmt(w, ep.ContextRecord) + " ; k", "the registers and stack at the exception");
+        let fault = null;
+        let symbol = null;
+        let code = null;
+        const recordLayout = layout(w, EXCEPTION_RECORD);
+        // A record or context that overlaps the EXCEPTION_POINTERS pair (a pointer back at Arg2 itself) is not one:
+        // decoding it would show the pointers as an exception code and registers.
+        const overlapsPointers = (at, size) => at.isWithin(info, pointersLayout.size) || info.isWithin(at, size);
+        const recordLoops = recordLayout !== null && overlapsPointers(ep.ExceptionRecord, recordLayout.size);
+        if (recordLoops)
+            w.findings.push(messages.triagePointsIntoArg2("ExceptionRecord", fmt(w, ep.ExceptionRecord), fmt(w, info)));
+        const record = recordLayout && !recordLoops ? t.memory.read(ep.ExceptionRecord, recordLayout.size, "EXCEPTION_RECORD") : null;
+        if (record instanceof Unreadable)
+            w.findings.push(messages.triageUnreadable(record.describe(t.pointerSize)));
+        else if (record && recordLayout) {
+            const r = decodeExceptionRecord(record, recordLayout, t.pointerSize);
+            code = r.ExceptionCode;
+            symbol = symbolOrModuleOffset(t, r.ExceptionAddress);
+            w.findings.push(messages.triageException(statusText(r.ExceptionCode), fmt(w, r.ExceptionAddress), symbol, r.ExceptionFlags, r.NumberParameters));
+            if (r.countCapped)
+                w.findings.push(messages.triageParameterCountCapped(r.NumberParameters));
+            const params = r.Parameters.map((p, i) => "[" + i + "] " + fmt(w, p));
+            if (params.length)
+                w.findings.push(messages.triageExceptionParameters(params.join(", ")));
+            fault = memoryFault(r);
+            if (fault) {
+                w.findings.push(messages.triageMemoryFault(fault.access, fmt(w, fault.address), fault.ioStatus === null ? null : statusText(fault.ioStatus)));
+            }
+        }
+        const contextLayout = layout(w, t.pointerSize === 8 ? CONTEXT_X64 : CONTEXT_X86);
+        const contextLoops = contextLayout !== null && overlapsPointers(ep.ContextRecord, contextBytesNeeded(contextLayout, t.pointerSize));
+        if (contextLoops)
+            w.findings.push(messages.triagePointsIntoArg2("ContextRecord", fmt(w, ep.ContextRecord), fmt(w, info)));
+        if (contextLayout && !contextLoops) {
+            const context = t.memory.read(ep.ContextRecord, contextBytesNeeded(contextLayout, t.pointerSize), "CONTEXT");
+            if (context instanceof Unreadable)
+                w.findings.push(messages.triageUnreadable(context.describe(t.pointerSize)));
+            else {
+                const c = decodeContext(context, contextLayout, t.pointerSize);
+                w.findings.push(messages.triageContext(fmt(w, c.InstructionPointer), fmt(w, c.StackPointer)));
+            }
+        }
+        const attached = attachedToMemCompression(w);
+        storeVerdict(w, code, fault, attached || (!!symbol && /Decompress/i.test(symbol)));
+    }
+    /** Whether the bugchecking thread is attached to MemCompression, from `!thread` (see bugcheck/thread.ts). */
+    function attachedToMemCompression(w) {
+        const out = w.target.executeCommand("!thread");
+        if (out.error) {
+            w.findings.push(messages.triageThreadUnknown(out.error));
+            return false;
+        }
+        const threads = parseThreadProcesses(out.lines);
+        if (!threads.owning && !threads.attached && !threads.thread) {
+            w.findings.push(messages.triageThreadUnknown("no THREAD or process lines in its output"));
+            return false;
+        }
+        const attached = threads.attached;
+        const yes = isMemCompression(attached);
+        w.findings.push(attached
+            ? messages.triageAttached(attached.image, attached.address ? fmt(w, attached.address) : "?", yes)
+            : messages.triageNotAttached(threads.owning ? threads.owning.image : "?"));
+        addNext(w, "!thread", "the thread that bugchecked, its owning and attached process");
+        return yes;
+    }
+    function storeVerdict(w, code, fault, compressed) {
+        if (code === 0xc0000006 && fault && fault.ioStatus !== null) {
+            const status = NTSTATUS[fault.ioStatus];
+            const advice = status && status.storageAdvice ? status.storageAdvice : messages.triageStorageAdviceUnknown();
+            w.verdict = messages.triageStoreInpage(compressed, hex8(fault.ioStatus), status ? status.meaning : messages.triageUnnamedStatus(), advice);
+            if (compressed)
+                addNext(w, "Disable-MMAgent -MemoryCompression", "PowerShell (elevated) on the crashed machine: turns memory compression off, avoiding the store path");
+            addNext(w, "!pte " + fmt(w, fault.address), "the page table entry of the address that could not be paged in");
+            return;
+        }
+        if (code !== null) {
+            w.verdict = messages.triageStoreOther(statusText(code));
+            return;
+        }
+        w.verdict = messages.triageStoreUnknownException();
+    }
+    // --- 0x7A KERNEL_DATA_INPAGE_ERROR ---
+    /** The three parameter layouts of MSD 0x7A (layouts.md §5). */
+    function inpageLayout(p1, p3) {
+        const small = p1.hi === 0 ? p1.lo : -1;
+        if (small === 1 || small === 2 || (small === 3 && p3.isNull))
+            return "lock";
+        if (small === 3 || small === 4)
+            return "inPageSupport";
+        return "pte";
+    }
+    function decodeKernelInpage(w) {
+        const [p1, p2, p3, p4] = w.bugcheck.parameters;
+        const kind = inpageLayout(p1, p3);
+        if (kind === "lock") {
+            w.meanings = ["Lock type (" + p1.lo + ")", "Error status (NTSTATUS)", p1.lo === 1 ? "Current process" : "0", "Virtual address that could not be paged in"];
+        }
+        else if (kind === "inPageSupport") {
+            w.meanings = ["Lock type (" + p1.lo + ")", "Error status (NTSTATUS)", "Address of the InPageSupport structure", "Faulting address"];
+        }
+        else {
+            w.meanings = ["Address of the PTE", "Error status (NTSTATUS)", "Contents of the PTE", "Faulting address"];
+        }
+        w.findings.push(messages.triageInpageLayout(kind === "lock" ? "1 (lock type, process)" : kind === "inPageSupport" ? "2 (lock type, InPageSupport)" : "3 (PTE address and contents)"));
+        const status = p2.lo;
+        w.findings.push(messages.triageIoStatus(statusText(status)));
+        w.findings.push(messages.triageNotPagedIn(fmt(w, p4)));
+        const info = NTSTATUS[status];
+        w.verdict = messages.triageKernelInpage(hex8(status), info ? info.meaning : messages.triageUnnamedStatus(), info && info.storageAdvice ? info.storageAdvice : messages.triageStorageAdviceUnknown());
+        addNext(w, "!pte " + fmt(w, p4), "the page table entry of the address that could not be paged in");
+        if (kind === "pte")
+            addNext(w, "!pte " + fmt(w, p1), "the PTE the bugcheck names");
+    }
+    // --- 0x50 PAGE_FAULT_IN_NONPAGED_AREA ---
+    function decodePageFault(w) {
+        const [p1, p2, p3, p4] = w.bugcheck.parameters;
+        const access = p2.hi !== 0 ? null : p2.lo === 0 ? "read" : p2.lo === 1 ? "write" : p2.lo === 2 || p2.lo === 8 ? "execute" : null;
+        w.findings.push(messages.triageAccess(access || "unknown access (" + p2.toString() + ")", fmt(w, p1)));
+        let where = null;
+        if (!p3.isNull) {
+            where = symbolOrModuleOffset(w.target, p3);
+            w.findings.push(messages.triageFaultingInstruction(fmt(w, p3), where));
+            addNext(w, "ln " + fmt(w, p3), "the nearest symbol to the faulting instruction");
+        }
+        if (p4.hi === 0 && (p4.lo === 3 || p4.lo === 4)) {
+            w.findings.push(messages.triageFaultType(p4.lo));
+        }
+        w.verdict = messages.triagePageFault(access || "an access", fmt(w, p1), where || (p3.isNull ? null : fmt(w, p3)));
+        addNext(w, "!pte " + fmt(w, p1), "whether the address was ever mapped");
+        addNext(w, "!pool " + fmt(w, p1), "whether the address is (freed) pool, and its tag");
+    }
+    // --- 0xC4 DRIVER_VERIFIER_DETECTED_VIOLATION ---
+    /** Which argument holds a pool address worth `!pool`, or a pointer to a _POOL_HEADER, per 0xC4 subcode (MSD table). */
+    const VERIFIER_POOL_ADDRESS = { 0x10: 1, 0x11: 3, 0x12: 3, 0x15: 3, 0x16: 2, 0x17: 3, 0xcc: 2, 0xd2: 2, 0x13a: 1, 0x13b: 1, 0x13c: 1, 0x13d: 1, 0x13e: 1, 0x13f: 1 };
+    const VERIFIER_POOL_HEADER = { 0x13: 2, 0x14: 2 };
+    function decodeVerifier(w) {
+        const p = w.bugcheck.parameters;
+        const p1 = p[0];
+        const subcode = p1.hi === 0 ? p1.lo : -1;
+        const sub = subcode >= 0 ? SUBCODES[0xc4][subcode] : undefined;
+        if (subcode === 0x62) {
+            const count = p[3].isSafeNumber ? p[3].toNumber() : null;
+            w.verdict = messages.triageVerifierLeak(count);
+            addNext(w, "!unloadleaks", "the leaked allocations of the unloaded driver, by tag and size");
+            addNext(w, "!verifier 3", "Driver Verifier's own view of the outstanding allocations");
+            return;
+        }
+        let tag = null;
+        if (VERIFIER_POOL_HEADER[subcode] !== undefined) {
+            const header = p[VERIFIER_POOL_HEADER[subcode]];
+            const facts = readPoolHeader(w, header, "the block");
+            tag = facts ? facts.tag : null;
+            addNext(w, "!pool " + fmt(w, header), "the pool page around the block, with each block's tag");
+        }
+        else if (VERIFIER_POOL_ADDRESS[subcode] !== undefined) {
+            addNext(w, "!pool " + fmt(w, p[VERIFIER_POOL_ADDRESS[subcode]]), "the pool page around the address, with each block's tag");
+        }
+        w.verdict = sub ? messages.triageVerifier(sub.meaning + (tag ? " (block tagged '" + tag + "')" : "")) : messages.triageVerifierUnknown(p1.toString());
+        if (subcode >= 0x1000 && subcode <= 0x100b)
+            addNext(w, "!deadlock", "Driver Verifier's deadlock detection: the locks and threads involved");
+        if (sub && sub.parameters && /!ruleinfo/.test(sub.parameters[1])) {
+            addNext(w, "!ruleinfo " + hex(subcode) + " " + fmt(w, p[2]) + " " + fmt(w, p[3]), "the DDI compliance rule and its state");
+        }
+        if (subcode >= 0xa0 && subcode <= 0xa2)
+            addNext(w, "!devobj " + fmt(w, p[2]), "the lower device that returned the bad sector");
+        addNext(w, "!verifier", "Driver Verifier's settings and counters");
+    }
+    /** Reads the _POOL_HEADER at `header` (§2.4): the tag and the block size; a finding either way. */
+    function readPoolHeader(w, header, block) {
+        const l = layout(w, POOL_HEADER);
+        if (!l)
+            return null;
+        const bytes = w.target.memory.read(header, l.size, "_POOL_HEADER");
+        if (bytes instanceof Unreadable) {
+            w.findings.push(messages.triageUnreadable(bytes.describe(w.target.pointerSize)));
+            return null;
+        }
+        const field = poolBlockSizeField(w.target.pointerSize);
+        const first = u32(bytes, 0);
+        const blockSize = ((first >>> field.shift) & ((1 << field.bits) - 1)) * field.unit;
+        const tag = asciiz(bytes, l.offsets.PoolTag, 4);
+        w.findings.push(messages.triagePoolHeader(block, fmt(w, header), tag, blockSize));
+        return { header, tag, blockSize };
+    }
+    /** The header in front of a block's data: the block address minus the header's size. */
+    function readHeaderOfBlock(w, block) {
+        const l = layout(w, POOL_HEADER);
+        return l ? readPoolHeader(w, block.subtract(l.size), "block " + fmt(w, block)) : null;
+    }
+    function poolNext(w, address, facts) {
+        addNext(w, "!pool " + fmt(w, address), "the pool page around the block, with each block's tag");
+        if (facts && /^[A-Za-z0-9_]{1,4}$/.test(facts.tag))
+            addNext(w, "!poolused 2 " + facts.tag, "how much pool the tag holds");
+    }
+    /** A pool tag carried in a parameter's low four bytes, as ExAllocatePoolWithTag takes it ('Leak' = 0x6b61654c). */
+    function tagOfValue(value) {
+        let text = "";
+        for (let i = 0; i < 4; i++) {
+            const c = (value.lo >>> (8 * i)) & 0xff;
+            text += c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : ".";
+        }
+        return text;
+    }
+    function decodeBadPoolCaller(w) {
+        const p = w.bugcheck.parameters;
+        const subcode = p[0].hi === 0 ? p[0].lo : -1;
+        const sub = subcode >= 0 ? SUBCODES[0xc2][subcode] : undefined;
+        let facts = null;
+        if (subcode === 1 || subcode === 2 || subcode === 4) {
+            facts = readPoolHeader(w, p[1], "the corrupt header");
+            poolNext(w, p[1], facts);
+        }
+        else if (subcode === 6) {
+            facts = readPoolHeader(w, p[2], "the block");
+            poolNext(w, p[2], facts);
+        }
+        else if (subcode === 7) {
+            facts = readHeaderOfBlock(w, p[3]);
+            poolNext(w, p[3], facts);
+        }
+        else if (subcode === 0x0a) {
+            w.findings.push(messages.triageWrongTag(tagOfValue(p[2]), tagOfValue(p[3])));
+            poolNext(w, p[1], null);
+        }
+        else if (subcode === 0x09 || subcode === 0x0b || subcode === 0x0c || subcode === 0x0d || (subcode >= 0x40 && subcode <= 0x60) || subcode === 0x99) {
+            const address = subcode === 0x09 ? p[3] : p[1];
+            addNext(w, "!pool " + fmt(w, address), "what the address is: pool, freed pool, or no pool at all");
+        }
+        if (subcode === 6 || subcode === 7) {
+            w.verdict = messages.triageDoubleFree(facts ? facts.tag : null);
+            return;
+        }
+        w.verdict = sub ? messages.triageBadPoolCaller(sub.meaning + (facts ? " (block tagged '" + facts.tag + "')" : "")) : messages.triageNoDecoder("BAD_POOL_CALLER");
+    }
+    /** Which arguments of 0x19 are pool entries (headers), per subcode (MSD 0x19 table); 0x21/0x22 give the block. */
+    const BAD_POOL_HEADER_ENTRIES = { 0x02: [1], 0x03: [1], 0x05: [1, 3], 0x06: [3], 0x07: [3], 0x08: [3], 0x09: [3], 0x0a: [1], 0x20: [1, 2] };
+    function decodeBadPoolHeader(w) {
+        const p = w.bugcheck.parameters;
+        const subcode = p[0].hi === 0 ? p[0].lo : -1;
+        const sub = subcode >= 0 ? SUBCODES[0x19][subcode] : undefined;
+        let facts = null;
+        const entries = BAD_POOL_HEADER_ENTRIES[subcode];
+        if (entries) {
+            for (const i of entries) {
+                if (p[i].isNull)
+                    continue;
+                const read = readPoolHeader(w, p[i], "pool entry " + fmt(w, p[i]) + " (Arg" + (i + 1) + ")");
+                if (!facts)
+                    facts = read;
+                poolNext(w, p[i], read);
+            }
+        }
+        else if (subcode === 0x21 || subcode === 0x22) {
+            facts = readHeaderOfBlock(w, p[1]);
+            poolNext(w, p[1], facts);
+        }
+        w.verdict = messages.triagePoolCorruption(sub ? sub.meaning : null, facts ? facts.tag : null);
+    }
+    // --- 0x1A MEMORY_MANAGEMENT ---
+    function decodeMemoryManagement(w) {
+        const p = w.bugcheck.parameters;
+        const subcode = p[0].hi === 0 ? p[0].lo : -1;
+        const sub = subcode >= 0 ? SUBCODES[0x1a][subcode] : undefined;
+        w.verdict = sub ? messages.triageMemoryManagement(sub.meaning) : messages.triageNoDecoder("MEMORY_MANAGEMENT");
+        // Arguments the page names as a PTE or a pool block: commands to look at them.
+        if (subcode === 0x411 || subcode === 0x41792)
+            addNext(w, "!pte " + fmt(w, p[1]), "the corrupt PTE");
+        if (subcode === 0x5200)
+            addNext(w, "!pool " + fmt(w, p[1]), "the free pool block whose contents changed");
+        if (subcode === 0x403 || subcode === 0x5003 || subcode === 0x31)
+            addNext(w, "mdsched", "Windows Memory Diagnostic on the crashed machine: the page suggests a hardware error");
+    }
+    function hex(value) {
+        return "0x" + value.toString(16).toUpperCase();
+    }
+    function hex8(value) {
+        return ("00000000" + value.toString(16)).slice(-8);
+    }
+    /** The debugger's symbol for a code address, else `module+0x...` as WinDbg names it; null outside every module. */
+    function symbolOrModuleOffset(target, address) {
+        return target.symbolize(address).symbol || moduleOffsetName(address, target.modules());
+    }
+
+    const triageCommand = {
+        name: "crashtriage",
+        takesNoArguments: true,
+        usage: "!crashtriage",
+        summary: "What a memory-related bugcheck means and where to look next",
+        quietRepeats: true,
+        run(ctx, args) {
+            const target = ctx.target;
+            if (!target.isKernel)
+                return none(ctx.out, messages.triageNoBugcheck("this is a user-mode session, which has no bugcheck"));
+            const bugcheck = readBugCheck(target);
+            if (!isBugCheck(bugcheck)) {
+                if (bugcheck.kind === "unavailable") {
+                    return none(ctx.out, messages.triageUnavailable(bugcheck.reason));
+                }
+                return none(ctx.out, messages.triageNoBugcheck(target.isDump ? "the dump records bugcheck code 0" : "this live session has not crashed"));
+            }
+            const record = triageBugCheck(target, bugcheck);
+            render(ctx.out, record, target.pointerSize);
+            return record;
+        },
+    };
+    /** One line and no value: dx then shows nothing more. */
+    function none(out, line) {
+        out.line(line);
+        return undefined;
+    }
+    function render(out, r, pointerSize) {
+        out.line("Bugcheck " + hex(r.Code) + " " + r.Name + " (from " + r.Source + ")");
+        out.lines(renderTable([
+            { header: "Arg", value: (p) => p.Name },
+            { header: "Value", value: (p) => p.Value.format(pointerSize) },
+            { header: "Meaning", value: (p) => p.Meaning },
+        ], r.Parameters));
+        for (const l of r.Layouts)
+            out.line(messages.layoutFallback(l));
+        if (r.Findings.length) {
+            out.line("Findings:");
+            for (const f of r.Findings)
+                out.line("  " + f);
+        }
+        out.line("Verdict: " + r.Verdict);
+        out.line("Next:");
+        out.lines(renderTable([
+            { header: "Command", value: (n) => n.Command },
+            { header: "Why", value: (n) => n.Why },
+        ], r.NextCommands, "  "));
+    }
+
+    const ltlimitsCommand = {
+        name: "ltlimits",
+        usage: '!ltlimits [("name", n)]',
+        summary: "Show the work limits of long commands; raise one for this session",
+        run(ctx, allArgs) {
+            // An omitted argument arrives as undefined (reference §1); count only the ones given.
+            let args = allArgs;
+            while (args.length && args[args.length - 1] === undefined)
+                args = args.slice(0, args.length - 1);
+            const [name, value] = args;
+            if (args.length === 1 && name === "reset") {
+                resetWorkLimits();
+                ctx.out.line(messages.ltlimitsReset());
+            }
+            else if (args.length === 1 || args.length === 2) {
+                const limit = typeof name === "string" ? findWorkLimit(name) : null;
+                if (!limit) {
+                    ctx.out.line(messages.ltlimitsUsage("no limit is called " + describeArg(name), WORK_LIMITS.map((l) => l.name)));
+                    return undefined;
+                }
+                const n = wholeNumber(value);
+                if (n === null || n < 1 || n > limit.ceiling) {
+                    ctx.out.line(messages.ltlimitsBadValue(limit.name, describeArg(value), limit.ceiling));
+                    return undefined;
+                }
+                const before = workLimit(limit.name);
+                setWorkLimit(limit.name, n);
+                ctx.out.line(messages.ltlimitsSet(limit.name, before, n));
+            }
+            else if (args.length > 2) {
+                ctx.out.line(messages.ltlimitsUsage("too many arguments", WORK_LIMITS.map((l) => l.name)));
+                return undefined;
+            }
+            const records = WORK_LIMITS.map(record);
+            ctx.out.lines(renderTable([
+                { header: "Limit", value: (r) => r.Name },
+                { header: "Value", align: "right", value: (r) => groupDigits(r.Value) },
+                { header: "Default", align: "right", value: (r) => groupDigits(r.Default) },
+                { header: "Commands", value: (r) => r.Commands },
+                { header: "Why", value: (r) => r.Reason },
+            ], records));
+            ctx.out.line(messages.ltlimitsHint());
+            return records;
+        },
+    };
+    function record(l) {
+        const value = workLimit(l.name);
+        return {
+            Name: l.name,
+            Value: value,
+            Default: l.defaultValue,
+            Ceiling: l.ceiling,
+            Commands: l.commands,
+            Reason: l.reason,
+            toString: () => l.name + " = " + value,
+        };
+    }
+    /** A whole number from a dx number or a small Int64; null for anything else. */
+    function wholeNumber(value) {
+        switch (argKind(value)) {
+            case "number":
+                return Number.isInteger(value) ? value : null;
+            case "int64": {
+                const v = value;
+                return v.getHighPart() === 0 ? v.getLowPart() >>> 0 : null;
+            }
+            default:
+                return null;
+        }
+    }
+
+    /** nt!ExPoolState: the pool's heap manager state, one _EX_HEAP_POOL_NODE per NUMA node, and three (up to 1909) or four special heaps. */
+    const EX_POOL_HEAP_MANAGER_STATE = {
+        module: "nt",
+        typeName: "_EX_POOL_HEAP_MANAGER_STATE",
+        fields: ["NumberOfPools", "PoolNode", "SpecialHeaps"],
+        variants: [
+            { label: "Windows 10 1809 and Server 2019 x64", pointerSize: 8, minBuild: 17763, maxBuild: 17763, size: 0x86140, offsets: { NumberOfPools: 0x30c8, PoolNode: 0x3100, SpecialHeaps: 0x86100 }, sizes: { NumberOfPools: 4, PoolNode: 536576, SpecialHeaps: 24 }, source: "ntkrnlmp.pdb 8B11040A (10.0.17763.379)", checkedAgainst: [17763] },
+            { label: "Windows 10 1903-1909 x64", pointerSize: 8, minBuild: 18326, maxBuild: 18363, size: 0x86940, offsets: { NumberOfPools: 0x38d0, PoolNode: 0x3900, SpecialHeaps: 0x86900 }, sizes: { NumberOfPools: 4, PoolNode: 536576, SpecialHeaps: 24 }, source: "ntkrnlmp.pdb DCA4AD4B (10.0.18362.836)", checkedAgainst: [18326, 18362] },
+            { label: "Windows 10 2004-22H2 x64", pointerSize: 8, minBuild: 19041, maxBuild: 19045, size: 0x86940, offsets: { NumberOfPools: 0x38d0, PoolNode: 0x3900, SpecialHeaps: 0x86900 }, sizes: { NumberOfPools: 4, PoolNode: 536576, SpecialHeaps: 32 }, source: "ntkrnlmp.pdb BBED7C29 (10.0.19041.329)", checkedAgainst: [19041] },
+            { label: "Windows Server 2022 x64", pointerSize: 8, minBuild: 20348, maxBuild: 20348, size: 0x86940, offsets: { NumberOfPools: 0x38e0, PoolNode: 0x3900, SpecialHeaps: 0x86900 }, sizes: { NumberOfPools: 4, PoolNode: 536576, SpecialHeaps: 32 }, source: "ntkrnlmp.pdb C2EADB24 (10.0.20348.288)", checkedAgainst: [20348] },
+            { label: "Windows 11 21H2 x64", pointerSize: 8, minBuild: 22000, maxBuild: 22000, size: 0x86940, offsets: { NumberOfPools: 0x38e0, PoolNode: 0x3900, SpecialHeaps: 0x86900 }, sizes: { NumberOfPools: 4, PoolNode: 536576, SpecialHeaps: 32 }, source: "ntkrnlmp.pdb 32C1A669 (10.0.22000.318)", checkedAgainst: [22000] },
+        ],
+    };
+    /** One pool node: its segment heaps (Heaps[4]). */
+    const EX_HEAP_POOL_NODE = {
+        module: "nt",
+        typeName: "_EX_HEAP_POOL_NODE",
+        fields: ["Heaps"],
+        variants: [
+            { label: "Windows 10 1809 and Server 2019 x64", pointerSize: 8, minBuild: 17763, maxBuild: 17763, size: 0x20c0, offsets: { Heaps: 0x0 }, sizes: { Heaps: 32 }, source: "ntkrnlmp.pdb 8B11040A (10.0.17763.379)", checkedAgainst: [17763] },
+            { label: "Windows 10 1903-1909 x64", pointerSize: 8, minBuild: 18326, maxBuild: 18363, size: 0x20c0, offsets: { Heaps: 0x0 }, sizes: { Heaps: 32 }, source: "ntkrnlmp.pdb DCA4AD4B (10.0.18362.836)", checkedAgainst: [18326, 18362] },
+            { label: "Windows 10 2004-22H2 x64", pointerSize: 8, minBuild: 19041, maxBuild: 19045, size: 0x20c0, offsets: { Heaps: 0x0 }, sizes: { Heaps: 32 }, source: "ntkrnlmp.pdb BBED7C29 (10.0.19041.329)", checkedAgainst: [19041] },
+            { label: "Windows Server 2022 x64", pointerSize: 8, minBuild: 20348, maxBuild: 20348, size: 0x20c0, offsets: { Heaps: 0x0 }, sizes: { Heaps: 32 }, source: "ntkrnlmp.pdb C2EADB24 (10.0.20348.288)", checkedAgainst: [20348] },
+            { label: "Windows 11 21H2 x64", pointerSize: 8, minBuild: 22000, maxBuild: 22000, size: 0x20c0, offsets: { Heaps: 0x0 }, sizes: { Heaps: 32 }, source: "ntkrnlmp.pdb 32C1A669 (10.0.22000.318)", checkedAgainst: [22000] },
+        ],
+    };
+    /** nt!RtlpHpHeapGlobals: the keys the segment heap encodes its metadata with. */
+    const RTLP_HP_HEAP_GLOBALS = {
+        module: "nt",
+        typeName: "_RTLP_HP_HEAP_GLOBALS",
+        fields: ["HeapKey", "LfhKey"],
+        variants: [
+            { label: "Windows 10 1809 and Server 2019 x64", pointerSize: 8, minBuild: 17763, maxBuild: 17763, size: 0x38, offsets: { HeapKey: 0x0, LfhKey: 0x8 }, sizes: { HeapKey: 8, LfhKey: 8 }, source: "ntkrnlmp.pdb 8B11040A (10.0.17763.379)", checkedAgainst: [17763] },
+            { label: "Windows 10 1903-1909 x64", pointerSize: 8, minBuild: 18326, maxBuild: 18363, size: 0x38, offsets: { HeapKey: 0x0, LfhKey: 0x8 }, sizes: { HeapKey: 8, LfhKey: 8 }, source: "ntkrnlmp.pdb DCA4AD4B (10.0.18362.836)", checkedAgainst: [18326, 18362] },
+            { label: "Windows 10 2004-22H2 x64", pointerSize: 8, minBuild: 19041, maxBuild: 19045, size: 0x38, offsets: { HeapKey: 0x0, LfhKey: 0x8 }, sizes: { HeapKey: 8, LfhKey: 8 }, source: "ntkrnlmp.pdb BBED7C29 (10.0.19041.329)", checkedAgainst: [19041] },
+            { label: "Windows Server 2022 x64", pointerSize: 8, minBuild: 20348, maxBuild: 20348, size: 0x40, offsets: { HeapKey: 0x0, LfhKey: 0x8 }, sizes: { HeapKey: 8, LfhKey: 8 }, source: "ntkrnlmp.pdb C2EADB24 (10.0.20348.288)", checkedAgainst: [20348] },
+            { label: "Windows 11 21H2 x64", pointerSize: 8, minBuild: 22000, maxBuild: 22000, size: 0x40, offsets: { HeapKey: 0x0, LfhKey: 0x8 }, sizes: { HeapKey: 8, LfhKey: 8 }, source: "ntkrnlmp.pdb 32C1A669 (10.0.22000.318)", checkedAgainst: [22000] },
+        ],
+    };
+    /** A segment heap: its two segment contexts (1 MB and 16 MB segments). */
+    const SEGMENT_HEAP = {
+        module: "nt",
+        typeName: "_SEGMENT_HEAP",
+        fields: ["SegContexts"],
+        variants: [
+            { label: "Windows 10 1809 and Server 2019 x64", pointerSize: 8, minBuild: 17763, maxBuild: 17763, size: 0x800, offsets: { SegContexts: 0x100 }, sizes: { SegContexts: 384 }, source: "ntkrnlmp.pdb 8B11040A (10.0.17763.379)", checkedAgainst: [17763] },
+            { label: "Windows 10 1903-1909 x64", pointerSize: 8, minBuild: 18326, maxBuild: 18363, size: 0x800, offsets: { SegContexts: 0x100 }, sizes: { SegContexts: 384 }, source: "ntkrnlmp.pdb DCA4AD4B (10.0.18362.836)", checkedAgainst: [18326, 18362] },
+            { label: "Windows 10 2004-22H2 x64", pointerSize: 8, minBuild: 19041, maxBuild: 19045, size: 0x800, offsets: { SegContexts: 0x100 }, sizes: { SegContexts: 384 }, source: "ntkrnlmp.pdb BBED7C29 (10.0.19041.329)", checkedAgainst: [19041] },
+            { label: "Windows Server 2022 x64", pointerSize: 8, minBuild: 20348, maxBuild: 20348, size: 0x840, offsets: { SegContexts: 0x140 }, sizes: { SegContexts: 384 }, source: "ntkrnlmp.pdb C2EADB24 (10.0.20348.288)", checkedAgainst: [20348] },
+            { label: "Windows 11 21H2 x64", pointerSize: 8, minBuild: 22000, maxBuild: 22000, size: 0x840, offsets: { SegContexts: 0x140 }, sizes: { SegContexts: 384 }, source: "ntkrnlmp.pdb 32C1A669 (10.0.22000.318)", checkedAgainst: [22000] },
+        ],
+    };
+    /** A segment context: the list of its page segments and their unit size. */
+    const HEAP_SEG_CONTEXT = {
+        module: "nt",
+        typeName: "_HEAP_SEG_CONTEXT",
+        fields: ["SegmentMask", "UnitShift", "FirstDescriptorIndex", "SegmentListHead", "SegmentCount"],
+        variants: [
+            { label: "Windows 10 1809 and Server 2019 x64", pointerSize: 8, minBuild: 17763, maxBuild: 17763, size: 0xc0, offsets: { SegmentMask: 0x0, UnitShift: 0x8, FirstDescriptorIndex: 0xa, SegmentListHead: 0x48, SegmentCount: 0x58 }, sizes: { SegmentMask: 8, UnitShift: 1, FirstDescriptorIndex: 1, SegmentListHead: 16, SegmentCount: 8 }, source: "ntkrnlmp.pdb 8B11040A (10.0.17763.379)", checkedAgainst: [17763] },
+            { label: "Windows 10 1903-1909 x64", pointerSize: 8, minBuild: 18326, maxBuild: 18363, size: 0xc0, offsets: { SegmentMask: 0x0, UnitShift: 0x8, FirstDescriptorIndex: 0xa, SegmentListHead: 0x48, SegmentCount: 0x58 }, sizes: { SegmentMask: 8, UnitShift: 1, FirstDescriptorIndex: 1, SegmentListHead: 16, SegmentCount: 8 }, source: "ntkrnlmp.pdb DCA4AD4B (10.0.18362.836)", checkedAgainst: [18326, 18362] },
+            { label: "Windows 10 2004-22H2 x64", pointerSize: 8, minBuild: 19041, maxBuild: 19045, size: 0xc0, offsets: { SegmentMask: 0x0, UnitShift: 0x8, FirstDescriptorIndex: 0xa, SegmentListHead: 0x48, SegmentCount: 0x58 }, sizes: { SegmentMask: 8, UnitShift: 1, FirstDescriptorIndex: 1, SegmentListHead: 16, SegmentCount: 8 }, source: "ntkrnlmp.pdb BBED7C29 (10.0.19041.329)", checkedAgainst: [19041] },
+            { label: "Windows Server 2022 x64", pointerSize: 8, minBuild: 20348, maxBuild: 20348, size: 0xc0, offsets: { SegmentMask: 0x0, UnitShift: 0x8, FirstDescriptorIndex: 0xa, SegmentListHead: 0x48, SegmentCount: 0x58 }, sizes: { SegmentMask: 8, UnitShift: 1, FirstDescriptorIndex: 1, SegmentListHead: 16, SegmentCount: 8 }, source: "ntkrnlmp.pdb C2EADB24 (10.0.20348.288)", checkedAgainst: [20348] },
+            { label: "Windows 11 21H2 x64", pointerSize: 8, minBuild: 22000, maxBuild: 22000, size: 0xc0, offsets: { SegmentMask: 0x0, UnitShift: 0x8, FirstDescriptorIndex: 0xa, SegmentListHead: 0x48, SegmentCount: 0x58 }, sizes: { SegmentMask: 8, UnitShift: 1, FirstDescriptorIndex: 1, SegmentListHead: 16, SegmentCount: 8 }, source: "ntkrnlmp.pdb 32C1A669 (10.0.22000.318)", checkedAgainst: [22000] },
+        ],
+    };
+    /** A page segment: list links, encoded signature, then 256 range descriptors (DescArray). */
+    const HEAP_PAGE_SEGMENT = {
+        module: "nt",
+        typeName: "_HEAP_PAGE_SEGMENT",
+        fields: ["ListEntry", "Signature"],
+        variants: [
+            { label: "Windows 10 1809 and Server 2019 x64", pointerSize: 8, minBuild: 17763, maxBuild: 17763, size: 0x2000, offsets: { ListEntry: 0x0, Signature: 0x10 }, sizes: { ListEntry: 16, Signature: 8 }, source: "ntkrnlmp.pdb 8B11040A (10.0.17763.379)", checkedAgainst: [17763] },
+            { label: "Windows 10 1903-1909 x64", pointerSize: 8, minBuild: 18326, maxBuild: 18363, size: 0x2000, offsets: { ListEntry: 0x0, Signature: 0x10 }, sizes: { ListEntry: 16, Signature: 8 }, source: "ntkrnlmp.pdb DCA4AD4B (10.0.18362.836)", checkedAgainst: [18326, 18362] },
+            { label: "Windows 10 2004-22H2 x64", pointerSize: 8, minBuild: 19041, maxBuild: 19045, size: 0x2000, offsets: { ListEntry: 0x0, Signature: 0x10 }, sizes: { ListEntry: 16, Signature: 8 }, source: "ntkrnlmp.pdb BBED7C29 (10.0.19041.329)", checkedAgainst: [19041] },
+            { label: "Windows Server 2022 x64", pointerSize: 8, minBuild: 20348, maxBuild: 20348, size: 0x2000, offsets: { ListEntry: 0x0, Signature: 0x10 }, sizes: { ListEntry: 16, Signature: 8 }, source: "ntkrnlmp.pdb C2EADB24 (10.0.20348.288)", checkedAgainst: [20348] },
+            { label: "Windows 11 21H2 x64", pointerSize: 8, minBuild: 22000, maxBuild: 22000, size: 0x2000, offsets: { ListEntry: 0x0, Signature: 0x10 }, sizes: { ListEntry: 16, Signature: 8 }, source: "ntkrnlmp.pdb 32C1A669 (10.0.22000.318)", checkedAgainst: [22000] },
+        ],
+    };
+    /** One unit of a page segment. */
+    const HEAP_PAGE_RANGE_DESCRIPTOR = {
+        module: "nt",
+        typeName: "_HEAP_PAGE_RANGE_DESCRIPTOR",
+        fields: ["RangeFlags", "UnitSize"],
+        variants: [
+            { label: "Windows 10 1809 and Server 2019 x64", pointerSize: 8, minBuild: 17763, maxBuild: 17763, size: 0x20, offsets: { RangeFlags: 0x18, UnitSize: 0x1f }, sizes: { RangeFlags: 1, UnitSize: 1 }, source: "ntkrnlmp.pdb 8B11040A (10.0.17763.379)", checkedAgainst: [17763] },
+            { label: "Windows 10 1903-1909 x64", pointerSize: 8, minBuild: 18326, maxBuild: 18363, size: 0x20, offsets: { RangeFlags: 0x18, UnitSize: 0x1f }, sizes: { RangeFlags: 1, UnitSize: 1 }, source: "ntkrnlmp.pdb DCA4AD4B (10.0.18362.836)", checkedAgainst: [18326, 18362] },
+            { label: "Windows 10 2004-22H2 x64", pointerSize: 8, minBuild: 19041, maxBuild: 19045, size: 0x20, offsets: { RangeFlags: 0x18, UnitSize: 0x1f }, sizes: { RangeFlags: 1, UnitSize: 1 }, source: "ntkrnlmp.pdb BBED7C29 (10.0.19041.329)", checkedAgainst: [19041] },
+            { label: "Windows Server 2022 x64", pointerSize: 8, minBuild: 20348, maxBuild: 20348, size: 0x20, offsets: { RangeFlags: 0x18, UnitSize: 0x1f }, sizes: { RangeFlags: 1, UnitSize: 1 }, source: "ntkrnlmp.pdb C2EADB24 (10.0.20348.288)", checkedAgainst: [20348] },
+            { label: "Windows 11 21H2 x64", pointerSize: 8, minBuild: 22000, maxBuild: 22000, size: 0x20, offsets: { RangeFlags: 0x18, UnitSize: 0x1f }, sizes: { RangeFlags: 1, UnitSize: 1 }, source: "ntkrnlmp.pdb 32C1A669 (10.0.22000.318)", checkedAgainst: [22000] },
+        ],
+    };
+    /** A variable-size subsegment; chunks follow it. */
+    const HEAP_VS_SUBSEGMENT = {
+        module: "nt",
+        typeName: "_HEAP_VS_SUBSEGMENT",
+        fields: ["Size", "Signature"],
+        variants: [
+            { label: "Windows 10 1809 and Server 2019 x64", pointerSize: 8, minBuild: 17763, maxBuild: 17763, size: 0x28, offsets: { Size: 0x20, Signature: 0x22 }, sizes: { Size: 2, Signature: 2 }, source: "ntkrnlmp.pdb 8B11040A (10.0.17763.379)", checkedAgainst: [17763] },
+            { label: "Windows 10 1903-1909 x64", pointerSize: 8, minBuild: 18326, maxBuild: 18363, size: 0x28, offsets: { Size: 0x20, Signature: 0x22 }, sizes: { Size: 2, Signature: 2 }, source: "ntkrnlmp.pdb DCA4AD4B (10.0.18362.836)", checkedAgainst: [18326, 18362] },
+            { label: "Windows 10 2004-22H2 x64", pointerSize: 8, minBuild: 19041, maxBuild: 19045, size: 0x28, offsets: { Size: 0x20, Signature: 0x22 }, sizes: { Size: 2, Signature: 2 }, source: "ntkrnlmp.pdb BBED7C29 (10.0.19041.329)", checkedAgainst: [19041] },
+            { label: "Windows Server 2022 x64", pointerSize: 8, minBuild: 20348, maxBuild: 20348, size: 0x28, offsets: { Size: 0x20, Signature: 0x22 }, sizes: { Size: 2, Signature: 2 }, source: "ntkrnlmp.pdb C2EADB24 (10.0.20348.288)", checkedAgainst: [20348] },
+            { label: "Windows 11 21H2 x64", pointerSize: 8, minBuild: 22000, maxBuild: 22000, size: 0x28, offsets: { Size: 0x20, Signature: 0x22 }, sizes: { Size: 2, Signature: 2 }, source: "ntkrnlmp.pdb 32C1A669 (10.0.22000.318)", checkedAgainst: [22000] },
+        ],
+    };
+    /** The encoded header in front of each VS chunk. */
+    const HEAP_VS_CHUNK_HEADER = {
+        module: "nt",
+        typeName: "_HEAP_VS_CHUNK_HEADER",
+        fields: ["Sizes"],
+        variants: [
+            { label: "Windows 10 1809 and Server 2019 x64", pointerSize: 8, minBuild: 17763, maxBuild: 17763, size: 0x10, offsets: { Sizes: 0x0 }, sizes: { Sizes: 8 }, source: "ntkrnlmp.pdb 8B11040A (10.0.17763.379)", checkedAgainst: [17763] },
+            { label: "Windows 10 1903-1909 x64", pointerSize: 8, minBuild: 18326, maxBuild: 18363, size: 0x10, offsets: { Sizes: 0x0 }, sizes: { Sizes: 8 }, source: "ntkrnlmp.pdb DCA4AD4B (10.0.18362.836)", checkedAgainst: [18326, 18362] },
+            { label: "Windows 10 2004-22H2 x64", pointerSize: 8, minBuild: 19041, maxBuild: 19045, size: 0x10, offsets: { Sizes: 0x0 }, sizes: { Sizes: 8 }, source: "ntkrnlmp.pdb BBED7C29 (10.0.19041.329)", checkedAgainst: [19041] },
+            { label: "Windows Server 2022 x64", pointerSize: 8, minBuild: 20348, maxBuild: 20348, size: 0x10, offsets: { Sizes: 0x0 }, sizes: { Sizes: 8 }, source: "ntkrnlmp.pdb C2EADB24 (10.0.20348.288)", checkedAgainst: [20348] },
+            { label: "Windows 11 21H2 x64", pointerSize: 8, minBuild: 22000, maxBuild: 22000, size: 0x10, offsets: { Sizes: 0x0 }, sizes: { Sizes: 8 }, source: "ntkrnlmp.pdb 32C1A669 (10.0.22000.318)", checkedAgainst: [22000] },
+        ],
+    };
+    /** An LFH subsegment: encoded block size and first block offset, 2-bit-per-block bitmap. */
+    const HEAP_LFH_SUBSEGMENT = {
+        module: "nt",
+        typeName: "_HEAP_LFH_SUBSEGMENT",
+        fields: ["BlockCount", "BlockOffsets", "BlockBitmap"],
+        variants: [
+            { label: "Windows 10 1809 and Server 2019 x64", pointerSize: 8, minBuild: 17763, maxBuild: 17763, size: 0x38, offsets: { BlockCount: 0x22, BlockOffsets: 0x28, BlockBitmap: 0x30 }, sizes: { BlockCount: 2, BlockOffsets: 4, BlockBitmap: 8 }, source: "ntkrnlmp.pdb 8B11040A (10.0.17763.379)", checkedAgainst: [17763] },
+            { label: "Windows 10 1903-1909 x64", pointerSize: 8, minBuild: 18326, maxBuild: 18363, size: 0x38, offsets: { BlockCount: 0x22, BlockOffsets: 0x28, BlockBitmap: 0x30 }, sizes: { BlockCount: 2, BlockOffsets: 4, BlockBitmap: 8 }, source: "ntkrnlmp.pdb DCA4AD4B (10.0.18362.836)", checkedAgainst: [18326, 18362] },
+            { label: "Windows 10 2004-22H2 x64", pointerSize: 8, minBuild: 19041, maxBuild: 19045, size: 0x38, offsets: { BlockCount: 0x22, BlockOffsets: 0x28, BlockBitmap: 0x30 }, sizes: { BlockCount: 2, BlockOffsets: 4, BlockBitmap: 8 }, source: "ntkrnlmp.pdb BBED7C29 (10.0.19041.329)", checkedAgainst: [19041] },
+            { label: "Windows Server 2022 x64", pointerSize: 8, minBuild: 20348, maxBuild: 20348, size: 0x38, offsets: { BlockCount: 0x22, BlockOffsets: 0x28, BlockBitmap: 0x30 }, sizes: { BlockCount: 2, BlockOffsets: 4, BlockBitmap: 8 }, source: "ntkrnlmp.pdb C2EADB24 (10.0.20348.288)", checkedAgainst: [20348] },
+            { label: "Windows 11 21H2 x64", pointerSize: 8, minBuild: 22000, maxBuild: 22000, size: 0x38, offsets: { BlockCount: 0x22, BlockOffsets: 0x28, BlockBitmap: 0x30 }, sizes: { BlockCount: 2, BlockOffsets: 4, BlockBitmap: 8 }, source: "ntkrnlmp.pdb 32C1A669 (10.0.22000.318)", checkedAgainst: [22000] },
+        ],
+    };
+    /** The pool header in front of every small block. */
+    const POOL_HEADER_X64 = {
+        module: "nt",
+        typeName: "_POOL_HEADER",
+        fields: ["BlockSize", "PoolTag"],
+        variants: [
+            { label: "Windows 10 1809 and Server 2019 x64", pointerSize: 8, minBuild: 17763, maxBuild: 17763, size: 0x10, offsets: { BlockSize: 0x2, PoolTag: 0x4 }, sizes: { BlockSize: 2, PoolTag: 4 }, source: "ntkrnlmp.pdb 8B11040A (10.0.17763.379)", checkedAgainst: [17763] },
+            { label: "Windows 10 1903-1909 x64", pointerSize: 8, minBuild: 18326, maxBuild: 18363, size: 0x10, offsets: { BlockSize: 0x2, PoolTag: 0x4 }, sizes: { BlockSize: 2, PoolTag: 4 }, source: "ntkrnlmp.pdb DCA4AD4B (10.0.18362.836)", checkedAgainst: [18326, 18362] },
+            { label: "Windows 10 2004-22H2 x64", pointerSize: 8, minBuild: 19041, maxBuild: 19045, size: 0x10, offsets: { BlockSize: 0x2, PoolTag: 0x4 }, sizes: { BlockSize: 2, PoolTag: 4 }, source: "ntkrnlmp.pdb BBED7C29 (10.0.19041.329)", checkedAgainst: [19041] },
+            { label: "Windows Server 2022 x64", pointerSize: 8, minBuild: 20348, maxBuild: 20348, size: 0x10, offsets: { BlockSize: 0x2, PoolTag: 0x4 }, sizes: { BlockSize: 2, PoolTag: 4 }, source: "ntkrnlmp.pdb C2EADB24 (10.0.20348.288)", checkedAgainst: [20348] },
+            { label: "Windows 11 21H2 x64", pointerSize: 8, minBuild: 22000, maxBuild: 22000, size: 0x10, offsets: { BlockSize: 0x2, PoolTag: 0x4 }, sizes: { BlockSize: 2, PoolTag: 4 }, source: "ntkrnlmp.pdb 32C1A669 (10.0.22000.318)", checkedAgainst: [22000] },
+        ],
+    };
+    /** Built-in layouts of the walk, in the order it reads them. */
+    const SEGMENT_HEAP_LAYOUTS = {
+        state: EX_POOL_HEAP_MANAGER_STATE,
+        node: EX_HEAP_POOL_NODE,
+        globals: RTLP_HP_HEAP_GLOBALS,
+        heap: SEGMENT_HEAP,
+        segContext: HEAP_SEG_CONTEXT,
+        pageSegment: HEAP_PAGE_SEGMENT,
+        descriptor: HEAP_PAGE_RANGE_DESCRIPTOR,
+        vsSubsegment: HEAP_VS_SUBSEGMENT,
+        vsChunk: HEAP_VS_CHUNK_HEADER,
+        lfhSubsegment: HEAP_LFH_SUBSEGMENT,
+        poolHeader: POOL_HEADER_X64,
+    };
+
+    // The kernel pool's segment heap (Windows 10 1809 and later, x64): every busy small block of a tag, walked from
+    // nt!ExPoolState down to each _POOL_HEADER. Pure logic over bytes read through a SegmentHeapReader; layouts are
+    // resolved by the caller (symbols first, src/layouts/segment-heap.ts otherwise).
+    //
+    // Encoding facts, with their sources, each validated on every decode here:
+    //  - Page segment signature: Signature == SegContext ^ PageSegment ^ RtlpHpHeapGlobals.HeapKey ^ 0xA2E64EADA2E64EAD.
+    //    The kernel's own check (RtlpHpSegDescriptorValidate, in public decompilations of ntoskrnl) compares
+    //    `SegContext ^ Segment ^ HeapKey ^ *(Segment+0x10)` with 0xA2E64EADA2E64EAD; MemProcFS (ufrisk/MemProcFS,
+    //    vmm/vmmheap.c, VmmHeapAlloc_SegInit) decodes `Signature ^ segment ^ HeapKey ^ 0xa2e64eada2e64ead` and requires
+    //    one of the heap's two segment contexts. From build 26100 (Windows 11 24H2) the constant is gone: MemProcFS
+    //    (vmmwinpool.c, VmmWinPool_AllPool1903_Offsets; vmmheap.c) uses 0 there. The walk tries both and keeps the one a
+    //    signature confirms (encodingOf), so a build it does not know is still read right. P. Fariello and C. Bayet,
+    //    "Scoop the Windows 10 pool!" (SSTIC 2020), describe the kernel pool's use of the segment heap (recalled).
+    //  - Heaps: each pool node's Heaps[4] and ExPoolState.SpecialHeaps[4], index 0 NonPagedPool, 1 NonPagedPoolNx,
+    //    2 and 3 PagedPool (MemProcFS vmmwinpool.c, VmmWinPool_AllPool1903_1_HeapMgr, and PoolViewer's GetAllHeaps, which
+    //    both walk the two arrays).
+    //  - Range descriptors: descriptor i covers unit i (i << UnitShift bytes into the segment); a range's first
+    //    descriptor holds UnitSize; walking starts at the context's FirstDescriptorIndex. RangeFlags 0x0B is an LFH
+    //    subsegment, 0x0F a VS subsegment, 0x03 a large range (MemProcFS, VmmHeapAlloc_SegRangeDescriptor; the kernel
+    //    decompilation tests bit 0 (allocated) and bit 1 (first descriptor)).
+    //  - VS subsegment: valid when Size == Signature ^ 0x2BED; chunks start 0x30 bytes in; each chunk header's
+    //    HeaderBits is encoded with HeapKey ^ (the chunk header's address); decoded, UnsafeSize (bits 16-31) is the
+    //    chunk's size in 16-byte units and Allocated (bits 48-55) is odd for a busy chunk (MemProcFS VmmHeapAlloc_SegVS;
+    //    the bit positions are the PDB's _HEAP_VS_CHUNK_HEADER_SIZE). In the kernel pool the _POOL_HEADER follows the
+    //    16-byte chunk header, except that a block under 0xFF0 bytes that would cross a page starts at the next page
+    //    (MemProcFS: "pool header will be found at start of new page").
+    //  - LFH subsegment: BlockOffsets.EncodedData ^ (ULONG)LfhKey ^ shift gives BlockSize (low 16 bits) and
+    //    FirstBlockOffset (high 16 bits), where shift is (ULONG)subsegment >> 12 before build 26100 and
+    //    (ULONG)(subsegment >> 12) from 26100 on (MemProcFS VmmWinPool_AllPool1903_5_LFH_DoWork and VmmHeapAlloc_SegLFH:
+    //    the two differ in bits 20-31 for kernel addresses; Y. Shafir's PoolViewer, PoolData.cpp
+    //    FindPoolBlocksInLfhSubsegment, written before 26100, decodes `EncodedData ^ (ULONG)LfhKey ^
+    //    ((ULONG)(ULONG_PTR)LfhSubsegment >> 0xc)`). BlockBitmap holds two bits per block; the first is busy (PoolViewer
+    //    tests it; MemProcFS lists a block only when the pair is exactly 01, so a block with both bits set is listed here
+    //    and not there). A block that would cross a page is never handed out (the pool's
+    //    _RTL_HP_LFH_CONFIG.WitholdPageCrossingBlocks; MemProcFS and PoolViewer both skip such slots). Each block starts
+    //    with its _POOL_HEADER, whose BlockSize x 16 is the slot's size (MemProcFS VmmWinPool_AllPool_PushItem checks it).
+    //  - Big allocations served from VS chunks are also in nt!PoolBigPageTable (MemProcFS skips those VS blocks as
+    //    duplicates; PoolViewer reads chunks over a page as data with no pool header): the walk leaves out a block that
+    //    lies inside a big allocation's range, under either reading.
+    //  - _POOL_HEADER: BlockSize (bits 0-7 of the USHORT at +2) x 16 is the block size !pool shows; PoolTag at +4.
+    const SEGMENT_SIGNATURE_XOR = new Address(0xa2e64ead, 0xa2e64ead);
+    /** The first build whose page segment signatures carry no constant and whose LFH offsets shift the whole address. */
+    const ENCODING_CHANGE_BUILD = 26100;
+    function encodingOfBuild(build) {
+        return build !== null && build >= ENCODING_CHANGE_BUILD ? "26100 and later" : "before 26100";
+    }
+    const VS_SIGNATURE_XOR = 0x2bed;
+    const RANGE_LFH = 0x0b;
+    const RANGE_VS = 0x0f;
+    /** First VS chunk: the 0x28-byte _HEAP_VS_SUBSEGMENT rounded up to 16 (MemProcFS oVsChunkHdr = 0x30). */
+    const VS_FIRST_CHUNK = 0x30;
+    const POOL_HEADER_BYTES = 16;
+    /** Blocks this large or larger carry no meaningful BlockSize (8 bits of 16-byte units; MemProcFS cbBigPoolThreshold). */
+    const BIG_THRESHOLD = 0xfe0;
+    /** Bytes of each block kept for the preview and the pointer scan. */
+    const KEPT_BYTES = 256;
+    /** Descriptors in a page segment: DescArray is _HEAP_PAGE_RANGE_DESCRIPTOR [256] in every PDB of the slices. */
+    const DESCRIPTORS_PER_SEGMENT = 256;
+    /** Pool nodes at most: PoolNode is _EX_HEAP_POOL_NODE [64] in every PDB of the slices. */
+    const MAX_POOL_NODES = 64;
+    /** Heaps per node: Heaps is _SEGMENT_HEAP * [4]. */
+    const HEAPS_PER_NODE = 4;
+    /** The heaps of a pool node (and the special heaps), by index (MemProcFS vmmwinpool.c, see the header comment). */
+    const HEAP_NAMES = ["NonPaged", "NonPagedNx", "Paged", "Paged (heap 3)"];
+    function poolOfHeap(index) {
+        return index >= 2 ? "Paged" : "NonPaged";
+    }
+    function heapName(heap) {
+        return (heap.node < 0 ? "special " : "") + HEAP_NAMES[heap.index];
+    }
+    /** x ^ y on 64-bit addresses. */
+    function xor64(a, b) {
+        return new Address((a.hi ^ b.hi) >>> 0, (a.lo ^ b.lo) >>> 0);
+    }
+    /** Canonical kernel-space address (x64): the top 17 bits set. */
+    function isKernelAddress(a) {
+        return a.hi >= 0xffff8000;
+    }
+    /** The context a page segment's signature names: Signature ^ segment ^ HeapKey (^ 0xA2E64EADA2E64EAD before 26100). */
+    function decodeSegmentSignature(signature, segment, heapKey, encoding) {
+        const owner = xor64(xor64(signature, segment), heapKey);
+        return encoding === "before 26100" ? xor64(owner, SEGMENT_SIGNATURE_XOR) : owner;
+    }
+    /** Which encoding makes a page segment's signature name its context, the build's first; null when neither does. */
+    function encodingOf(signature, segment, heapKey, context, preferred) {
+        const other = preferred === "before 26100" ? "26100 and later" : "before 26100";
+        for (const e of [preferred, other])
+            if (decodeSegmentSignature(signature, segment, heapKey, e).equals(context))
+                return e;
+        return null;
+    }
+    /** A VS chunk header decoded: its size in bytes and whether it is busy; HeaderBits ^ HeapKey ^ header address. */
+    function decodeVsChunkHeader(headerBits, chunk, heapKey) {
+        const d = xor64(xor64(headerBits, chunk), heapKey);
+        return { bytes: (d.lo >>> 16) * 16, allocated: ((d.hi >>> 16) & 0xff & 1) === 1 };
+    }
+    /** LFH BlockOffsets decoded: EncodedData ^ (ULONG)LfhKey ^ the subsegment's address shifted as the encoding does it. */
+    function decodeLfhOffsets(encoded, lfhKeyLow, subsegment, encoding) {
+        const shifted = encoding === "before 26100" ? subsegment.lo >>> 12 : ((subsegment.hi << 20) | (subsegment.lo >>> 12)) >>> 0;
+        const d = (encoded ^ lfhKeyLow ^ shifted) >>> 0;
+        return { blockSize: d & 0xffff, firstBlockOffset: d >>> 16 };
+    }
+    /** Bit 0 of block i's two bits in the LFH bitmap. */
+    function lfhBlockBusy(bitmap, offset, index) {
+        return ((bitmap[offset + (index >> 2)] >> ((index & 3) * 2)) & 1) === 1;
+    }
+    /** Where the pool header of a busy VS chunk lies, as an offset from the chunk header (see the header comment). */
+    function vsPoolHeaderOffset(chunk, chunkBytes) {
+        const blockBytes = chunkBytes - 16;
+        const inPage = (chunk.lo + 16) & 0xfff;
+        // MemProcFS's threshold is 0x1040, not 0x1000: a block may run up to 0x40 bytes into the next page in place.
+        if (blockBytes < 0xff0 && inPage + blockBytes > 0x1040)
+            return 16 + (0x1000 - inPage);
+        return 16;
+    }
+    /** The heaps of every pool node (NumberOfPools nodes, capped at the array's 64, four heap pointers each), then the special heaps. */
+    function readPoolHeaps(reader, stateAt, layouts, problems) {
+        const s = layouts.state;
+        const countBytes = reader.read(stateAt.add(s.offsets.NumberOfPools), 4, "nt!ExPoolState.NumberOfPools");
+        if (countBytes instanceof Unreadable) {
+            problems.push(countBytes.describe(8) + "; no heap could be walked");
+            return null;
+        }
+        let nodes = u32(countBytes, 0);
+        if (nodes === 0 || nodes > MAX_POOL_NODES) {
+            problems.push("nt!ExPoolState.NumberOfPools is " + nodes + "; " + (nodes === 0 ? "no node was walked" : "only the first " + MAX_POOL_NODES + " nodes were walked"));
+            nodes = Math.min(Math.max(nodes, 0), MAX_POOL_NODES);
+        }
+        const heaps = [];
+        const seen = new Set();
+        // Node -1: ExPoolState.SpecialHeaps, _SEGMENT_HEAP * [3] up to 1909 and [4] from 2004 (the PDBs); 3 when the
+        // size is not known, so that no pointer past the array is taken for a heap.
+        const specialCount = Math.min(HEAPS_PER_NODE, Math.floor((s.sizes.SpecialHeaps || 24) / 8));
+        for (let node = 0; node <= nodes; node++) {
+            const special = node === nodes;
+            const at = special ? stateAt.add(s.offsets.SpecialHeaps) : stateAt.add(s.offsets.PoolNode + node * layouts.node.size + layouts.node.offsets.Heaps);
+            const where = special ? "the special heaps" : "pool node " + node;
+            const count = special ? specialCount : HEAPS_PER_NODE;
+            const bytes = reader.read(at, count * 8, special ? "nt!ExPoolState.SpecialHeaps" : "pool node " + node + " heaps");
+            if (bytes instanceof Unreadable) {
+                problems.push(bytes.describe(8) + "; " + where + " skipped");
+                continue;
+            }
+            for (let index = 0; index < count; index++) {
+                const heap = u64Address(bytes, index * 8);
+                if (heap.isNull || seen.has(heap.key))
+                    continue;
+                seen.add(heap.key);
+                if (!isKernelAddress(heap)) {
+                    problems.push(where + " heap " + index + " is " + reader.format(heap) + ", outside kernel space; skipped");
+                    continue;
+                }
+                heaps.push({ address: heap, node: special ? -1 : node, index });
+            }
+        }
+        return heaps;
+    }
+    /**
+     * Phase 1, metadata only: each heap's two segment contexts, their page segments (list walked with a visited set,
+     * links checked to be kernel addresses aligned to the segment size, signatures decoded), and the LFH and VS
+     * subsegments their range descriptors name.
+     */
+    function walkSegmentMetadata(reader, heaps, heapKey, layouts, maxSegments, buildEncoding) {
+        const result = { heaps, segments: 0, encoding: null, subsegments: [], metadataBytes: 0, problems: [] };
+        const c = layouts.segContext;
+        let failedSignatures = 0;
+        let goodSignatures = 0;
+        for (const heap of heaps) {
+            const name = "heap " + reader.format(heap.address) + " (" + (heap.node < 0 ? "" : "node " + heap.node + ", ") + heapName(heap) + ")";
+            const contextsAt = heap.address.add(layouts.heap.offsets.SegContexts);
+            const contexts = reader.read(contextsAt, 2 * c.size, name + " segment contexts");
+            if (contexts instanceof Unreadable) {
+                result.problems.push(contexts.describe(8) + "; " + name + " skipped");
+                continue;
+            }
+            result.metadataBytes += 2 * c.size;
+            for (let ci = 0; ci < 2; ci++) {
+                const base = ci * c.size;
+                const contextAt = contextsAt.add(base);
+                const unitShift = u8(contexts, base + c.offsets.UnitShift);
+                const firstDescriptor = u8(contexts, base + c.offsets.FirstDescriptorIndex);
+                const mask = u64Address(contexts, base + c.offsets.SegmentMask);
+                if (unitShift < 12 || unitShift > 20 || firstDescriptor >= DESCRIPTORS_PER_SEGMENT) {
+                    result.problems.push(name + " segment context " + ci + ": UnitShift " + unitShift + ", FirstDescriptorIndex " + firstDescriptor + " are not a segment heap's; skipped");
+                    continue;
+                }
+                const segmentBytes = DESCRIPTORS_PER_SEGMENT * Math.pow(2, unitShift);
+                // SegmentMask clears the offset inside a segment (~(segment size - 1)); a different mask is a different heap.
+                if (mask.hi !== 0xffffffff || ((~mask.lo) >>> 0) + 1 !== segmentBytes) {
+                    result.problems.push(name + " segment context " + ci + ": SegmentMask " + reader.format(mask) + " does not match UnitShift " + unitShift + "; skipped");
+                    continue;
+                }
+                const head = contextAt.add(c.offsets.SegmentListHead);
+                const headBytes = contexts.subarray(base + c.offsets.SegmentListHead, base + c.offsets.SegmentListHead + 8);
+                let link = u64Address(headBytes, 0);
+                const visited = new Set();
+                let walked = 0;
+                while (!link.equals(head)) {
+                    if (!isKernelAddress(link) || link.lo % segmentBytes !== 0) {
+                        result.problems.push(name + ": segment list link " + reader.format(link) + " is " + (isKernelAddress(link) ? "not aligned to a segment" : "outside kernel space") + "; the rest of the list was not followed");
+                        break;
+                    }
+                    if (visited.has(link.key)) {
+                        result.problems.push(name + ": segment list loops back to " + reader.format(link) + " after " + walked + " segments; stopped there");
+                        break;
+                    }
+                    if (walked >= maxSegments) {
+                        result.problems.push(name + ": more than " + maxSegments + " segments in one list; the rest was not followed");
+                        break;
+                    }
+                    visited.add(link.key);
+                    walked++;
+                    const segment = link;
+                    const bytes = reader.read(segment, layouts.pageSegment.size, "page segment");
+                    if (bytes instanceof Unreadable) {
+                        result.problems.push(name + ": page segment " + reader.format(segment) + " is unreadable; the rest of the list was not followed");
+                        break;
+                    }
+                    result.metadataBytes += bytes.length;
+                    result.segments++;
+                    link = u64Address(bytes, layouts.pageSegment.offsets.ListEntry);
+                    const signature = u64Address(bytes, layouts.pageSegment.offsets.Signature);
+                    const encoding = encodingOf(signature, segment, heapKey, contextAt, result.encoding || buildEncoding);
+                    if (!encoding) {
+                        failedSignatures++;
+                        const owner = decodeSegmentSignature(signature, segment, heapKey, result.encoding || buildEncoding);
+                        result.problems.push(name + ": page segment " + reader.format(segment) + " signature does not decode to its context (decodes to " + reader.format(owner) + "); its subsegments were skipped");
+                        continue;
+                    }
+                    if (!result.encoding)
+                        result.encoding = encoding;
+                    goodSignatures++;
+                    rangesOf(bytes, segment, unitShift, firstDescriptor, heap, layouts, result, name, reader);
+                }
+            }
+        }
+        if (failedSignatures > 0 && goodSignatures === 0) {
+            result.problems.push("No page segment's signature decoded with nt!RtlpHpHeapGlobals.HeapKey (" + failedSignatures + " tried): the key read is not the one the heaps were encoded with");
+        }
+        return result;
+    }
+    function rangesOf(bytes, segment, unitShift, firstDescriptor, heap, layouts, result, name, reader) {
+        const d = layouts.descriptor;
+        const unit = Math.pow(2, unitShift);
+        let i = firstDescriptor;
+        while (i < DESCRIPTORS_PER_SEGMENT) {
+            const at = i * d.size;
+            if (at + d.size > bytes.length)
+                break;
+            const flags = u8(bytes, at + d.offsets.RangeFlags);
+            const units = u8(bytes, at + d.offsets.UnitSize);
+            const step = Math.max(1, units);
+            if (flags === RANGE_LFH || flags === RANGE_VS) {
+                if (i + units > DESCRIPTORS_PER_SEGMENT) {
+                    result.problems.push(name + ": descriptor " + i + " of page segment " + reader.format(segment) + " claims " + units + " units, past the segment's end; the rest of the segment was skipped");
+                    break;
+                }
+                result.subsegments.push({ address: segment.add(i * unit), size: units * unit, kind: flags === RANGE_LFH ? "LFH" : "VS", heap });
+            }
+            i += step;
+        }
+    }
+    /** Phase 2: each subsegment's pages once, in one read (page by page only where that read fails). */
+    function walkSubsegments(reader, subsegments, keys, layouts, options) {
+        const out = { blocks: [], busyBlocks: 0, bytesWalked: 0, subsegmentsWalked: 0, notWalked: 0, alsoBig: 0, staleHeaders: 0, stoppedEarly: false, problems: [] };
+        const total = subsegments.reduce((n, s) => n + s.size, 0);
+        let batch = null;
+        // Subsegments that follow each other in a page segment are read together: over KDNET a 4 KB read is two 4,000-byte
+        // packets, sixteen adjacent pages in one read are seventeen. A batch that fails is read again one subsegment at a
+        // time, so one bad page costs only its own subsegment.
+        const viewOf = (k) => {
+            const sub = subsegments[k];
+            if (batch) {
+                const offset = sub.address.distanceFrom(batch.start);
+                if (offset !== null && offset + sub.size <= batch.bytes.length)
+                    return wholeView(batch.bytes.subarray(offset, offset + sub.size));
+            }
+            let size = sub.size;
+            let j = k + 1;
+            while (j < subsegments.length &&
+                size + subsegments[j].size <= BATCH_BYTES &&
+                out.bytesWalked + size + subsegments[j].size <= options.maxBytes &&
+                subsegments[j].address.equals(sub.address.add(size))) {
+                size += subsegments[j].size;
+                j++;
+            }
+            if (j > k + 1) {
+                const bytes = reader.read(sub.address, size, "subsegments");
+                if (!(bytes instanceof Unreadable)) {
+                    batch = { start: sub.address, bytes };
+                    return wholeView(bytes.subarray(0, sub.size));
+                }
+            }
+            return readRange(reader, sub.address, sub.size);
+        };
+        for (let k = 0; k < subsegments.length; k++) {
+            const sub = subsegments[k];
+            if (options.stopAfter !== null && out.blocks.length >= options.stopAfter) {
+                out.stoppedEarly = true;
+                out.notWalked = subsegments.length - k;
+                break;
+            }
+            if (out.bytesWalked + sub.size > options.maxBytes) {
+                out.notWalked = subsegments.length - k;
+                break;
+            }
+            const view = viewOf(k);
+            out.bytesWalked += sub.size;
+            out.subsegmentsWalked++;
+            if (options.onProgress)
+                options.onProgress(out.bytesWalked, total);
+            if (!view.readable(0, 0x40)) {
+                out.problems.push(sub.kind + " subsegment " + reader.format(sub.address) + " (" + heapName(sub.heap) + ") is unreadable" + pagedNote(sub) + "; skipped");
+                continue;
+            }
+            if (view.holes > 0)
+                out.problems.push(sub.kind + " subsegment " + reader.format(sub.address) + ": " + view.holes + " unreadable page" + (view.holes === 1 ? "" : "s") + pagedNote(sub) + "; blocks there were not seen");
+            if (sub.kind === "LFH")
+                walkLfh(reader, sub, view, keys.lfhKeyLow, keys.encoding, layouts, options, out);
+            else
+                walkVs(reader, sub, view, keys.heapKey, layouts, options, out);
+        }
+        return out;
+    }
+    function pagedNote(sub) {
+        return poolOfHeap(sub.heap.index) === "Paged" ? " (paged out?)" : "";
+    }
+    /** Adjacent subsegments read in one host read at most. */
+    const BATCH_BYTES = 0x40000;
+    function wholeView(bytes) {
+        return { bytes, holes: 0, readable: (offset, n) => offset + n <= bytes.length };
+    }
+    /** The subsegment's bytes with a map of which pages were readable. */
+    function readRange(reader, address, size) {
+        const whole = reader.read(address, size, "subsegment");
+        if (!(whole instanceof Unreadable))
+            return wholeView(whole);
+        const bytes = new Uint8Array(size);
+        const pages = Math.ceil(size / 0x1000);
+        const ok = new Uint8Array(pages);
+        for (const piece of reader.readPartial(address, size).pieces) {
+            const offset = piece.start.distanceFrom(address);
+            if (offset === null || offset >= size)
+                continue;
+            const n = Math.min(piece.bytes.length, size - offset);
+            bytes.set(piece.bytes.subarray(0, n), offset);
+            for (let p = Math.ceil(offset / 0x1000); p * 0x1000 + 0x1000 <= offset + n; p++)
+                ok[p] = 1;
+        }
+        let holes = 0;
+        for (let p = 0; p < pages; p++)
+            if (!ok[p])
+                holes++;
+        return {
+            bytes,
+            holes,
+            readable: (offset, n) => {
+                for (let p = Math.floor(offset / 0x1000); p * 0x1000 < offset + n && p < pages; p++)
+                    if (!ok[p])
+                        return false;
+                return offset + n <= size;
+            },
+        };
+    }
+    /**
+     * The block of the tag whose pool header starts at headerOffset, and runs to `limit`; "stale" when the header's
+     * BlockSize does not describe its slot (LFH: the block size; VS: the block, or the block less 16 bytes). MemProcFS
+     * (VmmWinPool_AllPool_PushItem) drops such blocks under 0xFE0 bytes: what is left there is not a live pool block.
+     */
+    function blockOf(sub, view, headerOffset, limit, kind, pattern, ph) {
+        const tag = tagFromKey(u32(view.bytes, headerOffset + ph.offsets.PoolTag));
+        if (!pattern.matches(tag))
+            return null;
+        const size = (u16(view.bytes, headerOffset + ph.offsets.BlockSize) & 0xff) * 16;
+        const slot = limit - headerOffset;
+        if (slot < BIG_THRESHOLD && size !== slot && !(kind === "VS" && size + POOL_HEADER_BYTES === slot))
+            return "stale";
+        const dataStart = headerOffset + POOL_HEADER_BYTES;
+        let end = Math.min(dataStart + KEPT_BYTES, headerOffset + Math.max(size, POOL_HEADER_BYTES), limit);
+        while (end > dataStart && !view.readable(dataStart, end - dataStart))
+            end -= Math.min(0x10, end - dataStart);
+        return {
+            address: sub.address.add(dataStart),
+            header: sub.address.add(headerOffset),
+            size,
+            kind,
+            pool: poolOfHeap(sub.heap.index),
+            tag,
+            data: view.bytes.slice(dataStart, Math.max(dataStart, end)),
+        };
+    }
+    /** Keeps a block of the tag unless its header is stale or the big page table lists it; true when the walk has found enough. */
+    function keep(block, options, out) {
+        if (!block)
+            return false;
+        if (block === "stale") {
+            out.staleHeaders++;
+            return false;
+        }
+        if (options.listedAsBig && options.listedAsBig(block.address)) {
+            out.alsoBig++;
+            return false;
+        }
+        out.blocks.push(block);
+        return options.stopAfter !== null && out.blocks.length >= options.stopAfter;
+    }
+    function walkLfh(reader, sub, view, lfhKeyLow, encoding, layouts, options, out) {
+        const l = layouts.lfhSubsegment;
+        const { blockSize, firstBlockOffset } = decodeLfhOffsets(u32(view.bytes, l.offsets.BlockOffsets), lfhKeyLow, sub.address, encoding);
+        const blockCount = u16(view.bytes, l.offsets.BlockCount);
+        const name = "LFH subsegment " + reader.format(sub.address);
+        if (blockSize < 0x20 || blockSize % 16 !== 0 || firstBlockOffset < l.offsets.BlockBitmap || firstBlockOffset >= sub.size) {
+            out.problems.push(name + ": block size 0x" + blockSize.toString(16) + " and first block at +0x" + firstBlockOffset.toString(16) + " do not decode with nt!RtlpHpHeapGlobals.LfhKey; skipped");
+            return;
+        }
+        const fits = Math.floor((sub.size - firstBlockOffset) / blockSize);
+        const bitmapEnd = l.offsets.BlockBitmap + Math.ceil((blockCount * 2) / 8);
+        if (blockCount === 0 || blockCount > fits || bitmapEnd > firstBlockOffset) {
+            out.problems.push(name + ": its bitmap claims " + blockCount + " blocks of 0x" + blockSize.toString(16) + " bytes; the subsegment holds " + fits + "; skipped");
+            return;
+        }
+        for (let i = 0; i < blockCount; i++) {
+            const headerOffset = firstBlockOffset + i * blockSize;
+            // Subsegments start on a page: a slot that would cross into the next page is withheld, never allocated.
+            if ((headerOffset & 0xfff) + blockSize > 0x1000)
+                continue;
+            if (!lfhBlockBusy(view.bytes, l.offsets.BlockBitmap, i))
+                continue;
+            if (!view.readable(headerOffset, POOL_HEADER_BYTES))
+                continue;
+            out.busyBlocks++;
+            if (keep(blockOf(sub, view, headerOffset, headerOffset + blockSize, "LFH", options.pattern, layouts.poolHeader), options, out))
+                return;
+        }
+    }
+    function walkVs(reader, sub, view, heapKey, layouts, options, out) {
+        const v = layouts.vsSubsegment;
+        const name = "VS subsegment " + reader.format(sub.address);
+        const size = u16(view.bytes, v.offsets.Size);
+        const signature = u16(view.bytes, v.offsets.Signature) & 0x7fff;
+        if (size !== (signature ^ VS_SIGNATURE_XOR)) {
+            out.problems.push(name + ": signature 0x" + signature.toString(16) + " does not match its size 0x" + size.toString(16) + "; skipped");
+            return;
+        }
+        const sizesAt = layouts.vsChunk.offsets.Sizes;
+        let offset = VS_FIRST_CHUNK;
+        const maxChunks = Math.floor(sub.size / 0x20) + 1;
+        for (let n = 0; n < maxChunks && offset + 0x10 <= sub.size; n++) {
+            if (!view.readable(offset, 0x10)) {
+                out.problems.push(name + ": chunk header at +0x" + offset.toString(16) + " is unreadable; the rest of the subsegment was not walked");
+                return;
+            }
+            const chunk = sub.address.add(offset);
+            const decoded = decodeVsChunkHeader(u64Address(view.bytes, offset + sizesAt), chunk, heapKey);
+            if (decoded.bytes < 0x20 || offset + decoded.bytes > sub.size) {
+                out.problems.push(name + ": chunk at " + reader.format(chunk) + " decodes to 0x" + decoded.bytes.toString(16) + " bytes, past the subsegment's end; the rest of the subsegment was not walked");
+                return;
+            }
+            if (decoded.allocated) {
+                const headerOffset = offset + vsPoolHeaderOffset(chunk, decoded.bytes);
+                if (headerOffset + POOL_HEADER_BYTES <= offset + decoded.bytes && view.readable(headerOffset, POOL_HEADER_BYTES)) {
+                    out.busyBlocks++;
+                    if (keep(blockOf(sub, view, headerOffset, offset + decoded.bytes, "VS", options.pattern, layouts.poolHeader), options, out))
+                        return;
+                }
+            }
+            offset += decoded.bytes;
+        }
+    }
+    /** The keys: HeapKey (64 bits) and the low 32 bits of LfhKey (the LFH decode is 32-bit). */
+    function decodeKeys(bytes, globals) {
+        return { heapKey: u64Address(bytes, globals.offsets.HeapKey), lfhKeyLow: unsigned(bytes, globals.offsets.LfhKey, 4) };
+    }
+
+    /** Modules sorted by base, for a binary search per value: thousands of blocks x 32 slots x hundreds of modules. */
+    class ModuleIndex {
+        constructor(modules) {
+            this.sorted = modules.filter((m) => m.size > 0).slice().sort((a, b) => a.base.compare(b.base));
+        }
+        find(value) {
+            let lo = 0;
+            let hi = this.sorted.length - 1;
+            while (lo <= hi) {
+                const mid = (lo + hi) >> 1;
+                const m = this.sorted[mid];
+                if (value.compare(m.base) < 0)
+                    hi = mid - 1;
+                else if (value.isWithin(m.base, m.size))
+                    return m;
+                else
+                    lo = mid + 1;
+            }
+            return null;
+        }
+    }
+    /** Every 8-byte-aligned value of `data` that lies inside a module (x64 kernel: only canonical kernel addresses). */
+    function findPointers(data, modules) {
+        const hits = [];
+        for (let offset = 0; offset + 8 <= data.length; offset += 8) {
+            const value = u64Address(data, offset);
+            if (value.hi < 0xffff8000)
+                continue;
+            const module = modules.find(value);
+            if (!module)
+                continue;
+            hits.push({ offset, value, module, rva: value.distanceFrom(module.base) });
+        }
+        return hits;
+    }
+    /** `drv!CWidget::\`vftable'` -> `CWidget`: a pointer to a C++ vtable names its object's class. */
+    function vftableClass(symbol) {
+        const m = /^[^!]+!(.+)::`vftable'(?:\+0x0)?$/.exec(symbol);
+        return m ? m[1] : null;
+    }
+
+    /** Windows 10 1809: the first kernel whose small pool blocks live in the segment heap (Scoop the Windows 10 pool!). */
+    const SEGMENT_HEAP_POOL_BUILD = 17763;
+    /** Allocation rows printed; dx @$poolallocs("Tag").Allocations has them all. */
+    const ROWS_SHOWN = 20;
+    /** Distinct pointer values symbolized with `u <address> L1` (one round trip each); the rest show module+offset. */
+    const MAX_SYMBOLIZED_POINTERS = 64;
+    /** Subsegment bytes above which the walk prints 10% progress steps (~2 s over KDNET at 8 MB/s). */
+    const LARGE_WALK = 16 * 1024 * 1024;
+    /** Page segments followed in one list at most: 2^20 segments of 1 MB is a terabyte of pool. */
+    const MAX_SEGMENTS_PER_LIST = 0x100000;
+    const poolallocsCommand = {
+        name: "poolallocs",
+        usage: '!poolallocs ("Tag"[, "all"])',
+        summary: "Every live allocation of a tag, small blocks too, and the modules they point into",
+        resultNoun: ["allocation", "allocations"],
+        quietRepeats: true,
+        run(ctx, allArgs) {
+            if (!ctx.target.isKernel) {
+                ctx.out.line(messages.needsKernel("poolallocs"));
+                return undefined;
+            }
+            let args = allArgs;
+            while (args.length && args[args.length - 1] === undefined)
+                args = args.slice(0, args.length - 1);
+            const pattern = args.length >= 1 ? parseTagPattern(args[0]) : null;
+            if (!pattern || args.length > 2 || (args.length === 2 && args[1] !== "all")) {
+                const hint = typeof args[0] === "number" ? " (a tag made of digits needs quotes too)" : "";
+                ctx.out.line(messages.poolallocsUsage((args.length ? args.map(describeArg).join(", ") : "nothing") + hint));
+                return undefined;
+            }
+            return showAllocations(ctx, pattern, args.length === 2);
+        },
+    };
+    function showAllocations(ctx, pattern, all) {
+        const target = ctx.target;
+        const out = ctx.out;
+        const tagText = pattern.text.replace(/ +$/, "");
+        const read = readUsageOrSay(ctx.target, ctx.out);
+        let tracked = null;
+        if (read) {
+            tracked = { count: 0, nonPaged: { count: 0, bytes: 0 }, paged: { count: 0, bytes: 0 } };
+            for (const u of read.usage.rows) {
+                if (!pattern.matches(u.tag))
+                    continue;
+                const np = read.usage.fromPoolused ? u.nonPagedAllocs : outstanding(u.nonPagedAllocs, u.nonPagedFrees);
+                const p = read.usage.fromPoolused ? u.pagedAllocs : outstanding(u.pagedAllocs, u.pagedFrees);
+                tracked.nonPaged.count += np;
+                tracked.nonPaged.bytes += u.nonPagedBytes;
+                tracked.paged.count += p;
+                tracked.paged.bytes += u.pagedBytes;
+            }
+            tracked.count = tracked.nonPaged.count + tracked.paged.count;
+            out.line("");
+            out.line("Tracker: '" + pattern.text + "' nonpaged " + plural(tracked.nonPaged.count, "allocation") + ", " + bytesWithUnit(tracked.nonPaged.bytes) +
+                "; paged " + plural(tracked.paged.count, "allocation") + ", " + bytesWithUnit(tracked.paged.bytes) + " outstanding.");
+        }
+        // Big allocations first: one read of the table.
+        const records = [];
+        const big = readBigPages(target, pattern);
+        out.line("");
+        if (big.kind === "bigPagesMissing")
+            out.line("Big pool allocations: not available (" + big.reason + ").");
+        else {
+            out.line("Big pool allocations (nt!PoolBigPageTable, " + big.entries + " entries): " + big.allocations.length + " live.");
+            out.line(messages.layoutFallback(big.layoutDescription));
+            for (const p of big.problems)
+                out.line("  " + p);
+        }
+        const bigAllocations = big.kind === "bigPages" ? big.allocations : [];
+        // Small blocks: the segment heap.
+        const stopAfter = all || !tracked ? null : Math.max(0, tracked.count - bigAllocations.length);
+        const small = walkSmallBlocks(ctx, pattern, stopAfter, bigAllocations);
+        const modules = new ModuleIndex(target.modules());
+        const symbolize = symbolizer(target);
+        for (const a of bigAllocations) {
+            const bytes = target.memory.read(a.address, Math.min(KEPT_BYTES, Math.max(1, a.size)), "big allocation");
+            const data = bytes instanceof Unreadable ? null : bytes;
+            records.push(allocationRecord(target, a.address, a.size, a.paged ? "Paged" : "NonPaged", "Big", null, a.tag, data, modules, symbolize));
+        }
+        for (const b of small.blocks)
+            records.push(allocationRecord(target, b.address, b.size, b.pool, b.kind, b.header, b.tag, b.data, modules, symbolize));
+        // Summary against the tracker.
+        const found = { NonPaged: { count: 0, bytes: 0 }, Paged: { count: 0, bytes: 0 } };
+        const byKind = { LFH: 0, VS: 0, Big: 0 };
+        for (const r of records) {
+            found[r.Pool].count++;
+            found[r.Pool].bytes += r.Size;
+            byKind[r.Kind]++;
+        }
+        out.line("");
+        out.line("Found: nonpaged " + plural(found.NonPaged.count, "allocation") + ", " + bytesWithUnit(found.NonPaged.bytes) + "; paged " + plural(found.Paged.count, "allocation") + ", " +
+            bytesWithUnit(found.Paged.bytes) + " (LFH " + groupDigits(byKind.LFH) + ", VS " + groupDigits(byKind.VS) + ", big " + groupDigits(byKind.Big) + ").");
+        if (small.stoppedEarly)
+            out.line(messages.poolallocsStopped(tracked ? tracked.count : records.length, tagText));
+        else if (tracked && records.length !== tracked.count)
+            out.line(messages.poolallocsDiffer(records.length, tracked.count, small.walked));
+        if (records.length) {
+            out.line("");
+            out.lines(allocationTable(target, records.slice(0, ROWS_SHOWN)));
+            if (records.length > ROWS_SHOWN)
+                out.line("  ... " + groupDigits(records.length - ROWS_SHOWN) + ' more: dx @$poolallocs("' + quoted(tagText) + '").Allocations');
+            out.line("");
+            out.line("Top sizes:");
+            const sizes = topSizes(records);
+            out.lines(renderTable([
+                { header: "Size", align: "right", value: (s) => hex$1(s.Size) },
+                { header: "Kind", value: (s) => s.Kind },
+                { header: "Count", align: "right", value: (s) => groupDigits(s.Count) },
+                { header: "Bytes", align: "right", value: (s) => groupDigits(s.Size * s.Count) },
+            ], sizes.slice(0, 5), "  "));
+        }
+        const moduleRows = pointedModules(records);
+        out.line("");
+        if (moduleRows.length) {
+            out.line("Modules the allocations point into (a second way to name the owner; it works for shared tags):");
+            out.lines(renderTable([
+                { header: "Module", value: (m) => m.Module },
+                { header: "Allocations", align: "right", value: (m) => groupDigits(m.Allocations) },
+                { header: "Example", value: (m) => m.Example },
+            ], moduleRows.slice(0, 10), "  "));
+        }
+        else if (records.length)
+            out.line("No allocation holds a pointer into a loaded module in its first " + KEPT_BYTES + " bytes.");
+        if (records.length) {
+            const first = records[0];
+            const at = target.formatAddress(first.Address);
+            out.line("Next: !pool " + at + "; db " + at + " L" + hex$1(Math.max(1, Math.min(first.Size, 0x1000))).slice(2) + '; !leaktag "' + quoted(tagText) + '"');
+        }
+        else
+            out.line('Next: !leaktag "' + quoted(tagText) + '" (usage and the driver that holds the tag).');
+        return {
+            Tag: pattern.text,
+            Allocations: records,
+            Modules: moduleRows,
+            TopSizes: topSizes(records),
+            NotWalked: small.problems.slice(),
+            Complete: !small.stoppedEarly && small.complete,
+            toString: () => "'" + pattern.text + "': " + plural(records.length, "allocation"),
+        };
+    }
+    /** Resolves the layouts, reads the keys, walks metadata then subsegments, and prints what it did. */
+    function walkSmallBlocks(ctx, pattern, stopAfter, big) {
+        const target = ctx.target;
+        const out = ctx.out;
+        const tagText = pattern.text.replace(/ +$/, "");
+        const none = (why) => {
+            out.line(messages.poolallocsSmallNotWalked(why, tagText));
+            return { blocks: [], stoppedEarly: false, complete: false, walked: false, problems: [why] };
+        };
+        const build = target.windowsBuild();
+        if (target.pointerSize !== 8)
+            return none("the segment-heap walk covers 64-bit kernels, and this one is 32-bit");
+        if (build !== null && build < SEGMENT_HEAP_POOL_BUILD)
+            return none("build " + build + " predates the segment-heap pool of Windows 10 1809 (build 17763), and leaktools does not walk the older pool");
+        if (stopAfter === 0) {
+            out.line("Small blocks: not walked, the big allocations already account for every outstanding allocation the tracker counts.");
+            return { blocks: [], stoppedEarly: true, complete: false, walked: false, problems: [] };
+        }
+        const layouts = resolveAll(target, build);
+        if ("missing" in layouts)
+            return none(layouts.missing + " (load nt's symbols: .symfix; .reload /f nt)");
+        const stateAt = target.symbolAddress("nt", "ExPoolState");
+        const globalsAt = target.symbolAddress("nt", "RtlpHpHeapGlobals");
+        if (!stateAt || !globalsAt)
+            return none("the symbol nt!" + (stateAt ? "RtlpHpHeapGlobals" : "ExPoolState") + " was not found (.symfix; .reload /f nt)");
+        const g = layouts.layouts.globals.offsets;
+        const keyBytes = target.memory.read(globalsAt, Math.max(g.HeapKey, g.LfhKey) + 8, "nt!RtlpHpHeapGlobals");
+        if (keyBytes instanceof Unreadable)
+            return none(keyBytes.describe(8));
+        const keys = decodeKeys(keyBytes, layouts.layouts.globals);
+        out.line("Segment heap layout: " + layouts.description + ".");
+        const reader = readerOf(target);
+        const problems = [];
+        const heaps = readPoolHeaps(reader, stateAt, layouts.layouts, problems);
+        if (!heaps) {
+            for (const p of problems)
+                out.line("  " + p);
+            return { blocks: [], stoppedEarly: false, complete: false, walked: false, problems };
+        }
+        const buildEncoding = encodingOfBuild(build);
+        const meta = walkSegmentMetadata(reader, heaps, keys.heapKey, layouts.layouts, MAX_SEGMENTS_PER_LIST, buildEncoding);
+        const encoding = meta.encoding || buildEncoding;
+        if (meta.encoding && meta.encoding !== buildEncoding)
+            out.line(messages.poolallocsEncodingNotBuild(meta.encoding, build));
+        const subBytes = meta.subsegments.reduce((n, s) => n + s.size, 0);
+        const lfh = meta.subsegments.filter((s) => s.kind === "LFH").length;
+        out.line("Segment heap: " + plural(heaps.length, "heap") + " (" + heapNames(heaps) + "), " + plural(meta.segments, "page segment") + ", " +
+            plural(meta.subsegments.length, "subsegment") + " (LFH " + groupDigits(lfh) + ", VS " + groupDigits(meta.subsegments.length - lfh) + ", " + humanBytes(subBytes) + ").");
+        const maxBytes = workLimit("maxPoolBytesWalked");
+        let progress = null;
+        // A block inside a big allocation's range is that allocation: a VS chunk serving it may put the data (or what the
+        // walk takes for a pool header) at or just after the big page table's Va.
+        const bigRanges = big.slice().sort((a, b) => a.address.compare(b.address));
+        const insideBig = (address) => {
+            let lo = 0;
+            let hi = bigRanges.length - 1;
+            while (lo <= hi) {
+                const mid = (lo + hi) >> 1;
+                const offset = address.distanceFrom(bigRanges[mid].address);
+                if (offset === null)
+                    hi = mid - 1;
+                else if (offset < Math.max(1, bigRanges[mid].size))
+                    return true;
+                else
+                    lo = mid + 1;
+            }
+            return false;
+        };
+        const blocks = walkSubsegments(reader, meta.subsegments, { heapKey: keys.heapKey, lfhKeyLow: keys.lfhKeyLow, encoding }, layouts.layouts, {
+            pattern,
+            stopAfter,
+            listedAsBig: insideBig,
+            maxBytes,
+            onProgress: (done, total) => {
+                if (!progress)
+                    progress = new Progress(out, "Walking pool subsegments", Math.min(total, maxBytes), total >= LARGE_WALK, bytesOf);
+                progress.update(done);
+            },
+        });
+        out.line("Walked " + plural(blocks.subsegmentsWalked, "subsegment") + " (" + humanBytes(blocks.bytesWalked) + "), " + plural(blocks.busyBlocks, "busy block") + "; " +
+            plural(blocks.blocks.length, "block") + " tagged '" + pattern.text + "'.");
+        if (blocks.alsoBig > 0)
+            out.line(messages.poolallocsAlsoBig(blocks.alsoBig));
+        if (blocks.staleHeaders > 0)
+            out.line(messages.poolallocsStaleHeaders(blocks.staleHeaders, pattern.text));
+        const all = problems.concat(meta.problems, blocks.problems);
+        const SHOWN = 20;
+        for (const p of all.slice(0, SHOWN))
+            out.line("  " + p);
+        if (all.length > SHOWN)
+            out.line("  ... " + (all.length - SHOWN) + ' more: dx @$poolallocs("' + quoted(tagText) + '").NotWalked');
+        if (!blocks.stoppedEarly && blocks.notWalked > 0)
+            out.line(messages.poolallocsCap(blocks.notWalked, humanBytes(maxBytes)));
+        return { blocks: blocks.blocks, stoppedEarly: blocks.stoppedEarly, complete: all.length === 0 && blocks.notWalked === 0, walked: true, problems: all };
+    }
+    function heapNames(heaps) {
+        const nodes = new Set(heaps.filter((h) => h.node >= 0).map((h) => h.node)).size;
+        const names = [];
+        for (const h of heaps)
+            if (names.indexOf(heapName(h)) < 0)
+                names.push(heapName(h));
+        return names.join(", ") + (nodes > 1 ? " on " + nodes + " nodes" : "");
+    }
+    function resolveAll(target, build) {
+        const resolved = {};
+        let fromSymbols = 0;
+        let builtIn = null;
+        for (const name of Object.keys(SEGMENT_HEAP_LAYOUTS)) {
+            const layout = resolveLayout(SEGMENT_HEAP_LAYOUTS[name], (m, t) => target.type(m, t), 8, build);
+            if (isLayoutMissing(layout))
+                return { missing: "no layout for nt!" + layout.typeName + ": " + layout.reason };
+            if (layout.origin === "symbols")
+                fromSymbols++;
+            else if (!builtIn)
+                builtIn = layout;
+            resolved[name] = layout;
+        }
+        const count = Object.keys(resolved).length;
+        const description = fromSymbols === count ? "symbols (nt!_SEGMENT_HEAP and " + (count - 1) + " more types)"
+            : builtIn.description + (fromSymbols ? "; " + fromSymbols + " of " + count + " types from the symbols" : "");
+        return { layouts: resolved, description };
+    }
+    function readerOf(target) {
+        return {
+            read: (address, size, what) => target.memory.read(address, size, what, false),
+            readPartial: (address, size) => target.memory.readPartial(address, size),
+            format: (address) => target.formatAddress(address),
+        };
+    }
+    /** `module!symbol+0x…` through `u <address> L1` for the first distinct values, `module+0x…` after that. */
+    function symbolizer(target) {
+        const cache = new Map();
+        return (hit) => {
+            let symbol = cache.get(hit.value.key);
+            if (symbol === undefined) {
+                symbol = cache.size < MAX_SYMBOLIZED_POINTERS ? target.symbolize(hit.value).symbol : null;
+                cache.set(hit.value.key, symbol);
+            }
+            return symbol || hit.module.name + "+" + hex$1(hit.rva);
+        };
+    }
+    function allocationRecord(target, address, size, pool, kind, header, tag, data, modules, symbolize) {
+        const pointers = data
+            ? findPointers(data, modules).map((hit) => {
+                const text = symbolize(hit);
+                const cls = vftableClass(text);
+                return { Offset: hit.offset, Value: hit.value, Target: text, Class: cls, toString: () => "+" + hex$1(hit.offset) + " " + target.formatAddress(hit.value) + " " + text };
+            })
+            : [];
+        const preview = data ? previewText(data) : "unreadable";
+        return {
+            Address: address,
+            Size: size,
+            Pool: pool,
+            Kind: kind,
+            Header: header,
+            Tag: tag,
+            Preview: preview,
+            Pointers: pointers,
+            toString: () => target.formatAddress(address) + " " + hex$1(size) + " " + pool + " " + kind + (pointers.length ? " -> " + pointers[0].Target : ""),
+        };
+    }
+    /** The first 32 bytes as `db` shows them: hex, then ASCII with dots. */
+    function previewText(data) {
+        const n = Math.min(32, data.length);
+        let hexText = "";
+        let ascii = "";
+        for (let i = 0; i < n; i++) {
+            hexText += (i ? " " : "") + ("0" + data[i].toString(16)).slice(-2);
+            ascii += data[i] >= 0x20 && data[i] < 0x7f ? String.fromCharCode(data[i]) : ".";
+        }
+        return hexText + "  " + ascii;
+    }
+    function allocationTable(target, rows) {
+        return renderTable([
+            { header: "Address", value: (r) => target.formatAddress(r.Address) },
+            { header: "Size", align: "right", value: (r) => hex$1(r.Size) },
+            { header: "Pool", value: (r) => r.Pool },
+            { header: "Kind", value: (r) => r.Kind },
+            { header: "Header", value: (r) => (r.Header ? target.formatAddress(r.Header) : "-") },
+            { header: "First bytes", value: (r) => shortPreview(r.Preview) },
+            { header: "Points to", value: (r) => (r.Pointers.length ? r.Pointers[0].Target + (r.Pointers.length > 1 ? " (+" + (r.Pointers.length - 1) + ")" : "") : "") },
+        ], rows, "  ");
+    }
+    /** 16 bytes of hex and their ASCII, enough to tell records apart in a table; the record has all 32. */
+    function shortPreview(preview) {
+        const parts = preview.split("  ");
+        if (parts.length < 2)
+            return preview;
+        return parts[0].split(" ").slice(0, 16).join(" ") + "  " + parts[1].slice(0, 16);
+    }
+    function topSizes(records) {
+        const bySize = new Map();
+        for (const r of records) {
+            const key = r.Kind + ":" + r.Size;
+            const row = bySize.get(key);
+            if (row)
+                row.Count++;
+            else {
+                const created = { Size: r.Size, Kind: r.Kind, Count: 1, toString: () => hex$1(created.Size) + " " + created.Kind + " x " + created.Count };
+                bySize.set(key, created);
+            }
+        }
+        const rows = [];
+        bySize.forEach((r) => rows.push(r));
+        return rows.sort((a, b) => b.Count - a.Count || b.Size - a.Size);
+    }
+    /** Modules ranked by how many allocations hold at least one pointer into them. */
+    function pointedModules(records) {
+        const rows = new Map();
+        for (const r of records) {
+            const seen = new Set();
+            for (const p of r.Pointers) {
+                const module = p.Target.split(/[!+]/)[0];
+                if (seen.has(module))
+                    continue;
+                seen.add(module);
+                const row = rows.get(module);
+                if (row)
+                    row.Allocations++;
+                else {
+                    const created = { Module: module, Allocations: 1, Example: p.Target + (p.Class ? " (class " + p.Class + ")" : "") + " at +" + hex$1(p.Offset), toString: () => created.Module + ": " + created.Allocations };
+                    rows.set(module, created);
+                }
+            }
+        }
+        const out = [];
+        rows.forEach((r) => out.push(r));
+        return out.sort((a, b) => b.Allocations - a.Allocations || (a.Module < b.Module ? -1 : 1));
+    }
+    function quoted(tag) {
+        return tag.replace(/\\/g, "\\\\").replace(/"/g, '\\"');
+    }
+
+    /**
+     * The most one debugLog call carries. IDebugControl::Output (dbgeng.h) warns that "some versions of the debugger
+     * engine have a 16K character limit for a single output" and that very large output should be split "into multiple
+     * requests"; that debugLog ends in the same engine output is inferred, so every call stays well under it.
+     */
+    const MAX_OUTPUT_CHARS = 4096;
+    class HostPrinter {
+        line(text) {
+            this.write(text + "\n");
+        }
+        lines(texts) {
+            if (texts.length)
+                this.write(texts.join("\n") + "\n");
+        }
+        progress(text) {
+            this.write(text + "\n");
+        }
+        /** One call per chunk of at most MAX_OUTPUT_CHARS, cut after a newline when there is one in the chunk. */
+        write(text) {
+            let start = 0;
+            while (text.length - start > MAX_OUTPUT_CHARS) {
+                const cut = text.lastIndexOf("\n", start + MAX_OUTPUT_CHARS - 1);
+                const end = cut >= start ? cut + 1 : start + MAX_OUTPUT_CHARS;
+                host.diagnostics.debugLog(text.slice(start, end));
+                start = end;
+            }
+            if (start < text.length)
+                host.diagnostics.debugLog(text.slice(start));
+        }
+    }
+
+    /** How long an identical report is not repeated (host clock). */
+    const REPEAT_WINDOW_MS = 120000;
+    class BufferedPrinter {
+        constructor(out) {
+            this.out = out;
+            this.buffer = [];
+        }
+        line(text) {
+            this.buffer.push(text);
+        }
+        lines(texts) {
+            for (const t of texts)
+                this.buffer.push(t);
+        }
+        /** Progress is for the user waiting now: written at once, and not part of the report compared. */
+        progress(text) {
+            this.out.progress(text);
+        }
+    }
+    let last = null;
+    /** Reports shorter than this are printed every time: replacing a line or two with a line saves nothing. */
+    const MIN_REPEAT_LINES = 3;
+    /**
+     * Prints `buffer` unless it repeats the previous report of `command` within the window. The clock is the script
+     * host's Date.now() (the debugger machine's wall clock, not the target's): the window is about the user at the
+     * keyboard, and a dump has no moving clock.
+     */
+    function printReport(out, command, buffer, nowMs = Date.now()) {
+        const text = buffer.join("\n");
+        const previous = last;
+        last = { command, text, atMs: nowMs };
+        const repeated = previous !== null && previous.command === command && previous.text === text;
+        if (repeated && buffer.length >= MIN_REPEAT_LINES && nowMs >= previous.atMs && nowMs - previous.atMs < REPEAT_WINDOW_MS) {
+            // No "N s ago": the line must read the same however fast the commands ran (transcripts are compared).
+            out.line("(" + command + ": the same report as the previous one, not printed again; the result below was read just now.)");
+            last.atMs = previous.atMs; // The window runs from the report the user can scroll back to.
+            return false;
+        }
+        out.lines(buffer);
+        return true;
+    }
+    /** The command as the user would type it, for that one line: `!leaktag "Leak"`, `!virtblocks 0x29fb0000`. */
+    function commandLine(name, args) {
+        const shown = args.filter((a) => a !== undefined).map(argText);
+        return "!" + name + (shown.length === 0 ? "" : shown.length === 1 ? " " + shown[0] : " (" + shown.join(", ") + ")");
+    }
+    function argText(value) {
+        if (typeof value === "string") {
+            // Only ever printed, never run; still kept to one short line of printable characters.
+            const s = value.length > 40 ? value.slice(0, 40) + "…" : value;
+            return '"' + s.replace(/[\x00-\x1f\x7f"]/g, "?") + '"';
+        }
+        if (typeof value === "number")
+            return value >= 0x10000 && Number.isInteger(value) ? "0x" + value.toString(16) : String(value);
+        const address = addressArg$1(value);
+        return address ? "0x" + address.toHex() : "<symbol>";
+    }
+
+    // Records become data-model objects: addresses become host Int64 values (so dx shows them as addresses and LINQ
+    // compares them), missing values become their description, and each record keeps its display string.
+    const MAX_DEPTH = 8;
+    /**
+     * `noun` names a returned collection's elements (["virtual block", "virtual blocks"]). dx displays an array through its
+     * toString, which for an array joins every element with commas (jsprovider-api.md §2.7): thousands of records on one
+     * line. Each array gets a one-line toString instead ("189 virtual blocks") and stays an array, so LINQ still works.
+     */
+    function toModel(value, depth = 0, noun) {
+        if (value === null || value === undefined)
+            return value;
+        if (value instanceof Address)
+            return addressToHost(value);
+        if (value instanceof Unreadable || value instanceof NotApplicable)
+            return value.toString();
+        if (typeof value !== "object")
+            return value;
+        if (depth > MAX_DEPTH)
+            return String(value);
+        if (Array.isArray(value)) {
+            const out = value.map((v) => toModel(v, depth + 1));
+            const names = noun || ["entry", "entries"];
+            const text = out.length + " " + (out.length === 1 ? names[0] : names[1]);
+            Object.defineProperty(out, "toString", { value: () => text, enumerable: false });
+            return out;
+        }
+        const source = value;
+        const out = {};
+        for (const key of Object.keys(source))
+            out[key] = toModel(source[key], depth + 1);
+        const display = source.toString;
+        if (typeof display === "function" && display !== Object.prototype.toString) {
+            const text = String(display.call(source));
+            Object.defineProperty(out, "toString", { value: () => text, enumerable: false });
+        }
+        return out;
+    }
+
+    function invokeCommand(command, args) {
+        const host = new HostPrinter();
+        const buffered = command.quietRepeats ? new BufferedPrinter(host) : null;
+        const out = buffered || host;
+        try {
+            const target = new Target();
+            // Commands that take no arguments refuse them with their usage line (an omitted argument is undefined).
+            if (command.takesNoArguments && args.some((a) => a !== undefined)) {
+                host.line(messages.noArguments(command.usage));
+                return undefined;
+            }
+            const records = toModel(command.run({ target, out }, args), 0, command.resultNoun);
+            for (const problem of target.problems)
+                out.line(problem);
+            if (buffered)
+                printReport(host, commandLine(command.name, args), buffered.buffer);
+            return records;
+        }
+        catch (e) {
+            try {
+                if (buffered)
+                    host.lines(buffered.buffer); // What was found before the failure, then the failure.
+                host.line(messages.internalError(command.name, errorText(e)));
+            }
+            catch (printError) {
+                // Nothing more can be done without output; still no exception reaches the host.
+            }
+            return undefined;
+        }
+    }
+
+    /** API 1.3: getModuleType/getModuleSymbol return null instead of throwing (1.1), comparison support (1.2). */
+    const API_MAJOR = 1;
+    const API_MINOR = 3;
+    function registrations(commands) {
+        const records = [new host.apiVersionSupport(API_MAJOR, API_MINOR)];
+        for (const command of commands) {
+            records.push(new host.functionAlias((...args) => invokeCommand(command, args), command.name));
+        }
+        return records;
+    }
+
+    const commands = [
+        leaktoolsCommand(() => commands),
+        leaktagCommand,
+        pooltagsCommand,
+        leaksCommand,
+        pooltagfileCommand,
+        findimporterCommand,
+        virtblocksCommand(),
+        virtstacksCommand(),
+        unloadleaksCommand,
+        triageCommand,
+        ltlimitsCommand,
+        poolallocsCommand,
+    ];
+    function initializeScript() {
+        return registrations(commands);
+    }
+    function uninitializeScript() {
+        // Records returned by initializeScript are undone by the provider; nothing else was registered.
+    }
+
+    exports.initializeScript = initializeScript;
+    exports.uninitializeScript = uninitializeScript;
+
+    return exports;
+
+})({});
+function initializeScript() { return __leaktools.initializeScript(); }
+function uninitializeScript() { return __leaktools.uninitializeScript(); }
