@@ -177,3 +177,14 @@ test("LFH offsets in clear on a build reported as 8.1+: the keyed reading fails,
   if (isHeapWalkFailure(result)) throw new Error(result.message);
   expect(result.heaps[0].notes).toEqual(["LFH offsets read in clear (as Windows 8.0 stores them) where RtlpLFHKey did not decode them"]);
 });
+
+test("the layout line: from ntdll's symbols, or the built-in layout in the resolver's words with the other types named", () => {
+  const withSymbols = walk(mixed({ pointerSize: 8, build: BUILDS.win10_22h2, ust: false, symbols: true }).p).result;
+  const without = walk(mixed({ pointerSize: 8, build: BUILDS.win10_22h2, ust: false, symbols: false }).p).result;
+  if (isHeapWalkFailure(withSymbols) || isHeapWalkFailure(without)) throw new Error("walk failed");
+  expect(withSymbols.heaps[0].layout).toBe("_HEAP, _HEAP_VIRTUAL_ALLOC_ENTRY, _HEAP_USERDATA_HEADER, _HEAP_SUBSEGMENT: from ntdll's symbols");
+  expect(without.heaps[0].layout).toBe(
+    "_HEAP: not in the symbols (.reload /f ntdll.dll to get them); using the built-in layout for Windows 10 1809 and later x64, " +
+      "checked against build 19041's PDB; also built in: _HEAP_VIRTUAL_ALLOC_ENTRY, _HEAP_USERDATA_HEADER, _HEAP_SUBSEGMENT",
+  );
+});
