@@ -85,9 +85,15 @@ export function resolveNtHeapLayouts(target: Target, build: number | null): NtHe
   }
   const used = [heap, virtualEntry].concat([userData, subsegment].filter((l): l is ResolvedLayout => !isLayoutMissing(l)));
   const fromSymbols = used.filter((l) => l.origin === "symbols");
+  // One line for the heap table: the first built-in layout in the resolver's own words, the others named after it.
+  const builtIn = used.filter((l) => l.origin !== "symbols");
+  const names = (list: ResolvedLayout[]) => list.map((l) => l.typeName).join(", ");
   let description: string;
-  if (fromSymbols.length === used.length) description = used.map((l) => l.typeName).join(", ") + ": from ntdll's symbols";
-  else description = used.filter((l) => l.origin !== "symbols").map((l) => l.description).join("; ");
+  if (builtIn.length === 0) description = names(used) + ": from ntdll's symbols";
+  else {
+    description = builtIn[0].description + (builtIn.length > 1 ? "; also built in: " + names(builtIn.slice(1)) : "") +
+      (fromSymbols.length > 0 ? "; " + names(fromSymbols) + ": from ntdll's symbols" : "");
+  }
   return { heap, virtualEntry, userData, subsegment, flavour, lfhKey, lfhKeyProblem, description };
 }
 

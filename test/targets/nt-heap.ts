@@ -366,7 +366,7 @@ export class NtHeap {
   }
 
   /** A virtual block (§2.6, §10.8) of `request` bytes; `trace` with +ust. */
-  virtual(request: number, options: { trace?: bigint; firstPointer?: bigint } = {}): ExpectedBlock {
+  virtual(request: number, options: { trace?: bigint; firstPointer?: bigint; at?: bigint } = {}): ExpectedBlock {
     const p = this.process;
     const ps = this.ps;
     const g = this.gran;
@@ -374,7 +374,9 @@ export class NtHeap {
     const ust = p.options.ust;
     const prefix = ust ? 2 * g : 0;
     const commit = Math.ceil((e.size + prefix + request) / 0x1000) * 0x1000;
-    const entry = p.b.alloc(Math.min(commit, e.size + prefix + 0x1000), 0x10000);
+    const mapped = Math.min(commit, e.size + prefix + 0x1000);
+    const entry = options.at !== undefined ? options.at : p.b.alloc(mapped, 0x10000);
+    if (options.at !== undefined) p.b.memory.map(entry, mapped);
     const m = new Uint8Array(e.size + prefix + ps);
     writePtr(m, e.CommitSize, BigInt(commit), ps);
     writePtr(m, e.ReserveSize, BigInt(commit), ps);

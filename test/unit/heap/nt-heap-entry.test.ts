@@ -46,7 +46,7 @@ describe("decodeEntry (MemProcFS VmmHeap_GetEntryDecoded: the QWORD at +8 x64 / 
 });
 
 describe("userArea: user pointer, requested size, trace slot", () => {
-  test("x64 +ust backend block: DbgHelpUtils' pattern {0001 0000 * 0502} at +0x28, user at +0x30 (ust_header_size_x64), size = Size*16 - UnusedBytesLength (HeapStat ParseHeapRecord64)", () => {
+  test("x64 +ust backend block: DbgHelpUtils' pattern {0001 0000 * 0502} at +0x28, user at +0x30 (ust_header_size_x64), size = Size*16 - UnusedBytesLength (HeapStat AnalyzeHeap64: extra at entry+0x10+0x1c, user at entry+0x10+0x20)", () => {
     // Block 0x130 bytes for a 0x100 request: UnusedBytesLength = 0x130 - 0x100 = 0x30.
     const b = x64([0, 0, 0, 0, 0, 0, 0, 0x42], 0x130);
     b.set([0x01, 0x00, 0x00, 0x00, 0x30, 0x00, 0x02, 0x05], 0x28);
@@ -54,7 +54,7 @@ describe("userArea: user pointer, requested size, trace slot", () => {
     expect(userArea(b, 0, 0x130, 0x42, 8, false, 0)).toEqual({ user: 0x30, size: 0x100, trace: 0x10 });
   });
 
-  test("x86 +ust: extended header at +0x10, user at +0x18 (DbgHelpUtils ust_header_size_x86), trace at +8", () => {
+  test("x86 +ust: extended header at +0x10, user at +0x18 (DbgHelpUtils ust_header_size_x86; HeapStat ParseHeapRecord32: extra at entry+8+0xc, user at entry+8+0x10, ust pointer at entry+8)", () => {
     const b = new Uint8Array(0x80);
     b[7] = 0x42;
     b.set([0x01, 0x00, 0x00, 0x00, 0x1b, 0x00, 0x02, 0x05], 0x10);
@@ -75,7 +75,7 @@ describe("userArea: user pointer, requested size, trace slot", () => {
     expect(userArea(b, 0, 0x130, 0x42, 8, false, 0x7e3b)).toEqual({ user: 0x30, size: 0x100, trace: 0x10 });
   });
 
-  test("a plain backend block: size = Size*16 - UnusedBytes (HeapStat userSize = Size*unit - UnusedBytes; DbgHelpUtils get_requested_size)", () => {
+  test("a plain backend block: size = Size*16 - UnusedBytes (HeapStat ParseHeapRecord32: userSize = Size*unit - ExtendedBlockSignature; DbgHelpUtils get_requested_size)", () => {
     // Size 5 (0x50 bytes), UnusedBytes 0x1f: 0x31 bytes asked. (MemProcFS VmmHeapAlloc_NtInitSeg, in the version read,
     // computes (Size - 1) * unit - UnusedBytes = 0x21: one granule less; §2.4 marks that reading contested.)
     const b = x64([0x05, 0x00, 0x01, 0x04, 0x00, 0x00, 0x00, 0x1f], 0x50);

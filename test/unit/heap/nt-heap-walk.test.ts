@@ -177,3 +177,30 @@ test("LFH offsets in clear on a build reported as 8.1+: the keyed reading fails,
   if (isHeapWalkFailure(result)) throw new Error(result.message);
   expect(result.heaps[0].notes).toEqual(["LFH offsets read in clear (as Windows 8.0 stores them) where RtlpLFHKey did not decode them"]);
 });
+
+test("the layout line: from ntdll's symbols, or the built-in layout in the resolver's words with the other types named", () => {
+  const withSymbols = walk(mixed({ pointerSize: 8, build: BUILDS.win10_22h2, ust: false, symbols: true }).p).result;
+  const without = walk(mixed({ pointerSize: 8, build: BUILDS.win10_22h2, ust: false, symbols: false }).p).result;
+  if (isHeapWalkFailure(withSymbols) || isHeapWalkFailure(without)) throw new Error("walk failed");
+  expect(withSymbols.heaps[0].layout).toBe("_HEAP, _HEAP_VIRTUAL_ALLOC_ENTRY, _HEAP_USERDATA_HEADER, _HEAP_SUBSEGMENT: from ntdll's symbols");
+  expect(without.heaps[0].layout).toBe(
+    "_HEAP: not in the symbols (.reload /f ntdll.dll to get them); using the built-in layout for Windows 10 1809 and later x64, " +
+      "checked against build 19041's PDB; also built in: _HEAP_VIRTUAL_ALLOC_ENTRY, _HEAP_USERDATA_HEADER, _HEAP_SUBSEGMENT",
+  );
+});
+
+test("seed 001 (Win7 SP1 x64, +ust): the virtual block at 43500000 as !heap -p -a shows it - HEAP_ENTRY 43500030, Size 100100, UserPtr 43500060, UserSize 1000040", () => {
+  // shared/seeds/001: `!heap -p -a 0x0000000043500000 + 0x30` -> "0000000043500030 100100 0000 [00] 0000000043500060
+  // 1000040 - (busy VirtualAlloc)": 0x100100 granules = 0x1001000 committed; the walker must give the same pointer
+  // and size from CommitSize - BusyBlock.Size (§10.8).
+  const p = new NtHeapProcess({ pointerSize: 8, build: BUILDS.win7sp1, ust: true });
+  const t = p.traceRecord([0x775bc35bn, 0x7fed230483bn]);
+  const h = p.heap();
+  const block = h.virtual(0x1000040, { trace: t, at: 0x43500000n });
+  const { result } = walk(p);
+  if (isHeapWalkFailure(result)) throw new Error(result.message);
+  const b = result.blocks.find((x) => x.kind === "Virtual")!;
+  expect([b.header!.toHex(), b.address.toHex(), b.size.toString(16), b.stackRecord!.toHex()]).toEqual(["43500000", "43500060", "1000040", t.toString(16)]);
+  expect(block.address).toBe(0x43500060n);
+  expect(p.b.memory.readU64(0x43500020n)).toBe(0x100100n * 16n);
+});
