@@ -179,7 +179,8 @@ export function heapLines(heaps: HeapLine[], notWalked: NotWalkedLine[]): string
         { header: "Type", value: (h: HeapLine) => h.type + (h.lfh ? " + LFH" : "") },
         { header: "Blocks", align: "right", value: (h: HeapLine) => groupDigits(h.blocks) },
         { header: "Bytes", align: "right", value: (h: HeapLine) => groupDigits(h.bytes) },
-        { header: "Layout", value: (h: HeapLine) => h.layout },
+        // The full wording is the Layout: line after the answer (and the Heaps records); here one word.
+        { header: "Layout", value: (h: HeapLine) => (/built-in/i.test(h.layout) ? "built-in" : /symbols/i.test(h.layout) ? "symbols" : h.layout ? "see Heaps[].Layout" : "-") },
       ],
       heaps,
       "  ",
