@@ -309,7 +309,7 @@ export function present(ctx: CommandContext, run: HeapRun, namer: FrameNamer, p:
     notWalked: notWalkedLinesOf(walk.notWalked, ps),
     layoutLines,
     notes,
-    next: nextSteps(target, p.mode, p.list.length ? p.list[0].group : null),
+    next: nextSteps(target, p.mode, p.list.length ? p.list[0].group : null, records.length ? records[0].Caller : null),
   };
   ctx.out.lines(reportLines(view));
   return {
@@ -327,7 +327,7 @@ export function present(ctx: CommandContext, run: HeapRun, namer: FrameNamer, p:
   };
 }
 
-function nextSteps(target: Target, mode: ReportMode, top: HeapGroup | null): NextStep[] {
+function nextSteps(target: Target, mode: ReportMode, top: HeapGroup | null, callerFrame: string | null): NextStep[] {
   const ps = target.pointerSize;
   const steps: NextStep[] = [];
   if (top) {
@@ -337,7 +337,14 @@ function nextSteps(target: Target, mode: ReportMode, top: HeapGroup | null): Nex
       const header = recordOffsets(ps).frames / ps;
       steps.push({ command: "dps " + top.stackRecord.format(ps) + " L0x" + (header + 32).toString(16), why: "the stack record as the debugger reads it" });
     }
-    steps.push({ command: "dx @$heapblocks().Blocks.Where(b => b.Size == 0x" + top.exampleSize.toString(16) + ")", why: "every block of that size, with its stack and type" });
+    // A stack group's blocks by their caller frame (the symbol text only, and only when it is safe inside dx quotes);
+    // a size group's by its size.
+    const frame = callerFrame === null ? null : callerFrame.replace(/ \[.*\]$/, "");
+    if (top.stackRecord && frame !== null && /^[A-Za-z0-9_.!:+~<>, -]{1,160}$/.test(frame)) {
+      steps.push({ command: 'dx @$heapblocks().Blocks.Where(b => b.Stack.Any(f => f == "' + frame + '"))', why: "every block allocated through that caller" });
+    } else {
+      steps.push({ command: "dx @$heapblocks().Blocks.Where(b => b.Size == 0x" + top.exampleSize.toString(16) + ")", why: "every block of that size, with its stack and type" });
+    }
   }
   if (mode === "baseline") steps.push({ command: "!heapleaks", why: "after the program has run a while (g, then break in): the groups that grew" });
   if (mode === "all" && target.isDump) steps.push({ command: 'dx @$heapleaks("save", "C:\\\\cases\\\\before.json")', why: "keep these groups; compare them on a later dump" });

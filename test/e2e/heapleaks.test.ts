@@ -105,12 +105,15 @@ describe.each([
     expect(lines.filter((l) => l === "Next:").length).toBe(1);
     expect(lines[next + 1]).toMatch(new RegExp("^  !heap -p -a " + hexAddress(lp.leak.example, ps) + " "));
     expect(lines[next + 2]).toMatch(new RegExp("^  dps " + hexAddress(lp.leakTrace!, ps) + " L0x" + (ps === 8 ? "22" : "23") + " "));
-    expect(lines[next + 3]).toMatch(/^  dx @\$heapblocks\(\)\.Blocks\.Where\(b => b\.Size == 0x2000\) /);
+    expect(lines[next + 3]).toMatch(/^  dx @\$heapblocks\(\)\.Blocks\.Where\(b => b\.Stack\.Any\(f => f == "imgsvc!ProcessImage\+0x45"\)\) /);
   });
 
-  test("the suggested query works and finds the leaking buffers", () => {
-    const count = run(session, "dx @$heapblocks().Blocks.Where(b => b.Size == 0x2000).Count()");
-    expect(Number(count.value)).toBe(24);
+  test("the suggested query works and finds the leaking blocks", () => {
+    const next = lines.indexOf("Next:");
+    const query = lines[next + 3].trim().replace(/\)\s+every block.*$/, ")");
+    const count = run(session, query + ".Count()");
+    expect(Number(count.value)).toBe(lp.leak.allocations);
+    expect(Number(run(session, "dx @$heapblocks().Blocks.Where(b => b.Size == 0x2000).Count()").value)).toBe(24);
   });
 
   if (!symbols) {
