@@ -9,8 +9,7 @@ import { Command, CommandContext } from "./command";
 import { Address } from "../core/address";
 import { describeArg } from "../core/args";
 import { messages } from "../core/messages";
-import { Unreadable } from "../core/missing";
-import { u32 } from "../core/bytes";
+import { readTargetFacts } from "../snapshot/target-facts";
 import { raiseHint, workLimit } from "../core/limits";
 import { plural } from "../render/format";
 import { NextStep, sizeText } from "../render/report";
@@ -140,16 +139,17 @@ function parseOp(ctx: CommandContext, args: unknown[]): Op | null {
   return null;
 }
 
-/** Seconds by the target's clock: KUSER_SHARED_DATA.SystemTime, mapped at 0x7FFE0000 in every process (wdm.h). */
-export function processClockSeconds(target: Target): number | null {
-  const bytes = target.memory.read(new Address(0, 0x7ffe0014), 12, "KUSER_SHARED_DATA.SystemTime", false);
-  if (bytes instanceof Unreadable) return null;
-  const seconds = (u32(bytes, 4) * 0x100000000 + u32(bytes, 0)) / 1e7;
-  return seconds > 0 ? seconds : null;
+/** Seconds by the target's clock: KUSER_SHARED_DATA.SystemTime, read where every process maps it (target-facts.ts). */
+function processClockSeconds(target: Target): number | null {
+  const ms = readTargetFacts(target, null, true).systemTimeMs;
+  return ms === null ? null : ms / 1000;
 }
 
-function processKey(run: HeapRun): { key: string; description: string } {
-  return { key: run.peb.key + "|" + run.imageName.toLowerCase(), description: run.imageName + " (PEB 0x" + run.peb.toHex() + ")" };
+/** Which process the baseline belongs to: its PEB, image and PID (a restarted program may reuse the PEB address). */
+function processKey(target: Target, run: HeapRun): { key: string; description: string } {
+  const who = target.processIdentity();
+  const pid = who.pid === null ? "" : " PID " + who.pid;
+  return { key: run.peb.key + "|" + run.imageName.toLowerCase() + "|" + pid, description: run.imageName + pid + " (PEB 0x" + run.peb.toHex() + ")" };
 }
 
 interface Shown {
@@ -173,7 +173,7 @@ function showGroups(ctx: CommandContext, run: HeapRun): HeapLeaksResult {
   const notes: string[] = [];
   if (!target.isDump) {
     const now = processClockSeconds(target);
-    const who = processKey(run);
+    const who = processKey(target, run);
     const base = heapBaselineState.baseline;
     if (base && base.process !== who.key) notes.push(messages.heapleaksOtherProcessBaseline(base.description, who.description));
     if (!base || base.process !== who.key) {

@@ -205,6 +205,16 @@ describe("live growth with a baseline", () => {
     expect(lines[2]).toBe("1 stack grew; 0 shrank, 0 disappeared.");
   });
 
+  test("a call in another process (here: the program restarted, another PID) starts a new baseline and says so", () => {
+    first.target.processId = 5120;
+    const r = run(session, "!heapleaks");
+    expect((r.value as LeaksResult).Mode).toBe("baseline");
+    expect(r.output).toContain("The baseline was taken in imgsvc.exe PID 4312 (PEB 0x");
+    expect(r.output).toContain("; this is imgsvc.exe PID 5120 (PEB 0x");
+    first.target.processId = 4312;
+    expect((run(session, "!heapleaks").value as LeaksResult).Mode).toBe("baseline");
+  });
+
   test('"reset" forgets the baseline: the next call records a new one', () => {
     expect(printedLines(run(session, 'dx @$heapleaks("reset")').output)[0]).toBe("Baseline forgotten. The next !heapleaks records a new one.");
     expect((run(session, "dx @$heapleaks()").value as LeaksResult).Mode).toBe("baseline");
