@@ -183,8 +183,8 @@ class NtHeapWalk {
     this.frontEndHeap = this.readNumber(header, h.FrontEndHeap);
     this.part.summary.lfh = header[h.FrontEndHeapType] === FRONT_END_LFH;
     this.walkSegments(header);
-    this.walkLfh();
     this.walkVirtualBlocks(header);
+    this.walkLfh();
     return this.part;
   }
 
@@ -614,8 +614,9 @@ class NtHeapWalk {
     let link = this.readNumber(header, h.VirtualAllocdBlocks);
     let from = head;
     const visited: { [at: number]: true } = {};
-    // Entry, the +ust prefix (trace pointer, extended header) and the first pointer of the user data, in one read.
-    const readSize = e.size + 2 * g + ps;
+    // Entry, the +ust prefix (trace pointer, extended header) and the start of the user data (its first pointer, or
+    // a UserBlocks header up to its signature), in one read.
+    const readSize = e.size + 2 * g + 2 * g;
     let count = 0;
     while (link !== head) {
       if (count >= heapWalkLimits.maxVirtualBlocksPerHeap || !this.plausible(link) || visited[link]) {
@@ -656,8 +657,35 @@ class NtHeapWalk {
     const f = ps === 8 ? ext + 8 : ext;
     const ust = bytes[f + 7] === EXTENDED_SIGNATURE && bytes[f + 6] === 2 && u16(bytes, f) !== 0;
     const userOff = ust ? e.size + 2 * g : e.size;
+    if (this.userBlocksInVirtualBlock(entry, bytes, userOff, commit)) return;
     const piece: Piece = { start: entry, bytes };
     this.push("Virtual", piece, entry, userOff, commit - d.size, ust ? e.size : -1);
+  }
+
+  /**
+   * A virtual block that holds an LFH UserBlocks (x86: UserBlocks up to 0xF0000 bytes can exceed the virtual-block
+   * threshold, §3.2 U): signed 0xF0E0D0C0 and its subsegment pointing back. Read whole (at most
+   * maxUserBlocksBytes) and walked as an LFH region; the block itself is heap-internal, never listed. A user block
+   * whose bytes happen to look signed is told apart by the subsegment's back pointer.
+   */
+  private userBlocksInVirtualBlock(entry: number, bytes: Uint8Array, userOff: number, commit: number): boolean {
+    const sig = this.userDataSignatureOffset();
+    const ss = this.layouts.subsegment;
+    if (isLayoutMissing(ss) || userOff + sig + 4 > bytes.length || u32(bytes, userOff + sig) !== USERDATA_SIGNATURE) return false;
+    const ub = entry + userOff;
+    const subsegment = this.readNumber(bytes, userOff);
+    if (!this.plausible(subsegment)) return false;
+    const s = this.bytesAt(subsegment, ss.size, "_HEAP_SUBSEGMENT");
+    if (s instanceof Unreadable || this.readNumber(s.bytes, s.off + ss.offsets.UserBlocks) !== ub) return false;
+    const size = Math.min(commit, heapWalkLimits.maxUserBlocksBytes);
+    const read = this.target.memory.readPartial(addr(entry), size);
+    const whole = read.pieces.length > 0 && num(read.pieces[0].start) === entry ? read.pieces[0] : null;
+    if (!whole) {
+      this.notWalked("LFH UserBlocks", ub, "the virtual block at " + hex(entry) + " that holds it is unreadable");
+      return true;
+    }
+    this.regions.push({ userBlocks: ub, end: entry + whole.bytes.length, piece: { start: entry, bytes: whole.bytes } });
+    return true;
   }
 }
 

@@ -274,7 +274,7 @@ export class NtHeap {
    * busy state per family (§3.3, §9). `busy(i)` says which blocks are allocated; `delayFree` blocks keep their bitmap
    * bit with a free header. Returns the busy blocks.
    */
-  lfh(request: number, count: number, options: { busy?: (i: number) => boolean; trace?: (i: number) => bigint | undefined; firstPointer?: (i: number) => bigint | undefined; delayFree?: number[]; escape?: boolean } = {}): { blocks: ExpectedBlock[]; userBlocks: bigint; subsegment: bigint } {
+  lfh(request: number, count: number, options: { busy?: (i: number) => boolean; trace?: (i: number) => bigint | undefined; firstPointer?: (i: number) => bigint | undefined; delayFree?: number[]; escape?: boolean; inVirtualBlock?: boolean } = {}): { blocks: ExpectedBlock[]; userBlocks: bigint; subsegment: bigint } {
     const p = this.process;
     const g = this.gran;
     const ps = this.ps;
@@ -294,8 +294,10 @@ export class NtHeap {
     const blockGran = Math.ceil((request + (ust ? 2 * g : 0) + g) / g) + (options.escape ? 4 : 0);
     const stride = blockGran * g;
     const first = win7 ? f.header.size : Math.max(ps === 8 ? 0x40 : 0x20, Math.ceil((f.header.BitmapData + Math.ceil(count / 64) * 8) / g) * g);
-    const ub = this.internal(first + count * stride + g);
-    const ubAddress = this.at(ub.s, ub.user);
+    // The UserBlocks' container: an internal backend block, or (x86, §3.2 U: UserBlocks up to 0xF0000 bytes can exceed
+    // the virtual-block threshold) a virtual block, laid out in its own buffer and written at the end.
+    const ub = options.inVirtualBlock ? this.virtualContainer(first + count * stride + g) : ((c) => ({ s: { base: c.s.base, buffer: c.s.buffer }, user: c.user, flush: () => undefined }))(this.internal(first + count * stride + g));
+    const ubAddress = ub.s.base + BigInt(ub.user);
     const m = ub.s.buffer;
     const h = ub.user;
     writePtr(m, h + f.header.SubSegment, sub, ps);
@@ -319,7 +321,7 @@ export class NtHeap {
     const heapLo = Number(this.address & 0xffffffffn);
     for (let i = 0; i < count; i++) {
       const slot = h + first + i * stride;
-      const slotAddress = this.at(ub.s, slot);
+      const slotAddress = ub.s.base + BigInt(slot);
       const busy = options.busy ? options.busy(i) : true;
       const delayed = (options.delayFree || []).indexOf(i) >= 0;
       // §3.3: Win8+ x64 SubSegmentCode = heap ^ key ^ (hdr >> 4) ^ ((hdr - UB) << 12) at +8; x86 at +0 with >> 3, << 13;
@@ -355,9 +357,34 @@ export class NtHeap {
       const user = slot + g + (ust ? 2 * g : 0);
       const fp = options.firstPointer ? options.firstPointer(i) : undefined;
       if (fp !== undefined) writePtr(m, user, fp, ps);
-      blocks.push({ address: this.at(ub.s, user), size: request, heap: this.address, kind: "LFH", header: slotAddress, stackRecord: ust && trace ? trace : null, firstPointer: fp === undefined ? null : fp });
+      blocks.push({ address: ub.s.base + BigInt(user), size: request, heap: this.address, kind: "LFH", header: slotAddress, stackRecord: ust && trace ? trace : null, firstPointer: fp === undefined ? null : fp });
     }
+    ub.flush();
     return { blocks, userBlocks: ubAddress, subsegment: sub };
+  }
+
+  /** A virtual block holding `userBytes` of heap-internal data (a UserBlocks): its buffer, user offset, and flush. */
+  private virtualContainer(userBytes: number): { s: { base: bigint; buffer: Uint8Array }; user: number; flush: () => void } {
+    const p = this.process;
+    const ps = this.ps;
+    const e = vaEntryFields(ps);
+    const prefix = p.options.ust ? 2 * this.gran : 0;
+    const commit = Math.ceil((e.size + prefix + userBytes) / 0x1000) * 0x1000;
+    const entry = p.b.alloc(commit, 0x10000);
+    const m = new Uint8Array(commit);
+    writePtr(m, e.CommitSize, BigInt(commit), ps);
+    writePtr(m, e.ReserveSize, BigInt(commit), ps);
+    const unused = commit - userBytes;
+    const at = e.BusyBlock + (ps === 8 ? 8 : 0);
+    m[at] = unused & 0xff;
+    m[at + 1] = (unused >> 8) & 0xff;
+    m[at + 2] = 0x09; // busy | virtual alloc (internal)
+    m[at + 3] = m[at] ^ m[at + 1] ^ m[at + 2];
+    m[at + 7] = 4;
+    if (this.encoded) for (let i = 0; i < 6; i++) m[at + i] ^= this.key[i];
+    if (p.options.ust) this.ustHeader(m, e.BusyBlock, p.internalTrace, unused);
+    this.virtualBlocks.push(entry);
+    return { s: { base: entry, buffer: m }, user: e.size + prefix, flush: () => p.b.memory.write(entry + BigInt(ps * 2), m.subarray(ps * 2)) };
   }
 
   segmentOf(address: bigint): Segment {
