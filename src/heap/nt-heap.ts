@@ -206,7 +206,9 @@ class NtHeapWalk {
 
   private notWalked(part: string, address: number | null, reason: string): void {
     if (this.part.notWalked.length >= heapWalkLimits.maxPartsNotWalkedPerHeap) return;
-    const entry: HeapPartNotWalked = { heap: this.heap, part, address: address === null ? null : addr(address), reason };
+    // A value read from a damaged structure may not be an address at all (above 2^53): named in the reason only.
+    const at = address === null || !(address >= 0 && address <= Number.MAX_SAFE_INTEGER) ? null : addr(Math.floor(address));
+    const entry: HeapPartNotWalked = { heap: this.heap, part, address: at, reason };
     this.part.notWalked.push(entry);
   }
 
