@@ -63,7 +63,7 @@ export interface ExpectedBlock {
   address: bigint;
   size: number;
   heap: bigint;
-  kind: "Backend" | "LFH" | "Virtual";
+  kind: "Backend" | "LFH" | "Virtual" | "PageHeap";
   header: bigint;
   stackRecord: bigint | null;
   firstPointer: bigint | null;
@@ -642,12 +642,79 @@ export class NtHeapProcess {
 
   /** A page heap's handle (§6): a fake _HEAP page with ForceFlags 0x01000000, the DPH root one page on. */
   pageHeapHandle(): bigint {
-    const at = this.b.alloc(0x2000, 0x10000);
+    return this.pageHeap([]).handle;
+  }
+
+  /**
+   * A full page heap (§6: R2G's dt of _DPH_HEAP_ROOT / _DPH_HEAP_BLOCK / _DPH_BLOCK_INFORMATION, Win10 x64 and Win7
+   * x86; ReactOS heappage.c): the fake _HEAP page, the root one page on (Signature 0xFFEEDDCC, BusyNodesTable), a
+   * balanced tree of _DPH_HEAP_BLOCK nodes under the table's BalancedRoot.RightChild, and each allocation at the end
+   * of its pages behind a _DPH_BLOCK_INFORMATION (StartStamp 0xABCDBBBB busy, 0xABCDBBBA freed). Stacks are
+   * _RTL_STACK_TRACE_ENTRY addresses (see rtlStackTraceEntry).
+   */
+  pageHeap(blocks: { size: number; trace?: bigint; firstPointer?: bigint; freed?: boolean }[]): { handle: bigint; root: bigint; nodes: bigint[]; blocks: ExpectedBlock[] } {
+    const ps = this.ps;
+    const x64 = ps === 8;
+    const l = x64
+      ? { table: 0x38, left: 0x8, right: 0x10, parent: 0, user: 0x20, virtualBlock: 0x28, virtualSize: 0x30, requested: 0x40, stack: 0x60, node: 0x68, info: 0x40, infoHeap: 0x8, infoRequested: 0x10, infoActual: 0x18, infoStack: 0x30, infoEnd: 0x3c }
+      : { table: 0x20, left: 0x4, right: 0x8, parent: 0, user: 0x10, virtualBlock: 0x14, virtualSize: 0x18, requested: 0x20, stack: 0x30, node: 0x34, info: 0x20, infoHeap: 0x4, infoRequested: 0x8, infoActual: 0xc, infoStack: 0x18, infoEnd: 0x1c };
+    const handle = this.b.alloc(0x2000, 0x10000);
     const f = this.heapFields;
-    this.b.memory.writeU32(at + BigInt(f.SegmentSignature), 0xffeeffee);
-    this.b.memory.writeU32(at + BigInt(f.ForceFlags), 0x01000000);
-    this.b.memory.writeU32(at + 0x1000n, 0xffeeddcc);
-    this.heaps.push(at);
+    const m = this.b.memory;
+    m.writeU32(handle + BigInt(f.SegmentSignature), 0xffeeffee);
+    m.writeU32(handle + BigInt(f.ForceFlags), 0x01000000);
+    const root = handle + 0x1000n;
+    m.writeU32(root, 0xffeeddcc);
+    this.heaps.push(handle);
+    const nodes: bigint[] = [];
+    const expected: ExpectedBlock[] = [];
+    for (const spec of blocks) {
+      const node = this.b.alloc(l.node, 16);
+      const dataBytes = Math.ceil(spec.size / 16) * 16;
+      const pages = Math.ceil((dataBytes + l.info) / 0x1000) + 1; // + the guard page, left unmapped
+      const reserve = this.b.reserveUnmapped(pages * 0x1000);
+      const userEnd = reserve + BigInt((pages - 1) * 0x1000);
+      const user = userEnd - BigInt(dataBytes);
+      const info = user - BigInt(l.info);
+      m.map(reserve, (pages - 1) * 0x1000);
+      m.writeU32(info, spec.freed ? 0xabcdbbba : 0xabcdbbbb);
+      this.b.writePtr(info + BigInt(l.infoHeap), root);
+      this.b.writePtr(info + BigInt(l.infoRequested), spec.size);
+      this.b.writePtr(info + BigInt(l.infoActual), pages * 0x1000);
+      if (spec.trace) this.b.writePtr(info + BigInt(l.infoStack), spec.trace);
+      m.writeU32(info + BigInt(l.infoEnd), spec.freed ? 0xdcbabbba : 0xdcbabbbb);
+      if (spec.firstPointer !== undefined) this.b.writePtr(user, spec.firstPointer);
+      this.b.writePtr(node + BigInt(l.user), user);
+      this.b.writePtr(node + BigInt(l.virtualBlock), reserve);
+      this.b.writePtr(node + BigInt(l.virtualSize), pages * 0x1000);
+      this.b.writePtr(node + BigInt(l.requested), spec.size);
+      if (spec.trace) this.b.writePtr(node + BigInt(l.stack), spec.trace);
+      nodes.push(node);
+      if (!spec.freed) {
+        expected.push({ address: user, size: spec.size, heap: handle, kind: "PageHeap" as ExpectedBlock["kind"], header: node, stackRecord: spec.trace || null, firstPointer: spec.firstPointer === undefined || spec.size < ps ? null : spec.firstPointer });
+      }
+    }
+    // A balanced tree in address order of the user blocks, hung under BalancedRoot.RightChild.
+    const build = (lo: number, hi: number, parent: bigint): bigint => {
+      if (lo > hi) return 0n;
+      const mid = (lo + hi) >> 1;
+      const n = nodes[mid];
+      this.b.writePtr(n + BigInt(l.parent), parent);
+      this.b.writePtr(n + BigInt(l.left), build(lo, mid - 1, n));
+      this.b.writePtr(n + BigInt(l.right), build(mid + 1, hi, n));
+      return n;
+    };
+    const table = root + BigInt(l.table);
+    this.b.writePtr(table + BigInt(l.right), build(0, nodes.length - 1, table));
+    return { handle, root, nodes, blocks: expected };
+  }
+
+  /** An _RTL_STACK_TRACE_ENTRY (§4.5: Depth at +0xE / +0xA, frames at +0x10 / +0xC), as page heap records stacks. */
+  rtlStackTraceEntry(frames: bigint[]): bigint {
+    const ps = this.ps;
+    const at = this.b.alloc((ps === 8 ? 0x10 : 0xc) + 32 * ps, 16);
+    this.b.memory.writeU16(at + (ps === 8 ? 0xen : 0xan), frames.length);
+    frames.forEach((f, i) => this.b.writePtr(at + BigInt((ps === 8 ? 0x10 : 0xc) + i * ps), f));
     return at;
   }
 
