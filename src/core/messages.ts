@@ -132,8 +132,7 @@ export const messages = {
     "heap " + heap + " is not in the PEB's ProcessHeaps list; it was walked because its signature is a heap's",
   heapWalkNoLayout: (reason: string) =>
     "no layout for the NT heap structures: " + reason + "; load ntdll's symbols (.symfix; .reload /f ntdll.dll)",
-  heapWalkPageHeapRoot: (heap: string, why: string) =>
-    "a full page heap (+hpa) whose root " + why + "; !heap -p -h " + heap + " lists its blocks",
+  heapWalkPageHeapHint: (heap: string) => "; !heap -p -h " + heap + " lists the page heap's blocks",
 
   // --- unloadleaks ---
   unloadleaksUsage: (got: string) =>

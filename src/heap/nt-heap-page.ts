@@ -18,17 +18,19 @@ export function walkPageHeap(target: Target, heap: Address, options: HeapWalkOpt
   const ps = target.pointerSize;
   const l = pageHeapLayout(ps);
   const part: HeapWalkPart = { summary: { heap, type: "PageHeap", lfh: false, blocks: 0, bytes: 0, layout: l.label }, blocks: [], free: [], notWalked: [] };
+  // The layouts are the two dt dumps' (§6): where a build differs, the debugger's own listing is the way out.
+  const hint = messages.heapWalkPageHeapHint(heap.format(ps));
   const notWalked = (address: Address | null, reason: string) => {
-    if (part.notWalked.length < heapWalkLimits.maxPartsNotWalkedPerHeap) part.notWalked.push({ heap, part: "page heap", address, reason });
+    if (part.notWalked.length < heapWalkLimits.maxPartsNotWalkedPerHeap) part.notWalked.push({ heap, part: "page heap", address, reason: reason + hint });
   };
   const root = heap.add(0x1000);
   const rootBytes = target.memory.read(root, l.busyNodesTable + l.rightChild + ps, "_DPH_HEAP_ROOT");
   if (rootBytes instanceof Unreadable) {
-    notWalked(root, messages.heapWalkPageHeapRoot(heap.format(ps), rootBytes.describe(ps)));
+    notWalked(root, "a full page heap (+hpa) whose root " + rootBytes.describe(ps));
     return part;
   }
   if (u32(rootBytes, l.rootSignature) !== DPH_ROOT_SIGNATURE) {
-    notWalked(root, messages.heapWalkPageHeapRoot(heap.format(ps), "has the signature 0x" + u32(rootBytes, l.rootSignature).toString(16) + ", not 0xffeeddcc"));
+    notWalked(root, "a full page heap (+hpa) whose root has the signature 0x" + u32(rootBytes, l.rootSignature).toString(16) + ", not 0xffeeddcc");
     return part;
   }
   const pending: Address[] = [];
