@@ -21,6 +21,9 @@ import {
   NT_HEAP_SIGNATURE,
   USERDATA_SIGNATURE,
   WIN81,
+  DPH_LIGHT_STAMP_BUSY,
+  DPH_LIGHT_STAMP_FREED,
+  pageHeapLayout,
   ucrDescriptorLayout,
 } from "../layouts/heap";
 import { FreeHeapBlock, HeapBlock, HeapBlockKind, HeapPartNotWalked, HeapWalkOptions, HeapWalkPart } from "./heap-blocks";
@@ -428,6 +431,21 @@ class NtHeapWalk {
   private push(kind: HeapBlockKind, piece: Piece, header: number, userOff: number, size: number, traceOff: number): void {
     const bytes = piece.bytes;
     const ps = this.ps;
+    // A light page heap's block (+hpa without /full: the page heap's NormalHeap is an NT heap) starts with a
+    // _DPH_BLOCK_INFORMATION (§6: DbgHelpUtils dph_entry, HeapStat ParseHeapRecord32's HPA branch): the caller's
+    // data, size and stack are after and in it; a freed one (delay-free queue) is no allocation.
+    const info = pageHeapLayout(ps).blockInfoSize;
+    if (kind !== "LFH" && size >= info && userOff + info <= bytes.length) {
+      const stamp = u32(bytes, userOff);
+      if (stamp === DPH_LIGHT_STAMP_FREED) return;
+      const requested = u32(bytes, userOff + (ps === 8 ? 0x10 : 0x8));
+      if (stamp === DPH_LIGHT_STAMP_BUSY && requested <= size - info) {
+        const stackAt = userOff + (ps === 8 ? 0x30 : 0x18);
+        if (u32(bytes, stackAt) !== 0 || (ps === 8 && u32(bytes, stackAt + 4) !== 0)) traceOff = stackAt;
+        userOff += info;
+        size = requested;
+      }
+    }
     let stackRecord: Address | null = null;
     if (traceOff >= 0 && traceOff + ps <= bytes.length) {
       const lo = u32(bytes, traceOff);
@@ -617,8 +635,8 @@ class NtHeapWalk {
     let from = head;
     const visited: { [at: number]: true } = {};
     // Entry, the +ust prefix (trace pointer, extended header) and the start of the user data (its first pointer, or
-    // a UserBlocks header up to its signature), in one read.
-    const readSize = e.size + 2 * g + 2 * g;
+    // a UserBlocks header up to its signature, or a light page heap's block information), in one read.
+    const readSize = e.size + 2 * g + pageHeapLayout(ps).blockInfoSize + ps;
     let count = 0;
     while (link !== head) {
       if (count >= heapWalkLimits.maxVirtualBlocksPerHeap || !this.plausible(link) || visited[link]) {

@@ -383,6 +383,9 @@ export interface PageHeapLayout {
 
 export const DPH_STAMP_BUSY = 0xabcdbbbb;
 export const DPH_STAMP_FREED = 0xabcdbbba;
+/** The light page heap's stamps (its blocks live in an NT heap, the root's NormalHeap; DbgHelpUtils, §6). */
+export const DPH_LIGHT_STAMP_BUSY = 0xabcdaaaa;
+export const DPH_LIGHT_STAMP_FREED = 0xabcdaaa9;
 
 export function pageHeapLayout(pointerSize: 4 | 8): PageHeapLayout {
   return pointerSize === 8

@@ -229,6 +229,26 @@ export class NtHeap {
     return { address: this.at(s, user), size: request, heap: this.address, kind: "Backend", header: this.at(s, off), stackRecord: trace, firstPointer: options.firstPointer === undefined ? null : options.firstPointer };
   }
 
+  /**
+   * A light page heap's allocation (+hpa without /full, §6): an NT heap block whose data starts with a
+   * _DPH_BLOCK_INFORMATION (StartStamp 0xABCDAAAA busy / 0xABCDAAA9 freed, RequestedSize, StackTrace to an
+   * _RTL_STACK_TRACE_ENTRY), the caller's bytes after it. Returns the block the walker must list (null when freed).
+   */
+  lightPageHeapAlloc(request: number, options: { trace?: bigint; freed?: boolean; firstPointer?: bigint } = {}): ExpectedBlock | null {
+    const ps = this.ps;
+    const info = ps === 8 ? 0x40 : 0x20;
+    const block = this.alloc(request + info, { noUst: true });
+    const s = this.segmentOf(block.address);
+    const off = Number(block.address - s.base);
+    writeU32(s.buffer, off, options.freed ? 0xabcdaaa9 : 0xabcdaaaa);
+    writePtr(s.buffer, off + (ps === 8 ? 0x10 : 0x8), BigInt(request), ps);
+    if (options.trace) writePtr(s.buffer, off + (ps === 8 ? 0x30 : 0x18), options.trace, ps);
+    writeU32(s.buffer, off + info - 4, options.freed ? 0xdcbaaaa9 : 0xdcbaaaaa);
+    if (options.firstPointer !== undefined) writePtr(s.buffer, off + info, options.firstPointer, ps);
+    if (options.freed) return null;
+    return { ...block, address: block.address + BigInt(info), size: request, stackRecord: options.trace || null, firstPointer: options.firstPointer === undefined ? null : options.firstPointer };
+  }
+
   /** A free block of `bytes` (a multiple of the granule). */
   free(bytes: number): bigint {
     const { s, off } = this.place(bytes / this.gran);

@@ -230,3 +230,23 @@ describe("full page heap (+hpa)", () => {
     expect(r.notWalked.map((n) => n.reason)).toEqual([expect.stringMatching(/StartStamp 0x41414141/)]);
   });
 });
+
+test.each([[8], [4]] as const)("light page heap blocks (x%i) in an NT heap: the caller's pointer, size and stack from the _DPH_BLOCK_INFORMATION; freed ones left out", (ps) => {
+  const p = new NtHeapProcess({ pointerSize: ps, build: BUILDS.win10_22h2, ust: false });
+  const t = p.rtlStackTraceEntry([0x40001000n]);
+  const h = p.heap();
+  const plain = h.alloc(0x44);
+  const light = [h.lightPageHeapAlloc(0x100, { trace: t, firstPointer: 0x40007000n }), h.lightPageHeapAlloc(0x10, { trace: t })];
+  const freed = h.lightPageHeapAlloc(0x80, { trace: t, freed: true });
+  expect(freed).toBeNull();
+  p.finish();
+  installHost(p.b.target);
+  const r = walkProcessHeaps(new Target(), { includeFree: false, readFirstPointer: true });
+  if (isHeapWalkFailure(r)) throw new Error(r.message);
+  const got = r.blocks.map((b) => [b.address.toHex(), b.size, b.stackRecord ? b.stackRecord.toHex() : null, b.firstPointer ? b.firstPointer.toHex() : null]);
+  expect(got).toEqual([
+    [plain.address.toString(16), 0x44, null, null],
+    [light[0]!.address.toString(16), 0x100, t.toString(16), "40007000"],
+    [light[1]!.address.toString(16), 0x10, t.toString(16), null],
+  ]);
+});
