@@ -32,6 +32,10 @@ export const heapWalkLimits = {
   maxVirtualBlocksPerHeap: 1000000,
   /** Bytes of a segment read beyond what its header says is committed: one page, for a count rounded down. */
   segmentCommitSlack: 0x1000,
+  /** Bytes of a virtual block read as an LFH UserBlocks: the largest UserBlocks is below 1 MB (0xF0000 on x86). */
+  maxUserBlocksBytes: 0x200000,
+  /** Busy nodes of one full page heap: each holds at least two pages of address space, so 2^20 need 8 GB+ (x64). */
+  maxPageHeapBlocks: 1000000,
   /** Parts named as not walked in one heap: a heap damaged everywhere is told in the first ones. */
   maxPartsNotWalkedPerHeap: 256,
 } as const;

@@ -182,8 +182,7 @@ export const messages = {
     "heap " + heap + " is not in the PEB's ProcessHeaps list; it was walked because its signature is a heap's",
   heapWalkNoLayout: (reason: string) =>
     "no layout for the NT heap structures: " + reason + "; load ntdll's symbols (.symfix; .reload /f ntdll.dll)",
-  heapWalkPageHeap: (heap: string) =>
-    "a full page heap (+hpa): its blocks live in the page heap's own tables, not in heap segments; list them with !heap -p -h " + heap,
+  heapWalkPageHeapHint: (heap: string) => "; !heap -p -h " + heap + " lists the page heap's blocks",
 
   // --- unloadleaks ---
   unloadleaksUsage: (got: string) =>

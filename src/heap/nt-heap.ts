@@ -21,6 +21,9 @@ import {
   NT_HEAP_SIGNATURE,
   USERDATA_SIGNATURE,
   WIN81,
+  DPH_LIGHT_STAMP_BUSY,
+  DPH_LIGHT_STAMP_FREED,
+  pageHeapLayout,
   ucrDescriptorLayout,
 } from "../layouts/heap";
 import { FreeHeapBlock, HeapBlock, HeapBlockKind, HeapPartNotWalked, HeapWalkOptions, HeapWalkPart } from "./heap-blocks";
@@ -183,8 +186,8 @@ class NtHeapWalk {
     this.frontEndHeap = this.readNumber(header, h.FrontEndHeap);
     this.part.summary.lfh = header[h.FrontEndHeapType] === FRONT_END_LFH;
     this.walkSegments(header);
-    this.walkLfh();
     this.walkVirtualBlocks(header);
+    this.walkLfh();
     return this.part;
   }
 
@@ -206,7 +209,9 @@ class NtHeapWalk {
 
   private notWalked(part: string, address: number | null, reason: string): void {
     if (this.part.notWalked.length >= heapWalkLimits.maxPartsNotWalkedPerHeap) return;
-    const entry: HeapPartNotWalked = { heap: this.heap, part, address: address === null ? null : addr(address), reason };
+    // A value read from a damaged structure may not be an address at all (above 2^53): named in the reason only.
+    const at = address === null || !(address >= 0 && address <= Number.MAX_SAFE_INTEGER) ? null : addr(Math.floor(address));
+    const entry: HeapPartNotWalked = { heap: this.heap, part, address: at, reason };
     this.part.notWalked.push(entry);
   }
 
@@ -426,6 +431,21 @@ class NtHeapWalk {
   private push(kind: HeapBlockKind, piece: Piece, header: number, userOff: number, size: number, traceOff: number): void {
     const bytes = piece.bytes;
     const ps = this.ps;
+    // A light page heap's block (+hpa without /full: the page heap's NormalHeap is an NT heap) starts with a
+    // _DPH_BLOCK_INFORMATION (§6: DbgHelpUtils dph_entry, HeapStat ParseHeapRecord32's HPA branch): the caller's
+    // data, size and stack are after and in it; a freed one (delay-free queue) is no allocation.
+    const info = pageHeapLayout(ps).blockInfoSize;
+    if (kind !== "LFH" && size >= info && userOff + info <= bytes.length) {
+      const stamp = u32(bytes, userOff);
+      if (stamp === DPH_LIGHT_STAMP_FREED) return;
+      const requested = u32(bytes, userOff + (ps === 8 ? 0x10 : 0x8));
+      if (stamp === DPH_LIGHT_STAMP_BUSY && requested <= size - info) {
+        const stackAt = userOff + (ps === 8 ? 0x30 : 0x18);
+        if (u32(bytes, stackAt) !== 0 || (ps === 8 && u32(bytes, stackAt + 4) !== 0)) traceOff = stackAt;
+        userOff += info;
+        size = requested;
+      }
+    }
     let stackRecord: Address | null = null;
     if (traceOff >= 0 && traceOff + ps <= bytes.length) {
       const lo = u32(bytes, traceOff);
@@ -614,8 +634,9 @@ class NtHeapWalk {
     let link = this.readNumber(header, h.VirtualAllocdBlocks);
     let from = head;
     const visited: { [at: number]: true } = {};
-    // Entry, the +ust prefix (trace pointer, extended header) and the first pointer of the user data, in one read.
-    const readSize = e.size + 2 * g + ps;
+    // Entry, the +ust prefix (trace pointer, extended header) and the start of the user data (its first pointer, or
+    // a UserBlocks header up to its signature, or a light page heap's block information), in one read.
+    const readSize = e.size + 2 * g + pageHeapLayout(ps).blockInfoSize + ps;
     let count = 0;
     while (link !== head) {
       if (count >= heapWalkLimits.maxVirtualBlocksPerHeap || !this.plausible(link) || visited[link]) {
@@ -656,8 +677,35 @@ class NtHeapWalk {
     const f = ps === 8 ? ext + 8 : ext;
     const ust = bytes[f + 7] === EXTENDED_SIGNATURE && bytes[f + 6] === 2 && u16(bytes, f) !== 0;
     const userOff = ust ? e.size + 2 * g : e.size;
+    if (this.userBlocksInVirtualBlock(entry, bytes, userOff, commit)) return;
     const piece: Piece = { start: entry, bytes };
     this.push("Virtual", piece, entry, userOff, commit - d.size, ust ? e.size : -1);
+  }
+
+  /**
+   * A virtual block that holds an LFH UserBlocks (x86: UserBlocks up to 0xF0000 bytes can exceed the virtual-block
+   * threshold, §3.2 U): signed 0xF0E0D0C0 and its subsegment pointing back. Read whole (at most
+   * maxUserBlocksBytes) and walked as an LFH region; the block itself is heap-internal, never listed. A user block
+   * whose bytes happen to look signed is told apart by the subsegment's back pointer.
+   */
+  private userBlocksInVirtualBlock(entry: number, bytes: Uint8Array, userOff: number, commit: number): boolean {
+    const sig = this.userDataSignatureOffset();
+    const ss = this.layouts.subsegment;
+    if (isLayoutMissing(ss) || userOff + sig + 4 > bytes.length || u32(bytes, userOff + sig) !== USERDATA_SIGNATURE) return false;
+    const ub = entry + userOff;
+    const subsegment = this.readNumber(bytes, userOff);
+    if (!this.plausible(subsegment)) return false;
+    const s = this.bytesAt(subsegment, ss.size, "_HEAP_SUBSEGMENT");
+    if (s instanceof Unreadable || this.readNumber(s.bytes, s.off + ss.offsets.UserBlocks) !== ub) return false;
+    const size = Math.min(commit, heapWalkLimits.maxUserBlocksBytes);
+    const read = this.target.memory.readPartial(addr(entry), size);
+    const whole = read.pieces.length > 0 && num(read.pieces[0].start) === entry ? read.pieces[0] : null;
+    if (!whole) {
+      this.notWalked("LFH UserBlocks", ub, "the virtual block at " + hex(entry) + " that holds it is unreadable");
+      return true;
+    }
+    this.regions.push({ userBlocks: ub, end: entry + whole.bytes.length, piece: { start: entry, bytes: whole.bytes } });
+    return true;
   }
 }
 

@@ -1,5 +1,5 @@
 // Every heap of the current process (PEB.ProcessHeaps), each dispatched by its signature to its walker: NT heaps to
-// walkNtHeap, segment heaps to walkSegmentHeap (user-segment-heap.ts), page heaps (+hpa) recognised and named. Sources:
+// walkNtHeap, segment heaps to walkSegmentHeap (user-segment-heap.ts), full page heaps (+hpa) to walkPageHeap. Sources:
 // research/userheap-facts.md §0.1 item 1, §1 (signatures at heap+0x10 x64 / +0x8 x86), §6 (page heap).
 import { Address } from "../core/address";
 import { Unreadable } from "../core/missing";
@@ -21,6 +21,7 @@ import { isPlausibleUserAddress, readProcessHeaps } from "./virtual-blocks";
 import { resolveNtHeapLayouts, walkNtHeap, NtHeapLayouts, ntHeapHeaderSize } from "./nt-heap";
 import { LayoutMissing } from "../layouts/types";
 import { walkSegmentHeap } from "./user-segment-heap";
+import { walkPageHeap } from "./nt-heap-page";
 
 /** Why there is no walk at all: a kernel session, no PEB, a heap handle that is not a heap. */
 export interface HeapWalkFailure {
@@ -55,8 +56,10 @@ export function classifyHeap(target: Target, heap: Address, forceFlagsOffset: nu
   if (bytes instanceof Unreadable) return { type: "Unknown", reason: "its first bytes are unreadable (" + bytes.describe(ps) + ")" };
   const signature = u32(bytes, c.signatureOffset);
   if (signature === SEGMENT_HEAP_SIGNATURE) return { type: "Segment", reason: null };
+  // ForceFlags' page-heap bit makes it a page heap even when its root is damaged: the page-heap walk names that.
   const pageHeapFlag = signature === NT_HEAP_SIGNATURE && forceFlagsOffset !== null && (u32(bytes, forceFlagsOffset) & HEAP_FLAG_PAGE_ALLOCS) !== 0;
-  if (signature !== NT_HEAP_SIGNATURE || pageHeapFlag) {
+  if (pageHeapFlag) return { type: "PageHeap", reason: null };
+  if (signature !== NT_HEAP_SIGNATURE) {
     const root = target.memory.read(heap.add(0x1000), 4, "page heap root");
     if (!(root instanceof Unreadable) && u32(root, 0) === DPH_ROOT_SIGNATURE) return { type: "PageHeap", reason: null };
   }
@@ -123,7 +126,7 @@ function walkOne(target: Target, heap: Address, kind: HeapKind, layouts: NtHeapL
     case "Segment":
       return walkSegmentHeap(target, heap, options);
     case "PageHeap":
-      return emptyPart(heap, "PageHeap", "", "page heap", messages.heapWalkPageHeap(heap.format(ps)));
+      return walkPageHeap(target, heap, options);
     default:
       return emptyPart(heap, "Unknown", "", "heap", kind.reason || "not a heap");
   }

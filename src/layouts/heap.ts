@@ -357,3 +357,38 @@ export const FRONT_END_LFH = 2;
 export const HEAP_CAPTURE_STACK_BACKTRACES = 0x08000000;
 /** PEB.NtGlobalFlag FLG_HEAP_PAGE_ALLOCS (+hpa, §1). */
 export const FLG_HEAP_PAGE_ALLOCS = 0x02000000;
+
+/**
+ * The full page heap (+hpa, verifier) of one page-heap handle: _DPH_HEAP_ROOT one page after the handle, its
+ * BusyNodesTable (an _RTL_AVL_TABLE of _DPH_HEAP_BLOCKs), and the _DPH_BLOCK_INFORMATION before each user block
+ * (research/userheap-facts.md §6: R2G's dt of Win7 x86 and Win10 x64 ntdll; ReactOS heappage.c; HeapStat and
+ * DbgHelpUtils read the same fields). Not checked against a PDB (the kernel PDBs do not carry these types).
+ */
+export interface PageHeapLayout {
+  rootSignature: number;
+  busyNodesTable: number;
+  /** _RTL_BALANCED_LINKS: LeftChild, RightChild (the table's BalancedRoot is a sentinel: the tree is its RightChild). */
+  leftChild: number;
+  rightChild: number;
+  /** _DPH_HEAP_BLOCK fields (the node starts with its _RTL_BALANCED_LINKS). */
+  userAllocation: number;
+  userRequestedSize: number;
+  stackTrace: number;
+  nodeSize: number;
+  /** sizeof(_DPH_BLOCK_INFORMATION), right before the user data; StartStamp at its +0, RequestedSize at +0x10/+0x8. */
+  blockInfoSize: number;
+  blockInfoRequestedSize: number;
+  label: string;
+}
+
+export const DPH_STAMP_BUSY = 0xabcdbbbb;
+export const DPH_STAMP_FREED = 0xabcdbbba;
+/** The light page heap's stamps (its blocks live in an NT heap, the root's NormalHeap; DbgHelpUtils, §6). */
+export const DPH_LIGHT_STAMP_BUSY = 0xabcdaaaa;
+export const DPH_LIGHT_STAMP_FREED = 0xabcdaaa9;
+
+export function pageHeapLayout(pointerSize: 4 | 8): PageHeapLayout {
+  return pointerSize === 8
+    ? { rootSignature: 0, busyNodesTable: 0x38, leftChild: 0x8, rightChild: 0x10, userAllocation: 0x20, userRequestedSize: 0x40, stackTrace: 0x60, nodeSize: 0x68, blockInfoSize: 0x40, blockInfoRequestedSize: 0x10, label: "the built-in page-heap layout for x64 (dt ntdll of Windows 10, not checked against a PDB)" }
+    : { rootSignature: 0, busyNodesTable: 0x20, leftChild: 0x4, rightChild: 0x8, userAllocation: 0x10, userRequestedSize: 0x20, stackTrace: 0x30, nodeSize: 0x34, blockInfoSize: 0x20, blockInfoRequestedSize: 0x8, label: "the built-in page-heap layout for x86 (dt ntdll of Windows 7, not checked against a PDB)" };
+}

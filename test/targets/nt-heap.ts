@@ -63,7 +63,7 @@ export interface ExpectedBlock {
   address: bigint;
   size: number;
   heap: bigint;
-  kind: "Backend" | "LFH" | "Virtual";
+  kind: "Backend" | "LFH" | "Virtual" | "PageHeap";
   header: bigint;
   stackRecord: bigint | null;
   firstPointer: bigint | null;
@@ -229,6 +229,26 @@ export class NtHeap {
     return { address: this.at(s, user), size: request, heap: this.address, kind: "Backend", header: this.at(s, off), stackRecord: trace, firstPointer: options.firstPointer === undefined ? null : options.firstPointer };
   }
 
+  /**
+   * A light page heap's allocation (+hpa without /full, §6): an NT heap block whose data starts with a
+   * _DPH_BLOCK_INFORMATION (StartStamp 0xABCDAAAA busy / 0xABCDAAA9 freed, RequestedSize, StackTrace to an
+   * _RTL_STACK_TRACE_ENTRY), the caller's bytes after it. Returns the block the walker must list (null when freed).
+   */
+  lightPageHeapAlloc(request: number, options: { trace?: bigint; freed?: boolean; firstPointer?: bigint } = {}): ExpectedBlock | null {
+    const ps = this.ps;
+    const info = ps === 8 ? 0x40 : 0x20;
+    const block = this.alloc(request + info, { noUst: true });
+    const s = this.segmentOf(block.address);
+    const off = Number(block.address - s.base);
+    writeU32(s.buffer, off, options.freed ? 0xabcdaaa9 : 0xabcdaaaa);
+    writePtr(s.buffer, off + (ps === 8 ? 0x10 : 0x8), BigInt(request), ps);
+    if (options.trace) writePtr(s.buffer, off + (ps === 8 ? 0x30 : 0x18), options.trace, ps);
+    writeU32(s.buffer, off + info - 4, options.freed ? 0xdcbaaaa9 : 0xdcbaaaaa);
+    if (options.firstPointer !== undefined) writePtr(s.buffer, off + info, options.firstPointer, ps);
+    if (options.freed) return null;
+    return { ...block, address: block.address + BigInt(info), size: request, stackRecord: options.trace || null, firstPointer: options.firstPointer === undefined ? null : options.firstPointer };
+  }
+
   /** A free block of `bytes` (a multiple of the granule). */
   free(bytes: number): bigint {
     const { s, off } = this.place(bytes / this.gran);
@@ -274,7 +294,7 @@ export class NtHeap {
    * busy state per family (§3.3, §9). `busy(i)` says which blocks are allocated; `delayFree` blocks keep their bitmap
    * bit with a free header. Returns the busy blocks.
    */
-  lfh(request: number, count: number, options: { busy?: (i: number) => boolean; trace?: (i: number) => bigint | undefined; firstPointer?: (i: number) => bigint | undefined; delayFree?: number[]; escape?: boolean } = {}): { blocks: ExpectedBlock[]; userBlocks: bigint; subsegment: bigint } {
+  lfh(request: number, count: number, options: { busy?: (i: number) => boolean; trace?: (i: number) => bigint | undefined; firstPointer?: (i: number) => bigint | undefined; delayFree?: number[]; escape?: boolean; inVirtualBlock?: boolean } = {}): { blocks: ExpectedBlock[]; userBlocks: bigint; subsegment: bigint } {
     const p = this.process;
     const g = this.gran;
     const ps = this.ps;
@@ -294,8 +314,10 @@ export class NtHeap {
     const blockGran = Math.ceil((request + (ust ? 2 * g : 0) + g) / g) + (options.escape ? 4 : 0);
     const stride = blockGran * g;
     const first = win7 ? f.header.size : Math.max(ps === 8 ? 0x40 : 0x20, Math.ceil((f.header.BitmapData + Math.ceil(count / 64) * 8) / g) * g);
-    const ub = this.internal(first + count * stride + g);
-    const ubAddress = this.at(ub.s, ub.user);
+    // The UserBlocks' container: an internal backend block, or (x86, §3.2 U: UserBlocks up to 0xF0000 bytes can exceed
+    // the virtual-block threshold) a virtual block, laid out in its own buffer and written at the end.
+    const ub = options.inVirtualBlock ? this.virtualContainer(first + count * stride + g) : ((c) => ({ s: { base: c.s.base, buffer: c.s.buffer }, user: c.user, flush: () => undefined }))(this.internal(first + count * stride + g));
+    const ubAddress = ub.s.base + BigInt(ub.user);
     const m = ub.s.buffer;
     const h = ub.user;
     writePtr(m, h + f.header.SubSegment, sub, ps);
@@ -319,7 +341,7 @@ export class NtHeap {
     const heapLo = Number(this.address & 0xffffffffn);
     for (let i = 0; i < count; i++) {
       const slot = h + first + i * stride;
-      const slotAddress = this.at(ub.s, slot);
+      const slotAddress = ub.s.base + BigInt(slot);
       const busy = options.busy ? options.busy(i) : true;
       const delayed = (options.delayFree || []).indexOf(i) >= 0;
       // §3.3: Win8+ x64 SubSegmentCode = heap ^ key ^ (hdr >> 4) ^ ((hdr - UB) << 12) at +8; x86 at +0 with >> 3, << 13;
@@ -355,9 +377,34 @@ export class NtHeap {
       const user = slot + g + (ust ? 2 * g : 0);
       const fp = options.firstPointer ? options.firstPointer(i) : undefined;
       if (fp !== undefined) writePtr(m, user, fp, ps);
-      blocks.push({ address: this.at(ub.s, user), size: request, heap: this.address, kind: "LFH", header: slotAddress, stackRecord: ust && trace ? trace : null, firstPointer: fp === undefined ? null : fp });
+      blocks.push({ address: ub.s.base + BigInt(user), size: request, heap: this.address, kind: "LFH", header: slotAddress, stackRecord: ust && trace ? trace : null, firstPointer: fp === undefined ? null : fp });
     }
+    ub.flush();
     return { blocks, userBlocks: ubAddress, subsegment: sub };
+  }
+
+  /** A virtual block holding `userBytes` of heap-internal data (a UserBlocks): its buffer, user offset, and flush. */
+  private virtualContainer(userBytes: number): { s: { base: bigint; buffer: Uint8Array }; user: number; flush: () => void } {
+    const p = this.process;
+    const ps = this.ps;
+    const e = vaEntryFields(ps);
+    const prefix = p.options.ust ? 2 * this.gran : 0;
+    const commit = Math.ceil((e.size + prefix + userBytes) / 0x1000) * 0x1000;
+    const entry = p.b.alloc(commit, 0x10000);
+    const m = new Uint8Array(commit);
+    writePtr(m, e.CommitSize, BigInt(commit), ps);
+    writePtr(m, e.ReserveSize, BigInt(commit), ps);
+    const unused = commit - userBytes;
+    const at = e.BusyBlock + (ps === 8 ? 8 : 0);
+    m[at] = unused & 0xff;
+    m[at + 1] = (unused >> 8) & 0xff;
+    m[at + 2] = 0x09; // busy | virtual alloc (internal)
+    m[at + 3] = m[at] ^ m[at + 1] ^ m[at + 2];
+    m[at + 7] = 4;
+    if (this.encoded) for (let i = 0; i < 6; i++) m[at + i] ^= this.key[i];
+    if (p.options.ust) this.ustHeader(m, e.BusyBlock, p.internalTrace, unused);
+    this.virtualBlocks.push(entry);
+    return { s: { base: entry, buffer: m }, user: e.size + prefix, flush: () => p.b.memory.write(entry + BigInt(ps * 2), m.subarray(ps * 2)) };
   }
 
   segmentOf(address: bigint): Segment {
@@ -615,12 +662,79 @@ export class NtHeapProcess {
 
   /** A page heap's handle (§6): a fake _HEAP page with ForceFlags 0x01000000, the DPH root one page on. */
   pageHeapHandle(): bigint {
-    const at = this.b.alloc(0x2000, 0x10000);
+    return this.pageHeap([]).handle;
+  }
+
+  /**
+   * A full page heap (§6: R2G's dt of _DPH_HEAP_ROOT / _DPH_HEAP_BLOCK / _DPH_BLOCK_INFORMATION, Win10 x64 and Win7
+   * x86; ReactOS heappage.c): the fake _HEAP page, the root one page on (Signature 0xFFEEDDCC, BusyNodesTable), a
+   * balanced tree of _DPH_HEAP_BLOCK nodes under the table's BalancedRoot.RightChild, and each allocation at the end
+   * of its pages behind a _DPH_BLOCK_INFORMATION (StartStamp 0xABCDBBBB busy, 0xABCDBBBA freed). Stacks are
+   * _RTL_STACK_TRACE_ENTRY addresses (see rtlStackTraceEntry).
+   */
+  pageHeap(blocks: { size: number; trace?: bigint; firstPointer?: bigint; freed?: boolean }[]): { handle: bigint; root: bigint; nodes: bigint[]; blocks: ExpectedBlock[] } {
+    const ps = this.ps;
+    const x64 = ps === 8;
+    const l = x64
+      ? { table: 0x38, left: 0x8, right: 0x10, parent: 0, user: 0x20, virtualBlock: 0x28, virtualSize: 0x30, requested: 0x40, stack: 0x60, node: 0x68, info: 0x40, infoHeap: 0x8, infoRequested: 0x10, infoActual: 0x18, infoStack: 0x30, infoEnd: 0x3c }
+      : { table: 0x20, left: 0x4, right: 0x8, parent: 0, user: 0x10, virtualBlock: 0x14, virtualSize: 0x18, requested: 0x20, stack: 0x30, node: 0x34, info: 0x20, infoHeap: 0x4, infoRequested: 0x8, infoActual: 0xc, infoStack: 0x18, infoEnd: 0x1c };
+    const handle = this.b.alloc(0x2000, 0x10000);
     const f = this.heapFields;
-    this.b.memory.writeU32(at + BigInt(f.SegmentSignature), 0xffeeffee);
-    this.b.memory.writeU32(at + BigInt(f.ForceFlags), 0x01000000);
-    this.b.memory.writeU32(at + 0x1000n, 0xffeeddcc);
-    this.heaps.push(at);
+    const m = this.b.memory;
+    m.writeU32(handle + BigInt(f.SegmentSignature), 0xffeeffee);
+    m.writeU32(handle + BigInt(f.ForceFlags), 0x01000000);
+    const root = handle + 0x1000n;
+    m.writeU32(root, 0xffeeddcc);
+    this.heaps.push(handle);
+    const nodes: bigint[] = [];
+    const expected: ExpectedBlock[] = [];
+    for (const spec of blocks) {
+      const node = this.b.alloc(l.node, 16);
+      const dataBytes = Math.ceil(spec.size / 16) * 16;
+      const pages = Math.ceil((dataBytes + l.info) / 0x1000) + 1; // + the guard page, left unmapped
+      const reserve = this.b.reserveUnmapped(pages * 0x1000);
+      const userEnd = reserve + BigInt((pages - 1) * 0x1000);
+      const user = userEnd - BigInt(dataBytes);
+      const info = user - BigInt(l.info);
+      m.map(reserve, (pages - 1) * 0x1000);
+      m.writeU32(info, spec.freed ? 0xabcdbbba : 0xabcdbbbb);
+      this.b.writePtr(info + BigInt(l.infoHeap), root);
+      this.b.writePtr(info + BigInt(l.infoRequested), spec.size);
+      this.b.writePtr(info + BigInt(l.infoActual), pages * 0x1000);
+      if (spec.trace) this.b.writePtr(info + BigInt(l.infoStack), spec.trace);
+      m.writeU32(info + BigInt(l.infoEnd), spec.freed ? 0xdcbabbba : 0xdcbabbbb);
+      if (spec.firstPointer !== undefined) this.b.writePtr(user, spec.firstPointer);
+      this.b.writePtr(node + BigInt(l.user), user);
+      this.b.writePtr(node + BigInt(l.virtualBlock), reserve);
+      this.b.writePtr(node + BigInt(l.virtualSize), pages * 0x1000);
+      this.b.writePtr(node + BigInt(l.requested), spec.size);
+      if (spec.trace) this.b.writePtr(node + BigInt(l.stack), spec.trace);
+      nodes.push(node);
+      if (!spec.freed) {
+        expected.push({ address: user, size: spec.size, heap: handle, kind: "PageHeap" as ExpectedBlock["kind"], header: node, stackRecord: spec.trace || null, firstPointer: spec.firstPointer === undefined || spec.size < ps ? null : spec.firstPointer });
+      }
+    }
+    // A balanced tree in address order of the user blocks, hung under BalancedRoot.RightChild.
+    const build = (lo: number, hi: number, parent: bigint): bigint => {
+      if (lo > hi) return 0n;
+      const mid = (lo + hi) >> 1;
+      const n = nodes[mid];
+      this.b.writePtr(n + BigInt(l.parent), parent);
+      this.b.writePtr(n + BigInt(l.left), build(lo, mid - 1, n));
+      this.b.writePtr(n + BigInt(l.right), build(mid + 1, hi, n));
+      return n;
+    };
+    const table = root + BigInt(l.table);
+    this.b.writePtr(table + BigInt(l.right), build(0, nodes.length - 1, table));
+    return { handle, root, nodes, blocks: expected };
+  }
+
+  /** An _RTL_STACK_TRACE_ENTRY (§4.5: Depth at +0xE / +0xA, frames at +0x10 / +0xC), as page heap records stacks. */
+  rtlStackTraceEntry(frames: bigint[]): bigint {
+    const ps = this.ps;
+    const at = this.b.alloc((ps === 8 ? 0x10 : 0xc) + 32 * ps, 16);
+    this.b.memory.writeU16(at + (ps === 8 ? 0xen : 0xan), frames.length);
+    frames.forEach((f, i) => this.b.writePtr(at + BigInt((ps === 8 ? 0x10 : 0xc) + i * ps), f));
     return at;
   }
 

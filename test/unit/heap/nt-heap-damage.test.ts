@@ -106,7 +106,7 @@ describe("damage: the rest is listed, the damage named", () => {
 });
 
 describe("heap handles: dispatch by signature", () => {
-  test("an NT heap, a segment heap (walked by walkSegmentHeap) and a page heap (named, with what to run) in one process", () => {
+  test("an NT heap, a segment heap (walked by walkSegmentHeap) and a full page heap (walked by walkPageHeap) in one process", () => {
     const sh = new UserSegmentHeapBuilder({ build: BUILDS.win10_22h2, ust: true });
     const vs = sh.vs([{ size: 0x100, stack: [0x140001000n] }, { size: 0x230, stack: [0x140002000n] }]);
     sh.finish();
@@ -115,12 +115,11 @@ describe("heap handles: dispatch by signature", () => {
     const h = p.heap();
     const b = h.alloc(0x20, { trace: t });
     p.listHeap(sh.heap);
-    const dph = p.pageHeapHandle();
+    const dph = p.pageHeap([{ size: 0x40, trace: p.rtlStackTraceEntry([0x140004000n]) }]);
     const r = ok(run(p));
-    expect(addresses(r.blocks)).toEqual([b.address, ...vs.map((v) => v.address)].sort((x, y) => (x < y ? -1 : 1)));
+    expect(addresses(r.blocks)).toEqual([b.address, ...vs.map((v) => v.address), dph.blocks[0].address].sort((x, y) => (x < y ? -1 : 1)));
     expect(r.heaps.map((x) => x.type)).toEqual(["NT", "Segment", "PageHeap"]);
-    expect(r.notWalked.map((n) => [n.part, n.address!.toHex()])).toEqual([["page heap", dph.toString(16)]]);
-    expect(r.notWalked[0].reason).toMatch(/!heap -p -h 00000[0-9a-f]{3}`[0-9a-f]{8}/);
+    expect(r.notWalked).toEqual([]);
   });
 
   test("one heap asked for: only its blocks", () => {
@@ -181,4 +180,73 @@ test("a heap the PEB lists whose signature is damaged: asked for alone, it is na
   expect(r.blocks).toEqual([]);
   expect(r.heaps.map((x) => x.type)).toEqual(["Unknown"]);
   expect(r.notWalked.map((n) => [n.part, n.reason])).toEqual([["heap", expect.stringMatching(/the signature at \+0x10 is 0x11223344: neither an NT heap/)]]);
+});
+
+describe("full page heap (+hpa)", () => {
+  test.each([[8], [4]] as const)("x%i: busy blocks with their size, stack (an _RTL_STACK_TRACE_ENTRY) and first pointer; freed ones only as free", (ps) => {
+    const p = new NtHeapProcess({ pointerSize: ps, build: BUILDS.win10_22h2, ust: true });
+    const t = p.rtlStackTraceEntry([0x40001000n, 0x40002000n]);
+    const specs = Array.from({ length: 9 }, (_, i) => ({ size: 0x18 + i * 0x333, trace: t, firstPointer: 0x40005000n + BigInt(i), freed: i === 4 }));
+    const dph = p.pageHeap(specs);
+    p.finish();
+    installHost(p.b.target);
+    const r = walkProcessHeaps(new Target(), { includeFree: true, readFirstPointer: true });
+    if (isHeapWalkFailure(r)) throw new Error(r.message);
+    const got = r.blocks.map((b) => [b.kind, b.address.toHex(), b.size, b.header!.toHex(), b.stackRecord!.toHex(), b.firstPointer!.toHex()]);
+    const want = dph.blocks.map((b) => ["PageHeap", b.address.toString(16), b.size, b.header.toString(16), t.toString(16), b.firstPointer!.toString(16)]);
+    const order = (a: (string | number)[], b: (string | number)[]) => (String(a[1]) < String(b[1]) ? -1 : 1);
+    expect(got.sort(order)).toEqual(want.sort(order));
+    expect(r.free.map((f) => [f.kind, f.size])).toEqual([["PageHeap", specs[4].size]]);
+    expect(r.heaps[0]).toMatchObject({ type: "PageHeap", blocks: 8 });
+    expect(r.heaps[0].layout).toMatch(/built-in page-heap layout for x(64|86).*not checked against a PDB/);
+    expect(r.notWalked).toEqual([]);
+  });
+
+  test("a damaged root: named, with !heap -p -h as the way to list it", () => {
+    const p = new NtHeapProcess({ pointerSize: 8, build: BUILDS.win10_22h2, ust: false });
+    const dph = p.pageHeap([{ size: 0x20 }]);
+    const r = ok(run(p, undefined, () => p.b.memory.writeU32(dph.root, 0x12345678)));
+    expect(r.blocks).toEqual([]);
+    expect(r.heaps.map((h) => h.type)).toEqual(["PageHeap"]);
+    expect(r.notWalked.map((n) => [n.part, n.address!.toHex(), n.reason])).toEqual([
+      ["page heap", dph.root.toString(16), expect.stringMatching(/root has the signature 0x12345678, not 0xffeeddcc; !heap -p -h 0000[0-9a-f]{4}`[0-9a-f]{8} lists the page heap's blocks$/)],
+    ]);
+  });
+
+  test("a tree that loops: each node walked once, the loop named", () => {
+    const p = new NtHeapProcess({ pointerSize: 8, build: BUILDS.win10_22h2, ust: false });
+    const dph = p.pageHeap([{ size: 0x20 }, { size: 0x30 }, { size: 0x40 }]);
+    // The root node (the middle one) gets its own address as its left child.
+    const r = ok(run(p, undefined, () => p.b.writePtr(dph.nodes[1] + 0x8n, dph.nodes[1])));
+    expect(addresses(r.blocks)).toEqual(expectedAddresses(dph.blocks.filter((_, i) => i !== 0)));
+    expect(r.notWalked.map((n) => n.reason)).toEqual([expect.stringMatching(/loops back to the node at .*; !heap -p -h /)]);
+  });
+
+  test("a block whose stamp is neither busy nor freed is named, not listed", () => {
+    const p = new NtHeapProcess({ pointerSize: 8, build: BUILDS.win10_22h2, ust: false });
+    const dph = p.pageHeap([{ size: 0x20 }, { size: 0x30 }]);
+    const r = ok(run(p, undefined, () => p.b.memory.writeU32(dph.blocks[1].address - 0x40n, 0x41414141)));
+    expect(addresses(r.blocks)).toEqual([dph.blocks[0].address]);
+    expect(r.notWalked.map((n) => n.reason)).toEqual([expect.stringMatching(/StartStamp 0x41414141/)]);
+  });
+});
+
+test.each([[8], [4]] as const)("light page heap blocks (x%i) in an NT heap: the caller's pointer, size and stack from the _DPH_BLOCK_INFORMATION; freed ones left out", (ps) => {
+  const p = new NtHeapProcess({ pointerSize: ps, build: BUILDS.win10_22h2, ust: false });
+  const t = p.rtlStackTraceEntry([0x40001000n]);
+  const h = p.heap();
+  const plain = h.alloc(0x44);
+  const light = [h.lightPageHeapAlloc(0x100, { trace: t, firstPointer: 0x40007000n }), h.lightPageHeapAlloc(0x10, { trace: t })];
+  const freed = h.lightPageHeapAlloc(0x80, { trace: t, freed: true });
+  expect(freed).toBeNull();
+  p.finish();
+  installHost(p.b.target);
+  const r = walkProcessHeaps(new Target(), { includeFree: false, readFirstPointer: true });
+  if (isHeapWalkFailure(r)) throw new Error(r.message);
+  const got = r.blocks.map((b) => [b.address.toHex(), b.size, b.stackRecord ? b.stackRecord.toHex() : null, b.firstPointer ? b.firstPointer.toHex() : null]);
+  expect(got).toEqual([
+    [plain.address.toString(16), 0x44, null, null],
+    [light[0]!.address.toString(16), 0x100, t.toString(16), "40007000"],
+    [light[1]!.address.toString(16), 0x10, t.toString(16), null],
+  ]);
 });

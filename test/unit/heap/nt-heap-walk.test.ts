@@ -204,3 +204,17 @@ test("seed 001 (Win7 SP1 x64, +ust): the virtual block at 43500000 as !heap -p -
   expect(block.address).toBe(0x43500060n);
   expect(p.b.memory.readU64(0x43500020n)).toBe(0x100100n * 16n);
 });
+
+test.each([[4, true], [4, false], [8, true]] as const)("an LFH UserBlocks in a virtual block (x%i, +ust %s): its blocks listed, the virtual block itself not", (ps, ust) => {
+  const p = new NtHeapProcess({ pointerSize: ps, build: BUILDS.win10_22h2, ust });
+  const t = p.traceRecord([0x40001000n]);
+  p.internalTrace = t;
+  const h = p.heap();
+  const a = h.alloc(0x30, { trace: t });
+  const l = h.lfh(0x3f0, 300, { busy: (i) => i % 4 !== 0, trace: () => t, inVirtualBlock: true });
+  const v = h.virtual(0x90000, { trace: t });
+  const { result } = walk(p);
+  expectBlocks(result, [a, ...l.blocks, v]);
+  if (isHeapWalkFailure(result)) throw new Error(result.message);
+  expect(result.notWalked).toEqual([]);
+});
