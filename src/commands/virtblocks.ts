@@ -202,9 +202,9 @@ function printHeaps(ctx: CommandContext, reports: HeapReport[]): void {
       [
         { header: "Heap", value: (r) => r.heap.format(ps) },
         { header: "Kind", value: (r) => (r.kind === "nt" ? "NT" + (r.encoded ? " (encoded)" : "") : r.kind) },
-        { header: "Blocks", align: "right", value: (r) => (r.kind === "nt" ? groupDigits(r.blocks.length) : "") },
-        { header: "Committed (blocks)", align: "right", value: (r) => (r.kind === "nt" ? bytesWithUnit(sum(r, (b) => b.commitSize)) : "") },
-        { header: "User bytes", align: "right", value: (r) => (r.kind === "nt" ? bytesWithUnit(sum(r, (b) => b.userSize)) : "") },
+        { header: "Blocks", align: "right", value: (r) => (listsBlocks(r) ? groupDigits(r.blocks.length) : "") },
+        { header: "Committed (blocks)", align: "right", value: (r) => (listsBlocks(r) ? bytesWithUnit(sum(r, (b) => b.commitSize)) : "") },
+        { header: "User bytes", align: "right", value: (r) => (listsBlocks(r) ? bytesWithUnit(sum(r, (b) => b.userSize)) : "") },
         { header: "Heap committed (segments)", align: "right", value: (r) => (r.segments ? bytesWithUnit(r.segments.committedBytes) : "") },
         { header: "Note", value: (r) => heapNote(r) },
       ],
@@ -231,11 +231,16 @@ function printHeaps(ctx: CommandContext, reports: HeapReport[]): void {
           " fails its checksum or size check (decoded with the heap's Encoding); the user size shown is the commit size.",
       );
     }
-    if (r.problem && r.kind === "nt") ctx.out.line("Heap " + r.heap.format(ps) + ": the walk stopped: " + r.problem + "; the blocks before it are shown.");
+    if (r.problem && (r.kind === "nt" || r.kind === "segment")) ctx.out.line("Heap " + r.heap.format(ps) + ": the walk stopped: " + r.problem + "; the blocks before it are shown.");
     if (r.segments && r.segments.problem) {
       ctx.out.line("Heap " + r.heap.format(ps) + ": the segment walk stopped: " + r.segments.problem + "; its committed bytes cover " + r.segments.count + " segments.");
     }
   }
+}
+
+/** NT heaps, and segment heaps whose large blocks were found (walked by src/heap/user-segment-heap.ts). */
+function listsBlocks(r: HeapReport): boolean {
+  return r.kind === "nt" || (r.kind === "segment" && r.blocks.length > 0);
 }
 
 function heapNote(r: HeapReport): string {

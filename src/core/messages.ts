@@ -95,6 +95,16 @@ export const messages = {
   findimporterTooManyModules: (skipped: number, limit: number) =>
     skipped + " modules past the first " + limit + " were not examined (maxModules; " + raiseHint("maxModules") + ").",
 
+  // --- segment heap walk (issue 20: src/heap/user-segment-heap.ts; the reasons a heap part was not walked) ---
+  segmentHeapNoKeys: (why: string) =>
+    "the keys in ntdll!RtlpHpHeapGlobals are not available (" + why + ") and no page segment gave HeapKey; " +
+    "load ntdll's symbols (.symfix; .reload /f ntdll.dll); a dump needs ntdll's data pages (a full dump, .dump /ma)",
+  segmentHeapNoLfhKey: (count: number) =>
+    count + " LFH subsegment" + (count === 1 ? "" : "s") + " not walked: ntdll!RtlpHpHeapGlobals.LfhKey is not available " +
+    "(load ntdll's symbols: .symfix; .reload /f ntdll.dll)",
+  segmentHeapDerivedKey: () =>
+    "HeapKey was derived from a page segment's signature (ntdll!RtlpHpHeapGlobals is not available: .reload /f ntdll.dll)",
+
   // --- virtblocks ---
   virtblocksUsage: (command: string, given: string) =>
     "!" + command + " takes an optional heap address (!" + command + " 0x29fb0000), not " + given + ". Run !heap -s for the heaps.",

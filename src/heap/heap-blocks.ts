@@ -22,6 +22,8 @@ export interface HeapBlock {
   stackRecord: Address | null;
   /** The first pointer-sized value of the user data, when it was read (a vtable for a C++ object); else null. */
   firstPointer: Address | null;
+  /** The bytes the block takes in the heap (chunk, slot or pages), where the walker knows them. */
+  blockBytes?: number;
 }
 
 /** A free block, kept only where a caller asks for them (crash triage: "the address is in a freed block"). */
@@ -76,6 +78,8 @@ export interface HeapWalkPart {
 }
 
 export interface HeapWalkOptions {
+  /** Walk only the parts that hold these kinds (!virtblocks asks a segment heap for its Large blocks); all when absent. */
+  kinds?: HeapBlockKind[];
   /** Keep free blocks too (crash triage: is an address in a freed block?). */
   includeFree: boolean;
   /** Read each busy block's first pointer-sized value (for `Type`). */

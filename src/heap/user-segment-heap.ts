@@ -23,12 +23,16 @@
 //    only pairs equal to 01 and would miss busy blocks whose unused bytes are recorded (+ust makes that every block).
 //  - Large-tree links (§5.8): plain in DbgHelpUtils and ntoseye; _RTL_RB_TREE.Encoded (bit 0 of Min) marks an
 //    encoded tree, whose root is stored XORed with the tree's address and whose children with their parent's
-//    (decompiled RtlpHpSegPageRangeAllocate on FreePageRanges), while PoolViewer XORs node links with the tree's
-//    address. When the tree is encoded each link is decoded both ways and the one that leads to a valid node is kept.
+//    (decompiled RtlpHpSegPageRangeAllocate on FreePageRanges). A second reading XORs the children with the tree's
+//    address; it was attributed to PoolViewer, but the stored PoolViewer (yardenshafir/PoolViewer,
+//    PoolViewer/PoolData.cpp) walks no RB tree at all (its large allocations come from the VA manager's bitmap and
+//    the big page table), so that reading is unverified. When the tree is encoded each child link is decoded both
+//    ways (parent first) and the one that leads to a valid node is kept; a failure names the parent reading's node.
 import { Address } from "../core/address";
 import { Unreadable } from "../core/missing";
 import { pointer, u16, u32, u8, u64Address, unsigned } from "../core/bytes";
 import { workLimit, raiseHint } from "../core/limits";
+import { messages } from "../core/messages";
 import type { Target } from "../host/target";
 import { isLayoutMissing, resolveLayout } from "../layouts/resolve";
 import { LayoutMissing, ResolvedLayout } from "../layouts/types";
@@ -136,7 +140,8 @@ function walk(target: Target, heap: Address, options: HeapWalkOptions, part: Hea
       heap,
       part: "segment heap",
       address: heap,
-      reason: "no layout: " + missing.map((m) => m.typeName + " " + m.reason).join("; "),
+      // One reason says what to load; the others are the same words for other types.
+      reason: "no layout for " + missing.map((m) => m.typeName).join(", ") + ": " + missing[0].reason,
     });
     return;
   }
@@ -160,22 +165,25 @@ function walk(target: Target, heap: Address, options: HeapWalkOptions, part: Hea
     part.notWalked.push({ heap, part: "segment heap", address: heap, reason: "the signature at +0x" + h.offsets.Signature.toString(16) + " is 0x" + signature.toString(16) + ", not 0xddeeddee" });
     return;
   }
-  const keys = readKeys(w);
+  const wanted = (k: HeapBlockKind) => !options.kinds || options.kinds.indexOf(k) >= 0;
+  const backend = wanted("VS") || wanted("LFH") || wanted("Backend");
+  const keys = backend ? readKeys(w) : null;
   const ranges = keys ? walkBackend(w, header, keys) : [];
   for (const range of ranges) {
     if (w.full) break;
+    if (!wanted(range.kind)) continue;
     if (range.kind === "Backend") backendBlock(w, range);
     else if (range.kind === "VS") walkVs(w, range, keys!);
     else if (keys!.haveLfhKey) walkLfh(w, range, keys!);
   }
-  if (keys && !keys.haveLfhKey) {
+  if (keys && !keys.haveLfhKey && wanted("LFH")) {
     const lfh = ranges.filter((r) => r.kind === "LFH");
     if (lfh.length > 0) {
-      part.notWalked.push({ heap, part: "LFH subsegments", address: lfh[0].address, reason: lfh.length + " LFH subsegment" + (lfh.length === 1 ? "" : "s") + " not walked: ntdll!RtlpHpHeapGlobals.LfhKey is not available (.reload /f ntdll.dll to load ntdll's symbols)" });
+      part.notWalked.push({ heap, part: "LFH subsegments", address: lfh[0].address, reason: messages.segmentHeapNoLfhKey(lfh.length) });
     }
   }
   part.summary.lfh = ranges.some((r) => r.kind === "LFH");
-  walkLargeBlocks(w, header);
+  if (wanted("Large")) walkLargeBlocks(w, header);
   if (notes.length > 0) part.summary.notes = notes;
 }
 
@@ -197,11 +205,11 @@ function readKeys(w: Walk): Keys | null {
       heap: w.heap,
       part: "VS and LFH subsegments",
       address: null,
-      reason: "the keys in ntdll!RtlpHpHeapGlobals are not available (" + (at ? "unreadable" : "no symbol") + ") and no page segment gave HeapKey; .reload /f ntdll.dll to load ntdll's symbols (a dump needs ntdll's data: .dump /ma)",
+      reason: messages.segmentHeapNoKeys(at ? "unreadable" : "no symbol ntdll!RtlpHpHeapGlobals"),
     });
     return null;
   }
-  w.notes.push("HeapKey was derived from a page segment's signature (ntdll!RtlpHpHeapGlobals is not available: .reload /f ntdll.dll)");
+  w.notes.push(messages.segmentHeapDerivedKey());
   return { heapKey: key, lfhKeyLow: 0, derived: true, haveLfhKey: false };
 }
 
@@ -292,6 +300,14 @@ function walkBackend(w: Walk, header: Uint8Array, keys: Keys): Range[] {
       rangesOf(w, bytes, segment, unit, firstDescriptor, ranges);
     }
   }
+  if (bad > 0 && confirmed === null) {
+    w.part.notWalked.push({
+      heap: w.heap,
+      part: "segment heap keys",
+      address: null,
+      reason: "no page segment's signature decoded (" + bad + " tried): " + (keys.derived ? "the derived HeapKey" : "the HeapKey read from ntdll!RtlpHpHeapGlobals") + " is not the one this heap was encoded with",
+    });
+  }
   return ranges;
 }
 
@@ -301,9 +317,15 @@ function encodingX86(signature: Address, segment: Address, heapKey: Address, con
   return null;
 }
 
+/**
+ * The ranges a page segment's descriptors head. Every unit from FirstDescriptorIndex belongs to a range (free or
+ * allocated), so a segment where no descriptor heads one is read with a layout this build does not have: it is
+ * named instead of being passed over in silence.
+ */
 function rangesOf(w: Walk, bytes: Uint8Array, segment: Address, unit: number, firstDescriptor: number, out: Range[]): void {
   const d = w.layouts.descriptor;
   let i = Math.max(1, firstDescriptor);
+  let heads = 0;
   while (i < DESCRIPTORS) {
     const at = i * d.size;
     const flags = u8(bytes, at + d.offsets.RangeFlags);
@@ -317,6 +339,7 @@ function rangesOf(w: Walk, bytes: Uint8Array, segment: Address, unit: number, fi
       w.part.notWalked.push({ heap: w.heap, part: "page range", address: segment.add(i * unit), reason: "descriptor " + i + " of page segment " + segment.format(w.ps) + " claims " + units + " units; the rest of the segment was not walked" });
       return;
     }
+    heads++;
     if (kind !== "free") {
       out.push({
         address: segment.add(i * unit),
@@ -328,6 +351,9 @@ function rangesOf(w: Walk, bytes: Uint8Array, segment: Address, unit: number, fi
       });
     }
     i += units;
+  }
+  if (heads === 0) {
+    w.part.notWalked.push({ heap: w.heap, part: "page segment", address: segment, reason: "no range descriptor from index " + firstDescriptor + " heads a range (RangeFlags and UnitSize read at +0x" + d.offsets.RangeFlags.toString(16) + "/+0x" + d.offsets.UnitSize.toString(16) + "): a layout this build does not have, or damage; its ranges were not walked" });
   }
 }
 
@@ -380,6 +406,7 @@ function push(w: Walk, block: HeapBlock): boolean {
     return false;
   }
   w.part.blocks.push(block);
+  if (w.options.onProgress && w.part.blocks.length % 4096 === 0) w.options.onProgress(w.part.blocks.length);
   return true;
 }
 
@@ -395,7 +422,7 @@ function pointerAt(bytes: Uint8Array, at: number, ps: 4 | 8): Address {
  * A busy block whose data runs over view[dataStart, dataEnd): the front padding, the unused bytes (from the tail
  * WORD when `recorded`), the +ust record from the extras trailer. Returns the block record.
  */
-function blockFrom(w: Walk, view: RangeView, base: Address, dataStart: number, dataEnd: number, recorded: boolean, kind: HeapBlockKind, header: Address | null): HeapBlock | null {
+function blockFrom(w: Walk, view: RangeView, base: Address, dataStart: number, dataEnd: number, recorded: boolean, kind: HeapBlockKind, header: Address | null, blockBytes: number): HeapBlock | null {
   const ps = w.ps;
   const avail = dataEnd - dataStart;
   let unused = 0;
@@ -421,7 +448,7 @@ function blockFrom(w: Walk, view: RangeView, base: Address, dataStart: number, d
   }
   let firstPointer: Address | null = null;
   if (w.options.readFirstPointer && size >= ps && view.readable(start, ps)) firstPointer = pointerAt(view.bytes, start, ps);
-  return { address, size, heap: w.heap, kind, header, stackRecord, firstPointer };
+  return { address, size, heap: w.heap, kind, header, stackRecord, firstPointer, blockBytes };
 }
 
 function walkVs(w: Walk, range: Range, keys: Keys): void {
@@ -468,7 +495,7 @@ function walkVs(w: Walk, range: Range, keys: Keys): void {
     }
     if (decoded.allocated) {
       const recorded = ((u32(view.bytes, offset + bitsAt) >>> 8) & 1) === 1;
-      const block = blockFrom(w, view, range.address, offset + chunkHeader, offset + decoded.bytes, recorded, "VS", chunk);
+      const block = blockFrom(w, view, range.address, offset + chunkHeader, offset + decoded.bytes, recorded, "VS", chunk, decoded.bytes);
       if (block && !push(w, block)) return;
     } else {
       pushFree(w, chunk.add(chunkHeader), decoded.bytes - chunkHeader, "VS");
@@ -534,7 +561,7 @@ function walkLfh(w: Walk, range: Range, keys: Keys): void {
       continue;
     }
     const recorded = lfhUnusedRecorded(view.bytes, l.offsets.BlockBitmap, i);
-    const block = blockFrom(w, view, range.address, at, at + blockSize, recorded, "LFH", null);
+    const block = blockFrom(w, view, range.address, at, at + blockSize, recorded, "LFH", null, blockSize);
     if (block && !push(w, block)) return;
   }
 }
@@ -572,8 +599,9 @@ function largeLike(w: Walk, block: Address, bytes: number, unused: number, extra
     const tailAt = block.add(pad + size);
     const tail = w.target.memory.read(tailAt, Math.min(unused, 0x1000), "extras trailer");
     if (!(tail instanceof Unreadable)) stackRecord = findExtrasPointer(tail, tailAt, ps);
+    else w.part.notWalked.push({ heap: w.heap, part: kind + " block trailer", address: tailAt, reason: "unreadable (" + tail.describe(ps) + "): the block is listed without its +ust stack" });
   }
-  return push(w, { address: block.add(pad), size, heap: w.heap, kind, header: null, stackRecord, firstPointer });
+  return push(w, { address: block.add(pad), size, heap: w.heap, kind, header: null, stackRecord, firstPointer, blockBytes: bytes });
 }
 
 /** The large blocks: the LargeAllocMetadata RB tree, depth first, each node read once (see the header comment on links). */
@@ -593,24 +621,25 @@ function walkLargeBlocks(w: Walk, header: Uint8Array): void {
     const candidates = stack.pop()!.filter((c) => !c.isNull);
     if (candidates.length === 0) continue;
     let taken: { node: Address; bytes: Uint8Array; decoded: ReturnType<typeof decodeLargeAlloc> } | null = null;
+    // The first candidate is the reading the tree's Encoded bit implies; its failure is the one reported.
     let why = "";
     for (const node of candidates) {
       if (!isUserPointer(node, ps)) {
-        why = "links to " + node.format(ps) + ", not a user-mode address";
+        why = why || "leads to " + node.format(ps) + ", not a user-mode address";
         continue;
       }
       if (visited.has(node.key)) {
-        why = "links back to " + node.format(ps) + " (a loop)";
+        why = why || "leads back to " + node.format(ps) + " (a loop)";
         continue;
       }
       const bytes = w.target.memory.read(node.subtract(a.offsets.TreeNode), a.size, "_HEAP_LARGE_ALLOC_DATA");
       if (bytes instanceof Unreadable) {
-        why = "the node at " + node.format(ps) + " is unreadable (" + bytes.describe(ps) + ")";
+        why = why || "leads to the node at " + node.format(ps) + ", which is unreadable (" + bytes.describe(ps) + ")";
         continue;
       }
       const decoded = decodeLargeAlloc(pointer(bytes, a.offsets.VirtualAddress, ps), ps === 8 ? u64Address(bytes, a.offsets.AllocatedPages) : new Address(0, u32(bytes, a.offsets.AllocatedPages)), ps);
       if (decoded.pages === 0 || decoded.block.lo % 0x1000 !== 0 || !isUserPointer(decoded.block, ps) || decoded.unused > decoded.pages * 0x1000) {
-        why = "the node at " + node.format(ps) + " holds VirtualAddress " + pointer(bytes, a.offsets.VirtualAddress, ps).format(ps) + " and " + decoded.pages + " pages, not a large block";
+        why = why || "leads to the node at " + node.format(ps) + ", which holds VirtualAddress " + pointer(bytes, a.offsets.VirtualAddress, ps).format(ps) + " and " + decoded.pages + " pages, not a large block";
         continue;
       }
       taken = { node, bytes, decoded };

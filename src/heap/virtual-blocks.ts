@@ -6,6 +6,7 @@ import { Unreadable } from "../core/missing";
 import { workLimit, raiseHint } from "../core/limits";
 import { pointer, u16, u32, unsigned } from "../core/bytes";
 import type { Target } from "../host/target";
+import { walkSegmentHeap } from "./user-segment-heap";
 import { LayoutMissing, ResolvedLayout } from "../layouts/types";
 import {
   FLG_USER_STACK_TRACE_DB,
@@ -141,6 +142,7 @@ export function walkHeap(target: Target, heap: Address, layouts: HeapLayouts, us
       const pages = (field: string) => unsigned(header, seg.offsets[field], seg.sizes[field] || ps);
       report.segmentTotals = { reservedBytes: pages("LargeReservedPages") * 0x1000, committedBytes: pages("LargeCommittedPages") * 0x1000 };
     }
+    segmentLargeBlocks(target, heap, report);
     return report;
   }
   if (signature !== NT_HEAP_SIGNATURE) {
@@ -185,6 +187,20 @@ export function walkHeap(target: Target, heap: Address, layouts: HeapLayouts, us
     link = pointer(bytes, e.offsets.Entry, ps);
   }
   return report;
+}
+
+/**
+ * A segment heap's large blocks (its virtual blocks: the LargeAllocMetadata tree) through the segment-heap walker.
+ * Only damage to the tree is reported as a problem; a build without a layout keeps the counters-only note.
+ */
+function segmentLargeBlocks(target: Target, heap: Address, report: HeapReport): void {
+  const part = walkSegmentHeap(target, heap, { includeFree: false, readFirstPointer: false, kinds: ["Large"] });
+  for (const b of part.blocks) {
+    const bytes = b.blockBytes || b.size;
+    report.blocks.push({ heap, entry: b.address, userAddress: b.address, userSize: b.size, commitSize: bytes, reserveSize: bytes, sizeDecoded: true, trace: b.stackRecord, traceIndex: 0 });
+  }
+  const damage = part.notWalked.filter((n) => n.part === "large block tree");
+  if (damage.length) report.problem = damage.map((n) => n.reason).join("; ");
 }
 
 function decodeEntry(bytes: Uint8Array, heap: Address, entry: Address, layouts: HeapLayouts, key: Uint8Array | null, ust: boolean, ps: 4 | 8): VirtualBlock {

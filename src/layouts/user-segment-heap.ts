@@ -106,7 +106,9 @@ export const USER_RTLP_HP_HEAP_GLOBALS: LayoutSpec = {
   typeName: "_RTLP_HP_HEAP_GLOBALS",
   fields: ["HeapKey", "LfhKey"],
   variants: [
-    everyX64(0x38, { HeapKey: 0x0, LfhKey: 0x8 }, { HeapKey: 8, LfhKey: 8 }),
+    x64("Windows 10 1809-22H2 x64", WIN10_1809, SERVER_2022 - 1, 0x38, { HeapKey: 0x0, LfhKey: 0x8 }, { HeapKey: 8, LfhKey: 8 }, X64_1809, "kernel PDBs 17763-19041"),
+    // Flags added at 0x38 from Server 2022 (the PDBs): the keys stay where they were.
+    x64("Windows Server 2022 and Windows 11 x64", SERVER_2022, undefined, 0x40, { HeapKey: 0x0, LfhKey: 0x8 }, { HeapKey: 8, LfhKey: 8 }, X64_2022, "kernel PDBs 20348, 22000"),
     x86(0x1c, { HeapKey: 0x0, LfhKey: 0x4 }, { HeapKey: 4, LfhKey: 4 }, "userheap-facts §5.3 (DbgHelpUtils, MemProcFS)"),
   ],
 };

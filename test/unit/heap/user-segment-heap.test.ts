@@ -107,7 +107,46 @@ describe("Windows 11 x64 without ntdll's types and without +ust", () => {
   });
 });
 
+describe("a 32-bit Windows 10 process (x86 rows: research, not PDB-checked)", () => {
+  test("VS (8-byte headers), LFH with a withheld slot and a live last slot, direct ranges and large blocks, with +ust", () => {
+    const b = new UserSegmentHeapBuilder({ build: 19045, pointerSize: 4, ust: true });
+    const f = (n: number) => [0x77a01000n + BigInt(n) * 0x10n, 0x00401000n + BigInt(n)];
+    b.vs([{ size: 0x64, stack: f(1) }, { size: 0x20, busy: false }, { size: 0x1f1, stack: f(2) }, { size: 0x7, stack: f(1) }]);
+    const lfh = b.lfh(0x30, 2, [{ slot: 3, spec: { size: 0x10, stack: f(3) } }, { slot: "last", spec: { size: 0x14, stack: f(4) } }]);
+    expect(lfh.withheld.length).toBeGreaterThan(0);
+    b.backend({ size: 0x30000, stack: f(5) });
+    b.largeBlock({ size: 0x90000, stack: f(6) });
+    b.largeBlock({ size: 0x7f800, stack: f(6) });
+    b.finish();
+    const part = walk(b);
+    expectExactly(part, b.expected());
+    expect(part.notWalked).toEqual([]);
+    expect(part.summary.layout).toMatch(/built-in layout for Windows 10 1903 and later x86 \(not checked against a PDB\)/);
+  });
+});
+
+test("context 1 (16 MB page segments of 64 KB units) is walked too", () => {
+  const b = new UserSegmentHeapBuilder({ build: 22000, ust: true });
+  b.vs([{ size: 0x100, stack: frames(1) }]);
+  b.vs([{ size: 0x6000, stack: frames(2) }, { size: 0x2000, busy: false }, { size: 0x3ff1, stack: frames(3) }], 16, 1);
+  b.finish();
+  expect(b.segments1.length).toBe(1);
+  const part = walk(b);
+  expectExactly(part, b.expected());
+  expect(part.notWalked).toEqual([]);
+});
+
 describe("the readings the sources leave open", () => {
+  test("without withheld slots (WitheldBlockCount 0) a live page-crossing slot is an allocation and is listed", () => {
+    const b = new UserSegmentHeapBuilder({ build: 22000, ust: true });
+    const crossing = b.lfhGeometry(0x60, 2).withheld[0];
+    b.lfh(0x60, 2, [{ slot: crossing, spec: { size: 0x30, stack: frames(1) } }, { slot: "last", spec: { size: 0x28, stack: frames(2) } }], false);
+    b.finish();
+    const part = walk(b);
+    expectExactly(part, b.expected());
+    expect(part.blocks).toHaveLength(2);
+  });
+
   test("LFH offsets keyed with (ULONG)subsegment >> 12 decode through the fallback, and the notes say so", () => {
     const { b } = process({ build: 19045, ust: true, truncatedLfhKey: true });
     const part = walk(b);
@@ -119,6 +158,13 @@ describe("the readings the sources leave open", () => {
     const { b } = process({ build: 19045, ust: true, encodedTree: true });
     const part = walk(b);
     expectExactly(part, b.expected());
+  });
+
+  test("an encoded tree whose children are XORed with the tree's address (the second reading) is walked too", () => {
+    const { b } = process({ build: 19045, ust: true, encodedTree: "tree" });
+    const part = walk(b);
+    expectExactly(part, b.expected());
+    expect(part.notWalked).toEqual([]);
   });
 
   test("front padding (ntdll up to 19041): the user pointer is past the padding value", () => {
@@ -199,6 +245,45 @@ describe("damage: named by address and reason, the rest still listed", () => {
     expect(part.notWalked[0]).toMatchObject({ part: "large block tree", address: A(leafNode), reason: expect.stringMatching(/unreadable/) });
   });
 
+  test("a page segment whose descriptors head no range (a layout the build does not have) is named, not skipped in silence", () => {
+    const b = new UserSegmentHeapBuilder({ build: 19045 });
+    b.vs([{ size: 0x100 }]);
+    b.finish();
+    for (let i = 2; i < 256; i++) b.b.memory.writeU8(b.segments[0] + BigInt(i * 0x20 + 0x18), 0);
+    const part = walk(b);
+    expect(part.blocks).toEqual([]);
+    expect(part.notWalked).toEqual([{ heap: A(b.heap), part: "page segment", address: A(b.segments[0]), reason: expect.stringMatching(/no range descriptor from index 2 heads a range/) }]);
+  });
+
+  test("few reads: the heap header, the keys, one per page segment, one per subsegment, one per large node and its ends", () => {
+    const { b } = process({ build: 22000, ust: true });
+    installHost(b.target);
+    const target = new Target();
+    const part = walkSegmentHeap(target, A(b.heap), { includeFree: false, readFirstPointer: false });
+    expectExactly(part, b.expected());
+    const large = b.expected().filter((p) => p.kind === "Large" || p.kind === "Backend").length;
+    // PEB build + header + keys + segments + subsegments + (node + trailer) per large block and (trailer) per backend range.
+    expect(target.memory.stats.readCalls).toBeGreaterThan(b.subsegments.length);
+    expect(target.memory.stats.readCalls).toBeLessThanOrEqual(3 + b.segments.length + b.subsegments.length + 2 * large);
+  });
+
+  test("a build without a layout (Windows 10 1803: one segment list, no SegContexts) is named with what to load", () => {
+    const b = new UserSegmentHeapBuilder({ build: 17134 });
+    b.finish();
+    const part = walk(b);
+    expect(part.blocks).toEqual([]);
+    expect(part.notWalked).toHaveLength(1);
+    expect(part.notWalked[0].reason).toMatch(/^no layout for _SEGMENT_HEAP, .*: not in the symbols \(\.reload \/f ntdll\.dll to get them\); no built-in layout for build 17134$/);
+  });
+
+  test("a HeapKey that is not this heap's: every page segment named, then the key; the large blocks still listed", () => {
+    const { b } = process({ build: 19045, ust: true });
+    b.b.memory.writeU64(BigInt(b.target.symbols.get("ntdll!RtlpHpHeapGlobals")!), 0x1234n);
+    const part = walk(b);
+    expectExactly(part, b.expected().filter((p) => p.kind === "Large"));
+    expect(part.notWalked.map((n) => n.part)).toEqual([...b.segments.map(() => "page segment"), "segment heap keys"]);
+  });
+
   test("a heap whose signature is not 0xDDEEDDEE is named, not walked", () => {
     const b = new UserSegmentHeapBuilder({ build: 19045 });
     b.finish();
@@ -207,4 +292,48 @@ describe("damage: named by address and reason, the rest still listed", () => {
     expect(part.blocks).toEqual([]);
     expect(part.notWalked[0].reason).toMatch(/0x12345678, not 0xddeeddee/);
   });
+});
+
+describe("every read failing in turn (as an unreadable page fails in the provider)", () => {
+  test("no exception; the walk either lists every block with its stack or names what it could not read", () => {
+    const build = () => process({ build: 19045, ust: true }).b;
+    const probe = build();
+    installHost(probe.target);
+    const probeTarget = new Target();
+    walkSegmentHeap(probeTarget, A(probe.heap), { includeFree: false, readFirstPointer: true });
+    const reads = probeTarget.memory.stats.readCalls;
+    expect(reads).toBeGreaterThan(10);
+    const expected = probe.expected().map(key).sort();
+    let named = 0;
+    for (let n = 1; n <= reads; n++) {
+      const b = build();
+      b.target.failReadNumber = n;
+      installHost(b.target);
+      const part = walkSegmentHeap(new Target(), A(b.heap), { includeFree: false, readFirstPointer: true });
+      const same = JSON.stringify(part.blocks.map(key).sort()) === JSON.stringify(expected);
+      const said = part.notWalked.length > 0 || (part.summary.notes || []).length > 0 || /guesses/.test(part.summary.layout);
+      expect([n, same || said]).toEqual([n, true]);
+      if (part.notWalked.length > 0) named++;
+      expect(part.notWalked.every((x) => !/internal error/.test(x.reason))).toBe(true);
+    }
+    // The injection bites: most reads are of metadata whose loss must be named.
+    expect(named).toBeGreaterThan(reads / 2);
+  });
+});
+
+test("progress: onProgress is called with the blocks found so far on a long walk", () => {
+  const b = new UserSegmentHeapBuilder({ build: 22000 });
+  for (let s = 0; s < 3; s++) {
+    const blocks: { slot: number; spec: AllocSpec }[] = [];
+    const g = b.lfhGeometry(0x20, 16);
+    for (let i = 0; i < g.count; i++) if (g.withheld.indexOf(i) < 0) blocks.push({ slot: i, spec: { size: 0x18 } });
+    b.lfh(0x20, 16, blocks);
+  }
+  b.finish();
+  const seen: number[] = [];
+  installHost(b.target);
+  const part = walkSegmentHeap(new Target(), A(b.heap), { includeFree: false, readFirstPointer: false, onProgress: (n) => seen.push(n) });
+  expectExactly(part, b.expected());
+  expect(part.blocks.length).toBeGreaterThan(4096);
+  expect(seen).toEqual([4096]);
 });
