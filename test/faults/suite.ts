@@ -268,6 +268,16 @@ export function runSuite(options: SuiteOptions = { maxReadFaults: Infinity, maxC
     });
   }
 
+  // The classes below inject nothing into the target (the fault is in the argument or the target kind), and the
+  // toolkit never writes to a target: each scene is built once and shared by their runs, each in a new session.
+  const built = new Map<string, EmulatedTarget>();
+  const sharedScene = (id: string) => () => {
+    let t = built.get(id);
+    if (!t) built.set(id, (t = loadScenes().find((s) => s.id === id)!.build()));
+    t.maxReadCalls = null;
+    return t;
+  };
+
   // Named corruption cases: one structure made hostile on a real-layout target; the output names it and reports
   // the rest.
   const named: { name: string; seeAlso?: string }[] = [];
@@ -295,13 +305,13 @@ export function runSuite(options: SuiteOptions = { maxReadFaults: Infinity, maxC
     const literal = JSON.stringify(name);
     for (const [alias, scene] of [["leaktag", "leaktag"], ["findimporter", "findimporter"], ["unloadleaks", "unloadleaks"], ["pooltagfile", "leaktag"], ["virtblocks", "virtblocks"], ["heapleaks", "heapleaks"], ["ltlimits", "leaktag"]]) {
       if (!wanted(alias)) continue;
-      const c: Case = { build: loadScenes().find((s) => s.id === scene)!.build, setup: [], command: "!" + alias + " " + literal };
+      const c: Case = { build: sharedScene(scene), setup: [], command: "!" + alias + " " + literal };
       add("hostile names", judge("hostile argument " + literal, c.command, runCase(c, () => undefined, 10000), 10000));
     }
   }
 
   // Bad arguments: one usage line each, on a target of the kind the command needs.
-  const sceneFor = (alias: string) => loadScenes().find((s) => s.id === (USER_ONLY.indexOf(alias) >= 0 ? USER_SCENE[alias] || "virtblocks" : alias === "unloadleaks" ? "unloadleaks" : "leaktag"))!.build;
+  const sceneFor = (alias: string) => sharedScene(USER_ONLY.indexOf(alias) >= 0 ? USER_SCENE[alias] || "virtblocks" : alias === "unloadleaks" ? "unloadleaks" : "leaktag");
   for (const alias of ALL_ALIASES.filter(wanted)) {
     for (const arg of BAD_ARGUMENTS) {
       const command = "!" + alias + " " + arg;
@@ -314,8 +324,8 @@ export function runSuite(options: SuiteOptions = { maxReadFaults: Infinity, maxC
   }
 
   // A kernel-only command in a user-mode session and the reverse: one line saying so.
-  const kernel = loadScenes().find((s) => s.id === "leaktag")!.build;
-  const user = loadScenes().find((s) => s.id === "virtblocks")!.build;
+  const kernel = sharedScene("leaktag");
+  const user = sharedScene("virtblocks");
   for (const [aliasList, build, kind] of [[KERNEL_ONLY, user, "user-mode"], [USER_ONLY, kernel, "kernel"]] as const) {
     for (const alias of aliasList.filter(wanted)) {
       const run = runCase({ build, setup: [], command: "!" + alias }, () => undefined, 10000);
