@@ -1,4 +1,4 @@
-// @$heapblocks end to end, and !heapleaks over a process with an NT heap, a segment heap and a page heap: the
+// @$heapblocks end to end, and !heapleaks over a process with an NT heap, a segment heap and a full page heap: the
 // segment heap laid out by test/targets/user-segment-heap.ts, the NT heap by test/targets/nt-heap.ts, both from the
 // research's layouts; images and symbols by test/targets/heap-process.ts.
 import { DebuggerSession } from "../emulator/session";
@@ -35,7 +35,7 @@ const le64 = (v: bigint) => {
   return b;
 };
 
-/** A Windows 10 22H2 x64 process (+ust) whose default heap is a segment heap (VS, LFH, large blocks), with an NT heap and a page heap beside it. */
+/** A Windows 10 22H2 x64 process (+ust) whose default heap is a segment heap (VS, LFH, large blocks), with an NT heap and a full page heap beside it. */
 function mixedProcess() {
   const sh = new UserSegmentHeapBuilder({ build: BUILDS.win10_22h2, ust: true, dump: true });
   const hp = new HeapProcess({ pointerSize: 8, build: BUILDS.win10_22h2, ust: true, builder: sh.b, image: "viewer.exe", images: [{ file: "viewer.exe", size: 0x60000 }, { file: "ucrtbase.dll", size: 0x100000 }] });
@@ -62,12 +62,14 @@ function mixedProcess() {
   const ntTrace = sh.record(loadStack);
   const ntBlock = nt.alloc(0x90, { trace: ntTrace, firstPointer: vtable });
   hp.p.listHeap(sh.heap);
-  const pageHeap = hp.p.pageHeapHandle();
+  // A full page heap (+hpa): its one busy block's stack is an _RTL_STACK_TRACE_ENTRY (userheap-facts §4.5, §6).
+  const ph = hp.p.pageHeap([{ size: 0x64, trace: hp.p.rtlStackTraceEntry(cacheStack) }]);
+  const pageHeap = ph.handle;
   const target = hp.finish();
-  return { hp, sh, target, vs, lfh: lfh.placed, large, nt, ntBlock, pageHeap, vtable };
+  return { hp, sh, target, vs, lfh: lfh.placed, large, nt, ntBlock, pageHeap, pageBlock: ph.blocks[0], vtable };
 }
 
-describe("@$heapblocks over an NT heap, a segment heap and a page heap", () => {
+describe("@$heapblocks over an NT heap, a segment heap and a full page heap", () => {
   const m = mixedProcess();
   const session = DebuggerSession.load(m.target);
   const r = run(session, "dx @$heapblocks()");
@@ -76,7 +78,9 @@ describe("@$heapblocks over an NT heap, a segment heap and a page heap", () => {
 
   test("every busy allocation once, with the fields the issue names", () => {
     expect(Object.keys(result.Blocks[0]).sort()).toEqual(["Address", "Heap", "Kind", "Size", "Stack", "Type"]);
-    expect(result.Blocks.length).toBe(1 + 3 + 2 + 1);
+    expect(result.Blocks.length).toBe(1 + 3 + 2 + 1 + 1);
+    expect(byAddress.get(m.pageBlock.address)).toMatchObject({ Size: 0x64, Kind: "PageHeap" });
+    expect(int64Value(byAddress.get(m.pageBlock.address)!.Heap)).toBe(m.pageHeap);
     expect(byAddress.get(m.ntBlock.address)).toMatchObject({ Size: 0x90, Kind: "Backend", Type: "viewer!CPage::`vftable'" });
     expect(int64Value(byAddress.get(m.ntBlock.address)!.Heap)).toBe(m.nt.address);
     for (const v of m.vs) {
@@ -94,15 +98,16 @@ describe("@$heapblocks over an NT heap, a segment heap and a page heap", () => {
     expect(byAddress.get(m.lfh[1].address)!.Stack).toEqual(byAddress.get(m.vs[2].address)!.Stack);
     expect(byAddress.get(m.large.address)!.Stack).toEqual(byAddress.get(m.vs[2].address)!.Stack);
     expect(byAddress.get(m.ntBlock.address)!.Stack).toEqual(byAddress.get(m.vs[0].address)!.Stack);
+    // The page heap's _RTL_STACK_TRACE_ENTRY gives the same frames.
+    expect(byAddress.get(m.pageBlock.address)!.Stack).toEqual(byAddress.get(m.vs[2].address)!.Stack);
   });
 
-  test("the heaps: NT, Segment, and the page heap named with how to list it", () => {
+  test("the heaps: NT, Segment and PageHeap, each with its blocks and bytes", () => {
     expect(result.Heaps.map((h) => h.Type)).toEqual(["NT", "Segment", "PageHeap"]);
     expect(result.Heaps[1]).toMatchObject({ Blocks: 6, Bytes: 0x180 * 2 + 0x2a0 + 0x38 + 0x40 + 0x30000 });
-    expect(result.NotWalked.length).toBe(1);
-    expect(int64Value(result.NotWalked[0].Heap)).toBe(m.pageHeap);
-    expect(result.NotWalked[0].Reason).toMatch(/!heap -p -h /);
-    expect(printedLines(r.output)[0]).toBe("7 busy allocations, 0x306a8 (194 KB), in 3 heaps; allocation stacks recorded (+ust).");
+    expect(result.Heaps[2]).toMatchObject({ Blocks: 1, Bytes: 0x64 });
+    expect(result.NotWalked).toEqual([]);
+    expect(printedLines(r.output)[0]).toBe("8 busy allocations, 0x3070c (194 KB), in 3 heaps; allocation stacks recorded (+ust).");
   });
 
   test("one heap: only its blocks", () => {
@@ -114,8 +119,10 @@ describe("@$heapblocks over an NT heap, a segment heap and a page heap", () => {
   test("!heapleaks groups the segment heap's blocks with the NT heap's by stack", () => {
     const leaks = run(session, "!heapleaks");
     const groups = (leaks.value as { Groups: { Caller: string | null; Allocations: number; Bytes: number; Type: string | null }[] }).Groups;
-    expect(groups.length).toBe(2);
+    // The page heap's block has its own record (an _RTL_STACK_TRACE_ENTRY), so its own group with the same caller.
+    expect(groups.length).toBe(3);
     expect(groups[0]).toMatchObject({ Caller: "viewer!ThumbCache::Add+0x19", Allocations: 3, Bytes: 0x2a0 + 0x40 + 0x30000 });
+    expect(groups[2]).toMatchObject({ Caller: "viewer!ThumbCache::Add+0x19", Allocations: 1, Bytes: 0x64 });
     expect(groups[1]).toMatchObject({ Caller: "viewer!Document::Load+0x5d [d:\\viewer\\document.cpp @ 77]", Allocations: 4, Bytes: 0x180 * 2 + 0x38 + 0x90, Type: "viewer!CPage::`vftable'" });
   });
 });
