@@ -53,7 +53,7 @@ const command = {
   help: {
     arguments: [{ name: "heap", text: "optional: one heap handle as a number (0x29fb0000); without it every heap of PEB.ProcessHeaps" }],
     records: [
-      { name: "Blocks", text: "one per busy allocation: Address (what HeapAlloc returned), Size (what HeapSize returns), Heap, Kind (Backend/LFH/Virtual, VS/LFH/Large), Stack (+ust frames, innermost first), Type (the first pointer's symbol, or null)" },
+      { name: "Blocks", text: "one per busy allocation: Address (what HeapAlloc returned), Size (what HeapSize returns), Heap, Kind (Backend/LFH/Virtual, VS/LFH/Large, PageHeap), Stack (+ust frames, innermost first), Type (the first pointer's symbol, or null)" },
       { name: "Heaps", text: "each heap walked: Heap, Type (NT/Segment), LFH, Blocks, Bytes, Layout" },
       { name: "NotWalked", text: "each part of a heap that could not be walked: Heap, Part, Address, Reason" },
     ],
