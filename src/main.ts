@@ -11,6 +11,8 @@ import { unloadleaksCommand } from "./commands/unloadleaks";
 import { triageCommand } from "./commands/triage";
 import { ltlimitsCommand } from "./commands/ltlimits";
 import { poolallocsCommand } from "./commands/poolallocs";
+import { heapblocksCommand } from "./commands/heapblocks";
+import { heapleaksCommand } from "./commands/heapleaks";
 import { registrations } from "./host/registration";
 
 const commands: Command[] = [
@@ -26,6 +28,8 @@ const commands: Command[] = [
   triageCommand,
   ltlimitsCommand,
   poolallocsCommand,
+  heapblocksCommand,
+  heapleaksCommand,
 ];
 
 export function initializeScript(): object[] {

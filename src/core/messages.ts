@@ -134,6 +134,68 @@ export const messages = {
     "Commit column of !heap -s, which leaves the virtual blocks out.",
   virtblocksSegmentNotWalked: () => "segment heap - not walked (no large-allocation layout for this build)",
 
+  // --- heapblocks / heapleaks ---
+  heapNeedsProcess: (command: string) =>
+    "!" + command + " walks the heaps of a user-mode process; this is a kernel session with no user process to walk. " +
+    "Open the process's dump (.dump /ma in a user-mode session) or attach to the process (windbg -p <PID>), then run it again.",
+  heapblocksUsage: (given: string) =>
+    "dx @$heapblocks takes an optional heap handle as a number (dx @$heapblocks(0x29fb0000)), not " + given + ". Run !heap -s for the heaps.",
+  heapleaksUsage: (given: string) =>
+    '!heapleaks takes no argument, or one of: "reset", ("save", "C:\\\\cases\\\\before.json"), ("compare", "C:\\\\cases\\\\before.json"); not ' + given + ".",
+  heapleaksPathMissing: (verb: string, given: string) =>
+    'The "' + verb + '" operation needs a file path as its second argument, not ' + given + ': dx @$heapleaks("' + verb + '", "C:\\\\cases\\\\before.json").',
+  heapleaksReset: (forgotten: number) =>
+    forgotten > 0 ? "Baseline forgotten. The next !heapleaks records a new one." : "There was no baseline. The next !heapleaks records one.",
+  heapleaksOtherProcessBaseline: (then: string, now: string) =>
+    "The baseline was taken in " + then + "; this is " + now + ". A new baseline is recorded for this process.",
+  heapFramesCapped: (count: number, limit: number, hint: string) =>
+    plural(count, "address was", "addresses were") + " shown as module+0x.. without a symbol: " + limit + " were symbolized (maxSymbolizedFrames; " + hint + ").",
+  heapStackGroupsCapped: (shown: number, total: number, hint: string) =>
+    "Stacks were read for the first " + shown + " of " + groupDigits(total) + " groups (maxHeapStackGroups); the others carry their StackRecord (" + hint + ").",
+  heapleaksNoClock: () => "The target's clock (KUSER_SHARED_DATA.SystemTime) is unreadable; rates are not shown.",
+  heapleaksPathMangled: (what: string, verb: string, typed: string) =>
+    "The path holds " + what + ": inside dx quotes a backslash starts an escape. Double each backslash: dx @$heapleaks(\"" + verb + "\", \"" + typed + "\").",
+  heapleaksPathInvalid: (path: string, verb: string) =>
+    "\"" + path + "\" is not a valid Windows file name (< > \" | ? * are not allowed); @$heapleaks(\"" + verb + "\") needs a file path.",
+  heapleaksPathDriveRelative: (path: string, verb: string) =>
+    path + " is relative to the current folder of its drive (no backslash after the colon): most likely dx dropped single backslashes. Type them doubled: dx @$heapleaks(\"" + verb + "\", \"C:\\\\cases\\\\before.json\").",
+  heapleaksSaveFailed: (path: string, detail: string) => "Could not write " + path + ": " + detail.replace(/[\s.]+$/, "") + ". Nothing was saved; check the folder exists and is writable.",
+  heapleaksSaveRefused: (path: string, reason: string, suggestion: string | null) =>
+    "Not saved: " + path + " is there and " + reason.replace(/^it /, "it ") + "; leaktools replaces only its own snapshot files." +
+    (suggestion ? " Save under another name: dx @$heapleaks(\"save\", \"" + suggestion + "\")." : " Choose another name."),
+  heapleaksSavedWithout: (parts: number) =>
+    "Not in the file: the blocks of " + plural(parts, "part", "parts") + " of the heaps that could not be walked:",
+  heapleaksFileMissing: (path: string) =>
+    "No file at " + path + ". Save one first on the earlier dump (dx @$heapleaks(\"save\", \"C:\\\\cases\\\\before.json\")), and double each backslash inside dx quotes.",
+  heapleaksFileUnreadable: (path: string, detail: string) => "Could not read " + path + ": " + detail.replace(/[\s.]+$/, "") + ".",
+  heapleaksFileProblem: (path: string, problem: string) => "Not compared: " + path + ": " + problem + ".",
+  heapleaksOtherArchitecture: (path: string, then: number, now: number) =>
+    "Not compared: " + path + " is a snapshot of a " + then + "-bit process; this one is " + now + "-bit. Compare two snapshots of the same program.",
+  heapleaksOtherProgram: (path: string, then: string, now: string) =>
+    "Not compared: " + path + " is a snapshot of " + then + "; this process is " + now + ". Heap groups of different programs do not match.",
+  heapleaksFileLater: (then: string, now: string) =>
+    "Note: the file was taken at " + then + ", after this target's time " + now + ": growth below is from the later to the earlier state.",
+  heapleaksOtherMachine: (what: string) => "Note: the file is from another machine or Windows (" + what + ").",
+  heapleaksReboot: (what: string) => "Note: the machine rebooted between the file and this target (" + what + "): another run of the program.",
+  heapleaksOtherProcess: (what: string) => "Note: another process of the same program (" + what + ").",
+  heapleaksMatchedByFrames: (unmatched: number) =>
+    "Stack records and vtable addresses differ between processes, so groups are matched by their module-relative frames and types" +
+    (unmatched > 0 ? "; " + plural(unmatched, "group of the file has", "groups of the file have") + " no frames and cannot be matched" : "") + ".",
+  heapleaksUstChanged: (then: boolean, now: boolean) =>
+    "Note: +ust was " + (then ? "on" : "off") + " when the file was written and is " + (now ? "on" : "off") + " now: the groups are of different kinds and will not match.",
+
+  // --- heap walk (issue 20: the process walk and the NT heap walker) ---
+  heapWalkKernel: () =>
+    "The heaps of a process need a user-mode target (a process or a user-mode dump); this is a kernel session with no " +
+    "user process to walk. Attach to the process, or open its dump.",
+  heapWalkNotAHeap: (given: string, why: string) =>
+    given + " is not a heap (" + why + "). Run !heap -s for the heaps of this process, or call without an argument to walk them all.",
+  heapWalkNotInPeb: (heap: string) =>
+    "heap " + heap + " is not in the PEB's ProcessHeaps list; it was walked because its signature is a heap's",
+  heapWalkNoLayout: (reason: string) =>
+    "no layout for the NT heap structures: " + reason + "; load ntdll's symbols (.symfix; .reload /f ntdll.dll)",
+  heapWalkPageHeapHint: (heap: string) => "; !heap -p -h " + heap + " lists the page heap's blocks",
+
   // --- unloadleaks ---
   unloadleaksUsage: (got: string) =>
     'Usage: !unloadleaks on a 0xC4/0x62 bugcheck, or !unloadleaks "drv.sys" (a quoted driver file name); got ' + got + ".",

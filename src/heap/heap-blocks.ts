@@ -3,8 +3,9 @@
 // user-mode block lookup consume them. Pure data: no host, no output.
 import type { Address } from "../core/address";
 
-/** `Backend`, `LFH`, `Virtual` for an NT heap; `VS`, `LFH`, `Large` for a segment heap. */
-export type HeapBlockKind = "Backend" | "LFH" | "Virtual" | "VS" | "Large";
+/** `Backend`, `LFH`, `Virtual` for an NT heap; `VS`, `LFH`, `Large` for a segment heap; `PageHeap` for a full
+ *  page heap's block (+hpa; added by the NT heap walker's page-heap walk). */
+export type HeapBlockKind = "Backend" | "LFH" | "Virtual" | "VS" | "Large" | "PageHeap";
 
 /** One busy user allocation, as HeapAlloc handed it out. */
 export interface HeapBlock {

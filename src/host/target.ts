@@ -216,6 +216,25 @@ export class Target {
     return this.buildCache;
   }
 
+  /**
+   * The current process's image name and PID (host.currentProcess.Name and Id, jsprovider-api.md §2.5), each null
+   * when the session does not give it or gives something else than a name or a number.
+   */
+  processIdentity(): { image: string | null; pid: number | null } {
+    let image: string | null = null;
+    let pid: number | null = null;
+    try {
+      const p = host.currentProcess;
+      const name = p.Name;
+      if (typeof name === "string" && name !== "") image = name.replace(/^.*[\\/]/, "").slice(0, limits.maxTargetString);
+      const id = numberFromHost(p.Id);
+      pid = id !== null && id >= 0 && Math.floor(id) === id ? id : null;
+    } catch (e) {
+      // No process (a kernel session without one): both unknown.
+    }
+    return { image, pid };
+  }
+
   /** The current process's PEB: from the process object, else the `$peb` pseudo-register (reference §2.5). */
   pebAddress(): Address | null {
     try {

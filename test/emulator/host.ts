@@ -408,7 +408,7 @@ export function createHost(target: EmulatedTarget, context: vm.Context): HostCon
       const pebType = findType("ntdll", "_PEB") || findType("nt", "_PEB");
       return {
         Name: target.processName,
-        Id: 4,
+        Id: target.processId,
         get Modules() {
           call();
           return modulesView();

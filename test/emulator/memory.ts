@@ -17,6 +17,11 @@ export class SparseMemory {
     for (let p = address & ~(PAGE - 1n); p < address + BigInt(size); p += PAGE) this.pages.delete(p);
   }
 
+  /** Every page of `other` written over this memory: a live target that ran on (the same process, later). */
+  copyFrom(other: SparseMemory): void {
+    other.pages.forEach((bytes, page) => this.pages.set(page, bytes.slice()));
+  }
+
   isMapped(address: bigint): boolean {
     return this.pages.has(address & ~(PAGE - 1n));
   }

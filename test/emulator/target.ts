@@ -60,6 +60,8 @@ export class EmulatedTarget {
   /** Reads allowed before the emulator stops a walk that does not end (the fault suite's hang guard). */
   maxReadCalls: number | null = null;
   processName = "System";
+  /** host.currentProcess.Id; 4 is the System process's. */
+  processId = 4;
 
   // --- Host answers where the real debugger is less kind than a plain reading of the reference (issue 14) ---
   /**

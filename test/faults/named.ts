@@ -13,6 +13,7 @@ import { addEndlessDescriptors, addMalformedHeader, addOffsetsPastImage, buildDr
 import { wrapperScene, verifiedDataLayout, poolEntryLayout } from "../targets/verifier";
 import { storeExceptionScene, debuggerAddress } from "../targets/bugcheck";
 import * as seed004 from "../fixtures/triage/seed004";
+import { leakingProcess, LeakingProcess } from "../targets/heap-process";
 
 export interface NamedCase {
   name: string;
@@ -117,6 +118,21 @@ function heapCase(name: string, corrupt: (p: ReturnType<typeof heapProcess>) => 
   return { name, build: () => make().t.b.target, command: "!virtblocks", names: names(probe), rest, seeAlso };
 }
 
+/** The header of the second leaking 0x2000-byte buffer: right after the first (0x10 header + 0x20 +ust prefix + data). */
+function secondLeakHeader(lp: LeakingProcess): bigint {
+  return lp.leak.example + 0x2000n;
+}
+
+/** A seed-001-like process (test/targets/heap-process.ts: ProcessImage leaking through halcon's HXmalloc), dumped. */
+function heapleaksCase(name: string, corrupt: (lp: LeakingProcess) => void, names: (lp: LeakingProcess) => RegExp[], rest: RegExp[], seeAlso?: string): NamedCase {
+  const make = () => {
+    const lp = leakingProcess({ pointerSize: 8, build: BUILDS.win10_22h2, ust: true, dump: "C:\\cases\\imgsvc.dmp" });
+    corrupt(lp);
+    return lp;
+  };
+  return { name, build: () => make().target, command: "!heapleaks", names: names(make()), rest, seeAlso };
+}
+
 const SECOND_HEAP_WALKED = /NT \(encoded\)\s+4\s/;
 
 export function namedCases(): NamedCase[] {
@@ -193,6 +209,35 @@ export function namedCases(): NamedCase[] {
       () => [/NumberOfHeaps is 4294967294; only the first 4096 \(maxHeaps\) are walked/, /_PEB\.ProcessHeaps array at \S+ \(32768 bytes\) is unreadable/],
       [/PEB /],
       "test/e2e/virtblocks.test.ts: an absurd NumberOfHeaps is capped",
+    ),
+
+    // --- every heap of a process (heapleaks, issue 20) ---
+    heapleaksCase(
+      "NT heap block header whose checksum fails",
+      // The second leaking buffer's header: x64 +ust, the header is 0x30 bytes before the user pointer, the
+      // encoded Size byte at +8.
+      (lp) => {
+        const header = secondLeakHeader(lp);
+        const byte = (lp.target.memory.read(header + 8n, 1) as Uint8Array)[0];
+        lp.target.memory.writeU8(header + 8n, byte ^ 0x04);
+      },
+      (lp) => [new RegExp("heap " + hex(lp.heap) + ": backend block at " + hex(secondLeakHeader(lp)) + ": .*fails the checksum")],
+      [/Largest allocation stack: imgsvc!ProcessImage\+0x45 .* in 29 allocations/, /imgsvc!OpenReader\+0x33/],
+      "test/unit/heap/nt-heap-damage.test.ts: a header whose checksum fails",
+    ),
+    heapleaksCase(
+      "NT heap segment page missing from the dump",
+      (lp) => lp.target.memory.unmap((lp.leak.example + 0x2000n) & ~0xfffn, 0x1000),
+      (lp) => [new RegExp("heap " + hex(lp.heap) + ": segment range at " + hex((lp.leak.example + 0x2000n) & ~0xfffn) + ": 4096 bytes are unreadable")],
+      [/Largest allocation stack: imgsvc!ProcessImage\+0x45 .* in 29 allocations/, /imgsvc!Config::Load\+0x120/],
+      "test/e2e/heapleaks.test.ts: a page of the heap's segment missing from the dump",
+    ),
+    heapleaksCase(
+      "+ust stack record with an implausible depth",
+      (lp) => lp.target.memory.writeU32(lp.leakTrace! + 0xcn, 0xffffffff),
+      (lp) => [new RegExp("stack not read \\(the stack record at " + hex(lp.leakTrace!) + " has an implausible depth \\(4294967295\\)\\)")],
+      [/imgsvc!OpenReader\+0x33/, /Heaps walked:/],
+      "test/e2e/heapleaks.test.ts: an unreadable stack record",
     ),
 
     // --- Driver Verifier allocation list (unloadleaks) ---

@@ -12,6 +12,8 @@ import { SEED002, writeWideName } from "../targets/verifier";
 import { namedCases } from "./named";
 import { typedScenes } from "./typed-scenes";
 import { leakScene } from "../targets/segment-heap-scenes";
+import { leakingProcess } from "../targets/heap-process";
+import { BUILDS } from "../targets/builder";
 
 /** What a debugger command built by the toolkit may look like: a literal of ours with validated arguments. */
 export const SAFE_COMMAND = /^(u [0-9a-f]{8}(`[0-9a-f]{8})? L1|\.bugcheck|!thread|x [A-Za-z0-9_][A-Za-z0-9_.\-]{0,63}![A-Za-z0-9_?*@$]{1,128}|!poolused 2|\.chain|!verifier 3 [A-Za-z0-9_][A-Za-z0-9_.\-]{0,63})$/;
@@ -46,10 +48,13 @@ const ACCEPTED_ARGUMENTS: { [alias: string]: string[] } = {
   findimporter: ["42", "0xffffffffffffffff", "(1, 2, 3)"],
 };
 
+/** The scene a user-mode command's bad arguments run on: the heap commands on the process of their own scene. */
+const USER_SCENE: { [alias: string]: string } = { heapblocks: "heapleaks", heapleaks: "heapleaks" };
+
 /** Every command of the toolkit; the suite fails if one has no case. */
-export const ALL_ALIASES = ["leaktools", "leaktag", "pooltags", "leaks", "pooltagfile", "findimporter", "virtblocks", "virtstacks", "unloadleaks", "crashtriage", "ltlimits", "poolallocs"];
+export const ALL_ALIASES = ["leaktools", "leaktag", "pooltags", "leaks", "pooltagfile", "findimporter", "virtblocks", "virtstacks", "unloadleaks", "crashtriage", "ltlimits", "poolallocs", "heapblocks", "heapleaks"];
 const KERNEL_ONLY = ["leaktag", "pooltags", "leaks", "unloadleaks", "crashtriage", "poolallocs"];
-const USER_ONLY = ["virtblocks", "virtstacks"];
+const USER_ONLY = ["virtblocks", "virtstacks", "heapblocks", "heapleaks"];
 
 /** Words with which output says that something could not be read. */
 const SAYS_UNREADABLE = /unreadable|could not (be )?read|not read|cannot be read|not searched|not examined|is not readable/i;
@@ -99,6 +104,8 @@ export interface SuiteOptions {
   maxReadFaults: number;
   /** At most this many corrupted-read runs per command and mode (reads are sampled evenly above it); Infinity: all. */
   maxCorruptionsPerMode: number;
+  /** Only the runs of these commands (a helper checking its own commands); all of them when absent. */
+  onlyAliases?: string[];
 }
 
 const HANG_MS = 10000;
@@ -142,6 +149,12 @@ function cases(): Case[] {
     return after;
   };
   out.push({ build: afterDump, setup: [], command: dumps.then![0].commands[0] });
+  // The heap commands on a live process: the baseline, then growth; one heap by handle; reset.
+  const liveHeaps = () => leakingProcess({ pointerSize: 8, build: BUILDS.win10_22h2, ust: true, leaked: 4 }).target;
+  out.push({ build: liveHeaps, setup: ["!heapleaks"], command: "!heapleaks" });
+  out.push({ build: liveHeaps, setup: ["!heapleaks"], command: 'dx @$heapleaks("reset")' });
+  const x86NoUst = () => leakingProcess({ pointerSize: 4, build: BUILDS.win10_22h2, ust: false, leaked: 4 });
+  out.push({ build: () => x86NoUst().target, setup: [], command: "dx @$heapblocks(0x" + x86NoUst().heap.toString(16) + ")" });
   // The segment-heap walk on a small kernel (LFH and VS in three heaps, big pages), all of it and stopping early.
   out.push({ build: () => leakScene({ build: 19041, seed: 11 }).s.target, setup: [], command: '!poolallocs ("Leak", "all")' });
   out.push({ build: () => leakScene({ build: 22000, seed: 12 }).s.target, setup: [], command: '!poolallocs "Le*"' });
@@ -193,7 +206,8 @@ export function runSuite(options: SuiteOptions = { maxReadFaults: Infinity, maxC
     byClass[cls] = (byClass[cls] || 0) + 1;
     outcomes.push(o);
   };
-  for (const c of cases()) {
+  const wanted = (alias: string | null) => !options.onlyAliases || (alias !== null && options.onlyAliases.indexOf(alias) >= 0);
+  for (const c of cases().filter((x) => wanted(aliasOf(x.command)))) {
     const alias = aliasOf(c.command);
     if (alias) aliases.add(alias);
     const probe = runCase(c, () => undefined, null);
@@ -247,6 +261,7 @@ export function runSuite(options: SuiteOptions = { maxReadFaults: Infinity, maxC
   // Missing types on scenes whose symbols carry every type the commands use.
   for (const scene of typedScenes()) {
     scene.commands.forEach((command, i) => {
+      if (!wanted(aliasOf(command))) return;
       const c: Case = { build: scene.build, setup: scene.commands.slice(0, i), command };
       const alias = aliasOf(command);
       missingTypes(c, alias, add, typesLookedUp, typesRemoved);
@@ -266,7 +281,7 @@ export function runSuite(options: SuiteOptions = { maxReadFaults: Infinity, maxC
   // Named corruption cases: one structure made hostile on a real-layout target; the output names it and reports
   // the rest.
   const named: { name: string; seeAlso?: string }[] = [];
-  for (const n of namedCases()) {
+  for (const n of namedCases().filter((x) => wanted(aliasOf(x.command)))) {
     named.push({ name: n.name, seeAlso: n.seeAlso });
     const run = runCase({ build: n.build, setup: [], command: n.command }, () => undefined, 20000);
     const out = run.result.output;
@@ -283,18 +298,21 @@ export function runSuite(options: SuiteOptions = { maxReadFaults: Infinity, maxC
       writeWideName(b, SEED002.arg2, name.slice(0, 60));
       return b.target;
     };
-    const run = runCase({ build, setup: [], command: "!unloadleaks" }, () => undefined, 10000);
-    add("hostile names", judge("hostile Arg2 driver name " + JSON.stringify(name), "!unloadleaks", run, 10000));
+    if (wanted("unloadleaks")) {
+      const run = runCase({ build, setup: [], command: "!unloadleaks" }, () => undefined, 10000);
+      add("hostile names", judge("hostile Arg2 driver name " + JSON.stringify(name), "!unloadleaks", run, 10000));
+    }
     const literal = JSON.stringify(name);
-    for (const [alias, scene] of [["leaktag", "leaktag"], ["findimporter", "findimporter"], ["unloadleaks", "unloadleaks"], ["pooltagfile", "leaktag"], ["virtblocks", "virtblocks"], ["ltlimits", "leaktag"]]) {
+    for (const [alias, scene] of [["leaktag", "leaktag"], ["findimporter", "findimporter"], ["unloadleaks", "unloadleaks"], ["pooltagfile", "leaktag"], ["virtblocks", "virtblocks"], ["heapleaks", "heapleaks"], ["ltlimits", "leaktag"]]) {
+      if (!wanted(alias)) continue;
       const c: Case = { build: sharedScene(scene), setup: [], command: "!" + alias + " " + literal };
       add("hostile names", judge("hostile argument " + literal, c.command, runCase(c, () => undefined, 10000), 10000));
     }
   }
 
   // Bad arguments: one usage line each, on a target of the kind the command needs.
-  const sceneFor = (alias: string) => sharedScene(USER_ONLY.indexOf(alias) >= 0 ? "virtblocks" : alias === "unloadleaks" ? "unloadleaks" : "leaktag");
-  for (const alias of ALL_ALIASES) {
+  const sceneFor = (alias: string) => sharedScene(USER_ONLY.indexOf(alias) >= 0 ? USER_SCENE[alias] || "virtblocks" : alias === "unloadleaks" ? "unloadleaks" : "leaktag");
+  for (const alias of ALL_ALIASES.filter(wanted)) {
     for (const arg of BAD_ARGUMENTS) {
       const command = "!" + alias + " " + arg;
       const run = runCase({ build: sceneFor(alias), setup: [], command }, () => undefined, 10000);
@@ -309,7 +327,7 @@ export function runSuite(options: SuiteOptions = { maxReadFaults: Infinity, maxC
   const kernel = sharedScene("leaktag");
   const user = sharedScene("virtblocks");
   for (const [aliasList, build, kind] of [[KERNEL_ONLY, user, "user-mode"], [USER_ONLY, kernel, "kernel"]] as const) {
-    for (const alias of aliasList) {
+    for (const alias of aliasList.filter(wanted)) {
       const run = runCase({ build, setup: [], command: "!" + alias }, () => undefined, 10000);
       const lines = printedLines(run.result.output);
       const problem = lines.length === 1 ? null : "!" + alias + " in a " + kind + " session printed " + lines.length + " lines";

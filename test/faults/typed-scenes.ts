@@ -9,6 +9,7 @@ import { poolTrackerLayout, bigPagesLayout } from "../targets/layouts";
 import { HeapTarget } from "../targets/heap";
 import { wrapperScene, writeBugCheck } from "../targets/verifier";
 import { leakScene } from "../targets/segment-heap-scenes";
+import { leakingProcess } from "../targets/heap-process";
 import { storeExceptionScene, poolBlock, EXR64, CONTEXT64, POOL_HEADER64, DUMP } from "../targets/bugcheck";
 
 /** Every type a command asks for, by module (as `dt module!type` names it). The suite checks each scene's list. */
@@ -21,6 +22,8 @@ export const TYPES_USED: { [alias: string]: string[] } = {
   virtstacks: ["ntdll!_HEAP", "ntdll!_HEAP_VIRTUAL_ALLOC_ENTRY", "ntdll!_SEGMENT_HEAP"],
   unloadleaks: ["nt!_VF_TARGET_VERIFIED_DRIVER_DATA", "nt!_VI_POOL_ENTRY_INUSE"],
   crashtriage: ["nt!_EXCEPTION_POINTERS", "nt!_EXCEPTION_RECORD", "nt!_CONTEXT", "nt!_POOL_HEADER"],
+  heapleaks: ["ntdll!_HEAP", "ntdll!_HEAP_VIRTUAL_ALLOC_ENTRY", "ntdll!_HEAP_USERDATA_HEADER", "ntdll!_HEAP_SUBSEGMENT"],
+  heapblocks: ["ntdll!_HEAP", "ntdll!_HEAP_VIRTUAL_ALLOC_ENTRY", "ntdll!_HEAP_USERDATA_HEADER", "ntdll!_HEAP_SUBSEGMENT"],
   poolallocs: [
     "nt!_EX_POOL_HEAP_MANAGER_STATE", "nt!_EX_HEAP_POOL_NODE", "nt!_RTLP_HP_HEAP_GLOBALS", "nt!_SEGMENT_HEAP", "nt!_HEAP_SEG_CONTEXT",
     "nt!_HEAP_PAGE_SEGMENT", "nt!_HEAP_PAGE_RANGE_DESCRIPTOR", "nt!_HEAP_VS_SUBSEGMENT", "nt!_HEAP_VS_CHUNK_HEADER", "nt!_HEAP_LFH_SUBSEGMENT", "nt!_POOL_HEADER",
@@ -91,6 +94,12 @@ export function typedScenes(): TypedScene[] {
       commands: ['!leaktag "Leak"', "!leaktag", "dx @$pooltags()", "dx @$leaks()", "!leaktools"],
     },
     { id: "heaps with types", build: typedProcess, commands: ["!virtblocks", "!virtstacks"] },
+    // Every NT heap part (backend, LFH, virtual blocks) with ntdll's types (the PDB's where the data set has them).
+    {
+      id: "user heaps with types",
+      build: () => leakingProcess({ pointerSize: 8, build: BUILDS.win10_22h2, ust: true, symbols: true, leaked: 4, dump: "C:\\cases\\imgsvc.dmp" }).target,
+      commands: ["!heapleaks", "dx @$heapblocks()"],
+    },
     {
       id: "verifier with types",
       build: () => wrapperScene({ build: BUILDS.win11_22h2, pointerSize: 8, throughWrapper: 6, withTypes: true }).b.target,

@@ -1,0 +1,128 @@
+// @$heapblocks end to end, and !heapleaks over a process with an NT heap, a segment heap and a full page heap: the
+// segment heap laid out by test/targets/user-segment-heap.ts, the NT heap by test/targets/nt-heap.ts, both from the
+// research's layouts; images and symbols by test/targets/heap-process.ts.
+import { DebuggerSession } from "../emulator/session";
+import { int64Value } from "../emulator/int64";
+import { BUILDS } from "../targets/builder";
+import { HeapProcess } from "../targets/heap-process";
+import { UserSegmentHeapBuilder } from "../targets/user-segment-heap";
+import { printedLines } from "../faults/suite";
+
+interface BlockRecord {
+  Address: unknown;
+  Size: number;
+  Heap: unknown;
+  Kind: string;
+  Stack: string[];
+  Type: string | null;
+}
+interface BlocksResult {
+  Blocks: BlockRecord[];
+  Heaps: { Heap: unknown; Type: string; Blocks: number; Bytes: number }[];
+  NotWalked: { Heap: unknown; Part: string; Reason: string }[];
+  StacksRecorded: boolean;
+}
+
+function run(session: DebuggerSession, line: string) {
+  const r = session.run(line);
+  expect(r.escaped).toBeNull();
+  return r;
+}
+
+const le64 = (v: bigint) => {
+  const b = new Uint8Array(8);
+  new DataView(b.buffer).setBigUint64(0, v, true);
+  return b;
+};
+
+/** A Windows 10 22H2 x64 process (+ust) whose default heap is a segment heap (VS, LFH, large blocks), with an NT heap and a full page heap beside it. */
+function mixedProcess() {
+  const sh = new UserSegmentHeapBuilder({ build: BUILDS.win10_22h2, ust: true, dump: true });
+  const hp = new HeapProcess({ pointerSize: 8, build: BUILDS.win10_22h2, ust: true, builder: sh.b, image: "viewer.exe", images: [{ file: "viewer.exe", size: 0x60000 }, { file: "ucrtbase.dll", size: 0x100000 }] });
+  const alloc = [hp.frame({ name: "ntdll!RtlAllocateHeap" }, 0x39f00, 0x3e), hp.frame({ name: "ucrtbase!_malloc_base" }, 0x1f200, 0x36)];
+  const loadFrame = hp.frame({ name: "viewer!Document::Load", source: { file: "d:\\viewer\\document.cpp", line: 77 } }, 0x1200, 0x5d);
+  const cacheFrame = hp.frame({ name: "viewer!ThumbCache::Add" }, 0x2200, 0x19);
+  const loadStack = [...alloc, hp.frame({ name: "viewer!operator new" }, 0x4000, 0x12), loadFrame];
+  const cacheStack = [...alloc, cacheFrame];
+  const vtable = hp.vtable("viewer", "CPage", 0x41230);
+  const vs = sh.vs([
+    { size: 0x180, stack: loadStack, content: le64(vtable) },
+    { size: 0x180, stack: loadStack, content: le64(vtable) },
+    { size: 0x2a0, stack: cacheStack },
+  ]);
+  // Slots of 0x70: the +ust trailer (16-aligned data, a 16-byte header, the record pointer, the tail WORD) must fit.
+  const lfh = sh.lfh(0x70, 1, [
+    { slot: 0, spec: { size: 0x38, stack: loadStack, content: le64(vtable) } },
+    { slot: 3, spec: { size: 0x40, stack: cacheStack } },
+  ]);
+  const large = sh.largeBlock({ size: 0x30000, stack: cacheStack });
+  sh.finish();
+  const nt = hp.p.heap();
+  // One stack, one record, whichever heap the allocation came from (ntdll's RtlpHeapStackTraceLog is per process).
+  const ntTrace = sh.record(loadStack);
+  const ntBlock = nt.alloc(0x90, { trace: ntTrace, firstPointer: vtable });
+  hp.p.listHeap(sh.heap);
+  // A full page heap (+hpa): its one busy block's stack is an _RTL_STACK_TRACE_ENTRY (userheap-facts §4.5, §6).
+  const ph = hp.p.pageHeap([{ size: 0x64, trace: hp.p.rtlStackTraceEntry(cacheStack) }]);
+  const pageHeap = ph.handle;
+  const target = hp.finish();
+  return { hp, sh, target, vs, lfh: lfh.placed, large, nt, ntBlock, pageHeap, pageBlock: ph.blocks[0], vtable };
+}
+
+describe("@$heapblocks over an NT heap, a segment heap and a full page heap", () => {
+  const m = mixedProcess();
+  const session = DebuggerSession.load(m.target);
+  const r = run(session, "dx @$heapblocks()");
+  const result = r.value as BlocksResult;
+  const byAddress = new Map(result.Blocks.map((b) => [int64Value(b.Address), b]));
+
+  test("every busy allocation once, with the fields the issue names", () => {
+    expect(Object.keys(result.Blocks[0]).sort()).toEqual(["Address", "Heap", "Kind", "Size", "Stack", "Type"]);
+    expect(result.Blocks.length).toBe(1 + 3 + 2 + 1 + 1);
+    expect(byAddress.get(m.pageBlock.address)).toMatchObject({ Size: 0x64, Kind: "PageHeap" });
+    expect(int64Value(byAddress.get(m.pageBlock.address)!.Heap)).toBe(m.pageHeap);
+    expect(byAddress.get(m.ntBlock.address)).toMatchObject({ Size: 0x90, Kind: "Backend", Type: "viewer!CPage::`vftable'" });
+    expect(int64Value(byAddress.get(m.ntBlock.address)!.Heap)).toBe(m.nt.address);
+    for (const v of m.vs) {
+      const b = byAddress.get(v.address)!;
+      expect(b).toMatchObject({ Size: v.size, Kind: "VS" });
+      expect(int64Value(b.Heap)).toBe(m.sh.heap);
+    }
+    expect(byAddress.get(m.lfh[0].address)).toMatchObject({ Size: 0x38, Kind: "LFH", Type: "viewer!CPage::`vftable'" });
+    expect(byAddress.get(m.large.address)).toMatchObject({ Size: 0x30000, Kind: "Large", Type: null });
+  });
+
+  test("Stack: the frames innermost first, module!symbol+0x.. from u <address> L1", () => {
+    expect(byAddress.get(m.vs[0].address)!.Stack).toEqual(["ntdll!RtlAllocateHeap+0x3e", "ucrtbase!_malloc_base+0x36", "viewer!operator new+0x12", "viewer!Document::Load+0x5d"]);
+    expect(byAddress.get(m.vs[2].address)!.Stack).toEqual(["ntdll!RtlAllocateHeap+0x3e", "ucrtbase!_malloc_base+0x36", "viewer!ThumbCache::Add+0x19"]);
+    expect(byAddress.get(m.lfh[1].address)!.Stack).toEqual(byAddress.get(m.vs[2].address)!.Stack);
+    expect(byAddress.get(m.large.address)!.Stack).toEqual(byAddress.get(m.vs[2].address)!.Stack);
+    expect(byAddress.get(m.ntBlock.address)!.Stack).toEqual(byAddress.get(m.vs[0].address)!.Stack);
+    // The page heap's _RTL_STACK_TRACE_ENTRY gives the same frames.
+    expect(byAddress.get(m.pageBlock.address)!.Stack).toEqual(byAddress.get(m.vs[2].address)!.Stack);
+  });
+
+  test("the heaps: NT, Segment and PageHeap, each with its blocks and bytes", () => {
+    expect(result.Heaps.map((h) => h.Type)).toEqual(["NT", "Segment", "PageHeap"]);
+    expect(result.Heaps[1]).toMatchObject({ Blocks: 6, Bytes: 0x180 * 2 + 0x2a0 + 0x38 + 0x40 + 0x30000 });
+    expect(result.Heaps[2]).toMatchObject({ Blocks: 1, Bytes: 0x64 });
+    expect(result.NotWalked).toEqual([]);
+    expect(printedLines(r.output)[0]).toBe("8 busy allocations, 0x3070c (194 KB), in 3 heaps; allocation stacks recorded (+ust).");
+  });
+
+  test("one heap: only its blocks", () => {
+    const one = run(session, "dx @$heapblocks(0x" + m.sh.heap.toString(16) + ")").value as BlocksResult;
+    expect(one.Blocks.length).toBe(6);
+    expect(one.Heaps.map((h) => h.Type)).toEqual(["Segment"]);
+  });
+
+  test("!heapleaks groups the segment heap's blocks with the NT heap's by stack", () => {
+    const leaks = run(session, "!heapleaks");
+    const groups = (leaks.value as { Groups: { Caller: string | null; Allocations: number; Bytes: number; Type: string | null }[] }).Groups;
+    // The page heap's block has its own record (an _RTL_STACK_TRACE_ENTRY), so its own group with the same caller.
+    expect(groups.length).toBe(3);
+    expect(groups[0]).toMatchObject({ Caller: "viewer!ThumbCache::Add+0x19", Allocations: 3, Bytes: 0x2a0 + 0x40 + 0x30000 });
+    expect(groups[2]).toMatchObject({ Caller: "viewer!ThumbCache::Add+0x19", Allocations: 1, Bytes: 0x64 });
+    expect(groups[1]).toMatchObject({ Caller: "viewer!Document::Load+0x5d [d:\\viewer\\document.cpp @ 77]", Allocations: 4, Bytes: 0x180 * 2 + 0x38 + 0x90, Type: "viewer!CPage::`vftable'" });
+  });
+});
