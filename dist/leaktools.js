@@ -34,7 +34,7 @@ var __leaktools = (function (exports) {
         return Math.abs(value) < 1024 ? groupDigits(value) + " bytes" : groupDigits(value) + " (" + humanBytes(value) + ")";
     }
     /** 0x1559 -> "0x1559". */
-    function hex$1(value) {
+    function hex$2(value) {
         return (value < 0 ? "-0x" : "0x") + Math.abs(value).toString(16);
     }
     /** "1 allocation", "3 allocations": English plurals in the messages, not "allocation(s)". */
@@ -55,8 +55,8 @@ var __leaktools = (function (exports) {
                 .map((v, i) => {
                 const last = i === values.length - 1;
                 if (columns[i].align === "right")
-                    return pad(v, widths[i], true);
-                return last ? v : pad(v, widths[i], false);
+                    return pad$1(v, widths[i], true);
+                return last ? v : pad$1(v, widths[i], false);
             })
                 .join("  ")
                 .replace(/\s+$/, "");
@@ -65,7 +65,7 @@ var __leaktools = (function (exports) {
             out.push(line(r));
         return out;
     }
-    function pad(text, width, left) {
+    function pad$1(text, width, left) {
         const fill = repeat(" ", Math.max(0, width - text.length));
         return left ? fill + text : text + fill;
     }
@@ -78,6 +78,62 @@ var __leaktools = (function (exports) {
     /** Target strings may hold newlines or control bytes; a table cell never does. */
     function oneLine$1(text) {
         return text.replace(/[\x00-\x1f\x7f]/g, "?");
+    }
+
+    // The shape every command's text takes (issue 24): the answer first, then the details, then one "Next:" block.
+    // Shared so that every command words sizes, pools and follow-ups the same way.
+    /**
+     * A size as text: hex as the debugger prints sizes, with a human figure. 0x380 -> "0x380 (896 bytes)",
+     * 0x129c00000 -> "0x129c00000 (4.65 GB)". Records keep the exact number; only text uses this.
+     */
+    function sizeText(bytes) {
+        const sign = bytes < 0 ? "-" : "";
+        const n = Math.abs(bytes);
+        return sign + "0x" + n.toString(16) + " (" + (n < 1024 ? groupDigits(n) + (n === 1 ? " byte" : " bytes") : humanBytes(n)) + ")";
+    }
+    /**
+     * The one "Next:" style of every command:
+     *   Next:
+     *     !poolallocs "Leak"            every live allocation of the tag, small blocks too
+     *     db ffffa38c`12345000 L0x380   the first block's bytes
+     * Commands are real values, never placeholders; the block is left out when there is nothing to suggest.
+     */
+    function nextBlock(steps) {
+        const shown = steps.filter((s) => s.command.length > 0);
+        if (shown.length === 0)
+            return [];
+        const width = Math.min(60, Math.max(...shown.map((s) => s.command.length)));
+        return ["Next:"].concat(shown.map((s) => "  " + pad(s.command, width) + (s.why ? "  " + s.why : "")));
+    }
+    function pad(text, width) {
+        return text.length >= width ? text : text + " ".repeat(width - text.length);
+    }
+    /**
+     * Layout provenance (output conventions 2): which structures this session decoded with a built-in layout, and the
+     * full reason, for `!leaktools`. Module state lives as long as the script is loaded, i.e. one debugger session.
+     */
+    const builtInLayoutsUsed = new Map();
+    /**
+     * The one short line a command prints after its answer when it decoded `layout` from a built-in variant, the first
+     * time in the session for that structure: `Layout: built-in _POOL_TRACKER_TABLE (Windows 10 1709-22H2 x64), not from
+     * nt's symbols; !leaktools shows why.` Empty when the symbols gave the layout or the line was already printed.
+     * A guessed layout (unknown build) says "guessed", since a guess must say so.
+     */
+    function layoutNote(layout) {
+        if (layout.origin !== "built-in")
+            return [];
+        const seen = builtInLayoutsUsed.has(layout.typeName);
+        builtInLayoutsUsed.set(layout.typeName, layout.description);
+        if (seen)
+            return [];
+        const label = layout.variantLabel ? " (" + layout.variantLabel + ")" : "";
+        return ["Layout: " + (layout.guessed ? "guessed " : "") + "built-in " + layout.typeName + label + ", not from the symbols; !leaktools shows why."];
+    }
+    /** Every built-in layout used this session with its full reason, for `!leaktools`. */
+    function builtInLayoutsThisSession() {
+        const out = [];
+        builtInLayoutsUsed.forEach((description, typeName) => out.push({ typeName, description }));
+        return out;
     }
 
     /**
@@ -121,6 +177,7 @@ var __leaktools = (function (exports) {
             origin: "built-in",
             description: spec.typeName + ": " + description,
             guessed,
+            variantLabel: variant.label,
         };
     }
     /** Why the symbols were not used, when the type is absent: with the command that loads them. */
@@ -176,7 +233,7 @@ var __leaktools = (function (exports) {
 
     const WIN10_1709 = 16299;
     /** Windows Server 2022: the first build with the Windows 11 pool tracker sizes (0x50, big pages 0x20; its PDB). */
-    const SERVER_2022$2 = 20348;
+    const SERVER_2022$3 = 20348;
     const POOL_TRACKER_TABLE = {
         module: "nt",
         typeName: "_POOL_TRACKER_TABLE",
@@ -205,7 +262,7 @@ var __leaktools = (function (exports) {
                 label: "Windows 10 1709-22H2 x64",
                 pointerSize: 8,
                 minBuild: WIN10_1709,
-                maxBuild: SERVER_2022$2 - 1,
+                maxBuild: SERVER_2022$3 - 1,
                 size: 0x38,
                 offsets: { Key: 0, NonPagedBytes: 8, NonPagedAllocs: 0x10, NonPagedFrees: 0x18, PagedBytes: 0x20, PagedAllocs: 0x28, PagedFrees: 0x30 },
                 sizes: { Key: 4, NonPagedAllocs: 8, NonPagedFrees: 8, NonPagedBytes: 8, PagedAllocs: 8, PagedFrees: 8, PagedBytes: 8 },
@@ -224,7 +281,7 @@ var __leaktools = (function (exports) {
             {
                 label: "Windows Server 2022 and Windows 11 21H2-24H2 x64",
                 pointerSize: 8,
-                minBuild: SERVER_2022$2,
+                minBuild: SERVER_2022$3,
                 size: 0x50,
                 offsets: { Key: 0, NonPagedBytes: 8, NonPagedAllocs: 0x10, NonPagedFrees: 0x18, PagedBytes: 0x20, PagedAllocs: 0x28, PagedFrees: 0x30 },
                 sizes: { Key: 4, NonPagedAllocs: 8, NonPagedFrees: 8, NonPagedBytes: 8, PagedAllocs: 8, PagedFrees: 8, PagedBytes: 8 },
@@ -258,7 +315,7 @@ var __leaktools = (function (exports) {
                 label: "Windows 10 1507-22H2 x64",
                 pointerSize: 8,
                 minBuild: WIN10$1,
-                maxBuild: SERVER_2022$2 - 1,
+                maxBuild: SERVER_2022$3 - 1,
                 size: 0x18,
                 offsets: { Va: 0, Key: 8, PoolType: 0xc, NumberOfBytes: 0x10 },
                 sizes: { Va: 8, Key: 4, PoolType: 4, NumberOfBytes: 8 },
@@ -268,7 +325,7 @@ var __leaktools = (function (exports) {
             {
                 label: "Windows Server 2022 and Windows 11 21H2-24H2 x64",
                 pointerSize: 8,
-                minBuild: SERVER_2022$2,
+                minBuild: SERVER_2022$3,
                 size: 0x20,
                 offsets: { Va: 0, Key: 8, PoolType: 0xc, NumberOfBytes: 0x10 },
                 sizes: { Va: 8, Key: 4, PoolType: 4, NumberOfBytes: 8 },
@@ -301,51 +358,455 @@ var __leaktools = (function (exports) {
         return !(before && after);
     }
 
-    // kd> !leaktools
-    // Lists the toolkit's commands with their usage and version, and what it knows of the current target.
-    function leaktoolsCommand(all) {
-        return {
-            name: "leaktools",
-            takesNoArguments: true,
-            usage: "!leaktools",
-            summary: "List the leaktools commands and what they will use on this target",
-            resultNoun: ["command", "commands"],
-            run(ctx) {
-                const commands = all();
-                ctx.out.line("leaktools " + VERSION + " - memory-leak and crash triage for WinDbg");
-                ctx.out.lines(renderTable([
-                    { header: "Command", value: (c) => c.usage },
-                    { header: "What it does", value: (c) => c.summary },
-                ], commands));
-                ctx.out.line('Arguments are dx expressions: quote strings (!leaktag "Leak"); every command is also dx @$name(...).');
-                ctx.out.line("");
-                for (const line of describeTarget$1(ctx.target))
-                    ctx.out.line(line);
-                return commands.map((c) => ({ Name: c.name, Usage: c.usage, Summary: c.summary, toString: () => c.usage }));
-            },
-        };
+    // Named caps on numbers that come from the target. Each says why it is the size it is.
+    const limits = {
+        /** A list longer than this is treated as corrupted: no heap or loader list in a sane process comes close. */
+        maxListEntries: 1000000,
+        /** Largest single host read. Over KDNET the debugger splits reads into 4,000-byte packets itself; larger reads
+         *  only save host calls, and 1 MiB bounds the memory one call can pin. */
+        maxReadBytes: 0x100000,
+        /** Largest range one command reads as a whole (an image searched for a tag, a table): 256 MB. Larger is a
+         *  corrupt size, not a module or a table. */
+        maxImageBytes: 0x10000000,
+        /** A tag table larger than this (entries) is corrupt: real PoolTrackTableSize values are 2^11..2^16. */
+        maxPoolTrackEntries: 0x100000,
+        /** Characters read from a target string before it is cut. */
+        maxTargetString: 512,
+        /** Lines of debugger command output parsed. */
+        maxCommandLines: 200000,
+        /** Allocator call sites of one tag kept per module: real drivers have dozens (70+ in one Microsoft driver); each
+         *  takes ten bytes of code at least, so only a corrupt or crafted image comes near. */
+        maxAllocationSitesPerModule: 65536,
+    };
+    /** Caps of the user-mode heap walkers (issue 20): past them a heap structure is taken as corrupt. */
+    const heapWalkLimits = {
+        /** Segments of one NT heap: a growable heap doubles each new segment's reserve, so even 64 is far beyond real use. */
+        maxSegmentsPerHeap: 1024,
+        /** Uncommitted ranges of one segment: each is at least a page, and a segment reserves at most a few hundred MB. */
+        maxUncommittedRangesPerSegment: 0x10000,
+        /** Bytes from FirstEntry to LastValidEntry of one segment: segments are reserved in tens of MB; 4 GB is corrupt. */
+        maxSegmentBytes: 0x100000000,
+        /** Virtual blocks of one heap: each is at least 512 KB (x64) of address space, so a million needs 512 GB. */
+        maxVirtualBlocksPerHeap: 1000000,
+        /** Bytes of a segment read beyond what its header says is committed: one page, for a count rounded down. */
+        segmentCommitSlack: 0x1000,
+        /** Bytes of a virtual block read as an LFH UserBlocks: the largest UserBlocks is below 1 MB (0xF0000 on x86). */
+        maxUserBlocksBytes: 0x200000,
+        /** Busy nodes of one full page heap: each holds at least two pages of address space, so 2^20 need 8 GB+ (x64). */
+        maxPageHeapBlocks: 1000000,
+        /** Parts named as not walked in one heap: a heap damaged everywhere is told in the first ones. */
+        maxPartsNotWalkedPerHeap: 256,
+    };
+    const PAGE_SIZE = 0x1000;
+    const WORK_LIMITS = [
+        {
+            name: "maxSearchBytesPerImage",
+            commands: '!leaktag "Tag"',
+            defaultValue: 0x4000000,
+            ceiling: limits.maxImageBytes,
+            reason: "bytes of one module searched for a tag; drivers are rarely above 64 MB (ntoskrnl is ~11 MB), and over KDNET 64 MB is ~8 s",
+        },
+        {
+            name: "maxModules",
+            commands: '!findimporter, !leaktag "Tag"',
+            defaultValue: 4096,
+            ceiling: 0x10000,
+            reason: "modules examined; a real system loads a few hundred",
+        },
+        {
+            name: "maxBlocksPerHeap",
+            commands: "!virtblocks, !virtstacks",
+            defaultValue: 200000,
+            ceiling: 0x1000000,
+            reason: "virtual blocks walked in one heap; each is at least 512 KB of address space (x64), so more is a corrupted list",
+        },
+        {
+            name: "maxSymbolizedCallers",
+            commands: "!unloadleaks",
+            defaultValue: 512,
+            ceiling: 0x10000,
+            reason: "distinct caller addresses symbolized; each costs one `u <address> L1` round trip",
+        },
+        {
+            name: "maxAllocations",
+            commands: "!unloadleaks",
+            defaultValue: 1000000,
+            ceiling: 0x1000000,
+            reason: "verifier-tracked allocations listed for one driver",
+        },
+        {
+            name: "maxPoolBytesWalked",
+            commands: '!poolallocs "Tag"',
+            defaultValue: 0x10000000,
+            ceiling: 0x1000000000,
+            reason: "bytes of pool subsegments read looking for a tag's small blocks; 256 MB is ~32 s over KDNET, and the walk stops sooner once the tracker's count is found",
+        },
+        {
+            name: "maxSymbolizedFrames",
+            commands: "@$heapblocks, !heapleaks",
+            defaultValue: 1024,
+            ceiling: 0x10000,
+            reason: "distinct stack frames and type pointers symbolized; each costs one `u <address> L1` round trip (the rest show module+0x..)",
+        },
+        {
+            name: "maxHeapStackGroups",
+            commands: "!heapleaks",
+            defaultValue: 20,
+            ceiling: 0x100000,
+            reason: "allocation groups whose stacks are read and symbolized, largest first; the others carry their stack record's address",
+        },
+    ];
+    const current = {};
+    /** The value in force for this session (the default until !ltlimits raises it). */
+    function workLimit(name) {
+        const value = current[name];
+        return value === undefined ? findWorkLimit(name).defaultValue : value;
     }
-    function describeTarget$1(target) {
-        const build = target.windowsBuild();
-        const lines = [
-            "Target: " +
-                (target.isKernel ? "kernel" : "user-mode") +
-                (!target.dumpKnown ? " session (dump or live: not known)" : target.isDump ? " dump" : " live session") +
-                ", " + (target.pointerSize * 8) + "-bit" +
-                ", Windows build " + (build === null ? "unknown" : String(build)) +
-                ", " + plural(target.modules().length, "module") + " loaded",
-        ];
-        if (target.isKernel) {
-            const layout = resolveLayout(POOL_TRACKER_TABLE, (m, t) => target.type(m, t), target.pointerSize, build);
-            lines.push("Pool tag tracker layout: " + (isLayoutMissing(layout) ? layout.typeName + ": " + layout.reason : layout.description));
-        }
-        return lines;
+    function findWorkLimit(name) {
+        for (const l of WORK_LIMITS)
+            if (l.name === name)
+                return l;
+        return null;
+    }
+    /** Sets a limit for the session; the value must be a whole number from 1 to the limit's ceiling. */
+    function setWorkLimit(name, value) {
+        current[name] = value;
+    }
+    function resetWorkLimits() {
+        for (const key of Object.keys(current))
+            delete current[key];
+    }
+    /** The hint a command prints beside a limit it hit. */
+    function raiseHint(name) {
+        return "raise it with !ltlimits (\"" + name + "\", " + Math.min(workLimit(name) * 4, findWorkLimit(name).ceiling) + ")";
+    }
+
+    // Every message the user reads, in one place. Each says what was tried and what to do next.
+    // Sections per command keep additions from colliding.
+    const messages = {
+        // --- toolkit-wide ---
+        internalError: (command, detail) => "!" + command + " stopped: " + detail.replace(/[\x00-\x1f]/g, " ") +
+            ". This is a bug in leaktools; please report it with the command you ran (see !leaktools).",
+        noArguments: (usage) => "Usage: " + usage + " - this command takes no arguments.",
+        leaktoolsNoSuchCommand: (given, names) => 'Usage: !leaktools or !leaktools "name" with one of ' + names.join(", ") + ' (!leaktools "leaktag"); got ' + given + ".",
+        // --- results kept for the session (src/host/runner.ts, issue 24) ---
+        resultKept: (why, refresh) => "the result kept from the earlier run (" + why + "); " + refresh + " reads the target again",
+        buildUnreadable: (what) => "Could not read the Windows build: " + what + "; built-in layouts were chosen without it (guessed).",
+        needsKernel: (command) => "!" + command + " needs a kernel target (a kernel dump or a kd/KDNET session); this is a user-mode session.",
+        /** The way to a user-mode session differs: a dump cannot be attached to, a live machine's process can. */
+        needsUserMode: (command, dump) => "!" + command + " needs a user-mode session (a process or its user-mode dump); this is a kernel " + (dump ? "dump" : "session") + ". " +
+            (dump
+                ? "Open a user-mode dump of the process instead (procdump -ma <pid>, or .dump /ma from a debugger attached to it)."
+                : "Attach a user-mode debugger to the process (windbg -p <pid>) or take its dump (procdump -ma <pid>) and run it there."),
+        symbolMissing: (symbol) => "The symbol " + symbol + " was not found. Load the kernel's symbols (.symfix; .reload /f nt) and try again.",
+        layoutFallback: (description) => "Layout: " + description + ".",
+        unreadable: (what, address) => "Could not read " + what + " at " + address + "; the rest is shown.",
+        noModules: () => "The debugger reported no loaded modules. Run .reload and try again.",
+        // --- ltlimits ---
+        ltlimitsUsage: (problem, names) => 'Usage: !ltlimits, !ltlimits ("name", value) or !ltlimits "reset" (' + problem + "; limits: " + names.join(", ") + ").",
+        ltlimitsBadValue: (name, given, ceiling) => "Usage: !ltlimits (\"" + name + "\", value) with a whole number from 1 to " + ceiling + "; got " + given + ".",
+        ltlimitsSet: (name, before, after) => name + ": " + before + " -> " + after + ' for this session (!ltlimits "reset" restores the defaults).',
+        ltlimitsReset: () => "Work limits reset to their defaults.",
+        ltlimitsHint: () => 'A command that hits a limit says which; raise it with !ltlimits ("name", value). Long work prints progress as it goes.',
+        // --- leaktag / pooltags / leaks ---
+        leaktagUsage: (given) => 'Usage: !leaktag ["Tag"] - a pool tag of 1-4 characters in quotes, ? and * as wildcards (!leaktag "Leak", !leaktag "Le*"); got ' +
+            given + ".",
+        tagUsageUnavailable: (detail) => "No pool tag usage: " + detail + ". If nt's symbols are missing, load them (.symfix; .reload /f nt); " +
+            "if the memory is unreadable, a small or partial dump may not hold it (a kernel or complete dump does).",
+        tagNotTracked: (tag) => "Tag '" + tag + "' has no entry in the pool tag tables (no allocation recorded, or pool tagging is off).",
+        untaggedTag: (tag) => "Tag '" + tag + "' is what ExAllocatePool records: the allocations carry no tag of their own, so the drivers that " +
+            "allocate them are those that import ExAllocatePool (below; !findimporter \"ExAllocatePool\" shows them in full).",
+        untaggedOwnersHeader: (modules) => "Owners: " + (modules === 0 ? "no module imports" : modules === 1 ? "1 module imports" : modules + " modules import") +
+            " ExAllocatePool (by name or by IAT value); images were not searched for the tag's bytes, which the kernel writes itself.",
+        untaggedImportersUnknown: () => "Owners: nt!ExAllocatePool could not be resolved and no import names it, so its importers are unknown (.reload /f nt, then !findimporter \"ExAllocatePool\").",
+        ownersHeader: (modules, bytes) => "Owners: searched " + plural(modules, "module") + ", " + bytes + " of image sections.",
+        noOwners: (tag) => "No loaded module holds the bytes of '" + tag + "'. The allocator may build the tag at run time, or it was unloaded (lm shows unloaded modules).",
+        notSearched: (count) => plural(count, "section range was", "section ranges were") + " not resident and NOT searched:",
+        wildcardOwners: (count) => count + " tags match; run !leaktag on one tag (in quotes, no wildcard) to find its owner.",
+        leaksBaseline: (tags) => "Baseline recorded: " + tags + " tags. Run dx @$leaks() again after a while to see which tags grew.",
+        leaksNeedLive: () => "This is a dump: growth needs a second snapshot, of a live target or of a later dump (Next: below). The largest tags now:",
+        leaksReset: () => "Snapshots cleared. The next dx @$leaks() records a new baseline.",
+        leaksNoClock: () => "The target's clock (KUSER_SHARED_DATA.SystemTime) is unreadable; rates are not shown.",
+        leaksNoGrowth: (seconds) => "No tag grew in the last " + seconds + " seconds.",
+        leaksUsage: (given) => 'Usage: dx @$leaks(), dx @$leaks("reset"), dx @$leaks("save", "C:\\\\cases\\\\before.json") or ' +
+            'dx @$leaks("compare", "C:\\\\cases\\\\before.json"); got ' + given + ".",
+        pooltagfileUsage: (given) => 'Usage: !pooltagfile "C:\\\\path\\\\tags.txt" - a text file of "Tag - binary - description" lines; got ' + given + ".",
+        pooltagfileUnreadable: (path) => "Could not read " + path + "; check the path (backslashes doubled inside quotes).",
+        pooltagfileLoaded: (path, count) => "Loaded " + count + " tag descriptions from " + path + "; !leaktag and dx @$pooltags() use them for the rest of this session.",
+        // --- findimporter ---
+        findimporterUsage: (tried) => 'Usage: !findimporter "Function" | "module!Function" | "Pattern*" | <address> - got ' + tried +
+            '; quote names (!findimporter "ExAllocatePool"), or pass an address (!findimporter 0xe0894d1f).',
+        findimporterUnresolved: (query, tried) => "No loaded module imports " + query + " by name, and " + tried +
+            " did not resolve to an address to search IAT values for; check the spelling (x nt!ExAllocate*) or load symbols (.reload /f nt).",
+        findimporterNoMatch: (query, examined) => "No loaded module imports " + query + " (" + examined + " modules examined).",
+        findimporterLooking: (what, examined, total) => "Importers of " + what + ": " + examined + " of " + total + " modules examined.",
+        findimporterNamesUnreadable: (modules) => "Import names unreadable (paged out, INIT discarded, or malformed) in: " + modules + "; those were matched by IAT value only.",
+        findimporterNotYetResolved: (count) => (count === 1 ? "1 delay-load slot is" : count + " delay-load slots are") +
+            " not yet resolved: until the function's first call the slot holds the importer's own delay-load thunk, not a hook; a search by address cannot find such a slot.",
+        findimporterNotExamined: () => "Not examined:",
+        findimporterProblems: () => "Problems found in import tables (bounded and skipped):",
+        findimporterTooManyModules: (skipped, limit) => skipped + " modules past the first " + limit + " were not examined (maxModules; " + raiseHint("maxModules") + ").",
+        // --- segment heap walk (issue 20: src/heap/user-segment-heap.ts; the reasons a heap part was not walked) ---
+        segmentHeapNoKeys: (why) => "the keys in ntdll!RtlpHpHeapGlobals are not available (" + why + ") and no page segment gave HeapKey; " +
+            "load ntdll's symbols (.symfix; .reload /f ntdll.dll); a dump needs ntdll's data pages (a full dump, .dump /ma)",
+        segmentHeapNoLfhKey: (count) => count + " LFH subsegment" + (count === 1 ? "" : "s") + " not walked: ntdll!RtlpHpHeapGlobals.LfhKey is not available " +
+            "(load ntdll's symbols: .symfix; .reload /f ntdll.dll)",
+        segmentHeapDerivedKey: () => "HeapKey was derived from a page segment's signature (ntdll!RtlpHpHeapGlobals is not available: .reload /f ntdll.dll)",
+        // --- virtblocks ---
+        virtblocksUsage: (command, given) => "!" + command + " takes an optional heap address (!" + command + " 0x29fb0000), not " + given + ". Run !heap -s for the heaps.",
+        virtblocksNoPeb: () => "The process's PEB could not be found (neither the process's EnvironmentBlock nor $peb). Run .reload /f ntdll and try again.",
+        virtblocksHeapNotInProcess: (heap) => "Heap " + heap + " is not in the PEB's ProcessHeaps list; run !heap -s for the heaps of this process.",
+        /** One line for a heap argument that cannot be a heap of this process; `heaps` are the PEB's, as formatted. */
+        virtblocksNotAHeap: (command, given, why, heaps, more) => given + " is not a heap of this process (" + why + "). " +
+            (heaps.length === 0
+                ? "The PEB lists no heaps"
+                : "Its heaps: " + heaps.join(", ") + (more > 0 ? " and " + more + " more" : "")) +
+            "; !" + command + " with no argument walks them all.",
+        virtblocksLayoutMissing: (reason) => "No layout for the heap structures: " + reason + ". Load ntdll's symbols (.symfix; .reload /f ntdll) and try again.",
+        virtblocksUstOff: (flags) => "Allocation stacks: not recorded (NtGlobalFlag " + flags + " has no +ust). To record them, run gflags /i app.exe +ust " +
+            "(your executable's name), restart the process and reproduce the growth.",
+        virtblocksHeapCommitNote: () => "Committed (blocks) is what the virtual blocks hold. Heap committed (segments) is the heap's own segments, the " +
+            "Commit column of !heap -s, which leaves the virtual blocks out.",
+        virtblocksSegmentNotWalked: () => "segment heap - not walked (no large-allocation layout for this build)",
+        // --- heapblocks / heapleaks ---
+        heapNeedsProcess: (command) => "!" + command + " walks the heaps of a user-mode process; this is a kernel session with no user process to walk. " +
+            "Open the process's dump (.dump /ma in a user-mode session) or attach to the process (windbg -p <PID>), then run it again.",
+        heapblocksUsage: (given) => "dx @$heapblocks takes an optional heap handle as a number (dx @$heapblocks(0x29fb0000)), not " + given + ". Run !heap -s for the heaps.",
+        heapleaksUsage: (given) => '!heapleaks takes no argument, or one of: "reset", ("save", "C:\\\\cases\\\\before.json"), ("compare", "C:\\\\cases\\\\before.json"); not ' + given + ".",
+        heapleaksPathMissing: (verb, given) => 'The "' + verb + '" operation needs a file path as its second argument, not ' + given + ': dx @$heapleaks("' + verb + '", "C:\\\\cases\\\\before.json").',
+        heapleaksReset: (forgotten) => forgotten > 0 ? "Baseline forgotten. The next !heapleaks records a new one." : "There was no baseline. The next !heapleaks records one.",
+        heapleaksOtherProcessBaseline: (then, now) => "The baseline was taken in " + then + "; this is " + now + ". A new baseline is recorded for this process.",
+        heapFramesCapped: (count, limit, hint) => plural(count, "address was", "addresses were") + " shown as module+0x.. without a symbol: " + limit + " were symbolized (maxSymbolizedFrames; " + hint + ").",
+        heapStackGroupsCapped: (shown, total, hint) => "Stacks were read for the first " + shown + " of " + groupDigits(total) + " groups (maxHeapStackGroups); the others carry their StackRecord (" + hint + ").",
+        heapleaksNoClock: () => "The target's clock (KUSER_SHARED_DATA.SystemTime) is unreadable; rates are not shown.",
+        heapleaksPathMangled: (what, verb, typed) => "The path holds " + what + ": inside dx quotes a backslash starts an escape. Double each backslash: dx @$heapleaks(\"" + verb + "\", \"" + typed + "\").",
+        heapleaksPathInvalid: (path, verb) => "\"" + path + "\" is not a valid Windows file name (< > \" | ? * are not allowed); @$heapleaks(\"" + verb + "\") needs a file path.",
+        heapleaksPathDriveRelative: (path, verb) => path + " is relative to the current folder of its drive (no backslash after the colon): most likely dx dropped single backslashes. Type them doubled: dx @$heapleaks(\"" + verb + "\", \"C:\\\\cases\\\\before.json\").",
+        heapleaksSaveFailed: (path, detail) => "Could not write " + path + ": " + detail.replace(/[\s.]+$/, "") + ". Nothing was saved; check the folder exists and is writable.",
+        heapleaksSaveRefused: (path, reason, suggestion) => "Not saved: " + path + " is there and " + reason.replace(/^it /, "it ") + "; leaktools replaces only its own snapshot files." +
+            (suggestion ? " Save under another name: dx @$heapleaks(\"save\", \"" + suggestion + "\")." : " Choose another name."),
+        heapleaksSavedWithout: (parts) => "Not in the file: the blocks of " + plural(parts, "part", "parts") + " of the heaps that could not be walked:",
+        heapleaksFileMissing: (path) => "No file at " + path + ". Save one first on the earlier dump (dx @$heapleaks(\"save\", \"C:\\\\cases\\\\before.json\")), and double each backslash inside dx quotes.",
+        heapleaksFileUnreadable: (path, detail) => "Could not read " + path + ": " + detail.replace(/[\s.]+$/, "") + ".",
+        heapleaksFileProblem: (path, problem) => "Not compared: " + path + ": " + problem + ".",
+        heapleaksOtherArchitecture: (path, then, now) => "Not compared: " + path + " is a snapshot of a " + then + "-bit process; this one is " + now + "-bit. Compare two snapshots of the same program.",
+        heapleaksOtherProgram: (path, then, now) => "Not compared: " + path + " is a snapshot of " + then + "; this process is " + now + ". Heap groups of different programs do not match.",
+        heapleaksFileLater: (then, now) => "Note: the file was taken at " + then + ", after this target's time " + now + ": growth below is from the later to the earlier state.",
+        heapleaksOtherMachine: (what) => "Note: the file is from another machine or Windows (" + what + ").",
+        heapleaksReboot: (what) => "Note: the machine rebooted between the file and this target (" + what + "): another run of the program.",
+        heapleaksOtherProcess: (what) => "Note: another process of the same program (" + what + ").",
+        heapleaksMatchedByFrames: (unmatched) => "Stack records and vtable addresses differ between processes, so groups are matched by their module-relative frames and types" +
+            (unmatched > 0 ? "; " + plural(unmatched, "group of the file has", "groups of the file have") + " no frames and cannot be matched" : "") + ".",
+        heapleaksUstChanged: (then, now) => "Note: +ust was " + (then ? "on" : "off") + " when the file was written and is " + (now ? "on" : "off") + " now: the groups are of different kinds and will not match.",
+        // --- heap walk (issue 20: the process walk and the NT heap walker) ---
+        heapWalkKernel: () => "The heaps of a process need a user-mode target (a process or a user-mode dump); this is a kernel session with no " +
+            "user process to walk. Attach to the process, or open its dump.",
+        heapWalkNotAHeap: (given, why) => given + " is not a heap (" + why + "). Run !heap -s for the heaps of this process, or call without an argument to walk them all.",
+        heapWalkNotInPeb: (heap) => "heap " + heap + " is not in the PEB's ProcessHeaps list; it was walked because its signature is a heap's",
+        heapWalkNoLayout: (reason) => "no layout for the NT heap structures: " + reason + "; load ntdll's symbols (.symfix; .reload /f ntdll.dll)",
+        heapWalkPageHeapHint: (heap) => "; !heap -p -h " + heap + " lists the page heap's blocks",
+        // --- unloadleaks ---
+        unloadleaksUsage: (got) => 'Usage: !unloadleaks on a 0xC4/0x62 bugcheck, or !unloadleaks "drv.sys" (a quoted driver file name); got ' + got + ".",
+        unloadleaksBadName: (source, shown) => "Refused the driver name " + source + ' "' + shown + '": a driver name is a file name (letters, digits, _ . -), ' +
+            "and this one would not be passed to a debugger command safely.",
+        unloadleaksNoBugcheck: () => "No bugcheck on this target. On a live session name the driver to list its verifier-tracked pool: " +
+            '!unloadleaks "drv.sys".',
+        unloadleaksBugcheckUnavailable: (reason) => "The bugcheck could not be read (" + reason + '). Load the kernel symbols (.reload /f nt), or name the driver: !unloadleaks "drv.sys".',
+        unloadleaksOtherBugcheck: (code, p1) => "This is bugcheck " + code + " (Arg1 " + p1 + "), not 0xC4/0x62 (a driver unloaded without freeing its pool). " +
+            'Name a driver to read its verifier data anyway: !unloadleaks "drv.sys".',
+        unloadleaksBugcheck: (source, name, count) => "Bugcheck 0xC4/0x62 (from " + source + "): " + name + " was unloaded with " + count + (count === "1" ? " pool allocation" : " pool allocations") + " not freed (Arg4).",
+        unloadleaksNameUnreadable: (detail) => "The driver name (Arg2) could not be read: " + detail + ".",
+        unloadleaksNameTruncated: (max) => "The driver name (Arg2) has no end within " + max + " characters; it is cut there.",
+        unloadleaksNoVerifierData: (name) => "No verifier data for " + name + ": Arg3 is 0. Enable pool tracking for it (verifier /flags 0x8 /driver " + name + "), reboot, and reproduce.",
+        unloadleaksVerifierData: (address) => "Verifier data: _VF_TARGET_VERIFIED_DRIVER_DATA at " + address + " (Arg3).",
+        unloadleaksLayoutMissing: (typeName, reason) => "The verifier's structures cannot be read here: " + typeName + ": " + reason + ".",
+        unloadleaksBuildUnknown: () => "The Windows build could not be read (nt!NtBuildNumber), and the verifier's layout differs between builds; " +
+            "not guessing it.",
+        unloadleaksDataUnreadable: (detail) => "The verifier's structures cannot be read: " + detail + ".",
+        unloadleaksFallback: (name) => "Falling back to the text of !verifier 3 " + name + " (parsed; columns as the debugger prints them).",
+        unloadleaksFallbackRefused: () => "No fallback to !verifier 3: the driver name is not a safe file name (see above).",
+        unloadleaksCommandFailed: (command, detail) => command + " failed: " + detail.replace(/[\x00-\x1f]/g, " ") + ".",
+        unloadleaksNotListed: (name) => "No verifier data for " + name + ": !verifier 3 does not list it. Is Driver Verifier on for it with pool tracking " +
+            "(verifier /query)? Driver names are file names as lm shows them with .sys.",
+        unloadleaksLiveAvl: () => "nt!ViTargetDriversAvl is not walked (leaktools has no built-in layout for _VF_AVL_TREE); using !verifier 3 instead.",
+        unloadleaksOtherDriver: (bugcheckName, requested) => "The bugcheck names " + bugcheckName + ", not " + requested + "; listing " + requested + " from !verifier 3.",
+        unloadleaksWalk: (pages, found) => "Walked " + plural(pages, "verifier tracking page") + ": " + plural(found, "outstanding allocation") + ".",
+        unloadleaksCountersDiffer: (counted, bytes, allocations, totalBytes) => "The verifier's counters say " + plural(allocations, "allocation") + ", " +
+            // Above 2^53 a number has lost its low digits: say it is absurd rather than print a rounded value.
+            (totalBytes > Number.MAX_SAFE_INTEGER ? "more than 2^53 (absurd)" : totalBytes) + " bytes; the pages hold " + counted +
+            " in use, " + bytes + " bytes. The list may be incomplete or the layout may not fit this build.",
+        unloadleaksArg4Differs: (arg4, found) => "Arg4 says " + plural(arg4, "allocation was", "allocations were") + " not freed; " + groupDigits(found) + (found === 1 ? " is" : " are") + " listed.",
+        unloadleaksWalkProblem: (what) => "Stopped early: " + what + "; the allocations before it are listed.",
+        unloadleaksBugcheckUnreadable: (reason) => "The bugcheck could not be read (" + reason + "); listing the named driver instead.",
+        unloadleaksNone: (name) => name + " has no outstanding verifier-tracked pool allocations.",
+        unloadleaksSkippedRows: (n) => plural(n, "line", "lines") + " of the allocation table did not parse and " + (n === 1 ? "is" : "are") + " not listed.",
+        unloadleaksSymbolCap: (limit, skipped) => plural(skipped, "caller address", "caller addresses") + " beyond the first " + limit + " distinct ones were not symbolized (one debugger command each; maxSymbolizedCallers, " + raiseHint("maxSymbolizedCallers") + ").",
+        unloadleaksNoLines: () => "(no line information)",
+        unloadleaksNoSymbol: () => "(no symbol)",
+        unloadleaksGrouping: () => "Grouping shown: by call site and by caller function (symbol without offset). The verifier keeps one return " +
+            "address per allocation and no stack, so callers of an allocation wrapper cannot be told apart here.",
+        unloadleaksGroupingWrapperCallers: () => "Grouping shown: by tag, by call site and by caller function (symbol without offset); then the wrapper's " +
+            "allocations by the call sites that pass their tag. The verifier keeps one return address per allocation and no " +
+            "stack, so the wrapper's callers are inferred from the driver's code, not read from a record.",
+        unloadleaksGroupingWrapperTags: () => "Grouping shown: by tag, by call site and by caller function (symbol without offset); then the wrapper's " +
+            "allocations by tag only, because its callers could not be found (below). The verifier keeps one return address " +
+            "per allocation and no stack.",
+        unloadleaksWrapperNoSymbols: (site) => "The wrapper's callers cannot be found without symbols: " + site + " is not a function symbol with an offset, so " +
+            "the wrapper's start is unknown. Load the driver's symbols (.reload /f) and run the command again.",
+        unloadleaksWrapperNoModule: (name, start) => "The wrapper's callers could not be found: " + start + " (the start of " + name + ") is in no loaded module, so " +
+            "there is no image to scan.",
+        unloadleaksWrapperImageUnreadable: (name, file, reason) => "The wrapper's callers could not be found because the image of " + file + " is not readable (" + reason + "); " +
+            name + "'s allocations are grouped by tag only.",
+        unloadleaksWrapperFailed: (detail) => "The wrapper's callers could not be found (" + detail.replace(/[\x00-\x1f]/g, " ") + "); its allocations are grouped by tag only.",
+        unloadleaksWrapperCallersHeader: (name, file) => "Through " + name + ", by the call sites that pass each tag (largest first). Callers found by scanning " + file +
+            " for calls to " + name + "; an allocation is matched to a caller by its tag, not by a recorded stack:",
+        unloadleaksWrapperTagNotFound: (name) => "no call to " + name + " found passing it (a call through a pointer, a tag computed at run time, or a caller in another image)",
+        unloadleaksWrapperScan: (name, start, offset, sections, bytes, sites, calls, jumps) => "Scanned " + sections + " (" + bytes + " bytes) for call and jmp rel32 to " + start + " (" + name + ": the caller " +
+            "minus " + offset + "): " + plural(sites, "call site") + ", " + groupDigits(calls) + " call and " + groupDigits(jumps) + " jmp (tail call).",
+        unloadleaksWrapperSitesCap: (kept, more) => plural(more, "call site") + " beyond the first " + kept + (more === 1 ? " was" : " were") + " not examined.",
+        unloadleaksWrapperPartlyUnreadable: (bytes) => bytes + " bytes of its executable sections are unreadable (paged out); calls there are not found.",
+        unloadleaksWrapperNoTagSites: (count, name) => plural(count, "call site loads", "call sites load") + " no tag before calling " + name + " (the tag comes from a register or a variable); " +
+            "they are not matched to any allocation.",
+        unloadleaksWrapperUnmatched: (count, tags) => plural(count, "call site passes", "call sites pass") + " a tag with no outstanding allocation (" + tags + "); " + (count === 1 ? "it is" : "they are") + " not listed.",
+        unloadleaksWrapperSitesNotSymbolized: (count, limit) => plural(count, "call site is", "call sites are") + " shown as module+offset: past the first " + limit + " distinct addresses symbolized " +
+            "(one debugger command each; maxSymbolizedCallers, " + raiseHint("maxSymbolizedCallers") + ").",
+        unloadleaksWrapper: (site, count, total, example) => site + " made " + count + " of " + total + " allocations: probably an allocation wrapper. Its callers are not " +
+            "recorded; the tags it was given may separate them (below), and !verifier 0x80 <Address> (e.g. !verifier 0x80 " +
+            example + ") shows the verifier's pool log, with stacks, for allocations still in it.",
+        unloadleaksSymbolsNote: (callSites) => "Symbols and source lines: u <Caller> L1, one debugger command per distinct caller" +
+            (callSites ? ", and one per listed call site of the wrapper (" + callSites + ")." : "."),
+        // --- triage ---
+        triageNoBugcheck: (why) => "No bugcheck: " + why + ". !crashtriage reads a kernel crash dump (MEMORY.DMP or a minidump); open one with windbg -z.",
+        triageUnavailable: (reason) => "The bugcheck code could not be read: " + reason + ", and .bugcheck gave nothing. Load the kernel's symbols (.symfix; .reload /f nt) and try again.",
+        triageDecoderStopped: (detail) => "Decoding stopped: " + detail.replace(/[\x00-\x1f]/g, " ") + "; what was found before is shown.",
+        triageNoDecoder: (name) => name + ": leaktools has no decoder for this case; the parameters above are the bugcheck's own. Run !analyze -v.",
+        triageUnknownCode: (code) => "Bugcheck " + code + " is not in leaktools' table; the raw parameters are shown. Run !analyze -v for its meaning.",
+        triageUnknownSubcode: (subcode, source) => "Subcode " + subcode + " is not in leaktools' table; see " + source + ".",
+        triageNoLayout: (typeName, reason) => "No layout for " + typeName + ": " + reason + ".",
+        triageUnreadable: (what) => "Unreadable: " + what + "; the verdict uses what was read.",
+        triagePointsIntoArg2: (field, value, arg2) => field + " " + value + " points back into the EXCEPTION_POINTERS at " + arg2 + " (Arg2) itself: corrupt, not decoded",
+        triageExceptionPointers: (arg2, record, context) => "Arg2 " + arg2 + " is EXCEPTION_POINTERS: ExceptionRecord " + record + ", ContextRecord " + context,
+        triageException: (code, address, symbol, flags, count) => "Exception " + code + " at " + address + " " + (symbol || "(no symbol)") + ", flags " + flags.toString(16) + ", " + count + " parameters",
+        triageParameterCountCapped: (count) => "NumberParameters is " + count + ", above the 15 an EXCEPTION_RECORD holds: the record is corrupt; 15 were read.",
+        triageMemoryFault: (access, address, ioStatus) => "In-page operation failed: " + access + " of " + address + (ioStatus ? ", I/O status " + ioStatus : ""),
+        triageExceptionParameters: (list) => "Exception parameters: " + list,
+        triageIoStatus: (status) => "I/O status: " + status,
+        triageNotPagedIn: (address) => "Address that could not be paged in: " + address,
+        triageAccess: (access, address) => "Access: " + access + " of " + address,
+        triageFaultingInstruction: (address, symbol) => "Faulting instruction: " + address + (symbol ? " " + symbol : " (no symbol; .reload /f and try again)"),
+        triageFaultType: (type) => type === 3 ? "Fault type 3: a session address touched from the wrong session (or none)" : "Fault type 4: the address is not canonical",
+        triageUnnamedStatus: () => "an NTSTATUS leaktools does not name",
+        triageContext: (ip, sp) => "Context: instruction pointer " + ip + ", stack pointer " + sp,
+        triageThreadUnknown: (why) => "Could not tell which process the thread is attached to: !thread failed (" + why + ").",
+        triageAttached: (image, address, memCompression) => "The thread is attached to " + image + " (" + address + ")" + (memCompression ? ": the memory-compression store's process" : ""),
+        triageNotAttached: (owner) => "The thread is not attached to another process (owning process: " + owner + ")",
+        triageStorageAdviceUnknown: () => "check the disk, its controller and the System event log",
+        triageStoreInpage: (compressed, status, meaning, advice) => (compressed
+            ? "in-page I/O error while reading a compressed page from the memory-compression store: the storage stack reported "
+            : "in-page I/O error in the store manager: the storage stack reported ") +
+            status + " (" + meaning + ") \u2014 " + advice + (compressed ? "; disabling memory compression avoids the store path" : ""),
+        triageStoreOther: (code) => "the store manager caught exception " + code + "; follow the context record (.cxr) to the faulting code",
+        triageStoreUnknownException: () => "the store manager caught an exception leaktools could not read; follow Arg2 by hand with the commands below",
+        triageInpageLayout: (which) => "Parameter layout " + which + " of the 0x7A page applies",
+        triageKernelInpage: (status, meaning, advice) => "a kernel page could not be read back in: the storage stack reported " + status + " (" + meaning + ") \u2014 " + advice,
+        triagePageFault: (access, address, where) => "invalid memory referenced: a " + access + " of " + address + (where ? " from " + where : "") +
+            " \u2014 the code there used a bad or freed pointer; !pte and !pool tell whether the address was ever valid",
+        triageVerifierLeak: (count) => "a driver unloaded with " + (count === null ? "some" : String(count)) + " pool allocation" + (count === 1 ? "" : "s") +
+            " Driver Verifier still tracked \u2014 a memory leak in that driver; !unloadleaks lists them",
+        triageVerifier: (meaning) => "Driver Verifier stopped the system: " + meaning,
+        triageVerifierUnknown: (subcode) => "Driver Verifier stopped the system with subcode " + subcode + ", which leaktools does not name; run !analyze -v",
+        triagePoolHeader: (block, header, tag, blockSize) => "Pool header of " + block + " at " + header + ": tag '" + tag + "', BlockSize 0x" + blockSize.toString(16),
+        triageDoubleFree: (tag) => "double free: a pool block" + (tag ? " tagged '" + tag + "'" : "") + " was freed twice \u2014 the driver that owns " +
+            (tag ? "the tag" : "the block") + " frees it on two paths; enable special pool for it to catch the first free",
+        triageWrongTag: (allocated, freed) => "The block was allocated with tag '" + allocated + "' and freed with tag '" + freed + "'",
+        triageBadPoolCaller: (meaning) => "a driver misused the pool: " + meaning,
+        triagePoolCorruption: (meaning, tag) => "pool corruption" + (meaning ? ": " + meaning : "") + (tag ? " (block tagged '" + tag + "')" : "") +
+            " \u2014 the damage was done earlier, usually by the owner of the block before; enable special pool or Driver Verifier on suspects",
+        triageMemoryManagement: (meaning) => "memory manager consistency check failed: " + meaning,
+        // !poolused text fallback (issue 13): which layout was recognised, and rows that did not fit it.
+        poolusedSource: (trackerReason, layout, glued) => "The tag tables could not be read (" + trackerReason + "); these figures are parsed from !poolused 2 output" +
+            (layout ? ", layout " + layout : "") + (glued ? "; its line breaks were lost, so rows were cut out of one stream" : "") + ".",
+        poolusedUnparsed: (n, example) => plural(n, "line") + " after the !poolused header did not fit its layout and " + (n === 1 ? "is" : "are") + " not counted, e.g. `" + example.trim().slice(0, 100) + "`.",
+        // !unloadleaks on !verifier 3 text (issue 13).
+        unloadleaksTextDriverState: (name, state) => "!verifier 3 lists " + name + " as " + state + ": its code may no longer be mapped, so callers the debugger cannot symbolize are named as !verifier printed them.",
+        unloadleaksSymbolsFromText: (n) => plural(n, "allocation") + " named by the caller symbol !verifier 3 printed (the debugger had none for the address now).",
+        // --- snapshot files, any kind (src/snapshot/; `command` is the command to type, with the path in it) ---
+        snapshotSaveRefused: (path, reason, command) => "Not saved: " + path + " is already there and " + reason + ". A save replaces only an earlier leaktools snapshot, " +
+            "so a dump or a notes file is never overwritten. " + (command ? "Save under another name: " + command + ", or move that file first." : "Choose another file name, or move that file first."),
+        snapshotUndecodable: (path, encoding) => "Could not read " + path + ": its text is " + encoding + ", which leaktools does not read (it reads UTF-8, and UTF-16 " +
+            "with a byte-order mark). Save it again as UTF-8 in an editor and compare with that.",
+        snapshotOtherKind: (path, found, expected, reader) => path + " is a " + found + ", not a " + expected + (reader ? ": compare it with " + reader + "." : "; this leaktools does not read that kind (load a newer leaktools.js)."),
+        // --- leaks: snapshot files (save / compare) ---
+        leaksFileUsage: (verb, given) => 'Usage: dx @$leaks("' + verb + '", "C:\\\\cases\\\\before.json") - a file path in quotes, backslashes doubled; got ' + given + ".",
+        leaksPathMangled: (what, verb, typed) => "The path contains " + what + ": inside quotes dx reads a backslash as the start of an escape (\\t is a tab, " +
+            '\\n a new line), so single backslashes were lost. Double every backslash: dx @$leaks("' + verb + '", "' + typed + '").',
+        leaksPathDriveRelative: (path, verb) => 'The path "' + path + '" has no backslash after the drive letter, so Windows reads it relative to the debugger\'s ' +
+            "current folder; if you typed single backslashes, dx dropped them. Double every backslash: " +
+            'dx @$leaks("' + verb + '", "C:\\\\cases\\\\before.json").',
+        leaksPathInvalid: (path, verb) => 'The path "' + path + '" is not a valid Windows file name (it contains < > " | ? or *). Type a path such as ' +
+            'dx @$leaks("' + verb + '", "C:\\\\cases\\\\before.json").',
+        leaksSaveFailed: (path, detail) => "Could not write " + path + ": " + oneLine(detail) + " Check that the folder exists and that you may write there " +
+            '(backslashes doubled inside quotes), e.g. dx @$leaks("save", "C:\\\\cases\\\\before.json").',
+        leaksSaveReplaced: (path, format) => "Replaced the " + format + " that was at " + path + ".",
+        leaksFileMissing: (path, typed) => "There is no file " + path + ". Check the path (backslashes doubled inside quotes), or write the snapshot first " +
+            'on the earlier target: dx @$leaks("save", "' + typed + '").',
+        leaksFileUnreadable: (path, detail) => "Could not read " + path + ": " + oneLine(detail) + " Close the program that holds it, or copy it and compare with the copy.",
+        leaksFileEmpty: (path) => path + ' is empty, not a leaktools snapshot. Write one on the earlier target: dx @$leaks("save", "C:\\\\cases\\\\before.json").',
+        leaksFileTooLarge: (path, maxChars) => path + " is larger than " + groupDigits(maxChars) + " characters: not a leaktools snapshot (one holds at most one line per pool tag).",
+        leaksFileTruncated: (path, detail) => path + " ends before the snapshot does (truncated; " + flat(detail) + "). Copy the whole file again, or save a new snapshot.",
+        leaksFileMalformed: (path, detail) => path + " is a damaged leaktools snapshot: " + flat(detail) + ". Save a new one with dx @$leaks(\"save\", ...), or fix that line.",
+        leaksFileNotSnapshot: (path, detail) => path + " is not a leaktools snapshot (" + flat(detail) + '). Compare with a file written by dx @$leaks("save", "C:\\\\cases\\\\before.json").',
+        leaksFileNewer: (path, version, supported) => path + " was written by a newer leaktools (snapshot format version " + version + "; this one reads version " + supported +
+            "). Load the newer leaktools.js with .scriptload, or save the earlier target again with this one.",
+        leaksWarnLater: (then, now) => "Warning: the snapshot was taken after this target's time (" + then + " then, " + now + " now): the file is the later " +
+            "one, so growth here is shrinkage there, and rates are not shown. Compare the later target with the earlier snapshot.",
+        leaksWarnOtherMachine: (what) => "Warning: the snapshot comes from another machine (" + what + "): the deltas compare two systems, not growth on one.",
+        leaksWarnReboot: (what) => "Warning: the target rebooted between the snapshot and now (" + what + "): pool counters restart at boot, so a delta " +
+            "is not growth over the whole interval.",
+        leaksCompareNoGrowth: (tags) => "No tag grew since the snapshot (" + plural(tags, "tag") + " compared).",
+        ownerHitsNotKept: (module, count, allocations, tag) => module + ": " + plural(count, "more hit", "more hits") +
+            (allocations > 0
+                ? " were not kept, " + allocations + " of them allocator calls (past maxAllocationSitesPerModule: the image looks corrupt)."
+                : " (not allocator calls) were not kept; every allocator call is listed (dx @$leaktag(\"" + tag.trim() + "\").Owners)."),
+        // --- poolallocs ---
+        poolallocsUsage: (given) => 'Usage: !poolallocs "Tag" or !poolallocs ("Tag", "all") - a pool tag of 1-4 characters in quotes, ? and * as wildcards; "all" walks every heap instead of stopping once the tracker\'s count is found; got ' +
+            given + ".",
+        poolallocsSmallNotWalked: (why, tag) => "Small blocks (under a page) are not walked: " + why + '. !poolfind "' + tag + '" finds them by scanning every pool page (hours over KDNET on a machine with GBs of pool; minutes on a local dump).',
+        poolallocsStopped: (outstanding, walked, total, left, leftBytes, tag) => "Stopped once the tracker's " + groupDigits(outstanding) + " outstanding were found: " + groupDigits(walked) + " of " + plural(total, "subsegment") + " walked, " +
+            (left === 0 ? "none left." : groupDigits(left) + " left unread (" + leftBytes + "); !poolallocs (\"" + tag + "\", \"all\") walks them too."),
+        poolallocsKept: (tag, all, keptWhile) => 'Follow-up queries (dx @$poolallocs("' + tag + '"' + (all ? ', "all"' : "") + ").Allocations...) answer from this walk " + keptWhile + '; add "refresh" to walk again.',
+        poolallocsNotKept: (why) => "This walk is not kept (" + why + "): a follow-up query walks the pool again.",
+        poolallocsNoCount: (why) => "No outstanding count to stop at (" + why + "): the walk did not stop early.",
+        poolallocsBigAccountForAll: (tag) => "Small blocks not walked: the big allocations account for every outstanding allocation the tracker counts; !poolallocs (\"" + tag + "\", \"all\") walks them anyway.",
+        poolallocsCommonPrefix: (bytes, text) => "Every block listed starts with the same 0x" + bytes.toString(16) + " bytes (" + text + "); the column \"Bytes at +0x" + bytes.toString(16) + "\" shows what follows them.",
+        poolallocsEncodingNotBuild: (encoding, build) => "Page segment signatures decode as on builds " + encoding + (build === null ? " (the build is unknown)" : ", not as build " + build + "'s") + ": the LFH offsets are decoded that way too.",
+        poolallocsAlsoBig: (count) => plural(count, "block") + " of the tag in VS subsegments " + (count === 1 ? "is an allocation" : "are allocations") + " the big page table lists above; each is listed once, as Big.",
+        poolallocsStaleHeaders: (count, tag) => plural(count, "busy slot") + " with '" + tag + "' in a pool header whose size is not the slot's " + (count === 1 ? "was" : "were") + " left out (stale bytes, not a live block).",
+        poolallocsCap: (notWalked, walked) => "Stopped at the cap on bytes walked (" + walked + "): " + plural(notWalked, "subsegment") + " not read; " + raiseHint("maxPoolBytesWalked") + ".",
+        poolallocsDiffer: (found, outstanding, smallWalked) => "Found " + groupDigits(found) + " of the " + groupDigits(outstanding) + " allocations the tracker counts as outstanding. " +
+            (found >= outstanding
+                ? "The extra ones were allocated after the tracker was read (live target), or their tag's counters are kept apart (a different tag table or session pool)."
+                : !smallWalked
+                    ? "The rest are small blocks, which were not walked (the line above says why), or allocations in flight on a live target."
+                    : "The rest may be in flight (allocated or freed while the walk ran, on a live target), in a heap or page that could not be walked (listed above), or on paged-out pages of paged pool."),
+        // --- a file path that dx's escapes mangled (any command taking a path; `typedCommand` is the command to type) ---
+        pathMangled: (what, typedCommand) => "The path contains " + what + ": inside quotes dx reads a backslash as the start of an escape (\\t is a tab, " +
+            "\\n a new line), so single backslashes were lost. Double every backslash: " + typedCommand + ".",
+    };
+    /** Provider error texts end with their own period and may span lines; one sentence on one line. */
+    function oneLine(detail) {
+        const text = flat(detail);
+        return /[.!?]$/.test(text) ? text : text + ".";
+    }
+    /** A provider's or parser's text inside a sentence of ours: one line, without its closing period. */
+    function flat(detail) {
+        return detail.replace(/[\x00-\x1f]+/g, " ").trim().replace(/\.$/, "");
     }
 
     // A target address of up to 64 bits, held as two unsigned 32-bit halves. Kernel addresses such as
     // fffff807`47f50000 lie above 2^53, where a JavaScript number loses bits, and BigInt is not available on the
     // debugger's legacy engine.
-    const TWO_32 = 0x100000000;
+    const TWO_32$1 = 0x100000000;
     class Address {
         constructor(hi, lo) {
             this.hi = hi >>> 0;
@@ -356,7 +817,7 @@ var __leaktools = (function (exports) {
             if (!(value >= 0) || value > Number.MAX_SAFE_INTEGER || Math.floor(value) !== value) {
                 throw new RangeError("address out of range: " + value);
             }
-            return new Address(Math.floor(value / TWO_32), value % TWO_32);
+            return new Address(Math.floor(value / TWO_32$1), value % TWO_32$1);
         }
         /**
          * Parses the forms a WinDbg user writes: `fffff807\`47f50000`, `0xfffff80747f50000`, `fffff80747f50000`,
@@ -381,26 +842,26 @@ var __leaktools = (function (exports) {
         toNumber() {
             if (!this.isSafeNumber)
                 throw new RangeError("address above 2^53: " + this.toHex());
-            return this.hi * TWO_32 + this.lo;
+            return this.hi * TWO_32$1 + this.lo;
         }
         add(delta) {
             if (delta < 0)
                 return this.subtract(-delta);
-            const lo = this.lo + (delta % TWO_32);
-            const hi = this.hi + Math.floor(delta / TWO_32) + (lo >= TWO_32 ? 1 : 0);
-            return new Address(hi % TWO_32, lo % TWO_32);
+            const lo = this.lo + (delta % TWO_32$1);
+            const hi = this.hi + Math.floor(delta / TWO_32$1) + (lo >= TWO_32$1 ? 1 : 0);
+            return new Address(hi % TWO_32$1, lo % TWO_32$1);
         }
         subtract(delta) {
             if (delta < 0)
                 return this.add(-delta);
-            let lo = this.lo - (delta % TWO_32);
-            let hi = this.hi - Math.floor(delta / TWO_32);
+            let lo = this.lo - (delta % TWO_32$1);
+            let hi = this.hi - Math.floor(delta / TWO_32$1);
             if (lo < 0) {
-                lo += TWO_32;
+                lo += TWO_32$1;
                 hi -= 1;
             }
             if (hi < 0)
-                hi += TWO_32;
+                hi += TWO_32$1;
             return new Address(hi, lo);
         }
         /** this - other as a number; null when negative or not exactly representable. */
@@ -408,12 +869,12 @@ var __leaktools = (function (exports) {
             let hi = this.hi - other.hi;
             let lo = this.lo - other.lo;
             if (lo < 0) {
-                lo += TWO_32;
+                lo += TWO_32$1;
                 hi -= 1;
             }
             if (hi < 0 || hi >= 0x200000)
                 return null;
-            return hi * TWO_32 + lo;
+            return hi * TWO_32$1 + lo;
         }
         compare(other) {
             if (this.hi !== other.hi)
@@ -509,6 +970,96 @@ var __leaktools = (function (exports) {
         }
     }
 
+    // kd> !leaktools
+    // kd> !leaktools "leaktag"
+    // Lists the toolkit's commands with their usage and version, and what it knows of the current target; with a
+    // command's name, that command's help (arguments, records, examples).
+    function leaktoolsCommand(all) {
+        return {
+            name: "leaktools",
+            usage: '!leaktools ["command"]',
+            summary: "List the leaktools commands and what they will use on this target; with a name, that command's help",
+            resultNoun: ["command", "commands"],
+            help: {
+                arguments: [{ name: '"command"', text: 'optional: a command\'s name, quoted ("leaktag"); prints its arguments, records and examples' }],
+                records: [{ name: "Commands", text: "one per command: Name, Usage, Summary" }],
+                examples: [
+                    { command: "!leaktools", text: "the commands, and the target's kind, build and layouts" },
+                    { command: '!leaktools "virtblocks"', text: "how to call !virtblocks and what it returns" },
+                ],
+            },
+            run(ctx, args) {
+                const commands = all();
+                const given = args.filter((a) => a !== undefined);
+                if (given.length > 0) {
+                    const name = typeof given[0] === "string" ? given[0].replace(/^[!@$]+/, "").toLowerCase() : null;
+                    const command = name !== null && given.length === 1 ? commands.filter((c) => c.name === name)[0] : undefined;
+                    if (!command) {
+                        ctx.out.line(messages.leaktoolsNoSuchCommand(given.length === 1 ? describeArg(given[0]) : given.length + " arguments", commands.map((c) => c.name)));
+                        return undefined;
+                    }
+                    ctx.out.lines(helpText(command));
+                    return { Name: command.name, Usage: command.usage, Summary: command.summary, toString: () => command.usage };
+                }
+                ctx.out.line("leaktools " + VERSION + " - memory-leak and crash triage for WinDbg");
+                ctx.out.lines(renderTable([
+                    { header: "Command", value: (c) => c.usage },
+                    { header: "What it does", value: (c) => c.summary },
+                ], commands));
+                ctx.out.line('Arguments are dx expressions: quote strings (!leaktag "Leak"), write numbers as 0x29fb0000; every command is also dx @$name(...).');
+                ctx.out.line('!leaktools "name" shows one command\'s arguments, records and examples.');
+                ctx.out.line("");
+                for (const line of describeTarget$1(ctx.target))
+                    ctx.out.line(line);
+                const records = commands.map((c) => ({ Name: c.name, Usage: c.usage, Summary: c.summary, toString: () => c.usage }));
+                return { Commands: records, toString: () => "leaktools " + VERSION + ", " + plural(records.length, "command") };
+            },
+        };
+    }
+    /** What `!leaktools "name"` prints: usage, summary, then the help's three parts. */
+    function helpText(c) {
+        const lines = [c.usage + "  (also dx @$" + c.name + "(...))", "  " + c.summary];
+        const h = c.help;
+        if (!h)
+            return lines.concat(["  (no further help for this command)"]);
+        const part = (title, rows) => {
+            if (rows.length === 0)
+                return;
+            lines.push("", title);
+            const width = Math.min(28, Math.max(...rows.map((r) => r.name.length)));
+            for (const r of rows)
+                lines.push("  " + (r.name.length >= width ? r.name : r.name + " ".repeat(width - r.name.length)) + "  " + r.text);
+        };
+        part("Arguments:", h.arguments);
+        if (c.takesNoArguments)
+            lines.push("", "Arguments: none");
+        part("Result (dx @$" + c.name + "(...)):", h.records);
+        part("Examples:", h.examples.map((e) => ({ name: e.command, text: e.text })));
+        return lines;
+    }
+    function describeTarget$1(target) {
+        const build = target.windowsBuild();
+        const lines = [
+            "Target: " +
+                (target.isKernel ? "kernel" : "user-mode") +
+                (!target.dumpKnown ? " session (dump or live: not known)" : target.isDump ? " dump" : " live session") +
+                ", " + (target.pointerSize * 8) + "-bit" +
+                ", Windows build " + (build === null ? "unknown" : String(build)) +
+                ", " + plural(target.modules().length, "module") + " loaded",
+        ];
+        if (target.isKernel) {
+            const layout = resolveLayout(POOL_TRACKER_TABLE, (m, t) => target.type(m, t), target.pointerSize, build);
+            lines.push("Pool tag tracker layout: " + (isLayoutMissing(layout) ? layout.typeName + ": " + layout.reason : layout.description));
+        }
+        const used = builtInLayoutsThisSession();
+        if (used.length) {
+            lines.push("Built-in layouts used this session (the symbols lacked them):");
+            for (const u of used)
+                lines.push("  Layout: " + u.description + ".");
+        }
+        return lines;
+    }
+
     // Little-endian readers over byte buffers. Every decoder in the toolkit works on bytes read in bulk.
     function u8(bytes, offset) {
         return bytes[offset];
@@ -588,96 +1139,6 @@ var __leaktools = (function (exports) {
     /** `module!pattern` for the `x` command: a module name and a symbol name with `*`/`?` wildcards, nothing else. */
     function symbolPatternArg(module, pattern) {
         return FILE_NAME$1.test(module) && SYMBOL_PATTERN.test(pattern) ? (module + "!" + pattern) : null;
-    }
-
-    // Named caps on numbers that come from the target. Each says why it is the size it is.
-    const limits = {
-        /** A list longer than this is treated as corrupted: no heap or loader list in a sane process comes close. */
-        maxListEntries: 1000000,
-        /** Largest single host read. Over KDNET the debugger splits reads into 4,000-byte packets itself; larger reads
-         *  only save host calls, and 1 MiB bounds the memory one call can pin. */
-        maxReadBytes: 0x100000,
-        /** Largest range one command reads as a whole (an image searched for a tag, a table): 256 MB. Larger is a
-         *  corrupt size, not a module or a table. */
-        maxImageBytes: 0x10000000,
-        /** A tag table larger than this (entries) is corrupt: real PoolTrackTableSize values are 2^11..2^16. */
-        maxPoolTrackEntries: 0x100000,
-        /** Characters read from a target string before it is cut. */
-        maxTargetString: 512,
-        /** Lines of debugger command output parsed. */
-        maxCommandLines: 200000,
-        /** Allocator call sites of one tag kept per module: real drivers have dozens (70+ in one Microsoft driver); each
-         *  takes ten bytes of code at least, so only a corrupt or crafted image comes near. */
-        maxAllocationSitesPerModule: 65536,
-    };
-    const PAGE_SIZE = 0x1000;
-    const WORK_LIMITS = [
-        {
-            name: "maxSearchBytesPerImage",
-            commands: '!leaktag "Tag"',
-            defaultValue: 0x4000000,
-            ceiling: limits.maxImageBytes,
-            reason: "bytes of one module searched for a tag; drivers are rarely above 64 MB (ntoskrnl is ~11 MB), and over KDNET 64 MB is ~8 s",
-        },
-        {
-            name: "maxModules",
-            commands: '!findimporter, !leaktag "Tag"',
-            defaultValue: 4096,
-            ceiling: 0x10000,
-            reason: "modules examined; a real system loads a few hundred",
-        },
-        {
-            name: "maxBlocksPerHeap",
-            commands: "!virtblocks, !virtstacks",
-            defaultValue: 200000,
-            ceiling: 0x1000000,
-            reason: "virtual blocks walked in one heap; each is at least 512 KB of address space (x64), so more is a corrupted list",
-        },
-        {
-            name: "maxSymbolizedCallers",
-            commands: "!unloadleaks",
-            defaultValue: 512,
-            ceiling: 0x10000,
-            reason: "distinct caller addresses symbolized; each costs one `u <address> L1` round trip",
-        },
-        {
-            name: "maxAllocations",
-            commands: "!unloadleaks",
-            defaultValue: 1000000,
-            ceiling: 0x1000000,
-            reason: "verifier-tracked allocations listed for one driver",
-        },
-        {
-            name: "maxPoolBytesWalked",
-            commands: '!poolallocs "Tag"',
-            defaultValue: 0x10000000,
-            ceiling: 0x1000000000,
-            reason: "bytes of pool subsegments read looking for a tag's small blocks; 256 MB is ~32 s over KDNET, and the walk stops sooner once the tracker's count is found",
-        },
-    ];
-    const current = {};
-    /** The value in force for this session (the default until !ltlimits raises it). */
-    function workLimit(name) {
-        const value = current[name];
-        return value === undefined ? findWorkLimit(name).defaultValue : value;
-    }
-    function findWorkLimit(name) {
-        for (const l of WORK_LIMITS)
-            if (l.name === name)
-                return l;
-        return null;
-    }
-    /** Sets a limit for the session; the value must be a whole number from 1 to the limit's ceiling. */
-    function setWorkLimit(name, value) {
-        current[name] = value;
-    }
-    function resetWorkLimits() {
-        for (const key of Object.keys(current))
-            delete current[key];
-    }
-    /** The hint a command prints beside a limit it hit. */
-    function raiseHint(name) {
-        return "raise it with !ltlimits (\"" + name + "\", " + Math.min(workLimit(name) * 4, findWorkLimit(name).ceiling) + ")";
     }
 
     // PE images as they lie in memory (sections at their virtual addresses). Offsets: research/layouts.md §6 and the
@@ -1631,275 +2092,81 @@ var __leaktools = (function (exports) {
         return m;
     }
 
-    // Every message the user reads, in one place. Each says what was tried and what to do next.
-    // Sections per command keep additions from colliding.
-    const messages = {
-        // --- toolkit-wide ---
-        internalError: (command, detail) => "!" + command + " stopped: " + detail.replace(/[\x00-\x1f]/g, " ") +
-            ". This is a bug in leaktools; please report it with the command you ran (see !leaktools).",
-        noArguments: (usage) => "Usage: " + usage + " - this command takes no arguments.",
-        buildUnreadable: (what) => "Could not read the Windows build: " + what + "; built-in layouts were chosen without it (guessed).",
-        needsKernel: (command) => "!" + command + " needs a kernel target (a kernel dump or a kd/KDNET session); this is a user-mode session.",
-        needsUserMode: (command) => "!" + command + " needs a user-mode target (a process or a user-mode dump); this is a kernel session. " +
-            "Switch to the process first: .process /i <EPROCESS>, g, then run it again.",
-        symbolMissing: (symbol) => "The symbol " + symbol + " was not found. Load the kernel's symbols (.symfix; .reload /f nt) and try again.",
-        layoutFallback: (description) => "Layout: " + description + ".",
-        unreadable: (what, address) => "Could not read " + what + " at " + address + "; the rest is shown.",
-        noModules: () => "The debugger reported no loaded modules. Run .reload and try again.",
-        // --- ltlimits ---
-        ltlimitsUsage: (problem, names) => 'Usage: !ltlimits, !ltlimits ("name", value) or !ltlimits "reset" (' + problem + "; limits: " + names.join(", ") + ").",
-        ltlimitsBadValue: (name, given, ceiling) => "Usage: !ltlimits (\"" + name + "\", value) with a whole number from 1 to " + ceiling + "; got " + given + ".",
-        ltlimitsSet: (name, before, after) => name + ": " + before + " -> " + after + ' for this session (!ltlimits "reset" restores the defaults).',
-        ltlimitsReset: () => "Work limits reset to their defaults.",
-        ltlimitsHint: () => 'A command that hits a limit says which; raise it with !ltlimits ("name", value). Long work prints progress as it goes.',
-        // --- leaktag / pooltags / leaks ---
-        leaktagUsage: (given) => 'Usage: !leaktag ["Tag"] - a pool tag of 1-4 characters in quotes, ? and * as wildcards (!leaktag "Leak", !leaktag "Le*"); got ' +
-            given + ".",
-        tagUsageUnavailable: (detail) => "No pool tag usage: " + detail + ". If nt's symbols are missing, load them (.symfix; .reload /f nt); " +
-            "if the memory is unreadable, a small or partial dump may not hold it (a kernel or complete dump does).",
-        tagNotTracked: (tag) => "Tag '" + tag + "' has no entry in the pool tag tables (no allocation recorded, or pool tagging is off).",
-        untaggedTag: (tag) => "Tag '" + tag + "' is what ExAllocatePool records: the allocations carry no tag of their own, so the drivers that " +
-            "allocate them are those that import ExAllocatePool (below; !findimporter \"ExAllocatePool\" shows them in full).",
-        untaggedOwnersHeader: (modules) => "Owners: " + (modules === 0 ? "no module imports" : modules === 1 ? "1 module imports" : modules + " modules import") +
-            " ExAllocatePool (by name or by IAT value); images were not searched for the tag's bytes, which the kernel writes itself.",
-        untaggedImportersUnknown: () => "Owners: nt!ExAllocatePool could not be resolved and no import names it, so its importers are unknown (.reload /f nt, then !findimporter \"ExAllocatePool\").",
-        ownersHeader: (modules, bytes) => "Owners: searched " + modules + " modules, " + bytes + " of image sections.",
-        noOwners: (tag) => "No loaded module holds the bytes of '" + tag + "'. The allocator may build the tag at run time, or it was unloaded (lm shows unloaded modules).",
-        notSearched: (count) => plural(count, "section range was", "section ranges were") + " not resident and NOT searched:",
-        wildcardOwners: (count) => count + " tags match; run !leaktag on one tag (in quotes, no wildcard) to find its owner.",
-        leaksBaseline: (tags) => "Baseline recorded: " + tags + " tags. Run dx @$leaks() again after a while to see which tags grew.",
-        leaksNeedLive: () => "This is a dump: a second snapshot needs a live target. The largest consumers are listed instead. To compare " +
-            'two dumps, save this one, dx @$leaks("save", "C:\\\\cases\\\\before.json"), and compare the later one with it, ' +
-            'dx @$leaks("compare", "C:\\\\cases\\\\before.json").',
-        leaksReset: () => "Snapshots cleared. The next dx @$leaks() records a new baseline.",
-        leaksNoClock: () => "The target's clock (KUSER_SHARED_DATA.SystemTime) is unreadable; rates are not shown.",
-        leaksNoGrowth: (seconds) => "No tag grew in the last " + seconds + " seconds.",
-        leaksUsage: (given) => 'Usage: dx @$leaks(), dx @$leaks("reset"), dx @$leaks("save", "C:\\\\cases\\\\before.json") or ' +
-            'dx @$leaks("compare", "C:\\\\cases\\\\before.json"); got ' + given + ".",
-        pooltagfileUsage: (given) => 'Usage: !pooltagfile "C:\\\\path\\\\tags.txt" - a text file of "Tag - binary - description" lines; got ' + given + ".",
-        pooltagfileUnreadable: (path) => "Could not read " + path + "; check the path (backslashes doubled inside quotes).",
-        pooltagfileLoaded: (path, count) => "Loaded " + count + " tag descriptions from " + path + "; !leaktag and dx @$pooltags() use them for the rest of this session.",
-        // --- findimporter ---
-        findimporterUsage: (tried) => 'Usage: !findimporter "Function" | "module!Function" | "Pattern*" | <address> - got ' + tried +
-            '; quote names (!findimporter "ExAllocatePool"), or pass an address (!findimporter 0xe0894d1f).',
-        findimporterUnresolved: (query, tried) => 'Usage: !findimporter "Function" - no loaded module imports ' + query + " by name and " + tried +
-            " did not resolve; check the spelling (x nt!ExAllocate*) or load symbols (.reload /f nt).",
-        findimporterNoMatch: (query, examined) => "No loaded module imports " + query + " (" + examined + " modules examined).",
-        findimporterLooking: (what, examined, total) => "Importers of " + what + ": " + examined + " of " + total + " modules examined.",
-        findimporterNamesUnreadable: (modules) => "Import names unreadable (paged out, INIT discarded, or malformed) in: " + modules + "; those were matched by IAT value only.",
-        findimporterNotYetResolved: (count) => (count === 1 ? "1 delay-load slot is" : count + " delay-load slots are") +
-            " not yet resolved: until the function's first call the slot holds the importer's own delay-load thunk, not a hook; a search by address cannot find such a slot.",
-        findimporterNotExamined: () => "Not examined:",
-        findimporterProblems: () => "Problems found in import tables (bounded and skipped):",
-        findimporterTooManyModules: (skipped, limit) => skipped + " modules past the first " + limit + " were not examined (maxModules; " + raiseHint("maxModules") + ").",
-        // --- virtblocks ---
-        virtblocksUsage: (command, given) => "!" + command + " takes an optional heap address (!" + command + " 0x29fb0000), not " + given + ". Run !heap -s for the heaps.",
-        virtblocksNoPeb: () => "The process's PEB could not be found (neither the process's EnvironmentBlock nor $peb). Run .reload /f ntdll and try again.",
-        virtblocksHeapNotInProcess: (heap) => "Heap " + heap + " is not in the PEB's ProcessHeaps list; run !heap -s for the heaps of this process.",
-        /** One line for a heap argument that cannot be a heap of this process; `heaps` are the PEB's, as formatted. */
-        virtblocksNotAHeap: (command, given, why, heaps, more) => given + " is not a heap of this process (" + why + "). " +
-            (heaps.length === 0
-                ? "The PEB lists no heaps"
-                : "Its heaps: " + heaps.join(", ") + (more > 0 ? " and " + more + " more" : "")) +
-            "; !" + command + " with no argument walks them all.",
-        virtblocksLayoutMissing: (reason) => "No layout for the heap structures: " + reason + ". Load ntdll's symbols (.symfix; .reload /f ntdll) and try again.",
-        virtblocksUstOff: (flags) => "Allocation stacks: not recorded (NtGlobalFlag " + flags + " has no +ust). To record them, run gflags /i app.exe +ust " +
-            "(your executable's name), restart the process and reproduce the growth.",
-        virtblocksHeapCommitNote: () => "Committed (blocks) is what the virtual blocks hold. Heap committed (segments) is the heap's own segments, the " +
-            "Commit column of !heap -s, which leaves the virtual blocks out.",
-        virtblocksNext: (heap, userAddress) => "Next: dx -g @$virtblocks(" + heap + ") lists that heap's blocks; !heap -p -a " + userAddress +
-            " shows one block as the debugger sees it (with +ust, its stack).",
-        virtblocksSegmentNotWalked: () => "segment heap - not walked (no large-allocation layout for this build)",
-        // --- unloadleaks ---
-        unloadleaksUsage: (got) => 'Usage: !unloadleaks on a 0xC4/0x62 bugcheck, or !unloadleaks "drv.sys" (a quoted driver file name); got ' + got + ".",
-        unloadleaksBadName: (source, shown) => "Refused the driver name " + source + ' "' + shown + '": a driver name is a file name (letters, digits, _ . -), ' +
-            "and this one would not be passed to a debugger command safely.",
-        unloadleaksNoBugcheck: () => "No bugcheck on this target. On a live session name the driver to list its verifier-tracked pool: " +
-            '!unloadleaks "drv.sys".',
-        unloadleaksBugcheckUnavailable: (reason) => "The bugcheck could not be read (" + reason + '). Load the kernel symbols (.reload /f nt), or name the driver: !unloadleaks "drv.sys".',
-        unloadleaksOtherBugcheck: (code, p1) => "This is bugcheck " + code + " (Arg1 " + p1 + "), not 0xC4/0x62 (a driver unloaded without freeing its pool). " +
-            'Name a driver to read its verifier data anyway: !unloadleaks "drv.sys".',
-        unloadleaksBugcheck: (source, name, count) => "Bugcheck 0xC4/0x62 (from " + source + "): " + name + " was unloaded with " + count + (count === "1" ? " pool allocation" : " pool allocations") + " not freed (Arg4).",
-        unloadleaksNameUnreadable: (detail) => "The driver name (Arg2) could not be read: " + detail + ".",
-        unloadleaksNameTruncated: (max) => "The driver name (Arg2) has no end within " + max + " characters; it is cut there.",
-        unloadleaksNoVerifierData: (name) => "No verifier data for " + name + ": Arg3 is 0. Enable pool tracking for it (verifier /flags 0x8 /driver " + name + "), reboot, and reproduce.",
-        unloadleaksVerifierData: (address) => "Verifier data: _VF_TARGET_VERIFIED_DRIVER_DATA at " + address + " (Arg3).",
-        unloadleaksLayoutMissing: (typeName, reason) => "The verifier's structures cannot be read here: " + typeName + ": " + reason + ".",
-        unloadleaksBuildUnknown: () => "The Windows build could not be read (nt!NtBuildNumber), and the verifier's layout differs between builds; " +
-            "not guessing it.",
-        unloadleaksDataUnreadable: (detail) => "The verifier's structures cannot be read: " + detail + ".",
-        unloadleaksFallback: (name) => "Falling back to the text of !verifier 3 " + name + " (parsed; columns as the debugger prints them).",
-        unloadleaksFallbackRefused: () => "No fallback to !verifier 3: the driver name is not a safe file name (see above).",
-        unloadleaksCommandFailed: (command, detail) => command + " failed: " + detail.replace(/[\x00-\x1f]/g, " ") + ".",
-        unloadleaksNotListed: (name) => "No verifier data for " + name + ": !verifier 3 does not list it. Is Driver Verifier on for it with pool tracking " +
-            "(verifier /query)? Driver names are file names as lm shows them with .sys.",
-        unloadleaksLiveAvl: () => "nt!ViTargetDriversAvl is not walked (leaktools has no built-in layout for _VF_AVL_TREE); using !verifier 3 instead.",
-        unloadleaksOtherDriver: (bugcheckName, requested) => "The bugcheck names " + bugcheckName + ", not " + requested + "; listing " + requested + " from !verifier 3.",
-        unloadleaksWalk: (pages, found) => "Walked " + plural(pages, "verifier tracking page") + ": " + plural(found, "outstanding allocation") + ".",
-        unloadleaksCountersDiffer: (counted, bytes, allocations, totalBytes) => "The verifier's counters say " + plural(allocations, "allocation") + ", " +
-            // Above 2^53 a number has lost its low digits: say it is absurd rather than print a rounded value.
-            (totalBytes > Number.MAX_SAFE_INTEGER ? "more than 2^53 (absurd)" : totalBytes) + " bytes; the pages hold " + counted +
-            " in use, " + bytes + " bytes. The list may be incomplete or the layout may not fit this build.",
-        unloadleaksArg4Differs: (arg4, found) => "Arg4 says " + plural(arg4, "allocation was", "allocations were") + " not freed; " + groupDigits(found) + (found === 1 ? " is" : " are") + " listed.",
-        unloadleaksWalkProblem: (what) => "Stopped early: " + what + "; the allocations before it are listed.",
-        unloadleaksBugcheckUnreadable: (reason) => "The bugcheck could not be read (" + reason + "); listing the named driver instead.",
-        unloadleaksNone: (name) => name + " has no outstanding verifier-tracked pool allocations.",
-        unloadleaksSkippedRows: (n) => plural(n, "line", "lines") + " of the allocation table did not parse and " + (n === 1 ? "is" : "are") + " not listed.",
-        unloadleaksSymbolCap: (limit, skipped) => plural(skipped, "caller address", "caller addresses") + " beyond the first " + limit + " distinct ones were not symbolized (one debugger command each; maxSymbolizedCallers, " + raiseHint("maxSymbolizedCallers") + ").",
-        unloadleaksNoLines: () => "(no line information)",
-        unloadleaksNoSymbol: () => "(no symbol)",
-        unloadleaksGrouping: () => "Grouping shown: by call site and by caller function (symbol without offset). The verifier keeps one return " +
-            "address per allocation and no stack, so callers of an allocation wrapper cannot be told apart here.",
-        unloadleaksGroupingWrapperCallers: () => "Grouping shown: by tag, by call site and by caller function (symbol without offset); then the wrapper's " +
-            "allocations by the call sites that pass their tag. The verifier keeps one return address per allocation and no " +
-            "stack, so the wrapper's callers are inferred from the driver's code, not read from a record.",
-        unloadleaksGroupingWrapperTags: () => "Grouping shown: by tag, by call site and by caller function (symbol without offset); then the wrapper's " +
-            "allocations by tag only, because its callers could not be found (below). The verifier keeps one return address " +
-            "per allocation and no stack.",
-        unloadleaksWrapperNoSymbols: (site) => "The wrapper's callers cannot be found without symbols: " + site + " is not a function symbol with an offset, so " +
-            "the wrapper's start is unknown. Load the driver's symbols (.reload /f) and run the command again.",
-        unloadleaksWrapperNoModule: (name, start) => "The wrapper's callers could not be found: " + start + " (the start of " + name + ") is in no loaded module, so " +
-            "there is no image to scan.",
-        unloadleaksWrapperImageUnreadable: (name, file, reason) => "The wrapper's callers could not be found because the image of " + file + " is not readable (" + reason + "); " +
-            name + "'s allocations are grouped by tag only.",
-        unloadleaksWrapperFailed: (detail) => "The wrapper's callers could not be found (" + detail.replace(/[\x00-\x1f]/g, " ") + "); its allocations are grouped by tag only.",
-        unloadleaksWrapperCallersHeader: (name, file) => "Through " + name + ", by the call sites that pass each tag (largest first). Callers found by scanning " + file +
-            " for calls to " + name + "; an allocation is matched to a caller by its tag, not by a recorded stack:",
-        unloadleaksWrapperTagNotFound: (name) => "no call to " + name + " found passing it (a call through a pointer, a tag computed at run time, or a caller in another image)",
-        unloadleaksWrapperScan: (name, start, offset, sections, bytes, sites, calls, jumps) => "Scanned " + sections + " (" + bytes + " bytes) for call and jmp rel32 to " + start + " (" + name + ": the caller " +
-            "minus " + offset + "): " + plural(sites, "call site") + ", " + groupDigits(calls) + " call and " + groupDigits(jumps) + " jmp (tail call).",
-        unloadleaksWrapperSitesCap: (kept, more) => plural(more, "call site") + " beyond the first " + kept + (more === 1 ? " was" : " were") + " not examined.",
-        unloadleaksWrapperPartlyUnreadable: (bytes) => bytes + " bytes of its executable sections are unreadable (paged out); calls there are not found.",
-        unloadleaksWrapperNoTagSites: (count, name) => plural(count, "call site loads", "call sites load") + " no tag before calling " + name + " (the tag comes from a register or a variable); " +
-            "they are not matched to any allocation.",
-        unloadleaksWrapperUnmatched: (count, tags) => plural(count, "call site passes", "call sites pass") + " a tag with no outstanding allocation (" + tags + "); " + (count === 1 ? "it is" : "they are") + " not listed.",
-        unloadleaksWrapperSitesNotSymbolized: (count, limit) => plural(count, "call site is", "call sites are") + " shown as module+offset: past the first " + limit + " distinct addresses symbolized " +
-            "(one debugger command each; maxSymbolizedCallers, " + raiseHint("maxSymbolizedCallers") + ").",
-        unloadleaksWrapper: (site, count, total, example) => site + " made " + count + " of " + total + " allocations: probably an allocation wrapper. Its callers are not " +
-            "recorded; the tags it was given may separate them (below), and !verifier 0x80 <Address> (e.g. !verifier 0x80 " +
-            example + ") shows the verifier's pool log, with stacks, for allocations still in it.",
-        unloadleaksSymbolsNote: (callSites) => "Symbols and source lines: u <Caller> L1, one debugger command per distinct caller" +
-            (callSites ? ", and one per listed call site of the wrapper (" + callSites + ")." : "."),
-        // --- triage ---
-        triageNoBugcheck: (why) => "No bugcheck: " + why + ". !crashtriage reads a kernel crash dump (MEMORY.DMP or a minidump); open one with windbg -z.",
-        triageUnavailable: (reason) => "The bugcheck code could not be read: " + reason + ", and .bugcheck gave nothing. Load the kernel's symbols (.symfix; .reload /f nt) and try again.",
-        triageDecoderStopped: (detail) => "Decoding stopped: " + detail.replace(/[\x00-\x1f]/g, " ") + "; what was found before is shown.",
-        triageNoDecoder: (name) => name + ": leaktools has no decoder for this case; the parameters above are the bugcheck's own. Run !analyze -v.",
-        triageUnknownCode: (code) => "Bugcheck " + code + " is not in leaktools' table; the raw parameters are shown. Run !analyze -v for its meaning.",
-        triageUnknownSubcode: (subcode, source) => "Subcode " + subcode + " is not in leaktools' table; see " + source + ".",
-        triageNoLayout: (typeName, reason) => "No layout for " + typeName + ": " + reason + ".",
-        triageUnreadable: (what) => "Unreadable: " + what + "; the verdict uses what was read.",
-        triagePointsIntoArg2: (field, value, arg2) => field + " " + value + " points back into the EXCEPTION_POINTERS at " + arg2 + " (Arg2) itself: corrupt, not decoded",
-        triageExceptionPointers: (arg2, record, context) => "Arg2 " + arg2 + " is EXCEPTION_POINTERS: ExceptionRecord " + record + ", ContextRecord " + context,
-        triageException: (code, address, symbol, flags, count) => "Exception " + code + " at " + address + " " + (symbol || "(no symbol)") + ", flags " + flags.toString(16) + ", " + count + " parameters",
-        triageParameterCountCapped: (count) => "NumberParameters is " + count + ", above the 15 an EXCEPTION_RECORD holds: the record is corrupt; 15 were read.",
-        triageMemoryFault: (access, address, ioStatus) => "In-page operation failed: " + access + " of " + address + (ioStatus ? ", I/O status " + ioStatus : ""),
-        triageExceptionParameters: (list) => "Exception parameters: " + list,
-        triageIoStatus: (status) => "I/O status: " + status,
-        triageNotPagedIn: (address) => "Address that could not be paged in: " + address,
-        triageAccess: (access, address) => "Access: " + access + " of " + address,
-        triageFaultingInstruction: (address, symbol) => "Faulting instruction: " + address + (symbol ? " " + symbol : " (no symbol; .reload /f and try again)"),
-        triageFaultType: (type) => type === 3 ? "Fault type 3: a session address touched from the wrong session (or none)" : "Fault type 4: the address is not canonical",
-        triageUnnamedStatus: () => "an NTSTATUS leaktools does not name",
-        triageContext: (ip, sp) => "Context: instruction pointer " + ip + ", stack pointer " + sp,
-        triageThreadUnknown: (why) => "Could not tell which process the thread is attached to: !thread failed (" + why + ").",
-        triageAttached: (image, address, memCompression) => "The thread is attached to " + image + " (" + address + ")" + (memCompression ? ": the memory-compression store's process" : ""),
-        triageNotAttached: (owner) => "The thread is not attached to another process (owning process: " + owner + ")",
-        triageStorageAdviceUnknown: () => "check the disk, its controller and the System event log",
-        triageStoreInpage: (compressed, status, meaning, advice) => (compressed
-            ? "in-page I/O error while reading a compressed page from the memory-compression store: the storage stack reported "
-            : "in-page I/O error in the store manager: the storage stack reported ") +
-            status + " (" + meaning + ") \u2014 " + advice + (compressed ? "; disabling memory compression avoids the store path" : ""),
-        triageStoreOther: (code) => "the store manager caught exception " + code + "; follow the context record (.cxr) to the faulting code",
-        triageStoreUnknownException: () => "the store manager caught an exception leaktools could not read; follow Arg2 by hand with the commands below",
-        triageInpageLayout: (which) => "Parameter layout " + which + " of the 0x7A page applies",
-        triageKernelInpage: (status, meaning, advice) => "a kernel page could not be read back in: the storage stack reported " + status + " (" + meaning + ") \u2014 " + advice,
-        triagePageFault: (access, address, where) => "invalid memory referenced: a " + access + " of " + address + (where ? " from " + where : "") +
-            " \u2014 the code there used a bad or freed pointer; !pte and !pool tell whether the address was ever valid",
-        triageVerifierLeak: (count) => "a driver unloaded with " + (count === null ? "some" : String(count)) + " pool allocation" + (count === 1 ? "" : "s") +
-            " Driver Verifier still tracked \u2014 a memory leak in that driver; !unloadleaks lists them",
-        triageVerifier: (meaning) => "Driver Verifier stopped the system: " + meaning,
-        triageVerifierUnknown: (subcode) => "Driver Verifier stopped the system with subcode " + subcode + ", which leaktools does not name; run !analyze -v",
-        triagePoolHeader: (block, header, tag, blockSize) => "Pool header of " + block + " at " + header + ": tag '" + tag + "', BlockSize 0x" + blockSize.toString(16),
-        triageDoubleFree: (tag) => "double free: a pool block" + (tag ? " tagged '" + tag + "'" : "") + " was freed twice \u2014 the driver that owns " +
-            (tag ? "the tag" : "the block") + " frees it on two paths; enable special pool for it to catch the first free",
-        triageWrongTag: (allocated, freed) => "The block was allocated with tag '" + allocated + "' and freed with tag '" + freed + "'",
-        triageBadPoolCaller: (meaning) => "a driver misused the pool: " + meaning,
-        triagePoolCorruption: (meaning, tag) => "pool corruption" + (meaning ? ": " + meaning : "") + (tag ? " (block tagged '" + tag + "')" : "") +
-            " \u2014 the damage was done earlier, usually by the owner of the block before; enable special pool or Driver Verifier on suspects",
-        triageMemoryManagement: (meaning) => "memory manager consistency check failed: " + meaning,
-        // !poolused text fallback (issue 13): which layout was recognised, and rows that did not fit it.
-        poolusedSource: (trackerReason, layout, glued) => "The tag tables could not be read (" + trackerReason + "); these figures are parsed from !poolused 2 output" +
-            (layout ? ", layout " + layout : "") + (glued ? "; its line breaks were lost, so rows were cut out of one stream" : "") + ".",
-        poolusedUnparsed: (n, example) => plural(n, "line") + " after the !poolused header did not fit its layout and " + (n === 1 ? "is" : "are") + " not counted, e.g. `" + example.trim().slice(0, 100) + "`.",
-        // !unloadleaks on !verifier 3 text (issue 13).
-        unloadleaksTextDriverState: (name, state) => "!verifier 3 lists " + name + " as " + state + ": its code may no longer be mapped, so callers the debugger cannot symbolize are named as !verifier printed them.",
-        unloadleaksSymbolsFromText: (n) => plural(n, "allocation") + " named by the caller symbol !verifier 3 printed (the debugger had none for the address now).",
-        // --- snapshot files, any kind (src/snapshot/; `command` is the command to type, with the path in it) ---
-        snapshotSaveRefused: (path, reason, command) => "Not saved: " + path + " is already there and " + reason + ". A save replaces only an earlier leaktools snapshot, " +
-            "so a dump or a notes file is never overwritten. " + (command ? "Save under another name: " + command + ", or move that file first." : "Choose another file name, or move that file first."),
-        snapshotUndecodable: (path, encoding) => "Could not read " + path + ": its text is " + encoding + ", which leaktools does not read (it reads UTF-8, and UTF-16 " +
-            "with a byte-order mark). Save it again as UTF-8 in an editor and compare with that.",
-        snapshotOtherKind: (path, found, expected, reader) => path + " is a " + found + ", not a " + expected + (reader ? ": compare it with " + reader + "." : "; this leaktools does not read that kind (load a newer leaktools.js)."),
-        // --- leaks: snapshot files (save / compare) ---
-        leaksFileUsage: (verb, given) => 'Usage: dx @$leaks("' + verb + '", "C:\\\\cases\\\\before.json") - a file path in quotes, backslashes doubled; got ' + given + ".",
-        leaksPathMangled: (what, verb, typed) => "The path contains " + what + ": inside quotes dx reads a backslash as the start of an escape (\\t is a tab, " +
-            '\\n a new line), so single backslashes were lost. Double every backslash: dx @$leaks("' + verb + '", "' + typed + '").',
-        leaksPathDriveRelative: (path, verb) => 'The path "' + path + '" has no backslash after the drive letter, so Windows reads it relative to the debugger\'s ' +
-            "current folder; if you typed single backslashes, dx dropped them. Double every backslash: " +
-            'dx @$leaks("' + verb + '", "C:\\\\cases\\\\before.json").',
-        leaksPathInvalid: (path, verb) => 'The path "' + path + '" is not a valid Windows file name (it contains < > " | ? or *). Type a path such as ' +
-            'dx @$leaks("' + verb + '", "C:\\\\cases\\\\before.json").',
-        leaksSaveFailed: (path, detail) => "Could not write " + path + ": " + oneLine(detail) + " Check that the folder exists and that you may write there " +
-            '(backslashes doubled inside quotes), e.g. dx @$leaks("save", "C:\\\\cases\\\\before.json").',
-        leaksSaveReplaced: (path, format) => "Replaced the " + format + " that was at " + path + ".",
-        leaksFileMissing: (path, typed) => "There is no file " + path + ". Check the path (backslashes doubled inside quotes), or write the snapshot first " +
-            'on the earlier target: dx @$leaks("save", "' + typed + '").',
-        leaksFileUnreadable: (path, detail) => "Could not read " + path + ": " + oneLine(detail) + " Close the program that holds it, or copy it and compare with the copy.",
-        leaksFileEmpty: (path) => path + ' is empty, not a leaktools snapshot. Write one on the earlier target: dx @$leaks("save", "C:\\\\cases\\\\before.json").',
-        leaksFileTooLarge: (path, maxChars) => path + " is larger than " + groupDigits(maxChars) + " characters: not a leaktools snapshot (one holds at most one line per pool tag).",
-        leaksFileTruncated: (path, detail) => path + " ends before the snapshot does (truncated; " + flat(detail) + "). Copy the whole file again, or save a new snapshot.",
-        leaksFileMalformed: (path, detail) => path + " is a damaged leaktools snapshot: " + flat(detail) + ". Save a new one with dx @$leaks(\"save\", ...), or fix that line.",
-        leaksFileNotSnapshot: (path, detail) => path + " is not a leaktools snapshot (" + flat(detail) + '). Compare with a file written by dx @$leaks("save", "C:\\\\cases\\\\before.json").',
-        leaksFileNewer: (path, version, supported) => path + " was written by a newer leaktools (snapshot format version " + version + "; this one reads version " + supported +
-            "). Load the newer leaktools.js with .scriptload, or save the earlier target again with this one.",
-        leaksWarnLater: (then, now) => "Warning: the snapshot was taken after this target's time (" + then + " then, " + now + " now): the file is the later " +
-            "one, so growth here is shrinkage there, and rates are not shown. Compare the later target with the earlier snapshot.",
-        leaksWarnOtherMachine: (what) => "Warning: the snapshot comes from another machine (" + what + "): the deltas compare two systems, not growth on one.",
-        leaksWarnReboot: (what) => "Warning: the target rebooted between the snapshot and now (" + what + "): pool counters restart at boot, so a delta " +
-            "is not growth over the whole interval.",
-        leaksCompareNoGrowth: (tags) => "No tag grew since the snapshot (" + plural(tags, "tag") + " compared).",
-        ownerHitsNotKept: (module, count, allocations, tag) => module + ": " + plural(count, "more hit", "more hits") +
-            (allocations > 0
-                ? " were not kept, " + allocations + " of them allocator calls (past maxAllocationSitesPerModule: the image looks corrupt)."
-                : " (not allocator calls) were not kept; every allocator call is listed (dx @$leaktag(\"" + tag.trim() + "\").Owners)."),
-        // --- poolallocs ---
-        poolallocsUsage: (given) => 'Usage: !poolallocs "Tag" or !poolallocs ("Tag", "all") - a pool tag of 1-4 characters in quotes, ? and * as wildcards; "all" walks every heap instead of stopping once the tracker\'s count is found; got ' +
-            given + ".",
-        poolallocsSmallNotWalked: (why, tag) => "Small blocks (under a page) are not walked: " + why + '. !poolfind "' + tag + '" finds them by scanning every pool page (hours over KDNET on a machine with GBs of pool; minutes on a local dump).',
-        poolallocsStopped: (found, tag) => "Stopped once the " + plural(found, "allocation") + " the tracker counts as outstanding were found; !poolallocs (\"" + tag + "\", \"all\") walks every heap.",
-        poolallocsEncodingNotBuild: (encoding, build) => "Page segment signatures decode as on builds " + encoding + (build === null ? " (the build is unknown)" : ", not as build " + build + "'s") + ": the LFH offsets are decoded that way too.",
-        poolallocsAlsoBig: (count) => plural(count, "block") + " of the tag in VS subsegments " + (count === 1 ? "is an allocation" : "are allocations") + " the big page table lists above; each is listed once, as Big.",
-        poolallocsStaleHeaders: (count, tag) => plural(count, "busy slot") + " with '" + tag + "' in a pool header whose size is not the slot's " + (count === 1 ? "was" : "were") + " left out (stale bytes, not a live block).",
-        poolallocsCap: (notWalked, walked) => "Stopped at the cap on bytes walked (" + walked + "): " + plural(notWalked, "subsegment") + " not read; " + raiseHint("maxPoolBytesWalked") + ".",
-        poolallocsDiffer: (found, outstanding, smallWalked) => "Found " + groupDigits(found) + " of the " + groupDigits(outstanding) + " allocations the tracker counts as outstanding. " +
-            (found >= outstanding
-                ? "The extra ones were allocated after the tracker was read (live target), or their tag's counters are kept apart (a different tag table or session pool)."
-                : !smallWalked
-                    ? "The rest are small blocks, which were not walked (the line above says why), or allocations in flight on a live target."
-                    : "The rest may be in flight (allocated or freed while the walk ran, on a live target), in a heap or page that could not be walked (listed above), or on paged-out pages of paged pool."),
-        // --- a file path that dx's escapes mangled (any command taking a path; `typedCommand` is the command to type) ---
-        pathMangled: (what, typedCommand) => "The path contains " + what + ": inside quotes dx reads a backslash as the start of an escape (\\t is a tab, " +
-            "\\n a new line), so single backslashes were lost. Double every backslash: " + typedCommand + ".",
-    };
-    /** Provider error texts end with their own period and may span lines; one sentence on one line. */
-    function oneLine(detail) {
-        const text = flat(detail);
-        return /[.!?]$/.test(text) ? text : text + ".";
+    /** How long an identical report is not repeated (host clock). */
+    const REPEAT_WINDOW_MS = 120000;
+    /** How many recent reports are remembered: enough for a command, two follow-ups and a detour. */
+    const RECENT_REPORTS = 8;
+    class BufferedPrinter {
+        constructor(out) {
+            this.out = out;
+            this.buffer = [];
+        }
+        line(text) {
+            this.buffer.push(text);
+        }
+        lines(texts) {
+            for (const t of texts)
+                this.buffer.push(t);
+        }
+        /** Progress is for the user waiting now: written at once, and not part of the report compared. */
+        progress(text) {
+            this.out.progress(text);
+        }
     }
-    /** A provider's or parser's text inside a sentence of ours: one line, without its closing period. */
-    function flat(detail) {
-        return detail.replace(/[\x00-\x1f]+/g, " ").trim().replace(/\.$/, "");
+    const recent = [];
+    /** Reports shorter than this are printed every time: replacing a line or two with a line saves nothing. */
+    const MIN_REPEAT_LINES = 3;
+    /** The recent report with exactly this text, printed within the window, or null. */
+    function recentReport(text, nowMs) {
+        for (let i = recent.length - 1; i >= 0; i--) {
+            const r = recent[i];
+            if (r.text === text && nowMs >= r.atMs && nowMs - r.atMs < REPEAT_WINDOW_MS)
+                return r;
+        }
+        return null;
+    }
+    function remember(command, text, nowMs) {
+        for (let i = recent.length - 1; i >= 0; i--)
+            if (recent[i].text === text)
+                recent.splice(i, 1);
+        recent.push({ command, text, atMs: nowMs });
+        while (recent.length > RECENT_REPORTS)
+            recent.shift();
+    }
+    /**
+     * Prints `buffer` unless the same text was printed within the window; then one line names the command that printed
+     * it. `note` is that line's ending ("the result below was read just now"). The clock is the script host's Date.now()
+     * (the debugger machine's wall clock, not the target's): the window is about the user at the keyboard, and a dump
+     * has no moving clock. Returns whether the report was printed.
+     */
+    function printReport(out, command, buffer, note = "the result below was read just now", nowMs = Date.now()) {
+        const text = buffer.join("\n");
+        const earlier = buffer.length >= MIN_REPEAT_LINES ? recentReport(text, nowMs) : null;
+        if (earlier) {
+            // No "N s ago": the line must read the same however fast the commands ran (transcripts are compared). The
+            // window keeps running from the report the user can scroll back to.
+            out.line("(" + command + ": the same report as " + (earlier.command === command ? "above" : earlier.command + " printed above") + ", not printed again; " + note + ".)");
+            return false;
+        }
+        out.lines(buffer);
+        remember(command, text, nowMs);
+        return true;
+    }
+    /** The command as the user would type it, for that one line: `!leaktag "Leak"`, `!virtblocks 0x29fb0000`. */
+    function commandLine(name, args) {
+        const shown = args.filter((a) => a !== undefined).map(argText);
+        return "!" + name + (shown.length === 0 ? "" : shown.length === 1 ? " " + shown[0] : " (" + shown.join(", ") + ")");
+    }
+    function argText(value) {
+        if (typeof value === "string") {
+            // Only ever printed, never run; still kept to one short line of printable characters.
+            const s = value.length > 40 ? value.slice(0, 40) + "..." : value;
+            return '"' + s.replace(/[\x00-\x1f\x7f"]/g, "?") + '"';
+        }
+        if (typeof value === "number")
+            return value >= 0x10000 && Number.isInteger(value) ? "0x" + value.toString(16) : String(value);
+        const address = addressArg$1(value);
+        return address ? "0x" + address.toHex() : "<symbol>";
     }
 
     // Pool tags: four bytes stored little-endian in a ULONG (`Leak` is 0x6b61654c), shown as four characters.
@@ -2037,231 +2304,6 @@ var __leaktools = (function (exports) {
         return new Address(hi, lo).toString();
     }
 
-    // Pool tag usage from the kernel's tracking tables (layouts.md §2.1): nt!PoolTrackTable, the per-processor copies in
-    // nt!ExPoolTagTables (wherever the symbol exists: layouts.md says Win8+, but Windows 7 SP1's PDB has it too; [0] is
-    // PoolTrackTable, counters are per processor, Keys are copied) and the linear
-    // nt!PoolTrackTableExpansion. Usage per tag is the sum over all of them, keyed by tag, as ExGetPoolTagInfo sums.
-    // Each table is read whole in one read.
-    /** More processor tables than this is a corrupt array: Windows supports at most 2,048 logical processors. */
-    const MAX_PROCESSOR_TABLES = 2048;
-    function outstanding(allocs, frees) {
-        return Math.max(0, allocs - frees);
-    }
-    function readPoolTracker(target) {
-        let layout = resolveLayout(POOL_TRACKER_TABLE, (m, t) => target.type(m, t), target.pointerSize, target.windowsBuild());
-        if (isLayoutMissing(layout))
-            return { kind: "trackerMissing", reason: layout.reason };
-        const tableAt = target.readGlobalPointer("nt", "PoolTrackTable");
-        if (tableAt === null)
-            return { kind: "trackerMissing", reason: "nt!PoolTrackTable is not in the symbols" };
-        if (tableAt instanceof Unreadable)
-            return { kind: "trackerMissing", reason: tableAt.describe(target.pointerSize) };
-        const sizeValue = readSizeT(target, "PoolTrackTableSize");
-        if (sizeValue === null)
-            return { kind: "trackerMissing", reason: "nt!PoolTrackTableSize is not in the symbols" };
-        if (sizeValue instanceof Unreadable)
-            return { kind: "trackerMissing", reason: sizeValue.describe(target.pointerSize) };
-        const problems = [];
-        let entries = sizeValue.value;
-        if (entries === 0) {
-            // A live kernel never has an empty tracker (it is sized at boot from the pool size): the global is corrupt.
-            return { kind: "trackerMissing", reason: "nt!PoolTrackTableSize is 0 (corrupt: the kernel sizes the table at boot), so nt!PoolTrackTable at " + target.formatAddress(tableAt) + " cannot be read" };
-        }
-        if (entries > limits.maxPoolTrackEntries) {
-            problems.push("nt!PoolTrackTableSize is " + sizeValue.text + " (corrupt); at most the first " + limits.maxPoolTrackEntries +
-                " entries were read, and as the table's real end is unknown the sums may include memory past it");
-            entries = limits.maxPoolTrackEntries;
-        }
-        if (layout.guessed)
-            layout = choosePlausibleLayout(target, tableAt, entries, layout);
-        const totals = new Map();
-        const tables = processorTables(target, tableAt, problems);
-        let tablesRead = 0;
-        for (const table of tables) {
-            if (sumTable(target, layout, table, entries, totals, problems))
-                tablesRead++;
-        }
-        let expansionEntries = 0;
-        const expansionAt = target.readGlobalPointer("nt", "PoolTrackTableExpansion");
-        const expansionSize = readSizeT(target, "PoolTrackTableExpansionSize");
-        if (expansionSize instanceof Unreadable) {
-            problems.push(expansionSize.describe(target.pointerSize) + "; the expansion table was not summed");
-        }
-        else if (expansionAt instanceof Address && expansionSize !== null && expansionSize.value > 0) {
-            expansionEntries = Math.min(expansionSize.value, limits.maxPoolTrackEntries);
-            if (expansionSize.value > expansionEntries)
-                problems.push("nt!PoolTrackTableExpansionSize is " + expansionSize.text + "; only " + expansionEntries + " entries were read");
-            sumTable(target, layout, expansionAt, expansionEntries, totals, problems);
-        }
-        else if (expansionAt instanceof Unreadable) {
-            problems.push(expansionAt.describe(target.pointerSize));
-        }
-        const rows = [];
-        totals.forEach((row) => rows.push(row));
-        return { kind: "tracker", rows, layout, processorTables: tablesRead, expansionEntries, entriesPerTable: entries, problems };
-    }
-    /** A SIZE_T global as a number and as exact text (2^64-1 rounds as a number); null when the symbol is missing. */
-    function readSizeT(target, name) {
-        const at = target.symbolAddress("nt", name);
-        if (!at)
-            return null;
-        const bytes = target.memory.read(at, target.pointerSize, "nt!" + name);
-        if (bytes instanceof Unreadable)
-            return bytes;
-        return { value: unsigned(bytes, 0, target.pointerSize), text: exactCount(bytes, 0, target.pointerSize) };
-    }
-    /**
-     * Without the Windows build (nt!NtBuildNumber unreadable) the variant is a guess. The table itself tells: with the
-     * right stride every used entry's Key is four printable characters; with a wrong one Keys land on counters. The
-     * variant with the most printable Keys in PoolTrackTable wins, and the description says it was chosen so.
-     */
-    function choosePlausibleLayout(target, tableAt, entries, guess) {
-        const variants = POOL_TRACKER_TABLE.variants.filter((v) => v.pointerSize === target.pointerSize).sort((a, b) => b.size - a.size);
-        let best = null;
-        for (const v of variants) {
-            const bytes = target.memory.read(tableAt, entries * v.size, "nt!PoolTrackTable");
-            if (bytes instanceof Unreadable)
-                return guess;
-            let score = 0;
-            let used = 0;
-            for (let i = 0; i < entries; i++) {
-                const key = u32(bytes, i * v.size + v.offsets.Key);
-                if (key === 0)
-                    continue;
-                used++;
-                score += isPrintableKey(key) ? 1 : -1;
-            }
-            if (!best || score > best.score) {
-                const printable = (used + score) / 2;
-                best = {
-                    score,
-                    layout: builtInLayout(POOL_TRACKER_TABLE, v, notInSymbols(POOL_TRACKER_TABLE) + " and the Windows build is unknown (nt!NtBuildNumber missing or unreadable); using the built-in layout for " +
-                        v.label + ", inferred from the table: with its 0x" + v.size.toString(16) + "-byte entries " + printable + " of " + used + " used entries hold a printable tag", true),
-                };
-            }
-        }
-        return best ? best.layout : guess;
-    }
-    function isPrintableKey(key) {
-        for (let i = 0; i < 4; i++) {
-            const c = (key >>> (i * 8)) & 0xff;
-            if (c < 0x20 || c > 0x7e)
-                return false;
-        }
-        return true;
-    }
-    /**
-     * PoolTrackTable and the per-processor tables. nt!KeNumberProcessors (a ULONG) gives the count when present;
-     * otherwise the array ends at its first null pointer, within MAX_PROCESSOR_TABLES.
-     */
-    function processorTables(target, first, problems) {
-        const out = [first];
-        const seen = new Set([first.key]);
-        const arrayAt = target.symbolAddress("nt", "ExPoolTagTables");
-        if (!arrayAt)
-            return out; // No symbol: one table. Its presence, not the build, decides (Windows 7 SP1 x64 has it).
-        let count = MAX_PROCESSOR_TABLES;
-        let counted = false;
-        const ncpuAt = target.symbolAddress("nt", "KeNumberProcessors");
-        if (ncpuAt) {
-            const bytes = target.memory.read(ncpuAt, 4, "nt!KeNumberProcessors");
-            if (!(bytes instanceof Unreadable)) {
-                const n = u32(bytes, 0);
-                if (n >= 1 && n <= MAX_PROCESSOR_TABLES) {
-                    count = n;
-                    counted = true;
-                }
-                else
-                    problems.push("nt!KeNumberProcessors is " + n + "; the table list was read up to its first null entry");
-            }
-        }
-        const ps = target.pointerSize;
-        let bytes = target.memory.read(arrayAt, count * ps, "nt!ExPoolTagTables");
-        if (bytes instanceof Unreadable) {
-            // The array may end before MAX_PROCESSOR_TABLES on an unreadable page: keep what reads.
-            const partial = target.memory.readPartial(arrayAt, count * ps);
-            const head = partial.pieces.length && partial.pieces[0].start.equals(arrayAt) ? partial.pieces[0].bytes : null;
-            if (!head) {
-                problems.push("nt!ExPoolTagTables at " + target.formatAddress(arrayAt) + " is unreadable; only nt!PoolTrackTable was summed");
-                return out;
-            }
-            if (counted)
-                problems.push("nt!ExPoolTagTables is readable for " + Math.floor(head.length / ps) + " of " + count + " processors");
-            bytes = head;
-        }
-        for (let i = 0; i + ps <= bytes.length; i += ps) {
-            const table = pointer(bytes, i, ps);
-            if (table.isNull) {
-                if (counted)
-                    continue;
-                break;
-            }
-            if (seen.has(table.key))
-                continue; // [0] is PoolTrackTable itself.
-            seen.add(table.key);
-            out.push(table);
-        }
-        return out;
-    }
-    function sumTable(target, layout, at, entries, totals, problems) {
-        const stride = layout.size;
-        const table = readTableEntries(target, at, entries, stride, "_POOL_TRACKER_TABLE[" + entries + "]", "the tag table");
-        const bytes = table.bytes;
-        if (table.problem)
-            problems.push(table.problem + (table.entries === 0 ? "; it was not summed" : "; those were summed"));
-        if (table.entries === 0)
-            return false;
-        entries = table.entries;
-        const o = layout.offsets;
-        const s = layout.sizes;
-        // Per-processor counters wrap: a block allocated on one processor and freed on another leaves one table's count
-        // "negative". Each field is read as signed and the sum taken modulo its width, as ExGetPoolTagInfo's sum wraps.
-        const width = (name) => s[name] || (name.indexOf("Bytes") >= 0 ? target.pointerSize : 4);
-        const field = (base, name) => signedValue(bytes, base + o[name], width(name));
-        for (let i = 0; i < entries; i++) {
-            const base = i * stride;
-            const key = u32(bytes, base + o.Key);
-            if (key === 0)
-                continue;
-            let row = totals.get(key);
-            if (!row) {
-                row = { tag: tagFromKey(key), key, nonPagedAllocs: 0, nonPagedFrees: 0, nonPagedBytes: 0, pagedAllocs: 0, pagedFrees: 0, pagedBytes: 0 };
-                totals.set(key, row);
-            }
-            row.nonPagedAllocs += field(base, "NonPagedAllocs");
-            row.nonPagedFrees += field(base, "NonPagedFrees");
-            row.nonPagedBytes += field(base, "NonPagedBytes");
-            row.pagedAllocs += field(base, "PagedAllocs");
-            row.pagedFrees += field(base, "PagedFrees");
-            row.pagedBytes += field(base, "PagedBytes");
-        }
-        totals.forEach((row) => {
-            row.nonPagedAllocs = wrap(row.nonPagedAllocs, width("NonPagedAllocs"));
-            row.nonPagedFrees = wrap(row.nonPagedFrees, width("NonPagedFrees"));
-            row.nonPagedBytes = wrap(row.nonPagedBytes, width("NonPagedBytes"));
-            row.pagedAllocs = wrap(row.pagedAllocs, width("PagedAllocs"));
-            row.pagedFrees = wrap(row.pagedFrees, width("PagedFrees"));
-            row.pagedBytes = wrap(row.pagedBytes, width("PagedBytes"));
-        });
-        return true;
-    }
-    /** A 4- or 8-byte two's-complement field as a number (exact below 2^53 in magnitude). */
-    function signedValue(bytes, offset, size) {
-        if (size === 4)
-            return i32(bytes, offset);
-        if (size !== 8)
-            return unsigned(bytes, offset, size);
-        const hi = i32(bytes, offset + 4);
-        return hi * 0x100000000 + u32(bytes, offset);
-    }
-    /** A 32-bit counter's running sum back into 0..2^32; wider sums stay as they are (a negative one is corrupt). */
-    function wrap(value, size) {
-        if (size !== 4)
-            return value;
-        const m = value % 0x100000000;
-        return m < 0 ? m + 0x100000000 : m;
-    }
-
     /** Entries read at most: 8M entries is 192-256 MB of table (the largest single read, limits.maxImageBytes), far beyond any machine's PoolBigPageTableSize. */
     const MAX_BIG_PAGE_ENTRIES = 0x800000;
     function readBigPages(target, pattern) {
@@ -2320,7 +2362,7 @@ var __leaktools = (function (exports) {
                 allocations.push({ address: va, size: unsigned(bytes, base + o.NumberOfBytes, sizeWidth), paged: (poolType & 1) === 1, tag });
             }
         }
-        return { kind: "bigPages", allocations, layoutDescription: layout.description, entries, problems };
+        return { kind: "bigPages", allocations, layoutDescription: layout.description, layout, entries, problems };
     }
     /** Entries sampled to infer the stride: 2,048 entries is 48-64 KB, a few packets. */
     const STRIDE_SAMPLE = 2048;
@@ -3259,6 +3301,231 @@ var __leaktools = (function (exports) {
         return result.allocatorCalls > 0 ? result : free || result;
     }
 
+    // Pool tag usage from the kernel's tracking tables (layouts.md §2.1): nt!PoolTrackTable, the per-processor copies in
+    // nt!ExPoolTagTables (wherever the symbol exists: layouts.md says Win8+, but Windows 7 SP1's PDB has it too; [0] is
+    // PoolTrackTable, counters are per processor, Keys are copied) and the linear
+    // nt!PoolTrackTableExpansion. Usage per tag is the sum over all of them, keyed by tag, as ExGetPoolTagInfo sums.
+    // Each table is read whole in one read.
+    /** More processor tables than this is a corrupt array: Windows supports at most 2,048 logical processors. */
+    const MAX_PROCESSOR_TABLES = 2048;
+    function outstanding(allocs, frees) {
+        return Math.max(0, allocs - frees);
+    }
+    function readPoolTracker(target) {
+        let layout = resolveLayout(POOL_TRACKER_TABLE, (m, t) => target.type(m, t), target.pointerSize, target.windowsBuild());
+        if (isLayoutMissing(layout))
+            return { kind: "trackerMissing", reason: layout.reason };
+        const tableAt = target.readGlobalPointer("nt", "PoolTrackTable");
+        if (tableAt === null)
+            return { kind: "trackerMissing", reason: "nt!PoolTrackTable is not in the symbols" };
+        if (tableAt instanceof Unreadable)
+            return { kind: "trackerMissing", reason: tableAt.describe(target.pointerSize) };
+        const sizeValue = readSizeT(target, "PoolTrackTableSize");
+        if (sizeValue === null)
+            return { kind: "trackerMissing", reason: "nt!PoolTrackTableSize is not in the symbols" };
+        if (sizeValue instanceof Unreadable)
+            return { kind: "trackerMissing", reason: sizeValue.describe(target.pointerSize) };
+        const problems = [];
+        let entries = sizeValue.value;
+        if (entries === 0) {
+            // A live kernel never has an empty tracker (it is sized at boot from the pool size): the global is corrupt.
+            return { kind: "trackerMissing", reason: "nt!PoolTrackTableSize is 0 (corrupt: the kernel sizes the table at boot), so nt!PoolTrackTable at " + target.formatAddress(tableAt) + " cannot be read" };
+        }
+        if (entries > limits.maxPoolTrackEntries) {
+            problems.push("nt!PoolTrackTableSize is " + sizeValue.text + " (corrupt); at most the first " + limits.maxPoolTrackEntries +
+                " entries were read, and as the table's real end is unknown the sums may include memory past it");
+            entries = limits.maxPoolTrackEntries;
+        }
+        if (layout.guessed)
+            layout = choosePlausibleLayout(target, tableAt, entries, layout);
+        const totals = new Map();
+        const tables = processorTables(target, tableAt, problems);
+        let tablesRead = 0;
+        for (const table of tables) {
+            if (sumTable(target, layout, table, entries, totals, problems))
+                tablesRead++;
+        }
+        let expansionEntries = 0;
+        const expansionAt = target.readGlobalPointer("nt", "PoolTrackTableExpansion");
+        const expansionSize = readSizeT(target, "PoolTrackTableExpansionSize");
+        if (expansionSize instanceof Unreadable) {
+            problems.push(expansionSize.describe(target.pointerSize) + "; the expansion table was not summed");
+        }
+        else if (expansionAt instanceof Address && expansionSize !== null && expansionSize.value > 0) {
+            expansionEntries = Math.min(expansionSize.value, limits.maxPoolTrackEntries);
+            if (expansionSize.value > expansionEntries)
+                problems.push("nt!PoolTrackTableExpansionSize is " + expansionSize.text + "; only " + expansionEntries + " entries were read");
+            sumTable(target, layout, expansionAt, expansionEntries, totals, problems);
+        }
+        else if (expansionAt instanceof Unreadable) {
+            problems.push(expansionAt.describe(target.pointerSize));
+        }
+        const rows = [];
+        totals.forEach((row) => rows.push(row));
+        return { kind: "tracker", rows, layout, processorTables: tablesRead, expansionEntries, entriesPerTable: entries, problems };
+    }
+    /** A SIZE_T global as a number and as exact text (2^64-1 rounds as a number); null when the symbol is missing. */
+    function readSizeT(target, name) {
+        const at = target.symbolAddress("nt", name);
+        if (!at)
+            return null;
+        const bytes = target.memory.read(at, target.pointerSize, "nt!" + name);
+        if (bytes instanceof Unreadable)
+            return bytes;
+        return { value: unsigned(bytes, 0, target.pointerSize), text: exactCount(bytes, 0, target.pointerSize) };
+    }
+    /**
+     * Without the Windows build (nt!NtBuildNumber unreadable) the variant is a guess. The table itself tells: with the
+     * right stride every used entry's Key is four printable characters; with a wrong one Keys land on counters. The
+     * variant with the most printable Keys in PoolTrackTable wins, and the description says it was chosen so.
+     */
+    function choosePlausibleLayout(target, tableAt, entries, guess) {
+        const variants = POOL_TRACKER_TABLE.variants.filter((v) => v.pointerSize === target.pointerSize).sort((a, b) => b.size - a.size);
+        let best = null;
+        for (const v of variants) {
+            const bytes = target.memory.read(tableAt, entries * v.size, "nt!PoolTrackTable");
+            if (bytes instanceof Unreadable)
+                return guess;
+            let score = 0;
+            let used = 0;
+            for (let i = 0; i < entries; i++) {
+                const key = u32(bytes, i * v.size + v.offsets.Key);
+                if (key === 0)
+                    continue;
+                used++;
+                score += isPrintableKey(key) ? 1 : -1;
+            }
+            if (!best || score > best.score) {
+                const printable = (used + score) / 2;
+                best = {
+                    score,
+                    layout: builtInLayout(POOL_TRACKER_TABLE, v, notInSymbols(POOL_TRACKER_TABLE) + " and the Windows build is unknown (nt!NtBuildNumber missing or unreadable); using the built-in layout for " +
+                        v.label + ", inferred from the table: with its 0x" + v.size.toString(16) + "-byte entries " + printable + " of " + used + " used entries hold a printable tag", true),
+                };
+            }
+        }
+        return best ? best.layout : guess;
+    }
+    function isPrintableKey(key) {
+        for (let i = 0; i < 4; i++) {
+            const c = (key >>> (i * 8)) & 0xff;
+            if (c < 0x20 || c > 0x7e)
+                return false;
+        }
+        return true;
+    }
+    /**
+     * PoolTrackTable and the per-processor tables. nt!KeNumberProcessors (a ULONG) gives the count when present;
+     * otherwise the array ends at its first null pointer, within MAX_PROCESSOR_TABLES.
+     */
+    function processorTables(target, first, problems) {
+        const out = [first];
+        const seen = new Set([first.key]);
+        const arrayAt = target.symbolAddress("nt", "ExPoolTagTables");
+        if (!arrayAt)
+            return out; // No symbol: one table. Its presence, not the build, decides (Windows 7 SP1 x64 has it).
+        let count = MAX_PROCESSOR_TABLES;
+        let counted = false;
+        const ncpuAt = target.symbolAddress("nt", "KeNumberProcessors");
+        if (ncpuAt) {
+            const bytes = target.memory.read(ncpuAt, 4, "nt!KeNumberProcessors");
+            if (!(bytes instanceof Unreadable)) {
+                const n = u32(bytes, 0);
+                if (n >= 1 && n <= MAX_PROCESSOR_TABLES) {
+                    count = n;
+                    counted = true;
+                }
+                else
+                    problems.push("nt!KeNumberProcessors is " + n + "; the table list was read up to its first null entry");
+            }
+        }
+        const ps = target.pointerSize;
+        let bytes = target.memory.read(arrayAt, count * ps, "nt!ExPoolTagTables");
+        if (bytes instanceof Unreadable) {
+            // The array may end before MAX_PROCESSOR_TABLES on an unreadable page: keep what reads.
+            const partial = target.memory.readPartial(arrayAt, count * ps);
+            const head = partial.pieces.length && partial.pieces[0].start.equals(arrayAt) ? partial.pieces[0].bytes : null;
+            if (!head) {
+                problems.push("nt!ExPoolTagTables at " + target.formatAddress(arrayAt) + " is unreadable; only nt!PoolTrackTable was summed");
+                return out;
+            }
+            if (counted)
+                problems.push("nt!ExPoolTagTables is readable for " + Math.floor(head.length / ps) + " of " + count + " processors");
+            bytes = head;
+        }
+        for (let i = 0; i + ps <= bytes.length; i += ps) {
+            const table = pointer(bytes, i, ps);
+            if (table.isNull) {
+                if (counted)
+                    continue;
+                break;
+            }
+            if (seen.has(table.key))
+                continue; // [0] is PoolTrackTable itself.
+            seen.add(table.key);
+            out.push(table);
+        }
+        return out;
+    }
+    function sumTable(target, layout, at, entries, totals, problems) {
+        const stride = layout.size;
+        const table = readTableEntries(target, at, entries, stride, "_POOL_TRACKER_TABLE[" + entries + "]", "the tag table");
+        const bytes = table.bytes;
+        if (table.problem)
+            problems.push(table.problem + (table.entries === 0 ? "; it was not summed" : "; those were summed"));
+        if (table.entries === 0)
+            return false;
+        entries = table.entries;
+        const o = layout.offsets;
+        const s = layout.sizes;
+        // Per-processor counters wrap: a block allocated on one processor and freed on another leaves one table's count
+        // "negative". Each field is read as signed and the sum taken modulo its width, as ExGetPoolTagInfo's sum wraps.
+        const width = (name) => s[name] || (name.indexOf("Bytes") >= 0 ? target.pointerSize : 4);
+        const field = (base, name) => signedValue(bytes, base + o[name], width(name));
+        for (let i = 0; i < entries; i++) {
+            const base = i * stride;
+            const key = u32(bytes, base + o.Key);
+            if (key === 0)
+                continue;
+            let row = totals.get(key);
+            if (!row) {
+                row = { tag: tagFromKey(key), key, nonPagedAllocs: 0, nonPagedFrees: 0, nonPagedBytes: 0, pagedAllocs: 0, pagedFrees: 0, pagedBytes: 0 };
+                totals.set(key, row);
+            }
+            row.nonPagedAllocs += field(base, "NonPagedAllocs");
+            row.nonPagedFrees += field(base, "NonPagedFrees");
+            row.nonPagedBytes += field(base, "NonPagedBytes");
+            row.pagedAllocs += field(base, "PagedAllocs");
+            row.pagedFrees += field(base, "PagedFrees");
+            row.pagedBytes += field(base, "PagedBytes");
+        }
+        totals.forEach((row) => {
+            row.nonPagedAllocs = wrap(row.nonPagedAllocs, width("NonPagedAllocs"));
+            row.nonPagedFrees = wrap(row.nonPagedFrees, width("NonPagedFrees"));
+            row.nonPagedBytes = wrap(row.nonPagedBytes, width("NonPagedBytes"));
+            row.pagedAllocs = wrap(row.pagedAllocs, width("PagedAllocs"));
+            row.pagedFrees = wrap(row.pagedFrees, width("PagedFrees"));
+            row.pagedBytes = wrap(row.pagedBytes, width("PagedBytes"));
+        });
+        return true;
+    }
+    /** A 4- or 8-byte two's-complement field as a number (exact below 2^53 in magnitude). */
+    function signedValue(bytes, offset, size) {
+        if (size === 4)
+            return i32(bytes, offset);
+        if (size !== 8)
+            return unsigned(bytes, offset, size);
+        const hi = i32(bytes, offset + 4);
+        return hi * 0x100000000 + u32(bytes, offset);
+    }
+    /** A 32-bit counter's running sum back into 0..2^32; wider sums stay as they are (a negative one is corrupt). */
+    function wrap(value, size) {
+        if (size !== 4)
+            return value;
+        const m = value % 0x100000000;
+        return m < 0 ? m + 0x100000000 : m;
+    }
+
     const COLUMN_WORDS = "Allocs|Frees|Diff|Used";
     // `Tag` then column names. No word boundary before `Tag`: in text whose line breaks were lost it follows `Paged`.
     const HEADER$1 = new RegExp("Tag((?:[ \\t]+(?:" + COLUMN_WORDS + "))+)");
@@ -3500,8 +3767,8 @@ var __leaktools = (function (exports) {
         if (tracker.kind === "tracker") {
             return {
                 rows: tracker.rows,
+                layout: tracker.layout,
                 notes: [
-                    messages.layoutFallback(tracker.layout.description),
                     (tracker.processorTables === 1
                         ? "Read nt!PoolTrackTable (" + tracker.entriesPerTable + " entries; no per-processor tables)"
                         : "Summed nt!PoolTrackTable (" + tracker.entriesPerTable + " entries) over " + tracker.processorTables + " processor tables") +
@@ -3524,6 +3791,7 @@ var __leaktools = (function (exports) {
             problems.push(messages.poolusedUnparsed(parsed.unparsed.length, parsed.unparsed[0]));
         return {
             rows: rows.map((r) => r.usage),
+            layout: null,
             notes: [messages.poolusedSource(tracker.reason, parsed && parsed.layout ? parsed.layout.columns + " (" + parsed.layout.meaning + ")" : null, parsed ? parsed.glued : false)],
             problems,
             fromPoolused: true,
@@ -3568,26 +3836,50 @@ var __leaktools = (function (exports) {
         return paths;
     }
 
+    /** Blocks still allocated: allocs minus frees from the tracker; !poolused's Allocs column is that count already. */
+    function outstandingOf(u, paged, fromPoolused) {
+        if (fromPoolused)
+            return paged ? u.pagedAllocs : u.nonPagedAllocs;
+        return paged ? outstanding(u.pagedAllocs, u.pagedFrees) : outstanding(u.nonPagedAllocs, u.nonPagedFrees);
+    }
     function usageRecord(u, description, fromPoolused) {
-        const noFrees = new NotApplicable("!poolused shows outstanding allocations only");
+        const onlyOutstanding = new NotApplicable("!poolused shows outstanding allocations only");
+        const np = outstandingOf(u, false, fromPoolused);
+        const p = outstandingOf(u, true, fromPoolused);
         return {
             Tag: u.tag,
-            NonPagedAllocs: u.nonPagedAllocs,
-            NonPagedFrees: fromPoolused ? noFrees : u.nonPagedFrees,
+            NonPagedAllocs: fromPoolused ? onlyOutstanding : u.nonPagedAllocs,
+            NonPagedFrees: fromPoolused ? onlyOutstanding : u.nonPagedFrees,
+            NonPagedOutstanding: np,
             NonPagedBytes: u.nonPagedBytes,
-            PagedAllocs: u.pagedAllocs,
-            PagedFrees: fromPoolused ? noFrees : u.pagedFrees,
+            PagedAllocs: fromPoolused ? onlyOutstanding : u.pagedAllocs,
+            PagedFrees: fromPoolused ? onlyOutstanding : u.pagedFrees,
+            PagedOutstanding: p,
             PagedBytes: u.pagedBytes,
             Description: description,
-            toString: () => u.tag + ": nonpaged " + humanBytes(u.nonPagedBytes) + ", paged " + humanBytes(u.pagedBytes),
+            toString: () => "'" + u.tag + "': " + poolText(np, u.nonPagedBytes, p, u.pagedBytes),
         };
+    }
+    /** "119 outstanding, 0x129800000 (4.65 GB) NonPaged", and the Paged half when there is one. */
+    function poolText(np, npBytes, p, pBytes) {
+        const parts = [];
+        if (np || npBytes || !(p || pBytes))
+            parts.push(groupDigits(np) + " outstanding, " + sizeText(npBytes) + " NonPaged");
+        if (p || pBytes)
+            parts.push(groupDigits(p) + " outstanding, " + sizeText(pBytes) + " Paged");
+        return parts.join("; ");
     }
     function tagDescription(usage, descriptions, tag) {
         return describeTag(descriptions, tag) || usage.poolusedDescriptions.get(tag) || "";
     }
-    /** The tags' usage, with what was read said; null (and why) when neither tracker nor !poolused answered. */
+    /**
+     * The tags' usage, with what was read said (the short layout line once per session, then the tables read); null
+     * (and why) when neither tracker nor !poolused answered.
+     */
     function readUsageSaying(target, out) {
         const usage = readTagUsage(target);
+        if (usage.layout)
+            out.lines(layoutNote(usage.layout));
         for (const note of usage.notes)
             out.line(note);
         for (const problem of usage.problems)
@@ -3627,6 +3919,23 @@ var __leaktools = (function (exports) {
         summary: "Rank pool tags by bytes; with a tag, its big allocations and the driver that owns it",
         resultNoun: ["tag", "tags"],
         quietRepeats: true,
+        keepsResult: true,
+        help: {
+            arguments: [{ name: '"Tag"', text: 'optional: a pool tag of 1-4 characters in quotes, ? and * as wildcards ("Leak", "Le*"); none ranks every tag' }],
+            records: [
+                { name: "Tags", text: "without a tag: the ranked tags: Tag, NonPagedAllocs, NonPagedFrees, NonPagedOutstanding, NonPagedBytes, PagedAllocs, PagedFrees, PagedOutstanding, PagedBytes, Description" },
+                { name: "Tag, Usage, Outstanding, Bytes", text: "with a tag: the tag, its Tags record and its totals" },
+                { name: "BigAllocations", text: "its live big-pool allocations: Address, Size, Pool" },
+                { name: "Owners", text: "the modules holding the tag's bytes, best first: Module, Confidence, Hits, HitsNotKept" },
+                { name: "Hits", text: "each place the bytes are: Address, InstructionAddress, Section, Kind, Instruction, Allocator, Use, Wrapper, CallAddress, Moves, Symbol" },
+                { name: "NotSearched", text: "image ranges not resident, so not searched: Module, Section, Address, Size, Reason" },
+            ],
+            examples: [
+                { command: "!leaktag", text: "the top 20 tags by NonPaged bytes and the top 10 by Paged bytes" },
+                { command: '!leaktag "Leak"', text: "one tag: its usage, big allocations and the driver that allocates it" },
+                { command: 'dx @$leaktag("Leak").Owners.Where(o => o.Confidence == "high").Select(o => o.Module)', text: "the allocating modules" },
+            ],
+        },
         run(ctx, args) {
             if (!ctx.target.isKernel) {
                 ctx.out.line(messages.needsKernel("leaktag"));
@@ -3646,29 +3955,45 @@ var __leaktools = (function (exports) {
         },
     };
     function rankTags(ctx) {
-        const read = readUsageOrSay(ctx.target, ctx.out);
-        if (!read)
+        // The answer leads (output conventions 1): what was read is said after it.
+        const details = new BufferedPrinter(ctx.out);
+        const read = readUsageOrSay(ctx.target, details);
+        if (!read) {
+            ctx.out.lines(details.buffer);
             return undefined;
+        }
         const { usage, descriptions } = read;
-        const record = (u) => usageRecord(u, tagDescription(usage, descriptions, u.tag), usage.fromPoolused);
+        const fromPoolused = usage.fromPoolused;
+        const record = (u) => usageRecord(u, tagDescription(usage, descriptions, u.tag), fromPoolused);
         const byNonPaged = usage.rows.filter((u) => u.nonPagedBytes > 0).sort((a, b) => b.nonPagedBytes - a.nonPagedBytes).slice(0, TOP_NONPAGED);
         const byPaged = usage.rows.filter((u) => u.pagedBytes > 0).sort((a, b) => b.pagedBytes - a.pagedBytes).slice(0, TOP_PAGED);
+        const top = (u, paged) => u ? "'" + u.tag + "' " + sizeText(paged ? u.pagedBytes : u.nonPagedBytes) + " in " + plural(outstandingOf(u, paged, fromPoolused), "allocation") : "none";
+        ctx.out.line(plural(usage.rows.length, "tag") + " in use. Most NonPaged: " + top(byNonPaged[0], false) + ". Most Paged: " + top(byPaged[0], true) + ".");
+        ctx.out.lines(details.buffer);
         const table = (rows, paged) => renderTable([
             { header: "Tag", value: (u) => "'" + u.tag + "'" },
-            { header: "Allocs", align: "right", value: (u) => groupDigits(paged ? outstandingOf(u, true, usage.fromPoolused) : outstandingOf(u, false, usage.fromPoolused)) },
-            { header: "Bytes", align: "right", value: (u) => groupDigits(paged ? u.pagedBytes : u.nonPagedBytes) },
-            { header: "", value: (u) => humanBytes(paged ? u.pagedBytes : u.nonPagedBytes) },
-            { header: "Description", value: (u) => shortText$1(describeTagOnly(descriptions, usage, u.tag), 48) },
-            { header: "Owner", value: (u) => ownerHint$1(descriptions, u.tag) },
+            { header: "Outstanding", align: "right", value: (u) => groupDigits(outstandingOf(u, paged, fromPoolused)) },
+            { header: "Bytes", align: "right", value: (u) => sizeText(paged ? u.pagedBytes : u.nonPagedBytes) },
+            { header: "Description", value: (u) => shortText$1(tagDescription(usage, descriptions, u.tag), 48) },
         ], rows, "  ");
         ctx.out.line("");
-        ctx.out.line("Top " + TOP_NONPAGED + " tags by nonpaged bytes (" + usage.rows.length + " tags in use):");
-        ctx.out.lines(byNonPaged.length ? table(byNonPaged, false) : ["  No tag holds nonpaged pool."]);
+        ctx.out.line("Top " + TOP_NONPAGED + " tags by NonPaged bytes:");
+        ctx.out.lines(byNonPaged.length ? table(byNonPaged, false) : ["  No tag holds NonPaged pool."]);
         ctx.out.line("");
-        ctx.out.line("Top " + TOP_PAGED + " tags by paged bytes:");
-        ctx.out.lines(byPaged.length ? table(byPaged, true) : ["  No tag holds paged pool."]);
+        ctx.out.line("Top " + TOP_PAGED + " tags by Paged bytes:");
+        ctx.out.lines(byPaged.length ? table(byPaged, true) : ["  No tag holds Paged pool."]);
+        const steps = [];
+        const first = byNonPaged[0] || byPaged[0];
+        // A tag read from the target is shown in a command only when it is four printable characters without a quote.
+        if (first && /^[\x21-\x7e ]{1,4}$/.test(first.tag) && first.tag.indexOf('"') < 0 && first.tag.indexOf("\\") < 0) {
+            steps.push({ command: '!leaktag "' + first.tag.replace(/ +$/, "") + '"', why: "the driver that allocates the largest tag, and its big allocations" });
+        }
+        if (ctx.target.isDump)
+            steps.push({ command: 'dx @$leaks("save", "C:\\\\cases\\\\before.json")', why: "keep these figures to compare a later dump with" });
+        else
+            steps.push({ command: "dx @$leaks()", why: "a baseline now; again after g and a break-in, the tags that grew" });
         ctx.out.line("");
-        ctx.out.line('Next: !leaktag "<Tag>" finds the driver that holds a tag; dx @$leaks() watches tags grow.');
+        ctx.out.lines(nextBlock(steps));
         const seen = new Set();
         const records = [];
         for (const u of byNonPaged.concat(byPaged)) {
@@ -3677,99 +4002,116 @@ var __leaktools = (function (exports) {
             seen.add(u.tag);
             records.push(record(u));
         }
-        return records;
-    }
-    function outstandingOf(u, paged, fromPoolused) {
-        if (fromPoolused)
-            return paged ? u.pagedAllocs : u.nonPagedAllocs;
-        return paged ? outstanding(u.pagedAllocs, u.pagedFrees) : outstanding(u.nonPagedAllocs, u.nonPagedFrees);
-    }
-    function describeTagOnly(descriptions, usage, tag) {
-        const d = descriptions.get(tag);
-        if (d)
-            return d.description;
-        return usage.poolusedDescriptions.get(tag) || "";
-    }
-    function ownerHint$1(descriptions, tag) {
-        const d = descriptions.get(tag);
-        return d && d.binary && d.binary !== "<unknown>" ? d.binary : "";
+        return { Tags: records, Count: usage.rows.length, toString: () => plural(usage.rows.length, "tag") + " in use; " + records.length + " ranked" };
     }
     function shortText$1(text, max) {
-        return text.length > max ? text.slice(0, max - 1) + "…" : text;
+        return text.length > max ? text.slice(0, max - 3) + "..." : text;
     }
     function showTag(ctx, pattern) {
         const target = ctx.target;
-        const read = readUsageOrSay(ctx.target, ctx.out);
+        // The answer leads (output conventions 1): everything read on the way is kept and printed after it.
+        const out = new BufferedPrinter(ctx.out);
+        const dctx = { target, out };
+        const read = readUsageOrSay(target, out);
         const usage = read ? read.usage : null;
         const descriptions = read ? read.descriptions : new TagDescriptions();
         const matching = usage ? usage.rows.filter((u) => pattern.matches(u.tag)).sort((a, b) => b.nonPagedBytes + b.pagedBytes - (a.nonPagedBytes + a.pagedBytes)) : [];
         const fromPoolused = usage ? usage.fromPoolused : false;
-        ctx.out.line("");
-        if (pattern.hasWildcards) {
+        if (pattern.hasWildcards && matching.length !== 1) {
+            ctx.out.line(messages.wildcardOwners(matching.length));
+            ctx.out.lines(out.buffer);
+            ctx.out.line("");
             ctx.out.lines(usageTable(matching, fromPoolused));
-            if (matching.length !== 1) {
-                ctx.out.line(messages.wildcardOwners(matching.length));
-                return matching.map((u) => usageRecord(u, usage ? tagDescription(usage, descriptions, u.tag) : "", fromPoolused));
-            }
+            const records = matching.map((u) => usageRecord(u, usage ? tagDescription(usage, descriptions, u.tag) : "", fromPoolused));
+            return { Tags: records, Count: records.length, toString: () => plural(records.length, "tag") + " match '" + pattern.text + "'" };
         }
         const tag = pattern.hasWildcards ? matching[0].tag : pattern.text;
         const row = pattern.hasWildcards ? matching[0] : matching.find((u) => u.tag === tag) || null;
-        if (row) {
-            ctx.out.line("Tag '" + tag + "': nonpaged " + groupDigits(outstandingOf(row, false, fromPoolused)) + " allocations, " + bytesWithUnit(row.nonPagedBytes) +
-                "; paged " + groupDigits(outstandingOf(row, true, fromPoolused)) + " allocations, " + bytesWithUnit(row.pagedBytes) + ".");
-        }
-        else if (usage)
-            ctx.out.line(messages.tagNotTracked(tag));
+        if (!row && usage)
+            out.line(messages.tagNotTracked(tag));
         const description = usage ? tagDescription(usage, descriptions, tag) : "";
         if (description)
-            ctx.out.line("Description: " + description);
+            out.line("Description: " + description);
         if (isUntaggedTag(tag))
-            ctx.out.line(messages.untaggedTag(tag));
+            out.line(messages.untaggedTag(tag));
         // Big pool allocations (>= a page) of this tag.
         const exact = parseTagPattern(tag);
         const big = readBigPages(target, exact);
         let bigRecords = [];
-        ctx.out.line("");
+        out.line("");
         if (big.kind === "bigPagesMissing") {
-            ctx.out.line("Big pool allocations: not available (" + big.reason + ").");
+            out.line("Big pool allocations: not available (" + big.reason + ").");
         }
         else {
             const total = big.allocations.reduce((n, a) => n + a.size, 0);
-            ctx.out.line("Big pool allocations (nt!PoolBigPageTable, " + big.entries + " entries): " + big.allocations.length + " live, " + bytesWithUnit(total) + ".");
-            ctx.out.line(messages.layoutFallback(big.layoutDescription));
+            out.line("Big pool allocations (nt!PoolBigPageTable, " + groupDigits(big.entries) + " entries): " + groupDigits(big.allocations.length) + " live, " + sizeText(total) + ".");
+            out.lines(layoutNote(big.layout));
             for (const p of big.problems)
-                ctx.out.line("  " + p);
+                out.line("  " + p);
             if (big.allocations.length) {
-                ctx.out.lines(renderTable([
+                out.lines(renderTable([
                     { header: "Address", value: (a) => target.formatAddress(a.address) },
-                    { header: "Size", align: "right", value: (a) => groupDigits(a.size) },
-                    { header: "Pool", value: (a) => (a.paged ? "paged" : "nonpaged") },
+                    { header: "Size", align: "right", value: (a) => sizeText(a.size) },
+                    { header: "Pool", value: (a) => poolName(a.paged) },
                 ], big.allocations.slice(0, BIG_ROWS_SHOWN), "  "));
                 if (big.allocations.length > BIG_ROWS_SHOWN)
-                    ctx.out.line("  ... " + (big.allocations.length - BIG_ROWS_SHOWN) + " more (dx @$leaktag(\"" + tag.trim() + "\").BigAllocations)");
+                    out.line("  ... " + groupDigits(big.allocations.length - BIG_ROWS_SHOWN) + " more (dx @$leaktag(\"" + tag.trim() + "\").BigAllocations)");
             }
             bigRecords = big.allocations.map((a) => ({
                 Address: a.address,
                 Size: a.size,
-                Paged: a.paged,
-                toString: () => target.formatAddress(a.address) + " " + groupDigits(a.size) + (a.paged ? " paged" : " nonpaged"),
+                Pool: poolName(a.paged),
+                toString: () => target.formatAddress(a.address) + " " + sizeText(a.size) + " " + poolName(a.paged),
             }));
         }
-        const owners = isUntaggedTag(tag) ? untaggedOwners(ctx) : searchOwners(ctx, tag);
+        const owners = isUntaggedTag(tag) ? untaggedOwners(dctx) : searchOwners(dctx, tag);
+        // The answer: the tag's outstanding blocks and bytes, and who allocates it.
+        const np = row ? outstandingOf(row, false, fromPoolused) : 0;
+        const p = row ? outstandingOf(row, true, fromPoolused) : 0;
+        const usageText = row ? poolText(np, row.nonPagedBytes, p, row.pagedBytes) : usage ? "not in the pool tag tables" : "usage unknown";
+        const who = owners.verdict
+            ? owners.verdict
+            : owners.records.length
+                ? "no module passes it to an allocator; the likeliest holder: " + owners.records[0].Module + " (" + owners.records[0].Confidence + " confidence)"
+                : isUntaggedTag(tag) ? "no loaded module imports ExAllocatePool" : "no loaded module holds its bytes";
+        ctx.out.line("'" + tag + "': " + usageText + "; " + who + ".");
+        ctx.out.lines(out.buffer);
+        const steps = [];
+        const outstandingTotal = np + p;
+        // Big pages hold only blocks of a page or more: when they do not account for the outstanding count, the rest are
+        // small blocks, which !poolallocs walks.
+        if (!isUntaggedTag(tag) && outstandingTotal > bigRecords.length) {
+            steps.push({
+                command: '!poolallocs "' + tag.trim() + '"',
+                why: "every live block: big pages hold " + groupDigits(bigRecords.length) + " of the " + groupDigits(outstandingTotal) + " outstanding",
+            });
+        }
+        for (const step of owners.next)
+            steps.push(step);
+        ctx.out.line("");
+        ctx.out.lines(nextBlock(steps));
+        const bytes = row ? row.nonPagedBytes + row.pagedBytes : 0;
         return {
             Tag: tag,
             Usage: row ? usageRecord(row, description, fromPoolused) : null,
+            Outstanding: outstandingTotal,
+            Bytes: bytes,
             BigAllocations: bigRecords,
             Owners: owners.records,
             NotSearched: owners.notSearched,
-            toString: () => "Tag '" + tag + "'" + (owners.records.length ? ", owner " + owners.records[0].Module : ""),
+            toString: () => "'" + tag + "': " + sizeText(bytes) + (owners.records.length ? ", owner " + owners.records[0].Module : ""),
         };
+    }
+    function poolName(paged) {
+        return paged ? "Paged" : "NonPaged";
     }
     /** The drivers whose images hold the tag's bytes, best first (the seed 000 author's `s -a` over every driver). */
     function searchOwners(ctx, tag) {
         const target = ctx.target;
         // Over KDNET reads run at ~8 MB/s: 16 MB of images is a couple of seconds, worth 10% steps.
         let progress = null;
+        let verdict = null;
+        const next = [];
         const search = findTagOwners(target, tagBytes(tag), (done, total) => {
             if (!progress)
                 progress = new Progress(ctx.out, "Searching images for '" + tag + "'", total, total >= LARGE_IMAGE_SEARCH, bytesOf);
@@ -3803,23 +4145,32 @@ var __leaktools = (function (exports) {
             const best = search.owners[0];
             if (best.confidence === "high" && (search.owners.length === 1 || search.owners[1].confidence !== "high")) {
                 const calls = best.hits.reduce((n, h) => n + h.allocatorCalls, 0);
-                ctx.out.line("=> " + best.module.fileName + " allocates '" + tag + "' (" + plural(calls, "allocator call") + ").");
-                // Commands to copy: the module's version and timestamp, and the first allocation site disassembled. Built
+                const first = best.hits.filter(isAllocation)[0];
+                const firstRecord = ownerRecords[0].hits[best.hits.indexOf(first)];
+                verdict = best.module.fileName + " allocates it (" + (firstRecord && firstRecord.Symbol ? firstRecord.Symbol : best.module.name + "+" + hex$2(first.rva - (first.address.distanceFrom(first.instructionAddress) || 0))) + (calls > 1 ? ", " + plural(calls, "allocator call") : "") + ")";
+                // Commands to copy: the first allocation site disassembled, and the module's version and timestamp. Built
                 // from addresses only: a module name read from the target never reaches a command line.
-                const site = target.formatAddress(best.hits.filter(isAllocation)[0].instructionAddress);
-                ctx.out.line("Next: lm v a " + site + "; u " + site + " L5");
+                const site = target.formatAddress(first.instructionAddress);
+                next.push({ command: "u " + site + " L5", why: "the allocation site: the tag loaded, then the call" });
+                next.push({ command: "lm v a " + site, why: best.module.fileName + "'s path, version and timestamp" });
+            }
+            else if (search.owners.length > 1 && search.owners[1].confidence === "high") {
+                verdict = plural(search.owners.filter((o) => o.confidence === "high").length, "module") + " pass it to an allocator: " +
+                    search.owners.filter((o) => o.confidence === "high").map((o) => o.module.fileName).join(", ");
             }
         }
         if (search.notSearched.length) {
             ctx.out.line(messages.notSearched(search.notSearched.length));
             for (const n of search.notSearched.slice(0, 20)) {
-                ctx.out.line("  " + n.module + " " + n.section + " " + target.formatAddress(n.start) + " (" + hex$1(n.size) + " bytes): " + n.reason);
+                ctx.out.line("  " + n.module + " " + n.section + " " + target.formatAddress(n.start) + " (" + hex$2(n.size) + " bytes): " + n.reason);
             }
             if (search.notSearched.length > 20)
                 ctx.out.line("  ... " + (search.notSearched.length - 20) + " more");
         }
         return {
             records,
+            verdict,
+            next,
             notSearched: search.notSearched.map((n) => ({
                 Module: n.module,
                 Section: n.section,
@@ -3842,7 +4193,7 @@ var __leaktools = (function (exports) {
         ctx.out.line("");
         if ("kind" in result) {
             ctx.out.line(messages.untaggedImportersUnknown());
-            return { records: [], notSearched: [] };
+            return { records: [], verdict: null, next: [{ command: '!findimporter "ExAllocatePool"', why: "its importers, once nt's symbols are loaded" }], notSearched: [] };
         }
         const modules = [];
         for (const m of result.matches)
@@ -3855,7 +4206,7 @@ var __leaktools = (function (exports) {
                 .filter((m) => m.Module === module)
                 .map((m) => {
                 const text = target.formatAddress(m.IatAddress) + " " + module + " IAT slot of " + m.ImportedFrom + "!" + (m.Function || "ExAllocatePool") + " (matched by " + m.MatchedBy + ")";
-                return { Address: m.IatAddress, Section: "IAT", Kind: "import", Instruction: null, Allocator: "ExAllocatePool", Use: "allocation", Wrapper: null, CallAddress: null, Moves: [], Symbol: null, toString: () => text };
+                return { Address: m.IatAddress, InstructionAddress: null, Section: "IAT", Kind: "import", Instruction: null, Allocator: "ExAllocatePool", Use: "allocation", Wrapper: null, CallAddress: null, Moves: [], Symbol: module + " IAT slot", toString: () => text };
             });
             return ownerRecord(module, confidence, hits, 0);
         });
@@ -3863,9 +4214,12 @@ var __leaktools = (function (exports) {
         if (records.length)
             ctx.out.lines(ownerTable(records, "Import", Infinity));
         // Built from an address only: a module name read from the target never reaches a command line.
-        const firstSlot = records.length ? " !lmi " + target.formatAddress(result.matches[0].IatAddress) + " (the first importer's image: path, version, timestamp);" : "";
-        ctx.out.line("Next:" + firstSlot + ' !findimporter "ExAllocatePool" (every importer with its range and IAT slot).');
-        return { records, notSearched: [] };
+        const next = [];
+        if (records.length)
+            next.push({ command: "lm v a " + target.formatAddress(result.matches[0].ModuleBase), why: "the first importer's path, version and timestamp" });
+        next.push({ command: '!findimporter "ExAllocatePool"', why: "every importer with its range and IAT slot" });
+        const verdict = modules.length === 0 ? null : modules.length === 1 ? modules[0] + " imports ExAllocatePool, so allocates it" : plural(modules.length, "module") + " import ExAllocatePool: " + modules.slice(0, 5).join(", ");
+        return { records, verdict, next, notSearched: [] };
     }
     function usageTable(rows, fromPoolused) {
         return renderTable([
@@ -3877,15 +4231,19 @@ var __leaktools = (function (exports) {
         ], rows, "  ");
     }
     function hitRecord(target, module, h, symbol) {
-        const text = target.formatAddress(h.address) + " " + module + "+" + hex$1(h.rva) + " (" + h.section + ") " + h.kind +
+        // A code hit is shown at its instruction (where u and lm point), a data hit at its bytes.
+        const at = h.kind === "code" ? h.instructionAddress : h.address;
+        const rva = h.rva - (h.address.distanceFrom(at) || 0);
+        const named = symbol || module + "+" + hex$2(rva);
+        const text = target.formatAddress(at) + " " + named + " (" + h.section + ") " + h.kind +
             (h.instruction ? " (" + h.instruction + ")" : "") +
             (h.moves.length ? " -> " + h.moves.join(" -> ") : "") +
-            (h.allocator ? " -> call " + (h.wrapperRva !== null ? module + "+" + hex$1(h.wrapperRva) + " (wrapper) -> " : "") + h.allocator : "") +
-            (h.use === "free" ? " (free)" : h.allocatorCalls > 1 ? " (" + h.allocatorCalls + " calls)" : "") +
-            (symbol ? " " + symbol : "");
+            (h.allocator ? " -> call " + (h.wrapperRva !== null ? module + "+" + hex$2(h.wrapperRva) + " (wrapper) -> " : "") + h.allocator : "") +
+            (h.use === "free" ? " (free)" : h.allocatorCalls > 1 ? " (" + h.allocatorCalls + " calls)" : "");
         const wrapper = h.wrapperRva !== null ? h.address.add(h.wrapperRva - h.rva) : null;
         return {
             Address: h.address,
+            InstructionAddress: h.kind === "code" ? h.instructionAddress : null,
             Section: h.section,
             Kind: h.kind,
             Instruction: h.instruction,
@@ -3894,7 +4252,7 @@ var __leaktools = (function (exports) {
             Wrapper: wrapper,
             CallAddress: h.callAddress,
             Moves: h.moves,
-            Symbol: symbol,
+            Symbol: named,
             toString: () => text,
         };
     }
@@ -3930,22 +4288,49 @@ var __leaktools = (function (exports) {
         name: "pooltags",
         takesNoArguments: true,
         usage: "dx @$pooltags()",
-        summary: "Every pool tag: allocations, frees and bytes, nonpaged and paged",
+        summary: "Every pool tag: allocations, frees, outstanding and bytes, NonPaged and Paged",
         resultNoun: ["tag", "tags"],
         quietRepeats: true,
+        keepsResult: true,
+        help: {
+            arguments: [],
+            records: [
+                { name: "Tags", text: "every tag in use, by name: Tag, NonPagedAllocs, NonPagedFrees, NonPagedOutstanding, NonPagedBytes, PagedAllocs, PagedFrees, PagedOutstanding, PagedBytes, Description" },
+                { name: "Count, NonPagedBytes, PagedBytes", text: "how many tags, and their bytes in all" },
+            ],
+            examples: [
+                { command: "dx -g @$pooltags().Tags.OrderByDescending(t => t.NonPagedBytes).Take(10)", text: "the ten largest NonPaged tags as a grid" },
+                { command: 'dx @$pooltags().Tags.Where(t => t.Description.Contains("nt!io"))', text: "the I/O manager's tags" },
+            ],
+        },
         run(ctx) {
             if (!ctx.target.isKernel) {
                 ctx.out.line(messages.needsKernel("pooltags"));
                 return undefined;
             }
-            const read = readUsageOrSay(ctx.target, ctx.out);
-            if (!read)
+            // The answer leads (output conventions 1): what was read is said after it.
+            const details = new BufferedPrinter(ctx.out);
+            const read = readUsageOrSay(ctx.target, details);
+            if (!read) {
+                ctx.out.lines(details.buffer);
                 return undefined;
+            }
             const { usage, descriptions } = read;
-            return usage.rows
+            const nonPaged = usage.rows.reduce((n, u) => n + u.nonPagedBytes, 0);
+            const paged = usage.rows.reduce((n, u) => n + u.pagedBytes, 0);
+            ctx.out.line(plural(usage.rows.length, "tag") + " in use: " + sizeText(nonPaged) + " NonPaged, " + sizeText(paged) + " Paged.");
+            ctx.out.lines(details.buffer);
+            const tags = usage.rows
                 .slice()
                 .sort((a, b) => (a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0))
                 .map((u) => usageRecord(u, tagDescription(usage, descriptions, u.tag), usage.fromPoolused));
+            return {
+                Tags: tags,
+                Count: tags.length,
+                NonPagedBytes: nonPaged,
+                PagedBytes: paged,
+                toString: () => plural(tags.length, "tag") + ", " + sizeText(nonPaged) + " NonPaged, " + sizeText(paged) + " Paged",
+            };
         },
     };
 
@@ -4950,6 +5335,26 @@ var __leaktools = (function (exports) {
             this.buildCache = build && build > 0 ? build : null;
             return this.buildCache;
         }
+        /**
+         * The current process's image name and PID (host.currentProcess.Name and Id, jsprovider-api.md §2.5), each null
+         * when the session does not give it or gives something else than a name or a number.
+         */
+        processIdentity() {
+            let image = null;
+            let pid = null;
+            try {
+                const p = host.currentProcess;
+                const name = p.Name;
+                if (typeof name === "string" && name !== "")
+                    image = name.replace(/^.*[\\/]/, "").slice(0, limits.maxTargetString);
+                const id = numberFromHost(p.Id);
+                pid = id !== null && id >= 0 && Math.floor(id) === id ? id : null;
+            }
+            catch (e) {
+                // No process (a kernel session without one): both unknown.
+            }
+            return { image, pid };
+        }
         /** The current process's PEB: from the process object, else the `$peb` pseudo-register (reference §2.5). */
         pebAddress() {
             try {
@@ -5421,10 +5826,15 @@ var __leaktools = (function (exports) {
                     : messages.leaksPathDriveRelative(path, verb));
         return null;
     }
-    function saveSnapshot(ctx, path) {
+    function saveSnapshot(outer, path) {
+        // The answer ("Saved ...") leads; what was read is said after it (output conventions 1).
+        const notes = new BufferedPrinter(outer.out);
+        const ctx = { target: outer.target, out: notes };
         const usage = readUsageSaying(ctx.target, ctx.out);
-        if (!usage)
+        if (!usage) {
+            outer.out.lines(notes.buffer);
             return undefined;
+        }
         const facts = readTargetFacts(ctx.target);
         if (facts.systemTimeMs === null)
             ctx.out.line(messages.leaksNoClock());
@@ -5434,9 +5844,12 @@ var __leaktools = (function (exports) {
         const written = writeSnapshotFile(path, text);
         if (written.kind === "failed") {
             ctx.out.line(messages.leaksSaveFailed(path, written.detail));
+            outer.out.lines(notes.buffer);
             return undefined;
         }
         if (written.kind === "refused") {
+            outer.out.lines(notes.buffer);
+            ctx.out = outer.out;
             const instead = written.suggestion === null ? null : 'dx @$leaks("save", "' + typedPath(written.suggestion) + '")';
             ctx.out.line(messages.snapshotSaveRefused(written.fullPath, written.reason, instead));
             return undefined;
@@ -5444,15 +5857,17 @@ var __leaktools = (function (exports) {
         const fullPath = written.fullPath;
         const nonPaged = rows.reduce((n, u) => n + u.nonPagedBytes, 0);
         const paged = rows.reduce((n, u) => n + u.pagedBytes, 0);
-        ctx.out.line("Saved " + plural(rows.length, "tag") + " to " + fullPath + " (snapshot format version " + SNAPSHOT_VERSION + ", " + groupDigits(text.length) +
-            " bytes): nonpaged " + humanBytes(nonPaged) + ", paged " + humanBytes(paged) + " in all, from " + source + ".");
+        outer.out.line("Saved " + plural(rows.length, "tag") + " to " + fullPath + " (snapshot format version " + SNAPSHOT_VERSION + ", " + groupDigits(text.length) +
+            " bytes): " + sizeText(nonPaged) + " NonPaged, " + sizeText(paged) + " Paged in all, from " + source + ".");
+        outer.out.lines(notes.buffer);
+        ctx.out = outer.out;
         if (written.replaced !== null)
             ctx.out.line(messages.leaksSaveReplaced(fullPath, written.replaced));
         ctx.out.line("  Target: " + describeTarget(facts) + ".");
         ctx.out.line("  Target time: " + readableTime(facts.systemTimeMs) + " (KUSER_SHARED_DATA.SystemTime).");
         ctx.out.line("  Boot: " + describeBoot(facts) + ".");
         ctx.out.line("  Not saved: the computer name (it lives in the registry, which leaktools does not read from the target).");
-        ctx.out.line('Next: on the later dump, or on this target later: dx @$leaks("compare", "' + typedPath(fullPath) + '")');
+        ctx.out.lines(nextBlock([{ command: 'dx @$leaks("compare", "' + typedPath(fullPath) + '")', why: ctx.target.isDump ? "on the later dump: the tags that grew since this one" : "on this target later (after g): the tags that grew" }]));
         return {
             Path: fullPath,
             Tags: rows.length,
@@ -5461,7 +5876,8 @@ var __leaktools = (function (exports) {
             toString: () => "Saved " + plural(rows.length, "tag") + " to " + fullPath,
         };
     }
-    function compareSnapshot(ctx, path) {
+    function compareSnapshot(given, path) {
+        let ctx = given;
         const read = readSnapshotText(path, MAX_SNAPSHOT_CHARS);
         if (read.kind === "missing") {
             ctx.out.line(messages.leaksFileMissing(read.fullPath, typedPath(read.fullPath)));
@@ -5492,9 +5908,15 @@ var __leaktools = (function (exports) {
             return undefined;
         }
         const snapshot = parsed.snapshot;
+        // The answer (which tag grew most, how fast) leads; what was read is said after it (output conventions 1).
+        const outer = ctx;
+        const notes = new BufferedPrinter(outer.out);
+        ctx = { target: outer.target, out: notes };
         const usage = readUsageSaying(ctx.target, ctx.out);
-        if (!usage)
+        if (!usage) {
+            outer.out.lines(notes.buffer);
             return undefined;
+        }
         const { descriptions, files } = loadDescriptions(ctx.target);
         if (files.length)
             ctx.out.line("Descriptions: " + files.join(", ") + ".");
@@ -5523,43 +5945,48 @@ var __leaktools = (function (exports) {
         const seconds = elapsed !== null && elapsed > 0 ? elapsed : null;
         const rate = (g) => (seconds === null ? null : (g.bytesNow - g.bytesThen) / seconds);
         // The Description and Owner columns of !leaktag's ranking: pooltag.txt's text and binary, or !poolused's text.
-        const description = (tag) => {
-            const d = descriptions.get(tag);
-            return d ? d.description : usage.poolusedDescriptions.get(tag) || "";
-        };
+        const description = (tag) => describeTag(descriptions, tag) || usage.poolusedDescriptions.get(tag) || "";
         if (grown.length === 0) {
-            ctx.out.line(messages.leaksCompareNoGrowth(usage.rows.length));
-            return [];
+            outer.out.line(messages.leaksCompareNoGrowth(usage.rows.length));
+            outer.out.lines(notes.buffer);
+            return { Tags: [], Seconds: seconds, toString: () => "no tag grew" };
         }
+        const top = grown[0];
+        const topRate = rate(top);
+        outer.out.line("'" + top.tag + "' grew the most: +" + sizeText(top.bytesNow - top.bytesThen) + (seconds === null ? "" : " in " + duration(seconds)) +
+            (topRate === null ? "" : ", " + humanBytes(Math.round(topRate)) + "/s") + "; " + plural(grown.length, "tag") + " grew since the snapshot.");
+        outer.out.lines(notes.buffer);
+        ctx = outer;
         ctx.out.line("");
         ctx.out.line("Tags that grew (" + grown.length + " of " + plural(usage.rows.length, "tag") + (shrunk ? "; " + shrunk + " shrank" : "") + (gone ? "; " + gone + " no longer in use" : "") +
             (grown.length > TOP_GROWN ? "; the top " + TOP_GROWN + " shown" : "") + "):");
         ctx.out.lines(renderTable([
             { header: "Tag", value: (g) => "'" + g.tag + "'" },
-            { header: "Bytes then", align: "right", value: (g) => groupDigits(g.bytesThen) },
-            { header: "Bytes now", align: "right", value: (g) => groupDigits(g.bytesNow) },
-            { header: "Delta", align: "right", value: (g) => "+" + groupDigits(g.bytesNow - g.bytesThen) },
-            { header: "", value: (g) => humanBytes(g.bytesNow - g.bytesThen) },
-            { header: "Allocs", align: "right", value: (g) => (g.allocsDelta >= 0 ? "+" : "") + groupDigits(g.allocsDelta) },
+            { header: "Bytes then", align: "right", value: (g) => sizeText(g.bytesThen) },
+            { header: "Bytes now", align: "right", value: (g) => sizeText(g.bytesNow) },
+            { header: "Delta", align: "right", value: (g) => "+" + sizeText(g.bytesNow - g.bytesThen) },
+            { header: "Outstanding", align: "right", value: (g) => (g.allocsDelta >= 0 ? "+" : "") + groupDigits(g.allocsDelta) },
             { header: "Rate", align: "right", value: (g) => (rate(g) === null ? "?" : humanBytes(Math.round(rate(g))) + "/s") },
-            { header: "Description", value: (g) => shortText(description(g.tag), 40) },
-            { header: "Owner", value: (g) => ownerHint(descriptions, g.tag) },
+            { header: "Description", value: (g) => shortText(description(g.tag), 48) },
         ], grown.slice(0, TOP_GROWN), "  "));
-        ctx.out.line('Next: !leaktag "' + grown[0].tag + '" finds the driver that allocates it.');
-        return grown.map((g) => ({
+        const steps = /^[\x21-\x7e ]{1,4}$/.test(top.tag) && top.tag.indexOf('"') < 0 && top.tag.indexOf("\\") < 0
+            ? [{ command: '!leaktag "' + top.tag.replace(/ +$/, "") + '"', why: "the driver that allocates it" }]
+            : [];
+        ctx.out.lines(nextBlock(steps));
+        const records = grown.map((g) => ({
             Tag: g.tag,
             BytesThen: g.bytesThen,
             BytesNow: g.bytesNow,
             BytesDelta: g.bytesNow - g.bytesThen,
             NonPagedDelta: g.nonPagedDelta,
             PagedDelta: g.pagedDelta,
-            AllocsDelta: g.allocsDelta,
+            OutstandingDelta: g.allocsDelta,
             Seconds: seconds,
             BytesPerSecond: rate(g),
             Description: description(g.tag),
-            Owner: ownerHint(descriptions, g.tag),
-            toString: () => g.tag + " +" + humanBytes(g.bytesNow - g.bytesThen) + (rate(g) === null ? "" : " (" + humanBytes(Math.round(rate(g))) + "/s)"),
+            toString: () => "'" + g.tag + "' +" + sizeText(g.bytesNow - g.bytesThen) + (rate(g) === null ? "" : ", " + humanBytes(Math.round(rate(g))) + "/s"),
         }));
+        return { Tags: records, Seconds: seconds, toString: () => plural(records.length, "tag") + " grew since the snapshot" };
     }
     /** `7,200 s (2.0 h)`: seconds for the rate's arithmetic, a larger unit to read. */
     function duration(seconds) {
@@ -5570,18 +5997,15 @@ var __leaktools = (function (exports) {
         const unit = s < 7200 ? (s / 60).toFixed(1) + " min" : s < 172800 ? (s / 3600).toFixed(1) + " h" : (s / 86400).toFixed(1) + " days";
         return text + " (" + unit + ")";
     }
-    function ownerHint(descriptions, tag) {
-        const d = descriptions.get(tag);
-        return d && d.binary && d.binary !== "<unknown>" ? d.binary : "";
-    }
     function shortText(text, max) {
-        return text.length > max ? text.slice(0, max - 1) + "…" : text;
+        return text.length > max ? text.slice(0, max - 3) + "..." : text;
     }
 
     /** Snapshots kept; older ones are dropped (the trend shows the most recent). */
     const MAX_SNAPSHOTS = 32;
     const TOP_ON_DUMP = 20;
-    const SPARK = "▁▂▃▄▅▆▇█";
+    /** Trend digits: 0 for the fewest bytes of the window, 9 for the most. ASCII, so the classic console shows them. */
+    const SPARK = "0123456789";
     /**
      * The clock of @$leaks(): KUSER_SHARED_DATA.SystemTime, read from the target. Assumptions (jsprovider-api.md and
      * layouts.md are silent; from the WDK's ntddk.h/wdm.h): KUSER_SHARED_DATA is mapped at the fixed kernel address
@@ -5612,6 +6036,24 @@ var __leaktools = (function (exports) {
         usage: 'dx @$leaks([op, "x.json"])',
         summary: 'Tags that grew since a snapshot; "reset", or "save"/"compare" a file across dumps',
         resultNoun: ["tag", "tags"],
+        help: {
+            arguments: [
+                { name: "(none)", text: "live: the first call records a baseline, each later call lists the tags that grew since it" },
+                { name: '"reset"', text: "forget the snapshots" },
+                { name: '("save", "C:\\\\x.json")', text: "write the tag table and the target's clock, build and boot to a file (dump or live)" },
+                { name: '("compare", "C:\\\\x.json")', text: "the tags that grew from that file to this target (the next dump, or later)" },
+            ],
+            records: [
+                { name: "Tags", text: "the tags that grew: Tag, Bytes, BytesDelta, OutstandingDelta, Seconds, BytesPerSecond, Trend (compare: Tag, BytesThen, BytesNow, BytesDelta, NonPagedDelta, PagedDelta, OutstandingDelta, Seconds, BytesPerSecond, Description)" },
+                { name: "Seconds, Snapshots", text: "the target time the growth was measured over, and how many snapshots" },
+                { name: "Path, Replaced, SystemTime", text: "save: the file written, whether an earlier snapshot was replaced, the target's time" },
+            ],
+            examples: [
+                { command: "dx @$leaks()", text: "a baseline; after g and a break-in, again: the tags that grew" },
+                { command: 'dx @$leaks("save", "C:\\\\cases\\\\before.json")', text: "on the first dump" },
+                { command: 'dx @$leaks("compare", "C:\\\\cases\\\\before.json")', text: "on the later dump" },
+            ],
+        },
         run(ctx, args) {
             const target = ctx.target;
             if (!target.isKernel) {
@@ -5637,17 +6079,31 @@ var __leaktools = (function (exports) {
                 ctx.out.line(messages.leaksReset());
                 return undefined;
             }
-            const usage = readUsageSaying(target, ctx.out);
-            if (!usage)
+            // The answer leads (output conventions 1): what was read is said after it.
+            const notes = new BufferedPrinter(ctx.out);
+            const usage = readUsageSaying(target, notes);
+            if (!usage) {
+                ctx.out.lines(notes.buffer);
                 return undefined;
+            }
             if (target.isDump) {
-                ctx.out.line(messages.leaksNeedLive());
                 const top = usage.rows.slice().sort((a, b) => total(b) - total(a)).slice(0, TOP_ON_DUMP);
-                return top.map((u) => ({ Tag: u.tag, Bytes: total(u), toString: () => u.tag + " " + humanBytes(total(u)) }));
+                ctx.out.line(messages.leaksNeedLive());
+                ctx.out.lines(notes.buffer);
+                ctx.out.lines(renderTable([
+                    { header: "Tag", value: (u) => "'" + u.tag + "'" },
+                    { header: "Bytes", align: "right", value: (u) => sizeText(total(u)) },
+                ], top, "  "));
+                ctx.out.lines(nextBlock([
+                    { command: 'dx @$leaks("save", "C:\\\\cases\\\\before.json")', why: "keep this dump's figures" },
+                    { command: 'dx @$leaks("compare", "C:\\\\cases\\\\before.json")', why: "on the later dump: the tags that grew" },
+                ]));
+                const records = top.map((u) => ({ Tag: u.tag, Bytes: total(u), toString: () => "'" + u.tag + "' " + sizeText(total(u)) }));
+                return { Tags: records, toString: () => "the " + plural(records.length, "largest tag") + " (a dump: no second snapshot)" };
             }
             const seconds = targetSeconds(target);
             if (seconds === null)
-                ctx.out.line(messages.leaksNoClock());
+                notes.line(messages.leaksNoClock());
             const snapshot = { seconds: seconds === null ? NaN : seconds, usage: new Map() };
             for (const u of usage.rows)
                 snapshot.usage.set(u.tag, u);
@@ -5657,7 +6113,9 @@ var __leaktools = (function (exports) {
                 history.splice(1, history.length - MAX_SNAPSHOTS); // Keep the baseline.
             if (history.length === 1) {
                 ctx.out.line(messages.leaksBaseline(usage.rows.length));
-                return undefined;
+                ctx.out.lines(notes.buffer);
+                ctx.out.lines(nextBlock([{ command: "g", why: "let the target run; break in (Ctrl+Break) after a while" }, { command: "dx @$leaks()", why: "then: the tags that grew since this baseline" }]));
+                return { Tags: [], Snapshots: 1, toString: () => "baseline of " + plural(usage.rows.length, "tag") };
             }
             const base = history[0];
             const elapsed = snapshot.seconds - base.seconds;
@@ -5678,27 +6136,42 @@ var __leaktools = (function (exports) {
             const rate = (delta) => (elapsed > 0 ? delta / elapsed : NaN);
             if (grown.length === 0) {
                 ctx.out.line(messages.leaksNoGrowth(secondsText));
-                return [];
+                ctx.out.lines(notes.buffer);
+                return { Tags: [], Seconds: isNaN(elapsed) ? null : elapsed, Snapshots: history.length, toString: () => "no tag grew" };
             }
-            ctx.out.line("Tags that grew over " + secondsText + " s (" + history.length + " snapshots):");
+            const top = grown[0];
+            ctx.out.line("'" + top.u.tag + "' grew the most: +" + sizeText(top.delta) + " in " + secondsText + " s" +
+                (isNaN(rate(top.delta)) ? "" : ", " + humanBytes(Math.round(rate(top.delta))) + "/s") +
+                " (" + (top.allocDelta >= 0 ? "+" : "") + groupDigits(top.allocDelta) + " outstanding); " + plural(grown.length, "tag") + " grew over " + history.length + " snapshots.");
+            ctx.out.lines(notes.buffer);
             ctx.out.lines(renderTable([
                 { header: "Tag", value: (g) => "'" + g.u.tag + "'" },
-                { header: "Bytes", align: "right", value: (g) => groupDigits(total(g.u)) },
-                { header: "Delta", align: "right", value: (g) => "+" + groupDigits(g.delta) },
-                { header: "Allocs", align: "right", value: (g) => (g.allocDelta >= 0 ? "+" : "") + groupDigits(g.allocDelta) },
+                { header: "Bytes", align: "right", value: (g) => sizeText(total(g.u)) },
+                { header: "Delta", align: "right", value: (g) => "+" + sizeText(g.delta) },
+                { header: "Outstanding", align: "right", value: (g) => (g.allocDelta >= 0 ? "+" : "") + groupDigits(g.allocDelta) },
                 { header: "Rate", align: "right", value: (g) => (isNaN(rate(g.delta)) ? "?" : humanBytes(Math.round(rate(g.delta))) + "/s") },
                 { header: "Trend", value: (g) => g.trend },
             ], grown, "  "));
-            return grown.map((g) => ({
+            const steps = /^[\x21-\x7e ]{1,4}$/.test(top.u.tag) && top.u.tag.indexOf('"') < 0 && top.u.tag.indexOf("\\") < 0
+                ? [{ command: '!leaktag "' + top.u.tag.replace(/ +$/, "") + '"', why: "the driver that allocates it" }]
+                : [];
+            ctx.out.lines(nextBlock(steps));
+            const records = grown.map((g) => ({
                 Tag: g.u.tag,
                 Bytes: total(g.u),
                 BytesDelta: g.delta,
-                AllocsDelta: g.allocDelta,
+                OutstandingDelta: g.allocDelta,
                 Seconds: isNaN(elapsed) ? null : elapsed,
                 BytesPerSecond: isNaN(rate(g.delta)) ? null : rate(g.delta),
                 Trend: g.trend,
-                toString: () => g.u.tag + " +" + humanBytes(g.delta) + " " + g.trend,
+                toString: () => "'" + g.u.tag + "' +" + sizeText(g.delta) + " " + g.trend,
             }));
+            return {
+                Tags: records,
+                Seconds: isNaN(elapsed) ? null : elapsed,
+                Snapshots: history.length,
+                toString: () => plural(records.length, "tag") + " grew over " + secondsText + " s",
+            };
         },
     };
 
@@ -5708,6 +6181,11 @@ var __leaktools = (function (exports) {
         name: "pooltagfile",
         usage: '!pooltagfile "C:\\\\path\\\\tags.txt"',
         summary: "Use your own pooltag.txt descriptions in !leaktag and @$pooltags()",
+        help: {
+            arguments: [{ name: '"C:\\\\path\\\\tags.txt"', text: "a file in pooltag.txt format on the debugger's machine; inside dx quotes every backslash is doubled" }],
+            records: [{ name: "(each entry)", text: "one per tag in the file: Tag, Binary, Description" }],
+            examples: [{ command: '!pooltagfile "C:\\\\tags\\\\mytags.txt"', text: "your descriptions win over the debugger's for the rest of the session" }],
+        },
         run(ctx, args) {
             const path = args[0];
             const controls = typeof path === "string" && args.length === 1 ? path.match(/[\x00-\x1f]/g) : null;
@@ -5737,17 +6215,36 @@ var __leaktools = (function (exports) {
 
     /** Modules from which the search prints progress every 10%. */
     const LARGE_MODULE_COUNT = 100;
+    /** Importers named in the answer line; the table lists them all. */
+    const IMPORTERS_NAMED = 5;
     const findimporterCommand = {
         name: "findimporter",
         usage: '!findimporter "Function"',
         summary: "Modules that import a function (by name or IAT value), redirected slots",
         resultNoun: ["import", "imports"],
         quietRepeats: true,
+        keepsResult: true,
+        help: {
+            arguments: [
+                { name: '"Function"', text: 'a function name, quoted: "ExAllocatePool", "nt!ExAllocatePool" (module-qualified), "ExAllocatePool*" (a pattern)' },
+                { name: "address", text: "or a function's address, typed 0xfffff80712345678 (dx needs the 0x): slots holding that value" },
+            ],
+            records: [
+                { name: "Importers", text: "one per import slot: Module, ModuleBase, ModuleEnd, Function, ImportedFrom, ByOrdinal, Ordinal, DelayLoad, IatAddress, Target, TargetModule, Redirected, NotYetResolved, MatchedBy, NamesReadable" },
+                { name: "Count, Redirected", text: "slots found, and how many of them point outside the exporting module" },
+                { name: "NotExamined", text: "modules whose import tables could not be read: Module, Base, Reason" },
+            ],
+            examples: [
+                { command: '!findimporter "ExAllocatePool"', text: "every driver that imports it" },
+                { command: '!findimporter "nt!ExAllocatePool*"', text: "every ExAllocatePool variant" },
+                { command: 'dx @$findimporter("ExAllocatePool").Importers.Where(i => i.Redirected)', text: "hooked slots only" },
+            ],
+        },
         run(ctx, args) {
             const query = parseImporterQuery(args[0]);
             if ("kind" in query) {
                 ctx.out.line(messages.findimporterUsage(query.tried));
-                return [];
+                return undefined;
             }
             // Each module costs a few round trips over KDNET; from 100 modules on the search prints 10% steps.
             let progress = null;
@@ -5758,32 +6255,67 @@ var __leaktools = (function (exports) {
             });
             if ("kind" in result) {
                 ctx.out.line(messages.findimporterUsage(result.tried));
-                return [];
+                return undefined;
             }
             const total = ctx.target.modules().length;
             if (total === 0) {
                 ctx.out.line(messages.noModules());
-                return [];
+                return undefined;
             }
             if (result.matches.length === 0 && result.functions.length === 0 && !query.isWildcard && query.name) {
                 const tried = query.module ? query.module + "!" + query.name : ctx.target.isKernel ? "nt!" + query.name : query.name;
                 ctx.out.line(messages.findimporterUnresolved('"' + query.text + '"', tried));
                 printTrailer(ctx.target, result, (l) => ctx.out.line(l));
-                return [];
+                return undefined;
             }
             const what = describeQuery(ctx.target, result);
-            ctx.out.line(messages.findimporterLooking(what, result.examined, total));
+            const shownQuery = query.address && !query.name ? "0x" + query.address.toHex() : query.text;
+            // The answer: who imports it, and whether a slot was redirected.
             if (result.matches.length === 0)
-                ctx.out.line(messages.findimporterNoMatch(query.address && !query.name ? ctx.target.formatAddress(query.address) : query.text, result.examined));
+                ctx.out.line(messages.findimporterNoMatch(shownQuery, result.examined));
+            else {
+                const modules = [];
+                for (const m of result.matches)
+                    if (modules.indexOf(m.Module) < 0)
+                        modules.push(m.Module);
+                const redirected = result.matches.filter((m) => m.Redirected).length;
+                ctx.out.line(shownQuery + ": imported by " + plural(modules.length, "module") + " (" + modules.slice(0, IMPORTERS_NAMED).join(", ") +
+                    (modules.length > IMPORTERS_NAMED ? " and " + (modules.length - IMPORTERS_NAMED) + " more" : "") + ")" +
+                    (redirected ? "; " + plural(redirected, "slot") + " REDIRECTED (Redirected = YES below)" : "; no slot redirected") + ".");
+            }
+            ctx.out.line(messages.findimporterLooking(what, result.examined, total));
             for (const group of groupByFunction(result.matches)) {
                 ctx.out.line("");
-                ctx.out.line(group.name + ": " + group.rows.length + (group.rows.length === 1 ? " importer" : " importers"));
+                ctx.out.line(group.name + ": " + plural(group.rows.length, "importer"));
                 ctx.out.lines(table(ctx.target, group.rows));
             }
             printTrailer(ctx.target, result, (l) => ctx.out.line(l));
-            return result.matches;
+            ctx.out.lines(nextBlock(nextSteps$2(ctx.target, result.matches)));
+            const matches = result.matches;
+            const redirectedCount = matches.filter((m) => m.Redirected).length;
+            return {
+                Query: shownQuery,
+                Count: matches.length,
+                Redirected: redirectedCount,
+                Importers: matches,
+                NotExamined: result.notExamined.map((n) => ({ Module: n.Module, Base: n.Base, Reason: n.Reason, toString: () => n.Module + ": " + n.Reason })),
+                toString: () => plural(matches.length, "import slot") + " of " + shownQuery + (redirectedCount ? ", " + redirectedCount + " redirected" : ""),
+            };
         },
     };
+    /** Built from addresses only: a module name read from the target never reaches a command line. */
+    function nextSteps$2(target, matches) {
+        if (matches.length === 0)
+            return [];
+        const redirected = matches.filter((m) => m.Redirected)[0];
+        const first = redirected || matches[0];
+        const steps = [];
+        if (redirected && redirected.Target)
+            steps.push({ command: "u " + target.formatAddress(redirected.Target) + " L8", why: "the code the redirected slot of " + redirected.Module + " points to" });
+        steps.push({ command: "dps " + target.formatAddress(first.IatAddress) + " L1", why: "the slot of " + first.Module + " and where it points" });
+        steps.push({ command: "lm v a " + target.formatAddress(first.ModuleBase), why: first.Module + "'s path, version and timestamp" });
+        return steps;
+    }
     function describeQuery(target, result) {
         const q = result.query;
         const resolved = result.functions.map((f) => (f.name ? f.display + " at " : "") + target.formatAddress(f.address));
@@ -5856,15 +6388,15 @@ var __leaktools = (function (exports) {
     // pdb-layouts; ntdll's are the same source compiled into ntdll): they split _HEAP's size by build and give
     // _SEGMENT_HEAP's counters from 1809 on.
     /** Windows 8: the first build with VirtualAllocdBlocks at +0x110 (x64) / +0x9C (x86) (layouts.md §1.1, HS). */
-    const WIN8$1 = 9200;
+    const WIN8$2 = 9200;
     /** Windows 10 1903: the first build whose _SEGMENT_HEAP large-allocation counters layouts.md confirms (§1.8). */
-    const WIN10_1903 = 18362;
+    const WIN10_1903$1 = 18362;
     /** Windows 10 1809: the first build whose PDB has _SEGMENT_HEAP (its counters at the 1903 offsets). */
-    const WIN10_1809$1 = 17763;
+    const WIN10_1809$2 = 17763;
     const WIN10 = 10240;
     const WIN10_1607$1 = 14393;
     /** Windows Server 2022: _SEGMENT_HEAP grows to 0x840 (its PDB). */
-    const SERVER_2022$1 = 20348;
+    const SERVER_2022$2 = 20348;
     const HEAP_X64_OFFSETS = { SegmentSignature: 0x10, SegmentListEntry: 0x18, LastValidEntry: 0x48, NumberOfUnCommittedPages: 0x50, EncodeFlagMask: 0x7c, Encoding: 0x80, VirtualAllocdBlocks: 0x110, SegmentList: 0x120 };
     const HEAP = {
         module: "ntdll",
@@ -5876,7 +6408,7 @@ var __leaktools = (function (exports) {
             {
                 label: "Windows 7 SP1 x64",
                 pointerSize: 8,
-                maxBuild: WIN8$1 - 1,
+                maxBuild: WIN8$2 - 1,
                 size: 0x208,
                 offsets: { SegmentSignature: 0x10, SegmentListEntry: 0x18, LastValidEntry: 0x48, NumberOfUnCommittedPages: 0x50, EncodeFlagMask: 0x7c, Encoding: 0x80, VirtualAllocdBlocks: 0x118, SegmentList: 0x128 },
                 source: "layouts.md §1.1",
@@ -5885,7 +6417,7 @@ var __leaktools = (function (exports) {
             {
                 label: "Windows 7 SP1 x86",
                 pointerSize: 4,
-                maxBuild: WIN8$1 - 1,
+                maxBuild: WIN8$2 - 1,
                 size: 0x138,
                 offsets: { SegmentSignature: 0x8, SegmentListEntry: 0x10, LastValidEntry: 0x28, NumberOfUnCommittedPages: 0x2c, EncodeFlagMask: 0x4c, Encoding: 0x50, VirtualAllocdBlocks: 0xa0, SegmentList: 0xa8 },
                 source: "layouts.md §1.1",
@@ -5893,7 +6425,7 @@ var __leaktools = (function (exports) {
             {
                 label: "Windows 8 and 8.1 x64",
                 pointerSize: 8,
-                minBuild: WIN8$1,
+                minBuild: WIN8$2,
                 maxBuild: WIN10 - 1,
                 size: 0x298,
                 offsets: HEAP_X64_OFFSETS,
@@ -5922,7 +6454,7 @@ var __leaktools = (function (exports) {
             {
                 label: "Windows 8 and later x86",
                 pointerSize: 4,
-                minBuild: WIN8$1,
+                minBuild: WIN8$2,
                 size: 0x258,
                 offsets: { SegmentSignature: 0x8, SegmentListEntry: 0x10, LastValidEntry: 0x28, NumberOfUnCommittedPages: 0x2c, EncodeFlagMask: 0x4c, Encoding: 0x50, VirtualAllocdBlocks: 0x9c, SegmentList: 0xa4 },
                 source: "layouts.md §1.1",
@@ -5962,8 +6494,8 @@ var __leaktools = (function (exports) {
             {
                 label: "Windows 10 1809-22H2 x64",
                 pointerSize: 8,
-                minBuild: WIN10_1809$1,
-                maxBuild: SERVER_2022$1 - 1,
+                minBuild: WIN10_1809$2,
+                maxBuild: SERVER_2022$2 - 1,
                 size: 0x800,
                 offsets: { Signature: 0x10, LargeReservedPages: 0x58, LargeCommittedPages: 0x60 },
                 sizes: { LargeReservedPages: 8, LargeCommittedPages: 8 },
@@ -5973,17 +6505,17 @@ var __leaktools = (function (exports) {
             {
                 label: "Windows Server 2022 and Windows 11 x64",
                 pointerSize: 8,
-                minBuild: SERVER_2022$1,
+                minBuild: SERVER_2022$2,
                 size: 0x840,
                 offsets: { Signature: 0x10, LargeReservedPages: 0x58, LargeCommittedPages: 0x60 },
                 sizes: { LargeReservedPages: 8, LargeCommittedPages: 8 },
                 source: "layouts.md §1.8; size from Server 2022's PDB",
-                checkedAgainst: [SERVER_2022$1, 22000],
+                checkedAgainst: [SERVER_2022$2, 22000],
             },
             {
                 label: "Windows 10 1903 and later x86",
                 pointerSize: 4,
-                minBuild: WIN10_1903,
+                minBuild: WIN10_1903$1,
                 size: 0x580,
                 offsets: { Signature: 0x8, LargeReservedPages: 0x4c, LargeCommittedPages: 0x50 },
                 sizes: { LargeReservedPages: 4, LargeCommittedPages: 4 },
@@ -5992,7 +6524,7 @@ var __leaktools = (function (exports) {
         ],
     };
     const NT_HEAP_SIGNATURE = 0xffeeffee;
-    const SEGMENT_HEAP_SIGNATURE = 0xddeeddee;
+    const SEGMENT_HEAP_SIGNATURE$1 = 0xddeeddee;
     /** _HEAP.EncodeFlagMask bit: heap entries are XOR-encoded with _HEAP.Encoding (§1.2, DLG). */
     const HEAP_ENCODING_ENABLED = 0x100000;
     /** _PEB.NtGlobalFlag FLG_USER_STACK_TRACE_DB (gflags +ust) (§1.5). */
@@ -6006,6 +6538,1520 @@ var __leaktools = (function (exports) {
         return pointerSize === 8
             ? { dbNumberOfEntriesAdded: 0xb4, dbEntryIndexArray: 0xb8, entryIndex: 0xc, entryDepth: 0xe, entryBackTrace: 0x10, entrySize: 0x110, maxDepth: 32 }
             : { dbNumberOfEntriesAdded: 0x60, dbEntryIndexArray: 0x64, entryIndex: 0x8, entryDepth: 0xa, entryBackTrace: 0xc, entrySize: 0x8c, maxDepth: 32 };
+    }
+    // --- NT heap walker (issue 20): the whole _HEAP walk, its LFH front end and the +ust header ---
+    // Source: research/userheap-facts.md §2.1 (x64 from Microsoft's PDBs, held against them in test/unit/heap; x86 from
+    // R2G's `dt ntdll!_HEAP` of Win7 x86, HeapStat's x86 constants and §10.6: Interceptor 0x58 on Win8+ x86), §3.1
+    // (_HEAP_USERDATA_HEADER, _HEAP_SUBSEGMENT: R2G Win7 x86/Win10 x64, the Win11 ntdll dumps, HeapStat x86).
+    /** Windows 8.1: the first build whose LFH offsets are encoded with ntdll!RtlpLFHKey (§3.3). */
+    const WIN81$1 = 9600;
+    /** The _HEAP fields the NT heap walker reads, per family (FrontEndHeap moves: 0x178 / 0x170 / 0x178 / 0x198 x64). */
+    const NT_HEAP = {
+        module: "ntdll",
+        typeName: "_HEAP",
+        fields: [
+            "SegmentSignature", "SegmentListEntry", "FirstEntry", "LastValidEntry", "NumberOfUnCommittedPages", "UCRSegmentList", "Flags",
+            "ForceFlags", "EncodeFlagMask", "Encoding", "Interceptor", "Signature", "VirtualAllocdBlocks", "SegmentList", "FrontEndHeap", "FrontEndHeapType",
+        ],
+        variants: [
+            {
+                label: "Windows 7 SP1 x64",
+                pointerSize: 8,
+                maxBuild: WIN8$2 - 1,
+                size: 0x208,
+                offsets: ntHeapX64(0x98, 0xa0, 0x118, 0x128, 0x178, 0x182),
+                source: "userheap-facts.md §2.1; build 7601's PDB",
+                checkedAgainst: [7601],
+            },
+            {
+                label: "Windows 8 and 8.1 x64",
+                pointerSize: 8,
+                minBuild: WIN8$2,
+                maxBuild: WIN10 - 1,
+                size: 0x298,
+                offsets: ntHeapX64(0x90, 0x98, 0x110, 0x120, 0x170, 0x17a),
+                source: "userheap-facts.md §2.1; build 9600's PDB",
+                checkedAgainst: [9600],
+            },
+            {
+                label: "Windows 10 1507-1803 x64",
+                pointerSize: 8,
+                minBuild: WIN10,
+                maxBuild: WIN10_1809$2 - 1,
+                size: 0x2a0,
+                offsets: ntHeapX64(0x90, 0x98, 0x110, 0x120, 0x178, 0x182),
+                source: "userheap-facts.md §2.1; build 14393's PDB",
+                checkedAgainst: [WIN10_1607$1],
+            },
+            {
+                label: "Windows 10 1809 and later x64",
+                pointerSize: 8,
+                minBuild: WIN10_1809$2,
+                size: 0x2c0,
+                offsets: ntHeapX64(0x90, 0x98, 0x110, 0x120, 0x198, 0x1a2),
+                source: "userheap-facts.md §2.1; the PDBs of 1809 to Windows 11",
+                checkedAgainst: [17763, 18326, 18362, 19041, 20348, 22000],
+            },
+            {
+                label: "Windows 7 SP1 x86",
+                pointerSize: 4,
+                maxBuild: WIN8$2 - 1,
+                size: 0x138,
+                offsets: ntHeapX86(0x5c, 0x64, 0xa0, 0xa8, 0xd4, 0xda),
+                source: "userheap-facts.md §2.1 (dt ntdll!_HEAP of Win7 x86)",
+            },
+            {
+                label: "Windows 8 to Windows 10 1803 x86",
+                pointerSize: 4,
+                minBuild: WIN8$2,
+                maxBuild: WIN10_1809$2 - 1,
+                size: 0x250,
+                offsets: ntHeapX86(0x58, 0x60, 0x9c, 0xa4, 0xd0, 0xd6),
+                source: "userheap-facts.md §2.1 and §10.6 (HeapStat's x86 constants; FrontEndHeap of 8/8.1, unconfirmed for 1507-1803)",
+            },
+            {
+                label: "Windows 10 1809 and later x86",
+                pointerSize: 4,
+                minBuild: WIN10_1809$2,
+                size: 0x258,
+                offsets: ntHeapX86(0x58, 0x60, 0x9c, 0xa4, 0xe4, 0xea),
+                source: "userheap-facts.md §2.1 and §10.6",
+            },
+        ],
+    };
+    function ntHeapX64(interceptor, signature, virtualAllocdBlocks, segmentList, frontEndHeap, frontEndHeapType) {
+        return {
+            SegmentSignature: 0x10, SegmentListEntry: 0x18, FirstEntry: 0x40, LastValidEntry: 0x48, NumberOfUnCommittedPages: 0x50, UCRSegmentList: 0x60,
+            Flags: 0x70, ForceFlags: 0x74, EncodeFlagMask: 0x7c, Encoding: 0x80, Interceptor: interceptor, Signature: signature,
+            VirtualAllocdBlocks: virtualAllocdBlocks, SegmentList: segmentList, FrontEndHeap: frontEndHeap, FrontEndHeapType: frontEndHeapType,
+        };
+    }
+    function ntHeapX86(interceptor, signature, virtualAllocdBlocks, segmentList, frontEndHeap, frontEndHeapType) {
+        return {
+            SegmentSignature: 0x8, SegmentListEntry: 0x10, FirstEntry: 0x24, LastValidEntry: 0x28, NumberOfUnCommittedPages: 0x2c, UCRSegmentList: 0x38,
+            Flags: 0x40, ForceFlags: 0x44, EncodeFlagMask: 0x4c, Encoding: 0x50, Interceptor: interceptor, Signature: signature,
+            VirtualAllocdBlocks: virtualAllocdBlocks, SegmentList: segmentList, FrontEndHeap: frontEndHeap, FrontEndHeapType: frontEndHeapType,
+        };
+    }
+    /** _HEAP_USERDATA_HEADER (LFH UserBlocks) of Windows 8 and later: EncodedOffsets and the busy bitmap (§3.1). */
+    const HEAP_USERDATA_HEADER = {
+        module: "ntdll",
+        typeName: "_HEAP_USERDATA_HEADER",
+        fields: ["SubSegment", "Signature", "EncodedOffsets", "BusyBitmap"],
+        variants: [
+            {
+                label: "Windows 8 and later x64",
+                pointerSize: 8,
+                minBuild: WIN8$2,
+                size: 0x38,
+                offsets: { SubSegment: 0, Signature: 0x14, EncodedOffsets: 0x18, BusyBitmap: 0x20 },
+                source: "userheap-facts.md §3.1 (dt ntdll of Win10 x64 and Windows 11)",
+            },
+            {
+                label: "Windows 8 and later x86",
+                pointerSize: 4,
+                minBuild: WIN8$2,
+                size: 0x20,
+                offsets: { SubSegment: 0, Signature: 0xc, EncodedOffsets: 0x10, BusyBitmap: 0x14 },
+                source: "userheap-facts.md §3.1 (HeapStat's x86 EncodedOffsets; the bitmap after it by field order, unconfirmed)",
+            },
+        ],
+    };
+    /** _HEAP_USERDATA_HEADER of Windows 7: no offsets, no bitmap; blocks start right after it (§3.1, §3.3). */
+    const HEAP_USERDATA_HEADER_WIN7 = {
+        module: "ntdll",
+        typeName: "_HEAP_USERDATA_HEADER",
+        fields: ["SubSegment", "Signature"],
+        variants: [
+            { label: "Windows 7 SP1 x64", pointerSize: 8, maxBuild: WIN8$2 - 1, size: 0x20, offsets: { SubSegment: 0, Signature: 0x18 }, source: "userheap-facts.md §3.1 (build 7601's PDB)" },
+            { label: "Windows 7 SP1 x86", pointerSize: 4, maxBuild: WIN8$2 - 1, size: 0x10, offsets: { SubSegment: 0, Signature: 0xc }, source: "userheap-facts.md §3.1 (dt ntdll of Win7 x86)" },
+        ],
+    };
+    /** _HEAP_SUBSEGMENT: the back pointer to UserBlocks, BlockSize (granules) and BlockCount (§3.1). */
+    const HEAP_SUBSEGMENT = {
+        module: "ntdll",
+        typeName: "_HEAP_SUBSEGMENT",
+        fields: ["UserBlocks", "BlockSize", "BlockCount"],
+        variants: [
+            { label: "Windows 7 SP1 x64", pointerSize: 8, maxBuild: WIN8$2 - 1, size: 0x30, offsets: { UserBlocks: 8, BlockSize: 0x18, BlockCount: 0x1c }, source: "userheap-facts.md §3.1 (build 7601's PDB)" },
+            { label: "Windows 7 SP1 x86", pointerSize: 4, maxBuild: WIN8$2 - 1, size: 0x20, offsets: { UserBlocks: 4, BlockSize: 0x10, BlockCount: 0x14 }, source: "userheap-facts.md §3.1 (dt ntdll of Win7 x86)" },
+            { label: "Windows 8 and later x64", pointerSize: 8, minBuild: WIN8$2, size: 0x40, offsets: { UserBlocks: 8, BlockSize: 0x24, BlockCount: 0x28 }, source: "userheap-facts.md §3.1 (dt ntdll of Win10 x64, Windows 11 size)" },
+            { label: "Windows 8 and later x86", pointerSize: 4, minBuild: WIN8$2, size: 0x28, offsets: { UserBlocks: 4, BlockSize: 0x14, BlockCount: 0x18 }, source: "userheap-facts.md §3.1 (HeapStat's x86 constants)" },
+        ],
+    };
+    /** _HEAP_UCR_DESCRIPTOR (§2.1: the kernel PDBs of x64, dt ntdll of Win7 x86; unchanged since Vista). */
+    function ucrDescriptorLayout(pointerSize) {
+        return pointerSize === 8 ? { SegmentEntry: 0x10, Address: 0x20, Size: 0x28, size: 0x30 } : { SegmentEntry: 0x8, Address: 0x10, Size: 0x14, size: 0x18 };
+    }
+    /** _HEAP.ForceFlags bit of a page-heap handle (HEAP_FLAG_PAGE_ALLOCS, §6). */
+    const HEAP_FLAG_PAGE_ALLOCS = 0x01000000;
+    /** _DPH_HEAP_ROOT.Signature, one page after a page-heap handle (§6). */
+    const DPH_ROOT_SIGNATURE = 0xffeeddcc;
+    /** _HEAP_USERDATA_HEADER.Signature of an LFH UserBlocks (§3.1). */
+    const USERDATA_SIGNATURE = 0xf0e0d0c0;
+    /** _HEAP.FrontEndHeapType of the LFH (§2.1). */
+    const FRONT_END_LFH = 2;
+    const DPH_STAMP_BUSY = 0xabcdbbbb;
+    const DPH_STAMP_FREED = 0xabcdbbba;
+    /** The light page heap's stamps (its blocks live in an NT heap, the root's NormalHeap; DbgHelpUtils, §6). */
+    const DPH_LIGHT_STAMP_BUSY = 0xabcdaaaa;
+    const DPH_LIGHT_STAMP_FREED = 0xabcdaaa9;
+    function pageHeapLayout(pointerSize) {
+        return pointerSize === 8
+            ? { rootSignature: 0, busyNodesTable: 0x38, leftChild: 0x8, rightChild: 0x10, userAllocation: 0x20, userRequestedSize: 0x40, stackTrace: 0x60, nodeSize: 0x68, blockInfoSize: 0x40, blockInfoRequestedSize: 0x10, label: "the built-in page-heap layout for x64 (dt ntdll of Windows 10, not checked against a PDB)" }
+            : { rootSignature: 0, busyNodesTable: 0x20, leftChild: 0x4, rightChild: 0x8, userAllocation: 0x10, userRequestedSize: 0x20, stackTrace: 0x30, nodeSize: 0x34, blockInfoSize: 0x20, blockInfoRequestedSize: 0x8, label: "the built-in page-heap layout for x86 (dt ntdll of Windows 7, not checked against a PDB)" };
+    }
+
+    const WIN10_1809$1 = 17763;
+    const WIN10_1903 = 18362;
+    const SERVER_2022$1 = 20348;
+    const X64_1809 = [17763, 18326, 18362, 19041];
+    const X64_2022 = [SERVER_2022$1, 22000];
+    const X64_ALL = X64_1809.concat(X64_2022);
+    function x64(label, min, max, size, offsets, sizes, checked, source) {
+        return { label, pointerSize: 8, minBuild: min, maxBuild: max, size, offsets, sizes, source, checkedAgainst: checked };
+    }
+    function x86(size, offsets, sizes, source) {
+        return { label: "Windows 10 1903 and later x86", pointerSize: 4, minBuild: WIN10_1903, size, offsets, sizes, source };
+    }
+    /** Same on every x64 build of the data set (1809 to Windows 11 21H2). */
+    function everyX64(size, offsets, sizes, source = "kernel PDBs 17763-22000") {
+        return x64("Windows 10 1809 and later x64", WIN10_1809$1, undefined, size, offsets, sizes, X64_ALL, source);
+    }
+    const USER_SEGMENT_HEAP = {
+        module: "ntdll",
+        typeName: "_SEGMENT_HEAP",
+        fields: ["Signature", "GlobalFlags", "LargeAllocMetadata", "LargeReservedPages", "LargeCommittedPages", "SegContexts"],
+        variants: [
+            x64("Windows 10 1809-22H2 x64", WIN10_1809$1, SERVER_2022$1 - 1, 0x800, { Signature: 0x10, GlobalFlags: 0x14, LargeAllocMetadata: 0x48, LargeReservedPages: 0x58, LargeCommittedPages: 0x60, SegContexts: 0x100 }, { LargeReservedPages: 8, LargeCommittedPages: 8 }, X64_1809, "kernel PDBs 17763-19041"),
+            x64("Windows Server 2022 and Windows 11 x64", SERVER_2022$1, undefined, 0x840, { Signature: 0x10, GlobalFlags: 0x14, LargeAllocMetadata: 0x48, LargeReservedPages: 0x58, LargeCommittedPages: 0x60, SegContexts: 0x140 }, { LargeReservedPages: 8, LargeCommittedPages: 8 }, X64_2022, "kernel PDBs 20348, 22000"),
+            x86(0x500, { Signature: 0x8, GlobalFlags: 0xc, LargeAllocMetadata: 0x44, LargeReservedPages: 0x4c, LargeCommittedPages: 0x50, SegContexts: 0x100 }, { LargeReservedPages: 4, LargeCommittedPages: 4 }, "ntdiff/headers x86 _SEGMENT_HEAP.h"),
+        ],
+    };
+    const USER_HEAP_SEG_CONTEXT = {
+        module: "ntdll",
+        typeName: "_HEAP_SEG_CONTEXT",
+        fields: ["SegmentMask", "UnitShift", "FirstDescriptorIndex", "SegmentListHead"],
+        variants: [
+            everyX64(0xc0, { SegmentMask: 0x0, UnitShift: 0x8, FirstDescriptorIndex: 0xa, SegmentListHead: 0x48 }, { SegmentMask: 8, UnitShift: 1, FirstDescriptorIndex: 1 }),
+            x86(0x80, { SegmentMask: 0x0, UnitShift: 0x4, FirstDescriptorIndex: 0x6, SegmentListHead: 0x44 }, { SegmentMask: 4, UnitShift: 1, FirstDescriptorIndex: 1 }, "ntdiff/headers x86 _HEAP_SEG_CONTEXT"),
+        ],
+    };
+    const USER_HEAP_PAGE_SEGMENT = {
+        module: "ntdll",
+        typeName: "_HEAP_PAGE_SEGMENT",
+        fields: ["ListEntry", "Signature"],
+        variants: [
+            everyX64(0x2000, { ListEntry: 0x0, Signature: 0x10 }, { Signature: 8 }),
+            x86(0x1000, { ListEntry: 0x0, Signature: 0x8 }, { Signature: 4 }, "x86 _HEAP_PAGE_SEGMENT dump (ntdiff/headers)"),
+        ],
+    };
+    const USER_HEAP_PAGE_RANGE_DESCRIPTOR = {
+        module: "ntdll",
+        typeName: "_HEAP_PAGE_RANGE_DESCRIPTOR",
+        fields: ["UnusedBytes", "ExtraPresent", "RangeFlags", "UnitSize"],
+        variants: [
+            everyX64(0x20, { UnusedBytes: 0x4, ExtraPresent: 0x8, RangeFlags: 0x18, UnitSize: 0x1f }, { UnusedBytes: 4, RangeFlags: 1, UnitSize: 1 }),
+            x86(0x10, { UnusedBytes: 0x4, ExtraPresent: 0x8, RangeFlags: 0xc, UnitSize: 0xf }, { UnusedBytes: 4, RangeFlags: 1, UnitSize: 1 }, "x86 _HEAP_PAGE_RANGE_DESCRIPTOR dump (ntdiff/headers)"),
+        ],
+    };
+    const USER_HEAP_VS_SUBSEGMENT = {
+        module: "ntdll",
+        typeName: "_HEAP_VS_SUBSEGMENT",
+        fields: ["Size", "Signature"],
+        variants: [
+            everyX64(0x28, { Size: 0x20, Signature: 0x22 }, { Size: 2, Signature: 2 }),
+            x86(0x18, { Size: 0x14, Signature: 0x16 }, { Size: 2, Signature: 2 }, "MemProcFS vmmheap.c (x86 VS subsegment)"),
+        ],
+    };
+    const USER_HEAP_VS_CHUNK_HEADER = {
+        module: "ntdll",
+        typeName: "_HEAP_VS_CHUNK_HEADER",
+        fields: ["Sizes", "AllocatedChunkBits"],
+        variants: [
+            everyX64(0x10, { Sizes: 0x0, AllocatedChunkBits: 0x8 }, { Sizes: 8, AllocatedChunkBits: 4 }),
+            x86(0x8, { Sizes: 0x0, AllocatedChunkBits: 0x4 }, { Sizes: 4, AllocatedChunkBits: 4 }, "MemProcFS vmmheap.c (x86 chunk header: 8 bytes)"),
+        ],
+    };
+    const USER_HEAP_LFH_SUBSEGMENT = {
+        module: "ntdll",
+        typeName: "_HEAP_LFH_SUBSEGMENT",
+        fields: ["BlockCount", "WitheldBlockCount", "BlockOffsets", "BlockBitmap"],
+        variants: [
+            everyX64(0x38, { BlockCount: 0x22, WitheldBlockCount: 0x27, BlockOffsets: 0x28, BlockBitmap: 0x30 }, { BlockCount: 2, WitheldBlockCount: 1, BlockOffsets: 4 }),
+            x86(0x24, { BlockCount: 0x12, WitheldBlockCount: 0x17, BlockOffsets: 0x18, BlockBitmap: 0x20 }, { BlockCount: 2, WitheldBlockCount: 1, BlockOffsets: 4 }, "the x64 layout with 4-byte pointers (inferred)"),
+        ],
+    };
+    const USER_RTLP_HP_HEAP_GLOBALS = {
+        module: "ntdll",
+        typeName: "_RTLP_HP_HEAP_GLOBALS",
+        fields: ["HeapKey", "LfhKey"],
+        variants: [
+            x64("Windows 10 1809-22H2 x64", WIN10_1809$1, SERVER_2022$1 - 1, 0x38, { HeapKey: 0x0, LfhKey: 0x8 }, { HeapKey: 8, LfhKey: 8 }, X64_1809, "kernel PDBs 17763-19041"),
+            // Flags added at 0x38 from Server 2022 (the PDBs): the keys stay where they were.
+            x64("Windows Server 2022 and Windows 11 x64", SERVER_2022$1, undefined, 0x40, { HeapKey: 0x0, LfhKey: 0x8 }, { HeapKey: 8, LfhKey: 8 }, X64_2022, "kernel PDBs 20348, 22000"),
+            x86(0x1c, { HeapKey: 0x0, LfhKey: 0x4 }, { HeapKey: 4, LfhKey: 4 }, "userheap-facts §5.3 (DbgHelpUtils, MemProcFS)"),
+        ],
+    };
+    /** A large block's metadata node. AllocatedPages and ExtraPresent are bit fields of the pointer-sized word at AllocatedPages. */
+    const USER_HEAP_LARGE_ALLOC_DATA = {
+        module: "ntdll",
+        typeName: "_HEAP_LARGE_ALLOC_DATA",
+        fields: ["TreeNode", "VirtualAddress", "AllocatedPages"],
+        variants: [
+            { label: "Windows 10 1809 and later x64", pointerSize: 8, minBuild: WIN10_1809$1, size: 0x28, offsets: { TreeNode: 0, VirtualAddress: 0x18, AllocatedPages: 0x20 }, sizes: { VirtualAddress: 8, AllocatedPages: 8 }, source: "dt ntdll!_HEAP_LARGE_ALLOC_DATA transcripts (userheap-facts §5.8)" },
+            x86(0x14, { TreeNode: 0, VirtualAddress: 0xc, AllocatedPages: 0x10 }, { VirtualAddress: 4, AllocatedPages: 4 }, "userheap-facts §5.8"),
+        ],
+    };
+    /** The walk's layouts, in the order it reads them. */
+    const USER_SEGMENT_HEAP_LAYOUTS = {
+        heap: USER_SEGMENT_HEAP,
+        segContext: USER_HEAP_SEG_CONTEXT,
+        pageSegment: USER_HEAP_PAGE_SEGMENT,
+        descriptor: USER_HEAP_PAGE_RANGE_DESCRIPTOR,
+        vsSubsegment: USER_HEAP_VS_SUBSEGMENT,
+        vsChunk: USER_HEAP_VS_CHUNK_HEADER,
+        lfhSubsegment: USER_HEAP_LFH_SUBSEGMENT,
+        globals: USER_RTLP_HP_HEAP_GLOBALS,
+        largeAlloc: USER_HEAP_LARGE_ALLOC_DATA,
+    };
+
+    // The kernel pool's segment heap (Windows 10 1809 and later, x64): every busy small block of a tag, walked from
+    // nt!ExPoolState down to each _POOL_HEADER. Pure logic over bytes read through a SegmentHeapReader; layouts are
+    // resolved by the caller (symbols first, src/layouts/segment-heap.ts otherwise).
+    //
+    // Encoding facts, with their sources, each validated on every decode here:
+    //  - Page segment signature: Signature == SegContext ^ PageSegment ^ RtlpHpHeapGlobals.HeapKey ^ 0xA2E64EADA2E64EAD.
+    //    The kernel's own check (RtlpHpSegDescriptorValidate, in public decompilations of ntoskrnl) compares
+    //    `SegContext ^ Segment ^ HeapKey ^ *(Segment+0x10)` with 0xA2E64EADA2E64EAD; MemProcFS (ufrisk/MemProcFS,
+    //    vmm/vmmheap.c, VmmHeapAlloc_SegInit) decodes `Signature ^ segment ^ HeapKey ^ 0xa2e64eada2e64ead` and requires
+    //    one of the heap's two segment contexts. From build 26100 (Windows 11 24H2) the constant is gone: MemProcFS
+    //    (vmmwinpool.c, VmmWinPool_AllPool1903_Offsets; vmmheap.c) uses 0 there. The walk tries both and keeps the one a
+    //    signature confirms (encodingOf), so a build it does not know is still read right. P. Fariello and C. Bayet,
+    //    "Scoop the Windows 10 pool!" (SSTIC 2020), describe the kernel pool's use of the segment heap (recalled).
+    //  - Heaps: each pool node's Heaps[4] and ExPoolState.SpecialHeaps[4], index 0 NonPagedPool, 1 NonPagedPoolNx,
+    //    2 and 3 PagedPool (MemProcFS vmmwinpool.c, VmmWinPool_AllPool1903_1_HeapMgr, and PoolViewer's GetAllHeaps, which
+    //    both walk the two arrays).
+    //  - Range descriptors: descriptor i covers unit i (i << UnitShift bytes into the segment); a range's first
+    //    descriptor holds UnitSize; walking starts at the context's FirstDescriptorIndex. RangeFlags 0x0B is an LFH
+    //    subsegment, 0x0F a VS subsegment, 0x03 a large range (MemProcFS, VmmHeapAlloc_SegRangeDescriptor; the kernel
+    //    decompilation tests bit 0 (allocated) and bit 1 (first descriptor)).
+    //  - VS subsegment: valid when Size == Signature ^ 0x2BED; chunks start 0x30 bytes in; each chunk header's
+    //    HeaderBits is encoded with HeapKey ^ (the chunk header's address); decoded, UnsafeSize (bits 16-31) is the
+    //    chunk's size in 16-byte units and Allocated (bits 48-55) is odd for a busy chunk (MemProcFS VmmHeapAlloc_SegVS;
+    //    the bit positions are the PDB's _HEAP_VS_CHUNK_HEADER_SIZE). In the kernel pool the _POOL_HEADER follows the
+    //    16-byte chunk header, except that a block under 0xFF0 bytes that would cross a page starts at the next page
+    //    (MemProcFS: "pool header will be found at start of new page").
+    //  - LFH subsegment: BlockOffsets.EncodedData ^ (ULONG)LfhKey ^ shift gives BlockSize (low 16 bits) and
+    //    FirstBlockOffset (high 16 bits), where shift is (ULONG)subsegment >> 12 before build 26100 and
+    //    (ULONG)(subsegment >> 12) from 26100 on (MemProcFS VmmWinPool_AllPool1903_5_LFH_DoWork and VmmHeapAlloc_SegLFH:
+    //    the two differ in bits 20-31 for kernel addresses; Y. Shafir's PoolViewer, PoolData.cpp
+    //    FindPoolBlocksInLfhSubsegment, written before 26100, decodes `EncodedData ^ (ULONG)LfhKey ^
+    //    ((ULONG)(ULONG_PTR)LfhSubsegment >> 0xc)`). BlockBitmap holds two bits per block; the first is busy (PoolViewer
+    //    tests it; MemProcFS lists a block only when the pair is exactly 01, so a block with both bits set is listed here
+    //    and not there). A block that would cross a page is never handed out (the pool's
+    //    _RTL_HP_LFH_CONFIG.WitholdPageCrossingBlocks; MemProcFS and PoolViewer both skip such slots), and BlockCount
+    //    counts such withheld slots out while they keep their positions: every position up to the subsegment's end is
+    //    walked (MemProcFS's LFH loop), BlockCount is only a sanity check. Each block starts
+    //    with its _POOL_HEADER, whose BlockSize x 16 is the slot's size (MemProcFS VmmWinPool_AllPool_PushItem checks it).
+    //  - Big allocations served from VS chunks are also in nt!PoolBigPageTable (MemProcFS skips those VS blocks as
+    //    duplicates; PoolViewer reads chunks over a page as data with no pool header): the walk leaves out a block that
+    //    lies inside a big allocation's range, under either reading.
+    //  - _POOL_HEADER: BlockSize (bits 0-7 of the USHORT at +2) x 16 is the block size !pool shows; PoolTag at +4.
+    const SEGMENT_SIGNATURE_XOR = new Address(0xa2e64ead, 0xa2e64ead);
+    /** The first build whose page segment signatures carry no constant and whose LFH offsets shift the whole address. */
+    const ENCODING_CHANGE_BUILD = 26100;
+    function encodingOfBuild(build) {
+        return build !== null && build >= ENCODING_CHANGE_BUILD ? "26100 and later" : "before 26100";
+    }
+    const VS_SIGNATURE_XOR$1 = 0x2bed;
+    const RANGE_LFH = 0x0b;
+    const RANGE_VS = 0x0f;
+    /** First VS chunk: the 0x28-byte _HEAP_VS_SUBSEGMENT rounded up to 16 (MemProcFS oVsChunkHdr = 0x30). */
+    const VS_FIRST_CHUNK = 0x30;
+    const POOL_HEADER_BYTES = 16;
+    /** Blocks this large or larger carry no meaningful BlockSize (8 bits of 16-byte units; MemProcFS cbBigPoolThreshold). */
+    const BIG_THRESHOLD = 0xfe0;
+    /** Bytes of each block kept for the preview and the pointer scan. */
+    const KEPT_BYTES = 256;
+    /** Descriptors in a page segment: DescArray is _HEAP_PAGE_RANGE_DESCRIPTOR [256] in every PDB of the slices. */
+    const DESCRIPTORS_PER_SEGMENT = 256;
+    /** Pool nodes at most: PoolNode is _EX_HEAP_POOL_NODE [64] in every PDB of the slices. */
+    const MAX_POOL_NODES = 64;
+    /** Heaps per node: Heaps is _SEGMENT_HEAP * [4]. */
+    const HEAPS_PER_NODE = 4;
+    /** The heaps of a pool node (and the special heaps), by index (MemProcFS vmmwinpool.c, see the header comment). */
+    const HEAP_NAMES = ["NonPaged", "NonPagedNx", "Paged", "Paged (heap 3)"];
+    function poolOfHeap(index) {
+        return index >= 2 ? "Paged" : "NonPaged";
+    }
+    function heapName(heap) {
+        return (heap.node < 0 ? "special " : "") + HEAP_NAMES[heap.index];
+    }
+    /** x ^ y on 64-bit addresses. */
+    function xor64(a, b) {
+        return new Address((a.hi ^ b.hi) >>> 0, (a.lo ^ b.lo) >>> 0);
+    }
+    /** Canonical kernel-space address (x64): the top 17 bits set. */
+    function isKernelAddress(a) {
+        return a.hi >= 0xffff8000;
+    }
+    /** The context a page segment's signature names: Signature ^ segment ^ HeapKey (^ 0xA2E64EADA2E64EAD before 26100). */
+    function decodeSegmentSignature(signature, segment, heapKey, encoding) {
+        const owner = xor64(xor64(signature, segment), heapKey);
+        return encoding === "before 26100" ? xor64(owner, SEGMENT_SIGNATURE_XOR) : owner;
+    }
+    /** Which encoding makes a page segment's signature name its context, the build's first; null when neither does. */
+    function encodingOf(signature, segment, heapKey, context, preferred) {
+        const other = preferred === "before 26100" ? "26100 and later" : "before 26100";
+        for (const e of [preferred, other])
+            if (decodeSegmentSignature(signature, segment, heapKey, e).equals(context))
+                return e;
+        return null;
+    }
+    /** A VS chunk header decoded: its size in bytes and whether it is busy; HeaderBits ^ HeapKey ^ header address. */
+    function decodeVsChunkHeader(headerBits, chunk, heapKey) {
+        const d = xor64(xor64(headerBits, chunk), heapKey);
+        return { bytes: (d.lo >>> 16) * 16, allocated: ((d.hi >>> 16) & 0xff & 1) === 1 };
+    }
+    /** LFH BlockOffsets decoded: EncodedData ^ (ULONG)LfhKey ^ the subsegment's address shifted as the encoding does it. */
+    function decodeLfhOffsets$1(encoded, lfhKeyLow, subsegment, encoding) {
+        const shifted = encoding === "before 26100" ? subsegment.lo >>> 12 : ((subsegment.hi << 20) | (subsegment.lo >>> 12)) >>> 0;
+        const d = (encoded ^ lfhKeyLow ^ shifted) >>> 0;
+        return { blockSize: d & 0xffff, firstBlockOffset: d >>> 16 };
+    }
+    /** Bit 0 of block i's two bits in the LFH bitmap. */
+    function lfhBlockBusy(bitmap, offset, index) {
+        return ((bitmap[offset + (index >> 2)] >> ((index & 3) * 2)) & 1) === 1;
+    }
+    /** Where the pool header of a busy VS chunk lies, as an offset from the chunk header (see the header comment). */
+    function vsPoolHeaderOffset(chunk, chunkBytes) {
+        const blockBytes = chunkBytes - 16;
+        const inPage = (chunk.lo + 16) & 0xfff;
+        // MemProcFS's threshold is 0x1040, not 0x1000: a block may run up to 0x40 bytes into the next page in place.
+        if (blockBytes < 0xff0 && inPage + blockBytes > 0x1040)
+            return 16 + (0x1000 - inPage);
+        return 16;
+    }
+    /** The heaps of every pool node (NumberOfPools nodes, capped at the array's 64, four heap pointers each), then the special heaps. */
+    function readPoolHeaps(reader, stateAt, layouts, problems) {
+        const s = layouts.state;
+        const countBytes = reader.read(stateAt.add(s.offsets.NumberOfPools), 4, "nt!ExPoolState.NumberOfPools");
+        if (countBytes instanceof Unreadable) {
+            problems.push(countBytes.describe(8) + "; no heap could be walked");
+            return null;
+        }
+        let nodes = u32(countBytes, 0);
+        if (nodes === 0 || nodes > MAX_POOL_NODES) {
+            problems.push("nt!ExPoolState.NumberOfPools is " + nodes + "; " + (nodes === 0 ? "no node was walked" : "only the first " + MAX_POOL_NODES + " nodes were walked"));
+            nodes = Math.min(Math.max(nodes, 0), MAX_POOL_NODES);
+        }
+        const heaps = [];
+        const seen = new Set();
+        // Node -1: ExPoolState.SpecialHeaps, _SEGMENT_HEAP * [3] up to 1909 and [4] from 2004 (the PDBs); 3 when the
+        // size is not known, so that no pointer past the array is taken for a heap.
+        const specialCount = Math.min(HEAPS_PER_NODE, Math.floor((s.sizes.SpecialHeaps || 24) / 8));
+        for (let node = 0; node <= nodes; node++) {
+            const special = node === nodes;
+            const at = special ? stateAt.add(s.offsets.SpecialHeaps) : stateAt.add(s.offsets.PoolNode + node * layouts.node.size + layouts.node.offsets.Heaps);
+            const where = special ? "the special heaps" : "pool node " + node;
+            const count = special ? specialCount : HEAPS_PER_NODE;
+            const bytes = reader.read(at, count * 8, special ? "nt!ExPoolState.SpecialHeaps" : "pool node " + node + " heaps");
+            if (bytes instanceof Unreadable) {
+                problems.push(bytes.describe(8) + "; " + where + " skipped");
+                continue;
+            }
+            for (let index = 0; index < count; index++) {
+                const heap = u64Address(bytes, index * 8);
+                if (heap.isNull || seen.has(heap.key))
+                    continue;
+                seen.add(heap.key);
+                if (!isKernelAddress(heap)) {
+                    problems.push(where + " heap " + index + " is " + reader.format(heap) + ", outside kernel space; skipped");
+                    continue;
+                }
+                heaps.push({ address: heap, node: special ? -1 : node, index });
+            }
+        }
+        return heaps;
+    }
+    /**
+     * Phase 1, metadata only: each heap's two segment contexts, their page segments (list walked with a visited set,
+     * links checked to be kernel addresses aligned to the segment size, signatures decoded), and the LFH and VS
+     * subsegments their range descriptors name.
+     */
+    function walkSegmentMetadata(reader, heaps, heapKey, layouts, maxSegments, buildEncoding) {
+        const result = { heaps, segments: 0, encoding: null, subsegments: [], metadataBytes: 0, problems: [] };
+        const c = layouts.segContext;
+        let failedSignatures = 0;
+        let goodSignatures = 0;
+        for (const heap of heaps) {
+            const name = "heap " + reader.format(heap.address) + " (" + (heap.node < 0 ? "" : "node " + heap.node + ", ") + heapName(heap) + ")";
+            const contextsAt = heap.address.add(layouts.heap.offsets.SegContexts);
+            const contexts = reader.read(contextsAt, 2 * c.size, name + " segment contexts");
+            if (contexts instanceof Unreadable) {
+                result.problems.push(contexts.describe(8) + "; " + name + " skipped");
+                continue;
+            }
+            result.metadataBytes += 2 * c.size;
+            for (let ci = 0; ci < 2; ci++) {
+                const base = ci * c.size;
+                const contextAt = contextsAt.add(base);
+                const unitShift = u8(contexts, base + c.offsets.UnitShift);
+                const firstDescriptor = u8(contexts, base + c.offsets.FirstDescriptorIndex);
+                const mask = u64Address(contexts, base + c.offsets.SegmentMask);
+                if (unitShift < 12 || unitShift > 20 || firstDescriptor >= DESCRIPTORS_PER_SEGMENT) {
+                    result.problems.push(name + " segment context " + ci + ": UnitShift " + unitShift + ", FirstDescriptorIndex " + firstDescriptor + " are not a segment heap's; skipped");
+                    continue;
+                }
+                const segmentBytes = DESCRIPTORS_PER_SEGMENT * Math.pow(2, unitShift);
+                // SegmentMask clears the offset inside a segment (~(segment size - 1)); a different mask is a different heap.
+                if (mask.hi !== 0xffffffff || ((~mask.lo) >>> 0) + 1 !== segmentBytes) {
+                    result.problems.push(name + " segment context " + ci + ": SegmentMask " + reader.format(mask) + " does not match UnitShift " + unitShift + "; skipped");
+                    continue;
+                }
+                const head = contextAt.add(c.offsets.SegmentListHead);
+                const headBytes = contexts.subarray(base + c.offsets.SegmentListHead, base + c.offsets.SegmentListHead + 8);
+                let link = u64Address(headBytes, 0);
+                const visited = new Set();
+                let walked = 0;
+                while (!link.equals(head)) {
+                    if (!isKernelAddress(link) || link.lo % segmentBytes !== 0) {
+                        result.problems.push(name + ": segment list link " + reader.format(link) + " is " + (isKernelAddress(link) ? "not aligned to a segment" : "outside kernel space") + "; the rest of the list was not followed");
+                        break;
+                    }
+                    if (visited.has(link.key)) {
+                        result.problems.push(name + ": segment list loops back to " + reader.format(link) + " after " + walked + " segments; stopped there");
+                        break;
+                    }
+                    if (walked >= maxSegments) {
+                        result.problems.push(name + ": more than " + maxSegments + " segments in one list; the rest was not followed");
+                        break;
+                    }
+                    visited.add(link.key);
+                    walked++;
+                    const segment = link;
+                    const bytes = reader.read(segment, layouts.pageSegment.size, "page segment");
+                    if (bytes instanceof Unreadable) {
+                        result.problems.push(name + ": page segment " + reader.format(segment) + " is unreadable; the rest of the list was not followed");
+                        break;
+                    }
+                    result.metadataBytes += bytes.length;
+                    result.segments++;
+                    link = u64Address(bytes, layouts.pageSegment.offsets.ListEntry);
+                    const signature = u64Address(bytes, layouts.pageSegment.offsets.Signature);
+                    const encoding = encodingOf(signature, segment, heapKey, contextAt, result.encoding || buildEncoding);
+                    if (!encoding) {
+                        failedSignatures++;
+                        const owner = decodeSegmentSignature(signature, segment, heapKey, result.encoding || buildEncoding);
+                        result.problems.push(name + ": page segment " + reader.format(segment) + " signature does not decode to its context (decodes to " + reader.format(owner) + "); its subsegments were skipped");
+                        continue;
+                    }
+                    if (!result.encoding)
+                        result.encoding = encoding;
+                    goodSignatures++;
+                    rangesOf$1(bytes, segment, unitShift, firstDescriptor, heap, layouts, result, name, reader);
+                }
+            }
+        }
+        if (failedSignatures > 0 && goodSignatures === 0) {
+            result.problems.push("No page segment's signature decoded with nt!RtlpHpHeapGlobals.HeapKey (" + failedSignatures + " tried): the key read is not the one the heaps were encoded with");
+        }
+        return result;
+    }
+    function rangesOf$1(bytes, segment, unitShift, firstDescriptor, heap, layouts, result, name, reader) {
+        const d = layouts.descriptor;
+        const unit = Math.pow(2, unitShift);
+        let i = firstDescriptor;
+        while (i < DESCRIPTORS_PER_SEGMENT) {
+            const at = i * d.size;
+            if (at + d.size > bytes.length)
+                break;
+            const flags = u8(bytes, at + d.offsets.RangeFlags);
+            const units = u8(bytes, at + d.offsets.UnitSize);
+            const step = Math.max(1, units);
+            if (flags === RANGE_LFH || flags === RANGE_VS) {
+                if (i + units > DESCRIPTORS_PER_SEGMENT) {
+                    result.problems.push(name + ": descriptor " + i + " of page segment " + reader.format(segment) + " claims " + units + " units, past the segment's end; the rest of the segment was skipped");
+                    break;
+                }
+                result.subsegments.push({ address: segment.add(i * unit), size: units * unit, kind: flags === RANGE_LFH ? "LFH" : "VS", heap });
+            }
+            i += step;
+        }
+    }
+    /** Phase 2: each subsegment's pages once, in one read (page by page only where that read fails). */
+    function walkSubsegments(reader, subsegments, keys, layouts, options) {
+        const out = { blocks: [], busyBlocks: 0, bytesWalked: 0, subsegmentsWalked: 0, notWalked: 0, bytesNotWalked: 0, alsoBig: 0, staleHeaders: 0, stoppedEarly: false, problems: [] };
+        const total = subsegments.reduce((n, s) => n + s.size, 0);
+        let batch = null;
+        // Subsegments that follow each other in a page segment are read together: over KDNET a 4 KB read is two 4,000-byte
+        // packets, sixteen adjacent pages in one read are seventeen. A batch that fails is read again one subsegment at a
+        // time, so one bad page costs only its own subsegment.
+        const viewOf = (k) => {
+            const sub = subsegments[k];
+            if (batch) {
+                const offset = sub.address.distanceFrom(batch.start);
+                if (offset !== null && offset + sub.size <= batch.bytes.length)
+                    return wholeView(batch.bytes.subarray(offset, offset + sub.size));
+            }
+            let size = sub.size;
+            let j = k + 1;
+            while (j < subsegments.length &&
+                size + subsegments[j].size <= BATCH_BYTES &&
+                out.bytesWalked + size + subsegments[j].size <= options.maxBytes &&
+                subsegments[j].address.equals(sub.address.add(size))) {
+                size += subsegments[j].size;
+                j++;
+            }
+            if (j > k + 1) {
+                const bytes = reader.read(sub.address, size, "subsegments");
+                if (!(bytes instanceof Unreadable)) {
+                    batch = { start: sub.address, bytes };
+                    return wholeView(bytes.subarray(0, sub.size));
+                }
+            }
+            return readRange$1(reader, sub.address, sub.size);
+        };
+        const leave = (k) => {
+            out.notWalked = subsegments.length - k;
+            for (let j = k; j < subsegments.length; j++)
+                out.bytesNotWalked += subsegments[j].size;
+        };
+        for (let k = 0; k < subsegments.length; k++) {
+            const sub = subsegments[k];
+            if (options.stopAfter !== null && out.blocks.length >= options.stopAfter) {
+                out.stoppedEarly = true;
+                leave(k);
+                break;
+            }
+            if (out.bytesWalked + sub.size > options.maxBytes) {
+                leave(k);
+                break;
+            }
+            const view = viewOf(k);
+            out.bytesWalked += sub.size;
+            out.subsegmentsWalked++;
+            if (options.onProgress)
+                options.onProgress(out.bytesWalked, total);
+            if (!view.readable(0, 0x40)) {
+                out.problems.push(sub.kind + " subsegment " + reader.format(sub.address) + " (" + heapName(sub.heap) + ") is unreadable" + pagedNote(sub) + "; skipped");
+                continue;
+            }
+            if (view.holes > 0)
+                out.problems.push(sub.kind + " subsegment " + reader.format(sub.address) + ": " + view.holes + " unreadable page" + (view.holes === 1 ? "" : "s") + pagedNote(sub) + "; blocks there were not seen");
+            if (sub.kind === "LFH")
+                walkLfh$1(reader, sub, view, keys.lfhKeyLow, keys.encoding, layouts, options, out);
+            else
+                walkVs$1(reader, sub, view, keys.heapKey, layouts, options, out);
+        }
+        return out;
+    }
+    function pagedNote(sub) {
+        return poolOfHeap(sub.heap.index) === "Paged" ? " (paged out?)" : "";
+    }
+    /** Adjacent subsegments read in one host read at most. */
+    const BATCH_BYTES = 0x40000;
+    function wholeView(bytes) {
+        return { bytes, holes: 0, readable: (offset, n) => offset + n <= bytes.length };
+    }
+    /** The subsegment's bytes with a map of which pages were readable. */
+    function readRange$1(reader, address, size) {
+        const whole = reader.read(address, size, "subsegment");
+        if (!(whole instanceof Unreadable))
+            return wholeView(whole);
+        const bytes = new Uint8Array(size);
+        const pages = Math.ceil(size / 0x1000);
+        const ok = new Uint8Array(pages);
+        for (const piece of reader.readPartial(address, size).pieces) {
+            const offset = piece.start.distanceFrom(address);
+            if (offset === null || offset >= size)
+                continue;
+            const n = Math.min(piece.bytes.length, size - offset);
+            bytes.set(piece.bytes.subarray(0, n), offset);
+            for (let p = Math.ceil(offset / 0x1000); p * 0x1000 + 0x1000 <= offset + n; p++)
+                ok[p] = 1;
+        }
+        let holes = 0;
+        for (let p = 0; p < pages; p++)
+            if (!ok[p])
+                holes++;
+        return {
+            bytes,
+            holes,
+            readable: (offset, n) => {
+                for (let p = Math.floor(offset / 0x1000); p * 0x1000 < offset + n && p < pages; p++)
+                    if (!ok[p])
+                        return false;
+                return offset + n <= size;
+            },
+        };
+    }
+    /**
+     * The block of the tag whose pool header starts at headerOffset, and runs to `limit`; "stale" when the header's
+     * BlockSize does not describe its slot (LFH: the block size; VS: the block, or the block less 16 bytes). MemProcFS
+     * (VmmWinPool_AllPool_PushItem) drops such blocks under 0xFE0 bytes: what is left there is not a live pool block.
+     */
+    function blockOf(sub, view, headerOffset, limit, kind, pattern, ph) {
+        const tag = tagFromKey(u32(view.bytes, headerOffset + ph.offsets.PoolTag));
+        if (!pattern.matches(tag))
+            return null;
+        const size = (u16(view.bytes, headerOffset + ph.offsets.BlockSize) & 0xff) * 16;
+        const slot = limit - headerOffset;
+        if (slot < BIG_THRESHOLD && size !== slot && !(kind === "VS" && size + POOL_HEADER_BYTES === slot))
+            return "stale";
+        const dataStart = headerOffset + POOL_HEADER_BYTES;
+        let end = Math.min(dataStart + KEPT_BYTES, headerOffset + Math.max(size, POOL_HEADER_BYTES), limit);
+        while (end > dataStart && !view.readable(dataStart, end - dataStart))
+            end -= Math.min(0x10, end - dataStart);
+        return {
+            address: sub.address.add(dataStart),
+            header: sub.address.add(headerOffset),
+            size,
+            kind,
+            pool: poolOfHeap(sub.heap.index),
+            tag,
+            data: view.bytes.slice(dataStart, Math.max(dataStart, end)),
+        };
+    }
+    /** Keeps a block of the tag unless its header is stale or the big page table lists it; true when the walk has found enough. */
+    function keep$1(block, options, out) {
+        if (!block)
+            return false;
+        if (block === "stale") {
+            out.staleHeaders++;
+            return false;
+        }
+        if (options.listedAsBig && options.listedAsBig(block.address)) {
+            out.alsoBig++;
+            return false;
+        }
+        out.blocks.push(block);
+        return options.stopAfter !== null && out.blocks.length >= options.stopAfter;
+    }
+    function walkLfh$1(reader, sub, view, lfhKeyLow, encoding, layouts, options, out) {
+        const l = layouts.lfhSubsegment;
+        const { blockSize, firstBlockOffset } = decodeLfhOffsets$1(u32(view.bytes, l.offsets.BlockOffsets), lfhKeyLow, sub.address, encoding);
+        const blockCount = u16(view.bytes, l.offsets.BlockCount);
+        const name = "LFH subsegment " + reader.format(sub.address);
+        if (blockSize < 0x20 || blockSize % 16 !== 0 || firstBlockOffset < l.offsets.BlockBitmap || firstBlockOffset >= sub.size) {
+            out.problems.push(name + ": block size 0x" + blockSize.toString(16) + " and first block at +0x" + firstBlockOffset.toString(16) + " do not decode with nt!RtlpHpHeapGlobals.LfhKey; skipped");
+            return;
+        }
+        // Every slot position from FirstBlockOffset to the subsegment's end, as MemProcFS's LFH loop counts them
+        // (VmmWinPool_AllPool1903_5_LFH_DoWork: (cb - FirstBlockOffset) / BlockSize). BlockCount is not the number of
+        // positions: subsegment initialisation (RtlpHpLfhSubsegmentInitialize, pre-26100 kernels with
+        // WitholdPageCrossingBlocks) decrements it once per withheld page-crossing slot while the slots keep their places, so
+        // a walk that stopped at BlockCount would never read the last slots. A position is walked only while its two bitmap
+        // bits lie before the first block (past that the "bitmap" would be block data).
+        const positions = Math.min(Math.floor((sub.size - firstBlockOffset) / blockSize), (firstBlockOffset - l.offsets.BlockBitmap) * 4);
+        // BlockCount is the sanity check: never more slots than the positions hold.
+        if (blockCount === 0 || blockCount > positions) {
+            out.problems.push(name + ": its bitmap claims " + blockCount + " blocks of 0x" + blockSize.toString(16) + " bytes; the subsegment holds " + positions + "; skipped");
+            return;
+        }
+        for (let i = 0; i < positions; i++) {
+            const headerOffset = firstBlockOffset + i * blockSize;
+            // Subsegments start on a page: a slot that would cross into the next page is withheld, never allocated (its bits
+            // say busy: the kernel marks it so, to keep it from being handed out).
+            if ((headerOffset & 0xfff) + blockSize > 0x1000)
+                continue;
+            if (!lfhBlockBusy(view.bytes, l.offsets.BlockBitmap, i))
+                continue;
+            if (!view.readable(headerOffset, POOL_HEADER_BYTES))
+                continue;
+            out.busyBlocks++;
+            if (keep$1(blockOf(sub, view, headerOffset, headerOffset + blockSize, "LFH", options.pattern, layouts.poolHeader), options, out))
+                return;
+        }
+    }
+    function walkVs$1(reader, sub, view, heapKey, layouts, options, out) {
+        const v = layouts.vsSubsegment;
+        const name = "VS subsegment " + reader.format(sub.address);
+        const size = u16(view.bytes, v.offsets.Size);
+        const signature = u16(view.bytes, v.offsets.Signature) & 0x7fff;
+        if (size !== (signature ^ VS_SIGNATURE_XOR$1)) {
+            out.problems.push(name + ": signature 0x" + signature.toString(16) + " does not match its size 0x" + size.toString(16) + "; skipped");
+            return;
+        }
+        const sizesAt = layouts.vsChunk.offsets.Sizes;
+        let offset = VS_FIRST_CHUNK;
+        const maxChunks = Math.floor(sub.size / 0x20) + 1;
+        for (let n = 0; n < maxChunks && offset + 0x10 <= sub.size; n++) {
+            if (!view.readable(offset, 0x10)) {
+                out.problems.push(name + ": chunk header at +0x" + offset.toString(16) + " is unreadable; the rest of the subsegment was not walked");
+                return;
+            }
+            const chunk = sub.address.add(offset);
+            const decoded = decodeVsChunkHeader(u64Address(view.bytes, offset + sizesAt), chunk, heapKey);
+            if (decoded.bytes < 0x20 || offset + decoded.bytes > sub.size) {
+                out.problems.push(name + ": chunk at " + reader.format(chunk) + " decodes to 0x" + decoded.bytes.toString(16) + " bytes, past the subsegment's end; the rest of the subsegment was not walked");
+                return;
+            }
+            if (decoded.allocated) {
+                const headerOffset = offset + vsPoolHeaderOffset(chunk, decoded.bytes);
+                if (headerOffset + POOL_HEADER_BYTES <= offset + decoded.bytes && view.readable(headerOffset, POOL_HEADER_BYTES)) {
+                    out.busyBlocks++;
+                    if (keep$1(blockOf(sub, view, headerOffset, offset + decoded.bytes, "VS", options.pattern, layouts.poolHeader), options, out))
+                        return;
+                }
+            }
+            offset += decoded.bytes;
+        }
+    }
+    /** The keys: HeapKey (64 bits) and the low 32 bits of LfhKey (the LFH decode is 32-bit). */
+    function decodeKeys(bytes, globals) {
+        return { heapKey: u64Address(bytes, globals.offsets.HeapKey), lfhKeyLow: unsigned(bytes, globals.offsets.LfhKey, 4) };
+    }
+
+    // Pure decoders of ntdll's segment heap metadata (userheap-facts §5 and §10), over bytes already read. The ones the
+    // kernel pool shares (page segment signature, x64 VS chunk sizes, LFH offsets, the bitmap's busy bit) are imported
+    // from src/pool/segment-heap.ts; what is here is user-mode only or x86:
+    //  - RangeFlags: tested by bits, not by name (the names are contested, the values 0x03/0x0B/0x0F agree across
+    //    DbgHelpUtils page_range_flags, MemProcFS VmmHeapAlloc_SegRangeDescriptor, ntoseye heap.rs and ntdll's
+    //    RtlpHpExtrasAppend, which tests (f & 3) == 3 for an allocated range head and (f & 0x1C) == 8 / 0xC for LFH / VS).
+    //  - The x86 VS chunk header: 32 bits, MemoryCost:1, UnsafeSize:15, UnsafePrevSize:15, Allocated:1, in 8-byte
+    //    units, XORed with the chunk's address and HeapKey (MemProcFS vmmheap.c, VmmHeapAlloc_SegVS, x86 branch).
+    //  - The tail WORD of a block whose unused bytes are recorded (DbgHelpUtils segment_heap_utils.cpp,
+    //    read_extra_data): 0x8000 = exactly one unused byte; else the unused count in the low bits and 0x4000 = an
+    //    extras trailer (the +ust stack pointer). The count is masked with 0x3FFF (DbgHelpUtils); ntoseye masks 0x1FFF:
+    //    the two agree below 0x2000 unused bytes, and a count past the block says which one is wrong (see tailUnused).
+    //  - The extras trailer (+ust): after the user data at the next 16-byte boundary (x64) / 8-byte (x86) an extras
+    //    header, then the stack record pointer. DbgHelpUtils (read_ust_address) looks for the bytes 01 01 followed by
+    //    zeros up to 0xE (x64) / 6 (x86) and takes the pointer after them; the decompiled RtlpHpExtrasAppend sets
+    //    byte +2 (interceptor index | flags) and byte +3 = 1 (data size >> 4). findExtrasPointer accepts either form at
+    //    each aligned position of the unused tail and takes the first plausible user-mode pointer.
+    //  - _HEAP_LARGE_ALLOC_DATA: VirtualAddress with UnusedBytes in its low 16 bits; a word of bit fields with
+    //    ExtraPresent at bit 0 and AllocatedPages from bit 12. The block starts at VirtualAddress - UnusedBytes
+    //    (DbgHelpUtils large_alloc_entry.cpp, block_address) which is VirtualAddress & ~0xFFFF (ntoseye
+    //    large_allocations) for every 64 KB-aligned block; MemProcFS uses the raw VirtualAddress (off by the unused
+    //    count). Size = AllocatedPages * 0x1000 - UnusedBytes (HeapSize).
+    //  - Front padding (userheap-facts §5.9, DbgHelpUtils segment_heap_utils.cpp read_front_padding_size): up to ntdll
+    //    10.0.19041, a block may start with a pointer-sized value 0x10 or 0x40 (x64) / 8 (x86) that is the padding in
+    //    front of the user data (0x40 / 0x20 for large blocks). A heuristic of DbgHelpUtils's, applied on those builds
+    //    only: a program whose block starts with exactly that value would be read 0x10/0x40 bytes in.
+    /** What a range descriptor's RangeFlags say of the range it heads. */
+    function rangeKind(flags) {
+        if ((flags & 2) === 0)
+            return "none"; // not a range head
+        if ((flags & 1) === 0)
+            return "free";
+        const sub = flags & 0x1c;
+        if (sub === 0x08)
+            return "LFH";
+        if (sub === 0x0c)
+            return "VS";
+        if (sub === 0)
+            return "Backend";
+        return "none";
+    }
+    /** The x86 VS chunk header: HeaderBits ^ chunk ^ HeapKey (all 32-bit). */
+    function decodeVsChunkHeaderX86(headerBits, chunk, heapKey) {
+        const d = (headerBits ^ chunk ^ heapKey) >>> 0;
+        return { bytes: ((d >>> 1) & 0x7fff) * 8, prevBytes: ((d >>> 16) & 0x7fff) * 8, allocated: d >>> 31 === 1 };
+    }
+    /** The tail WORD of a block with recorded unused bytes: the unused count and whether an extras trailer follows the data. */
+    function tailUnused(word) {
+        if ((word & 0x8000) !== 0)
+            return { unused: 1, extras: false };
+        return { unused: word & 0x3fff, extras: (word & 0x4000) !== 0 };
+    }
+    /**
+     * The +ust stack record pointer in a block's unused tail: `tail` holds the block's bytes from `tailStart` (the end
+     * of the user data) to the block's end; `tailAddress` is where it lies. Null when no aligned position holds an
+     * extras header followed by a plausible pointer.
+     */
+    function findExtrasPointer(tail, tailAddress, pointerSize) {
+        const align = pointerSize === 8 ? 16 : 8;
+        const headerBytes = pointerSize === 8 ? 16 : 8;
+        const first = (align - (tailAddress.lo % align)) % align;
+        for (let at = first; at + headerBytes + pointerSize <= tail.length; at += align) {
+            if (!looksLikeExtrasHeader(tail, at, headerBytes))
+                continue;
+            const p = readPointer(tail, at + headerBytes, pointerSize);
+            if (isUserPointer(p, pointerSize))
+                return p;
+        }
+        return null;
+    }
+    function looksLikeExtrasHeader(bytes, at, headerBytes) {
+        // DbgHelpUtils's form: 01 01 then zeros to the end of the header (0xE / 6 bytes scanned).
+        let dhu = bytes[at] === 1 && bytes[at + 1] === 1;
+        for (let i = 2; dhu && i < headerBytes - 2; i++)
+            if (bytes[at + i] !== 0)
+                dhu = false;
+        if (dhu)
+            return true;
+        // RtlpHpExtrasAppend's form: byte +3 is the interceptor data size in 16-byte units (1), byte +2 the interceptor
+        // index (low nibble, non-zero) and flags.
+        return bytes[at + 3] === 1 && (bytes[at + 2] & 0x0f) !== 0;
+    }
+    function readPointer(bytes, at, pointerSize) {
+        return pointerSize === 8 ? new Address(u32(bytes, at + 4), u32(bytes, at)) : new Address(0, u32(bytes, at));
+    }
+    /** Non-null, pointer-aligned, below the top of user space. */
+    function isUserPointer(p, pointerSize) {
+        if (p.isNull || p.lo % pointerSize !== 0)
+            return false;
+        return pointerSize === 8 ? p.hi < 0x8000 : p.hi === 0;
+    }
+    /** A _HEAP_LARGE_ALLOC_DATA's VirtualAddress word and bit-field word decoded (see the header comment). */
+    function decodeLargeAlloc(virtualAddress, bits, pointerSize) {
+        const unused = virtualAddress.lo & 0xffff;
+        // AllocatedPages: bits 12 and up of the word (52 bits on x64, 20 on x86).
+        const pages = pointerSize === 8 ? bits.hi * 0x100000 + (bits.lo >>> 12) : bits.lo >>> 12;
+        return { block: virtualAddress.subtract(unused), unused, pages, extraPresent: (bits.lo & 1) === 1 };
+    }
+    /** The front padding sizes DbgHelpUtils recognises (see the header comment). */
+    function frontPaddingSizes(pointerSize, large) {
+        if (large)
+            return pointerSize === 8 ? [0x40] : [0x20];
+        return pointerSize === 8 ? [0x10, 0x40] : [0x08];
+    }
+    /** Builds whose ntdll pads the front of some blocks (DbgHelpUtils: ntdll up to 10.0.19041, i.e. 19041-19045). */
+    const FRONT_PADDING_LAST_BUILD = 19045;
+    /** The padding in front of the user data, from the block's first pointer-sized value; 0 when there is none. */
+    function frontPadding(firstValue, blockBytes, pointerSize, large, build) {
+        if (build === null || build > FRONT_PADDING_LAST_BUILD || firstValue.hi !== 0)
+            return 0;
+        for (const size of frontPaddingSizes(pointerSize, large))
+            if (firstValue.lo === size && blockBytes >= size)
+                return size;
+        return 0;
+    }
+    /** An LFH slot that crosses a page boundary (subsegments start on a page). */
+    function crossesPage(slotOffset, blockSize) {
+        return (slotOffset & 0xfff) + blockSize > 0x1000;
+    }
+    /** Bit 2i+1 of the LFH bitmap: the block's unused bytes are recorded in its tail WORD (DbgHelpUtils heap_lfh_entry). */
+    function lfhUnusedRecorded(bitmap, offset, index) {
+        return ((bitmap[offset + (index >> 2)] >> ((index & 3) * 2 + 1)) & 1) === 1;
+    }
+    /** The LFH slots of a subsegment: every position from FirstBlockOffset to the end (userheap-facts §10.1). */
+    function lfhSlotCount(subsegmentBytes, firstBlockOffset, blockSize) {
+        if (blockSize <= 0 || firstBlockOffset >= subsegmentBytes)
+            return 0;
+        return Math.floor((subsegmentBytes - firstBlockOffset) / blockSize);
+    }
+
+    // ntdll's segment heap, walked from its _SEGMENT_HEAP down to every busy allocation (issue 20): the backend's page
+    // segments and range descriptors, VS subsegments and their encoded chunk headers, LFH subsegments slot by slot, the
+    // backend's direct page-range allocations, and the large blocks in the LargeAllocMetadata tree. Each subsegment is
+    // read once, whole; damage (a bad signature, a loop, an unreadable page, metadata that does not decode) is named by
+    // address and reason in `notWalked` and the rest is still listed. Layouts: ntdll's symbols first, else
+    // src/layouts/user-segment-heap.ts. Keys: ntdll!RtlpHpHeapGlobals.
+    //
+    // Facts and their sources: userheap-facts §5 and §10; the encodings shared with the kernel pool's segment heap are
+    // documented (and held against MemProcFS and PoolViewer) in src/pool/segment-heap.ts; the user-mode-only decoders
+    // and the readings they accept are documented in ./user-segment-heap-decode.ts. Where the sources leave a choice:
+    //  - VS walk end (§10.3): _HEAP_VS_SUBSEGMENT.Size counts granules after the subsegment header, so the chunks run
+    //    to the range's end; the walk stops at min(range end, first chunk + Size granules), which is the range's end
+    //    under that reading and under the reading that Size counts the whole range.
+    //  - LFH slots (§10.1): every position from FirstBlockOffset to the subsegment's end, not BlockCount. Page-crossing
+    //    slots are skipped when WitheldBlockCount says slots were withheld (they are marked busy but never handed out);
+    //    with WitheldBlockCount 0 nothing was withheld and every slot is walked.
+    //  - LFH offsets key (§10.2): ntdll (the decompiled listings, DbgHelpUtils, ntoseye) keys with
+    //    (ULONG)(subsegment >> 12); MemProcFS below build 26100 and the pre-26100 kernels with (ULONG)subsegment >> 12.
+    //    The two differ for every user address above 4 GB. The first form is tried first, confirmed (a block size that
+    //    is a multiple of the granule, a first block past a bitmap that fits, at least one slot), and the other form
+    //    tried when it does not confirm; the summary's notes say when the other form was used.
+    //  - LFH bitmap: bit 2i busy, bit 2i+1 "unused bytes recorded" (DbgHelpUtils, the decompiled ntdll); MemProcFS lists
+    //    only pairs equal to 01 and would miss busy blocks whose unused bytes are recorded (+ust makes that every block).
+    //  - Large-tree links (§5.8): plain in DbgHelpUtils and ntoseye; _RTL_RB_TREE.Encoded (bit 0 of Min) marks an
+    //    encoded tree, whose root is stored XORed with the tree's address and whose children with their parent's
+    //    (decompiled RtlpHpSegPageRangeAllocate on FreePageRanges). A second reading XORs the children with the tree's
+    //    address; it was attributed to PoolViewer, but the stored PoolViewer (yardenshafir/PoolViewer,
+    //    PoolViewer/PoolData.cpp) walks no RB tree at all (its large allocations come from the VA manager's bitmap and
+    //    the big page table), so that reading is unverified. When the tree is encoded each child link is decoded both
+    //    ways (parent first) and the one that leads to a valid node is kept; a failure names the parent reading's node.
+    const SEGMENT_HEAP_SIGNATURE = 0xddeeddee;
+    const VS_SIGNATURE_XOR = 0x2bed;
+    /** 0xA2E64EAD: the low half of the page segment signature constant, all an x86 signature holds. */
+    const SIGNATURE_XOR_X86 = 0xa2e64ead;
+    /** Descriptors per page segment: DescArray is _HEAP_PAGE_RANGE_DESCRIPTOR [256] on every build of the PDBs. */
+    const DESCRIPTORS = 256;
+    const userSegmentHeapLimits = {
+        /** Page segments in one context's list: 1 MB or 16 MB each, so 65,536 would be 64 GB of heap or more. */
+        maxSegments: 65536,
+    };
+    /** Walks one segment heap (the process walk dispatches heaps whose signature is 0xDDEEDDEE here). */
+    function walkSegmentHeap(target, heap, options) {
+        const part = {
+            summary: { heap, type: "Segment", lfh: false, blocks: 0, bytes: 0, layout: "" },
+            blocks: [],
+            free: [],
+            notWalked: [],
+        };
+        try {
+            walk(target, heap, options, part);
+        }
+        catch (e) {
+            // A decoder bug or a host failure must not lose what was found: the heap is named with the reason.
+            part.notWalked.push({ heap, part: "segment heap", address: heap, reason: "the walk stopped on an internal error (" + String(e) + "); the blocks before it are listed" });
+        }
+        part.summary.blocks = part.blocks.length;
+        part.summary.bytes = part.blocks.reduce((n, b) => n + b.size, 0);
+        return part;
+    }
+    function walk(target, heap, options, part) {
+        const ps = target.pointerSize;
+        const build = target.windowsBuild();
+        const types = (m, t) => target.type(m, t);
+        const resolved = {};
+        for (const name of Object.keys(USER_SEGMENT_HEAP_LAYOUTS)) {
+            resolved[name] = resolveLayout(USER_SEGMENT_HEAP_LAYOUTS[name], types, ps, build);
+        }
+        const missing = Object.keys(resolved).map((k) => resolved[k]).filter(isLayoutMissing);
+        const heapLayout = resolved.heap;
+        part.summary.layout = isLayoutMissing(heapLayout) ? "_SEGMENT_HEAP: " + heapLayout.reason : heapLayout.description;
+        if (missing.length > 0) {
+            part.notWalked.push({
+                heap,
+                part: "segment heap",
+                address: heap,
+                // One reason says what to load; the others are the same words for other types.
+                reason: "no layout for " + missing.map((m) => m.typeName).join(", ") + ": " + missing[0].reason,
+            });
+            return;
+        }
+        const layouts = resolved;
+        const notes = [];
+        for (const name of Object.keys(layouts)) {
+            const l = layouts[name];
+            if (name !== "heap" && l.origin !== layouts.heap.origin)
+                notes.push(l.description);
+        }
+        const w = { target, heap, ps, build, options, layouts, part, notes, maxBlocks: workLimit("maxBlocksPerHeap"), full: false };
+        const h = layouts.heap;
+        const c = layouts.segContext;
+        const headerBytes = Math.max(h.offsets.SegContexts + 2 * c.size, h.offsets.LargeAllocMetadata + 2 * ps, h.offsets.Signature + 4);
+        const header = target.memory.read(heap, headerBytes, "_SEGMENT_HEAP");
+        if (header instanceof Unreadable) {
+            part.notWalked.push({ heap, part: "segment heap", address: heap, reason: "its header is unreadable (" + header.describe(ps) + ")" });
+            return;
+        }
+        const signature = u32(header, h.offsets.Signature);
+        if (signature !== SEGMENT_HEAP_SIGNATURE) {
+            part.notWalked.push({ heap, part: "segment heap", address: heap, reason: "the signature at +0x" + h.offsets.Signature.toString(16) + " is 0x" + signature.toString(16) + ", not 0xddeeddee" });
+            return;
+        }
+        const wanted = (k) => !options.kinds || options.kinds.indexOf(k) >= 0;
+        const backend = wanted("VS") || wanted("LFH") || wanted("Backend");
+        const keys = backend ? readKeys(w) : null;
+        const ranges = keys ? walkBackend(w, header, keys) : [];
+        for (const range of ranges) {
+            if (w.full)
+                break;
+            if (!wanted(range.kind))
+                continue;
+            if (range.kind === "Backend")
+                backendBlock(w, range);
+            else if (range.kind === "VS")
+                walkVs(w, range, keys);
+            else if (keys.haveLfhKey)
+                walkLfh(w, range, keys);
+        }
+        if (keys && !keys.haveLfhKey && wanted("LFH")) {
+            const lfh = ranges.filter((r) => r.kind === "LFH");
+            if (lfh.length > 0) {
+                part.notWalked.push({ heap, part: "LFH subsegments", address: lfh[0].address, reason: messages.segmentHeapNoLfhKey(lfh.length) });
+            }
+        }
+        part.summary.lfh = ranges.some((r) => r.kind === "LFH");
+        if (wanted("Large"))
+            walkLargeBlocks(w, header);
+        if (notes.length > 0)
+            part.summary.notes = notes;
+    }
+    /** HeapKey and LfhKey from ntdll!RtlpHpHeapGlobals; without the symbol, HeapKey from a page segment's signature. */
+    function readKeys(w) {
+        const g = w.layouts.globals;
+        const at = w.target.symbolAddress("ntdll", "RtlpHpHeapGlobals");
+        if (at) {
+            const bytes = w.target.memory.read(at, Math.max(g.offsets.LfhKey + 4, g.offsets.HeapKey + w.ps), "ntdll!RtlpHpHeapGlobals");
+            if (!(bytes instanceof Unreadable)) {
+                const heapKey = w.ps === 8 ? u64Address(bytes, g.offsets.HeapKey) : new Address(0, u32(bytes, g.offsets.HeapKey));
+                return { heapKey, lfhKeyLow: u32(bytes, g.offsets.LfhKey), derived: false, haveLfhKey: true };
+            }
+            w.notes.push("ntdll!RtlpHpHeapGlobals is unreadable (" + bytes.describe(w.ps) + ")");
+        }
+        const key = deriveHeapKey(w);
+        if (!key) {
+            w.part.notWalked.push({
+                heap: w.heap,
+                part: "VS and LFH subsegments",
+                address: null,
+                reason: messages.segmentHeapNoKeys(at ? "unreadable" : "no symbol ntdll!RtlpHpHeapGlobals"),
+            });
+            return null;
+        }
+        w.notes.push(messages.segmentHeapDerivedKey());
+        return { heapKey: key, lfhKeyLow: 0, derived: true, haveLfhKey: false };
+    }
+    /** Signature ^ segment ^ context (^ the constant before 26100) = HeapKey: from context 0's first segment (userheap-facts §5.3). */
+    function deriveHeapKey(w) {
+        const c = w.layouts.segContext;
+        const contextAt = w.heap.add(w.layouts.heap.offsets.SegContexts);
+        const head = contextAt.add(c.offsets.SegmentListHead);
+        const first = w.target.memory.readPointer(head, "segment list head");
+        if (first instanceof Unreadable || first.equals(head) || !isUserPointer(first, w.ps))
+            return null;
+        const sig = w.target.memory.read(first.add(w.layouts.pageSegment.offsets.Signature), w.ps, "page segment signature");
+        if (sig instanceof Unreadable)
+            return null;
+        const signature = w.ps === 8 ? u64Address(sig, 0) : new Address(0, u32(sig, 0));
+        // With a zero key the signature decodes to context ^ HeapKey; the build's form of the constant is assumed (the
+        // VS chunks then confirm the key, or are named as not decoding).
+        const key = xor64(signatureOwner(signature, first, Address.ZERO, encodingOfBuild(w.build), w.ps), contextAt);
+        return w.ps === 8 ? key : new Address(0, key.lo);
+    }
+    /** What a page segment's signature decodes to (its context when the key is right), on x64 or x86. */
+    function signatureOwner(signature, segment, heapKey, encoding, ps) {
+        if (ps === 8)
+            return decodeSegmentSignature(signature, segment, heapKey, encoding);
+        const v = (signature.lo ^ segment.lo ^ heapKey.lo ^ (encoding === "before 26100" ? SIGNATURE_XOR_X86 : 0)) >>> 0;
+        return new Address(0, v);
+    }
+    /** The page segments of both contexts and the ranges their descriptors head (LFH, VS, direct backend allocations). */
+    function walkBackend(w, header, keys) {
+        const { ps, layouts } = w;
+        const c = layouts.segContext;
+        const ranges = [];
+        const preferred = encodingOfBuild(w.build);
+        let confirmed = null;
+        let bad = 0;
+        for (let ci = 0; ci < 2; ci++) {
+            const base = layouts.heap.offsets.SegContexts + ci * c.size;
+            const contextAt = w.heap.add(base);
+            const unitShift = u8(header, base + c.offsets.UnitShift);
+            const firstDescriptor = u8(header, base + c.offsets.FirstDescriptorIndex);
+            const head = contextAt.add(c.offsets.SegmentListHead);
+            let link = pointer(header, base + c.offsets.SegmentListHead, ps);
+            if (link.isNull && ci === 1)
+                continue; // A second context not set up yet.
+            if (unitShift < 12 || unitShift > 20) {
+                w.part.notWalked.push({ heap: w.heap, part: "segment context " + ci, address: contextAt, reason: "UnitShift is " + unitShift + " (12 to 20 expected); its segments were not walked" });
+                continue;
+            }
+            const unit = Math.pow(2, unitShift);
+            const segmentBytes = unit * DESCRIPTORS;
+            const visited = new Set();
+            while (!link.equals(head)) {
+                if (!isUserPointer(link, ps) || link.lo % segmentBytes !== 0) {
+                    w.part.notWalked.push({ heap: w.heap, part: "segment list", address: link, reason: "segment context " + ci + "'s list links to " + link.format(ps) + ", " + (isUserPointer(link, ps) ? "not aligned to a segment" : "not a user-mode address") + "; the rest of the list was not followed" });
+                    break;
+                }
+                if (visited.has(link.key)) {
+                    w.part.notWalked.push({ heap: w.heap, part: "segment list", address: link, reason: "segment context " + ci + "'s list loops back to " + link.format(ps) + " after " + visited.size + " segments; stopped there" });
+                    break;
+                }
+                if (visited.size >= userSegmentHeapLimits.maxSegments) {
+                    w.part.notWalked.push({ heap: w.heap, part: "segment list", address: link, reason: "more than " + userSegmentHeapLimits.maxSegments + " segments in one list; the rest was not followed" });
+                    break;
+                }
+                visited.add(link.key);
+                const segment = link;
+                const bytes = w.target.memory.read(segment, layouts.pageSegment.size, "_HEAP_PAGE_SEGMENT");
+                if (bytes instanceof Unreadable) {
+                    w.part.notWalked.push({ heap: w.heap, part: "page segment", address: segment, reason: "its descriptors are unreadable (" + bytes.describe(ps) + "); the rest of the list was not followed" });
+                    break;
+                }
+                link = pointer(bytes, layouts.pageSegment.offsets.ListEntry, ps);
+                const sigAt = layouts.pageSegment.offsets.Signature;
+                const signature = ps === 8 ? u64Address(bytes, sigAt) : new Address(0, u32(bytes, sigAt));
+                const encoding = ps === 8 ? encodingOf(signature, segment, keys.heapKey, contextAt, confirmed || preferred) : encodingX86(signature, segment, keys.heapKey, contextAt, confirmed || preferred);
+                if (!encoding) {
+                    bad++;
+                    w.part.notWalked.push({
+                        heap: w.heap,
+                        part: "page segment",
+                        address: segment,
+                        reason: "its signature does not decode to its segment context with " + (keys.derived ? "the derived HeapKey" : "ntdll!RtlpHpHeapGlobals.HeapKey") + " (decodes to " + signatureOwner(signature, segment, keys.heapKey, confirmed || preferred, ps).format(ps) + "); its subsegments were not walked",
+                    });
+                    continue;
+                }
+                if (!confirmed) {
+                    confirmed = encoding;
+                    if (encoding !== preferred)
+                        w.notes.push("page segment signatures decode as on builds " + encoding + ", not as build " + (w.build === null ? "(unknown)" : w.build) + "'s");
+                }
+                rangesOf(w, bytes, segment, unit, firstDescriptor, ranges);
+            }
+        }
+        if (bad > 0 && confirmed === null) {
+            w.part.notWalked.push({
+                heap: w.heap,
+                part: "segment heap keys",
+                address: null,
+                reason: "no page segment's signature decoded (" + bad + " tried): " + (keys.derived ? "the derived HeapKey" : "the HeapKey read from ntdll!RtlpHpHeapGlobals") + " is not the one this heap was encoded with",
+            });
+        }
+        return ranges;
+    }
+    function encodingX86(signature, segment, heapKey, context, preferred) {
+        const other = preferred === "before 26100" ? "26100 and later" : "before 26100";
+        for (const e of [preferred, other])
+            if (signatureOwner(signature, segment, heapKey, e, 4).lo === context.lo)
+                return e;
+        return null;
+    }
+    /**
+     * The ranges a page segment's descriptors head. Every unit from FirstDescriptorIndex belongs to a range (free or
+     * allocated), so a segment where no descriptor heads one is read with a layout this build does not have: it is
+     * named instead of being passed over in silence.
+     */
+    function rangesOf(w, bytes, segment, unit, firstDescriptor, out) {
+        const d = w.layouts.descriptor;
+        let i = Math.max(1, firstDescriptor);
+        let heads = 0;
+        while (i < DESCRIPTORS) {
+            const at = i * d.size;
+            const flags = u8(bytes, at + d.offsets.RangeFlags);
+            const units = u8(bytes, at + d.offsets.UnitSize);
+            const kind = rangeKind(flags);
+            if (kind === "none") {
+                i++;
+                continue;
+            }
+            if (units === 0 || i + units > DESCRIPTORS) {
+                w.part.notWalked.push({ heap: w.heap, part: "page range", address: segment.add(i * unit), reason: "descriptor " + i + " of page segment " + segment.format(w.ps) + " claims " + units + " units; the rest of the segment was not walked" });
+                return;
+            }
+            heads++;
+            if (kind !== "free") {
+                out.push({
+                    address: segment.add(i * unit),
+                    bytes: units * unit,
+                    kind,
+                    descriptor: segment.add(at),
+                    unused: unsigned(bytes, at + d.offsets.UnusedBytes, d.sizes.UnusedBytes || 4),
+                    extraPresent: (u8(bytes, at + d.offsets.ExtraPresent) & 1) === 1,
+                });
+            }
+            i += units;
+        }
+        if (heads === 0) {
+            w.part.notWalked.push({ heap: w.heap, part: "page segment", address: segment, reason: "no range descriptor from index " + firstDescriptor + " heads a range (RangeFlags and UnitSize read at +0x" + d.offsets.RangeFlags.toString(16) + "/+0x" + d.offsets.UnitSize.toString(16) + "): a layout this build does not have, or damage; its ranges were not walked" });
+        }
+    }
+    /** A range's bytes in one read; where that fails, the readable pages of it with a map of the holes. */
+    function readRange(w, address, size, what) {
+        const whole = w.target.memory.read(address, size, what);
+        if (!(whole instanceof Unreadable))
+            return { bytes: whole, holes: 0, readable: (o, n) => o + n <= whole.length };
+        const bytes = new Uint8Array(size);
+        const pages = Math.ceil(size / 0x1000);
+        const ok = new Uint8Array(pages);
+        for (const piece of w.target.memory.readPartial(address, size).pieces) {
+            const offset = piece.start.distanceFrom(address);
+            if (offset === null || offset >= size)
+                continue;
+            const n = Math.min(piece.bytes.length, size - offset);
+            bytes.set(piece.bytes.subarray(0, n), offset);
+            for (let p = Math.ceil(offset / 0x1000); p * 0x1000 + 0x1000 <= offset + n; p++)
+                ok[p] = 1;
+        }
+        let holes = 0;
+        for (let p = 0; p < pages; p++)
+            if (!ok[p])
+                holes++;
+        return {
+            bytes,
+            holes,
+            readable: (offset, n) => {
+                if (offset + n > size)
+                    return false;
+                for (let p = Math.floor(offset / 0x1000); p * 0x1000 < offset + n && p < pages; p++)
+                    if (!ok[p])
+                        return false;
+                return true;
+            },
+        };
+    }
+    function holesNote(w, view, kind, address) {
+        if (view.holes > 0) {
+            w.part.notWalked.push({ heap: w.heap, part: kind + " subsegment", address, reason: view.holes + " unreadable page" + (view.holes === 1 ? "" : "s") + " (missing from the dump or decommitted); blocks there were not seen" });
+        }
+    }
+    /** Adds a busy block unless the per-heap cap is reached; returns false once it is. */
+    function push(w, block) {
+        if (w.part.blocks.length >= w.maxBlocks) {
+            if (!w.full) {
+                w.full = true;
+                w.part.notWalked.push({ heap: w.heap, part: "the rest of the heap", address: block.address, reason: "more than " + w.maxBlocks + " blocks (maxBlocksPerHeap); " + raiseHint("maxBlocksPerHeap") });
+            }
+            return false;
+        }
+        w.part.blocks.push(block);
+        if (w.options.onProgress && w.part.blocks.length % 4096 === 0)
+            w.options.onProgress(w.part.blocks.length);
+        return true;
+    }
+    function pushFree(w, address, size, kind) {
+        if (w.options.includeFree)
+            w.part.free.push({ address, size, heap: w.heap, kind });
+    }
+    function pointerAt(bytes, at, ps) {
+        return pointer(bytes, at, ps);
+    }
+    /**
+     * A busy block whose data runs over view[dataStart, dataEnd): the front padding, the unused bytes (from the tail
+     * WORD when `recorded`), the +ust record from the extras trailer. Returns the block record.
+     */
+    function blockFrom(w, view, base, dataStart, dataEnd, recorded, kind, header, blockBytes) {
+        const ps = w.ps;
+        const avail = dataEnd - dataStart;
+        let unused = 0;
+        let extras = false;
+        if (recorded && avail >= 2 && view.readable(dataEnd - 2, 2)) {
+            const word = u16(view.bytes, dataEnd - 2);
+            const t = tailUnused(word);
+            unused = t.unused;
+            extras = t.extras;
+            // 0x3FFF (DbgHelpUtils) against 0x1FFF (ntoseye): the wider count cannot exceed the block; the narrower one can.
+            if (unused > avail && (word & 0x8000) === 0 && (word & 0x1fff) <= avail)
+                unused = word & 0x1fff;
+            if (unused > avail)
+                unused = 0;
+        }
+        let pad = 0;
+        if (avail >= ps && view.readable(dataStart, ps))
+            pad = frontPadding(pointerAt(view.bytes, dataStart, ps), avail - unused, ps, false, w.build);
+        const start = dataStart + pad;
+        const size = Math.max(0, avail - unused - pad);
+        const address = base.add(start);
+        let stackRecord = null;
+        if (extras) {
+            const tailStart = start + size;
+            if (view.readable(tailStart, dataEnd - tailStart))
+                stackRecord = findExtrasPointer(view.bytes.subarray(tailStart, dataEnd), base.add(tailStart), ps);
+        }
+        let firstPointer = null;
+        if (w.options.readFirstPointer && size >= ps && view.readable(start, ps))
+            firstPointer = pointerAt(view.bytes, start, ps);
+        return { address, size, heap: w.heap, kind, header, stackRecord, firstPointer, blockBytes };
+    }
+    function walkVs(w, range, keys) {
+        const { ps, layouts } = w;
+        const v = layouts.vsSubsegment;
+        const chunkHeader = layouts.vsChunk.size;
+        const granule = ps === 8 ? 16 : 8;
+        // +0x30 on x64 (0x28 rounded up to 16: MemProcFS oVsChunkHdr, DbgHelpUtils), +0x18 on x86 (MemProcFS).
+        const firstChunk = Math.ceil(v.size / granule) * granule;
+        const view = readRange(w, range.address, range.bytes, "VS subsegment");
+        if (!view.readable(0, v.size)) {
+            w.part.notWalked.push({ heap: w.heap, part: "VS subsegment", address: range.address, reason: "its header is unreadable (missing from the dump or decommitted)" });
+            return;
+        }
+        holesNote(w, view, "VS", range.address);
+        const size = u16(view.bytes, v.offsets.Size);
+        const signature = u16(view.bytes, v.offsets.Signature) & 0x7fff;
+        if (((size ^ VS_SIGNATURE_XOR) & 0x7fff) !== signature) {
+            w.part.notWalked.push({ heap: w.heap, part: "VS subsegment", address: range.address, reason: "its signature 0x" + signature.toString(16) + " does not match its size 0x" + size.toString(16) + " (Signature = Size ^ 0x2BED); skipped" });
+            return;
+        }
+        const end = Math.min(range.bytes, firstChunk + size * granule);
+        const sizesAt = layouts.vsChunk.offsets.Sizes;
+        const bitsAt = layouts.vsChunk.offsets.AllocatedChunkBits;
+        let offset = firstChunk;
+        const maxChunks = Math.floor(range.bytes / (2 * granule)) + 1;
+        for (let n = 0; n < maxChunks && offset + chunkHeader <= end; n++) {
+            const chunk = range.address.add(offset);
+            if (!view.readable(offset, chunkHeader)) {
+                w.part.notWalked.push({ heap: w.heap, part: "VS subsegment", address: chunk, reason: "the chunk header at " + chunk.format(ps) + " is unreadable; the rest of the subsegment was not walked" });
+                return;
+            }
+            const decoded = ps === 8
+                ? decodeVsChunkHeader(u64Address(view.bytes, offset + sizesAt), chunk, keys.heapKey)
+                : decodeVsChunkHeaderX86(u32(view.bytes, offset + sizesAt), chunk.lo, keys.heapKey.lo);
+            if (decoded.bytes < chunkHeader + granule || offset + decoded.bytes > end) {
+                w.part.notWalked.push({
+                    heap: w.heap,
+                    part: "VS subsegment",
+                    address: chunk,
+                    reason: "the chunk at " + chunk.format(ps) + " decodes to 0x" + decoded.bytes.toString(16) + " bytes, " + (decoded.bytes < chunkHeader + granule ? "too small" : "past the subsegment's end") + " (damage, or a HeapKey that is not this heap's); the rest of the subsegment was not walked",
+                });
+                return;
+            }
+            if (decoded.allocated) {
+                const recorded = ((u32(view.bytes, offset + bitsAt) >>> 8) & 1) === 1;
+                const block = blockFrom(w, view, range.address, offset + chunkHeader, offset + decoded.bytes, recorded, "VS", chunk, decoded.bytes);
+                if (block && !push(w, block))
+                    return;
+            }
+            else {
+                pushFree(w, chunk.add(chunkHeader), decoded.bytes - chunkHeader, "VS");
+            }
+            offset += decoded.bytes;
+        }
+    }
+    /**
+     * The LFH offsets decoded with the key form ntdll uses, confirmed; else the other form; else null. Confirmed: a block
+     * size that is a multiple of the granule, a first block past a bitmap that fits, and slots for BlockCount +
+     * WitheldBlockCount blocks (BlockCount is the slot count less the withheld slots, userheap-facts §10.1). A form that
+     * accounts for exactly that many slots wins over one that only has room for them: the two forms differ only in the
+     * high half (the first block's offset), where a wrong one can still look aligned.
+     */
+    function lfhGeometry(w, encoded, keys, sub, rangeBytes, counted) {
+        const l = w.layouts.lfhSubsegment;
+        const granule = w.ps === 8 ? 16 : 8;
+        let roomy = null;
+        for (const form of ["26100 and later", "before 26100"]) {
+            const { blockSize, firstBlockOffset } = decodeLfhOffsets$1(encoded, keys.lfhKeyLow, sub, form);
+            const slots = lfhSlotCount(rangeBytes, firstBlockOffset, blockSize);
+            const bitmapEnd = l.offsets.BlockBitmap + Math.ceil((slots * 2) / 8);
+            if (blockSize < granule || blockSize % granule !== 0 || slots === 0 || firstBlockOffset < bitmapEnd || firstBlockOffset % granule !== 0 || counted > slots)
+                continue;
+            const geometry = { blockSize, first: firstBlockOffset, slots, form };
+            if (counted === slots)
+                return geometry;
+            if (!roomy)
+                roomy = geometry;
+        }
+        return roomy;
+    }
+    function walkLfh(w, range, keys) {
+        const { ps, layouts } = w;
+        const l = layouts.lfhSubsegment;
+        const view = readRange(w, range.address, range.bytes, "LFH subsegment");
+        if (!view.readable(0, l.size)) {
+            w.part.notWalked.push({ heap: w.heap, part: "LFH subsegment", address: range.address, reason: "its header is unreadable (missing from the dump or decommitted)" });
+            return;
+        }
+        const encoded = u32(view.bytes, l.offsets.BlockOffsets);
+        const withheldCount = u8(view.bytes, l.offsets.WitheldBlockCount);
+        const geometry = lfhGeometry(w, encoded, keys, range.address, range.bytes, u16(view.bytes, l.offsets.BlockCount) + withheldCount);
+        if (!geometry) {
+            const d = decodeLfhOffsets$1(encoded, keys.lfhKeyLow, range.address, "26100 and later");
+            w.part.notWalked.push({
+                heap: w.heap,
+                part: "LFH subsegment",
+                address: range.address,
+                reason: "its BlockOffsets do not decode with ntdll!RtlpHpHeapGlobals.LfhKey under either key form (block size 0x" + d.blockSize.toString(16) + ", first block at +0x" + d.firstBlockOffset.toString(16) + "): damage or not an LFH subsegment; skipped",
+            });
+            return;
+        }
+        if (geometry.form !== "26100 and later" && w.notes.indexOf(LFH_FALLBACK_NOTE) < 0)
+            w.notes.push(LFH_FALLBACK_NOTE);
+        holesNote(w, view, "LFH", range.address);
+        const { blockSize, first, slots } = geometry;
+        const withheld = withheldCount > 0;
+        for (let i = 0; i < slots; i++) {
+            const at = first + i * blockSize;
+            if (withheld && crossesPage(at, blockSize))
+                continue;
+            if (!view.readable(at, blockSize))
+                continue;
+            if (!lfhBlockBusy(view.bytes, l.offsets.BlockBitmap, i)) {
+                pushFree(w, range.address.add(at), blockSize, "LFH");
+                continue;
+            }
+            const recorded = lfhUnusedRecorded(view.bytes, l.offsets.BlockBitmap, i);
+            const block = blockFrom(w, view, range.address, at, at + blockSize, recorded, "LFH", null, blockSize);
+            if (block && !push(w, block))
+                return;
+        }
+    }
+    const LFH_FALLBACK_NOTE = "LFH offsets decoded with the key term (ULONG)subsegment >> 12 (MemProcFS's form before build 26100): the form ntdll is known to use, (ULONG)(subsegment >> 12), did not decode them";
+    /** A direct page-range allocation of the backend (RangeFlags 0x03): one block, UnusedBytes in its descriptor. */
+    function backendBlock(w, range) {
+        if (range.unused > range.bytes) {
+            w.part.notWalked.push({ heap: w.heap, part: "page range", address: range.address, reason: "its descriptor claims 0x" + range.unused.toString(16) + " unused bytes in a range of 0x" + range.bytes.toString(16) + "; skipped" });
+            return;
+        }
+        largeLike(w, range.address, range.bytes, range.unused, range.extraPresent, "Backend", false);
+    }
+    /**
+     * A block that starts a page range or a large allocation: reads its first bytes (front padding, the first pointer)
+     * and, when it has an extras trailer, its unused tail for the +ust record.
+     */
+    function largeLike(w, block, bytes, unused, extraPresent, kind, large) {
+        const ps = w.ps;
+        let pad = 0;
+        let firstPointer = null;
+        const wantHead = w.options.readFirstPointer || (w.build !== null && w.build <= 19045);
+        let head = null;
+        if (wantHead)
+            head = w.target.memory.read(block, Math.min(bytes, 0x40 + ps), "heap block");
+        if (head && !(head instanceof Unreadable)) {
+            pad = frontPadding(pointer(head, 0, ps), bytes - unused, ps, large, w.build);
+            if (w.options.readFirstPointer && pad + ps <= head.length)
+                firstPointer = pointer(head, pad, ps);
+        }
+        const size = Math.max(0, bytes - unused - pad);
+        let stackRecord = null;
+        if (extraPresent && unused > 0) {
+            const tailAt = block.add(pad + size);
+            const tail = w.target.memory.read(tailAt, Math.min(unused, 0x1000), "extras trailer");
+            if (!(tail instanceof Unreadable))
+                stackRecord = findExtrasPointer(tail, tailAt, ps);
+            else
+                w.part.notWalked.push({ heap: w.heap, part: kind + " block trailer", address: tailAt, reason: "unreadable (" + tail.describe(ps) + "): the block is listed without its +ust stack" });
+        }
+        return push(w, { address: block.add(pad), size, heap: w.heap, kind, header: null, stackRecord, firstPointer, blockBytes: bytes });
+    }
+    /** The large blocks: the LargeAllocMetadata RB tree, depth first, each node read once (see the header comment on links). */
+    function walkLargeBlocks(w, header) {
+        const { ps, layouts } = w;
+        const h = layouts.heap;
+        const a = layouts.largeAlloc;
+        const treeAt = w.heap.add(h.offsets.LargeAllocMetadata);
+        const root = pointer(header, h.offsets.LargeAllocMetadata, ps);
+        const encoded = (pointer(header, h.offsets.LargeAllocMetadata + ps, ps).lo & 1) === 1;
+        if (root.isNull && !encoded)
+            return;
+        const visited = new Set();
+        // Each entry: the candidate addresses of one node (two when the tree is encoded).
+        const stack = [encoded ? [xor64(root, treeAt), root] : [root]];
+        let nodes = 0;
+        while (stack.length > 0 && !w.full) {
+            const candidates = stack.pop().filter((c) => !c.isNull);
+            if (candidates.length === 0)
+                continue;
+            let taken = null;
+            // The first candidate is the reading the tree's Encoded bit implies; its failure is the one reported.
+            let why = "";
+            for (const node of candidates) {
+                if (!isUserPointer(node, ps)) {
+                    why = why || "leads to " + node.format(ps) + ", not a user-mode address";
+                    continue;
+                }
+                if (visited.has(node.key)) {
+                    why = why || "leads back to " + node.format(ps) + " (a loop)";
+                    continue;
+                }
+                const bytes = w.target.memory.read(node.subtract(a.offsets.TreeNode), a.size, "_HEAP_LARGE_ALLOC_DATA");
+                if (bytes instanceof Unreadable) {
+                    why = why || "leads to the node at " + node.format(ps) + ", which is unreadable (" + bytes.describe(ps) + ")";
+                    continue;
+                }
+                const decoded = decodeLargeAlloc(pointer(bytes, a.offsets.VirtualAddress, ps), ps === 8 ? u64Address(bytes, a.offsets.AllocatedPages) : new Address(0, u32(bytes, a.offsets.AllocatedPages)), ps);
+                if (decoded.pages === 0 || decoded.block.lo % 0x1000 !== 0 || !isUserPointer(decoded.block, ps) || decoded.unused > decoded.pages * 0x1000) {
+                    why = why || "leads to the node at " + node.format(ps) + ", which holds VirtualAddress " + pointer(bytes, a.offsets.VirtualAddress, ps).format(ps) + " and " + decoded.pages + " pages, not a large block";
+                    continue;
+                }
+                taken = { node, bytes, decoded };
+                break;
+            }
+            if (!taken) {
+                w.part.notWalked.push({ heap: w.heap, part: "large block tree", address: candidates[0], reason: "a link " + why + "; the blocks under it were not walked" });
+                continue;
+            }
+            visited.add(taken.node.key);
+            if (++nodes > w.maxBlocks) {
+                w.part.notWalked.push({ heap: w.heap, part: "large block tree", address: taken.node, reason: "more than " + w.maxBlocks + " nodes (maxBlocksPerHeap); " + raiseHint("maxBlocksPerHeap") });
+                break;
+            }
+            const d = taken.decoded;
+            largeLike(w, d.block, d.pages * 0x1000, d.unused, d.extraPresent, "Large", true);
+            const base = a.offsets.TreeNode;
+            for (const side of [ps, 0]) {
+                const raw = pointer(taken.bytes, base + side, ps);
+                if (raw.isNull)
+                    continue;
+                stack.push(encoded ? [xor64(raw, taken.node), xor64(raw, treeAt)] : [raw]);
+            }
+        }
     }
 
     const virtblockLimits = {
@@ -6073,12 +8119,13 @@ var __leaktools = (function (exports) {
             return report;
         }
         const signature = u32(header, layouts.constants.signatureOffset);
-        if (signature === SEGMENT_HEAP_SIGNATURE) {
+        if (signature === SEGMENT_HEAP_SIGNATURE$1) {
             report.kind = "segment";
             if (!("kind" in seg)) {
                 const pages = (field) => unsigned(header, seg.offsets[field], seg.sizes[field] || ps);
                 report.segmentTotals = { reservedBytes: pages("LargeReservedPages") * 0x1000, committedBytes: pages("LargeCommittedPages") * 0x1000 };
             }
+            segmentLargeBlocks(target, heap, report);
             return report;
         }
         if (signature !== NT_HEAP_SIGNATURE) {
@@ -6119,13 +8166,27 @@ var __leaktools = (function (exports) {
                 report.problem = where + " leads to an unreadable entry: " + bytes.describe(ps);
                 break;
             }
-            report.blocks.push(decodeEntry(bytes, heap, link, layouts, report.encoded ? key : null, ust, ps));
+            report.blocks.push(decodeEntry$1(bytes, heap, link, layouts, report.encoded ? key : null, ust, ps));
             from = link;
             link = pointer(bytes, e.offsets.Entry, ps);
         }
         return report;
     }
-    function decodeEntry(bytes, heap, entry, layouts, key, ust, ps) {
+    /**
+     * A segment heap's large blocks (its virtual blocks: the LargeAllocMetadata tree) through the segment-heap walker.
+     * Only damage to the tree is reported as a problem; a build without a layout keeps the counters-only note.
+     */
+    function segmentLargeBlocks(target, heap, report) {
+        const part = walkSegmentHeap(target, heap, { includeFree: false, readFirstPointer: false, kinds: ["Large"] });
+        for (const b of part.blocks) {
+            const bytes = b.blockBytes || b.size;
+            report.blocks.push({ heap, entry: b.address, userAddress: b.address, userSize: b.size, commitSize: bytes, reserveSize: bytes, sizeDecoded: true, trace: b.stackRecord, traceIndex: 0 });
+        }
+        const damage = part.notWalked.filter((n) => n.part === "large block tree");
+        if (damage.length)
+            report.problem = damage.map((n) => n.reason).join("; ");
+    }
+    function decodeEntry$1(bytes, heap, entry, layouts, key, ust, ps) {
         const e = layouts.entry;
         const commitSize = unsigned(bytes, e.offsets.CommitSize, e.sizes.CommitSize || ps);
         const reserveSize = unsigned(bytes, e.offsets.ReserveSize, e.sizes.ReserveSize || ps);
@@ -6314,11 +8375,28 @@ var __leaktools = (function (exports) {
         const offset = frame.distanceFrom(module.base);
         return { text: module.name + "+0x" + (offset === null ? "?" : offset.toString(16)), jit: false };
     }
+    /**
+     * Modules whose frames are the allocator, never the caller: the heap itself (ntdll), its Win32 front ends
+     * (kernel32, kernelbase) and the C runtimes' malloc/new (msvcrt, ucrtbase, msvcrNNN, vcruntimeNNN).
+     */
+    const ALLOCATOR_MODULES = /^(ntdll|kernel32|kernelbase|msvcrt|ucrtbased?|msvcr\d+d?|vcruntime\d+d?)[!+]/i;
+    /** Functions named as allocation wrappers (halcon!HXmalloc, HXAllocTmp, operator new, xmalloc): a name heuristic. */
+    const WRAPPER_NAME$1 = /!(?:[^+]*(?:alloc|malloc|operator new)[^+]*)\+/i;
+    /**
+     * The caller of an allocation stack, innermost first: the first frame outside the allocator modules and outside
+     * functions whose names say they allocate (a heuristic, said so in the README). When every frame is one of those,
+     * the first frame past the allocator modules, else the innermost frame; null for an empty stack.
+     */
+    function callerFrame(frames) {
+        const outside = frames.filter((f) => !ALLOCATOR_MODULES.test(f));
+        const caller = outside.filter((f) => !WRAPPER_NAME$1.test(f))[0];
+        return caller || outside[0] || frames[0] || null;
+    }
 
     // 0:000> !virtblocks
     // 0:000> !virtblocks 0x29fb0000
-    // 0:000> dx @$virtblocks().Where(b => b.UserSize > 0x1000000).Count()
-    // 0:000> dx -g @$virtstacks()
+    // 0:000> dx @$virtblocks().Blocks.Where(b => b.UserSize > 0x1000000).Count()
+    // 0:000> dx -g @$virtstacks().Stacks
     // Every NT heap's VirtualAllocdBlocks (the blocks over 512 KB that !heap -s leaves out of its Commit column), with
     // their allocation stacks from the +ust database, even when !heap fails and the heap types are missing.
     const TOP_STACKS = 10;
@@ -6335,12 +8413,33 @@ var __leaktools = (function (exports) {
             summary: "Every NT heap's virtual blocks (> 512 KB), their totals and the top allocation stacks",
             resultNoun: ["virtual block", "virtual blocks"],
             quietRepeats: true,
+            keepsResult: true,
+            help: {
+                arguments: [
+                    { name: "heap", text: "optional: one heap's address as !heap -s lists it, typed 0x29fb0000 (dx needs the 0x); none walks every heap" },
+                ],
+                records: [
+                    { name: "Blocks", text: "every virtual block: Heap, Entry, UserAddress, UserSize, CommitSize, ReserveSize, Caller, Stack" },
+                    { name: "Stacks", text: "the blocks grouped by allocation stack (+ust): Caller, Count, Bytes, Example, Frames" },
+                    { name: "Heaps", text: "one row per heap walked: Heap, Kind, Count, Committed, UserBytes, SegmentsCommitted, Note" },
+                    { name: "Count, Committed, UserBytes", text: "the totals of the blocks listed" },
+                ],
+                examples: [
+                    { command: "!virtblocks", text: "every heap of the process, the largest stacks first" },
+                    { command: "!virtblocks 0x29fb0000", text: "one heap" },
+                    { command: "dx @$virtblocks(0x29fb0000).Blocks.Where(b => b.UserSize > 0x1000000).Count()", text: "blocks over 16 MB" },
+                    { command: "dx -g @$virtblocks().Blocks.OrderByDescending(b => b.UserSize).Take(10)", text: "the ten largest blocks" },
+                ],
+            },
             run(ctx, args) {
                 const analysis = analyze(ctx, args, "virtblocks");
                 if (!analysis)
                     return undefined;
+                printAnswer(ctx, analysis);
+                ctx.out.lines(analysis.details);
                 printTopStacks(ctx, analysis, TOP_STACKS);
-                return blockRecords(ctx, analysis);
+                ctx.out.lines(nextBlock(blocksNext(ctx, analysis)));
+                return blocksResult$1(ctx, analysis);
             },
         };
     }
@@ -6351,47 +8450,78 @@ var __leaktools = (function (exports) {
             summary: "Virtual blocks grouped by allocation stack (+ust), largest first",
             resultNoun: ["stack", "stacks"],
             quietRepeats: true,
+            keepsResult: true,
+            help: {
+                arguments: [{ name: "heap", text: "optional: one heap's address, typed 0x29fb0000; none groups the blocks of every heap" }],
+                records: [
+                    { name: "Stacks", text: "one group per distinct allocation stack, largest first: Caller, Count, Bytes, Example, Frames" },
+                    { name: "Count, Bytes", text: "the virtual blocks grouped and their user bytes" },
+                ],
+                examples: [
+                    { command: "!virtstacks", text: "every stack, largest first" },
+                    { command: "dx -g @$virtstacks().Stacks.Select(s => new { s.Caller, s.Count, s.Bytes })", text: "one line per stack" },
+                ],
+            },
             run(ctx, args) {
                 const analysis = analyze(ctx, args, "virtstacks");
                 if (!analysis)
                     return undefined;
-                printTopStacks(ctx, analysis, TOP_STACKS);
-                return analysis.groups.map((g) => groupRecord(g, analysis));
+                const blocks = analysis.reports.reduce((n, r) => n + r.blocks.length, 0);
+                const bytes = analysis.groups.reduce((n, g) => n + g.totalBytes, 0);
+                if (!analysis.ust) {
+                    ctx.out.line(plural(blocks, "virtual block") + (analysis.only ? " in heap 0x" + analysis.only.toHex() : "") + "; no allocation stacks to group.");
+                    ctx.out.lines(analysis.details.filter((l) => /^(Layout|Allocation stacks):/.test(l)));
+                    return { Stacks: [], Count: blocks, Bytes: 0, toString: () => "no allocation stacks (+ust is off)" };
+                }
+                const top = analysis.groups[0];
+                ctx.out.line(plural(analysis.groups.length, "allocation stack") + " over " + plural(blocks, "virtual block") + ", " + sizeText(bytes) + " user bytes" +
+                    (top ? "; the largest: " + plural(top.blocks.length, "block") + ", " + sizeText(top.totalBytes) + ", caller " + callerText(top, analysis) + "." : "."));
+                ctx.out.lines(analysis.details.filter((l) => /^Layout:/.test(l)));
+                printTopStacks(ctx, analysis, analysis.groups.length);
+                const steps = [];
+                if (top)
+                    steps.push({ command: "!heap -p -a " + top.blocks[0].userAddress.format(ctx.target.pointerSize), why: "the largest stack's first block as the debugger sees it" });
+                steps.push({ command: "!virtblocks" + (analysis.only ? " 0x" + analysis.only.toHex() : ""), why: "the heaps and their totals" });
+                ctx.out.lines(nextBlock(steps));
+                const records = analysis.groups.map((g) => groupRecord(g, analysis));
+                return { Stacks: records, Count: blocks, Bytes: bytes, toString: () => plural(records.length, "stack") + ", " + plural(blocks, "virtual block") + ", " + sizeText(bytes) };
             },
         };
     }
     function analyze(ctx, args, name) {
-        const { target, out } = ctx;
+        const target = ctx.target;
+        // The answer leads (output conventions 1): what the walk learns on the way is kept and printed after it.
+        const out = new BufferedPrinter(ctx.out);
         if (target.isKernel) {
-            out.line(messages.needsUserMode(name));
+            ctx.out.line(messages.needsUserMode(name, target.isDump));
             return null;
         }
+        const refuse = (text) => {
+            ctx.out.line(text);
+            return null;
+        };
         let only = null;
         if (args.length > 1 || (args.length === 1 && argKind(args[0]) !== "missing")) {
             only = args.length === 1 ? addressArg$1(args[0]) : null;
             if (!only) {
-                out.line(messages.virtblocksUsage(name, describeArg(args.length === 1 ? args[0] : "several arguments")));
-                return null;
+                return refuse(messages.virtblocksUsage(name, describeArg(args.length === 1 ? args[0] : "several arguments")));
             }
         }
         const ps = target.pointerSize;
         const constants = heapConstants(ps);
         const peb = target.pebAddress();
         if (!peb) {
-            out.line(messages.virtblocksNoPeb());
-            return null;
+            return refuse(messages.virtblocksNoPeb());
         }
         const process = readProcessHeaps(target, peb, constants);
         if (process instanceof Unreadable) {
-            out.line(messages.unreadable("the PEB's heap list", process.address.format(ps)));
-            return null;
+            return refuse(messages.unreadable("the PEB's heap list", process.address.format(ps)));
         }
         if (only) {
             const why = notAHeapReason(only, process.heaps, process.problem !== null, ps);
             if (why) {
                 const shown = process.heaps.slice(0, HEAPS_NAMED);
-                out.line(messages.virtblocksNotAHeap(name, "0x" + only.toHex(), why, shown.map((h) => h.format(ps)), process.heaps.length - shown.length));
-                return null;
+                return refuse(messages.virtblocksNotAHeap(name, "0x" + only.toHex(), why, shown.map((h) => "0x" + h.toHex()), process.heaps.length - shown.length));
             }
         }
         const build = target.windowsBuild();
@@ -6399,14 +8529,13 @@ var __leaktools = (function (exports) {
         const heapLayout = resolveLayout(HEAP, types, ps, build);
         const entryLayout = resolveLayout(HEAP_VIRTUAL_ALLOC_ENTRY, types, ps, build);
         if (isLayoutMissing(heapLayout) || isLayoutMissing(entryLayout)) {
-            out.line(messages.virtblocksLayoutMissing(isLayoutMissing(heapLayout) ? heapLayout.reason : entryLayout.reason));
-            return null;
+            return refuse(messages.virtblocksLayoutMissing(isLayoutMissing(heapLayout) ? heapLayout.reason : entryLayout.reason));
         }
         const layouts = { heap: heapLayout, entry: entryLayout, segment: resolveLayout(SEGMENT_HEAP$1, types, ps, build), constants };
-        out.line("PEB " + peb.format(ps) + ": " + process.heaps.length + " heaps, NtGlobalFlag " + hex$1(process.ntGlobalFlag) +
+        out.line("PEB " + peb.format(ps) + ": " + process.heaps.length + " heaps, NtGlobalFlag " + hex$2(process.ntGlobalFlag) +
             (process.ust ? " (+ust: allocation stacks recorded)" : ""));
-        out.line(messages.layoutFallback(heapLayout.description));
-        out.line(messages.layoutFallback(entryLayout.description));
+        out.lines(layoutNote(heapLayout));
+        out.lines(layoutNote(entryLayout));
         if (process.problem)
             out.line("PEB heap list: " + process.problem + ".");
         let heaps = process.heaps;
@@ -6439,9 +8568,12 @@ var __leaktools = (function (exports) {
             }
         }
         if (reports.some((r) => r.kind === "segment")) {
-            out.line(messages.layoutFallback(isLayoutMissing(layouts.segment) ? layouts.segment.typeName + ": " + layouts.segment.reason : layouts.segment.description));
+            if (isLayoutMissing(layouts.segment))
+                out.line(messages.layoutFallback(layouts.segment.typeName + ": " + layouts.segment.reason));
+            else
+                out.lines(layoutNote(layouts.segment));
         }
-        printHeaps(ctx, reports);
+        printHeaps(target.pointerSize, out, reports);
         const blocks = [];
         for (const r of reports)
             for (const b of r.blocks)
@@ -6457,8 +8589,8 @@ var __leaktools = (function (exports) {
             }
         }
         if (!process.ust)
-            out.line(messages.virtblocksUstOff(hex$1(process.ntGlobalFlag)));
-        return { reports, groups, ust: process.ust, frameText };
+            out.line(messages.virtblocksUstOff(hex$2(process.ntGlobalFlag)));
+        return { only, reports, details: out.buffer, groups, ust: process.ust, frameText };
     }
     /**
      * Why `heap` cannot be a heap of this process, or null when it may be one. A heap is a user-mode address, aligned
@@ -6476,46 +8608,46 @@ var __leaktools = (function (exports) {
             return null;
         return "not in the PEB's ProcessHeaps list";
     }
-    function printHeaps(ctx, reports) {
-        const ps = ctx.target.pointerSize;
+    function printHeaps(ps, out, reports) {
         const sum = (r, f) => r.blocks.reduce((n, b) => n + f(b), 0);
-        ctx.out.lines(renderTable([
-            { header: "Heap", value: (r) => r.heap.format(ps) },
+        out.lines(renderTable([
+            { header: "Heap", value: (r) => "0x" + r.heap.toHex() },
             { header: "Kind", value: (r) => (r.kind === "nt" ? "NT" + (r.encoded ? " (encoded)" : "") : r.kind) },
-            { header: "Blocks", align: "right", value: (r) => (r.kind === "nt" ? groupDigits(r.blocks.length) : "") },
-            { header: "Committed (blocks)", align: "right", value: (r) => (r.kind === "nt" ? bytesWithUnit(sum(r, (b) => b.commitSize)) : "") },
-            { header: "User bytes", align: "right", value: (r) => (r.kind === "nt" ? bytesWithUnit(sum(r, (b) => b.userSize)) : "") },
-            { header: "Heap committed (segments)", align: "right", value: (r) => (r.segments ? bytesWithUnit(r.segments.committedBytes) : "") },
+            { header: "Blocks", align: "right", value: (r) => (listsBlocks(r) ? groupDigits(r.blocks.length) : "") },
+            { header: "Committed (blocks)", align: "right", value: (r) => (listsBlocks(r) ? sizeText(sum(r, (b) => b.commitSize)) : "") },
+            { header: "User bytes", align: "right", value: (r) => (listsBlocks(r) ? sizeText(sum(r, (b) => b.userSize)) : "") },
+            { header: "Heap committed (segments)", align: "right", value: (r) => (r.segments ? sizeText(r.segments.committedBytes) : "") },
             { header: "Note", value: (r) => heapNote(r) },
         ], reports));
         const total = reports.reduce((n, r) => n + r.blocks.length, 0);
         const committed = reports.reduce((n, r) => n + sum(r, (b) => b.commitSize), 0);
         const segments = reports.reduce((n, r) => n + (r.segments ? r.segments.committedBytes : 0), 0);
-        ctx.out.line("Total: " + groupDigits(total) + " virtual blocks, " + bytesWithUnit(committed) + " committed; the heaps' segments: " +
-            bytesWithUnit(segments) + " committed.");
-        ctx.out.line(messages.virtblocksHeapCommitNote());
-        const largest = reports.reduce((best, r) => (r.blocks.length > 0 && (!best || r.blocks.length > best.blocks.length) ? r : best), null);
-        if (largest)
-            ctx.out.line(messages.virtblocksNext("0x" + largest.heap.toHex(), largest.blocks[0].userAddress.format(ps)));
+        out.line("Total: " + groupDigits(total) + " virtual blocks, " + sizeText(committed) + " committed; the heaps' segments: " +
+            sizeText(segments) + " committed.");
+        out.line(messages.virtblocksHeapCommitNote());
         for (const r of reports) {
             const undecoded = r.blocks.filter((b) => !b.sizeDecoded);
             if (undecoded.length) {
                 const shown = undecoded.slice(0, ENTRIES_NAMED).map((b) => b.entry.format(ps)).join(", ");
-                ctx.out.line("Heap " + r.heap.format(ps) + ": the BusyBlock of the entr" + (undecoded.length === 1 ? "y" : "ies") + " at " + shown +
+                out.line("Heap " + r.heap.format(ps) + ": the BusyBlock of the entr" + (undecoded.length === 1 ? "y" : "ies") + " at " + shown +
                     (undecoded.length > ENTRIES_NAMED ? " and " + (undecoded.length - ENTRIES_NAMED) + " more" : "") +
                     " fails its checksum or size check (decoded with the heap's Encoding); the user size shown is the commit size.");
             }
-            if (r.problem && r.kind === "nt")
-                ctx.out.line("Heap " + r.heap.format(ps) + ": the walk stopped: " + r.problem + "; the blocks before it are shown.");
+            if (r.problem && (r.kind === "nt" || r.kind === "segment"))
+                out.line("Heap " + r.heap.format(ps) + ": the walk stopped: " + r.problem + "; the blocks before it are shown.");
             if (r.segments && r.segments.problem) {
-                ctx.out.line("Heap " + r.heap.format(ps) + ": the segment walk stopped: " + r.segments.problem + "; its committed bytes cover " + r.segments.count + " segments.");
+                out.line("Heap " + r.heap.format(ps) + ": the segment walk stopped: " + r.segments.problem + "; its committed bytes cover " + r.segments.count + " segments.");
             }
         }
+    }
+    /** NT heaps, and segment heaps whose large blocks were found (walked by src/heap/user-segment-heap.ts). */
+    function listsBlocks(r) {
+        return r.kind === "nt" || (r.kind === "segment" && r.blocks.length > 0);
     }
     function heapNote(r) {
         if (r.kind === "segment") {
             return r.segmentTotals
-                ? "segment heap - large allocations: committed " + bytesWithUnit(r.segmentTotals.committedBytes) + ", reserved " + bytesWithUnit(r.segmentTotals.reservedBytes)
+                ? "segment heap - large allocations: committed " + sizeText(r.segmentTotals.committedBytes) + ", reserved " + sizeText(r.segmentTotals.reservedBytes)
                 : messages.virtblocksSegmentNotWalked();
         }
         if (r.kind !== "nt")
@@ -6529,15 +8661,57 @@ var __leaktools = (function (exports) {
             return new NotApplicable(g.problem);
         return g.frames.map((f) => a.frameText.get(f.key) || f.toString());
     }
+    /** The group's caller as text, or why there is none. */
+    function callerText(g, a) {
+        const frames = framesOf(g, a);
+        if (frames instanceof NotApplicable)
+            return "unknown (" + frames.reason + ")";
+        return callerFrame(frames) || "unknown (empty stack)";
+    }
+    /** The first lines: how many blocks, how many bytes, where, and the largest stack's caller. */
+    function printAnswer(ctx, a) {
+        const blocks = a.reports.reduce((n, r) => n + r.blocks.length, 0);
+        const committed = a.reports.reduce((n, r) => n + r.blocks.reduce((m, b) => m + b.commitSize, 0), 0);
+        const where = a.only ? "Heap 0x" + a.only.toHex() + ": " : "";
+        if (blocks === 0) {
+            ctx.out.line(where + "no virtual blocks" + (a.only ? "" : " in " + plural(a.reports.length, "heap")) + ": nothing over the heap's VirtualMemoryThreshold (512 KB on x64) is allocated.");
+            return;
+        }
+        let text = where + plural(blocks, "virtual block") + (a.only ? "" : " in " + plural(a.reports.length, "heap")) + ", " + sizeText(committed) + " committed";
+        if (!a.only) {
+            const largest = a.reports.reduce((best, r) => (r.blocks.length > best.blocks.length ? r : best));
+            if (a.reports.length > 1)
+                text += "; heap 0x" + largest.heap.toHex() + " holds " + groupDigits(largest.blocks.length);
+        }
+        const top = a.groups[0];
+        if (top)
+            text += ". Largest stack: " + plural(top.blocks.length, "block") + ", " + sizeText(top.totalBytes) + ", caller " + callerText(top, a);
+        else if (!a.ust)
+            text += "; no allocation stacks (+ust is off)";
+        ctx.out.line(text + ".");
+    }
+    function blocksNext(ctx, a) {
+        const ps = ctx.target.pointerSize;
+        const largest = a.reports.reduce((best, r) => (r.blocks.length > 0 && (!best || r.blocks.length > best.blocks.length) ? r : best), null);
+        if (!largest)
+            return [];
+        const heap = "0x" + largest.heap.toHex();
+        const steps = [{ command: "dx -g @$virtblocks(" + heap + ").Blocks", why: "that heap's blocks, one row each" }];
+        const example = a.groups.length ? a.groups[0].blocks[0] : largest.blocks[0];
+        steps.push({ command: "!heap -p -a " + example.userAddress.format(ps), why: "one block as the debugger sees it" + (a.ust ? ", with its stack" : "") });
+        if (a.ust && a.groups.length > TOP_STACKS)
+            steps.push({ command: "!virtstacks" + (a.only ? " 0x" + a.only.toHex() : ""), why: "all " + groupDigits(a.groups.length) + " stacks" });
+        return steps;
+    }
     function printTopStacks(ctx, a, top) {
         if (!a.ust || a.groups.length === 0)
             return;
         ctx.out.line("");
-        ctx.out.line("Top " + Math.min(top, a.groups.length) + " allocation stacks by user bytes (of " + a.groups.length + "):");
+        ctx.out.line((top >= a.groups.length ? "Allocation stacks by user bytes (" + a.groups.length + "):" : "Top " + top + " allocation stacks by user bytes (of " + a.groups.length + "):"));
         a.groups.slice(0, top).forEach((g, i) => {
             // One block of the group, for the debugger's own view of it (the seed's author checked a block this way).
             const example = "!heap -p -a " + g.blocks[0].userAddress.format(ctx.target.pointerSize);
-            ctx.out.line("#" + (i + 1) + "  " + groupDigits(g.blocks.length) + " blocks, " + bytesWithUnit(g.totalBytes) + "   e.g. " + example);
+            ctx.out.line("#" + (i + 1) + "  " + plural(g.blocks.length, "block") + ", " + sizeText(g.totalBytes) + ", caller " + callerText(g, a) + "   e.g. " + example);
             const frames = framesOf(g, a);
             if (frames instanceof NotApplicable)
                 ctx.out.line("      (" + frames.reason + ")");
@@ -6546,18 +8720,43 @@ var __leaktools = (function (exports) {
                     ctx.out.line("      " + f);
         });
     }
+    function blocksResult$1(ctx, a) {
+        const blocks = blockRecords(ctx, a);
+        const committed = blocks.reduce((n, b) => n + b.CommitSize, 0);
+        const user = blocks.reduce((n, b) => n + b.UserSize, 0);
+        const sum = (r, f) => r.blocks.reduce((n, b) => n + f(b), 0);
+        return {
+            Count: blocks.length,
+            Committed: committed,
+            UserBytes: user,
+            Blocks: blocks,
+            Stacks: a.groups.map((g) => groupRecord(g, a)),
+            Heaps: a.reports.map((r) => ({
+                Heap: r.heap,
+                Kind: r.kind,
+                Count: r.blocks.length,
+                Committed: sum(r, (b) => b.commitSize),
+                UserBytes: sum(r, (b) => b.userSize),
+                SegmentsCommitted: r.segments ? r.segments.committedBytes : new NotApplicable("not an NT heap"),
+                Note: heapNote(r),
+                toString: () => "0x" + r.heap.toHex() + ": " + plural(r.blocks.length, "virtual block") + ", " + sizeText(sum(r, (b) => b.commitSize)),
+            })),
+            toString: () => plural(blocks.length, "virtual block") + ", " + sizeText(committed) + " committed",
+        };
+    }
     function blockRecords(ctx, a) {
         const ps = ctx.target.pointerSize;
         const stackOf = new Map();
-        for (const g of a.groups) {
-            const frames = framesOf(g, a);
+        for (const g of a.groups)
             for (const b of g.blocks)
-                stackOf.set(b, frames);
-        }
+                stackOf.set(b, g);
         const noUst = new NotApplicable("+ust is off: gflags /i app.exe +ust");
         const records = [];
         for (const r of a.reports) {
             for (const b of r.blocks) {
+                const g = a.ust ? stackOf.get(b) : undefined;
+                const frames = g ? framesOf(g, a) : noUst;
+                const caller = frames instanceof NotApplicable ? frames : callerFrame(frames) || new NotApplicable("empty stack");
                 records.push({
                     Heap: b.heap,
                     Entry: b.entry,
@@ -6565,8 +8764,9 @@ var __leaktools = (function (exports) {
                     UserSize: b.userSize,
                     CommitSize: b.commitSize,
                     ReserveSize: b.reserveSize,
-                    Stack: a.ust ? stackOf.get(b) || noUst : noUst,
-                    toString: () => b.entry.format(ps) + " " + hex$1(b.userSize) + " bytes at " + b.userAddress.format(ps),
+                    Caller: caller,
+                    Stack: frames,
+                    toString: () => b.userAddress.format(ps) + " " + sizeText(b.userSize) + (caller instanceof NotApplicable ? "" : ", caller " + caller),
                 });
             }
         }
@@ -6574,14 +8774,14 @@ var __leaktools = (function (exports) {
     }
     function groupRecord(g, a) {
         const frames = framesOf(g, a);
-        // The first frame past ntdll's allocator is the one that names the caller.
-        const caller = frames instanceof NotApplicable ? null : frames.filter((f) => !/^ntdll[!+]/i.test(f))[0] || frames[0];
-        const first = frames instanceof NotApplicable ? "(" + frames.reason + ")" : caller || "(empty)";
+        const caller = frames instanceof NotApplicable ? frames : callerFrame(frames) || new NotApplicable("empty stack");
         return {
-            Frames: frames,
+            Caller: caller,
             Count: g.blocks.length,
-            TotalBytes: g.totalBytes,
-            toString: () => g.blocks.length + " blocks, " + hex$1(g.totalBytes) + " bytes: " + first,
+            Bytes: g.totalBytes,
+            Example: g.blocks[0].userAddress,
+            Frames: frames,
+            toString: () => plural(g.blocks.length, "block") + ", " + sizeText(g.totalBytes) + ", caller " + callerText(g, a),
         };
     }
 
@@ -6796,7 +8996,7 @@ var __leaktools = (function (exports) {
     //   x64 Win8+ (HeaderX64) and Win7 Header16 (HeaderType, bit 0 of the second qword, is 1): second qword & ~0xF.
     //   Win7 legacy Header8 (HeaderType 0): NextEntry is bits 25-63 of the first qword, shifted left by 4.
     // Entries after the first are linked through SLIST_ENTRY.Next, a plain pointer at +0 of each entry.
-    const WIN8 = 9200;
+    const WIN8$1 = 9200;
     /** `bytes` holds the header (8 bytes on x86, 16 on x64); `at` is its address. Null for an empty list. */
     function slistFirst(bytes, offset, pointerSize, build, at) {
         if (pointerSize === 4) {
@@ -6804,7 +9004,7 @@ var __leaktools = (function (exports) {
             return next.isNull ? null : next;
         }
         const second = u64Address(bytes, offset + 8);
-        const header16 = (second.lo & 1) === 1 || (build !== null && build >= WIN8);
+        const header16 = (second.lo & 1) === 1 || (build !== null && build >= WIN8$1);
         let next;
         if (header16) {
             next = second.and(0xffffffff, 0xfffffff0);
@@ -7228,45 +9428,83 @@ var __leaktools = (function (exports) {
         summary: "Pool a driver left allocated at unload (bugcheck 0xC4/0x62): caller and source line",
         resultNoun: ["allocation", "allocations"],
         quietRepeats: true,
+        keepsResult: true,
+        help: {
+            arguments: [{ name: '"drv.sys"', text: "optional: the driver's file name, quoted; without it, the driver the 0xC4/0x62 bugcheck names" }],
+            records: [
+                { name: "Allocations", text: "one per allocation not freed: Address, Size, Tag, Caller (a return address), CallerSymbol, CallerFunction, Source, Driver, WrapperCallers" },
+                { name: "Driver, Count, Bytes", text: "the driver and the allocations' count and bytes" },
+            ],
+            examples: [
+                { command: "!unloadleaks", text: "on a 0xC4/0x62 dump: what the unloaded driver left" },
+                { command: '!unloadleaks "test.sys"', text: "live, with Driver Verifier on the driver: its outstanding allocations" },
+                { command: 'dx @$unloadleaks().Allocations.Where(a => a.Tag == "test").Sum(a => a.Size)', text: "bytes of one tag" },
+            ],
+        },
         run(ctx, args) {
-            const { target, out } = ctx;
-            if (!target.isKernel) {
-                out.line(messages.needsKernel("unloadleaks"));
-                return [];
+            // The answer leads (output conventions 1): the walk's lines are kept and printed after it.
+            const details = new BufferedPrinter(ctx.out);
+            const records = findLeaks({ target: ctx.target, out: details }, args);
+            if (records.length === 0) {
+                ctx.out.lines(details.buffer);
+                return undefined;
             }
-            const kind = argKind(args[0]);
-            if (args.length > 1 || (kind !== "missing" && kind !== "string")) {
-                out.line(messages.unloadleaksUsage(args.length > 1 ? args.length + " arguments" : describeArg(args[0])));
-                return [];
-            }
-            let requested = null;
-            if (kind === "string") {
-                requested = fileNameArg(args[0]);
-                if (!requested) {
-                    out.line(messages.unloadleaksBadName("given", shownName(args[0])));
-                    return [];
-                }
-            }
-            const bug = readBugCheck(target);
-            const isUnloadLeak = isBugCheck(bug) && bug.code === BUGCHECK_DRIVER_VERIFIER && bug.parameters[0].equals(new Address(0, SUBCODE_UNLOAD_LEAKS));
-            if (isUnloadLeak)
-                return fromBugCheck(ctx, bug, requested);
-            if (requested) {
-                const reason = bug.reason;
-                if (reason && /unreadable/.test(reason))
-                    out.line(messages.unloadleaksBugcheckUnreadable(reason));
-                out.line(messages.unloadleaksLiveAvl());
-                return fromText(ctx, requested);
-            }
-            if (isBugCheck(bug))
-                out.line(messages.unloadleaksOtherBugcheck(hex$1(bug.code).toUpperCase().replace("0X", "0x"), bug.parameters[0].toString()));
-            else if (bug.kind === "none")
-                out.line(messages.unloadleaksNoBugcheck());
-            else
-                out.line(messages.unloadleaksBugcheckUnavailable(bug.reason));
-            return [];
+            const driver = records[0].Driver;
+            const bytes = records.reduce((n, r) => n + r.Size, 0);
+            const bySite = groupBy(records, (r) => r.CallerSymbol);
+            const top = records.filter((r) => r.CallerSymbol === bySite[0].key)[0];
+            const tags = groupBy(records, (r) => r.Tag).map((g) => "'" + g.key + "'");
+            ctx.out.line(shownName(driver) + " left " + plural(records.length, "allocation") + " not freed at unload, " + sizeText(bytes) +
+                " (tag" + (tags.length === 1 ? " " : "s ") + tags.slice(0, 4).join(", ") + (tags.length > 4 ? " and " + (tags.length - 4) + " more" : "") + ")" +
+                "; the largest call site: " + top.CallerSymbol + (/:\d+$/.test(top.Source) ? " (" + top.Source + ")" : "") + ".");
+            ctx.out.lines(details.buffer);
+            return {
+                Driver: driver,
+                Count: records.length,
+                Bytes: bytes,
+                Allocations: records,
+                toString: () => shownName(driver) + ": " + plural(records.length, "allocation") + " not freed, " + sizeText(bytes),
+            };
         },
     };
+    function findLeaks(ctx, args) {
+        const { target, out } = ctx;
+        if (!target.isKernel) {
+            out.line(messages.needsKernel("unloadleaks"));
+            return [];
+        }
+        const kind = argKind(args[0]);
+        if (args.length > 1 || (kind !== "missing" && kind !== "string")) {
+            out.line(messages.unloadleaksUsage(args.length > 1 ? args.length + " arguments" : describeArg(args[0])));
+            return [];
+        }
+        let requested = null;
+        if (kind === "string") {
+            requested = fileNameArg(args[0]);
+            if (!requested) {
+                out.line(messages.unloadleaksBadName("given", shownName(args[0])));
+                return [];
+            }
+        }
+        const bug = readBugCheck(target);
+        const isUnloadLeak = isBugCheck(bug) && bug.code === BUGCHECK_DRIVER_VERIFIER && bug.parameters[0].equals(new Address(0, SUBCODE_UNLOAD_LEAKS));
+        if (isUnloadLeak)
+            return fromBugCheck(ctx, bug, requested);
+        if (requested) {
+            const reason = bug.reason;
+            if (reason && /unreadable/.test(reason))
+                out.line(messages.unloadleaksBugcheckUnreadable(reason));
+            out.line(messages.unloadleaksLiveAvl());
+            return fromText(ctx, requested);
+        }
+        if (isBugCheck(bug))
+            out.line(messages.unloadleaksOtherBugcheck(hex$2(bug.code).toUpperCase().replace("0X", "0x"), bug.parameters[0].toString()));
+        else if (bug.kind === "none")
+            out.line(messages.unloadleaksNoBugcheck());
+        else
+            out.line(messages.unloadleaksBugcheckUnavailable(bug.reason));
+        return [];
+    }
     function fromBugCheck(ctx, bug, requested) {
         const { target, out } = ctx;
         const [, nameAt, dataAt, countArg] = bug.parameters;
@@ -7305,8 +9543,8 @@ var __leaktools = (function (exports) {
                     : messages.unloadleaksBuildUnknown());
             return textFallback(ctx, safeName);
         }
-        out.line(messages.layoutFallback(data.description));
-        out.line(messages.layoutFallback(entry.description));
+        out.lines(layoutNote(data));
+        out.lines(layoutNote(entry));
         const walked = readVerifiedDriverData(target, dataAt, data, entry);
         if (walked instanceof Unreadable) {
             out.line(messages.unloadleaksDataUnreadable(walked.describe(target.pointerSize)));
@@ -7366,7 +9604,7 @@ var __leaktools = (function (exports) {
         out.line(plural(records.length, "outstanding allocation") + " of " + shownName(driver) + ", " + bytesWithUnit(total) + ":");
         out.lines(renderTable([
             { header: "Address", value: (r) => target.formatAddress(r.Address) },
-            { header: "Size", align: "right", value: (r) => hex$1(r.Size) },
+            { header: "Size", align: "right", value: (r) => hex$2(r.Size) },
             { header: "Tag", value: (r) => r.Tag },
             { header: "Caller", value: (r) => target.formatAddress(r.Caller) },
             { header: "CallerSymbol", value: (r) => r.CallerSymbol },
@@ -7406,7 +9644,7 @@ var __leaktools = (function (exports) {
             out.line("");
         }
         out.line(messages.unloadleaksSymbolsNote(callers ? callers.sitesSymbolized : 0));
-        out.line(nextCommands(target, driver, records, byCaller[0].key, siteOf));
+        out.lines(nextBlock(nextCommands(target, driver, records, byCaller[0].key, siteOf)));
         return records;
     }
     /**
@@ -7481,7 +9719,7 @@ var __leaktools = (function (exports) {
         out.line("");
         out.line(messages.unloadleaksWrapperCallersHeader(w.wrapperName, shownName(scan.module.fileName)));
         for (const a of w.attributions) {
-            const head = "  tag '" + a.tag + "' \u2014 " + plural(a.allocations, "allocation") + ", " + hex$1(a.bytes) + " bytes \u2014 ";
+            const head = "  tag '" + a.tag + "' \u2014 " + plural(a.allocations, "allocation") + ", " + hex$2(a.bytes) + " bytes \u2014 ";
             const parts = [];
             if (a.passedBy.length) {
                 parts.push("passed to " + w.wrapperName + " by " + a.passedBy.map(w.siteName).join(", ") + (a.passedBy.length > 1 ? " (" + a.passedBy.length + " call sites; how the allocations split between them is unknown)" : ""));
@@ -7499,11 +9737,11 @@ var __leaktools = (function (exports) {
         const jumps = scan.sites.length - calls;
         const noTag = scan.sites.filter((s) => s.tag === null).length;
         const hardCoded = scan.hardCoded.length > 0;
-        out.line(messages.unloadleaksWrapperScan(w.wrapperName, target.formatAddress(w.wrapperStart), hex$1(w.offset), scan.sections.join(", "), hex$1(scan.bytesScanned), scan.sites.length, calls, jumps));
+        out.line(messages.unloadleaksWrapperScan(w.wrapperName, target.formatAddress(w.wrapperStart), hex$2(w.offset), scan.sections.join(", "), hex$2(scan.bytesScanned), scan.sites.length, calls, jumps));
         if (scan.sitesNotKept)
             out.line(messages.unloadleaksWrapperSitesCap(scan.sites.length, scan.sitesNotKept));
         if (scan.bytesUnreadable)
-            out.line(messages.unloadleaksWrapperPartlyUnreadable(hex$1(scan.bytesUnreadable)));
+            out.line(messages.unloadleaksWrapperPartlyUnreadable(hex$2(scan.bytesUnreadable)));
         if (noTag && !hardCoded)
             out.line(messages.unloadleaksWrapperNoTagSites(noTag, w.wrapperName));
         if (w.unmatched.length) {
@@ -7517,15 +9755,16 @@ var __leaktools = (function (exports) {
     function nextCommands(target, driver, records, topSite, siteOf) {
         const atTopSite = records.filter((r) => siteOf(r) === topSite)[0];
         const largest = records.reduce((a, b) => (b.Size > a.Size ? b : a));
-        const parts = [
-            "u " + target.formatAddress(atTopSite.Caller) + " (the code at the largest call site)",
-            "db " + target.formatAddress(largest.Address) + " L" + hex$1(Math.min(largest.Size, 0x100)) + " (the largest allocation's bytes)",
+        // Caller is a return address: ub shows the instructions before it, the call that allocated.
+        const steps = [
+            { command: "ub " + target.formatAddress(atTopSite.Caller) + " L8", why: "the call at the largest call site (Caller is the return address after it)" },
+            { command: "db " + target.formatAddress(largest.Address) + " L" + hex$2(Math.min(largest.Size, 0x100)), why: "the largest allocation's bytes" },
         ];
         // Only a name that passed the file-name check is offered as a command, even as text to copy.
         const safe = fileNameArg(driver);
         if (safe)
-            parts.push("!verifier 3 " + safe + " (the verifier's own report)");
-        return "Next: " + parts.join("; ") + ".";
+            steps.push({ command: "!verifier 3 " + safe, why: "the verifier's own report" });
+        return steps;
     }
     function printGroups(ctx, title, keyHeader, groups) {
         ctx.out.line("");
@@ -7571,7 +9810,7 @@ var __leaktools = (function (exports) {
                     known = { symbol: fallbackName(a), source: messages.unloadleaksNoLines() };
                 }
             }
-            const text = target.formatAddress(a.address) + " " + hex$1(a.size) + " " + a.tag + " " + known.symbol;
+            const text = target.formatAddress(a.address) + " " + hex$2(a.size) + " " + a.tag + " " + known.symbol;
             records.push({
                 Address: a.address,
                 Size: a.size,
@@ -8141,7 +10380,7 @@ var __leaktools = (function (exports) {
             w.findings.push(messages.triageDecoderStopped(e && e.message ? e.message : String(e)));
         }
         if (!w.verdict)
-            w.verdict = info ? messages.triageNoDecoder(info.name) : messages.triageUnknownCode(hex(bugcheck.code));
+            w.verdict = info ? messages.triageNoDecoder(info.name) : messages.triageUnknownCode(hex$1(bugcheck.code));
         w.next.unshift({ Command: "!analyze -v", Why: "the debugger's own analysis of this bugcheck", toString: () => "!analyze -v" });
         const name = info ? info.name : "unknown bugcheck";
         const parameters = bugcheck.parameters.map((value, i) => {
@@ -8159,7 +10398,7 @@ var __leaktools = (function (exports) {
             NextCommands: w.next,
             Source: bugcheck.source,
             Layouts: w.layouts,
-            toString: () => name + " (" + hex(bugcheck.code) + "): " + verdict,
+            toString: () => name + " (" + hex$1(bugcheck.code) + "): " + verdict,
         };
     }
     /** For codes whose Arg1 is a subcode: its meaning and the meanings of Arg2..Arg4, or say it is unknown. */
@@ -8389,7 +10628,7 @@ var __leaktools = (function (exports) {
         if (subcode >= 0x1000 && subcode <= 0x100b)
             addNext(w, "!deadlock", "Driver Verifier's deadlock detection: the locks and threads involved");
         if (sub && sub.parameters && /!ruleinfo/.test(sub.parameters[1])) {
-            addNext(w, "!ruleinfo " + hex(subcode) + " " + fmt(w, p[2]) + " " + fmt(w, p[3]), "the DDI compliance rule and its state");
+            addNext(w, "!ruleinfo " + hex$1(subcode) + " " + fmt(w, p[2]) + " " + fmt(w, p[3]), "the DDI compliance rule and its state");
         }
         if (subcode >= 0xa0 && subcode <= 0xa2)
             addNext(w, "!devobj " + fmt(w, p[2]), "the lower device that returned the bad sector");
@@ -8500,7 +10739,7 @@ var __leaktools = (function (exports) {
         if (subcode === 0x403 || subcode === 0x5003 || subcode === 0x31)
             addNext(w, "mdsched", "Windows Memory Diagnostic on the crashed machine: the page suggests a hardware error");
     }
-    function hex(value) {
+    function hex$1(value) {
         return "0x" + value.toString(16).toUpperCase();
     }
     function hex8(value) {
@@ -8539,7 +10778,7 @@ var __leaktools = (function (exports) {
         return undefined;
     }
     function render(out, r, pointerSize) {
-        out.line("Bugcheck " + hex(r.Code) + " " + r.Name + " (from " + r.Source + ")");
+        out.line("Bugcheck " + hex$1(r.Code) + " " + r.Name + " (from " + r.Source + ")");
         out.lines(renderTable([
             { header: "Arg", value: (p) => p.Name },
             { header: "Value", value: (p) => p.Value.format(pointerSize) },
@@ -8564,6 +10803,17 @@ var __leaktools = (function (exports) {
         name: "ltlimits",
         usage: '!ltlimits [("name", n)]',
         summary: "Show the work limits of long commands; raise one for this session",
+        help: {
+            arguments: [
+                { name: '("name", n)', text: "optional: a limit's name and its new value for this session (a whole number)" },
+                { name: '"reset"', text: "every limit back to its default" },
+            ],
+            records: [{ name: "(each limit)", text: "Name, Value, Default, Ceiling, Commands, Reason" }],
+            examples: [
+                { command: "!ltlimits", text: "every limit, its value and why it exists" },
+                { command: '!ltlimits ("maxModules", 2000)', text: "examine up to 2,000 modules in !findimporter and !leaktag" },
+            ],
+        },
         run(ctx, allArgs) {
             // An omitted argument arrives as undefined (reference §1); count only the ones given.
             let args = allArgs;
@@ -8789,480 +11039,6 @@ var __leaktools = (function (exports) {
         poolHeader: POOL_HEADER_X64,
     };
 
-    // The kernel pool's segment heap (Windows 10 1809 and later, x64): every busy small block of a tag, walked from
-    // nt!ExPoolState down to each _POOL_HEADER. Pure logic over bytes read through a SegmentHeapReader; layouts are
-    // resolved by the caller (symbols first, src/layouts/segment-heap.ts otherwise).
-    //
-    // Encoding facts, with their sources, each validated on every decode here:
-    //  - Page segment signature: Signature == SegContext ^ PageSegment ^ RtlpHpHeapGlobals.HeapKey ^ 0xA2E64EADA2E64EAD.
-    //    The kernel's own check (RtlpHpSegDescriptorValidate, in public decompilations of ntoskrnl) compares
-    //    `SegContext ^ Segment ^ HeapKey ^ *(Segment+0x10)` with 0xA2E64EADA2E64EAD; MemProcFS (ufrisk/MemProcFS,
-    //    vmm/vmmheap.c, VmmHeapAlloc_SegInit) decodes `Signature ^ segment ^ HeapKey ^ 0xa2e64eada2e64ead` and requires
-    //    one of the heap's two segment contexts. From build 26100 (Windows 11 24H2) the constant is gone: MemProcFS
-    //    (vmmwinpool.c, VmmWinPool_AllPool1903_Offsets; vmmheap.c) uses 0 there. The walk tries both and keeps the one a
-    //    signature confirms (encodingOf), so a build it does not know is still read right. P. Fariello and C. Bayet,
-    //    "Scoop the Windows 10 pool!" (SSTIC 2020), describe the kernel pool's use of the segment heap (recalled).
-    //  - Heaps: each pool node's Heaps[4] and ExPoolState.SpecialHeaps[4], index 0 NonPagedPool, 1 NonPagedPoolNx,
-    //    2 and 3 PagedPool (MemProcFS vmmwinpool.c, VmmWinPool_AllPool1903_1_HeapMgr, and PoolViewer's GetAllHeaps, which
-    //    both walk the two arrays).
-    //  - Range descriptors: descriptor i covers unit i (i << UnitShift bytes into the segment); a range's first
-    //    descriptor holds UnitSize; walking starts at the context's FirstDescriptorIndex. RangeFlags 0x0B is an LFH
-    //    subsegment, 0x0F a VS subsegment, 0x03 a large range (MemProcFS, VmmHeapAlloc_SegRangeDescriptor; the kernel
-    //    decompilation tests bit 0 (allocated) and bit 1 (first descriptor)).
-    //  - VS subsegment: valid when Size == Signature ^ 0x2BED; chunks start 0x30 bytes in; each chunk header's
-    //    HeaderBits is encoded with HeapKey ^ (the chunk header's address); decoded, UnsafeSize (bits 16-31) is the
-    //    chunk's size in 16-byte units and Allocated (bits 48-55) is odd for a busy chunk (MemProcFS VmmHeapAlloc_SegVS;
-    //    the bit positions are the PDB's _HEAP_VS_CHUNK_HEADER_SIZE). In the kernel pool the _POOL_HEADER follows the
-    //    16-byte chunk header, except that a block under 0xFF0 bytes that would cross a page starts at the next page
-    //    (MemProcFS: "pool header will be found at start of new page").
-    //  - LFH subsegment: BlockOffsets.EncodedData ^ (ULONG)LfhKey ^ shift gives BlockSize (low 16 bits) and
-    //    FirstBlockOffset (high 16 bits), where shift is (ULONG)subsegment >> 12 before build 26100 and
-    //    (ULONG)(subsegment >> 12) from 26100 on (MemProcFS VmmWinPool_AllPool1903_5_LFH_DoWork and VmmHeapAlloc_SegLFH:
-    //    the two differ in bits 20-31 for kernel addresses; Y. Shafir's PoolViewer, PoolData.cpp
-    //    FindPoolBlocksInLfhSubsegment, written before 26100, decodes `EncodedData ^ (ULONG)LfhKey ^
-    //    ((ULONG)(ULONG_PTR)LfhSubsegment >> 0xc)`). BlockBitmap holds two bits per block; the first is busy (PoolViewer
-    //    tests it; MemProcFS lists a block only when the pair is exactly 01, so a block with both bits set is listed here
-    //    and not there). A block that would cross a page is never handed out (the pool's
-    //    _RTL_HP_LFH_CONFIG.WitholdPageCrossingBlocks; MemProcFS and PoolViewer both skip such slots). Each block starts
-    //    with its _POOL_HEADER, whose BlockSize x 16 is the slot's size (MemProcFS VmmWinPool_AllPool_PushItem checks it).
-    //  - Big allocations served from VS chunks are also in nt!PoolBigPageTable (MemProcFS skips those VS blocks as
-    //    duplicates; PoolViewer reads chunks over a page as data with no pool header): the walk leaves out a block that
-    //    lies inside a big allocation's range, under either reading.
-    //  - _POOL_HEADER: BlockSize (bits 0-7 of the USHORT at +2) x 16 is the block size !pool shows; PoolTag at +4.
-    const SEGMENT_SIGNATURE_XOR = new Address(0xa2e64ead, 0xa2e64ead);
-    /** The first build whose page segment signatures carry no constant and whose LFH offsets shift the whole address. */
-    const ENCODING_CHANGE_BUILD = 26100;
-    function encodingOfBuild(build) {
-        return build !== null && build >= ENCODING_CHANGE_BUILD ? "26100 and later" : "before 26100";
-    }
-    const VS_SIGNATURE_XOR = 0x2bed;
-    const RANGE_LFH = 0x0b;
-    const RANGE_VS = 0x0f;
-    /** First VS chunk: the 0x28-byte _HEAP_VS_SUBSEGMENT rounded up to 16 (MemProcFS oVsChunkHdr = 0x30). */
-    const VS_FIRST_CHUNK = 0x30;
-    const POOL_HEADER_BYTES = 16;
-    /** Blocks this large or larger carry no meaningful BlockSize (8 bits of 16-byte units; MemProcFS cbBigPoolThreshold). */
-    const BIG_THRESHOLD = 0xfe0;
-    /** Bytes of each block kept for the preview and the pointer scan. */
-    const KEPT_BYTES = 256;
-    /** Descriptors in a page segment: DescArray is _HEAP_PAGE_RANGE_DESCRIPTOR [256] in every PDB of the slices. */
-    const DESCRIPTORS_PER_SEGMENT = 256;
-    /** Pool nodes at most: PoolNode is _EX_HEAP_POOL_NODE [64] in every PDB of the slices. */
-    const MAX_POOL_NODES = 64;
-    /** Heaps per node: Heaps is _SEGMENT_HEAP * [4]. */
-    const HEAPS_PER_NODE = 4;
-    /** The heaps of a pool node (and the special heaps), by index (MemProcFS vmmwinpool.c, see the header comment). */
-    const HEAP_NAMES = ["NonPaged", "NonPagedNx", "Paged", "Paged (heap 3)"];
-    function poolOfHeap(index) {
-        return index >= 2 ? "Paged" : "NonPaged";
-    }
-    function heapName(heap) {
-        return (heap.node < 0 ? "special " : "") + HEAP_NAMES[heap.index];
-    }
-    /** x ^ y on 64-bit addresses. */
-    function xor64(a, b) {
-        return new Address((a.hi ^ b.hi) >>> 0, (a.lo ^ b.lo) >>> 0);
-    }
-    /** Canonical kernel-space address (x64): the top 17 bits set. */
-    function isKernelAddress(a) {
-        return a.hi >= 0xffff8000;
-    }
-    /** The context a page segment's signature names: Signature ^ segment ^ HeapKey (^ 0xA2E64EADA2E64EAD before 26100). */
-    function decodeSegmentSignature(signature, segment, heapKey, encoding) {
-        const owner = xor64(xor64(signature, segment), heapKey);
-        return encoding === "before 26100" ? xor64(owner, SEGMENT_SIGNATURE_XOR) : owner;
-    }
-    /** Which encoding makes a page segment's signature name its context, the build's first; null when neither does. */
-    function encodingOf(signature, segment, heapKey, context, preferred) {
-        const other = preferred === "before 26100" ? "26100 and later" : "before 26100";
-        for (const e of [preferred, other])
-            if (decodeSegmentSignature(signature, segment, heapKey, e).equals(context))
-                return e;
-        return null;
-    }
-    /** A VS chunk header decoded: its size in bytes and whether it is busy; HeaderBits ^ HeapKey ^ header address. */
-    function decodeVsChunkHeader(headerBits, chunk, heapKey) {
-        const d = xor64(xor64(headerBits, chunk), heapKey);
-        return { bytes: (d.lo >>> 16) * 16, allocated: ((d.hi >>> 16) & 0xff & 1) === 1 };
-    }
-    /** LFH BlockOffsets decoded: EncodedData ^ (ULONG)LfhKey ^ the subsegment's address shifted as the encoding does it. */
-    function decodeLfhOffsets(encoded, lfhKeyLow, subsegment, encoding) {
-        const shifted = encoding === "before 26100" ? subsegment.lo >>> 12 : ((subsegment.hi << 20) | (subsegment.lo >>> 12)) >>> 0;
-        const d = (encoded ^ lfhKeyLow ^ shifted) >>> 0;
-        return { blockSize: d & 0xffff, firstBlockOffset: d >>> 16 };
-    }
-    /** Bit 0 of block i's two bits in the LFH bitmap. */
-    function lfhBlockBusy(bitmap, offset, index) {
-        return ((bitmap[offset + (index >> 2)] >> ((index & 3) * 2)) & 1) === 1;
-    }
-    /** Where the pool header of a busy VS chunk lies, as an offset from the chunk header (see the header comment). */
-    function vsPoolHeaderOffset(chunk, chunkBytes) {
-        const blockBytes = chunkBytes - 16;
-        const inPage = (chunk.lo + 16) & 0xfff;
-        // MemProcFS's threshold is 0x1040, not 0x1000: a block may run up to 0x40 bytes into the next page in place.
-        if (blockBytes < 0xff0 && inPage + blockBytes > 0x1040)
-            return 16 + (0x1000 - inPage);
-        return 16;
-    }
-    /** The heaps of every pool node (NumberOfPools nodes, capped at the array's 64, four heap pointers each), then the special heaps. */
-    function readPoolHeaps(reader, stateAt, layouts, problems) {
-        const s = layouts.state;
-        const countBytes = reader.read(stateAt.add(s.offsets.NumberOfPools), 4, "nt!ExPoolState.NumberOfPools");
-        if (countBytes instanceof Unreadable) {
-            problems.push(countBytes.describe(8) + "; no heap could be walked");
-            return null;
-        }
-        let nodes = u32(countBytes, 0);
-        if (nodes === 0 || nodes > MAX_POOL_NODES) {
-            problems.push("nt!ExPoolState.NumberOfPools is " + nodes + "; " + (nodes === 0 ? "no node was walked" : "only the first " + MAX_POOL_NODES + " nodes were walked"));
-            nodes = Math.min(Math.max(nodes, 0), MAX_POOL_NODES);
-        }
-        const heaps = [];
-        const seen = new Set();
-        // Node -1: ExPoolState.SpecialHeaps, _SEGMENT_HEAP * [3] up to 1909 and [4] from 2004 (the PDBs); 3 when the
-        // size is not known, so that no pointer past the array is taken for a heap.
-        const specialCount = Math.min(HEAPS_PER_NODE, Math.floor((s.sizes.SpecialHeaps || 24) / 8));
-        for (let node = 0; node <= nodes; node++) {
-            const special = node === nodes;
-            const at = special ? stateAt.add(s.offsets.SpecialHeaps) : stateAt.add(s.offsets.PoolNode + node * layouts.node.size + layouts.node.offsets.Heaps);
-            const where = special ? "the special heaps" : "pool node " + node;
-            const count = special ? specialCount : HEAPS_PER_NODE;
-            const bytes = reader.read(at, count * 8, special ? "nt!ExPoolState.SpecialHeaps" : "pool node " + node + " heaps");
-            if (bytes instanceof Unreadable) {
-                problems.push(bytes.describe(8) + "; " + where + " skipped");
-                continue;
-            }
-            for (let index = 0; index < count; index++) {
-                const heap = u64Address(bytes, index * 8);
-                if (heap.isNull || seen.has(heap.key))
-                    continue;
-                seen.add(heap.key);
-                if (!isKernelAddress(heap)) {
-                    problems.push(where + " heap " + index + " is " + reader.format(heap) + ", outside kernel space; skipped");
-                    continue;
-                }
-                heaps.push({ address: heap, node: special ? -1 : node, index });
-            }
-        }
-        return heaps;
-    }
-    /**
-     * Phase 1, metadata only: each heap's two segment contexts, their page segments (list walked with a visited set,
-     * links checked to be kernel addresses aligned to the segment size, signatures decoded), and the LFH and VS
-     * subsegments their range descriptors name.
-     */
-    function walkSegmentMetadata(reader, heaps, heapKey, layouts, maxSegments, buildEncoding) {
-        const result = { heaps, segments: 0, encoding: null, subsegments: [], metadataBytes: 0, problems: [] };
-        const c = layouts.segContext;
-        let failedSignatures = 0;
-        let goodSignatures = 0;
-        for (const heap of heaps) {
-            const name = "heap " + reader.format(heap.address) + " (" + (heap.node < 0 ? "" : "node " + heap.node + ", ") + heapName(heap) + ")";
-            const contextsAt = heap.address.add(layouts.heap.offsets.SegContexts);
-            const contexts = reader.read(contextsAt, 2 * c.size, name + " segment contexts");
-            if (contexts instanceof Unreadable) {
-                result.problems.push(contexts.describe(8) + "; " + name + " skipped");
-                continue;
-            }
-            result.metadataBytes += 2 * c.size;
-            for (let ci = 0; ci < 2; ci++) {
-                const base = ci * c.size;
-                const contextAt = contextsAt.add(base);
-                const unitShift = u8(contexts, base + c.offsets.UnitShift);
-                const firstDescriptor = u8(contexts, base + c.offsets.FirstDescriptorIndex);
-                const mask = u64Address(contexts, base + c.offsets.SegmentMask);
-                if (unitShift < 12 || unitShift > 20 || firstDescriptor >= DESCRIPTORS_PER_SEGMENT) {
-                    result.problems.push(name + " segment context " + ci + ": UnitShift " + unitShift + ", FirstDescriptorIndex " + firstDescriptor + " are not a segment heap's; skipped");
-                    continue;
-                }
-                const segmentBytes = DESCRIPTORS_PER_SEGMENT * Math.pow(2, unitShift);
-                // SegmentMask clears the offset inside a segment (~(segment size - 1)); a different mask is a different heap.
-                if (mask.hi !== 0xffffffff || ((~mask.lo) >>> 0) + 1 !== segmentBytes) {
-                    result.problems.push(name + " segment context " + ci + ": SegmentMask " + reader.format(mask) + " does not match UnitShift " + unitShift + "; skipped");
-                    continue;
-                }
-                const head = contextAt.add(c.offsets.SegmentListHead);
-                const headBytes = contexts.subarray(base + c.offsets.SegmentListHead, base + c.offsets.SegmentListHead + 8);
-                let link = u64Address(headBytes, 0);
-                const visited = new Set();
-                let walked = 0;
-                while (!link.equals(head)) {
-                    if (!isKernelAddress(link) || link.lo % segmentBytes !== 0) {
-                        result.problems.push(name + ": segment list link " + reader.format(link) + " is " + (isKernelAddress(link) ? "not aligned to a segment" : "outside kernel space") + "; the rest of the list was not followed");
-                        break;
-                    }
-                    if (visited.has(link.key)) {
-                        result.problems.push(name + ": segment list loops back to " + reader.format(link) + " after " + walked + " segments; stopped there");
-                        break;
-                    }
-                    if (walked >= maxSegments) {
-                        result.problems.push(name + ": more than " + maxSegments + " segments in one list; the rest was not followed");
-                        break;
-                    }
-                    visited.add(link.key);
-                    walked++;
-                    const segment = link;
-                    const bytes = reader.read(segment, layouts.pageSegment.size, "page segment");
-                    if (bytes instanceof Unreadable) {
-                        result.problems.push(name + ": page segment " + reader.format(segment) + " is unreadable; the rest of the list was not followed");
-                        break;
-                    }
-                    result.metadataBytes += bytes.length;
-                    result.segments++;
-                    link = u64Address(bytes, layouts.pageSegment.offsets.ListEntry);
-                    const signature = u64Address(bytes, layouts.pageSegment.offsets.Signature);
-                    const encoding = encodingOf(signature, segment, heapKey, contextAt, result.encoding || buildEncoding);
-                    if (!encoding) {
-                        failedSignatures++;
-                        const owner = decodeSegmentSignature(signature, segment, heapKey, result.encoding || buildEncoding);
-                        result.problems.push(name + ": page segment " + reader.format(segment) + " signature does not decode to its context (decodes to " + reader.format(owner) + "); its subsegments were skipped");
-                        continue;
-                    }
-                    if (!result.encoding)
-                        result.encoding = encoding;
-                    goodSignatures++;
-                    rangesOf(bytes, segment, unitShift, firstDescriptor, heap, layouts, result, name, reader);
-                }
-            }
-        }
-        if (failedSignatures > 0 && goodSignatures === 0) {
-            result.problems.push("No page segment's signature decoded with nt!RtlpHpHeapGlobals.HeapKey (" + failedSignatures + " tried): the key read is not the one the heaps were encoded with");
-        }
-        return result;
-    }
-    function rangesOf(bytes, segment, unitShift, firstDescriptor, heap, layouts, result, name, reader) {
-        const d = layouts.descriptor;
-        const unit = Math.pow(2, unitShift);
-        let i = firstDescriptor;
-        while (i < DESCRIPTORS_PER_SEGMENT) {
-            const at = i * d.size;
-            if (at + d.size > bytes.length)
-                break;
-            const flags = u8(bytes, at + d.offsets.RangeFlags);
-            const units = u8(bytes, at + d.offsets.UnitSize);
-            const step = Math.max(1, units);
-            if (flags === RANGE_LFH || flags === RANGE_VS) {
-                if (i + units > DESCRIPTORS_PER_SEGMENT) {
-                    result.problems.push(name + ": descriptor " + i + " of page segment " + reader.format(segment) + " claims " + units + " units, past the segment's end; the rest of the segment was skipped");
-                    break;
-                }
-                result.subsegments.push({ address: segment.add(i * unit), size: units * unit, kind: flags === RANGE_LFH ? "LFH" : "VS", heap });
-            }
-            i += step;
-        }
-    }
-    /** Phase 2: each subsegment's pages once, in one read (page by page only where that read fails). */
-    function walkSubsegments(reader, subsegments, keys, layouts, options) {
-        const out = { blocks: [], busyBlocks: 0, bytesWalked: 0, subsegmentsWalked: 0, notWalked: 0, alsoBig: 0, staleHeaders: 0, stoppedEarly: false, problems: [] };
-        const total = subsegments.reduce((n, s) => n + s.size, 0);
-        let batch = null;
-        // Subsegments that follow each other in a page segment are read together: over KDNET a 4 KB read is two 4,000-byte
-        // packets, sixteen adjacent pages in one read are seventeen. A batch that fails is read again one subsegment at a
-        // time, so one bad page costs only its own subsegment.
-        const viewOf = (k) => {
-            const sub = subsegments[k];
-            if (batch) {
-                const offset = sub.address.distanceFrom(batch.start);
-                if (offset !== null && offset + sub.size <= batch.bytes.length)
-                    return wholeView(batch.bytes.subarray(offset, offset + sub.size));
-            }
-            let size = sub.size;
-            let j = k + 1;
-            while (j < subsegments.length &&
-                size + subsegments[j].size <= BATCH_BYTES &&
-                out.bytesWalked + size + subsegments[j].size <= options.maxBytes &&
-                subsegments[j].address.equals(sub.address.add(size))) {
-                size += subsegments[j].size;
-                j++;
-            }
-            if (j > k + 1) {
-                const bytes = reader.read(sub.address, size, "subsegments");
-                if (!(bytes instanceof Unreadable)) {
-                    batch = { start: sub.address, bytes };
-                    return wholeView(bytes.subarray(0, sub.size));
-                }
-            }
-            return readRange(reader, sub.address, sub.size);
-        };
-        for (let k = 0; k < subsegments.length; k++) {
-            const sub = subsegments[k];
-            if (options.stopAfter !== null && out.blocks.length >= options.stopAfter) {
-                out.stoppedEarly = true;
-                out.notWalked = subsegments.length - k;
-                break;
-            }
-            if (out.bytesWalked + sub.size > options.maxBytes) {
-                out.notWalked = subsegments.length - k;
-                break;
-            }
-            const view = viewOf(k);
-            out.bytesWalked += sub.size;
-            out.subsegmentsWalked++;
-            if (options.onProgress)
-                options.onProgress(out.bytesWalked, total);
-            if (!view.readable(0, 0x40)) {
-                out.problems.push(sub.kind + " subsegment " + reader.format(sub.address) + " (" + heapName(sub.heap) + ") is unreadable" + pagedNote(sub) + "; skipped");
-                continue;
-            }
-            if (view.holes > 0)
-                out.problems.push(sub.kind + " subsegment " + reader.format(sub.address) + ": " + view.holes + " unreadable page" + (view.holes === 1 ? "" : "s") + pagedNote(sub) + "; blocks there were not seen");
-            if (sub.kind === "LFH")
-                walkLfh(reader, sub, view, keys.lfhKeyLow, keys.encoding, layouts, options, out);
-            else
-                walkVs(reader, sub, view, keys.heapKey, layouts, options, out);
-        }
-        return out;
-    }
-    function pagedNote(sub) {
-        return poolOfHeap(sub.heap.index) === "Paged" ? " (paged out?)" : "";
-    }
-    /** Adjacent subsegments read in one host read at most. */
-    const BATCH_BYTES = 0x40000;
-    function wholeView(bytes) {
-        return { bytes, holes: 0, readable: (offset, n) => offset + n <= bytes.length };
-    }
-    /** The subsegment's bytes with a map of which pages were readable. */
-    function readRange(reader, address, size) {
-        const whole = reader.read(address, size, "subsegment");
-        if (!(whole instanceof Unreadable))
-            return wholeView(whole);
-        const bytes = new Uint8Array(size);
-        const pages = Math.ceil(size / 0x1000);
-        const ok = new Uint8Array(pages);
-        for (const piece of reader.readPartial(address, size).pieces) {
-            const offset = piece.start.distanceFrom(address);
-            if (offset === null || offset >= size)
-                continue;
-            const n = Math.min(piece.bytes.length, size - offset);
-            bytes.set(piece.bytes.subarray(0, n), offset);
-            for (let p = Math.ceil(offset / 0x1000); p * 0x1000 + 0x1000 <= offset + n; p++)
-                ok[p] = 1;
-        }
-        let holes = 0;
-        for (let p = 0; p < pages; p++)
-            if (!ok[p])
-                holes++;
-        return {
-            bytes,
-            holes,
-            readable: (offset, n) => {
-                for (let p = Math.floor(offset / 0x1000); p * 0x1000 < offset + n && p < pages; p++)
-                    if (!ok[p])
-                        return false;
-                return offset + n <= size;
-            },
-        };
-    }
-    /**
-     * The block of the tag whose pool header starts at headerOffset, and runs to `limit`; "stale" when the header's
-     * BlockSize does not describe its slot (LFH: the block size; VS: the block, or the block less 16 bytes). MemProcFS
-     * (VmmWinPool_AllPool_PushItem) drops such blocks under 0xFE0 bytes: what is left there is not a live pool block.
-     */
-    function blockOf(sub, view, headerOffset, limit, kind, pattern, ph) {
-        const tag = tagFromKey(u32(view.bytes, headerOffset + ph.offsets.PoolTag));
-        if (!pattern.matches(tag))
-            return null;
-        const size = (u16(view.bytes, headerOffset + ph.offsets.BlockSize) & 0xff) * 16;
-        const slot = limit - headerOffset;
-        if (slot < BIG_THRESHOLD && size !== slot && !(kind === "VS" && size + POOL_HEADER_BYTES === slot))
-            return "stale";
-        const dataStart = headerOffset + POOL_HEADER_BYTES;
-        let end = Math.min(dataStart + KEPT_BYTES, headerOffset + Math.max(size, POOL_HEADER_BYTES), limit);
-        while (end > dataStart && !view.readable(dataStart, end - dataStart))
-            end -= Math.min(0x10, end - dataStart);
-        return {
-            address: sub.address.add(dataStart),
-            header: sub.address.add(headerOffset),
-            size,
-            kind,
-            pool: poolOfHeap(sub.heap.index),
-            tag,
-            data: view.bytes.slice(dataStart, Math.max(dataStart, end)),
-        };
-    }
-    /** Keeps a block of the tag unless its header is stale or the big page table lists it; true when the walk has found enough. */
-    function keep(block, options, out) {
-        if (!block)
-            return false;
-        if (block === "stale") {
-            out.staleHeaders++;
-            return false;
-        }
-        if (options.listedAsBig && options.listedAsBig(block.address)) {
-            out.alsoBig++;
-            return false;
-        }
-        out.blocks.push(block);
-        return options.stopAfter !== null && out.blocks.length >= options.stopAfter;
-    }
-    function walkLfh(reader, sub, view, lfhKeyLow, encoding, layouts, options, out) {
-        const l = layouts.lfhSubsegment;
-        const { blockSize, firstBlockOffset } = decodeLfhOffsets(u32(view.bytes, l.offsets.BlockOffsets), lfhKeyLow, sub.address, encoding);
-        const blockCount = u16(view.bytes, l.offsets.BlockCount);
-        const name = "LFH subsegment " + reader.format(sub.address);
-        if (blockSize < 0x20 || blockSize % 16 !== 0 || firstBlockOffset < l.offsets.BlockBitmap || firstBlockOffset >= sub.size) {
-            out.problems.push(name + ": block size 0x" + blockSize.toString(16) + " and first block at +0x" + firstBlockOffset.toString(16) + " do not decode with nt!RtlpHpHeapGlobals.LfhKey; skipped");
-            return;
-        }
-        const fits = Math.floor((sub.size - firstBlockOffset) / blockSize);
-        const bitmapEnd = l.offsets.BlockBitmap + Math.ceil((blockCount * 2) / 8);
-        if (blockCount === 0 || blockCount > fits || bitmapEnd > firstBlockOffset) {
-            out.problems.push(name + ": its bitmap claims " + blockCount + " blocks of 0x" + blockSize.toString(16) + " bytes; the subsegment holds " + fits + "; skipped");
-            return;
-        }
-        for (let i = 0; i < blockCount; i++) {
-            const headerOffset = firstBlockOffset + i * blockSize;
-            // Subsegments start on a page: a slot that would cross into the next page is withheld, never allocated.
-            if ((headerOffset & 0xfff) + blockSize > 0x1000)
-                continue;
-            if (!lfhBlockBusy(view.bytes, l.offsets.BlockBitmap, i))
-                continue;
-            if (!view.readable(headerOffset, POOL_HEADER_BYTES))
-                continue;
-            out.busyBlocks++;
-            if (keep(blockOf(sub, view, headerOffset, headerOffset + blockSize, "LFH", options.pattern, layouts.poolHeader), options, out))
-                return;
-        }
-    }
-    function walkVs(reader, sub, view, heapKey, layouts, options, out) {
-        const v = layouts.vsSubsegment;
-        const name = "VS subsegment " + reader.format(sub.address);
-        const size = u16(view.bytes, v.offsets.Size);
-        const signature = u16(view.bytes, v.offsets.Signature) & 0x7fff;
-        if (size !== (signature ^ VS_SIGNATURE_XOR)) {
-            out.problems.push(name + ": signature 0x" + signature.toString(16) + " does not match its size 0x" + size.toString(16) + "; skipped");
-            return;
-        }
-        const sizesAt = layouts.vsChunk.offsets.Sizes;
-        let offset = VS_FIRST_CHUNK;
-        const maxChunks = Math.floor(sub.size / 0x20) + 1;
-        for (let n = 0; n < maxChunks && offset + 0x10 <= sub.size; n++) {
-            if (!view.readable(offset, 0x10)) {
-                out.problems.push(name + ": chunk header at +0x" + offset.toString(16) + " is unreadable; the rest of the subsegment was not walked");
-                return;
-            }
-            const chunk = sub.address.add(offset);
-            const decoded = decodeVsChunkHeader(u64Address(view.bytes, offset + sizesAt), chunk, heapKey);
-            if (decoded.bytes < 0x20 || offset + decoded.bytes > sub.size) {
-                out.problems.push(name + ": chunk at " + reader.format(chunk) + " decodes to 0x" + decoded.bytes.toString(16) + " bytes, past the subsegment's end; the rest of the subsegment was not walked");
-                return;
-            }
-            if (decoded.allocated) {
-                const headerOffset = offset + vsPoolHeaderOffset(chunk, decoded.bytes);
-                if (headerOffset + POOL_HEADER_BYTES <= offset + decoded.bytes && view.readable(headerOffset, POOL_HEADER_BYTES)) {
-                    out.busyBlocks++;
-                    if (keep(blockOf(sub, view, headerOffset, offset + decoded.bytes, "VS", options.pattern, layouts.poolHeader), options, out))
-                        return;
-                }
-            }
-            offset += decoded.bytes;
-        }
-    }
-    /** The keys: HeapKey (64 bits) and the low 32 bits of LfhKey (the LFH decode is 32-bit). */
-    function decodeKeys(bytes, globals) {
-        return { heapKey: u64Address(bytes, globals.offsets.HeapKey), lfhKeyLow: unsigned(bytes, globals.offsets.LfhKey, 4) };
-    }
-
     /** Modules sorted by base, for a binary search per value: thousands of blocks x 32 slots x hundreds of modules. */
     class ModuleIndex {
         constructor(modules) {
@@ -9320,6 +11096,29 @@ var __leaktools = (function (exports) {
         summary: "Every live allocation of a tag, small blocks too, and the modules they point into",
         resultNoun: ["allocation", "allocations"],
         quietRepeats: true,
+        keepsResult: true,
+        help: {
+            arguments: [
+                { name: '"Tag"', text: "a pool tag of 1-4 characters in quotes (\"Leak\", \"Mdl \"), ? and * as wildcards" },
+                { name: '"all"', text: "optional: walk every subsegment instead of stopping once the tracker's outstanding count is found" },
+                { name: '"refresh"', text: "optional, last: walk the pool again instead of answering from the kept result" },
+            ],
+            records: [
+                { name: "Allocations", text: "every live allocation found: Address, Size, UserSize, Pool, Kind, Header, Tag, Preview, PreviewOffset, Pointers" },
+                { name: "Pointers", text: "per allocation, values that lead into a loaded module: Offset, Value, Target, Class" },
+                { name: "Modules", text: "the modules the allocations point into, most allocations first: Module, Allocations, Example" },
+                { name: "TopSizes", text: "the sizes found most often: Size, Kind, Count, Bytes" },
+                { name: "Tag, Outstanding", text: "the tag asked for and the tracker's outstanding count (null: no count)" },
+                { name: "SubsegmentsWalked, SubsegmentsLeft, LeftBecause", text: "how much of the segment heap was read, and why the rest was not" },
+                { name: "NotWalked", text: "each heap, segment or page that could not be read, and why" },
+            ],
+            examples: [
+                { command: '!poolallocs "Leak"', text: "big allocations, then the segment heap until the tracker's count is found" },
+                { command: '!poolallocs ("Leak", "all")', text: "walk every subsegment" },
+                { command: 'dx @$poolallocs("Leak").Allocations.Where(a => a.Kind == "VS")', text: "the VS blocks, from the kept walk" },
+                { command: 'dx @$poolallocs("Mdl ").Modules', text: "the modules the blocks point into, ranked" },
+            ],
+        },
         run(ctx, allArgs) {
             if (!ctx.target.isKernel) {
                 ctx.out.line(messages.needsKernel("poolallocs"));
@@ -9337,55 +11136,67 @@ var __leaktools = (function (exports) {
             return showAllocations(ctx, pattern, args.length === 2);
         },
     };
+    /** The tracker's outstanding figures for the tag, or why there are none (then every heap is walked). */
+    function trackerCount(ctx, pattern) {
+        const read = readUsageOrSay(ctx.target, ctx.out);
+        if (!read)
+            return { unknown: "the tracker could not be read (above)" };
+        const tracked = { count: 0, nonPaged: { count: 0, bytes: 0 }, paged: { count: 0, bytes: 0 } };
+        let rows = 0;
+        for (const u of read.usage.rows) {
+            if (!pattern.matches(u.tag))
+                continue;
+            rows++;
+            const np = read.usage.fromPoolused ? u.nonPagedAllocs : outstanding(u.nonPagedAllocs, u.nonPagedFrees);
+            const p = read.usage.fromPoolused ? u.pagedAllocs : outstanding(u.pagedAllocs, u.pagedFrees);
+            tracked.nonPaged.count += np;
+            tracked.nonPaged.bytes += u.nonPagedBytes;
+            tracked.paged.count += p;
+            tracked.paged.bytes += u.pagedBytes;
+        }
+        // No row: the tag's counters are not kept (pool tagging off for it, a table partly unreadable), which is not a
+        // count of 0; the early stop would otherwise stop before reading anything.
+        if (rows === 0)
+            return { unknown: "the tracker has no entry for '" + pattern.text + "'" + (read.usage.problems.length ? " (part of it could not be read, above)" : "") };
+        tracked.count = tracked.nonPaged.count + tracked.paged.count;
+        return { tracked };
+    }
     function showAllocations(ctx, pattern, all) {
         const target = ctx.target;
         const out = ctx.out;
         const tagText = pattern.text.replace(/ +$/, "");
-        const read = readUsageOrSay(ctx.target, ctx.out);
-        let tracked = null;
-        if (read) {
-            tracked = { count: 0, nonPaged: { count: 0, bytes: 0 }, paged: { count: 0, bytes: 0 } };
-            for (const u of read.usage.rows) {
-                if (!pattern.matches(u.tag))
-                    continue;
-                const np = read.usage.fromPoolused ? u.nonPagedAllocs : outstanding(u.nonPagedAllocs, u.nonPagedFrees);
-                const p = read.usage.fromPoolused ? u.pagedAllocs : outstanding(u.pagedAllocs, u.pagedFrees);
-                tracked.nonPaged.count += np;
-                tracked.nonPaged.bytes += u.nonPagedBytes;
-                tracked.paged.count += p;
-                tracked.paged.bytes += u.pagedBytes;
-            }
-            tracked.count = tracked.nonPaged.count + tracked.paged.count;
-            out.line("");
-            out.line("Tracker: '" + pattern.text + "' nonpaged " + plural(tracked.nonPaged.count, "allocation") + ", " + bytesWithUnit(tracked.nonPaged.bytes) +
-                "; paged " + plural(tracked.paged.count, "allocation") + ", " + bytesWithUnit(tracked.paged.bytes) + " outstanding.");
-        }
+        // How the answer was reached goes after it (output conventions 1 and 2): everything the reads print is held here.
+        const details = new BufferedPrinter(out);
+        const dctx = { target, out: details };
+        const count = trackerCount(dctx, pattern);
+        const tracked = "tracked" in count ? count.tracked : null;
+        if (tracked)
+            details.line("Tracker: '" + pattern.text + "': " + poolText(tracked.nonPaged.count, tracked.nonPaged.bytes, tracked.paged.count, tracked.paged.bytes) + ".");
         // Big allocations first: one read of the table.
-        const records = [];
         const big = readBigPages(target, pattern);
-        out.line("");
         if (big.kind === "bigPagesMissing")
-            out.line("Big pool allocations: not available (" + big.reason + ").");
+            details.line("Big pool allocations: not available (" + big.reason + ").");
         else {
-            out.line("Big pool allocations (nt!PoolBigPageTable, " + big.entries + " entries): " + big.allocations.length + " live.");
-            out.line(messages.layoutFallback(big.layoutDescription));
+            details.line("Big pool allocations (nt!PoolBigPageTable, " + groupDigits(big.entries) + " entries): " + groupDigits(big.allocations.length) + " live.");
+            details.lines(layoutNote(big.layout));
             for (const p of big.problems)
-                out.line("  " + p);
+                details.line("  " + p);
         }
         const bigAllocations = big.kind === "bigPages" ? big.allocations : [];
-        // Small blocks: the segment heap.
+        // Small blocks: the segment heap, to the end when "all" was asked or the tracker gave no count.
         const stopAfter = all || !tracked ? null : Math.max(0, tracked.count - bigAllocations.length);
-        const small = walkSmallBlocks(ctx, pattern, stopAfter, bigAllocations);
+        const small = walkSmallBlocks({ target, out: details }, pattern, stopAfter, bigAllocations);
         const modules = new ModuleIndex(target.modules());
         const symbolize = symbolizer(target);
+        const raw = [];
         for (const a of bigAllocations) {
             const bytes = target.memory.read(a.address, Math.min(KEPT_BYTES, Math.max(1, a.size)), "big allocation");
-            const data = bytes instanceof Unreadable ? null : bytes;
-            records.push(allocationRecord(target, a.address, a.size, a.paged ? "Paged" : "NonPaged", "Big", null, a.tag, data, modules, symbolize));
+            raw.push({ address: a.address, size: a.size, userSize: a.size, pool: a.paged ? "Paged" : "NonPaged", kind: "Big", header: null, tag: a.tag, data: bytes instanceof Unreadable ? null : bytes });
         }
         for (const b of small.blocks)
-            records.push(allocationRecord(target, b.address, b.size, b.pool, b.kind, b.header, b.tag, b.data, modules, symbolize));
-        // Summary against the tracker.
+            raw.push({ address: b.address, size: b.size, userSize: Math.max(0, b.size - POOL_HEADER_BYTES), pool: b.pool, kind: b.kind, header: b.header, tag: b.tag, data: b.data });
+        const previewAt = differingOffset(raw.map((r) => r.data));
+        const records = raw.map((r) => allocationRecord(target, r.address, r.size, r.userSize, r.pool, r.kind, r.header, r.tag, r.data, previewAt, modules, symbolize));
         const found = { NonPaged: { count: 0, bytes: 0 }, Paged: { count: 0, bytes: 0 } };
         const byKind = { LFH: 0, VS: 0, Big: 0 };
         for (const r of records) {
@@ -9393,29 +11204,43 @@ var __leaktools = (function (exports) {
             found[r.Pool].bytes += r.Size;
             byKind[r.Kind]++;
         }
-        out.line("");
-        out.line("Found: nonpaged " + plural(found.NonPaged.count, "allocation") + ", " + bytesWithUnit(found.NonPaged.bytes) + "; paged " + plural(found.Paged.count, "allocation") + ", " +
-            bytesWithUnit(found.Paged.bytes) + " (LFH " + groupDigits(byKind.LFH) + ", VS " + groupDigits(byKind.VS) + ", big " + groupDigits(byKind.Big) + ").");
-        if (small.stoppedEarly)
-            out.line(messages.poolallocsStopped(tracked ? tracked.count : records.length, tagText));
-        else if (tracked && records.length !== tracked.count)
+        const moduleRows = pointedModules(records);
+        // The answer.
+        const pools = [];
+        for (const pool of ["NonPaged", "Paged"])
+            if (found[pool].count || (pool === "NonPaged" && !found.Paged.count))
+                pools.push(groupDigits(found[pool].count) + " " + pool + ", " + sizeText(found[pool].bytes));
+        out.line("Found: " + (tracked ? groupDigits(records.length) + " of the " + groupDigits(tracked.count) + " outstanding" : groupDigits(records.length)) + " '" + pattern.text + "' " +
+            (records.length === 1 && !tracked ? "allocation" : "allocations") + ": " + pools.join("; ") + "; LFH " + groupDigits(byKind.LFH) + ", VS " + groupDigits(byKind.VS) + ", big " + groupDigits(byKind.Big) + ".");
+        if (moduleRows.length) {
+            out.line("They point into " + moduleRows.slice(0, 3).map((m, i) => m.Module + " (" + groupDigits(m.Allocations) + (i === 0 ? " of " + groupDigits(records.length) + "; " + m.Example : "") + ")").join(", ") +
+                (moduleRows.length > 3 ? " and " + plural(moduleRows.length - 3, "more module") : "") + ".");
+        }
+        for (const line of walkLines(small, tracked, "unknown" in count ? count.unknown : null, records.length, tagText))
+            out.line(line);
+        if (tracked && !small.stoppedEarly && records.length !== tracked.count)
             out.line(messages.poolallocsDiffer(records.length, tracked.count, small.walked));
+        const keeping = ctx.keeping ? ctx.keeping() : null;
+        if (keeping && keeping.keptWhile)
+            out.line(messages.poolallocsKept(tagText, all, keeping.keptWhile));
+        else if (keeping && keeping.notKeptBecause)
+            out.line(messages.poolallocsNotKept(keeping.notKeptBecause));
         if (records.length) {
             out.line("");
-            out.lines(allocationTable(target, records.slice(0, ROWS_SHOWN)));
+            if (previewAt > 0)
+                out.line(messages.poolallocsCommonPrefix(previewAt, hexBytes(raw.find((r) => r.data && r.data.length >= previewAt).data.subarray(0, Math.min(previewAt, 16))) + (previewAt > 16 ? " ..." : "")));
+            out.lines(allocationTable(target, records.slice(0, ROWS_SHOWN), previewAt));
             if (records.length > ROWS_SHOWN)
                 out.line("  ... " + groupDigits(records.length - ROWS_SHOWN) + ' more: dx @$poolallocs("' + quoted(tagText) + '").Allocations');
             out.line("");
             out.line("Top sizes:");
-            const sizes = topSizes(records);
             out.lines(renderTable([
-                { header: "Size", align: "right", value: (s) => hex$1(s.Size) },
+                { header: "Size", align: "right", value: (s) => hex$2(s.Size) },
                 { header: "Kind", value: (s) => s.Kind },
                 { header: "Count", align: "right", value: (s) => groupDigits(s.Count) },
-                { header: "Bytes", align: "right", value: (s) => groupDigits(s.Size * s.Count) },
-            ], sizes.slice(0, 5), "  "));
+                { header: "Bytes", align: "right", value: (s) => groupDigits(s.Bytes) },
+            ], topSizes(records).slice(0, 5), "  "));
         }
-        const moduleRows = pointedModules(records);
         out.line("");
         if (moduleRows.length) {
             out.line("Modules the allocations point into (a second way to name the owner; it works for shared tags):");
@@ -9427,40 +11252,102 @@ var __leaktools = (function (exports) {
         }
         else if (records.length)
             out.line("No allocation holds a pointer into a loaded module in its first " + KEPT_BYTES + " bytes.");
-        if (records.length) {
-            const first = records[0];
-            const at = target.formatAddress(first.Address);
-            out.line("Next: !pool " + at + "; db " + at + " L" + hex$1(Math.max(1, Math.min(first.Size, 0x1000))).slice(2) + '; !leaktag "' + quoted(tagText) + '"');
-        }
-        else
-            out.line('Next: !leaktag "' + quoted(tagText) + '" (usage and the driver that holds the tag).');
+        // How it was found.
+        out.line("");
+        out.lines(details.buffer);
+        out.line("");
+        out.lines(nextBlock(nextSteps$1(target, records, moduleRows, small, tagText)));
         return {
             Tag: pattern.text,
+            Outstanding: tracked ? tracked.count : null,
             Allocations: records,
             Modules: moduleRows,
             TopSizes: topSizes(records),
+            SubsegmentsWalked: small.subsegmentsWalked,
+            SubsegmentsLeft: small.subsegmentsLeft,
+            LeftBecause: small.leftBecause,
             NotWalked: small.problems.slice(),
-            Complete: !small.stoppedEarly && small.complete,
-            toString: () => "'" + pattern.text + "': " + plural(records.length, "allocation"),
+            toString: () => "'" + pattern.text + "': " + plural(records.length, "allocation") + (small.subsegmentsLeft ? ", " + plural(small.subsegmentsLeft, "subsegment") + " left unread" : ""),
         };
+    }
+    /** The lines that say how much of the pool was walked, and why the rest was not. */
+    function walkLines(small, tracked, noCount, found, tagText) {
+        if (!small.walked)
+            return small.notWalked ? [small.notWalked] : [];
+        const lines = [];
+        if (noCount)
+            lines.push(messages.poolallocsNoCount(noCount));
+        const left = small.subsegmentsLeft || 0;
+        const total = small.subsegmentsWalked + left;
+        if (small.stoppedEarly)
+            lines.push(messages.poolallocsStopped(tracked ? tracked.count : found, small.subsegmentsWalked, total, left, humanBytes(small.bytesLeft), tagText));
+        else if (left === 0)
+            lines.push("Walked all " + plural(total, "subsegment") + " (" + humanBytes(small.bytesWalked) + ").");
+        else
+            lines.push("Walked " + groupDigits(small.subsegmentsWalked) + " of " + plural(total, "subsegment") + "; " + groupDigits(left) + " left unread at the cap on bytes walked (below).");
+        return lines;
+    }
+    /** The first 8-byte boundary at which the kept bytes of the blocks differ; 0 when they differ at once, or are all alike. */
+    function differingOffset(datas) {
+        const present = datas.filter((d) => d !== null && d.length > 0);
+        if (present.length < 2)
+            return 0;
+        const shortest = Math.min(...present.map((d) => d.length));
+        const first = present[0];
+        let same = 0;
+        while (same < shortest && present.every((d) => d[same] === first[same]))
+            same++;
+        // Alike to the end of the shortest: nothing tells them apart in what was kept, so show their start.
+        if (same >= shortest)
+            return 0;
+        return same - (same % 8);
+    }
+    function hexBytes(bytes) {
+        const parts = [];
+        for (let i = 0; i < bytes.length; i++)
+            parts.push(("0" + bytes[i].toString(16)).slice(-2));
+        return parts.join(" ");
+    }
+    /** Follow-ups with real values: the tag's usage and owner, the first block's pointers and bytes (its user size). */
+    function nextSteps$1(target, records, moduleRows, small, tagText) {
+        const steps = [{ command: '!leaktag "' + quoted(tagText) + '"', why: "the tag's usage and the driver whose code passes it to the allocator" }];
+        if (small.stoppedEarly && small.subsegmentsLeft)
+            steps.push({ command: '!poolallocs ("' + quoted(tagText) + '", "all")', why: "walk the " + plural(small.subsegmentsLeft, "subsegment") + " left unread too" });
+        else if (small.stoppedEarly && !small.walked)
+            steps.push({ command: '!poolallocs ("' + quoted(tagText) + '", "all")', why: "walk the segment heap anyway" });
+        const first = records[0];
+        if (first) {
+            const at = target.formatAddress(first.Address);
+            const user = Math.max(1, first.UserSize);
+            steps.push({ command: "dps " + at + " L0x" + Math.max(1, Math.min(Math.floor(user / 8), 0x40)).toString(16), why: "the first block's pointers, with symbols" });
+            steps.push({ command: "db " + at + " L0x" + Math.min(user, 0x1000).toString(16), why: user > 0x1000 ? "the first 0x1000 bytes of the first block" : "the first block's bytes (its user size, not into the next block)" });
+            const bigOne = records.find((r) => r.Kind === "Big");
+            // !pool reads a big allocation's entry in the big page table; on a segment-heap block it fails (README).
+            if (bigOne)
+                steps.push({ command: "!pool " + target.formatAddress(bigOne.Address), why: "the big page table's entry for the first big allocation" });
+        }
+        const example = moduleRows.length ? records.find((r) => r.Pointers.some((p) => p.Target.split(/[!+]/)[0] === moduleRows[0].Module)) : undefined;
+        if (example) {
+            const pointer = example.Pointers.filter((p) => p.Target.split(/[!+]/)[0] === moduleRows[0].Module)[0];
+            steps.push({ command: "ln " + target.formatAddress(pointer.Value), why: "what in " + moduleRows[0].Module + " the blocks point to" });
+        }
+        return steps;
     }
     /** Resolves the layouts, reads the keys, walks metadata then subsegments, and prints what it did. */
     function walkSmallBlocks(ctx, pattern, stopAfter, big) {
         const target = ctx.target;
         const out = ctx.out;
         const tagText = pattern.text.replace(/ +$/, "");
-        const none = (why) => {
-            out.line(messages.poolallocsSmallNotWalked(why, tagText));
-            return { blocks: [], stoppedEarly: false, complete: false, walked: false, problems: [why] };
-        };
+        const empty = { blocks: [], walked: false, subsegmentsWalked: 0, subsegmentsLeft: null, bytesWalked: 0, bytesLeft: 0 };
+        const none = (why) => (Object.assign(Object.assign({}, empty), { stoppedEarly: false, notWalked: messages.poolallocsSmallNotWalked(why, tagText), leftBecause: "small blocks not walked: " + why, problems: [why] }));
         const build = target.windowsBuild();
         if (target.pointerSize !== 8)
             return none("the segment-heap walk covers 64-bit kernels, and this one is 32-bit");
         if (build !== null && build < SEGMENT_HEAP_POOL_BUILD)
             return none("build " + build + " predates the segment-heap pool of Windows 10 1809 (build 17763), and leaktools does not walk the older pool");
         if (stopAfter === 0) {
-            out.line("Small blocks: not walked, the big allocations already account for every outstanding allocation the tracker counts.");
-            return { blocks: [], stoppedEarly: true, complete: false, walked: false, problems: [] };
+            const why = "the big allocations account for every outstanding allocation the tracker counts";
+            return Object.assign(Object.assign({}, empty), { stoppedEarly: true, notWalked: messages.poolallocsBigAccountForAll(tagText), leftBecause: why, problems: [] });
         }
         const layouts = resolveAll(target, build);
         if ("missing" in layouts)
@@ -9474,15 +11361,19 @@ var __leaktools = (function (exports) {
         if (keyBytes instanceof Unreadable)
             return none(keyBytes.describe(8));
         const keys = decodeKeys(keyBytes, layouts.layouts.globals);
-        out.line("Segment heap layout: " + layouts.description + ".");
+        // Provenance once per session, short (output conventions 2): the full wording is in !leaktools.
+        if (layouts.builtIn) {
+            const count = Object.keys(SEGMENT_HEAP_LAYOUTS).length;
+            const typeName = layouts.builtIn.typeName + (layouts.builtInCount > 1 ? " and " + (layouts.builtInCount - 1) + " more segment-heap types" : "");
+            out.lines(layoutNote({ typeName, origin: "built-in", description: layouts.description, guessed: layouts.builtIn.guessed, variantLabel: layouts.builtIn.variantLabel }));
+            if (layouts.builtInCount < count)
+                out.line("  " + (count - layouts.builtInCount) + " of " + count + " segment-heap types from the symbols.");
+        }
         const reader = readerOf(target);
         const problems = [];
         const heaps = readPoolHeaps(reader, stateAt, layouts.layouts, problems);
-        if (!heaps) {
-            for (const p of problems)
-                out.line("  " + p);
-            return { blocks: [], stoppedEarly: false, complete: false, walked: false, problems };
-        }
+        if (!heaps)
+            return none(problems.join("; "));
         const buildEncoding = encodingOfBuild(build);
         const meta = walkSegmentMetadata(reader, heaps, keys.heapKey, layouts.layouts, MAX_SEGMENTS_PER_LIST, buildEncoding);
         const encoding = meta.encoding || buildEncoding;
@@ -9523,7 +11414,7 @@ var __leaktools = (function (exports) {
                 progress.update(done);
             },
         });
-        out.line("Walked " + plural(blocks.subsegmentsWalked, "subsegment") + " (" + humanBytes(blocks.bytesWalked) + "), " + plural(blocks.busyBlocks, "busy block") + "; " +
+        out.line("Walked " + plural(blocks.subsegmentsWalked, "subsegment") + " of " + groupDigits(meta.subsegments.length) + " (" + humanBytes(blocks.bytesWalked) + "), " + plural(blocks.busyBlocks, "busy block") + "; " +
             plural(blocks.blocks.length, "block") + " tagged '" + pattern.text + "'.");
         if (blocks.alsoBig > 0)
             out.line(messages.poolallocsAlsoBig(blocks.alsoBig));
@@ -9535,9 +11426,21 @@ var __leaktools = (function (exports) {
             out.line("  " + p);
         if (all.length > SHOWN)
             out.line("  ... " + (all.length - SHOWN) + ' more: dx @$poolallocs("' + quoted(tagText) + '").NotWalked');
-        if (!blocks.stoppedEarly && blocks.notWalked > 0)
+        const capped = !blocks.stoppedEarly && blocks.notWalked > 0;
+        if (capped)
             out.line(messages.poolallocsCap(blocks.notWalked, humanBytes(maxBytes)));
-        return { blocks: blocks.blocks, stoppedEarly: blocks.stoppedEarly, complete: all.length === 0 && blocks.notWalked === 0, walked: true, problems: all };
+        return {
+            blocks: blocks.blocks,
+            stoppedEarly: blocks.stoppedEarly,
+            walked: true,
+            notWalked: null,
+            subsegmentsWalked: blocks.subsegmentsWalked,
+            subsegmentsLeft: blocks.notWalked,
+            bytesWalked: blocks.bytesWalked,
+            bytesLeft: blocks.bytesNotWalked,
+            leftBecause: blocks.notWalked === 0 ? "" : blocks.stoppedEarly ? "stopped once the tracker's outstanding count was found" : "the cap on bytes walked (maxPoolBytesWalked)",
+            problems: all,
+        };
     }
     function heapNames(heaps) {
         const nodes = new Set(heaps.filter((h) => h.node >= 0).map((h) => h.node)).size;
@@ -9564,7 +11467,7 @@ var __leaktools = (function (exports) {
         const count = Object.keys(resolved).length;
         const description = fromSymbols === count ? "symbols (nt!_SEGMENT_HEAP and " + (count - 1) + " more types)"
             : builtIn.description + (fromSymbols ? "; " + fromSymbols + " of " + count + " types from the symbols" : "");
-        return { layouts: resolved, description };
+        return { layouts: resolved, description, builtIn, builtInCount: count - fromSymbols };
     }
     function readerOf(target) {
         return {
@@ -9582,28 +11485,30 @@ var __leaktools = (function (exports) {
                 symbol = cache.size < MAX_SYMBOLIZED_POINTERS ? target.symbolize(hit.value).symbol : null;
                 cache.set(hit.value.key, symbol);
             }
-            return symbol || hit.module.name + "+" + hex$1(hit.rva);
+            return symbol || hit.module.name + "+" + hex$2(hit.rva);
         };
     }
-    function allocationRecord(target, address, size, pool, kind, header, tag, data, modules, symbolize) {
+    function allocationRecord(target, address, size, userSize, pool, kind, header, tag, data, previewAt, modules, symbolize) {
         const pointers = data
             ? findPointers(data, modules).map((hit) => {
                 const text = symbolize(hit);
                 const cls = vftableClass(text);
-                return { Offset: hit.offset, Value: hit.value, Target: text, Class: cls, toString: () => "+" + hex$1(hit.offset) + " " + target.formatAddress(hit.value) + " " + text };
+                return { Offset: hit.offset, Value: hit.value, Target: text, Class: cls, toString: () => "+" + hex$2(hit.offset) + " " + target.formatAddress(hit.value) + " " + text };
             })
             : [];
-        const preview = data ? previewText(data) : "unreadable";
+        const preview = data ? previewText(data.subarray(Math.min(previewAt, data.length))) : "unreadable";
         return {
             Address: address,
             Size: size,
+            UserSize: userSize,
             Pool: pool,
             Kind: kind,
             Header: header,
             Tag: tag,
             Preview: preview,
+            PreviewOffset: data ? Math.min(previewAt, data.length) : 0,
             Pointers: pointers,
-            toString: () => target.formatAddress(address) + " " + hex$1(size) + " " + pool + " " + kind + (pointers.length ? " -> " + pointers[0].Target : ""),
+            toString: () => target.formatAddress(address) + " " + hex$2(size) + " " + pool + " " + kind + (pointers.length ? " -> " + pointers[0].Target : ""),
         };
     }
     /** The first 32 bytes as `db` shows them: hex, then ASCII with dots. */
@@ -9617,15 +11522,16 @@ var __leaktools = (function (exports) {
         }
         return hexText + "  " + ascii;
     }
-    function allocationTable(target, rows) {
+    function allocationTable(target, rows, previewAt) {
         return renderTable([
             { header: "Address", value: (r) => target.formatAddress(r.Address) },
-            { header: "Size", align: "right", value: (r) => hex$1(r.Size) },
+            { header: "Size", align: "right", value: (r) => hex$2(r.Size) },
+            { header: "User", align: "right", value: (r) => hex$2(r.UserSize) },
             { header: "Pool", value: (r) => r.Pool },
             { header: "Kind", value: (r) => r.Kind },
             { header: "Header", value: (r) => (r.Header ? target.formatAddress(r.Header) : "-") },
-            { header: "First bytes", value: (r) => shortPreview(r.Preview) },
-            { header: "Points to", value: (r) => (r.Pointers.length ? r.Pointers[0].Target + (r.Pointers.length > 1 ? " (+" + (r.Pointers.length - 1) + ")" : "") : "") },
+            { header: previewAt > 0 ? "Bytes at +" + hex$2(previewAt) : "First bytes", value: (r) => shortPreview(r.Preview) },
+            { header: "Points to", value: (r) => (r.Pointers.length ? r.Pointers[0].Target + (r.Pointers.length > 1 ? " (+" + (r.Pointers.length - 1) + " more)" : "") : "") },
         ], rows, "  ");
     }
     /** 16 bytes of hex and their ASCII, enough to tell records apart in a table; the record has all 32. */
@@ -9640,10 +11546,12 @@ var __leaktools = (function (exports) {
         for (const r of records) {
             const key = r.Kind + ":" + r.Size;
             const row = bySize.get(key);
-            if (row)
+            if (row) {
                 row.Count++;
+                row.Bytes += r.Size;
+            }
             else {
-                const created = { Size: r.Size, Kind: r.Kind, Count: 1, toString: () => hex$1(created.Size) + " " + created.Kind + " x " + created.Count };
+                const created = { Size: r.Size, Kind: r.Kind, Count: 1, Bytes: r.Size, toString: () => hex$2(created.Size) + " " + created.Kind + " x " + groupDigits(created.Count) };
                 bySize.set(key, created);
             }
         }
@@ -9665,7 +11573,7 @@ var __leaktools = (function (exports) {
                 if (row)
                     row.Allocations++;
                 else {
-                    const created = { Module: module, Allocations: 1, Example: p.Target + (p.Class ? " (class " + p.Class + ")" : "") + " at +" + hex$1(p.Offset), toString: () => created.Module + ": " + created.Allocations };
+                    const created = { Module: module, Allocations: 1, Example: p.Target + (p.Class ? " (class " + p.Class + ")" : "") + " at +" + hex$2(p.Offset), toString: () => created.Module + ": " + created.Allocations };
                     rows.set(module, created);
                 }
             }
@@ -9676,6 +11584,2312 @@ var __leaktools = (function (exports) {
     }
     function quoted(tag) {
         return tag.replace(/\\/g, "\\\\").replace(/"/g, '\\"');
+    }
+
+    /** The block's first pointer when it leads into a loaded image: what `Type` names. */
+    function typePointerOf(block, inImage) {
+        const p = block.firstPointer;
+        return p && !p.isNull && inImage(p) ? p : null;
+    }
+    function sizeGroupKey(size, typePointer) {
+        return "z:" + size.toString(16) + ":" + (typePointer ? typePointer.key : "-");
+    }
+    function stackGroupKey(record) {
+        return "s:" + record.key;
+    }
+    /**
+     * Groups blocks; largest Bytes first (then Allocations, then key, so equal groups keep one order run to run).
+     * With `ust` false every block goes to a size group, even one that carries a record (the flag is what the user
+     * set; a stray record on a heap created before the flag was cleared is not a stack the user asked for).
+     */
+    function groupBlocks(blocks, ust, inImage) {
+        const groups = new Map();
+        for (const block of blocks) {
+            const type = typePointerOf(block, inImage);
+            const record = ust && block.stackRecord && !block.stackRecord.isNull ? block.stackRecord : null;
+            const key = record ? stackGroupKey(record) : sizeGroupKey(block.size, type);
+            let group = groups.get(key);
+            if (!group) {
+                group = {
+                    key,
+                    stackRecord: record,
+                    size: record ? null : block.size,
+                    typePointer: record ? null : type,
+                    allocations: 0,
+                    bytes: 0,
+                    example: block.address,
+                    exampleSize: block.size,
+                    types: record ? new Map() : null,
+                };
+                groups.set(key, group);
+            }
+            group.allocations++;
+            group.bytes += block.size;
+            if (group.types && type) {
+                const seen = group.types.get(type.key);
+                if (seen)
+                    seen.count++;
+                else
+                    group.types.set(type.key, { pointer: type, count: 1 });
+            }
+        }
+        const list = [];
+        groups.forEach((g) => {
+            let typePointer = g.typePointer;
+            if (g.types) {
+                g.types.forEach((t) => {
+                    if (t.count * 2 > g.allocations)
+                        typePointer = t.pointer;
+                });
+            }
+            list.push({ key: g.key, stackRecord: g.stackRecord, size: g.size, typePointer, allocations: g.allocations, bytes: g.bytes, example: g.example, exampleSize: g.exampleSize });
+        });
+        return list.sort(byBytes);
+    }
+    function byBytes(a, b) {
+        return b.bytes - a.bytes || b.allocations - a.allocations || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+    }
+    /**
+     * The groups whose bytes grew since `before` (a group absent then grew from zero), largest growth first. A group
+     * that only gained allocations of equal total size did not grow in bytes and is left out: the question is memory.
+     */
+    function groupGrowth(before, now) {
+        const grown = [];
+        let shrunk = 0;
+        const present = new Set();
+        for (const g of now) {
+            present.add(g.key);
+            const then = before.get(g.key);
+            const deltaBytes = g.bytes - (then ? then.bytes : 0);
+            const deltaAllocations = g.allocations - (then ? then.allocations : 0);
+            if (deltaBytes > 0)
+                grown.push({ group: g, deltaAllocations, deltaBytes });
+            else if (deltaBytes < 0)
+                shrunk++;
+        }
+        let gone = 0;
+        before.forEach((_, key) => {
+            if (!present.has(key))
+                gone++;
+        });
+        grown.sort((a, b) => b.deltaBytes - a.deltaBytes || b.deltaAllocations - a.deltaAllocations || byBytes(a.group, b.group));
+        return { grown, shrunk, gone };
+    }
+    function countsByKey(groups) {
+        const map = new Map();
+        for (const g of groups)
+            map.set(g.key, { allocations: g.allocations, bytes: g.bytes });
+        return map;
+    }
+    /** Bytes per second over the target's own clock; null when the clock was unreadable or did not move. */
+    function ratePerSecond(delta, seconds) {
+        return seconds !== null && isFinite(seconds) && seconds > 0 ? delta / seconds : null;
+    }
+
+    /** RtlCaptureStackBackTrace is called with at most 32 frames (DEC RtlpStackTraceDatabaseLogPrefix). */
+    const MAX_STACK_DEPTH = 32;
+    function recordOffsets(ps) {
+        return ps === 8 ? { depth: 0xc, frames: 0x10 } : { depth: 0x8, frames: 0xc };
+    }
+    /** Frames from a record's bytes (at least the header); a problem when the depth is implausible or the bytes short. */
+    function decodeStackRecord(bytes, ps, at) {
+        const o = recordOffsets(ps);
+        if (bytes.length < o.frames)
+            return { problem: "the stack record at " + at + " is cut short" };
+        const depth = depthOf(bytes, ps);
+        if (depth < 1 || depth > MAX_STACK_DEPTH)
+            return { problem: "the stack record at " + at + " has an implausible depth (" + depth + ")" };
+        if (bytes.length < o.frames + depth * ps)
+            return { problem: "the stack record at " + at + " is cut short" };
+        const frames = [];
+        for (let i = 0; i < depth; i++)
+            frames.push(pointer(bytes, o.frames + i * ps, ps));
+        return { frames };
+    }
+    /** The record's Depth, else an _RTL_STACK_TRACE_ENTRY's USHORT Depth (the DWORD's upper half), else the DWORD. */
+    function depthOf(bytes, ps) {
+        const at = recordOffsets(ps).depth;
+        const dword = u32(bytes, at);
+        if (dword >= 1 && dword <= MAX_STACK_DEPTH)
+            return dword;
+        const entryDepth = u16(bytes, at + 2);
+        return entryDepth >= 1 && entryDepth <= MAX_STACK_DEPTH ? entryDepth : dword;
+    }
+    /** Reads records, each once: one read of the largest record, and only when that fails the header and its frames. */
+    class StackRecordReader {
+        constructor(target) {
+            this.target = target;
+            this.cache = new Map();
+        }
+        read(record) {
+            const cached = this.cache.get(record.key);
+            if (cached)
+                return cached;
+            const ps = this.target.pointerSize;
+            const o = recordOffsets(ps);
+            const at = record.format(ps);
+            let result;
+            const whole = this.target.memory.read(record, o.frames + MAX_STACK_DEPTH * ps, "stack trace record", false);
+            if (!(whole instanceof Unreadable)) {
+                result = decodeStackRecord(whole, ps, at);
+            }
+            else {
+                // The record may end just before an unreadable page: read what it says it holds.
+                const header = this.target.memory.read(record, o.frames, "stack trace record");
+                if (header instanceof Unreadable)
+                    result = { problem: header.describe(ps) };
+                else {
+                    const depth = depthOf(header, ps);
+                    if (depth < 1 || depth > MAX_STACK_DEPTH)
+                        result = decodeStackRecord(header, ps, at);
+                    else {
+                        const all = this.target.memory.read(record, o.frames + depth * ps, "stack trace record");
+                        result = all instanceof Unreadable ? { problem: all.describe(ps) } : decodeStackRecord(all, ps, at);
+                    }
+                }
+            }
+            this.cache.set(record.key, result);
+            return result;
+        }
+    }
+
+    // Pure decoders of NT heap block headers (_HEAP_ENTRY) over bytes already read: the encoded 8 bytes and their
+    // checksum, the unused-byte count with its escapes, and the +ust header. No host, no Address arithmetic: offsets into
+    // a buffer. Sources: research/userheap-facts.md §2.1-2.4, §3.3, §4.3, §10.7, §10.8, §10.12; each rule is held against
+    // the public walkers in test/unit/heap/nt-heap-entry.test.ts.
+    /** _HEAP_ENTRY.Flags (ReactOS heap.h; HeapStat, DbgHelpUtils use the same values). */
+    const ENTRY_BUSY = 0x01;
+    /** On a segment block: a heap-internal block (LFH UserBlocks, LFH zones, other metadata; `!heap` shows "Internal"). */
+    const ENTRY_INTERNAL = 0x08;
+    const ENTRY_LAST = 0x10;
+    /** _HEAP_ENTRY.UnusedBytes markers (§2.4): LFH block, extended header follows, unused count stored at the block end. */
+    const UNUSED_LFH = 0x80;
+    const UNUSED_EXTENDED = 0x40;
+    const UNUSED_ESCAPE = 0x3f;
+    /** _HEAP_EXTENDED_ENTRY.ExtendedBlockSignature (§2.4: UnusedBytes == 5 marks an extended header). */
+    const EXTENDED_SIGNATURE = 5;
+    /**
+     * Decodes the _HEAP_ENTRY at `at` in `bytes`. x64 keys the 8 bytes at +8, x86 those at +0 (§2.3: NTO, MPF, HS
+     * XOR exactly these 8 bytes; DbgHelpUtils XORs all 16 on x64, whose first 8 key bytes are zero in practice).
+     * With a key: the decoded reading when its checksum holds, else the raw one when that holds (ntdll decodes only
+     * headers whose raw DWORD & EncodeFlagMask is set, §2.3 X: either reading is right this way), else the decoded one
+     * marked failed. Without a key (EncodeFlagMask clear) SmallTagIndex is a tag index and there is no checksum.
+     */
+    function decodeEntry(bytes, at, pointerSize, key) {
+        const o = pointerSize === 8 ? at + 8 : at;
+        const b0 = bytes[o], b1 = bytes[o + 1], b2 = bytes[o + 2], b3 = bytes[o + 3];
+        const segmentOffset = bytes[o + 6];
+        const unusedBytes = bytes[o + 7];
+        if (!key) {
+            return { size: b0 | (b1 << 8), flags: b2, smallTagIndex: b3, previousSize: bytes[o + 4] | (bytes[o + 5] << 8), segmentOffset, unusedBytes, checksumOk: true, reading: "plain" };
+        }
+        const d0 = b0 ^ key[0], d1 = b1 ^ key[1], d2 = b2 ^ key[2], d3 = b3 ^ key[3];
+        if ((d0 ^ d1 ^ d2) === d3) {
+            const previousSize = (bytes[o + 4] ^ key[4]) | ((bytes[o + 5] ^ key[5]) << 8);
+            return { size: d0 | (d1 << 8), flags: d2, smallTagIndex: d3, previousSize, segmentOffset, unusedBytes, checksumOk: true, reading: "decoded" };
+        }
+        if ((b0 ^ b1 ^ b2) === b3 && (b0 | b1) !== 0) {
+            return { size: b0 | (b1 << 8), flags: b2, smallTagIndex: b3, previousSize: bytes[o + 4] | (bytes[o + 5] << 8), segmentOffset, unusedBytes, checksumOk: true, reading: "raw" };
+        }
+        const previousSize = (bytes[o + 4] ^ key[4]) | ((bytes[o + 5] ^ key[5]) << 8);
+        return { size: d0 | (d1 << 8), flags: d2, smallTagIndex: d3, previousSize, segmentOffset, unusedBytes, checksumOk: false, reading: "decoded" };
+    }
+    /**
+     * The extended header of the block whose header is at `entry`: at entry + gran * (UnusedBytes & 0x3F), with
+     * ExtendedBlockSignature 5 and EntryOffset pointing back to the header (DEC RtlpSetupExtendedBlock; DbgHelpUtils
+     * matches {FunctionIndex 1, ContextValue 0, *, EntryOffset 2 | sig 5 << 8} at entry+0x28 x64 / +0x10 x86, the same
+     * bytes for the +ust prefix). Null when the marker is absent or the header does not check out. `end` bounds what
+     * may be read (the block's end inside the buffer).
+     */
+    function extendedHeader(bytes, entry, unusedBytes, pointerSize, end) {
+        if ((unusedBytes & UNUSED_EXTENDED) === 0)
+            return null;
+        const gran = pointerSize * 2;
+        const granules = unusedBytes & 0x3f;
+        if (granules === 0 || granules === 0x3f)
+            return null;
+        const at = entry + granules * gran;
+        if (at + gran > end || at + gran > bytes.length)
+            return null;
+        // x64: InterceptorValue +8 (FunctionIndex u16 +8), UnusedBytesLength +0xC, EntryOffset +0xE, signature +0xF;
+        // x86: the same fields from +0 (§2.1).
+        const f = pointerSize === 8 ? at + 8 : at;
+        if (bytes[f + 7] !== EXTENDED_SIGNATURE)
+            return null;
+        if (bytes[f + 6] !== granules)
+            return null;
+        return { at, unusedBytesLength: u16(bytes, f + 4), interceptor: u16(bytes, f) };
+    }
+    /**
+     * The unused byte count stored at the end of a block whose UnusedBytes low bits are 0x3F (Win8+, §2.4): on x64 the
+     * pointer-size value right after the block (the next block's PreviousBlockPrivateData, DEC `*(QWORD*)(hdr +
+     * 16*Size)`); on x86 the place is unconfirmed (§2.4 U), so both the block's last DWORD and the next DWORD are tried.
+     * The escape is untested anywhere (§10.12): a value is taken only when it fits the block (at least 0x3F, since
+     * smaller counts are stored inline, and at most the block's bytes); otherwise null, and the caller reads 0x3F as a
+     * plain count (Windows 7 stores counts plainly).
+     */
+    function escapedUnused(bytes, entry, blockBytes, pointerSize) {
+        const places = pointerSize === 8 ? [entry + blockBytes, entry + blockBytes - 8] : [entry + blockBytes - 4, entry + blockBytes];
+        for (const p of places) {
+            if (p < 0 || p + pointerSize > bytes.length)
+                continue;
+            // The count of one block fits 32 bits (a segment block is below 512 KB; the high DWORD must be 0 on x64).
+            if (pointerSize === 8 && u32(bytes, p + 4) !== 0)
+                continue;
+            const v = u32(bytes, p);
+            if (v >= UNUSED_ESCAPE && v <= blockBytes)
+                return v;
+        }
+        return null;
+    }
+    /**
+     * User pointer, requested size and trace slot of a busy block of `blockBytes` bytes whose header is at `entry`
+     * (backend: Size*gran; LFH: the subsegment's BlockSize*gran, since the LFH header's Size is keyed differently).
+     *  - +ust / extended header (UnusedBytes & 0x40): user after the extended header, size = blockBytes -
+     *    UnusedBytesLength (HeapStat ParseHeapRecord64/32; DbgHelpUtils). UnusedBytesLength is written in clear (DEC);
+     *    ntdll XORs it with Encoding.PreviousSize only when re-reading a pre-existing sig-5 header (§4.3 X), so when
+     *    the clear value does not fit, the XOR-ed one is tried (`previousSizeKey`).
+     *  - 0x3F escape (Win8+): the stored count (escapedUnused), when it fits.
+     *  - otherwise: UnusedBytes as a plain count (Win7) or its low 6 bits (Win8+; the same value when bits 0x40/0x80
+     *    are clear), which counts the header: size = blockBytes - unused (§2.4, §10.7: HeapStat, DbgHelpUtils,
+     *    MemProcFS agree).
+     * Null when no reading gives a size between 0 and the block's user bytes.
+     */
+    function userArea(bytes, entry, blockBytes, unusedBytes, pointerSize, lfh, previousSizeKey) {
+        const gran = pointerSize * 2;
+        const ext = extendedHeader(bytes, entry, unusedBytes, pointerSize, entry + blockBytes);
+        if (ext) {
+            const headerBytes = ext.at + gran - entry;
+            for (const ubl of [ext.unusedBytesLength, ext.unusedBytesLength ^ previousSizeKey]) {
+                const size = blockBytes - ubl;
+                if (ubl >= headerBytes && size >= 0)
+                    return { user: ext.at + gran, size, trace: ext.interceptor !== 0 ? entry + gran : -1 };
+            }
+            return null;
+        }
+        let unused = lfh ? unusedBytes & 0x3f : unusedBytes;
+        if ((unusedBytes & 0x3f) === UNUSED_ESCAPE) {
+            const stored = escapedUnused(bytes, entry, blockBytes, pointerSize);
+            if (stored !== null)
+                unused = stored;
+        }
+        else if (!lfh && (unusedBytes & UNUSED_LFH) !== 0) {
+            unused = unusedBytes & 0x3f;
+        }
+        if (unused < gran || unused > blockBytes)
+            return null;
+        return { user: entry + gran, size: blockBytes - unused, trace: -1 };
+    }
+    /**
+     * A stack trace record pointer as +ust stores it: a user-mode address, pointer aligned, not one of the fill
+     * patterns DbgHelpUtils `is_valid_ust_address` rejects (0x01010000, 0x0101000000000000).
+     */
+    function plausibleTraceRecord(lo, hi, pointerSize) {
+        if (lo === 0 && hi === 0)
+            return false;
+        if (lo % pointerSize !== 0)
+            return false;
+        if (pointerSize === 4)
+            return hi === 0 && lo !== 0x01010000;
+        if (hi >= 0x8000)
+            return false;
+        return !(hi === 0x01010000 && lo === 0);
+    }
+    /** The 8.1+ LFH offsets: FirstAllocationOffset | BlockStride << 16 = EncodedOffsets ^ UserBlocks ^ LFH ^ RtlpLFHKey,
+     *  each truncated to 32 bits (§3.3: HeapStat, DbgHelpUtils, ntoseye, MemProcFS; DEC RtlpLowFragHeapAllocFromContext). */
+    function decodeLfhOffsets(encodedOffsets, userBlocksLo, lfhLo, key) {
+        const d = (encodedOffsets ^ userBlocksLo ^ lfhLo ^ key) >>> 0;
+        return { first: d & 0xffff, stride: d >>> 16 };
+    }
+
+    // The NT heap walker (issue 20): every busy user allocation of one NT heap - backend segment blocks, LFH blocks,
+    // virtual blocks - with its +ust stack record. Reads: the heap header, each segment header and uncommitted-range
+    // descriptor, each segment's committed ranges in large reads (never one read per block), each LFH subsegment not
+    // already inside those ranges, each virtual block's header. Addresses are JavaScript numbers inside the walk: user
+    // space ends below 2^47 (x64) / 2^32 (x86), exact as numbers. Facts and sources: research/userheap-facts.md §2-4, §10.
+    /** Windows 8: the busy bitmap and FirstAllocationOffset in the LFH UserBlocks (§3.1). */
+    const WIN8 = 9200;
+    /**
+     * The layouts the walker needs, from ntdll's symbols first, else built in for the build's family (the description
+     * says which). The LFH key is read once here: it is the same for every heap of the process.
+     */
+    function resolveNtHeapLayouts(target, build) {
+        const ps = target.pointerSize;
+        const types = (m, t) => target.type(m, t);
+        const heap = resolveLayout(NT_HEAP, types, ps, build);
+        if (isLayoutMissing(heap))
+            return heap;
+        const virtualEntry = resolveLayout(HEAP_VIRTUAL_ALLOC_ENTRY, types, ps, build);
+        if (isLayoutMissing(virtualEntry))
+            return virtualEntry;
+        // Unknown build: the newest family, as resolveLayout guesses the newest variant (and says so).
+        const flavour = build === null ? "win81" : build < WIN8 ? "win7" : build < WIN81$1 ? "win8" : "win81";
+        const userData = resolveLayout(flavour === "win7" ? HEAP_USERDATA_HEADER_WIN7 : HEAP_USERDATA_HEADER, types, ps, build);
+        const subsegment = resolveLayout(HEAP_SUBSEGMENT, types, ps, build);
+        let lfhKey = null;
+        let lfhKeyProblem = null;
+        if (flavour === "win81") {
+            const at = target.symbolAddress("ntdll", "RtlpLFHKey");
+            if (!at) {
+                lfhKeyProblem = "ntdll!RtlpLFHKey, the key of the LFH block offsets, was not found (load ntdll's symbols: .symfix; .reload /f ntdll.dll)";
+            }
+            else {
+                const bytes = target.memory.read(at, 4, "ntdll!RtlpLFHKey");
+                if (bytes instanceof Unreadable)
+                    lfhKeyProblem = "ntdll!RtlpLFHKey " + bytes.describe(ps) + " (a dump without ntdll's data section)";
+                else
+                    lfhKey = u32(bytes, 0);
+            }
+        }
+        const used = [heap, virtualEntry].concat([userData, subsegment].filter((l) => !isLayoutMissing(l)));
+        const fromSymbols = used.filter((l) => l.origin === "symbols");
+        // One line for the heap table: the first built-in layout in the resolver's own words, the others named after it.
+        const builtIn = used.filter((l) => l.origin !== "symbols");
+        const names = (list) => list.map((l) => l.typeName).join(", ");
+        let description;
+        if (builtIn.length === 0)
+            description = names(used) + ": from ntdll's symbols";
+        else {
+            description = builtIn[0].description + (builtIn.length > 1 ? "; also built in: " + names(builtIn.slice(1)) : "") +
+                (fromSymbols.length > 0 ? "; " + names(fromSymbols) + ": from ntdll's symbols" : "");
+        }
+        return { heap, virtualEntry, userData, subsegment, flavour, lfhKey, lfhKeyProblem, description };
+    }
+    const TWO_32 = 0x100000000;
+    function num(address) {
+        return address.hi * TWO_32 + address.lo;
+    }
+    function addr(value) {
+        return Address.fromNumber(value);
+    }
+    function hex(value) {
+        return "0x" + value.toString(16);
+    }
+    /** The bytes of _HEAP the walker reads in its first read (the process walk reads the same to classify the heap). */
+    function ntHeapHeaderSize(layouts, pointerSize) {
+        const h = layouts.heap.offsets;
+        return Math.max(layouts.heap.size, h.FrontEndHeapType + 1, h.SegmentList + 2 * pointerSize, h.VirtualAllocdBlocks + 2 * pointerSize);
+    }
+    /** Walks one NT heap. Never throws on target data: what it cannot walk is in `notWalked`, by address and reason. */
+    function walkNtHeap(target, heap, layouts, options) {
+        return new NtHeapWalk(target, heap, layouts, options).run();
+    }
+    class NtHeapWalk {
+        constructor(target, heap, layouts, options) {
+            this.target = target;
+            this.heap = heap;
+            this.layouts = layouts;
+            this.options = options;
+            this.key = null;
+            /** Encoding.PreviousSize: the key ntdll may XOR an extended header's UnusedBytesLength with (§4.3 X). */
+            this.previousSizeKey = 0;
+            this.frontEndHeap = 0;
+            this.pieces = [];
+            this.regions = [];
+            /** Internal blocks without the UserBlocks signature: a UserBlocks whose signature was overwritten shows by its
+             *  subsegment pointing back at it (checked in walkLfh, from bytes already read). */
+            this.unsigned = [];
+            this.ps = target.pointerSize;
+            this.gran = this.ps * 2;
+            this.heapAt = num(heap);
+            this.part = {
+                summary: { heap, type: "NT", lfh: false, blocks: 0, bytes: 0, layout: layouts.description },
+                blocks: [],
+                free: [],
+                notWalked: [],
+            };
+        }
+        run() {
+            const h = this.layouts.heap.offsets;
+            const ps = this.ps;
+            const header = this.target.memory.read(this.heap, ntHeapHeaderSize(this.layouts, ps), "_HEAP");
+            if (header instanceof Unreadable) {
+                this.notWalked("heap", this.heapAt, "the heap header " + header.describe(ps));
+                return this.part;
+            }
+            if (u32(header, h.SegmentSignature) !== NT_HEAP_SIGNATURE) {
+                this.notWalked("heap", this.heapAt, "SegmentSignature is " + hex(u32(header, h.SegmentSignature)) + ", not an NT heap's 0xffeeffee");
+                return this.part;
+            }
+            // Encoding is on iff EncodeFlagMask has 0x100000 (§2.3: DbgHelpUtils, ntoseye test this bit); the keyed bytes
+            // are Encoding's +8..+F on x64 and +0..+7 on x86.
+            if ((u32(header, h.EncodeFlagMask) & HEAP_ENCODING_ENABLED) !== 0) {
+                const at = h.Encoding + (ps === 8 ? 8 : 0);
+                this.key = header.slice(at, at + 8);
+                this.previousSizeKey = u16(header, at + 4);
+            }
+            this.frontEndHeap = this.readNumber(header, h.FrontEndHeap);
+            this.part.summary.lfh = header[h.FrontEndHeapType] === FRONT_END_LFH;
+            this.walkSegments(header);
+            this.walkVirtualBlocks(header);
+            this.walkLfh();
+            return this.part;
+        }
+        readNumber(bytes, offset) {
+            return this.ps === 8 ? u32(bytes, offset + 4) * TWO_32 + u32(bytes, offset) : u32(bytes, offset);
+        }
+        /** A user-mode address a heap link may hold: pointer-aligned, above the first 64 KB (never mapped), below the top
+         *  of user space. */
+        plausible(value) {
+            return value >= 0x10000 && value % this.ps === 0 && value < (this.ps === 8 ? 0x800000000000 : TWO_32);
+        }
+        /** A note for HeapWalkSummary.notes: what the walk assumed or fell back to, once each. */
+        note(text) {
+            const notes = this.part.summary.notes || (this.part.summary.notes = []);
+            if (notes.indexOf(text) < 0)
+                notes.push(text);
+        }
+        notWalked(part, address, reason) {
+            if (this.part.notWalked.length >= heapWalkLimits.maxPartsNotWalkedPerHeap)
+                return;
+            // A value read from a damaged structure may not be an address at all (above 2^53): named in the reason only.
+            const at = address === null || !(address >= 0 && address <= Number.MAX_SAFE_INTEGER) ? null : addr(Math.floor(address));
+            const entry = { heap: this.heap, part, address: at, reason };
+            this.part.notWalked.push(entry);
+        }
+        // --- backend segments ---
+        walkSegments(header) {
+            const h = this.layouts.heap.offsets;
+            const head = this.heapAt + h.SegmentList;
+            let link = this.readNumber(header, h.SegmentList);
+            let from = head;
+            const visited = {};
+            let count = 0;
+            const segmentBytes = h.UCRSegmentList + 2 * this.ps;
+            while (link !== head) {
+                if (count >= heapWalkLimits.maxSegmentsPerHeap) {
+                    this.notWalked("segment list", link, "more than " + heapWalkLimits.maxSegmentsPerHeap + " segments (maxSegmentsPerHeap): the list is taken as corrupt from here");
+                    return;
+                }
+                if (!this.plausible(link)) {
+                    this.notWalked("segment list", from, "the segment link at " + hex(from) + " holds " + hex(link) + ", not an address in the process");
+                    return;
+                }
+                if (visited[link]) {
+                    this.notWalked("segment list", from, "the segment list loops: the link at " + hex(from) + " leads back to the segment at " + hex(link - h.SegmentListEntry));
+                    return;
+                }
+                visited[link] = true;
+                count++;
+                const base = link - h.SegmentListEntry;
+                const seg = base === this.heapAt ? header : this.target.memory.read(addr(base), segmentBytes, "_HEAP_SEGMENT", false);
+                if (seg instanceof Unreadable) {
+                    this.notWalked("segment", base, "the segment header " + seg.describe(this.ps));
+                    return;
+                }
+                if (u32(seg, h.SegmentSignature) !== NT_HEAP_SIGNATURE) {
+                    this.notWalked("segment", base, "SegmentSignature is " + hex(u32(seg, h.SegmentSignature)) + ", not 0xffeeffee: the segment list is corrupt from here");
+                    return;
+                }
+                this.walkSegment(base, seg);
+                from = link;
+                link = this.readNumber(seg, h.SegmentListEntry);
+            }
+        }
+        walkSegment(base, seg) {
+            const h = this.layouts.heap.offsets;
+            const first = this.readNumber(seg, h.FirstEntry);
+            const last = this.readNumber(seg, h.LastValidEntry);
+            if (!(first >= base && first < last && last - first <= heapWalkLimits.maxSegmentBytes)) {
+                this.notWalked("segment", base, "FirstEntry " + hex(first) + " and LastValidEntry " + hex(last) + " do not make a segment");
+                return;
+            }
+            const ucrs = this.readUncommittedRanges(base, seg, first, last);
+            const ranges = [];
+            let cursor = first;
+            for (const ucr of ucrs) {
+                if (ucr.address > cursor)
+                    ranges.push([cursor, ucr.address]);
+                cursor = Math.max(cursor, ucr.address + ucr.size);
+            }
+            if (cursor < last)
+                ranges.push([cursor, last]);
+            // What the segment says it has committed bounds what is read: an uncommitted-range list that lost entries would
+            // otherwise send the walk through reserved pages that do not read, each costing reads to find (§2.2).
+            const committed = last - base - u32(seg, h.NumberOfUnCommittedPages) * 0x1000;
+            let budget = Math.max(committed, 0) + heapWalkLimits.segmentCommitSlack;
+            for (const [start, end] of ranges) {
+                const stop = Math.min(end, start + Math.max(budget, 0));
+                if (stop > start)
+                    this.walkRange(start, stop);
+                budget -= stop - start;
+                if (stop < end) {
+                    this.notWalked("segment range", stop, "the segment at " + hex(base) + " says " + hex(committed) + " bytes are committed; its uncommitted-range list accounts for less, so the range from " + hex(stop) + " to " + hex(last) + " was not read");
+                    return;
+                }
+            }
+        }
+        /** The segment's _HEAP_UCR_DESCRIPTORs (per-segment UCRSegmentList, §2.1: DbgHelpUtils, ntoseye), sorted. */
+        readUncommittedRanges(base, seg, first, last) {
+            const h = this.layouts.heap.offsets;
+            const u = ucrDescriptorLayout(this.ps);
+            const out = [];
+            const head = base + h.UCRSegmentList;
+            let link = this.readNumber(seg, h.UCRSegmentList);
+            const visited = {};
+            while (link !== head) {
+                if (out.length >= heapWalkLimits.maxUncommittedRangesPerSegment || !this.plausible(link) || visited[link]) {
+                    // Without the rest of the list, the walk still finds the holes: they do not read (live) or resync (dumps).
+                    this.notWalked("uncommitted-range list", base, "the segment's uncommitted-range list " + (visited[link] ? "loops" : "is corrupt") + " at " + hex(link));
+                    break;
+                }
+                visited[link] = true;
+                const descriptor = link - u.SegmentEntry;
+                const bytes = this.target.memory.read(addr(descriptor), u.size, "_HEAP_UCR_DESCRIPTOR");
+                if (bytes instanceof Unreadable) {
+                    this.notWalked("uncommitted-range list", base, bytes.describe(this.ps));
+                    break;
+                }
+                const address = this.readNumber(bytes, u.Address);
+                const size = this.readNumber(bytes, u.Size);
+                if (address >= first && address < last && size > 0 && size <= last - address)
+                    out.push({ address, size });
+                link = this.readNumber(bytes, u.SegmentEntry);
+            }
+            return out.sort((a, b) => a.address - b.address);
+        }
+        /** One committed range [start, end): read in large reads (holes found by halving), then block by block. */
+        walkRange(start, end) {
+            const read = this.target.memory.readPartial(addr(start), end - start);
+            for (const hole of read.unreadable) {
+                this.notWalked("segment range", num(hole.start), hole.size + " bytes are unreadable (pages missing from the dump or not committed)");
+            }
+            let cursor = start;
+            let previousSize = -1;
+            for (const segment of read.pieces) {
+                const piece = { start: num(segment.start), bytes: segment.bytes };
+                this.pieces.push(piece);
+                const pieceEnd = piece.start + piece.bytes.length;
+                if (cursor >= pieceEnd)
+                    continue;
+                if (cursor < piece.start) {
+                    // The block after a hole: find the next header that checks out, from the piece's start.
+                    const found = this.resync(piece, 0, end);
+                    if (found !== 0) {
+                        this.notWalked("segment range", piece.start, "after the unreadable bytes before " + hex(piece.start) + ", " +
+                            (found < 0 ? "no block header checks out up to " + hex(Math.min(pieceEnd, end)) : (found + " bytes were skipped to the next header that checks out at " + hex(piece.start + found))));
+                    }
+                    if (found < 0)
+                        continue;
+                    cursor = piece.start + found;
+                    previousSize = -1;
+                }
+                while (cursor + this.gran <= pieceEnd && cursor < end) {
+                    const off = cursor - piece.start;
+                    const e = decodeEntry(piece.bytes, off, this.ps, this.key);
+                    const blockBytes = e.size * this.gran;
+                    const reason = !e.checksumOk ? "its header fails the checksum (Size ^ Flags != SmallTagIndex after decoding with _HEAP.Encoding)"
+                        : e.size === 0 ? "its header has Size 0"
+                            : cursor + blockBytes > end ? "its Size (" + hex(blockBytes) + " bytes) runs past the committed range ending at " + hex(end)
+                                : !this.key && previousSize >= 0 && e.previousSize !== previousSize ? "its PreviousSize (" + e.previousSize + ") is not the size of the block before it (" + previousSize + ")"
+                                    : null;
+                    if (reason !== null) {
+                        const found = this.resync(piece, off + this.gran, end);
+                        const skipped = (found < 0 ? Math.min(pieceEnd, end) : piece.start + found) - cursor;
+                        this.notWalked("backend block", cursor, "the block at " + hex(cursor) + " is damaged: " + reason + "; " + skipped + " bytes skipped" +
+                            (found < 0 ? " to the end of the readable range" : " to the next header that checks out at " + hex(piece.start + found)));
+                        if (found < 0) {
+                            cursor = pieceEnd;
+                            break;
+                        }
+                        cursor = piece.start + found;
+                        previousSize = -1;
+                        continue;
+                    }
+                    this.classify(piece, off, e.flags, e.unusedBytes, blockBytes);
+                    previousSize = e.size;
+                    cursor += blockBytes;
+                }
+            }
+        }
+        /**
+         * The offset in `piece` of the next header that decodes and is followed by another that does and whose
+         * PreviousSize matches (or by the range's end); -1 when none. Headers are granule-aligned.
+         */
+        resync(piece, from, end) {
+            const bytes = piece.bytes;
+            const g = this.gran;
+            const limit = Math.min(bytes.length, end - piece.start);
+            for (let p = from + ((g - (from % g)) % g); p + g <= limit; p += g) {
+                const e = decodeEntry(bytes, p, this.ps, this.key);
+                if (!e.checksumOk || e.size === 0)
+                    continue;
+                const next = p + e.size * g;
+                if (next > limit)
+                    continue;
+                if (next === end - piece.start)
+                    return p;
+                if (next + g > bytes.length)
+                    continue;
+                const f = decodeEntry(bytes, next, this.ps, this.key);
+                if (f.checksumOk && f.size !== 0 && f.previousSize === e.size)
+                    return p;
+            }
+            return -1;
+        }
+        classify(piece, off, flags, unusedBytes, blockBytes) {
+            const entry = piece.start + off;
+            const bytes = piece.bytes;
+            if ((flags & ENTRY_BUSY) === 0) {
+                if (this.options.includeFree)
+                    this.part.free.push({ address: addr(entry + this.gran), size: blockBytes - this.gran, heap: this.heap, kind: "Backend" });
+                return;
+            }
+            if ((flags & ENTRY_INTERNAL) !== 0) {
+                // Internal: never listed. An LFH UserBlocks sits at its user pointer, after the +ust header when there is one
+                // (§3.2: ntdll allocates UserBlocks through RtlAllocateHeap, so +ust prefixes them too).
+                const ext = extendedHeader(bytes, off, unusedBytes, this.ps, off + blockBytes);
+                const userOff = ext ? ext.at + this.gran : off + this.gran;
+                const sig = this.userDataSignatureOffset();
+                if (sig >= 0 && userOff + sig + 4 <= bytes.length && u32(bytes, userOff + sig) === USERDATA_SIGNATURE) {
+                    this.regions.push({ userBlocks: piece.start + userOff, end: entry + blockBytes, piece });
+                }
+                else if (userOff + this.ps <= bytes.length && this.unsigned.length < heapWalkLimits.maxPartsNotWalkedPerHeap) {
+                    this.unsigned.push({ userBlocks: piece.start + userOff, end: entry + blockBytes, piece });
+                }
+                return;
+            }
+            // Busy + LAST_ENTRY: the guard before an uncommitted range or the segment end (§2.2, §10.4: classified by flags,
+            // never by size - ReactOS makes it one granule, a Win7 x86 transcript shows 0x20 bytes). Tested after the
+            // internal flag, so that an internal block that happens to be last still has its UserBlocks found.
+            if ((flags & ENTRY_LAST) !== 0)
+                return;
+            const area = userArea(bytes, off, blockBytes, unusedBytes, this.ps, false, this.previousSizeKey);
+            if (!area) {
+                this.notWalked("backend block", entry, "the busy block at " + hex(entry) + " has UnusedBytes " + hex(unusedBytes) + ", which fits no reading of a " + hex(blockBytes) + "-byte block");
+                return;
+            }
+            this.push("Backend", piece, entry, area.user, area.size, area.trace);
+        }
+        userDataSignatureOffset() {
+            const l = this.layouts.userData;
+            return isLayoutMissing(l) ? (this.ps === 8 ? (this.layouts.flavour === "win7" ? 0x18 : 0x14) : 0xc) : l.offsets.Signature;
+        }
+        push(kind, piece, header, userOff, size, traceOff) {
+            const bytes = piece.bytes;
+            const ps = this.ps;
+            // A light page heap's block (+hpa without /full: the page heap's NormalHeap is an NT heap) starts with a
+            // _DPH_BLOCK_INFORMATION (§6: DbgHelpUtils dph_entry, HeapStat ParseHeapRecord32's HPA branch): the caller's
+            // data, size and stack are after and in it; a freed one (delay-free queue) is no allocation.
+            const info = pageHeapLayout(ps).blockInfoSize;
+            if (kind !== "LFH" && size >= info && userOff + info <= bytes.length) {
+                const stamp = u32(bytes, userOff);
+                if (stamp === DPH_LIGHT_STAMP_FREED)
+                    return;
+                const requested = u32(bytes, userOff + (ps === 8 ? 0x10 : 0x8));
+                if (stamp === DPH_LIGHT_STAMP_BUSY && requested <= size - info) {
+                    const stackAt = userOff + (ps === 8 ? 0x30 : 0x18);
+                    if (u32(bytes, stackAt) !== 0 || (ps === 8 && u32(bytes, stackAt + 4) !== 0))
+                        traceOff = stackAt;
+                    userOff += info;
+                    size = requested;
+                }
+            }
+            let stackRecord = null;
+            if (traceOff >= 0 && traceOff + ps <= bytes.length) {
+                const lo = u32(bytes, traceOff);
+                const hi = ps === 8 ? u32(bytes, traceOff + 4) : 0;
+                if (plausibleTraceRecord(lo, hi, ps))
+                    stackRecord = new Address(hi, lo);
+            }
+            let firstPointer = null;
+            if (this.options.readFirstPointer && size >= ps && userOff + ps <= bytes.length) {
+                const value = new Address(ps === 8 ? u32(bytes, userOff + 4) : 0, u32(bytes, userOff));
+                // A zero names no type: left null, as for a block too small to hold a pointer.
+                if (!value.isNull)
+                    firstPointer = value;
+            }
+            this.add({ address: addr(piece.start + userOff), size, heap: this.heap, kind, header: addr(header), stackRecord, firstPointer });
+        }
+        add(block) {
+            this.part.blocks.push(block);
+            this.part.summary.blocks++;
+            this.part.summary.bytes += block.size;
+            if (this.options.onProgress && this.part.blocks.length % 4096 === 0)
+                this.options.onProgress(this.part.blocks.length);
+        }
+        // --- LFH (§3) ---
+        walkLfh() {
+            const ud = this.layouts.userData;
+            const ss = this.layouts.subsegment;
+            if (!isLayoutMissing(ss))
+                this.findDamagedUserBlocks(ss, isLayoutMissing(ud) ? -1 : ud.offsets.Signature);
+            if (this.regions.length === 0)
+                return;
+            const missing = isLayoutMissing(ud) ? ud : isLayoutMissing(ss) ? ss : null;
+            const keyProblem = this.layouts.flavour === "win81" && this.layouts.lfhKey === null ? this.layouts.lfhKeyProblem : null;
+            if (missing || keyProblem) {
+                const why = missing ? "no layout for " + missing.typeName + ": " + missing.reason : keyProblem;
+                this.notWalked("LFH UserBlocks", this.regions[0].userBlocks, this.regions.length + " LFH UserBlocks (the first at " + hex(this.regions[0].userBlocks) + ") not walked: " + why);
+                return;
+            }
+            for (const region of this.regions)
+                this.walkRegion(region, ud, ss);
+        }
+        /**
+         * An internal block whose first pointer leads to a subsegment (in memory already read: zones live in the heap's
+         * segments) whose UserBlocks points back at it is a UserBlocks whose signature is damaged: named, its blocks not
+         * listed (they cannot be told from stale bytes without the header).
+         */
+        findDamagedUserBlocks(ss, signatureOffset) {
+            for (const c of this.unsigned) {
+                const off = c.userBlocks - c.piece.start;
+                const subsegment = this.readNumber(c.piece.bytes, off);
+                if (!this.plausible(subsegment))
+                    continue;
+                let back = -1;
+                for (const p of this.pieces) {
+                    const at = subsegment + ss.offsets.UserBlocks - p.start;
+                    if (at >= 0 && at + this.ps <= p.bytes.length) {
+                        back = this.readNumber(p.bytes, at);
+                        break;
+                    }
+                }
+                if (back !== c.userBlocks)
+                    continue;
+                const found = signatureOffset >= 0 && off + signatureOffset + 4 <= c.piece.bytes.length ? hex(u32(c.piece.bytes, off + signatureOffset)) : "unreadable";
+                this.notWalked("LFH UserBlocks", c.userBlocks, "its subsegment at " + hex(subsegment) + " points to it, but its signature is " + found + ", not 0xf0e0d0c0: its LFH blocks are not listed");
+            }
+        }
+        /** Bytes at `at` from the ranges already read (zones and subsegments live in the heap's own segments), else read. */
+        bytesAt(at, size, what) {
+            for (const p of this.pieces) {
+                if (at >= p.start && at + size <= p.start + p.bytes.length)
+                    return { bytes: p.bytes, off: at - p.start };
+            }
+            const read = this.target.memory.read(addr(at), size, what);
+            return read instanceof Unreadable ? read : { bytes: read, off: 0 };
+        }
+        walkRegion(region, ud, ss) {
+            const ps = this.ps;
+            const g = this.gran;
+            const ub = region.userBlocks;
+            const bytes = region.piece.bytes;
+            const base = region.piece.start;
+            const hdr = ub - base;
+            const headerEnd = hdr + Math.max(ud.size, ud.offsets.Signature + 4);
+            if (headerEnd > bytes.length) {
+                this.notWalked("LFH UserBlocks", ub, "the UserBlocks header runs into unreadable memory");
+                return;
+            }
+            const subsegment = this.readNumber(bytes, hdr + ud.offsets.SubSegment);
+            if (!this.plausible(subsegment)) {
+                this.notWalked("LFH UserBlocks", ub, "its SubSegment pointer " + hex(subsegment) + " is not an address in the process");
+                return;
+            }
+            const s = this.bytesAt(subsegment, ss.size, "_HEAP_SUBSEGMENT");
+            if (s instanceof Unreadable) {
+                this.notWalked("LFH UserBlocks", ub, "its _HEAP_SUBSEGMENT " + s.describe(ps));
+                return;
+            }
+            // A UserBlocks whose subsegment no longer points back is cached or retired (_LFH_HEAP.UserBlockCache): it holds
+            // no busy blocks (§3.2 A; MemProcFS, DbgHelpUtils validate the back pointer the same way).
+            if (this.readNumber(s.bytes, s.off + ss.offsets.UserBlocks) !== ub)
+                return;
+            const blockSize = u16(s.bytes, s.off + ss.offsets.BlockSize);
+            const count = u16(s.bytes, s.off + ss.offsets.BlockCount);
+            const blockBytes = blockSize * g;
+            let first;
+            let stride = blockBytes;
+            // MemProcFS VmmHeapAlloc_NtInitLfhUserData_VerifyEncoded: FirstAllocationOffset 8-aligned, at least 0x40 (x64) /
+            // 0x20 (x86) past the header, within a page; and here the stride must be the subsegment's BlockSize * gran.
+            const minFirst = this.layouts.flavour === "win7" ? ud.size : ps === 8 ? 0x40 : 0x20;
+            const fits = (f, s) => blockSize !== 0 && s === blockBytes && f % 8 === 0 && f >= minFirst && f <= 0x1000;
+            if (this.layouts.flavour === "win7") {
+                first = ud.size; // blocks right after the header (HeapStat, MemProcFS, DbgHelpUtils)
+            }
+            else {
+                const raw = u32(bytes, hdr + ud.offsets.EncodedOffsets);
+                if (this.layouts.flavour === "win8") {
+                    first = raw & 0xffff; // a plain FirstAllocationOffset on 8.0 (HeapStat x86)
+                }
+                else {
+                    const d = decodeLfhOffsets(raw, ub >>> 0, this.frontEndHeap >>> 0, this.layouts.lfhKey);
+                    first = d.first;
+                    stride = d.stride;
+                    // MemProcFS tries the plain reading first (FirstAllocationOffset == 0x40 / 0x20, as on 8.0): taken here only
+                    // when the keyed one does not check out, for a build misreported as 8.1+.
+                    if (!fits(first, stride) && fits(raw & 0xffff, raw >>> 16) && (raw & 0xffff) === minFirst) {
+                        first = raw & 0xffff;
+                        stride = raw >>> 16;
+                        this.note("LFH offsets read in clear (as Windows 8.0 stores them) where RtlpLFHKey did not decode them");
+                    }
+                }
+            }
+            if (!fits(first, stride)) {
+                this.notWalked("LFH UserBlocks", ub, "its block offsets do not check out (first block at +" + hex(first) + ", stride " + hex(stride) + ", BlockSize " + blockSize +
+                    (this.layouts.flavour === "win81" ? "): RtlpLFHKey or the _HEAP.FrontEndHeap it is combined with may be wrong" : ")"));
+                return;
+            }
+            if (ub + first + count * stride > region.end) {
+                this.notWalked("LFH UserBlocks", ub, count + " blocks of " + hex(stride) + " bytes do not fit the UserBlocks' backend block ending at " + hex(region.end));
+                return;
+            }
+            let bitmap = null;
+            if (this.layouts.flavour !== "win7") {
+                // _RTL_BITMAP(_EX) {SizeOfBitMap; Buffer}: Buffer normally points at BitmapData inside the header (§3.1).
+                const bm = hdr + ud.offsets.BusyBitmap;
+                const bits = unsigned(bytes, bm, ps);
+                const buffer = this.readNumber(bytes, bm + ps);
+                const found = bits >= count && this.plausible(buffer) ? this.bytesAt(buffer, Math.ceil(count / 8) || 1, "LFH busy bitmap") : null;
+                if (!found || found instanceof Unreadable) {
+                    this.notWalked("LFH UserBlocks", ub, "its busy bitmap (" + bits + " bits at " + hex(buffer) + ") cannot be read for " + count + " blocks");
+                    return;
+                }
+                bitmap = found;
+            }
+            const unusedAt = ps === 8 ? 15 : 7;
+            for (let i = 0; i < count; i++) {
+                const slot = hdr + first + i * stride;
+                if (slot + g > bytes.length) {
+                    this.notWalked("LFH UserBlocks", ub, "blocks " + i + " to " + (count - 1) + " are in unreadable memory");
+                    return;
+                }
+                const unused = bytes[slot + unusedAt];
+                // Busy: the bitmap bit where there is one (DEC sets it on allocation; MemProcFS, ntoseye read it) and the
+                // header's unused count (0x80 alone = free: HeapStat, DbgHelpUtils). Both must say busy: a block freed onto the
+                // DelayFreeList keeps its bit but not its count (§3.3, DelayFreeList semantics unconfirmed), and a set bit over a
+                // free header is no allocation a leak report can name.
+                const bitBusy = bitmap === null || ((bitmap.bytes[bitmap.off + (i >> 3)] >> (i & 7)) & 1) === 1;
+                const headerBusy = (unused & 0x3f) !== 0;
+                if (!(bitBusy && headerBusy)) {
+                    if (this.options.includeFree && !headerBusy) {
+                        const free = { address: addr(base + slot + g), size: stride - g, heap: this.heap, kind: "LFH" };
+                        this.part.free.push(free);
+                    }
+                    continue;
+                }
+                const area = userArea(bytes, slot, stride, unused, ps, true, this.previousSizeKey);
+                if (!area) {
+                    this.notWalked("LFH block", base + slot, "the LFH block at " + hex(base + slot) + " has UnusedBytes " + hex(unused) + ", which fits no reading of a " + hex(stride) + "-byte block");
+                    continue;
+                }
+                this.push("LFH", region.piece, base + slot, area.user, area.size, area.trace);
+            }
+        }
+        // --- virtual blocks (§2.6, §10.8) ---
+        walkVirtualBlocks(header) {
+            const h = this.layouts.heap.offsets;
+            const e = this.layouts.virtualEntry;
+            const ps = this.ps;
+            const g = this.gran;
+            const head = this.heapAt + h.VirtualAllocdBlocks;
+            let link = this.readNumber(header, h.VirtualAllocdBlocks);
+            let from = head;
+            const visited = {};
+            // Entry, the +ust prefix (trace pointer, extended header) and the start of the user data (its first pointer, or
+            // a UserBlocks header up to its signature, or a light page heap's block information), in one read.
+            const readSize = e.size + 2 * g + pageHeapLayout(ps).blockInfoSize + ps;
+            let count = 0;
+            while (link !== head) {
+                if (count >= heapWalkLimits.maxVirtualBlocksPerHeap || !this.plausible(link) || visited[link]) {
+                    this.notWalked("virtual block list", from, visited[link]
+                        ? "the list loops: the link at " + hex(from) + " leads back to " + hex(link)
+                        : count >= heapWalkLimits.maxVirtualBlocksPerHeap ? "more than " + heapWalkLimits.maxVirtualBlocksPerHeap + " virtual blocks (maxVirtualBlocksPerHeap)"
+                            : "the link at " + hex(from) + " holds " + hex(link) + ", not an address in the process");
+                    return;
+                }
+                visited[link] = true;
+                count++;
+                const bytes = this.target.memory.read(addr(link), readSize, "_HEAP_VIRTUAL_ALLOC_ENTRY", false);
+                if (bytes instanceof Unreadable) {
+                    this.notWalked("virtual block list", link, "the virtual block " + bytes.describe(ps));
+                    return;
+                }
+                this.virtualBlock(link, bytes, e);
+                from = link;
+                link = this.readNumber(bytes, e.offsets.Entry);
+            }
+        }
+        virtualBlock(entry, bytes, e) {
+            const ps = this.ps;
+            const g = this.gran;
+            const commit = unsigned(bytes, e.offsets.CommitSize, e.sizes.CommitSize || ps);
+            const busy = e.offsets.BusyBlock;
+            // BusyBlock: encoded like any header; its Size holds the unused bytes, the header (and +ust prefix) included
+            // (§2.6: HeapStat, DbgHelpUtils; §10.8: user size = CommitSize - BusyBlock.Size).
+            const d = decodeEntry(bytes, busy, ps, this.key);
+            if (!d.checksumOk || d.size > commit) {
+                this.notWalked("virtual block", entry, "its BusyBlock header " + (d.checksumOk ? "holds " + hex(d.size) + " unused bytes, more than its " + hex(commit) + " committed" : "fails the checksum"));
+                return;
+            }
+            // +ust (§4.3, §10.8): the trace pointer right after the entry, then an extended header (signature 5, EntryOffset
+            // 2, the interceptor's index), user data after it. Detected per block, not per process (§4.1).
+            const ext = busy + 2 * g;
+            const f = ps === 8 ? ext + 8 : ext;
+            const ust = bytes[f + 7] === EXTENDED_SIGNATURE && bytes[f + 6] === 2 && u16(bytes, f) !== 0;
+            const userOff = ust ? e.size + 2 * g : e.size;
+            if (this.userBlocksInVirtualBlock(entry, bytes, userOff, commit))
+                return;
+            const piece = { start: entry, bytes };
+            this.push("Virtual", piece, entry, userOff, commit - d.size, ust ? e.size : -1);
+        }
+        /**
+         * A virtual block that holds an LFH UserBlocks (x86: UserBlocks up to 0xF0000 bytes can exceed the virtual-block
+         * threshold, §3.2 U): signed 0xF0E0D0C0 and its subsegment pointing back. Read whole (at most
+         * maxUserBlocksBytes) and walked as an LFH region; the block itself is heap-internal, never listed. A user block
+         * whose bytes happen to look signed is told apart by the subsegment's back pointer.
+         */
+        userBlocksInVirtualBlock(entry, bytes, userOff, commit) {
+            const sig = this.userDataSignatureOffset();
+            const ss = this.layouts.subsegment;
+            if (isLayoutMissing(ss) || userOff + sig + 4 > bytes.length || u32(bytes, userOff + sig) !== USERDATA_SIGNATURE)
+                return false;
+            const ub = entry + userOff;
+            const subsegment = this.readNumber(bytes, userOff);
+            if (!this.plausible(subsegment))
+                return false;
+            const s = this.bytesAt(subsegment, ss.size, "_HEAP_SUBSEGMENT");
+            if (s instanceof Unreadable || this.readNumber(s.bytes, s.off + ss.offsets.UserBlocks) !== ub)
+                return false;
+            const size = Math.min(commit, heapWalkLimits.maxUserBlocksBytes);
+            const read = this.target.memory.readPartial(addr(entry), size);
+            const whole = read.pieces.length > 0 && num(read.pieces[0].start) === entry ? read.pieces[0] : null;
+            if (!whole) {
+                this.notWalked("LFH UserBlocks", ub, "the virtual block at " + hex(entry) + " that holds it is unreadable");
+                return true;
+            }
+            this.regions.push({ userBlocks: ub, end: entry + whole.bytes.length, piece: { start: entry, bytes: whole.bytes } });
+            return true;
+        }
+    }
+
+    function walkPageHeap(target, heap, options) {
+        const ps = target.pointerSize;
+        const l = pageHeapLayout(ps);
+        const part = { summary: { heap, type: "PageHeap", lfh: false, blocks: 0, bytes: 0, layout: l.label }, blocks: [], free: [], notWalked: [] };
+        // The layouts are the two dt dumps' (§6): where a build differs, the debugger's own listing is the way out.
+        const hint = messages.heapWalkPageHeapHint(heap.format(ps));
+        const notWalked = (address, reason) => {
+            if (part.notWalked.length < heapWalkLimits.maxPartsNotWalkedPerHeap)
+                part.notWalked.push({ heap, part: "page heap", address, reason: reason + hint });
+        };
+        const root = heap.add(0x1000);
+        const rootBytes = target.memory.read(root, l.busyNodesTable + l.rightChild + ps, "_DPH_HEAP_ROOT");
+        if (rootBytes instanceof Unreadable) {
+            notWalked(root, "a full page heap (+hpa) whose root " + rootBytes.describe(ps));
+            return part;
+        }
+        if (u32(rootBytes, l.rootSignature) !== DPH_ROOT_SIGNATURE) {
+            notWalked(root, "a full page heap (+hpa) whose root has the signature 0x" + u32(rootBytes, l.rootSignature).toString(16) + ", not 0xffeeddcc");
+            return part;
+        }
+        const pending = [];
+        const visited = new Set();
+        const first = pointer(rootBytes, l.busyNodesTable + l.rightChild, ps);
+        if (!first.isNull)
+            pending.push(first);
+        while (pending.length > 0) {
+            const node = pending.pop();
+            if (visited.size >= heapWalkLimits.maxPageHeapBlocks) {
+                notWalked(node, "more than " + heapWalkLimits.maxPageHeapBlocks + " busy nodes (maxPageHeapBlocks): the table is taken as corrupt from here");
+                break;
+            }
+            if (!isPlausibleUserAddress(node, ps)) {
+                notWalked(null, "a BusyNodesTable link holds " + node.format(ps) + ", not an address in the process: that subtree is not walked");
+                continue;
+            }
+            if (visited.has(node.key)) {
+                notWalked(node, "the BusyNodesTable loops back to the node at " + node.format(ps) + ": walked once");
+                continue;
+            }
+            visited.add(node.key);
+            const bytes = target.memory.read(node, l.nodeSize, "_DPH_HEAP_BLOCK", false);
+            if (bytes instanceof Unreadable) {
+                notWalked(node, "the node " + bytes.describe(ps) + ": its subtree is not walked");
+                continue;
+            }
+            for (const child of [pointer(bytes, l.rightChild, ps), pointer(bytes, l.leftChild, ps)])
+                if (!child.isNull)
+                    pending.push(child);
+            const user = pointer(bytes, l.userAllocation, ps);
+            const size = ps === 8 ? u32(bytes, l.userRequestedSize) + u32(bytes, l.userRequestedSize + 4) * 0x100000000 : u32(bytes, l.userRequestedSize);
+            const trace = pointer(bytes, l.stackTrace, ps);
+            if (!isPlausibleUserAddress(user, ps) || user.lo < l.blockInfoSize) {
+                notWalked(node, "the node's pUserAllocation " + user.format(ps) + " is not an address in the process");
+                continue;
+            }
+            // The stamp before the user data says busy (0xABCDBBBB) or freed and waiting in the delay queue (0xABCDBBBA);
+            // its RequestedSize must be the node's (HeapStat, DbgHelpUtils check the stamps).
+            const info = target.memory.read(user.subtract(l.blockInfoSize), l.blockInfoSize + ps, "_DPH_BLOCK_INFORMATION", false);
+            if (info instanceof Unreadable) {
+                notWalked(user, "the block information before " + user.format(ps) + " " + info.describe(ps));
+                continue;
+            }
+            const stamp = u32(info, 0);
+            const requested = u32(info, l.blockInfoRequestedSize);
+            if (stamp === DPH_STAMP_FREED) {
+                if (options.includeFree)
+                    part.free.push({ address: user, size, heap, kind: "PageHeap" });
+                continue;
+            }
+            if (stamp !== DPH_STAMP_BUSY || requested !== size) {
+                notWalked(user, "the block at " + user.format(ps) + " has StartStamp 0x" + stamp.toString(16) + " and RequestedSize 0x" + requested.toString(16) +
+                    " (node: 0x" + size.toString(16) + "), not a busy page-heap block's");
+                continue;
+            }
+            const firstPointer = options.readFirstPointer && size >= ps ? pointer(info, l.blockInfoSize, ps) : null;
+            part.blocks.push({
+                address: user,
+                size,
+                heap,
+                kind: "PageHeap",
+                header: node,
+                // An _RTL_STACK_TRACE_ENTRY in RtlpStackTraceDataBase (§6), read by the same TraceReader (Depth, frames).
+                stackRecord: trace.isNull || !isPlausibleUserAddress(trace, ps) ? null : trace,
+                firstPointer: firstPointer && !firstPointer.isNull ? firstPointer : null,
+            });
+            part.summary.blocks++;
+            part.summary.bytes += size;
+            if (options.onProgress && part.blocks.length % 4096 === 0)
+                options.onProgress(part.blocks.length);
+        }
+        return part;
+    }
+
+    function isHeapWalkFailure(value) {
+        return typeof value === "object" && value !== null && value.kind === "heapWalkFailed";
+    }
+    /**
+     * The heap at `heap` by its signature: 0xFFEEFFEE NT heap (a page heap when ForceFlags has HEAP_FLAG_PAGE_ALLOCS and
+     * its DPH root, one page on, is signed 0xFFEEDDCC), 0xDDEEDDEE segment heap, else a page heap's fake handle or not a
+     * heap (MemProcFS VmmHeap_InitializeInternal, ntoseye classify, DbgHelpUtils is_process_heap; ReactOS
+     * RtlpDphPointerFromHandle).
+     */
+    function classifyHeap(target, heap, forceFlagsOffset, headerSize = 0) {
+        const ps = target.pointerSize;
+        const c = heapConstants(ps);
+        const size = Math.max(c.signatureOffset + 4, forceFlagsOffset === null ? 0 : forceFlagsOffset + 4);
+        // The whole _HEAP header when it reads (cached: the NT walker's own read of it is then free), else the signature.
+        const whole = headerSize > size ? target.memory.read(heap, headerSize, "_HEAP") : null;
+        const bytes = whole && !(whole instanceof Unreadable) ? whole : target.memory.read(heap, size, "heap signature");
+        if (bytes instanceof Unreadable)
+            return { type: "Unknown", reason: "its first bytes are unreadable (" + bytes.describe(ps) + ")" };
+        const signature = u32(bytes, c.signatureOffset);
+        if (signature === SEGMENT_HEAP_SIGNATURE$1)
+            return { type: "Segment", reason: null };
+        // ForceFlags' page-heap bit makes it a page heap even when its root is damaged: the page-heap walk names that.
+        const pageHeapFlag = signature === NT_HEAP_SIGNATURE && forceFlagsOffset !== null && (u32(bytes, forceFlagsOffset) & HEAP_FLAG_PAGE_ALLOCS) !== 0;
+        if (pageHeapFlag)
+            return { type: "PageHeap", reason: null };
+        if (signature !== NT_HEAP_SIGNATURE) {
+            const root = target.memory.read(heap.add(0x1000), 4, "page heap root");
+            if (!(root instanceof Unreadable) && u32(root, 0) === DPH_ROOT_SIGNATURE)
+                return { type: "PageHeap", reason: null };
+        }
+        if (signature === NT_HEAP_SIGNATURE)
+            return { type: "NT", reason: null };
+        return {
+            type: "Unknown",
+            reason: "the signature at +0x" + c.signatureOffset.toString(16) + " is 0x" + signature.toString(16) +
+                ": neither an NT heap (0xffeeffee) nor a segment heap (0xddeeddee), and no page-heap root (0xffeeddcc) one page on",
+        };
+    }
+    /**
+     * Walks every heap of the current process, or only `onlyHeap`. A kernel session, a missing PEB and a handle that is
+     * not a heap are failures with a message; everything else comes back, with what could not be walked in notWalked.
+     */
+    function walkProcessHeaps(target, options, onlyHeap) {
+        const fail = (message) => ({ kind: "heapWalkFailed", message });
+        if (target.isKernel)
+            return fail(messages.heapWalkKernel());
+        const ps = target.pointerSize;
+        const peb = target.pebAddress();
+        if (!peb)
+            return fail(messages.virtblocksNoPeb());
+        const process = readProcessHeaps(target, peb, heapConstants(ps));
+        if (process instanceof Unreadable)
+            return fail(messages.unreadable("the PEB's heap list", process.address.format(ps)).replace("; the rest is shown.", "."));
+        const result = { free: [], heaps: [], blocks: [], notWalked: [], ust: (process.ntGlobalFlag & FLG_USER_STACK_TRACE_DB) !== 0 };
+        if (process.problem)
+            result.notWalked.push({ heap: peb, part: "PEB heap list", address: peb, reason: process.problem });
+        const build = target.windowsBuild();
+        const layouts = resolveNtHeapLayouts(target, build);
+        const forceFlags = isLayoutMissing(layouts) ? null : layouts.heap.offsets.ForceFlags;
+        const headerSize = isLayoutMissing(layouts) ? 0 : ntHeapHeaderSize(layouts, ps);
+        let heaps = process.heaps;
+        if (onlyHeap) {
+            if (onlyHeap.isNull || !isPlausibleUserAddress(onlyHeap, ps))
+                return fail(messages.heapWalkNotAHeap(onlyHeap.format(ps), "not a user-mode address of this process"));
+            const listed = heaps.some((h) => h.equals(onlyHeap));
+            // A handle the PEB lists is the process's heap even when damaged: walked (and named not walked) like the others,
+            // so a caller walking the heaps one by one gets the same answer as a walk of them all.
+            const kind = classifyHeap(target, onlyHeap, forceFlags, headerSize);
+            if (kind.type === "Unknown" && !listed)
+                return fail(messages.heapWalkNotAHeap(onlyHeap.format(ps), kind.reason || "no heap signature"));
+            if (!listed)
+                result.notWalked.push({ heap: onlyHeap, part: "PEB heap list", address: peb, reason: messages.heapWalkNotInPeb(onlyHeap.format(ps)) });
+            heaps = [onlyHeap];
+        }
+        for (const heap of heaps) {
+            const kind = classifyHeap(target, heap, forceFlags, headerSize);
+            let part;
+            try {
+                part = walkOne(target, heap, kind, layouts, options);
+            }
+            catch (e) {
+                // Target data never throws in the walkers; this keeps a bug in one heap from losing the others.
+                part = emptyPart(heap, kind.type, "", "heap", "the walk stopped on an internal error: " + String(e));
+            }
+            result.heaps.push(part.summary);
+            for (const b of part.blocks)
+                result.blocks.push(b);
+            for (const f of part.free)
+                result.free.push(f);
+            for (const n of part.notWalked)
+                result.notWalked.push(n);
+        }
+        return result;
+    }
+    function walkOne(target, heap, kind, layouts, options) {
+        target.pointerSize;
+        switch (kind.type) {
+            case "NT":
+                if (isLayoutMissing(layouts))
+                    return emptyPart(heap, "NT", "", "heap", messages.heapWalkNoLayout(layouts.typeName + ": " + layouts.reason));
+                return walkNtHeap(target, heap, layouts, options);
+            case "Segment":
+                return walkSegmentHeap(target, heap, options);
+            case "PageHeap":
+                return walkPageHeap(target, heap, options);
+            default:
+                return emptyPart(heap, "Unknown", "", "heap", kind.reason || "not a heap");
+        }
+    }
+    function emptyPart(heap, type, layout, part, reason) {
+        return {
+            summary: { heap, type, lfh: false, blocks: 0, bytes: 0, layout },
+            blocks: [],
+            free: [],
+            notWalked: [{ heap, part, address: heap, reason }],
+        };
+    }
+
+    // Which frame of an allocation stack names the code that leaks (userheap-facts §10.5, DESIGN output convention 3):
+    // the first frame outside the heap itself (ntdll, kernelbase/kernel32), the C runtime (ucrtbase, msvcrt, vcruntime,
+    // msvcp) and the allocator wrappers. A stack through a library allocator, such as seed 001's
+    //   ntdll!...  halcon!HXmalloc+0x8b  halcon!HXAllocRLTmp+0x265d  halcon!HXAllocTmp+0xa80  halcon!HCancelWait+0x7a
+    // names halcon!HCancelWait+0x7a: the frames above the wrappers are what a user wants (as !unloadleaks does for pool
+    // wrappers). Pure: frame text in, an index out.
+    /** Modules whose frames are the allocator itself, never the caller; matched on the module name without extension. */
+    const SYSTEM_ALLOCATOR_MODULES = [
+        /^ntdll$/i,
+        /^kernelbase$/i,
+        /^kernel32$/i, // LocalAlloc / GlobalAlloc / HeapAlloc forwarders
+        /^ucrtbased?$/i,
+        /^msvcrt$/i,
+        /^msvcr\d+d?$/i, // msvcr100, msvcr120 ...
+        /^msvcp\d+(_\w+)?d?$/i, // std::allocator in msvcp140
+        /^vcruntime\d+(_\d+)?d?$/i, // operator new in vcruntime140 / vcruntime140_1
+        /^api-ms-win-crt-heap-/i,
+        /^combase$/i, // CoTaskMemAlloc
+        /^ole32$/i,
+        /^oleaut32$/i, // SysAllocString
+    ];
+    /** Allocator entry points by name, in any module (a static CRT links them into the program itself). */
+    const ALLOCATOR_FUNCTIONS = /^(operator new(\[\])?|operator delete|_?malloc(_base|_dbg)?|_?calloc(_base|_dbg|_impl)?|_?realloc(_base|_dbg)?|_recalloc|_aligned_malloc|_expand|heap_alloc|_heap_alloc(_base|_dbg)?|_nh_malloc(_dbg)?|RtlAllocateHeap|HeapAlloc|HeapReAlloc|LocalAlloc|GlobalAlloc|CoTaskMemAlloc|SysAllocString\w*|std::_Allocate\w*|std::allocator<.*>::allocate)$/;
+    /**
+     * The rule for wrappers the list cannot know (a library's own allocator: halcon!HXmalloc, app!MyAlloc): a function
+     * whose own name, after any namespace or class, contains "alloc" (malloc, Alloc, allocate) or is `operator new`.
+     * A function named so that is not an allocator costs one frame of precision, never the answer: when every frame
+     * matches, the first frame outside the system modules is taken.
+     */
+    const WRAPPER_NAME = /alloc|^operator new/i;
+    /** Splits the frame text we print (`module!symbol+0x..`, `module+0x..`, `0x... (JIT? ...)`). */
+    function frameName(text) {
+        const bang = /^([A-Za-z0-9_.$\-]+)!(.*?)(?:\+0x[0-9a-fA-F]+)?(?: \[.*\])?$/.exec(text);
+        if (bang)
+            return { module: bang[1], func: bang[2].trim() || null };
+        const plain = /^([A-Za-z0-9_.$\-]+)\+0x[0-9a-fA-F]+$/.exec(text);
+        if (plain && !/^0x/i.test(plain[1]))
+            return { module: plain[1], func: null };
+        return { module: null, func: null };
+    }
+    function isSystemAllocatorModule(module) {
+        if (!module)
+            return false;
+        const stem = module.replace(/\.(dll|exe)$/i, "");
+        return SYSTEM_ALLOCATOR_MODULES.some((r) => r.test(stem));
+    }
+    /** The function's own name: `ns::Class::Method` -> `Method`, templates left whole. */
+    function ownName(func) {
+        if (/^operator /.test(func))
+            return func;
+        const depthless = func.replace(/<[^<>]*>/g, "<>");
+        const parts = depthless.split("::");
+        return parts[parts.length - 1];
+    }
+    function isAllocatorWrapper(frame) {
+        if (!frame.func)
+            return false;
+        if (ALLOCATOR_FUNCTIONS.test(frame.func))
+            return true;
+        return WRAPPER_NAME.test(ownName(frame.func));
+    }
+    /**
+     * The index of the caller frame in `frames` (innermost first), or -1 for an empty stack. Frames in the system
+     * allocator modules and the allocator wrappers are passed over; when nothing is left the first frame outside the
+     * system modules is the caller, and when the whole stack is system code, its outermost frame.
+     */
+    function callerIndex(frames) {
+        if (frames.length === 0)
+            return -1;
+        const names = frames.map(frameName);
+        // The wrappers are the run of allocator-named frames from the innermost non-system frame outwards: an app
+        // function called "AllocateImage" further out, after a plain frame, is not passed over.
+        let firstOutsideSystem = -1;
+        let lastWrapper = -1;
+        for (let i = 0; i < names.length; i++) {
+            if (isSystemAllocatorModule(names[i].module))
+                continue;
+            if (firstOutsideSystem < 0)
+                firstOutsideSystem = i;
+            if (!isAllocatorWrapper(names[i]))
+                break;
+            lastWrapper = i;
+        }
+        if (firstOutsideSystem < 0)
+            return frames.length - 1;
+        for (let i = lastWrapper + 1; i < names.length; i++)
+            if (!isSystemAllocatorModule(names[i].module))
+                return i;
+        return firstOutsideSystem;
+    }
+
+    /** Blocks after which a walk is worth 10% progress steps (tens of thousands of headers are seconds over KDNET). */
+    const LARGE_WALK_BLOCKS = 20000;
+    /** The PEB of the current user-mode process, or the line that says why there is none (kernel session, no PEB). */
+    function userProcess(target, name) {
+        if (target.isKernel)
+            return { problem: messages.heapNeedsProcess(name) };
+        const peb = target.pebAddress();
+        return peb ? peb : { problem: messages.virtblocksNoPeb() };
+    }
+    /** The heap argument as an address; `undefined` for none; the usage line for anything else. */
+    function heapArg(value) {
+        if (argKind(value) === "missing")
+            return undefined;
+        const heap = argKind(value) === "string" ? null : addressArg$1(value);
+        return heap ? heap : { problem: messages.heapblocksUsage(describeArg(value)) };
+    }
+    /** The executable's name (the first .exe in the module list), for `gflags /i <name> +ust`. */
+    function imageNameOf(target) {
+        for (const m of target.modules())
+            if (/\.exe$/i.test(m.fileName) && /^[A-Za-z0-9_.\- ]{1,80}$/.test(m.fileName))
+                return m.fileName;
+        return "app.exe (your executable's name)";
+    }
+    /**
+     * Walks every heap of the process one at a time, so that a progress line can follow a long walk, or only the heap
+     * given (the walker checks that it is one). A problem line when there is nothing to walk.
+     */
+    function walkHeaps(target, out, peb, only, options) {
+        const ps = target.pointerSize;
+        const list = readProcessHeaps(target, peb, heapConstants(ps));
+        if (list instanceof Unreadable)
+            return { problem: messages.unreadable("the PEB's heap list", list.address.format(ps)) };
+        if (only) {
+            const walk = walkProcessHeaps(target, options, only);
+            if (isHeapWalkFailure(walk))
+                return { problem: walk.message };
+            return { walk, heapList: list, imageName: imageNameOf(target), peb };
+        }
+        const joined = { free: [], heaps: [], blocks: [], notWalked: [], ust: list.ust };
+        if (list.problem)
+            joined.notWalked.push({ heap: peb, part: "PEB heap list", address: peb, reason: list.problem });
+        const heaps = list.heaps;
+        let blocks = 0;
+        const progress = new Progress(out, "Walking heaps", heaps.length, false, (done, total) => done + " of " + total + " heaps, " + groupDigits(blocks) + " blocks");
+        for (let i = 0; i < heaps.length; i++) {
+            progress.update(i);
+            const seen = blocks;
+            // Within a large heap the 5-second progress line still comes, with the blocks found so far.
+            const withProgress = {
+                includeFree: options.includeFree,
+                readFirstPointer: options.readFirstPointer,
+                onProgress: (soFar) => {
+                    blocks = seen + soFar;
+                    progress.update(i);
+                },
+            };
+            const part = walkProcessHeaps(target, withProgress, heaps[i]);
+            blocks = seen;
+            if (isHeapWalkFailure(part)) {
+                // A listed handle without a heap signature: named, the other heaps still walked.
+                joined.notWalked.push({ heap: heaps[i], part: "heap", address: heaps[i], reason: part.message });
+                continue;
+            }
+            for (const h of part.heaps)
+                joined.heaps.push(h);
+            for (const b of part.blocks)
+                joined.blocks.push(b);
+            // The PEB's own problem is reported once, above.
+            for (const n of part.notWalked)
+                if (n.part !== "PEB heap list")
+                    joined.notWalked.push(n);
+            for (const f of part.free)
+                joined.free.push(f);
+            joined.ust = joined.ust || part.ust;
+            blocks += part.blocks.length;
+            if (blocks >= LARGE_WALK_BLOCKS)
+                progress.large = true;
+        }
+        return { walk: joined, heapList: list, imageName: imageNameOf(target), peb };
+    }
+    /**
+     * Frames and type pointers as text, each distinct address symbolized once through the validated `u <address> L1`
+     * (Target.symbolize), at most workLimit("maxSymbolizedFrames") of them; past the cap `module+0x..`, and the
+     * command says so.
+     */
+    class FrameNamer {
+        constructor(target) {
+            this.target = target;
+            this.texts = new Map();
+            this.symbolized = 0;
+            /** Distinct addresses left as module+0x.. because of the cap. */
+            this.capped = 0;
+            this.inImage = (value) => this.modules.find(value) !== null;
+            this.modules = new ModuleIndex(target.modules());
+        }
+        frame(address) {
+            const known = this.texts.get(address.key);
+            if (known !== undefined)
+                return known;
+            let text;
+            if (this.symbolized < workLimit("maxSymbolizedFrames")) {
+                this.symbolized++;
+                text = describeFrame(this.target, address).text;
+            }
+            else {
+                this.capped++;
+                text = this.plain(address);
+            }
+            this.texts.set(address.key, text);
+            return text;
+        }
+        /** `module+0x..` without a debugger command (groups beyond those shown). */
+        plain(address) {
+            const known = this.texts.get(address.key);
+            if (known !== undefined)
+                return known;
+            const m = this.modules.find(address);
+            const offset = m ? address.distanceFrom(m.base) : null;
+            return m && offset !== null ? m.name + "+0x" + offset.toString(16) : address.format(this.target.pointerSize);
+        }
+        frames(addresses) {
+            return addresses.map((a) => this.frame(a));
+        }
+        /** The caller frame of a stack with its source line where the symbols have one (`app!Load+0x45 [c:\src\a.cpp @ 12]`). */
+        caller(addresses, texts) {
+            const i = callerIndex(texts);
+            if (i < 0)
+                return null;
+            const text = texts[i];
+            if (text.indexOf("!") < 0)
+                return text;
+            const s = this.target.symbolize(addresses[i]);
+            return s.file ? text + " [" + s.file + " @ " + s.line + "]" : text;
+        }
+        cappedNote() {
+            return this.capped > 0 ? messages.heapFramesCapped(this.capped, workLimit("maxSymbolizedFrames"), raiseHint("maxSymbolizedFrames")) : null;
+        }
+    }
+    function heapLinesOf(heaps, ps) {
+        return heaps.map((h) => ({ heap: h.heap.format(ps), type: h.type, lfh: h.lfh, blocks: h.blocks, bytes: h.bytes, layout: h.layout }));
+    }
+    function notWalkedLinesOf(parts, ps) {
+        return parts.map((n) => ({ heap: n.heap.format(ps), part: n.part, address: n.address ? n.address.format(ps) : null, reason: n.reason }));
+    }
+    function heapRecords(heaps, ps) {
+        return heaps.map((h) => ({
+            Heap: h.heap,
+            Type: h.type,
+            LFH: h.lfh,
+            Blocks: h.blocks,
+            Bytes: h.bytes,
+            Layout: h.layout,
+            toString: () => h.heap.format(ps) + " " + h.type + ": " + plural(h.blocks, "block") + ", " + sizeText(h.bytes),
+        }));
+    }
+    function notWalkedRecords(parts, ps) {
+        return parts.map((n) => ({
+            Heap: n.heap,
+            Part: n.part,
+            Address: n.address,
+            Reason: n.reason,
+            toString: () => n.part + (n.address ? " at " + n.address.format(ps) : "") + ": " + n.reason,
+        }));
+    }
+    /** One "Layout:" line per distinct layout that is not from the symbols (DESIGN output convention 2). */
+    function layoutLinesOf(heaps) {
+        const lines = [];
+        for (const h of heaps) {
+            const line = "Layout: " + h.layout + ".";
+            if (/built-in/i.test(h.layout) && lines.indexOf(line) < 0)
+                lines.push(line);
+        }
+        return lines;
+    }
+
+    const command$1 = {
+        name: "heapblocks",
+        usage: "dx @$heapblocks([heap])",
+        summary: "Every busy allocation of the process's heaps, with its stack (+ust) and type",
+        quietRepeats: true,
+        help: {
+            arguments: [{ name: "heap", text: "optional: one heap handle as a number (0x29fb0000); without it every heap of PEB.ProcessHeaps" }],
+            records: [
+                { name: "Blocks", text: "one per busy allocation: Address (what HeapAlloc returned), Size (what HeapSize returns), Heap, Kind (Backend/LFH/Virtual, VS/LFH/Large, PageHeap), Stack (+ust frames, innermost first), Type (the first pointer's symbol, or null)" },
+                { name: "Heaps", text: "each heap walked: Heap, Type (NT/Segment), LFH, Blocks, Bytes, Layout" },
+                { name: "NotWalked", text: "each part of a heap that could not be walked: Heap, Part, Address, Reason" },
+            ],
+            examples: [
+                { command: "dx @$heapblocks().Blocks.Where(b => b.Size == 0x48)", text: "every allocation of 0x48 bytes" },
+                { command: 'dx @$heapblocks().Blocks.Where(b => b.Type != null && b.Type.Contains("CImage"))', text: "the CImage objects" },
+                { command: "dx @$heapblocks(0x29fb0000).Heaps", text: "one heap's totals" },
+            ],
+        },
+        run(ctx, args) {
+            let given = args;
+            while (given.length && given[given.length - 1] === undefined)
+                given = given.slice(0, given.length - 1);
+            if (given.length > 1) {
+                ctx.out.line(messages.heapblocksUsage(given.length + " arguments"));
+                return undefined;
+            }
+            const only = heapArg(given[0]);
+            if (only !== undefined && !(only instanceof Address))
+                return say$1(ctx, only.problem);
+            const peb = userProcess(ctx.target, "heapblocks");
+            if (!(peb instanceof Address))
+                return say$1(ctx, peb.problem);
+            const run = walkHeaps(ctx.target, ctx.out, peb, only || null, { includeFree: false, readFirstPointer: true });
+            if ("problem" in run)
+                return say$1(ctx, run.problem);
+            return blocksResult(ctx, run);
+        },
+    };
+    const heapblocksCommand = command$1;
+    function blocksResult(ctx, run) {
+        const target = ctx.target;
+        const ps = target.pointerSize;
+        const walk = run.walk;
+        const namer = new FrameNamer(target);
+        const reader = new StackRecordReader(target);
+        const stacks = new Map();
+        const stackOf = (b) => {
+            if (!walk.ust || !b.stackRecord || b.stackRecord.isNull)
+                return [];
+            const known = stacks.get(b.stackRecord.key);
+            if (known)
+                return known;
+            const record = reader.read(b.stackRecord);
+            const frames = "frames" in record ? namer.frames(record.frames) : ["(" + record.problem + ")"];
+            stacks.set(b.stackRecord.key, frames);
+            return frames;
+        };
+        const blocks = walk.blocks.map((b) => {
+            const type = typePointerOf(b, namer.inImage);
+            const typeText = type ? namer.frame(type) : null;
+            return {
+                Address: b.address,
+                Size: b.size,
+                Heap: b.heap,
+                Kind: b.kind,
+                Stack: stackOf(b),
+                Type: typeText,
+                toString: () => b.address.format(ps) + " " + sizeText(b.size) + " " + b.kind + (typeText ? " " + typeText : ""),
+            };
+        });
+        const bytes = walk.blocks.reduce((n, b) => n + b.size, 0);
+        const answer = plural(blocks.length, "busy allocation") + ", " + sizeText(bytes) + ", in " + plural(walk.heaps.length, "heap") +
+            (walk.ust ? "; allocation stacks recorded (+ust)." : "; no allocation stacks (+ust is off: gflags /i " + run.imageName + " +ust, then restart the program).");
+        ctx.out.line(answer);
+        for (const l of layoutLinesOf(walk.heaps))
+            ctx.out.line(l);
+        const capped = namer.cappedNote();
+        if (capped)
+            ctx.out.line(capped);
+        // The heaps table is !heapleaks' (and this result's Heaps); here only what was not walked, so a dx query that
+        // follows stays short.
+        for (const n of notWalkedLinesOf(walk.notWalked, ps))
+            ctx.out.line("Not walked: heap " + n.heap + ", " + n.part + (n.address ? " at " + n.address : "") + ": " + n.reason);
+        const sizes = commonestSize(walk.blocks);
+        ctx.out.lines(nextBlock([
+            { command: sizes === null ? "" : "dx @$heapblocks().Blocks.Where(b => b.Size == 0x" + sizes.toString(16) + ")", why: "the blocks of the commonest size" },
+            { command: "!heapleaks", why: "the blocks grouped by " + (walk.ust ? "allocation stack" : "size and type") + ", largest first" },
+            { command: blocks.length ? "!heap -p -a " + walk.blocks[0].address.format(ps) : "", why: "the debugger's own view of one block" },
+        ]));
+        return {
+            Blocks: blocks,
+            Heaps: heapRecords(walk.heaps, ps),
+            NotWalked: notWalkedRecords(walk.notWalked, ps),
+            StacksRecorded: walk.ust,
+            toString: () => plural(blocks.length, "busy allocation") + ", " + sizeText(bytes) + ", " + plural(walk.heaps.length, "heap"),
+        };
+    }
+    function commonestSize(blocks) {
+        const counts = new Map();
+        let best = null;
+        let bestCount = 0;
+        for (const b of blocks) {
+            const n = (counts.get(b.size) || 0) + 1;
+            counts.set(b.size, n);
+            if (n > bestCount || (n === bestCount && best !== null && b.size < best)) {
+                best = b.size;
+                bestCount = n;
+            }
+        }
+        return best;
+    }
+    function say$1(ctx, line) {
+        ctx.out.line(line);
+        return undefined;
+    }
+
+    // The text of !heapleaks (issue 20, DESIGN "Output conventions"): the answer first (the top group's caller with its
+    // source line, bytes and count), the layout lines, the groups, the stacks of the top groups, the heaps walked and
+    // the parts not walked, then one Next: block. Pure: a view in, lines out; the command fills the view.
+    /** Frames of each of the top groups printed under the table; the table itself holds more. */
+    const STACKS_PRINTED = 5;
+    function rateText(rate) {
+        if (rate === null)
+            return "?";
+        return sizeText(Math.round(rate)).replace(/^(0x[0-9a-f]+) \((.*)\)$/, "$2") + "/s";
+    }
+    /** `app!CImage::\`vftable'` -> `app!CImage::\`vftable' (class CImage)`. */
+    function typeText(type) {
+        if (!type)
+            return "";
+        const cls = vftableClass(type);
+        return cls ? type + " (class " + cls + ")" : type;
+    }
+    function groupName(g) {
+        if (g.caller)
+            return g.caller;
+        if (g.stackProblem)
+            return "stack not read (" + g.stackProblem + ")";
+        if (g.frames)
+            return "(empty stack)";
+        return "size " + sizeText(g.size === null ? 0 : g.size) + (g.type ? ", type " + typeText(g.type) : ", no type");
+    }
+    function answerLines(v) {
+        const lines = [];
+        const top = v.shown[0];
+        const total = sizeText(v.bytes) + " in " + plural(v.allocations, "allocation");
+        const unit = v.ust ? ["stack", "stacks"] : ["group", "groups"];
+        if (v.mode === "growth" || v.mode === "compare") {
+            const over = v.seconds === null ? "" : " over " + v.seconds.toFixed(1) + " s of target time";
+            if (!top) {
+                lines.push("No allocation group grew since " + v.since + over + " (" + total + " now).");
+                return lines;
+            }
+            lines.push("Grew most since " + v.since + over + ": " + groupName(top) + ", +" + sizeText(top.deltaBytes || 0) + " in " +
+                signed(top.deltaAllocations || 0) + " allocations" + (top.rate !== null ? " (" + rateText(top.rate) + ")" : "") +
+                "; now " + sizeText(top.bytes) + " in " + plural(top.allocations, "allocation") + ".");
+            if (top.type && top.caller)
+                lines.push("  Its blocks begin with a pointer to " + typeText(top.type) + ".");
+            lines.push(plural(v.groupCount, unit[0] + " grew", unit[1] + " grew") + "; " + groupDigits(v.shrunk) + " shrank, " + groupDigits(v.gone) + " disappeared.");
+        }
+        else if (!top) {
+            lines.push("No busy allocations in the heaps walked.");
+        }
+        else {
+            lines.push((v.ust ? "Largest allocation stack: " : "Largest group: ") + groupName(top) + " holds " + sizeText(top.bytes) + " in " +
+                plural(top.allocations, "allocation") + " (of " + total + ", " + plural(v.groupCount, unit[0], unit[1]) + ").");
+            if (top.type && top.caller)
+                lines.push("  Its blocks begin with a pointer to " + typeText(top.type) + ".");
+            if (v.mode === "baseline")
+                lines.push("Baseline recorded (" + plural(v.groupCount, "group") + "): run !heapleaks again after the program has run to see what grew.");
+        }
+        if (!v.ust) {
+            lines.push("No allocation stacks: +ust is off for this process. To record them: gflags /i " + v.imageName +
+                " +ust, then restart the program. Meanwhile the groups are by size and type (a C++ class shows through its vtable).");
+        }
+        return lines;
+    }
+    function signed(n) {
+        return (n >= 0 ? "+" : "") + groupDigits(n);
+    }
+    function groupTable(v) {
+        const growth = v.mode === "growth" || v.mode === "compare";
+        const rows = v.shown.map((g, i) => ({ g, i }));
+        const columns = [{ header: "#", align: "right", value: (r) => String(r.i + 1) }];
+        if (growth) {
+            columns.push({ header: "Delta bytes", align: "right", value: (r) => "+" + groupDigits(r.g.deltaBytes || 0) }, { header: "Delta allocs", align: "right", value: (r) => signed(r.g.deltaAllocations || 0) });
+            if (v.mode === "growth")
+                columns.push({ header: "Rate", align: "right", value: (r) => rateText(r.g.rate) });
+        }
+        columns.push({ header: "Bytes", align: "right", value: (r) => groupDigits(r.g.bytes) }, { header: "Allocs", align: "right", value: (r) => groupDigits(r.g.allocations) });
+        if (!v.ust)
+            columns.push({ header: "Size", align: "right", value: (r) => (r.g.size === null ? "" : "0x" + r.g.size.toString(16)) });
+        columns.push({ header: "Example", value: (r) => r.g.example });
+        columns.push({ header: v.ust ? "Caller" : "Type", value: (r) => (v.ust ? groupName(r.g) : r.g.type ? typeText(r.g.type) : "-") });
+        const title = growth ? "Groups that grew, largest growth first" : v.ust ? "Allocation stacks, largest bytes first" : "Groups by (size, type), largest bytes first";
+        const more = v.groupCount > v.shown.length ? " (first " + v.shown.length + " of " + groupDigits(v.groupCount) + ")" : "";
+        return [title + more + ":"].concat(renderTable(columns, rows, "  "));
+    }
+    function stackLines(v) {
+        const lines = [];
+        const withStacks = v.shown.slice(0, STACKS_PRINTED).filter((g) => g.frames !== null || g.stackProblem !== null);
+        if (withStacks.length === 0)
+            return lines;
+        lines.push("Stacks of the top " + plural(withStacks.length, "group") + " (innermost first):");
+        v.shown.slice(0, STACKS_PRINTED).forEach((g, i) => {
+            if (g.frames === null && g.stackProblem === null)
+                return;
+            lines.push("#" + (i + 1) + "  " + plural(g.allocations, "allocation") + ", " + sizeText(g.bytes) + (g.stackRecord ? ", stack record " + g.stackRecord : ""));
+            if (g.stackProblem)
+                lines.push("      (" + g.stackProblem + ")");
+            else
+                for (const f of g.frames || [])
+                    lines.push("      " + f);
+        });
+        return lines;
+    }
+    function heapLines(heaps, notWalked) {
+        const lines = ["Heaps walked:"].concat(renderTable([
+            { header: "Heap", value: (h) => h.heap },
+            { header: "Type", value: (h) => h.type + (h.lfh ? " + LFH" : "") },
+            { header: "Blocks", align: "right", value: (h) => groupDigits(h.blocks) },
+            { header: "Bytes", align: "right", value: (h) => groupDigits(h.bytes) },
+            // The full wording is the Layout: line after the answer (and the Heaps records); here one word.
+            { header: "Layout", value: (h) => (/built-in/i.test(h.layout) ? "built-in" : /symbols/i.test(h.layout) ? "symbols" : h.layout ? "see Heaps[].Layout" : "-") },
+        ], heaps, "  "));
+        if (notWalked.length) {
+            lines.push("Not walked (the rest of each heap is listed):");
+            for (const n of notWalked)
+                lines.push("  heap " + n.heap + ": " + n.part + (n.address ? " at " + n.address : "") + ": " + n.reason);
+        }
+        return lines;
+    }
+    function reportLines(v) {
+        let lines = answerLines(v);
+        lines = lines.concat(v.layoutLines, v.notes);
+        if (v.shown.length)
+            lines = lines.concat([""], groupTable(v));
+        const stacks = stackLines(v);
+        if (stacks.length)
+            lines = lines.concat([""], stacks);
+        lines = lines.concat([""], heapLines(v.heaps, v.notWalked));
+        const next = nextBlock(v.next);
+        if (next.length)
+            lines = lines.concat([""], next);
+        return lines;
+    }
+
+    const heapBaselineState = {
+        baseline: null,
+    };
+
+    // The rows of a heap snapshot file (`dx @$heapleaks("save", path)`): one JSON object per allocation group, in the
+    // envelope every leaktools snapshot shares (src/snapshot/envelope.ts, kind HEAP_SNAPSHOT), then one totals row that
+    // a reader checks the groups against, so a file whose figures were edited by hand is refused rather than compared.
+    // Besides the in-process keys (a stack record's address, a vtable's address) each row carries the same facts in
+    // module-relative form (`app+0x1a2b`), which survive a restart of the program under ASLR. Pure: rows in, text out.
+    /** At most this many groups in one file: a process has at most as many groups as busy blocks, and a million
+     *  groups is already 200 MB of JSON. */
+    const MAX_HEAP_SNAPSHOT_ROWS = 1000000;
+    /** A group as a row: `frames` and `typeName` are module-relative text the caller computed. */
+    function snapshotGroup(g, frames, typeName) {
+        return {
+            key: g.key,
+            stackRecord: g.stackRecord ? g.stackRecord.toHex() : null,
+            size: g.size,
+            type: g.typePointer ? g.typePointer.toHex() : null,
+            typeName,
+            frames,
+            allocations: g.allocations,
+            bytes: g.bytes,
+            example: g.example.toHex(),
+        };
+    }
+    /** The rows' text for formatSnapshotFile: the groups, then the totals. */
+    function heapSnapshotRows(groups, ust) {
+        const rows = groups.map((g) => jsonAscii(g));
+        const totals = {
+            groups: groups.length,
+            allocations: groups.reduce((n, g) => n + g.allocations, 0),
+            bytes: groups.reduce((n, g) => n + g.bytes, 0),
+            ust,
+        };
+        rows.push(jsonAscii({ totals }));
+        return rows;
+    }
+    const HEX = /^[0-9a-f]{1,16}$/;
+    const MODULE_TEXT = /^[\x20-\x7e]{1,300}$/;
+    /** One entry of the rows list, checked field by field (the file is hostile input). */
+    function checkHeapRow(entry, index) {
+        const at = "row " + (index + 1);
+        if (!isObject(entry))
+            return { problem: at + " is not an object" };
+        if ("totals" in entry) {
+            const t = entry.totals;
+            if (!isObject(t) || !isCount(t.groups) || !isCount(t.allocations) || !isCount(t.bytes) || typeof t.ust !== "boolean") {
+                return { problem: at + ': "totals" is not {"groups", "allocations", "bytes", "ust"}' };
+            }
+            return { row: { totals: { groups: t.groups, allocations: t.allocations, bytes: t.bytes, ust: t.ust } } };
+        }
+        const e = entry;
+        if (typeof e.key !== "string" || !/^(s:\d{1,10}:\d{1,10}|z:[0-9a-f]{1,16}:(\d{1,10}:\d{1,10}|-))$/.test(e.key))
+            return { problem: at + ': "key" is not a group key' };
+        const nullOr = (v, ok) => v === null || ok(v);
+        const hex = (v) => typeof v === "string" && HEX.test(v);
+        const text = (v) => typeof v === "string" && MODULE_TEXT.test(v);
+        if (!nullOr(e.stackRecord, hex))
+            return { problem: at + ': "stackRecord" is not hex or null' };
+        if (!nullOr(e.size, isCount))
+            return { problem: at + ': "size" is not a whole number or null' };
+        if (!nullOr(e.type, hex))
+            return { problem: at + ': "type" is not hex or null' };
+        if (!nullOr(e.typeName, text))
+            return { problem: at + ': "typeName" is not text or null' };
+        if (!nullOr(e.frames, (v) => Array.isArray(v) && v.length <= 64 && v.every(text)))
+            return { problem: at + ': "frames" is not a list of frames or null' };
+        if (!isCount(e.allocations) || e.allocations < 1)
+            return { problem: at + ': "allocations" is not a whole number above 0' };
+        if (!isCount(e.bytes))
+            return { problem: at + ': "bytes" is not a whole number' };
+        if (!hex(e.example))
+            return { problem: at + ': "example" is not hex' };
+        if ((e.stackRecord === null) === /^s:/.test(e.key))
+            return { problem: at + ': "key" and "stackRecord" disagree' };
+        return {
+            row: {
+                group: {
+                    key: e.key,
+                    stackRecord: e.stackRecord,
+                    size: e.size,
+                    type: e.type,
+                    typeName: e.typeName,
+                    frames: e.frames,
+                    allocations: e.allocations,
+                    bytes: e.bytes,
+                    example: e.example,
+                },
+            },
+        };
+    }
+    /**
+     * The groups of a parsed file, or what is wrong with them: the totals row must come last and match the groups
+     * (an edited figure shows there), and no key may be listed twice.
+     */
+    function snapshotGroups(rows) {
+        const last = rows[rows.length - 1];
+        if (!last || !("totals" in last))
+            return { problem: "the totals row is missing at the end of the rows" };
+        const groups = [];
+        const keys = new Set();
+        for (let i = 0; i < rows.length - 1; i++) {
+            const r = rows[i];
+            if (!("group" in r))
+                return { problem: "row " + (i + 1) + " is a second totals row" };
+            if (keys.has(r.group.key))
+                return { problem: "group " + r.group.key + " is listed twice" };
+            keys.add(r.group.key);
+            groups.push(r.group);
+        }
+        const t = last.totals;
+        const allocations = groups.reduce((n, g) => n + g.allocations, 0);
+        const bytes = groups.reduce((n, g) => n + g.bytes, 0);
+        if (t.groups !== groups.length || t.allocations !== allocations || t.bytes !== bytes) {
+            return {
+                problem: "the totals row says " + t.groups + " groups, " + t.allocations + " allocations, " + t.bytes + " bytes, but the rows add up to " +
+                    groups.length + ", " + allocations + ", " + bytes + " (the file was edited or cut)",
+            };
+        }
+        return { groups, ust: t.ust };
+    }
+    /**
+     * The key under which a group is compared with a file from another process of the same program: stack records and
+     * vtable addresses differ between processes (ASLR, a new trace database), their module-relative text does not.
+     */
+    function portableKey(g) {
+        if (g.stackRecord !== null)
+            return g.frames ? "f:" + g.frames.join(",") : null;
+        return "z:" + (g.size === null ? "?" : g.size.toString(16)) + ":" + (g.typeName || "-");
+    }
+
+    /** A heap snapshot holds one line per group (~200 characters, more with frames): 256 MB of text is a million
+     *  groups with long stacks; past it the file is not one of ours. */
+    const MAX_HEAP_SNAPSHOT_CHARS = 256 * 1024 * 1024;
+    /** The path, or null after the line that says what is wrong with it. */
+    function heapPathOrSay(ctx, verb, value) {
+        const checked = checkPath(value);
+        if ("path" in checked)
+            return checked.path;
+        switch (checked.problem) {
+            case "missing":
+                ctx.out.line(messages.heapleaksPathMissing(verb, "nothing"));
+                break;
+            case "mangled":
+                ctx.out.line(messages.heapleaksPathMangled(checked.what, verb, checked.typed));
+                break;
+            case "invalid":
+                ctx.out.line(messages.heapleaksPathInvalid(String(value).slice(0, 200).replace(/[\x00-\x1f]/g, "?"), verb));
+                break;
+            case "driveRelative":
+                ctx.out.line(messages.heapleaksPathDriveRelative(String(value), verb));
+                break;
+        }
+        return null;
+    }
+    /** This process as the snapshot names it: the image from the session (else the module list) and the PID. */
+    function processFacts(target, run) {
+        const who = target.processIdentity();
+        const image = who.image || (/\.exe$/i.test(run.imageName) ? run.imageName : null);
+        return readTargetFacts(target, { image, pid: who.pid }, true);
+    }
+    /** Frames of a stack group as module-relative text (no debugger command), or null when the record is unreadable. */
+    function plainFrames(reader, namer, g) {
+        if (!g.stackRecord)
+            return null;
+        const record = reader.read(g.stackRecord);
+        return "frames" in record ? record.frames.map((f) => namer.plain(f)) : null;
+    }
+    function saveHeapSnapshot(ctx, run, path) {
+        const target = ctx.target;
+        const walk = run.walk;
+        const namer = new FrameNamer(target);
+        const reader = new StackRecordReader(target);
+        const groups = groupBlocks(walk.blocks, walk.ust, namer.inImage);
+        const rows = groups.map((g) => snapshotGroup(g, plainFrames(reader, namer, g), g.typePointer ? namer.plain(g.typePointer) : null));
+        const facts = processFacts(target, run);
+        if (facts.systemTimeMs === null)
+            ctx.out.line(messages.heapleaksNoClock());
+        const source = walk.ust ? "+ust stack records" : "size and type (no +ust)";
+        const text = formatSnapshotFile({ kind: HEAP_SNAPSHOT, version: HEAP_SNAPSHOT.version, writtenBy: "leaktools " + VERSION, target: facts, source }, heapSnapshotRows(rows, walk.ust));
+        const written = writeSnapshotFile(path, text);
+        if (written.kind === "failed") {
+            ctx.out.line(messages.heapleaksSaveFailed(path, written.detail.replace(/[\x00-\x1f]/g, " ")));
+            return undefined;
+        }
+        if (written.kind === "refused") {
+            ctx.out.line(messages.heapleaksSaveRefused(written.fullPath, written.reason, written.suggestion === null ? null : typedPath(written.suggestion)));
+            return undefined;
+        }
+        const allocations = walk.blocks.length;
+        const bytes = walk.blocks.reduce((n, b) => n + b.size, 0);
+        ctx.out.line("Saved " + plural(groups.length, "allocation group") + " (" + plural(allocations, "allocation") + ", " + sizeText(bytes) + ", grouped by " + source + ") to " +
+            written.fullPath + (written.replaced ? ", replacing the " + written.replaced + " that was there" : "") + ".");
+        const p = facts.process;
+        ctx.out.line("  Process: " + (p && p.image ? p.image : "(name not available)") + (p && p.pid !== null ? " (PID " + p.pid + ")" : "") + ", " + facts.pointerSize * 8 +
+            "-bit, Windows build " + (facts.windowsBuild === null ? "unknown" : facts.windowsBuild) + "; target time " + readableTime(facts.systemTimeMs) + ".");
+        // What the file rests on: a built-in layout, and the parts of the heaps not walked (their blocks are not in it).
+        for (const l of layoutLinesOf(walk.heaps))
+            ctx.out.line(l);
+        if (walk.notWalked.length)
+            ctx.out.line(messages.heapleaksSavedWithout(walk.notWalked.length));
+        for (const n of notWalkedLinesOf(walk.notWalked, target.pointerSize))
+            ctx.out.line("  heap " + n.heap + ": " + n.part + (n.address ? " at " + n.address : "") + ": " + n.reason);
+        ctx.out.lines(nextBlock([{ command: 'dx @$heapleaks("compare", "' + typedPath(path) + '")', why: "on the later dump of this program (or here later): the groups that grew" }]));
+        return {
+            Path: written.fullPath,
+            Groups: groups.length,
+            Allocations: allocations,
+            Bytes: bytes,
+            toString: () => "Saved " + plural(groups.length, "group") + " to " + written.fullPath,
+        };
+    }
+    /** Reads and checks the file; the baseline to compare with, or null after the line that says why not. */
+    function heapFileBaseline(ctx, run, path, groups, namer) {
+        const target = ctx.target;
+        const read = readSnapshotText(path, MAX_HEAP_SNAPSHOT_CHARS);
+        switch (read.kind) {
+            case "missing":
+                ctx.out.line(messages.heapleaksFileMissing(read.fullPath));
+                return null;
+            case "unreadable":
+                ctx.out.line(messages.heapleaksFileUnreadable(path, read.detail.replace(/[\x00-\x1f]/g, " ")));
+                return null;
+            case "tooLarge":
+                ctx.out.line(messages.heapleaksFileProblem(read.fullPath, "it is larger than any heap snapshot (" + sizeText(MAX_HEAP_SNAPSHOT_CHARS) + ")"));
+                return null;
+            case "undecodable":
+                ctx.out.line(messages.heapleaksFileProblem(read.fullPath, "its text is " + read.encoding + ", which the debugger's reader does not read"));
+                return null;
+        }
+        const parsed = parseSnapshotFile(read.text, HEAP_SNAPSHOT, MAX_HEAP_SNAPSHOT_ROWS + 1, checkHeapRow);
+        if ("problem" in parsed) {
+            ctx.out.line(messages.heapleaksFileProblem(read.fullPath, snapshotProblemText(parsed.problem)));
+            return null;
+        }
+        const content = snapshotGroups(parsed.rows);
+        if ("problem" in content) {
+            ctx.out.line(messages.heapleaksFileProblem(read.fullPath, content.problem));
+            return null;
+        }
+        const then = parsed.envelope.target;
+        const now = processFacts(target, run);
+        if (then.pointerSize !== now.pointerSize) {
+            ctx.out.line(messages.heapleaksOtherArchitecture(read.fullPath, then.pointerSize * 8, now.pointerSize * 8));
+            return null;
+        }
+        const a = then.process;
+        const b = now.process;
+        if (!a || !a.image || !b || !b.image || a.image.toLowerCase() !== b.image.toLowerCase()) {
+            ctx.out.line(messages.heapleaksOtherProgram(read.fullPath, a && a.image ? a.image : "an unnamed process", b && b.image ? b.image : "an unnamed process"));
+            return null;
+        }
+        const notes = [];
+        let sameProcess = true;
+        for (const w of compareFacts(then, now)) {
+            if (w.kind === "snapshotLater")
+                notes.push(messages.heapleaksFileLater(readableTime(w.thenMs), readableTime(w.nowMs)));
+            else if (w.kind === "otherMachine")
+                notes.push(messages.heapleaksOtherMachine(w.what));
+            else if (w.kind === "reboot") {
+                sameProcess = false;
+                notes.push(messages.heapleaksReboot(w.what));
+            }
+            else if (w.kind === "otherProcess") {
+                sameProcess = false;
+                notes.push(messages.heapleaksOtherProcess(w.what));
+            }
+        }
+        if (content.ust !== run.walk.ust)
+            notes.push(messages.heapleaksUstChanged(content.ust, run.walk.ust));
+        const seconds = then.systemTimeMs !== null && now.systemTimeMs !== null ? (now.systemTimeMs - then.systemTimeMs) / 1000 : null;
+        const since = read.fullPath + " (" + readableTime(then.systemTimeMs) + ")";
+        if (sameProcess) {
+            const counts = new Map();
+            for (const g of content.groups)
+                counts.set(g.key, { allocations: g.allocations, bytes: g.bytes });
+            return { counts, groups, since, seconds, notes };
+        }
+        return portableBaseline(target, content.groups, groups, namer, { since, seconds, notes });
+    }
+    /**
+     * Another process of the same program: stack records and vtable addresses differ, so both sides are keyed by their
+     * module-relative frames and types. A stack group of the file without frames cannot be matched and is left out.
+     */
+    function portableBaseline(target, file, groups, namer, base) {
+        const counts = new Map();
+        let unmatched = 0;
+        for (const g of file) {
+            const key = portableKey(g);
+            if (key === null) {
+                unmatched++;
+                continue;
+            }
+            const had = counts.get(key);
+            counts.set(key, { allocations: g.allocations + (had ? had.allocations : 0), bytes: g.bytes + (had ? had.bytes : 0) });
+        }
+        const reader = new StackRecordReader(target);
+        const merged = new Map();
+        for (const g of groups) {
+            const frames = plainFrames(reader, namer, g);
+            const key = portableKey({ stackRecord: g.stackRecord, size: g.size, frames, typeName: g.typePointer ? namer.plain(g.typePointer) : null }) || g.key;
+            const had = merged.get(key);
+            if (had) {
+                had.allocations += g.allocations;
+                had.bytes += g.bytes;
+            }
+            else
+                merged.set(key, Object.assign(Object.assign({}, g), { key }));
+        }
+        const rekeyed = [];
+        merged.forEach((g) => rekeyed.push(g));
+        const notes = base.notes.slice();
+        notes.push(messages.heapleaksMatchedByFrames(unmatched));
+        return { counts, groups: rekeyed, since: base.since, seconds: base.seconds, notes };
+    }
+    function snapshotProblemText(p) {
+        switch (p.kind) {
+            case "empty":
+                return "it is empty";
+            case "truncated":
+                return "it ends in the middle (cut short: " + p.detail.replace(/[\x00-\x1f]/g, " ").slice(0, 120) + ")";
+            case "malformed":
+                return "it is not a valid heap snapshot (" + p.detail.replace(/[\x00-\x1f]/g, " ").slice(0, 160) + "); it was edited or damaged";
+            case "notSnapshot":
+                return "it is not a leaktools snapshot (" + p.detail.replace(/[\x00-\x1f]/g, " ").slice(0, 120) + ")";
+            case "newer":
+                return "it is heap snapshot format version " + p.version + ", newer than this leaktools reads (" + p.supported + ")";
+            case "otherKind":
+                return p.other ? "it is a " + p.other.noun + "; read it with " + p.other.reader : "it is a '" + p.format + "' file, not a heap snapshot";
+        }
+    }
+
+    /** Rows of the groups table; dx @$heapleaks().Groups has them all. */
+    const TABLE_ROWS = 20;
+    const command = {
+        name: "heapleaks",
+        usage: '!heapleaks [(op, "x.json")]',
+        summary: 'Heap allocations by +ust stack (or size, type); what grew; "reset", "save"/"compare" a file',
+        help: {
+            arguments: [
+                { name: "(none)", text: "a dump: every group, largest bytes first; live: the first call records a baseline, later calls show what grew" },
+                { name: '"reset"', text: "forget the baseline" },
+                { name: '"save", "C:\\\\cases\\\\before.json"', text: "write the groups to a snapshot file (dump or live)" },
+                { name: '"compare", "C:\\\\cases\\\\before.json"', text: "the groups that grew from that file to this target" },
+            ],
+            records: [
+                { name: "Groups", text: "Stack, StackRecord, Size (size groups), Type, Allocations, Bytes, Example, Caller; DeltaAllocations, DeltaBytes, BytesPerSecond when growth is shown" },
+                { name: "Heaps / NotWalked", text: "each heap walked with its blocks and bytes; each part not walked with its reason" },
+            ],
+            examples: [
+                { command: "!heapleaks", text: "the top allocation stacks (dump) or what grew (live)" },
+                { command: "dx @$heapleaks().Groups.Where(g => g.Caller != null && g.Caller.Contains(\"ProcessImage\"))", text: "one caller's groups" },
+                { command: 'dx @$heapleaks("compare", "C:\\\\cases\\\\before.json")', text: "on the later dump of the same process" },
+            ],
+        },
+        run(ctx, args) {
+            const op = parseOp(ctx, args);
+            if (!op)
+                return undefined;
+            if (op.kind === "reset") {
+                const had = heapBaselineState.baseline !== null ? 1 : 0;
+                heapBaselineState.baseline = null;
+                ctx.out.line(messages.heapleaksReset(had));
+                return undefined;
+            }
+            let path = null;
+            if (op.kind === "save" || op.kind === "compare") {
+                path = heapPathOrSay(ctx, op.kind, op.path);
+                if (path === null)
+                    return undefined;
+            }
+            const peb = userProcess(ctx.target, "heapleaks");
+            if (!(peb instanceof Address))
+                return say(ctx, peb.problem);
+            const run = walkHeaps(ctx.target, ctx.out, peb, null, { includeFree: false, readFirstPointer: true });
+            if ("problem" in run)
+                return say(ctx, run.problem);
+            if (op.kind === "save")
+                return saveHeapSnapshot(ctx, run, path);
+            if (op.kind === "compare")
+                return compareWithFile(ctx, run, path);
+            return showGroups(ctx, run);
+        },
+    };
+    const heapleaksCommand = command;
+    function parseOp(ctx, args) {
+        let given = args;
+        while (given.length && given[given.length - 1] === undefined)
+            given = given.slice(0, given.length - 1);
+        if (given.length === 0)
+            return { kind: "show" };
+        const verb = given[0];
+        if (verb === "reset" && given.length === 1)
+            return { kind: "reset" };
+        if ((verb === "save" || verb === "compare") && given.length <= 2) {
+            if (typeof given[1] !== "string" || given[1].trim() === "") {
+                ctx.out.line(messages.heapleaksPathMissing(verb, describeArg(given[1])));
+                return null;
+            }
+            return { kind: verb, path: given[1] };
+        }
+        if (typeof verb === "string" && /^(save|compare)$/i.test(verb.trim())) {
+            ctx.out.line(messages.heapleaksUsage(describeArg(verb) + " (the operations are lower case)"));
+            return null;
+        }
+        ctx.out.line(messages.heapleaksUsage(given.length > 2 ? given.length + " arguments" : describeArg(verb)));
+        return null;
+    }
+    /** Seconds by the target's clock: KUSER_SHARED_DATA.SystemTime, read where every process maps it (target-facts.ts). */
+    function processClockSeconds(target) {
+        const ms = readTargetFacts(target, null, true).systemTimeMs;
+        return ms === null ? null : ms / 1000;
+    }
+    /** Which process the baseline belongs to: its PEB, image and PID (a restarted program may reuse the PEB address). */
+    function processKey(target, run) {
+        const who = target.processIdentity();
+        const pid = who.pid === null ? "" : " PID " + who.pid;
+        return { key: run.peb.key + "|" + run.imageName.toLowerCase() + "|" + pid, description: run.imageName + pid + " (PEB 0x" + run.peb.toHex() + ")" };
+    }
+    function showGroups(ctx, run) {
+        const target = ctx.target;
+        const walk = run.walk;
+        const namer = new FrameNamer(target);
+        const groups = groupBlocks(walk.blocks, walk.ust, namer.inImage);
+        const allocations = walk.blocks.length;
+        const bytes = walk.blocks.reduce((n, b) => n + b.size, 0);
+        let mode = "all";
+        let list = groups.map((g) => ({ group: g, deltaAllocations: null, deltaBytes: null }));
+        let seconds = null;
+        let shrunk = 0;
+        let gone = 0;
+        const notes = [];
+        if (!target.isDump) {
+            const now = processClockSeconds(target);
+            const who = processKey(target, run);
+            const base = heapBaselineState.baseline;
+            if (base && base.process !== who.key)
+                notes.push(messages.heapleaksOtherProcessBaseline(base.description, who.description));
+            if (!base || base.process !== who.key) {
+                heapBaselineState.baseline = { process: who.key, description: who.description, seconds: now, counts: countsByKey(groups), groups: groups.length };
+                mode = "baseline";
+            }
+            else {
+                const growth = groupGrowth(base.counts, groups);
+                list = growth.grown.map((g) => ({ group: g.group, deltaAllocations: g.deltaAllocations, deltaBytes: g.deltaBytes }));
+                shrunk = growth.shrunk;
+                gone = growth.gone;
+                seconds = now !== null && base.seconds !== null ? now - base.seconds : null;
+                mode = "growth";
+            }
+            if (now === null)
+                notes.push(messages.heapleaksNoClock());
+        }
+        return present(ctx, run, namer, { mode, list, allocations, bytes, seconds, shrunk, gone, since: "the baseline", notes });
+    }
+    function compareWithFile(ctx, run, path) {
+        const walk = run.walk;
+        const namer = new FrameNamer(ctx.target);
+        const groups = groupBlocks(walk.blocks, walk.ust, namer.inImage);
+        const base = heapFileBaseline(ctx, run, path, groups, namer);
+        if (!base)
+            return undefined;
+        const growth = groupGrowth(base.counts, base.groups);
+        return present(ctx, run, namer, {
+            mode: "compare",
+            list: growth.grown.map((g) => ({ group: g.group, deltaAllocations: g.deltaAllocations, deltaBytes: g.deltaBytes })),
+            allocations: walk.blocks.length,
+            bytes: walk.blocks.reduce((n, b) => n + b.size, 0),
+            seconds: base.seconds,
+            shrunk: growth.shrunk,
+            gone: growth.gone,
+            since: base.since,
+            notes: base.notes,
+        });
+    }
+    /** Reads and symbolizes the stacks of the first groups only, prints the report, returns the records of every group. */
+    function present(ctx, run, namer, p) {
+        const target = ctx.target;
+        const ps = target.pointerSize;
+        const reader = new StackRecordReader(target);
+        const stackGroups = workLimit("maxHeapStackGroups");
+        const records = [];
+        const shown = [];
+        const rateOf = (delta) => (delta === null || p.mode !== "growth" ? null : ratePerSecond(delta, p.seconds));
+        let stacksSkipped = 0;
+        p.list.forEach((s, i) => {
+            const g = s.group;
+            const detailed = i < Math.max(stackGroups, TABLE_ROWS);
+            let frames = null;
+            let problem = null;
+            let caller = null;
+            if (g.stackRecord) {
+                if (i < stackGroups) {
+                    const record = reader.read(g.stackRecord);
+                    if ("frames" in record) {
+                        frames = namer.frames(record.frames);
+                        caller = namer.caller(record.frames, frames);
+                    }
+                    else
+                        problem = record.problem;
+                }
+                else
+                    stacksSkipped++;
+            }
+            const type = g.typePointer ? (detailed ? namer.frame(g.typePointer) : namer.plain(g.typePointer)) : null;
+            const rate = rateOf(s.deltaBytes);
+            const record = {
+                Stack: frames,
+                StackRecord: g.stackRecord,
+                Size: g.size,
+                Type: type,
+                Allocations: g.allocations,
+                Bytes: g.bytes,
+                Example: g.example,
+                Caller: caller,
+                toString: () => (s.deltaBytes !== null ? "+" + sizeText(s.deltaBytes) + ", now " : "") + sizeText(g.bytes) + " in " + plural(g.allocations, "allocation") + ": " +
+                    (caller || (g.stackRecord ? "stack record " + g.stackRecord.format(ps) : "size " + sizeText(g.size || 0) + (type ? " " + type : ""))),
+            };
+            if (s.deltaBytes !== null) {
+                record.DeltaAllocations = s.deltaAllocations || 0;
+                record.DeltaBytes = s.deltaBytes;
+                if (p.mode === "growth")
+                    record.BytesPerSecond = rate;
+            }
+            records.push(record);
+            if (i < TABLE_ROWS) {
+                shown.push({
+                    frames,
+                    stackProblem: problem,
+                    caller,
+                    size: g.size,
+                    type,
+                    allocations: g.allocations,
+                    bytes: g.bytes,
+                    example: g.example.format(ps),
+                    stackRecord: g.stackRecord ? g.stackRecord.format(ps) : null,
+                    deltaAllocations: s.deltaAllocations,
+                    deltaBytes: s.deltaBytes,
+                    rate,
+                });
+            }
+        });
+        const notes = p.notes.slice();
+        const capped = namer.cappedNote();
+        if (capped)
+            notes.push(capped);
+        if (stacksSkipped > 0)
+            notes.push(messages.heapStackGroupsCapped(stackGroups, p.list.length, raiseHint("maxHeapStackGroups")));
+        const walk = run.walk;
+        const layoutLines = layoutLinesOf(walk.heaps);
+        const view = {
+            mode: p.mode,
+            ust: walk.ust,
+            imageName: run.imageName,
+            groupCount: p.list.length,
+            allocations: p.allocations,
+            bytes: p.bytes,
+            shown,
+            seconds: p.seconds,
+            since: p.since,
+            shrunk: p.shrunk,
+            gone: p.gone,
+            heaps: heapLinesOf(walk.heaps, ps),
+            notWalked: notWalkedLinesOf(walk.notWalked, ps),
+            layoutLines,
+            notes,
+            next: nextSteps(target, p.mode, p.list.length ? p.list[0].group : null, records.length ? records[0].Caller : null),
+        };
+        ctx.out.lines(reportLines(view));
+        return {
+            Groups: records,
+            Heaps: heapRecords(walk.heaps, ps),
+            NotWalked: notWalkedRecords(walk.notWalked, ps),
+            Mode: p.mode,
+            Allocations: p.allocations,
+            Bytes: p.bytes,
+            StacksRecorded: walk.ust,
+            Seconds: p.seconds,
+            toString: () => (p.mode === "growth" || p.mode === "compare" ? plural(p.list.length, "group") + " grew" : plural(p.list.length, "group")) +
+                "; " + plural(p.allocations, "allocation") + ", " + sizeText(p.bytes),
+        };
+    }
+    function nextSteps(target, mode, top, callerFrame) {
+        const ps = target.pointerSize;
+        const steps = [];
+        if (top) {
+            steps.push({ command: "!heap -p -a " + top.example.format(ps), why: "the debugger's own view of the top group's example block" });
+            if (top.stackRecord) {
+                // Next and Hash+Depth come first (two pointers on x64, three on x86), then the frames: show them all.
+                const header = recordOffsets(ps).frames / ps;
+                steps.push({ command: "dps " + top.stackRecord.format(ps) + " L0x" + (header + 32).toString(16), why: "the stack record as the debugger reads it" });
+            }
+            // A stack group's blocks by their caller frame (the symbol text only, and only when it is safe inside dx quotes);
+            // a size group's by its size.
+            const frame = callerFrame === null ? null : callerFrame.replace(/ \[.*\]$/, "");
+            if (top.stackRecord && frame !== null && /^[A-Za-z0-9_.!:+~<>, -]{1,160}$/.test(frame)) {
+                steps.push({ command: 'dx @$heapblocks().Blocks.Where(b => b.Stack.Any(f => f == "' + frame + '"))', why: "every block allocated through that caller" });
+            }
+            else {
+                steps.push({ command: "dx @$heapblocks().Blocks.Where(b => b.Size == 0x" + top.exampleSize.toString(16) + ")", why: "every block of that size, with its stack and type" });
+            }
+        }
+        if (mode === "baseline")
+            steps.push({ command: "!heapleaks", why: "after the program has run a while (g, then break in): the groups that grew" });
+        if (mode === "all" && target.isDump)
+            steps.push({ command: 'dx @$heapleaks("save", "C:\\\\cases\\\\before.json")', why: "keep these groups; compare them on a later dump" });
+        return steps;
+    }
+    function say(ctx, line) {
+        ctx.out.line(line);
+        return undefined;
     }
 
     /**
@@ -9709,67 +13923,68 @@ var __leaktools = (function (exports) {
         }
     }
 
-    /** How long an identical report is not repeated (host clock). */
-    const REPEAT_WINDOW_MS = 120000;
-    class BufferedPrinter {
-        constructor(out) {
-            this.out = out;
-            this.buffer = [];
-        }
-        line(text) {
-            this.buffer.push(text);
-        }
-        lines(texts) {
-            for (const t of texts)
-                this.buffer.push(t);
-        }
-        /** Progress is for the user waiting now: written at once, and not part of the report compared. */
-        progress(text) {
-            this.out.progress(text);
-        }
+    // A report command's result kept for the session while the target cannot have changed (Command.keepsResult), so
+    // `dx @$virtblocks(0x29fb0000).Blocks.Where(...)` after `!virtblocks 0x29fb0000` answers from it instead of walking
+    // the heap again (on KDNET a walk is minutes of round trips). The runner decides whether the target can have
+    // changed by a stamp (src/host/runner.ts targetStamp): the same stamp means the same target state.
+    /** Results kept: the few commands a user is querying now. A poolallocs result can hold thousands of records. */
+    const KEPT_RESULTS = 4;
+    /** The argument that forces a new walk: `!virtblocks (0x29fb0000, "refresh")`, `dx @$leaktag("Leak", "refresh")`. */
+    const REFRESH_ARG = "refresh";
+    const kept = [];
+    /** The arguments without a trailing "refresh", and whether it was there. */
+    function splitRefresh(args) {
+        const given = args.slice();
+        while (given.length && given[given.length - 1] === undefined)
+            given.pop();
+        const last = given[given.length - 1];
+        if (typeof last === "string" && last.toLowerCase() === REFRESH_ARG)
+            return { args: given.slice(0, -1), refresh: true };
+        return { args, refresh: false };
     }
-    let last = null;
-    /** Reports shorter than this are printed every time: replacing a line or two with a line saves nothing. */
-    const MIN_REPEAT_LINES = 3;
-    /**
-     * Prints `buffer` unless it repeats the previous report of `command` within the window. The clock is the script
-     * host's Date.now() (the debugger machine's wall clock, not the target's): the window is about the user at the
-     * keyboard, and a dump has no moving clock.
-     */
-    function printReport(out, command, buffer, nowMs = Date.now()) {
-        const text = buffer.join("\n");
-        const previous = last;
-        last = { command, text, atMs: nowMs };
-        const repeated = previous !== null && previous.command === command && previous.text === text;
-        if (repeated && buffer.length >= MIN_REPEAT_LINES && nowMs >= previous.atMs && nowMs - previous.atMs < REPEAT_WINDOW_MS) {
-            // No "N s ago": the line must read the same however fast the commands ran (transcripts are compared).
-            out.line("(" + command + ": the same report as the previous one, not printed again; the result below was read just now.)");
-            last.atMs = previous.atMs; // The window runs from the report the user can scroll back to.
-            return false;
-        }
-        out.lines(buffer);
-        return true;
+    function hasKept(key) {
+        return kept.some((k) => k.key === key);
     }
-    /** The command as the user would type it, for that one line: `!leaktag "Leak"`, `!virtblocks 0x29fb0000`. */
-    function commandLine(name, args) {
-        const shown = args.filter((a) => a !== undefined).map(argText);
-        return "!" + name + (shown.length === 0 ? "" : shown.length === 1 ? " " + shown[0] : " (" + shown.join(", ") + ")");
+    function findKept(key, stamp) {
+        for (const k of kept)
+            if (k.key === key && k.stamp === stamp)
+                return k;
+        return null;
     }
-    function argText(value) {
-        if (typeof value === "string") {
-            // Only ever printed, never run; still kept to one short line of printable characters.
-            const s = value.length > 40 ? value.slice(0, 40) + "…" : value;
-            return '"' + s.replace(/[\x00-\x1f\x7f"]/g, "?") + '"';
-        }
-        if (typeof value === "number")
-            return value >= 0x10000 && Number.isInteger(value) ? "0x" + value.toString(16) : String(value);
-        const address = addressArg$1(value);
-        return address ? "0x" + address.toHex() : "<symbol>";
+    function keep(result) {
+        for (let i = kept.length - 1; i >= 0; i--)
+            if (kept[i].key === result.key)
+                kept.splice(i, 1);
+        kept.push(result);
+        while (kept.length > KEPT_RESULTS)
+            kept.shift();
+    }
+    function forgetKept() {
+        kept.length = 0;
     }
 
     // Records become data-model objects: addresses become host Int64 values (so dx shows them as addresses and LINQ
     // compares them), missing values become their description, and each record keeps its display string.
     const MAX_DEPTH = 8;
+    /** What a record's named collection holds, by field name: dx shows `Blocks : 189 blocks`, not "189 entries". */
+    const COLLECTION_NOUNS = {
+        Allocations: ["allocation", "allocations"],
+        Blocks: ["virtual block", "virtual blocks"],
+        Stacks: ["stack", "stacks"],
+        Importers: ["import slot", "import slots"],
+        NotExamined: ["module", "modules"],
+        Tags: ["tag", "tags"],
+        Groups: ["group", "groups"],
+        Owners: ["owner", "owners"],
+        Hits: ["hit", "hits"],
+        Frames: ["frame", "frames"],
+        Stack: ["frame", "frames"],
+        Heaps: ["heap", "heaps"],
+        Commands: ["command", "commands"],
+        BigAllocations: ["big allocation", "big allocations"],
+        NotSearched: ["section range", "section ranges"],
+        Moves: ["move", "moves"],
+    };
     /**
      * `noun` names a returned collection's elements (["virtual block", "virtual blocks"]). dx displays an array through its
      * toString, which for an array joins every element with commas (jsprovider-api.md §2.7): thousands of records on one
@@ -9796,7 +14011,7 @@ var __leaktools = (function (exports) {
         const source = value;
         const out = {};
         for (const key of Object.keys(source))
-            out[key] = toModel(source[key], depth + 1);
+            out[key] = toModel(source[key], depth + 1, COLLECTION_NOUNS[key]);
         const display = source.toString;
         if (typeof display === "function" && display !== Object.prototype.toString) {
             const text = String(display.call(source));
@@ -9805,22 +14020,64 @@ var __leaktools = (function (exports) {
         return out;
     }
 
-    function invokeCommand(command, args) {
+    function invokeCommand(command, givenArgs) {
         const host = new HostPrinter();
-        const buffered = command.quietRepeats ? new BufferedPrinter(host) : null;
+        const buffered = command.quietRepeats || command.keepsResult ? new BufferedPrinter(host) : null;
         const out = buffered || host;
         try {
             const target = new Target();
+            const { args, refresh } = command.keepsResult ? splitRefresh(givenArgs) : { args: givenArgs, refresh: false };
             // Commands that take no arguments refuse them with their usage line (an omitted argument is undefined).
             if (command.takesNoArguments && args.some((a) => a !== undefined)) {
                 host.line(messages.noArguments(command.usage));
                 return undefined;
             }
-            const records = toModel(command.run({ target, out }, args), 0, command.resultNoun);
+            // A command that is neither a report nor keeps a result may change what reports show (!pooltagfile's
+            // descriptions, !ltlimits' caps): nothing kept before it is reused after it.
+            if (!command.quietRepeats && !command.keepsResult)
+                forgetKept();
+            const line = commandLine(command.name, args);
+            // The stamp costs one small read on a live kernel target: read only when there is a result to compare or keep
+            // (a refusal reads nothing). Read after the run it is the same value: the target does not run during a command.
+            let stamped;
+            const stampNow = () => (stamped === undefined ? (stamped = targetStamp(target)) : stamped);
+            let stamp = null;
+            const keptStamp = () => {
+                const s = stampNow();
+                stamp = s !== null && "stamp" in s ? s : null;
+                return stamp;
+            };
+            if (command.keepsResult && !refresh && hasKept(line) && keptStamp() !== null) {
+                const kept = findKept(line, stamp.stamp);
+                if (kept) {
+                    const again = commandLine(command.name, args.filter((a) => a !== undefined).concat(["refresh"]));
+                    const note = messages.resultKept(stamp.why, again);
+                    // The report is above when it was printed recently; otherwise it is printed again (from the kept text:
+                    // nothing is read) so the user sees what the result is.
+                    if (kept.report.length >= MIN_REPEAT_LINES && recentReport(kept.report.join("\n"), Date.now()))
+                        printReport(host, line, kept.report, note);
+                    else {
+                        host.lines(kept.report);
+                        host.line("(" + line + ": " + note + ".)");
+                    }
+                    return kept.value;
+                }
+            }
+            // A command may say in its report whether its result will be kept (the stamp is read then, once).
+            const keeping = () => {
+                const s = stampNow();
+                return { keptWhile: s !== null && "stamp" in s ? s.keptWhile : null, notKeptBecause: s !== null && "unreadable" in s ? s.unreadable : null };
+            };
+            const records = toModel(command.run({ target, out, keeping: command.keepsResult ? keeping : undefined }, args), 0, command.resultNoun);
             for (const problem of target.problems)
                 out.line(problem);
             if (buffered)
-                printReport(host, commandLine(command.name, args), buffered.buffer);
+                printReport(host, line, buffered.buffer);
+            if (command.keepsResult && records !== undefined && target.problems.length === 0) {
+                const now = keptStamp();
+                if (now !== null)
+                    keep({ key: line, stamp: now.stamp, value: records, report: buffered ? buffered.buffer.slice() : [] });
+            }
             return records;
         }
         catch (e) {
@@ -9834,6 +14091,20 @@ var __leaktools = (function (exports) {
             }
             return undefined;
         }
+    }
+    function targetStamp(target) {
+        if (target.dumpKnown && target.isDump)
+            return { stamp: "dump " + (target.dumpFileName() || ""), why: "a dump cannot change", keptWhile: "for the session: a dump cannot change" };
+        if (!target.isKernel)
+            return null;
+        const at = target.pointerSize === 8 ? new Address(0xfffff780, 0x08) : new Address(0, 0xffdf0008);
+        const bytes = target.memory.read(at, 24, "KUSER_SHARED_DATA clocks", false);
+        if (bytes instanceof Unreadable)
+            return { unreadable: "the target's clock (KUSER_SHARED_DATA) could not be read" };
+        let text = "live ";
+        for (let i = 0; i < bytes.length; i++)
+            text += hex$2(bytes[i]);
+        return { stamp: text, why: "the target has not run since", keptWhile: "until the target runs again" };
     }
 
     /** API 1.3: getModuleType/getModuleSymbol return null instead of throwing (1.1), comparison support (1.2). */
@@ -9860,6 +14131,8 @@ var __leaktools = (function (exports) {
         triageCommand,
         ltlimitsCommand,
         poolallocsCommand,
+        heapblocksCommand,
+        heapleaksCommand,
     ];
     function initializeScript() {
         return registrations(commands);

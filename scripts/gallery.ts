@@ -11,7 +11,7 @@ const GALLERY_ID = "5B1C3E2A-7F4D-4E8B-9C61-2A7D0E4F9B13";
 
 export function galleryFiles(): Record<string, string> {
   const session = DebuggerSession.load(new EmulatedTarget("kernel", 8));
-  const commands = session.run("dx @$leaktools()").value as { Name: string; Usage: string; Summary: string }[];
+  const commands = (session.run("dx @$leaktools()").value as { Commands: { Name: string; Usage: string; Summary: string }[] }).Commands;
   const version = (require("../package.json") as { version: string }).version;
   const cdata = (s: string) => "<![CDATA[" + s.replace(/]]>/g, "]]]]><![CDATA[>") + "]]>";
   const aliases = commands

@@ -21,6 +21,6 @@ export const scene: Scene = {
     "!findimporter ExAllocatePool",
     'dx @$findimporter("nt!ExAllocatePool")',
     '!findimporter "ExAllocatePool*"',
-    'dx @$findimporter("nt!ExAllocatePool*").Where(m => m.MatchedBy == "value").Select(m => m.Module)',
+    'dx @$findimporter("ExAllocatePool*").Importers.Where(m => m.MatchedBy == "value").Select(m => m.Module)',
   ],
 };

@@ -19,6 +19,8 @@ export function leaktoolsCommand(all: () => Command[]): Command {
     usage: '!leaktools ["command"]',
     summary: "List the leaktools commands and what they will use on this target; with a name, that command's help",
     resultNoun: ["command", "commands"],
+    // Reads the target but changes nothing: a report, so it does not drop the results other commands kept.
+    quietRepeats: true,
     help: {
       arguments: [{ name: '"command"', text: 'optional: a command\'s name, quoted ("leaktag"); prints its arguments, records and examples' }],
       records: [{ name: "Commands", text: "one per command: Name, Usage, Summary" }],

@@ -32,6 +32,8 @@ interface Analysis {
   reports: HeapReport[];
   /** The process, layout and walk lines, printed after the answer. */
   details: string[];
+  /** The lines of `details` that say what could not be read or walked: !virtstacks prints these too. */
+  problems: string[];
   groups: StackGroup[];
   ust: boolean;
   /** Symbolized frames per frame address key. */
@@ -129,6 +131,7 @@ export function virtstacksCommand(): Command {
       if (!analysis.ust) {
         ctx.out.line(plural(blocks, "virtual block") + (analysis.only ? " in heap 0x" + analysis.only.toHex() : "") + "; no allocation stacks to group.");
         ctx.out.lines(analysis.details.filter((l) => /^(Layout|Allocation stacks):/.test(l)));
+        ctx.out.lines(analysis.problems);
         return { Stacks: [], Count: blocks, Bytes: 0, toString: () => "no allocation stacks (+ust is off)" };
       }
       const top = analysis.groups[0];
@@ -137,6 +140,7 @@ export function virtstacksCommand(): Command {
           (top ? "; the largest: " + plural(top.blocks.length, "block") + ", " + sizeText(top.totalBytes) + ", caller " + callerText(top, analysis) + "." : "."),
       );
       ctx.out.lines(analysis.details.filter((l) => /^Layout:/.test(l)));
+      ctx.out.lines(analysis.problems);
       printTopStacks(ctx, analysis, analysis.groups.length);
       const steps: NextStep[] = [];
       if (top) steps.push({ command: "!heap -p -a " + top.blocks[0].userAddress.format(ctx.target.pointerSize), why: "the largest stack's first block as the debugger sees it" });
@@ -198,13 +202,18 @@ function analyze(ctx: CommandContext, args: unknown[], name: string): Analysis |
   );
   out.lines(layoutNote(heapLayout));
   out.lines(layoutNote(entryLayout));
-  if (process.problem) out.line("PEB heap list: " + process.problem + ".");
+  const early: string[] = [];
+  if (process.problem) {
+    early.push("PEB heap list: " + process.problem + ".");
+    out.line(early[0]);
+  }
   let heaps = process.heaps;
   if (only) {
     const wanted = only;
     heaps = heaps.filter((h) => h.equals(wanted));
     if (heaps.length === 0) {
-      out.line(messages.virtblocksHeapNotInProcess(only.format(ps)));
+      early.push(messages.virtblocksHeapNotInProcess(only.format(ps)));
+      out.line(early[early.length - 1]);
       heaps = [only];
     }
   }
@@ -231,7 +240,7 @@ function analyze(ctx: CommandContext, args: unknown[], name: string): Analysis |
     if (isLayoutMissing(layouts.segment)) out.line(messages.layoutFallback(layouts.segment.typeName + ": " + layouts.segment.reason));
     else out.lines(layoutNote(layouts.segment as ResolvedLayout));
   }
-  printHeaps(target.pointerSize, out, reports);
+  const problems = early.concat(printHeaps(target.pointerSize, out, reports));
   const blocks: VirtualBlock[] = [];
   for (const r of reports) for (const b of r.blocks) blocks.push(b);
   const reader = new TraceReader(target, stackTraceLayout(ps));
@@ -244,7 +253,7 @@ function analyze(ctx: CommandContext, args: unknown[], name: string): Analysis |
     }
   }
   if (!process.ust) out.line(messages.virtblocksUstOff(hex(process.ntGlobalFlag)));
-  return { only, reports, details: out.buffer, groups, ust: process.ust, frameText };
+  return { only, reports, details: out.buffer, problems, groups, ust: process.ust, frameText };
 }
 
 /**
@@ -260,7 +269,13 @@ function notAHeapReason(heap: Address, heaps: Address[], listIncomplete: boolean
   return "not in the PEB's ProcessHeaps list";
 }
 
-function printHeaps(ps: 4 | 8, out: BufferedPrinter, reports: HeapReport[]): void {
+/** Prints the heap table into `out`; returns the lines that say what could not be walked (also printed). */
+function printHeaps(ps: 4 | 8, out: BufferedPrinter, reports: HeapReport[]): string[] {
+  const said: string[] = [];
+  const problem = (text: string) => {
+    out.line(text);
+    said.push(text);
+  };
   const sum = (r: HeapReport, f: (b: VirtualBlock) => number) => r.blocks.reduce((n, b) => n + f(b), 0);
   out.lines(
     renderTable<HeapReport>(
@@ -288,17 +303,18 @@ function printHeaps(ps: 4 | 8, out: BufferedPrinter, reports: HeapReport[]): voi
     const undecoded = r.blocks.filter((b) => !b.sizeDecoded);
     if (undecoded.length) {
       const shown = undecoded.slice(0, ENTRIES_NAMED).map((b) => b.entry.format(ps)).join(", ");
-      out.line(
+      problem(
         "Heap " + r.heap.format(ps) + ": the BusyBlock of the entr" + (undecoded.length === 1 ? "y" : "ies") + " at " + shown +
           (undecoded.length > ENTRIES_NAMED ? " and " + (undecoded.length - ENTRIES_NAMED) + " more" : "") +
           " fails its checksum or size check (decoded with the heap's Encoding); the user size shown is the commit size.",
       );
     }
-    if (r.problem && (r.kind === "nt" || r.kind === "segment")) out.line("Heap " + r.heap.format(ps) + ": the walk stopped: " + r.problem + "; the blocks before it are shown.");
+    if (r.problem && (r.kind === "nt" || r.kind === "segment")) problem("Heap " + r.heap.format(ps) + ": the walk stopped: " + r.problem + "; the blocks before it are shown.");
     if (r.segments && r.segments.problem) {
-      out.line("Heap " + r.heap.format(ps) + ": the segment walk stopped: " + r.segments.problem + "; its committed bytes cover " + r.segments.count + " segments.");
+      problem("Heap " + r.heap.format(ps) + ": the segment walk stopped: " + r.segments.problem + "; its committed bytes cover " + r.segments.count + " segments.");
     }
   }
+  return said;
 }
 
 /** NT heaps, and segment heaps whose large blocks were found (walked by src/heap/user-segment-heap.ts). */

@@ -42,7 +42,7 @@ export function describeArg(value: unknown): string {
       return "nothing";
     case "string": {
       const s = value as string;
-      const shown = s.length > 40 ? s.slice(0, 40) + "…" : s;
+      const shown = s.length > 40 ? s.slice(0, 40) + "..." : s;
       return 'the string "' + shown.replace(/[\x00-\x1f\x7f]/g, "?") + '"';
     }
     case "number":

@@ -40,6 +40,14 @@ const recent: PrintedReport[] = [];
 /** Reports shorter than this are printed every time: replacing a line or two with a line saves nothing. */
 export const MIN_REPEAT_LINES = 3;
 
+/**
+ * The text two reports are compared by: without the short layout line (render/report.ts layoutNote), which a
+ * session prints once, so the second run of the same report lacks it and is otherwise word for word the first.
+ */
+export function reportKey(buffer: string[]): string {
+  return buffer.filter((l) => !/^Layout: (guessed )?built-in /.test(l)).join("\n");
+}
+
 /** The recent report with exactly this text, printed within the window, or null. */
 export function recentReport(text: string, nowMs: number): PrintedReport | null {
   for (let i = recent.length - 1; i >= 0; i--) {
@@ -62,12 +70,12 @@ function remember(command: string, text: string, nowMs: number): void {
  * has no moving clock. Returns whether the report was printed.
  */
 export function printReport(out: Printer, command: string, buffer: string[], note: string = "the result below was read just now", nowMs: number = Date.now()): boolean {
-  const text = buffer.join("\n");
+  const text = reportKey(buffer);
   const earlier = buffer.length >= MIN_REPEAT_LINES ? recentReport(text, nowMs) : null;
   if (earlier) {
     // No "N s ago": the line must read the same however fast the commands ran (transcripts are compared). The
     // window keeps running from the report the user can scroll back to.
-    out.line("(" + command + ": the same report as " + (earlier.command === command ? "above" : earlier.command + " printed above") + ", not printed again; " + note + ".)");
+    out.line("(" + command + ": the same report as above, not printed again; " + note + ".)");
     return false;
   }
   out.lines(buffer);

@@ -3,7 +3,7 @@
 import { Command } from "../commands/command";
 import { messages } from "../core/messages";
 import { HostPrinter } from "./output";
-import { BufferedPrinter, MIN_REPEAT_LINES, commandLine, printReport, recentReport } from "../core/repeat";
+import { BufferedPrinter, MIN_REPEAT_LINES, commandLine, printReport, recentReport, reportKey } from "../core/repeat";
 import { findKept, forgetKept, hasKept, keep, splitRefresh } from "../core/result-cache";
 import { Address } from "../core/address";
 import { Unreadable } from "../core/missing";
@@ -44,7 +44,7 @@ export function invokeCommand(command: Command, givenArgs: unknown[]): unknown {
         const note = messages.resultKept(stamp!.why, again);
         // The report is above when it was printed recently; otherwise it is printed again (from the kept text:
         // nothing is read) so the user sees what the result is.
-        if (kept.report.length >= MIN_REPEAT_LINES && recentReport(kept.report.join("\n"), Date.now())) printReport(host, line, kept.report, note);
+        if (kept.report.length >= MIN_REPEAT_LINES && recentReport(reportKey(kept.report), Date.now())) printReport(host, line, kept.report, note);
         else {
           host.lines(kept.report);
           host.line("(" + line + ": " + note + ".)");

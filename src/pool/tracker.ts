@@ -159,7 +159,15 @@ function processorTables(target: Target, first: Address, problems: string[]): Ad
   const out: Address[] = [first];
   const seen = new Set<string>([first.key]);
   const arrayAt = target.symbolAddress("nt", "ExPoolTagTables");
-  if (!arrayAt) return out; // No symbol: one table. Its presence, not the build, decides (Windows 7 SP1 x64 has it).
+  if (!arrayAt) {
+    // No symbol: one table. Its presence, not the build, decides (Windows 7 SP1 x64 has it); from Windows 8 on every
+    // kernel has per-processor tables (layouts.md §2.1), so there a missing symbol means missing figures: said.
+    const build = target.windowsBuild();
+    if (build !== null && build >= 9200) {
+      problems.push("nt!ExPoolTagTables is not in the symbols, so only nt!PoolTrackTable was read and the other processors' tables are left out (.reload /f nt)");
+    }
+    return out;
+  }
   let count = MAX_PROCESSOR_TABLES;
   let counted = false;
   const ncpuAt = target.symbolAddress("nt", "KeNumberProcessors");

@@ -6,6 +6,7 @@ import { DebuggerSession } from "../emulator/session";
 import { storeExceptionScene } from "../targets/bugcheck";
 import { userTarget, BUILDS } from "../targets/builder";
 import { seed000 } from "../targets/pool-scenes";
+import { seedTarget } from "../targets/virtblocks-seed";
 
 describe("identical reports within two minutes are one line", () => {
   test("!crashtriage then dx @$crashtriage().Verdict: one line, the value read afresh", () => {
@@ -88,5 +89,23 @@ describe("a report command's result is kept while the target cannot have changed
     s.control.resetCounters();
     s.run('dx @$leaktag("Leak").Tags');
     expect(s.control.counters.readCalls).toBeGreaterThan(10);
+  });
+
+  test("a live user-mode process: nothing is kept (its machine runs while it is stopped), the report is still one line", () => {
+    const s = DebuggerSession.load(seedTarget().finish().target);
+    s.run("!virtblocks 0x29fb0000");
+    s.control.resetCounters();
+    const again = s.run("dx @$virtblocks(0x29fb0000).Blocks.Count()");
+    expect(s.control.counters.readCalls).toBeGreaterThan(100);
+    expect(again.output.split("\n")[0]).toBe("(!virtblocks 0x29fb0000: the same report as above, not printed again; the result below was read just now.)");
+    expect(again.value).toBe(189);
+  });
+
+  test("a user-mode dump keeps it: the follow-up reads nothing", () => {
+    const s = DebuggerSession.load(seedTarget({ dump: "C:\\cases\\halcon.dmp" }).finish().target);
+    s.run("!virtblocks 0x29fb0000");
+    s.control.resetCounters();
+    expect(s.run("dx @$virtblocks(0x29fb0000).Blocks.Count()").value).toBe(189);
+    expect(s.control.counters.readCalls).toBe(0);
   });
 });

@@ -174,7 +174,7 @@ describe("layouts: symbols first, built-in otherwise, and the output says which"
       const why = session.run("!leaktools").output;
       if (heapTypes) expect(why).not.toContain("_HEAP:");
       else {
-        expect(why).toContain("  " + layoutLine + "\n");
+        expect(why).toContain("  Layout: " + layoutLine + ".\n");
         expect(why).toContain("_HEAP_VIRTUAL_ALLOC_ENTRY: not in the symbols (.reload /f ntdll.dll to get them); using the built-in layout");
       }
       const blocks = blocksOf(r.value);

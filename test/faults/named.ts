@@ -159,10 +159,10 @@ export function namedCases(): NamedCase[] {
       },
       command: '!leaktag "Abc"',
       names: [/PoolTrackTableSize is 4294967295/],
-      rest: [/Tag 'Abc ': .*paged 36,405 allocations/],
+      rest: [/'Abc ': .*36,405 outstanding, .* Paged/],
       seeAlso: "test/e2e/leaktag.test.ts: Win8.1 x86: expansion table entries are summed; corrupt counts are capped",
     },
-    poolCase("PoolBigPageTableSize 2^64-1", (p) => p.b.writePtr(p.target.symbols.get("nt!PoolBigPageTableSize")!, 0xffffffffffffffffn), [/nt!PoolBigPageTableSize is 0xffffffffffffffff; only the first 8388608 entries were read/, /readable for \d+ of 8388608 entries \(unreadable from /], [/Tag 'Leak': nonpaged 119 allocations/], "test/e2e/leaktag.test.ts: absurd big-page count and processor count are capped and reported"),
+    poolCase("PoolBigPageTableSize 2^64-1", (p) => p.b.writePtr(p.target.symbols.get("nt!PoolBigPageTableSize")!, 0xffffffffffffffffn), [/nt!PoolBigPageTableSize is 0xffffffffffffffff; only the first 8388608 entries were read/, /readable for \d+ of 8388608 entries \(unreadable from /], [/'Leak': 119 outstanding, .* NonPaged/], "test/e2e/leaktag.test.ts: absurd big-page count and processor count are capped and reported"),
     poolCase(
       "ExPoolTagTables pointing at garbage",
       (p) => {
@@ -171,9 +171,9 @@ export function namedCases(): NamedCase[] {
         p.b.writePtr(array + 16n, p.b.reserveUnmapped(0x1000)); // an unmapped table for processor 2
       },
       [/4141414141414141|41414141`41414141/, /unreadable/],
-      [/Tag 'Leak': nonpaged/, /Big pool allocations .*119 live/],
+      [/'Leak': [\d,]+ outstanding, .* NonPaged/, /Big pool allocations .*119 live/],
     ),
-    poolCase("ExPoolTagTables itself unmapped", (p) => p.target.symbols.set("nt!ExPoolTagTables", p.b.reserveUnmapped(0x1000)), [/ExPoolTagTables/], [/Tag 'Leak': nonpaged/, /Big pool allocations .*119 live/]),
+    poolCase("ExPoolTagTables itself unmapped", (p) => p.target.symbols.set("nt!ExPoolTagTables", p.b.reserveUnmapped(0x1000)), [/ExPoolTagTables/], [/'Leak': [\d,]+ outstanding, .* NonPaged/, /Big pool allocations .*119 live/]),
 
     // --- NT heaps (virtblocks) ---
     heapCase(

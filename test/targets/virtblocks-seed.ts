@@ -54,8 +54,8 @@ const SYMBOLS: [bigint, string][] = [
   [0x7fed24a0010n, "halcon!HXThreadRun+0x40"],
 ];
 
-export function seedTarget(options: { heapTypes?: boolean } = {}): HeapTarget {
-  const t = new HeapTarget({ pointerSize: 8, build: BUILDS.win7sp1, ust: true, ntdllBase: SEED.ntdll.base });
+export function seedTarget(options: { heapTypes?: boolean; dump?: string } = {}): HeapTarget {
+  const t = new HeapTarget({ pointerSize: 8, build: BUILDS.win7sp1, ust: true, ntdllBase: SEED.ntdll.base, dump: options.dump });
   if (options.heapTypes !== false) {
     // dt nt!_HEAP 29fb0000 worked in the article; only _HEAP_VIRTUAL_ALLOC_ENTRY was missing.
     t.b.pdbTypes("ntdll", ["_HEAP"]); // Build 7601's (the kernel PDB's copy of ntdll's type).
