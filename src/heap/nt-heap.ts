@@ -148,6 +148,8 @@ class NtHeapWalk {
   private frontEndHeap = 0;
   private readonly pieces: Piece[] = [];
   private readonly regions: LfhRegion[] = [];
+  /** sizeof(_DPH_BLOCK_INFORMATION): a light page heap's prefix. */
+  private readonly blockInfoSize: number;
   /** Internal blocks without the UserBlocks signature: a UserBlocks whose signature was overwritten shows by its
    *  subsegment pointing back at it (checked in walkLfh, from bytes already read). */
   private readonly unsigned: LfhRegion[] = [];
@@ -155,6 +157,7 @@ class NtHeapWalk {
   constructor(private readonly target: Target, private readonly heap: Address, private readonly layouts: NtHeapLayouts, private readonly options: HeapWalkOptions) {
     this.ps = target.pointerSize;
     this.gran = this.ps * 2;
+    this.blockInfoSize = pageHeapLayout(this.ps).blockInfoSize;
     this.heapAt = num(heap);
     this.part = {
       summary: { heap, type: "NT", lfh: false, blocks: 0, bytes: 0, layout: layouts.description },
@@ -434,7 +437,7 @@ class NtHeapWalk {
     // A light page heap's block (+hpa without /full: the page heap's NormalHeap is an NT heap) starts with a
     // _DPH_BLOCK_INFORMATION (§6: DbgHelpUtils dph_entry, HeapStat ParseHeapRecord32's HPA branch): the caller's
     // data, size and stack are after and in it; a freed one (delay-free queue) is no allocation.
-    const info = pageHeapLayout(ps).blockInfoSize;
+    const info = this.blockInfoSize;
     if (kind !== "LFH" && size >= info && userOff + info <= bytes.length) {
       const stamp = u32(bytes, userOff);
       if (stamp === DPH_LIGHT_STAMP_FREED) return;
