@@ -5717,8 +5717,9 @@ var __leaktools = (function (exports) {
         const zeros = head.filter((b) => b === 0).length;
         if (head.length >= 2 && zeros * 4 >= head.length)
             return { cannot: "UTF-16 without a byte-order mark" };
-        return { name: "UTF-8", reader: "Utf8", swapBytes: false };
+        return UTF8;
     }
+    const UTF8 = { name: "UTF-8", reader: "Utf8", swapBytes: false };
     /** The text of `bytes` (a file's first bytes) in `d`, for recognising the file; the rest of the file is not needed. */
     function decodeHead(bytes, d) {
         // Bytes as Latin-1 characters: enough to recognise ASCII text; a UTF-8 mark's three bytes are dropped.
@@ -5743,11 +5744,11 @@ var __leaktools = (function (exports) {
         const head = readFileHead(path, HEAD_BYTES);
         if (head.kind === "missing")
             return { kind: "missing", fullPath: resolvedPath(path, currentDirectory()) };
-        if (head.kind !== "bytes")
-            return head;
-        const decoding = decodingOf(head.bytes);
+        // File.ReadBytes is documented but little used by scripts: when it fails where the text reader may not, the file
+        // is read as UTF-8 text (what leaktools writes), and a file that is not is reported by the parser.
+        const decoding = head.kind === "bytes" ? decodingOf(head.bytes) : UTF8;
         if ("cannot" in decoding)
-            return { kind: "undecodable", encoding: decoding.cannot, fullPath: head.fullPath };
+            return { kind: "undecodable", encoding: decoding.cannot, fullPath: head.kind === "bytes" ? head.fullPath : path };
         const read = readTextFileWhole(path, maxChars, decoding.reader);
         if (read.kind === "missing")
             return { kind: "missing", fullPath: resolvedPath(path, currentDirectory()) };

@@ -32,8 +32,10 @@ export function decodingOf(head: number[]): Decoding | { cannot: string } {
   if (starts(0xfe, 0xff)) return { name: "UTF-16 BE", reader: "Utf16", swapBytes: true };
   const zeros = head.filter((b) => b === 0).length;
   if (head.length >= 2 && zeros * 4 >= head.length) return { cannot: "UTF-16 without a byte-order mark" };
-  return { name: "UTF-8", reader: "Utf8", swapBytes: false };
+  return UTF8;
 }
+
+const UTF8: Decoding = { name: "UTF-8", reader: "Utf8", swapBytes: false };
 
 /** The text of `bytes` (a file's first bytes) in `d`, for recognising the file; the rest of the file is not needed. */
 export function decodeHead(bytes: number[], d: Decoding): string {
@@ -67,9 +69,10 @@ export type SnapshotText =
 export function readSnapshotText(path: string, maxChars: number): SnapshotText {
   const head = readFileHead(path, HEAD_BYTES);
   if (head.kind === "missing") return { kind: "missing", fullPath: resolvedPath(path, currentDirectory()) };
-  if (head.kind !== "bytes") return head;
-  const decoding = decodingOf(head.bytes);
-  if ("cannot" in decoding) return { kind: "undecodable", encoding: decoding.cannot, fullPath: head.fullPath };
+  // File.ReadBytes is documented but little used by scripts: when it fails where the text reader may not, the file
+  // is read as UTF-8 text (what leaktools writes), and a file that is not is reported by the parser.
+  const decoding = head.kind === "bytes" ? decodingOf(head.bytes) : UTF8;
+  if ("cannot" in decoding) return { kind: "undecodable", encoding: decoding.cannot, fullPath: head.kind === "bytes" ? head.fullPath : path };
   const read = readTextFileWhole(path, maxChars, decoding.reader);
   if (read.kind === "missing") return { kind: "missing", fullPath: resolvedPath(path, currentDirectory()) };
   if (read.kind !== "text") return read;

@@ -363,3 +363,21 @@ describe("compare reads the file in the encoding its byte-order mark says (an ed
     expect(r.output).toContain('C:\\cases\\heap.json is a heap snapshot, not a pool-tag snapshot: compare it with dx @$heapleaks("compare", "C:\\\\cases\\\\before.json").');
   });
 });
+
+describe("a provider whose File.ReadBytes fails", () => {
+  test("compare still reads the file (as UTF-8 text); save does not replace what it could not check", () => {
+    const files = machine();
+    DebuggerSession.load(dump(files, "before.dmp", 0).target).run(SAVE);
+    files.readBytesFails = true;
+    const after = dump(files, "after.dmp", INTERVAL);
+    grow(after);
+    const s = DebuggerSession.load(after.target);
+    const compared = s.run(COMPARE);
+    expectClean(compared, files);
+    expect((compared.value as Rec[])[0]).toMatchObject({ Tag: "Leak", BytesDelta: LEAK_GROWTH * LEAK_SIZE });
+    const saved = s.run(SAVE);
+    expectClean(saved, files);
+    expect(saved.output).toContain("Not saved: C:\\cases\\before.json is already there and it could not be read to check that it is a leaktools snapshot (Unspecified error (0x80004005))");
+    expect(s.run('dx @$leaks("save", "C:\\\\cases\\\\new.json")').output).toContain("Saved 10 tags to C:\\cases\\new.json");
+  });
+});

@@ -49,6 +49,11 @@ export class EmulatedFileSystem {
   readonly openHandles = new Map<string, number>();
   /** Paths that exist but cannot be opened (a file locked by another process, an ACL): OpenFile throws. */
   readonly lockedFiles = new Set<string>();
+  /**
+   * File.ReadBytes throws as a host-side failure does (jsprovider-api.md §4: `Unspecified error (0x80004005)`). The
+   * page documents the method, but few scripts use it: a reader must not depend on it alone.
+   */
+  readBytesFails = false;
   currentDirectory = "C:\\Debuggers";
   tempDirectory = "C:\\Users\\analyst\\AppData\\Local\\Temp";
 
@@ -273,6 +278,7 @@ export function fileSystemNamespace(fileSystem: () => EmulatedFileSystem, realm:
         realm.call();
         live();
         if (mode !== "read") fail(new Error(ERROR_ACCESS_DENIED));
+        if (fs.readBytesFails) fail(new Error("Unspecified error (0x80004005)"));
         const out = data.bytes.slice(position, position + Math.max(0, count | 0));
         position += out.length;
         return realm.collection(out);

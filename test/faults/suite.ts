@@ -104,8 +104,22 @@ export interface SuiteOptions {
   maxReadFaults: number;
   /** At most this many corrupted-read runs per command and mode (reads are sampled evenly above it); Infinity: all. */
   maxCorruptionsPerMode: number;
-  /** Only the runs of these commands (a helper checking its own commands); all of them when absent. */
-  onlyAliases?: string[];
+  /**
+   * Half of the suite, so that npm test's two jest workers run it side by side (test/faults/reads.test.ts and
+   * all.test.ts): 0 runs the read, corruption, symbol and module-name faults of the even-numbered cases; 1 those of
+   * the odd-numbered cases and every other class. Absent: the whole suite (npm run faults).
+   */
+  shard?: 0 | 1;
+}
+
+/** The commands whose read, corruption, symbol and module-name faults a shard runs (all of them without one). */
+export function shardAliases(shard?: 0 | 1): string[] {
+  const out = new Set<string>();
+  cases().forEach((c, i) => {
+    const alias = aliasOf(c.command);
+    if (alias && (shard === undefined || i % 2 === shard)) out.add(alias);
+  });
+  return [...out].sort();
 }
 
 const HANG_MS = 10000;
@@ -206,9 +220,11 @@ export function runSuite(options: SuiteOptions = { maxReadFaults: Infinity, maxC
     byClass[cls] = (byClass[cls] || 0) + 1;
     outcomes.push(o);
   };
-  const wanted = (alias: string | null) => !options.onlyAliases || (alias !== null && options.onlyAliases.indexOf(alias) >= 0);
-  for (const c of cases().filter((x) => wanted(aliasOf(x.command)))) {
+  const shard = options.shard;
+  cases().forEach((c, index) => {
     const alias = aliasOf(c.command);
+    if (shard !== 0) missingTypes(c, alias, add, typesLookedUp, typesRemoved);
+    if (shard !== undefined && index % 2 !== shard) return;
     if (alias) aliases.add(alias);
     const probe = runCase(c, () => undefined, null);
     const reads = probe.session.control.counters.readCalls;
@@ -247,7 +263,6 @@ export function runSuite(options: SuiteOptions = { maxReadFaults: Infinity, maxC
       const said = out === baseline || out.indexOf(symbol) >= 0 || /\.reload|\.symfix|built-in|guessed|unknown|without symbols/.test(out);
       add("missing symbols", judge("symbol " + key + " missing", c.command, run, reads, said ? null : "symbol " + key + " removed: the output changed without saying what is missing"));
     }
-    missingTypes(c, alias, add, typesLookedUp, typesRemoved);
 
     // Hostile names read from the target: every module's name.
     HOSTILE_NAMES.forEach((name, i) => {
@@ -256,82 +271,80 @@ export function runSuite(options: SuiteOptions = { maxReadFaults: Infinity, maxC
       }, ceiling);
       add("hostile names", judge("hostile module name " + JSON.stringify(name), c.command, run, reads));
     });
-  }
+  });
 
-  // Missing types on scenes whose symbols carry every type the commands use.
-  for (const scene of typedScenes()) {
-    scene.commands.forEach((command, i) => {
-      if (!wanted(aliasOf(command))) return;
-      const c: Case = { build: scene.build, setup: scene.commands.slice(0, i), command };
-      const alias = aliasOf(command);
-      missingTypes(c, alias, add, typesLookedUp, typesRemoved);
-    });
-  }
-
-  // The classes below inject nothing into the target (the fault is in the argument or the target kind), and the
-  // toolkit never writes to a target: each scene is built once and shared by their runs, each in a new session.
-  const built = new Map<string, EmulatedTarget>();
-  const sharedScene = (id: string) => () => {
-    let t = built.get(id);
-    if (!t) built.set(id, (t = loadScenes().find((s) => s.id === id)!.build()));
-    t.maxReadCalls = null;
-    return t;
-  };
-
-  // Named corruption cases: one structure made hostile on a real-layout target; the output names it and reports
-  // the rest.
   const named: { name: string; seeAlso?: string }[] = [];
-  for (const n of namedCases().filter((x) => wanted(aliasOf(x.command)))) {
-    named.push({ name: n.name, seeAlso: n.seeAlso });
-    const run = runCase({ build: n.build, setup: [], command: n.command }, () => undefined, 20000);
-    const out = run.result.output;
-    const missing = n.names.filter((re) => !re.test(out)).map((re) => "does not name the problem (" + re + ")")
-      .concat(n.rest.filter((re) => !re.test(out)).map((re) => "does not report the rest (" + re + ")"));
-    add("named corruption", judge(n.name, n.command, run, 5000, missing.length ? missing.join("; ") : null));
-  }
+  if (shard !== 0) {
+    // Missing types on scenes whose symbols carry every type the commands use.
+    for (const scene of typedScenes()) {
+      scene.commands.forEach((command, i) => {
+        const c: Case = { build: scene.build, setup: scene.commands.slice(0, i), command };
+        const alias = aliasOf(command);
+        missingTypes(c, alias, add, typesLookedUp, typesRemoved);
+      });
+    }
 
-  // Hostile names elsewhere: the driver name bugcheck 0xC4/0x62 passes in Arg2 (it would become !verifier 3 <name>),
-  // and names typed by the user on every command that takes a name.
-  for (const name of HOSTILE_NAMES) {
-    const build = () => {
-      const b = seed002Target({ verifierText: true });
-      writeWideName(b, SEED002.arg2, name.slice(0, 60));
-      return b.target;
+    // The classes below inject nothing into the target (the fault is in the argument or the target kind), and the
+    // toolkit never writes to a target: each scene is built once and shared by their runs, each in a new session.
+    const built = new Map<string, EmulatedTarget>();
+    const sharedScene = (id: string) => () => {
+      let t = built.get(id);
+      if (!t) built.set(id, (t = loadScenes().find((s) => s.id === id)!.build()));
+      t.maxReadCalls = null;
+      return t;
     };
-    if (wanted("unloadleaks")) {
+
+    // Named corruption cases: one structure made hostile on a real-layout target; the output names it and reports
+    // the rest.
+    for (const n of namedCases()) {
+      named.push({ name: n.name, seeAlso: n.seeAlso });
+      const run = runCase({ build: n.build, setup: [], command: n.command }, () => undefined, 20000);
+      const out = run.result.output;
+      const missing = n.names.filter((re) => !re.test(out)).map((re) => "does not name the problem (" + re + ")")
+        .concat(n.rest.filter((re) => !re.test(out)).map((re) => "does not report the rest (" + re + ")"));
+      add("named corruption", judge(n.name, n.command, run, 5000, missing.length ? missing.join("; ") : null));
+    }
+
+    // Hostile names elsewhere: the driver name bugcheck 0xC4/0x62 passes in Arg2 (it would become !verifier 3 <name>),
+    // and names typed by the user on every command that takes a name.
+    for (const name of HOSTILE_NAMES) {
+      const build = () => {
+        const b = seed002Target({ verifierText: true });
+        writeWideName(b, SEED002.arg2, name.slice(0, 60));
+        return b.target;
+      };
       const run = runCase({ build, setup: [], command: "!unloadleaks" }, () => undefined, 10000);
       add("hostile names", judge("hostile Arg2 driver name " + JSON.stringify(name), "!unloadleaks", run, 10000));
+      const literal = JSON.stringify(name);
+      for (const [alias, scene] of [["leaktag", "leaktag"], ["findimporter", "findimporter"], ["unloadleaks", "unloadleaks"], ["pooltagfile", "leaktag"], ["virtblocks", "virtblocks"], ["heapleaks", "heapleaks"], ["ltlimits", "leaktag"]]) {
+        const c: Case = { build: sharedScene(scene), setup: [], command: "!" + alias + " " + literal };
+        add("hostile names", judge("hostile argument " + literal, c.command, runCase(c, () => undefined, 10000), 10000));
+      }
     }
-    const literal = JSON.stringify(name);
-    for (const [alias, scene] of [["leaktag", "leaktag"], ["findimporter", "findimporter"], ["unloadleaks", "unloadleaks"], ["pooltagfile", "leaktag"], ["virtblocks", "virtblocks"], ["heapleaks", "heapleaks"], ["ltlimits", "leaktag"]]) {
-      if (!wanted(alias)) continue;
-      const c: Case = { build: sharedScene(scene), setup: [], command: "!" + alias + " " + literal };
-      add("hostile names", judge("hostile argument " + literal, c.command, runCase(c, () => undefined, 10000), 10000));
-    }
-  }
 
-  // Bad arguments: one usage line each, on a target of the kind the command needs.
-  const sceneFor = (alias: string) => sharedScene(USER_ONLY.indexOf(alias) >= 0 ? USER_SCENE[alias] || "virtblocks" : alias === "unloadleaks" ? "unloadleaks" : "leaktag");
-  for (const alias of ALL_ALIASES.filter(wanted)) {
-    for (const arg of BAD_ARGUMENTS) {
-      const command = "!" + alias + " " + arg;
-      const run = runCase({ build: sceneFor(alias), setup: [], command }, () => undefined, 10000);
-      const accepted = (ACCEPTED_ARGUMENTS[alias] || []).indexOf(arg) >= 0;
-      const lines = printedLines(run.result.output);
-      const problem = accepted || lines.length === 1 ? null : "a bad argument printed " + lines.length + " lines, not one usage line";
-      add("bad arguments", judge("argument " + arg, command, run, 10000, problem));
+    // Bad arguments: one usage line each, on a target of the kind the command needs.
+    const sceneFor = (alias: string) => sharedScene(USER_ONLY.indexOf(alias) >= 0 ? USER_SCENE[alias] || "virtblocks" : alias === "unloadleaks" ? "unloadleaks" : "leaktag");
+    for (const alias of ALL_ALIASES) {
+      for (const arg of BAD_ARGUMENTS) {
+        const command = "!" + alias + " " + arg;
+        const run = runCase({ build: sceneFor(alias), setup: [], command }, () => undefined, 10000);
+        const accepted = (ACCEPTED_ARGUMENTS[alias] || []).indexOf(arg) >= 0;
+        const lines = printedLines(run.result.output);
+        const problem = accepted || lines.length === 1 ? null : "a bad argument printed " + lines.length + " lines, not one usage line";
+        add("bad arguments", judge("argument " + arg, command, run, 10000, problem));
+      }
     }
-  }
 
-  // A kernel-only command in a user-mode session and the reverse: one line saying so.
-  const kernel = sharedScene("leaktag");
-  const user = sharedScene("virtblocks");
-  for (const [aliasList, build, kind] of [[KERNEL_ONLY, user, "user-mode"], [USER_ONLY, kernel, "kernel"]] as const) {
-    for (const alias of aliasList.filter(wanted)) {
-      const run = runCase({ build, setup: [], command: "!" + alias }, () => undefined, 10000);
-      const lines = printedLines(run.result.output);
-      const problem = lines.length === 1 ? null : "!" + alias + " in a " + kind + " session printed " + lines.length + " lines";
-      add("wrong target kind", judge(kind + " session", "!" + alias, run, 10000, problem));
+    // A kernel-only command in a user-mode session and the reverse: one line saying so.
+    const kernel = sharedScene("leaktag");
+    const user = sharedScene("virtblocks");
+    for (const [aliasList, build, kind] of [[KERNEL_ONLY, user, "user-mode"], [USER_ONLY, kernel, "kernel"]] as const) {
+      for (const alias of aliasList) {
+        const run = runCase({ build, setup: [], command: "!" + alias }, () => undefined, 10000);
+        const lines = printedLines(run.result.output);
+        const problem = lines.length === 1 ? null : "!" + alias + " in a " + kind + " session printed " + lines.length + " lines";
+        add("wrong target kind", judge(kind + " session", "!" + alias, run, 10000, problem));
+      }
     }
   }
 
