@@ -958,7 +958,7 @@ var __leaktools = (function (exports) {
                 return "nothing";
             case "string": {
                 const s = value;
-                const shown = s.length > 40 ? s.slice(0, 40) + "…" : s;
+                const shown = s.length > 40 ? s.slice(0, 40) + "..." : s;
                 return 'the string "' + shown.replace(/[\x00-\x1f\x7f]/g, "?") + '"';
             }
             case "number":
@@ -980,6 +980,8 @@ var __leaktools = (function (exports) {
             usage: '!leaktools ["command"]',
             summary: "List the leaktools commands and what they will use on this target; with a name, that command's help",
             resultNoun: ["command", "commands"],
+            // Reads the target but changes nothing: a report, so it does not drop the results other commands kept.
+            quietRepeats: true,
             help: {
                 arguments: [{ name: '"command"', text: 'optional: a command\'s name, quoted ("leaktag"); prints its arguments, records and examples' }],
                 records: [{ name: "Commands", text: "one per command: Name, Usage, Summary" }],
@@ -2116,6 +2118,13 @@ var __leaktools = (function (exports) {
     const recent = [];
     /** Reports shorter than this are printed every time: replacing a line or two with a line saves nothing. */
     const MIN_REPEAT_LINES = 3;
+    /**
+     * The text two reports are compared by: without the short layout line (render/report.ts layoutNote), which a
+     * session prints once, so the second run of the same report lacks it and is otherwise word for word the first.
+     */
+    function reportKey(buffer) {
+        return buffer.filter((l) => !/^Layout: (guessed )?built-in /.test(l)).join("\n");
+    }
     /** The recent report with exactly this text, printed within the window, or null. */
     function recentReport(text, nowMs) {
         for (let i = recent.length - 1; i >= 0; i--) {
@@ -2140,12 +2149,12 @@ var __leaktools = (function (exports) {
      * has no moving clock. Returns whether the report was printed.
      */
     function printReport(out, command, buffer, note = "the result below was read just now", nowMs = Date.now()) {
-        const text = buffer.join("\n");
+        const text = reportKey(buffer);
         const earlier = buffer.length >= MIN_REPEAT_LINES ? recentReport(text, nowMs) : null;
         if (earlier) {
             // No "N s ago": the line must read the same however fast the commands ran (transcripts are compared). The
             // window keeps running from the report the user can scroll back to.
-            out.line("(" + command + ": the same report as " + (earlier.command === command ? "above" : earlier.command + " printed above") + ", not printed again; " + note + ".)");
+            out.line("(" + command + ": the same report as above, not printed again; " + note + ".)");
             return false;
         }
         out.lines(buffer);
@@ -3422,8 +3431,15 @@ var __leaktools = (function (exports) {
         const out = [first];
         const seen = new Set([first.key]);
         const arrayAt = target.symbolAddress("nt", "ExPoolTagTables");
-        if (!arrayAt)
-            return out; // No symbol: one table. Its presence, not the build, decides (Windows 7 SP1 x64 has it).
+        if (!arrayAt) {
+            // No symbol: one table. Its presence, not the build, decides (Windows 7 SP1 x64 has it); from Windows 8 on every
+            // kernel has per-processor tables (layouts.md §2.1), so there a missing symbol means missing figures: said.
+            const build = target.windowsBuild();
+            if (build !== null && build >= 9200) {
+                problems.push("nt!ExPoolTagTables is not in the symbols, so only nt!PoolTrackTable was read and the other processors' tables are left out (.reload /f nt)");
+            }
+            return out;
+        }
         let count = MAX_PROCESSOR_TABLES;
         let counted = false;
         const ncpuAt = target.symbolAddress("nt", "KeNumberProcessors");
@@ -8472,12 +8488,14 @@ var __leaktools = (function (exports) {
                 if (!analysis.ust) {
                     ctx.out.line(plural(blocks, "virtual block") + (analysis.only ? " in heap 0x" + analysis.only.toHex() : "") + "; no allocation stacks to group.");
                     ctx.out.lines(analysis.details.filter((l) => /^(Layout|Allocation stacks):/.test(l)));
+                    ctx.out.lines(analysis.problems);
                     return { Stacks: [], Count: blocks, Bytes: 0, toString: () => "no allocation stacks (+ust is off)" };
                 }
                 const top = analysis.groups[0];
                 ctx.out.line(plural(analysis.groups.length, "allocation stack") + " over " + plural(blocks, "virtual block") + ", " + sizeText(bytes) + " user bytes" +
                     (top ? "; the largest: " + plural(top.blocks.length, "block") + ", " + sizeText(top.totalBytes) + ", caller " + callerText(top, analysis) + "." : "."));
                 ctx.out.lines(analysis.details.filter((l) => /^Layout:/.test(l)));
+                ctx.out.lines(analysis.problems);
                 printTopStacks(ctx, analysis, analysis.groups.length);
                 const steps = [];
                 if (top)
@@ -8537,14 +8555,18 @@ var __leaktools = (function (exports) {
             (process.ust ? " (+ust: allocation stacks recorded)" : ""));
         out.lines(layoutNote(heapLayout));
         out.lines(layoutNote(entryLayout));
-        if (process.problem)
-            out.line("PEB heap list: " + process.problem + ".");
+        const early = [];
+        if (process.problem) {
+            early.push("PEB heap list: " + process.problem + ".");
+            out.line(early[0]);
+        }
         let heaps = process.heaps;
         if (only) {
             const wanted = only;
             heaps = heaps.filter((h) => h.equals(wanted));
             if (heaps.length === 0) {
-                out.line(messages.virtblocksHeapNotInProcess(only.format(ps)));
+                early.push(messages.virtblocksHeapNotInProcess(only.format(ps)));
+                out.line(early[early.length - 1]);
                 heaps = [only];
             }
         }
@@ -8574,7 +8596,7 @@ var __leaktools = (function (exports) {
             else
                 out.lines(layoutNote(layouts.segment));
         }
-        printHeaps(target.pointerSize, out, reports);
+        const problems = early.concat(printHeaps(target.pointerSize, out, reports));
         const blocks = [];
         for (const r of reports)
             for (const b of r.blocks)
@@ -8591,7 +8613,7 @@ var __leaktools = (function (exports) {
         }
         if (!process.ust)
             out.line(messages.virtblocksUstOff(hex$2(process.ntGlobalFlag)));
-        return { only, reports, details: out.buffer, groups, ust: process.ust, frameText };
+        return { only, reports, details: out.buffer, problems, groups, ust: process.ust, frameText };
     }
     /**
      * Why `heap` cannot be a heap of this process, or null when it may be one. A heap is a user-mode address, aligned
@@ -8609,7 +8631,13 @@ var __leaktools = (function (exports) {
             return null;
         return "not in the PEB's ProcessHeaps list";
     }
+    /** Prints the heap table into `out`; returns the lines that say what could not be walked (also printed). */
     function printHeaps(ps, out, reports) {
+        const said = [];
+        const problem = (text) => {
+            out.line(text);
+            said.push(text);
+        };
         const sum = (r, f) => r.blocks.reduce((n, b) => n + f(b), 0);
         out.lines(renderTable([
             { header: "Heap", value: (r) => "0x" + r.heap.toHex() },
@@ -8630,16 +8658,17 @@ var __leaktools = (function (exports) {
             const undecoded = r.blocks.filter((b) => !b.sizeDecoded);
             if (undecoded.length) {
                 const shown = undecoded.slice(0, ENTRIES_NAMED).map((b) => b.entry.format(ps)).join(", ");
-                out.line("Heap " + r.heap.format(ps) + ": the BusyBlock of the entr" + (undecoded.length === 1 ? "y" : "ies") + " at " + shown +
+                problem("Heap " + r.heap.format(ps) + ": the BusyBlock of the entr" + (undecoded.length === 1 ? "y" : "ies") + " at " + shown +
                     (undecoded.length > ENTRIES_NAMED ? " and " + (undecoded.length - ENTRIES_NAMED) + " more" : "") +
                     " fails its checksum or size check (decoded with the heap's Encoding); the user size shown is the commit size.");
             }
             if (r.problem && (r.kind === "nt" || r.kind === "segment"))
-                out.line("Heap " + r.heap.format(ps) + ": the walk stopped: " + r.problem + "; the blocks before it are shown.");
+                problem("Heap " + r.heap.format(ps) + ": the walk stopped: " + r.problem + "; the blocks before it are shown.");
             if (r.segments && r.segments.problem) {
-                out.line("Heap " + r.heap.format(ps) + ": the segment walk stopped: " + r.segments.problem + "; its committed bytes cover " + r.segments.count + " segments.");
+                problem("Heap " + r.heap.format(ps) + ": the segment walk stopped: " + r.segments.problem + "; its committed bytes cover " + r.segments.count + " segments.");
             }
         }
+        return said;
     }
     /** NT heaps, and segment heaps whose large blocks were found (walked by src/heap/user-segment-heap.ts). */
     function listsBlocks(r) {
@@ -11992,6 +12021,7 @@ var __leaktools = (function (exports) {
             this.unsigned = [];
             this.ps = target.pointerSize;
             this.gran = this.ps * 2;
+            this.blockInfoSize = pageHeapLayout(this.ps).blockInfoSize;
             this.heapAt = num(heap);
             this.part = {
                 summary: { heap, type: "NT", lfh: false, blocks: 0, bytes: 0, layout: layouts.description },
@@ -12272,7 +12302,7 @@ var __leaktools = (function (exports) {
             // A light page heap's block (+hpa without /full: the page heap's NormalHeap is an NT heap) starts with a
             // _DPH_BLOCK_INFORMATION (§6: DbgHelpUtils dph_entry, HeapStat ParseHeapRecord32's HPA branch): the caller's
             // data, size and stack are after and in it; a freed one (delay-free queue) is no allocation.
-            const info = pageHeapLayout(ps).blockInfoSize;
+            const info = this.blockInfoSize;
             if (kind !== "LFH" && size >= info && userOff + info <= bytes.length) {
                 const stamp = u32(bytes, userOff);
                 if (stamp === DPH_LIGHT_STAMP_FREED)
@@ -13037,6 +13067,7 @@ var __leaktools = (function (exports) {
         usage: "dx @$heapblocks([heap])",
         summary: "Every busy allocation of the process's heaps, with its stack (+ust) and type",
         quietRepeats: true,
+        keepsResult: true,
         help: {
             arguments: [{ name: "heap", text: "optional: one heap handle as a number (0x29fb0000); without it every heap of PEB.ProcessHeaps" }],
             records: [
@@ -14055,7 +14086,7 @@ var __leaktools = (function (exports) {
                     const note = messages.resultKept(stamp.why, again);
                     // The report is above when it was printed recently; otherwise it is printed again (from the kept text:
                     // nothing is read) so the user sees what the result is.
-                    if (kept.report.length >= MIN_REPEAT_LINES && recentReport(kept.report.join("\n"), Date.now()))
+                    if (kept.report.length >= MIN_REPEAT_LINES && recentReport(reportKey(kept.report), Date.now()))
                         printReport(host, line, kept.report, note);
                     else {
                         host.lines(kept.report);

@@ -50,6 +50,7 @@ const command = {
   usage: "dx @$heapblocks([heap])",
   summary: "Every busy allocation of the process's heaps, with its stack (+ust) and type",
   quietRepeats: true,
+  keepsResult: true,
   help: {
     arguments: [{ name: "heap", text: "optional: one heap handle as a number (0x29fb0000); without it every heap of PEB.ProcessHeaps" }],
     records: [

@@ -374,7 +374,7 @@ describe("a provider whose File.ReadBytes fails", () => {
     const s = DebuggerSession.load(after.target);
     const compared = s.run(COMPARE);
     expectClean(compared, files);
-    expect((compared.value as Rec[])[0]).toMatchObject({ Tag: "Leak", BytesDelta: LEAK_GROWTH * LEAK_SIZE });
+    expect((compared.value as { Tags: Rec[] }).Tags[0]).toMatchObject({ Tag: "Leak", BytesDelta: LEAK_GROWTH * LEAK_SIZE });
     const saved = s.run(SAVE);
     expectClean(saved, files);
     expect(saved.output).toContain("Not saved: C:\\cases\\before.json is already there and it could not be read to check that it is a leaktools snapshot (Unspecified error (0x80004005))");

@@ -26,7 +26,7 @@ describe("!virtblocks on a segment heap", () => {
   test("lists the large blocks with their user sizes and stacks; the VS block is not a virtual block", () => {
     const { b, large } = processWithLargeBlocks();
     const r = run(b, "!virtblocks");
-    const records = r.value as BlockRecord[];
+    const records = (r.value as { Blocks: BlockRecord[] }).Blocks;
     expect(records.map((x) => x.UserSize).sort((p, q) => p - q)).toEqual(large.map((l) => l.size).sort((p, q) => p - q));
     expect(records.every((x) => Array.isArray(x.Stack) && (x.Stack as string[]).length > 0)).toBe(true);
     expect(r.output).toContain("Total: 3 virtual blocks");
@@ -35,12 +35,12 @@ describe("!virtblocks on a segment heap", () => {
 
   test("an encoded tree, and an unreadable node named while the other blocks are listed", () => {
     const { b, large } = processWithLargeBlocks(true);
-    expect((run(b, "!virtblocks").value as BlockRecord[]).length).toBe(3);
+    expect((run(b, "!virtblocks").value as { Blocks: BlockRecord[] }).Blocks.length).toBe(3);
     const sorted = large.slice().sort((p, q) => (p.address < q.address ? -1 : 1));
     const leaf = b.largeNodes[large.indexOf(sorted[0])];
     b.b.memory.unmap(leaf & ~0xfffn, 0x1000);
     const r = run(b, "!virtblocks");
-    expect((r.value as BlockRecord[]).length).toBe(2);
+    expect(((r.value as { Blocks: BlockRecord[] }).Blocks).length).toBe(2);
     expect(r.output).toMatch(/the walk stopped: a link leads to the node at [0-9a-f`]+, which is unreadable/);
   });
 });
