@@ -12,12 +12,16 @@ import { renderTable } from "../render/table";
 import { readBugCheck, isBugCheck } from "../bugcheck/data";
 import { triageBugCheck, hex, ParameterRecord, NextCommand, TriageRecord } from "../bugcheck/triage";
 import { Printer } from "../core/printer";
+import { nextBlock } from "../render/report";
+
+/** The codes !crashtriage decodes beyond naming them, for !leaktools and the README (docs/readme/triage.md). */
+export const COVERED_CODES = "0x0A 0x19 0x1A 0x1E 0x3B 0x4E 0x50 0x7A 0x7E 0x8E 0xC1 0xC2 0xC4 0xC5 0xCC 0xCD 0xD1 0xD5 0xD6 0x12B 0x139 0x13A 0x154, and their _M variants";
 
 export const triageCommand: Command = {
   name: "crashtriage",
   takesNoArguments: true,
   usage: "!crashtriage",
-  summary: "What a memory-related bugcheck means and where to look next",
+  summary: "What a bugcheck means, which driver it points at, and where to look next (" + COVERED_CODES + ")",
   quietRepeats: true,
   run(ctx, args) {
     const target = ctx.target;
@@ -42,7 +46,11 @@ function none(out: Printer, line: string): undefined {
 }
 
 function render(out: Printer, r: TriageRecord, pointerSize: 4 | 8): void {
-  out.line("Bugcheck " + hex(r.Code) + " " + r.Name + " (from " + r.Source + ")");
+  // The answer first (DESIGN.md, output conventions): the verdict, then the code and its parameters, then details.
+  out.line(r.Verdict.charAt(0).toUpperCase() + r.Verdict.slice(1));
+  const flag = r.Code !== r.BaseCode ? " (" + hex(r.Code) + " = " + hex(r.BaseCode) + " with the _M flag)" : "";
+  out.line("Bugcheck " + hex(r.Code) + " " + r.Name + flag + " (from " + r.Source + ")");
+  for (const l of r.Layouts) out.line(messages.layoutFallback(l));
   out.lines(
     renderTable(
       [
@@ -53,21 +61,9 @@ function render(out: Printer, r: TriageRecord, pointerSize: 4 | 8): void {
       r.Parameters,
     ),
   );
-  for (const l of r.Layouts) out.line(messages.layoutFallback(l));
   if (r.Findings.length) {
     out.line("Findings:");
     for (const f of r.Findings) out.line("  " + f);
   }
-  out.line("Verdict: " + r.Verdict);
-  out.line("Next:");
-  out.lines(
-    renderTable(
-      [
-        { header: "Command", value: (n: NextCommand) => n.Command },
-        { header: "Why", value: (n: NextCommand) => n.Why },
-      ],
-      r.NextCommands,
-      "  ",
-    ),
-  );
+  out.lines(nextBlock(r.NextCommands.map((n: NextCommand) => ({ command: n.Command, why: n.Why }))));
 }

@@ -2,6 +2,11 @@
 // Sections per command keep additions from colliding.
 import { raiseHint } from "./limits";
 import { groupDigits, plural } from "../render/format";
+import { sizeText } from "../render/report";
+
+function capitalFirst(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
 
 export const messages = {
   // --- toolkit-wide ---
@@ -278,9 +283,48 @@ export const messages = {
   triageInpageLayout: (which: string) => "Parameter layout " + which + " of the 0x7A page applies",
   triageKernelInpage: (status: string, meaning: string, advice: string) =>
     "a kernel page could not be read back in: the storage stack reported " + status + " (" + meaning + ") \u2014 " + advice,
-  triagePageFault: (access: string, address: string, where: string | null) =>
-    "invalid memory referenced: a " + access + " of " + address + (where ? " from " + where : "") +
-    " \u2014 the code there used a bad or freed pointer; !pte and !pool tell whether the address was ever valid",
+  triagePageFault: (accessing: string, address: string, kind: string, driver: string | null, where: string | null) =>
+    "A page fault " + (driver ? "in " + driver + " at " + where : where ? "at " + where : "(instruction unknown)") + ", " + accessing + " " + address + " (" + kind + ").",
+  triageMFlag: (code: string, base: string) =>
+    code + " is " + base + " with the _M flag (0x10000000): the same bugcheck, same parameters, as Windows reports it from a minidump-capable path",
+  triageUnloadedListMissing: (why: string) =>
+    "The unloaded-driver list could not be read (" + why + "); in a triage dump it is in its own section, which `lm` shows",
+  triageNotInDump: (what: string, address: string, arg: string) =>
+    "The " + what + " at " + address + " (" + arg + ") is not in this dump; what the parameters say is kept",
+  triageRegisters: (what: string, ip: string, sp: string) => capitalFirst(what) + ": rip " + ip + ", rsp " + sp,
+  triageFaultingAt: (address: string, where: string) => "Faulting instruction " + address + ": " + where,
+  triageAccessViolation: (access: string, address: string) => "Access violation: " + access + " of " + address,
+  triageExceptionVerdict: (what: string, driver: string | null, where: string | null, fault: string | null, unloaded: boolean) =>
+    what + (driver ? " in " + driver + " at " + where : where ? " at " + where : "") + (fault ? ", " + fault : "") +
+    (unloaded ? ": code ran after its driver unloaded (a callback or timer left registered)" : "") + ".",
+  triageSecurityCheck: (meaning: string, where: string | null, driver: string | null, listEntry: boolean) =>
+    "Security check failure: " + meaning + (driver ? ", detected in " + driver + " at " + where : where ? ", at " + where : "") +
+    (listEntry ? " - a list entry was overwritten or removed twice; the owner of the memory around it is the usual writer" : "") + ".",
+  triageListEntry: () => "Type 3: a LIST_ENTRY whose Flink->Blink or Blink->Flink does not point back (a double remove, a freed entry, or an overrun into it)",
+  triageReferenced: (address: string, kind: string, irql: number) => "Referenced " + address + " (" + kind + ") at IRQL " + irql,
+  triageIrqlVerdict: (accessing: string, address: string, kind: string, irql: number, driver: string | null, where: string | null, expool: boolean) =>
+    (expool ? "Pool corruption found at raised IRQL" : "An invalid memory reference at IRQL " + irql) +
+    (driver ? " in " + driver + " at " + where : where ? " at " + where : "") + ", " + accessing + " " + address + " (" + kind + ")" +
+    (expool ? ": the pool's own structures were damaged earlier, usually by a driver overrunning its block; special pool catches it" : "") + ".",
+  triageHeapCorruption: (heap: string, address: string) => "Heap " + heap + " reported the corruption at " + address,
+  triageHeapVerdict: (meaning: string, address: string, containing: string | null, before: string | null, owner: string | null) =>
+    "Pool corruption at " + address + (containing ? " in a block tagged '" + containing + "'" : "") + ": " + meaning +
+    (before ? "; the block before it is tagged '" + before + "'" + (owner ? ", allocated by " + owner + ": the usual writer of an overrun" : "") : "") + ".",
+  triagePoolBeforeSuffix: (before: string, owner: string | null) =>
+    "; the block before it is tagged '" + before + "'" + (owner ? ", allocated by " + owner : ""),
+  triagePoolWalkProblem: (method: string, problem: string) => "Pool walk (" + method + "): " + problem,
+  triagePoolChainBroken: (at: string) => "The pool header chain of the page breaks at " + at + ": that header is corrupt",
+  triagePoolNeighbour: (role: string, header: string, tag: string, size: number, busy: boolean) =>
+    role + ": pool header " + header + ", tag '" + tag + "', " + sizeText(size) + (busy ? "" : ", free"),
+  triageNoPoolBlock: (address: string, method: string) => "No readable pool block holds " + address + " (" + method + " walk): free space, or a header too damaged to read",
+  triageTagOwner: (tag: string, driver: string, confidence: string, site: string, others: string[]) =>
+    "Tag '" + tag + "' is allocated by " + driver + site + " (found in its code, " + confidence + " confidence)" + (others.length ? "; also in " + others.join(", ") : ""),
+  triageTagNoOwner: (tag: string, searched: number) => "Tag '" + tag + "': no driver's code among " + searched + " searched uses it as an allocation tag",
+  triageSpecialPool: (meaning: string, address: string) => "Special pool caught a driver in the act: " + meaning + " (" + address + ").",
+  triagePfnList: (meaning: string, driverBug: boolean) =>
+    "The page frame database is corrupt: " + meaning + (driverBug ? " - a driver bug; Driver Verifier catches it" : " - often failing RAM; test the memory") + ".",
+  triageFaultyPage: (address: string, pfn: string) =>
+    "Hardware: the memory manager found a corrupted physical page (PFN " + pfn + ", mapped at " + address + "); the RAM is failing - test and replace it.",
   triageVerifierLeak: (count: number | null) =>
     "a driver unloaded with " + (count === null ? "some" : String(count)) + " pool allocation" + (count === 1 ? "" : "s") +
     " Driver Verifier still tracked \u2014 a memory leak in that driver; !unloadleaks lists them",
