@@ -72,5 +72,5 @@ export function classifyAddress(address: Address, facts: AddressFacts): AddressK
       return { kind: "stack", text: "this thread's kernel stack (near rsp)" };
     }
   }
-  return { kind: "kernel", text: "a kernel address outside every module (pool or another mapping; !pool and !pte tell)" };
+  return { kind: "kernel", text: "a kernel address outside every module: pool or another mapping" };
 }

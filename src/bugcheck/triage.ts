@@ -513,6 +513,13 @@ function attribute(w: Work, address: Address): Attribution {
     const symbol = s.symbol && s.symbol !== offsetName ? " (" + s.symbol + (source ? " at " + source : "") + ")" : "";
     return { where: offsetName + symbol, driver: module.fileName, unloaded: false };
   }
+  // No module in the list (a trimmed or damaged module list): the debugger's own symbol may still name it.
+  const s = t.symbolize(address);
+  if (s.symbol) {
+    const source = formatSource(s);
+    const owner = s.symbol.replace(/!.*$/, "");
+    return { where: s.symbol + (source ? " at " + source : ""), driver: owner === "nt" ? "ntoskrnl" : owner, unloaded: false };
+  }
   const slot = unloadedContaining(w, address);
   if (slot) return { where: fmt(w, address) + ", inside the range " + slot.name + " occupied before it was unloaded", driver: slot.name + " (unloaded)", unloaded: true };
   return { where: fmt(w, address) + " (outside every loaded module)", driver: null, unloaded: false };
@@ -729,7 +736,7 @@ function poolNeighbourFindings(w: Work, address: Address): NeighbourVerdict {
     return b.tag;
   };
   const containing = describe(n.containing, "The block holding " + fmt(w, address));
-  if (!n.containing) w.findings.push(messages.triageNoPoolBlock(fmt(w, address), n.method));
+  if (!n.containing && n.problems.length === 0) w.findings.push(messages.triageNoPoolBlock(fmt(w, address), n.method));
   const before = describe(n.before, "The block before it");
   const beforeOwner = before && n.before && n.before.busy ? tagOwner(w, before) : null;
   if (containing && containing !== before) tagOwner(w, containing);

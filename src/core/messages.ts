@@ -275,14 +275,14 @@ export const messages = {
     (compressed
       ? "in-page I/O error while reading a compressed page from the memory-compression store: the storage stack reported "
       : "in-page I/O error in the store manager: the storage stack reported ") +
-    status + " (" + meaning + ") \u2014 " + advice + (compressed ? "; disabling memory compression avoids the store path" : ""),
+    status + " (" + meaning + ") - " + advice + (compressed ? "; disabling memory compression avoids the store path" : ""),
   triageStoreOther: (code: string) =>
     "the store manager caught exception " + code + "; follow the context record (.cxr) to the faulting code",
   triageStoreUnknownException: () =>
     "the store manager caught an exception leaktools could not read; follow Arg2 by hand with the commands below",
   triageInpageLayout: (which: string) => "Parameter layout " + which + " of the 0x7A page applies",
   triageKernelInpage: (status: string, meaning: string, advice: string) =>
-    "a kernel page could not be read back in: the storage stack reported " + status + " (" + meaning + ") \u2014 " + advice,
+    "a kernel page could not be read back in: the storage stack reported " + status + " (" + meaning + ") - " + advice,
   triagePageFault: (accessing: string, address: string, kind: string, driver: string | null, where: string | null) =>
     "A page fault " + (driver ? "in " + driver + " at " + where : where ? "at " + where : "(instruction unknown)") + ", " + accessing + " " + address + " (" + kind + ").",
   triageMFlag: (code: string, base: string) =>
@@ -327,21 +327,21 @@ export const messages = {
     "Hardware: the memory manager found a corrupted physical page (PFN " + pfn + ", mapped at " + address + "); the RAM is failing - test and replace it.",
   triageVerifierLeak: (count: number | null) =>
     "a driver unloaded with " + (count === null ? "some" : String(count)) + " pool allocation" + (count === 1 ? "" : "s") +
-    " Driver Verifier still tracked \u2014 a memory leak in that driver; !unloadleaks lists them",
+    " Driver Verifier still tracked - a memory leak in that driver; !unloadleaks lists them",
   triageVerifier: (meaning: string) => "Driver Verifier stopped the system: " + meaning,
   triageVerifierUnknown: (subcode: string) =>
     "Driver Verifier stopped the system with subcode " + subcode + ", which leaktools does not name; run !analyze -v",
   triagePoolHeader: (block: string, header: string, tag: string, blockSize: number) =>
     "Pool header of " + block + " at " + header + ": tag '" + tag + "', BlockSize 0x" + blockSize.toString(16),
   triageDoubleFree: (tag: string | null) =>
-    "double free: a pool block" + (tag ? " tagged '" + tag + "'" : "") + " was freed twice \u2014 the driver that owns " +
+    "double free: a pool block" + (tag ? " tagged '" + tag + "'" : "") + " was freed twice - the driver that owns " +
     (tag ? "the tag" : "the block") + " frees it on two paths; enable special pool for it to catch the first free",
   triageWrongTag: (allocated: string, freed: string) =>
     "The block was allocated with tag '" + allocated + "' and freed with tag '" + freed + "'",
   triageBadPoolCaller: (meaning: string) => "a driver misused the pool: " + meaning,
   triagePoolCorruption: (meaning: string | null, tag: string | null) =>
     "pool corruption" + (meaning ? ": " + meaning : "") + (tag ? " (block tagged '" + tag + "')" : "") +
-    " \u2014 the damage was done earlier, usually by the owner of the block before; enable special pool or Driver Verifier on suspects",
+    " - the damage was done earlier, usually by the owner of the block before; enable special pool or Driver Verifier on suspects",
   triageMemoryManagement: (meaning: string) => "memory manager consistency check failed: " + meaning,
   // !poolused text fallback (issue 13): which layout was recognised, and rows that did not fit it.
   poolusedSource: (trackerReason: string, layout: string | null, glued: boolean) =>
