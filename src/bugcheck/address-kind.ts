@@ -42,10 +42,10 @@ const STACK_WINDOW = 0x6000;
 export function classifyAddress(address: Address, facts: AddressFacts): AddressKind {
   const is64 = facts.pointerSize === 8;
   if (address.hi === 0 && address.lo < NULL_REGION) {
-    return { kind: "null", text: "a NULL pointer" + (address.lo ? " +0x" + address.lo.toString(16) : "") + " (the first 64 KB are never mapped)" };
+    return { kind: "null", text: "a NULL pointer" + (address.lo ? " +0x" + address.lo.toString(16) : "") + ": the first 64 KB are never mapped" };
   }
   if (is64 ? address.hi === 0xffffffff && address.lo === 0xffffffff : address.hi === 0 && address.lo === 0xffffffff) {
-    return { kind: "minus-one", text: "an invalid address (-1: an uninitialised or poisoned pointer)" };
+    return { kind: "minus-one", text: "an invalid address: -1, an uninitialised or poisoned pointer" };
   }
   // x64 canonical addresses: bits 63..47 all equal (48-bit virtual addresses; LA57 extends it, and then such an
   // address is canonical only on a 5-level paging machine, which the message allows for).

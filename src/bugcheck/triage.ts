@@ -557,8 +557,12 @@ function unloadedContaining(w: Work, address: Address): { name: string; start: A
 
 function classify(w: Work, address: Address, stackPointer: Address | null, extra?: { freedSpecialPool?: boolean; beyondSpecialPool?: boolean }): AddressKind {
   const t = w.target;
-  const unloaded = t.moduleContaining(address) ? [] : unloadedContaining(w, address) ? (w.unloaded as { name: string; start: Address; end: Address }[]) : [];
-  return classifyAddress(address, { pointerSize: t.pointerSize, modules: t.modules(), unloaded, stackPointer, freedSpecialPool: extra && extra.freedSpecialPool, beyondSpecialPool: extra && extra.beyondSpecialPool });
+  const facts = { pointerSize: t.pointerSize, modules: t.modules(), unloaded: [] as { name: string; start: Address; end: Address }[], stackPointer, freedSpecialPool: extra && extra.freedSpecialPool, beyondSpecialPool: extra && extra.beyondSpecialPool };
+  const first = classifyAddress(address, facts);
+  // Only a kernel address outside every module is worth the unloaded-driver list's read.
+  if (first.kind !== "kernel" && first.kind !== "stack") return first;
+  const slot = unloadedContaining(w, address);
+  return slot ? classifyAddress(address, { ...facts, unloaded: [slot] }) : first;
 }
 
 function accessWord(value: Address, bitfield: boolean): "read" | "write" | "execute" | null {

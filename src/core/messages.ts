@@ -286,7 +286,7 @@ export const messages = {
   triagePageFault: (accessing: string, address: string, kind: string, driver: string | null, where: string | null) =>
     "A page fault " + (driver ? "in " + driver + " at " + where : where ? "at " + where : "(instruction unknown)") + ", " + accessing + " " + address + " (" + kind + ").",
   triageMFlag: (code: string, base: string) =>
-    code + " is " + base + " with the _M flag (0x10000000): the same bugcheck, same parameters, as Windows reports it from a minidump-capable path",
+    code + " is " + base + " with the _M flag (0x10000000): the same meaning and parameters as " + base + " (Microsoft's bug check reference)",
   triageUnloadedListMissing: (why: string) =>
     "The unloaded-driver list could not be read (" + why + "); in a triage dump it is in its own section, which `lm` shows",
   triageNotInDump: (what: string, address: string, arg: string) =>

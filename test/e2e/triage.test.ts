@@ -1,6 +1,6 @@
 import { DebuggerSession } from "../emulator/session";
 import { kernelTarget, userTarget, BUILDS } from "../targets/builder";
-import { EXR64, bugcheckTarget, storeExceptionScene, storeExceptionScene32, poolBlock, symbolAt, debuggerAddress, DUMP } from "../targets/bugcheck";
+import { EXR64, TRAP64, bugcheckTarget, exceptionCrashScene, storeExceptionScene, storeExceptionScene32, poolBlock, symbolAt, debuggerAddress, DUMP } from "../targets/bugcheck";
 import * as seed004 from "../fixtures/triage/seed004";
 import { expectGolden } from "../support/golden";
 import { failEachRead } from "../support/faults";
@@ -328,3 +328,87 @@ function bugcheckTargetOn(b: ReturnType<typeof kernelTarget>, code: number, args
   args.forEach((a, i) => b.writePtr(at + BigInt(8 * (i + 1)), a));
   return b;
 }
+
+describe("!crashtriage on exception bugchecks (issue 21)", () => {
+  test("0x1000007E, the issue's crash: the _M variant, the exception record, the context, amdppm+0x334c (golden)", () => {
+    const r = run(exceptionCrashScene());
+    expectGolden("triage-7e-amdppm", r.output);
+    const lines = r.output.split("\n");
+    expect(lines[0]).toBe("An access violation in amdppm.sys at amdppm+0x334c, reading ffffffff`ffffffff (an invalid address: -1, an uninitialised or poisoned pointer).");
+    expect(lines[1]).toBe("Bugcheck 0x1000007E SYSTEM_THREAD_EXCEPTION_NOT_HANDLED_M (0x1000007E = 0x7E with the _M flag) (from nt!KiBugCheckData)");
+    expect(r.output).toContain("Exception c0000005 STATUS_ACCESS_VIOLATION (access violation) at fffff804`8b58334c");
+    expect(r.output).toContain("Context record: rip fffff804`8b58334c, rsp ffff8504`29891f28");
+    expect(r.output).toContain("Access violation: read of ffffffff`ffffffff");
+    expect(r.output).toMatch(/\n  \.exr ffff8504`29891ee8 +the exception record/);
+    expect(r.output).toMatch(/\n  \.cxr ffff8504`29891720 ; k +the registers/);
+    expect(r.output).toMatch(/\n  lmvm amdppm +/);
+    expect(r.output).not.toContain("unknown bugcheck");
+  });
+
+  test("dx @$crashtriage() names the driver and both codes", () => {
+    const value = run(exceptionCrashScene(), "dx @$crashtriage()").value as { Code: number; BaseCode: number; Name: string; Driver: string };
+    expect(value.Code).toBe(0x1000007e);
+    expect(value.BaseCode).toBe(0x7e);
+    expect(value.Name).toBe("SYSTEM_THREAD_EXCEPTION_NOT_HANDLED_M");
+    expect(value.Driver).toBe("amdppm.sys");
+  });
+
+  test("the driver unloaded: MmUnloadedDrivers names it from its old range", () => {
+    const out = run(exceptionCrashScene({ unloaded: true })).output;
+    expect(out.split("\n")[0]).toBe(
+      "An access violation in amdppm.sys (unloaded) at fffff804`8b58334c, inside the range amdppm.sys occupied before it was unloaded, reading ffffffff`ffffffff (an invalid address: -1, an uninitialised or poisoned pointer): code ran after its driver unloaded (a callback or timer left registered).",
+    );
+    expect(out).toContain("Layout: _UNLOADED_DRIVERS: not in the symbols");
+  });
+
+  test("a triage dump: the build from NtBuildLab, the record and context from the stack, the unloaded list said missing", () => {
+    const b = exceptionCrashScene({ triageDump: true, unloaded: true });
+    const out = run(b).output;
+    // No "the Windows build is unknown": NtBuildLab said 19041.
+    expect(out).not.toContain("build is unknown");
+    expect(out).toContain("Exception c0000005 STATUS_ACCESS_VIOLATION");
+    expect(out).toContain("The unloaded-driver list could not be read (nt!MmUnloadedDrivers at");
+    expect(out).toMatch(/\n  lm +the loaded and the unloaded modules/);
+    expect(out.split("\n")[0]).toBe("An access violation at fffff804`8b58334c (outside every loaded module), reading ffffffff`ffffffff (an invalid address: -1, an uninitialised or poisoned pointer).");
+  });
+
+  test("the exception record and context are not in the dump: said plainly, the parameters kept", () => {
+    const out = run(exceptionCrashScene({ recordMissing: true })).output;
+    expect(out).toContain("The exception record at ffff8504`29891ee8 (Arg3) is not in this dump; what the parameters say is kept");
+    expect(out).toContain("The context record at ffff8504`29891720 (Arg4) is not in this dump");
+    expect(out.split("\n")[0]).toBe("An access violation in amdppm.sys at amdppm+0x334c.");
+  });
+
+  test("0x1E: the access violation's parameters come from Arg3 and Arg4", () => {
+    const b = bugcheckTarget(0x1e, [0xc0000005n, 0xfffff80727a91530n, 1n, 0x28n]);
+    b.target.addModule("myfault.sys", 0xfffff80727a90000n, 0x5000);
+    const out = run(b).output;
+    expect(out.split("\n")[0]).toBe("An access violation in myfault.sys at myfault+0x1530, writing 00000000`00000028 (a NULL pointer +0x28: the first 64 KB are never mapped).");
+  });
+
+  test("0x8E: the trap frame at Arg3 gives rip and rsp", () => {
+    const b = bugcheckTarget(0x8e, [0x80000003n, 0xfffff80727a91530n, 0n, 0n]);
+    const trap = b.alloc(TRAP64.size, 16);
+    b.memory.writeU64(trap + BigInt(TRAP64.Rip), 0xfffff80727a91530n);
+    b.memory.writeU64(trap + BigInt(TRAP64.Rsp), 0xffff850429891f28n);
+    b.writePtr(BigInt(b.target.symbols.get("nt!KiBugCheckData")!) + 24n, trap);
+    b.target.addModule("myfault.sys", 0xfffff80727a90000n, 0x5000);
+    const out = run(b).output;
+    expect(out).toContain("Trap frame: rip fffff807`27a91530, rsp ffff8504`29891f28");
+    expect(out.split("\n")[0]).toBe("Exception 80000003 STATUS_BREAKPOINT (breakpoint or assertion hit with no debugger attached) in myfault.sys at myfault+0x1530.");
+  });
+
+  test("0xD1: the instruction's driver, the referenced address classified", () => {
+    // Values of nmap/npcap issue 819 (test/fixtures/analyze/analyze-npcap819-x64-d1.txt).
+    const b = bugcheckTarget(0xd1, [0xffff8882181330e8n, 2n, 1n, 0xfffff800f5577150n]);
+    b.target.addModule("npcap.sys", 0xfffff800f5570000n, 0x20000);
+    const out = run(b).output;
+    expect(out.split("\n")[0]).toBe("An invalid memory reference at IRQL 2 in npcap.sys at npcap+0x7150, writing ffff8882`181330e8 (a kernel address outside every module: pool or another mapping).");
+  });
+
+  test("0x139 type 3: a corrupted LIST_ENTRY", () => {
+    const out = run(bugcheckTarget(0x139, [3n, 0n, 0n, 0n])).output;
+    expect(out.split("\n")[0]).toMatch(/^Security check failure: A LIST_ENTRY was corrupted/);
+    expect(out).toContain("Type 3: a LIST_ENTRY whose Flink->Blink");
+  });
+});

@@ -120,3 +120,82 @@ export function debuggerAddress(address: bigint): string {
   const text = address.toString(16).padStart(16, "0");
   return text.slice(0, 8) + "`" + text.slice(8);
 }
+
+/**
+ * _UNLOADED_DRIVERS (x64) has no PDB type (research layouts.md §3): WRK mm.h { UNICODE_STRING Name; PVOID
+ * StartAddress; PVOID EndAddress; LARGE_INTEGER CurrentTime; }, 0x28 bytes; nt!MmUnloadedDrivers points at 50 of them.
+ * _KTRAP_FRAME (x64) is not in the PDB extract either: Rip +0x168, Rsp +0x180, size 0x190 (Windows 10 x64 definition,
+ * thalium/icebox Windows_structs.h).
+ */
+export const UNLOADED64 = { Name: 0, StartAddress: 0x10, EndAddress: 0x18, CurrentTime: 0x20, size: 0x28, count: 50 };
+export const TRAP64 = { Rip: 0x168, Rsp: 0x180, size: 0x190 };
+
+/** The real crash of issue 21: Windows 10 19041, bugcheck 0x1000007E, an access violation in amdppm.sys reading -1. */
+export const ISSUE21 = {
+  code: 0x1000007e,
+  args: [0xffffffffc0000005n, 0xfffff8048b58334cn, 0xffff850429891ee8n, 0xffff850429891720n],
+  amdppmBase: 0xfffff8048b580000n,
+  amdppmSize: 0x16000,
+  referenced: 0xffffffffffffffffn,
+  rsp: 0xffff850429891f28n,
+};
+
+export interface ExceptionSceneOptions {
+  /** Take the faulting driver out of the loaded list and record it in MmUnloadedDrivers instead. */
+  unloaded?: boolean;
+  /**
+   * A kernel triage dump: only what one captures is readable. Microsoft: the small memory dump holds the bugcheck
+   * and its parameters, the loaded driver list, the processor context, the current process and thread and the
+   * kernel stack of the thread that crashed (learn.microsoft.com "Small memory dump"; WRK triage.h TRIAGE_DUMP_HEADER:
+   * ContextOffset, ExceptionOffset, UnloadedDriversOffset, DriverListOffset, CallStackOffset, DataBlocksOffset).
+   * Here: the exception record and context sit on the crashed thread's stack (the issue's Arg3/Arg4 are stack
+   * addresses) and are readable; nt!NtBuildNumber's page and MmUnloadedDrivers' array are not captured; NtBuildLab is.
+   */
+  triageDump?: boolean;
+  /** The exception record's and context's page is not in the dump either. */
+  recordMissing?: boolean;
+}
+
+/** A 0x1000007E crash laid out as the issue's dump: EXCEPTION_RECORD at Arg3, CONTEXT at Arg4 (PDB offsets). */
+export function exceptionCrashScene(options: ExceptionSceneOptions = {}): TargetBuilder {
+  const b = kernelTarget({ pointerSize: 8, build: BUILDS.win10_2004, dump: DUMP });
+  const m = b.memory;
+  const [, address, record, context] = ISSUE21.args;
+  if (options.triageDump) {
+    // The pool page holding NtBuildNumber is not captured; NtBuildLab is (and vertarget would say 19041 too).
+    const ntBuildNumber = b.target.symbols.get("nt!NtBuildNumber") ?? null;
+    b.reserveUnmapped(0);
+    if (ntBuildNumber !== null) m.unmap(ntBuildNumber & ~0xfffn, 0x1000);
+    const lab = b.global("nt", "NtBuildLab", 64);
+    m.write(lab, new TextEncoder().encode("19041.1.amd64fre.vb_release.191206-1406\0"));
+  }
+  const at = b.global("nt", "KiBugCheckData", 5 * 8);
+  b.writePtr(at, BigInt(ISSUE21.code));
+  ISSUE21.args.forEach((a, i) => b.writePtr(at + BigInt(8 * (i + 1)), a));
+  if (!options.recordMissing) {
+    m.map(context & ~0xfffn, 0x2000);
+    m.writeU32(record + BigInt(EXR64.ExceptionCode), 0xc0000005);
+    m.writeU64(record + BigInt(EXR64.ExceptionAddress), address);
+    m.writeU32(record + BigInt(EXR64.NumberParameters), 2);
+    m.writeU64(record + BigInt(EXR64.ExceptionInformation), 0n);
+    m.writeU64(record + BigInt(EXR64.ExceptionInformation + 8), ISSUE21.referenced);
+    m.writeU64(context + BigInt(CONTEXT64.Rip), address);
+    m.writeU64(context + BigInt(CONTEXT64.Rsp), ISSUE21.rsp);
+  }
+  if (!options.unloaded) {
+    b.target.addModule("amdppm.sys", ISSUE21.amdppmBase, ISSUE21.amdppmSize);
+  } else {
+    if (options.triageDump) b.reserveUnmapped(0); // the array's page alone is left out of the dump
+    const array = b.alloc(0x1000, 0x1000);
+    b.target.addSymbol("nt", "MmUnloadedDrivers", array + 0x800n);
+    b.writePtr(array + 0x800n, array);
+    b.target.addSymbol("nt", "MmLastUnloadedDriver", array + 0x808n);
+    const last = array + 0x808n;
+    m.writeU32(last, 1);
+    b.unicodeString(array + BigInt(UNLOADED64.Name), "amdppm.sys");
+    b.writePtr(array + BigInt(UNLOADED64.StartAddress), ISSUE21.amdppmBase);
+    b.writePtr(array + BigInt(UNLOADED64.EndAddress), ISSUE21.amdppmBase + BigInt(ISSUE21.amdppmSize));
+    if (options.triageDump) m.unmap(array & ~0xfffn, 0x1000);
+  }
+  return b;
+}
