@@ -760,7 +760,7 @@ function tagOwner(w: Work, tag: string): string | null {
     w.findings.push(messages.triageTagNoOwner(tag, search.modulesSearched));
     return null;
   }
-  const site = best.hits.length ? " (" + best.module.name + "+0x" + best.hits[0].rva.toString(16) + ")" : "";
+  const site = best.hits.length ? " at " + best.module.name + "+0x" + best.hits[0].rva.toString(16) : "";
   w.findings.push(messages.triageTagOwner(tag, best.module.fileName, best.confidence, site, owners.length > 1 ? owners.slice(1).map((o) => o.module.fileName) : []));
   return best.module.fileName;
 }

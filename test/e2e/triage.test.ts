@@ -1,6 +1,6 @@
 import { DebuggerSession } from "../emulator/session";
 import { kernelTarget, userTarget, BUILDS } from "../targets/builder";
-import { EXR64, TRAP64, bugcheckTarget, exceptionCrashScene, storeExceptionScene, storeExceptionScene32, poolBlock, symbolAt, debuggerAddress, DUMP } from "../targets/bugcheck";
+import { EXR64, TRAP64, bugcheckTarget, exceptionCrashScene, heapOverrunScene, storeExceptionScene, storeExceptionScene32, poolBlock, symbolAt, debuggerAddress, DUMP } from "../targets/bugcheck";
 import * as seed004 from "../fixtures/triage/seed004";
 import { expectGolden } from "../support/golden";
 import { failEachRead } from "../support/faults";
@@ -410,5 +410,24 @@ describe("!crashtriage on exception bugchecks (issue 21)", () => {
     const out = run(bugcheckTarget(0x139, [3n, 0n, 0n, 0n])).output;
     expect(out.split("\n")[0]).toMatch(/^Security check failure: A LIST_ENTRY was corrupted/);
     expect(out).toContain("Type 3: a LIST_ENTRY whose Flink->Blink");
+  });
+});
+
+describe("!crashtriage on pool corruption: the neighbour that overran (issue 21)", () => {
+  test("0x13A on a segment-heap kernel: the block before the damage, its tag and its driver, and special pool for it (golden)", () => {
+    const scene = heapOverrunScene();
+    const r = run({ target: scene.s.target });
+    expectGolden("triage-13a-overrun", r.output);
+    const first = r.output.split("\n")[0];
+    expect(first).toBe(
+      "Pool corruption at " + debuggerAddress(scene.chunk) + ": Invalid internal heap state, usually the result of a buffer overflow; the block before it is tagged 'NfOv', allocated by netfiltx.sys: the usual writer of an overrun.",
+    );
+    expect(r.output).toContain("The block before it: pool header " + debuggerAddress(scene.nfov.header) + ", tag 'NfOv'");
+    // The hit is the tag immediate of "mov r8d, 'NfOv'", two bytes into the instruction.
+    expect(r.output).toContain("Tag 'NfOv' is allocated by netfiltx.sys at netfiltx+0x" + (scene.overrunner.site + 2).toString(16) + " (found in its code, high confidence)");
+    expect(r.output).toMatch(/\n  verifier \/flags 0x1 \/driver netfiltx\.sys +on the crashed machine, then reboot: special pool for netfiltx\.sys/);
+    expect(r.output).toMatch(/\n  gflags \/r \+spp NfOv +/);
+    // A segment-heap block: no !pool follow-up (it does not walk segment-heap pages).
+    expect(r.output).not.toMatch(/\n  !pool /);
   });
 });

@@ -4,6 +4,8 @@
 //   Rsp +0x98, Rip +0xF8, size 0x4D0; _POOL_HEADER BlockSize bits 16-23 (×16, layouts.md §2.4), PoolTag +4.
 //   x86: winnt.h (i386), transcribed. nt!KiBugCheckData: ULONG_PTR[5], layouts.md §5.
 import { kernelTarget, BUILDS, TargetBuilder } from "./builder";
+import { SegmentHeapBuilder, HEAP_INDEX } from "./segment-heap";
+import { SCN } from "./pool";
 import { pdbField, pdbType } from "./pdb-layouts";
 import * as seed004 from "../fixtures/triage/seed004";
 
@@ -198,4 +200,53 @@ export function exceptionCrashScene(options: ExceptionSceneOptions = {}): Target
     if (options.triageDump) m.unmap(array & ~0xfffn, 0x1000);
   }
   return b;
+}
+
+/**
+ * A 0x13A pool overrun on a segment-heap kernel (19041, the real 0x13A dumps of safing/portmaster #1396/#1587 are
+ * 19041/22621 with Arg1 0x11): netfiltx.sys allocates 'NfOv' blocks (mov r8d, 'NfOv'; call [ExAllocatePool2]) and
+ * writes past one of them into the next VS chunk, a 'Vict' block of victim.sys; the heap manager found the damage
+ * at the victim's chunk (Arg3). The walker-independent layout is the segment-heap builder's (test/targets/segment-heap.ts).
+ */
+export function heapOverrunScene() {
+  const s = new SegmentHeapBuilder({ build: 19041, seed: 2121, dump: true });
+  const ntBase = BigInt(s.target.modules[0].base);
+  const allocating = (name: string, tag: string) => {
+    const drv = s.pool.driver(name, {
+      sections: [
+        { name: ".text", characteristics: SCN.CODE | SCN.EXECUTE | SCN.READ, size: 0x1000 },
+        { name: ".data", characteristics: SCN.INITIALIZED_DATA | SCN.READ | SCN.WRITE, size: 0x1000 },
+      ],
+      imports: [{ dll: "ntoskrnl.exe", functions: ["ExAllocatePool2", "ExFreePoolWithTag"], bound: { ExAllocatePool2: ntBase + 0x9b2010n, ExFreePoolWithTag: ntBase + 0x9b3450n } }],
+    });
+    // mov r8d, imm32 (41 b8 <tag>); call qword ptr [rip+disp32] to the IAT slot (ff 15 disp32).
+    const site = drv.image.sectionRva[".text"] + 0x120;
+    const slot = drv.image.iatRva["ntoskrnl.exe!ExAllocatePool2"];
+    const code = new Uint8Array([0x41, 0xb8, tag.charCodeAt(0), tag.charCodeAt(1), tag.charCodeAt(2), tag.charCodeAt(3), 0xff, 0x15, 0, 0, 0, 0]);
+    new DataView(code.buffer).setInt32(8, slot - (site + 12), true);
+    s.target.memory.write(drv.base + BigInt(site), code);
+    return { drv, site };
+  };
+  const overrunner = allocating("netfiltx.sys", "NfOv");
+  const victim = allocating("victim.sys", "Vict");
+  const placed = s.vs(HEAP_INDEX.NonPaged, [
+    { tag: "Othr", bytes: 0x200, busy: true },
+    { tag: "NfOv", bytes: 0x1f0, busy: true },
+    { tag: "Vict", bytes: 0x300, busy: true },
+    { tag: "Othr", bytes: 0x200, busy: true },
+  ]);
+  const nfov = placed[1];
+  const vict = placed[2];
+  // The overrun: 0x10 bytes past the end of NfOv's data, over the victim's chunk header (its size and flags).
+  s.target.memory.write(nfov.address + 0x1f0n, new Uint8Array(0x10).fill(0x41));
+  const chunk = vict.header - 0x10n;
+  const b = s.pool.b;
+  const at = b.global("nt", "KiBugCheckData", 5 * 8);
+  const args = [0x11n, s.heaps[0], chunk, 0n];
+  b.writePtr(at, 0x13an);
+  args.forEach((a, i) => b.writePtr(at + BigInt(8 * (i + 1)), a));
+  s.trackTag("NfOv");
+  s.trackTag("Vict");
+  s.finish();
+  return { s, args, nfov, vict, chunk, overrunner, victim };
 }
