@@ -1,6 +1,6 @@
 import { DebuggerSession } from "../emulator/session";
 import { kernelTarget, userTarget, BUILDS } from "../targets/builder";
-import { EXR64, TRAP64, bugcheckTarget, exceptionCrashScene, heapOverrunScene, storeExceptionScene, storeExceptionScene32, poolBlock, symbolAt, debuggerAddress, DUMP } from "../targets/bugcheck";
+import { EXR64, TRAP64, bugcheckTarget, exceptionCrashScene, heapOverrunScene, poolPage, storeExceptionScene, storeExceptionScene32, poolBlock, symbolAt, debuggerAddress, DUMP } from "../targets/bugcheck";
 import * as seed004 from "../fixtures/triage/seed004";
 import { expectGolden } from "../support/golden";
 import { failEachRead } from "../support/faults";
@@ -429,5 +429,25 @@ describe("!crashtriage on pool corruption: the neighbour that overran (issue 21)
     expect(r.output).toMatch(/\n  gflags \/r \+spp NfOv +/);
     // A segment-heap block: no !pool follow-up (it does not walk segment-heap pages).
     expect(r.output).not.toMatch(/\n  !pool /);
+  });
+});
+
+describe("!crashtriage on the pre-1809 pool: the header chain names the block before", () => {
+  test("0x19/0x20 on Windows 8.1: the chain breaks at the damaged header, the block before is the overrunner", () => {
+    const b = kernelTarget({ pointerSize: 8, build: BUILDS.win81, dump: DUMP });
+    const [, ovr, vict] = poolPage(b, [
+      { tag: "Ntfx", bytes: 0x30, busy: true },
+      { tag: "Ovr1", bytes: 0x58, busy: true },
+      { tag: "Vict", bytes: 0x40, busy: true },
+      { tag: "Free", bytes: 0x80, busy: false },
+    ]);
+    // The overrun: 'Ovr1' wrote 8 bytes past its block, over the next header's sizes and tag.
+    b.memory.write(vict, new TextEncoder().encode("AAAAAAAA"));
+    const out = run(bugcheckTargetOn(b, 0x19, [0x20n, vict, vict + 0x50n, 0n])).output;
+    expect(out).toContain("The pool header chain of the page breaks at " + debuggerAddress(vict) + ": that header is corrupt");
+    expect(out).toContain("The block before it: pool header " + debuggerAddress(ovr) + ", tag 'Ovr1', 0x70 (112 bytes)");
+    expect(out.split("\n")[0]).toMatch(/^Pool corruption: A pool block header's size is corrupt \(block tagged 'AAAA'\) - the damage was done earlier.*; the block before it is tagged 'Ovr1'$/);
+    expect(out).toMatch(/\n  !pool /);
+    expect(out).toMatch(/\n  gflags \/r \+spp Ovr1 +/);
   });
 });

@@ -250,3 +250,33 @@ export function heapOverrunScene() {
   s.finish();
   return { s, args, nfov, vict, chunk, overrunner, victim };
 }
+
+/** _POOL_HEADER bit fields of the PDB (the same in every x64 build of the data set): PreviousSize, BlockSize, PoolType. */
+const header64 = (field: string) => {
+  const f = pdbField(BUILDS.win10_2004, "_POOL_HEADER", field)!;
+  return f.offset * 8 + (f.bitPosition || 0);
+};
+export const POOL_HEADER_BITS = { PreviousSize: header64("PreviousSize"), BlockSize: header64("BlockSize"), PoolType: header64("PoolType") };
+
+/**
+ * A small-block page of the pre-1809 pool (x64): headers back to back from the page start, each with PreviousSize
+ * and BlockSize in 16-byte units and PoolType (0 = free; 1 = NonPagedPool + 1 for a busy nonpaged block, layouts.md
+ * §2.4), the tag at +4. Returns each block's header address.
+ */
+export function poolPage(b: TargetBuilder, blocks: { tag: string; bytes: number; busy: boolean }[]): bigint[] {
+  const page = b.alloc(0x1000, 0x1000);
+  const headers: bigint[] = [];
+  let offset = 0;
+  let previous = 0;
+  for (const block of blocks) {
+    const units = Math.ceil((block.bytes + POOL_HEADER64.size) / 16);
+    const at = page + BigInt(offset);
+    const word = (previous << POOL_HEADER_BITS.PreviousSize) | (units << POOL_HEADER_BITS.BlockSize) | ((block.busy ? 2 : 0) << POOL_HEADER_BITS.PoolType);
+    b.memory.writeU32(at, word >>> 0);
+    for (let i = 0; i < 4; i++) b.memory.write(at + BigInt(POOL_HEADER64.PoolTag + i), new Uint8Array([block.tag.charCodeAt(i)]));
+    headers.push(at);
+    previous = units;
+    offset += units * 16;
+  }
+  return headers;
+}
