@@ -25,7 +25,7 @@ export const BUGCHECK_CODES: { [code: number]: CodeInfo } = {
   0x1a: { name: "MEMORY_MANAGEMENT", parameters: [SUBCODE, "Depends on the subcode", "Depends on the subcode", "Depends on the subcode"], source: "MSD bug-check-0x1a--memory-management" },
   0x1e: { name: "KMODE_EXCEPTION_NOT_HANDLED", parameters: ["Exception code", "Address of the exception", "Exception parameter 0", "Exception parameter 1"], source: "MSD bug-check-0x1e" },
   0x3b: { name: "SYSTEM_SERVICE_EXCEPTION", parameters: ["Exception code", "Address of the instruction that caused the exception", "Address of the context record", "Reserved"], source: "MSD bug-check-0x3b" },
-  0x50: { name: "PAGE_FAULT_IN_NONPAGED_AREA", parameters: ["Memory address referenced", "Access: 0 read, 1 write, 2 or 8 execute", "Address of the instruction that referenced the memory (if known)", "Fault type: 3 wrong session, 4 address not canonical"], source: "MSD bug-check-0x50--page-fault-in-nonpaged-area (layouts.md §5)" },
+  0x50: { name: "PAGE_FAULT_IN_NONPAGED_AREA", parameters: ["Memory address referenced", "Access (Windows 10: bit 1 write, bit 4 execute; before: 0 read, 1 write)", "Address of the instruction that referenced the memory (if known)", "Fault type: 3 wrong session, 4 address not canonical"], source: "MSD bug-check-0x50--page-fault-in-nonpaged-area (layouts.md §5)" },
   0x7a: { name: "KERNEL_DATA_INPAGE_ERROR", parameters: ["Lock type, or the PTE address (see the layout below)", "Error status (NTSTATUS)", "Current process, InPageSupport address or PTE contents (see the layout)", "Virtual address that could not be paged in"], source: "MSD bug-check-0x7a--kernel-data-inpage-error (layouts.md §5)" },
   0x7e: { name: "SYSTEM_THREAD_EXCEPTION_NOT_HANDLED", parameters: ["Exception code", "Address of the exception", "Address of the exception record", "Address of the context record"], source: "MSD bug-check-0x7e" },
   0xc2: { name: "BAD_POOL_CALLER", parameters: [SUBCODE, "Depends on the subcode", "Depends on the subcode", "Depends on the subcode"], source: "MSD bug-check-0xc2--bad-pool-caller (layouts.md §5)" },
@@ -146,6 +146,8 @@ export const SUBCODES: { [code: number]: { [subcode: number]: SubcodeInfo } } = 
     0x01: { meaning: "VTGuard detected an illegal virtual function table (a corrupted C++ object)" },
     0x02: { meaning: "The stack cookie check detected a stack-based buffer overrun (/GS violation)" },
     0x03: { meaning: "A LIST_ENTRY was corrupted (for example a double remove, or an overrun into the entry)" },
+    // Reserved on Microsoft's page; the debugger names it (wbenny/hvpp #41, test/fixtures/analyze/analyze-hvpp41-x64-139.txt).
+    0x04: { meaning: "The thread's stack pointer was outside the legal stack extents for the thread" },
     0x05: { meaning: "An invalid parameter was passed to a function that treats it as fatal" },
     0x06: { meaning: "The stack cookie was not initialized by the loader" },
     0x07: { meaning: "A fatal program exit was requested" },

@@ -308,9 +308,21 @@ function decodeKernelInpage(w: Work): void {
 
 // --- 0x50 PAGE_FAULT_IN_NONPAGED_AREA ---
 
+/**
+ * Arg2 of 0x50 and the special-pool page faults. Windows 10 debuggers describe it as the x64 page-fault error code
+ * ("bit 0 set if the fault was due to a not-present PTE, bit 1 is set if the fault was due to a write, ... bit 4 ...
+ * execute of a no-execute PTE", test/fixtures/analyze/analyze-systeminformer1525-x64-50.txt); Windows 7 and 8.1 ones
+ * as "value 0 = read operation, 1 = write operation" (analyze-sia1918-win7, analyze-dokany46). Read by the build.
+ */
+function pageFaultAccess(w: Work, p2: Address): "read" | "write" | "execute" | null {
+  const build = w.target.windowsBuild();
+  if (w.target.pointerSize === 8 && build !== null && build >= 10240 && p2.hi === 0) return p2.lo & 0x10 ? "execute" : p2.lo & 2 ? "write" : "read";
+  return accessWord(p2, false);
+}
+
 function decodePageFault(w: Work): void {
   const [p1, p2, p3, p4] = w.bugcheck.parameters;
-  const access = accessWord(p2, false);
+  const access = pageFaultAccess(w, p2);
   w.findings.push(messages.triageAccess(access || "unknown access (" + p2.toString() + ")", fmt(w, p1)));
   let a: Attribution | null = null;
   if (!p3.isNull) {

@@ -239,7 +239,7 @@ export const messages = {
     "The bugcheck code could not be read: " + reason + ", and .bugcheck gave nothing. Load the kernel's symbols (.symfix; .reload /f nt) and try again.",
   triageDecoderStopped: (detail: string) => "Decoding stopped: " + detail.replace(/[\x00-\x1f]/g, " ") + "; what was found before is shown.",
   triageNoDecoder: (name: string) =>
-    name + ": leaktools has no decoder for this case; the parameters above are the bugcheck's own. Run !analyze -v.",
+    name + ": leaktools has no decoder for this case; the parameters below are the bugcheck's own. Run !analyze -v.",
   triageUnknownCode: (code: string) =>
     "Bugcheck " + code + " is not in leaktools' table; the raw parameters are shown. Run !analyze -v for its meaning.",
   triageUnknownSubcode: (subcode: string, source: string) =>
