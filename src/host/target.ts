@@ -326,7 +326,7 @@ export class Target {
 /** The build number `vertarget` prints: "Kernel Version 19041 MP" or "Built by: 19041.1.amd64fre...". */
 export function buildFromVertarget(lines: string[]): number | null {
   for (const line of lines) {
-    const m = /Kernel Version (\d{4,5})\b/.exec(line) || /Built by:\s*(\d{4,5})\./.exec(line);
+    const m = /Kernel Version (\d{4,5})\b/.exec(line) || /(?:Built by|Edition build lab):\s*(\d{4,5})\./.exec(line);
     if (m) return parseInt(m[1], 10);
   }
   return null;
