@@ -43,6 +43,8 @@ export interface NeighbourLookup {
   /** Where a broken header chain stopped the walk (old pool): the corruption itself. */
   chainBrokenAt: Address | null;
   problems: string[];
+  /** The segment-heap layouts' description when a built-in one was used (for the Layout: line), else null. */
+  layout?: string | null;
 }
 
 export interface PoolPageEntry extends PoolNeighbour {
@@ -116,9 +118,11 @@ function poolPageNeighbours(target: Target, address: Address): NeighbourLookup {
 function segmentHeapNeighbours(target: Target, address: Address, build: number | null): NeighbourLookup {
   const none = (why: string): NeighbourLookup => ({ method: "segment heap", containing: null, before: null, chainBrokenAt: null, problems: [why] });
   const layouts: { [name: string]: ResolvedLayout } = {};
+  let builtIn: string | null = null;
   for (const name of Object.keys(SEGMENT_HEAP_LAYOUTS) as SegmentHeapLayoutName[]) {
     const l = resolveLayout(SEGMENT_HEAP_LAYOUTS[name], (m, t) => target.type(m, t), 8, build);
     if (isLayoutMissing(l)) return none("no layout for nt!" + l.typeName + ": " + l.reason);
+    if (l.origin === "built-in" && !builtIn) builtIn = l.description;
     layouts[name] = l;
   }
   const all = layouts as unknown as SegmentHeapLayouts;
@@ -147,5 +151,5 @@ function segmentHeapNeighbours(target: Target, address: Address, build: number |
     .map((b) => ({ header: b.header, size: b.size, tag: b.tag, busy: true }))
     .sort((a, b) => a.header.compare(b.header));
   const found = neighboursOf(blocks, address, sub[0].kind === "VS" ? VS_CHUNK_HEADER : 0);
-  return { method: "segment heap", containing: found.containing, before: found.before, chainBrokenAt: null, problems: problems.concat(meta.problems, walk.problems) };
+  return { method: "segment heap", containing: found.containing, before: found.before, chainBrokenAt: null, problems: problems.concat(meta.problems, walk.problems), layout: builtIn };
 }

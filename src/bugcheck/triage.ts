@@ -647,7 +647,7 @@ function exceptionParts(w: Work, spec: ExceptionSpec, code: number, address: Add
       out.record = r;
       out.code = r.ExceptionCode;
       out.address = r.ExceptionAddress;
-      w.findings.push(messages.triageException(statusText(r.ExceptionCode), fmt(w, r.ExceptionAddress), null, r.ExceptionFlags, r.NumberParameters));
+      w.findings.push(messages.triageExceptionRecord(statusText(r.ExceptionCode), fmt(w, r.ExceptionAddress), r.ExceptionFlags, r.NumberParameters));
       if (r.countCapped) w.findings.push(messages.triageParameterCountCapped(r.NumberParameters));
       const f = memoryFault(r);
       if (f) out.fault = { access: f.access, address: f.address };
@@ -744,6 +744,7 @@ interface NeighbourVerdict {
 function poolNeighbourFindings(w: Work, address: Address): NeighbourVerdict {
   const t = w.target;
   const n: NeighbourLookup = lookupPoolNeighbours(t, address);
+  if (n.layout && w.layouts.indexOf(n.layout) < 0) w.layouts.push(n.layout);
   for (const problem of n.problems.slice(0, 5)) w.findings.push(messages.triagePoolWalkProblem(n.method, problem));
   if (n.chainBrokenAt) w.findings.push(messages.triagePoolChainBroken(fmt(w, n.chainBrokenAt)));
   const describe = (b: PoolNeighbour | null, role: string): string | null => {

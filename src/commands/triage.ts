@@ -15,13 +15,13 @@ import { Printer } from "../core/printer";
 import { nextBlock } from "../render/report";
 
 /** The codes !crashtriage decodes beyond naming them, for !leaktools and the README (docs/readme/triage.md). */
-export const COVERED_CODES = "0x0A 0x19 0x1A 0x1E 0x3B 0x4E 0x50 0x7A 0x7E 0x8E 0xC1 0xC2 0xC4 0xC5 0xCC 0xCD 0xD1 0xD5 0xD6 0x12B 0x139 0x13A 0x154, and their _M variants";
+export const COVERED_CODES = [0x0a, 0x19, 0x1a, 0x1e, 0x3b, 0x4e, 0x50, 0x7a, 0x7e, 0x8e, 0xc1, 0xc2, 0xc4, 0xc5, 0xcc, 0xcd, 0xd1, 0xd5, 0xd6, 0x12b, 0x139, 0x13a, 0x154];
 
 export const triageCommand: Command = {
   name: "crashtriage",
   takesNoArguments: true,
   usage: "!crashtriage",
-  summary: "What a bugcheck means, which driver it points at, and where to look next (" + COVERED_CODES + ")",
+  summary: "A bugcheck's verdict and the driver behind it; decodes " + COVERED_CODES.map((c) => (c < 0x10 ? "0" : "") + c.toString(16).toUpperCase()).join(" ") + " (and _M)",
   quietRepeats: true,
   run(ctx, args) {
     const target = ctx.target;

@@ -252,6 +252,8 @@ export const messages = {
     "Arg2 " + arg2 + " is EXCEPTION_POINTERS: ExceptionRecord " + record + ", ContextRecord " + context,
   triageException: (code: string, address: string, symbol: string | null, flags: number, count: number) =>
     "Exception " + code + " at " + address + " " + (symbol || "(no symbol)") + ", flags " + flags.toString(16) + ", " + count + " parameters",
+  triageExceptionRecord: (code: string, address: string, flags: number, count: number) =>
+    "Exception " + code + " at " + address + ", flags " + flags.toString(16) + ", " + count + " parameter" + (count === 1 ? "" : "s"),
   triageParameterCountCapped: (count: number) =>
     "NumberParameters is " + count + ", above the 15 an EXCEPTION_RECORD holds: the record is corrupt; 15 were read.",
   triageMemoryFault: (access: string, address: string, ioStatus: string | null) =>
