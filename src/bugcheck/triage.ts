@@ -543,7 +543,7 @@ function unloadedContaining(w: Work, address: Address): { name: string; start: A
     w.unloaded = [];
     const t = w.target;
     const array = t.readGlobalPointer("nt", "MmUnloadedDrivers");
-    const l = layout(w, UNLOADED_DRIVERS);
+    const l = array instanceof Address && !array.isNull ? layout(w, UNLOADED_DRIVERS) : null;
     if (array === null) {
       w.findings.push(messages.triageUnloadedListMissing("nt!MmUnloadedDrivers was not found"));
     } else if (array instanceof Unreadable || array.isNull || !l) {

@@ -7,7 +7,7 @@ import { userTarget, BUILDS } from "../targets/builder";
 describe("identical reports within two minutes are one line", () => {
   test("!crashtriage then dx @$crashtriage().Verdict: one line, the value read afresh", () => {
     const s = DebuggerSession.load(storeExceptionScene().target);
-    expect(s.run("!crashtriage").output).toContain("Verdict: in-page I/O error");
+    expect(s.run("!crashtriage").output.split("\n")[0]).toMatch(/^In-page I\/O error/);
     const again = s.run("dx @$crashtriage().Verdict");
     expect(again.output.split("\n")[0]).toBe("(!crashtriage: the same report as the previous one, not printed again; the result below was read just now.)");
     expect(again.output).not.toContain("Findings:");
