@@ -126,6 +126,14 @@ function segmentHeapNeighbours(target: Target, address: Address, build: number |
     layouts[name] = l;
   }
   const all = layouts as unknown as SegmentHeapLayouts;
+  const result = (containing: PoolNeighbour | null, before: PoolNeighbour | null, problems: string[]): NeighbourLookup => ({
+    method: "segment heap",
+    containing,
+    before,
+    chainBrokenAt: null,
+    problems: build === null ? ["the Windows build is unknown (no nt!NtBuildNumber, NtBuildLab or vertarget answer), so the segment-heap layout is a guess"].concat(problems) : problems,
+    layout: builtIn,
+  });
   const stateAt = target.symbolAddress("nt", "ExPoolState");
   const globalsAt = target.symbolAddress("nt", "RtlpHpHeapGlobals");
   if (!stateAt || !globalsAt) return none("the symbol nt!" + (stateAt ? "RtlpHpHeapGlobals" : "ExPoolState") + " was not found (.symfix; .reload /f nt)");
@@ -140,16 +148,16 @@ function segmentHeapNeighbours(target: Target, address: Address, build: number |
   };
   const problems: string[] = [];
   const heaps = readPoolHeaps(reader, stateAt, all, problems);
-  if (!heaps) return { method: "segment heap", containing: null, before: null, chainBrokenAt: null, problems };
+  if (!heaps) return result(null, null, problems);
   const buildEncoding = encodingOfBuild(build);
   const meta = walkSegmentMetadata(reader, heaps, keys.heapKey, all, MAX_SEGMENTS, buildEncoding);
   const sub = meta.subsegments.filter((s) => address.isWithin(s.address, s.size));
-  if (sub.length === 0) return { method: "segment heap", containing: null, before: null, chainBrokenAt: null, problems: problems.concat(meta.problems, ["no pool subsegment holds " + target.formatAddress(address) + " (a big allocation, or not pool)"]) };
+  if (sub.length === 0) return result(null, null, problems.concat(meta.problems, ["no pool subsegment holds " + target.formatAddress(address) + " (a big allocation, or not pool)"]));
   const every = parseTagPattern("*")!;
   const walk = walkSubsegments(reader, sub, { heapKey: keys.heapKey, lfhKeyLow: keys.lfhKeyLow, encoding: meta.encoding || buildEncoding }, all, { pattern: every, stopAfter: null, maxBytes: sub[0].size });
   const blocks = walk.blocks
     .map((b) => ({ header: b.header, size: b.size, tag: b.tag, busy: true }))
     .sort((a, b) => a.header.compare(b.header));
   const found = neighboursOf(blocks, address, sub[0].kind === "VS" ? VS_CHUNK_HEADER : 0);
-  return { method: "segment heap", containing: found.containing, before: found.before, chainBrokenAt: null, problems: problems.concat(meta.problems, walk.problems), layout: builtIn };
+  return result(found.containing, found.before, problems.concat(meta.problems, walk.problems));
 }

@@ -769,12 +769,15 @@ function tagOwner(w: Work, tag: string): string | null {
   const search = findTagOwners(w.target, tagBytes(tag));
   const owners = search.owners.filter((o) => o.module.name.toLowerCase() !== "nt" && !/^nt(oskrnl|krnl)/i.test(o.module.fileName));
   const best = owners.length ? owners[0] : search.owners.length ? search.owners[0] : null;
+  // Images that could not be read were not searched: said, so a missing owner is not taken for none.
+  if (search.notSearched.length) w.findings.push(messages.triageTagNotSearched(tag, search.notSearched.length, search.notSearched[0].module + " " + search.notSearched[0].section + ": " + search.notSearched[0].reason));
   if (!best) {
     w.findings.push(messages.triageTagNoOwner(tag, search.modulesSearched));
     return null;
   }
   const site = best.hits.length ? " at " + best.module.name + "+0x" + best.hits[0].rva.toString(16) : "";
   w.findings.push(messages.triageTagOwner(tag, best.module.fileName, best.confidence, site, owners.length > 1 ? owners.slice(1).map((o) => o.module.fileName) : []));
+  for (const problem of best.problems.slice(0, 2)) w.findings.push(messages.triageTagOwnerProblem(best.module.fileName, problem));
   return best.module.fileName;
 }
 

@@ -292,7 +292,7 @@ export const messages = {
   triageUnloadedListMissing: (why: string) =>
     "The unloaded-driver list could not be read (" + why + "); in a triage dump it is in its own section, which `lm` shows",
   triageNotInDump: (what: string, address: string, arg: string) =>
-    "The " + what + " at " + address + " (" + arg + ") is not in this dump; what the parameters say is kept",
+    "The " + what + " at " + address + " (" + arg + ") could not be read: it is not in this dump; what the parameters say is kept",
   triageRegisters: (what: string, ip: string, sp: string) => capitalFirst(what) + ": rip " + ip + ", rsp " + sp,
   triageFaultingAt: (address: string, where: string) => "Faulting instruction " + address + ": " + where,
   triageAccessViolation: (access: string, address: string) => "Access violation: " + access + " of " + address,
@@ -321,6 +321,9 @@ export const messages = {
   triageNoPoolBlock: (address: string, method: string) => "No readable pool block holds " + address + " (" + method + " walk): free space, or a header too damaged to read",
   triageTagOwner: (tag: string, driver: string, confidence: string, site: string, others: string[]) =>
     "Tag '" + tag + "' is allocated by " + driver + site + " (found in its code, " + confidence + " confidence)" + (others.length ? "; also in " + others.join(", ") : ""),
+  triageTagNotSearched: (tag: string, count: number, first: string) =>
+    "Tag '" + tag + "': " + count + " image part" + (count === 1 ? "" : "s") + " could not be read and were not searched (" + first + ")",
+  triageTagOwnerProblem: (driver: string, problem: string) => "  " + driver + ": " + problem,
   triageTagNoOwner: (tag: string, searched: number) => "Tag '" + tag + "': no driver's code among " + searched + " searched uses it as an allocation tag",
   triageSpecialPool: (meaning: string, address: string) => "Special pool caught a driver in the act: " + meaning + " (" + address + ").",
   triagePfnList: (meaning: string, driverBug: boolean) =>
