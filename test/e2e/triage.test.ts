@@ -375,7 +375,7 @@ describe("!crashtriage on exception bugchecks (issue 21)", () => {
   test("the exception record and context are not in the dump: said plainly, the parameters kept", () => {
     const out = run(exceptionCrashScene({ recordMissing: true })).output;
     expect(out).toContain("The exception record at ffff8504`29891ee8 (Arg3) could not be read: it is not in this dump; what the parameters say is kept");
-    expect(out).toContain("The context record at ffff8504`29891720 (Arg4) is not in this dump");
+    expect(out).toContain("The context record at ffff8504`29891720 (Arg4) could not be read: it is not in this dump");
     expect(out.split("\n")[0]).toBe("An access violation in amdppm.sys at amdppm+0x334c.");
   });
 
