@@ -17,6 +17,7 @@ import { lookupPoolNeighbours, NeighbourLookup, PoolNeighbour } from "./pool-nei
 import { findTagOwners } from "../pool/owners";
 import { tagBytes } from "../pool/tags";
 import { formatSource } from "../core/symbol-line";
+import { ReportedException, accessOf, shortSymbol } from "./user-exception";
 import { contextBytesNeeded, decodeContext, decodeExceptionPointers, decodeExceptionRecord, memoryFault, ExceptionRecord } from "./exception";
 import { isMemCompression, parseThreadProcesses } from "./thread";
 
@@ -832,4 +833,59 @@ function decodeFaultyPage(w: Work): void {
   w.verdict = messages.triageFaultyPage(fmt(w, p[0]), p[1].toString());
   addNext(w, "!errrec", "the hardware error record (WHEA) behind the report");
   addNext(w, "mdsched", "Windows Memory Diagnostic on the crashed machine");
+}
+
+// --- User mode: the exception `.exr -1` reports ---
+
+export interface UserExceptionRecord {
+  ExceptionCode: number;
+  Name: string;
+  Address: Address;
+  /** The module's file name holding the faulting address, or null. */
+  Driver: string | null;
+  Findings: string[];
+  Verdict: string;
+  NextCommands: NextCommand[];
+  toString(): string;
+}
+
+export function triageUserException(target: Target, e: ReportedException): UserExceptionRecord {
+  const ps = target.pointerSize;
+  const next: NextCommand[] = [];
+  const add = (command: string, why: string) => next.push({ Command: command, Why: why, toString: () => command });
+  const findings: string[] = [];
+  const module = target.moduleContaining(e.address);
+  const offsetName = module ? moduleOffsetName(e.address, [module]) : null;
+  const where = e.symbol ? shortSymbol(e.symbol) : offsetName || e.address.format(ps);
+  findings.push(messages.triageUserException(statusText(e.code), e.address.format(ps), where, e.flags, e.parameters.length));
+  const info = NTSTATUS[e.code];
+  const words = e.code === 0xc0000005 ? "An access violation" : "Exception " + hex8(e.code) + (info ? " " + info.name + " (" + info.meaning + ")" : e.codeText ? " (" + e.codeText + ")" : "");
+  const av = accessOf(e);
+  let fault: string | null = null;
+  if (av) {
+    const kind = classifyAddress(av.address, { pointerSize: ps, modules: target.modules(), unloaded: [], stackPointer: null });
+    // From user mode, an address in the upper half is the kernel's: the process may not touch it.
+    const text =
+      kind.kind === "kernel" || (kind.kind === "module" && av.address.hi >= 0x8000) ? "a kernel-space address, never valid from user mode"
+      : kind.kind === "user" ? "an address of the process it could not touch: freed or never allocated, a stale or wild pointer"
+      : kind.text;
+    fault = (av.access ? ACCESS_ING[av.access] : "accessing") + " " + av.address.format(ps) + " (" + text + ")";
+    findings.push(messages.triageAccessViolation(av.access || "unknown access", av.address.format(ps)));
+    if (kind.kind === "kernel" || kind.kind === "user") add("!heap -p -a " + av.address.format(ps), "the heap block that holds the address, with its stack where the process has page heap or +ust");
+    add("!address " + av.address.format(ps), "what the address is: heap, stack, image, or free");
+  }
+  const driver = module ? module.fileName : null;
+  const verdict = messages.triageExceptionVerdict(words, driver, driver ? where : where, fault, false);
+  add(".ecxr ; k", "the registers and the stack at the exception");
+  if (module) add("lmvm " + module.name, "the module's version, timestamp and path");
+  return {
+    ExceptionCode: e.code,
+    Name: info ? info.name : e.codeText || "exception " + hex8(e.code),
+    Address: e.address,
+    Driver: driver,
+    Findings: findings,
+    Verdict: verdict,
+    NextCommands: next,
+    toString: () => verdict,
+  };
 }

@@ -13,6 +13,10 @@ import { readBugCheck, isBugCheck } from "../bugcheck/data";
 import { triageBugCheck, hex, ParameterRecord, NextCommand, TriageRecord } from "../bugcheck/triage";
 import { Printer } from "../core/printer";
 import { nextBlock } from "../render/report";
+import { SafeArg } from "../core/validate";
+import { parseExr } from "../bugcheck/user-exception";
+import { triageUserException } from "../bugcheck/triage";
+import { CommandContext } from "./command";
 
 /** The codes !crashtriage decodes beyond naming them, for !leaktools and the README (docs/readme/triage.md). */
 export const COVERED_CODES = [0x0a, 0x19, 0x1a, 0x1e, 0x3b, 0x4e, 0x50, 0x7a, 0x7e, 0x8e, 0xc1, 0xc2, 0xc4, 0xc5, 0xcc, 0xcd, 0xd1, 0xd5, 0xd6, 0x12b, 0x139, 0x13a, 0x154];
@@ -25,7 +29,7 @@ export const triageCommand: Command = {
   quietRepeats: true,
   run(ctx, args) {
     const target = ctx.target;
-    if (!target.isKernel) return none(ctx.out, messages.triageNoBugcheck("this is a user-mode session, which has no bugcheck"));
+    if (!target.isKernel) return userMode(ctx);
     const bugcheck = readBugCheck(target);
     if (!isBugCheck(bugcheck)) {
       if ((bugcheck as { kind: string }).kind === "unavailable") {
@@ -38,6 +42,24 @@ export const triageCommand: Command = {
     return record;
   },
 };
+
+/**
+ * User mode: the exception the debugger reports (`.exr -1`: the dump's exception stream, or the live process's last
+ * event), decoded like a kernel exception bugcheck: code by name, the faulting module+offset, the address read or
+ * written and what it is. No exception: the one-line answer.
+ */
+function userMode(ctx: CommandContext): unknown {
+  const target = ctx.target;
+  const out = target.executeCommand(".exr", "-1" as SafeArg);
+  const e = out.error ? null : parseExr(out.lines);
+  if (!e) return none(ctx.out, messages.triageNoBugcheck("this user-mode session reports no exception (.exr -1 " + (out.error ? "failed" : "showed none") + ")"));
+  const record = triageUserException(target, e);
+  ctx.out.line(record.Verdict);
+  ctx.out.line(messages.triageUserSource());
+  for (const f of record.Findings) ctx.out.line("  " + f);
+  ctx.out.lines(nextBlock(record.NextCommands.map((n) => ({ command: n.Command, why: n.Why }))));
+  return record;
+}
 
 /** One line and no value: dx then shows nothing more. */
 function none(out: Printer, line: string): undefined {

@@ -234,7 +234,7 @@ export const messages = {
 
   // --- triage ---
   triageNoBugcheck: (why: string) =>
-    "No bugcheck: " + why + ". !crashtriage reads a kernel crash dump (MEMORY.DMP or a minidump); open one with windbg -z.",
+    "No bugcheck: " + why + ". !crashtriage reads a kernel crash dump (MEMORY.DMP or a minidump), or a process stopped on an exception; open a dump with windbg -z.",
   triageUnavailable: (reason: string) =>
     "The bugcheck code could not be read: " + reason + ", and .bugcheck gave nothing. Load the kernel's symbols (.symfix; .reload /f nt) and try again.",
   triageDecoderStopped: (detail: string) => "Decoding stopped: " + detail.replace(/[\x00-\x1f]/g, " ") + "; what was found before is shown.",
@@ -321,6 +321,9 @@ export const messages = {
   triageNoPoolBlock: (address: string, method: string) => "No readable pool block holds " + address + " (" + method + " walk): free space, or a header too damaged to read",
   triageTagOwner: (tag: string, driver: string, confidence: string, site: string, others: string[]) =>
     "Tag '" + tag + "' is allocated by " + driver + site + " (found in its code, " + confidence + " confidence)" + (others.length ? "; also in " + others.join(", ") : ""),
+  triageUserSource: () => "Exception reported by the debugger (.exr -1):",
+  triageUserException: (code: string, address: string, where: string, flags: number, count: number) =>
+    "Exception " + code + " at " + address + " " + where + ", flags " + flags.toString(16) + ", " + count + " parameter" + (count === 1 ? "" : "s"),
   triageTagNotSearched: (tag: string, count: number, first: string) =>
     "Tag '" + tag + "': " + count + " image part" + (count === 1 ? "" : "s") + " could not be read and were not searched (" + first + ")",
   triageTagOwnerProblem: (driver: string, problem: string) => "  " + driver + ": " + problem,

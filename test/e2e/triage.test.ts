@@ -301,14 +301,14 @@ describe("!crashtriage without a bugcheck", () => {
   test("a live kernel session: one line", () => {
     const b = bugcheckTarget(0, [0n, 0n, 0n, 0n], { dump: null });
     const lines = run(b).output.split("\n").filter(Boolean);
-    expect(lines[0]).toBe("No bugcheck: this live session has not crashed. !crashtriage reads a kernel crash dump (MEMORY.DMP or a minidump); open one with windbg -z.");
+    expect(lines[0]).toBe("No bugcheck: this live session has not crashed. !crashtriage reads a kernel crash dump (MEMORY.DMP or a minidump), or a process stopped on an exception; open a dump with windbg -z.");
     expect(lines.slice(1)).toEqual(["@$crashtriage()"]); // the emulated dx echo of an empty value
   });
 
-  test("a user-mode session: one line", () => {
+  test("a user-mode session without an exception: one line", () => {
     const out = run(userTarget({ pointerSize: 8, build: BUILDS.win10_22h2 })).output;
     expect(out.split("\n").filter(Boolean)).toHaveLength(2); // the line and the dx echo of an empty value
-    expect(out).toContain("No bugcheck: this is a user-mode session");
+    expect(out).toContain("No bugcheck: this user-mode session reports no exception (.exr -1 showed none)");
   });
 
   test("no symbol and no .bugcheck answer: says what to do", () => {
@@ -449,5 +449,47 @@ describe("!crashtriage on the pre-1809 pool: the header chain names the block be
     expect(out.split("\n")[0]).toMatch(/^Pool corruption: A pool block header's size is corrupt \(block tagged 'AAAA'\) - the damage was done earlier.*; the block before it is tagged 'Ovr1'$/);
     expect(out).toMatch(/\n  !pool /);
     expect(out).toMatch(/\n  gflags \/r \+spp Ovr1 +/);
+  });
+});
+
+describe("!crashtriage in user mode: the exception .exr -1 reports (real outputs, test/fixtures/triage/exr-*.txt)", () => {
+  const exr = (file: string) => {
+    const text = require("fs").readFileSync(require("path").resolve(__dirname, "../fixtures/triage", file), "utf8") as string;
+    const body = text.slice(text.indexOf("\n\n") + 2);
+    return body.split(/\r?\n/).filter((l: string) => l.length > 0 && !/^EXCEPTION_RECORD:/.test(l) && !/^\.exr/.test(l)).map((l: string) => l.replace(/^# /, ""));
+  };
+
+  test("a NULL write in test_symbol.exe: the verdict names the module, the symbol and the NULL pointer", () => {
+    const b = userTarget({ pointerSize: 8, build: BUILDS.win10_2004 });
+    b.target.addModule("C:\\test\\test_symbol.exe", 0x7ff7e8b40000n, 0x30000);
+    b.target.onCommand(".exr -1", exr("exr-test-symbol-x64.txt"));
+    const r = run(b);
+    expect(r.output.split("\n")[0]).toBe("An access violation in test_symbol.exe at test_symbol!main+0x49, writing 00000000`00000000 (a NULL pointer: the first 64 KB are never mapped).");
+    expect(r.output).toContain("Exception c0000005 STATUS_ACCESS_VIOLATION (access violation) at 00007ff7`e8b57919 test_symbol!main+0x49, flags 0, 2 parameters");
+    expect(r.output).toMatch(/\n  \.ecxr ; k +the registers/);
+    expect(r.output).toMatch(/\n  lmvm test_symbol +/);
+  });
+
+  test("x86: a read of a wild address from Encode.dll", () => {
+    const b = userTarget({ pointerSize: 4, build: BUILDS.win10_2004 });
+    b.target.addModule("C:\\perl\\lib\\Encode.dll", 0x6b740000n, 0x10000);
+    b.target.onCommand(".exr -1", exr("exr-perl-encode-x86.txt"));
+    const out = run(b).output;
+    expect(out.split("\n")[0]).toBe("An access violation in Encode.dll at Encode!XS_Encode__XS_mime_name+0x76, reading 1122334c (an address of the process it could not touch: freed or never allocated, a stale or wild pointer).");
+    expect(out).toMatch(/\n  !heap -p -a 1122334c +the heap block/);
+  });
+
+  test("x64: a sign-extended pointer read is a kernel-space address from user mode", () => {
+    const b = userTarget({ pointerSize: 8, build: BUILDS.win10_2004 });
+    b.target.onCommand(".exr -1", exr("exr-fastapp-x64.txt"));
+    const out = run(b).output;
+    expect(out.split("\n")[0]).toMatch(/^An access violation at fastapp_ext64!std::basic_string<.*>::assign\+0x1a, reading ffffffff`823b63d8 \(a kernel-space address, never valid from user mode\)\.$/);
+  });
+
+  test("a CLR exception with no parameters: the code, no access claimed", () => {
+    const b = userTarget({ pointerSize: 8, build: BUILDS.win10_2004 });
+    b.target.onCommand(".exr -1", exr("exr-clr-x64.txt"));
+    const out = run(b).output;
+    expect(out.split("\n")[0]).toBe("Exception e0434f4d (CLR exception) at 000007fe`9b17f963.");
   });
 });
