@@ -20,6 +20,26 @@ export const limits = {
   maxAllocationSitesPerModule: 65536,
 } as const;
 
+/** Caps of the user-mode heap walkers (issue 20): past them a heap structure is taken as corrupt. */
+export const heapWalkLimits = {
+  /** Segments of one NT heap: a growable heap doubles each new segment's reserve, so even 64 is far beyond real use. */
+  maxSegmentsPerHeap: 1024,
+  /** Uncommitted ranges of one segment: each is at least a page, and a segment reserves at most a few hundred MB. */
+  maxUncommittedRangesPerSegment: 0x10000,
+  /** Bytes from FirstEntry to LastValidEntry of one segment: segments are reserved in tens of MB; 4 GB is corrupt. */
+  maxSegmentBytes: 0x100000000,
+  /** Virtual blocks of one heap: each is at least 512 KB (x64) of address space, so a million needs 512 GB. */
+  maxVirtualBlocksPerHeap: 1000000,
+  /** Bytes of a segment read beyond what its header says is committed: one page, for a count rounded down. */
+  segmentCommitSlack: 0x1000,
+  /** Bytes of a virtual block read as an LFH UserBlocks: the largest UserBlocks is below 1 MB (0xF0000 on x86). */
+  maxUserBlocksBytes: 0x200000,
+  /** Busy nodes of one full page heap: each holds at least two pages of address space, so 2^20 need 8 GB+ (x64). */
+  maxPageHeapBlocks: 1000000,
+  /** Parts named as not walked in one heap: a heap damaged everywhere is told in the first ones. */
+  maxPartsNotWalkedPerHeap: 256,
+} as const;
+
 export const PAGE_SIZE = 0x1000;
 /** The kd protocol moves at most this many bytes of memory per packet (PACKET_MAX_SIZE). */
 export const KD_PACKET_BYTES = 4000;

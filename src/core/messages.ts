@@ -127,6 +127,18 @@ export const messages = {
     " shows one block as the debugger sees it (with +ust, its stack).",
   virtblocksSegmentNotWalked: () => "segment heap - not walked (no large-allocation layout for this build)",
 
+  // --- heap walk (issue 20: the process walk and the NT heap walker) ---
+  heapWalkKernel: () =>
+    "The heaps of a process need a user-mode target (a process or a user-mode dump); this is a kernel session with no " +
+    "user process to walk. Attach to the process, or open its dump.",
+  heapWalkNotAHeap: (given: string, why: string) =>
+    given + " is not a heap (" + why + "). Run !heap -s for the heaps of this process, or call without an argument to walk them all.",
+  heapWalkNotInPeb: (heap: string) =>
+    "heap " + heap + " is not in the PEB's ProcessHeaps list; it was walked because its signature is a heap's",
+  heapWalkNoLayout: (reason: string) =>
+    "no layout for the NT heap structures: " + reason + "; load ntdll's symbols (.symfix; .reload /f ntdll.dll)",
+  heapWalkPageHeapHint: (heap: string) => "; !heap -p -h " + heap + " lists the page heap's blocks",
+
   // --- unloadleaks ---
   unloadleaksUsage: (got: string) =>
     'Usage: !unloadleaks on a 0xC4/0x62 bugcheck, or !unloadleaks "drv.sys" (a quoted driver file name); got ' + got + ".",

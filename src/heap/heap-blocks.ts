@@ -3,8 +3,9 @@
 // user-mode block lookup consume them. Pure data: no host, no output.
 import type { Address } from "../core/address";
 
-/** `Backend`, `LFH`, `Virtual` for an NT heap; `VS`, `LFH`, `Large` for a segment heap. */
-export type HeapBlockKind = "Backend" | "LFH" | "Virtual" | "VS" | "Large";
+/** `Backend`, `LFH`, `Virtual` for an NT heap; `VS`, `LFH`, `Large` for a segment heap; `PageHeap` for a full
+ *  page heap's block (+hpa; added by the NT heap walker's page-heap walk). */
+export type HeapBlockKind = "Backend" | "LFH" | "Virtual" | "VS" | "Large" | "PageHeap";
 
 /** One busy user allocation, as HeapAlloc handed it out. */
 export interface HeapBlock {
@@ -43,6 +44,8 @@ export interface HeapWalkSummary {
   bytes: number;
   /** Which layout was used, in the words of the other layout lines ("ntdll's symbols", "built-in layout for ..."). */
   layout: string;
+  /** What the walk assumed or fell back to, for the report (a key form, a derived key, a layout from elsewhere). */
+  notes?: string[];
 }
 
 /** A part of a heap the walk could not walk: named by address and reason, with what to do where there is something. */
@@ -77,4 +80,6 @@ export interface HeapWalkOptions {
   includeFree: boolean;
   /** Read each busy block's first pointer-sized value (for `Type`). */
   readFirstPointer: boolean;
+  /** Called now and then with the blocks found so far in the heap being walked (for a progress line). */
+  onProgress?: (blocksSoFar: number) => void;
 }
