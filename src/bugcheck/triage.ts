@@ -18,6 +18,9 @@ import { findTagOwners } from "../pool/owners";
 import { tagBytes } from "../pool/tags";
 import { formatSource } from "../core/symbol-line";
 import { ReportedException, accessOf, shortSymbol } from "./user-exception";
+import { blockContaining, renderHeapLookup } from "./heap-lookup";
+import { walkProcessHeaps, isHeapWalkFailure } from "../heap/process-heaps";
+import { sizeText } from "../render/report";
 import { contextBytesNeeded, decodeContext, decodeExceptionPointers, decodeExceptionRecord, memoryFault, ExceptionRecord } from "./exception";
 import { isMemCompression, parseThreadProcesses } from "./thread";
 
@@ -871,7 +874,21 @@ export function triageUserException(target: Target, e: ReportedException): UserE
       : kind.text;
     fault = (av.access ? ACCESS_ING[av.access] : "accessing") + " " + av.address.format(ps) + " (" + text + ")";
     findings.push(messages.triageAccessViolation(av.access || "unknown access", av.address.format(ps)));
-    if (kind.kind === "kernel" || kind.kind === "user") add("!heap -p -a " + av.address.format(ps), "the heap block that holds the address, with its stack where the process has page heap or +ust");
+    if (kind.kind === "user") {
+      // The heap block the address falls in, busy or free, and the block before it (issue 20's process heap walk).
+      const walk = walkProcessHeaps(target, { includeFree: true, readFirstPointer: false });
+      if (isHeapWalkFailure(walk)) findings.push(messages.triageHeapWalkFailed(walk.message));
+      else {
+        const lookup = blockContaining(walk, av.address);
+        for (const line of renderHeapLookup(lookup, av.address.format(ps), (a) => a.format(ps))) findings.push(line);
+        for (const part of walk.notWalked.slice(0, 3)) findings.push(messages.triageHeapPartNotWalked(part.part, part.address ? part.address.format(ps) : "?", part.reason));
+        const c = lookup.containing;
+        if (c && !c.busy) fault += messages.triageInFreedBlock(sizeText(c.size));
+        else if (c && c.offset >= c.size) fault += messages.triagePastBusyBlock(sizeText(c.size));
+        if (c && c.stackRecord) add("dt ntdll!_RTL_STACK_TRACE_ENTRY " + c.stackRecord.format(ps), "the allocation stack of the block (+ust)");
+      }
+      add("!heap -p -a " + av.address.format(ps), "the debugger's view of the block (with page heap: its allocation and free stacks)");
+    }
     add("!address " + av.address.format(ps), "what the address is: heap, stack, image, or free");
   }
   const driver = module ? module.fileName : null;

@@ -336,6 +336,10 @@ export const messages = {
   triageUserSource: () => "Exception reported by the debugger (.exr -1):",
   triageUserException: (code: string, address: string, where: string, flags: number, count: number) =>
     "Exception " + code + " at " + address + " " + where + ", flags " + flags.toString(16) + ", " + count + " parameter" + (count === 1 ? "" : "s"),
+  triageHeapWalkFailed: (why: string) => "The process heaps could not be walked: " + why,
+  triageHeapPartNotWalked: (part: string, address: string, reason: string) => "Heap walk: " + part + " at " + address + " not walked (" + reason + ")",
+  triageInFreedBlock: (size: string) => ", inside a FREED heap block of " + size + ": a use after free",
+  triagePastBusyBlock: (size: string) => ", just past the end of a busy heap block of " + size + ": an overrun",
   triageTagNotSearched: (tag: string, count: number, first: string) =>
     "Tag '" + tag + "': " + count + " image part" + (count === 1 ? "" : "s") + " could not be read and were not searched (" + first + ")",
   triageTagOwnerProblem: (driver: string, problem: string) => "  " + driver + ": " + problem,

@@ -1,6 +1,6 @@
 import { DebuggerSession } from "../emulator/session";
 import { kernelTarget, userTarget, BUILDS } from "../targets/builder";
-import { EXR64, TRAP64, bugcheckTarget, exceptionCrashScene, heapOverrunScene, poolPage, storeExceptionScene, storeExceptionScene32, poolBlock, symbolAt, debuggerAddress, DUMP } from "../targets/bugcheck";
+import { EXR64, TRAP64, bugcheckTarget, exceptionCrashScene, heapOverrunScene, poolPage, userAfterFreeScene, storeExceptionScene, storeExceptionScene32, poolBlock, symbolAt, debuggerAddress, DUMP } from "../targets/bugcheck";
 import * as seed004 from "../fixtures/triage/seed004";
 import { expectGolden } from "../support/golden";
 import { failEachRead } from "../support/faults";
@@ -491,5 +491,20 @@ describe("!crashtriage in user mode: the exception .exr -1 reports (real outputs
     b.target.onCommand(".exr -1", exr("exr-clr-x64.txt"));
     const out = run(b).output;
     expect(out.split("\n")[0]).toBe("Exception e0434f4d (CLR exception) at 000007fe`9b17f963.");
+  });
+});
+
+describe("!crashtriage in user mode: the heap block the address falls in (issue 20's walk)", () => {
+  test("a read of a freed block: FREE, its size, and the busy block before it with its +ust stack", () => {
+    const s = userAfterFreeScene();
+    const out = run(s.b).output;
+    expect(out.split("\n")[0]).toBe(
+      "An access violation in app.exe at app!Request::Complete+0x2b, reading " + debuggerAddress(s.referenced) +
+        " (an address of the process it could not touch: freed or never allocated, a stale or wild pointer), inside a FREED heap block of 0x70 (112 bytes): a use after free.",
+    );
+    expect(out).toContain(debuggerAddress(s.referenced) + " is +0x18 into a FREE Backend block at " + debuggerAddress(s.freedUser));
+    expect(out).toContain("The block before it: busy Backend block at " + debuggerAddress(s.before.address) + " of 0x40 (64 bytes)");
+    expect(out).toContain("  Allocated by the stack at " + debuggerAddress(s.trace) + " (+ust).");
+    expect(out).toMatch(new RegExp("\\n  !heap -p -a " + debuggerAddress(s.referenced) + " +"));
   });
 });

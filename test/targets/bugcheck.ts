@@ -6,6 +6,7 @@
 import { kernelTarget, BUILDS, TargetBuilder } from "./builder";
 import { SegmentHeapBuilder, HEAP_INDEX } from "./segment-heap";
 import { SCN } from "./pool";
+import { NtHeapProcess } from "./nt-heap";
 import { pdbField, pdbType } from "./pdb-layouts";
 import * as seed004 from "../fixtures/triage/seed004";
 
@@ -279,4 +280,35 @@ export function poolPage(b: TargetBuilder, blocks: { tag: string; bytes: number;
     offset += units * 16;
   }
   return headers;
+}
+
+/**
+ * A process stopped on an access violation that reads a freed heap block (use after free), on an NT heap laid out
+ * by issue 20's builder (test/targets/nt-heap.ts, +ust): a busy 'request' block, the freed block after it, another
+ * busy block. `.exr -1` answers in the debugger's format (real outputs: test/fixtures/triage/exr-*.txt).
+ */
+export function userAfterFreeScene() {
+  const p = new NtHeapProcess({ pointerSize: 8, build: BUILDS.win10_2004, ust: true });
+  const app = 0x7ff6a0000000n;
+  p.b.target.addModule("C:\\app\\app.exe", app, 0x20000);
+  const trace = p.traceRecord([app + 0x1234n, app + 0x1500n]);
+  const heap = p.heap();
+  const before = heap.alloc(0x40, { trace });
+  const freedHeader = heap.free(0x80);
+  const after = heap.alloc(0x30, { trace });
+  p.finish();
+  const freedUser = freedHeader + 0x10n;
+  const referenced = freedUser + 0x18n;
+  const faultAt = app + 0x1a2bn;
+  const hex = (v: bigint) => v.toString(16).padStart(16, "0");
+  p.b.target.onCommand(".exr -1", [
+    "ExceptionAddress: " + hex(faultAt) + " (app!Request::Complete+0x000000000000002b)",
+    "   ExceptionCode: c0000005 (Access violation)",
+    "  ExceptionFlags: 00000000",
+    "NumberParameters: 2",
+    "   Parameter[0]: 0000000000000000",
+    "   Parameter[1]: " + hex(referenced),
+    "Attempt to read from address " + hex(referenced),
+  ]);
+  return { b: p.b, before, freedUser, after, referenced, trace, heap: heap.address };
 }
