@@ -879,6 +879,10 @@ export function triageUserException(target: Target, e: ReportedException): UserE
       const walk = walkProcessHeaps(target, { includeFree: true, readFirstPointer: false });
       if (isHeapWalkFailure(walk)) findings.push(messages.triageHeapWalkFailed(walk.message));
       else {
+        // Layout provenance, once per distinct layout (output conventions 2): what the walk decoded the heaps with.
+        const seen: string[] = [];
+        for (const h of walk.heaps) if (h.layout && seen.indexOf(h.layout) < 0) seen.push(h.layout);
+        for (const l of seen) findings.push(messages.triageHeapLayout(l));
         const lookup = blockContaining(walk, av.address);
         for (const line of renderHeapLookup(lookup, av.address.format(ps), (a) => a.format(ps))) findings.push(line);
         for (const part of walk.notWalked.slice(0, 3)) findings.push(messages.triageHeapPartNotWalked(part.part, part.address ? part.address.format(ps) : "?", part.reason));

@@ -336,6 +336,7 @@ export const messages = {
   triageUserSource: () => "Exception reported by the debugger (.exr -1):",
   triageUserException: (code: string, address: string, where: string, flags: number, count: number) =>
     "Exception " + code + " at " + address + " " + where + ", flags " + flags.toString(16) + ", " + count + " parameter" + (count === 1 ? "" : "s"),
+  triageHeapLayout: (layout: string) => "Heap layout: " + layout,
   triageHeapWalkFailed: (why: string) => "The process heaps could not be walked: " + why,
   triageHeapPartNotWalked: (part: string, address: string, reason: string) => "Heap walk: " + part + " at " + address + " not walked (" + reason + ")",
   triageInFreedBlock: (size: string) => ", inside a FREED heap block of " + size + ": a use after free",

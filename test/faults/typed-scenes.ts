@@ -20,7 +20,8 @@ export const TYPES_USED: { [alias: string]: string[] } = {
   virtblocks: ["ntdll!_HEAP", "ntdll!_HEAP_VIRTUAL_ALLOC_ENTRY", "ntdll!_SEGMENT_HEAP"],
   virtstacks: ["ntdll!_HEAP", "ntdll!_HEAP_VIRTUAL_ALLOC_ENTRY", "ntdll!_SEGMENT_HEAP"],
   unloadleaks: ["nt!_VF_TARGET_VERIFIED_DRIVER_DATA", "nt!_VI_POOL_ENTRY_INUSE"],
-  crashtriage: ["nt!_EXCEPTION_POINTERS", "nt!_EXCEPTION_RECORD", "nt!_CONTEXT", "nt!_POOL_HEADER"],
+  // User mode: the process heap walk of issue 20 (ntdll types) finds the block a faulting address falls in.
+  crashtriage: ["nt!_EXCEPTION_POINTERS", "nt!_EXCEPTION_RECORD", "nt!_CONTEXT", "nt!_POOL_HEADER", "ntdll!_HEAP", "ntdll!_HEAP_VIRTUAL_ALLOC_ENTRY", "ntdll!_HEAP_USERDATA_HEADER", "ntdll!_HEAP_SUBSEGMENT"],
   poolallocs: [
     "nt!_EX_POOL_HEAP_MANAGER_STATE", "nt!_EX_HEAP_POOL_NODE", "nt!_RTLP_HP_HEAP_GLOBALS", "nt!_SEGMENT_HEAP", "nt!_HEAP_SEG_CONTEXT",
     "nt!_HEAP_PAGE_SEGMENT", "nt!_HEAP_PAGE_RANGE_DESCRIPTOR", "nt!_HEAP_VS_SUBSEGMENT", "nt!_HEAP_VS_CHUNK_HEADER", "nt!_HEAP_LFH_SUBSEGMENT", "nt!_POOL_HEADER",
