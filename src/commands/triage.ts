@@ -1,7 +1,8 @@
 // kd> !crashtriage
-// What a memory-related bugcheck means and where to look next: the code, each parameter's meaning, what the
-// parameters point at, a verdict, and commands to copy. dx @$crashtriage() returns Code, Name, Parameters, Findings,
-// Verdict and NextCommands.
+// A bugcheck's verdict first (which driver, which access, which pool neighbour), then each parameter's meaning, what
+// the parameters point at, and one Next: block. In user mode, the exception `.exr -1` reports and the heap block the
+// faulting address falls in. dx @$crashtriage() returns Code, BaseCode, Name, Driver, Parameters, Findings, Verdict,
+// NextCommands, Source and Layouts.
 // Not `!triage`: Microsoft still documents a `!triage` extension command (debuggercmds/-triage.md: "obsolete. Use
 // !analyze instead"), and `!name` can reach an extension DLL's export of that name instead of a script alias. No
 // Microsoft extension or documented command is named `crashtriage`. `@$triage` is not kept either: a functionAlias
@@ -20,6 +21,27 @@ import { CommandContext } from "./command";
 
 /** The codes !crashtriage decodes beyond naming them, for !leaktools and the README (docs/readme/triage.md). */
 export const COVERED_CODES = [0x0a, 0x19, 0x1a, 0x1e, 0x3b, 0x4e, 0x50, 0x7a, 0x7e, 0x8e, 0xc1, 0xc2, 0xc4, 0xc5, 0xcc, 0xcd, 0xd1, 0xd5, 0xd6, 0x12b, 0x139, 0x13a, 0x154];
+
+/**
+ * `!leaktools "crashtriage"` help, in the shape of the firstscreen branch's CommandHelp (arguments, records,
+ * examples). Command has no `help` field on this branch yet: attach it as `help: TRIAGE_HELP` when both are merged.
+ */
+export const TRIAGE_HELP = {
+  arguments: [{ name: "(none)", text: "reads the bugcheck (kernel dump) or the exception .exr -1 reports (user mode)" }],
+  records: [
+    { name: "Code, BaseCode, Name", text: "the code as reported (0x1000007e), without the _M flag (0x7e), and its name" },
+    { name: "Driver", text: "the driver (user mode: the module) the verdict names, or null" },
+    { name: "Parameters", text: "Arg1-Arg4: Name, Value, Meaning" },
+    { name: "Findings", text: "what the parameters point at: exception record, context or trap frame, pool blocks, tags and owners" },
+    { name: "Verdict, NextCommands", text: "the answer, and the commands to copy (Command, Why)" },
+    { name: "Source, Layouts", text: "nt!KiBugCheckData or .bugcheck; the built-in layouts used" },
+  ],
+  examples: [
+    { command: "!crashtriage", text: "the verdict first, then the parameters, the findings and one Next: block" },
+    { command: "dx @$crashtriage().Driver", text: "the driver the crash points at" },
+    { command: "dx @$crashtriage().NextCommands.Select(n => n.Command)", text: "the follow-ups alone" },
+  ],
+};
 
 export const triageCommand: Command = {
   name: "crashtriage",
