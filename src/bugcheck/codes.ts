@@ -25,12 +25,23 @@ export const BUGCHECK_CODES: { [code: number]: CodeInfo } = {
   0x1a: { name: "MEMORY_MANAGEMENT", parameters: [SUBCODE, "Depends on the subcode", "Depends on the subcode", "Depends on the subcode"], source: "MSD bug-check-0x1a--memory-management" },
   0x1e: { name: "KMODE_EXCEPTION_NOT_HANDLED", parameters: ["Exception code", "Address of the exception", "Exception parameter 0", "Exception parameter 1"], source: "MSD bug-check-0x1e" },
   0x3b: { name: "SYSTEM_SERVICE_EXCEPTION", parameters: ["Exception code", "Address of the instruction that caused the exception", "Address of the context record", "Reserved"], source: "MSD bug-check-0x3b" },
-  0x50: { name: "PAGE_FAULT_IN_NONPAGED_AREA", parameters: ["Memory address referenced", "Access: 0 read, 1 write, 2 or 8 execute", "Address of the instruction that referenced the memory (if known)", "Fault type: 3 wrong session, 4 address not canonical"], source: "MSD bug-check-0x50--page-fault-in-nonpaged-area (layouts.md §5)" },
+  0x50: { name: "PAGE_FAULT_IN_NONPAGED_AREA", parameters: ["Memory address referenced", "Access (Windows 10: bit 1 write, bit 4 execute; before: 0 read, 1 write)", "Address of the instruction that referenced the memory (if known)", "Fault type: 3 wrong session, 4 address not canonical"], source: "MSD bug-check-0x50--page-fault-in-nonpaged-area (layouts.md §5)" },
   0x7a: { name: "KERNEL_DATA_INPAGE_ERROR", parameters: ["Lock type, or the PTE address (see the layout below)", "Error status (NTSTATUS)", "Current process, InPageSupport address or PTE contents (see the layout)", "Virtual address that could not be paged in"], source: "MSD bug-check-0x7a--kernel-data-inpage-error (layouts.md §5)" },
   0x7e: { name: "SYSTEM_THREAD_EXCEPTION_NOT_HANDLED", parameters: ["Exception code", "Address of the exception", "Address of the exception record", "Address of the context record"], source: "MSD bug-check-0x7e" },
   0xc2: { name: "BAD_POOL_CALLER", parameters: [SUBCODE, "Depends on the subcode", "Depends on the subcode", "Depends on the subcode"], source: "MSD bug-check-0xc2--bad-pool-caller (layouts.md §5)" },
   0xc4: { name: "DRIVER_VERIFIER_DETECTED_VIOLATION", parameters: [SUBCODE, "Depends on the subcode", "Depends on the subcode", "Depends on the subcode"], source: "MSD bug-check-0xc4--driver-verifier-detected-violation (layouts.md §5)" },
   0xd1: { name: "DRIVER_IRQL_NOT_LESS_OR_EQUAL", parameters: ["Memory referenced", "IRQL at the time of the reference", "Operation (0 read, 1 write, 2 or 8 execute)", "Address that referenced the memory"], source: "MSD bug-check-0xd1" },
+  0x4e: { name: "PFN_LIST_CORRUPT", parameters: [SUBCODE, "Depends on the subcode", "Depends on the subcode", "Depends on the subcode"], source: "MSD bug-check-0x4e--pfn-list-corrupt" },
+  0x8e: { name: "KERNEL_MODE_EXCEPTION_NOT_HANDLED", parameters: ["Exception code", "Address of the exception", "Address of the trap frame", "Reserved"], source: "MSD bug-check-0x8e--kernel-mode-exception-not-handled" },
+  0xc1: { name: "SPECIAL_POOL_DETECTED_MEMORY_CORRUPTION", parameters: ["Address the driver tried to free", "Reserved", "Depends on Arg4", "Type of the violation (see below)"], source: "MSD bug-check-0xc1--special-pool-detected-memory-corruption" },
+  0xc5: { name: "DRIVER_CORRUPTED_EXPOOL", parameters: ["Memory referenced", "IRQL at the time of the reference", "Operation (0 read, 1 write)", "Address that referenced the memory"], source: "MSD bug-check-0xc5--driver-corrupted-expool" },
+  0xcc: { name: "PAGE_FAULT_IN_FREED_SPECIAL_POOL", parameters: ["Memory address referenced", "Operation (0 read, 1 write)", "Address that referenced the memory (if known)", "Reserved"], source: "MSD bug-check-0xcc--page-fault-in-freed-special-pool" },
+  0xcd: { name: "PAGE_FAULT_BEYOND_END_OF_ALLOCATION", parameters: ["Memory address referenced", "Operation (0 read, 1 write)", "Address that referenced the memory (if known)", "Reserved"], source: "MSD bug-check-0xcd--page-fault-beyond-end-of-allocation" },
+  0xd5: { name: "DRIVER_PAGE_FAULT_IN_FREED_SPECIAL_POOL", parameters: ["Memory address referenced", "Operation (0 read, 1 write)", "Address that referenced the memory (if known)", "Reserved"], source: "MSD bug-check-0xd5--driver-page-fault-in-freed-special-pool" },
+  0xd6: { name: "DRIVER_PAGE_FAULT_BEYOND_END_OF_ALLOCATION", parameters: ["Memory address referenced", "Operation (0 read, 1 write)", "Address that referenced the memory (if known)", "Reserved"], source: "MSD bug-check-0xd6--driver-page-fault-beyond-end-of-allocation" },
+  0x12b: { name: "FAULTY_HARDWARE_CORRUPTED_PAGE", parameters: ["Virtual address that maps the corrupted page", "Physical page number", "Reserved", "Reserved"], source: "MSD bug-check-0x12b--faulty-hardware-corrupted-page" },
+  0x139: { name: "KERNEL_SECURITY_CHECK_FAILURE", parameters: [SUBCODE, "Address of the trap frame", "Address of the exception record", "Reserved"], source: "MSD bug-check-0x139--kernel-security-check-failure" },
+  0x13a: { name: "KERNEL_MODE_HEAP_CORRUPTION", parameters: ["Type of corruption (see below)", "Address of the heap that reported the corruption", "Address at which the corruption was detected", "Reserved"], source: "MSD bug-check-0x13a--kernel-mode-heap-corruption" },
   0x154: { name: "UNEXPECTED_STORE_EXCEPTION", parameters: ["Pointer to the store context or data manager", "Exception information", "Reserved", "Reserved"], source: "MSD bug-check-0x154--unexpected-store-exception (layouts.md §5)" },
 };
 
@@ -43,6 +54,34 @@ export function referencePage(code: number): string {
   const info = BUGCHECK_CODES[code];
   const slug = "bug-check-0x" + code.toString(16) + (info ? "--" + info.name.toLowerCase().replace(/_/g, "-") : "");
   return "https://learn.microsoft.com/windows-hardware/drivers/debugger/" + slug;
+}
+
+/**
+ * The flag Windows sets on the "_M" variants of a code (0x1000007E is 0x7E with it): same meaning and parameters,
+ * the name with "_M" appended (MSD bug-check-0x1000007e--system-thread-exception-not-handled-m: "has the same meaning
+ * and parameters as bug check 0x7E"; !analyze names it SYSTEM_THREAD_EXCEPTION_NOT_HANDLED_M (1000007e), fixtures).
+ */
+export const M_FLAG = 0x10000000;
+
+export interface CodeName {
+  /** The code the tables know: the code without the _M flag when only that one is listed. */
+  base: number;
+  /** As !analyze names it: KMODE_EXCEPTION_NOT_HANDLED_M for 0x1000008E. */
+  name: string;
+  /** True when the code carries the _M flag. */
+  isM: boolean;
+  info: CodeInfo | null;
+}
+
+export function codeName(code: number): CodeName {
+  const direct = BUGCHECK_CODES[code];
+  if (direct) return { base: code, name: direct.name, isM: false, info: direct };
+  if ((code & M_FLAG) !== 0) {
+    const base = (code & ~M_FLAG) >>> 0;
+    const info = BUGCHECK_CODES[base];
+    if (info) return { base, name: info.name + "_M", isM: true, info };
+  }
+  return { base: code, name: "unknown bugcheck", isM: false, info: null };
 }
 
 export const SUBCODES: { [code: number]: { [subcode: number]: SubcodeInfo } } = {
@@ -79,6 +118,52 @@ export const SUBCODES: { [code: number]: { [subcode: number]: SubcodeInfo } } = 
     0x9c: { meaning: "The caller allocated pool with the tag \"BIG\" (untrackable)", parameters: ["Pool type", "Number of bytes requested", "Caller's address"] },
     0x9d: { meaning: "The caller allocated pool with a tag that has no letter or digit", parameters: ["Incorrect pool tag", "Pool type", "Caller's address"] },
     0x41286: { meaning: "The caller freed a paged pool address in the middle of an allocation", parameters: ["Reserved", "Reserved", "Start offset from the beginning of paged pool, in pages"] },
+  },
+  // MSD bug-check-0x13a--kernel-mode-heap-corruption (learn.microsoft.com, Parameter 1 list): 0x11 and 0x12 were added
+  // after MicrosoftDocs/windows-driver-docs issues #1980 and #2015 (real dumps carried them).
+  0x13a: {
+    0x03: { meaning: "A corrupt entry header was detected" },
+    0x04: { meaning: "Multiple corrupt entry headers were detected" },
+    0x05: { meaning: "A corrupt entry header in a large allocation was detected" },
+    0x06: { meaning: "A corruption with the features of a buffer overrun" },
+    0x07: { meaning: "A corruption with the features of a buffer underrun" },
+    0x08: { meaning: "A free block was passed to an operation only valid for busy blocks" },
+    0x09: { meaning: "An invalid argument was passed to the heap" },
+    0x0a: { meaning: "An invalid allocation type was detected" },
+    0x0b: { meaning: "A corruption with the features of a use after free" },
+    0x0c: { meaning: "The wrong heap was specified for the operation" },
+    0x0d: { meaning: "A corrupt free list was detected" },
+    0x0e: { meaning: "List corruption in a list other than the free list" },
+    0x0f: { meaning: "A free block was passed to an operation only valid for busy blocks" },
+    0x10: { meaning: "Invalid internal heap state, usually the result of a buffer overflow" },
+    0x11: { meaning: "Invalid internal heap state, usually the result of a buffer overflow" },
+    0x12: { meaning: "Invalid internal heap state, usually the result of a buffer overflow" },
+    0x13: { meaning: "The heap API was passed a NULL heap handle" },
+  },
+  // MSD bug-check-0x139--kernel-security-check-failure, Parameter 1 table (0-11).
+  0x139: {
+    0x00: { meaning: "A stack-based buffer was overrun (legacy /GS violation)" },
+    0x01: { meaning: "VTGuard detected an illegal virtual function table (a corrupted C++ object)" },
+    0x02: { meaning: "The stack cookie check detected a stack-based buffer overrun (/GS violation)" },
+    0x03: { meaning: "A LIST_ENTRY was corrupted (for example a double remove, or an overrun into the entry)" },
+    // Reserved on Microsoft's page; the debugger names it (wbenny/hvpp #41, test/fixtures/analyze/analyze-hvpp41-x64-139.txt).
+    0x04: { meaning: "The thread's stack pointer was outside the legal stack extents for the thread" },
+    0x05: { meaning: "An invalid parameter was passed to a function that treats it as fatal" },
+    0x06: { meaning: "The stack cookie was not initialized by the loader" },
+    0x07: { meaning: "A fatal program exit was requested" },
+    0x08: { meaning: "A compiler-inserted array bounds check failed" },
+    0x09: { meaning: "RtlQueryRegistryValues with RTL_QUERY_REGISTRY_DIRECT and no type check on an untrusted hive" },
+    0x0a: { meaning: "Control flow guard detected an invalid indirect call" },
+    0x0b: { meaning: "Write guard detected an invalid memory write" },
+  },
+  // MSD bug-check-0x4e--pfn-list-corrupt, Parameter 1 values.
+  0x4e: {
+    0x01: { meaning: "The list head was corrupt", parameters: ["The ListHead value that was corrupt", "The number of pages available", "0"] },
+    0x02: { meaning: "A list entry was corrupt", parameters: ["The entry in the list being removed", "The highest physical page number", "The reference count of the entry being removed"] },
+    0x07: { meaning: "A driver unlocked a page more times than it locked it", parameters: ["The page frame number", "The current share count", "0"] },
+    0x8f: { meaning: "The free or zeroed page listhead is corrupt", parameters: ["New page", "Old page", "0"] },
+    0x99: { meaning: "A page table entry (PTE) or PFN is corrupt", parameters: ["Page frame number", "Current page state", "0"] },
+    0x9a: { meaning: "A driver freed a page that is still locked for I/O (MmUnlockPages missing)", parameters: ["Page frame number", "Current page state", "The reference count of the entry being removed"] },
   },
   // MSD bug-check-0x19--bad-pool-header (MicrosoftDocs/windows-driver-docs, windows-driver-docs-pr/debugger/
   // bug-check-0x19--bad-pool-header.md at commit 06dca44b): every Parameter 1 the page lists.
@@ -159,6 +244,18 @@ export interface StatusInfo {
 export const NTSTATUS: { [status: number]: StatusInfo } = {
   0xc0000005: { name: "STATUS_ACCESS_VIOLATION", meaning: "access violation", storageAdvice: null },
   0xc0000006: { name: "STATUS_IN_PAGE_ERROR", meaning: "in-page I/O error", storageAdvice: null },
+  // Exception codes of the exception bugchecks (ntstatus.h names; MSD 0x7E lists the first three as the common ones).
+  0x80000002: { name: "STATUS_DATATYPE_MISALIGNMENT", meaning: "misaligned data reference", storageAdvice: null },
+  0x80000003: { name: "STATUS_BREAKPOINT", meaning: "breakpoint or assertion hit with no debugger attached", storageAdvice: null },
+  0x80000004: { name: "STATUS_SINGLE_STEP", meaning: "single step", storageAdvice: null },
+  0xc0000008: { name: "STATUS_INVALID_HANDLE", meaning: "invalid handle", storageAdvice: null },
+  0xc000001d: { name: "STATUS_ILLEGAL_INSTRUCTION", meaning: "illegal instruction", storageAdvice: null },
+  0xc0000094: { name: "STATUS_INTEGER_DIVIDE_BY_ZERO", meaning: "integer divide by zero", storageAdvice: null },
+  0xc0000096: { name: "STATUS_PRIVILEGED_INSTRUCTION", meaning: "privileged instruction", storageAdvice: null },
+  0xc00000fd: { name: "STATUS_STACK_OVERFLOW", meaning: "stack overflow", storageAdvice: null },
+  0xc0000374: { name: "STATUS_HEAP_CORRUPTION", meaning: "heap corruption", storageAdvice: null },
+  0xc0000409: { name: "STATUS_STACK_BUFFER_OVERRUN", meaning: "stack buffer overrun or fast fail", storageAdvice: null },
+  0xc0000420: { name: "STATUS_ASSERTION_FAILURE", meaning: "assertion failure", storageAdvice: null },
   0xc000000e: { name: "STATUS_NO_SUCH_DEVICE", meaning: "no such device", storageAdvice: "a hardware failure or a wrong drive configuration: check the drive and its configuration" },
   0xc000009a: { name: "STATUS_INSUFFICIENT_RESOURCES", meaning: "insufficient resources", storageAdvice: "the system ran out of resources (nonpaged pool, PTEs); look for a leak before suspecting the disk" },
   0xc000009c: { name: "STATUS_DEVICE_DATA_ERROR", meaning: "device data error", storageAdvice: "bad blocks on the disk: check the disk (chkdsk /r) and its SMART data" },

@@ -7,11 +7,21 @@ import { moduleOffsetName } from "../core/symbol-line";
 import { messages } from "../core/messages";
 import { resolveLayout, isLayoutMissing } from "../layouts/resolve";
 import { LayoutSpec, ResolvedLayout } from "../layouts/types";
-import { CONTEXT_X64, CONTEXT_X86, EXCEPTION_POINTERS, EXCEPTION_RECORD, POOL_HEADER, poolBlockSizeField } from "../layouts/exception";
+import { CONTEXT_X64, CONTEXT_X86, EXCEPTION_POINTERS, EXCEPTION_RECORD, KTRAP_FRAME_X64, MI_UNLOADED_DRIVERS, POOL_HEADER, UNLOADED_DRIVERS, poolBlockSizeField } from "../layouts/exception";
 import type { Target } from "../host/target";
 import { BugCheck } from "./data";
-import { BUGCHECK_CODES, NTSTATUS, SUBCODES, statusText, referencePage } from "./codes";
-import { contextBytesNeeded, decodeContext, decodeExceptionPointers, decodeExceptionRecord, memoryFault } from "./exception";
+import { NTSTATUS, SUBCODES, statusText, referencePage, codeName } from "./codes";
+import { classifyAddress, AddressKind } from "./address-kind";
+import { decodeUnloadedDrivers, driverNameFromUtf16, unloadedSlotContaining } from "./unloaded";
+import { lookupPoolNeighbours, NeighbourLookup, PoolNeighbour } from "./pool-neighbours";
+import { findTagOwners } from "../pool/owners";
+import { tagBytes } from "../pool/tags";
+import { formatSource } from "../core/symbol-line";
+import { ReportedException, accessOf, shortSymbol } from "./user-exception";
+import { blockContaining, renderHeapLookup } from "./heap-lookup";
+import { walkProcessHeaps, isHeapWalkFailure } from "../heap/process-heaps";
+import { sizeText } from "../render/report";
+import { contextBytesNeeded, decodeContext, decodeExceptionPointers, decodeExceptionRecord, memoryFault, ExceptionRecord } from "./exception";
 import { isMemCompression, parseThreadProcesses } from "./thread";
 
 export interface ParameterRecord {
@@ -29,7 +39,11 @@ export interface NextCommand {
 
 export interface TriageRecord {
   Code: number;
+  /** The code without the _M flag when the code carries it (0x7E for 0x1000007E), else Code. */
+  BaseCode: number;
   Name: string;
+  /** The driver the verdict names (file name), or null when the triage could not attribute the crash. */
+  Driver: string | null;
   Parameters: ParameterRecord[];
   Findings: string[];
   Verdict: string;
@@ -49,10 +63,15 @@ interface Work {
   next: NextCommand[];
   layouts: string[];
   verdict: string | null;
+  /** The code the decoders and tables use: the code without the _M flag. */
+  code: number;
+  driver: string | null;
+  unloaded: { name: string; start: Address; end: Address }[] | null;
 }
 
 export function triageBugCheck(target: Target, bugcheck: BugCheck): TriageRecord {
-  const info = BUGCHECK_CODES[bugcheck.code];
+  const named = codeName(bugcheck.code);
+  const info = named.info;
   const w: Work = {
     target,
     bugcheck,
@@ -61,10 +80,14 @@ export function triageBugCheck(target: Target, bugcheck: BugCheck): TriageRecord
     next: [],
     layouts: [],
     verdict: null,
+    code: named.base,
+    driver: null,
+    unloaded: null,
   };
+  if (named.isM) w.findings.push(messages.triageMFlag(hex(bugcheck.code), hex(named.base)));
   applySubcode(w);
   try {
-    const decoder = DECODERS[bugcheck.code];
+    const decoder = DECODERS[named.base];
     if (decoder) decoder(w);
   } catch (e) {
     // A decoder that stops still leaves the name, the parameters and what it found so far.
@@ -72,7 +95,7 @@ export function triageBugCheck(target: Target, bugcheck: BugCheck): TriageRecord
   }
   if (!w.verdict) w.verdict = info ? messages.triageNoDecoder(info.name) : messages.triageUnknownCode(hex(bugcheck.code));
   w.next.unshift({ Command: "!analyze -v", Why: "the debugger's own analysis of this bugcheck", toString: () => "!analyze -v" });
-  const name = info ? info.name : "unknown bugcheck";
+  const name = named.name;
   const parameters = bugcheck.parameters.map((value, i) => {
     const meaning = w.meanings[i];
     const label = "Arg" + (i + 1);
@@ -81,7 +104,9 @@ export function triageBugCheck(target: Target, bugcheck: BugCheck): TriageRecord
   const verdict = w.verdict;
   return {
     Code: bugcheck.code,
+    BaseCode: named.base,
     Name: name,
+    Driver: w.driver,
     Parameters: parameters,
     Findings: w.findings,
     Verdict: verdict,
@@ -94,12 +119,12 @@ export function triageBugCheck(target: Target, bugcheck: BugCheck): TriageRecord
 
 /** For codes whose Arg1 is a subcode: its meaning and the meanings of Arg2..Arg4, or say it is unknown. */
 function applySubcode(w: Work): void {
-  const table = SUBCODES[w.bugcheck.code];
+  const table = SUBCODES[w.code];
   if (!table) return;
   const p1 = w.bugcheck.parameters[0];
   const sub = p1.hi === 0 ? table[p1.lo] : undefined;
   if (!sub) {
-    w.findings.push(messages.triageUnknownSubcode(p1.toString(), referencePage(w.bugcheck.code)));
+    w.findings.push(messages.triageUnknownSubcode(p1.toString(), referencePage(w.code)));
     return;
   }
   w.meanings[0] = "Subcode " + p1.toString() + ": " + sub.meaning;
@@ -114,6 +139,22 @@ const DECODERS: { [code: number]: (w: Work) => void } = {
   0xc2: decodeBadPoolCaller,
   0x19: decodeBadPoolHeader,
   0x1a: decodeMemoryManagement,
+  0x1e: decodeExceptionBugcheck,
+  0x7e: decodeExceptionBugcheck,
+  0x8e: decodeExceptionBugcheck,
+  0x3b: decodeExceptionBugcheck,
+  0x139: decodeSecurityCheck,
+  0x0a: decodeIrqlFault,
+  0xd1: decodeIrqlFault,
+  0xc5: decodeIrqlFault,
+  0xcc: decodePageFault,
+  0xcd: decodePageFault,
+  0xd5: decodePageFault,
+  0xd6: decodePageFault,
+  0x13a: decodeHeapCorruption,
+  0xc1: decodeSpecialPoolCorruption,
+  0x4e: decodePfnList,
+  0x12b: decodeFaultyPage,
 };
 
 function fmt(w: Work, a: Address): string {
@@ -271,22 +312,37 @@ function decodeKernelInpage(w: Work): void {
 
 // --- 0x50 PAGE_FAULT_IN_NONPAGED_AREA ---
 
+/**
+ * Arg2 of 0x50 and the special-pool page faults. Windows 10 debuggers describe it as the x64 page-fault error code
+ * ("bit 0 set if the fault was due to a not-present PTE, bit 1 is set if the fault was due to a write, ... bit 4 ...
+ * execute of a no-execute PTE", test/fixtures/analyze/analyze-systeminformer1525-x64-50.txt); Windows 7 and 8.1 ones
+ * as "value 0 = read operation, 1 = write operation" (analyze-sia1918-win7, analyze-dokany46). Read by the build.
+ */
+function pageFaultAccess(w: Work, p2: Address): "read" | "write" | "execute" | null {
+  const build = w.target.windowsBuild();
+  if (w.target.pointerSize === 8 && build !== null && build >= 10240 && p2.hi === 0) return p2.lo & 0x10 ? "execute" : p2.lo & 2 ? "write" : "read";
+  return accessWord(p2, false);
+}
+
 function decodePageFault(w: Work): void {
   const [p1, p2, p3, p4] = w.bugcheck.parameters;
-  const access = p2.hi !== 0 ? null : p2.lo === 0 ? "read" : p2.lo === 1 ? "write" : p2.lo === 2 || p2.lo === 8 ? "execute" : null;
+  const access = pageFaultAccess(w, p2);
   w.findings.push(messages.triageAccess(access || "unknown access (" + p2.toString() + ")", fmt(w, p1)));
-  let where: string | null = null;
+  let a: Attribution | null = null;
   if (!p3.isNull) {
-    where = symbolOrModuleOffset(w.target, p3);
-    w.findings.push(messages.triageFaultingInstruction(fmt(w, p3), where));
+    a = attribute(w, p3);
+    if (a.driver) w.driver = a.driver;
+    w.findings.push(messages.triageFaultingAt(fmt(w, p3), a.where));
     addNext(w, "ln " + fmt(w, p3), "the nearest symbol to the faulting instruction");
   }
-  if (p4.hi === 0 && (p4.lo === 3 || p4.lo === 4)) {
-    w.findings.push(messages.triageFaultType(p4.lo));
-  }
-  w.verdict = messages.triagePageFault(access || "an access", fmt(w, p1), where || (p3.isNull ? null : fmt(w, p3)));
+  if (w.code === 0x50 && p4.hi === 0 && (p4.lo === 3 || p4.lo === 4)) w.findings.push(messages.triageFaultType(p4.lo));
+  const freed = w.code === 0xcc || w.code === 0xd5;
+  const beyond = w.code === 0xcd || w.code === 0xd6;
+  const kind = classify(w, p1, null, { freedSpecialPool: freed, beyondSpecialPool: beyond });
+  w.verdict = messages.triagePageFault(ACCESS_ING[access || ""] || "referencing", fmt(w, p1), kind.text, a ? a.driver : null, a ? a.where : null);
   addNext(w, "!pte " + fmt(w, p1), "whether the address was ever mapped");
-  addNext(w, "!pool " + fmt(w, p1), "whether the address is (freed) pool, and its tag");
+  if (kind.kind === "kernel" || freed || beyond) addNext(w, "!pool " + fmt(w, p1), "whether the address is (freed) pool, and its tag");
+  if ((freed || beyond) && a && a.driver && !a.unloaded) addNext(w, "!verifier 3 " + a.driver, "Driver Verifier's pool log for the driver: the block's allocation and free");
 }
 
 // --- 0xC4 DRIVER_VERIFIER_DETECTED_VIOLATION ---
@@ -419,7 +475,11 @@ function decodeBadPoolHeader(w: Work): void {
     facts = readHeaderOfBlock(w, p[1]);
     poolNext(w, p[1], facts);
   }
-  w.verdict = messages.triagePoolCorruption(sub ? sub.meaning : null, facts ? facts.tag : null);
+  // The old pool's header chain names the block before the damaged one (its usual writer).
+  const named = facts ? facts.header : null;
+  const n = named ? poolNeighbourFindings(w, named) : null;
+  w.verdict = messages.triagePoolCorruption(sub ? sub.meaning : null, facts ? facts.tag : null) + (n && n.before ? messages.triagePoolBeforeSuffix(n.before, n.beforeOwner) : "");
+  if (n && n.beforeOwner) w.driver = n.beforeOwner;
 }
 
 // --- 0x1A MEMORY_MANAGEMENT ---
@@ -446,4 +506,407 @@ function hex8(value: number): string {
 /** The debugger's symbol for a code address, else `module+0x...` as WinDbg names it; null outside every module. */
 function symbolOrModuleOffset(target: Target, address: Address): string | null {
   return target.symbolize(address).symbol || moduleOffsetName(address, target.modules());
+}
+
+// --- Attribution: the module (or unloaded driver) an address belongs to, and what a referenced address is ---
+
+interface Attribution {
+  /** `amdppm+0x334c`, with the debugger's symbol and source line when it has them. */
+  where: string;
+  /** The driver's file name (`amdppm.sys`), or `name (unloaded)`; null outside every module. */
+  driver: string | null;
+  unloaded: boolean;
+}
+
+/** Where a code address is: loaded module first, then the unloaded driver whose old range held it. */
+function attribute(w: Work, address: Address): Attribution {
+  const t = w.target;
+  const module = t.moduleContaining(address);
+  if (module) {
+    const offsetName = moduleOffsetName(address, [module]) || fmt(w, address);
+    const s = t.symbolize(address);
+    const source = formatSource(s);
+    const symbol = s.symbol && s.symbol !== offsetName ? " (" + s.symbol + (source ? " at " + source : "") + ")" : "";
+    return { where: offsetName + symbol, driver: module.fileName, unloaded: false };
+  }
+  // No module in the list (a trimmed or damaged module list): the debugger's own symbol may still name it.
+  const s = t.symbolize(address);
+  if (s.symbol) {
+    const source = formatSource(s);
+    const owner = s.symbol.replace(/!.*$/, "");
+    return { where: s.symbol + (source ? " at " + source : ""), driver: owner === "nt" ? "ntoskrnl" : owner, unloaded: false };
+  }
+  const slot = unloadedContaining(w, address);
+  if (slot) return { where: fmt(w, address) + ", inside the range " + slot.name + " occupied before it was unloaded", driver: slot.name + " (unloaded)", unloaded: true };
+  return { where: fmt(w, address) + " (outside every loaded module)", driver: null, unloaded: false };
+}
+
+/** nt!MmUnloadedDrivers, read once per command: a pointer to MI_UNLOADED_DRIVERS entries, in one read. */
+function unloadedContaining(w: Work, address: Address): { name: string; start: Address; end: Address } | null {
+  if (w.unloaded === null) {
+    w.unloaded = [];
+    const t = w.target;
+    const array = t.readGlobalPointer("nt", "MmUnloadedDrivers");
+    const l = array instanceof Address && !array.isNull ? layout(w, UNLOADED_DRIVERS) : null;
+    if (array === null) {
+      w.findings.push(messages.triageUnloadedListMissing("nt!MmUnloadedDrivers was not found"));
+    } else if (array instanceof Unreadable || array.isNull || !l) {
+      w.findings.push(messages.triageUnloadedListMissing(array instanceof Unreadable ? array.describe(t.pointerSize) : "the list pointer is null"));
+    } else {
+      const bytes = t.memory.read(array, MI_UNLOADED_DRIVERS * l.size, "MmUnloadedDrivers");
+      if (bytes instanceof Unreadable) w.findings.push(messages.triageUnloadedListMissing(bytes.describe(t.pointerSize)));
+      else {
+        const slots = decodeUnloadedDrivers(bytes, MI_UNLOADED_DRIVERS, l, t.pointerSize);
+        const slot = unloadedSlotContaining(slots, address);
+        if (slot) {
+          const nameBytes = slot.nameLength > 0 && slot.nameLength <= 512 ? t.memory.read(slot.nameBuffer, slot.nameLength, "unloaded driver name") : null;
+          const name = nameBytes && !(nameBytes instanceof Unreadable) ? driverNameFromUtf16(nameBytes) : "an unloaded driver (name unreadable)";
+          w.unloaded.push({ name: name || "an unloaded driver (no name)", start: slot.start, end: slot.end });
+        }
+      }
+    }
+    if (w.unloaded.length === 0) addNext(w, "lm", "the loaded and the unloaded modules, as the dump records them");
+  }
+  for (const u of w.unloaded) if (address.compare(u.start) >= 0 && address.compare(u.end) < 0) return u;
+  return null;
+}
+
+function classify(w: Work, address: Address, stackPointer: Address | null, extra?: { freedSpecialPool?: boolean; beyondSpecialPool?: boolean }): AddressKind {
+  const t = w.target;
+  const facts = { pointerSize: t.pointerSize, modules: t.modules(), unloaded: [] as { name: string; start: Address; end: Address }[], stackPointer, freedSpecialPool: extra && extra.freedSpecialPool, beyondSpecialPool: extra && extra.beyondSpecialPool };
+  const first = classifyAddress(address, facts);
+  // Only a kernel address outside every module is worth the unloaded-driver list's read.
+  if (first.kind !== "kernel" && first.kind !== "stack") return first;
+  const slot = unloadedContaining(w, address);
+  return slot ? classifyAddress(address, { ...facts, unloaded: [slot] }) : first;
+}
+
+function accessWord(value: Address, bitfield: boolean): "read" | "write" | "execute" | null {
+  if (value.hi !== 0) return null;
+  if (bitfield) return value.lo & 8 ? "execute" : value.lo & 1 ? "write" : "read";
+  return value.lo === 0 ? "read" : value.lo === 1 ? "write" : value.lo === 2 || value.lo === 8 ? "execute" : null;
+}
+
+const ACCESS_ING: { [a: string]: string } = { read: "reading", write: "writing", execute: "executing" };
+
+// --- 0x1E, 0x7E, 0x8E, 0x3B: an exception in kernel mode nobody handled ---
+
+interface ExceptionSpec {
+  /** Argument index (0-3) of each structure, or -1. */
+  record: number;
+  context: number;
+  trap: number;
+  /** 0x1E passes the exception's first two parameters in Arg3 and Arg4 (MSD 0x1E). */
+  infoInArgs: boolean;
+}
+
+const EXCEPTION_SPECS: { [code: number]: ExceptionSpec } = {
+  0x1e: { record: -1, context: -1, trap: -1, infoInArgs: true },
+  0x7e: { record: 2, context: 3, trap: -1, infoInArgs: false },
+  0x8e: { record: -1, context: -1, trap: 2, infoInArgs: false },
+  0x3b: { record: -1, context: 2, trap: -1, infoInArgs: false },
+  0x139: { record: 2, context: -1, trap: 1, infoInArgs: false },
+};
+
+function decodeExceptionBugcheck(w: Work): void {
+  const p = w.bugcheck.parameters;
+  exceptionVerdict(w, EXCEPTION_SPECS[w.code], p[0].lo, p[1]);
+}
+
+function decodeSecurityCheck(w: Work): void {
+  const p = w.bugcheck.parameters;
+  const type = p[0].hi === 0 ? p[0].lo : -1;
+  const sub = type >= 0 ? SUBCODES[0x139][type] : undefined;
+  if (type === 3) w.findings.push(messages.triageListEntry());
+  const hasRecord = !p[2].isNull;
+  const r = hasRecord || !p[1].isNull ? exceptionParts(w, { record: hasRecord ? 2 : -1, context: -1, trap: p[1].isNull ? -1 : 1, infoInArgs: false }, 0xc0000409, Address.ZERO) : null;
+  const where = r && r.attribution ? r.attribution : null;
+  if (where && where.driver) w.driver = where.driver;
+  w.verdict = messages.triageSecurityCheck(sub ? sub.meaning : "type " + p[0].toString(), where ? where.where : null, where ? where.driver : null, type === 3);
+  if (type === 3 && where && where.driver) addSpecialPool(w, null, where.driver);
+}
+
+interface ExceptionParts {
+  code: number;
+  address: Address;
+  record: ExceptionRecord | null;
+  fault: { access: string; address: Address } | null;
+  ip: Address | null;
+  sp: Address | null;
+  attribution: Attribution | null;
+}
+
+/** Reads what the spec points at; each structure the dump lacks is said plainly and the parameters are kept. */
+function exceptionParts(w: Work, spec: ExceptionSpec, code: number, address: Address): ExceptionParts {
+  const t = w.target;
+  const p = w.bugcheck.parameters;
+  const out: ExceptionParts = { code, address, record: null, fault: null, ip: null, sp: null, attribution: null };
+  if (spec.record >= 0) {
+    const at = p[spec.record];
+    const l = layout(w, EXCEPTION_RECORD);
+    const bytes = l ? t.memory.read(at, l.size, "EXCEPTION_RECORD") : null;
+    if (bytes instanceof Unreadable) w.findings.push(messages.triageNotInDump("exception record", fmt(w, at), "Arg" + (spec.record + 1)));
+    else if (bytes && l) {
+      const r = decodeExceptionRecord(bytes, l, t.pointerSize);
+      out.record = r;
+      out.code = r.ExceptionCode;
+      out.address = r.ExceptionAddress;
+      w.findings.push(messages.triageExceptionRecord(statusText(r.ExceptionCode), fmt(w, r.ExceptionAddress), r.ExceptionFlags, r.NumberParameters));
+      if (r.countCapped) w.findings.push(messages.triageParameterCountCapped(r.NumberParameters));
+      const f = memoryFault(r);
+      if (f) out.fault = { access: f.access, address: f.address };
+    }
+    addNext(w, ".exr " + fmt(w, at), "the exception record, as the debugger shows it");
+  }
+  if (spec.infoInArgs && code === 0xc0000005) {
+    const access = accessWord(p[2], false);
+    out.fault = { access: access || "unknown access", address: p[3] };
+  }
+  const frame = spec.context >= 0 ? { at: p[spec.context], arg: spec.context, spec: t.pointerSize === 8 ? CONTEXT_X64 : CONTEXT_X86, what: "context record", cmd: ".cxr " }
+    : spec.trap >= 0 && t.pointerSize === 8 ? { at: p[spec.trap], arg: spec.trap, spec: KTRAP_FRAME_X64, what: "trap frame", cmd: ".trap " } : null;
+  if (frame) {
+    const l = layout(w, frame.spec);
+    const bytes = l ? t.memory.read(frame.at, contextBytesNeeded(l, t.pointerSize), frame.spec.typeName) : null;
+    if (bytes instanceof Unreadable) w.findings.push(messages.triageNotInDump(frame.what, fmt(w, frame.at), "Arg" + (frame.arg + 1)));
+    else if (bytes && l) {
+      const c = decodeContext(bytes, l, t.pointerSize);
+      out.ip = c.InstructionPointer;
+      out.sp = c.StackPointer;
+      w.findings.push(messages.triageRegisters(frame.what, fmt(w, c.InstructionPointer), fmt(w, c.StackPointer)));
+    }
+    addNext(w, frame.cmd + fmt(w, frame.at) + " ; k", "the registers and the stack at the exception");
+  }
+  const faulting = !out.address.isNull ? out.address : out.ip;
+  if (faulting) {
+    out.attribution = attribute(w, faulting);
+    w.findings.push(messages.triageFaultingAt(fmt(w, faulting), out.attribution.where));
+  }
+  if (out.fault) w.findings.push(messages.triageAccessViolation(out.fault.access, fmt(w, out.fault.address)));
+  return out;
+}
+
+function exceptionVerdict(w: Work, spec: ExceptionSpec, code: number, address: Address): void {
+  const r = exceptionParts(w, spec, code, address);
+  const a = r.attribution;
+  if (a && a.driver) w.driver = a.driver;
+  let fault: string | null = null;
+  if (r.fault) {
+    const kind = classify(w, r.fault.address, r.sp);
+    fault = (ACCESS_ING[r.fault.access] || r.fault.access) + " " + fmt(w, r.fault.address) + " (" + kind.text + ")";
+    if (kind.kind === "kernel") addNext(w, "!pool " + fmt(w, r.fault.address), "whether the address is pool or freed pool, and its tag");
+    if (kind.kind !== "null" && kind.kind !== "minus-one" && kind.kind !== "non-canonical") addNext(w, "!pte " + fmt(w, r.fault.address), "whether the address was mapped");
+  }
+  w.verdict = messages.triageExceptionVerdict(exceptionWords(r.code), a ? a.driver : null, a ? a.where : null, fault, a ? a.unloaded : false);
+  if (a && a.driver && !a.unloaded) addNext(w, "lmvm " + a.driver.replace(/\.[^.]*$/, ""), "the driver's version, timestamp and path");
+}
+
+/** "An access violation", "A breakpoint", or the code's name. */
+function exceptionWords(code: number): string {
+  if (code === 0xc0000005) return "An access violation";
+  const info = NTSTATUS[code];
+  return info ? "Exception " + hex8(code) + " " + info.name + " (" + info.meaning + ")" : "Exception " + hex8(code);
+}
+
+// --- 0x0A, 0xD1, 0xC5: a reference at too high an IRQL ---
+
+function decodeIrqlFault(w: Work): void {
+  const [referenced, irql, operation, instruction] = w.bugcheck.parameters;
+  const access = accessWord(operation, w.code === 0x0a) || "access";
+  const a = instruction.isNull ? null : attribute(w, instruction);
+  if (a) {
+    w.findings.push(messages.triageFaultingAt(fmt(w, instruction), a.where));
+    if (a.driver) w.driver = a.driver;
+    addNext(w, "ln " + fmt(w, instruction), "the nearest symbol to the instruction");
+  }
+  const kind = classify(w, referenced, null);
+  w.findings.push(messages.triageReferenced(fmt(w, referenced), kind.text, irql.lo));
+  w.verdict = messages.triageIrqlVerdict(ACCESS_ING[access] || access, fmt(w, referenced), kind.text, irql.lo, a ? a.driver : null, a ? a.where : null, w.code === 0xc5);
+  addNext(w, "!pte " + fmt(w, referenced), "whether the address was mapped (paged out at raised IRQL, or never valid)");
+  if (kind.kind === "kernel") addNext(w, "!pool " + fmt(w, referenced), "whether the address is pool or freed pool, and its tag");
+  if (w.code === 0xc5 && a && a.driver && !a.unloaded) addSpecialPool(w, null, a.driver);
+}
+
+// --- 0x13A KERNEL_MODE_HEAP_CORRUPTION and the pool neighbours ---
+
+function decodeHeapCorruption(w: Work): void {
+  const p = w.bugcheck.parameters;
+  const type = p[0].hi === 0 ? p[0].lo : -1;
+  const sub = type >= 0 ? SUBCODES[0x13a][type] : undefined;
+  w.findings.push(messages.triageHeapCorruption(fmt(w, p[1]), fmt(w, p[2])));
+  const n = poolNeighbourFindings(w, p[2]);
+  w.verdict = messages.triageHeapVerdict(sub ? sub.meaning : "corruption type " + p[0].toString(), fmt(w, p[2]), n.containing, n.before, n.beforeOwner);
+  if (n.beforeOwner) w.driver = n.beforeOwner;
+}
+
+interface NeighbourVerdict {
+  containing: string | null;
+  before: string | null;
+  beforeOwner: string | null;
+}
+
+/** The block an address is in and the block before it, their tags and owning drivers, and special pool on them. */
+function poolNeighbourFindings(w: Work, address: Address): NeighbourVerdict {
+  const t = w.target;
+  const n: NeighbourLookup = lookupPoolNeighbours(t, address);
+  if (n.layout && w.layouts.indexOf(n.layout) < 0) w.layouts.push(n.layout);
+  for (const problem of n.problems.slice(0, 5)) w.findings.push(messages.triagePoolWalkProblem(n.method, problem));
+  if (n.chainBrokenAt) w.findings.push(messages.triagePoolChainBroken(fmt(w, n.chainBrokenAt)));
+  const describe = (b: PoolNeighbour | null, role: string): string | null => {
+    if (!b) return null;
+    w.findings.push(messages.triagePoolNeighbour(role, fmt(w, b.header), b.tag, b.size, b.busy));
+    return b.tag;
+  };
+  const containing = describe(n.containing, "The block holding " + fmt(w, address));
+  if (!n.containing && n.problems.length === 0) w.findings.push(messages.triageNoPoolBlock(fmt(w, address), n.method));
+  const before = describe(n.before, "The block before it");
+  const beforeOwner = before && n.before && n.before.busy ? tagOwner(w, before) : null;
+  if (containing && containing !== before) tagOwner(w, containing);
+  if (n.before) addNext(w, "db " + fmt(w, n.before.header) + " L0x" + Math.min(n.before.size + 0x20, 0x400).toString(16), "the block before, its end and the damaged header after it");
+  if (n.method === "pool page") addNext(w, "!pool " + fmt(w, address), "the pool page around the address, with each block's tag");
+  if (before && n.before && n.before.busy) addSpecialPool(w, before, beforeOwner);
+  return { containing, before, beforeOwner };
+}
+
+/** The driver whose code uses the tag as an allocation tag (what !leaktag knows), as a finding; its file name or null. */
+function tagOwner(w: Work, tag: string): string | null {
+  if (!/^[\x20-\x7e]{4}$/.test(tag)) return null;
+  const search = findTagOwners(w.target, tagBytes(tag));
+  const owners = search.owners.filter((o) => o.module.name.toLowerCase() !== "nt" && !/^nt(oskrnl|krnl)/i.test(o.module.fileName));
+  const best = owners.length ? owners[0] : search.owners.length ? search.owners[0] : null;
+  // Images that could not be read were not searched: said, so a missing owner is not taken for none.
+  if (search.notSearched.length) w.findings.push(messages.triageTagNotSearched(tag, search.notSearched.length, search.notSearched[0].module + " " + search.notSearched[0].section + ": " + search.notSearched[0].reason));
+  if (!best) {
+    w.findings.push(messages.triageTagNoOwner(tag, search.modulesSearched));
+    return null;
+  }
+  const site = best.hits.length ? " at " + best.module.name + "+0x" + best.hits[0].rva.toString(16) : "";
+  w.findings.push(messages.triageTagOwner(tag, best.module.fileName, best.confidence, site, owners.length > 1 ? owners.slice(1).map((o) => o.module.fileName) : []));
+  for (const problem of best.problems.slice(0, 2)) w.findings.push(messages.triageTagOwnerProblem(best.module.fileName, problem));
+  return best.module.fileName;
+}
+
+/** The next step that catches the writer in the act: special pool on the driver (Driver Verifier) or on the tag. */
+function addSpecialPool(w: Work, tag: string | null, driver: string | null): void {
+  // verifier /flags 0x1 /driver x.sys: "Verifier Command Line" (learn.microsoft.com/windows-hardware/drivers/devtest/
+  // verifier-command-line), flag 0x1 = special pool; gflags /r +spp Tag: "GFlags Commands" and "Example 14: Configuring
+  // Special Pool" (learn.microsoft.com/windows-hardware/drivers/debugger/), stored as the PoolTag registry value.
+  if (driver && /^[A-Za-z0-9_.\-]{1,64}$/.test(driver)) {
+    addNext(w, "verifier /flags 0x1 /driver " + driver, "on the crashed machine, then reboot: special pool for " + driver + " stops it at the bad write");
+  }
+  if (tag && /^[A-Za-z0-9_]{4}$/.test(tag)) {
+    addNext(w, "gflags /r +spp " + tag, "on the crashed machine, then reboot: special pool for tag '" + tag + "' only");
+  }
+}
+
+// --- 0xC1, 0x4E, 0x12B ---
+
+/** MSD bug-check-0xc1--special-pool-detected-memory-corruption: Parameter 4 values. */
+const SPECIAL_POOL_TYPES: { [type: number]: string } = {
+  0x20: "the driver freed special pool that was not allocated",
+  0x21: "the driver freed a bad address",
+  0x22: "the driver freed a bad address",
+  0x23: "the driver freed an address whose nearby bytes in the same page were overwritten (an overrun)",
+  0x24: "the driver freed an address whose bytes before the allocation were overwritten (an underrun)",
+  0x30: "the driver allocated pool at an incorrect IRQL",
+  0x31: "the driver freed pool at an incorrect IRQL",
+};
+
+function decodeSpecialPoolCorruption(w: Work): void {
+  const p = w.bugcheck.parameters;
+  const type = p[3].hi === 0 ? p[3].lo : -1;
+  const meaning = SPECIAL_POOL_TYPES[type];
+  w.meanings[3] = "Type " + p[3].toString() + (meaning ? ": " + meaning : " (not in leaktools' table)");
+  w.verdict = messages.triageSpecialPool(meaning || "violation type " + p[3].toString(), fmt(w, p[0]));
+  addNext(w, "!pool " + fmt(w, p[0]), "the special pool page and its owner's tag");
+  addNext(w, "!verifier 3", "Driver Verifier's view: which driver allocated the block");
+}
+
+function decodePfnList(w: Work): void {
+  const p = w.bugcheck.parameters;
+  const type = p[0].hi === 0 ? p[0].lo : -1;
+  const sub = type >= 0 ? SUBCODES[0x4e][type] : undefined;
+  const driverBug = type === 0x07 || type === 0x9a;
+  w.verdict = messages.triagePfnList(sub ? sub.meaning : "subcode " + p[0].toString(), driverBug);
+  if (driverBug) addNext(w, "verifier /standard /all", "on the crashed machine, then reboot: Driver Verifier catches the driver that unlocks pages wrongly");
+  else addNext(w, "mdsched", "Windows Memory Diagnostic on the crashed machine: PFN corruption is often failing RAM");
+}
+
+function decodeFaultyPage(w: Work): void {
+  const p = w.bugcheck.parameters;
+  w.verdict = messages.triageFaultyPage(fmt(w, p[0]), p[1].toString());
+  addNext(w, "!errrec", "the hardware error record (WHEA) behind the report");
+  addNext(w, "mdsched", "Windows Memory Diagnostic on the crashed machine");
+}
+
+// --- User mode: the exception `.exr -1` reports ---
+
+export interface UserExceptionRecord {
+  ExceptionCode: number;
+  Name: string;
+  Address: Address;
+  /** The module's file name holding the faulting address, or null. */
+  Driver: string | null;
+  Findings: string[];
+  Verdict: string;
+  NextCommands: NextCommand[];
+  toString(): string;
+}
+
+export function triageUserException(target: Target, e: ReportedException): UserExceptionRecord {
+  const ps = target.pointerSize;
+  const next: NextCommand[] = [];
+  const add = (command: string, why: string) => next.push({ Command: command, Why: why, toString: () => command });
+  const findings: string[] = [];
+  const module = target.moduleContaining(e.address);
+  const offsetName = module ? moduleOffsetName(e.address, [module]) : null;
+  const where = e.symbol ? shortSymbol(e.symbol) : offsetName || e.address.format(ps);
+  findings.push(messages.triageUserException(statusText(e.code), e.address.format(ps), where, e.flags, e.parameters.length));
+  const info = NTSTATUS[e.code];
+  const words = e.code === 0xc0000005 ? "An access violation" : "Exception " + hex8(e.code) + (info ? " " + info.name + " (" + info.meaning + ")" : e.codeText ? " (" + e.codeText + ")" : "");
+  const av = accessOf(e);
+  let fault: string | null = null;
+  if (av) {
+    const kind = classifyAddress(av.address, { pointerSize: ps, modules: target.modules(), unloaded: [], stackPointer: null });
+    // From user mode, an address in the upper half is the kernel's: the process may not touch it.
+    const text =
+      kind.kind === "kernel" || (kind.kind === "module" && av.address.hi >= 0x8000) ? "a kernel-space address, never valid from user mode"
+      : kind.kind === "user" ? "an address of the process it could not touch: freed or never allocated, a stale or wild pointer"
+      : kind.text;
+    fault = (av.access ? ACCESS_ING[av.access] : "accessing") + " " + av.address.format(ps) + " (" + text + ")";
+    findings.push(messages.triageAccessViolation(av.access || "unknown access", av.address.format(ps)));
+    if (kind.kind === "user") {
+      // The heap block the address falls in, busy or free, and the block before it (issue 20's process heap walk).
+      const walk = walkProcessHeaps(target, { includeFree: true, readFirstPointer: false });
+      if (isHeapWalkFailure(walk)) findings.push(messages.triageHeapWalkFailed(walk.message));
+      else {
+        // Layout provenance, once per distinct layout (output conventions 2): what the walk decoded the heaps with.
+        const seen: string[] = [];
+        for (const h of walk.heaps) if (h.layout && seen.indexOf(h.layout) < 0) seen.push(h.layout);
+        for (const l of seen) findings.push(messages.triageHeapLayout(l));
+        const lookup = blockContaining(walk, av.address);
+        for (const line of renderHeapLookup(lookup, av.address.format(ps), (a) => a.format(ps))) findings.push(line);
+        for (const part of walk.notWalked.slice(0, 3)) findings.push(messages.triageHeapPartNotWalked(part.part, part.address ? part.address.format(ps) : "?", part.reason));
+        const c = lookup.containing;
+        if (c && !c.busy) fault += messages.triageInFreedBlock(sizeText(c.size));
+        else if (c && c.offset >= c.size) fault += messages.triagePastBusyBlock(sizeText(c.size));
+        if (c && c.stackRecord) add("dt ntdll!_RTL_STACK_TRACE_ENTRY " + c.stackRecord.format(ps), "the allocation stack of the block (+ust)");
+      }
+      add("!heap -p -a " + av.address.format(ps), "the debugger's view of the block (with page heap: its allocation and free stacks)");
+    }
+    add("!address " + av.address.format(ps), "what the address is: heap, stack, image, or free");
+  }
+  const driver = module ? module.fileName : null;
+  const verdict = messages.triageExceptionVerdict(words, driver, driver ? where : where, fault, false);
+  add(".ecxr ; k", "the registers and the stack at the exception");
+  if (module) add("lmvm " + module.name, "the module's version, timestamp and path");
+  return {
+    ExceptionCode: e.code,
+    Name: info ? info.name : e.codeText || "exception " + hex8(e.code),
+    Address: e.address,
+    Driver: driver,
+    Findings: findings,
+    Verdict: verdict,
+    NextCommands: next,
+    toString: () => verdict,
+  };
 }

@@ -2,6 +2,11 @@
 // Sections per command keep additions from colliding.
 import { raiseHint } from "./limits";
 import { groupDigits, plural } from "../render/format";
+import { sizeText } from "../render/report";
+
+function capitalFirst(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
 
 export const messages = {
   // --- toolkit-wide ---
@@ -303,12 +308,12 @@ export const messages = {
 
   // --- triage ---
   triageNoBugcheck: (why: string) =>
-    "No bugcheck: " + why + ". !crashtriage reads a kernel crash dump (MEMORY.DMP or a minidump); open one with windbg -z.",
+    "No bugcheck: " + why + ". !crashtriage reads a kernel crash dump (MEMORY.DMP or a minidump), or a process stopped on an exception; open a dump with windbg -z.",
   triageUnavailable: (reason: string) =>
     "The bugcheck code could not be read: " + reason + ", and .bugcheck gave nothing. Load the kernel's symbols (.symfix; .reload /f nt) and try again.",
   triageDecoderStopped: (detail: string) => "Decoding stopped: " + detail.replace(/[\x00-\x1f]/g, " ") + "; what was found before is shown.",
   triageNoDecoder: (name: string) =>
-    name + ": leaktools has no decoder for this case; the parameters above are the bugcheck's own. Run !analyze -v.",
+    name + ": leaktools has no decoder for this case; the parameters below are the bugcheck's own. Run !analyze -v.",
   triageUnknownCode: (code: string) =>
     "Bugcheck " + code + " is not in leaktools' table; the raw parameters are shown. Run !analyze -v for its meaning.",
   triageUnknownSubcode: (subcode: string, source: string) =>
@@ -321,6 +326,8 @@ export const messages = {
     "Arg2 " + arg2 + " is EXCEPTION_POINTERS: ExceptionRecord " + record + ", ContextRecord " + context,
   triageException: (code: string, address: string, symbol: string | null, flags: number, count: number) =>
     "Exception " + code + " at " + address + " " + (symbol || "(no symbol)") + ", flags " + flags.toString(16) + ", " + count + " parameters",
+  triageExceptionRecord: (code: string, address: string, flags: number, count: number) =>
+    "Exception " + code + " at " + address + ", flags " + flags.toString(16) + ", " + count + " parameter" + (count === 1 ? "" : "s"),
   triageParameterCountCapped: (count: number) =>
     "NumberParameters is " + count + ", above the 15 an EXCEPTION_RECORD holds: the record is corrupt; 15 were read.",
   triageMemoryFault: (access: string, address: string, ioStatus: string | null) =>
@@ -344,34 +351,84 @@ export const messages = {
     (compressed
       ? "in-page I/O error while reading a compressed page from the memory-compression store: the storage stack reported "
       : "in-page I/O error in the store manager: the storage stack reported ") +
-    status + " (" + meaning + ") \u2014 " + advice + (compressed ? "; disabling memory compression avoids the store path" : ""),
+    status + " (" + meaning + ") - " + advice + (compressed ? "; disabling memory compression avoids the store path" : ""),
   triageStoreOther: (code: string) =>
     "the store manager caught exception " + code + "; follow the context record (.cxr) to the faulting code",
   triageStoreUnknownException: () =>
     "the store manager caught an exception leaktools could not read; follow Arg2 by hand with the commands below",
   triageInpageLayout: (which: string) => "Parameter layout " + which + " of the 0x7A page applies",
   triageKernelInpage: (status: string, meaning: string, advice: string) =>
-    "a kernel page could not be read back in: the storage stack reported " + status + " (" + meaning + ") \u2014 " + advice,
-  triagePageFault: (access: string, address: string, where: string | null) =>
-    "invalid memory referenced: a " + access + " of " + address + (where ? " from " + where : "") +
-    " \u2014 the code there used a bad or freed pointer; !pte and !pool tell whether the address was ever valid",
+    "a kernel page could not be read back in: the storage stack reported " + status + " (" + meaning + ") - " + advice,
+  triagePageFault: (accessing: string, address: string, kind: string, driver: string | null, where: string | null) =>
+    "A page fault " + (driver ? "in " + driver + " at " + where : where ? "at " + where : "(instruction unknown)") + ", " + accessing + " " + address + " (" + kind + ").",
+  triageMFlag: (code: string, base: string) =>
+    code + " is " + base + " with the _M flag (0x10000000): the same meaning and parameters as " + base + " (Microsoft's bug check reference)",
+  triageUnloadedListMissing: (why: string) =>
+    "The unloaded-driver list could not be read (" + why + "); in a triage dump it is in its own section, which `lm` shows",
+  triageNotInDump: (what: string, address: string, arg: string) =>
+    "The " + what + " at " + address + " (" + arg + ") could not be read: it is not in this dump; what the parameters say is kept",
+  triageRegisters: (what: string, ip: string, sp: string) => capitalFirst(what) + ": rip " + ip + ", rsp " + sp,
+  triageFaultingAt: (address: string, where: string) => "Faulting instruction " + address + ": " + where,
+  triageAccessViolation: (access: string, address: string) => "Access violation: " + access + " of " + address,
+  triageExceptionVerdict: (what: string, driver: string | null, where: string | null, fault: string | null, unloaded: boolean) =>
+    what + (driver ? " in " + driver + " at " + where : where ? " at " + where : "") + (fault ? ", " + fault : "") +
+    (unloaded ? ": code ran after its driver unloaded (a callback or timer left registered)" : "") + ".",
+  triageSecurityCheck: (meaning: string, where: string | null, driver: string | null, listEntry: boolean) =>
+    "Security check failure: " + meaning + (driver ? ", detected in " + driver + " at " + where : where ? ", at " + where : "") +
+    (listEntry ? " - a list entry was overwritten or removed twice; the owner of the memory around it is the usual writer" : "") + ".",
+  triageListEntry: () => "Type 3: a LIST_ENTRY whose Flink->Blink or Blink->Flink does not point back (a double remove, a freed entry, or an overrun into it)",
+  triageReferenced: (address: string, kind: string, irql: number) => "Referenced " + address + " (" + kind + ") at IRQL " + irql,
+  triageIrqlVerdict: (accessing: string, address: string, kind: string, irql: number, driver: string | null, where: string | null, expool: boolean) =>
+    (expool ? "Pool corruption found at raised IRQL" : "An invalid memory reference at IRQL " + irql) +
+    (driver ? " in " + driver + " at " + where : where ? " at " + where : "") + ", " + accessing + " " + address + " (" + kind + ")" +
+    (expool ? ": the pool's own structures were damaged earlier, usually by a driver overrunning its block; special pool catches it" : "") + ".",
+  triageHeapCorruption: (heap: string, address: string) => "Heap " + heap + " reported the corruption at " + address,
+  triageHeapVerdict: (meaning: string, address: string, containing: string | null, before: string | null, owner: string | null) =>
+    "Pool corruption at " + address + (containing ? " in a block tagged '" + containing + "'" : "") + ": " + meaning +
+    (before ? "; the block before it is tagged '" + before + "'" + (owner ? ", allocated by " + owner + ": the usual writer of an overrun" : "") : "") + ".",
+  triagePoolBeforeSuffix: (before: string, owner: string | null) =>
+    "; the block before it is tagged '" + before + "'" + (owner ? ", allocated by " + owner : ""),
+  triagePoolWalkProblem: (method: string, problem: string) => "Pool walk (" + method + "): " + problem,
+  triagePoolChainBroken: (at: string) => "The pool header chain of the page breaks at " + at + ": that header is corrupt",
+  triagePoolNeighbour: (role: string, header: string, tag: string, size: number, busy: boolean) =>
+    role + ": pool header " + header + ", tag '" + tag + "', " + sizeText(size) + (busy ? "" : ", free"),
+  triageNoPoolBlock: (address: string, method: string) => "No readable pool block holds " + address + " (" + method + " walk): free space, or a header too damaged to read",
+  triageTagOwner: (tag: string, driver: string, confidence: string, site: string, others: string[]) =>
+    "Tag '" + tag + "' is allocated by " + driver + site + " (found in its code, " + confidence + " confidence)" + (others.length ? "; also in " + others.join(", ") : ""),
+  triageUserSource: () => "Exception reported by the debugger (.exr -1):",
+  triageUserException: (code: string, address: string, where: string, flags: number, count: number) =>
+    "Exception " + code + " at " + address + " " + where + ", flags " + flags.toString(16) + ", " + count + " parameter" + (count === 1 ? "" : "s"),
+  triageHeapLayout: (layout: string) => "Heap layout: " + layout,
+  triageHeapWalkFailed: (why: string) => "The process heaps could not be walked: " + why,
+  triageHeapPartNotWalked: (part: string, address: string, reason: string) => "Heap walk: " + part + " at " + address + " not walked (" + reason + ")",
+  triageInFreedBlock: (size: string) => ", inside a FREED heap block of " + size + ": a use after free",
+  triagePastBusyBlock: (size: string) => ", just past the end of a busy heap block of " + size + ": an overrun",
+  triageTagNotSearched: (tag: string, count: number, first: string) =>
+    "Tag '" + tag + "': " + count + " image part" + (count === 1 ? "" : "s") + " could not be read and were not searched (" + first + ")",
+  triageTagOwnerProblem: (driver: string, problem: string) => "  " + driver + ": " + problem,
+  triageTagNoOwner: (tag: string, searched: number) => "Tag '" + tag + "': no driver's code among " + searched + " searched uses it as an allocation tag",
+  triageSpecialPool: (meaning: string, address: string) => "Special pool caught a driver in the act: " + meaning + " (" + address + ").",
+  triagePfnList: (meaning: string, driverBug: boolean) =>
+    "The page frame database is corrupt: " + meaning + (driverBug ? " - a driver bug; Driver Verifier catches it" : " - often failing RAM; test the memory") + ".",
+  triageFaultyPage: (address: string, pfn: string) =>
+    "Hardware: the memory manager found a corrupted physical page (PFN " + pfn + ", mapped at " + address + "); the RAM is failing - test and replace it.",
   triageVerifierLeak: (count: number | null) =>
     "a driver unloaded with " + (count === null ? "some" : String(count)) + " pool allocation" + (count === 1 ? "" : "s") +
-    " Driver Verifier still tracked \u2014 a memory leak in that driver; !unloadleaks lists them",
+    " Driver Verifier still tracked - a memory leak in that driver; !unloadleaks lists them",
   triageVerifier: (meaning: string) => "Driver Verifier stopped the system: " + meaning,
   triageVerifierUnknown: (subcode: string) =>
     "Driver Verifier stopped the system with subcode " + subcode + ", which leaktools does not name; run !analyze -v",
   triagePoolHeader: (block: string, header: string, tag: string, blockSize: number) =>
     "Pool header of " + block + " at " + header + ": tag '" + tag + "', BlockSize 0x" + blockSize.toString(16),
   triageDoubleFree: (tag: string | null) =>
-    "double free: a pool block" + (tag ? " tagged '" + tag + "'" : "") + " was freed twice \u2014 the driver that owns " +
+    "double free: a pool block" + (tag ? " tagged '" + tag + "'" : "") + " was freed twice - the driver that owns " +
     (tag ? "the tag" : "the block") + " frees it on two paths; enable special pool for it to catch the first free",
   triageWrongTag: (allocated: string, freed: string) =>
     "The block was allocated with tag '" + allocated + "' and freed with tag '" + freed + "'",
   triageBadPoolCaller: (meaning: string) => "a driver misused the pool: " + meaning,
   triagePoolCorruption: (meaning: string | null, tag: string | null) =>
     "pool corruption" + (meaning ? ": " + meaning : "") + (tag ? " (block tagged '" + tag + "')" : "") +
-    " \u2014 the damage was done earlier, usually by the owner of the block before; enable special pool or Driver Verifier on suspects",
+    " - the damage was done earlier, usually by the owner of the block before; enable special pool or Driver Verifier on suspects",
   triageMemoryManagement: (meaning: string) => "memory manager consistency check failed: " + meaning,
   // !poolused text fallback (issue 13): which layout was recognised, and rows that did not fit it.
   poolusedSource: (trackerReason: string, layout: string | null, glued: boolean) =>

@@ -203,6 +203,9 @@ export class Target {
         if (!(bytes instanceof Unreadable)) build = (bytes[0] | (bytes[1] << 8)) & 0xffff;
         else this.problems.push(messages.buildUnreadable(bytes.describe(this.pointerSize)));
       }
+      // issue 21: a kernel triage dump lacks nt!NtBuildNumber's page, but keeps nt!NtBuildLab and the dump header
+      // (which `vertarget` prints); every command asking for the build gets it from there.
+      if (build === null) build = this.buildFromDumpText();
     } else {
       const peb = this.pebAddress();
       if (peb) {
@@ -233,6 +236,26 @@ export class Target {
       // No process (a kernel session without one): both unknown.
     }
     return { image, pid };
+  }
+
+  /**
+   * The build from nt!NtBuildLab ("19041.1.amd64fre.vb_release.191206-1406") or, failing that, `vertarget`
+   * ("Windows 10 Kernel Version 19041 MP (12 procs) Free x64", "Built by: 19041.1.amd64fre..."; real outputs in
+   * test/fixtures/triage/vertarget-*.txt). Null when neither says.
+   */
+  private buildFromDumpText(): number | null {
+    const lab = this.symbolAddress("nt", "NtBuildLab");
+    if (lab) {
+      const bytes = this.memory.read(lab, 32, "nt!NtBuildLab", false);
+      if (!(bytes instanceof Unreadable)) {
+        let text = "";
+        for (let i = 0; i < bytes.length && bytes[i] >= 0x20 && bytes[i] < 0x7f; i++) text += String.fromCharCode(bytes[i]);
+        const m = /^(\d{4,5})\./.exec(text);
+        if (m) return parseInt(m[1], 10);
+      }
+    }
+    const out = this.executeCommand("vertarget");
+    return out.error ? null : buildFromVertarget(out.lines);
   }
 
   /** The current process's PEB: from the process object, else the `$peb` pseudo-register (reference §2.5). */
@@ -317,6 +340,15 @@ export class Target {
   toHostAddress(address: Address): JsProvider.Int64 {
     return addressToHost(address);
   }
+}
+
+/** The build number `vertarget` prints: "Kernel Version 19041 MP" or "Built by: 19041.1.amd64fre...". */
+export function buildFromVertarget(lines: string[]): number | null {
+  for (const line of lines) {
+    const m = /Kernel Version (\d{4,5})\b/.exec(line) || /(?:Built by|Edition build lab):\s*(\d{4,5})\./.exec(line);
+    if (m) return parseInt(m[1], 10);
+  }
+  return null;
 }
 
 function typeInfoFrom(type: JsProvider.TypeObject): TypeInfo | null {

@@ -70,3 +70,35 @@ export const POOL_HEADER: LayoutSpec = {
 export function poolBlockSizeField(pointerSize: 4 | 8): { shift: number; bits: number; unit: number } {
   return pointerSize === 8 ? { shift: 16, bits: 8, unit: 16 } : { shift: 16, bits: 9, unit: 8 };
 }
+
+/**
+ * _KTRAP_FRAME (x64): the registers the kernel saved on a trap; 0x8E and 0x139 point at one. Not in the PDB extract
+ * of test/fixtures/pdb-layouts (the data set keeps no _KTRAP_FRAME); offsets from the Windows 10 x64 definition in
+ * thalium/icebox src/Winbagility/STUB/Windows_structs.h (0x190 bytes: Rip at 0x168, Rsp at 0x180), unchanged since
+ * Vista x64. A trap frame may not hold every register (the debugger's .trap says so), but Rip and Rsp always are.
+ */
+export const KTRAP_FRAME_X64: LayoutSpec = {
+  module: "nt",
+  typeName: "_KTRAP_FRAME",
+  fields: ["Rip", "Rsp"],
+  variants: [{ label: "every x64 build", pointerSize: 8, size: 0x190, offsets: { Rip: 0x168, Rsp: 0x180 }, source: "thalium/icebox Windows_structs.h _KTRAP_FRAME (x64)" }],
+};
+
+/**
+ * _UNLOADED_DRIVERS: one entry of nt!MmUnloadedDrivers (a pointer to an array of MI_UNLOADED_DRIVERS = 50), ring
+ * index nt!MmLastUnloadedDriver. No public PDB has the type (research layouts.md §3, open question 7): offsets from
+ * the WRK's mm.h definition { UNICODE_STRING Name; PVOID StartAddress; PVOID EndAddress; LARGE_INTEGER CurrentTime; },
+ * as WinObjEx64 still reads it on Windows 10/11.
+ */
+export const UNLOADED_DRIVERS: LayoutSpec = {
+  module: "nt",
+  typeName: "_UNLOADED_DRIVERS",
+  fields: ["Name", "StartAddress", "EndAddress", "CurrentTime"],
+  variants: [
+    { label: "every x64 build", pointerSize: 8, size: 0x28, offsets: { Name: 0, StartAddress: 0x10, EndAddress: 0x18, CurrentTime: 0x20 }, source: "WRK mm.h _UNLOADED_DRIVERS (layouts.md §3)" },
+    { label: "every x86 build", pointerSize: 4, size: 0x18, offsets: { Name: 0, StartAddress: 8, EndAddress: 0xc, CurrentTime: 0x10 }, source: "WRK mm.h _UNLOADED_DRIVERS (layouts.md §3)" },
+  ],
+};
+
+/** MI_UNLOADED_DRIVERS (WRK mm.h): the array's length. */
+export const MI_UNLOADED_DRIVERS = 50;

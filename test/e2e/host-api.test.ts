@@ -211,7 +211,7 @@ describe("Target.Details absent or throwing", () => {
     const r = run(scene.target, "!leaktools");
     expect(r.output).not.toMatch(/internal error|failed/i);
     expect(r.output).toContain("Target: kernel session (dump or live: not known)");
-    expect(run(scene.target, "!crashtriage").output).toContain("Verdict:");
+    expect(run(scene.target, "!crashtriage").output.split("\n")[0]).toMatch(/^In-page I\/O error/); // the verdict comes first
   });
 
   test("with Details present a dump says so", () => {
@@ -314,7 +314,7 @@ describe("large output is split into calls of a few KB", () => {
 describe("!crashtriage, not !triage", () => {
   test("!crashtriage and dx @$crashtriage() answer; !triage is not ours", () => {
     const s = DebuggerSession.load(storeExceptionScene().target);
-    expect(s.run("!crashtriage").output).toContain("Verdict:");
+    expect(s.run("!crashtriage").output.split("\n")[0]).toMatch(/^In-page I\/O error/); // the verdict comes first
     expect(s.run("dx @$crashtriage().Code").output).toContain("@$crashtriage().Code : 0x154");
     expect(s.run("!triage").output).toBe("No export triage found\n");
     expect([...s.control.aliases.keys()]).not.toContain("triage");

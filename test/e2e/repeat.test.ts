@@ -11,7 +11,7 @@ import { seedTarget } from "../targets/virtblocks-seed";
 describe("identical reports within two minutes are one line", () => {
   test("!crashtriage then dx @$crashtriage().Verdict: one line, the value read afresh", () => {
     const s = DebuggerSession.load(storeExceptionScene().target);
-    expect(s.run("!crashtriage").output).toContain("Verdict: in-page I/O error");
+    expect(s.run("!crashtriage").output.split("\n")[0]).toMatch(/^In-page I\/O error/);
     const again = s.run("dx @$crashtriage().Verdict");
     expect(again.output.split("\n")[0]).toBe("(!crashtriage: the same report as above, not printed again; the result below was read just now.)");
     expect(again.output).not.toContain("Findings:");
@@ -21,7 +21,7 @@ describe("identical reports within two minutes are one line", () => {
   test("a one-line refusal is printed every time", () => {
     const s = DebuggerSession.load(userTarget({ pointerSize: 8, build: BUILDS.win10_22h2 }).target);
     const first = s.run("!crashtriage").output;
-    expect(first.split("\n")[0]).toMatch(/^No bugcheck: this is a user-mode session/);
+    expect(first.split("\n")[0]).toMatch(/^No bugcheck: this user-mode session reports no exception/);
     expect(s.run("!crashtriage").output).toBe(first);
   });
 

@@ -106,8 +106,8 @@ describe("bugcheck triage: an address without a symbol is named module+offset", 
     // No symbol: `u` prints the instruction alone, without a header line.
     b.target.onCommand("u fffff807`27a91530 L1", ["fffff807`27a91530 8b03            mov     eax,dword ptr [rbx]"]);
     const out = DebuggerSession.load(b.target).run(TRIAGE).output;
-    expect(out).toContain("Faulting instruction: fffff807`27a91530 myfault+0x1530");
-    expect(out).toContain("from myfault+0x1530");
+    expect(out).toContain("Faulting instruction fffff807`27a91530: myfault+0x1530");
+    expect(out.split("\n")[0]).toBe("A page fault in myfault.sys at myfault+0x1530, reading ffffb402`1234a000 (a kernel address outside every module: pool or another mapping).");
     expect(out).not.toContain("no symbol");
   });
 });
@@ -144,7 +144,7 @@ describe("real !analyze -v of 0xC4/0x62 on three Windows versions: triage reads 
       expect(a.args[3].label).toMatch(/paged\+nonpaged/);
       expect(out).toMatch(/paged and nonpaged allocations not freed/);
       const count = parseInt(a.args[3].value, 16);
-      expect(out).toContain("Verdict: a driver unloaded with " + count + " pool allocation" + (count === 1 ? "" : "s"));
+      expect(out.split("\n")[0]).toContain("A driver unloaded with " + count + " pool allocation" + (count === 1 ? "" : "s"));
       expect(out).toMatch(/\n  !unloadleaks +/);
     });
   }

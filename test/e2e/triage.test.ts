@@ -1,6 +1,6 @@
 import { DebuggerSession } from "../emulator/session";
 import { kernelTarget, userTarget, BUILDS } from "../targets/builder";
-import { EXR64, bugcheckTarget, storeExceptionScene, storeExceptionScene32, poolBlock, symbolAt, debuggerAddress, DUMP } from "../targets/bugcheck";
+import { EXR64, TRAP64, bugcheckTarget, exceptionCrashScene, heapOverrunScene, poolPage, userAfterFreeScene, storeExceptionScene, storeExceptionScene32, poolBlock, symbolAt, debuggerAddress, DUMP } from "../targets/bugcheck";
 import * as seed004 from "../fixtures/triage/seed004";
 import { expectGolden } from "../support/golden";
 import { failEachRead } from "../support/faults";
@@ -13,7 +13,7 @@ const run = (b: { target: import("../emulator/target").EmulatedTarget }, line = 
 
 const SEED_VERDICT =
   "in-page I/O error while reading a compressed page from the memory-compression store: the storage stack reported " +
-  "c0000185 (device I/O error) \u2014 check the disk and its controller; disabling memory compression avoids the store path";
+  "c0000185 (device I/O error) - check the disk and its controller; disabling memory compression avoids the store path";
 
 describe("!crashtriage on seed 004 (0x154 UNEXPECTED_STORE_EXCEPTION)", () => {
   const v = seed004.seedValues();
@@ -22,7 +22,7 @@ describe("!crashtriage on seed 004 (0x154 UNEXPECTED_STORE_EXCEPTION)", () => {
     const r = run(storeExceptionScene());
     expectGolden("triage-seed004", r.output);
     expect(r.output).toContain("Bugcheck 0x154 UNEXPECTED_STORE_EXCEPTION (from nt!KiBugCheckData)");
-    expect(r.output).toContain("Verdict: " + SEED_VERDICT);
+    expect(r.output).toContain(SEED_VERDICT.charAt(0).toUpperCase() + SEED_VERDICT.slice(1));
     expect(r.output).toContain("Layout: _EXCEPTION_RECORD: not in the symbols (.reload /f nt to get them); using the built-in layout for every x64 build, checked against");
   });
 
@@ -60,7 +60,7 @@ describe("!crashtriage on seed 004 (0x154 UNEXPECTED_STORE_EXCEPTION)", () => {
     b.target.onCommand("!thread", thread);
     const out = run(b).output;
     expect(out).toContain("The thread is not attached to another process (owning process: <Invalid process>)");
-    expect(out).toContain("Verdict: in-page I/O error in the store manager: the storage stack reported c0000185 (device I/O error)");
+    expect(out).toContain("In-page I/O error in the store manager: the storage stack reported c0000185 (device I/O error)");
     expect(out).not.toContain("Disable-MMAgent");
   });
 
@@ -69,21 +69,21 @@ describe("!crashtriage on seed 004 (0x154 UNEXPECTED_STORE_EXCEPTION)", () => {
     b.typeFromLayout("nt", "_EXCEPTION_RECORD", { size: EXR64.size, ExceptionCode: [0, 4], ExceptionFlags: [4, 4], ExceptionRecord: 8, ExceptionAddress: 0x10, NumberParameters: [0x18, 4], ExceptionInformation: 0x20 });
     const out = run(b).output;
     expect(out).toContain("Layout: _EXCEPTION_RECORD: from nt's symbols.");
-    expect(out).toContain("Verdict: " + SEED_VERDICT);
+    expect(out).toContain(SEED_VERDICT.charAt(0).toUpperCase() + SEED_VERDICT.slice(1));
   });
 
   test("an unreadable exception record is named, and a verdict is still given", () => {
     const out = run(storeExceptionScene({ exrUnreadable: true })).output;
     expect(out).toContain("Unreadable: EXCEPTION_RECORD at " + debuggerAddress(v.exrAt));
     expect(out).toContain("Unreadable: CONTEXT at " + debuggerAddress(v.cxrAt));
-    expect(out).toMatch(/Verdict: the store manager caught an exception leaktools could not read/);
+    expect(out).toMatch(/^The store manager caught an exception leaktools could not read/);
     expect(out).toContain(".exr " + debuggerAddress(v.exrAt));
   });
 
   test("an absurd NumberParameters is capped at 15 and reported", () => {
     const out = run(storeExceptionScene({ numberParameters: 0xffffffff })).output;
     expect(out).toContain("NumberParameters is 4294967295, above the 15 an EXCEPTION_RECORD holds");
-    expect(out).toContain("Verdict: " + SEED_VERDICT);
+    expect(out).toContain(SEED_VERDICT.charAt(0).toUpperCase() + SEED_VERDICT.slice(1));
   });
 
   test("EXCEPTION_POINTERS holding null pointers: both reads are named unreadable", () => {
@@ -93,7 +93,7 @@ describe("!crashtriage on seed 004 (0x154 UNEXPECTED_STORE_EXCEPTION)", () => {
     const out = run(b).output;
     expect(out).toContain("Unreadable: EXCEPTION_RECORD at 00000000`00000000");
     expect(out).toContain("Unreadable: CONTEXT at 00000000`00000000");
-    expect(out).toContain("Verdict: ");
+    expect(out).toContain("");
   });
 
   test("!thread failing does not stop the verdict", () => {
@@ -101,7 +101,7 @@ describe("!crashtriage on seed 004 (0x154 UNEXPECTED_STORE_EXCEPTION)", () => {
     b.target.commands.splice(1, 1); // drop the !thread answer: the debugger's own complaint comes back
     const out = run(b).output;
     expect(out).toContain("Could not tell which process the thread is attached to");
-    expect(out).toContain("Verdict: in-page I/O error while reading a compressed page"); // the Decompress frame still says so
+    expect(out).toContain("In-page I/O error while reading a compressed page"); // the Decompress frame still says so
   });
 
   test("every failed read is handled: no escape, no write, and the output names what was unreadable", () => {
@@ -112,7 +112,7 @@ describe("!crashtriage on seed 004 (0x154 UNEXPECTED_STORE_EXCEPTION)", () => {
     for (const r of summary.runs) {
       // A failed nt!NtBuildNumber read shows as the layout note; every other read as an Unreadable finding.
       expect(r.result.output).toMatch(/Unreadable: |could not be read|the Windows build is unknown/);
-      expect(r.result.output).toMatch(/Verdict: |The bugcheck code could not be read/);
+      expect(r.result.output).toMatch(/^|The bugcheck code could not be read/);
     }
   });
 });
@@ -131,7 +131,7 @@ describe("!crashtriage on a 32-bit kernel dump", () => {
     expect(out).toContain("read of 0e3f99f0, I/O status c000009d STATUS_DEVICE_NOT_CONNECTED");
     expect(out).toContain("Context: instruction pointer 82a4bbd0, stack pointer 8f53f0f8");
     expect(out).toContain("Layout: _CONTEXT: not in the symbols (.reload /f nt to get them); using the built-in layout for every x86 build (not checked against a PDB)");
-    expect(out).toContain("Verdict: in-page I/O error while reading a compressed page from the memory-compression store: the storage stack reported c000009d (device not connected)");
+    expect(out).toContain("In-page I/O error while reading a compressed page from the memory-compression store: the storage stack reported c000009d (device not connected)");
   });
 });
 
@@ -143,7 +143,7 @@ describe("!crashtriage on other memory bugchecks", () => {
     expect(out).toContain("Bugcheck 0xC4 DRIVER_VERIFIER_DETECTED_VIOLATION");
     expect(out).toContain("Subcode 0x62: A driver unloaded with pool allocations Driver Verifier still tracks");
     expect(out).toContain("Total number of paged and nonpaged allocations not freed");
-    expect(out).toContain("Verdict: a driver unloaded with 28 pool allocations");
+    expect(out).toContain("A driver unloaded with 28 pool allocations");
     expect(out).toMatch(/\n  !unloadleaks +/);
   });
 
@@ -154,7 +154,7 @@ describe("!crashtriage on other memory bugchecks", () => {
     expect(out).toContain("Subcode 0x13: The driver freed pool that was already freed");
     expect(out).toContain("Arg3  " + debuggerAddress(pool.header) + "  Pointer to the pool header");
     expect(out).toContain("at " + debuggerAddress(pool.header) + ": tag 'Leak', BlockSize 0x50");
-    expect(out).toContain("Verdict: Driver Verifier stopped the system: The driver freed pool that was already freed (block tagged 'Leak')");
+    expect(out).toContain("Driver Verifier stopped the system: The driver freed pool that was already freed (block tagged 'Leak')");
     expect(out).toMatch(new RegExp("\\n  !pool " + debuggerAddress(pool.header) + " +"));
   });
 
@@ -174,7 +174,7 @@ describe("!crashtriage on other memory bugchecks", () => {
   test("0xC4 with a subcode Microsoft does not document: raw parameters and a pointer to the page", () => {
     const out = run(bugcheckTarget(0xc4, [0x7777n, 1n, 2n, 3n])).output;
     expect(out).toContain("Subcode 0x7777 is not in leaktools' table");
-    expect(out).toContain("Verdict: Driver Verifier stopped the system with subcode 0x7777");
+    expect(out).toContain("Driver Verifier stopped the system with subcode 0x7777");
     // Issue 14 part 3: the user is pointed at Microsoft's page, not at a file of ours.
     expect(out).toContain("see https://learn.microsoft.com/windows-hardware/drivers/debugger/bug-check-0xc4--driver-verifier-detected-violation.");
     expect(out).not.toMatch(/layouts\.md|§/);
@@ -202,7 +202,7 @@ describe("!crashtriage on other memory bugchecks", () => {
     const out = run(k).output;
     expect(out).toContain("Address of the block being freed");
     expect(out).toContain("Pool header of block " + debuggerAddress(pool.block) + " at " + debuggerAddress(pool.header) + ": tag 'Leak', BlockSize 0x50");
-    expect(out).toContain("Verdict: double free: a pool block tagged 'Leak' was freed twice");
+    expect(out).toContain("Double free: a pool block tagged 'Leak' was freed twice");
     expect(out).toContain("Layout: _POOL_HEADER: not in the symbols (.reload /f nt to get them); using the built-in layout for every x64 build, checked against");
     expect(out).toMatch(/\n  !poolused 2 Leak +/);
   });
@@ -214,7 +214,7 @@ describe("!crashtriage on other memory bugchecks", () => {
     const out = run(k).output;
     expect(out).toContain("The pool entry that should have been found");
     expect(out).toContain("at " + debuggerAddress(pool.header) + ": tag 'Ddk ', BlockSize 0x40");
-    expect(out).toContain("Verdict: pool corruption: A pool block header's size is corrupt (block tagged 'Ddk ')");
+    expect(out).toContain("Pool corruption: A pool block header's size is corrupt (block tagged 'Ddk ')");
     expect(out).toContain("!pool " + debuggerAddress(pool.header));
   });
 
@@ -225,7 +225,7 @@ describe("!crashtriage on other memory bugchecks", () => {
     const out = run(bugcheckTargetOn(b, 0x19, [5n, one.header, 0n, other.header])).output;
     expect(out).toContain("pool entry " + debuggerAddress(one.header) + " (Arg2) at " + debuggerAddress(one.header) + ": tag 'Ntfx'");
     expect(out).toContain("pool entry " + debuggerAddress(other.header) + " (Arg4) at " + debuggerAddress(other.header) + ": tag 'Irp '");
-    expect(out).toContain("Verdict: pool corruption: Two adjacent pool headers contradict each other");
+    expect(out).toContain("Pool corruption: Two adjacent pool headers contradict each other");
   });
 
   test("0x19/0x20 with an unreadable pool entry says so", () => {
@@ -233,7 +233,7 @@ describe("!crashtriage on other memory bugchecks", () => {
     const gone = b.reserveUnmapped(0x1000);
     const out = run(bugcheckTargetOn(b, 0x19, [0x20n, gone, gone + 0x40n, 0n])).output;
     expect(out).toContain("Unreadable: _POOL_HEADER at " + debuggerAddress(gone));
-    expect(out).toContain("Verdict: pool corruption: A pool block header's size is corrupt");
+    expect(out).toContain("Pool corruption: A pool block header's size is corrupt");
   });
 
   test("0x7A with c000009c: the layout, the status and the faulting address", () => {
@@ -242,7 +242,7 @@ describe("!crashtriage on other memory bugchecks", () => {
     expect(out).toContain("Parameter layout 3 (PTE address and contents) of the 0x7A page applies");
     expect(out).toContain("I/O status: c000009c STATUS_DEVICE_DATA_ERROR (device data error)");
     expect(out).toContain("Address that could not be paged in: fffff680`00246000");
-    expect(out).toContain("Verdict: a kernel page could not be read back in: the storage stack reported c000009c (device data error) \u2014 bad blocks on the disk");
+    expect(out).toContain("A kernel page could not be read back in: the storage stack reported c000009c (device data error) - bad blocks on the disk");
     expect(out).toContain("!pte fffff680`00246000");
   });
 
@@ -259,16 +259,16 @@ describe("!crashtriage on other memory bugchecks", () => {
     symbolAt(b, 0xfffff80727a91530n, "myfault!MyfaultDispatch+0x30");
     const out = run(b).output;
     expect(out).toContain("Access: read of ffffb402`1234a000");
-    expect(out).toContain("Faulting instruction: fffff807`27a91530 myfault!MyfaultDispatch+0x30");
-    expect(out).toContain("Verdict: invalid memory referenced: a read of ffffb402`1234a000 from myfault!MyfaultDispatch+0x30");
+    expect(out).toContain("Faulting instruction fffff807`27a91530: myfault!MyfaultDispatch+0x30");
+    expect(out.split("\n")[0]).toBe("A page fault in myfault at myfault!MyfaultDispatch+0x30, reading ffffb402`1234a000 (a kernel address outside every module: pool or another mapping).");
     expect(out).toContain("!pool ffffb402`1234a000");
   });
 
   test("0x1A: a known subcode and an unknown one", () => {
     let out = run(bugcheckTarget(0x1a, [0x41790n, 0xffff86800762e9d0n, 0n, 1n])).output;
-    expect(out).toContain("Verdict: memory manager consistency check failed: A page table page is corrupt");
+    expect(out).toContain("Memory manager consistency check failed: A page table page is corrupt");
     out = run(bugcheckTarget(0x1a, [0x5200n, 0xffffb4021234a000n, 0x41414141n, 0n])).output;
-    expect(out).toContain("Verdict: memory manager consistency check failed: A page on a free pool SLIST is corrupt");
+    expect(out).toContain("Memory manager consistency check failed: A page on a free pool SLIST is corrupt");
     expect(out).toContain("Arg3  00000000`41414141  Value found");
     expect(out).toContain("!pool ffffb402`1234a000");
     out = run(bugcheckTarget(0x1a, [0x61999n, 0n, 0n, 0n])).output;
@@ -279,7 +279,7 @@ describe("!crashtriage on other memory bugchecks", () => {
     const out = run(bugcheckTarget(0x1337, [1n, 0xffffb40200000000n, 3n, 4n])).output;
     expect(out).toContain("Bugcheck 0x1337 unknown bugcheck");
     expect(out).toContain("Arg2  ffffb402`00000000  Unknown");
-    expect(out).toContain("Verdict: Bugcheck 0x1337 is not in leaktools' table");
+    expect(out).toContain("Bugcheck 0x1337 is not in leaktools' table");
   });
 
   test("a known code without a decoder: its name", () => {
@@ -293,7 +293,7 @@ describe("!crashtriage on other memory bugchecks", () => {
     b.target.onCommand(".bugcheck", ["Bugcheck code 000000C4", "Arguments 00000000`00000062 ffffb402`12345678 ffffb402`12340000 00000000`00000003"]);
     const out = run(b).output;
     expect(out).toContain("Bugcheck 0xC4 DRIVER_VERIFIER_DETECTED_VIOLATION (from .bugcheck)");
-    expect(out).toContain("Verdict: a driver unloaded with 3 pool allocations");
+    expect(out).toContain("A driver unloaded with 3 pool allocations");
   });
 });
 
@@ -301,14 +301,14 @@ describe("!crashtriage without a bugcheck", () => {
   test("a live kernel session: one line", () => {
     const b = bugcheckTarget(0, [0n, 0n, 0n, 0n], { dump: null });
     const lines = run(b).output.split("\n").filter(Boolean);
-    expect(lines[0]).toBe("No bugcheck: this live session has not crashed. !crashtriage reads a kernel crash dump (MEMORY.DMP or a minidump); open one with windbg -z.");
+    expect(lines[0]).toBe("No bugcheck: this live session has not crashed. !crashtriage reads a kernel crash dump (MEMORY.DMP or a minidump), or a process stopped on an exception; open a dump with windbg -z.");
     expect(lines.slice(1)).toEqual(["@$crashtriage()"]); // the emulated dx echo of an empty value
   });
 
-  test("a user-mode session: one line", () => {
+  test("a user-mode session without an exception: one line", () => {
     const out = run(userTarget({ pointerSize: 8, build: BUILDS.win10_22h2 })).output;
     expect(out.split("\n").filter(Boolean)).toHaveLength(2); // the line and the dx echo of an empty value
-    expect(out).toContain("No bugcheck: this is a user-mode session");
+    expect(out).toContain("No bugcheck: this user-mode session reports no exception (.exr -1 showed none)");
   });
 
   test("no symbol and no .bugcheck answer: says what to do", () => {
@@ -328,3 +328,184 @@ function bugcheckTargetOn(b: ReturnType<typeof kernelTarget>, code: number, args
   args.forEach((a, i) => b.writePtr(at + BigInt(8 * (i + 1)), a));
   return b;
 }
+
+describe("!crashtriage on exception bugchecks (issue 21)", () => {
+  test("0x1000007E, the issue's crash: the _M variant, the exception record, the context, amdppm+0x334c (golden)", () => {
+    const r = run(exceptionCrashScene());
+    expectGolden("triage-7e-amdppm", r.output);
+    const lines = r.output.split("\n");
+    expect(lines[0]).toBe("An access violation in amdppm.sys at amdppm+0x334c, reading ffffffff`ffffffff (an invalid address: -1, an uninitialised or poisoned pointer).");
+    expect(lines[1]).toBe("Bugcheck 0x1000007E SYSTEM_THREAD_EXCEPTION_NOT_HANDLED_M (0x1000007E = 0x7E with the _M flag) (from nt!KiBugCheckData)");
+    expect(r.output).toContain("Exception c0000005 STATUS_ACCESS_VIOLATION (access violation) at fffff804`8b58334c");
+    expect(r.output).toContain("Context record: rip fffff804`8b58334c, rsp ffff8504`29891f28");
+    expect(r.output).toContain("Access violation: read of ffffffff`ffffffff");
+    expect(r.output).toMatch(/\n  \.exr ffff8504`29891ee8 +the exception record/);
+    expect(r.output).toMatch(/\n  \.cxr ffff8504`29891720 ; k +the registers/);
+    expect(r.output).toMatch(/\n  lmvm amdppm +/);
+    expect(r.output).not.toContain("unknown bugcheck");
+  });
+
+  test("dx @$crashtriage() names the driver and both codes", () => {
+    const value = run(exceptionCrashScene(), "dx @$crashtriage()").value as { Code: number; BaseCode: number; Name: string; Driver: string };
+    expect(value.Code).toBe(0x1000007e);
+    expect(value.BaseCode).toBe(0x7e);
+    expect(value.Name).toBe("SYSTEM_THREAD_EXCEPTION_NOT_HANDLED_M");
+    expect(value.Driver).toBe("amdppm.sys");
+  });
+
+  test("the driver unloaded: MmUnloadedDrivers names it from its old range", () => {
+    const out = run(exceptionCrashScene({ unloaded: true })).output;
+    expect(out.split("\n")[0]).toBe(
+      "An access violation in amdppm.sys (unloaded) at fffff804`8b58334c, inside the range amdppm.sys occupied before it was unloaded, reading ffffffff`ffffffff (an invalid address: -1, an uninitialised or poisoned pointer): code ran after its driver unloaded (a callback or timer left registered).",
+    );
+    expect(out).toContain("Layout: _UNLOADED_DRIVERS: not in the symbols");
+  });
+
+  test("a triage dump: the build from NtBuildLab, the record and context from the stack, the unloaded list said missing", () => {
+    const b = exceptionCrashScene({ triageDump: true, unloaded: true });
+    const out = run(b).output;
+    // No "the Windows build is unknown": NtBuildLab said 19041.
+    expect(out).not.toContain("build is unknown");
+    expect(out).toContain("Exception c0000005 STATUS_ACCESS_VIOLATION");
+    expect(out).toContain("The unloaded-driver list could not be read (nt!MmUnloadedDrivers at");
+    expect(out).toMatch(/\n  lm +the loaded and the unloaded modules/);
+    expect(out.split("\n")[0]).toBe("An access violation at fffff804`8b58334c (outside every loaded module), reading ffffffff`ffffffff (an invalid address: -1, an uninitialised or poisoned pointer).");
+  });
+
+  test("the exception record and context are not in the dump: said plainly, the parameters kept", () => {
+    const out = run(exceptionCrashScene({ recordMissing: true })).output;
+    expect(out).toContain("The exception record at ffff8504`29891ee8 (Arg3) could not be read: it is not in this dump; what the parameters say is kept");
+    expect(out).toContain("The context record at ffff8504`29891720 (Arg4) could not be read: it is not in this dump");
+    expect(out.split("\n")[0]).toBe("An access violation in amdppm.sys at amdppm+0x334c.");
+  });
+
+  test("0x1E: the access violation's parameters come from Arg3 and Arg4", () => {
+    const b = bugcheckTarget(0x1e, [0xc0000005n, 0xfffff80727a91530n, 1n, 0x28n]);
+    b.target.addModule("myfault.sys", 0xfffff80727a90000n, 0x5000);
+    const out = run(b).output;
+    expect(out.split("\n")[0]).toBe("An access violation in myfault.sys at myfault+0x1530, writing 00000000`00000028 (a NULL pointer +0x28: the first 64 KB are never mapped).");
+  });
+
+  test("0x8E: the trap frame at Arg3 gives rip and rsp", () => {
+    const b = bugcheckTarget(0x8e, [0x80000003n, 0xfffff80727a91530n, 0n, 0n]);
+    const trap = b.alloc(TRAP64.size, 16);
+    b.memory.writeU64(trap + BigInt(TRAP64.Rip), 0xfffff80727a91530n);
+    b.memory.writeU64(trap + BigInt(TRAP64.Rsp), 0xffff850429891f28n);
+    b.writePtr(BigInt(b.target.symbols.get("nt!KiBugCheckData")!) + 24n, trap);
+    b.target.addModule("myfault.sys", 0xfffff80727a90000n, 0x5000);
+    const out = run(b).output;
+    expect(out).toContain("Trap frame: rip fffff807`27a91530, rsp ffff8504`29891f28");
+    expect(out.split("\n")[0]).toBe("Exception 80000003 STATUS_BREAKPOINT (breakpoint or assertion hit with no debugger attached) in myfault.sys at myfault+0x1530.");
+  });
+
+  test("0xD1: the instruction's driver, the referenced address classified", () => {
+    // Values of nmap/npcap issue 819 (test/fixtures/analyze/analyze-npcap819-x64-d1.txt).
+    const b = bugcheckTarget(0xd1, [0xffff8882181330e8n, 2n, 1n, 0xfffff800f5577150n]);
+    b.target.addModule("npcap.sys", 0xfffff800f5570000n, 0x20000);
+    const out = run(b).output;
+    expect(out.split("\n")[0]).toBe("An invalid memory reference at IRQL 2 in npcap.sys at npcap+0x7150, writing ffff8882`181330e8 (a kernel address outside every module: pool or another mapping).");
+  });
+
+  test("0x139 type 3: a corrupted LIST_ENTRY", () => {
+    const out = run(bugcheckTarget(0x139, [3n, 0n, 0n, 0n])).output;
+    expect(out.split("\n")[0]).toMatch(/^Security check failure: A LIST_ENTRY was corrupted/);
+    expect(out).toContain("Type 3: a LIST_ENTRY whose Flink->Blink");
+  });
+});
+
+describe("!crashtriage on pool corruption: the neighbour that overran (issue 21)", () => {
+  test("0x13A on a segment-heap kernel: the block before the damage, its tag and its driver, and special pool for it (golden)", () => {
+    const scene = heapOverrunScene();
+    const r = run({ target: scene.s.target });
+    expectGolden("triage-13a-overrun", r.output);
+    const first = r.output.split("\n")[0];
+    expect(first).toBe(
+      "Pool corruption at " + debuggerAddress(scene.chunk) + ": Invalid internal heap state, usually the result of a buffer overflow; the block before it is tagged 'NfOv', allocated by netfiltx.sys: the usual writer of an overrun.",
+    );
+    expect(r.output).toContain("The block before it: pool header " + debuggerAddress(scene.nfov.header) + ", tag 'NfOv'");
+    // The hit is the tag immediate of "mov r8d, 'NfOv'", two bytes into the instruction.
+    expect(r.output).toContain("Tag 'NfOv' is allocated by netfiltx.sys at netfiltx+0x" + (scene.overrunner.site + 2).toString(16) + " (found in its code, high confidence)");
+    expect(r.output).toMatch(/\n  verifier \/flags 0x1 \/driver netfiltx\.sys +on the crashed machine, then reboot: special pool for netfiltx\.sys/);
+    expect(r.output).toMatch(/\n  gflags \/r \+spp NfOv +/);
+    // A segment-heap block: no !pool follow-up (it does not walk segment-heap pages).
+    expect(r.output).not.toMatch(/\n  !pool /);
+  });
+});
+
+describe("!crashtriage on the pre-1809 pool: the header chain names the block before", () => {
+  test("0x19/0x20 on Windows 8.1: the chain breaks at the damaged header, the block before is the overrunner", () => {
+    const b = kernelTarget({ pointerSize: 8, build: BUILDS.win81, dump: DUMP });
+    const [, ovr, vict] = poolPage(b, [
+      { tag: "Ntfx", bytes: 0x30, busy: true },
+      { tag: "Ovr1", bytes: 0x58, busy: true },
+      { tag: "Vict", bytes: 0x40, busy: true },
+      { tag: "Free", bytes: 0x80, busy: false },
+    ]);
+    // The overrun: 'Ovr1' wrote 8 bytes past its block, over the next header's sizes and tag.
+    b.memory.write(vict, new TextEncoder().encode("AAAAAAAA"));
+    const out = run(bugcheckTargetOn(b, 0x19, [0x20n, vict, vict + 0x50n, 0n])).output;
+    expect(out).toContain("The pool header chain of the page breaks at " + debuggerAddress(vict) + ": that header is corrupt");
+    expect(out).toContain("The block before it: pool header " + debuggerAddress(ovr) + ", tag 'Ovr1', 0x70 (112 bytes)");
+    expect(out.split("\n")[0]).toMatch(/^Pool corruption: A pool block header's size is corrupt \(block tagged 'AAAA'\) - the damage was done earlier.*; the block before it is tagged 'Ovr1'$/);
+    expect(out).toMatch(/\n  !pool /);
+    expect(out).toMatch(/\n  gflags \/r \+spp Ovr1 +/);
+  });
+});
+
+describe("!crashtriage in user mode: the exception .exr -1 reports (real outputs, test/fixtures/triage/exr-*.txt)", () => {
+  const exr = (file: string) => {
+    const text = require("fs").readFileSync(require("path").resolve(__dirname, "../fixtures/triage", file), "utf8") as string;
+    const body = text.slice(text.indexOf("\n\n") + 2);
+    return body.split(/\r?\n/).filter((l: string) => l.length > 0 && !/^EXCEPTION_RECORD:/.test(l) && !/^\.exr/.test(l)).map((l: string) => l.replace(/^# /, ""));
+  };
+
+  test("a NULL write in test_symbol.exe: the verdict names the module, the symbol and the NULL pointer", () => {
+    const b = userTarget({ pointerSize: 8, build: BUILDS.win10_2004 });
+    b.target.addModule("C:\\test\\test_symbol.exe", 0x7ff7e8b40000n, 0x30000);
+    b.target.onCommand(".exr -1", exr("exr-test-symbol-x64.txt"));
+    const r = run(b);
+    expect(r.output.split("\n")[0]).toBe("An access violation in test_symbol.exe at test_symbol!main+0x49, writing 00000000`00000000 (a NULL pointer: the first 64 KB are never mapped).");
+    expect(r.output).toContain("Exception c0000005 STATUS_ACCESS_VIOLATION (access violation) at 00007ff7`e8b57919 test_symbol!main+0x49, flags 0, 2 parameters");
+    expect(r.output).toMatch(/\n  \.ecxr ; k +the registers/);
+    expect(r.output).toMatch(/\n  lmvm test_symbol +/);
+  });
+
+  test("x86: a read of a wild address from Encode.dll", () => {
+    const b = userTarget({ pointerSize: 4, build: BUILDS.win10_2004 });
+    b.target.addModule("C:\\perl\\lib\\Encode.dll", 0x6b740000n, 0x10000);
+    b.target.onCommand(".exr -1", exr("exr-perl-encode-x86.txt"));
+    const out = run(b).output;
+    expect(out.split("\n")[0]).toBe("An access violation in Encode.dll at Encode!XS_Encode__XS_mime_name+0x76, reading 1122334c (an address of the process it could not touch: freed or never allocated, a stale or wild pointer).");
+    expect(out).toMatch(/\n  !heap -p -a 1122334c +the debugger.s view of the block/);
+    expect(out).toContain("1122334c is in no heap block the walk saw");
+  });
+
+  test("x64: a sign-extended pointer read is a kernel-space address from user mode", () => {
+    const b = userTarget({ pointerSize: 8, build: BUILDS.win10_2004 });
+    b.target.onCommand(".exr -1", exr("exr-fastapp-x64.txt"));
+    const out = run(b).output;
+    expect(out.split("\n")[0]).toMatch(/^An access violation at fastapp_ext64!std::basic_string<.*>::assign\+0x1a, reading ffffffff`823b63d8 \(a kernel-space address, never valid from user mode\)\.$/);
+  });
+
+  test("a CLR exception with no parameters: the code, no access claimed", () => {
+    const b = userTarget({ pointerSize: 8, build: BUILDS.win10_2004 });
+    b.target.onCommand(".exr -1", exr("exr-clr-x64.txt"));
+    const out = run(b).output;
+    expect(out.split("\n")[0]).toBe("Exception e0434f4d (CLR exception) at 000007fe`9b17f963.");
+  });
+});
+
+describe("!crashtriage in user mode: the heap block the address falls in (issue 20's walk)", () => {
+  test("a read of a freed block: FREE, its size, and the busy block before it with its +ust stack", () => {
+    const s = userAfterFreeScene();
+    const out = run(s.b).output;
+    expect(out.split("\n")[0]).toBe(
+      "An access violation in app.exe at app!Request::Complete+0x2b, reading " + debuggerAddress(s.referenced) +
+        " (an address of the process it could not touch: freed or never allocated, a stale or wild pointer), inside a FREED heap block of 0x70 (112 bytes): a use after free.",
+    );
+    expect(out).toContain(debuggerAddress(s.referenced) + " is +0x18 into a FREE Backend block at " + debuggerAddress(s.freedUser));
+    expect(out).toContain("The block before it: busy Backend block at " + debuggerAddress(s.before.address) + " of 0x40 (64 bytes)");
+    expect(out).toContain("  Allocated by the stack at " + debuggerAddress(s.trace) + " (+ust).");
+    expect(out).toMatch(new RegExp("\\n  !heap -p -a " + debuggerAddress(s.referenced) + " +"));
+  });
+});

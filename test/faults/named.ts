@@ -137,7 +137,8 @@ const SECOND_HEAP_WALKED = /NT \(encoded\)\s+4\s/;
 
 export function namedCases(): NamedCase[] {
   const v = seed004.seedValues();
-  const storeVerdict = /Verdict: /;
+  // The verdict is the first line, before the bugcheck line (output conventions, issue 24/21).
+  const storeVerdict = /^\S[^\n]*\nBugcheck 0x154 UNEXPECTED_STORE_EXCEPTION/m;
   const cases: NamedCase[] = [
     // --- PE headers and import tables (findimporter) ---
     findimporterCase("PE header: e_lfanew points past the header page", (b) => addMalformedHeader(b, "bad.sys"), [/bad: malformed PE header: e_lfanew 0xfff0 points outside the header/], "test/e2e/findimporter.test.ts: malformed, endless and unreadable images"),

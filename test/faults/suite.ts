@@ -16,7 +16,7 @@ import { leakingProcess } from "../targets/heap-process";
 import { BUILDS } from "../targets/builder";
 
 /** What a debugger command built by the toolkit may look like: a literal of ours with validated arguments. */
-export const SAFE_COMMAND = /^(u [0-9a-f]{8}(`[0-9a-f]{8})? L1|\.bugcheck|!thread|x [A-Za-z0-9_][A-Za-z0-9_.\-]{0,63}![A-Za-z0-9_?*@$]{1,128}|!poolused 2|\.chain|!verifier 3 [A-Za-z0-9_][A-Za-z0-9_.\-]{0,63})$/;
+export const SAFE_COMMAND = /^(vertarget|\.exr -1|u [0-9a-f]{8}(`[0-9a-f]{8})? L1|\.bugcheck|!thread|x [A-Za-z0-9_][A-Za-z0-9_.\-]{0,63}![A-Za-z0-9_?*@$]{1,128}|!poolused 2|\.chain|!verifier 3 [A-Za-z0-9_][A-Za-z0-9_.\-]{0,63})$/;
 
 /** Debugger-command and DML syntax an attacker would put in a driver, module, tag or string. */
 export const HOSTILE_NAMES = [

@@ -21,7 +21,8 @@ export const TYPES_USED: { [alias: string]: string[] } = {
   virtblocks: ["ntdll!_HEAP", "ntdll!_HEAP_VIRTUAL_ALLOC_ENTRY", "ntdll!_SEGMENT_HEAP"],
   virtstacks: ["ntdll!_HEAP", "ntdll!_HEAP_VIRTUAL_ALLOC_ENTRY", "ntdll!_SEGMENT_HEAP"],
   unloadleaks: ["nt!_VF_TARGET_VERIFIED_DRIVER_DATA", "nt!_VI_POOL_ENTRY_INUSE"],
-  crashtriage: ["nt!_EXCEPTION_POINTERS", "nt!_EXCEPTION_RECORD", "nt!_CONTEXT", "nt!_POOL_HEADER"],
+  // User mode: the process heap walk of issue 20 (ntdll types) finds the block a faulting address falls in.
+  crashtriage: ["nt!_EXCEPTION_POINTERS", "nt!_EXCEPTION_RECORD", "nt!_CONTEXT", "nt!_POOL_HEADER", "ntdll!_HEAP", "ntdll!_HEAP_VIRTUAL_ALLOC_ENTRY", "ntdll!_HEAP_USERDATA_HEADER", "ntdll!_HEAP_SUBSEGMENT"],
   heapleaks: ["ntdll!_HEAP", "ntdll!_HEAP_VIRTUAL_ALLOC_ENTRY", "ntdll!_HEAP_USERDATA_HEADER", "ntdll!_HEAP_SUBSEGMENT"],
   heapblocks: ["ntdll!_HEAP", "ntdll!_HEAP_VIRTUAL_ALLOC_ENTRY", "ntdll!_HEAP_USERDATA_HEADER", "ntdll!_HEAP_SUBSEGMENT"],
   poolallocs: [

@@ -4,6 +4,9 @@
 //   Rsp +0x98, Rip +0xF8, size 0x4D0; _POOL_HEADER BlockSize bits 16-23 (×16, layouts.md §2.4), PoolTag +4.
 //   x86: winnt.h (i386), transcribed. nt!KiBugCheckData: ULONG_PTR[5], layouts.md §5.
 import { kernelTarget, BUILDS, TargetBuilder } from "./builder";
+import { SegmentHeapBuilder, HEAP_INDEX } from "./segment-heap";
+import { SCN } from "./pool";
+import { NtHeapProcess } from "./nt-heap";
 import { pdbField, pdbType } from "./pdb-layouts";
 import * as seed004 from "../fixtures/triage/seed004";
 
@@ -119,4 +122,193 @@ export function poolBlock(b: TargetBuilder, tag: string, size: number): { header
 export function debuggerAddress(address: bigint): string {
   const text = address.toString(16).padStart(16, "0");
   return text.slice(0, 8) + "`" + text.slice(8);
+}
+
+/**
+ * _UNLOADED_DRIVERS (x64) has no PDB type (research layouts.md §3): WRK mm.h { UNICODE_STRING Name; PVOID
+ * StartAddress; PVOID EndAddress; LARGE_INTEGER CurrentTime; }, 0x28 bytes; nt!MmUnloadedDrivers points at 50 of them.
+ * _KTRAP_FRAME (x64) is not in the PDB extract either: Rip +0x168, Rsp +0x180, size 0x190 (Windows 10 x64 definition,
+ * thalium/icebox Windows_structs.h).
+ */
+export const UNLOADED64 = { Name: 0, StartAddress: 0x10, EndAddress: 0x18, CurrentTime: 0x20, size: 0x28, count: 50 };
+export const TRAP64 = { Rip: 0x168, Rsp: 0x180, size: 0x190 };
+
+/** The real crash of issue 21: Windows 10 19041, bugcheck 0x1000007E, an access violation in amdppm.sys reading -1. */
+export const ISSUE21 = {
+  code: 0x1000007e,
+  args: [0xffffffffc0000005n, 0xfffff8048b58334cn, 0xffff850429891ee8n, 0xffff850429891720n],
+  amdppmBase: 0xfffff8048b580000n,
+  amdppmSize: 0x16000,
+  referenced: 0xffffffffffffffffn,
+  rsp: 0xffff850429891f28n,
+};
+
+export interface ExceptionSceneOptions {
+  /** Take the faulting driver out of the loaded list and record it in MmUnloadedDrivers instead. */
+  unloaded?: boolean;
+  /**
+   * A kernel triage dump: only what one captures is readable. Microsoft: the small memory dump holds the bugcheck
+   * and its parameters, the loaded driver list, the processor context, the current process and thread and the
+   * kernel stack of the thread that crashed (learn.microsoft.com "Small memory dump"; WRK triage.h TRIAGE_DUMP_HEADER:
+   * ContextOffset, ExceptionOffset, UnloadedDriversOffset, DriverListOffset, CallStackOffset, DataBlocksOffset).
+   * Here: the exception record and context sit on the crashed thread's stack (the issue's Arg3/Arg4 are stack
+   * addresses) and are readable; nt!NtBuildNumber's page and MmUnloadedDrivers' array are not captured; NtBuildLab is.
+   */
+  triageDump?: boolean;
+  /** The exception record's and context's page is not in the dump either. */
+  recordMissing?: boolean;
+}
+
+/** A 0x1000007E crash laid out as the issue's dump: EXCEPTION_RECORD at Arg3, CONTEXT at Arg4 (PDB offsets). */
+export function exceptionCrashScene(options: ExceptionSceneOptions = {}): TargetBuilder {
+  const b = kernelTarget({ pointerSize: 8, build: BUILDS.win10_2004, dump: DUMP });
+  const m = b.memory;
+  const [, address, record, context] = ISSUE21.args;
+  if (options.triageDump) {
+    // The pool page holding NtBuildNumber is not captured; NtBuildLab is (and vertarget would say 19041 too).
+    const ntBuildNumber = b.target.symbols.get("nt!NtBuildNumber") ?? null;
+    b.reserveUnmapped(0);
+    if (ntBuildNumber !== null) m.unmap(ntBuildNumber & ~0xfffn, 0x1000);
+    const lab = b.global("nt", "NtBuildLab", 64);
+    m.write(lab, new TextEncoder().encode("19041.1.amd64fre.vb_release.191206-1406\0"));
+  }
+  const at = b.global("nt", "KiBugCheckData", 5 * 8);
+  b.writePtr(at, BigInt(ISSUE21.code));
+  ISSUE21.args.forEach((a, i) => b.writePtr(at + BigInt(8 * (i + 1)), a));
+  if (!options.recordMissing) {
+    m.map(context & ~0xfffn, 0x2000);
+    m.writeU32(record + BigInt(EXR64.ExceptionCode), 0xc0000005);
+    m.writeU64(record + BigInt(EXR64.ExceptionAddress), address);
+    m.writeU32(record + BigInt(EXR64.NumberParameters), 2);
+    m.writeU64(record + BigInt(EXR64.ExceptionInformation), 0n);
+    m.writeU64(record + BigInt(EXR64.ExceptionInformation + 8), ISSUE21.referenced);
+    m.writeU64(context + BigInt(CONTEXT64.Rip), address);
+    m.writeU64(context + BigInt(CONTEXT64.Rsp), ISSUE21.rsp);
+  }
+  if (!options.unloaded) {
+    b.target.addModule("amdppm.sys", ISSUE21.amdppmBase, ISSUE21.amdppmSize);
+  } else {
+    if (options.triageDump) b.reserveUnmapped(0); // the array's page alone is left out of the dump
+    const array = b.alloc(0x1000, 0x1000);
+    b.target.addSymbol("nt", "MmUnloadedDrivers", array + 0x800n);
+    b.writePtr(array + 0x800n, array);
+    b.target.addSymbol("nt", "MmLastUnloadedDriver", array + 0x808n);
+    const last = array + 0x808n;
+    m.writeU32(last, 1);
+    b.unicodeString(array + BigInt(UNLOADED64.Name), "amdppm.sys");
+    b.writePtr(array + BigInt(UNLOADED64.StartAddress), ISSUE21.amdppmBase);
+    b.writePtr(array + BigInt(UNLOADED64.EndAddress), ISSUE21.amdppmBase + BigInt(ISSUE21.amdppmSize));
+    if (options.triageDump) m.unmap(array & ~0xfffn, 0x1000);
+  }
+  return b;
+}
+
+/**
+ * A 0x13A pool overrun on a segment-heap kernel (19041, the real 0x13A dumps of safing/portmaster #1396/#1587 are
+ * 19041/22621 with Arg1 0x11): netfiltx.sys allocates 'NfOv' blocks (mov r8d, 'NfOv'; call [ExAllocatePool2]) and
+ * writes past one of them into the next VS chunk, a 'Vict' block of victim.sys; the heap manager found the damage
+ * at the victim's chunk (Arg3). The walker-independent layout is the segment-heap builder's (test/targets/segment-heap.ts).
+ */
+export function heapOverrunScene() {
+  const s = new SegmentHeapBuilder({ build: 19041, seed: 2121, dump: true });
+  const ntBase = BigInt(s.target.modules[0].base);
+  const allocating = (name: string, tag: string) => {
+    const drv = s.pool.driver(name, {
+      sections: [
+        { name: ".text", characteristics: SCN.CODE | SCN.EXECUTE | SCN.READ, size: 0x1000 },
+        { name: ".data", characteristics: SCN.INITIALIZED_DATA | SCN.READ | SCN.WRITE, size: 0x1000 },
+      ],
+      imports: [{ dll: "ntoskrnl.exe", functions: ["ExAllocatePool2", "ExFreePoolWithTag"], bound: { ExAllocatePool2: ntBase + 0x9b2010n, ExFreePoolWithTag: ntBase + 0x9b3450n } }],
+    });
+    // mov r8d, imm32 (41 b8 <tag>); call qword ptr [rip+disp32] to the IAT slot (ff 15 disp32).
+    const site = drv.image.sectionRva[".text"] + 0x120;
+    const slot = drv.image.iatRva["ntoskrnl.exe!ExAllocatePool2"];
+    const code = new Uint8Array([0x41, 0xb8, tag.charCodeAt(0), tag.charCodeAt(1), tag.charCodeAt(2), tag.charCodeAt(3), 0xff, 0x15, 0, 0, 0, 0]);
+    new DataView(code.buffer).setInt32(8, slot - (site + 12), true);
+    s.target.memory.write(drv.base + BigInt(site), code);
+    return { drv, site };
+  };
+  const overrunner = allocating("netfiltx.sys", "NfOv");
+  const victim = allocating("victim.sys", "Vict");
+  const placed = s.vs(HEAP_INDEX.NonPaged, [
+    { tag: "Othr", bytes: 0x200, busy: true },
+    { tag: "NfOv", bytes: 0x1f0, busy: true },
+    { tag: "Vict", bytes: 0x300, busy: true },
+    { tag: "Othr", bytes: 0x200, busy: true },
+  ]);
+  const nfov = placed[1];
+  const vict = placed[2];
+  // The overrun: 0x10 bytes past the end of NfOv's data, over the victim's chunk header (its size and flags).
+  s.target.memory.write(nfov.address + 0x1f0n, new Uint8Array(0x10).fill(0x41));
+  const chunk = vict.header - 0x10n;
+  const b = s.pool.b;
+  const at = b.global("nt", "KiBugCheckData", 5 * 8);
+  const args = [0x11n, s.heaps[0], chunk, 0n];
+  b.writePtr(at, 0x13an);
+  args.forEach((a, i) => b.writePtr(at + BigInt(8 * (i + 1)), a));
+  s.trackTag("NfOv");
+  s.trackTag("Vict");
+  s.finish();
+  return { s, args, nfov, vict, chunk, overrunner, victim };
+}
+
+/** _POOL_HEADER bit fields of the PDB (the same in every x64 build of the data set): PreviousSize, BlockSize, PoolType. */
+const header64 = (field: string) => {
+  const f = pdbField(BUILDS.win10_2004, "_POOL_HEADER", field)!;
+  return f.offset * 8 + (f.bitPosition || 0);
+};
+export const POOL_HEADER_BITS = { PreviousSize: header64("PreviousSize"), BlockSize: header64("BlockSize"), PoolType: header64("PoolType") };
+
+/**
+ * A small-block page of the pre-1809 pool (x64): headers back to back from the page start, each with PreviousSize
+ * and BlockSize in 16-byte units and PoolType (0 = free; 1 = NonPagedPool + 1 for a busy nonpaged block, layouts.md
+ * §2.4), the tag at +4. Returns each block's header address.
+ */
+export function poolPage(b: TargetBuilder, blocks: { tag: string; bytes: number; busy: boolean }[]): bigint[] {
+  const page = b.alloc(0x1000, 0x1000);
+  const headers: bigint[] = [];
+  let offset = 0;
+  let previous = 0;
+  for (const block of blocks) {
+    const units = Math.ceil((block.bytes + POOL_HEADER64.size) / 16);
+    const at = page + BigInt(offset);
+    const word = (previous << POOL_HEADER_BITS.PreviousSize) | (units << POOL_HEADER_BITS.BlockSize) | ((block.busy ? 2 : 0) << POOL_HEADER_BITS.PoolType);
+    b.memory.writeU32(at, word >>> 0);
+    for (let i = 0; i < 4; i++) b.memory.write(at + BigInt(POOL_HEADER64.PoolTag + i), new Uint8Array([block.tag.charCodeAt(i)]));
+    headers.push(at);
+    previous = units;
+    offset += units * 16;
+  }
+  return headers;
+}
+
+/**
+ * A process stopped on an access violation that reads a freed heap block (use after free), on an NT heap laid out
+ * by issue 20's builder (test/targets/nt-heap.ts, +ust): a busy 'request' block, the freed block after it, another
+ * busy block. `.exr -1` answers in the debugger's format (real outputs: test/fixtures/triage/exr-*.txt).
+ */
+export function userAfterFreeScene() {
+  const p = new NtHeapProcess({ pointerSize: 8, build: BUILDS.win10_2004, ust: true });
+  const app = 0x7ff6a0000000n;
+  p.b.target.addModule("C:\\app\\app.exe", app, 0x20000);
+  const trace = p.traceRecord([app + 0x1234n, app + 0x1500n]);
+  const heap = p.heap();
+  const before = heap.alloc(0x40, { trace });
+  const freedHeader = heap.free(0x80);
+  const after = heap.alloc(0x30, { trace });
+  p.finish();
+  const freedUser = freedHeader + 0x10n;
+  const referenced = freedUser + 0x18n;
+  const faultAt = app + 0x1a2bn;
+  const hex = (v: bigint) => v.toString(16).padStart(16, "0");
+  p.b.target.onCommand(".exr -1", [
+    "ExceptionAddress: " + hex(faultAt) + " (app!Request::Complete+0x000000000000002b)",
+    "   ExceptionCode: c0000005 (Access violation)",
+    "  ExceptionFlags: 00000000",
+    "NumberParameters: 2",
+    "   Parameter[0]: 0000000000000000",
+    "   Parameter[1]: " + hex(referenced),
+    "Attempt to read from address " + hex(referenced),
+  ]);
+  return { b: p.b, before, freedUser, after, referenced, trace, heap: heap.address };
 }
