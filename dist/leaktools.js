@@ -483,6 +483,9 @@ var __leaktools = (function (exports) {
 
     // Every message the user reads, in one place. Each says what was tried and what to do next.
     // Sections per command keep additions from colliding.
+    function capitalFirst(text) {
+        return text.charAt(0).toUpperCase() + text.slice(1);
+    }
     const messages = {
         // --- toolkit-wide ---
         internalError: (command, detail) => "!" + command + " stopped: " + detail.replace(/[\x00-\x1f]/g, " ") +
@@ -676,10 +679,10 @@ var __leaktools = (function (exports) {
         unloadleaksSymbolsNote: (callSites) => "Symbols and source lines: u <Caller> L1, one debugger command per distinct caller" +
             (callSites ? ", and one per listed call site of the wrapper (" + callSites + ")." : "."),
         // --- triage ---
-        triageNoBugcheck: (why) => "No bugcheck: " + why + ". !crashtriage reads a kernel crash dump (MEMORY.DMP or a minidump); open one with windbg -z.",
+        triageNoBugcheck: (why) => "No bugcheck: " + why + ". !crashtriage reads a kernel crash dump (MEMORY.DMP or a minidump), or a process stopped on an exception; open a dump with windbg -z.",
         triageUnavailable: (reason) => "The bugcheck code could not be read: " + reason + ", and .bugcheck gave nothing. Load the kernel's symbols (.symfix; .reload /f nt) and try again.",
         triageDecoderStopped: (detail) => "Decoding stopped: " + detail.replace(/[\x00-\x1f]/g, " ") + "; what was found before is shown.",
-        triageNoDecoder: (name) => name + ": leaktools has no decoder for this case; the parameters above are the bugcheck's own. Run !analyze -v.",
+        triageNoDecoder: (name) => name + ": leaktools has no decoder for this case; the parameters below are the bugcheck's own. Run !analyze -v.",
         triageUnknownCode: (code) => "Bugcheck " + code + " is not in leaktools' table; the raw parameters are shown. Run !analyze -v for its meaning.",
         triageUnknownSubcode: (subcode, source) => "Subcode " + subcode + " is not in leaktools' table; see " + source + ".",
         triageNoLayout: (typeName, reason) => "No layout for " + typeName + ": " + reason + ".",
@@ -687,6 +690,7 @@ var __leaktools = (function (exports) {
         triagePointsIntoArg2: (field, value, arg2) => field + " " + value + " points back into the EXCEPTION_POINTERS at " + arg2 + " (Arg2) itself: corrupt, not decoded",
         triageExceptionPointers: (arg2, record, context) => "Arg2 " + arg2 + " is EXCEPTION_POINTERS: ExceptionRecord " + record + ", ContextRecord " + context,
         triageException: (code, address, symbol, flags, count) => "Exception " + code + " at " + address + " " + (symbol || "(no symbol)") + ", flags " + flags.toString(16) + ", " + count + " parameters",
+        triageExceptionRecord: (code, address, flags, count) => "Exception " + code + " at " + address + ", flags " + flags.toString(16) + ", " + count + " parameter" + (count === 1 ? "" : "s"),
         triageParameterCountCapped: (count) => "NumberParameters is " + count + ", above the 15 an EXCEPTION_RECORD holds: the record is corrupt; 15 were read.",
         triageMemoryFault: (access, address, ioStatus) => "In-page operation failed: " + access + " of " + address + (ioStatus ? ", I/O status " + ioStatus : ""),
         triageExceptionParameters: (list) => "Exception parameters: " + list,
@@ -704,24 +708,60 @@ var __leaktools = (function (exports) {
         triageStoreInpage: (compressed, status, meaning, advice) => (compressed
             ? "in-page I/O error while reading a compressed page from the memory-compression store: the storage stack reported "
             : "in-page I/O error in the store manager: the storage stack reported ") +
-            status + " (" + meaning + ") \u2014 " + advice + (compressed ? "; disabling memory compression avoids the store path" : ""),
+            status + " (" + meaning + ") - " + advice + (compressed ? "; disabling memory compression avoids the store path" : ""),
         triageStoreOther: (code) => "the store manager caught exception " + code + "; follow the context record (.cxr) to the faulting code",
         triageStoreUnknownException: () => "the store manager caught an exception leaktools could not read; follow Arg2 by hand with the commands below",
         triageInpageLayout: (which) => "Parameter layout " + which + " of the 0x7A page applies",
-        triageKernelInpage: (status, meaning, advice) => "a kernel page could not be read back in: the storage stack reported " + status + " (" + meaning + ") \u2014 " + advice,
-        triagePageFault: (access, address, where) => "invalid memory referenced: a " + access + " of " + address + (where ? " from " + where : "") +
-            " \u2014 the code there used a bad or freed pointer; !pte and !pool tell whether the address was ever valid",
+        triageKernelInpage: (status, meaning, advice) => "a kernel page could not be read back in: the storage stack reported " + status + " (" + meaning + ") - " + advice,
+        triagePageFault: (accessing, address, kind, driver, where) => "A page fault " + (driver ? "in " + driver + " at " + where : where ? "at " + where : "(instruction unknown)") + ", " + accessing + " " + address + " (" + kind + ").",
+        triageMFlag: (code, base) => code + " is " + base + " with the _M flag (0x10000000): the same meaning and parameters as " + base + " (Microsoft's bug check reference)",
+        triageUnloadedListMissing: (why) => "The unloaded-driver list could not be read (" + why + "); in a triage dump it is in its own section, which `lm` shows",
+        triageNotInDump: (what, address, arg) => "The " + what + " at " + address + " (" + arg + ") could not be read: it is not in this dump; what the parameters say is kept",
+        triageRegisters: (what, ip, sp) => capitalFirst(what) + ": rip " + ip + ", rsp " + sp,
+        triageFaultingAt: (address, where) => "Faulting instruction " + address + ": " + where,
+        triageAccessViolation: (access, address) => "Access violation: " + access + " of " + address,
+        triageExceptionVerdict: (what, driver, where, fault, unloaded) => what + (driver ? " in " + driver + " at " + where : where ? " at " + where : "") + (fault ? ", " + fault : "") +
+            (unloaded ? ": code ran after its driver unloaded (a callback or timer left registered)" : "") + ".",
+        triageSecurityCheck: (meaning, where, driver, listEntry) => "Security check failure: " + meaning + (driver ? ", detected in " + driver + " at " + where : where ? ", at " + where : "") +
+            (listEntry ? " - a list entry was overwritten or removed twice; the owner of the memory around it is the usual writer" : "") + ".",
+        triageListEntry: () => "Type 3: a LIST_ENTRY whose Flink->Blink or Blink->Flink does not point back (a double remove, a freed entry, or an overrun into it)",
+        triageReferenced: (address, kind, irql) => "Referenced " + address + " (" + kind + ") at IRQL " + irql,
+        triageIrqlVerdict: (accessing, address, kind, irql, driver, where, expool) => (expool ? "Pool corruption found at raised IRQL" : "An invalid memory reference at IRQL " + irql) +
+            (driver ? " in " + driver + " at " + where : where ? " at " + where : "") + ", " + accessing + " " + address + " (" + kind + ")" +
+            (expool ? ": the pool's own structures were damaged earlier, usually by a driver overrunning its block; special pool catches it" : "") + ".",
+        triageHeapCorruption: (heap, address) => "Heap " + heap + " reported the corruption at " + address,
+        triageHeapVerdict: (meaning, address, containing, before, owner) => "Pool corruption at " + address + (containing ? " in a block tagged '" + containing + "'" : "") + ": " + meaning +
+            (before ? "; the block before it is tagged '" + before + "'" + (owner ? ", allocated by " + owner + ": the usual writer of an overrun" : "") : "") + ".",
+        triagePoolBeforeSuffix: (before, owner) => "; the block before it is tagged '" + before + "'" + (owner ? ", allocated by " + owner : ""),
+        triagePoolWalkProblem: (method, problem) => "Pool walk (" + method + "): " + problem,
+        triagePoolChainBroken: (at) => "The pool header chain of the page breaks at " + at + ": that header is corrupt",
+        triagePoolNeighbour: (role, header, tag, size, busy) => role + ": pool header " + header + ", tag '" + tag + "', " + sizeText(size) + (busy ? "" : ", free"),
+        triageNoPoolBlock: (address, method) => "No readable pool block holds " + address + " (" + method + " walk): free space, or a header too damaged to read",
+        triageTagOwner: (tag, driver, confidence, site, others) => "Tag '" + tag + "' is allocated by " + driver + site + " (found in its code, " + confidence + " confidence)" + (others.length ? "; also in " + others.join(", ") : ""),
+        triageUserSource: () => "Exception reported by the debugger (.exr -1):",
+        triageUserException: (code, address, where, flags, count) => "Exception " + code + " at " + address + " " + where + ", flags " + flags.toString(16) + ", " + count + " parameter" + (count === 1 ? "" : "s"),
+        triageHeapLayout: (layout) => "Heap layout: " + layout,
+        triageHeapWalkFailed: (why) => "The process heaps could not be walked: " + why,
+        triageHeapPartNotWalked: (part, address, reason) => "Heap walk: " + part + " at " + address + " not walked (" + reason + ")",
+        triageInFreedBlock: (size) => ", inside a FREED heap block of " + size + ": a use after free",
+        triagePastBusyBlock: (size) => ", just past the end of a busy heap block of " + size + ": an overrun",
+        triageTagNotSearched: (tag, count, first) => "Tag '" + tag + "': " + count + " image part" + (count === 1 ? "" : "s") + " could not be read and were not searched (" + first + ")",
+        triageTagOwnerProblem: (driver, problem) => "  " + driver + ": " + problem,
+        triageTagNoOwner: (tag, searched) => "Tag '" + tag + "': no driver's code among " + searched + " searched uses it as an allocation tag",
+        triageSpecialPool: (meaning, address) => "Special pool caught a driver in the act: " + meaning + " (" + address + ").",
+        triagePfnList: (meaning, driverBug) => "The page frame database is corrupt: " + meaning + (driverBug ? " - a driver bug; Driver Verifier catches it" : " - often failing RAM; test the memory") + ".",
+        triageFaultyPage: (address, pfn) => "Hardware: the memory manager found a corrupted physical page (PFN " + pfn + ", mapped at " + address + "); the RAM is failing - test and replace it.",
         triageVerifierLeak: (count) => "a driver unloaded with " + (count === null ? "some" : String(count)) + " pool allocation" + (count === 1 ? "" : "s") +
-            " Driver Verifier still tracked \u2014 a memory leak in that driver; !unloadleaks lists them",
+            " Driver Verifier still tracked - a memory leak in that driver; !unloadleaks lists them",
         triageVerifier: (meaning) => "Driver Verifier stopped the system: " + meaning,
         triageVerifierUnknown: (subcode) => "Driver Verifier stopped the system with subcode " + subcode + ", which leaktools does not name; run !analyze -v",
         triagePoolHeader: (block, header, tag, blockSize) => "Pool header of " + block + " at " + header + ": tag '" + tag + "', BlockSize 0x" + blockSize.toString(16),
-        triageDoubleFree: (tag) => "double free: a pool block" + (tag ? " tagged '" + tag + "'" : "") + " was freed twice \u2014 the driver that owns " +
+        triageDoubleFree: (tag) => "double free: a pool block" + (tag ? " tagged '" + tag + "'" : "") + " was freed twice - the driver that owns " +
             (tag ? "the tag" : "the block") + " frees it on two paths; enable special pool for it to catch the first free",
         triageWrongTag: (allocated, freed) => "The block was allocated with tag '" + allocated + "' and freed with tag '" + freed + "'",
         triageBadPoolCaller: (meaning) => "a driver misused the pool: " + meaning,
         triagePoolCorruption: (meaning, tag) => "pool corruption" + (meaning ? ": " + meaning : "") + (tag ? " (block tagged '" + tag + "')" : "") +
-            " \u2014 the damage was done earlier, usually by the owner of the block before; enable special pool or Driver Verifier on suspects",
+            " - the damage was done earlier, usually by the owner of the block before; enable special pool or Driver Verifier on suspects",
         triageMemoryManagement: (meaning) => "memory manager consistency check failed: " + meaning,
         // !poolused text fallback (issue 13): which layout was recognised, and rows that did not fit it.
         poolusedSource: (trackerReason, layout, glued) => "The tag tables could not be read (" + trackerReason + "); these figures are parsed from !poolused 2 output" +
@@ -5336,6 +5376,10 @@ var __leaktools = (function (exports) {
                     else
                         this.problems.push(messages.buildUnreadable(bytes.describe(this.pointerSize)));
                 }
+                // issue 21: a kernel triage dump lacks nt!NtBuildNumber's page, but keeps nt!NtBuildLab and the dump header
+                // (which `vertarget` prints); every command asking for the build gets it from there.
+                if (build === null)
+                    build = this.buildFromDumpText();
             }
             else {
                 const peb = this.pebAddress();
@@ -5370,6 +5414,27 @@ var __leaktools = (function (exports) {
                 // No process (a kernel session without one): both unknown.
             }
             return { image, pid };
+        }
+        /**
+         * The build from nt!NtBuildLab ("19041.1.amd64fre.vb_release.191206-1406") or, failing that, `vertarget`
+         * ("Windows 10 Kernel Version 19041 MP (12 procs) Free x64", "Built by: 19041.1.amd64fre..."; real outputs in
+         * test/fixtures/triage/vertarget-*.txt). Null when neither says.
+         */
+        buildFromDumpText() {
+            const lab = this.symbolAddress("nt", "NtBuildLab");
+            if (lab) {
+                const bytes = this.memory.read(lab, 32, "nt!NtBuildLab", false);
+                if (!(bytes instanceof Unreadable)) {
+                    let text = "";
+                    for (let i = 0; i < bytes.length && bytes[i] >= 0x20 && bytes[i] < 0x7f; i++)
+                        text += String.fromCharCode(bytes[i]);
+                    const m = /^(\d{4,5})\./.exec(text);
+                    if (m)
+                        return parseInt(m[1], 10);
+                }
+            }
+            const out = this.executeCommand("vertarget");
+            return out.error ? null : buildFromVertarget(out.lines);
         }
         /** The current process's PEB: from the process object, else the `$peb` pseudo-register (reference §2.5). */
         pebAddress() {
@@ -5460,6 +5525,15 @@ var __leaktools = (function (exports) {
         toHostAddress(address) {
             return addressToHost(address);
         }
+    }
+    /** The build number `vertarget` prints: "Kernel Version 19041 MP" or "Built by: 19041.1.amd64fre...". */
+    function buildFromVertarget(lines) {
+        for (const line of lines) {
+            const m = /Kernel Version (\d{4,5})\b/.exec(line) || /(?:Built by|Edition build lab):\s*(\d{4,5})\./.exec(line);
+            if (m)
+                return parseInt(m[1], 10);
+        }
+        return null;
     }
     function typeInfoFrom(type) {
         const size = numberFromHost(type.size);
@@ -9187,8 +9261,8 @@ var __leaktools = (function (exports) {
     // counts and rows are taken. The caller's symbol, when printed, is kept: an unloaded driver's address may not
     // symbolize later. A line of text (not an address) ends a table; a line that starts like a row but does not parse is
     // counted, never guessed.
-    const ADDRESS = "(?:0x)?([0-9a-fA-F]{1,8}`?[0-9a-fA-F]{8}|[0-9a-fA-F]{8,16})";
-    const ROW = new RegExp("^\\s*" + ADDRESS + "\\s+(?:0x)?([0-9a-fA-F]+)\\s+(\\S.{0,3}?)\\s+" + ADDRESS + "(?:\\s+(\\S.*?))?\\s*$");
+    const ADDRESS$1 = "(?:0x)?([0-9a-fA-F]{1,8}`?[0-9a-fA-F]{8}|[0-9a-fA-F]{8,16})";
+    const ROW = new RegExp("^\\s*" + ADDRESS$1 + "\\s+(?:0x)?([0-9a-fA-F]+)\\s+(\\S.{0,3}?)\\s+" + ADDRESS$1 + "(?:\\s+(\\S.*?))?\\s*$");
     /** A line that starts with an address, as allocation rows do; anything else ends a table. */
     const ROW_LIKE = /^\s*(?:0x)?[0-9a-fA-F`]{8,17}\s/;
     const FILE_NAME = "([^\\s!:()]+\\.[A-Za-z0-9]{1,4})";
@@ -9945,6 +10019,35 @@ var __leaktools = (function (exports) {
     function poolBlockSizeField(pointerSize) {
         return pointerSize === 8 ? { shift: 16, bits: 8, unit: 16 } : { shift: 16, bits: 9, unit: 8 };
     }
+    /**
+     * _KTRAP_FRAME (x64): the registers the kernel saved on a trap; 0x8E and 0x139 point at one. Not in the PDB extract
+     * of test/fixtures/pdb-layouts (the data set keeps no _KTRAP_FRAME); offsets from the Windows 10 x64 definition in
+     * thalium/icebox src/Winbagility/STUB/Windows_structs.h (0x190 bytes: Rip at 0x168, Rsp at 0x180), unchanged since
+     * Vista x64. A trap frame may not hold every register (the debugger's .trap says so), but Rip and Rsp always are.
+     */
+    const KTRAP_FRAME_X64 = {
+        module: "nt",
+        typeName: "_KTRAP_FRAME",
+        fields: ["Rip", "Rsp"],
+        variants: [{ label: "every x64 build", pointerSize: 8, size: 0x190, offsets: { Rip: 0x168, Rsp: 0x180 }, source: "thalium/icebox Windows_structs.h _KTRAP_FRAME (x64)" }],
+    };
+    /**
+     * _UNLOADED_DRIVERS: one entry of nt!MmUnloadedDrivers (a pointer to an array of MI_UNLOADED_DRIVERS = 50), ring
+     * index nt!MmLastUnloadedDriver. No public PDB has the type (research layouts.md §3, open question 7): offsets from
+     * the WRK's mm.h definition { UNICODE_STRING Name; PVOID StartAddress; PVOID EndAddress; LARGE_INTEGER CurrentTime; },
+     * as WinObjEx64 still reads it on Windows 10/11.
+     */
+    const UNLOADED_DRIVERS = {
+        module: "nt",
+        typeName: "_UNLOADED_DRIVERS",
+        fields: ["Name", "StartAddress", "EndAddress", "CurrentTime"],
+        variants: [
+            { label: "every x64 build", pointerSize: 8, size: 0x28, offsets: { Name: 0, StartAddress: 0x10, EndAddress: 0x18, CurrentTime: 0x20 }, source: "WRK mm.h _UNLOADED_DRIVERS (layouts.md §3)" },
+            { label: "every x86 build", pointerSize: 4, size: 0x18, offsets: { Name: 0, StartAddress: 8, EndAddress: 0xc, CurrentTime: 0x10 }, source: "WRK mm.h _UNLOADED_DRIVERS (layouts.md §3)" },
+        ],
+    };
+    /** MI_UNLOADED_DRIVERS (WRK mm.h): the array's length. */
+    const MI_UNLOADED_DRIVERS = 50;
 
     const IRQL = "Current IRQL";
     const NONE = ["Reserved", "Reserved", "Reserved"];
@@ -10174,12 +10277,23 @@ var __leaktools = (function (exports) {
         0x1a: { name: "MEMORY_MANAGEMENT", parameters: [SUBCODE, "Depends on the subcode", "Depends on the subcode", "Depends on the subcode"], source: "MSD bug-check-0x1a--memory-management" },
         0x1e: { name: "KMODE_EXCEPTION_NOT_HANDLED", parameters: ["Exception code", "Address of the exception", "Exception parameter 0", "Exception parameter 1"], source: "MSD bug-check-0x1e" },
         0x3b: { name: "SYSTEM_SERVICE_EXCEPTION", parameters: ["Exception code", "Address of the instruction that caused the exception", "Address of the context record", "Reserved"], source: "MSD bug-check-0x3b" },
-        0x50: { name: "PAGE_FAULT_IN_NONPAGED_AREA", parameters: ["Memory address referenced", "Access: 0 read, 1 write, 2 or 8 execute", "Address of the instruction that referenced the memory (if known)", "Fault type: 3 wrong session, 4 address not canonical"], source: "MSD bug-check-0x50--page-fault-in-nonpaged-area (layouts.md §5)" },
+        0x50: { name: "PAGE_FAULT_IN_NONPAGED_AREA", parameters: ["Memory address referenced", "Access (Windows 10: bit 1 write, bit 4 execute; before: 0 read, 1 write)", "Address of the instruction that referenced the memory (if known)", "Fault type: 3 wrong session, 4 address not canonical"], source: "MSD bug-check-0x50--page-fault-in-nonpaged-area (layouts.md §5)" },
         0x7a: { name: "KERNEL_DATA_INPAGE_ERROR", parameters: ["Lock type, or the PTE address (see the layout below)", "Error status (NTSTATUS)", "Current process, InPageSupport address or PTE contents (see the layout)", "Virtual address that could not be paged in"], source: "MSD bug-check-0x7a--kernel-data-inpage-error (layouts.md §5)" },
         0x7e: { name: "SYSTEM_THREAD_EXCEPTION_NOT_HANDLED", parameters: ["Exception code", "Address of the exception", "Address of the exception record", "Address of the context record"], source: "MSD bug-check-0x7e" },
         0xc2: { name: "BAD_POOL_CALLER", parameters: [SUBCODE, "Depends on the subcode", "Depends on the subcode", "Depends on the subcode"], source: "MSD bug-check-0xc2--bad-pool-caller (layouts.md §5)" },
         0xc4: { name: "DRIVER_VERIFIER_DETECTED_VIOLATION", parameters: [SUBCODE, "Depends on the subcode", "Depends on the subcode", "Depends on the subcode"], source: "MSD bug-check-0xc4--driver-verifier-detected-violation (layouts.md §5)" },
         0xd1: { name: "DRIVER_IRQL_NOT_LESS_OR_EQUAL", parameters: ["Memory referenced", "IRQL at the time of the reference", "Operation (0 read, 1 write, 2 or 8 execute)", "Address that referenced the memory"], source: "MSD bug-check-0xd1" },
+        0x4e: { name: "PFN_LIST_CORRUPT", parameters: [SUBCODE, "Depends on the subcode", "Depends on the subcode", "Depends on the subcode"], source: "MSD bug-check-0x4e--pfn-list-corrupt" },
+        0x8e: { name: "KERNEL_MODE_EXCEPTION_NOT_HANDLED", parameters: ["Exception code", "Address of the exception", "Address of the trap frame", "Reserved"], source: "MSD bug-check-0x8e--kernel-mode-exception-not-handled" },
+        0xc1: { name: "SPECIAL_POOL_DETECTED_MEMORY_CORRUPTION", parameters: ["Address the driver tried to free", "Reserved", "Depends on Arg4", "Type of the violation (see below)"], source: "MSD bug-check-0xc1--special-pool-detected-memory-corruption" },
+        0xc5: { name: "DRIVER_CORRUPTED_EXPOOL", parameters: ["Memory referenced", "IRQL at the time of the reference", "Operation (0 read, 1 write)", "Address that referenced the memory"], source: "MSD bug-check-0xc5--driver-corrupted-expool" },
+        0xcc: { name: "PAGE_FAULT_IN_FREED_SPECIAL_POOL", parameters: ["Memory address referenced", "Operation (0 read, 1 write)", "Address that referenced the memory (if known)", "Reserved"], source: "MSD bug-check-0xcc--page-fault-in-freed-special-pool" },
+        0xcd: { name: "PAGE_FAULT_BEYOND_END_OF_ALLOCATION", parameters: ["Memory address referenced", "Operation (0 read, 1 write)", "Address that referenced the memory (if known)", "Reserved"], source: "MSD bug-check-0xcd--page-fault-beyond-end-of-allocation" },
+        0xd5: { name: "DRIVER_PAGE_FAULT_IN_FREED_SPECIAL_POOL", parameters: ["Memory address referenced", "Operation (0 read, 1 write)", "Address that referenced the memory (if known)", "Reserved"], source: "MSD bug-check-0xd5--driver-page-fault-in-freed-special-pool" },
+        0xd6: { name: "DRIVER_PAGE_FAULT_BEYOND_END_OF_ALLOCATION", parameters: ["Memory address referenced", "Operation (0 read, 1 write)", "Address that referenced the memory (if known)", "Reserved"], source: "MSD bug-check-0xd6--driver-page-fault-beyond-end-of-allocation" },
+        0x12b: { name: "FAULTY_HARDWARE_CORRUPTED_PAGE", parameters: ["Virtual address that maps the corrupted page", "Physical page number", "Reserved", "Reserved"], source: "MSD bug-check-0x12b--faulty-hardware-corrupted-page" },
+        0x139: { name: "KERNEL_SECURITY_CHECK_FAILURE", parameters: [SUBCODE, "Address of the trap frame", "Address of the exception record", "Reserved"], source: "MSD bug-check-0x139--kernel-security-check-failure" },
+        0x13a: { name: "KERNEL_MODE_HEAP_CORRUPTION", parameters: ["Type of corruption (see below)", "Address of the heap that reported the corruption", "Address at which the corruption was detected", "Reserved"], source: "MSD bug-check-0x13a--kernel-mode-heap-corruption" },
         0x154: { name: "UNEXPECTED_STORE_EXCEPTION", parameters: ["Pointer to the store context or data manager", "Exception information", "Reserved", "Reserved"], source: "MSD bug-check-0x154--unexpected-store-exception (layouts.md §5)" },
     };
     /**
@@ -10191,6 +10305,24 @@ var __leaktools = (function (exports) {
         const info = BUGCHECK_CODES[code];
         const slug = "bug-check-0x" + code.toString(16) + (info ? "--" + info.name.toLowerCase().replace(/_/g, "-") : "");
         return "https://learn.microsoft.com/windows-hardware/drivers/debugger/" + slug;
+    }
+    /**
+     * The flag Windows sets on the "_M" variants of a code (0x1000007E is 0x7E with it): same meaning and parameters,
+     * the name with "_M" appended (MSD bug-check-0x1000007e--system-thread-exception-not-handled-m: "has the same meaning
+     * and parameters as bug check 0x7E"; !analyze names it SYSTEM_THREAD_EXCEPTION_NOT_HANDLED_M (1000007e), fixtures).
+     */
+    const M_FLAG = 0x10000000;
+    function codeName(code) {
+        const direct = BUGCHECK_CODES[code];
+        if (direct)
+            return { base: code, name: direct.name, isM: false, info: direct };
+        if ((code & M_FLAG) !== 0) {
+            const base = (code & ~M_FLAG) >>> 0;
+            const info = BUGCHECK_CODES[base];
+            if (info)
+                return { base, name: info.name + "_M", isM: true, info };
+        }
+        return { base: code, name: "unknown bugcheck", isM: false, info: null };
     }
     const SUBCODES = {
         // Every documented Parameter 1: see verifier-subcodes.ts.
@@ -10226,6 +10358,52 @@ var __leaktools = (function (exports) {
             0x9c: { meaning: "The caller allocated pool with the tag \"BIG\" (untrackable)", parameters: ["Pool type", "Number of bytes requested", "Caller's address"] },
             0x9d: { meaning: "The caller allocated pool with a tag that has no letter or digit", parameters: ["Incorrect pool tag", "Pool type", "Caller's address"] },
             0x41286: { meaning: "The caller freed a paged pool address in the middle of an allocation", parameters: ["Reserved", "Reserved", "Start offset from the beginning of paged pool, in pages"] },
+        },
+        // MSD bug-check-0x13a--kernel-mode-heap-corruption (learn.microsoft.com, Parameter 1 list): 0x11 and 0x12 were added
+        // after MicrosoftDocs/windows-driver-docs issues #1980 and #2015 (real dumps carried them).
+        0x13a: {
+            0x03: { meaning: "A corrupt entry header was detected" },
+            0x04: { meaning: "Multiple corrupt entry headers were detected" },
+            0x05: { meaning: "A corrupt entry header in a large allocation was detected" },
+            0x06: { meaning: "A corruption with the features of a buffer overrun" },
+            0x07: { meaning: "A corruption with the features of a buffer underrun" },
+            0x08: { meaning: "A free block was passed to an operation only valid for busy blocks" },
+            0x09: { meaning: "An invalid argument was passed to the heap" },
+            0x0a: { meaning: "An invalid allocation type was detected" },
+            0x0b: { meaning: "A corruption with the features of a use after free" },
+            0x0c: { meaning: "The wrong heap was specified for the operation" },
+            0x0d: { meaning: "A corrupt free list was detected" },
+            0x0e: { meaning: "List corruption in a list other than the free list" },
+            0x0f: { meaning: "A free block was passed to an operation only valid for busy blocks" },
+            0x10: { meaning: "Invalid internal heap state, usually the result of a buffer overflow" },
+            0x11: { meaning: "Invalid internal heap state, usually the result of a buffer overflow" },
+            0x12: { meaning: "Invalid internal heap state, usually the result of a buffer overflow" },
+            0x13: { meaning: "The heap API was passed a NULL heap handle" },
+        },
+        // MSD bug-check-0x139--kernel-security-check-failure, Parameter 1 table (0-11).
+        0x139: {
+            0x00: { meaning: "A stack-based buffer was overrun (legacy /GS violation)" },
+            0x01: { meaning: "VTGuard detected an illegal virtual function table (a corrupted C++ object)" },
+            0x02: { meaning: "The stack cookie check detected a stack-based buffer overrun (/GS violation)" },
+            0x03: { meaning: "A LIST_ENTRY was corrupted (for example a double remove, or an overrun into the entry)" },
+            // Reserved on Microsoft's page; the debugger names it (wbenny/hvpp #41, test/fixtures/analyze/analyze-hvpp41-x64-139.txt).
+            0x04: { meaning: "The thread's stack pointer was outside the legal stack extents for the thread" },
+            0x05: { meaning: "An invalid parameter was passed to a function that treats it as fatal" },
+            0x06: { meaning: "The stack cookie was not initialized by the loader" },
+            0x07: { meaning: "A fatal program exit was requested" },
+            0x08: { meaning: "A compiler-inserted array bounds check failed" },
+            0x09: { meaning: "RtlQueryRegistryValues with RTL_QUERY_REGISTRY_DIRECT and no type check on an untrusted hive" },
+            0x0a: { meaning: "Control flow guard detected an invalid indirect call" },
+            0x0b: { meaning: "Write guard detected an invalid memory write" },
+        },
+        // MSD bug-check-0x4e--pfn-list-corrupt, Parameter 1 values.
+        0x4e: {
+            0x01: { meaning: "The list head was corrupt", parameters: ["The ListHead value that was corrupt", "The number of pages available", "0"] },
+            0x02: { meaning: "A list entry was corrupt", parameters: ["The entry in the list being removed", "The highest physical page number", "The reference count of the entry being removed"] },
+            0x07: { meaning: "A driver unlocked a page more times than it locked it", parameters: ["The page frame number", "The current share count", "0"] },
+            0x8f: { meaning: "The free or zeroed page listhead is corrupt", parameters: ["New page", "Old page", "0"] },
+            0x99: { meaning: "A page table entry (PTE) or PFN is corrupt", parameters: ["Page frame number", "Current page state", "0"] },
+            0x9a: { meaning: "A driver freed a page that is still locked for I/O (MmUnlockPages missing)", parameters: ["Page frame number", "Current page state", "The reference count of the entry being removed"] },
         },
         // MSD bug-check-0x19--bad-pool-header (MicrosoftDocs/windows-driver-docs, windows-driver-docs-pr/debugger/
         // bug-check-0x19--bad-pool-header.md at commit 06dca44b): every Parameter 1 the page lists.
@@ -10297,6 +10475,18 @@ var __leaktools = (function (exports) {
     const NTSTATUS = {
         0xc0000005: { name: "STATUS_ACCESS_VIOLATION", meaning: "access violation", storageAdvice: null },
         0xc0000006: { name: "STATUS_IN_PAGE_ERROR", meaning: "in-page I/O error", storageAdvice: null },
+        // Exception codes of the exception bugchecks (ntstatus.h names; MSD 0x7E lists the first three as the common ones).
+        0x80000002: { name: "STATUS_DATATYPE_MISALIGNMENT", meaning: "misaligned data reference", storageAdvice: null },
+        0x80000003: { name: "STATUS_BREAKPOINT", meaning: "breakpoint or assertion hit with no debugger attached", storageAdvice: null },
+        0x80000004: { name: "STATUS_SINGLE_STEP", meaning: "single step", storageAdvice: null },
+        0xc0000008: { name: "STATUS_INVALID_HANDLE", meaning: "invalid handle", storageAdvice: null },
+        0xc000001d: { name: "STATUS_ILLEGAL_INSTRUCTION", meaning: "illegal instruction", storageAdvice: null },
+        0xc0000094: { name: "STATUS_INTEGER_DIVIDE_BY_ZERO", meaning: "integer divide by zero", storageAdvice: null },
+        0xc0000096: { name: "STATUS_PRIVILEGED_INSTRUCTION", meaning: "privileged instruction", storageAdvice: null },
+        0xc00000fd: { name: "STATUS_STACK_OVERFLOW", meaning: "stack overflow", storageAdvice: null },
+        0xc0000374: { name: "STATUS_HEAP_CORRUPTION", meaning: "heap corruption", storageAdvice: null },
+        0xc0000409: { name: "STATUS_STACK_BUFFER_OVERRUN", meaning: "stack buffer overrun or fast fail", storageAdvice: null },
+        0xc0000420: { name: "STATUS_ASSERTION_FAILURE", meaning: "assertion failure", storageAdvice: null },
         0xc000000e: { name: "STATUS_NO_SUCH_DEVICE", meaning: "no such device", storageAdvice: "a hardware failure or a wrong drive configuration: check the drive and its configuration" },
         0xc000009a: { name: "STATUS_INSUFFICIENT_RESOURCES", meaning: "insufficient resources", storageAdvice: "the system ran out of resources (nonpaged pool, PTEs); look for a leak before suspecting the disk" },
         0xc000009c: { name: "STATUS_DEVICE_DATA_ERROR", meaning: "device data error", storageAdvice: "bad blocks on the disk: check the disk (chkdsk /r) and its SMART data" },
@@ -10310,605 +10500,91 @@ var __leaktools = (function (exports) {
         return info ? hex + " " + info.name + " (" + info.meaning + ")" : hex + " (an NTSTATUS leaktools does not name)";
     }
 
-    function decodeExceptionPointers(bytes, layout, pointerSize) {
-        return {
-            ExceptionRecord: pointer(bytes, layout.offsets.ExceptionRecord, pointerSize),
-            ContextRecord: pointer(bytes, layout.offsets.ContextRecord, pointerSize),
-        };
-    }
-    function decodeExceptionRecord(bytes, layout, pointerSize) {
-        const o = layout.offsets;
-        const count = u32(bytes, o.NumberParameters);
-        const usable = Math.min(count, EXCEPTION_MAXIMUM_PARAMETERS);
-        const parameters = [];
-        for (let i = 0; i < usable; i++) {
-            const at = o.ExceptionInformation + i * pointerSize;
-            if (at + pointerSize > bytes.length)
-                break;
-            parameters.push(pointer(bytes, at, pointerSize));
+    /** The NULL page: Windows never maps the first 64 KB (MmLowestUserAddress is 0x10000). */
+    const NULL_REGION = 0x10000;
+    /** x64 kernel stacks are KERNEL_STACK_SIZE = 0x6000 (ntddk.h); up to it on either side of rsp is this thread's stack. */
+    const STACK_WINDOW = 0x6000;
+    function classifyAddress(address, facts) {
+        const is64 = facts.pointerSize === 8;
+        if (address.hi === 0 && address.lo < NULL_REGION) {
+            return { kind: "null", text: "a NULL pointer" + (address.lo ? " +0x" + address.lo.toString(16) : "") + ": the first 64 KB are never mapped" };
         }
-        return {
-            ExceptionCode: u32(bytes, o.ExceptionCode),
-            ExceptionFlags: u32(bytes, o.ExceptionFlags),
-            ExceptionAddress: pointer(bytes, o.ExceptionAddress, pointerSize),
-            NumberParameters: count,
-            Parameters: parameters,
-            countCapped: count > EXCEPTION_MAXIMUM_PARAMETERS,
-        };
-    }
-    /** Bytes of a CONTEXT worth reading: up to the end of the last field used, not the whole 0x4d0. */
-    function contextBytesNeeded(layout, pointerSize) {
-        let end = 0;
-        for (const field of Object.keys(layout.offsets))
-            end = Math.max(end, layout.offsets[field] + pointerSize);
-        return end;
-    }
-    function decodeContext(bytes, layout, pointerSize) {
-        const ip = layout.offsets.Rip !== undefined ? layout.offsets.Rip : layout.offsets.Eip;
-        const sp = layout.offsets.Rsp !== undefined ? layout.offsets.Rsp : layout.offsets.Esp;
-        return { InstructionPointer: pointer(bytes, ip, pointerSize), StackPointer: pointer(bytes, sp, pointerSize) };
-    }
-    function memoryFault(record) {
-        if (record.ExceptionCode !== 0xc0000005 && record.ExceptionCode !== 0xc0000006)
-            return null;
-        if (record.Parameters.length < 2)
-            return null;
-        const kind = record.Parameters[0];
-        const access = kind.hi !== 0 ? "unknown access" : kind.lo === 0 ? "read" : kind.lo === 1 ? "write" : kind.lo === 8 ? "execute (DEP)" : "unknown access";
-        const ioStatus = record.ExceptionCode === 0xc0000006 && record.Parameters.length >= 3 ? record.Parameters[2].lo : null;
-        return { access, address: record.Parameters[1], ioStatus };
+        if (is64 ? address.hi === 0xffffffff && address.lo === 0xffffffff : address.hi === 0 && address.lo === 0xffffffff) {
+            return { kind: "minus-one", text: "an invalid address: -1, an uninitialised or poisoned pointer" };
+        }
+        // x64 canonical addresses: bits 63..47 all equal (48-bit virtual addresses; LA57 extends it, and then such an
+        // address is canonical only on a 5-level paging machine, which the message allows for).
+        if (is64 && address.hi >= 0x8000 && address.hi < 0xffff8000) {
+            return { kind: "non-canonical", text: "a non-canonical address (no valid pointer looks like this: garbage or a corrupted pointer)" };
+        }
+        if (facts.freedSpecialPool)
+            return { kind: "freed-special-pool", text: "freed special pool (a use after free, caught)" };
+        if (facts.beyondSpecialPool)
+            return { kind: "beyond-special-pool", text: "just past the end of a special pool allocation (an overrun, caught)" };
+        const userTop = is64 ? address.hi < 0x8000 : address.lo < 0x80000000;
+        if (userTop)
+            return { kind: "user", text: "user space (a kernel reference to a user address, or a user pointer used without probing)" };
+        for (const m of facts.modules) {
+            const offset = address.distanceFrom(m.base);
+            if (offset !== null && offset < m.size)
+                return { kind: "module", text: "inside " + m.fileName + " (" + m.name + "+0x" + offset.toString(16) + ")" };
+        }
+        for (const u of facts.unloaded) {
+            if (address.compare(u.start) >= 0 && address.compare(u.end) < 0) {
+                return { kind: "unloaded-module", text: "inside the range " + u.name + " occupied before it was unloaded (code or data of an unloaded driver)" };
+            }
+        }
+        if (facts.stackPointer) {
+            const above = address.distanceFrom(facts.stackPointer);
+            const below = facts.stackPointer.distanceFrom(address);
+            if ((above !== null && above < STACK_WINDOW) || (below !== null && below < STACK_WINDOW)) {
+                return { kind: "stack", text: "this thread's kernel stack (near rsp)" };
+            }
+        }
+        return { kind: "kernel", text: "a kernel address outside every module: pool or another mapping" };
     }
 
-    // The owning and attached process of the current thread, from `!thread` output. Format (real output, seed 004):
-    //   Owning Process            ffffb402b8d58080       Image:         <Invalid process>
-    //   Attached Process          ffffb402b984a040       Image:         MemCompression
-    // A thread that is not attached prints N/A in both columns. In a kernel dump the current thread is the one that
-    // called KeBugCheckEx (`.thread` in seed 004 names it), so `!thread` without arguments describes it.
-    const THREAD = /^\s*THREAD\s+([0-9a-fA-F`]+)\s/;
-    const PROCESS = /^\s*(Owning|Attached) Process\s+(\S+)\s+Image:\s+(.*?)\s*$/;
-    function parseThreadProcesses(lines) {
-        const out = { thread: null, owning: null, attached: null };
-        for (const line of lines) {
-            const t = THREAD.exec(line);
-            if (t && !out.thread)
-                out.thread = Address.parse(t[1]);
-            const m = PROCESS.exec(line);
-            if (!m)
+    /** The used slots of the array: an entry with a null range or an end below its start is an empty or corrupt slot. */
+    function decodeUnloadedDrivers(bytes, count, layout, pointerSize) {
+        const o = layout.offsets;
+        const out = [];
+        for (let i = 0; i < count; i++) {
+            const at = i * layout.size;
+            if (at + layout.size > bytes.length)
+                break;
+            const start = pointer(bytes, at + o.StartAddress, pointerSize);
+            const end = pointer(bytes, at + o.EndAddress, pointerSize);
+            if (start.isNull || end.compare(start) <= 0)
                 continue;
-            const ref = m[2] === "N/A" ? null : { address: Address.parse(m[2]), image: m[3] };
-            if (m[1] === "Owning")
-                out.owning = ref;
-            else
-                out.attached = ref;
+            const time = at + o.CurrentTime;
+            out.push({
+                nameBuffer: pointer(bytes, at + o.Name + pointerSize, pointerSize),
+                nameLength: u16(bytes, at + o.Name),
+                start,
+                end,
+                timeLow: u32(bytes, time),
+                timeHigh: u32(bytes, time + 4),
+            });
         }
         return out;
     }
-    /** The process that hosts the memory-compression store is named MemCompression (seed 004). */
-    function isMemCompression(ref) {
-        return !!ref && /^MemCompression$/i.test(ref.image);
+    /** The slot whose [start, end) holds the address, or null. */
+    function unloadedSlotContaining(slots, address) {
+        for (const s of slots)
+            if (address.compare(s.start) >= 0 && address.compare(s.end) < 0)
+                return s;
+        return null;
     }
-
-    function triageBugCheck(target, bugcheck) {
-        const info = BUGCHECK_CODES[bugcheck.code];
-        const w = {
-            target,
-            bugcheck,
-            meanings: info ? info.parameters.slice() : ["Unknown", "Unknown", "Unknown", "Unknown"],
-            findings: [],
-            next: [],
-            layouts: [],
-            verdict: null,
-        };
-        applySubcode(w);
-        try {
-            const decoder = DECODERS[bugcheck.code];
-            if (decoder)
-                decoder(w);
-        }
-        catch (e) {
-            // A decoder that stops still leaves the name, the parameters and what it found so far.
-            w.findings.push(messages.triageDecoderStopped(e && e.message ? e.message : String(e)));
-        }
-        if (!w.verdict)
-            w.verdict = info ? messages.triageNoDecoder(info.name) : messages.triageUnknownCode(hex$1(bugcheck.code));
-        w.next.unshift({ Command: "!analyze -v", Why: "the debugger's own analysis of this bugcheck", toString: () => "!analyze -v" });
-        const name = info ? info.name : "unknown bugcheck";
-        const parameters = bugcheck.parameters.map((value, i) => {
-            const meaning = w.meanings[i];
-            const label = "Arg" + (i + 1);
-            return { Name: label, Value: value, Meaning: meaning, toString: () => label + ": " + value.format(target.pointerSize) + " " + meaning };
-        });
-        const verdict = w.verdict;
-        return {
-            Code: bugcheck.code,
-            Name: name,
-            Parameters: parameters,
-            Findings: w.findings,
-            Verdict: verdict,
-            NextCommands: w.next,
-            Source: bugcheck.source,
-            Layouts: w.layouts,
-            toString: () => name + " (" + hex$1(bugcheck.code) + "): " + verdict,
-        };
-    }
-    /** For codes whose Arg1 is a subcode: its meaning and the meanings of Arg2..Arg4, or say it is unknown. */
-    function applySubcode(w) {
-        const table = SUBCODES[w.bugcheck.code];
-        if (!table)
-            return;
-        const p1 = w.bugcheck.parameters[0];
-        const sub = p1.hi === 0 ? table[p1.lo] : undefined;
-        if (!sub) {
-            w.findings.push(messages.triageUnknownSubcode(p1.toString(), referencePage(w.bugcheck.code)));
-            return;
-        }
-        w.meanings[0] = "Subcode " + p1.toString() + ": " + sub.meaning;
-        if (sub.parameters)
-            for (let i = 0; i < 3; i++)
-                w.meanings[i + 1] = sub.parameters[i];
-    }
-    const DECODERS = {
-        0x154: decodeStoreException,
-        0x7a: decodeKernelInpage,
-        0x50: decodePageFault,
-        0xc4: decodeVerifier,
-        0xc2: decodeBadPoolCaller,
-        0x19: decodeBadPoolHeader,
-        0x1a: decodeMemoryManagement,
-    };
-    function fmt(w, a) {
-        return a.format(w.target.pointerSize);
-    }
-    function addNext(w, command, why) {
-        for (const n of w.next)
-            if (n.Command === command)
-                return;
-        w.next.push({ Command: command, Why: why, toString: () => command });
-    }
-    function layout(w, spec) {
-        const t = w.target;
-        const resolved = resolveLayout(spec, (m, name) => t.type(m, name), t.pointerSize, t.isKernel ? t.windowsBuild() : null);
-        if (isLayoutMissing(resolved)) {
-            w.findings.push(messages.triageNoLayout(spec.typeName, resolved.reason));
-            return null;
-        }
-        const line = resolved.description;
-        if (w.layouts.indexOf(line) < 0)
-            w.layouts.push(line);
-        return resolved;
-    }
-    // --- 0x154 UNEXPECTED_STORE_EXCEPTION ---
-    // Assumption, from seed 004: on x64 Arg2 points at an EXCEPTION_POINTERS pair {ExceptionRecord*, ContextRecord*}.
-    // There Arg2 was ffffe607`bc53df30 while !analyze -v followed `.exr ffffe607bc53eeb8` and `.cxr ffffe607bc53e6f0`,
-    // and the same Arg2 is the second argument of nt!SMKM_STORE::SmStUnhandledExceptionFilter on the stack: an
-    // exception filter, whose argument is EXCEPTION_POINTERS (_C_specific_handler calls it so).
-    function decodeStoreException(w) {
-        const t = w.target;
-        const info = w.bugcheck.parameters[1];
-        const pointersLayout = layout(w, EXCEPTION_POINTERS);
-        if (!pointersLayout)
-            return storeVerdict(w, null, null, false);
-        const pointers = t.memory.read(info, pointersLayout.size, "EXCEPTION_POINTERS (Arg2)");
-        if (pointers instanceof Unreadable) {
-            w.findings.push(messages.triageUnreadable(pointers.describe(t.pointerSize)));
-            addNext(w, "dq " + fmt(w, info) + " L2", "the exception record and context pointers, if another source has the page");
-            return storeVerdict(w, null, null, false);
-        }
-        const ep = decodeExceptionPointers(pointers, pointersLayout, t.pointerSize);
-        w.findings.push(messages.triageExceptionPointers(fmt(w, info), fmt(w, ep.ExceptionRecord), fmt(w, ep.ContextRecord)));
-        addNext(w, ".exr " + fmt(w, ep.ExceptionRecord), "the exception record, as the debugger shows it");
-        addNext(w, ".cxr " + fmt(w, ep.ContextRecord) + " ; k", "the registers and stack at the exception");
-        let fault = null;
-        let symbol = null;
-        let code = null;
-        const recordLayout = layout(w, EXCEPTION_RECORD);
-        // A record or context that overlaps the EXCEPTION_POINTERS pair (a pointer back at Arg2 itself) is not one:
-        // decoding it would show the pointers as an exception code and registers.
-        const overlapsPointers = (at, size) => at.isWithin(info, pointersLayout.size) || info.isWithin(at, size);
-        const recordLoops = recordLayout !== null && overlapsPointers(ep.ExceptionRecord, recordLayout.size);
-        if (recordLoops)
-            w.findings.push(messages.triagePointsIntoArg2("ExceptionRecord", fmt(w, ep.ExceptionRecord), fmt(w, info)));
-        const record = recordLayout && !recordLoops ? t.memory.read(ep.ExceptionRecord, recordLayout.size, "EXCEPTION_RECORD") : null;
-        if (record instanceof Unreadable)
-            w.findings.push(messages.triageUnreadable(record.describe(t.pointerSize)));
-        else if (record && recordLayout) {
-            const r = decodeExceptionRecord(record, recordLayout, t.pointerSize);
-            code = r.ExceptionCode;
-            symbol = symbolOrModuleOffset(t, r.ExceptionAddress);
-            w.findings.push(messages.triageException(statusText(r.ExceptionCode), fmt(w, r.ExceptionAddress), symbol, r.ExceptionFlags, r.NumberParameters));
-            if (r.countCapped)
-                w.findings.push(messages.triageParameterCountCapped(r.NumberParameters));
-            const params = r.Parameters.map((p, i) => "[" + i + "] " + fmt(w, p));
-            if (params.length)
-                w.findings.push(messages.triageExceptionParameters(params.join(", ")));
-            fault = memoryFault(r);
-            if (fault) {
-                w.findings.push(messages.triageMemoryFault(fault.access, fmt(w, fault.address), fault.ioStatus === null ? null : statusText(fault.ioStatus)));
-            }
-        }
-        const contextLayout = layout(w, t.pointerSize === 8 ? CONTEXT_X64 : CONTEXT_X86);
-        const contextLoops = contextLayout !== null && overlapsPointers(ep.ContextRecord, contextBytesNeeded(contextLayout, t.pointerSize));
-        if (contextLoops)
-            w.findings.push(messages.triagePointsIntoArg2("ContextRecord", fmt(w, ep.ContextRecord), fmt(w, info)));
-        if (contextLayout && !contextLoops) {
-            const context = t.memory.read(ep.ContextRecord, contextBytesNeeded(contextLayout, t.pointerSize), "CONTEXT");
-            if (context instanceof Unreadable)
-                w.findings.push(messages.triageUnreadable(context.describe(t.pointerSize)));
-            else {
-                const c = decodeContext(context, contextLayout, t.pointerSize);
-                w.findings.push(messages.triageContext(fmt(w, c.InstructionPointer), fmt(w, c.StackPointer)));
-            }
-        }
-        const attached = attachedToMemCompression(w);
-        storeVerdict(w, code, fault, attached || (!!symbol && /Decompress/i.test(symbol)));
-    }
-    /** Whether the bugchecking thread is attached to MemCompression, from `!thread` (see bugcheck/thread.ts). */
-    function attachedToMemCompression(w) {
-        const out = w.target.executeCommand("!thread");
-        if (out.error) {
-            w.findings.push(messages.triageThreadUnknown(out.error));
-            return false;
-        }
-        const threads = parseThreadProcesses(out.lines);
-        if (!threads.owning && !threads.attached && !threads.thread) {
-            w.findings.push(messages.triageThreadUnknown("no THREAD or process lines in its output"));
-            return false;
-        }
-        const attached = threads.attached;
-        const yes = isMemCompression(attached);
-        w.findings.push(attached
-            ? messages.triageAttached(attached.image, attached.address ? fmt(w, attached.address) : "?", yes)
-            : messages.triageNotAttached(threads.owning ? threads.owning.image : "?"));
-        addNext(w, "!thread", "the thread that bugchecked, its owning and attached process");
-        return yes;
-    }
-    function storeVerdict(w, code, fault, compressed) {
-        if (code === 0xc0000006 && fault && fault.ioStatus !== null) {
-            const status = NTSTATUS[fault.ioStatus];
-            const advice = status && status.storageAdvice ? status.storageAdvice : messages.triageStorageAdviceUnknown();
-            w.verdict = messages.triageStoreInpage(compressed, hex8(fault.ioStatus), status ? status.meaning : messages.triageUnnamedStatus(), advice);
-            if (compressed)
-                addNext(w, "Disable-MMAgent -MemoryCompression", "PowerShell (elevated) on the crashed machine: turns memory compression off, avoiding the store path");
-            addNext(w, "!pte " + fmt(w, fault.address), "the page table entry of the address that could not be paged in");
-            return;
-        }
-        if (code !== null) {
-            w.verdict = messages.triageStoreOther(statusText(code));
-            return;
-        }
-        w.verdict = messages.triageStoreUnknownException();
-    }
-    // --- 0x7A KERNEL_DATA_INPAGE_ERROR ---
-    /** The three parameter layouts of MSD 0x7A (layouts.md §5). */
-    function inpageLayout(p1, p3) {
-        const small = p1.hi === 0 ? p1.lo : -1;
-        if (small === 1 || small === 2 || (small === 3 && p3.isNull))
-            return "lock";
-        if (small === 3 || small === 4)
-            return "inPageSupport";
-        return "pte";
-    }
-    function decodeKernelInpage(w) {
-        const [p1, p2, p3, p4] = w.bugcheck.parameters;
-        const kind = inpageLayout(p1, p3);
-        if (kind === "lock") {
-            w.meanings = ["Lock type (" + p1.lo + ")", "Error status (NTSTATUS)", p1.lo === 1 ? "Current process" : "0", "Virtual address that could not be paged in"];
-        }
-        else if (kind === "inPageSupport") {
-            w.meanings = ["Lock type (" + p1.lo + ")", "Error status (NTSTATUS)", "Address of the InPageSupport structure", "Faulting address"];
-        }
-        else {
-            w.meanings = ["Address of the PTE", "Error status (NTSTATUS)", "Contents of the PTE", "Faulting address"];
-        }
-        w.findings.push(messages.triageInpageLayout(kind === "lock" ? "1 (lock type, process)" : kind === "inPageSupport" ? "2 (lock type, InPageSupport)" : "3 (PTE address and contents)"));
-        const status = p2.lo;
-        w.findings.push(messages.triageIoStatus(statusText(status)));
-        w.findings.push(messages.triageNotPagedIn(fmt(w, p4)));
-        const info = NTSTATUS[status];
-        w.verdict = messages.triageKernelInpage(hex8(status), info ? info.meaning : messages.triageUnnamedStatus(), info && info.storageAdvice ? info.storageAdvice : messages.triageStorageAdviceUnknown());
-        addNext(w, "!pte " + fmt(w, p4), "the page table entry of the address that could not be paged in");
-        if (kind === "pte")
-            addNext(w, "!pte " + fmt(w, p1), "the PTE the bugcheck names");
-    }
-    // --- 0x50 PAGE_FAULT_IN_NONPAGED_AREA ---
-    function decodePageFault(w) {
-        const [p1, p2, p3, p4] = w.bugcheck.parameters;
-        const access = p2.hi !== 0 ? null : p2.lo === 0 ? "read" : p2.lo === 1 ? "write" : p2.lo === 2 || p2.lo === 8 ? "execute" : null;
-        w.findings.push(messages.triageAccess(access || "unknown access (" + p2.toString() + ")", fmt(w, p1)));
-        let where = null;
-        if (!p3.isNull) {
-            where = symbolOrModuleOffset(w.target, p3);
-            w.findings.push(messages.triageFaultingInstruction(fmt(w, p3), where));
-            addNext(w, "ln " + fmt(w, p3), "the nearest symbol to the faulting instruction");
-        }
-        if (p4.hi === 0 && (p4.lo === 3 || p4.lo === 4)) {
-            w.findings.push(messages.triageFaultType(p4.lo));
-        }
-        w.verdict = messages.triagePageFault(access || "an access", fmt(w, p1), where || (p3.isNull ? null : fmt(w, p3)));
-        addNext(w, "!pte " + fmt(w, p1), "whether the address was ever mapped");
-        addNext(w, "!pool " + fmt(w, p1), "whether the address is (freed) pool, and its tag");
-    }
-    // --- 0xC4 DRIVER_VERIFIER_DETECTED_VIOLATION ---
-    /** Which argument holds a pool address worth `!pool`, or a pointer to a _POOL_HEADER, per 0xC4 subcode (MSD table). */
-    const VERIFIER_POOL_ADDRESS = { 0x10: 1, 0x11: 3, 0x12: 3, 0x15: 3, 0x16: 2, 0x17: 3, 0xcc: 2, 0xd2: 2, 0x13a: 1, 0x13b: 1, 0x13c: 1, 0x13d: 1, 0x13e: 1, 0x13f: 1 };
-    const VERIFIER_POOL_HEADER = { 0x13: 2, 0x14: 2 };
-    function decodeVerifier(w) {
-        const p = w.bugcheck.parameters;
-        const p1 = p[0];
-        const subcode = p1.hi === 0 ? p1.lo : -1;
-        const sub = subcode >= 0 ? SUBCODES[0xc4][subcode] : undefined;
-        if (subcode === 0x62) {
-            const count = p[3].isSafeNumber ? p[3].toNumber() : null;
-            w.verdict = messages.triageVerifierLeak(count);
-            addNext(w, "!unloadleaks", "the leaked allocations of the unloaded driver, by tag and size");
-            addNext(w, "!verifier 3", "Driver Verifier's own view of the outstanding allocations");
-            return;
-        }
-        let tag = null;
-        if (VERIFIER_POOL_HEADER[subcode] !== undefined) {
-            const header = p[VERIFIER_POOL_HEADER[subcode]];
-            const facts = readPoolHeader(w, header, "the block");
-            tag = facts ? facts.tag : null;
-            addNext(w, "!pool " + fmt(w, header), "the pool page around the block, with each block's tag");
-        }
-        else if (VERIFIER_POOL_ADDRESS[subcode] !== undefined) {
-            addNext(w, "!pool " + fmt(w, p[VERIFIER_POOL_ADDRESS[subcode]]), "the pool page around the address, with each block's tag");
-        }
-        w.verdict = sub ? messages.triageVerifier(sub.meaning + (tag ? " (block tagged '" + tag + "')" : "")) : messages.triageVerifierUnknown(p1.toString());
-        if (subcode >= 0x1000 && subcode <= 0x100b)
-            addNext(w, "!deadlock", "Driver Verifier's deadlock detection: the locks and threads involved");
-        if (sub && sub.parameters && /!ruleinfo/.test(sub.parameters[1])) {
-            addNext(w, "!ruleinfo " + hex$1(subcode) + " " + fmt(w, p[2]) + " " + fmt(w, p[3]), "the DDI compliance rule and its state");
-        }
-        if (subcode >= 0xa0 && subcode <= 0xa2)
-            addNext(w, "!devobj " + fmt(w, p[2]), "the lower device that returned the bad sector");
-        addNext(w, "!verifier", "Driver Verifier's settings and counters");
-    }
-    /** Reads the _POOL_HEADER at `header` (§2.4): the tag and the block size; a finding either way. */
-    function readPoolHeader(w, header, block) {
-        const l = layout(w, POOL_HEADER);
-        if (!l)
-            return null;
-        const bytes = w.target.memory.read(header, l.size, "_POOL_HEADER");
-        if (bytes instanceof Unreadable) {
-            w.findings.push(messages.triageUnreadable(bytes.describe(w.target.pointerSize)));
-            return null;
-        }
-        const field = poolBlockSizeField(w.target.pointerSize);
-        const first = u32(bytes, 0);
-        const blockSize = ((first >>> field.shift) & ((1 << field.bits) - 1)) * field.unit;
-        const tag = asciiz(bytes, l.offsets.PoolTag, 4);
-        w.findings.push(messages.triagePoolHeader(block, fmt(w, header), tag, blockSize));
-        return { header, tag, blockSize };
-    }
-    /** The header in front of a block's data: the block address minus the header's size. */
-    function readHeaderOfBlock(w, block) {
-        const l = layout(w, POOL_HEADER);
-        return l ? readPoolHeader(w, block.subtract(l.size), "block " + fmt(w, block)) : null;
-    }
-    function poolNext(w, address, facts) {
-        addNext(w, "!pool " + fmt(w, address), "the pool page around the block, with each block's tag");
-        if (facts && /^[A-Za-z0-9_]{1,4}$/.test(facts.tag))
-            addNext(w, "!poolused 2 " + facts.tag, "how much pool the tag holds");
-    }
-    /** A pool tag carried in a parameter's low four bytes, as ExAllocatePoolWithTag takes it ('Leak' = 0x6b61654c). */
-    function tagOfValue(value) {
+    /** A driver name read from the target: printable ASCII only, so it can be shown (never executed). */
+    function driverNameFromUtf16(bytes) {
         let text = "";
-        for (let i = 0; i < 4; i++) {
-            const c = (value.lo >>> (8 * i)) & 0xff;
-            text += c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : ".";
+        for (let i = 0; i + 1 < bytes.length; i += 2) {
+            const c = bytes[i] | (bytes[i + 1] << 8);
+            if (c === 0)
+                break;
+            text += c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : "?";
         }
-        return text;
-    }
-    function decodeBadPoolCaller(w) {
-        const p = w.bugcheck.parameters;
-        const subcode = p[0].hi === 0 ? p[0].lo : -1;
-        const sub = subcode >= 0 ? SUBCODES[0xc2][subcode] : undefined;
-        let facts = null;
-        if (subcode === 1 || subcode === 2 || subcode === 4) {
-            facts = readPoolHeader(w, p[1], "the corrupt header");
-            poolNext(w, p[1], facts);
-        }
-        else if (subcode === 6) {
-            facts = readPoolHeader(w, p[2], "the block");
-            poolNext(w, p[2], facts);
-        }
-        else if (subcode === 7) {
-            facts = readHeaderOfBlock(w, p[3]);
-            poolNext(w, p[3], facts);
-        }
-        else if (subcode === 0x0a) {
-            w.findings.push(messages.triageWrongTag(tagOfValue(p[2]), tagOfValue(p[3])));
-            poolNext(w, p[1], null);
-        }
-        else if (subcode === 0x09 || subcode === 0x0b || subcode === 0x0c || subcode === 0x0d || (subcode >= 0x40 && subcode <= 0x60) || subcode === 0x99) {
-            const address = subcode === 0x09 ? p[3] : p[1];
-            addNext(w, "!pool " + fmt(w, address), "what the address is: pool, freed pool, or no pool at all");
-        }
-        if (subcode === 6 || subcode === 7) {
-            w.verdict = messages.triageDoubleFree(facts ? facts.tag : null);
-            return;
-        }
-        w.verdict = sub ? messages.triageBadPoolCaller(sub.meaning + (facts ? " (block tagged '" + facts.tag + "')" : "")) : messages.triageNoDecoder("BAD_POOL_CALLER");
-    }
-    /** Which arguments of 0x19 are pool entries (headers), per subcode (MSD 0x19 table); 0x21/0x22 give the block. */
-    const BAD_POOL_HEADER_ENTRIES = { 0x02: [1], 0x03: [1], 0x05: [1, 3], 0x06: [3], 0x07: [3], 0x08: [3], 0x09: [3], 0x0a: [1], 0x20: [1, 2] };
-    function decodeBadPoolHeader(w) {
-        const p = w.bugcheck.parameters;
-        const subcode = p[0].hi === 0 ? p[0].lo : -1;
-        const sub = subcode >= 0 ? SUBCODES[0x19][subcode] : undefined;
-        let facts = null;
-        const entries = BAD_POOL_HEADER_ENTRIES[subcode];
-        if (entries) {
-            for (const i of entries) {
-                if (p[i].isNull)
-                    continue;
-                const read = readPoolHeader(w, p[i], "pool entry " + fmt(w, p[i]) + " (Arg" + (i + 1) + ")");
-                if (!facts)
-                    facts = read;
-                poolNext(w, p[i], read);
-            }
-        }
-        else if (subcode === 0x21 || subcode === 0x22) {
-            facts = readHeaderOfBlock(w, p[1]);
-            poolNext(w, p[1], facts);
-        }
-        w.verdict = messages.triagePoolCorruption(sub ? sub.meaning : null, facts ? facts.tag : null);
-    }
-    // --- 0x1A MEMORY_MANAGEMENT ---
-    function decodeMemoryManagement(w) {
-        const p = w.bugcheck.parameters;
-        const subcode = p[0].hi === 0 ? p[0].lo : -1;
-        const sub = subcode >= 0 ? SUBCODES[0x1a][subcode] : undefined;
-        w.verdict = sub ? messages.triageMemoryManagement(sub.meaning) : messages.triageNoDecoder("MEMORY_MANAGEMENT");
-        // Arguments the page names as a PTE or a pool block: commands to look at them.
-        if (subcode === 0x411 || subcode === 0x41792)
-            addNext(w, "!pte " + fmt(w, p[1]), "the corrupt PTE");
-        if (subcode === 0x5200)
-            addNext(w, "!pool " + fmt(w, p[1]), "the free pool block whose contents changed");
-        if (subcode === 0x403 || subcode === 0x5003 || subcode === 0x31)
-            addNext(w, "mdsched", "Windows Memory Diagnostic on the crashed machine: the page suggests a hardware error");
-    }
-    function hex$1(value) {
-        return "0x" + value.toString(16).toUpperCase();
-    }
-    function hex8(value) {
-        return ("00000000" + value.toString(16)).slice(-8);
-    }
-    /** The debugger's symbol for a code address, else `module+0x...` as WinDbg names it; null outside every module. */
-    function symbolOrModuleOffset(target, address) {
-        return target.symbolize(address).symbol || moduleOffsetName(address, target.modules());
-    }
-
-    const triageCommand = {
-        name: "crashtriage",
-        takesNoArguments: true,
-        usage: "!crashtriage",
-        summary: "What a memory-related bugcheck means and where to look next",
-        quietRepeats: true,
-        run(ctx, args) {
-            const target = ctx.target;
-            if (!target.isKernel)
-                return none(ctx.out, messages.triageNoBugcheck("this is a user-mode session, which has no bugcheck"));
-            const bugcheck = readBugCheck(target);
-            if (!isBugCheck(bugcheck)) {
-                if (bugcheck.kind === "unavailable") {
-                    return none(ctx.out, messages.triageUnavailable(bugcheck.reason));
-                }
-                return none(ctx.out, messages.triageNoBugcheck(target.isDump ? "the dump records bugcheck code 0" : "this live session has not crashed"));
-            }
-            const record = triageBugCheck(target, bugcheck);
-            render(ctx.out, record, target.pointerSize);
-            return record;
-        },
-    };
-    /** One line and no value: dx then shows nothing more. */
-    function none(out, line) {
-        out.line(line);
-        return undefined;
-    }
-    function render(out, r, pointerSize) {
-        out.line("Bugcheck " + hex$1(r.Code) + " " + r.Name + " (from " + r.Source + ")");
-        out.lines(renderTable([
-            { header: "Arg", value: (p) => p.Name },
-            { header: "Value", value: (p) => p.Value.format(pointerSize) },
-            { header: "Meaning", value: (p) => p.Meaning },
-        ], r.Parameters));
-        for (const l of r.Layouts)
-            out.line(messages.layoutFallback(l));
-        if (r.Findings.length) {
-            out.line("Findings:");
-            for (const f of r.Findings)
-                out.line("  " + f);
-        }
-        out.line("Verdict: " + r.Verdict);
-        out.line("Next:");
-        out.lines(renderTable([
-            { header: "Command", value: (n) => n.Command },
-            { header: "Why", value: (n) => n.Why },
-        ], r.NextCommands, "  "));
-    }
-
-    const ltlimitsCommand = {
-        name: "ltlimits",
-        usage: '!ltlimits [("name", n)]',
-        summary: "Show the work limits of long commands; raise one for this session",
-        help: {
-            arguments: [
-                { name: '("name", n)', text: "optional: a limit's name and its new value for this session (a whole number)" },
-                { name: '"reset"', text: "every limit back to its default" },
-            ],
-            records: [{ name: "(each limit)", text: "Name, Value, Default, Ceiling, Commands, Reason" }],
-            examples: [
-                { command: "!ltlimits", text: "every limit, its value and why it exists" },
-                { command: '!ltlimits ("maxModules", 2000)', text: "examine up to 2,000 modules in !findimporter and !leaktag" },
-            ],
-        },
-        run(ctx, allArgs) {
-            // An omitted argument arrives as undefined (reference §1); count only the ones given.
-            let args = allArgs;
-            while (args.length && args[args.length - 1] === undefined)
-                args = args.slice(0, args.length - 1);
-            const [name, value] = args;
-            if (args.length === 1 && name === "reset") {
-                resetWorkLimits();
-                ctx.out.line(messages.ltlimitsReset());
-            }
-            else if (args.length === 1 || args.length === 2) {
-                const limit = typeof name === "string" ? findWorkLimit(name) : null;
-                if (!limit) {
-                    ctx.out.line(messages.ltlimitsUsage("no limit is called " + describeArg(name), WORK_LIMITS.map((l) => l.name)));
-                    return undefined;
-                }
-                const n = wholeNumber(value);
-                if (n === null || n < 1 || n > limit.ceiling) {
-                    ctx.out.line(messages.ltlimitsBadValue(limit.name, describeArg(value), limit.ceiling));
-                    return undefined;
-                }
-                const before = workLimit(limit.name);
-                setWorkLimit(limit.name, n);
-                ctx.out.line(messages.ltlimitsSet(limit.name, before, n));
-            }
-            else if (args.length > 2) {
-                ctx.out.line(messages.ltlimitsUsage("too many arguments", WORK_LIMITS.map((l) => l.name)));
-                return undefined;
-            }
-            const records = WORK_LIMITS.map(record);
-            ctx.out.lines(renderTable([
-                { header: "Limit", value: (r) => r.Name },
-                { header: "Value", align: "right", value: (r) => groupDigits(r.Value) },
-                { header: "Default", align: "right", value: (r) => groupDigits(r.Default) },
-                { header: "Commands", value: (r) => r.Commands },
-                { header: "Why", value: (r) => r.Reason },
-            ], records));
-            ctx.out.line(messages.ltlimitsHint());
-            return records;
-        },
-    };
-    function record(l) {
-        const value = workLimit(l.name);
-        return {
-            Name: l.name,
-            Value: value,
-            Default: l.defaultValue,
-            Ceiling: l.ceiling,
-            Commands: l.commands,
-            Reason: l.reason,
-            toString: () => l.name + " = " + value,
-        };
-    }
-    /** A whole number from a dx number or a small Int64; null for anything else. */
-    function wholeNumber(value) {
-        switch (argKind(value)) {
-            case "number":
-                return Number.isInteger(value) ? value : null;
-            case "int64": {
-                const v = value;
-                return v.getHighPart() === 0 ? v.getLowPart() >>> 0 : null;
-            }
-            default:
-                return null;
-        }
+        return text.replace(/^.*\\/, "");
     }
 
     /** nt!ExPoolState: the pool's heap manager state, one _EX_HEAP_POOL_NODE per NUMA node, and three (up to 1909) or four special heaps. */
@@ -11068,6 +10744,2353 @@ var __leaktools = (function (exports) {
         lfhSubsegment: HEAP_LFH_SUBSEGMENT,
         poolHeader: POOL_HEADER_X64,
     };
+
+    /** The 4 KB pool pages the old pool uses for small blocks (PAGE_SIZE). */
+    const POOL_PAGE = 0x1000;
+    /**
+     * Walks a small-block pool page's header chain from its first header. Stops at a header whose BlockSize is 0, runs
+     * past the page, or whose PreviousSize disagrees with the block before (the check ExFreePool makes, 0x19/0x5):
+     * that header is where the chain broke.
+     */
+    function walkPoolPage(bytes, pageBase, pointerSize) {
+        const field = poolBlockSizeField(pointerSize);
+        const headerSize = pointerSize === 8 ? 16 : 8;
+        const entries = [];
+        let offset = 0;
+        let previousUnits = 0;
+        while (offset + headerSize <= bytes.length) {
+            const first = u32(bytes, offset);
+            const units = (first >>> field.shift) & ((1 << field.bits) - 1);
+            const previous = first & ((1 << (pointerSize === 8 ? 8 : 9)) - 1);
+            // PoolType sits above BlockSize: bits 24-31 on x64, 25-31 on x86 (layouts.md §2.4); 0 is a free block.
+            const poolType = pointerSize === 8 ? first >>> 24 : first >>> 25;
+            const size = units * field.unit;
+            if (units === 0 || offset + size > bytes.length || previous !== previousUnits)
+                return { entries, brokenAt: pageBase.add(offset) };
+            entries.push({ header: pageBase.add(offset), size, tag: asciiz(bytes, offset + 4, 4), busy: poolType !== 0, previousSize: previous * field.unit });
+            previousUnits = units;
+            offset += size;
+        }
+        return { entries, brokenAt: null };
+    }
+    /** The entry holding `address` (from its header to the next), the one before it, in address order. */
+    function neighboursOf(entries, address, headerSlack = 0) {
+        let before = null;
+        for (const e of entries) {
+            const start = e.header.subtract(headerSlack);
+            if (address.compare(start) < 0)
+                break;
+            const offset = address.distanceFrom(start);
+            if (offset !== null && offset < e.size + headerSlack)
+                return { containing: e, before };
+            before = e;
+        }
+        return { containing: null, before };
+    }
+    /** Build 17763 (Windows 10 1809) moved the kernel pools to the segment heap. */
+    const SEGMENT_HEAP_POOL_BUILD$1 = 17763;
+    /** A VS chunk header (_HEAP_VS_CHUNK_HEADER, 0x10 bytes) comes before the pool header: an address there is that block's. */
+    const VS_CHUNK_HEADER = 0x10;
+    /** The neighbour lookup walks one subsegment; its metadata walk may still have many segments to list. */
+    const MAX_SEGMENTS = 0x10000;
+    function lookupPoolNeighbours(target, address) {
+        const build = target.windowsBuild();
+        const segmentHeap = target.pointerSize === 8 && (build === null ? !!target.symbolAddress("nt", "ExPoolState") : build >= SEGMENT_HEAP_POOL_BUILD$1);
+        return segmentHeap ? segmentHeapNeighbours(target, address, build) : poolPageNeighbours(target, address);
+    }
+    function poolPageNeighbours(target, address) {
+        const page = address.alignDown(POOL_PAGE);
+        const bytes = target.memory.read(page, POOL_PAGE, "pool page");
+        if (bytes instanceof Unreadable)
+            return { method: "pool page", containing: null, before: null, chainBrokenAt: null, problems: [bytes.describe(target.pointerSize)] };
+        const walk = walkPoolPage(bytes, page, target.pointerSize);
+        const found = neighboursOf(walk.entries, address);
+        return { method: "pool page", containing: found.containing, before: found.before, chainBrokenAt: walk.brokenAt, problems: [] };
+    }
+    function segmentHeapNeighbours(target, address, build) {
+        const none = (why) => ({ method: "segment heap", containing: null, before: null, chainBrokenAt: null, problems: [why] });
+        const layouts = {};
+        let builtIn = null;
+        for (const name of Object.keys(SEGMENT_HEAP_LAYOUTS)) {
+            const l = resolveLayout(SEGMENT_HEAP_LAYOUTS[name], (m, t) => target.type(m, t), 8, build);
+            if (isLayoutMissing(l))
+                return none("no layout for nt!" + l.typeName + ": " + l.reason);
+            if (l.origin === "built-in" && !builtIn)
+                builtIn = l.description;
+            layouts[name] = l;
+        }
+        const all = layouts;
+        const result = (containing, before, problems) => ({
+            method: "segment heap",
+            containing,
+            before,
+            chainBrokenAt: null,
+            problems: build === null ? ["the Windows build is unknown (no nt!NtBuildNumber, NtBuildLab or vertarget answer), so the segment-heap layout is a guess"].concat(problems) : problems,
+            layout: builtIn,
+        });
+        const stateAt = target.symbolAddress("nt", "ExPoolState");
+        const globalsAt = target.symbolAddress("nt", "RtlpHpHeapGlobals");
+        if (!stateAt || !globalsAt)
+            return none("the symbol nt!" + (stateAt ? "RtlpHpHeapGlobals" : "ExPoolState") + " was not found (.symfix; .reload /f nt)");
+        const g = all.globals.offsets;
+        const keyBytes = target.memory.read(globalsAt, Math.max(g.HeapKey, g.LfhKey) + 8, "nt!RtlpHpHeapGlobals");
+        if (keyBytes instanceof Unreadable)
+            return none(keyBytes.describe(8));
+        const keys = decodeKeys(keyBytes, all.globals);
+        const reader = {
+            read: (a, size, what) => target.memory.read(a, size, what, false),
+            readPartial: (a, size) => target.memory.readPartial(a, size),
+            format: (a) => target.formatAddress(a),
+        };
+        const problems = [];
+        const heaps = readPoolHeaps(reader, stateAt, all, problems);
+        if (!heaps)
+            return result(null, null, problems);
+        const buildEncoding = encodingOfBuild(build);
+        const meta = walkSegmentMetadata(reader, heaps, keys.heapKey, all, MAX_SEGMENTS, buildEncoding);
+        const sub = meta.subsegments.filter((s) => address.isWithin(s.address, s.size));
+        if (sub.length === 0)
+            return result(null, null, problems.concat(meta.problems, ["no pool subsegment holds " + target.formatAddress(address) + " (a big allocation, or not pool)"]));
+        const every = parseTagPattern("*");
+        const walk = walkSubsegments(reader, sub, { heapKey: keys.heapKey, lfhKeyLow: keys.lfhKeyLow, encoding: meta.encoding || buildEncoding }, all, { pattern: every, stopAfter: null, maxBytes: sub[0].size });
+        const blocks = walk.blocks
+            .map((b) => ({ header: b.header, size: b.size, tag: b.tag, busy: true }))
+            .sort((a, b) => a.header.compare(b.header));
+        const found = neighboursOf(blocks, address, sub[0].kind === "VS" ? VS_CHUNK_HEADER : 0);
+        return result(found.containing, found.before, problems.concat(meta.problems, walk.problems));
+    }
+
+    // User mode (a process dump, or a live process stopped on an exception): the exception the debugger reports, from
+    // `.exr -1`, decoded as the kernel's exception bugchecks are. `.exr` output (real outputs in
+    // test/fixtures/triage/exr-*.txt, x64 and x86):
+    //   ExceptionAddress: 00007ff7e8b57919 (test_symbol!main+0x0000000000000049)
+    //      ExceptionCode: c0000005 (Access violation)
+    //     ExceptionFlags: 00000000
+    //   NumberParameters: 2
+    //      Parameter[0]: 0000000000000001
+    //      Parameter[1]: 0000000000000000
+    //   Attempt to write to address 0000000000000000
+    // The first lines may carry a prefix (`EXCEPTION_RECORD:  (.exr -1)` in !analyze); lines are matched one by one.
+    const ADDRESS = /^\s*ExceptionAddress:\s+([0-9a-fA-F`]+)(?:\s+\((.*)\))?\s*$/;
+    const CODE = /^\s*ExceptionCode:\s+([0-9a-fA-F]{1,8})(?:\s+\((.*)\))?\s*$/;
+    const FLAGS = /^\s*ExceptionFlags:\s+([0-9a-fA-F]{1,8})\s*$/;
+    const COUNT = /^\s*NumberParameters:\s+(\d+)\s*$/;
+    const PARAMETER = /^\s*Parameter\[(\d+)\]:\s+([0-9a-fA-F`]+)\s*$/;
+    /** The first exception record in `.exr` output, or null when its ExceptionAddress and ExceptionCode lines are missing. */
+    function parseExr(lines) {
+        let address = null;
+        let symbol = null;
+        let code = null;
+        let codeText = null;
+        let flags = 0;
+        let count = 0;
+        const parameters = [];
+        for (const raw of lines) {
+            const line = raw.replace(/\r$/, "");
+            const a = ADDRESS.exec(line);
+            if (a) {
+                if (address)
+                    break; // a second record (.exr of a chained record): the first one is the answer
+                address = Address.parse(a[1]);
+                symbol = a[2] ? a[2].slice(0, 256) : null;
+                continue;
+            }
+            const c = CODE.exec(line);
+            if (c) {
+                code = parseInt(c[1], 16);
+                codeText = c[2] ? c[2].slice(0, 128) : null;
+                continue;
+            }
+            const f = FLAGS.exec(line);
+            if (f)
+                flags = parseInt(f[1], 16);
+            const n = COUNT.exec(line);
+            if (n)
+                count = Math.min(parseInt(n[1], 10), EXCEPTION_MAXIMUM_PARAMETERS);
+            const p = PARAMETER.exec(line);
+            if (p) {
+                const index = parseInt(p[1], 10);
+                const value = Address.parse(p[2]);
+                if (value && index === parameters.length && index < EXCEPTION_MAXIMUM_PARAMETERS)
+                    parameters.push(value);
+            }
+        }
+        if (!address || code === null)
+            return null;
+        return { address, symbol, code, codeText, flags, parameters: parameters.slice(0, Math.max(count, 0)) };
+    }
+    /** The access of an access violation (EXCEPTION_RECORD documentation: [0] 0 read, 1 write, 8 DEP), and the address. */
+    function accessOf(e) {
+        if ((e.code !== 0xc0000005 && e.code !== 0xc0000006) || e.parameters.length < 2)
+            return null;
+        const k = e.parameters[0];
+        const access = k.hi !== 0 ? null : k.lo === 0 ? "read" : k.lo === 1 ? "write" : k.lo === 8 ? "execute" : null;
+        return { access, address: e.parameters[1] };
+    }
+    /** `test_symbol!main+0x49`: the debugger pads offsets to the pointer's width in `.exr`; shorter as `k` prints them. */
+    function shortSymbol(symbol) {
+        return symbol.replace(/\+0x0*([0-9a-f]+)$/i, "+0x$1");
+    }
+
+    /** Bytes past a block's user data still counted as "that block's": the unused tail and the next block's header. */
+    const TAIL_SLACK = 0x20;
+    function hit(b, busy, address) {
+        const offset = address.distanceFrom(b.address);
+        return {
+            busy,
+            address: b.address,
+            size: b.size,
+            heap: b.heap,
+            kind: b.kind,
+            stackRecord: busy ? b.stackRecord : null,
+            offset: offset === null ? 0 : offset,
+        };
+    }
+    /**
+     * The busy or free block whose data holds `address` (a busy block first: a use of its own data), else the block
+     * whose data ends within TAIL_SLACK before it (an overrun past the end lands in the slack and the next header), and
+     * the nearest block that ends at or before the containing one starts.
+     */
+    function blockContaining(walk, address) {
+        const all = [];
+        for (const b of walk.blocks)
+            all.push({ b, busy: true });
+        for (const b of walk.free)
+            all.push({ b, busy: false });
+        all.sort((x, y) => x.b.address.compare(y.b.address) || (x.busy === y.busy ? 0 : x.busy ? -1 : 1));
+        let containing = null;
+        for (const e of all) {
+            const offset = address.distanceFrom(e.b.address);
+            if (offset !== null && offset < Math.max(1, e.b.size)) {
+                containing = e;
+                break;
+            }
+        }
+        if (!containing) {
+            for (const e of all) {
+                const offset = address.distanceFrom(e.b.address);
+                if (offset !== null && offset < e.b.size + TAIL_SLACK)
+                    containing = e;
+            }
+        }
+        const start = containing ? containing.b.address : address;
+        let before = null;
+        for (const e of all) {
+            if (containing && e === containing)
+                continue;
+            if (e.b.address.compare(start) >= 0)
+                continue;
+            if (containing && !e.b.heap.equals(containing.b.heap))
+                continue;
+            if (!before || e.b.address.compare(before.b.address) > 0)
+                before = e;
+        }
+        return {
+            containing: containing ? hit(containing.b, containing.busy, address) : null,
+            before: before ? hit(before.b, before.busy, address) : null,
+        };
+    }
+    /** The lines !crashtriage prints for a user-mode fault address. */
+    function renderHeapLookup(lookup, address, format) {
+        const lines = [];
+        const c = lookup.containing;
+        if (!c)
+            lines.push(address + " is in no heap block the walk saw (not heap memory, or a part the walk could not read).");
+        else {
+            const where = c.offset < c.size ? "+0x" + c.offset.toString(16) + " into" : "0x" + (c.offset - c.size).toString(16) + " bytes past the end of";
+            lines.push(address + " is " + where + " a " + (c.busy ? "busy" : "FREE") + " " + c.kind + " block at " + format(c.address) + " of " + sizeText(c.size) +
+                " (heap " + format(c.heap) + ")" + (c.busy ? "" : ": a use after free") + (c.busy && c.offset >= c.size ? ": an overrun of that block" : "") + ".");
+            if (c.stackRecord)
+                lines.push("  Allocated by the stack at " + format(c.stackRecord) + " (+ust; dt ntdll!_RTL_STACK_TRACE_ENTRY " + format(c.stackRecord) + ").");
+        }
+        const b = lookup.before;
+        if (b) {
+            lines.push("The block before it: " + (b.busy ? "busy" : "free") + " " + b.kind + " block at " + format(b.address) + " of " + sizeText(b.size) +
+                (b.busy ? " (an overrun of it would reach this address)" : "") + ".");
+            if (b.stackRecord)
+                lines.push("  Allocated by the stack at " + format(b.stackRecord) + " (+ust).");
+        }
+        return lines;
+    }
+
+    // Pure decoders of NT heap block headers (_HEAP_ENTRY) over bytes already read: the encoded 8 bytes and their
+    // checksum, the unused-byte count with its escapes, and the +ust header. No host, no Address arithmetic: offsets into
+    // a buffer. Sources: research/userheap-facts.md §2.1-2.4, §3.3, §4.3, §10.7, §10.8, §10.12; each rule is held against
+    // the public walkers in test/unit/heap/nt-heap-entry.test.ts.
+    /** _HEAP_ENTRY.Flags (ReactOS heap.h; HeapStat, DbgHelpUtils use the same values). */
+    const ENTRY_BUSY = 0x01;
+    /** On a segment block: a heap-internal block (LFH UserBlocks, LFH zones, other metadata; `!heap` shows "Internal"). */
+    const ENTRY_INTERNAL = 0x08;
+    const ENTRY_LAST = 0x10;
+    /** _HEAP_ENTRY.UnusedBytes markers (§2.4): LFH block, extended header follows, unused count stored at the block end. */
+    const UNUSED_LFH = 0x80;
+    const UNUSED_EXTENDED = 0x40;
+    const UNUSED_ESCAPE = 0x3f;
+    /** _HEAP_EXTENDED_ENTRY.ExtendedBlockSignature (§2.4: UnusedBytes == 5 marks an extended header). */
+    const EXTENDED_SIGNATURE = 5;
+    /**
+     * Decodes the _HEAP_ENTRY at `at` in `bytes`. x64 keys the 8 bytes at +8, x86 those at +0 (§2.3: NTO, MPF, HS
+     * XOR exactly these 8 bytes; DbgHelpUtils XORs all 16 on x64, whose first 8 key bytes are zero in practice).
+     * With a key: the decoded reading when its checksum holds, else the raw one when that holds (ntdll decodes only
+     * headers whose raw DWORD & EncodeFlagMask is set, §2.3 X: either reading is right this way), else the decoded one
+     * marked failed. Without a key (EncodeFlagMask clear) SmallTagIndex is a tag index and there is no checksum.
+     */
+    function decodeEntry(bytes, at, pointerSize, key) {
+        const o = pointerSize === 8 ? at + 8 : at;
+        const b0 = bytes[o], b1 = bytes[o + 1], b2 = bytes[o + 2], b3 = bytes[o + 3];
+        const segmentOffset = bytes[o + 6];
+        const unusedBytes = bytes[o + 7];
+        if (!key) {
+            return { size: b0 | (b1 << 8), flags: b2, smallTagIndex: b3, previousSize: bytes[o + 4] | (bytes[o + 5] << 8), segmentOffset, unusedBytes, checksumOk: true, reading: "plain" };
+        }
+        const d0 = b0 ^ key[0], d1 = b1 ^ key[1], d2 = b2 ^ key[2], d3 = b3 ^ key[3];
+        if ((d0 ^ d1 ^ d2) === d3) {
+            const previousSize = (bytes[o + 4] ^ key[4]) | ((bytes[o + 5] ^ key[5]) << 8);
+            return { size: d0 | (d1 << 8), flags: d2, smallTagIndex: d3, previousSize, segmentOffset, unusedBytes, checksumOk: true, reading: "decoded" };
+        }
+        if ((b0 ^ b1 ^ b2) === b3 && (b0 | b1) !== 0) {
+            return { size: b0 | (b1 << 8), flags: b2, smallTagIndex: b3, previousSize: bytes[o + 4] | (bytes[o + 5] << 8), segmentOffset, unusedBytes, checksumOk: true, reading: "raw" };
+        }
+        const previousSize = (bytes[o + 4] ^ key[4]) | ((bytes[o + 5] ^ key[5]) << 8);
+        return { size: d0 | (d1 << 8), flags: d2, smallTagIndex: d3, previousSize, segmentOffset, unusedBytes, checksumOk: false, reading: "decoded" };
+    }
+    /**
+     * The extended header of the block whose header is at `entry`: at entry + gran * (UnusedBytes & 0x3F), with
+     * ExtendedBlockSignature 5 and EntryOffset pointing back to the header (DEC RtlpSetupExtendedBlock; DbgHelpUtils
+     * matches {FunctionIndex 1, ContextValue 0, *, EntryOffset 2 | sig 5 << 8} at entry+0x28 x64 / +0x10 x86, the same
+     * bytes for the +ust prefix). Null when the marker is absent or the header does not check out. `end` bounds what
+     * may be read (the block's end inside the buffer).
+     */
+    function extendedHeader(bytes, entry, unusedBytes, pointerSize, end) {
+        if ((unusedBytes & UNUSED_EXTENDED) === 0)
+            return null;
+        const gran = pointerSize * 2;
+        const granules = unusedBytes & 0x3f;
+        if (granules === 0 || granules === 0x3f)
+            return null;
+        const at = entry + granules * gran;
+        if (at + gran > end || at + gran > bytes.length)
+            return null;
+        // x64: InterceptorValue +8 (FunctionIndex u16 +8), UnusedBytesLength +0xC, EntryOffset +0xE, signature +0xF;
+        // x86: the same fields from +0 (§2.1).
+        const f = pointerSize === 8 ? at + 8 : at;
+        if (bytes[f + 7] !== EXTENDED_SIGNATURE)
+            return null;
+        if (bytes[f + 6] !== granules)
+            return null;
+        return { at, unusedBytesLength: u16(bytes, f + 4), interceptor: u16(bytes, f) };
+    }
+    /**
+     * The unused byte count stored at the end of a block whose UnusedBytes low bits are 0x3F (Win8+, §2.4): on x64 the
+     * pointer-size value right after the block (the next block's PreviousBlockPrivateData, DEC `*(QWORD*)(hdr +
+     * 16*Size)`); on x86 the place is unconfirmed (§2.4 U), so both the block's last DWORD and the next DWORD are tried.
+     * The escape is untested anywhere (§10.12): a value is taken only when it fits the block (at least 0x3F, since
+     * smaller counts are stored inline, and at most the block's bytes); otherwise null, and the caller reads 0x3F as a
+     * plain count (Windows 7 stores counts plainly).
+     */
+    function escapedUnused(bytes, entry, blockBytes, pointerSize) {
+        const places = pointerSize === 8 ? [entry + blockBytes, entry + blockBytes - 8] : [entry + blockBytes - 4, entry + blockBytes];
+        for (const p of places) {
+            if (p < 0 || p + pointerSize > bytes.length)
+                continue;
+            // The count of one block fits 32 bits (a segment block is below 512 KB; the high DWORD must be 0 on x64).
+            if (pointerSize === 8 && u32(bytes, p + 4) !== 0)
+                continue;
+            const v = u32(bytes, p);
+            if (v >= UNUSED_ESCAPE && v <= blockBytes)
+                return v;
+        }
+        return null;
+    }
+    /**
+     * User pointer, requested size and trace slot of a busy block of `blockBytes` bytes whose header is at `entry`
+     * (backend: Size*gran; LFH: the subsegment's BlockSize*gran, since the LFH header's Size is keyed differently).
+     *  - +ust / extended header (UnusedBytes & 0x40): user after the extended header, size = blockBytes -
+     *    UnusedBytesLength (HeapStat ParseHeapRecord64/32; DbgHelpUtils). UnusedBytesLength is written in clear (DEC);
+     *    ntdll XORs it with Encoding.PreviousSize only when re-reading a pre-existing sig-5 header (§4.3 X), so when
+     *    the clear value does not fit, the XOR-ed one is tried (`previousSizeKey`).
+     *  - 0x3F escape (Win8+): the stored count (escapedUnused), when it fits.
+     *  - otherwise: UnusedBytes as a plain count (Win7) or its low 6 bits (Win8+; the same value when bits 0x40/0x80
+     *    are clear), which counts the header: size = blockBytes - unused (§2.4, §10.7: HeapStat, DbgHelpUtils,
+     *    MemProcFS agree).
+     * Null when no reading gives a size between 0 and the block's user bytes.
+     */
+    function userArea(bytes, entry, blockBytes, unusedBytes, pointerSize, lfh, previousSizeKey) {
+        const gran = pointerSize * 2;
+        const ext = extendedHeader(bytes, entry, unusedBytes, pointerSize, entry + blockBytes);
+        if (ext) {
+            const headerBytes = ext.at + gran - entry;
+            for (const ubl of [ext.unusedBytesLength, ext.unusedBytesLength ^ previousSizeKey]) {
+                const size = blockBytes - ubl;
+                if (ubl >= headerBytes && size >= 0)
+                    return { user: ext.at + gran, size, trace: ext.interceptor !== 0 ? entry + gran : -1 };
+            }
+            return null;
+        }
+        let unused = lfh ? unusedBytes & 0x3f : unusedBytes;
+        if ((unusedBytes & 0x3f) === UNUSED_ESCAPE) {
+            const stored = escapedUnused(bytes, entry, blockBytes, pointerSize);
+            if (stored !== null)
+                unused = stored;
+        }
+        else if (!lfh && (unusedBytes & UNUSED_LFH) !== 0) {
+            unused = unusedBytes & 0x3f;
+        }
+        if (unused < gran || unused > blockBytes)
+            return null;
+        return { user: entry + gran, size: blockBytes - unused, trace: -1 };
+    }
+    /**
+     * A stack trace record pointer as +ust stores it: a user-mode address, pointer aligned, not one of the fill
+     * patterns DbgHelpUtils `is_valid_ust_address` rejects (0x01010000, 0x0101000000000000).
+     */
+    function plausibleTraceRecord(lo, hi, pointerSize) {
+        if (lo === 0 && hi === 0)
+            return false;
+        if (lo % pointerSize !== 0)
+            return false;
+        if (pointerSize === 4)
+            return hi === 0 && lo !== 0x01010000;
+        if (hi >= 0x8000)
+            return false;
+        return !(hi === 0x01010000 && lo === 0);
+    }
+    /** The 8.1+ LFH offsets: FirstAllocationOffset | BlockStride << 16 = EncodedOffsets ^ UserBlocks ^ LFH ^ RtlpLFHKey,
+     *  each truncated to 32 bits (§3.3: HeapStat, DbgHelpUtils, ntoseye, MemProcFS; DEC RtlpLowFragHeapAllocFromContext). */
+    function decodeLfhOffsets(encodedOffsets, userBlocksLo, lfhLo, key) {
+        const d = (encodedOffsets ^ userBlocksLo ^ lfhLo ^ key) >>> 0;
+        return { first: d & 0xffff, stride: d >>> 16 };
+    }
+
+    // The NT heap walker (issue 20): every busy user allocation of one NT heap - backend segment blocks, LFH blocks,
+    // virtual blocks - with its +ust stack record. Reads: the heap header, each segment header and uncommitted-range
+    // descriptor, each segment's committed ranges in large reads (never one read per block), each LFH subsegment not
+    // already inside those ranges, each virtual block's header. Addresses are JavaScript numbers inside the walk: user
+    // space ends below 2^47 (x64) / 2^32 (x86), exact as numbers. Facts and sources: research/userheap-facts.md §2-4, §10.
+    /** Windows 8: the busy bitmap and FirstAllocationOffset in the LFH UserBlocks (§3.1). */
+    const WIN8 = 9200;
+    /**
+     * The layouts the walker needs, from ntdll's symbols first, else built in for the build's family (the description
+     * says which). The LFH key is read once here: it is the same for every heap of the process.
+     */
+    function resolveNtHeapLayouts(target, build) {
+        const ps = target.pointerSize;
+        const types = (m, t) => target.type(m, t);
+        const heap = resolveLayout(NT_HEAP, types, ps, build);
+        if (isLayoutMissing(heap))
+            return heap;
+        const virtualEntry = resolveLayout(HEAP_VIRTUAL_ALLOC_ENTRY, types, ps, build);
+        if (isLayoutMissing(virtualEntry))
+            return virtualEntry;
+        // Unknown build: the newest family, as resolveLayout guesses the newest variant (and says so).
+        const flavour = build === null ? "win81" : build < WIN8 ? "win7" : build < WIN81$1 ? "win8" : "win81";
+        const userData = resolveLayout(flavour === "win7" ? HEAP_USERDATA_HEADER_WIN7 : HEAP_USERDATA_HEADER, types, ps, build);
+        const subsegment = resolveLayout(HEAP_SUBSEGMENT, types, ps, build);
+        let lfhKey = null;
+        let lfhKeyProblem = null;
+        if (flavour === "win81") {
+            const at = target.symbolAddress("ntdll", "RtlpLFHKey");
+            if (!at) {
+                lfhKeyProblem = "ntdll!RtlpLFHKey, the key of the LFH block offsets, was not found (load ntdll's symbols: .symfix; .reload /f ntdll.dll)";
+            }
+            else {
+                const bytes = target.memory.read(at, 4, "ntdll!RtlpLFHKey");
+                if (bytes instanceof Unreadable)
+                    lfhKeyProblem = "ntdll!RtlpLFHKey " + bytes.describe(ps) + " (a dump without ntdll's data section)";
+                else
+                    lfhKey = u32(bytes, 0);
+            }
+        }
+        const used = [heap, virtualEntry].concat([userData, subsegment].filter((l) => !isLayoutMissing(l)));
+        const fromSymbols = used.filter((l) => l.origin === "symbols");
+        // One line for the heap table: the first built-in layout in the resolver's own words, the others named after it.
+        const builtIn = used.filter((l) => l.origin !== "symbols");
+        const names = (list) => list.map((l) => l.typeName).join(", ");
+        let description;
+        if (builtIn.length === 0)
+            description = names(used) + ": from ntdll's symbols";
+        else {
+            description = builtIn[0].description + (builtIn.length > 1 ? "; also built in: " + names(builtIn.slice(1)) : "") +
+                (fromSymbols.length > 0 ? "; " + names(fromSymbols) + ": from ntdll's symbols" : "");
+        }
+        return { heap, virtualEntry, userData, subsegment, flavour, lfhKey, lfhKeyProblem, description };
+    }
+    const TWO_32 = 0x100000000;
+    function num(address) {
+        return address.hi * TWO_32 + address.lo;
+    }
+    function addr(value) {
+        return Address.fromNumber(value);
+    }
+    function hex$1(value) {
+        return "0x" + value.toString(16);
+    }
+    /** The bytes of _HEAP the walker reads in its first read (the process walk reads the same to classify the heap). */
+    function ntHeapHeaderSize(layouts, pointerSize) {
+        const h = layouts.heap.offsets;
+        return Math.max(layouts.heap.size, h.FrontEndHeapType + 1, h.SegmentList + 2 * pointerSize, h.VirtualAllocdBlocks + 2 * pointerSize);
+    }
+    /** Walks one NT heap. Never throws on target data: what it cannot walk is in `notWalked`, by address and reason. */
+    function walkNtHeap(target, heap, layouts, options) {
+        return new NtHeapWalk(target, heap, layouts, options).run();
+    }
+    class NtHeapWalk {
+        constructor(target, heap, layouts, options) {
+            this.target = target;
+            this.heap = heap;
+            this.layouts = layouts;
+            this.options = options;
+            this.key = null;
+            /** Encoding.PreviousSize: the key ntdll may XOR an extended header's UnusedBytesLength with (§4.3 X). */
+            this.previousSizeKey = 0;
+            this.frontEndHeap = 0;
+            this.pieces = [];
+            this.regions = [];
+            /** Internal blocks without the UserBlocks signature: a UserBlocks whose signature was overwritten shows by its
+             *  subsegment pointing back at it (checked in walkLfh, from bytes already read). */
+            this.unsigned = [];
+            this.ps = target.pointerSize;
+            this.gran = this.ps * 2;
+            this.blockInfoSize = pageHeapLayout(this.ps).blockInfoSize;
+            this.heapAt = num(heap);
+            this.part = {
+                summary: { heap, type: "NT", lfh: false, blocks: 0, bytes: 0, layout: layouts.description },
+                blocks: [],
+                free: [],
+                notWalked: [],
+            };
+        }
+        run() {
+            const h = this.layouts.heap.offsets;
+            const ps = this.ps;
+            const header = this.target.memory.read(this.heap, ntHeapHeaderSize(this.layouts, ps), "_HEAP");
+            if (header instanceof Unreadable) {
+                this.notWalked("heap", this.heapAt, "the heap header " + header.describe(ps));
+                return this.part;
+            }
+            if (u32(header, h.SegmentSignature) !== NT_HEAP_SIGNATURE) {
+                this.notWalked("heap", this.heapAt, "SegmentSignature is " + hex$1(u32(header, h.SegmentSignature)) + ", not an NT heap's 0xffeeffee");
+                return this.part;
+            }
+            // Encoding is on iff EncodeFlagMask has 0x100000 (§2.3: DbgHelpUtils, ntoseye test this bit); the keyed bytes
+            // are Encoding's +8..+F on x64 and +0..+7 on x86.
+            if ((u32(header, h.EncodeFlagMask) & HEAP_ENCODING_ENABLED) !== 0) {
+                const at = h.Encoding + (ps === 8 ? 8 : 0);
+                this.key = header.slice(at, at + 8);
+                this.previousSizeKey = u16(header, at + 4);
+            }
+            this.frontEndHeap = this.readNumber(header, h.FrontEndHeap);
+            this.part.summary.lfh = header[h.FrontEndHeapType] === FRONT_END_LFH;
+            this.walkSegments(header);
+            this.walkVirtualBlocks(header);
+            this.walkLfh();
+            return this.part;
+        }
+        readNumber(bytes, offset) {
+            return this.ps === 8 ? u32(bytes, offset + 4) * TWO_32 + u32(bytes, offset) : u32(bytes, offset);
+        }
+        /** A user-mode address a heap link may hold: pointer-aligned, above the first 64 KB (never mapped), below the top
+         *  of user space. */
+        plausible(value) {
+            return value >= 0x10000 && value % this.ps === 0 && value < (this.ps === 8 ? 0x800000000000 : TWO_32);
+        }
+        /** A note for HeapWalkSummary.notes: what the walk assumed or fell back to, once each. */
+        note(text) {
+            const notes = this.part.summary.notes || (this.part.summary.notes = []);
+            if (notes.indexOf(text) < 0)
+                notes.push(text);
+        }
+        notWalked(part, address, reason) {
+            if (this.part.notWalked.length >= heapWalkLimits.maxPartsNotWalkedPerHeap)
+                return;
+            // A value read from a damaged structure may not be an address at all (above 2^53): named in the reason only.
+            const at = address === null || !(address >= 0 && address <= Number.MAX_SAFE_INTEGER) ? null : addr(Math.floor(address));
+            const entry = { heap: this.heap, part, address: at, reason };
+            this.part.notWalked.push(entry);
+        }
+        // --- backend segments ---
+        walkSegments(header) {
+            const h = this.layouts.heap.offsets;
+            const head = this.heapAt + h.SegmentList;
+            let link = this.readNumber(header, h.SegmentList);
+            let from = head;
+            const visited = {};
+            let count = 0;
+            const segmentBytes = h.UCRSegmentList + 2 * this.ps;
+            while (link !== head) {
+                if (count >= heapWalkLimits.maxSegmentsPerHeap) {
+                    this.notWalked("segment list", link, "more than " + heapWalkLimits.maxSegmentsPerHeap + " segments (maxSegmentsPerHeap): the list is taken as corrupt from here");
+                    return;
+                }
+                if (!this.plausible(link)) {
+                    this.notWalked("segment list", from, "the segment link at " + hex$1(from) + " holds " + hex$1(link) + ", not an address in the process");
+                    return;
+                }
+                if (visited[link]) {
+                    this.notWalked("segment list", from, "the segment list loops: the link at " + hex$1(from) + " leads back to the segment at " + hex$1(link - h.SegmentListEntry));
+                    return;
+                }
+                visited[link] = true;
+                count++;
+                const base = link - h.SegmentListEntry;
+                const seg = base === this.heapAt ? header : this.target.memory.read(addr(base), segmentBytes, "_HEAP_SEGMENT", false);
+                if (seg instanceof Unreadable) {
+                    this.notWalked("segment", base, "the segment header " + seg.describe(this.ps));
+                    return;
+                }
+                if (u32(seg, h.SegmentSignature) !== NT_HEAP_SIGNATURE) {
+                    this.notWalked("segment", base, "SegmentSignature is " + hex$1(u32(seg, h.SegmentSignature)) + ", not 0xffeeffee: the segment list is corrupt from here");
+                    return;
+                }
+                this.walkSegment(base, seg);
+                from = link;
+                link = this.readNumber(seg, h.SegmentListEntry);
+            }
+        }
+        walkSegment(base, seg) {
+            const h = this.layouts.heap.offsets;
+            const first = this.readNumber(seg, h.FirstEntry);
+            const last = this.readNumber(seg, h.LastValidEntry);
+            if (!(first >= base && first < last && last - first <= heapWalkLimits.maxSegmentBytes)) {
+                this.notWalked("segment", base, "FirstEntry " + hex$1(first) + " and LastValidEntry " + hex$1(last) + " do not make a segment");
+                return;
+            }
+            const ucrs = this.readUncommittedRanges(base, seg, first, last);
+            const ranges = [];
+            let cursor = first;
+            for (const ucr of ucrs) {
+                if (ucr.address > cursor)
+                    ranges.push([cursor, ucr.address]);
+                cursor = Math.max(cursor, ucr.address + ucr.size);
+            }
+            if (cursor < last)
+                ranges.push([cursor, last]);
+            // What the segment says it has committed bounds what is read: an uncommitted-range list that lost entries would
+            // otherwise send the walk through reserved pages that do not read, each costing reads to find (§2.2).
+            const committed = last - base - u32(seg, h.NumberOfUnCommittedPages) * 0x1000;
+            let budget = Math.max(committed, 0) + heapWalkLimits.segmentCommitSlack;
+            for (const [start, end] of ranges) {
+                const stop = Math.min(end, start + Math.max(budget, 0));
+                if (stop > start)
+                    this.walkRange(start, stop);
+                budget -= stop - start;
+                if (stop < end) {
+                    this.notWalked("segment range", stop, "the segment at " + hex$1(base) + " says " + hex$1(committed) + " bytes are committed; its uncommitted-range list accounts for less, so the range from " + hex$1(stop) + " to " + hex$1(last) + " was not read");
+                    return;
+                }
+            }
+        }
+        /** The segment's _HEAP_UCR_DESCRIPTORs (per-segment UCRSegmentList, §2.1: DbgHelpUtils, ntoseye), sorted. */
+        readUncommittedRanges(base, seg, first, last) {
+            const h = this.layouts.heap.offsets;
+            const u = ucrDescriptorLayout(this.ps);
+            const out = [];
+            const head = base + h.UCRSegmentList;
+            let link = this.readNumber(seg, h.UCRSegmentList);
+            const visited = {};
+            while (link !== head) {
+                if (out.length >= heapWalkLimits.maxUncommittedRangesPerSegment || !this.plausible(link) || visited[link]) {
+                    // Without the rest of the list, the walk still finds the holes: they do not read (live) or resync (dumps).
+                    this.notWalked("uncommitted-range list", base, "the segment's uncommitted-range list " + (visited[link] ? "loops" : "is corrupt") + " at " + hex$1(link));
+                    break;
+                }
+                visited[link] = true;
+                const descriptor = link - u.SegmentEntry;
+                const bytes = this.target.memory.read(addr(descriptor), u.size, "_HEAP_UCR_DESCRIPTOR");
+                if (bytes instanceof Unreadable) {
+                    this.notWalked("uncommitted-range list", base, bytes.describe(this.ps));
+                    break;
+                }
+                const address = this.readNumber(bytes, u.Address);
+                const size = this.readNumber(bytes, u.Size);
+                if (address >= first && address < last && size > 0 && size <= last - address)
+                    out.push({ address, size });
+                link = this.readNumber(bytes, u.SegmentEntry);
+            }
+            return out.sort((a, b) => a.address - b.address);
+        }
+        /** One committed range [start, end): read in large reads (holes found by halving), then block by block. */
+        walkRange(start, end) {
+            const read = this.target.memory.readPartial(addr(start), end - start);
+            for (const hole of read.unreadable) {
+                this.notWalked("segment range", num(hole.start), hole.size + " bytes are unreadable (pages missing from the dump or not committed)");
+            }
+            let cursor = start;
+            let previousSize = -1;
+            for (const segment of read.pieces) {
+                const piece = { start: num(segment.start), bytes: segment.bytes };
+                this.pieces.push(piece);
+                const pieceEnd = piece.start + piece.bytes.length;
+                if (cursor >= pieceEnd)
+                    continue;
+                if (cursor < piece.start) {
+                    // The block after a hole: find the next header that checks out, from the piece's start.
+                    const found = this.resync(piece, 0, end);
+                    if (found !== 0) {
+                        this.notWalked("segment range", piece.start, "after the unreadable bytes before " + hex$1(piece.start) + ", " +
+                            (found < 0 ? "no block header checks out up to " + hex$1(Math.min(pieceEnd, end)) : (found + " bytes were skipped to the next header that checks out at " + hex$1(piece.start + found))));
+                    }
+                    if (found < 0)
+                        continue;
+                    cursor = piece.start + found;
+                    previousSize = -1;
+                }
+                while (cursor + this.gran <= pieceEnd && cursor < end) {
+                    const off = cursor - piece.start;
+                    const e = decodeEntry(piece.bytes, off, this.ps, this.key);
+                    const blockBytes = e.size * this.gran;
+                    const reason = !e.checksumOk ? "its header fails the checksum (Size ^ Flags != SmallTagIndex after decoding with _HEAP.Encoding)"
+                        : e.size === 0 ? "its header has Size 0"
+                            : cursor + blockBytes > end ? "its Size (" + hex$1(blockBytes) + " bytes) runs past the committed range ending at " + hex$1(end)
+                                : !this.key && previousSize >= 0 && e.previousSize !== previousSize ? "its PreviousSize (" + e.previousSize + ") is not the size of the block before it (" + previousSize + ")"
+                                    : null;
+                    if (reason !== null) {
+                        const found = this.resync(piece, off + this.gran, end);
+                        const skipped = (found < 0 ? Math.min(pieceEnd, end) : piece.start + found) - cursor;
+                        this.notWalked("backend block", cursor, "the block at " + hex$1(cursor) + " is damaged: " + reason + "; " + skipped + " bytes skipped" +
+                            (found < 0 ? " to the end of the readable range" : " to the next header that checks out at " + hex$1(piece.start + found)));
+                        if (found < 0) {
+                            cursor = pieceEnd;
+                            break;
+                        }
+                        cursor = piece.start + found;
+                        previousSize = -1;
+                        continue;
+                    }
+                    this.classify(piece, off, e.flags, e.unusedBytes, blockBytes);
+                    previousSize = e.size;
+                    cursor += blockBytes;
+                }
+            }
+        }
+        /**
+         * The offset in `piece` of the next header that decodes and is followed by another that does and whose
+         * PreviousSize matches (or by the range's end); -1 when none. Headers are granule-aligned.
+         */
+        resync(piece, from, end) {
+            const bytes = piece.bytes;
+            const g = this.gran;
+            const limit = Math.min(bytes.length, end - piece.start);
+            for (let p = from + ((g - (from % g)) % g); p + g <= limit; p += g) {
+                const e = decodeEntry(bytes, p, this.ps, this.key);
+                if (!e.checksumOk || e.size === 0)
+                    continue;
+                const next = p + e.size * g;
+                if (next > limit)
+                    continue;
+                if (next === end - piece.start)
+                    return p;
+                if (next + g > bytes.length)
+                    continue;
+                const f = decodeEntry(bytes, next, this.ps, this.key);
+                if (f.checksumOk && f.size !== 0 && f.previousSize === e.size)
+                    return p;
+            }
+            return -1;
+        }
+        classify(piece, off, flags, unusedBytes, blockBytes) {
+            const entry = piece.start + off;
+            const bytes = piece.bytes;
+            if ((flags & ENTRY_BUSY) === 0) {
+                if (this.options.includeFree)
+                    this.part.free.push({ address: addr(entry + this.gran), size: blockBytes - this.gran, heap: this.heap, kind: "Backend" });
+                return;
+            }
+            if ((flags & ENTRY_INTERNAL) !== 0) {
+                // Internal: never listed. An LFH UserBlocks sits at its user pointer, after the +ust header when there is one
+                // (§3.2: ntdll allocates UserBlocks through RtlAllocateHeap, so +ust prefixes them too).
+                const ext = extendedHeader(bytes, off, unusedBytes, this.ps, off + blockBytes);
+                const userOff = ext ? ext.at + this.gran : off + this.gran;
+                const sig = this.userDataSignatureOffset();
+                if (sig >= 0 && userOff + sig + 4 <= bytes.length && u32(bytes, userOff + sig) === USERDATA_SIGNATURE) {
+                    this.regions.push({ userBlocks: piece.start + userOff, end: entry + blockBytes, piece });
+                }
+                else if (userOff + this.ps <= bytes.length && this.unsigned.length < heapWalkLimits.maxPartsNotWalkedPerHeap) {
+                    this.unsigned.push({ userBlocks: piece.start + userOff, end: entry + blockBytes, piece });
+                }
+                return;
+            }
+            // Busy + LAST_ENTRY: the guard before an uncommitted range or the segment end (§2.2, §10.4: classified by flags,
+            // never by size - ReactOS makes it one granule, a Win7 x86 transcript shows 0x20 bytes). Tested after the
+            // internal flag, so that an internal block that happens to be last still has its UserBlocks found.
+            if ((flags & ENTRY_LAST) !== 0)
+                return;
+            const area = userArea(bytes, off, blockBytes, unusedBytes, this.ps, false, this.previousSizeKey);
+            if (!area) {
+                this.notWalked("backend block", entry, "the busy block at " + hex$1(entry) + " has UnusedBytes " + hex$1(unusedBytes) + ", which fits no reading of a " + hex$1(blockBytes) + "-byte block");
+                return;
+            }
+            this.push("Backend", piece, entry, area.user, area.size, area.trace);
+        }
+        userDataSignatureOffset() {
+            const l = this.layouts.userData;
+            return isLayoutMissing(l) ? (this.ps === 8 ? (this.layouts.flavour === "win7" ? 0x18 : 0x14) : 0xc) : l.offsets.Signature;
+        }
+        push(kind, piece, header, userOff, size, traceOff) {
+            const bytes = piece.bytes;
+            const ps = this.ps;
+            // A light page heap's block (+hpa without /full: the page heap's NormalHeap is an NT heap) starts with a
+            // _DPH_BLOCK_INFORMATION (§6: DbgHelpUtils dph_entry, HeapStat ParseHeapRecord32's HPA branch): the caller's
+            // data, size and stack are after and in it; a freed one (delay-free queue) is no allocation.
+            const info = this.blockInfoSize;
+            if (kind !== "LFH" && size >= info && userOff + info <= bytes.length) {
+                const stamp = u32(bytes, userOff);
+                if (stamp === DPH_LIGHT_STAMP_FREED)
+                    return;
+                const requested = u32(bytes, userOff + (ps === 8 ? 0x10 : 0x8));
+                if (stamp === DPH_LIGHT_STAMP_BUSY && requested <= size - info) {
+                    const stackAt = userOff + (ps === 8 ? 0x30 : 0x18);
+                    if (u32(bytes, stackAt) !== 0 || (ps === 8 && u32(bytes, stackAt + 4) !== 0))
+                        traceOff = stackAt;
+                    userOff += info;
+                    size = requested;
+                }
+            }
+            let stackRecord = null;
+            if (traceOff >= 0 && traceOff + ps <= bytes.length) {
+                const lo = u32(bytes, traceOff);
+                const hi = ps === 8 ? u32(bytes, traceOff + 4) : 0;
+                if (plausibleTraceRecord(lo, hi, ps))
+                    stackRecord = new Address(hi, lo);
+            }
+            let firstPointer = null;
+            if (this.options.readFirstPointer && size >= ps && userOff + ps <= bytes.length) {
+                const value = new Address(ps === 8 ? u32(bytes, userOff + 4) : 0, u32(bytes, userOff));
+                // A zero names no type: left null, as for a block too small to hold a pointer.
+                if (!value.isNull)
+                    firstPointer = value;
+            }
+            this.add({ address: addr(piece.start + userOff), size, heap: this.heap, kind, header: addr(header), stackRecord, firstPointer });
+        }
+        add(block) {
+            this.part.blocks.push(block);
+            this.part.summary.blocks++;
+            this.part.summary.bytes += block.size;
+            if (this.options.onProgress && this.part.blocks.length % 4096 === 0)
+                this.options.onProgress(this.part.blocks.length);
+        }
+        // --- LFH (§3) ---
+        walkLfh() {
+            const ud = this.layouts.userData;
+            const ss = this.layouts.subsegment;
+            if (!isLayoutMissing(ss))
+                this.findDamagedUserBlocks(ss, isLayoutMissing(ud) ? -1 : ud.offsets.Signature);
+            if (this.regions.length === 0)
+                return;
+            const missing = isLayoutMissing(ud) ? ud : isLayoutMissing(ss) ? ss : null;
+            const keyProblem = this.layouts.flavour === "win81" && this.layouts.lfhKey === null ? this.layouts.lfhKeyProblem : null;
+            if (missing || keyProblem) {
+                const why = missing ? "no layout for " + missing.typeName + ": " + missing.reason : keyProblem;
+                this.notWalked("LFH UserBlocks", this.regions[0].userBlocks, this.regions.length + " LFH UserBlocks (the first at " + hex$1(this.regions[0].userBlocks) + ") not walked: " + why);
+                return;
+            }
+            for (const region of this.regions)
+                this.walkRegion(region, ud, ss);
+        }
+        /**
+         * An internal block whose first pointer leads to a subsegment (in memory already read: zones live in the heap's
+         * segments) whose UserBlocks points back at it is a UserBlocks whose signature is damaged: named, its blocks not
+         * listed (they cannot be told from stale bytes without the header).
+         */
+        findDamagedUserBlocks(ss, signatureOffset) {
+            for (const c of this.unsigned) {
+                const off = c.userBlocks - c.piece.start;
+                const subsegment = this.readNumber(c.piece.bytes, off);
+                if (!this.plausible(subsegment))
+                    continue;
+                let back = -1;
+                for (const p of this.pieces) {
+                    const at = subsegment + ss.offsets.UserBlocks - p.start;
+                    if (at >= 0 && at + this.ps <= p.bytes.length) {
+                        back = this.readNumber(p.bytes, at);
+                        break;
+                    }
+                }
+                if (back !== c.userBlocks)
+                    continue;
+                const found = signatureOffset >= 0 && off + signatureOffset + 4 <= c.piece.bytes.length ? hex$1(u32(c.piece.bytes, off + signatureOffset)) : "unreadable";
+                this.notWalked("LFH UserBlocks", c.userBlocks, "its subsegment at " + hex$1(subsegment) + " points to it, but its signature is " + found + ", not 0xf0e0d0c0: its LFH blocks are not listed");
+            }
+        }
+        /** Bytes at `at` from the ranges already read (zones and subsegments live in the heap's own segments), else read. */
+        bytesAt(at, size, what) {
+            for (const p of this.pieces) {
+                if (at >= p.start && at + size <= p.start + p.bytes.length)
+                    return { bytes: p.bytes, off: at - p.start };
+            }
+            const read = this.target.memory.read(addr(at), size, what);
+            return read instanceof Unreadable ? read : { bytes: read, off: 0 };
+        }
+        walkRegion(region, ud, ss) {
+            const ps = this.ps;
+            const g = this.gran;
+            const ub = region.userBlocks;
+            const bytes = region.piece.bytes;
+            const base = region.piece.start;
+            const hdr = ub - base;
+            const headerEnd = hdr + Math.max(ud.size, ud.offsets.Signature + 4);
+            if (headerEnd > bytes.length) {
+                this.notWalked("LFH UserBlocks", ub, "the UserBlocks header runs into unreadable memory");
+                return;
+            }
+            const subsegment = this.readNumber(bytes, hdr + ud.offsets.SubSegment);
+            if (!this.plausible(subsegment)) {
+                this.notWalked("LFH UserBlocks", ub, "its SubSegment pointer " + hex$1(subsegment) + " is not an address in the process");
+                return;
+            }
+            const s = this.bytesAt(subsegment, ss.size, "_HEAP_SUBSEGMENT");
+            if (s instanceof Unreadable) {
+                this.notWalked("LFH UserBlocks", ub, "its _HEAP_SUBSEGMENT " + s.describe(ps));
+                return;
+            }
+            // A UserBlocks whose subsegment no longer points back is cached or retired (_LFH_HEAP.UserBlockCache): it holds
+            // no busy blocks (§3.2 A; MemProcFS, DbgHelpUtils validate the back pointer the same way).
+            if (this.readNumber(s.bytes, s.off + ss.offsets.UserBlocks) !== ub)
+                return;
+            const blockSize = u16(s.bytes, s.off + ss.offsets.BlockSize);
+            const count = u16(s.bytes, s.off + ss.offsets.BlockCount);
+            const blockBytes = blockSize * g;
+            let first;
+            let stride = blockBytes;
+            // MemProcFS VmmHeapAlloc_NtInitLfhUserData_VerifyEncoded: FirstAllocationOffset 8-aligned, at least 0x40 (x64) /
+            // 0x20 (x86) past the header, within a page; and here the stride must be the subsegment's BlockSize * gran.
+            const minFirst = this.layouts.flavour === "win7" ? ud.size : ps === 8 ? 0x40 : 0x20;
+            const fits = (f, s) => blockSize !== 0 && s === blockBytes && f % 8 === 0 && f >= minFirst && f <= 0x1000;
+            if (this.layouts.flavour === "win7") {
+                first = ud.size; // blocks right after the header (HeapStat, MemProcFS, DbgHelpUtils)
+            }
+            else {
+                const raw = u32(bytes, hdr + ud.offsets.EncodedOffsets);
+                if (this.layouts.flavour === "win8") {
+                    first = raw & 0xffff; // a plain FirstAllocationOffset on 8.0 (HeapStat x86)
+                }
+                else {
+                    const d = decodeLfhOffsets(raw, ub >>> 0, this.frontEndHeap >>> 0, this.layouts.lfhKey);
+                    first = d.first;
+                    stride = d.stride;
+                    // MemProcFS tries the plain reading first (FirstAllocationOffset == 0x40 / 0x20, as on 8.0): taken here only
+                    // when the keyed one does not check out, for a build misreported as 8.1+.
+                    if (!fits(first, stride) && fits(raw & 0xffff, raw >>> 16) && (raw & 0xffff) === minFirst) {
+                        first = raw & 0xffff;
+                        stride = raw >>> 16;
+                        this.note("LFH offsets read in clear (as Windows 8.0 stores them) where RtlpLFHKey did not decode them");
+                    }
+                }
+            }
+            if (!fits(first, stride)) {
+                this.notWalked("LFH UserBlocks", ub, "its block offsets do not check out (first block at +" + hex$1(first) + ", stride " + hex$1(stride) + ", BlockSize " + blockSize +
+                    (this.layouts.flavour === "win81" ? "): RtlpLFHKey or the _HEAP.FrontEndHeap it is combined with may be wrong" : ")"));
+                return;
+            }
+            if (ub + first + count * stride > region.end) {
+                this.notWalked("LFH UserBlocks", ub, count + " blocks of " + hex$1(stride) + " bytes do not fit the UserBlocks' backend block ending at " + hex$1(region.end));
+                return;
+            }
+            let bitmap = null;
+            if (this.layouts.flavour !== "win7") {
+                // _RTL_BITMAP(_EX) {SizeOfBitMap; Buffer}: Buffer normally points at BitmapData inside the header (§3.1).
+                const bm = hdr + ud.offsets.BusyBitmap;
+                const bits = unsigned(bytes, bm, ps);
+                const buffer = this.readNumber(bytes, bm + ps);
+                const found = bits >= count && this.plausible(buffer) ? this.bytesAt(buffer, Math.ceil(count / 8) || 1, "LFH busy bitmap") : null;
+                if (!found || found instanceof Unreadable) {
+                    this.notWalked("LFH UserBlocks", ub, "its busy bitmap (" + bits + " bits at " + hex$1(buffer) + ") cannot be read for " + count + " blocks");
+                    return;
+                }
+                bitmap = found;
+            }
+            const unusedAt = ps === 8 ? 15 : 7;
+            for (let i = 0; i < count; i++) {
+                const slot = hdr + first + i * stride;
+                if (slot + g > bytes.length) {
+                    this.notWalked("LFH UserBlocks", ub, "blocks " + i + " to " + (count - 1) + " are in unreadable memory");
+                    return;
+                }
+                const unused = bytes[slot + unusedAt];
+                // Busy: the bitmap bit where there is one (DEC sets it on allocation; MemProcFS, ntoseye read it) and the
+                // header's unused count (0x80 alone = free: HeapStat, DbgHelpUtils). Both must say busy: a block freed onto the
+                // DelayFreeList keeps its bit but not its count (§3.3, DelayFreeList semantics unconfirmed), and a set bit over a
+                // free header is no allocation a leak report can name.
+                const bitBusy = bitmap === null || ((bitmap.bytes[bitmap.off + (i >> 3)] >> (i & 7)) & 1) === 1;
+                const headerBusy = (unused & 0x3f) !== 0;
+                if (!(bitBusy && headerBusy)) {
+                    if (this.options.includeFree && !headerBusy) {
+                        const free = { address: addr(base + slot + g), size: stride - g, heap: this.heap, kind: "LFH" };
+                        this.part.free.push(free);
+                    }
+                    continue;
+                }
+                const area = userArea(bytes, slot, stride, unused, ps, true, this.previousSizeKey);
+                if (!area) {
+                    this.notWalked("LFH block", base + slot, "the LFH block at " + hex$1(base + slot) + " has UnusedBytes " + hex$1(unused) + ", which fits no reading of a " + hex$1(stride) + "-byte block");
+                    continue;
+                }
+                this.push("LFH", region.piece, base + slot, area.user, area.size, area.trace);
+            }
+        }
+        // --- virtual blocks (§2.6, §10.8) ---
+        walkVirtualBlocks(header) {
+            const h = this.layouts.heap.offsets;
+            const e = this.layouts.virtualEntry;
+            const ps = this.ps;
+            const g = this.gran;
+            const head = this.heapAt + h.VirtualAllocdBlocks;
+            let link = this.readNumber(header, h.VirtualAllocdBlocks);
+            let from = head;
+            const visited = {};
+            // Entry, the +ust prefix (trace pointer, extended header) and the start of the user data (its first pointer, or
+            // a UserBlocks header up to its signature, or a light page heap's block information), in one read.
+            const readSize = e.size + 2 * g + pageHeapLayout(ps).blockInfoSize + ps;
+            let count = 0;
+            while (link !== head) {
+                if (count >= heapWalkLimits.maxVirtualBlocksPerHeap || !this.plausible(link) || visited[link]) {
+                    this.notWalked("virtual block list", from, visited[link]
+                        ? "the list loops: the link at " + hex$1(from) + " leads back to " + hex$1(link)
+                        : count >= heapWalkLimits.maxVirtualBlocksPerHeap ? "more than " + heapWalkLimits.maxVirtualBlocksPerHeap + " virtual blocks (maxVirtualBlocksPerHeap)"
+                            : "the link at " + hex$1(from) + " holds " + hex$1(link) + ", not an address in the process");
+                    return;
+                }
+                visited[link] = true;
+                count++;
+                const bytes = this.target.memory.read(addr(link), readSize, "_HEAP_VIRTUAL_ALLOC_ENTRY", false);
+                if (bytes instanceof Unreadable) {
+                    this.notWalked("virtual block list", link, "the virtual block " + bytes.describe(ps));
+                    return;
+                }
+                this.virtualBlock(link, bytes, e);
+                from = link;
+                link = this.readNumber(bytes, e.offsets.Entry);
+            }
+        }
+        virtualBlock(entry, bytes, e) {
+            const ps = this.ps;
+            const g = this.gran;
+            const commit = unsigned(bytes, e.offsets.CommitSize, e.sizes.CommitSize || ps);
+            const busy = e.offsets.BusyBlock;
+            // BusyBlock: encoded like any header; its Size holds the unused bytes, the header (and +ust prefix) included
+            // (§2.6: HeapStat, DbgHelpUtils; §10.8: user size = CommitSize - BusyBlock.Size).
+            const d = decodeEntry(bytes, busy, ps, this.key);
+            if (!d.checksumOk || d.size > commit) {
+                this.notWalked("virtual block", entry, "its BusyBlock header " + (d.checksumOk ? "holds " + hex$1(d.size) + " unused bytes, more than its " + hex$1(commit) + " committed" : "fails the checksum"));
+                return;
+            }
+            // +ust (§4.3, §10.8): the trace pointer right after the entry, then an extended header (signature 5, EntryOffset
+            // 2, the interceptor's index), user data after it. Detected per block, not per process (§4.1).
+            const ext = busy + 2 * g;
+            const f = ps === 8 ? ext + 8 : ext;
+            const ust = bytes[f + 7] === EXTENDED_SIGNATURE && bytes[f + 6] === 2 && u16(bytes, f) !== 0;
+            const userOff = ust ? e.size + 2 * g : e.size;
+            if (this.userBlocksInVirtualBlock(entry, bytes, userOff, commit))
+                return;
+            const piece = { start: entry, bytes };
+            this.push("Virtual", piece, entry, userOff, commit - d.size, ust ? e.size : -1);
+        }
+        /**
+         * A virtual block that holds an LFH UserBlocks (x86: UserBlocks up to 0xF0000 bytes can exceed the virtual-block
+         * threshold, §3.2 U): signed 0xF0E0D0C0 and its subsegment pointing back. Read whole (at most
+         * maxUserBlocksBytes) and walked as an LFH region; the block itself is heap-internal, never listed. A user block
+         * whose bytes happen to look signed is told apart by the subsegment's back pointer.
+         */
+        userBlocksInVirtualBlock(entry, bytes, userOff, commit) {
+            const sig = this.userDataSignatureOffset();
+            const ss = this.layouts.subsegment;
+            if (isLayoutMissing(ss) || userOff + sig + 4 > bytes.length || u32(bytes, userOff + sig) !== USERDATA_SIGNATURE)
+                return false;
+            const ub = entry + userOff;
+            const subsegment = this.readNumber(bytes, userOff);
+            if (!this.plausible(subsegment))
+                return false;
+            const s = this.bytesAt(subsegment, ss.size, "_HEAP_SUBSEGMENT");
+            if (s instanceof Unreadable || this.readNumber(s.bytes, s.off + ss.offsets.UserBlocks) !== ub)
+                return false;
+            const size = Math.min(commit, heapWalkLimits.maxUserBlocksBytes);
+            const read = this.target.memory.readPartial(addr(entry), size);
+            const whole = read.pieces.length > 0 && num(read.pieces[0].start) === entry ? read.pieces[0] : null;
+            if (!whole) {
+                this.notWalked("LFH UserBlocks", ub, "the virtual block at " + hex$1(entry) + " that holds it is unreadable");
+                return true;
+            }
+            this.regions.push({ userBlocks: ub, end: entry + whole.bytes.length, piece: { start: entry, bytes: whole.bytes } });
+            return true;
+        }
+    }
+
+    function walkPageHeap(target, heap, options) {
+        const ps = target.pointerSize;
+        const l = pageHeapLayout(ps);
+        const part = { summary: { heap, type: "PageHeap", lfh: false, blocks: 0, bytes: 0, layout: l.label }, blocks: [], free: [], notWalked: [] };
+        // The layouts are the two dt dumps' (§6): where a build differs, the debugger's own listing is the way out.
+        const hint = messages.heapWalkPageHeapHint(heap.format(ps));
+        const notWalked = (address, reason) => {
+            if (part.notWalked.length < heapWalkLimits.maxPartsNotWalkedPerHeap)
+                part.notWalked.push({ heap, part: "page heap", address, reason: reason + hint });
+        };
+        const root = heap.add(0x1000);
+        const rootBytes = target.memory.read(root, l.busyNodesTable + l.rightChild + ps, "_DPH_HEAP_ROOT");
+        if (rootBytes instanceof Unreadable) {
+            notWalked(root, "a full page heap (+hpa) whose root " + rootBytes.describe(ps));
+            return part;
+        }
+        if (u32(rootBytes, l.rootSignature) !== DPH_ROOT_SIGNATURE) {
+            notWalked(root, "a full page heap (+hpa) whose root has the signature 0x" + u32(rootBytes, l.rootSignature).toString(16) + ", not 0xffeeddcc");
+            return part;
+        }
+        const pending = [];
+        const visited = new Set();
+        const first = pointer(rootBytes, l.busyNodesTable + l.rightChild, ps);
+        if (!first.isNull)
+            pending.push(first);
+        while (pending.length > 0) {
+            const node = pending.pop();
+            if (visited.size >= heapWalkLimits.maxPageHeapBlocks) {
+                notWalked(node, "more than " + heapWalkLimits.maxPageHeapBlocks + " busy nodes (maxPageHeapBlocks): the table is taken as corrupt from here");
+                break;
+            }
+            if (!isPlausibleUserAddress(node, ps)) {
+                notWalked(null, "a BusyNodesTable link holds " + node.format(ps) + ", not an address in the process: that subtree is not walked");
+                continue;
+            }
+            if (visited.has(node.key)) {
+                notWalked(node, "the BusyNodesTable loops back to the node at " + node.format(ps) + ": walked once");
+                continue;
+            }
+            visited.add(node.key);
+            const bytes = target.memory.read(node, l.nodeSize, "_DPH_HEAP_BLOCK", false);
+            if (bytes instanceof Unreadable) {
+                notWalked(node, "the node " + bytes.describe(ps) + ": its subtree is not walked");
+                continue;
+            }
+            for (const child of [pointer(bytes, l.rightChild, ps), pointer(bytes, l.leftChild, ps)])
+                if (!child.isNull)
+                    pending.push(child);
+            const user = pointer(bytes, l.userAllocation, ps);
+            const size = ps === 8 ? u32(bytes, l.userRequestedSize) + u32(bytes, l.userRequestedSize + 4) * 0x100000000 : u32(bytes, l.userRequestedSize);
+            const trace = pointer(bytes, l.stackTrace, ps);
+            if (!isPlausibleUserAddress(user, ps) || user.lo < l.blockInfoSize) {
+                notWalked(node, "the node's pUserAllocation " + user.format(ps) + " is not an address in the process");
+                continue;
+            }
+            // The stamp before the user data says busy (0xABCDBBBB) or freed and waiting in the delay queue (0xABCDBBBA);
+            // its RequestedSize must be the node's (HeapStat, DbgHelpUtils check the stamps).
+            const info = target.memory.read(user.subtract(l.blockInfoSize), l.blockInfoSize + ps, "_DPH_BLOCK_INFORMATION", false);
+            if (info instanceof Unreadable) {
+                notWalked(user, "the block information before " + user.format(ps) + " " + info.describe(ps));
+                continue;
+            }
+            const stamp = u32(info, 0);
+            const requested = u32(info, l.blockInfoRequestedSize);
+            if (stamp === DPH_STAMP_FREED) {
+                if (options.includeFree)
+                    part.free.push({ address: user, size, heap, kind: "PageHeap" });
+                continue;
+            }
+            if (stamp !== DPH_STAMP_BUSY || requested !== size) {
+                notWalked(user, "the block at " + user.format(ps) + " has StartStamp 0x" + stamp.toString(16) + " and RequestedSize 0x" + requested.toString(16) +
+                    " (node: 0x" + size.toString(16) + "), not a busy page-heap block's");
+                continue;
+            }
+            const firstPointer = options.readFirstPointer && size >= ps ? pointer(info, l.blockInfoSize, ps) : null;
+            part.blocks.push({
+                address: user,
+                size,
+                heap,
+                kind: "PageHeap",
+                header: node,
+                // An _RTL_STACK_TRACE_ENTRY in RtlpStackTraceDataBase (§6), read by the same TraceReader (Depth, frames).
+                stackRecord: trace.isNull || !isPlausibleUserAddress(trace, ps) ? null : trace,
+                firstPointer: firstPointer && !firstPointer.isNull ? firstPointer : null,
+            });
+            part.summary.blocks++;
+            part.summary.bytes += size;
+            if (options.onProgress && part.blocks.length % 4096 === 0)
+                options.onProgress(part.blocks.length);
+        }
+        return part;
+    }
+
+    function isHeapWalkFailure(value) {
+        return typeof value === "object" && value !== null && value.kind === "heapWalkFailed";
+    }
+    /**
+     * The heap at `heap` by its signature: 0xFFEEFFEE NT heap (a page heap when ForceFlags has HEAP_FLAG_PAGE_ALLOCS and
+     * its DPH root, one page on, is signed 0xFFEEDDCC), 0xDDEEDDEE segment heap, else a page heap's fake handle or not a
+     * heap (MemProcFS VmmHeap_InitializeInternal, ntoseye classify, DbgHelpUtils is_process_heap; ReactOS
+     * RtlpDphPointerFromHandle).
+     */
+    function classifyHeap(target, heap, forceFlagsOffset, headerSize = 0) {
+        const ps = target.pointerSize;
+        const c = heapConstants(ps);
+        const size = Math.max(c.signatureOffset + 4, forceFlagsOffset === null ? 0 : forceFlagsOffset + 4);
+        // The whole _HEAP header when it reads (cached: the NT walker's own read of it is then free), else the signature.
+        const whole = headerSize > size ? target.memory.read(heap, headerSize, "_HEAP") : null;
+        const bytes = whole && !(whole instanceof Unreadable) ? whole : target.memory.read(heap, size, "heap signature");
+        if (bytes instanceof Unreadable)
+            return { type: "Unknown", reason: "its first bytes are unreadable (" + bytes.describe(ps) + ")" };
+        const signature = u32(bytes, c.signatureOffset);
+        if (signature === SEGMENT_HEAP_SIGNATURE$1)
+            return { type: "Segment", reason: null };
+        // ForceFlags' page-heap bit makes it a page heap even when its root is damaged: the page-heap walk names that.
+        const pageHeapFlag = signature === NT_HEAP_SIGNATURE && forceFlagsOffset !== null && (u32(bytes, forceFlagsOffset) & HEAP_FLAG_PAGE_ALLOCS) !== 0;
+        if (pageHeapFlag)
+            return { type: "PageHeap", reason: null };
+        if (signature !== NT_HEAP_SIGNATURE) {
+            const root = target.memory.read(heap.add(0x1000), 4, "page heap root");
+            if (!(root instanceof Unreadable) && u32(root, 0) === DPH_ROOT_SIGNATURE)
+                return { type: "PageHeap", reason: null };
+        }
+        if (signature === NT_HEAP_SIGNATURE)
+            return { type: "NT", reason: null };
+        return {
+            type: "Unknown",
+            reason: "the signature at +0x" + c.signatureOffset.toString(16) + " is 0x" + signature.toString(16) +
+                ": neither an NT heap (0xffeeffee) nor a segment heap (0xddeeddee), and no page-heap root (0xffeeddcc) one page on",
+        };
+    }
+    /**
+     * Walks every heap of the current process, or only `onlyHeap`. A kernel session, a missing PEB and a handle that is
+     * not a heap are failures with a message; everything else comes back, with what could not be walked in notWalked.
+     */
+    function walkProcessHeaps(target, options, onlyHeap) {
+        const fail = (message) => ({ kind: "heapWalkFailed", message });
+        if (target.isKernel)
+            return fail(messages.heapWalkKernel());
+        const ps = target.pointerSize;
+        const peb = target.pebAddress();
+        if (!peb)
+            return fail(messages.virtblocksNoPeb());
+        const process = readProcessHeaps(target, peb, heapConstants(ps));
+        if (process instanceof Unreadable)
+            return fail(messages.unreadable("the PEB's heap list", process.address.format(ps)).replace("; the rest is shown.", "."));
+        const result = { free: [], heaps: [], blocks: [], notWalked: [], ust: (process.ntGlobalFlag & FLG_USER_STACK_TRACE_DB) !== 0 };
+        if (process.problem)
+            result.notWalked.push({ heap: peb, part: "PEB heap list", address: peb, reason: process.problem });
+        const build = target.windowsBuild();
+        const layouts = resolveNtHeapLayouts(target, build);
+        const forceFlags = isLayoutMissing(layouts) ? null : layouts.heap.offsets.ForceFlags;
+        const headerSize = isLayoutMissing(layouts) ? 0 : ntHeapHeaderSize(layouts, ps);
+        let heaps = process.heaps;
+        if (onlyHeap) {
+            if (onlyHeap.isNull || !isPlausibleUserAddress(onlyHeap, ps))
+                return fail(messages.heapWalkNotAHeap(onlyHeap.format(ps), "not a user-mode address of this process"));
+            const listed = heaps.some((h) => h.equals(onlyHeap));
+            // A handle the PEB lists is the process's heap even when damaged: walked (and named not walked) like the others,
+            // so a caller walking the heaps one by one gets the same answer as a walk of them all.
+            const kind = classifyHeap(target, onlyHeap, forceFlags, headerSize);
+            if (kind.type === "Unknown" && !listed)
+                return fail(messages.heapWalkNotAHeap(onlyHeap.format(ps), kind.reason || "no heap signature"));
+            if (!listed)
+                result.notWalked.push({ heap: onlyHeap, part: "PEB heap list", address: peb, reason: messages.heapWalkNotInPeb(onlyHeap.format(ps)) });
+            heaps = [onlyHeap];
+        }
+        for (const heap of heaps) {
+            const kind = classifyHeap(target, heap, forceFlags, headerSize);
+            let part;
+            try {
+                part = walkOne(target, heap, kind, layouts, options);
+            }
+            catch (e) {
+                // Target data never throws in the walkers; this keeps a bug in one heap from losing the others.
+                part = emptyPart(heap, kind.type, "", "heap", "the walk stopped on an internal error: " + String(e));
+            }
+            result.heaps.push(part.summary);
+            for (const b of part.blocks)
+                result.blocks.push(b);
+            for (const f of part.free)
+                result.free.push(f);
+            for (const n of part.notWalked)
+                result.notWalked.push(n);
+        }
+        return result;
+    }
+    function walkOne(target, heap, kind, layouts, options) {
+        target.pointerSize;
+        switch (kind.type) {
+            case "NT":
+                if (isLayoutMissing(layouts))
+                    return emptyPart(heap, "NT", "", "heap", messages.heapWalkNoLayout(layouts.typeName + ": " + layouts.reason));
+                return walkNtHeap(target, heap, layouts, options);
+            case "Segment":
+                return walkSegmentHeap(target, heap, options);
+            case "PageHeap":
+                return walkPageHeap(target, heap, options);
+            default:
+                return emptyPart(heap, "Unknown", "", "heap", kind.reason || "not a heap");
+        }
+    }
+    function emptyPart(heap, type, layout, part, reason) {
+        return {
+            summary: { heap, type, lfh: false, blocks: 0, bytes: 0, layout },
+            blocks: [],
+            free: [],
+            notWalked: [{ heap, part, address: heap, reason }],
+        };
+    }
+
+    function decodeExceptionPointers(bytes, layout, pointerSize) {
+        return {
+            ExceptionRecord: pointer(bytes, layout.offsets.ExceptionRecord, pointerSize),
+            ContextRecord: pointer(bytes, layout.offsets.ContextRecord, pointerSize),
+        };
+    }
+    function decodeExceptionRecord(bytes, layout, pointerSize) {
+        const o = layout.offsets;
+        const count = u32(bytes, o.NumberParameters);
+        const usable = Math.min(count, EXCEPTION_MAXIMUM_PARAMETERS);
+        const parameters = [];
+        for (let i = 0; i < usable; i++) {
+            const at = o.ExceptionInformation + i * pointerSize;
+            if (at + pointerSize > bytes.length)
+                break;
+            parameters.push(pointer(bytes, at, pointerSize));
+        }
+        return {
+            ExceptionCode: u32(bytes, o.ExceptionCode),
+            ExceptionFlags: u32(bytes, o.ExceptionFlags),
+            ExceptionAddress: pointer(bytes, o.ExceptionAddress, pointerSize),
+            NumberParameters: count,
+            Parameters: parameters,
+            countCapped: count > EXCEPTION_MAXIMUM_PARAMETERS,
+        };
+    }
+    /** Bytes of a CONTEXT worth reading: up to the end of the last field used, not the whole 0x4d0. */
+    function contextBytesNeeded(layout, pointerSize) {
+        let end = 0;
+        for (const field of Object.keys(layout.offsets))
+            end = Math.max(end, layout.offsets[field] + pointerSize);
+        return end;
+    }
+    function decodeContext(bytes, layout, pointerSize) {
+        const ip = layout.offsets.Rip !== undefined ? layout.offsets.Rip : layout.offsets.Eip;
+        const sp = layout.offsets.Rsp !== undefined ? layout.offsets.Rsp : layout.offsets.Esp;
+        return { InstructionPointer: pointer(bytes, ip, pointerSize), StackPointer: pointer(bytes, sp, pointerSize) };
+    }
+    function memoryFault(record) {
+        if (record.ExceptionCode !== 0xc0000005 && record.ExceptionCode !== 0xc0000006)
+            return null;
+        if (record.Parameters.length < 2)
+            return null;
+        const kind = record.Parameters[0];
+        const access = kind.hi !== 0 ? "unknown access" : kind.lo === 0 ? "read" : kind.lo === 1 ? "write" : kind.lo === 8 ? "execute (DEP)" : "unknown access";
+        const ioStatus = record.ExceptionCode === 0xc0000006 && record.Parameters.length >= 3 ? record.Parameters[2].lo : null;
+        return { access, address: record.Parameters[1], ioStatus };
+    }
+
+    // The owning and attached process of the current thread, from `!thread` output. Format (real output, seed 004):
+    //   Owning Process            ffffb402b8d58080       Image:         <Invalid process>
+    //   Attached Process          ffffb402b984a040       Image:         MemCompression
+    // A thread that is not attached prints N/A in both columns. In a kernel dump the current thread is the one that
+    // called KeBugCheckEx (`.thread` in seed 004 names it), so `!thread` without arguments describes it.
+    const THREAD = /^\s*THREAD\s+([0-9a-fA-F`]+)\s/;
+    const PROCESS = /^\s*(Owning|Attached) Process\s+(\S+)\s+Image:\s+(.*?)\s*$/;
+    function parseThreadProcesses(lines) {
+        const out = { thread: null, owning: null, attached: null };
+        for (const line of lines) {
+            const t = THREAD.exec(line);
+            if (t && !out.thread)
+                out.thread = Address.parse(t[1]);
+            const m = PROCESS.exec(line);
+            if (!m)
+                continue;
+            const ref = m[2] === "N/A" ? null : { address: Address.parse(m[2]), image: m[3] };
+            if (m[1] === "Owning")
+                out.owning = ref;
+            else
+                out.attached = ref;
+        }
+        return out;
+    }
+    /** The process that hosts the memory-compression store is named MemCompression (seed 004). */
+    function isMemCompression(ref) {
+        return !!ref && /^MemCompression$/i.test(ref.image);
+    }
+
+    // What a bugcheck means and where to look next: the code's name, each parameter's meaning, what the parameters
+    // point at (exception records, pool headers), a verdict and commands to copy. Reads through a Target; no output.
+    function triageBugCheck(target, bugcheck) {
+        const named = codeName(bugcheck.code);
+        const info = named.info;
+        const w = {
+            target,
+            bugcheck,
+            meanings: info ? info.parameters.slice() : ["Unknown", "Unknown", "Unknown", "Unknown"],
+            findings: [],
+            next: [],
+            layouts: [],
+            verdict: null,
+            code: named.base,
+            driver: null,
+            unloaded: null,
+        };
+        if (named.isM)
+            w.findings.push(messages.triageMFlag(hex(bugcheck.code), hex(named.base)));
+        applySubcode(w);
+        try {
+            const decoder = DECODERS[named.base];
+            if (decoder)
+                decoder(w);
+        }
+        catch (e) {
+            // A decoder that stops still leaves the name, the parameters and what it found so far.
+            w.findings.push(messages.triageDecoderStopped(e && e.message ? e.message : String(e)));
+        }
+        if (!w.verdict)
+            w.verdict = info ? messages.triageNoDecoder(info.name) : messages.triageUnknownCode(hex(bugcheck.code));
+        w.next.unshift({ Command: "!analyze -v", Why: "the debugger's own analysis of this bugcheck", toString: () => "!analyze -v" });
+        const name = named.name;
+        const parameters = bugcheck.parameters.map((value, i) => {
+            const meaning = w.meanings[i];
+            const label = "Arg" + (i + 1);
+            return { Name: label, Value: value, Meaning: meaning, toString: () => label + ": " + value.format(target.pointerSize) + " " + meaning };
+        });
+        const verdict = w.verdict;
+        return {
+            Code: bugcheck.code,
+            BaseCode: named.base,
+            Name: name,
+            Driver: w.driver,
+            Parameters: parameters,
+            Findings: w.findings,
+            Verdict: verdict,
+            NextCommands: w.next,
+            Source: bugcheck.source,
+            Layouts: w.layouts,
+            toString: () => name + " (" + hex(bugcheck.code) + "): " + verdict,
+        };
+    }
+    /** For codes whose Arg1 is a subcode: its meaning and the meanings of Arg2..Arg4, or say it is unknown. */
+    function applySubcode(w) {
+        const table = SUBCODES[w.code];
+        if (!table)
+            return;
+        const p1 = w.bugcheck.parameters[0];
+        const sub = p1.hi === 0 ? table[p1.lo] : undefined;
+        if (!sub) {
+            w.findings.push(messages.triageUnknownSubcode(p1.toString(), referencePage(w.code)));
+            return;
+        }
+        w.meanings[0] = "Subcode " + p1.toString() + ": " + sub.meaning;
+        if (sub.parameters)
+            for (let i = 0; i < 3; i++)
+                w.meanings[i + 1] = sub.parameters[i];
+    }
+    const DECODERS = {
+        0x154: decodeStoreException,
+        0x7a: decodeKernelInpage,
+        0x50: decodePageFault,
+        0xc4: decodeVerifier,
+        0xc2: decodeBadPoolCaller,
+        0x19: decodeBadPoolHeader,
+        0x1a: decodeMemoryManagement,
+        0x1e: decodeExceptionBugcheck,
+        0x7e: decodeExceptionBugcheck,
+        0x8e: decodeExceptionBugcheck,
+        0x3b: decodeExceptionBugcheck,
+        0x139: decodeSecurityCheck,
+        0x0a: decodeIrqlFault,
+        0xd1: decodeIrqlFault,
+        0xc5: decodeIrqlFault,
+        0xcc: decodePageFault,
+        0xcd: decodePageFault,
+        0xd5: decodePageFault,
+        0xd6: decodePageFault,
+        0x13a: decodeHeapCorruption,
+        0xc1: decodeSpecialPoolCorruption,
+        0x4e: decodePfnList,
+        0x12b: decodeFaultyPage,
+    };
+    function fmt(w, a) {
+        return a.format(w.target.pointerSize);
+    }
+    function addNext(w, command, why) {
+        for (const n of w.next)
+            if (n.Command === command)
+                return;
+        w.next.push({ Command: command, Why: why, toString: () => command });
+    }
+    function layout(w, spec) {
+        const t = w.target;
+        const resolved = resolveLayout(spec, (m, name) => t.type(m, name), t.pointerSize, t.isKernel ? t.windowsBuild() : null);
+        if (isLayoutMissing(resolved)) {
+            w.findings.push(messages.triageNoLayout(spec.typeName, resolved.reason));
+            return null;
+        }
+        const line = resolved.description;
+        if (w.layouts.indexOf(line) < 0)
+            w.layouts.push(line);
+        return resolved;
+    }
+    // --- 0x154 UNEXPECTED_STORE_EXCEPTION ---
+    // Assumption, from seed 004: on x64 Arg2 points at an EXCEPTION_POINTERS pair {ExceptionRecord*, ContextRecord*}.
+    // There Arg2 was ffffe607`bc53df30 while !analyze -v followed `.exr ffffe607bc53eeb8` and `.cxr ffffe607bc53e6f0`,
+    // and the same Arg2 is the second argument of nt!SMKM_STORE::SmStUnhandledExceptionFilter on the stack: an
+    // exception filter, whose argument is EXCEPTION_POINTERS (_C_specific_handler calls it so).
+    function decodeStoreException(w) {
+        const t = w.target;
+        const info = w.bugcheck.parameters[1];
+        const pointersLayout = layout(w, EXCEPTION_POINTERS);
+        if (!pointersLayout)
+            return storeVerdict(w, null, null, false);
+        const pointers = t.memory.read(info, pointersLayout.size, "EXCEPTION_POINTERS (Arg2)");
+        if (pointers instanceof Unreadable) {
+            w.findings.push(messages.triageUnreadable(pointers.describe(t.pointerSize)));
+            addNext(w, "dq " + fmt(w, info) + " L2", "the exception record and context pointers, if another source has the page");
+            return storeVerdict(w, null, null, false);
+        }
+        const ep = decodeExceptionPointers(pointers, pointersLayout, t.pointerSize);
+        w.findings.push(messages.triageExceptionPointers(fmt(w, info), fmt(w, ep.ExceptionRecord), fmt(w, ep.ContextRecord)));
+        addNext(w, ".exr " + fmt(w, ep.ExceptionRecord), "the exception record, as the debugger shows it");
+        addNext(w, ".cxr " + fmt(w, ep.ContextRecord) + " ; k", "the registers and stack at the exception");
+        let fault = null;
+        let symbol = null;
+        let code = null;
+        const recordLayout = layout(w, EXCEPTION_RECORD);
+        // A record or context that overlaps the EXCEPTION_POINTERS pair (a pointer back at Arg2 itself) is not one:
+        // decoding it would show the pointers as an exception code and registers.
+        const overlapsPointers = (at, size) => at.isWithin(info, pointersLayout.size) || info.isWithin(at, size);
+        const recordLoops = recordLayout !== null && overlapsPointers(ep.ExceptionRecord, recordLayout.size);
+        if (recordLoops)
+            w.findings.push(messages.triagePointsIntoArg2("ExceptionRecord", fmt(w, ep.ExceptionRecord), fmt(w, info)));
+        const record = recordLayout && !recordLoops ? t.memory.read(ep.ExceptionRecord, recordLayout.size, "EXCEPTION_RECORD") : null;
+        if (record instanceof Unreadable)
+            w.findings.push(messages.triageUnreadable(record.describe(t.pointerSize)));
+        else if (record && recordLayout) {
+            const r = decodeExceptionRecord(record, recordLayout, t.pointerSize);
+            code = r.ExceptionCode;
+            symbol = symbolOrModuleOffset(t, r.ExceptionAddress);
+            w.findings.push(messages.triageException(statusText(r.ExceptionCode), fmt(w, r.ExceptionAddress), symbol, r.ExceptionFlags, r.NumberParameters));
+            if (r.countCapped)
+                w.findings.push(messages.triageParameterCountCapped(r.NumberParameters));
+            const params = r.Parameters.map((p, i) => "[" + i + "] " + fmt(w, p));
+            if (params.length)
+                w.findings.push(messages.triageExceptionParameters(params.join(", ")));
+            fault = memoryFault(r);
+            if (fault) {
+                w.findings.push(messages.triageMemoryFault(fault.access, fmt(w, fault.address), fault.ioStatus === null ? null : statusText(fault.ioStatus)));
+            }
+        }
+        const contextLayout = layout(w, t.pointerSize === 8 ? CONTEXT_X64 : CONTEXT_X86);
+        const contextLoops = contextLayout !== null && overlapsPointers(ep.ContextRecord, contextBytesNeeded(contextLayout, t.pointerSize));
+        if (contextLoops)
+            w.findings.push(messages.triagePointsIntoArg2("ContextRecord", fmt(w, ep.ContextRecord), fmt(w, info)));
+        if (contextLayout && !contextLoops) {
+            const context = t.memory.read(ep.ContextRecord, contextBytesNeeded(contextLayout, t.pointerSize), "CONTEXT");
+            if (context instanceof Unreadable)
+                w.findings.push(messages.triageUnreadable(context.describe(t.pointerSize)));
+            else {
+                const c = decodeContext(context, contextLayout, t.pointerSize);
+                w.findings.push(messages.triageContext(fmt(w, c.InstructionPointer), fmt(w, c.StackPointer)));
+            }
+        }
+        const attached = attachedToMemCompression(w);
+        storeVerdict(w, code, fault, attached || (!!symbol && /Decompress/i.test(symbol)));
+    }
+    /** Whether the bugchecking thread is attached to MemCompression, from `!thread` (see bugcheck/thread.ts). */
+    function attachedToMemCompression(w) {
+        const out = w.target.executeCommand("!thread");
+        if (out.error) {
+            w.findings.push(messages.triageThreadUnknown(out.error));
+            return false;
+        }
+        const threads = parseThreadProcesses(out.lines);
+        if (!threads.owning && !threads.attached && !threads.thread) {
+            w.findings.push(messages.triageThreadUnknown("no THREAD or process lines in its output"));
+            return false;
+        }
+        const attached = threads.attached;
+        const yes = isMemCompression(attached);
+        w.findings.push(attached
+            ? messages.triageAttached(attached.image, attached.address ? fmt(w, attached.address) : "?", yes)
+            : messages.triageNotAttached(threads.owning ? threads.owning.image : "?"));
+        addNext(w, "!thread", "the thread that bugchecked, its owning and attached process");
+        return yes;
+    }
+    function storeVerdict(w, code, fault, compressed) {
+        if (code === 0xc0000006 && fault && fault.ioStatus !== null) {
+            const status = NTSTATUS[fault.ioStatus];
+            const advice = status && status.storageAdvice ? status.storageAdvice : messages.triageStorageAdviceUnknown();
+            w.verdict = messages.triageStoreInpage(compressed, hex8(fault.ioStatus), status ? status.meaning : messages.triageUnnamedStatus(), advice);
+            if (compressed)
+                addNext(w, "Disable-MMAgent -MemoryCompression", "PowerShell (elevated) on the crashed machine: turns memory compression off, avoiding the store path");
+            addNext(w, "!pte " + fmt(w, fault.address), "the page table entry of the address that could not be paged in");
+            return;
+        }
+        if (code !== null) {
+            w.verdict = messages.triageStoreOther(statusText(code));
+            return;
+        }
+        w.verdict = messages.triageStoreUnknownException();
+    }
+    // --- 0x7A KERNEL_DATA_INPAGE_ERROR ---
+    /** The three parameter layouts of MSD 0x7A (layouts.md §5). */
+    function inpageLayout(p1, p3) {
+        const small = p1.hi === 0 ? p1.lo : -1;
+        if (small === 1 || small === 2 || (small === 3 && p3.isNull))
+            return "lock";
+        if (small === 3 || small === 4)
+            return "inPageSupport";
+        return "pte";
+    }
+    function decodeKernelInpage(w) {
+        const [p1, p2, p3, p4] = w.bugcheck.parameters;
+        const kind = inpageLayout(p1, p3);
+        if (kind === "lock") {
+            w.meanings = ["Lock type (" + p1.lo + ")", "Error status (NTSTATUS)", p1.lo === 1 ? "Current process" : "0", "Virtual address that could not be paged in"];
+        }
+        else if (kind === "inPageSupport") {
+            w.meanings = ["Lock type (" + p1.lo + ")", "Error status (NTSTATUS)", "Address of the InPageSupport structure", "Faulting address"];
+        }
+        else {
+            w.meanings = ["Address of the PTE", "Error status (NTSTATUS)", "Contents of the PTE", "Faulting address"];
+        }
+        w.findings.push(messages.triageInpageLayout(kind === "lock" ? "1 (lock type, process)" : kind === "inPageSupport" ? "2 (lock type, InPageSupport)" : "3 (PTE address and contents)"));
+        const status = p2.lo;
+        w.findings.push(messages.triageIoStatus(statusText(status)));
+        w.findings.push(messages.triageNotPagedIn(fmt(w, p4)));
+        const info = NTSTATUS[status];
+        w.verdict = messages.triageKernelInpage(hex8(status), info ? info.meaning : messages.triageUnnamedStatus(), info && info.storageAdvice ? info.storageAdvice : messages.triageStorageAdviceUnknown());
+        addNext(w, "!pte " + fmt(w, p4), "the page table entry of the address that could not be paged in");
+        if (kind === "pte")
+            addNext(w, "!pte " + fmt(w, p1), "the PTE the bugcheck names");
+    }
+    // --- 0x50 PAGE_FAULT_IN_NONPAGED_AREA ---
+    /**
+     * Arg2 of 0x50 and the special-pool page faults. Windows 10 debuggers describe it as the x64 page-fault error code
+     * ("bit 0 set if the fault was due to a not-present PTE, bit 1 is set if the fault was due to a write, ... bit 4 ...
+     * execute of a no-execute PTE", test/fixtures/analyze/analyze-systeminformer1525-x64-50.txt); Windows 7 and 8.1 ones
+     * as "value 0 = read operation, 1 = write operation" (analyze-sia1918-win7, analyze-dokany46). Read by the build.
+     */
+    function pageFaultAccess(w, p2) {
+        const build = w.target.windowsBuild();
+        if (w.target.pointerSize === 8 && build !== null && build >= 10240 && p2.hi === 0)
+            return p2.lo & 0x10 ? "execute" : p2.lo & 2 ? "write" : "read";
+        return accessWord(p2, false);
+    }
+    function decodePageFault(w) {
+        const [p1, p2, p3, p4] = w.bugcheck.parameters;
+        const access = pageFaultAccess(w, p2);
+        w.findings.push(messages.triageAccess(access || "unknown access (" + p2.toString() + ")", fmt(w, p1)));
+        let a = null;
+        if (!p3.isNull) {
+            a = attribute(w, p3);
+            if (a.driver)
+                w.driver = a.driver;
+            w.findings.push(messages.triageFaultingAt(fmt(w, p3), a.where));
+            addNext(w, "ln " + fmt(w, p3), "the nearest symbol to the faulting instruction");
+        }
+        if (w.code === 0x50 && p4.hi === 0 && (p4.lo === 3 || p4.lo === 4))
+            w.findings.push(messages.triageFaultType(p4.lo));
+        const freed = w.code === 0xcc || w.code === 0xd5;
+        const beyond = w.code === 0xcd || w.code === 0xd6;
+        const kind = classify(w, p1, null, { freedSpecialPool: freed, beyondSpecialPool: beyond });
+        w.verdict = messages.triagePageFault(ACCESS_ING[access || ""] || "referencing", fmt(w, p1), kind.text, a ? a.driver : null, a ? a.where : null);
+        addNext(w, "!pte " + fmt(w, p1), "whether the address was ever mapped");
+        if (kind.kind === "kernel" || freed || beyond)
+            addNext(w, "!pool " + fmt(w, p1), "whether the address is (freed) pool, and its tag");
+        if ((freed || beyond) && a && a.driver && !a.unloaded)
+            addNext(w, "!verifier 3 " + a.driver, "Driver Verifier's pool log for the driver: the block's allocation and free");
+    }
+    // --- 0xC4 DRIVER_VERIFIER_DETECTED_VIOLATION ---
+    /** Which argument holds a pool address worth `!pool`, or a pointer to a _POOL_HEADER, per 0xC4 subcode (MSD table). */
+    const VERIFIER_POOL_ADDRESS = { 0x10: 1, 0x11: 3, 0x12: 3, 0x15: 3, 0x16: 2, 0x17: 3, 0xcc: 2, 0xd2: 2, 0x13a: 1, 0x13b: 1, 0x13c: 1, 0x13d: 1, 0x13e: 1, 0x13f: 1 };
+    const VERIFIER_POOL_HEADER = { 0x13: 2, 0x14: 2 };
+    function decodeVerifier(w) {
+        const p = w.bugcheck.parameters;
+        const p1 = p[0];
+        const subcode = p1.hi === 0 ? p1.lo : -1;
+        const sub = subcode >= 0 ? SUBCODES[0xc4][subcode] : undefined;
+        if (subcode === 0x62) {
+            const count = p[3].isSafeNumber ? p[3].toNumber() : null;
+            w.verdict = messages.triageVerifierLeak(count);
+            addNext(w, "!unloadleaks", "the leaked allocations of the unloaded driver, by tag and size");
+            addNext(w, "!verifier 3", "Driver Verifier's own view of the outstanding allocations");
+            return;
+        }
+        let tag = null;
+        if (VERIFIER_POOL_HEADER[subcode] !== undefined) {
+            const header = p[VERIFIER_POOL_HEADER[subcode]];
+            const facts = readPoolHeader(w, header, "the block");
+            tag = facts ? facts.tag : null;
+            addNext(w, "!pool " + fmt(w, header), "the pool page around the block, with each block's tag");
+        }
+        else if (VERIFIER_POOL_ADDRESS[subcode] !== undefined) {
+            addNext(w, "!pool " + fmt(w, p[VERIFIER_POOL_ADDRESS[subcode]]), "the pool page around the address, with each block's tag");
+        }
+        w.verdict = sub ? messages.triageVerifier(sub.meaning + (tag ? " (block tagged '" + tag + "')" : "")) : messages.triageVerifierUnknown(p1.toString());
+        if (subcode >= 0x1000 && subcode <= 0x100b)
+            addNext(w, "!deadlock", "Driver Verifier's deadlock detection: the locks and threads involved");
+        if (sub && sub.parameters && /!ruleinfo/.test(sub.parameters[1])) {
+            addNext(w, "!ruleinfo " + hex(subcode) + " " + fmt(w, p[2]) + " " + fmt(w, p[3]), "the DDI compliance rule and its state");
+        }
+        if (subcode >= 0xa0 && subcode <= 0xa2)
+            addNext(w, "!devobj " + fmt(w, p[2]), "the lower device that returned the bad sector");
+        addNext(w, "!verifier", "Driver Verifier's settings and counters");
+    }
+    /** Reads the _POOL_HEADER at `header` (§2.4): the tag and the block size; a finding either way. */
+    function readPoolHeader(w, header, block) {
+        const l = layout(w, POOL_HEADER);
+        if (!l)
+            return null;
+        const bytes = w.target.memory.read(header, l.size, "_POOL_HEADER");
+        if (bytes instanceof Unreadable) {
+            w.findings.push(messages.triageUnreadable(bytes.describe(w.target.pointerSize)));
+            return null;
+        }
+        const field = poolBlockSizeField(w.target.pointerSize);
+        const first = u32(bytes, 0);
+        const blockSize = ((first >>> field.shift) & ((1 << field.bits) - 1)) * field.unit;
+        const tag = asciiz(bytes, l.offsets.PoolTag, 4);
+        w.findings.push(messages.triagePoolHeader(block, fmt(w, header), tag, blockSize));
+        return { header, tag, blockSize };
+    }
+    /** The header in front of a block's data: the block address minus the header's size. */
+    function readHeaderOfBlock(w, block) {
+        const l = layout(w, POOL_HEADER);
+        return l ? readPoolHeader(w, block.subtract(l.size), "block " + fmt(w, block)) : null;
+    }
+    function poolNext(w, address, facts) {
+        addNext(w, "!pool " + fmt(w, address), "the pool page around the block, with each block's tag");
+        if (facts && /^[A-Za-z0-9_]{1,4}$/.test(facts.tag))
+            addNext(w, "!poolused 2 " + facts.tag, "how much pool the tag holds");
+    }
+    /** A pool tag carried in a parameter's low four bytes, as ExAllocatePoolWithTag takes it ('Leak' = 0x6b61654c). */
+    function tagOfValue(value) {
+        let text = "";
+        for (let i = 0; i < 4; i++) {
+            const c = (value.lo >>> (8 * i)) & 0xff;
+            text += c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : ".";
+        }
+        return text;
+    }
+    function decodeBadPoolCaller(w) {
+        const p = w.bugcheck.parameters;
+        const subcode = p[0].hi === 0 ? p[0].lo : -1;
+        const sub = subcode >= 0 ? SUBCODES[0xc2][subcode] : undefined;
+        let facts = null;
+        if (subcode === 1 || subcode === 2 || subcode === 4) {
+            facts = readPoolHeader(w, p[1], "the corrupt header");
+            poolNext(w, p[1], facts);
+        }
+        else if (subcode === 6) {
+            facts = readPoolHeader(w, p[2], "the block");
+            poolNext(w, p[2], facts);
+        }
+        else if (subcode === 7) {
+            facts = readHeaderOfBlock(w, p[3]);
+            poolNext(w, p[3], facts);
+        }
+        else if (subcode === 0x0a) {
+            w.findings.push(messages.triageWrongTag(tagOfValue(p[2]), tagOfValue(p[3])));
+            poolNext(w, p[1], null);
+        }
+        else if (subcode === 0x09 || subcode === 0x0b || subcode === 0x0c || subcode === 0x0d || (subcode >= 0x40 && subcode <= 0x60) || subcode === 0x99) {
+            const address = subcode === 0x09 ? p[3] : p[1];
+            addNext(w, "!pool " + fmt(w, address), "what the address is: pool, freed pool, or no pool at all");
+        }
+        if (subcode === 6 || subcode === 7) {
+            w.verdict = messages.triageDoubleFree(facts ? facts.tag : null);
+            return;
+        }
+        w.verdict = sub ? messages.triageBadPoolCaller(sub.meaning + (facts ? " (block tagged '" + facts.tag + "')" : "")) : messages.triageNoDecoder("BAD_POOL_CALLER");
+    }
+    /** Which arguments of 0x19 are pool entries (headers), per subcode (MSD 0x19 table); 0x21/0x22 give the block. */
+    const BAD_POOL_HEADER_ENTRIES = { 0x02: [1], 0x03: [1], 0x05: [1, 3], 0x06: [3], 0x07: [3], 0x08: [3], 0x09: [3], 0x0a: [1], 0x20: [1, 2] };
+    function decodeBadPoolHeader(w) {
+        const p = w.bugcheck.parameters;
+        const subcode = p[0].hi === 0 ? p[0].lo : -1;
+        const sub = subcode >= 0 ? SUBCODES[0x19][subcode] : undefined;
+        let facts = null;
+        const entries = BAD_POOL_HEADER_ENTRIES[subcode];
+        if (entries) {
+            for (const i of entries) {
+                if (p[i].isNull)
+                    continue;
+                const read = readPoolHeader(w, p[i], "pool entry " + fmt(w, p[i]) + " (Arg" + (i + 1) + ")");
+                if (!facts)
+                    facts = read;
+                poolNext(w, p[i], read);
+            }
+        }
+        else if (subcode === 0x21 || subcode === 0x22) {
+            facts = readHeaderOfBlock(w, p[1]);
+            poolNext(w, p[1], facts);
+        }
+        // The old pool's header chain names the block before the damaged one (its usual writer).
+        const named = facts ? facts.header : null;
+        const n = named ? poolNeighbourFindings(w, named) : null;
+        w.verdict = messages.triagePoolCorruption(sub ? sub.meaning : null, facts ? facts.tag : null) + (n && n.before ? messages.triagePoolBeforeSuffix(n.before, n.beforeOwner) : "");
+        if (n && n.beforeOwner)
+            w.driver = n.beforeOwner;
+    }
+    // --- 0x1A MEMORY_MANAGEMENT ---
+    function decodeMemoryManagement(w) {
+        const p = w.bugcheck.parameters;
+        const subcode = p[0].hi === 0 ? p[0].lo : -1;
+        const sub = subcode >= 0 ? SUBCODES[0x1a][subcode] : undefined;
+        w.verdict = sub ? messages.triageMemoryManagement(sub.meaning) : messages.triageNoDecoder("MEMORY_MANAGEMENT");
+        // Arguments the page names as a PTE or a pool block: commands to look at them.
+        if (subcode === 0x411 || subcode === 0x41792)
+            addNext(w, "!pte " + fmt(w, p[1]), "the corrupt PTE");
+        if (subcode === 0x5200)
+            addNext(w, "!pool " + fmt(w, p[1]), "the free pool block whose contents changed");
+        if (subcode === 0x403 || subcode === 0x5003 || subcode === 0x31)
+            addNext(w, "mdsched", "Windows Memory Diagnostic on the crashed machine: the page suggests a hardware error");
+    }
+    function hex(value) {
+        return "0x" + value.toString(16).toUpperCase();
+    }
+    function hex8(value) {
+        return ("00000000" + value.toString(16)).slice(-8);
+    }
+    /** The debugger's symbol for a code address, else `module+0x...` as WinDbg names it; null outside every module. */
+    function symbolOrModuleOffset(target, address) {
+        return target.symbolize(address).symbol || moduleOffsetName(address, target.modules());
+    }
+    /** Where a code address is: loaded module first, then the unloaded driver whose old range held it. */
+    function attribute(w, address) {
+        const t = w.target;
+        const module = t.moduleContaining(address);
+        if (module) {
+            const offsetName = moduleOffsetName(address, [module]) || fmt(w, address);
+            const s = t.symbolize(address);
+            const source = formatSource(s);
+            const symbol = s.symbol && s.symbol !== offsetName ? " (" + s.symbol + (source ? " at " + source : "") + ")" : "";
+            return { where: offsetName + symbol, driver: module.fileName, unloaded: false };
+        }
+        // No module in the list (a trimmed or damaged module list): the debugger's own symbol may still name it.
+        const s = t.symbolize(address);
+        if (s.symbol) {
+            const source = formatSource(s);
+            const owner = s.symbol.replace(/!.*$/, "");
+            return { where: s.symbol + (source ? " at " + source : ""), driver: owner === "nt" ? "ntoskrnl" : owner, unloaded: false };
+        }
+        const slot = unloadedContaining(w, address);
+        if (slot)
+            return { where: fmt(w, address) + ", inside the range " + slot.name + " occupied before it was unloaded", driver: slot.name + " (unloaded)", unloaded: true };
+        return { where: fmt(w, address) + " (outside every loaded module)", driver: null, unloaded: false };
+    }
+    /** nt!MmUnloadedDrivers, read once per command: a pointer to MI_UNLOADED_DRIVERS entries, in one read. */
+    function unloadedContaining(w, address) {
+        if (w.unloaded === null) {
+            w.unloaded = [];
+            const t = w.target;
+            const array = t.readGlobalPointer("nt", "MmUnloadedDrivers");
+            const l = array instanceof Address && !array.isNull ? layout(w, UNLOADED_DRIVERS) : null;
+            if (array === null) {
+                w.findings.push(messages.triageUnloadedListMissing("nt!MmUnloadedDrivers was not found"));
+            }
+            else if (array instanceof Unreadable || array.isNull || !l) {
+                w.findings.push(messages.triageUnloadedListMissing(array instanceof Unreadable ? array.describe(t.pointerSize) : "the list pointer is null"));
+            }
+            else {
+                const bytes = t.memory.read(array, MI_UNLOADED_DRIVERS * l.size, "MmUnloadedDrivers");
+                if (bytes instanceof Unreadable)
+                    w.findings.push(messages.triageUnloadedListMissing(bytes.describe(t.pointerSize)));
+                else {
+                    const slots = decodeUnloadedDrivers(bytes, MI_UNLOADED_DRIVERS, l, t.pointerSize);
+                    const slot = unloadedSlotContaining(slots, address);
+                    if (slot) {
+                        const nameBytes = slot.nameLength > 0 && slot.nameLength <= 512 ? t.memory.read(slot.nameBuffer, slot.nameLength, "unloaded driver name") : null;
+                        const name = nameBytes && !(nameBytes instanceof Unreadable) ? driverNameFromUtf16(nameBytes) : "an unloaded driver (name unreadable)";
+                        w.unloaded.push({ name: name || "an unloaded driver (no name)", start: slot.start, end: slot.end });
+                    }
+                }
+            }
+            if (w.unloaded.length === 0)
+                addNext(w, "lm", "the loaded and the unloaded modules, as the dump records them");
+        }
+        for (const u of w.unloaded)
+            if (address.compare(u.start) >= 0 && address.compare(u.end) < 0)
+                return u;
+        return null;
+    }
+    function classify(w, address, stackPointer, extra) {
+        const t = w.target;
+        const facts = { pointerSize: t.pointerSize, modules: t.modules(), unloaded: [], stackPointer, freedSpecialPool: extra && extra.freedSpecialPool, beyondSpecialPool: extra && extra.beyondSpecialPool };
+        const first = classifyAddress(address, facts);
+        // Only a kernel address outside every module is worth the unloaded-driver list's read.
+        if (first.kind !== "kernel" && first.kind !== "stack")
+            return first;
+        const slot = unloadedContaining(w, address);
+        return slot ? classifyAddress(address, Object.assign(Object.assign({}, facts), { unloaded: [slot] })) : first;
+    }
+    function accessWord(value, bitfield) {
+        if (value.hi !== 0)
+            return null;
+        if (bitfield)
+            return value.lo & 8 ? "execute" : value.lo & 1 ? "write" : "read";
+        return value.lo === 0 ? "read" : value.lo === 1 ? "write" : value.lo === 2 || value.lo === 8 ? "execute" : null;
+    }
+    const ACCESS_ING = { read: "reading", write: "writing", execute: "executing" };
+    const EXCEPTION_SPECS = {
+        0x1e: { record: -1, context: -1, trap: -1, infoInArgs: true },
+        0x7e: { record: 2, context: 3, trap: -1, infoInArgs: false },
+        0x8e: { record: -1, context: -1, trap: 2, infoInArgs: false },
+        0x3b: { record: -1, context: 2, trap: -1, infoInArgs: false },
+        0x139: { record: 2, context: -1, trap: 1, infoInArgs: false },
+    };
+    function decodeExceptionBugcheck(w) {
+        const p = w.bugcheck.parameters;
+        exceptionVerdict(w, EXCEPTION_SPECS[w.code], p[0].lo, p[1]);
+    }
+    function decodeSecurityCheck(w) {
+        const p = w.bugcheck.parameters;
+        const type = p[0].hi === 0 ? p[0].lo : -1;
+        const sub = type >= 0 ? SUBCODES[0x139][type] : undefined;
+        if (type === 3)
+            w.findings.push(messages.triageListEntry());
+        const hasRecord = !p[2].isNull;
+        const r = hasRecord || !p[1].isNull ? exceptionParts(w, { record: hasRecord ? 2 : -1, context: -1, trap: p[1].isNull ? -1 : 1, infoInArgs: false }, 0xc0000409, Address.ZERO) : null;
+        const where = r && r.attribution ? r.attribution : null;
+        if (where && where.driver)
+            w.driver = where.driver;
+        w.verdict = messages.triageSecurityCheck(sub ? sub.meaning : "type " + p[0].toString(), where ? where.where : null, where ? where.driver : null, type === 3);
+        if (type === 3 && where && where.driver)
+            addSpecialPool(w, null, where.driver);
+    }
+    /** Reads what the spec points at; each structure the dump lacks is said plainly and the parameters are kept. */
+    function exceptionParts(w, spec, code, address) {
+        const t = w.target;
+        const p = w.bugcheck.parameters;
+        const out = { code, address, record: null, fault: null, ip: null, sp: null, attribution: null };
+        if (spec.record >= 0) {
+            const at = p[spec.record];
+            const l = layout(w, EXCEPTION_RECORD);
+            const bytes = l ? t.memory.read(at, l.size, "EXCEPTION_RECORD") : null;
+            if (bytes instanceof Unreadable)
+                w.findings.push(messages.triageNotInDump("exception record", fmt(w, at), "Arg" + (spec.record + 1)));
+            else if (bytes && l) {
+                const r = decodeExceptionRecord(bytes, l, t.pointerSize);
+                out.record = r;
+                out.code = r.ExceptionCode;
+                out.address = r.ExceptionAddress;
+                w.findings.push(messages.triageExceptionRecord(statusText(r.ExceptionCode), fmt(w, r.ExceptionAddress), r.ExceptionFlags, r.NumberParameters));
+                if (r.countCapped)
+                    w.findings.push(messages.triageParameterCountCapped(r.NumberParameters));
+                const f = memoryFault(r);
+                if (f)
+                    out.fault = { access: f.access, address: f.address };
+            }
+            addNext(w, ".exr " + fmt(w, at), "the exception record, as the debugger shows it");
+        }
+        if (spec.infoInArgs && code === 0xc0000005) {
+            const access = accessWord(p[2], false);
+            out.fault = { access: access || "unknown access", address: p[3] };
+        }
+        const frame = spec.context >= 0 ? { at: p[spec.context], arg: spec.context, spec: t.pointerSize === 8 ? CONTEXT_X64 : CONTEXT_X86, what: "context record", cmd: ".cxr " }
+            : spec.trap >= 0 && t.pointerSize === 8 ? { at: p[spec.trap], arg: spec.trap, spec: KTRAP_FRAME_X64, what: "trap frame", cmd: ".trap " } : null;
+        if (frame) {
+            const l = layout(w, frame.spec);
+            const bytes = l ? t.memory.read(frame.at, contextBytesNeeded(l, t.pointerSize), frame.spec.typeName) : null;
+            if (bytes instanceof Unreadable)
+                w.findings.push(messages.triageNotInDump(frame.what, fmt(w, frame.at), "Arg" + (frame.arg + 1)));
+            else if (bytes && l) {
+                const c = decodeContext(bytes, l, t.pointerSize);
+                out.ip = c.InstructionPointer;
+                out.sp = c.StackPointer;
+                w.findings.push(messages.triageRegisters(frame.what, fmt(w, c.InstructionPointer), fmt(w, c.StackPointer)));
+            }
+            addNext(w, frame.cmd + fmt(w, frame.at) + " ; k", "the registers and the stack at the exception");
+        }
+        const faulting = !out.address.isNull ? out.address : out.ip;
+        if (faulting) {
+            out.attribution = attribute(w, faulting);
+            w.findings.push(messages.triageFaultingAt(fmt(w, faulting), out.attribution.where));
+        }
+        if (out.fault)
+            w.findings.push(messages.triageAccessViolation(out.fault.access, fmt(w, out.fault.address)));
+        return out;
+    }
+    function exceptionVerdict(w, spec, code, address) {
+        const r = exceptionParts(w, spec, code, address);
+        const a = r.attribution;
+        if (a && a.driver)
+            w.driver = a.driver;
+        let fault = null;
+        if (r.fault) {
+            const kind = classify(w, r.fault.address, r.sp);
+            fault = (ACCESS_ING[r.fault.access] || r.fault.access) + " " + fmt(w, r.fault.address) + " (" + kind.text + ")";
+            if (kind.kind === "kernel")
+                addNext(w, "!pool " + fmt(w, r.fault.address), "whether the address is pool or freed pool, and its tag");
+            if (kind.kind !== "null" && kind.kind !== "minus-one" && kind.kind !== "non-canonical")
+                addNext(w, "!pte " + fmt(w, r.fault.address), "whether the address was mapped");
+        }
+        w.verdict = messages.triageExceptionVerdict(exceptionWords(r.code), a ? a.driver : null, a ? a.where : null, fault, a ? a.unloaded : false);
+        if (a && a.driver && !a.unloaded)
+            addNext(w, "lmvm " + a.driver.replace(/\.[^.]*$/, ""), "the driver's version, timestamp and path");
+    }
+    /** "An access violation", "A breakpoint", or the code's name. */
+    function exceptionWords(code) {
+        if (code === 0xc0000005)
+            return "An access violation";
+        const info = NTSTATUS[code];
+        return info ? "Exception " + hex8(code) + " " + info.name + " (" + info.meaning + ")" : "Exception " + hex8(code);
+    }
+    // --- 0x0A, 0xD1, 0xC5: a reference at too high an IRQL ---
+    function decodeIrqlFault(w) {
+        const [referenced, irql, operation, instruction] = w.bugcheck.parameters;
+        const access = accessWord(operation, w.code === 0x0a) || "access";
+        const a = instruction.isNull ? null : attribute(w, instruction);
+        if (a) {
+            w.findings.push(messages.triageFaultingAt(fmt(w, instruction), a.where));
+            if (a.driver)
+                w.driver = a.driver;
+            addNext(w, "ln " + fmt(w, instruction), "the nearest symbol to the instruction");
+        }
+        const kind = classify(w, referenced, null);
+        w.findings.push(messages.triageReferenced(fmt(w, referenced), kind.text, irql.lo));
+        w.verdict = messages.triageIrqlVerdict(ACCESS_ING[access] || access, fmt(w, referenced), kind.text, irql.lo, a ? a.driver : null, a ? a.where : null, w.code === 0xc5);
+        addNext(w, "!pte " + fmt(w, referenced), "whether the address was mapped (paged out at raised IRQL, or never valid)");
+        if (kind.kind === "kernel")
+            addNext(w, "!pool " + fmt(w, referenced), "whether the address is pool or freed pool, and its tag");
+        if (w.code === 0xc5 && a && a.driver && !a.unloaded)
+            addSpecialPool(w, null, a.driver);
+    }
+    // --- 0x13A KERNEL_MODE_HEAP_CORRUPTION and the pool neighbours ---
+    function decodeHeapCorruption(w) {
+        const p = w.bugcheck.parameters;
+        const type = p[0].hi === 0 ? p[0].lo : -1;
+        const sub = type >= 0 ? SUBCODES[0x13a][type] : undefined;
+        w.findings.push(messages.triageHeapCorruption(fmt(w, p[1]), fmt(w, p[2])));
+        const n = poolNeighbourFindings(w, p[2]);
+        w.verdict = messages.triageHeapVerdict(sub ? sub.meaning : "corruption type " + p[0].toString(), fmt(w, p[2]), n.containing, n.before, n.beforeOwner);
+        if (n.beforeOwner)
+            w.driver = n.beforeOwner;
+    }
+    /** The block an address is in and the block before it, their tags and owning drivers, and special pool on them. */
+    function poolNeighbourFindings(w, address) {
+        const t = w.target;
+        const n = lookupPoolNeighbours(t, address);
+        if (n.layout && w.layouts.indexOf(n.layout) < 0)
+            w.layouts.push(n.layout);
+        for (const problem of n.problems.slice(0, 5))
+            w.findings.push(messages.triagePoolWalkProblem(n.method, problem));
+        if (n.chainBrokenAt)
+            w.findings.push(messages.triagePoolChainBroken(fmt(w, n.chainBrokenAt)));
+        const describe = (b, role) => {
+            if (!b)
+                return null;
+            w.findings.push(messages.triagePoolNeighbour(role, fmt(w, b.header), b.tag, b.size, b.busy));
+            return b.tag;
+        };
+        const containing = describe(n.containing, "The block holding " + fmt(w, address));
+        if (!n.containing && n.problems.length === 0)
+            w.findings.push(messages.triageNoPoolBlock(fmt(w, address), n.method));
+        const before = describe(n.before, "The block before it");
+        const beforeOwner = before && n.before && n.before.busy ? tagOwner(w, before) : null;
+        if (containing && containing !== before)
+            tagOwner(w, containing);
+        if (n.before)
+            addNext(w, "db " + fmt(w, n.before.header) + " L0x" + Math.min(n.before.size + 0x20, 0x400).toString(16), "the block before, its end and the damaged header after it");
+        if (n.method === "pool page")
+            addNext(w, "!pool " + fmt(w, address), "the pool page around the address, with each block's tag");
+        if (before && n.before && n.before.busy)
+            addSpecialPool(w, before, beforeOwner);
+        return { containing, before, beforeOwner };
+    }
+    /** The driver whose code uses the tag as an allocation tag (what !leaktag knows), as a finding; its file name or null. */
+    function tagOwner(w, tag) {
+        if (!/^[\x20-\x7e]{4}$/.test(tag))
+            return null;
+        const search = findTagOwners(w.target, tagBytes(tag));
+        const owners = search.owners.filter((o) => o.module.name.toLowerCase() !== "nt" && !/^nt(oskrnl|krnl)/i.test(o.module.fileName));
+        const best = owners.length ? owners[0] : search.owners.length ? search.owners[0] : null;
+        // Images that could not be read were not searched: said, so a missing owner is not taken for none.
+        if (search.notSearched.length)
+            w.findings.push(messages.triageTagNotSearched(tag, search.notSearched.length, search.notSearched[0].module + " " + search.notSearched[0].section + ": " + search.notSearched[0].reason));
+        if (!best) {
+            w.findings.push(messages.triageTagNoOwner(tag, search.modulesSearched));
+            return null;
+        }
+        const site = best.hits.length ? " at " + best.module.name + "+0x" + best.hits[0].rva.toString(16) : "";
+        w.findings.push(messages.triageTagOwner(tag, best.module.fileName, best.confidence, site, owners.length > 1 ? owners.slice(1).map((o) => o.module.fileName) : []));
+        for (const problem of best.problems.slice(0, 2))
+            w.findings.push(messages.triageTagOwnerProblem(best.module.fileName, problem));
+        return best.module.fileName;
+    }
+    /** The next step that catches the writer in the act: special pool on the driver (Driver Verifier) or on the tag. */
+    function addSpecialPool(w, tag, driver) {
+        // verifier /flags 0x1 /driver x.sys: "Verifier Command Line" (learn.microsoft.com/windows-hardware/drivers/devtest/
+        // verifier-command-line), flag 0x1 = special pool; gflags /r +spp Tag: "GFlags Commands" and "Example 14: Configuring
+        // Special Pool" (learn.microsoft.com/windows-hardware/drivers/debugger/), stored as the PoolTag registry value.
+        if (driver && /^[A-Za-z0-9_.\-]{1,64}$/.test(driver)) {
+            addNext(w, "verifier /flags 0x1 /driver " + driver, "on the crashed machine, then reboot: special pool for " + driver + " stops it at the bad write");
+        }
+        if (tag && /^[A-Za-z0-9_]{4}$/.test(tag)) {
+            addNext(w, "gflags /r +spp " + tag, "on the crashed machine, then reboot: special pool for tag '" + tag + "' only");
+        }
+    }
+    // --- 0xC1, 0x4E, 0x12B ---
+    /** MSD bug-check-0xc1--special-pool-detected-memory-corruption: Parameter 4 values. */
+    const SPECIAL_POOL_TYPES = {
+        0x20: "the driver freed special pool that was not allocated",
+        0x21: "the driver freed a bad address",
+        0x22: "the driver freed a bad address",
+        0x23: "the driver freed an address whose nearby bytes in the same page were overwritten (an overrun)",
+        0x24: "the driver freed an address whose bytes before the allocation were overwritten (an underrun)",
+        0x30: "the driver allocated pool at an incorrect IRQL",
+        0x31: "the driver freed pool at an incorrect IRQL",
+    };
+    function decodeSpecialPoolCorruption(w) {
+        const p = w.bugcheck.parameters;
+        const type = p[3].hi === 0 ? p[3].lo : -1;
+        const meaning = SPECIAL_POOL_TYPES[type];
+        w.meanings[3] = "Type " + p[3].toString() + (meaning ? ": " + meaning : " (not in leaktools' table)");
+        w.verdict = messages.triageSpecialPool(meaning || "violation type " + p[3].toString(), fmt(w, p[0]));
+        addNext(w, "!pool " + fmt(w, p[0]), "the special pool page and its owner's tag");
+        addNext(w, "!verifier 3", "Driver Verifier's view: which driver allocated the block");
+    }
+    function decodePfnList(w) {
+        const p = w.bugcheck.parameters;
+        const type = p[0].hi === 0 ? p[0].lo : -1;
+        const sub = type >= 0 ? SUBCODES[0x4e][type] : undefined;
+        const driverBug = type === 0x07 || type === 0x9a;
+        w.verdict = messages.triagePfnList(sub ? sub.meaning : "subcode " + p[0].toString(), driverBug);
+        if (driverBug)
+            addNext(w, "verifier /standard /all", "on the crashed machine, then reboot: Driver Verifier catches the driver that unlocks pages wrongly");
+        else
+            addNext(w, "mdsched", "Windows Memory Diagnostic on the crashed machine: PFN corruption is often failing RAM");
+    }
+    function decodeFaultyPage(w) {
+        const p = w.bugcheck.parameters;
+        w.verdict = messages.triageFaultyPage(fmt(w, p[0]), p[1].toString());
+        addNext(w, "!errrec", "the hardware error record (WHEA) behind the report");
+        addNext(w, "mdsched", "Windows Memory Diagnostic on the crashed machine");
+    }
+    function triageUserException(target, e) {
+        const ps = target.pointerSize;
+        const next = [];
+        const add = (command, why) => next.push({ Command: command, Why: why, toString: () => command });
+        const findings = [];
+        const module = target.moduleContaining(e.address);
+        const offsetName = module ? moduleOffsetName(e.address, [module]) : null;
+        const where = e.symbol ? shortSymbol(e.symbol) : offsetName || e.address.format(ps);
+        findings.push(messages.triageUserException(statusText(e.code), e.address.format(ps), where, e.flags, e.parameters.length));
+        const info = NTSTATUS[e.code];
+        const words = e.code === 0xc0000005 ? "An access violation" : "Exception " + hex8(e.code) + (info ? " " + info.name + " (" + info.meaning + ")" : e.codeText ? " (" + e.codeText + ")" : "");
+        const av = accessOf(e);
+        let fault = null;
+        if (av) {
+            const kind = classifyAddress(av.address, { pointerSize: ps, modules: target.modules(), unloaded: [], stackPointer: null });
+            // From user mode, an address in the upper half is the kernel's: the process may not touch it.
+            const text = kind.kind === "kernel" || (kind.kind === "module" && av.address.hi >= 0x8000) ? "a kernel-space address, never valid from user mode"
+                : kind.kind === "user" ? "an address of the process it could not touch: freed or never allocated, a stale or wild pointer"
+                    : kind.text;
+            fault = (av.access ? ACCESS_ING[av.access] : "accessing") + " " + av.address.format(ps) + " (" + text + ")";
+            findings.push(messages.triageAccessViolation(av.access || "unknown access", av.address.format(ps)));
+            if (kind.kind === "user") {
+                // The heap block the address falls in, busy or free, and the block before it (issue 20's process heap walk).
+                const walk = walkProcessHeaps(target, { includeFree: true, readFirstPointer: false });
+                if (isHeapWalkFailure(walk))
+                    findings.push(messages.triageHeapWalkFailed(walk.message));
+                else {
+                    // Layout provenance, once per distinct layout (output conventions 2): what the walk decoded the heaps with.
+                    const seen = [];
+                    for (const h of walk.heaps)
+                        if (h.layout && seen.indexOf(h.layout) < 0)
+                            seen.push(h.layout);
+                    for (const l of seen)
+                        findings.push(messages.triageHeapLayout(l));
+                    const lookup = blockContaining(walk, av.address);
+                    for (const line of renderHeapLookup(lookup, av.address.format(ps), (a) => a.format(ps)))
+                        findings.push(line);
+                    for (const part of walk.notWalked.slice(0, 3))
+                        findings.push(messages.triageHeapPartNotWalked(part.part, part.address ? part.address.format(ps) : "?", part.reason));
+                    const c = lookup.containing;
+                    if (c && !c.busy)
+                        fault += messages.triageInFreedBlock(sizeText(c.size));
+                    else if (c && c.offset >= c.size)
+                        fault += messages.triagePastBusyBlock(sizeText(c.size));
+                    if (c && c.stackRecord)
+                        add("dt ntdll!_RTL_STACK_TRACE_ENTRY " + c.stackRecord.format(ps), "the allocation stack of the block (+ust)");
+                }
+                add("!heap -p -a " + av.address.format(ps), "the debugger's view of the block (with page heap: its allocation and free stacks)");
+            }
+            add("!address " + av.address.format(ps), "what the address is: heap, stack, image, or free");
+        }
+        const driver = module ? module.fileName : null;
+        const verdict = messages.triageExceptionVerdict(words, driver, driver ? where : where, fault, false);
+        add(".ecxr ; k", "the registers and the stack at the exception");
+        if (module)
+            add("lmvm " + module.name, "the module's version, timestamp and path");
+        return {
+            ExceptionCode: e.code,
+            Name: info ? info.name : e.codeText || "exception " + hex8(e.code),
+            Address: e.address,
+            Driver: driver,
+            Findings: findings,
+            Verdict: verdict,
+            NextCommands: next,
+            toString: () => verdict,
+        };
+    }
+
+    /** The codes !crashtriage decodes beyond naming them, for !leaktools and the README (docs/readme/triage.md). */
+    const COVERED_CODES = [0x0a, 0x19, 0x1a, 0x1e, 0x3b, 0x4e, 0x50, 0x7a, 0x7e, 0x8e, 0xc1, 0xc2, 0xc4, 0xc5, 0xcc, 0xcd, 0xd1, 0xd5, 0xd6, 0x12b, 0x139, 0x13a, 0x154];
+    /** `!leaktools "crashtriage"`: arguments, result fields and examples. */
+    const TRIAGE_HELP = {
+        arguments: [{ name: "(none)", text: "reads the bugcheck (kernel dump) or the exception .exr -1 reports (user mode)" }],
+        records: [
+            { name: "Code, BaseCode, Name", text: "the code as reported (0x1000007e), without the _M flag (0x7e), and its name" },
+            { name: "Driver", text: "the driver (user mode: the module) the verdict names, or null" },
+            { name: "Parameters", text: "Arg1-Arg4: Name, Value, Meaning" },
+            { name: "Findings", text: "what the parameters point at: exception record, context or trap frame, pool blocks, tags and owners" },
+            { name: "Verdict, NextCommands", text: "the answer, and the commands to copy (Command, Why)" },
+            { name: "Source, Layouts", text: "nt!KiBugCheckData or .bugcheck; the built-in layouts used" },
+        ],
+        examples: [
+            { command: "!crashtriage", text: "the verdict first, then the parameters, the findings and one Next: block" },
+            { command: "dx @$crashtriage().Driver", text: "the driver the crash points at" },
+            { command: "dx @$crashtriage().NextCommands.Select(n => n.Command)", text: "the follow-ups alone" },
+        ],
+    };
+    const triageCommand = {
+        name: "crashtriage",
+        takesNoArguments: true,
+        usage: "!crashtriage",
+        summary: "A bugcheck's verdict and the driver behind it; decodes " + COVERED_CODES.map((c) => (c < 0x10 ? "0" : "") + c.toString(16).toUpperCase()).join(" ") + " (and _M)",
+        quietRepeats: true,
+        help: TRIAGE_HELP,
+        run(ctx, args) {
+            const target = ctx.target;
+            if (!target.isKernel)
+                return userMode(ctx);
+            const bugcheck = readBugCheck(target);
+            if (!isBugCheck(bugcheck)) {
+                if (bugcheck.kind === "unavailable") {
+                    return none(ctx.out, messages.triageUnavailable(bugcheck.reason));
+                }
+                return none(ctx.out, messages.triageNoBugcheck(target.isDump ? "the dump records bugcheck code 0" : "this live session has not crashed"));
+            }
+            const record = triageBugCheck(target, bugcheck);
+            render(ctx.out, record, target.pointerSize);
+            return record;
+        },
+    };
+    /**
+     * User mode: the exception the debugger reports (`.exr -1`: the dump's exception stream, or the live process's last
+     * event), decoded like a kernel exception bugcheck: code by name, the faulting module+offset, the address read or
+     * written and what it is. No exception: the one-line answer.
+     */
+    function userMode(ctx) {
+        const target = ctx.target;
+        const out = target.executeCommand(".exr", "-1");
+        const e = out.error ? null : parseExr(out.lines);
+        if (!e)
+            return none(ctx.out, messages.triageNoBugcheck("this user-mode session reports no exception (.exr -1 " + (out.error ? "failed" : "showed none") + ")"));
+        const record = triageUserException(target, e);
+        ctx.out.line(record.Verdict);
+        ctx.out.line(messages.triageUserSource());
+        for (const f of record.Findings)
+            ctx.out.line("  " + f);
+        ctx.out.lines(nextBlock(record.NextCommands.map((n) => ({ command: n.Command, why: n.Why }))));
+        return record;
+    }
+    /** One line and no value: dx then shows nothing more. */
+    function none(out, line) {
+        out.line(line);
+        return undefined;
+    }
+    function render(out, r, pointerSize) {
+        // The answer first (DESIGN.md, output conventions): the verdict, then the code and its parameters, then details.
+        out.line(r.Verdict.charAt(0).toUpperCase() + r.Verdict.slice(1));
+        const flag = r.Code !== r.BaseCode ? " (" + hex(r.Code) + " = " + hex(r.BaseCode) + " with the _M flag)" : "";
+        out.line("Bugcheck " + hex(r.Code) + " " + r.Name + flag + " (from " + r.Source + ")");
+        for (const l of r.Layouts)
+            out.line(messages.layoutFallback(l));
+        out.lines(renderTable([
+            { header: "Arg", value: (p) => p.Name },
+            { header: "Value", value: (p) => p.Value.format(pointerSize) },
+            { header: "Meaning", value: (p) => p.Meaning },
+        ], r.Parameters));
+        if (r.Findings.length) {
+            out.line("Findings:");
+            for (const f of r.Findings)
+                out.line("  " + f);
+        }
+        out.lines(nextBlock(r.NextCommands.map((n) => ({ command: n.Command, why: n.Why }))));
+    }
+
+    const ltlimitsCommand = {
+        name: "ltlimits",
+        usage: '!ltlimits [("name", n)]',
+        summary: "Show the work limits of long commands; raise one for this session",
+        help: {
+            arguments: [
+                { name: '("name", n)', text: "optional: a limit's name and its new value for this session (a whole number)" },
+                { name: '"reset"', text: "every limit back to its default" },
+            ],
+            records: [{ name: "(each limit)", text: "Name, Value, Default, Ceiling, Commands, Reason" }],
+            examples: [
+                { command: "!ltlimits", text: "every limit, its value and why it exists" },
+                { command: '!ltlimits ("maxModules", 2000)', text: "examine up to 2,000 modules in !findimporter and !leaktag" },
+            ],
+        },
+        run(ctx, allArgs) {
+            // An omitted argument arrives as undefined (reference §1); count only the ones given.
+            let args = allArgs;
+            while (args.length && args[args.length - 1] === undefined)
+                args = args.slice(0, args.length - 1);
+            const [name, value] = args;
+            if (args.length === 1 && name === "reset") {
+                resetWorkLimits();
+                ctx.out.line(messages.ltlimitsReset());
+            }
+            else if (args.length === 1 || args.length === 2) {
+                const limit = typeof name === "string" ? findWorkLimit(name) : null;
+                if (!limit) {
+                    ctx.out.line(messages.ltlimitsUsage("no limit is called " + describeArg(name), WORK_LIMITS.map((l) => l.name)));
+                    return undefined;
+                }
+                const n = wholeNumber(value);
+                if (n === null || n < 1 || n > limit.ceiling) {
+                    ctx.out.line(messages.ltlimitsBadValue(limit.name, describeArg(value), limit.ceiling));
+                    return undefined;
+                }
+                const before = workLimit(limit.name);
+                setWorkLimit(limit.name, n);
+                ctx.out.line(messages.ltlimitsSet(limit.name, before, n));
+            }
+            else if (args.length > 2) {
+                ctx.out.line(messages.ltlimitsUsage("too many arguments", WORK_LIMITS.map((l) => l.name)));
+                return undefined;
+            }
+            const records = WORK_LIMITS.map(record);
+            ctx.out.lines(renderTable([
+                { header: "Limit", value: (r) => r.Name },
+                { header: "Value", align: "right", value: (r) => groupDigits(r.Value) },
+                { header: "Default", align: "right", value: (r) => groupDigits(r.Default) },
+                { header: "Commands", value: (r) => r.Commands },
+                { header: "Why", value: (r) => r.Reason },
+            ], records));
+            ctx.out.line(messages.ltlimitsHint());
+            return records;
+        },
+    };
+    function record(l) {
+        const value = workLimit(l.name);
+        return {
+            Name: l.name,
+            Value: value,
+            Default: l.defaultValue,
+            Ceiling: l.ceiling,
+            Commands: l.commands,
+            Reason: l.reason,
+            toString: () => l.name + " = " + value,
+        };
+    }
+    /** A whole number from a dx number or a small Int64; null for anything else. */
+    function wholeNumber(value) {
+        switch (argKind(value)) {
+            case "number":
+                return Number.isInteger(value) ? value : null;
+            case "int64": {
+                const v = value;
+                return v.getHighPart() === 0 ? v.getLowPart() >>> 0 : null;
+            }
+            default:
+                return null;
+        }
+    }
 
     /** Modules sorted by base, for a binary search per value: thousands of blocks x 32 slots x hundreds of modules. */
     class ModuleIndex {
@@ -11781,1019 +13804,6 @@ var __leaktools = (function (exports) {
             this.cache.set(record.key, result);
             return result;
         }
-    }
-
-    // Pure decoders of NT heap block headers (_HEAP_ENTRY) over bytes already read: the encoded 8 bytes and their
-    // checksum, the unused-byte count with its escapes, and the +ust header. No host, no Address arithmetic: offsets into
-    // a buffer. Sources: research/userheap-facts.md §2.1-2.4, §3.3, §4.3, §10.7, §10.8, §10.12; each rule is held against
-    // the public walkers in test/unit/heap/nt-heap-entry.test.ts.
-    /** _HEAP_ENTRY.Flags (ReactOS heap.h; HeapStat, DbgHelpUtils use the same values). */
-    const ENTRY_BUSY = 0x01;
-    /** On a segment block: a heap-internal block (LFH UserBlocks, LFH zones, other metadata; `!heap` shows "Internal"). */
-    const ENTRY_INTERNAL = 0x08;
-    const ENTRY_LAST = 0x10;
-    /** _HEAP_ENTRY.UnusedBytes markers (§2.4): LFH block, extended header follows, unused count stored at the block end. */
-    const UNUSED_LFH = 0x80;
-    const UNUSED_EXTENDED = 0x40;
-    const UNUSED_ESCAPE = 0x3f;
-    /** _HEAP_EXTENDED_ENTRY.ExtendedBlockSignature (§2.4: UnusedBytes == 5 marks an extended header). */
-    const EXTENDED_SIGNATURE = 5;
-    /**
-     * Decodes the _HEAP_ENTRY at `at` in `bytes`. x64 keys the 8 bytes at +8, x86 those at +0 (§2.3: NTO, MPF, HS
-     * XOR exactly these 8 bytes; DbgHelpUtils XORs all 16 on x64, whose first 8 key bytes are zero in practice).
-     * With a key: the decoded reading when its checksum holds, else the raw one when that holds (ntdll decodes only
-     * headers whose raw DWORD & EncodeFlagMask is set, §2.3 X: either reading is right this way), else the decoded one
-     * marked failed. Without a key (EncodeFlagMask clear) SmallTagIndex is a tag index and there is no checksum.
-     */
-    function decodeEntry(bytes, at, pointerSize, key) {
-        const o = pointerSize === 8 ? at + 8 : at;
-        const b0 = bytes[o], b1 = bytes[o + 1], b2 = bytes[o + 2], b3 = bytes[o + 3];
-        const segmentOffset = bytes[o + 6];
-        const unusedBytes = bytes[o + 7];
-        if (!key) {
-            return { size: b0 | (b1 << 8), flags: b2, smallTagIndex: b3, previousSize: bytes[o + 4] | (bytes[o + 5] << 8), segmentOffset, unusedBytes, checksumOk: true, reading: "plain" };
-        }
-        const d0 = b0 ^ key[0], d1 = b1 ^ key[1], d2 = b2 ^ key[2], d3 = b3 ^ key[3];
-        if ((d0 ^ d1 ^ d2) === d3) {
-            const previousSize = (bytes[o + 4] ^ key[4]) | ((bytes[o + 5] ^ key[5]) << 8);
-            return { size: d0 | (d1 << 8), flags: d2, smallTagIndex: d3, previousSize, segmentOffset, unusedBytes, checksumOk: true, reading: "decoded" };
-        }
-        if ((b0 ^ b1 ^ b2) === b3 && (b0 | b1) !== 0) {
-            return { size: b0 | (b1 << 8), flags: b2, smallTagIndex: b3, previousSize: bytes[o + 4] | (bytes[o + 5] << 8), segmentOffset, unusedBytes, checksumOk: true, reading: "raw" };
-        }
-        const previousSize = (bytes[o + 4] ^ key[4]) | ((bytes[o + 5] ^ key[5]) << 8);
-        return { size: d0 | (d1 << 8), flags: d2, smallTagIndex: d3, previousSize, segmentOffset, unusedBytes, checksumOk: false, reading: "decoded" };
-    }
-    /**
-     * The extended header of the block whose header is at `entry`: at entry + gran * (UnusedBytes & 0x3F), with
-     * ExtendedBlockSignature 5 and EntryOffset pointing back to the header (DEC RtlpSetupExtendedBlock; DbgHelpUtils
-     * matches {FunctionIndex 1, ContextValue 0, *, EntryOffset 2 | sig 5 << 8} at entry+0x28 x64 / +0x10 x86, the same
-     * bytes for the +ust prefix). Null when the marker is absent or the header does not check out. `end` bounds what
-     * may be read (the block's end inside the buffer).
-     */
-    function extendedHeader(bytes, entry, unusedBytes, pointerSize, end) {
-        if ((unusedBytes & UNUSED_EXTENDED) === 0)
-            return null;
-        const gran = pointerSize * 2;
-        const granules = unusedBytes & 0x3f;
-        if (granules === 0 || granules === 0x3f)
-            return null;
-        const at = entry + granules * gran;
-        if (at + gran > end || at + gran > bytes.length)
-            return null;
-        // x64: InterceptorValue +8 (FunctionIndex u16 +8), UnusedBytesLength +0xC, EntryOffset +0xE, signature +0xF;
-        // x86: the same fields from +0 (§2.1).
-        const f = pointerSize === 8 ? at + 8 : at;
-        if (bytes[f + 7] !== EXTENDED_SIGNATURE)
-            return null;
-        if (bytes[f + 6] !== granules)
-            return null;
-        return { at, unusedBytesLength: u16(bytes, f + 4), interceptor: u16(bytes, f) };
-    }
-    /**
-     * The unused byte count stored at the end of a block whose UnusedBytes low bits are 0x3F (Win8+, §2.4): on x64 the
-     * pointer-size value right after the block (the next block's PreviousBlockPrivateData, DEC `*(QWORD*)(hdr +
-     * 16*Size)`); on x86 the place is unconfirmed (§2.4 U), so both the block's last DWORD and the next DWORD are tried.
-     * The escape is untested anywhere (§10.12): a value is taken only when it fits the block (at least 0x3F, since
-     * smaller counts are stored inline, and at most the block's bytes); otherwise null, and the caller reads 0x3F as a
-     * plain count (Windows 7 stores counts plainly).
-     */
-    function escapedUnused(bytes, entry, blockBytes, pointerSize) {
-        const places = pointerSize === 8 ? [entry + blockBytes, entry + blockBytes - 8] : [entry + blockBytes - 4, entry + blockBytes];
-        for (const p of places) {
-            if (p < 0 || p + pointerSize > bytes.length)
-                continue;
-            // The count of one block fits 32 bits (a segment block is below 512 KB; the high DWORD must be 0 on x64).
-            if (pointerSize === 8 && u32(bytes, p + 4) !== 0)
-                continue;
-            const v = u32(bytes, p);
-            if (v >= UNUSED_ESCAPE && v <= blockBytes)
-                return v;
-        }
-        return null;
-    }
-    /**
-     * User pointer, requested size and trace slot of a busy block of `blockBytes` bytes whose header is at `entry`
-     * (backend: Size*gran; LFH: the subsegment's BlockSize*gran, since the LFH header's Size is keyed differently).
-     *  - +ust / extended header (UnusedBytes & 0x40): user after the extended header, size = blockBytes -
-     *    UnusedBytesLength (HeapStat ParseHeapRecord64/32; DbgHelpUtils). UnusedBytesLength is written in clear (DEC);
-     *    ntdll XORs it with Encoding.PreviousSize only when re-reading a pre-existing sig-5 header (§4.3 X), so when
-     *    the clear value does not fit, the XOR-ed one is tried (`previousSizeKey`).
-     *  - 0x3F escape (Win8+): the stored count (escapedUnused), when it fits.
-     *  - otherwise: UnusedBytes as a plain count (Win7) or its low 6 bits (Win8+; the same value when bits 0x40/0x80
-     *    are clear), which counts the header: size = blockBytes - unused (§2.4, §10.7: HeapStat, DbgHelpUtils,
-     *    MemProcFS agree).
-     * Null when no reading gives a size between 0 and the block's user bytes.
-     */
-    function userArea(bytes, entry, blockBytes, unusedBytes, pointerSize, lfh, previousSizeKey) {
-        const gran = pointerSize * 2;
-        const ext = extendedHeader(bytes, entry, unusedBytes, pointerSize, entry + blockBytes);
-        if (ext) {
-            const headerBytes = ext.at + gran - entry;
-            for (const ubl of [ext.unusedBytesLength, ext.unusedBytesLength ^ previousSizeKey]) {
-                const size = blockBytes - ubl;
-                if (ubl >= headerBytes && size >= 0)
-                    return { user: ext.at + gran, size, trace: ext.interceptor !== 0 ? entry + gran : -1 };
-            }
-            return null;
-        }
-        let unused = lfh ? unusedBytes & 0x3f : unusedBytes;
-        if ((unusedBytes & 0x3f) === UNUSED_ESCAPE) {
-            const stored = escapedUnused(bytes, entry, blockBytes, pointerSize);
-            if (stored !== null)
-                unused = stored;
-        }
-        else if (!lfh && (unusedBytes & UNUSED_LFH) !== 0) {
-            unused = unusedBytes & 0x3f;
-        }
-        if (unused < gran || unused > blockBytes)
-            return null;
-        return { user: entry + gran, size: blockBytes - unused, trace: -1 };
-    }
-    /**
-     * A stack trace record pointer as +ust stores it: a user-mode address, pointer aligned, not one of the fill
-     * patterns DbgHelpUtils `is_valid_ust_address` rejects (0x01010000, 0x0101000000000000).
-     */
-    function plausibleTraceRecord(lo, hi, pointerSize) {
-        if (lo === 0 && hi === 0)
-            return false;
-        if (lo % pointerSize !== 0)
-            return false;
-        if (pointerSize === 4)
-            return hi === 0 && lo !== 0x01010000;
-        if (hi >= 0x8000)
-            return false;
-        return !(hi === 0x01010000 && lo === 0);
-    }
-    /** The 8.1+ LFH offsets: FirstAllocationOffset | BlockStride << 16 = EncodedOffsets ^ UserBlocks ^ LFH ^ RtlpLFHKey,
-     *  each truncated to 32 bits (§3.3: HeapStat, DbgHelpUtils, ntoseye, MemProcFS; DEC RtlpLowFragHeapAllocFromContext). */
-    function decodeLfhOffsets(encodedOffsets, userBlocksLo, lfhLo, key) {
-        const d = (encodedOffsets ^ userBlocksLo ^ lfhLo ^ key) >>> 0;
-        return { first: d & 0xffff, stride: d >>> 16 };
-    }
-
-    // The NT heap walker (issue 20): every busy user allocation of one NT heap - backend segment blocks, LFH blocks,
-    // virtual blocks - with its +ust stack record. Reads: the heap header, each segment header and uncommitted-range
-    // descriptor, each segment's committed ranges in large reads (never one read per block), each LFH subsegment not
-    // already inside those ranges, each virtual block's header. Addresses are JavaScript numbers inside the walk: user
-    // space ends below 2^47 (x64) / 2^32 (x86), exact as numbers. Facts and sources: research/userheap-facts.md §2-4, §10.
-    /** Windows 8: the busy bitmap and FirstAllocationOffset in the LFH UserBlocks (§3.1). */
-    const WIN8 = 9200;
-    /**
-     * The layouts the walker needs, from ntdll's symbols first, else built in for the build's family (the description
-     * says which). The LFH key is read once here: it is the same for every heap of the process.
-     */
-    function resolveNtHeapLayouts(target, build) {
-        const ps = target.pointerSize;
-        const types = (m, t) => target.type(m, t);
-        const heap = resolveLayout(NT_HEAP, types, ps, build);
-        if (isLayoutMissing(heap))
-            return heap;
-        const virtualEntry = resolveLayout(HEAP_VIRTUAL_ALLOC_ENTRY, types, ps, build);
-        if (isLayoutMissing(virtualEntry))
-            return virtualEntry;
-        // Unknown build: the newest family, as resolveLayout guesses the newest variant (and says so).
-        const flavour = build === null ? "win81" : build < WIN8 ? "win7" : build < WIN81$1 ? "win8" : "win81";
-        const userData = resolveLayout(flavour === "win7" ? HEAP_USERDATA_HEADER_WIN7 : HEAP_USERDATA_HEADER, types, ps, build);
-        const subsegment = resolveLayout(HEAP_SUBSEGMENT, types, ps, build);
-        let lfhKey = null;
-        let lfhKeyProblem = null;
-        if (flavour === "win81") {
-            const at = target.symbolAddress("ntdll", "RtlpLFHKey");
-            if (!at) {
-                lfhKeyProblem = "ntdll!RtlpLFHKey, the key of the LFH block offsets, was not found (load ntdll's symbols: .symfix; .reload /f ntdll.dll)";
-            }
-            else {
-                const bytes = target.memory.read(at, 4, "ntdll!RtlpLFHKey");
-                if (bytes instanceof Unreadable)
-                    lfhKeyProblem = "ntdll!RtlpLFHKey " + bytes.describe(ps) + " (a dump without ntdll's data section)";
-                else
-                    lfhKey = u32(bytes, 0);
-            }
-        }
-        const used = [heap, virtualEntry].concat([userData, subsegment].filter((l) => !isLayoutMissing(l)));
-        const fromSymbols = used.filter((l) => l.origin === "symbols");
-        // One line for the heap table: the first built-in layout in the resolver's own words, the others named after it.
-        const builtIn = used.filter((l) => l.origin !== "symbols");
-        const names = (list) => list.map((l) => l.typeName).join(", ");
-        let description;
-        if (builtIn.length === 0)
-            description = names(used) + ": from ntdll's symbols";
-        else {
-            description = builtIn[0].description + (builtIn.length > 1 ? "; also built in: " + names(builtIn.slice(1)) : "") +
-                (fromSymbols.length > 0 ? "; " + names(fromSymbols) + ": from ntdll's symbols" : "");
-        }
-        return { heap, virtualEntry, userData, subsegment, flavour, lfhKey, lfhKeyProblem, description };
-    }
-    const TWO_32 = 0x100000000;
-    function num(address) {
-        return address.hi * TWO_32 + address.lo;
-    }
-    function addr(value) {
-        return Address.fromNumber(value);
-    }
-    function hex(value) {
-        return "0x" + value.toString(16);
-    }
-    /** The bytes of _HEAP the walker reads in its first read (the process walk reads the same to classify the heap). */
-    function ntHeapHeaderSize(layouts, pointerSize) {
-        const h = layouts.heap.offsets;
-        return Math.max(layouts.heap.size, h.FrontEndHeapType + 1, h.SegmentList + 2 * pointerSize, h.VirtualAllocdBlocks + 2 * pointerSize);
-    }
-    /** Walks one NT heap. Never throws on target data: what it cannot walk is in `notWalked`, by address and reason. */
-    function walkNtHeap(target, heap, layouts, options) {
-        return new NtHeapWalk(target, heap, layouts, options).run();
-    }
-    class NtHeapWalk {
-        constructor(target, heap, layouts, options) {
-            this.target = target;
-            this.heap = heap;
-            this.layouts = layouts;
-            this.options = options;
-            this.key = null;
-            /** Encoding.PreviousSize: the key ntdll may XOR an extended header's UnusedBytesLength with (§4.3 X). */
-            this.previousSizeKey = 0;
-            this.frontEndHeap = 0;
-            this.pieces = [];
-            this.regions = [];
-            /** Internal blocks without the UserBlocks signature: a UserBlocks whose signature was overwritten shows by its
-             *  subsegment pointing back at it (checked in walkLfh, from bytes already read). */
-            this.unsigned = [];
-            this.ps = target.pointerSize;
-            this.gran = this.ps * 2;
-            this.blockInfoSize = pageHeapLayout(this.ps).blockInfoSize;
-            this.heapAt = num(heap);
-            this.part = {
-                summary: { heap, type: "NT", lfh: false, blocks: 0, bytes: 0, layout: layouts.description },
-                blocks: [],
-                free: [],
-                notWalked: [],
-            };
-        }
-        run() {
-            const h = this.layouts.heap.offsets;
-            const ps = this.ps;
-            const header = this.target.memory.read(this.heap, ntHeapHeaderSize(this.layouts, ps), "_HEAP");
-            if (header instanceof Unreadable) {
-                this.notWalked("heap", this.heapAt, "the heap header " + header.describe(ps));
-                return this.part;
-            }
-            if (u32(header, h.SegmentSignature) !== NT_HEAP_SIGNATURE) {
-                this.notWalked("heap", this.heapAt, "SegmentSignature is " + hex(u32(header, h.SegmentSignature)) + ", not an NT heap's 0xffeeffee");
-                return this.part;
-            }
-            // Encoding is on iff EncodeFlagMask has 0x100000 (§2.3: DbgHelpUtils, ntoseye test this bit); the keyed bytes
-            // are Encoding's +8..+F on x64 and +0..+7 on x86.
-            if ((u32(header, h.EncodeFlagMask) & HEAP_ENCODING_ENABLED) !== 0) {
-                const at = h.Encoding + (ps === 8 ? 8 : 0);
-                this.key = header.slice(at, at + 8);
-                this.previousSizeKey = u16(header, at + 4);
-            }
-            this.frontEndHeap = this.readNumber(header, h.FrontEndHeap);
-            this.part.summary.lfh = header[h.FrontEndHeapType] === FRONT_END_LFH;
-            this.walkSegments(header);
-            this.walkVirtualBlocks(header);
-            this.walkLfh();
-            return this.part;
-        }
-        readNumber(bytes, offset) {
-            return this.ps === 8 ? u32(bytes, offset + 4) * TWO_32 + u32(bytes, offset) : u32(bytes, offset);
-        }
-        /** A user-mode address a heap link may hold: pointer-aligned, above the first 64 KB (never mapped), below the top
-         *  of user space. */
-        plausible(value) {
-            return value >= 0x10000 && value % this.ps === 0 && value < (this.ps === 8 ? 0x800000000000 : TWO_32);
-        }
-        /** A note for HeapWalkSummary.notes: what the walk assumed or fell back to, once each. */
-        note(text) {
-            const notes = this.part.summary.notes || (this.part.summary.notes = []);
-            if (notes.indexOf(text) < 0)
-                notes.push(text);
-        }
-        notWalked(part, address, reason) {
-            if (this.part.notWalked.length >= heapWalkLimits.maxPartsNotWalkedPerHeap)
-                return;
-            // A value read from a damaged structure may not be an address at all (above 2^53): named in the reason only.
-            const at = address === null || !(address >= 0 && address <= Number.MAX_SAFE_INTEGER) ? null : addr(Math.floor(address));
-            const entry = { heap: this.heap, part, address: at, reason };
-            this.part.notWalked.push(entry);
-        }
-        // --- backend segments ---
-        walkSegments(header) {
-            const h = this.layouts.heap.offsets;
-            const head = this.heapAt + h.SegmentList;
-            let link = this.readNumber(header, h.SegmentList);
-            let from = head;
-            const visited = {};
-            let count = 0;
-            const segmentBytes = h.UCRSegmentList + 2 * this.ps;
-            while (link !== head) {
-                if (count >= heapWalkLimits.maxSegmentsPerHeap) {
-                    this.notWalked("segment list", link, "more than " + heapWalkLimits.maxSegmentsPerHeap + " segments (maxSegmentsPerHeap): the list is taken as corrupt from here");
-                    return;
-                }
-                if (!this.plausible(link)) {
-                    this.notWalked("segment list", from, "the segment link at " + hex(from) + " holds " + hex(link) + ", not an address in the process");
-                    return;
-                }
-                if (visited[link]) {
-                    this.notWalked("segment list", from, "the segment list loops: the link at " + hex(from) + " leads back to the segment at " + hex(link - h.SegmentListEntry));
-                    return;
-                }
-                visited[link] = true;
-                count++;
-                const base = link - h.SegmentListEntry;
-                const seg = base === this.heapAt ? header : this.target.memory.read(addr(base), segmentBytes, "_HEAP_SEGMENT", false);
-                if (seg instanceof Unreadable) {
-                    this.notWalked("segment", base, "the segment header " + seg.describe(this.ps));
-                    return;
-                }
-                if (u32(seg, h.SegmentSignature) !== NT_HEAP_SIGNATURE) {
-                    this.notWalked("segment", base, "SegmentSignature is " + hex(u32(seg, h.SegmentSignature)) + ", not 0xffeeffee: the segment list is corrupt from here");
-                    return;
-                }
-                this.walkSegment(base, seg);
-                from = link;
-                link = this.readNumber(seg, h.SegmentListEntry);
-            }
-        }
-        walkSegment(base, seg) {
-            const h = this.layouts.heap.offsets;
-            const first = this.readNumber(seg, h.FirstEntry);
-            const last = this.readNumber(seg, h.LastValidEntry);
-            if (!(first >= base && first < last && last - first <= heapWalkLimits.maxSegmentBytes)) {
-                this.notWalked("segment", base, "FirstEntry " + hex(first) + " and LastValidEntry " + hex(last) + " do not make a segment");
-                return;
-            }
-            const ucrs = this.readUncommittedRanges(base, seg, first, last);
-            const ranges = [];
-            let cursor = first;
-            for (const ucr of ucrs) {
-                if (ucr.address > cursor)
-                    ranges.push([cursor, ucr.address]);
-                cursor = Math.max(cursor, ucr.address + ucr.size);
-            }
-            if (cursor < last)
-                ranges.push([cursor, last]);
-            // What the segment says it has committed bounds what is read: an uncommitted-range list that lost entries would
-            // otherwise send the walk through reserved pages that do not read, each costing reads to find (§2.2).
-            const committed = last - base - u32(seg, h.NumberOfUnCommittedPages) * 0x1000;
-            let budget = Math.max(committed, 0) + heapWalkLimits.segmentCommitSlack;
-            for (const [start, end] of ranges) {
-                const stop = Math.min(end, start + Math.max(budget, 0));
-                if (stop > start)
-                    this.walkRange(start, stop);
-                budget -= stop - start;
-                if (stop < end) {
-                    this.notWalked("segment range", stop, "the segment at " + hex(base) + " says " + hex(committed) + " bytes are committed; its uncommitted-range list accounts for less, so the range from " + hex(stop) + " to " + hex(last) + " was not read");
-                    return;
-                }
-            }
-        }
-        /** The segment's _HEAP_UCR_DESCRIPTORs (per-segment UCRSegmentList, §2.1: DbgHelpUtils, ntoseye), sorted. */
-        readUncommittedRanges(base, seg, first, last) {
-            const h = this.layouts.heap.offsets;
-            const u = ucrDescriptorLayout(this.ps);
-            const out = [];
-            const head = base + h.UCRSegmentList;
-            let link = this.readNumber(seg, h.UCRSegmentList);
-            const visited = {};
-            while (link !== head) {
-                if (out.length >= heapWalkLimits.maxUncommittedRangesPerSegment || !this.plausible(link) || visited[link]) {
-                    // Without the rest of the list, the walk still finds the holes: they do not read (live) or resync (dumps).
-                    this.notWalked("uncommitted-range list", base, "the segment's uncommitted-range list " + (visited[link] ? "loops" : "is corrupt") + " at " + hex(link));
-                    break;
-                }
-                visited[link] = true;
-                const descriptor = link - u.SegmentEntry;
-                const bytes = this.target.memory.read(addr(descriptor), u.size, "_HEAP_UCR_DESCRIPTOR");
-                if (bytes instanceof Unreadable) {
-                    this.notWalked("uncommitted-range list", base, bytes.describe(this.ps));
-                    break;
-                }
-                const address = this.readNumber(bytes, u.Address);
-                const size = this.readNumber(bytes, u.Size);
-                if (address >= first && address < last && size > 0 && size <= last - address)
-                    out.push({ address, size });
-                link = this.readNumber(bytes, u.SegmentEntry);
-            }
-            return out.sort((a, b) => a.address - b.address);
-        }
-        /** One committed range [start, end): read in large reads (holes found by halving), then block by block. */
-        walkRange(start, end) {
-            const read = this.target.memory.readPartial(addr(start), end - start);
-            for (const hole of read.unreadable) {
-                this.notWalked("segment range", num(hole.start), hole.size + " bytes are unreadable (pages missing from the dump or not committed)");
-            }
-            let cursor = start;
-            let previousSize = -1;
-            for (const segment of read.pieces) {
-                const piece = { start: num(segment.start), bytes: segment.bytes };
-                this.pieces.push(piece);
-                const pieceEnd = piece.start + piece.bytes.length;
-                if (cursor >= pieceEnd)
-                    continue;
-                if (cursor < piece.start) {
-                    // The block after a hole: find the next header that checks out, from the piece's start.
-                    const found = this.resync(piece, 0, end);
-                    if (found !== 0) {
-                        this.notWalked("segment range", piece.start, "after the unreadable bytes before " + hex(piece.start) + ", " +
-                            (found < 0 ? "no block header checks out up to " + hex(Math.min(pieceEnd, end)) : (found + " bytes were skipped to the next header that checks out at " + hex(piece.start + found))));
-                    }
-                    if (found < 0)
-                        continue;
-                    cursor = piece.start + found;
-                    previousSize = -1;
-                }
-                while (cursor + this.gran <= pieceEnd && cursor < end) {
-                    const off = cursor - piece.start;
-                    const e = decodeEntry(piece.bytes, off, this.ps, this.key);
-                    const blockBytes = e.size * this.gran;
-                    const reason = !e.checksumOk ? "its header fails the checksum (Size ^ Flags != SmallTagIndex after decoding with _HEAP.Encoding)"
-                        : e.size === 0 ? "its header has Size 0"
-                            : cursor + blockBytes > end ? "its Size (" + hex(blockBytes) + " bytes) runs past the committed range ending at " + hex(end)
-                                : !this.key && previousSize >= 0 && e.previousSize !== previousSize ? "its PreviousSize (" + e.previousSize + ") is not the size of the block before it (" + previousSize + ")"
-                                    : null;
-                    if (reason !== null) {
-                        const found = this.resync(piece, off + this.gran, end);
-                        const skipped = (found < 0 ? Math.min(pieceEnd, end) : piece.start + found) - cursor;
-                        this.notWalked("backend block", cursor, "the block at " + hex(cursor) + " is damaged: " + reason + "; " + skipped + " bytes skipped" +
-                            (found < 0 ? " to the end of the readable range" : " to the next header that checks out at " + hex(piece.start + found)));
-                        if (found < 0) {
-                            cursor = pieceEnd;
-                            break;
-                        }
-                        cursor = piece.start + found;
-                        previousSize = -1;
-                        continue;
-                    }
-                    this.classify(piece, off, e.flags, e.unusedBytes, blockBytes);
-                    previousSize = e.size;
-                    cursor += blockBytes;
-                }
-            }
-        }
-        /**
-         * The offset in `piece` of the next header that decodes and is followed by another that does and whose
-         * PreviousSize matches (or by the range's end); -1 when none. Headers are granule-aligned.
-         */
-        resync(piece, from, end) {
-            const bytes = piece.bytes;
-            const g = this.gran;
-            const limit = Math.min(bytes.length, end - piece.start);
-            for (let p = from + ((g - (from % g)) % g); p + g <= limit; p += g) {
-                const e = decodeEntry(bytes, p, this.ps, this.key);
-                if (!e.checksumOk || e.size === 0)
-                    continue;
-                const next = p + e.size * g;
-                if (next > limit)
-                    continue;
-                if (next === end - piece.start)
-                    return p;
-                if (next + g > bytes.length)
-                    continue;
-                const f = decodeEntry(bytes, next, this.ps, this.key);
-                if (f.checksumOk && f.size !== 0 && f.previousSize === e.size)
-                    return p;
-            }
-            return -1;
-        }
-        classify(piece, off, flags, unusedBytes, blockBytes) {
-            const entry = piece.start + off;
-            const bytes = piece.bytes;
-            if ((flags & ENTRY_BUSY) === 0) {
-                if (this.options.includeFree)
-                    this.part.free.push({ address: addr(entry + this.gran), size: blockBytes - this.gran, heap: this.heap, kind: "Backend" });
-                return;
-            }
-            if ((flags & ENTRY_INTERNAL) !== 0) {
-                // Internal: never listed. An LFH UserBlocks sits at its user pointer, after the +ust header when there is one
-                // (§3.2: ntdll allocates UserBlocks through RtlAllocateHeap, so +ust prefixes them too).
-                const ext = extendedHeader(bytes, off, unusedBytes, this.ps, off + blockBytes);
-                const userOff = ext ? ext.at + this.gran : off + this.gran;
-                const sig = this.userDataSignatureOffset();
-                if (sig >= 0 && userOff + sig + 4 <= bytes.length && u32(bytes, userOff + sig) === USERDATA_SIGNATURE) {
-                    this.regions.push({ userBlocks: piece.start + userOff, end: entry + blockBytes, piece });
-                }
-                else if (userOff + this.ps <= bytes.length && this.unsigned.length < heapWalkLimits.maxPartsNotWalkedPerHeap) {
-                    this.unsigned.push({ userBlocks: piece.start + userOff, end: entry + blockBytes, piece });
-                }
-                return;
-            }
-            // Busy + LAST_ENTRY: the guard before an uncommitted range or the segment end (§2.2, §10.4: classified by flags,
-            // never by size - ReactOS makes it one granule, a Win7 x86 transcript shows 0x20 bytes). Tested after the
-            // internal flag, so that an internal block that happens to be last still has its UserBlocks found.
-            if ((flags & ENTRY_LAST) !== 0)
-                return;
-            const area = userArea(bytes, off, blockBytes, unusedBytes, this.ps, false, this.previousSizeKey);
-            if (!area) {
-                this.notWalked("backend block", entry, "the busy block at " + hex(entry) + " has UnusedBytes " + hex(unusedBytes) + ", which fits no reading of a " + hex(blockBytes) + "-byte block");
-                return;
-            }
-            this.push("Backend", piece, entry, area.user, area.size, area.trace);
-        }
-        userDataSignatureOffset() {
-            const l = this.layouts.userData;
-            return isLayoutMissing(l) ? (this.ps === 8 ? (this.layouts.flavour === "win7" ? 0x18 : 0x14) : 0xc) : l.offsets.Signature;
-        }
-        push(kind, piece, header, userOff, size, traceOff) {
-            const bytes = piece.bytes;
-            const ps = this.ps;
-            // A light page heap's block (+hpa without /full: the page heap's NormalHeap is an NT heap) starts with a
-            // _DPH_BLOCK_INFORMATION (§6: DbgHelpUtils dph_entry, HeapStat ParseHeapRecord32's HPA branch): the caller's
-            // data, size and stack are after and in it; a freed one (delay-free queue) is no allocation.
-            const info = this.blockInfoSize;
-            if (kind !== "LFH" && size >= info && userOff + info <= bytes.length) {
-                const stamp = u32(bytes, userOff);
-                if (stamp === DPH_LIGHT_STAMP_FREED)
-                    return;
-                const requested = u32(bytes, userOff + (ps === 8 ? 0x10 : 0x8));
-                if (stamp === DPH_LIGHT_STAMP_BUSY && requested <= size - info) {
-                    const stackAt = userOff + (ps === 8 ? 0x30 : 0x18);
-                    if (u32(bytes, stackAt) !== 0 || (ps === 8 && u32(bytes, stackAt + 4) !== 0))
-                        traceOff = stackAt;
-                    userOff += info;
-                    size = requested;
-                }
-            }
-            let stackRecord = null;
-            if (traceOff >= 0 && traceOff + ps <= bytes.length) {
-                const lo = u32(bytes, traceOff);
-                const hi = ps === 8 ? u32(bytes, traceOff + 4) : 0;
-                if (plausibleTraceRecord(lo, hi, ps))
-                    stackRecord = new Address(hi, lo);
-            }
-            let firstPointer = null;
-            if (this.options.readFirstPointer && size >= ps && userOff + ps <= bytes.length) {
-                const value = new Address(ps === 8 ? u32(bytes, userOff + 4) : 0, u32(bytes, userOff));
-                // A zero names no type: left null, as for a block too small to hold a pointer.
-                if (!value.isNull)
-                    firstPointer = value;
-            }
-            this.add({ address: addr(piece.start + userOff), size, heap: this.heap, kind, header: addr(header), stackRecord, firstPointer });
-        }
-        add(block) {
-            this.part.blocks.push(block);
-            this.part.summary.blocks++;
-            this.part.summary.bytes += block.size;
-            if (this.options.onProgress && this.part.blocks.length % 4096 === 0)
-                this.options.onProgress(this.part.blocks.length);
-        }
-        // --- LFH (§3) ---
-        walkLfh() {
-            const ud = this.layouts.userData;
-            const ss = this.layouts.subsegment;
-            if (!isLayoutMissing(ss))
-                this.findDamagedUserBlocks(ss, isLayoutMissing(ud) ? -1 : ud.offsets.Signature);
-            if (this.regions.length === 0)
-                return;
-            const missing = isLayoutMissing(ud) ? ud : isLayoutMissing(ss) ? ss : null;
-            const keyProblem = this.layouts.flavour === "win81" && this.layouts.lfhKey === null ? this.layouts.lfhKeyProblem : null;
-            if (missing || keyProblem) {
-                const why = missing ? "no layout for " + missing.typeName + ": " + missing.reason : keyProblem;
-                this.notWalked("LFH UserBlocks", this.regions[0].userBlocks, this.regions.length + " LFH UserBlocks (the first at " + hex(this.regions[0].userBlocks) + ") not walked: " + why);
-                return;
-            }
-            for (const region of this.regions)
-                this.walkRegion(region, ud, ss);
-        }
-        /**
-         * An internal block whose first pointer leads to a subsegment (in memory already read: zones live in the heap's
-         * segments) whose UserBlocks points back at it is a UserBlocks whose signature is damaged: named, its blocks not
-         * listed (they cannot be told from stale bytes without the header).
-         */
-        findDamagedUserBlocks(ss, signatureOffset) {
-            for (const c of this.unsigned) {
-                const off = c.userBlocks - c.piece.start;
-                const subsegment = this.readNumber(c.piece.bytes, off);
-                if (!this.plausible(subsegment))
-                    continue;
-                let back = -1;
-                for (const p of this.pieces) {
-                    const at = subsegment + ss.offsets.UserBlocks - p.start;
-                    if (at >= 0 && at + this.ps <= p.bytes.length) {
-                        back = this.readNumber(p.bytes, at);
-                        break;
-                    }
-                }
-                if (back !== c.userBlocks)
-                    continue;
-                const found = signatureOffset >= 0 && off + signatureOffset + 4 <= c.piece.bytes.length ? hex(u32(c.piece.bytes, off + signatureOffset)) : "unreadable";
-                this.notWalked("LFH UserBlocks", c.userBlocks, "its subsegment at " + hex(subsegment) + " points to it, but its signature is " + found + ", not 0xf0e0d0c0: its LFH blocks are not listed");
-            }
-        }
-        /** Bytes at `at` from the ranges already read (zones and subsegments live in the heap's own segments), else read. */
-        bytesAt(at, size, what) {
-            for (const p of this.pieces) {
-                if (at >= p.start && at + size <= p.start + p.bytes.length)
-                    return { bytes: p.bytes, off: at - p.start };
-            }
-            const read = this.target.memory.read(addr(at), size, what);
-            return read instanceof Unreadable ? read : { bytes: read, off: 0 };
-        }
-        walkRegion(region, ud, ss) {
-            const ps = this.ps;
-            const g = this.gran;
-            const ub = region.userBlocks;
-            const bytes = region.piece.bytes;
-            const base = region.piece.start;
-            const hdr = ub - base;
-            const headerEnd = hdr + Math.max(ud.size, ud.offsets.Signature + 4);
-            if (headerEnd > bytes.length) {
-                this.notWalked("LFH UserBlocks", ub, "the UserBlocks header runs into unreadable memory");
-                return;
-            }
-            const subsegment = this.readNumber(bytes, hdr + ud.offsets.SubSegment);
-            if (!this.plausible(subsegment)) {
-                this.notWalked("LFH UserBlocks", ub, "its SubSegment pointer " + hex(subsegment) + " is not an address in the process");
-                return;
-            }
-            const s = this.bytesAt(subsegment, ss.size, "_HEAP_SUBSEGMENT");
-            if (s instanceof Unreadable) {
-                this.notWalked("LFH UserBlocks", ub, "its _HEAP_SUBSEGMENT " + s.describe(ps));
-                return;
-            }
-            // A UserBlocks whose subsegment no longer points back is cached or retired (_LFH_HEAP.UserBlockCache): it holds
-            // no busy blocks (§3.2 A; MemProcFS, DbgHelpUtils validate the back pointer the same way).
-            if (this.readNumber(s.bytes, s.off + ss.offsets.UserBlocks) !== ub)
-                return;
-            const blockSize = u16(s.bytes, s.off + ss.offsets.BlockSize);
-            const count = u16(s.bytes, s.off + ss.offsets.BlockCount);
-            const blockBytes = blockSize * g;
-            let first;
-            let stride = blockBytes;
-            // MemProcFS VmmHeapAlloc_NtInitLfhUserData_VerifyEncoded: FirstAllocationOffset 8-aligned, at least 0x40 (x64) /
-            // 0x20 (x86) past the header, within a page; and here the stride must be the subsegment's BlockSize * gran.
-            const minFirst = this.layouts.flavour === "win7" ? ud.size : ps === 8 ? 0x40 : 0x20;
-            const fits = (f, s) => blockSize !== 0 && s === blockBytes && f % 8 === 0 && f >= minFirst && f <= 0x1000;
-            if (this.layouts.flavour === "win7") {
-                first = ud.size; // blocks right after the header (HeapStat, MemProcFS, DbgHelpUtils)
-            }
-            else {
-                const raw = u32(bytes, hdr + ud.offsets.EncodedOffsets);
-                if (this.layouts.flavour === "win8") {
-                    first = raw & 0xffff; // a plain FirstAllocationOffset on 8.0 (HeapStat x86)
-                }
-                else {
-                    const d = decodeLfhOffsets(raw, ub >>> 0, this.frontEndHeap >>> 0, this.layouts.lfhKey);
-                    first = d.first;
-                    stride = d.stride;
-                    // MemProcFS tries the plain reading first (FirstAllocationOffset == 0x40 / 0x20, as on 8.0): taken here only
-                    // when the keyed one does not check out, for a build misreported as 8.1+.
-                    if (!fits(first, stride) && fits(raw & 0xffff, raw >>> 16) && (raw & 0xffff) === minFirst) {
-                        first = raw & 0xffff;
-                        stride = raw >>> 16;
-                        this.note("LFH offsets read in clear (as Windows 8.0 stores them) where RtlpLFHKey did not decode them");
-                    }
-                }
-            }
-            if (!fits(first, stride)) {
-                this.notWalked("LFH UserBlocks", ub, "its block offsets do not check out (first block at +" + hex(first) + ", stride " + hex(stride) + ", BlockSize " + blockSize +
-                    (this.layouts.flavour === "win81" ? "): RtlpLFHKey or the _HEAP.FrontEndHeap it is combined with may be wrong" : ")"));
-                return;
-            }
-            if (ub + first + count * stride > region.end) {
-                this.notWalked("LFH UserBlocks", ub, count + " blocks of " + hex(stride) + " bytes do not fit the UserBlocks' backend block ending at " + hex(region.end));
-                return;
-            }
-            let bitmap = null;
-            if (this.layouts.flavour !== "win7") {
-                // _RTL_BITMAP(_EX) {SizeOfBitMap; Buffer}: Buffer normally points at BitmapData inside the header (§3.1).
-                const bm = hdr + ud.offsets.BusyBitmap;
-                const bits = unsigned(bytes, bm, ps);
-                const buffer = this.readNumber(bytes, bm + ps);
-                const found = bits >= count && this.plausible(buffer) ? this.bytesAt(buffer, Math.ceil(count / 8) || 1, "LFH busy bitmap") : null;
-                if (!found || found instanceof Unreadable) {
-                    this.notWalked("LFH UserBlocks", ub, "its busy bitmap (" + bits + " bits at " + hex(buffer) + ") cannot be read for " + count + " blocks");
-                    return;
-                }
-                bitmap = found;
-            }
-            const unusedAt = ps === 8 ? 15 : 7;
-            for (let i = 0; i < count; i++) {
-                const slot = hdr + first + i * stride;
-                if (slot + g > bytes.length) {
-                    this.notWalked("LFH UserBlocks", ub, "blocks " + i + " to " + (count - 1) + " are in unreadable memory");
-                    return;
-                }
-                const unused = bytes[slot + unusedAt];
-                // Busy: the bitmap bit where there is one (DEC sets it on allocation; MemProcFS, ntoseye read it) and the
-                // header's unused count (0x80 alone = free: HeapStat, DbgHelpUtils). Both must say busy: a block freed onto the
-                // DelayFreeList keeps its bit but not its count (§3.3, DelayFreeList semantics unconfirmed), and a set bit over a
-                // free header is no allocation a leak report can name.
-                const bitBusy = bitmap === null || ((bitmap.bytes[bitmap.off + (i >> 3)] >> (i & 7)) & 1) === 1;
-                const headerBusy = (unused & 0x3f) !== 0;
-                if (!(bitBusy && headerBusy)) {
-                    if (this.options.includeFree && !headerBusy) {
-                        const free = { address: addr(base + slot + g), size: stride - g, heap: this.heap, kind: "LFH" };
-                        this.part.free.push(free);
-                    }
-                    continue;
-                }
-                const area = userArea(bytes, slot, stride, unused, ps, true, this.previousSizeKey);
-                if (!area) {
-                    this.notWalked("LFH block", base + slot, "the LFH block at " + hex(base + slot) + " has UnusedBytes " + hex(unused) + ", which fits no reading of a " + hex(stride) + "-byte block");
-                    continue;
-                }
-                this.push("LFH", region.piece, base + slot, area.user, area.size, area.trace);
-            }
-        }
-        // --- virtual blocks (§2.6, §10.8) ---
-        walkVirtualBlocks(header) {
-            const h = this.layouts.heap.offsets;
-            const e = this.layouts.virtualEntry;
-            const ps = this.ps;
-            const g = this.gran;
-            const head = this.heapAt + h.VirtualAllocdBlocks;
-            let link = this.readNumber(header, h.VirtualAllocdBlocks);
-            let from = head;
-            const visited = {};
-            // Entry, the +ust prefix (trace pointer, extended header) and the start of the user data (its first pointer, or
-            // a UserBlocks header up to its signature, or a light page heap's block information), in one read.
-            const readSize = e.size + 2 * g + pageHeapLayout(ps).blockInfoSize + ps;
-            let count = 0;
-            while (link !== head) {
-                if (count >= heapWalkLimits.maxVirtualBlocksPerHeap || !this.plausible(link) || visited[link]) {
-                    this.notWalked("virtual block list", from, visited[link]
-                        ? "the list loops: the link at " + hex(from) + " leads back to " + hex(link)
-                        : count >= heapWalkLimits.maxVirtualBlocksPerHeap ? "more than " + heapWalkLimits.maxVirtualBlocksPerHeap + " virtual blocks (maxVirtualBlocksPerHeap)"
-                            : "the link at " + hex(from) + " holds " + hex(link) + ", not an address in the process");
-                    return;
-                }
-                visited[link] = true;
-                count++;
-                const bytes = this.target.memory.read(addr(link), readSize, "_HEAP_VIRTUAL_ALLOC_ENTRY", false);
-                if (bytes instanceof Unreadable) {
-                    this.notWalked("virtual block list", link, "the virtual block " + bytes.describe(ps));
-                    return;
-                }
-                this.virtualBlock(link, bytes, e);
-                from = link;
-                link = this.readNumber(bytes, e.offsets.Entry);
-            }
-        }
-        virtualBlock(entry, bytes, e) {
-            const ps = this.ps;
-            const g = this.gran;
-            const commit = unsigned(bytes, e.offsets.CommitSize, e.sizes.CommitSize || ps);
-            const busy = e.offsets.BusyBlock;
-            // BusyBlock: encoded like any header; its Size holds the unused bytes, the header (and +ust prefix) included
-            // (§2.6: HeapStat, DbgHelpUtils; §10.8: user size = CommitSize - BusyBlock.Size).
-            const d = decodeEntry(bytes, busy, ps, this.key);
-            if (!d.checksumOk || d.size > commit) {
-                this.notWalked("virtual block", entry, "its BusyBlock header " + (d.checksumOk ? "holds " + hex(d.size) + " unused bytes, more than its " + hex(commit) + " committed" : "fails the checksum"));
-                return;
-            }
-            // +ust (§4.3, §10.8): the trace pointer right after the entry, then an extended header (signature 5, EntryOffset
-            // 2, the interceptor's index), user data after it. Detected per block, not per process (§4.1).
-            const ext = busy + 2 * g;
-            const f = ps === 8 ? ext + 8 : ext;
-            const ust = bytes[f + 7] === EXTENDED_SIGNATURE && bytes[f + 6] === 2 && u16(bytes, f) !== 0;
-            const userOff = ust ? e.size + 2 * g : e.size;
-            if (this.userBlocksInVirtualBlock(entry, bytes, userOff, commit))
-                return;
-            const piece = { start: entry, bytes };
-            this.push("Virtual", piece, entry, userOff, commit - d.size, ust ? e.size : -1);
-        }
-        /**
-         * A virtual block that holds an LFH UserBlocks (x86: UserBlocks up to 0xF0000 bytes can exceed the virtual-block
-         * threshold, §3.2 U): signed 0xF0E0D0C0 and its subsegment pointing back. Read whole (at most
-         * maxUserBlocksBytes) and walked as an LFH region; the block itself is heap-internal, never listed. A user block
-         * whose bytes happen to look signed is told apart by the subsegment's back pointer.
-         */
-        userBlocksInVirtualBlock(entry, bytes, userOff, commit) {
-            const sig = this.userDataSignatureOffset();
-            const ss = this.layouts.subsegment;
-            if (isLayoutMissing(ss) || userOff + sig + 4 > bytes.length || u32(bytes, userOff + sig) !== USERDATA_SIGNATURE)
-                return false;
-            const ub = entry + userOff;
-            const subsegment = this.readNumber(bytes, userOff);
-            if (!this.plausible(subsegment))
-                return false;
-            const s = this.bytesAt(subsegment, ss.size, "_HEAP_SUBSEGMENT");
-            if (s instanceof Unreadable || this.readNumber(s.bytes, s.off + ss.offsets.UserBlocks) !== ub)
-                return false;
-            const size = Math.min(commit, heapWalkLimits.maxUserBlocksBytes);
-            const read = this.target.memory.readPartial(addr(entry), size);
-            const whole = read.pieces.length > 0 && num(read.pieces[0].start) === entry ? read.pieces[0] : null;
-            if (!whole) {
-                this.notWalked("LFH UserBlocks", ub, "the virtual block at " + hex(entry) + " that holds it is unreadable");
-                return true;
-            }
-            this.regions.push({ userBlocks: ub, end: entry + whole.bytes.length, piece: { start: entry, bytes: whole.bytes } });
-            return true;
-        }
-    }
-
-    function walkPageHeap(target, heap, options) {
-        const ps = target.pointerSize;
-        const l = pageHeapLayout(ps);
-        const part = { summary: { heap, type: "PageHeap", lfh: false, blocks: 0, bytes: 0, layout: l.label }, blocks: [], free: [], notWalked: [] };
-        // The layouts are the two dt dumps' (§6): where a build differs, the debugger's own listing is the way out.
-        const hint = messages.heapWalkPageHeapHint(heap.format(ps));
-        const notWalked = (address, reason) => {
-            if (part.notWalked.length < heapWalkLimits.maxPartsNotWalkedPerHeap)
-                part.notWalked.push({ heap, part: "page heap", address, reason: reason + hint });
-        };
-        const root = heap.add(0x1000);
-        const rootBytes = target.memory.read(root, l.busyNodesTable + l.rightChild + ps, "_DPH_HEAP_ROOT");
-        if (rootBytes instanceof Unreadable) {
-            notWalked(root, "a full page heap (+hpa) whose root " + rootBytes.describe(ps));
-            return part;
-        }
-        if (u32(rootBytes, l.rootSignature) !== DPH_ROOT_SIGNATURE) {
-            notWalked(root, "a full page heap (+hpa) whose root has the signature 0x" + u32(rootBytes, l.rootSignature).toString(16) + ", not 0xffeeddcc");
-            return part;
-        }
-        const pending = [];
-        const visited = new Set();
-        const first = pointer(rootBytes, l.busyNodesTable + l.rightChild, ps);
-        if (!first.isNull)
-            pending.push(first);
-        while (pending.length > 0) {
-            const node = pending.pop();
-            if (visited.size >= heapWalkLimits.maxPageHeapBlocks) {
-                notWalked(node, "more than " + heapWalkLimits.maxPageHeapBlocks + " busy nodes (maxPageHeapBlocks): the table is taken as corrupt from here");
-                break;
-            }
-            if (!isPlausibleUserAddress(node, ps)) {
-                notWalked(null, "a BusyNodesTable link holds " + node.format(ps) + ", not an address in the process: that subtree is not walked");
-                continue;
-            }
-            if (visited.has(node.key)) {
-                notWalked(node, "the BusyNodesTable loops back to the node at " + node.format(ps) + ": walked once");
-                continue;
-            }
-            visited.add(node.key);
-            const bytes = target.memory.read(node, l.nodeSize, "_DPH_HEAP_BLOCK", false);
-            if (bytes instanceof Unreadable) {
-                notWalked(node, "the node " + bytes.describe(ps) + ": its subtree is not walked");
-                continue;
-            }
-            for (const child of [pointer(bytes, l.rightChild, ps), pointer(bytes, l.leftChild, ps)])
-                if (!child.isNull)
-                    pending.push(child);
-            const user = pointer(bytes, l.userAllocation, ps);
-            const size = ps === 8 ? u32(bytes, l.userRequestedSize) + u32(bytes, l.userRequestedSize + 4) * 0x100000000 : u32(bytes, l.userRequestedSize);
-            const trace = pointer(bytes, l.stackTrace, ps);
-            if (!isPlausibleUserAddress(user, ps) || user.lo < l.blockInfoSize) {
-                notWalked(node, "the node's pUserAllocation " + user.format(ps) + " is not an address in the process");
-                continue;
-            }
-            // The stamp before the user data says busy (0xABCDBBBB) or freed and waiting in the delay queue (0xABCDBBBA);
-            // its RequestedSize must be the node's (HeapStat, DbgHelpUtils check the stamps).
-            const info = target.memory.read(user.subtract(l.blockInfoSize), l.blockInfoSize + ps, "_DPH_BLOCK_INFORMATION", false);
-            if (info instanceof Unreadable) {
-                notWalked(user, "the block information before " + user.format(ps) + " " + info.describe(ps));
-                continue;
-            }
-            const stamp = u32(info, 0);
-            const requested = u32(info, l.blockInfoRequestedSize);
-            if (stamp === DPH_STAMP_FREED) {
-                if (options.includeFree)
-                    part.free.push({ address: user, size, heap, kind: "PageHeap" });
-                continue;
-            }
-            if (stamp !== DPH_STAMP_BUSY || requested !== size) {
-                notWalked(user, "the block at " + user.format(ps) + " has StartStamp 0x" + stamp.toString(16) + " and RequestedSize 0x" + requested.toString(16) +
-                    " (node: 0x" + size.toString(16) + "), not a busy page-heap block's");
-                continue;
-            }
-            const firstPointer = options.readFirstPointer && size >= ps ? pointer(info, l.blockInfoSize, ps) : null;
-            part.blocks.push({
-                address: user,
-                size,
-                heap,
-                kind: "PageHeap",
-                header: node,
-                // An _RTL_STACK_TRACE_ENTRY in RtlpStackTraceDataBase (§6), read by the same TraceReader (Depth, frames).
-                stackRecord: trace.isNull || !isPlausibleUserAddress(trace, ps) ? null : trace,
-                firstPointer: firstPointer && !firstPointer.isNull ? firstPointer : null,
-            });
-            part.summary.blocks++;
-            part.summary.bytes += size;
-            if (options.onProgress && part.blocks.length % 4096 === 0)
-                options.onProgress(part.blocks.length);
-        }
-        return part;
-    }
-
-    function isHeapWalkFailure(value) {
-        return typeof value === "object" && value !== null && value.kind === "heapWalkFailed";
-    }
-    /**
-     * The heap at `heap` by its signature: 0xFFEEFFEE NT heap (a page heap when ForceFlags has HEAP_FLAG_PAGE_ALLOCS and
-     * its DPH root, one page on, is signed 0xFFEEDDCC), 0xDDEEDDEE segment heap, else a page heap's fake handle or not a
-     * heap (MemProcFS VmmHeap_InitializeInternal, ntoseye classify, DbgHelpUtils is_process_heap; ReactOS
-     * RtlpDphPointerFromHandle).
-     */
-    function classifyHeap(target, heap, forceFlagsOffset, headerSize = 0) {
-        const ps = target.pointerSize;
-        const c = heapConstants(ps);
-        const size = Math.max(c.signatureOffset + 4, forceFlagsOffset === null ? 0 : forceFlagsOffset + 4);
-        // The whole _HEAP header when it reads (cached: the NT walker's own read of it is then free), else the signature.
-        const whole = headerSize > size ? target.memory.read(heap, headerSize, "_HEAP") : null;
-        const bytes = whole && !(whole instanceof Unreadable) ? whole : target.memory.read(heap, size, "heap signature");
-        if (bytes instanceof Unreadable)
-            return { type: "Unknown", reason: "its first bytes are unreadable (" + bytes.describe(ps) + ")" };
-        const signature = u32(bytes, c.signatureOffset);
-        if (signature === SEGMENT_HEAP_SIGNATURE$1)
-            return { type: "Segment", reason: null };
-        // ForceFlags' page-heap bit makes it a page heap even when its root is damaged: the page-heap walk names that.
-        const pageHeapFlag = signature === NT_HEAP_SIGNATURE && forceFlagsOffset !== null && (u32(bytes, forceFlagsOffset) & HEAP_FLAG_PAGE_ALLOCS) !== 0;
-        if (pageHeapFlag)
-            return { type: "PageHeap", reason: null };
-        if (signature !== NT_HEAP_SIGNATURE) {
-            const root = target.memory.read(heap.add(0x1000), 4, "page heap root");
-            if (!(root instanceof Unreadable) && u32(root, 0) === DPH_ROOT_SIGNATURE)
-                return { type: "PageHeap", reason: null };
-        }
-        if (signature === NT_HEAP_SIGNATURE)
-            return { type: "NT", reason: null };
-        return {
-            type: "Unknown",
-            reason: "the signature at +0x" + c.signatureOffset.toString(16) + " is 0x" + signature.toString(16) +
-                ": neither an NT heap (0xffeeffee) nor a segment heap (0xddeeddee), and no page-heap root (0xffeeddcc) one page on",
-        };
-    }
-    /**
-     * Walks every heap of the current process, or only `onlyHeap`. A kernel session, a missing PEB and a handle that is
-     * not a heap are failures with a message; everything else comes back, with what could not be walked in notWalked.
-     */
-    function walkProcessHeaps(target, options, onlyHeap) {
-        const fail = (message) => ({ kind: "heapWalkFailed", message });
-        if (target.isKernel)
-            return fail(messages.heapWalkKernel());
-        const ps = target.pointerSize;
-        const peb = target.pebAddress();
-        if (!peb)
-            return fail(messages.virtblocksNoPeb());
-        const process = readProcessHeaps(target, peb, heapConstants(ps));
-        if (process instanceof Unreadable)
-            return fail(messages.unreadable("the PEB's heap list", process.address.format(ps)).replace("; the rest is shown.", "."));
-        const result = { free: [], heaps: [], blocks: [], notWalked: [], ust: (process.ntGlobalFlag & FLG_USER_STACK_TRACE_DB) !== 0 };
-        if (process.problem)
-            result.notWalked.push({ heap: peb, part: "PEB heap list", address: peb, reason: process.problem });
-        const build = target.windowsBuild();
-        const layouts = resolveNtHeapLayouts(target, build);
-        const forceFlags = isLayoutMissing(layouts) ? null : layouts.heap.offsets.ForceFlags;
-        const headerSize = isLayoutMissing(layouts) ? 0 : ntHeapHeaderSize(layouts, ps);
-        let heaps = process.heaps;
-        if (onlyHeap) {
-            if (onlyHeap.isNull || !isPlausibleUserAddress(onlyHeap, ps))
-                return fail(messages.heapWalkNotAHeap(onlyHeap.format(ps), "not a user-mode address of this process"));
-            const listed = heaps.some((h) => h.equals(onlyHeap));
-            // A handle the PEB lists is the process's heap even when damaged: walked (and named not walked) like the others,
-            // so a caller walking the heaps one by one gets the same answer as a walk of them all.
-            const kind = classifyHeap(target, onlyHeap, forceFlags, headerSize);
-            if (kind.type === "Unknown" && !listed)
-                return fail(messages.heapWalkNotAHeap(onlyHeap.format(ps), kind.reason || "no heap signature"));
-            if (!listed)
-                result.notWalked.push({ heap: onlyHeap, part: "PEB heap list", address: peb, reason: messages.heapWalkNotInPeb(onlyHeap.format(ps)) });
-            heaps = [onlyHeap];
-        }
-        for (const heap of heaps) {
-            const kind = classifyHeap(target, heap, forceFlags, headerSize);
-            let part;
-            try {
-                part = walkOne(target, heap, kind, layouts, options);
-            }
-            catch (e) {
-                // Target data never throws in the walkers; this keeps a bug in one heap from losing the others.
-                part = emptyPart(heap, kind.type, "", "heap", "the walk stopped on an internal error: " + String(e));
-            }
-            result.heaps.push(part.summary);
-            for (const b of part.blocks)
-                result.blocks.push(b);
-            for (const f of part.free)
-                result.free.push(f);
-            for (const n of part.notWalked)
-                result.notWalked.push(n);
-        }
-        return result;
-    }
-    function walkOne(target, heap, kind, layouts, options) {
-        target.pointerSize;
-        switch (kind.type) {
-            case "NT":
-                if (isLayoutMissing(layouts))
-                    return emptyPart(heap, "NT", "", "heap", messages.heapWalkNoLayout(layouts.typeName + ": " + layouts.reason));
-                return walkNtHeap(target, heap, layouts, options);
-            case "Segment":
-                return walkSegmentHeap(target, heap, options);
-            case "PageHeap":
-                return walkPageHeap(target, heap, options);
-            default:
-                return emptyPart(heap, "Unknown", "", "heap", kind.reason || "not a heap");
-        }
-    }
-    function emptyPart(heap, type, layout, part, reason) {
-        return {
-            summary: { heap, type, lfh: false, blocks: 0, bytes: 0, layout },
-            blocks: [],
-            free: [],
-            notWalked: [{ heap, part, address: heap, reason }],
-        };
     }
 
     // Which frame of an allocation stack names the code that leaks (userheap-facts §10.5, DESIGN output convention 3):
