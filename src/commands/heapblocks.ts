@@ -8,6 +8,7 @@ import { Address } from "../core/address";
 import { messages } from "../core/messages";
 import { plural } from "../render/format";
 import { nextBlock, sizeText } from "../render/report";
+import { namedCollection } from "../host/model";
 import type { HeapBlock, HeapBlockKind } from "../heap/heap-blocks";
 import { typePointerOf } from "../heap/groups";
 import { StackRecordReader } from "../heap/stack-records";
@@ -132,9 +133,9 @@ function blocksResult(ctx: CommandContext, run: HeapRun): HeapBlocksResult {
     ]),
   );
   return {
-    Blocks: blocks,
+    Blocks: namedCollection(blocks, "allocation", "allocations"),
     Heaps: heapRecords(walk.heaps, ps),
-    NotWalked: notWalkedRecords(walk.notWalked, ps),
+    NotWalked: namedCollection(notWalkedRecords(walk.notWalked, ps), "part", "parts"),
     StacksRecorded: walk.ust,
     toString: () => plural(blocks.length, "busy allocation") + ", " + sizeText(bytes) + ", " + plural(walk.heaps.length, "heap"),
   };

@@ -13,6 +13,7 @@ import { readTargetFacts } from "../snapshot/target-facts";
 import { raiseHint, workLimit } from "../core/limits";
 import { plural } from "../render/format";
 import { NextStep, sizeText } from "../render/report";
+import { namedCollection } from "../host/model";
 import { HeapGroup, countsByKey, groupBlocks, groupGrowth, ratePerSecond } from "../heap/groups";
 import { LeakReportView, ReportMode, ShownGroup, reportLines } from "../heap/leak-report";
 import { StackRecordReader, recordOffsets } from "../heap/stack-records";
@@ -315,7 +316,7 @@ export function present(ctx: CommandContext, run: HeapRun, namer: FrameNamer, p:
   return {
     Groups: records,
     Heaps: heapRecords(walk.heaps, ps),
-    NotWalked: notWalkedRecords(walk.notWalked, ps),
+    NotWalked: namedCollection(notWalkedRecords(walk.notWalked, ps), "part", "parts"),
     Mode: p.mode,
     Allocations: p.allocations,
     Bytes: p.bytes,

@@ -27,6 +27,24 @@ const COLLECTION_NOUNS: { [field: string]: [string, string] } = {
 };
 
 /**
+ * A collection that names its own elements wins over its field name: `Blocks` holds virtual blocks in !virtblocks but
+ * heap allocations in @$heapblocks. A command marks such an array with a non-enumerable `collectionNoun` property
+ * ([singular, plural]); being non-enumerable, it is invisible to dx and LINQ.
+ */
+const COLLECTION_NOUN_PROPERTY = "collectionNoun";
+
+/** Names `items`' elements for dx ("46 allocations") and returns the same array. */
+export function namedCollection<T>(items: T[], singular: string, pluralNoun: string): T[] {
+  Object.defineProperty(items, COLLECTION_NOUN_PROPERTY, { value: [singular, pluralNoun], enumerable: false });
+  return items;
+}
+
+function ownNoun(items: unknown[]): [string, string] | undefined {
+  const own = (items as unknown as { [key: string]: unknown })[COLLECTION_NOUN_PROPERTY];
+  return Array.isArray(own) && own.length === 2 && typeof own[0] === "string" && typeof own[1] === "string" ? [own[0], own[1]] : undefined;
+}
+
+/**
  * `noun` names a returned collection's elements (["virtual block", "virtual blocks"]). dx displays an array through its
  * toString, which for an array joins every element with commas (jsprovider-api.md §2.7): thousands of records on one
  * line. Each array gets a one-line toString instead ("189 virtual blocks") and stays an array, so LINQ still works.
@@ -39,7 +57,7 @@ export function toModel(value: unknown, depth = 0, noun?: [string, string]): unk
   if (depth > MAX_DEPTH) return String(value);
   if (Array.isArray(value)) {
     const out = value.map((v) => toModel(v, depth + 1));
-    const names = noun || ["entry", "entries"];
+    const names = ownNoun(value) || noun || ["entry", "entries"];
     const text = out.length + " " + (out.length === 1 ? names[0] : names[1]);
     Object.defineProperty(out, "toString", { value: () => text, enumerable: false });
     return out;

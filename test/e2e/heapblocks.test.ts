@@ -110,6 +110,16 @@ describe("@$heapblocks over an NT heap, a segment heap and a full page heap", ()
     expect(printedLines(r.output)[0]).toBe("8 busy allocations, 0x3070c (194 KB), in 3 heaps; allocation stacks recorded (+ust).");
   });
 
+  test("dx names each collection: allocations, heaps, parts not walked", () => {
+    expect(String(result.Blocks)).toBe("8 allocations");
+    expect(String(result.Heaps)).toBe("3 heaps");
+    expect(String(result.NotWalked)).toBe("0 parts");
+    expect(String(result.Blocks[0].Stack)).toMatch(/^\d+ frames?$/);
+    const leaks = run(session, "!heapleaks").value as { Groups: unknown[]; NotWalked: unknown[] };
+    expect(String(leaks.Groups)).toBe("3 groups");
+    expect(String(leaks.NotWalked)).toBe("0 parts");
+  });
+
   test("one heap: only its blocks", () => {
     const one = run(session, "dx @$heapblocks(0x" + m.sh.heap.toString(16) + ")").value as BlocksResult;
     expect(one.Blocks.length).toBe(6);
