@@ -84,7 +84,7 @@ const command = {
       { name: '"compare", "C:\\\\cases\\\\before.json"', text: "the groups that grew from that file to this target" },
     ],
     records: [
-      { name: "Groups", text: "Stack, StackRecord, Size (size groups), Type, Allocations, Bytes, Example, Caller; DeltaAllocations, DeltaBytes, BytesPerSecond when growth is shown" },
+      { name: "Groups", text: "Stack, StackRecord, Size (size groups), Type, Allocations, Bytes, Example, Caller; DeltaAllocations, DeltaBytes, BytesPerSecond when growth is shown (live or compare)" },
       { name: "Heaps / NotWalked", text: "each heap walked with its blocks and bytes; each part not walked with its reason" },
     ],
     examples: [
@@ -233,7 +233,7 @@ export function present(ctx: CommandContext, run: HeapRun, namer: FrameNamer, p:
   const stackGroups = workLimit("maxHeapStackGroups");
   const records: HeapGroupRecord[] = [];
   const shown: ShownGroup[] = [];
-  const rateOf = (delta: number | null) => (delta === null || p.mode !== "growth" ? null : ratePerSecond(delta, p.seconds));
+  const rateOf = (delta: number | null) => (delta === null || (p.mode !== "growth" && p.mode !== "compare") ? null : ratePerSecond(delta, p.seconds));
   let stacksSkipped = 0;
   p.list.forEach((s, i) => {
     const g = s.group;
@@ -268,7 +268,7 @@ export function present(ctx: CommandContext, run: HeapRun, namer: FrameNamer, p:
     if (s.deltaBytes !== null) {
       record.DeltaAllocations = s.deltaAllocations || 0;
       record.DeltaBytes = s.deltaBytes;
-      if (p.mode === "growth") record.BytesPerSecond = rate;
+      record.BytesPerSecond = rate;
     }
     records.push(record);
     if (i < TABLE_ROWS) {

@@ -12,7 +12,7 @@ import { limits } from "../core/limits";
 import { describeArg } from "../core/args";
 import { VERSION } from "../core/version";
 import { renderTable } from "../render/table";
-import { groupDigits, humanBytes, plural } from "../render/format";
+import { duration, groupDigits, humanBytes, plural } from "../render/format";
 import { loadDescriptions } from "../pool/usage";
 import { readUsageSaying } from "../pool/usage-read";
 import { TagDescriptions, describeTag } from "../pool/pooltag-file";
@@ -217,15 +217,6 @@ export function compareSnapshot(given: CommandContext, path: string): unknown {
     toString: () => "'" + g.tag + "' +" + sizeText(g.bytesNow - g.bytesThen) + (rate(g) === null ? "" : ", " + humanBytes(Math.round(rate(g) as number)) + "/s"),
   }));
   return { Tags: records, Seconds: seconds, toString: () => plural(records.length, "tag") + " grew since the snapshot" };
-}
-
-/** `7,200 s (2.0 h)`: seconds for the rate's arithmetic, a larger unit to read. */
-export function duration(seconds: number): string {
-  const s = Math.abs(seconds);
-  const text = groupDigits(Math.round(s)) + " s";
-  if (s < 120) return s.toFixed(1) + " s";
-  const unit = s < 7200 ? (s / 60).toFixed(1) + " min" : s < 172800 ? (s / 3600).toFixed(1) + " h" : (s / 86400).toFixed(1) + " days";
-  return text + " (" + unit + ")";
 }
 
 function shortText(text: string, max: number): string {

@@ -1,7 +1,7 @@
 // The text of !heapleaks (issue 20, DESIGN "Output conventions"): the answer first (the top group's caller with its
 // source line, bytes and count), the layout lines, the groups, the stacks of the top groups, the heaps walked and
 // the parts not walked, then one Next: block. Pure: a view in, lines out; the command fills the view.
-import { groupDigits, plural } from "../render/format";
+import { duration, groupDigits, plural } from "../render/format";
 import { NextStep, nextBlock, sizeText } from "../render/report";
 import { Column, renderTable } from "../render/table";
 import { vftableClass } from "../pool/pointers";
@@ -98,7 +98,7 @@ export function answerLines(v: LeakReportView): string[] {
   const total = sizeText(v.bytes) + " in " + plural(v.allocations, "allocation");
   const unit = v.ust ? ["stack", "stacks"] : ["group", "groups"];
   if (v.mode === "growth" || v.mode === "compare") {
-    const over = v.seconds === null ? "" : " over " + v.seconds.toFixed(1) + " s of target time";
+    const over = v.seconds === null ? "" : " over " + duration(v.seconds) + " of target time";
     if (!top) {
       lines.push("No allocation group grew since " + v.since + over + " (" + total + " now).");
       return lines;
@@ -140,13 +140,13 @@ export function groupTable(v: LeakReportView): string[] {
   const columns: Column<Row>[] = [{ header: "#", align: "right", value: (r: Row) => String(r.i + 1) }];
   if (growth) {
     columns.push(
-      { header: "Delta bytes", align: "right" as const, value: (r: Row) => "+" + groupDigits(r.g.deltaBytes || 0) },
+      { header: "Delta bytes", align: "right" as const, value: (r: Row) => "+" + sizeText(r.g.deltaBytes || 0) },
       { header: "Delta allocs", align: "right" as const, value: (r: Row) => signed(r.g.deltaAllocations || 0) },
     );
-    if (v.mode === "growth") columns.push({ header: "Rate", align: "right" as const, value: (r: Row) => rateText(r.g.rate) });
+    if (v.seconds !== null && v.seconds > 0) columns.push({ header: "Rate", align: "right" as const, value: (r: Row) => rateText(r.g.rate) });
   }
   columns.push(
-    { header: "Bytes", align: "right" as const, value: (r: Row) => groupDigits(r.g.bytes) },
+    { header: "Bytes", align: "right" as const, value: (r: Row) => sizeText(r.g.bytes) },
     { header: "Allocs", align: "right" as const, value: (r: Row) => groupDigits(r.g.allocations) },
   );
   if (!v.ust) columns.push({ header: "Size", align: "right" as const, value: (r: Row) => (r.g.size === null ? "" : "0x" + r.g.size.toString(16)) });
@@ -178,7 +178,7 @@ export function heapLines(heaps: HeapLine[], notWalked: NotWalkedLine[]): string
         { header: "Heap", value: (h: HeapLine) => h.heap },
         { header: "Type", value: (h: HeapLine) => h.type + (h.lfh ? " + LFH" : "") },
         { header: "Blocks", align: "right", value: (h: HeapLine) => groupDigits(h.blocks) },
-        { header: "Bytes", align: "right", value: (h: HeapLine) => groupDigits(h.bytes) },
+        { header: "Bytes", align: "right", value: (h: HeapLine) => sizeText(h.bytes) },
         // The full wording is the Layout: line after the answer (and the Heaps records); here one word.
         { header: "Layout", value: (h: HeapLine) => (/built-in/i.test(h.layout) ? "built-in" : /symbols/i.test(h.layout) ? "symbols" : h.layout ? "see Heaps[].Layout" : "-") },
       ],

@@ -41,3 +41,15 @@ export function hex(value: number): string {
 export function plural(count: number, noun: string, nounPlural: string = noun + "s"): string {
   return groupDigits(count) + " " + (count === 1 ? noun : nounPlural);
 }
+
+/**
+ * A target-time interval, one wording for every command (@$leaks, !heapleaks): `7,200 s (2.0 h)`, seconds for the
+ * rate's arithmetic and a larger unit to read; under two minutes `42.5 s`.
+ */
+export function duration(seconds: number): string {
+  const s = Math.abs(seconds);
+  const text = groupDigits(Math.round(s)) + " s";
+  if (s < 120) return s.toFixed(1) + " s";
+  const unit = s < 7200 ? (s / 60).toFixed(1) + " min" : s < 172800 ? (s / 3600).toFixed(1) + " h" : (s / 86400).toFixed(1) + " days";
+  return text + " (" + unit + ")";
+}

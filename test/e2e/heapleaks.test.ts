@@ -250,7 +250,13 @@ describe("two dumps: save, then compare", () => {
     expect(result.Groups[0].DeltaBytes).toBe(after.leak.bytes - before.leak.bytes);
     expect(result.Groups[0].DeltaAllocations).toBe(12 + 3);
     expectLeakGroup(after, result.Groups[0]);
-    expect(printedLines(r.output)[0]).toMatch(/^Grew most since C:\\cases\\before\.json \(2026-01-01 00:00:00 UTC\) over 3600\.0 s of target time: imgsvc!ProcessImage\+0x45/);
+    expect(printedLines(r.output)[0]).toMatch(/^Grew most since C:\\cases\\before\.json \(2026-01-01 00:00:00 UTC\) over 3,600 s \(60\.0 min\) of target time: imgsvc!ProcessImage\+0x45/);
+    // The rate over the two dumps' clocks, as @$leaks gives it for pool tags; sizes in the tables as every command words them.
+    expect(result.Groups[0].BytesPerSecond).toBeCloseTo((after.leak.bytes - before.leak.bytes) / 3600, 6);
+    const table = printedLines(r.output).join("\n");
+    expect(table).toMatch(/Delta bytes +Delta allocs +Rate +Bytes +Allocs/);
+    expect(table).toContain("+" + "0x" + (after.leak.bytes - before.leak.bytes).toString(16) + " (");
+    expect(table).not.toMatch(/\d,\d{3},\d{3}/);
   });
 
   test("another process of the same program (a restart): matched by module-relative frames, and said", () => {

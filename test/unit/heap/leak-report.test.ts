@@ -81,6 +81,17 @@ describe("reportLines", () => {
     expect(lines.join("\n")).toMatch(/Delta bytes +Delta allocs +Rate +Bytes/);
   });
 
+  test("one vocabulary: sizes as sizeText in every table, intervals worded as @$leaks words them", () => {
+    const grown = { ...stackGroup, deltaAllocations: 400, deltaBytes: 0x1900000, rate: 0x1900000 / 7200 };
+    const lines = reportLines(view({ mode: "compare", groupCount: 1, shown: [grown], seconds: 7200, since: "C:\\cases\\before.json" }));
+    expect(lines[0]).toMatch(/^Grew most since C:\\cases\\before\.json over 7,200 s \(2\.0 h\) of target time: /);
+    const row = lines.find((l) => /^ +1 /.test(l))!;
+    expect(row).toMatch(/^ +1 +\+0x1900000 \(25\.0 MB\) +\+400 +3\.56 KB\/s +0x4b00000 \(75\.0 MB\) +1,200 /);
+    const heapRow = lines.find((l) => l.startsWith("  00000000`00060000"))!;
+    expect(heapRow).toMatch(/NT \+ LFH +1,500 +0x5000000 \(80\.0 MB\) +symbols$/);
+    expect(lines.join("\n")).not.toMatch(/\d,\d{3},\d{3}/);
+  });
+
   test("nothing grew: one line says so", () => {
     const lines = reportLines(view({ mode: "compare", groupCount: 0, shown: [], since: "C:\\cases\\before.json", seconds: null }));
     expect(lines[0]).toBe("No allocation group grew since C:\\cases\\before.json (0x5000000 (80.0 MB) in 1,500 allocations now).");
