@@ -23,6 +23,7 @@ import {
   HeapRecord,
   HeapRun,
   NotWalkedRecord,
+  WOW64_PART,
   heapLinesOf,
   heapRecords,
   layoutLinesOf,
@@ -288,7 +289,8 @@ export function present(ctx: CommandContext, run: HeapRun, namer: FrameNamer, p:
       });
     }
   });
-  const notes = p.notes.slice();
+  // A WOW64 process's own heaps are not walked: said right after the answer, which is only about the 64-bit heaps.
+  const notes = (run.wow64 ? [messages.heapWow64NotWalked(run.imageName)] : []).concat(p.notes);
   const capped = namer.cappedNote();
   if (capped) notes.push(capped);
   if (stacksSkipped > 0) notes.push(messages.heapStackGroupsCapped(stackGroups, p.list.length, raiseHint("maxHeapStackGroups")));
@@ -307,7 +309,7 @@ export function present(ctx: CommandContext, run: HeapRun, namer: FrameNamer, p:
     shrunk: p.shrunk,
     gone: p.gone,
     heaps: heapLinesOf(walk.heaps, ps),
-    notWalked: notWalkedLinesOf(walk.notWalked, ps),
+    notWalked: notWalkedLinesOf(walk.notWalked.filter((n) => n.part !== WOW64_PART), ps),
     layoutLines,
     notes,
     next: nextSteps(target, p.mode, p.list.length ? p.list[0].group : null, records.length ? records[0].Caller : null),

@@ -143,6 +143,12 @@ export const messages = {
   heapNeedsProcess: (command: string) =>
     "!" + command + " walks the heaps of a user-mode process; this is a kernel session with no user process to walk. " +
     "Open the process's dump (.dump /ma in a user-mode session) or attach to the process (windbg -p <PID>), then run it again.",
+  heapWow64NotWalked: (image: string) =>
+    image + " is a 32-bit program (WOW64) seen through its 64-bit view: only its 64-bit heaps (PEB.ProcessHeaps, " +
+    "ntdll's own) were walked; the program's own heaps are 32-bit and leaktools does not walk them from this view. " +
+    "For them: attach the 32-bit WinDbg (x86) to the program, or take the dump with the 32-bit Task Manager " +
+    "(C:\\Windows\\SysWOW64\\taskmgr.exe), and run !heapleaks there; in this session .effmach x86 (on a dump: " +
+    ".load wow64exts, then !sw) and !heap -s list them.",
   heapblocksUsage: (given: string) =>
     "dx @$heapblocks takes an optional heap handle as a number (dx @$heapblocks(0x29fb0000)), not " + given + ". Run !heap -s for the heaps.",
   heapleaksUsage: (given: string) =>

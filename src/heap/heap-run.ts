@@ -29,6 +29,22 @@ export interface HeapRun {
   /** `app.exe`: the executable's name for the gflags advice, or a placeholder saying so. */
   imageName: string;
   peb: Address;
+  /** A 32-bit program seen through its 64-bit view (WOW64): its own heaps are 32-bit and were not walked. */
+  wow64: boolean;
+}
+
+/**
+ * A WOW64 process seen as 64-bit: wow64.dll, wow64cpu.dll or wow64win.dll are loaded only into 32-bit processes on
+ * 64-bit Windows (Microsoft, "WOW64 Implementation Details"). Its PEB.ProcessHeaps then lists only the 64-bit heaps;
+ * the program's own heaps are in the 32-bit PEB, with 32-bit headers.
+ */
+/** The NotWalked part that stands for a WOW64 process's 32-bit heaps. */
+export const WOW64_PART = "32-bit heaps (WOW64)";
+
+export function isWow64View(target: Target): boolean {
+  if (target.pointerSize !== 8) return false;
+  for (const m of target.modules()) if (/^wow64(cpu|win)?\.dll$/i.test(m.fileName)) return true;
+  return false;
 }
 
 /** The PEB of the current user-mode process, or the line that says why there is none (kernel session, no PEB). */
@@ -62,10 +78,12 @@ export function walkHeaps(target: Target, out: Printer, peb: Address, only: Addr
   if (only) {
     const walk = walkProcessHeaps(target, options, only);
     if (isHeapWalkFailure(walk)) return { problem: walk.message };
-    return { walk, heapList: list, imageName: imageNameOf(target), peb };
+    return { walk, heapList: list, imageName: imageNameOf(target), peb, wow64: false };
   }
   const joined: ProcessHeapWalk = { free: [], heaps: [], blocks: [], notWalked: [], ust: list.ust };
   if (list.problem) joined.notWalked.push({ heap: peb, part: "PEB heap list", address: peb, reason: list.problem });
+  const wow64 = isWow64View(target);
+  if (wow64) joined.notWalked.push({ heap: peb, part: WOW64_PART, address: null, reason: messages.heapWow64NotWalked(imageNameOf(target)) });
   const heaps = list.heaps;
   let blocks = 0;
   const progress = new Progress(out, "Walking heaps", heaps.length, false, (done, total) => done + " of " + total + " heaps, " + groupDigits(blocks) + " blocks");
@@ -97,7 +115,7 @@ export function walkHeaps(target: Target, out: Printer, peb: Address, only: Addr
     blocks += part.blocks.length;
     if (blocks >= LARGE_WALK_BLOCKS) progress.large = true;
   }
-  return { walk: joined, heapList: list, imageName: imageNameOf(target), peb };
+  return { walk: joined, heapList: list, imageName: imageNameOf(target), peb, wow64 };
 }
 
 /**

@@ -136,3 +136,43 @@ describe("@$heapblocks over an NT heap, a segment heap and a full page heap", ()
     expect(groups[1]).toMatchObject({ Caller: "viewer!Document::Load+0x5d [d:\\viewer\\document.cpp @ 77]", Allocations: 4, Bytes: 0x180 * 2 + 0x38 + 0x90, Type: "viewer!CPage::`vftable'" });
   });
 });
+
+describe("a 32-bit program (WOW64) seen through its 64-bit view", () => {
+  // wow64.dll, wow64cpu.dll and wow64win.dll are mapped only into 32-bit processes on 64-bit Windows; the 64-bit
+  // PEB's ProcessHeaps then lists only ntdll's 64-bit heaps.
+  const build = (wow64: boolean) => {
+    const files = [{ file: "legacy.exe", size: 0x40000 }].concat(wow64 ? [{ file: "wow64.dll", size: 0x60000 }, { file: "wow64cpu.dll", size: 0x10000 }] : []);
+    const hp = new HeapProcess({ pointerSize: 8, build: BUILDS.win10_22h2, ust: false, image: "legacy.exe", images: files, dump: "C:\\dumps\\legacy.dmp" });
+    const nt = hp.p.heap();
+    nt.alloc(0x90, {});
+    return hp.finish();
+  };
+
+  test("the 64-bit heaps are walked, and the 32-bit heaps are named as not walked with what to do", () => {
+    const session = DebuggerSession.load(build(true));
+    const r = run(session, "dx @$heapblocks()");
+    const result = r.value as BlocksResult;
+    expect(result.Blocks.length).toBe(1);
+    expect(result.NotWalked.length).toBe(1);
+    expect(result.NotWalked[0].Part).toBe("32-bit heaps (WOW64)");
+    expect(result.NotWalked[0].Reason).toMatch(/^legacy\.exe is a 32-bit program \(WOW64\) seen through its 64-bit view: only its 64-bit heaps .* were walked/);
+    expect(result.NotWalked[0].Reason).toContain("32-bit WinDbg (x86)");
+    expect(result.NotWalked[0].Reason).toContain(".effmach x86");
+    expect(printedLines(r.output).join("\n")).toContain("Not walked: heap ");
+  });
+
+  test("!heapleaks says it right after the answer, not only at the end", () => {
+    const session = DebuggerSession.load(build(true));
+    const lines = printedLines(run(session, "!heapleaks").output);
+    expect(lines[0]).toMatch(/^Largest group: /);
+    const at = lines.findIndex((l) => /WOW64/.test(l));
+    expect(at).toBeGreaterThan(0);
+    expect(at).toBeLessThan(lines.findIndex((l) => l.startsWith("Groups by")));
+    expect(lines.filter((l) => /WOW64/.test(l)).length).toBe(1);
+  });
+
+  test("a native 64-bit process: nothing about WOW64", () => {
+    const r = run(DebuggerSession.load(build(false)), "dx @$heapblocks()");
+    expect((r.value as BlocksResult).NotWalked).toEqual([]);
+  });
+});
