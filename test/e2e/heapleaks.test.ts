@@ -3,7 +3,7 @@
 import { DebuggerSession } from "../emulator/session";
 import { int64Value } from "../emulator/int64";
 import { BUILDS, kernelTarget } from "../targets/builder";
-import { LeakingProcess, leakingProcess } from "../targets/heap-process";
+import { HeapProcess, LeakingProcess, leakingProcess } from "../targets/heap-process";
 import { printedLines } from "../faults/suite";
 
 interface GroupRecord {
@@ -369,5 +369,29 @@ describe("damage: the rest is listed, each part not walked is named by address a
     const result = r.value as LeaksResult;
     expect(result.Groups[0]).toMatchObject({ Allocations: lp.leak.allocations, Bytes: lp.leak.bytes, Stack: null, Caller: null });
     expect(printedLines(r.output)[0]).toMatch(/^Largest allocation stack: stack not read \(the stack record at [0-9a-f`]+ has an implausible depth \(30583\)\) holds /);
+  });
+});
+
+describe("a long walk prints a progress line, as the other long commands do", () => {
+  // Five heaps of 5,000 LFH blocks each: the walk meets 20,000 blocks after the fourth heap, and from then on the
+  // progress line comes every 10% of the heaps (heap-run.ts LARGE_WALK_BLOCKS).
+  const hp = new HeapProcess({ pointerSize: 8, build: BUILDS.win10_22h2, ust: false, image: "server.exe", images: [{ file: "server.exe", size: 0x80000 }], dump: "C:\\dumps\\server.dmp" });
+  for (let h = 0; h < 5; h++) {
+    const heap = hp.p.heap({ reserve: 0x400000 });
+    for (let s = 0; s < 20; s++) heap.lfh(0x20, 250, {});
+  }
+  const target = hp.finish();
+
+  test("!heapleaks: the progress line before the answer, with the heaps and blocks so far", () => {
+    const r = run(DebuggerSession.load(target), "!heapleaks");
+    const progress = r.output.split("\n").filter((l) => l.startsWith("Walking heaps: "));
+    expect(progress).toEqual(["Walking heaps: 80% (4 of 5 heaps, 20,000 blocks)"]);
+    expect(r.output.indexOf(progress[0])).toBeLessThan(r.output.indexOf("Largest group:"));
+    expect((r.value as LeaksResult).Allocations).toBe(25000);
+  });
+
+  test("a small process prints none", () => {
+    const small = leakingProcess({ pointerSize: 8, build: BUILDS.win10_22h2, ust: true, leaked: 2, dump: "C:\\dumps\\imgsvc.dmp" });
+    expect(run(DebuggerSession.load(small.target), "!heapleaks").output).not.toMatch(/Walking heaps:/);
   });
 });
