@@ -78,13 +78,14 @@ const command = {
     if (!(peb instanceof Address)) return say(ctx, peb.problem);
     const run = walkHeaps(ctx.target, ctx.out, peb, only || null, { includeFree: false, readFirstPointer: true });
     if ("problem" in run) return say(ctx, run.problem);
-    return blocksResult(ctx, run);
+    return blocksResult(ctx, run, only ? "@$heapblocks(0x" + only.toHex() + ")" : "@$heapblocks()");
   },
 };
 
 export const heapblocksCommand: Command = command;
 
-function blocksResult(ctx: CommandContext, run: HeapRun): HeapBlocksResult {
+/** `call`: how this call was written (with its heap handle, if any), so that the suggested query asks for the same blocks. */
+function blocksResult(ctx: CommandContext, run: HeapRun, call: string): HeapBlocksResult {
   const target = ctx.target;
   const ps = target.pointerSize;
   const walk = run.walk;
@@ -127,7 +128,7 @@ function blocksResult(ctx: CommandContext, run: HeapRun): HeapBlocksResult {
   const sizes = commonestSize(walk.blocks);
   ctx.out.lines(
     nextBlock([
-      { command: sizes === null ? "" : "dx @$heapblocks().Blocks.Where(b => b.Size == 0x" + sizes.toString(16) + ")", why: "the blocks of the commonest size" },
+      { command: sizes === null ? "" : "dx " + call + ".Blocks.Where(b => b.Size == 0x" + sizes.toString(16) + ")", why: "the blocks of the commonest size" },
       { command: "!heapleaks", why: "the blocks grouped by " + (walk.ust ? "allocation stack" : "size and type") + ", largest first" },
       { command: blocks.length ? "!heap -p -a " + walk.blocks[0].address.format(ps) : "", why: "the debugger's own view of one block" },
     ]),

@@ -126,6 +126,16 @@ describe("@$heapblocks over an NT heap, a segment heap and a full page heap", ()
     expect(one.Heaps.map((h) => h.Type)).toEqual(["Segment"]);
   });
 
+  test("one heap: the suggested query asks for that heap's blocks again", () => {
+    const handle = "0x" + m.sh.heap.toString(16);
+    // A fresh session: a repeated call in the same one prints nothing again (its result is kept).
+    const lines = printedLines(run(DebuggerSession.load(m.target), "dx @$heapblocks(" + handle + ")").output);
+    const query = lines.find((l) => /^  dx @\$heapblocks\(/.test(l))!;
+    expect(query).toMatch(new RegExp("^  dx @\\$heapblocks\\(" + handle + "\\)\\.Blocks\\.Where\\(b => b\\.Size == 0x[0-9a-f]+\\) "));
+    const all = printedLines(run(DebuggerSession.load(m.target), "dx @$heapblocks()").output);
+    expect(all.some((l) => /^  dx @\$heapblocks\(\)\.Blocks\.Where/.test(l))).toBe(true);
+  });
+
   test("!heapleaks groups the segment heap's blocks with the NT heap's by stack", () => {
     const leaks = run(session, "!heapleaks");
     const groups = (leaks.value as { Groups: { Caller: string | null; Allocations: number; Bytes: number; Type: string | null }[] }).Groups;
