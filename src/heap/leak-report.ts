@@ -98,7 +98,8 @@ export function answerLines(v: LeakReportView): string[] {
   const total = sizeText(v.bytes) + " in " + plural(v.allocations, "allocation");
   const unit = v.ust ? ["stack", "stacks"] : ["group", "groups"];
   if (v.mode === "growth" || v.mode === "compare") {
-    const over = v.seconds === null ? "" : " over " + duration(v.seconds) + " of target time";
+    // A file written after this target (the dumps compared the wrong way round) has no interval to grow over.
+    const over = v.seconds === null ? "" : v.seconds >= 0 ? " over " + duration(v.seconds) + " of target time" : " (written " + duration(v.seconds) + " after this target's time)";
     if (!top) {
       lines.push("No allocation group grew since " + v.since + over + " (" + total + " now).");
       return lines;

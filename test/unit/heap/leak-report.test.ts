@@ -92,6 +92,13 @@ describe("reportLines", () => {
     expect(lines.join("\n")).not.toMatch(/\d,\d{3},\d{3}/);
   });
 
+  test("a file written after this target: no interval claimed, no rate", () => {
+    const grown = { ...stackGroup, deltaAllocations: 400, deltaBytes: 0x1900000, rate: null };
+    const lines = reportLines(view({ mode: "compare", groupCount: 1, shown: [grown], seconds: -7200, since: "C:\\cases\\after.json" }));
+    expect(lines[0]).toMatch(/^Grew most since C:\\cases\\after\.json \(written 7,200 s \(2\.0 h\) after this target's time\): app!ProcessImage\+0x45 /);
+    expect(lines.join("\n")).not.toMatch(/Rate|over /);
+  });
+
   test("nothing grew: one line says so", () => {
     const lines = reportLines(view({ mode: "compare", groupCount: 0, shown: [], since: "C:\\cases\\before.json", seconds: null }));
     expect(lines[0]).toBe("No allocation group grew since C:\\cases\\before.json (0x5000000 (80.0 MB) in 1,500 allocations now).");
