@@ -119,7 +119,7 @@ function blocksResult(ctx: CommandContext, run: HeapRun, call: string): HeapBloc
     plural(blocks.length, "busy allocation") + ", " + sizeText(bytes) + ", in " + plural(walk.heaps.length, "heap") +
     (walk.ust ? "; allocation stacks recorded (+ust)." : "; no allocation stacks (+ust is off: gflags /i " + run.imageName + " +ust, then restart the program).");
   ctx.out.line(answer);
-  for (const l of layoutLinesOf(walk.heaps)) ctx.out.line(l);
+  for (const l of layoutLinesOf(walk.heaps, ps)) ctx.out.line(l);
   const capped = namer.cappedNote();
   if (capped) ctx.out.line(capped);
   // The heaps table is !heapleaks' (and this result's Heaps); here only what was not walked, so a dx query that

@@ -92,7 +92,7 @@ export function saveHeapSnapshot(ctx: CommandContext, run: HeapRun, path: string
       "-bit, Windows build " + (facts.windowsBuild === null ? "unknown" : facts.windowsBuild) + "; target time " + readableTime(facts.systemTimeMs) + ".",
   );
   // What the file rests on: a built-in layout, and the parts of the heaps not walked (their blocks are not in it).
-  for (const l of layoutLinesOf(walk.heaps)) ctx.out.line(l);
+  for (const l of layoutLinesOf(walk.heaps, ctx.target.pointerSize)) ctx.out.line(l);
   if (walk.notWalked.length) ctx.out.line(messages.heapleaksSavedWithout(walk.notWalked.length));
   for (const n of notWalkedLinesOf(walk.notWalked, target.pointerSize)) ctx.out.line("  heap " + n.heap + ": " + n.part + (n.address ? " at " + n.address : "") + ": " + n.reason);
   ctx.out.lines(nextBlock([{ command: 'dx @$heapleaks("compare", "' + typedPath(path) + '")', why: "on the later dump of this program (or here later): the groups that grew" }]));

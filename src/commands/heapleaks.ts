@@ -295,7 +295,7 @@ export function present(ctx: CommandContext, run: HeapRun, namer: FrameNamer, p:
   if (capped) notes.push(capped);
   if (stacksSkipped > 0) notes.push(messages.heapStackGroupsCapped(stackGroups, p.list.length, raiseHint("maxHeapStackGroups")));
   const walk = run.walk;
-  const layoutLines = layoutLinesOf(walk.heaps);
+  const layoutLines = layoutLinesOf(walk.heaps, ps);
   const view: LeakReportView = {
     mode: p.mode,
     ust: walk.ust,

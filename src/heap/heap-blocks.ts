@@ -2,6 +2,7 @@
 // segment-heap walker (VS, LFH, large blocks) both produce these, and @$heapblocks / @$heapleaks / !crashtriage's
 // user-mode block lookup consume them. Pure data: no host, no output.
 import type { Address } from "../core/address";
+import type { LayoutProvenance } from "../render/report";
 
 /** `Backend`, `LFH`, `Virtual` for an NT heap; `VS`, `LFH`, `Large` for a segment heap; `PageHeap` for a full
  *  page heap's block (+hpa; added by the NT heap walker's page-heap walk). */
@@ -48,6 +49,8 @@ export interface HeapWalkSummary {
   layout: string;
   /** What the walk assumed or fell back to, for the report (a key form, a derived key, a layout from elsewhere). */
   notes?: string[];
+  /** The built-in layouts the walk used, for the short provenance line (render/report.ts layoutNote). */
+  builtInLayouts?: LayoutProvenance[];
 }
 
 /** A part of a heap the walk could not walk: named by address and reason, with what to do where there is something. */

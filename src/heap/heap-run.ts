@@ -14,7 +14,7 @@ import { isHeapWalkFailure, walkProcessHeaps } from "./process-heaps";
 import type { HeapPartNotWalked, HeapWalkOptions, HeapWalkSummary, ProcessHeapWalk } from "./heap-blocks";
 import type { HeapLine, NotWalkedLine } from "./leak-report";
 import { groupDigits, plural } from "../render/format";
-import { sizeText } from "../render/report";
+import { layoutNote, sizeText } from "../render/report";
 import { ModuleIndex } from "../pool/pointers";
 import { describeFrame } from "./stacks";
 import { callerIndex } from "./caller";
@@ -227,12 +227,27 @@ export function notWalkedRecords(parts: HeapPartNotWalked[], ps: 4 | 8): NotWalk
   }));
 }
 
-/** One "Layout:" line per distinct layout that is not from the symbols (DESIGN output convention 2). */
-export function layoutLinesOf(heaps: HeapWalkSummary[]): string[] {
+/**
+ * The short "Layout:" line of each structure decoded with a built-in layout, once per session (DESIGN output
+ * convention 2: render/report.ts layoutNote; !leaktools has the full wording), then each walk's notes.
+ */
+export function layoutLinesOf(heaps: HeapWalkSummary[], ps: 4 | 8): string[] {
   const lines: string[] = [];
   for (const h of heaps) {
-    const line = "Layout: " + h.layout + ".";
-    if (/built-in/i.test(h.layout) && lines.indexOf(line) < 0) lines.push(line);
+    const used = h.builtInLayouts || [];
+    if (used.length === 0) continue;
+    // One line per heap kind, as !poolallocs says its segment-heap types: the first type, then how many more.
+    const first = used[0];
+    const provenance = {
+      typeName: first.typeName + (used.length > 1 ? " and " + (used.length - 1) + " more heap " + (used.length > 2 ? "types" : "type") : ""),
+      origin: "built-in" as const,
+      description: used.map((l) => l.description).join("; "),
+      guessed: used.some((l) => l.guessed),
+      variantLabel: first.variantLabel,
+    };
+    for (const line of layoutNote(provenance)) if (lines.indexOf(line) < 0) lines.push(line);
   }
+  // What a walk assumed or derived (a key from a signature, a key form, offsets read in clear): a guess says so.
+  for (const h of heaps) for (const n of h.notes || []) lines.push("Heap " + h.heap.format(ps) + ": " + n + (/\.$/.test(n) ? "" : "."));
   return lines;
 }

@@ -17,7 +17,9 @@ import { isPlausibleUserAddress } from "./virtual-blocks";
 export function walkPageHeap(target: Target, heap: Address, options: HeapWalkOptions): HeapWalkPart {
   const ps = target.pointerSize;
   const l = pageHeapLayout(ps);
-  const part: HeapWalkPart = { summary: { heap, type: "PageHeap", lfh: false, blocks: 0, bytes: 0, layout: l.label }, blocks: [], free: [], notWalked: [] };
+  // Always built in (two dt dumps, no PDB check): said once per session as the other built-in layouts are.
+  const provenance = { typeName: "_DPH_HEAP_ROOT", origin: "built-in" as const, description: "_DPH_HEAP_ROOT, _DPH_HEAP_BLOCK: " + l.label, guessed: false, variantLabel: ps === 8 ? "x64" : "x86" };
+  const part: HeapWalkPart = { summary: { heap, type: "PageHeap", lfh: false, blocks: 0, bytes: 0, layout: l.label, builtInLayouts: [provenance] }, blocks: [], free: [], notWalked: [] };
   // The layouts are the two dt dumps' (§6): where a build differs, the debugger's own listing is the way out.
   const hint = messages.heapWalkPageHeapHint(heap.format(ps));
   const notWalked = (address: Address | null, reason: string) => {

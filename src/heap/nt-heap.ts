@@ -57,6 +57,8 @@ export interface NtHeapLayouts {
   lfhKeyProblem: string | null;
   /** For HeapWalkSummary.layout: which layouts were used, in the words of the other layout lines. */
   description: string;
+  /** The layouts that are not from the symbols, for the short provenance line. */
+  builtIn: ResolvedLayout[];
 }
 
 /**
@@ -97,7 +99,7 @@ export function resolveNtHeapLayouts(target: Target, build: number | null): NtHe
     description = builtIn[0].description + (builtIn.length > 1 ? "; also built in: " + names(builtIn.slice(1)) : "") +
       (fromSymbols.length > 0 ? "; " + names(fromSymbols) + ": from ntdll's symbols" : "");
   }
-  return { heap, virtualEntry, userData, subsegment, flavour, lfhKey, lfhKeyProblem, description };
+  return { heap, virtualEntry, userData, subsegment, flavour, lfhKey, lfhKeyProblem, description, builtIn };
 }
 
 interface Piece {
@@ -160,7 +162,7 @@ class NtHeapWalk {
     this.blockInfoSize = pageHeapLayout(this.ps).blockInfoSize;
     this.heapAt = num(heap);
     this.part = {
-      summary: { heap, type: "NT", lfh: false, blocks: 0, bytes: 0, layout: layouts.description },
+      summary: { heap, type: "NT", lfh: false, blocks: 0, bytes: 0, layout: layouts.description, builtInLayouts: layouts.builtIn },
       blocks: [],
       free: [],
       notWalked: [],
@@ -482,7 +484,7 @@ class NtHeapWalk {
     const keyProblem = this.layouts.flavour === "win81" && this.layouts.lfhKey === null ? this.layouts.lfhKeyProblem : null;
     if (missing || keyProblem) {
       const why = missing ? "no layout for " + missing.typeName + ": " + missing.reason : keyProblem!;
-      this.notWalked("LFH UserBlocks", this.regions[0].userBlocks, this.regions.length + " LFH UserBlocks (the first at " + hex(this.regions[0].userBlocks) + ") not walked: " + why);
+      this.notWalked("LFH UserBlocks", this.regions[0].userBlocks, (this.regions.length === 1 ? "this LFH UserBlocks" : "these " + this.regions.length + " LFH UserBlocks (the address is the first's)") + " not walked: " + why);
       return;
     }
     for (const region of this.regions) this.walkRegion(region, ud as ResolvedLayout, ss as ResolvedLayout);

@@ -146,11 +146,10 @@ function walk(target: Target, heap: Address, options: HeapWalkOptions, part: Hea
     return;
   }
   const layouts = resolved as unknown as Layouts;
+  // Each layout not from the symbols is said once per session (layoutNote), its full wording in !leaktools.
+  const builtIn = Object.keys(resolved).map((k) => resolved[k] as ResolvedLayout).filter((l) => l.origin !== "symbols");
+  if (builtIn.length > 0) part.summary.builtInLayouts = builtIn;
   const notes: string[] = [];
-  for (const name of Object.keys(layouts) as UserSegmentHeapLayoutName[]) {
-    const l = layouts[name];
-    if (name !== "heap" && l.origin !== layouts.heap.origin) notes.push(l.description);
-  }
   const w: Walk = { target, heap, ps, build, options, layouts, part, notes, maxBlocks: workLimit("maxBlocksPerHeap"), full: false };
   const h = layouts.heap;
   const c = layouts.segContext;

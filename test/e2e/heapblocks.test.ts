@@ -4,7 +4,7 @@
 import { DebuggerSession } from "../emulator/session";
 import { int64Value } from "../emulator/int64";
 import { BUILDS } from "../targets/builder";
-import { HeapProcess } from "../targets/heap-process";
+import { HeapProcess, leakingProcess } from "../targets/heap-process";
 import { UserSegmentHeapBuilder } from "../targets/user-segment-heap";
 import { printedLines } from "../faults/suite";
 
@@ -184,5 +184,39 @@ describe("a 32-bit program (WOW64) seen through its 64-bit view", () => {
   test("a native 64-bit process: nothing about WOW64", () => {
     const r = run(DebuggerSession.load(build(false)), "dx @$heapblocks()");
     expect((r.value as BlocksResult).NotWalked).toEqual([]);
+  });
+});
+
+describe("what the walk assumed is said after the answer, and a built-in layout once, short", () => {
+  /** A segment heap without ntdll!RtlpHpHeapGlobals (HeapKey derived from a page segment's signature). */
+  const derivedKeyProcess = () => {
+    const sh = new UserSegmentHeapBuilder({ build: BUILDS.win10_22h2, ust: false, dump: true, keysSymbol: false });
+    const hp = new HeapProcess({ pointerSize: 8, build: BUILDS.win10_22h2, ust: false, builder: sh.b, image: "viewer.exe", images: [{ file: "viewer.exe", size: 0x60000 }] });
+    sh.vs([{ size: 0x180 }, { size: 0x2a0 }]);
+    sh.largeBlock({ size: 0x30000 });
+    sh.finish();
+    hp.p.listHeap(sh.heap);
+    return { target: hp.finish(), heap: sh.heap };
+  };
+
+  test("a HeapKey derived from a signature is said, with the heap, in both commands", () => {
+    const m = derivedKeyProcess();
+    const heap = "00000" + m.heap.toString(16).replace(/(.{8})$/, "`$1");
+    for (const command of ["!heapleaks", "dx @$heapblocks()"]) {
+      const lines = printedLines(run(DebuggerSession.load(m.target), command).output);
+      const said = lines.find((l) => /HeapKey was derived/.test(l));
+      expect([command, said]).toEqual([command, expect.stringMatching(new RegExp("^Heap " + heap.slice(-17) + ": HeapKey was derived from a page segment's signature"))]);
+    }
+  });
+
+  test("without ntdll's types: one short Layout line, once per session; !leaktools has the full wording", () => {
+    const lp = leakingProcess({ pointerSize: 8, build: BUILDS.win10_22h2, ust: true, symbols: false, lfhKeySymbol: true, dump: "C:\\dumps\\imgsvc.dmp" });
+    const session = DebuggerSession.load(lp.target);
+    const first = printedLines(run(session, "!heapleaks").output);
+    expect(first.filter((l) => l.startsWith("Layout:"))).toEqual(["Layout: built-in _HEAP and 3 more heap types (Windows 10 1809 and later x64), not from the symbols; !leaktools shows why."]);
+    expect(printedLines(run(session, "dx @$heapblocks()").output).some((l) => l.startsWith("Layout:"))).toBe(false);
+    const help = run(session, "!leaktools").output;
+    expect(help).toMatch(/_HEAP: not in the symbols \(\.reload \/f ntdll\.dll to get them\); using the built-in layout for Windows 10 1809 and later x64/);
+    expect(help).toMatch(/_HEAP_SUBSEGMENT: not in the symbols/);
   });
 });

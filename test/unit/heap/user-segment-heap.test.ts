@@ -79,7 +79,8 @@ describe("a Windows 10 22H2 x64 segment heap with +ust and ntdll's types", () =>
     expect(part.blocks.filter((x) => x.kind === "VS").every((x) => x.header !== null && x.address.distanceFrom(x.header) === 16)).toBe(true);
     expect(part.summary.layout).toBe("_SEGMENT_HEAP: from ntdll's symbols");
     // The PDB slices have no _HEAP_LARGE_ALLOC_DATA (a kernel does not use it): its layout is the built-in one.
-    expect((part.summary.notes || []).join("\n")).toMatch(/_HEAP_LARGE_ALLOC_DATA: not in the symbols/);
+    expect((part.summary.builtInLayouts || []).map((l) => l.typeName)).toEqual(["_HEAP_LARGE_ALLOC_DATA"]);
+    expect(part.summary.builtInLayouts![0].description).toMatch(/_HEAP_LARGE_ALLOC_DATA: not in the symbols/);
   });
 
   test("free blocks and first pointers on request", () => {
