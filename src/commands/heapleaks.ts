@@ -350,6 +350,8 @@ function nextSteps(target: Target, mode: ReportMode, top: HeapGroup | null, call
     }
   }
   if (mode === "baseline") steps.push({ command: "!heapleaks", why: "after the program has run a while (g, then break in): the groups that grew" });
+  // Growth is measured from the same baseline each time, so running on shows whether a group keeps growing.
+  if (mode === "growth") steps.push({ command: "!heapleaks", why: "after the program has run longer (g, then break in): growth since the same baseline" });
   if (mode === "all" && target.isDump) steps.push({ command: 'dx @$heapleaks("save", "C:\\\\cases\\\\before.json")', why: "keep these groups; compare them on a later dump" });
   return steps;
 }

@@ -203,6 +203,7 @@ describe("live growth with a baseline", () => {
     expect(lines[0]).toMatch(/^Grew most since the baseline over 30\.0 s of target time: imgsvc!ProcessImage\+0x45 \[c:\\src\\imgsvc\\image\.cpp @ 212\], \+0x[0-9a-f]+ \(.*\) in \+15 allocations \(.*\/s\); now /);
     expect(lines[1]).toBe("  Its blocks begin with a pointer to imgsvc!CImageBuffer::`vftable' (class CImageBuffer).");
     expect(lines[2]).toBe("1 stack grew; 0 shrank, 0 disappeared.");
+    expect(lines.slice(lines.indexOf("Next:"))).toContainEqual(expect.stringMatching(/^  !heapleaks +after the program has run longer \(g, then break in\): growth since the same baseline$/));
   });
 
   test("a call in another process (here: the program restarted, another PID) starts a new baseline and says so", () => {
