@@ -200,8 +200,12 @@ export const messages = {
   heapWalkKernel: () =>
     "The heaps of a process need a user-mode target (a process or a user-mode dump); this is a kernel session with no " +
     "user process to walk. Attach to the process, or open its dump.",
-  heapWalkNotAHeap: (given: string, why: string) =>
-    given + " is not a heap (" + why + "). Run !heap -s for the heaps of this process, or call without an argument to walk them all.",
+  heapWalkNotAHeap: (given: string, why: string, heaps: string[]) =>
+    given + " is not a heap (" + why + "). " +
+    (heaps.length === 0
+      ? "Run !heap -s for the heaps of this process, or call without an argument to walk them all."
+      : "The process's heaps: " + heaps.slice(0, 8).join(", ") + (heaps.length > 8 ? " and " + (heaps.length - 8) + " more" : "") +
+        "; dx @$heapblocks() walks them all."),
   heapWalkNotInPeb: (heap: string) =>
     "heap " + heap + " is not in the PEB's ProcessHeaps list; it was walked because its signature is a heap's",
   heapWalkNoLayout: (reason: string) =>

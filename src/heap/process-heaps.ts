@@ -91,12 +91,14 @@ export function walkProcessHeaps(target: Target, options: HeapWalkOptions, onlyH
   const headerSize = isLayoutMissing(layouts) ? 0 : ntHeapHeaderSize(layouts, ps);
   let heaps = process.heaps;
   if (onlyHeap) {
-    if (onlyHeap.isNull || !isPlausibleUserAddress(onlyHeap, ps)) return fail(messages.heapWalkNotAHeap(onlyHeap.format(ps), "not a user-mode address of this process"));
+    // As the user typed it (a dx number), with the handles that would work, so that one can be pasted back.
+    const notAHeap = (why: string) => fail(messages.heapWalkNotAHeap("0x" + onlyHeap.toHex(), why, heaps.map((h) => "0x" + h.toHex())));
+    if (onlyHeap.isNull || !isPlausibleUserAddress(onlyHeap, ps)) return notAHeap("not a user-mode address of this process");
     const listed = heaps.some((h) => h.equals(onlyHeap));
     // A handle the PEB lists is the process's heap even when damaged: walked (and named not walked) like the others,
     // so a caller walking the heaps one by one gets the same answer as a walk of them all.
     const kind = classifyHeap(target, onlyHeap, forceFlags, headerSize);
-    if (kind.type === "Unknown" && !listed) return fail(messages.heapWalkNotAHeap(onlyHeap.format(ps), kind.reason || "no heap signature"));
+    if (kind.type === "Unknown" && !listed) return notAHeap(kind.reason || "no heap signature");
     if (!listed) result.notWalked.push({ heap: onlyHeap, part: "PEB heap list", address: peb, reason: messages.heapWalkNotInPeb(onlyHeap.format(ps)) });
     heaps = [onlyHeap];
   }

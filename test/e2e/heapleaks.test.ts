@@ -320,6 +320,14 @@ describe("bad input: one plain line each, nothing thrown", () => {
     expect(lines[0]).toMatch(expected);
   });
 
+  test("a handle that is not a heap: as typed, with the process's heaps to paste back", () => {
+    const heaps = lp.hp.p.ntHeaps.map((h) => "0x" + h.address.toString(16));
+    const lines = printedLines(run(DebuggerSession.load(lp.target), "dx @$heapblocks(0x1234)").output);
+    expect(lines).toEqual(["0x1234 is not a heap (not a user-mode address of this process). The process's heaps: " + heaps.join(", ") + "; dx @$heapblocks() walks them all."]);
+    const listed = run(DebuggerSession.load(lp.target), "dx @$heapblocks(" + heaps[0] + ")").value as { Blocks: unknown[] };
+    expect(listed.Blocks.length).toBeGreaterThan(0);
+  });
+
   test("a kernel session with no user process", () => {
     const k = kernelTarget({ pointerSize: 8, build: BUILDS.win10_22h2 }).target;
     for (const command of ["!heapleaks", "dx @$heapblocks()"]) {
