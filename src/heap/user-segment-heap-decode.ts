@@ -18,8 +18,9 @@
 //  - _HEAP_LARGE_ALLOC_DATA: VirtualAddress with UnusedBytes in its low 16 bits; a word of bit fields with
 //    ExtraPresent at bit 0 and AllocatedPages from bit 12. The block starts at VirtualAddress - UnusedBytes
 //    (DbgHelpUtils large_alloc_entry.cpp, block_address) which is VirtualAddress & ~0xFFFF (ntoseye
-//    large_allocations) for every 64 KB-aligned block; MemProcFS uses the raw VirtualAddress (off by the unused
-//    count). Size = AllocatedPages * 0x1000 - UnusedBytes (HeapSize).
+//    large_allocations) for every 64 KB-aligned block. MemProcFS (vmmheap.c) takes the raw field, unused count
+//    included, as the block's address, which puts its block UnusedBytes past the start the other two give; we
+//    follow DbgHelpUtils and ntoseye. Size = AllocatedPages * 0x1000 - UnusedBytes (HeapSize).
 //  - Front padding (userheap-facts §5.9, DbgHelpUtils segment_heap_utils.cpp read_front_padding_size): up to ntdll
 //    10.0.19041, a block may start with a pointer-sized value 0x10 or 0x40 (x64) / 8 (x86) that is the padding in
 //    front of the user data (0x40 / 0x20 for large blocks). A heuristic of DbgHelpUtils's, applied on those builds
