@@ -291,6 +291,9 @@ export function present(ctx: CommandContext, run: HeapRun, namer: FrameNamer, p:
   });
   // A WOW64 process's own heaps are not walked: said right after the answer, which is only about the 64-bit heaps.
   const notes = (run.wow64 ? [messages.heapWow64NotWalked(run.imageName)] : []).concat(p.notes);
+  // The answer's figures are partial when a part was not walked: said next to them, not only at the end.
+  const partsNotWalked = run.walk.notWalked.filter((n) => n.part !== WOW64_PART).length;
+  if (partsNotWalked > 0) notes.unshift(messages.heapPartsNotWalkedNote(partsNotWalked));
   const capped = namer.cappedNote();
   if (capped) notes.push(capped);
   if (stacksSkipped > 0) notes.push(messages.heapStackGroupsCapped(stackGroups, p.list.length, raiseHint("maxHeapStackGroups")));

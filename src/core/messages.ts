@@ -144,6 +144,8 @@ export const messages = {
     "!" + command + " walks the heaps of a user-mode process; this is a kernel session, where it walks none (not even " +
     "in the process .process selects). Open the process's dump (.dump /ma in a user-mode session) or attach to the " +
     "process (windbg -p <PID>), then run it again.",
+  heapPartsNotWalkedNote: (parts: number) =>
+    "These figures leave out " + plural(parts, "heap part") + " that could not be walked (under \"Not walked\" below, each with its reason).",
   heapWow64NotWalked: (image: string) =>
     image + " is a 32-bit program (WOW64) seen through its 64-bit view: only its 64-bit heaps (PEB.ProcessHeaps, " +
     "ntdll's own) were walked; the program's own heaps are 32-bit and leaktools does not walk them from this view. " +

@@ -139,6 +139,9 @@ describe("!heapleaks without any ntdll symbols (no types, no RtlpLFHKey)", () =>
     expect(result.NotWalked.length).toBeGreaterThan(0);
     expect(result.NotWalked.every((n) => /LFH/.test(n.Part) && /RtlpLFHKey/.test(n.Reason))).toBe(true);
     expect(r.output).toContain("Not walked (the rest of each heap is listed):");
+    // Said next to the answer too, whose figures leave the part out.
+    const lines = printedLines(r.output);
+    expect(lines.slice(1, 4)).toContain("These figures leave out " + (result.NotWalked.length === 1 ? "1 heap part" : result.NotWalked.length + " heap parts") + ' that could not be walked (under "Not walked" below, each with its reason).');
   });
 });
 
