@@ -17,6 +17,7 @@ import {
   HeapRecord,
   HeapRun,
   NotWalkedRecord,
+  WOW64_PART,
   heapArg,
   heapRecords,
   layoutLinesOf,
@@ -124,7 +125,10 @@ function blocksResult(ctx: CommandContext, run: HeapRun, call: string): HeapBloc
   if (capped) ctx.out.line(capped);
   // The heaps table is !heapleaks' (and this result's Heaps); here only what was not walked, so a dx query that
   // follows stays short.
-  for (const n of notWalkedLinesOf(walk.notWalked, ps)) ctx.out.line("Not walked: heap " + n.heap + ", " + n.part + (n.address ? " at " + n.address : "") + ": " + n.reason);
+  // A WOW64 process's 32-bit heaps are no one heap (the part is filed under the PEB): said as they are.
+  for (const n of walk.notWalked) if (n.part === WOW64_PART) ctx.out.line(n.reason);
+  const parts = walk.notWalked.filter((n) => n.part !== WOW64_PART);
+  for (const n of notWalkedLinesOf(parts, ps)) ctx.out.line("Not walked: heap " + n.heap + ", " + n.part + (n.address ? " at " + n.address : "") + ": " + n.reason);
   const sizes = commonestSize(walk.blocks);
   ctx.out.lines(
     nextBlock([
