@@ -43,8 +43,8 @@ export interface NeighbourLookup {
   /** Where a broken header chain stopped the walk (old pool): the corruption itself. */
   chainBrokenAt: Address | null;
   problems: string[];
-  /** The segment-heap layouts' description when a built-in one was used (for the Layout: line), else null. */
-  layout?: string | null;
+  /** The first segment-heap layout that was built-in (for the Layout: line), else null. */
+  layout?: ResolvedLayout | null;
 }
 
 export interface PoolPageEntry extends PoolNeighbour {
@@ -118,11 +118,11 @@ function poolPageNeighbours(target: Target, address: Address): NeighbourLookup {
 function segmentHeapNeighbours(target: Target, address: Address, build: number | null): NeighbourLookup {
   const none = (why: string): NeighbourLookup => ({ method: "segment heap", containing: null, before: null, chainBrokenAt: null, problems: [why] });
   const layouts: { [name: string]: ResolvedLayout } = {};
-  let builtIn: string | null = null;
+  let builtIn: ResolvedLayout | null = null;
   for (const name of Object.keys(SEGMENT_HEAP_LAYOUTS) as SegmentHeapLayoutName[]) {
     const l = resolveLayout(SEGMENT_HEAP_LAYOUTS[name], (m, t) => target.type(m, t), 8, build);
     if (isLayoutMissing(l)) return none("no layout for nt!" + l.typeName + ": " + l.reason);
-    if (l.origin === "built-in" && !builtIn) builtIn = l.description;
+    if (l.origin === "built-in" && !builtIn) builtIn = l;
     layouts[name] = l;
   }
   const all = layouts as unknown as SegmentHeapLayouts;

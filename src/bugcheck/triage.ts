@@ -50,9 +50,15 @@ export interface TriageRecord {
   NextCommands: NextCommand[];
   /** Where the code and parameters came from: nt!KiBugCheckData or .bugcheck. */
   Source: string;
-  /** The layouts the decoding used, for the `Layout:` lines. */
+  /** What each layout the decoding used came from, in full ("_EXCEPTION_RECORD: from nt's symbols", or why built-in). */
   Layouts: string[];
   toString(): string;
+}
+
+/** A triage and the built-in layouts it used, for the short once-per-session `Layout:` line (render/report.ts layoutNote). */
+export interface TriageResult {
+  record: TriageRecord;
+  builtInLayouts: ResolvedLayout[];
 }
 
 interface Work {
@@ -62,6 +68,8 @@ interface Work {
   findings: string[];
   next: NextCommand[];
   layouts: string[];
+  /** The built-in layouts among them, one per structure, for layoutNote. */
+  builtIn: ResolvedLayout[];
   verdict: string | null;
   /** The code the decoders and tables use: the code without the _M flag. */
   code: number;
@@ -69,7 +77,7 @@ interface Work {
   unloaded: { name: string; start: Address; end: Address }[] | null;
 }
 
-export function triageBugCheck(target: Target, bugcheck: BugCheck): TriageRecord {
+export function triageBugCheck(target: Target, bugcheck: BugCheck): TriageResult {
   const named = codeName(bugcheck.code);
   const info = named.info;
   const w: Work = {
@@ -79,6 +87,7 @@ export function triageBugCheck(target: Target, bugcheck: BugCheck): TriageRecord
     findings: [],
     next: [],
     layouts: [],
+    builtIn: [],
     verdict: null,
     code: named.base,
     driver: null,
@@ -102,7 +111,7 @@ export function triageBugCheck(target: Target, bugcheck: BugCheck): TriageRecord
     return { Name: label, Value: value, Meaning: meaning, toString: () => label + ": " + value.format(target.pointerSize) + " " + meaning };
   });
   const verdict = w.verdict;
-  return {
+  const record: TriageRecord = {
     Code: bugcheck.code,
     BaseCode: named.base,
     Name: name,
@@ -115,6 +124,13 @@ export function triageBugCheck(target: Target, bugcheck: BugCheck): TriageRecord
     Layouts: w.layouts,
     toString: () => name + " (" + hex(bugcheck.code) + "): " + verdict,
   };
+  return { record, builtInLayouts: w.builtIn };
+}
+
+/** Notes a resolved layout: its full description for the record, and, when built-in, for the short Layout: line. */
+function noteLayout(w: Work, resolved: ResolvedLayout): void {
+  if (w.layouts.indexOf(resolved.description) < 0) w.layouts.push(resolved.description);
+  if (resolved.origin === "built-in" && !w.builtIn.some((l) => l.typeName === resolved.typeName)) w.builtIn.push(resolved);
 }
 
 /** For codes whose Arg1 is a subcode: its meaning and the meanings of Arg2..Arg4, or say it is unknown. */
@@ -173,8 +189,7 @@ function layout(w: Work, spec: LayoutSpec): ResolvedLayout | null {
     w.findings.push(messages.triageNoLayout(spec.typeName, resolved.reason));
     return null;
   }
-  const line = resolved.description;
-  if (w.layouts.indexOf(line) < 0) w.layouts.push(line);
+  noteLayout(w, resolved);
   return resolved;
 }
 
@@ -748,7 +763,7 @@ interface NeighbourVerdict {
 function poolNeighbourFindings(w: Work, address: Address): NeighbourVerdict {
   const t = w.target;
   const n: NeighbourLookup = lookupPoolNeighbours(t, address);
-  if (n.layout && w.layouts.indexOf(n.layout) < 0) w.layouts.push(n.layout);
+  if (n.layout) noteLayout(w, n.layout);
   for (const problem of n.problems.slice(0, 5)) w.findings.push(messages.triagePoolWalkProblem(n.method, problem));
   if (n.chainBrokenAt) w.findings.push(messages.triagePoolChainBroken(fmt(w, n.chainBrokenAt)));
   const describe = (b: PoolNeighbour | null, role: string): string | null => {
@@ -879,9 +894,9 @@ export function triageUserException(target: Target, e: ReportedException): UserE
       const walk = walkProcessHeaps(target, { includeFree: true, readFirstPointer: false });
       if (isHeapWalkFailure(walk)) findings.push(messages.triageHeapWalkFailed(walk.message));
       else {
-        // Layout provenance, once per distinct layout (output conventions 2): what the walk decoded the heaps with.
+        // Layout provenance, once per distinct built-in layout (output conventions 2): nothing when ntdll's symbols gave it.
         const seen: string[] = [];
-        for (const h of walk.heaps) if (h.layout && seen.indexOf(h.layout) < 0) seen.push(h.layout);
+        for (const h of walk.heaps) if (h.layout && /built-in/i.test(h.layout) && seen.indexOf(h.layout) < 0) seen.push(h.layout);
         for (const l of seen) findings.push(messages.triageHeapLayout(l));
         const lookup = blockContaining(walk, av.address);
         for (const line of renderHeapLookup(lookup, av.address.format(ps), (a) => a.format(ps))) findings.push(line);

@@ -23,7 +23,35 @@ describe("!crashtriage on seed 004 (0x154 UNEXPECTED_STORE_EXCEPTION)", () => {
     expectGolden("triage-seed004", r.output);
     expect(r.output).toContain("Bugcheck 0x154 UNEXPECTED_STORE_EXCEPTION (from nt!KiBugCheckData)");
     expect(r.output).toContain(SEED_VERDICT.charAt(0).toUpperCase() + SEED_VERDICT.slice(1));
-    expect(r.output).toContain("Layout: _EXCEPTION_RECORD: not in the symbols (.reload /f nt to get them); using the built-in layout for every x64 build, checked against");
+    // Layout provenance: one short line per structure after the answer (output conventions 2), never the long wording.
+    const lines = r.output.split("\n");
+    expect(lines.slice(2, 5)).toEqual([
+      "Layout: built-in _EXCEPTION_POINTERS (every x64 build), not from the symbols; !leaktools shows why.",
+      "Layout: built-in _EXCEPTION_RECORD (every x64 build), not from the symbols; !leaktools shows why.",
+      "Layout: built-in _CONTEXT (every x64 build), not from the symbols; !leaktools shows why.",
+    ]);
+    expect(r.output).not.toContain("not in the symbols (.reload /f nt");
+  });
+
+  test("the Layout: lines print once per session, and !leaktools lists crashtriage's layouts in full", () => {
+    const session = DebuggerSession.load(storeExceptionScene().target);
+    expect(session.run("!crashtriage").output).toContain("Layout: built-in _CONTEXT");
+    const again = session.run("!crashtriage refresh").output + session.run("dx @$crashtriage().Verdict").output;
+    expect(again).not.toContain("Layout: built-in");
+    const tools = session.run("!leaktools").output;
+    expect(tools).toContain("Built-in layouts used this session");
+    for (const t of ["_EXCEPTION_POINTERS", "_EXCEPTION_RECORD", "_CONTEXT"]) {
+      expect(tools).toContain("  Layout: " + t + ": not in the symbols (.reload /f nt to get them); using the built-in layout for every x64 build, checked against");
+    }
+  });
+
+  test("the record keeps every layout's full provenance", () => {
+    const value = run(storeExceptionScene(), "dx @$crashtriage()").value as { Layouts: string[] };
+    expect(Array.from(value.Layouts)).toEqual([
+      expect.stringMatching(/^_EXCEPTION_POINTERS: not in the symbols .*using the built-in layout for every x64 build/),
+      expect.stringMatching(/^_EXCEPTION_RECORD: not in the symbols/),
+      expect.stringMatching(/^_CONTEXT: not in the symbols/),
+    ]);
   });
 
   test("decodes the exception record and context as .exr and .cxr show them", () => {
@@ -68,7 +96,11 @@ describe("!crashtriage on seed 004 (0x154 UNEXPECTED_STORE_EXCEPTION)", () => {
     const b = storeExceptionScene();
     b.typeFromLayout("nt", "_EXCEPTION_RECORD", { size: EXR64.size, ExceptionCode: [0, 4], ExceptionFlags: [4, 4], ExceptionRecord: 8, ExceptionAddress: 0x10, NumberParameters: [0x18, 4], ExceptionInformation: 0x20 });
     const out = run(b).output;
-    expect(out).toContain("Layout: _EXCEPTION_RECORD: from nt's symbols.");
+    // From the symbols: no Layout: line for it (output conventions 2), the others still built in; the record says so.
+    expect(out).not.toContain("_EXCEPTION_RECORD (every");
+    expect(out).toContain("Layout: built-in _CONTEXT (every x64 build)");
+    const value = run(b, "dx @$crashtriage()").value as { Layouts: string[] };
+    expect(Array.from(value.Layouts)).toContain("_EXCEPTION_RECORD: from nt's symbols");
     expect(out).toContain(SEED_VERDICT.charAt(0).toUpperCase() + SEED_VERDICT.slice(1));
   });
 
@@ -110,8 +142,8 @@ describe("!crashtriage on seed 004 (0x154 UNEXPECTED_STORE_EXCEPTION)", () => {
     expect(summary.escaped).toBe(0);
     expect(summary.writes).toBe(0);
     for (const r of summary.runs) {
-      // A failed nt!NtBuildNumber read shows as the layout note; every other read as an Unreadable finding.
-      expect(r.result.output).toMatch(/Unreadable: |could not be read|the Windows build is unknown/);
+      // A failed nt!NtBuildNumber read is said once ("Could not read the Windows build"); every other read as an Unreadable finding.
+      expect(r.result.output).toMatch(/Unreadable: |could not be read|Could not read the Windows build/);
       expect(r.result.output).toMatch(/^|The bugcheck code could not be read/);
     }
   });
@@ -130,7 +162,7 @@ describe("!crashtriage on a 32-bit kernel dump", () => {
     expect(out).toContain("Exception c0000006 STATUS_IN_PAGE_ERROR (in-page I/O error) at 82a4bbd0 nt!RtlDecompressBufferXpressLz+0x50");
     expect(out).toContain("read of 0e3f99f0, I/O status c000009d STATUS_DEVICE_NOT_CONNECTED");
     expect(out).toContain("Context: instruction pointer 82a4bbd0, stack pointer 8f53f0f8");
-    expect(out).toContain("Layout: _CONTEXT: not in the symbols (.reload /f nt to get them); using the built-in layout for every x86 build (not checked against a PDB)");
+    expect(out).toContain("Layout: built-in _CONTEXT (every x86 build), not from the symbols; !leaktools shows why.");
     expect(out).toContain("In-page I/O error while reading a compressed page from the memory-compression store: the storage stack reported c000009d (device not connected)");
   });
 });
@@ -203,7 +235,7 @@ describe("!crashtriage on other memory bugchecks", () => {
     expect(out).toContain("Address of the block being freed");
     expect(out).toContain("Pool header of block " + debuggerAddress(pool.block) + " at " + debuggerAddress(pool.header) + ": tag 'Leak', BlockSize 0x50");
     expect(out).toContain("Double free: a pool block tagged 'Leak' was freed twice");
-    expect(out).toContain("Layout: _POOL_HEADER: not in the symbols (.reload /f nt to get them); using the built-in layout for every x64 build, checked against");
+    expect(out).toContain("Layout: built-in _POOL_HEADER (every x64 build), not from the symbols; !leaktools shows why.");
     expect(out).toMatch(/\n  !poolused 2 Leak +/);
   });
 
@@ -358,7 +390,7 @@ describe("!crashtriage on exception bugchecks (issue 21)", () => {
     expect(out.split("\n")[0]).toBe(
       "An access violation in amdppm.sys (unloaded) at fffff804`8b58334c, inside the range amdppm.sys occupied before it was unloaded, reading ffffffff`ffffffff (an invalid address: -1, an uninitialised or poisoned pointer): code ran after its driver unloaded (a callback or timer left registered).",
     );
-    expect(out).toContain("Layout: _UNLOADED_DRIVERS: not in the symbols");
+    expect(out).toContain("Layout: built-in _UNLOADED_DRIVERS (every x64 build), not from the symbols; !leaktools shows why.");
   });
 
   test("a triage dump: the build from NtBuildLab, the record and context from the stack, the unloaded list said missing", () => {
@@ -507,5 +539,7 @@ describe("!crashtriage in user mode: the heap block the address falls in (issue 
     expect(out).toContain("The block before it: busy Backend block at " + debuggerAddress(s.before.address) + " of 0x40 (64 bytes)");
     expect(out).toContain("  Allocated by the stack at " + debuggerAddress(s.trace) + " (+ust).");
     expect(out).toMatch(new RegExp("\\n  !heap -p -a " + debuggerAddress(s.referenced) + " +"));
+    // ntdll's symbols gave the heap layouts: no provenance line (output conventions 2).
+    expect(out).not.toContain("Heap layout:");
   });
 });
