@@ -43,6 +43,10 @@ export interface NeighbourLookup {
   /** Where a broken header chain stopped the walk (old pool): the corruption itself. */
   chainBrokenAt: Address | null;
   problems: string[];
+  /** The segment-heap subsegment that holds the address (its walk listed the busy blocks), or null. */
+  subsegment?: Address | null;
+  /** The old pool: whether the page's header chain ran intact from its first header to its end. */
+  chainComplete?: boolean;
   /** The first segment-heap layout that was built-in (for the Layout: line), else null. */
   layout?: ResolvedLayout | null;
 }
@@ -100,10 +104,14 @@ const VS_CHUNK_HEADER = 0x10;
 /** The neighbour lookup walks one subsegment; its metadata walk may still have many segments to list. */
 const MAX_SEGMENTS = 0x10000;
 
-export function lookupPoolNeighbours(target: Target, address: Address): NeighbourLookup {
+/** Whether the kernel's small-block pools are the segment heap (x64 from 1809), where `!pool` fails on a block. */
+export function poolIsSegmentHeap(target: Target): boolean {
   const build = target.windowsBuild();
-  const segmentHeap = target.pointerSize === 8 && (build === null ? !!target.symbolAddress("nt", "ExPoolState") : build >= SEGMENT_HEAP_POOL_BUILD);
-  return segmentHeap ? segmentHeapNeighbours(target, address, build) : poolPageNeighbours(target, address);
+  return target.pointerSize === 8 && (build === null ? !!target.symbolAddress("nt", "ExPoolState") : build >= SEGMENT_HEAP_POOL_BUILD);
+}
+
+export function lookupPoolNeighbours(target: Target, address: Address): NeighbourLookup {
+  return poolIsSegmentHeap(target) ? segmentHeapNeighbours(target, address, target.windowsBuild()) : poolPageNeighbours(target, address);
 }
 
 function poolPageNeighbours(target: Target, address: Address): NeighbourLookup {
@@ -112,7 +120,9 @@ function poolPageNeighbours(target: Target, address: Address): NeighbourLookup {
   if (bytes instanceof Unreadable) return { method: "pool page", containing: null, before: null, chainBrokenAt: null, problems: [bytes.describe(target.pointerSize)] };
   const walk = walkPoolPage(bytes, page, target.pointerSize);
   const found = neighboursOf(walk.entries, address);
-  return { method: "pool page", containing: found.containing, before: found.before, chainBrokenAt: walk.brokenAt, problems: [] };
+  const last = walk.entries[walk.entries.length - 1];
+  const chainComplete = walk.brokenAt === null && !!last && last.header.add(last.size).distanceFrom(page) === POOL_PAGE;
+  return { method: "pool page", containing: found.containing, before: found.before, chainBrokenAt: walk.brokenAt, problems: [], chainComplete };
 }
 
 function segmentHeapNeighbours(target: Target, address: Address, build: number | null): NeighbourLookup {
@@ -126,8 +136,9 @@ function segmentHeapNeighbours(target: Target, address: Address, build: number |
     layouts[name] = l;
   }
   const all = layouts as unknown as SegmentHeapLayouts;
-  const result = (containing: PoolNeighbour | null, before: PoolNeighbour | null, problems: string[]): NeighbourLookup => ({
+  const result = (containing: PoolNeighbour | null, before: PoolNeighbour | null, problems: string[], subsegment: Address | null = null): NeighbourLookup => ({
     method: "segment heap",
+    subsegment,
     containing,
     before,
     chainBrokenAt: null,
@@ -159,5 +170,5 @@ function segmentHeapNeighbours(target: Target, address: Address, build: number |
     .map((b) => ({ header: b.header, size: b.size, tag: b.tag, busy: true }))
     .sort((a, b) => a.header.compare(b.header));
   const found = neighboursOf(blocks, address, sub[0].kind === "VS" ? VS_CHUNK_HEADER : 0);
-  return result(found.containing, found.before, problems.concat(meta.problems, walk.problems));
+  return result(found.containing, found.before, problems.concat(meta.problems, walk.problems), sub[0].address);
 }

@@ -11,9 +11,11 @@ import { CONTEXT_X64, CONTEXT_X86, EXCEPTION_POINTERS, EXCEPTION_RECORD, KTRAP_F
 import type { Target } from "../host/target";
 import { BugCheck } from "./data";
 import { NTSTATUS, SUBCODES, statusText, referencePage, codeName } from "./codes";
-import { classifyAddress, AddressKind } from "./address-kind";
+import { classifyAddress, describePoolPlace, AddressKind, PoolPlace } from "./address-kind";
+import { readBigPages } from "../pool/bigpages";
+import { parseTagPattern } from "../pool/tags";
 import { decodeUnloadedDrivers, driverNameFromUtf16, unloadedSlotContaining } from "./unloaded";
-import { lookupPoolNeighbours, NeighbourLookup, PoolNeighbour } from "./pool-neighbours";
+import { lookupPoolNeighbours, poolIsSegmentHeap, NeighbourLookup, PoolNeighbour, POOL_PAGE } from "./pool-neighbours";
 import { findTagOwners } from "../pool/owners";
 import { tagBytes } from "../pool/tags";
 import { formatSource } from "../core/symbol-line";
@@ -356,7 +358,9 @@ function decodePageFault(w: Work): void {
   const kind = classify(w, p1, null, { freedSpecialPool: freed, beyondSpecialPool: beyond });
   w.verdict = messages.triagePageFault(ACCESS_ING[access || ""] || "referencing", fmt(w, p1), kind.text, a ? a.driver : null, a ? a.where : null);
   addNext(w, "!pte " + fmt(w, p1), "whether the address was ever mapped");
-  if (kind.kind === "kernel" || freed || beyond) addNext(w, "!pool " + fmt(w, p1), "whether the address is (freed) pool, and its tag");
+  // Special pool is not the segment heap: !pool shows its page and the owner's tag on every build.
+  if (freed || beyond) addNext(w, "!pool " + fmt(w, p1), "whether the address is (freed) pool, and its tag");
+  else addressFollowUps(w, p1, kind);
   if ((freed || beyond) && a && a.driver && !a.unloaded) addNext(w, "!verifier 3 " + a.driver, "Driver Verifier's pool log for the driver: the block's allocation and free");
 }
 
@@ -593,7 +597,60 @@ function classify(w: Work, address: Address, stackPointer: Address | null, extra
   // Only a kernel address outside every module is worth the unloaded-driver list's read.
   if (first.kind !== "kernel" && first.kind !== "stack") return first;
   const slot = unloadedContaining(w, address);
-  return slot ? classifyAddress(address, { ...facts, unloaded: [slot] }) : first;
+  if (slot) return classifyAddress(address, { ...facts, unloaded: [slot] });
+  if (first.kind !== "kernel") return first;
+  const place = poolPlace(w, address);
+  return place ? describePoolPlace(place, (a) => fmt(w, a), sizeText) : first;
+}
+
+/**
+ * Where in the pool a kernel address outside every module is, when the pool's own records say: a live big
+ * allocation (nt!PoolBigPageTable, read once, src/pool/bigpages.ts), else the pool block holding it (the lookup
+ * 0x13A uses: the segment-heap subsegment's walk from 1809, the page's _POOL_HEADER chain before), with the tag's
+ * owning driver. Claims nothing the walk could not confirm: an old-pool page only when its header chain runs intact
+ * over the whole page, an unused stretch of a subsegment only when its walk met no problem.
+ */
+function poolPlace(w: Work, address: Address): PoolPlace | null {
+  const t = w.target;
+  const big = readBigPages(t, parseTagPattern("*")!);
+  if (big.kind === "bigPages") {
+    noteLayout(w, big.layout);
+    for (const a of big.allocations) {
+      const offset = address.distanceFrom(a.address);
+      if (offset !== null && offset < Math.max(a.size, 1)) {
+        return { kind: "big", address: a.address, size: a.size, offset, tag: a.tag, pool: a.paged ? "Paged" : "NonPaged", owner: tagOwner(w, a.tag) };
+      }
+    }
+  } else {
+    // readBigPages names a missing symbol by its name alone, an unreadable read by what and where.
+    const why = /^nt!\w+$/.test(big.reason) ? big.reason + " was not found" : big.reason;
+    w.findings.push(messages.triagePoolWalkProblem("big page table", "not read: " + why));
+  }
+  const n = lookupPoolNeighbours(t, address);
+  if (n.layout) noteLayout(w, n.layout);
+  const c = n.containing;
+  const trusted = n.method === "segment heap" ? n.problems.length === 0 : !!n.chainComplete;
+  if (c && (n.method === "segment heap" || trusted)) {
+    const after = address.distanceFrom(c.header);
+    const offset = after !== null ? after : -(c.header.distanceFrom(address) || 0);
+    if (c.busy) return { kind: "block", header: c.header, size: c.size, offset, tag: c.tag, owner: tagOwner(w, c.tag), method: n.method };
+    return { kind: "free-block", header: c.header, size: c.size, offset, tag: c.tag };
+  }
+  if (!c && n.subsegment && trusted) return { kind: "unused", subsegment: n.subsegment };
+  if (n.method === "pool page" && !trusted && n.problems.length === 0) {
+    w.findings.push(messages.triagePoolWalkProblem(n.method, "the _POOL_HEADER chain of the page at " + fmt(w, address.alignDown(POOL_PAGE)) + " does not run intact to its end: not a small-block pool page, or a damaged one; not classified"));
+  }
+  for (const problem of n.problems.slice(0, 2)) w.findings.push(messages.triagePoolWalkProblem(n.method, problem));
+  return null;
+}
+
+/** The follow-ups for a referenced address: `!pool` where it works (never on a segment-heap block), `db` on a block. */
+function addressFollowUps(w: Work, address: Address, kind: AddressKind): void {
+  if (kind.kind === "big-pool") addNext(w, "!pool " + fmt(w, address), "the big allocation as the debugger shows it: its tag and pool");
+  else if (kind.block) addNext(w, "db " + fmt(w, kind.block.header) + " L0x" + Math.min(kind.block.size, 0x400).toString(16), "the pool block's header and bytes");
+  if ((kind.kind === "kernel" || kind.kind === "pool-free" || kind.kind === "pool-block") && !poolIsSegmentHeap(w.target)) {
+    addNext(w, "!pool " + fmt(w, address), "whether the address is pool or freed pool, and its tag");
+  }
 }
 
 function accessWord(value: Address, bitfield: boolean): "read" | "write" | "execute" | null {
@@ -708,7 +765,7 @@ function exceptionVerdict(w: Work, spec: ExceptionSpec, code: number, address: A
   if (r.fault) {
     const kind = classify(w, r.fault.address, r.sp);
     fault = (ACCESS_ING[r.fault.access] || r.fault.access) + " " + fmt(w, r.fault.address) + " (" + kind.text + ")";
-    if (kind.kind === "kernel") addNext(w, "!pool " + fmt(w, r.fault.address), "whether the address is pool or freed pool, and its tag");
+    addressFollowUps(w, r.fault.address, kind);
     if (kind.kind !== "null" && kind.kind !== "minus-one" && kind.kind !== "non-canonical") addNext(w, "!pte " + fmt(w, r.fault.address), "whether the address was mapped");
   }
   w.verdict = messages.triageExceptionVerdict(exceptionWords(r.code), a ? a.driver : null, a ? a.where : null, fault, a ? a.unloaded : false);
@@ -737,7 +794,7 @@ function decodeIrqlFault(w: Work): void {
   w.findings.push(messages.triageReferenced(fmt(w, referenced), kind.text, irql.lo));
   w.verdict = messages.triageIrqlVerdict(ACCESS_ING[access] || access, fmt(w, referenced), kind.text, irql.lo, a ? a.driver : null, a ? a.where : null, w.code === 0xc5);
   addNext(w, "!pte " + fmt(w, referenced), "whether the address was mapped (paged out at raised IRQL, or never valid)");
-  if (kind.kind === "kernel") addNext(w, "!pool " + fmt(w, referenced), "whether the address is pool or freed pool, and its tag");
+  addressFollowUps(w, referenced, kind);
   if (w.code === 0xc5 && a && a.driver && !a.unloaded) addSpecialPool(w, null, a.driver);
 }
 

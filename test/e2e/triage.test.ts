@@ -1,6 +1,6 @@
 import { DebuggerSession } from "../emulator/session";
 import { kernelTarget, userTarget, BUILDS } from "../targets/builder";
-import { EXR64, TRAP64, bugcheckTarget, exceptionCrashScene, heapOverrunScene, poolPage, userAfterFreeScene, storeExceptionScene, storeExceptionScene32, poolBlock, symbolAt, debuggerAddress, DUMP } from "../targets/bugcheck";
+import { EXR64, TRAP64, bugcheckTarget, poolReferenceScene, exceptionCrashScene, heapOverrunScene, poolPage, userAfterFreeScene, storeExceptionScene, storeExceptionScene32, poolBlock, symbolAt, debuggerAddress, DUMP } from "../targets/bugcheck";
 import * as seed004 from "../fixtures/triage/seed004";
 import { expectGolden } from "../support/golden";
 import { failEachRead } from "../support/faults";
@@ -293,7 +293,12 @@ describe("!crashtriage on other memory bugchecks", () => {
     expect(out).toContain("Access: read of ffffb402`1234a000");
     expect(out).toContain("Faulting instruction fffff807`27a91530: myfault!MyfaultDispatch+0x30");
     expect(out.split("\n")[0]).toBe("A page fault in myfault at myfault!MyfaultDispatch+0x30, reading ffffb402`1234a000 (a kernel address outside every module: pool or another mapping).");
-    expect(out).toContain("!pool ffffb402`1234a000");
+    // Neither pool could be looked at: said, and no claim about what the address is.
+    expect(out).toContain("Pool walk (big page table): not read: nt!PoolBigPageTable was not found");
+    expect(out).toContain("Pool walk (segment heap): the symbol nt!ExPoolState was not found");
+    // 19041 keeps small pool blocks in the segment heap, where !pool fails (DESIGN output conventions 1).
+    expect(out).not.toMatch(/\n  !pool /);
+    expect(out).toMatch(/\n  !pte ffffb402`1234a000 +/);
   });
 
   test("0x1A: a known subcode and an unknown one", () => {
@@ -541,5 +546,95 @@ describe("!crashtriage in user mode: the heap block the address falls in (issue 
     expect(out).toMatch(new RegExp("\\n  !heap -p -a " + debuggerAddress(s.referenced) + " +"));
     // ntdll's symbols gave the heap layouts: no provenance line (output conventions 2).
     expect(out).not.toContain("Heap layout:");
+  });
+});
+
+describe("!crashtriage: what a referenced kernel address is, from the pool's own records (issue 21)", () => {
+  test("0x50 reading inside a busy segment-heap block: its header, size, tag and the driver that allocates the tag", () => {
+    const sc = poolReferenceScene();
+    const referenced = sc.nfov.header + 0x50n;
+    sc.bugcheck(0x50, [referenced, 0n, sc.instruction, 2n]);
+    const out = run({ target: sc.s.target }).output;
+    expect(out.split("\n")[0]).toBe(
+      "A page fault in netfiltx.sys at netfiltx+0x1200, reading " + debuggerAddress(referenced) + " (+0x50 from the pool header at " + debuggerAddress(sc.nfov.header) +
+        ", a busy block of 0x200 (512 bytes), tag 'NfOv', allocated by netfiltx.sys).",
+    );
+    expect(out).toContain("Tag 'NfOv' is allocated by netfiltx.sys at netfiltx+0x1122 (found in its code, high confidence)");
+    expect(out).toMatch(new RegExp("\\n  db " + debuggerAddress(sc.nfov.header) + " L0x200 +the pool block's header and bytes"));
+    expect(out).not.toMatch(/\n  !pool /);
+  });
+
+  test("0xD1 writing where a block was freed: pool no busy block holds (a use after free, or a stale pointer)", () => {
+    const sc = poolReferenceScene();
+    const referenced = sc.freed.header + 0x40n;
+    sc.bugcheck(0xd1, [referenced, 2n, 1n, sc.instruction]);
+    const out = run({ target: sc.s.target }).output;
+    expect(out.split("\n")[0]).toMatch(
+      new RegExp("^An invalid memory reference at IRQL 2 in netfiltx\\.sys at netfiltx\\+0x1200, writing " + debuggerAddress(referenced) +
+        " \\(pool in no busy block of the subsegment at ffffd100`[0-9a-f]{8}: freed or never-allocated pool \\(a use after free, or a stale pointer\\)\\)\\.$"),
+    );
+  });
+
+  test("0x0A referencing a big allocation: nt!PoolBigPageTable's entry, its pool, tag and owner, and !pool to copy", () => {
+    const sc = poolReferenceScene();
+    const referenced = sc.big + 0x120n;
+    sc.bugcheck(0x0a, [referenced, 2n, 0n, sc.instruction]);
+    const out = run({ target: sc.s.target }).output;
+    expect(out.split("\n")[0]).toBe(
+      "An invalid memory reference at IRQL 2 in netfiltx.sys at netfiltx+0x1200, reading " + debuggerAddress(referenced) + " (+0x120 into a NonPaged big pool allocation at " +
+        debuggerAddress(sc.big) + " of 0x3000 (12.0 KB), tag 'BigP', allocated by bigdrv.sys).",
+    );
+    expect(out).toContain("Layout: built-in _POOL_TRACKER_BIG_PAGES (Windows 10 1507-22H2 x64), not from the symbols; !leaktools shows why.");
+    expect(out).toMatch(new RegExp("\\n  !pool " + debuggerAddress(referenced) + " +the big allocation"));
+  });
+
+  test("every failed read of the pool lookup is handled: no escape, no write, a verdict every time", () => {
+    const summary = failEachRead(() => {
+      const sc = poolReferenceScene();
+      sc.bugcheck(0x50, [sc.nfov.header + 0x50n, 0n, sc.instruction, 2n]);
+      return sc.s.target;
+    }, "!crashtriage");
+    expect(summary.injected).toBeGreaterThanOrEqual(8);
+    expect(summary.escaped).toBe(0);
+    expect(summary.writes).toBe(0);
+    for (const r of summary.runs) expect(r.result.output).toMatch(/^(A page fault|The bugcheck code could not be read)/);
+  });
+
+  test("a triage dump without the pool pages: said plainly, the address left unclassified", () => {
+    const sc = poolReferenceScene();
+    const referenced = sc.nfov.header + 0x50n;
+    sc.bugcheck(0x50, [referenced, 0n, sc.instruction, 2n]);
+    sc.b.memory.unmap(sc.nfov.header & ~0xfffn, 0x1000);
+    const out = run({ target: sc.s.target }).output;
+    expect(out.split("\n")[0]).toBe("A page fault in netfiltx.sys at netfiltx+0x1200, reading " + debuggerAddress(referenced) + " (a kernel address outside every module: pool or another mapping).");
+    expect(out).toMatch(/Pool walk \(segment heap\): .*unreadable|Pool walk \(segment heap\): .*Unreadable/);
+  });
+
+  test("Windows 8.1: a FREE block of an intact pool page; a page whose chain does not cover it claims nothing", () => {
+    const page = (blocks: { tag: string; bytes: number; busy: boolean }[]) => {
+      const b = kernelTarget({ pointerSize: 8, build: BUILDS.win81, dump: DUMP });
+      const headers = poolPage(b, blocks);
+      return { b, headers };
+    };
+    // 0x40 + 0x70 + 0x90 + 0xec0 = 0x1000: the chain covers the whole page.
+    const full = page([
+      { tag: "Ntfx", bytes: 0x30, busy: true },
+      { tag: "Ovr1", bytes: 0x58, busy: true },
+      { tag: "Free", bytes: 0x80, busy: false },
+      { tag: "Rest", bytes: 0xeb0, busy: true },
+    ]);
+    const referenced = full.headers[2] + 0x28n;
+    let out = run(bugcheckTargetOn(full.b, 0x50, [referenced, 0n, 0xfffff80727a91530n, 0n])).output;
+    expect(out.split("\n")[0]).toContain(
+      "(+0x28 from the pool header at " + debuggerAddress(full.headers[2]) + ", a FREE block of 0x90 (144 bytes) (last tag 'Free'): a use after free)",
+    );
+    expect(out).toMatch(new RegExp("\\n  !pool " + debuggerAddress(referenced) + " +"));
+    const partial = page([
+      { tag: "Ntfx", bytes: 0x30, busy: true },
+      { tag: "Free", bytes: 0x80, busy: false },
+    ]);
+    out = run(bugcheckTargetOn(partial.b, 0x50, [partial.headers[1] + 0x28n, 0n, 0xfffff80727a91530n, 0n])).output;
+    expect(out.split("\n")[0]).toContain("(a kernel address outside every module: pool or another mapping)");
+    expect(out).toContain("Pool walk (pool page): the _POOL_HEADER chain of the page at " + debuggerAddress(partial.headers[0]) + " does not run intact to its end");
   });
 });
