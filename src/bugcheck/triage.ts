@@ -118,15 +118,25 @@ export function triageBugCheck(target: Target, bugcheck: BugCheck): TriageResult
     BaseCode: named.base,
     Name: name,
     Driver: w.driver,
-    Parameters: parameters,
-    Findings: w.findings,
+    Parameters: nouned(parameters, "parameter", "parameters"),
+    Findings: nouned(w.findings, "finding", "findings"),
     Verdict: verdict,
-    NextCommands: w.next,
+    NextCommands: nouned(w.next, "command", "commands"),
     Source: bugcheck.source,
-    Layouts: w.layouts,
+    Layouts: nouned(w.layouts, "layout", "layouts"),
     toString: () => name + " (" + hex(bugcheck.code) + "): " + verdict,
   };
   return { record, builtInLayouts: w.builtIn };
+}
+
+/**
+ * Names a collection's elements for dx ("4 parameters", not "4 entries"): the non-enumerable `collectionNoun`
+ * property ([singular, plural]) that host/model.ts's toModel reads for a command-named array (the audit20 branch's
+ * namedCollection sets the same property). Non-enumerable, so dx and LINQ never see it; the array is returned as is.
+ */
+export function nouned<T>(items: T[], singular: string, pluralNoun: string): T[] {
+  Object.defineProperty(items, "collectionNoun", { value: [singular, pluralNoun], enumerable: false });
+  return items;
 }
 
 /** Notes a resolved layout: its full description for the record, and, when built-in, for the short Layout: line. */
@@ -976,9 +986,9 @@ export function triageUserException(target: Target, e: ReportedException): UserE
     Name: info ? info.name : e.codeText || "exception " + hex8(e.code),
     Address: e.address,
     Driver: driver,
-    Findings: findings,
+    Findings: nouned(findings, "finding", "findings"),
     Verdict: verdict,
-    NextCommands: next,
+    NextCommands: nouned(next, "command", "commands"),
     toString: () => verdict,
   };
 }
