@@ -185,6 +185,14 @@ const DECODERS: { [code: number]: (w: Work) => void } = {
   0x12b: decodeFaultyPage,
 };
 
+/**
+ * A structure the parameters point to that could not be read: in a dump, plainly "not in this dump" (a triage dump
+ * keeps little beyond the crashed thread's stack); on a live session, what the read said (paged out, not mapped).
+ */
+function notRead(w: Work, what: string, at: Address, from: string, unreadable: Unreadable): string {
+  return w.target.isDump ? messages.triageNotInDump(what, fmt(w, at), from) : messages.triageUnreadable(unreadable.describe(w.target.pointerSize));
+}
+
 function fmt(w: Work, a: Address): string {
   return a.format(w.target.pointerSize);
 }
@@ -218,7 +226,7 @@ function decodeStoreException(w: Work): void {
   if (!pointersLayout) return storeVerdict(w, null, null, false);
   const pointers = t.memory.read(info, pointersLayout.size, "EXCEPTION_POINTERS (Arg2)");
   if (pointers instanceof Unreadable) {
-    w.findings.push(messages.triageUnreadable(pointers.describe(t.pointerSize)));
+    w.findings.push(notRead(w, "EXCEPTION_POINTERS pair", info, "Arg2", pointers));
     addNext(w, "dq " + fmt(w, info) + " L2", "the exception record and context pointers, if another source has the page");
     return storeVerdict(w, null, null, false);
   }
@@ -237,7 +245,7 @@ function decodeStoreException(w: Work): void {
   const recordLoops = recordLayout !== null && overlapsPointers(ep.ExceptionRecord, recordLayout.size);
   if (recordLoops) w.findings.push(messages.triagePointsIntoArg2("ExceptionRecord", fmt(w, ep.ExceptionRecord), fmt(w, info)));
   const record = recordLayout && !recordLoops ? t.memory.read(ep.ExceptionRecord, recordLayout.size, "EXCEPTION_RECORD") : null;
-  if (record instanceof Unreadable) w.findings.push(messages.triageUnreadable(record.describe(t.pointerSize)));
+  if (record instanceof Unreadable) w.findings.push(notRead(w, "exception record", ep.ExceptionRecord, "ExceptionRecord of Arg2", record));
   else if (record && recordLayout) {
     const r = decodeExceptionRecord(record, recordLayout, t.pointerSize);
     code = r.ExceptionCode;
@@ -257,7 +265,7 @@ function decodeStoreException(w: Work): void {
   if (contextLoops) w.findings.push(messages.triagePointsIntoArg2("ContextRecord", fmt(w, ep.ContextRecord), fmt(w, info)));
   if (contextLayout && !contextLoops) {
     const context = t.memory.read(ep.ContextRecord, contextBytesNeeded(contextLayout, t.pointerSize), "CONTEXT");
-    if (context instanceof Unreadable) w.findings.push(messages.triageUnreadable(context.describe(t.pointerSize)));
+    if (context instanceof Unreadable) w.findings.push(notRead(w, "context record", ep.ContextRecord, "ContextRecord of Arg2", context));
     else {
       const c = decodeContext(context, contextLayout, t.pointerSize);
       w.findings.push(messages.triageContext(fmt(w, c.InstructionPointer), fmt(w, c.StackPointer)));
@@ -727,7 +735,7 @@ function exceptionParts(w: Work, spec: ExceptionSpec, code: number, address: Add
     const at = p[spec.record];
     const l = layout(w, EXCEPTION_RECORD);
     const bytes = l ? t.memory.read(at, l.size, "EXCEPTION_RECORD") : null;
-    if (bytes instanceof Unreadable) w.findings.push(messages.triageNotInDump("exception record", fmt(w, at), "Arg" + (spec.record + 1)));
+    if (bytes instanceof Unreadable) w.findings.push(notRead(w, "exception record", at, "Arg" + (spec.record + 1), bytes));
     else if (bytes && l) {
       const r = decodeExceptionRecord(bytes, l, t.pointerSize);
       out.record = r;
@@ -749,7 +757,7 @@ function exceptionParts(w: Work, spec: ExceptionSpec, code: number, address: Add
   if (frame) {
     const l = layout(w, frame.spec);
     const bytes = l ? t.memory.read(frame.at, contextBytesNeeded(l, t.pointerSize), frame.spec.typeName) : null;
-    if (bytes instanceof Unreadable) w.findings.push(messages.triageNotInDump(frame.what, fmt(w, frame.at), "Arg" + (frame.arg + 1)));
+    if (bytes instanceof Unreadable) w.findings.push(notRead(w, frame.what, frame.at, "Arg" + (frame.arg + 1), bytes));
     else if (bytes && l) {
       const c = decodeContext(bytes, l, t.pointerSize);
       out.ip = c.InstructionPointer;

@@ -106,9 +106,11 @@ describe("!crashtriage on seed 004 (0x154 UNEXPECTED_STORE_EXCEPTION)", () => {
 
   test("an unreadable exception record is named, and a verdict is still given", () => {
     const out = run(storeExceptionScene({ exrUnreadable: true })).output;
-    expect(out).toContain("Unreadable: EXCEPTION_RECORD at " + debuggerAddress(v.exrAt));
-    expect(out).toContain("Unreadable: CONTEXT at " + debuggerAddress(v.cxrAt));
+    // A dump: said plainly, as the issue asks ("not in this dump"), and the parameters' own meaning kept.
+    expect(out).toContain("The exception record at " + debuggerAddress(v.exrAt) + " (ExceptionRecord of Arg2) could not be read: it is not in this dump; what the parameters say is kept");
+    expect(out).toContain("The context record at " + debuggerAddress(v.cxrAt) + " (ContextRecord of Arg2) could not be read: it is not in this dump");
     expect(out).toMatch(/^The store manager caught an exception leaktools could not read/);
+    expect(out).toContain("Arg2  " + debuggerAddress(v.args[1]) + "  Exception information");
     expect(out).toContain(".exr " + debuggerAddress(v.exrAt));
   });
 
@@ -123,9 +125,9 @@ describe("!crashtriage on seed 004 (0x154 UNEXPECTED_STORE_EXCEPTION)", () => {
     b.memory.writeU64(v.args[1], 0n);
     b.memory.writeU64(v.args[1] + 8n, 0n);
     const out = run(b).output;
-    expect(out).toContain("Unreadable: EXCEPTION_RECORD at 00000000`00000000");
-    expect(out).toContain("Unreadable: CONTEXT at 00000000`00000000");
-    expect(out).toContain("");
+    expect(out).toContain("The exception record at 00000000`00000000 (ExceptionRecord of Arg2) could not be read");
+    expect(out).toContain("The context record at 00000000`00000000 (ContextRecord of Arg2) could not be read");
+    expect(out.split("\n")[0]).toBe("The store manager caught an exception leaktools could not read; follow Arg2 by hand with the commands below");
   });
 
   test("!thread failing does not stop the verdict", () => {
@@ -413,6 +415,14 @@ describe("!crashtriage on exception bugchecks (issue 21)", () => {
     const out = run(exceptionCrashScene({ recordMissing: true })).output;
     expect(out).toContain("The exception record at ffff8504`29891ee8 (Arg3) could not be read: it is not in this dump; what the parameters say is kept");
     expect(out).toContain("The context record at ffff8504`29891720 (Arg4) could not be read: it is not in this dump");
+    expect(out.split("\n")[0]).toBe("An access violation in amdppm.sys at amdppm+0x334c.");
+  });
+
+  test("on a live session an unreadable record is not called missing from a dump: the read's own words", () => {
+    const out = run(exceptionCrashScene({ recordMissing: true, live: true })).output;
+    expect(out).not.toContain("not in this dump");
+    expect(out).toContain("Unreadable: EXCEPTION_RECORD at ffff8504`29891ee8");
+    expect(out).toContain("Unreadable: _CONTEXT at ffff8504`29891720");
     expect(out.split("\n")[0]).toBe("An access violation in amdppm.sys at amdppm+0x334c.");
   });
 

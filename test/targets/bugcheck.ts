@@ -157,11 +157,13 @@ export interface ExceptionSceneOptions {
   triageDump?: boolean;
   /** The exception record's and context's page is not in the dump either. */
   recordMissing?: boolean;
+  /** A live kernel session stopped at the bugcheck, not a dump. */
+  live?: boolean;
 }
 
 /** A 0x1000007E crash laid out as the issue's dump: EXCEPTION_RECORD at Arg3, CONTEXT at Arg4 (PDB offsets). */
 export function exceptionCrashScene(options: ExceptionSceneOptions = {}): TargetBuilder {
-  const b = kernelTarget({ pointerSize: 8, build: BUILDS.win10_2004, dump: DUMP });
+  const b = kernelTarget({ pointerSize: 8, build: BUILDS.win10_2004, dump: options.live ? undefined : DUMP });
   const m = b.memory;
   const [, address, record, context] = ISSUE21.args;
   if (options.triageDump) {
