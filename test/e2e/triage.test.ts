@@ -1,6 +1,6 @@
 import { DebuggerSession } from "../emulator/session";
 import { kernelTarget, userTarget, BUILDS } from "../targets/builder";
-import { EXR64, TRAP64, bugcheckTarget, poolReferenceScene, exceptionCrashScene, heapOverrunScene, poolPage, userAfterFreeScene, storeExceptionScene, storeExceptionScene32, poolBlock, symbolAt, debuggerAddress, DUMP } from "../targets/bugcheck";
+import { EXR64, TRAP64, strictTriageDumpScene, bugcheckTarget, poolReferenceScene, exceptionCrashScene, heapOverrunScene, poolPage, userAfterFreeScene, storeExceptionScene, storeExceptionScene32, poolBlock, symbolAt, debuggerAddress, DUMP } from "../targets/bugcheck";
 import * as seed004 from "../fixtures/triage/seed004";
 import { expectGolden } from "../support/golden";
 import { failEachRead } from "../support/faults";
@@ -403,12 +403,29 @@ describe("!crashtriage on exception bugchecks (issue 21)", () => {
   test("a triage dump: the build from NtBuildLab, the record and context from the stack, the unloaded list said missing", () => {
     const b = exceptionCrashScene({ triageDump: true, unloaded: true });
     const out = run(b).output;
-    // No "the Windows build is unknown": NtBuildLab said 19041.
-    expect(out).not.toContain("build is unknown");
+    // No "the Windows build is unknown", no "Could not read the Windows build": NtBuildLab said 19041.
+    expect(out).not.toMatch(/build is unknown|Could not read the Windows build|guessed/);
     expect(out).toContain("Exception c0000005 STATUS_ACCESS_VIOLATION");
     expect(out).toContain("The unloaded-driver list could not be read (nt!MmUnloadedDrivers at");
     expect(out).toMatch(/\n  lm +the loaded and the unloaded modules/);
     expect(out.split("\n")[0]).toBe("An access violation at fffff804`8b58334c (outside every loaded module), reading ffffffff`ffffffff (an invalid address: -1, an uninitialised or poisoned pointer).");
+  });
+
+  test("a triage dump holding only what one captures (header, driver list, the crashed thread's stack): the same answer", () => {
+    const r = run(strictTriageDumpScene());
+    const lines = r.output.split("\n");
+    expect(lines[0]).toBe("An access violation in amdppm.sys at amdppm+0x334c, reading ffffffff`ffffffff (an invalid address: -1, an uninitialised or poisoned pointer).");
+    // The code from the dump header (nt!KiBugCheckData's page is not captured), the build from vertarget's banner.
+    expect(lines[1]).toBe("Bugcheck 0x1000007E SYSTEM_THREAD_EXCEPTION_NOT_HANDLED_M (0x1000007E = 0x7E with the _M flag) (from .bugcheck)");
+    expect(r.output).not.toMatch(/build is unknown|Could not read the Windows build|guessed/);
+    expect(r.output).toContain("Context record: rip fffff804`8b58334c, rsp ffff8504`29891f28");
+    expect(r.output).toContain("Access violation: read of ffffffff`ffffffff");
+  });
+
+  test("a triage dump: other commands know the build from the dump's own answer too", () => {
+    const out = DebuggerSession.load(strictTriageDumpScene().target).run("!leaktools").output;
+    expect(out).toContain("Windows build 19041");
+    expect(out).not.toContain("Could not read the Windows build");
   });
 
   test("the exception record and context are not in the dump: said plainly, the parameters kept", () => {

@@ -252,6 +252,32 @@ export function poolReferenceScene() {
 }
 
 /**
+ * A kernel triage (small) dump of the issue's crash holding only what one captures: the dump header (`.bugcheck`
+ * and `vertarget` answer from it; the banner is the real 19041 minidump's, test/fixtures/triage/vertarget-sklib10-19041.txt),
+ * the loaded driver list (the debugger's module list) and the crashed thread's stack, where the issue's Arg3/Arg4
+ * (exception record and context) lie. Every other page is gone: nt!KiBugCheckData, NtBuildNumber and NtBuildLab,
+ * MmUnloadedDrivers, pool, images. Sources: Microsoft's "small memory dump" description and WRK triage.h
+ * (TRIAGE_DUMP_HEADER: ContextOffset, ExceptionOffset, DriverListOffset, CallStackOffset, DataBlocksOffset).
+ */
+export function strictTriageDumpScene(): TargetBuilder {
+  const b = exceptionCrashScene({ unloaded: false });
+  const [, , record, context] = ISSUE21.args;
+  const stack: [bigint, Uint8Array][] = [];
+  for (let page = context & ~0xfffn; page <= ((record + BigInt(EXR64.size)) | 0xfffn); page += 0x1000n) {
+    const bytes = b.memory.read(page, 0x1000);
+    if (bytes instanceof Uint8Array) stack.push([page, bytes]);
+  }
+  // The emulator's memory keeps its pages in a private map; a triage dump is that map emptied but for the stack.
+  (b.memory as unknown as { pages: Map<bigint, Uint8Array> }).pages.clear();
+  for (const [page, bytes] of stack) b.memory.write(page, bytes);
+  const code = ISSUE21.code.toString(16).toUpperCase().padStart(8, "0");
+  b.target.onCommand(".bugcheck", ["Bugcheck code " + code, "Arguments " + ISSUE21.args.map(debuggerAddress).join(" ")]);
+  const banner = require("fs").readFileSync(require("path").resolve(__dirname, "../fixtures/triage/vertarget-sklib10-19041.txt"), "utf8") as string;
+  b.target.onCommand("vertarget", banner.split(/\r?\n/).filter((l: string) => l && !l.startsWith("#")));
+  return b;
+}
+
+/**
  * A 0x13A pool overrun on a segment-heap kernel (19041, the real 0x13A dumps of safing/portmaster #1396/#1587 are
  * 19041/22621 with Arg1 0x11): netfiltx.sys allocates 'NfOv' blocks (mov r8d, 'NfOv'; call [ExAllocatePool2]) and
  * writes past one of them into the next VS chunk, a 'Vict' block of victim.sys; the heap manager found the damage
