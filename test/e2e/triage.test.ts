@@ -487,6 +487,7 @@ describe("!crashtriage on pool corruption: the neighbour that overran (issue 21)
       "Pool corruption at " + debuggerAddress(scene.chunk) + ": Invalid internal heap state, usually the result of a buffer overflow; the block before it is tagged 'NfOv', allocated by netfiltx.sys: the usual writer of an overrun.",
     );
     expect(r.output).toContain("The block before it: pool header " + debuggerAddress(scene.nfov.header) + ", tag 'NfOv'");
+    expect(r.output).toContain("Tag 'NfOv': 1 image part could not be read and was not searched (nt image: headers unreadable)");
     // The hit is the tag immediate of "mov r8d, 'NfOv'", two bytes into the instruction.
     expect(r.output).toContain("Tag 'NfOv' is allocated by netfiltx.sys at netfiltx+0x" + (scene.overrunner.site + 2).toString(16) + " (found in its code, high confidence)");
     expect(r.output).toMatch(/\n  verifier \/flags 0x1 \/driver netfiltx\.sys +on the crashed machine, then reboot: special pool for netfiltx\.sys/);
