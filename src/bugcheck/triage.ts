@@ -486,7 +486,12 @@ function decodeBadPoolCaller(w: Work): void {
     addNext(w, "!pool " + fmt(w, address), "what the address is: pool, freed pool, or no pool at all");
   }
   if (subcode === 6 || subcode === 7) {
-    w.verdict = messages.triageDoubleFree(facts ? facts.tag : null);
+    // The verdict says to enable special pool: the driver that allocates the tag (what !leaktag finds) and the exact
+    // commands, so the next crash stops at the first free.
+    const owner = facts ? tagOwner(w, facts.tag) : null;
+    if (owner) w.driver = owner;
+    w.verdict = messages.triageDoubleFree(facts ? facts.tag : null) + (owner ? " (the tag is allocated by " + owner + ")" : "");
+    if (facts) addSpecialPool(w, facts.tag, owner);
     return;
   }
   w.verdict = sub ? messages.triageBadPoolCaller(sub.meaning + (facts ? " (block tagged '" + facts.tag + "')" : "")) : messages.triageNoDecoder("BAD_POOL_CALLER");

@@ -241,6 +241,17 @@ describe("!crashtriage on other memory bugchecks", () => {
     expect(out).toMatch(/\n  !poolused 2 Leak +/);
   });
 
+  test("0xC2/0x7 double free of a block whose tag a driver allocates: the driver, and special pool to copy", () => {
+    const sc = poolReferenceScene();
+    sc.bugcheck(0xc2, [7n, 0x1097n, 0x04050001n, sc.nfov.address]);
+    const out = run({ target: sc.s.target }).output;
+    expect(out.split("\n")[0]).toBe(
+      "Double free: a pool block tagged 'NfOv' was freed twice - the driver that owns the tag frees it on two paths; enable special pool for it to catch the first free (the tag is allocated by netfiltx.sys)",
+    );
+    expect(out).toMatch(/\n  verifier \/flags 0x1 \/driver netfiltx\.sys +on the crashed machine/);
+    expect(out).toMatch(/\n  gflags \/r \+spp NfOv +/);
+  });
+
   test("0x19/0x20: the pool entry's tag", () => {
     const b = kernelTarget({ pointerSize: 8, build: BUILDS.win10_2004, dump: DUMP });
     const pool = poolBlock(b, "Ddk ", 0x30);
