@@ -226,7 +226,7 @@ function decodeStoreException(w: Work): void {
   if (!pointersLayout) return storeVerdict(w, null, null, false);
   const pointers = t.memory.read(info, pointersLayout.size, "EXCEPTION_POINTERS (Arg2)");
   if (pointers instanceof Unreadable) {
-    w.findings.push(notRead(w, "EXCEPTION_POINTERS pair", info, "Arg2", pointers));
+    w.findings.push(messages.triageUnreadable(pointers.describe(t.pointerSize)));
     addNext(w, "dq " + fmt(w, info) + " L2", "the exception record and context pointers, if another source has the page");
     return storeVerdict(w, null, null, false);
   }
