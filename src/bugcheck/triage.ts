@@ -9,6 +9,7 @@ import { resolveLayout, isLayoutMissing } from "../layouts/resolve";
 import { LayoutSpec, ResolvedLayout } from "../layouts/types";
 import { CONTEXT_X64, CONTEXT_X86, EXCEPTION_POINTERS, EXCEPTION_RECORD, KTRAP_FRAME_X64, MI_UNLOADED_DRIVERS, POOL_HEADER, UNLOADED_DRIVERS, poolBlockSizeField } from "../layouts/exception";
 import type { Target } from "../host/target";
+import { isKernelImageName } from "../host/target";
 import { BugCheck } from "./data";
 import { NTSTATUS, SUBCODES, statusText, referencePage, codeName } from "./codes";
 import { classifyAddress, describePoolPlace, AddressKind, PoolPlace } from "./address-kind";
@@ -792,7 +793,12 @@ function exceptionVerdict(w: Work, spec: ExceptionSpec, code: number, address: A
     if (kind.kind !== "null" && kind.kind !== "minus-one" && kind.kind !== "non-canonical") addNext(w, "!pte " + fmt(w, r.fault.address), "whether the address was mapped");
   }
   w.verdict = messages.triageExceptionVerdict(exceptionWords(r.code), a ? a.driver : null, a ? a.where : null, fault, a ? a.unloaded : false);
-  if (a && a.driver && !a.unloaded) addNext(w, "lmvm " + a.driver.replace(/\.[^.]*$/, ""), "the driver's version, timestamp and path");
+  if (a && a.driver && !a.unloaded) addNext(w, "lmvm " + lmName(a.driver), "the driver's version, timestamp and path");
+}
+
+/** The name `lm` knows a module by: the file name's stem, except the kernel, which the debugger calls `nt`. */
+function lmName(fileName: string): string {
+  return isKernelImageName(fileName) ? "nt" : fileName.replace(/\.[^.]*$/, "");
 }
 
 /** "An access violation", "A breakpoint", or the code's name. */

@@ -461,6 +461,17 @@ describe("!crashtriage on exception bugchecks (issue 21)", () => {
     expect(out.split("\n")[0]).toBe("An access violation in myfault.sys at myfault+0x1530, writing 00000000`00000028 (a NULL pointer +0x28: the first 64 KB are never mapped).");
   });
 
+  test("an exception in the kernel itself: lmvm nt, the name lm knows it by, not the file's stem", () => {
+    const b = bugcheckTarget(0x1e, [0xc0000005n, 0n, 0n, 0x28n]);
+    const nt = b.target.modules.find((m) => m.name === "nt")!;
+    b.target.modules.splice(b.target.modules.indexOf(nt), 1);
+    b.target.addModule("C:\\Windows\\system32\\ntoskrnl.exe", BigInt(nt.base), nt.size);
+    b.writePtr(BigInt(b.target.symbols.get("nt!KiBugCheckData")!) + 16n, BigInt(nt.base) + 0x21530n);
+    const out = run(b).output;
+    expect(out.split("\n")[0]).toMatch(/^An access violation in ntoskrnl\.exe at ntoskrnl\+0x21530/);
+    expect(out).toMatch(/\n  lmvm nt +the driver's version/);
+  });
+
   test("0x8E: the trap frame at Arg3 gives rip and rsp", () => {
     const b = bugcheckTarget(0x8e, [0x80000003n, 0xfffff80727a91530n, 0n, 0n]);
     const trap = b.alloc(TRAP64.size, 16);
