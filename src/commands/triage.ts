@@ -32,7 +32,8 @@ export const TRIAGE_HELP: CommandHelp = {
     { name: "Parameters", text: "Arg1-Arg4: Name, Value, Meaning" },
     { name: "Findings", text: "what the parameters point at: exception record, context or trap frame, pool blocks, tags and owners" },
     { name: "Verdict, NextCommands", text: "the answer, and the commands to copy (Command, Why)" },
-    { name: "Source, Layouts", text: "nt!KiBugCheckData or .bugcheck; the built-in layouts used" },
+    { name: "Source, Layouts", text: "nt!KiBugCheckData or .bugcheck; each layout used and where it came from (symbols, or built-in and why)" },
+    { name: "ExceptionCode, Address", text: "user mode: the exception's code and address; with Name, Driver (the module), Findings, Verdict, NextCommands" },
   ],
   examples: [
     { command: "!crashtriage", text: "the verdict first, then the parameters, the findings and one Next: block" },
