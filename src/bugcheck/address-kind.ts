@@ -26,12 +26,17 @@ export type AddressKindName =
   | "stack"
   | "freed-special-pool"
   | "beyond-special-pool"
+  | "big-pool"
+  | "pool-block"
+  | "pool-free"
   | "kernel";
 
 export interface AddressKind {
   kind: AddressKindName;
   /** In words, for the verdict: "an invalid address (-1)", "a NULL pointer +0x28", "user space". */
   text: string;
+  /** For a pool block: its header and size, for a `db` to copy. */
+  block?: { header: Address; size: number };
 }
 
 /** The NULL page: Windows never maps the first 64 KB (MmLowestUserAddress is 0x10000). */
@@ -73,4 +78,50 @@ export function classifyAddress(address: Address, facts: AddressFacts): AddressK
     }
   }
   return { kind: "kernel", text: "a kernel address outside every module: pool or another mapping" };
+}
+
+/**
+ * Where in the pool a kernel address is, as the pool's own records showed it (the lookup is the caller's): a big
+ * allocation of nt!PoolBigPageTable, a busy block of a pool page or segment-heap subsegment, or pool that no busy
+ * block holds. `owner` is the driver whose code uses the tag (what !leaktag finds), when one was found.
+ */
+export type PoolPlace =
+  | { kind: "big"; address: Address; size: number; offset: number; tag: string; pool: "NonPaged" | "Paged"; owner: string | null }
+  | { kind: "block"; header: Address; size: number; offset: number; tag: string; owner: string | null; method: "segment heap" | "pool page" }
+  | { kind: "free-block"; header: Address; size: number; offset: number; tag: string }
+  | { kind: "unused"; subsegment: Address };
+
+/** The verdict's words for a pool place: what the address is and, for a busy block, whose tag it carries. */
+export function describePoolPlace(place: PoolPlace, format: (a: Address) => string, sizeText: (n: number) => string): AddressKind {
+  const by = (owner: string | null) => (owner ? ", allocated by " + owner : "");
+  switch (place.kind) {
+    case "big":
+      return {
+        kind: "big-pool",
+        text: "+0x" + place.offset.toString(16) + " into a " + place.pool + " big pool allocation at " + format(place.address) + " of " + sizeText(place.size) + ", tag '" + place.tag + "'" + by(place.owner),
+      };
+    case "block":
+      return {
+        kind: "pool-block",
+        block: { header: place.header, size: place.size },
+        text: offsetWords(place.offset) + " the pool header at " + format(place.header) + ", a busy block of " + sizeText(place.size) + ", tag '" + place.tag + "'" + by(place.owner),
+      };
+    case "free-block":
+      // The old pool keeps a freed block's header, tag included: the tag of whoever freed it last.
+      return {
+        kind: "pool-free",
+        block: { header: place.header, size: place.size },
+        text: offsetWords(place.offset) + " the pool header at " + format(place.header) + ", a FREE block of " + sizeText(place.size) + " (last tag '" + place.tag + "'): a use after free",
+      };
+    case "unused":
+      return {
+        kind: "pool-free",
+        text: "pool in no busy block of the subsegment at " + format(place.subsegment) + ": freed or never-allocated pool (a use after free, or a stale pointer)",
+      };
+  }
+}
+
+/** "+0x18 from": an offset from a pool header; a negative one is the segment heap's chunk header in front of it. */
+function offsetWords(offset: number): string {
+  return offset >= 0 ? "+0x" + offset.toString(16) + " from" : "in the chunk header 0x" + (-offset).toString(16) + " bytes before";
 }

@@ -43,8 +43,12 @@ export interface NeighbourLookup {
   /** Where a broken header chain stopped the walk (old pool): the corruption itself. */
   chainBrokenAt: Address | null;
   problems: string[];
-  /** The segment-heap layouts' description when a built-in one was used (for the Layout: line), else null. */
-  layout?: string | null;
+  /** The segment-heap subsegment that holds the address (its walk listed the busy blocks), or null. */
+  subsegment?: Address | null;
+  /** The old pool: whether the page's header chain ran intact from its first header to its end. */
+  chainComplete?: boolean;
+  /** The first segment-heap layout that was built-in (for the Layout: line), else null. */
+  layout?: ResolvedLayout | null;
 }
 
 export interface PoolPageEntry extends PoolNeighbour {
@@ -100,10 +104,14 @@ const VS_CHUNK_HEADER = 0x10;
 /** The neighbour lookup walks one subsegment; its metadata walk may still have many segments to list. */
 const MAX_SEGMENTS = 0x10000;
 
-export function lookupPoolNeighbours(target: Target, address: Address): NeighbourLookup {
+/** Whether the kernel's small-block pools are the segment heap (x64 from 1809), where `!pool` fails on a block. */
+export function poolIsSegmentHeap(target: Target): boolean {
   const build = target.windowsBuild();
-  const segmentHeap = target.pointerSize === 8 && (build === null ? !!target.symbolAddress("nt", "ExPoolState") : build >= SEGMENT_HEAP_POOL_BUILD);
-  return segmentHeap ? segmentHeapNeighbours(target, address, build) : poolPageNeighbours(target, address);
+  return target.pointerSize === 8 && (build === null ? !!target.symbolAddress("nt", "ExPoolState") : build >= SEGMENT_HEAP_POOL_BUILD);
+}
+
+export function lookupPoolNeighbours(target: Target, address: Address): NeighbourLookup {
+  return poolIsSegmentHeap(target) ? segmentHeapNeighbours(target, address, target.windowsBuild()) : poolPageNeighbours(target, address);
 }
 
 function poolPageNeighbours(target: Target, address: Address): NeighbourLookup {
@@ -112,22 +120,25 @@ function poolPageNeighbours(target: Target, address: Address): NeighbourLookup {
   if (bytes instanceof Unreadable) return { method: "pool page", containing: null, before: null, chainBrokenAt: null, problems: [bytes.describe(target.pointerSize)] };
   const walk = walkPoolPage(bytes, page, target.pointerSize);
   const found = neighboursOf(walk.entries, address);
-  return { method: "pool page", containing: found.containing, before: found.before, chainBrokenAt: walk.brokenAt, problems: [] };
+  const last = walk.entries[walk.entries.length - 1];
+  const chainComplete = walk.brokenAt === null && !!last && last.header.add(last.size).distanceFrom(page) === POOL_PAGE;
+  return { method: "pool page", containing: found.containing, before: found.before, chainBrokenAt: walk.brokenAt, problems: [], chainComplete };
 }
 
 function segmentHeapNeighbours(target: Target, address: Address, build: number | null): NeighbourLookup {
   const none = (why: string): NeighbourLookup => ({ method: "segment heap", containing: null, before: null, chainBrokenAt: null, problems: [why] });
   const layouts: { [name: string]: ResolvedLayout } = {};
-  let builtIn: string | null = null;
+  let builtIn: ResolvedLayout | null = null;
   for (const name of Object.keys(SEGMENT_HEAP_LAYOUTS) as SegmentHeapLayoutName[]) {
     const l = resolveLayout(SEGMENT_HEAP_LAYOUTS[name], (m, t) => target.type(m, t), 8, build);
     if (isLayoutMissing(l)) return none("no layout for nt!" + l.typeName + ": " + l.reason);
-    if (l.origin === "built-in" && !builtIn) builtIn = l.description;
+    if (l.origin === "built-in" && !builtIn) builtIn = l;
     layouts[name] = l;
   }
   const all = layouts as unknown as SegmentHeapLayouts;
-  const result = (containing: PoolNeighbour | null, before: PoolNeighbour | null, problems: string[]): NeighbourLookup => ({
+  const result = (containing: PoolNeighbour | null, before: PoolNeighbour | null, problems: string[], subsegment: Address | null = null): NeighbourLookup => ({
     method: "segment heap",
+    subsegment,
     containing,
     before,
     chainBrokenAt: null,
@@ -159,5 +170,5 @@ function segmentHeapNeighbours(target: Target, address: Address, build: number |
     .map((b) => ({ header: b.header, size: b.size, tag: b.tag, busy: true }))
     .sort((a, b) => a.header.compare(b.header));
   const found = neighboursOf(blocks, address, sub[0].kind === "VS" ? VS_CHUNK_HEADER : 0);
-  return result(found.containing, found.before, problems.concat(meta.problems, walk.problems));
+  return result(found.containing, found.before, problems.concat(meta.problems, walk.problems), sub[0].address);
 }

@@ -9,11 +9,14 @@ import { resolveLayout, isLayoutMissing } from "../layouts/resolve";
 import { LayoutSpec, ResolvedLayout } from "../layouts/types";
 import { CONTEXT_X64, CONTEXT_X86, EXCEPTION_POINTERS, EXCEPTION_RECORD, KTRAP_FRAME_X64, MI_UNLOADED_DRIVERS, POOL_HEADER, UNLOADED_DRIVERS, poolBlockSizeField } from "../layouts/exception";
 import type { Target } from "../host/target";
+import { isKernelImageName } from "../host/target";
 import { BugCheck } from "./data";
 import { NTSTATUS, SUBCODES, statusText, referencePage, codeName } from "./codes";
-import { classifyAddress, AddressKind } from "./address-kind";
+import { classifyAddress, describePoolPlace, AddressKind, PoolPlace } from "./address-kind";
+import { readBigPages } from "../pool/bigpages";
+import { parseTagPattern } from "../pool/tags";
 import { decodeUnloadedDrivers, driverNameFromUtf16, unloadedSlotContaining } from "./unloaded";
-import { lookupPoolNeighbours, NeighbourLookup, PoolNeighbour } from "./pool-neighbours";
+import { lookupPoolNeighbours, poolIsSegmentHeap, NeighbourLookup, PoolNeighbour, POOL_PAGE } from "./pool-neighbours";
 import { findTagOwners } from "../pool/owners";
 import { tagBytes } from "../pool/tags";
 import { formatSource } from "../core/symbol-line";
@@ -50,9 +53,15 @@ export interface TriageRecord {
   NextCommands: NextCommand[];
   /** Where the code and parameters came from: nt!KiBugCheckData or .bugcheck. */
   Source: string;
-  /** The layouts the decoding used, for the `Layout:` lines. */
+  /** What each layout the decoding used came from, in full ("_EXCEPTION_RECORD: from nt's symbols", or why built-in). */
   Layouts: string[];
   toString(): string;
+}
+
+/** A triage and the built-in layouts it used, for the short once-per-session `Layout:` line (render/report.ts layoutNote). */
+export interface TriageResult {
+  record: TriageRecord;
+  builtInLayouts: ResolvedLayout[];
 }
 
 interface Work {
@@ -62,6 +71,8 @@ interface Work {
   findings: string[];
   next: NextCommand[];
   layouts: string[];
+  /** The built-in layouts among them, one per structure, for layoutNote. */
+  builtIn: ResolvedLayout[];
   verdict: string | null;
   /** The code the decoders and tables use: the code without the _M flag. */
   code: number;
@@ -69,7 +80,7 @@ interface Work {
   unloaded: { name: string; start: Address; end: Address }[] | null;
 }
 
-export function triageBugCheck(target: Target, bugcheck: BugCheck): TriageRecord {
+export function triageBugCheck(target: Target, bugcheck: BugCheck): TriageResult {
   const named = codeName(bugcheck.code);
   const info = named.info;
   const w: Work = {
@@ -79,6 +90,7 @@ export function triageBugCheck(target: Target, bugcheck: BugCheck): TriageRecord
     findings: [],
     next: [],
     layouts: [],
+    builtIn: [],
     verdict: null,
     code: named.base,
     driver: null,
@@ -102,19 +114,36 @@ export function triageBugCheck(target: Target, bugcheck: BugCheck): TriageRecord
     return { Name: label, Value: value, Meaning: meaning, toString: () => label + ": " + value.format(target.pointerSize) + " " + meaning };
   });
   const verdict = w.verdict;
-  return {
+  const record: TriageRecord = {
     Code: bugcheck.code,
     BaseCode: named.base,
     Name: name,
     Driver: w.driver,
-    Parameters: parameters,
-    Findings: w.findings,
+    Parameters: nouned(parameters, "parameter", "parameters"),
+    Findings: nouned(w.findings, "finding", "findings"),
     Verdict: verdict,
-    NextCommands: w.next,
+    NextCommands: nouned(w.next, "command", "commands"),
     Source: bugcheck.source,
-    Layouts: w.layouts,
+    Layouts: nouned(w.layouts, "layout", "layouts"),
     toString: () => name + " (" + hex(bugcheck.code) + "): " + verdict,
   };
+  return { record, builtInLayouts: w.builtIn };
+}
+
+/**
+ * Names a collection's elements for dx ("4 parameters", not "4 entries"): the non-enumerable `collectionNoun`
+ * property ([singular, plural]) that host/model.ts's toModel reads for a command-named array (the audit20 branch's
+ * namedCollection sets the same property). Non-enumerable, so dx and LINQ never see it; the array is returned as is.
+ */
+export function nouned<T>(items: T[], singular: string, pluralNoun: string): T[] {
+  Object.defineProperty(items, "collectionNoun", { value: [singular, pluralNoun], enumerable: false });
+  return items;
+}
+
+/** Notes a resolved layout: its full description for the record, and, when built-in, for the short Layout: line. */
+function noteLayout(w: Work, resolved: ResolvedLayout): void {
+  if (w.layouts.indexOf(resolved.description) < 0) w.layouts.push(resolved.description);
+  if (resolved.origin === "built-in" && !w.builtIn.some((l) => l.typeName === resolved.typeName)) w.builtIn.push(resolved);
 }
 
 /** For codes whose Arg1 is a subcode: its meaning and the meanings of Arg2..Arg4, or say it is unknown. */
@@ -157,6 +186,14 @@ const DECODERS: { [code: number]: (w: Work) => void } = {
   0x12b: decodeFaultyPage,
 };
 
+/**
+ * A structure the parameters point to that could not be read: in a dump, plainly "not in this dump" (a triage dump
+ * keeps little beyond the crashed thread's stack); on a live session, what the read said (paged out, not mapped).
+ */
+function notRead(w: Work, what: string, at: Address, from: string, unreadable: Unreadable): string {
+  return w.target.isDump ? messages.triageNotInDump(what, fmt(w, at), from) : messages.triageUnreadable(unreadable.describe(w.target.pointerSize));
+}
+
 function fmt(w: Work, a: Address): string {
   return a.format(w.target.pointerSize);
 }
@@ -173,8 +210,7 @@ function layout(w: Work, spec: LayoutSpec): ResolvedLayout | null {
     w.findings.push(messages.triageNoLayout(spec.typeName, resolved.reason));
     return null;
   }
-  const line = resolved.description;
-  if (w.layouts.indexOf(line) < 0) w.layouts.push(line);
+  noteLayout(w, resolved);
   return resolved;
 }
 
@@ -210,7 +246,7 @@ function decodeStoreException(w: Work): void {
   const recordLoops = recordLayout !== null && overlapsPointers(ep.ExceptionRecord, recordLayout.size);
   if (recordLoops) w.findings.push(messages.triagePointsIntoArg2("ExceptionRecord", fmt(w, ep.ExceptionRecord), fmt(w, info)));
   const record = recordLayout && !recordLoops ? t.memory.read(ep.ExceptionRecord, recordLayout.size, "EXCEPTION_RECORD") : null;
-  if (record instanceof Unreadable) w.findings.push(messages.triageUnreadable(record.describe(t.pointerSize)));
+  if (record instanceof Unreadable) w.findings.push(notRead(w, "exception record", ep.ExceptionRecord, "ExceptionRecord of Arg2", record));
   else if (record && recordLayout) {
     const r = decodeExceptionRecord(record, recordLayout, t.pointerSize);
     code = r.ExceptionCode;
@@ -230,7 +266,7 @@ function decodeStoreException(w: Work): void {
   if (contextLoops) w.findings.push(messages.triagePointsIntoArg2("ContextRecord", fmt(w, ep.ContextRecord), fmt(w, info)));
   if (contextLayout && !contextLoops) {
     const context = t.memory.read(ep.ContextRecord, contextBytesNeeded(contextLayout, t.pointerSize), "CONTEXT");
-    if (context instanceof Unreadable) w.findings.push(messages.triageUnreadable(context.describe(t.pointerSize)));
+    if (context instanceof Unreadable) w.findings.push(notRead(w, "context record", ep.ContextRecord, "ContextRecord of Arg2", context));
     else {
       const c = decodeContext(context, contextLayout, t.pointerSize);
       w.findings.push(messages.triageContext(fmt(w, c.InstructionPointer), fmt(w, c.StackPointer)));
@@ -341,7 +377,9 @@ function decodePageFault(w: Work): void {
   const kind = classify(w, p1, null, { freedSpecialPool: freed, beyondSpecialPool: beyond });
   w.verdict = messages.triagePageFault(ACCESS_ING[access || ""] || "referencing", fmt(w, p1), kind.text, a ? a.driver : null, a ? a.where : null);
   addNext(w, "!pte " + fmt(w, p1), "whether the address was ever mapped");
-  if (kind.kind === "kernel" || freed || beyond) addNext(w, "!pool " + fmt(w, p1), "whether the address is (freed) pool, and its tag");
+  // Special pool is not the segment heap: !pool shows its page and the owner's tag on every build.
+  if (freed || beyond) addNext(w, "!pool " + fmt(w, p1), "whether the address is (freed) pool, and its tag");
+  else addressFollowUps(w, p1, kind);
   if ((freed || beyond) && a && a.driver && !a.unloaded) addNext(w, "!verifier 3 " + a.driver, "Driver Verifier's pool log for the driver: the block's allocation and free");
 }
 
@@ -449,7 +487,12 @@ function decodeBadPoolCaller(w: Work): void {
     addNext(w, "!pool " + fmt(w, address), "what the address is: pool, freed pool, or no pool at all");
   }
   if (subcode === 6 || subcode === 7) {
-    w.verdict = messages.triageDoubleFree(facts ? facts.tag : null);
+    // The verdict says to enable special pool: the driver that allocates the tag (what !leaktag finds) and the exact
+    // commands, so the next crash stops at the first free.
+    const owner = facts ? tagOwner(w, facts.tag) : null;
+    if (owner) w.driver = owner;
+    w.verdict = messages.triageDoubleFree(facts ? facts.tag : null) + (owner ? " (the tag is allocated by " + owner + ")" : "");
+    if (facts) addSpecialPool(w, facts.tag, owner);
     return;
   }
   w.verdict = sub ? messages.triageBadPoolCaller(sub.meaning + (facts ? " (block tagged '" + facts.tag + "')" : "")) : messages.triageNoDecoder("BAD_POOL_CALLER");
@@ -578,7 +621,60 @@ function classify(w: Work, address: Address, stackPointer: Address | null, extra
   // Only a kernel address outside every module is worth the unloaded-driver list's read.
   if (first.kind !== "kernel" && first.kind !== "stack") return first;
   const slot = unloadedContaining(w, address);
-  return slot ? classifyAddress(address, { ...facts, unloaded: [slot] }) : first;
+  if (slot) return classifyAddress(address, { ...facts, unloaded: [slot] });
+  if (first.kind !== "kernel") return first;
+  const place = poolPlace(w, address);
+  return place ? describePoolPlace(place, (a) => fmt(w, a), sizeText) : first;
+}
+
+/**
+ * Where in the pool a kernel address outside every module is, when the pool's own records say: a live big
+ * allocation (nt!PoolBigPageTable, read once, src/pool/bigpages.ts), else the pool block holding it (the lookup
+ * 0x13A uses: the segment-heap subsegment's walk from 1809, the page's _POOL_HEADER chain before), with the tag's
+ * owning driver. Claims nothing the walk could not confirm: an old-pool page only when its header chain runs intact
+ * over the whole page, an unused stretch of a subsegment only when its walk met no problem.
+ */
+function poolPlace(w: Work, address: Address): PoolPlace | null {
+  const t = w.target;
+  const big = readBigPages(t, parseTagPattern("*")!);
+  if (big.kind === "bigPages") {
+    noteLayout(w, big.layout);
+    for (const a of big.allocations) {
+      const offset = address.distanceFrom(a.address);
+      if (offset !== null && offset < Math.max(a.size, 1)) {
+        return { kind: "big", address: a.address, size: a.size, offset, tag: a.tag, pool: a.paged ? "Paged" : "NonPaged", owner: tagOwner(w, a.tag) };
+      }
+    }
+  } else {
+    // readBigPages names a missing symbol by its name alone, an unreadable read by what and where.
+    const why = /^nt!\w+$/.test(big.reason) ? big.reason + " was not found" : big.reason;
+    w.findings.push(messages.triagePoolWalkProblem("big page table", "not read: " + why));
+  }
+  const n = lookupPoolNeighbours(t, address);
+  if (n.layout) noteLayout(w, n.layout);
+  const c = n.containing;
+  const trusted = n.method === "segment heap" ? n.problems.length === 0 : !!n.chainComplete;
+  if (c && (n.method === "segment heap" || trusted)) {
+    const after = address.distanceFrom(c.header);
+    const offset = after !== null ? after : -(c.header.distanceFrom(address) || 0);
+    if (c.busy) return { kind: "block", header: c.header, size: c.size, offset, tag: c.tag, owner: tagOwner(w, c.tag), method: n.method };
+    return { kind: "free-block", header: c.header, size: c.size, offset, tag: c.tag };
+  }
+  if (!c && n.subsegment && trusted) return { kind: "unused", subsegment: n.subsegment };
+  if (n.method === "pool page" && !trusted && n.problems.length === 0) {
+    w.findings.push(messages.triagePoolWalkProblem(n.method, "the _POOL_HEADER chain of the page at " + fmt(w, address.alignDown(POOL_PAGE)) + " does not run intact to its end: not a small-block pool page, or a damaged one; not classified"));
+  }
+  for (const problem of n.problems.slice(0, 2)) w.findings.push(messages.triagePoolWalkProblem(n.method, problem));
+  return null;
+}
+
+/** The follow-ups for a referenced address: `!pool` where it works (never on a segment-heap block), `db` on a block. */
+function addressFollowUps(w: Work, address: Address, kind: AddressKind): void {
+  if (kind.kind === "big-pool") addNext(w, "!pool " + fmt(w, address), "the big allocation as the debugger shows it: its tag and pool");
+  else if (kind.block) addNext(w, "db " + fmt(w, kind.block.header) + " L0x" + Math.min(kind.block.size, 0x400).toString(16), "the pool block's header and bytes");
+  if ((kind.kind === "kernel" || kind.kind === "pool-free" || kind.kind === "pool-block") && !poolIsSegmentHeap(w.target)) {
+    addNext(w, "!pool " + fmt(w, address), "whether the address is pool or freed pool, and its tag");
+  }
 }
 
 function accessWord(value: Address, bitfield: boolean): "read" | "write" | "execute" | null {
@@ -645,7 +741,7 @@ function exceptionParts(w: Work, spec: ExceptionSpec, code: number, address: Add
     const at = p[spec.record];
     const l = layout(w, EXCEPTION_RECORD);
     const bytes = l ? t.memory.read(at, l.size, "EXCEPTION_RECORD") : null;
-    if (bytes instanceof Unreadable) w.findings.push(messages.triageNotInDump("exception record", fmt(w, at), "Arg" + (spec.record + 1)));
+    if (bytes instanceof Unreadable) w.findings.push(notRead(w, "exception record", at, "Arg" + (spec.record + 1), bytes));
     else if (bytes && l) {
       const r = decodeExceptionRecord(bytes, l, t.pointerSize);
       out.record = r;
@@ -667,7 +763,7 @@ function exceptionParts(w: Work, spec: ExceptionSpec, code: number, address: Add
   if (frame) {
     const l = layout(w, frame.spec);
     const bytes = l ? t.memory.read(frame.at, contextBytesNeeded(l, t.pointerSize), frame.spec.typeName) : null;
-    if (bytes instanceof Unreadable) w.findings.push(messages.triageNotInDump(frame.what, fmt(w, frame.at), "Arg" + (frame.arg + 1)));
+    if (bytes instanceof Unreadable) w.findings.push(notRead(w, frame.what, frame.at, "Arg" + (frame.arg + 1), bytes));
     else if (bytes && l) {
       const c = decodeContext(bytes, l, t.pointerSize);
       out.ip = c.InstructionPointer;
@@ -693,11 +789,16 @@ function exceptionVerdict(w: Work, spec: ExceptionSpec, code: number, address: A
   if (r.fault) {
     const kind = classify(w, r.fault.address, r.sp);
     fault = (ACCESS_ING[r.fault.access] || r.fault.access) + " " + fmt(w, r.fault.address) + " (" + kind.text + ")";
-    if (kind.kind === "kernel") addNext(w, "!pool " + fmt(w, r.fault.address), "whether the address is pool or freed pool, and its tag");
+    addressFollowUps(w, r.fault.address, kind);
     if (kind.kind !== "null" && kind.kind !== "minus-one" && kind.kind !== "non-canonical") addNext(w, "!pte " + fmt(w, r.fault.address), "whether the address was mapped");
   }
   w.verdict = messages.triageExceptionVerdict(exceptionWords(r.code), a ? a.driver : null, a ? a.where : null, fault, a ? a.unloaded : false);
-  if (a && a.driver && !a.unloaded) addNext(w, "lmvm " + a.driver.replace(/\.[^.]*$/, ""), "the driver's version, timestamp and path");
+  if (a && a.driver && !a.unloaded) addNext(w, "lmvm " + lmName(a.driver), "the driver's version, timestamp and path");
+}
+
+/** The name `lm` knows a module by: the file name's stem, except the kernel, which the debugger calls `nt`. */
+function lmName(fileName: string): string {
+  return isKernelImageName(fileName) ? "nt" : fileName.replace(/\.[^.]*$/, "");
 }
 
 /** "An access violation", "A breakpoint", or the code's name. */
@@ -722,7 +823,7 @@ function decodeIrqlFault(w: Work): void {
   w.findings.push(messages.triageReferenced(fmt(w, referenced), kind.text, irql.lo));
   w.verdict = messages.triageIrqlVerdict(ACCESS_ING[access] || access, fmt(w, referenced), kind.text, irql.lo, a ? a.driver : null, a ? a.where : null, w.code === 0xc5);
   addNext(w, "!pte " + fmt(w, referenced), "whether the address was mapped (paged out at raised IRQL, or never valid)");
-  if (kind.kind === "kernel") addNext(w, "!pool " + fmt(w, referenced), "whether the address is pool or freed pool, and its tag");
+  addressFollowUps(w, referenced, kind);
   if (w.code === 0xc5 && a && a.driver && !a.unloaded) addSpecialPool(w, null, a.driver);
 }
 
@@ -748,7 +849,7 @@ interface NeighbourVerdict {
 function poolNeighbourFindings(w: Work, address: Address): NeighbourVerdict {
   const t = w.target;
   const n: NeighbourLookup = lookupPoolNeighbours(t, address);
-  if (n.layout && w.layouts.indexOf(n.layout) < 0) w.layouts.push(n.layout);
+  if (n.layout) noteLayout(w, n.layout);
   for (const problem of n.problems.slice(0, 5)) w.findings.push(messages.triagePoolWalkProblem(n.method, problem));
   if (n.chainBrokenAt) w.findings.push(messages.triagePoolChainBroken(fmt(w, n.chainBrokenAt)));
   const describe = (b: PoolNeighbour | null, role: string): string | null => {
@@ -879,9 +980,9 @@ export function triageUserException(target: Target, e: ReportedException): UserE
       const walk = walkProcessHeaps(target, { includeFree: true, readFirstPointer: false });
       if (isHeapWalkFailure(walk)) findings.push(messages.triageHeapWalkFailed(walk.message));
       else {
-        // Layout provenance, once per distinct layout (output conventions 2): what the walk decoded the heaps with.
+        // Layout provenance, once per distinct built-in layout (output conventions 2): nothing when ntdll's symbols gave it.
         const seen: string[] = [];
-        for (const h of walk.heaps) if (h.layout && seen.indexOf(h.layout) < 0) seen.push(h.layout);
+        for (const h of walk.heaps) if (h.layout && /built-in/i.test(h.layout) && seen.indexOf(h.layout) < 0) seen.push(h.layout);
         for (const l of seen) findings.push(messages.triageHeapLayout(l));
         const lookup = blockContaining(walk, av.address);
         for (const line of renderHeapLookup(lookup, av.address.format(ps), (a) => a.format(ps))) findings.push(line);
@@ -904,9 +1005,9 @@ export function triageUserException(target: Target, e: ReportedException): UserE
     Name: info ? info.name : e.codeText || "exception " + hex8(e.code),
     Address: e.address,
     Driver: driver,
-    Findings: findings,
+    Findings: nouned(findings, "finding", "findings"),
     Verdict: verdict,
-    NextCommands: next,
+    NextCommands: nouned(next, "command", "commands"),
     toString: () => verdict,
   };
 }

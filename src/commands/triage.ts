@@ -12,8 +12,9 @@ import { messages } from "../core/messages";
 import { renderTable } from "../render/table";
 import { readBugCheck, isBugCheck } from "../bugcheck/data";
 import { triageBugCheck, hex, ParameterRecord, NextCommand, TriageRecord } from "../bugcheck/triage";
+import { ResolvedLayout } from "../layouts/types";
 import { Printer } from "../core/printer";
-import { nextBlock } from "../render/report";
+import { layoutNote, nextBlock } from "../render/report";
 import { SafeArg } from "../core/validate";
 import { parseExr } from "../bugcheck/user-exception";
 import { triageUserException } from "../bugcheck/triage";
@@ -31,7 +32,8 @@ export const TRIAGE_HELP: CommandHelp = {
     { name: "Parameters", text: "Arg1-Arg4: Name, Value, Meaning" },
     { name: "Findings", text: "what the parameters point at: exception record, context or trap frame, pool blocks, tags and owners" },
     { name: "Verdict, NextCommands", text: "the answer, and the commands to copy (Command, Why)" },
-    { name: "Source, Layouts", text: "nt!KiBugCheckData or .bugcheck; the built-in layouts used" },
+    { name: "Source, Layouts", text: "nt!KiBugCheckData or .bugcheck; each layout used and where it came from (symbols, or built-in and why)" },
+    { name: "ExceptionCode, Address", text: "user mode: the exception's code and address; with Name, Driver (the module), Findings, Verdict, NextCommands" },
   ],
   examples: [
     { command: "!crashtriage", text: "the verdict first, then the parameters, the findings and one Next: block" },
@@ -57,9 +59,9 @@ export const triageCommand: Command = {
       }
       return none(ctx.out, messages.triageNoBugcheck(target.isDump ? "the dump records bugcheck code 0" : "this live session has not crashed"));
     }
-    const record = triageBugCheck(target, bugcheck);
-    render(ctx.out, record, target.pointerSize);
-    return record;
+    const triage = triageBugCheck(target, bugcheck);
+    render(ctx.out, triage.record, triage.builtInLayouts, target.pointerSize);
+    return triage.record;
   },
 };
 
@@ -87,12 +89,13 @@ function none(out: Printer, line: string): undefined {
   return undefined;
 }
 
-function render(out: Printer, r: TriageRecord, pointerSize: 4 | 8): void {
+function render(out: Printer, r: TriageRecord, builtIn: ResolvedLayout[], pointerSize: 4 | 8): void {
   // The answer first (DESIGN.md, output conventions): the verdict, then the code and its parameters, then details.
   out.line(r.Verdict.charAt(0).toUpperCase() + r.Verdict.slice(1));
   const flag = r.Code !== r.BaseCode ? " (" + hex(r.Code) + " = " + hex(r.BaseCode) + " with the _M flag)" : "";
   out.line("Bugcheck " + hex(r.Code) + " " + r.Name + flag + " (from " + r.Source + ")");
-  for (const l of r.Layouts) out.line(messages.layoutFallback(l));
+  // Layout provenance after the answer, short and once per session per structure; !leaktools keeps the full reasons.
+  for (const l of builtIn) out.lines(layoutNote(l));
   out.lines(
     renderTable(
       [

@@ -417,7 +417,7 @@ export const messages = {
   triageInFreedBlock: (size: string) => ", inside a FREED heap block of " + size + ": a use after free",
   triagePastBusyBlock: (size: string) => ", just past the end of a busy heap block of " + size + ": an overrun",
   triageTagNotSearched: (tag: string, count: number, first: string) =>
-    "Tag '" + tag + "': " + count + " image part" + (count === 1 ? "" : "s") + " could not be read and were not searched (" + first + ")",
+    "Tag '" + tag + "': " + count + " image part" + (count === 1 ? "" : "s") + " could not be read and " + (count === 1 ? "was" : "were") + " not searched (" + first + ")",
   triageTagOwnerProblem: (driver: string, problem: string) => "  " + driver + ": " + problem,
   triageTagNoOwner: (tag: string, searched: number) => "Tag '" + tag + "': no driver's code among " + searched + " searched uses it as an allocation tag",
   triageSpecialPool: (meaning: string, address: string) => "Special pool caught a driver in the act: " + meaning + " (" + address + ").",

@@ -198,14 +198,17 @@ export class Target {
     let build: number | null = null;
     if (this.isKernel) {
       const at = this.symbolAddress("nt", "NtBuildNumber");
+      let unreadable: string | null = null;
       if (at) {
         const bytes = this.memory.read(at, 4, "nt!NtBuildNumber");
         if (!(bytes instanceof Unreadable)) build = (bytes[0] | (bytes[1] << 8)) & 0xffff;
-        else this.problems.push(messages.buildUnreadable(bytes.describe(this.pointerSize)));
+        else unreadable = messages.buildUnreadable(bytes.describe(this.pointerSize));
       }
       // issue 21: a kernel triage dump lacks nt!NtBuildNumber's page, but keeps nt!NtBuildLab and the dump header
-      // (which `vertarget` prints); every command asking for the build gets it from there.
+      // (which `vertarget` prints); every command asking for the build gets it from there, and only when none of
+      // them answers is the unreadable NtBuildNumber worth telling (the layouts are then guessed).
       if (build === null) build = this.buildFromDumpText();
+      if (build === null && unreadable) this.problems.push(unreadable);
     } else {
       const peb = this.pebAddress();
       if (peb) {

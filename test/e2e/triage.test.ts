@@ -1,6 +1,6 @@
 import { DebuggerSession } from "../emulator/session";
 import { kernelTarget, userTarget, BUILDS } from "../targets/builder";
-import { EXR64, TRAP64, bugcheckTarget, exceptionCrashScene, heapOverrunScene, poolPage, userAfterFreeScene, storeExceptionScene, storeExceptionScene32, poolBlock, symbolAt, debuggerAddress, DUMP } from "../targets/bugcheck";
+import { EXR64, TRAP64, strictTriageDumpScene, bugcheckTarget, poolReferenceScene, exceptionCrashScene, heapOverrunScene, poolPage, userAfterFreeScene, storeExceptionScene, storeExceptionScene32, poolBlock, symbolAt, debuggerAddress, DUMP } from "../targets/bugcheck";
 import * as seed004 from "../fixtures/triage/seed004";
 import { expectGolden } from "../support/golden";
 import { failEachRead } from "../support/faults";
@@ -23,7 +23,35 @@ describe("!crashtriage on seed 004 (0x154 UNEXPECTED_STORE_EXCEPTION)", () => {
     expectGolden("triage-seed004", r.output);
     expect(r.output).toContain("Bugcheck 0x154 UNEXPECTED_STORE_EXCEPTION (from nt!KiBugCheckData)");
     expect(r.output).toContain(SEED_VERDICT.charAt(0).toUpperCase() + SEED_VERDICT.slice(1));
-    expect(r.output).toContain("Layout: _EXCEPTION_RECORD: not in the symbols (.reload /f nt to get them); using the built-in layout for every x64 build, checked against");
+    // Layout provenance: one short line per structure after the answer (output conventions 2), never the long wording.
+    const lines = r.output.split("\n");
+    expect(lines.slice(2, 5)).toEqual([
+      "Layout: built-in _EXCEPTION_POINTERS (every x64 build), not from the symbols; !leaktools shows why.",
+      "Layout: built-in _EXCEPTION_RECORD (every x64 build), not from the symbols; !leaktools shows why.",
+      "Layout: built-in _CONTEXT (every x64 build), not from the symbols; !leaktools shows why.",
+    ]);
+    expect(r.output).not.toContain("not in the symbols (.reload /f nt");
+  });
+
+  test("the Layout: lines print once per session, and !leaktools lists crashtriage's layouts in full", () => {
+    const session = DebuggerSession.load(storeExceptionScene().target);
+    expect(session.run("!crashtriage").output).toContain("Layout: built-in _CONTEXT");
+    const again = session.run("!crashtriage refresh").output + session.run("dx @$crashtriage().Verdict").output;
+    expect(again).not.toContain("Layout: built-in");
+    const tools = session.run("!leaktools").output;
+    expect(tools).toContain("Built-in layouts used this session");
+    for (const t of ["_EXCEPTION_POINTERS", "_EXCEPTION_RECORD", "_CONTEXT"]) {
+      expect(tools).toContain("  Layout: " + t + ": not in the symbols (.reload /f nt to get them); using the built-in layout for every x64 build, checked against");
+    }
+  });
+
+  test("the record keeps every layout's full provenance", () => {
+    const value = run(storeExceptionScene(), "dx @$crashtriage()").value as { Layouts: string[] };
+    expect(Array.from(value.Layouts)).toEqual([
+      expect.stringMatching(/^_EXCEPTION_POINTERS: not in the symbols .*using the built-in layout for every x64 build/),
+      expect.stringMatching(/^_EXCEPTION_RECORD: not in the symbols/),
+      expect.stringMatching(/^_CONTEXT: not in the symbols/),
+    ]);
   });
 
   test("decodes the exception record and context as .exr and .cxr show them", () => {
@@ -68,15 +96,21 @@ describe("!crashtriage on seed 004 (0x154 UNEXPECTED_STORE_EXCEPTION)", () => {
     const b = storeExceptionScene();
     b.typeFromLayout("nt", "_EXCEPTION_RECORD", { size: EXR64.size, ExceptionCode: [0, 4], ExceptionFlags: [4, 4], ExceptionRecord: 8, ExceptionAddress: 0x10, NumberParameters: [0x18, 4], ExceptionInformation: 0x20 });
     const out = run(b).output;
-    expect(out).toContain("Layout: _EXCEPTION_RECORD: from nt's symbols.");
+    // From the symbols: no Layout: line for it (output conventions 2), the others still built in; the record says so.
+    expect(out).not.toContain("_EXCEPTION_RECORD (every");
+    expect(out).toContain("Layout: built-in _CONTEXT (every x64 build)");
+    const value = run(b, "dx @$crashtriage()").value as { Layouts: string[] };
+    expect(Array.from(value.Layouts)).toContain("_EXCEPTION_RECORD: from nt's symbols");
     expect(out).toContain(SEED_VERDICT.charAt(0).toUpperCase() + SEED_VERDICT.slice(1));
   });
 
   test("an unreadable exception record is named, and a verdict is still given", () => {
     const out = run(storeExceptionScene({ exrUnreadable: true })).output;
-    expect(out).toContain("Unreadable: EXCEPTION_RECORD at " + debuggerAddress(v.exrAt));
-    expect(out).toContain("Unreadable: CONTEXT at " + debuggerAddress(v.cxrAt));
+    // A dump: said plainly, as the issue asks ("not in this dump"), and the parameters' own meaning kept.
+    expect(out).toContain("The exception record at " + debuggerAddress(v.exrAt) + " (ExceptionRecord of Arg2) could not be read: it is not in this dump; what the parameters say is kept");
+    expect(out).toContain("The context record at " + debuggerAddress(v.cxrAt) + " (ContextRecord of Arg2) could not be read: it is not in this dump");
     expect(out).toMatch(/^The store manager caught an exception leaktools could not read/);
+    expect(out).toContain("Arg2  " + debuggerAddress(v.args[1]) + "  Exception information");
     expect(out).toContain(".exr " + debuggerAddress(v.exrAt));
   });
 
@@ -91,9 +125,9 @@ describe("!crashtriage on seed 004 (0x154 UNEXPECTED_STORE_EXCEPTION)", () => {
     b.memory.writeU64(v.args[1], 0n);
     b.memory.writeU64(v.args[1] + 8n, 0n);
     const out = run(b).output;
-    expect(out).toContain("Unreadable: EXCEPTION_RECORD at 00000000`00000000");
-    expect(out).toContain("Unreadable: CONTEXT at 00000000`00000000");
-    expect(out).toContain("");
+    expect(out).toContain("The exception record at 00000000`00000000 (ExceptionRecord of Arg2) could not be read");
+    expect(out).toContain("The context record at 00000000`00000000 (ContextRecord of Arg2) could not be read");
+    expect(out.split("\n")[0]).toBe("The store manager caught an exception leaktools could not read; follow Arg2 by hand with the commands below");
   });
 
   test("!thread failing does not stop the verdict", () => {
@@ -110,8 +144,8 @@ describe("!crashtriage on seed 004 (0x154 UNEXPECTED_STORE_EXCEPTION)", () => {
     expect(summary.escaped).toBe(0);
     expect(summary.writes).toBe(0);
     for (const r of summary.runs) {
-      // A failed nt!NtBuildNumber read shows as the layout note; every other read as an Unreadable finding.
-      expect(r.result.output).toMatch(/Unreadable: |could not be read|the Windows build is unknown/);
+      // A failed nt!NtBuildNumber read is said once ("Could not read the Windows build"); every other read as an Unreadable finding.
+      expect(r.result.output).toMatch(/Unreadable: |could not be read|Could not read the Windows build/);
       expect(r.result.output).toMatch(/^|The bugcheck code could not be read/);
     }
   });
@@ -130,7 +164,7 @@ describe("!crashtriage on a 32-bit kernel dump", () => {
     expect(out).toContain("Exception c0000006 STATUS_IN_PAGE_ERROR (in-page I/O error) at 82a4bbd0 nt!RtlDecompressBufferXpressLz+0x50");
     expect(out).toContain("read of 0e3f99f0, I/O status c000009d STATUS_DEVICE_NOT_CONNECTED");
     expect(out).toContain("Context: instruction pointer 82a4bbd0, stack pointer 8f53f0f8");
-    expect(out).toContain("Layout: _CONTEXT: not in the symbols (.reload /f nt to get them); using the built-in layout for every x86 build (not checked against a PDB)");
+    expect(out).toContain("Layout: built-in _CONTEXT (every x86 build), not from the symbols; !leaktools shows why.");
     expect(out).toContain("In-page I/O error while reading a compressed page from the memory-compression store: the storage stack reported c000009d (device not connected)");
   });
 });
@@ -203,8 +237,19 @@ describe("!crashtriage on other memory bugchecks", () => {
     expect(out).toContain("Address of the block being freed");
     expect(out).toContain("Pool header of block " + debuggerAddress(pool.block) + " at " + debuggerAddress(pool.header) + ": tag 'Leak', BlockSize 0x50");
     expect(out).toContain("Double free: a pool block tagged 'Leak' was freed twice");
-    expect(out).toContain("Layout: _POOL_HEADER: not in the symbols (.reload /f nt to get them); using the built-in layout for every x64 build, checked against");
+    expect(out).toContain("Layout: built-in _POOL_HEADER (every x64 build), not from the symbols; !leaktools shows why.");
     expect(out).toMatch(/\n  !poolused 2 Leak +/);
+  });
+
+  test("0xC2/0x7 double free of a block whose tag a driver allocates: the driver, and special pool to copy", () => {
+    const sc = poolReferenceScene();
+    sc.bugcheck(0xc2, [7n, 0x1097n, 0x04050001n, sc.nfov.address]);
+    const out = run({ target: sc.s.target }).output;
+    expect(out.split("\n")[0]).toBe(
+      "Double free: a pool block tagged 'NfOv' was freed twice - the driver that owns the tag frees it on two paths; enable special pool for it to catch the first free (the tag is allocated by netfiltx.sys)",
+    );
+    expect(out).toMatch(/\n  verifier \/flags 0x1 \/driver netfiltx\.sys +on the crashed machine/);
+    expect(out).toMatch(/\n  gflags \/r \+spp NfOv +/);
   });
 
   test("0x19/0x20: the pool entry's tag", () => {
@@ -261,7 +306,12 @@ describe("!crashtriage on other memory bugchecks", () => {
     expect(out).toContain("Access: read of ffffb402`1234a000");
     expect(out).toContain("Faulting instruction fffff807`27a91530: myfault!MyfaultDispatch+0x30");
     expect(out.split("\n")[0]).toBe("A page fault in myfault at myfault!MyfaultDispatch+0x30, reading ffffb402`1234a000 (a kernel address outside every module: pool or another mapping).");
-    expect(out).toContain("!pool ffffb402`1234a000");
+    // Neither pool could be looked at: said, and no claim about what the address is.
+    expect(out).toContain("Pool walk (big page table): not read: nt!PoolBigPageTable was not found");
+    expect(out).toContain("Pool walk (segment heap): the symbol nt!ExPoolState was not found");
+    // 19041 keeps small pool blocks in the segment heap, where !pool fails (DESIGN output conventions 1).
+    expect(out).not.toMatch(/\n  !pool /);
+    expect(out).toMatch(/\n  !pte ffffb402`1234a000 +/);
   });
 
   test("0x1A: a known subcode and an unknown one", () => {
@@ -358,18 +408,35 @@ describe("!crashtriage on exception bugchecks (issue 21)", () => {
     expect(out.split("\n")[0]).toBe(
       "An access violation in amdppm.sys (unloaded) at fffff804`8b58334c, inside the range amdppm.sys occupied before it was unloaded, reading ffffffff`ffffffff (an invalid address: -1, an uninitialised or poisoned pointer): code ran after its driver unloaded (a callback or timer left registered).",
     );
-    expect(out).toContain("Layout: _UNLOADED_DRIVERS: not in the symbols");
+    expect(out).toContain("Layout: built-in _UNLOADED_DRIVERS (every x64 build), not from the symbols; !leaktools shows why.");
   });
 
   test("a triage dump: the build from NtBuildLab, the record and context from the stack, the unloaded list said missing", () => {
     const b = exceptionCrashScene({ triageDump: true, unloaded: true });
     const out = run(b).output;
-    // No "the Windows build is unknown": NtBuildLab said 19041.
-    expect(out).not.toContain("build is unknown");
+    // No "the Windows build is unknown", no "Could not read the Windows build": NtBuildLab said 19041.
+    expect(out).not.toMatch(/build is unknown|Could not read the Windows build|guessed/);
     expect(out).toContain("Exception c0000005 STATUS_ACCESS_VIOLATION");
     expect(out).toContain("The unloaded-driver list could not be read (nt!MmUnloadedDrivers at");
     expect(out).toMatch(/\n  lm +the loaded and the unloaded modules/);
     expect(out.split("\n")[0]).toBe("An access violation at fffff804`8b58334c (outside every loaded module), reading ffffffff`ffffffff (an invalid address: -1, an uninitialised or poisoned pointer).");
+  });
+
+  test("a triage dump holding only what one captures (header, driver list, the crashed thread's stack): the same answer", () => {
+    const r = run(strictTriageDumpScene());
+    const lines = r.output.split("\n");
+    expect(lines[0]).toBe("An access violation in amdppm.sys at amdppm+0x334c, reading ffffffff`ffffffff (an invalid address: -1, an uninitialised or poisoned pointer).");
+    // The code from the dump header (nt!KiBugCheckData's page is not captured), the build from vertarget's banner.
+    expect(lines[1]).toBe("Bugcheck 0x1000007E SYSTEM_THREAD_EXCEPTION_NOT_HANDLED_M (0x1000007E = 0x7E with the _M flag) (from .bugcheck)");
+    expect(r.output).not.toMatch(/build is unknown|Could not read the Windows build|guessed/);
+    expect(r.output).toContain("Context record: rip fffff804`8b58334c, rsp ffff8504`29891f28");
+    expect(r.output).toContain("Access violation: read of ffffffff`ffffffff");
+  });
+
+  test("a triage dump: other commands know the build from the dump's own answer too", () => {
+    const out = DebuggerSession.load(strictTriageDumpScene().target).run("!leaktools").output;
+    expect(out).toContain("Windows build 19041");
+    expect(out).not.toContain("Could not read the Windows build");
   });
 
   test("the exception record and context are not in the dump: said plainly, the parameters kept", () => {
@@ -379,11 +446,30 @@ describe("!crashtriage on exception bugchecks (issue 21)", () => {
     expect(out.split("\n")[0]).toBe("An access violation in amdppm.sys at amdppm+0x334c.");
   });
 
+  test("on a live session an unreadable record is not called missing from a dump: the read's own words", () => {
+    const out = run(exceptionCrashScene({ recordMissing: true, live: true })).output;
+    expect(out).not.toContain("not in this dump");
+    expect(out).toContain("Unreadable: EXCEPTION_RECORD at ffff8504`29891ee8");
+    expect(out).toContain("Unreadable: _CONTEXT at ffff8504`29891720");
+    expect(out.split("\n")[0]).toBe("An access violation in amdppm.sys at amdppm+0x334c.");
+  });
+
   test("0x1E: the access violation's parameters come from Arg3 and Arg4", () => {
     const b = bugcheckTarget(0x1e, [0xc0000005n, 0xfffff80727a91530n, 1n, 0x28n]);
     b.target.addModule("myfault.sys", 0xfffff80727a90000n, 0x5000);
     const out = run(b).output;
     expect(out.split("\n")[0]).toBe("An access violation in myfault.sys at myfault+0x1530, writing 00000000`00000028 (a NULL pointer +0x28: the first 64 KB are never mapped).");
+  });
+
+  test("an exception in the kernel itself: lmvm nt, the name lm knows it by, not the file's stem", () => {
+    const b = bugcheckTarget(0x1e, [0xc0000005n, 0n, 0n, 0x28n]);
+    const nt = b.target.modules.find((m) => m.name === "nt")!;
+    b.target.modules.splice(b.target.modules.indexOf(nt), 1);
+    b.target.addModule("C:\\Windows\\system32\\ntoskrnl.exe", BigInt(nt.base), nt.size);
+    b.writePtr(BigInt(b.target.symbols.get("nt!KiBugCheckData")!) + 16n, BigInt(nt.base) + 0x21530n);
+    const out = run(b).output;
+    expect(out.split("\n")[0]).toMatch(/^An access violation in ntoskrnl\.exe at ntoskrnl\+0x21530/);
+    expect(out).toMatch(/\n  lmvm nt +the driver's version/);
   });
 
   test("0x8E: the trap frame at Arg3 gives rip and rsp", () => {
@@ -423,6 +509,7 @@ describe("!crashtriage on pool corruption: the neighbour that overran (issue 21)
       "Pool corruption at " + debuggerAddress(scene.chunk) + ": Invalid internal heap state, usually the result of a buffer overflow; the block before it is tagged 'NfOv', allocated by netfiltx.sys: the usual writer of an overrun.",
     );
     expect(r.output).toContain("The block before it: pool header " + debuggerAddress(scene.nfov.header) + ", tag 'NfOv'");
+    expect(r.output).toContain("Tag 'NfOv': 1 image part could not be read and was not searched (nt image: headers unreadable)");
     // The hit is the tag immediate of "mov r8d, 'NfOv'", two bytes into the instruction.
     expect(r.output).toContain("Tag 'NfOv' is allocated by netfiltx.sys at netfiltx+0x" + (scene.overrunner.site + 2).toString(16) + " (found in its code, high confidence)");
     expect(r.output).toMatch(/\n  verifier \/flags 0x1 \/driver netfiltx\.sys +on the crashed machine, then reboot: special pool for netfiltx\.sys/);
@@ -507,5 +594,97 @@ describe("!crashtriage in user mode: the heap block the address falls in (issue 
     expect(out).toContain("The block before it: busy Backend block at " + debuggerAddress(s.before.address) + " of 0x40 (64 bytes)");
     expect(out).toContain("  Allocated by the stack at " + debuggerAddress(s.trace) + " (+ust).");
     expect(out).toMatch(new RegExp("\\n  !heap -p -a " + debuggerAddress(s.referenced) + " +"));
+    // ntdll's symbols gave the heap layouts: no provenance line (output conventions 2).
+    expect(out).not.toContain("Heap layout:");
+  });
+});
+
+describe("!crashtriage: what a referenced kernel address is, from the pool's own records (issue 21)", () => {
+  test("0x50 reading inside a busy segment-heap block: its header, size, tag and the driver that allocates the tag", () => {
+    const sc = poolReferenceScene();
+    const referenced = sc.nfov.header + 0x50n;
+    sc.bugcheck(0x50, [referenced, 0n, sc.instruction, 2n]);
+    const out = run({ target: sc.s.target }).output;
+    expect(out.split("\n")[0]).toBe(
+      "A page fault in netfiltx.sys at netfiltx+0x1200, reading " + debuggerAddress(referenced) + " (+0x50 from the pool header at " + debuggerAddress(sc.nfov.header) +
+        ", a busy block of 0x200 (512 bytes), tag 'NfOv', allocated by netfiltx.sys).",
+    );
+    expect(out).toContain("Tag 'NfOv' is allocated by netfiltx.sys at netfiltx+0x1122 (found in its code, high confidence)");
+    expect(out).toMatch(new RegExp("\\n  db " + debuggerAddress(sc.nfov.header) + " L0x200 +the pool block's header and bytes"));
+    expect(out).not.toMatch(/\n  !pool /);
+  });
+
+  test("0xD1 writing where a block was freed: pool no busy block holds (a use after free, or a stale pointer)", () => {
+    const sc = poolReferenceScene();
+    const referenced = sc.freed.header + 0x40n;
+    sc.bugcheck(0xd1, [referenced, 2n, 1n, sc.instruction]);
+    const out = run({ target: sc.s.target }).output;
+    expect(out.split("\n")[0]).toMatch(
+      new RegExp("^An invalid memory reference at IRQL 2 in netfiltx\\.sys at netfiltx\\+0x1200, writing " + debuggerAddress(referenced) +
+        " \\(pool in no busy block of the subsegment at ffffd100`[0-9a-f]{8}: freed or never-allocated pool \\(a use after free, or a stale pointer\\)\\)\\.$"),
+    );
+  });
+
+  test("0x0A referencing a big allocation: nt!PoolBigPageTable's entry, its pool, tag and owner, and !pool to copy", () => {
+    const sc = poolReferenceScene();
+    const referenced = sc.big + 0x120n;
+    sc.bugcheck(0x0a, [referenced, 2n, 0n, sc.instruction]);
+    const out = run({ target: sc.s.target }).output;
+    expect(out.split("\n")[0]).toBe(
+      "An invalid memory reference at IRQL 2 in netfiltx.sys at netfiltx+0x1200, reading " + debuggerAddress(referenced) + " (+0x120 into a NonPaged big pool allocation at " +
+        debuggerAddress(sc.big) + " of 0x3000 (12.0 KB), tag 'BigP', allocated by bigdrv.sys).",
+    );
+    expect(out).toContain("Layout: built-in _POOL_TRACKER_BIG_PAGES (Windows 10 1507-22H2 x64), not from the symbols; !leaktools shows why.");
+    expect(out).toMatch(new RegExp("\\n  !pool " + debuggerAddress(referenced) + " +the big allocation"));
+  });
+
+  test("every failed read of the pool lookup is handled: no escape, no write, a verdict every time", () => {
+    const summary = failEachRead(() => {
+      const sc = poolReferenceScene();
+      sc.bugcheck(0x50, [sc.nfov.header + 0x50n, 0n, sc.instruction, 2n]);
+      return sc.s.target;
+    }, "!crashtriage");
+    expect(summary.injected).toBeGreaterThanOrEqual(8);
+    expect(summary.escaped).toBe(0);
+    expect(summary.writes).toBe(0);
+    for (const r of summary.runs) expect(r.result.output).toMatch(/^(A page fault|The bugcheck code could not be read)/);
+  });
+
+  test("a triage dump without the pool pages: said plainly, the address left unclassified", () => {
+    const sc = poolReferenceScene();
+    const referenced = sc.nfov.header + 0x50n;
+    sc.bugcheck(0x50, [referenced, 0n, sc.instruction, 2n]);
+    sc.b.memory.unmap(sc.nfov.header & ~0xfffn, 0x1000);
+    const out = run({ target: sc.s.target }).output;
+    expect(out.split("\n")[0]).toBe("A page fault in netfiltx.sys at netfiltx+0x1200, reading " + debuggerAddress(referenced) + " (a kernel address outside every module: pool or another mapping).");
+    expect(out).toMatch(/Pool walk \(segment heap\): .*unreadable|Pool walk \(segment heap\): .*Unreadable/);
+  });
+
+  test("Windows 8.1: a FREE block of an intact pool page; a page whose chain does not cover it claims nothing", () => {
+    const page = (blocks: { tag: string; bytes: number; busy: boolean }[]) => {
+      const b = kernelTarget({ pointerSize: 8, build: BUILDS.win81, dump: DUMP });
+      const headers = poolPage(b, blocks);
+      return { b, headers };
+    };
+    // 0x40 + 0x70 + 0x90 + 0xec0 = 0x1000: the chain covers the whole page.
+    const full = page([
+      { tag: "Ntfx", bytes: 0x30, busy: true },
+      { tag: "Ovr1", bytes: 0x58, busy: true },
+      { tag: "Free", bytes: 0x80, busy: false },
+      { tag: "Rest", bytes: 0xeb0, busy: true },
+    ]);
+    const referenced = full.headers[2] + 0x28n;
+    let out = run(bugcheckTargetOn(full.b, 0x50, [referenced, 0n, 0xfffff80727a91530n, 0n])).output;
+    expect(out.split("\n")[0]).toContain(
+      "(+0x28 from the pool header at " + debuggerAddress(full.headers[2]) + ", a FREE block of 0x90 (144 bytes) (last tag 'Free'): a use after free)",
+    );
+    expect(out).toMatch(new RegExp("\\n  !pool " + debuggerAddress(referenced) + " +"));
+    const partial = page([
+      { tag: "Ntfx", bytes: 0x30, busy: true },
+      { tag: "Free", bytes: 0x80, busy: false },
+    ]);
+    out = run(bugcheckTargetOn(partial.b, 0x50, [partial.headers[1] + 0x28n, 0n, 0xfffff80727a91530n, 0n])).output;
+    expect(out.split("\n")[0]).toContain("(a kernel address outside every module: pool or another mapping)");
+    expect(out).toContain("Pool walk (pool page): the _POOL_HEADER chain of the page at " + debuggerAddress(partial.headers[0]) + " does not run intact to its end");
   });
 });

@@ -157,11 +157,13 @@ export interface ExceptionSceneOptions {
   triageDump?: boolean;
   /** The exception record's and context's page is not in the dump either. */
   recordMissing?: boolean;
+  /** A live kernel session stopped at the bugcheck, not a dump. */
+  live?: boolean;
 }
 
 /** A 0x1000007E crash laid out as the issue's dump: EXCEPTION_RECORD at Arg3, CONTEXT at Arg4 (PDB offsets). */
 export function exceptionCrashScene(options: ExceptionSceneOptions = {}): TargetBuilder {
-  const b = kernelTarget({ pointerSize: 8, build: BUILDS.win10_2004, dump: DUMP });
+  const b = kernelTarget({ pointerSize: 8, build: BUILDS.win10_2004, dump: options.live ? undefined : DUMP });
   const m = b.memory;
   const [, address, record, context] = ISSUE21.args;
   if (options.triageDump) {
@@ -203,6 +205,78 @@ export function exceptionCrashScene(options: ExceptionSceneOptions = {}): Target
   return b;
 }
 
+/** A driver whose code allocates `tag`: mov r8d, 'Tag' (41 b8 <tag>); call qword ptr [rip+disp32] to ExAllocatePool2's IAT slot. */
+export function allocatingDriver(s: SegmentHeapBuilder, name: string, tag: string) {
+  const ntBase = BigInt(s.target.modules[0].base);
+  const drv = s.pool.driver(name, {
+    sections: [
+      { name: ".text", characteristics: SCN.CODE | SCN.EXECUTE | SCN.READ, size: 0x1000 },
+      { name: ".data", characteristics: SCN.INITIALIZED_DATA | SCN.READ | SCN.WRITE, size: 0x1000 },
+    ],
+    imports: [{ dll: "ntoskrnl.exe", functions: ["ExAllocatePool2", "ExFreePoolWithTag"], bound: { ExAllocatePool2: ntBase + 0x9b2010n, ExFreePoolWithTag: ntBase + 0x9b3450n } }],
+  });
+  const site = drv.image.sectionRva[".text"] + 0x120;
+  const slot = drv.image.iatRva["ntoskrnl.exe!ExAllocatePool2"];
+  const code = new Uint8Array([0x41, 0xb8, tag.charCodeAt(0), tag.charCodeAt(1), tag.charCodeAt(2), tag.charCodeAt(3), 0xff, 0x15, 0, 0, 0, 0]);
+  new DataView(code.buffer).setInt32(8, slot - (site + 12), true);
+  s.target.memory.write(drv.base + BigInt(site), code);
+  return { drv, site };
+}
+
+/**
+ * A page fault or IRQL bugcheck on a segment-heap kernel (19041) whose referenced address may be in the pool: a VS
+ * subsegment with a busy 'NfOv' block (netfiltx.sys allocates the tag), a freed chunk after it, and a 'BigP' big
+ * allocation of bigdrv.sys listed in nt!PoolBigPageTable. `bugcheck` writes nt!KiBugCheckData.
+ */
+export function poolReferenceScene() {
+  const s = new SegmentHeapBuilder({ build: 19041, seed: 2150, dump: true });
+  const netfiltx = allocatingDriver(s, "netfiltx.sys", "NfOv");
+  allocatingDriver(s, "bigdrv.sys", "BigP");
+  const placed = s.vs(HEAP_INDEX.NonPaged, [
+    { tag: "Othr", bytes: 0x200, busy: true },
+    { tag: "NfOv", bytes: 0x1f0, busy: true },
+    { tag: "Gone", bytes: 0x300, busy: false },
+    { tag: "Othr", bytes: 0x200, busy: true },
+  ]);
+  const big = s.pool.bigPage("BigP", 0x3000);
+  // The faulting instruction: in netfiltx.sys's code, past its allocation site.
+  const instruction = netfiltx.drv.base + BigInt(netfiltx.drv.image.sectionRva[".text"] + 0x200);
+  s.finish();
+  const b = s.pool.b;
+  const at = b.global("nt", "KiBugCheckData", 5 * 8);
+  const bugcheck = (code: number, args: bigint[]) => {
+    b.writePtr(at, BigInt(code));
+    args.forEach((a, i) => b.writePtr(at + BigInt(8 * (i + 1)), a));
+  };
+  return { s, b, nfov: placed[1], freed: placed[2], big, instruction, bugcheck };
+}
+
+/**
+ * A kernel triage (small) dump of the issue's crash holding only what one captures: the dump header (`.bugcheck`
+ * and `vertarget` answer from it; the banner is the real 19041 minidump's, test/fixtures/triage/vertarget-sklib10-19041.txt),
+ * the loaded driver list (the debugger's module list) and the crashed thread's stack, where the issue's Arg3/Arg4
+ * (exception record and context) lie. Every other page is gone: nt!KiBugCheckData, NtBuildNumber and NtBuildLab,
+ * MmUnloadedDrivers, pool, images. Sources: Microsoft's "small memory dump" description and WRK triage.h
+ * (TRIAGE_DUMP_HEADER: ContextOffset, ExceptionOffset, DriverListOffset, CallStackOffset, DataBlocksOffset).
+ */
+export function strictTriageDumpScene(): TargetBuilder {
+  const b = exceptionCrashScene({ unloaded: false });
+  const [, , record, context] = ISSUE21.args;
+  const stack: [bigint, Uint8Array][] = [];
+  for (let page = context & ~0xfffn; page <= ((record + BigInt(EXR64.size)) | 0xfffn); page += 0x1000n) {
+    const bytes = b.memory.read(page, 0x1000);
+    if (bytes instanceof Uint8Array) stack.push([page, bytes]);
+  }
+  // The emulator's memory keeps its pages in a private map; a triage dump is that map emptied but for the stack.
+  (b.memory as unknown as { pages: Map<bigint, Uint8Array> }).pages.clear();
+  for (const [page, bytes] of stack) b.memory.write(page, bytes);
+  const code = ISSUE21.code.toString(16).toUpperCase().padStart(8, "0");
+  b.target.onCommand(".bugcheck", ["Bugcheck code " + code, "Arguments " + ISSUE21.args.map(debuggerAddress).join(" ")]);
+  const banner = require("fs").readFileSync(require("path").resolve(__dirname, "../fixtures/triage/vertarget-sklib10-19041.txt"), "utf8") as string;
+  b.target.onCommand("vertarget", banner.split(/\r?\n/).filter((l: string) => l && !l.startsWith("#")));
+  return b;
+}
+
 /**
  * A 0x13A pool overrun on a segment-heap kernel (19041, the real 0x13A dumps of safing/portmaster #1396/#1587 are
  * 19041/22621 with Arg1 0x11): netfiltx.sys allocates 'NfOv' blocks (mov r8d, 'NfOv'; call [ExAllocatePool2]) and
@@ -211,23 +285,7 @@ export function exceptionCrashScene(options: ExceptionSceneOptions = {}): Target
  */
 export function heapOverrunScene() {
   const s = new SegmentHeapBuilder({ build: 19041, seed: 2121, dump: true });
-  const ntBase = BigInt(s.target.modules[0].base);
-  const allocating = (name: string, tag: string) => {
-    const drv = s.pool.driver(name, {
-      sections: [
-        { name: ".text", characteristics: SCN.CODE | SCN.EXECUTE | SCN.READ, size: 0x1000 },
-        { name: ".data", characteristics: SCN.INITIALIZED_DATA | SCN.READ | SCN.WRITE, size: 0x1000 },
-      ],
-      imports: [{ dll: "ntoskrnl.exe", functions: ["ExAllocatePool2", "ExFreePoolWithTag"], bound: { ExAllocatePool2: ntBase + 0x9b2010n, ExFreePoolWithTag: ntBase + 0x9b3450n } }],
-    });
-    // mov r8d, imm32 (41 b8 <tag>); call qword ptr [rip+disp32] to the IAT slot (ff 15 disp32).
-    const site = drv.image.sectionRva[".text"] + 0x120;
-    const slot = drv.image.iatRva["ntoskrnl.exe!ExAllocatePool2"];
-    const code = new Uint8Array([0x41, 0xb8, tag.charCodeAt(0), tag.charCodeAt(1), tag.charCodeAt(2), tag.charCodeAt(3), 0xff, 0x15, 0, 0, 0, 0]);
-    new DataView(code.buffer).setInt32(8, slot - (site + 12), true);
-    s.target.memory.write(drv.base + BigInt(site), code);
-    return { drv, site };
-  };
+  const allocating = (name: string, tag: string) => allocatingDriver(s, name, tag);
   const overrunner = allocating("netfiltx.sys", "NfOv");
   const victim = allocating("victim.sys", "Vict");
   const placed = s.vs(HEAP_INDEX.NonPaged, [

@@ -4,7 +4,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { Address } from "../../../src/core/address";
 import { codeName, M_FLAG } from "../../../src/bugcheck/codes";
-import { classifyAddress, AddressFacts } from "../../../src/bugcheck/address-kind";
+import { classifyAddress, describePoolPlace, AddressFacts } from "../../../src/bugcheck/address-kind";
+import { sizeText } from "../../../src/render/report";
 import { decodeUnloadedDrivers, unloadedSlotContaining, driverNameFromUtf16 } from "../../../src/bugcheck/unloaded";
 import { walkPoolPage, neighboursOf } from "../../../src/bugcheck/pool-neighbours";
 import { blockContaining, renderHeapLookup } from "../../../src/bugcheck/heap-lookup";
@@ -58,6 +59,30 @@ describe("classifyAddress", () => {
   test("the special-pool page faults say what the bugcheck already knows", () => {
     const f: AddressFacts = { pointerSize: 8, modules: [], unloaded: [], stackPointer: null, freedSpecialPool: true };
     expect(classifyAddress(A("ffffcf8003468644"), f).kind).toBe("freed-special-pool");
+  });
+});
+
+describe("describePoolPlace: what the pool's records say a referenced address is", () => {
+  const f = (a: Address) => a.format(8);
+  test("a big allocation: offset, pool, size, tag and owner", () => {
+    // ffffb402`00095120 is 0x120 into the allocation at ffffb402`00095000 (3 pages).
+    const k = describePoolPlace({ kind: "big", address: A("ffffb40200095000"), size: 0x3000, offset: 0x120, tag: "BigP", pool: "Paged", owner: "bigdrv.sys" }, f, sizeText);
+    expect(k).toEqual({ kind: "big-pool", text: "+0x120 into a Paged big pool allocation at ffffb402`00095000 of 0x3000 (12.0 KB), tag 'BigP', allocated by bigdrv.sys" });
+  });
+  test("a busy block without a known owner, and an address in the VS chunk header before the pool header", () => {
+    const block = { kind: "block" as const, header: A("ffffd10000002260"), size: 0x200, offset: 0x50, tag: "NfOv", owner: null, method: "segment heap" as const };
+    expect(describePoolPlace(block, f, sizeText).text).toBe("+0x50 from the pool header at ffffd100`00002260, a busy block of 0x200 (512 bytes), tag 'NfOv'");
+    expect(describePoolPlace({ ...block, offset: -8 }, f, sizeText).text).toMatch(/^in the chunk header 0x8 bytes before the pool header at ffffd100`00002260/);
+    expect(describePoolPlace(block, f, sizeText).block).toEqual({ header: A("ffffd10000002260"), size: 0x200 });
+  });
+  test("a freed old-pool block names its last tag; an unused stretch of a subsegment says both readings", () => {
+    expect(describePoolPlace({ kind: "free-block", header: A("ffffb402000010b0"), size: 0x90, offset: 0x28, tag: "Free" }, f, sizeText).text).toBe(
+      "+0x28 from the pool header at ffffb402`000010b0, a FREE block of 0x90 (144 bytes) (last tag 'Free'): a use after free",
+    );
+    expect(describePoolPlace({ kind: "unused", subsegment: A("ffffd10000002000") }, f, sizeText)).toEqual({
+      kind: "pool-free",
+      text: "pool in no busy block of the subsegment at ffffd100`00002000: freed or never-allocated pool (a use after free, or a stale pointer)",
+    });
   });
 });
 

@@ -1,9 +1,12 @@
 import { parseThreadProcesses, isMemCompression } from "../../../src/bugcheck/thread";
-import { inpageLayout } from "../../../src/bugcheck/triage";
+import { inpageLayout, triageBugCheck } from "../../../src/bugcheck/triage";
+import { readBugCheck, isBugCheck } from "../../../src/bugcheck/data";
+import { Target } from "../../../src/host/target";
+import { installHost } from "../../support/host-global";
 import { decodeExceptionRecord, memoryFault } from "../../../src/bugcheck/exception";
 import { statusText, NTSTATUS, BUGCHECK_CODES } from "../../../src/bugcheck/codes";
 import { Address } from "../../../src/core/address";
-import { EXR64 } from "../../targets/bugcheck";
+import { EXR64, exceptionCrashScene } from "../../targets/bugcheck";
 import * as seed004 from "../../fixtures/triage/seed004";
 
 describe("!thread output (seed 004)", () => {
@@ -70,5 +73,22 @@ describe("tables", () => {
   });
   test("every code cites a source", () => {
     for (const code of Object.keys(BUGCHECK_CODES)) expect(BUGCHECK_CODES[Number(code)].source).toMatch(/MSD/);
+  });
+});
+
+describe("the record's collections name their elements for dx (output conventions 4)", () => {
+  test("Parameters, Findings, NextCommands and Layouts carry their nouns, invisible to LINQ", () => {
+    installHost(exceptionCrashScene().target);
+    const target = new Target();
+    const bugcheck = readBugCheck(target);
+    if (!isBugCheck(bugcheck)) throw new Error("the scene has a bugcheck");
+    const r = triageBugCheck(target, bugcheck).record;
+    // The property host/model.ts reads for a command-named array (collectionNoun: [singular, plural]).
+    const noun = (a: unknown[]) => (a as unknown as { collectionNoun: [string, string] }).collectionNoun;
+    expect(noun(r.Parameters)).toEqual(["parameter", "parameters"]);
+    expect(noun(r.Findings)).toEqual(["finding", "findings"]);
+    expect(noun(r.NextCommands)).toEqual(["command", "commands"]);
+    expect(noun(r.Layouts)).toEqual(["layout", "layouts"]);
+    expect(Object.keys(r.Parameters)).toEqual(["0", "1", "2", "3"]);
   });
 });
