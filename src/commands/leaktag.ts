@@ -272,7 +272,7 @@ function searchOwners(ctx: CommandContext, tag: string): OwnerSearch {
     progress.update(done);
   });
   ctx.out.line("");
-  ctx.out.line(messages.ownersHeader(search.modulesSearched, humanBytes(search.bytesSearched)));
+  ctx.out.line(messages.ownersHeader(search.modulesSearched, sizeText(search.bytesSearched)));
   let symbolized = 0;
   const ownerRecords = search.owners.map((owner) => {
     const hits = owner.hits.map((h) => {
@@ -310,7 +310,7 @@ function searchOwners(ctx: CommandContext, tag: string): OwnerSearch {
   if (search.notSearched.length) {
     ctx.out.line(messages.notSearched(search.notSearched.length));
     for (const n of search.notSearched.slice(0, 20)) {
-      ctx.out.line("  " + n.module + " " + n.section + " " + target.formatAddress(n.start) + " (" + hex(n.size) + " bytes): " + n.reason);
+      ctx.out.line("  " + n.module + " " + n.section + " " + target.formatAddress(n.start) + " (" + sizeText(n.size) + "): " + n.reason);
     }
     if (search.notSearched.length > 20) ctx.out.line("  ... " + (search.notSearched.length - 20) + " more");
   }
@@ -370,10 +370,10 @@ function usageTable(rows: TagUsage[], fromPoolused: boolean): string[] {
   return renderTable(
     [
       { header: "Tag", value: (u: TagUsage) => "'" + u.tag + "'" },
-      { header: "NP allocs", align: "right", value: (u: TagUsage) => groupDigits(outstandingOf(u, false, fromPoolused)) },
-      { header: "NP bytes", align: "right", value: (u: TagUsage) => groupDigits(u.nonPagedBytes) },
-      { header: "P allocs", align: "right", value: (u: TagUsage) => groupDigits(outstandingOf(u, true, fromPoolused)) },
-      { header: "P bytes", align: "right", value: (u: TagUsage) => groupDigits(u.pagedBytes) },
+      { header: "NonPaged outstanding", align: "right", value: (u: TagUsage) => groupDigits(outstandingOf(u, false, fromPoolused)) },
+      { header: "NonPaged bytes", align: "right", value: (u: TagUsage) => sizeText(u.nonPagedBytes) },
+      { header: "Paged outstanding", align: "right", value: (u: TagUsage) => groupDigits(outstandingOf(u, true, fromPoolused)) },
+      { header: "Paged bytes", align: "right", value: (u: TagUsage) => sizeText(u.pagedBytes) },
     ],
     rows,
     "  ",

@@ -244,8 +244,8 @@ export const messages = {
   unloadleaksCountersDiffer: (counted: number, bytes: number, allocations: number, totalBytes: number) =>
     "The verifier's counters say " + plural(allocations, "allocation") + ", " +
     // Above 2^53 a number has lost its low digits: say it is absurd rather than print a rounded value.
-    (totalBytes > Number.MAX_SAFE_INTEGER ? "more than 2^53 (absurd)" : totalBytes) + " bytes; the pages hold " + counted +
-    " in use, " + bytes + " bytes. The list may be incomplete or the layout may not fit this build.",
+    (totalBytes > Number.MAX_SAFE_INTEGER ? "more than 2^53 bytes (absurd)" : sizeText(totalBytes)) + "; the pages hold " + groupDigits(counted) +
+    " in use, " + sizeText(bytes) + ". The list may be incomplete or the layout may not fit this build.",
   unloadleaksArg4Differs: (arg4: number, found: number) =>
     "Arg4 says " + plural(arg4, "allocation was", "allocations were") + " not freed; " + groupDigits(found) + (found === 1 ? " is" : " are") + " listed.",
   unloadleaksWalkProblem: (what: string) => "Stopped early: " + what + "; the allocations before it are listed.",
@@ -283,13 +283,13 @@ export const messages = {
     " for calls to " + name + "; an allocation is matched to a caller by its tag, not by a recorded stack:",
   unloadleaksWrapperTagNotFound: (name: string) =>
     "no call to " + name + " found passing it (a call through a pointer, a tag computed at run time, or a caller in another image)",
-  unloadleaksWrapperScan: (name: string, start: string, offset: string, sections: string, bytes: string, sites: number, calls: number, jumps: number) =>
-    "Scanned " + sections + " (" + bytes + " bytes) for call and jmp rel32 to " + start + " (" + name + ": the caller " +
+  unloadleaksWrapperScan: (name: string, start: string, offset: string, sections: string, bytes: number, sites: number, calls: number, jumps: number) =>
+    "Scanned " + sections + " (" + sizeText(bytes) + ") for call and jmp rel32 to " + start + " (" + name + ": the caller " +
     "minus " + offset + "): " + plural(sites, "call site") + ", " + groupDigits(calls) + " call and " + groupDigits(jumps) + " jmp (tail call).",
   unloadleaksWrapperSitesCap: (kept: number, more: number) =>
     plural(more, "call site") + " beyond the first " + kept + (more === 1 ? " was" : " were") + " not examined.",
-  unloadleaksWrapperPartlyUnreadable: (bytes: string) =>
-    bytes + " bytes of its executable sections are unreadable (paged out); calls there are not found.",
+  unloadleaksWrapperPartlyUnreadable: (bytes: number) =>
+    sizeText(bytes) + " of its executable sections are unreadable (paged out); calls there are not found.",
   unloadleaksWrapperNoTagSites: (count: number, name: string) =>
     plural(count, "call site loads", "call sites load") + " no tag before calling " + name + " (the tag comes from a register or a variable); " +
     "they are not matched to any allocation.",

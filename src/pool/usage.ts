@@ -8,6 +8,7 @@ import { parsePoolused } from "./poolused";
 import { parsePoolTagFile, poolTagPathsFromChain, TagDescriptions, TRIAGE_POOLTAG_PATHS } from "./pooltag-file";
 import { sessionState } from "./session-state";
 import { ResolvedLayout } from "../layouts/types";
+import { groupDigits } from "../render/format";
 
 export interface UsageRead {
   rows: TagUsage[];
@@ -31,9 +32,9 @@ export function readTagUsage(target: Target): UsageRead {
       layout: tracker.layout,
       notes: [
         (tracker.processorTables === 1
-          ? "Read nt!PoolTrackTable (" + tracker.entriesPerTable + " entries; no per-processor tables)"
-          : "Summed nt!PoolTrackTable (" + tracker.entriesPerTable + " entries) over " + tracker.processorTables + " processor tables") +
-          (tracker.expansionEntries ? " + " + tracker.expansionEntries + " expansion entries" : "") + ".",
+          ? "Read nt!PoolTrackTable (" + groupDigits(tracker.entriesPerTable) + " entries; no per-processor tables)"
+          : "Summed nt!PoolTrackTable (" + groupDigits(tracker.entriesPerTable) + " entries) over " + groupDigits(tracker.processorTables) + " processor tables") +
+          (tracker.expansionEntries ? " + " + groupDigits(tracker.expansionEntries) + " expansion entries" : "") + ".",
       ],
       problems: tracker.problems,
       fromPoolused: false,
