@@ -29,10 +29,6 @@ var __leaktools = (function (exports) {
         }
         return sign + (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2)) + " " + UNITS[unit];
     }
-    /** "4,991,221,760 (4.65 GB)". */
-    function bytesWithUnit(value) {
-        return Math.abs(value) < 1024 ? groupDigits(value) + " bytes" : groupDigits(value) + " (" + humanBytes(value) + ")";
-    }
     /** 0x1559 -> "0x1559". */
     function hex$2(value) {
         return (value < 0 ? "-0x" : "0x") + Math.abs(value).toString(16);
@@ -636,8 +632,8 @@ var __leaktools = (function (exports) {
         unloadleaksWalk: (pages, found) => "Walked " + plural(pages, "verifier tracking page") + ": " + plural(found, "outstanding allocation") + ".",
         unloadleaksCountersDiffer: (counted, bytes, allocations, totalBytes) => "The verifier's counters say " + plural(allocations, "allocation") + ", " +
             // Above 2^53 a number has lost its low digits: say it is absurd rather than print a rounded value.
-            (totalBytes > Number.MAX_SAFE_INTEGER ? "more than 2^53 (absurd)" : totalBytes) + " bytes; the pages hold " + counted +
-            " in use, " + bytes + " bytes. The list may be incomplete or the layout may not fit this build.",
+            (totalBytes > Number.MAX_SAFE_INTEGER ? "more than 2^53 bytes (absurd)" : sizeText(totalBytes)) + "; the pages hold " + groupDigits(counted) +
+            " in use, " + sizeText(bytes) + ". The list may be incomplete or the layout may not fit this build.",
         unloadleaksArg4Differs: (arg4, found) => "Arg4 says " + plural(arg4, "allocation was", "allocations were") + " not freed; " + groupDigits(found) + (found === 1 ? " is" : " are") + " listed.",
         unloadleaksWalkProblem: (what) => "Stopped early: " + what + "; the allocations before it are listed.",
         unloadleaksBugcheckUnreadable: (reason) => "The bugcheck could not be read (" + reason + "); listing the named driver instead.",
@@ -664,10 +660,10 @@ var __leaktools = (function (exports) {
         unloadleaksWrapperCallersHeader: (name, file) => "Through " + name + ", by the call sites that pass each tag (largest first). Callers found by scanning " + file +
             " for calls to " + name + "; an allocation is matched to a caller by its tag, not by a recorded stack:",
         unloadleaksWrapperTagNotFound: (name) => "no call to " + name + " found passing it (a call through a pointer, a tag computed at run time, or a caller in another image)",
-        unloadleaksWrapperScan: (name, start, offset, sections, bytes, sites, calls, jumps) => "Scanned " + sections + " (" + bytes + " bytes) for call and jmp rel32 to " + start + " (" + name + ": the caller " +
+        unloadleaksWrapperScan: (name, start, offset, sections, bytes, sites, calls, jumps) => "Scanned " + sections + " (" + sizeText(bytes) + ") for call and jmp rel32 to " + start + " (" + name + ": the caller " +
             "minus " + offset + "): " + plural(sites, "call site") + ", " + groupDigits(calls) + " call and " + groupDigits(jumps) + " jmp (tail call).",
         unloadleaksWrapperSitesCap: (kept, more) => plural(more, "call site") + " beyond the first " + kept + (more === 1 ? " was" : " were") + " not examined.",
-        unloadleaksWrapperPartlyUnreadable: (bytes) => bytes + " bytes of its executable sections are unreadable (paged out); calls there are not found.",
+        unloadleaksWrapperPartlyUnreadable: (bytes) => sizeText(bytes) + " of its executable sections are unreadable (paged out); calls there are not found.",
         unloadleaksWrapperNoTagSites: (count, name) => plural(count, "call site loads", "call sites load") + " no tag before calling " + name + " (the tag comes from a register or a variable); " +
             "they are not matched to any allocation.",
         unloadleaksWrapperUnmatched: (count, tags) => plural(count, "call site passes", "call sites pass") + " a tag with no outstanding allocation (" + tags + "); " + (count === 1 ? "it is" : "they are") + " not listed.",
@@ -2333,8 +2329,8 @@ var __leaktools = (function (exports) {
             return { bytes: prefix.bytes, entries, problem: null };
         const readable = Math.floor(prefix.bytes.length / stride);
         const problem = readable === 0
-            ? name + " at " + target.formatAddress(at) + " (" + entries + " entries) is unreadable"
-            : name + " at " + target.formatAddress(at) + " is readable for " + readable + " of " + entries + " entries (unreadable from " + target.formatAddress(prefix.stoppedAt) + ")";
+            ? name + " at " + target.formatAddress(at) + " (" + groupDigits(entries) + " entries) is unreadable"
+            : name + " at " + target.formatAddress(at) + " is readable for " + groupDigits(readable) + " of " + groupDigits(entries) + " entries (unreadable from " + target.formatAddress(prefix.stoppedAt) + ")";
         return { bytes: prefix.bytes, entries: readable, problem };
     }
     /** A count read from the target, exact: decimal up to 2^53, hexadecimal above (a number would round it). */
@@ -3826,9 +3822,9 @@ var __leaktools = (function (exports) {
                 layout: tracker.layout,
                 notes: [
                     (tracker.processorTables === 1
-                        ? "Read nt!PoolTrackTable (" + tracker.entriesPerTable + " entries; no per-processor tables)"
-                        : "Summed nt!PoolTrackTable (" + tracker.entriesPerTable + " entries) over " + tracker.processorTables + " processor tables") +
-                        (tracker.expansionEntries ? " + " + tracker.expansionEntries + " expansion entries" : "") + ".",
+                        ? "Read nt!PoolTrackTable (" + groupDigits(tracker.entriesPerTable) + " entries; no per-processor tables)"
+                        : "Summed nt!PoolTrackTable (" + groupDigits(tracker.entriesPerTable) + " entries) over " + groupDigits(tracker.processorTables) + " processor tables") +
+                        (tracker.expansionEntries ? " + " + groupDigits(tracker.expansionEntries) + " expansion entries" : "") + ".",
                 ],
                 problems: tracker.problems,
                 fromPoolused: false,
@@ -4174,7 +4170,7 @@ var __leaktools = (function (exports) {
             progress.update(done);
         });
         ctx.out.line("");
-        ctx.out.line(messages.ownersHeader(search.modulesSearched, humanBytes(search.bytesSearched)));
+        ctx.out.line(messages.ownersHeader(search.modulesSearched, sizeText(search.bytesSearched)));
         let symbolized = 0;
         const ownerRecords = search.owners.map((owner) => {
             const hits = owner.hits.map((h) => {
@@ -4218,7 +4214,7 @@ var __leaktools = (function (exports) {
         if (search.notSearched.length) {
             ctx.out.line(messages.notSearched(search.notSearched.length));
             for (const n of search.notSearched.slice(0, 20)) {
-                ctx.out.line("  " + n.module + " " + n.section + " " + target.formatAddress(n.start) + " (" + hex$2(n.size) + " bytes): " + n.reason);
+                ctx.out.line("  " + n.module + " " + n.section + " " + target.formatAddress(n.start) + " (" + sizeText(n.size) + "): " + n.reason);
             }
             if (search.notSearched.length > 20)
                 ctx.out.line("  ... " + (search.notSearched.length - 20) + " more");
@@ -4280,10 +4276,10 @@ var __leaktools = (function (exports) {
     function usageTable(rows, fromPoolused) {
         return renderTable([
             { header: "Tag", value: (u) => "'" + u.tag + "'" },
-            { header: "NP allocs", align: "right", value: (u) => groupDigits(outstandingOf(u, false, fromPoolused)) },
-            { header: "NP bytes", align: "right", value: (u) => groupDigits(u.nonPagedBytes) },
-            { header: "P allocs", align: "right", value: (u) => groupDigits(outstandingOf(u, true, fromPoolused)) },
-            { header: "P bytes", align: "right", value: (u) => groupDigits(u.pagedBytes) },
+            { header: "NonPaged outstanding", align: "right", value: (u) => groupDigits(outstandingOf(u, false, fromPoolused)) },
+            { header: "NonPaged bytes", align: "right", value: (u) => sizeText(u.nonPagedBytes) },
+            { header: "Paged outstanding", align: "right", value: (u) => groupDigits(outstandingOf(u, true, fromPoolused)) },
+            { header: "Paged bytes", align: "right", value: (u) => sizeText(u.pagedBytes) },
         ], rows, "  ");
     }
     function hitRecord(target, module, h, symbol) {
@@ -7368,7 +7364,8 @@ var __leaktools = (function (exports) {
         const sizesAt = layouts.vsChunk.offsets.Sizes;
         let offset = VS_FIRST_CHUNK;
         const maxChunks = Math.floor(sub.size / 0x20) + 1;
-        for (let n = 0; n < maxChunks && offset + 0x10 <= sub.size; n++) {
+        const endAt = Math.min(sub.size, size * 16);
+        for (let n = 0; n < maxChunks && offset + 0x10 <= endAt; n++) {
             if (!view.readable(offset, 0x10)) {
                 out.problems.push(name + ": chunk header at +0x" + offset.toString(16) + " is unreadable; the rest of the subsegment was not walked");
                 return;
@@ -9705,7 +9702,7 @@ var __leaktools = (function (exports) {
         const records = symbolized.records;
         const total = records.reduce((n, r) => n + r.Size, 0);
         out.line("");
-        out.line(plural(records.length, "outstanding allocation") + " of " + shownName(driver) + ", " + bytesWithUnit(total) + ":");
+        out.line(plural(records.length, "outstanding allocation") + " of " + shownName(driver) + ", " + sizeText(total) + ":");
         out.lines(renderTable([
             { header: "Address", value: (r) => target.formatAddress(r.Address) },
             { header: "Size", align: "right", value: (r) => hex$2(r.Size) },
@@ -9823,7 +9820,7 @@ var __leaktools = (function (exports) {
         out.line("");
         out.line(messages.unloadleaksWrapperCallersHeader(w.wrapperName, shownName(scan.module.fileName)));
         for (const a of w.attributions) {
-            const head = "  tag '" + a.tag + "' \u2014 " + plural(a.allocations, "allocation") + ", " + hex$2(a.bytes) + " bytes \u2014 ";
+            const head = "  tag '" + a.tag + "' - " + plural(a.allocations, "allocation") + ", " + sizeText(a.bytes) + " - ";
             const parts = [];
             if (a.passedBy.length) {
                 parts.push("passed to " + w.wrapperName + " by " + a.passedBy.map(w.siteName).join(", ") + (a.passedBy.length > 1 ? " (" + a.passedBy.length + " call sites; how the allocations split between them is unknown)" : ""));
@@ -9841,11 +9838,11 @@ var __leaktools = (function (exports) {
         const jumps = scan.sites.length - calls;
         const noTag = scan.sites.filter((s) => s.tag === null).length;
         const hardCoded = scan.hardCoded.length > 0;
-        out.line(messages.unloadleaksWrapperScan(w.wrapperName, target.formatAddress(w.wrapperStart), hex$2(w.offset), scan.sections.join(", "), hex$2(scan.bytesScanned), scan.sites.length, calls, jumps));
+        out.line(messages.unloadleaksWrapperScan(w.wrapperName, target.formatAddress(w.wrapperStart), hex$2(w.offset), scan.sections.join(", "), scan.bytesScanned, scan.sites.length, calls, jumps));
         if (scan.sitesNotKept)
             out.line(messages.unloadleaksWrapperSitesCap(scan.sites.length, scan.sitesNotKept));
         if (scan.bytesUnreadable)
-            out.line(messages.unloadleaksWrapperPartlyUnreadable(hex$2(scan.bytesUnreadable)));
+            out.line(messages.unloadleaksWrapperPartlyUnreadable(scan.bytesUnreadable));
         if (noTag && !hardCoded)
             out.line(messages.unloadleaksWrapperNoTagSites(noTag, w.wrapperName));
         if (w.unmatched.length) {
@@ -9874,7 +9871,7 @@ var __leaktools = (function (exports) {
         ctx.out.line("");
         ctx.out.line(title + " (largest first):");
         ctx.out.lines(renderTable([
-            { header: "Bytes", align: "right", value: (g) => groupDigits(g.bytes) },
+            { header: "Bytes", align: "right", value: (g) => sizeText(g.bytes) },
             { header: "Allocations", align: "right", value: (g) => groupDigits(g.allocations) },
             { header: keyHeader, value: (g) => g.key },
         ], groups, "  "));
@@ -13291,7 +13288,7 @@ var __leaktools = (function (exports) {
                 { header: "Size", align: "right", value: (s) => hex$2(s.Size) },
                 { header: "Kind", value: (s) => s.Kind },
                 { header: "Count", align: "right", value: (s) => groupDigits(s.Count) },
-                { header: "Bytes", align: "right", value: (s) => groupDigits(s.Bytes) },
+                { header: "Bytes", align: "right", value: (s) => sizeText(s.Bytes) },
             ], topSizes(records).slice(0, 5), "  "));
         }
         out.line("");
@@ -13300,6 +13297,7 @@ var __leaktools = (function (exports) {
             out.lines(renderTable([
                 { header: "Module", value: (m) => m.Module },
                 { header: "Allocations", align: "right", value: (m) => groupDigits(m.Allocations) },
+                { header: "Bytes", align: "right", value: (m) => sizeText(m.Bytes) },
                 { header: "Example", value: (m) => m.Example },
             ], moduleRows.slice(0, 10), "  "));
         }
@@ -13333,9 +13331,9 @@ var __leaktools = (function (exports) {
         const left = small.subsegmentsLeft || 0;
         const total = small.subsegmentsWalked + left;
         if (small.stoppedEarly)
-            lines.push(messages.poolallocsStopped(tracked ? tracked.count : found, small.subsegmentsWalked, total, left, humanBytes(small.bytesLeft), tagText));
+            lines.push(messages.poolallocsStopped(tracked ? tracked.count : found, small.subsegmentsWalked, total, left, sizeText(small.bytesLeft), tagText));
         else if (left === 0)
-            lines.push("Walked all " + plural(total, "subsegment") + " (" + humanBytes(small.bytesWalked) + ").");
+            lines.push("Walked all " + plural(total, "subsegment") + " (" + sizeText(small.bytesWalked) + ").");
         else
             lines.push("Walked " + groupDigits(small.subsegmentsWalked) + " of " + plural(total, "subsegment") + "; " + groupDigits(left) + " left unread at the cap on bytes walked (below).");
         return lines;
@@ -13435,7 +13433,7 @@ var __leaktools = (function (exports) {
         const subBytes = meta.subsegments.reduce((n, s) => n + s.size, 0);
         const lfh = meta.subsegments.filter((s) => s.kind === "LFH").length;
         out.line("Segment heap: " + plural(heaps.length, "heap") + " (" + heapNames(heaps) + "), " + plural(meta.segments, "page segment") + ", " +
-            plural(meta.subsegments.length, "subsegment") + " (LFH " + groupDigits(lfh) + ", VS " + groupDigits(meta.subsegments.length - lfh) + ", " + humanBytes(subBytes) + ").");
+            plural(meta.subsegments.length, "subsegment") + " (LFH " + groupDigits(lfh) + ", VS " + groupDigits(meta.subsegments.length - lfh) + ", " + sizeText(subBytes) + ").");
         const maxBytes = workLimit("maxPoolBytesWalked");
         let progress = null;
         // A block inside a big allocation's range is that allocation: a VS chunk serving it may put the data (or what the
@@ -13467,7 +13465,7 @@ var __leaktools = (function (exports) {
                 progress.update(done);
             },
         });
-        out.line("Walked " + plural(blocks.subsegmentsWalked, "subsegment") + " of " + groupDigits(meta.subsegments.length) + " (" + humanBytes(blocks.bytesWalked) + "), " + plural(blocks.busyBlocks, "busy block") + "; " +
+        out.line("Walked " + plural(blocks.subsegmentsWalked, "subsegment") + " of " + groupDigits(meta.subsegments.length) + " (" + sizeText(blocks.bytesWalked) + "), " + plural(blocks.busyBlocks, "busy block") + "; " +
             plural(blocks.blocks.length, "block") + " tagged '" + pattern.text + "'.");
         if (blocks.alsoBig > 0)
             out.line(messages.poolallocsAlsoBig(blocks.alsoBig));
@@ -13481,7 +13479,7 @@ var __leaktools = (function (exports) {
             out.line("  ... " + (all.length - SHOWN) + ' more: dx @$poolallocs("' + quoted(tagText) + '").NotWalked');
         const capped = !blocks.stoppedEarly && blocks.notWalked > 0;
         if (capped)
-            out.line(messages.poolallocsCap(blocks.notWalked, humanBytes(maxBytes)));
+            out.line(messages.poolallocsCap(blocks.notWalked, sizeText(maxBytes)));
         return {
             blocks: blocks.blocks,
             stoppedEarly: blocks.stoppedEarly,
@@ -13604,7 +13602,7 @@ var __leaktools = (function (exports) {
                 row.Bytes += r.Size;
             }
             else {
-                const created = { Size: r.Size, Kind: r.Kind, Count: 1, Bytes: r.Size, toString: () => hex$2(created.Size) + " " + created.Kind + " x " + groupDigits(created.Count) };
+                const created = { Size: r.Size, Kind: r.Kind, Count: 1, Bytes: r.Size, toString: () => hex$2(created.Size) + " " + created.Kind + " x " + groupDigits(created.Count) + ", " + sizeText(created.Bytes) };
                 bySize.set(key, created);
             }
         }
@@ -13623,10 +13621,18 @@ var __leaktools = (function (exports) {
                     continue;
                 seen.add(module);
                 const row = rows.get(module);
-                if (row)
+                if (row) {
                     row.Allocations++;
+                    row.Bytes += r.Size;
+                }
                 else {
-                    const created = { Module: module, Allocations: 1, Example: p.Target + (p.Class ? " (class " + p.Class + ")" : "") + " at +" + hex$2(p.Offset), toString: () => created.Module + ": " + created.Allocations };
+                    const created = {
+                        Module: module,
+                        Allocations: 1,
+                        Bytes: r.Size,
+                        Example: p.Target + (p.Class ? " (class " + p.Class + ")" : "") + " at +" + hex$2(p.Offset),
+                        toString: () => created.Module + ": " + plural(created.Allocations, "allocation") + ", " + sizeText(created.Bytes),
+                    };
                     rows.set(module, created);
                 }
             }
@@ -15046,7 +15052,7 @@ var __leaktools = (function (exports) {
         if (Array.isArray(value)) {
             const out = value.map((v) => toModel(v, depth + 1));
             const names = noun || ["entry", "entries"];
-            const text = out.length + " " + (out.length === 1 ? names[0] : names[1]);
+            const text = groupDigits(out.length) + " " + (out.length === 1 ? names[0] : names[1]);
             Object.defineProperty(out, "toString", { value: () => text, enumerable: false });
             return out;
         }

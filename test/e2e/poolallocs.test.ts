@@ -352,6 +352,29 @@ describe("!poolallocs where real kernels differ from the first reading", () => {
   });
 });
 
+// _HEAP_VS_SUBSEGMENT.Size counts the 16-byte units after the 0x30-byte subsegment header (research notes,
+// userheap-facts.md 10.3; DbgHelpUtils heap_vs_subsegment.cpp rounds Size * 16 up to a page for the end), while older
+// DbgHelpUtils reads Size * 16 from the subsegment's start: a walk bounded by Size * 16 from the start would stop 0x30
+// bytes early under the first reading. MemProcFS (vmmwinpool.c, VS_DoWork) bounds the walk by the range the page range
+// descriptor gives and uses Size only against the signature; so does the walker, and both readings must list the block.
+describe("!poolallocs walks a VS subsegment to its range's end, whichever way Size is read", () => {
+  test.each(["after header", "whole range"] as const)("Size written %s: a live block whose chunk is in the last 0x30 bytes is listed", (reading) => {
+    const s = new SegmentHeapBuilder({ build: 19041, seed: 60 });
+    s.vs(HEAP_INDEX.NonPaged, Array.from({ length: 3 }, () => ({ tag: "Leak", bytes: 0x200, busy: true })));
+    const last = s.vsAtEnd(HEAP_INDEX.NonPagedNx, { tag: "Leak", bytes: 0x10, busy: true }, 1, reading);
+    s.trackTag("Leak");
+    s.finish();
+    const sub = s.subsegments[s.subsegments.length - 1];
+    expect(last.header - 0x10n - sub.address).toBe(BigInt(sub.size - 0x30));
+    const live = s.placed.filter((p) => p.busy).map((p) => ({ address: p.address, size: p.size, kind: p.kind, pool: p.pool }));
+    const r = DebuggerSession.load(s.target).run('!poolallocs ("Leak", "all")');
+    expect(r.escaped).toBeNull();
+    expect(liveSet((r.value as Rec).Allocations as Rec[])).toEqual(expectedSet(live));
+    expect(liveSet((r.value as Rec).Allocations as Rec[])).toContain(last.address.toString(16) + " 20 VS NonPaged");
+    expect(r.output).not.toContain("past the subsegment's end");
+  });
+});
+
 // The kernel counts withheld page-crossing slots out of BlockCount while the slots keep their positions (research
 // notes, userheap-facts.md 10.1; MemProcFS walks (size - FirstBlockOffset) / BlockSize positions): a live block in the
 // last slot of a multi-page subsegment with a block size that does not divide a page lies past BlockCount slots.
