@@ -6,6 +6,8 @@ import { describeArg } from "../core/args";
 import { parsePoolTagFile } from "../pool/pooltag-file";
 import { sessionState } from "../pool/session-state";
 import { describeControls, typedPath } from "../snapshot/paths";
+import { readTextLines } from "../snapshot/file";
+import { limits } from "../core/limits";
 
 /** A Windows path of sane length without control characters. */
 const PATH = /^[^\x00-\x1f"*?<>|]{3,260}$/;
@@ -31,14 +33,20 @@ export const pooltagfileCommand: Command = {
       ctx.out.line(messages.pooltagfileUsage(describeArg(path)));
       return undefined;
     }
-    const lines = ctx.target.readTextFile(path);
-    if (!lines) {
-      ctx.out.line(messages.pooltagfileUnreadable(path));
+    // Read as snapshots are (src/snapshot/file.ts): an editor may have saved the file as UTF-16 or with a UTF-8 mark.
+    const read = readTextLines(path, limits.maxTagFileChars);
+    if (read.kind !== "lines") {
+      ctx.out.line(
+        read.kind === "missing" ? messages.pooltagfileMissing(read.fullPath)
+        : read.kind === "unreadable" ? messages.pooltagfileUnreadable(path, read.detail)
+        : read.kind === "tooLarge" ? messages.pooltagfileTooLarge(read.fullPath, limits.maxTagFileChars)
+        : messages.pooltagfileUndecodable(read.fullPath, read.encoding),
+      );
       return undefined;
     }
-    const tags = parsePoolTagFile(lines);
-    sessionState.userPoolTagFile = path;
-    ctx.out.line(messages.pooltagfileLoaded(path, tags.size));
+    const tags = parsePoolTagFile(read.lines);
+    sessionState.userPoolTagFile = read.fullPath;
+    ctx.out.line(messages.pooltagfileLoaded(read.fullPath, tags.size, read.encoding));
     const out: { Tag: string; Binary: string; Description: string; toString(): string }[] = [];
     for (const { tag, description: d } of tags.entries()) out.push({ Tag: tag, Binary: d.binary, Description: d.description, toString: () => tag + " - " + d.description });
     return out;

@@ -13,6 +13,9 @@ export const limits = {
   maxPoolTrackEntries: 0x100000,
   /** Characters read from a target string before it is cut. */
   maxTargetString: 512,
+  /** Characters of a tag description file read (a pooltag.txt): the debugger's own is under 1 MB, so a larger file
+   *  is something else. */
+  maxTagFileChars: 0x1000000,
   /** Lines of debugger command output parsed. */
   maxCommandLines: 200000,
   /** Allocator call sites of one tag kept per module: real drivers have dozens (70+ in one Microsoft driver); each

@@ -80,9 +80,16 @@ export const messages = {
     'dx @$leaks("compare", "C:\\\\cases\\\\before.json"); got ' + given + ".",
   pooltagfileUsage: (given: string) =>
     'Usage: !pooltagfile "C:\\\\path\\\\tags.txt" - a text file of "Tag - binary - description" lines; got ' + given + ".",
-  pooltagfileUnreadable: (path: string) => "Could not read " + path + "; check the path (backslashes doubled inside quotes).",
-  pooltagfileLoaded: (path: string, count: number) =>
-    "Loaded " + count + " tag descriptions from " + path + "; !leaktag and dx @$pooltags() use them for the rest of this session.",
+  pooltagfileMissing: (fullPath: string) => "There is no file " + fullPath + "; check the path (backslashes doubled inside quotes).",
+  pooltagfileUnreadable: (path: string, detail: string) => "Could not read " + path + ": " + detail.replace(/[\x00-\x1f]/g, " ").trim() + ".",
+  pooltagfileTooLarge: (fullPath: string, maxChars: number) =>
+    fullPath + " is larger than " + groupDigits(maxChars) + " characters: not a pooltag.txt (the debugger's own is under 1 MB).",
+  pooltagfileUndecodable: (fullPath: string, encoding: string) =>
+    "Could not read " + fullPath + ": its text is " + encoding + ", which leaktools does not read (it reads UTF-8, and UTF-16 " +
+    "with a byte-order mark). Save it again as UTF-8 in an editor.",
+  pooltagfileLoaded: (fullPath: string, count: number, encoding: string) =>
+    "Loaded " + plural(count, "tag description") + " from " + fullPath + (encoding === "UTF-8" ? "" : " (" + encoding + ")") +
+    "; !leaktag and dx @$pooltags() use them for the rest of this session.",
 
   // --- findimporter ---
   findimporterUsage: (tried: string) =>

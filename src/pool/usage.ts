@@ -9,6 +9,8 @@ import { parsePoolTagFile, poolTagPathsFromChain, TagDescriptions, TRIAGE_POOLTA
 import { sessionState } from "./session-state";
 import { ResolvedLayout } from "../layouts/types";
 import { groupDigits } from "../render/format";
+import { limits } from "../core/limits";
+import { readTextLines } from "../snapshot/file";
 
 export interface UsageRead {
   rows: TagUsage[];
@@ -67,17 +69,17 @@ export function loadDescriptions(target: Target): { descriptions: TagDescription
   const descriptions = new TagDescriptions();
   const files: string[] = [];
   for (const path of debuggerPoolTagPaths(target)) {
-    const lines = target.readTextFile(path);
-    if (lines) {
-      parsePoolTagFile(lines, descriptions);
+    const read = readTextLines(path, limits.maxTagFileChars);
+    if (read.kind === "lines") {
+      parsePoolTagFile(read.lines, descriptions);
       files.push(path);
       break;
     }
   }
   if (sessionState.userPoolTagFile) {
-    const lines = target.readTextFile(sessionState.userPoolTagFile);
-    if (lines) {
-      parsePoolTagFile(lines, descriptions);
+    const read = readTextLines(sessionState.userPoolTagFile, limits.maxTagFileChars);
+    if (read.kind === "lines") {
+      parsePoolTagFile(read.lines, descriptions);
       files.push(sessionState.userPoolTagFile);
     }
   }

@@ -144,7 +144,37 @@ describe("!pooltagfile", () => {
     expect(s.run('!pooltagfile "C:\\\\tags\\\\mine.txt"').output).toContain("Loaded 5 tag descriptions");
     const rows = (s.run("dx @$pooltags()").value as { Tags: Rec[] }).Tags;
     expect(rows.find((x) => x.Tag === "EtwB")!.Description).toBe("Etw Buffer (nt!etw)");
-    expect(s.run('!pooltagfile "C:\\\\nope.txt"').output).toContain("Could not read");
+    expect(s.run('!pooltagfile "C:\\\\nope.txt"').output).toContain("There is no file C:\\nope.txt;");
+  });
+  // An editor may save the file again as UTF-16 or with a UTF-8 byte-order mark: read as snapshot files are
+  // (src/snapshot/file.ts), so the first tag is not lost to a mark and UTF-16 is not read as zero-laced ASCII.
+  // The fixture's comment lines dropped, so that the file starts with a tag line, right after any mark.
+  const tagText = fs.readFileSync(path.join(__dirname, "../fixtures/pool/pooltag.txt"), "utf8").split(/\r?\n/).filter((l) => l.trim() && !/^(#|\/\/)/.test(l)).join("\r\n");
+  const ascii = (t: string) => Array.from(Buffer.from(t, "latin1"));
+  const utf16 = (t: string, bigEndian: boolean) => ascii(t).flatMap((c) => (bigEndian ? [0, c] : [c, 0]));
+  test.each([
+    ["UTF-8 with a byte-order mark", [0xef, 0xbb, 0xbf, ...ascii(tagText)]],
+    ["UTF-16 LE", [0xff, 0xfe, ...utf16(tagText, false)]],
+    ["UTF-16 BE", [0xfe, 0xff, ...utf16(tagText, true)]],
+  ] as [string, number[]][])("a file saved as %s gives the same descriptions, and says its encoding", (name, bytes) => {
+    const p = seed000();
+    p.target.fileSystem.writeBytes("C:\\tags\\mine.txt", bytes);
+    const s = DebuggerSession.load(p.target);
+    expect(s.run('!pooltagfile "C:\\\\tags\\\\mine.txt"').output).toContain("Loaded 5 tag descriptions from C:\\tags\\mine.txt (" + name + ")");
+    const rows = (s.run("dx @$pooltags()").value as { Tags: Rec[] }).Tags;
+    expect(rows.find((x) => x.Tag === "EtwB")!.Description).toBe("Etw Buffer (nt!etw)");
+    // The file's first line is a tag: with the mark left in front of it, 'ConT' would not be found.
+    expect(tagText.startsWith("ConT ")).toBe(true);
+    expect(rows.find((x) => x.Tag === "ConT")!.Description).toBe("Test connection table");
+  });
+  test("UTF-32, UTF-16 without a mark, and a missing file: the message says which, with the full path", () => {
+    const p = seed000();
+    p.target.fileSystem.writeBytes("C:\\tags\\wide.txt", [0xff, 0xfe, 0, 0, 0x41, 0, 0, 0]);
+    p.target.fileSystem.writeBytes("C:\\tags\\nomark.txt", utf16(tagText, false));
+    const s = DebuggerSession.load(p.target);
+    expect(s.run('!pooltagfile "C:\\\\tags\\\\wide.txt"').output).toContain("Could not read C:\\tags\\wide.txt: its text is UTF-32, which leaktools does not read");
+    expect(s.run('!pooltagfile "C:\\\\tags\\\\nomark.txt"').output).toContain("its text is UTF-16 without a byte-order mark");
+    expect(s.run('!pooltagfile "C:\\\\tags\\\\none.txt"').output).toContain("There is no file C:\\tags\\none.txt;");
   });
   test("bad paths: the usage line shows backslashes doubled, and single backslashes that dx turned into a tab and a backspace are named", () => {
     const s = DebuggerSession.load(seed000().target);
