@@ -91,7 +91,7 @@ export const poolallocsCommand: Command = {
     records: [
       { name: "Allocations", text: "every live allocation found: Address, Size, UserSize, Pool, Kind, Header, Tag, Preview, PreviewOffset, Pointers" },
       { name: "Pointers", text: "per allocation, values that lead into a loaded module: Offset, Value, Target, Class" },
-      { name: "Modules", text: "the modules the allocations point into, most allocations first: Module, Allocations, Example" },
+      { name: "Modules", text: "the modules the allocations point into, most allocations first: Module, Allocations, Bytes, Example" },
       { name: "TopSizes", text: "the sizes found most often: Size, Kind, Count, Bytes" },
       { name: "Tag, Outstanding", text: "the tag asked for and the tracker's outstanding count (null: no count)" },
       { name: "SubsegmentsWalked, SubsegmentsLeft, LeftBecause", text: "how much of the segment heap was read, and why the rest was not" },
