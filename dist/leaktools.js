@@ -507,9 +507,9 @@ var __leaktools = (function (exports) {
         // --- ltlimits ---
         ltlimitsUsage: (problem, names) => 'Usage: !ltlimits, !ltlimits ("name", value) or !ltlimits "reset" (' + problem + "; limits: " + names.join(", ") + ").",
         ltlimitsBadValue: (name, given, ceiling) => "Usage: !ltlimits (\"" + name + "\", value) with a whole number from 1 to " + ceiling + "; got " + given + ".",
-        ltlimitsSet: (name, before, after) => name + ": " + before + " -> " + after + ' for this session (!ltlimits "reset" restores the defaults).',
+        ltlimitsSet: (name, before, after) => name + ": " + groupDigits(before) + " -> " + groupDigits(after) + ' for this session (!ltlimits "reset" restores the defaults).',
         ltlimitsReset: () => "Work limits reset to their defaults.",
-        ltlimitsHint: () => 'A command that hits a limit says which; raise it with !ltlimits ("name", value). Long work prints progress as it goes.',
+        ltlimitsHint: () => 'A command that hits a limit says which, and the !ltlimits ("name", value) that raises it. Long work prints progress as it goes.',
         // --- leaktag / pooltags / leaks ---
         leaktagUsage: (given) => 'Usage: !leaktag ["Tag"] - a pool tag of 1-4 characters in quotes, ? and * as wildcards (!leaktag "Leak", !leaktag "Le*"); got ' +
             given + ".",
@@ -13043,7 +13043,7 @@ var __leaktools = (function (exports) {
                 { name: '("name", n)', text: "optional: a limit's name and its new value for this session (a whole number)" },
                 { name: '"reset"', text: "every limit back to its default" },
             ],
-            records: [{ name: "(each limit)", text: "Name, Value, Default, Ceiling, Commands, Reason" }],
+            records: [{ name: "Limits", text: "every limit: Name, Value, Default, Ceiling, Commands, Reason" }],
             examples: [
                 { command: "!ltlimits", text: "every limit, its value and why it exists" },
                 { command: '!ltlimits ("maxModules", 2000)', text: "examine up to 2,000 modules in !findimporter and !leaktag" },
@@ -13079,17 +13079,33 @@ var __leaktools = (function (exports) {
                 return undefined;
             }
             const records = WORK_LIMITS.map(record);
+            const changed = records.filter((r) => r.Value !== r.Default).length;
+            const summary = plural(records.length, "work limit") + (changed ? ", " + groupDigits(changed) + " changed for this session" : ", all at their defaults");
+            if (args.length === 0)
+                ctx.out.line(summary + ".");
             ctx.out.lines(renderTable([
                 { header: "Limit", value: (r) => r.Name },
-                { header: "Value", align: "right", value: (r) => groupDigits(r.Value) },
-                { header: "Default", align: "right", value: (r) => groupDigits(r.Default) },
+                { header: "Value", align: "right", value: (r) => shown(r.Name, r.Value) },
+                { header: "Default", align: "right", value: (r) => shown(r.Name, r.Default) },
                 { header: "Commands", value: (r) => r.Commands },
                 { header: "Why", value: (r) => r.Reason },
             ], records));
             ctx.out.line(messages.ltlimitsHint());
-            return records;
+            // Real values to type: the pool walk's cap doubled, and the way back.
+            const pool = records.filter((r) => r.Name === "maxPoolBytesWalked")[0];
+            const doubled = pool ? Math.min(pool.Value * 2, pool.Ceiling) : 0;
+            const steps = [];
+            if (pool && doubled > pool.Value)
+                steps.push({ command: '!ltlimits ("maxPoolBytesWalked", ' + hex$2(doubled) + ")", why: '!poolallocs "Tag" may read up to ' + sizeText(doubled) + " of pool" });
+            steps.push({ command: '!ltlimits "reset"', why: "every limit back to its default" });
+            ctx.out.lines(nextBlock(steps));
+            return { Limits: records, toString: () => summary };
         },
     };
+    /** A limit's value as the table shows it: sizes as sizes (output conventions: sizeText), counts with digit groups. */
+    function shown(name, value) {
+        return /Bytes/.test(name) ? sizeText(value) : groupDigits(value);
+    }
     function record(l) {
         const value = workLimit(l.name);
         return {
@@ -13099,7 +13115,7 @@ var __leaktools = (function (exports) {
             Ceiling: l.ceiling,
             Commands: l.commands,
             Reason: l.reason,
-            toString: () => l.name + " = " + value,
+            toString: () => l.name + " = " + shown(l.name, value),
         };
     }
     /** A whole number from a dx number or a small Int64; null for anything else. */
@@ -13183,7 +13199,7 @@ var __leaktools = (function (exports) {
             records: [
                 { name: "Allocations", text: "every live allocation found: Address, Size, UserSize, Pool, Kind, Header, Tag, Preview, PreviewOffset, Pointers" },
                 { name: "Pointers", text: "per allocation, values that lead into a loaded module: Offset, Value, Target, Class" },
-                { name: "Modules", text: "the modules the allocations point into, most allocations first: Module, Allocations, Example" },
+                { name: "Modules", text: "the modules the allocations point into, most allocations first: Module, Allocations, Bytes, Example" },
                 { name: "TopSizes", text: "the sizes found most often: Size, Kind, Count, Bytes" },
                 { name: "Tag, Outstanding", text: "the tag asked for and the tracker's outstanding count (null: no count)" },
                 { name: "SubsegmentsWalked, SubsegmentsLeft, LeftBecause", text: "how much of the segment heap was read, and why the rest was not" },

@@ -40,10 +40,10 @@ export const messages = {
   ltlimitsBadValue: (name: string, given: string, ceiling: number) =>
     "Usage: !ltlimits (\"" + name + "\", value) with a whole number from 1 to " + ceiling + "; got " + given + ".",
   ltlimitsSet: (name: string, before: number, after: number) =>
-    name + ": " + before + " -> " + after + ' for this session (!ltlimits "reset" restores the defaults).',
+    name + ": " + groupDigits(before) + " -> " + groupDigits(after) + ' for this session (!ltlimits "reset" restores the defaults).',
   ltlimitsReset: () => "Work limits reset to their defaults.",
   ltlimitsHint: () =>
-    'A command that hits a limit says which; raise it with !ltlimits ("name", value). Long work prints progress as it goes.',
+    'A command that hits a limit says which, and the !ltlimits ("name", value) that raises it. Long work prints progress as it goes.',
 
   // --- leaktag / pooltags / leaks ---
   leaktagUsage: (given: string) =>
