@@ -310,7 +310,7 @@ function searchOwners(ctx: CommandContext, tag: string): OwnerSearch {
   if (search.notSearched.length) {
     ctx.out.line(messages.notSearched(search.notSearched.length));
     for (const n of search.notSearched.slice(0, 20)) {
-      ctx.out.line("  " + n.module + " " + n.section + " " + target.formatAddress(n.start) + " (" + sizeText(n.size) + "): " + n.reason);
+      ctx.out.line("  " + n.module + " " + n.section + " " + target.formatAddress(n.start) + ", " + sizeText(n.size) + ": " + n.reason);
     }
     if (search.notSearched.length > 20) ctx.out.line("  ... " + (search.notSearched.length - 20) + " more");
   }

@@ -278,7 +278,7 @@ function walkLines(small: SmallResult, tracked: Outstanding | null, noCount: str
   const left = small.subsegmentsLeft || 0;
   const total = small.subsegmentsWalked + left;
   if (small.stoppedEarly) lines.push(messages.poolallocsStopped(tracked ? tracked.count : found, small.subsegmentsWalked, total, left, sizeText(small.bytesLeft), tagText));
-  else if (left === 0) lines.push("Walked all " + plural(total, "subsegment") + " (" + sizeText(small.bytesWalked) + ").");
+  else if (left === 0) lines.push("Walked all " + plural(total, "subsegment") + ", " + sizeText(small.bytesWalked) + ".");
   else lines.push("Walked " + groupDigits(small.subsegmentsWalked) + " of " + plural(total, "subsegment") + "; " + groupDigits(left) + " left unread at the cap on bytes walked (below).");
   return lines;
 }
@@ -385,7 +385,7 @@ function walkSmallBlocks(ctx: CommandContext, pattern: TagPattern, stopAfter: nu
   const lfh = meta.subsegments.filter((s) => s.kind === "LFH").length;
   out.line(
     "Segment heap: " + plural(heaps.length, "heap") + " (" + heapNames(heaps) + "), " + plural(meta.segments, "page segment") + ", " +
-      plural(meta.subsegments.length, "subsegment") + " (LFH " + groupDigits(lfh) + ", VS " + groupDigits(meta.subsegments.length - lfh) + ", " + sizeText(subBytes) + ").",
+      plural(meta.subsegments.length, "subsegment") + ": LFH " + groupDigits(lfh) + ", VS " + groupDigits(meta.subsegments.length - lfh) + ", " + sizeText(subBytes) + " in all.",
   );
   const maxBytes = workLimit("maxPoolBytesWalked");
   let progress: Progress | null = null;
@@ -415,7 +415,7 @@ function walkSmallBlocks(ctx: CommandContext, pattern: TagPattern, stopAfter: nu
     },
   });
   out.line(
-    "Walked " + plural(blocks.subsegmentsWalked, "subsegment") + " of " + groupDigits(meta.subsegments.length) + " (" + sizeText(blocks.bytesWalked) + "), " + plural(blocks.busyBlocks, "busy block") + "; " +
+    "Walked " + plural(blocks.subsegmentsWalked, "subsegment") + " of " + groupDigits(meta.subsegments.length) + ", " + sizeText(blocks.bytesWalked) + ", " + plural(blocks.busyBlocks, "busy block") + "; " +
       plural(blocks.blocks.length, "block") + " tagged '" + pattern.text + "'.",
   );
   if (blocks.alsoBig > 0) out.line(messages.poolallocsAlsoBig(blocks.alsoBig));

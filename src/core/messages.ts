@@ -291,7 +291,7 @@ export const messages = {
   unloadleaksWrapperTagNotFound: (name: string) =>
     "no call to " + name + " found passing it (a call through a pointer, a tag computed at run time, or a caller in another image)",
   unloadleaksWrapperScan: (name: string, start: string, offset: string, sections: string, bytes: number, sites: number, calls: number, jumps: number) =>
-    "Scanned " + sections + " (" + sizeText(bytes) + ") for call and jmp rel32 to " + start + " (" + name + ": the caller " +
+    "Scanned " + sections + ", " + sizeText(bytes) + ", for call and jmp rel32 to " + start + " (" + name + ": the caller " +
     "minus " + offset + "): " + plural(sites, "call site") + ", " + groupDigits(calls) + " call and " + groupDigits(jumps) + " jmp (tail call).",
   unloadleaksWrapperSitesCap: (kept: number, more: number) =>
     plural(more, "call site") + " beyond the first " + kept + (more === 1 ? " was" : " were") + " not examined.",
@@ -514,7 +514,7 @@ export const messages = {
     "Small blocks (under a page) are not walked: " + why + '. !poolfind "' + tag + '" finds them by scanning every pool page (hours over KDNET on a machine with GBs of pool; minutes on a local dump).',
   poolallocsStopped: (outstanding: number, walked: number, total: number, left: number, leftBytes: string, tag: string) =>
     "Stopped once the tracker's " + groupDigits(outstanding) + " outstanding were found: " + groupDigits(walked) + " of " + plural(total, "subsegment") + " walked, " +
-    (left === 0 ? "none left." : groupDigits(left) + " left unread (" + leftBytes + "); !poolallocs (\"" + tag + "\", \"all\") walks them too."),
+    (left === 0 ? "none left." : groupDigits(left) + " left unread, " + leftBytes + "; !poolallocs (\"" + tag + "\", \"all\") walks them too."),
   poolallocsKept: (tag: string, all: boolean, keptWhile: string) =>
     'Follow-up queries (dx @$poolallocs("' + tag + '"' + (all ? ', "all"' : "") + ").Allocations...) answer from this walk " + keptWhile + '; add "refresh" to walk again.',
   poolallocsNotKept: (why: string) => "This walk is not kept (" + why + "): a follow-up query walks the pool again.",
@@ -530,7 +530,7 @@ export const messages = {
   poolallocsStaleHeaders: (count: number, tag: string) =>
     plural(count, "busy slot") + " with '" + tag + "' in a pool header whose size is not the slot's " + (count === 1 ? "was" : "were") + " left out (stale bytes, not a live block).",
   poolallocsCap: (notWalked: number, walked: string) =>
-    "Stopped at the cap on bytes walked (" + walked + "): " + plural(notWalked, "subsegment") + " not read; " + raiseHint("maxPoolBytesWalked") + ".",
+    "Stopped at the cap on bytes walked, " + walked + ": " + plural(notWalked, "subsegment") + " not read; " + raiseHint("maxPoolBytesWalked") + ".",
   poolallocsDiffer: (found: number, outstanding: number, smallWalked: boolean) =>
     "Found " + groupDigits(found) + " of the " + groupDigits(outstanding) + " allocations the tracker counts as outstanding. " +
     (found >= outstanding

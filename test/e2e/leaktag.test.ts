@@ -44,7 +44,7 @@ describe("!leaktag on the seed 000 scene (Win10 x64, 1709+ layout, 4 processor t
     // The answer first; big pages hold every outstanding block here, so no !poolallocs.
     expect(r.output.split("\n")[0]).toBe("'Leak': 119 outstanding, 0x129800000 (4.65 GB) NonPaged; myfault.sys allocates it (myfault+0x1557, 2 allocator calls).");
     expect(r.output).not.toContain("!poolallocs");
-    expect(r.output).toMatch(/myfault INIT fffff807`47f55000 .*discard/);
+    expect(r.output).toMatch(/myfault INIT fffff807`47f55000, 0x800 \(2\.00 KB\): .*discard/);
   });
 
   test("!leaktag ranks tags by nonpaged then paged bytes", () => {

@@ -52,7 +52,7 @@ describe("!poolallocs on segment-heap kernels laid out from real PDB layouts", (
         const modules = v.Modules as Rec[];
         expect(modules[0].Module).toBe("leakdrv");
         expect(modules[0].Allocations).toBe(records.filter((x) => (x.Pointers as Rec[]).length > 0).length);
-        expect(r.output).toMatch(/leakdrv\s+\d+\s+leakdrv\+0x/);
+        expect(r.output).toMatch(/leakdrv\s+\d+\s+0x[0-9a-f]+ \([0-9.]+ [KM]?B\)\s+leakdrv\+0x/);
       });
     }
   }
@@ -69,7 +69,7 @@ describe("!poolallocs on segment-heap kernels laid out from real PDB layouts", (
     expect(v.SubsegmentsWalked).toBe(total - left);
     expect(v.LeftBecause).toBe("stopped once the tracker's outstanding count was found");
     expect(r.output).toMatch(
-      new RegExp("^Stopped once the tracker's " + scene.live.length + " outstanding were found: " + (total - left) + " of " + total + " subsegments walked, " + left + ' left unread \\([0-9.]+ KB\\); !poolallocs \\("Leak", "all"\\) walks them too\\.$', "m"),
+      new RegExp("^Stopped once the tracker's " + scene.live.length + " outstanding were found: " + (total - left) + " of " + total + " subsegments walked, " + left + ' left unread, 0x[0-9a-f]+ \\([0-9.]+ KB\\); !poolallocs \\("Leak", "all"\\) walks them too\\.$', "m"),
     );
     expect((v.Allocations as Rec[]).length).toBe(scene.live.length);
     expect(r.output).toMatch(new RegExp('^  !poolallocs \\("Leak", "all"\\) +walk the ' + left + " subsegments? left unread too$", "m"));
@@ -260,7 +260,7 @@ describe("the cap on bytes walked", () => {
     session.run('!ltlimits ("maxPoolBytesWalked", 8192)');
     const r = session.run('!poolallocs ("Leak", "all")');
     expect(r.escaped).toBeNull();
-    expect(r.output).toMatch(/Stopped at the cap on bytes walked \(8\.00 KB\): \d+ subsegments not read; raise it with !ltlimits \("maxPoolBytesWalked", 32768\)\./);
+    expect(r.output).toMatch(/Stopped at the cap on bytes walked, 0x2000 \(8\.00 KB\): \d+ subsegments not read; raise it with !ltlimits \("maxPoolBytesWalked", 32768\)\./);
     const v = r.value as Rec;
     expect(v.SubsegmentsLeft).toBeGreaterThan(0);
     expect(v.SubsegmentsWalked).toBe(2);
