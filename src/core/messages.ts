@@ -310,8 +310,8 @@ export const messages = {
     "recorded; the tags it was given may separate them (below), and !verifier 0x80 <Address> (e.g. !verifier 0x80 " +
     example + ") shows the verifier's pool log, with stacks, for allocations still in it.",
   unloadleaksSymbolsNote: (callSites: number) =>
-    "Symbols and source lines: u <Caller> L1, one debugger command per distinct caller" +
-    (callSites ? ", and one per listed call site of the wrapper (" + callSites + ")." : "."),
+    "Symbols and source lines: from u on each distinct Caller address (one debugger command each" +
+    (callSites ? "), and on each listed call site of the wrapper (" + groupDigits(callSites) + ")." : ")."),
 
   // --- triage ---
   triageNoBugcheck: (why: string) =>
