@@ -160,10 +160,13 @@ function showTag(ctx: CommandContext, pattern: TagPattern): unknown {
   const matching = usage ? usage.rows.filter((u) => pattern.matches(u.tag)).sort((a, b) => b.nonPagedBytes + b.pagedBytes - (a.nonPagedBytes + a.pagedBytes)) : [];
   const fromPoolused = usage ? usage.fromPoolused : false;
   if (pattern.hasWildcards && matching.length !== 1) {
-    ctx.out.line(messages.wildcardOwners(matching.length));
+    ctx.out.line(messages.wildcardOwners(matching.length, matching.length ? "'" + matching[0].tag + "': " + poolText(outstandingOf(matching[0], false, fromPoolused), matching[0].nonPagedBytes, outstandingOf(matching[0], true, fromPoolused), matching[0].pagedBytes) : null));
     ctx.out.lines(out.buffer);
     ctx.out.line("");
     ctx.out.lines(usageTable(matching, fromPoolused));
+    // The largest match's own !leaktag, typed as it must be (a tag that cannot go inside dx quotes is not offered).
+    const typable = matching.filter((u) => /^[\x21-\x7e ]{1,4}$/.test(u.tag) && u.tag.indexOf('"') < 0 && u.tag.indexOf("\\") < 0);
+    if (typable.length) ctx.out.lines(nextBlock([{ command: '!leaktag "' + typable[0].tag.replace(/ +$/, "") + '"', why: "the largest of them: its big allocations and the driver that allocates it" }]));
     const records = matching.map((u) => usageRecord(u, usage ? tagDescription(usage, descriptions, u.tag) : "", fromPoolused));
     return { Tags: records, Count: records.length, toString: () => plural(records.length, "tag") + " match '" + pattern.text + "'" };
   }

@@ -66,8 +66,8 @@ export const messages = {
   noOwners: (tag: string) =>
     "No loaded module holds the bytes of '" + tag + "'. The allocator may build the tag at run time, or it was unloaded (lm shows unloaded modules).",
   notSearched: (count: number) => plural(count, "section range was", "section ranges were") + " not resident and NOT searched:",
-  wildcardOwners: (count: number) =>
-    count + " tags match; run !leaktag on one tag (in quotes, no wildcard) to find its owner.",
+  wildcardOwners: (count: number, largest: string | null) =>
+    groupDigits(count) + " tags match" + (largest ? "; the largest: " + largest : "") + ". !leaktag on one of them (in quotes, no wildcard) finds its owner.",
   leaksBaseline: (tags: number) =>
     "Baseline recorded: " + tags + " tags. Run dx @$leaks() again after a while to see which tags grew.",
   leaksNeedLive: () =>

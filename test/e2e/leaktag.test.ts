@@ -66,7 +66,13 @@ describe("!leaktag on the seed 000 scene (Win10 x64, 1709+ layout, 4 processor t
   test("wildcards, bad arguments, user mode", () => {
     const s = DebuggerSession.load(seed000().target);
     expect(s.run('!leaktag "Le*"').output).toContain("myfault.sys allocates it");
-    expect(s.run('!leaktag "Etw*"').output).toContain("2 tags match");
+    // Several matches: the largest in the first line, each tag's outstanding count and bytes per pool (NonPaged then
+    // Paged, as sizes), and the largest one's own !leaktag to type.
+    const etw = s.run('!leaktag "Etw*"').output;
+    expect(etw.split("\n")[0]).toBe("2 tags match; the largest: 'EtwB': 196 outstanding, 0x737100 (7.22 MB) NonPaged; 2 outstanding, 0x20000 (128 KB) Paged. !leaktag on one of them (in quotes, no wildcard) finds its owner.");
+    expect(etw).toMatch(/^  Tag +NonPaged outstanding +NonPaged bytes +Paged outstanding +Paged bytes$/m);
+    expect(etw).toMatch(/^  'EtwR' +12,141 +0x28c800 \(2\.55 MB\) +0 +0x0 \(0 bytes\)$/m);
+    expect(etw).toContain('Next:\n  !leaktag "EtwB"  the largest of them: its big allocations and the driver that allocates it\n');
     for (const bad of ['!leaktag ""', '!leaktag "Leaky"', "!leaktag 5"]) expect(s.run(bad).output).toMatch(/^Usage: !leaktag/);
     expect(s.run("!leaktag 2872").output).toMatch(/^Usage: !leaktag.*\(a tag made of digits needs quotes too\)\.$/m);
     const u = DebuggerSession.load(userTarget({ pointerSize: 8, build: BUILDS.win10_22h2 }).target).run('!leaktag "Leak"');
