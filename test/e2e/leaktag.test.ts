@@ -142,6 +142,24 @@ describe("dx @$leaks() on a live session", () => {
   });
 });
 
+describe("provenance lines are said once per session", () => {
+  test("which tables were summed and which pooltag.txt: the first command says so, the next do not, a new file is said again", () => {
+    const p = seed000();
+    p.target.addFile("C:\\tags\\mine.txt", fs.readFileSync(path.join(__dirname, "../fixtures/pool/pooltag.txt"), "utf8"));
+    const s = DebuggerSession.load(p.target);
+    const first = s.run("!leaktag").output;
+    expect(first).toContain("Summed nt!PoolTrackTable (2,048 entries) over 4 processor tables.");
+    expect(first).toMatch(/^Descriptions: .*pooltag\.txt\.$/m);
+    const second = s.run("dx @$pooltags()").output;
+    expect(second).not.toContain("Summed nt!PoolTrackTable");
+    expect(second).not.toMatch(/^Descriptions: /m);
+    s.run('!pooltagfile "C:\\\\tags\\\\mine.txt"');
+    const third = s.run('!leaktag "EtwB"').output;
+    expect(third).not.toContain("Summed nt!PoolTrackTable");
+    expect(third).toMatch(/^Descriptions: .*pooltag\.txt, C:\\tags\\mine\.txt\.$/m);
+  });
+});
+
 describe("!pooltagfile", () => {
   test("user descriptions are remembered for later commands", () => {
     const p = seed000();
