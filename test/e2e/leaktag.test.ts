@@ -248,7 +248,7 @@ describe("owners on a 32-bit driver and corrupted tables", () => {
     p.b.memory.writeU32(p.target.symbols.get("nt!KeNumberProcessors")!, 100000);
     const r = DebuggerSession.load(p.target).run('!leaktag "Leak"');
     expect(r.escaped).toBeNull();
-    expect(r.output).toContain("nt!PoolBigPageTableSize is 2147483647; only the first 8388608 entries were read");
+    expect(r.output).toContain("nt!PoolBigPageTableSize is 2147483647; only the first 8,388,608 entries were read");
     expect(r.output).toContain("nt!KeNumberProcessors is 100000");
     expect((r.value as Rec).Usage).toMatchObject({ NonPagedBytes: 4991221760 }); // the null-terminated array still works
   });
