@@ -8,6 +8,8 @@ import { sessionState } from "../pool/session-state";
 import { describeControls, typedPath } from "../snapshot/paths";
 import { readTextLines } from "../snapshot/file";
 import { limits } from "../core/limits";
+import { plural } from "../render/format";
+import { nextBlock } from "../render/report";
 
 /** A Windows path of sane length without control characters. */
 const PATH = /^[^\x00-\x1f"*?<>|]{3,260}$/;
@@ -18,7 +20,10 @@ export const pooltagfileCommand: Command = {
   summary: "Use your own pooltag.txt descriptions in !leaktag and @$pooltags()",
   help: {
     arguments: [{ name: '"C:\\\\path\\\\tags.txt"', text: "a file in pooltag.txt format on the debugger's machine; inside dx quotes every backslash is doubled" }],
-    records: [{ name: "(each entry)", text: "one per tag in the file: Tag, Binary, Description" }],
+    records: [
+      { name: "Path, Count, Encoding", text: "the file as read (full path), how many tags it describes, and its text encoding" },
+      { name: "Tags", text: "one per tag in the file: Tag, Binary, Description" },
+    ],
     examples: [{ command: '!pooltagfile "C:\\\\tags\\\\mytags.txt"', text: "your descriptions win over the debugger's for the rest of the session" }],
   },
   run(ctx, args) {
@@ -47,8 +52,12 @@ export const pooltagfileCommand: Command = {
     const tags = parsePoolTagFile(read.lines);
     sessionState.userPoolTagFile = read.fullPath;
     ctx.out.line(messages.pooltagfileLoaded(read.fullPath, tags.size, read.encoding));
+    ctx.out.lines(nextBlock([{ command: "!leaktag", why: "the tags ranked by bytes, with these descriptions" }]));
     const out: { Tag: string; Binary: string; Description: string; toString(): string }[] = [];
     for (const { tag, description: d } of tags.entries()) out.push({ Tag: tag, Binary: d.binary, Description: d.description, toString: () => tag + " - " + d.description });
-    return out;
+    // One record with the entries as a collection (output conventions 4): the ! form ends with a few fields, not a
+    // line per tag of a file that may describe thousands.
+    const fullPath = read.fullPath;
+    return { Path: fullPath, Count: out.length, Encoding: read.encoding, Tags: out, toString: () => plural(out.length, "tag description") + " from " + fullPath };
   },
 };

@@ -165,7 +165,13 @@ describe("!pooltagfile", () => {
     const p = seed000();
     p.target.addFile("C:\\tags\\mine.txt", fs.readFileSync(path.join(__dirname, "../fixtures/pool/pooltag.txt"), "utf8"));
     const s = DebuggerSession.load(p.target);
-    expect(s.run('!pooltagfile "C:\\\\tags\\\\mine.txt"').output).toContain("Loaded 5 tag descriptions");
+    const loaded = s.run('!pooltagfile "C:\\\\tags\\\\mine.txt"');
+    expect(loaded.output).toContain("Loaded 5 tag descriptions");
+    expect(loaded.output).toContain("Next:\n  !leaktag  the tags ranked by bytes, with these descriptions\n");
+    // One record, the entries a collection: the ! form does not list a line per tag of the file.
+    const file = loaded.value as { Path: string; Count: number; Encoding: string; Tags: Rec[] };
+    expect([file.Path, file.Count, file.Encoding, file.Tags.length]).toEqual(["C:\\tags\\mine.txt", 5, "UTF-8", 5]);
+    expect(file.Tags.find((x) => x.Tag === "EtwB")!.Description).toBe("Etw Buffer");
     const rows = (s.run("dx @$pooltags()").value as { Tags: Rec[] }).Tags;
     expect(rows.find((x) => x.Tag === "EtwB")!.Description).toBe("Etw Buffer (nt!etw)");
     expect(s.run('!pooltagfile "C:\\\\nope.txt"').output).toContain("There is no file C:\\nope.txt;");
