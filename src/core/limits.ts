@@ -155,5 +155,7 @@ export function resetWorkLimits(): void {
 
 /** The hint a command prints beside a limit it hit. */
 export function raiseHint(name: WorkLimitName): string {
-  return "raise it with !ltlimits (\"" + name + "\", " + Math.min(workLimit(name) * 4, findWorkLimit(name)!.ceiling) + ")";
+  const value = Math.min(workLimit(name) * 4, findWorkLimit(name)!.ceiling);
+  // A byte limit as hex, the way sizes are printed and the way !ltlimits shows it; a count in decimal.
+  return "raise it with !ltlimits (\"" + name + "\", " + (/Bytes/.test(name) ? "0x" + value.toString(16) : value) + ")";
 }

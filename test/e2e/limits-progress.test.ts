@@ -99,7 +99,7 @@ describe("!ltlimits shows the work limits and raises one for the session", () =>
     const s = DebuggerSession.load(leaktagImages.build());
     s.run('!ltlimits ("maxSearchBytesPerImage", 0x10000)');
     const r = s.run('!leaktag "Leak"');
-    expect(r.output).toMatch(/beyond the 0 MB searched per image \(maxSearchBytesPerImage; raise it with !ltlimits \("maxSearchBytesPerImage", 262144\)\)/);
+    expect(r.output).toMatch(/beyond the 0x10000 \(64\.0 KB\) searched per image \(maxSearchBytesPerImage; raise it with !ltlimits \("maxSearchBytesPerImage", 0x40000\)\)/);
   });
 
   test.each([

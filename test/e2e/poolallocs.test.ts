@@ -260,7 +260,7 @@ describe("the cap on bytes walked", () => {
     session.run('!ltlimits ("maxPoolBytesWalked", 8192)');
     const r = session.run('!poolallocs ("Leak", "all")');
     expect(r.escaped).toBeNull();
-    expect(r.output).toMatch(/Stopped at the cap on bytes walked, 0x2000 \(8\.00 KB\): \d+ subsegments not read; raise it with !ltlimits \("maxPoolBytesWalked", 32768\)\./);
+    expect(r.output).toMatch(/Stopped at the cap on bytes walked, 0x2000 \(8\.00 KB\): \d+ subsegments not read; raise it with !ltlimits \("maxPoolBytesWalked", 0x8000\)\./);
     const v = r.value as Rec;
     expect(v.SubsegmentsLeft).toBeGreaterThan(0);
     expect(v.SubsegmentsWalked).toBe(2);
