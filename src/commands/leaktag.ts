@@ -160,10 +160,13 @@ function showTag(ctx: CommandContext, pattern: TagPattern): unknown {
   const matching = usage ? usage.rows.filter((u) => pattern.matches(u.tag)).sort((a, b) => b.nonPagedBytes + b.pagedBytes - (a.nonPagedBytes + a.pagedBytes)) : [];
   const fromPoolused = usage ? usage.fromPoolused : false;
   if (pattern.hasWildcards && matching.length !== 1) {
-    ctx.out.line(messages.wildcardOwners(matching.length));
+    ctx.out.line(messages.wildcardOwners(matching.length, matching.length ? "'" + matching[0].tag + "': " + poolText(outstandingOf(matching[0], false, fromPoolused), matching[0].nonPagedBytes, outstandingOf(matching[0], true, fromPoolused), matching[0].pagedBytes) : null));
     ctx.out.lines(out.buffer);
     ctx.out.line("");
     ctx.out.lines(usageTable(matching, fromPoolused));
+    // The largest match's own !leaktag, typed as it must be (a tag that cannot go inside dx quotes is not offered).
+    const typable = matching.filter((u) => /^[\x21-\x7e ]{1,4}$/.test(u.tag) && u.tag.indexOf('"') < 0 && u.tag.indexOf("\\") < 0);
+    if (typable.length) ctx.out.lines(nextBlock([{ command: '!leaktag "' + typable[0].tag.replace(/ +$/, "") + '"', why: "the largest of them: its big allocations and the driver that allocates it" }]));
     const records = matching.map((u) => usageRecord(u, usage ? tagDescription(usage, descriptions, u.tag) : "", fromPoolused));
     return { Tags: records, Count: records.length, toString: () => plural(records.length, "tag") + " match '" + pattern.text + "'" };
   }
@@ -272,7 +275,7 @@ function searchOwners(ctx: CommandContext, tag: string): OwnerSearch {
     progress.update(done);
   });
   ctx.out.line("");
-  ctx.out.line(messages.ownersHeader(search.modulesSearched, humanBytes(search.bytesSearched)));
+  ctx.out.line(messages.ownersHeader(search.modulesSearched, sizeText(search.bytesSearched)));
   let symbolized = 0;
   const ownerRecords = search.owners.map((owner) => {
     const hits = owner.hits.map((h) => {
@@ -310,7 +313,7 @@ function searchOwners(ctx: CommandContext, tag: string): OwnerSearch {
   if (search.notSearched.length) {
     ctx.out.line(messages.notSearched(search.notSearched.length));
     for (const n of search.notSearched.slice(0, 20)) {
-      ctx.out.line("  " + n.module + " " + n.section + " " + target.formatAddress(n.start) + " (" + hex(n.size) + " bytes): " + n.reason);
+      ctx.out.line("  " + n.module + " " + n.section + " " + target.formatAddress(n.start) + ", " + sizeText(n.size) + ": " + n.reason);
     }
     if (search.notSearched.length > 20) ctx.out.line("  ... " + (search.notSearched.length - 20) + " more");
   }
@@ -370,10 +373,10 @@ function usageTable(rows: TagUsage[], fromPoolused: boolean): string[] {
   return renderTable(
     [
       { header: "Tag", value: (u: TagUsage) => "'" + u.tag + "'" },
-      { header: "NP allocs", align: "right", value: (u: TagUsage) => groupDigits(outstandingOf(u, false, fromPoolused)) },
-      { header: "NP bytes", align: "right", value: (u: TagUsage) => groupDigits(u.nonPagedBytes) },
-      { header: "P allocs", align: "right", value: (u: TagUsage) => groupDigits(outstandingOf(u, true, fromPoolused)) },
-      { header: "P bytes", align: "right", value: (u: TagUsage) => groupDigits(u.pagedBytes) },
+      { header: "NonPaged outstanding", align: "right", value: (u: TagUsage) => groupDigits(outstandingOf(u, false, fromPoolused)) },
+      { header: "NonPaged bytes", align: "right", value: (u: TagUsage) => sizeText(u.nonPagedBytes) },
+      { header: "Paged outstanding", align: "right", value: (u: TagUsage) => groupDigits(outstandingOf(u, true, fromPoolused)) },
+      { header: "Paged bytes", align: "right", value: (u: TagUsage) => sizeText(u.pagedBytes) },
     ],
     rows,
     "  ",

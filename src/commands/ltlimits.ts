@@ -6,7 +6,8 @@ import { messages } from "../core/messages";
 import { argKind, describeArg, Int64Like } from "../core/args";
 import { WORK_LIMITS, WorkLimit, findWorkLimit, resetWorkLimits, setWorkLimit, workLimit } from "../core/limits";
 import { renderTable } from "../render/table";
-import { groupDigits } from "../render/format";
+import { groupDigits, hex, plural } from "../render/format";
+import { nextBlock, sizeText, NextStep } from "../render/report";
 
 interface LimitRecord {
   Name: string;
@@ -27,7 +28,7 @@ export const ltlimitsCommand: Command = {
       { name: '("name", n)', text: "optional: a limit's name and its new value for this session (a whole number)" },
       { name: '"reset"', text: "every limit back to its default" },
     ],
-    records: [{ name: "(each limit)", text: "Name, Value, Default, Ceiling, Commands, Reason" }],
+    records: [{ name: "Limits", text: "every limit: Name, Value, Default, Ceiling, Commands, Reason" }],
     examples: [
       { command: "!ltlimits", text: "every limit, its value and why it exists" },
       { command: '!ltlimits ("maxModules", 2000)', text: "examine up to 2,000 modules in !findimporter and !leaktag" },
@@ -60,12 +61,15 @@ export const ltlimitsCommand: Command = {
       return undefined;
     }
     const records = WORK_LIMITS.map(record);
+    const changed = records.filter((r) => r.Value !== r.Default).length;
+    const summary = plural(records.length, "work limit") + (changed ? ", " + groupDigits(changed) + " changed for this session" : ", all at their defaults");
+    if (args.length === 0) ctx.out.line(summary + ".");
     ctx.out.lines(
       renderTable<LimitRecord>(
         [
           { header: "Limit", value: (r) => r.Name },
-          { header: "Value", align: "right", value: (r) => groupDigits(r.Value) },
-          { header: "Default", align: "right", value: (r) => groupDigits(r.Default) },
+          { header: "Value", align: "right", value: (r) => shown(r.Name, r.Value) },
+          { header: "Default", align: "right", value: (r) => shown(r.Name, r.Default) },
           { header: "Commands", value: (r) => r.Commands },
           { header: "Why", value: (r) => r.Reason },
         ],
@@ -73,9 +77,21 @@ export const ltlimitsCommand: Command = {
       ),
     );
     ctx.out.line(messages.ltlimitsHint());
-    return records;
+    // Real values to type: the pool walk's cap doubled, and the way back.
+    const pool = records.filter((r) => r.Name === "maxPoolBytesWalked")[0];
+    const doubled = pool ? Math.min(pool.Value * 2, pool.Ceiling) : 0;
+    const steps: NextStep[] = [];
+    if (pool && doubled > pool.Value) steps.push({ command: '!ltlimits ("maxPoolBytesWalked", ' + hex(doubled) + ")", why: '!poolallocs "Tag" may read up to ' + sizeText(doubled) + " of pool" });
+    steps.push({ command: '!ltlimits "reset"', why: "every limit back to its default" });
+    ctx.out.lines(nextBlock(steps));
+    return { Limits: records, toString: () => summary };
   },
 };
+
+/** A limit's value as the table shows it: sizes as sizes (output conventions: sizeText), counts with digit groups. */
+function shown(name: string, value: number): string {
+  return /Bytes/.test(name) ? sizeText(value) : groupDigits(value);
+}
 
 function record(l: WorkLimit): LimitRecord {
   const value = workLimit(l.name);
@@ -86,7 +102,7 @@ function record(l: WorkLimit): LimitRecord {
     Ceiling: l.ceiling,
     Commands: l.commands,
     Reason: l.reason,
-    toString: () => l.name + " = " + value,
+    toString: () => l.name + " = " + shown(l.name, value),
   };
 }
 

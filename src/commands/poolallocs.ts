@@ -10,7 +10,7 @@ import { Unreadable } from "../core/missing";
 import { workLimit } from "../core/limits";
 import { Progress, bytesOf } from "../core/progress";
 import { renderTable } from "../render/table";
-import { groupDigits, hex, humanBytes, plural } from "../render/format";
+import { groupDigits, hex, plural } from "../render/format";
 import { layoutNote, nextBlock, NextStep, PoolName, sizeText } from "../render/report";
 import { BufferedPrinter } from "../core/repeat";
 import { parseTagPattern, TagPattern } from "../pool/tags";
@@ -91,7 +91,7 @@ export const poolallocsCommand: Command = {
     records: [
       { name: "Allocations", text: "every live allocation found: Address, Size, UserSize, Pool, Kind, Header, Tag, Preview, PreviewOffset, Pointers" },
       { name: "Pointers", text: "per allocation, values that lead into a loaded module: Offset, Value, Target, Class" },
-      { name: "Modules", text: "the modules the allocations point into, most allocations first: Module, Allocations, Example" },
+      { name: "Modules", text: "the modules the allocations point into, most allocations first: Module, Allocations, Bytes, Example" },
       { name: "TopSizes", text: "the sizes found most often: Size, Kind, Count, Bytes" },
       { name: "Tag, Outstanding", text: "the tag asked for and the tracker's outstanding count (null: no count)" },
       { name: "SubsegmentsWalked, SubsegmentsLeft, LeftBecause", text: "how much of the segment heap was read, and why the rest was not" },
@@ -227,7 +227,7 @@ function showAllocations(ctx: CommandContext, pattern: TagPattern, all: boolean)
           { header: "Size", align: "right", value: (s: SizeRow) => hex(s.Size) },
           { header: "Kind", value: (s: SizeRow) => s.Kind },
           { header: "Count", align: "right", value: (s: SizeRow) => groupDigits(s.Count) },
-          { header: "Bytes", align: "right", value: (s: SizeRow) => groupDigits(s.Bytes) },
+          { header: "Bytes", align: "right", value: (s: SizeRow) => sizeText(s.Bytes) },
         ],
         topSizes(records).slice(0, 5),
         "  ",
@@ -242,6 +242,7 @@ function showAllocations(ctx: CommandContext, pattern: TagPattern, all: boolean)
         [
           { header: "Module", value: (m: ModuleRow) => m.Module },
           { header: "Allocations", align: "right", value: (m: ModuleRow) => groupDigits(m.Allocations) },
+          { header: "Bytes", align: "right", value: (m: ModuleRow) => sizeText(m.Bytes) },
           { header: "Example", value: (m: ModuleRow) => m.Example },
         ],
         moduleRows.slice(0, 10),
@@ -276,8 +277,8 @@ function walkLines(small: SmallResult, tracked: Outstanding | null, noCount: str
   if (noCount) lines.push(messages.poolallocsNoCount(noCount));
   const left = small.subsegmentsLeft || 0;
   const total = small.subsegmentsWalked + left;
-  if (small.stoppedEarly) lines.push(messages.poolallocsStopped(tracked ? tracked.count : found, small.subsegmentsWalked, total, left, humanBytes(small.bytesLeft), tagText));
-  else if (left === 0) lines.push("Walked all " + plural(total, "subsegment") + " (" + humanBytes(small.bytesWalked) + ").");
+  if (small.stoppedEarly) lines.push(messages.poolallocsStopped(tracked ? tracked.count : found, small.subsegmentsWalked, total, left, sizeText(small.bytesLeft), tagText));
+  else if (left === 0) lines.push("Walked all " + plural(total, "subsegment") + ", " + sizeText(small.bytesWalked) + ".");
   else lines.push("Walked " + groupDigits(small.subsegmentsWalked) + " of " + plural(total, "subsegment") + "; " + groupDigits(left) + " left unread at the cap on bytes walked (below).");
   return lines;
 }
@@ -384,7 +385,7 @@ function walkSmallBlocks(ctx: CommandContext, pattern: TagPattern, stopAfter: nu
   const lfh = meta.subsegments.filter((s) => s.kind === "LFH").length;
   out.line(
     "Segment heap: " + plural(heaps.length, "heap") + " (" + heapNames(heaps) + "), " + plural(meta.segments, "page segment") + ", " +
-      plural(meta.subsegments.length, "subsegment") + " (LFH " + groupDigits(lfh) + ", VS " + groupDigits(meta.subsegments.length - lfh) + ", " + humanBytes(subBytes) + ").",
+      plural(meta.subsegments.length, "subsegment") + ": LFH " + groupDigits(lfh) + ", VS " + groupDigits(meta.subsegments.length - lfh) + ", " + sizeText(subBytes) + " in all.",
   );
   const maxBytes = workLimit("maxPoolBytesWalked");
   let progress: Progress | null = null;
@@ -414,7 +415,7 @@ function walkSmallBlocks(ctx: CommandContext, pattern: TagPattern, stopAfter: nu
     },
   });
   out.line(
-    "Walked " + plural(blocks.subsegmentsWalked, "subsegment") + " of " + groupDigits(meta.subsegments.length) + " (" + humanBytes(blocks.bytesWalked) + "), " + plural(blocks.busyBlocks, "busy block") + "; " +
+    "Walked " + plural(blocks.subsegmentsWalked, "subsegment") + " of " + groupDigits(meta.subsegments.length) + ", " + sizeText(blocks.bytesWalked) + ", " + plural(blocks.busyBlocks, "busy block") + "; " +
       plural(blocks.blocks.length, "block") + " tagged '" + pattern.text + "'.",
   );
   if (blocks.alsoBig > 0) out.line(messages.poolallocsAlsoBig(blocks.alsoBig));
@@ -424,7 +425,7 @@ function walkSmallBlocks(ctx: CommandContext, pattern: TagPattern, stopAfter: nu
   for (const p of all.slice(0, SHOWN)) out.line("  " + p);
   if (all.length > SHOWN) out.line("  ... " + (all.length - SHOWN) + ' more: dx @$poolallocs("' + quoted(tagText) + '").NotWalked');
   const capped = !blocks.stoppedEarly && blocks.notWalked > 0;
-  if (capped) out.line(messages.poolallocsCap(blocks.notWalked, humanBytes(maxBytes)));
+  if (capped) out.line(messages.poolallocsCap(blocks.notWalked, sizeText(maxBytes)));
   return {
     blocks: blocks.blocks,
     stoppedEarly: blocks.stoppedEarly,
@@ -577,7 +578,7 @@ function topSizes(records: AllocationRecord[]): SizeRow[] {
       row.Count++;
       row.Bytes += r.Size;
     } else {
-      const created: SizeRow = { Size: r.Size, Kind: r.Kind, Count: 1, Bytes: r.Size, toString: () => hex(created.Size) + " " + created.Kind + " x " + groupDigits(created.Count) };
+      const created: SizeRow = { Size: r.Size, Kind: r.Kind, Count: 1, Bytes: r.Size, toString: () => hex(created.Size) + " " + created.Kind + " x " + groupDigits(created.Count) + ", " + sizeText(created.Bytes) };
       bySize.set(key, created);
     }
   }
@@ -589,6 +590,8 @@ function topSizes(records: AllocationRecord[]): SizeRow[] {
 interface ModuleRow {
   Module: string;
   Allocations: number;
+  /** The block sizes of those allocations, summed. */
+  Bytes: number;
   Example: string;
   toString(): string;
 }
@@ -603,9 +606,17 @@ function pointedModules(records: AllocationRecord[]): ModuleRow[] {
       if (seen.has(module)) continue;
       seen.add(module);
       const row = rows.get(module);
-      if (row) row.Allocations++;
-      else {
-        const created: ModuleRow = { Module: module, Allocations: 1, Example: p.Target + (p.Class ? " (class " + p.Class + ")" : "") + " at +" + hex(p.Offset), toString: () => created.Module + ": " + created.Allocations };
+      if (row) {
+        row.Allocations++;
+        row.Bytes += r.Size;
+      } else {
+        const created: ModuleRow = {
+          Module: module,
+          Allocations: 1,
+          Bytes: r.Size,
+          Example: p.Target + (p.Class ? " (class " + p.Class + ")" : "") + " at +" + hex(p.Offset),
+          toString: () => created.Module + ": " + plural(created.Allocations, "allocation") + ", " + sizeText(created.Bytes),
+        };
         rows.set(module, created);
       }
     }

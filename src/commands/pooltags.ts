@@ -4,7 +4,7 @@ import { Command } from "./command";
 import { messages } from "../core/messages";
 import { BufferedPrinter } from "../core/repeat";
 import { plural } from "../render/format";
-import { sizeText } from "../render/report";
+import { nextBlock, sizeText, NextStep } from "../render/report";
 import { usageRecord, tagDescription, readUsageOrSay } from "../pool/usage-read";
 
 export const pooltagsCommand: Command = {
@@ -43,6 +43,19 @@ export const pooltagsCommand: Command = {
     const paged = usage.rows.reduce((n, u) => n + u.pagedBytes, 0);
     ctx.out.line(plural(usage.rows.length, "tag") + " in use: " + sizeText(nonPaged) + " NonPaged, " + sizeText(paged) + " Paged.");
     ctx.out.lines(details.buffer);
+    // Follow-ups with this target's values (output conventions 1): the largest tag by bytes, only when its name can
+    // be typed inside dx quotes as it is.
+    const largest = usage.rows.slice().sort((a, b) => b.nonPagedBytes + b.pagedBytes - (a.nonPagedBytes + a.pagedBytes))[0];
+    const steps: NextStep[] = [];
+    if (largest && /^[\x21-\x7e ]{1,4}$/.test(largest.tag) && largest.tag.indexOf('"') < 0 && largest.tag.indexOf("\\") < 0) {
+      steps.push({ command: '!leaktag "' + largest.tag.replace(/ +$/, "") + '"', why: "the driver that allocates the largest tag" });
+    }
+    steps.push(
+      ctx.target.isDump
+        ? { command: 'dx @$leaks("save", "C:\\\\cases\\\\before.json")', why: "keep these figures to compare a later dump with" }
+        : { command: "dx @$leaks()", why: "a baseline of every tag; run it again after the target ran: the tags that grew" },
+    );
+    ctx.out.lines(nextBlock(steps));
     const tags = usage.rows
       .slice()
       .sort((a, b) => (a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0))

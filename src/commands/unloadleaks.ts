@@ -16,7 +16,7 @@ import { messages } from "../core/messages";
 import { Unreadable } from "../core/missing";
 import { formatSource, moduleOffsetName } from "../core/symbol-line";
 import { fileNameArg, SafeArg } from "../core/validate";
-import { bytesWithUnit, groupDigits, hex, plural } from "../render/format";
+import { groupDigits, hex, plural } from "../render/format";
 import { renderTable } from "../render/table";
 import { isBugCheck, readBugCheck, BugCheck } from "../bugcheck/data";
 import { isLayoutMissing, resolveLayout } from "../layouts/resolve";
@@ -230,7 +230,7 @@ function render(ctx: CommandContext, driver: string, allocations: VerifierAlloca
   const records = symbolized.records;
   const total = records.reduce((n, r) => n + r.Size, 0);
   out.line("");
-  out.line(plural(records.length, "outstanding allocation") + " of " + shownName(driver) + ", " + bytesWithUnit(total) + ":");
+  out.line(plural(records.length, "outstanding allocation") + " of " + shownName(driver) + ", " + sizeText(total) + ":");
   out.lines(
     renderTable<UnloadLeak>(
       [
@@ -362,7 +362,7 @@ function printWrapperCallers(ctx: CommandContext, w: WrapperCallers): void {
   out.line("");
   out.line(messages.unloadleaksWrapperCallersHeader(w.wrapperName, shownName(scan.module.fileName)));
   for (const a of w.attributions!) {
-    const head = "  tag '" + a.tag + "' \u2014 " + plural(a.allocations, "allocation") + ", " + hex(a.bytes) + " bytes \u2014 ";
+    const head = "  tag '" + a.tag + "' - " + plural(a.allocations, "allocation") + ", " + sizeText(a.bytes) + " - ";
     const parts: string[] = [];
     if (a.passedBy.length) {
       parts.push("passed to " + w.wrapperName + " by " + a.passedBy.map(w.siteName).join(", ") + (a.passedBy.length > 1 ? " (" + a.passedBy.length + " call sites; how the allocations split between them is unknown)" : ""));
@@ -383,11 +383,11 @@ function printWrapperCallers(ctx: CommandContext, w: WrapperCallers): void {
   const hardCoded = scan.hardCoded.length > 0;
   out.line(
     messages.unloadleaksWrapperScan(
-      w.wrapperName, target.formatAddress(w.wrapperStart), hex(w.offset), scan.sections.join(", "), hex(scan.bytesScanned), scan.sites.length, calls, jumps,
+      w.wrapperName, target.formatAddress(w.wrapperStart), hex(w.offset), scan.sections.join(", "), scan.bytesScanned, scan.sites.length, calls, jumps,
     ),
   );
   if (scan.sitesNotKept) out.line(messages.unloadleaksWrapperSitesCap(scan.sites.length, scan.sitesNotKept));
-  if (scan.bytesUnreadable) out.line(messages.unloadleaksWrapperPartlyUnreadable(hex(scan.bytesUnreadable)));
+  if (scan.bytesUnreadable) out.line(messages.unloadleaksWrapperPartlyUnreadable(scan.bytesUnreadable));
   if (noTag && !hardCoded) out.line(messages.unloadleaksWrapperNoTagSites(noTag, w.wrapperName));
   if (w.unmatched.length) {
     const tags = w.unmatched.map((s) => "'" + s.tag + "'").filter((t, i, all) => all.indexOf(t) === i);
@@ -417,7 +417,7 @@ function printGroups(ctx: CommandContext, title: string, keyHeader: string, grou
   ctx.out.lines(
     renderTable<Group>(
       [
-        { header: "Bytes", align: "right", value: (g) => groupDigits(g.bytes) },
+        { header: "Bytes", align: "right", value: (g) => sizeText(g.bytes) },
         { header: "Allocations", align: "right", value: (g) => groupDigits(g.allocations) },
         { header: keyHeader, value: (g) => g.key },
       ],

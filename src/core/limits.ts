@@ -13,6 +13,9 @@ export const limits = {
   maxPoolTrackEntries: 0x100000,
   /** Characters read from a target string before it is cut. */
   maxTargetString: 512,
+  /** Characters of a tag description file read (a pooltag.txt): the debugger's own is under 1 MB, so a larger file
+   *  is something else. */
+  maxTagFileChars: 0x1000000,
   /** Lines of debugger command output parsed. */
   maxCommandLines: 200000,
   /** Allocator call sites of one tag kept per module: real drivers have dozens (70+ in one Microsoft driver); each
@@ -152,5 +155,7 @@ export function resetWorkLimits(): void {
 
 /** The hint a command prints beside a limit it hit. */
 export function raiseHint(name: WorkLimitName): string {
-  return "raise it with !ltlimits (\"" + name + "\", " + Math.min(workLimit(name) * 4, findWorkLimit(name)!.ceiling) + ")";
+  const value = Math.min(workLimit(name) * 4, findWorkLimit(name)!.ceiling);
+  // A byte limit as hex, the way sizes are printed and the way !ltlimits shows it; a count in decimal.
+  return "raise it with !ltlimits (\"" + name + "\", " + (/Bytes/.test(name) ? "0x" + value.toString(16) : value) + ")";
 }

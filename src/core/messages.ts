@@ -40,10 +40,10 @@ export const messages = {
   ltlimitsBadValue: (name: string, given: string, ceiling: number) =>
     "Usage: !ltlimits (\"" + name + "\", value) with a whole number from 1 to " + ceiling + "; got " + given + ".",
   ltlimitsSet: (name: string, before: number, after: number) =>
-    name + ": " + before + " -> " + after + ' for this session (!ltlimits "reset" restores the defaults).',
+    name + ": " + groupDigits(before) + " -> " + groupDigits(after) + ' for this session (!ltlimits "reset" restores the defaults).',
   ltlimitsReset: () => "Work limits reset to their defaults.",
   ltlimitsHint: () =>
-    'A command that hits a limit says which; raise it with !ltlimits ("name", value). Long work prints progress as it goes.',
+    'A command that hits a limit says which, and the !ltlimits ("name", value) that raises it. Long work prints progress as it goes.',
 
   // --- leaktag / pooltags / leaks ---
   leaktagUsage: (given: string) =>
@@ -66,8 +66,8 @@ export const messages = {
   noOwners: (tag: string) =>
     "No loaded module holds the bytes of '" + tag + "'. The allocator may build the tag at run time, or it was unloaded (lm shows unloaded modules).",
   notSearched: (count: number) => plural(count, "section range was", "section ranges were") + " not resident and NOT searched:",
-  wildcardOwners: (count: number) =>
-    count + " tags match; run !leaktag on one tag (in quotes, no wildcard) to find its owner.",
+  wildcardOwners: (count: number, largest: string | null) =>
+    groupDigits(count) + " tags match" + (largest ? "; the largest: " + largest : "") + ". !leaktag on one of them (in quotes, no wildcard) finds its owner.",
   leaksBaseline: (tags: number) =>
     "Baseline recorded: " + tags + " tags. Run dx @$leaks() again after a while to see which tags grew.",
   leaksNeedLive: () =>
@@ -80,9 +80,16 @@ export const messages = {
     'dx @$leaks("compare", "C:\\\\cases\\\\before.json"); got ' + given + ".",
   pooltagfileUsage: (given: string) =>
     'Usage: !pooltagfile "C:\\\\path\\\\tags.txt" - a text file of "Tag - binary - description" lines; got ' + given + ".",
-  pooltagfileUnreadable: (path: string) => "Could not read " + path + "; check the path (backslashes doubled inside quotes).",
-  pooltagfileLoaded: (path: string, count: number) =>
-    "Loaded " + count + " tag descriptions from " + path + "; !leaktag and dx @$pooltags() use them for the rest of this session.",
+  pooltagfileMissing: (fullPath: string) => "There is no file " + fullPath + "; check the path (backslashes doubled inside quotes).",
+  pooltagfileUnreadable: (path: string, detail: string) => "Could not read " + path + ": " + detail.replace(/[\x00-\x1f]/g, " ").trim() + ".",
+  pooltagfileTooLarge: (fullPath: string, maxChars: number) =>
+    fullPath + " is larger than " + groupDigits(maxChars) + " characters: not a pooltag.txt (the debugger's own is under 1 MB).",
+  pooltagfileUndecodable: (fullPath: string, encoding: string) =>
+    "Could not read " + fullPath + ": its text is " + encoding + ", which leaktools does not read (it reads UTF-8, and UTF-16 " +
+    "with a byte-order mark). Save it again as UTF-8 in an editor.",
+  pooltagfileLoaded: (fullPath: string, count: number, encoding: string) =>
+    "Loaded " + plural(count, "tag description") + " from " + fullPath + (encoding === "UTF-8" ? "" : " (" + encoding + ")") +
+    "; !leaktag and dx @$pooltags() use them for the rest of this session.",
 
   // --- findimporter ---
   findimporterUsage: (tried: string) =>
@@ -257,8 +264,8 @@ export const messages = {
   unloadleaksCountersDiffer: (counted: number, bytes: number, allocations: number, totalBytes: number) =>
     "The verifier's counters say " + plural(allocations, "allocation") + ", " +
     // Above 2^53 a number has lost its low digits: say it is absurd rather than print a rounded value.
-    (totalBytes > Number.MAX_SAFE_INTEGER ? "more than 2^53 (absurd)" : totalBytes) + " bytes; the pages hold " + counted +
-    " in use, " + bytes + " bytes. The list may be incomplete or the layout may not fit this build.",
+    (totalBytes > Number.MAX_SAFE_INTEGER ? "more than 2^53 bytes (absurd)" : sizeText(totalBytes)) + "; the pages hold " + groupDigits(counted) +
+    " in use, " + sizeText(bytes) + ". The list may be incomplete or the layout may not fit this build.",
   unloadleaksArg4Differs: (arg4: number, found: number) =>
     "Arg4 says " + plural(arg4, "allocation was", "allocations were") + " not freed; " + groupDigits(found) + (found === 1 ? " is" : " are") + " listed.",
   unloadleaksWalkProblem: (what: string) => "Stopped early: " + what + "; the allocations before it are listed.",
@@ -296,13 +303,13 @@ export const messages = {
     " for calls to " + name + "; an allocation is matched to a caller by its tag, not by a recorded stack:",
   unloadleaksWrapperTagNotFound: (name: string) =>
     "no call to " + name + " found passing it (a call through a pointer, a tag computed at run time, or a caller in another image)",
-  unloadleaksWrapperScan: (name: string, start: string, offset: string, sections: string, bytes: string, sites: number, calls: number, jumps: number) =>
-    "Scanned " + sections + " (" + bytes + " bytes) for call and jmp rel32 to " + start + " (" + name + ": the caller " +
+  unloadleaksWrapperScan: (name: string, start: string, offset: string, sections: string, bytes: number, sites: number, calls: number, jumps: number) =>
+    "Scanned " + sections + ", " + sizeText(bytes) + ", for call and jmp rel32 to " + start + " (" + name + ": the caller " +
     "minus " + offset + "): " + plural(sites, "call site") + ", " + groupDigits(calls) + " call and " + groupDigits(jumps) + " jmp (tail call).",
   unloadleaksWrapperSitesCap: (kept: number, more: number) =>
     plural(more, "call site") + " beyond the first " + kept + (more === 1 ? " was" : " were") + " not examined.",
-  unloadleaksWrapperPartlyUnreadable: (bytes: string) =>
-    bytes + " bytes of its executable sections are unreadable (paged out); calls there are not found.",
+  unloadleaksWrapperPartlyUnreadable: (bytes: number) =>
+    sizeText(bytes) + " of its executable sections are unreadable (paged out); calls there are not found.",
   unloadleaksWrapperNoTagSites: (count: number, name: string) =>
     plural(count, "call site loads", "call sites load") + " no tag before calling " + name + " (the tag comes from a register or a variable); " +
     "they are not matched to any allocation.",
@@ -316,8 +323,8 @@ export const messages = {
     "recorded; the tags it was given may separate them (below), and !verifier 0x80 <Address> (e.g. !verifier 0x80 " +
     example + ") shows the verifier's pool log, with stacks, for allocations still in it.",
   unloadleaksSymbolsNote: (callSites: number) =>
-    "Symbols and source lines: u <Caller> L1, one debugger command per distinct caller" +
-    (callSites ? ", and one per listed call site of the wrapper (" + callSites + ")." : "."),
+    "Symbols and source lines: from u on each distinct Caller address (one debugger command each" +
+    (callSites ? "), and on each listed call site of the wrapper (" + groupDigits(callSites) + ")." : ")."),
 
   // --- triage ---
   triageNoBugcheck: (why: string) =>
@@ -520,7 +527,7 @@ export const messages = {
     "Small blocks (under a page) are not walked: " + why + '. !poolfind "' + tag + '" finds them by scanning every pool page (hours over KDNET on a machine with GBs of pool; minutes on a local dump).',
   poolallocsStopped: (outstanding: number, walked: number, total: number, left: number, leftBytes: string, tag: string) =>
     "Stopped once the tracker's " + groupDigits(outstanding) + " outstanding were found: " + groupDigits(walked) + " of " + plural(total, "subsegment") + " walked, " +
-    (left === 0 ? "none left." : groupDigits(left) + " left unread (" + leftBytes + "); !poolallocs (\"" + tag + "\", \"all\") walks them too."),
+    (left === 0 ? "none left." : groupDigits(left) + " left unread, " + leftBytes + "; !poolallocs (\"" + tag + "\", \"all\") walks them too."),
   poolallocsKept: (tag: string, all: boolean, keptWhile: string) =>
     'Follow-up queries (dx @$poolallocs("' + tag + '"' + (all ? ', "all"' : "") + ").Allocations...) answer from this walk " + keptWhile + '; add "refresh" to walk again.',
   poolallocsNotKept: (why: string) => "This walk is not kept (" + why + "): a follow-up query walks the pool again.",
@@ -536,7 +543,7 @@ export const messages = {
   poolallocsStaleHeaders: (count: number, tag: string) =>
     plural(count, "busy slot") + " with '" + tag + "' in a pool header whose size is not the slot's " + (count === 1 ? "was" : "were") + " left out (stale bytes, not a live block).",
   poolallocsCap: (notWalked: number, walked: string) =>
-    "Stopped at the cap on bytes walked (" + walked + "): " + plural(notWalked, "subsegment") + " not read; " + raiseHint("maxPoolBytesWalked") + ".",
+    "Stopped at the cap on bytes walked, " + walked + ": " + plural(notWalked, "subsegment") + " not read; " + raiseHint("maxPoolBytesWalked") + ".",
   poolallocsDiffer: (found: number, outstanding: number, smallWalked: boolean) =>
     "Found " + groupDigits(found) + " of the " + groupDigits(outstanding) + " allocations the tracker counts as outstanding. " +
     (found >= outstanding

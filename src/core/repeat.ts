@@ -5,6 +5,7 @@
 // line says so instead. The key is the report's text, not the command line: `dx @$virtblocks(0x29fb0000).Blocks`
 // after `!virtblocks 0x29fb0000` is a different line with the same report. Nothing is hidden: identical text means
 // the same figures, and on a live target whose state moved the text differs and is printed in full.
+import { isSessionNote } from "./session-notes";
 import type { Printer } from "./printer";
 import { addressArg } from "./args";
 
@@ -41,11 +42,12 @@ const recent: PrintedReport[] = [];
 export const MIN_REPEAT_LINES = 3;
 
 /**
- * The text two reports are compared by: without the short layout line (render/report.ts layoutNote), which a
- * session prints once, so the second run of the same report lacks it and is otherwise word for word the first.
+ * The text two reports are compared by: without the short layout line (render/report.ts layoutNote) and the other
+ * provenance lines a session prints once (core/session-notes.ts), so the second run of the same report lacks them
+ * and is otherwise word for word the first.
  */
 export function reportKey(buffer: string[]): string {
-  return buffer.filter((l) => !/^Layout: (guessed )?built-in /.test(l)).join("\n");
+  return buffer.filter((l) => !/^Layout: (guessed )?built-in /.test(l) && !isSessionNote(l)).join("\n");
 }
 
 /** The recent report with exactly this text, printed within the window, or null. */

@@ -3,6 +3,7 @@
 import { Address } from "../core/address";
 import { NotApplicable, Unreadable } from "../core/missing";
 import { addressToHost } from "./int64";
+import { groupDigits } from "../render/format";
 
 const MAX_DEPTH = 8;
 
@@ -58,7 +59,7 @@ export function toModel(value: unknown, depth = 0, noun?: [string, string]): unk
   if (Array.isArray(value)) {
     const out = value.map((v) => toModel(v, depth + 1));
     const names = ownNoun(value) || noun || ["entry", "entries"];
-    const text = out.length + " " + (out.length === 1 ? names[0] : names[1]);
+    const text = groupDigits(out.length) + " " + (out.length === 1 ? names[0] : names[1]);
     Object.defineProperty(out, "toString", { value: () => text, enumerable: false });
     return out;
   }

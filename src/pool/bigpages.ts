@@ -8,6 +8,7 @@ import { ResolvedLayout } from "../layouts/types";
 import { readTableEntries, exactCount } from "./prefix";
 import { POOL_TRACKER_BIG_PAGES, bigPagePoolTypeShift, bigPagePoolTypeShiftFollowsSize } from "../layouts/pool";
 import type { Target } from "../host/target";
+import { groupDigits } from "../render/format";
 import { TagPattern, tagFromKey } from "./tags";
 
 /** Entries read at most: 8M entries is 192-256 MB of table (the largest single read, limits.maxImageBytes), far beyond any machine's PoolBigPageTableSize. */
@@ -49,7 +50,7 @@ export function readBigPages(target: Target, pattern: TagPattern): BigPagesRead 
   const problems: string[] = [];
   let entries = unsigned(sizeBytes, 0, target.pointerSize);
   if (entries > MAX_BIG_PAGE_ENTRIES) {
-    problems.push("nt!PoolBigPageTableSize is " + exactCount(sizeBytes, 0, target.pointerSize) + "; only the first " + MAX_BIG_PAGE_ENTRIES + " entries were read");
+    problems.push("nt!PoolBigPageTableSize is " + exactCount(sizeBytes, 0, target.pointerSize) + "; only the first " + groupDigits(MAX_BIG_PAGE_ENTRIES) + " entries were read");
     entries = MAX_BIG_PAGE_ENTRIES;
   }
   if (layout.guessed && entries > 0) layout = inferBigPageLayout(target, tableAt, entries, layout);

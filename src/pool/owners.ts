@@ -15,6 +15,7 @@ import { planSectionReads } from "../pe/section-reads";
 import { workLimit, raiseHint, limits } from "../core/limits";
 import { followTag, TagHolder, REGISTER_NAMES } from "./tag-flow";
 import type { Target, ModuleInfo } from "../host/target";
+import { sizeText } from "../render/report";
 
 /** Imports that allocate tagged pool. A call into one of these right after the tag is the allocation. */
 export const ALLOCATOR_IMPORTS = [
@@ -340,7 +341,7 @@ function searchModule(target: Target, module: ModuleInfo, tag: Uint8Array, resul
   result.modulesSearched++;
   const perImage = workLimit("maxSearchBytesPerImage");
   if (size < module.size) {
-    result.notSearched.push({ module: module.name, section: "image", start: module.base.add(size), size: module.size - size, reason: "beyond the " + Math.floor(perImage / 0x100000) + " MB searched per image (maxSearchBytesPerImage; " + raiseHint("maxSearchBytesPerImage") + ")" });
+    result.notSearched.push({ module: module.name, section: "image", start: module.base.add(size), size: module.size - size, reason: "beyond the " + sizeText(perImage) + " searched per image (maxSearchBytesPerImage; " + raiseHint("maxSearchBytesPerImage") + ")" });
   }
   if (sections.length === 0) return;
   const owner: TagOwner = { module, confidence: "low", hits: [], hitsNotKept: 0, allocationsNotKept: 0, problems: [] };

@@ -4,6 +4,7 @@
 import { Address } from "../core/address";
 import { Unreadable } from "../core/missing";
 import type { Target } from "../host/target";
+import { groupDigits } from "../render/format";
 
 /** Bytes per step once the whole read failed: 16 pages, so the page-by-page pass after a hole is at most 16 reads. */
 const STEP = 0x10000;
@@ -61,8 +62,8 @@ export function readTableEntries(
   const readable = Math.floor(prefix.bytes.length / stride);
   const problem =
     readable === 0
-      ? name + " at " + target.formatAddress(at) + " (" + entries + " entries) is unreadable"
-      : name + " at " + target.formatAddress(at) + " is readable for " + readable + " of " + entries + " entries (unreadable from " + target.formatAddress(prefix.stoppedAt) + ")";
+      ? name + " at " + target.formatAddress(at) + " (" + groupDigits(entries) + " entries) is unreadable"
+      : name + " at " + target.formatAddress(at) + " is readable for " + groupDigits(readable) + " of " + groupDigits(entries) + " entries (unreadable from " + target.formatAddress(prefix.stoppedAt) + ")";
   return { bytes: prefix.bytes, entries: readable, problem };
 }
 

@@ -18,7 +18,12 @@
 //    descriptor holds UnitSize; walking starts at the context's FirstDescriptorIndex. RangeFlags 0x0B is an LFH
 //    subsegment, 0x0F a VS subsegment, 0x03 a large range (MemProcFS, VmmHeapAlloc_SegRangeDescriptor; the kernel
 //    decompilation tests bit 0 (allocated) and bit 1 (first descriptor)).
-//  - VS subsegment: valid when Size == Signature ^ 0x2BED; chunks start 0x30 bytes in; each chunk header's
+//  - VS subsegment: valid when Size == Signature ^ 0x2BED; chunks start 0x30 bytes in and run to the end of the range
+//    the page range descriptor gives. Size is used only against the signature: the sources read it two ways (16-byte
+//    units after the 0x30-byte header, userheap-facts.md 10.3 and DbgHelpUtils heap_vs_subsegment.cpp, which rounds
+//    Size * 16 up to a page; or units from the subsegment's start, older DbgHelpUtils), and a walk bounded by
+//    Size * 16 from the start would miss a chunk in the last 0x30 bytes under the first. MemProcFS (vmmwinpool.c,
+//    VS_DoWork) also walks to the range's end; test/e2e/poolallocs.test.ts holds both readings. Each chunk header's
 //    HeaderBits is encoded with HeapKey ^ (the chunk header's address); decoded, UnsafeSize (bits 16-31) is the
 //    chunk's size in 16-byte units and Allocated (bits 48-55) is odd for a busy chunk (MemProcFS VmmHeapAlloc_SegVS;
 //    the bit positions are the PDB's _HEAP_VS_CHUNK_HEADER_SIZE). In the kernel pool the _POOL_HEADER follows the

@@ -1,5 +1,6 @@
 // Tag usage as the pool commands show it: read (src/pool/usage.ts), what was read said, and one record per tag.
 // Shared by !leaktag, @$pooltags(), !poolallocs and @$leaks(); a command imports it here, never from another command.
+import { oncePerSession } from "../core/session-notes";
 import type { Printer } from "../core/printer";
 import type { Target } from "../host/target";
 import { messages } from "../core/messages";
@@ -70,7 +71,8 @@ export function tagDescription(usage: UsageRead, descriptions: TagDescriptions, 
 export function readUsageSaying(target: Target, out: Printer): UsageRead | null {
   const usage = readTagUsage(target);
   if (usage.layout) out.lines(layoutNote(usage.layout));
-  for (const note of usage.notes) out.line(note);
+  // Which tables were read: once per session (the layout line's rule), printed again when it changes.
+  for (const note of usage.notes) out.lines(oncePerSession(note));
   for (const problem of usage.problems) out.line("  " + problem);
   if (usage.failure) {
     out.line(messages.tagUsageUnavailable(usage.failure));
@@ -84,6 +86,6 @@ export function readUsageOrSay(target: Target, out: Printer): { usage: UsageRead
   const usage = readUsageSaying(target, out);
   if (!usage) return null;
   const { descriptions, files } = loadDescriptions(target);
-  if (files.length) out.line("Descriptions: " + files.join(", ") + ".");
+  if (files.length) out.lines(oncePerSession("Descriptions: " + files.join(", ") + "."));
   return { usage, descriptions };
 }

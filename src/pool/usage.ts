@@ -8,6 +8,9 @@ import { parsePoolused } from "./poolused";
 import { parsePoolTagFile, poolTagPathsFromChain, TagDescriptions, TRIAGE_POOLTAG_PATHS } from "./pooltag-file";
 import { sessionState } from "./session-state";
 import { ResolvedLayout } from "../layouts/types";
+import { groupDigits } from "../render/format";
+import { limits } from "../core/limits";
+import { readTextLines } from "../snapshot/file";
 
 export interface UsageRead {
   rows: TagUsage[];
@@ -31,9 +34,9 @@ export function readTagUsage(target: Target): UsageRead {
       layout: tracker.layout,
       notes: [
         (tracker.processorTables === 1
-          ? "Read nt!PoolTrackTable (" + tracker.entriesPerTable + " entries; no per-processor tables)"
-          : "Summed nt!PoolTrackTable (" + tracker.entriesPerTable + " entries) over " + tracker.processorTables + " processor tables") +
-          (tracker.expansionEntries ? " + " + tracker.expansionEntries + " expansion entries" : "") + ".",
+          ? "Read nt!PoolTrackTable (" + groupDigits(tracker.entriesPerTable) + " entries; no per-processor tables)"
+          : "Summed nt!PoolTrackTable (" + groupDigits(tracker.entriesPerTable) + " entries) over " + groupDigits(tracker.processorTables) + " processor tables") +
+          (tracker.expansionEntries ? " + " + groupDigits(tracker.expansionEntries) + " expansion entries" : "") + ".",
       ],
       problems: tracker.problems,
       fromPoolused: false,
@@ -66,17 +69,17 @@ export function loadDescriptions(target: Target): { descriptions: TagDescription
   const descriptions = new TagDescriptions();
   const files: string[] = [];
   for (const path of debuggerPoolTagPaths(target)) {
-    const lines = target.readTextFile(path);
-    if (lines) {
-      parsePoolTagFile(lines, descriptions);
+    const read = readTextLines(path, limits.maxTagFileChars);
+    if (read.kind === "lines") {
+      parsePoolTagFile(read.lines, descriptions);
       files.push(path);
       break;
     }
   }
   if (sessionState.userPoolTagFile) {
-    const lines = target.readTextFile(sessionState.userPoolTagFile);
-    if (lines) {
-      parsePoolTagFile(lines, descriptions);
+    const read = readTextLines(sessionState.userPoolTagFile, limits.maxTagFileChars);
+    if (read.kind === "lines") {
+      parsePoolTagFile(read.lines, descriptions);
       files.push(sessionState.userPoolTagFile);
     }
   }

@@ -1,7 +1,8 @@
 // Reading and writing snapshot files on the debugger's machine, with the rules every command that writes a file
 // follows: a save replaces only a file that is one of our snapshots (any kind, src/snapshot/envelope.ts), never a
 // dump or a notes file; a file is read in the encoding its byte-order mark says (an editor may have saved it as
-// UTF-16); paths are reported as the full path they resolved to. The I/O is src/host/files.ts.
+// UTF-16); paths are reported as the full path they resolved to. Other text files the user hands us (a pooltag.txt)
+// are read by the same rules (readTextLines). The I/O is src/host/files.ts.
 import { currentDirectory, fileExists, readFileHead, readTextFileWhole, writeTextFile, TextEncoding } from "../host/files";
 import { snapshotFormatOf } from "./envelope";
 import { alternativeNames, resolvedPath } from "./paths";
@@ -80,6 +81,19 @@ export function readSnapshotText(path: string, maxChars: number): SnapshotText {
   // A reader may keep the mark or drop it: drop it either way.
   const text = (decoding.swapBytes ? swapUnits(read.text).replace(/\r?\n/g, "\n") : read.text).replace(/^\uFEFF/, "");
   return { kind: "text", text, fullPath: read.fullPath, encoding: decoding.name };
+}
+
+/** A text file's lines, when it could be read. */
+export type TextLines = { kind: "lines"; lines: string[]; fullPath: string; encoding: string } | Exclude<SnapshotText, { kind: "text" }>;
+
+/**
+ * The lines of a text file the user hands us that is not a snapshot (a pooltag.txt), read by the same rules: in the
+ * encoding its byte-order mark says (UTF-8 with or without one, UTF-16 with one), at most `maxChars` characters.
+ */
+export function readTextLines(path: string, maxChars: number): TextLines {
+  const read = readSnapshotText(path, maxChars);
+  if (read.kind !== "text") return read;
+  return { kind: "lines", lines: read.text.split("\n"), fullPath: read.fullPath, encoding: read.encoding };
 }
 
 export type SnapshotWrite =

@@ -44,7 +44,7 @@ describe("!leaktag on the seed 000 scene (Win10 x64, 1709+ layout, 4 processor t
     // The answer first; big pages hold every outstanding block here, so no !poolallocs.
     expect(r.output.split("\n")[0]).toBe("'Leak': 119 outstanding, 0x129800000 (4.65 GB) NonPaged; myfault.sys allocates it (myfault+0x1557, 2 allocator calls).");
     expect(r.output).not.toContain("!poolallocs");
-    expect(r.output).toMatch(/myfault INIT fffff807`47f55000 .*discard/);
+    expect(r.output).toMatch(/myfault INIT fffff807`47f55000, 0x800 \(2\.00 KB\): .*discard/);
   });
 
   test("!leaktag ranks tags by nonpaged then paged bytes", () => {
@@ -66,7 +66,13 @@ describe("!leaktag on the seed 000 scene (Win10 x64, 1709+ layout, 4 processor t
   test("wildcards, bad arguments, user mode", () => {
     const s = DebuggerSession.load(seed000().target);
     expect(s.run('!leaktag "Le*"').output).toContain("myfault.sys allocates it");
-    expect(s.run('!leaktag "Etw*"').output).toContain("2 tags match");
+    // Several matches: the largest in the first line, each tag's outstanding count and bytes per pool (NonPaged then
+    // Paged, as sizes), and the largest one's own !leaktag to type.
+    const etw = s.run('!leaktag "Etw*"').output;
+    expect(etw.split("\n")[0]).toBe("2 tags match; the largest: 'EtwB': 196 outstanding, 0x737100 (7.22 MB) NonPaged; 2 outstanding, 0x20000 (128 KB) Paged. !leaktag on one of them (in quotes, no wildcard) finds its owner.");
+    expect(etw).toMatch(/^  Tag +NonPaged outstanding +NonPaged bytes +Paged outstanding +Paged bytes$/m);
+    expect(etw).toMatch(/^  'EtwR' +12,141 +0x28c800 \(2\.55 MB\) +0 +0x0 \(0 bytes\)$/m);
+    expect(etw).toContain('Next:\n  !leaktag "EtwB"  the largest of them: its big allocations and the driver that allocates it\n');
     for (const bad of ['!leaktag ""', '!leaktag "Leaky"', "!leaktag 5"]) expect(s.run(bad).output).toMatch(/^Usage: !leaktag/);
     expect(s.run("!leaktag 2872").output).toMatch(/^Usage: !leaktag.*\(a tag made of digits needs quotes too\)\.$/m);
     const u = DebuggerSession.load(userTarget({ pointerSize: 8, build: BUILDS.win10_22h2 }).target).run('!leaktag "Leak"');
@@ -136,15 +142,69 @@ describe("dx @$leaks() on a live session", () => {
   });
 });
 
+describe("provenance lines are said once per session", () => {
+  test("which tables were summed and which pooltag.txt: the first command says so, the next do not, a new file is said again", () => {
+    const p = seed000();
+    p.target.addFile("C:\\tags\\mine.txt", fs.readFileSync(path.join(__dirname, "../fixtures/pool/pooltag.txt"), "utf8"));
+    const s = DebuggerSession.load(p.target);
+    const first = s.run("!leaktag").output;
+    expect(first).toContain("Summed nt!PoolTrackTable (2,048 entries) over 4 processor tables.");
+    expect(first).toMatch(/^Descriptions: .*pooltag\.txt\.$/m);
+    const second = s.run("dx @$pooltags()").output;
+    expect(second).not.toContain("Summed nt!PoolTrackTable");
+    expect(second).not.toMatch(/^Descriptions: /m);
+    s.run('!pooltagfile "C:\\\\tags\\\\mine.txt"');
+    const third = s.run('!leaktag "EtwB"').output;
+    expect(third).not.toContain("Summed nt!PoolTrackTable");
+    expect(third).toMatch(/^Descriptions: .*pooltag\.txt, C:\\tags\\mine\.txt\.$/m);
+  });
+});
+
 describe("!pooltagfile", () => {
   test("user descriptions are remembered for later commands", () => {
     const p = seed000();
     p.target.addFile("C:\\tags\\mine.txt", fs.readFileSync(path.join(__dirname, "../fixtures/pool/pooltag.txt"), "utf8"));
     const s = DebuggerSession.load(p.target);
-    expect(s.run('!pooltagfile "C:\\\\tags\\\\mine.txt"').output).toContain("Loaded 5 tag descriptions");
+    const loaded = s.run('!pooltagfile "C:\\\\tags\\\\mine.txt"');
+    expect(loaded.output).toContain("Loaded 5 tag descriptions");
+    expect(loaded.output).toContain("Next:\n  !leaktag  the tags ranked by bytes, with these descriptions\n");
+    // One record, the entries a collection: the ! form does not list a line per tag of the file.
+    const file = loaded.value as { Path: string; Count: number; Encoding: string; Tags: Rec[] };
+    expect([file.Path, file.Count, file.Encoding, file.Tags.length]).toEqual(["C:\\tags\\mine.txt", 5, "UTF-8", 5]);
+    expect(file.Tags.find((x) => x.Tag === "EtwB")!.Description).toBe("Etw Buffer");
     const rows = (s.run("dx @$pooltags()").value as { Tags: Rec[] }).Tags;
     expect(rows.find((x) => x.Tag === "EtwB")!.Description).toBe("Etw Buffer (nt!etw)");
-    expect(s.run('!pooltagfile "C:\\\\nope.txt"').output).toContain("Could not read");
+    expect(s.run('!pooltagfile "C:\\\\nope.txt"').output).toContain("There is no file C:\\nope.txt;");
+  });
+  // An editor may save the file again as UTF-16 or with a UTF-8 byte-order mark: read as snapshot files are
+  // (src/snapshot/file.ts), so the first tag is not lost to a mark and UTF-16 is not read as zero-laced ASCII.
+  // The fixture's comment lines dropped, so that the file starts with a tag line, right after any mark.
+  const tagText = fs.readFileSync(path.join(__dirname, "../fixtures/pool/pooltag.txt"), "utf8").split(/\r?\n/).filter((l) => l.trim() && !/^(#|\/\/)/.test(l)).join("\r\n");
+  const ascii = (t: string) => Array.from(Buffer.from(t, "latin1"));
+  const utf16 = (t: string, bigEndian: boolean) => ascii(t).flatMap((c) => (bigEndian ? [0, c] : [c, 0]));
+  test.each([
+    ["UTF-8 with a byte-order mark", [0xef, 0xbb, 0xbf, ...ascii(tagText)]],
+    ["UTF-16 LE", [0xff, 0xfe, ...utf16(tagText, false)]],
+    ["UTF-16 BE", [0xfe, 0xff, ...utf16(tagText, true)]],
+  ] as [string, number[]][])("a file saved as %s gives the same descriptions, and says its encoding", (name, bytes) => {
+    const p = seed000();
+    p.target.fileSystem.writeBytes("C:\\tags\\mine.txt", bytes);
+    const s = DebuggerSession.load(p.target);
+    expect(s.run('!pooltagfile "C:\\\\tags\\\\mine.txt"').output).toContain("Loaded 5 tag descriptions from C:\\tags\\mine.txt (" + name + ")");
+    const rows = (s.run("dx @$pooltags()").value as { Tags: Rec[] }).Tags;
+    expect(rows.find((x) => x.Tag === "EtwB")!.Description).toBe("Etw Buffer (nt!etw)");
+    // The file's first line is a tag: with the mark left in front of it, 'ConT' would not be found.
+    expect(tagText.startsWith("ConT ")).toBe(true);
+    expect(rows.find((x) => x.Tag === "ConT")!.Description).toBe("Test connection table");
+  });
+  test("UTF-32, UTF-16 without a mark, and a missing file: the message says which, with the full path", () => {
+    const p = seed000();
+    p.target.fileSystem.writeBytes("C:\\tags\\wide.txt", [0xff, 0xfe, 0, 0, 0x41, 0, 0, 0]);
+    p.target.fileSystem.writeBytes("C:\\tags\\nomark.txt", utf16(tagText, false));
+    const s = DebuggerSession.load(p.target);
+    expect(s.run('!pooltagfile "C:\\\\tags\\\\wide.txt"').output).toContain("Could not read C:\\tags\\wide.txt: its text is UTF-32, which leaktools does not read");
+    expect(s.run('!pooltagfile "C:\\\\tags\\\\nomark.txt"').output).toContain("its text is UTF-16 without a byte-order mark");
+    expect(s.run('!pooltagfile "C:\\\\tags\\\\none.txt"').output).toContain("There is no file C:\\tags\\none.txt;");
   });
   test("bad paths: the usage line shows backslashes doubled, and single backslashes that dx turned into a tab and a backspace are named", () => {
     const s = DebuggerSession.load(seed000().target);
@@ -194,7 +254,7 @@ describe("owners on a 32-bit driver and corrupted tables", () => {
     p.b.memory.writeU32(p.target.symbols.get("nt!KeNumberProcessors")!, 100000);
     const r = DebuggerSession.load(p.target).run('!leaktag "Leak"');
     expect(r.escaped).toBeNull();
-    expect(r.output).toContain("nt!PoolBigPageTableSize is 2147483647; only the first 8388608 entries were read");
+    expect(r.output).toContain("nt!PoolBigPageTableSize is 2147483647; only the first 8,388,608 entries were read");
     expect(r.output).toContain("nt!KeNumberProcessors is 100000");
     expect((r.value as Rec).Usage).toMatchObject({ NonPagedBytes: 4991221760 }); // the null-terminated array still works
   });

@@ -52,15 +52,20 @@ describe("long commands print progress every 10% on large targets", () => {
 describe("!ltlimits shows the work limits and raises one for the session", () => {
   test("lists every limit with its value, default and reason", () => {
     const r = DebuggerSession.load(kernelTarget({ pointerSize: 8, build: BUILDS.win10_22h2 }).target).run("!ltlimits");
-    for (const name of ["maxSearchBytesPerImage", "maxModules", "maxBlocksPerHeap", "maxSymbolizedCallers", "maxAllocations"]) {
+    expect(r.output.split("\n")[0]).toBe("8 work limits, all at their defaults.");
+    for (const name of ["maxModules", "maxBlocksPerHeap", "maxSymbolizedCallers", "maxAllocations"]) {
       expect(r.output).toMatch(new RegExp("^" + name + " +[0-9,]+ +[0-9,]+ ", "m"));
     }
-    expect((r.value as { Name: string; Value: number }[]).find((l) => l.Name === "maxModules")!.Value).toBe(4096);
+    // Byte limits are sizes, shown as sizes are everywhere.
+    expect(r.output).toMatch(/^maxSearchBytesPerImage +0x4000000 \(64\.0 MB\) +0x4000000 \(64\.0 MB\) /m);
+    expect(r.output).toMatch(/^maxPoolBytesWalked +0x10000000 \(256 MB\) +0x10000000 \(256 MB\) /m);
+    expect(r.output).toMatch(/^Next:\n  !ltlimits \("maxPoolBytesWalked", 0x20000000\) +!poolallocs "Tag" may read up to 0x20000000 \(512 MB\) of pool\n  !ltlimits "reset" +every limit back to its default$/m);
+    expect((r.value as { Limits: { Name: string; Value: number }[] }).Limits.find((l) => l.Name === "maxModules")!.Value).toBe(4096);
   });
 
   test("!findimporter: a lowered maxModules cuts the search and says how to raise it; raising it again restores it", () => {
     const s = DebuggerSession.load(findimporterModules.build());
-    expect(s.run('!ltlimits ("maxModules", 10)').output).toContain("maxModules: 4096 -> 10 for this session");
+    expect(s.run('!ltlimits ("maxModules", 10)').output).toContain("maxModules: 4,096 -> 10 for this session");
     const cut = s.run('!findimporter "ExAllocatePool"');
     expect(cut.output).toContain('241 modules past the first 10 were not examined (maxModules; raise it with !ltlimits ("maxModules", 40)).');
     s.run('!ltlimits ("maxModules", 8192)');
@@ -68,7 +73,7 @@ describe("!ltlimits shows the work limits and raises one for the session", () =>
     expect(full.output).not.toContain("were not examined");
     expect((full.value as { Importers: unknown[] }).Importers.length).toBeGreaterThan((cut.value as { Importers: unknown[] }).Importers.length);
     s.run('!ltlimits "reset"');
-    expect((s.run("!ltlimits").value as { Name: string; Value: number }[]).find((l) => l.Name === "maxModules")!.Value).toBe(4096);
+    expect((s.run("!ltlimits").value as { Limits: { Name: string; Value: number }[] }).Limits.find((l) => l.Name === "maxModules")!.Value).toBe(4096);
   });
 
   test("!virtblocks: maxBlocksPerHeap stops a long list and names the limit; raised, the walk completes", () => {
@@ -94,7 +99,7 @@ describe("!ltlimits shows the work limits and raises one for the session", () =>
     const s = DebuggerSession.load(leaktagImages.build());
     s.run('!ltlimits ("maxSearchBytesPerImage", 0x10000)');
     const r = s.run('!leaktag "Leak"');
-    expect(r.output).toMatch(/beyond the 0 MB searched per image \(maxSearchBytesPerImage; raise it with !ltlimits \("maxSearchBytesPerImage", 262144\)\)/);
+    expect(r.output).toMatch(/beyond the 0x10000 \(64\.0 KB\) searched per image \(maxSearchBytesPerImage; raise it with !ltlimits \("maxSearchBytesPerImage", 0x40000\)\)/);
   });
 
   test.each([
@@ -112,6 +117,6 @@ describe("!ltlimits shows the work limits and raises one for the session", () =>
     const printed = r.output.split("\n").filter((l) => l && !l.startsWith("@$"));
     expect(printed).toHaveLength(1);
     expect(printed[0]).toMatch(expected);
-    expect((s.run("!ltlimits").value as { Name: string; Value: number }[]).find((l) => l.Name === "maxModules")!.Value).toBe(4096);
+    expect((s.run("!ltlimits").value as { Limits: { Name: string; Value: number }[] }).Limits.find((l) => l.Name === "maxModules")!.Value).toBe(4096);
   });
 });

@@ -52,7 +52,7 @@ describe("!poolallocs on segment-heap kernels laid out from real PDB layouts", (
         const modules = v.Modules as Rec[];
         expect(modules[0].Module).toBe("leakdrv");
         expect(modules[0].Allocations).toBe(records.filter((x) => (x.Pointers as Rec[]).length > 0).length);
-        expect(r.output).toMatch(/leakdrv\s+\d+\s+leakdrv\+0x/);
+        expect(r.output).toMatch(/leakdrv\s+\d+\s+0x[0-9a-f]+ \([0-9.]+ [KM]?B\)\s+leakdrv\+0x/);
       });
     }
   }
@@ -69,7 +69,7 @@ describe("!poolallocs on segment-heap kernels laid out from real PDB layouts", (
     expect(v.SubsegmentsWalked).toBe(total - left);
     expect(v.LeftBecause).toBe("stopped once the tracker's outstanding count was found");
     expect(r.output).toMatch(
-      new RegExp("^Stopped once the tracker's " + scene.live.length + " outstanding were found: " + (total - left) + " of " + total + " subsegments walked, " + left + ' left unread \\([0-9.]+ KB\\); !poolallocs \\("Leak", "all"\\) walks them too\\.$', "m"),
+      new RegExp("^Stopped once the tracker's " + scene.live.length + " outstanding were found: " + (total - left) + " of " + total + " subsegments walked, " + left + ' left unread, 0x[0-9a-f]+ \\([0-9.]+ KB\\); !poolallocs \\("Leak", "all"\\) walks them too\\.$', "m"),
     );
     expect((v.Allocations as Rec[]).length).toBe(scene.live.length);
     expect(r.output).toMatch(new RegExp('^  !poolallocs \\("Leak", "all"\\) +walk the ' + left + " subsegments? left unread too$", "m"));
@@ -260,7 +260,7 @@ describe("the cap on bytes walked", () => {
     session.run('!ltlimits ("maxPoolBytesWalked", 8192)');
     const r = session.run('!poolallocs ("Leak", "all")');
     expect(r.escaped).toBeNull();
-    expect(r.output).toMatch(/Stopped at the cap on bytes walked \(8\.00 KB\): \d+ subsegments not read; raise it with !ltlimits \("maxPoolBytesWalked", 32768\)\./);
+    expect(r.output).toMatch(/Stopped at the cap on bytes walked, 0x2000 \(8\.00 KB\): \d+ subsegments not read; raise it with !ltlimits \("maxPoolBytesWalked", 0x8000\)\./);
     const v = r.value as Rec;
     expect(v.SubsegmentsLeft).toBeGreaterThan(0);
     expect(v.SubsegmentsWalked).toBe(2);
@@ -349,6 +349,29 @@ describe("!poolallocs where real kernels differ from the first reading", () => {
     s.finish();
     const live = s.placed.filter((p) => p.busy).map((p) => ({ address: p.address, size: p.size, kind: p.kind, pool: p.pool }));
     exact({ s, live });
+  });
+});
+
+// _HEAP_VS_SUBSEGMENT.Size counts the 16-byte units after the 0x30-byte subsegment header (research notes,
+// userheap-facts.md 10.3; DbgHelpUtils heap_vs_subsegment.cpp rounds Size * 16 up to a page for the end), while older
+// DbgHelpUtils reads Size * 16 from the subsegment's start: a walk bounded by Size * 16 from the start would stop 0x30
+// bytes early under the first reading. MemProcFS (vmmwinpool.c, VS_DoWork) bounds the walk by the range the page range
+// descriptor gives and uses Size only against the signature; so does the walker, and both readings must list the block.
+describe("!poolallocs walks a VS subsegment to its range's end, whichever way Size is read", () => {
+  test.each(["after header", "whole range"] as const)("Size written %s: a live block whose chunk is in the last 0x30 bytes is listed", (reading) => {
+    const s = new SegmentHeapBuilder({ build: 19041, seed: 60 });
+    s.vs(HEAP_INDEX.NonPaged, Array.from({ length: 3 }, () => ({ tag: "Leak", bytes: 0x200, busy: true })));
+    const last = s.vsAtEnd(HEAP_INDEX.NonPagedNx, { tag: "Leak", bytes: 0x10, busy: true }, 1, reading);
+    s.trackTag("Leak");
+    s.finish();
+    const sub = s.subsegments[s.subsegments.length - 1];
+    expect(last.header - 0x10n - sub.address).toBe(BigInt(sub.size - 0x30));
+    const live = s.placed.filter((p) => p.busy).map((p) => ({ address: p.address, size: p.size, kind: p.kind, pool: p.pool }));
+    const r = DebuggerSession.load(s.target).run('!poolallocs ("Leak", "all")');
+    expect(r.escaped).toBeNull();
+    expect(liveSet((r.value as Rec).Allocations as Rec[])).toEqual(expectedSet(live));
+    expect(liveSet((r.value as Rec).Allocations as Rec[])).toContain(last.address.toString(16) + " 20 VS NonPaged");
+    expect(r.output).not.toContain("past the subsegment's end");
   });
 });
 

@@ -4,6 +4,8 @@ import { seed002Target } from "../targets/seed002";
 import { fixtureLines, SEED002, writeBugCheck, writeWideName, answerDisassembly, wrapperScene, verifierText, writeVerifiedData } from "../targets/verifier";
 import { expectGolden } from "../support/golden";
 import { failEachRead } from "../support/faults";
+// The report's size format (output conventions: sizeText), so the expected lines are written the way the report writes sizes.
+import { sizeText } from "../../src/render/report";
 
 const hex = (v: unknown) => (v as { toString(r: number): string }).toString(16);
 
@@ -268,11 +270,11 @@ describe("!unloadleaks on Win10/11 x64 and x86: many allocations through one wra
     expect(r.output).toContain("(e.g. !verifier 0x80 " + first.slice(0, 8) + "`" + first.slice(8) + ")");
     expect(r.output).toContain("Grouping shown: by tag, by call site and by caller function (symbol without offset); then the wrapper's allocations by the call sites that pass their tag.");
     expect(r.output).not.toContain("The verifier's counters say");
-    expect(r.output).toContain("tag 'DrvA' \u2014 90 allocations, 0xb40 bytes \u2014 passed to drv!MyAlloc by drv!Foo+0x12, drv!Bar+0x40 (2 call sites; how the allocations split between them is unknown)");
+    expect(r.output).toContain("tag 'DrvA' - 90 allocations, " + sizeText(0xb40) + " - passed to drv!MyAlloc by drv!Foo+0x12, drv!Bar+0x40 (2 call sites; how the allocations split between them is unknown)");
     // By caller function, the wrapper's two call sites add up; largest first.
-    const byFunction = r.output.split("By caller function (largest first):")[1].split("\n").slice(3, 5).map((l) => l.trim().split(/\s+/));
+    const byFunction = r.output.split("By caller function (largest first):")[1].split("\n").slice(3, 5).map((l) => l.trim().split(/\s{2,}/));
     const wrapperBytes = allocations.filter((a) => a.caller !== BigInt(0) && !/Init/.test(a.tag)).reduce((n, a) => n + a.size, 0);
-    expect(byFunction).toEqual([[wrapperBytes.toLocaleString("en-US"), "304", "drv!MyAlloc"], ["4,096", "1", "drv!Init"]]);
+    expect(byFunction).toEqual([[sizeText(wrapperBytes), "304", "drv!MyAlloc"], [sizeText(4096), "1", "drv!Init"]]);
     const init = records.find((x) => x.Tag === "Init")!;
     expect([init.CallerSymbol, init.Source]).toEqual(["drv!Init+0x10", "(no line information)"]);
     const golden = r.output.split("\n").filter((l) => !/^[0-9a-f]{8}`[0-9a-f]{8} /.test(l) && !/^    \[0x/.test(l)).join("\n");
@@ -434,7 +436,7 @@ describe("!unloadleaks: the wrapper's callers, found by scanning the driver's co
       .sort((a, b) => b[1].bytes - a[1].bytes || b[1].n - a[1].n)
       .map(([tag, g]) => {
         const passing = scene.sites.filter((x) => x.tag === tag).map(name);
-        const head = "  tag '" + tag + "' \u2014 " + g.n + (g.n === 1 ? " allocation" : " allocations") + ", 0x" + g.bytes.toString(16) + " bytes \u2014 ";
+        const head = "  tag '" + tag + "' - " + g.n + (g.n === 1 ? " allocation" : " allocations") + ", " + sizeText(g.bytes) + " - ";
         if (tag === "DrvH") {
           callersOf.set(tag, noTag);
           return head + "written by drv!MyAlloc itself (at drv!MyAlloc+0x" + scene.hardCodedTagAt.toString(16) + "); call sites that pass no tag: " + noTag.join(", ");
@@ -461,7 +463,7 @@ describe("!unloadleaks: the wrapper's callers, found by scanning the driver's co
     const header = "Through drv!MyAlloc, by the call sites that pass each tag (largest first). Callers found by scanning drv.sys for calls to drv!MyAlloc; an allocation is matched to a caller by its tag, not by a recorded stack:";
     expect(out).toContain([header, ...lines].join("\n"));
     expect(out).toContain(
-      "Scanned .text (0x1100 bytes) for call and jmp rel32 to " + shown(scene.drvBase + 0x1000n, pointerSize) + " (drv!MyAlloc: the caller minus 0x21): 8 call sites, 7 call and 1 jmp (tail call).",
+      "Scanned .text, " + sizeText(0x1100) + ", for call and jmp rel32 to " + shown(scene.drvBase + 0x1000n, pointerSize) + " (drv!MyAlloc: the caller minus 0x21): 8 call sites, 7 call and 1 jmp (tail call).",
     );
     // Unused passes 'DrvU', which no outstanding allocation has: counted, not listed, never symbolized.
     expect(out).toContain("1 call site passes a tag with no outstanding allocation ('DrvU'); it is not listed.");
@@ -508,7 +510,8 @@ describe("!unloadleaks: the wrapper's callers, found by scanning the driver's co
     expect(r.escaped).toBeNull();
     expect(r.output).toContain("The wrapper's callers could not be found because the image of drv.sys is not readable (headers unreadable); drv!MyAlloc's allocations are grouped by tag only.");
     expect(r.output).toMatch(/^Grouping shown: by tag, by call site and by caller function \(symbol without offset\); then the wrapper's allocations by tag only, because its callers could not be found \(below\)\./m);
-    expect(r.output).toMatch(/Through drv!MyAlloc\+0x21, by the tag its callers passed \(largest first\):\n.*\n.*\n\s+5,760\s+90\s+DrvC\n\s+4,320\s+90\s+DrvB\n\s+2,880\s+90\s+DrvA\n\s+1,440\s+30\s+DrvH\n/);
+    const row = (bytes: number, n: number, tag: string) => "\\s+" + sizeText(bytes).replace(/[().]/g, "\\$&") + "\\s+" + n + "\\s+" + tag + "\\n";
+    expect(r.output).toMatch(new RegExp("Through drv!MyAlloc\\+0x21, by the tag its callers passed \\(largest first\\):\\n.*\\n.*\\n" + row(5760, 90, "DrvC") + row(4320, 90, "DrvB") + row(2880, 90, "DrvA") + row(1440, 30, "DrvH")));
     const records = allocs(r.value);
     expect(records).toHaveLength(scene.allocations.length);
     expect(records.every((x) => (x.WrapperCallers as unknown[]).length === 0)).toBe(true);
@@ -547,7 +550,7 @@ describe("!unloadleaks: the wrapper's callers, found by scanning the driver's co
     s.run('!ltlimits ("maxSymbolizedCallers", 512)');
     // 3 callers, then 2 call sites (DrvC's Qux and AllocC, listed first); the other 5 listed sites are drv+0x...
     expect(s.control.executed.filter((c) => c.startsWith("u "))).toHaveLength(5);
-    expect(r.output).toContain("tag 'DrvC' \u2014 90 allocations, 0x1680 bytes \u2014 passed to drv!MyAlloc by drv!Qux+0xf, drv!AllocC+0x5 (jmp)");
+    expect(r.output).toContain("tag 'DrvC' - 90 allocations, " + sizeText(0x1680) + " - passed to drv!MyAlloc by drv!Qux+0xf, drv!AllocC+0x5 (jmp)");
     expect(r.output).toContain("passed to drv!MyAlloc by drv+0x1112, drv+0x1240 (2 call sites");
     expect(r.output).toMatch(/^5 call sites are shown as module\+offset: past the first 5 distinct addresses symbolized/m);
   });

@@ -163,7 +163,7 @@ export function namedCases(): NamedCase[] {
       rest: [/'Abc ': .*36,405 outstanding, .* Paged/],
       seeAlso: "test/e2e/leaktag.test.ts: Win8.1 x86: expansion table entries are summed; corrupt counts are capped",
     },
-    poolCase("PoolBigPageTableSize 2^64-1", (p) => p.b.writePtr(p.target.symbols.get("nt!PoolBigPageTableSize")!, 0xffffffffffffffffn), [/nt!PoolBigPageTableSize is 0xffffffffffffffff; only the first 8388608 entries were read/, /readable for \d+ of 8388608 entries \(unreadable from /], [/'Leak': 119 outstanding, .* NonPaged/], "test/e2e/leaktag.test.ts: absurd big-page count and processor count are capped and reported"),
+    poolCase("PoolBigPageTableSize 2^64-1", (p) => p.b.writePtr(p.target.symbols.get("nt!PoolBigPageTableSize")!, 0xffffffffffffffffn), [/nt!PoolBigPageTableSize is 0xffffffffffffffff; only the first 8,388,608 entries were read/, /readable for [\d,]+ of 8,388,608 entries \(unreadable from /], [/'Leak': 119 outstanding, .* NonPaged/], "test/e2e/leaktag.test.ts: absurd big-page count and processor count are capped and reported"),
     poolCase(
       "ExPoolTagTables pointing at garbage",
       (p) => {
@@ -250,7 +250,7 @@ export function namedCases(): NamedCase[] {
       const l = verifiedDataLayout(BUILDS.win11_22h2, 8)!;
       s.b.memory.writeU32(s.verified.at + BigInt(l.CurrentNonPaged), 0xfffffffe);
       s.b.writePtr(s.verified.at + BigInt(l.NonPagedBytes), 0xfffffffffffffff0n);
-    }, () => [/counters say 4,294,967,298 allocations, more than 2\^53 \(absurd\) bytes; the pages hold 305 in use/]),
+    }, () => [/counters say 4,294,967,298 allocations, more than 2\^53 bytes \(absurd\); the pages hold 305 in use/]),
 
     // --- Bugcheck exception pointers (triage) ---
     {

@@ -88,6 +88,9 @@ export interface BlockSpec {
   content?: Uint8Array;
 }
 
+/** How _HEAP_VS_SUBSEGMENT.Size is written: 16-byte units after the 0x30-byte header (§10.3), or of the whole range. */
+export type VsSizeReading = "after header" | "whole range";
+
 export interface Placed {
   address: bigint;
   header: bigint;
@@ -429,14 +432,41 @@ export class SegmentHeapBuilder {
     return va;
   }
 
-  /** A VS subsegment of `pages` pages: its range, Size and Signature (Signature:15 = Size ^ 0x2BED, FullCommit:1). */
-  private vsSubsegment(heap: number, pages: number): bigint {
+  /**
+   * One VS subsegment whose last chunk ends at the range's end, its chunk header inside the last 0x30 bytes: a free
+   * chunk runs from +0x30 up to it. A walk that ends at `Size * 16` from the subsegment's start (Size read as the whole
+   * range's 16-byte units when the kernel counts them after the 0x30-byte header) stops 0x30 bytes short and misses it.
+   */
+  vsAtEnd(heap: number, spec: BlockSpec, pages = 1, sizeField: VsSizeReading = "after header"): Placed {
+    const size = pages * UNIT;
+    const blockBytes = align16(spec.bytes + 16);
+    const chunkBytes = 16 + blockBytes;
+    if (chunkBytes > 0x30) throw new Error("vsAtEnd places a chunk of at most 0x30 bytes (its header in the last 0x30 bytes)");
+    const sub = this.vsSubsegment(heap, pages, sizeField);
+    const chunkAt = size - chunkBytes;
+    this.vsChunkHeader(sub + 0x30n, chunkAt - 0x30, false, 0);
+    this.vsChunkHeader(sub + BigInt(chunkAt), chunkBytes, spec.busy, (chunkAt - 0x30) / 16);
+    const header = sub + BigInt(chunkAt + 16);
+    this.poolHeader(header, blockBytes, spec.tag);
+    if (spec.content) this.pool.b.memory.write(header + 16n, spec.content.subarray(0, blockBytes - 16));
+    const placed: Placed = { address: header + 16n, header, size: blockBytes, kind: "VS", pool: this.heapPools[heap], tag: spec.tag, busy: spec.busy };
+    this.placed.push(placed);
+    return placed;
+  }
+
+  /**
+   * A VS subsegment of `pages` pages: its range, Size and Signature (Signature:15 = Size ^ 0x2BED, FullCommit:1).
+   * Size counts the 16-byte units after the 0x30-byte _HEAP_VS_SUBSEGMENT header (userheap-facts.md §10.3; DbgHelpUtils
+   * heap_vs_subsegment.cpp rounds Size * 16 up to a page to find the end); "whole range" writes the other reading
+   * (older DbgHelpUtils: the end is Size * 16 from the start), which a walk that ends at the range's end also reads.
+   */
+  private vsSubsegment(heap: number, pages: number, sizeField: VsSizeReading = "after header"): bigint {
     const s = this.slice;
     const m = this.pool.b.memory;
     const sub = this.range(heap, pages, 0x0f);
     const size = pages * UNIT;
     this.subsegments.push({ address: sub, size, kind: "VS", heap });
-    const units = size / 16;
+    const units = sizeField === "after header" ? (size - 0x30) / 16 : size / 16;
     m.writeU16(sub + BigInt(offsetOf(s, "_HEAP_VS_SUBSEGMENT", "Size")), units);
     m.writeU16(sub + BigInt(offsetOf(s, "_HEAP_VS_SUBSEGMENT", "Signature")), ((units ^ 0x2bed) & 0x7fff) | 0x8000);
     return sub;
