@@ -29,10 +29,6 @@ var __leaktools = (function (exports) {
         }
         return sign + (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2)) + " " + UNITS[unit];
     }
-    /** "4,991,221,760 (4.65 GB)". */
-    function bytesWithUnit(value) {
-        return Math.abs(value) < 1024 ? groupDigits(value) + " bytes" : groupDigits(value) + " (" + humanBytes(value) + ")";
-    }
     /** 0x1559 -> "0x1559". */
     function hex$2(value) {
         return (value < 0 ? "-0x" : "0x") + Math.abs(value).toString(16);
@@ -40,6 +36,18 @@ var __leaktools = (function (exports) {
     /** "1 allocation", "3 allocations": English plurals in the messages, not "allocation(s)". */
     function plural(count, noun, nounPlural = noun + "s") {
         return groupDigits(count) + " " + (count === 1 ? noun : nounPlural);
+    }
+    /**
+     * A target-time interval, one wording for every command (@$leaks, !heapleaks): `7,200 s (2.0 h)`, seconds for the
+     * rate's arithmetic and a larger unit to read; under two minutes `42.5 s`.
+     */
+    function duration(seconds) {
+        const s = Math.abs(seconds);
+        const text = groupDigits(Math.round(s)) + " s";
+        if (s < 120)
+            return s.toFixed(1) + " s";
+        const unit = s < 7200 ? (s / 60).toFixed(1) + " min" : s < 172800 ? (s / 3600).toFixed(1) + " h" : (s / 86400).toFixed(1) + " days";
+        return text + " (" + unit + ")";
     }
 
     // Kept equal to package.json's version by a test.
@@ -372,6 +380,9 @@ var __leaktools = (function (exports) {
         maxPoolTrackEntries: 0x100000,
         /** Characters read from a target string before it is cut. */
         maxTargetString: 512,
+        /** Characters of a tag description file read (a pooltag.txt): the debugger's own is under 1 MB, so a larger file
+         *  is something else. */
+        maxTagFileChars: 0x1000000,
         /** Lines of debugger command output parsed. */
         maxCommandLines: 200000,
         /** Allocator call sites of one tag kept per module: real drivers have dozens (70+ in one Microsoft driver); each
@@ -478,7 +489,9 @@ var __leaktools = (function (exports) {
     }
     /** The hint a command prints beside a limit it hit. */
     function raiseHint(name) {
-        return "raise it with !ltlimits (\"" + name + "\", " + Math.min(workLimit(name) * 4, findWorkLimit(name).ceiling) + ")";
+        const value = Math.min(workLimit(name) * 4, findWorkLimit(name).ceiling);
+        // A byte limit as hex, the way sizes are printed and the way !ltlimits shows it; a count in decimal.
+        return "raise it with !ltlimits (\"" + name + "\", " + (/Bytes/.test(name) ? "0x" + value.toString(16) : value) + ")";
     }
 
     // Every message the user reads, in one place. Each says what was tried and what to do next.
@@ -508,9 +521,9 @@ var __leaktools = (function (exports) {
         // --- ltlimits ---
         ltlimitsUsage: (problem, names) => 'Usage: !ltlimits, !ltlimits ("name", value) or !ltlimits "reset" (' + problem + "; limits: " + names.join(", ") + ").",
         ltlimitsBadValue: (name, given, ceiling) => "Usage: !ltlimits (\"" + name + "\", value) with a whole number from 1 to " + ceiling + "; got " + given + ".",
-        ltlimitsSet: (name, before, after) => name + ": " + before + " -> " + after + ' for this session (!ltlimits "reset" restores the defaults).',
+        ltlimitsSet: (name, before, after) => name + ": " + groupDigits(before) + " -> " + groupDigits(after) + ' for this session (!ltlimits "reset" restores the defaults).',
         ltlimitsReset: () => "Work limits reset to their defaults.",
-        ltlimitsHint: () => 'A command that hits a limit says which; raise it with !ltlimits ("name", value). Long work prints progress as it goes.',
+        ltlimitsHint: () => 'A command that hits a limit says which, and the !ltlimits ("name", value) that raises it. Long work prints progress as it goes.',
         // --- leaktag / pooltags / leaks ---
         leaktagUsage: (given) => 'Usage: !leaktag ["Tag"] - a pool tag of 1-4 characters in quotes, ? and * as wildcards (!leaktag "Leak", !leaktag "Le*"); got ' +
             given + ".",
@@ -525,7 +538,7 @@ var __leaktools = (function (exports) {
         ownersHeader: (modules, bytes) => "Owners: searched " + plural(modules, "module") + ", " + bytes + " of image sections.",
         noOwners: (tag) => "No loaded module holds the bytes of '" + tag + "'. The allocator may build the tag at run time, or it was unloaded (lm shows unloaded modules).",
         notSearched: (count) => plural(count, "section range was", "section ranges were") + " not resident and NOT searched:",
-        wildcardOwners: (count) => count + " tags match; run !leaktag on one tag (in quotes, no wildcard) to find its owner.",
+        wildcardOwners: (count, largest) => groupDigits(count) + " tags match" + (largest ? "; the largest: " + largest : "") + ". !leaktag on one of them (in quotes, no wildcard) finds its owner.",
         leaksBaseline: (tags) => "Baseline recorded: " + tags + " tags. Run dx @$leaks() again after a while to see which tags grew.",
         leaksNeedLive: () => "This is a dump: growth needs a second snapshot, of a live target or of a later dump (Next: below). The largest tags now:",
         leaksReset: () => "Snapshots cleared. The next dx @$leaks() records a new baseline.",
@@ -534,8 +547,13 @@ var __leaktools = (function (exports) {
         leaksUsage: (given) => 'Usage: dx @$leaks(), dx @$leaks("reset"), dx @$leaks("save", "C:\\\\cases\\\\before.json") or ' +
             'dx @$leaks("compare", "C:\\\\cases\\\\before.json"); got ' + given + ".",
         pooltagfileUsage: (given) => 'Usage: !pooltagfile "C:\\\\path\\\\tags.txt" - a text file of "Tag - binary - description" lines; got ' + given + ".",
-        pooltagfileUnreadable: (path) => "Could not read " + path + "; check the path (backslashes doubled inside quotes).",
-        pooltagfileLoaded: (path, count) => "Loaded " + count + " tag descriptions from " + path + "; !leaktag and dx @$pooltags() use them for the rest of this session.",
+        pooltagfileMissing: (fullPath) => "There is no file " + fullPath + "; check the path (backslashes doubled inside quotes).",
+        pooltagfileUnreadable: (path, detail) => "Could not read " + path + ": " + detail.replace(/[\x00-\x1f]/g, " ").trim() + ".",
+        pooltagfileTooLarge: (fullPath, maxChars) => fullPath + " is larger than " + groupDigits(maxChars) + " characters: not a pooltag.txt (the debugger's own is under 1 MB).",
+        pooltagfileUndecodable: (fullPath, encoding) => "Could not read " + fullPath + ": its text is " + encoding + ", which leaktools does not read (it reads UTF-8, and UTF-16 " +
+            "with a byte-order mark). Save it again as UTF-8 in an editor.",
+        pooltagfileLoaded: (fullPath, count, encoding) => "Loaded " + plural(count, "tag description") + " from " + fullPath + (encoding === "UTF-8" ? "" : " (" + encoding + ")") +
+            "; !leaktag and dx @$pooltags() use them for the rest of this session.",
         // --- findimporter ---
         findimporterUsage: (tried) => 'Usage: !findimporter "Function" | "module!Function" | "Pattern*" | <address> - got ' + tried +
             '; quote names (!findimporter "ExAllocatePool"), or pass an address (!findimporter 0xe0894d1f).',
@@ -572,8 +590,15 @@ var __leaktools = (function (exports) {
             "Commit column of !heap -s, which leaves the virtual blocks out.",
         virtblocksSegmentNotWalked: () => "segment heap - not walked (no large-allocation layout for this build)",
         // --- heapblocks / heapleaks ---
-        heapNeedsProcess: (command) => "!" + command + " walks the heaps of a user-mode process; this is a kernel session with no user process to walk. " +
-            "Open the process's dump (.dump /ma in a user-mode session) or attach to the process (windbg -p <PID>), then run it again.",
+        heapNeedsProcess: (command) => "!" + command + " walks the heaps of a user-mode process; this is a kernel session, where it walks none (not even " +
+            "in the process .process selects). Open the process's dump (.dump /ma in a user-mode session) or attach to the " +
+            "process (windbg -p <PID>), then run it again.",
+        heapPartsNotWalkedNote: (parts) => "These figures leave out " + plural(parts, "heap part") + " that could not be walked (under \"Not walked\" below, each with its reason).",
+        heapWow64NotWalked: (image) => image + " is a 32-bit program (WOW64) seen through its 64-bit view: only its 64-bit heaps (PEB.ProcessHeaps, " +
+            "ntdll's own) were walked; the program's own heaps are 32-bit and leaktools does not walk them from this view. " +
+            "For them: attach the 32-bit WinDbg (x86) to the program, or take the dump with the 32-bit Task Manager " +
+            "(C:\\Windows\\SysWOW64\\taskmgr.exe), and run !heapleaks there; in this session .effmach x86 (on a dump: " +
+            ".load wow64exts, then !sw) and !heap -s list them.",
         heapblocksUsage: (given) => "dx @$heapblocks takes an optional heap handle as a number (dx @$heapblocks(0x29fb0000)), not " + given + ". Run !heap -s for the heaps.",
         heapleaksUsage: (given) => '!heapleaks takes no argument, or one of: "reset", ("save", "C:\\\\cases\\\\before.json"), ("compare", "C:\\\\cases\\\\before.json"); not ' + given + ".",
         heapleaksPathMissing: (verb, given) => 'The "' + verb + '" operation needs a file path as its second argument, not ' + given + ': dx @$heapleaks("' + verb + '", "C:\\\\cases\\\\before.json").',
@@ -604,7 +629,11 @@ var __leaktools = (function (exports) {
         // --- heap walk (issue 20: the process walk and the NT heap walker) ---
         heapWalkKernel: () => "The heaps of a process need a user-mode target (a process or a user-mode dump); this is a kernel session with no " +
             "user process to walk. Attach to the process, or open its dump.",
-        heapWalkNotAHeap: (given, why) => given + " is not a heap (" + why + "). Run !heap -s for the heaps of this process, or call without an argument to walk them all.",
+        heapWalkNotAHeap: (given, why, heaps) => given + " is not a heap (" + why + "). " +
+            (heaps.length === 0
+                ? "Run !heap -s for the heaps of this process, or call without an argument to walk them all."
+                : "The process's heaps: " + heaps.slice(0, 8).join(", ") + (heaps.length > 8 ? " and " + (heaps.length - 8) + " more" : "") +
+                    "; dx @$heapblocks() walks them all."),
         heapWalkNotInPeb: (heap) => "heap " + heap + " is not in the PEB's ProcessHeaps list; it was walked because its signature is a heap's",
         heapWalkNoLayout: (reason) => "no layout for the NT heap structures: " + reason + "; load ntdll's symbols (.symfix; .reload /f ntdll.dll)",
         heapWalkPageHeapHint: (heap) => "; !heap -p -h " + heap + " lists the page heap's blocks",
@@ -636,8 +665,8 @@ var __leaktools = (function (exports) {
         unloadleaksWalk: (pages, found) => "Walked " + plural(pages, "verifier tracking page") + ": " + plural(found, "outstanding allocation") + ".",
         unloadleaksCountersDiffer: (counted, bytes, allocations, totalBytes) => "The verifier's counters say " + plural(allocations, "allocation") + ", " +
             // Above 2^53 a number has lost its low digits: say it is absurd rather than print a rounded value.
-            (totalBytes > Number.MAX_SAFE_INTEGER ? "more than 2^53 (absurd)" : totalBytes) + " bytes; the pages hold " + counted +
-            " in use, " + bytes + " bytes. The list may be incomplete or the layout may not fit this build.",
+            (totalBytes > Number.MAX_SAFE_INTEGER ? "more than 2^53 bytes (absurd)" : sizeText(totalBytes)) + "; the pages hold " + groupDigits(counted) +
+            " in use, " + sizeText(bytes) + ". The list may be incomplete or the layout may not fit this build.",
         unloadleaksArg4Differs: (arg4, found) => "Arg4 says " + plural(arg4, "allocation was", "allocations were") + " not freed; " + groupDigits(found) + (found === 1 ? " is" : " are") + " listed.",
         unloadleaksWalkProblem: (what) => "Stopped early: " + what + "; the allocations before it are listed.",
         unloadleaksBugcheckUnreadable: (reason) => "The bugcheck could not be read (" + reason + "); listing the named driver instead.",
@@ -664,10 +693,10 @@ var __leaktools = (function (exports) {
         unloadleaksWrapperCallersHeader: (name, file) => "Through " + name + ", by the call sites that pass each tag (largest first). Callers found by scanning " + file +
             " for calls to " + name + "; an allocation is matched to a caller by its tag, not by a recorded stack:",
         unloadleaksWrapperTagNotFound: (name) => "no call to " + name + " found passing it (a call through a pointer, a tag computed at run time, or a caller in another image)",
-        unloadleaksWrapperScan: (name, start, offset, sections, bytes, sites, calls, jumps) => "Scanned " + sections + " (" + bytes + " bytes) for call and jmp rel32 to " + start + " (" + name + ": the caller " +
+        unloadleaksWrapperScan: (name, start, offset, sections, bytes, sites, calls, jumps) => "Scanned " + sections + ", " + sizeText(bytes) + ", for call and jmp rel32 to " + start + " (" + name + ": the caller " +
             "minus " + offset + "): " + plural(sites, "call site") + ", " + groupDigits(calls) + " call and " + groupDigits(jumps) + " jmp (tail call).",
         unloadleaksWrapperSitesCap: (kept, more) => plural(more, "call site") + " beyond the first " + kept + (more === 1 ? " was" : " were") + " not examined.",
-        unloadleaksWrapperPartlyUnreadable: (bytes) => bytes + " bytes of its executable sections are unreadable (paged out); calls there are not found.",
+        unloadleaksWrapperPartlyUnreadable: (bytes) => sizeText(bytes) + " of its executable sections are unreadable (paged out); calls there are not found.",
         unloadleaksWrapperNoTagSites: (count, name) => plural(count, "call site loads", "call sites load") + " no tag before calling " + name + " (the tag comes from a register or a variable); " +
             "they are not matched to any allocation.",
         unloadleaksWrapperUnmatched: (count, tags) => plural(count, "call site passes", "call sites pass") + " a tag with no outstanding allocation (" + tags + "); " + (count === 1 ? "it is" : "they are") + " not listed.",
@@ -676,8 +705,8 @@ var __leaktools = (function (exports) {
         unloadleaksWrapper: (site, count, total, example) => site + " made " + count + " of " + total + " allocations: probably an allocation wrapper. Its callers are not " +
             "recorded; the tags it was given may separate them (below), and !verifier 0x80 <Address> (e.g. !verifier 0x80 " +
             example + ") shows the verifier's pool log, with stacks, for allocations still in it.",
-        unloadleaksSymbolsNote: (callSites) => "Symbols and source lines: u <Caller> L1, one debugger command per distinct caller" +
-            (callSites ? ", and one per listed call site of the wrapper (" + callSites + ")." : "."),
+        unloadleaksSymbolsNote: (callSites) => "Symbols and source lines: from u on each distinct Caller address (one debugger command each" +
+            (callSites ? "), and on each listed call site of the wrapper (" + groupDigits(callSites) + ")." : ")."),
         // --- triage ---
         triageNoBugcheck: (why) => "No bugcheck: " + why + ". !crashtriage reads a kernel crash dump (MEMORY.DMP or a minidump), or a process stopped on an exception; open a dump with windbg -z.",
         triageUnavailable: (reason) => "The bugcheck code could not be read: " + reason + ", and .bugcheck gave nothing. Load the kernel's symbols (.symfix; .reload /f nt) and try again.",
@@ -745,7 +774,7 @@ var __leaktools = (function (exports) {
         triageHeapPartNotWalked: (part, address, reason) => "Heap walk: " + part + " at " + address + " not walked (" + reason + ")",
         triageInFreedBlock: (size) => ", inside a FREED heap block of " + size + ": a use after free",
         triagePastBusyBlock: (size) => ", just past the end of a busy heap block of " + size + ": an overrun",
-        triageTagNotSearched: (tag, count, first) => "Tag '" + tag + "': " + count + " image part" + (count === 1 ? "" : "s") + " could not be read and were not searched (" + first + ")",
+        triageTagNotSearched: (tag, count, first) => "Tag '" + tag + "': " + count + " image part" + (count === 1 ? "" : "s") + " could not be read and " + (count === 1 ? "was" : "were") + " not searched (" + first + ")",
         triageTagOwnerProblem: (driver, problem) => "  " + driver + ": " + problem,
         triageTagNoOwner: (tag, searched) => "Tag '" + tag + "': no driver's code among " + searched + " searched uses it as an allocation tag",
         triageSpecialPool: (meaning, address) => "Special pool caught a driver in the act: " + meaning + " (" + address + ").",
@@ -813,7 +842,7 @@ var __leaktools = (function (exports) {
             given + ".",
         poolallocsSmallNotWalked: (why, tag) => "Small blocks (under a page) are not walked: " + why + '. !poolfind "' + tag + '" finds them by scanning every pool page (hours over KDNET on a machine with GBs of pool; minutes on a local dump).',
         poolallocsStopped: (outstanding, walked, total, left, leftBytes, tag) => "Stopped once the tracker's " + groupDigits(outstanding) + " outstanding were found: " + groupDigits(walked) + " of " + plural(total, "subsegment") + " walked, " +
-            (left === 0 ? "none left." : groupDigits(left) + " left unread (" + leftBytes + "); !poolallocs (\"" + tag + "\", \"all\") walks them too."),
+            (left === 0 ? "none left." : groupDigits(left) + " left unread, " + leftBytes + "; !poolallocs (\"" + tag + "\", \"all\") walks them too."),
         poolallocsKept: (tag, all, keptWhile) => 'Follow-up queries (dx @$poolallocs("' + tag + '"' + (all ? ', "all"' : "") + ").Allocations...) answer from this walk " + keptWhile + '; add "refresh" to walk again.',
         poolallocsNotKept: (why) => "This walk is not kept (" + why + "): a follow-up query walks the pool again.",
         poolallocsNoCount: (why) => "No outstanding count to stop at (" + why + "): the walk did not stop early.",
@@ -822,7 +851,7 @@ var __leaktools = (function (exports) {
         poolallocsEncodingNotBuild: (encoding, build) => "Page segment signatures decode as on builds " + encoding + (build === null ? " (the build is unknown)" : ", not as build " + build + "'s") + ": the LFH offsets are decoded that way too.",
         poolallocsAlsoBig: (count) => plural(count, "block") + " of the tag in VS subsegments " + (count === 1 ? "is an allocation" : "are allocations") + " the big page table lists above; each is listed once, as Big.",
         poolallocsStaleHeaders: (count, tag) => plural(count, "busy slot") + " with '" + tag + "' in a pool header whose size is not the slot's " + (count === 1 ? "was" : "were") + " left out (stale bytes, not a live block).",
-        poolallocsCap: (notWalked, walked) => "Stopped at the cap on bytes walked (" + walked + "): " + plural(notWalked, "subsegment") + " not read; " + raiseHint("maxPoolBytesWalked") + ".",
+        poolallocsCap: (notWalked, walked) => "Stopped at the cap on bytes walked, " + walked + ": " + plural(notWalked, "subsegment") + " not read; " + raiseHint("maxPoolBytesWalked") + ".",
         poolallocsDiffer: (found, outstanding, smallWalked) => "Found " + groupDigits(found) + " of the " + groupDigits(outstanding) + " allocations the tracker counts as outstanding. " +
             (found >= outstanding
                 ? "The extra ones were allocated after the tracker was read (live target), or their tag's counters are kept apart (a different tag table or session pool)."
@@ -2134,6 +2163,30 @@ var __leaktools = (function (exports) {
         return m;
     }
 
+    // Lines that say where a command's figures came from (which tables were summed, which pooltag.txt described the
+    // tags) are printed the first time in the session and not again, like the short layout line (DESIGN.md "Output
+    // conventions" 2): a user who runs dx @$leaks() every few seconds reads the answer, not the same provenance each time.
+    // Module state lives as long as the script is loaded, i.e. one debugger session.
+    const said = new Set();
+    /** `[line]` the first time this exact text is offered in the session, `[]` after that. */
+    function oncePerSession(line) {
+        if (said.has(line))
+            return [];
+        said.add(line);
+        return [line];
+    }
+    /** Whether `line` is a provenance line printed once per session: reports are compared without them (core/repeat.ts). */
+    function isSessionNote(line) {
+        return said.has(line);
+    }
+
+    // `dx @$leaktag("Leak").Owners.Where(...)` calls the same function as `!leaktag "Leak"` (one function alias serves
+    // both, and a script cannot tell how it was called), so every dx query over a result would print the whole report
+    // again above its answer. The runner therefore builds a report command's output in a buffer and compares it with the
+    // reports printed recently: when the text is word for word one of them, printed less than REPEAT_WINDOW_MS ago, one
+    // line says so instead. The key is the report's text, not the command line: `dx @$virtblocks(0x29fb0000).Blocks`
+    // after `!virtblocks 0x29fb0000` is a different line with the same report. Nothing is hidden: identical text means
+    // the same figures, and on a live target whose state moved the text differs and is printed in full.
     /** How long an identical report is not repeated (host clock). */
     const REPEAT_WINDOW_MS = 120000;
     /** How many recent reports are remembered: enough for a command, two follow-ups and a detour. */
@@ -2159,11 +2212,12 @@ var __leaktools = (function (exports) {
     /** Reports shorter than this are printed every time: replacing a line or two with a line saves nothing. */
     const MIN_REPEAT_LINES = 3;
     /**
-     * The text two reports are compared by: without the short layout line (render/report.ts layoutNote), which a
-     * session prints once, so the second run of the same report lacks it and is otherwise word for word the first.
+     * The text two reports are compared by: without the short layout line (render/report.ts layoutNote) and the other
+     * provenance lines a session prints once (core/session-notes.ts), so the second run of the same report lacks them
+     * and is otherwise word for word the first.
      */
     function reportKey(buffer) {
-        return buffer.filter((l) => !/^Layout: (guessed )?built-in /.test(l)).join("\n");
+        return buffer.filter((l) => !/^Layout: (guessed )?built-in /.test(l) && !isSessionNote(l)).join("\n");
     }
     /** The recent report with exactly this text, printed within the window, or null. */
     function recentReport(text, nowMs) {
@@ -2333,8 +2387,8 @@ var __leaktools = (function (exports) {
             return { bytes: prefix.bytes, entries, problem: null };
         const readable = Math.floor(prefix.bytes.length / stride);
         const problem = readable === 0
-            ? name + " at " + target.formatAddress(at) + " (" + entries + " entries) is unreadable"
-            : name + " at " + target.formatAddress(at) + " is readable for " + readable + " of " + entries + " entries (unreadable from " + target.formatAddress(prefix.stoppedAt) + ")";
+            ? name + " at " + target.formatAddress(at) + " (" + groupDigits(entries) + " entries) is unreadable"
+            : name + " at " + target.formatAddress(at) + " is readable for " + groupDigits(readable) + " of " + groupDigits(entries) + " entries (unreadable from " + target.formatAddress(prefix.stoppedAt) + ")";
         return { bytes: prefix.bytes, entries: readable, problem };
     }
     /** A count read from the target, exact: decimal up to 2^53, hexadecimal above (a number would round it). */
@@ -2374,7 +2428,7 @@ var __leaktools = (function (exports) {
         const problems = [];
         let entries = unsigned(sizeBytes, 0, target.pointerSize);
         if (entries > MAX_BIG_PAGE_ENTRIES) {
-            problems.push("nt!PoolBigPageTableSize is " + exactCount(sizeBytes, 0, target.pointerSize) + "; only the first " + MAX_BIG_PAGE_ENTRIES + " entries were read");
+            problems.push("nt!PoolBigPageTableSize is " + exactCount(sizeBytes, 0, target.pointerSize) + "; only the first " + groupDigits(MAX_BIG_PAGE_ENTRIES) + " entries were read");
             entries = MAX_BIG_PAGE_ENTRIES;
         }
         if (layout.guessed && entries > 0)
@@ -3147,7 +3201,7 @@ var __leaktools = (function (exports) {
         result.modulesSearched++;
         const perImage = workLimit("maxSearchBytesPerImage");
         if (size < module.size) {
-            result.notSearched.push({ module: module.name, section: "image", start: module.base.add(size), size: module.size - size, reason: "beyond the " + Math.floor(perImage / 0x100000) + " MB searched per image (maxSearchBytesPerImage; " + raiseHint("maxSearchBytesPerImage") + ")" });
+            result.notSearched.push({ module: module.name, section: "image", start: module.base.add(size), size: module.size - size, reason: "beyond the " + sizeText(perImage) + " searched per image (maxSearchBytesPerImage; " + raiseHint("maxSearchBytesPerImage") + ")" });
         }
         if (sections.length === 0)
             return;
@@ -3818,1048 +3872,6 @@ var __leaktools = (function (exports) {
         snapshots: [],
     };
 
-    function readTagUsage(target) {
-        const tracker = readPoolTracker(target);
-        if (tracker.kind === "tracker") {
-            return {
-                rows: tracker.rows,
-                layout: tracker.layout,
-                notes: [
-                    (tracker.processorTables === 1
-                        ? "Read nt!PoolTrackTable (" + tracker.entriesPerTable + " entries; no per-processor tables)"
-                        : "Summed nt!PoolTrackTable (" + tracker.entriesPerTable + " entries) over " + tracker.processorTables + " processor tables") +
-                        (tracker.expansionEntries ? " + " + tracker.expansionEntries + " expansion entries" : "") + ".",
-                ],
-                problems: tracker.problems,
-                fromPoolused: false,
-                poolusedDescriptions: new Map(),
-                failure: null,
-            };
-        }
-        const out = target.executeCommand("!poolused", numberArg(2));
-        const parsed = out.error ? null : parsePoolused(out.lines);
-        const rows = parsed ? parsed.rows : [];
-        const descriptions = new Map();
-        for (const r of rows)
-            descriptions.set(r.usage.tag, r.description);
-        const problems = [];
-        if (parsed && parsed.unparsed.length)
-            problems.push(messages.poolusedUnparsed(parsed.unparsed.length, parsed.unparsed[0]));
-        return {
-            rows: rows.map((r) => r.usage),
-            layout: null,
-            notes: [messages.poolusedSource(tracker.reason, parsed && parsed.layout ? parsed.layout.columns + " (" + parsed.layout.meaning + ")" : null, parsed ? parsed.glued : false)],
-            problems,
-            fromPoolused: true,
-            poolusedDescriptions: descriptions,
-            failure: rows.length
-                ? null
-                : tracker.reason + (out.error ? "; !poolused 2 failed: " + out.error : parsed && parsed.problem ? "; !poolused 2: " + parsed.problem : "; !poolused 2 printed no rows"),
-        };
-    }
-    /** The debugger's pooltag.txt (first path that exists) merged with the user's file, which wins. */
-    function loadDescriptions(target) {
-        const descriptions = new TagDescriptions();
-        const files = [];
-        for (const path of debuggerPoolTagPaths(target)) {
-            const lines = target.readTextFile(path);
-            if (lines) {
-                parsePoolTagFile(lines, descriptions);
-                files.push(path);
-                break;
-            }
-        }
-        if (sessionState.userPoolTagFile) {
-            const lines = target.readTextFile(sessionState.userPoolTagFile);
-            if (lines) {
-                parsePoolTagFile(lines, descriptions);
-                files.push(sessionState.userPoolTagFile);
-            }
-        }
-        return { descriptions, files };
-    }
-    /**
-     * Where the running debugger's triage\pooltag.txt can be: next to the extensions `.chain` lists (the WinDbg app's
-     * folder carries its version, so no fixed path finds it), then the fixed Windows Kits places.
-     */
-    function debuggerPoolTagPaths(target) {
-        const chain = target.executeCommand(".chain");
-        const fromChain = chain.error ? [] : poolTagPathsFromChain(chain.lines);
-        const paths = fromChain.slice();
-        for (const p of TRIAGE_POOLTAG_PATHS)
-            if (!paths.some((q) => q.toLowerCase() === p.toLowerCase()))
-                paths.push(p);
-        return paths;
-    }
-
-    /** Blocks still allocated: allocs minus frees from the tracker; !poolused's Allocs column is that count already. */
-    function outstandingOf(u, paged, fromPoolused) {
-        if (fromPoolused)
-            return paged ? u.pagedAllocs : u.nonPagedAllocs;
-        return paged ? outstanding(u.pagedAllocs, u.pagedFrees) : outstanding(u.nonPagedAllocs, u.nonPagedFrees);
-    }
-    function usageRecord(u, description, fromPoolused) {
-        const onlyOutstanding = new NotApplicable("!poolused shows outstanding allocations only");
-        const np = outstandingOf(u, false, fromPoolused);
-        const p = outstandingOf(u, true, fromPoolused);
-        return {
-            Tag: u.tag,
-            NonPagedAllocs: fromPoolused ? onlyOutstanding : u.nonPagedAllocs,
-            NonPagedFrees: fromPoolused ? onlyOutstanding : u.nonPagedFrees,
-            NonPagedOutstanding: np,
-            NonPagedBytes: u.nonPagedBytes,
-            PagedAllocs: fromPoolused ? onlyOutstanding : u.pagedAllocs,
-            PagedFrees: fromPoolused ? onlyOutstanding : u.pagedFrees,
-            PagedOutstanding: p,
-            PagedBytes: u.pagedBytes,
-            Description: description,
-            toString: () => "'" + u.tag + "': " + poolText(np, u.nonPagedBytes, p, u.pagedBytes),
-        };
-    }
-    /** "119 outstanding, 0x129800000 (4.65 GB) NonPaged", and the Paged half when there is one. */
-    function poolText(np, npBytes, p, pBytes) {
-        const parts = [];
-        if (np || npBytes || !(p || pBytes))
-            parts.push(groupDigits(np) + " outstanding, " + sizeText(npBytes) + " NonPaged");
-        if (p || pBytes)
-            parts.push(groupDigits(p) + " outstanding, " + sizeText(pBytes) + " Paged");
-        return parts.join("; ");
-    }
-    function tagDescription(usage, descriptions, tag) {
-        return describeTag(descriptions, tag) || usage.poolusedDescriptions.get(tag) || "";
-    }
-    /**
-     * The tags' usage, with what was read said (the short layout line once per session, then the tables read); null
-     * (and why) when neither tracker nor !poolused answered.
-     */
-    function readUsageSaying(target, out) {
-        const usage = readTagUsage(target);
-        if (usage.layout)
-            out.lines(layoutNote(usage.layout));
-        for (const note of usage.notes)
-            out.line(note);
-        for (const problem of usage.problems)
-            out.line("  " + problem);
-        if (usage.failure) {
-            out.line(messages.tagUsageUnavailable(usage.failure));
-            return null;
-        }
-        return usage;
-    }
-    /** The tags' usage and descriptions, with what was read said; null (and why) when neither tracker nor !poolused answered. */
-    function readUsageOrSay(target, out) {
-        const usage = readUsageSaying(target, out);
-        if (!usage)
-            return null;
-        const { descriptions, files } = loadDescriptions(target);
-        if (files.length)
-            out.line("Descriptions: " + files.join(", ") + ".");
-        return { usage, descriptions };
-    }
-
-    // kd> !leaktag "Leak"
-    // Kernel pool leaks: with no argument, ranks pool tags by bytes in use; with a tag, shows its usage, its live big
-    // pool allocations and the loaded drivers whose code holds the tag (the allocator ranked first).
-    /** Rows of the no-argument ranking. */
-    const TOP_NONPAGED = 20;
-    const TOP_PAGED = 10;
-    /** Big allocations printed (all are returned). */
-    const BIG_ROWS_SHOWN = 5;
-    /** Code hits symbolized through `u <address> L1` (one debugger command each). */
-    const MAX_SYMBOLIZED = 16;
-    /** Image bytes above which the tag search prints progress every 10%. */
-    const LARGE_IMAGE_SEARCH = 16 * 1024 * 1024;
-    const leaktagCommand = {
-        name: "leaktag",
-        usage: '!leaktag ["Tag"]',
-        summary: "Rank pool tags by bytes; with a tag, its big allocations and the driver that owns it",
-        resultNoun: ["tag", "tags"],
-        quietRepeats: true,
-        keepsResult: true,
-        help: {
-            arguments: [{ name: '"Tag"', text: 'optional: a pool tag of 1-4 characters in quotes, ? and * as wildcards ("Leak", "Le*"); none ranks every tag' }],
-            records: [
-                { name: "Tags", text: "without a tag: the ranked tags: Tag, NonPagedAllocs, NonPagedFrees, NonPagedOutstanding, NonPagedBytes, PagedAllocs, PagedFrees, PagedOutstanding, PagedBytes, Description" },
-                { name: "Tag, Usage, Outstanding, Bytes", text: "with a tag: the tag, its Tags record and its totals" },
-                { name: "BigAllocations", text: "its live big-pool allocations: Address, Size, Pool" },
-                { name: "Owners", text: "the modules holding the tag's bytes, best first: Module, Confidence, Hits, HitsNotKept" },
-                { name: "Hits", text: "each place the bytes are: Address, InstructionAddress, Section, Kind, Instruction, Allocator, Use, Wrapper, CallAddress, Moves, Symbol" },
-                { name: "NotSearched", text: "image ranges not resident, so not searched: Module, Section, Address, Size, Reason" },
-            ],
-            examples: [
-                { command: "!leaktag", text: "the top 20 tags by NonPaged bytes and the top 10 by Paged bytes" },
-                { command: '!leaktag "Leak"', text: "one tag: its usage, big allocations and the driver that allocates it" },
-                { command: 'dx @$leaktag("Leak").Owners.Where(o => o.Confidence == "high").Select(o => o.Module)', text: "the allocating modules" },
-            ],
-        },
-        run(ctx, args) {
-            if (!ctx.target.isKernel) {
-                ctx.out.line(messages.needsKernel("leaktag"));
-                return undefined;
-            }
-            if (args.length === 0 || args[0] === undefined)
-                return rankTags(ctx);
-            const pattern = parseTagPattern(args[0]);
-            if (!pattern || args.length > 1) {
-                // A tag of digits typed without quotes (`!leaktag 2872`) arrives as a number, in the debugger's radix, so its
-                // digits cannot be echoed back reliably: say that quotes are needed.
-                const hint = typeof args[0] === "number" ? " (a tag made of digits needs quotes too)" : "";
-                ctx.out.line(messages.leaktagUsage(describeArg(args[0]) + hint));
-                return undefined;
-            }
-            return showTag(ctx, pattern);
-        },
-    };
-    function rankTags(ctx) {
-        // The answer leads (output conventions 1): what was read is said after it.
-        const details = new BufferedPrinter(ctx.out);
-        const read = readUsageOrSay(ctx.target, details);
-        if (!read) {
-            ctx.out.lines(details.buffer);
-            return undefined;
-        }
-        const { usage, descriptions } = read;
-        const fromPoolused = usage.fromPoolused;
-        const record = (u) => usageRecord(u, tagDescription(usage, descriptions, u.tag), fromPoolused);
-        const byNonPaged = usage.rows.filter((u) => u.nonPagedBytes > 0).sort((a, b) => b.nonPagedBytes - a.nonPagedBytes).slice(0, TOP_NONPAGED);
-        const byPaged = usage.rows.filter((u) => u.pagedBytes > 0).sort((a, b) => b.pagedBytes - a.pagedBytes).slice(0, TOP_PAGED);
-        const top = (u, paged) => u ? "'" + u.tag + "' " + sizeText(paged ? u.pagedBytes : u.nonPagedBytes) + " in " + plural(outstandingOf(u, paged, fromPoolused), "allocation") : "none";
-        ctx.out.line(plural(usage.rows.length, "tag") + " in use. Most NonPaged: " + top(byNonPaged[0], false) + ". Most Paged: " + top(byPaged[0], true) + ".");
-        ctx.out.lines(details.buffer);
-        const table = (rows, paged) => renderTable([
-            { header: "Tag", value: (u) => "'" + u.tag + "'" },
-            { header: "Outstanding", align: "right", value: (u) => groupDigits(outstandingOf(u, paged, fromPoolused)) },
-            { header: "Bytes", align: "right", value: (u) => sizeText(paged ? u.pagedBytes : u.nonPagedBytes) },
-            { header: "Description", value: (u) => shortText$1(tagDescription(usage, descriptions, u.tag), 48) },
-        ], rows, "  ");
-        ctx.out.line("");
-        ctx.out.line("Top " + TOP_NONPAGED + " tags by NonPaged bytes:");
-        ctx.out.lines(byNonPaged.length ? table(byNonPaged, false) : ["  No tag holds NonPaged pool."]);
-        ctx.out.line("");
-        ctx.out.line("Top " + TOP_PAGED + " tags by Paged bytes:");
-        ctx.out.lines(byPaged.length ? table(byPaged, true) : ["  No tag holds Paged pool."]);
-        const steps = [];
-        const first = byNonPaged[0] || byPaged[0];
-        // A tag read from the target is shown in a command only when it is four printable characters without a quote.
-        if (first && /^[\x21-\x7e ]{1,4}$/.test(first.tag) && first.tag.indexOf('"') < 0 && first.tag.indexOf("\\") < 0) {
-            steps.push({ command: '!leaktag "' + first.tag.replace(/ +$/, "") + '"', why: "the driver that allocates the largest tag, and its big allocations" });
-        }
-        if (ctx.target.isDump)
-            steps.push({ command: 'dx @$leaks("save", "C:\\\\cases\\\\before.json")', why: "keep these figures to compare a later dump with" });
-        else
-            steps.push({ command: "dx @$leaks()", why: "a baseline now; again after g and a break-in, the tags that grew" });
-        ctx.out.line("");
-        ctx.out.lines(nextBlock(steps));
-        const seen = new Set();
-        const records = [];
-        for (const u of byNonPaged.concat(byPaged)) {
-            if (seen.has(u.tag))
-                continue;
-            seen.add(u.tag);
-            records.push(record(u));
-        }
-        return { Tags: records, Count: usage.rows.length, toString: () => plural(usage.rows.length, "tag") + " in use; " + records.length + " ranked" };
-    }
-    function shortText$1(text, max) {
-        return text.length > max ? text.slice(0, max - 3) + "..." : text;
-    }
-    function showTag(ctx, pattern) {
-        const target = ctx.target;
-        // The answer leads (output conventions 1): everything read on the way is kept and printed after it.
-        const out = new BufferedPrinter(ctx.out);
-        const dctx = { target, out };
-        const read = readUsageOrSay(target, out);
-        const usage = read ? read.usage : null;
-        const descriptions = read ? read.descriptions : new TagDescriptions();
-        const matching = usage ? usage.rows.filter((u) => pattern.matches(u.tag)).sort((a, b) => b.nonPagedBytes + b.pagedBytes - (a.nonPagedBytes + a.pagedBytes)) : [];
-        const fromPoolused = usage ? usage.fromPoolused : false;
-        if (pattern.hasWildcards && matching.length !== 1) {
-            ctx.out.line(messages.wildcardOwners(matching.length));
-            ctx.out.lines(out.buffer);
-            ctx.out.line("");
-            ctx.out.lines(usageTable(matching, fromPoolused));
-            const records = matching.map((u) => usageRecord(u, usage ? tagDescription(usage, descriptions, u.tag) : "", fromPoolused));
-            return { Tags: records, Count: records.length, toString: () => plural(records.length, "tag") + " match '" + pattern.text + "'" };
-        }
-        const tag = pattern.hasWildcards ? matching[0].tag : pattern.text;
-        const row = pattern.hasWildcards ? matching[0] : matching.find((u) => u.tag === tag) || null;
-        if (!row && usage)
-            out.line(messages.tagNotTracked(tag));
-        const description = usage ? tagDescription(usage, descriptions, tag) : "";
-        if (description)
-            out.line("Description: " + description);
-        if (isUntaggedTag(tag))
-            out.line(messages.untaggedTag(tag));
-        // Big pool allocations (>= a page) of this tag.
-        const exact = parseTagPattern(tag);
-        const big = readBigPages(target, exact);
-        let bigRecords = [];
-        out.line("");
-        if (big.kind === "bigPagesMissing") {
-            out.line("Big pool allocations: not available (" + big.reason + ").");
-        }
-        else {
-            const total = big.allocations.reduce((n, a) => n + a.size, 0);
-            out.line("Big pool allocations (nt!PoolBigPageTable, " + groupDigits(big.entries) + " entries): " + groupDigits(big.allocations.length) + " live, " + sizeText(total) + ".");
-            out.lines(layoutNote(big.layout));
-            for (const p of big.problems)
-                out.line("  " + p);
-            if (big.allocations.length) {
-                out.lines(renderTable([
-                    { header: "Address", value: (a) => target.formatAddress(a.address) },
-                    { header: "Size", align: "right", value: (a) => sizeText(a.size) },
-                    { header: "Pool", value: (a) => poolName(a.paged) },
-                ], big.allocations.slice(0, BIG_ROWS_SHOWN), "  "));
-                if (big.allocations.length > BIG_ROWS_SHOWN)
-                    out.line("  ... " + groupDigits(big.allocations.length - BIG_ROWS_SHOWN) + " more (dx @$leaktag(\"" + tag.trim() + "\").BigAllocations)");
-            }
-            bigRecords = big.allocations.map((a) => ({
-                Address: a.address,
-                Size: a.size,
-                Pool: poolName(a.paged),
-                toString: () => target.formatAddress(a.address) + " " + sizeText(a.size) + " " + poolName(a.paged),
-            }));
-        }
-        const owners = isUntaggedTag(tag) ? untaggedOwners(dctx) : searchOwners(dctx, tag);
-        // The answer: the tag's outstanding blocks and bytes, and who allocates it.
-        const np = row ? outstandingOf(row, false, fromPoolused) : 0;
-        const p = row ? outstandingOf(row, true, fromPoolused) : 0;
-        const usageText = row ? poolText(np, row.nonPagedBytes, p, row.pagedBytes) : usage ? "not in the pool tag tables" : "usage unknown";
-        const who = owners.verdict
-            ? owners.verdict
-            : owners.records.length
-                ? "no module passes it to an allocator; the likeliest holder: " + owners.records[0].Module + " (" + owners.records[0].Confidence + " confidence)"
-                : isUntaggedTag(tag) ? "no loaded module imports ExAllocatePool" : "no loaded module holds its bytes";
-        ctx.out.line("'" + tag + "': " + usageText + "; " + who + ".");
-        ctx.out.lines(out.buffer);
-        const steps = [];
-        const outstandingTotal = np + p;
-        // Big pages hold only blocks of a page or more: when they do not account for the outstanding count, the rest are
-        // small blocks, which !poolallocs walks.
-        if (!isUntaggedTag(tag) && outstandingTotal > bigRecords.length) {
-            steps.push({
-                command: '!poolallocs "' + tag.trim() + '"',
-                why: "every live block: big pages hold " + groupDigits(bigRecords.length) + " of the " + groupDigits(outstandingTotal) + " outstanding",
-            });
-        }
-        for (const step of owners.next)
-            steps.push(step);
-        ctx.out.line("");
-        ctx.out.lines(nextBlock(steps));
-        const bytes = row ? row.nonPagedBytes + row.pagedBytes : 0;
-        return {
-            Tag: tag,
-            Usage: row ? usageRecord(row, description, fromPoolused) : null,
-            Outstanding: outstandingTotal,
-            Bytes: bytes,
-            BigAllocations: bigRecords,
-            Owners: owners.records,
-            NotSearched: owners.notSearched,
-            toString: () => "'" + tag + "': " + sizeText(bytes) + (owners.records.length ? ", owner " + owners.records[0].Module : ""),
-        };
-    }
-    function poolName(paged) {
-        return paged ? "Paged" : "NonPaged";
-    }
-    /** The drivers whose images hold the tag's bytes, best first (the seed 000 author's `s -a` over every driver). */
-    function searchOwners(ctx, tag) {
-        const target = ctx.target;
-        // Over KDNET reads run at ~8 MB/s: 16 MB of images is a couple of seconds, worth 10% steps.
-        let progress = null;
-        let verdict = null;
-        const next = [];
-        const search = findTagOwners(target, tagBytes(tag), (done, total) => {
-            if (!progress)
-                progress = new Progress(ctx.out, "Searching images for '" + tag + "'", total, total >= LARGE_IMAGE_SEARCH, bytesOf);
-            progress.update(done);
-        });
-        ctx.out.line("");
-        ctx.out.line(messages.ownersHeader(search.modulesSearched, humanBytes(search.bytesSearched)));
-        let symbolized = 0;
-        const ownerRecords = search.owners.map((owner) => {
-            const hits = owner.hits.map((h) => {
-                let symbol = null;
-                if (h.kind === "code" && owner.confidence !== "low" && symbolized < MAX_SYMBOLIZED) {
-                    symbolized++;
-                    symbol = target.symbolize(h.instructionAddress).symbol;
-                }
-                return hitRecord(target, owner.module.name, h, symbol);
-            });
-            return { owner, hits };
-        });
-        const records = ownerRecords.map((o) => ownerRecord(o.owner.module.name, o.owner.confidence, o.hits, o.owner.hitsNotKept));
-        if (search.owners.length === 0)
-            ctx.out.line(messages.noOwners(tag));
-        else {
-            ctx.out.lines(ownerTable(records, "Hit", HITS_SHOWN_PER_OWNER));
-            for (const o of search.owners)
-                for (const problem of o.problems)
-                    ctx.out.line("  " + o.module.name + ": " + problem);
-            for (const o of search.owners)
-                if (o.hitsNotKept > 0)
-                    ctx.out.line("  " + messages.ownerHitsNotKept(o.module.name, o.hitsNotKept, o.allocationsNotKept, tag));
-            const best = search.owners[0];
-            if (best.confidence === "high" && (search.owners.length === 1 || search.owners[1].confidence !== "high")) {
-                const calls = best.hits.reduce((n, h) => n + h.allocatorCalls, 0);
-                const first = best.hits.filter(isAllocation)[0];
-                const firstRecord = ownerRecords[0].hits[best.hits.indexOf(first)];
-                verdict = best.module.fileName + " allocates it (" + (firstRecord && firstRecord.Symbol ? firstRecord.Symbol : best.module.name + "+" + hex$2(first.rva - (first.address.distanceFrom(first.instructionAddress) || 0))) + (calls > 1 ? ", " + plural(calls, "allocator call") : "") + ")";
-                // Commands to copy: the first allocation site disassembled, and the module's version and timestamp. Built
-                // from addresses only: a module name read from the target never reaches a command line.
-                const site = target.formatAddress(first.instructionAddress);
-                next.push({ command: "u " + site + " L5", why: "the allocation site: the tag loaded, then the call" });
-                next.push({ command: "lm v a " + site, why: best.module.fileName + "'s path, version and timestamp" });
-            }
-            else if (search.owners.length > 1 && search.owners[1].confidence === "high") {
-                verdict = plural(search.owners.filter((o) => o.confidence === "high").length, "module") + " pass it to an allocator: " +
-                    search.owners.filter((o) => o.confidence === "high").map((o) => o.module.fileName).join(", ");
-            }
-        }
-        if (search.notSearched.length) {
-            ctx.out.line(messages.notSearched(search.notSearched.length));
-            for (const n of search.notSearched.slice(0, 20)) {
-                ctx.out.line("  " + n.module + " " + n.section + " " + target.formatAddress(n.start) + " (" + hex$2(n.size) + " bytes): " + n.reason);
-            }
-            if (search.notSearched.length > 20)
-                ctx.out.line("  ... " + (search.notSearched.length - 20) + " more");
-        }
-        return {
-            records,
-            verdict,
-            next,
-            notSearched: search.notSearched.map((n) => ({
-                Module: n.module,
-                Section: n.section,
-                Address: n.start,
-                Size: n.size,
-                Reason: n.reason,
-                toString: () => n.module + " " + n.section + ": " + n.reason,
-            })),
-        };
-    }
-    /**
-     * Tag `None`: ExAllocatePool writes it itself, so no driver image holds those bytes as its tag (ntoskrnl's own code
-     * does, which would point at the kernel). The owners are the modules that import ExAllocatePool, found by name or
-     * by IAT value as !findimporter finds them; searching every image for the bytes would cost the whole image search
-     * over KDNET for nothing.
-     */
-    function untaggedOwners(ctx) {
-        const target = ctx.target;
-        const result = findImporters(target, "nt!ExAllocatePool");
-        ctx.out.line("");
-        if ("kind" in result) {
-            ctx.out.line(messages.untaggedImportersUnknown());
-            return { records: [], verdict: null, next: [{ command: '!findimporter "ExAllocatePool"', why: "its importers, once nt's symbols are loaded" }], notSearched: [] };
-        }
-        const modules = [];
-        for (const m of result.matches)
-            if (modules.indexOf(m.Module) < 0)
-                modules.push(m.Module);
-        // One importer is the allocator; with several, any of them may be.
-        const confidence = modules.length === 1 ? "high" : "medium";
-        const records = modules.map((module) => {
-            const hits = result.matches
-                .filter((m) => m.Module === module)
-                .map((m) => {
-                const text = target.formatAddress(m.IatAddress) + " " + module + " IAT slot of " + m.ImportedFrom + "!" + (m.Function || "ExAllocatePool") + " (matched by " + m.MatchedBy + ")";
-                return { Address: m.IatAddress, InstructionAddress: null, Section: "IAT", Kind: "import", Instruction: null, Allocator: "ExAllocatePool", Use: "allocation", Wrapper: null, CallAddress: null, Moves: [], Symbol: module + " IAT slot", toString: () => text };
-            });
-            return ownerRecord(module, confidence, hits, 0);
-        });
-        ctx.out.line(messages.untaggedOwnersHeader(modules.length));
-        if (records.length)
-            ctx.out.lines(ownerTable(records, "Import", Infinity));
-        // Built from an address only: a module name read from the target never reaches a command line.
-        const next = [];
-        if (records.length)
-            next.push({ command: "lm v a " + target.formatAddress(result.matches[0].ModuleBase), why: "the first importer's path, version and timestamp" });
-        next.push({ command: '!findimporter "ExAllocatePool"', why: "every importer with its range and IAT slot" });
-        const verdict = modules.length === 0 ? null : modules.length === 1 ? modules[0] + " imports ExAllocatePool, so allocates it" : plural(modules.length, "module") + " import ExAllocatePool: " + modules.slice(0, 5).join(", ");
-        return { records, verdict, next, notSearched: [] };
-    }
-    function usageTable(rows, fromPoolused) {
-        return renderTable([
-            { header: "Tag", value: (u) => "'" + u.tag + "'" },
-            { header: "NP allocs", align: "right", value: (u) => groupDigits(outstandingOf(u, false, fromPoolused)) },
-            { header: "NP bytes", align: "right", value: (u) => groupDigits(u.nonPagedBytes) },
-            { header: "P allocs", align: "right", value: (u) => groupDigits(outstandingOf(u, true, fromPoolused)) },
-            { header: "P bytes", align: "right", value: (u) => groupDigits(u.pagedBytes) },
-        ], rows, "  ");
-    }
-    function hitRecord(target, module, h, symbol) {
-        // A code hit is shown at its instruction (where u and lm point), a data hit at its bytes.
-        const at = h.kind === "code" ? h.instructionAddress : h.address;
-        const rva = h.rva - (h.address.distanceFrom(at) || 0);
-        const named = symbol || module + "+" + hex$2(rva);
-        const text = target.formatAddress(at) + " " + named + " (" + h.section + ") " + h.kind +
-            (h.instruction ? " (" + h.instruction + ")" : "") +
-            (h.moves.length ? " -> " + h.moves.join(" -> ") : "") +
-            (h.allocator ? " -> call " + (h.wrapperRva !== null ? module + "+" + hex$2(h.wrapperRva) + " (wrapper) -> " : "") + h.allocator : "") +
-            (h.use === "free" ? " (free)" : h.allocatorCalls > 1 ? " (" + h.allocatorCalls + " calls)" : "");
-        const wrapper = h.wrapperRva !== null ? h.address.add(h.wrapperRva - h.rva) : null;
-        return {
-            Address: h.address,
-            InstructionAddress: h.kind === "code" ? h.instructionAddress : null,
-            Section: h.section,
-            Kind: h.kind,
-            Instruction: h.instruction,
-            Allocator: h.allocator,
-            Use: h.use,
-            Wrapper: wrapper,
-            CallAddress: h.callAddress,
-            Moves: h.moves,
-            Symbol: named,
-            toString: () => text,
-        };
-    }
-    /** Hits shown per owner in the table; dx @$leaktag("Tag").Owners has them all. */
-    const HITS_SHOWN_PER_OWNER = 4;
-    /** One line per hit: module, confidence, and the hit as text; allocation sites first, then free sites, then the rest. */
-    function ownerTable(records, hitHeader, hitsPerOwner) {
-        const lines = [];
-        const rank = (h) => (h.Use === "allocation" ? 0 : h.Use === "free" ? 1 : 2);
-        for (const r of records) {
-            const shown = r.Hits.map((h, order) => ({ h, order })).sort((a, b) => rank(a.h) - rank(b.h) || a.order - b.order).slice(0, hitsPerOwner);
-            for (const s of shown)
-                lines.push({ module: r.Module, confidence: r.Confidence, hit: s.h });
-        }
-        return renderTable([
-            { header: "Module", value: (l) => l.module },
-            { header: "Confidence", value: (l) => l.confidence },
-            { header: hitHeader, value: (l) => l.hit.toString() },
-        ], lines, "  ");
-    }
-    function ownerRecord(module, confidence, hits, hitsNotKept) {
-        return {
-            Module: module,
-            Confidence: confidence,
-            Hits: hits,
-            /** Hits found but not in Hits (never an allocator call, short of a corrupt image). */
-            HitsNotKept: hitsNotKept,
-            toString: () => module + " (" + confidence + ", " + hits.length + " hit" + (hits.length === 1 ? "" : "s") + (hitsNotKept ? ", " + hitsNotKept + " more not kept" : "") + ")",
-        };
-    }
-
-    const pooltagsCommand = {
-        name: "pooltags",
-        takesNoArguments: true,
-        usage: "dx @$pooltags()",
-        summary: "Every pool tag: allocations, frees, outstanding and bytes, NonPaged and Paged",
-        resultNoun: ["tag", "tags"],
-        quietRepeats: true,
-        keepsResult: true,
-        help: {
-            arguments: [],
-            records: [
-                { name: "Tags", text: "every tag in use, by name: Tag, NonPagedAllocs, NonPagedFrees, NonPagedOutstanding, NonPagedBytes, PagedAllocs, PagedFrees, PagedOutstanding, PagedBytes, Description" },
-                { name: "Count, NonPagedBytes, PagedBytes", text: "how many tags, and their bytes in all" },
-            ],
-            examples: [
-                { command: "dx -g @$pooltags().Tags.OrderByDescending(t => t.NonPagedBytes).Take(10)", text: "the ten largest NonPaged tags as a grid" },
-                { command: 'dx @$pooltags().Tags.Where(t => t.Description.Contains("nt!io"))', text: "the I/O manager's tags" },
-            ],
-        },
-        run(ctx) {
-            if (!ctx.target.isKernel) {
-                ctx.out.line(messages.needsKernel("pooltags"));
-                return undefined;
-            }
-            // The answer leads (output conventions 1): what was read is said after it.
-            const details = new BufferedPrinter(ctx.out);
-            const read = readUsageOrSay(ctx.target, details);
-            if (!read) {
-                ctx.out.lines(details.buffer);
-                return undefined;
-            }
-            const { usage, descriptions } = read;
-            const nonPaged = usage.rows.reduce((n, u) => n + u.nonPagedBytes, 0);
-            const paged = usage.rows.reduce((n, u) => n + u.pagedBytes, 0);
-            ctx.out.line(plural(usage.rows.length, "tag") + " in use: " + sizeText(nonPaged) + " NonPaged, " + sizeText(paged) + " Paged.");
-            ctx.out.lines(details.buffer);
-            const tags = usage.rows
-                .slice()
-                .sort((a, b) => (a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0))
-                .map((u) => usageRecord(u, tagDescription(usage, descriptions, u.tag), usage.fromPoolused));
-            return {
-                Tags: tags,
-                Count: tags.length,
-                NonPagedBytes: nonPaged,
-                PagedBytes: paged,
-                toString: () => plural(tags.length, "tag") + ", " + sizeText(nonPaged) + " NonPaged, " + sizeText(paged) + " Paged",
-            };
-        },
-    };
-
-    // KUSER_SHARED_DATA: the page the kernel shares with every process at a fixed address. Its layout is part of the
-    // user-mode ABI (ntddk.h asserts each offset with C_ASSERT, and user-mode code reads it at fixed offsets), so it is
-    // read at these offsets on every build rather than from the symbols. Offsets checked against the _KUSER_SHARED_DATA
-    // of all 213 x64 builds in shared research isf/ (Windows 7 SP1 to Windows 11 21H2): InterruptTime +0x08,
-    // SystemTime +0x14 and NumberOfPhysicalPages +0x2E8 on all of them; BootId +0x2C4 from build 14393 on (absent on
-    // 7601 and 9600; 10240-10586 are not in the set, so BootId is not read before 14393).
-    /** KI_USER_SHARED_DATA: 0xFFFFF780`00000000 on x64, 0xFFDF0000 on x86 (wdm.h). */
-    const KUSER_SHARED_DATA_X64 = { high: 0xfffff780, low: 0 };
-    const KUSER_SHARED_DATA_X86 = 0xffdf0000;
-    const KUSER = {
-        /** KSYSTEM_TIME (LowPart, High1Time, High2Time): 100 ns since boot, sleep and hibernation included. */
-        InterruptTime: 0x08,
-        /** KSYSTEM_TIME: 100 ns since 1601-01-01 UTC, the target's wall clock. */
-        SystemTime: 0x14,
-        /** ULONG, incremented at each boot (the registry's BootId), build 14393 and later. */
-        BootId: 0x2c4,
-        BootIdFromBuild: 14393,
-        /** ULONG: physical pages the memory manager uses. */
-        NumberOfPhysicalPages: 0x2e8,
-        /** Bytes read from the start of the page to cover every field above (one read). */
-        bytesToRead: 0x2ec,
-    };
-
-    // Who a snapshot was taken of, in the target's own words: its clock, build, boot and machine (KUSER_SHARED_DATA),
-    // the dump file, and for a user-mode snapshot the process. Saved in every snapshot file's "target" block and
-    // compared when a file is read back on another target, so a delta between two machines or across a reboot says so.
-    /** 1601-01-01 to 1970-01-01 in milliseconds: SystemTime counts from 1601, JavaScript dates from 1970. */
-    const MS_1601_TO_1970 = 11644473600000;
-    const EARLIEST_MS = Date.UTC(2000, 0, 1);
-    const LATEST_MS = Date.UTC(2200, 0, 1);
-    /** The clock and boot fields of KUSER_SHARED_DATA from the bytes of its first KUSER.bytesToRead bytes. */
-    function decodeKuser(bytes, build) {
-        const time100ns = (at) => u32(bytes, at + 4) * 0x100000000 + u32(bytes, at);
-        const systemTimeMs = Math.round(time100ns(KUSER.SystemTime) / 1e4) - MS_1601_TO_1970;
-        const sinceBootMs = Math.round(time100ns(KUSER.InterruptTime) / 1e4);
-        const bootId = build !== null && build >= KUSER.BootIdFromBuild ? u32(bytes, KUSER.BootId) : null;
-        const pages = u32(bytes, KUSER.NumberOfPhysicalPages);
-        // A clock outside 2000-2200, or a boot after it, is a corrupt or unmapped page read as data: unknown, not a date.
-        const plausible = systemTimeMs >= EARLIEST_MS && systemTimeMs <= LATEST_MS;
-        const bootTimeMs = systemTimeMs - sinceBootMs;
-        return {
-            systemTimeMs: plausible ? systemTimeMs : null,
-            bootTimeMs: plausible && bootTimeMs >= EARLIEST_MS && bootTimeMs <= systemTimeMs ? bootTimeMs : null,
-            bootId,
-            physicalPages: pages > 0 ? pages : null,
-        };
-    }
-    /**
-     * The target's own facts: one read of KUSER_SHARED_DATA for its clock and boot, the build, the dump's name. The page
-     * is mapped at the same address in every process too (user mode reads it at 0x7FFE0000, the kernel at
-     * KI_USER_SHARED_DATA; wdm.h), so a user-mode caller passes the process and `userMode`.
-     */
-    function readTargetFacts(target, process = null, userMode = false) {
-        const base = userMode
-            ? new Address(0, 0x7ffe0000)
-            : target.pointerSize === 8 ? new Address(KUSER_SHARED_DATA_X64.high, KUSER_SHARED_DATA_X64.low) : new Address(0, KUSER_SHARED_DATA_X86);
-        const build = target.windowsBuild();
-        const bytes = target.memory.read(base, KUSER.bytesToRead, "KUSER_SHARED_DATA", false);
-        const kuser = bytes instanceof Unreadable ? { systemTimeMs: null, bootTimeMs: null, bootId: null, physicalPages: null } : decodeKuser(bytes, build);
-        const dumpFile = target.isDump ? target.dumpFileName() : null;
-        const facts = Object.assign({ kind: target.isDump ? "dump" : "live", dumpFile, windowsBuild: build, pointerSize: target.pointerSize }, kuser);
-        if (process)
-            facts.process = process;
-        return facts;
-    }
-    function isoTime(ms) {
-        if (ms === null || !isFinite(ms))
-            return null;
-        const d = new Date(ms);
-        return isNaN(d.getTime()) ? null : d.toISOString();
-    }
-    /** `2026-01-01 00:00:00 UTC`, as a person reads it. */
-    function readableTime(ms) {
-        const iso = isoTime(ms);
-        return iso === null ? "unknown" : iso.replace("T", " ").replace(/\.\d+Z$/, " UTC");
-    }
-    /** `dump C:\cases\a.dmp, Windows build 19045, 64-bit` (and `, process app.exe (PID 1234)` for one process). */
-    function describeTarget(t) {
-        const what = t.kind === "dump" ? "dump" + (t.dumpFile ? " " + t.dumpFile : " (file name not available)") : "live target";
-        const p = t.process;
-        const process = p ? ", process " + (p.image === null ? "(name unreadable)" : p.image) + (p.pid === null ? "" : " (PID " + p.pid + ")") : "";
-        return what + ", Windows build " + (t.windowsBuild === null ? "unknown" : t.windowsBuild) + ", " + t.pointerSize * 8 + "-bit" + process;
-    }
-    /** `booted 2025-12-31 19:00:00 UTC (SystemTime - InterruptTime), BootId 12, 4,194,304 physical pages`. */
-    function describeBoot(t) {
-        const parts = [];
-        parts.push("booted " + readableTime(t.bootTimeMs) + " (SystemTime - InterruptTime)");
-        parts.push(t.bootId === null ? "BootId not available" + (t.windowsBuild !== null && t.windowsBuild < KUSER.BootIdFromBuild ? " before build " + KUSER.BootIdFromBuild : "") : "BootId " + t.bootId);
-        if (t.physicalPages !== null)
-            parts.push(groupDigits(t.physicalPages) + " physical pages");
-        return parts.join(", ");
-    }
-    /** Boot times further apart than this are different boots (clock adjustments move SystemTime - InterruptTime by
-     *  seconds, not by a quarter of an hour). */
-    const BOOT_TIME_TOLERANCE_MS = 15 * 60 * 1000;
-    /** What makes the comparison of two targets' counters questionable: order in time, machine, boot, process. */
-    function compareFacts(then, now) {
-        const out = [];
-        if (then.systemTimeMs !== null && now.systemTimeMs !== null && then.systemTimeMs > now.systemTimeMs) {
-            out.push({ kind: "snapshotLater", thenMs: then.systemTimeMs, nowMs: now.systemTimeMs });
-        }
-        const machine = [];
-        if (then.pointerSize !== now.pointerSize)
-            machine.push((then.pointerSize * 8) + "-bit then, " + (now.pointerSize * 8) + "-bit now");
-        if (then.windowsBuild !== null && now.windowsBuild !== null && then.windowsBuild !== now.windowsBuild) {
-            machine.push("Windows build " + then.windowsBuild + " then, " + now.windowsBuild + " now (or Windows was updated in between)");
-        }
-        if (then.physicalPages !== null && now.physicalPages !== null && then.physicalPages !== now.physicalPages) {
-            machine.push(then.physicalPages + " physical pages then, " + now.physicalPages + " now");
-        }
-        if (machine.length)
-            out.push({ kind: "otherMachine", what: machine.join("; ") });
-        else {
-            const reboot = [];
-            if (then.bootId !== null && now.bootId !== null && then.bootId !== now.bootId)
-                reboot.push("BootId " + then.bootId + " then, " + now.bootId + " now");
-            if (then.bootTimeMs !== null && now.bootTimeMs !== null && Math.abs(then.bootTimeMs - now.bootTimeMs) > BOOT_TIME_TOLERANCE_MS) {
-                reboot.push("booted " + readableTime(then.bootTimeMs) + " then, " + readableTime(now.bootTimeMs) + " now");
-            }
-            if (reboot.length)
-                out.push({ kind: "reboot", what: reboot.join("; ") });
-        }
-        // A process ends with its heaps: another image or PID is another process, whatever its heaps look like.
-        const a = then.process;
-        const b = now.process;
-        if (a && b) {
-            const process = [];
-            if (a.image !== null && b.image !== null && a.image.toLowerCase() !== b.image.toLowerCase())
-                process.push(a.image + " then, " + b.image + " now");
-            if (a.pid !== null && b.pid !== null && a.pid !== b.pid)
-                process.push("PID " + a.pid + " then, " + b.pid + " now");
-            if (process.length)
-                out.push({ kind: "otherProcess", what: process.join("; ") });
-        }
-        return out;
-    }
-
-    // The file every leaktools snapshot is: JSON with a format name saying its kind, a version, who wrote it, the
-    // target's facts (target-facts.ts) and one row per line (so two snapshots diff line by line). The rows are the
-    // kind's own (pool tags: src/pool/snapshot.ts; heap allocations: the heap commands); this module knows only that
-    // there is a list of them. Pure: text in, records out; a file is hostile input like target memory.
-    /** Pool-tag snapshots of `dx @$leaks("save", path)`. */
-    const POOL_SNAPSHOT = {
-        format: "leaktools pool snapshot",
-        noun: "pool-tag snapshot",
-        reader: 'dx @$leaks("compare", "C:\\\\cases\\\\before.json")',
-        version: 1,
-        rowsField: "tags",
-        rowsBound: "a tag table can hold",
-    };
-    /** Heap snapshots of one process (`dx @$heapleaks("save", path)`). */
-    const HEAP_SNAPSHOT = {
-        format: "leaktools heap snapshot",
-        noun: "heap snapshot",
-        reader: 'dx @$heapleaks("compare", "C:\\\\cases\\\\before.json")',
-        version: 1,
-        rowsField: "rows",
-        rowsBound: "a heap snapshot keeps",
-    };
-    /** Every kind this build knows, so a file of one kind handed to another's reader names the right command. */
-    const SNAPSHOT_KINDS = [POOL_SNAPSHOT, HEAP_SNAPSHOT];
-    /**
-     * The format names leaktools writes, now and in later versions: "leaktools <words> snapshot". A file whose JSON
-     * begins with such a "format" field is ours, whatever its kind; only such a file may be replaced by a save.
-     */
-    const OUR_FORMAT = /^leaktools [a-z][a-z0-9 -]{0,40} snapshot$/;
-    /** The snapshot format named at the start of a file's text (its first "format" field), or null: not one of ours. */
-    function snapshotFormatOf(text) {
-        const m = /^\uFEFF?\s*\{\s*"format"\s*:\s*"([^"\\]{1,80})"/.exec(text);
-        return m && OUR_FORMAT.test(m[1]) ? m[1] : null;
-    }
-    /** JSON text of a value, ASCII only (the rest escaped), so an "Ascii" text writer keeps every byte. */
-    function jsonAscii(v) {
-        return JSON.stringify(v).replace(/[\u007f-\uffff]/g, (c) => "\\u" + ("000" + c.charCodeAt(0).toString(16)).slice(-4));
-    }
-    /**
-     * The file's text: the envelope, then `rows` (each the JSON text of one row object, written with jsonAscii) one per
-     * line under the kind's rows field. CR LF line ends, as Notepad and the debugger's own writer use.
-     */
-    function formatSnapshotFile(e, rows) {
-        const j = jsonAscii;
-        const t = e.target;
-        const lines = [
-            "{",
-            '  "format": ' + j(e.kind.format) + ",",
-            '  "version": ' + e.version + ",",
-            '  "writtenBy": ' + j(e.writtenBy) + ",",
-            '  "target": {',
-            '    "kind": ' + j(t.kind) + ",",
-            '    "dumpFile": ' + j(t.dumpFile) + ",",
-            '    "windowsBuild": ' + j(t.windowsBuild) + ",",
-            '    "pointerSize": ' + t.pointerSize + ",",
-            '    "systemTime": ' + j(isoTime(t.systemTimeMs)) + ",",
-            '    "bootTime": ' + j(isoTime(t.bootTimeMs)) + ",",
-            '    "bootId": ' + j(t.bootId) + ",",
-            '    "physicalPages": ' + j(t.physicalPages) + ",",
-        ];
-        if (t.process)
-            lines.push('    "process": {"image": ' + j(t.process.image) + ', "pid": ' + j(t.process.pid) + "},");
-        lines.push('    "computerName": null', "  },", '  "source": ' + j(e.source) + ",", "  " + j(e.kind.rowsField) + ": [");
-        rows.forEach((r, i) => lines.push("    " + r + (i < rows.length - 1 ? "," : "")));
-        lines.push("  ]", "}");
-        return lines.join("\r\n") + "\r\n";
-    }
-    /**
-     * Parses and checks a snapshot of `kind`; every field is checked. `checkRow` sees each entry of the rows list in
-     * order (an unknown value from the file) and returns the row or what is wrong with it; at most `maxRows` entries.
-     */
-    function parseSnapshotFile(text, kind, maxRows, checkRow) {
-        const trimmed = text.replace(/^\uFEFF/, "").trim();
-        if (trimmed === "")
-            return { problem: { kind: "empty" } };
-        let data;
-        try {
-            data = JSON.parse(trimmed);
-        }
-        catch (e) {
-            const detail = e && typeof e === "object" && "message" in e ? String(e.message) : String(e);
-            if (trimmed.charAt(0) === "{" && !/}$/.test(trimmed))
-                return { problem: { kind: "truncated", detail } };
-            if (trimmed.charAt(0) !== "{" && trimmed.charAt(0) !== "[")
-                return { problem: { kind: "notSnapshot", detail: "it is not JSON" } };
-            return { problem: { kind: "malformed", detail } };
-        }
-        if (!isObject(data) || data.format !== kind.format) {
-            const format = isObject(data) && typeof data.format === "string" && OUR_FORMAT.test(data.format) ? data.format : null;
-            if (format !== null)
-                return { problem: { kind: "otherKind", format, other: SNAPSHOT_KINDS.filter((k) => k.format === format)[0] || null } };
-            return { problem: { kind: "notSnapshot", detail: isObject(data) ? 'no "format": "' + kind.format + '" field' : "the JSON is not an object" } };
-        }
-        const version = data.version;
-        if (typeof version !== "number" || !isCount(version) || version < 1)
-            return { problem: { kind: "malformed", detail: '"version" is not a positive whole number' } };
-        if (version > kind.version)
-            return { problem: { kind: "newer", version, supported: kind.version } };
-        const bad = (detail) => ({ problem: { kind: "malformed", detail } });
-        const t = data.target;
-        if (!isObject(t))
-            return bad('"target" is missing');
-        if (t.kind !== "live" && t.kind !== "dump")
-            return bad('"target.kind" is neither "live" nor "dump"');
-        if (t.pointerSize !== 4 && t.pointerSize !== 8)
-            return bad('"target.pointerSize" is neither 4 nor 8');
-        const optionalString = (v) => v === null || v === undefined || typeof v === "string";
-        const optionalCount = (v) => v === null || v === undefined || isCount(v);
-        for (const f of ["dumpFile", "systemTime", "bootTime"])
-            if (!optionalString(t[f]))
-                return bad('"target.' + f + '" is not a string or null');
-        for (const f of ["windowsBuild", "bootId", "physicalPages"])
-            if (!optionalCount(t[f]))
-                return bad('"target.' + f + '" is not a whole number or null');
-        const time = (v) => {
-            if (v === null || v === undefined)
-                return null;
-            // ISO 8601 in UTC as toISOString writes it; Date.parse reads that form the same way on every engine.
-            if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/.test(v))
-                return "bad";
-            const ms = Date.parse(v);
-            return isNaN(ms) ? "bad" : ms;
-        };
-        const systemTimeMs = time(t.systemTime);
-        const bootTimeMs = time(t.bootTime);
-        if (systemTimeMs === "bad")
-            return bad('"target.systemTime" is not a UTC time like 2026-01-01T00:00:00.000Z');
-        if (bootTimeMs === "bad")
-            return bad('"target.bootTime" is not a UTC time like 2026-01-01T00:00:00.000Z');
-        let process = null;
-        if (t.process !== undefined && t.process !== null) {
-            const p = t.process;
-            if (!isObject(p) || !optionalString(p.image) || !optionalCount(p.pid))
-                return bad('"target.process" is not {"image": name or null, "pid": number or null}');
-            process = { image: typeof p.image === "string" ? printable(p.image, 260) : null, pid: isCount(p.pid) ? p.pid : null };
-        }
-        if (typeof data.source !== "string")
-            return bad('"source" is missing');
-        const entries = data[kind.rowsField];
-        if (!Array.isArray(entries))
-            return bad(JSON.stringify(kind.rowsField) + " is not a list");
-        if (entries.length > maxRows)
-            return bad(JSON.stringify(kind.rowsField) + " has " + entries.length + " entries, more than the " + maxRows + " " + kind.rowsBound);
-        const rows = [];
-        for (let i = 0; i < entries.length; i++) {
-            const checked = checkRow(entries[i], i);
-            if ("problem" in checked)
-                return bad(checked.problem);
-            rows.push(checked.row);
-        }
-        const target = {
-            kind: t.kind,
-            dumpFile: typeof t.dumpFile === "string" ? printable(t.dumpFile, 260) : null,
-            windowsBuild: isCount(t.windowsBuild) ? t.windowsBuild : null,
-            pointerSize: t.pointerSize,
-            systemTimeMs,
-            bootTimeMs,
-            bootId: isCount(t.bootId) ? t.bootId : null,
-            physicalPages: isCount(t.physicalPages) ? t.physicalPages : null,
-        };
-        if (process)
-            target.process = process;
-        return {
-            envelope: {
-                kind,
-                version,
-                writtenBy: typeof data.writtenBy === "string" ? printable(data.writtenBy, 64) : "",
-                source: printable(data.source, 64),
-                target,
-            },
-            rows,
-        };
-    }
-    /** Text from the file that the output shows: control characters become spaces, and it is cut at `max`. */
-    function printable(text, max) {
-        const flat = text.replace(/[\x00-\x1f\x7f]/g, " ");
-        return flat.length > max ? flat.slice(0, max - 3) + "..." : flat;
-    }
-    function isObject(v) {
-        return !!v && typeof v === "object" && !Array.isArray(v);
-    }
-    /** A whole number of 0 or more that a double holds exactly. */
-    function isCount(v) {
-        return typeof v === "number" && isFinite(v) && Math.floor(v) === v && v >= 0 && v <= 9007199254740991;
-    }
-
-    // Pool-tag snapshot files: `dx @$leaks("save", path)` writes one, `dx @$leaks("compare", path)` reads it back on
-    // another target (a later dump, or the same live target after a while). The file is a leaktools snapshot
-    // (src/snapshot/envelope.ts: format name, version, target facts) whose rows are tags, one per line (README,
-    // "Snapshot files"). Pure: text in, records out.
-    POOL_SNAPSHOT.format;
-    /** The format version this build writes and the newest it reads. */
-    const SNAPSHOT_VERSION = POOL_SNAPSHOT.version;
-    const TAG_FIELDS = ["nonPagedAllocs", "nonPagedFrees", "nonPagedBytes", "pagedAllocs", "pagedFrees", "pagedBytes"];
-    /** The file's text: the envelope and one line per tag. */
-    function formatSnapshot(s) {
-        const j = jsonAscii;
-        const rows = s.tags.map((u) => "{" + j("tag") + ": " + j(u.tag) + ", " + TAG_FIELDS.map((f) => j(f) + ": " + u[f]).join(", ") + "}");
-        return formatSnapshotFile({ kind: POOL_SNAPSHOT, version: s.version, writtenBy: s.writtenBy, target: s.target, source: s.source }, rows);
-    }
-    /** Parses and checks a pool-tag snapshot's text; every field is checked, a file is hostile input like target data. */
-    function parseSnapshot(text, maxTags) {
-        const seen = {};
-        const checkTag = (e, i) => {
-            // Tags are written as tagFromKey shows them: printable ASCII only (a control character would reach the output).
-            if (!isObject(e) || typeof e.tag !== "string" || !/^[\x20-\x7e]{1,4}$/.test(e.tag))
-                return { problem: "tag entry " + (i + 1) + ' has no "tag" of 1-4 printable characters' };
-            if (seen["$" + e.tag])
-                return { problem: "tag '" + e.tag + "' is listed twice" };
-            seen["$" + e.tag] = true;
-            const u = { tag: e.tag, key: 0, nonPagedAllocs: 0, nonPagedFrees: 0, nonPagedBytes: 0, pagedAllocs: 0, pagedFrees: 0, pagedBytes: 0 };
-            for (const f of TAG_FIELDS) {
-                const v = e[f];
-                if (!isCount(v))
-                    return { problem: "tag '" + e.tag + "': " + JSON.stringify(f) + " is not a whole number of 0 or more" };
-                u[f] = v;
-            }
-            return { row: u };
-        };
-        const parsed = parseSnapshotFile(text, POOL_SNAPSHOT, maxTags, checkTag);
-        if ("problem" in parsed)
-            return parsed;
-        const e = parsed.envelope;
-        return { snapshot: { version: e.version, writtenBy: e.writtenBy, target: e.target, source: e.source, tags: parsed.rows } };
-    }
-    const totalBytes = (u) => u.nonPagedBytes + u.pagedBytes;
-    const outstandingAllocs = (u) => outstanding(u.nonPagedAllocs, u.nonPagedFrees) + outstanding(u.pagedAllocs, u.pagedFrees);
-    /** Tags whose bytes (nonpaged + paged) grew from `then` to `now`, largest growth first; a new tag grew from 0. */
-    function tagGrowth(then, now) {
-        const before = {};
-        for (const u of then)
-            before["$" + u.tag] = u;
-        const present = {};
-        const grown = [];
-        let shrunk = 0;
-        for (const u of now) {
-            present["$" + u.tag] = true;
-            const b = before["$" + u.tag];
-            const bytesThen = b ? totalBytes(b) : 0;
-            const delta = totalBytes(u) - bytesThen;
-            if (delta < 0)
-                shrunk++;
-            if (delta <= 0)
-                continue;
-            grown.push({
-                tag: u.tag,
-                bytesThen,
-                bytesNow: totalBytes(u),
-                nonPagedDelta: u.nonPagedBytes - (b ? b.nonPagedBytes : 0),
-                pagedDelta: u.pagedBytes - (b ? b.pagedBytes : 0),
-                allocsDelta: outstandingAllocs(u) - (b ? outstandingAllocs(b) : 0),
-            });
-        }
-        const gone = then.filter((u) => !present["$" + u.tag] && totalBytes(u) > 0).length;
-        grown.sort((a, b) => b.bytesNow - b.bytesThen - (a.bytesNow - a.bytesThen) || (a.tag < b.tag ? -1 : 1));
-        return { grown, shrunk, gone };
-    }
-
-    // A file path typed inside dx quotes, checked before any file is touched: dx reads `\t`, `\n`, `\b`... in a string
-    // literal as escapes, so `"C:\temp\before.json"` arrives with a tab and a backspace. Pure; used by every command that
-    // takes a path (@$leaks save/compare, !pooltagfile, @$heapleaks).
-    function checkPath(value) {
-        if (typeof value !== "string" || value.trim() === "")
-            return { problem: "missing" };
-        const controls = value.match(/[\x00-\x1f\x7f]/g);
-        if (controls)
-            return { problem: "mangled", what: describeControls(controls), typed: typedPath(value) };
-        if (/[<>"|?*]/.test(value) || value.length > 32767)
-            return { problem: "invalid" };
-        if (/^[A-Za-z]:[^\\/]/.test(value))
-            return { problem: "driveRelative" };
-        return { path: value };
-    }
-    /** The escape a control character most likely came from (`\t` typed in `C:\temp`), for the message. */
-    const ESCAPES = { "\t": "t", "\n": "n", "\r": "r", "\0": "0", "\x07": "a", "\b": "b", "\f": "f", "\x0b": "v" };
-    /** The control characters of a mangled path, named once each (`a tab and a backspace`). */
-    function describeControls(found) {
-        // dx's C++ string literals also take \a \b \f \v (C:\temp\before.json arrives with a tab and a backspace).
-        const names = {
-            "\t": "a tab", "\n": "a line break", "\r": "a carriage return", "\0": "a NUL character",
-            "\x07": "an alert (bell) character", "\b": "a backspace", "\f": "a form feed", "\x0b": "a vertical tab",
-        };
-        const seen = [];
-        for (const c of found) {
-            const name = names[c] || "control character 0x" + c.charCodeAt(0).toString(16);
-            if (seen.indexOf(name) < 0)
-                seen.push(name);
-        }
-        return seen.join(" and ");
-    }
-    /** The path as it must be typed inside dx quotes: backslashes doubled, control characters back to their escape. */
-    function typedPath(path) {
-        let out = "";
-        for (const c of path) {
-            if (c === "\\")
-                out += "\\\\";
-            else if (ESCAPES[c] !== undefined)
-                out += "\\\\" + ESCAPES[c];
-            else if (c < " ")
-                out += "\\\\" + c.charCodeAt(0).toString(8); // an octal escape (`\1` in `C:\cases\1.json`)
-            else
-                out += c;
-        }
-        return out;
-    }
-    /**
-     * Names to offer instead of a file that must not be replaced, best first: the same name with `.json`, then
-     * `-2.json` ... `-9.json` (`C:\cases\after.dmp` -> `C:\cases\after.json`, `C:\cases\after-2.json`).
-     */
-    function alternativeNames(path) {
-        const slash = Math.max(path.lastIndexOf("\\"), path.lastIndexOf("/"));
-        const dot = path.lastIndexOf(".");
-        const stem = dot > slash + 1 ? path.slice(0, dot) : path;
-        const out = [];
-        if (stem + ".json" !== path)
-            out.push(stem + ".json");
-        for (let n = 2; n <= 9; n++)
-            out.push(stem + "-" + n + ".json");
-        return out;
-    }
-    /**
-     * The full path a path names, for messages about a file that is not there (a file that is there reports its own
-     * File.Path): `before.json` in `C:\Debuggers` is `C:\Debuggers\before.json`. Absolute and UNC paths are kept; `.`
-     * and `..` are left for Windows to resolve.
-     */
-    function resolvedPath(path, currentDirectory) {
-        if (currentDirectory === null || /^[A-Za-z]:[\\/]/.test(path) || /^[\\/]{2}/.test(path))
-            return path;
-        if (/^[\\/]/.test(path))
-            return currentDirectory.slice(0, 2) + path;
-        return currentDirectory.replace(/[\\/]+$/, "") + "\\" + path;
-    }
-
     // The header line the debugger prints before disassembly, `u <address> L1`:
     //   test!DriverEntry+0x33 [e:\driver\test\test.c @ 20]:
     // (real output, seed article 002). Without line information the bracket is absent; without any symbol the header
@@ -5369,17 +4381,21 @@ var __leaktools = (function (exports) {
             let build = null;
             if (this.isKernel) {
                 const at = this.symbolAddress("nt", "NtBuildNumber");
+                let unreadable = null;
                 if (at) {
                     const bytes = this.memory.read(at, 4, "nt!NtBuildNumber");
                     if (!(bytes instanceof Unreadable))
                         build = (bytes[0] | (bytes[1] << 8)) & 0xffff;
                     else
-                        this.problems.push(messages.buildUnreadable(bytes.describe(this.pointerSize)));
+                        unreadable = messages.buildUnreadable(bytes.describe(this.pointerSize));
                 }
                 // issue 21: a kernel triage dump lacks nt!NtBuildNumber's page, but keeps nt!NtBuildLab and the dump header
-                // (which `vertarget` prints); every command asking for the build gets it from there.
+                // (which `vertarget` prints); every command asking for the build gets it from there, and only when none of
+                // them answers is the unreadable NtBuildNumber worth telling (the layouts are then guessed).
                 if (build === null)
                     build = this.buildFromDumpText();
+                if (build === null && unreadable)
+                    this.problems.push(unreadable);
             }
             else {
                 const peb = this.pebAddress();
@@ -5782,10 +4798,409 @@ var __leaktools = (function (exports) {
         }
     }
 
+    // KUSER_SHARED_DATA: the page the kernel shares with every process at a fixed address. Its layout is part of the
+    // user-mode ABI (ntddk.h asserts each offset with C_ASSERT, and user-mode code reads it at fixed offsets), so it is
+    // read at these offsets on every build rather than from the symbols. Offsets checked against the _KUSER_SHARED_DATA
+    // of all 213 x64 builds in shared research isf/ (Windows 7 SP1 to Windows 11 21H2): InterruptTime +0x08,
+    // SystemTime +0x14 and NumberOfPhysicalPages +0x2E8 on all of them; BootId +0x2C4 from build 14393 on (absent on
+    // 7601 and 9600; 10240-10586 are not in the set, so BootId is not read before 14393).
+    /** KI_USER_SHARED_DATA: 0xFFFFF780`00000000 on x64, 0xFFDF0000 on x86 (wdm.h). */
+    const KUSER_SHARED_DATA_X64 = { high: 0xfffff780, low: 0 };
+    const KUSER_SHARED_DATA_X86 = 0xffdf0000;
+    const KUSER = {
+        /** KSYSTEM_TIME (LowPart, High1Time, High2Time): 100 ns since boot, sleep and hibernation included. */
+        InterruptTime: 0x08,
+        /** KSYSTEM_TIME: 100 ns since 1601-01-01 UTC, the target's wall clock. */
+        SystemTime: 0x14,
+        /** ULONG, incremented at each boot (the registry's BootId), build 14393 and later. */
+        BootId: 0x2c4,
+        BootIdFromBuild: 14393,
+        /** ULONG: physical pages the memory manager uses. */
+        NumberOfPhysicalPages: 0x2e8,
+        /** Bytes read from the start of the page to cover every field above (one read). */
+        bytesToRead: 0x2ec,
+    };
+
+    // Who a snapshot was taken of, in the target's own words: its clock, build, boot and machine (KUSER_SHARED_DATA),
+    // the dump file, and for a user-mode snapshot the process. Saved in every snapshot file's "target" block and
+    // compared when a file is read back on another target, so a delta between two machines or across a reboot says so.
+    /** 1601-01-01 to 1970-01-01 in milliseconds: SystemTime counts from 1601, JavaScript dates from 1970. */
+    const MS_1601_TO_1970 = 11644473600000;
+    const EARLIEST_MS = Date.UTC(2000, 0, 1);
+    const LATEST_MS = Date.UTC(2200, 0, 1);
+    /** The clock and boot fields of KUSER_SHARED_DATA from the bytes of its first KUSER.bytesToRead bytes. */
+    function decodeKuser(bytes, build) {
+        const time100ns = (at) => u32(bytes, at + 4) * 0x100000000 + u32(bytes, at);
+        const systemTimeMs = Math.round(time100ns(KUSER.SystemTime) / 1e4) - MS_1601_TO_1970;
+        const sinceBootMs = Math.round(time100ns(KUSER.InterruptTime) / 1e4);
+        const bootId = build !== null && build >= KUSER.BootIdFromBuild ? u32(bytes, KUSER.BootId) : null;
+        const pages = u32(bytes, KUSER.NumberOfPhysicalPages);
+        // A clock outside 2000-2200, or a boot after it, is a corrupt or unmapped page read as data: unknown, not a date.
+        const plausible = systemTimeMs >= EARLIEST_MS && systemTimeMs <= LATEST_MS;
+        const bootTimeMs = systemTimeMs - sinceBootMs;
+        return {
+            systemTimeMs: plausible ? systemTimeMs : null,
+            bootTimeMs: plausible && bootTimeMs >= EARLIEST_MS && bootTimeMs <= systemTimeMs ? bootTimeMs : null,
+            bootId,
+            physicalPages: pages > 0 ? pages : null,
+        };
+    }
+    /**
+     * The target's own facts: one read of KUSER_SHARED_DATA for its clock and boot, the build, the dump's name. The page
+     * is mapped at the same address in every process too (user mode reads it at 0x7FFE0000, the kernel at
+     * KI_USER_SHARED_DATA; wdm.h), so a user-mode caller passes the process and `userMode`.
+     */
+    function readTargetFacts(target, process = null, userMode = false) {
+        const base = userMode
+            ? new Address(0, 0x7ffe0000)
+            : target.pointerSize === 8 ? new Address(KUSER_SHARED_DATA_X64.high, KUSER_SHARED_DATA_X64.low) : new Address(0, KUSER_SHARED_DATA_X86);
+        const build = target.windowsBuild();
+        const bytes = target.memory.read(base, KUSER.bytesToRead, "KUSER_SHARED_DATA", false);
+        const kuser = bytes instanceof Unreadable ? { systemTimeMs: null, bootTimeMs: null, bootId: null, physicalPages: null } : decodeKuser(bytes, build);
+        const dumpFile = target.isDump ? target.dumpFileName() : null;
+        const facts = Object.assign({ kind: target.isDump ? "dump" : "live", dumpFile, windowsBuild: build, pointerSize: target.pointerSize }, kuser);
+        if (process)
+            facts.process = process;
+        return facts;
+    }
+    function isoTime(ms) {
+        if (ms === null || !isFinite(ms))
+            return null;
+        const d = new Date(ms);
+        return isNaN(d.getTime()) ? null : d.toISOString();
+    }
+    /** `2026-01-01 00:00:00 UTC`, as a person reads it. */
+    function readableTime(ms) {
+        const iso = isoTime(ms);
+        return iso === null ? "unknown" : iso.replace("T", " ").replace(/\.\d+Z$/, " UTC");
+    }
+    /** `dump C:\cases\a.dmp, Windows build 19045, 64-bit` (and `, process app.exe (PID 1234)` for one process). */
+    function describeTarget(t) {
+        const what = t.kind === "dump" ? "dump" + (t.dumpFile ? " " + t.dumpFile : " (file name not available)") : "live target";
+        const p = t.process;
+        const process = p ? ", process " + (p.image === null ? "(name unreadable)" : p.image) + (p.pid === null ? "" : " (PID " + p.pid + ")") : "";
+        return what + ", Windows build " + (t.windowsBuild === null ? "unknown" : t.windowsBuild) + ", " + t.pointerSize * 8 + "-bit" + process;
+    }
+    /** `booted 2025-12-31 19:00:00 UTC (SystemTime - InterruptTime), BootId 12, 4,194,304 physical pages`. */
+    function describeBoot(t) {
+        const parts = [];
+        parts.push("booted " + readableTime(t.bootTimeMs) + " (SystemTime - InterruptTime)");
+        parts.push(t.bootId === null ? "BootId not available" + (t.windowsBuild !== null && t.windowsBuild < KUSER.BootIdFromBuild ? " before build " + KUSER.BootIdFromBuild : "") : "BootId " + t.bootId);
+        if (t.physicalPages !== null)
+            parts.push(groupDigits(t.physicalPages) + " physical pages");
+        return parts.join(", ");
+    }
+    /** Boot times further apart than this are different boots (clock adjustments move SystemTime - InterruptTime by
+     *  seconds, not by a quarter of an hour). */
+    const BOOT_TIME_TOLERANCE_MS = 15 * 60 * 1000;
+    /** What makes the comparison of two targets' counters questionable: order in time, machine, boot, process. */
+    function compareFacts(then, now) {
+        const out = [];
+        if (then.systemTimeMs !== null && now.systemTimeMs !== null && then.systemTimeMs > now.systemTimeMs) {
+            out.push({ kind: "snapshotLater", thenMs: then.systemTimeMs, nowMs: now.systemTimeMs });
+        }
+        const machine = [];
+        if (then.pointerSize !== now.pointerSize)
+            machine.push((then.pointerSize * 8) + "-bit then, " + (now.pointerSize * 8) + "-bit now");
+        if (then.windowsBuild !== null && now.windowsBuild !== null && then.windowsBuild !== now.windowsBuild) {
+            machine.push("Windows build " + then.windowsBuild + " then, " + now.windowsBuild + " now (or Windows was updated in between)");
+        }
+        if (then.physicalPages !== null && now.physicalPages !== null && then.physicalPages !== now.physicalPages) {
+            machine.push(then.physicalPages + " physical pages then, " + now.physicalPages + " now");
+        }
+        if (machine.length)
+            out.push({ kind: "otherMachine", what: machine.join("; ") });
+        else {
+            const reboot = [];
+            if (then.bootId !== null && now.bootId !== null && then.bootId !== now.bootId)
+                reboot.push("BootId " + then.bootId + " then, " + now.bootId + " now");
+            if (then.bootTimeMs !== null && now.bootTimeMs !== null && Math.abs(then.bootTimeMs - now.bootTimeMs) > BOOT_TIME_TOLERANCE_MS) {
+                reboot.push("booted " + readableTime(then.bootTimeMs) + " then, " + readableTime(now.bootTimeMs) + " now");
+            }
+            if (reboot.length)
+                out.push({ kind: "reboot", what: reboot.join("; ") });
+        }
+        // A process ends with its heaps: another image or PID is another process, whatever its heaps look like.
+        const a = then.process;
+        const b = now.process;
+        if (a && b) {
+            const process = [];
+            if (a.image !== null && b.image !== null && a.image.toLowerCase() !== b.image.toLowerCase())
+                process.push(a.image + " then, " + b.image + " now");
+            if (a.pid !== null && b.pid !== null && a.pid !== b.pid)
+                process.push("PID " + a.pid + " then, " + b.pid + " now");
+            if (process.length)
+                out.push({ kind: "otherProcess", what: process.join("; ") });
+        }
+        return out;
+    }
+
+    // The file every leaktools snapshot is: JSON with a format name saying its kind, a version, who wrote it, the
+    // target's facts (target-facts.ts) and one row per line (so two snapshots diff line by line). The rows are the
+    // kind's own (pool tags: src/pool/snapshot.ts; heap allocations: the heap commands); this module knows only that
+    // there is a list of them. Pure: text in, records out; a file is hostile input like target memory.
+    /** Pool-tag snapshots of `dx @$leaks("save", path)`. */
+    const POOL_SNAPSHOT = {
+        format: "leaktools pool snapshot",
+        noun: "pool-tag snapshot",
+        reader: 'dx @$leaks("compare", "C:\\\\cases\\\\before.json")',
+        version: 1,
+        rowsField: "tags",
+        rowsBound: "a tag table can hold",
+    };
+    /** Heap snapshots of one process (`dx @$heapleaks("save", path)`). */
+    const HEAP_SNAPSHOT = {
+        format: "leaktools heap snapshot",
+        noun: "heap snapshot",
+        reader: 'dx @$heapleaks("compare", "C:\\\\cases\\\\before.json")',
+        version: 1,
+        rowsField: "rows",
+        rowsBound: "a heap snapshot keeps",
+    };
+    /** Every kind this build knows, so a file of one kind handed to another's reader names the right command. */
+    const SNAPSHOT_KINDS = [POOL_SNAPSHOT, HEAP_SNAPSHOT];
+    /**
+     * The format names leaktools writes, now and in later versions: "leaktools <words> snapshot". A file whose JSON
+     * begins with such a "format" field is ours, whatever its kind; only such a file may be replaced by a save.
+     */
+    const OUR_FORMAT = /^leaktools [a-z][a-z0-9 -]{0,40} snapshot$/;
+    /** The snapshot format named at the start of a file's text (its first "format" field), or null: not one of ours. */
+    function snapshotFormatOf(text) {
+        const m = /^\uFEFF?\s*\{\s*"format"\s*:\s*"([^"\\]{1,80})"/.exec(text);
+        return m && OUR_FORMAT.test(m[1]) ? m[1] : null;
+    }
+    /** JSON text of a value, ASCII only (the rest escaped), so an "Ascii" text writer keeps every byte. */
+    function jsonAscii(v) {
+        return JSON.stringify(v).replace(/[\u007f-\uffff]/g, (c) => "\\u" + ("000" + c.charCodeAt(0).toString(16)).slice(-4));
+    }
+    /**
+     * The file's text: the envelope, then `rows` (each the JSON text of one row object, written with jsonAscii) one per
+     * line under the kind's rows field. CR LF line ends, as Notepad and the debugger's own writer use.
+     */
+    function formatSnapshotFile(e, rows) {
+        const j = jsonAscii;
+        const t = e.target;
+        const lines = [
+            "{",
+            '  "format": ' + j(e.kind.format) + ",",
+            '  "version": ' + e.version + ",",
+            '  "writtenBy": ' + j(e.writtenBy) + ",",
+            '  "target": {',
+            '    "kind": ' + j(t.kind) + ",",
+            '    "dumpFile": ' + j(t.dumpFile) + ",",
+            '    "windowsBuild": ' + j(t.windowsBuild) + ",",
+            '    "pointerSize": ' + t.pointerSize + ",",
+            '    "systemTime": ' + j(isoTime(t.systemTimeMs)) + ",",
+            '    "bootTime": ' + j(isoTime(t.bootTimeMs)) + ",",
+            '    "bootId": ' + j(t.bootId) + ",",
+            '    "physicalPages": ' + j(t.physicalPages) + ",",
+        ];
+        if (t.process)
+            lines.push('    "process": {"image": ' + j(t.process.image) + ', "pid": ' + j(t.process.pid) + "},");
+        lines.push('    "computerName": null', "  },", '  "source": ' + j(e.source) + ",", "  " + j(e.kind.rowsField) + ": [");
+        rows.forEach((r, i) => lines.push("    " + r + (i < rows.length - 1 ? "," : "")));
+        lines.push("  ]", "}");
+        return lines.join("\r\n") + "\r\n";
+    }
+    /**
+     * Parses and checks a snapshot of `kind`; every field is checked. `checkRow` sees each entry of the rows list in
+     * order (an unknown value from the file) and returns the row or what is wrong with it; at most `maxRows` entries.
+     */
+    function parseSnapshotFile(text, kind, maxRows, checkRow) {
+        const trimmed = text.replace(/^\uFEFF/, "").trim();
+        if (trimmed === "")
+            return { problem: { kind: "empty" } };
+        let data;
+        try {
+            data = JSON.parse(trimmed);
+        }
+        catch (e) {
+            const detail = e && typeof e === "object" && "message" in e ? String(e.message) : String(e);
+            if (trimmed.charAt(0) === "{" && !/}$/.test(trimmed))
+                return { problem: { kind: "truncated", detail } };
+            if (trimmed.charAt(0) !== "{" && trimmed.charAt(0) !== "[")
+                return { problem: { kind: "notSnapshot", detail: "it is not JSON" } };
+            return { problem: { kind: "malformed", detail } };
+        }
+        if (!isObject(data) || data.format !== kind.format) {
+            const format = isObject(data) && typeof data.format === "string" && OUR_FORMAT.test(data.format) ? data.format : null;
+            if (format !== null)
+                return { problem: { kind: "otherKind", format, other: SNAPSHOT_KINDS.filter((k) => k.format === format)[0] || null } };
+            return { problem: { kind: "notSnapshot", detail: isObject(data) ? 'no "format": "' + kind.format + '" field' : "the JSON is not an object" } };
+        }
+        const version = data.version;
+        if (typeof version !== "number" || !isCount(version) || version < 1)
+            return { problem: { kind: "malformed", detail: '"version" is not a positive whole number' } };
+        if (version > kind.version)
+            return { problem: { kind: "newer", version, supported: kind.version } };
+        const bad = (detail) => ({ problem: { kind: "malformed", detail } });
+        const t = data.target;
+        if (!isObject(t))
+            return bad('"target" is missing');
+        if (t.kind !== "live" && t.kind !== "dump")
+            return bad('"target.kind" is neither "live" nor "dump"');
+        if (t.pointerSize !== 4 && t.pointerSize !== 8)
+            return bad('"target.pointerSize" is neither 4 nor 8');
+        const optionalString = (v) => v === null || v === undefined || typeof v === "string";
+        const optionalCount = (v) => v === null || v === undefined || isCount(v);
+        for (const f of ["dumpFile", "systemTime", "bootTime"])
+            if (!optionalString(t[f]))
+                return bad('"target.' + f + '" is not a string or null');
+        for (const f of ["windowsBuild", "bootId", "physicalPages"])
+            if (!optionalCount(t[f]))
+                return bad('"target.' + f + '" is not a whole number or null');
+        const time = (v) => {
+            if (v === null || v === undefined)
+                return null;
+            // ISO 8601 in UTC as toISOString writes it; Date.parse reads that form the same way on every engine.
+            if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/.test(v))
+                return "bad";
+            const ms = Date.parse(v);
+            return isNaN(ms) ? "bad" : ms;
+        };
+        const systemTimeMs = time(t.systemTime);
+        const bootTimeMs = time(t.bootTime);
+        if (systemTimeMs === "bad")
+            return bad('"target.systemTime" is not a UTC time like 2026-01-01T00:00:00.000Z');
+        if (bootTimeMs === "bad")
+            return bad('"target.bootTime" is not a UTC time like 2026-01-01T00:00:00.000Z');
+        let process = null;
+        if (t.process !== undefined && t.process !== null) {
+            const p = t.process;
+            if (!isObject(p) || !optionalString(p.image) || !optionalCount(p.pid))
+                return bad('"target.process" is not {"image": name or null, "pid": number or null}');
+            process = { image: typeof p.image === "string" ? printable(p.image, 260) : null, pid: isCount(p.pid) ? p.pid : null };
+        }
+        if (typeof data.source !== "string")
+            return bad('"source" is missing');
+        const entries = data[kind.rowsField];
+        if (!Array.isArray(entries))
+            return bad(JSON.stringify(kind.rowsField) + " is not a list");
+        if (entries.length > maxRows)
+            return bad(JSON.stringify(kind.rowsField) + " has " + entries.length + " entries, more than the " + maxRows + " " + kind.rowsBound);
+        const rows = [];
+        for (let i = 0; i < entries.length; i++) {
+            const checked = checkRow(entries[i], i);
+            if ("problem" in checked)
+                return bad(checked.problem);
+            rows.push(checked.row);
+        }
+        const target = {
+            kind: t.kind,
+            dumpFile: typeof t.dumpFile === "string" ? printable(t.dumpFile, 260) : null,
+            windowsBuild: isCount(t.windowsBuild) ? t.windowsBuild : null,
+            pointerSize: t.pointerSize,
+            systemTimeMs,
+            bootTimeMs,
+            bootId: isCount(t.bootId) ? t.bootId : null,
+            physicalPages: isCount(t.physicalPages) ? t.physicalPages : null,
+        };
+        if (process)
+            target.process = process;
+        return {
+            envelope: {
+                kind,
+                version,
+                writtenBy: typeof data.writtenBy === "string" ? printable(data.writtenBy, 64) : "",
+                source: printable(data.source, 64),
+                target,
+            },
+            rows,
+        };
+    }
+    /** Text from the file that the output shows: control characters become spaces, and it is cut at `max`. */
+    function printable(text, max) {
+        const flat = text.replace(/[\x00-\x1f\x7f]/g, " ");
+        return flat.length > max ? flat.slice(0, max - 3) + "..." : flat;
+    }
+    function isObject(v) {
+        return !!v && typeof v === "object" && !Array.isArray(v);
+    }
+    /** A whole number of 0 or more that a double holds exactly. */
+    function isCount(v) {
+        return typeof v === "number" && isFinite(v) && Math.floor(v) === v && v >= 0 && v <= 9007199254740991;
+    }
+
+    // A file path typed inside dx quotes, checked before any file is touched: dx reads `\t`, `\n`, `\b`... in a string
+    // literal as escapes, so `"C:\temp\before.json"` arrives with a tab and a backspace. Pure; used by every command that
+    // takes a path (@$leaks save/compare, !pooltagfile, @$heapleaks).
+    function checkPath(value) {
+        if (typeof value !== "string" || value.trim() === "")
+            return { problem: "missing" };
+        const controls = value.match(/[\x00-\x1f\x7f]/g);
+        if (controls)
+            return { problem: "mangled", what: describeControls(controls), typed: typedPath(value) };
+        if (/[<>"|?*]/.test(value) || value.length > 32767)
+            return { problem: "invalid" };
+        if (/^[A-Za-z]:[^\\/]/.test(value))
+            return { problem: "driveRelative" };
+        return { path: value };
+    }
+    /** The escape a control character most likely came from (`\t` typed in `C:\temp`), for the message. */
+    const ESCAPES = { "\t": "t", "\n": "n", "\r": "r", "\0": "0", "\x07": "a", "\b": "b", "\f": "f", "\x0b": "v" };
+    /** The control characters of a mangled path, named once each (`a tab and a backspace`). */
+    function describeControls(found) {
+        // dx's C++ string literals also take \a \b \f \v (C:\temp\before.json arrives with a tab and a backspace).
+        const names = {
+            "\t": "a tab", "\n": "a line break", "\r": "a carriage return", "\0": "a NUL character",
+            "\x07": "an alert (bell) character", "\b": "a backspace", "\f": "a form feed", "\x0b": "a vertical tab",
+        };
+        const seen = [];
+        for (const c of found) {
+            const name = names[c] || "control character 0x" + c.charCodeAt(0).toString(16);
+            if (seen.indexOf(name) < 0)
+                seen.push(name);
+        }
+        return seen.join(" and ");
+    }
+    /** The path as it must be typed inside dx quotes: backslashes doubled, control characters back to their escape. */
+    function typedPath(path) {
+        let out = "";
+        for (const c of path) {
+            if (c === "\\")
+                out += "\\\\";
+            else if (ESCAPES[c] !== undefined)
+                out += "\\\\" + ESCAPES[c];
+            else if (c < " ")
+                out += "\\\\" + c.charCodeAt(0).toString(8); // an octal escape (`\1` in `C:\cases\1.json`)
+            else
+                out += c;
+        }
+        return out;
+    }
+    /**
+     * Names to offer instead of a file that must not be replaced, best first: the same name with `.json`, then
+     * `-2.json` ... `-9.json` (`C:\cases\after.dmp` -> `C:\cases\after.json`, `C:\cases\after-2.json`).
+     */
+    function alternativeNames(path) {
+        const slash = Math.max(path.lastIndexOf("\\"), path.lastIndexOf("/"));
+        const dot = path.lastIndexOf(".");
+        const stem = dot > slash + 1 ? path.slice(0, dot) : path;
+        const out = [];
+        if (stem + ".json" !== path)
+            out.push(stem + ".json");
+        for (let n = 2; n <= 9; n++)
+            out.push(stem + "-" + n + ".json");
+        return out;
+    }
+    /**
+     * The full path a path names, for messages about a file that is not there (a file that is there reports its own
+     * File.Path): `before.json` in `C:\Debuggers` is `C:\Debuggers\before.json`. Absolute and UNC paths are kept; `.`
+     * and `..` are left for Windows to resolve.
+     */
+    function resolvedPath(path, currentDirectory) {
+        if (currentDirectory === null || /^[A-Za-z]:[\\/]/.test(path) || /^[\\/]{2}/.test(path))
+            return path;
+        if (/^[\\/]/.test(path))
+            return currentDirectory.slice(0, 2) + path;
+        return currentDirectory.replace(/[\\/]+$/, "") + "\\" + path;
+    }
+
     // Reading and writing snapshot files on the debugger's machine, with the rules every command that writes a file
     // follows: a save replaces only a file that is one of our snapshots (any kind, src/snapshot/envelope.ts), never a
     // dump or a notes file; a file is read in the encoding its byte-order mark says (an editor may have saved it as
-    // UTF-16); paths are reported as the full path they resolved to. The I/O is src/host/files.ts.
+    // UTF-16); paths are reported as the full path they resolved to. Other text files the user hands us (a pooltag.txt)
+    // are read by the same rules (readTextLines). The I/O is src/host/files.ts.
     /** Bytes read from an existing file to recognise its encoding and whether it is ours (the format field is in the
      *  first hundred bytes of every snapshot we write, whatever the encoding). */
     const HEAD_BYTES = 512;
@@ -5851,6 +5266,16 @@ var __leaktools = (function (exports) {
         return { kind: "text", text, fullPath: read.fullPath, encoding: decoding.name };
     }
     /**
+     * The lines of a text file the user hands us that is not a snapshot (a pooltag.txt), read by the same rules: in the
+     * encoding its byte-order mark says (UTF-8 with or without one, UTF-16 with one), at most `maxChars` characters.
+     */
+    function readTextLines(path, maxChars) {
+        const read = readSnapshotText(path, maxChars);
+        if (read.kind !== "text")
+            return read;
+        return { kind: "lines", lines: read.text.split("\n"), fullPath: read.fullPath, encoding: read.encoding };
+    }
+    /**
      * Writes a snapshot's text to `path`. A file already there is replaced only when it is one of our snapshots (of any
      * kind); anything else is left alone and the reason returned, with a free name to suggest.
      */
@@ -5898,6 +5323,668 @@ var __leaktools = (function (exports) {
             if (fileExists(name) === false)
                 return name;
         return null;
+    }
+
+    function readTagUsage(target) {
+        const tracker = readPoolTracker(target);
+        if (tracker.kind === "tracker") {
+            return {
+                rows: tracker.rows,
+                layout: tracker.layout,
+                notes: [
+                    (tracker.processorTables === 1
+                        ? "Read nt!PoolTrackTable (" + groupDigits(tracker.entriesPerTable) + " entries; no per-processor tables)"
+                        : "Summed nt!PoolTrackTable (" + groupDigits(tracker.entriesPerTable) + " entries) over " + groupDigits(tracker.processorTables) + " processor tables") +
+                        (tracker.expansionEntries ? " + " + groupDigits(tracker.expansionEntries) + " expansion entries" : "") + ".",
+                ],
+                problems: tracker.problems,
+                fromPoolused: false,
+                poolusedDescriptions: new Map(),
+                failure: null,
+            };
+        }
+        const out = target.executeCommand("!poolused", numberArg(2));
+        const parsed = out.error ? null : parsePoolused(out.lines);
+        const rows = parsed ? parsed.rows : [];
+        const descriptions = new Map();
+        for (const r of rows)
+            descriptions.set(r.usage.tag, r.description);
+        const problems = [];
+        if (parsed && parsed.unparsed.length)
+            problems.push(messages.poolusedUnparsed(parsed.unparsed.length, parsed.unparsed[0]));
+        return {
+            rows: rows.map((r) => r.usage),
+            layout: null,
+            notes: [messages.poolusedSource(tracker.reason, parsed && parsed.layout ? parsed.layout.columns + " (" + parsed.layout.meaning + ")" : null, parsed ? parsed.glued : false)],
+            problems,
+            fromPoolused: true,
+            poolusedDescriptions: descriptions,
+            failure: rows.length
+                ? null
+                : tracker.reason + (out.error ? "; !poolused 2 failed: " + out.error : parsed && parsed.problem ? "; !poolused 2: " + parsed.problem : "; !poolused 2 printed no rows"),
+        };
+    }
+    /** The debugger's pooltag.txt (first path that exists) merged with the user's file, which wins. */
+    function loadDescriptions(target) {
+        const descriptions = new TagDescriptions();
+        const files = [];
+        for (const path of debuggerPoolTagPaths(target)) {
+            const read = readTextLines(path, limits.maxTagFileChars);
+            if (read.kind === "lines") {
+                parsePoolTagFile(read.lines, descriptions);
+                files.push(path);
+                break;
+            }
+        }
+        if (sessionState.userPoolTagFile) {
+            const read = readTextLines(sessionState.userPoolTagFile, limits.maxTagFileChars);
+            if (read.kind === "lines") {
+                parsePoolTagFile(read.lines, descriptions);
+                files.push(sessionState.userPoolTagFile);
+            }
+        }
+        return { descriptions, files };
+    }
+    /**
+     * Where the running debugger's triage\pooltag.txt can be: next to the extensions `.chain` lists (the WinDbg app's
+     * folder carries its version, so no fixed path finds it), then the fixed Windows Kits places.
+     */
+    function debuggerPoolTagPaths(target) {
+        const chain = target.executeCommand(".chain");
+        const fromChain = chain.error ? [] : poolTagPathsFromChain(chain.lines);
+        const paths = fromChain.slice();
+        for (const p of TRIAGE_POOLTAG_PATHS)
+            if (!paths.some((q) => q.toLowerCase() === p.toLowerCase()))
+                paths.push(p);
+        return paths;
+    }
+
+    // Tag usage as the pool commands show it: read (src/pool/usage.ts), what was read said, and one record per tag.
+    // Shared by !leaktag, @$pooltags(), !poolallocs and @$leaks(); a command imports it here, never from another command.
+    /** Blocks still allocated: allocs minus frees from the tracker; !poolused's Allocs column is that count already. */
+    function outstandingOf(u, paged, fromPoolused) {
+        if (fromPoolused)
+            return paged ? u.pagedAllocs : u.nonPagedAllocs;
+        return paged ? outstanding(u.pagedAllocs, u.pagedFrees) : outstanding(u.nonPagedAllocs, u.nonPagedFrees);
+    }
+    function usageRecord(u, description, fromPoolused) {
+        const onlyOutstanding = new NotApplicable("!poolused shows outstanding allocations only");
+        const np = outstandingOf(u, false, fromPoolused);
+        const p = outstandingOf(u, true, fromPoolused);
+        return {
+            Tag: u.tag,
+            NonPagedAllocs: fromPoolused ? onlyOutstanding : u.nonPagedAllocs,
+            NonPagedFrees: fromPoolused ? onlyOutstanding : u.nonPagedFrees,
+            NonPagedOutstanding: np,
+            NonPagedBytes: u.nonPagedBytes,
+            PagedAllocs: fromPoolused ? onlyOutstanding : u.pagedAllocs,
+            PagedFrees: fromPoolused ? onlyOutstanding : u.pagedFrees,
+            PagedOutstanding: p,
+            PagedBytes: u.pagedBytes,
+            Description: description,
+            toString: () => "'" + u.tag + "': " + poolText(np, u.nonPagedBytes, p, u.pagedBytes),
+        };
+    }
+    /** "119 outstanding, 0x129800000 (4.65 GB) NonPaged", and the Paged half when there is one. */
+    function poolText(np, npBytes, p, pBytes) {
+        const parts = [];
+        if (np || npBytes || !(p || pBytes))
+            parts.push(groupDigits(np) + " outstanding, " + sizeText(npBytes) + " NonPaged");
+        if (p || pBytes)
+            parts.push(groupDigits(p) + " outstanding, " + sizeText(pBytes) + " Paged");
+        return parts.join("; ");
+    }
+    function tagDescription(usage, descriptions, tag) {
+        return describeTag(descriptions, tag) || usage.poolusedDescriptions.get(tag) || "";
+    }
+    /**
+     * The tags' usage, with what was read said (the short layout line once per session, then the tables read); null
+     * (and why) when neither tracker nor !poolused answered.
+     */
+    function readUsageSaying(target, out) {
+        const usage = readTagUsage(target);
+        if (usage.layout)
+            out.lines(layoutNote(usage.layout));
+        // Which tables were read: once per session (the layout line's rule), printed again when it changes.
+        for (const note of usage.notes)
+            out.lines(oncePerSession(note));
+        for (const problem of usage.problems)
+            out.line("  " + problem);
+        if (usage.failure) {
+            out.line(messages.tagUsageUnavailable(usage.failure));
+            return null;
+        }
+        return usage;
+    }
+    /** The tags' usage and descriptions, with what was read said; null (and why) when neither tracker nor !poolused answered. */
+    function readUsageOrSay(target, out) {
+        const usage = readUsageSaying(target, out);
+        if (!usage)
+            return null;
+        const { descriptions, files } = loadDescriptions(target);
+        if (files.length)
+            out.lines(oncePerSession("Descriptions: " + files.join(", ") + "."));
+        return { usage, descriptions };
+    }
+
+    // kd> !leaktag "Leak"
+    // Kernel pool leaks: with no argument, ranks pool tags by bytes in use; with a tag, shows its usage, its live big
+    // pool allocations and the loaded drivers whose code holds the tag (the allocator ranked first).
+    /** Rows of the no-argument ranking. */
+    const TOP_NONPAGED = 20;
+    const TOP_PAGED = 10;
+    /** Big allocations printed (all are returned). */
+    const BIG_ROWS_SHOWN = 5;
+    /** Code hits symbolized through `u <address> L1` (one debugger command each). */
+    const MAX_SYMBOLIZED = 16;
+    /** Image bytes above which the tag search prints progress every 10%. */
+    const LARGE_IMAGE_SEARCH = 16 * 1024 * 1024;
+    const leaktagCommand = {
+        name: "leaktag",
+        usage: '!leaktag ["Tag"]',
+        summary: "Rank pool tags by bytes; with a tag, its big allocations and the driver that owns it",
+        resultNoun: ["tag", "tags"],
+        quietRepeats: true,
+        keepsResult: true,
+        help: {
+            arguments: [{ name: '"Tag"', text: 'optional: a pool tag of 1-4 characters in quotes, ? and * as wildcards ("Leak", "Le*"); none ranks every tag' }],
+            records: [
+                { name: "Tags", text: "without a tag: the ranked tags: Tag, NonPagedAllocs, NonPagedFrees, NonPagedOutstanding, NonPagedBytes, PagedAllocs, PagedFrees, PagedOutstanding, PagedBytes, Description" },
+                { name: "Tag, Usage, Outstanding, Bytes", text: "with a tag: the tag, its Tags record and its totals" },
+                { name: "BigAllocations", text: "its live big-pool allocations: Address, Size, Pool" },
+                { name: "Owners", text: "the modules holding the tag's bytes, best first: Module, Confidence, Hits, HitsNotKept" },
+                { name: "Hits", text: "each place the bytes are: Address, InstructionAddress, Section, Kind, Instruction, Allocator, Use, Wrapper, CallAddress, Moves, Symbol" },
+                { name: "NotSearched", text: "image ranges not resident, so not searched: Module, Section, Address, Size, Reason" },
+            ],
+            examples: [
+                { command: "!leaktag", text: "the top 20 tags by NonPaged bytes and the top 10 by Paged bytes" },
+                { command: '!leaktag "Leak"', text: "one tag: its usage, big allocations and the driver that allocates it" },
+                { command: 'dx @$leaktag("Leak").Owners.Where(o => o.Confidence == "high").Select(o => o.Module)', text: "the allocating modules" },
+            ],
+        },
+        run(ctx, args) {
+            if (!ctx.target.isKernel) {
+                ctx.out.line(messages.needsKernel("leaktag"));
+                return undefined;
+            }
+            if (args.length === 0 || args[0] === undefined)
+                return rankTags(ctx);
+            const pattern = parseTagPattern(args[0]);
+            if (!pattern || args.length > 1) {
+                // A tag of digits typed without quotes (`!leaktag 2872`) arrives as a number, in the debugger's radix, so its
+                // digits cannot be echoed back reliably: say that quotes are needed.
+                const hint = typeof args[0] === "number" ? " (a tag made of digits needs quotes too)" : "";
+                ctx.out.line(messages.leaktagUsage(describeArg(args[0]) + hint));
+                return undefined;
+            }
+            return showTag(ctx, pattern);
+        },
+    };
+    function rankTags(ctx) {
+        // The answer leads (output conventions 1): what was read is said after it.
+        const details = new BufferedPrinter(ctx.out);
+        const read = readUsageOrSay(ctx.target, details);
+        if (!read) {
+            ctx.out.lines(details.buffer);
+            return undefined;
+        }
+        const { usage, descriptions } = read;
+        const fromPoolused = usage.fromPoolused;
+        const record = (u) => usageRecord(u, tagDescription(usage, descriptions, u.tag), fromPoolused);
+        const byNonPaged = usage.rows.filter((u) => u.nonPagedBytes > 0).sort((a, b) => b.nonPagedBytes - a.nonPagedBytes).slice(0, TOP_NONPAGED);
+        const byPaged = usage.rows.filter((u) => u.pagedBytes > 0).sort((a, b) => b.pagedBytes - a.pagedBytes).slice(0, TOP_PAGED);
+        const top = (u, paged) => u ? "'" + u.tag + "' " + sizeText(paged ? u.pagedBytes : u.nonPagedBytes) + " in " + plural(outstandingOf(u, paged, fromPoolused), "allocation") : "none";
+        ctx.out.line(plural(usage.rows.length, "tag") + " in use. Most NonPaged: " + top(byNonPaged[0], false) + ". Most Paged: " + top(byPaged[0], true) + ".");
+        ctx.out.lines(details.buffer);
+        const table = (rows, paged) => renderTable([
+            { header: "Tag", value: (u) => "'" + u.tag + "'" },
+            { header: "Outstanding", align: "right", value: (u) => groupDigits(outstandingOf(u, paged, fromPoolused)) },
+            { header: "Bytes", align: "right", value: (u) => sizeText(paged ? u.pagedBytes : u.nonPagedBytes) },
+            { header: "Description", value: (u) => shortText$1(tagDescription(usage, descriptions, u.tag), 48) },
+        ], rows, "  ");
+        ctx.out.line("");
+        ctx.out.line("Top " + TOP_NONPAGED + " tags by NonPaged bytes:");
+        ctx.out.lines(byNonPaged.length ? table(byNonPaged, false) : ["  No tag holds NonPaged pool."]);
+        ctx.out.line("");
+        ctx.out.line("Top " + TOP_PAGED + " tags by Paged bytes:");
+        ctx.out.lines(byPaged.length ? table(byPaged, true) : ["  No tag holds Paged pool."]);
+        const steps = [];
+        const first = byNonPaged[0] || byPaged[0];
+        // A tag read from the target is shown in a command only when it is four printable characters without a quote.
+        if (first && /^[\x21-\x7e ]{1,4}$/.test(first.tag) && first.tag.indexOf('"') < 0 && first.tag.indexOf("\\") < 0) {
+            steps.push({ command: '!leaktag "' + first.tag.replace(/ +$/, "") + '"', why: "the driver that allocates the largest tag, and its big allocations" });
+        }
+        if (ctx.target.isDump)
+            steps.push({ command: 'dx @$leaks("save", "C:\\\\cases\\\\before.json")', why: "keep these figures to compare a later dump with" });
+        else
+            steps.push({ command: "dx @$leaks()", why: "a baseline now; again after g and a break-in, the tags that grew" });
+        ctx.out.line("");
+        ctx.out.lines(nextBlock(steps));
+        const seen = new Set();
+        const records = [];
+        for (const u of byNonPaged.concat(byPaged)) {
+            if (seen.has(u.tag))
+                continue;
+            seen.add(u.tag);
+            records.push(record(u));
+        }
+        return { Tags: records, Count: usage.rows.length, toString: () => plural(usage.rows.length, "tag") + " in use; " + records.length + " ranked" };
+    }
+    function shortText$1(text, max) {
+        return text.length > max ? text.slice(0, max - 3) + "..." : text;
+    }
+    function showTag(ctx, pattern) {
+        const target = ctx.target;
+        // The answer leads (output conventions 1): everything read on the way is kept and printed after it.
+        const out = new BufferedPrinter(ctx.out);
+        const dctx = { target, out };
+        const read = readUsageOrSay(target, out);
+        const usage = read ? read.usage : null;
+        const descriptions = read ? read.descriptions : new TagDescriptions();
+        const matching = usage ? usage.rows.filter((u) => pattern.matches(u.tag)).sort((a, b) => b.nonPagedBytes + b.pagedBytes - (a.nonPagedBytes + a.pagedBytes)) : [];
+        const fromPoolused = usage ? usage.fromPoolused : false;
+        if (pattern.hasWildcards && matching.length !== 1) {
+            ctx.out.line(messages.wildcardOwners(matching.length, matching.length ? "'" + matching[0].tag + "': " + poolText(outstandingOf(matching[0], false, fromPoolused), matching[0].nonPagedBytes, outstandingOf(matching[0], true, fromPoolused), matching[0].pagedBytes) : null));
+            ctx.out.lines(out.buffer);
+            ctx.out.line("");
+            ctx.out.lines(usageTable(matching, fromPoolused));
+            // The largest match's own !leaktag, typed as it must be (a tag that cannot go inside dx quotes is not offered).
+            const typable = matching.filter((u) => /^[\x21-\x7e ]{1,4}$/.test(u.tag) && u.tag.indexOf('"') < 0 && u.tag.indexOf("\\") < 0);
+            if (typable.length)
+                ctx.out.lines(nextBlock([{ command: '!leaktag "' + typable[0].tag.replace(/ +$/, "") + '"', why: "the largest of them: its big allocations and the driver that allocates it" }]));
+            const records = matching.map((u) => usageRecord(u, usage ? tagDescription(usage, descriptions, u.tag) : "", fromPoolused));
+            return { Tags: records, Count: records.length, toString: () => plural(records.length, "tag") + " match '" + pattern.text + "'" };
+        }
+        const tag = pattern.hasWildcards ? matching[0].tag : pattern.text;
+        const row = pattern.hasWildcards ? matching[0] : matching.find((u) => u.tag === tag) || null;
+        if (!row && usage)
+            out.line(messages.tagNotTracked(tag));
+        const description = usage ? tagDescription(usage, descriptions, tag) : "";
+        if (description)
+            out.line("Description: " + description);
+        if (isUntaggedTag(tag))
+            out.line(messages.untaggedTag(tag));
+        // Big pool allocations (>= a page) of this tag.
+        const exact = parseTagPattern(tag);
+        const big = readBigPages(target, exact);
+        let bigRecords = [];
+        out.line("");
+        if (big.kind === "bigPagesMissing") {
+            out.line("Big pool allocations: not available (" + big.reason + ").");
+        }
+        else {
+            const total = big.allocations.reduce((n, a) => n + a.size, 0);
+            out.line("Big pool allocations (nt!PoolBigPageTable, " + groupDigits(big.entries) + " entries): " + groupDigits(big.allocations.length) + " live, " + sizeText(total) + ".");
+            out.lines(layoutNote(big.layout));
+            for (const p of big.problems)
+                out.line("  " + p);
+            if (big.allocations.length) {
+                out.lines(renderTable([
+                    { header: "Address", value: (a) => target.formatAddress(a.address) },
+                    { header: "Size", align: "right", value: (a) => sizeText(a.size) },
+                    { header: "Pool", value: (a) => poolName(a.paged) },
+                ], big.allocations.slice(0, BIG_ROWS_SHOWN), "  "));
+                if (big.allocations.length > BIG_ROWS_SHOWN)
+                    out.line("  ... " + groupDigits(big.allocations.length - BIG_ROWS_SHOWN) + " more (dx @$leaktag(\"" + tag.trim() + "\").BigAllocations)");
+            }
+            bigRecords = big.allocations.map((a) => ({
+                Address: a.address,
+                Size: a.size,
+                Pool: poolName(a.paged),
+                toString: () => target.formatAddress(a.address) + " " + sizeText(a.size) + " " + poolName(a.paged),
+            }));
+        }
+        const owners = isUntaggedTag(tag) ? untaggedOwners(dctx) : searchOwners(dctx, tag);
+        // The answer: the tag's outstanding blocks and bytes, and who allocates it.
+        const np = row ? outstandingOf(row, false, fromPoolused) : 0;
+        const p = row ? outstandingOf(row, true, fromPoolused) : 0;
+        const usageText = row ? poolText(np, row.nonPagedBytes, p, row.pagedBytes) : usage ? "not in the pool tag tables" : "usage unknown";
+        const who = owners.verdict
+            ? owners.verdict
+            : owners.records.length
+                ? "no module passes it to an allocator; the likeliest holder: " + owners.records[0].Module + " (" + owners.records[0].Confidence + " confidence)"
+                : isUntaggedTag(tag) ? "no loaded module imports ExAllocatePool" : "no loaded module holds its bytes";
+        ctx.out.line("'" + tag + "': " + usageText + "; " + who + ".");
+        ctx.out.lines(out.buffer);
+        const steps = [];
+        const outstandingTotal = np + p;
+        // Big pages hold only blocks of a page or more: when they do not account for the outstanding count, the rest are
+        // small blocks, which !poolallocs walks.
+        if (!isUntaggedTag(tag) && outstandingTotal > bigRecords.length) {
+            steps.push({
+                command: '!poolallocs "' + tag.trim() + '"',
+                why: "every live block: big pages hold " + groupDigits(bigRecords.length) + " of the " + groupDigits(outstandingTotal) + " outstanding",
+            });
+        }
+        for (const step of owners.next)
+            steps.push(step);
+        ctx.out.line("");
+        ctx.out.lines(nextBlock(steps));
+        const bytes = row ? row.nonPagedBytes + row.pagedBytes : 0;
+        return {
+            Tag: tag,
+            Usage: row ? usageRecord(row, description, fromPoolused) : null,
+            Outstanding: outstandingTotal,
+            Bytes: bytes,
+            BigAllocations: bigRecords,
+            Owners: owners.records,
+            NotSearched: owners.notSearched,
+            toString: () => "'" + tag + "': " + sizeText(bytes) + (owners.records.length ? ", owner " + owners.records[0].Module : ""),
+        };
+    }
+    function poolName(paged) {
+        return paged ? "Paged" : "NonPaged";
+    }
+    /** The drivers whose images hold the tag's bytes, best first (the seed 000 author's `s -a` over every driver). */
+    function searchOwners(ctx, tag) {
+        const target = ctx.target;
+        // Over KDNET reads run at ~8 MB/s: 16 MB of images is a couple of seconds, worth 10% steps.
+        let progress = null;
+        let verdict = null;
+        const next = [];
+        const search = findTagOwners(target, tagBytes(tag), (done, total) => {
+            if (!progress)
+                progress = new Progress(ctx.out, "Searching images for '" + tag + "'", total, total >= LARGE_IMAGE_SEARCH, bytesOf);
+            progress.update(done);
+        });
+        ctx.out.line("");
+        ctx.out.line(messages.ownersHeader(search.modulesSearched, sizeText(search.bytesSearched)));
+        let symbolized = 0;
+        const ownerRecords = search.owners.map((owner) => {
+            const hits = owner.hits.map((h) => {
+                let symbol = null;
+                if (h.kind === "code" && owner.confidence !== "low" && symbolized < MAX_SYMBOLIZED) {
+                    symbolized++;
+                    symbol = target.symbolize(h.instructionAddress).symbol;
+                }
+                return hitRecord(target, owner.module.name, h, symbol);
+            });
+            return { owner, hits };
+        });
+        const records = ownerRecords.map((o) => ownerRecord(o.owner.module.name, o.owner.confidence, o.hits, o.owner.hitsNotKept));
+        if (search.owners.length === 0)
+            ctx.out.line(messages.noOwners(tag));
+        else {
+            ctx.out.lines(ownerTable(records, "Hit", HITS_SHOWN_PER_OWNER));
+            for (const o of search.owners)
+                for (const problem of o.problems)
+                    ctx.out.line("  " + o.module.name + ": " + problem);
+            for (const o of search.owners)
+                if (o.hitsNotKept > 0)
+                    ctx.out.line("  " + messages.ownerHitsNotKept(o.module.name, o.hitsNotKept, o.allocationsNotKept, tag));
+            const best = search.owners[0];
+            if (best.confidence === "high" && (search.owners.length === 1 || search.owners[1].confidence !== "high")) {
+                const calls = best.hits.reduce((n, h) => n + h.allocatorCalls, 0);
+                const first = best.hits.filter(isAllocation)[0];
+                const firstRecord = ownerRecords[0].hits[best.hits.indexOf(first)];
+                verdict = best.module.fileName + " allocates it (" + (firstRecord && firstRecord.Symbol ? firstRecord.Symbol : best.module.name + "+" + hex$2(first.rva - (first.address.distanceFrom(first.instructionAddress) || 0))) + (calls > 1 ? ", " + plural(calls, "allocator call") : "") + ")";
+                // Commands to copy: the first allocation site disassembled, and the module's version and timestamp. Built
+                // from addresses only: a module name read from the target never reaches a command line.
+                const site = target.formatAddress(first.instructionAddress);
+                next.push({ command: "u " + site + " L5", why: "the allocation site: the tag loaded, then the call" });
+                next.push({ command: "lm v a " + site, why: best.module.fileName + "'s path, version and timestamp" });
+            }
+            else if (search.owners.length > 1 && search.owners[1].confidence === "high") {
+                verdict = plural(search.owners.filter((o) => o.confidence === "high").length, "module") + " pass it to an allocator: " +
+                    search.owners.filter((o) => o.confidence === "high").map((o) => o.module.fileName).join(", ");
+            }
+        }
+        if (search.notSearched.length) {
+            ctx.out.line(messages.notSearched(search.notSearched.length));
+            for (const n of search.notSearched.slice(0, 20)) {
+                ctx.out.line("  " + n.module + " " + n.section + " " + target.formatAddress(n.start) + ", " + sizeText(n.size) + ": " + n.reason);
+            }
+            if (search.notSearched.length > 20)
+                ctx.out.line("  ... " + (search.notSearched.length - 20) + " more");
+        }
+        return {
+            records,
+            verdict,
+            next,
+            notSearched: search.notSearched.map((n) => ({
+                Module: n.module,
+                Section: n.section,
+                Address: n.start,
+                Size: n.size,
+                Reason: n.reason,
+                toString: () => n.module + " " + n.section + ": " + n.reason,
+            })),
+        };
+    }
+    /**
+     * Tag `None`: ExAllocatePool writes it itself, so no driver image holds those bytes as its tag (ntoskrnl's own code
+     * does, which would point at the kernel). The owners are the modules that import ExAllocatePool, found by name or
+     * by IAT value as !findimporter finds them; searching every image for the bytes would cost the whole image search
+     * over KDNET for nothing.
+     */
+    function untaggedOwners(ctx) {
+        const target = ctx.target;
+        const result = findImporters(target, "nt!ExAllocatePool");
+        ctx.out.line("");
+        if ("kind" in result) {
+            ctx.out.line(messages.untaggedImportersUnknown());
+            return { records: [], verdict: null, next: [{ command: '!findimporter "ExAllocatePool"', why: "its importers, once nt's symbols are loaded" }], notSearched: [] };
+        }
+        const modules = [];
+        for (const m of result.matches)
+            if (modules.indexOf(m.Module) < 0)
+                modules.push(m.Module);
+        // One importer is the allocator; with several, any of them may be.
+        const confidence = modules.length === 1 ? "high" : "medium";
+        const records = modules.map((module) => {
+            const hits = result.matches
+                .filter((m) => m.Module === module)
+                .map((m) => {
+                const text = target.formatAddress(m.IatAddress) + " " + module + " IAT slot of " + m.ImportedFrom + "!" + (m.Function || "ExAllocatePool") + " (matched by " + m.MatchedBy + ")";
+                return { Address: m.IatAddress, InstructionAddress: null, Section: "IAT", Kind: "import", Instruction: null, Allocator: "ExAllocatePool", Use: "allocation", Wrapper: null, CallAddress: null, Moves: [], Symbol: module + " IAT slot", toString: () => text };
+            });
+            return ownerRecord(module, confidence, hits, 0);
+        });
+        ctx.out.line(messages.untaggedOwnersHeader(modules.length));
+        if (records.length)
+            ctx.out.lines(ownerTable(records, "Import", Infinity));
+        // Built from an address only: a module name read from the target never reaches a command line.
+        const next = [];
+        if (records.length)
+            next.push({ command: "lm v a " + target.formatAddress(result.matches[0].ModuleBase), why: "the first importer's path, version and timestamp" });
+        next.push({ command: '!findimporter "ExAllocatePool"', why: "every importer with its range and IAT slot" });
+        const verdict = modules.length === 0 ? null : modules.length === 1 ? modules[0] + " imports ExAllocatePool, so allocates it" : plural(modules.length, "module") + " import ExAllocatePool: " + modules.slice(0, 5).join(", ");
+        return { records, verdict, next, notSearched: [] };
+    }
+    function usageTable(rows, fromPoolused) {
+        return renderTable([
+            { header: "Tag", value: (u) => "'" + u.tag + "'" },
+            { header: "NonPaged outstanding", align: "right", value: (u) => groupDigits(outstandingOf(u, false, fromPoolused)) },
+            { header: "NonPaged bytes", align: "right", value: (u) => sizeText(u.nonPagedBytes) },
+            { header: "Paged outstanding", align: "right", value: (u) => groupDigits(outstandingOf(u, true, fromPoolused)) },
+            { header: "Paged bytes", align: "right", value: (u) => sizeText(u.pagedBytes) },
+        ], rows, "  ");
+    }
+    function hitRecord(target, module, h, symbol) {
+        // A code hit is shown at its instruction (where u and lm point), a data hit at its bytes.
+        const at = h.kind === "code" ? h.instructionAddress : h.address;
+        const rva = h.rva - (h.address.distanceFrom(at) || 0);
+        const named = symbol || module + "+" + hex$2(rva);
+        const text = target.formatAddress(at) + " " + named + " (" + h.section + ") " + h.kind +
+            (h.instruction ? " (" + h.instruction + ")" : "") +
+            (h.moves.length ? " -> " + h.moves.join(" -> ") : "") +
+            (h.allocator ? " -> call " + (h.wrapperRva !== null ? module + "+" + hex$2(h.wrapperRva) + " (wrapper) -> " : "") + h.allocator : "") +
+            (h.use === "free" ? " (free)" : h.allocatorCalls > 1 ? " (" + h.allocatorCalls + " calls)" : "");
+        const wrapper = h.wrapperRva !== null ? h.address.add(h.wrapperRva - h.rva) : null;
+        return {
+            Address: h.address,
+            InstructionAddress: h.kind === "code" ? h.instructionAddress : null,
+            Section: h.section,
+            Kind: h.kind,
+            Instruction: h.instruction,
+            Allocator: h.allocator,
+            Use: h.use,
+            Wrapper: wrapper,
+            CallAddress: h.callAddress,
+            Moves: h.moves,
+            Symbol: named,
+            toString: () => text,
+        };
+    }
+    /** Hits shown per owner in the table; dx @$leaktag("Tag").Owners has them all. */
+    const HITS_SHOWN_PER_OWNER = 4;
+    /** One line per hit: module, confidence, and the hit as text; allocation sites first, then free sites, then the rest. */
+    function ownerTable(records, hitHeader, hitsPerOwner) {
+        const lines = [];
+        const rank = (h) => (h.Use === "allocation" ? 0 : h.Use === "free" ? 1 : 2);
+        for (const r of records) {
+            const shown = r.Hits.map((h, order) => ({ h, order })).sort((a, b) => rank(a.h) - rank(b.h) || a.order - b.order).slice(0, hitsPerOwner);
+            for (const s of shown)
+                lines.push({ module: r.Module, confidence: r.Confidence, hit: s.h });
+        }
+        return renderTable([
+            { header: "Module", value: (l) => l.module },
+            { header: "Confidence", value: (l) => l.confidence },
+            { header: hitHeader, value: (l) => l.hit.toString() },
+        ], lines, "  ");
+    }
+    function ownerRecord(module, confidence, hits, hitsNotKept) {
+        return {
+            Module: module,
+            Confidence: confidence,
+            Hits: hits,
+            /** Hits found but not in Hits (never an allocator call, short of a corrupt image). */
+            HitsNotKept: hitsNotKept,
+            toString: () => module + " (" + confidence + ", " + hits.length + " hit" + (hits.length === 1 ? "" : "s") + (hitsNotKept ? ", " + hitsNotKept + " more not kept" : "") + ")",
+        };
+    }
+
+    const pooltagsCommand = {
+        name: "pooltags",
+        takesNoArguments: true,
+        usage: "dx @$pooltags()",
+        summary: "Every pool tag: allocations, frees, outstanding and bytes, NonPaged and Paged",
+        resultNoun: ["tag", "tags"],
+        quietRepeats: true,
+        keepsResult: true,
+        help: {
+            arguments: [],
+            records: [
+                { name: "Tags", text: "every tag in use, by name: Tag, NonPagedAllocs, NonPagedFrees, NonPagedOutstanding, NonPagedBytes, PagedAllocs, PagedFrees, PagedOutstanding, PagedBytes, Description" },
+                { name: "Count, NonPagedBytes, PagedBytes", text: "how many tags, and their bytes in all" },
+            ],
+            examples: [
+                { command: "dx -g @$pooltags().Tags.OrderByDescending(t => t.NonPagedBytes).Take(10)", text: "the ten largest NonPaged tags as a grid" },
+                { command: 'dx @$pooltags().Tags.Where(t => t.Description.Contains("nt!io"))', text: "the I/O manager's tags" },
+            ],
+        },
+        run(ctx) {
+            if (!ctx.target.isKernel) {
+                ctx.out.line(messages.needsKernel("pooltags"));
+                return undefined;
+            }
+            // The answer leads (output conventions 1): what was read is said after it.
+            const details = new BufferedPrinter(ctx.out);
+            const read = readUsageOrSay(ctx.target, details);
+            if (!read) {
+                ctx.out.lines(details.buffer);
+                return undefined;
+            }
+            const { usage, descriptions } = read;
+            const nonPaged = usage.rows.reduce((n, u) => n + u.nonPagedBytes, 0);
+            const paged = usage.rows.reduce((n, u) => n + u.pagedBytes, 0);
+            ctx.out.line(plural(usage.rows.length, "tag") + " in use: " + sizeText(nonPaged) + " NonPaged, " + sizeText(paged) + " Paged.");
+            ctx.out.lines(details.buffer);
+            // Follow-ups with this target's values (output conventions 1): the largest tag by bytes, only when its name can
+            // be typed inside dx quotes as it is.
+            const largest = usage.rows.slice().sort((a, b) => b.nonPagedBytes + b.pagedBytes - (a.nonPagedBytes + a.pagedBytes))[0];
+            const steps = [];
+            if (largest && /^[\x21-\x7e ]{1,4}$/.test(largest.tag) && largest.tag.indexOf('"') < 0 && largest.tag.indexOf("\\") < 0) {
+                steps.push({ command: '!leaktag "' + largest.tag.replace(/ +$/, "") + '"', why: "the driver that allocates the largest tag" });
+            }
+            steps.push(ctx.target.isDump
+                ? { command: 'dx @$leaks("save", "C:\\\\cases\\\\before.json")', why: "keep these figures to compare a later dump with" }
+                : { command: "dx @$leaks()", why: "a baseline of every tag; run it again after the target ran: the tags that grew" });
+            ctx.out.lines(nextBlock(steps));
+            const tags = usage.rows
+                .slice()
+                .sort((a, b) => (a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0))
+                .map((u) => usageRecord(u, tagDescription(usage, descriptions, u.tag), usage.fromPoolused));
+            return {
+                Tags: tags,
+                Count: tags.length,
+                NonPagedBytes: nonPaged,
+                PagedBytes: paged,
+                toString: () => plural(tags.length, "tag") + ", " + sizeText(nonPaged) + " NonPaged, " + sizeText(paged) + " Paged",
+            };
+        },
+    };
+
+    // Pool-tag snapshot files: `dx @$leaks("save", path)` writes one, `dx @$leaks("compare", path)` reads it back on
+    // another target (a later dump, or the same live target after a while). The file is a leaktools snapshot
+    // (src/snapshot/envelope.ts: format name, version, target facts) whose rows are tags, one per line (README,
+    // "Snapshot files"). Pure: text in, records out.
+    POOL_SNAPSHOT.format;
+    /** The format version this build writes and the newest it reads. */
+    const SNAPSHOT_VERSION = POOL_SNAPSHOT.version;
+    const TAG_FIELDS = ["nonPagedAllocs", "nonPagedFrees", "nonPagedBytes", "pagedAllocs", "pagedFrees", "pagedBytes"];
+    /** The file's text: the envelope and one line per tag. */
+    function formatSnapshot(s) {
+        const j = jsonAscii;
+        const rows = s.tags.map((u) => "{" + j("tag") + ": " + j(u.tag) + ", " + TAG_FIELDS.map((f) => j(f) + ": " + u[f]).join(", ") + "}");
+        return formatSnapshotFile({ kind: POOL_SNAPSHOT, version: s.version, writtenBy: s.writtenBy, target: s.target, source: s.source }, rows);
+    }
+    /** Parses and checks a pool-tag snapshot's text; every field is checked, a file is hostile input like target data. */
+    function parseSnapshot(text, maxTags) {
+        const seen = {};
+        const checkTag = (e, i) => {
+            // Tags are written as tagFromKey shows them: printable ASCII only (a control character would reach the output).
+            if (!isObject(e) || typeof e.tag !== "string" || !/^[\x20-\x7e]{1,4}$/.test(e.tag))
+                return { problem: "tag entry " + (i + 1) + ' has no "tag" of 1-4 printable characters' };
+            if (seen["$" + e.tag])
+                return { problem: "tag '" + e.tag + "' is listed twice" };
+            seen["$" + e.tag] = true;
+            const u = { tag: e.tag, key: 0, nonPagedAllocs: 0, nonPagedFrees: 0, nonPagedBytes: 0, pagedAllocs: 0, pagedFrees: 0, pagedBytes: 0 };
+            for (const f of TAG_FIELDS) {
+                const v = e[f];
+                if (!isCount(v))
+                    return { problem: "tag '" + e.tag + "': " + JSON.stringify(f) + " is not a whole number of 0 or more" };
+                u[f] = v;
+            }
+            return { row: u };
+        };
+        const parsed = parseSnapshotFile(text, POOL_SNAPSHOT, maxTags, checkTag);
+        if ("problem" in parsed)
+            return parsed;
+        const e = parsed.envelope;
+        return { snapshot: { version: e.version, writtenBy: e.writtenBy, target: e.target, source: e.source, tags: parsed.rows } };
+    }
+    const totalBytes = (u) => u.nonPagedBytes + u.pagedBytes;
+    const outstandingAllocs = (u) => outstanding(u.nonPagedAllocs, u.nonPagedFrees) + outstanding(u.pagedAllocs, u.pagedFrees);
+    /** Tags whose bytes (nonpaged + paged) grew from `then` to `now`, largest growth first; a new tag grew from 0. */
+    function tagGrowth(then, now) {
+        const before = {};
+        for (const u of then)
+            before["$" + u.tag] = u;
+        const present = {};
+        const grown = [];
+        let shrunk = 0;
+        for (const u of now) {
+            present["$" + u.tag] = true;
+            const b = before["$" + u.tag];
+            const bytesThen = b ? totalBytes(b) : 0;
+            const delta = totalBytes(u) - bytesThen;
+            if (delta < 0)
+                shrunk++;
+            if (delta <= 0)
+                continue;
+            grown.push({
+                tag: u.tag,
+                bytesThen,
+                bytesNow: totalBytes(u),
+                nonPagedDelta: u.nonPagedBytes - (b ? b.nonPagedBytes : 0),
+                pagedDelta: u.pagedBytes - (b ? b.pagedBytes : 0),
+                allocsDelta: outstandingAllocs(u) - (b ? outstandingAllocs(b) : 0),
+            });
+        }
+        const gone = then.filter((u) => !present["$" + u.tag] && totalBytes(u) > 0).length;
+        grown.sort((a, b) => b.bytesNow - b.bytesThen - (a.bytesNow - a.bytesThen) || (a.tag < b.tag ? -1 : 1));
+        return { grown, shrunk, gone };
     }
 
     /** A snapshot holds one line per tag (about 150 characters) and tag tables hold at most 2^16 tags in practice: a
@@ -6078,15 +6165,6 @@ var __leaktools = (function (exports) {
             toString: () => "'" + g.tag + "' +" + sizeText(g.bytesNow - g.bytesThen) + (rate(g) === null ? "" : ", " + humanBytes(Math.round(rate(g))) + "/s"),
         }));
         return { Tags: records, Seconds: seconds, toString: () => plural(records.length, "tag") + " grew since the snapshot" };
-    }
-    /** `7,200 s (2.0 h)`: seconds for the rate's arithmetic, a larger unit to read. */
-    function duration(seconds) {
-        const s = Math.abs(seconds);
-        const text = groupDigits(Math.round(s)) + " s";
-        if (s < 120)
-            return s.toFixed(1) + " s";
-        const unit = s < 7200 ? (s / 60).toFixed(1) + " min" : s < 172800 ? (s / 3600).toFixed(1) + " h" : (s / 86400).toFixed(1) + " days";
-        return text + " (" + unit + ")";
     }
     function shortText(text, max) {
         return text.length > max ? text.slice(0, max - 3) + "..." : text;
@@ -6274,7 +6352,10 @@ var __leaktools = (function (exports) {
         summary: "Use your own pooltag.txt descriptions in !leaktag and @$pooltags()",
         help: {
             arguments: [{ name: '"C:\\\\path\\\\tags.txt"', text: "a file in pooltag.txt format on the debugger's machine; inside dx quotes every backslash is doubled" }],
-            records: [{ name: "(each entry)", text: "one per tag in the file: Tag, Binary, Description" }],
+            records: [
+                { name: "Path, Count, Encoding", text: "the file as read (full path), how many tags it describes, and its text encoding" },
+                { name: "Tags", text: "one per tag in the file: Tag, Binary, Description" },
+            ],
             examples: [{ command: '!pooltagfile "C:\\\\tags\\\\mytags.txt"', text: "your descriptions win over the debugger's for the rest of the session" }],
         },
         run(ctx, args) {
@@ -6289,18 +6370,26 @@ var __leaktools = (function (exports) {
                 ctx.out.line(messages.pooltagfileUsage(describeArg(path)));
                 return undefined;
             }
-            const lines = ctx.target.readTextFile(path);
-            if (!lines) {
-                ctx.out.line(messages.pooltagfileUnreadable(path));
+            // Read as snapshots are (src/snapshot/file.ts): an editor may have saved the file as UTF-16 or with a UTF-8 mark.
+            const read = readTextLines(path, limits.maxTagFileChars);
+            if (read.kind !== "lines") {
+                ctx.out.line(read.kind === "missing" ? messages.pooltagfileMissing(read.fullPath)
+                    : read.kind === "unreadable" ? messages.pooltagfileUnreadable(path, read.detail)
+                        : read.kind === "tooLarge" ? messages.pooltagfileTooLarge(read.fullPath, limits.maxTagFileChars)
+                            : messages.pooltagfileUndecodable(read.fullPath, read.encoding));
                 return undefined;
             }
-            const tags = parsePoolTagFile(lines);
-            sessionState.userPoolTagFile = path;
-            ctx.out.line(messages.pooltagfileLoaded(path, tags.size));
+            const tags = parsePoolTagFile(read.lines);
+            sessionState.userPoolTagFile = read.fullPath;
+            ctx.out.line(messages.pooltagfileLoaded(read.fullPath, tags.size, read.encoding));
+            ctx.out.lines(nextBlock([{ command: "!leaktag", why: "the tags ranked by bytes, with these descriptions" }]));
             const out = [];
             for (const { tag, description: d } of tags.entries())
                 out.push({ Tag: tag, Binary: d.binary, Description: d.description, toString: () => tag + " - " + d.description });
-            return out;
+            // One record with the entries as a collection (output conventions 4): the ! form ends with a few fields, not a
+            // line per tag of a file that may describe thousands.
+            const fullPath = read.fullPath;
+            return { Path: fullPath, Count: out.length, Encoding: read.encoding, Tags: out, toString: () => plural(out.length, "tag description") + " from " + fullPath };
         },
     };
 
@@ -6927,7 +7016,12 @@ var __leaktools = (function (exports) {
     //    descriptor holds UnitSize; walking starts at the context's FirstDescriptorIndex. RangeFlags 0x0B is an LFH
     //    subsegment, 0x0F a VS subsegment, 0x03 a large range (MemProcFS, VmmHeapAlloc_SegRangeDescriptor; the kernel
     //    decompilation tests bit 0 (allocated) and bit 1 (first descriptor)).
-    //  - VS subsegment: valid when Size == Signature ^ 0x2BED; chunks start 0x30 bytes in; each chunk header's
+    //  - VS subsegment: valid when Size == Signature ^ 0x2BED; chunks start 0x30 bytes in and run to the end of the range
+    //    the page range descriptor gives. Size is used only against the signature: the sources read it two ways (16-byte
+    //    units after the 0x30-byte header, userheap-facts.md 10.3 and DbgHelpUtils heap_vs_subsegment.cpp, which rounds
+    //    Size * 16 up to a page; or units from the subsegment's start, older DbgHelpUtils), and a walk bounded by
+    //    Size * 16 from the start would miss a chunk in the last 0x30 bytes under the first. MemProcFS (vmmwinpool.c,
+    //    VS_DoWork) also walks to the range's end; test/e2e/poolallocs.test.ts holds both readings. Each chunk header's
     //    HeaderBits is encoded with HeapKey ^ (the chunk header's address); decoded, UnsafeSize (bits 16-31) is the
     //    chunk's size in 16-byte units and Allocated (bits 48-55) is odd for a busy chunk (MemProcFS VmmHeapAlloc_SegVS;
     //    the bit positions are the PDB's _HEAP_VS_CHUNK_HEADER_SIZE). In the kernel pool the _POOL_HEADER follows the
@@ -7415,8 +7509,9 @@ var __leaktools = (function (exports) {
     //  - _HEAP_LARGE_ALLOC_DATA: VirtualAddress with UnusedBytes in its low 16 bits; a word of bit fields with
     //    ExtraPresent at bit 0 and AllocatedPages from bit 12. The block starts at VirtualAddress - UnusedBytes
     //    (DbgHelpUtils large_alloc_entry.cpp, block_address) which is VirtualAddress & ~0xFFFF (ntoseye
-    //    large_allocations) for every 64 KB-aligned block; MemProcFS uses the raw VirtualAddress (off by the unused
-    //    count). Size = AllocatedPages * 0x1000 - UnusedBytes (HeapSize).
+    //    large_allocations) for every 64 KB-aligned block. MemProcFS (vmmheap.c) takes the raw field, unused count
+    //    included, as the block's address, which puts its block UnusedBytes past the start the other two give; we
+    //    follow DbgHelpUtils and ntoseye. Size = AllocatedPages * 0x1000 - UnusedBytes (HeapSize).
     //  - Front padding (userheap-facts §5.9, DbgHelpUtils segment_heap_utils.cpp read_front_padding_size): up to ntdll
     //    10.0.19041, a block may start with a pointer-sized value 0x10 or 0x40 (x64) / 8 (x86) that is the padding in
     //    front of the user data (0x40 / 0x20 for large blocks). A heuristic of DbgHelpUtils's, applied on those builds
@@ -7606,12 +7701,11 @@ var __leaktools = (function (exports) {
             return;
         }
         const layouts = resolved;
+        // Each layout not from the symbols is said once per session (layoutNote), its full wording in !leaktools.
+        const builtIn = Object.keys(resolved).map((k) => resolved[k]).filter((l) => l.origin !== "symbols");
+        if (builtIn.length > 0)
+            part.summary.builtInLayouts = builtIn;
         const notes = [];
-        for (const name of Object.keys(layouts)) {
-            const l = layouts[name];
-            if (name !== "heap" && l.origin !== layouts.heap.origin)
-                notes.push(l.description);
-        }
         const w = { target, heap, ps, build, options, layouts, part, notes, maxBlocks: workLimit("maxBlocksPerHeap"), full: false };
         const h = layouts.heap;
         const c = layouts.segContext;
@@ -9705,7 +9799,7 @@ var __leaktools = (function (exports) {
         const records = symbolized.records;
         const total = records.reduce((n, r) => n + r.Size, 0);
         out.line("");
-        out.line(plural(records.length, "outstanding allocation") + " of " + shownName(driver) + ", " + bytesWithUnit(total) + ":");
+        out.line(plural(records.length, "outstanding allocation") + " of " + shownName(driver) + ", " + sizeText(total) + ":");
         out.lines(renderTable([
             { header: "Address", value: (r) => target.formatAddress(r.Address) },
             { header: "Size", align: "right", value: (r) => hex$2(r.Size) },
@@ -9823,7 +9917,7 @@ var __leaktools = (function (exports) {
         out.line("");
         out.line(messages.unloadleaksWrapperCallersHeader(w.wrapperName, shownName(scan.module.fileName)));
         for (const a of w.attributions) {
-            const head = "  tag '" + a.tag + "' \u2014 " + plural(a.allocations, "allocation") + ", " + hex$2(a.bytes) + " bytes \u2014 ";
+            const head = "  tag '" + a.tag + "' - " + plural(a.allocations, "allocation") + ", " + sizeText(a.bytes) + " - ";
             const parts = [];
             if (a.passedBy.length) {
                 parts.push("passed to " + w.wrapperName + " by " + a.passedBy.map(w.siteName).join(", ") + (a.passedBy.length > 1 ? " (" + a.passedBy.length + " call sites; how the allocations split between them is unknown)" : ""));
@@ -9841,11 +9935,11 @@ var __leaktools = (function (exports) {
         const jumps = scan.sites.length - calls;
         const noTag = scan.sites.filter((s) => s.tag === null).length;
         const hardCoded = scan.hardCoded.length > 0;
-        out.line(messages.unloadleaksWrapperScan(w.wrapperName, target.formatAddress(w.wrapperStart), hex$2(w.offset), scan.sections.join(", "), hex$2(scan.bytesScanned), scan.sites.length, calls, jumps));
+        out.line(messages.unloadleaksWrapperScan(w.wrapperName, target.formatAddress(w.wrapperStart), hex$2(w.offset), scan.sections.join(", "), scan.bytesScanned, scan.sites.length, calls, jumps));
         if (scan.sitesNotKept)
             out.line(messages.unloadleaksWrapperSitesCap(scan.sites.length, scan.sitesNotKept));
         if (scan.bytesUnreadable)
-            out.line(messages.unloadleaksWrapperPartlyUnreadable(hex$2(scan.bytesUnreadable)));
+            out.line(messages.unloadleaksWrapperPartlyUnreadable(scan.bytesUnreadable));
         if (noTag && !hardCoded)
             out.line(messages.unloadleaksWrapperNoTagSites(noTag, w.wrapperName));
         if (w.unmatched.length) {
@@ -9874,7 +9968,7 @@ var __leaktools = (function (exports) {
         ctx.out.line("");
         ctx.out.line(title + " (largest first):");
         ctx.out.lines(renderTable([
-            { header: "Bytes", align: "right", value: (g) => groupDigits(g.bytes) },
+            { header: "Bytes", align: "right", value: (g) => sizeText(g.bytes) },
             { header: "Allocations", align: "right", value: (g) => groupDigits(g.allocations) },
             { header: keyHeader, value: (g) => g.key },
         ], groups, "  "));
@@ -10543,6 +10637,39 @@ var __leaktools = (function (exports) {
         }
         return { kind: "kernel", text: "a kernel address outside every module: pool or another mapping" };
     }
+    /** The verdict's words for a pool place: what the address is and, for a busy block, whose tag it carries. */
+    function describePoolPlace(place, format, sizeText) {
+        const by = (owner) => (owner ? ", allocated by " + owner : "");
+        switch (place.kind) {
+            case "big":
+                return {
+                    kind: "big-pool",
+                    text: "+0x" + place.offset.toString(16) + " into a " + place.pool + " big pool allocation at " + format(place.address) + " of " + sizeText(place.size) + ", tag '" + place.tag + "'" + by(place.owner),
+                };
+            case "block":
+                return {
+                    kind: "pool-block",
+                    block: { header: place.header, size: place.size },
+                    text: offsetWords(place.offset) + " the pool header at " + format(place.header) + ", a busy block of " + sizeText(place.size) + ", tag '" + place.tag + "'" + by(place.owner),
+                };
+            case "free-block":
+                // The old pool keeps a freed block's header, tag included: the tag of whoever freed it last.
+                return {
+                    kind: "pool-free",
+                    block: { header: place.header, size: place.size },
+                    text: offsetWords(place.offset) + " the pool header at " + format(place.header) + ", a FREE block of " + sizeText(place.size) + " (last tag '" + place.tag + "'): a use after free",
+                };
+            case "unused":
+                return {
+                    kind: "pool-free",
+                    text: "pool in no busy block of the subsegment at " + format(place.subsegment) + ": freed or never-allocated pool (a use after free, or a stale pointer)",
+                };
+        }
+    }
+    /** "+0x18 from": an offset from a pool header; a negative one is the segment heap's chunk header in front of it. */
+    function offsetWords(offset) {
+        return offset >= 0 ? "+0x" + offset.toString(16) + " from" : "in the chunk header 0x" + (-offset).toString(16) + " bytes before";
+    }
 
     /** The used slots of the array: an entry with a null range or an end below its start is an empty or corrupt slot. */
     function decodeUnloadedDrivers(bytes, count, layout, pointerSize) {
@@ -10793,10 +10920,13 @@ var __leaktools = (function (exports) {
     const VS_CHUNK_HEADER = 0x10;
     /** The neighbour lookup walks one subsegment; its metadata walk may still have many segments to list. */
     const MAX_SEGMENTS = 0x10000;
-    function lookupPoolNeighbours(target, address) {
+    /** Whether the kernel's small-block pools are the segment heap (x64 from 1809), where `!pool` fails on a block. */
+    function poolIsSegmentHeap(target) {
         const build = target.windowsBuild();
-        const segmentHeap = target.pointerSize === 8 && (build === null ? !!target.symbolAddress("nt", "ExPoolState") : build >= SEGMENT_HEAP_POOL_BUILD$1);
-        return segmentHeap ? segmentHeapNeighbours(target, address, build) : poolPageNeighbours(target, address);
+        return target.pointerSize === 8 && (build === null ? !!target.symbolAddress("nt", "ExPoolState") : build >= SEGMENT_HEAP_POOL_BUILD$1);
+    }
+    function lookupPoolNeighbours(target, address) {
+        return poolIsSegmentHeap(target) ? segmentHeapNeighbours(target, address, target.windowsBuild()) : poolPageNeighbours(target, address);
     }
     function poolPageNeighbours(target, address) {
         const page = address.alignDown(POOL_PAGE);
@@ -10805,7 +10935,9 @@ var __leaktools = (function (exports) {
             return { method: "pool page", containing: null, before: null, chainBrokenAt: null, problems: [bytes.describe(target.pointerSize)] };
         const walk = walkPoolPage(bytes, page, target.pointerSize);
         const found = neighboursOf(walk.entries, address);
-        return { method: "pool page", containing: found.containing, before: found.before, chainBrokenAt: walk.brokenAt, problems: [] };
+        const last = walk.entries[walk.entries.length - 1];
+        const chainComplete = walk.brokenAt === null && !!last && last.header.add(last.size).distanceFrom(page) === POOL_PAGE;
+        return { method: "pool page", containing: found.containing, before: found.before, chainBrokenAt: walk.brokenAt, problems: [], chainComplete };
     }
     function segmentHeapNeighbours(target, address, build) {
         const none = (why) => ({ method: "segment heap", containing: null, before: null, chainBrokenAt: null, problems: [why] });
@@ -10816,12 +10948,13 @@ var __leaktools = (function (exports) {
             if (isLayoutMissing(l))
                 return none("no layout for nt!" + l.typeName + ": " + l.reason);
             if (l.origin === "built-in" && !builtIn)
-                builtIn = l.description;
+                builtIn = l;
             layouts[name] = l;
         }
         const all = layouts;
-        const result = (containing, before, problems) => ({
+        const result = (containing, before, problems, subsegment = null) => ({
             method: "segment heap",
+            subsegment,
             containing,
             before,
             chainBrokenAt: null,
@@ -10857,7 +10990,7 @@ var __leaktools = (function (exports) {
             .map((b) => ({ header: b.header, size: b.size, tag: b.tag, busy: true }))
             .sort((a, b) => a.header.compare(b.header));
         const found = neighboursOf(blocks, address, sub[0].kind === "VS" ? VS_CHUNK_HEADER : 0);
-        return result(found.containing, found.before, problems.concat(meta.problems, walk.problems));
+        return result(found.containing, found.before, problems.concat(meta.problems, walk.problems), sub[0].address);
     }
 
     // User mode (a process dump, or a live process stopped on an exception): the exception the debugger reports, from
@@ -11213,7 +11346,7 @@ var __leaktools = (function (exports) {
             description = builtIn[0].description + (builtIn.length > 1 ? "; also built in: " + names(builtIn.slice(1)) : "") +
                 (fromSymbols.length > 0 ? "; " + names(fromSymbols) + ": from ntdll's symbols" : "");
         }
-        return { heap, virtualEntry, userData, subsegment, flavour, lfhKey, lfhKeyProblem, description };
+        return { heap, virtualEntry, userData, subsegment, flavour, lfhKey, lfhKeyProblem, description, builtIn };
     }
     const TWO_32 = 0x100000000;
     function num(address) {
@@ -11254,7 +11387,7 @@ var __leaktools = (function (exports) {
             this.blockInfoSize = pageHeapLayout(this.ps).blockInfoSize;
             this.heapAt = num(heap);
             this.part = {
-                summary: { heap, type: "NT", lfh: false, blocks: 0, bytes: 0, layout: layouts.description },
+                summary: { heap, type: "NT", lfh: false, blocks: 0, bytes: 0, layout: layouts.description, builtInLayouts: layouts.builtIn },
                 blocks: [],
                 free: [],
                 notWalked: [],
@@ -11581,7 +11714,7 @@ var __leaktools = (function (exports) {
             const keyProblem = this.layouts.flavour === "win81" && this.layouts.lfhKey === null ? this.layouts.lfhKeyProblem : null;
             if (missing || keyProblem) {
                 const why = missing ? "no layout for " + missing.typeName + ": " + missing.reason : keyProblem;
-                this.notWalked("LFH UserBlocks", this.regions[0].userBlocks, this.regions.length + " LFH UserBlocks (the first at " + hex$1(this.regions[0].userBlocks) + ") not walked: " + why);
+                this.notWalked("LFH UserBlocks", this.regions[0].userBlocks, (this.regions.length === 1 ? "this LFH UserBlocks" : "these " + this.regions.length + " LFH UserBlocks (the address is the first's)") + " not walked: " + why);
                 return;
             }
             for (const region of this.regions)
@@ -11818,7 +11951,9 @@ var __leaktools = (function (exports) {
     function walkPageHeap(target, heap, options) {
         const ps = target.pointerSize;
         const l = pageHeapLayout(ps);
-        const part = { summary: { heap, type: "PageHeap", lfh: false, blocks: 0, bytes: 0, layout: l.label }, blocks: [], free: [], notWalked: [] };
+        // Always built in (two dt dumps, no PDB check): said once per session as the other built-in layouts are.
+        const provenance = { typeName: "_DPH_HEAP_ROOT", origin: "built-in", description: "_DPH_HEAP_ROOT, _DPH_HEAP_BLOCK: " + l.label, guessed: false, variantLabel: ps === 8 ? "x64" : "x86" };
+        const part = { summary: { heap, type: "PageHeap", lfh: false, blocks: 0, bytes: 0, layout: l.label, builtInLayouts: [provenance] }, blocks: [], free: [], notWalked: [] };
         // The layouts are the two dt dumps' (§6): where a build differs, the debugger's own listing is the way out.
         const hint = messages.heapWalkPageHeapHint(heap.format(ps));
         const notWalked = (address, reason) => {
@@ -11970,14 +12105,16 @@ var __leaktools = (function (exports) {
         const headerSize = isLayoutMissing(layouts) ? 0 : ntHeapHeaderSize(layouts, ps);
         let heaps = process.heaps;
         if (onlyHeap) {
+            // As the user typed it (a dx number), with the handles that would work, so that one can be pasted back.
+            const notAHeap = (why) => fail(messages.heapWalkNotAHeap("0x" + onlyHeap.toHex(), why, heaps.map((h) => "0x" + h.toHex())));
             if (onlyHeap.isNull || !isPlausibleUserAddress(onlyHeap, ps))
-                return fail(messages.heapWalkNotAHeap(onlyHeap.format(ps), "not a user-mode address of this process"));
+                return notAHeap("not a user-mode address of this process");
             const listed = heaps.some((h) => h.equals(onlyHeap));
             // A handle the PEB lists is the process's heap even when damaged: walked (and named not walked) like the others,
             // so a caller walking the heaps one by one gets the same answer as a walk of them all.
             const kind = classifyHeap(target, onlyHeap, forceFlags, headerSize);
             if (kind.type === "Unknown" && !listed)
-                return fail(messages.heapWalkNotAHeap(onlyHeap.format(ps), kind.reason || "no heap signature"));
+                return notAHeap(kind.reason || "no heap signature");
             if (!listed)
                 result.notWalked.push({ heap: onlyHeap, part: "PEB heap list", address: peb, reason: messages.heapWalkNotInPeb(onlyHeap.format(ps)) });
             heaps = [onlyHeap];
@@ -12116,6 +12253,7 @@ var __leaktools = (function (exports) {
             findings: [],
             next: [],
             layouts: [],
+            builtIn: [],
             verdict: null,
             code: named.base,
             driver: null,
@@ -12143,19 +12281,36 @@ var __leaktools = (function (exports) {
             return { Name: label, Value: value, Meaning: meaning, toString: () => label + ": " + value.format(target.pointerSize) + " " + meaning };
         });
         const verdict = w.verdict;
-        return {
+        const record = {
             Code: bugcheck.code,
             BaseCode: named.base,
             Name: name,
             Driver: w.driver,
-            Parameters: parameters,
-            Findings: w.findings,
+            Parameters: nouned(parameters, "parameter", "parameters"),
+            Findings: nouned(w.findings, "finding", "findings"),
             Verdict: verdict,
-            NextCommands: w.next,
+            NextCommands: nouned(w.next, "command", "commands"),
             Source: bugcheck.source,
-            Layouts: w.layouts,
+            Layouts: nouned(w.layouts, "layout", "layouts"),
             toString: () => name + " (" + hex(bugcheck.code) + "): " + verdict,
         };
+        return { record, builtInLayouts: w.builtIn };
+    }
+    /**
+     * Names a collection's elements for dx ("4 parameters", not "4 entries"): the non-enumerable `collectionNoun`
+     * property ([singular, plural]) that host/model.ts's toModel reads for a command-named array (the audit20 branch's
+     * namedCollection sets the same property). Non-enumerable, so dx and LINQ never see it; the array is returned as is.
+     */
+    function nouned(items, singular, pluralNoun) {
+        Object.defineProperty(items, "collectionNoun", { value: [singular, pluralNoun], enumerable: false });
+        return items;
+    }
+    /** Notes a resolved layout: its full description for the record, and, when built-in, for the short Layout: line. */
+    function noteLayout(w, resolved) {
+        if (w.layouts.indexOf(resolved.description) < 0)
+            w.layouts.push(resolved.description);
+        if (resolved.origin === "built-in" && !w.builtIn.some((l) => l.typeName === resolved.typeName))
+            w.builtIn.push(resolved);
     }
     /** For codes whose Arg1 is a subcode: its meaning and the meanings of Arg2..Arg4, or say it is unknown. */
     function applySubcode(w) {
@@ -12198,6 +12353,13 @@ var __leaktools = (function (exports) {
         0x4e: decodePfnList,
         0x12b: decodeFaultyPage,
     };
+    /**
+     * A structure the parameters point to that could not be read: in a dump, plainly "not in this dump" (a triage dump
+     * keeps little beyond the crashed thread's stack); on a live session, what the read said (paged out, not mapped).
+     */
+    function notRead(w, what, at, from, unreadable) {
+        return w.target.isDump ? messages.triageNotInDump(what, fmt(w, at), from) : messages.triageUnreadable(unreadable.describe(w.target.pointerSize));
+    }
     function fmt(w, a) {
         return a.format(w.target.pointerSize);
     }
@@ -12214,9 +12376,7 @@ var __leaktools = (function (exports) {
             w.findings.push(messages.triageNoLayout(spec.typeName, resolved.reason));
             return null;
         }
-        const line = resolved.description;
-        if (w.layouts.indexOf(line) < 0)
-            w.layouts.push(line);
+        noteLayout(w, resolved);
         return resolved;
     }
     // --- 0x154 UNEXPECTED_STORE_EXCEPTION ---
@@ -12252,7 +12412,7 @@ var __leaktools = (function (exports) {
             w.findings.push(messages.triagePointsIntoArg2("ExceptionRecord", fmt(w, ep.ExceptionRecord), fmt(w, info)));
         const record = recordLayout && !recordLoops ? t.memory.read(ep.ExceptionRecord, recordLayout.size, "EXCEPTION_RECORD") : null;
         if (record instanceof Unreadable)
-            w.findings.push(messages.triageUnreadable(record.describe(t.pointerSize)));
+            w.findings.push(notRead(w, "exception record", ep.ExceptionRecord, "ExceptionRecord of Arg2", record));
         else if (record && recordLayout) {
             const r = decodeExceptionRecord(record, recordLayout, t.pointerSize);
             code = r.ExceptionCode;
@@ -12275,7 +12435,7 @@ var __leaktools = (function (exports) {
         if (contextLayout && !contextLoops) {
             const context = t.memory.read(ep.ContextRecord, contextBytesNeeded(contextLayout, t.pointerSize), "CONTEXT");
             if (context instanceof Unreadable)
-                w.findings.push(messages.triageUnreadable(context.describe(t.pointerSize)));
+                w.findings.push(notRead(w, "context record", ep.ContextRecord, "ContextRecord of Arg2", context));
             else {
                 const c = decodeContext(context, contextLayout, t.pointerSize);
                 w.findings.push(messages.triageContext(fmt(w, c.InstructionPointer), fmt(w, c.StackPointer)));
@@ -12384,8 +12544,11 @@ var __leaktools = (function (exports) {
         const kind = classify(w, p1, null, { freedSpecialPool: freed, beyondSpecialPool: beyond });
         w.verdict = messages.triagePageFault(ACCESS_ING[access || ""] || "referencing", fmt(w, p1), kind.text, a ? a.driver : null, a ? a.where : null);
         addNext(w, "!pte " + fmt(w, p1), "whether the address was ever mapped");
-        if (kind.kind === "kernel" || freed || beyond)
+        // Special pool is not the segment heap: !pool shows its page and the owner's tag on every build.
+        if (freed || beyond)
             addNext(w, "!pool " + fmt(w, p1), "whether the address is (freed) pool, and its tag");
+        else
+            addressFollowUps(w, p1, kind);
         if ((freed || beyond) && a && a.driver && !a.unloaded)
             addNext(w, "!verifier 3 " + a.driver, "Driver Verifier's pool log for the driver: the block's allocation and free");
     }
@@ -12487,7 +12650,14 @@ var __leaktools = (function (exports) {
             addNext(w, "!pool " + fmt(w, address), "what the address is: pool, freed pool, or no pool at all");
         }
         if (subcode === 6 || subcode === 7) {
-            w.verdict = messages.triageDoubleFree(facts ? facts.tag : null);
+            // The verdict says to enable special pool: the driver that allocates the tag (what !leaktag finds) and the exact
+            // commands, so the next crash stops at the first free.
+            const owner = facts ? tagOwner(w, facts.tag) : null;
+            if (owner)
+                w.driver = owner;
+            w.verdict = messages.triageDoubleFree(facts ? facts.tag : null) + (owner ? " (the tag is allocated by " + owner + ")" : "");
+            if (facts)
+                addSpecialPool(w, facts.tag, owner);
             return;
         }
         w.verdict = sub ? messages.triageBadPoolCaller(sub.meaning + (facts ? " (block tagged '" + facts.tag + "')" : "")) : messages.triageNoDecoder("BAD_POOL_CALLER");
@@ -12611,7 +12781,67 @@ var __leaktools = (function (exports) {
         if (first.kind !== "kernel" && first.kind !== "stack")
             return first;
         const slot = unloadedContaining(w, address);
-        return slot ? classifyAddress(address, Object.assign(Object.assign({}, facts), { unloaded: [slot] })) : first;
+        if (slot)
+            return classifyAddress(address, Object.assign(Object.assign({}, facts), { unloaded: [slot] }));
+        if (first.kind !== "kernel")
+            return first;
+        const place = poolPlace(w, address);
+        return place ? describePoolPlace(place, (a) => fmt(w, a), sizeText) : first;
+    }
+    /**
+     * Where in the pool a kernel address outside every module is, when the pool's own records say: a live big
+     * allocation (nt!PoolBigPageTable, read once, src/pool/bigpages.ts), else the pool block holding it (the lookup
+     * 0x13A uses: the segment-heap subsegment's walk from 1809, the page's _POOL_HEADER chain before), with the tag's
+     * owning driver. Claims nothing the walk could not confirm: an old-pool page only when its header chain runs intact
+     * over the whole page, an unused stretch of a subsegment only when its walk met no problem.
+     */
+    function poolPlace(w, address) {
+        const t = w.target;
+        const big = readBigPages(t, parseTagPattern("*"));
+        if (big.kind === "bigPages") {
+            noteLayout(w, big.layout);
+            for (const a of big.allocations) {
+                const offset = address.distanceFrom(a.address);
+                if (offset !== null && offset < Math.max(a.size, 1)) {
+                    return { kind: "big", address: a.address, size: a.size, offset, tag: a.tag, pool: a.paged ? "Paged" : "NonPaged", owner: tagOwner(w, a.tag) };
+                }
+            }
+        }
+        else {
+            // readBigPages names a missing symbol by its name alone, an unreadable read by what and where.
+            const why = /^nt!\w+$/.test(big.reason) ? big.reason + " was not found" : big.reason;
+            w.findings.push(messages.triagePoolWalkProblem("big page table", "not read: " + why));
+        }
+        const n = lookupPoolNeighbours(t, address);
+        if (n.layout)
+            noteLayout(w, n.layout);
+        const c = n.containing;
+        const trusted = n.method === "segment heap" ? n.problems.length === 0 : !!n.chainComplete;
+        if (c && (n.method === "segment heap" || trusted)) {
+            const after = address.distanceFrom(c.header);
+            const offset = after !== null ? after : -(c.header.distanceFrom(address) || 0);
+            if (c.busy)
+                return { kind: "block", header: c.header, size: c.size, offset, tag: c.tag, owner: tagOwner(w, c.tag), method: n.method };
+            return { kind: "free-block", header: c.header, size: c.size, offset, tag: c.tag };
+        }
+        if (!c && n.subsegment && trusted)
+            return { kind: "unused", subsegment: n.subsegment };
+        if (n.method === "pool page" && !trusted && n.problems.length === 0) {
+            w.findings.push(messages.triagePoolWalkProblem(n.method, "the _POOL_HEADER chain of the page at " + fmt(w, address.alignDown(POOL_PAGE)) + " does not run intact to its end: not a small-block pool page, or a damaged one; not classified"));
+        }
+        for (const problem of n.problems.slice(0, 2))
+            w.findings.push(messages.triagePoolWalkProblem(n.method, problem));
+        return null;
+    }
+    /** The follow-ups for a referenced address: `!pool` where it works (never on a segment-heap block), `db` on a block. */
+    function addressFollowUps(w, address, kind) {
+        if (kind.kind === "big-pool")
+            addNext(w, "!pool " + fmt(w, address), "the big allocation as the debugger shows it: its tag and pool");
+        else if (kind.block)
+            addNext(w, "db " + fmt(w, kind.block.header) + " L0x" + Math.min(kind.block.size, 0x400).toString(16), "the pool block's header and bytes");
+        if ((kind.kind === "kernel" || kind.kind === "pool-free" || kind.kind === "pool-block") && !poolIsSegmentHeap(w.target)) {
+            addNext(w, "!pool " + fmt(w, address), "whether the address is pool or freed pool, and its tag");
+        }
     }
     function accessWord(value, bitfield) {
         if (value.hi !== 0)
@@ -12657,7 +12887,7 @@ var __leaktools = (function (exports) {
             const l = layout(w, EXCEPTION_RECORD);
             const bytes = l ? t.memory.read(at, l.size, "EXCEPTION_RECORD") : null;
             if (bytes instanceof Unreadable)
-                w.findings.push(messages.triageNotInDump("exception record", fmt(w, at), "Arg" + (spec.record + 1)));
+                w.findings.push(notRead(w, "exception record", at, "Arg" + (spec.record + 1), bytes));
             else if (bytes && l) {
                 const r = decodeExceptionRecord(bytes, l, t.pointerSize);
                 out.record = r;
@@ -12682,7 +12912,7 @@ var __leaktools = (function (exports) {
             const l = layout(w, frame.spec);
             const bytes = l ? t.memory.read(frame.at, contextBytesNeeded(l, t.pointerSize), frame.spec.typeName) : null;
             if (bytes instanceof Unreadable)
-                w.findings.push(messages.triageNotInDump(frame.what, fmt(w, frame.at), "Arg" + (frame.arg + 1)));
+                w.findings.push(notRead(w, frame.what, frame.at, "Arg" + (frame.arg + 1), bytes));
             else if (bytes && l) {
                 const c = decodeContext(bytes, l, t.pointerSize);
                 out.ip = c.InstructionPointer;
@@ -12709,14 +12939,17 @@ var __leaktools = (function (exports) {
         if (r.fault) {
             const kind = classify(w, r.fault.address, r.sp);
             fault = (ACCESS_ING[r.fault.access] || r.fault.access) + " " + fmt(w, r.fault.address) + " (" + kind.text + ")";
-            if (kind.kind === "kernel")
-                addNext(w, "!pool " + fmt(w, r.fault.address), "whether the address is pool or freed pool, and its tag");
+            addressFollowUps(w, r.fault.address, kind);
             if (kind.kind !== "null" && kind.kind !== "minus-one" && kind.kind !== "non-canonical")
                 addNext(w, "!pte " + fmt(w, r.fault.address), "whether the address was mapped");
         }
         w.verdict = messages.triageExceptionVerdict(exceptionWords(r.code), a ? a.driver : null, a ? a.where : null, fault, a ? a.unloaded : false);
         if (a && a.driver && !a.unloaded)
-            addNext(w, "lmvm " + a.driver.replace(/\.[^.]*$/, ""), "the driver's version, timestamp and path");
+            addNext(w, "lmvm " + lmName(a.driver), "the driver's version, timestamp and path");
+    }
+    /** The name `lm` knows a module by: the file name's stem, except the kernel, which the debugger calls `nt`. */
+    function lmName(fileName) {
+        return isKernelImageName(fileName) ? "nt" : fileName.replace(/\.[^.]*$/, "");
     }
     /** "An access violation", "A breakpoint", or the code's name. */
     function exceptionWords(code) {
@@ -12740,8 +12973,7 @@ var __leaktools = (function (exports) {
         w.findings.push(messages.triageReferenced(fmt(w, referenced), kind.text, irql.lo));
         w.verdict = messages.triageIrqlVerdict(ACCESS_ING[access] || access, fmt(w, referenced), kind.text, irql.lo, a ? a.driver : null, a ? a.where : null, w.code === 0xc5);
         addNext(w, "!pte " + fmt(w, referenced), "whether the address was mapped (paged out at raised IRQL, or never valid)");
-        if (kind.kind === "kernel")
-            addNext(w, "!pool " + fmt(w, referenced), "whether the address is pool or freed pool, and its tag");
+        addressFollowUps(w, referenced, kind);
         if (w.code === 0xc5 && a && a.driver && !a.unloaded)
             addSpecialPool(w, null, a.driver);
     }
@@ -12760,8 +12992,8 @@ var __leaktools = (function (exports) {
     function poolNeighbourFindings(w, address) {
         const t = w.target;
         const n = lookupPoolNeighbours(t, address);
-        if (n.layout && w.layouts.indexOf(n.layout) < 0)
-            w.layouts.push(n.layout);
+        if (n.layout)
+            noteLayout(w, n.layout);
         for (const problem of n.problems.slice(0, 5))
             w.findings.push(messages.triagePoolWalkProblem(n.method, problem));
         if (n.chainBrokenAt)
@@ -12883,10 +13115,10 @@ var __leaktools = (function (exports) {
                 if (isHeapWalkFailure(walk))
                     findings.push(messages.triageHeapWalkFailed(walk.message));
                 else {
-                    // Layout provenance, once per distinct layout (output conventions 2): what the walk decoded the heaps with.
+                    // Layout provenance, once per distinct built-in layout (output conventions 2): nothing when ntdll's symbols gave it.
                     const seen = [];
                     for (const h of walk.heaps)
-                        if (h.layout && seen.indexOf(h.layout) < 0)
+                        if (h.layout && /built-in/i.test(h.layout) && seen.indexOf(h.layout) < 0)
                             seen.push(h.layout);
                     for (const l of seen)
                         findings.push(messages.triageHeapLayout(l));
@@ -12917,9 +13149,9 @@ var __leaktools = (function (exports) {
             Name: info ? info.name : e.codeText || "exception " + hex8(e.code),
             Address: e.address,
             Driver: driver,
-            Findings: findings,
+            Findings: nouned(findings, "finding", "findings"),
             Verdict: verdict,
-            NextCommands: next,
+            NextCommands: nouned(next, "command", "commands"),
             toString: () => verdict,
         };
     }
@@ -12935,7 +13167,8 @@ var __leaktools = (function (exports) {
             { name: "Parameters", text: "Arg1-Arg4: Name, Value, Meaning" },
             { name: "Findings", text: "what the parameters point at: exception record, context or trap frame, pool blocks, tags and owners" },
             { name: "Verdict, NextCommands", text: "the answer, and the commands to copy (Command, Why)" },
-            { name: "Source, Layouts", text: "nt!KiBugCheckData or .bugcheck; the built-in layouts used" },
+            { name: "Source, Layouts", text: "nt!KiBugCheckData or .bugcheck; each layout used and where it came from (symbols, or built-in and why)" },
+            { name: "ExceptionCode, Address", text: "user mode: the exception's code and address; with Name, Driver (the module), Findings, Verdict, NextCommands" },
         ],
         examples: [
             { command: "!crashtriage", text: "the verdict first, then the parameters, the findings and one Next: block" },
@@ -12961,9 +13194,9 @@ var __leaktools = (function (exports) {
                 }
                 return none(ctx.out, messages.triageNoBugcheck(target.isDump ? "the dump records bugcheck code 0" : "this live session has not crashed"));
             }
-            const record = triageBugCheck(target, bugcheck);
-            render(ctx.out, record, target.pointerSize);
-            return record;
+            const triage = triageBugCheck(target, bugcheck);
+            render(ctx.out, triage.record, triage.builtInLayouts, target.pointerSize);
+            return triage.record;
         },
     };
     /**
@@ -12990,13 +13223,14 @@ var __leaktools = (function (exports) {
         out.line(line);
         return undefined;
     }
-    function render(out, r, pointerSize) {
+    function render(out, r, builtIn, pointerSize) {
         // The answer first (DESIGN.md, output conventions): the verdict, then the code and its parameters, then details.
         out.line(r.Verdict.charAt(0).toUpperCase() + r.Verdict.slice(1));
         const flag = r.Code !== r.BaseCode ? " (" + hex(r.Code) + " = " + hex(r.BaseCode) + " with the _M flag)" : "";
         out.line("Bugcheck " + hex(r.Code) + " " + r.Name + flag + " (from " + r.Source + ")");
-        for (const l of r.Layouts)
-            out.line(messages.layoutFallback(l));
+        // Layout provenance after the answer, short and once per session per structure; !leaktools keeps the full reasons.
+        for (const l of builtIn)
+            out.lines(layoutNote(l));
         out.lines(renderTable([
             { header: "Arg", value: (p) => p.Name },
             { header: "Value", value: (p) => p.Value.format(pointerSize) },
@@ -13019,7 +13253,7 @@ var __leaktools = (function (exports) {
                 { name: '("name", n)', text: "optional: a limit's name and its new value for this session (a whole number)" },
                 { name: '"reset"', text: "every limit back to its default" },
             ],
-            records: [{ name: "(each limit)", text: "Name, Value, Default, Ceiling, Commands, Reason" }],
+            records: [{ name: "Limits", text: "every limit: Name, Value, Default, Ceiling, Commands, Reason" }],
             examples: [
                 { command: "!ltlimits", text: "every limit, its value and why it exists" },
                 { command: '!ltlimits ("maxModules", 2000)', text: "examine up to 2,000 modules in !findimporter and !leaktag" },
@@ -13055,17 +13289,33 @@ var __leaktools = (function (exports) {
                 return undefined;
             }
             const records = WORK_LIMITS.map(record);
+            const changed = records.filter((r) => r.Value !== r.Default).length;
+            const summary = plural(records.length, "work limit") + (changed ? ", " + groupDigits(changed) + " changed for this session" : ", all at their defaults");
+            if (args.length === 0)
+                ctx.out.line(summary + ".");
             ctx.out.lines(renderTable([
                 { header: "Limit", value: (r) => r.Name },
-                { header: "Value", align: "right", value: (r) => groupDigits(r.Value) },
-                { header: "Default", align: "right", value: (r) => groupDigits(r.Default) },
+                { header: "Value", align: "right", value: (r) => shown(r.Name, r.Value) },
+                { header: "Default", align: "right", value: (r) => shown(r.Name, r.Default) },
                 { header: "Commands", value: (r) => r.Commands },
                 { header: "Why", value: (r) => r.Reason },
             ], records));
             ctx.out.line(messages.ltlimitsHint());
-            return records;
+            // Real values to type: the pool walk's cap doubled, and the way back.
+            const pool = records.filter((r) => r.Name === "maxPoolBytesWalked")[0];
+            const doubled = pool ? Math.min(pool.Value * 2, pool.Ceiling) : 0;
+            const steps = [];
+            if (pool && doubled > pool.Value)
+                steps.push({ command: '!ltlimits ("maxPoolBytesWalked", ' + hex$2(doubled) + ")", why: '!poolallocs "Tag" may read up to ' + sizeText(doubled) + " of pool" });
+            steps.push({ command: '!ltlimits "reset"', why: "every limit back to its default" });
+            ctx.out.lines(nextBlock(steps));
+            return { Limits: records, toString: () => summary };
         },
     };
+    /** A limit's value as the table shows it: sizes as sizes (output conventions: sizeText), counts with digit groups. */
+    function shown(name, value) {
+        return /Bytes/.test(name) ? sizeText(value) : groupDigits(value);
+    }
     function record(l) {
         const value = workLimit(l.name);
         return {
@@ -13075,7 +13325,7 @@ var __leaktools = (function (exports) {
             Ceiling: l.ceiling,
             Commands: l.commands,
             Reason: l.reason,
-            toString: () => l.name + " = " + value,
+            toString: () => l.name + " = " + shown(l.name, value),
         };
     }
     /** A whole number from a dx number or a small Int64; null for anything else. */
@@ -13159,7 +13409,7 @@ var __leaktools = (function (exports) {
             records: [
                 { name: "Allocations", text: "every live allocation found: Address, Size, UserSize, Pool, Kind, Header, Tag, Preview, PreviewOffset, Pointers" },
                 { name: "Pointers", text: "per allocation, values that lead into a loaded module: Offset, Value, Target, Class" },
-                { name: "Modules", text: "the modules the allocations point into, most allocations first: Module, Allocations, Example" },
+                { name: "Modules", text: "the modules the allocations point into, most allocations first: Module, Allocations, Bytes, Example" },
                 { name: "TopSizes", text: "the sizes found most often: Size, Kind, Count, Bytes" },
                 { name: "Tag, Outstanding", text: "the tag asked for and the tracker's outstanding count (null: no count)" },
                 { name: "SubsegmentsWalked, SubsegmentsLeft, LeftBecause", text: "how much of the segment heap was read, and why the rest was not" },
@@ -13291,7 +13541,7 @@ var __leaktools = (function (exports) {
                 { header: "Size", align: "right", value: (s) => hex$2(s.Size) },
                 { header: "Kind", value: (s) => s.Kind },
                 { header: "Count", align: "right", value: (s) => groupDigits(s.Count) },
-                { header: "Bytes", align: "right", value: (s) => groupDigits(s.Bytes) },
+                { header: "Bytes", align: "right", value: (s) => sizeText(s.Bytes) },
             ], topSizes(records).slice(0, 5), "  "));
         }
         out.line("");
@@ -13300,6 +13550,7 @@ var __leaktools = (function (exports) {
             out.lines(renderTable([
                 { header: "Module", value: (m) => m.Module },
                 { header: "Allocations", align: "right", value: (m) => groupDigits(m.Allocations) },
+                { header: "Bytes", align: "right", value: (m) => sizeText(m.Bytes) },
                 { header: "Example", value: (m) => m.Example },
             ], moduleRows.slice(0, 10), "  "));
         }
@@ -13333,9 +13584,9 @@ var __leaktools = (function (exports) {
         const left = small.subsegmentsLeft || 0;
         const total = small.subsegmentsWalked + left;
         if (small.stoppedEarly)
-            lines.push(messages.poolallocsStopped(tracked ? tracked.count : found, small.subsegmentsWalked, total, left, humanBytes(small.bytesLeft), tagText));
+            lines.push(messages.poolallocsStopped(tracked ? tracked.count : found, small.subsegmentsWalked, total, left, sizeText(small.bytesLeft), tagText));
         else if (left === 0)
-            lines.push("Walked all " + plural(total, "subsegment") + " (" + humanBytes(small.bytesWalked) + ").");
+            lines.push("Walked all " + plural(total, "subsegment") + ", " + sizeText(small.bytesWalked) + ".");
         else
             lines.push("Walked " + groupDigits(small.subsegmentsWalked) + " of " + plural(total, "subsegment") + "; " + groupDigits(left) + " left unread at the cap on bytes walked (below).");
         return lines;
@@ -13435,7 +13686,7 @@ var __leaktools = (function (exports) {
         const subBytes = meta.subsegments.reduce((n, s) => n + s.size, 0);
         const lfh = meta.subsegments.filter((s) => s.kind === "LFH").length;
         out.line("Segment heap: " + plural(heaps.length, "heap") + " (" + heapNames(heaps) + "), " + plural(meta.segments, "page segment") + ", " +
-            plural(meta.subsegments.length, "subsegment") + " (LFH " + groupDigits(lfh) + ", VS " + groupDigits(meta.subsegments.length - lfh) + ", " + humanBytes(subBytes) + ").");
+            plural(meta.subsegments.length, "subsegment") + ": LFH " + groupDigits(lfh) + ", VS " + groupDigits(meta.subsegments.length - lfh) + ", " + sizeText(subBytes) + " in all.");
         const maxBytes = workLimit("maxPoolBytesWalked");
         let progress = null;
         // A block inside a big allocation's range is that allocation: a VS chunk serving it may put the data (or what the
@@ -13467,7 +13718,7 @@ var __leaktools = (function (exports) {
                 progress.update(done);
             },
         });
-        out.line("Walked " + plural(blocks.subsegmentsWalked, "subsegment") + " of " + groupDigits(meta.subsegments.length) + " (" + humanBytes(blocks.bytesWalked) + "), " + plural(blocks.busyBlocks, "busy block") + "; " +
+        out.line("Walked " + plural(blocks.subsegmentsWalked, "subsegment") + " of " + groupDigits(meta.subsegments.length) + ", " + sizeText(blocks.bytesWalked) + ", " + plural(blocks.busyBlocks, "busy block") + "; " +
             plural(blocks.blocks.length, "block") + " tagged '" + pattern.text + "'.");
         if (blocks.alsoBig > 0)
             out.line(messages.poolallocsAlsoBig(blocks.alsoBig));
@@ -13481,7 +13732,7 @@ var __leaktools = (function (exports) {
             out.line("  ... " + (all.length - SHOWN) + ' more: dx @$poolallocs("' + quoted(tagText) + '").NotWalked');
         const capped = !blocks.stoppedEarly && blocks.notWalked > 0;
         if (capped)
-            out.line(messages.poolallocsCap(blocks.notWalked, humanBytes(maxBytes)));
+            out.line(messages.poolallocsCap(blocks.notWalked, sizeText(maxBytes)));
         return {
             blocks: blocks.blocks,
             stoppedEarly: blocks.stoppedEarly,
@@ -13604,7 +13855,7 @@ var __leaktools = (function (exports) {
                 row.Bytes += r.Size;
             }
             else {
-                const created = { Size: r.Size, Kind: r.Kind, Count: 1, Bytes: r.Size, toString: () => hex$2(created.Size) + " " + created.Kind + " x " + groupDigits(created.Count) };
+                const created = { Size: r.Size, Kind: r.Kind, Count: 1, Bytes: r.Size, toString: () => hex$2(created.Size) + " " + created.Kind + " x " + groupDigits(created.Count) + ", " + sizeText(created.Bytes) };
                 bySize.set(key, created);
             }
         }
@@ -13623,10 +13874,18 @@ var __leaktools = (function (exports) {
                     continue;
                 seen.add(module);
                 const row = rows.get(module);
-                if (row)
+                if (row) {
                     row.Allocations++;
+                    row.Bytes += r.Size;
+                }
                 else {
-                    const created = { Module: module, Allocations: 1, Example: p.Target + (p.Class ? " (class " + p.Class + ")" : "") + " at +" + hex$2(p.Offset), toString: () => created.Module + ": " + created.Allocations };
+                    const created = {
+                        Module: module,
+                        Allocations: 1,
+                        Bytes: r.Size,
+                        Example: p.Target + (p.Class ? " (class " + p.Class + ")" : "") + " at +" + hex$2(p.Offset),
+                        toString: () => created.Module + ": " + plural(created.Allocations, "allocation") + ", " + sizeText(created.Bytes),
+                    };
                     rows.set(module, created);
                 }
             }
@@ -13637,6 +13896,78 @@ var __leaktools = (function (exports) {
     }
     function quoted(tag) {
         return tag.replace(/\\/g, "\\\\").replace(/"/g, '\\"');
+    }
+
+    // Records become data-model objects: addresses become host Int64 values (so dx shows them as addresses and LINQ
+    // compares them), missing values become their description, and each record keeps its display string.
+    const MAX_DEPTH = 8;
+    /** What a record's named collection holds, by field name: dx shows `Blocks : 189 blocks`, not "189 entries". */
+    const COLLECTION_NOUNS = {
+        Allocations: ["allocation", "allocations"],
+        Blocks: ["virtual block", "virtual blocks"],
+        Stacks: ["stack", "stacks"],
+        Importers: ["import slot", "import slots"],
+        NotExamined: ["module", "modules"],
+        Tags: ["tag", "tags"],
+        Groups: ["group", "groups"],
+        Owners: ["owner", "owners"],
+        Hits: ["hit", "hits"],
+        Frames: ["frame", "frames"],
+        Stack: ["frame", "frames"],
+        Heaps: ["heap", "heaps"],
+        Commands: ["command", "commands"],
+        BigAllocations: ["big allocation", "big allocations"],
+        NotSearched: ["section range", "section ranges"],
+        Moves: ["move", "moves"],
+    };
+    /**
+     * A collection that names its own elements wins over its field name: `Blocks` holds virtual blocks in !virtblocks but
+     * heap allocations in @$heapblocks. A command marks such an array with a non-enumerable `collectionNoun` property
+     * ([singular, plural]); being non-enumerable, it is invisible to dx and LINQ.
+     */
+    const COLLECTION_NOUN_PROPERTY = "collectionNoun";
+    /** Names `items`' elements for dx ("46 allocations") and returns the same array. */
+    function namedCollection(items, singular, pluralNoun) {
+        Object.defineProperty(items, COLLECTION_NOUN_PROPERTY, { value: [singular, pluralNoun], enumerable: false });
+        return items;
+    }
+    function ownNoun(items) {
+        const own = items[COLLECTION_NOUN_PROPERTY];
+        return Array.isArray(own) && own.length === 2 && typeof own[0] === "string" && typeof own[1] === "string" ? [own[0], own[1]] : undefined;
+    }
+    /**
+     * `noun` names a returned collection's elements (["virtual block", "virtual blocks"]). dx displays an array through its
+     * toString, which for an array joins every element with commas (jsprovider-api.md §2.7): thousands of records on one
+     * line. Each array gets a one-line toString instead ("189 virtual blocks") and stays an array, so LINQ still works.
+     */
+    function toModel(value, depth = 0, noun) {
+        if (value === null || value === undefined)
+            return value;
+        if (value instanceof Address)
+            return addressToHost(value);
+        if (value instanceof Unreadable || value instanceof NotApplicable)
+            return value.toString();
+        if (typeof value !== "object")
+            return value;
+        if (depth > MAX_DEPTH)
+            return String(value);
+        if (Array.isArray(value)) {
+            const out = value.map((v) => toModel(v, depth + 1));
+            const names = ownNoun(value) || noun || ["entry", "entries"];
+            const text = groupDigits(out.length) + " " + (out.length === 1 ? names[0] : names[1]);
+            Object.defineProperty(out, "toString", { value: () => text, enumerable: false });
+            return out;
+        }
+        const source = value;
+        const out = {};
+        for (const key of Object.keys(source))
+            out[key] = toModel(source[key], depth + 1, COLLECTION_NOUNS[key]);
+        const display = source.toString;
+        if (typeof display === "function" && display !== Object.prototype.toString) {
+            const text = String(display.call(source));
+            Object.defineProperty(out, "toString", { value: () => text, enumerable: false });
+        }
+        return out;
     }
 
     /** The block's first pointer when it leads into a loaded image: what `Type` names. */
@@ -13899,6 +14230,21 @@ var __leaktools = (function (exports) {
 
     /** Blocks after which a walk is worth 10% progress steps (tens of thousands of headers are seconds over KDNET). */
     const LARGE_WALK_BLOCKS = 20000;
+    /**
+     * A WOW64 process seen as 64-bit: wow64.dll, wow64cpu.dll or wow64win.dll are loaded only into 32-bit processes on
+     * 64-bit Windows (Microsoft, "WOW64 Implementation Details"). Its PEB.ProcessHeaps then lists only the 64-bit heaps;
+     * the program's own heaps are in the 32-bit PEB, with 32-bit headers.
+     */
+    /** The NotWalked part that stands for a WOW64 process's 32-bit heaps. */
+    const WOW64_PART = "32-bit heaps (WOW64)";
+    function isWow64View(target) {
+        if (target.pointerSize !== 8)
+            return false;
+        for (const m of target.modules())
+            if (/^wow64(cpu|win)?\.dll$/i.test(m.fileName))
+                return true;
+        return false;
+    }
     /** The PEB of the current user-mode process, or the line that says why there is none (kernel session, no PEB). */
     function userProcess(target, name) {
         if (target.isKernel)
@@ -13933,11 +14279,14 @@ var __leaktools = (function (exports) {
             const walk = walkProcessHeaps(target, options, only);
             if (isHeapWalkFailure(walk))
                 return { problem: walk.message };
-            return { walk, heapList: list, imageName: imageNameOf(target), peb };
+            return { walk, heapList: list, imageName: imageNameOf(target), peb, wow64: false };
         }
         const joined = { free: [], heaps: [], blocks: [], notWalked: [], ust: list.ust };
         if (list.problem)
             joined.notWalked.push({ heap: peb, part: "PEB heap list", address: peb, reason: list.problem });
+        const wow64 = isWow64View(target);
+        if (wow64)
+            joined.notWalked.push({ heap: peb, part: WOW64_PART, address: null, reason: messages.heapWow64NotWalked(imageNameOf(target)) });
         const heaps = list.heaps;
         let blocks = 0;
         const progress = new Progress(out, "Walking heaps", heaps.length, false, (done, total) => done + " of " + total + " heaps, " + groupDigits(blocks) + " blocks");
@@ -13975,7 +14324,7 @@ var __leaktools = (function (exports) {
             if (blocks >= LARGE_WALK_BLOCKS)
                 progress.large = true;
         }
-        return { walk: joined, heapList: list, imageName: imageNameOf(target), peb };
+        return { walk: joined, heapList: list, imageName: imageNameOf(target), peb, wow64 };
     }
     /**
      * Frames and type pointers as text, each distinct address symbolized once through the validated `u <address> L1`
@@ -14061,14 +14410,33 @@ var __leaktools = (function (exports) {
             toString: () => n.part + (n.address ? " at " + n.address.format(ps) : "") + ": " + n.reason,
         }));
     }
-    /** One "Layout:" line per distinct layout that is not from the symbols (DESIGN output convention 2). */
-    function layoutLinesOf(heaps) {
+    /**
+     * The short "Layout:" line of each structure decoded with a built-in layout, once per session (DESIGN output
+     * convention 2: render/report.ts layoutNote; !leaktools has the full wording), then each walk's notes.
+     */
+    function layoutLinesOf(heaps, ps) {
         const lines = [];
         for (const h of heaps) {
-            const line = "Layout: " + h.layout + ".";
-            if (/built-in/i.test(h.layout) && lines.indexOf(line) < 0)
-                lines.push(line);
+            const used = h.builtInLayouts || [];
+            if (used.length === 0)
+                continue;
+            // One line per heap kind, as !poolallocs says its segment-heap types: the first type, then how many more.
+            const first = used[0];
+            const provenance = {
+                typeName: first.typeName + (used.length > 1 ? " and " + (used.length - 1) + " more heap " + (used.length > 2 ? "types" : "type") : ""),
+                origin: "built-in",
+                description: used.map((l) => l.description).join("; "),
+                guessed: used.some((l) => l.guessed),
+                variantLabel: first.variantLabel,
+            };
+            for (const line of layoutNote(provenance))
+                if (lines.indexOf(line) < 0)
+                    lines.push(line);
         }
+        // What a walk assumed or derived (a key from a signature, a key form, offsets read in clear): a guess says so.
+        for (const h of heaps)
+            for (const n of h.notes || [])
+                lines.push("Heap " + h.heap.format(ps) + ": " + n + (/\.$/.test(n) ? "" : "."));
         return lines;
     }
 
@@ -14108,11 +14476,12 @@ var __leaktools = (function (exports) {
             const run = walkHeaps(ctx.target, ctx.out, peb, only || null, { includeFree: false, readFirstPointer: true });
             if ("problem" in run)
                 return say$1(ctx, run.problem);
-            return blocksResult(ctx, run);
+            return blocksResult(ctx, run, only ? "@$heapblocks(0x" + only.toHex() + ")" : "@$heapblocks()");
         },
     };
     const heapblocksCommand = command$1;
-    function blocksResult(ctx, run) {
+    /** `call`: how this call was written (with its heap handle, if any), so that the suggested query asks for the same blocks. */
+    function blocksResult(ctx, run, call) {
         const target = ctx.target;
         const ps = target.pointerSize;
         const walk = run.walk;
@@ -14147,25 +14516,30 @@ var __leaktools = (function (exports) {
         const answer = plural(blocks.length, "busy allocation") + ", " + sizeText(bytes) + ", in " + plural(walk.heaps.length, "heap") +
             (walk.ust ? "; allocation stacks recorded (+ust)." : "; no allocation stacks (+ust is off: gflags /i " + run.imageName + " +ust, then restart the program).");
         ctx.out.line(answer);
-        for (const l of layoutLinesOf(walk.heaps))
+        for (const l of layoutLinesOf(walk.heaps, ps))
             ctx.out.line(l);
         const capped = namer.cappedNote();
         if (capped)
             ctx.out.line(capped);
         // The heaps table is !heapleaks' (and this result's Heaps); here only what was not walked, so a dx query that
         // follows stays short.
-        for (const n of notWalkedLinesOf(walk.notWalked, ps))
+        // A WOW64 process's 32-bit heaps are no one heap (the part is filed under the PEB): said as they are.
+        for (const n of walk.notWalked)
+            if (n.part === WOW64_PART)
+                ctx.out.line(n.reason);
+        const parts = walk.notWalked.filter((n) => n.part !== WOW64_PART);
+        for (const n of notWalkedLinesOf(parts, ps))
             ctx.out.line("Not walked: heap " + n.heap + ", " + n.part + (n.address ? " at " + n.address : "") + ": " + n.reason);
         const sizes = commonestSize(walk.blocks);
         ctx.out.lines(nextBlock([
-            { command: sizes === null ? "" : "dx @$heapblocks().Blocks.Where(b => b.Size == 0x" + sizes.toString(16) + ")", why: "the blocks of the commonest size" },
+            { command: sizes === null ? "" : "dx " + call + ".Blocks.Where(b => b.Size == 0x" + sizes.toString(16) + ")", why: "the blocks of the commonest size" },
             { command: "!heapleaks", why: "the blocks grouped by " + (walk.ust ? "allocation stack" : "size and type") + ", largest first" },
             { command: blocks.length ? "!heap -p -a " + walk.blocks[0].address.format(ps) : "", why: "the debugger's own view of one block" },
         ]));
         return {
-            Blocks: blocks,
+            Blocks: namedCollection(blocks, "allocation", "allocations"),
             Heaps: heapRecords(walk.heaps, ps),
-            NotWalked: notWalkedRecords(walk.notWalked, ps),
+            NotWalked: namedCollection(notWalkedRecords(walk.notWalked, ps), "part", "parts"),
             StacksRecorded: walk.ust,
             toString: () => plural(blocks.length, "busy allocation") + ", " + sizeText(bytes) + ", " + plural(walk.heaps.length, "heap"),
         };
@@ -14221,7 +14595,8 @@ var __leaktools = (function (exports) {
         const total = sizeText(v.bytes) + " in " + plural(v.allocations, "allocation");
         const unit = v.ust ? ["stack", "stacks"] : ["group", "groups"];
         if (v.mode === "growth" || v.mode === "compare") {
-            const over = v.seconds === null ? "" : " over " + v.seconds.toFixed(1) + " s of target time";
+            // A file written after this target (the dumps compared the wrong way round) has no interval to grow over.
+            const over = v.seconds === null ? "" : v.seconds >= 0 ? " over " + duration(v.seconds) + " of target time" : " (written " + duration(v.seconds) + " after this target's time)";
             if (!top) {
                 lines.push("No allocation group grew since " + v.since + over + " (" + total + " now).");
                 return lines;
@@ -14258,11 +14633,11 @@ var __leaktools = (function (exports) {
         const rows = v.shown.map((g, i) => ({ g, i }));
         const columns = [{ header: "#", align: "right", value: (r) => String(r.i + 1) }];
         if (growth) {
-            columns.push({ header: "Delta bytes", align: "right", value: (r) => "+" + groupDigits(r.g.deltaBytes || 0) }, { header: "Delta allocs", align: "right", value: (r) => signed(r.g.deltaAllocations || 0) });
-            if (v.mode === "growth")
+            columns.push({ header: "Delta bytes", align: "right", value: (r) => "+" + sizeText(r.g.deltaBytes || 0) }, { header: "Delta allocs", align: "right", value: (r) => signed(r.g.deltaAllocations || 0) });
+            if (v.seconds !== null && v.seconds > 0)
                 columns.push({ header: "Rate", align: "right", value: (r) => rateText(r.g.rate) });
         }
-        columns.push({ header: "Bytes", align: "right", value: (r) => groupDigits(r.g.bytes) }, { header: "Allocs", align: "right", value: (r) => groupDigits(r.g.allocations) });
+        columns.push({ header: "Bytes", align: "right", value: (r) => sizeText(r.g.bytes) }, { header: "Allocs", align: "right", value: (r) => groupDigits(r.g.allocations) });
         if (!v.ust)
             columns.push({ header: "Size", align: "right", value: (r) => (r.g.size === null ? "" : "0x" + r.g.size.toString(16)) });
         columns.push({ header: "Example", value: (r) => r.g.example });
@@ -14294,7 +14669,7 @@ var __leaktools = (function (exports) {
             { header: "Heap", value: (h) => h.heap },
             { header: "Type", value: (h) => h.type + (h.lfh ? " + LFH" : "") },
             { header: "Blocks", align: "right", value: (h) => groupDigits(h.blocks) },
-            { header: "Bytes", align: "right", value: (h) => groupDigits(h.bytes) },
+            { header: "Bytes", align: "right", value: (h) => sizeText(h.bytes) },
             // The full wording is the Layout: line after the answer (and the Heaps records); here one word.
             { header: "Layout", value: (h) => (/built-in/i.test(h.layout) ? "built-in" : /symbols/i.test(h.layout) ? "symbols" : h.layout ? "see Heaps[].Layout" : "-") },
         ], heaps, "  "));
@@ -14518,7 +14893,7 @@ var __leaktools = (function (exports) {
         ctx.out.line("  Process: " + (p && p.image ? p.image : "(name not available)") + (p && p.pid !== null ? " (PID " + p.pid + ")" : "") + ", " + facts.pointerSize * 8 +
             "-bit, Windows build " + (facts.windowsBuild === null ? "unknown" : facts.windowsBuild) + "; target time " + readableTime(facts.systemTimeMs) + ".");
         // What the file rests on: a built-in layout, and the parts of the heaps not walked (their blocks are not in it).
-        for (const l of layoutLinesOf(walk.heaps))
+        for (const l of layoutLinesOf(walk.heaps, ctx.target.pointerSize))
             ctx.out.line(l);
         if (walk.notWalked.length)
             ctx.out.line(messages.heapleaksSavedWithout(walk.notWalked.length));
@@ -14667,7 +15042,7 @@ var __leaktools = (function (exports) {
                 { name: '"compare", "C:\\\\cases\\\\before.json"', text: "the groups that grew from that file to this target" },
             ],
             records: [
-                { name: "Groups", text: "Stack, StackRecord, Size (size groups), Type, Allocations, Bytes, Example, Caller; DeltaAllocations, DeltaBytes, BytesPerSecond when growth is shown" },
+                { name: "Groups", text: "Stack, StackRecord, Size (size groups), Type, Allocations, Bytes, Example, Caller; DeltaAllocations, DeltaBytes, BytesPerSecond when growth is shown (live or compare)" },
                 { name: "Heaps / NotWalked", text: "each heap walked with its blocks and bytes; each part not walked with its reason" },
             ],
             examples: [
@@ -14804,7 +15179,7 @@ var __leaktools = (function (exports) {
         const stackGroups = workLimit("maxHeapStackGroups");
         const records = [];
         const shown = [];
-        const rateOf = (delta) => (delta === null || p.mode !== "growth" ? null : ratePerSecond(delta, p.seconds));
+        const rateOf = (delta) => (delta === null || (p.mode !== "growth" && p.mode !== "compare") ? null : ratePerSecond(delta, p.seconds));
         let stacksSkipped = 0;
         p.list.forEach((s, i) => {
             const g = s.group;
@@ -14842,8 +15217,7 @@ var __leaktools = (function (exports) {
             if (s.deltaBytes !== null) {
                 record.DeltaAllocations = s.deltaAllocations || 0;
                 record.DeltaBytes = s.deltaBytes;
-                if (p.mode === "growth")
-                    record.BytesPerSecond = rate;
+                record.BytesPerSecond = rate;
             }
             records.push(record);
             if (i < TABLE_ROWS) {
@@ -14863,14 +15237,19 @@ var __leaktools = (function (exports) {
                 });
             }
         });
-        const notes = p.notes.slice();
+        // A WOW64 process's own heaps are not walked: said right after the answer, which is only about the 64-bit heaps.
+        const notes = (run.wow64 ? [messages.heapWow64NotWalked(run.imageName)] : []).concat(p.notes);
+        // The answer's figures are partial when a part was not walked: said next to them, not only at the end.
+        const partsNotWalked = run.walk.notWalked.filter((n) => n.part !== WOW64_PART).length;
+        if (partsNotWalked > 0)
+            notes.unshift(messages.heapPartsNotWalkedNote(partsNotWalked));
         const capped = namer.cappedNote();
         if (capped)
             notes.push(capped);
         if (stacksSkipped > 0)
             notes.push(messages.heapStackGroupsCapped(stackGroups, p.list.length, raiseHint("maxHeapStackGroups")));
         const walk = run.walk;
-        const layoutLines = layoutLinesOf(walk.heaps);
+        const layoutLines = layoutLinesOf(walk.heaps, ps);
         const view = {
             mode: p.mode,
             ust: walk.ust,
@@ -14884,7 +15263,7 @@ var __leaktools = (function (exports) {
             shrunk: p.shrunk,
             gone: p.gone,
             heaps: heapLinesOf(walk.heaps, ps),
-            notWalked: notWalkedLinesOf(walk.notWalked, ps),
+            notWalked: notWalkedLinesOf(walk.notWalked.filter((n) => n.part !== WOW64_PART), ps),
             layoutLines,
             notes,
             next: nextSteps(target, p.mode, p.list.length ? p.list[0].group : null, records.length ? records[0].Caller : null),
@@ -14893,7 +15272,7 @@ var __leaktools = (function (exports) {
         return {
             Groups: records,
             Heaps: heapRecords(walk.heaps, ps),
-            NotWalked: notWalkedRecords(walk.notWalked, ps),
+            NotWalked: namedCollection(notWalkedRecords(walk.notWalked, ps), "part", "parts"),
             Mode: p.mode,
             Allocations: p.allocations,
             Bytes: p.bytes,
@@ -14925,6 +15304,9 @@ var __leaktools = (function (exports) {
         }
         if (mode === "baseline")
             steps.push({ command: "!heapleaks", why: "after the program has run a while (g, then break in): the groups that grew" });
+        // Growth is measured from the same baseline each time, so running on shows whether a group keeps growing.
+        if (mode === "growth")
+            steps.push({ command: "!heapleaks", why: "after the program has run longer (g, then break in): growth since the same baseline" });
         if (mode === "all" && target.isDump)
             steps.push({ command: 'dx @$heapleaks("save", "C:\\\\cases\\\\before.json")', why: "keep these groups; compare them on a later dump" });
         return steps;
@@ -15003,63 +15385,6 @@ var __leaktools = (function (exports) {
     }
     function forgetKept() {
         kept.length = 0;
-    }
-
-    // Records become data-model objects: addresses become host Int64 values (so dx shows them as addresses and LINQ
-    // compares them), missing values become their description, and each record keeps its display string.
-    const MAX_DEPTH = 8;
-    /** What a record's named collection holds, by field name: dx shows `Blocks : 189 blocks`, not "189 entries". */
-    const COLLECTION_NOUNS = {
-        Allocations: ["allocation", "allocations"],
-        Blocks: ["virtual block", "virtual blocks"],
-        Stacks: ["stack", "stacks"],
-        Importers: ["import slot", "import slots"],
-        NotExamined: ["module", "modules"],
-        Tags: ["tag", "tags"],
-        Groups: ["group", "groups"],
-        Owners: ["owner", "owners"],
-        Hits: ["hit", "hits"],
-        Frames: ["frame", "frames"],
-        Stack: ["frame", "frames"],
-        Heaps: ["heap", "heaps"],
-        Commands: ["command", "commands"],
-        BigAllocations: ["big allocation", "big allocations"],
-        NotSearched: ["section range", "section ranges"],
-        Moves: ["move", "moves"],
-    };
-    /**
-     * `noun` names a returned collection's elements (["virtual block", "virtual blocks"]). dx displays an array through its
-     * toString, which for an array joins every element with commas (jsprovider-api.md §2.7): thousands of records on one
-     * line. Each array gets a one-line toString instead ("189 virtual blocks") and stays an array, so LINQ still works.
-     */
-    function toModel(value, depth = 0, noun) {
-        if (value === null || value === undefined)
-            return value;
-        if (value instanceof Address)
-            return addressToHost(value);
-        if (value instanceof Unreadable || value instanceof NotApplicable)
-            return value.toString();
-        if (typeof value !== "object")
-            return value;
-        if (depth > MAX_DEPTH)
-            return String(value);
-        if (Array.isArray(value)) {
-            const out = value.map((v) => toModel(v, depth + 1));
-            const names = noun || ["entry", "entries"];
-            const text = out.length + " " + (out.length === 1 ? names[0] : names[1]);
-            Object.defineProperty(out, "toString", { value: () => text, enumerable: false });
-            return out;
-        }
-        const source = value;
-        const out = {};
-        for (const key of Object.keys(source))
-            out[key] = toModel(source[key], depth + 1, COLLECTION_NOUNS[key]);
-        const display = source.toString;
-        if (typeof display === "function" && display !== Object.prototype.toString) {
-            const text = String(display.call(source));
-            Object.defineProperty(out, "toString", { value: () => text, enumerable: false });
-        }
-        return out;
     }
 
     function invokeCommand(command, givenArgs) {
