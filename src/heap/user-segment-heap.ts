@@ -28,6 +28,7 @@
 //    PoolViewer/PoolData.cpp) walks no RB tree at all (its large allocations come from the VA manager's bitmap and
 //    the big page table), so that reading is unverified. When the tree is encoded each child link is decoded both
 //    ways (parent first) and the one that leads to a valid node is kept; a failure names the parent reading's node.
+import { RangeView, piecesView, wholeView } from "../core/range-view";
 import { Address } from "../core/address";
 import { Unreadable } from "../core/missing";
 import { pointer, u16, u32, u8, u64Address, unsigned } from "../core/bytes";
@@ -356,37 +357,10 @@ function rangesOf(w: Walk, bytes: Uint8Array, segment: Address, unit: number, fi
   }
 }
 
-interface RangeView {
-  bytes: Uint8Array;
-  holes: number;
-  readable(offset: number, size: number): boolean;
-}
-
 /** A range's bytes in one read; where that fails, the readable pages of it with a map of the holes. */
 function readRange(w: Walk, address: Address, size: number, what: string): RangeView {
   const whole = w.target.memory.read(address, size, what);
-  if (!(whole instanceof Unreadable)) return { bytes: whole, holes: 0, readable: (o, n) => o + n <= whole.length };
-  const bytes = new Uint8Array(size);
-  const pages = Math.ceil(size / 0x1000);
-  const ok = new Uint8Array(pages);
-  for (const piece of w.target.memory.readPartial(address, size).pieces) {
-    const offset = piece.start.distanceFrom(address);
-    if (offset === null || offset >= size) continue;
-    const n = Math.min(piece.bytes.length, size - offset);
-    bytes.set(piece.bytes.subarray(0, n), offset);
-    for (let p = Math.ceil(offset / 0x1000); p * 0x1000 + 0x1000 <= offset + n; p++) ok[p] = 1;
-  }
-  let holes = 0;
-  for (let p = 0; p < pages; p++) if (!ok[p]) holes++;
-  return {
-    bytes,
-    holes,
-    readable: (offset, n) => {
-      if (offset + n > size) return false;
-      for (let p = Math.floor(offset / 0x1000); p * 0x1000 < offset + n && p < pages; p++) if (!ok[p]) return false;
-      return true;
-    },
-  };
+  return whole instanceof Unreadable ? piecesView(address, size, w.target.memory.readPartial(address, size).pieces) : wholeView(whole);
 }
 
 function holesNote(w: Walk, view: RangeView, kind: string, address: Address): void {

@@ -45,6 +45,7 @@
 //    duplicates; PoolViewer reads chunks over a page as data with no pool header): the walk leaves out a block that
 //    lies inside a big allocation's range, under either reading.
 //  - _POOL_HEADER: BlockSize (bits 0-7 of the USHORT at +2) x 16 is the block size !pool shows; PoolTag at +4.
+import { RangeView, piecesView, wholeView } from "../core/range-view";
 import { Address } from "../core/address";
 import { Unreadable } from "../core/missing";
 import { u16, u32, u8, u64Address, unsigned } from "../core/bytes";
@@ -467,43 +468,13 @@ function pagedNote(sub: Subsegment): string {
   return poolOfHeap(sub.heap.index) === "Paged" ? " (paged out?)" : "";
 }
 
-interface RangeView {
-  bytes: Uint8Array;
-  holes: number;
-  readable(offset: number, size: number): boolean;
-}
-
 /** Adjacent subsegments read in one host read at most. */
 export const BATCH_BYTES = 0x40000;
-
-function wholeView(bytes: Uint8Array): RangeView {
-  return { bytes, holes: 0, readable: (offset, n) => offset + n <= bytes.length };
-}
 
 /** The subsegment's bytes with a map of which pages were readable. */
 function readRange(reader: SegmentHeapReader, address: Address, size: number): RangeView {
   const whole = reader.read(address, size, "subsegment");
-  if (!(whole instanceof Unreadable)) return wholeView(whole);
-  const bytes = new Uint8Array(size);
-  const pages = Math.ceil(size / 0x1000);
-  const ok = new Uint8Array(pages);
-  for (const piece of reader.readPartial(address, size).pieces) {
-    const offset = piece.start.distanceFrom(address);
-    if (offset === null || offset >= size) continue;
-    const n = Math.min(piece.bytes.length, size - offset);
-    bytes.set(piece.bytes.subarray(0, n), offset);
-    for (let p = Math.ceil(offset / 0x1000); p * 0x1000 + 0x1000 <= offset + n; p++) ok[p] = 1;
-  }
-  let holes = 0;
-  for (let p = 0; p < pages; p++) if (!ok[p]) holes++;
-  return {
-    bytes,
-    holes,
-    readable: (offset, n) => {
-      for (let p = Math.floor(offset / 0x1000); p * 0x1000 < offset + n && p < pages; p++) if (!ok[p]) return false;
-      return offset + n <= size;
-    },
-  };
+  return whole instanceof Unreadable ? piecesView(address, size, reader.readPartial(address, size).pieces) : wholeView(whole);
 }
 
 /**
