@@ -6882,6 +6882,42 @@ var __leaktools = (function (exports) {
             : { rootSignature: 0, busyNodesTable: 0x20, leftChild: 0x4, rightChild: 0x8, userAllocation: 0x10, userRequestedSize: 0x20, stackTrace: 0x30, nodeSize: 0x34, blockInfoSize: 0x20, blockInfoRequestedSize: 0x8, label: "the built-in page-heap layout for x86 (dt ntdll of Windows 7, not checked against a PDB)" };
     }
 
+    /** A range read whole. */
+    function wholeView(bytes) {
+        return { bytes, holes: 0, readable: (offset, n) => offset + n <= bytes.length };
+    }
+    /** A range assembled from the readable pieces of a failed read; a page counts as readable only when covered whole. */
+    function piecesView(address, size, pieces) {
+        const bytes = new Uint8Array(size);
+        const pages = Math.ceil(size / 0x1000);
+        const ok = new Uint8Array(pages);
+        for (const piece of pieces) {
+            const offset = piece.start.distanceFrom(address);
+            if (offset === null || offset >= size)
+                continue;
+            const n = Math.min(piece.bytes.length, size - offset);
+            bytes.set(piece.bytes.subarray(0, n), offset);
+            for (let p = Math.ceil(offset / 0x1000); p * 0x1000 + 0x1000 <= offset + n; p++)
+                ok[p] = 1;
+        }
+        let holes = 0;
+        for (let p = 0; p < pages; p++)
+            if (!ok[p])
+                holes++;
+        return {
+            bytes,
+            holes,
+            readable: (offset, n) => {
+                if (offset + n > size)
+                    return false;
+                for (let p = Math.floor(offset / 0x1000); p * 0x1000 < offset + n && p < pages; p++)
+                    if (!ok[p])
+                        return false;
+                return true;
+            },
+        };
+    }
+
     const WIN10_1809$1 = 17763;
     const WIN10_1903 = 18362;
     const SERVER_2022$1 = 20348;
@@ -7337,40 +7373,10 @@ var __leaktools = (function (exports) {
     }
     /** Adjacent subsegments read in one host read at most. */
     const BATCH_BYTES = 0x40000;
-    function wholeView(bytes) {
-        return { bytes, holes: 0, readable: (offset, n) => offset + n <= bytes.length };
-    }
     /** The subsegment's bytes with a map of which pages were readable. */
     function readRange$1(reader, address, size) {
         const whole = reader.read(address, size, "subsegment");
-        if (!(whole instanceof Unreadable))
-            return wholeView(whole);
-        const bytes = new Uint8Array(size);
-        const pages = Math.ceil(size / 0x1000);
-        const ok = new Uint8Array(pages);
-        for (const piece of reader.readPartial(address, size).pieces) {
-            const offset = piece.start.distanceFrom(address);
-            if (offset === null || offset >= size)
-                continue;
-            const n = Math.min(piece.bytes.length, size - offset);
-            bytes.set(piece.bytes.subarray(0, n), offset);
-            for (let p = Math.ceil(offset / 0x1000); p * 0x1000 + 0x1000 <= offset + n; p++)
-                ok[p] = 1;
-        }
-        let holes = 0;
-        for (let p = 0; p < pages; p++)
-            if (!ok[p])
-                holes++;
-        return {
-            bytes,
-            holes,
-            readable: (offset, n) => {
-                for (let p = Math.floor(offset / 0x1000); p * 0x1000 < offset + n && p < pages; p++)
-                    if (!ok[p])
-                        return false;
-                return offset + n <= size;
-            },
-        };
+        return whole instanceof Unreadable ? piecesView(address, size, reader.readPartial(address, size).pieces) : wholeView(whole);
     }
     /**
      * The block of the tag whose pool header starts at headerOffset, and runs to `limit`; "stale" when the header's
@@ -7922,36 +7928,7 @@ var __leaktools = (function (exports) {
     /** A range's bytes in one read; where that fails, the readable pages of it with a map of the holes. */
     function readRange(w, address, size, what) {
         const whole = w.target.memory.read(address, size, what);
-        if (!(whole instanceof Unreadable))
-            return { bytes: whole, holes: 0, readable: (o, n) => o + n <= whole.length };
-        const bytes = new Uint8Array(size);
-        const pages = Math.ceil(size / 0x1000);
-        const ok = new Uint8Array(pages);
-        for (const piece of w.target.memory.readPartial(address, size).pieces) {
-            const offset = piece.start.distanceFrom(address);
-            if (offset === null || offset >= size)
-                continue;
-            const n = Math.min(piece.bytes.length, size - offset);
-            bytes.set(piece.bytes.subarray(0, n), offset);
-            for (let p = Math.ceil(offset / 0x1000); p * 0x1000 + 0x1000 <= offset + n; p++)
-                ok[p] = 1;
-        }
-        let holes = 0;
-        for (let p = 0; p < pages; p++)
-            if (!ok[p])
-                holes++;
-        return {
-            bytes,
-            holes,
-            readable: (offset, n) => {
-                if (offset + n > size)
-                    return false;
-                for (let p = Math.floor(offset / 0x1000); p * 0x1000 < offset + n && p < pages; p++)
-                    if (!ok[p])
-                        return false;
-                return true;
-            },
-        };
+        return whole instanceof Unreadable ? piecesView(address, size, w.target.memory.readPartial(address, size).pieces) : wholeView(whole);
     }
     function holesNote(w, view, kind, address) {
         if (view.holes > 0) {
@@ -13919,6 +13896,9 @@ var __leaktools = (function (exports) {
         BigAllocations: ["big allocation", "big allocations"],
         NotSearched: ["section range", "section ranges"],
         Moves: ["move", "moves"],
+        Modules: ["module", "modules"],
+        TopSizes: ["size", "sizes"],
+        NotWalked: ["part not walked", "parts not walked"],
     };
     /**
      * A collection that names its own elements wins over its field name: `Blocks` holds virtual blocks in !virtblocks but

@@ -25,6 +25,9 @@ const COLLECTION_NOUNS: { [field: string]: [string, string] } = {
   BigAllocations: ["big allocation", "big allocations"],
   NotSearched: ["section range", "section ranges"],
   Moves: ["move", "moves"],
+  Modules: ["module", "modules"],
+  TopSizes: ["size", "sizes"],
+  NotWalked: ["part not walked", "parts not walked"],
 };
 
 /**
