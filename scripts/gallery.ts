@@ -32,7 +32,7 @@ export function galleryFiles(): Record<string, string> {
     "    <ExtensionPackage>",
     "        <Name>leaktools</Name>",
     "        <Version>" + version + ".0</Version>",
-    "        <Description>Memory-leak and crash triage: pool tags and their owners, heap virtual blocks, importers, verifier unload leaks, bugcheck triage.</Description>",
+    "        <Description>Memory-leak and crash triage: pool tags and their owners, every live pool allocation of a tag, user-mode heap leaks by allocation stack, heap virtual blocks, importers, verifier unload leaks, crash triage.</Description>",
     "        <Components>",
     '            <ScriptComponent Name="leaktools" Type="Engine" File="..\\leaktools.js" FilePathKind="RepositoryRelative">',
     "                <FunctionAliases>",
