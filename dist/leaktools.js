@@ -780,6 +780,8 @@ var __leaktools = (function (exports) {
         triageSpecialPool: (meaning, address) => "Special pool caught a driver in the act: " + meaning + " (" + address + ").",
         triagePfnList: (meaning, driverBug) => "The page frame database is corrupt: " + meaning + (driverBug ? " - a driver bug; Driver Verifier catches it" : " - often failing RAM; test the memory") + ".",
         triageFaultyPage: (address, pfn) => "Hardware: the memory manager found a corrupted physical page (PFN " + pfn + ", mapped at " + address + "); the RAM is failing - test and replace it.",
+        triageFaultyPageSecondSet: (arg1, pfn) => "Hardware: the memory manager found a corrupted physical page (PFN " + pfn + "); the RAM is failing - test and replace it. Arg3 and Arg4 are not zero, the parameter set Microsoft does not document, so Arg1 (" + arg1 + ") is not read as the page's address.",
+        triageFaultyPageSecondSetFinding: (arg3, arg4) => "Arg3 " + arg3 + " and Arg4 " + arg4 + " are not zero: Microsoft documents only the set in which they are (its docs team: the set depends on whether Arg3 and Arg4 are zero); their meaning is not published",
         triageVerifierLeak: (count) => "a driver unloaded with " + (count === null ? "some" : String(count)) + " pool allocation" + (count === 1 ? "" : "s") +
             " Driver Verifier still tracked - a memory leak in that driver; !unloadleaks lists them",
         triageVerifier: (meaning) => "Driver Verifier stopped the system: " + meaning,
@@ -13061,7 +13063,15 @@ var __leaktools = (function (exports) {
     }
     function decodeFaultyPage(w) {
         const p = w.bugcheck.parameters;
-        w.verdict = messages.triageFaultyPage(fmt(w, p[0]), p[1].toString());
+        // Two parameter sets, told apart by whether Arg3 and Arg4 are zero (Microsoft's docs team, MicrosoftDocs/
+        // windows-driver-docs issue 2100); only the first is documented. Real reports of the second (test/fixtures/analyze,
+        // process MemCompression) carry an NTSTATUS-like ffffffff`c00002c4 in Arg1, so Arg1 is not read as an address there.
+        if (!p[2].isNull || !p[3].isNull) {
+            w.verdict = messages.triageFaultyPageSecondSet(fmt(w, p[0]), p[1].toString());
+            w.findings.push(messages.triageFaultyPageSecondSetFinding(fmt(w, p[2]), fmt(w, p[3])));
+        }
+        else
+            w.verdict = messages.triageFaultyPage(fmt(w, p[0]), p[1].toString());
         addNext(w, "!errrec", "the hardware error record (WHEA) behind the report");
         addNext(w, "mdsched", "Windows Memory Diagnostic on the crashed machine");
     }

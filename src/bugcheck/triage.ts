@@ -934,7 +934,13 @@ function decodePfnList(w: Work): void {
 
 function decodeFaultyPage(w: Work): void {
   const p = w.bugcheck.parameters;
-  w.verdict = messages.triageFaultyPage(fmt(w, p[0]), p[1].toString());
+  // Two parameter sets, told apart by whether Arg3 and Arg4 are zero (Microsoft's docs team, MicrosoftDocs/
+  // windows-driver-docs issue 2100); only the first is documented. Real reports of the second (test/fixtures/analyze,
+  // process MemCompression) carry an NTSTATUS-like ffffffff`c00002c4 in Arg1, so Arg1 is not read as an address there.
+  if (!p[2].isNull || !p[3].isNull) {
+    w.verdict = messages.triageFaultyPageSecondSet(fmt(w, p[0]), p[1].toString());
+    w.findings.push(messages.triageFaultyPageSecondSetFinding(fmt(w, p[2]), fmt(w, p[3])));
+  } else w.verdict = messages.triageFaultyPage(fmt(w, p[0]), p[1].toString());
   addNext(w, "!errrec", "the hardware error record (WHEA) behind the report");
   addNext(w, "mdsched", "Windows Memory Diagnostic on the crashed machine");
 }

@@ -432,6 +432,10 @@ export const messages = {
     "The page frame database is corrupt: " + meaning + (driverBug ? " - a driver bug; Driver Verifier catches it" : " - often failing RAM; test the memory") + ".",
   triageFaultyPage: (address: string, pfn: string) =>
     "Hardware: the memory manager found a corrupted physical page (PFN " + pfn + ", mapped at " + address + "); the RAM is failing - test and replace it.",
+  triageFaultyPageSecondSet: (arg1: string, pfn: string) =>
+    "Hardware: the memory manager found a corrupted physical page (PFN " + pfn + "); the RAM is failing - test and replace it. Arg3 and Arg4 are not zero, the parameter set Microsoft does not document, so Arg1 (" + arg1 + ") is not read as the page's address.",
+  triageFaultyPageSecondSetFinding: (arg3: string, arg4: string) =>
+    "Arg3 " + arg3 + " and Arg4 " + arg4 + " are not zero: Microsoft documents only the set in which they are (its docs team: the set depends on whether Arg3 and Arg4 are zero); their meaning is not published",
   triageVerifierLeak: (count: number | null) =>
     "a driver unloaded with " + (count === null ? "some" : String(count)) + " pool allocation" + (count === 1 ? "" : "s") +
     " Driver Verifier still tracked - a memory leak in that driver; !unloadleaks lists them",

@@ -82,3 +82,21 @@ describe("real !analyze -v outputs (test/fixtures/analyze)", () => {
     if (/docs1545/.test(o.file)) expect(r.output).toContain("Subcode 0x41201 is not in leaktools' table; see https://learn.microsoft.com/");
   });
 });
+
+describe("0x12B FAULTY_HARDWARE_CORRUPTED_PAGE: the two parameter sets", () => {
+  test("Arg3 and Arg4 not zero (the real MemCompression report): Arg1 is not read as the page's address", () => {
+    const o = outputs.find((x) => /12b/.test(x.file))!;
+    const r = DebuggerSession.load(bugcheckTarget(o.code, o.args).target).run("!crashtriage");
+    const first = r.output.split("\n")[0];
+    expect(first).toContain("(PFN 0x6ca)");
+    expect(first).toContain("so Arg1 (ffffffff`c00002c4) is not read as the page's address");
+    expect(first).not.toContain("mapped at");
+    expect(r.output).toContain("Arg3 00000000`160ed6e0 and Arg4 ffff8700`59329000 are not zero");
+  });
+
+  test("Arg3 and Arg4 zero (the documented set): Arg1 is the address that maps the page", () => {
+    const r = DebuggerSession.load(bugcheckTarget(0x12b, [BigInt("0xffffc80012345000"), BigInt(0x6ca), BigInt(0), BigInt(0)]).target).run("!crashtriage");
+    expect(r.output.split("\n")[0]).toContain("(PFN 0x6ca, mapped at ffffc800`12345000)");
+    expect(r.output).not.toContain("are not zero");
+  });
+});
