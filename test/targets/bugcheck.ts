@@ -373,7 +373,8 @@ export function userAfterFreeScene() {
 
 /**
  * _KTHREAD's stack fields (x64, Windows 8 to 11): InitialStack +0x28, StackLimit +0x30, StackBase +0x38, from the
- * Vergilius Project's _KTHREAD pages (vergiliusproject.com/kernels/x64). Not from test/fixtures/pdb-layouts: the
+ * Vergilius Project's _KTHREAD pages (vergiliusproject.com/kernels/x64; StackLimit/StackBase also in Bitdefender
+ * hvmi's windows_17763_x64_kpti_ON.yaml). Not from test/fixtures/pdb-layouts: the
  * research data set (research/isf) keeps no _KTHREAD. Transcribed here, independently of src/layouts/thread.ts.
  */
 export const KTHREAD64 = { InitialStack: 0x28, StackLimit: 0x30, StackBase: 0x38 };
