@@ -702,8 +702,13 @@ describe("!crashtriage: a referenced address on the crashing thread's stack, fro
 
   test("0xD1 writing inside [StackLimit, StackBase): the crashing thread's kernel stack, its bounds in the findings", () => {
     const sc = scene((t) => t.base - 0x468n);
-    const r = run(sc.b);
+    const session = DebuggerSession.load(sc.b.target);
+    const r = session.run("!crashtriage");
+    expect(r.escaped).toBeNull();
     const out = r.output;
+    // One read of the thread object: InitialStack to the end of StackBase (0x28..0x40).
+    const threadReads = session.control.readLog.filter((x) => x.address >= sc.t.thread && x.address < sc.t.thread + 0x1000n);
+    expect(threadReads.map((x) => [x.address - sc.t.thread, x.size])).toEqual([[0x28n, 0x18]]);
     expect(out.split("\n")[0]).toBe(
       "An invalid memory reference at IRQL 2 in npcap.sys at npcap+0x7150, writing " + debuggerAddress(sc.referenced) + " (the crashing thread's kernel stack (0x468 below its StackBase)).",
     );
@@ -753,6 +758,24 @@ describe("!crashtriage: a referenced address on the crashing thread's stack, fro
     const b = bugcheckTarget(0xd1, [0xffff8882181330e8n, 2n, 1n, 0xfffff800f5577150n]);
     const out = run(b).output;
     expect(out).toContain("The crashing thread's stack bounds are not known: !thread named no thread;");
+  });
+
+  test("0x50 reading the stack: the same answer through the page-fault decoder", () => {
+    const b = bugcheckTarget(0x50, [0n, 0n, 0xfffff800f5577150n, 2n]);
+    b.target.addModule("npcap.sys", 0xfffff800f5570000n, 0x20000);
+    const t = crashingThread(b);
+    b.writePtr(BigInt(b.target.symbols.get("nt!KiBugCheckData")!) + 8n, t.init);
+    expect(run(b).output.split("\n")[0]).toBe(
+      "A page fault in npcap.sys at npcap+0x7150, reading " + debuggerAddress(t.init) + " (the crashing thread's kernel stack (0x470 below its StackBase)).",
+    );
+  });
+
+  test("every failed read is handled: no escape, no write, a verdict every time", () => {
+    const summary = failEachRead(() => scene((t) => t.base - 0x468n).b.target, "!crashtriage");
+    expect(summary.injected).toBeGreaterThanOrEqual(2);
+    expect(summary.escaped).toBe(0);
+    expect(summary.writes).toBe(0);
+    for (const r of summary.runs) expect(r.result.output).toMatch(/^(An invalid memory reference|The bugcheck code could not be read)/);
   });
 
   test("x86: no _KTHREAD layout is known, said as such", () => {
