@@ -10,6 +10,8 @@ export interface AddressFacts {
   unloaded: { name: string; start: Address; end: Address }[];
   /** The faulting thread's stack pointer, when a context or trap frame gave it. */
   stackPointer: Address | null;
+  /** The crashing thread's stack bounds from its _KTHREAD (bugcheck/thread-stack.ts), when read. */
+  threadStack?: { limit: Address; base: Address } | null;
   /** True when the bugcheck itself says the address is in freed special pool (0xCC, 0xD5). */
   freedSpecialPool?: boolean;
   /** True when the bugcheck says the reference went past the end of a special pool allocation (0xCD, 0xD6). */
@@ -24,6 +26,7 @@ export type AddressKindName =
   | "module"
   | "unloaded-module"
   | "stack"
+  | "stack-overflow"
   | "freed-special-pool"
   | "beyond-special-pool"
   | "big-pool"
@@ -38,6 +41,9 @@ export interface AddressKind {
   /** For a pool block: its header and size, for a `db` to copy. */
   block?: { header: Address; size: number };
 }
+
+/** The guard page an overflowing x64 kernel stack runs into lies right below StackLimit (one 4 KB page). */
+const STACK_GUARD = 0x1000;
 
 /** The NULL page: Windows never maps the first 64 KB (MmLowestUserAddress is 0x10000). */
 const NULL_REGION = 0x10000;
@@ -68,6 +74,17 @@ export function classifyAddress(address: Address, facts: AddressFacts): AddressK
   for (const u of facts.unloaded) {
     if (address.compare(u.start) >= 0 && address.compare(u.end) < 0) {
       return { kind: "unloaded-module", text: "inside the range " + u.name + " occupied before it was unloaded (code or data of an unloaded driver)" };
+    }
+  }
+  if (facts.threadStack) {
+    const { limit, base } = facts.threadStack;
+    if (address.compare(limit) >= 0 && address.compare(base) < 0) {
+      const fromTop = base.distanceFrom(address);
+      return { kind: "stack", text: "the crashing thread's kernel stack (0x" + (fromTop || 0).toString(16) + " below its StackBase)" };
+    }
+    const under = limit.distanceFrom(address);
+    if (under !== null && under > 0 && under <= STACK_GUARD) {
+      return { kind: "stack-overflow", text: "just below the crashing thread's stack (0x" + under.toString(16) + " under its StackLimit, the guard page): a kernel stack overflow" };
     }
   }
   if (facts.stackPointer) {

@@ -26,6 +26,8 @@ import { walkProcessHeaps, isHeapWalkFailure } from "../heap/process-heaps";
 import { sizeText } from "../render/report";
 import { contextBytesNeeded, decodeContext, decodeExceptionPointers, decodeExceptionRecord, memoryFault, ExceptionRecord } from "./exception";
 import { isMemCompression, parseThreadProcesses } from "./thread";
+import { KTHREAD_STACK } from "../layouts/thread";
+import { decodeThreadStack, threadStackSpan, ThreadStack } from "./thread-stack";
 
 export interface ParameterRecord {
   Name: string;
@@ -78,6 +80,10 @@ interface Work {
   code: number;
   driver: string | null;
   unloaded: { name: string; start: Address; end: Address }[] | null;
+  /** The crashing thread's stack bounds: undefined until asked for, null when they could not be read. */
+  threadStack?: ThreadStack | null;
+  /** Why threadStack is null, said only if the address stays unclassified. */
+  threadStackProblem?: string;
 }
 
 export function triageBugCheck(target: Target, bugcheck: BugCheck): TriageResult {
@@ -374,7 +380,7 @@ function decodePageFault(w: Work): void {
   if (w.code === 0x50 && p4.hi === 0 && (p4.lo === 3 || p4.lo === 4)) w.findings.push(messages.triageFaultType(p4.lo));
   const freed = w.code === 0xcc || w.code === 0xd5;
   const beyond = w.code === 0xcd || w.code === 0xd6;
-  const kind = classify(w, p1, null, { freedSpecialPool: freed, beyondSpecialPool: beyond });
+  const kind = classify(w, p1, null, { freedSpecialPool: freed, beyondSpecialPool: beyond, threadStack: true });
   w.verdict = messages.triagePageFault(ACCESS_ING[access || ""] || "referencing", fmt(w, p1), kind.text, a ? a.driver : null, a ? a.where : null);
   addNext(w, "!pte " + fmt(w, p1), "whether the address was ever mapped");
   // Special pool is not the segment heap: !pool shows its page and the owner's tag on every build.
@@ -614,7 +620,7 @@ function unloadedContaining(w: Work, address: Address): { name: string; start: A
   return null;
 }
 
-function classify(w: Work, address: Address, stackPointer: Address | null, extra?: { freedSpecialPool?: boolean; beyondSpecialPool?: boolean }): AddressKind {
+function classify(w: Work, address: Address, stackPointer: Address | null, extra?: { freedSpecialPool?: boolean; beyondSpecialPool?: boolean; threadStack?: boolean }): AddressKind {
   const t = w.target;
   const facts = { pointerSize: t.pointerSize, modules: t.modules(), unloaded: [] as { name: string; start: Address; end: Address }[], stackPointer, freedSpecialPool: extra && extra.freedSpecialPool, beyondSpecialPool: extra && extra.beyondSpecialPool };
   const first = classifyAddress(address, facts);
@@ -623,8 +629,56 @@ function classify(w: Work, address: Address, stackPointer: Address | null, extra
   const slot = unloadedContaining(w, address);
   if (slot) return classifyAddress(address, { ...facts, unloaded: [slot] });
   if (first.kind !== "kernel") return first;
+  // No stack pointer in the parameters (0x0A, 0xD1, 0x50): the current thread's own bounds say whether it is its stack.
+  if (extra && extra.threadStack) {
+    const stack = crashingThreadStack(w);
+    const onStack = stack ? classifyAddress(address, { ...facts, threadStack: stack }) : null;
+    if (onStack && onStack.kind !== "kernel") {
+      addNext(w, "!thread " + fmt(w, stack!.thread), "the crashing thread, its stack bounds and call stack");
+      if (onStack.kind === "stack-overflow") addNext(w, "kf", "the call stack with each frame's size: the frames that used the stack up");
+      return onStack;
+    }
+  }
   const place = poolPlace(w, address);
-  return place ? describePoolPlace(place, (a) => fmt(w, a), sizeText) : first;
+  if (place) return describePoolPlace(place, (a) => fmt(w, a), sizeText);
+  if (w.threadStackProblem) w.findings.push(messages.triageThreadStackUnknown(w.threadStackProblem));
+  return first;
+}
+
+/**
+ * The bugchecking thread's kernel stack bounds, read once: the thread `!thread` names (in a dump, the thread that
+ * called KeBugCheckEx), then one read of its _KTHREAD's InitialStack, StackLimit and StackBase.
+ */
+function crashingThreadStack(w: Work): ThreadStack | null {
+  if (w.threadStack !== undefined) return w.threadStack;
+  w.threadStack = null;
+  const t = w.target;
+  const l = resolveLayout(KTHREAD_STACK, (m, name) => t.type(m, name), t.pointerSize, t.isKernel ? t.windowsBuild() : null);
+  if (isLayoutMissing(l)) {
+    w.threadStackProblem = "no layout for _KTHREAD (" + l.reason + ")";
+    return null;
+  }
+  const out = t.executeCommand("!thread");
+  const thread = out.error ? null : parseThreadProcesses(out.lines).thread;
+  if (!thread || thread.isNull) {
+    w.threadStackProblem = "!thread " + (out.error ? "failed (" + out.error + ")" : "named no thread");
+    return null;
+  }
+  noteLayout(w, l);
+  const span = threadStackSpan(l, t.pointerSize);
+  const bytes = t.memory.read(thread.add(span.offset), span.length, "_KTHREAD stack bounds");
+  if (bytes instanceof Unreadable) {
+    w.threadStackProblem = t.isDump ? "the thread object at " + fmt(w, thread) + " is not in this dump" : bytes.describe(t.pointerSize);
+    return null;
+  }
+  const decoded = decodeThreadStack(thread, bytes, l, t.pointerSize);
+  if ("problem" in decoded) {
+    w.threadStackProblem = "the thread object at " + fmt(w, thread) + " is damaged or not a thread: " + decoded.problem;
+    return null;
+  }
+  w.findings.push(messages.triageThreadStack(fmt(w, thread), fmt(w, decoded.limit), fmt(w, decoded.base)));
+  w.threadStack = decoded;
+  return decoded;
 }
 
 /**
@@ -819,7 +873,7 @@ function decodeIrqlFault(w: Work): void {
     if (a.driver) w.driver = a.driver;
     addNext(w, "ln " + fmt(w, instruction), "the nearest symbol to the instruction");
   }
-  const kind = classify(w, referenced, null);
+  const kind = classify(w, referenced, null, { threadStack: true });
   w.findings.push(messages.triageReferenced(fmt(w, referenced), kind.text, irql.lo));
   w.verdict = messages.triageIrqlVerdict(ACCESS_ING[access] || access, fmt(w, referenced), kind.text, irql.lo, a ? a.driver : null, a ? a.where : null, w.code === 0xc5);
   addNext(w, "!pte " + fmt(w, referenced), "whether the address was mapped (paged out at raised IRQL, or never valid)");

@@ -397,6 +397,11 @@ export const messages = {
     "Security check failure: " + meaning + (driver ? ", detected in " + driver + " at " + where : where ? ", at " + where : "") +
     (listEntry ? " - a list entry was overwritten or removed twice; the owner of the memory around it is the usual writer" : "") + ".",
   triageListEntry: () => "Type 3: a LIST_ENTRY whose Flink->Blink or Blink->Flink does not point back (a double remove, a freed entry, or an overrun into it)",
+  // --- triage: the crashing thread's stack (issue 21) ---
+  triageThreadStack: (thread: string, limit: string, base: string) =>
+    "The crashing thread " + thread + ": kernel stack " + limit + " to " + base + " (StackLimit to StackBase of its _KTHREAD)",
+  triageThreadStackUnknown: (why: string) =>
+    "The crashing thread's stack bounds are not known: " + why + "; whether the address is on its stack is not said.",
   triageReferenced: (address: string, kind: string, irql: number) => "Referenced " + address + " (" + kind + ") at IRQL " + irql,
   triageIrqlVerdict: (accessing: string, address: string, kind: string, irql: number, driver: string | null, where: string | null, expool: boolean) =>
     (expool ? "Pool corruption found at raised IRQL" : "An invalid memory reference at IRQL " + irql) +

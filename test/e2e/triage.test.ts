@@ -1,6 +1,6 @@
 import { DebuggerSession } from "../emulator/session";
 import { kernelTarget, userTarget, BUILDS } from "../targets/builder";
-import { EXR64, TRAP64, strictTriageDumpScene, bugcheckTarget, poolReferenceScene, exceptionCrashScene, heapOverrunScene, poolPage, userAfterFreeScene, storeExceptionScene, storeExceptionScene32, poolBlock, symbolAt, debuggerAddress, DUMP } from "../targets/bugcheck";
+import { EXR64, TRAP64, strictTriageDumpScene, bugcheckTarget, poolReferenceScene, exceptionCrashScene, heapOverrunScene, poolPage, userAfterFreeScene, storeExceptionScene, storeExceptionScene32, poolBlock, symbolAt, debuggerAddress, DUMP, crashingThread } from "../targets/bugcheck";
 import * as seed004 from "../fixtures/triage/seed004";
 import { expectGolden } from "../support/golden";
 import { failEachRead } from "../support/faults";
@@ -686,5 +686,101 @@ describe("!crashtriage: what a referenced kernel address is, from the pool's own
     out = run(bugcheckTargetOn(partial.b, 0x50, [partial.headers[1] + 0x28n, 0n, 0xfffff80727a91530n, 0n])).output;
     expect(out.split("\n")[0]).toContain("(a kernel address outside every module: pool or another mapping)");
     expect(out).toContain("Pool walk (pool page): the _POOL_HEADER chain of the page at " + debuggerAddress(partial.headers[0]) + " does not run intact to its end");
+  });
+});
+
+describe("!crashtriage: a referenced address on the crashing thread's stack, from its _KTHREAD (issue 21)", () => {
+  // Seed 004's thread and stack bounds (crashingThread); the instruction in a driver, as in npcap issue 819's 0xD1.
+  const scene = (referenced: (t: ReturnType<typeof crashingThread>) => bigint, options: { inDump?: boolean; damaged?: boolean } = {}) => {
+    const b = bugcheckTarget(0xd1, [0n, 2n, 1n, 0xfffff800f5577150n]);
+    b.target.addModule("npcap.sys", 0xfffff800f5570000n, 0x20000);
+    const t = crashingThread(b, options);
+    const at = BigInt(b.target.symbols.get("nt!KiBugCheckData")!);
+    b.writePtr(at + 8n, referenced(t));
+    return { b, t, referenced: referenced(t) };
+  };
+
+  test("0xD1 writing inside [StackLimit, StackBase): the crashing thread's kernel stack, its bounds in the findings", () => {
+    const sc = scene((t) => t.base - 0x468n);
+    const session = DebuggerSession.load(sc.b.target);
+    const r = session.run("!crashtriage");
+    expect(r.escaped).toBeNull();
+    const out = r.output;
+    // One read of the thread object: InitialStack to the end of StackBase (0x28..0x40).
+    const threadReads = session.control.readLog.filter((x) => x.address >= sc.t.thread && x.address < sc.t.thread + 0x1000n);
+    expect(threadReads.map((x) => [x.address - sc.t.thread, x.size])).toEqual([[0x28n, 0x18]]);
+    expect(out.split("\n")[0]).toBe(
+      "An invalid memory reference at IRQL 2 in npcap.sys at npcap+0x7150, writing " + debuggerAddress(sc.referenced) + " (the crashing thread's kernel stack (0x468 below its StackBase)).",
+    );
+    expect(out).toContain("The crashing thread ffffb402`be04a080: kernel stack ffffe607`bc539000 to ffffe607`bc540000 (StackLimit to StackBase of its _KTHREAD)");
+    expect(out).toMatch(/\n  !thread ffffb402`be04a080 +the crashing thread/);
+    expect(out).toContain("Layout: built-in _KTHREAD (Windows 8 to 11 x64)");
+    // The bounds settle it: no pool lookup of a stack address.
+    expect(out).not.toMatch(/Pool walk|!pool /);
+    const layouts = (r.value as { Layouts: string[] }).Layouts;
+    expect(layouts.some((l) => /^_KTHREAD: .*built-in layout for Windows 8 to 11 x64 \(not checked against a PDB\)/.test(l))).toBe(true);
+  });
+
+  test("StackLimit itself is on the stack; StackBase is not (the stack ends below it)", () => {
+    let sc = scene((t) => t.limit);
+    expect(run(sc.b).output.split("\n")[0]).toContain("(the crashing thread's kernel stack (0x7000 below its StackBase))");
+    sc = scene((t) => t.base);
+    expect(run(sc.b).output.split("\n")[0]).toContain("(a kernel address outside every module: pool or another mapping)");
+  });
+
+  test("0xD1 just below StackLimit: the guard page, a kernel stack overflow, and kf to find the frames that used it", () => {
+    const sc = scene((t) => t.limit - 0x18n);
+    const out = run(sc.b).output;
+    expect(out.split("\n")[0]).toBe(
+      "An invalid memory reference at IRQL 2 in npcap.sys at npcap+0x7150, writing " + debuggerAddress(sc.referenced) +
+        " (just below the crashing thread's stack (0x18 under its StackLimit, the guard page): a kernel stack overflow).",
+    );
+    expect(out).toMatch(/\n  kf +the call stack with each frame's size/);
+  });
+
+  test("a triage dump without the thread object: said plainly, the address left unclassified", () => {
+    const sc = scene((t) => t.base - 0x468n, { inDump: false });
+    const out = run(sc.b).output;
+    expect(out.split("\n")[0]).toContain("(a kernel address outside every module: pool or another mapping)");
+    expect(out).toContain(
+      "The crashing thread's stack bounds are not known: the thread object at ffffb402`be04a080 is not in this dump; whether the address is on its stack is not said.",
+    );
+  });
+
+  test("a damaged thread object (StackLimit above StackBase): its bounds are not believed", () => {
+    const sc = scene((t) => t.base - 0x468n, { damaged: true });
+    const out = run(sc.b).output;
+    expect(out.split("\n")[0]).toContain("(a kernel address outside every module: pool or another mapping)");
+    expect(out).toContain("the thread object at ffffb402`be04a080 is damaged or not a thread: StackLimit ffffe607`bc540000 and StackBase ffffe607`bc539000 do not bound a kernel stack");
+  });
+
+  test("no !thread answer: the bounds are not known, and why", () => {
+    const b = bugcheckTarget(0xd1, [0xffff8882181330e8n, 2n, 1n, 0xfffff800f5577150n]);
+    const out = run(b).output;
+    expect(out).toContain("The crashing thread's stack bounds are not known: !thread named no thread;");
+  });
+
+  test("0x50 reading the stack: the same answer through the page-fault decoder", () => {
+    const b = bugcheckTarget(0x50, [0n, 0n, 0xfffff800f5577150n, 2n]);
+    b.target.addModule("npcap.sys", 0xfffff800f5570000n, 0x20000);
+    const t = crashingThread(b);
+    b.writePtr(BigInt(b.target.symbols.get("nt!KiBugCheckData")!) + 8n, t.init);
+    expect(run(b).output.split("\n")[0]).toBe(
+      "A page fault in npcap.sys at npcap+0x7150, reading " + debuggerAddress(t.init) + " (the crashing thread's kernel stack (0x470 below its StackBase)).",
+    );
+  });
+
+  test("every failed read is handled: no escape, no write, a verdict every time", () => {
+    const summary = failEachRead(() => scene((t) => t.base - 0x468n).b.target, "!crashtriage");
+    expect(summary.injected).toBeGreaterThanOrEqual(2);
+    expect(summary.escaped).toBe(0);
+    expect(summary.writes).toBe(0);
+    for (const r of summary.runs) expect(r.result.output).toMatch(/^(An invalid memory reference|The bugcheck code could not be read)/);
+  });
+
+  test("x86: no _KTHREAD layout is known, said as such", () => {
+    const b = bugcheckTarget(0xd1, [0x8a123456n, 2n, 1n, 0x82345678n], { pointerSize: 4 });
+    const out = run(b).output;
+    expect(out).toMatch(/The crashing thread's stack bounds are not known: no layout for _KTHREAD \(.*no built-in layout for 32-bit targets\)/);
   });
 });

@@ -370,3 +370,36 @@ export function userAfterFreeScene() {
   ]);
   return { b: p.b, before, freedUser, after, referenced, trace, heap: heap.address };
 }
+
+/**
+ * _KTHREAD's stack fields (x64, Windows 8 to 11): InitialStack +0x28, StackLimit +0x30, StackBase +0x38, from the
+ * Vergilius Project's _KTHREAD pages (vergiliusproject.com/kernels/x64; StackLimit/StackBase also in Bitdefender
+ * hvmi's windows_17763_x64_kpti_ON.yaml). Not from test/fixtures/pdb-layouts: the
+ * research data set (research/isf) keeps no _KTHREAD. Transcribed here, independently of src/layouts/thread.ts.
+ */
+export const KTHREAD64 = { InitialStack: 0x28, StackLimit: 0x30, StackBase: 0x38 };
+
+/**
+ * The thread that bugchecked, as seed 004's `!thread` shows it (verbatim, test/fixtures/triage/seed004.ts): THREAD
+ * ffffb402`be04a080 with "Stack Init ffffe607bc53fb90", "Base ffffe607bc540000 Limit ffffe607bc539000". Its
+ * _KTHREAD is written with those bounds at KTHREAD64's offsets and its stack pages mapped; `inDump: false` leaves the
+ * thread object's page out (a triage dump that did not capture it). `damaged` swaps StackLimit and StackBase.
+ */
+export function crashingThread(b: TargetBuilder, options: { inDump?: boolean; damaged?: boolean } = {}) {
+  const lines = seed004.thread;
+  const hexOf = (re: RegExp) => BigInt("0x" + re.exec(lines.join("\n"))![1]);
+  const thread = hexOf(/^THREAD ([0-9a-f]+)/m);
+  const init = hexOf(/Stack Init ([0-9a-f]+)/);
+  const base = hexOf(/^Base ([0-9a-f]+)/m);
+  const limit = hexOf(/ Limit ([0-9a-f]+)/);
+  const m = b.memory;
+  m.map(limit, Number(base - limit));
+  if (options.inDump !== false) {
+    m.map(thread & ~0xfffn, 0x1000);
+    m.writeU64(thread + BigInt(KTHREAD64.InitialStack), init);
+    m.writeU64(thread + BigInt(KTHREAD64.StackLimit), options.damaged ? base : limit);
+    m.writeU64(thread + BigInt(KTHREAD64.StackBase), options.damaged ? limit : base);
+  }
+  b.target.onCommand("!thread", lines);
+  return { thread, init, base, limit };
+}
