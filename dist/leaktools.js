@@ -754,6 +754,9 @@ var __leaktools = (function (exports) {
         triageSecurityCheck: (meaning, where, driver, listEntry) => "Security check failure: " + meaning + (driver ? ", detected in " + driver + " at " + where : where ? ", at " + where : "") +
             (listEntry ? " - a list entry was overwritten or removed twice; the owner of the memory around it is the usual writer" : "") + ".",
         triageListEntry: () => "Type 3: a LIST_ENTRY whose Flink->Blink or Blink->Flink does not point back (a double remove, a freed entry, or an overrun into it)",
+        // --- triage: the crashing thread's stack (issue 21) ---
+        triageThreadStack: (thread, limit, base) => "The crashing thread " + thread + ": kernel stack " + limit + " to " + base + " (StackLimit to StackBase of its _KTHREAD)",
+        triageThreadStackUnknown: (why) => "The crashing thread's stack bounds are not known: " + why + "; whether the address is on its stack is not said.",
         triageReferenced: (address, kind, irql) => "Referenced " + address + " (" + kind + ") at IRQL " + irql,
         triageIrqlVerdict: (accessing, address, kind, irql, driver, where, expool) => (expool ? "Pool corruption found at raised IRQL" : "An invalid memory reference at IRQL " + irql) +
             (driver ? " in " + driver + " at " + where : where ? " at " + where : "") + ", " + accessing + " " + address + " (" + kind + ")" +
@@ -10573,6 +10576,8 @@ var __leaktools = (function (exports) {
         return info ? hex + " " + info.name + " (" + info.meaning + ")" : hex + " (an NTSTATUS leaktools does not name)";
     }
 
+    /** The guard page an overflowing x64 kernel stack runs into lies right below StackLimit (one 4 KB page). */
+    const STACK_GUARD = 0x1000;
     /** The NULL page: Windows never maps the first 64 KB (MmLowestUserAddress is 0x10000). */
     const NULL_REGION = 0x10000;
     /** x64 kernel stacks are KERNEL_STACK_SIZE = 0x6000 (ntddk.h); up to it on either side of rsp is this thread's stack. */
@@ -10605,6 +10610,17 @@ var __leaktools = (function (exports) {
         for (const u of facts.unloaded) {
             if (address.compare(u.start) >= 0 && address.compare(u.end) < 0) {
                 return { kind: "unloaded-module", text: "inside the range " + u.name + " occupied before it was unloaded (code or data of an unloaded driver)" };
+            }
+        }
+        if (facts.threadStack) {
+            const { limit, base } = facts.threadStack;
+            if (address.compare(limit) >= 0 && address.compare(base) < 0) {
+                const fromTop = base.distanceFrom(address);
+                return { kind: "stack", text: "the crashing thread's kernel stack (0x" + (fromTop || 0).toString(16) + " below its StackBase)" };
+            }
+            const under = limit.distanceFrom(address);
+            if (under !== null && under > 0 && under <= STACK_GUARD) {
+                return { kind: "stack-overflow", text: "just below the crashing thread's stack (0x" + under.toString(16) + " under its StackLimit, the guard page): most likely a kernel stack overflow" };
             }
         }
         if (facts.stackPointer) {
@@ -12220,6 +12236,70 @@ var __leaktools = (function (exports) {
         return !!ref && /^MemCompression$/i.test(ref.image);
     }
 
+    const KTHREAD_STACK = {
+        module: "nt",
+        typeName: "_KTHREAD",
+        fields: ["InitialStack", "StackLimit", "StackBase"],
+        variants: [
+            {
+                // Vergilius Project _KTHREAD (x64) for Windows 8 through Windows 11 23H2 (vergiliusproject.com/kernels/x64):
+                // InitialStack +0x28, StackLimit +0x30, StackBase +0x38, unchanged since Windows 8 moved StackBase up next to
+                // StackLimit; StackLimit 0x30 and StackBase 0x38 also in Bitdefender hvmi's offsets for 17763 x64
+                // (cami/sources/windows/opaque_fields/km/windows_17763_x64_kpti_ON.yaml, Thread). `size` is the bytes read (to the end of StackBase), not sizeof(_KTHREAD), which varies by build.
+                label: "Windows 8 to 11 x64",
+                pointerSize: 8,
+                minBuild: 9200,
+                size: 0x40,
+                offsets: { InitialStack: 0x28, StackLimit: 0x30, StackBase: 0x38 },
+                source: "Vergilius Project _KTHREAD x64 (Windows 8-11); hvmi 17763 x64 offsets",
+            },
+            {
+                // Windows 7 SP1 x64 (Vergilius Project _KTHREAD, 7601): InitialStack +0x28, StackLimit +0x30, KernelStack +0x38,
+                // StackBase far down at +0x278; StackLimit 0x30 and StackBase 0x278 also in Bitdefender hvmi's offsets for 7601 x64
+                // (cami/sources/windows/opaque_fields/km/windows_7601_x64_kpti_OFF.yaml, Thread).
+                label: "Windows 7 x64",
+                pointerSize: 8,
+                maxBuild: 7601,
+                size: 0x280,
+                offsets: { InitialStack: 0x28, StackLimit: 0x30, StackBase: 0x278 },
+                source: "Vergilius Project _KTHREAD x64 (Windows 7 SP1); hvmi 7601 x64 offsets",
+            },
+            // x86: not known here (no 32-bit layout in the research); resolveLayout says "no built-in layout for 32-bit targets".
+        ],
+    };
+    /**
+     * The most a thread's bounds may span before they are taken as garbage: 1 MB (x64 kernel stacks are KERNEL_STACK_SIZE
+     * = 0x6000, large GUI-thread stacks KERNEL_LARGE_STACK_SIZE = 0x12000 in ntddk.h / the WRK; expanded stacks stay far below).
+     */
+    const MAX_KERNEL_STACK_BYTES = 0x100000;
+
+    /** The byte range of the thread object to read: from the lowest field's offset to the end of the highest. */
+    function threadStackSpan(layout, pointerSize) {
+        const offsets = ["InitialStack", "StackLimit", "StackBase"].map((f) => layout.offsets[f]);
+        const first = Math.min.apply(null, offsets);
+        return { offset: first, length: Math.max.apply(null, offsets) + pointerSize - first };
+    }
+    /**
+     * The bounds, or why they are not believable: StackLimit below StackBase, no more than MAX_KERNEL_STACK_BYTES apart,
+     * InitialStack inside (StackLimit, StackBase]. A thread object that fails these is not a live thread's, or is damaged.
+     */
+    function decodeThreadStack(thread, bytes, layout, pointerSize) {
+        const from = threadStackSpan(layout, pointerSize).offset;
+        const field = (name) => pointer(bytes, layout.offsets[name] - from, pointerSize);
+        const limit = field("StackLimit");
+        const base = field("StackBase");
+        const initial = field("InitialStack");
+        const span = base.distanceFrom(limit);
+        if (span === null || span === 0 || span > MAX_KERNEL_STACK_BYTES) {
+            return { problem: "StackLimit " + limit.format(pointerSize) + " and StackBase " + base.format(pointerSize) + " do not bound a kernel stack" };
+        }
+        const belowInitial = initial.distanceFrom(limit);
+        if (belowInitial === null || belowInitial === 0 || initial.compare(base) > 0) {
+            return { problem: "InitialStack " + initial.format(pointerSize) + " is not inside the stack it bounds" };
+        }
+        return { thread, limit, base, initial };
+    }
+
     // What a bugcheck means and where to look next: the code's name, each parameter's meaning, what the parameters
     // point at (exception records, pool headers), a verdict and commands to copy. Reads through a Target; no output.
     function triageBugCheck(target, bugcheck) {
@@ -12520,7 +12600,7 @@ var __leaktools = (function (exports) {
             w.findings.push(messages.triageFaultType(p4.lo));
         const freed = w.code === 0xcc || w.code === 0xd5;
         const beyond = w.code === 0xcd || w.code === 0xd6;
-        const kind = classify(w, p1, null, { freedSpecialPool: freed, beyondSpecialPool: beyond });
+        const kind = classify(w, p1, null, { freedSpecialPool: freed, beyondSpecialPool: beyond, threadStack: true });
         w.verdict = messages.triagePageFault(ACCESS_ING[access || ""] || "referencing", fmt(w, p1), kind.text, a ? a.driver : null, a ? a.where : null);
         addNext(w, "!pte " + fmt(w, p1), "whether the address was ever mapped");
         // Special pool is not the segment heap: !pool shows its page and the owner's tag on every build.
@@ -12764,8 +12844,59 @@ var __leaktools = (function (exports) {
             return classifyAddress(address, Object.assign(Object.assign({}, facts), { unloaded: [slot] }));
         if (first.kind !== "kernel")
             return first;
+        // No stack pointer in the parameters (0x0A, 0xD1, 0x50): the current thread's own bounds say whether it is its stack.
+        if (extra && extra.threadStack) {
+            const stack = crashingThreadStack(w);
+            const onStack = stack ? classifyAddress(address, Object.assign(Object.assign({}, facts), { threadStack: stack })) : null;
+            if (onStack && onStack.kind !== "kernel") {
+                addNext(w, "!thread " + fmt(w, stack.thread), "the crashing thread, its stack bounds and call stack");
+                if (onStack.kind === "stack-overflow")
+                    addNext(w, "kf", "the call stack with each frame's size: the frames that used the stack up");
+                return onStack;
+            }
+        }
         const place = poolPlace(w, address);
-        return place ? describePoolPlace(place, (a) => fmt(w, a), sizeText) : first;
+        if (place)
+            return describePoolPlace(place, (a) => fmt(w, a), sizeText);
+        if (w.threadStackProblem)
+            w.findings.push(messages.triageThreadStackUnknown(w.threadStackProblem));
+        return first;
+    }
+    /**
+     * The bugchecking thread's kernel stack bounds, read once: the thread `!thread` names (in a dump, the thread that
+     * called KeBugCheckEx), then one read of its _KTHREAD's InitialStack, StackLimit and StackBase.
+     */
+    function crashingThreadStack(w) {
+        if (w.threadStack !== undefined)
+            return w.threadStack;
+        w.threadStack = null;
+        const t = w.target;
+        const l = resolveLayout(KTHREAD_STACK, (m, name) => t.type(m, name), t.pointerSize, t.isKernel ? t.windowsBuild() : null);
+        if (isLayoutMissing(l)) {
+            w.threadStackProblem = "no layout for _KTHREAD (" + l.reason + ")";
+            return null;
+        }
+        const out = t.executeCommand("!thread");
+        const thread = out.error ? null : parseThreadProcesses(out.lines).thread;
+        if (!thread || thread.isNull) {
+            w.threadStackProblem = "!thread " + (out.error ? "failed (" + out.error + ")" : "named no thread");
+            return null;
+        }
+        noteLayout(w, l);
+        const span = threadStackSpan(l, t.pointerSize);
+        const bytes = t.memory.read(thread.add(span.offset), span.length, "_KTHREAD stack bounds");
+        if (bytes instanceof Unreadable) {
+            w.threadStackProblem = t.isDump ? "the thread object at " + fmt(w, thread) + " is not in this dump" : bytes.describe(t.pointerSize);
+            return null;
+        }
+        const decoded = decodeThreadStack(thread, bytes, l, t.pointerSize);
+        if ("problem" in decoded) {
+            w.threadStackProblem = "the thread object at " + fmt(w, thread) + " is damaged or not a thread: " + decoded.problem;
+            return null;
+        }
+        w.findings.push(messages.triageThreadStack(fmt(w, thread), fmt(w, decoded.limit), fmt(w, decoded.base)));
+        w.threadStack = decoded;
+        return decoded;
     }
     /**
      * Where in the pool a kernel address outside every module is, when the pool's own records say: a live big
@@ -12948,7 +13079,7 @@ var __leaktools = (function (exports) {
                 w.driver = a.driver;
             addNext(w, "ln " + fmt(w, instruction), "the nearest symbol to the instruction");
         }
-        const kind = classify(w, referenced, null);
+        const kind = classify(w, referenced, null, { threadStack: true });
         w.findings.push(messages.triageReferenced(fmt(w, referenced), kind.text, irql.lo));
         w.verdict = messages.triageIrqlVerdict(ACCESS_ING[access] || access, fmt(w, referenced), kind.text, irql.lo, a ? a.driver : null, a ? a.where : null, w.code === 0xc5);
         addNext(w, "!pte " + fmt(w, referenced), "whether the address was mapped (paged out at raised IRQL, or never valid)");

@@ -84,7 +84,7 @@ export function classifyAddress(address: Address, facts: AddressFacts): AddressK
     }
     const under = limit.distanceFrom(address);
     if (under !== null && under > 0 && under <= STACK_GUARD) {
-      return { kind: "stack-overflow", text: "just below the crashing thread's stack (0x" + under.toString(16) + " under its StackLimit, the guard page): a kernel stack overflow" };
+      return { kind: "stack-overflow", text: "just below the crashing thread's stack (0x" + under.toString(16) + " under its StackLimit, the guard page): most likely a kernel stack overflow" };
     }
   }
   if (facts.stackPointer) {

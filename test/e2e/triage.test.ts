@@ -733,7 +733,7 @@ describe("!crashtriage: a referenced address on the crashing thread's stack, fro
     const out = run(sc.b).output;
     expect(out.split("\n")[0]).toBe(
       "An invalid memory reference at IRQL 2 in npcap.sys at npcap+0x7150, writing " + debuggerAddress(sc.referenced) +
-        " (just below the crashing thread's stack (0x18 under its StackLimit, the guard page): a kernel stack overflow).",
+        " (just below the crashing thread's stack (0x18 under its StackLimit, the guard page): most likely a kernel stack overflow).",
     );
     expect(out).toMatch(/\n  kf +the call stack with each frame's size/);
   });

@@ -23,7 +23,7 @@ describe("classifyAddress with the thread's stack bounds", () => {
   test("the page below StackLimit: the guard page, a stack overflow; further down, nothing is claimed", () => {
     expect(classifyAddress(A("ffffe607`bc538ff8"), facts())).toEqual({
       kind: "stack-overflow",
-      text: "just below the crashing thread's stack (0x8 under its StackLimit, the guard page): a kernel stack overflow",
+      text: "just below the crashing thread's stack (0x8 under its StackLimit, the guard page): most likely a kernel stack overflow",
     });
     expect(classifyAddress(A("ffffe607`bc538000"), facts()).kind).toBe("stack-overflow");
     expect(classifyAddress(A("ffffe607`bc537fff"), facts()).kind).toBe("kernel");
