@@ -51,6 +51,9 @@ export function isWow64View(target: Target): boolean {
   return false;
 }
 
+/** Said after a reason that names an ntdll symbol of a 32-bit heap. */
+const WOW64_NTDLL_NOTE = "for this 32-bit heap: the 32-bit ntdll, C:\\Windows\\SysWOW64\\ntdll.dll, which the 64-bit debugger lists as ntdll_<base>";
+
 /** The 32-bit side of a WOW64 process: a 4-byte view of the target, its PEB32 and that PEB's heap list. */
 interface Wow64Side {
   view: Target;
@@ -97,8 +100,15 @@ export function imageNameOf(target: Target): string {
   return "app.exe (your executable's name)";
 }
 
-/** Marks what a walk through the 32-bit view found: its heaps' layout words, its blocks' stack records as 4-byte. */
-function markX86(walk: ProcessHeapWalk, from: number, blocksFrom: number): void {
+/**
+ * Marks what a walk through the 32-bit view found: its heaps' layout words, its blocks' stack records as 4-byte, and
+ * "ntdll" in its parts' reasons as the 32-bit ntdll.
+ */
+function markX86(walk: ProcessHeapWalk, from: number, blocksFrom: number, notWalkedFrom: number): void {
+  for (let i = notWalkedFrom; i < walk.notWalked.length; i++) {
+    const n = walk.notWalked[i];
+    if (/ntdll!/.test(n.reason)) walk.notWalked[i] = { heap: n.heap, part: n.part, address: n.address, reason: n.reason + " (" + WOW64_NTDLL_NOTE + ")" };
+  }
   for (let i = from; i < walk.heaps.length; i++) {
     const h = walk.heaps[i];
     // The types the debugger has for "ntdll" are the 64-bit ntdll's: the built-in x86 layouts are used (x86View).
@@ -127,7 +137,7 @@ export function walkHeaps(target: Target, out: Printer, peb: Address, only: Addr
     const x86 = wow64 !== null && wow64.list.heaps.some((h) => h.equals(only));
     const walk = walkProcessHeaps(x86 && wow64 ? wow64.view : target, options, only);
     if (isHeapWalkFailure(walk)) return { problem: walk.message };
-    if (x86) markX86(walk, 0, 0);
+    if (x86) markX86(walk, 0, 0, 0);
     return { walk, heapList: list, imageName: imageNameOf(target), peb, wow64NotWalked: null };
   }
   const joined: ProcessHeapWalk = { free: [], heaps: [], blocks: [], notWalked: [], ust: list.ust };
@@ -148,6 +158,7 @@ export function walkHeaps(target: Target, out: Printer, peb: Address, only: Addr
     const x86 = s.target !== target;
     const heapsFrom = joined.heaps.length;
     const blocksFrom = joined.blocks.length;
+    const notWalkedFrom = joined.notWalked.length;
     if (x86 && wow64) joined.ust = joined.ust || wow64.list.ust;
     for (let i = 0; i < s.heaps.length; i++, done++) {
       const at = done;
@@ -178,7 +189,7 @@ export function walkHeaps(target: Target, out: Printer, peb: Address, only: Addr
       blocks += part.blocks.length;
       if (blocks >= LARGE_WALK_BLOCKS) progress.large = true;
     }
-    if (x86) markX86(joined, heapsFrom, blocksFrom);
+    if (x86) markX86(joined, heapsFrom, blocksFrom, notWalkedFrom);
   }
   return { walk: joined, heapList: list, imageName: imageNameOf(target), peb, wow64NotWalked };
 }

@@ -89,6 +89,33 @@ describe("a WOW64 process: the 32-bit heaps walked beside the 64-bit ones", () =
   });
 });
 
+describe("a WOW64 process's 32-bit LFH (Windows 10: offsets encoded with the 32-bit ntdll's RtlpLFHKey)", () => {
+  test("with the key under the 32-bit ntdll's name (ntdll_<base>): every busy LFH slot listed", () => {
+    const w = wow64Process({ build: BUILDS.win10_22h2, ust: true, dump, lfh: { keySymbol: true } });
+    const result = run(DebuggerSession.load(w.target), "dx @$heapblocks()").value as BlocksResult;
+    expect(result.NotWalked).toEqual([]);
+    const lfh = result.Blocks.filter((b) => b.Kind === "LFH");
+    expect(lfh.map((b) => big(b.Address)).sort()).toEqual(w.blocks32.filter((b) => b.kind === "LFH").map((b) => b.address).sort());
+    expect(lfh.length).toBe(8);
+    for (const b of lfh) expect(b.Stack).toEqual(["legacy!CRecordSet::Load+0x2b", "legacy!WinMain+0x61"]);
+  });
+
+  test("without it (the 64-bit ntdll's key is never used): the LFH named as not walked, the rest listed", () => {
+    const w = wow64Process({ build: BUILDS.win10_22h2, ust: true, dump, lfh: { keySymbol: false } });
+    const result = run(DebuggerSession.load(w.target), "dx @$heapblocks()").value as BlocksResult;
+    expect(result.Blocks.filter((b) => b.Kind === "LFH")).toEqual([]);
+    expect(result.Blocks.length).toBe(w.blocks32.filter((b) => b.kind !== "LFH").length + w.blocks64.length);
+    expect(result.NotWalked.length).toBeGreaterThan(0);
+    for (const n of result.NotWalked) {
+      expect(big(n.Heap)).toBe(w.heap32);
+      expect(n.Reason).toMatch(/RtlpLFHKey.*\(for this 32-bit heap: the 32-bit ntdll, C:\\Windows\\SysWOW64\\ntdll\.dll, which the 64-bit debugger lists as ntdll_<base>\)$/);
+    }
+    // The same heap by its handle: the same parts, said the same way.
+    const one = run(DebuggerSession.load(w.target), "dx @$heapblocks(0x" + w.heap32.toString(16) + ")").value as BlocksResult;
+    expect(one.NotWalked.map((n) => n.Reason)).toEqual(result.NotWalked.map((n) => n.Reason));
+  });
+});
+
 describe("a WOW64 process whose 32-bit PEB cannot be reached: named, the 64-bit heaps still walked", () => {
   const check = (damage: (w: ReturnType<typeof wow64Process>) => void, reason: RegExp) => {
     const w = wow64Process({ build: BUILDS.win10_22h2, ust: true, dump });

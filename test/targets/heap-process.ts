@@ -244,7 +244,7 @@ export interface Wow64Process {
  * both ntdlls (System32's and SysWOW64's), the wow64 DLLs and the 32-bit executable, as a 64-bit debugger lists them.
  * No ntdll types for the 32-bit side (the debugger's "ntdll" is the 64-bit one).
  */
-export function wow64Process(o: { build: number; ust: boolean; dump?: string }): Wow64Process {
+export function wow64Process(o: { build: number; ust: boolean; dump?: string; lfh?: { keySymbol: boolean } }): Wow64Process {
   const hp = new HeapProcess({
     pointerSize: 8,
     build: o.build,
@@ -280,6 +280,15 @@ export function wow64Process(o: { build: number; ust: boolean; dump?: string }):
   const blocks32: ExpectedBlock[] = [];
   for (let i = 0; i < 5; i++) blocks32.push(h32.alloc(0x40 + 8 * i, { trace, firstPointer: vtable }));
   blocks32.push(h32.virtual(0x30000, { trace }));
+  if (o.lfh) {
+    // An LFH subsegment of 16 slots, every other one busy. Its key is the 32-bit ntdll's RtlpLFHKey, which a 64-bit
+    // debugger names under the second ntdll's module name, ntdll_<base> (the walker's assumption, held here).
+    for (const b of h32.lfh(0x30, 16, { busy: (i) => i % 2 === 0, trace: () => trace }).blocks) blocks32.push(b);
+    if (o.lfh.keySymbol) {
+      const at = b32.global("ntdll_" + ntdll32.toString(16).padStart(8, "0"), "RtlpLFHKey", 8);
+      t.memory.writeU32(at, p32.lfhKey);
+    }
+  }
   // TEB64 below 4 GB, as a WOW64 process's TEBs are; the TEB32 two pages on.
   const teb64 = b32.alloc(0x3000, 0x1000);
   const teb32 = teb64 + 0x2000n;
