@@ -207,6 +207,8 @@ export class FrameNamer {
   private readonly modules: ModuleIndex;
 
   constructor(private readonly target: Target) {
+    // In a WOW64 session the list holds both sides' modules (the 64-bit ntdll and wow64 DLLs, the 32-bit executable,
+    // SysWOW64's DLLs): 32-bit frames and vtables fall in the 32-bit images, and `u` names them.
     this.modules = new ModuleIndex(target.modules());
   }
 

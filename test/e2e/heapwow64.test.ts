@@ -165,3 +165,24 @@ describe("a WOW64 process whose 32-bit PEB cannot be reached: named, the 64-bit 
     expect(big(part!.Address)).toBe(w.peb32);
   });
 });
+
+describe("a WOW64 process with one page of its 32-bit side missing from the dump, page by page", () => {
+  test("never an exception; the 64-bit block still listed; blocks lost only where a part is named as not walked", () => {
+    const pages: bigint[] = [];
+    const probe = wow64Process({ build: BUILDS.win10_22h2, ust: true, dump, lfh: { keySymbol: true } });
+    // The 32-bit builder's ranges (test/targets/builder.ts user4: pool from 0x00300000): TEBs, PEB32, heap, records.
+    for (let p = 0x300000n; p < 0x1000000n; p += 0x1000n) if (probe.target.memory.isMapped(p)) pages.push(p);
+    for (const must of [probe.heap32, probe.peb32, probe.teb32, probe.trace32!]) expect(pages).toContain(must & ~0xfffn);
+    const total = probe.blocks32.length + probe.blocks64.length;
+    for (const page of pages) {
+      const w = wow64Process({ build: BUILDS.win10_22h2, ust: true, dump, lfh: { keySymbol: true } });
+      w.target.memory.unmap(page, 0x1000);
+      const session = DebuggerSession.load(w.target);
+      const result = run(session, "dx @$heapblocks()").value as BlocksResult;
+      const where = "page " + page.toString(16);
+      expect([where, result.Blocks.some((b) => big(b.Address) === w.blocks64[0].address)]).toEqual([where, true]);
+      if (result.Blocks.length < total) expect([where, result.NotWalked.length]).not.toEqual([where, 0]);
+      run(session, "!heapleaks");
+    }
+  });
+});
