@@ -129,7 +129,7 @@ declare namespace JsProvider {
       readonly Utility: { readonly Control: Control; readonly FileSystem: FileSystem };
       readonly State?: {
         /** `peb` is a typed pointer (`_PEB *`): its `.address` is the PEB's address (telescope.js). */
-        readonly PseudoRegisters?: { readonly General?: { readonly peb?: NativeObject | Int64 | number } };
+        readonly PseudoRegisters?: { readonly General?: { readonly peb?: NativeObject | Int64 | number; readonly teb?: NativeObject | Int64 | number } };
       };
     };
   }
@@ -162,6 +162,8 @@ declare namespace JsProvider {
   /** §2.5: only what leaktools may read; registers are never written (read-only toward the target). */
   interface Thread {
     readonly Id?: number;
+    /** The thread's TEB (`_TEB`), undefined without _TEB in the symbols (as Process.Environment, §2.5). */
+    readonly Environment?: { readonly EnvironmentBlock?: NativeObject };
   }
 
   /** Registration records returned by initializeScript (§1). */

@@ -91,7 +91,7 @@ function blocksResult(ctx: CommandContext, run: HeapRun, call: string): HeapBloc
   const ps = target.pointerSize;
   const walk = run.walk;
   const namer = new FrameNamer(target);
-  const reader = new StackRecordReader(target);
+  const reader = new StackRecordReader(target, run.walk.x86Records);
   const stacks = new Map<string, string[]>();
   const stackOf = (b: HeapBlock): string[] => {
     if (!walk.ust || !b.stackRecord || b.stackRecord.isNull) return [];

@@ -64,7 +64,7 @@ export function saveHeapSnapshot(ctx: CommandContext, run: HeapRun, path: string
   const target = ctx.target;
   const walk = run.walk;
   const namer = new FrameNamer(target);
-  const reader = new StackRecordReader(target);
+  const reader = new StackRecordReader(target, run.walk.x86Records);
   const groups = groupBlocks(walk.blocks, walk.ust, namer.inImage);
   const rows = groups.map((g) => snapshotGroup(g, plainFrames(reader, namer, g), g.typePointer ? namer.plain(g.typePointer) : null));
   const facts = processFacts(target, run);
@@ -176,14 +176,14 @@ export function heapFileBaseline(ctx: CommandContext, run: HeapRun, path: string
     for (const g of content.groups) counts.set(g.key, { allocations: g.allocations, bytes: g.bytes });
     return { counts, groups, since, seconds, notes };
   }
-  return portableBaseline(target, content.groups, groups, namer, { since, seconds, notes });
+  return portableBaseline(target, content.groups, groups, namer, { since, seconds, notes }, run.walk.x86Records);
 }
 
 /**
  * Another process of the same program: stack records and vtable addresses differ, so both sides are keyed by their
  * module-relative frames and types. A stack group of the file without frames cannot be matched and is left out.
  */
-function portableBaseline(target: Target, file: HeapSnapshotGroup[], groups: HeapGroup[], namer: FrameNamer, base: { since: string; seconds: number | null; notes: string[] }): Baseline {
+function portableBaseline(target: Target, file: HeapSnapshotGroup[], groups: HeapGroup[], namer: FrameNamer, base: { since: string; seconds: number | null; notes: string[] }, x86Records?: Set<string>): Baseline {
   const counts = new Map<string, GroupCounts>();
   let unmatched = 0;
   for (const g of file) {
@@ -195,7 +195,7 @@ function portableBaseline(target: Target, file: HeapSnapshotGroup[], groups: Hea
     const had = counts.get(key);
     counts.set(key, { allocations: g.allocations + (had ? had.allocations : 0), bytes: g.bytes + (had ? had.bytes : 0) });
   }
-  const reader = new StackRecordReader(target);
+  const reader = new StackRecordReader(target, x86Records);
   const merged = new Map<string, HeapGroup>();
   for (const g of groups) {
     const frames = plainFrames(reader, namer, g);

@@ -230,7 +230,7 @@ interface Presented {
 export function present(ctx: CommandContext, run: HeapRun, namer: FrameNamer, p: Presented): HeapLeaksResult {
   const target = ctx.target;
   const ps = target.pointerSize;
-  const reader = new StackRecordReader(target);
+  const reader = new StackRecordReader(target, run.walk.x86Records);
   const stackGroups = workLimit("maxHeapStackGroups");
   const records: HeapGroupRecord[] = [];
   const shown: ShownGroup[] = [];
@@ -289,8 +289,8 @@ export function present(ctx: CommandContext, run: HeapRun, namer: FrameNamer, p:
       });
     }
   });
-  // A WOW64 process's own heaps are not walked: said right after the answer, which is only about the 64-bit heaps.
-  const notes = (run.wow64 ? [messages.heapWow64NotWalked(run.imageName)] : []).concat(p.notes);
+  // A WOW64 process's 32-bit heaps that could not be walked: said right after the answer, which is only about the 64-bit heaps.
+  const notes = (run.wow64NotWalked ? [run.wow64NotWalked] : []).concat(p.notes);
   // The answer's figures are partial when a part was not walked: said next to them, not only at the end.
   const partsNotWalked = run.walk.notWalked.filter((n) => n.part !== WOW64_PART).length;
   if (partsNotWalked > 0) notes.unshift(messages.heapPartsNotWalkedNote(partsNotWalked));
@@ -315,7 +315,7 @@ export function present(ctx: CommandContext, run: HeapRun, namer: FrameNamer, p:
     notWalked: notWalkedLinesOf(walk.notWalked.filter((n) => n.part !== WOW64_PART), ps),
     layoutLines,
     notes,
-    next: nextSteps(target, p.mode, p.list.length ? p.list[0].group : null, records.length ? records[0].Caller : null),
+    next: nextSteps(target, p.mode, p.list.length ? p.list[0].group : null, records.length ? records[0].Caller : null, run.walk.x86Records),
   };
   ctx.out.lines(reportLines(view));
   return {
@@ -333,15 +333,17 @@ export function present(ctx: CommandContext, run: HeapRun, namer: FrameNamer, p:
   };
 }
 
-function nextSteps(target: Target, mode: ReportMode, top: HeapGroup | null, callerFrame: string | null): NextStep[] {
+function nextSteps(target: Target, mode: ReportMode, top: HeapGroup | null, callerFrame: string | null, x86Records?: Set<string>): NextStep[] {
   const ps = target.pointerSize;
   const steps: NextStep[] = [];
   if (top) {
     steps.push({ command: "!heap -p -a " + top.example.format(ps), why: "the debugger's own view of the top group's example block" });
     if (top.stackRecord) {
       // Next and Hash+Depth come first (two pointers on x64, three on x86), then the frames: show them all.
-      const header = recordOffsets(ps).frames / ps;
-      steps.push({ command: "dps " + top.stackRecord.format(ps) + " L0x" + (header + 32).toString(16), why: "the stack record as the debugger reads it" });
+      // A WOW64 process's 32-bit record holds 4-byte frames: dds, as the 64-bit view's dps would pair them.
+      const rps = x86Records && x86Records.has(top.stackRecord.key) ? 4 : ps;
+      const header = recordOffsets(rps).frames / rps;
+      steps.push({ command: (rps === ps ? "dps " : "dds ") + top.stackRecord.format(ps) + " L0x" + (header + 32).toString(16), why: "the stack record as the debugger reads it" });
     }
     // A stack group's blocks by their caller frame (the symbol text only, and only when it is safe inside dx quotes);
     // a size group's by its size.

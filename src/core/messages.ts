@@ -153,12 +153,11 @@ export const messages = {
     "process (windbg -p <PID>), then run it again.",
   heapPartsNotWalkedNote: (parts: number) =>
     "These figures leave out " + plural(parts, "heap part") + " that could not be walked (under \"Not walked\" below, each with its reason).",
-  heapWow64NotWalked: (image: string) =>
-    image + " is a 32-bit program (WOW64) seen through its 64-bit view: only its 64-bit heaps (PEB.ProcessHeaps, " +
-    "ntdll's own) were walked; the program's own heaps are 32-bit and leaktools does not walk them from this view. " +
-    "For them: attach the 32-bit WinDbg (x86) to the program, or take the dump with the 32-bit Task Manager " +
-    "(C:\\Windows\\SysWOW64\\taskmgr.exe), and run !heapleaks there; in this session .effmach x86 (on a dump: " +
-    ".load wow64exts, then !sw) and !heap -s list them.",
+  heapWow64NotWalked: (image: string, why: string) =>
+    image + " is a 32-bit program (WOW64) seen through its 64-bit view, and its 32-bit heaps were not walked: " + why +
+    ". Only its 64-bit heaps (PEB.ProcessHeaps, ntdll's own) were walked. For the 32-bit ones: attach the 32-bit " +
+    "WinDbg (x86) to the program, or take the dump with the 32-bit Task Manager (C:\\Windows\\SysWOW64\\taskmgr.exe), " +
+    "and run !heapleaks there; in this session .effmach x86 (on a dump: .load wow64exts, then !sw) and !heap -s list them.",
   heapblocksUsage: (given: string) =>
     "dx @$heapblocks takes an optional heap handle as a number (dx @$heapblocks(0x29fb0000)), not " + given + ". Run !heap -s for the heaps.",
   heapleaksUsage: (given: string) =>

@@ -70,6 +70,8 @@ export interface ProcessHeapWalk {
   notWalked: HeapPartNotWalked[];
   /** FLG_USER_STACK_TRACE_DB (+ust) is set in the PEB's NtGlobalFlag. */
   ust: boolean;
+  /** A WOW64 process's 32-bit blocks' stack records (Address.key): their frames are 4 bytes wide. */
+  x86Records?: Set<string>;
 }
 
 /** What one heap's walker returns; the process walk joins them. `free` is filled only when the caller asks. */

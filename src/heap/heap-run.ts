@@ -19,6 +19,7 @@ import { ModuleIndex } from "../pool/pointers";
 import { describeFrame } from "./stacks";
 import { callerIndex } from "./caller";
 import type { Target } from "../host/target";
+import { findWow64Peb } from "./wow64";
 
 /** Blocks after which a walk is worth 10% progress steps (tens of thousands of headers are seconds over KDNET). */
 const LARGE_WALK_BLOCKS = 20000;
@@ -29,22 +30,54 @@ export interface HeapRun {
   /** `app.exe`: the executable's name for the gflags advice, or a placeholder saying so. */
   imageName: string;
   peb: Address;
-  /** A 32-bit program seen through its 64-bit view (WOW64): its own heaps are 32-bit and were not walked. */
-  wow64: boolean;
+  /** A 32-bit program seen through its 64-bit view (WOW64) whose 32-bit heaps could not be walked: why, with advice. */
+  wow64NotWalked: string | null;
 }
+
+/** The NotWalked part that stands for a WOW64 process's 32-bit heaps when they could not be walked. */
+export const WOW64_PART = "32-bit heaps (WOW64)";
+
+/** The layout words of a heap walked through the 32-bit PEB of a WOW64 process. */
+export const WOW64_LAYOUT = "32-bit (WOW64)";
 
 /**
  * A WOW64 process seen as 64-bit: wow64.dll, wow64cpu.dll or wow64win.dll are loaded only into 32-bit processes on
  * 64-bit Windows (Microsoft, "WOW64 Implementation Details"). Its PEB.ProcessHeaps then lists only the 64-bit heaps;
  * the program's own heaps are in the 32-bit PEB, with 32-bit headers.
  */
-/** The NotWalked part that stands for a WOW64 process's 32-bit heaps. */
-export const WOW64_PART = "32-bit heaps (WOW64)";
-
 export function isWow64View(target: Target): boolean {
   if (target.pointerSize !== 8) return false;
   for (const m of target.modules()) if (/^wow64(cpu|win)?\.dll$/i.test(m.fileName)) return true;
   return false;
+}
+
+/** Said after a reason that names an ntdll symbol of a 32-bit heap. */
+const WOW64_NTDLL_NOTE = "for this 32-bit heap: the 32-bit ntdll, C:\\Windows\\SysWOW64\\ntdll.dll, which the 64-bit debugger lists as ntdll_<base>";
+
+/** The 32-bit side of a WOW64 process: a 4-byte view of the target, its PEB32 and that PEB's heap list. */
+interface Wow64Side {
+  view: Target;
+  peb32: Address;
+  list: ProcessHeaps;
+}
+
+/**
+ * The 32-bit PEB (wow64.ts) and its heap list, read through Target.x86View. The module list of a WOW64 session holds
+ * both ntdlls (System32's and SysWOW64's, the latter what the 32-bit code calls): the 32-bit one is found by its path
+ * and named as WinDbg names the second module of one name, `ntdll_<base>`, for its symbols (RtlpLFHKey,
+ * RtlpStackTraceDataBase).
+ */
+function wow64Side(target: Target): Wow64Side | { problem: string } {
+  const found = findWow64Peb(target);
+  if ("problem" in found) return found;
+  let ntdll32: string | null = null;
+  for (const m of target.modules()) {
+    if (/\\syswow64\\ntdll\.dll$/i.test(m.path) && m.base.hi === 0) ntdll32 = "ntdll_" + ("00000000" + m.base.lo.toString(16)).slice(-8);
+  }
+  const view = target.x86View(found.peb32, ntdll32);
+  const list = readProcessHeaps(view, found.peb32, heapConstants(4));
+  if (list instanceof Unreadable) return { problem: "the 32-bit PEB at " + found.peb32.format(8) + " (from the 32-bit TEB at " + found.teb32.format(8) + ") is unreadable (" + list.describe(8) + ")" };
+  return { view, peb32: found.peb32, list };
 }
 
 /** The PEB of the current user-mode process, or the line that says why there is none (kernel session, no PEB). */
@@ -68,54 +101,97 @@ export function imageNameOf(target: Target): string {
 }
 
 /**
+ * Marks what a walk through the 32-bit view found: its heaps' layout words, its blocks' stack records as 4-byte, and
+ * "ntdll" in its parts' reasons as the 32-bit ntdll.
+ */
+function markX86(walk: ProcessHeapWalk, from: number, blocksFrom: number, notWalkedFrom: number): void {
+  for (let i = notWalkedFrom; i < walk.notWalked.length; i++) {
+    const n = walk.notWalked[i];
+    if (/ntdll!/.test(n.reason)) walk.notWalked[i] = { heap: n.heap, part: n.part, address: n.address, reason: n.reason + " (" + WOW64_NTDLL_NOTE + ")" };
+  }
+  for (let i = from; i < walk.heaps.length; i++) {
+    const h = walk.heaps[i];
+    // The types the debugger has for "ntdll" are the 64-bit ntdll's: the built-in x86 layouts are used (x86View).
+    h.layout = WOW64_LAYOUT + ", x86 layouts built in (the session's ntdll types are the 64-bit ntdll's)" + (h.layout ? "; " + h.layout : "");
+  }
+  const records = walk.x86Records || (walk.x86Records = new Set<string>());
+  for (let i = blocksFrom; i < walk.blocks.length; i++) {
+    const r = walk.blocks[i].stackRecord;
+    if (r && !r.isNull) records.add(r.key);
+  }
+}
+
+/**
  * Walks every heap of the process one at a time, so that a progress line can follow a long walk, or only the heap
- * given (the walker checks that it is one). A problem line when there is nothing to walk.
+ * given (the walker checks that it is one). A WOW64 process's 32-bit heaps (its PEB32's list) are walked after the
+ * 64-bit ones through a 4-byte view of the same target. A problem line when there is nothing to walk.
  */
 export function walkHeaps(target: Target, out: Printer, peb: Address, only: Address | null, options: HeapWalkOptions): HeapRun | { problem: string } {
   const ps = target.pointerSize;
   const list = readProcessHeaps(target, peb, heapConstants(ps));
   if (list instanceof Unreadable) return { problem: messages.unreadable("the PEB's heap list", list.address.format(ps)) };
+  const side = isWow64View(target) ? wow64Side(target) : null;
+  const wow64 = side && !("problem" in side) ? side : null;
   if (only) {
-    const walk = walkProcessHeaps(target, options, only);
+    // A handle from the 32-bit PEB's list is walked as the 32-bit heap it is.
+    const x86 = wow64 !== null && wow64.list.heaps.some((h) => h.equals(only));
+    const walk = walkProcessHeaps(x86 && wow64 ? wow64.view : target, options, only);
     if (isHeapWalkFailure(walk)) return { problem: walk.message };
-    return { walk, heapList: list, imageName: imageNameOf(target), peb, wow64: false };
+    if (x86) markX86(walk, 0, 0, 0);
+    return { walk, heapList: list, imageName: imageNameOf(target), peb, wow64NotWalked: null };
   }
   const joined: ProcessHeapWalk = { free: [], heaps: [], blocks: [], notWalked: [], ust: list.ust };
   if (list.problem) joined.notWalked.push({ heap: peb, part: "PEB heap list", address: peb, reason: list.problem });
-  const wow64 = isWow64View(target);
-  if (wow64) joined.notWalked.push({ heap: peb, part: WOW64_PART, address: null, reason: messages.heapWow64NotWalked(imageNameOf(target)) });
-  const heaps = list.heaps;
-  let blocks = 0;
-  const progress = new Progress(out, "Walking heaps", heaps.length, false, (done, total) => done + " of " + total + " heaps, " + groupDigits(blocks) + " blocks");
-  for (let i = 0; i < heaps.length; i++) {
-    progress.update(i);
-    const seen = blocks;
-    // Within a large heap the 5-second progress line still comes, with the blocks found so far.
-    const withProgress: HeapWalkOptions = {
-      includeFree: options.includeFree,
-      readFirstPointer: options.readFirstPointer,
-      onProgress: (soFar: number) => {
-        blocks = seen + soFar;
-        progress.update(i);
-      },
-    };
-    const part = walkProcessHeaps(target, withProgress, heaps[i]);
-    blocks = seen;
-    if (isHeapWalkFailure(part)) {
-      // A listed handle without a heap signature: named, the other heaps still walked.
-      joined.notWalked.push({ heap: heaps[i], part: "heap", address: heaps[i], reason: part.message });
-      continue;
-    }
-    for (const h of part.heaps) joined.heaps.push(h);
-    for (const b of part.blocks) joined.blocks.push(b);
-    // The PEB's own problem is reported once, above.
-    for (const n of part.notWalked) if (n.part !== "PEB heap list") joined.notWalked.push(n);
-    for (const f of part.free) joined.free.push(f);
-    joined.ust = joined.ust || part.ust;
-    blocks += part.blocks.length;
-    if (blocks >= LARGE_WALK_BLOCKS) progress.large = true;
+  let wow64NotWalked: string | null = null;
+  if (side && "problem" in side) {
+    wow64NotWalked = messages.heapWow64NotWalked(imageNameOf(target), side.problem);
+    joined.notWalked.push({ heap: peb, part: WOW64_PART, address: null, reason: wow64NotWalked });
   }
-  return { walk: joined, heapList: list, imageName: imageNameOf(target), peb, wow64 };
+  if (wow64 && wow64.list.problem) joined.notWalked.push({ heap: wow64.peb32, part: "PEB32 heap list", address: wow64.peb32, reason: wow64.list.problem });
+  const sides: { target: Target; heaps: Address[] }[] = [{ target, heaps: list.heaps }];
+  if (wow64) sides.push({ target: wow64.view, heaps: wow64.list.heaps });
+  const total = sides.reduce((n, s) => n + s.heaps.length, 0);
+  let blocks = 0;
+  let done = 0;
+  const progress = new Progress(out, "Walking heaps", total, false, (d, all) => d + " of " + all + " heaps, " + groupDigits(blocks) + " blocks");
+  for (const s of sides) {
+    const x86 = s.target !== target;
+    const heapsFrom = joined.heaps.length;
+    const blocksFrom = joined.blocks.length;
+    const notWalkedFrom = joined.notWalked.length;
+    if (x86 && wow64) joined.ust = joined.ust || wow64.list.ust;
+    for (let i = 0; i < s.heaps.length; i++, done++) {
+      const at = done;
+      progress.update(at);
+      const seen = blocks;
+      // Within a large heap the 5-second progress line still comes, with the blocks found so far.
+      const withProgress: HeapWalkOptions = {
+        includeFree: options.includeFree,
+        readFirstPointer: options.readFirstPointer,
+        onProgress: (soFar: number) => {
+          blocks = seen + soFar;
+          progress.update(at);
+        },
+      };
+      const part = walkProcessHeaps(s.target, withProgress, s.heaps[i]);
+      blocks = seen;
+      if (isHeapWalkFailure(part)) {
+        // A listed handle without a heap signature: named, the other heaps still walked.
+        joined.notWalked.push({ heap: s.heaps[i], part: x86 ? "heap (" + WOW64_LAYOUT + ")" : "heap", address: s.heaps[i], reason: part.message });
+        continue;
+      }
+      for (const h of part.heaps) joined.heaps.push(h);
+      for (const b of part.blocks) joined.blocks.push(b);
+      // The PEB's own problem is reported once, above.
+      for (const n of part.notWalked) if (n.part !== "PEB heap list") joined.notWalked.push(n);
+      for (const f of part.free) joined.free.push(f);
+      joined.ust = joined.ust || part.ust;
+      blocks += part.blocks.length;
+      if (blocks >= LARGE_WALK_BLOCKS) progress.large = true;
+    }
+    if (x86) markX86(joined, heapsFrom, blocksFrom, notWalkedFrom);
+  }
+  return { walk: joined, heapList: list, imageName: imageNameOf(target), peb, wow64NotWalked };
 }
 
 /**
@@ -131,6 +207,8 @@ export class FrameNamer {
   private readonly modules: ModuleIndex;
 
   constructor(private readonly target: Target) {
+    // In a WOW64 session the list holds both sides' modules (the 64-bit ntdll and wow64 DLLs, the 32-bit executable,
+    // SysWOW64's DLLs): 32-bit frames and vtables fall in the 32-bit images, and `u` names them.
     this.modules = new ModuleIndex(target.modules());
   }
 

@@ -181,7 +181,7 @@ export function heapLines(heaps: HeapLine[], notWalked: NotWalkedLine[]): string
         { header: "Blocks", align: "right", value: (h: HeapLine) => groupDigits(h.blocks) },
         { header: "Bytes", align: "right", value: (h: HeapLine) => sizeText(h.bytes) },
         // The full wording is the Layout: line after the answer (and the Heaps records); here one word.
-        { header: "Layout", value: (h: HeapLine) => (/built-in/i.test(h.layout) ? "built-in" : /symbols/i.test(h.layout) ? "symbols" : h.layout ? "see Heaps[].Layout" : "-") },
+        { header: "Layout", value: (h: HeapLine) => (/^32-bit \(WOW64\)/.test(h.layout) ? "32-bit (WOW64), " : "") + (/built-in/i.test(h.layout) ? "built-in" : /symbols/i.test(h.layout) ? "symbols" : h.layout ? "see Heaps[].Layout" : "-") },
       ],
       heaps,
       "  ",

@@ -47,12 +47,13 @@ function depthOf(bytes: Uint8Array, ps: 4 | 8): number {
 export class StackRecordReader {
   private readonly cache = new Map<string, StackRecord>();
 
-  constructor(private readonly target: Target) {}
+  /** `x86Records`: records of a WOW64 process's 32-bit heaps (ProcessHeapWalk.x86Records), read with 4-byte frames. */
+  constructor(private readonly target: Target, private readonly x86Records?: Set<string>) {}
 
   read(record: Address): StackRecord {
     const cached = this.cache.get(record.key);
     if (cached) return cached;
-    const ps = this.target.pointerSize;
+    const ps = this.x86Records && this.x86Records.has(record.key) ? 4 : this.target.pointerSize;
     const o = recordOffsets(ps);
     const at = record.format(ps);
     let result: StackRecord;

@@ -287,6 +287,56 @@ export class Target {
   }
 
   /**
+   * The current thread's TEB (64-bit in a WOW64 process seen through its 64-bit view): from the thread object, else
+   * the `$teb` pseudo-register, as pebAddress does for the PEB. Null when the session has neither.
+   */
+  tebAddress(): Address | null {
+    try {
+      const env = host.currentThread.Environment;
+      const block = env && env.EnvironmentBlock;
+      const address = block && block.address !== undefined ? addressFromHost(block.address) : null;
+      if (address && !address.isNull) return address;
+    } catch (e) {
+      // Without _TEB in the symbols the EnvironmentBlock is undefined or throws; try the pseudo-register.
+    }
+    try {
+      const state = host.namespace.Debugger.State;
+      const general = state && state.PseudoRegisters && state.PseudoRegisters.General;
+      const teb = general ? general.teb : undefined;
+      const value = teb !== null && typeof teb === "object" && "address" in teb ? (teb as { address: unknown }).address : teb;
+      const address = addressFromHost(value);
+      if (address && !address.isNull) return address;
+    } catch (e) {
+      // No TEB: the WOW64 walk names its heaps as not walked.
+    }
+    return null;
+  }
+
+  /**
+   * This 64-bit session seen as the 32-bit process it hosts (WOW64), for the walkers that read `pointerSize`: 4-byte
+   * pointers over the same memory (one cache, one set of counters), `pebAddress` the 32-bit PEB, no types (the "ntdll"
+   * the debugger resolves is the 64-bit one, whose _HEAP is the x64 layout: built-in x86 layouts are used), and the
+   * symbols of "ntdll" looked up in the 32-bit ntdll, which the debugger names `ntdll_<base>` beside the 64-bit one
+   * (an assumption from WOW64 stacks as WinDbg prints them; a lookup that fails is the "symbol not found" case).
+   */
+  x86View(peb32: Address, ntdll32Name: string | null): Target {
+    const parent = this;
+    const view = Object.create(parent) as Target;
+    const memory = Object.create(parent.memory) as TargetMemory;
+    Object.defineProperty(memory, "pointerSize", { value: 4 });
+    Object.defineProperty(view, "pointerSize", { value: 4 });
+    Object.defineProperty(view, "memory", { value: memory });
+    view.pebAddress = () => peb32;
+    view.windowsBuild = () => parent.windowsBuild();
+    view.type = () => null;
+    view.symbolAddress = (module: string, name: string) => {
+      if (module.toLowerCase() !== "ntdll") return parent.symbolAddress(module, name);
+      return ntdll32Name ? parent.symbolAddress(ntdll32Name, name) : null;
+    };
+    return view;
+  }
+
+  /**
    * Runs a debugger command built from a literal of ours and validated arguments only. The literal is written in
    * the toolkit's source; arguments come from `core/validate`. Output lines are capped.
    */

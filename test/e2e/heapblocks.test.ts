@@ -147,9 +147,10 @@ describe("@$heapblocks over an NT heap, a segment heap and a full page heap", ()
   });
 });
 
-describe("a 32-bit program (WOW64) seen through its 64-bit view", () => {
+describe("a 32-bit program (WOW64) whose 32-bit heaps cannot be found", () => {
   // wow64.dll, wow64cpu.dll and wow64win.dll are mapped only into 32-bit processes on 64-bit Windows; the 64-bit
-  // PEB's ProcessHeaps then lists only ntdll's 64-bit heaps.
+  // PEB's ProcessHeaps then lists only ntdll's 64-bit heaps. This process has no TEB to find the 32-bit PEB through
+  // (the walk of a WOW64 process that has one: heapwow64.test.ts).
   const build = (wow64: boolean) => {
     const files = [{ file: "legacy.exe", size: 0x40000 }].concat(wow64 ? [{ file: "wow64.dll", size: 0x60000 }, { file: "wow64cpu.dll", size: 0x10000 }] : []);
     const hp = new HeapProcess({ pointerSize: 8, build: BUILDS.win10_22h2, ust: false, image: "legacy.exe", images: files, dump: "C:\\dumps\\legacy.dmp" });
@@ -158,14 +159,14 @@ describe("a 32-bit program (WOW64) seen through its 64-bit view", () => {
     return hp.finish();
   };
 
-  test("the 64-bit heaps are walked, and the 32-bit heaps are named as not walked with what to do", () => {
+  test("the 64-bit heaps are walked, and the 32-bit heaps are named as not walked with why and what to do", () => {
     const session = DebuggerSession.load(build(true));
     const r = run(session, "dx @$heapblocks()");
     const result = r.value as BlocksResult;
     expect(result.Blocks.length).toBe(1);
     expect(result.NotWalked.length).toBe(1);
     expect(result.NotWalked[0].Part).toBe("32-bit heaps (WOW64)");
-    expect(result.NotWalked[0].Reason).toMatch(/^legacy\.exe is a 32-bit program \(WOW64\) seen through its 64-bit view: only its 64-bit heaps .* were walked/);
+    expect(result.NotWalked[0].Reason).toMatch(/^legacy\.exe is a 32-bit program \(WOW64\) seen through its 64-bit view, and its 32-bit heaps were not walked: the current thread's TEB is not known .* Only its 64-bit heaps .* were walked/);
     expect(result.NotWalked[0].Reason).toContain("32-bit WinDbg (x86)");
     expect(result.NotWalked[0].Reason).toContain(".effmach x86");
     // Right after the answer, as itself (it is no one heap's part).

@@ -447,6 +447,12 @@ export function createHost(target: EmulatedTarget, context: vm.Context): HostCon
                 const pebType = findType("ntdll", "_PEB") || findType("nt", "_PEB") || { name: "_PEB", size: 0, typeKind: "udt" as const };
                 return pointerObject(target.pebAddress, pebType);
               },
+              // `$teb`, a typed pointer as `$peb` is (a `_TEB *`, with or without the type in the symbols).
+              get teb() {
+                if (target.tebAddress === null) return undefined;
+                const tebType = findType("ntdll", "_TEB") || findType("nt", "_TEB") || { name: "_TEB", size: 0, typeKind: "udt" as const };
+                return pointerObject(target.tebAddress, tebType);
+              },
             },
           },
         },

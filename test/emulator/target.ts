@@ -51,6 +51,8 @@ export class EmulatedTarget {
     for (const listener of this.clockListeners) listener(value);
   }
   pebAddress: bigint | null = null;
+  /** The current thread's TEB (`@$teb`): the 64-bit one in a WOW64 process's 64-bit view. */
+  tebAddress: bigint | null = null;
   /** Fail the Nth readMemoryValues call (1-based) and every one after it with the provider's error, when set. */
   failReadFrom: number | null = null;
   /** Fail exactly the Nth read call. */

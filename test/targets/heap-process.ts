@@ -2,9 +2,10 @@
 // layouts, independently of src/), loaded images with symbols and source lines that `u <address> L1` answers with
 // the header line real debuggers print (seed 002: `test!DriverEntry+0x33 [e:\...\test.c @ 20]:`), the process's
 // name and PID, and KUSER_SHARED_DATA mapped at 0x7FFE0000 (wdm.h: MM_SHARED_USER_DATA_VA) with the target's clock.
-import { NtHeapProcess, NtHeapProcessOptions } from "./nt-heap";
+import { ExpectedBlock, NtHeapProcess, NtHeapProcessOptions } from "./nt-heap";
+import { TargetBuilder } from "./builder";
+import { pebLayout } from "./layouts";
 import { EmulatedTarget } from "../emulator/target";
-import type { TargetBuilder } from "./builder";
 
 /** 2026-01-01T00:00:00Z in 100 ns units since 1601 (as test/targets/pool.ts). */
 const EPOCH_100NS = 134116992000000000n;
@@ -212,4 +213,92 @@ export function leakingProcess(o: LeakingProcessOptions): LeakingProcess {
   }
   hp.finish();
   return { hp, target: hp.target, heap: h.address, leakTrace, callerFrame, vtableImage, vtableReader, leak, readersUserBlocks: readers.userBlocks, segment: h.address };
+}
+
+/** A WOW64 process as a 64-bit debugger sees it, with what was laid out where, for exact assertions. */
+export interface Wow64Process {
+  hp: HeapProcess;
+  target: EmulatedTarget;
+  /** The 32-bit side: its NT heap builder, TEB and PEB. */
+  p32: NtHeapProcess;
+  teb64: bigint;
+  teb32: bigint;
+  peb32: bigint;
+  heap64: bigint;
+  heap32: bigint;
+  blocks64: ExpectedBlock[];
+  blocks32: ExpectedBlock[];
+  /** The 32-bit blocks' stack record (4-byte frames) and its caller frame. */
+  trace32: bigint | null;
+  callerFrame: bigint;
+  vtable: bigint;
+}
+
+/**
+ * A 32-bit program on 64-bit Windows seen through its 64-bit view (a dump the 64-bit Task Manager took): the 64-bit
+ * PEB lists ntdll's 64-bit heap; the 32-bit side is laid out by the same NT heap builder with 4-byte pointers
+ * (NtHeapProcess pointerSize 4, x86 offsets of the research's layouts) into the same memory, below 4 GB, listed by
+ * the 32-bit PEB. The TEBs as wow64 lays them out (phnt ntwow64.h WOW64_GET_TEB32: the TEB32 at
+ * TEB64 + ROUND_TO_PAGES(sizeof(TEB64)) = 0x2000; WOW64_TEB32_POINTER_ADDRESS: TEB64.NtTib.ExceptionList holds it
+ * too); x64 NT_TIB.Self +0x30 and TEB.ProcessEnvironmentBlock +0x60, x86 +0x18 and +0x30. The module list holds
+ * both ntdlls (System32's and SysWOW64's), the wow64 DLLs and the 32-bit executable, as a 64-bit debugger lists them.
+ * No ntdll types for the 32-bit side (the debugger's "ntdll" is the 64-bit one).
+ */
+export function wow64Process(o: { build: number; ust: boolean; dump?: string; lfh?: { keySymbol: boolean } }): Wow64Process {
+  const hp = new HeapProcess({
+    pointerSize: 8,
+    build: o.build,
+    ust: o.ust,
+    dump: o.dump,
+    image: "legacy.exe",
+    images: [
+      { file: "wow64.dll", size: 0x60000 },
+      { file: "wow64win.dll", size: 0x50000 },
+      { file: "wow64cpu.dll", size: 0x10000 },
+    ],
+  });
+  const t = hp.target;
+  const h64 = hp.p.heap();
+  const blocks64 = [h64.alloc(0x90, {})];
+  // The 32-bit builder writes 4-byte pointers into the 64-bit target's memory, in the 32-bit ranges (below 4 GB).
+  const b32 = new TargetBuilder("user", { pointerSize: 4, build: o.build, dump: o.dump });
+  (b32 as unknown as { target: EmulatedTarget }).target = t;
+  const ntdll32 = b32.moduleRange(0x1a9000);
+  t.addModule("C:\\Windows\\SysWOW64\\ntdll.dll", ntdll32, 0x1a9000);
+  const exe = b32.moduleRange(0x40000);
+  t.addModule("C:\\Program Files (x86)\\Legacy\\legacy.exe", exe, 0x40000);
+  hp.images.set("legacy", exe);
+  const peb32Layout = pebLayout(4, o.build);
+  const peb32 = b32.alloc(peb32Layout.size, 0x1000);
+  t.memory.writeU16(peb32 + BigInt(peb32Layout.OSBuildNumber), o.build);
+  const p32 = new NtHeapProcess({ pointerSize: 4, build: o.build, ust: o.ust, symbols: false, lfhKeySymbol: false, builder: b32, peb: peb32 });
+  const callerFrame = hp.frame({ name: "legacy!CRecordSet::Load", source: { file: "c:\\legacy\\records.cpp", line: 140 } }, 0x1200, 0x2b);
+  const trace32 = o.ust ? p32.traceRecord([callerFrame, hp.frame({ name: "legacy!WinMain" }, 0x1000, 0x61)]) : null;
+  const vtable = hp.vtable("legacy", "CRecord", 0x3a000);
+  const h32 = p32.heap({ reserve: 0x40000 });
+  const trace = trace32 === null ? undefined : trace32;
+  const blocks32: ExpectedBlock[] = [];
+  for (let i = 0; i < 5; i++) blocks32.push(h32.alloc(0x40 + 8 * i, { trace, firstPointer: vtable }));
+  blocks32.push(h32.virtual(0x30000, { trace }));
+  if (o.lfh) {
+    // An LFH subsegment of 16 slots, every other one busy. Its key is the 32-bit ntdll's RtlpLFHKey, which a 64-bit
+    // debugger names under the second ntdll's module name, ntdll_<base> (the walker's assumption, held here).
+    for (const b of h32.lfh(0x30, 16, { busy: (i) => i % 2 === 0, trace: () => trace }).blocks) blocks32.push(b);
+    if (o.lfh.keySymbol) {
+      const at = b32.global("ntdll_" + ntdll32.toString(16).padStart(8, "0"), "RtlpLFHKey", 8);
+      t.memory.writeU32(at, p32.lfhKey);
+    }
+  }
+  // TEB64 below 4 GB, as a WOW64 process's TEBs are; the TEB32 two pages on.
+  const teb64 = b32.alloc(0x3000, 0x1000);
+  const teb32 = teb64 + 0x2000n;
+  t.memory.writePtr(teb64, teb32, 8);
+  t.memory.writePtr(teb64 + 0x30n, teb64, 8);
+  t.memory.writePtr(teb64 + 0x60n, t.pebAddress!, 8);
+  t.memory.writeU32(teb32 + 0x18n, Number(teb32));
+  t.memory.writeU32(teb32 + 0x30n, Number(peb32));
+  t.tebAddress = teb64;
+  hp.finish();
+  p32.finish();
+  return { hp, target: t, p32, teb64, teb32, peb32, heap64: h64.address, heap32: h32.address, blocks64, blocks32, trace32, callerFrame, vtable };
 }

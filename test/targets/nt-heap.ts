@@ -83,6 +83,8 @@ export interface NtHeapProcessOptions {
   lfhKey?: number;
   /** Lay the NT heaps into this process (one another builder made, e.g. with a segment heap) instead of a new one. */
   builder?: TargetBuilder;
+  /** The PEB that lists the heaps, when it is not the target's own (a WOW64 process's 32-bit PEB). */
+  peb?: bigint;
 }
 
 interface Segment {
@@ -742,7 +744,7 @@ export class NtHeapProcess {
   finish(): TargetBuilder {
     for (const h of this.ntHeaps) h.finish();
     const peb = pebLayout(this.ps, this.options.build);
-    const pebAddress = this.b.target.pebAddress!;
+    const pebAddress = this.options.peb !== undefined ? this.options.peb : this.b.target.pebAddress!;
     this.b.memory.writeU32(pebAddress + BigInt(peb.NtGlobalFlag), this.options.ust ? 0x1000 : 0);
     this.b.memory.writeU32(pebAddress + BigInt(peb.NumberOfHeaps), this.heaps.length);
     this.b.memory.writeU32(pebAddress + BigInt(peb.MaximumNumberOfHeaps), Math.max(16, this.heaps.length));
