@@ -594,11 +594,10 @@ var __leaktools = (function (exports) {
             "in the process .process selects). Open the process's dump (.dump /ma in a user-mode session) or attach to the " +
             "process (windbg -p <PID>), then run it again.",
         heapPartsNotWalkedNote: (parts) => "These figures leave out " + plural(parts, "heap part") + " that could not be walked (under \"Not walked\" below, each with its reason).",
-        heapWow64NotWalked: (image) => image + " is a 32-bit program (WOW64) seen through its 64-bit view: only its 64-bit heaps (PEB.ProcessHeaps, " +
-            "ntdll's own) were walked; the program's own heaps are 32-bit and leaktools does not walk them from this view. " +
-            "For them: attach the 32-bit WinDbg (x86) to the program, or take the dump with the 32-bit Task Manager " +
-            "(C:\\Windows\\SysWOW64\\taskmgr.exe), and run !heapleaks there; in this session .effmach x86 (on a dump: " +
-            ".load wow64exts, then !sw) and !heap -s list them.",
+        heapWow64NotWalked: (image, why) => image + " is a 32-bit program (WOW64) seen through its 64-bit view, and its 32-bit heaps were not walked: " + why +
+            ". Only its 64-bit heaps (PEB.ProcessHeaps, ntdll's own) were walked. For the 32-bit ones: attach the 32-bit " +
+            "WinDbg (x86) to the program, or take the dump with the 32-bit Task Manager (C:\\Windows\\SysWOW64\\taskmgr.exe), " +
+            "and run !heapleaks there; in this session .effmach x86 (on a dump: .load wow64exts, then !sw) and !heap -s list them.",
         heapblocksUsage: (given) => "dx @$heapblocks takes an optional heap handle as a number (dx @$heapblocks(0x29fb0000)), not " + given + ". Run !heap -s for the heaps.",
         heapleaksUsage: (given) => '!heapleaks takes no argument, or one of: "reset", ("save", "C:\\\\cases\\\\before.json"), ("compare", "C:\\\\cases\\\\before.json"); not ' + given + ".",
         heapleaksPathMissing: (verb, given) => 'The "' + verb + '" operation needs a file path as its second argument, not ' + given + ': dx @$heapleaks("' + verb + '", "C:\\\\cases\\\\before.json").',
@@ -4484,6 +4483,59 @@ var __leaktools = (function (exports) {
                 // No PEB to be had: user-mode commands report it.
             }
             return null;
+        }
+        /**
+         * The current thread's TEB (64-bit in a WOW64 process seen through its 64-bit view): from the thread object, else
+         * the `$teb` pseudo-register, as pebAddress does for the PEB. Null when the session has neither.
+         */
+        tebAddress() {
+            try {
+                const env = host.currentThread.Environment;
+                const block = env && env.EnvironmentBlock;
+                const address = block && block.address !== undefined ? addressFromHost(block.address) : null;
+                if (address && !address.isNull)
+                    return address;
+            }
+            catch (e) {
+                // Without _TEB in the symbols the EnvironmentBlock is undefined or throws; try the pseudo-register.
+            }
+            try {
+                const state = host.namespace.Debugger.State;
+                const general = state && state.PseudoRegisters && state.PseudoRegisters.General;
+                const teb = general ? general.teb : undefined;
+                const value = teb !== null && typeof teb === "object" && "address" in teb ? teb.address : teb;
+                const address = addressFromHost(value);
+                if (address && !address.isNull)
+                    return address;
+            }
+            catch (e) {
+                // No TEB: the WOW64 walk names its heaps as not walked.
+            }
+            return null;
+        }
+        /**
+         * This 64-bit session seen as the 32-bit process it hosts (WOW64), for the walkers that read `pointerSize`: 4-byte
+         * pointers over the same memory (one cache, one set of counters), `pebAddress` the 32-bit PEB, no types (the "ntdll"
+         * the debugger resolves is the 64-bit one, whose _HEAP is the x64 layout: built-in x86 layouts are used), and the
+         * symbols of "ntdll" looked up in the 32-bit ntdll, which the debugger names `ntdll_<base>` beside the 64-bit one
+         * (an assumption from WOW64 stacks as WinDbg prints them; a lookup that fails is the "symbol not found" case).
+         */
+        x86View(peb32, ntdll32Name) {
+            const parent = this;
+            const view = Object.create(parent);
+            const memory = Object.create(parent.memory);
+            Object.defineProperty(memory, "pointerSize", { value: 4 });
+            Object.defineProperty(view, "pointerSize", { value: 4 });
+            Object.defineProperty(view, "memory", { value: memory });
+            view.pebAddress = () => peb32;
+            view.windowsBuild = () => parent.windowsBuild();
+            view.type = () => null;
+            view.symbolAddress = (module, name) => {
+                if (module.toLowerCase() !== "ntdll")
+                    return parent.symbolAddress(module, name);
+                return ntdll32Name ? parent.symbolAddress(ntdll32Name, name) : null;
+            };
+            return view;
         }
         /**
          * Runs a debugger command built from a literal of ours and validated arguments only. The literal is written in
@@ -14222,15 +14274,17 @@ var __leaktools = (function (exports) {
     }
     /** Reads records, each once: one read of the largest record, and only when that fails the header and its frames. */
     class StackRecordReader {
-        constructor(target) {
+        /** `x86Records`: records of a WOW64 process's 32-bit heaps (ProcessHeapWalk.x86Records), read with 4-byte frames. */
+        constructor(target, x86Records) {
             this.target = target;
+            this.x86Records = x86Records;
             this.cache = new Map();
         }
         read(record) {
             const cached = this.cache.get(record.key);
             if (cached)
                 return cached;
-            const ps = this.target.pointerSize;
+            const ps = this.x86Records && this.x86Records.has(record.key) ? 4 : this.target.pointerSize;
             const o = recordOffsets(ps);
             const at = record.format(ps);
             let result;
@@ -14349,15 +14403,63 @@ var __leaktools = (function (exports) {
         return firstOutsideSystem;
     }
 
+    // The 32-bit PEB of a WOW64 process seen through its 64-bit view, so that its 32-bit heaps (PEB32.ProcessHeaps) can be
+    // walked with the x86 layouts over the same memory (Target.x86View).
+    //
+    // Where it is: the 32-bit TEB lies at TEB64 + ROUND_TO_PAGES(sizeof(TEB64)), 0x2000 on x64 (WOW64_GET_TEB32 in
+    // wow64's own headers as phnt ntwow64.h and the NT sources quote them), and TEB64.NtTib.ExceptionList holds its address
+    // too (WOW64_TEB32_POINTER_ADDRESS, same headers). The TEB32 is checked by its own NT_TIB.Self (+0x18, x86 NT_TIB:
+    // ExceptionList, StackBase, StackLimit, SubSystemTib, FiberData, ArbitraryUserPointer, Self), and its
+    // ProcessEnvironmentBlock (+0x30) is the PEB32 (research/userheap-facts.md §1: HeapStat's GetPebAddress reads it the
+    // same way). The PEB32's fields are the x86 _PEB's (research/layouts.md §1.5: NtGlobalFlag 0x68, NumberOfHeaps 0x88,
+    // ProcessHeaps 0x90).
+    /** WOW64_GET_TEB32: ROUND_TO_PAGES(sizeof(TEB64)), 0x1818 (Windows 7) to 0x1838 (Windows 10/11) rounded up. */
+    const TEB32_FROM_TEB64 = 0x2000;
+    const TIB32_SELF = 0x18;
+    const TEB32_PEB = 0x30;
+    /** The PEB32 through the current thread's TEB64, or why it could not be found. */
+    function findWow64Peb(target) {
+        const teb64 = target.tebAddress();
+        if (!teb64)
+            return { problem: "the current thread's TEB is not known (neither its EnvironmentBlock nor @$teb)" };
+        const candidates = [teb64.add(TEB32_FROM_TEB64)];
+        // TEB64.NtTib.ExceptionList: the same TEB32 by the second route, used when the first does not check.
+        const link = target.memory.read(teb64, 8, "TEB64.NtTib.ExceptionList");
+        if (!(link instanceof Unreadable)) {
+            const other = new Address(u32(link, 4), u32(link, 0));
+            if (!other.isNull && !other.equals(candidates[0]))
+                candidates.push(other);
+        }
+        let why = "";
+        for (const teb32 of candidates) {
+            const bytes = target.memory.read(teb32, TEB32_PEB + 4, "TEB32");
+            if (bytes instanceof Unreadable) {
+                why = why || "the 32-bit TEB at " + teb32.format(8) + " is unreadable (" + bytes.describe(8) + ")";
+                continue;
+            }
+            if (teb32.hi !== 0 || u32(bytes, TIB32_SELF) !== teb32.lo) {
+                why = why || "the 32-bit TEB expected at " + teb32.format(8) + " does not point to itself (NT_TIB.Self is 0x" + u32(bytes, TIB32_SELF).toString(16) + ")";
+                continue;
+            }
+            const peb32 = new Address(0, u32(bytes, TEB32_PEB));
+            if (!isPlausibleUserAddress(peb32, 4))
+                return { problem: "the 32-bit TEB at " + teb32.format(8) + " gives 0x" + peb32.toHex() + " as its PEB, not a 32-bit user address" };
+            return { teb32, peb32 };
+        }
+        return { problem: why };
+    }
+
     /** Blocks after which a walk is worth 10% progress steps (tens of thousands of headers are seconds over KDNET). */
     const LARGE_WALK_BLOCKS = 20000;
+    /** The NotWalked part that stands for a WOW64 process's 32-bit heaps when they could not be walked. */
+    const WOW64_PART = "32-bit heaps (WOW64)";
+    /** The layout words of a heap walked through the 32-bit PEB of a WOW64 process. */
+    const WOW64_LAYOUT = "32-bit (WOW64)";
     /**
      * A WOW64 process seen as 64-bit: wow64.dll, wow64cpu.dll or wow64win.dll are loaded only into 32-bit processes on
      * 64-bit Windows (Microsoft, "WOW64 Implementation Details"). Its PEB.ProcessHeaps then lists only the 64-bit heaps;
      * the program's own heaps are in the 32-bit PEB, with 32-bit headers.
      */
-    /** The NotWalked part that stands for a WOW64 process's 32-bit heaps. */
-    const WOW64_PART = "32-bit heaps (WOW64)";
     function isWow64View(target) {
         if (target.pointerSize !== 8)
             return false;
@@ -14365,6 +14467,29 @@ var __leaktools = (function (exports) {
             if (/^wow64(cpu|win)?\.dll$/i.test(m.fileName))
                 return true;
         return false;
+    }
+    /** Said after a reason that names an ntdll symbol of a 32-bit heap. */
+    const WOW64_NTDLL_NOTE = "for this 32-bit heap: the 32-bit ntdll, C:\\Windows\\SysWOW64\\ntdll.dll, which the 64-bit debugger lists as ntdll_<base>";
+    /**
+     * The 32-bit PEB (wow64.ts) and its heap list, read through Target.x86View. The module list of a WOW64 session holds
+     * both ntdlls (System32's and SysWOW64's, the latter what the 32-bit code calls): the 32-bit one is found by its path
+     * and named as WinDbg names the second module of one name, `ntdll_<base>`, for its symbols (RtlpLFHKey,
+     * RtlpStackTraceDataBase).
+     */
+    function wow64Side(target) {
+        const found = findWow64Peb(target);
+        if ("problem" in found)
+            return found;
+        let ntdll32 = null;
+        for (const m of target.modules()) {
+            if (/\\syswow64\\ntdll\.dll$/i.test(m.path) && m.base.hi === 0)
+                ntdll32 = "ntdll_" + ("00000000" + m.base.lo.toString(16)).slice(-8);
+        }
+        const view = target.x86View(found.peb32, ntdll32);
+        const list = readProcessHeaps(view, found.peb32, heapConstants(4));
+        if (list instanceof Unreadable)
+            return { problem: "the 32-bit PEB at " + found.peb32.format(8) + " (from the 32-bit TEB at " + found.teb32.format(8) + ") is unreadable (" + list.describe(8) + ")" };
+        return { view, peb32: found.peb32, list };
     }
     /** The PEB of the current user-mode process, or the line that says why there is none (kernel session, no PEB). */
     function userProcess(target, name) {
@@ -14388,64 +14513,112 @@ var __leaktools = (function (exports) {
         return "app.exe (your executable's name)";
     }
     /**
+     * Marks what a walk through the 32-bit view found: its heaps' layout words, its blocks' stack records as 4-byte, and
+     * "ntdll" in its parts' reasons as the 32-bit ntdll.
+     */
+    function markX86(walk, from, blocksFrom, notWalkedFrom) {
+        for (let i = notWalkedFrom; i < walk.notWalked.length; i++) {
+            const n = walk.notWalked[i];
+            if (/ntdll!/.test(n.reason))
+                walk.notWalked[i] = { heap: n.heap, part: n.part, address: n.address, reason: n.reason + " (" + WOW64_NTDLL_NOTE + ")" };
+        }
+        for (let i = from; i < walk.heaps.length; i++) {
+            const h = walk.heaps[i];
+            // The types the debugger has for "ntdll" are the 64-bit ntdll's: the built-in x86 layouts are used (x86View).
+            h.layout = WOW64_LAYOUT + ", x86 layouts built in (the session's ntdll types are the 64-bit ntdll's)" + (h.layout ? "; " + h.layout : "");
+        }
+        const records = walk.x86Records || (walk.x86Records = new Set());
+        for (let i = blocksFrom; i < walk.blocks.length; i++) {
+            const r = walk.blocks[i].stackRecord;
+            if (r && !r.isNull)
+                records.add(r.key);
+        }
+    }
+    /**
      * Walks every heap of the process one at a time, so that a progress line can follow a long walk, or only the heap
-     * given (the walker checks that it is one). A problem line when there is nothing to walk.
+     * given (the walker checks that it is one). A WOW64 process's 32-bit heaps (its PEB32's list) are walked after the
+     * 64-bit ones through a 4-byte view of the same target. A problem line when there is nothing to walk.
      */
     function walkHeaps(target, out, peb, only, options) {
         const ps = target.pointerSize;
         const list = readProcessHeaps(target, peb, heapConstants(ps));
         if (list instanceof Unreadable)
             return { problem: messages.unreadable("the PEB's heap list", list.address.format(ps)) };
+        const side = isWow64View(target) ? wow64Side(target) : null;
+        const wow64 = side && !("problem" in side) ? side : null;
         if (only) {
-            const walk = walkProcessHeaps(target, options, only);
+            // A handle from the 32-bit PEB's list is walked as the 32-bit heap it is.
+            const x86 = wow64 !== null && wow64.list.heaps.some((h) => h.equals(only));
+            const walk = walkProcessHeaps(x86 && wow64 ? wow64.view : target, options, only);
             if (isHeapWalkFailure(walk))
                 return { problem: walk.message };
-            return { walk, heapList: list, imageName: imageNameOf(target), peb, wow64: false };
+            if (x86)
+                markX86(walk, 0, 0, 0);
+            return { walk, heapList: list, imageName: imageNameOf(target), peb, wow64NotWalked: null };
         }
         const joined = { free: [], heaps: [], blocks: [], notWalked: [], ust: list.ust };
         if (list.problem)
             joined.notWalked.push({ heap: peb, part: "PEB heap list", address: peb, reason: list.problem });
-        const wow64 = isWow64View(target);
-        if (wow64)
-            joined.notWalked.push({ heap: peb, part: WOW64_PART, address: null, reason: messages.heapWow64NotWalked(imageNameOf(target)) });
-        const heaps = list.heaps;
-        let blocks = 0;
-        const progress = new Progress(out, "Walking heaps", heaps.length, false, (done, total) => done + " of " + total + " heaps, " + groupDigits(blocks) + " blocks");
-        for (let i = 0; i < heaps.length; i++) {
-            progress.update(i);
-            const seen = blocks;
-            // Within a large heap the 5-second progress line still comes, with the blocks found so far.
-            const withProgress = {
-                includeFree: options.includeFree,
-                readFirstPointer: options.readFirstPointer,
-                onProgress: (soFar) => {
-                    blocks = seen + soFar;
-                    progress.update(i);
-                },
-            };
-            const part = walkProcessHeaps(target, withProgress, heaps[i]);
-            blocks = seen;
-            if (isHeapWalkFailure(part)) {
-                // A listed handle without a heap signature: named, the other heaps still walked.
-                joined.notWalked.push({ heap: heaps[i], part: "heap", address: heaps[i], reason: part.message });
-                continue;
-            }
-            for (const h of part.heaps)
-                joined.heaps.push(h);
-            for (const b of part.blocks)
-                joined.blocks.push(b);
-            // The PEB's own problem is reported once, above.
-            for (const n of part.notWalked)
-                if (n.part !== "PEB heap list")
-                    joined.notWalked.push(n);
-            for (const f of part.free)
-                joined.free.push(f);
-            joined.ust = joined.ust || part.ust;
-            blocks += part.blocks.length;
-            if (blocks >= LARGE_WALK_BLOCKS)
-                progress.large = true;
+        let wow64NotWalked = null;
+        if (side && "problem" in side) {
+            wow64NotWalked = messages.heapWow64NotWalked(imageNameOf(target), side.problem);
+            joined.notWalked.push({ heap: peb, part: WOW64_PART, address: null, reason: wow64NotWalked });
         }
-        return { walk: joined, heapList: list, imageName: imageNameOf(target), peb, wow64 };
+        if (wow64 && wow64.list.problem)
+            joined.notWalked.push({ heap: wow64.peb32, part: "PEB32 heap list", address: wow64.peb32, reason: wow64.list.problem });
+        const sides = [{ target, heaps: list.heaps }];
+        if (wow64)
+            sides.push({ target: wow64.view, heaps: wow64.list.heaps });
+        const total = sides.reduce((n, s) => n + s.heaps.length, 0);
+        let blocks = 0;
+        let done = 0;
+        const progress = new Progress(out, "Walking heaps", total, false, (d, all) => d + " of " + all + " heaps, " + groupDigits(blocks) + " blocks");
+        for (const s of sides) {
+            const x86 = s.target !== target;
+            const heapsFrom = joined.heaps.length;
+            const blocksFrom = joined.blocks.length;
+            const notWalkedFrom = joined.notWalked.length;
+            if (x86 && wow64)
+                joined.ust = joined.ust || wow64.list.ust;
+            for (let i = 0; i < s.heaps.length; i++, done++) {
+                const at = done;
+                progress.update(at);
+                const seen = blocks;
+                // Within a large heap the 5-second progress line still comes, with the blocks found so far.
+                const withProgress = {
+                    includeFree: options.includeFree,
+                    readFirstPointer: options.readFirstPointer,
+                    onProgress: (soFar) => {
+                        blocks = seen + soFar;
+                        progress.update(at);
+                    },
+                };
+                const part = walkProcessHeaps(s.target, withProgress, s.heaps[i]);
+                blocks = seen;
+                if (isHeapWalkFailure(part)) {
+                    // A listed handle without a heap signature: named, the other heaps still walked.
+                    joined.notWalked.push({ heap: s.heaps[i], part: x86 ? "heap (" + WOW64_LAYOUT + ")" : "heap", address: s.heaps[i], reason: part.message });
+                    continue;
+                }
+                for (const h of part.heaps)
+                    joined.heaps.push(h);
+                for (const b of part.blocks)
+                    joined.blocks.push(b);
+                // The PEB's own problem is reported once, above.
+                for (const n of part.notWalked)
+                    if (n.part !== "PEB heap list")
+                        joined.notWalked.push(n);
+                for (const f of part.free)
+                    joined.free.push(f);
+                joined.ust = joined.ust || part.ust;
+                blocks += part.blocks.length;
+                if (blocks >= LARGE_WALK_BLOCKS)
+                    progress.large = true;
+            }
+            if (x86)
+                markX86(joined, heapsFrom, blocksFrom, notWalkedFrom);
+        }
+        return { walk: joined, heapList: list, imageName: imageNameOf(target), peb, wow64NotWalked };
     }
     /**
      * Frames and type pointers as text, each distinct address symbolized once through the validated `u <address> L1`
@@ -14460,6 +14633,8 @@ var __leaktools = (function (exports) {
             /** Distinct addresses left as module+0x.. because of the cap. */
             this.capped = 0;
             this.inImage = (value) => this.modules.find(value) !== null;
+            // In a WOW64 session the list holds both sides' modules (the 64-bit ntdll and wow64 DLLs, the 32-bit executable,
+            // SysWOW64's DLLs): 32-bit frames and vtables fall in the 32-bit images, and `u` names them.
             this.modules = new ModuleIndex(target.modules());
         }
         frame(address) {
@@ -14607,7 +14782,7 @@ var __leaktools = (function (exports) {
         const ps = target.pointerSize;
         const walk = run.walk;
         const namer = new FrameNamer(target);
-        const reader = new StackRecordReader(target);
+        const reader = new StackRecordReader(target, run.walk.x86Records);
         const stacks = new Map();
         const stackOf = (b) => {
             if (!walk.ust || !b.stackRecord || b.stackRecord.isNull)
@@ -14792,7 +14967,7 @@ var __leaktools = (function (exports) {
             { header: "Blocks", align: "right", value: (h) => groupDigits(h.blocks) },
             { header: "Bytes", align: "right", value: (h) => sizeText(h.bytes) },
             // The full wording is the Layout: line after the answer (and the Heaps records); here one word.
-            { header: "Layout", value: (h) => (/built-in/i.test(h.layout) ? "built-in" : /symbols/i.test(h.layout) ? "symbols" : h.layout ? "see Heaps[].Layout" : "-") },
+            { header: "Layout", value: (h) => (/^32-bit \(WOW64\)/.test(h.layout) ? "32-bit (WOW64), " : "") + (/built-in/i.test(h.layout) ? "built-in" : /symbols/i.test(h.layout) ? "symbols" : h.layout ? "see Heaps[].Layout" : "-") },
         ], heaps, "  "));
         if (notWalked.length) {
             lines.push("Not walked (the rest of each heap is listed):");
@@ -14989,7 +15164,7 @@ var __leaktools = (function (exports) {
         const target = ctx.target;
         const walk = run.walk;
         const namer = new FrameNamer(target);
-        const reader = new StackRecordReader(target);
+        const reader = new StackRecordReader(target, run.walk.x86Records);
         const groups = groupBlocks(walk.blocks, walk.ust, namer.inImage);
         const rows = groups.map((g) => snapshotGroup(g, plainFrames(reader, namer, g), g.typePointer ? namer.plain(g.typePointer) : null));
         const facts = processFacts(target, run);
@@ -15095,13 +15270,13 @@ var __leaktools = (function (exports) {
                 counts.set(g.key, { allocations: g.allocations, bytes: g.bytes });
             return { counts, groups, since, seconds, notes };
         }
-        return portableBaseline(target, content.groups, groups, namer, { since, seconds, notes });
+        return portableBaseline(target, content.groups, groups, namer, { since, seconds, notes }, run.walk.x86Records);
     }
     /**
      * Another process of the same program: stack records and vtable addresses differ, so both sides are keyed by their
      * module-relative frames and types. A stack group of the file without frames cannot be matched and is left out.
      */
-    function portableBaseline(target, file, groups, namer, base) {
+    function portableBaseline(target, file, groups, namer, base, x86Records) {
         const counts = new Map();
         let unmatched = 0;
         for (const g of file) {
@@ -15113,7 +15288,7 @@ var __leaktools = (function (exports) {
             const had = counts.get(key);
             counts.set(key, { allocations: g.allocations + (had ? had.allocations : 0), bytes: g.bytes + (had ? had.bytes : 0) });
         }
-        const reader = new StackRecordReader(target);
+        const reader = new StackRecordReader(target, x86Records);
         const merged = new Map();
         for (const g of groups) {
             const frames = plainFrames(reader, namer, g);
@@ -15296,7 +15471,7 @@ var __leaktools = (function (exports) {
     function present(ctx, run, namer, p) {
         const target = ctx.target;
         const ps = target.pointerSize;
-        const reader = new StackRecordReader(target);
+        const reader = new StackRecordReader(target, run.walk.x86Records);
         const stackGroups = workLimit("maxHeapStackGroups");
         const records = [];
         const shown = [];
@@ -15358,8 +15533,8 @@ var __leaktools = (function (exports) {
                 });
             }
         });
-        // A WOW64 process's own heaps are not walked: said right after the answer, which is only about the 64-bit heaps.
-        const notes = (run.wow64 ? [messages.heapWow64NotWalked(run.imageName)] : []).concat(p.notes);
+        // A WOW64 process's 32-bit heaps that could not be walked: said right after the answer, which is only about the 64-bit heaps.
+        const notes = (run.wow64NotWalked ? [run.wow64NotWalked] : []).concat(p.notes);
         // The answer's figures are partial when a part was not walked: said next to them, not only at the end.
         const partsNotWalked = run.walk.notWalked.filter((n) => n.part !== WOW64_PART).length;
         if (partsNotWalked > 0)
@@ -15387,7 +15562,7 @@ var __leaktools = (function (exports) {
             notWalked: notWalkedLinesOf(walk.notWalked.filter((n) => n.part !== WOW64_PART), ps),
             layoutLines,
             notes,
-            next: nextSteps(target, p.mode, p.list.length ? p.list[0].group : null, records.length ? records[0].Caller : null),
+            next: nextSteps(target, p.mode, p.list.length ? p.list[0].group : null, records.length ? records[0].Caller : null, run.walk.x86Records),
         };
         ctx.out.lines(reportLines(view));
         return {
@@ -15403,15 +15578,17 @@ var __leaktools = (function (exports) {
                 "; " + plural(p.allocations, "allocation") + ", " + sizeText(p.bytes),
         };
     }
-    function nextSteps(target, mode, top, callerFrame) {
+    function nextSteps(target, mode, top, callerFrame, x86Records) {
         const ps = target.pointerSize;
         const steps = [];
         if (top) {
             steps.push({ command: "!heap -p -a " + top.example.format(ps), why: "the debugger's own view of the top group's example block" });
             if (top.stackRecord) {
                 // Next and Hash+Depth come first (two pointers on x64, three on x86), then the frames: show them all.
-                const header = recordOffsets(ps).frames / ps;
-                steps.push({ command: "dps " + top.stackRecord.format(ps) + " L0x" + (header + 32).toString(16), why: "the stack record as the debugger reads it" });
+                // A WOW64 process's 32-bit record holds 4-byte frames: dds, as the 64-bit view's dps would pair them.
+                const rps = x86Records && x86Records.has(top.stackRecord.key) ? 4 : ps;
+                const header = recordOffsets(rps).frames / rps;
+                steps.push({ command: (rps === ps ? "dps " : "dds ") + top.stackRecord.format(ps) + " L0x" + (header + 32).toString(16), why: "the stack record as the debugger reads it" });
             }
             // A stack group's blocks by their caller frame (the symbol text only, and only when it is safe inside dx quotes);
             // a size group's by its size.
