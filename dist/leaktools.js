@@ -4458,60 +4458,14 @@ var __leaktools = (function (exports) {
         }
         /** The current process's PEB: from the process object, else the `$peb` pseudo-register (reference §2.5). */
         pebAddress() {
-            try {
-                const env = host.currentProcess.Environment;
-                const block = env && env.EnvironmentBlock;
-                const address = block && block.address !== undefined ? addressFromHost(block.address) : null;
-                if (address && !address.isNull)
-                    return address;
-            }
-            catch (e) {
-                // Without _PEB in the symbols the EnvironmentBlock is undefined or throws; try the pseudo-register.
-            }
-            try {
-                // The pseudo-register is a typed pointer (`_PEB *`) whose `.address` is the PEB's address (telescope.js reads
-                // `General.peb.address`); a plain number is accepted too, in case a debugger build answers with one.
-                const state = host.namespace.Debugger.State;
-                const general = state && state.PseudoRegisters && state.PseudoRegisters.General;
-                const peb = general ? general.peb : undefined;
-                const value = peb !== null && typeof peb === "object" && "address" in peb ? peb.address : peb;
-                const address = addressFromHost(value);
-                if (address && !address.isNull)
-                    return address;
-            }
-            catch (e) {
-                // No PEB to be had: user-mode commands report it.
-            }
-            return null;
+            return environmentBlock(() => host.currentProcess, "peb");
         }
         /**
          * The current thread's TEB (64-bit in a WOW64 process seen through its 64-bit view): from the thread object, else
-         * the `$teb` pseudo-register, as pebAddress does for the PEB. Null when the session has neither.
+         * the `$teb` pseudo-register, as for the PEB. Null when the session has neither.
          */
         tebAddress() {
-            try {
-                const env = host.currentThread.Environment;
-                const block = env && env.EnvironmentBlock;
-                const address = block && block.address !== undefined ? addressFromHost(block.address) : null;
-                if (address && !address.isNull)
-                    return address;
-            }
-            catch (e) {
-                // Without _TEB in the symbols the EnvironmentBlock is undefined or throws; try the pseudo-register.
-            }
-            try {
-                const state = host.namespace.Debugger.State;
-                const general = state && state.PseudoRegisters && state.PseudoRegisters.General;
-                const teb = general ? general.teb : undefined;
-                const value = teb !== null && typeof teb === "object" && "address" in teb ? teb.address : teb;
-                const address = addressFromHost(value);
-                if (address && !address.isNull)
-                    return address;
-            }
-            catch (e) {
-                // No TEB: the WOW64 walk names its heaps as not walked.
-            }
-            return null;
+            return environmentBlock(() => host.currentThread, "teb");
         }
         /**
          * This 64-bit session seen as the 32-bit process it hosts (WOW64), for the walkers that read `pointerSize`: 4-byte
@@ -4725,6 +4679,38 @@ var __leaktools = (function (exports) {
         catch (e) {
             return undefined;
         }
+    }
+    /**
+     * A process's PEB or a thread's TEB: the object's `Environment.EnvironmentBlock`, else the `$peb` / `$teb`
+     * pseudo-register. Without _PEB/_TEB in the symbols the EnvironmentBlock is undefined or throws. The pseudo-register
+     * is a typed pointer whose `.address` is the block's address (telescope.js reads `General.peb.address`); a plain
+     * number is accepted too, in case a debugger build answers with one.
+     */
+    function environmentBlock(owner, pseudo) {
+        try {
+            const o = owner();
+            const env = o && o.Environment;
+            const block = env && env.EnvironmentBlock;
+            const address = block && block.address !== undefined ? addressFromHost(block.address) : null;
+            if (address && !address.isNull)
+                return address;
+        }
+        catch (e) {
+            // No typed block: try the pseudo-register.
+        }
+        try {
+            const state = host.namespace.Debugger.State;
+            const general = state && state.PseudoRegisters && state.PseudoRegisters.General;
+            const value0 = general ? general[pseudo] : undefined;
+            const value = value0 !== null && typeof value0 === "object" && "address" in value0 ? value0.address : value0;
+            const address = addressFromHost(value);
+            if (address && !address.isNull)
+                return address;
+        }
+        catch (e) {
+            // Neither: the caller reports what it could not find.
+        }
+        return null;
     }
 
     // Files on the debugger's machine, through `Debugger.Utility.FileSystem` (jsprovider-api.md §2.8; Microsoft Learn

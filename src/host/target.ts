@@ -263,53 +263,15 @@ export class Target {
 
   /** The current process's PEB: from the process object, else the `$peb` pseudo-register (reference §2.5). */
   pebAddress(): Address | null {
-    try {
-      const env = host.currentProcess.Environment;
-      const block = env && env.EnvironmentBlock;
-      const address = block && block.address !== undefined ? addressFromHost(block.address) : null;
-      if (address && !address.isNull) return address;
-    } catch (e) {
-      // Without _PEB in the symbols the EnvironmentBlock is undefined or throws; try the pseudo-register.
-    }
-    try {
-      // The pseudo-register is a typed pointer (`_PEB *`) whose `.address` is the PEB's address (telescope.js reads
-      // `General.peb.address`); a plain number is accepted too, in case a debugger build answers with one.
-      const state = host.namespace.Debugger.State;
-      const general = state && state.PseudoRegisters && state.PseudoRegisters.General;
-      const peb = general ? general.peb : undefined;
-      const value = peb !== null && typeof peb === "object" && "address" in peb ? (peb as { address: unknown }).address : peb;
-      const address = addressFromHost(value);
-      if (address && !address.isNull) return address;
-    } catch (e) {
-      // No PEB to be had: user-mode commands report it.
-    }
-    return null;
+    return environmentBlock(() => host.currentProcess, "peb");
   }
 
   /**
    * The current thread's TEB (64-bit in a WOW64 process seen through its 64-bit view): from the thread object, else
-   * the `$teb` pseudo-register, as pebAddress does for the PEB. Null when the session has neither.
+   * the `$teb` pseudo-register, as for the PEB. Null when the session has neither.
    */
   tebAddress(): Address | null {
-    try {
-      const env = host.currentThread.Environment;
-      const block = env && env.EnvironmentBlock;
-      const address = block && block.address !== undefined ? addressFromHost(block.address) : null;
-      if (address && !address.isNull) return address;
-    } catch (e) {
-      // Without _TEB in the symbols the EnvironmentBlock is undefined or throws; try the pseudo-register.
-    }
-    try {
-      const state = host.namespace.Debugger.State;
-      const general = state && state.PseudoRegisters && state.PseudoRegisters.General;
-      const teb = general ? general.teb : undefined;
-      const value = teb !== null && typeof teb === "object" && "address" in teb ? (teb as { address: unknown }).address : teb;
-      const address = addressFromHost(value);
-      if (address && !address.isNull) return address;
-    } catch (e) {
-      // No TEB: the WOW64 walk names its heaps as not walked.
-    }
-    return null;
+    return environmentBlock(() => host.currentThread, "teb");
   }
 
   /**
@@ -512,4 +474,33 @@ function dumpFileName(target: { Details?: { DumpFileName?: string } }): string |
   } catch (e) {
     return undefined;
   }
+}
+
+/**
+ * A process's PEB or a thread's TEB: the object's `Environment.EnvironmentBlock`, else the `$peb` / `$teb`
+ * pseudo-register. Without _PEB/_TEB in the symbols the EnvironmentBlock is undefined or throws. The pseudo-register
+ * is a typed pointer whose `.address` is the block's address (telescope.js reads `General.peb.address`); a plain
+ * number is accepted too, in case a debugger build answers with one.
+ */
+function environmentBlock(owner: () => { Environment?: { EnvironmentBlock?: { address?: unknown } } } | undefined, pseudo: "peb" | "teb"): Address | null {
+  try {
+    const o = owner();
+    const env = o && o.Environment;
+    const block = env && env.EnvironmentBlock;
+    const address = block && block.address !== undefined ? addressFromHost(block.address) : null;
+    if (address && !address.isNull) return address;
+  } catch (e) {
+    // No typed block: try the pseudo-register.
+  }
+  try {
+    const state = host.namespace.Debugger.State;
+    const general = state && state.PseudoRegisters && state.PseudoRegisters.General;
+    const value0 = general ? (general as { [name: string]: unknown })[pseudo] : undefined;
+    const value = value0 !== null && typeof value0 === "object" && "address" in (value0 as object) ? (value0 as { address: unknown }).address : value0;
+    const address = addressFromHost(value);
+    if (address && !address.isNull) return address;
+  } catch (e) {
+    // Neither: the caller reports what it could not find.
+  }
+  return null;
 }
