@@ -8850,6 +8850,9 @@ var __leaktools = (function (exports) {
                     (undecoded.length > ENTRIES_NAMED ? " and " + (undecoded.length - ENTRIES_NAMED) + " more" : "") +
                     " fails its checksum or size check (decoded with the heap's Encoding); the user size shown is the commit size.");
             }
+            // The table's Note column says this for !virtblocks; !virtstacks prints no table, so it gets the line itself.
+            if (r.kind === "unreadable" || r.kind === "unknown")
+                said.push("Heap " + r.heap.format(ps) + ": " + (r.problem || "not an NT or segment heap") + "; its blocks are not counted.");
             if (r.problem && (r.kind === "nt" || r.kind === "segment"))
                 problem("Heap " + r.heap.format(ps) + ": the walk stopped: " + r.problem + "; the blocks before it are shown.");
             if (r.segments && r.segments.problem) {

@@ -317,6 +317,14 @@ describe("corrupted lists end that heap's walk, naming the bad link; other heaps
     expect(blocksOf(r.value).length).toBe(3);
   });
 
+  test("!virtstacks prints no heap table, so it names a heap whose header is unreadable itself", () => {
+    const p = smallProcess({ pointerSize: 8, build: BUILDS.win10_22h2, ust: true });
+    p.t.finish();
+    p.t.b.memory.unmap(p.heaps[1], 0x1000);
+    const r = run(p.t, "!virtstacks");
+    expect(r.output).toMatch(/Heap \S+: the heap header _HEAP at \S+ \(\d+ bytes\) is unreadable; its blocks are not counted\./);
+  });
+
   test("every read failing in turn: no exception escapes, nothing is written, the output names what was unreadable", () => {
     const summary = failEachRead(() => {
       const p = smallProcess({ pointerSize: 8, build: BUILDS.win10_22h2, ust: true });
