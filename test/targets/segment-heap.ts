@@ -278,17 +278,8 @@ export class SegmentHeapBuilder {
     const flagsAt = BigInt(offsetOf(this.slice, "_HEAP_PAGE_RANGE_DESCRIPTOR", "RangeFlags"));
     const unitAt = BigInt(offsetOf(this.slice, "_HEAP_PAGE_RANGE_DESCRIPTOR", "UnitSize"));
     const m = this.pool.b.memory;
-    for (let k = 0; k < units; k++) {
-      // First descriptor: flags with bit 1 (first) and UnitSize; the others: bit 1 clear, UnitOffset back to the first.
-      m.writeU8(desc(first + k) + flagsAt, k === 0 ? flags : flags & ~2);
-      m.writeU8(desc(first + k) + unitAt, k === 0 ? units : k);
-    }
+    writeRangeDescriptors(m, desc, flagsAt, unitAt, first, units, flags);
     seg.nextUnit += units;
-    // The rest of the segment: one free range (first-descriptor bit only).
-    if (seg.nextUnit < 256) {
-      m.writeU8(desc(seg.nextUnit) + flagsAt, 0x02);
-      m.writeU8(desc(seg.nextUnit) + unitAt, 256 - seg.nextUnit);
-    }
     const address = seg.address + BigInt(first * unit);
     m.map(address, units * unit);
     return address;
@@ -547,4 +538,30 @@ export function pointerBytes(...values: bigint[]): Uint8Array {
   const view = new DataView(out.buffer);
   values.forEach((v, i) => view.setBigUint64(i * 8, v & M64, true));
   return out;
+}
+
+/**
+ * The page-range descriptors of a range of `units` units starting at unit `first` of a 256-unit page segment, and the
+ * free range after it: the first descriptor carries the flags with bit 1 (first) and UnitSize; the others bit 1
+ * clear and UnitOffset back to the first; the rest of the segment is one free range (first-descriptor bit only).
+ * The kernel pool's and the user-mode segment heap's builders lay ranges out the same way.
+ */
+export function writeRangeDescriptors(
+  m: { writeU8(address: bigint, value: number): void },
+  desc: (index: number) => bigint,
+  flagsAt: bigint,
+  unitAt: bigint,
+  first: number,
+  units: number,
+  flags: number,
+): void {
+  for (let k = 0; k < units; k++) {
+    m.writeU8(desc(first + k) + flagsAt, k === 0 ? flags : flags & ~2);
+    m.writeU8(desc(first + k) + unitAt, k === 0 ? units : k);
+  }
+  const next = first + units;
+  if (next < 256) {
+    m.writeU8(desc(next) + flagsAt, 0x02);
+    m.writeU8(desc(next) + unitAt, 256 - next);
+  }
 }

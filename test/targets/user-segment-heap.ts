@@ -18,7 +18,7 @@
 // pointers (an inference the research marks U).
 import { userTarget, TargetBuilder } from "./builder";
 import { pebLayout } from "./layouts";
-import { loadSlice, prng, typesFromSlice, SliceBuild } from "./segment-heap";
+import { loadSlice, prng, typesFromSlice, SliceBuild, writeRangeDescriptors } from "./segment-heap";
 
 const M64 = (1n << 64n) - 1n;
 const SEG_MAGIC = 0xa2e64eada2e64eadn;
@@ -196,15 +196,8 @@ export class UserSegmentHeapBuilder {
     const flagsAt = this.off("_HEAP_PAGE_RANGE_DESCRIPTOR", "RangeFlags");
     const unitAt = this.off("_HEAP_PAGE_RANGE_DESCRIPTOR", "UnitSize");
     const first = seg.nextUnit;
-    for (let k = 0; k < units; k++) {
-      m.writeU8(desc(first + k) + flagsAt, k === 0 ? flags : flags & ~2);
-      m.writeU8(desc(first + k) + unitAt, k === 0 ? units : k);
-    }
+    writeRangeDescriptors(m, desc, flagsAt, unitAt, first, units, flags);
     seg.nextUnit += units;
-    if (seg.nextUnit < 256) {
-      m.writeU8(desc(seg.nextUnit) + flagsAt, 0x02);
-      m.writeU8(desc(seg.nextUnit) + unitAt, 256 - seg.nextUnit);
-    }
     const address = seg.address + BigInt(first * UNIT);
     m.map(address, units * UNIT);
     return { address, descriptor: desc(first) };
