@@ -4752,8 +4752,11 @@ var __leaktools = (function (exports) {
             return { detail: errorText(e) };
         }
     }
-    /** At most `count` bytes from the start of the file (one ReadBytes call). */
-    function readFileHead(path, count) {
+    /**
+     * Opens an existing file for reading, hands it to `read`, and closes it before returning: "missing" when there is no
+     * file, "unreadable" with the provider's text when the check, the open or the read fails.
+     */
+    function withFileForReading(path, read) {
         const exists = fileExists(path);
         if (typeof exists !== "boolean")
             return { kind: "unreadable", detail: exists.detail };
@@ -4762,13 +4765,7 @@ var __leaktools = (function (exports) {
         let file = null;
         try {
             file = fileSystem().OpenFile(path);
-            const bytes = [];
-            for (const b of file.ReadBytes(count)) {
-                bytes.push(Number(b) & 0xff);
-                if (bytes.length >= count)
-                    break;
-            }
-            return { kind: "bytes", bytes, fullPath: fullPathOf(file, path) };
+            return read(file);
         }
         catch (e) {
             return { kind: "unreadable", detail: errorText(e) };
@@ -4777,19 +4774,24 @@ var __leaktools = (function (exports) {
             closeQuietly(file);
         }
     }
+    /** At most `count` bytes from the start of the file (one ReadBytes call). */
+    function readFileHead(path, count) {
+        return withFileForReading(path, (file) => {
+            const bytes = [];
+            for (const b of file.ReadBytes(count)) {
+                bytes.push(Number(b) & 0xff);
+                if (bytes.length >= count)
+                    break;
+            }
+            return { kind: "bytes", bytes, fullPath: fullPathOf(file, path) };
+        });
+    }
     /**
      * The whole text of a file read in `encoding`, lines joined with "\n", at most `maxChars` characters (the rest is
      * dropped and `truncated` set: a file that large is not one of ours).
      */
     function readTextFileWhole(path, maxChars, encoding = "Ascii") {
-        const exists = fileExists(path);
-        if (typeof exists !== "boolean")
-            return { kind: "unreadable", detail: exists.detail };
-        if (!exists)
-            return { kind: "missing" };
-        let file = null;
-        try {
-            file = fileSystem().OpenFile(path);
+        return withFileForReading(path, (file) => {
             const lines = [];
             let size = 0;
             let truncated = false;
@@ -4803,13 +4805,7 @@ var __leaktools = (function (exports) {
                 lines.push(text);
             }
             return { kind: "text", text: lines.join("\n"), truncated, fullPath: fullPathOf(file, path) };
-        }
-        catch (e) {
-            return { kind: "unreadable", detail: errorText(e) };
-        }
-        finally {
-            closeQuietly(file);
-        }
+        });
     }
     /**
      * Writes `text` ("Ascii") to `path`. Without `replace` the file is created with "CreateNew", which fails when a file

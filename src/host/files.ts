@@ -45,20 +45,18 @@ export function fileExists(path: string): boolean | { detail: string } {
   }
 }
 
-/** At most `count` bytes from the start of the file (one ReadBytes call). */
-export function readFileHead(path: string, count: number): FileHead {
+/**
+ * Opens an existing file for reading, hands it to `read`, and closes it before returning: "missing" when there is no
+ * file, "unreadable" with the provider's text when the check, the open or the read fails.
+ */
+function withFileForReading<T>(path: string, read: (file: JsProvider.File) => T): T | { kind: "missing" } | { kind: "unreadable"; detail: string } {
   const exists = fileExists(path);
   if (typeof exists !== "boolean") return { kind: "unreadable", detail: exists.detail };
   if (!exists) return { kind: "missing" };
   let file: JsProvider.File | null = null;
   try {
     file = fileSystem().OpenFile(path);
-    const bytes: number[] = [];
-    for (const b of file.ReadBytes(count)) {
-      bytes.push(Number(b) & 0xff);
-      if (bytes.length >= count) break;
-    }
-    return { kind: "bytes", bytes, fullPath: fullPathOf(file, path) };
+    return read(file);
   } catch (e) {
     return { kind: "unreadable", detail: errorText(e) };
   } finally {
@@ -66,17 +64,24 @@ export function readFileHead(path: string, count: number): FileHead {
   }
 }
 
+/** At most `count` bytes from the start of the file (one ReadBytes call). */
+export function readFileHead(path: string, count: number): FileHead {
+  return withFileForReading(path, (file): FileHead => {
+    const bytes: number[] = [];
+    for (const b of file.ReadBytes(count)) {
+      bytes.push(Number(b) & 0xff);
+      if (bytes.length >= count) break;
+    }
+    return { kind: "bytes", bytes, fullPath: fullPathOf(file, path) };
+  });
+}
+
 /**
  * The whole text of a file read in `encoding`, lines joined with "\n", at most `maxChars` characters (the rest is
  * dropped and `truncated` set: a file that large is not one of ours).
  */
 export function readTextFileWhole(path: string, maxChars: number, encoding: TextEncoding = "Ascii"): FileRead {
-  const exists = fileExists(path);
-  if (typeof exists !== "boolean") return { kind: "unreadable", detail: exists.detail };
-  if (!exists) return { kind: "missing" };
-  let file: JsProvider.File | null = null;
-  try {
-    file = fileSystem().OpenFile(path);
+  return withFileForReading(path, (file): FileRead => {
     const lines: string[] = [];
     let size = 0;
     let truncated = false;
@@ -90,11 +95,7 @@ export function readTextFileWhole(path: string, maxChars: number, encoding: Text
       lines.push(text);
     }
     return { kind: "text", text: lines.join("\n"), truncated, fullPath: fullPathOf(file, path) };
-  } catch (e) {
-    return { kind: "unreadable", detail: errorText(e) };
-  } finally {
-    closeQuietly(file);
-  }
+  });
 }
 
 /**
